@@ -1,0 +1,30 @@
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import { AppError, errorResponse, onError } from './errors';
+import { factory } from './factory';
+import { central } from './routes/central';
+import { tenantHome } from './routes/tenant-home';
+import { tenancy } from './tenancy/middleware';
+
+function baseApp() {
+  const app = factory.createApp();
+  app.use(requestId(), secureHeaders());
+  app.onError(onError);
+  app.notFound((c) => errorResponse(new AppError('not_found'), c.req.raw, c.var.requestId));
+  return app;
+}
+
+/** What the central domains serve. */
+export function createCentralApp() {
+  const app = baseApp();
+  app.route('/', central);
+  return app;
+}
+
+/** What a shop's host serves: nothing runs before the tenant is identified and its context set. */
+export function createTenantApp() {
+  const app = baseApp();
+  app.use(tenancy);
+  app.route('/', tenantHome);
+  return app;
+}

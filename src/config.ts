@@ -1,0 +1,58 @@
+import type { PlacementKind } from './tenancy/placement/types';
+import { placementKinds } from './tenancy/placement/types';
+
+/** Settings read from plain variables (wrangler.toml `[vars]`), parsed once per use. */
+export interface AppConfig {
+  environment: string;
+  centralDomains: string[];
+  tenantCacheTtl: number;
+  negativeCacheTtl: number;
+  tenantDbPrefix: string;
+  tenantDbSuffix: string;
+  defaultPlacement: PlacementKind;
+  neonLocalEndpoint: string | null;
+  neonApiUrl: string;
+}
+
+/** Workers KV refuses an `expirationTtl` under 60 seconds. */
+const kvMinimumTtl = 60;
+
+export type ConfigSource = Partial<Record<
+  | 'ENVIRONMENT' | 'CENTRAL_DOMAINS' | 'TENANT_CACHE_TTL' | 'NEGATIVE_CACHE_TTL' | 'TENANT_DB_PREFIX'
+  | 'TENANT_DB_SUFFIX' | 'DEFAULT_PLACEMENT' | 'NEON_LOCAL_ENDPOINT' | 'NEON_API_URL',
+  string | undefined
+>>;
+
+export function readConfig(source: ConfigSource): AppConfig {
+  const centralDomains = (source.CENTRAL_DOMAINS ?? 'localhost')
+    .split(',')
+    .map((domain) => domain.trim().toLowerCase().replace(/\.$/, ''))
+    .filter(Boolean);
+  return {
+    environment: source.ENVIRONMENT ?? 'development',
+    centralDomains,
+    tenantCacheTtl: ttl(source.TENANT_CACHE_TTL, 300),
+    negativeCacheTtl: ttl(source.NEGATIVE_CACHE_TTL, 60),
+    tenantDbPrefix: source.TENANT_DB_PREFIX ?? 'optiflow_',
+    tenantDbSuffix: source.TENANT_DB_SUFFIX ?? '',
+    defaultPlacement: placement(source.DEFAULT_PLACEMENT),
+    neonLocalEndpoint: source.NEON_LOCAL_ENDPOINT ? source.NEON_LOCAL_ENDPOINT.replace(/\/$/, '') : null,
+    neonApiUrl: source.NEON_API_URL || 'https://console.neon.tech/api/v2',
+  };
+}
+
+function ttl(value: string | undefined, fallback: number): number {
+  const seconds = value === undefined || value === '' ? fallback : Number(value);
+  if (!Number.isInteger(seconds) || seconds < kvMinimumTtl) {
+    throw new Error(`Cache TTL must be an integer of at least ${kvMinimumTtl} seconds, got "${value}"`);
+  }
+  return seconds;
+}
+
+function placement(value: string | undefined): PlacementKind {
+  const kind = value || 'postgres';
+  if (!(placementKinds as readonly string[]).includes(kind)) {
+    throw new Error(`Unknown placement "${kind}"; expected one of ${placementKinds.join(', ')}`);
+  }
+  return kind as PlacementKind;
+}

@@ -1,0 +1,33 @@
+import type { tenantDb } from './db/client';
+import type { TenantCache } from './tenancy/cache';
+import type { TenantFiles } from './tenancy/files';
+import type { TenantJobs } from './tenancy/jobs';
+import type { TenantRecord } from './tenancy/record';
+
+/** Secrets are not in wrangler.toml, so `wrangler types` cannot see them; `.dev.vars.example` lists them. */
+export interface Secrets {
+  CENTRAL_DATABASE_URL: string;
+  POSTGRES_ADMIN_URL?: string;
+  ENCRYPTION_KEY: string;
+  NEON_API_KEY?: string;
+  NEON_PROJECT_ID?: string;
+  NEON_PARENT_BRANCH_ID?: string;
+}
+
+export type Bindings = Env & Secrets;
+
+export type TenantDb = ReturnType<typeof tenantDb>;
+
+export interface AppVariables {
+  requestId: string;
+  tenant: TenantRecord;
+  db: TenantDb;
+  cache: TenantCache;
+  files: TenantFiles;
+  jobs: TenantJobs;
+}
+
+export interface AppEnv {
+  Bindings: Bindings;
+  Variables: AppVariables;
+}

@@ -1,0 +1,65 @@
+import { readConfig, type AppConfig } from '../config';
+import { centralDb, configureNeon, sqlClient, type CentralDb, type Sql } from '../db/client';
+import type { Bindings } from '../env';
+import { importEncryptionKey } from './crypto';
+import { createPostgresPlacement } from './placement/postgres';
+import type { DatabaseNames, Placement, PlacementKind } from './placement/types';
+import { AppError } from '../errors';
+
+/** Everything the tenant lifecycle operations need, whether they run in the Worker or the CLI. */
+export interface Platform {
+  config: AppConfig;
+  central: CentralDb;
+  centralSql: Sql;
+  kv: KVNamespace;
+  files: R2Bucket;
+  encryptionKey: CryptoKey;
+  placement(kind: PlacementKind): Placement;
+}
+
+export type PlatformEnv = Pick<Bindings, 'KV' | 'FILES' | 'CENTRAL_DATABASE_URL' | 'ENCRYPTION_KEY' | 'POSTGRES_ADMIN_URL' | 'NEON_API_KEY' | 'NEON_PROJECT_ID' | 'NEON_PARENT_BRANCH_ID'> &
+  Partial<Pick<Bindings, 'CENTRAL_DOMAINS' | 'TENANT_CACHE_TTL' | 'NEGATIVE_CACHE_TTL' | 'TENANT_DB_PREFIX' | 'TENANT_DB_SUFFIX' | 'DEFAULT_PLACEMENT' | 'NEON_LOCAL_ENDPOINT' | 'NEON_API_URL' | 'ENVIRONMENT'>>;
+
+export type PlacementFactory = (kind: PlacementKind, env: PlatformEnv, config: AppConfig) => Placement;
+
+export async function createPlatform(env: PlatformEnv, placementFactory: PlacementFactory = defaultPlacements): Promise<Platform> {
+  if (!env.CENTRAL_DATABASE_URL) throw new Error('CENTRAL_DATABASE_URL is not set (see .dev.vars.example)');
+  if (!env.ENCRYPTION_KEY) throw new Error('ENCRYPTION_KEY is not set (see .dev.vars.example)');
+  const config = readConfig(env);
+  configureNeon(config.neonLocalEndpoint);
+  const placements = new Map<PlacementKind, Placement>();
+  return {
+    config,
+    central: centralDb(env.CENTRAL_DATABASE_URL),
+    centralSql: sqlClient(env.CENTRAL_DATABASE_URL),
+    kv: env.KV,
+    files: env.FILES,
+    encryptionKey: await importEncryptionKey(env.ENCRYPTION_KEY),
+    placement(kind) {
+      let placement = placements.get(kind);
+      if (!placement) {
+        placement = placementFactory(kind, env, config);
+        placements.set(kind, placement);
+      }
+      return placement;
+    },
+  };
+}
+
+export function defaultPlacements(kind: PlacementKind, env: PlatformEnv): Placement {
+  switch (kind) {
+    case 'postgres': {
+      if (!env.POSTGRES_ADMIN_URL) throw new AppError('validation', 'The postgres placement needs POSTGRES_ADMIN_URL');
+      return createPostgresPlacement({ admin: sqlClient(env.POSTGRES_ADMIN_URL), adminUrl: env.POSTGRES_ADMIN_URL });
+    }
+    case 'neon-branch':
+    case 'neon-project':
+      throw new AppError('validation', `The ${kind} placement is not available yet`);
+  }
+}
+
+/** `optiflow_<id>` (prefix and suffix configurable); hyphens become underscores, ids have no underscores. */
+export function databaseNames(config: Pick<AppConfig, 'tenantDbPrefix' | 'tenantDbSuffix'>, tenantId: string): DatabaseNames {
+  const name = `${config.tenantDbPrefix}${tenantId.replace(/-/g, '_')}${config.tenantDbSuffix}`;
+  return { databaseName: name, roleName: name };
+}

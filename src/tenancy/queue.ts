@@ -1,0 +1,41 @@
+import type { Bindings } from '../env';
+import { lookupDeps, openTenantContext, type TenantContext } from './context';
+import type { JobMessage } from './jobs';
+import { resolveTenantById } from './lookup';
+
+export type JobHandlers = Record<string, (context: TenantContext, payload: unknown) => Promise<void>>;
+
+/**
+ * Runs each message against the tenant whose id the producer stamped on it. A message is acked only
+ * after its job succeeded; failures are retried (and end in the dead-letter queue). Messages of a
+ * tenant that no longer exists are dropped; those of a suspended tenant wait.
+ */
+export async function consumeJobs(batch: MessageBatch<JobMessage>, env: Bindings, handlers: JobHandlers): Promise<void> {
+  const deps = lookupDeps(env);
+  for (const message of batch.messages) {
+    const { tenantId, job, payload, requestId } = message.body;
+    try {
+      const tenant = await resolveTenantById(deps, tenantId);
+      if (!tenant || tenant.status === 'deleting' || tenant.status === 'failed') {
+        log('warn', 'job dropped: tenant is gone', { tenantId, job, id: message.id });
+        message.ack();
+        continue;
+      }
+      if (tenant.status !== 'active') {
+        message.retry({ delaySeconds: 60 });
+        continue;
+      }
+      const handler = handlers[job];
+      if (!handler) throw new Error(`Unknown job "${job}"`);
+      await handler(await openTenantContext(env, tenant, requestId), payload);
+      message.ack();
+    } catch (error) {
+      log('error', 'job failed', { tenantId, job, id: message.id, attempts: message.attempts, error: String(error) });
+      message.retry();
+    }
+  }
+}
+
+function log(level: 'warn' | 'error', message: string, fields: Record<string, unknown>): void {
+  console[level](JSON.stringify({ level, message, ...fields }));
+}

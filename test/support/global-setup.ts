@@ -1,0 +1,55 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { ensureCentralDatabase, generateEncryptionKey } from '../../dev/bootstrap';
+import { startNeonEndpoint } from '../../dev/neon-endpoint';
+import { startPostgres } from '../../dev/postgres';
+
+export interface TestStack {
+  endpointUrl: string;
+  postgresPort: number;
+  adminUrl: string;
+  centralUrl: string;
+  encryptionKey: string;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    stack: TestStack;
+  }
+}
+
+/** One real PostgreSQL and one local Neon-protocol endpoint for the whole test run. */
+export default async function setup(project: TestProject) {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'optiflow-test-pg-'));
+  const password = 'test-' + Math.random().toString(36).slice(2);
+  const postgres = await startPostgres({ dataDir, port: await freePort(), password, fast: true, log: () => {} });
+  const endpoint = await startNeonEndpoint({ port: await freePort(), postgres: { host: postgres.host, port: postgres.port }, log: () => {} });
+  const { centralUrl } = await ensureCentralDatabase({ endpointUrl: endpoint.url, adminUrl: (db) => postgres.adminUrl(db) });
+  const stack: TestStack = {
+    endpointUrl: endpoint.url,
+    postgresPort: postgres.port,
+    adminUrl: postgres.adminUrl('postgres'),
+    centralUrl,
+    encryptionKey: generateEncryptionKey(),
+  };
+  project.provide('stack', stack);
+  return async () => {
+    await endpoint.close();
+    await postgres.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}

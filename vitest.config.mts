@@ -1,0 +1,35 @@
+import { cloudflareTest } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+import type { TestStack } from './test/support/global-setup';
+
+export default defineConfig({
+  test: {
+    globalSetup: ['./test/support/global-setup.ts'],
+    projects: [
+      {
+        extends: true,
+        plugins: [
+          cloudflareTest(({ inject }) => {
+            const stack = inject<TestStack>('stack');
+            return {
+              wrangler: { configPath: './wrangler.toml' },
+              miniflare: {
+                bindings: {
+                  CENTRAL_DATABASE_URL: stack.centralUrl,
+                  POSTGRES_ADMIN_URL: stack.adminUrl,
+                  ENCRYPTION_KEY: stack.encryptionKey,
+                  NEON_LOCAL_ENDPOINT: stack.endpointUrl,
+                },
+              },
+            };
+          }),
+        ],
+        test: { name: 'worker', include: ['test/worker/**/*.test.{ts,tsx}'] },
+      },
+      {
+        extends: true,
+        test: { name: 'node', include: ['test/node/**/*.test.ts'], environment: 'node', testTimeout: 60_000, hookTimeout: 60_000 },
+      },
+    ],
+  },
+});
