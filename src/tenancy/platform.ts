@@ -2,6 +2,8 @@ import { readConfig, type AppConfig } from '../config';
 import { centralDb, configureNeon, sqlClient, type CentralDb, type Sql } from '../db/client';
 import type { Bindings } from '../env';
 import { importEncryptionKey } from './crypto';
+import { NeonApiClient } from './placement/neon-api';
+import { createNeonBranchPlacement, createNeonProjectPlacement } from './placement/neon';
 import { createPostgresPlacement } from './placement/postgres';
 import type { DatabaseNames, Placement, PlacementKind } from './placement/types';
 import { AppError } from '../errors';
@@ -46,16 +48,26 @@ export async function createPlatform(env: PlatformEnv, placementFactory: Placeme
   };
 }
 
-export function defaultPlacements(kind: PlacementKind, env: PlatformEnv): Placement {
+export function defaultPlacements(kind: PlacementKind, env: PlatformEnv, config: AppConfig): Placement {
   switch (kind) {
     case 'postgres': {
       if (!env.POSTGRES_ADMIN_URL) throw new AppError('validation', 'The postgres placement needs POSTGRES_ADMIN_URL');
       return createPostgresPlacement({ admin: sqlClient(env.POSTGRES_ADMIN_URL), adminUrl: env.POSTGRES_ADMIN_URL });
     }
-    case 'neon-branch':
     case 'neon-project':
-      throw new AppError('validation', `The ${kind} placement is not available yet`);
+      return createNeonProjectPlacement({ client: neonClient(env, config) });
+    case 'neon-branch': {
+      if (!env.NEON_PROJECT_ID || !env.NEON_PARENT_BRANCH_ID) {
+        throw new AppError('validation', 'The neon-branch placement needs NEON_PROJECT_ID and NEON_PARENT_BRANCH_ID');
+      }
+      return createNeonBranchPlacement({ client: neonClient(env, config), projectId: env.NEON_PROJECT_ID, parentBranchId: env.NEON_PARENT_BRANCH_ID });
+    }
   }
+}
+
+function neonClient(env: PlatformEnv, config: AppConfig): NeonApiClient {
+  if (!env.NEON_API_KEY) throw new AppError('validation', 'The Neon placements need NEON_API_KEY');
+  return new NeonApiClient({ apiKey: env.NEON_API_KEY, baseUrl: config.neonApiUrl });
 }
 
 /** `optiflow_<id>` (prefix and suffix configurable); hyphens become underscores, ids have no underscores. */
