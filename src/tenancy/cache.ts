@@ -25,7 +25,7 @@ export class TenantCache {
   /** Keys of this tenant only, without the tenant prefix. */
   async list(prefix = ''): Promise<string[]> {
     const keys: string[] = [];
-    for await (const name of listKeys(this.#kv, this.#key(prefix))) keys.push(name.slice(this.#prefix.length));
+    for await (const name of listKeys(this.#kv, this.#prefix + prefix)) keys.push(name.slice(this.#prefix.length));
     return keys;
   }
 
