@@ -58,13 +58,13 @@ export async function errorResponse(error: AppError, request: Request, requestId
   }
   headers.set('Content-Type', 'text/html; charset=UTF-8');
   const page = request.headers.get('HX-Request') ? (
-    <div class="card error" role="alert">
+    <div class="card error" role="alert" id="error">
       <p>{detail}</p>
     </div>
   ) : (
     <ErrorPage title={title} message={detail} />
   );
-  return new Response(`<!doctype html>${await page.toString()}`, { status, headers });
+  return new Response(await page.toString(), { status, headers });
 }
 
 export async function onError(error: Error, c: Context): Promise<Response> {

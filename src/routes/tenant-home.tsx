@@ -9,3 +9,6 @@ tenantHome.get('/', async (c) => {
   const company = await getCompany(c.var.db);
   return c.html(<TenantHome shopName={company?.name ?? c.var.tenant.name} host={new URL(c.req.url).host} />);
 });
+
+/** No database work: what the platform costs per request (health checks, benchmark). */
+tenantHome.get('/healthz', (c) => c.json({ ok: true }));

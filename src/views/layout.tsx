@@ -1,9 +1,12 @@
+import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { t } from '../i18n/es-DO';
 
 export function Layout(props: { title: string; children: Child }) {
   return (
-    <html lang="es-DO">
+    <>
+      {raw('<!doctype html>')}
+      <html lang="es-DO">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -17,6 +20,7 @@ export function Layout(props: { title: string; children: Child }) {
         </header>
         <main id="main">{props.children}</main>
       </body>
-    </html>
+      </html>
+    </>
   );
 }

@@ -79,7 +79,7 @@ describe('bootstrapper isolation (database, cache, files, queue)', () => {
 
     const batch = createMessageBatch<JobMessage>('optiflow-jobs', [{ id: 'm1', timestamp: new Date(), attempts: 1, body: sent[0]! }]);
     const ctx = createExecutionContext();
-    await worker.queue(batch, testEnv, ctx);
+    await worker.queue(batch, testEnv);
     const result = await getQueueResult(batch, ctx);
     expect(result.explicitAcks).toEqual(['m1']);
     expect((await a.db.select().from(auditLog)).map((row) => row.action)).toEqual(['job-for-a']);
@@ -93,7 +93,7 @@ describe('bootstrapper isolation (database, cache, files, queue)', () => {
       { id: 'unknown', timestamp: new Date(), attempts: 1, body: { tenantId: a.tenant.id, job: 'no.such.job', payload: {} } },
     ]);
     const ctx = createExecutionContext();
-    await worker.queue(batch, testEnv, ctx);
+    await worker.queue(batch, testEnv);
     const result = await getQueueResult(batch, ctx);
     expect(result.explicitAcks).toEqual([]);
     expect(result.retryMessages.map((m) => m.msgId).sort()).toEqual(['bad', 'unknown']);

@@ -1,0 +1,217 @@
+/**
+ * `npm run dev`: the whole product on this machine. Embedded PostgreSQL (data in .data/, kept
+ * across restarts), the local Neon-protocol endpoint, central migrations, the demo tenant on first
+ * start, then `wrangler dev` on port 8787. Ctrl-C stops everything.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { getPlatformProxy } from 'wrangler';
+import type { Bindings } from '../src/env';
+import { createPlatform } from '../src/tenancy/platform';
+import { createTenant, getTenantRow } from '../src/tenancy/provisioning';
+import { ensureCentralDatabase, generateEncryptionKey } from './bootstrap';
+import { startNeonEndpoint } from './neon-endpoint';
+import { assertPortFree, startPostgres } from './postgres';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface DevStackOptions {
+  dataDir: string;
+  /** Where wrangler keeps local KV/R2/Queues state; the CLI's --persist-to must match. */
+  persistDir: string;
+  ports: { postgres: number; endpoint: number; http: number };
+  password: string;
+  encryptionKey: string;
+  fast?: boolean;
+  log?: (line: string) => void;
+  /** Lines wrangler prints; hidden unless given. */
+  wranglerLog?: (line: string) => void;
+}
+
+export interface DevStack {
+  centralUrl: string;
+  demoUrl: string;
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export const demoTenant = { id: 'demo', name: 'Óptica Demo' };
+
+export async function startDevStack(options: DevStackOptions): Promise<DevStack> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const { ports } = options;
+  // Check every port first, so a taken one is named before anything starts.
+  await assertPortFree(ports.postgres, 'PostgreSQL');
+  await assertPortFree(ports.endpoint, 'Neon endpoint');
+  await assertPortFree(ports.http, 'wrangler dev');
+
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const step of stops.reverse()) await step();
+    stops.length = 0;
+  };
+  try {
+    const postgres = await startPostgres({ dataDir: options.dataDir, port: ports.postgres, password: options.password, fast: options.fast, log: () => {} });
+    stops.push(() => postgres.stop());
+    const endpoint = await startNeonEndpoint({ port: ports.endpoint, postgres, log: () => {} });
+    stops.push(() => endpoint.close());
+    const { centralUrl, migration } = await ensureCentralDatabase({ endpointUrl: endpoint.url, adminUrl: (db) => postgres.adminUrl(db) });
+    if (migration.applied.length) log(`central database migrated: ${migration.applied.join(', ')}`);
+
+    const env: Record<string, string> = {
+      CENTRAL_DATABASE_URL: centralUrl,
+      POSTGRES_ADMIN_URL: postgres.adminUrl('postgres'),
+      ENCRYPTION_KEY: options.encryptionKey,
+      NEON_LOCAL_ENDPOINT: endpoint.url,
+    };
+    await ensureDemoTenant(env, options.persistDir, log);
+
+    const wrangler = startWrangler(env, options);
+    stops.push(() => stopChild(wrangler));
+    const centralHttp = `http://localhost:${ports.http}`;
+    await waitForHttp(`${centralHttp}/healthz`, wrangler);
+    return { centralUrl: centralHttp, demoUrl: `http://${demoTenant.id}.localhost:${ports.http}`, env, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function ensureDemoTenant(env: Record<string, string>, persistDir: string, log: (line: string) => void) {
+  const proxy = await getPlatformProxy<Bindings>({ configPath: path.join(root, 'wrangler.toml'), persist: { path: persistDir } });
+  try {
+    const platform = await createPlatform({ ...proxy.env, ...env });
+    const existing = await getTenantRow(platform, demoTenant.id);
+    if (existing?.status === 'active' || existing?.status === 'suspended') return;
+    log('creating the demo tenant...');
+    await createTenant(platform, { ...demoTenant, domains: [demoTenant.id] });
+  } finally {
+    await proxy.dispose();
+  }
+}
+
+function startWrangler(env: Record<string, string>, options: DevStackOptions): ChildProcess {
+  const require = createRequire(import.meta.url);
+  const wranglerBin = path.join(path.dirname(require.resolve('wrangler/package.json')), 'bin', 'wrangler.js');
+  // Secrets go through a private env file, not argv, which any local user can read with `ps`.
+  const envFile = path.join(options.persistDir, '..', 'optiflow-dev.env');
+  mkdirSync(path.dirname(envFile), { recursive: true });
+  writeFileSync(envFile, Object.entries(env).map(([key, value]) => `${key}=${value}`).join('\n') + '\n', { mode: 0o600 });
+  const vars = ['--env-file', envFile];
+  const child = spawn(
+    process.execPath,
+    [wranglerBin, 'dev', '--port', String(options.ports.http), '--ip', '127.0.0.1', '--persist-to', options.persistDir,
+      '--show-interactive-dev-session=false', '--inspector-port', '0', ...vars],
+    { cwd: root, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+  );
+  const forward = (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) if (line.trim()) options.wranglerLog?.(line);
+  };
+  child.stdout?.on('data', forward);
+  child.stderr?.on('data', forward);
+  return child;
+}
+
+async function waitForHttp(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited with code ${child.exitCode}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`wrangler dev did not answer ${url} within ${timeoutMs / 1000} s`);
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.pid === undefined) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  process.kill(-child.pid, 'SIGTERM'); // the whole group: wrangler and its workerd
+  const timer = setTimeout(() => child.pid && process.kill(-child.pid, 'SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Secrets for local development live in .dev.vars (git-ignored), written on first start. */
+async function localSecrets(): Promise<{ password: string; encryptionKey: string }> {
+  const devVars = path.join(root, '.dev.vars');
+  const passwordFile = path.join(root, '.data', 'postgres.password');
+  await mkdir(path.join(root, '.data'), { recursive: true });
+  if (!existsSync(passwordFile)) await writeFile(passwordFile, randomBytes(18).toString('base64url') + '\n', { mode: 0o600 });
+  const password = (await readFile(passwordFile, 'utf8')).trim();
+  const existing = existsSync(devVars) ? parseDevVars(await readFile(devVars, 'utf8')) : {};
+  const encryptionKey = existing.ENCRYPTION_KEY || generateEncryptionKey();
+  if (!existing.ENCRYPTION_KEY) {
+    const pg = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:54320`;
+    await writeFile(
+      devVars,
+      [
+        '# Written by `npm run dev` for local development only. Never commit this file.',
+        `CENTRAL_DATABASE_URL=${pg}/optiflow_central`,
+        `POSTGRES_ADMIN_URL=${pg}/postgres`,
+        `ENCRYPTION_KEY=${encryptionKey}`,
+        '',
+      ].join('\n'),
+      { mode: 0o600 },
+    );
+  }
+  return { password, encryptionKey };
+}
+
+function parseDevVars(text: string): Record<string, string> {
+  const entries = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#') && line.includes('='))
+    .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1).replace(/^"|"$/g, '')]);
+  return Object.fromEntries(entries);
+}
+
+async function main(): Promise<void> {
+  const { password, encryptionKey } = await localSecrets();
+  console.log('Starting OptiFlow: PostgreSQL, Neon endpoint, wrangler dev...');
+  const stack = await startDevStack({
+    dataDir: path.join(root, '.data', 'postgres'),
+    persistDir: path.join(root, '.wrangler', 'state', 'v3'),
+    ports: { postgres: 54320, endpoint: 54321, http: 8787 },
+    password,
+    encryptionKey,
+    wranglerLog: process.env.OPTIFLOW_VERBOSE ? (line) => console.log(`[wrangler] ${line}`) : undefined,
+  });
+  console.log('');
+  console.log(`  Central:      ${stack.centralUrl}`);
+  console.log(`  Demo tenant:  ${stack.demoUrl}`);
+  console.log('');
+  console.log('  New shop:     npx optiflow tenants:create acme --name "Óptica Acme" --domain acme');
+  console.log('  Press Ctrl-C to stop.');
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping...`);
+    stack.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('shutdown failed:', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main().catch((error: unknown) => {
+    console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,112 @@
+/**
+ * The user's scenario end to end: `npm run dev`'s stack (embedded Postgres, Neon-protocol endpoint,
+ * real `wrangler dev`), then `npx optiflow tenants:create` from a second process makes the new shop
+ * answer at once, without restarting anything; a removed domain stops answering at once.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateEncryptionKey } from '../../dev/bootstrap';
+import { startDevStack, type DevStack } from '../../dev/stack';
+import { freePort } from '../support/global-setup';
+
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, '../..');
+const chromiumPath = '/usr/bin/chromium';
+
+let stack: DevStack;
+let dir: string;
+let httpPort: number;
+
+/** Node does not resolve `*.localhost`; browsers and curl do. Send the Host header ourselves. */
+function get(host: string, pathname = '/'): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.get({ host: '127.0.0.1', port: httpPort, path: pathname, headers: { host: `${host}:${httpPort}` } }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.on('error', reject);
+  });
+}
+
+function optiflow(...args: string[]) {
+  return run(path.join(root, 'node_modules/.bin/node'), [path.join(root, 'bin/optiflow.mjs'), ...args, '--persist-to', path.join(dir, 'state')], {
+    cwd: root,
+    env: { ...process.env, ...stack.env, OPTIFLOW_DEV_PORT: String(httpPort) },
+  });
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'optiflow-dev-'));
+  httpPort = await freePort();
+  stack = await startDevStack({
+    dataDir: path.join(dir, 'postgres'),
+    persistDir: path.join(dir, 'state'),
+    ports: { postgres: await freePort(), endpoint: await freePort(), http: httpPort },
+    password: 'dev-stack-test',
+    encryptionKey: generateEncryptionKey(),
+    fast: true,
+    log: () => {},
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  await rm(dir, { recursive: true, force: true });
+}, 60_000);
+
+describe('local stack', () => {
+  it('answers the central URL and the demo tenant created on first start', async () => {
+    expect(stack.centralUrl).toBe(`http://localhost:${httpPort}`);
+    const central = await get('localhost');
+    expect(central.status).toBe(200);
+    const demo = await get('demo.localhost');
+    expect(demo.status).toBe(200);
+    expect(demo.body).toContain('Óptica Demo');
+  });
+
+  it('serves a tenant created by the CLI at once, and stops serving a removed domain at once', async () => {
+    const id = `acme${Date.now().toString(36)}`;
+    expect((await get(`${id}.localhost`)).status).toBe(404); // now cached as unknown in KV
+    const created = await optiflow('tenants:create', id, '--name', 'Óptica Acme', '--domain', id, '--domain', `${id}-alias`);
+    expect(created.stdout).toContain(`http://${id}.localhost:${httpPort}`);
+    const page = await get(`${id}.localhost`);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('Óptica Acme');
+
+    expect((await get(`${id}-alias.localhost`)).status).toBe(200);
+    await optiflow('domains:remove', `${id}-alias`);
+    expect((await get(`${id}-alias.localhost`)).status).toBe(404);
+  });
+
+  it.skipIf(!existsSync(chromiumPath))('renders the shop page in Chromium (screenshot saved)', async () => {
+    const browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const page = await browser.newPage();
+      const response = await page.goto(`${stack.demoUrl}/`);
+      expect(response?.status()).toBe(200);
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Bienvenido a Óptica Demo');
+      expect(await page.locator('html').getAttribute('lang')).toBe('es-DO');
+      expect(await page.evaluate(() => typeof (window as unknown as { htmx?: unknown }).htmx)).toBe('object');
+      const shots = path.join(root, 'test-results', 'screenshots');
+      await mkdir(shots, { recursive: true });
+      await page.screenshot({ path: path.join(shots, 'tenant-home.png'), fullPage: true });
+      const missing = await page.goto(`http://nadie.localhost:${httpPort}/`);
+      expect(missing?.status()).toBe(404);
+      await page.screenshot({ path: path.join(shots, 'unknown-host.png'), fullPage: true });
+    } finally {
+      await browser.close();
+    }
+  });
+});
