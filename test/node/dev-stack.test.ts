@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -40,12 +40,13 @@ function get(host: string, pathname = '/'): Promise<{ status: number; body: stri
 function optiflow(...args: string[]) {
   return run(path.join(root, 'node_modules/.bin/node'), [path.join(root, 'bin/optiflow.mjs'), ...args, '--persist-to', path.join(dir, 'state')], {
     cwd: root,
-    env: { ...process.env, ...stack.env, OPTIFLOW_DEV_PORT: String(httpPort) },
+    env: { ...process.env, ...stack.env },
   });
 }
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'optiflow-dev-'));
+  await chmod(dir, 0o755); // as root, PostgreSQL runs as its own user and must traverse this folder
   httpPort = await freePort();
   stack = await startDevStack({
     dataDir: path.join(dir, 'postgres'),
@@ -76,7 +77,7 @@ describe('local stack', () => {
   it('serves a tenant created by the CLI at once, and stops serving a removed domain at once', async () => {
     const id = `acme${Date.now().toString(36)}`;
     expect((await get(`${id}.localhost`)).status).toBe(404); // now cached as unknown in KV
-    const created = await optiflow('tenants:create', id, '--name', 'Óptica Acme', '--domain', id, '--domain', `${id}-alias`);
+    const created = await optiflow('tenants:create', id, '--name', 'Óptica Acme', '--domain', id, '--domain', `${id}-alias`, '--port', String(httpPort));
     expect(created.stdout).toContain(`http://${id}.localhost:${httpPort}`);
     const page = await get(`${id}.localhost`);
     expect(page.status).toBe(200);
