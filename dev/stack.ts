@@ -140,30 +140,28 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Secrets for local development live in .dev.vars (git-ignored), written on first start. */
+/**
+ * Local secrets are kept with the data they unlock (.data/: the Postgres password and the key that
+ * encrypts tenant connection strings), and .dev.vars is rewritten from them on every start, keeping
+ * any other entries, so the CLI and wrangler always agree with the database on disk.
+ */
 async function localSecrets(): Promise<{ password: string; encryptionKey: string }> {
-  const devVars = path.join(root, '.dev.vars');
-  const passwordFile = path.join(root, '.data', 'postgres.password');
-  await mkdir(path.join(root, '.data'), { recursive: true });
-  if (!existsSync(passwordFile)) await writeFile(passwordFile, randomBytes(18).toString('base64url') + '\n', { mode: 0o600 });
-  const password = (await readFile(passwordFile, 'utf8')).trim();
-  const existing = existsSync(devVars) ? parseDevVars(await readFile(devVars, 'utf8')) : {};
-  const encryptionKey = existing.ENCRYPTION_KEY || generateEncryptionKey();
-  if (!existing.ENCRYPTION_KEY) {
-    const pg = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:54320`;
-    await writeFile(
-      devVars,
-      [
-        '# Written by `npm run dev` for local development only. Never commit this file.',
-        `CENTRAL_DATABASE_URL=${pg}/optiflow_central`,
-        `POSTGRES_ADMIN_URL=${pg}/postgres`,
-        `ENCRYPTION_KEY=${encryptionKey}`,
-        '',
-      ].join('\n'),
-      { mode: 0o600 },
-    );
-  }
+  const dataRoot = path.join(root, '.data');
+  await mkdir(dataRoot, { recursive: true });
+  const devVarsPath = path.join(root, '.dev.vars');
+  const devVars = existsSync(devVarsPath) ? parseDevVars(await readFile(devVarsPath, 'utf8')) : {};
+  const password = await keptSecret(path.join(dataRoot, 'postgres.password'), () => randomBytes(18).toString('base64url'));
+  const encryptionKey = await keptSecret(path.join(dataRoot, 'encryption.key'), () => devVars.ENCRYPTION_KEY || generateEncryptionKey());
+  const pg = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:54320`;
+  const entries = { ...devVars, CENTRAL_DATABASE_URL: `${pg}/optiflow_central`, POSTGRES_ADMIN_URL: `${pg}/postgres`, ENCRYPTION_KEY: encryptionKey };
+  const text = Object.entries(entries).map(([key, value]) => `${key}=${value}`).join('\n');
+  await writeFile(devVarsPath, `# Written by \`npm run dev\` for local development only. Never commit this file.\n${text}\n`, { mode: 0o600 });
   return { password, encryptionKey };
+}
+
+async function keptSecret(file: string, create: () => string): Promise<string> {
+  if (!existsSync(file)) await writeFile(file, create() + '\n', { mode: 0o600 });
+  return (await readFile(file, 'utf8')).trim();
 }
 
 function parseDevVars(text: string): Record<string, string> {

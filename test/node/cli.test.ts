@@ -1,0 +1,247 @@
+/**
+ * The `optiflow` admin CLI, run as a child process against the test stack's Postgres and Neon
+ * endpoint (process environment overlay) and a private KV/R2 state directory (--persist-to).
+ * Every CLI spawn starts workerd, so tests set up their tenants in-process through the library,
+ * spawn only the commands under test, and run independent spawns side by side (a few at a time).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { getPlatformProxy, type PlatformProxy } from 'wrangler';
+import { commands, main } from '../../src/cli/main';
+import { persistPath } from '../../src/cli/environment';
+import type { Bindings } from '../../src/env';
+import { TenantCache } from '../../src/tenancy/cache';
+import { TenantFiles } from '../../src/tenancy/files';
+import { listTenants, type TenantSummary } from '../../src/tenancy/lifecycle';
+import { createPlatform, type Platform } from '../../src/tenancy/platform';
+import { createTenant } from '../../src/tenancy/provisioning';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const node = path.join(root, 'node_modules/.bin/node');
+const bin = path.join(root, 'bin/optiflow.mjs');
+const stack = inject('stack');
+const stackEnv = {
+  CENTRAL_DATABASE_URL: stack.centralUrl,
+  POSTGRES_ADMIN_URL: stack.adminUrl,
+  ENCRYPTION_KEY: stack.encryptionKey,
+  NEON_LOCAL_ENDPOINT: stack.endpointUrl,
+};
+
+let persistDir: string;
+/** The same KV/R2 state as the CLI, opened in-process to set up tenants and inspect what the CLI did. */
+let proxy: PlatformProxy<Bindings>;
+let platform: Platform;
+
+beforeAll(async () => {
+  persistDir = await mkdtemp(path.join(tmpdir(), 'optiflow-cli-test-'));
+  proxy = await getPlatformProxy<Bindings>({
+    configPath: path.join(root, 'wrangler.toml'),
+    persist: { path: persistPath(path.join(root, 'wrangler.toml'), persistDir) },
+    remoteBindings: false,
+  });
+  platform = await createPlatform({ ...proxy.env, ...stackEnv });
+});
+
+afterAll(async () => {
+  await proxy?.dispose();
+  if (persistDir) await rm(persistDir, { recursive: true, force: true });
+});
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Spawns at once: each loads wrangler and starts workerd, so more only slow every one down. */
+const maxSpawns = 3;
+let running = 0;
+const waiting: Array<() => void> = [];
+
+async function cli(...args: string[]): Promise<CliResult> {
+  if (running >= maxSpawns) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    return await spawnCli(args);
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
+function spawnCli(args: string[]): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(
+      node,
+      [bin, ...args, '--persist-to', persistDir],
+      { cwd: root, env: { ...process.env, ...stackEnv }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+function freshId(prefix = 'cli'): string {
+  return `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+async function listTenantsJson(): Promise<TenantSummary[]> {
+  const result = await cli('tenants:list', '--json');
+  expect(result.code, result.stderr).toBe(0);
+  return JSON.parse(result.stdout) as TenantSummary[];
+}
+
+/** A tenant made through the library, for tests of other commands: no CLI spawn. */
+async function createTestTenant(prefix?: string): Promise<string> {
+  const id = freshId(prefix);
+  await createTenant(platform, { id, name: `Shop ${id}`, domains: [] });
+  return id;
+}
+
+/** One line on stderr starting with `error: `, exit 2. */
+function expectUserError(result: CliResult, pattern: RegExp): void {
+  expect(result.code, result.stdout + result.stderr).toBe(2);
+  expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  expect(result.stderr).toMatch(/^error: /);
+  expect(result.stderr).toMatch(pattern);
+}
+
+describe('optiflow CLI', () => {
+  it('creates a tenant, lists it, and refuses a duplicate id, a taken domain and a bad id without writing', async () => {
+    const id = freshId();
+    const created = await cli('tenants:create', id, '--name', 'Óptica Prueba', '--domain', id, '--domain', `${id}.example.com`);
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toContain('[1/5] record');
+    expect(created.stdout).toContain('[5/5] active');
+    expect(created.stdout).toContain(`http://${id}.localhost:8787`);
+    expect(created.stdout).toContain(`https://${id}.example.com`);
+
+    const other = freshId();
+    const [duplicate, takenDomain, badId] = await Promise.all([
+      cli('tenants:create', id, '--name', 'Otra'),
+      cli('tenants:create', other, '--name', 'Otra', '--domain', `${other}-free`, '--domain', id),
+      cli('tenants:create', 'Bad_Id', '--name', 'Mala'),
+    ]);
+    expectUserError(duplicate, /already exists/);
+    expectUserError(takenDomain, new RegExp(`"${id}" is already taken`));
+    expectUserError(badId, /Invalid tenant id "Bad_Id"/);
+
+    const tenants = await listTenantsJson();
+    const tenant = tenants.find((candidate) => candidate.id === id);
+    expect(tenant).toMatchObject({ name: 'Óptica Prueba', status: 'active', domains: [id, `${id}.example.com`].sort() });
+    expect(tenant!.schemaVersion).toBe(tenant!.latestSchemaVersion);
+    expect(tenants.find((candidate) => candidate.id === other)).toBeUndefined();
+    expect(tenants.flatMap((candidate) => candidate.domains)).not.toContain(`${other}-free`);
+  });
+
+  it('prints help for the CLI and for every command', async () => {
+    const [overview, commandHelp] = await Promise.all([cli('--help'), cli('tenants:migrate', '--help')]);
+    expect(overview.code).toBe(0);
+    for (const command of commands) expect(overview.stdout).toContain(command.name);
+    expect(commandHelp.code).toBe(0);
+    expect(commandHelp.stdout).toContain('optiflow tenants:migrate');
+    expect(commandHelp.stdout).toContain('--concurrency');
+
+    // Every command, in-process: the same code path without a process start per command.
+    for (const command of commands) {
+      let output = '';
+      const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        output += String(chunk);
+        return true;
+      });
+      try {
+        expect(await main([command.name, '--help'])).toBe(0);
+      } finally {
+        write.mockRestore();
+      }
+      expect(output).toContain(`Usage: optiflow ${command.name}`);
+    }
+  });
+
+  it('rejects bad command lines with exit 2 before touching anything', async () => {
+    const results = await Promise.all([
+      cli('tenants:frobnicate'),
+      cli('tenants:create', freshId()),
+      cli('tenants:list', '--bogus'),
+      cli('tenants:migrate', '--concurrency=0'),
+      cli('tenants:run', 'no:such-task'),
+    ]);
+    const [unknownCommand, missingName, unknownFlag, badConcurrency, unknownTask] = results;
+    expectUserError(unknownCommand!, /unknown command "tenants:frobnicate"/);
+    expectUserError(missingName!, /--name is required/);
+    expectUserError(unknownFlag!, /--bogus/);
+    expectUserError(badConcurrency!, /--concurrency must be an integer/);
+    expectUserError(unknownTask!, /unknown task "no:such-task".*cache:clear.*files:usage.*db:analyze/);
+  });
+
+  it('adds and removes domains, suspends and resumes', async () => {
+    const id = await createTestTenant();
+    const extra = `${id}-extra`;
+    const [added, suspended] = await Promise.all([cli('domains:add', id, extra), cli('tenants:suspend', id, '--message', 'Cerrado por inventario')]);
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stdout).toContain(`http://${extra}.localhost:8787`);
+    expect(suspended.code, suspended.stderr).toBe(0);
+    expect((await listTenantsJson()).find((tenant) => tenant.id === id)).toMatchObject({ status: 'suspended', domains: [id, extra] });
+
+    const [removed, resumed] = await Promise.all([cli('domains:remove', extra), cli('tenants:resume', id)]);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(removed.stdout).toContain(`Domain "${extra}" removed from tenant "${id}"`);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect((await listTenants(platform)).find((tenant) => tenant.id === id)).toMatchObject({ status: 'active', domains: [id] });
+  });
+
+  it('migrates the listed tenants and refuses an unknown one', async () => {
+    const [first, second] = await Promise.all([createTestTenant(), createTestTenant()]);
+    const [migrated, unknown] = await Promise.all([cli('tenants:migrate', `--tenants=${first},${second}`, '--concurrency=2'), cli('tenants:migrate', '--tenants=nope')]);
+    expect(migrated.code, migrated.stderr).toBe(0);
+    expect(migrated.stdout).toMatch(new RegExp(`^${first}: up to date \\(version \\d+\\)$`, 'm'));
+    expect(migrated.stdout).toMatch(new RegExp(`^${second}: up to date \\(version \\d+\\)$`, 'm'));
+    expect(migrated.stdout).toContain('2 tenants: 2 succeeded, 0 failed');
+    expectUserError(unknown, /Unknown tenant: nope/);
+  });
+
+  it('runs cache:clear and files:usage in a tenant context', async () => {
+    const [id, neighbour] = await Promise.all([createTestTenant(), createTestTenant()]);
+    const files = new TenantFiles(proxy.env.FILES, id);
+    await files.put('recetas/a.pdf', 'x'.repeat(1000));
+    await files.put('logo.png', 'y'.repeat(23));
+    await new TenantCache(proxy.env.KV, id).put('dashboard', { total: 1 });
+    await new TenantCache(proxy.env.KV, neighbour).put('dashboard', { total: 2 });
+
+    const [usage, cleared] = await Promise.all([cli('tenants:run', 'files:usage', `--tenants=${id}`), cli('tenants:run', 'cache:clear', `--tenants=${id}`)]);
+    expect(usage.code, usage.stderr).toBe(0);
+    expect(usage.stdout).toContain(`${id}: 2 objects, 1023 B`);
+    expect(cleared.code, cleared.stderr).toBe(0);
+    expect(cleared.stdout).toContain(`${id}: removed 1 cache entry`);
+    expect(await new TenantCache(proxy.env.KV, id).list()).toEqual([]);
+    expect(await new TenantCache(proxy.env.KV, neighbour).list()).toEqual(['dashboard']);
+  });
+
+  it('deletes a tenant only with --force, with its database', async () => {
+    const id = await createTestTenant('cli-del');
+    const refused = await cli('tenants:delete', id);
+    expectUserError(refused, /irreversible.*--force/);
+
+    const deleted = await cli('tenants:delete', id, '--force');
+    expect(deleted.code, deleted.stderr).toBe(0);
+    expect(deleted.stdout).toContain('[4/5] database');
+    expect(deleted.stdout).toContain(`Tenant "${id}" deleted.`);
+    expect((await listTenants(platform)).map((tenant) => tenant.id)).not.toContain(id);
+
+    const admin = new pg.Client({ connectionString: stack.adminUrl });
+    await admin.connect();
+    try {
+      const { rows } = await admin.query('SELECT datname FROM pg_database WHERE datname = $1', [`optiflow_${id.replace(/-/g, '_')}`]);
+      expect(rows).toEqual([]);
+    } finally {
+      await admin.end();
+    }
+  });
+});
