@@ -57,6 +57,7 @@ async function parseCreateInput(platform: Platform, input: CreateTenantInput) {
   if (!placementKinds.includes(placement)) {
     throw new AppError('validation', `Unknown placement "${input.placement}"; expected one of ${placementKinds.join(', ')}`);
   }
+  platform.placement(placement); // throws if the placement is not configured, before anything is written
   const hostnames = [...new Set((input.domains.length ? input.domains : [id]).map((domain) => parseDomain(platform, domain)))];
   if (input.clientId) {
     if (!/^[0-9a-f-]{36}$/i.test(input.clientId)) throw new AppError('validation', `Invalid client id "${input.clientId}"`);
