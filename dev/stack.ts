@@ -14,6 +14,10 @@ import { getPlatformProxy } from 'wrangler';
 import type { Bindings } from '../src/env';
 import { createPlatform } from '../src/tenancy/platform';
 import { createTenant, getTenantRow } from '../src/tenancy/provisioning';
+import { migrateTenant, tenantConnection } from '../src/tenancy/lifecycle';
+import { tenantDb } from '../src/db/client';
+import { users } from '../src/db/tenant-schema';
+import { hashPassword } from '../src/auth/password';
 import { ensureCentralDatabase, generateEncryptionKey } from './bootstrap';
 import { startNeonEndpoint } from './neon-endpoint';
 import { assertPortFree, startPostgres } from './postgres';
@@ -27,6 +31,8 @@ export interface DevStackOptions {
   ports: { postgres: number; endpoint: number; http: number };
   password: string;
   encryptionKey: string;
+  /** Development only: the demo tenant's owner signs in with this password (random if not given). */
+  demoPassword?: string;
   fast?: boolean;
   log?: (line: string) => void;
   /** Lines wrangler prints; hidden unless given. */
@@ -41,6 +47,7 @@ export interface DevStack {
 }
 
 export const demoTenant = { id: 'demo', name: 'Óptica Demo' };
+export const demoUserEmail = 'demo@optiflow.test';
 
 export async function startDevStack(options: DevStackOptions): Promise<DevStack> {
   const log = options.log ?? ((line: string) => console.log(line));
@@ -69,7 +76,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
       ENCRYPTION_KEY: options.encryptionKey,
       NEON_LOCAL_ENDPOINT: endpoint.url,
     };
-    await ensureDemoTenant(env, options.persistDir, log);
+    await ensureDemoTenant(env, options.persistDir, options.demoPassword ?? randomBytes(12).toString('base64url'), log);
 
     const wrangler = startWrangler(env, options);
     stops.push(() => stopChild(wrangler));
@@ -82,17 +89,30 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
   }
 }
 
-async function ensureDemoTenant(env: Record<string, string>, persistDir: string, log: (line: string) => void) {
+async function ensureDemoTenant(env: Record<string, string>, persistDir: string, demoPassword: string, log: (line: string) => void) {
   const proxy = await getPlatformProxy<Bindings>({ configPath: path.join(root, 'wrangler.toml'), persist: { path: persistDir } });
   try {
     const platform = await createPlatform({ ...proxy.env, ...env });
     const existing = await getTenantRow(platform, demoTenant.id);
-    if (existing?.status === 'active' || existing?.status === 'suspended') return;
-    log('creating the demo tenant...');
-    await createTenant(platform, { ...demoTenant, domains: [demoTenant.id] });
+    if (existing?.status !== 'active' && existing?.status !== 'suspended') {
+      log('creating the demo tenant...');
+      await createTenant(platform, { ...demoTenant, domains: [demoTenant.id] });
+    }
+    await migrateTenant(platform, demoTenant.id);
+    const { connectionString } = await tenantConnection(platform, demoTenant.id);
+    await ensureDemoOwner(tenantDb(connectionString), demoPassword);
   } finally {
     await proxy.dispose();
   }
+}
+
+/** Development only: an owner with a known password, so the demo shop can be opened at once. */
+async function ensureDemoOwner(db: ReturnType<typeof tenantDb>, password: string): Promise<void> {
+  const passwordHash = await hashPassword(password);
+  await db
+    .insert(users)
+    .values({ email: demoUserEmail, name: 'Demo', role: 'owner', status: 'active', passwordHash })
+    .onConflictDoUpdate({ target: users.email, set: { passwordHash, status: 'active', role: 'owner' } });
 }
 
 function startWrangler(env: Record<string, string>, options: DevStackOptions): ChildProcess {
@@ -145,18 +165,19 @@ async function stopChild(child: ChildProcess): Promise<void> {
  * encrypts tenant connection strings), and .dev.vars is rewritten from them on every start, keeping
  * any other entries, so the CLI and wrangler always agree with the database on disk.
  */
-async function localSecrets(): Promise<{ password: string; encryptionKey: string }> {
+async function localSecrets(): Promise<{ password: string; encryptionKey: string; demoPassword: string }> {
   const dataRoot = path.join(root, '.data');
   await mkdir(dataRoot, { recursive: true });
   const devVarsPath = path.join(root, '.dev.vars');
   const devVars = existsSync(devVarsPath) ? parseDevVars(await readFile(devVarsPath, 'utf8')) : {};
   const password = await keptSecret(path.join(dataRoot, 'postgres.password'), () => randomBytes(18).toString('base64url'));
   const encryptionKey = await keptSecret(path.join(dataRoot, 'encryption.key'), () => devVars.ENCRYPTION_KEY || generateEncryptionKey());
+  const demoPassword = await keptSecret(path.join(dataRoot, 'demo.password'), () => randomBytes(9).toString('base64url'));
   const pg = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:54320`;
   const entries = { ...devVars, CENTRAL_DATABASE_URL: `${pg}/optiflow_central`, POSTGRES_ADMIN_URL: `${pg}/postgres`, ENCRYPTION_KEY: encryptionKey };
   const text = Object.entries(entries).map(([key, value]) => `${key}=${value}`).join('\n');
   await writeFile(devVarsPath, `# Written by \`npm run dev\` for local development only. Never commit this file.\n${text}\n`, { mode: 0o600 });
-  return { password, encryptionKey };
+  return { password, encryptionKey, demoPassword };
 }
 
 async function keptSecret(file: string, create: () => string): Promise<string> {
@@ -174,7 +195,7 @@ function parseDevVars(text: string): Record<string, string> {
 }
 
 async function main(): Promise<void> {
-  const { password, encryptionKey } = await localSecrets();
+  const { password, encryptionKey, demoPassword } = await localSecrets();
   console.log('Starting OptiFlow: PostgreSQL, Neon endpoint, wrangler dev...');
   const stack = await startDevStack({
     dataDir: path.join(root, '.data', 'postgres'),
@@ -182,11 +203,13 @@ async function main(): Promise<void> {
     ports: { postgres: 54320, endpoint: 54321, http: 8787 },
     password,
     encryptionKey,
+    demoPassword,
     wranglerLog: process.env.OPTIFLOW_VERBOSE ? (line) => console.log(`[wrangler] ${line}`) : undefined,
   });
   console.log('');
   console.log(`  Central:      ${stack.centralUrl}`);
   console.log(`  Demo tenant:  ${stack.demoUrl}`);
+  console.log(`  Demo user:    ${demoUserEmail} / ${demoPassword}   (development only)`);
   console.log('');
   console.log('  New shop:     npx optiflow tenants:create acme --name "Óptica Acme" --domain acme');
   console.log('  Press Ctrl-C to stop.');

@@ -1,9 +1,13 @@
+import { csrf } from 'hono/csrf';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { AppError, errorResponse, onError } from './errors';
 import { factory } from './factory';
 import { central } from './routes/central';
+import { auth } from './routes/auth';
+import { tenantHealth } from './routes/health';
 import { tenantHome } from './routes/tenant-home';
+import { loadUser } from './auth/middleware';
 import { tenancy } from './tenancy/middleware';
 
 function baseApp() {
@@ -24,7 +28,9 @@ export function createCentralApp() {
 /** What a shop's host serves: nothing runs before the tenant is identified and its context set. */
 export function createTenantApp() {
   const app = baseApp();
-  app.use(tenancy);
+  app.use(tenancy, csrf(), loadUser);
+  app.route('/', tenantHealth);
+  app.route('/', auth);
   app.route('/', tenantHome);
   return app;
 }

@@ -3,6 +3,7 @@ import type { TenantCache } from './tenancy/cache';
 import type { TenantFiles } from './tenancy/files';
 import type { TenantJobs } from './tenancy/jobs';
 import type { TenantRecord } from './tenancy/record';
+import type { SessionUser } from './auth/session';
 
 /** Secrets are not in wrangler.toml, so `wrangler types` cannot see them; `.dev.vars.example` lists them. */
 export interface Secrets {
@@ -25,6 +26,8 @@ export interface AppVariables {
   cache: TenantCache;
   files: TenantFiles;
   jobs: TenantJobs;
+  /** The signed-in user (browser session or API token), or null. */
+  session: SessionUser | null;
 }
 
 export interface AppEnv {

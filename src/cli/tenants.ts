@@ -1,4 +1,5 @@
 import { AppError } from '../errors';
+import { issueOwnerLink } from '../auth/owner';
 import { listDomainsOf } from '../tenancy/central-queries';
 import { listTenants, resumeTenant, suspendTenant } from '../tenancy/lifecycle';
 import { placementKinds } from '../tenancy/placement/types';
@@ -51,15 +52,21 @@ export const createCommand = defineCommand({
     client: { type: 'string', placeholder: 'uuid', description: 'Owning client id' },
     placement: { type: 'string', placeholder: 'kind', description: `Where the database lives: ${placementKinds.join(', ')} (default: DEFAULT_PLACEMENT)` },
     'no-seed': { type: 'boolean', description: 'Skip the seeders' },
+    'owner-email': { type: 'string', placeholder: 'email', description: 'Create the first owner and print a one-time set-password link' },
     port: portOption,
   },
-  notes: ['Re-running it on a tenant left `provisioning` or `failed` resumes from the last completed step.'],
+  notes: [
+    'Re-running it on a tenant left `provisioning` or `failed` resumes from the last completed step.',
+    'The owner link is valid for 72 hours and works once; no password is ever printed or stored in plain text.',
+  ],
   prepare({ args: [id], values }) {
     const placement = values.placement;
     if (placement !== undefined && !(placementKinds as readonly string[]).includes(placement)) {
       throw new UsageError(`--placement must be one of ${placementKinds.join(', ')}, got "${placement}"`);
     }
     const port = integerOption(values.port, 'port', { min: 1, max: 65535 });
+    const ownerEmail = values['owner-email'];
+    if (ownerEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(ownerEmail)) throw new UsageError(`--owner-email "${ownerEmail}" is not an email address`);
     return async ({ platform, devPort }) => {
       const existing = await getTenantRow(platform, id!);
       if (existing && (existing.status === 'provisioning' || existing.status === 'failed')) {
@@ -72,7 +79,13 @@ export const createCommand = defineCommand({
         resumeHint(`tenants:create ${id}`),
       );
       print(`Tenant "${row.id}" is active at:`);
-      for (const hostname of await listDomainsOf(platform.central, row.id)) print(`  ${tenantUrl(platform.config, hostname, port ?? devPort)}`);
+      const hostnames = await listDomainsOf(platform.central, row.id);
+      for (const hostname of hostnames) print(`  ${tenantUrl(platform.config, hostname, port ?? devPort)}`);
+      if (ownerEmail !== undefined) {
+        const link = await issueOwnerLink(platform, row.id, ownerEmail);
+        print(`Owner ${ownerEmail}: set the password at (valid until ${link.expiresAt.toISOString()}, single use)`);
+        print(`  ${tenantUrl(platform.config, hostnames[0] ?? row.id, port ?? devPort)}/set-password/${link.token}`);
+      }
     };
   },
 });

@@ -1,14 +1,18 @@
-import { getCompany } from '../db/tenant-queries';
+import { requirePermission } from '../auth/middleware';
 import { factory } from '../factory';
-import { TenantHome } from '../views/pages';
+import { t } from '../i18n/es-DO';
+import { AppShell } from '../views/layout';
 
 export const tenantHome = factory.createApp();
 
-tenantHome.get('/', async (c) => {
-  // A tenant created with --no-seed has no company row yet: fall back to the central name.
-  const company = await getCompany(c.var.db);
-  return c.html(<TenantHome shopName={company?.name ?? c.var.tenant.name} host={new URL(c.req.url).host} />);
+tenantHome.get('/', requirePermission('dashboard.view'), (c) => {
+  const user = c.var.session!;
+  return c.html(
+    <AppShell title={t('dashboard.title')} user={user} current="/">
+      <section class="card">
+        <h1>{t('dashboard.hello', { name: user.name })}</h1>
+        <p>{t('dashboard.lead', { branch: user.branch?.name ?? '—' })}</p>
+      </section>
+    </AppShell>,
+  );
 });
-
-/** No database work: what the platform costs per request (health checks, benchmark). */
-tenantHome.get('/healthz', (c) => c.json({ ok: true }));

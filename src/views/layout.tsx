@@ -1,26 +1,113 @@
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
-import { t } from '../i18n/es-DO';
+import type { SessionUser } from '../auth/session';
+import { can, type Permission } from '../auth/permissions';
+import { t, type MessageKey } from '../i18n/es-DO';
 
-export function Layout(props: { title: string; children: Child }) {
+function Document(props: { title: string; children: Child }) {
   return (
     <>
       {raw('<!doctype html>')}
       <html lang="es-DO">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{props.title}</title>
-        <link rel="stylesheet" href="/static/app.css" />
-        <script src="/static/htmx.min.js" defer></script>
-      </head>
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title>{props.title}</title>
+          <link rel="stylesheet" href="/static/app.css" />
+          <script src="/static/htmx.min.js" defer></script>
+        </head>
+        {props.children}
+      </html>
+    </>
+  );
+}
+
+/** Pages without a signed-in user: landing, login, errors. */
+export function Layout(props: { title: string; children: Child }) {
+  return (
+    <Document title={props.title}>
       <body>
         <header class="site-header">
           <span class="brand">{t('app.name')}</span>
         </header>
         <main id="main">{props.children}</main>
       </body>
-      </html>
-    </>
+    </Document>
+  );
+}
+
+const navigation: Array<{ href: string; label: MessageKey; permission: Permission }> = [
+  { href: '/', label: 'nav.home', permission: 'dashboard.view' },
+  { href: '/contacts', label: 'nav.contacts', permission: 'contacts.view' },
+  { href: '/products', label: 'nav.products', permission: 'products.view' },
+  { href: '/stock', label: 'nav.stock', permission: 'stock.view' },
+  { href: '/currencies', label: 'nav.currencies', permission: 'currencies.view' },
+  { href: '/branches', label: 'nav.branches', permission: 'branches.view' },
+  { href: '/users', label: 'nav.users', permission: 'users.manage' },
+  { href: '/company', label: 'nav.company', permission: 'company.view' },
+  { href: '/api-tokens', label: 'nav.apiTokens', permission: 'apiTokens.manage' },
+];
+
+/** The shop's workspace: navigation for the user's role, shop name and logo, branch, account. */
+export function AppShell(props: { title: string; user: SessionUser; current: string; children: Child }) {
+  const { user } = props;
+  return (
+    <Document title={`${props.title} · ${user.shopName}`}>
+      <body hx-boost="true">
+        <a class="skip-link" href="#main">
+          {t('nav.skip')}
+        </a>
+        {user.impersonatedBy ? (
+          <div class="support-banner" role="status">
+            {t('support.banner', { admin: user.impersonatedBy })}
+          </div>
+        ) : null}
+        <header class="app-header">
+          <a class="shop" href="/">
+            {user.logoKey ? <img src="/company/logo" alt="" class="shop-logo" /> : null}
+            <span class="shop-name">{user.shopName}</span>
+          </a>
+          <form class="branch-switch" method="post" action="/session/branch">
+            <label for="branch-select">{t('nav.branch')}</label>
+            <select id="branch-select" name="branchId">
+              {user.branches.map((branch) => (
+                <option value={branch.id} selected={branch.id === user.branch?.id}>
+                  {branch.name}
+                </option>
+              ))}
+            </select>
+            <button type="submit" class="button-small">
+              {t('nav.switchBranch')}
+            </button>
+          </form>
+          <div class="account">
+            <a href="/account/password">{user.name}</a>
+            <form method="post" action="/logout">
+              <button type="submit" class="link-button">
+                {t('nav.logout')}
+              </button>
+            </form>
+          </div>
+        </header>
+        <div class="app-body">
+          <nav class="app-nav" aria-label={t('nav.main')}>
+            <ul>
+              {navigation
+                .filter((item) => can(user.role, item.permission))
+                .map((item) => (
+                  <li>
+                    <a href={item.href} aria-current={props.current === item.href ? 'page' : undefined}>
+                      {t(item.label)}
+                    </a>
+                  </li>
+                ))}
+            </ul>
+          </nav>
+          <main id="main" tabindex={-1}>
+            {props.children}
+          </main>
+        </div>
+      </body>
+    </Document>
   );
 }

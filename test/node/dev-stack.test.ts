@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateEncryptionKey } from '../../dev/bootstrap';
-import { startDevStack, type DevStack } from '../../dev/stack';
+import { demoUserEmail, startDevStack, type DevStack } from '../../dev/stack';
 import { freePort } from '../support/global-setup';
 
 const run = promisify(execFile);
@@ -21,6 +21,7 @@ const root = path.resolve(import.meta.dirname, '../..');
 const chromiumPath = '/usr/bin/chromium';
 
 let stack: DevStack;
+const demoPassword = 'demo-password-for-tests';
 let dir: string;
 let httpPort: number;
 
@@ -53,6 +54,7 @@ beforeAll(async () => {
     persistDir: path.join(dir, 'state'),
     ports: { postgres: await freePort(), endpoint: await freePort(), http: httpPort },
     password: 'dev-stack-test',
+    demoPassword,
     encryptionKey: generateEncryptionKey(),
     fast: true,
     log: () => {},
@@ -69,23 +71,25 @@ describe('local stack', () => {
     expect(stack.centralUrl).toBe(`http://localhost:${httpPort}`);
     const central = await get('localhost');
     expect(central.status).toBe(200);
-    const demo = await get('demo.localhost');
+    const home = await get('demo.localhost');
+    expect(home.status).toBe(303); // signed out: to the shop's login page
+    const demo = await get('demo.localhost', '/login');
     expect(demo.status).toBe(200);
-    expect(demo.body).toContain('Óptica Demo');
+    expect(demo.body).toContain('Óptica Demo'); // named from the shop's own database
   });
 
   it('serves a tenant created by the CLI at once, and stops serving a removed domain at once', async () => {
     const id = `acme${Date.now().toString(36)}`;
-    expect((await get(`${id}.localhost`)).status).toBe(404); // now cached as unknown in KV
+    expect((await get(`${id}.localhost`, '/login')).status).toBe(404); // now cached as unknown in KV
     const created = await optiflow('tenants:create', id, '--name', 'Óptica Acme', '--domain', id, '--domain', `${id}-alias`, '--port', String(httpPort));
     expect(created.stdout).toContain(`http://${id}.localhost:${httpPort}`);
-    const page = await get(`${id}.localhost`);
+    const page = await get(`${id}.localhost`, '/login');
     expect(page.status).toBe(200);
     expect(page.body).toContain('Óptica Acme');
 
-    expect((await get(`${id}-alias.localhost`)).status).toBe(200);
+    expect((await get(`${id}-alias.localhost`, '/login')).status).toBe(200);
     await optiflow('domains:remove', `${id}-alias`);
-    expect((await get(`${id}-alias.localhost`)).status).toBe(404);
+    expect((await get(`${id}-alias.localhost`, '/login')).status).toBe(404);
   });
 
   it.skipIf(!existsSync(chromiumPath))('renders the shop page in Chromium (screenshot saved)', async () => {
@@ -97,11 +101,18 @@ describe('local stack', () => {
       const page = await browser.newPage();
       const response = await page.goto(`${stack.demoUrl}/`);
       expect(response?.status()).toBe(200);
-      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Bienvenido a Óptica Demo');
+      expect(page.url()).toBe(`${stack.demoUrl}/login`);
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Óptica Demo');
       expect(await page.locator('html').getAttribute('lang')).toBe('es-DO');
       expect(await page.evaluate(() => typeof (window as unknown as { htmx?: unknown }).htmx)).toBe('object');
       const shots = path.join(root, 'test-results', 'screenshots');
       await mkdir(shots, { recursive: true });
+      await page.screenshot({ path: path.join(shots, 'login.png'), fullPage: true });
+      await page.getByLabel('Correo electrónico').fill(demoUserEmail);
+      await page.getByLabel('Contraseña').fill(demoPassword);
+      await page.getByRole('button', { name: 'Entrar' }).click();
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Hola, Demo');
+      expect(page.url()).toBe(`${stack.demoUrl}/`);
       await page.screenshot({ path: path.join(shots, 'tenant-home.png'), fullPage: true });
       const missing = await page.goto(`http://nadie.localhost:${httpPort}/`);
       expect(missing?.status()).toBe(404);

@@ -1,0 +1,34 @@
+import type { Role } from '../db/tenant-schema';
+
+/**
+ * The permission matrix. The server checks it on every route of the UI and the API
+ * (`requirePermission` in src/auth/middleware.ts); the UI only hides what a role cannot use.
+ */
+export const permissionMatrix = {
+  'dashboard.view': ['owner', 'admin', 'ventas', 'optometrista', 'caja'],
+  'account.manage': ['owner', 'admin', 'ventas', 'optometrista', 'caja'],
+  'company.view': ['owner', 'admin', 'ventas', 'optometrista', 'caja'],
+  'company.manage': ['owner', 'admin'],
+  'branches.view': ['owner', 'admin', 'ventas', 'optometrista', 'caja'],
+  'branches.manage': ['owner', 'admin'],
+  'users.manage': ['owner', 'admin'],
+  'contacts.view': ['owner', 'admin', 'ventas', 'optometrista', 'caja'],
+  'contacts.manage': ['owner', 'admin', 'ventas', 'optometrista', 'caja'],
+  'contacts.archive': ['owner', 'admin'],
+  'products.view': ['owner', 'admin', 'ventas', 'optometrista', 'caja'],
+  'products.manage': ['owner', 'admin'],
+  'stock.view': ['owner', 'admin', 'ventas', 'optometrista', 'caja'],
+  'stock.adjust': ['owner', 'admin'],
+  'stock.transfer': ['owner', 'admin', 'ventas'],
+  'currencies.view': ['owner', 'admin', 'ventas', 'optometrista', 'caja'],
+  'currencies.manage': ['owner', 'admin', 'caja'],
+  'apiTokens.manage': ['owner', 'admin'],
+  /** Lists and documents of every branch, not only the current one. */
+  'branches.all': ['owner', 'admin'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof permissionMatrix;
+
+export function can(role: Role, permission: Permission): boolean {
+  return (permissionMatrix[permission] as readonly Role[]).includes(role);
+}

@@ -1,0 +1,58 @@
+import { zValidator } from '@hono/zod-validator';
+import type { Context } from 'hono';
+import { z } from 'zod';
+import type { AppEnv } from '../env';
+import type { FieldErrors } from '../views/components';
+import { t } from '../i18n/es-DO';
+import { passwordPolicy } from '../auth/password';
+
+/** The first message of each invalid field, keyed by field name. */
+export function fieldErrors(error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> }): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of error.issues) {
+    const field = String(issue.path[0] ?? '_form');
+    errors[field] ??= issue.message;
+  }
+  return errors;
+}
+
+export const requiredText = (max = 200) =>
+  z
+    .string({ error: t('validation.required') })
+    .trim()
+    .min(1, t('validation.required'))
+    .max(max);
+
+export const emailField = z.string({ error: t('validation.required') }).trim().toLowerCase().pipe(z.email(t('validation.email')));
+
+export const newPasswordFields = z
+  .object({
+    password: z
+      .string({ error: t('validation.required') })
+      .min(passwordPolicy.minLength, t('validation.passwordLength', { min: passwordPolicy.minLength, max: passwordPolicy.maxLength }))
+      .max(passwordPolicy.maxLength, t('validation.passwordLength', { min: passwordPolicy.minLength, max: passwordPolicy.maxLength })),
+    confirm: z.string({ error: t('validation.required') }),
+  })
+  .refine((value) => value.password === value.confirm, { message: t('validation.passwordMatch'), path: ['confirm'] });
+
+/** Only a path on this host: `/contacts?q=x`, never `//evil.example` or `https://...`. */
+export function safeNextPath(next: string | undefined | null): string {
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
+}
+
+export function clientAddress(headers: { header(name: string): string | undefined }): string {
+  return headers.header('cf-connecting-ip') ?? 'local';
+}
+
+/**
+ * Validates a submitted form with zod. When it is invalid, `onInvalid` answers (usually the same
+ * form re-rendered with field errors and status 422), and nothing after it runs.
+ */
+export function validForm<T extends z.ZodType>(
+  schema: T,
+  onInvalid: (c: Context<AppEnv>, errors: FieldErrors, submitted: Record<string, unknown>) => Response | Promise<Response>,
+) {
+  return zValidator('form', schema, async (result, c) => {
+    if (!result.success) return onInvalid(c as unknown as Context<AppEnv>, fieldErrors(result.error), (result as { data?: Record<string, unknown> }).data ?? {});
+  });
+}

@@ -1,0 +1,7 @@
+import { publicRoute } from '../auth/middleware';
+import { factory } from '../factory';
+
+/** No database work: what the platform costs per request (health checks, benchmark). */
+export const tenantHealth = factory.createApp();
+
+tenantHealth.get('/healthz', publicRoute, (c) => c.json({ ok: true }));
