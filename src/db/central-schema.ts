@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, check, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, check, date, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import type { PlacementRef } from '../tenancy/placement/types';
 
 export const tenantStatus = pgEnum('tenant_status', ['provisioning', 'active', 'suspended', 'failed', 'deleting']);
@@ -70,4 +70,43 @@ export const provisioningLog = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [index('provisioning_log_tenant_idx').on(table.tenantId, table.id)],
+);
+
+/**
+ * The DGII taxpayer registry (RNC and cédula), shared read-only by every shop. `optiflow sync:dgii`
+ * replaces it whole: it loads a staging table made `LIKE dgii_taxpayers INCLUDING ALL` and renames it
+ * into place (src/dgii/import.ts), so this definition is also the staging table's.
+ */
+export const dgiiTaxpayers = pgTable(
+  'dgii_taxpayers',
+  {
+    /** Digits only: 9 (RNC) or 11 (cédula); kept even when the check digit fails, as the DGII lists it. */
+    taxId: text().primaryKey(),
+    name: text().notNull(),
+    commercialName: text(),
+    activity: text(),
+    status: text(),
+    regime: text(),
+    startedOn: date(),
+  },
+  // Prefix search by name: `lower(name) LIKE 'optica pe%'` whatever the database collation.
+  (table) => [index('dgii_taxpayers_name_prefix_idx').using('btree', sql`lower(${table.name}) text_pattern_ops`)],
+);
+
+/** One row per `sync:dgii` run; `updated_at` is its heartbeat, so a killed run can be told from a live one. */
+export const dgiiImports = pgTable(
+  'dgii_imports',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    /** The file path or URL read. */
+    source: text().notNull(),
+    status: text({ enum: ['running', 'succeeded', 'failed'] }).notNull().default('running'),
+    startedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp({ withTimezone: true }),
+    rowsImported: integer().notNull().default(0),
+    rowsSkipped: integer().notNull().default(0),
+    error: text(),
+  },
+  (table) => [check('dgii_imports_status', sql`${table.status} IN ('running', 'succeeded', 'failed')`)],
 );

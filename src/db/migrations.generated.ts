@@ -19,6 +19,16 @@ export const migrations: BundledMigrations = {
         "CREATE INDEX \"provisioning_log_tenant_idx\" ON \"provisioning_log\" USING btree (\"tenant_id\",\"id\");",
         "CREATE INDEX \"tenants_client_idx\" ON \"tenants\" USING btree (\"client_id\");"
       ]
+    },
+    {
+      "tag": "0001_dgii_registry",
+      "when": 1795830968259,
+      "hash": "52088e7e3e04cc233f4e97bedba1838bf53dc5d2ccf5b217e38ed80c228cb0a9",
+      "statements": [
+        "CREATE TABLE \"dgii_imports\" (\n\t\"id\" bigserial PRIMARY KEY NOT NULL,\n\t\"source\" text NOT NULL,\n\t\"status\" text DEFAULT 'running' NOT NULL,\n\t\"started_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\t\"updated_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\t\"finished_at\" timestamp with time zone,\n\t\"rows_imported\" integer DEFAULT 0 NOT NULL,\n\t\"rows_skipped\" integer DEFAULT 0 NOT NULL,\n\t\"error\" text,\n\tCONSTRAINT \"dgii_imports_status\" CHECK (\"dgii_imports\".\"status\" IN ('running', 'succeeded', 'failed'))\n);",
+        "CREATE TABLE \"dgii_taxpayers\" (\n\t\"tax_id\" text PRIMARY KEY NOT NULL,\n\t\"name\" text NOT NULL,\n\t\"commercial_name\" text,\n\t\"activity\" text,\n\t\"status\" text,\n\t\"regime\" text,\n\t\"started_on\" date\n);",
+        "CREATE INDEX \"dgii_taxpayers_name_prefix_idx\" ON \"dgii_taxpayers\" USING btree (lower(\"name\") text_pattern_ops);"
+      ]
     }
   ],
   "tenant": [
@@ -29,6 +39,65 @@ export const migrations: BundledMigrations = {
       "statements": [
         "CREATE TABLE \"audit_log\" (\n\t\"id\" bigserial PRIMARY KEY NOT NULL,\n\t\"action\" text NOT NULL,\n\t\"actor\" text,\n\t\"details\" jsonb,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL\n);",
         "CREATE TABLE \"company\" (\n\t\"id\" integer PRIMARY KEY DEFAULT 1 NOT NULL,\n\t\"name\" text NOT NULL,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\t\"updated_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\tCONSTRAINT \"company_single_row\" CHECK (\"company\".\"id\" = 1)\n);"
+      ]
+    },
+    {
+      "tag": "0001_workspace",
+      "when": 1795830922767,
+      "hash": "951db4cb6b5b049d92c34f9ce6068f0d98f67779890b1a6626fc5e43e27ec717",
+      "statements": [
+        "-- pg_trgm is a trusted extension: the database owner (the tenant role) may create it.\nCREATE EXTENSION IF NOT EXISTS pg_trgm;",
+        "CREATE TABLE \"api_tokens\" (\n\t\"id\" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,\n\t\"name\" text NOT NULL,\n\t\"prefix\" text NOT NULL,\n\t\"token_hash\" text NOT NULL,\n\t\"scope\" text NOT NULL,\n\t\"user_id\" uuid NOT NULL,\n\t\"last_used_at\" timestamp with time zone,\n\t\"revoked_at\" timestamp with time zone,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\tCONSTRAINT \"api_tokens_scope_valid\" CHECK (\"api_tokens\".\"scope\" in ('read', 'read_write'))\n);",
+        "CREATE TABLE \"branches\" (\n\t\"id\" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,\n\t\"code\" text NOT NULL,\n\t\"name\" text NOT NULL,\n\t\"address\" text,\n\t\"phone\" text,\n\t\"active\" boolean DEFAULT true NOT NULL,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\t\"updated_at\" timestamp with time zone DEFAULT now() NOT NULL\n);",
+        "CREATE TABLE \"contacts\" (\n\t\"id\" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,\n\t\"kind\" text DEFAULT 'customer' NOT NULL,\n\t\"id_type\" text,\n\t\"id_number\" text,\n\t\"name\" text NOT NULL,\n\t\"phone\" text,\n\t\"mobile\" text,\n\t\"email\" text,\n\t\"address\" text,\n\t\"birth_date\" date,\n\t\"gender\" text,\n\t\"notes\" text,\n\t\"archived_at\" timestamp with time zone,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\t\"updated_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\tCONSTRAINT \"contacts_kind_valid\" CHECK (\"contacts\".\"kind\" in ('customer', 'supplier', 'optometrist')),\n\tCONSTRAINT \"contacts_id_type_valid\" CHECK (\"contacts\".\"id_type\" is null or \"contacts\".\"id_type\" in ('cedula', 'rnc', 'pasaporte'))\n);",
+        "CREATE TABLE \"currencies\" (\n\t\"code\" text PRIMARY KEY NOT NULL,\n\t\"name\" text NOT NULL,\n\t\"symbol\" text NOT NULL,\n\t\"is_base\" boolean DEFAULT false NOT NULL,\n\t\"active\" boolean DEFAULT true NOT NULL\n);",
+        "CREATE TABLE \"exchange_rates\" (\n\t\"id\" serial PRIMARY KEY NOT NULL,\n\t\"currency_code\" text NOT NULL,\n\t\"rate\" numeric(14, 4) NOT NULL,\n\t\"valid_on\" date NOT NULL,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\tCONSTRAINT \"exchange_rates_positive\" CHECK (\"exchange_rates\".\"rate\" > 0)\n);",
+        "CREATE TABLE \"login_attempts\" (\n\t\"id\" bigserial PRIMARY KEY NOT NULL,\n\t\"account\" text NOT NULL,\n\t\"ip_address\" text NOT NULL,\n\t\"succeeded\" boolean NOT NULL,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL\n);",
+        "CREATE TABLE \"products\" (\n\t\"id\" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,\n\t\"sku\" text NOT NULL,\n\t\"name\" text NOT NULL,\n\t\"category\" text NOT NULL,\n\t\"brand\" text,\n\t\"price\" numeric(14, 4) NOT NULL,\n\t\"cost\" numeric(14, 4),\n\t\"tax_id\" integer NOT NULL,\n\t\"track_stock\" boolean DEFAULT true NOT NULL,\n\t\"allow_negative_stock\" boolean DEFAULT false NOT NULL,\n\t\"active\" boolean DEFAULT true NOT NULL,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\t\"updated_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\tCONSTRAINT \"products_price_positive\" CHECK (\"products\".\"price\" >= 0)\n);",
+        "CREATE TABLE \"sessions\" (\n\t\"id_hash\" text PRIMARY KEY NOT NULL,\n\t\"user_id\" uuid NOT NULL,\n\t\"branch_id\" uuid,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\t\"last_seen_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\t\"expires_at\" timestamp with time zone NOT NULL,\n\t\"user_agent\" text,\n\t\"ip_address\" text,\n\t\"impersonated_by\" text\n);",
+        "CREATE TABLE \"stock\" (\n\t\"product_id\" uuid NOT NULL,\n\t\"branch_id\" uuid NOT NULL,\n\t\"quantity\" integer DEFAULT 0 NOT NULL,\n\t\"updated_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\tCONSTRAINT \"stock_product_id_branch_id_pk\" PRIMARY KEY(\"product_id\",\"branch_id\")\n);",
+        "CREATE TABLE \"stock_movements\" (\n\t\"id\" bigserial PRIMARY KEY NOT NULL,\n\t\"product_id\" uuid NOT NULL,\n\t\"branch_id\" uuid NOT NULL,\n\t\"kind\" text NOT NULL,\n\t\"quantity\" integer NOT NULL,\n\t\"balance_after\" integer NOT NULL,\n\t\"reason\" text,\n\t\"reference\" text,\n\t\"user_id\" uuid,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\tCONSTRAINT \"stock_movements_nonzero\" CHECK (\"stock_movements\".\"quantity\" <> 0)\n);",
+        "CREATE TABLE \"taxes\" (\n\t\"id\" serial PRIMARY KEY NOT NULL,\n\t\"code\" text NOT NULL,\n\t\"name\" text NOT NULL,\n\t\"rate\" numeric(5, 2) NOT NULL,\n\t\"exempt\" boolean DEFAULT false NOT NULL,\n\t\"active\" boolean DEFAULT true NOT NULL\n);",
+        "CREATE TABLE \"user_branches\" (\n\t\"user_id\" uuid NOT NULL,\n\t\"branch_id\" uuid NOT NULL,\n\tCONSTRAINT \"user_branches_user_id_branch_id_pk\" PRIMARY KEY(\"user_id\",\"branch_id\")\n);",
+        "CREATE TABLE \"user_tokens\" (\n\t\"id\" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,\n\t\"user_id\" uuid NOT NULL,\n\t\"token_hash\" text NOT NULL,\n\t\"purpose\" text NOT NULL,\n\t\"expires_at\" timestamp with time zone NOT NULL,\n\t\"used_at\" timestamp with time zone,\n\t\"created_by\" uuid,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL\n);",
+        "CREATE TABLE \"users\" (\n\t\"id\" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,\n\t\"email\" text NOT NULL,\n\t\"name\" text NOT NULL,\n\t\"role\" text NOT NULL,\n\t\"password_hash\" text,\n\t\"status\" text DEFAULT 'invited' NOT NULL,\n\t\"last_login_at\" timestamp with time zone,\n\t\"password_changed_at\" timestamp with time zone,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\t\"updated_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\tCONSTRAINT \"users_email_lower\" CHECK (\"users\".\"email\" = lower(\"users\".\"email\")),\n\tCONSTRAINT \"users_role_valid\" CHECK (\"users\".\"role\" in ('owner', 'admin', 'ventas', 'optometrista', 'caja')),\n\tCONSTRAINT \"users_status_valid\" CHECK (\"users\".\"status\" in ('invited', 'active', 'disabled'))\n);",
+        "ALTER TABLE \"company\" ADD COLUMN \"rnc\" text;",
+        "ALTER TABLE \"company\" ADD COLUMN \"address\" text;",
+        "ALTER TABLE \"company\" ADD COLUMN \"phones\" text;",
+        "ALTER TABLE \"company\" ADD COLUMN \"email\" text;",
+        "ALTER TABLE \"company\" ADD COLUMN \"logo_key\" text;",
+        "ALTER TABLE \"company\" ADD COLUMN \"invoice_footer\" text;",
+        "ALTER TABLE \"company\" ADD COLUMN \"default_currency\" text DEFAULT 'DOP' NOT NULL;",
+        "ALTER TABLE \"api_tokens\" ADD CONSTRAINT \"api_tokens_user_id_users_id_fk\" FOREIGN KEY (\"user_id\") REFERENCES \"public\".\"users\"(\"id\") ON DELETE cascade ON UPDATE no action;",
+        "ALTER TABLE \"exchange_rates\" ADD CONSTRAINT \"exchange_rates_currency_code_currencies_code_fk\" FOREIGN KEY (\"currency_code\") REFERENCES \"public\".\"currencies\"(\"code\") ON DELETE no action ON UPDATE no action;",
+        "ALTER TABLE \"products\" ADD CONSTRAINT \"products_tax_id_taxes_id_fk\" FOREIGN KEY (\"tax_id\") REFERENCES \"public\".\"taxes\"(\"id\") ON DELETE no action ON UPDATE no action;",
+        "ALTER TABLE \"sessions\" ADD CONSTRAINT \"sessions_user_id_users_id_fk\" FOREIGN KEY (\"user_id\") REFERENCES \"public\".\"users\"(\"id\") ON DELETE cascade ON UPDATE no action;",
+        "ALTER TABLE \"sessions\" ADD CONSTRAINT \"sessions_branch_id_branches_id_fk\" FOREIGN KEY (\"branch_id\") REFERENCES \"public\".\"branches\"(\"id\") ON DELETE set null ON UPDATE no action;",
+        "ALTER TABLE \"stock\" ADD CONSTRAINT \"stock_product_id_products_id_fk\" FOREIGN KEY (\"product_id\") REFERENCES \"public\".\"products\"(\"id\") ON DELETE no action ON UPDATE no action;",
+        "ALTER TABLE \"stock\" ADD CONSTRAINT \"stock_branch_id_branches_id_fk\" FOREIGN KEY (\"branch_id\") REFERENCES \"public\".\"branches\"(\"id\") ON DELETE no action ON UPDATE no action;",
+        "ALTER TABLE \"stock_movements\" ADD CONSTRAINT \"stock_movements_product_id_products_id_fk\" FOREIGN KEY (\"product_id\") REFERENCES \"public\".\"products\"(\"id\") ON DELETE no action ON UPDATE no action;",
+        "ALTER TABLE \"stock_movements\" ADD CONSTRAINT \"stock_movements_branch_id_branches_id_fk\" FOREIGN KEY (\"branch_id\") REFERENCES \"public\".\"branches\"(\"id\") ON DELETE no action ON UPDATE no action;",
+        "ALTER TABLE \"stock_movements\" ADD CONSTRAINT \"stock_movements_user_id_users_id_fk\" FOREIGN KEY (\"user_id\") REFERENCES \"public\".\"users\"(\"id\") ON DELETE no action ON UPDATE no action;",
+        "ALTER TABLE \"user_branches\" ADD CONSTRAINT \"user_branches_user_id_users_id_fk\" FOREIGN KEY (\"user_id\") REFERENCES \"public\".\"users\"(\"id\") ON DELETE cascade ON UPDATE no action;",
+        "ALTER TABLE \"user_branches\" ADD CONSTRAINT \"user_branches_branch_id_branches_id_fk\" FOREIGN KEY (\"branch_id\") REFERENCES \"public\".\"branches\"(\"id\") ON DELETE cascade ON UPDATE no action;",
+        "ALTER TABLE \"user_tokens\" ADD CONSTRAINT \"user_tokens_user_id_users_id_fk\" FOREIGN KEY (\"user_id\") REFERENCES \"public\".\"users\"(\"id\") ON DELETE cascade ON UPDATE no action;",
+        "CREATE UNIQUE INDEX \"api_tokens_hash_key\" ON \"api_tokens\" USING btree (\"token_hash\");",
+        "CREATE UNIQUE INDEX \"branches_code_key\" ON \"branches\" USING btree (\"code\");",
+        "CREATE UNIQUE INDEX \"contacts_id_number_key\" ON \"contacts\" USING btree (\"id_number\") WHERE \"contacts\".\"id_number\" is not null;",
+        "CREATE INDEX \"contacts_name_idx\" ON \"contacts\" USING btree (lower(\"name\"),\"id\");",
+        "CREATE INDEX \"contacts_name_trgm_idx\" ON \"contacts\" USING gin (lower(\"name\") gin_trgm_ops);",
+        "CREATE INDEX \"contacts_phone_idx\" ON \"contacts\" USING btree (\"phone\");",
+        "CREATE UNIQUE INDEX \"exchange_rates_currency_day_key\" ON \"exchange_rates\" USING btree (\"currency_code\",\"valid_on\");",
+        "CREATE INDEX \"login_attempts_account_idx\" ON \"login_attempts\" USING btree (\"account\",\"ip_address\",\"created_at\");",
+        "CREATE UNIQUE INDEX \"products_sku_key\" ON \"products\" USING btree (lower(\"sku\"));",
+        "CREATE INDEX \"products_name_idx\" ON \"products\" USING btree (lower(\"name\"),\"id\");",
+        "CREATE INDEX \"sessions_user_idx\" ON \"sessions\" USING btree (\"user_id\");",
+        "CREATE INDEX \"stock_movements_product_idx\" ON \"stock_movements\" USING btree (\"product_id\",\"branch_id\",\"id\");",
+        "CREATE UNIQUE INDEX \"taxes_code_key\" ON \"taxes\" USING btree (\"code\");",
+        "CREATE INDEX \"user_branches_branch_idx\" ON \"user_branches\" USING btree (\"branch_id\");",
+        "CREATE UNIQUE INDEX \"user_tokens_hash_key\" ON \"user_tokens\" USING btree (\"token_hash\");",
+        "CREATE INDEX \"user_tokens_user_idx\" ON \"user_tokens\" USING btree (\"user_id\");",
+        "CREATE UNIQUE INDEX \"users_email_key\" ON \"users\" USING btree (\"email\");"
       ]
     }
   ]

@@ -1,15 +1,39 @@
 import { sql } from 'drizzle-orm';
 import type { TenantDb } from '../env';
-import { company } from './tenant-schema';
+import { branches, company, currencies, taxes } from './tenant-schema';
 
 export interface SeedOptions {
   shopName: string;
 }
 
-/** The seeders a new shop gets. Idempotent: running them again leaves the same rows. */
+/** ITBIS rates (DOMAIN.md): 18% standard, 16%, 0% and exempt; each product picks one. */
+export const defaultTaxes = [
+  { code: 'ITBIS18', name: 'ITBIS 18%', rate: '18.00', exempt: false },
+  { code: 'ITBIS16', name: 'ITBIS 16%', rate: '16.00', exempt: false },
+  { code: 'ITBIS0', name: 'ITBIS 0%', rate: '0.00', exempt: false },
+  { code: 'EXENTO', name: 'Exento', rate: '0.00', exempt: true },
+];
+
+export const defaultCurrencies = [
+  { code: 'DOP', name: 'Peso dominicano', symbol: 'RD$', isBase: true },
+  { code: 'USD', name: 'Dólar estadounidense', symbol: 'US$', isBase: false },
+  { code: 'EUR', name: 'Euro', symbol: '€', isBase: false },
+];
+
+/**
+ * The seeders a new shop gets: company name, taxes, currencies and a main branch.
+ * Idempotent: running them again leaves the same rows (and never overwrites a shop's own edits
+ * to taxes, currencies or branches).
+ */
 export async function seedTenant(db: TenantDb, options: SeedOptions): Promise<void> {
-  await db
-    .insert(company)
-    .values({ id: 1, name: options.shopName })
-    .onConflictDoUpdate({ target: company.id, set: { name: options.shopName, updatedAt: sql`now()` } });
+  await db.batch([
+    db
+      .insert(company)
+      .values({ id: 1, name: options.shopName })
+      .onConflictDoUpdate({ target: company.id, set: { name: options.shopName, updatedAt: sql`now()` } }),
+    db.insert(taxes).values(defaultTaxes).onConflictDoNothing(),
+    db.insert(currencies).values(defaultCurrencies).onConflictDoNothing(),
+    // A main branch only for a shop that has none (a shop may rename or recode it).
+    db.execute(sql`INSERT INTO ${branches} (code, name) SELECT 'PRINCIPAL', 'Sucursal principal' WHERE NOT EXISTS (SELECT 1 FROM ${branches})`),
+  ]);
 }
