@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { t, type MessageKey } from './i18n/es-DO';
 import { ErrorPage } from './views/pages';
 
@@ -20,7 +21,7 @@ export type ErrorCode = keyof typeof errorStatus;
 
 const pageText: Record<ErrorCode, [MessageKey, MessageKey]> = {
   bad_host: ['error.badHost.title', 'error.badHost.body'],
-  bad_request: ['error.badHost.title', 'error.badHost.body'],
+  bad_request: ['error.badRequest.title', 'error.badRequest.body'],
   unauthorized: ['error.unauthorized.title', 'error.unauthorized.body'],
   forbidden: ['error.forbidden.title', 'error.forbidden.body'],
   not_found: ['error.notFound.title', 'error.notFound.body'],
@@ -72,6 +73,9 @@ export async function errorResponse(error: AppError, request: Request, requestId
 export async function onError(error: Error, c: Context): Promise<Response> {
   const requestId: string = c.get('requestId') ?? '';
   if (error instanceof AppError) return errorResponse(error, c.req.raw, requestId);
+  // Hono's own middleware (csrf, body limit, ...) throws these with the status to answer.
+  if (error instanceof HTTPException && error.status === 403) return errorResponse(new AppError('forbidden', t('error.csrf')), c.req.raw, requestId);
+  if (error instanceof HTTPException && error.status < 500) return errorResponse(new AppError('bad_request'), c.req.raw, requestId);
   console.error(JSON.stringify({ level: 'error', requestId, message: error.message, stack: error.stack }));
   return errorResponse(new AppError('internal'), c.req.raw, requestId);
 }

@@ -3,6 +3,7 @@ import { AppError } from '../errors';
 import { migrateCommand, runCommand, seedCommand } from './bulk';
 import { centralMigrateCommand } from './central';
 import { commandHelp, globalOptions, overviewHelp, usageLine, UsageError, type Command, type GlobalValues, type OptionSpecs, type OptionValues } from './command';
+import { syncDgiiCommand } from './dgii';
 import { addDomainCommand, removeDomainCommand } from './domains';
 import { openEnvironment } from './environment';
 import { print } from './output';
@@ -20,6 +21,7 @@ export const commands: readonly Command[] = [
   deleteCommand,
   addDomainCommand,
   removeDomainCommand,
+  syncDgiiCommand,
 ];
 
 /** Runs the CLI and returns its exit code: 0 success, 1 failure, 2 bad input (usage, validation, conflict, not found). */

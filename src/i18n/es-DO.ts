@@ -16,6 +16,8 @@ export const messages = {
   'error.suspended.body': 'Esta óptica no está disponible en este momento. Contacte a su administrador.',
   'error.provisioning.title': 'Preparando la óptica',
   'error.provisioning.body': 'Esta óptica se está configurando. Vuelva a intentarlo en unos segundos.',
+  'error.badRequest.title': 'Solicitud no válida',
+  'error.badRequest.body': 'No se pudo procesar la solicitud.',
   'error.server.title': 'Error del servidor',
   'error.server.body': 'Ocurrió un error inesperado. Código de referencia: {requestId}.',
   'error.validation.title': 'Datos no válidos',

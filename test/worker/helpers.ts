@@ -1,5 +1,6 @@
 import { env, SELF } from 'cloudflare:test';
 import type { Bindings } from '../../src/env';
+import type { Role } from '../../src/db/tenant-schema';
 import { createPlatform, type Platform } from '../../src/tenancy/platform';
 import { createTenant, type CreateTenantInput } from '../../src/tenancy/provisioning';
 
@@ -40,4 +41,38 @@ export async function countQueries(database: string, work: () => Promise<unknown
   await work();
   const after = (await endpointStats()).byDatabase[database] ?? 0;
   return after - before;
+}
+
+/** The tenant's context objects, as the request path builds them. */
+export async function tenantContext(tenantId: string) {
+  const { findTenantById } = await import('../../src/tenancy/central-queries');
+  const { openTenantContext } = await import('../../src/tenancy/context');
+  const record = await findTenantById((await platform()).central, tenantId);
+  if (!record) throw new Error(`no tenant ${tenantId}`);
+  return openTenantContext(testEnv, record);
+}
+
+/** A user of the given role with a session, and the Cookie header that carries it. */
+export async function signedIn(tenantId: string, role: Role, values: { password?: string } = {}) {
+  const { users } = await import('../../src/db/tenant-schema');
+  const { createSession } = await import('../../src/auth/session');
+  const { hashPassword } = await import('../../src/auth/password');
+  const { db } = await tenantContext(tenantId);
+  const email = `${role}-${crypto.randomUUID().slice(0, 8)}@example.test`;
+  const [user] = await db
+    .insert(users)
+    .values({ email, name: `Usuario ${role}`, role, status: 'active', passwordHash: values.password ? await hashPassword(values.password) : null })
+    .returning();
+  const { token } = await createSession(db, { userId: user!.id });
+  return { user: user!, email, token, cookie: `optiflow_session=${token}` };
+}
+
+/** A form POST as a browser on the shop's own origin sends it. */
+export function postForm(host: string, path: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
+  return SELF.fetch(`http://${host}${path}`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: `http://${host}`, ...headers },
+    body: new URLSearchParams(fields).toString(),
+  });
 }

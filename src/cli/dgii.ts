@@ -1,0 +1,171 @@
+import { createReadStream, statSync } from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import cliProgress from 'cli-progress';
+import { downloadRegistry } from '../dgii/download';
+import { DgiiImportError, dgiiRegistryUrl, importDgiiRegistry, type DgiiImportProgress, type DgiiImportResult } from '../dgii/import';
+import { defineCommand, UsageError } from './command';
+import { formatBytes, print } from './output';
+
+/** Without a terminal, one progress line per this many rows. */
+const progressLineEvery = 100_000;
+
+export const syncDgiiCommand = defineCommand({
+  name: 'sync:dgii',
+  summary: 'Import the DGII taxpayer registry (RNC and cédula) into the central database',
+  args: [],
+  options: {
+    file: { type: 'string', placeholder: 'path', description: 'Read this DGII_RNC.zip (or the bare .txt/.csv) instead of downloading it' },
+    url: { type: 'string', placeholder: 'url', description: `Download from this address (default ${dgiiRegistryUrl})` },
+  },
+  notes: [
+    'The new registry replaces the old one only once the whole file is in; a failed or interrupted',
+    'import leaves the previous data as it was. Every run is recorded in dgii_imports.',
+  ],
+  prepare({ values }) {
+    if (values.file !== undefined && values.url !== undefined) throw new UsageError('--file and --url cannot be used together');
+    const source = values.file !== undefined ? fileSource(values.file) : urlSource(values.url ?? dgiiRegistryUrl);
+    return async ({ platform }) => {
+      const progress = createProgress();
+      const outcome = await withInterrupt(async (signal) => {
+        const input = source.open(signal, (total) => progress.setTotal(total));
+        print(`Importing the DGII registry from ${source.name}`);
+        return importDgiiRegistry(platform.centralSql, input, { source: source.name, signal, onProgress: progress.update }).finally(progress.stop);
+      });
+      if (outcome.ok) return print(summaryLine(outcome.value));
+      if (!(outcome.error instanceof DgiiImportError) || !outcome.interrupted) throw outcome.error;
+      process.stderr.write(`error: ${outcome.error.message}\n`);
+      return 130;
+    };
+  },
+});
+
+interface Source {
+  name: string;
+  open(signal: AbortSignal, onTotal: (bytes: number | null) => void): ReadableStream<Uint8Array>;
+}
+
+function fileSource(file: string): Source {
+  const resolved = path.resolve(file);
+  let size: number;
+  try {
+    const stats = statSync(resolved);
+    if (!stats.isFile()) throw new UsageError(`--file ${file} is not a file`);
+    size = stats.size;
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`--file ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  return {
+    name: file,
+    open(_signal, onTotal) {
+      onTotal(size);
+      return Readable.toWeb(createReadStream(resolved, { highWaterMark: 256 * 1024 })) as ReadableStream<Uint8Array>;
+    },
+  };
+}
+
+function urlSource(url: string): Source {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError(`--url "${url}" is not a URL`);
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new UsageError(`--url must be http or https, got "${url}"`);
+  return { name: url, open: (signal, onTotal) => downloadRegistry(url, { signal, onLength: onTotal }) };
+}
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown; interrupted: boolean };
+
+/**
+ * Runs `work` owning Ctrl-C: the first one aborts it (the import then records itself as failed and
+ * drops its staging table), a second one exits at once. The CLI's own handler, which disposes and
+ * exits straight away, is set aside meanwhile and put back after.
+ */
+async function withInterrupt<T>(work: (signal: AbortSignal) => Promise<T>): Promise<Outcome<T>> {
+  const controller = new AbortController();
+  const others = process.listeners('SIGINT');
+  const onInterrupt = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\ninterrupted: recording the failed import (Ctrl-C again to quit at once)\n');
+    controller.abort(new Error('interrupted'));
+  };
+  process.removeAllListeners('SIGINT');
+  process.on('SIGINT', onInterrupt);
+  try {
+    return { ok: true, value: await work(controller.signal) };
+  } catch (error) {
+    return { ok: false, error, interrupted: controller.signal.aborted };
+  } finally {
+    process.off('SIGINT', onInterrupt);
+    for (const listener of others) process.on('SIGINT', listener as () => void);
+  }
+}
+
+interface Progress {
+  setTotal(bytes: number | null): void;
+  update(progress: DgiiImportProgress): void;
+  stop(): void;
+}
+
+/** A bar on stderr (bytes read of the total, when known) on a terminal; otherwise a line every 100,000 rows. */
+function createProgress(): Progress {
+  if (!process.stderr.isTTY) {
+    let nextLine = progressLineEvery;
+    return {
+      setTotal() {},
+      update(progress) {
+        if (progress.rowsRead < nextLine) return;
+        nextLine = (Math.floor(progress.rowsRead / progressLineEvery) + 1) * progressLineEvery;
+        process.stderr.write(`${count(progress.rowsRead)} rows read, ${count(progress.rowsImported)} imported, ${count(progress.rowsSkipped)} skipped\n`);
+      },
+      stop() {},
+    };
+  }
+  let total: number | null = null;
+  let bar: cliProgress.SingleBar | null = null;
+  const values = (progress: DgiiImportProgress) => ({ read: formatBytes(progress.bytesRead), rows: count(progress.rowsRead), imported: count(progress.rowsImported) });
+  return {
+    setTotal(bytes) {
+      total = bytes;
+    },
+    update(progress) {
+      if (bar === null) {
+        const known = total !== null;
+        bar = new cliProgress.SingleBar(
+          {
+            stream: process.stderr,
+            hideCursor: true,
+            clearOnComplete: true,
+            format: known ? 'DGII registry [{bar}] {percentage}% | {read} of {size} | {rows} rows' : 'DGII registry {read} | {rows} rows',
+          },
+          cliProgress.Presets.shades_classic,
+        );
+        bar.start(total ?? 0, 0, { ...values(progress), size: formatBytes(total ?? 0) });
+      }
+      bar.update(progress.bytesRead, values(progress));
+    },
+    stop() {
+      bar?.stop();
+    },
+  };
+}
+
+function summaryLine(result: DgiiImportResult): string {
+  const reasons = Object.entries(result.skipped)
+    .filter(([, skipped]) => skipped > 0)
+    .map(([reason, skipped]) => `${count(skipped)} ${reasonLabels[reason as keyof typeof reasonLabels]}`);
+  const skipped = reasons.length > 0 ? ` (${reasons.join(', ')})` : '';
+  const rate = result.seconds > 0 ? Math.round(result.rowsImported / result.seconds) : result.rowsImported;
+  return (
+    `DGII registry imported: ${count(result.rowsImported)} rows imported, ${count(result.rowsSkipped)} skipped${skipped}, ` +
+    `${result.seconds.toFixed(1)} s, ${count(rate)} rows/s; ${count(result.checksumFailures)} kept despite a failing check digit (import #${result.importId})`
+  );
+}
+
+const reasonLabels = { 'tax-id': 'malformed identification', name: 'without a name', columns: 'with a wrong column count', duplicate: 'duplicate' } as const;
+
+function count(value: number): string {
+  return value.toLocaleString('en-US');
+}

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { createTenantApp } from '../../src/app';
+import { permissionMatrix, type Permission } from '../../src/auth/permissions';
+import { roles } from '../../src/db/tenant-schema';
+import { createTestTenant, signedIn } from './helpers';
+import { SELF } from 'cloudflare:test';
+
+interface WalkedRoute {
+  method: string;
+  path: string;
+  permission: Permission | 'public';
+}
+
+/** Every route of the shop app with the permission its guard declares. */
+function shopRoutes(): WalkedRoute[] {
+  const byRoute = new Map<string, WalkedRoute | { method: string; path: string; permission: null }>();
+  for (const route of createTenantApp().routes) {
+    if (route.method === 'ALL') continue; // app-wide middleware
+    const key = `${route.method} ${route.path}`;
+    const permission = (route.handler as { permission?: Permission | 'public' }).permission ?? null;
+    const known = byRoute.get(key);
+    if (!known || (known.permission === null && permission !== null)) byRoute.set(key, { method: route.method, path: route.path, permission });
+  }
+  return [...byRoute.values()] as WalkedRoute[];
+}
+
+function concrete(path: string): string {
+  return path.replace(/:[a-zA-Z]+(\{[^}]*\})?/g, '00000000-0000-4000-8000-000000000000');
+}
+
+function request(host: string, route: WalkedRoute, cookie?: string) {
+  const unsafe = route.method !== 'GET' && route.method !== 'HEAD';
+  return SELF.fetch(`http://${host}${concrete(route.path)}`, {
+    method: route.method,
+    redirect: 'manual',
+    headers: {
+      ...(cookie ? { Cookie: cookie } : {}),
+      ...(unsafe ? { Origin: `http://${host}`, 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
+    },
+    body: unsafe ? '' : undefined,
+  });
+}
+
+describe('route permissions', () => {
+  const routes = shopRoutes();
+
+  it('has a declared permission (or public) on every route', () => {
+    expect(routes.length).toBeGreaterThan(5);
+    const undeclared = routes.filter((route) => route.permission === null).map((route) => `${route.method} ${route.path}`);
+    expect(undeclared).toEqual([]);
+  });
+
+  it('answers every guarded route without a session with a login redirect (browser) or 401 (API)', async () => {
+    const tenant = await createTestTenant();
+    const host = `${tenant.id}.localhost`;
+    for (const route of routes.filter((r) => r.permission !== 'public')) {
+      const response = await request(host, route);
+      if (route.path.startsWith('/api/')) expect(response.status, `${route.method} ${route.path}`).toBe(401);
+      else {
+        expect(response.status, `${route.method} ${route.path}`).toBe(303);
+        expect(response.headers.get('location'), `${route.method} ${route.path}`).toMatch(/^\/login/);
+      }
+    }
+  });
+
+  it.each(roles)('enforces the matrix for the %s role on every route', async (role) => {
+    const tenant = await createTestTenant();
+    const host = `${tenant.id}.localhost`;
+    const { cookie } = await signedIn(tenant.id, role);
+    // Logging out ends the session the walk uses: do it last.
+    const ordered = [...routes].sort((a, b) => Number(a.path === '/logout') - Number(b.path === '/logout'));
+    for (const route of ordered) {
+      const response = await request(host, route, cookie);
+      const label = `${role} ${route.method} ${route.path} -> ${response.status}`;
+      const allowed = route.permission === 'public' || (permissionMatrix[route.permission] as readonly string[]).includes(role);
+      if (allowed) expect([401, 403], label).not.toContain(response.status);
+      else expect(response.status, label).toBe(403);
+    }
+  });
+});
