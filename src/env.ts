@@ -13,6 +13,8 @@ export interface Secrets {
   NEON_API_KEY?: string;
   NEON_PROJECT_ID?: string;
   NEON_PARENT_BRANCH_ID?: string;
+  /** Optional read-only connection for the DGII registry table; defaults to CENTRAL_DATABASE_URL. */
+  REGISTRY_DATABASE_URL?: string;
 }
 
 export type Bindings = Env & Secrets;

@@ -39,11 +39,14 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   /** Shown to the user instead of the catalogue text (e.g. a suspension notice). */
   readonly publicMessage: string | null;
+  /** Field name -> message, for validation errors (problem+json `errors`). */
+  readonly fields: Record<string, string> | null;
 
-  constructor(code: ErrorCode, publicMessage: string | null = null) {
+  constructor(code: ErrorCode, publicMessage: string | null = null, fields: Record<string, string> | null = null) {
     super(publicMessage ?? code);
     this.code = code;
     this.publicMessage = publicMessage;
+    this.fields = fields;
   }
 }
 
@@ -57,7 +60,8 @@ export async function errorResponse(error: AppError, request: Request, requestId
   if (status === 503) headers.set('Retry-After', '30');
   if (new URL(request.url).pathname.startsWith('/api/')) {
     headers.set('Content-Type', 'application/problem+json');
-    return new Response(JSON.stringify({ type: 'about:blank', title, status, detail, code: error.code }), { status, headers });
+    const errors = error.fields ? Object.entries(error.fields).map(([field, message]) => ({ field, message })) : undefined;
+    return new Response(JSON.stringify({ type: 'about:blank', title, status, detail, code: error.code, errors }), { status, headers });
   }
   headers.set('Content-Type', 'text/html; charset=UTF-8');
   const page = request.headers.get('HX-Request') ? (

@@ -37,7 +37,8 @@ function readSessionCookie(c: Context<AppEnv>): string | undefined {
 
 /** Puts the signed-in user (or null) on `c.var.session`. */
 export const loadUser = factory.createMiddleware(async (c, next) => {
-  const token = readSessionCookie(c);
+  // The JSON API authenticates with bearer tokens only (src/api/app.ts).
+  const token = c.req.path.startsWith('/api/') ? undefined : readSessionCookie(c);
   const session = token ? await loadSession(c.var.db, token) : null;
   c.set('session', session);
   if (session?.needsTouch) {

@@ -1,5 +1,15 @@
+import { contactsMessages } from './areas/contacts';
+import { productsMessages } from './areas/products';
+import { stockMessages } from './areas/stock';
+import { usersMessages } from './areas/users';
+import { branchesMessages } from './areas/branches';
+import { companyMessages } from './areas/company';
+import { currenciesMessages } from './areas/currencies';
+import { apiTokensMessages } from './areas/apiTokens';
+import { dgiiMessages } from './areas/dgii';
+
 /** Spanish (Dominican Republic) messages. Keys are stable; the UI never hard-codes text. */
-export const messages = {
+const coreMessages = {
   'app.name': 'OptiFlow',
   'app.tagline': 'El sistema de gestión para ópticas dominicanas',
   'central.title': 'OptiFlow — software para ópticas',
@@ -60,6 +70,12 @@ export const messages = {
   'validation.passwordLength': 'La contraseña debe tener entre {min} y {max} caracteres.',
   'validation.passwordMatch': 'Las contraseñas no coinciden.',
   'validation.summary': 'Revise los campos marcados.',
+  'validation.rncFormat': 'El RNC debe tener 9 dígitos.',
+  'validation.cedulaFormat': 'La cédula debe tener 11 dígitos.',
+  'validation.rncChecksum': 'El RNC no es válido (dígito verificador) y no está en el registro de la DGII.',
+  'validation.cedulaChecksum': 'La cédula no es válida (dígito verificador) y no está en el registro de la DGII.',
+  'validation.notFound': 'No existe.',
+  'validation.saved': 'Cambios guardados.',
   'dashboard.title': 'Inicio',
   'dashboard.hello': 'Hola, {name}',
   'dashboard.lead': 'Está trabajando en {branch}.',
@@ -70,6 +86,19 @@ export const messages = {
   'error.unauthorized.body': 'Necesita iniciar sesión para continuar.',
   'error.tooMany.title': 'Demasiadas solicitudes',
   'error.csrf': 'La solicitud no vino de esta óptica.',
+} as const;
+
+export const messages = {
+  ...coreMessages,
+  ...contactsMessages,
+  ...productsMessages,
+  ...stockMessages,
+  ...usersMessages,
+  ...branchesMessages,
+  ...companyMessages,
+  ...currenciesMessages,
+  ...apiTokensMessages,
+  ...dgiiMessages,
 } as const;
 
 export type MessageKey = keyof typeof messages;

@@ -17,7 +17,7 @@ import {
   setPassword,
 } from '../auth/users';
 import { userById } from '../auth/session';
-import { getCompany } from '../db/tenant-queries';
+import { getCompany } from '../queries/company';
 import { AppError } from '../errors';
 import { factory } from '../factory';
 import { clientAddress, emailField, newPasswordFields, safeNextPath, validForm } from '../http/forms';

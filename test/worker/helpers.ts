@@ -64,7 +64,9 @@ export async function signedIn(tenantId: string, role: Role, values: { password?
     .values({ email, name: `Usuario ${role}`, role, status: 'active', passwordHash: values.password ? await hashPassword(values.password) : null })
     .returning();
   const { token } = await createSession(db, { userId: user!.id });
-  return { user: user!, email, token, cookie: `optiflow_session=${token}` };
+  const { createApiToken } = await import('../../src/api/tokens');
+  const apiToken = await createApiToken(db, { name: 'tests', scope: 'read_write', userId: user!.id });
+  return { user: user!, email, token, cookie: `optiflow_session=${token}`, bearer: `Bearer ${apiToken.token}` };
 }
 
 /** A form POST as a browser on the shop's own origin sends it. */

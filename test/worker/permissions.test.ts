@@ -28,16 +28,19 @@ function concrete(path: string): string {
   return path.replace(/:[a-zA-Z]+(\{[^}]*\})?/g, '00000000-0000-4000-8000-000000000000');
 }
 
-function request(host: string, route: WalkedRoute, cookie?: string) {
+/** Browser routes get the session cookie and a form body; API routes a bearer token and JSON. */
+function request(host: string, route: WalkedRoute, credentials?: { cookie: string; bearer: string }) {
   const unsafe = route.method !== 'GET' && route.method !== 'HEAD';
+  const isApi = route.path.startsWith('/api/');
+  const auth: Record<string, string> = credentials ? (isApi ? { Authorization: credentials.bearer } : { Cookie: credentials.cookie }) : {};
   return SELF.fetch(`http://${host}${concrete(route.path)}`, {
-    method: route.method,
+    method: route.method.toUpperCase(),
     redirect: 'manual',
     headers: {
-      ...(cookie ? { Cookie: cookie } : {}),
-      ...(unsafe ? { Origin: `http://${host}`, 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
+      ...auth,
+      ...(unsafe ? { Origin: `http://${host}`, 'Content-Type': isApi ? 'application/json' : 'application/x-www-form-urlencoded' } : {}),
     },
-    body: unsafe ? '' : undefined,
+    body: unsafe ? (isApi ? '{}' : '') : undefined,
   });
 }
 
@@ -66,11 +69,11 @@ describe('route permissions', () => {
   it.each(roles)('enforces the matrix for the %s role on every route', async (role) => {
     const tenant = await createTestTenant();
     const host = `${tenant.id}.localhost`;
-    const { cookie } = await signedIn(tenant.id, role);
+    const credentials = await signedIn(tenant.id, role);
     // Logging out ends the session the walk uses: do it last.
     const ordered = [...routes].sort((a, b) => Number(a.path === '/logout') - Number(b.path === '/logout'));
     for (const route of ordered) {
-      const response = await request(host, route, cookie);
+      const response = await request(host, route, credentials);
       const label = `${role} ${route.method} ${route.path} -> ${response.status}`;
       const allowed = route.permission === 'public' || (permissionMatrix[route.permission] as readonly string[]).includes(role);
       if (allowed) expect([401, 403], label).not.toContain(response.status);

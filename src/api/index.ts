@@ -1,0 +1,34 @@
+import { publicRoute } from '../auth/middleware';
+import { apiAuth, createApiApp } from './app';
+import { companyApi } from './company';
+import { branchesApi } from './branches';
+import { contactsApi } from './contacts';
+import { productsApi } from './products';
+import { stockApi } from './stock';
+import { currenciesApi } from './currencies';
+
+
+/** `/api/v1` on the shop's host: integrations, with bearer tokens created by a user in the UI. */
+export const api = createApiApp();
+
+api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'A token created in the shop (API screen)' });
+
+api.use(apiAuth);
+api.route('/', companyApi);
+api.route('/', branchesApi);
+api.route('/', contactsApi);
+api.route('/', productsApi);
+api.route('/', stockApi);
+api.route('/', currenciesApi);
+
+
+api.get('/openapi.json', publicRoute, (c) =>
+  c.json(
+    api.getOpenAPI31Document({
+      openapi: '3.1.0',
+      info: { title: 'OptiFlow shop API', version: '1.0.0', description: 'The JSON API of one optical shop. Errors are application/problem+json (RFC 9457).' },
+      servers: [{ url: '/api/v1' }],
+      security: [{ bearerAuth: [] }],
+    }),
+  ),
+);

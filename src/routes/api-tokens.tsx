@@ -1,0 +1,4 @@
+import { factory } from '../factory';
+
+/** Shop screens: api-tokens. */
+export const apiTokensRoutes = factory.createApp();

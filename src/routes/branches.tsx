@@ -1,0 +1,4 @@
+import { factory } from '../factory';
+
+/** Shop screens: branches. */
+export const branchesRoutes = factory.createApp();

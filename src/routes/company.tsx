@@ -1,0 +1,4 @@
+import { factory } from '../factory';
+
+/** Shop screens: company. */
+export const companyRoutes = factory.createApp();

@@ -1,0 +1,4 @@
+import { factory } from '../factory';
+
+/** Shop screens: contacts. */
+export const contactsRoutes = factory.createApp();

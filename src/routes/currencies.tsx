@@ -1,0 +1,4 @@
+import { factory } from '../factory';
+
+/** Shop screens: currencies. */
+export const currenciesRoutes = factory.createApp();

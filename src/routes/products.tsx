@@ -1,0 +1,4 @@
+import { factory } from '../factory';
+
+/** Shop screens: products. */
+export const productsRoutes = factory.createApp();

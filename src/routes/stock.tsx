@@ -1,0 +1,4 @@
+import { factory } from '../factory';
+
+/** Shop screens: stock. */
+export const stockRoutes = factory.createApp();

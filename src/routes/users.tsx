@@ -1,0 +1,4 @@
+import { factory } from '../factory';
+
+/** Shop screens: users. */
+export const usersRoutes = factory.createApp();
