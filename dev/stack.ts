@@ -119,8 +119,8 @@ function startWrangler(env: Record<string, string>, options: DevStackOptions): C
   const require = createRequire(import.meta.url);
   const wranglerBin = path.join(path.dirname(require.resolve('wrangler/package.json')), 'bin', 'wrangler.js');
   // Secrets go through a private env file, not argv, which any local user can read with `ps`.
-  const envFile = path.join(options.persistDir, '..', 'optiflow-dev.env');
-  mkdirSync(path.dirname(envFile), { recursive: true });
+  const envFile = path.join(options.persistDir, 'optiflow-dev.env');
+  mkdirSync(options.persistDir, { recursive: true });
   writeFileSync(envFile, Object.entries(env).map(([key, value]) => `${key}=${value}`).join('\n') + '\n', { mode: 0o600 });
   const vars = ['--env-file', envFile];
   const child = spawn(
