@@ -26,6 +26,10 @@ const swapLockKey = 7243101;
 const abandonedAfter = '10 minutes';
 /** Enough of the start of the text to tell UTF-8 from Windows-1252. */
 const sniffBytes = 64 * 1024;
+/** Registry lines are a few hundred characters: anything this long is not the registry, and must not fill memory. */
+const maxLineLength = 1024 * 1024;
+/** A CSV quote left open stops joining lines here, so one stray quote cannot swallow the rest of the file. */
+const maxRecordLength = 16 * 1024;
 
 export interface DgiiImportProgress {
   /** Bytes of the input stream (the zip, when zipped) read so far. */
@@ -56,7 +60,7 @@ export interface DgiiImportOptions {
   source: string;
   /** Rows per INSERT request (default 5,000). */
   batchSize?: number;
-  /** INSERT requests in flight while the next batch is parsed (default 2). */
+  /** INSERT requests in flight while the next batch is parsed (default 4). */
   concurrency?: number;
   signal?: AbortSignal;
   onProgress?: (progress: DgiiImportProgress) => void;
@@ -135,7 +139,10 @@ async function beginImport(sql: Sql, source: string): Promise<number> {
       END
       $cleanup$`),
     sql`INSERT INTO dgii_imports (source) VALUES (${source}) RETURNING id`,
-  ]);
+  ]).catch((error: unknown) => {
+    const undefinedTable = (error as { code?: unknown } | null)?.code === '42P01';
+    throw undefinedTable ? new Error('the central database has no DGII tables yet: run `optiflow central:migrate` first', { cause: error }) : error;
+  });
   return Number((inserted as Array<{ id: string }>)[0]!.id);
 }
 
@@ -204,7 +211,7 @@ class ImportRun {
     private readonly options: DgiiImportOptions,
   ) {
     this.batchSize = options.batchSize ?? 5000;
-    this.concurrency = options.concurrency ?? 2;
+    this.concurrency = options.concurrency ?? 4;
   }
 
   async read(input: ReadableStream<Uint8Array>): Promise<void> {
@@ -510,6 +517,7 @@ export class LineReader implements ContainerDecoder {
   private split(text: string, final: boolean): void {
     const lines = (this.rest + text).split('\n');
     this.rest = final ? '' : lines.pop()!;
+    if (this.rest.length > maxLineLength) throw new Error(`a line longer than ${maxLineLength} characters (not the DGII registry)`);
     for (const raw of lines) {
       const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
       if (this.layout === null) {
@@ -519,7 +527,7 @@ export class LineReader implements ContainerDecoder {
       }
       if (this.layout.kind === 'csv') {
         const record = this.open === '' ? line : `${this.open}\n${line}`;
-        if (hasOpenQuote(record)) {
+        if (hasOpenQuote(record) && record.length < maxRecordLength) {
           this.open = record;
           continue;
         }
