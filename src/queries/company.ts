@@ -1,5 +1,5 @@
-import { eq, sql } from 'drizzle-orm';
-import { company } from '../db/tenant-schema';
+import { and, eq, sql } from 'drizzle-orm';
+import { company, currencies } from '../db/tenant-schema';
 import type { TenantDb } from '../env';
 
 export type Company = typeof company.$inferSelect;
@@ -18,4 +18,44 @@ export async function updateCompany(db: TenantDb, changes: CompanyChanges): Prom
     .where(eq(company.id, 1))
     .returning();
   return row!;
+}
+
+export interface CurrencyOption {
+  code: string;
+  name: string;
+}
+
+/** The company and the currencies it may choose as default, in one query (the settings form). */
+export async function getCompanySettings(db: TenantDb): Promise<{ company: Company; currencies: CurrencyOption[] } | null> {
+  const [row] = await db
+    .select({
+      company,
+      currencies: sql<CurrencyOption[]>`(SELECT coalesce(json_agg(json_build_object('code', cur.code, 'name', cur.name) ORDER BY cur.is_base DESC, cur.code), '[]'::json)
+        FROM ${currencies} cur WHERE cur.active OR cur.code = ${company.defaultCurrency})`,
+    })
+    .from(company)
+    .where(eq(company.id, 1))
+    .limit(1);
+  return row ?? null;
+}
+
+/**
+ * Saves the settings form; the default currency must be an active row of `currencies`, checked
+ * in the same statement. Null when it is not (nothing written).
+ */
+export async function saveCompanySettings(db: TenantDb, changes: CompanyChanges): Promise<Company | null> {
+  const currencyOk = changes.defaultCurrency
+    ? sql`EXISTS (SELECT 1 FROM ${currencies} cur WHERE cur.code = ${changes.defaultCurrency} AND cur.active)`
+    : sql`true`;
+  const [row] = await db
+    .update(company)
+    .set({ ...changes, updatedAt: sql`now()` })
+    .where(and(eq(company.id, 1), currencyOk))
+    .returning();
+  return row ?? null;
+}
+
+/** Points the company at its logo in R2, or at none. */
+export async function setCompanyLogo(db: TenantDb, logoKey: string | null): Promise<void> {
+  await db.update(company).set({ logoKey, updatedAt: sql`now()` }).where(eq(company.id, 1));
 }

@@ -1,4 +1,51 @@
+import type { Context } from 'hono';
+import { createApiToken, listApiTokens, revokeApiToken } from '../api/tokens';
+import { requirePermission } from '../auth/middleware';
+import type { AppEnv } from '../env';
+import { AppError } from '../errors';
 import { factory } from '../factory';
+import { validForm } from '../http/forms';
+import { t } from '../i18n/es-DO';
+import { apiTokenForm, idParam } from '../schemas/users';
+import { ApiTokensPage } from '../views/api-tokens';
+import type { FieldErrors } from '../views/components';
+import { AppShell } from '../views/layout';
 
 /** Shop screens: api-tokens. */
 export const apiTokensRoutes = factory.createApp();
+
+async function renderTokens(
+  c: Context<AppEnv>,
+  options: { values?: { name?: string; scope?: string }; errors?: FieldErrors; created?: { name: string; token: string }; notice?: string | null } = {},
+  status: 200 | 201 | 422 = 200,
+) {
+  if (options.created) c.header('Cache-Control', 'no-store');
+  return c.html(
+    <AppShell title={t('apiTokens.title')} user={c.var.session!} current="/api-tokens">
+      <ApiTokensPage tokens={await listApiTokens(c.var.db)} apiBase={`${new URL(c.req.url).origin}/api/v1`} {...options} />
+    </AppShell>,
+    status,
+  );
+}
+
+apiTokensRoutes.get('/api-tokens', requirePermission('apiTokens.manage'), (c) =>
+  renderTokens(c, { notice: c.req.query('revoked') ? t('apiTokens.revoked') : null }),
+);
+
+apiTokensRoutes.post(
+  '/api-tokens',
+  requirePermission('apiTokens.manage'),
+  validForm(apiTokenForm, (c, errors, submitted) => renderTokens(c, { values: submitted as { name?: string; scope?: string }, errors }, 422)),
+  async (c) => {
+    const form = c.req.valid('form');
+    // The token acts as the user who created it: it can never do more than they can.
+    const created = await createApiToken(c.var.db, { name: form.name, scope: form.scope, userId: c.var.session!.id });
+    return renderTokens(c, { created: { name: form.name, token: created.token } }, 201);
+  },
+);
+
+apiTokensRoutes.post('/api-tokens/:id/revoke', requirePermission('apiTokens.manage'), async (c) => {
+  const parsed = idParam.safeParse({ id: c.req.param('id') });
+  if (!parsed.success || !(await revokeApiToken(c.var.db, parsed.data.id))) throw new AppError('not_found');
+  return c.redirect('/api-tokens?revoked=1', 303);
+});

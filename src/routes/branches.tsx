@@ -1,4 +1,105 @@
+import type { Context } from 'hono';
+import { requirePermission } from '../auth/middleware';
+import { can } from '../auth/permissions';
+import type { AppEnv } from '../env';
+import { AppError } from '../errors';
 import { factory } from '../factory';
+import { validForm } from '../http/forms';
+import { t } from '../i18n/es-DO';
+import { createBranch, DuplicateBranchCode, getBranch, listBranches, updateBranch, type Branch } from '../queries/branches';
+import { branchForm } from '../schemas/branches';
+import { idParam } from '../schemas/users';
+import { BranchForm, BranchList, type BranchFormValues } from '../views/branches';
+import type { FieldErrors } from '../views/components';
+import { AppShell } from '../views/layout';
 
 /** Shop screens: branches. */
 export const branchesRoutes = factory.createApp();
+
+function renderForm(
+  c: Context<AppEnv>,
+  props: { id?: string; values: BranchFormValues; errors?: FieldErrors; message?: string | null; saved?: boolean },
+  status: 200 | 409 | 422 = 200,
+) {
+  return c.html(
+    <AppShell title={props.id ? t('branches.edit') : t('branches.new')} user={c.var.session!} current="/branches">
+      <BranchForm {...props} />
+    </AppShell>,
+    status,
+  );
+}
+
+function formValues(branch: Branch): BranchFormValues {
+  return { name: branch.name, code: branch.code, address: branch.address, phone: branch.phone, active: branch.active };
+}
+
+/** A path id that is not a uuid cannot name a branch: 404 without a query. */
+function branchId(c: Context<AppEnv>): string {
+  const parsed = idParam.safeParse({ id: c.req.param('id') });
+  if (!parsed.success) throw new AppError('not_found');
+  return parsed.data.id;
+}
+
+branchesRoutes.get('/branches', requirePermission('branches.view'), async (c) => {
+  const user = c.var.session!;
+  const created = c.req.query('created');
+  return c.html(
+    <AppShell title={t('branches.title')} user={user} current="/branches">
+      <BranchList
+        branches={await listBranches(c.var.db)}
+        canManage={can(user.role, 'branches.manage')}
+        notice={created ? t('branches.created', { name: created }) : null}
+      />
+    </AppShell>,
+  );
+});
+
+branchesRoutes.get('/branches/new', requirePermission('branches.manage'), (c) => renderForm(c, { values: {} }));
+
+branchesRoutes.post(
+  '/branches',
+  requirePermission('branches.manage'),
+  validForm(branchForm, (c, errors, submitted) => renderForm(c, { values: submitted as BranchFormValues, errors }, 422)),
+  async (c) => {
+    const form = c.req.valid('form');
+    try {
+      const branch = await createBranch(c.var.db, {
+        name: form.name,
+        code: form.code,
+        address: form.address ?? null,
+        phone: form.phone ?? null,
+      });
+      return c.redirect(`/branches?created=${encodeURIComponent(branch.name)}`, 303);
+    } catch (error) {
+      if (error instanceof DuplicateBranchCode) return renderForm(c, { values: form, errors: { code: t('branches.codeTaken') } }, 422);
+      throw error;
+    }
+  },
+);
+
+branchesRoutes.get('/branches/:id', requirePermission('branches.manage'), async (c) => {
+  const id = branchId(c);
+  const branch = await getBranch(c.var.db, id);
+  if (!branch) throw new AppError('not_found');
+  return renderForm(c, { id, values: formValues(branch), saved: c.req.query('saved') === '1' });
+});
+
+branchesRoutes.post(
+  '/branches/:id',
+  requirePermission('branches.manage'),
+  validForm(branchForm, (c, errors, submitted) => renderForm(c, { id: branchId(c), values: submitted as BranchFormValues, errors }, 422)),
+  async (c) => {
+    const id = branchId(c);
+    const form = c.req.valid('form');
+    const values = { name: form.name, code: form.code, address: form.address ?? null, phone: form.phone ?? null, active: form.active ?? false };
+    try {
+      const result = await updateBranch(c.var.db, id, values);
+      if (!result.branch) throw new AppError('not_found');
+      if (result.lastActive) return renderForm(c, { id, values, message: t('branches.lastActive') }, 409);
+      return c.redirect(`/branches/${id}?saved=1`, 303);
+    } catch (error) {
+      if (error instanceof DuplicateBranchCode) return renderForm(c, { id, values, errors: { code: t('branches.codeTaken') } }, 422);
+      throw error;
+    }
+  },
+);

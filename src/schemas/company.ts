@@ -26,3 +26,24 @@ export const companyOut = z
     updatedAt: z.iso.datetime(),
   })
   .openapi('Company');
+
+/** The logo: PNG, JPEG or WebP, at most 1 MB. */
+export const logoPolicy = {
+  maxBytes: 1024 * 1024,
+  types: ['image/png', 'image/jpeg', 'image/webp'] as const,
+};
+
+export type LogoType = (typeof logoPolicy.types)[number];
+
+/**
+ * The image type the bytes really are (by their magic numbers), or null. The browser's content
+ * type is only a claim; this decides what is stored and served.
+ */
+export function sniffImageType(bytes: Uint8Array): LogoType | null {
+  const starts = (...signature: number[]) => signature.every((byte, index) => bytes[index] === byte);
+  if (starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'image/png';
+  if (starts(0xff, 0xd8, 0xff)) return 'image/jpeg';
+  // RIFF....WEBP
+  if (starts(0x52, 0x49, 0x46, 0x46) && bytes[8] === 0x57 && bytes[9] === 0x45 && bytes[10] === 0x42 && bytes[11] === 0x50) return 'image/webp';
+  return null;
+}

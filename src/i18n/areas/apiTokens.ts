@@ -1,2 +1,25 @@
 /** Spanish (es-DO) messages of the apiTokens screens; merged into the catalogue in src/i18n/es-DO.ts. */
-export const apiTokensMessages = {} as const;
+export const apiTokensMessages = {
+  'apiTokens.title': 'API para integraciones',
+  'apiTokens.lead': 'Las llaves permiten a otros sistemas usar la API de la óptica en {base}. Cada llave actúa con el rol de quien la creó.',
+  'apiTokens.new': 'Nueva llave',
+  'apiTokens.name': 'Nombre',
+  'apiTokens.nameHint': 'Para qué sistema es, por ejemplo: Tienda en línea.',
+  'apiTokens.scope': 'Permiso',
+  'apiTokens.scope.read': 'Solo lectura',
+  'apiTokens.scope.read_write': 'Lectura y escritura',
+  'apiTokens.scopeInvalid': 'Elija un permiso.',
+  'apiTokens.create': 'Crear llave',
+  'apiTokens.prefix': 'Comienza con',
+  'apiTokens.created': 'Creada',
+  'apiTokens.lastUsed': 'Último uso',
+  'apiTokens.never': 'Nunca',
+  'apiTokens.revoke': 'Revocar',
+  'apiTokens.revokeConfirm': '¿Revocar la llave {name}? Los sistemas que la usan dejarán de funcionar.',
+  'apiTokens.revoked': 'Llave revocada.',
+  'apiTokens.empty': 'No hay llaves activas.',
+  'apiTokens.shownOnce': 'Copie la llave ahora: no se volverá a mostrar.',
+  'apiTokens.tokenLabel': 'Llave {name}',
+  'apiTokens.docs': 'Documentación OpenAPI',
+  'apiTokens.actions': 'Acciones',
+} as const;

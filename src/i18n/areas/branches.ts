@@ -1,2 +1,27 @@
 /** Spanish (es-DO) messages of the branches screens; merged into the catalogue in src/i18n/es-DO.ts. */
-export const branchesMessages = {} as const;
+export const branchesMessages = {
+  'branches.title': 'Sucursales',
+  'branches.lead': 'Cada sucursal tiene su inventario y sus documentos. Una sucursal no se borra: se desactiva.',
+  'branches.new': 'Nueva sucursal',
+  'branches.edit': 'Editar sucursal',
+  'branches.name': 'Nombre',
+  'branches.code': 'Código',
+  'branches.codeHint': 'Letras mayúsculas, números y guiones, por ejemplo SANTIAGO-2.',
+  'branches.codeFormat': 'Use solo letras, números y guiones (máximo 20).',
+  'branches.codeTaken': 'Ya existe una sucursal con ese código.',
+  'branches.address': 'Dirección',
+  'branches.phone': 'Teléfono',
+  'branches.active': 'Activa',
+  'branches.status': 'Estado',
+  'branches.statusActive': 'Activa',
+  'branches.statusInactive': 'Inactiva',
+  'branches.activeHint': 'Una sucursal inactiva no aparece para trabajar ni en el selector de sucursal.',
+  'branches.lastActive': 'No puede desactivar la única sucursal activa.',
+  'branches.save': 'Guardar',
+  'branches.create': 'Crear sucursal',
+  'branches.cancel': 'Volver',
+  'branches.created': 'Sucursal {name} creada.',
+  'branches.saved': 'Sucursal guardada.',
+  'branches.empty': 'No hay sucursales.',
+  'branches.actions': 'Acciones',
+} as const;

@@ -1,0 +1,129 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { users, userTokens, type Role } from '../db/tenant-schema';
+import type { TenantDb } from '../env';
+
+export type UserStatus = 'invited' | 'active' | 'disabled';
+
+export interface UserRow {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  status: UserStatus;
+  lastLoginAt: Date | null;
+  /** The branches assigned to the user (owners and admins work in all of them anyway). */
+  branches: Array<{ id: string; name: string; code: string }>;
+}
+
+interface RawUserRow extends Record<string, unknown> {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  status: UserStatus;
+  last_login_at: string | Date | null;
+  branches: UserRow['branches'];
+}
+
+function toUser(row: RawUserRow): UserRow {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    status: row.status,
+    lastLoginAt: row.last_login_at === null ? null : new Date(row.last_login_at),
+    branches: row.branches,
+  };
+}
+
+const userColumns = sql`u.id, u.email, u.name, u.role, u.status, u.last_login_at,
+  (SELECT coalesce(json_agg(json_build_object('id', b.id, 'name', b.name, 'code', b.code) ORDER BY b.name), '[]'::json)
+     FROM user_branches ub JOIN branches b ON b.id = ub.branch_id
+    WHERE ub.user_id = u.id) AS branches`;
+
+/** Every user of the shop with their branches, in one query (a shop has tens of users, not thousands). */
+export async function listUsers(db: TenantDb): Promise<UserRow[]> {
+  const result = await db.execute<RawUserRow>(sql`
+    SELECT ${userColumns} FROM users u
+     ORDER BY (u.status = 'disabled'), lower(u.name), u.id
+     LIMIT 1000`);
+  return result.rows.map(toUser);
+}
+
+export async function getUser(db: TenantDb, id: string): Promise<UserRow | null> {
+  const result = await db.execute<RawUserRow>(sql`SELECT ${userColumns} FROM users u WHERE u.id = ${id}`);
+  return result.rows[0] ? toUser(result.rows[0]) : null;
+}
+
+/** Creates an invited user (no password yet); null when the email is already taken. */
+export async function createInvitedUser(db: TenantDb, values: { email: string; name: string; role: Role }): Promise<string | null> {
+  const [row] = await db.insert(users).values({ ...values, status: 'invited' }).onConflictDoNothing({ target: users.email }).returning({ id: users.id });
+  return row?.id ?? null;
+}
+
+/** Uses up a user's outstanding links, so only the newest one works. */
+export async function expireUserLinks(db: TenantDb, userId: string): Promise<void> {
+  await db.update(userTokens).set({ usedAt: sql`now()` }).where(and(eq(userTokens.userId, userId), sql`${userTokens.usedAt} IS NULL`));
+}
+
+/*
+ * The owner rules ("the shop always keeps an active owner") are checked inside the statement that
+ * writes, with the active owners locked: two owners demoting each other at the same moment cannot
+ * both succeed.
+ */
+const lockedOwners = sql`owners AS (SELECT id FROM users WHERE role = 'owner' AND status = 'active' FOR UPDATE)`;
+
+/**
+ * Changes a user's role and branches in one statement. `found` false: no such user; `updated`
+ * false: refused because it would demote the last active owner.
+ */
+export async function changeUser(db: TenantDb, id: string, values: { role: Role; branchIds: string[] }): Promise<{ found: boolean; updated: boolean }> {
+  const branchIds = `{${values.branchIds.join(',')}}`;
+  const result = await db.execute<{ found: boolean; updated: boolean }>(sql`
+    WITH ${lockedOwners},
+    target AS (SELECT id, role FROM users WHERE id = ${id} FOR UPDATE),
+    changed AS (
+      UPDATE users u SET role = ${values.role}, updated_at = now()
+        FROM target
+       WHERE u.id = target.id
+         AND (${values.role} = 'owner' OR target.role <> 'owner' OR EXISTS (SELECT 1 FROM owners WHERE owners.id <> target.id))
+      RETURNING u.id),
+    removed AS (
+      DELETE FROM user_branches WHERE user_id IN (SELECT id FROM changed) AND NOT (branch_id = ANY(${branchIds}::uuid[]))),
+    added AS (
+      INSERT INTO user_branches (user_id, branch_id)
+      SELECT changed.id, b.id FROM changed, branches b WHERE b.id = ANY(${branchIds}::uuid[])
+      ON CONFLICT DO NOTHING)
+    SELECT EXISTS (SELECT 1 FROM target) AS found, EXISTS (SELECT 1 FROM changed) AS updated`);
+  return result.rows[0] ?? { found: false, updated: false };
+}
+
+/**
+ * Disables a user and ends all their sessions in the same statement (signed out at once).
+ * Refused (`updated` false) for the last active owner.
+ */
+export async function disableUser(db: TenantDb, id: string): Promise<{ found: boolean; updated: boolean }> {
+  const result = await db.execute<{ found: boolean; updated: boolean }>(sql`
+    WITH ${lockedOwners},
+    target AS (SELECT id, role FROM users WHERE id = ${id} FOR UPDATE),
+    changed AS (
+      UPDATE users u SET status = 'disabled', updated_at = now()
+        FROM target
+       WHERE u.id = target.id
+         AND (target.role <> 'owner' OR EXISTS (SELECT 1 FROM owners WHERE owners.id <> target.id))
+      RETURNING u.id),
+    signed_out AS (DELETE FROM sessions WHERE user_id IN (SELECT id FROM changed))
+    SELECT EXISTS (SELECT 1 FROM target) AS found, EXISTS (SELECT 1 FROM changed) AS updated`);
+  return result.rows[0] ?? { found: false, updated: false };
+}
+
+/** Re-enables a disabled user: active again, or invited if they never set a password. */
+export async function enableUser(db: TenantDb, id: string): Promise<boolean> {
+  const rows = await db
+    .update(users)
+    .set({ status: sql`CASE WHEN ${users.passwordHash} IS NULL THEN 'invited' ELSE 'active' END`, updatedAt: sql`now()` })
+    .where(and(eq(users.id, id), eq(users.status, 'disabled')))
+    .returning({ id: users.id });
+  return rows.length > 0;
+}

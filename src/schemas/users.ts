@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { roles } from '../db/tenant-schema';
+import { emailField } from '../http/forms';
+import { t } from '../i18n/es-DO';
+import { requiredName } from './common';
+
+/** Repeated form fields arrive as a string (one) or an array (several); none is an empty list. */
+const idList = z.preprocess(
+  (value) => (value === undefined || value === '' ? [] : Array.isArray(value) ? value : [value]),
+  z.array(z.uuid(t('users.branchInvalid'))).max(100),
+);
+
+export const roleField = z.enum(roles, { error: t('users.roleInvalid') });
+
+export const inviteForm = z.object({
+  email: emailField,
+  name: requiredName(120),
+  role: roleField,
+  branchIds: idList,
+});
+
+export const userChangeForm = z.object({
+  role: roleField,
+  branchIds: idList,
+});
+
+export const apiTokenForm = z.object({
+  name: requiredName(80),
+  scope: z.enum(['read', 'read_write'], { error: t('apiTokens.scopeInvalid') }),
+});
+
+/** A record id in a path: anything else answers 404 before any query. */
+export const idParam = z.object({ id: z.uuid() });
