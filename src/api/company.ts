@@ -3,7 +3,8 @@ import { requirePermission } from '../auth/middleware';
 import { findTaxpayer } from '../dgii/lookup';
 import { registrySql } from '../dgii/registry';
 import { AppError } from '../errors';
-import { getCompany, updateCompany, type Company } from '../queries/company';
+import { getCompany, saveCompanySettings, type Company } from '../queries/company';
+import { t } from '../i18n/es-DO';
 import { companyOut, companyPatch } from '../schemas/company';
 import { taxIdIssue } from '../schemas/common';
 import { createApiApp } from './app';
@@ -59,6 +60,8 @@ companyApi.openapi(
       if (issue) throw new AppError('validation', issue, { rnc: issue });
       changes.rnc = changes.rnc.replace(/\D/g, '');
     }
-    return c.json(toJson(await updateCompany(c.var.db, changes)), 200);
+    const saved = await saveCompanySettings(c.var.db, changes);
+    if (!saved) throw new AppError('validation', t('company.currencyInvalid'), { defaultCurrency: t('company.currencyInvalid') });
+    return c.json(toJson(saved), 200);
   },
 );

@@ -1,4 +1,77 @@
+import type { Context } from 'hono';
+import { requirePermission } from '../auth/middleware';
+import { can } from '../auth/permissions';
+import type { AppEnv } from '../env';
+import { AppError } from '../errors';
 import { factory } from '../factory';
+import { validForm } from '../http/forms';
+import { t } from '../i18n/es-DO';
+import { listCurrencies, rateHistory, saveRate } from '../queries/currencies';
+import { currencyCodeParam, isIsoDate, rateForm } from '../schemas/currencies';
+import type { FieldErrors } from '../views/components';
+import { CurrenciesPage, RateHistoryPage, RateResults, formatDate, formatRate, type RateFormValues } from '../views/currencies';
+import { AppShell } from '../views/layout';
+import { wantsFragment } from './products';
 
 /** Shop screens: currencies. */
 export const currenciesRoutes = factory.createApp();
+
+/** Today in Santo Domingo, YYYY-MM-DD (the default day of a new rate). */
+function today(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Santo_Domingo' }).format(new Date());
+}
+
+async function renderCurrencies(c: Context<AppEnv>, form: { values?: RateFormValues; errors?: FieldErrors; notice?: string | null } = {}, status: 200 | 422 = 200) {
+  const user = c.var.session!;
+  const currencies = await listCurrencies(c.var.db);
+  const canManage = can(user.role, 'currencies.manage');
+  return c.html(
+    <AppShell title={t('currencies.title')} user={user} current="/currencies">
+      <CurrenciesPage currencies={currencies} form={canManage ? { values: form.values ?? { validOn: today() }, errors: form.errors, notice: form.notice } : null} />
+    </AppShell>,
+    status,
+  );
+}
+
+currenciesRoutes.get('/currencies', requirePermission('currencies.view'), (c) => renderCurrencies(c));
+
+function submittedRate(form: Record<string, unknown>): RateFormValues {
+  const text = (name: string) => (typeof form[name] === 'string' ? (form[name] as string) : undefined);
+  return { currency: text('currency'), rate: text('rate'), validOn: text('validOn') };
+}
+
+currenciesRoutes.post(
+  '/currencies/rates',
+  requirePermission('currencies.manage'),
+  validForm(rateForm, (c, errors, submitted) => renderCurrencies(c, { values: submittedRate(submitted), errors }, 422)),
+  async (c) => {
+    const { currency, rate, validOn } = c.req.valid('form');
+    const saved = await saveRate(c.var.db, currency, rate, validOn);
+    if (!saved.ok) {
+      const message = saved.reason === 'base' ? t('currencies.validation.base') : t('currencies.validation.unknown');
+      return renderCurrencies(c, { values: { currency, rate, validOn }, errors: { currency: message } }, 422);
+    }
+    const notice = t('currencies.addRate.done', { currency, date: formatDate(saved.rate.validOn), rate: formatRate(saved.rate.rate) });
+    return renderCurrencies(c, { values: { currency, validOn }, notice });
+  },
+);
+
+currenciesRoutes.get('/currencies/:code', requirePermission('currencies.view'), async (c) => {
+  const code = currencyCodeParam.safeParse(c.req.param('code'));
+  if (!code.success) throw new AppError('not_found');
+  const beforeParam = c.req.query('before');
+  const before = beforeParam && isIsoDate(beforeParam) ? beforeParam : null;
+  const history = await rateHistory(c.var.db, code.data, { before, limit: 50 });
+  if (!history) throw new AppError('not_found');
+  const page = {
+    rates: history.rates,
+    nextHref: history.next ? `/currencies/${code.data}?before=${history.next}` : null,
+    firstHref: before ? `/currencies/${code.data}` : null,
+  };
+  if (wantsFragment(c)) return c.html(<RateResults {...page} />);
+  return c.html(
+    <AppShell title={t('currencies.history.title', { code: history.currency.code, name: history.currency.name })} user={c.var.session!} current="/currencies">
+      <RateHistoryPage currency={history.currency} {...page} />
+    </AppShell>,
+  );
+});

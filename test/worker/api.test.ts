@@ -76,3 +76,14 @@ describe('JSON API', () => {
     for (const route of new Set(routes)) expect(documented, route).toContain(route);
   });
 });
+
+describe('JSON API company currency', () => {
+  it('refuses an unknown default currency with 422 and changes nothing', async () => {
+    const tenant = await createTestTenant();
+    const host = `${tenant.id}.localhost`;
+    const token = (await signedIn(tenant.id, 'owner')).bearer.slice('Bearer '.length);
+    const response = await api(host, '/company', { token, method: 'PATCH', body: JSON.stringify({ defaultCurrency: 'XYZ', phones: '1' }) });
+    expect(response.status).toBe(422);
+    expect(await (await api(host, '/company', { token })).json()).toMatchObject({ defaultCurrency: 'DOP', phones: null });
+  });
+});

@@ -1,0 +1,155 @@
+import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
+import { products, stock, taxes } from '../db/tenant-schema';
+import type { TenantDb } from '../env';
+import type { ProductCategory, ProductChanges, ProductInput } from '../schemas/products';
+
+export type Tax = typeof taxes.$inferSelect;
+export type ProductRow = typeof products.$inferSelect & { taxCode: string; taxRate: string; taxExempt: boolean };
+export type ProductListRow = ProductRow & { onHand: number | null };
+
+const productColumns = { ...getTableColumns(products), taxCode: taxes.code, taxRate: taxes.rate, taxExempt: taxes.exempt };
+
+export function listTaxes(db: TenantDb): Promise<Tax[]> {
+  return db.select().from(taxes).where(eq(taxes.active, true)).orderBy(taxes.id);
+}
+
+/** `%`, `_` and `\` typed by a user match themselves in LIKE. */
+export function likeEscape(value: string): string {
+  return value.replace(/[\\%_]/g, (character) => `\\${character}`);
+}
+
+/** Services never track stock (and so never go negative). */
+function stockFlags(category: ProductCategory, trackStock: boolean, allowNegativeStock: boolean) {
+  return category === 'servicios' ? { trackStock: false, allowNegativeStock: false } : { trackStock, allowNegativeStock };
+}
+
+/** True when Postgres refused a write for a unique index (SQLSTATE 23505), wherever the driver nested it. */
+export function isUniqueViolation(error: unknown): boolean {
+  for (let current: unknown = error; current && typeof current === 'object'; current = (current as { cause?: unknown }).cause) {
+    if ((current as { code?: unknown }).code === '23505') return true;
+  }
+  return false;
+}
+
+export interface ProductFilter {
+  q?: string;
+  category?: ProductCategory;
+  /** The on-hand quantity of this branch comes with each row (same query). */
+  branchId?: string | null;
+  after?: { name: string; id: string } | null;
+  limit: number;
+}
+
+/** One page of products by name (keyset on lower(name), id), with the branch's on-hand quantity joined in. */
+export async function listProducts(db: TenantDb, filter: ProductFilter): Promise<{ rows: ProductListRow[]; next: { name: string; id: string } | null }> {
+  const conditions: SQL[] = [];
+  if (filter.q) {
+    const pattern = likeEscape(filter.q.toLowerCase());
+    conditions.push(sql`(lower(${products.sku}) LIKE ${`${pattern}%`} OR lower(${products.name}) LIKE ${`%${pattern}%`})`);
+  }
+  if (filter.category) conditions.push(eq(products.category, filter.category));
+  if (filter.after) conditions.push(sql`(lower(${products.name}), ${products.id}) > (${filter.after.name}, ${filter.after.id}::uuid)`);
+  const rows = await db
+    .select({ ...productColumns, onHand: stock.quantity })
+    .from(products)
+    .innerJoin(taxes, eq(taxes.id, products.taxId))
+    .leftJoin(stock, filter.branchId ? and(eq(stock.productId, products.id), eq(stock.branchId, filter.branchId)) : sql`false`)
+    .where(conditions.length ? and(...conditions) : undefined)
+    .orderBy(sql`lower(${products.name})`, products.id)
+    .limit(filter.limit + 1);
+  const page = rows.slice(0, filter.limit);
+  const last = page.at(-1);
+  return { rows: page, next: rows.length > filter.limit && last ? { name: last.name.toLowerCase(), id: last.id } : null };
+}
+
+export interface ProductStockLevel {
+  branchId: string;
+  branchName: string;
+  quantity: number;
+}
+
+/** A product with its tax and its on-hand quantity in every branch that has a stock row, in one query. */
+export async function getProduct(db: TenantDb, id: string): Promise<(ProductRow & { levels: ProductStockLevel[] }) | null> {
+  const [row] = await db
+    .select({
+      ...productColumns,
+      levels: sql<ProductStockLevel[]>`coalesce((SELECT json_agg(json_build_object('branchId', b.id, 'branchName', b.name, 'quantity', s.quantity) ORDER BY b.name)
+        FROM stock s JOIN branches b ON b.id = s.branch_id WHERE s.product_id = ${products.id}), '[]'::json)`,
+    })
+    .from(products)
+    .innerJoin(taxes, eq(taxes.id, products.taxId))
+    .where(eq(products.id, id))
+    .limit(1);
+  return row ?? null;
+}
+
+export type ProductWriteResult = { ok: true; product: ProductRow } | { ok: false; field: 'sku' | 'taxCode' } | { ok: false; field: null };
+
+function taxIdOf(code: string): SQL {
+  return sql`(SELECT ${taxes.id} FROM ${taxes} WHERE ${taxes.code} = ${code} AND ${taxes.active})`;
+}
+
+async function withTax(db: TenantDb, id: string): Promise<ProductRow> {
+  const [row] = await db.select(productColumns).from(products).innerJoin(taxes, eq(taxes.id, products.taxId)).where(eq(products.id, id));
+  return row!;
+}
+
+/** Creates a product; a taken SKU (case-insensitive) or an unknown tax is reported, not thrown. */
+export async function createProduct(db: TenantDb, input: ProductInput): Promise<ProductWriteResult> {
+  const [tax] = await db.select({ id: taxes.id }).from(taxes).where(and(eq(taxes.code, input.taxCode), eq(taxes.active, true)));
+  if (!tax) return { ok: false, field: 'taxCode' };
+  const [row] = await db
+    .insert(products)
+    .values({
+      sku: input.sku,
+      name: input.name,
+      category: input.category,
+      brand: input.brand ?? null,
+      price: input.price,
+      cost: input.cost ?? null,
+      taxId: tax.id,
+      active: input.active,
+      ...stockFlags(input.category, input.trackStock, input.allowNegativeStock),
+    })
+    .onConflictDoNothing()
+    .returning({ id: products.id });
+  if (!row) return { ok: false, field: 'sku' };
+  return { ok: true, product: await withTax(db, row.id) };
+}
+
+/** Changes the given fields only; `{ ok: false, field: null }` when there is no such product. */
+export async function updateProduct(db: TenantDb, id: string, changes: ProductChanges): Promise<ProductWriteResult> {
+  const { taxCode, trackStock, allowNegativeStock, ...plain } = changes;
+  const set: Record<string, unknown> = { ...plain, updatedAt: sql`now()` };
+  if (taxCode !== undefined) set.taxId = sql`coalesce(${taxIdOf(taxCode)}, -1)`;
+  // Services never track stock, whatever the request says or the row held before.
+  const category = changes.category ? sql`${changes.category}` : sql`${products.category}`;
+  set.trackStock = sql`CASE WHEN ${category} = 'servicios' THEN false ELSE ${trackStock === undefined ? sql`${products.trackStock}` : sql`${trackStock}`} END`;
+  set.allowNegativeStock = sql`CASE WHEN ${category} = 'servicios' THEN false ELSE ${allowNegativeStock === undefined ? sql`${products.allowNegativeStock}` : sql`${allowNegativeStock}`} END`;
+  try {
+    const [row] = await db.update(products).set(set).where(eq(products.id, id)).returning({ id: products.id });
+    if (!row) return { ok: false, field: null };
+    return { ok: true, product: await withTax(db, row.id) };
+  } catch (error) {
+    if (isUniqueViolation(error)) return { ok: false, field: 'sku' };
+    if (taxCode !== undefined && foreignKeyViolation(error)) return { ok: false, field: 'taxCode' };
+    throw error;
+  }
+}
+
+function foreignKeyViolation(error: unknown): boolean {
+  for (let current: unknown = error; current && typeof current === 'object'; current = (current as { cause?: unknown }).cause) {
+    if ((current as { code?: unknown }).code === '23503') return true;
+  }
+  return false;
+}
+
+/** A product by SKU, case-insensitive (the forms of the stock screens name products by SKU). */
+export async function productBySku(db: TenantDb, sku: string): Promise<{ id: string; sku: string; name: string; trackStock: boolean } | null> {
+  const [row] = await db
+    .select({ id: products.id, sku: products.sku, name: products.name, trackStock: products.trackStock })
+    .from(products)
+    .where(sql`lower(${products.sku}) = lower(${sku})`)
+    .limit(1);
+  return row ?? null;
+}

@@ -1,0 +1,322 @@
+import { productCategories } from '../db/tenant-schema';
+import { formatMoney } from '../domain/money';
+import { t, type MessageKey } from '../i18n/es-DO';
+import type { ProductListRow, ProductRow, ProductStockLevel, Tax } from '../queries/products';
+import { ErrorSummary, Field, Notice, type FieldErrors } from './components';
+
+export const categoryLabel = (category: string) => t(`products.category.${category}` as MessageKey);
+
+/** What the product form shows: the submitted text as typed, or the stored product. */
+export interface ProductFormValues {
+  sku?: string;
+  name?: string;
+  category?: string;
+  brand?: string | null;
+  price?: string;
+  cost?: string | null;
+  taxCode?: string;
+  trackStock?: boolean;
+  allowNegativeStock?: boolean;
+  active?: boolean;
+}
+
+export function productFormValues(product: ProductRow): ProductFormValues {
+  return { ...product, price: trimScale(product.price), cost: product.cost === null ? null : trimScale(product.cost) };
+}
+
+/** `2500.5000` -> `2500.50`: the stored 4 decimals without the trailing zeros past 2 (exact, as text). */
+function trimScale(value: string): string {
+  const [integer, fraction = ''] = value.split('.');
+  const kept = fraction.replace(/0+$/, '').padEnd(2, '0');
+  return `${integer}.${kept}`;
+}
+
+/** Values of a submitted form, as typed (checkboxes as booleans). */
+export function submittedProduct(form: Record<string, unknown>): ProductFormValues {
+  const text = (name: string) => (typeof form[name] === 'string' ? (form[name] as string) : '');
+  const checked = (name: string) => form[name] === 'on' || form[name] === true;
+  return {
+    sku: text('sku'),
+    name: text('name'),
+    category: text('category'),
+    brand: text('brand'),
+    price: text('price'),
+    cost: text('cost'),
+    taxCode: text('taxCode'),
+    trackStock: checked('trackStock'),
+    allowNegativeStock: checked('allowNegativeStock'),
+    active: checked('active'),
+  };
+}
+
+function Checkbox(props: { name: string; label: string; checked?: boolean; hint?: string }) {
+  const id = `field-${props.name}`;
+  return (
+    <div class="field field-check">
+      <label for={id} style="display: flex; align-items: center; gap: 0.6rem; min-height: 2.75rem; cursor: pointer">
+        <input
+          type="checkbox"
+          id={id}
+          name={props.name}
+          checked={props.checked}
+          aria-describedby={props.hint ? `${id}-hint` : undefined}
+          style="width: 1.4rem; height: 1.4rem; min-height: 0; padding: 0; margin: 0; accent-color: var(--accent)"
+        />
+        {props.label}
+      </label>
+      {props.hint ? (
+        <p class="hint" id={`${id}-hint`}>
+          {props.hint}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function Select(props: { name: string; label: string; value?: string; options: Array<{ value: string; label: string }>; errors?: FieldErrors; required?: boolean; blank?: string }) {
+  const error = props.errors?.[props.name];
+  const id = `field-${props.name}`;
+  return (
+    <div class={`field${error ? ' field-invalid' : ''}`}>
+      <label for={id}>
+        {props.label}
+        {props.required ? <span aria-hidden="true"> *</span> : null}
+      </label>
+      <select id={id} name={props.name} required={props.required} aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `${id}-error` : undefined}>
+        {props.blank !== undefined ? <option value="">{props.blank}</option> : null}
+        {props.options.map((option) => (
+          <option value={option.value} selected={option.value === props.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+      {error ? (
+        <p class="error-text" id={`${id}-error`}>
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export { Select };
+
+export function ProductForm(props: { action: string; values: ProductFormValues; taxes: Tax[]; errors?: FieldErrors; submitLabel: string }) {
+  const { values, errors } = props;
+  return (
+    <form method="post" action={props.action} hx-boost="false" novalidate class="card">
+      <ErrorSummary errors={errors} />
+      <div class="form-grid">
+        <Field name="sku" label={t('products.field.sku')} value={values.sku} errors={errors} required attrs={{ maxlength: '40', autocapitalize: 'characters' }} />
+        <Field name="name" label={t('products.field.name')} value={values.name} errors={errors} required attrs={{ maxlength: '200' }} />
+        <Select
+          name="category"
+          label={t('products.field.category')}
+          value={values.category}
+          errors={errors}
+          required
+          blank=""
+          options={productCategories.map((category) => ({ value: category, label: categoryLabel(category) }))}
+        />
+        <Field name="brand" label={t('products.field.brand')} value={values.brand} errors={errors} attrs={{ maxlength: '100' }} />
+        <Field name="price" label={t('products.field.price')} value={values.price} errors={errors} required inputmode="decimal" hint={t('products.hint.price')} />
+        <Field name="cost" label={t('products.field.cost')} value={values.cost} errors={errors} inputmode="decimal" />
+        <Select
+          name="taxCode"
+          label={t('products.field.tax')}
+          value={values.taxCode ?? 'ITBIS18'}
+          errors={errors}
+          required
+          options={props.taxes.map((tax) => ({ value: tax.code, label: tax.name }))}
+        />
+      </div>
+      <Checkbox name="trackStock" label={t('products.field.trackStock')} checked={values.trackStock ?? true} hint={t('products.hint.services')} />
+      <Checkbox name="allowNegativeStock" label={t('products.field.allowNegativeStock')} checked={values.allowNegativeStock ?? false} />
+      <Checkbox name="active" label={t('products.field.active')} checked={values.active ?? true} />
+      <div class="actions">
+        <button type="submit" class="button-primary">
+          {props.submitLabel}
+        </button>
+        <a href="/products" class="button">
+          {t('products.title')}
+        </a>
+      </div>
+    </form>
+  );
+}
+
+export interface ProductListProps {
+  rows: ProductListRow[];
+  nextHref: string | null;
+  firstHref: string | null;
+  branchName: string | null;
+}
+
+/** The results region: swapped by the search (htmx) or rendered inside the full page. */
+export function ProductResults(props: ProductListProps) {
+  return (
+    <div id="product-results" aria-live="polite">
+      {props.rows.length === 0 ? (
+        <p class="empty card">{t('products.empty')}</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('products.field.sku')}</th>
+              <th scope="col">{t('products.field.name')}</th>
+              <th scope="col">{t('products.field.category')}</th>
+              <th scope="col" class="number">
+                {t('products.field.price')}
+              </th>
+              <th scope="col">{t('products.field.tax')}</th>
+              <th scope="col" class="number">
+                {props.branchName ? t('products.onHandIn', { branch: props.branchName }) : t('products.field.onHand')}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.rows.map((row) => (
+              <tr>
+                <td style="white-space: nowrap">
+                  <a href={`/products/${row.id}`}>{row.sku}</a>
+                </td>
+                <td>
+                  {row.name}
+                  {row.brand ? <span class="hint"> · {row.brand}</span> : null}
+                  {row.active ? null : <>{' '}<span class="badge badge-warn">{t('products.inactive')}</span></>}
+                </td>
+                <td>{categoryLabel(row.category)}</td>
+                <td class="number" style="white-space: nowrap">
+                  {formatMoney(row.price)}
+                </td>
+                <td>{row.taxCode}</td>
+                <td class="number">{row.trackStock ? String(row.onHand ?? 0) : <span class="hint">—</span>}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <Pager nextHref={props.nextHref} firstHref={props.firstHref} target="#product-results" nextLabel={t('products.next')} firstLabel={t('products.first')} />
+    </div>
+  );
+}
+
+export function Pager(props: { nextHref: string | null; firstHref: string | null; target: string; nextLabel: string; firstLabel: string }) {
+  if (!props.nextHref && !props.firstHref) return null;
+  return (
+    <nav class="pager" aria-label="Paginación">
+      {props.firstHref ? (
+        <a class="button" href={props.firstHref} hx-get={props.firstHref} hx-target={props.target} hx-swap="outerHTML" hx-push-url="true">
+          {props.firstLabel}
+        </a>
+      ) : null}
+      {props.nextHref ? (
+        <a class="button" href={props.nextHref} hx-get={props.nextHref} hx-target={props.target} hx-swap="outerHTML" hx-push-url="true">
+          {props.nextLabel}
+        </a>
+      ) : null}
+    </nav>
+  );
+}
+
+export function ProductsPage(props: ProductListProps & { q: string; category: string; canManage: boolean }) {
+  return (
+    <>
+      <div class="page-head">
+        <h1>{t('products.title')}</h1>
+        {props.canManage ? (
+          <a href="/products/new" class="button button-primary">
+            {t('products.new')}
+          </a>
+        ) : null}
+      </div>
+      <form
+        class="toolbar"
+        method="get"
+        action="/products"
+        role="search"
+        hx-get="/products"
+        hx-target="#product-results"
+        hx-swap="outerHTML"
+        hx-push-url="true"
+        hx-trigger="input changed delay:300ms from:#field-q, change from:#field-category, submit"
+      >
+        <Field name="q" type="search" label={t('products.search')} value={props.q} inputmode="search" attrs={{ autocomplete: 'off' }} />
+        <Select
+          name="category"
+          label={t('products.field.category')}
+          value={props.category}
+          blank={t('products.allCategories')}
+          options={productCategories.map((category) => ({ value: category, label: categoryLabel(category) }))}
+        />
+        <button type="submit">{t('products.filter')}</button>
+      </form>
+      <ProductResults {...props} />
+    </>
+  );
+}
+
+export function ProductDetail(props: {
+  product: ProductRow;
+  levels: ProductStockLevel[];
+  taxes: Tax[];
+  form: { values: ProductFormValues; errors?: FieldErrors } | null;
+  notice?: string | null;
+  canAdjust: boolean;
+  canTransfer: boolean;
+}) {
+  const { product } = props;
+  return (
+    <>
+      <div class="page-head">
+        <h1>
+          {product.name}{' '}<span class="badge">{product.sku}</span>
+        </h1>
+        <div class="actions">
+          {product.trackStock ? <a class="button" href={`/stock/movements?productId=${product.id}`}>{t('products.history')}</a> : null}
+          {product.trackStock && props.canAdjust ? <a class="button" href={`/stock/adjust?sku=${encodeURIComponent(product.sku)}`}>{t('products.adjust')}</a> : null}
+          {product.trackStock && props.canTransfer ? <a class="button" href={`/stock/transfer?sku=${encodeURIComponent(product.sku)}`}>{t('products.transfer')}</a> : null}
+        </div>
+      </div>
+      <p class="lead">
+        {categoryLabel(product.category)}
+        {product.brand ? ` · ${product.brand}` : ''} · {formatMoney(product.price)} · {product.taxCode}
+        {product.active ? null : <>{' '}<span class="badge badge-warn">{t('products.inactive')}</span></>}
+      </p>
+      {props.notice ? <Notice>{props.notice}</Notice> : null}
+      <section class="card" aria-labelledby="levels-title">
+        <h2 id="levels-title" style="margin-top: 0">{t('products.stockByBranch')}</h2>
+        {!product.trackStock ? (
+          <p class="hint">{t('products.noTracking')}</p>
+        ) : props.levels.length === 0 ? (
+          <p class="hint">{t('products.noStockRows')}</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('stock.field.branch')}</th>
+                <th scope="col" class="number">
+                  {t('products.field.onHand')}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.levels.map((level) => (
+                <tr>
+                  <td>{level.branchName}</td>
+                  <td class="number">{String(level.quantity)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      {props.form ? (
+        <>
+          <h2>{t('products.edit')}</h2>
+          <ProductForm action={`/products/${product.id}`} values={props.form.values} taxes={props.taxes} errors={props.form.errors} submitLabel={t('products.save')} />
+        </>
+      ) : null}
+    </>
+  );
+}

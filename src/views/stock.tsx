@@ -1,0 +1,249 @@
+import type { BranchRef } from '../auth/session';
+import { t, type MessageKey } from '../i18n/es-DO';
+import type { StockLevel, StockMovement } from '../queries/stock';
+import { ErrorSummary, Field, Notice, type FieldErrors } from './components';
+import { Pager, Select } from './products';
+
+export const kindLabel = (kind: string) => t(`stock.kind.${kind}` as MessageKey);
+
+/** dd/mm/aaaa hh:mm in the shop's time zone (Santo Domingo, UTC-4 all year). */
+export function formatDateTime(iso: string): string {
+  const parts = new Intl.DateTimeFormat('es-DO', {
+    timeZone: 'America/Santo_Domingo',
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(iso));
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('day')}/${part('month')}/${part('year')} ${part('hour')}:${part('minute')}`;
+}
+
+export interface StockListProps {
+  rows: StockLevel[];
+  nextHref: string | null;
+  firstHref: string | null;
+}
+
+export function StockResults(props: StockListProps) {
+  return (
+    <div id="stock-results" aria-live="polite">
+      {props.rows.length === 0 ? (
+        <p class="empty card">{t('stock.empty')}</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('products.field.sku')}</th>
+              <th scope="col">{t('stock.field.product')}</th>
+              <th scope="col">{t('stock.field.branch')}</th>
+              <th scope="col" class="number">
+                {t('products.field.onHand')}
+              </th>
+              <th scope="col">
+                {t('stock.field.history')}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.rows.map((row) => (
+              <tr>
+                <td style="white-space: nowrap">
+                  <a href={`/products/${row.productId}`}>{row.sku}</a>
+                </td>
+                <td>{row.name}</td>
+                <td>{row.branchName}</td>
+                <td class="number">{row.quantity < 0 ? <span class="badge badge-warn">{String(row.quantity)}</span> : String(row.quantity)}</td>
+                <td>
+                  <a href={`/stock/movements?productId=${row.productId}`}>{t('products.history')}</a>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <Pager nextHref={props.nextHref} firstHref={props.firstHref} target="#stock-results" nextLabel={t('stock.next')} firstLabel={t('stock.first')} />
+    </div>
+  );
+}
+
+export function StockPage(
+  props: StockListProps & { q: string; branch: string; branches: BranchRef[] | null; canAdjust: boolean; canTransfer: boolean; currentBranch: string | null },
+) {
+  return (
+    <>
+      <div class="page-head">
+        <h1>{t('stock.title')}</h1>
+        <div class="actions">
+          {props.canAdjust ? (
+            <a href="/stock/adjust" class="button button-primary">
+              {t('stock.adjust.title')}
+            </a>
+          ) : null}
+          {props.canTransfer ? (
+            <a href="/stock/transfer" class="button">
+              {t('stock.transfer.title')}
+            </a>
+          ) : null}
+        </div>
+      </div>
+      {props.branches === null && props.currentBranch ? <p class="lead">{props.currentBranch}</p> : null}
+      <form
+        class="toolbar"
+        method="get"
+        action="/stock"
+        role="search"
+        hx-get="/stock"
+        hx-target="#stock-results"
+        hx-swap="outerHTML"
+        hx-push-url="true"
+        hx-trigger="input changed delay:300ms from:#field-q, change from:#field-branch, submit"
+      >
+        <Field name="q" type="search" label={t('stock.search')} value={props.q} inputmode="search" attrs={{ autocomplete: 'off' }} />
+        {props.branches ? (
+          <Select
+            name="branch"
+            label={t('stock.branchFilter')}
+            value={props.branch}
+            blank={t('stock.allBranches')}
+            options={props.branches.map((branch) => ({ value: branch.id, label: branch.name }))}
+          />
+        ) : null}
+        <button type="submit">{t('stock.filter')}</button>
+      </form>
+      <StockResults {...props} />
+    </>
+  );
+}
+
+export interface MovementFormValues {
+  sku?: string;
+  branchId?: string;
+  fromBranchId?: string;
+  toBranchId?: string;
+  quantity?: string;
+  reason?: string;
+}
+
+export function AdjustmentForm(props: { values: MovementFormValues; branches: BranchRef[]; errors?: FieldErrors; message?: string | null; notice?: string | null }) {
+  const { values, errors } = props;
+  return (
+    <section class="card" aria-labelledby="adjust-title">
+      <h1 id="adjust-title">{t('stock.adjust.title')}</h1>
+      <p class="lead">{t('stock.adjust.lead')}</p>
+      {props.notice ? <Notice>{props.notice}</Notice> : null}
+      <ErrorSummary errors={errors} message={props.message} />
+      <form method="post" action="/stock/adjust" hx-boost="false" novalidate>
+        <div class="form-grid">
+          <Field name="sku" label={t('stock.field.sku')} value={values.sku} errors={errors} required attrs={{ autocomplete: 'off' }} />
+          <Select name="branchId" label={t('stock.field.branch')} value={values.branchId} errors={errors} required options={props.branches.map((b) => ({ value: b.id, label: b.name }))} />
+          <Field name="quantity" label={t('stock.field.quantity')} value={values.quantity} errors={errors} required inputmode="numeric" hint={t('stock.hint.quantity')} attrs={{ pattern: '[+-]?[0-9]*' }} />
+          <Field name="reason" label={t('stock.field.reason')} value={values.reason} errors={errors} required attrs={{ maxlength: '300' }} />
+        </div>
+        <div class="actions">
+          <button type="submit" class="button-primary">
+            {t('stock.adjust.submit')}
+          </button>
+          <a href="/stock" class="button">
+            {t('stock.title')}
+          </a>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+export function TransferForm(props: { values: MovementFormValues; branches: BranchRef[]; errors?: FieldErrors; message?: string | null; notice?: string | null }) {
+  const { values, errors } = props;
+  const options = props.branches.map((b) => ({ value: b.id, label: b.name }));
+  return (
+    <section class="card" aria-labelledby="transfer-title">
+      <h1 id="transfer-title">{t('stock.transfer.title')}</h1>
+      <p class="lead">{t('stock.transfer.lead')}</p>
+      {props.notice ? <Notice>{props.notice}</Notice> : null}
+      <ErrorSummary errors={errors} message={props.message} />
+      <form method="post" action="/stock/transfer" hx-boost="false" novalidate>
+        <div class="form-grid">
+          <Field name="sku" label={t('stock.field.sku')} value={values.sku} errors={errors} required attrs={{ autocomplete: 'off' }} />
+          <Field name="quantity" label={t('stock.field.quantity')} value={values.quantity} errors={errors} required inputmode="numeric" attrs={{ pattern: '[0-9]*' }} />
+          <Select name="fromBranchId" label={t('stock.field.fromBranch')} value={values.fromBranchId} errors={errors} required options={options} />
+          <Select name="toBranchId" label={t('stock.field.toBranch')} value={values.toBranchId} errors={errors} required blank="" options={options} />
+          <Field name="reason" label={t('stock.field.reason')} value={values.reason} errors={errors} attrs={{ maxlength: '300' }} />
+        </div>
+        <div class="actions">
+          <button type="submit" class="button-primary">
+            {t('stock.transfer.submit')}
+          </button>
+          <a href="/stock" class="button">
+            {t('stock.title')}
+          </a>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+export function MovementsPage(props: {
+  product: { id: string; sku: string; name: string };
+  movements: StockMovement[];
+  nextHref: string | null;
+  firstHref: string | null;
+}) {
+  return (
+    <>
+      <div class="page-head">
+        <h1>{t('stock.movements.title', { name: props.product.name })}</h1>
+        <a class="button" href={`/products/${props.product.id}`}>
+          {props.product.sku}
+        </a>
+      </div>
+      <MovementResults movements={props.movements} nextHref={props.nextHref} firstHref={props.firstHref} />
+    </>
+  );
+}
+
+export function MovementResults(props: { movements: StockMovement[]; nextHref: string | null; firstHref: string | null }) {
+  return (
+    <div id="movement-results">
+      {props.movements.length === 0 ? (
+        <p class="empty card">{t('stock.movements.empty')}</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('stock.field.date')}</th>
+              <th scope="col">{t('stock.field.branch')}</th>
+              <th scope="col">{t('stock.field.kind')}</th>
+              <th scope="col" class="number">
+                {t('stock.field.quantity')}
+              </th>
+              <th scope="col" class="number">
+                {t('stock.field.balance')}
+              </th>
+              <th scope="col">{t('stock.field.reason')}</th>
+              <th scope="col">{t('stock.field.reference')}</th>
+              <th scope="col">{t('stock.field.user')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.movements.map((movement) => (
+              <tr>
+                <td style="white-space: nowrap">{formatDateTime(movement.createdAt)}</td>
+                <td>{movement.branchName}</td>
+                <td>{kindLabel(movement.kind)}</td>
+                <td class="number">{movement.quantity > 0 ? `+${movement.quantity}` : String(movement.quantity)}</td>
+                <td class="number">{String(movement.balanceAfter)}</td>
+                <td>{movement.reason ?? ''}</td>
+                <td style="white-space: nowrap">{movement.reference ?? ''}</td>
+                <td>{movement.userName ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <Pager nextHref={props.nextHref} firstHref={props.firstHref} target="#movement-results" nextLabel={t('stock.movements.older')} firstLabel={t('stock.movements.newest')} />
+    </div>
+  );
+}
