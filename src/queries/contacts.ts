@@ -1,0 +1,275 @@
+import { and, eq, isNotNull, isNull, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { contacts, type contactKinds } from '../db/tenant-schema';
+import { decodeCursor, encodeCursor } from '../api/openapi';
+import type { Taxpayer } from '../dgii/lookup';
+import { compactTaxId } from '../domain/tax-id';
+import type { TenantDb } from '../env';
+import { AppError } from '../errors';
+import { t } from '../i18n/es-DO';
+import type { ContactInput } from '../schemas/contacts';
+import { taxIdIssue } from '../schemas/common';
+
+export type Contact = typeof contacts.$inferSelect;
+export type ContactValues = Omit<typeof contacts.$inferInsert, 'id' | 'archivedAt' | 'createdAt' | 'updatedAt'>;
+export type ContactKind = (typeof contactKinds)[number];
+
+export interface ContactFilter {
+  q?: string | null;
+  kind?: ContactKind | null;
+  /** 'false' (default): active only; 'true': archived only; 'all'. */
+  archived?: 'false' | 'true' | 'all';
+  limit?: number;
+  /** The sort key of the last row of the previous page: lower(name) and id. */
+  after?: { name: string; id: string } | null;
+}
+
+export interface ContactPage {
+  rows: Contact[];
+  /** Where the next page starts, or null on the last page. */
+  next: { name: string; id: string } | null;
+}
+
+const accentClasses: Record<string, string> = {
+  a: '[aáàâä]',
+  e: '[eéèêë]',
+  i: '[iíìîï]',
+  o: '[oóòôö]',
+  u: '[uúùûü]',
+  n: '[nñ]',
+  c: '[cç]',
+};
+
+/** Lower-case, accents removed: `José Núñez` -> `jose nunez`. */
+export function foldText(value: string): string {
+  return value.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+/**
+ * A regular expression matching a word whatever its accents (`jose` -> `j[oóòôö]s[eéèêë]`). pg_trgm
+ * extracts trigrams from such character classes, so `lower(name) ~ pattern` still uses the trigram
+ * index on lower(name) while `José` is found by `jose` and `jose` by `José`.
+ */
+export function accentInsensitivePattern(word: string): string {
+  return [...foldText(word)].map((char) => accentClasses[char] ?? char.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&')).join('');
+}
+
+export type ContactSearch =
+  | { kind: 'none' }
+  /** Digits (separators removed): identification or phone prefix. */
+  | { kind: 'digits'; digits: string }
+  /** Words of a name, and an identification (e.g. a passport) equal to the compacted query. */
+  | { kind: 'text'; words: string[]; patterns: string[]; idNumber: string | null };
+
+export function parseContactSearch(q: string | null | undefined): ContactSearch {
+  const query = (q ?? '').trim();
+  if (query === '') return { kind: 'none' };
+  const digits = query.replace(/[\s().+-]/g, '');
+  if (/^\d{3,}$/.test(digits)) return { kind: 'digits', digits };
+  const words = query.split(/\s+/).filter(Boolean).slice(0, 5);
+  const compact = query.replace(/[\s-]/g, '').toUpperCase();
+  return { kind: 'text', words: words.map(foldText), patterns: words.map(accentInsensitivePattern), idNumber: /^[A-Z0-9]{5,20}$/.test(compact) ? compact : null };
+}
+
+/** `column` starts with `prefix` (digits only): a range, so the btree index serves it. */
+function digitPrefix(column: AnyColumn, prefix: string): SQL {
+  // ':' is the character after '9': every string that starts with the prefix sorts below prefix + ':'.
+  return sql`(${column} >= ${prefix} and ${column} < ${`${prefix}:`})`;
+}
+
+function searchCondition(search: ContactSearch): SQL | undefined {
+  if (search.kind === 'none') return undefined;
+  if (search.kind === 'digits') {
+    return or(
+      digitPrefix(contacts.idNumber, search.digits),
+      digitPrefix(contacts.phone, search.digits),
+      // Not `mobile`: it has no index (src/db/tenant-schema.ts), and one unindexed branch turns
+      // this OR into a scan of the whole table (165 ms for one cédula at 100,000 contacts).
+    );
+  }
+  const words = and(...search.patterns.map((pattern) => sql`lower(${contacts.name}) ~ ${pattern}`));
+  return search.idNumber ? or(words, eq(contacts.idNumber, search.idNumber)) : words;
+}
+
+export function encodeContactCursor(after: { name: string; id: string }): string {
+  return encodeCursor([after.name, after.id]);
+}
+
+/** The position a cursor points at, or null for a missing or malformed one. */
+export function decodeContactCursor(cursor: string | undefined | null): { name: string; id: string } | null {
+  const values = decodeCursor(cursor ?? undefined);
+  if (!values || values.length !== 2) return null;
+  const [name, id] = values;
+  if (typeof name !== 'string' || typeof id !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
+  return { name, id };
+}
+
+/** One page of contacts in (lower(name), id) order: ONE query, keyset pagination. */
+export async function listContacts(db: TenantDb, filter: ContactFilter = {}): Promise<ContactPage> {
+  const limit = filter.limit ?? 50;
+  const archived = filter.archived ?? 'false';
+  const search = parseContactSearch(filter.q);
+  const conditions = [
+    archived === 'false' ? isNull(contacts.archivedAt) : archived === 'true' ? isNotNull(contacts.archivedAt) : undefined,
+    filter.kind ? eq(contacts.kind, filter.kind) : undefined,
+    searchCondition(search),
+    filter.after ? sql`(lower(${contacts.name}), ${contacts.id}) > (${filter.after.name}, ${filter.after.id}::uuid)` : undefined,
+  ];
+  // A selective search is fastest as "find the matches (trigram / btree indexes), then sort them";
+  // walking the name index in order and filtering is fastest for no search, short words or a short
+  // phone prefix (809: a third of the shop).
+  // The planner misjudges regex selectivity and picks the walk, which reads most of the table
+  // for a rare name: `|| ''` keeps the sort key but hides the name index from ORDER BY.
+  const findThenSort =
+    (search.kind === 'digits' && search.digits.length >= 7) || (search.kind === 'text' && search.words.every((word) => word.length >= 3));
+  const nameKey = findThenSort ? sql`lower(${contacts.name}) || ''` : sql`lower(${contacts.name})`;
+  const rows = await db
+    .select()
+    .from(contacts)
+    .where(and(...conditions))
+    .orderBy(nameKey, contacts.id)
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return { rows: page, next: rows.length > limit && last ? { name: last.name.toLowerCase(), id: last.id } : null };
+}
+
+export async function getContact(db: TenantDb, id: string): Promise<Contact | null> {
+  const [row] = await db.select().from(contacts).where(eq(contacts.id, id)).limit(1);
+  return row ?? null;
+}
+
+export async function findContactByIdNumber(db: TenantDb, idNumber: string): Promise<Pick<Contact, 'id' | 'name'> | null> {
+  const [row] = await db.select({ id: contacts.id, name: contacts.name }).from(contacts).where(eq(contacts.idNumber, idNumber)).limit(1);
+  return row ?? null;
+}
+
+/** The Postgres error code (and constraint) of a failed query, looking through drizzle's wrapper. */
+function pgError(error: unknown): { code?: string; constraint?: string } {
+  for (let current = error; current && typeof current === 'object'; current = (current as { cause?: unknown }).cause) {
+    const { code, constraint } = current as { code?: unknown; constraint?: unknown };
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return { code, constraint: typeof constraint === 'string' ? constraint : undefined };
+  }
+  return {};
+}
+
+function isDuplicateIdNumber(error: unknown): boolean {
+  const { code, constraint } = pgError(error);
+  return code === '23505' && (constraint === undefined || constraint === 'contacts_id_number_key');
+}
+
+export type ContactWrite = { ok: true; contact: Contact } | { ok: false; duplicate: Pick<Contact, 'id' | 'name'> };
+
+/**
+ * Inserts a contact. A duplicate identification is reported with the existing contact; the unique
+ * index decides, so two simultaneous creates of one cédula cannot both succeed.
+ */
+export async function createContact(db: TenantDb, values: ContactValues): Promise<ContactWrite> {
+  try {
+    const [contact] = await db.insert(contacts).values(values).returning();
+    return { ok: true, contact: contact! };
+  } catch (error) {
+    return duplicateOrThrow(db, values.idNumber, error);
+  }
+}
+
+/** Updates a contact; null when there is no such contact. */
+export async function updateContact(
+  db: TenantDb,
+  id: string,
+  values: Partial<ContactValues> & { archived?: boolean },
+): Promise<ContactWrite | null> {
+  const { archived, ...fields } = values;
+  try {
+    const [contact] = await db
+      .update(contacts)
+      .set({ ...fields, ...(archived === undefined ? {} : { archivedAt: archived ? sql`coalesce(${contacts.archivedAt}, now())` : null }), updatedAt: sql`now()` })
+      .where(eq(contacts.id, id))
+      .returning();
+    return contact ? { ok: true, contact } : null;
+  } catch (error) {
+    return duplicateOrThrow(db, values.idNumber, error);
+  }
+}
+
+async function duplicateOrThrow(db: TenantDb, idNumber: string | null | undefined, error: unknown): Promise<ContactWrite> {
+  if (!idNumber || !isDuplicateIdNumber(error)) throw error;
+  const existing = await findContactByIdNumber(db, idNumber);
+  if (!existing) throw error; // the other row vanished meanwhile: let the caller retry
+  return { ok: false, duplicate: existing };
+}
+
+export async function setContactArchived(db: TenantDb, id: string, archived: boolean): Promise<Contact | null> {
+  const result = await updateContact(db, id, { archived });
+  return result?.ok ? result.contact : null;
+}
+
+/**
+ * Whether invoices, quotations, prescriptions... refer to the contact. There are no document tables
+ * yet, so none can; when they arrive, check them here (one EXISTS query per table, or one UNION).
+ * Their foreign keys must not cascade: deleteContact also turns a foreign-key violation into
+ * 'has_documents', which covers a document created between this check and the delete.
+ */
+export async function contactHasDocuments(_db: TenantDb, _id: string): Promise<boolean> {
+  return false;
+}
+
+export async function deleteContact(db: TenantDb, id: string): Promise<'deleted' | 'not_found' | 'has_documents'> {
+  if (await contactHasDocuments(db, id)) return 'has_documents';
+  try {
+    const deleted = await db.delete(contacts).where(eq(contacts.id, id)).returning({ id: contacts.id });
+    return deleted.length ? 'deleted' : 'not_found';
+  } catch (error) {
+    if (pgError(error).code === '23503') return 'has_documents';
+    throw error;
+  }
+}
+
+export type TaxpayerLookup = (taxId: string) => Promise<Taxpayer | null>;
+
+/**
+ * Applies the identification rules to validated fields: type and number go together; cédula and
+ * RNC must pass their check digit unless the DGII registry has them; they are stored as digits,
+ * passports upper-case without spaces; a blank name is filled from the registry. The registry is
+ * asked only when it can change the outcome. Throws a validation AppError with field messages.
+ */
+export async function prepareContact(input: ContactInput, lookup: TaxpayerLookup): Promise<{ values: ContactValues; taxpayer: Taxpayer | null }> {
+  const errors: Record<string, string> = {};
+  let idNumber: string | null = null;
+  let taxpayer: Taxpayer | null = null;
+  const idType = input.idType ?? null;
+  const raw = input.idNumber ?? null;
+  if (raw && !idType) errors.idType = t('contacts.idTypeRequired');
+  else if (idType && !raw) errors.idNumber = t('contacts.idNumberRequired');
+  else if (idType === 'pasaporte' && raw) {
+    idNumber = raw.replace(/[\s-]/g, '').toUpperCase();
+    if (!/^[A-Z0-9]{5,20}$/.test(idNumber)) errors.idNumber = t('contacts.passportFormat');
+  } else if ((idType === 'cedula' || idType === 'rnc') && raw) {
+    const formatIssue = taxIdIssue(idType, raw, true);
+    if (formatIssue) errors.idNumber = formatIssue;
+    else {
+      idNumber = compactTaxId(raw);
+      if (taxIdIssue(idType, idNumber, false) !== null || !input.name) taxpayer = await lookup(idNumber);
+      const issue = taxIdIssue(idType, idNumber, taxpayer !== null);
+      if (issue) errors.idNumber = issue;
+    }
+  }
+  const name = input.name ?? taxpayer?.name ?? null;
+  if (!name) errors.name = t('validation.required');
+  if (Object.keys(errors).length) throw new AppError('validation', t('validation.summary'), errors);
+  return {
+    taxpayer,
+    values: {
+      kind: input.kind,
+      idType,
+      idNumber,
+      name: name!,
+      phone: input.phone ?? null,
+      mobile: input.mobile ?? null,
+      email: input.email ?? null,
+      address: input.address ?? null,
+      birthDate: input.birthDate ?? null,
+      gender: input.gender ?? null,
+      notes: input.notes ?? null,
+    },
+  };
+}
