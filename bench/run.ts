@@ -21,7 +21,10 @@ import { generateEncryptionKey } from '../dev/bootstrap';
 import { demoTenant, startDevStack, type DevStack } from '../dev/stack';
 import { runPool } from '../src/cli/bulk';
 import { tenants } from '../src/db/central-schema';
-import { sqlClient } from '../src/db/client';
+import { sqlClient, tenantDb } from '../src/db/client';
+import { users } from '../src/db/tenant-schema';
+import { createSession } from '../src/auth/session';
+import http from 'node:http';
 import { migrations } from '../src/db/migrations.generated';
 import type { Bindings } from '../src/env';
 import { addDomain, migrateTenant, tenantConnection } from '../src/tenancy/lifecycle';
@@ -337,12 +340,73 @@ async function runBenchmarks(platform: Platform, stack: DevStack, port: number):
       `it is CPU-bound, not waiting, so on ${cores} cores no concurrency can beat about ${(cores / busy).toFixed(1)}x. ` +
       `At concurrency ${plan.migrateConcurrency} it used ${(workCpu(parallel.cpu) / parallel.seconds).toFixed(2)} cores (${cpuMs(parallel)} ms CPU per tenant).`,
   );
-  rows.push(...(await dataRows(platform, stack)));
+  const data = await dataRows(platform, stack);
+  rows.push(...data.rows);
+  rows.push(await pageRoundTrips(stack, port, data.tenantId, data.connectionString));
   return { rows, notes: [...notes] };
 }
 
+/** 9: DB round trips of every list and form page, signed in, in the shop that has 100,000 contacts. */
+async function pageRoundTrips(stack: DevStack, port: number, tenantId: string, connectionString: string): Promise<Row> {
+  progress('row 9: DB round trips per page...');
+  const db = tenantDb(connectionString);
+  const [owner] = await db.insert(users).values({ email: 'bench@example.test', name: 'Bench', role: 'owner', status: 'active' }).returning();
+  const { token } = await createSession(db, { userId: owner!.id });
+  const endpoint = stack.env.NEON_LOCAL_ENDPOINT!;
+  const database = `optiflow_${tenantId.replace(/-/g, '_')}`;
+  const counts: string[] = [];
+  let worstList = 0;
+  for (const [path, isList] of pagesToCount) {
+    await fetch(`${endpoint}/_stats/reset`, { method: 'POST' });
+    const status = await getPage(port, `${tenantId}.localhost`, path, `optiflow_session=${token}`);
+    const stats = (await (await fetch(`${endpoint}/_stats`)).json()) as { byDatabase: Record<string, number> };
+    const queries = stats.byDatabase[database] ?? 0;
+    if (isList) worstList = Math.max(worstList, queries);
+    counts.push(`${path} ${queries}${status === 200 ? '' : ` (HTTP ${status})`}`);
+  }
+  return {
+    id: '9',
+    scenario: 'DB round trips per page, signed in (lists and forms)',
+    load: counts.join(', '),
+    time: '', throughput: '', ratio: '', p50: '', tail: '', central: '0', tenant: `max ${worstList} (lists)`, cpuPerOp: '', cpu: '',
+    target: '<= 2 per list page',
+    met: metText(worstList <= 2),
+  };
+}
+
+/** [path, is a list page] */
+const pagesToCount: Array<[string, boolean]> = [
+  ['/', false],
+  ['/contacts', true],
+  ['/contacts?q=pe%C3%B1a', true],
+  ['/contacts/new', false],
+  ['/products', true],
+  ['/products/new', false],
+  ['/stock', true],
+  ['/stock/adjust', false],
+  ['/stock/transfer', false],
+  ['/currencies', true],
+  ['/taxes', true],
+  ['/branches', true],
+  ['/branches/new', false],
+  ['/users', true],
+  ['/users/new', false],
+  ['/api-tokens', true],
+  ['/company', false],
+];
+
+function getPage(port: number, host: string, path: string, cookie: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = http.get({ host: '127.0.0.1', port, path, headers: { host: `${host}:${port}`, cookie } }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode ?? 0));
+    });
+    request.on('error', reject);
+  });
+}
+
 /** 7: the DGII registry import at full size; 8: contact search in a shop with 100,000 contacts. */
-async function dataRows(platform: Platform, stack: DevStack): Promise<Row[]> {
+async function dataRows(platform: Platform, stack: DevStack): Promise<{ rows: Row[]; tenantId: string; connectionString: string }> {
   const empty = { time: '', throughput: '', ratio: '', p50: '', tail: '', central: '', tenant: '', cpuPerOp: '', cpu: '' };
   progress('row 7: importing an 800,000-row DGII registry...');
   const dgii = await benchmarkDgiiImport(stack.env.CENTRAL_DATABASE_URL!);
@@ -351,7 +415,7 @@ async function dataRows(platform: Platform, stack: DevStack): Promise<Row[]> {
   await createTenant(platform, { id, name: 'Óptica Contactos', domains: [id] });
   const { connectionString } = await tenantConnection(platform, id);
   const search = await benchmarkContactSearch(connectionString);
-  return [
+  const rows: Row[] = [
     {
       ...empty,
       id: '7',
@@ -375,6 +439,7 @@ async function dataRows(platform: Platform, stack: DevStack): Promise<Row[]> {
       met: '',
     },
   ];
+  return { rows, tenantId: id, connectionString };
 }
 
 /**

@@ -13,6 +13,7 @@ import { contactsRoutes } from './routes/contacts';
 import { productsRoutes } from './routes/products';
 import { stockRoutes } from './routes/stock';
 import { currenciesRoutes } from './routes/currencies';
+import { taxesRoutes } from './routes/taxes';
 import { auth } from './routes/auth';
 import { tenantHealth } from './routes/health';
 import { tenantHome } from './routes/tenant-home';
@@ -56,6 +57,7 @@ export function createTenantApp() {
   app.route('/', productsRoutes);
   app.route('/', stockRoutes);
   app.route('/', currenciesRoutes);
+  app.route('/', taxesRoutes);
   app.route('/api/v1', api);
   return app;
 }

@@ -6,6 +6,7 @@ import { contactsApi } from './contacts';
 import { productsApi } from './products';
 import { stockApi } from './stock';
 import { currenciesApi } from './currencies';
+import { taxesApi } from './taxes';
 
 
 /** `/api/v1` on the shop's host: integrations, with bearer tokens created by a user in the UI. */
@@ -20,6 +21,7 @@ api.route('/', contactsApi);
 api.route('/', productsApi);
 api.route('/', stockApi);
 api.route('/', currenciesApi);
+api.route('/', taxesApi);
 
 
 api.get('/openapi.json', publicRoute, (c) =>

@@ -7,6 +7,7 @@ import { companyMessages } from './areas/company';
 import { currenciesMessages } from './areas/currencies';
 import { apiTokensMessages } from './areas/apiTokens';
 import { dgiiMessages } from './areas/dgii';
+import { taxesMessages } from './areas/taxes';
 
 /** Spanish (Dominican Republic) messages. Keys are stable; the UI never hard-codes text. */
 const coreMessages = {
@@ -38,6 +39,7 @@ const coreMessages = {
   'nav.branches': 'Sucursales',
   'nav.users': 'Usuarios',
   'nav.currencies': 'Monedas',
+  'nav.taxes': 'Impuestos',
   'nav.company': 'Empresa',
   'nav.apiTokens': 'API',
   'nav.account': 'Mi cuenta',
@@ -99,6 +101,7 @@ export const messages = {
   ...currenciesMessages,
   ...apiTokensMessages,
   ...dgiiMessages,
+  ...taxesMessages,
 } as const;
 
 export type MessageKey = keyof typeof messages;

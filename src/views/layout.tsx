@@ -46,6 +46,7 @@ const navigation: Array<{ href: string; label: MessageKey; permission: Permissio
   { href: '/contacts', label: 'nav.contacts', permission: 'contacts.view' },
   { href: '/products', label: 'nav.products', permission: 'products.view' },
   { href: '/stock', label: 'nav.stock', permission: 'stock.view' },
+  { href: '/taxes', label: 'nav.taxes', permission: 'products.view' },
   { href: '/currencies', label: 'nav.currencies', permission: 'currencies.view' },
   { href: '/branches', label: 'nav.branches', permission: 'branches.view' },
   { href: '/users', label: 'nav.users', permission: 'users.manage' },
