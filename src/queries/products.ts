@@ -1,4 +1,4 @@
-import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
+import { and, or, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import { products, stock, taxes } from '../db/tenant-schema';
 import type { TenantDb } from '../env';
 import type { ProductCategory, ProductChanges, ProductInput } from '../schemas/products';
@@ -9,8 +9,13 @@ export type ProductListRow = ProductRow & { onHand: number | null };
 
 const productColumns = { ...getTableColumns(products), taxCode: taxes.code, taxRate: taxes.rate, taxExempt: taxes.exempt };
 
-export function listTaxes(db: TenantDb): Promise<Tax[]> {
-  return db.select().from(taxes).where(eq(taxes.active, true)).orderBy(taxes.id);
+/**
+ * Taxes a product form offers: the active ones, plus the product's own tax when it has been
+ * deactivated since (editing the product must not silently switch it to another tax).
+ */
+export function listTaxes(db: TenantDb, forProductId?: string): Promise<Tax[]> {
+  const current = forProductId ? sql`${taxes.id} IN (SELECT ${products.taxId} FROM ${products} WHERE ${products.id} = ${forProductId})` : sql`false`;
+  return db.select().from(taxes).where(or(eq(taxes.active, true), current)).orderBy(taxes.id);
 }
 
 /** `%`, `_` and `\` typed by a user match themselves in LIKE. */
@@ -85,8 +90,9 @@ export async function getProduct(db: TenantDb, id: string): Promise<(ProductRow 
 
 export type ProductWriteResult = { ok: true; product: ProductRow } | { ok: false; field: 'sku' | 'taxCode' } | { ok: false; field: null };
 
+/** An active tax by code, or the product's current tax even if it was deactivated (an unchanged choice). */
 function taxIdOf(code: string): SQL {
-  return sql`(SELECT ${taxes.id} FROM ${taxes} WHERE ${taxes.code} = ${code} AND ${taxes.active})`;
+  return sql`(SELECT t.id FROM ${taxes} t WHERE t.code = ${code} AND (t.active OR t.id = ${products.taxId}))`;
 }
 
 async function withTax(db: TenantDb, id: string): Promise<ProductRow> {

@@ -86,7 +86,7 @@ const idParam = z.object({ id: z.uuid() });
 async function renderProduct(c: Context<AppEnv>, id: string, form: { values?: ProductFormValues; errors?: FieldErrors } = {}, status: 200 | 422 = 200) {
   const user = c.var.session!;
   const canManage = can(user.role, 'products.manage');
-  const [product, taxes] = await Promise.all([getProduct(c.var.db, id), canManage ? listTaxes(c.var.db) : Promise.resolve([])]);
+  const [product, taxes] = await Promise.all([getProduct(c.var.db, id), canManage ? listTaxes(c.var.db, id) : Promise.resolve([])]);
   if (!product) throw new AppError('not_found');
   const allowed = new Set(user.branches.map((branch) => branch.id));
   const levels = can(user.role, 'branches.all') ? product.levels : product.levels.filter((level) => allowed.has(level.branchId));

@@ -255,3 +255,32 @@ describe('taxes isolation', () => {
     expect((await api(b.host, '/taxes', b.bearer, { method: 'POST', body: JSON.stringify({ code: 'SOLOA', name: 'B', rate: '1' }) })).status).toBe(201);
   });
 });
+
+describe('products whose tax was deactivated', () => {
+  it('keep their tax when edited, and the form still offers it', async () => {
+    const { host, db, bearer, cookie } = await shop('owner');
+    const itbis16 = await taxByCode(db, 'ITBIS16');
+    const created = await api(host, '/products', bearer, {
+      method: 'POST',
+      body: JSON.stringify({ sku: 'LEN-16', name: 'Lente 16', category: 'lentes', price: '100.0000', taxCode: 'ITBIS16' }),
+    });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    await db.update(taxes).set({ active: false }).where(eq(taxes.id, itbis16.id));
+
+    const page = await (await get(host, `/products/${id}`, { headers: { Cookie: cookie } })).text();
+    expect(page).toMatch(/<option[^>]*value="ITBIS16"[^>]*selected|<option[^>]*selected[^>]*value="ITBIS16"/);
+
+    const patched = await api(host, `/products/${id}`, bearer, { method: 'PATCH', body: JSON.stringify({ name: 'Lente 16 nuevo', taxCode: 'ITBIS16' }) });
+    expect(patched.status).toBe(200);
+    const [row] = await db.select().from(products).where(eq(products.id, id));
+    expect(row).toMatchObject({ name: 'Lente 16 nuevo', taxId: itbis16.id });
+
+    // A new product cannot choose the inactive tax.
+    const refused = await api(host, '/products', bearer, {
+      method: 'POST',
+      body: JSON.stringify({ sku: 'LEN-16B', name: 'Otro', category: 'lentes', price: '1.0000', taxCode: 'ITBIS16' }),
+    });
+    expect(refused.status).toBe(422);
+  });
+});
