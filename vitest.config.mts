@@ -5,6 +5,7 @@ import type { TestStack } from './test/support/global-setup';
 export default defineConfig({
   test: {
     globalSetup: ['./test/support/global-setup.ts'],
+    reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       {
         extends: true,
