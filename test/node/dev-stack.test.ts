@@ -81,8 +81,18 @@ describe('local stack', () => {
   it('serves a tenant created by the CLI at once, and stops serving a removed domain at once', async () => {
     const id = `acme${Date.now().toString(36)}`;
     expect((await get(`${id}.localhost`, '/login')).status).toBe(404); // now cached as unknown in KV
-    const created = await optiflow('tenants:create', id, '--name', 'Óptica Acme', '--domain', id, '--domain', `${id}-alias`, '--port', String(httpPort));
+    const created = await optiflow(
+      'tenants:create', id, '--name', 'Óptica Acme', '--domain', id, '--domain', `${id}-alias`, '--port', String(httpPort),
+      '--owner-email', 'duena@opticaacme.test',
+    );
     expect(created.stdout).toContain(`http://${id}.localhost:${httpPort}`);
+    // The first owner's one-time set-password link opens the shop's set-password page.
+    const link = /http:\/\/[^\s]+\/set-password\/([A-Za-z0-9_-]+)/.exec(created.stdout);
+    expect(link, created.stdout).not.toBeNull();
+    const setPassword = await get(`${id}.localhost`, `/set-password/${link![1]}`);
+    expect(setPassword.status).toBe(200);
+    expect(setPassword.body).toContain('duena@opticaacme.test');
+    expect((await get(`${id}.localhost`, '/set-password/not-a-real-token')).status).toBe(404);
     const page = await get(`${id}.localhost`, '/login');
     expect(page.status).toBe(200);
     expect(page.body).toContain('Óptica Acme');
