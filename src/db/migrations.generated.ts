@@ -99,6 +99,14 @@ export const migrations: BundledMigrations = {
         "CREATE INDEX \"user_tokens_user_idx\" ON \"user_tokens\" USING btree (\"user_id\");",
         "CREATE UNIQUE INDEX \"users_email_key\" ON \"users\" USING btree (\"email\");"
       ]
+    },
+    {
+      "tag": "0002_contacts_mobile_index",
+      "when": 1795835225537,
+      "hash": "69030f6ae107c24defec0ed1ffec2bd3915cb18aa4a7349f9d23bde46f2d78b9",
+      "statements": [
+        "CREATE INDEX \"contacts_mobile_idx\" ON \"contacts\" USING btree (\"mobile\");"
+      ]
     }
   ]
 };

@@ -239,6 +239,7 @@ export const contacts = pgTable(
     index('contacts_name_idx').on(sql`lower(${table.name})`, table.id),
     index('contacts_name_trgm_idx').using('gin', sql`lower(${table.name}) gin_trgm_ops`),
     index('contacts_phone_idx').on(table.phone),
+    index('contacts_mobile_idx').on(table.mobile),
     check('contacts_kind_valid', sql`${table.kind} in ('customer', 'supplier', 'optometrist')`),
     check('contacts_id_type_valid', sql`${table.idType} is null or ${table.idType} in ('cedula', 'rnc', 'pasaporte')`),
   ],

@@ -82,8 +82,8 @@ function searchCondition(search: ContactSearch): SQL | undefined {
     return or(
       digitPrefix(contacts.idNumber, search.digits),
       digitPrefix(contacts.phone, search.digits),
-      // Not `mobile`: it has no index (src/db/tenant-schema.ts), and one unindexed branch turns
-      // this OR into a scan of the whole table (165 ms for one cédula at 100,000 contacts).
+      // Every branch of this OR needs its own index, or the OR becomes a scan of the whole table.
+      digitPrefix(contacts.mobile, search.digits),
     );
   }
   const words = and(...search.patterns.map((pattern) => sql`lower(${contacts.name}) ~ ${pattern}`));

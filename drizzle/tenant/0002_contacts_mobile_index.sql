@@ -1,0 +1,1 @@
+CREATE INDEX "contacts_mobile_idx" ON "contacts" USING btree ("mobile");
