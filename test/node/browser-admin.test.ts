@@ -62,7 +62,7 @@ describe.skipIf(!existsSync(chromiumPath))('shop administration in the browser',
   }, 60_000);
 
   it('sets up the company, a branch, a colleague and an API token', async () => {
-    const owner = await browser.newPage({ viewport: { width: 1180, height: 900 } });
+    const owner = await browser.newPage({ viewport: { width: 1180, height: 900 }, locale: 'es-DO', timezoneId: 'America/Santo_Domingo' });
     await logIn(owner, demoUserEmail, demoPassword);
 
     // Company settings: a bad RNC first (422 in place), then valid data.
@@ -133,7 +133,7 @@ describe.skipIf(!existsSync(chromiumPath))('shop administration in the browser',
     await shot(owner, 'invitation-link');
 
     // Ana accepts in her own browser and lands in the workspace, in her branch.
-    const ana = await (await browser.newContext()).newPage();
+    const ana = await (await browser.newContext({ locale: 'es-DO', timezoneId: 'America/Santo_Domingo' })).newPage();
     await ana.goto(link);
     await ana.getByLabel('Contraseña nueva').fill('ana-clave-segura-1');
     await ana.getByLabel('Repita la contraseña').fill('ana-clave-segura-1');

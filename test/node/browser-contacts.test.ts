@@ -71,7 +71,7 @@ describe('contacts in the browser', () => {
       executablePath: chromiumPath,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
-    const page = await browser.newPage({ viewport: { width: 1180, height: 900 } }); // a landscape tablet
+    const page = await browser.newPage({ viewport: { width: 1180, height: 900 }, locale: 'es-DO', timezoneId: 'America/Santo_Domingo' }); // a landscape tablet
     await page.goto(`${stack.demoUrl}/login?next=/contacts`);
     await page.getByLabel('Correo electrónico').fill(demoUserEmail);
     await page.getByLabel('Contraseña').fill(demoPassword);

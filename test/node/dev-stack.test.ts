@@ -108,7 +108,7 @@ describe('local stack', () => {
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
     try {
-      const page = await browser.newPage();
+      const page = await browser.newPage({ locale: 'es-DO', timezoneId: 'America/Santo_Domingo' });
       const response = await page.goto(`${stack.demoUrl}/`);
       expect(response?.status()).toBe(200);
       expect(page.url()).toBe(`${stack.demoUrl}/login`);
