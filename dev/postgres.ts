@@ -86,6 +86,18 @@ export async function startPostgres(opts: StartPostgresOptions): Promise<LocalPo
     throw new Error(`PostgreSQL failed to start on port ${opts.port} (${cause}). Last log lines:\n${recentLines.join('\n')}`);
   }
 
+  // If this process dies without stop() (a crashed or killed test run), do not leave the server behind:
+  // a synchronous 'exit' listener can still signal it (SIGINT = PostgreSQL's fast shutdown).
+  const postmasterPid = Number((await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  const killOnExit = () => {
+    try {
+      process.kill(postmasterPid, 'SIGINT');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error; // ESRCH: already stopped
+    }
+  };
+  process.once('exit', killOnExit);
+
   let stopping: Promise<void> | undefined;
   return {
     port: opts.port,
@@ -93,7 +105,10 @@ export async function startPostgres(opts: StartPostgresOptions): Promise<LocalPo
     password: opts.password,
     adminUrl: (database = 'postgres') =>
       `postgresql://${SUPERUSER}:${encodeURIComponent(opts.password)}@${HOST}:${opts.port}/${encodeURIComponent(database)}`,
-    stop: () => (stopping ??= server.stop()),
+    stop: () => {
+      process.removeListener('exit', killOnExit);
+      return (stopping ??= server.stop());
+    },
   };
 }
 

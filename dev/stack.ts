@@ -129,6 +129,18 @@ function startWrangler(env: Record<string, string>, options: DevStackOptions): C
       '--show-interactive-dev-session=false', '--inspector-port', '0', ...vars],
     { cwd: root, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
+  // wrangler runs in its own process group (so stop() can end it with its workerd); if this process
+  // dies without calling stop() (a crashed or killed test run), take the group down with it.
+  const killGroup = () => {
+    if (child.exitCode !== null || child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error; // ESRCH: already gone
+    }
+  };
+  process.once('exit', killGroup);
+  child.once('exit', () => process.removeListener('exit', killGroup));
   const forward = (chunk: Buffer) => {
     for (const line of chunk.toString().split('\n')) if (line.trim()) options.wranglerLog?.(line);
   };
