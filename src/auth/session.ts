@@ -1,6 +1,6 @@
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, lt, or, sql } from 'drizzle-orm';
 import type { Role } from '../db/tenant-schema';
-import { sessions, users } from '../db/tenant-schema';
+import { loginAttempts, sessions, users } from '../db/tenant-schema';
 import type { TenantDb } from '../env';
 import { randomToken, sha256Hex } from './crypto';
 
@@ -123,8 +123,22 @@ export async function revokeUserSessions(db: TenantDb, userId: string, except?: 
   await db.delete(sessions).where(except ? and(eq(sessions.userId, userId), sql`${sessions.idHash} <> ${except}`) : eq(sessions.userId, userId));
 }
 
-export async function deleteExpiredSessions(db: TenantDb): Promise<void> {
-  await db.delete(sessions).where(lt(sessions.expiresAt, sql`now()`));
+/**
+ * Removes sessions past their absolute or idle limit and login attempts older than the throttle
+ * window (neither can matter any more). Run by `npx optiflow tenants:run auth:prune`.
+ */
+export async function pruneAuthRecords(db: TenantDb, throttleWindowMinutes: number): Promise<{ sessions: number; attempts: number }> {
+  const [expired, attempts] = await db.batch([
+    db
+      .delete(sessions)
+      .where(or(lt(sessions.expiresAt, sql`now()`), lt(sessions.lastSeenAt, sql`now() - make_interval(mins => ${sessionPolicy.idleMinutes})`)))
+      .returning({ idHash: sessions.idHash }),
+    db
+      .delete(loginAttempts)
+      .where(lt(loginAttempts.createdAt, sql`now() - make_interval(mins => ${throttleWindowMinutes})`))
+      .returning({ id: loginAttempts.id }),
+  ]);
+  return { sessions: expired.length, attempts: attempts.length };
 }
 
 export function userById(db: TenantDb, userId: string) {

@@ -1,4 +1,6 @@
 import { sql } from 'drizzle-orm';
+import { pruneAuthRecords } from '../auth/session';
+import { loginThrottle } from '../auth/users';
 import type { TenantContext } from '../tenancy/context';
 import { formatBytes, formatDuration, plural } from './output';
 
@@ -21,6 +23,13 @@ export const tenantTasks: Record<string, TenantTask> = {
       const objects = await files.list();
       const bytes = objects.reduce((total, object) => total + object.size, 0);
       return `${plural(objects.length, 'object')}, ${formatBytes(bytes)}`;
+    },
+  },
+  'auth:prune': {
+    description: 'Delete expired or idle sessions and login attempts older than the throttle window',
+    async run({ db }) {
+      const removed = await pruneAuthRecords(db, loginThrottle.windowMinutes);
+      return `removed ${plural(removed.sessions, 'session')} and ${plural(removed.attempts, 'login attempt')}`;
     },
   },
   'db:analyze': {

@@ -16,13 +16,6 @@ export function fieldErrors(error: { issues: ReadonlyArray<{ path: ReadonlyArray
   return errors;
 }
 
-export const requiredText = (max = 200) =>
-  z
-    .string({ error: t('validation.required') })
-    .trim()
-    .min(1, t('validation.required'))
-    .max(max);
-
 export const emailField = z.string({ error: t('validation.required') }).trim().toLowerCase().pipe(z.email(t('validation.email')));
 
 export const newPasswordFields = z

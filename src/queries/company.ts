@@ -11,14 +11,6 @@ export async function getCompany(db: TenantDb): Promise<Company | null> {
 
 export type CompanyChanges = Partial<Omit<typeof company.$inferInsert, 'id' | 'createdAt' | 'updatedAt'>>;
 
-export async function updateCompany(db: TenantDb, changes: CompanyChanges): Promise<Company> {
-  const [row] = await db
-    .update(company)
-    .set({ ...changes, updatedAt: sql`now()` })
-    .where(eq(company.id, 1))
-    .returning();
-  return row!;
-}
 
 export interface CurrencyOption {
   code: string;

@@ -13,20 +13,6 @@ export function CentralHome(props: { domain: string }) {
   );
 }
 
-export function TenantHome(props: { shopName: string; host: string }) {
-  return (
-    <Layout title={props.shopName}>
-      <section class="card">
-        <h1>{t('tenant.welcome', { name: props.shopName })}</h1>
-        <p>{t('tenant.lead')}</p>
-        <p>
-          {t('tenant.address')}: <code>{props.host}</code>
-        </p>
-      </section>
-    </Layout>
-  );
-}
-
 export function ErrorPage(props: { title: string; message: string }) {
   return (
     <Layout title={props.title}>

@@ -121,6 +121,25 @@ describe('sessions', () => {
   });
 });
 
+describe('pruning', () => {
+  it('removes expired and idle sessions and old login attempts, keeping live ones', async () => {
+    const tenant = await createTestTenant();
+    const { db } = await tenantContext(tenant.id);
+    const { pruneAuthRecords } = await import('../../src/auth/session');
+    const live = await signedIn(tenant.id, 'ventas');
+    const expired = await signedIn(tenant.id, 'caja');
+    const idle = await signedIn(tenant.id, 'admin');
+    await db.update(sessions).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(sessions.userId, expired.user.id));
+    await db.update(sessions).set({ lastSeenAt: sql`now() - interval '5 hours'` }).where(eq(sessions.userId, idle.user.id));
+    await db.execute(sql`INSERT INTO login_attempts (account, ip_address, succeeded, created_at)
+      VALUES ('old@example.test', 'x', false, now() - interval '1 hour'), ('new@example.test', 'x', false, now())`);
+
+    expect(await pruneAuthRecords(db, 15)).toEqual({ sessions: 2, attempts: 1 });
+    expect((await db.select().from(sessions)).map((row) => row.userId)).toEqual([live.user.id]);
+    expect((await db.execute<{ account: string }>(sql`SELECT account FROM login_attempts`)).rows).toEqual([{ account: 'new@example.test' }]);
+  });
+});
+
 describe('set-password links', () => {
   it('set the first password once; a used or expired link is refused', async () => {
     const tenant = await createTestTenant();
