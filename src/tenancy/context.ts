@@ -27,9 +27,25 @@ export async function openTenantContext(env: Bindings, tenant: TenantRecord, req
   };
 }
 
+/**
+ * Importing the AES key is the same work for every request of an isolate: keep the imported key,
+ * keyed by the secret itself (configuration, not request state; a rotated secret is a new entry).
+ */
+const importedKeys = new Map<string, Promise<CryptoKey>>();
+
+function encryptionKey(secret: string): Promise<CryptoKey> {
+  let key = importedKeys.get(secret);
+  if (!key) {
+    key = importEncryptionKey(secret);
+    key.catch(() => importedKeys.delete(secret));
+    importedKeys.set(secret, key);
+  }
+  return key;
+}
+
 export async function tenantConnectionString(env: Pick<Bindings, 'ENCRYPTION_KEY'>, tenant: TenantRecord): Promise<string> {
   if (!tenant.connectionSecret) throw new Error(`Tenant ${tenant.id} has no database yet`);
-  return decryptSecret(await importEncryptionKey(env.ENCRYPTION_KEY), tenant.connectionSecret, tenant.id);
+  return decryptSecret(await encryptionKey(env.ENCRYPTION_KEY), tenant.connectionSecret, tenant.id);
 }
 
 export function lookupDeps(env: Bindings, defer?: LookupDeps['defer']): LookupDeps {
