@@ -3,66 +3,32 @@
  * stack: a new owner sets up the shop, invites a colleague who accepts the link, disables them
  * (signed out at once), and creates an API token that then works with `fetch`.
  */
-import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateEncryptionKey } from '../../dev/bootstrap';
-import { demoUserEmail, startDevStack, type DevStack } from '../../dev/stack';
-import { freePort } from '../support/global-setup';
+import { demoUserEmail, type DevStack } from '../../dev/stack';
+import { demoPassword, hasChromium, launchChromium, logIn as logInAt, newShopPage, screenshot, startTestStack, type TestStack } from '../support/browser-stack';
 
-const root = path.resolve(import.meta.dirname, '../..');
-const chromiumPath = '/usr/bin/chromium';
-const shots = path.join(root, 'test-results', 'screenshots');
-const demoPassword = 'demo-password-for-tests';
-
+let local: TestStack;
 let stack: DevStack;
-let dir: string;
 let browser: Browser;
 
-async function shot(page: Page, name: string) {
-  await page.screenshot({ path: path.join(shots, `admin-${name}.png`), fullPage: true });
-}
+const shot = (page: Page, name: string) => screenshot(page, `admin-${name}`);
+const logIn = (page: Page, email: string, password: string) => logInAt(page, stack.demoUrl, email, password);
 
-async function logIn(page: Page, email: string, password: string) {
-  await page.goto(`${stack.demoUrl}/login`);
-  await page.getByLabel('Correo electrónico').fill(email);
-  await page.getByLabel('Contraseña').fill(password);
-  await page.getByRole('button', { name: 'Entrar' }).click();
-  await page.waitForURL(`${stack.demoUrl}/`);
-}
-
-describe.skipIf(!existsSync(chromiumPath))('shop administration in the browser', () => {
+describe.skipIf(!hasChromium)('shop administration in the browser', () => {
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'optiflow-admin-'));
-    await chmod(dir, 0o755);
-    stack = await startDevStack({
-      dataDir: path.join(dir, 'postgres'),
-      persistDir: path.join(dir, 'state'),
-      ports: { postgres: await freePort(), endpoint: await freePort(), http: await freePort() },
-      password: 'browser-admin-test',
-      demoPassword,
-      encryptionKey: generateEncryptionKey(),
-      fast: true,
-      log: () => {},
-    });
-    await mkdir(shots, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    local = await startTestStack('admin');
+    stack = local.stack;
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    await stack?.stop();
-    await rm(dir, { recursive: true, force: true });
+    await local?.stop();
   }, 60_000);
 
   it('sets up the company, a branch, a colleague and an API token', async () => {
-    const owner = await browser.newPage({ viewport: { width: 1180, height: 900 }, locale: 'es-DO', timezoneId: 'America/Santo_Domingo' });
+    const owner = await newShopPage(browser);
     await logIn(owner, demoUserEmail, demoPassword);
 
     // Company settings: a bad RNC first (422 in place), then valid data.

@@ -4,25 +4,15 @@
  * without accents and by cédula digits, and hit the duplicate message. Screenshots go to
  * test-results/screenshots/contacts-*.png.
  */
-import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateEncryptionKey } from '../../dev/bootstrap';
-import { demoUserEmail, startDevStack, type DevStack } from '../../dev/stack';
+import { demoUserEmail, type DevStack } from '../../dev/stack';
 import { configureNeon, sqlClient } from '../../src/db/client';
 import { isValidCedula } from '../../src/domain/tax-id';
-import { freePort } from '../support/global-setup';
+import { demoPassword, hasChromium, launchChromium, newShopPage, screenshot, startTestStack, type TestStack } from '../support/browser-stack';
 
-const root = path.resolve(import.meta.dirname, '../..');
-const chromiumPath = '/usr/bin/chromium';
-const shots = path.join(root, 'test-results', 'screenshots');
-const demoPassword = 'demo-password-for-tests';
-
+let local: TestStack;
 let stack: DevStack;
-let dir: string;
 let browser: Browser | undefined;
 
 /** A valid cédula starting 998 (the DGII sample never uses that prefix). */
@@ -42,36 +32,21 @@ function centralSql() {
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'optiflow-contacts-'));
-  await chmod(dir, 0o755); // as root, PostgreSQL runs as its own user and must traverse this folder
-  stack = await startDevStack({
-    dataDir: path.join(dir, 'postgres'),
-    persistDir: path.join(dir, 'state'),
-    ports: { postgres: await freePort(), endpoint: await freePort(), http: await freePort() },
-    password: 'browser-contacts-test',
-    demoPassword,
-    encryptionKey: generateEncryptionKey(),
-    fast: true,
-    log: () => {},
-  });
+  local = await startTestStack('contacts');
+  stack = local.stack;
   await centralSql()`INSERT INTO dgii_taxpayers (tax_id, name, status) VALUES (${cedula}, ${registryName}, 'ACTIVO') ON CONFLICT (tax_id) DO NOTHING`;
-  await mkdir(shots, { recursive: true });
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  if (stack) await centralSql()`DELETE FROM dgii_taxpayers WHERE tax_id = ${cedula}`.catch(() => {});
-  await stack?.stop();
-  await rm(dir, { recursive: true, force: true });
+  // The registry row lives in this stack's own central database, which stop() removes with it.
+  await local?.stop();
 }, 60_000);
 
 describe('contacts in the browser', () => {
-  it.skipIf(!existsSync(chromiumPath))('creates a patient by cédula with registry autofill, finds it, refuses a duplicate', async () => {
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    const page = await browser.newPage({ viewport: { width: 1180, height: 900 }, locale: 'es-DO', timezoneId: 'America/Santo_Domingo' }); // a landscape tablet
+  it.skipIf(!hasChromium)('creates a patient by cédula with registry autofill, finds it, refuses a duplicate', async () => {
+    browser = await launchChromium();
+    const page = await newShopPage(browser);
     await page.goto(`${stack.demoUrl}/login?next=/contacts`);
     await page.getByLabel('Correo electrónico').fill(demoUserEmail);
     await page.getByLabel('Contraseña').fill(demoPassword);
@@ -90,13 +65,13 @@ describe('contacts in the browser', () => {
     await page.getByLabel('Teléfono', { exact: true }).fill('809-555-4321');
     await page.getByLabel('Fecha de nacimiento').fill('1978-03-15');
     await page.getByLabel('Sexo').selectOption('F');
-    await page.screenshot({ path: path.join(shots, 'contacts-new-autofill.png'), fullPage: true });
+    await screenshot(page, 'contacts-new-autofill');
 
     await page.getByRole('button', { name: 'Crear contacto' }).click();
     await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Contacto creado.');
     expect(await page.getByLabel('Número de identificación').inputValue()).toBe(dashed);
     expect(await page.getByLabel('Teléfono', { exact: true }).inputValue()).toBe('(809) 555-4321');
-    await page.screenshot({ path: path.join(shots, 'contacts-detail.png'), fullPage: true });
+    await screenshot(page, 'contacts-detail');
 
     // Live search: no accents, lower case; then by cédula digits. The URL follows the search.
     await page.goto(`${stack.demoUrl}/contacts`);
@@ -105,7 +80,7 @@ describe('contacts in the browser', () => {
     await expect.poll(() => page.url()).toMatch(/q=pena(\+|%20)nunez/);
     await expect.poll(() => page.locator('#contacts-results tbody tr').count()).toBe(1);
     expect(await page.locator('#contacts-results').textContent()).toContain(registryName);
-    await page.screenshot({ path: path.join(shots, 'contacts-search.png'), fullPage: true });
+    await screenshot(page, 'contacts-search');
     await page.getByLabel('Buscar por nombre').fill(cedula);
     await expect.poll(() => page.url()).toContain(`q=${cedula}`);
     await expect.poll(() => page.locator('#contacts-results').textContent()).toContain(dashed);
@@ -119,7 +94,7 @@ describe('contacts in the browser', () => {
     await page.getByLabel(/Nombre o razón social/).fill('Otra persona');
     await page.getByRole('button', { name: 'Crear contacto' }).click();
     await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('Ya existe un contacto con esta identificación.');
-    await page.screenshot({ path: path.join(shots, 'contacts-duplicate.png'), fullPage: true });
+    await screenshot(page, 'contacts-duplicate');
     await page.getByRole('link', { name: `Ver ${registryName}` }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toContain(registryName);
   });

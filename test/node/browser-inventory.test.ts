@@ -2,29 +2,22 @@
  * Products, stock and currencies in a real browser against `npm run dev`'s stack: create a product,
  * find it with the live search, adjust and transfer its stock, read the ledger, record a rate.
  */
-import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { getPlatformProxy } from 'wrangler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateEncryptionKey } from '../../dev/bootstrap';
-import { demoTenant, demoUserEmail, startDevStack, type DevStack } from '../../dev/stack';
+import { demoTenant, type DevStack } from '../../dev/stack';
 import { tenantDb } from '../../src/db/client';
 import { branches } from '../../src/db/tenant-schema';
 import type { Bindings } from '../../src/env';
 import { tenantConnection } from '../../src/tenancy/lifecycle';
 import { createPlatform } from '../../src/tenancy/platform';
-import { freePort } from '../support/global-setup';
+import { hasChromium, launchChromium, logIn, newShopPage, screenshot, startTestStack, type TestStack } from '../support/browser-stack';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const chromiumPath = '/usr/bin/chromium';
-const shots = path.join(root, 'test-results', 'screenshots');
-const demoPassword = 'demo-password-for-tests';
 
+let local: TestStack;
 let stack: DevStack;
-let dir: string;
 let browser: Browser | undefined;
 
 /** The demo shop gets a second branch so a transfer has somewhere to go. */
@@ -40,37 +33,22 @@ async function addBranch(persistDir: string) {
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'optiflow-inventory-'));
-  await chmod(dir, 0o755);
-  stack = await startDevStack({
-    dataDir: path.join(dir, 'postgres'),
-    persistDir: path.join(dir, 'state'),
-    ports: { postgres: await freePort(), endpoint: await freePort(), http: await freePort() },
-    password: 'inventory-test',
-    demoPassword,
-    encryptionKey: generateEncryptionKey(),
-    fast: true,
-    log: () => {},
-  });
-  await addBranch(path.join(dir, 'state'));
-  await mkdir(shots, { recursive: true });
+  local = await startTestStack('inventory');
+  stack = local.stack;
+  await addBranch(local.persistDir);
 }, 180_000);
 
 afterAll(async () => {
   await browser?.close();
-  await stack?.stop();
-  await rm(dir, { recursive: true, force: true });
+  await local?.stop();
 }, 60_000);
 
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(shots, `inventory-${name}.png`), fullPage: true });
+const shot = (page: Page, name: string) => screenshot(page, `inventory-${name}`);
 
-describe.skipIf(!existsSync(chromiumPath))('inventory in the browser', () => {
+describe.skipIf(!hasChromium)('inventory in the browser', () => {
   it('creates a product, searches it, adjusts and transfers stock, and records an exchange rate', async () => {
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    const page = await browser.newPage({ viewport: { width: 1180, height: 820 }, locale: 'es-DO', timezoneId: 'America/Santo_Domingo' }); // a landscape tablet
+    browser = await launchChromium();
+    const page = await newShopPage(browser, { width: 1180, height: 820 });
     try {
       await flow(page);
     } catch (error) {
@@ -82,10 +60,7 @@ describe.skipIf(!existsSync(chromiumPath))('inventory in the browser', () => {
 
 async function flow(page: Page) {
   {
-    await page.goto(`${stack.demoUrl}/login`);
-    await page.getByLabel('Correo electrónico').fill(demoUserEmail);
-    await page.getByLabel('Contraseña').fill(demoPassword);
-    await page.getByRole('button', { name: 'Entrar' }).click();
+    await logIn(page, stack.demoUrl);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Hola, Demo');
 
     // A bad price first: the form comes back with the message on the field and what was typed.
