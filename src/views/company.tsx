@@ -1,6 +1,6 @@
 import type { Company, CurrencyOption } from '../queries/company';
 import { t } from '../i18n/es-DO';
-import { ErrorSummary, Field, Notice, type FieldErrors } from './components';
+import { ErrorSummary, Field, Notice, SelectField, TextAreaField, type FieldErrors } from './components';
 
 export type CompanyFormValues = Partial<Record<'name' | 'rnc' | 'address' | 'phones' | 'email' | 'invoiceFooter' | 'defaultCurrency', string | null>>;
 
@@ -26,8 +26,6 @@ export function CompanyForm(props: {
 }) {
   const { values, errors } = props;
   if (!props.canManage) return <CompanyReadOnly values={values} currencies={props.currencies} />;
-  const footerError = errors?.invoiceFooter;
-  const currencyError = errors?.defaultCurrency;
   return (
     <section class="card" id="company-form">
       <h2>{t('company.general')}</h2>
@@ -40,47 +38,15 @@ export function CompanyForm(props: {
           <Field name="phones" label={t('company.phones')} value={values.phones} errors={errors} inputmode="tel" autocomplete="tel" />
           <Field name="email" type="email" label={t('company.email')} value={values.email} errors={errors} inputmode="email" autocomplete="email" />
           <Field name="address" label={t('company.address')} value={values.address} errors={errors} autocomplete="street-address" />
-          <div class={`field${currencyError ? ' field-invalid' : ''}`}>
-            <label for="field-defaultCurrency">{t('company.defaultCurrency')}</label>
-            <select
-              id="field-defaultCurrency"
-              name="defaultCurrency"
-              aria-invalid={currencyError ? 'true' : undefined}
-              aria-describedby={currencyError ? 'field-defaultCurrency-error' : undefined}
-            >
-              {props.currencies.map((currency) => (
-                <option value={currency.code} selected={currency.code === values.defaultCurrency}>
-                  {currency.code} · {currency.name}
-                </option>
-              ))}
-            </select>
-            {currencyError ? (
-              <p class="error-text" id="field-defaultCurrency-error">
-                {currencyError}
-              </p>
-            ) : null}
-          </div>
+          <SelectField
+            name="defaultCurrency"
+            label={t('company.defaultCurrency')}
+            value={values.defaultCurrency}
+            errors={errors}
+            options={props.currencies.map((currency) => ({ value: currency.code, label: `${currency.code} · ${currency.name}` }))}
+          />
         </div>
-        <div class={`field${footerError ? ' field-invalid' : ''}`}>
-          <label for="field-invoiceFooter">{t('company.invoiceFooter')}</label>
-          <textarea
-            id="field-invoiceFooter"
-            name="invoiceFooter"
-            rows={3}
-            aria-invalid={footerError ? 'true' : undefined}
-            aria-describedby={`field-invoiceFooter-hint${footerError ? ' field-invoiceFooter-error' : ''}`}
-          >
-            {values.invoiceFooter ?? ''}
-          </textarea>
-          <p class="hint" id="field-invoiceFooter-hint">
-            {t('company.invoiceFooterHint')}
-          </p>
-          {footerError ? (
-            <p class="error-text" id="field-invoiceFooter-error">
-              {footerError}
-            </p>
-          ) : null}
-        </div>
+        <TextAreaField name="invoiceFooter" label={t('company.invoiceFooter')} value={values.invoiceFooter} errors={errors} hint={t('company.invoiceFooterHint')} />
         <div class="actions">
           <button type="submit" class="button-primary">
             {t('company.save')}

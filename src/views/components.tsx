@@ -3,6 +3,38 @@ import { t } from '../i18n/es-DO';
 
 export type FieldErrors = Partial<Record<string, string>>;
 
+/** Label, control, hint and error of one form field; the error is tied to the control for screen readers. */
+function FieldShell(props: { name: string; label: string; errors?: FieldErrors; required?: boolean; hint?: string; control: (a11y: FieldA11y) => Child }) {
+  const error = props.errors?.[props.name];
+  const id = `field-${props.name}`;
+  const described = [props.hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={`field${error ? ' field-invalid' : ''}`}>
+      <label for={id}>
+        {props.label}
+        {props.required ? <span aria-hidden="true"> *</span> : null}
+      </label>
+      {props.control({ id, 'aria-invalid': error ? 'true' : undefined, 'aria-describedby': described })}
+      {props.hint ? (
+        <p class="hint" id={`${id}-hint`}>
+          {props.hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p class="error-text" id={`${id}-error`}>
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+interface FieldA11y {
+  id: string;
+  'aria-invalid': 'true' | undefined;
+  'aria-describedby': string | undefined;
+}
+
 /** A labelled input whose error is tied to it for screen readers (aria-invalid, aria-describedby). */
 export function Field(props: {
   name: string;
@@ -16,38 +48,83 @@ export function Field(props: {
   inputmode?: 'decimal' | 'email' | 'numeric' | 'search' | 'tel' | 'text';
   attrs?: Record<string, string>;
 }) {
-  const error = props.errors?.[props.name];
-  const id = `field-${props.name}`;
-  const described = [props.hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
-    <div class={`field${error ? ' field-invalid' : ''}`}>
-      <label for={id}>
-        {props.label}
-        {props.required ? <span aria-hidden="true"> *</span> : null}
-      </label>
-      <input
-        id={id}
-        name={props.name}
-        type={props.type ?? 'text'}
-        value={props.value ?? ''}
-        required={props.required}
-        autocomplete={props.autocomplete}
-        inputmode={props.inputmode}
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={described}
-        {...props.attrs}
-      />
-      {props.hint ? (
-        <p class="hint" id={`${id}-hint`}>
-          {props.hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p class="error-text" id={`${id}-error`}>
-          {error}
-        </p>
-      ) : null}
-    </div>
+    <FieldShell
+      {...props}
+      control={(a11y) => (
+        <input
+          {...a11y}
+          name={props.name}
+          type={props.type ?? 'text'}
+          value={props.value ?? ''}
+          required={props.required}
+          autocomplete={props.autocomplete}
+          inputmode={props.inputmode}
+          {...props.attrs}
+        />
+      )}
+    />
+  );
+}
+
+export function SelectField(props: {
+  name: string;
+  label: string;
+  value?: string | null;
+  options: Array<{ value: string; label: string }>;
+  errors?: FieldErrors;
+  required?: boolean;
+  hint?: string;
+  /** Label of an empty first option, when choosing nothing is allowed (or must be a deliberate choice). */
+  blank?: string;
+  attrs?: Record<string, string>;
+}) {
+  return (
+    <FieldShell
+      {...props}
+      control={(a11y) => (
+        <select {...a11y} name={props.name} required={props.required} {...props.attrs}>
+          {props.blank !== undefined ? <option value="">{props.blank}</option> : null}
+          {props.options.map((option) => (
+            <option value={option.value} selected={option.value === (props.value ?? '')}>
+              {option.label}
+            </option>
+          ))}
+        </select>
+      )}
+    />
+  );
+}
+
+export function TextAreaField(props: { name: string; label: string; value?: string | null; errors?: FieldErrors; rows?: number; hint?: string }) {
+  return (
+    <FieldShell
+      {...props}
+      control={(a11y) => (
+        <textarea {...a11y} name={props.name} rows={props.rows ?? 3}>
+          {props.value ?? ''}
+        </textarea>
+      )}
+    />
+  );
+}
+
+/** "First page" and "next page" links of a keyset-paginated list; htmx swaps `target` in place. */
+export function Pager(props: { nextHref: string | null; firstHref: string | null; target: string; nextLabel: string; firstLabel: string }) {
+  if (!props.nextHref && !props.firstHref) return null;
+  return (
+    <nav class="pager" aria-label="Paginación">
+      {[
+        [props.firstHref, props.firstLabel],
+        [props.nextHref, props.nextLabel],
+      ].map(([href, label]) =>
+        href ? (
+          <a class="button" href={href} hx-get={href} hx-target={props.target} hx-swap="outerHTML" hx-push-url="true">
+            {label}
+          </a>
+        ) : null,
+      )}
+    </nav>
   );
 }
 

@@ -5,7 +5,7 @@ import type { Taxpayer } from '../dgii/lookup';
 import { formatTaxId } from '../domain/tax-id';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { Contact } from '../queries/contacts';
-import { Field, Notice, type FieldErrors } from './components';
+import { Field, Notice, SelectField, TextAreaField, type FieldErrors } from './components';
 import { AppShell } from './layout';
 
 export type ContactFormValues = Partial<Record<string, string>>;
@@ -52,56 +52,6 @@ export function listHref(state: ListState, cursor?: string | null): string {
   return query ? `/contacts?${query}` : '/contacts';
 }
 
-function SelectField(props: {
-  name: string;
-  label: string;
-  value: string | undefined;
-  options: Array<{ value: string; label: string }>;
-  errors?: FieldErrors;
-  required?: boolean;
-  attrs?: Record<string, string>;
-}) {
-  const error = props.errors?.[props.name];
-  const id = `field-${props.name}`;
-  return (
-    <div class={`field${error ? ' field-invalid' : ''}`}>
-      <label for={id}>
-        {props.label}
-        {props.required ? <span aria-hidden="true"> *</span> : null}
-      </label>
-      <select id={id} name={props.name} aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `${id}-error` : undefined} {...props.attrs}>
-        {props.options.map((option) => (
-          <option value={option.value} selected={option.value === (props.value ?? '')}>
-            {option.label}
-          </option>
-        ))}
-      </select>
-      {error ? (
-        <p class="error-text" id={`${id}-error`}>
-          {error}
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
-function TextAreaField(props: { name: string; label: string; value: string | undefined; errors?: FieldErrors; rows?: number }) {
-  const error = props.errors?.[props.name];
-  const id = `field-${props.name}`;
-  return (
-    <div class={`field${error ? ' field-invalid' : ''}`}>
-      <label for={id}>{props.label}</label>
-      <textarea id={id} name={props.name} rows={props.rows ?? 3} aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `${id}-error` : undefined}>
-        {props.value ?? ''}
-      </textarea>
-      {error ? (
-        <p class="error-text" id={`${id}-error`}>
-          {error}
-        </p>
-      ) : null}
-    </div>
-  );
-}
 
 // ---------------------------------------------------------------- list
 

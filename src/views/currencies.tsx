@@ -1,8 +1,8 @@
 import { formatDecimal } from '../domain/money';
 import { t } from '../i18n/es-DO';
 import type { CurrencyWithRate, ExchangeRate } from '../queries/currencies';
-import { ErrorSummary, Field, Notice, type FieldErrors } from './components';
-import { Pager, Select } from './products';
+import { ErrorSummary, Field, Notice, Pager, SelectField, type FieldErrors } from './components';
+
 
 /** `2025-01-31` -> `31/01/2025`. */
 export function formatDate(iso: string | null): string {
@@ -29,7 +29,7 @@ export function RateForm(props: { currencies: CurrencyWithRate[]; values: RateFo
       <ErrorSummary errors={errors} />
       <form method="post" action="/currencies/rates" hx-boost="false" novalidate>
         <div class="form-grid">
-          <Select
+          <SelectField
             name="currency"
             label={t('currencies.field.currency')}
             value={values.currency}

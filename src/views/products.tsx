@@ -2,7 +2,7 @@ import { productCategories } from '../db/tenant-schema';
 import { formatMoney } from '../domain/money';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { ProductListRow, ProductRow, ProductStockLevel, Tax } from '../queries/products';
-import { ErrorSummary, Field, Notice, type FieldErrors } from './components';
+import { ErrorSummary, Field, Notice, Pager, SelectField, type FieldErrors } from './components';
 
 export const categoryLabel = (category: string) => t(`products.category.${category}` as MessageKey);
 
@@ -73,33 +73,7 @@ function Checkbox(props: { name: string; label: string; checked?: boolean; hint?
   );
 }
 
-function Select(props: { name: string; label: string; value?: string; options: Array<{ value: string; label: string }>; errors?: FieldErrors; required?: boolean; blank?: string }) {
-  const error = props.errors?.[props.name];
-  const id = `field-${props.name}`;
-  return (
-    <div class={`field${error ? ' field-invalid' : ''}`}>
-      <label for={id}>
-        {props.label}
-        {props.required ? <span aria-hidden="true"> *</span> : null}
-      </label>
-      <select id={id} name={props.name} required={props.required} aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `${id}-error` : undefined}>
-        {props.blank !== undefined ? <option value="">{props.blank}</option> : null}
-        {props.options.map((option) => (
-          <option value={option.value} selected={option.value === props.value}>
-            {option.label}
-          </option>
-        ))}
-      </select>
-      {error ? (
-        <p class="error-text" id={`${id}-error`}>
-          {error}
-        </p>
-      ) : null}
-    </div>
-  );
-}
 
-export { Select };
 
 export function ProductForm(props: { action: string; values: ProductFormValues; taxes: Tax[]; errors?: FieldErrors; submitLabel: string }) {
   const { values, errors } = props;
@@ -109,7 +83,7 @@ export function ProductForm(props: { action: string; values: ProductFormValues; 
       <div class="form-grid">
         <Field name="sku" label={t('products.field.sku')} value={values.sku} errors={errors} required attrs={{ maxlength: '40', autocapitalize: 'characters' }} />
         <Field name="name" label={t('products.field.name')} value={values.name} errors={errors} required attrs={{ maxlength: '200' }} />
-        <Select
+        <SelectField
           name="category"
           label={t('products.field.category')}
           value={values.category}
@@ -121,7 +95,7 @@ export function ProductForm(props: { action: string; values: ProductFormValues; 
         <Field name="brand" label={t('products.field.brand')} value={values.brand} errors={errors} attrs={{ maxlength: '100' }} />
         <Field name="price" label={t('products.field.price')} value={values.price} errors={errors} required inputmode="decimal" hint={t('products.hint.price')} />
         <Field name="cost" label={t('products.field.cost')} value={values.cost} errors={errors} inputmode="decimal" />
-        <Select
+        <SelectField
           name="taxCode"
           label={t('products.field.tax')}
           value={values.taxCode ?? 'ITBIS18'}
@@ -201,23 +175,6 @@ export function ProductResults(props: ProductListProps) {
   );
 }
 
-export function Pager(props: { nextHref: string | null; firstHref: string | null; target: string; nextLabel: string; firstLabel: string }) {
-  if (!props.nextHref && !props.firstHref) return null;
-  return (
-    <nav class="pager" aria-label="Paginación">
-      {props.firstHref ? (
-        <a class="button" href={props.firstHref} hx-get={props.firstHref} hx-target={props.target} hx-swap="outerHTML" hx-push-url="true">
-          {props.firstLabel}
-        </a>
-      ) : null}
-      {props.nextHref ? (
-        <a class="button" href={props.nextHref} hx-get={props.nextHref} hx-target={props.target} hx-swap="outerHTML" hx-push-url="true">
-          {props.nextLabel}
-        </a>
-      ) : null}
-    </nav>
-  );
-}
 
 export function ProductsPage(props: ProductListProps & { q: string; category: string; canManage: boolean }) {
   return (
@@ -242,7 +199,7 @@ export function ProductsPage(props: ProductListProps & { q: string; category: st
         hx-trigger="input changed delay:300ms from:#field-q, change from:#field-category, submit"
       >
         <Field name="q" type="search" label={t('products.search')} value={props.q} inputmode="search" attrs={{ autocomplete: 'off' }} />
-        <Select
+        <SelectField
           name="category"
           label={t('products.field.category')}
           value={props.category}

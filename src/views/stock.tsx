@@ -1,8 +1,8 @@
 import type { BranchRef } from '../auth/session';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { StockLevel, StockMovement } from '../queries/stock';
-import { ErrorSummary, Field, Notice, type FieldErrors } from './components';
-import { Pager, Select } from './products';
+import { ErrorSummary, Field, Notice, Pager, SelectField, type FieldErrors } from './components';
+
 
 export const kindLabel = (kind: string) => t(`stock.kind.${kind}` as MessageKey);
 
@@ -103,7 +103,7 @@ export function StockPage(
       >
         <Field name="q" type="search" label={t('stock.search')} value={props.q} inputmode="search" attrs={{ autocomplete: 'off' }} />
         {props.branches ? (
-          <Select
+          <SelectField
             name="branch"
             label={t('stock.branchFilter')}
             value={props.branch}
@@ -138,7 +138,7 @@ export function AdjustmentForm(props: { values: MovementFormValues; branches: Br
       <form method="post" action="/stock/adjust" hx-boost="false" novalidate>
         <div class="form-grid">
           <Field name="sku" label={t('stock.field.sku')} value={values.sku} errors={errors} required attrs={{ autocomplete: 'off' }} />
-          <Select name="branchId" label={t('stock.field.branch')} value={values.branchId} errors={errors} required options={props.branches.map((b) => ({ value: b.id, label: b.name }))} />
+          <SelectField name="branchId" label={t('stock.field.branch')} value={values.branchId} errors={errors} required options={props.branches.map((b) => ({ value: b.id, label: b.name }))} />
           <Field name="quantity" label={t('stock.field.quantity')} value={values.quantity} errors={errors} required inputmode="numeric" hint={t('stock.hint.quantity')} attrs={{ pattern: '[+-]?[0-9]*' }} />
           <Field name="reason" label={t('stock.field.reason')} value={values.reason} errors={errors} required attrs={{ maxlength: '300' }} />
         </div>
@@ -168,8 +168,8 @@ export function TransferForm(props: { values: MovementFormValues; branches: Bran
         <div class="form-grid">
           <Field name="sku" label={t('stock.field.sku')} value={values.sku} errors={errors} required attrs={{ autocomplete: 'off' }} />
           <Field name="quantity" label={t('stock.field.quantity')} value={values.quantity} errors={errors} required inputmode="numeric" attrs={{ pattern: '[0-9]*' }} />
-          <Select name="fromBranchId" label={t('stock.field.fromBranch')} value={values.fromBranchId} errors={errors} required options={options} />
-          <Select name="toBranchId" label={t('stock.field.toBranch')} value={values.toBranchId} errors={errors} required blank="" options={options} />
+          <SelectField name="fromBranchId" label={t('stock.field.fromBranch')} value={values.fromBranchId} errors={errors} required options={options} />
+          <SelectField name="toBranchId" label={t('stock.field.toBranch')} value={values.toBranchId} errors={errors} required blank="" options={options} />
           <Field name="reason" label={t('stock.field.reason')} value={values.reason} errors={errors} attrs={{ maxlength: '300' }} />
         </div>
         <div class="actions">
