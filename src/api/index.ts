@@ -8,6 +8,14 @@ import { stockApi } from './stock';
 import { currenciesApi } from './currencies';
 import { taxesApi } from './taxes';
 
+import { prescriptionsApi } from './prescriptions';
+import { sequencesApi } from './sequences';
+import { quotationsApi } from './quotations';
+import { invoicesApi } from './invoices';
+import { paymentsApi } from './payments';
+import { creditNotesApi } from './credit-notes';
+import { documentsApi } from './documents';
+import { reportsApi } from './reports';
 
 /** `/api/v1` on the shop's host: integrations, with bearer tokens created by a user in the UI. */
 export const api = createApiApp();
@@ -22,6 +30,14 @@ api.route('/', productsApi);
 api.route('/', stockApi);
 api.route('/', currenciesApi);
 api.route('/', taxesApi);
+api.route('/', prescriptionsApi);
+api.route('/', sequencesApi);
+api.route('/', quotationsApi);
+api.route('/', invoicesApi);
+api.route('/', paymentsApi);
+api.route('/', creditNotesApi);
+api.route('/', documentsApi);
+api.route('/', reportsApi);
 
 
 api.get('/openapi.json', publicRoute, (c) =>

@@ -23,6 +23,20 @@ export const permissionMatrix = {
   'currencies.view': ['owner', 'admin', 'ventas', 'optometrista', 'caja'],
   'currencies.manage': ['owner', 'admin', 'caja'],
   'apiTokens.manage': ['owner', 'admin'],
+  'prescriptions.view': ['owner', 'admin', 'ventas', 'optometrista', 'caja'],
+  'prescriptions.manage': ['owner', 'admin', 'optometrista'],
+  'sequences.view': ['owner', 'admin', 'ventas', 'caja'],
+  'sequences.manage': ['owner', 'admin'],
+  'quotations.view': ['owner', 'admin', 'ventas', 'optometrista', 'caja'],
+  'quotations.manage': ['owner', 'admin', 'ventas', 'caja'],
+  'invoices.view': ['owner', 'admin', 'ventas', 'optometrista', 'caja'],
+  /** Create and edit drafts, issue them (allocates the NCF), print and share. */
+  'invoices.manage': ['owner', 'admin', 'ventas', 'caja'],
+  'invoices.void': ['owner', 'admin'],
+  'payments.manage': ['owner', 'admin', 'ventas', 'caja'],
+  'payments.void': ['owner', 'admin'],
+  'creditNotes.manage': ['owner', 'admin'],
+  'reports.dgii': ['owner', 'admin'],
   /** Lists and documents of every branch, not only the current one. */
   'branches.all': ['owner', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { TenantDb } from '../env';
-import { branches, company, currencies, taxes } from './tenant-schema';
+import { branches, company, currencies, fiscalSequences, taxes } from './tenant-schema';
 
 export interface SeedOptions {
   shopName: string;
@@ -20,6 +20,12 @@ export const defaultCurrencies = [
   { code: 'EUR', name: 'Euro', symbol: '€', isBase: false },
 ];
 
+/** Quotations (COT) and payment receipts (REC) are numbered by series of their own. */
+export const internalSequences = [
+  { docType: 'COT', prefix: 'COT-', description: 'Cotizaciones' },
+  { docType: 'REC', prefix: 'REC-', description: 'Recibos de pago' },
+];
+
 /**
  * The seeders a new shop gets: company name, taxes, currencies and a main branch.
  * Idempotent: running them again leaves the same rows (and never overwrites a shop's own edits
@@ -35,5 +41,11 @@ export async function seedTenant(db: TenantDb, options: SeedOptions): Promise<vo
     db.insert(currencies).values(defaultCurrencies).onConflictDoNothing(),
     // A main branch only for a shop that has none (a shop may rename or recode it).
     db.execute(sql`INSERT INTO ${branches} (code, name) SELECT 'PRINCIPAL', 'Sucursal principal' WHERE NOT EXISTS (SELECT 1 FROM ${branches})`),
+    // The non-fiscal series every shop needs from day one; NCF ranges come from the DGII and are entered by the shop.
+    ...internalSequences.map((series) =>
+      db.execute(sql`INSERT INTO ${fiscalSequences} (doc_type, prefix, description, range_start, range_end, next_number, is_default)
+        SELECT ${series.docType}, ${series.prefix}, ${series.description}, 1, 99999999, 1, true
+         WHERE NOT EXISTS (SELECT 1 FROM ${fiscalSequences} WHERE doc_type = ${series.docType})`),
+    ),
   ]);
 }

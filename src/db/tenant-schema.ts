@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   check,
@@ -315,4 +316,334 @@ export const stockMovements = pgTable(
     index('stock_movements_product_idx').on(table.productId, table.branchId, table.id),
     check('stock_movements_nonzero', sql`${table.quantity} <> 0`),
   ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Clinical records: prescriptions (recetas / exámenes visuales)
+// ---------------------------------------------------------------------------------------------
+
+export const prismBases = ['up', 'down', 'in', 'out'] as const;
+
+/** The measurements of one eye; the table has one set prefixed `od` (right) and one `oi` (left). */
+function eyeColumns<P extends 'od' | 'oi'>(prefix: P) {
+  return {
+    [`${prefix}Sphere`]: numeric({ precision: 5, scale: 2 }),
+    [`${prefix}Cylinder`]: numeric({ precision: 5, scale: 2 }),
+    [`${prefix}Axis`]: integer(),
+    [`${prefix}Add`]: numeric({ precision: 4, scale: 2 }),
+    [`${prefix}Prism`]: numeric({ precision: 4, scale: 2 }),
+    [`${prefix}PrismBase`]: text().$type<(typeof prismBases)[number]>(),
+    /** Monocular pupillary distance, mm. */
+    [`${prefix}Pd`]: numeric({ precision: 4, scale: 1 }),
+    /** Fitting / segment height, mm. */
+    [`${prefix}Height`]: numeric({ precision: 4, scale: 1 }),
+    /** Visual acuity without correction (sc) and with it (cc), written 20/x. */
+    [`${prefix}VaSc`]: text(),
+    [`${prefix}VaCc`]: text(),
+    /** Contact lens: base curve and diameter, mm. */
+    [`${prefix}BaseCurve`]: numeric({ precision: 4, scale: 2 }),
+    [`${prefix}Diameter`]: numeric({ precision: 4, scale: 2 }),
+    [`${prefix}Keratometry`]: text(),
+    /** Intraocular pressure, mmHg. */
+    [`${prefix}Iop`]: numeric({ precision: 4, scale: 1 }),
+  } as {
+    [K in `${P}Sphere` | `${P}Cylinder` | `${P}Add` | `${P}Prism` | `${P}BaseCurve` | `${P}Diameter`]: ReturnType<typeof numeric>;
+  } & { [K in `${P}Axis`]: ReturnType<typeof integer> } & { [K in `${P}Pd` | `${P}Height` | `${P}Iop`]: ReturnType<typeof numeric> } & {
+    [K in `${P}VaSc` | `${P}VaCc` | `${P}Keratometry`]: ReturnType<typeof text>;
+  } & { [K in `${P}PrismBase`]: ReturnType<typeof text> };
+}
+
+export const prescriptions = pgTable(
+  'prescriptions',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    patientId: uuid()
+      .notNull()
+      .references(() => contacts.id),
+    branchId: uuid()
+      .notNull()
+      .references(() => branches.id),
+    /** The optometrist who examined: a user of the shop, or a name typed for an outside one. */
+    optometristId: uuid().references(() => users.id),
+    optometristName: text(),
+    examinedOn: date().notNull(),
+    ...eyeColumns('od'),
+    ...eyeColumns('oi'),
+    /** Binocular pupillary distance, mm. */
+    pd: numeric({ precision: 4, scale: 1 }),
+    contactLensBrand: text(),
+    biomicroscopy: text(),
+    fundus: text(),
+    diagnosis: text(),
+    /** ICD-10 codes, e.g. H52.1 (myopia). */
+    icd10Codes: text().array().notNull().default(sql`'{}'::text[]`),
+    recommendations: text(),
+    nextVisitOn: date(),
+    notes: text(),
+    createdBy: uuid().references(() => users.id),
+    ...timestamps,
+  },
+  (table) => [index('prescriptions_patient_idx').on(table.patientId, table.examinedOn, table.id)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Sales documents: fiscal sequences, quotations, invoices and credit notes, payments
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A numbering series: an NCF range authorised by the DGII (B01, E31, ...), the quotation series
+ * (`COT`) or the payment receipts series (`REC`). Numbers are taken only by the SQL function
+ * `allocate_document_number` (migration 0004), in the same transaction as the document.
+ */
+export const fiscalSequences = pgTable(
+  'fiscal_sequences',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    docType: text().notNull(),
+    /** What is printed before the zero-padded number: `B01`, `E31`, `COT-`, `REC-`. */
+    prefix: text().notNull(),
+    description: text(),
+    rangeStart: bigint({ mode: 'number' }).notNull(),
+    rangeEnd: bigint({ mode: 'number' }).notNull(),
+    nextNumber: bigint({ mode: 'number' }).notNull(),
+    /** DGII authorisation expiry; null only for the non-fiscal COT and REC series. */
+    validUntil: date(),
+    active: boolean().notNull().default(true),
+    /** The type's default sequence when the branch has no preferred one of its own. */
+    isDefault: boolean().notNull().default(false),
+    /** Set when this sequence is the one a branch prefers for its type. */
+    branchId: uuid().references(() => branches.id),
+    ...timestamps,
+  },
+  (table) => [
+    uniqueIndex('fiscal_sequences_default_key').on(table.docType).where(sql`${table.isDefault} and ${table.active}`),
+    uniqueIndex('fiscal_sequences_branch_key').on(table.docType, table.branchId).where(sql`${table.branchId} is not null and ${table.active}`),
+    check('fiscal_sequences_range', sql`${table.rangeStart} >= 1 and ${table.rangeEnd} >= ${table.rangeStart}`),
+    check('fiscal_sequences_next', sql`${table.nextNumber} between ${table.rangeStart} and ${table.rangeEnd} + 1`),
+  ],
+);
+
+export const quotationStatuses = ['draft', 'sent', 'converted', 'cancelled'] as const;
+export const invoiceStatuses = ['draft', 'issued', 'partially_paid', 'paid', 'voided'] as const;
+export const documentKinds = ['invoice', 'credit_note'] as const;
+
+/** Totals shared by quotations and invoices, in the document's currency (2 decimals). */
+const documentTotals = {
+  /** Sum of quantity x unit price before discounts. */
+  grossTotal: numeric({ precision: 14, scale: 2 }).notNull().default('0'),
+  discountTotal: numeric({ precision: 14, scale: 2 }).notNull().default('0'),
+  taxableTotal: numeric({ precision: 14, scale: 2 }).notNull().default('0'),
+  exemptTotal: numeric({ precision: 14, scale: 2 }).notNull().default('0'),
+  itbisTotal: numeric({ precision: 14, scale: 2 }).notNull().default('0'),
+  total: numeric({ precision: 14, scale: 2 }).notNull().default('0'),
+  /** `[{ rate: '18.00', taxable: '100.00', itbis: '18.00' }, ...]`, one entry per ITBIS rate. */
+  taxBreakdown: jsonb().$type<Array<{ rate: string; taxable: string; itbis: string }>>().notNull().default(sql`'[]'::jsonb`),
+};
+
+/** Line columns shared by quotation and invoice lines. */
+const documentLine = {
+  id: uuid().primaryKey().defaultRandom(),
+  position: integer().notNull(),
+  productId: uuid().references(() => products.id),
+  description: text().notNull(),
+  quantity: numeric({ precision: 12, scale: 2 }).notNull(),
+  unitPrice: numeric({ precision: 14, scale: 4 }).notNull(),
+  /** Discount amount for the whole line. */
+  discount: numeric({ precision: 14, scale: 2 }).notNull().default('0'),
+  taxId: integer().references(() => taxes.id),
+  taxRate: numeric({ precision: 5, scale: 2 }).notNull(),
+  exempt: boolean().notNull().default(false),
+  /** quantity x unit price - discount, half-up to cents. */
+  amount: numeric({ precision: 14, scale: 2 }).notNull(),
+};
+
+export const quotations = pgTable(
+  'quotations',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    number: text().notNull(),
+    sequenceId: uuid()
+      .notNull()
+      .references(() => fiscalSequences.id),
+    customerId: uuid().references(() => contacts.id),
+    branchId: uuid()
+      .notNull()
+      .references(() => branches.id),
+    prescriptionId: uuid().references(() => prescriptions.id),
+    status: text().$type<(typeof quotationStatuses)[number]>().notNull().default('draft'),
+    currencyCode: text()
+      .notNull()
+      .references(() => currencies.code),
+    quotedOn: date().notNull(),
+    validUntil: date(),
+    notes: text(),
+    ...documentTotals,
+    convertedInvoiceId: uuid(),
+    createdBy: uuid().references(() => users.id),
+    ...timestamps,
+  },
+  (table) => [
+    uniqueIndex('quotations_number_key').on(table.number),
+    index('quotations_list_idx').on(table.createdAt, table.id),
+    check('quotations_status_valid', sql`${table.status} in ('draft', 'sent', 'converted', 'cancelled')`),
+  ],
+);
+
+export const quotationLines = pgTable(
+  'quotation_lines',
+  {
+    ...documentLine,
+    quotationId: uuid()
+      .notNull()
+      .references(() => quotations.id, { onDelete: 'cascade' }),
+  },
+  (table) => [index('quotation_lines_doc_idx').on(table.quotationId, table.position)],
+);
+
+/**
+ * Fiscal documents: invoices and credit notes (kind). Never deleted once issued: an issued
+ * invoice changes only through payments, credit notes or voiding (report 608).
+ */
+export const invoices = pgTable(
+  'invoices',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    kind: text().$type<(typeof documentKinds)[number]>().notNull().default('invoice'),
+    status: text().$type<(typeof invoiceStatuses)[number]>().notNull().default('draft'),
+    /** NCF type chosen for the document (B01, B02, E31, B04, ...). */
+    ncfType: text().notNull(),
+    /** The sequence the user chose; null: the branch's preferred or the type's default at issue. */
+    sequenceId: uuid().references(() => fiscalSequences.id),
+    /** Allocated at issue, never before. */
+    ncf: text(),
+    ncfValidUntil: date(),
+    issuedOn: date(),
+    dueOn: date(),
+    customerId: uuid().references(() => contacts.id),
+    /** The buyer as printed, copied from the contact when the document is issued. */
+    buyerName: text(),
+    buyerIdType: text().$type<(typeof idTypes)[number]>(),
+    buyerIdNumber: text(),
+    branchId: uuid()
+      .notNull()
+      .references(() => branches.id),
+    prescriptionId: uuid().references(() => prescriptions.id),
+    quotationId: uuid().references(() => quotations.id),
+    currencyCode: text()
+      .notNull()
+      .references(() => currencies.code),
+    /** DOP per unit of the currency on the issue date (1 for DOP). */
+    exchangeRate: numeric({ precision: 14, scale: 4 }).notNull().default('1'),
+    ...documentTotals,
+    /** The same totals in DOP (each figure converted and rounded half-up; total = their sum). */
+    taxableTotalDop: numeric({ precision: 14, scale: 2 }).notNull().default('0'),
+    exemptTotalDop: numeric({ precision: 14, scale: 2 }).notNull().default('0'),
+    itbisTotalDop: numeric({ precision: 14, scale: 2 }).notNull().default('0'),
+    totalDop: numeric({ precision: 14, scale: 2 }).notNull().default('0'),
+    /** Sum of active payments, and of issued credit notes against this invoice. */
+    paidTotal: numeric({ precision: 14, scale: 2 }).notNull().default('0'),
+    creditedTotal: numeric({ precision: 14, scale: 2 }).notNull().default('0'),
+    /** Credit notes: the invoice they modify, its NCF, and whether ITBIS is refunded (<= 30 days). */
+    referenceInvoiceId: uuid(),
+    modifiedNcf: text(),
+    refundsItbis: boolean(),
+    creditReason: text(),
+    /** Idempotency-Key of the issue request, so a repeated request answers the same invoice. */
+    issueKey: text(),
+    voidedAt: timestamp({ withTimezone: true }),
+    /** DGII 608 reason code 01-10. */
+    voidReason: text(),
+    voidNote: text(),
+    /** R2 key (under the tenant prefix) of the archived PDF, written once after issue. */
+    pdfKey: text(),
+    notes: text(),
+    createdBy: uuid().references(() => users.id),
+    issuedBy: uuid().references(() => users.id),
+    ...timestamps,
+  },
+  (table) => [
+    uniqueIndex('invoices_ncf_key').on(table.ncf).where(sql`${table.ncf} is not null`),
+    index('invoices_list_idx').on(table.createdAt, table.id),
+    index('invoices_issued_idx').on(table.issuedOn, table.kind),
+    index('invoices_customer_idx').on(table.customerId),
+    index('invoices_reference_idx').on(table.referenceInvoiceId),
+    check('invoices_kind_valid', sql`${table.kind} in ('invoice', 'credit_note')`),
+    check('invoices_status_valid', sql`${table.status} in ('draft', 'issued', 'partially_paid', 'paid', 'voided')`),
+    check('invoices_issued_has_ncf', sql`${table.status} = 'draft' or ${table.ncf} is not null`),
+    check('invoices_void_reason', sql`${table.voidReason} is null or ${table.voidReason} in ('01','02','03','04','05','06','07','08','09','10')`),
+    check('invoices_not_overpaid', sql`${table.paidTotal} + ${table.creditedTotal} <= ${table.total}`),
+  ],
+);
+
+export const invoiceLines = pgTable(
+  'invoice_lines',
+  {
+    ...documentLine,
+    invoiceId: uuid()
+      .notNull()
+      .references(() => invoices.id, { onDelete: 'cascade' }),
+    /** Credit notes: the line of the original invoice this one returns or refunds. */
+    sourceLineId: uuid(),
+    /** Credit notes: the returned product goes back to stock. */
+    returnToStock: boolean().notNull().default(false),
+  },
+  (table) => [index('invoice_lines_doc_idx').on(table.invoiceId, table.position)],
+);
+
+/** e-CF payment-form codes: 1 efectivo, 2 cheque/transferencia/depósito, 3 tarjeta, 4 crédito, 5 bonos, 6 permuta, 7 nota de crédito, 8 otras. */
+export const paymentMethods = ['1', '2', '3', '4', '5', '6', '7', '8'] as const;
+
+export const payments = pgTable(
+  'payments',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    invoiceId: uuid()
+      .notNull()
+      .references(() => invoices.id),
+    /** Receipt number from the REC series. */
+    number: text().notNull(),
+    sequenceId: uuid()
+      .notNull()
+      .references(() => fiscalSequences.id),
+    branchId: uuid()
+      .notNull()
+      .references(() => branches.id),
+    receivedOn: date().notNull(),
+    method: text().$type<(typeof paymentMethods)[number]>().notNull(),
+    /** In the invoice's currency. */
+    amount: numeric({ precision: 14, scale: 2 }).notNull(),
+    /** Card authorisation, cheque or transfer number. */
+    reference: text(),
+    notes: text(),
+    status: text().$type<'active' | 'voided'>().notNull().default('active'),
+    voidedAt: timestamp({ withTimezone: true }),
+    voidReason: text(),
+    createdBy: uuid().references(() => users.id),
+    ...timestamps,
+  },
+  (table) => [
+    uniqueIndex('payments_number_key').on(table.number),
+    index('payments_invoice_idx').on(table.invoiceId, table.createdAt),
+    check('payments_amount_positive', sql`${table.amount} > 0`),
+    check('payments_method_valid', sql`${table.method} in ('1','2','3','4','5','6','7','8')`),
+    check('payments_status_valid', sql`${table.status} in ('active', 'voided')`),
+  ],
+);
+
+/** Signed, expiring, revocable links that open an invoice's PDF without an account. Only hashes are stored. */
+export const shareLinks = pgTable(
+  'share_links',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    invoiceId: uuid()
+      .notNull()
+      .references(() => invoices.id),
+    tokenHash: text().notNull(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    revokedAt: timestamp({ withTimezone: true }),
+    lastOpenedAt: timestamp({ withTimezone: true }),
+    createdBy: uuid().references(() => users.id),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [uniqueIndex('share_links_hash_key').on(table.tokenHash), index('share_links_invoice_idx').on(table.invoiceId)],
 );

@@ -8,6 +8,14 @@ import { currenciesMessages } from './areas/currencies';
 import { apiTokensMessages } from './areas/apiTokens';
 import { dgiiMessages } from './areas/dgii';
 import { taxesMessages } from './areas/taxes';
+import { reportsMessages } from './areas/reports';
+import { documentsMessages } from './areas/documents';
+import { creditNotesMessages } from './areas/creditNotes';
+import { paymentsMessages } from './areas/payments';
+import { invoicesMessages } from './areas/invoices';
+import { quotationsMessages } from './areas/quotations';
+import { sequencesMessages } from './areas/sequences';
+import { prescriptionsMessages } from './areas/prescriptions';
 
 /** Spanish (Dominican Republic) messages. Keys are stable; the UI never hard-codes text. */
 const coreMessages = {
@@ -38,6 +46,13 @@ const coreMessages = {
   'nav.stock': 'Inventario',
   'nav.branches': 'Sucursales',
   'nav.users': 'Usuarios',
+  'nav.prescriptions': 'Recetas',
+  'nav.quotations': 'Cotizaciones',
+  'nav.invoices': 'Facturas',
+  'nav.payments': 'Cobros',
+  'nav.creditNotes': 'Notas de crédito',
+  'nav.sequences': 'Comprobantes (NCF)',
+  'nav.reports': 'Reportes DGII',
   'nav.currencies': 'Monedas',
   'nav.taxes': 'Impuestos',
   'nav.company': 'Empresa',
@@ -102,6 +117,14 @@ export const messages = {
   ...apiTokensMessages,
   ...dgiiMessages,
   ...taxesMessages,
+  ...reportsMessages,
+  ...documentsMessages,
+  ...creditNotesMessages,
+  ...paymentsMessages,
+  ...invoicesMessages,
+  ...quotationsMessages,
+  ...sequencesMessages,
+  ...prescriptionsMessages,
 } as const;
 
 export type MessageKey = keyof typeof messages;

@@ -13,7 +13,7 @@ interface WalkedRoute {
 
 /** Every route of the shop app with the permission its guard declares. */
 function shopRoutes(): WalkedRoute[] {
-  const byRoute = new Map<string, WalkedRoute | { method: string; path: string; permission: null }>();
+  const byRoute = new Map<string, { method: string; path: string; permission: Permission | 'public' | null }>();
   for (const route of createTenantApp().routes) {
     if (route.method === 'ALL') continue; // app-wide middleware
     const key = `${route.method} ${route.path}`;

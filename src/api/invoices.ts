@@ -1,0 +1,4 @@
+import { createApiApp } from './app';
+
+/** `/api/v1` resources: invoices. */
+export const invoicesApi = createApiApp();

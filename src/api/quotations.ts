@@ -1,0 +1,4 @@
+import { createApiApp } from './app';
+
+/** `/api/v1` resources: quotations. */
+export const quotationsApi = createApiApp();

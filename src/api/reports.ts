@@ -1,0 +1,4 @@
+import { createApiApp } from './app';
+
+/** `/api/v1` resources: reports. */
+export const reportsApi = createApiApp();

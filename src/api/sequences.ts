@@ -1,0 +1,4 @@
+import { createApiApp } from './app';
+
+/** `/api/v1` resources: sequences. */
+export const sequencesApi = createApiApp();

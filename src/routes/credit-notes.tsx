@@ -1,0 +1,4 @@
+import { factory } from '../factory';
+
+/** Shop screens: credit-notes. */
+export const creditNotesRoutes = factory.createApp();

@@ -1,0 +1,4 @@
+import { factory } from '../factory';
+
+/** Shop screens: documents. */
+export const documentsRoutes = factory.createApp();

@@ -1,0 +1,4 @@
+import { factory } from '../factory';
+
+/** Shop screens: invoices. */
+export const invoicesRoutes = factory.createApp();

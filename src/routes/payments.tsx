@@ -1,0 +1,4 @@
+import { factory } from '../factory';
+
+/** Shop screens: payments. */
+export const paymentsRoutes = factory.createApp();

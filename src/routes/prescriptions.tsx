@@ -1,0 +1,4 @@
+import { factory } from '../factory';
+
+/** Shop screens: prescriptions. */
+export const prescriptionsRoutes = factory.createApp();

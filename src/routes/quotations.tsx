@@ -1,0 +1,4 @@
+import { factory } from '../factory';
+
+/** Shop screens: quotations. */
+export const quotationsRoutes = factory.createApp();

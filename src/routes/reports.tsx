@@ -1,0 +1,4 @@
+import { factory } from '../factory';
+
+/** Shop screens: reports. */
+export const reportsRoutes = factory.createApp();

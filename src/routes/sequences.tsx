@@ -1,0 +1,4 @@
+import { factory } from '../factory';
+
+/** Shop screens: sequences. */
+export const sequencesRoutes = factory.createApp();
