@@ -83,7 +83,7 @@ CREATE TABLE "invoices" (
 	CONSTRAINT "invoices_status_valid" CHECK ("invoices"."status" in ('draft', 'issued', 'partially_paid', 'paid', 'voided')),
 	CONSTRAINT "invoices_issued_has_ncf" CHECK ("invoices"."status" = 'draft' or "invoices"."ncf" is not null),
 	CONSTRAINT "invoices_void_reason" CHECK ("invoices"."void_reason" is null or "invoices"."void_reason" in ('01','02','03','04','05','06','07','08','09','10')),
-	CONSTRAINT "invoices_not_overpaid" CHECK ("invoices"."paid_total" + "invoices"."credited_total" <= "invoices"."total")
+	CONSTRAINT "invoices_amounts_within_total" CHECK ("invoices"."paid_total" between 0 and "invoices"."total" and "invoices"."credited_total" between 0 and "invoices"."total")
 );
 --> statement-breakpoint
 CREATE TABLE "payments" (

@@ -540,7 +540,10 @@ export const invoices = pgTable(
     exemptTotalDop: numeric({ precision: 14, scale: 2 }).notNull().default('0'),
     itbisTotalDop: numeric({ precision: 14, scale: 2 }).notNull().default('0'),
     totalDop: numeric({ precision: 14, scale: 2 }).notNull().default('0'),
-    /** Sum of active payments, and of issued credit notes against this invoice. */
+    /**
+     * Sum of active payments, and of issued credit notes against this invoice. Balance due =
+     * total - paid - credited; below zero it is money owed back to the buyer (a credit note on a paid invoice).
+     */
     paidTotal: numeric({ precision: 14, scale: 2 }).notNull().default('0'),
     creditedTotal: numeric({ precision: 14, scale: 2 }).notNull().default('0'),
     /** Credit notes: the invoice they modify, its NCF, and whether ITBIS is refunded (<= 30 days). */
@@ -571,7 +574,7 @@ export const invoices = pgTable(
     check('invoices_status_valid', sql`${table.status} in ('draft', 'issued', 'partially_paid', 'paid', 'voided')`),
     check('invoices_issued_has_ncf', sql`${table.status} = 'draft' or ${table.ncf} is not null`),
     check('invoices_void_reason', sql`${table.voidReason} is null or ${table.voidReason} in ('01','02','03','04','05','06','07','08','09','10')`),
-    check('invoices_not_overpaid', sql`${table.paidTotal} + ${table.creditedTotal} <= ${table.total}`),
+    check('invoices_amounts_within_total', sql`${table.paidTotal} between 0 and ${table.total} and ${table.creditedTotal} between 0 and ${table.total}`),
   ],
 );
 
