@@ -19,6 +19,7 @@ import { tenantDb } from '../src/db/client';
 import { users } from '../src/db/tenant-schema';
 import { hashPassword } from '../src/auth/password';
 import { ensureCentralDatabase, generateEncryptionKey } from './bootstrap';
+import { ensureDemoData } from './demo-data';
 import { startNeonEndpoint } from './neon-endpoint';
 import { assertPortFree, startPostgres } from './postgres';
 
@@ -100,7 +101,9 @@ async function ensureDemoTenant(env: Record<string, string>, persistDir: string,
     }
     await migrateTenant(platform, demoTenant.id);
     const { connectionString } = await tenantConnection(platform, demoTenant.id);
-    await ensureDemoOwner(tenantDb(connectionString), demoPassword);
+    const db = tenantDb(connectionString);
+    await ensureDemoOwner(db, demoPassword);
+    await ensureDemoData(db);
   } finally {
     await proxy.dispose();
   }

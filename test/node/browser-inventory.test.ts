@@ -120,9 +120,10 @@ async function flow(page: Page) {
 
     // Stock of every branch (owners see all), then the ledger.
     await page.goto(`${stack.demoUrl}/stock?branch=`);
-    await expect.poll(() => page.getByRole('row', { name: /Sucursal Santiago/ }).locator('td.number').textContent()).toBe('3');
+    const santiago = page.getByRole('row', { name: /Sucursal Santiago/ }).filter({ hasText: 'MON-RB-3025' });
+    await expect.poll(() => santiago.locator('td.number').textContent()).toBe('3');
     await shot(page, 'stock');
-    await page.getByRole('row', { name: /Sucursal Santiago/ }).getByRole('link', { name: 'Ver movimientos' }).click();
+    await santiago.getByRole('link', { name: 'Ver movimientos' }).click();
     await expect.poll(() => page.locator('tbody tr').count()).toBe(3);
     expect(await page.locator('tbody').textContent()).toContain('Transferencia (entrada)');
     await shot(page, 'movements');
