@@ -399,6 +399,16 @@ export function ContactPage(props: {
         </div>
       ) : null}
       {contact.archivedAt ? <Notice>{t('contacts.archivedNotice')}</Notice> : null}
+      <nav class="toolbar contact-links" aria-label={t('contacts.links')}>
+        {can(user.role, 'prescriptions.view') ? <a href={`/contacts/${contact.id}/prescriptions`}>{t('contacts.links.prescriptions')}</a> : null}
+        {can(user.role, 'prescriptions.manage') && !contact.archivedAt ? (
+          <a href={`/prescriptions/new?patientId=${contact.id}`}>{t('contacts.links.newPrescription')}</a>
+        ) : null}
+        {can(user.role, 'quotations.manage') && !contact.archivedAt ? (
+          <a href={`/quotations/new?customerId=${contact.id}`}>{t('contacts.links.newQuotation')}</a>
+        ) : null}
+        {can(user.role, 'invoices.manage') && !contact.archivedAt ? <a href={`/invoices/new?customerId=${contact.id}`}>{t('contacts.links.newInvoice')}</a> : null}
+      </nav>
       <section class="card">
         <h2>{canManage ? t('contacts.edit') : t('contacts.details')}</h2>
         {canManage ? (
