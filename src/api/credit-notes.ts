@@ -1,4 +1,148 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { requirePermission } from '../auth/middleware';
+import { shopToday } from '../domain/dates';
+import type { AppEnv } from '../env';
+import { AppError } from '../errors';
+import {
+  creditableInvoice,
+  decodeCreditNoteCursor,
+  encodeCreditNoteCursor,
+  fullCreditRequest,
+  getCreditNote,
+  issueCreditNote,
+  listCreditNotes,
+  prepareCreditNote,
+  type CreditNote,
+  type CreditNoteSummary,
+} from '../queries/credit-notes';
+import { branchScope } from '../queries/payments';
+import { creditNoteCreate, creditNoteOut, creditNoteSummaryOut } from '../schemas/credit-notes';
+import { paymentIdParam } from '../schemas/payments';
 import { createApiApp } from './app';
+import { jsonBody, jsonResponse, pageOf, pageQuery, problemResponses } from './openapi';
+import { uuidPath } from './payments';
 
 /** `/api/v1` resources: credit-notes. */
 export const creditNotesApi = createApiApp();
+
+const tags = ['Credit notes'];
+
+function summaryJson(note: CreditNoteSummary): z.infer<typeof creditNoteSummaryOut> {
+  return {
+    id: note.id,
+    status: note.status,
+    ncf: note.ncf,
+    ncfType: note.ncfType,
+    ncfValidUntil: note.ncfValidUntil,
+    issuedOn: note.issuedOn,
+    customerId: note.customerId,
+    buyerName: note.buyerName,
+    buyerIdType: note.buyerIdType,
+    buyerIdNumber: note.buyerIdNumber,
+    branchId: note.branchId,
+    currencyCode: note.currencyCode,
+    exchangeRate: note.exchangeRate,
+    grossTotal: note.grossTotal,
+    discountTotal: note.discountTotal,
+    taxableTotal: note.taxableTotal,
+    exemptTotal: note.exemptTotal,
+    itbisTotal: note.itbisTotal,
+    total: note.total,
+    totalDop: note.totalDop,
+    taxBreakdown: note.taxBreakdown,
+    refundsItbis: note.refundsItbis,
+    creditReason: note.creditReason,
+    modifiedNcf: note.modifiedNcf,
+    originalId: note.originalId,
+    createdAt: note.createdAt,
+  };
+}
+
+function noteJson(note: CreditNote): z.infer<typeof creditNoteOut> {
+  return { ...summaryJson(note), lines: note.lines };
+}
+
+const id = (c: Context<AppEnv>) => c.req.param('id')!;
+
+creditNotesApi.openapi(
+  createRoute({
+    method: 'get',
+    path: '/credit-notes',
+    summary: 'Credit notes, newest first (cursor pagination)',
+    tags,
+    middleware: [requirePermission('invoices.view')] as const,
+    request: { query: pageQuery },
+    responses: { 200: jsonResponse(pageOf(creditNoteSummaryOut), 'One page of credit notes'), ...problemResponses(401, 403, 422) },
+  }),
+  async (c) => {
+    const { limit, cursor } = c.req.valid('query');
+    const after = decodeCreditNoteCursor(cursor);
+    const { rows, next } = await listCreditNotes(c.var.db, { scope: await branchScope(c.var.db, c.var.session!), after, limit });
+    return c.json({ data: rows.map(summaryJson), nextCursor: next ? encodeCreditNoteCursor(next) : null }, 200);
+  },
+);
+
+creditNotesApi.openapi(
+  createRoute({
+    method: 'get',
+    path: '/credit-notes/{id}',
+    summary: 'One credit note with its lines',
+    tags,
+    middleware: [requirePermission('invoices.view'), uuidPath] as const,
+    request: { params: paymentIdParam },
+    responses: { 200: jsonResponse(creditNoteOut, 'The credit note'), ...problemResponses(401, 403, 404) },
+  }),
+  async (c) => {
+    const note = await getCreditNote(c.var.db, id(c), await branchScope(c.var.db, c.var.session!));
+    if (!note) throw new AppError('not_found');
+    return c.json(noteJson(note), 200);
+  },
+);
+
+creditNotesApi.openapi(
+  createRoute({
+    method: 'get',
+    path: '/invoices/{id}/credit-notes',
+    summary: 'The credit notes that modify one invoice, newest first',
+    tags,
+    middleware: [requirePermission('invoices.view'), uuidPath] as const,
+    request: { params: paymentIdParam, query: pageQuery },
+    responses: { 200: jsonResponse(pageOf(creditNoteSummaryOut), 'One page of the invoice’s credit notes'), ...problemResponses(401, 403, 404, 422) },
+  }),
+  async (c) => {
+    const { limit, cursor } = c.req.valid('query');
+    const after = decodeCreditNoteCursor(cursor);
+    const scope = await branchScope(c.var.db, c.var.session!);
+    if (!(await creditableInvoice(c.var.db, id(c), scope))) throw new AppError('not_found');
+    const { rows, next } = await listCreditNotes(c.var.db, { scope, invoiceId: id(c), after, limit });
+    return c.json({ data: rows.map(summaryJson), nextCursor: next ? encodeCreditNoteCursor(next) : null }, 200);
+  },
+);
+
+creditNotesApi.openapi(
+  createRoute({
+    method: 'post',
+    path: '/invoices/{id}/credit-notes',
+    summary:
+      'Issue a credit note (B04, or E34 for an E-series invoice) for chosen lines or in full; same buyer; no ITBIS refund after 30 days; total within what remains creditable',
+    tags,
+    middleware: [requirePermission('creditNotes.manage'), uuidPath] as const,
+    request: { params: paymentIdParam, body: jsonBody(creditNoteCreate) },
+    responses: { 201: jsonResponse(creditNoteOut, 'The issued credit note'), ...problemResponses(401, 403, 404, 409, 422) },
+  }),
+  async (c) => {
+    const input = c.req.valid('json');
+    const user = c.var.session!;
+    const scope = await branchScope(c.var.db, user);
+    const invoice = await creditableInvoice(c.var.db, id(c), scope);
+    if (!invoice) throw new AppError('not_found');
+    const request = input.full
+      ? fullCreditRequest(invoice, input.reason, input.returnToStock ?? false)
+      : { reason: input.reason, lines: (input.lines ?? []).map((line) => ({ sourceLineId: line.sourceLineId, quantity: line.quantity, returnToStock: line.returnToStock ?? false })) };
+    const today = shopToday();
+    const note = prepareCreditNote(invoice, request, today);
+    const noteId = await issueCreditNote(c.var.db, invoice.id, note, { reason: input.reason, today, userId: user.id, scope });
+    return c.json(noteJson((await getCreditNote(c.var.db, noteId, scope))!), 201);
+  },
+);

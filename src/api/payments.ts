@@ -1,4 +1,223 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { requirePermission } from '../auth/middleware';
+import { shopToday } from '../domain/dates';
+import type { AppEnv } from '../env';
+import { AppError } from '../errors';
+import { factory } from '../factory';
+import {
+  branchScope,
+  decodePaymentCursor,
+  encodePaymentCursor,
+  getPayment,
+  listPayments,
+  payableInvoice,
+  recordPayment,
+  updatePayment,
+  voidPayment,
+  type Payment,
+  type PaymentListRow,
+} from '../queries/payments';
+import { paymentCreate, paymentIdParam, paymentListItemOut, paymentOut, paymentPatch, paymentVoid } from '../schemas/payments';
+import { methodName } from '../views/payments';
 import { createApiApp } from './app';
+import { jsonBody, jsonResponse, pageOf, pageQuery, problemResponses } from './openapi';
 
 /** `/api/v1` resources: payments. */
 export const paymentsApi = createApiApp();
+
+const tags = ['Payments'];
+const uuid = z.uuid();
+
+function pathId(c: Context<AppEnv>): string {
+  const id = c.req.param('id');
+  if (!uuid.safeParse(id).success) throw new AppError('not_found');
+  return id!;
+}
+
+/** A malformed id in the path answers 404 before the body is validated (after the permission check). */
+export const uuidPath = factory.createMiddleware(async (c, next) => {
+  pathId(c);
+  await next();
+});
+
+export function paymentJson(payment: Payment): z.infer<typeof paymentOut> {
+  const { invoice } = payment;
+  return {
+    id: payment.id,
+    number: payment.number,
+    invoiceId: payment.invoiceId,
+    receivedOn: payment.receivedOn,
+    method: payment.method,
+    methodName: methodName(payment.method),
+    amount: payment.amount,
+    currencyCode: invoice.currencyCode,
+    reference: payment.reference,
+    notes: payment.notes,
+    status: payment.status,
+    voidedAt: payment.voidedAt,
+    voidReason: payment.voidReason,
+    branchId: payment.branchId,
+    createdAt: payment.createdAt,
+    invoice: {
+      id: invoice.id,
+      ncf: invoice.ncf,
+      status: invoice.status,
+      currencyCode: invoice.currencyCode,
+      total: invoice.total,
+      paidTotal: invoice.paidTotal,
+      creditedTotal: invoice.creditedTotal,
+      balance: invoice.balance,
+    },
+  };
+}
+
+function listItemJson(row: PaymentListRow): z.infer<typeof paymentListItemOut> {
+  return {
+    id: row.id,
+    number: row.number,
+    invoiceId: row.invoiceId,
+    invoiceNcf: row.invoiceNcf,
+    customerName: row.customerName,
+    receivedOn: row.receivedOn,
+    method: row.method,
+    methodName: methodName(row.method),
+    amount: row.amount,
+    currencyCode: row.currencyCode,
+    status: row.status,
+    createdAt: row.createdAt,
+  };
+}
+
+async function paymentOr404(c: Context<AppEnv>, id: string): Promise<Payment> {
+  const payment = await getPayment(c.var.db, id, await branchScope(c.var.db, c.var.session!));
+  if (!payment) throw new AppError('not_found');
+  return payment;
+}
+
+paymentsApi.openapi(
+  createRoute({
+    method: 'get',
+    path: '/payments',
+    summary: 'Payment receipts, newest first (cursor pagination)',
+    tags,
+    middleware: [requirePermission('invoices.view')] as const,
+    request: { query: pageQuery },
+    responses: { 200: jsonResponse(pageOf(paymentListItemOut), 'One page of receipts'), ...problemResponses(401, 403, 422) },
+  }),
+  async (c) => {
+    const { limit, cursor } = c.req.valid('query');
+    const after = decodePaymentCursor(cursor);
+    const { rows, next } = await listPayments(c.var.db, { scope: await branchScope(c.var.db, c.var.session!), after, limit });
+    return c.json({ data: rows.map(listItemJson), nextCursor: next ? encodePaymentCursor(next) : null }, 200);
+  },
+);
+
+paymentsApi.openapi(
+  createRoute({
+    method: 'get',
+    path: '/invoices/{id}/payments',
+    summary: 'The payments of one invoice, newest first',
+    tags,
+    middleware: [requirePermission('invoices.view'), uuidPath] as const,
+    request: { params: paymentIdParam, query: pageQuery },
+    responses: { 200: jsonResponse(pageOf(paymentListItemOut), 'One page of the invoice’s receipts'), ...problemResponses(401, 403, 404, 422) },
+  }),
+  async (c) => {
+    const invoiceId = pathId(c);
+    const { limit, cursor } = c.req.valid('query');
+    const after = decodePaymentCursor(cursor);
+    const scope = await branchScope(c.var.db, c.var.session!);
+    if (!(await payableInvoice(c.var.db, invoiceId, scope))) throw new AppError('not_found');
+    const { rows, next } = await listPayments(c.var.db, { scope, invoiceId, after, limit });
+    return c.json({ data: rows.map(listItemJson), nextCursor: next ? encodePaymentCursor(next) : null }, 200);
+  },
+);
+
+paymentsApi.openapi(
+  createRoute({
+    method: 'post',
+    path: '/invoices/{id}/payments',
+    summary: 'Record a payment (abono) against an issued invoice; numbered from the REC series; never above the balance',
+    tags,
+    middleware: [requirePermission('payments.manage'), uuidPath] as const,
+    request: { params: paymentIdParam, body: jsonBody(paymentCreate) },
+    responses: { 201: jsonResponse(paymentOut, 'The recorded payment and the invoice’s new figures'), ...problemResponses(401, 403, 404, 409, 422) },
+  }),
+  async (c) => {
+    const invoiceId = pathId(c);
+    const input = c.req.valid('json');
+    const user = c.var.session!;
+    const scope = await branchScope(c.var.db, user);
+    const id = await recordPayment(
+      c.var.db,
+      invoiceId,
+      { receivedOn: input.receivedOn ?? shopToday(), method: input.method, amount: input.amount, reference: input.reference ?? null, notes: input.notes ?? null },
+      { userId: user.id, scope },
+    );
+    return c.json(paymentJson((await getPayment(c.var.db, id, scope))!), 201);
+  },
+);
+
+paymentsApi.openapi(
+  createRoute({
+    method: 'get',
+    path: '/payments/{id}',
+    summary: 'One payment with its invoice’s figures',
+    tags,
+    middleware: [requirePermission('invoices.view'), uuidPath] as const,
+    request: { params: paymentIdParam },
+    responses: { 200: jsonResponse(paymentOut, 'The payment'), ...problemResponses(401, 403, 404) },
+  }),
+  async (c) => c.json(paymentJson(await paymentOr404(c, pathId(c))), 200),
+);
+
+paymentsApi.openapi(
+  createRoute({
+    method: 'patch',
+    path: '/payments/{id}',
+    summary: 'Change a payment’s date, method, amount, reference or notes; the invoice’s paid total and status follow',
+    tags,
+    middleware: [requirePermission('payments.manage'), uuidPath] as const,
+    request: { params: paymentIdParam, body: jsonBody(paymentPatch) },
+    responses: { 200: jsonResponse(paymentOut, 'The changed payment'), ...problemResponses(401, 403, 404, 409, 422) },
+  }),
+  async (c) => {
+    const id = pathId(c);
+    const input = c.req.valid('json');
+    const current = await paymentOr404(c, id);
+    const scope = await branchScope(c.var.db, c.var.session!);
+    await updatePayment(
+      c.var.db,
+      id,
+      {
+        receivedOn: input.receivedOn ?? current.receivedOn,
+        method: input.method ?? current.method,
+        amount: input.amount ?? current.amount,
+        reference: input.reference === undefined ? current.reference : input.reference,
+        notes: input.notes === undefined ? current.notes : input.notes,
+      },
+      scope,
+    );
+    return c.json(paymentJson((await getPayment(c.var.db, id, scope))!), 200);
+  },
+);
+
+paymentsApi.openapi(
+  createRoute({
+    method: 'post',
+    path: '/payments/{id}/void',
+    summary: 'Void a payment (reason required); its amount returns to the invoice’s balance',
+    tags,
+    middleware: [requirePermission('payments.void'), uuidPath] as const,
+    request: { params: paymentIdParam, body: jsonBody(paymentVoid) },
+    responses: { 200: jsonResponse(paymentOut, 'The voided payment'), ...problemResponses(401, 403, 404, 409, 422) },
+  }),
+  async (c) => {
+    const id = pathId(c);
+    const { reason } = c.req.valid('json');
+    const scope = await branchScope(c.var.db, c.var.session!);
+    await voidPayment(c.var.db, id, reason, scope);
+    return c.json(paymentJson((await getPayment(c.var.db, id, scope))!), 200);
+  },
+);

@@ -627,6 +627,7 @@ export const payments = pgTable(
   (table) => [
     uniqueIndex('payments_number_key').on(table.number),
     index('payments_invoice_idx').on(table.invoiceId, table.createdAt),
+    index('payments_list_idx').on(table.createdAt, table.id),
     check('payments_amount_positive', sql`${table.amount} > 0`),
     check('payments_method_valid', sql`${table.method} in ('1','2','3','4','5','6','7','8')`),
     check('payments_status_valid', sql`${table.status} in ('active', 'voided')`),

@@ -1,4 +1,118 @@
+import type { Context } from 'hono';
+import { requirePermission } from '../auth/middleware';
+import { daysBetween, shopToday } from '../domain/dates';
+import { compareDecimals } from '../domain/money';
+import type { AppEnv } from '../env';
+import { AppError } from '../errors';
 import { factory } from '../factory';
+import { t } from '../i18n/es-DO';
+import {
+  creditableInvoice,
+  decodeCreditNoteCursor,
+  encodeCreditNoteCursor,
+  getCreditNote,
+  issueCreditNote,
+  listCreditNotes,
+  prepareCreditNote,
+  type CreditNoteRequest,
+} from '../queries/credit-notes';
+import { branchScope } from '../queries/payments';
+import { creditQuantityField, creditReasonField } from '../schemas/credit-notes';
+import type { FieldErrors } from '../views/components';
+import { CreditNotePage, CreditNoteResults, CreditNotesPage, NewCreditNotePage, type CreditNoteFormValues } from '../views/credit-notes';
+import { AppShell } from '../views/layout';
+import { idParam, wantsFragment } from './payments';
 
 /** Shop screens: credit-notes. */
 export const creditNotesRoutes = factory.createApp();
+
+const pageSize = 50;
+
+creditNotesRoutes.get('/credit-notes', requirePermission('invoices.view'), async (c) => {
+  const user = c.var.session!;
+  const after = decodeCreditNoteCursor(c.req.query('cursor'));
+  const { rows, next } = await listCreditNotes(c.var.db, { scope: await branchScope(c.var.db, user), after, limit: pageSize });
+  const list = { rows, nextHref: next ? `/credit-notes?cursor=${encodeCreditNoteCursor(next)}` : null, firstHref: after ? '/credit-notes' : null };
+  if (wantsFragment(c)) return c.html(<CreditNoteResults {...list} />);
+  return c.html(
+    <AppShell title={t('creditNotes.title')} user={user} current="/credit-notes">
+      <CreditNotesPage {...list} />
+    </AppShell>,
+  );
+});
+
+async function renderNew(
+  c: Context<AppEnv>,
+  invoiceId: string,
+  state: { values?: CreditNoteFormValues; errors?: FieldErrors; message?: string | null },
+  status: 200 | 409 | 422 = 200,
+) {
+  const user = c.var.session!;
+  const invoice = await creditableInvoice(c.var.db, invoiceId, await branchScope(c.var.db, user));
+  if (!invoice) throw new AppError('not_found');
+  const creditable = invoice.kind === 'invoice' && ['issued', 'partially_paid', 'paid'].includes(invoice.status) && invoice.issuedOn;
+  if (!creditable) throw new AppError('conflict', t('creditNotes.error.notCreditable'));
+  const refundsItbis = daysBetween(invoice.issuedOn!, shopToday()) <= 30;
+  return c.html(
+    <AppShell title={t('creditNotes.new.title', { ncf: invoice.ncf ?? '' })} user={user} current="/credit-notes">
+      <NewCreditNotePage invoice={invoice} values={state.values ?? { quantities: {}, returns: [] }} errors={state.errors} message={state.message} refundsItbis={refundsItbis} />
+    </AppShell>,
+    status,
+  );
+}
+
+creditNotesRoutes.get('/invoices/:id/credit-notes/new', requirePermission('creditNotes.manage'), (c) => renderNew(c, idParam(c), {}));
+
+creditNotesRoutes.post('/invoices/:id/credit-notes', requirePermission('creditNotes.manage'), async (c) => {
+  const invoiceId = idParam(c);
+  const user = c.var.session!;
+  const scope = await branchScope(c.var.db, user);
+  const body = await c.req.parseBody();
+  const values: CreditNoteFormValues = { reason: typeof body.reason === 'string' ? body.reason : '', quantities: {}, returns: [] };
+  for (const [key, value] of Object.entries(body)) {
+    if (typeof value !== 'string') continue;
+    if (key.startsWith('qty_')) values.quantities[key.slice(4)] = value;
+    if (key.startsWith('ret_') && value) values.returns.push(key.slice(4));
+  }
+  const invoice = await creditableInvoice(c.var.db, invoiceId, scope);
+  if (!invoice) throw new AppError('not_found');
+  const errors: FieldErrors = {};
+  const reason = creditReasonField.safeParse(values.reason);
+  if (!reason.success) errors.reason = reason.error.issues[0]!.message;
+  const full = body.full === '1';
+  const request: CreditNoteRequest = { reason: reason.success ? reason.data : '', lines: [] };
+  for (const line of invoice.lines) {
+    const returnToStock = values.returns.includes(line.id);
+    if (full) {
+      if (compareDecimals(line.remaining, '0') > 0) request.lines.push({ sourceLineId: line.id, quantity: line.remaining, returnToStock });
+      continue;
+    }
+    const typed = (values.quantities[line.id] ?? '').trim();
+    if (typed === '') continue;
+    const quantity = creditQuantityField.safeParse(typed);
+    if (!quantity.success) errors[`lines.${line.id}.quantity`] = t('creditNotes.error.quantity', { max: line.remaining });
+    else request.lines.push({ sourceLineId: line.id, quantity: quantity.data, returnToStock });
+  }
+  if (Object.keys(errors).length) return renderNew(c, invoiceId, { values, errors }, 422);
+  try {
+    const today = shopToday();
+    const note = prepareCreditNote(invoice, request, today);
+    const id = await issueCreditNote(c.var.db, invoice.id, note, { reason: request.reason, today, userId: user.id, scope });
+    return c.redirect(`/credit-notes/${id}?notice=created`, 303);
+  } catch (error) {
+    if (!(error instanceof AppError) || error.code !== 'validation') throw error;
+    const { _form, ...fields } = error.fields ?? {};
+    return renderNew(c, invoiceId, { values, errors: fields, message: _form ?? null }, 422);
+  }
+});
+
+creditNotesRoutes.get('/credit-notes/:id', requirePermission('invoices.view'), async (c) => {
+  const id = idParam(c);
+  const note = await getCreditNote(c.var.db, id, await branchScope(c.var.db, c.var.session!));
+  if (!note) throw new AppError('not_found');
+  return c.html(
+    <AppShell title={t('creditNotes.detail.title', { ncf: note.ncf })} user={c.var.session!} current="/credit-notes">
+      <CreditNotePage note={note} notice={c.req.query('notice') === 'created'} />
+    </AppShell>,
+  );
+});

@@ -1,4 +1,167 @@
+import type { Context } from 'hono';
+import { z } from 'zod';
+import { requirePermission } from '../auth/middleware';
+import { can } from '../auth/permissions';
+import { shopToday } from '../domain/dates';
+import type { AppEnv } from '../env';
+import { AppError } from '../errors';
 import { factory } from '../factory';
+import { fieldErrors } from '../http/forms';
+import { t } from '../i18n/es-DO';
+import {
+  branchScope,
+  decodePaymentCursor,
+  encodePaymentCursor,
+  getPayment,
+  listPayments,
+  payableInvoice,
+  recordPayment,
+  updatePayment,
+  voidPayment,
+  type Payment,
+} from '../queries/payments';
+import { paymentForm, voidForm } from '../schemas/payments';
+import type { FieldErrors } from '../views/components';
+import { AppShell } from '../views/layout';
+import { NewPaymentPage, PaymentPage, PaymentResults, PaymentsPage, type PaymentFormValues, type PaymentNotice } from '../views/payments';
 
 /** Shop screens: payments. */
 export const paymentsRoutes = factory.createApp();
+
+const uuid = z.uuid();
+const pageSize = 50;
+
+/** A fragment for htmx's own requests; boosted navigation and history restores want the whole page. */
+export function wantsFragment(c: Context<AppEnv>): boolean {
+  return c.req.header('HX-Request') === 'true' && !c.req.header('HX-Boosted') && !c.req.header('HX-History-Restore-Request');
+}
+
+/** A path id, or 404 before any query when it is not a uuid. */
+export function idParam(c: Context<AppEnv>, name = 'id'): string {
+  const id = c.req.param(name);
+  if (!uuid.safeParse(id).success) throw new AppError('not_found');
+  return id!;
+}
+
+function submitted(body: Record<string, unknown>): PaymentFormValues {
+  const text = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : undefined);
+  return { receivedOn: text('receivedOn'), method: text('method'), amount: text('amount'), reference: text('reference'), notes: text('notes') };
+}
+
+/** A business refusal as form errors (422 / 409 shown on the form); anything else propagates. */
+function formFailure(error: unknown): { errors: FieldErrors; message: string | null; status: 409 | 422 } | null {
+  if (!(error instanceof AppError) || (error.code !== 'validation' && error.code !== 'conflict')) return null;
+  const { _form, ...fields } = error.fields ?? {};
+  return { errors: fields, message: _form ?? (Object.keys(fields).length ? null : error.publicMessage), status: error.code === 'conflict' ? 409 : 422 };
+}
+
+paymentsRoutes.get('/payments', requirePermission('invoices.view'), async (c) => {
+  const user = c.var.session!;
+  const after = decodePaymentCursor(c.req.query('cursor'));
+  const scope = await branchScope(c.var.db, user);
+  const { rows, next } = await listPayments(c.var.db, { scope, after, limit: pageSize });
+  const list = { rows, nextHref: next ? `/payments?cursor=${encodePaymentCursor(next)}` : null, firstHref: after ? '/payments' : null };
+  if (wantsFragment(c)) return c.html(<PaymentResults {...list} />);
+  return c.html(
+    <AppShell title={t('payments.title')} user={user} current="/payments">
+      <PaymentsPage {...list} />
+    </AppShell>,
+  );
+});
+
+async function renderNew(c: Context<AppEnv>, invoiceId: string, state: { values?: PaymentFormValues; errors?: FieldErrors; message?: string | null }, status: 200 | 409 | 422 = 200) {
+  const user = c.var.session!;
+  const invoice = await payableInvoice(c.var.db, invoiceId, await branchScope(c.var.db, user));
+  if (!invoice) throw new AppError('not_found');
+  const today = shopToday();
+  const values = state.values ?? { receivedOn: today, method: '1', amount: invoice.balance };
+  const notPayable = invoice.kind !== 'invoice' || !['issued', 'partially_paid'].includes(invoice.status);
+  return c.html(
+    <AppShell title={t('payments.new.title')} user={user} current="/payments">
+      <NewPaymentPage invoice={invoice} values={values} errors={state.errors} message={state.message ?? (notPayable ? t('payments.error.notPayable') : null)} today={today} />
+    </AppShell>,
+    status,
+  );
+}
+
+paymentsRoutes.get('/invoices/:id/payments/new', requirePermission('payments.manage'), async (c) => renderNew(c, idParam(c), {}));
+
+paymentsRoutes.post('/invoices/:id/payments', requirePermission('payments.manage'), async (c) => {
+  const invoiceId = idParam(c);
+  const body = await c.req.parseBody();
+  const values = submitted(body);
+  const parsed = paymentForm.safeParse(values);
+  if (!parsed.success) return renderNew(c, invoiceId, { values, errors: fieldErrors(parsed.error) }, 422);
+  const user = c.var.session!;
+  try {
+    const id = await recordPayment(c.var.db, invoiceId, parsed.data, { userId: user.id, scope: await branchScope(c.var.db, user) });
+    return c.redirect(`/payments/${id}?notice=created`, 303);
+  } catch (error) {
+    const failure = formFailure(error);
+    if (!failure) throw error;
+    return renderNew(c, invoiceId, { values, errors: failure.errors, message: failure.message }, failure.status);
+  }
+});
+
+const notices: readonly PaymentNotice[] = ['created', 'saved', 'voided'];
+
+async function paymentOr404(c: Context<AppEnv>): Promise<Payment> {
+  const id = idParam(c);
+  const payment = await getPayment(c.var.db, id, await branchScope(c.var.db, c.var.session!));
+  if (!payment) throw new AppError('not_found');
+  return payment;
+}
+
+function renderPayment(c: Context<AppEnv>, payment: Payment, state: Partial<Parameters<typeof PaymentPage>[0]> = {}, status: 200 | 409 | 422 = 200) {
+  const user = c.var.session!;
+  return c.html(
+    <AppShell title={t('payments.detail.title', { number: payment.number })} user={user} current="/payments">
+      <PaymentPage
+        payment={payment}
+        notice={null}
+        canEdit={can(user.role, 'payments.manage')}
+        canVoid={can(user.role, 'payments.void')}
+        today={shopToday()}
+        {...state}
+      />
+    </AppShell>,
+    status,
+  );
+}
+
+paymentsRoutes.get('/payments/:id', requirePermission('invoices.view'), async (c) => {
+  const payment = await paymentOr404(c);
+  const notice = notices.find((value) => value === c.req.query('notice')) ?? null;
+  return renderPayment(c, payment, { notice });
+});
+
+paymentsRoutes.post('/payments/:id', requirePermission('payments.manage'), async (c) => {
+  const payment = await paymentOr404(c);
+  const values = submitted(await c.req.parseBody());
+  const parsed = paymentForm.safeParse(values);
+  if (!parsed.success) return renderPayment(c, payment, { values, errors: fieldErrors(parsed.error) }, 422);
+  try {
+    await updatePayment(c.var.db, payment.id, parsed.data, await branchScope(c.var.db, c.var.session!));
+    return c.redirect(`/payments/${payment.id}?notice=saved`, 303);
+  } catch (error) {
+    const failure = formFailure(error);
+    if (!failure) throw error;
+    return renderPayment(c, payment, { values, errors: failure.errors, message: failure.message }, failure.status);
+  }
+});
+
+paymentsRoutes.post('/payments/:id/void', requirePermission('payments.void'), async (c) => {
+  const payment = await paymentOr404(c);
+  const body = await c.req.parseBody();
+  const reason = typeof body.reason === 'string' ? body.reason : '';
+  const parsed = voidForm.safeParse({ reason });
+  if (!parsed.success) return renderPayment(c, payment, { voidErrors: fieldErrors(parsed.error), voidReason: reason }, 422);
+  try {
+    await voidPayment(c.var.db, payment.id, parsed.data.reason, await branchScope(c.var.db, c.var.session!));
+    return c.redirect(`/payments/${payment.id}?notice=voided`, 303);
+  } catch (error) {
+    const failure = formFailure(error);
+    if (!failure) throw error;
+    return renderPayment(c, payment, { voidErrors: failure.errors, voidMessage: failure.message, voidReason: reason }, failure.status);
+  }
+});

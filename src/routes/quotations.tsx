@@ -1,4 +1,229 @@
+import type { Context } from 'hono';
+import { z } from 'zod';
+import { requirePermission } from '../auth/middleware';
+import { can } from '../auth/permissions';
+import { decodeCursor, encodeCursor } from '../api/openapi';
+import { quotationStatuses } from '../db/tenant-schema';
+import { shopToday } from '../domain/dates';
+import type { AppEnv } from '../env';
+import { AppError } from '../errors';
 import { factory } from '../factory';
+import { fieldErrors } from '../http/forms';
+import { t } from '../i18n/es-DO';
+import { priceLines } from '../queries/document-lines';
+import {
+  changeQuotationStatus,
+  convertQuotation,
+  createQuotation,
+  getQuotation,
+  listQuotations,
+  prepareQuotation,
+  quotationBranchScope,
+  quotationFormContext,
+  updateQuotation,
+  type Quotation,
+} from '../queries/quotations';
+import { blankRowCount, parseLineForm, type LineFormRow, type LineInputValues } from '../schemas/document-lines';
+import { quotationHeader, type QuotationStatus } from '../schemas/quotations';
+import type { FieldErrors } from '../views/components';
+import { rowsFromLines } from '../views/document-lines';
+import { AppShell } from '../views/layout';
+import { QuotationFormPage, QuotationPage, QuotationResults, QuotationsPage, type QuotationFormValues } from '../views/quotations';
 
 /** Shop screens: quotations. */
 export const quotationsRoutes = factory.createApp();
+
+const pageSize = 50;
+const uuid = z.uuid();
+
+/** A fragment for htmx's own requests; boosted navigation and history restores want the whole page. */
+function wantsFragment(c: Context<AppEnv>): boolean {
+  return c.req.header('HX-Request') === 'true' && !c.req.header('HX-Boosted') && !c.req.header('HX-History-Restore-Request');
+}
+
+function href(path: string, params: Record<string, string | undefined>): string {
+  const query = new URLSearchParams(Object.entries(params).filter((entry): entry is [string, string] => Boolean(entry[1]))).toString();
+  return query ? `${path}?${query}` : path;
+}
+
+async function quotationOr404(c: Context<AppEnv>, id: string | undefined): Promise<Quotation> {
+  const quotation = uuid.safeParse(id).success ? await getQuotation(c.var.db, id!, quotationBranchScope(c.var.session!)) : null;
+  if (!quotation) throw new AppError('not_found');
+  return quotation;
+}
+
+quotationsRoutes.get('/quotations', requirePermission('quotations.view'), async (c) => {
+  const user = c.var.session!;
+  const q = (c.req.query('q') ?? '').trim().slice(0, 100);
+  const statusQuery = c.req.query('status') ?? '';
+  const status = (quotationStatuses as readonly string[]).includes(statusQuery) ? (statusQuery as QuotationStatus) : null;
+  const cursor = decodeCursor(c.req.query('cursor'));
+  const after =
+    cursor && cursor.length === 2 && typeof cursor[0] === 'string' && !Number.isNaN(Date.parse(cursor[0])) && uuid.safeParse(cursor[1]).success
+      ? { createdAt: cursor[0], id: String(cursor[1]) }
+      : null;
+  const page = await listQuotations(c.var.db, { branchIds: quotationBranchScope(user), status, q: q || null, after, limit: pageSize });
+  const filter = { q: q || undefined, status: status ?? undefined };
+  const list = {
+    rows: page.rows,
+    nextHref: page.next ? href('/quotations', { ...filter, cursor: encodeCursor([page.next.createdAt, page.next.id]) }) : null,
+    firstHref: after ? href('/quotations', filter) : null,
+  };
+  if (wantsFragment(c)) return c.html(<QuotationResults {...list} />);
+  return c.html(
+    <AppShell title={t('quotations.title')} user={user} current="/quotations">
+      <QuotationsPage {...list} q={q} status={status ?? ''} canManage={can(user.role, 'quotations.manage')} />
+    </AppShell>,
+  );
+});
+
+interface FormState {
+  values: QuotationFormValues;
+  rows: LineFormRow[];
+  blankRows: number;
+  errors?: FieldErrors;
+  message?: string | null;
+  /** "Recalculate": the parsed lines to price and show with their totals. */
+  preview?: LineInputValues[] | null;
+}
+
+async function renderForm(c: Context<AppEnv>, state: FormState, existing: Quotation | null, status: 200 | 409 | 422 = 200) {
+  const user = c.var.session!;
+  const search = state.values.customerSearch?.trim() || null;
+  const context = await quotationFormContext(c.var.db, state.values.customerId ?? null, search);
+  let preview = null;
+  if (state.preview?.length && !Object.keys(state.errors ?? {}).length) {
+    const priced = await priceLines(c.var.db, state.preview);
+    if (priced.ok) {
+      const symbol = context.currencies.find((currency) => currency.code === (state.values.currencyCode ?? 'DOP'))?.symbol ?? 'RD$';
+      preview = { lines: priced.lines, totals: priced.totals, symbol };
+    } else state.errors = priced.errors;
+  }
+  const title = existing ? t('quotations.editTitle', { number: existing.number }) : t('quotations.newTitle');
+  return c.html(
+    <AppShell title={title} user={user} current="/quotations">
+      <QuotationFormPage
+        title={title}
+        action={existing ? `/quotations/${existing.id}` : '/quotations'}
+        values={state.values}
+        rows={state.rows}
+        blankRows={state.blankRows}
+        context={context}
+        branches={user.branches}
+        errors={state.errors}
+        message={state.message}
+        preview={preview}
+        submitLabel={existing ? t('quotations.save') : t('quotations.create')}
+        cancelHref={existing ? `/quotations/${existing.id}` : '/quotations'}
+      />
+    </AppShell>,
+    status,
+  );
+}
+
+function submittedValues(body: Record<string, unknown>): QuotationFormValues {
+  const text = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
+  return {
+    customerId: text('customerId') || null,
+    customerSearch: text('customerSearch'),
+    branchId: text('branchId') || null,
+    prescriptionId: text('prescriptionId') || null,
+    currencyCode: text('currencyCode') || null,
+    validUntil: text('validUntil') || null,
+    notes: text('notes'),
+  };
+}
+
+/** The form's submit: re-render for "find customer", "add line", "recalculate"; validate, price and save for "save". */
+async function submitForm(c: Context<AppEnv>, existing: Quotation | null) {
+  const user = c.var.session!;
+  const body = (await c.req.parseBody()) as Record<string, unknown>;
+  const values = submittedValues(body);
+  const parsedLines = parseLineForm(body);
+  const action = typeof body._action === 'string' ? body._action : 'save';
+  const state: FormState = { values, rows: parsedLines.rows, blankRows: blankRowCount(body, parsedLines.rows.length) };
+  if (action === 'findCustomer' || action === 'addLine' || action === 'preview') {
+    const preview = action === 'preview' ? parsedLines.lines : null;
+    return renderForm(c, { ...state, preview, errors: action === 'preview' ? parsedLines.errors : undefined }, existing);
+  }
+  const present = Object.fromEntries(Object.entries(values).filter(([name, value]) => value !== null && name !== 'customerSearch'));
+  const header = quotationHeader.safeParse(present);
+  const errors: FieldErrors = { ...(header.success ? {} : fieldErrors(header.error)), ...parsedLines.errors };
+  if (!header.success || Object.keys(parsedLines.errors).length) return renderForm(c, { ...state, errors }, existing, 422);
+  try {
+    const write = await prepareQuotation(c.var.db, { ...header.data, lines: parsedLines.lines }, user, existing?.quotedOn ?? shopToday());
+    if (existing) {
+      await updateQuotation(c.var.db, existing.id, quotationBranchScope(user), write);
+      return c.redirect(`/quotations/${existing.id}?notice=saved`, 303);
+    }
+    const id = await createQuotation(c.var.db, { ...write, quotedOn: shopToday(), createdBy: user.id });
+    return c.redirect(`/quotations/${id}?notice=created`, 303);
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'validation') return renderForm(c, { ...state, errors: error.fields ?? {} }, existing, 422);
+    if (error instanceof AppError && error.code === 'conflict') return renderForm(c, { ...state, message: error.publicMessage }, existing, 409);
+    throw error;
+  }
+}
+
+quotationsRoutes.get('/quotations/new', requirePermission('quotations.manage'), (c) => {
+  const user = c.var.session!;
+  const customerId = uuid.safeParse(c.req.query('customerId')).success ? c.req.query('customerId')! : null;
+  return renderForm(c, { values: { customerId, branchId: user.branch?.id ?? null, currencyCode: 'DOP' }, rows: [], blankRows: 3 }, null);
+});
+
+quotationsRoutes.post('/quotations', requirePermission('quotations.manage'), (c) => submitForm(c, null));
+
+const notices: Record<string, () => string> = {
+  saved: () => t('quotations.saved'),
+  sent: () => t('quotations.sentNotice'),
+  cancelled: () => t('quotations.cancelledNotice'),
+};
+
+quotationsRoutes.get('/quotations/:id', requirePermission('quotations.view'), async (c) => {
+  const user = c.var.session!;
+  const quotation = await quotationOr404(c, c.req.param('id'));
+  const key = c.req.query('notice') ?? '';
+  const notice = key === 'created' ? t('quotations.created', { number: quotation.number }) : (notices[key]?.() ?? null);
+  return c.html(
+    <AppShell title={t('quotations.detailTitle', { number: quotation.number })} user={user} current="/quotations">
+      <QuotationPage quotation={quotation} canManage={can(user.role, 'quotations.manage')} canConvert={can(user.role, 'invoices.manage')} notice={notice} />
+    </AppShell>,
+  );
+});
+
+quotationsRoutes.get('/quotations/:id/edit', requirePermission('quotations.manage'), async (c) => {
+  const quotation = await quotationOr404(c, c.req.param('id'));
+  if (quotation.status !== 'draft' && quotation.status !== 'sent') throw new AppError('conflict', t('quotations.conflict.notEditable'));
+  const values: QuotationFormValues = {
+    customerId: quotation.customerId,
+    branchId: quotation.branchId,
+    prescriptionId: quotation.prescriptionId,
+    currencyCode: quotation.currencyCode,
+    validUntil: quotation.validUntil,
+    notes: quotation.notes,
+  };
+  return renderForm(c, { values, rows: rowsFromLines(quotation.lines), blankRows: 1 }, quotation);
+});
+
+quotationsRoutes.post('/quotations/:id', requirePermission('quotations.manage'), async (c) => submitForm(c, await quotationOr404(c, c.req.param('id'))));
+
+for (const [action, from, to] of [
+  ['send', ['draft'], 'sent'],
+  ['cancel', ['draft', 'sent'], 'cancelled'],
+] as const) {
+  quotationsRoutes.post(`/quotations/:id/${action}`, requirePermission('quotations.manage'), async (c) => {
+    const id = c.req.param('id');
+    if (!uuid.safeParse(id).success) throw new AppError('not_found');
+    await changeQuotationStatus(c.var.db, id, quotationBranchScope(c.var.session!), from, to);
+    return c.redirect(`/quotations/${id}?notice=${to}`, 303);
+  });
+}
+
+quotationsRoutes.post('/quotations/:id/convert', requirePermission('quotations.manage'), async (c) => {
+  const user = c.var.session!;
+  if (!can(user.role, 'invoices.manage')) throw new AppError('forbidden', t('quotations.forbiddenConvert'));
+  const id = c.req.param('id');
+  if (!uuid.safeParse(id).success) throw new AppError('not_found');
+  const { invoiceId } = await convertQuotation(c.var.db, id, quotationBranchScope(user), user.id);
+  return c.redirect(`/invoices/${invoiceId}`, 303);
+});

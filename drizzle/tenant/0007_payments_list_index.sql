@@ -1,0 +1,1 @@
+CREATE INDEX "payments_list_idx" ON "payments" USING btree ("created_at","id");

@@ -1,0 +1,383 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { decodeCursor, encodeCursor } from '../api/openapi';
+import { raisedCode } from '../db/raised';
+import { daysBetween } from '../domain/dates';
+import { compareDecimals, formatMoney, fromUnits, toUnits } from '../domain/money';
+import { creditNoteTypeFor } from '../domain/ncf';
+import { computeTotals, toDop, TotalsError, type DocumentTotals, type DopTotals } from '../domain/totals';
+import type { TenantDb } from '../env';
+import { AppError } from '../errors';
+import { t } from '../i18n/es-DO';
+import { inScope, scopeArray, type BranchScope, type InvoiceStatus } from './payments';
+
+export interface CreditableLine {
+  id: string;
+  position: number;
+  productId: string | null;
+  description: string;
+  quantity: string;
+  unitPrice: string;
+  discount: string;
+  taxRate: string;
+  exempt: boolean;
+  amount: string;
+  /** Quantity already credited by earlier (not voided) credit notes. */
+  credited: string;
+  remaining: string;
+  /** Whether the product is stock-tracked (null: free-text line). */
+  trackStock: boolean | null;
+}
+
+export interface CreditableInvoice {
+  id: string;
+  kind: 'invoice' | 'credit_note';
+  status: InvoiceStatus;
+  ncf: string | null;
+  ncfType: string;
+  issuedOn: string | null;
+  customerId: string | null;
+  buyerName: string | null;
+  buyerIdType: string | null;
+  buyerIdNumber: string | null;
+  branchId: string;
+  currencyCode: string;
+  currencySymbol: string;
+  exchangeRate: string;
+  total: string;
+  paidTotal: string;
+  creditedTotal: string;
+  /** total - credited_total: what credit notes may still refund. */
+  creditable: string;
+  lines: CreditableLine[];
+}
+
+/** An invoice with its lines and what remains creditable on each, in one query; null when unknown or outside the scope. */
+export async function creditableInvoice(db: TenantDb, invoiceId: string, scope: BranchScope): Promise<CreditableInvoice | null> {
+  const result = await db.execute<{ invoice: CreditableInvoice }>(sql`
+    SELECT json_build_object('id', i.id, 'kind', i.kind, 'status', i.status, 'ncf', i.ncf, 'ncfType', i.ncf_type, 'issuedOn', i.issued_on::text,
+             'customerId', i.customer_id, 'buyerName', i.buyer_name, 'buyerIdType', i.buyer_id_type, 'buyerIdNumber', i.buyer_id_number,
+             'branchId', i.branch_id, 'currencyCode', i.currency_code, 'currencySymbol', coalesce(cur.symbol, i.currency_code),
+             'exchangeRate', i.exchange_rate::text, 'total', i.total::text, 'paidTotal', i.paid_total::text, 'creditedTotal', i.credited_total::text,
+             'creditable', (i.total - i.credited_total)::text,
+             'lines', coalesce((
+               SELECT json_agg(json_build_object('id', l.id, 'position', l.position, 'productId', l.product_id, 'description', l.description,
+                        'quantity', l.quantity::text, 'unitPrice', l.unit_price::text, 'discount', l.discount::text, 'taxRate', l.tax_rate::text,
+                        'exempt', l.exempt, 'amount', l.amount::text, 'credited', c.credited::text, 'remaining', (l.quantity - c.credited)::text,
+                        'trackStock', p.track_stock) ORDER BY l.position, l.id)
+                 FROM invoice_lines l
+                 LEFT JOIN products p ON p.id = l.product_id
+                 CROSS JOIN LATERAL (
+                   SELECT coalesce(sum(cl.quantity), 0)::numeric(12, 2) AS credited
+                     FROM invoice_lines cl JOIN invoices cn ON cn.id = cl.invoice_id
+                    WHERE cl.source_line_id = l.id AND cn.kind = 'credit_note' AND cn.status <> 'voided') c
+                WHERE l.invoice_id = i.id), '[]'::json)) AS invoice
+      FROM invoices i LEFT JOIN currencies cur ON cur.code = i.currency_code
+     WHERE i.id = ${invoiceId}::uuid AND ${inScope(sql`i.branch_id`, scope)}`);
+  return result.rows[0]?.invoice ?? null;
+}
+
+export interface CreditNoteRequest {
+  reason: string;
+  lines: Array<{ sourceLineId: string; quantity: string; returnToStock: boolean }>;
+}
+
+/** Everything still creditable on every line: the one-click full credit. Goods go back to stock where tracked and asked for. */
+export function fullCreditRequest(invoice: CreditableInvoice, reason: string, returnToStock: boolean): CreditNoteRequest {
+  return {
+    reason,
+    lines: invoice.lines
+      .filter((line) => compareDecimals(line.remaining, '0') > 0)
+      .map((line) => ({ sourceLineId: line.id, quantity: line.remaining, returnToStock: returnToStock && line.trackStock === true })),
+  };
+}
+
+export interface PreparedCreditLine {
+  sourceLineId: string;
+  position: number;
+  productId: string | null;
+  description: string;
+  quantity: string;
+  unitPrice: string;
+  discount: string;
+  taxRate: string;
+  exempt: boolean;
+  amount: string;
+  returnToStock: boolean;
+}
+
+export interface PreparedCreditNote {
+  type: 'B04' | 'E34';
+  refundsItbis: boolean;
+  lines: PreparedCreditLine[];
+  totals: DocumentTotals & DopTotals;
+}
+
+/**
+ * The part of a line's discount that `quantity` carries, pro rata and cumulative: the notes that
+ * credited `credited` units so far carried round(D x credited / Q) in total, so this one carries
+ * round(D x (credited + quantity) / Q) - that. Each note's share is exact to the cent (half-up), and
+ * the shares of all notes crediting a whole line add up to exactly the line's discount.
+ */
+export function proRataDiscount(line: Pick<CreditableLine, 'quantity' | 'discount' | 'credited'>, quantity: string): string {
+  const total = toUnits(line.quantity, 2);
+  const discount = toUnits(line.discount, 2);
+  const share = (units: bigint) => (discount * units * 2n + total) / (2n * total);
+  const before = toUnits(line.credited, 2);
+  return fromUnits(share(before + toUnits(quantity, 2)) - share(before), 2);
+}
+
+const lineField = (id: string, field = 'quantity') => `lines.${id}.${field}`;
+
+function invalid(field: string, message: string): never {
+  throw new AppError('validation', message, { [field]: message });
+}
+
+/**
+ * Builds a credit note from the original's lines: each chosen line keeps the original's product,
+ * description, price and tax rate, with the chosen quantity and its pro rata discount; totals come
+ * from computeTotals only, without ITBIS when the original is more than 30 days old on `today`.
+ * Refuses (422) quantities above what is left on a line, no line at all, returns of fractional or
+ * untracked units, and a total above what remains creditable.
+ */
+export function prepareCreditNote(invoice: CreditableInvoice, request: CreditNoteRequest, today: string): PreparedCreditNote {
+  if (invoice.kind !== 'invoice' || !['issued', 'partially_paid', 'paid'].includes(invoice.status) || !invoice.issuedOn) {
+    throw new AppError('conflict', t('creditNotes.error.notCreditable'));
+  }
+  const byId = new Map(invoice.lines.map((line) => [line.id, line]));
+  const seen = new Set<string>();
+  const chosen: Array<{ line: CreditableLine; quantity: string; returnToStock: boolean }> = [];
+  for (const requested of request.lines) {
+    const line = byId.get(requested.sourceLineId);
+    if (!line || seen.has(requested.sourceLineId)) invalid('lines', t('creditNotes.error.lineInvalid'));
+    seen.add(line.id);
+    if (compareDecimals(requested.quantity, '0') === 0) continue;
+    if (compareDecimals(requested.quantity, line.remaining) > 0) invalid(lineField(line.id), t('creditNotes.error.quantityExceeded'));
+    if (requested.returnToStock) {
+      if (line.trackStock !== true) invalid(lineField(line.id, 'returnToStock'), t('creditNotes.error.returnNotTracked'));
+      if (toUnits(requested.quantity, 2) % 100n !== 0n) invalid(lineField(line.id), t('creditNotes.error.returnFraction'));
+    }
+    chosen.push({ line, quantity: requested.quantity, returnToStock: requested.returnToStock });
+  }
+  if (!chosen.length) invalid('lines', t('creditNotes.error.noLines'));
+  chosen.sort((a, b) => a.line.position - b.line.position);
+  const refundsItbis = daysBetween(invoice.issuedOn, today) <= 30;
+  const inputs = chosen.map(({ line, quantity }) => ({
+    quantity,
+    unitPrice: line.unitPrice,
+    discount: proRataDiscount(line, quantity),
+    taxRate: line.taxRate,
+    exempt: line.exempt,
+  }));
+  let totals: DocumentTotals;
+  try {
+    totals = computeTotals(inputs, { chargeItbis: refundsItbis });
+  } catch (error) {
+    if (error instanceof TotalsError) invalid(lineField(chosen[error.line]!.line.id), t('creditNotes.error.quantityExceeded'));
+    throw error;
+  }
+  if (compareDecimals(totals.total, invoice.creditable) > 0) {
+    const symbol = invoice.currencySymbol;
+    invalid('lines', t('creditNotes.error.exceedsCreditable', { total: formatMoney(totals.total, symbol), creditable: formatMoney(invoice.creditable, symbol) }));
+  }
+  return {
+    type: creditNoteTypeFor(invoice.ncfType),
+    refundsItbis,
+    lines: chosen.map(({ line, quantity, returnToStock }, index) => ({
+      sourceLineId: line.id,
+      position: index + 1,
+      productId: line.productId,
+      description: line.description,
+      quantity,
+      unitPrice: line.unitPrice,
+      discount: inputs[index]!.discount,
+      taxRate: line.taxRate,
+      exempt: line.exempt,
+      amount: totals.lines[index]!.amount,
+      returnToStock,
+    })),
+    totals: { ...totals, ...toDop(totals, invoice.exchangeRate) },
+  };
+}
+
+function creditNoteError(error: unknown, type: string): never {
+  switch (raisedCode(error)) {
+    case 'invoice_not_found':
+      throw new AppError('not_found');
+    case 'invoice_not_creditable':
+      throw new AppError('conflict', t('creditNotes.error.notCreditable'));
+    case 'credit_stale':
+      throw new AppError('conflict', t('creditNotes.error.stale'));
+    case 'credit_buyer_required':
+      throw new AppError('validation', t('creditNotes.error.buyerRequired'), { _form: t('creditNotes.error.buyerRequired') });
+    case 'credit_no_lines':
+      return invalid('lines', t('creditNotes.error.noLines'));
+    case 'credit_line_invalid':
+      return invalid('lines', t('creditNotes.error.lineInvalid'));
+    case 'credit_quantity_exceeded':
+      return invalid('lines', t('creditNotes.error.quantityExceeded'));
+    case 'credit_exceeds_creditable':
+      return invalid('lines', t('creditNotes.error.exceedsCreditableShort'));
+    case 'credit_return_fraction':
+      return invalid('lines', t('creditNotes.error.returnFraction'));
+    case 'sequence_not_found':
+      return invalid('_form', t('creditNotes.error.noSequence', { type }));
+    case 'sequence_inactive':
+      return invalid('_form', t('creditNotes.error.sequenceInactive', { type }));
+    case 'sequence_expired':
+      return invalid('_form', t('creditNotes.error.sequenceExpired', { type }));
+    case 'sequence_exhausted':
+      return invalid('_form', t('creditNotes.error.sequenceExhausted', { type }));
+    default:
+      throw error;
+  }
+}
+
+/**
+ * Issues a prepared credit note (issue_credit_note, migration 0006): one transaction that
+ * re-checks lines and the creditable amount under the original's lock, allocates the B04/E34
+ * number, writes the note and its lines, updates the original and returns goods to stock.
+ */
+export async function issueCreditNote(
+  db: TenantDb,
+  invoiceId: string,
+  note: PreparedCreditNote,
+  options: { reason: string; today: string; userId: string | null; scope: BranchScope },
+): Promise<string> {
+  const lines = note.lines.map((line) => ({
+    source_line_id: line.sourceLineId,
+    position: line.position,
+    product_id: line.productId,
+    description: line.description,
+    quantity: line.quantity,
+    unit_price: line.unitPrice,
+    discount: line.discount,
+    tax_rate: line.taxRate,
+    exempt: line.exempt,
+    amount: line.amount,
+    return_to_stock: line.returnToStock,
+  }));
+  const { lines: _lineTotals, ...totals } = note.totals;
+  try {
+    const result = await db.execute<{ id: string }>(sql`
+      SELECT issue_credit_note(${invoiceId}::uuid, ${options.reason}, ${note.refundsItbis}, ${JSON.stringify(lines)}::jsonb, ${JSON.stringify(totals)}::jsonb,
+                               ${options.today}::date, ${options.userId}::uuid, ${scopeArray(options.scope)}) AS id`);
+    return result.rows[0]!.id;
+  } catch (error) {
+    creditNoteError(error, note.type);
+  }
+}
+
+export interface CreditNoteLine {
+  id: string;
+  position: number;
+  productId: string | null;
+  description: string;
+  quantity: string;
+  unitPrice: string;
+  discount: string;
+  taxRate: string;
+  exempt: boolean;
+  amount: string;
+  sourceLineId: string | null;
+  returnToStock: boolean;
+}
+
+export interface CreditNote {
+  id: string;
+  status: InvoiceStatus;
+  ncf: string;
+  ncfType: string;
+  ncfValidUntil: string | null;
+  issuedOn: string;
+  customerId: string | null;
+  buyerName: string | null;
+  buyerIdType: string | null;
+  buyerIdNumber: string | null;
+  branchId: string;
+  branchName: string;
+  currencyCode: string;
+  currencySymbol: string;
+  exchangeRate: string;
+  grossTotal: string;
+  discountTotal: string;
+  taxableTotal: string;
+  exemptTotal: string;
+  itbisTotal: string;
+  total: string;
+  totalDop: string;
+  taxBreakdown: Array<{ rate: string; taxable: string; itbis: string }>;
+  refundsItbis: boolean;
+  creditReason: string;
+  modifiedNcf: string;
+  originalId: string;
+  createdByName: string | null;
+  createdAt: string;
+  lines: CreditNoteLine[];
+}
+
+const noteColumns = sql.raw(`'id', n.id, 'status', n.status, 'ncf', n.ncf, 'ncfType', n.ncf_type, 'ncfValidUntil', n.ncf_valid_until::text,
+  'issuedOn', n.issued_on::text, 'customerId', n.customer_id, 'buyerName', n.buyer_name, 'buyerIdType', n.buyer_id_type, 'buyerIdNumber', n.buyer_id_number,
+  'branchId', n.branch_id, 'branchName', (SELECT name FROM branches WHERE id = n.branch_id), 'currencyCode', n.currency_code,
+  'currencySymbol', coalesce((SELECT symbol FROM currencies WHERE code = n.currency_code), n.currency_code), 'exchangeRate', n.exchange_rate::text,
+  'grossTotal', n.gross_total::text, 'discountTotal', n.discount_total::text, 'taxableTotal', n.taxable_total::text, 'exemptTotal', n.exempt_total::text,
+  'itbisTotal', n.itbis_total::text, 'total', n.total::text, 'totalDop', n.total_dop::text, 'taxBreakdown', n.tax_breakdown,
+  'refundsItbis', n.refunds_itbis, 'creditReason', n.credit_reason, 'modifiedNcf', n.modified_ncf, 'originalId', n.reference_invoice_id,
+  'createdByName', (SELECT name FROM users WHERE id = n.created_by),
+  'createdAt', to_char(n.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
+
+/** One credit note with its lines, in one query. */
+export async function getCreditNote(db: TenantDb, id: string, scope: BranchScope): Promise<CreditNote | null> {
+  const result = await db.execute<{ note: CreditNote }>(sql`
+    SELECT json_build_object(${noteColumns},
+             'lines', coalesce((SELECT json_agg(json_build_object('id', l.id, 'position', l.position, 'productId', l.product_id, 'description', l.description,
+                        'quantity', l.quantity::text, 'unitPrice', l.unit_price::text, 'discount', l.discount::text, 'taxRate', l.tax_rate::text,
+                        'exempt', l.exempt, 'amount', l.amount::text, 'sourceLineId', l.source_line_id, 'returnToStock', l.return_to_stock)
+                        ORDER BY l.position, l.id) FROM invoice_lines l WHERE l.invoice_id = n.id), '[]'::json)) AS note
+      FROM invoices n
+     WHERE n.id = ${id}::uuid AND n.kind = 'credit_note' AND ${inScope(sql`n.branch_id`, scope)}`);
+  return result.rows[0]?.note ?? null;
+}
+
+export type CreditNoteSummary = Omit<CreditNote, 'lines'>;
+
+export interface CreditNoteCursor {
+  createdAt: string;
+  id: string;
+}
+
+export function encodeCreditNoteCursor(cursor: CreditNoteCursor): string {
+  return encodeCursor([cursor.createdAt, cursor.id]);
+}
+
+/** null for a missing cursor; throws 422 for a malformed one. */
+export function decodeCreditNoteCursor(value: string | undefined): CreditNoteCursor | null {
+  if (!value) return null;
+  const parts = decodeCursor(value);
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  if (!parts || parts.length !== 2 || typeof parts[0] !== 'string' || !/^\d{4}-\d{2}-\d{2} [\d:.+-]+$/.test(parts[0]) || !uuid.test(String(parts[1]))) {
+    throw new AppError('validation', 'Invalid cursor', { cursor: 'Invalid cursor' });
+  }
+  return { createdAt: parts[0], id: String(parts[1]) };
+}
+
+/** Credit notes newest first, one page in one query (keyset on created_at, id - the invoices list index). */
+export async function listCreditNotes(
+  db: TenantDb,
+  filter: { scope: BranchScope; invoiceId?: string; after?: CreditNoteCursor | null; limit: number },
+): Promise<{ rows: CreditNoteSummary[]; next: CreditNoteCursor | null }> {
+  const conditions: SQL[] = [sql`n.kind = 'credit_note'`, inScope(sql`n.branch_id`, filter.scope)];
+  if (filter.invoiceId) conditions.push(sql`n.reference_invoice_id = ${filter.invoiceId}::uuid`);
+  if (filter.after) conditions.push(sql`(n.created_at, n.id) < (${filter.after.createdAt}::timestamptz, ${filter.after.id}::uuid)`);
+  const result = await db.execute<{ note: CreditNoteSummary; cursor_at: string }>(sql`
+    SELECT json_build_object(${noteColumns}) AS note, n.created_at::text AS cursor_at
+      FROM invoices n
+     WHERE ${sql.join(conditions, sql` AND `)}
+     ORDER BY n.created_at DESC, n.id DESC
+     LIMIT ${filter.limit + 1}`);
+  const rows = result.rows.slice(0, filter.limit);
+  const last = rows.at(-1);
+  return {
+    rows: rows.map((row) => row.note),
+    next: result.rows.length > filter.limit && last ? { createdAt: last.cursor_at, id: last.note.id } : null,
+  };
+}

@@ -1,0 +1,507 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { invoiceStatuses } from '../db/tenant-schema';
+import { raisedCode } from '../db/raised';
+import type { TaxBreakdownEntry } from '../domain/totals';
+import type { TenantDb } from '../env';
+import type { InvoiceHeaderInput } from '../schemas/invoices';
+import { likeEscape } from './products';
+import { linesJson, linesRecordset, type PricedLine } from './document-lines';
+import type { DocumentTotals } from '../domain/totals';
+import { checkIssueRules, type IssueRuleFailure } from '../domain/invoices';
+import { AppError, type ErrorCode } from '../errors';
+import { t, type MessageKey } from '../i18n/es-DO';
+
+export type InvoiceStatus = (typeof invoiceStatuses)[number];
+
+export interface InvoiceLine {
+  id: string;
+  position: number;
+  productId: string | null;
+  sku: string | null;
+  description: string;
+  quantity: string;
+  unitPrice: string;
+  discount: string;
+  taxId: number | null;
+  taxRate: string;
+  exempt: boolean;
+  amount: string;
+  trackStock: boolean;
+}
+
+export interface InvoicePayment {
+  id: string;
+  number: string;
+  receivedOn: string;
+  method: string;
+  amount: string;
+  status: string;
+}
+
+export interface InvoiceCreditNote {
+  id: string;
+  ncf: string | null;
+  status: string;
+  issuedOn: string | null;
+  total: string;
+}
+
+/** An invoice (or credit note) with everything its pages, the API and the issue rules need. */
+export interface InvoiceDetail {
+  id: string;
+  kind: 'invoice' | 'credit_note';
+  status: InvoiceStatus;
+  ncfType: string;
+  sequenceId: string | null;
+  sequencePrefix: string | null;
+  ncf: string | null;
+  ncfValidUntil: string | null;
+  issuedOn: string | null;
+  dueOn: string | null;
+  customerId: string | null;
+  customerName: string | null;
+  customerIdType: string | null;
+  customerIdNumber: string | null;
+  buyerName: string | null;
+  buyerIdType: string | null;
+  buyerIdNumber: string | null;
+  branchId: string;
+  branchName: string;
+  prescriptionId: string | null;
+  prescriptionDate: string | null;
+  quotationId: string | null;
+  currencyCode: string;
+  currencySymbol: string;
+  exchangeRate: string;
+  grossTotal: string;
+  discountTotal: string;
+  taxableTotal: string;
+  exemptTotal: string;
+  itbisTotal: string;
+  total: string;
+  taxBreakdown: TaxBreakdownEntry[];
+  taxableTotalDop: string;
+  exemptTotalDop: string;
+  itbisTotalDop: string;
+  totalDop: string;
+  paidTotal: string;
+  creditedTotal: string;
+  balance: string;
+  issueKey: string | null;
+  voidedAt: string | null;
+  voidReason: string | null;
+  voidNote: string | null;
+  notes: string | null;
+  createdByName: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /** updated_at exactly as Postgres prints it, passed back to issue_invoice as the draft's version. */
+  version: string;
+  /** The exchange rate of the currency on the date asked for (null when none); '1.0000' for DOP. */
+  rateOnDate: string | null;
+  lines: InvoiceLine[];
+  payments: InvoicePayment[];
+  creditNotes: InvoiceCreditNote[];
+}
+
+const iso = (column: string) => sql.raw(`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
+
+/**
+ * One invoice with its lines, payments, credit notes, customer, branch and the exchange rate of
+ * `rateOn` (default today in the database; callers pass the shop's date), in ONE query.
+ */
+export async function getInvoice(db: TenantDb, id: string, options: { rateOn?: string; branchIds?: string[] | null } = {}): Promise<InvoiceDetail | null> {
+  const rateOn = options.rateOn ?? null;
+  const branchFilter = options.branchIds ? sql`AND i.branch_id IN (${options.branchIds.length ? sql.join(options.branchIds.map((b) => sql`${b}::uuid`), sql`, `) : sql`NULL`})` : sql``;
+  const result = await db.execute<InvoiceDetail & Record<string, unknown>>(sql`
+    SELECT i.id, i.kind, i.status, i.ncf_type AS "ncfType", i.sequence_id AS "sequenceId", fs.prefix AS "sequencePrefix", i.ncf,
+           i.ncf_valid_until::text AS "ncfValidUntil", i.issued_on::text AS "issuedOn", i.due_on::text AS "dueOn",
+           i.customer_id AS "customerId", c.name AS "customerName", c.id_type AS "customerIdType", c.id_number AS "customerIdNumber",
+           i.buyer_name AS "buyerName", i.buyer_id_type AS "buyerIdType", i.buyer_id_number AS "buyerIdNumber",
+           i.branch_id AS "branchId", b.name AS "branchName", i.prescription_id AS "prescriptionId", rx.examined_on::text AS "prescriptionDate",
+           i.quotation_id AS "quotationId", i.currency_code AS "currencyCode", coalesce(cur.symbol, i.currency_code) AS "currencySymbol",
+           i.exchange_rate::text AS "exchangeRate",
+           i.gross_total::text AS "grossTotal", i.discount_total::text AS "discountTotal", i.taxable_total::text AS "taxableTotal",
+           i.exempt_total::text AS "exemptTotal", i.itbis_total::text AS "itbisTotal", i.total::text AS total, i.tax_breakdown AS "taxBreakdown",
+           i.taxable_total_dop::text AS "taxableTotalDop", i.exempt_total_dop::text AS "exemptTotalDop", i.itbis_total_dop::text AS "itbisTotalDop",
+           i.total_dop::text AS "totalDop", i.paid_total::text AS "paidTotal", i.credited_total::text AS "creditedTotal",
+           (i.total - i.paid_total - i.credited_total)::text AS balance, i.issue_key AS "issueKey",
+           ${iso('i.voided_at')} AS "voidedAt", i.void_reason AS "voidReason", i.void_note AS "voidNote", i.notes,
+           u.name AS "createdByName", ${iso('i.created_at')} AS "createdAt", ${iso('i.updated_at')} AS "updatedAt", i.updated_at::text AS version,
+           CASE WHEN cur.is_base OR i.currency_code = 'DOP' THEN '1.0000'
+                ELSE (SELECT r.rate::text FROM exchange_rates r WHERE r.currency_code = i.currency_code AND r.valid_on <= coalesce(${rateOn}::date, current_date)
+                       ORDER BY r.valid_on DESC LIMIT 1) END AS "rateOnDate",
+           coalesce((SELECT json_agg(json_build_object('id', l.id, 'position', l.position, 'productId', l.product_id, 'sku', p.sku,
+                       'description', l.description, 'quantity', l.quantity::text, 'unitPrice', l.unit_price::text, 'discount', l.discount::text,
+                       'taxId', l.tax_id, 'taxRate', l.tax_rate::text, 'exempt', l.exempt, 'amount', l.amount::text,
+                       'trackStock', coalesce(p.track_stock, false)) ORDER BY l.position)
+                       FROM invoice_lines l LEFT JOIN products p ON p.id = l.product_id WHERE l.invoice_id = i.id), '[]'::json) AS lines,
+           coalesce((SELECT json_agg(json_build_object('id', pay.id, 'number', pay.number, 'receivedOn', pay.received_on::text, 'method', pay.method,
+                       'amount', pay.amount::text, 'status', pay.status) ORDER BY pay.created_at)
+                       FROM payments pay WHERE pay.invoice_id = i.id), '[]'::json) AS payments,
+           coalesce((SELECT json_agg(json_build_object('id', n.id, 'ncf', n.ncf, 'status', n.status, 'issuedOn', n.issued_on::text, 'total', n.total::text)
+                       ORDER BY n.created_at)
+                       FROM invoices n WHERE n.reference_invoice_id = i.id AND n.kind = 'credit_note'), '[]'::json) AS "creditNotes"
+      FROM invoices i
+      JOIN branches b ON b.id = i.branch_id
+      LEFT JOIN contacts c ON c.id = i.customer_id
+      LEFT JOIN currencies cur ON cur.code = i.currency_code
+      LEFT JOIN fiscal_sequences fs ON fs.id = i.sequence_id
+      LEFT JOIN prescriptions rx ON rx.id = i.prescription_id
+      LEFT JOIN users u ON u.id = i.created_by
+     WHERE i.id = ${id}::uuid ${branchFilter}`);
+  return result.rows[0] ?? null;
+}
+
+export interface InvoiceSummary {
+  id: string;
+  status: InvoiceStatus;
+  ncfType: string;
+  ncf: string | null;
+  issuedOn: string | null;
+  customerId: string | null;
+  customerName: string | null;
+  branchId: string;
+  currencyCode: string;
+  currencySymbol: string;
+  total: string;
+  balance: string;
+  createdAt: string;
+}
+
+export interface InvoiceCursor {
+  createdAt: string;
+  id: string;
+}
+
+/**
+ * One page of invoices (newest first; keyset on created_at, id) in one query. `branchIds` null:
+ * every branch. `q` matches the NCF (prefix) or the customer's / buyer's name.
+ */
+export async function listInvoices(
+  db: TenantDb,
+  filter: { branchIds: string[] | null; status?: InvoiceStatus; q?: string; after?: InvoiceCursor | null; limit: number },
+): Promise<{ rows: InvoiceSummary[]; next: InvoiceCursor | null }> {
+  const conditions: SQL[] = [sql`i.kind = 'invoice'`];
+  if (filter.branchIds) {
+    if (!filter.branchIds.length) return { rows: [], next: null };
+    conditions.push(sql`i.branch_id IN (${sql.join(filter.branchIds.map((id) => sql`${id}::uuid`), sql`, `)})`);
+  }
+  if (filter.status) conditions.push(sql`i.status = ${filter.status}`);
+  if (filter.q) {
+    const pattern = likeEscape(filter.q.toLowerCase());
+    conditions.push(sql`(lower(i.ncf) LIKE ${`${pattern}%`} OR lower(coalesce(i.buyer_name, c.name, '')) LIKE ${`%${pattern}%`})`);
+  }
+  if (filter.after) conditions.push(sql`(i.created_at, i.id) < (${filter.after.createdAt}::timestamptz, ${filter.after.id}::uuid)`);
+  const result = await db.execute<InvoiceSummary & { cursor: string } & Record<string, unknown>>(sql`
+    SELECT i.id, i.status, i.ncf_type AS "ncfType", i.ncf, i.issued_on::text AS "issuedOn", i.customer_id AS "customerId",
+           coalesce(i.buyer_name, c.name) AS "customerName", i.branch_id AS "branchId", i.currency_code AS "currencyCode",
+           coalesce(cur.symbol, i.currency_code) AS "currencySymbol", i.total::text AS total,
+           (i.total - i.paid_total - i.credited_total)::text AS balance, ${iso('i.created_at')} AS "createdAt", i.created_at::text AS cursor
+      FROM invoices i
+      LEFT JOIN contacts c ON c.id = i.customer_id
+      LEFT JOIN currencies cur ON cur.code = i.currency_code
+     WHERE ${sql.join(conditions, sql` AND `)}
+     ORDER BY i.created_at DESC, i.id DESC
+     LIMIT ${filter.limit + 1}`);
+  const rows = result.rows.slice(0, filter.limit);
+  const last = rows.at(-1);
+  const next = result.rows.length > filter.limit && last ? { createdAt: last.cursor, id: last.id } : null;
+  return { rows: rows.map(({ cursor: _cursor, ...row }) => row), next };
+}
+
+export interface InvoiceFormOptions {
+  taxes: Array<{ id: number; name: string; rate: string; exempt: boolean }>;
+  currencies: Array<{ code: string; name: string; symbol: string }>;
+  sequences: Array<{ id: string; docType: string; prefix: string; description: string | null; branchName: string | null; isDefault: boolean }>;
+  customers: Array<{ id: string; name: string; idNumber: string | null }>;
+  prescriptions: Array<{ id: string; examinedOn: string }>;
+  products: Array<{ sku: string; name: string }>;
+}
+
+/** What the draft form offers (taxes, currencies, NCF sequences, customers, the customer's prescriptions, products) in one query. */
+export async function invoiceFormOptions(db: TenantDb, options: { customerId?: string | null; ncfTypes: readonly string[] }): Promise<InvoiceFormOptions> {
+  const customerId = options.customerId ?? null;
+  const result = await db.execute<InvoiceFormOptions & Record<string, unknown>>(sql`
+    SELECT
+      coalesce((SELECT json_agg(json_build_object('id', t.id, 'name', t.name, 'rate', t.rate::text, 'exempt', t.exempt) ORDER BY t.id) FROM taxes t WHERE t.active), '[]'::json) AS taxes,
+      coalesce((SELECT json_agg(json_build_object('code', cu.code, 'name', cu.name, 'symbol', cu.symbol) ORDER BY cu.is_base DESC, cu.code) FROM currencies cu WHERE cu.active), '[]'::json) AS currencies,
+      coalesce((SELECT json_agg(json_build_object('id', s.id, 'docType', s.doc_type, 'prefix', s.prefix, 'description', s.description,
+                  'branchName', sb.name, 'isDefault', s.is_default) ORDER BY s.doc_type, s.is_default DESC, s.created_at)
+                  FROM fiscal_sequences s LEFT JOIN branches sb ON sb.id = s.branch_id
+                 WHERE s.active AND s.doc_type = ANY (string_to_array(${options.ncfTypes.join(',')}, ','))), '[]'::json) AS sequences,
+      coalesce((SELECT json_agg(json_build_object('id', x.id, 'name', x.name, 'idNumber', x.id_number) ORDER BY lower(x.name), x.id)
+                  FROM (SELECT id, name, id_number FROM contacts WHERE archived_at IS NULL AND kind = 'customer'
+                        ORDER BY (id = ${customerId}::uuid) DESC NULLS LAST, updated_at DESC LIMIT 300) x), '[]'::json) AS customers,
+      coalesce((SELECT json_agg(json_build_object('id', rx.id, 'examinedOn', rx.examined_on::text) ORDER BY rx.examined_on DESC)
+                  FROM prescriptions rx WHERE rx.patient_id = ${customerId}::uuid), '[]'::json) AS prescriptions,
+      coalesce((SELECT json_agg(json_build_object('sku', p.sku, 'name', p.name) ORDER BY lower(p.name))
+                  FROM (SELECT sku, name FROM products WHERE active ORDER BY updated_at DESC LIMIT 300) p), '[]'::json) AS products`);
+  return result.rows[0]!;
+}
+
+export interface DraftValues extends InvoiceHeaderInput {
+  branchId: string;
+}
+
+interface DraftWriteRow extends Record<string, unknown> {
+  id: string | null;
+  customer_ok: boolean;
+  sequence_ok: boolean;
+  currency_ok: boolean;
+  prescription_ok: boolean;
+  draft_found: boolean | null;
+}
+
+export type DraftWriteResult = { ok: true; id: string } | { ok: false; fields: Partial<Record<'customerId' | 'sequenceId' | 'currencyCode' | 'prescriptionId', true>> } | { ok: false; notDraft: true };
+
+function draftChecks(values: DraftValues): SQL {
+  return sql`SELECT
+      (${values.customerId ?? null}::uuid IS NULL OR EXISTS (SELECT 1 FROM contacts WHERE id = ${values.customerId ?? null}::uuid AND archived_at IS NULL)) AS customer_ok,
+      (${values.sequenceId ?? null}::uuid IS NULL OR EXISTS (SELECT 1 FROM fiscal_sequences WHERE id = ${values.sequenceId ?? null}::uuid AND doc_type = ${values.ncfType})) AS sequence_ok,
+      EXISTS (SELECT 1 FROM currencies WHERE code = ${values.currencyCode} AND active) AS currency_ok,
+      (${values.prescriptionId ?? null}::uuid IS NULL OR EXISTS (SELECT 1 FROM prescriptions WHERE id = ${values.prescriptionId ?? null}::uuid)) AS prescription_ok`;
+}
+
+function writeResult(row: DraftWriteRow): DraftWriteResult {
+  if (row.id) return { ok: true, id: row.id };
+  if (row.draft_found === false) return { ok: false, notDraft: true };
+  const fields: Partial<Record<'customerId' | 'sequenceId' | 'currencyCode' | 'prescriptionId', true>> = {};
+  if (!row.customer_ok) fields.customerId = true;
+  if (!row.sequence_ok) fields.sequenceId = true;
+  if (!row.currency_ok) fields.currencyCode = true;
+  if (!row.prescription_ok) fields.prescriptionId = true;
+  return { ok: false, fields };
+}
+
+const totalsColumns = (totals: DocumentTotals) => ({
+  gross: totals.grossTotal,
+  discount: totals.discountTotal,
+  taxable: totals.taxableTotal,
+  exempt: totals.exemptTotal,
+  itbis: totals.itbisTotal,
+  total: totals.total,
+  breakdown: JSON.stringify(totals.taxBreakdown),
+});
+
+/** A new draft with its priced lines and server totals, in one statement (nothing written when a reference is unknown). */
+export async function createDraft(db: TenantDb, values: DraftValues, lines: PricedLine[], totals: DocumentTotals, userId: string, quotationId: string | null = null): Promise<DraftWriteResult> {
+  const money = totalsColumns(totals);
+  const result = await db.execute<DraftWriteRow>(sql`
+    WITH checks AS (${draftChecks(values)}),
+    created AS (
+      INSERT INTO invoices (kind, status, ncf_type, sequence_id, due_on, customer_id, branch_id, prescription_id, quotation_id, currency_code,
+                            gross_total, discount_total, taxable_total, exempt_total, itbis_total, total, tax_breakdown, notes, created_by)
+      SELECT 'invoice', 'draft', ${values.ncfType}, ${values.sequenceId ?? null}::uuid, ${values.dueOn ?? null}::date, ${values.customerId ?? null}::uuid,
+             ${values.branchId}::uuid, ${values.prescriptionId ?? null}::uuid, ${quotationId}::uuid, ${values.currencyCode},
+             ${money.gross}::numeric, ${money.discount}::numeric, ${money.taxable}::numeric, ${money.exempt}::numeric, ${money.itbis}::numeric,
+             ${money.total}::numeric, ${money.breakdown}::jsonb, ${values.notes ?? null}, ${userId}::uuid
+        FROM checks WHERE customer_ok AND sequence_ok AND currency_ok AND prescription_ok
+      RETURNING id
+    ),
+    inserted AS (
+      INSERT INTO invoice_lines (invoice_id, position, product_id, description, quantity, unit_price, discount, tax_id, tax_rate, exempt, amount)
+      SELECT created.id, l.position, l.product_id, l.description, l.quantity, l.unit_price, l.discount, l.tax_id, l.tax_rate, l.exempt, l.amount
+        FROM created, json_to_recordset(${linesJson(lines)}::json) AS l(${linesRecordset})
+      RETURNING 1
+    )
+    SELECT (SELECT id FROM created) AS id, checks.*, NULL::boolean AS draft_found, (SELECT count(*) FROM inserted) AS line_count FROM checks`);
+  return writeResult(result.rows[0]!);
+}
+
+/** Replaces a draft's header, lines and totals in one statement; only while it is still a draft. */
+export async function updateDraft(db: TenantDb, id: string, values: DraftValues, lines: PricedLine[], totals: DocumentTotals): Promise<DraftWriteResult> {
+  const money = totalsColumns(totals);
+  const result = await db.execute<DraftWriteRow>(sql`
+    WITH checks AS (${draftChecks(values)}),
+    updated AS (
+      UPDATE invoices i
+         SET ncf_type = ${values.ncfType}, sequence_id = ${values.sequenceId ?? null}::uuid, due_on = ${values.dueOn ?? null}::date,
+             customer_id = ${values.customerId ?? null}::uuid, branch_id = ${values.branchId}::uuid, prescription_id = ${values.prescriptionId ?? null}::uuid,
+             currency_code = ${values.currencyCode}, gross_total = ${money.gross}::numeric, discount_total = ${money.discount}::numeric,
+             taxable_total = ${money.taxable}::numeric, exempt_total = ${money.exempt}::numeric, itbis_total = ${money.itbis}::numeric,
+             total = ${money.total}::numeric, tax_breakdown = ${money.breakdown}::jsonb, notes = ${values.notes ?? null}, updated_at = now()
+        FROM checks
+       WHERE i.id = ${id}::uuid AND i.kind = 'invoice' AND i.status = 'draft' AND customer_ok AND sequence_ok AND currency_ok AND prescription_ok
+      RETURNING i.id
+    ),
+    removed AS (DELETE FROM invoice_lines WHERE invoice_id IN (SELECT id FROM updated) RETURNING 1),
+    inserted AS (
+      INSERT INTO invoice_lines (invoice_id, position, product_id, description, quantity, unit_price, discount, tax_id, tax_rate, exempt, amount)
+      SELECT updated.id, l.position, l.product_id, l.description, l.quantity, l.unit_price, l.discount, l.tax_id, l.tax_rate, l.exempt, l.amount
+        FROM updated, json_to_recordset(${linesJson(lines)}::json) AS l(${linesRecordset})
+      RETURNING 1
+    )
+    SELECT (SELECT id FROM updated) AS id, checks.*,
+           EXISTS (SELECT 1 FROM invoices WHERE id = ${id}::uuid AND kind = 'invoice' AND status = 'draft') AS draft_found,
+           (SELECT count(*) FROM removed) + (SELECT count(*) FROM inserted) AS line_count
+      FROM checks`);
+  return writeResult(result.rows[0]!);
+}
+
+/** Deletes a draft (never an issued invoice): 'deleted', 'not_draft' or 'not_found'. */
+export async function deleteDraft(db: TenantDb, id: string, branchIds: string[] | null): Promise<'deleted' | 'not_draft' | 'not_found'> {
+  const branchFilter = branchIds ? sql`AND branch_id IN (${branchIds.length ? sql.join(branchIds.map((b) => sql`${b}::uuid`), sql`, `) : sql`NULL`})` : sql``;
+  const result = await db.execute<{ deleted: boolean; found: boolean }>(sql`
+    WITH target AS (SELECT id, status FROM invoices WHERE id = ${id}::uuid AND kind = 'invoice' ${branchFilter}),
+    deleted AS (DELETE FROM invoices WHERE id IN (SELECT id FROM target WHERE status = 'draft') RETURNING id)
+    SELECT EXISTS (SELECT 1 FROM deleted) AS deleted, EXISTS (SELECT 1 FROM target) AS found`);
+  const row = result.rows[0]!;
+  return row.deleted ? 'deleted' : row.found ? 'not_draft' : 'not_found';
+}
+
+export interface IssueArgs {
+  invoiceId: string;
+  version: string;
+  issueKey: string | null;
+  issuedOn: string;
+  exchangeRate: string;
+  dop: { taxableTotalDop: string; exemptTotalDop: string; itbisTotalDop: string; totalDop: string };
+  userId: string;
+}
+
+export type IssueOutcome =
+  | { ok: true; ncf: string; ncfValidUntil: string | null; sequenceId: string; replayed: boolean }
+  | { ok: false; code: string; detail: string | null };
+
+/** DETAIL of a raised error anywhere in the cause chain (e.g. the product that ran out of stock). */
+function raisedDetail(error: unknown): string | null {
+  for (let current: unknown = error; current && typeof current === 'object'; current = (current as { cause?: unknown }).cause) {
+    const { detail } = current as { detail?: unknown };
+    if (typeof detail === 'string' && detail) return detail;
+  }
+  return null;
+}
+
+/** Calls issue_invoice (migration 0005): NCF, buyer snapshot, DOP totals and sale stock movements in one transaction. */
+export async function issueInvoice(db: TenantDb, args: IssueArgs): Promise<IssueOutcome> {
+  try {
+    const result = await db.execute<{ issued_ncf: string; issued_valid_until: string | null; issued_sequence_id: string; replayed: boolean }>(sql`
+      SELECT issued_ncf, issued_valid_until::text AS issued_valid_until, issued_sequence_id, replayed
+        FROM issue_invoice(${args.invoiceId}::uuid, ${args.version}::timestamptz, ${args.issueKey}, ${args.issuedOn}::date, ${args.exchangeRate}::numeric,
+                           ${args.dop.taxableTotalDop}::numeric, ${args.dop.exemptTotalDop}::numeric, ${args.dop.itbisTotalDop}::numeric,
+                           ${args.dop.totalDop}::numeric, ${args.userId}::uuid)`);
+    const row = result.rows[0]!;
+    return { ok: true, ncf: row.issued_ncf, ncfValidUntil: row.issued_valid_until, sequenceId: row.issued_sequence_id, replayed: row.replayed };
+  } catch (error) {
+    const code = raisedCode(error);
+    if (!code) throw error;
+    return { ok: false, code, detail: raisedDetail(error) };
+  }
+}
+
+/** Calls void_invoice (migration 0005); the refusal code when it is refused. */
+export async function voidInvoice(db: TenantDb, args: { invoiceId: string; reason: string; note: string | null; userId: string }): Promise<{ ok: true } | { ok: false; code: string }> {
+  try {
+    await db.execute(sql`SELECT void_invoice(${args.invoiceId}::uuid, ${args.reason}, ${args.note}, ${args.userId}::uuid)`);
+    return { ok: true };
+  } catch (error) {
+    const code = raisedCode(error);
+    if (!code) throw error;
+    return { ok: false, code };
+  }
+}
+
+const sequenceErrors: Record<string, MessageKey> = {
+  sequence_not_found: 'invoices.error.sequenceNotFound',
+  sequence_inactive: 'invoices.error.sequenceInactive',
+  sequence_expired: 'invoices.error.sequenceExpired',
+  sequence_exhausted: 'invoices.error.sequenceExhausted',
+};
+
+function ruleError(failure: IssueRuleFailure): AppError {
+  switch (failure.rule) {
+    case 'noLines':
+      return new AppError('validation', t('invoices.error.noLines'), { lines: t('invoices.error.noLines') });
+    case 'ncfType':
+      return new AppError('validation', t('invoices.validation.ncfType'), { ncfType: t('invoices.validation.ncfType') });
+    case 'noExchangeRate': {
+      const message = t('invoices.error.noExchangeRate', { currency: failure.currency, date: failure.date });
+      return new AppError('validation', message, { currencyCode: message });
+    }
+    case 'buyerIdRequired': {
+      const message = t('invoices.error.buyerIdRequired', { type: failure.type, name: failure.name });
+      return new AppError('validation', message, { customerId: message });
+    }
+    case 'buyerIdThreshold': {
+      const message = t('invoices.error.buyerIdThreshold', { type: failure.type, total: failure.total });
+      return new AppError('validation', message, { customerId: message });
+    }
+  }
+}
+
+/**
+ * Issues a draft: the rules are checked on the loaded draft (one query), then issue_invoice takes
+ * the NCF and writes everything in one more. With `issueKey`, an invoice already issued with the
+ * same key answers as issued again (no new number); otherwise a non-draft is a 409.
+ * Returns the issued invoice (built from what was loaded and written, without reloading).
+ */
+export async function issueDraftInvoice(
+  db: TenantDb,
+  args: { id: string; branchIds: string[] | null; issueKey: string | null; userId: string; today: string },
+): Promise<{ invoice: InvoiceDetail; replayed: boolean }> {
+  const invoice = await getInvoice(db, args.id, { rateOn: args.today, branchIds: args.branchIds });
+  if (!invoice || invoice.kind !== 'invoice') throw new AppError('not_found');
+  if (invoice.status !== 'draft') {
+    if (args.issueKey && invoice.issueKey === args.issueKey) return { invoice, replayed: true };
+    throw new AppError('conflict', args.issueKey && invoice.issueKey ? t('invoices.error.idempotencyMismatch') : t('invoices.error.notDraft'));
+  }
+  const rules = checkIssueRules({ ...invoice, lineCount: invoice.lines.length }, args.today);
+  if (!rules.ok) throw ruleError(rules.failure);
+  const outcome = await issueInvoice(db, {
+    invoiceId: invoice.id,
+    version: invoice.version,
+    issueKey: args.issueKey,
+    issuedOn: args.today,
+    exchangeRate: rules.exchangeRate,
+    dop: rules.dop,
+    userId: args.userId,
+  });
+  if (!outcome.ok) {
+    const sequenceKey = sequenceErrors[outcome.code];
+    if (sequenceKey) {
+      const message = t(sequenceKey, { type: invoice.ncfType });
+      throw new AppError('validation', message, { sequenceId: message });
+    }
+    if (outcome.code === 'stock_insufficient') {
+      const message = t('invoices.error.stockInsufficient', { product: outcome.detail ?? '' });
+      throw new AppError('validation', message, { lines: message });
+    }
+    if (outcome.code === 'invoice_not_found') throw new AppError('not_found');
+    if (outcome.code === 'invoice_changed') throw new AppError('conflict', t('invoices.error.changed'));
+    if (outcome.code === 'invoice_not_draft') throw new AppError('conflict', t('invoices.error.notDraft'));
+    throw new Error(`issue_invoice refused: ${outcome.code}`);
+  }
+  const issued: InvoiceDetail = {
+    ...invoice,
+    status: 'issued',
+    ncf: outcome.ncf,
+    ncfValidUntil: outcome.ncfValidUntil,
+    sequenceId: outcome.sequenceId,
+    issuedOn: args.today,
+    buyerName: invoice.customerName,
+    buyerIdType: invoice.customerIdType,
+    buyerIdNumber: invoice.customerIdNumber,
+    exchangeRate: rules.exchangeRate,
+    ...rules.dop,
+    issueKey: args.issueKey,
+  };
+  return { invoice: issued, replayed: outcome.replayed };
+}
+
+const voidErrors: Record<string, [ErrorCode, MessageKey]> = {
+  invoice_voided: ['conflict', 'invoices.error.alreadyVoided'],
+  invoice_not_issued: ['conflict', 'invoices.error.voidNotIssued'],
+  invoice_has_payments: ['conflict', 'invoices.error.voidHasPayments'],
+  invoice_has_credit_notes: ['conflict', 'invoices.error.voidHasCreditNotes'],
+};
+
+/** Voids an issued invoice (void_invoice in SQL); refusals become 404 / 409. */
+export async function voidIssuedInvoice(db: TenantDb, args: { id: string; reason: string; note: string | null; userId: string }): Promise<void> {
+  const outcome = await voidInvoice(db, { invoiceId: args.id, reason: args.reason, note: args.note, userId: args.userId });
+  if (outcome.ok) return;
+  if (outcome.code === 'invoice_not_found') throw new AppError('not_found');
+  const mapped = voidErrors[outcome.code];
+  if (!mapped) throw new Error(`void_invoice refused: ${outcome.code}`);
+  throw new AppError(mapped[0], t(mapped[1]));
+}

@@ -1,0 +1,272 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { decodeCursor, encodeCursor } from '../api/openapi';
+import { raisedCode } from '../db/raised';
+import type { invoiceStatuses, paymentMethods } from '../db/tenant-schema';
+import type { TenantDb } from '../env';
+import { AppError } from '../errors';
+import { t } from '../i18n/es-DO';
+import { can } from '../auth/permissions';
+import type { SessionUser } from '../auth/session';
+import { branchesOf } from './stock';
+
+export type PaymentMethod = (typeof paymentMethods)[number];
+export type InvoiceStatus = (typeof invoiceStatuses)[number];
+
+/**
+ * The branches whose documents a user sees and writes: `null` means every branch (branches.all),
+ * else the listed ones (possibly none).
+ */
+export type BranchScope = string[] | null;
+
+/**
+ * A user's scope: every branch with branches.all, else the branches they may work in (API tokens
+ * carry no branch list, so those are looked up: one query, only for such principals).
+ */
+export async function branchScope(db: TenantDb, user: SessionUser): Promise<BranchScope> {
+  if (can(user.role, 'branches.all')) return null;
+  if (user.branches.length) return user.branches.map((branch) => branch.id);
+  return (await branchesOf(db, user)).map((branch) => branch.id);
+}
+
+/** `branch_id` of `alias` within the scope, as a SQL condition. */
+export function inScope(column: SQL, scope: BranchScope): SQL {
+  if (scope === null) return sql`true`;
+  if (!scope.length) return sql`false`;
+  return sql`${column} IN (${sql.join(
+    scope.map((id) => sql`${id}::uuid`),
+    sql`, `,
+  )})`;
+}
+
+/** The scope as a `uuid[]` argument of our SQL functions (NULL: every branch). */
+export function scopeArray(scope: BranchScope): SQL {
+  if (scope === null) return sql`NULL::uuid[]`;
+  return sql`ARRAY[${sql.join(
+    scope.map((id) => sql`${id}::uuid`),
+    sql`, `,
+  )}]::uuid[]`;
+}
+
+/** What the payment screens show of the invoice a payment belongs to. */
+export interface PayableInvoice {
+  id: string;
+  kind: 'invoice' | 'credit_note';
+  status: InvoiceStatus;
+  ncf: string | null;
+  ncfType: string;
+  issuedOn: string | null;
+  buyerName: string | null;
+  customerId: string | null;
+  branchId: string;
+  currencyCode: string;
+  currencySymbol: string;
+  total: string;
+  paidTotal: string;
+  creditedTotal: string;
+  /** total - paid - credited (negative: owed back to the buyer). */
+  balance: string;
+}
+
+export interface Payment {
+  id: string;
+  number: string;
+  invoiceId: string;
+  receivedOn: string;
+  method: PaymentMethod;
+  amount: string;
+  reference: string | null;
+  notes: string | null;
+  status: 'active' | 'voided';
+  voidedAt: string | null;
+  voidReason: string | null;
+  branchId: string;
+  branchName: string;
+  createdByName: string | null;
+  createdAt: string;
+  invoice: PayableInvoice;
+}
+
+export interface PaymentListRow {
+  id: string;
+  number: string;
+  receivedOn: string;
+  method: PaymentMethod;
+  amount: string;
+  status: 'active' | 'voided';
+  invoiceId: string;
+  invoiceNcf: string | null;
+  customerName: string | null;
+  currencyCode: string;
+  currencySymbol: string;
+  createdAt: string;
+}
+
+const invoiceJson = (alias: string) =>
+  sql.raw(`json_build_object('id', ${alias}.id, 'kind', ${alias}.kind, 'status', ${alias}.status, 'ncf', ${alias}.ncf, 'ncfType', ${alias}.ncf_type,
+    'issuedOn', ${alias}.issued_on::text, 'buyerName', ${alias}.buyer_name, 'customerId', ${alias}.customer_id, 'branchId', ${alias}.branch_id,
+    'currencyCode', ${alias}.currency_code, 'currencySymbol', coalesce((SELECT symbol FROM currencies WHERE code = ${alias}.currency_code), ${alias}.currency_code),
+    'total', ${alias}.total::text, 'paidTotal', ${alias}.paid_total::text, 'creditedTotal', ${alias}.credited_total::text,
+    'balance', (${alias}.total - ${alias}.paid_total - ${alias}.credited_total)::text)`);
+
+/** The invoice a payment would be recorded against, in one query; null when unknown or outside the scope. */
+export async function payableInvoice(db: TenantDb, invoiceId: string, scope: BranchScope): Promise<PayableInvoice | null> {
+  const result = await db.execute<{ invoice: PayableInvoice }>(sql`
+    SELECT ${invoiceJson('i')} AS invoice FROM invoices i WHERE i.id = ${invoiceId}::uuid AND ${inScope(sql`i.branch_id`, scope)}`);
+  return result.rows[0]?.invoice ?? null;
+}
+
+/** One payment with its invoice's figures, in one query. */
+export async function getPayment(db: TenantDb, id: string, scope: BranchScope): Promise<Payment | null> {
+  const result = await db.execute<{ payment: Payment }>(sql`
+    SELECT json_build_object('id', p.id, 'number', p.number, 'invoiceId', p.invoice_id, 'receivedOn', p.received_on::text, 'method', p.method,
+             'amount', p.amount::text, 'reference', p.reference, 'notes', p.notes, 'status', p.status,
+             'voidedAt', to_char(p.voided_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'voidReason', p.void_reason,
+             'branchId', p.branch_id, 'branchName', b.name, 'createdByName', u.name,
+             'createdAt', to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+             'invoice', ${invoiceJson('i')}) AS payment
+      FROM payments p JOIN invoices i ON i.id = p.invoice_id JOIN branches b ON b.id = p.branch_id LEFT JOIN users u ON u.id = p.created_by
+     WHERE p.id = ${id}::uuid AND ${inScope(sql`i.branch_id`, scope)}`);
+  return result.rows[0]?.payment ?? null;
+}
+
+export interface PaymentCursor {
+  createdAt: string;
+  id: string;
+}
+
+export function encodePaymentCursor(cursor: PaymentCursor): string {
+  return encodeCursor([cursor.createdAt, cursor.id]);
+}
+
+/** null for a missing cursor; throws 422 for a malformed one. */
+export function decodePaymentCursor(value: string | undefined): PaymentCursor | null {
+  if (!value) return null;
+  const parts = decodeCursor(value);
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  if (!parts || parts.length !== 2 || typeof parts[0] !== 'string' || !/^\d{4}-\d{2}-\d{2} [\d:.+-]+$/.test(parts[0]) || !uuid.test(String(parts[1]))) {
+    throw new AppError('validation', 'Invalid cursor', { cursor: 'Invalid cursor' });
+  }
+  return { createdAt: parts[0], id: String(parts[1]) };
+}
+
+/** Receipts newest first, one page in one query (keyset on created_at, id). */
+export async function listPayments(
+  db: TenantDb,
+  filter: { scope: BranchScope; invoiceId?: string; after?: PaymentCursor | null; limit: number },
+): Promise<{ rows: PaymentListRow[]; next: PaymentCursor | null }> {
+  const conditions: SQL[] = [inScope(sql`i.branch_id`, filter.scope)];
+  if (filter.invoiceId) conditions.push(sql`p.invoice_id = ${filter.invoiceId}::uuid`);
+  if (filter.after) conditions.push(sql`(p.created_at, p.id) < (${filter.after.createdAt}::timestamptz, ${filter.after.id}::uuid)`);
+  const result = await db.execute<{
+    id: string;
+    number: string;
+    received_on: string;
+    method: PaymentMethod;
+    amount: string;
+    status: 'active' | 'voided';
+    invoice_id: string;
+    ncf: string | null;
+    buyer_name: string | null;
+    currency_code: string;
+    symbol: string | null;
+    created_at: string;
+    cursor_at: string;
+  }>(sql`
+    SELECT p.id, p.number, p.received_on::text AS received_on, p.method, p.amount::text AS amount, p.status, p.invoice_id,
+           i.ncf, i.buyer_name, i.currency_code, cur.symbol,
+           to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at, p.created_at::text AS cursor_at
+      FROM payments p JOIN invoices i ON i.id = p.invoice_id LEFT JOIN currencies cur ON cur.code = i.currency_code
+     WHERE ${sql.join(conditions, sql` AND `)}
+     ORDER BY p.created_at DESC, p.id DESC
+     LIMIT ${filter.limit + 1}`);
+  const rows = result.rows.slice(0, filter.limit);
+  const last = rows.at(-1);
+  return {
+    rows: rows.map((row) => ({
+      id: row.id,
+      number: row.number,
+      receivedOn: row.received_on,
+      method: row.method,
+      amount: row.amount,
+      status: row.status,
+      invoiceId: row.invoice_id,
+      invoiceNcf: row.ncf,
+      customerName: row.buyer_name,
+      currencyCode: row.currency_code,
+      currencySymbol: row.symbol ?? row.currency_code,
+      createdAt: row.created_at,
+    })),
+    next: result.rows.length > filter.limit && last ? { createdAt: last.cursor_at, id: last.id } : null,
+  };
+}
+
+export interface PaymentWrite {
+  receivedOn: string;
+  method: PaymentMethod;
+  amount: string;
+  reference?: string | null;
+  notes?: string | null;
+}
+
+/** Our SQL functions' refusals as AppErrors (field errors where a field is to blame); anything else propagates. */
+export function paymentError(error: unknown): never {
+  const code = raisedCode(error);
+  switch (code) {
+    case 'invoice_not_found':
+    case 'payment_not_found':
+      throw new AppError('not_found');
+    case 'invoice_not_payable':
+      throw new AppError('conflict', t('payments.error.notPayable'));
+    case 'payment_voided':
+      throw new AppError('conflict', t('payments.error.voided'));
+    case 'invoice_voided':
+      throw new AppError('conflict', t('payments.error.invoiceVoided'));
+    case 'payment_before_invoice':
+      throw new AppError('validation', t('payments.error.beforeInvoice'), { receivedOn: t('payments.error.beforeInvoice') });
+    case 'payment_over_balance':
+      throw new AppError('validation', t('payments.error.overBalance'), { amount: t('payments.error.overBalance') });
+    case 'sequence_not_found':
+    case 'sequence_inactive':
+    case 'sequence_expired':
+    case 'sequence_exhausted':
+      throw new AppError('validation', t('payments.error.noSequence'), { _form: t('payments.error.noSequence') });
+    default:
+      throw error;
+  }
+}
+
+/**
+ * Records a payment (record_payment, migration 0006): under the invoice's row lock it checks the
+ * balance, takes the next REC number, inserts the receipt and recomputes the invoice's paid_total
+ * and status, in one transaction. Returns the new payment's id.
+ */
+export async function recordPayment(db: TenantDb, invoiceId: string, input: PaymentWrite, options: { userId: string | null; scope: BranchScope }): Promise<string> {
+  try {
+    const result = await db.execute<{ id: string }>(sql`
+      SELECT record_payment(${invoiceId}::uuid, ${input.receivedOn}::date, ${input.method}, ${input.amount}::numeric, ${input.reference ?? null}, ${input.notes ?? null},
+                            ${options.userId}::uuid, ${scopeArray(options.scope)}) AS id`);
+    return result.rows[0]!.id;
+  } catch (error) {
+    paymentError(error);
+  }
+}
+
+/** Changes a payment's date, method, amount, reference and notes, recomputing the invoice (update_payment). */
+export async function updatePayment(db: TenantDb, paymentId: string, input: PaymentWrite, scope: BranchScope): Promise<void> {
+  try {
+    await db.execute(sql`
+      SELECT update_payment(${paymentId}::uuid, ${input.receivedOn}::date, ${input.method}, ${input.amount}::numeric, ${input.reference ?? null}, ${input.notes ?? null},
+                            ${scopeArray(scope)})`);
+  } catch (error) {
+    paymentError(error);
+  }
+}
+
+/** Voids a payment: its amount returns to the invoice's balance and the status is recomputed (void_payment). */
+export async function voidPayment(db: TenantDb, paymentId: string, reason: string, scope: BranchScope): Promise<void> {
+  try {
+    await db.execute(sql`SELECT void_payment(${paymentId}::uuid, ${reason}, ${scopeArray(scope)})`);
+  } catch (error) {
+    paymentError(error);
+  }
+}

@@ -1,0 +1,395 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { raisedCode } from '../db/raised';
+import type { DocumentTotals } from '../domain/totals';
+import type { TenantDb } from '../env';
+import { AppError } from '../errors';
+import { t } from '../i18n/es-DO';
+import { can } from '../auth/permissions';
+import type { SessionUser } from '../auth/session';
+import { addDays } from '../domain/dates';
+import { linesJson, linesRecordset, priceLines, type PricedLine } from './document-lines';
+import type { LineInputValues } from '../schemas/document-lines';
+import type { QuotationHeaderInput, QuotationStatus } from '../schemas/quotations';
+import { likeEscape } from './products';
+
+export interface QuotationLine {
+  position: number;
+  productId: string | null;
+  sku: string | null;
+  description: string;
+  quantity: string;
+  unitPrice: string;
+  discount: string;
+  taxId: number | null;
+  taxRate: string;
+  exempt: boolean;
+  amount: string;
+}
+
+export interface QuotationSummary {
+  id: string;
+  number: string;
+  status: QuotationStatus;
+  customerId: string | null;
+  customerName: string | null;
+  branchId: string;
+  branchName: string;
+  prescriptionId: string | null;
+  currencyCode: string;
+  currencySymbol: string;
+  quotedOn: string;
+  validUntil: string | null;
+  notes: string | null;
+  grossTotal: string;
+  discountTotal: string;
+  taxableTotal: string;
+  exemptTotal: string;
+  itbisTotal: string;
+  total: string;
+  taxBreakdown: DocumentTotals['taxBreakdown'];
+  convertedInvoiceId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Quotation extends QuotationSummary {
+  lines: QuotationLine[];
+  customerIdType: string | null;
+  prescriptionExaminedOn: string | null;
+  convertedInvoiceNumber: string | null;
+  createdByName: string | null;
+}
+
+/** The header of a quotation as written: references already checked for shape, totals from computeTotals. */
+export interface QuotationWrite {
+  customerId: string | null;
+  branchId: string;
+  prescriptionId: string | null;
+  currencyCode: string;
+  validUntil: string | null;
+  notes: string | null;
+  lines: PricedLine[];
+  totals: DocumentTotals;
+}
+
+const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+const summaryColumns = sql.raw(`q.id, q.number, q.status, q.customer_id AS "customerId", c.name AS "customerName", q.branch_id AS "branchId",
+  b.name AS "branchName", q.prescription_id AS "prescriptionId", q.currency_code AS "currencyCode", cur.symbol AS "currencySymbol",
+  q.quoted_on::text AS "quotedOn", q.valid_until::text AS "validUntil", q.notes, q.gross_total::text AS "grossTotal",
+  q.discount_total::text AS "discountTotal", q.taxable_total::text AS "taxableTotal", q.exempt_total::text AS "exemptTotal",
+  q.itbis_total::text AS "itbisTotal", q.total::text AS "total", q.tax_breakdown AS "taxBreakdown",
+  q.converted_invoice_id AS "convertedInvoiceId", ${iso('q.created_at')} AS "createdAt", ${iso('q.updated_at')} AS "updatedAt"`);
+
+const summaryJoins = sql.raw(`FROM quotations q
+  JOIN branches b ON b.id = q.branch_id
+  JOIN currencies cur ON cur.code = q.currency_code
+  LEFT JOIN contacts c ON c.id = q.customer_id`);
+
+/** The branches whose documents a user sees: null (all) with branches.all, else their allowed ones. */
+export function quotationBranchScope(user: Pick<SessionUser, 'role' | 'branches'>): string[] | null {
+  return can(user.role, 'branches.all') ? null : user.branches.map((branch) => branch.id);
+}
+
+/** `q.branch_id IN (...)` for users limited to some branches; null = every branch. */
+function branchScope(branchIds: readonly string[] | null): SQL {
+  if (branchIds === null) return sql`true`;
+  if (!branchIds.length) return sql`false`;
+  return sql`q.branch_id IN (${sql.join(
+    branchIds.map((id) => sql`${id}::uuid`),
+    sql`, `,
+  )})`;
+}
+
+/** One quotation with its lines, customer, branch and converted invoice, in one query; null when absent or outside the user's branches. */
+export async function getQuotation(db: TenantDb, id: string, branchIds: readonly string[] | null): Promise<Quotation | null> {
+  const result = await db.execute<Quotation & Record<string, unknown>>(sql`
+    SELECT ${summaryColumns}, c.id_type AS "customerIdType", rx.examined_on::text AS "prescriptionExaminedOn",
+           inv.ncf AS "convertedInvoiceNumber", u.name AS "createdByName",
+           coalesce((SELECT json_agg(json_build_object('position', l.position, 'productId', l.product_id, 'sku', p.sku, 'description', l.description,
+                       'quantity', l.quantity::text, 'unitPrice', l.unit_price::text, 'discount', l.discount::text, 'taxId', l.tax_id,
+                       'taxRate', l.tax_rate::text, 'exempt', l.exempt, 'amount', l.amount::text) ORDER BY l.position)
+                       FROM quotation_lines l LEFT JOIN products p ON p.id = l.product_id WHERE l.quotation_id = q.id), '[]'::json) AS lines
+      ${summaryJoins}
+      LEFT JOIN prescriptions rx ON rx.id = q.prescription_id
+      LEFT JOIN invoices inv ON inv.id = q.converted_invoice_id
+      LEFT JOIN users u ON u.id = q.created_by
+     WHERE q.id = ${id}::uuid AND ${branchScope(branchIds)}`);
+  return result.rows[0] ?? null;
+}
+
+export interface QuotationCursor {
+  createdAt: string;
+  id: string;
+}
+
+/** One page of quotations, newest first (keyset on created_at, id), filtered by status and number/customer, in one query. */
+export async function listQuotations(
+  db: TenantDb,
+  filter: { branchIds: readonly string[] | null; status?: QuotationStatus | null; q?: string | null; after?: QuotationCursor | null; limit: number },
+): Promise<{ rows: QuotationSummary[]; next: QuotationCursor | null }> {
+  const conditions: SQL[] = [branchScope(filter.branchIds)];
+  if (filter.status) conditions.push(sql`q.status = ${filter.status}`);
+  if (filter.q) {
+    const pattern = likeEscape(filter.q.toLowerCase());
+    conditions.push(sql`(lower(q.number) LIKE ${`%${pattern}%`} OR lower(c.name) LIKE ${`%${pattern}%`})`);
+  }
+  if (filter.after) conditions.push(sql`(q.created_at, q.id) < (${filter.after.createdAt}::timestamptz, ${filter.after.id}::uuid)`);
+  const result = await db.execute<QuotationSummary & { cursor_at: string } & Record<string, unknown>>(sql`
+    SELECT ${summaryColumns}, to_char(q.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
+      ${summaryJoins}
+     WHERE ${sql.join(conditions, sql` AND `)}
+     ORDER BY q.created_at DESC, q.id DESC
+     LIMIT ${filter.limit + 1}`);
+  const rows = result.rows.slice(0, filter.limit);
+  const last = rows.at(-1);
+  const next = result.rows.length > filter.limit && last ? { createdAt: last.cursor_at, id: last.id } : null;
+  return { rows: rows.map(({ cursor_at: _cursor, ...row }) => row as QuotationSummary), next };
+}
+
+interface RefsRow extends Record<string, unknown> {
+  id: string | null;
+  customer_ok: boolean;
+  prescription_ok: boolean;
+  currency_ok: boolean;
+  branch_ok: boolean;
+  status: QuotationStatus | null;
+  found: boolean;
+}
+
+/**
+ * The references of a quotation, checked inside the writing statement: the customer exists and is
+ * not archived, the prescription is that customer's, the currency is active, the branch is active.
+ */
+function refsCheck(values: QuotationWrite): SQL {
+  return sql`SELECT
+      (${values.customerId}::uuid IS NULL OR EXISTS (SELECT 1 FROM contacts WHERE id = ${values.customerId}::uuid AND archived_at IS NULL)) AS customer_ok,
+      (${values.prescriptionId}::uuid IS NULL OR EXISTS (SELECT 1 FROM prescriptions WHERE id = ${values.prescriptionId}::uuid AND patient_id = ${values.customerId}::uuid)) AS prescription_ok,
+      EXISTS (SELECT 1 FROM currencies WHERE code = ${values.currencyCode} AND active) AS currency_ok,
+      EXISTS (SELECT 1 FROM branches WHERE id = ${values.branchId}::uuid AND active) AS branch_ok`;
+}
+
+function refsErrors(row: RefsRow): void {
+  const errors: Record<string, string> = {};
+  if (!row.customer_ok) errors.customerId = t('quotations.validation.customer');
+  if (!row.prescription_ok) errors.prescriptionId = t('quotations.validation.prescription');
+  if (!row.currency_ok) errors.currencyCode = t('quotations.validation.currency');
+  if (!row.branch_ok) errors.branchId = t('quotations.validation.branch');
+  if (Object.keys(errors).length) throw new AppError('validation', Object.values(errors)[0]!, errors);
+}
+
+const totalsValues = (totals: DocumentTotals) =>
+  sql`${totals.grossTotal}::numeric, ${totals.discountTotal}::numeric, ${totals.taxableTotal}::numeric, ${totals.exemptTotal}::numeric,
+      ${totals.itbisTotal}::numeric, ${totals.total}::numeric, ${JSON.stringify(totals.taxBreakdown)}::jsonb`;
+
+/** What the COT allocator's refusals mean for the user. */
+function sequenceError(error: unknown): never {
+  const code = raisedCode(error);
+  if (code?.startsWith('sequence_')) throw new AppError('conflict', t(`quotations.sequence.${code.slice('sequence_'.length)}` as 'quotations.sequence.not_found'));
+  throw error;
+}
+
+/**
+ * Creates a quotation numbered from the COT series: the number is allocated, the quotation and its
+ * lines written, in ONE statement, so a failure (bad reference, exhausted series) consumes no number.
+ * The date is the server's (`quotedOn`), never the client's.
+ */
+export async function createQuotation(db: TenantDb, values: QuotationWrite & { quotedOn: string; createdBy: string | null }): Promise<string> {
+  const id = crypto.randomUUID();
+  let result;
+  try {
+    result = await db.execute<RefsRow>(sql`
+      WITH refs AS (${refsCheck(values)}),
+      allowed AS (SELECT 1 FROM refs WHERE customer_ok AND prescription_ok AND currency_ok AND branch_ok),
+      num AS (SELECT a.* FROM allowed CROSS JOIN LATERAL allocate_document_number(NULL, 'COT', ${values.branchId}::uuid, ${values.quotedOn}::date) a),
+      inserted AS (
+        INSERT INTO quotations (id, number, sequence_id, customer_id, branch_id, prescription_id, currency_code, quoted_on, valid_until, notes,
+                                gross_total, discount_total, taxable_total, exempt_total, itbis_total, total, tax_breakdown, created_by)
+        SELECT ${id}::uuid, num.number, num.sequence_id, ${values.customerId}::uuid, ${values.branchId}::uuid, ${values.prescriptionId}::uuid,
+               ${values.currencyCode}, ${values.quotedOn}::date, ${values.validUntil}::date, ${values.notes}, ${totalsValues(values.totals)}, ${values.createdBy}::uuid
+          FROM num
+        RETURNING id
+      ),
+      lines AS (
+        INSERT INTO quotation_lines (quotation_id, position, product_id, description, quantity, unit_price, discount, tax_id, tax_rate, exempt, amount)
+        SELECT inserted.id, l.position, l.product_id, l.description, l.quantity, l.unit_price, l.discount, l.tax_id, l.tax_rate, l.exempt, l.amount
+          FROM inserted, json_to_recordset(${linesJson(values.lines)}::json) AS l(${linesRecordset})
+        RETURNING 1
+      )
+      SELECT (SELECT id FROM inserted) AS id, (SELECT count(*) FROM lines) AS line_count, refs.* FROM refs`);
+  } catch (error) {
+    sequenceError(error);
+  }
+  const row = result.rows[0]!;
+  refsErrors(row);
+  if (!row.id) throw new AppError('conflict', t('quotations.sequence.not_found'));
+  return row.id;
+}
+
+/** Replaces the header and lines of a draft or sent quotation in one statement. */
+export async function updateQuotation(db: TenantDb, id: string, branchIds: readonly string[] | null, values: QuotationWrite): Promise<void> {
+  const result = await db.execute<RefsRow>(sql`
+    WITH refs AS (${refsCheck(values)}),
+    current AS (SELECT q.id, q.status FROM quotations q WHERE q.id = ${id}::uuid AND ${branchScope(branchIds)}),
+    updated AS (
+      UPDATE quotations q
+         SET customer_id = ${values.customerId}::uuid, branch_id = ${values.branchId}::uuid, prescription_id = ${values.prescriptionId}::uuid,
+             currency_code = ${values.currencyCode}, valid_until = ${values.validUntil}::date, notes = ${values.notes},
+             (gross_total, discount_total, taxable_total, exempt_total, itbis_total, total, tax_breakdown) = (${totalsValues(values.totals)}),
+             updated_at = now()
+        FROM refs, current
+       WHERE q.id = current.id AND q.status IN ('draft', 'sent')
+         AND refs.customer_ok AND refs.prescription_ok AND refs.currency_ok AND refs.branch_ok
+      RETURNING q.id
+    ),
+    removed AS (DELETE FROM quotation_lines l USING updated WHERE l.quotation_id = updated.id RETURNING 1),
+    lines AS (
+      INSERT INTO quotation_lines (quotation_id, position, product_id, description, quantity, unit_price, discount, tax_id, tax_rate, exempt, amount)
+      SELECT updated.id, l.position, l.product_id, l.description, l.quantity, l.unit_price, l.discount, l.tax_id, l.tax_rate, l.exempt, l.amount
+        FROM updated, json_to_recordset(${linesJson(values.lines)}::json) AS l(${linesRecordset})
+      RETURNING 1
+    )
+    SELECT (SELECT id FROM updated) AS id, EXISTS (SELECT 1 FROM current) AS found, (SELECT status FROM current) AS status,
+           (SELECT count(*) FROM removed) + (SELECT count(*) FROM lines) AS touched, refs.* FROM refs`);
+  const row = result.rows[0]!;
+  if (!row.found) throw new AppError('not_found');
+  if (row.status !== 'draft' && row.status !== 'sent') throw new AppError('conflict', t('quotations.conflict.notEditable'));
+  refsErrors(row);
+  if (!row.id) throw new AppError('conflict', t('quotations.conflict.notEditable'));
+}
+
+/** Moves a quotation from one of `from` to `to` (send: draft -> sent; cancel: draft/sent -> cancelled). */
+export async function changeQuotationStatus(
+  db: TenantDb,
+  id: string,
+  branchIds: readonly string[] | null,
+  from: readonly QuotationStatus[],
+  to: QuotationStatus,
+): Promise<void> {
+  const result = await db.execute<{ changed: boolean; found: boolean } & Record<string, unknown>>(sql`
+    WITH current AS (SELECT q.id FROM quotations q WHERE q.id = ${id}::uuid AND ${branchScope(branchIds)}),
+    changed AS (
+      UPDATE quotations q SET status = ${to}, updated_at = now() FROM current
+       WHERE q.id = current.id AND q.status IN (${sql.join(
+         from.map((status) => sql`${status}`),
+         sql`, `,
+       )})
+      RETURNING q.id
+    )
+    SELECT EXISTS (SELECT 1 FROM changed) AS changed, EXISTS (SELECT 1 FROM current) AS found`);
+  const row = result.rows[0]!;
+  if (!row.found) throw new AppError('not_found');
+  if (!row.changed) throw new AppError('conflict', t(`quotations.conflict.${to}` as 'quotations.conflict.sent'));
+}
+
+/**
+ * Converts a draft or sent quotation into a DRAFT invoice (B01 when the customer has an RNC, else
+ * B02) with the same customer, branch, currency, prescription, lines and totals, and marks the
+ * quotation converted - in ONE statement whose first step is the guarded UPDATE, so concurrent
+ * requests make exactly one invoice. A quotation already converted answers its existing invoice.
+ */
+export async function convertQuotation(
+  db: TenantDb,
+  id: string,
+  branchIds: readonly string[] | null,
+  createdBy: string | null,
+): Promise<{ invoiceId: string; created: boolean }> {
+  const invoiceId = crypto.randomUUID();
+  const result = await db.execute<{ created: string | null } & Record<string, unknown>>(sql`
+    WITH converted AS (
+      UPDATE quotations q SET status = 'converted', converted_invoice_id = ${invoiceId}::uuid, updated_at = now()
+       WHERE q.id = ${id}::uuid AND q.status IN ('draft', 'sent') AND ${branchScope(branchIds)}
+      RETURNING q.*
+    ),
+    invoice AS (
+      INSERT INTO invoices (id, kind, status, ncf_type, customer_id, branch_id, prescription_id, quotation_id, currency_code,
+                            gross_total, discount_total, taxable_total, exempt_total, itbis_total, total, tax_breakdown,
+                            taxable_total_dop, exempt_total_dop, itbis_total_dop, total_dop, notes, created_by)
+      SELECT ${invoiceId}::uuid, 'invoice', 'draft', CASE WHEN c.id_type = 'rnc' THEN 'B01' ELSE 'B02' END,
+             v.customer_id, v.branch_id, v.prescription_id, v.id, v.currency_code,
+             v.gross_total, v.discount_total, v.taxable_total, v.exempt_total, v.itbis_total, v.total, v.tax_breakdown,
+             -- DOP figures of a DOP document are the figures themselves; other currencies get theirs at issue (rate of the issue date)
+             CASE WHEN cur.is_base THEN v.taxable_total ELSE 0 END, CASE WHEN cur.is_base THEN v.exempt_total ELSE 0 END,
+             CASE WHEN cur.is_base THEN v.itbis_total ELSE 0 END, CASE WHEN cur.is_base THEN v.total ELSE 0 END,
+             v.notes, ${createdBy}::uuid
+        FROM converted v
+        JOIN currencies cur ON cur.code = v.currency_code
+        LEFT JOIN contacts c ON c.id = v.customer_id
+      RETURNING id
+    ),
+    lines AS (
+      INSERT INTO invoice_lines (invoice_id, position, product_id, description, quantity, unit_price, discount, tax_id, tax_rate, exempt, amount)
+      SELECT invoice.id, l.position, l.product_id, l.description, l.quantity, l.unit_price, l.discount, l.tax_id, l.tax_rate, l.exempt, l.amount
+        FROM invoice, quotation_lines l
+       WHERE l.quotation_id = ${id}::uuid
+      RETURNING 1
+    )
+    SELECT (SELECT id FROM invoice) AS created, (SELECT count(*) FROM lines) AS line_count`);
+  if (result.rows[0]?.created) return { invoiceId, created: true };
+  // Not converted by this statement: read the committed state (a parallel request may have just converted it).
+  const current = await getQuotation(db, id, branchIds);
+  if (!current) throw new AppError('not_found');
+  if (current.status === 'converted' && current.convertedInvoiceId) return { invoiceId: current.convertedInvoiceId, created: false };
+  throw new AppError('conflict', t('quotations.conflict.converted'));
+}
+
+export interface QuotationFormContext {
+  customer: { id: string; name: string; idNumber: string | null } | null;
+  prescriptions: Array<{ id: string; examinedOn: string }>;
+  currencies: Array<{ code: string; name: string; symbol: string }>;
+  taxes: Array<{ id: number; name: string; rate: string; exempt: boolean }>;
+  customers: Array<{ id: string; name: string; idNumber: string | null }>;
+}
+
+/** Everything the quotation form needs (chosen customer and their prescriptions, currencies, taxes, customer matches) in one query. */
+export async function quotationFormContext(db: TenantDb, customerId: string | null, search: string | null): Promise<QuotationFormContext> {
+  const pattern = search ? `%${likeEscape(search.toLowerCase())}%` : null;
+  const digits = search ? search.replace(/\D/g, '') : '';
+  const result = await db.execute<QuotationFormContext & Record<string, unknown>>(sql`
+    SELECT
+      (SELECT json_build_object('id', c.id, 'name', c.name, 'idNumber', c.id_number) FROM contacts c WHERE c.id = ${customerId}::uuid) AS customer,
+      coalesce((SELECT json_agg(json_build_object('id', p.id, 'examinedOn', p.examined_on::text) ORDER BY p.examined_on DESC, p.id)
+                  FROM prescriptions p WHERE p.patient_id = ${customerId}::uuid), '[]'::json) AS prescriptions,
+      coalesce((SELECT json_agg(json_build_object('code', code, 'name', name, 'symbol', symbol) ORDER BY is_base DESC, code) FROM currencies WHERE active), '[]'::json) AS currencies,
+      coalesce((SELECT json_agg(json_build_object('id', id, 'name', name, 'rate', rate::text, 'exempt', exempt) ORDER BY rate DESC, id) FROM taxes WHERE active), '[]'::json) AS taxes,
+      coalesce((SELECT json_agg(m ORDER BY lower(m.name), m.id) FROM (
+                  SELECT c.id, c.name, c.id_number AS "idNumber" FROM contacts c
+                   WHERE ${pattern}::text IS NOT NULL AND c.archived_at IS NULL AND c.kind = 'customer'
+                     AND (lower(c.name) LIKE ${pattern} ${digits.length >= 3 ? sql`OR c.id_number LIKE ${`${digits}%`} OR c.phone LIKE ${`%${digits}%`} OR c.mobile LIKE ${`%${digits}%`}` : sql``})
+                   ORDER BY lower(c.name), c.id LIMIT 20) m), '[]'::json) AS customers`);
+  return result.rows[0]!;
+}
+
+/**
+ * Checks and prices a quotation's input for `user`: the branch must be one of theirs (default:
+ * their current branch), the lines are priced on the server (priceLines: products, taxes and
+ * computeTotals), validity defaults to quotedOn + 15 days and may not precede it. Throws a 422
+ * AppError whose fields name the offending inputs (`lines.<i>.<field>` for lines).
+ */
+export async function prepareQuotation(
+  db: TenantDb,
+  input: QuotationHeaderInput & { lines: LineInputValues[] },
+  user: Pick<SessionUser, 'branch' | 'branches'>,
+  quotedOn: string,
+): Promise<QuotationWrite> {
+  const errors: Record<string, string> = {};
+  const branchId = input.branchId ?? user.branch?.id ?? null;
+  if (!branchId || !user.branches.some((branch) => branch.id === branchId)) errors.branchId = t('quotations.validation.branch');
+  if (input.prescriptionId && !input.customerId) errors.prescriptionId = t('quotations.validation.prescription');
+  const validUntil = input.validUntil ?? addDays(quotedOn, 15);
+  if (validUntil < quotedOn) errors.validUntil = t('quotations.validation.validUntilPast');
+  if (!input.lines.length) errors.lines = t('quotations.validation.noLines');
+  const priced = input.lines.length ? await priceLines(db, input.lines) : null;
+  if (priced && !priced.ok) Object.assign(errors, priced.errors);
+  if (Object.keys(errors).length || !priced?.ok) throw new AppError('validation', Object.values(errors)[0] ?? t('quotations.validation.noLines'), errors);
+  return {
+    customerId: input.customerId ?? null,
+    branchId: branchId!,
+    prescriptionId: input.prescriptionId ?? null,
+    currencyCode: input.currencyCode ?? 'DOP',
+    validUntil,
+    notes: input.notes ?? null,
+    lines: priced.lines,
+    totals: priced.totals,
+  };
+}

@@ -1,0 +1,482 @@
+import type { BranchRef } from '../auth/session';
+import { invoiceStatuses } from '../db/tenant-schema';
+import { formatDate } from '../domain/dates';
+import { formatMoney } from '../domain/money';
+import { invoiceNcfTypes, ncfTypes, paymentForms, voidReasons, type NcfType, type PaymentForm } from '../domain/ncf';
+import { t, type MessageKey } from '../i18n/es-DO';
+import type { InvoiceDetail, InvoiceFormOptions, InvoiceSummary } from '../queries/invoices';
+import type { LineFormRow } from '../schemas/document-lines';
+import { ErrorSummary, Field, Notice, Pager, SelectField, TextAreaField, type FieldErrors } from './components';
+import { LineEditor, LinesTable, type DisplayLine } from './document-lines';
+
+export const statusLabel = (status: string) => t(`invoices.status.${status}` as MessageKey);
+
+const statusBadge: Record<string, string> = {
+  draft: 'badge',
+  issued: 'badge badge-issued',
+  partially_paid: 'badge badge-warn',
+  paid: 'badge badge-paid',
+  voided: 'badge badge-voided',
+};
+
+export function StatusBadge(props: { status: string }) {
+  return <span class={statusBadge[props.status] ?? 'badge'}>{statusLabel(props.status)}</span>;
+}
+
+const Styles = () => <link rel="stylesheet" href="/static/invoices.css" />;
+
+export interface InvoiceListProps {
+  rows: InvoiceSummary[];
+  nextHref: string | null;
+  firstHref: string | null;
+}
+
+export function InvoiceResults(props: InvoiceListProps) {
+  return (
+    <div id="invoice-results" aria-live="polite">
+      {props.rows.length === 0 ? (
+        <p class="empty card">{t('invoices.empty')}</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('invoices.field.number')}</th>
+              <th scope="col">{t('invoices.field.date')}</th>
+              <th scope="col">{t('invoices.field.customer')}</th>
+              <th scope="col" class="number">
+                {t('invoices.field.total')}
+              </th>
+              <th scope="col" class="number">
+                {t('invoices.field.balance')}
+              </th>
+              <th scope="col">{t('invoices.field.status')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.rows.map((row) => (
+              <tr>
+                <td style="white-space: nowrap">
+                  <a href={`/invoices/${row.id}`}>{row.ncf ?? `${row.ncfType} · ${t('invoices.noNcf')}`}</a>
+                </td>
+                <td style="white-space: nowrap">{row.issuedOn ? formatDate(row.issuedOn) : formatDate(row.createdAt)}</td>
+                <td>{row.customerName ?? t('invoices.field.noCustomer')}</td>
+                <td class="number">{formatMoney(row.total, row.currencySymbol)}</td>
+                <td class="number">{row.status === 'draft' || row.status === 'voided' ? '' : formatMoney(row.balance, row.currencySymbol)}</td>
+                <td>
+                  <StatusBadge status={row.status} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <Pager nextHref={props.nextHref} firstHref={props.firstHref} target="#invoice-results" nextLabel={t('invoices.next')} firstLabel={t('invoices.first')} />
+    </div>
+  );
+}
+
+export function InvoicesPage(props: InvoiceListProps & { q: string; status: string; canManage: boolean; notice?: string | null }) {
+  return (
+    <>
+      <Styles />
+      <div class="page-head">
+        <h1>{t('invoices.title')}</h1>
+        {props.canManage ? (
+          <a href="/invoices/new" class="button button-primary">
+            {t('invoices.new')}
+          </a>
+        ) : null}
+      </div>
+      {props.notice ? <Notice>{props.notice}</Notice> : null}
+      <form
+        class="toolbar"
+        method="get"
+        action="/invoices"
+        role="search"
+        hx-get="/invoices"
+        hx-target="#invoice-results"
+        hx-swap="outerHTML"
+        hx-push-url="true"
+        hx-trigger="input changed delay:300ms from:#field-q, change from:#field-status, submit"
+      >
+        <Field name="q" type="search" label={t('invoices.search')} value={props.q} inputmode="search" attrs={{ autocomplete: 'off' }} />
+        <SelectField
+          name="status"
+          label={t('invoices.statusFilter')}
+          value={props.status}
+          blank={t('invoices.allStatuses')}
+          options={invoiceStatuses.map((status) => ({ value: status, label: statusLabel(status) }))}
+        />
+        <button type="submit">{t('invoices.filter')}</button>
+      </form>
+      <InvoiceResults {...props} />
+    </>
+  );
+}
+
+/** What the draft form shows: the submitted (or stored) header as text plus the line rows. */
+export interface InvoiceFormValues {
+  customerId?: string | null;
+  branchId?: string | null;
+  ncfType?: string | null;
+  sequenceId?: string | null;
+  currencyCode?: string | null;
+  dueOn?: string | null;
+  prescriptionId?: string | null;
+  notes?: string | null;
+}
+
+export function InvoiceForm(props: {
+  action: string;
+  title: string;
+  values: InvoiceFormValues;
+  rows: LineFormRow[];
+  blankRows: number;
+  errors?: FieldErrors;
+  message?: string | null;
+  options: InvoiceFormOptions;
+  branches: BranchRef[];
+  preview?: { lines: DisplayLine[]; totals: Parameters<typeof LinesTable>[0]['totals']; symbol: string } | null;
+  cancelHref: string;
+}) {
+  const { values, errors, options } = props;
+  const ncfType = values.ncfType ?? 'B02';
+  return (
+    <section class="card invoice-form" aria-labelledby="invoice-form-title" id="invoice-form">
+      <Styles />
+      <h1 id="invoice-form-title">{props.title}</h1>
+      <ErrorSummary errors={errors} message={props.message} />
+      <form method="post" action={props.action} novalidate>
+        <div class="form-grid">
+          <SelectField
+            name="customerId"
+            label={t('invoices.field.customer')}
+            value={values.customerId}
+            errors={errors}
+            blank={t('invoices.field.noCustomer')}
+            options={options.customers.map((customer) => ({ value: customer.id, label: customer.idNumber ? `${customer.name} (${customer.idNumber})` : customer.name }))}
+          />
+          <SelectField
+            name="ncfType"
+            label={t('invoices.field.ncfType')}
+            value={ncfType}
+            errors={errors}
+            required
+            options={invoiceNcfTypes.map((type) => ({ value: type, label: `${type} · ${ncfTypes[type as NcfType].name}` }))}
+          />
+          <SelectField
+            name="sequenceId"
+            label={t('invoices.field.sequence')}
+            value={values.sequenceId}
+            errors={errors}
+            blank={t('invoices.field.sequenceDefault')}
+            options={options.sequences.map((sequence) => ({
+              value: sequence.id,
+              label: `${sequence.docType} · ${sequence.description ?? sequence.prefix}${sequence.branchName ? ` (${sequence.branchName})` : ''}`,
+            }))}
+          />
+          <SelectField
+            name="branchId"
+            label={t('invoices.field.branch')}
+            value={values.branchId}
+            errors={errors}
+            required
+            options={props.branches.map((branch) => ({ value: branch.id, label: branch.name }))}
+          />
+          <SelectField
+            name="currencyCode"
+            label={t('invoices.field.currency')}
+            value={values.currencyCode ?? 'DOP'}
+            errors={errors}
+            required
+            options={options.currencies.map((currency) => ({ value: currency.code, label: `${currency.code} · ${currency.name}` }))}
+          />
+          <Field name="dueOn" type="date" label={t('invoices.field.dueOn')} value={values.dueOn} errors={errors} />
+          <SelectField
+            name="prescriptionId"
+            label={t('invoices.field.prescription')}
+            value={values.prescriptionId}
+            errors={errors}
+            blank={t('invoices.field.noPrescription')}
+            options={options.prescriptions.map((rx) => ({ value: rx.id, label: formatDate(rx.examinedOn) }))}
+          />
+        </div>
+        <TextAreaField name="notes" label={t('invoices.field.notes')} value={values.notes} errors={errors} rows={2} />
+        <LineEditor rows={props.rows} blankRows={props.blankRows} errors={errors} taxes={options.taxes} products={options.products} />
+        {props.preview ? <LinesTable lines={props.preview.lines} totals={props.preview.totals} symbol={props.preview.symbol} /> : null}
+        <div class="actions">
+          <button type="submit" name="_action" value="save" class="button-primary">
+            {t('invoices.save')}
+          </button>
+          <a href={props.cancelHref} class="button">
+            {t('invoices.cancel')}
+          </a>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+function Actions(props: { invoice: InvoiceDetail; canManage: boolean; canPay: boolean; canCredit: boolean }) {
+  const { invoice } = props;
+  const id = invoice.id;
+  if (invoice.status === 'draft') {
+    if (!props.canManage) return null;
+    return (
+      <div class="actions invoice-actions">
+        <form method="post" action={`/invoices/${id}/issue`} hx-boost="false">
+          <button type="submit" class="button-primary">
+            {t('invoices.issue')}
+          </button>
+        </form>
+        <a class="button" href={`/invoices/${id}/edit`}>
+          {t('invoices.edit')}
+        </a>
+        <form method="post" action={`/invoices/${id}/delete`} hx-boost="false">
+          <button type="submit" class="button-danger" title={t('invoices.deleteConfirm')}>
+            {t('invoices.delete')}
+          </button>
+        </form>
+      </div>
+    );
+  }
+  const open = invoice.status === 'issued' || invoice.status === 'partially_paid';
+  return (
+    <div class="actions invoice-actions">
+      {open && props.canPay ? (
+        <a class="button button-primary" href={`/invoices/${id}/payments/new`}>
+          {t('invoices.pay')}
+        </a>
+      ) : null}
+      {invoice.status !== 'voided' && props.canCredit ? (
+        <a class="button" href={`/invoices/${id}/credit-notes/new`}>
+          {t('invoices.creditNote')}
+        </a>
+      ) : null}
+      <a class="button" href={`/invoices/${id}/print?format=a4`}>
+        {t('invoices.printA4')}
+      </a>
+      <a class="button" href={`/invoices/${id}/print?format=80mm`}>
+        {t('invoices.print80')}
+      </a>
+      <a class="button" href={`/invoices/${id}/pdf`}>
+        {t('invoices.pdf')}
+      </a>
+      {props.canManage && invoice.status !== 'voided' ? (
+        <form method="post" action={`/invoices/${id}/share-links`} hx-boost="false">
+          <button type="submit">{t('invoices.share')}</button>
+        </form>
+      ) : null}
+    </div>
+  );
+}
+
+export function InvoiceDetailPage(props: {
+  invoice: InvoiceDetail;
+  notice?: string | null;
+  canManage: boolean;
+  canPay: boolean;
+  canCredit: boolean;
+  canVoid: boolean;
+  voidErrors?: FieldErrors;
+  voidMessage?: string | null;
+  voidValues?: { reason?: string; note?: string };
+}) {
+  const { invoice } = props;
+  const symbol = invoice.currencySymbol;
+  const money = (value: string) => formatMoney(value, symbol);
+  const foreign = invoice.currencyCode !== 'DOP';
+  const title = invoice.ncf ? t('invoices.detailTitle', { ncf: invoice.ncf }) : t('invoices.draftTitle');
+  const canVoidNow = props.canVoid && (invoice.status === 'issued' || invoice.status === 'partially_paid' || invoice.status === 'paid');
+  return (
+    <>
+      <Styles />
+      <div class="page-head">
+        <h1>
+          {title} <StatusBadge status={invoice.status} />
+        </h1>
+        <a class="button" href="/invoices">
+          {t('invoices.title')}
+        </a>
+      </div>
+      {props.notice ? <Notice>{props.notice}</Notice> : null}
+      <Actions invoice={invoice} canManage={props.canManage} canPay={props.canPay} canCredit={props.canCredit} />
+      <section class="card">
+        <dl class="invoice-facts">
+          <dt>{t('invoices.field.ncfType')}</dt>
+          <dd>
+            {invoice.ncfType} · {ncfTypes[invoice.ncfType as NcfType]?.name ?? ''}
+          </dd>
+          <dt>{t('invoices.field.number')}</dt>
+          <dd>{invoice.ncf ?? t('invoices.noNcf')}</dd>
+          {invoice.ncfValidUntil ? (
+            <>
+              <dt>{t('invoices.field.ncfValidUntil')}</dt>
+              <dd>{formatDate(invoice.ncfValidUntil)}</dd>
+            </>
+          ) : null}
+          <dt>{t('invoices.field.issuedOn')}</dt>
+          <dd>{formatDate(invoice.issuedOn)}</dd>
+          {invoice.dueOn ? (
+            <>
+              <dt>{t('invoices.field.dueOn')}</dt>
+              <dd>{formatDate(invoice.dueOn)}</dd>
+            </>
+          ) : null}
+          <dt>{t('invoices.field.customer')}</dt>
+          <dd>
+            {invoice.customerId ? <a href={`/contacts/${invoice.customerId}`}>{invoice.buyerName ?? invoice.customerName}</a> : t('invoices.field.noCustomer')}
+          </dd>
+          <dt>{t('invoices.field.buyerId')}</dt>
+          <dd>{(invoice.status === 'draft' ? invoice.customerIdNumber : invoice.buyerIdNumber) ?? '—'}</dd>
+          <dt>{t('invoices.field.branch')}</dt>
+          <dd>{invoice.branchName}</dd>
+          {invoice.prescriptionId ? (
+            <>
+              <dt>{t('invoices.field.prescription')}</dt>
+              <dd>
+                <a href={`/prescriptions/${invoice.prescriptionId}`}>{formatDate(invoice.prescriptionDate)}</a>
+              </dd>
+            </>
+          ) : null}
+          <dt>{t('invoices.field.currency')}</dt>
+          <dd>{invoice.currencyCode}</dd>
+          {foreign && invoice.status !== 'draft' ? (
+            <>
+              <dt>{t('invoices.field.exchangeRate')}</dt>
+              <dd>{invoice.exchangeRate}</dd>
+              <dt>{t('invoices.field.totalDop')}</dt>
+              <dd>{formatMoney(invoice.totalDop)}</dd>
+            </>
+          ) : null}
+          {invoice.status !== 'draft' ? (
+            <>
+              <dt>{t('invoices.field.paid')}</dt>
+              <dd>{money(invoice.paidTotal)}</dd>
+              <dt>{t('invoices.field.credited')}</dt>
+              <dd>{money(invoice.creditedTotal)}</dd>
+              <dt>{t('invoices.field.balance')}</dt>
+              <dd>
+                <strong>{money(invoice.balance)}</strong>
+              </dd>
+            </>
+          ) : null}
+          {invoice.voidReason ? (
+            <>
+              <dt>{t('invoices.field.voidReason')}</dt>
+              <dd>
+                {invoice.voidReason} · {voidReasons[invoice.voidReason as keyof typeof voidReasons] ?? ''}
+                {invoice.voidNote ? ` — ${invoice.voidNote}` : ''}
+              </dd>
+            </>
+          ) : null}
+          {invoice.notes ? (
+            <>
+              <dt>{t('invoices.field.notes')}</dt>
+              <dd>{invoice.notes}</dd>
+            </>
+          ) : null}
+        </dl>
+      </section>
+      <section class="card">
+        <LinesTable lines={invoice.lines} totals={invoice} symbol={symbol} caption={t('invoices.lines.title')} />
+      </section>
+      {invoice.status !== 'draft' ? (
+        <div class="invoice-related">
+          <section class="card" aria-labelledby="payments-title">
+            <h2 id="payments-title">{t('invoices.payments')}</h2>
+            {invoice.payments.length === 0 ? (
+              <p class="empty">{t('invoices.noPayments')}</p>
+            ) : (
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('invoices.payment.number')}</th>
+                    <th scope="col">{t('invoices.payment.date')}</th>
+                    <th scope="col">{t('invoices.payment.method')}</th>
+                    <th scope="col" class="number">
+                      {t('invoices.payment.amount')}
+                    </th>
+                    <th scope="col">{t('invoices.payment.status')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {invoice.payments.map((payment) => (
+                    <tr>
+                      <td>
+                        <a href={`/payments/${payment.id}`}>{payment.number}</a>
+                      </td>
+                      <td>{formatDate(payment.receivedOn)}</td>
+                      <td>{paymentForms[payment.method as PaymentForm] ?? payment.method}</td>
+                      <td class="number">{money(payment.amount)}</td>
+                      <td>{payment.status === 'voided' ? t('invoices.payment.voided') : t('invoices.payment.active')}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </section>
+          <section class="card" aria-labelledby="credit-notes-title">
+            <h2 id="credit-notes-title">{t('invoices.creditNotes')}</h2>
+            {invoice.creditNotes.length === 0 ? (
+              <p class="empty">{t('invoices.noCreditNotes')}</p>
+            ) : (
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('invoices.field.number')}</th>
+                    <th scope="col">{t('invoices.field.date')}</th>
+                    <th scope="col" class="number">
+                      {t('invoices.field.total')}
+                    </th>
+                    <th scope="col">{t('invoices.field.status')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {invoice.creditNotes.map((note) => (
+                    <tr>
+                      <td>
+                        <a href={`/credit-notes/${note.id}`}>{note.ncf ?? t('invoices.noNcf')}</a>
+                      </td>
+                      <td>{formatDate(note.issuedOn)}</td>
+                      <td class="number">{money(note.total)}</td>
+                      <td>
+                        <StatusBadge status={note.status} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </section>
+        </div>
+      ) : null}
+      {canVoidNow ? (
+        <section class="card void-card" aria-labelledby="void-title" id="void-form">
+          <h2 id="void-title">{t('invoices.voidTitle')}</h2>
+          <p class="hint">{t('invoices.voidHint')}</p>
+          <ErrorSummary errors={props.voidErrors} message={props.voidMessage} />
+          <form method="post" action={`/invoices/${invoice.id}/void`} hx-boost="false" novalidate>
+            <div class="form-grid">
+              <SelectField
+                name="reason"
+                label={t('invoices.field.voidReason')}
+                value={props.voidValues?.reason}
+                errors={props.voidErrors}
+                required
+                blank=""
+                options={Object.entries(voidReasons).map(([code, label]) => ({ value: code, label: `${code} · ${label}` }))}
+              />
+              <Field name="note" label={t('invoices.field.voidNote')} value={props.voidValues?.note} errors={props.voidErrors} attrs={{ maxlength: '300' }} />
+            </div>
+            <div class="actions">
+              <button type="submit" class="button-danger">
+                {t('invoices.void')}
+              </button>
+            </div>
+          </form>
+        </section>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,303 @@
+import type { BranchRef } from '../auth/session';
+import { formatDate } from '../domain/dates';
+import { formatMoney } from '../domain/money';
+import type { DocumentTotals } from '../domain/totals';
+import { t, type MessageKey } from '../i18n/es-DO';
+import type { Quotation, QuotationFormContext, QuotationSummary } from '../queries/quotations';
+import type { LineFormRow } from '../schemas/document-lines';
+import { quotationStatuses } from '../db/tenant-schema';
+import { ErrorSummary, Field, Notice, Pager, SelectField, TextAreaField, type FieldErrors } from './components';
+import { LineEditor, LinesTable, type DisplayLine } from './document-lines';
+
+export const statusLabel = (status: string) => t(`quotations.status.${status}` as MessageKey);
+
+function Styles() {
+  return (
+    <>
+      <link rel="stylesheet" href="/static/invoices.css" />
+      <link rel="stylesheet" href="/static/quotations.css" />
+    </>
+  );
+}
+
+function StatusBadge(props: { status: string }) {
+  return <span class={`badge quotation-status quotation-status-${props.status}`}>{statusLabel(props.status)}</span>;
+}
+
+export interface QuotationListProps {
+  rows: QuotationSummary[];
+  nextHref: string | null;
+  firstHref: string | null;
+}
+
+export function QuotationResults(props: QuotationListProps) {
+  return (
+    <div id="quotation-results" aria-live="polite">
+      {props.rows.length === 0 ? (
+        <p class="empty card">{t('quotations.empty')}</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('quotations.field.number')}</th>
+              <th scope="col">{t('quotations.field.quotedOn')}</th>
+              <th scope="col">{t('quotations.field.customer')}</th>
+              <th scope="col">{t('quotations.field.branch')}</th>
+              <th scope="col">{t('quotations.field.status')}</th>
+              <th scope="col" class="number">
+                {t('quotations.field.total')}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.rows.map((row) => (
+              <tr>
+                <td style="white-space: nowrap">
+                  <a href={`/quotations/${row.id}`}>{row.number}</a>
+                </td>
+                <td>{formatDate(row.quotedOn)}</td>
+                <td>{row.customerName ?? '—'}</td>
+                <td>{row.branchName}</td>
+                <td>
+                  <StatusBadge status={row.status} />
+                </td>
+                <td class="number">{formatMoney(row.total, row.currencySymbol)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <Pager nextHref={props.nextHref} firstHref={props.firstHref} target="#quotation-results" nextLabel={t('quotations.next')} firstLabel={t('quotations.first')} />
+    </div>
+  );
+}
+
+export function QuotationsPage(props: QuotationListProps & { q: string; status: string; canManage: boolean }) {
+  return (
+    <>
+      <div class="page-head">
+        <h1>{t('quotations.title')}</h1>
+        {props.canManage ? (
+          <div class="actions">
+            <a href="/quotations/new" class="button button-primary">
+              {t('quotations.new')}
+            </a>
+          </div>
+        ) : null}
+      </div>
+      <form
+        class="toolbar"
+        method="get"
+        action="/quotations"
+        role="search"
+        hx-get="/quotations"
+        hx-target="#quotation-results"
+        hx-swap="outerHTML"
+        hx-push-url="true"
+        hx-trigger="input changed delay:300ms from:#field-q, change from:#field-status, submit"
+      >
+        <Field name="q" type="search" label={t('quotations.search')} value={props.q} inputmode="search" attrs={{ autocomplete: 'off' }} />
+        <SelectField
+          name="status"
+          label={t('quotations.statusFilter')}
+          value={props.status}
+          blank={t('quotations.allStatuses')}
+          options={quotationStatuses.map((status) => ({ value: status, label: statusLabel(status) }))}
+        />
+        <button type="submit">{t('quotations.filter')}</button>
+      </form>
+      <QuotationResults {...props} />
+    </>
+  );
+}
+
+/** What the form shows, as typed. */
+export interface QuotationFormValues {
+  customerId?: string | null;
+  customerSearch?: string;
+  branchId?: string | null;
+  prescriptionId?: string | null;
+  currencyCode?: string | null;
+  validUntil?: string | null;
+  notes?: string | null;
+}
+
+export function QuotationForm(props: {
+  action: string;
+  values: QuotationFormValues;
+  rows: LineFormRow[];
+  blankRows: number;
+  context: QuotationFormContext;
+  branches: BranchRef[];
+  errors?: FieldErrors;
+  message?: string | null;
+  preview?: { lines: DisplayLine[]; totals: DocumentTotals; symbol: string } | null;
+  submitLabel: string;
+  cancelHref: string;
+}) {
+  const { values, errors, context } = props;
+  const customerOptions = [...(context.customer ? [context.customer] : []), ...context.customers.filter((match) => match.id !== context.customer?.id)];
+  return (
+    <form method="post" action={props.action} hx-boost="false" novalidate class="card quotation-form">
+      <ErrorSummary errors={errors} message={props.message} />
+      <fieldset>
+        <legend>{t('quotations.field.customer')}</legend>
+        <div class="form-grid">
+          <Field name="customerSearch" type="search" label={t('quotations.customerSearch')} value={values.customerSearch} attrs={{ autocomplete: 'off' }} />
+          <div class="field">
+            <button type="submit" name="_action" value="findCustomer" formnovalidate style="margin-top: 1.6rem">
+              {t('quotations.findCustomer')}
+            </button>
+          </div>
+          <SelectField
+            name="customerId"
+            label={t('quotations.field.customer')}
+            value={values.customerId}
+            errors={errors}
+            blank={t('quotations.noCustomer')}
+            hint={values.customerSearch && !context.customers.length ? t('quotations.noMatches') : undefined}
+            options={customerOptions.map((customer) => ({ value: customer.id, label: customer.idNumber ? `${customer.name} (${customer.idNumber})` : customer.name }))}
+          />
+          <SelectField
+            name="prescriptionId"
+            label={t('quotations.field.prescription')}
+            value={values.prescriptionId}
+            errors={errors}
+            blank={t('quotations.noPrescription')}
+            options={context.prescriptions.map((rx) => ({ value: rx.id, label: t('quotations.prescriptionOf', { date: formatDate(rx.examinedOn) }) }))}
+          />
+        </div>
+      </fieldset>
+      <div class="form-grid">
+        <SelectField
+          name="branchId"
+          label={t('quotations.field.branch')}
+          value={values.branchId}
+          errors={errors}
+          required
+          options={props.branches.map((branch) => ({ value: branch.id, label: branch.name }))}
+        />
+        <SelectField
+          name="currencyCode"
+          label={t('quotations.field.currency')}
+          value={values.currencyCode ?? 'DOP'}
+          errors={errors}
+          required
+          options={context.currencies.map((currency) => ({ value: currency.code, label: `${currency.code} — ${currency.name}` }))}
+        />
+        <Field name="validUntil" type="date" label={t('quotations.field.validUntil')} value={values.validUntil} errors={errors} hint={t('quotations.hint.validUntil')} />
+      </div>
+      <LineEditor rows={props.rows} blankRows={props.blankRows} errors={errors} taxes={context.taxes} />
+      {props.preview ? <LinesTable lines={props.preview.lines} totals={props.preview.totals} symbol={props.preview.symbol} /> : <p class="hint">{t('quotations.hint.totals')}</p>}
+      <TextAreaField name="notes" label={t('quotations.field.notes')} value={values.notes} errors={errors} rows={2} />
+      <div class="actions">
+        <button type="submit" name="_action" value="save" class="button-primary">
+          {props.submitLabel}
+        </button>
+        <a href={props.cancelHref} class="button">
+          {t('quotations.back')}
+        </a>
+      </div>
+    </form>
+  );
+}
+
+export function QuotationFormPage(props: Parameters<typeof QuotationForm>[0] & { title: string }) {
+  return (
+    <>
+      <Styles />
+      <h1>{props.title}</h1>
+      <QuotationForm {...props} />
+    </>
+  );
+}
+
+export function QuotationPage(props: { quotation: Quotation; canManage: boolean; canConvert: boolean; notice?: string | null }) {
+  const { quotation } = props;
+  const open = quotation.status === 'draft' || quotation.status === 'sent';
+  return (
+    <>
+      <Styles />
+      <div class="page-head">
+        <h1>
+          {t('quotations.detailTitle', { number: quotation.number })} <StatusBadge status={quotation.status} />
+        </h1>
+        <div class="actions">
+          <a class="button" href={`/quotations/${quotation.id}/print?format=a4`} hx-boost="false">
+            {t('quotations.printA4')}
+          </a>
+          <a class="button" href={`/quotations/${quotation.id}/print?format=80mm`} hx-boost="false">
+            {t('quotations.print80')}
+          </a>
+        </div>
+      </div>
+      {props.notice ? <Notice>{props.notice}</Notice> : null}
+      {quotation.convertedInvoiceId ? (
+        <div class="alert alert-info" role="status">
+          {t('quotations.convertedTo')}{' '}
+          <a href={`/invoices/${quotation.convertedInvoiceId}`}>{quotation.convertedInvoiceNumber ?? t('quotations.openInvoice')}</a>
+        </div>
+      ) : null}
+      <dl class="card quotation-header">
+        <dt>{t('quotations.field.customer')}</dt>
+        <dd>{quotation.customerId ? <a href={`/contacts/${quotation.customerId}`}>{quotation.customerName}</a> : t('quotations.noCustomer')}</dd>
+        <dt>{t('quotations.field.quotedOn')}</dt>
+        <dd>{formatDate(quotation.quotedOn)}</dd>
+        <dt>{t('quotations.field.validUntil')}</dt>
+        <dd>{formatDate(quotation.validUntil)}</dd>
+        <dt>{t('quotations.field.branch')}</dt>
+        <dd>{quotation.branchName}</dd>
+        <dt>{t('quotations.field.currency')}</dt>
+        <dd>{quotation.currencyCode}</dd>
+        {quotation.prescriptionId ? (
+          <>
+            <dt>{t('quotations.field.prescription')}</dt>
+            <dd>
+              <a href={`/prescriptions/${quotation.prescriptionId}`}>{t('quotations.prescriptionOf', { date: formatDate(quotation.prescriptionExaminedOn) })}</a>
+            </dd>
+          </>
+        ) : null}
+        {quotation.createdByName ? (
+          <>
+            <dt>{t('quotations.field.createdBy')}</dt>
+            <dd>{quotation.createdByName}</dd>
+          </>
+        ) : null}
+      </dl>
+      <LinesTable lines={quotation.lines} totals={quotation} symbol={quotation.currencySymbol} />
+      {quotation.notes ? (
+        <section class="card">
+          <h2>{t('quotations.field.notes')}</h2>
+          <p style="white-space: pre-line">{quotation.notes}</p>
+        </section>
+      ) : null}
+      {props.canManage && open ? (
+        <div class="actions quotation-actions">
+          <a class="button" href={`/quotations/${quotation.id}/edit`}>
+            {t('quotations.edit')}
+          </a>
+          {quotation.status === 'draft' ? (
+            <form method="post" action={`/quotations/${quotation.id}/send`} hx-boost="false">
+              <button type="submit">{t('quotations.send')}</button>
+            </form>
+          ) : null}
+          {props.canConvert ? (
+            <form method="post" action={`/quotations/${quotation.id}/convert`} hx-boost="false">
+              <button type="submit" class="button-primary" title={t('quotations.convertHint')}>
+                {t('quotations.convert')}
+              </button>
+            </form>
+          ) : null}
+          <form method="post" action={`/quotations/${quotation.id}/cancel`} hx-boost="false">
+            <button type="submit" class="button-danger">
+              {t('quotations.cancel')}
+            </button>
+          </form>
+        </div>
+      ) : null}
+      <p>
+        <a href="/quotations">{t('quotations.back')}</a>
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,245 @@
+import { and, eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { fiscalSequences, invoiceLines, invoices, stock, stockMovements } from '../../src/db/tenant-schema';
+import { addDays, shopToday } from '../../src/domain/dates';
+import { proRataDiscount } from '../../src/queries/credit-notes';
+import { countQueries, get, postForm } from './helpers';
+import { api, colleague, invoiceRow, issuedInvoice, ncfSequence, shop, type Shop } from './payments-fixture';
+
+const json = (body: unknown) => ({ method: 'POST', body: JSON.stringify(body) });
+
+/** 2 frames at 1,500.00 with 300.00 discount (18%) + an exempt eye exam: taxable 2,700.00, ITBIS 486.00, exempt 1,000.00, total 4,186.00. */
+async function sale(s: Shop, options: { issuedOn?: string; ncfType?: string } = {}) {
+  const invoice = await issuedInvoice(s, {
+    ...options,
+    lines: [
+      { productId: s.frame.id, description: 'Montura clásica', quantity: '2', unitPrice: '1500.0000', discount: '300.00', taxRate: '18.00' },
+      { productId: s.exam.id, description: 'Examen visual', quantity: '1', unitPrice: '1000.0000', taxRate: '0.00', exempt: true },
+    ],
+  });
+  expect(invoice.total).toBe('4186.00');
+  const lines = await s.db.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, invoice.id)).orderBy(invoiceLines.position);
+  return { invoice, frameLine: lines[0]!, examLine: lines[1]! };
+}
+
+async function credit(s: Shop, invoiceId: string, body: Record<string, unknown>) {
+  return api(s.host, `/invoices/${invoiceId}/credit-notes`, s.bearer, json({ reason: 'Devolución', ...body }));
+}
+
+describe('credit notes', { timeout: 60_000 }, () => {
+  it('spreads a line discount pro rata and cumulatively, exact to the cent', () => {
+    const line = { quantity: '3', discount: '100.00', credited: '0' };
+    expect(proRataDiscount(line, '1')).toBe('33.33');
+    expect(proRataDiscount({ ...line, credited: '1' }, '1')).toBe('33.34');
+    expect(proRataDiscount({ ...line, credited: '2' }, '1')).toBe('33.33');
+    expect(proRataDiscount(line, '3')).toBe('100.00');
+  });
+
+  it('issues a partial B04 note within 30 days (price and ITBIS refunded), same buyer, returning the frame to stock', async () => {
+    const s = await shop('owner');
+    await ncfSequence(s.db, 'B04');
+    const { invoice, frameLine } = await sale(s, { issuedOn: addDays(shopToday(), -30) });
+    const form = await get(s.host, `/invoices/${invoice.id}/credit-notes/new`, { headers: { Cookie: s.cookie } });
+    expect(form.status).toBe(200);
+    expect(await form.text()).toContain('devuelve el precio y el ITBIS');
+    const response = await postForm(
+      s.host,
+      `/invoices/${invoice.id}/credit-notes`,
+      { reason: 'Montura defectuosa', [`qty_${frameLine.id}`]: '1', [`ret_${frameLine.id}`]: '1' },
+      { Cookie: s.cookie },
+    );
+    expect(response.status).toBe(303);
+    const noteId = response.headers.get('location')!.match(/^\/credit-notes\/([0-9a-f-]{36})\?notice=created$/)![1]!;
+    const note = await invoiceRow(s.db, noteId);
+    // 1 x 1,500.00 - 150.00 (half the discount) = 1,350.00; ITBIS 18% = 243.00; total 1,593.00
+    expect(note).toMatchObject({
+      kind: 'credit_note',
+      status: 'issued',
+      ncfType: 'B04',
+      ncf: 'B0400000001',
+      ncfValidUntil: '2099-12-31',
+      issuedOn: shopToday(),
+      referenceInvoiceId: invoice.id,
+      modifiedNcf: invoice.ncf,
+      refundsItbis: true,
+      creditReason: 'Montura defectuosa',
+      customerId: s.customer.id,
+      buyerName: 'Ana Pérez',
+      buyerIdType: 'rnc',
+      buyerIdNumber: '101850043',
+      branchId: invoice.branchId,
+      currencyCode: 'DOP',
+      grossTotal: '1500.00',
+      discountTotal: '150.00',
+      taxableTotal: '1350.00',
+      exemptTotal: '0.00',
+      itbisTotal: '243.00',
+      total: '1593.00',
+      totalDop: '1593.00',
+    });
+    const [line] = await s.db.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, noteId));
+    expect(line).toMatchObject({ sourceLineId: frameLine.id, quantity: '1.00', discount: '150.00', amount: '1350.00', returnToStock: true });
+    const original = await invoiceRow(s.db, invoice.id);
+    expect([original.creditedTotal, original.status]).toEqual(['1593.00', 'partially_paid']);
+    const [level] = await s.db.select().from(stock).where(and(eq(stock.productId, s.frame.id), eq(stock.branchId, s.main.id)));
+    expect(level!.quantity).toBe(1);
+    const movements = await s.db.select().from(stockMovements).where(eq(stockMovements.productId, s.frame.id));
+    expect(movements).toEqual([expect.objectContaining({ kind: 'return', quantity: 1, balanceAfter: 1, reference: 'B0400000001', branchId: s.main.id })]);
+
+    const detail = await (await get(s.host, `/credit-notes/${noteId}`, { headers: { Cookie: s.cookie } })).text();
+    expect(detail).toContain('B0400000001');
+    expect(detail).toContain(`/invoices/${invoice.id}`);
+    expect(detail).toContain(`/credit-notes/${noteId}/print?format=a4`);
+    expect(detail).toContain('RD$ 1,593.00');
+  });
+
+  it('refunds the price but not the ITBIS after 30 days, and a full credit of the rest settles the invoice exactly', async () => {
+    const s = await shop('admin');
+    await ncfSequence(s.db, 'B04');
+    const { invoice, frameLine } = await sale(s, { issuedOn: addDays(shopToday(), -31) });
+    const partial = await credit(s, invoice.id, { lines: [{ sourceLineId: frameLine.id, quantity: '1' }] });
+    expect(partial.status).toBe(201);
+    expect(await partial.json()).toMatchObject({ refundsItbis: false, taxableTotal: '1350.00', itbisTotal: '0.00', total: '1350.00', ncf: 'B0400000001' });
+    const full = await credit(s, invoice.id, { full: true });
+    expect(full.status).toBe(201);
+    // the rest: 1 frame (1,500.00 - 150.00) + the exam 1,000.00 exempt, no ITBIS: 2,350.00
+    const body = (await full.json()) as { total: string; exemptTotal: string; lines: Array<{ quantity: string; discount: string }> };
+    expect(body.total).toBe('2350.00');
+    expect(body.exemptTotal).toBe('1000.00');
+    expect(body.lines.map((line) => [line.quantity, line.discount])).toEqual([
+      ['1.00', '150.00'],
+      ['1.00', '0.00'],
+    ]);
+    const original = await invoiceRow(s.db, invoice.id);
+    expect([original.creditedTotal, original.status]).toEqual(['3700.00', 'partially_paid']);
+    const nothing = await credit(s, invoice.id, { full: true });
+    expect(nothing.status).toBe(422);
+    expect(((await nothing.json()) as { detail: string }).detail).toBe('Elija al menos una línea con una cantidad a acreditar.');
+  });
+
+  it('issues a full credit within 30 days: credited = total and the invoice is settled', async () => {
+    const s = await shop('owner');
+    await ncfSequence(s.db, 'B04');
+    const { invoice } = await sale(s);
+    const response = await postForm(s.host, `/invoices/${invoice.id}/credit-notes`, { reason: 'Anulación de venta', full: '1' }, { Cookie: s.cookie });
+    expect(response.status).toBe(303);
+    const original = await invoiceRow(s.db, invoice.id);
+    expect([original.creditedTotal, original.status]).toEqual(['4186.00', 'paid']);
+    const notes = await s.db.select().from(invoices).where(eq(invoices.kind, 'credit_note'));
+    expect(notes.map((note) => [note.total, note.itbisTotal])).toEqual([['4186.00', '486.00']]);
+    // A credit note is not payable.
+    const pay = await api(s.host, `/invoices/${notes[0]!.id}/payments`, s.bearer, json({ method: '1', amount: '1' }));
+    expect(pay.status).toBe(409);
+  });
+
+  it('refuses quantities above what is left on a line, and a note above the creditable amount', async () => {
+    const s = await shop('owner');
+    await ncfSequence(s.db, 'B04');
+    const { invoice, frameLine } = await sale(s);
+    const tooMany = await credit(s, invoice.id, { lines: [{ sourceLineId: frameLine.id, quantity: '3' }] });
+    expect(tooMany.status).toBe(422);
+    expect(((await tooMany.json()) as { errors: unknown }).errors).toEqual([
+      { field: `lines.${frameLine.id}.quantity`, message: 'La cantidad supera lo que queda por acreditar en esa línea.' },
+    ]);
+    const ui = await postForm(s.host, `/invoices/${invoice.id}/credit-notes`, { reason: 'x', [`qty_${frameLine.id}`]: '5' }, { Cookie: s.cookie });
+    expect(ui.status).toBe(422);
+    expect(await ui.text()).toContain('La cantidad supera lo que queda por acreditar en esa línea.');
+    const noReason = await credit(s, invoice.id, { reason: '', full: true });
+    expect(noReason.status).toBe(422);
+    // Payments do not limit credit notes, earlier credits do: credited 4,000.00 of 4,186.00 leaves 186.00.
+    await s.db.update(invoices).set({ creditedTotal: '4000.00', status: 'partially_paid' }).where(eq(invoices.id, invoice.id));
+    const over = await credit(s, invoice.id, { lines: [{ sourceLineId: frameLine.id, quantity: '1' }] });
+    expect(over.status).toBe(422);
+    expect(((await over.json()) as { detail: string }).detail).toBe('El total de la nota (RD$ 1,593.00) supera lo que queda por acreditar de la factura (RD$ 186.00).');
+    expect(await s.db.select().from(invoices).where(eq(invoices.kind, 'credit_note'))).toHaveLength(0);
+  });
+
+  it('lets exactly one of two parallel notes through when together they exceed what is creditable', async () => {
+    const s = await shop('owner');
+    await ncfSequence(s.db, 'B04');
+    const { invoice, frameLine } = await sale(s);
+    const responses = await Promise.all([1, 2].map(() => credit(s, invoice.id, { lines: [{ sourceLineId: frameLine.id, quantity: '2' }] })));
+    expect(responses.map((r) => r.status).sort()).toEqual([201, 422]);
+    const original = await invoiceRow(s.db, invoice.id);
+    expect(original.creditedTotal).toBe('3186.00');
+    const [sequence] = await s.db.select().from(fiscalSequences).where(eq(fiscalSequences.docType, 'B04'));
+    expect(sequence!.nextNumber).toBe(2);
+  });
+
+  it('modifies an E31 invoice only by an E34 note, and says so when there is no E34 sequence', async () => {
+    const s = await shop('owner');
+    await ncfSequence(s.db, 'B04');
+    const { invoice } = await sale(s, { ncfType: 'E31' });
+    const missing = await credit(s, invoice.id, { full: true });
+    expect(missing.status).toBe(422);
+    expect(((await missing.json()) as { detail: string }).detail).toBe('No hay una secuencia E34 activa: créela en Comprobantes antes de emitir la nota de crédito.');
+    expect((await invoiceRow(s.db, invoice.id)).creditedTotal).toBe('0.00');
+    await ncfSequence(s.db, 'E34');
+    const issued = await credit(s, invoice.id, { full: true });
+    expect(issued.status).toBe(201);
+    expect(await issued.json()).toMatchObject({ ncfType: 'E34', ncf: 'E340000000001', modifiedNcf: invoice.ncf, buyerIdNumber: '101850043' });
+  });
+
+  it('writes nothing when the B04 sequence is exhausted (422), and refuses drafts and voided invoices (409)', async () => {
+    const s = await shop('owner');
+    await ncfSequence(s.db, 'B04', { rangeEnd: 5, nextNumber: 6 });
+    const { invoice, frameLine } = await sale(s);
+    const response = await credit(s, invoice.id, { lines: [{ sourceLineId: frameLine.id, quantity: '1', returnToStock: true }] });
+    expect(response.status).toBe(422);
+    expect(((await response.json()) as { detail: string }).detail).toBe('La secuencia B04 está agotada: no se puede emitir la nota de crédito.');
+    expect(await s.db.select().from(invoices).where(eq(invoices.kind, 'credit_note'))).toHaveLength(0);
+    expect(await s.db.select().from(stockMovements)).toHaveLength(0);
+    expect((await invoiceRow(s.db, invoice.id)).creditedTotal).toBe('0.00');
+    for (const status of ['draft', 'voided'] as const) {
+      const other = await issuedInvoice(s, { status });
+      const refused = await credit(s, other.id, { full: true });
+      expect(refused.status).toBe(409);
+      expect(((await refused.json()) as { detail: string }).detail).toBe('Solo se pueden acreditar facturas emitidas (no borradores, anuladas ni notas de crédito).');
+    }
+  });
+
+  it('refuses returning untracked or fractional goods to stock', async () => {
+    const s = await shop('owner');
+    await ncfSequence(s.db, 'B04');
+    const { invoice, frameLine, examLine } = await sale(s);
+    const untracked = await credit(s, invoice.id, { lines: [{ sourceLineId: examLine.id, quantity: '1', returnToStock: true }] });
+    expect(untracked.status).toBe(422);
+    expect(((await untracked.json()) as { detail: string }).detail).toBe('Este producto no lleva inventario.');
+    const fraction = await credit(s, invoice.id, { lines: [{ sourceLineId: frameLine.id, quantity: '0.5', returnToStock: true }] });
+    expect(fraction.status).toBe(422);
+    expect(((await fraction.json()) as { detail: string }).detail).toBe('Solo se pueden devolver al inventario unidades enteras.');
+  });
+
+  it('enforces permissions, keeps shops apart and lists in at most 2 round trips', async () => {
+    const a = await shop('owner');
+    await ncfSequence(a.db, 'B04');
+    const { invoice } = await sale(a);
+    const created = (await (await credit(a, invoice.id, { full: true })).json()) as { id: string };
+    const ventas = await colleague(a, 'ventas');
+    expect((await api(a.host, `/invoices/${invoice.id}/credit-notes`, ventas.bearer, json({ reason: 'x', full: true }))).status).toBe(403);
+    expect((await get(a.host, `/invoices/${invoice.id}/credit-notes/new`, { headers: { Cookie: ventas.cookie } })).status).toBe(403);
+    expect((await get(a.host, `/credit-notes/${created.id}`, { headers: { Cookie: ventas.cookie } })).status).toBe(200);
+    expect((await api(a.host, `/credit-notes/${created.id}`, ventas.bearer)).status).toBe(200);
+
+    let html = '';
+    const queries = await countQueries(`optiflow_${a.tenant.id}`, async () => {
+      html = await (await get(a.host, '/credit-notes', { headers: { Cookie: a.cookie } })).text();
+    });
+    expect(queries).toBeLessThanOrEqual(2);
+    expect(html).toContain('B0400000001');
+    expect(html).toContain(invoice.ncf!);
+    const byInvoice = (await (await api(a.host, `/invoices/${invoice.id}/credit-notes`, a.bearer)).json()) as { data: Array<{ id: string }> };
+    expect(byInvoice.data.map((note) => note.id)).toEqual([created.id]);
+
+    const b = await shop('owner');
+    await ncfSequence(b.db, 'B04');
+    expect((await get(b.host, `/credit-notes/${created.id}`, { headers: { Cookie: b.cookie } })).status).toBe(404);
+    expect((await get(b.host, `/invoices/${invoice.id}/credit-notes/new`, { headers: { Cookie: b.cookie } })).status).toBe(404);
+    expect((await postForm(b.host, `/invoices/${invoice.id}/credit-notes`, { reason: 'x', full: '1' }, { Cookie: b.cookie })).status).toBe(404);
+    expect((await api(b.host, `/credit-notes/${created.id}`, b.bearer)).status).toBe(404);
+    expect((await api(b.host, `/invoices/${invoice.id}/credit-notes`, b.bearer)).status).toBe(404);
+    expect((await credit(b, invoice.id, { full: true })).status).toBe(404);
+    expect(((await (await api(b.host, '/credit-notes', b.bearer)).json()) as { data: unknown[] }).data).toEqual([]);
+    expect((await api(b.host, '/credit-notes/nope', b.bearer)).status).toBe(404);
+  });
+});
