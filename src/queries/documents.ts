@@ -1,0 +1,205 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { InvoiceDocument, PaymentDocument, QuotationDocument } from '../documents/model';
+import type { TenantDb } from '../env';
+
+/**
+ * Who is looking: users without `branches.all` see only documents of the branches they are
+ * assigned to (checked in the same statement that loads the document).
+ */
+export interface Viewer {
+  userId: string;
+  allBranches: boolean;
+}
+
+/** A viewer that sees every branch: the public share link, already authorised by its token. */
+export const anyBranch: Viewer = { userId: '00000000-0000-0000-0000-000000000000', allBranches: true };
+
+function branchAllowed(viewer: Viewer, branchColumn: SQL): SQL {
+  if (viewer.allBranches) return sql`true`;
+  return sql`EXISTS (SELECT 1 FROM user_branches ub WHERE ub.user_id = ${viewer.userId}::uuid AND ub.branch_id = ${branchColumn})`;
+}
+
+const companyJson = sql`(SELECT json_build_object('name', co.name, 'rnc', co.rnc, 'address', co.address, 'phones', co.phones, 'email', co.email,
+    'invoiceFooter', co.invoice_footer, 'logoKey', co.logo_key) FROM company co WHERE co.id = 1)`;
+
+const branchJson = (alias: string) =>
+  sql.raw(`(SELECT json_build_object('name', b.name, 'address', b.address, 'phone', b.phone) FROM branches b WHERE b.id = ${alias}.branch_id)`);
+
+/** Money and quantities travel as text: JSON numbers would go through floats. */
+const linesJson = (table: 'invoice_lines' | 'quotation_lines', foreignKey: string, alias: string) =>
+  sql.raw(`(SELECT coalesce(json_agg(json_build_object('position', l.position, 'description', l.description, 'quantity', l.quantity::text,
+      'unitPrice', l.unit_price::text, 'discount', l.discount::text, 'taxRate', l.tax_rate::text, 'exempt', l.exempt, 'amount', l.amount::text)
+      ORDER BY l.position), '[]'::json) FROM ${table} l WHERE l.${foreignKey} = ${alias}.id)`);
+
+const breakdownJson = (alias: string) =>
+  sql.raw(`(SELECT coalesce(json_agg(json_build_object('rate', e->>'rate', 'taxable', e->>'taxable', 'itbis', e->>'itbis')), '[]'::json)
+      FROM jsonb_array_elements(${alias}.tax_breakdown) e)`);
+
+const totalsColumns = (alias: string) =>
+  sql.raw(`${alias}.gross_total::text AS "grossTotal", ${alias}.discount_total::text AS "discountTotal", ${alias}.taxable_total::text AS "taxableTotal",
+    ${alias}.exempt_total::text AS "exemptTotal", ${alias}.itbis_total::text AS "itbisTotal", ${alias}.total::text AS "total"`);
+
+const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+
+/**
+ * An invoice or credit note with its lines, company, branch and buyer, in one query. Null when
+ * it does not exist, is not of `kind`, or is in a branch the viewer may not see.
+ */
+export async function printableInvoice(db: TenantDb, id: string, viewer: Viewer, kind?: 'invoice' | 'credit_note'): Promise<InvoiceDocument | null> {
+  if (!isUuid(id)) return null;
+  const result = await db.execute<InvoiceDocument & Record<string, unknown>>(sql`
+    SELECT i.id, i.kind, i.status, i.ncf_type AS "ncfType", i.ncf, i.ncf_valid_until::text AS "ncfValidUntil", i.issued_on::text AS "issuedOn",
+           i.due_on::text AS "dueOn", (i.created_at AT TIME ZONE 'America/Santo_Domingo')::date::text AS "createdOn",
+           json_build_object('name', coalesce(i.buyer_name, ct.name), 'idType', coalesce(i.buyer_id_type, ct.id_type),
+             'idNumber', coalesce(i.buyer_id_number, ct.id_number)) AS buyer,
+           ${branchJson('i')} AS branch,
+           i.currency_code AS "currencyCode", coalesce(cur.symbol, i.currency_code) AS "currencySymbol", i.exchange_rate::text AS "exchangeRate",
+           i.total_dop::text AS "totalDop", i.modified_ncf AS "modifiedNcf", i.refunds_itbis AS "refundsItbis", i.credit_reason AS "creditReason",
+           i.notes, i.pdf_key AS "pdfKey", ${totalsColumns('i')},
+           ${breakdownJson('i')} AS "taxBreakdown",
+           ${companyJson} AS company,
+           ${linesJson('invoice_lines', 'invoice_id', 'i')} AS lines
+      FROM invoices i
+      LEFT JOIN contacts ct ON ct.id = i.customer_id
+      LEFT JOIN currencies cur ON cur.code = i.currency_code
+     WHERE i.id = ${id}::uuid
+       AND ${kind ? sql`i.kind = ${kind}` : sql`true`}
+       AND ${branchAllowed(viewer, sql`i.branch_id`)}`);
+  return result.rows[0] ?? null;
+}
+
+export async function printableQuotation(db: TenantDb, id: string, viewer: Viewer): Promise<QuotationDocument | null> {
+  if (!isUuid(id)) return null;
+  const result = await db.execute<QuotationDocument & Record<string, unknown>>(sql`
+    SELECT q.id, q.number, q.status, q.quoted_on::text AS "quotedOn", q.valid_until::text AS "validUntil",
+           json_build_object('name', ct.name, 'idType', ct.id_type, 'idNumber', ct.id_number) AS customer,
+           ${branchJson('q')} AS branch,
+           q.currency_code AS "currencyCode", coalesce(cur.symbol, q.currency_code) AS "currencySymbol", q.notes,
+           ${totalsColumns('q')},
+           ${breakdownJson('q')} AS "taxBreakdown",
+           ${companyJson} AS company,
+           ${linesJson('quotation_lines', 'quotation_id', 'q')} AS lines
+      FROM quotations q
+      LEFT JOIN contacts ct ON ct.id = q.customer_id
+      LEFT JOIN currencies cur ON cur.code = q.currency_code
+     WHERE q.id = ${id}::uuid
+       AND ${branchAllowed(viewer, sql`q.branch_id`)}`);
+  return result.rows[0] ?? null;
+}
+
+/** A payment receipt: the payment, its invoice and the balance left after it, in one query. */
+export async function printablePayment(db: TenantDb, id: string, viewer: Viewer): Promise<PaymentDocument | null> {
+  if (!isUuid(id)) return null;
+  const result = await db.execute<PaymentDocument & Record<string, unknown>>(sql`
+    SELECT p.id, p.number, p.status, p.received_on::text AS "receivedOn", p.method, p.amount::text AS amount, p.reference, p.notes,
+           i.id AS "invoiceId", i.ncf AS "invoiceNcf", i.ncf_type AS "invoiceNcfType", i.total::text AS "invoiceTotal",
+           (i.total - i.credited_total - (SELECT coalesce(sum(p2.amount), 0) FROM payments p2
+               WHERE p2.invoice_id = p.invoice_id AND p2.status = 'active' AND (p2.created_at, p2.id) <= (p.created_at, p.id)))::text AS "balanceAfter",
+           coalesce(cur.symbol, i.currency_code) AS "currencySymbol",
+           json_build_object('name', coalesce(i.buyer_name, ct.name), 'idType', coalesce(i.buyer_id_type, ct.id_type),
+             'idNumber', coalesce(i.buyer_id_number, ct.id_number)) AS buyer,
+           ${branchJson('p')} AS branch,
+           ${companyJson} AS company
+      FROM payments p
+      JOIN invoices i ON i.id = p.invoice_id
+      LEFT JOIN contacts ct ON ct.id = i.customer_id
+      LEFT JOIN currencies cur ON cur.code = i.currency_code
+     WHERE p.id = ${id}::uuid
+       AND ${branchAllowed(viewer, sql`p.branch_id`)}`);
+  return result.rows[0] ?? null;
+}
+
+/**
+ * Records the archived PDF's key once: a later (or concurrent) call keeps the first key.
+ * Returns the key that is recorded.
+ */
+export async function recordInvoicePdf(db: TenantDb, invoiceId: string, key: string): Promise<string | null> {
+  const result = await db.execute<{ key: string | null }>(sql`
+    WITH recorded AS (UPDATE invoices SET pdf_key = ${key} WHERE id = ${invoiceId}::uuid AND pdf_key IS NULL AND status <> 'draft' RETURNING pdf_key)
+    SELECT coalesce((SELECT pdf_key FROM recorded), (SELECT pdf_key FROM invoices WHERE id = ${invoiceId}::uuid)) AS key`);
+  return result.rows[0]?.key ?? null;
+}
+
+export interface ShareLinkRow {
+  id: string;
+  createdAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+  lastOpenedAt: string | null;
+  active: boolean;
+}
+
+export interface InvoiceShareLinks {
+  invoiceId: string;
+  ncf: string | null;
+  status: InvoiceDocument['status'];
+  links: ShareLinkRow[];
+}
+
+const shareLinkJson = sql.raw(`json_build_object('id', s.id, 'createdAt', s.created_at, 'expiresAt', s.expires_at, 'revokedAt', s.revoked_at,
+    'lastOpenedAt', s.last_opened_at, 'active', s.revoked_at IS NULL AND s.expires_at > now())`);
+
+/** An invoice's share links, newest first, with the invoice's NCF and status (one query). */
+export async function invoiceShareLinks(db: TenantDb, invoiceId: string, viewer: Viewer): Promise<InvoiceShareLinks | null> {
+  if (!isUuid(invoiceId)) return null;
+  const result = await db.execute<InvoiceShareLinks & Record<string, unknown>>(sql`
+    SELECT i.id AS "invoiceId", i.ncf, i.status,
+           (SELECT coalesce(json_agg(${shareLinkJson} ORDER BY s.created_at DESC, s.id), '[]'::json) FROM share_links s WHERE s.invoice_id = i.id) AS links
+      FROM invoices i
+     WHERE i.id = ${invoiceId}::uuid AND ${branchAllowed(viewer, sql`i.branch_id`)}`);
+  return result.rows[0] ?? null;
+}
+
+export type CreateShareLinkResult =
+  | { outcome: 'not_found' }
+  | { outcome: 'draft' }
+  | { outcome: 'created'; link: ShareLinkRow };
+
+/** Creates a link for an issued (non-draft) invoice the viewer may see; one statement. */
+export async function createShareLink(
+  db: TenantDb,
+  values: { invoiceId: string; tokenHash: string; days: number; createdBy: string; viewer: Viewer },
+): Promise<CreateShareLinkResult> {
+  if (!isUuid(values.invoiceId)) return { outcome: 'not_found' };
+  const result = await db.execute<{ status: string; link: ShareLinkRow | null }>(sql`
+    WITH inv AS (
+      SELECT i.id, i.status FROM invoices i WHERE i.id = ${values.invoiceId}::uuid AND ${branchAllowed(values.viewer, sql`i.branch_id`)}
+    ), s AS (
+      INSERT INTO share_links (invoice_id, token_hash, expires_at, created_by)
+      SELECT inv.id, ${values.tokenHash}, now() + make_interval(days => ${values.days}::int), ${values.createdBy}::uuid FROM inv WHERE inv.status <> 'draft'
+      RETURNING *
+    )
+    SELECT inv.status, (SELECT ${shareLinkJson} FROM s) AS link FROM inv`);
+  const row = result.rows[0];
+  if (!row) return { outcome: 'not_found' };
+  if (!row.link) return { outcome: 'draft' };
+  return { outcome: 'created', link: row.link };
+}
+
+/** Revokes a link (idempotent); returns its invoice id, or null when the viewer cannot see it. */
+export async function revokeShareLink(db: TenantDb, linkId: string, viewer: Viewer): Promise<{ invoiceId: string; link: ShareLinkRow } | null> {
+  if (!isUuid(linkId)) return null;
+  const result = await db.execute<{ invoiceId: string; link: ShareLinkRow }>(sql`
+    WITH target AS (
+      SELECT s.id, s.invoice_id FROM share_links s JOIN invoices i ON i.id = s.invoice_id
+       WHERE s.id = ${linkId}::uuid AND ${branchAllowed(viewer, sql`i.branch_id`)}
+    ), s AS (
+      UPDATE share_links SET revoked_at = coalesce(revoked_at, now()) WHERE id IN (SELECT id FROM target) RETURNING *
+    )
+    SELECT s.invoice_id AS "invoiceId", ${shareLinkJson} AS link FROM s`);
+  return result.rows[0] ?? null;
+}
+
+/**
+ * The invoice a valid share token opens (not expired, not revoked, invoice not a draft), marking
+ * the link opened in the same statement. Null for anything else.
+ */
+export async function openShareLink(db: TenantDb, tokenHash: string): Promise<{ invoiceId: string; pdfKey: string | null; ncf: string | null } | null> {
+  const result = await db.execute<{ invoiceId: string; pdfKey: string | null; ncf: string | null }>(sql`
+    UPDATE share_links s SET last_opened_at = now()
+      FROM invoices i
+     WHERE s.token_hash = ${tokenHash} AND s.revoked_at IS NULL AND s.expires_at > now()
+       AND i.id = s.invoice_id AND i.status <> 'draft'
+    RETURNING s.invoice_id AS "invoiceId", i.pdf_key AS "pdfKey", i.ncf`);
+  return result.rows[0] ?? null;
+}

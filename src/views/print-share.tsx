@@ -1,0 +1,115 @@
+import { shopTimeZone } from '../domain/dates';
+import { t } from '../i18n/es-DO';
+import type { InvoiceShareLinks, ShareLinkRow } from '../queries/documents';
+import { ErrorSummary, Field, Notice, type FieldErrors } from './components';
+
+/** `dd/mm/aaaa hh:mm` in the shop's time zone. */
+export function formatDateTime(iso: string | null): string {
+  if (!iso) return t('documents.share.never');
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone: shopTimeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(new Date(iso))
+      .map((part) => [part.type, part.value]),
+  );
+  return `${parts.day}/${parts.month}/${parts.year} ${parts.hour}:${parts.minute}`;
+}
+
+function linkStatus(link: ShareLinkRow): string {
+  if (link.revokedAt) return t('documents.share.revoked');
+  return link.active ? t('documents.share.active') : t('documents.share.expired');
+}
+
+export interface SharePageProps {
+  invoice: InvoiceShareLinks;
+  canManage: boolean;
+  /** The full URL of a link just created: shown once. */
+  createdUrl?: string | null;
+  revoked?: boolean;
+  values?: { days?: string };
+  errors?: FieldErrors;
+}
+
+/** Share links of one invoice: create (the URL shown once, with a copy button), list, revoke. */
+export function SharePage(props: SharePageProps) {
+  const { invoice } = props;
+  return (
+    <section id="share-links" aria-labelledby="share-title">
+      <h1 id="share-title">{t('documents.share.title', { ncf: invoice.ncf ?? '' })}</h1>
+      <p class="lead">{t('documents.share.lead')}</p>
+      <p>
+        <a href={`/invoices/${invoice.invoiceId}`}>← {t('documents.share.backToInvoice')}</a>
+      </p>
+      {props.revoked ? <Notice>{t('documents.share.revokedNotice')}</Notice> : null}
+      {props.createdUrl ? (
+        <Notice>
+          <p>{t('documents.share.created')}</p>
+          <div class="field">
+            <label for="share-url">{t('documents.share.url')}</label>
+            <input id="share-url" type="text" readonly value={props.createdUrl} onfocus="this.select()" />
+          </div>
+          <button type="button" class="button button-small" onclick="navigator.clipboard.writeText(document.getElementById('share-url').value)">
+            {t('documents.share.copy')}
+          </button>
+        </Notice>
+      ) : null}
+      {props.canManage ? (
+        <form method="post" action={`/invoices/${invoice.invoiceId}/share-links`} class="card" hx-post={`/invoices/${invoice.invoiceId}/share-links`} hx-target="#share-links" hx-swap="outerHTML">
+          <ErrorSummary errors={props.errors} />
+          <Field
+            name="days"
+            label={t('documents.share.days')}
+            type="number"
+            value={props.values?.days ?? '7'}
+            errors={props.errors}
+            required
+            inputmode="numeric"
+            hint={t('documents.share.daysHint')}
+            attrs={{ min: '1', max: '30', step: '1' }}
+          />
+          <div class="actions">
+            <button type="submit" class="button-primary">
+              {t('documents.share.create')}
+            </button>
+          </div>
+        </form>
+      ) : null}
+      <h2>{t('documents.share.links')}</h2>
+      {invoice.links.length === 0 ? (
+        <p>{t('documents.share.none')}</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('documents.share.createdAt')}</th>
+              <th scope="col">{t('documents.share.expiresAt')}</th>
+              <th scope="col">{t('documents.share.lastOpened')}</th>
+              <th scope="col">{t('documents.share.status')}</th>
+              {props.canManage ? <th scope="col">{t('documents.share.revoke')}</th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {invoice.links.map((link) => (
+              <tr>
+                <td>{formatDateTime(link.createdAt)}</td>
+                <td>{formatDateTime(link.expiresAt)}</td>
+                <td>{formatDateTime(link.lastOpenedAt)}</td>
+                <td>{linkStatus(link)}</td>
+                {props.canManage ? (
+                  <td>
+                    {link.active ? (
+                      <form method="post" action={`/share-links/${link.id}/revoke`}>
+                        <button type="submit" class="button button-small button-danger">
+                          {t('documents.share.revoke')}
+                        </button>
+                      </form>
+                    ) : null}
+                  </td>
+                ) : null}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
