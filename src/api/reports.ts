@@ -1,4 +1,40 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { requirePermission } from '../auth/middleware';
+import { dgiiReportFile, requirePeriod } from '../queries/reports';
 import { createApiApp } from './app';
+import { problemResponses } from './openapi';
 
 /** `/api/v1` resources: reports. */
 export const reportsApi = createApiApp();
+
+// The period is checked by requirePeriod (format and "not in the future", with the catalogue's messages).
+const periodQuery = z.object({
+  period: z.string().max(20).optional().openapi({ description: 'Fiscal month YYYYMM, not after the current month', example: '202503' }),
+});
+
+const textFile = (description: string) => ({
+  description,
+  content: { 'text/plain': { schema: z.string().openapi({ description: 'Pipe-delimited lines, CRLF line endings' }) } },
+});
+
+for (const report of ['607', '608'] as const) {
+  reportsApi.openapi(
+    createRoute({
+      method: 'get',
+      path: `/reports/dgii/${report}`,
+      summary:
+        report === '607'
+          ? 'DGII 607 (sales) TXT of a month: invoices and credit notes issued in it, consumer invoices under RD$250,000 in one summary line'
+          : 'DGII 608 (voided numbers) TXT of a month: NCF, void date and reason code of every document voided in it',
+      tags: ['Reports'],
+      middleware: [requirePermission('reports.dgii')] as const,
+      request: { query: periodQuery },
+      responses: { 200: textFile(`The ${report} file (DGII_F_${report}_<RNC>_<YYYYMM>.TXT)`), ...problemResponses(401, 403, 422) },
+    }),
+    async (c) => {
+      const period = requirePeriod(c.req.valid('query').period);
+      const file = await dgiiReportFile(c.var.db, report, period);
+      return c.text(file.text, 200, { 'Content-Disposition': `attachment; filename="${file.fileName}"`, 'Cache-Control': 'no-store' });
+    },
+  );
+}

@@ -1,4 +1,54 @@
+import type { Context } from 'hono';
+import { requirePermission } from '../auth/middleware';
+import { can } from '../auth/permissions';
+import { checkPeriod, previousPeriod } from '../domain/dgii-reports';
+import { shopToday } from '../domain/dates';
+import type { AppEnv } from '../env';
 import { factory } from '../factory';
+import { t } from '../i18n/es-DO';
+import { dgiiPreview, dgiiReportFile, requirePeriod } from '../queries/reports';
+import { AppShell } from '../views/layout';
+import { DgiiReport, DgiiReportPage, type DgiiReportState } from '../views/reports';
+import { wantsFragment } from './products';
 
 /** Shop screens: reports. */
 export const reportsRoutes = factory.createApp();
+
+function renderDgii(c: Context<AppEnv>, state: DgiiReportState, status: 200 | 422) {
+  if (wantsFragment(c)) return c.html(<DgiiReport {...state} />, status);
+  return c.html(
+    <AppShell title={t('reports.dgii.title')} user={c.var.session!} current="/reports/dgii">
+      <DgiiReportPage {...state} />
+    </AppShell>,
+    status,
+  );
+}
+
+/** Month chooser and preview; the period defaults to the previous month. One query for both reports. */
+reportsRoutes.get('/reports/dgii', requirePermission('reports.dgii'), async (c) => {
+  const today = shopToday();
+  const latest = today.slice(0, 7).replace('-', '');
+  const requested = c.req.query('period');
+  const base = { latest, canConfigureCompany: can(c.var.session!.role, 'company.manage') };
+  const checked = checkPeriod(requested ?? previousPeriod(today), today);
+  if (!checked.ok) {
+    const message = t(checked.error === 'future' ? 'reports.validation.future' : 'reports.validation.period');
+    return renderDgii(c, { ...base, period: requested ?? '', preview: null, errors: { period: message } }, 422);
+  }
+  const preview = await dgiiPreview(c.var.db, checked.period);
+  if (!preview.rnc) return renderDgii(c, { ...base, period: checked.period, preview, message: t('reports.validation.noRnc') }, 422);
+  return renderDgii(c, { ...base, period: checked.period, preview }, 200);
+});
+
+async function download(c: Context<AppEnv>, report: '607' | '608') {
+  const period = requirePeriod(c.req.query('period'));
+  const file = await dgiiReportFile(c.var.db, report, period);
+  return c.body(file.text, 200, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Disposition': `attachment; filename="${file.fileName}"`,
+    'Cache-Control': 'no-store',
+  });
+}
+
+reportsRoutes.get('/reports/dgii/607.txt', requirePermission('reports.dgii'), (c) => download(c, '607'));
+reportsRoutes.get('/reports/dgii/608.txt', requirePermission('reports.dgii'), (c) => download(c, '608'));

@@ -1,0 +1,108 @@
+import { sql } from 'drizzle-orm';
+import {
+  build607,
+  checkPeriod,
+  format607,
+  format608,
+  periodRange,
+  reportFileName,
+  reportRnc,
+  type Period,
+  type Report607Stats,
+  type SalesDocument,
+  type VoidedDocument,
+} from '../domain/dgii-reports';
+import { shopTimeZone, shopToday } from '../domain/dates';
+import type { TenantDb } from '../env';
+import { AppError } from '../errors';
+import { t } from '../i18n/es-DO';
+
+export interface DgiiPeriodData {
+  /** The company's RNC as typed in the settings (null when not set). */
+  rnc: string | null;
+  /** Documents issued in the period (invoices and credit notes, neither draft nor voided); [] unless asked for. */
+  sales: SalesDocument[];
+  /** Documents voided in the period (America/Santo_Domingo); [] unless asked for. */
+  voided: VoidedDocument[];
+}
+
+/**
+ * Everything the 607 and/or 608 of a period need, in one statement: the company RNC, the
+ * documents issued in the month with their active payments summed per payment form (as text,
+ * never through a JSON number), and the documents voided in the month.
+ */
+export async function dgiiPeriodData(db: TenantDb, period: Period, want: { sales?: boolean; voided?: boolean }): Promise<DgiiPeriodData> {
+  const { start, end } = periodRange(period);
+  const sales = want.sales
+    ? sql`(SELECT coalesce(json_agg(json_build_object(
+          'kind', i.kind, 'ncfType', i.ncf_type, 'ncf', i.ncf, 'modifiedNcf', i.modified_ncf, 'issuedOn', i.issued_on::text,
+          'buyerIdType', i.buyer_id_type, 'buyerIdNumber', i.buyer_id_number, 'exchangeRate', i.exchange_rate::text,
+          'total', i.total::text, 'creditedTotal', i.credited_total::text,
+          'taxableTotalDop', i.taxable_total_dop::text, 'exemptTotalDop', i.exempt_total_dop::text,
+          'itbisTotalDop', i.itbis_total_dop::text, 'totalDop', i.total_dop::text,
+          'payments', (SELECT coalesce(json_object_agg(p.method, p.amount), '{}'::json)
+                         FROM (SELECT method, sum(amount)::text AS amount FROM payments
+                                WHERE invoice_id = i.id AND status = 'active' GROUP BY method) p)
+        ) ORDER BY i.issued_on, i.ncf), '[]'::json)
+        FROM invoices i
+       WHERE i.status NOT IN ('draft', 'voided') AND i.ncf IS NOT NULL
+         AND i.issued_on >= ${start}::date AND i.issued_on < ${end}::date)`
+    : sql`'[]'::json`;
+  // The month's bounds as instants in the shop's time zone, so an index on voided_at could serve it.
+  const voided = want.voided
+    ? sql`(SELECT coalesce(json_agg(json_build_object(
+          'ncf', i.ncf, 'voidedOn', to_char(i.voided_at AT TIME ZONE ${shopTimeZone}, 'YYYY-MM-DD'), 'reason', i.void_reason
+        ) ORDER BY i.voided_at, i.ncf), '[]'::json)
+        FROM invoices i
+       WHERE i.status = 'voided' AND i.ncf IS NOT NULL
+         AND i.voided_at >= (${start}::timestamp AT TIME ZONE ${shopTimeZone})
+         AND i.voided_at < (${end}::timestamp AT TIME ZONE ${shopTimeZone}))`
+    : sql`'[]'::json`;
+  const result = await db.execute<{ rnc: string | null; sales: SalesDocument[]; voided: VoidedDocument[] }>(sql`
+    SELECT (SELECT rnc FROM company WHERE id = 1) AS rnc, ${sales} AS sales, ${voided} AS voided`);
+  const row = result.rows[0]!;
+  return { rnc: row.rnc, sales: row.sales, voided: row.voided };
+}
+
+/** The period of a request, or a 422 on `period` (malformed, or a month after the current one). */
+export function requirePeriod(value: string | undefined | null, today = shopToday()): Period {
+  const checked = checkPeriod(value, today);
+  if (checked.ok) return checked.period;
+  const message = t(checked.error === 'future' ? 'reports.validation.future' : 'reports.validation.period');
+  throw new AppError('validation', message, { period: message });
+}
+
+/** The RNC digits the files are headed with, or a 422 telling the shop to configure it. */
+export function requireRnc(rnc: string | null): string {
+  const digits = reportRnc(rnc);
+  if (digits) return digits;
+  const message = t('reports.validation.noRnc');
+  throw new AppError('validation', message, { rnc: message });
+}
+
+export interface DgiiReportFile {
+  fileName: string;
+  text: string;
+}
+
+/** The 607 or 608 TXT of a period (already validated), in one query. */
+export async function dgiiReportFile(db: TenantDb, report: '607' | '608', period: Period): Promise<DgiiReportFile> {
+  const data = await dgiiPeriodData(db, period, report === '607' ? { sales: true } : { voided: true });
+  const rnc = requireRnc(data.rnc);
+  const text = report === '607' ? format607(rnc, build607(period, data.sales)) : format608(rnc, period, data.voided);
+  return { fileName: reportFileName(report, rnc, period), text };
+}
+
+export interface DgiiPreview {
+  period: Period;
+  /** RNC digits, or null when the company has none (the files cannot be generated). */
+  rnc: string | null;
+  sales: Report607Stats;
+  voidedCount: number;
+}
+
+/** Counts and totals of both reports of a period, in one query (the preview before downloading). */
+export async function dgiiPreview(db: TenantDb, period: Period): Promise<DgiiPreview> {
+  const data = await dgiiPeriodData(db, period, { sales: true, voided: true });
+  return { period, rnc: reportRnc(data.rnc), sales: build607(period, data.sales).stats, voidedCount: data.voided.length };
+}

@@ -1,0 +1,127 @@
+import { recentPeriods, reportFileName, type Period } from '../domain/dgii-reports';
+import { formatMoney } from '../domain/money';
+import { t, type MessageKey } from '../i18n/es-DO';
+import type { DgiiPreview } from '../queries/reports';
+import { ErrorSummary, SelectField, type FieldErrors } from './components';
+
+/** `202503` -> `marzo de 2025 (202503)`. */
+export function periodLabel(period: Period): string {
+  return t('reports.dgii.monthOption', { month: t(`reports.month.${period.slice(4, 6)}` as MessageKey), year: period.slice(0, 4), period });
+}
+
+export interface DgiiReportState {
+  /** The months offered, newest first, ending with the current one. */
+  latest: Period;
+  /** The chosen period as submitted (may be invalid). */
+  period: string;
+  preview: DgiiPreview | null;
+  errors?: FieldErrors;
+  /** Shown instead of the preview (e.g. no company RNC). */
+  message?: string | null;
+  canConfigureCompany: boolean;
+}
+
+/** The month chooser, the preview and the download buttons: the page body and the htmx fragment. */
+export function DgiiReport(props: DgiiReportState) {
+  const periods = recentPeriods(props.latest, 36);
+  // An older valid month typed into the address is offered too, so the choice shows what is previewed.
+  if (/^20\d{2}(0[1-9]|1[0-2])$/.test(props.period) && props.period <= props.latest && !periods.includes(props.period)) periods.push(props.period);
+  return (
+    <section id="dgii-report">
+      <ErrorSummary errors={props.errors} message={props.message} />
+      {props.message && props.canConfigureCompany ? (
+        <p>
+          <a href="/company">{t('reports.dgii.configureCompany')}</a>
+        </p>
+      ) : null}
+      <form method="get" action="/reports/dgii" class="toolbar" hx-get="/reports/dgii" hx-target="#dgii-report" hx-swap="outerHTML" hx-push-url="true">
+        <SelectField
+          name="period"
+          label={t('reports.dgii.period')}
+          value={props.period}
+          hint={t('reports.dgii.periodHint')}
+          errors={props.errors}
+          options={periods.map((period) => ({ value: period, label: periodLabel(period) }))}
+          blank={periods.includes(props.period) ? undefined : ''}
+        />
+        <button type="submit" class="button-primary">
+          {t('reports.dgii.show')}
+        </button>
+      </form>
+      {props.preview ? <DgiiPreviewPanel preview={props.preview} /> : null}
+    </section>
+  );
+}
+
+function StatRow(props: { label: string; value: string | number }) {
+  return (
+    <tr>
+      <th scope="row">{props.label}</th>
+      <td class="number">{props.value}</td>
+    </tr>
+  );
+}
+
+function DgiiPreviewPanel(props: { preview: DgiiPreview }) {
+  const { preview } = props;
+  const { sales } = preview;
+  const query = `?period=${preview.period}`;
+  return (
+    <div class="dgii-preview" aria-live="polite">
+      <h2>{t('reports.dgii.previewTitle', { period: periodLabel(preview.period) })}</h2>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{t('reports.dgii.sales')}</th>
+            <th scope="col" class="number"></th>
+          </tr>
+        </thead>
+        <tbody>
+          <StatRow label={t('reports.dgii.lineCount')} value={sales.lineCount} />
+          <StatRow label={t('reports.dgii.listedInvoices')} value={sales.listedInvoices} />
+          <StatRow label={t('reports.dgii.summarisedInvoices')} value={sales.summarisedInvoices} />
+          <StatRow label={t('reports.dgii.creditNotes')} value={sales.creditNotes} />
+          <StatRow label={t('reports.dgii.invoiceAmount')} value={formatMoney(sales.invoiceAmount)} />
+          <StatRow label={t('reports.dgii.invoiceItbis')} value={formatMoney(sales.invoiceItbis)} />
+          <StatRow label={t('reports.dgii.creditNoteAmount')} value={formatMoney(sales.creditNoteAmount)} />
+          <StatRow label={t('reports.dgii.creditNoteItbis')} value={formatMoney(sales.creditNoteItbis)} />
+        </tbody>
+        <thead>
+          <tr>
+            <th scope="col">{t('reports.dgii.voided')}</th>
+            <th scope="col" class="number"></th>
+          </tr>
+        </thead>
+        <tbody>
+          <StatRow label={t('reports.dgii.voidedCount')} value={preview.voidedCount} />
+        </tbody>
+      </table>
+      <p class="hint">{t('reports.dgii.summaryNote')}</p>
+      <p class="hint">{t('reports.dgii.amountsNote')}</p>
+      {preview.rnc ? (
+        <div class="actions">
+          {/* Plain downloads: hx-boost would try to swap a text file into the page. */}
+          <a class="button button-primary" href={`/reports/dgii/607.txt${query}`} download={reportFileName('607', preview.rnc, preview.period)} hx-boost="false">
+            {t('reports.dgii.download607', { file: reportFileName('607', preview.rnc, preview.period) })}
+          </a>
+          <a class="button" href={`/reports/dgii/608.txt${query}`} download={reportFileName('608', preview.rnc, preview.period)} hx-boost="false">
+            {t('reports.dgii.download608', { file: reportFileName('608', preview.rnc, preview.period) })}
+          </a>
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+/** The whole page content: title, lead and the report section. */
+export function DgiiReportPage(props: DgiiReportState) {
+  return (
+    <>
+      <div class="page-head">
+        <h1>{t('reports.dgii.title')}</h1>
+      </div>
+      <p class="lead">{t('reports.dgii.lead')}</p>
+      <DgiiReport {...props} />
+    </>
+  );
+}
