@@ -287,7 +287,12 @@ export function InvoiceDetailPage(props: {
   const money = (value: string) => formatMoney(value, symbol);
   const foreign = invoice.currencyCode !== 'DOP';
   const title = invoice.ncf ? t('invoices.detailTitle', { ncf: invoice.ncf }) : t('invoices.draftTitle');
-  const canVoidNow = props.canVoid && (invoice.status === 'issued' || invoice.status === 'partially_paid' || invoice.status === 'paid');
+  // The same conditions void_invoice checks: issued, with no active payment and no credit note.
+  const canVoidNow =
+    props.canVoid &&
+    invoice.status === 'issued' &&
+    !invoice.payments.some((payment) => payment.status === 'active') &&
+    !invoice.creditNotes.some((note) => note.status !== 'voided');
   return (
     <>
       <Styles />
