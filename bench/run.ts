@@ -33,6 +33,7 @@ import { createTenant } from '../src/tenancy/provisioning';
 import { addCpu, cpuSince, sampleCpu, wranglerRuntimePids, type CpuSample } from './cpu';
 import { benchmarkContactSearch } from './contacts';
 import { benchmarkDgiiImport } from './dgii';
+import { salesRows } from './sales';
 import { percentile, runLoad } from './load';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -50,7 +51,7 @@ const plan = {
   migrateRepeats: 3,
 };
 
-interface Row {
+export interface Row {
   id: string;
   scenario: string;
   load: string;
@@ -343,6 +344,7 @@ async function runBenchmarks(platform: Platform, stack: DevStack, port: number):
   const data = await dataRows(platform, stack);
   rows.push(...data.rows);
   rows.push(await pageRoundTrips(stack, port, data.tenantId, data.connectionString));
+  rows.push(...(await salesRows(platform, stack, port, progress)));
   return { rows, notes: [...notes] };
 }
 
@@ -393,6 +395,15 @@ const pagesToCount: Array<[string, boolean]> = [
   ['/users/new', false],
   ['/api-tokens', true],
   ['/company', false],
+  ['/prescriptions', true],
+  ['/quotations', true],
+  ['/quotations/new', false],
+  ['/invoices', true],
+  ['/invoices/new', false],
+  ['/payments', true],
+  ['/credit-notes', true],
+  ['/sequences', true],
+  ['/reports/dgii', false],
 ];
 
 function getPage(port: number, host: string, path: string, cookie: string): Promise<number> {
