@@ -22,6 +22,8 @@ import { paymentsRoutes } from './routes/payments';
 import { creditNotesRoutes } from './routes/credit-notes';
 import { documentsRoutes } from './routes/documents';
 import { reportsRoutes } from './routes/reports';
+import { supportRoutes } from './routes/support';
+import { auditRoutes } from './routes/audit';
 import { auth } from './routes/auth';
 import { tenantHealth } from './routes/health';
 import { tenantHome } from './routes/tenant-home';
@@ -74,6 +76,8 @@ export function createTenantApp() {
   app.route('/', creditNotesRoutes);
   app.route('/', documentsRoutes);
   app.route('/', reportsRoutes);
+  app.route('/', supportRoutes);
+  app.route('/', auditRoutes);
   app.route('/api/v1', api);
   return app;
 }

@@ -4,6 +4,8 @@ import type { TenantFiles } from './tenancy/files';
 import type { TenantJobs } from './tenancy/jobs';
 import type { TenantRecord } from './tenancy/record';
 import type { SessionUser } from './auth/session';
+import type { AdminSession } from './admin/session';
+import type { Platform } from './tenancy/platform';
 
 /** Secrets are not in wrangler.toml, so `wrangler types` cannot see them; `.dev.vars.example` lists them. */
 export interface Secrets {
@@ -30,6 +32,9 @@ export interface AppVariables {
   jobs: TenantJobs;
   /** The signed-in user (browser session or API token), or null. */
   session: SessionUser | null;
+  /** Central domain only (the admin panel): the lifecycle operations and the signed-in platform admin. */
+  platform: Platform;
+  admin: AdminSession | null;
 }
 
 export interface AppEnv {

@@ -6,6 +6,9 @@ import { jobHandlers } from './jobs';
 import { matchHost, requestHost } from './tenancy/host';
 import type { JobMessage } from './tenancy/jobs';
 import { consumeJobs } from './tenancy/queue';
+import { platformJobHandlers } from './admin/jobs';
+import { consumePlatformJobs, isPlatformJobMessage, type PlatformJobMessage } from './admin/jobs/runner';
+import { runScheduledBackups } from './admin/scheduled';
 
 const centralApp = createCentralApp();
 const tenantApp = createTenantApp();
@@ -26,7 +29,16 @@ export default {
     }
   },
 
-  queue(batch, env) {
-    return consumeJobs(batch, env, jobHandlers);
+  /** One queue: a shop's jobs (stamped with its tenant id) and the admin panel's platform jobs. */
+  async queue(batch, env) {
+    const platform = batch.messages.filter((message) => isPlatformJobMessage(message.body));
+    const shops = batch.messages.filter((message) => !isPlatformJobMessage(message.body)) as Message<JobMessage>[];
+    await consumePlatformJobs(platform, env, platformJobHandlers);
+    await consumeJobs(shops, env, jobHandlers);
   },
-} satisfies ExportedHandler<Bindings, JobMessage>;
+
+  /** Cron Triggers (wrangler.toml): the daily backup of every active shop. */
+  async scheduled(controller, env, ctx) {
+    ctx.waitUntil(runScheduledBackups(env, controller.scheduledTime));
+  },
+} satisfies ExportedHandler<Bindings, JobMessage | PlatformJobMessage>;

@@ -37,6 +37,8 @@ export const permissionMatrix = {
   'payments.void': ['owner', 'admin'],
   'creditNotes.manage': ['owner', 'admin'],
   'reports.dgii': ['owner', 'admin'],
+  /** The shop's own audit log, including OptiFlow support sessions. */
+  'audit.view': ['owner'],
   /** Lists and documents of every branch, not only the current one. */
   'branches.all': ['owner', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;

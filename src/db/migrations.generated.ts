@@ -29,6 +29,31 @@ export const migrations: BundledMigrations = {
         "CREATE TABLE \"dgii_taxpayers\" (\n\t\"tax_id\" text PRIMARY KEY NOT NULL,\n\t\"name\" text NOT NULL,\n\t\"commercial_name\" text,\n\t\"activity\" text,\n\t\"status\" text,\n\t\"regime\" text,\n\t\"started_on\" date\n);",
         "CREATE INDEX \"dgii_taxpayers_name_prefix_idx\" ON \"dgii_taxpayers\" USING btree (lower(\"name\") text_pattern_ops);"
       ]
+    },
+    {
+      "tag": "0002_platform_admins",
+      "when": 1795841175909,
+      "hash": "4793fa98957c6ea1802d6f0c36ab329a893a080255ffda41ac9fd6f14c1196c2",
+      "statements": [
+        "CREATE TABLE \"admin_audit_log\" (\n\t\"id\" bigserial PRIMARY KEY NOT NULL,\n\t\"admin_id\" uuid,\n\t\"admin_email\" text,\n\t\"action\" text NOT NULL,\n\t\"tenant_id\" text,\n\t\"details\" jsonb,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL\n);",
+        "CREATE TABLE \"admin_login_attempts\" (\n\t\"id\" bigserial PRIMARY KEY NOT NULL,\n\t\"account\" text NOT NULL,\n\t\"ip_address\" text NOT NULL,\n\t\"succeeded\" boolean NOT NULL,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL\n);",
+        "CREATE TABLE \"admin_sessions\" (\n\t\"id_hash\" text PRIMARY KEY NOT NULL,\n\t\"admin_id\" uuid NOT NULL,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\t\"last_seen_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\t\"expires_at\" timestamp with time zone NOT NULL,\n\t\"verified_at\" timestamp with time zone,\n\t\"ip_address\" text,\n\t\"user_agent\" text\n);",
+        "CREATE TABLE \"admin_tokens\" (\n\t\"id\" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,\n\t\"admin_id\" uuid NOT NULL,\n\t\"token_hash\" text NOT NULL,\n\t\"purpose\" text NOT NULL,\n\t\"expires_at\" timestamp with time zone NOT NULL,\n\t\"used_at\" timestamp with time zone,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL\n);",
+        "CREATE TABLE \"impersonation_tokens\" (\n\t\"id\" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,\n\t\"token_hash\" text NOT NULL,\n\t\"admin_id\" uuid NOT NULL,\n\t\"tenant_id\" text NOT NULL,\n\t\"expires_at\" timestamp with time zone NOT NULL,\n\t\"used_at\" timestamp with time zone,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL\n);",
+        "CREATE TABLE \"platform_admins\" (\n\t\"id\" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,\n\t\"email\" text NOT NULL,\n\t\"name\" text NOT NULL,\n\t\"password_hash\" text,\n\t\"status\" text DEFAULT 'invited' NOT NULL,\n\t\"totp_secret\" text,\n\t\"totp_enabled_at\" timestamp with time zone,\n\t\"totp_last_step\" integer,\n\t\"last_login_at\" timestamp with time zone,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\t\"updated_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\tCONSTRAINT \"platform_admins_email_lower\" CHECK (\"platform_admins\".\"email\" = lower(\"platform_admins\".\"email\")),\n\tCONSTRAINT \"platform_admins_status\" CHECK (\"platform_admins\".\"status\" IN ('invited', 'active', 'disabled'))\n);",
+        "CREATE TABLE \"platform_jobs\" (\n\t\"id\" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,\n\t\"kind\" text NOT NULL,\n\t\"tenant_id\" text,\n\t\"status\" text DEFAULT 'queued' NOT NULL,\n\t\"input\" jsonb,\n\t\"steps\" jsonb DEFAULT '[]'::jsonb NOT NULL,\n\t\"result\" jsonb,\n\t\"error\" text,\n\t\"created_by\" uuid,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\t\"updated_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\t\"finished_at\" timestamp with time zone,\n\tCONSTRAINT \"platform_jobs_status\" CHECK (\"platform_jobs\".\"status\" IN ('queued', 'running', 'succeeded', 'failed'))\n);",
+        "ALTER TABLE \"admin_sessions\" ADD CONSTRAINT \"admin_sessions_admin_id_platform_admins_id_fk\" FOREIGN KEY (\"admin_id\") REFERENCES \"public\".\"platform_admins\"(\"id\") ON DELETE cascade ON UPDATE no action;",
+        "ALTER TABLE \"admin_tokens\" ADD CONSTRAINT \"admin_tokens_admin_id_platform_admins_id_fk\" FOREIGN KEY (\"admin_id\") REFERENCES \"public\".\"platform_admins\"(\"id\") ON DELETE cascade ON UPDATE no action;",
+        "ALTER TABLE \"impersonation_tokens\" ADD CONSTRAINT \"impersonation_tokens_admin_id_platform_admins_id_fk\" FOREIGN KEY (\"admin_id\") REFERENCES \"public\".\"platform_admins\"(\"id\") ON DELETE cascade ON UPDATE no action;",
+        "CREATE INDEX \"admin_audit_log_created_idx\" ON \"admin_audit_log\" USING btree (\"created_at\",\"id\");",
+        "CREATE INDEX \"admin_audit_log_tenant_idx\" ON \"admin_audit_log\" USING btree (\"tenant_id\",\"id\");",
+        "CREATE INDEX \"admin_login_attempts_idx\" ON \"admin_login_attempts\" USING btree (\"account\",\"ip_address\",\"created_at\");",
+        "CREATE INDEX \"admin_sessions_admin_idx\" ON \"admin_sessions\" USING btree (\"admin_id\");",
+        "CREATE UNIQUE INDEX \"admin_tokens_hash_key\" ON \"admin_tokens\" USING btree (\"token_hash\");",
+        "CREATE UNIQUE INDEX \"impersonation_tokens_hash_key\" ON \"impersonation_tokens\" USING btree (\"token_hash\");",
+        "CREATE UNIQUE INDEX \"platform_admins_email_key\" ON \"platform_admins\" USING btree (\"email\");",
+        "CREATE INDEX \"platform_jobs_tenant_idx\" ON \"platform_jobs\" USING btree (\"tenant_id\",\"created_at\");"
+      ]
     }
   ],
   "tenant": [

@@ -8,6 +8,10 @@ import { currenciesMessages } from './areas/currencies';
 import { apiTokensMessages } from './areas/apiTokens';
 import { dgiiMessages } from './areas/dgii';
 import { taxesMessages } from './areas/taxes';
+import { backupsMessages } from './areas/backups';
+import { supportMessages } from './areas/support';
+import { adminTenantsMessages } from './areas/adminTenants';
+import { adminMessages } from './areas/admin';
 import { reportsMessages } from './areas/reports';
 import { documentsMessages } from './areas/documents';
 import { creditNotesMessages } from './areas/creditNotes';
@@ -96,6 +100,8 @@ const coreMessages = {
   'dashboard.title': 'Inicio',
   'dashboard.hello': 'Hola, {name}',
   'dashboard.lead': 'Está trabajando en {branch}.',
+  'support.leave': 'Terminar sesión de soporte',
+  'nav.audit': 'Registro de actividad',
   'support.banner': 'Sesión de soporte de OptiFlow ({admin}). Todo lo que haga queda registrado.',
   'error.forbidden.title': 'Acceso denegado',
   'error.forbidden.body': 'Su usuario no tiene permiso para esta acción.',
@@ -117,6 +123,10 @@ export const messages = {
   ...apiTokensMessages,
   ...dgiiMessages,
   ...taxesMessages,
+  ...backupsMessages,
+  ...supportMessages,
+  ...adminTenantsMessages,
+  ...adminMessages,
   ...reportsMessages,
   ...documentsMessages,
   ...creditNotesMessages,

@@ -1,8 +1,9 @@
 import { readConfig } from '../config';
 import { factory } from '../factory';
 import { CentralHome } from '../views/pages';
+import { adminApp } from './admin';
 
-/** Routes of the central domain (landing page; the admin panel comes later). */
+/** Routes of the central domain: the landing page and the admin panel. */
 export const central = factory.createApp();
 
 central.get('/', (c) => {
@@ -11,3 +12,5 @@ central.get('/', (c) => {
 });
 
 central.get('/healthz', (c) => c.json({ ok: true }));
+
+central.route('/admin', adminApp);

@@ -10,9 +10,10 @@ export type JobHandlers = Record<string, (context: TenantContext, payload: unkno
  * after its job succeeded; failures are retried (and end in the dead-letter queue). Messages of a
  * tenant that no longer exists are dropped; those of a suspended tenant wait.
  */
-export async function consumeJobs(batch: MessageBatch<JobMessage>, env: Bindings, handlers: JobHandlers): Promise<void> {
+export async function consumeJobs(messages: readonly Message<JobMessage>[], env: Bindings, handlers: JobHandlers): Promise<void> {
+  if (messages.length === 0) return;
   const deps = lookupDeps(env);
-  for (const message of batch.messages) {
+  for (const message of messages) {
     const { tenantId, job, payload, requestId } = message.body;
     try {
       const tenant = await resolveTenantById(deps, tenantId);

@@ -59,6 +59,7 @@ const navigation: Array<{ href: string; label: MessageKey; permission: Permissio
   { href: '/users', label: 'nav.users', permission: 'users.manage' },
   { href: '/company', label: 'nav.company', permission: 'company.view' },
   { href: '/api-tokens', label: 'nav.apiTokens', permission: 'apiTokens.manage' },
+  { href: '/audit', label: 'nav.audit', permission: 'audit.view' },
 ];
 
 /** The shop's workspace: navigation for the user's role, shop name and logo, branch, account. */
@@ -73,6 +74,11 @@ export function AppShell(props: { title: string; user: SessionUser; current: str
         {user.impersonatedBy ? (
           <div class="support-banner" role="status">
             {t('support.banner', { admin: user.impersonatedBy })}
+            <form method="post" action="/support/leave" class="support-leave">
+              <button type="submit" class="button-small">
+                {t('support.leave')}
+              </button>
+            </form>
           </div>
         ) : null}
         <header class="app-header">
@@ -114,6 +120,56 @@ export function AppShell(props: { title: string; user: SessionUser; current: str
                     </a>
                   </li>
                 ))}
+            </ul>
+          </nav>
+          <main id="main" tabindex={-1}>
+            {props.children}
+          </main>
+        </div>
+      </body>
+    </Document>
+  );
+}
+
+const adminNavigation: Array<{ href: string; label: MessageKey }> = [
+  { href: '/admin', label: 'admin.nav.home' },
+  { href: '/admin/tenants', label: 'admin.nav.tenants' },
+  { href: '/admin/clients', label: 'admin.nav.clients' },
+  { href: '/admin/audit', label: 'admin.nav.audit' },
+  { href: '/admin/account', label: 'admin.nav.account' },
+];
+
+/** The admin panel on the central domain (OptiFlow's operators, not a shop's staff). */
+export function AdminShell(props: { title: string; admin: { name: string; email: string }; current: string; children: Child }) {
+  return (
+    <Document title={`${props.title} · ${t('admin.title')}`}>
+      <body hx-boost="true" class="admin">
+        <a class="skip-link" href="#main">
+          {t('nav.skip')}
+        </a>
+        <header class="app-header admin-header">
+          <a class="shop" href="/admin">
+            <span class="shop-name">{t('admin.title')}</span>
+          </a>
+          <div class="account">
+            <span>{props.admin.email}</span>
+            <form method="post" action="/admin/logout">
+              <button type="submit" class="link-button">
+                {t('nav.logout')}
+              </button>
+            </form>
+          </div>
+        </header>
+        <div class="app-body">
+          <nav class="app-nav" aria-label={t('nav.main')}>
+            <ul>
+              {adminNavigation.map((item) => (
+                <li>
+                  <a href={item.href} aria-current={props.current === item.href ? 'page' : undefined}>
+                    {t(item.label)}
+                  </a>
+                </li>
+              ))}
             </ul>
           </nav>
           <main id="main" tabindex={-1}>

@@ -1,0 +1,4 @@
+import { factory } from '../../factory';
+
+/** Admin panel (central domain): accounts. */
+export const adminAccountsRoutes = factory.createApp();

@@ -1,0 +1,4 @@
+import { factory } from '../../factory';
+
+/** Admin panel (central domain): backups. */
+export const adminBackupsRoutes = factory.createApp();

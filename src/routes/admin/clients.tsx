@@ -1,0 +1,4 @@
+import { factory } from '../../factory';
+
+/** Admin panel (central domain): clients. */
+export const adminClientsRoutes = factory.createApp();

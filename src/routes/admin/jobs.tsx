@@ -1,0 +1,4 @@
+import { factory } from '../../factory';
+
+/** Admin panel (central domain): jobs. */
+export const adminJobsRoutes = factory.createApp();

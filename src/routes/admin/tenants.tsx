@@ -1,0 +1,4 @@
+import { factory } from '../../factory';
+
+/** Admin panel (central domain): tenants. */
+export const adminTenantsRoutes = factory.createApp();
