@@ -1,6 +1,8 @@
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { AppError } from '../errors';
 import { migrateCommand, runCommand, seedCommand } from './bulk';
+import { adminCommands } from './admins';
+import { backupCommands } from './backups';
 import { centralMigrateCommand } from './central';
 import { commandHelp, globalOptions, overviewHelp, usageLine, UsageError, type Command, type GlobalValues, type OptionSpecs, type OptionValues } from './command';
 import { syncDgiiCommand } from './dgii';
@@ -22,6 +24,8 @@ export const commands: readonly Command[] = [
   addDomainCommand,
   removeDomainCommand,
   syncDgiiCommand,
+  ...adminCommands,
+  ...backupCommands,
 ];
 
 /** Runs the CLI and returns its exit code: 0 success, 1 failure, 2 bad input (usage, validation, conflict, not found). */
