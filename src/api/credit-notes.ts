@@ -16,7 +16,7 @@ import {
   type CreditNote,
   type CreditNoteSummary,
 } from '../queries/credit-notes';
-import { branchScope } from '../queries/payments';
+import { branchScope } from '../queries/branch-scope';
 import { creditNoteCreate, creditNoteOut, creditNoteSummaryOut } from '../schemas/credit-notes';
 import { paymentIdParam } from '../schemas/payments';
 import { createApiApp } from './app';
@@ -78,7 +78,7 @@ creditNotesApi.openapi(
   async (c) => {
     const { limit, cursor } = c.req.valid('query');
     const after = decodeCreditNoteCursor(cursor);
-    const { rows, next } = await listCreditNotes(c.var.db, { scope: await branchScope(c.var.db, c.var.session!), after, limit });
+    const { rows, next } = await listCreditNotes(c.var.db, { scope: branchScope(c.var.session!), after, limit });
     return c.json({ data: rows.map(summaryJson), nextCursor: next ? encodeCreditNoteCursor(next) : null }, 200);
   },
 );
@@ -94,7 +94,7 @@ creditNotesApi.openapi(
     responses: { 200: jsonResponse(creditNoteOut, 'The credit note'), ...problemResponses(401, 403, 404) },
   }),
   async (c) => {
-    const note = await getCreditNote(c.var.db, id(c), await branchScope(c.var.db, c.var.session!));
+    const note = await getCreditNote(c.var.db, id(c), branchScope(c.var.session!));
     if (!note) throw new AppError('not_found');
     return c.json(noteJson(note), 200);
   },
@@ -113,7 +113,7 @@ creditNotesApi.openapi(
   async (c) => {
     const { limit, cursor } = c.req.valid('query');
     const after = decodeCreditNoteCursor(cursor);
-    const scope = await branchScope(c.var.db, c.var.session!);
+    const scope = branchScope(c.var.session!);
     if (!(await creditableInvoice(c.var.db, id(c), scope))) throw new AppError('not_found');
     const { rows, next } = await listCreditNotes(c.var.db, { scope, invoiceId: id(c), after, limit });
     return c.json({ data: rows.map(summaryJson), nextCursor: next ? encodeCreditNoteCursor(next) : null }, 200);
@@ -134,7 +134,7 @@ creditNotesApi.openapi(
   async (c) => {
     const input = c.req.valid('json');
     const user = c.var.session!;
-    const scope = await branchScope(c.var.db, user);
+    const scope = branchScope(user);
     const invoice = await creditableInvoice(c.var.db, id(c), scope);
     if (!invoice) throw new AppError('not_found');
     const request = input.full

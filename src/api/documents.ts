@@ -9,7 +9,7 @@ import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
 import { createShareLink, invoiceShareLinks, printableInvoice, revokeShareLink, type Viewer } from '../queries/documents';
 import { createApiApp } from './app';
-import { jsonBody, jsonResponse, problemResponses } from './openapi';
+import { jsonResponse, problemResponses } from './openapi';
 
 /** `/api/v1` resources: documents (archived PDFs and share links). */
 export const documentsApi = createApiApp();

@@ -1,14 +1,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { requirePermission } from '../auth/middleware';
-import { can } from '../auth/permissions';
 import { shopToday } from '../domain/dates';
 import type { AppEnv } from '../env';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
 import { priceLines } from '../queries/document-lines';
 import { createDraft, deleteDraft, getInvoice, issueDraftInvoice, listInvoices, updateDraft, voidIssuedInvoice, type InvoiceDetail } from '../queries/invoices';
-import { branchesOf } from '../queries/stock';
+import type { SessionUser } from '../auth/session';
+import { branchScope } from '../queries/branch-scope';
 import { invoiceCreate, invoiceListQuery, invoiceOut, invoiceSummaryOut, invoiceUpdate, invoiceVoid } from '../schemas/invoices';
 import { draftWriteErrors } from '../routes/invoices';
 import { createApiApp } from './app';
@@ -26,19 +26,9 @@ function pathId(c: Context<AppEnv>): string {
   return id;
 }
 
-/** null: every branch; else the branches the token's user may work in (API principals carry no branch list). */
-async function branchScope(c: Context<AppEnv>): Promise<string[] | null> {
-  const user = c.var.session!;
-  if (can(user.role, 'branches.all')) return null;
-  if (user.branches.length) return user.branches.map((branch) => branch.id);
-  return (await branchesOf(c.var.db, user)).map((branch) => branch.id);
-}
-
-/** The branches where the user may create documents (the first is the default). */
-async function writableBranches(c: Context<AppEnv>): Promise<string[]> {
-  const user = c.var.session!;
-  if (user.branches.length) return [...(user.branch ? [user.branch.id] : []), ...user.branches.map((branch) => branch.id)];
-  return (await branchesOf(c.var.db, user)).map((branch) => branch.id);
+/** The branches where the user may create documents (the current one first). */
+function writableBranches(user: SessionUser): string[] {
+  return [...(user.branch ? [user.branch.id] : []), ...user.branches.map((branch) => branch.id)];
 }
 
 function toJson(invoice: InvoiceDetail) {
@@ -65,7 +55,7 @@ invoicesApi.openapi(
       throw new AppError('validation', 'Invalid cursor', { cursor: 'Invalid cursor' });
     }
     const after = values ? { createdAt: String(values[0]), id: String(values[1]) } : null;
-    const { rows, next } = await listInvoices(c.var.db, { branchIds: await branchScope(c), status, q: q || undefined, after, limit });
+    const { rows, next } = await listInvoices(c.var.db, { branchIds: branchScope(c.var.session!), status, q: q || undefined, after, limit });
     return c.json({ data: rows.map(({ currencySymbol: _symbol, ...row }) => row), nextCursor: next ? encodeCursor([next.createdAt, next.id]) : null }, 200);
   },
 );
@@ -82,7 +72,7 @@ invoicesApi.openapi(
   }),
   async (c) => {
     const input = c.req.valid('json');
-    const branches = await writableBranches(c);
+    const branches = writableBranches(c.var.session!);
     const branchId = input.branchId ?? branches[0];
     if (!branchId || !branches.includes(branchId)) throw new AppError('validation', t('invoices.validation.branch'), { branchId: t('invoices.validation.branch') });
     const priced = await priceLines(c.var.db, input.lines);
@@ -105,7 +95,7 @@ invoicesApi.openapi(
     responses: { 200: jsonResponse(invoiceOut, 'The invoice'), ...problemResponses(401, 403, 404) },
   }),
   async (c) => {
-    const invoice = await getInvoice(c.var.db, pathId(c), { branchIds: await branchScope(c) });
+    const invoice = await getInvoice(c.var.db, pathId(c), { branchIds: branchScope(c.var.session!) });
     if (!invoice || invoice.kind !== 'invoice') throw new AppError('not_found');
     return c.json(toJson(invoice), 200);
   },
@@ -124,11 +114,11 @@ invoicesApi.openapi(
   async (c) => {
     const id = pathId(c);
     const input = c.req.valid('json');
-    const current = await getInvoice(c.var.db, id, { branchIds: await branchScope(c) });
+    const current = await getInvoice(c.var.db, id, { branchIds: branchScope(c.var.session!) });
     if (!current || current.kind !== 'invoice') throw new AppError('not_found');
     if (current.status !== 'draft') throw new AppError('conflict', t('invoices.error.notDraft'));
     const branchId = input.branchId ?? current.branchId;
-    if (input.branchId && input.branchId !== current.branchId && !(await writableBranches(c)).includes(input.branchId)) {
+    if (input.branchId && input.branchId !== current.branchId && !writableBranches(c.var.session!).includes(input.branchId)) {
       throw new AppError('validation', t('invoices.validation.branch'), { branchId: t('invoices.validation.branch') });
     }
     const pick = <K extends keyof typeof input>(key: K, fallback: NonNullable<(typeof input)[K]> | null) => (input[key] === undefined ? fallback : input[key]);
@@ -169,7 +159,7 @@ invoicesApi.openapi(
     responses: { 204: { description: 'Deleted' }, ...problemResponses(401, 403, 404, 409) },
   }),
   async (c) => {
-    const outcome = await deleteDraft(c.var.db, pathId(c), await branchScope(c));
+    const outcome = await deleteDraft(c.var.db, pathId(c), branchScope(c.var.session!));
     if (outcome === 'not_found') throw new AppError('not_found');
     if (outcome === 'not_draft') throw new AppError('conflict', t('invoices.error.notDraft'));
     return c.body(null, 204);
@@ -196,7 +186,7 @@ invoicesApi.openapi(
     const user = c.var.session!;
     const id = pathId(c);
     const key = c.req.header('idempotency-key')?.trim() || null;
-    const { invoice } = await issueDraftInvoice(c.var.db, { id, branchIds: await branchScope(c), issueKey: key, userId: user.id, today: shopToday() });
+    const { invoice } = await issueDraftInvoice(c.var.db, { id, branchIds: branchScope(c.var.session!), issueKey: key, userId: user.id, today: shopToday() });
     return c.json(toJson(invoice), 200);
   },
 );
@@ -214,7 +204,7 @@ invoicesApi.openapi(
   async (c) => {
     const id = pathId(c);
     const input = c.req.valid('json');
-    const scope = await branchScope(c);
+    const scope = branchScope(c.var.session!);
     if (scope) {
       const visible = await getInvoice(c.var.db, id, { branchIds: scope });
       if (!visible) throw new AppError('not_found');

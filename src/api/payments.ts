@@ -1,3 +1,4 @@
+import { branchScope } from '../queries/branch-scope';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { requirePermission } from '../auth/middleware';
@@ -6,7 +7,6 @@ import type { AppEnv } from '../env';
 import { AppError } from '../errors';
 import { factory } from '../factory';
 import {
-  branchScope,
   decodePaymentCursor,
   encodePaymentCursor,
   getPayment,
@@ -90,7 +90,7 @@ function listItemJson(row: PaymentListRow): z.infer<typeof paymentListItemOut> {
 }
 
 async function paymentOr404(c: Context<AppEnv>, id: string): Promise<Payment> {
-  const payment = await getPayment(c.var.db, id, await branchScope(c.var.db, c.var.session!));
+  const payment = await getPayment(c.var.db, id, branchScope(c.var.session!));
   if (!payment) throw new AppError('not_found');
   return payment;
 }
@@ -108,7 +108,7 @@ paymentsApi.openapi(
   async (c) => {
     const { limit, cursor } = c.req.valid('query');
     const after = decodePaymentCursor(cursor);
-    const { rows, next } = await listPayments(c.var.db, { scope: await branchScope(c.var.db, c.var.session!), after, limit });
+    const { rows, next } = await listPayments(c.var.db, { scope: branchScope(c.var.session!), after, limit });
     return c.json({ data: rows.map(listItemJson), nextCursor: next ? encodePaymentCursor(next) : null }, 200);
   },
 );
@@ -127,7 +127,7 @@ paymentsApi.openapi(
     const invoiceId = pathId(c);
     const { limit, cursor } = c.req.valid('query');
     const after = decodePaymentCursor(cursor);
-    const scope = await branchScope(c.var.db, c.var.session!);
+    const scope = branchScope(c.var.session!);
     if (!(await payableInvoice(c.var.db, invoiceId, scope))) throw new AppError('not_found');
     const { rows, next } = await listPayments(c.var.db, { scope, invoiceId, after, limit });
     return c.json({ data: rows.map(listItemJson), nextCursor: next ? encodePaymentCursor(next) : null }, 200);
@@ -148,7 +148,7 @@ paymentsApi.openapi(
     const invoiceId = pathId(c);
     const input = c.req.valid('json');
     const user = c.var.session!;
-    const scope = await branchScope(c.var.db, user);
+    const scope = branchScope(user);
     const id = await recordPayment(
       c.var.db,
       invoiceId,
@@ -186,7 +186,7 @@ paymentsApi.openapi(
     const id = pathId(c);
     const input = c.req.valid('json');
     const current = await paymentOr404(c, id);
-    const scope = await branchScope(c.var.db, c.var.session!);
+    const scope = branchScope(c.var.session!);
     await updatePayment(
       c.var.db,
       id,
@@ -216,7 +216,7 @@ paymentsApi.openapi(
   async (c) => {
     const id = pathId(c);
     const { reason } = c.req.valid('json');
-    const scope = await branchScope(c.var.db, c.var.session!);
+    const scope = branchScope(c.var.session!);
     await voidPayment(c.var.db, id, reason, scope);
     return c.json(paymentJson((await getPayment(c.var.db, id, scope))!), 200);
   },

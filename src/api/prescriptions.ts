@@ -1,7 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { requirePermission } from '../auth/middleware';
-import { can } from '../auth/permissions';
 import { eyeMeasures, rxValidUntil, type Eye } from '../domain/prescription';
 import type { AppEnv } from '../env';
 import { AppError } from '../errors';
@@ -15,11 +14,10 @@ import {
   listPrescriptions,
   patientHistory,
   updatePrescription,
-  type BranchScope,
   type PrescriptionDetail,
   type PrescriptionWrite,
 } from '../queries/prescriptions';
-import { branchesOf } from '../queries/stock';
+import { branchScope, type BranchScope } from '../queries/branch-scope';
 import {
   prescriptionCreate,
   prescriptionFields,
@@ -70,21 +68,13 @@ function toJson(p: PrescriptionDetail): PrescriptionJson {
   };
 }
 
-/** API principals carry no branch list: every branch with branches.all, else the user's branches. */
-async function scopeOf(c: Context<AppEnv>): Promise<BranchScope> {
+/** The branch a write goes to: the given one if the user may work there, else the user's current branch. */
+function writeBranch(c: Context<AppEnv>, branchId: string | null): string {
   const user = c.var.session!;
-  if (can(user.role, 'branches.all')) return null;
-  return (await branchesOf(c.var.db, user)).map((branch) => branch.id);
-}
-
-/** The branch a write goes to: the given one if the user may work there, else the user's first branch. */
-async function writeBranch(c: Context<AppEnv>, branchId: string | null): Promise<string> {
-  const user = c.var.session!;
-  // With branches.all any active branch will do: the write checks it exists and is active.
-  if (branchId && can(user.role, 'branches.all')) return branchId;
-  const allowed = (await branchesOf(c.var.db, user)).map((branch) => branch.id);
-  const chosen = branchId ?? allowed[0] ?? null;
-  if (!chosen || !allowed.includes(chosen)) throw new AppError('validation', t('prescriptions.error.branch'), { branchId: t('prescriptions.error.branch') });
+  const chosen = branchId ?? user.branch?.id ?? null;
+  if (!chosen || !user.branches.some((branch) => branch.id === chosen)) {
+    throw new AppError('validation', t('prescriptions.error.branch'), { branchId: t('prescriptions.error.branch') });
+  }
   return chosen;
 }
 
@@ -106,7 +96,7 @@ function written(result: PrescriptionWrite): string {
 }
 
 async function detailOr404(c: Context<AppEnv>, id: string, scope?: BranchScope): Promise<PrescriptionDetail> {
-  const prescription = uuidPattern.test(id) ? await getPrescription(c.var.db, id, scope === undefined ? await scopeOf(c) : scope) : null;
+  const prescription = uuidPattern.test(id) ? await getPrescription(c.var.db, id, scope === undefined ? branchScope(c.var.session!) : scope) : null;
   if (!prescription) throw new AppError('not_found');
   return prescription;
 }
@@ -158,7 +148,7 @@ prescriptionsApi.openapi(
     const query = c.req.valid('query');
     if (query.patientId && !uuidPattern.test(query.patientId)) throw new AppError('validation', 'The request has invalid fields', { patientId: 'Not a uuid' });
     const after = cursorOf(query.cursor);
-    const page = await listPrescriptions(c.var.db, { scope: await scopeOf(c), patientId: query.patientId ?? null, q: query.q, after, limit: query.limit });
+    const page = await listPrescriptions(c.var.db, { scope: branchScope(c.var.session!), patientId: query.patientId ?? null, q: query.q, after, limit: query.limit });
     return c.json(listPage(page.rows, page.next), 200);
   },
 );
@@ -175,7 +165,7 @@ prescriptionsApi.openapi(
   }),
   async (c) => {
     const input = validInput(await c.req.json());
-    const branchId = await writeBranch(c, input.branchId);
+    const branchId = writeBranch(c, input.branchId);
     const id = written(await createPrescription(c.var.db, { ...input, branchId }, c.var.session!.id));
     return c.json(toJson(await detailOr404(c, id, null)), 201);
   },
@@ -205,13 +195,13 @@ prescriptionsApi.openapi(
     responses: { 200: jsonResponse(prescriptionOut, 'The changed prescription'), ...problemResponses(401, 403, 404, 422) },
   }),
   async (c) => {
-    const scope = await scopeOf(c);
+    const scope = branchScope(c.var.session!);
     const current = await detailOr404(c, c.req.valid('param').id, scope);
     c.req.valid('json'); // shape checked by the route; the merged whole is checked below
     // The raw body, so that an explicit null clears a field and an omitted one keeps its value.
     const body = (await c.req.json()) as Record<string, unknown>;
     const input = validInput({ ...rawOf(current), ...body, patientId: current.patientId });
-    const branchId = await writeBranch(c, input.branchId);
+    const branchId = writeBranch(c, input.branchId);
     written(await updatePrescription(c.var.db, current.id, { ...input, patientId: current.patientId, branchId }, scope));
     return c.json(toJson(await detailOr404(c, current.id, scope)), 200);
   },
@@ -229,7 +219,7 @@ prescriptionsApi.openapi(
   }),
   async (c) => {
     const id = c.req.valid('param').id;
-    const history = uuidPattern.test(id) ? await patientHistory(c.var.db, id, await scopeOf(c)) : null;
+    const history = uuidPattern.test(id) ? await patientHistory(c.var.db, id, branchScope(c.var.session!)) : null;
     if (!history) throw new AppError('not_found');
     return c.json({ data: history.prescriptions.map(toJson) }, 200);
   },

@@ -3,9 +3,8 @@ import type { Context } from 'hono';
 import { requirePermission } from '../auth/middleware';
 import { can } from '../auth/permissions';
 import { shopToday } from '../domain/dates';
-import type { SessionUser } from '../auth/session';
 import type { AppEnv } from '../env';
-import { branchesOf } from '../queries/stock';
+import { branchScope } from '../queries/branch-scope';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
 import {
@@ -15,7 +14,6 @@ import {
   getQuotation,
   listQuotations,
   prepareQuotation,
-  quotationBranchScope,
   updateQuotation,
   type Quotation,
   type QuotationSummary,
@@ -44,25 +42,8 @@ function toJson(quotation: Quotation): z.infer<typeof quotationOut> {
   };
 }
 
-/**
- * The signed-in principal with its branches: API tokens carry none, so they are loaded (one
- * query) for users without branches.all; the default branch of a new quotation is the first.
- */
-async function principal(c: Context<AppEnv>): Promise<SessionUser> {
-  const user = c.var.session!;
-  if (user.branches.length) return user;
-  const branches = await branchesOf(c.var.db, user);
-  return { ...user, branches, branch: user.branch ?? branches[0] ?? null };
-}
-
-/** Branch scope for reads: everything with branches.all (no query), else the user's branches. */
-async function scope(c: Context<AppEnv>): Promise<string[] | null> {
-  const user = c.var.session!;
-  return can(user.role, 'branches.all') ? null : quotationBranchScope(await principal(c));
-}
-
 async function quotationOr404(c: Context<AppEnv>, id: string): Promise<Quotation> {
-  const quotation = uuid.safeParse(id).success ? await getQuotation(c.var.db, id, await scope(c)) : null;
+  const quotation = uuid.safeParse(id).success ? await getQuotation(c.var.db, id, branchScope(c.var.session!)) : null;
   if (!quotation) throw new AppError('not_found');
   return quotation;
 }
@@ -86,7 +67,7 @@ quotationsApi.openapi(
         : null;
     if (query.cursor && !after) throw new AppError('validation', 'The request has invalid fields', { cursor: 'Malformed cursor' });
     const page = await listQuotations(c.var.db, {
-      branchIds: await scope(c),
+      branchIds: branchScope(c.var.session!),
       status: query.status ?? null,
       q: query.q || null,
       after,
@@ -107,7 +88,7 @@ quotationsApi.openapi(
     responses: { 201: jsonResponse(quotationOut, 'The new quotation'), ...problemResponses(401, 403, 409, 422) },
   }),
   async (c) => {
-    const user = await principal(c);
+    const user = c.var.session!;
     const { lines, ...header } = c.req.valid('json');
     const today = shopToday();
     const write = await prepareQuotation(c.var.db, { ...header, lines }, user, today);
@@ -140,7 +121,7 @@ quotationsApi.openapi(
     responses: { 200: jsonResponse(quotationOut, 'The changed quotation'), ...problemResponses(401, 403, 404, 409, 422) },
   }),
   async (c) => {
-    const user = await principal(c);
+    const user = c.var.session!;
     const current = await quotationOr404(c, c.req.valid('param').id);
     if (current.status !== 'draft' && current.status !== 'sent') throw new AppError('conflict', t('quotations.conflict.notEditable'));
     const { lines, ...changes } = c.req.valid('json');
@@ -165,7 +146,7 @@ quotationsApi.openapi(
       lines: lines ?? storedLines,
     };
     const write = await prepareQuotation(c.var.db, input, user, current.quotedOn);
-    await updateQuotation(c.var.db, current.id, await scope(c), write);
+    await updateQuotation(c.var.db, current.id, branchScope(c.var.session!), write);
     return c.json(toJson((await getQuotation(c.var.db, current.id, null))!), 200);
   },
 );
@@ -187,7 +168,7 @@ for (const [action, from, to, summary] of [
     async (c) => {
       const id = c.req.valid('param').id;
       if (!uuid.safeParse(id).success) throw new AppError('not_found');
-      await changeQuotationStatus(c.var.db, id, await scope(c), from, to);
+      await changeQuotationStatus(c.var.db, id, branchScope(c.var.session!), from, to);
       return c.json(toJson((await getQuotation(c.var.db, id, null))!), 200);
     },
   );
@@ -213,7 +194,7 @@ quotationsApi.openapi(
     if (!can(user.role, 'invoices.manage')) throw new AppError('forbidden', t('quotations.forbiddenConvert'));
     const id = c.req.valid('param').id;
     if (!uuid.safeParse(id).success) throw new AppError('not_found');
-    const result = await convertQuotation(c.var.db, id, await scope(c), user.id);
+    const result = await convertQuotation(c.var.db, id, branchScope(c.var.session!), user.id);
     const quotation = (await getQuotation(c.var.db, id, null))!;
     return c.json({ invoiceId: result.invoiceId, created: result.created, quotation: toJson(quotation) }, result.created ? 201 : 200);
   },

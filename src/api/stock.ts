@@ -4,7 +4,7 @@ import { requirePermission } from '../auth/middleware';
 import type { AppEnv } from '../env';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
-import { branchesOf, listStockLevels, productMovements, recordStockMovement, transferStock } from '../queries/stock';
+import { listStockLevels, productMovements, recordStockMovement, transferStock } from '../queries/stock';
 import { adjustmentCreate, movementOut, stockLevelOut, transferCreate, transferOut } from '../schemas/stock';
 import { createApiApp } from './app';
 import { decodeCursor, encodeCursor, jsonBody, jsonResponse, pageOf, pageQuery, problemResponses } from './openapi';
@@ -12,11 +12,9 @@ import { decodeCursor, encodeCursor, jsonBody, jsonResponse, pageOf, pageQuery, 
 /** `/api/v1` resources: stock. */
 export const stockApi = createApiApp();
 
-/** The ids of the branches the token's user may work in (API principals carry no branch list). */
-async function allowedBranchIds(c: Context<AppEnv>): Promise<string[]> {
-  const user = c.var.session!;
-  if (user.branches.length) return user.branches.map((branch) => branch.id);
-  return (await branchesOf(c.var.db, user)).map((branch) => branch.id);
+/** The ids of the branches the token's user may work in. */
+function allowedBranchIds(c: Context<AppEnv>): string[] {
+  return c.var.session!.branches.map((branch) => branch.id);
 }
 
 const notAllowed = (field: string) => new AppError('validation', t('stock.validation.branchNotAllowed'), { [field]: t('stock.validation.branchNotAllowed') });
@@ -33,7 +31,7 @@ stockApi.openapi(
   }),
   async (c) => {
     const { branchId, q, limit, cursor } = c.req.valid('query');
-    let branchIds = await allowedBranchIds(c);
+    let branchIds = allowedBranchIds(c);
     if (branchId) {
       if (!branchIds.includes(branchId)) throw new AppError('not_found');
       branchIds = [branchId];
@@ -63,7 +61,7 @@ stockApi.openapi(
     const { productId, limit, cursor } = c.req.valid('query');
     const values = decodeCursor(cursor);
     if (cursor && (!values || values.length !== 1 || typeof values[0] !== 'number')) throw new AppError('validation', 'Invalid cursor', { cursor: 'Invalid cursor' });
-    const result = await productMovements(c.var.db, { productId, branchIds: await allowedBranchIds(c), before: values ? Number(values[0]) : null, limit });
+    const result = await productMovements(c.var.db, { productId, branchIds: allowedBranchIds(c), before: values ? Number(values[0]) : null, limit });
     if (!result) throw new AppError('not_found');
     return c.json({ data: result.movements, nextCursor: result.next ? encodeCursor([result.next]) : null }, 200);
   },
@@ -81,7 +79,7 @@ stockApi.openapi(
   }),
   async (c) => {
     const input = c.req.valid('json');
-    if (!(await allowedBranchIds(c)).includes(input.branchId)) throw notAllowed('branchId');
+    if (!allowedBranchIds(c).includes(input.branchId)) throw notAllowed('branchId');
     const movement = await recordStockMovement(c.var.db, {
       productId: input.productId,
       branchId: input.branchId,
@@ -106,7 +104,7 @@ stockApi.openapi(
   }),
   async (c) => {
     const input = c.req.valid('json');
-    const allowed = await allowedBranchIds(c);
+    const allowed = allowedBranchIds(c);
     if (!allowed.includes(input.fromBranchId)) throw notAllowed('fromBranchId');
     if (!allowed.includes(input.toBranchId)) throw notAllowed('toBranchId');
     const transfer = await transferStock(c.var.db, { ...input, reason: input.reason ?? null, userId: c.var.session!.id });

@@ -1,6 +1,6 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { randomToken, sha256Hex } from '../auth/crypto';
-import type { SessionUser } from '../auth/session';
+import type { BranchRef, SessionUser } from '../auth/session';
 import { apiTokens } from '../db/tenant-schema';
 import type { TenantDb } from '../env';
 
@@ -38,17 +38,22 @@ interface TokenRow extends Record<string, unknown> {
   name: string;
   role: SessionUser['role'];
   shop_name: string | null;
+  branches: BranchRef[];
 }
 
 /**
  * The principal behind a bearer token, in one query: the token's user, acting with the user's
- * role and the token's scope. Unknown, revoked, or a disabled user's tokens give null.
+ * role, branches (the first is the default for writes) and the token's scope. Unknown, revoked, or a disabled user's tokens give null.
  */
 export async function authenticateApiToken(db: TenantDb, token: string): Promise<(SessionUser & { tokenId: string; stale: boolean }) | null> {
   if (!token.startsWith(tokenPrefix)) return null;
   const result = await db.execute<TokenRow>(sql`
     SELECT t.id AS token_id, t.scope, coalesce(t.last_used_at < now() - interval '1 minute', true) AS stale,
-           u.id AS user_id, u.email, u.name, u.role, c.name AS shop_name
+           u.id AS user_id, u.email, u.name, u.role, c.name AS shop_name,
+           (SELECT coalesce(json_agg(json_build_object('id', b.id, 'name', b.name, 'code', b.code) ORDER BY b.name), '[]'::json)
+              FROM branches b
+             WHERE b.active AND (u.role IN ('owner', 'admin')
+                   OR EXISTS (SELECT 1 FROM user_branches ub WHERE ub.user_id = u.id AND ub.branch_id = b.id))) AS branches
       FROM api_tokens t
       JOIN users u ON u.id = t.user_id
       LEFT JOIN company c ON c.id = 1
@@ -65,8 +70,8 @@ export async function authenticateApiToken(db: TenantDb, token: string): Promise
     role: row.role,
     shopName: row.shop_name ?? '',
     logoKey: null,
-    branches: [],
-    branch: null,
+    branches: row.branches,
+    branch: row.branches[0] ?? null,
     impersonatedBy: null,
     needsTouch: false,
     apiScope: row.scope,

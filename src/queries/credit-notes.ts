@@ -8,7 +8,8 @@ import { computeTotals, toDop, TotalsError, type DocumentTotals, type DopTotals 
 import type { TenantDb } from '../env';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
-import { inScope, scopeArray, type BranchScope, type InvoiceStatus } from './payments';
+import { inScope, scopeArray, type BranchScope } from './branch-scope';
+import type { InvoiceStatus } from './payments';
 
 export interface CreditableLine {
   id: string;

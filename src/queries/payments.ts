@@ -1,3 +1,4 @@
+import { inScope, scopeArray, type BranchScope } from './branch-scope';
 import { sql, type SQL } from 'drizzle-orm';
 import { decodeCursor, encodeCursor } from '../api/openapi';
 import { raisedCode } from '../db/raised';
@@ -5,47 +6,9 @@ import type { invoiceStatuses, paymentMethods } from '../db/tenant-schema';
 import type { TenantDb } from '../env';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
-import { can } from '../auth/permissions';
-import type { SessionUser } from '../auth/session';
-import { branchesOf } from './stock';
 
 export type PaymentMethod = (typeof paymentMethods)[number];
 export type InvoiceStatus = (typeof invoiceStatuses)[number];
-
-/**
- * The branches whose documents a user sees and writes: `null` means every branch (branches.all),
- * else the listed ones (possibly none).
- */
-export type BranchScope = string[] | null;
-
-/**
- * A user's scope: every branch with branches.all, else the branches they may work in (API tokens
- * carry no branch list, so those are looked up: one query, only for such principals).
- */
-export async function branchScope(db: TenantDb, user: SessionUser): Promise<BranchScope> {
-  if (can(user.role, 'branches.all')) return null;
-  if (user.branches.length) return user.branches.map((branch) => branch.id);
-  return (await branchesOf(db, user)).map((branch) => branch.id);
-}
-
-/** `branch_id` of `alias` within the scope, as a SQL condition. */
-export function inScope(column: SQL, scope: BranchScope): SQL {
-  if (scope === null) return sql`true`;
-  if (!scope.length) return sql`false`;
-  return sql`${column} IN (${sql.join(
-    scope.map((id) => sql`${id}::uuid`),
-    sql`, `,
-  )})`;
-}
-
-/** The scope as a `uuid[]` argument of our SQL functions (NULL: every branch). */
-export function scopeArray(scope: BranchScope): SQL {
-  if (scope === null) return sql`NULL::uuid[]`;
-  return sql`ARRAY[${sql.join(
-    scope.map((id) => sql`${id}::uuid`),
-    sql`, `,
-  )}]::uuid[]`;
-}
 
 /** What the payment screens show of the invoice a payment belongs to. */
 export interface PayableInvoice {

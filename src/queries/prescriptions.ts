@@ -1,3 +1,4 @@
+import type { BranchScope } from './branch-scope';
 import { and, desc, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { decodeCursor, encodeCursor } from '../api/openapi';
@@ -18,8 +19,6 @@ export interface PrescriptionDetail extends Prescription {
   optometristUserName: string | null;
 }
 
-/** Branch ids the user may see, or null for every branch (branches.all). */
-export type BranchScope = string[] | null;
 
 export interface PrescriptionCursor {
   examinedOn: string;

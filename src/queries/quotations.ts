@@ -1,10 +1,10 @@
+import { inScope, type BranchScope } from './branch-scope';
 import { sql, type SQL } from 'drizzle-orm';
 import { raisedCode } from '../db/raised';
 import type { DocumentTotals } from '../domain/totals';
 import type { TenantDb } from '../env';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
-import { can } from '../auth/permissions';
 import type { SessionUser } from '../auth/session';
 import { addDays } from '../domain/dates';
 import { linesJson, linesRecordset, priceLines, type PricedLine } from './document-lines';
@@ -86,23 +86,11 @@ const summaryJoins = sql.raw(`FROM quotations q
   JOIN currencies cur ON cur.code = q.currency_code
   LEFT JOIN contacts c ON c.id = q.customer_id`);
 
-/** The branches whose documents a user sees: null (all) with branches.all, else their allowed ones. */
-export function quotationBranchScope(user: Pick<SessionUser, 'role' | 'branches'>): string[] | null {
-  return can(user.role, 'branches.all') ? null : user.branches.map((branch) => branch.id);
-}
-
-/** `q.branch_id IN (...)` for users limited to some branches; null = every branch. */
-function branchScope(branchIds: readonly string[] | null): SQL {
-  if (branchIds === null) return sql`true`;
-  if (!branchIds.length) return sql`false`;
-  return sql`q.branch_id IN (${sql.join(
-    branchIds.map((id) => sql`${id}::uuid`),
-    sql`, `,
-  )})`;
-}
+/** `q.branch_id` within the user's branches. */
+const branchScope = (branchIds: BranchScope) => inScope(sql`q.branch_id`, branchIds);
 
 /** One quotation with its lines, customer, branch and converted invoice, in one query; null when absent or outside the user's branches. */
-export async function getQuotation(db: TenantDb, id: string, branchIds: readonly string[] | null): Promise<Quotation | null> {
+export async function getQuotation(db: TenantDb, id: string, branchIds: BranchScope): Promise<Quotation | null> {
   const result = await db.execute<Quotation & Record<string, unknown>>(sql`
     SELECT ${summaryColumns}, c.id_type AS "customerIdType", rx.examined_on::text AS "prescriptionExaminedOn",
            inv.ncf AS "convertedInvoiceNumber", u.name AS "createdByName",
@@ -126,7 +114,7 @@ export interface QuotationCursor {
 /** One page of quotations, newest first (keyset on created_at, id), filtered by status and number/customer, in one query. */
 export async function listQuotations(
   db: TenantDb,
-  filter: { branchIds: readonly string[] | null; status?: QuotationStatus | null; q?: string | null; after?: QuotationCursor | null; limit: number },
+  filter: { branchIds: BranchScope; status?: QuotationStatus | null; q?: string | null; after?: QuotationCursor | null; limit: number },
 ): Promise<{ rows: QuotationSummary[]; next: QuotationCursor | null }> {
   const conditions: SQL[] = [branchScope(filter.branchIds)];
   if (filter.status) conditions.push(sql`q.status = ${filter.status}`);
@@ -227,7 +215,7 @@ export async function createQuotation(db: TenantDb, values: QuotationWrite & { q
 }
 
 /** Replaces the header and lines of a draft or sent quotation in one statement. */
-export async function updateQuotation(db: TenantDb, id: string, branchIds: readonly string[] | null, values: QuotationWrite): Promise<void> {
+export async function updateQuotation(db: TenantDb, id: string, branchIds: BranchScope, values: QuotationWrite): Promise<void> {
   const result = await db.execute<RefsRow>(sql`
     WITH refs AS (${refsCheck(values)}),
     current AS (SELECT q.id, q.status FROM quotations q WHERE q.id = ${id}::uuid AND ${branchScope(branchIds)}),
@@ -262,7 +250,7 @@ export async function updateQuotation(db: TenantDb, id: string, branchIds: reado
 export async function changeQuotationStatus(
   db: TenantDb,
   id: string,
-  branchIds: readonly string[] | null,
+  branchIds: BranchScope,
   from: readonly QuotationStatus[],
   to: QuotationStatus,
 ): Promise<void> {
@@ -291,7 +279,7 @@ export async function changeQuotationStatus(
 export async function convertQuotation(
   db: TenantDb,
   id: string,
-  branchIds: readonly string[] | null,
+  branchIds: BranchScope,
   createdBy: string | null,
 ): Promise<{ invoiceId: string; created: boolean }> {
   const invoiceId = crypto.randomUUID();

@@ -1,6 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { BranchRef } from '../auth/session';
-import type { Role, stockMovementKinds } from '../db/tenant-schema';
+import type { stockMovementKinds } from '../db/tenant-schema';
 import type { TenantDb } from '../env';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
@@ -180,15 +179,6 @@ export async function transferStock(db: TenantDb, input: StockTransferInput): Pr
   if (row.track_stock === null || row.branches_found < 2) throw new AppError('not_found');
   if (!row.track_stock) throw notTracked();
   throw insufficient();
-}
-
-/** The branches a user may work in: every active one for owners and admins, else their assigned ones. */
-export async function branchesOf(db: TenantDb, user: { id: string; role: Role }): Promise<BranchRef[]> {
-  const result = await db.execute<BranchRef & Record<string, unknown>>(sql`
-    SELECT b.id, b.name, b.code FROM branches b
-     WHERE b.active AND (${user.role} IN ('owner', 'admin') OR EXISTS (SELECT 1 FROM user_branches ub WHERE ub.user_id = ${user.id}::uuid AND ub.branch_id = b.id))
-     ORDER BY b.name`);
-  return result.rows;
 }
 
 export interface StockLevel {

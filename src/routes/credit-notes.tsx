@@ -16,7 +16,7 @@ import {
   prepareCreditNote,
   type CreditNoteRequest,
 } from '../queries/credit-notes';
-import { branchScope } from '../queries/payments';
+import { branchScope } from '../queries/branch-scope';
 import { creditQuantityField, creditReasonField } from '../schemas/credit-notes';
 import type { FieldErrors } from '../views/components';
 import { CreditNotePage, CreditNoteResults, CreditNotesPage, NewCreditNotePage, type CreditNoteFormValues } from '../views/credit-notes';
@@ -31,7 +31,7 @@ const pageSize = 50;
 creditNotesRoutes.get('/credit-notes', requirePermission('invoices.view'), async (c) => {
   const user = c.var.session!;
   const after = decodeCreditNoteCursor(c.req.query('cursor'));
-  const { rows, next } = await listCreditNotes(c.var.db, { scope: await branchScope(c.var.db, user), after, limit: pageSize });
+  const { rows, next } = await listCreditNotes(c.var.db, { scope: branchScope(user), after, limit: pageSize });
   const list = { rows, nextHref: next ? `/credit-notes?cursor=${encodeCreditNoteCursor(next)}` : null, firstHref: after ? '/credit-notes' : null };
   if (wantsFragment(c)) return c.html(<CreditNoteResults {...list} />);
   return c.html(
@@ -48,7 +48,7 @@ async function renderNew(
   status: 200 | 409 | 422 = 200,
 ) {
   const user = c.var.session!;
-  const invoice = await creditableInvoice(c.var.db, invoiceId, await branchScope(c.var.db, user));
+  const invoice = await creditableInvoice(c.var.db, invoiceId, branchScope(user));
   if (!invoice) throw new AppError('not_found');
   const creditable = invoice.kind === 'invoice' && ['issued', 'partially_paid', 'paid'].includes(invoice.status) && invoice.issuedOn;
   if (!creditable) throw new AppError('conflict', t('creditNotes.error.notCreditable'));
@@ -66,7 +66,7 @@ creditNotesRoutes.get('/invoices/:id/credit-notes/new', requirePermission('credi
 creditNotesRoutes.post('/invoices/:id/credit-notes', requirePermission('creditNotes.manage'), async (c) => {
   const invoiceId = idParam(c);
   const user = c.var.session!;
-  const scope = await branchScope(c.var.db, user);
+  const scope = branchScope(user);
   const body = await c.req.parseBody();
   const values: CreditNoteFormValues = { reason: typeof body.reason === 'string' ? body.reason : '', quantities: {}, returns: [] };
   for (const [key, value] of Object.entries(body)) {
@@ -108,7 +108,7 @@ creditNotesRoutes.post('/invoices/:id/credit-notes', requirePermission('creditNo
 
 creditNotesRoutes.get('/credit-notes/:id', requirePermission('invoices.view'), async (c) => {
   const id = idParam(c);
-  const note = await getCreditNote(c.var.db, id, await branchScope(c.var.db, c.var.session!));
+  const note = await getCreditNote(c.var.db, id, branchScope(c.var.session!));
   if (!note) throw new AppError('not_found');
   return c.html(
     <AppShell title={t('creditNotes.detail.title', { ncf: note.ncf })} user={c.var.session!} current="/credit-notes">

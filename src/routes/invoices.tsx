@@ -1,9 +1,9 @@
+import { branchScope } from '../queries/branch-scope';
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor } from '../api/openapi';
 import { requirePermission } from '../auth/middleware';
 import { can } from '../auth/permissions';
-import type { SessionUser } from '../auth/session';
 import { invoiceStatuses } from '../db/tenant-schema';
 import { shopToday } from '../domain/dates';
 import type { AppEnv, TenantDb } from '../env';
@@ -44,11 +44,6 @@ function href(path: string, params: Record<string, string | undefined>): string 
   return query ? `${path}?${query}` : path;
 }
 
-/** null: every branch (branches.all); else the branches the user may work in. */
-export function invoiceBranchScope(user: SessionUser): string[] | null {
-  return can(user.role, 'branches.all') ? null : user.branches.map((branch) => branch.id);
-}
-
 /** The id in the path, or 404 before any query when it is not a uuid. */
 function pathId(c: Context<AppEnv>): string {
   const id = c.req.param('id');
@@ -63,7 +58,7 @@ invoicesRoutes.get('/invoices', requirePermission('invoices.view'), async (c) =>
   const status = (invoiceStatuses as readonly string[]).includes(statusParam) ? (statusParam as InvoiceStatus) : undefined;
   const cursor = decodeCursor(c.req.query('cursor'));
   const after = cursor && cursor.length === 2 && uuid.safeParse(cursor[1]).success && !Number.isNaN(Date.parse(String(cursor[0]))) ? { createdAt: String(cursor[0]), id: String(cursor[1]) } : null;
-  const { rows, next } = await listInvoices(c.var.db, { branchIds: invoiceBranchScope(user), status, q: q || undefined, after, limit: pageSize });
+  const { rows, next } = await listInvoices(c.var.db, { branchIds: branchScope(user), status, q: q || undefined, after, limit: pageSize });
   const filter = { q: q || undefined, status };
   const list = {
     rows,
@@ -185,7 +180,7 @@ const notices: Record<string, () => string> = {
 
 invoicesRoutes.get('/invoices/:id', requirePermission('invoices.view'), async (c) => {
   const user = c.var.session!;
-  const invoice = await getInvoice(c.var.db, pathId(c), { branchIds: invoiceBranchScope(user), rateOn: shopToday() });
+  const invoice = await getInvoice(c.var.db, pathId(c), { branchIds: branchScope(user), rateOn: shopToday() });
   if (!invoice || invoice.kind !== 'invoice') throw new AppError('not_found');
   const notice = c.req.query('notice');
   const text = notice === 'issued' && invoice.ncf ? t('invoices.notice.issued', { ncf: invoice.ncf }) : notice ? (notices[notice]?.() ?? null) : null;
@@ -204,7 +199,7 @@ invoicesRoutes.get('/invoices/:id', requirePermission('invoices.view'), async (c
 });
 
 async function loadDraft(c: Context<AppEnv>) {
-  const invoice = await getInvoice(c.var.db, pathId(c), { branchIds: invoiceBranchScope(c.var.session!) });
+  const invoice = await getInvoice(c.var.db, pathId(c), { branchIds: branchScope(c.var.session!) });
   if (!invoice || invoice.kind !== 'invoice') throw new AppError('not_found');
   if (invoice.status !== 'draft') throw new AppError('conflict', t('invoices.error.notDraft'));
   return invoice;
@@ -228,7 +223,7 @@ invoicesRoutes.post('/invoices/:id/edit', requirePermission('invoices.manage'), 
 });
 
 invoicesRoutes.post('/invoices/:id/delete', requirePermission('invoices.manage'), async (c) => {
-  const outcome = await deleteDraft(c.var.db, pathId(c), invoiceBranchScope(c.var.session!));
+  const outcome = await deleteDraft(c.var.db, pathId(c), branchScope(c.var.session!));
   if (outcome === 'not_found') throw new AppError('not_found');
   if (outcome === 'not_draft') throw new AppError('conflict', t('invoices.error.notDraft'));
   return c.redirect('/invoices?notice=deleted', 303);
@@ -236,7 +231,7 @@ invoicesRoutes.post('/invoices/:id/delete', requirePermission('invoices.manage')
 
 invoicesRoutes.post('/invoices/:id/issue', requirePermission('invoices.manage'), async (c) => {
   const user = c.var.session!;
-  const { invoice } = await issueDraftInvoice(c.var.db, { id: pathId(c), branchIds: invoiceBranchScope(user), issueKey: null, userId: user.id, today: shopToday() });
+  const { invoice } = await issueDraftInvoice(c.var.db, { id: pathId(c), branchIds: branchScope(user), issueKey: null, userId: user.id, today: shopToday() });
   return c.redirect(`/invoices/${invoice.id}?notice=issued`, 303);
 });
 
@@ -246,7 +241,7 @@ invoicesRoutes.post('/invoices/:id/void', requirePermission('invoices.void'), as
   const body = await c.req.parseBody();
   const parsed = invoiceVoid.safeParse(body);
   if (!parsed.success) {
-    const invoice = await getInvoice(c.var.db, id, { branchIds: invoiceBranchScope(user) });
+    const invoice = await getInvoice(c.var.db, id, { branchIds: branchScope(user) });
     if (!invoice || invoice.kind !== 'invoice') throw new AppError('not_found');
     return c.html(
       <AppShell title={invoice.ncf ?? t('invoices.draftTitle')} user={user} current="/invoices">

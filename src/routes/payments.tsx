@@ -1,3 +1,4 @@
+import { branchScope } from '../queries/branch-scope';
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { requirePermission } from '../auth/middleware';
@@ -9,7 +10,6 @@ import { factory } from '../factory';
 import { fieldErrors } from '../http/forms';
 import { t } from '../i18n/es-DO';
 import {
-  branchScope,
   decodePaymentCursor,
   encodePaymentCursor,
   getPayment,
@@ -58,7 +58,7 @@ function formFailure(error: unknown): { errors: FieldErrors; message: string | n
 paymentsRoutes.get('/payments', requirePermission('invoices.view'), async (c) => {
   const user = c.var.session!;
   const after = decodePaymentCursor(c.req.query('cursor'));
-  const scope = await branchScope(c.var.db, user);
+  const scope = branchScope(user);
   const { rows, next } = await listPayments(c.var.db, { scope, after, limit: pageSize });
   const list = { rows, nextHref: next ? `/payments?cursor=${encodePaymentCursor(next)}` : null, firstHref: after ? '/payments' : null };
   if (wantsFragment(c)) return c.html(<PaymentResults {...list} />);
@@ -71,7 +71,7 @@ paymentsRoutes.get('/payments', requirePermission('invoices.view'), async (c) =>
 
 async function renderNew(c: Context<AppEnv>, invoiceId: string, state: { values?: PaymentFormValues; errors?: FieldErrors; message?: string | null }, status: 200 | 409 | 422 = 200) {
   const user = c.var.session!;
-  const invoice = await payableInvoice(c.var.db, invoiceId, await branchScope(c.var.db, user));
+  const invoice = await payableInvoice(c.var.db, invoiceId, branchScope(user));
   if (!invoice) throw new AppError('not_found');
   const today = shopToday();
   const values = state.values ?? { receivedOn: today, method: '1', amount: invoice.balance };
@@ -94,7 +94,7 @@ paymentsRoutes.post('/invoices/:id/payments', requirePermission('payments.manage
   if (!parsed.success) return renderNew(c, invoiceId, { values, errors: fieldErrors(parsed.error) }, 422);
   const user = c.var.session!;
   try {
-    const id = await recordPayment(c.var.db, invoiceId, parsed.data, { userId: user.id, scope: await branchScope(c.var.db, user) });
+    const id = await recordPayment(c.var.db, invoiceId, parsed.data, { userId: user.id, scope: branchScope(user) });
     return c.redirect(`/payments/${id}?notice=created`, 303);
   } catch (error) {
     const failure = formFailure(error);
@@ -107,7 +107,7 @@ const notices: readonly PaymentNotice[] = ['created', 'saved', 'voided'];
 
 async function paymentOr404(c: Context<AppEnv>): Promise<Payment> {
   const id = idParam(c);
-  const payment = await getPayment(c.var.db, id, await branchScope(c.var.db, c.var.session!));
+  const payment = await getPayment(c.var.db, id, branchScope(c.var.session!));
   if (!payment) throw new AppError('not_found');
   return payment;
 }
@@ -141,7 +141,7 @@ paymentsRoutes.post('/payments/:id', requirePermission('payments.manage'), async
   const parsed = paymentForm.safeParse(values);
   if (!parsed.success) return renderPayment(c, payment, { values, errors: fieldErrors(parsed.error) }, 422);
   try {
-    await updatePayment(c.var.db, payment.id, parsed.data, await branchScope(c.var.db, c.var.session!));
+    await updatePayment(c.var.db, payment.id, parsed.data, branchScope(c.var.session!));
     return c.redirect(`/payments/${payment.id}?notice=saved`, 303);
   } catch (error) {
     const failure = formFailure(error);
@@ -157,7 +157,7 @@ paymentsRoutes.post('/payments/:id/void', requirePermission('payments.void'), as
   const parsed = voidForm.safeParse({ reason });
   if (!parsed.success) return renderPayment(c, payment, { voidErrors: fieldErrors(parsed.error), voidReason: reason }, 422);
   try {
-    await voidPayment(c.var.db, payment.id, parsed.data.reason, await branchScope(c.var.db, c.var.session!));
+    await voidPayment(c.var.db, payment.id, parsed.data.reason, branchScope(c.var.session!));
     return c.redirect(`/payments/${payment.id}?notice=voided`, 303);
   } catch (error) {
     const failure = formFailure(error);

@@ -1,6 +1,6 @@
+import { branchScope } from '../queries/branch-scope';
 import type { Context } from 'hono';
 import { requirePermission } from '../auth/middleware';
-import { can } from '../auth/permissions';
 import type { SessionUser } from '../auth/session';
 import { shopToday } from '../domain/dates';
 import { comparePrescriptions, type RxField } from '../domain/prescription';
@@ -19,7 +19,6 @@ import {
   patientHistory,
   prescriptionFormData,
   updatePrescription,
-  type BranchScope,
   type PrescriptionWrite,
 } from '../queries/prescriptions';
 import { prescriptionFields, type PrescriptionInput } from '../schemas/prescriptions';
@@ -45,11 +44,6 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 /** A fragment for htmx's own requests; boosted navigation and history restores want the whole page. */
 function wantsFragment(c: Context<AppEnv>): boolean {
   return c.req.header('HX-Request') === 'true' && !c.req.header('HX-Boosted') && !c.req.header('HX-History-Restore-Request');
-}
-
-/** Every branch with branches.all; otherwise the branches the user may work in. */
-export function branchScope(user: SessionUser): BranchScope {
-  return can(user.role, 'branches.all') ? null : user.branches.map((branch) => branch.id);
 }
 
 function href(path: string, params: Record<string, string | undefined>): string {

@@ -1,3 +1,4 @@
+import { branchScope } from '../queries/branch-scope';
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { requirePermission } from '../auth/middleware';
@@ -18,7 +19,6 @@ import {
   getQuotation,
   listQuotations,
   prepareQuotation,
-  quotationBranchScope,
   quotationFormContext,
   updateQuotation,
   type Quotation,
@@ -47,7 +47,7 @@ function href(path: string, params: Record<string, string | undefined>): string 
 }
 
 async function quotationOr404(c: Context<AppEnv>, id: string | undefined): Promise<Quotation> {
-  const quotation = uuid.safeParse(id).success ? await getQuotation(c.var.db, id!, quotationBranchScope(c.var.session!)) : null;
+  const quotation = uuid.safeParse(id).success ? await getQuotation(c.var.db, id!, branchScope(c.var.session!)) : null;
   if (!quotation) throw new AppError('not_found');
   return quotation;
 }
@@ -62,7 +62,7 @@ quotationsRoutes.get('/quotations', requirePermission('quotations.view'), async 
     cursor && cursor.length === 2 && typeof cursor[0] === 'string' && !Number.isNaN(Date.parse(cursor[0])) && uuid.safeParse(cursor[1]).success
       ? { createdAt: cursor[0], id: String(cursor[1]) }
       : null;
-  const page = await listQuotations(c.var.db, { branchIds: quotationBranchScope(user), status, q: q || null, after, limit: pageSize });
+  const page = await listQuotations(c.var.db, { branchIds: branchScope(user), status, q: q || null, after, limit: pageSize });
   const filter = { q: q || undefined, status: status ?? undefined };
   const list = {
     rows: page.rows,
@@ -153,7 +153,7 @@ async function submitForm(c: Context<AppEnv>, existing: Quotation | null) {
   try {
     const write = await prepareQuotation(c.var.db, { ...header.data, lines: parsedLines.lines }, user, existing?.quotedOn ?? shopToday());
     if (existing) {
-      await updateQuotation(c.var.db, existing.id, quotationBranchScope(user), write);
+      await updateQuotation(c.var.db, existing.id, branchScope(user), write);
       return c.redirect(`/quotations/${existing.id}?notice=saved`, 303);
     }
     const id = await createQuotation(c.var.db, { ...write, quotedOn: shopToday(), createdBy: user.id });
@@ -214,7 +214,7 @@ for (const [action, from, to] of [
   quotationsRoutes.post(`/quotations/:id/${action}`, requirePermission('quotations.manage'), async (c) => {
     const id = c.req.param('id');
     if (!uuid.safeParse(id).success) throw new AppError('not_found');
-    await changeQuotationStatus(c.var.db, id, quotationBranchScope(c.var.session!), from, to);
+    await changeQuotationStatus(c.var.db, id, branchScope(c.var.session!), from, to);
     return c.redirect(`/quotations/${id}?notice=${to}`, 303);
   });
 }
@@ -224,6 +224,6 @@ quotationsRoutes.post('/quotations/:id/convert', requirePermission('quotations.m
   if (!can(user.role, 'invoices.manage')) throw new AppError('forbidden', t('quotations.forbiddenConvert'));
   const id = c.req.param('id');
   if (!uuid.safeParse(id).success) throw new AppError('not_found');
-  const { invoiceId } = await convertQuotation(c.var.db, id, quotationBranchScope(user), user.id);
+  const { invoiceId } = await convertQuotation(c.var.db, id, branchScope(user), user.id);
   return c.redirect(`/invoices/${invoiceId}`, 303);
 });

@@ -135,7 +135,7 @@ describe('the stock ledger', () => {
 
 describe('stock screens', () => {
   it('adjusts and transfers from the UI, shows on-hand and the movement history', async () => {
-    const { tenant, host, cookie, db, main, second, product } = await shop('owner');
+    const { tenant, host, cookie, main, second, product } = await shop('owner');
     const adjusted = await postForm(host, '/stock/adjust', { sku: 'mon-1', branchId: main.id, quantity: '+7', reason: 'Inventario inicial' }, { Cookie: cookie });
     expect(adjusted.status).toBe(200);
     expect(await adjusted.text()).toContain('existencia 7');
