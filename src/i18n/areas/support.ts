@@ -1,3 +1,21 @@
 /** Spanish (es-DO) messages of the support screens; merged into the catalogue in src/i18n/es-DO.ts. */
 export const supportMessages = {
+  'support.error.notActive': 'Solo se puede entrar como soporte a una óptica activa (estado actual: {status}).',
+  'support.error.noDomain': 'La óptica no tiene ningún dominio: agregue uno antes de entrar como soporte.',
+  'support.error.noOwner': 'La óptica no tiene un usuario propietario activo: no hay con quién entrar como soporte.',
+  'support.error.invalidToken': 'El enlace de soporte no es válido, ya se usó o expiró. Vuelva a abrirlo desde el panel de OptiFlow.',
+  'support.error.notSupportSession': 'Esta no es una sesión de soporte.',
+  'support.audit.title': 'Registro de actividad',
+  'support.audit.lead': 'Lo que ha ocurrido en su óptica, empezando por lo más reciente. Las sesiones del equipo de soporte de OptiFlow quedan registradas aquí.',
+  'support.audit.empty': 'Todavía no hay actividad registrada.',
+  'support.audit.when': 'Fecha',
+  'support.audit.action': 'Acción',
+  'support.audit.actor': 'Quién',
+  'support.audit.details': 'Detalles',
+  'support.audit.support': 'Soporte OptiFlow',
+  'support.audit.older': 'Más antiguos',
+  'support.audit.newest': 'Más recientes',
+  'support.audit.action.support.session.start': 'Inicio de sesión de soporte',
+  'support.audit.action.support.session.end': 'Fin de sesión de soporte',
+  'support.audit.details.user': 'Entró como {email}',
 } as const;
