@@ -1,14 +1,79 @@
 import { t } from '../i18n/es-DO';
 import { Layout } from './layout';
 
-export function CentralHome(props: { domain: string }) {
+const landingFeatures = [
+  'landing.feature.patients',
+  'landing.feature.stock',
+  'landing.feature.quotes',
+  'landing.feature.invoices',
+  'landing.feature.payments',
+  'landing.feature.reports',
+] as const;
+
+/**
+ * The central domain's product page. "Enter your shop" is a plain GET form to /admin/go, which
+ * checks the label and redirects to the shop's own login page: no script needed.
+ */
+export function CentralHome(props: { domain: string; shop?: string; error?: string | null }) {
+  const fieldId = 'landing-shop';
   return (
     <Layout title={t('central.title')}>
-      <section class="card">
-        <h1>{t('app.tagline')}</h1>
+      <link rel="stylesheet" href="/static/admin.css" />
+      <section class="card landing-hero">
+        <h1>{t('landing.heading')}</h1>
+        <p class="lead">{t('app.tagline')}</p>
         <p>{t('central.lead')}</p>
-        <p>{t('central.shopSignIn', { domain: props.domain })}</p>
       </section>
+      <div class="landing-columns">
+        <section class="card" aria-labelledby="landing-features">
+          <h2 id="landing-features">{t('landing.features')}</h2>
+          <ul class="landing-features">
+            {landingFeatures.map((key) => (
+              <li>{t(key)}</li>
+            ))}
+          </ul>
+        </section>
+        <section class="card" aria-labelledby="landing-shop-title">
+          <h2 id="landing-shop-title">{t('landing.shop.title')}</h2>
+          <p>{t('landing.shop.lead', { domain: props.domain })}</p>
+          {props.error ? (
+            <div class="alert alert-error" role="alert">
+              {props.error}
+            </div>
+          ) : null}
+          <form method="get" action="/admin/go" class="landing-shop-form" novalidate>
+            <div class={`field${props.error ? ' field-invalid' : ''}`}>
+              <label for={fieldId}>{t('landing.shop.label')}</label>
+              <div class="landing-address">
+                <input
+                  id={fieldId}
+                  name="shop"
+                  type="text"
+                  value={props.shop ?? ''}
+                  required
+                  autocomplete="off"
+                  autocapitalize="none"
+                  spellcheck={false}
+                  aria-describedby={`${fieldId}-hint`}
+                  aria-invalid={props.error ? 'true' : undefined}
+                />
+                <span class="landing-suffix" aria-hidden="true">
+                  .{props.domain}
+                </span>
+              </div>
+              <p class="hint" id={`${fieldId}-hint`}>
+                {t('landing.shop.hint')}
+              </p>
+            </div>
+            <button type="submit" class="button-primary">
+              {t('landing.shop.submit')}
+            </button>
+          </form>
+        </section>
+      </div>
+      <p class="landing-admin">
+        <a href="/admin/login">{t('landing.admin')}</a>
+      </p>
     </Layout>
   );
 }
