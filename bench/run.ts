@@ -19,7 +19,7 @@ import { inArray } from 'drizzle-orm';
 import { getPlatformProxy } from 'wrangler';
 import { generateEncryptionKey } from '../dev/bootstrap';
 import { demoTenant, startDevStack, type DevStack } from '../dev/stack';
-import { runPool } from '../src/cli/bulk';
+import { runPool } from '../src/tenancy/pool';
 import { tenants } from '../src/db/central-schema';
 import { sqlClient, tenantDb } from '../src/db/client';
 import { users } from '../src/db/tenant-schema';

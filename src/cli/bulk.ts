@@ -1,3 +1,4 @@
+import { runPool } from '../tenancy/pool';
 import cliProgress from 'cli-progress';
 import { AppError } from '../errors';
 import { findTenantById } from '../tenancy/central-queries';
@@ -38,15 +39,6 @@ export async function selectTenants(platform: Platform, requested: string[] | un
   const unknown = requested.filter((id) => !known.has(id));
   if (unknown.length > 0) throw new AppError('not_found', `Unknown tenant${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`);
   return requested;
-}
-
-/** Runs `worker` over `items`, at most `concurrency` at a time; once `stop()` is true no item starts. */
-export async function runPool<T>(items: readonly T[], concurrency: number, worker: (item: T) => Promise<void>, stop: () => boolean): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length && !stop()) await worker(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
 }
 
 interface Progress {

@@ -1,4 +1,121 @@
-import type { PlatformJobHandlers } from './runner';
+import { runPool } from '../../tenancy/pool';
+import { issueOwnerLink } from '../../auth/owner';
+import { listDomainsOf } from '../../tenancy/central-queries';
+import { encryptSecret } from '../../tenancy/crypto';
+import { migrateTenant } from '../../tenancy/lifecycle';
+import { deleteTenant, deletionSteps, getTenantRow, provisioningSteps, runProvisioning } from '../../tenancy/provisioning';
+import { latestSchemaVersion, tenantsBehind } from '../tenants';
+import type { PlatformJobContext, PlatformJobHandlers } from './runner';
+
+/** Additional data that binds an owner link sealed in a job's result to that job. */
+export const ownerLinkAad = (jobId: string) => `owner-link:${jobId}`;
+
+export interface MigrationOutcome {
+  tenantId: string;
+  from: number;
+  to?: number;
+  error?: string;
+}
+
+/**
+ * Reports a pipeline's steps: "started" before each, "succeeded" after it (from the pipeline's
+ * afterStep hook), "failed" with the error for the one that threw.
+ */
+function stepReporter(progress: PlatformJobContext['progress'], steps: readonly string[], firstIndex: number) {
+  let current = steps[firstIndex] ?? null;
+  return {
+    start: () => (current ? progress(current, 'started') : Promise.resolve()),
+    afterStep: async (step: string) => {
+      await progress(step, 'succeeded');
+      const next = steps[steps.indexOf(step) + 1] ?? null;
+      current = next;
+      if (next) await progress(next, 'started');
+    },
+    fail: async (error: unknown) => {
+      if (current) await progress(current, 'failed', error instanceof Error ? error.message : String(error));
+    },
+  };
+}
+
+async function runTenantCreate({ platform, job, progress }: PlatformJobContext) {
+  const tenantId = job.tenantId!;
+  const input = (job.input ?? {}) as { seed?: boolean; ownerEmail?: string | null };
+  const row = await getTenantRow(platform, tenantId);
+  if (!row) throw new Error(`Tenant "${tenantId}" does not exist`);
+  if (row.status !== 'active' && row.status !== 'provisioning' && row.status !== 'failed') {
+    throw new Error(`Tenant "${tenantId}" is ${row.status}`);
+  }
+  if (row.status !== 'active') {
+    // Resumes after the last completed step (a retry after a failure, or a re-delivered message).
+    const done = row.provisioningStep ? provisioningSteps.indexOf(row.provisioningStep as (typeof provisioningSteps)[number]) : -1;
+    const reporter = stepReporter(progress, provisioningSteps, done + 1);
+    await reporter.start();
+    try {
+      await runProvisioning(platform, row, { seed: input.seed ?? true }, { afterStep: reporter.afterStep });
+    } catch (error) {
+      await reporter.fail(error);
+      throw error;
+    }
+  }
+  const hostnames = await listDomainsOf(platform.central, tenantId);
+  const result: Record<string, unknown> = { tenantId, hostnames };
+  if (input.ownerEmail) {
+    await progress('owner', 'started');
+    try {
+      const link = await issueOwnerLink(platform, tenantId, input.ownerEmail);
+      // Shown once on the job page, then removed from the row; sealed at rest meanwhile.
+      result.ownerEmail = input.ownerEmail;
+      result.ownerLinkSecret = await encryptSecret(platform.encryptionKey, link.token, ownerLinkAad(job.id));
+      result.ownerLinkExpiresAt = link.expiresAt.toISOString();
+    } catch (error) {
+      await progress('owner', 'failed', error instanceof Error ? error.message : String(error));
+      throw error;
+    }
+    await progress('owner', 'succeeded');
+  }
+  return result;
+}
+
+async function runTenantDelete({ platform, job, progress }: PlatformJobContext) {
+  const tenantId = job.tenantId!;
+  const row = await getTenantRow(platform, tenantId);
+  if (!row) return { tenantId, deleted: true }; // a retry after the record was already removed
+  const reporter = stepReporter(progress, deletionSteps, 0);
+  await reporter.start();
+  try {
+    await deleteTenant(platform, tenantId, { afterStep: reporter.afterStep });
+  } catch (error) {
+    await reporter.fail(error);
+    throw error;
+  }
+  return { tenantId, deleted: true };
+}
+
+async function runTenantsMigrate({ platform, progress }: PlatformJobContext) {
+  const latest = latestSchemaVersion();
+  const behind = await tenantsBehind(platform);
+  const results: MigrationOutcome[] = [];
+  await runPool(behind, 4, async (tenant) => {
+    try {
+      const migrated = await migrateTenant(platform, tenant.id);
+      results.push({ tenantId: tenant.id, from: tenant.schemaVersion, to: migrated.version });
+      await progress(tenant.id, 'succeeded', `${tenant.schemaVersion} → ${migrated.version}`);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      results.push({ tenantId: tenant.id, from: tenant.schemaVersion, error: message });
+      await progress(tenant.id, 'failed', message);
+    }
+  });
+  results.sort((a, b) => a.tenantId.localeCompare(b.tenantId));
+  const failed = results.filter((result) => result.error).length;
+  // Failures are in the steps and the result; the job still fails so that Retry (the ones still behind) is offered.
+  if (failed > 0) throw new Error(`${failed} of ${results.length} tenants failed to migrate: ${results.find((r) => r.error)!.tenantId}: ${results.find((r) => r.error)!.error}`);
+  return { latest, results };
+}
 
 /** tenant.create, tenant.delete, tenants.migrate (the tenants area of the admin panel). */
-export const tenantJobHandlers: PlatformJobHandlers = {};
+export const tenantJobHandlers: PlatformJobHandlers = {
+  'tenant.create': runTenantCreate,
+  'tenant.delete': runTenantDelete,
+  'tenants.migrate': runTenantsMigrate,
+};

@@ -1,0 +1,402 @@
+import type { TenantDetails, TenantListFilter, TenantListRow, TenantStatus } from '../admin/tenants';
+import { t, type MessageKey } from '../i18n/es-DO';
+import { ErrorSummary, Field, Notice, Pager, SelectField, TextAreaField, type FieldErrors } from './components';
+import { formatDate, formatDateTime } from './users';
+
+export const statusLabel = (status: TenantStatus) => t(`adminTenants.status.${status}` as MessageKey);
+
+export function StatusBadge(props: { status: TenantStatus }) {
+  const warn = props.status !== 'active';
+  return <span class={warn ? 'badge badge-warn' : 'badge'}>{statusLabel(props.status)}</span>;
+}
+
+export function TenantStyles() {
+  return <link rel="stylesheet" href="/static/admin-tenants.css" />;
+}
+
+function SchemaVersion(props: { version: number; latest: number }) {
+  return (
+    <span class={props.version < props.latest ? 'schema-behind' : undefined}>
+      {props.version}/{props.latest}
+      {props.version < props.latest ? ` (${t('adminTenants.schemaBehind')})` : ''}
+    </span>
+  );
+}
+
+export function tenantListHref(filter: TenantListFilter, after: string | null = null): string {
+  const params = new URLSearchParams();
+  if (filter.q) params.set('q', filter.q);
+  if (filter.status) params.set('status', filter.status);
+  if (filter.clientId) params.set('client', filter.clientId);
+  if (filter.behind) params.set('behind', '1');
+  if (after) params.set('after', after);
+  const query = params.toString();
+  return `/admin/tenants${query ? `?${query}` : ''}`;
+}
+
+export function TenantTable(props: { rows: TenantListRow[]; filter: TenantListFilter; nextAfter: string | null; latest: number }) {
+  return (
+    <div id="tenant-results">
+      {props.rows.length === 0 ? (
+        <p class="empty">{t('adminTenants.empty')}</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('adminTenants.id')}</th>
+              <th scope="col">{t('adminTenants.name')}</th>
+              <th scope="col">{t('adminTenants.domains')}</th>
+              <th scope="col">{t('adminTenants.client')}</th>
+              <th scope="col">{t('adminTenants.status')}</th>
+              <th scope="col">{t('adminTenants.schema')}</th>
+              <th scope="col">{t('adminTenants.createdAt')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.rows.map((row) => (
+              <tr>
+                <td>
+                  <a href={`/admin/tenants/${row.id}`}>
+                    <code>{row.id}</code>
+                  </a>
+                </td>
+                <td>{row.name}</td>
+                <td>{row.domains.join(', ') || '—'}</td>
+                <td>{row.clientName ?? '—'}</td>
+                <td>
+                  <StatusBadge status={row.status} />
+                </td>
+                <td>
+                  <SchemaVersion version={row.schemaVersion} latest={props.latest} />
+                </td>
+                <td>{formatDate(row.createdAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <Pager
+        target="#tenant-results"
+        nextHref={props.nextAfter ? tenantListHref(props.filter, props.nextAfter) : null}
+        firstHref={props.filter.after ? tenantListHref(props.filter) : null}
+        nextLabel={t('adminTenants.next')}
+        firstLabel={t('adminTenants.first')}
+      />
+    </div>
+  );
+}
+
+export function TenantListPage(props: {
+  rows: TenantListRow[];
+  filter: TenantListFilter;
+  nextAfter: string | null;
+  latest: number;
+  clients: Array<{ value: string; label: string }>;
+}) {
+  const { filter } = props;
+  return (
+    <>
+      <TenantStyles />
+      <div class="page-head">
+        <div>
+          <h1>{t('adminTenants.title')}</h1>
+          <p class="lead">{t('adminTenants.lead')}</p>
+        </div>
+        <a class="button button-primary" href="/admin/tenants/new">
+          {t('adminTenants.new')}
+        </a>
+      </div>
+      <form method="get" action="/admin/tenants" class="toolbar tenant-filters" role="search">
+        <Field name="q" label={t('adminTenants.search')} type="search" value={filter.q} inputmode="search" />
+        <SelectField
+          name="status"
+          label={t('adminTenants.filterStatus')}
+          value={filter.status}
+          blank={t('adminTenants.all')}
+          options={(['provisioning', 'active', 'suspended', 'failed', 'deleting'] as const).map((status) => ({ value: status, label: statusLabel(status) }))}
+        />
+        <SelectField name="client" label={t('adminTenants.filterClient')} value={filter.clientId} blank={t('adminTenants.all')} options={props.clients} />
+        <label class="choice">
+          <input type="checkbox" name="behind" value="1" checked={filter.behind} />
+          {t('adminTenants.filterBehind')}
+        </label>
+        <button type="submit" class="button">
+          {t('adminTenants.filter')}
+        </button>
+      </form>
+      <TenantTable rows={props.rows} filter={filter} nextAfter={props.nextAfter} latest={props.latest} />
+      <section class="card">
+        <form method="post" action="/admin/tenants/migrate" hx-boost="false">
+          <p class="hint">{t('adminTenants.migrateHint', { latest: props.latest })}</p>
+          <button type="submit" class="button">
+            {t('adminTenants.migratePending')}
+          </button>
+        </form>
+      </section>
+    </>
+  );
+}
+
+export type NewTenantValues = Partial<Record<'id' | 'name' | 'subdomain' | 'clientId' | 'ownerEmail' | 'placement', string | null>>;
+
+export function NewTenantForm(props: {
+  values: NewTenantValues;
+  errors?: FieldErrors;
+  clients: Array<{ value: string; label: string }>;
+  placements: readonly string[];
+  defaultPlacement: string;
+}) {
+  const { values, errors } = props;
+  return (
+    <section class="card" id="tenant-form">
+      <h1>{t('adminTenants.new')}</h1>
+      <ErrorSummary errors={errors} />
+      <form method="post" action="/admin/tenants/new" hx-boost="false" novalidate>
+        <div class="form-grid">
+          <Field name="id" label={t('adminTenants.id')} value={values.id} errors={errors} required hint={t('adminTenants.idHint')}
+            attrs={{ maxlength: '63', autocapitalize: 'none', spellcheck: 'false' }} />
+          <Field name="name" label={t('adminTenants.name')} value={values.name} errors={errors} required />
+          <Field name="subdomain" label={t('adminTenants.subdomain')} value={values.subdomain} errors={errors} hint={t('adminTenants.subdomainHint')}
+            attrs={{ autocapitalize: 'none', spellcheck: 'false' }} />
+          <SelectField name="clientId" label={t('adminTenants.client')} value={values.clientId} errors={errors} blank={t('adminTenants.noClient')} options={props.clients} />
+          <Field name="ownerEmail" label={t('adminTenants.ownerEmail')} type="email" value={values.ownerEmail} errors={errors} hint={t('adminTenants.ownerEmailHint')} />
+          <SelectField
+            name="placement"
+            label={t('adminTenants.placement')}
+            value={values.placement ?? props.defaultPlacement}
+            errors={errors}
+            required
+            options={props.placements.map((kind) => ({ value: kind, label: t(`adminTenants.placement.${kind}` as MessageKey) }))}
+          />
+        </div>
+        <div class="actions">
+          <button type="submit" class="button button-primary">
+            {t('adminTenants.create')}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+export interface TenantPageForms {
+  notice?: string | null;
+  editErrors?: FieldErrors;
+  editValues?: { name?: string | null; clientId?: string | null };
+  domainErrors?: FieldErrors;
+  domainValue?: string | null;
+  deleteErrors?: FieldErrors;
+  statusError?: string | null;
+}
+
+export function TenantPage(props: { details: TenantDetails; latest: number; clients: Array<{ value: string; label: string }>; shopUrl: (hostname: string) => string; forms?: TenantPageForms }) {
+  const { tenant, domains, log, jobs, audit } = props.details;
+  const forms = props.forms ?? {};
+  const base = `/admin/tenants/${tenant.id}`;
+  return (
+    <>
+      <TenantStyles />
+      <div class="page-head">
+        <div>
+          <h1>
+            {tenant.name} <code>{tenant.id}</code>
+          </h1>
+          <p class="lead">
+            <StatusBadge status={tenant.status} />
+          </p>
+        </div>
+        <div class="actions">
+          <form method="post" action={`${base}/impersonate`} hx-boost="false">
+            <button type="submit" class="button" disabled={tenant.status !== 'active'}>
+              {t('adminTenants.impersonate')}
+            </button>
+          </form>
+          <a class="button" href={`${base}/backups`}>
+            {t('adminTenants.backups')}
+          </a>
+        </div>
+      </div>
+      {forms.notice ? <Notice>{forms.notice}</Notice> : null}
+      {forms.statusError ? <ErrorSummary message={forms.statusError} /> : null}
+      <section class="card">
+        <h2>{t('adminTenants.details')}</h2>
+        <dl class="tenant-facts">
+          <dt>{t('adminTenants.client')}</dt>
+          <dd>{props.details.clientName ?? '—'}</dd>
+          <dt>{t('adminTenants.placement')}</dt>
+          <dd>{tenant.placement}</dd>
+          <dt>{t('adminTenants.schema')}</dt>
+          <dd>
+            <SchemaVersion version={tenant.schemaVersion} latest={props.latest} />
+          </dd>
+          <dt>{t('adminTenants.createdAt')}</dt>
+          <dd>{formatDateTime(tenant.createdAt)}</dd>
+          {tenant.suspendedMessage ? (
+            <>
+              <dt>{t('adminTenants.status')}</dt>
+              <dd>{t('adminTenants.suspendedWith', { message: tenant.suspendedMessage })}</dd>
+            </>
+          ) : null}
+          {tenant.lastError ? (
+            <>
+              <dt>{t('adminTenants.lastError')}</dt>
+              <dd class="error-text">{tenant.lastError}</dd>
+            </>
+          ) : null}
+        </dl>
+      </section>
+
+      <section class="card" id="tenant-edit">
+        <h2>{t('adminTenants.edit')}</h2>
+        <ErrorSummary errors={forms.editErrors} />
+        <form method="post" action={base} hx-boost="false" novalidate>
+          <div class="form-grid">
+            <Field name="name" label={t('adminTenants.name')} value={forms.editValues?.name ?? tenant.name} errors={forms.editErrors} required />
+            <SelectField
+              name="clientId"
+              label={t('adminTenants.client')}
+              value={forms.editValues?.clientId ?? tenant.clientId}
+              errors={forms.editErrors}
+              blank={t('adminTenants.noClient')}
+              options={props.clients}
+            />
+          </div>
+          <button type="submit" class="button button-primary">
+            {t('adminTenants.save')}
+          </button>
+        </form>
+      </section>
+
+      <section class="card" id="tenant-domains">
+        <h2>{t('adminTenants.domains')}</h2>
+        <ul class="domain-list">
+          {domains.map((hostname) => (
+            <li>
+              <a href={props.shopUrl(hostname)}>{hostname}</a>
+              <form method="post" action={`${base}/domains/remove`} hx-boost="false" class="inline-form">
+                <input type="hidden" name="domain" value={hostname} />
+                <button type="submit" class="button button-small" aria-label={`${t('adminTenants.removeDomain')}: ${hostname}`}>
+                  {t('adminTenants.removeDomain')}
+                </button>
+              </form>
+            </li>
+          ))}
+        </ul>
+        <ErrorSummary errors={forms.domainErrors} />
+        <form method="post" action={`${base}/domains`} hx-boost="false" novalidate>
+          <Field name="domain" label={t('adminTenants.domain')} value={forms.domainValue} errors={forms.domainErrors} required hint={t('adminTenants.domainHint')}
+            attrs={{ autocapitalize: 'none', spellcheck: 'false' }} />
+          <button type="submit" class="button">
+            {t('adminTenants.addDomain')}
+          </button>
+        </form>
+      </section>
+
+      <section class="card" id="tenant-status">
+        <h2>{t('adminTenants.status')}</h2>
+        {tenant.status === 'active' ? (
+          <form method="post" action={`${base}/suspend`} hx-boost="false">
+            <TextAreaField name="message" label={t('adminTenants.suspendMessage')} rows={2} />
+            <button type="submit" class="button">
+              {t('adminTenants.suspend')}
+            </button>
+          </form>
+        ) : null}
+        {tenant.status === 'suspended' ? (
+          <form method="post" action={`${base}/resume`} hx-boost="false">
+            <button type="submit" class="button button-primary">
+              {t('adminTenants.resume')}
+            </button>
+          </form>
+        ) : null}
+        {tenant.status !== 'active' && tenant.status !== 'suspended' ? <p>{statusLabel(tenant.status)}</p> : null}
+      </section>
+
+      <section class="card" id="tenant-jobs">
+        <h2>{t('adminTenants.recentJobs')}</h2>
+        {jobs.length === 0 ? (
+          <p class="empty">{t('adminTenants.none')}</p>
+        ) : (
+          <ul>
+            {jobs.map((job) => (
+              <li>
+                <a href={`/admin/jobs/${job.id}`}>{t(`adminTenants.jobs.kind.${job.kind}` as MessageKey)}</a> · {t(`adminTenants.jobs.status.${job.status}` as MessageKey)} ·{' '}
+                {formatDateTime(job.createdAt)}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section class="card" id="tenant-log">
+        <h2>{t('adminTenants.provisioningLog')}</h2>
+        {log.length === 0 ? (
+          <p class="empty">{t('adminTenants.none')}</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('adminTenants.when')}</th>
+                <th scope="col">{t('adminTenants.operation')}</th>
+                <th scope="col">{t('adminTenants.step')}</th>
+                <th scope="col">{t('adminTenants.outcome')}</th>
+                <th scope="col">{t('adminTenants.message')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {log.map((entry) => (
+                <tr>
+                  <td>{formatDateTime(entry.createdAt)}</td>
+                  <td>{entry.operation}</td>
+                  <td>{entry.step}</td>
+                  <td>{entry.outcome}</td>
+                  <td>{entry.message ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      <section class="card" id="tenant-audit">
+        <h2>{t('adminTenants.recentAudit')}</h2>
+        {audit.length === 0 ? (
+          <p class="empty">{t('adminTenants.none')}</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('adminTenants.when')}</th>
+                <th scope="col">{t('adminTenants.who')}</th>
+                <th scope="col">{t('adminTenants.action')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {audit.map((entry) => (
+                <tr>
+                  <td>{formatDateTime(entry.createdAt)}</td>
+                  <td>{entry.adminEmail ?? '—'}</td>
+                  <td>
+                    <code>{entry.action}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      <section class="card danger-zone" id="tenant-delete">
+        <h2>{t('adminTenants.delete')}</h2>
+        <p>{t('adminTenants.deleteWarning')}</p>
+        <ErrorSummary errors={forms.deleteErrors} />
+        <form method="post" action={`${base}/delete`} hx-boost="false" novalidate>
+          <Field name="confirm" label={t('adminTenants.deleteConfirm')} errors={forms.deleteErrors} required attrs={{ autocomplete: 'off', spellcheck: 'false' }} />
+          <button type="submit" class="button button-danger">
+            {t('adminTenants.delete')}
+          </button>
+        </form>
+      </section>
+    </>
+  );
+}
