@@ -5,10 +5,9 @@ import { migrations } from '../db/migrations.generated';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
 import { isValidLabel, parseDomainInput } from '../tenancy/host';
-import { purgeTenantKeys } from '../tenancy/lookup';
 import { databaseNames, type Platform } from '../tenancy/platform';
 import { placementKinds, type PlacementKind } from '../tenancy/placement/types';
-import { reservedLabels, uniqueViolation, type TenantRow } from '../tenancy/provisioning';
+import { reservedLabels, writeTenantRecord, type TenantRow } from '../tenancy/provisioning';
 import type { FieldErrors } from '../views/components';
 
 export const tenantStatuses = ['provisioning', 'active', 'suspended', 'failed', 'deleting'] as const;
@@ -185,41 +184,16 @@ export async function checkNewTenant(platform: Platform, form: NewTenantForm): P
   return { ok: true, value: { id, name, hostname: domain.hostname, clientId, placement } };
 }
 
-/**
- * Writes the tenant record (status `provisioning`, step `record`), its domain and the first log
- * line in one transaction. The primary key decides between concurrent creates of one id: the
- * losers get field errors, never a second tenant.
- */
+/** The pipeline's record step (writeTenantRecord), with a field message for a taken id or domain. */
 export async function insertTenantRecord(platform: Platform, record: NewTenantRecord): Promise<{ ok: true; row: TenantRow } | { ok: false; errors: FieldErrors }> {
-  const { central } = platform;
-  const conflict = async (): Promise<FieldErrors> => {
-    const [[existing], [taken]] = await central.batch([
-      central.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, record.id)),
-      central.select({ tenantId: domains.tenantId }).from(domains).where(eq(domains.hostname, record.hostname)),
-    ]);
-    if (existing) return { id: t('adminTenants.error.idTaken', { id: record.id }) };
-    if (taken) return { subdomain: t('adminTenants.error.domainTaken', { domain: record.hostname }) };
-    return {};
+  const written = await writeTenantRecord(platform, { ...record, hostnames: [record.hostname] });
+  if (written.ok) return written;
+  const { conflict } = written;
+  return {
+    ok: false,
+    errors:
+      conflict.kind === 'domain' ? { subdomain: t('adminTenants.error.domainTaken', { domain: conflict.hostname }) } : { id: t('adminTenants.error.idTaken', { id: record.id }) },
   };
-  const before = await conflict();
-  if (Object.keys(before).length > 0) return { ok: false, errors: before };
-  try {
-    const [inserted] = await central.batch([
-      central
-        .insert(tenants)
-        .values({ id: record.id, name: record.name, clientId: record.clientId, placement: record.placement, provisioningStep: 'record' })
-        .returning(),
-      central.insert(domains).values({ hostname: record.hostname, tenantId: record.id }),
-      central.insert(provisioningLog).values({ tenantId: record.id, operation: 'provision', step: 'record', outcome: 'succeeded' }),
-    ]);
-    // The new host may sit in KV as a negative entry: purge it so the shop answers once active.
-    await purgeTenantKeys(platform.kv, record.id, [record.hostname]);
-    return { ok: true, row: inserted[0]! };
-  } catch (error) {
-    if (!uniqueViolation(error)) throw error;
-    const after = await conflict();
-    return { ok: false, errors: Object.keys(after).length > 0 ? after : { id: t('adminTenants.error.idTaken', { id: record.id }) } };
-  }
 }
 
 export async function tenantOwnsDomain(platform: Platform, tenantId: string, hostname: string): Promise<boolean> {

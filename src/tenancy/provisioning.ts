@@ -139,28 +139,61 @@ export async function runProvisioning(
 }
 
 async function insertTenantRecord(platform: Platform, input: Awaited<ReturnType<typeof parseCreateInput>>): Promise<TenantRow> {
-  const taken = await platform.central
-    .select({ hostname: domains.hostname, tenantId: domains.tenantId })
-    .from(domains)
-    .where(inArray(domains.hostname, input.hostnames));
-  if (taken.length > 0) {
-    throw new AppError('conflict', `Domain "${taken[0]!.hostname}" is already taken by tenant "${taken[0]!.tenantId}"`);
-  }
+  const written = await writeTenantRecord(platform, input);
+  if (written.ok) return written.row;
+  const { conflict } = written;
+  throw new AppError(
+    'conflict',
+    conflict.kind === 'domain' ? `Domain "${conflict.hostname}" is already taken by tenant "${conflict.tenantId}"` : `Tenant "${input.id}" already exists`,
+  );
+}
+
+export interface TenantRecordInput {
+  id: string;
+  name: string;
+  clientId: string | null;
+  placement: PlacementKind;
+  hostnames: string[];
+}
+
+export type TenantRecordConflict = { kind: 'id' } | { kind: 'domain'; hostname: string; tenantId: string };
+
+/**
+ * The pipeline's first step: the tenant record (status `provisioning`, step `record`), its domains
+ * and the first log line, in one transaction, then the KV purge of the new hosts (they may sit in KV
+ * as negative entries). The primary key decides between concurrent creates of one id: a taken id
+ * or domain, also under a race, comes back as the conflict, never as a second tenant.
+ */
+export async function writeTenantRecord(
+  platform: Platform,
+  input: TenantRecordInput,
+): Promise<{ ok: true; row: TenantRow } | { ok: false; conflict: TenantRecordConflict }> {
+  const { central } = platform;
+  const conflict = async (): Promise<TenantRecordConflict | null> => {
+    const [[existing], [taken]] = await central.batch([
+      central.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, input.id)),
+      central.select({ hostname: domains.hostname, tenantId: domains.tenantId }).from(domains).where(inArray(domains.hostname, input.hostnames)).limit(1),
+    ]);
+    if (existing) return { kind: 'id' };
+    if (taken) return { kind: 'domain', hostname: taken.hostname, tenantId: taken.tenantId };
+    return null;
+  };
+  const before = await conflict();
+  if (before) return { ok: false, conflict: before };
   try {
-    const [inserted] = await platform.central.batch([
-      platform.central
+    const [inserted] = await central.batch([
+      central
         .insert(tenants)
         .values({ id: input.id, name: input.name, clientId: input.clientId, placement: input.placement, provisioningStep: 'record' })
         .returning(),
-      platform.central.insert(domains).values(input.hostnames.map((hostname) => ({ hostname, tenantId: input.id }))),
-      platform.central.insert(provisioningLog).values({ tenantId: input.id, operation: 'provision', step: 'record', outcome: 'succeeded' }),
+      central.insert(domains).values(input.hostnames.map((hostname) => ({ hostname, tenantId: input.id }))),
+      central.insert(provisioningLog).values({ tenantId: input.id, operation: 'provision', step: 'record', outcome: 'succeeded' }),
     ]);
-    // New hosts may sit in KV as negative entries: purge them so the shop answers at once.
     await purgeTenantKeys(platform.kv, input.id, input.hostnames);
-    return inserted[0]!;
+    return { ok: true, row: inserted[0]! };
   } catch (error) {
-    if (uniqueViolation(error)) throw new AppError('conflict', `Tenant "${input.id}" or one of its domains already exists`);
-    throw error;
+    if (!uniqueViolation(error)) throw error;
+    return { ok: false, conflict: (await conflict()) ?? { kind: 'id' } };
   }
 }
 
