@@ -12,6 +12,8 @@ export interface AppConfig {
   defaultPlacement: PlacementKind;
   neonLocalEndpoint: string | null;
   neonApiUrl: string;
+  /** Days a tenant backup is kept by the daily sweep (the newest backup of a tenant is always kept). */
+  backupRetentionDays: number;
 }
 
 /** Workers KV refuses an `expirationTtl` under 60 seconds. */
@@ -19,7 +21,7 @@ const kvMinimumTtl = 60;
 
 export type ConfigSource = Partial<Record<
   | 'ENVIRONMENT' | 'CENTRAL_DOMAINS' | 'TENANT_CACHE_TTL' | 'NEGATIVE_CACHE_TTL' | 'TENANT_DB_PREFIX'
-  | 'TENANT_DB_SUFFIX' | 'DEFAULT_PLACEMENT' | 'NEON_LOCAL_ENDPOINT' | 'NEON_API_URL',
+  | 'TENANT_DB_SUFFIX' | 'DEFAULT_PLACEMENT' | 'NEON_LOCAL_ENDPOINT' | 'NEON_API_URL' | 'BACKUP_RETENTION_DAYS',
   string | undefined
 >>;
 
@@ -38,6 +40,7 @@ export function readConfig(source: ConfigSource): AppConfig {
     defaultPlacement: placement(source.DEFAULT_PLACEMENT),
     neonLocalEndpoint: source.NEON_LOCAL_ENDPOINT ? source.NEON_LOCAL_ENDPOINT.replace(/\/$/, '') : null,
     neonApiUrl: source.NEON_API_URL || 'https://console.neon.tech/api/v2',
+    backupRetentionDays: retentionDays(source.BACKUP_RETENTION_DAYS),
   };
 }
 
@@ -47,6 +50,12 @@ function ttl(value: string | undefined, fallback: number): number {
     throw new Error(`Cache TTL must be an integer of at least ${kvMinimumTtl} seconds, got "${value}"`);
   }
   return seconds;
+}
+
+function retentionDays(value: string | undefined): number {
+  const days = value === undefined || value === '' ? 30 : Number(value);
+  if (!Number.isInteger(days) || days < 1) throw new Error(`BACKUP_RETENTION_DAYS must be a positive integer, got "${value}"`);
+  return days;
 }
 
 function placement(value: string | undefined): PlacementKind {

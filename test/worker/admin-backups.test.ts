@@ -1,0 +1,308 @@
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { backupKey, backupStamp, backupTenant, encodeBackup, listBackups, pruneBackups, readBackup, restoreBackup, type BackupDocument } from '../../src/admin/backup';
+import { runScheduledBackups } from '../../src/admin/scheduled';
+import { adminAuditLog, platformJobs } from '../../src/db/central-schema';
+import { sqlClient, type Sql } from '../../src/db/client';
+import { appliedVersion } from '../../src/db/migrate';
+import { migrations } from '../../src/db/migrations.generated';
+import { tenantConnection } from '../../src/tenancy/lifecycle';
+import { getTenantRow } from '../../src/tenancy/provisioning';
+import { adminGet, adminPost, adminSignedIn } from './admin-helpers';
+import { documentsShop, insertInvoice, insertPayment, insertQuotation } from './documents-fixtures';
+import { createTestTenant, get, newTenantId, platform, testEnv } from './helpers';
+
+async function tenantSql(tenantId: string): Promise<Sql> {
+  const { connectionString } = await tenantConnection(await platform(), tenantId);
+  return sqlClient(connectionString);
+}
+
+async function tableNames(sql: Sql): Promise<string[]> {
+  const rows = await sql`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`;
+  return rows.map((row) => row.table_name as string);
+}
+
+/** Every row of every table, ordered by primary key, as text. */
+async function dumpAll(sql: Sql): Promise<Record<string, unknown[]>> {
+  const dump: Record<string, unknown[]> = {};
+  for (const table of await tableNames(sql)) {
+    const [row] = await sql.query(`SELECT coalesce(json_agg(to_jsonb(t)::text ORDER BY to_jsonb(t)::text), '[]'::json) AS rows FROM "${table}" t`);
+    dump[table] = row!.rows as unknown[];
+  }
+  return dump;
+}
+
+async function counts(sql: Sql): Promise<Record<string, number>> {
+  const result: Record<string, number> = {};
+  for (const table of await tableNames(sql)) {
+    const [row] = await sql.query(`SELECT count(*)::int AS n FROM "${table}"`);
+    result[table] = row!.n as number;
+  }
+  return result;
+}
+
+/** A shop with data in every table of the tenant schema. */
+async function filledShop() {
+  const shop = await documentsShop('owner');
+  const invoice = await insertInvoice(shop.db, { branchId: shop.branch.id, customerId: shop.buyer.id });
+  await insertQuotation(shop.db, { branchId: shop.branch.id, customerId: shop.buyer.id });
+  await insertPayment(shop.db, { invoiceId: invoice.id, branchId: shop.branch.id, amount: '100.00', number: 'REC-00000001' });
+  const sql = await tenantSql(shop.tenant.id);
+  await fillRemaining(sql, shop);
+  return { ...shop, sql, invoice };
+}
+
+/** Plain inserts for the tables the document fixtures leave empty (the assertion below checks every table). */
+async function fillRemaining(sql: Sql, shop: Awaited<ReturnType<typeof documentsShop>>) {
+  const branch = shop.branch.id;
+  const [user] = await sql`SELECT id FROM users ORDER BY created_at LIMIT 1`;
+  const [tax] = await sql`SELECT id FROM taxes ORDER BY id LIMIT 1`;
+  const [invoice] = await sql`SELECT id FROM invoices LIMIT 1`;
+  const [currency] = await sql`SELECT code FROM currencies WHERE code <> 'DOP' ORDER BY code LIMIT 1`;
+  await sql.transaction([
+    sql`INSERT INTO audit_log (action, actor, details) VALUES ('support.session', 'admin@optiflow.test', ${JSON.stringify({ note: 'ñandú "quoted"', n: 1.5 })}::jsonb)`,
+    sql`INSERT INTO exchange_rates (currency_code, rate, valid_on) VALUES (${currency!.code}, '58.1234', '2026-03-01')`,
+    sql`INSERT INTO login_attempts (account, ip_address, succeeded) VALUES ('owner@x.test', '127.0.0.1', false)`,
+    sql`INSERT INTO products (sku, name, category, price, cost, tax_id) VALUES ('MON-001', 'Montura Ray-Ban', 'monturas', '4500.1234', '2000.0000', ${tax!.id})`,
+    sql`INSERT INTO stock (product_id, branch_id, quantity) SELECT id, ${branch}, 7 FROM products WHERE sku = 'MON-001'`,
+    sql`INSERT INTO stock_movements (product_id, branch_id, kind, quantity, balance_after, user_id) SELECT id, ${branch}, 'initial', 7, 7, ${user!.id} FROM products WHERE sku = 'MON-001'`,
+    sql`INSERT INTO prescriptions (patient_id, branch_id, optometrist_id, examined_on, od_sphere, od_axis, pd, icd10_codes, notes)
+        VALUES (${shop.buyer.id}, ${branch}, ${user!.id}, '2026-03-02', '-1.25', 90, '62.5', '{H52.1,H52.2}', 'línea 1
+línea 2')`,
+    sql`INSERT INTO share_links (invoice_id, token_hash, expires_at) VALUES (${invoice!.id}, 'hash-' || gen_random_uuid(), now() + interval '1 day')`,
+    sql`INSERT INTO user_branches (user_id, branch_id) VALUES (${user!.id}, ${branch}) ON CONFLICT DO NOTHING`,
+    sql`INSERT INTO user_tokens (user_id, token_hash, purpose, expires_at) VALUES (${user!.id}, 'tok-' || gen_random_uuid(), 'invitation', now() + interval '1 day')`,
+  ]);
+}
+
+async function waitForJob(jobId: string) {
+  const { central } = await platform();
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const [job] = await central.select().from(platformJobs).where(eq(platformJobs.id, jobId));
+    if (job && (job.status === 'succeeded' || job.status === 'failed')) return job;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`job ${jobId} did not finish`);
+}
+
+describe('tenant backups', { timeout: 60_000 }, () => {
+  it('backs up a tenant with data in every table and restores it as a new tenant, row for row', async () => {
+    const shop = await filledShop();
+    const before = await counts(shop.sql);
+    const empty = Object.entries(before).filter(([, n]) => n === 0).map(([table]) => table);
+    expect(empty).toEqual([]);
+
+    const p = await platform();
+    const backup = await backupTenant(p, shop.tenant.id);
+    expect(backup.key).toMatch(new RegExp(`^backups/${shop.tenant.id}/\\d{8}T\\d{6}Z\\.json\\.gz$`));
+    const document = await readBackup(p, backup.key);
+    expect(document.header.schemaVersion).toBe(migrations.tenant.length);
+    expect(document.header.tables).toEqual(before);
+    // The shop's own view of R2 (keys under tenants/<id>/) never reaches its backups.
+    expect(await shop.files.list()).not.toContainEqual(expect.objectContaining({ key: expect.stringContaining('backups/') }));
+    expect(() => shop.files.get(`../../${backup.key}`)).toThrow(/\.\./);
+
+    const copy = newTenantId('copy');
+    const result = await restoreBackup(p, { backupKey: backup.key, into: copy });
+    expect(result).toMatchObject({ tenantId: copy, mode: 'new', schemaVersion: migrations.tenant.length });
+    expect((await getTenantRow(p, copy))?.status).toBe('active');
+    expect(await dumpAll(await tenantSql(copy))).toEqual(await dumpAll(shop.sql));
+    const sequences = (sql: Sql) => sql`SELECT sequencename, last_value::text FROM pg_sequences WHERE schemaname = 'public' ORDER BY sequencename`;
+    expect(await sequences(await tenantSql(copy))).toEqual(await sequences(shop.sql));
+    expect((await get(`${copy}.localhost`, '/login')).status).toBe(200);
+  });
+
+  it('restores a backup over the same tenant after changes, bringing the rows back', async () => {
+    const shop = await filledShop();
+    const p = await platform();
+    const original = await dumpAll(shop.sql);
+    const backup = await backupTenant(p, shop.tenant.id);
+    await shop.sql`DELETE FROM share_links`;
+    await shop.sql`UPDATE contacts SET name = 'Cambiado'`;
+    await shop.sql`INSERT INTO login_attempts (account, ip_address, succeeded) VALUES ('later@x.test', '10.0.0.1', true)`;
+    expect(await dumpAll(shop.sql)).not.toEqual(original);
+
+    const result = await restoreBackup(p, { backupKey: backup.key, into: shop.tenant.id });
+    expect(result.mode).toBe('same');
+    expect(result.safetyBackupKey).toMatch(new RegExp(`^backups/${shop.tenant.id}/`));
+    expect(result.safetyBackupKey).not.toBe(backup.key);
+    expect(await dumpAll(shop.sql)).toEqual(original);
+    // The safety backup holds the replaced data.
+    const safety = await readBackup(p, result.safetyBackupKey!);
+    expect(safety.data.contacts!.rows.some((row) => row.includes('Cambiado'))).toBe(true);
+  });
+
+  it('refuses a corrupted or truncated backup with a clear error and changes nothing', async () => {
+    const shop = await filledShop();
+    const p = await platform();
+    const before = await dumpAll(shop.sql);
+    const backup = await backupTenant(p, shop.tenant.id);
+    const object = await p.files.get(backup.key);
+    const bytes = new Uint8Array(await object!.arrayBuffer());
+    const metadata = object!.customMetadata!;
+
+    const flipped = bytes.slice();
+    for (let index = 20; index < flipped.length - 20; index += 37) flipped[index] = flipped[index]! ^ 0xff;
+    const flippedKey = backupKey(shop.tenant.id, '20200101T000000Z');
+    await p.files.put(flippedKey, flipped, { customMetadata: metadata });
+    const truncatedKey = backupKey(shop.tenant.id, '20200101T000001Z');
+    await p.files.put(truncatedKey, bytes.slice(0, Math.floor(bytes.length / 2)), { customMetadata: metadata });
+    const tamperedKey = backupKey(shop.tenant.id, '20200101T000002Z');
+    await p.files.put(tamperedKey, bytes, { customMetadata: { ...metadata, sha256: '0'.repeat(64) } });
+
+    for (const key of [flippedKey, truncatedKey, tamperedKey]) {
+      for (const into of [newTenantId('bad'), shop.tenant.id]) {
+        await expect(restoreBackup(p, { backupKey: key, into })).rejects.toThrow(/corrupted or incomplete.*nothing was changed/);
+        if (into !== shop.tenant.id) expect(await getTenantRow(p, into)).toBeNull();
+      }
+    }
+    expect(await dumpAll(shop.sql)).toEqual(before);
+    // Only the backups written above exist: no safety backup was taken for a refused restore.
+    expect((await listBackups(p, shop.tenant.id)).map((b) => b.key).sort()).toEqual([flippedKey, truncatedKey, tamperedKey, backup.key].sort());
+  });
+
+  it('restores a backup taken at an older schema version: migrates up to it, loads, then migrates forward', async () => {
+    const p = await platform();
+    const source = await createTestTenant({ seed: false });
+    const older = migrations.tenant.length - 1;
+    const document: BackupDocument = {
+      header: {
+        format: 'optiflow-tenant-backup',
+        version: 1,
+        tenantId: source.id,
+        tenantName: source.name,
+        schemaVersion: older,
+        migrations: migrations.tenant.slice(0, older).map((m) => m.tag),
+        createdAt: new Date().toISOString(),
+        tables: {},
+      },
+      data: {},
+      sequences: {},
+    };
+    const { body, sha256 } = await encodeBackup(document);
+    const key = backupKey(source.id, '20250101T000000Z');
+    await p.files.put(key, body, { customMetadata: { sha256 } });
+    const steps: Array<[string, string | undefined]> = [];
+    const copy = newTenantId('old');
+    const result = await restoreBackup(p, { backupKey: key, into: copy, progress: (step, message) => void steps.push([step, message]) });
+    expect(steps).toContainEqual(['migrate-to-backup', String(older)]);
+    expect(result).toMatchObject({ fromSchemaVersion: older, schemaVersion: migrations.tenant.length });
+    expect(await appliedVersion(await tenantSql(copy), migrations.tenant)).toBe(migrations.tenant.length);
+    expect((await getTenantRow(p, copy))?.status).toBe('active');
+
+    // Over the same tenant, a backup NEWER than the database is refused.
+    const newer = { ...document, header: { ...document.header, migrations: [...document.header.migrations, 'future_migration'], schemaVersion: older + 1 } };
+    const encoded = await encodeBackup(newer);
+    const newerKey = backupKey(source.id, '20250101T000001Z');
+    await p.files.put(newerKey, encoded.body, { customMetadata: { sha256: encoded.sha256 } });
+    await expect(restoreBackup(p, { backupKey: newerKey, into: source.id })).rejects.toThrow(/future_migration/);
+  });
+
+  it('keeps backups for BACKUP_RETENTION_DAYS but never deletes the newest one', async () => {
+    const p = await platform();
+    const tenant = await createTestTenant({ seed: false });
+    const now = new Date('2026-06-01T07:00:00Z');
+    const stamps = ['20260101T070000Z', '20260420T070000Z', '20260520T070000Z'];
+    for (const stamp of stamps) await p.files.put(backupKey(tenant.id, stamp), 'x');
+    expect(await pruneBackups(p, tenant.id, 30, now)).toEqual([backupKey(tenant.id, '20260420T070000Z'), backupKey(tenant.id, '20260101T070000Z')]);
+    expect((await listBackups(p, tenant.id)).map((b) => b.stamp)).toEqual(['20260520T070000Z']);
+    // Only old backups left: the newest survives however old it is.
+    expect(await pruneBackups(p, tenant.id, 1, new Date('2027-01-01T00:00:00Z'))).toEqual([]);
+  });
+
+  it('the daily cron backs up every active tenant and sweeps old backups', { timeout: 120_000 }, async () => {
+    const p = await platform();
+    const tenant = await createTestTenant({ seed: false });
+    await p.files.put(backupKey(tenant.id, '20000101T000000Z'), 'old');
+    const time = Date.now() + 3_600_000;
+    const summary = await runScheduledBackups(testEnv, time);
+    expect(summary.backedUp).toContain(tenant.id);
+    expect(summary.deleted).toContain(backupKey(tenant.id, '20000101T000000Z'));
+    const backups = await listBackups(p, tenant.id);
+    expect(backups.map((b) => b.stamp)).toEqual([backupStamp(new Date(time))]);
+    expect((await readBackup(p, backups[0]!.key)).header.tenantId).toBe(tenant.id);
+  });
+});
+
+describe('backups in the admin panel', { timeout: 60_000 }, () => {
+  it('every backups route redirects to the login without a session, and none answers on a shop host', async () => {
+    const tenant = await createTestTenant({ seed: false });
+    const base = `/admin/tenants/${tenant.id}/backups`;
+    for (const path of [base, `${base}/20260101T000000Z/download`, `${base}/20260101T000000Z/restore`]) {
+      const response = await adminGet(path, '');
+      expect(response.status, path).toBe(303);
+      expect(response.headers.get('location')).toMatch(/^\/admin\/login(\?|$)/);
+      expect((await get(`${tenant.id}.localhost`, path, { redirect: 'manual' })).status).toBe(404);
+    }
+    for (const path of [base, `${base}/20260101T000000Z/restore`]) {
+      const response = await adminPost(path, {}, '');
+      expect(response.status, path).toBe(303);
+      expect(response.headers.get('location')).toMatch(/^\/admin\/login(\?|$)/);
+    }
+    expect(await listBackups(await platform(), tenant.id)).toEqual([]);
+  });
+
+  it('creates a backup through a job, lists and downloads it, and restores it as a copy', async () => {
+    const { admin, cookie } = await adminSignedIn();
+    const shop = await filledShop();
+    const p = await platform();
+    const base = `/admin/tenants/${shop.tenant.id}/backups`;
+
+    const empty = await adminGet(base, cookie);
+    expect(empty.status).toBe(200);
+    expect(await empty.text()).toContain('Crear copia ahora');
+
+    const created = await adminPost(base, {}, cookie);
+    expect(created.status).toBe(303);
+    const jobId = created.headers.get('location')!.match(/^\/admin\/jobs\/([0-9a-f-]+)$/)![1]!;
+    const job = await waitForJob(jobId);
+    expect(job.status, job.error ?? '').toBe('succeeded');
+    const key = job.result!.key as string;
+    expect(key.startsWith(`backups/${shop.tenant.id}/`)).toBe(true);
+    const stamp = key.slice(`backups/${shop.tenant.id}/`.length, -'.json.gz'.length);
+
+    const list = await (await adminGet(base, cookie)).text();
+    expect(list).toContain(`${base}/${stamp}/download`);
+
+    const download = await adminGet(`${base}/${stamp}/download`, cookie);
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-disposition')).toContain('attachment');
+    const stored = await p.files.get(key);
+    expect(new Uint8Array(await download.arrayBuffer())).toEqual(new Uint8Array(await stored!.arrayBuffer()));
+    expect((await adminGet(`${base}/20990101T000000Z/download`, cookie)).status).toBe(404);
+
+    expect((await adminGet(`${base}/${stamp}/restore`, cookie)).status).toBe(200);
+    // Bad input: 422 with field messages, no job, no tenant.
+    const wrongConfirm = await adminPost(`${base}/${stamp}/restore`, { mode: 'same', confirm: 'otra' }, cookie);
+    expect(wrongConfirm.status).toBe(422);
+    expect(await wrongConfirm.text()).toContain('no coincide');
+    const badId = await adminPost(`${base}/${stamp}/restore`, { mode: 'copy', newTenant: 'No Válido' }, cookie);
+    expect(badId.status).toBe(422);
+    const taken = await adminPost(`${base}/${stamp}/restore`, { mode: 'copy', newTenant: shop.tenant.id }, cookie);
+    expect(taken.status).toBe(422);
+    expect(await taken.text()).toContain('Ya existe');
+
+    const copy = newTenantId('pcopy');
+    const restored = await adminPost(`${base}/${stamp}/restore`, { mode: 'copy', newTenant: copy }, cookie);
+    expect(restored.status).toBe(303);
+    const restoreJob = await waitForJob(restored.headers.get('location')!.split('/').pop()!);
+    expect(restoreJob.status, restoreJob.error ?? '').toBe('succeeded');
+    expect(restoreJob.kind).toBe('tenant.restore');
+    expect((await getTenantRow(p, copy))?.status).toBe('active');
+    expect(await dumpAll(await tenantSql(copy))).toEqual(await dumpAll(shop.sql));
+
+    const audit = await p.central.select().from(adminAuditLog).where(eq(adminAuditLog.adminId, admin.id));
+    expect(audit.map((line) => line.action).sort()).toEqual(['tenant.backup', 'tenant.backup.download', 'tenant.restore']);
+    expect(audit.find((line) => line.action === 'tenant.restore')?.tenantId).toBe(copy);
+
+    // Over the same shop, after typing its id.
+    const original = await dumpAll(shop.sql);
+    await shop.sql`UPDATE contacts SET name = 'Cambiado en el panel'`;
+    const over = await adminPost(`${base}/${stamp}/restore`, { mode: 'same', confirm: shop.tenant.id }, cookie);
+    expect(over.status).toBe(303);
+    const overJob = await waitForJob(over.headers.get('location')!.split('/').pop()!);
+    expect(overJob.status, overJob.error ?? '').toBe('succeeded');
+    expect(overJob.result).toMatchObject({ mode: 'same', tenantId: shop.tenant.id });
+    expect(await dumpAll(shop.sql)).toEqual(original);
+  });
+});
