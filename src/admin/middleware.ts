@@ -8,13 +8,17 @@ import { loadAdminSession, touchAdminSession } from './session';
 
 const cookieName = 'optiflow_admin';
 
-/** Host-only like the shops' cookie, and `__Host-` + Secure on HTTPS; Strict: the panel is never entered from another site. */
+/**
+ * Host-only like the shops' cookie, and `__Host-` + Secure on HTTPS. Lax, not Strict: leaving a
+ * support session redirects from the shop's host back to the panel, and locally `*.localhost` and
+ * `localhost` are different sites; state-changing requests are guarded by the CSRF Origin check.
+ */
 export function setAdminCookie(c: Context<AppEnv>, token: string, expires: Date): void {
   setCookie(c, cookieName, token, {
     path: '/',
     httpOnly: true,
     secure: isSecureRequest(c),
-    sameSite: 'Strict',
+    sameSite: 'Lax',
     expires,
     ...(isSecureRequest(c) ? { prefix: 'host' as const } : {}),
   });

@@ -74,7 +74,8 @@ export function AppShell(props: { title: string; user: SessionUser; current: str
         {user.impersonatedBy ? (
           <div class="support-banner" role="status">
             {t('support.banner', { admin: user.impersonatedBy })}
-            <form method="post" action="/support/leave" class="support-leave">
+            {/* Leaving goes to the central domain: a plain navigation, not an htmx request (another origin). */}
+            <form method="post" action="/support/leave" class="support-leave" hx-boost="false">
               <button type="submit" class="button-small">
                 {t('support.leave')}
               </button>

@@ -160,7 +160,7 @@ describe('login', () => {
     expect(response.headers.get('location')).toBe('/admin/audit');
     const setCookie = response.headers.get('set-cookie')!;
     expect(setCookie).toMatch(/HttpOnly/i);
-    expect(setCookie).toMatch(/SameSite=Strict/i);
+    expect(setCookie).toMatch(/SameSite=Lax/i);
     const cookie = adminCookie(response);
     const home = await adminGet('/admin', cookie);
     expect(home.status).toBe(200);
