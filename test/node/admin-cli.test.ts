@@ -2,25 +2,15 @@
  * `optiflow admins:create`, run as a child process against the test stack's central database (the
  * same way as test/node/cli.test.ts), with a private KV/R2 state directory.
  */
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { runCli, type CliResult } from '../support/cli';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const node = path.join(root, 'node_modules/.bin/node');
-const bin = path.join(root, 'bin/optiflow.mjs');
 const stack = inject('stack');
-const stackEnv = {
-  CENTRAL_DATABASE_URL: stack.centralUrl,
-  POSTGRES_ADMIN_URL: stack.adminUrl,
-  ENCRYPTION_KEY: stack.encryptionKey,
-  NEON_LOCAL_ENDPOINT: stack.endpointUrl,
-};
 
 let persistDir: string;
 let central: pg.Client;
@@ -36,19 +26,7 @@ afterAll(async () => {
   if (persistDir) await rm(persistDir, { recursive: true, force: true });
 });
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(...args: string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(node, [bin, ...args, '--persist-to', persistDir], { cwd: root, env: { ...process.env, ...stackEnv }, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
+const cli = (...args: string[]): Promise<CliResult> => runCli(persistDir, args);
 
 function expectUserError(result: CliResult, pattern: RegExp): void {
   expect(result.code, result.stdout + result.stderr).toBe(2);

@@ -4,87 +4,28 @@
  * Every CLI spawn starts workerd, so tests set up their tenants in-process through the library,
  * spawn only the commands under test, and run independent spawns side by side (a few at a time).
  */
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { getPlatformProxy, type PlatformProxy } from 'wrangler';
-import { persistPath } from '../../src/cli/environment';
-import type { Bindings } from '../../src/env';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listBackups, readBackup } from '../../src/admin/backup';
 import { sqlClient } from '../../src/db/client';
 import { tenantConnection } from '../../src/tenancy/lifecycle';
-import { createPlatform, type Platform } from '../../src/tenancy/platform';
+import type { Platform } from '../../src/tenancy/platform';
+import { openCliState, type CliResult, type CliState } from '../support/cli';
 import { createTenant, getTenantRow } from '../../src/tenancy/provisioning';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const node = path.join(root, 'node_modules/.bin/node');
-const bin = path.join(root, 'bin/optiflow.mjs');
-const stack = inject('stack');
-const stackEnv = {
-  CENTRAL_DATABASE_URL: stack.centralUrl,
-  POSTGRES_ADMIN_URL: stack.adminUrl,
-  ENCRYPTION_KEY: stack.encryptionKey,
-  NEON_LOCAL_ENDPOINT: stack.endpointUrl,
-};
-
-let persistDir: string;
+let state: CliState;
 /** The same KV/R2 state as the CLI, opened in-process to set up tenants and inspect what the CLI did. */
-let proxy: PlatformProxy<Bindings>;
 let platform: Platform;
 
 beforeAll(async () => {
-  persistDir = await mkdtemp(path.join(tmpdir(), 'optiflow-cli-test-'));
-  proxy = await getPlatformProxy<Bindings>({
-    configPath: path.join(root, 'wrangler.toml'),
-    persist: { path: persistPath(path.join(root, 'wrangler.toml'), persistDir) },
-    remoteBindings: false,
-  });
-  platform = await createPlatform({ ...proxy.env, ...stackEnv });
+  state = await openCliState('backups-cli-test');
+  ({ platform } = state);
 });
 
 afterAll(async () => {
-  await proxy?.dispose();
-  if (persistDir) await rm(persistDir, { recursive: true, force: true });
+  await state?.dispose();
 });
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Spawns at once: each loads wrangler and starts workerd, so more only slow every one down. */
-const maxSpawns = 3;
-let running = 0;
-const waiting: Array<() => void> = [];
-
-async function cli(...args: string[]): Promise<CliResult> {
-  if (running >= maxSpawns) await new Promise<void>((resolve) => waiting.push(resolve));
-  running++;
-  try {
-    return await spawnCli(args);
-  } finally {
-    running--;
-    waiting.shift()?.();
-  }
-}
-
-function spawnCli(args: string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(
-      node,
-      [bin, ...args, '--persist-to', persistDir],
-      { cwd: root, env: { ...process.env, ...stackEnv }, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const cli = (...args: string[]): Promise<CliResult> => state.cli(...args);
 
 function freshId(prefix = 'cli'): string {
   return `${prefix}-${Math.random().toString(36).slice(2, 10)}`;

@@ -6,7 +6,7 @@
  * `dgii_taxpayers` table. test/worker/dgii-lookup.test.ts inserts rows of its own there, all with
  * numbers starting with 9 (which the generator never produces), so counts here leave those out.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
@@ -16,26 +16,17 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { cliBin, nodeBin, root, runCli, stackEnv, type CliResult } from '../support/cli';
 import { encodeWindows1252, FIXED_ROWS, sampleCounts, sampleLines, writeDgiiSample, type SampleOptions } from '../../scripts/generate-dgii-sample';
 import { configureNeon, sqlClient } from '../../src/db/client';
 import { importDgiiRegistry, LineReader } from '../../src/dgii/import';
 import { findTaxpayer, findTaxpayers } from '../../src/dgii/lookup';
 import { detectLayout, parseRegistryDate, parseRegistryLine, pipeLayout, type RegistryLayout } from '../../src/dgii/parse';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const node = path.join(root, 'node_modules/.bin/node');
-const bin = path.join(root, 'bin/optiflow.mjs');
 const samplePath = path.join(root, 'data/dgii/sample.zip');
 const sampleRows = 500;
 const stack = inject('stack');
-const stackEnv = {
-  CENTRAL_DATABASE_URL: stack.centralUrl,
-  POSTGRES_ADMIN_URL: stack.adminUrl,
-  ENCRYPTION_KEY: stack.encryptionKey,
-  NEON_LOCAL_ENDPOINT: stack.endpointUrl,
-};
 
 configureNeon(stack.endpointUrl);
 const sql = sqlClient(stack.centralUrl);
@@ -50,20 +41,7 @@ afterAll(async () => {
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(...args: string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(node, [bin, ...args, '--persist-to', path.join(workDir, 'state')], { cwd: root, env: { ...process.env, ...stackEnv }, timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const cli = (...args: string[]): Promise<CliResult> => runCli(path.join(workDir, 'state'), args);
 
 /** Exit 1 and exactly one line on stderr: `error: DGII import #n failed: ...`. */
 function expectImportFailure(result: CliResult, reason: RegExp): number {
@@ -286,7 +264,7 @@ describe('optiflow sync:dgii', { timeout: 120_000 }, () => {
     });
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/DGII_RNC.zip`;
-      const child = spawn(node, [bin, 'sync:dgii', '--url', url, '--persist-to', path.join(workDir, 'state')], { cwd: root, env: { ...process.env, ...stackEnv } });
+      const child = spawn(nodeBin, [cliBin, 'sync:dgii', '--url', url, '--persist-to', path.join(workDir, 'state')], { cwd: root, env: { ...process.env, ...stackEnv() } });
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       const exited = once(child, 'exit');
