@@ -23,3 +23,19 @@ export function formatDate(date: string | null | undefined): string {
   const [year, month, day] = date.slice(0, 10).split('-');
   return `${day}/${month}/${year}`;
 }
+
+const dateTimeParts = new Intl.DateTimeFormat('en-GB', {
+  timeZone: shopTimeZone,
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** `dd/mm/aaaa hh:mm` (24 h) in the shop's time zone, for a moment (a Date or an ISO string). */
+export function formatDateTime(value: Date | string): string {
+  const parts = Object.fromEntries(dateTimeParts.formatToParts(new Date(value)).map((part) => [part.type, part.value]));
+  return `${parts.day}/${parts.month}/${parts.year} ${parts.hour}:${parts.minute}`;
+}

@@ -1,3 +1,4 @@
+import { formatDateTime } from '../domain/dates';
 import type { Child } from 'hono/jsx';
 import { t, type MessageKey } from '../i18n/es-DO';
 import { ErrorSummary, Field, Notice, Pager, SelectField, type FieldErrors } from './components';
@@ -6,21 +7,6 @@ import { AdminShell, Layout } from './layout';
 type AdminWho = { name: string; email: string };
 
 const loginAction = (path: string, next?: string | null) => `${path}${next ? `?next=${encodeURIComponent(next)}` : ''}`;
-
-/** dd/mm/aaaa hh:mm in the Dominican Republic's time zone. */
-export function formatAdminDateTime(value: Date | string): string {
-  const parts = new Intl.DateTimeFormat('es-DO', {
-    timeZone: 'America/Santo_Domingo',
-    day: '2-digit',
-    month: '2-digit',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(value));
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('day')}/${part('month')}/${part('year')} ${part('hour')}:${part('minute')}`;
-}
 
 function AdminStyles() {
   return <link rel="stylesheet" href="/static/admin.css" />;
@@ -124,7 +110,7 @@ function AuditTable(props: { lines: AuditRow[] }) {
         {props.lines.map((line) => (
           <tr>
             <td class="nowrap">
-              <time datetime={new Date(line.createdAt).toISOString()}>{formatAdminDateTime(line.createdAt)}</time>
+              <time datetime={new Date(line.createdAt).toISOString()}>{formatDateTime(line.createdAt)}</time>
             </td>
             <td>{line.adminEmail ?? t('admin.audit.system')}</td>
             <td>

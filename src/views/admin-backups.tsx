@@ -1,3 +1,4 @@
+import { formatDateTime } from '../domain/dates';
 import { t } from '../i18n/es-DO';
 import { ErrorSummary, Field, type FieldErrors } from './components';
 
@@ -13,9 +14,7 @@ function formatSize(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-function formatStamp(date: Date): string {
-  return date.toISOString().slice(0, 19).replace('T', ' ');
-}
+
 
 export function BackupList(props: { tenant: { id: string; name: string }; backups: BackupListItem[] }) {
   const base = `/admin/tenants/${props.tenant.id}/backups`;
@@ -47,7 +46,7 @@ export function BackupList(props: { tenant: { id: string; name: string }; backup
             {props.backups.map((backup) => (
               <tr>
                 <td>
-                  <time datetime={backup.createdAt.toISOString()}>{formatStamp(backup.createdAt)}</time>
+                  <time datetime={backup.createdAt.toISOString()}>{formatDateTime(backup.createdAt)}</time>
                 </td>
                 <td>{formatSize(backup.size)}</td>
                 <td>
@@ -82,7 +81,7 @@ export function RestoreForm(props: { tenant: { id: string; name: string }; stamp
   const modeError = errors?.mode;
   return (
     <section class="card" id="restore-form">
-      <h1>{t('backups.restoreTitle', { date: formatStamp(props.createdAt) })}</h1>
+      <h1>{t('backups.restoreTitle', { date: formatDateTime(props.createdAt) })}</h1>
       <ErrorSummary errors={errors} />
       <form method="post" action={`${base}/${props.stamp}/restore`} hx-boost="false" novalidate>
         <fieldset class={`field${modeError ? ' field-invalid' : ''}`} aria-describedby={modeError ? 'field-mode-error' : undefined}>

@@ -1,7 +1,7 @@
 import type { MigrationOutcome } from '../admin/jobs/tenants';
 import type { PlatformJobRow } from '../admin/jobs/runner';
 import { t, type MessageKey } from '../i18n/es-DO';
-import { formatDateTime } from './users';
+import { formatDateTime } from '../domain/dates';
 
 export interface OwnerLinkView {
   email: string;

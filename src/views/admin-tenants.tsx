@@ -1,7 +1,8 @@
 import type { TenantDetails, TenantListFilter, TenantListRow, TenantStatus } from '../admin/tenants';
 import { t, type MessageKey } from '../i18n/es-DO';
 import { ErrorSummary, Field, Notice, Pager, SelectField, TextAreaField, type FieldErrors } from './components';
-import { formatDate, formatDateTime } from './users';
+import { formatDateTime } from '../domain/dates';
+import { formatDate } from './users';
 
 export const statusLabel = (status: TenantStatus) => t(`adminTenants.status.${status}` as MessageKey);
 

@@ -1,7 +1,8 @@
 import type { apiTokens } from '../db/tenant-schema';
 import { t, type MessageKey } from '../i18n/es-DO';
 import { ErrorSummary, Field, Notice, type FieldErrors } from './components';
-import { formatDate, formatDateTime } from './users';
+import { formatDateTime } from '../domain/dates';
+import { formatDate } from './users';
 
 type ApiToken = typeof apiTokens.$inferSelect;
 

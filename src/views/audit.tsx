@@ -1,7 +1,7 @@
 import type { auditLog } from '../db/tenant-schema';
 import { t, type MessageKey } from '../i18n/es-DO';
 import { Pager } from './components';
-import { formatDateTime } from './users';
+import { formatDateTime } from '../domain/dates';
 
 export type AuditEntry = typeof auditLog.$inferSelect;
 

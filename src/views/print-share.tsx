@@ -1,17 +1,11 @@
-import { shopTimeZone } from '../domain/dates';
+import { formatDateTime } from '../domain/dates';
 import { t } from '../i18n/es-DO';
 import type { InvoiceShareLinks, ShareLinkRow } from '../queries/documents';
 import { ErrorSummary, Field, Notice, type FieldErrors } from './components';
 
-/** `dd/mm/aaaa hh:mm` in the shop's time zone. */
-export function formatDateTime(iso: string | null): string {
-  if (!iso) return t('documents.share.never');
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone: shopTimeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-      .formatToParts(new Date(iso))
-      .map((part) => [part.type, part.value]),
-  );
-  return `${parts.day}/${parts.month}/${parts.year} ${parts.hour}:${parts.minute}`;
+/** `dd/mm/aaaa hh:mm` in the shop's time zone, or "never". */
+function dateTimeOrNever(iso: string | null): string {
+  return iso ? formatDateTime(iso) : t('documents.share.never');
 }
 
 function linkStatus(link: ShareLinkRow): string {
@@ -90,9 +84,9 @@ export function SharePage(props: SharePageProps) {
           <tbody>
             {invoice.links.map((link) => (
               <tr>
-                <td>{formatDateTime(link.createdAt)}</td>
-                <td>{formatDateTime(link.expiresAt)}</td>
-                <td>{formatDateTime(link.lastOpenedAt)}</td>
+                <td>{dateTimeOrNever(link.createdAt)}</td>
+                <td>{dateTimeOrNever(link.expiresAt)}</td>
+                <td>{dateTimeOrNever(link.lastOpenedAt)}</td>
                 <td>{linkStatus(link)}</td>
                 {props.canManage ? (
                   <td>

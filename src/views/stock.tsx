@@ -1,3 +1,4 @@
+import { formatDateTime } from '../domain/dates';
 import type { BranchRef } from '../auth/session';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { StockLevel, StockMovement } from '../queries/stock';
@@ -5,21 +6,6 @@ import { ErrorSummary, Field, Notice, Pager, SelectField, type FieldErrors } fro
 
 
 export const kindLabel = (kind: string) => t(`stock.kind.${kind}` as MessageKey);
-
-/** dd/mm/aaaa hh:mm in the shop's time zone (Santo Domingo, UTC-4 all year). */
-export function formatDateTime(iso: string): string {
-  const parts = new Intl.DateTimeFormat('es-DO', {
-    timeZone: 'America/Santo_Domingo',
-    day: '2-digit',
-    month: '2-digit',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(iso));
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('day')}/${part('month')}/${part('year')} ${part('hour')}:${part('minute')}`;
-}
 
 export interface StockListProps {
   rows: StockLevel[];

@@ -1,3 +1,4 @@
+import { formatDateTime } from '../domain/dates';
 import type { BranchRef } from '../auth/session';
 import { roles, type Role } from '../db/tenant-schema';
 import { t, type MessageKey } from '../i18n/es-DO';
@@ -6,16 +7,10 @@ import { ErrorSummary, Field, Notice, type FieldErrors } from './components';
 
 const shopTimeZone = 'America/Santo_Domingo';
 const dateFormat = new Intl.DateTimeFormat('es-DO', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: shopTimeZone });
-const timeFormat = new Intl.DateTimeFormat('es-DO', { hour: '2-digit', minute: '2-digit', hour12: false, timeZone: shopTimeZone });
 
 /** dd/mm/aaaa in the shop's time zone. */
 export function formatDate(value: Date): string {
   return dateFormat.format(value);
-}
-
-/** dd/mm/aaaa hh:mm in the shop's time zone. */
-export function formatDateTime(value: Date): string {
-  return `${formatDate(value)} ${timeFormat.format(value)}`;
 }
 
 export function roleName(role: Role): string {

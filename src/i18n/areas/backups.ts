@@ -4,7 +4,7 @@ export const backupsMessages = {
   'backups.intro': 'Copias lógicas de la base de datos de la óptica (versión del esquema y datos, comprimidas), guardadas en R2. La copia diaria se hace a las 3:00 a. m.',
   'backups.create': 'Crear copia ahora',
   'backups.empty': 'Esta óptica todavía no tiene copias de seguridad.',
-  'backups.date': 'Fecha (UTC)',
+  'backups.date': 'Fecha',
   'backups.size': 'Tamaño',
   'backups.actions': 'Acciones',
   'backups.download': 'Descargar',
