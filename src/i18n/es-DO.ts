@@ -67,6 +67,7 @@ const coreMessages = {
   'nav.switchBranch': 'Cambiar',
   'nav.main': 'Navegación principal',
   'nav.skip': 'Saltar al contenido',
+  'nav.pagination': 'Paginación',
   'auth.login.title': 'Iniciar sesión',
   'auth.login.lead': 'Entre a {shop}',
   'auth.email': 'Correo electrónico',

@@ -1,7 +1,7 @@
 import type { ClientRow } from '../admin/clients';
 import { formatTaxId } from '../domain/tax-id';
 import { t } from '../i18n/es-DO';
-import { ErrorSummary, Field, Notice, type FieldErrors } from './components';
+import { ErrorSummary, Field, Notice, ResultsTable, type FieldErrors } from './components';
 
 export type ClientFormValues = Partial<Record<'name' | 'rnc' | 'email' | 'phone', string | null>>;
 
@@ -18,36 +18,31 @@ export function ClientList(props: { clients: Array<ClientRow & { tenantCount: nu
         </a>
       </div>
       {props.notice ? <Notice>{props.notice}</Notice> : null}
-      {props.clients.length === 0 ? (
-        <p class="empty">{t('adminTenants.clients.empty')}</p>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('adminTenants.clients.name')}</th>
-              <th scope="col">{t('adminTenants.clients.rnc')}</th>
-              <th scope="col">{t('adminTenants.clients.email')}</th>
-              <th scope="col">{t('adminTenants.clients.phone')}</th>
-              <th scope="col">{t('adminTenants.clients.tenants')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.clients.map((client) => (
-              <tr>
-                <td>
-                  <a href={`/admin/clients/${client.id}`}>{client.name}</a>
-                </td>
-                <td>{client.rnc ? formatTaxId(client.rnc) : '—'}</td>
-                <td>{client.email ?? '—'}</td>
-                <td>{client.phone ?? '—'}</td>
-                <td>
-                  {client.tenantCount > 0 ? <a href={`/admin/tenants?client=${client.id}`}>{client.tenantCount}</a> : '0'}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <ResultsTable
+        empty={t('adminTenants.clients.empty')}
+        emptyClass="empty"
+        columns={[
+          { label: t('adminTenants.clients.name') },
+          { label: t('adminTenants.clients.rnc') },
+          { label: t('adminTenants.clients.email') },
+          { label: t('adminTenants.clients.phone') },
+          { label: t('adminTenants.clients.tenants') },
+        ]}
+        rows={props.clients}
+        row={(client) => (
+          <tr>
+            <td>
+              <a href={`/admin/clients/${client.id}`}>{client.name}</a>
+            </td>
+            <td>{client.rnc ? formatTaxId(client.rnc) : '—'}</td>
+            <td>{client.email ?? '—'}</td>
+            <td>{client.phone ?? '—'}</td>
+            <td>
+              {client.tenantCount > 0 ? <a href={`/admin/tenants?client=${client.id}`}>{client.tenantCount}</a> : '0'}
+            </td>
+          </tr>
+        )}
+      />
     </>
   );
 }

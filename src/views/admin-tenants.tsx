@@ -1,6 +1,6 @@
 import type { TenantDetails, TenantListFilter, TenantListRow, TenantStatus } from '../admin/tenants';
 import { t, type MessageKey } from '../i18n/es-DO';
-import { ErrorSummary, Field, Notice, Pager, SelectField, TextAreaField, type FieldErrors } from './components';
+import { ErrorSummary, Field, Notice, ResultsTable, SelectField, TextAreaField, type FieldErrors } from './components';
 import { formatDateTime } from '../domain/dates';
 import { formatDate } from './users';
 
@@ -37,53 +37,47 @@ export function tenantListHref(filter: TenantListFilter, after: string | null = 
 
 export function TenantTable(props: { rows: TenantListRow[]; filter: TenantListFilter; nextAfter: string | null; latest: number }) {
   return (
-    <div id="tenant-results">
-      {props.rows.length === 0 ? (
-        <p class="empty">{t('adminTenants.empty')}</p>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('adminTenants.id')}</th>
-              <th scope="col">{t('adminTenants.name')}</th>
-              <th scope="col">{t('adminTenants.domains')}</th>
-              <th scope="col">{t('adminTenants.client')}</th>
-              <th scope="col">{t('adminTenants.status')}</th>
-              <th scope="col">{t('adminTenants.schema')}</th>
-              <th scope="col">{t('adminTenants.createdAt')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.rows.map((row) => (
-              <tr>
-                <td>
-                  <a href={`/admin/tenants/${row.id}`}>
-                    <code>{row.id}</code>
-                  </a>
-                </td>
-                <td>{row.name}</td>
-                <td>{row.domains.join(', ') || '—'}</td>
-                <td>{row.clientName ?? '—'}</td>
-                <td>
-                  <StatusBadge status={row.status} />
-                </td>
-                <td>
-                  <SchemaVersion version={row.schemaVersion} latest={props.latest} />
-                </td>
-                <td>{formatDate(row.createdAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+    <ResultsTable
+      id="tenant-results"
+      live={false}
+      empty={t('adminTenants.empty')}
+      emptyClass="empty"
+      columns={[
+        { label: t('adminTenants.id') },
+        { label: t('adminTenants.name') },
+        { label: t('adminTenants.domains') },
+        { label: t('adminTenants.client') },
+        { label: t('adminTenants.status') },
+        { label: t('adminTenants.schema') },
+        { label: t('adminTenants.createdAt') },
+      ]}
+      rows={props.rows}
+      row={(row) => (
+        <tr>
+          <td>
+            <a href={`/admin/tenants/${row.id}`}>
+              <code>{row.id}</code>
+            </a>
+          </td>
+          <td>{row.name}</td>
+          <td>{row.domains.join(', ') || '—'}</td>
+          <td>{row.clientName ?? '—'}</td>
+          <td>
+            <StatusBadge status={row.status} />
+          </td>
+          <td>
+            <SchemaVersion version={row.schemaVersion} latest={props.latest} />
+          </td>
+          <td>{formatDate(row.createdAt)}</td>
+        </tr>
       )}
-      <Pager
-        target="#tenant-results"
-        nextHref={props.nextAfter ? tenantListHref(props.filter, props.nextAfter) : null}
-        firstHref={props.filter.after ? tenantListHref(props.filter) : null}
-        nextLabel={t('adminTenants.next')}
-        firstLabel={t('adminTenants.first')}
-      />
-    </div>
+      pager={{
+        nextHref: props.nextAfter ? tenantListHref(props.filter, props.nextAfter) : null,
+        firstHref: props.filter.after ? tenantListHref(props.filter) : null,
+        nextLabel: t('adminTenants.next'),
+        firstLabel: t('adminTenants.first'),
+      }}
+    />
   );
 }
 

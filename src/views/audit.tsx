@@ -1,6 +1,6 @@
 import type { auditLog } from '../db/tenant-schema';
 import { t, type MessageKey } from '../i18n/es-DO';
-import { Pager } from './components';
+import { ResultsTable } from './components';
 import { formatDateTime } from '../domain/dates';
 
 export type AuditEntry = typeof auditLog.$inferSelect;
@@ -24,37 +24,26 @@ function detailsText(entry: AuditEntry): string {
 
 export function AuditResults(props: { rows: AuditEntry[]; nextHref: string | null; firstHref: string | null }) {
   return (
-    <div id="audit-results">
-      {props.rows.length === 0 ? (
-        <p class="empty card">{t('support.audit.empty')}</p>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('support.audit.when')}</th>
-              <th scope="col">{t('support.audit.action')}</th>
-              <th scope="col">{t('support.audit.actor')}</th>
-              <th scope="col">{t('support.audit.details')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.rows.map((entry) => (
-              <tr class={isSupport(entry) ? 'audit-support' : undefined}>
-                <td>
-                  <time datetime={entry.createdAt.toISOString()}>{formatDateTime(entry.createdAt)}</time>
-                </td>
-                <td>
-                  {isSupport(entry) ? <span class="badge badge-warn">{t('support.audit.support')}</span> : null} {actionLabel(entry.action)}
-                </td>
-                <td>{entry.actor ?? ''}</td>
-                <td>{detailsText(entry)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+    <ResultsTable
+      id="audit-results"
+      live={false}
+      empty={t('support.audit.empty')}
+      columns={[{ label: t('support.audit.when') }, { label: t('support.audit.action') }, { label: t('support.audit.actor') }, { label: t('support.audit.details') }]}
+      rows={props.rows}
+      row={(entry) => (
+        <tr class={isSupport(entry) ? 'audit-support' : undefined}>
+          <td>
+            <time datetime={entry.createdAt.toISOString()}>{formatDateTime(entry.createdAt)}</time>
+          </td>
+          <td>
+            {isSupport(entry) ? <span class="badge badge-warn">{t('support.audit.support')}</span> : null} {actionLabel(entry.action)}
+          </td>
+          <td>{entry.actor ?? ''}</td>
+          <td>{detailsText(entry)}</td>
+        </tr>
       )}
-      <Pager nextHref={props.nextHref} firstHref={props.firstHref} target="#audit-results" nextLabel={t('support.audit.older')} firstLabel={t('support.audit.newest')} />
-    </div>
+      pager={{ nextHref: props.nextHref, firstHref: props.firstHref, nextLabel: t('support.audit.older'), firstLabel: t('support.audit.newest') }}
+    />
   );
 }
 

@@ -113,7 +113,7 @@ export function TextAreaField(props: { name: string; label: string; value?: stri
 export function Pager(props: { nextHref: string | null; firstHref: string | null; target: string; nextLabel: string; firstLabel: string }) {
   if (!props.nextHref && !props.firstHref) return null;
   return (
-    <nav class="pager" aria-label="Paginación">
+    <nav class="pager" aria-label={t('nav.pagination')}>
       {[
         [props.firstHref, props.firstLabel],
         [props.nextHref, props.nextLabel],
@@ -125,6 +125,77 @@ export function Pager(props: { nextHref: string | null; firstHref: string | null
         ) : null,
       )}
     </nav>
+  );
+}
+
+export interface ResultsColumn {
+  label: Child;
+  /** Right-aligned figures (`class="number"`). */
+  numeric?: boolean;
+}
+
+export interface PagerLinks {
+  nextHref: string | null;
+  firstHref: string | null;
+  nextLabel: string;
+  firstLabel: string;
+}
+
+/**
+ * A list's results: an empty-state paragraph or a table, then the pager. With `id` it is the region that
+ * searches and the pager swap (htmx `outerHTML` on `#id`); without, just the table (a list nothing swaps).
+ */
+export function ResultsTable<T>(props: {
+  id?: string;
+  empty: string;
+  columns: ResultsColumn[];
+  rows: readonly T[];
+  row: (item: T) => Child;
+  pager?: PagerLinks;
+  /** Announce swapped results to screen readers (default true). */
+  live?: boolean;
+  /** Makes the region a `<section>` with this accessible name. */
+  label?: string;
+  emptyClass?: string;
+  caption?: string;
+  /** Rendered after the table, e.g. a pager of a different shape. */
+  children?: Child;
+}) {
+  const content =
+    props.rows.length === 0 ? (
+      <p class={props.emptyClass ?? 'empty card'}>{props.empty}</p>
+    ) : (
+      <table>
+        {props.caption ? <caption>{props.caption}</caption> : null}
+        <thead>
+          <tr>
+            {props.columns.map((column) => (
+              <th scope="col" class={column.numeric ? 'number' : undefined}>
+                {column.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{props.rows.map((item) => props.row(item))}</tbody>
+      </table>
+    );
+  if (!props.id) return content;
+  const body = (
+    <>
+      {content}
+      {props.pager ? <Pager {...props.pager} target={`#${props.id}`} /> : null}
+      {props.children}
+    </>
+  );
+  const live = props.live === false ? undefined : 'polite';
+  return props.label ? (
+    <section id={props.id} aria-live={live} aria-label={props.label}>
+      {body}
+    </section>
+  ) : (
+    <div id={props.id} aria-live={live}>
+      {body}
+    </div>
   );
 }
 

@@ -5,7 +5,7 @@ import type { Taxpayer } from '../dgii/lookup';
 import { formatTaxId } from '../domain/tax-id';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { Contact } from '../queries/contacts';
-import { Field, Notice, SelectField, TextAreaField, type FieldErrors } from './components';
+import { Field, Notice, ResultsTable, SelectField, TextAreaField, type FieldErrors } from './components';
 import { AppShell } from './layout';
 
 export type ContactFormValues = Partial<Record<string, string>>;
@@ -119,44 +119,34 @@ export function ContactResults(props: { state: ListState; rows: Contact[]; nextC
   const { state, rows } = props;
   const filtered = Boolean(state.q || state.kind || state.archived !== 'false');
   return (
-    <section id="contacts-results" aria-live="polite" aria-label={t('contacts.title')}>
-      {rows.length === 0 ? (
-        <p class="empty card">{filtered ? t('contacts.noResults') : t('contacts.empty')}</p>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('contacts.name')}</th>
-              <th scope="col">{t('contacts.identification')}</th>
-              <th scope="col">{t('contacts.phones')}</th>
-              <th scope="col">{t('contacts.kind')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((contact) => (
-              <tr>
-                <td>
-                  <a href={`/contacts/${contact.id}`}>{contact.name}</a>
-                  {contact.archivedAt ? <span class="badge badge-warn"> {t('contacts.archived')}</span> : null}
-                  {contact.email ? <div class="hint">{contact.email}</div> : null}
-                </td>
-                <td>
-                  {contact.idNumber ? (
-                    <>
-                      <span class="hint">{t(`contacts.idType.${contact.idType ?? 'none'}` as MessageKey)} </span>
-                      {formatIdentification(contact)}
-                    </>
-                  ) : null}
-                </td>
-                <td>{[formatPhone(contact.phone), formatPhone(contact.mobile)].filter(Boolean).join(' · ')}</td>
-                <td>
-                  <span class="badge">{kindLabel(contact.kind)}</span>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+    <ResultsTable
+      id="contacts-results"
+      label={t('contacts.title')}
+      empty={filtered ? t('contacts.noResults') : t('contacts.empty')}
+      columns={[{ label: t('contacts.name') }, { label: t('contacts.identification') }, { label: t('contacts.phones') }, { label: t('contacts.kind') }]}
+      rows={rows}
+      row={(contact) => (
+        <tr>
+          <td>
+            <a href={`/contacts/${contact.id}`}>{contact.name}</a>
+            {contact.archivedAt ? <span class="badge badge-warn"> {t('contacts.archived')}</span> : null}
+            {contact.email ? <div class="hint">{contact.email}</div> : null}
+          </td>
+          <td>
+            {contact.idNumber ? (
+              <>
+                <span class="hint">{t(`contacts.idType.${contact.idType ?? 'none'}` as MessageKey)} </span>
+                {formatIdentification(contact)}
+              </>
+            ) : null}
+          </td>
+          <td>{[formatPhone(contact.phone), formatPhone(contact.mobile)].filter(Boolean).join(' · ')}</td>
+          <td>
+            <span class="badge">{kindLabel(contact.kind)}</span>
+          </td>
+        </tr>
       )}
+    >
       <nav class="pager" aria-label={t('contacts.title')}>
         {props.isFirstPage ? null : (
           <a class="button button-small" href={listHref(state)} hx-get={listHref(state)} hx-target="#contacts-results" hx-swap="outerHTML" hx-push-url="true">
@@ -176,7 +166,7 @@ export function ContactResults(props: { state: ListState; rows: Contact[]; nextC
           </a>
         ) : null}
       </nav>
-    </section>
+    </ResultsTable>
   );
 }
 

@@ -3,7 +3,7 @@ import { compareDecimals, formatDecimal, formatMoney } from '../domain/money';
 import { creditNoteTypeFor, ncfTypes } from '../domain/ncf';
 import { t } from '../i18n/es-DO';
 import type { CreditableInvoice, CreditNote, CreditNoteSummary } from '../queries/credit-notes';
-import { ErrorSummary, Notice, Pager, TextAreaField, type FieldErrors } from './components';
+import { ErrorSummary, Notice, ResultsTable, TextAreaField, type FieldErrors } from './components';
 
 export interface CreditNotesListProps {
   rows: CreditNoteSummary[];
@@ -13,43 +13,34 @@ export interface CreditNotesListProps {
 
 export function CreditNoteResults(props: CreditNotesListProps) {
   return (
-    <div id="credit-note-results" aria-live="polite">
-      {props.rows.length === 0 ? (
-        <p class="empty card">{t('creditNotes.empty')}</p>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('creditNotes.field.ncf')}</th>
-              <th scope="col">{t('creditNotes.field.issuedOn')}</th>
-              <th scope="col">{t('creditNotes.field.modifiedNcf')}</th>
-              <th scope="col">{t('creditNotes.field.customer')}</th>
-              <th scope="col">{t('creditNotes.field.reason')}</th>
-              <th scope="col" class="number">
-                {t('creditNotes.field.total')}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.rows.map((row) => (
-              <tr>
-                <td style="white-space: nowrap">
-                  <a href={`/credit-notes/${row.id}`}>{row.ncf}</a>
-                </td>
-                <td>{formatDate(row.issuedOn)}</td>
-                <td>
-                  <a href={`/invoices/${row.originalId}`}>{row.modifiedNcf}</a>
-                </td>
-                <td>{row.buyerName ?? '—'}</td>
-                <td>{row.creditReason}</td>
-                <td class="number">{formatMoney(row.total, row.currencySymbol)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+    <ResultsTable
+      id="credit-note-results"
+      empty={t('creditNotes.empty')}
+      columns={[
+        { label: t('creditNotes.field.ncf') },
+        { label: t('creditNotes.field.issuedOn') },
+        { label: t('creditNotes.field.modifiedNcf') },
+        { label: t('creditNotes.field.customer') },
+        { label: t('creditNotes.field.reason') },
+        { label: t('creditNotes.field.total'), numeric: true },
+      ]}
+      rows={props.rows}
+      row={(row) => (
+        <tr>
+          <td style="white-space: nowrap">
+            <a href={`/credit-notes/${row.id}`}>{row.ncf}</a>
+          </td>
+          <td>{formatDate(row.issuedOn)}</td>
+          <td>
+            <a href={`/invoices/${row.originalId}`}>{row.modifiedNcf}</a>
+          </td>
+          <td>{row.buyerName ?? '—'}</td>
+          <td>{row.creditReason}</td>
+          <td class="number">{formatMoney(row.total, row.currencySymbol)}</td>
+        </tr>
       )}
-      <Pager nextHref={props.nextHref} firstHref={props.firstHref} target="#credit-note-results" nextLabel={t('creditNotes.next')} firstLabel={t('creditNotes.first')} />
-    </div>
+      pager={{ nextHref: props.nextHref, firstHref: props.firstHref, nextLabel: t('creditNotes.next'), firstLabel: t('creditNotes.first') }}
+    />
   );
 }
 

@@ -1,7 +1,7 @@
 import { formatDecimal } from '../domain/money';
 import { t } from '../i18n/es-DO';
 import type { CurrencyWithRate, ExchangeRate } from '../queries/currencies';
-import { ErrorSummary, Field, Notice, Pager, SelectField, type FieldErrors } from './components';
+import { ErrorSummary, Field, Notice, ResultsTable, SelectField, type FieldErrors } from './components';
 
 
 /** `2025-01-31` -> `31/01/2025`. */
@@ -97,31 +97,20 @@ export function CurrenciesPage(props: { currencies: CurrencyWithRate[]; form: { 
 
 export function RateResults(props: { rates: ExchangeRate[]; nextHref: string | null; firstHref: string | null }) {
   return (
-    <div id="rate-results">
-      {props.rates.length === 0 ? (
-        <p class="empty card">{t('currencies.history.empty')}</p>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('currencies.field.validOn')}</th>
-              <th scope="col" class="number">
-                {t('currencies.field.rate')}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.rates.map((rate) => (
-              <tr>
-                <td>{formatDate(rate.validOn)}</td>
-                <td class="number">{formatRate(rate.rate)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+    <ResultsTable
+      id="rate-results"
+      live={false}
+      empty={t('currencies.history.empty')}
+      columns={[{ label: t('currencies.field.validOn') }, { label: t('currencies.field.rate'), numeric: true }]}
+      rows={props.rates}
+      row={(rate) => (
+        <tr>
+          <td>{formatDate(rate.validOn)}</td>
+          <td class="number">{formatRate(rate.rate)}</td>
+        </tr>
       )}
-      <Pager nextHref={props.nextHref} firstHref={props.firstHref} target="#rate-results" nextLabel={t('currencies.history.older')} firstLabel={t('currencies.history.newest')} />
-    </div>
+      pager={{ nextHref: props.nextHref, firstHref: props.firstHref, nextLabel: t('currencies.history.older'), firstLabel: t('currencies.history.newest') }}
+    />
   );
 }
 

@@ -6,7 +6,7 @@ import { invoiceNcfTypes, ncfTypes, paymentForms, voidReasons, type NcfType, typ
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { InvoiceDetail, InvoiceFormOptions, InvoiceSummary } from '../queries/invoices';
 import type { LineFormRow } from '../schemas/document-lines';
-import { ErrorSummary, Field, Notice, Pager, SelectField, TextAreaField, type FieldErrors } from './components';
+import { ErrorSummary, Field, Notice, ResultsTable, SelectField, TextAreaField, type FieldErrors } from './components';
 import { LineEditor, LinesTable, type DisplayLine } from './document-lines';
 
 export const statusLabel = (status: string) => t(`invoices.status.${status}` as MessageKey);
@@ -33,45 +33,34 @@ export interface InvoiceListProps {
 
 export function InvoiceResults(props: InvoiceListProps) {
   return (
-    <div id="invoice-results" aria-live="polite">
-      {props.rows.length === 0 ? (
-        <p class="empty card">{t('invoices.empty')}</p>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('invoices.field.number')}</th>
-              <th scope="col">{t('invoices.field.date')}</th>
-              <th scope="col">{t('invoices.field.customer')}</th>
-              <th scope="col" class="number">
-                {t('invoices.field.total')}
-              </th>
-              <th scope="col" class="number">
-                {t('invoices.field.balance')}
-              </th>
-              <th scope="col">{t('invoices.field.status')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.rows.map((row) => (
-              <tr>
-                <td style="white-space: nowrap">
-                  <a href={`/invoices/${row.id}`}>{row.ncf ?? `${row.ncfType} · ${t('invoices.noNcf')}`}</a>
-                </td>
-                <td style="white-space: nowrap">{row.issuedOn ? formatDate(row.issuedOn) : formatDate(row.createdAt)}</td>
-                <td>{row.customerName ?? t('invoices.field.noCustomer')}</td>
-                <td class="number">{formatMoney(row.total, row.currencySymbol)}</td>
-                <td class="number">{row.status === 'draft' || row.status === 'voided' ? '' : formatMoney(row.balance, row.currencySymbol)}</td>
-                <td>
-                  <StatusBadge status={row.status} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+    <ResultsTable
+      id="invoice-results"
+      empty={t('invoices.empty')}
+      columns={[
+        { label: t('invoices.field.number') },
+        { label: t('invoices.field.date') },
+        { label: t('invoices.field.customer') },
+        { label: t('invoices.field.total'), numeric: true },
+        { label: t('invoices.field.balance'), numeric: true },
+        { label: t('invoices.field.status') },
+      ]}
+      rows={props.rows}
+      row={(row) => (
+        <tr>
+          <td style="white-space: nowrap">
+            <a href={`/invoices/${row.id}`}>{row.ncf ?? `${row.ncfType} · ${t('invoices.noNcf')}`}</a>
+          </td>
+          <td style="white-space: nowrap">{row.issuedOn ? formatDate(row.issuedOn) : formatDate(row.createdAt)}</td>
+          <td>{row.customerName ?? t('invoices.field.noCustomer')}</td>
+          <td class="number">{formatMoney(row.total, row.currencySymbol)}</td>
+          <td class="number">{row.status === 'draft' || row.status === 'voided' ? '' : formatMoney(row.balance, row.currencySymbol)}</td>
+          <td>
+            <StatusBadge status={row.status} />
+          </td>
+        </tr>
       )}
-      <Pager nextHref={props.nextHref} firstHref={props.firstHref} target="#invoice-results" nextLabel={t('invoices.next')} firstLabel={t('invoices.first')} />
-    </div>
+      pager={{ nextHref: props.nextHref, firstHref: props.firstHref, nextLabel: t('invoices.next'), firstLabel: t('invoices.first') }}
+    />
   );
 }
 

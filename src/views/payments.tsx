@@ -3,7 +3,7 @@ import { formatMoney } from '../domain/money';
 import { paymentForms } from '../domain/ncf';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { PayableInvoice, Payment, PaymentListRow } from '../queries/payments';
-import { ErrorSummary, Field, Notice, Pager, SelectField, TextAreaField, type FieldErrors } from './components';
+import { ErrorSummary, Field, Notice, ResultsTable, SelectField, TextAreaField, type FieldErrors } from './components';
 
 export const methodName = (method: string) => paymentForms[method as keyof typeof paymentForms] ?? method;
 export const invoiceStatusLabel = (status: string) => t(`payments.invoiceStatus.${status}` as MessageKey);
@@ -26,45 +26,36 @@ export interface PaymentsListProps {
 
 export function PaymentResults(props: PaymentsListProps) {
   return (
-    <div id="payment-results" aria-live="polite">
-      {props.rows.length === 0 ? (
-        <p class="empty card">{t('payments.empty')}</p>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('payments.field.number')}</th>
-              <th scope="col">{t('payments.field.receivedOn')}</th>
-              <th scope="col">{t('payments.field.invoice')}</th>
-              <th scope="col">{t('payments.field.customer')}</th>
-              <th scope="col">{t('payments.field.method')}</th>
-              <th scope="col" class="number">
-                {t('payments.field.amount')}
-              </th>
-              <th scope="col">{t('payments.field.status')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.rows.map((row) => (
-              <tr>
-                <td style="white-space: nowrap">
-                  <a href={`/payments/${row.id}`}>{row.number}</a>
-                </td>
-                <td>{formatDate(row.receivedOn)}</td>
-                <td>
-                  <a href={`/invoices/${row.invoiceId}`}>{row.invoiceNcf ?? '—'}</a>
-                </td>
-                <td>{row.customerName ?? '—'}</td>
-                <td>{methodName(row.method)}</td>
-                <td class="number">{row.status === 'voided' ? <s>{formatMoney(row.amount, row.currencySymbol)}</s> : formatMoney(row.amount, row.currencySymbol)}</td>
-                <td>{row.status === 'voided' ? <span class="badge badge-warn">{paymentStatusLabel(row.status)}</span> : <span class="badge">{paymentStatusLabel(row.status)}</span>}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+    <ResultsTable
+      id="payment-results"
+      empty={t('payments.empty')}
+      columns={[
+        { label: t('payments.field.number') },
+        { label: t('payments.field.receivedOn') },
+        { label: t('payments.field.invoice') },
+        { label: t('payments.field.customer') },
+        { label: t('payments.field.method') },
+        { label: t('payments.field.amount'), numeric: true },
+        { label: t('payments.field.status') },
+      ]}
+      rows={props.rows}
+      row={(row) => (
+        <tr>
+          <td style="white-space: nowrap">
+            <a href={`/payments/${row.id}`}>{row.number}</a>
+          </td>
+          <td>{formatDate(row.receivedOn)}</td>
+          <td>
+            <a href={`/invoices/${row.invoiceId}`}>{row.invoiceNcf ?? '—'}</a>
+          </td>
+          <td>{row.customerName ?? '—'}</td>
+          <td>{methodName(row.method)}</td>
+          <td class="number">{row.status === 'voided' ? <s>{formatMoney(row.amount, row.currencySymbol)}</s> : formatMoney(row.amount, row.currencySymbol)}</td>
+          <td>{row.status === 'voided' ? <span class="badge badge-warn">{paymentStatusLabel(row.status)}</span> : <span class="badge">{paymentStatusLabel(row.status)}</span>}</td>
+        </tr>
       )}
-      <Pager nextHref={props.nextHref} firstHref={props.firstHref} target="#payment-results" nextLabel={t('payments.next')} firstLabel={t('payments.first')} />
-    </div>
+      pager={{ nextHref: props.nextHref, firstHref: props.firstHref, nextLabel: t('payments.next'), firstLabel: t('payments.first') }}
+    />
   );
 }
 

@@ -6,7 +6,7 @@ import { formatTaxId } from '../domain/tax-id';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { OptometristOption, PatientRef, PrescriptionDetail } from '../queries/prescriptions';
 import type { Contact } from '../queries/contacts';
-import { ErrorSummary, Field, Notice, Pager, SelectField, TextAreaField, type FieldErrors } from './components';
+import { ErrorSummary, Field, Notice, ResultsTable, SelectField, TextAreaField, type FieldErrors, type PagerLinks } from './components';
 import { AppShell } from './layout';
 
 export type PrescriptionFormValues = Partial<Record<string, string>>;
@@ -139,55 +139,53 @@ export function PrescriptionsPage(props: PrescriptionListProps & { user: Session
 
 export function PrescriptionResults(props: PrescriptionListProps) {
   return (
-    <section id="prescriptions-results" aria-live="polite" aria-label={t('prescriptions.title')}>
-      {props.rows.length === 0 ? (
-        <p class="empty card">{props.q ? t('prescriptions.noResults') : t('prescriptions.empty')}</p>
-      ) : (
-        <PrescriptionTable rows={props.rows} showPatient />
-      )}
-      <Pager nextHref={props.nextHref} firstHref={props.firstHref} target="#prescriptions-results" nextLabel={`${t('prescriptions.next')} →`} firstLabel={t('prescriptions.first')} />
-    </section>
+    <PrescriptionTable
+      id="prescriptions-results"
+      label={t('prescriptions.title')}
+      empty={props.q ? t('prescriptions.noResults') : t('prescriptions.empty')}
+      rows={props.rows}
+      showPatient
+      pager={{ nextHref: props.nextHref, firstHref: props.firstHref, nextLabel: `${t('prescriptions.next')} →`, firstLabel: t('prescriptions.first') }}
+    />
   );
 }
 
-function PrescriptionTable(props: { rows: PrescriptionDetail[]; showPatient?: boolean }) {
+function PrescriptionTable(props: { rows: PrescriptionDetail[]; empty: string; showPatient?: boolean; id?: string; label?: string; pager?: PagerLinks }) {
+  const { showPatient, ...region } = props;
   return (
-    <table>
-      <thead>
+    <ResultsTable
+      {...region}
+      columns={[
+        { label: t('prescriptions.list.date') },
+        ...(showPatient ? [{ label: t('prescriptions.patient') }] : []),
+        { label: t('prescriptions.list.rx') },
+        { label: t('prescriptions.list.branch') },
+        { label: t('prescriptions.optometrist') },
+      ]}
+      row={(row) => (
         <tr>
-          <th scope="col">{t('prescriptions.list.date')}</th>
-          {props.showPatient ? <th scope="col">{t('prescriptions.patient')}</th> : null}
-          <th scope="col">{t('prescriptions.list.rx')}</th>
-          <th scope="col">{t('prescriptions.list.branch')}</th>
-          <th scope="col">{t('prescriptions.optometrist')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {props.rows.map((row) => (
-          <tr>
+          <td>
+            <a href={`/prescriptions/${row.id}`}>{formatDate(row.examinedOn)}</a>
+          </td>
+          {showPatient ? (
             <td>
-              <a href={`/prescriptions/${row.id}`}>{formatDate(row.examinedOn)}</a>
+              <a href={`/contacts/${row.patientId}/prescriptions`}>{row.patientName}</a>
             </td>
-            {props.showPatient ? (
-              <td>
-                <a href={`/contacts/${row.patientId}/prescriptions`}>{row.patientName}</a>
-              </td>
-            ) : null}
-            <td class="rx-summary">
-              <span>
-                {eyeLabel('od')} {rxSummary(row, 'od')}
-              </span>
-              <br />
-              <span>
-                {eyeLabel('oi')} {rxSummary(row, 'oi')}
-              </span>
-            </td>
-            <td>{row.branchName}</td>
-            <td>{optometristOf(row)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+          ) : null}
+          <td class="rx-summary">
+            <span>
+              {eyeLabel('od')} {rxSummary(row, 'od')}
+            </span>
+            <br />
+            <span>
+              {eyeLabel('oi')} {rxSummary(row, 'oi')}
+            </span>
+          </td>
+          <td>{row.branchName}</td>
+          <td>{optometristOf(row)}</td>
+        </tr>
+      )}
+    />
   );
 }
 
@@ -574,7 +572,7 @@ export function PatientHistoryPage(props: { user: SessionUser; patient: PatientR
           </div>
         </section>
       ) : null}
-      {prescriptions.length ? <PrescriptionTable rows={prescriptions} /> : <p class="empty card">{t('prescriptions.historyEmpty')}</p>}
+      <PrescriptionTable rows={prescriptions} empty={t('prescriptions.historyEmpty')} />
     </AppShell>
   );
 }

@@ -2,7 +2,7 @@ import { productCategories } from '../db/tenant-schema';
 import { formatMoney } from '../domain/money';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { ProductListRow, ProductRow, ProductStockLevel, Tax } from '../queries/products';
-import { ErrorSummary, Field, Notice, Pager, SelectField, type FieldErrors } from './components';
+import { ErrorSummary, Field, Notice, ResultsTable, SelectField, type FieldErrors } from './components';
 
 export const categoryLabel = (category: string) => t(`products.category.${category}` as MessageKey);
 
@@ -129,49 +129,38 @@ export interface ProductListProps {
 /** The results region: swapped by the search (htmx) or rendered inside the full page. */
 export function ProductResults(props: ProductListProps) {
   return (
-    <div id="product-results" aria-live="polite">
-      {props.rows.length === 0 ? (
-        <p class="empty card">{t('products.empty')}</p>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('products.field.sku')}</th>
-              <th scope="col">{t('products.field.name')}</th>
-              <th scope="col">{t('products.field.category')}</th>
-              <th scope="col" class="number">
-                {t('products.field.price')}
-              </th>
-              <th scope="col">{t('products.field.tax')}</th>
-              <th scope="col" class="number">
-                {props.branchName ? t('products.onHandIn', { branch: props.branchName }) : t('products.field.onHand')}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.rows.map((row) => (
-              <tr>
-                <td style="white-space: nowrap">
-                  <a href={`/products/${row.id}`}>{row.sku}</a>
-                </td>
-                <td>
-                  {row.name}
-                  {row.brand ? <span class="hint"> · {row.brand}</span> : null}
-                  {row.active ? null : <>{' '}<span class="badge badge-warn">{t('products.inactive')}</span></>}
-                </td>
-                <td>{categoryLabel(row.category)}</td>
-                <td class="number" style="white-space: nowrap">
-                  {formatMoney(row.price)}
-                </td>
-                <td>{row.taxCode}</td>
-                <td class="number">{row.trackStock ? String(row.onHand ?? 0) : <span class="hint">—</span>}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+    <ResultsTable
+      id="product-results"
+      empty={t('products.empty')}
+      columns={[
+        { label: t('products.field.sku') },
+        { label: t('products.field.name') },
+        { label: t('products.field.category') },
+        { label: t('products.field.price'), numeric: true },
+        { label: t('products.field.tax') },
+        { label: props.branchName ? t('products.onHandIn', { branch: props.branchName }) : t('products.field.onHand'), numeric: true },
+      ]}
+      rows={props.rows}
+      row={(row) => (
+        <tr>
+          <td style="white-space: nowrap">
+            <a href={`/products/${row.id}`}>{row.sku}</a>
+          </td>
+          <td>
+            {row.name}
+            {row.brand ? <span class="hint"> · {row.brand}</span> : null}
+            {row.active ? null : <>{' '}<span class="badge badge-warn">{t('products.inactive')}</span></>}
+          </td>
+          <td>{categoryLabel(row.category)}</td>
+          <td class="number" style="white-space: nowrap">
+            {formatMoney(row.price)}
+          </td>
+          <td>{row.taxCode}</td>
+          <td class="number">{row.trackStock ? String(row.onHand ?? 0) : <span class="hint">—</span>}</td>
+        </tr>
       )}
-      <Pager nextHref={props.nextHref} firstHref={props.firstHref} target="#product-results" nextLabel={t('products.next')} firstLabel={t('products.first')} />
-    </div>
+      pager={{ nextHref: props.nextHref, firstHref: props.firstHref, nextLabel: t('products.next'), firstLabel: t('products.first') }}
+    />
   );
 }
 

@@ -6,7 +6,7 @@ import { t, type MessageKey } from '../i18n/es-DO';
 import type { Quotation, QuotationFormContext, QuotationSummary } from '../queries/quotations';
 import type { LineFormRow } from '../schemas/document-lines';
 import { quotationStatuses } from '../db/tenant-schema';
-import { ErrorSummary, Field, Notice, Pager, SelectField, TextAreaField, type FieldErrors } from './components';
+import { ErrorSummary, Field, Notice, ResultsTable, SelectField, TextAreaField, type FieldErrors } from './components';
 import { LineEditor, LinesTable, type DisplayLine } from './document-lines';
 
 export const statusLabel = (status: string) => t(`quotations.status.${status}` as MessageKey);
@@ -32,43 +32,34 @@ export interface QuotationListProps {
 
 export function QuotationResults(props: QuotationListProps) {
   return (
-    <div id="quotation-results" aria-live="polite">
-      {props.rows.length === 0 ? (
-        <p class="empty card">{t('quotations.empty')}</p>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('quotations.field.number')}</th>
-              <th scope="col">{t('quotations.field.quotedOn')}</th>
-              <th scope="col">{t('quotations.field.customer')}</th>
-              <th scope="col">{t('quotations.field.branch')}</th>
-              <th scope="col">{t('quotations.field.status')}</th>
-              <th scope="col" class="number">
-                {t('quotations.field.total')}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.rows.map((row) => (
-              <tr>
-                <td style="white-space: nowrap">
-                  <a href={`/quotations/${row.id}`}>{row.number}</a>
-                </td>
-                <td>{formatDate(row.quotedOn)}</td>
-                <td>{row.customerName ?? '—'}</td>
-                <td>{row.branchName}</td>
-                <td>
-                  <StatusBadge status={row.status} />
-                </td>
-                <td class="number">{formatMoney(row.total, row.currencySymbol)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+    <ResultsTable
+      id="quotation-results"
+      empty={t('quotations.empty')}
+      columns={[
+        { label: t('quotations.field.number') },
+        { label: t('quotations.field.quotedOn') },
+        { label: t('quotations.field.customer') },
+        { label: t('quotations.field.branch') },
+        { label: t('quotations.field.status') },
+        { label: t('quotations.field.total'), numeric: true },
+      ]}
+      rows={props.rows}
+      row={(row) => (
+        <tr>
+          <td style="white-space: nowrap">
+            <a href={`/quotations/${row.id}`}>{row.number}</a>
+          </td>
+          <td>{formatDate(row.quotedOn)}</td>
+          <td>{row.customerName ?? '—'}</td>
+          <td>{row.branchName}</td>
+          <td>
+            <StatusBadge status={row.status} />
+          </td>
+          <td class="number">{formatMoney(row.total, row.currencySymbol)}</td>
+        </tr>
       )}
-      <Pager nextHref={props.nextHref} firstHref={props.firstHref} target="#quotation-results" nextLabel={t('quotations.next')} firstLabel={t('quotations.first')} />
-    </div>
+      pager={{ nextHref: props.nextHref, firstHref: props.firstHref, nextLabel: t('quotations.next'), firstLabel: t('quotations.first') }}
+    />
   );
 }
 

@@ -4,7 +4,7 @@ import { formatDate } from '../domain/dates';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { Sequence, SequenceWithWarnings } from '../queries/sequences';
 import { sequenceTypes } from '../domain/ncf';
-import { ErrorSummary, Field, Notice, SelectField, TextAreaField, type FieldErrors } from './components';
+import { ErrorSummary, Field, Notice, ResultsTable, SelectField, TextAreaField, type FieldErrors } from './components';
 
 /** `B02 — Factura de consumo`, `COT — Cotizaciones`. */
 export function sequenceTypeLabel(type: string): string {
@@ -59,50 +59,42 @@ export function SequencesPage(props: { sequences: SequenceWithWarnings[]; canMan
           ))}
         </div>
       ) : null}
-      {props.sequences.length === 0 ? (
-        <p class="empty card">{t('sequences.empty')}</p>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('sequences.field.docType')}</th>
-              <th scope="col">{t('sequences.field.prefix')}</th>
-              <th scope="col">{t('sequences.field.range')}</th>
-              <th scope="col">{t('sequences.field.nextDocument')}</th>
-              <th scope="col" class="number">
-                {t('sequences.field.remaining')}
-              </th>
-              <th scope="col">{t('sequences.field.validUntil')}</th>
-              <th scope="col">{t('sequences.field.branchId')}</th>
-              <th scope="col">{t('sequences.field.status')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.sequences.map((sequence) => (
-              <tr>
-                <td>
-                  <a href={`/sequences/${sequence.id}`} title={sequenceTypeLabel(sequence.docType)}>
-                    {sequence.docType}
-                  </a>
-                  {sequence.description ? <div class="hint">{sequence.description}</div> : null}
-                </td>
-                <td>{sequence.prefix}</td>
-                <td style="white-space: nowrap">
-                  {number(sequence.rangeStart)} – {number(sequence.rangeEnd)}
-                </td>
-                <td>{sequence.nextDocumentNumber ?? '—'}</td>
-                <td class="number">{number(sequence.remaining)}</td>
-                <td>{formatDate(sequence.validUntil)}</td>
-                <td>{sequence.branchName ?? '—'}</td>
-                <td>
-                  <span class="badge">{sequence.active ? t('sequences.state.active') : t('sequences.state.inactive')}</span>{' '}
-                  {sequence.isDefault ? <span class="badge">{t('sequences.state.default')}</span> : null} <SequenceWarnings warnings={sequence.warnings} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <ResultsTable
+        empty={t('sequences.empty')}
+        columns={[
+          { label: t('sequences.field.docType') },
+          { label: t('sequences.field.prefix') },
+          { label: t('sequences.field.range') },
+          { label: t('sequences.field.nextDocument') },
+          { label: t('sequences.field.remaining'), numeric: true },
+          { label: t('sequences.field.validUntil') },
+          { label: t('sequences.field.branchId') },
+          { label: t('sequences.field.status') },
+        ]}
+        rows={props.sequences}
+        row={(sequence) => (
+          <tr>
+            <td>
+              <a href={`/sequences/${sequence.id}`} title={sequenceTypeLabel(sequence.docType)}>
+                {sequence.docType}
+              </a>
+              {sequence.description ? <div class="hint">{sequence.description}</div> : null}
+            </td>
+            <td>{sequence.prefix}</td>
+            <td style="white-space: nowrap">
+              {number(sequence.rangeStart)} – {number(sequence.rangeEnd)}
+            </td>
+            <td>{sequence.nextDocumentNumber ?? '—'}</td>
+            <td class="number">{number(sequence.remaining)}</td>
+            <td>{formatDate(sequence.validUntil)}</td>
+            <td>{sequence.branchName ?? '—'}</td>
+            <td>
+              <span class="badge">{sequence.active ? t('sequences.state.active') : t('sequences.state.inactive')}</span>{' '}
+              {sequence.isDefault ? <span class="badge">{t('sequences.state.default')}</span> : null} <SequenceWarnings warnings={sequence.warnings} />
+            </td>
+          </tr>
+        )}
+      />
     </>
   );
 }

@@ -2,7 +2,7 @@ import { formatDateTime } from '../domain/dates';
 import type { BranchRef } from '../auth/session';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { StockLevel, StockMovement } from '../queries/stock';
-import { ErrorSummary, Field, Notice, Pager, SelectField, type FieldErrors } from './components';
+import { ErrorSummary, Field, Notice, ResultsTable, SelectField, type FieldErrors } from './components';
 
 
 export const kindLabel = (kind: string) => t(`stock.kind.${kind}` as MessageKey);
@@ -15,43 +15,32 @@ export interface StockListProps {
 
 export function StockResults(props: StockListProps) {
   return (
-    <div id="stock-results" aria-live="polite">
-      {props.rows.length === 0 ? (
-        <p class="empty card">{t('stock.empty')}</p>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('products.field.sku')}</th>
-              <th scope="col">{t('stock.field.product')}</th>
-              <th scope="col">{t('stock.field.branch')}</th>
-              <th scope="col" class="number">
-                {t('products.field.onHand')}
-              </th>
-              <th scope="col">
-                {t('stock.field.history')}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.rows.map((row) => (
-              <tr>
-                <td style="white-space: nowrap">
-                  <a href={`/products/${row.productId}`}>{row.sku}</a>
-                </td>
-                <td>{row.name}</td>
-                <td>{row.branchName}</td>
-                <td class="number">{row.quantity < 0 ? <span class="badge badge-warn">{String(row.quantity)}</span> : String(row.quantity)}</td>
-                <td>
-                  <a href={`/stock/movements?productId=${row.productId}`}>{t('products.history')}</a>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+    <ResultsTable
+      id="stock-results"
+      empty={t('stock.empty')}
+      columns={[
+        { label: t('products.field.sku') },
+        { label: t('stock.field.product') },
+        { label: t('stock.field.branch') },
+        { label: t('products.field.onHand'), numeric: true },
+        { label: t('stock.field.history') },
+      ]}
+      rows={props.rows}
+      row={(row) => (
+        <tr>
+          <td style="white-space: nowrap">
+            <a href={`/products/${row.productId}`}>{row.sku}</a>
+          </td>
+          <td>{row.name}</td>
+          <td>{row.branchName}</td>
+          <td class="number">{row.quantity < 0 ? <span class="badge badge-warn">{String(row.quantity)}</span> : String(row.quantity)}</td>
+          <td>
+            <a href={`/stock/movements?productId=${row.productId}`}>{t('products.history')}</a>
+          </td>
+        </tr>
       )}
-      <Pager nextHref={props.nextHref} firstHref={props.firstHref} target="#stock-results" nextLabel={t('stock.next')} firstLabel={t('stock.first')} />
-    </div>
+      pager={{ nextHref: props.nextHref, firstHref: props.firstHref, nextLabel: t('stock.next'), firstLabel: t('stock.first') }}
+    />
   );
 }
 
@@ -192,44 +181,34 @@ export function MovementsPage(props: {
 
 export function MovementResults(props: { movements: StockMovement[]; nextHref: string | null; firstHref: string | null }) {
   return (
-    <div id="movement-results">
-      {props.movements.length === 0 ? (
-        <p class="empty card">{t('stock.movements.empty')}</p>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('stock.field.date')}</th>
-              <th scope="col">{t('stock.field.branch')}</th>
-              <th scope="col">{t('stock.field.kind')}</th>
-              <th scope="col" class="number">
-                {t('stock.field.quantity')}
-              </th>
-              <th scope="col" class="number">
-                {t('stock.field.balance')}
-              </th>
-              <th scope="col">{t('stock.field.reason')}</th>
-              <th scope="col">{t('stock.field.reference')}</th>
-              <th scope="col">{t('stock.field.user')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.movements.map((movement) => (
-              <tr>
-                <td style="white-space: nowrap">{formatDateTime(movement.createdAt)}</td>
-                <td>{movement.branchName}</td>
-                <td>{kindLabel(movement.kind)}</td>
-                <td class="number">{movement.quantity > 0 ? `+${movement.quantity}` : String(movement.quantity)}</td>
-                <td class="number">{String(movement.balanceAfter)}</td>
-                <td>{movement.reason ?? ''}</td>
-                <td style="white-space: nowrap">{movement.reference ?? ''}</td>
-                <td>{movement.userName ?? ''}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+    <ResultsTable
+      id="movement-results"
+      live={false}
+      empty={t('stock.movements.empty')}
+      columns={[
+        { label: t('stock.field.date') },
+        { label: t('stock.field.branch') },
+        { label: t('stock.field.kind') },
+        { label: t('stock.field.quantity'), numeric: true },
+        { label: t('stock.field.balance'), numeric: true },
+        { label: t('stock.field.reason') },
+        { label: t('stock.field.reference') },
+        { label: t('stock.field.user') },
+      ]}
+      rows={props.movements}
+      row={(movement) => (
+        <tr>
+          <td style="white-space: nowrap">{formatDateTime(movement.createdAt)}</td>
+          <td>{movement.branchName}</td>
+          <td>{kindLabel(movement.kind)}</td>
+          <td class="number">{movement.quantity > 0 ? `+${movement.quantity}` : String(movement.quantity)}</td>
+          <td class="number">{String(movement.balanceAfter)}</td>
+          <td>{movement.reason ?? ''}</td>
+          <td style="white-space: nowrap">{movement.reference ?? ''}</td>
+          <td>{movement.userName ?? ''}</td>
+        </tr>
       )}
-      <Pager nextHref={props.nextHref} firstHref={props.firstHref} target="#movement-results" nextLabel={t('stock.movements.older')} firstLabel={t('stock.movements.newest')} />
-    </div>
+      pager={{ nextHref: props.nextHref, firstHref: props.firstHref, nextLabel: t('stock.movements.older'), firstLabel: t('stock.movements.newest') }}
+    />
   );
 }
