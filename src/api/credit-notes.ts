@@ -1,3 +1,4 @@
+import { decodeCreatedCursor, encodeCreatedCursor } from '../queries/keyset';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { requirePermission } from '../auth/middleware';
@@ -6,8 +7,6 @@ import type { AppEnv } from '../env';
 import { AppError } from '../errors';
 import {
   creditableInvoice,
-  decodeCreditNoteCursor,
-  encodeCreditNoteCursor,
   fullCreditRequest,
   getCreditNote,
   issueCreditNote,
@@ -77,9 +76,9 @@ creditNotesApi.openapi(
   }),
   async (c) => {
     const { limit, cursor } = c.req.valid('query');
-    const after = decodeCreditNoteCursor(cursor);
+    const after = decodeCreatedCursor(cursor);
     const { rows, next } = await listCreditNotes(c.var.db, { scope: branchScope(c.var.session!), after, limit });
-    return c.json({ data: rows.map(summaryJson), nextCursor: next ? encodeCreditNoteCursor(next) : null }, 200);
+    return c.json({ data: rows.map(summaryJson), nextCursor: next ? encodeCreatedCursor(next) : null }, 200);
   },
 );
 
@@ -112,11 +111,11 @@ creditNotesApi.openapi(
   }),
   async (c) => {
     const { limit, cursor } = c.req.valid('query');
-    const after = decodeCreditNoteCursor(cursor);
+    const after = decodeCreatedCursor(cursor);
     const scope = branchScope(c.var.session!);
     if (!(await creditableInvoice(c.var.db, id(c), scope))) throw new AppError('not_found');
     const { rows, next } = await listCreditNotes(c.var.db, { scope, invoiceId: id(c), after, limit });
-    return c.json({ data: rows.map(summaryJson), nextCursor: next ? encodeCreditNoteCursor(next) : null }, 200);
+    return c.json({ data: rows.map(summaryJson), nextCursor: next ? encodeCreatedCursor(next) : null }, 200);
   },
 );
 

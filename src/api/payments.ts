@@ -1,3 +1,4 @@
+import { decodeCreatedCursor, encodeCreatedCursor } from '../queries/keyset';
 import { branchScope } from '../queries/branch-scope';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
@@ -7,8 +8,6 @@ import type { AppEnv } from '../env';
 import { AppError } from '../errors';
 import { factory } from '../factory';
 import {
-  decodePaymentCursor,
-  encodePaymentCursor,
   getPayment,
   listPayments,
   payableInvoice,
@@ -107,9 +106,9 @@ paymentsApi.openapi(
   }),
   async (c) => {
     const { limit, cursor } = c.req.valid('query');
-    const after = decodePaymentCursor(cursor);
+    const after = decodeCreatedCursor(cursor);
     const { rows, next } = await listPayments(c.var.db, { scope: branchScope(c.var.session!), after, limit });
-    return c.json({ data: rows.map(listItemJson), nextCursor: next ? encodePaymentCursor(next) : null }, 200);
+    return c.json({ data: rows.map(listItemJson), nextCursor: next ? encodeCreatedCursor(next) : null }, 200);
   },
 );
 
@@ -126,11 +125,11 @@ paymentsApi.openapi(
   async (c) => {
     const invoiceId = pathId(c);
     const { limit, cursor } = c.req.valid('query');
-    const after = decodePaymentCursor(cursor);
+    const after = decodeCreatedCursor(cursor);
     const scope = branchScope(c.var.session!);
     if (!(await payableInvoice(c.var.db, invoiceId, scope))) throw new AppError('not_found');
     const { rows, next } = await listPayments(c.var.db, { scope, invoiceId, after, limit });
-    return c.json({ data: rows.map(listItemJson), nextCursor: next ? encodePaymentCursor(next) : null }, 200);
+    return c.json({ data: rows.map(listItemJson), nextCursor: next ? encodeCreatedCursor(next) : null }, 200);
   },
 );
 

@@ -1,5 +1,5 @@
+import type { CreatedCursor } from './keyset';
 import { sql, type SQL } from 'drizzle-orm';
-import { decodeCursor, encodeCursor } from '../api/openapi';
 import { raisedCode } from '../db/raised';
 import { daysBetween } from '../domain/dates';
 import { compareDecimals, formatMoney, fromUnits, toUnits } from '../domain/money';
@@ -341,31 +341,11 @@ export async function getCreditNote(db: TenantDb, id: string, scope: BranchScope
 
 export type CreditNoteSummary = Omit<CreditNote, 'lines'>;
 
-export interface CreditNoteCursor {
-  createdAt: string;
-  id: string;
-}
-
-export function encodeCreditNoteCursor(cursor: CreditNoteCursor): string {
-  return encodeCursor([cursor.createdAt, cursor.id]);
-}
-
-/** null for a missing cursor; throws 422 for a malformed one. */
-export function decodeCreditNoteCursor(value: string | undefined): CreditNoteCursor | null {
-  if (!value) return null;
-  const parts = decodeCursor(value);
-  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-  if (!parts || parts.length !== 2 || typeof parts[0] !== 'string' || !/^\d{4}-\d{2}-\d{2} [\d:.+-]+$/.test(parts[0]) || !uuid.test(String(parts[1]))) {
-    throw new AppError('validation', 'Invalid cursor', { cursor: 'Invalid cursor' });
-  }
-  return { createdAt: parts[0], id: String(parts[1]) };
-}
-
 /** Credit notes newest first, one page in one query (keyset on created_at, id - the invoices list index). */
 export async function listCreditNotes(
   db: TenantDb,
-  filter: { scope: BranchScope; invoiceId?: string; after?: CreditNoteCursor | null; limit: number },
-): Promise<{ rows: CreditNoteSummary[]; next: CreditNoteCursor | null }> {
+  filter: { scope: BranchScope; invoiceId?: string; after?: CreatedCursor | null; limit: number },
+): Promise<{ rows: CreditNoteSummary[]; next: CreatedCursor | null }> {
   const conditions: SQL[] = [sql`n.kind = 'credit_note'`, inScope(sql`n.branch_id`, filter.scope)];
   if (filter.invoiceId) conditions.push(sql`n.reference_invoice_id = ${filter.invoiceId}::uuid`);
   if (filter.after) conditions.push(sql`(n.created_at, n.id) < (${filter.after.createdAt}::timestamptz, ${filter.after.id}::uuid)`);

@@ -1,6 +1,6 @@
+import type { CreatedCursor } from './keyset';
 import { inScope, scopeArray, type BranchScope } from './branch-scope';
 import { sql, type SQL } from 'drizzle-orm';
-import { decodeCursor, encodeCursor } from '../api/openapi';
 import { raisedCode } from '../db/raised';
 import type { invoiceStatuses, paymentMethods } from '../db/tenant-schema';
 import type { TenantDb } from '../env';
@@ -92,31 +92,11 @@ export async function getPayment(db: TenantDb, id: string, scope: BranchScope): 
   return result.rows[0]?.payment ?? null;
 }
 
-export interface PaymentCursor {
-  createdAt: string;
-  id: string;
-}
-
-export function encodePaymentCursor(cursor: PaymentCursor): string {
-  return encodeCursor([cursor.createdAt, cursor.id]);
-}
-
-/** null for a missing cursor; throws 422 for a malformed one. */
-export function decodePaymentCursor(value: string | undefined): PaymentCursor | null {
-  if (!value) return null;
-  const parts = decodeCursor(value);
-  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-  if (!parts || parts.length !== 2 || typeof parts[0] !== 'string' || !/^\d{4}-\d{2}-\d{2} [\d:.+-]+$/.test(parts[0]) || !uuid.test(String(parts[1]))) {
-    throw new AppError('validation', 'Invalid cursor', { cursor: 'Invalid cursor' });
-  }
-  return { createdAt: parts[0], id: String(parts[1]) };
-}
-
 /** Receipts newest first, one page in one query (keyset on created_at, id). */
 export async function listPayments(
   db: TenantDb,
-  filter: { scope: BranchScope; invoiceId?: string; after?: PaymentCursor | null; limit: number },
-): Promise<{ rows: PaymentListRow[]; next: PaymentCursor | null }> {
+  filter: { scope: BranchScope; invoiceId?: string; after?: CreatedCursor | null; limit: number },
+): Promise<{ rows: PaymentListRow[]; next: CreatedCursor | null }> {
   const conditions: SQL[] = [inScope(sql`i.branch_id`, filter.scope)];
   if (filter.invoiceId) conditions.push(sql`p.invoice_id = ${filter.invoiceId}::uuid`);
   if (filter.after) conditions.push(sql`(p.created_at, p.id) < (${filter.after.createdAt}::timestamptz, ${filter.after.id}::uuid)`);

@@ -1,3 +1,4 @@
+import { decodeCreatedCursor, encodeCreatedCursor } from '../queries/keyset';
 import type { Context } from 'hono';
 import { requirePermission } from '../auth/middleware';
 import { daysBetween, shopToday } from '../domain/dates';
@@ -8,8 +9,6 @@ import { factory } from '../factory';
 import { t } from '../i18n/es-DO';
 import {
   creditableInvoice,
-  decodeCreditNoteCursor,
-  encodeCreditNoteCursor,
   getCreditNote,
   issueCreditNote,
   listCreditNotes,
@@ -30,9 +29,9 @@ const pageSize = 50;
 
 creditNotesRoutes.get('/credit-notes', requirePermission('invoices.view'), async (c) => {
   const user = c.var.session!;
-  const after = decodeCreditNoteCursor(c.req.query('cursor'));
+  const after = decodeCreatedCursor(c.req.query('cursor'));
   const { rows, next } = await listCreditNotes(c.var.db, { scope: branchScope(user), after, limit: pageSize });
-  const list = { rows, nextHref: next ? `/credit-notes?cursor=${encodeCreditNoteCursor(next)}` : null, firstHref: after ? '/credit-notes' : null };
+  const list = { rows, nextHref: next ? `/credit-notes?cursor=${encodeCreatedCursor(next)}` : null, firstHref: after ? '/credit-notes' : null };
   if (wantsFragment(c)) return c.html(<CreditNoteResults {...list} />);
   return c.html(
     <AppShell title={t('creditNotes.title')} user={user} current="/credit-notes">

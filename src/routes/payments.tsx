@@ -1,3 +1,4 @@
+import { decodeCreatedCursor, encodeCreatedCursor } from '../queries/keyset';
 import { branchScope } from '../queries/branch-scope';
 import type { Context } from 'hono';
 import { z } from 'zod';
@@ -10,8 +11,6 @@ import { factory } from '../factory';
 import { fieldErrors } from '../http/forms';
 import { t } from '../i18n/es-DO';
 import {
-  decodePaymentCursor,
-  encodePaymentCursor,
   getPayment,
   listPayments,
   payableInvoice,
@@ -57,10 +56,10 @@ function formFailure(error: unknown): { errors: FieldErrors; message: string | n
 
 paymentsRoutes.get('/payments', requirePermission('invoices.view'), async (c) => {
   const user = c.var.session!;
-  const after = decodePaymentCursor(c.req.query('cursor'));
+  const after = decodeCreatedCursor(c.req.query('cursor'));
   const scope = branchScope(user);
   const { rows, next } = await listPayments(c.var.db, { scope, after, limit: pageSize });
-  const list = { rows, nextHref: next ? `/payments?cursor=${encodePaymentCursor(next)}` : null, firstHref: after ? '/payments' : null };
+  const list = { rows, nextHref: next ? `/payments?cursor=${encodeCreatedCursor(next)}` : null, firstHref: after ? '/payments' : null };
   if (wantsFragment(c)) return c.html(<PaymentResults {...list} />);
   return c.html(
     <AppShell title={t('payments.title')} user={user} current="/payments">
