@@ -216,3 +216,16 @@ export function Notice(props: { children: Child }) {
     </div>
   );
 }
+
+/**
+ * A list's filter form: a plain GET form without JavaScript; with htmx the results region is
+ * replaced as the user types in the search box or changes a filter, and the URL follows.
+ */
+export function LiveSearchForm(props: { action: string; target: string; filters?: string[]; children: Child }) {
+  const trigger = ['input changed delay:300ms from:#field-q', ...(props.filters ?? []).map((name) => `change from:#field-${name}`), 'submit'].join(', ');
+  return (
+    <form class="toolbar" method="get" action={props.action} role="search" hx-get={props.action} hx-target={props.target} hx-swap="outerHTML" hx-push-url="true" hx-trigger={trigger}>
+      {props.children}
+    </form>
+  );
+}

@@ -6,7 +6,7 @@ import { invoiceNcfTypes, ncfTypes, paymentForms, voidReasons, type NcfType, typ
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { InvoiceDetail, InvoiceFormOptions, InvoiceSummary } from '../queries/invoices';
 import type { LineFormRow } from '../schemas/document-lines';
-import { ErrorSummary, Field, Notice, ResultsTable, SelectField, TextAreaField, type FieldErrors } from './components';
+import { LiveSearchForm, ErrorSummary, Field, Notice, ResultsTable, SelectField, TextAreaField, type FieldErrors } from './components';
 import { LineEditor, LinesTable, type DisplayLine } from './document-lines';
 
 export const statusLabel = (status: string) => t(`invoices.status.${status}` as MessageKey);
@@ -77,17 +77,7 @@ export function InvoicesPage(props: InvoiceListProps & { q: string; status: stri
         ) : null}
       </div>
       {props.notice ? <Notice>{props.notice}</Notice> : null}
-      <form
-        class="toolbar"
-        method="get"
-        action="/invoices"
-        role="search"
-        hx-get="/invoices"
-        hx-target="#invoice-results"
-        hx-swap="outerHTML"
-        hx-push-url="true"
-        hx-trigger="input changed delay:300ms from:#field-q, change from:#field-status, submit"
-      >
+      <LiveSearchForm action="/invoices" target="#invoice-results" filters={['status']}>
         <Field name="q" type="search" label={t('invoices.search')} value={props.q} inputmode="search" attrs={{ autocomplete: 'off' }} />
         <SelectField
           name="status"
@@ -97,7 +87,7 @@ export function InvoicesPage(props: InvoiceListProps & { q: string; status: stri
           options={invoiceStatuses.map((status) => ({ value: status, label: statusLabel(status) }))}
         />
         <button type="submit">{t('invoices.filter')}</button>
-      </form>
+      </LiveSearchForm>
       <InvoiceResults {...props} />
     </>
   );

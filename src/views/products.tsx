@@ -2,7 +2,7 @@ import { productCategories } from '../db/tenant-schema';
 import { formatMoney } from '../domain/money';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { ProductListRow, ProductRow, ProductStockLevel, Tax } from '../queries/products';
-import { ErrorSummary, Field, Notice, ResultsTable, SelectField, type FieldErrors } from './components';
+import { LiveSearchForm, ErrorSummary, Field, Notice, ResultsTable, SelectField, type FieldErrors } from './components';
 
 export const categoryLabel = (category: string) => t(`products.category.${category}` as MessageKey);
 
@@ -176,17 +176,7 @@ export function ProductsPage(props: ProductListProps & { q: string; category: st
           </a>
         ) : null}
       </div>
-      <form
-        class="toolbar"
-        method="get"
-        action="/products"
-        role="search"
-        hx-get="/products"
-        hx-target="#product-results"
-        hx-swap="outerHTML"
-        hx-push-url="true"
-        hx-trigger="input changed delay:300ms from:#field-q, change from:#field-category, submit"
-      >
+      <LiveSearchForm action="/products" target="#product-results" filters={['category']}>
         <Field name="q" type="search" label={t('products.search')} value={props.q} inputmode="search" attrs={{ autocomplete: 'off' }} />
         <SelectField
           name="category"
@@ -196,7 +186,7 @@ export function ProductsPage(props: ProductListProps & { q: string; category: st
           options={productCategories.map((category) => ({ value: category, label: categoryLabel(category) }))}
         />
         <button type="submit">{t('products.filter')}</button>
-      </form>
+      </LiveSearchForm>
       <ProductResults {...props} />
     </>
   );

@@ -6,7 +6,7 @@ import { t, type MessageKey } from '../i18n/es-DO';
 import type { Quotation, QuotationFormContext, QuotationSummary } from '../queries/quotations';
 import type { LineFormRow } from '../schemas/document-lines';
 import { quotationStatuses } from '../db/tenant-schema';
-import { ErrorSummary, Field, Notice, ResultsTable, SelectField, TextAreaField, type FieldErrors } from './components';
+import { LiveSearchForm, ErrorSummary, Field, Notice, ResultsTable, SelectField, TextAreaField, type FieldErrors } from './components';
 import { LineEditor, LinesTable, type DisplayLine } from './document-lines';
 
 export const statusLabel = (status: string) => t(`quotations.status.${status}` as MessageKey);
@@ -76,17 +76,7 @@ export function QuotationsPage(props: QuotationListProps & { q: string; status: 
           </div>
         ) : null}
       </div>
-      <form
-        class="toolbar"
-        method="get"
-        action="/quotations"
-        role="search"
-        hx-get="/quotations"
-        hx-target="#quotation-results"
-        hx-swap="outerHTML"
-        hx-push-url="true"
-        hx-trigger="input changed delay:300ms from:#field-q, change from:#field-status, submit"
-      >
+      <LiveSearchForm action="/quotations" target="#quotation-results" filters={['status']}>
         <Field name="q" type="search" label={t('quotations.search')} value={props.q} inputmode="search" attrs={{ autocomplete: 'off' }} />
         <SelectField
           name="status"
@@ -96,7 +86,7 @@ export function QuotationsPage(props: QuotationListProps & { q: string; status: 
           options={quotationStatuses.map((status) => ({ value: status, label: statusLabel(status) }))}
         />
         <button type="submit">{t('quotations.filter')}</button>
-      </form>
+      </LiveSearchForm>
       <QuotationResults {...props} />
     </>
   );

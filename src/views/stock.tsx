@@ -2,7 +2,7 @@ import { formatDateTime } from '../domain/dates';
 import type { BranchRef } from '../auth/session';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { StockLevel, StockMovement } from '../queries/stock';
-import { ErrorSummary, Field, Notice, ResultsTable, SelectField, type FieldErrors } from './components';
+import { LiveSearchForm, ErrorSummary, Field, Notice, ResultsTable, SelectField, type FieldErrors } from './components';
 
 
 export const kindLabel = (kind: string) => t(`stock.kind.${kind}` as MessageKey);
@@ -65,17 +65,7 @@ export function StockPage(
         </div>
       </div>
       {props.branches === null && props.currentBranch ? <p class="lead">{props.currentBranch}</p> : null}
-      <form
-        class="toolbar"
-        method="get"
-        action="/stock"
-        role="search"
-        hx-get="/stock"
-        hx-target="#stock-results"
-        hx-swap="outerHTML"
-        hx-push-url="true"
-        hx-trigger="input changed delay:300ms from:#field-q, change from:#field-branch, submit"
-      >
+      <LiveSearchForm action="/stock" target="#stock-results" filters={['branch']}>
         <Field name="q" type="search" label={t('stock.search')} value={props.q} inputmode="search" attrs={{ autocomplete: 'off' }} />
         {props.branches ? (
           <SelectField
@@ -87,7 +77,7 @@ export function StockPage(
           />
         ) : null}
         <button type="submit">{t('stock.filter')}</button>
-      </form>
+      </LiveSearchForm>
       <StockResults {...props} />
     </>
   );
