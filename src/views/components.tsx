@@ -229,3 +229,28 @@ export function LiveSearchForm(props: { action: string; target: string; filters?
     </form>
   );
 }
+
+/** A checkbox with its label beside it (a large touch target) and an optional hint. */
+export function CheckboxField(props: { name: string; label: string; checked?: boolean; hint?: string }) {
+  const id = `field-${props.name}`;
+  return (
+    <div class="field field-check">
+      <label for={id} style="display: flex; align-items: center; gap: 0.6rem; min-height: 2.75rem; cursor: pointer">
+        <input
+          type="checkbox"
+          id={id}
+          name={props.name}
+          checked={props.checked}
+          aria-describedby={props.hint ? `${id}-hint` : undefined}
+          style="width: 1.4rem; height: 1.4rem; min-height: 0; padding: 0; margin: 0; accent-color: var(--accent)"
+        />
+        {props.label}
+      </label>
+      {props.hint ? (
+        <p class="hint" id={`${id}-hint`}>
+          {props.hint}
+        </p>
+      ) : null}
+    </div>
+  );
+}

@@ -2,7 +2,7 @@ import { productCategories } from '../db/tenant-schema';
 import { formatMoney } from '../domain/money';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { ProductListRow, ProductRow, ProductStockLevel, Tax } from '../queries/products';
-import { LiveSearchForm, ErrorSummary, Field, Notice, ResultsTable, SelectField, type FieldErrors } from './components';
+import { CheckboxField, LiveSearchForm, ErrorSummary, Field, Notice, ResultsTable, SelectField, type FieldErrors } from './components';
 
 export const categoryLabel = (category: string) => t(`products.category.${category}` as MessageKey);
 
@@ -49,32 +49,6 @@ export function submittedProduct(form: Record<string, unknown>): ProductFormValu
   };
 }
 
-function Checkbox(props: { name: string; label: string; checked?: boolean; hint?: string }) {
-  const id = `field-${props.name}`;
-  return (
-    <div class="field field-check">
-      <label for={id} style="display: flex; align-items: center; gap: 0.6rem; min-height: 2.75rem; cursor: pointer">
-        <input
-          type="checkbox"
-          id={id}
-          name={props.name}
-          checked={props.checked}
-          aria-describedby={props.hint ? `${id}-hint` : undefined}
-          style="width: 1.4rem; height: 1.4rem; min-height: 0; padding: 0; margin: 0; accent-color: var(--accent)"
-        />
-        {props.label}
-      </label>
-      {props.hint ? (
-        <p class="hint" id={`${id}-hint`}>
-          {props.hint}
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
-
-
 export function ProductForm(props: { action: string; values: ProductFormValues; taxes: Tax[]; errors?: FieldErrors; submitLabel: string }) {
   const { values, errors } = props;
   return (
@@ -104,9 +78,9 @@ export function ProductForm(props: { action: string; values: ProductFormValues; 
           options={props.taxes.map((tax) => ({ value: tax.code, label: tax.name }))}
         />
       </div>
-      <Checkbox name="trackStock" label={t('products.field.trackStock')} checked={values.trackStock ?? true} hint={t('products.hint.services')} />
-      <Checkbox name="allowNegativeStock" label={t('products.field.allowNegativeStock')} checked={values.allowNegativeStock ?? false} />
-      <Checkbox name="active" label={t('products.field.active')} checked={values.active ?? true} />
+      <CheckboxField name="trackStock" label={t('products.field.trackStock')} checked={values.trackStock ?? true} hint={t('products.hint.services')} />
+      <CheckboxField name="allowNegativeStock" label={t('products.field.allowNegativeStock')} checked={values.allowNegativeStock ?? false} />
+      <CheckboxField name="active" label={t('products.field.active')} checked={values.active ?? true} />
       <div class="actions">
         <button type="submit" class="button-primary">
           {props.submitLabel}

@@ -4,7 +4,7 @@ import { formatDate } from '../domain/dates';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { Sequence, SequenceWithWarnings } from '../queries/sequences';
 import { sequenceTypes } from '../domain/ncf';
-import { ErrorSummary, Field, Notice, ResultsTable, SelectField, TextAreaField, type FieldErrors } from './components';
+import { CheckboxField, ErrorSummary, Field, Notice, ResultsTable, SelectField, TextAreaField, type FieldErrors } from './components';
 
 /** `B02 — Factura de consumo`, `COT — Cotizaciones`. */
 export function sequenceTypeLabel(type: string): string {
@@ -145,30 +145,6 @@ export function submittedSequence(form: Record<string, unknown>): SequenceFormVa
   };
 }
 
-function Checkbox(props: { name: string; label: string; checked?: boolean; hint?: string }) {
-  const id = `field-${props.name}`;
-  return (
-    <div class="field field-check">
-      <label for={id} style="display: flex; align-items: center; gap: 0.6rem; min-height: 2.75rem; cursor: pointer">
-        <input
-          type="checkbox"
-          id={id}
-          name={props.name}
-          checked={props.checked}
-          aria-describedby={props.hint ? `${id}-hint` : undefined}
-          style="width: 1.4rem; height: 1.4rem; min-height: 0; padding: 0; margin: 0; accent-color: var(--accent)"
-        />
-        {props.label}
-      </label>
-      {props.hint ? (
-        <p class="hint" id={`${id}-hint`}>
-          {props.hint}
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
 export function SequenceForm(props: {
   action: string;
   values: SequenceFormValues;
@@ -207,8 +183,8 @@ export function SequenceForm(props: {
         />
       </div>
       <TextAreaField name="description" label={t('sequences.field.description')} value={values.description} errors={errors} rows={2} />
-      <Checkbox name="active" label={t('sequences.field.active')} checked={values.active ?? true} />
-      <Checkbox name="isDefault" label={t('sequences.field.isDefault')} checked={values.isDefault ?? false} hint={t('sequences.hint.isDefault')} />
+      <CheckboxField name="active" label={t('sequences.field.active')} checked={values.active ?? true} />
+      <CheckboxField name="isDefault" label={t('sequences.field.isDefault')} checked={values.isDefault ?? false} hint={t('sequences.hint.isDefault')} />
       <div class="actions">
         <button type="submit" class="button-primary">
           {props.submitLabel}

@@ -1,6 +1,6 @@
 import { t } from '../i18n/es-DO';
 import type { TaxWithUsage } from '../queries/taxes';
-import { ErrorSummary, Field, Notice, type FieldErrors } from './components';
+import { CheckboxField, ErrorSummary, Field, Notice, type FieldErrors } from './components';
 
 export interface TaxFormValues {
   code?: string;
@@ -20,30 +20,6 @@ export function submittedTax(form: Record<string, unknown>): TaxFormValues {
   return { code: text('code'), name: text('name'), rate: text('rate'), exempt: checked('exempt'), active: checked('active') };
 }
 
-function Checkbox(props: { name: string; label: string; checked?: boolean; hint?: string }) {
-  const id = `field-${props.name}`;
-  return (
-    <div class="field field-check">
-      <label for={id} style="display: flex; align-items: center; gap: 0.6rem; min-height: 2.75rem; cursor: pointer">
-        <input
-          type="checkbox"
-          id={id}
-          name={props.name}
-          checked={props.checked}
-          aria-describedby={props.hint ? `${id}-hint` : undefined}
-          style="width: 1.4rem; height: 1.4rem; min-height: 0; padding: 0; margin: 0; accent-color: var(--accent)"
-        />
-        {props.label}
-      </label>
-      {props.hint ? (
-        <p class="hint" id={`${id}-hint`}>
-          {props.hint}
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
 export function NewTaxForm(props: { values: TaxFormValues; errors?: FieldErrors }) {
   const { values, errors } = props;
   return (
@@ -56,7 +32,7 @@ export function NewTaxForm(props: { values: TaxFormValues; errors?: FieldErrors 
           <Field name="name" label={t('taxes.field.name')} value={values.name} errors={errors} required attrs={{ maxlength: '100' }} />
           <Field name="rate" label={t('taxes.field.rate')} value={values.rate} errors={errors} inputmode="decimal" hint={t('taxes.hint.rate')} />
         </div>
-        <Checkbox name="exempt" label={t('taxes.field.exempt')} checked={values.exempt ?? false} />
+        <CheckboxField name="exempt" label={t('taxes.field.exempt')} checked={values.exempt ?? false} />
         <div class="actions">
           <button type="submit" class="button-primary">
             {t('taxes.add.submit')}
@@ -162,8 +138,8 @@ export function TaxEditPage(props: { tax: TaxWithUsage; values?: TaxFormValues; 
           <Field name="name" label={t('taxes.field.name')} value={values.name} errors={errors} required attrs={{ maxlength: '100' }} />
           {locked ? null : <Field name="rate" label={t('taxes.field.rate')} value={values.rate} errors={errors} inputmode="decimal" hint={t('taxes.hint.rate')} />}
         </div>
-        {locked ? null : <Checkbox name="exempt" label={t('taxes.field.exempt')} checked={values.exempt ?? false} />}
-        <Checkbox name="active" label={t('taxes.field.active')} checked={values.active ?? true} />
+        {locked ? null : <CheckboxField name="exempt" label={t('taxes.field.exempt')} checked={values.exempt ?? false} />}
+        <CheckboxField name="active" label={t('taxes.field.active')} checked={values.active ?? true} />
         <div class="actions">
           <button type="submit" class="button-primary">
             {t('taxes.edit.submit')}
