@@ -2,7 +2,7 @@ import { readConfig } from '../config';
 import { centralDb, configureNeon, tenantDb } from '../db/client';
 import type { Bindings, TenantDb } from '../env';
 import { TenantCache } from './cache';
-import { decryptSecret, importEncryptionKey } from './crypto';
+import { decryptSecret, encryptionKeyFor } from './crypto';
 import { TenantFiles } from './files';
 import { TenantJobs } from './jobs';
 import type { LookupDeps } from './lookup';
@@ -27,25 +27,9 @@ export async function openTenantContext(env: Bindings, tenant: TenantRecord, req
   };
 }
 
-/**
- * Importing the AES key is the same work for every request of an isolate: keep the imported key,
- * keyed by the secret itself (configuration, not request state; a rotated secret is a new entry).
- */
-const importedKeys = new Map<string, Promise<CryptoKey>>();
-
-function encryptionKey(secret: string): Promise<CryptoKey> {
-  let key = importedKeys.get(secret);
-  if (!key) {
-    key = importEncryptionKey(secret);
-    key.catch(() => importedKeys.delete(secret));
-    importedKeys.set(secret, key);
-  }
-  return key;
-}
-
 export async function tenantConnectionString(env: Pick<Bindings, 'ENCRYPTION_KEY'>, tenant: TenantRecord): Promise<string> {
   if (!tenant.connectionSecret) throw new Error(`Tenant ${tenant.id} has no database yet`);
-  return decryptSecret(await encryptionKey(env.ENCRYPTION_KEY), tenant.connectionSecret, tenant.id);
+  return decryptSecret(await encryptionKeyFor(env.ENCRYPTION_KEY), tenant.connectionSecret, tenant.id);
 }
 
 export function lookupDeps(env: Bindings, defer?: LookupDeps['defer']): LookupDeps {

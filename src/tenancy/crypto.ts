@@ -11,6 +11,23 @@ export async function importEncryptionKey(base64Key: string): Promise<CryptoKey>
   return crypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt']);
 }
 
+/**
+ * Importing the AES key is the same work for every request of an isolate: keep the imported key,
+ * keyed by the secret itself (configuration, not request state; a rotated secret is a new entry).
+ * Shop requests, the admin panel, platform jobs and the CLI all go through this.
+ */
+const importedKeys = new Map<string, Promise<CryptoKey>>();
+
+export function encryptionKeyFor(secret: string): Promise<CryptoKey> {
+  let key = importedKeys.get(secret);
+  if (!key) {
+    key = importEncryptionKey(secret);
+    key.catch(() => importedKeys.delete(secret));
+    importedKeys.set(secret, key);
+  }
+  return key;
+}
+
 export async function encryptSecret(key: CryptoKey, plaintext: string, tenantId: string): Promise<string> {
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const ciphertext = await crypto.subtle.encrypt(

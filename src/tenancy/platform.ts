@@ -1,7 +1,7 @@
 import { readConfig, type AppConfig } from '../config';
 import { centralDb, configureNeon, sqlClient, type CentralDb, type Sql } from '../db/client';
 import type { Bindings } from '../env';
-import { importEncryptionKey } from './crypto';
+import { encryptionKeyFor } from './crypto';
 import { NeonApiClient } from './placement/neon-api';
 import { createNeonBranchPlacement, createNeonProjectPlacement } from './placement/neon';
 import { createPostgresPlacement } from './placement/postgres';
@@ -36,7 +36,7 @@ export async function createPlatform(env: PlatformEnv, placementFactory: Placeme
     centralSql: sqlClient(env.CENTRAL_DATABASE_URL),
     kv: env.KV,
     files: env.FILES,
-    encryptionKey: await importEncryptionKey(env.ENCRYPTION_KEY),
+    encryptionKey: await encryptionKeyFor(env.ENCRYPTION_KEY),
     placement(kind) {
       let placement = placements.get(kind);
       if (!placement) {
