@@ -9,17 +9,13 @@ import { t } from '../i18n/es-DO';
 import { listCurrencies, rateHistory, saveRate } from '../queries/currencies';
 import { currencyCodeParam, isIsoDate, rateForm } from '../schemas/currencies';
 import type { FieldErrors } from '../views/components';
-import { CurrenciesPage, RateHistoryPage, RateResults, formatDate, formatRate, type RateFormValues } from '../views/currencies';
+import { formatDate, shopToday } from '../domain/dates';
+import { CurrenciesPage, RateHistoryPage, RateResults, formatRate, type RateFormValues } from '../views/currencies';
 import { AppShell } from '../views/layout';
 import { wantsFragment } from './products';
 
 /** Shop screens: currencies. */
 export const currenciesRoutes = factory.createApp();
-
-/** Today in Santo Domingo, YYYY-MM-DD (the default day of a new rate). */
-function today(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Santo_Domingo' }).format(new Date());
-}
 
 async function renderCurrencies(c: Context<AppEnv>, form: { values?: RateFormValues; errors?: FieldErrors; notice?: string | null } = {}, status: 200 | 422 = 200) {
   const user = c.var.session!;
@@ -27,7 +23,7 @@ async function renderCurrencies(c: Context<AppEnv>, form: { values?: RateFormVal
   const canManage = can(user.role, 'currencies.manage');
   return c.html(
     <AppShell title={t('currencies.title')} user={user} current="/currencies">
-      <CurrenciesPage currencies={currencies} form={canManage ? { values: form.values ?? { validOn: today() }, errors: form.errors, notice: form.notice } : null} />
+      <CurrenciesPage currencies={currencies} form={canManage ? { values: form.values ?? { validOn: shopToday() }, errors: form.errors, notice: form.notice } : null} />
     </AppShell>,
     status,
   );

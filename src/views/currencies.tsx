@@ -1,15 +1,8 @@
+import { formatDate } from '../domain/dates';
 import { formatDecimal } from '../domain/money';
 import { t } from '../i18n/es-DO';
 import type { CurrencyWithRate, ExchangeRate } from '../queries/currencies';
 import { ErrorSummary, Field, Notice, ResultsTable, SelectField, type FieldErrors } from './components';
-
-
-/** `2025-01-31` -> `31/01/2025`. */
-export function formatDate(iso: string | null): string {
-  if (!iso) return '—';
-  const [year, month, day] = iso.split('-');
-  return `${day}/${month}/${year}`;
-}
 
 /** A rate always shows its 4 decimals: `RD$ 60.1250`. */
 export const formatRate = (rate: string) => `RD$ ${formatDecimal(rate, 4)}`;
