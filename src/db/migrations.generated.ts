@@ -233,6 +233,15 @@ export const migrations: BundledMigrations = {
       "statements": [
         "CREATE INDEX \"payments_list_idx\" ON \"payments\" USING btree (\"created_at\",\"id\");"
       ]
+    },
+    {
+      "tag": "0008_complex_elektra",
+      "when": 1796456113395,
+      "hash": "84eb38ac76740dddc44949e10e4187e34610932ef35df4835ecf0c475b01b1e0",
+      "statements": [
+        "ALTER TABLE \"fiscal_sequences\" ADD COLUMN \"authorized_on\" date;",
+        "ALTER TABLE \"invoices\" ADD COLUMN \"issuer\" jsonb;"
+      ]
     }
   ]
 };

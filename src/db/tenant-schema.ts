@@ -408,6 +408,8 @@ export const fiscalSequences = pgTable(
     nextNumber: bigint({ mode: 'number' }).notNull(),
     /** DGII authorisation expiry; null only for the non-fiscal COT and REC series. */
     validUntil: date(),
+    /** When the DGII authorised the range (null: taken as the day it was entered); bounds validUntil. */
+    authorizedOn: date(),
     active: boolean().notNull().default(true),
     /** The type's default sequence when the branch has no preferred one of its own. */
     isDefault: boolean().notNull().default(false),
@@ -559,6 +561,12 @@ export const invoices = pgTable(
     voidNote: text(),
     /** R2 key (under the tenant prefix) of the archived PDF, written once after issue. */
     pdfKey: text(),
+    /**
+     * The issuer as printed (company name, RNC, address, phones, e-mail, logo key, footer and the
+     * branch), copied when the number is assigned, so print, PDF and API keep showing it after the
+     * company settings change. Null on drafts.
+     */
+    issuer: jsonb().$type<Record<string, unknown>>(),
     notes: text(),
     createdBy: uuid().references(() => users.id),
     issuedBy: uuid().references(() => users.id),
