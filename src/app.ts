@@ -1,7 +1,7 @@
 import { csrf } from 'hono/csrf';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import { AppError, errorResponse, onError } from './errors';
+import { notFound, onError } from './errors';
 import { factory } from './factory';
 import { central } from './routes/central';
 import { api } from './api';
@@ -34,7 +34,7 @@ function baseApp() {
   const app = factory.createApp();
   app.use(requestId(), secureHeaders());
   app.onError(onError);
-  app.notFound((c) => errorResponse(new AppError('not_found'), c.req.raw, c.var.requestId));
+  app.notFound(notFound);
   return app;
 }
 

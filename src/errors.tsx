@@ -1,7 +1,9 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import type { SessionUser } from './auth/session';
 import { t, type MessageKey } from './i18n/es-DO';
-import { ErrorPage } from './views/pages';
+import { ErrorAlert, ErrorContent, type ErrorLink } from './views/pages';
+import { AdminShell, AppShell, Layout } from './views/layout';
 
 export const errorStatus = {
   bad_host: 400,
@@ -25,9 +27,9 @@ const pageText: Record<ErrorCode, [MessageKey, MessageKey]> = {
   unauthorized: ['error.unauthorized.title', 'error.unauthorized.body'],
   forbidden: ['error.forbidden.title', 'error.forbidden.body'],
   not_found: ['error.notFound.title', 'error.notFound.body'],
-  conflict: ['error.validation.title', 'error.validation.title'],
-  validation: ['error.validation.title', 'error.validation.title'],
-  too_many_requests: ['error.tooMany.title', 'error.tooMany.title'],
+  conflict: ['error.conflict.title', 'error.conflict.body'],
+  validation: ['error.validation.title', 'error.validation.body'],
+  too_many_requests: ['error.tooMany.title', 'error.tooMany.body'],
   internal: ['error.server.title', 'error.server.body'],
   suspended: ['error.suspended.title', 'error.suspended.body'],
   provisioning: ['error.provisioning.title', 'error.provisioning.body'],
@@ -41,17 +43,71 @@ export class AppError extends Error {
   readonly publicMessage: string | null;
   /** Field name -> message, for validation errors (problem+json `errors`). */
   readonly fields: Record<string, string> | null;
+  /** Where the user can fix what was refused (e.g. the form to register an NCF range). */
+  readonly fix: ErrorLink | null;
 
-  constructor(code: ErrorCode, publicMessage: string | null = null, fields: Record<string, string> | null = null) {
+  constructor(code: ErrorCode, publicMessage: string | null = null, fields: Record<string, string> | null = null, fix: ErrorLink | null = null) {
     super(publicMessage ?? code);
     this.code = code;
     this.publicMessage = publicMessage;
     this.fields = fields;
+    this.fix = fix;
   }
 }
 
-/** Renders an error for a browser (page), htmx (fragment) or the JSON API (problem+json). */
-export async function errorResponse(error: AppError, request: Request, requestId = ''): Promise<Response> {
+/**
+ * The fix for a refusal of the numbering function (allocate_document_number): a range that is
+ * missing, expired or used up is solved by registering a new one of that type; an inactive one on
+ * the sequences page.
+ */
+export function sequenceFix(code: string, docType: string): ErrorLink | null {
+  if (code === 'sequence_not_found' || code === 'sequence_expired' || code === 'sequence_exhausted') {
+    return { href: `/sequences/new?docType=${encodeURIComponent(docType)}`, label: t('error.fix.sequenceNew', { type: docType }) };
+  }
+  if (code === 'sequence_inactive') return { href: '/sequences', label: t('error.fix.sequences') };
+  return null;
+}
+
+/** Which layout an error page is drawn in: the shop's (signed in or not), or the central domain's (admin or not). */
+export interface ErrorShell {
+  area: 'shop' | 'central';
+  user?: SessionUser | null;
+  admin?: { name: string; email: string } | null;
+}
+
+/** A same-origin path from the Referer, never another site's (nor `//host`, which browsers read as one). */
+function refererPath(request: Request): string | null {
+  const referer = request.headers.get('Referer');
+  if (!referer) return null;
+  try {
+    const from = new URL(referer);
+    const here = new URL(request.url);
+    if (from.origin !== here.origin || from.pathname.startsWith('//') || /[\\\s]/.test(from.pathname)) return null;
+    const path = from.pathname + from.search;
+    return path === here.pathname + here.search && request.method === 'GET' ? null : path;
+  } catch {
+    return null;
+  }
+}
+
+/** The way back from an error: the page the user came from, else the start of the area they are in. */
+function wayBack(request: Request, shell: ErrorShell): ErrorLink {
+  const inAdmin = shell.area === 'central' && Boolean(shell.admin);
+  const back = refererPath(request);
+  if (back && (shell.area === 'shop' ? !back.startsWith('/admin') : inAdmin === back.startsWith('/admin'))) return { href: back, label: t('error.back') };
+  if (shell.area === 'shop') return shell.user ? { href: '/', label: t('error.backHome') } : { href: '/login', label: t('error.signIn') };
+  return inAdmin ? { href: '/admin', label: t('error.backPanel') } : { href: '/', label: t('error.backHome') };
+}
+
+function wantsFragment(request: Request): boolean {
+  return Boolean(request.headers.get('HX-Request')) && !request.headers.get('HX-Boosted') && !request.headers.get('HX-History-Restore-Request');
+}
+
+/**
+ * Renders an error for a browser (a page in the layout of who is signed in, with a way back), htmx
+ * (a fragment; boosted navigations get the page) or the JSON API (problem+json).
+ */
+export async function errorResponse(error: AppError, request: Request, requestId = '', shell: ErrorShell = { area: 'shop' }): Promise<Response> {
   const status = errorStatus[error.code];
   const [titleKey, bodyKey] = pageText[error.code];
   const title = t(titleKey);
@@ -64,22 +120,43 @@ export async function errorResponse(error: AppError, request: Request, requestId
     return new Response(JSON.stringify({ type: 'about:blank', title, status, detail, code: error.code, errors }), { status, headers });
   }
   headers.set('Content-Type', 'text/html; charset=UTF-8');
-  const page = request.headers.get('HX-Request') ? (
-    <div class="card error" role="alert" id="error">
-      <p>{detail}</p>
-    </div>
-  ) : (
-    <ErrorPage title={title} message={detail} />
-  );
+  if (wantsFragment(request)) return new Response(await (<ErrorAlert id="error" message={detail} fix={error.fix} />).toString(), { status, headers });
+  const content = <ErrorContent title={title} message={detail} fix={error.fix} back={status === 503 ? null : wayBack(request, shell)} />;
+  const page =
+    shell.area === 'shop' && shell.user ? (
+      <AppShell title={title} user={shell.user} current="">
+        {content}
+      </AppShell>
+    ) : shell.area === 'central' && shell.admin ? (
+      <AdminShell title={title} admin={shell.admin} current="">
+        {content}
+      </AdminShell>
+    ) : (
+      <Layout title={title}>{content}</Layout>
+    );
   return new Response(await page.toString(), { status, headers });
+}
+
+/** The layout of the request's area, from what the middleware put on the context (nothing before it ran). */
+function shellOf(c: Context): ErrorShell {
+  const tenant: unknown = c.get('tenant');
+  const user: SessionUser | null | undefined = c.get('session');
+  const admin: { name: string; email: string } | null | undefined = c.get('admin');
+  return tenant ? { area: 'shop', user: user ?? null } : { area: 'central', admin: admin ?? null };
+}
+
+/** The app's notFound handler: the 404 page in the layout of the area. */
+export function notFound(c: Context): Promise<Response> {
+  return errorResponse(new AppError('not_found'), c.req.raw, c.get('requestId') ?? '', shellOf(c));
 }
 
 export async function onError(error: Error, c: Context): Promise<Response> {
   const requestId: string = c.get('requestId') ?? '';
-  if (error instanceof AppError) return errorResponse(error, c.req.raw, requestId);
+  const shell = shellOf(c);
+  if (error instanceof AppError) return errorResponse(error, c.req.raw, requestId, shell);
   // Hono's own middleware (csrf, body limit, ...) throws these with the status to answer.
-  if (error instanceof HTTPException && error.status === 403) return errorResponse(new AppError('forbidden', t('error.csrf')), c.req.raw, requestId);
-  if (error instanceof HTTPException && error.status < 500) return errorResponse(new AppError('bad_request'), c.req.raw, requestId);
+  if (error instanceof HTTPException && error.status === 403) return errorResponse(new AppError('forbidden', t('error.csrf')), c.req.raw, requestId, shell);
+  if (error instanceof HTTPException && error.status < 500) return errorResponse(new AppError('bad_request'), c.req.raw, requestId, shell);
   console.error(JSON.stringify({ level: 'error', requestId, message: error.message, stack: error.stack }));
-  return errorResponse(new AppError('internal'), c.req.raw, requestId);
+  return errorResponse(new AppError('internal'), c.req.raw, requestId, shell);
 }

@@ -8,7 +8,7 @@ import { likeEscape } from './products';
 import { linesJson, linesRecordset, type PricedLine } from './document-lines';
 import type { DocumentTotals } from '../domain/totals';
 import { checkIssueRules, type IssueRuleFailure } from '../domain/invoices';
-import { AppError, type ErrorCode } from '../errors';
+import { AppError, sequenceFix, type ErrorCode } from '../errors';
 import { t, type MessageKey } from '../i18n/es-DO';
 
 export type InvoiceStatus = (typeof invoiceStatuses)[number];
@@ -461,7 +461,7 @@ export async function issueDraftInvoice(
     const sequenceKey = sequenceErrors[outcome.code];
     if (sequenceKey) {
       const message = t(sequenceKey, { type: invoice.ncfType });
-      throw new AppError('validation', message, { sequenceId: message });
+      throw new AppError('validation', message, { sequenceId: message }, sequenceFix(outcome.code, invoice.ncfType));
     }
     if (outcome.code === 'stock_insufficient') {
       const message = t('invoices.error.stockInsufficient', { product: outcome.detail ?? '' });

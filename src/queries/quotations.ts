@@ -3,7 +3,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { raisedCode } from '../db/raised';
 import type { DocumentTotals } from '../domain/totals';
 import type { TenantDb } from '../env';
-import { AppError } from '../errors';
+import { AppError, sequenceFix } from '../errors';
 import { t } from '../i18n/es-DO';
 import type { SessionUser } from '../auth/session';
 import { addDays } from '../domain/dates';
@@ -173,7 +173,7 @@ const totalsValues = (totals: DocumentTotals) =>
 /** What the COT allocator's refusals mean for the user. */
 function sequenceError(error: unknown): never {
   const code = raisedCode(error);
-  if (code?.startsWith('sequence_')) throw new AppError('conflict', t(`quotations.sequence.${code.slice('sequence_'.length)}` as 'quotations.sequence.not_found'));
+  if (code?.startsWith('sequence_')) throw new AppError('conflict', t(`quotations.sequence.${code.slice('sequence_'.length)}` as 'quotations.sequence.not_found'), null, sequenceFix(code, 'COT'));
   throw error;
 }
 

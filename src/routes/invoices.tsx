@@ -31,6 +31,7 @@ import type { FieldErrors } from '../views/components';
 import { rowsFromLines } from '../views/document-lines';
 import { InvoiceDetailPage, InvoiceForm, InvoiceResults, InvoicesPage, type InvoiceFormValues } from '../views/invoices';
 import { AppShell } from '../views/layout';
+import { ErrorAlert } from '../views/pages';
 import { wantsFragment } from './products';
 
 /** Shop screens: invoices. */
@@ -231,8 +232,29 @@ invoicesRoutes.post('/invoices/:id/delete', requirePermission('invoices.manage')
 
 invoicesRoutes.post('/invoices/:id/issue', requirePermission('invoices.manage'), async (c) => {
   const user = c.var.session!;
-  const { invoice } = await issueDraftInvoice(c.var.db, { id: pathId(c), branchIds: branchScope(user), issueKey: null, userId: user.id, today: shopToday() });
-  return c.redirect(`/invoices/${invoice.id}?notice=issued`, 303);
+  const id = pathId(c);
+  try {
+    const { invoice } = await issueDraftInvoice(c.var.db, { id, branchIds: branchScope(user), issueKey: null, userId: user.id, today: shopToday() });
+    return c.redirect(`/invoices/${invoice.id}?notice=issued`, 303);
+  } catch (error) {
+    // A refused issue shows the draft again with the reason and the link to fix it.
+    if (!(error instanceof AppError) || error.code !== 'validation' || !error.publicMessage) throw error;
+    const draft = await getInvoice(c.var.db, id, { branchIds: branchScope(user), rateOn: shopToday() });
+    if (!draft || draft.kind !== 'invoice') throw error;
+    return c.html(
+      <AppShell title={t('invoices.draftTitle')} user={user} current="/invoices">
+        <ErrorAlert message={error.publicMessage} fix={error.fix} />
+        <InvoiceDetailPage
+          invoice={draft}
+          canManage={can(user.role, 'invoices.manage')}
+          canPay={can(user.role, 'payments.manage')}
+          canCredit={can(user.role, 'creditNotes.manage')}
+          canVoid={can(user.role, 'invoices.void')}
+        />
+      </AppShell>,
+      422,
+    );
+  }
 });
 
 invoicesRoutes.post('/invoices/:id/void', requirePermission('invoices.void'), async (c) => {

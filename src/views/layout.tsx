@@ -13,10 +13,10 @@ function Document(props: { title: string; children: Child }) {
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title>{props.title}</title>
-          {/* htmx 2 ignores 4xx responses by default: swap 422 (a form with its field errors) like a 200. */}
+          {/* htmx 2 ignores 4xx/5xx responses by default: swap them (a form with its field errors, an error page with its way back). */}
           <meta
             name="htmx-config"
-            content='{"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"422","swap":true},{"code":"[45]..","swap":false,"error":true}]}'
+            content='{"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"422","swap":true},{"code":"[45]..","swap":true,"error":true}]}'
           />
           <link rel="stylesheet" href="/static/app.css" />
           <script src="/static/htmx.min.js" defer></script>

@@ -78,13 +78,56 @@ export function CentralHome(props: { domain: string; shop?: string; error?: stri
   );
 }
 
-export function ErrorPage(props: { title: string; message: string }) {
+export interface ErrorLink {
+  href: string;
+  label: string;
+}
+
+/** A refusal shown over the page it concerns: the message and, when there is one, the link to the fix. */
+export function ErrorAlert(props: { message: string; fix?: ErrorLink | null; id?: string }) {
+  return (
+    <div class="alert alert-error" role="alert" id={props.id}>
+      <p>{props.message}</p>
+      {props.fix ? (
+        <p>
+          <a href={props.fix.href} class="button button-small">
+            {props.fix.label}
+          </a>
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** The body of an error page; the caller puts it in the layout of whoever is signed in. */
+export function ErrorContent(props: { title: string; message: string; fix?: ErrorLink | null; back?: ErrorLink | null }) {
+  return (
+    <section class="card error" role="alert">
+      <h1>{props.title}</h1>
+      <p>{props.message}</p>
+      {props.fix || props.back ? (
+        <p class="error-actions">
+          {props.fix ? (
+            <a href={props.fix.href} class="button button-primary">
+              {props.fix.label}
+            </a>
+          ) : null}{' '}
+          {props.back ? (
+            <a href={props.back.href} class="button">
+              {props.back.label}
+            </a>
+          ) : null}
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
+/** An error page for visitors without a session. */
+export function ErrorPage(props: { title: string; message: string; back?: ErrorLink | null }) {
   return (
     <Layout title={props.title}>
-      <section class="card error" role="alert">
-        <h1>{props.title}</h1>
-        <p>{props.message}</p>
-      </section>
+      <ErrorContent {...props} />
     </Layout>
   );
 }
