@@ -5,8 +5,9 @@
 import { and, desc, eq, lt, ne, sql } from 'drizzle-orm';
 import { randomToken, sha256Hex } from '../auth/crypto';
 import { hashPassword } from '../auth/password';
+import type { ThrottleLimits } from '../auth/throttle';
 import { loginThrottle } from '../auth/users';
-import { adminAuditLog, adminLoginAttempts, adminSessions, adminTokens, platformAdmins, tenants } from '../db/central-schema';
+import { adminAuditLog, adminSessions, adminTokens, platformAdmins, tenants } from '../db/central-schema';
 import type { CentralDb } from '../db/client';
 import { AppError } from '../errors';
 import { decryptSecret, encryptSecret } from '../tenancy/crypto';
@@ -16,12 +17,21 @@ export const adminAccountPolicy = {
   linkValidHours: 72,
   passwordMinLength: 12,
   passwordMaxLength: 200,
-  /** Wrong TOTP codes that end a half-signed-in session. */
-  maxTotpFailures: 5,
 };
 
-/** The same limits as a shop's login: 5 failures per account and address, 30 per address, in 15 minutes. */
+/** The same limits as a shop's login: 5 failures per account and address, 10 per account, 30 per address, in 15 minutes. */
 export const adminLoginThrottle = loginThrottle;
+
+/**
+ * Wrong TOTP codes per admin account (not per session: signing in again does not restart the
+ * count), reserved atomically like password checks. After that, the half-signed-in session ends.
+ */
+export const adminTotpThrottle: ThrottleLimits = { windowMinutes: 15, maxPerAccountAndAddress: 5, maxPerAccount: 5, maxPerAddress: 30 };
+
+/** The throttle's account key for an admin's TOTP codes; never a valid email, so never a login account. */
+export function totpThrottleAccount(adminId: string): string {
+  return `totp:${adminId}`;
+}
 
 export type PlatformAdmin = typeof platformAdmins.$inferSelect;
 
@@ -105,31 +115,6 @@ export async function revokeOtherAdminSessions(central: CentralDb, adminId: stri
 
 export async function markAdminLoggedIn(central: CentralDb, adminId: string): Promise<void> {
   await central.update(platformAdmins).set({ lastLoginAt: sql`now()` }).where(eq(platformAdmins.id, adminId));
-}
-
-/** Failed logins in the window: for this account from this address, and from this address at all. */
-export async function recentAdminLoginFailures(central: CentralDb, account: string, ipAddress: string): Promise<{ account: number; address: number }> {
-  const result = await central.execute<{ account: number; address: number }>(sql`
-    SELECT count(*) FILTER (WHERE account = ${account})::int AS account, count(*)::int AS address
-      FROM admin_login_attempts
-     WHERE ip_address = ${ipAddress} AND NOT succeeded AND account NOT LIKE 'totp:%'
-       AND created_at > now() - make_interval(mins => ${adminLoginThrottle.windowMinutes})`);
-  return result.rows[0] ?? { account: 0, address: 0 };
-}
-
-export async function recordAdminLoginAttempt(central: CentralDb, account: string, ipAddress: string, succeeded: boolean): Promise<void> {
-  await central.insert(adminLoginAttempts).values({ account, ipAddress, succeeded });
-}
-
-/**
- * Wrong TOTP codes of one half-signed-in session. admin_sessions has no counter column, so they
- * are kept as failed attempts of the account `totp:<session hash>`.
- */
-export async function recordTotpFailure(central: CentralDb, sessionHash: string, ipAddress: string): Promise<number> {
-  await central.insert(adminLoginAttempts).values({ account: `totp:${sessionHash}`, ipAddress, succeeded: false });
-  const result = await central.execute<{ failures: number }>(sql`
-    SELECT count(*)::int AS failures FROM admin_login_attempts WHERE account = ${`totp:${sessionHash}`} AND NOT succeeded`);
-  return result.rows[0]?.failures ?? 0;
 }
 
 // TOTP secrets: AES-GCM with ENCRYPTION_KEY, the admin id bound as additional data.

@@ -1,19 +1,19 @@
 import { and, eq, gt, sql } from 'drizzle-orm';
-import { loginAttempts, userBranches, users, userTokens, type Role } from '../db/tenant-schema';
+import { userBranches, users, userTokens, type Role } from '../db/tenant-schema';
 import type { TenantDb } from '../env';
 import { randomToken, sha256Hex } from './crypto';
 import { hashPassword } from './password';
+import type { ThrottleLimits } from './throttle';
 
 export const linkPolicy = {
   /** A set-password link for a new owner or an invited colleague. */
   validHours: 72,
 };
 
-export const loginThrottle = {
+export const loginThrottle: ThrottleLimits = {
   windowMinutes: 15,
-  /** Failures for one account from one address. */
   maxPerAccountAndAddress: 5,
-  /** Failures from one address, whatever the account (password spraying). */
+  maxPerAccount: 10,
   maxPerAddress: 30,
 };
 
@@ -87,20 +87,6 @@ export async function setPassword(db: TenantDb, userId: string, password: string
     .update(users)
     .set({ passwordHash: await hashPassword(password), passwordChangedAt: sql`now()`, updatedAt: sql`now()` })
     .where(eq(users.id, userId));
-}
-
-/** Failed attempts in the window: for this account from this address, and from this address at all. */
-export async function recentFailures(db: TenantDb, account: string, ipAddress: string): Promise<{ account: number; address: number }> {
-  const result = await db.execute<{ account: number; address: number }>(sql`
-    SELECT count(*) FILTER (WHERE account = ${account})::int AS account, count(*)::int AS address
-      FROM login_attempts
-     WHERE ip_address = ${ipAddress} AND NOT succeeded
-       AND created_at > now() - make_interval(mins => ${loginThrottle.windowMinutes})`);
-  return result.rows[0] ?? { account: 0, address: 0 };
-}
-
-export async function recordLoginAttempt(db: TenantDb, account: string, ipAddress: string, succeeded: boolean): Promise<void> {
-  await db.insert(loginAttempts).values({ account, ipAddress, succeeded });
 }
 
 export async function markLoggedIn(db: TenantDb, userId: string): Promise<void> {

@@ -187,7 +187,10 @@ export const adminLoginAttempts = pgTable(
     succeeded: boolean().notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [index('admin_login_attempts_idx').on(table.account, table.ipAddress, table.createdAt)],
+  (table) => [
+    index('admin_login_attempts_idx').on(table.account, table.ipAddress, table.createdAt),
+    index('admin_login_attempts_address_idx').on(table.ipAddress, table.createdAt),
+  ],
 );
 
 /** Every admin action: who, what, which tenant, when. Kept after the admin or tenant is gone. */

@@ -54,6 +54,22 @@ export const migrations: BundledMigrations = {
         "CREATE UNIQUE INDEX \"platform_admins_email_key\" ON \"platform_admins\" USING btree (\"email\");",
         "CREATE INDEX \"platform_jobs_tenant_idx\" ON \"platform_jobs\" USING btree (\"tenant_id\",\"created_at\");"
       ]
+    },
+    {
+      "tag": "0003_admin_login_attempts_address_index",
+      "when": 1796456184838,
+      "hash": "b4a42786b54dd57146c3eb3eaf677eb35d5ba120448fb152c9e37d1a1205e155",
+      "statements": [
+        "CREATE INDEX \"admin_login_attempts_address_idx\" ON \"admin_login_attempts\" USING btree (\"ip_address\",\"created_at\");"
+      ]
+    },
+    {
+      "tag": "0004_reserve_login_attempt",
+      "when": 1796456191337,
+      "hash": "a9d11bf8d6299c3271fa0979fd792e180f4b812475a181b35389ebd6979e536e",
+      "statements": [
+        "-- Login throttling: the slot for one password (or TOTP code) check is reserved before the check,\n-- in one statement, under advisory locks on the account and on the address, so that however many\n-- requests race, at most the limit of checks run per window. The reserved row counts as a failure\n-- until the caller marks it succeeded. Returns the row id, or NULL when a limit is reached.\n-- TOTP rows (account 'totp:<admin id>') and password rows do not count against each other's address.\nCREATE FUNCTION reserve_login_attempt(\n  p_account text, p_address text,\n  p_max_per_account_and_address integer, p_max_per_account integer, p_max_per_address integer,\n  p_window_minutes integer)\nRETURNS bigint\nLANGUAGE plpgsql AS $$\nDECLARE\n  v_account_lock bigint := hashtextextended('login-account:' || p_account, 0);\n  v_address_lock bigint := hashtextextended('login-address:' || p_address, 0);\n  v_pair integer;\n  v_account integer;\n  v_address integer;\n  v_id bigint;\nBEGIN\n  -- Always in the same order, so two callers never wait on each other in a cycle.\n  PERFORM pg_advisory_xact_lock(least(v_account_lock, v_address_lock));\n  PERFORM pg_advisory_xact_lock(greatest(v_account_lock, v_address_lock));\n  SELECT count(*) FILTER (WHERE a.account = p_account AND a.ip_address = p_address),\n         count(*) FILTER (WHERE a.account = p_account),\n         count(*) FILTER (WHERE a.ip_address = p_address AND (a.account LIKE 'totp:%') = (p_account LIKE 'totp:%'))\n    INTO v_pair, v_account, v_address\n    FROM admin_login_attempts a\n   WHERE NOT a.succeeded\n     AND a.created_at > now() - make_interval(mins => p_window_minutes)\n     AND (a.account = p_account OR a.ip_address = p_address);\n  IF v_pair >= p_max_per_account_and_address OR v_account >= p_max_per_account OR v_address >= p_max_per_address THEN\n    RETURN NULL;\n  END IF;\n  INSERT INTO admin_login_attempts (account, ip_address, succeeded) VALUES (p_account, p_address, false) RETURNING id INTO v_id;\n  RETURN v_id;\nEND $$;"
+      ]
     }
   ],
   "tenant": [
@@ -241,6 +257,22 @@ export const migrations: BundledMigrations = {
       "statements": [
         "ALTER TABLE \"fiscal_sequences\" ADD COLUMN \"authorized_on\" date;",
         "ALTER TABLE \"invoices\" ADD COLUMN \"issuer\" jsonb;"
+      ]
+    },
+    {
+      "tag": "0009_login_attempts_address_index",
+      "when": 1796456180829,
+      "hash": "030c47c394cb98233d75881c7c0e026c045c4955476b34c097c01e90aaeb6d33",
+      "statements": [
+        "CREATE INDEX \"login_attempts_address_idx\" ON \"login_attempts\" USING btree (\"ip_address\",\"created_at\");"
+      ]
+    },
+    {
+      "tag": "0010_reserve_login_attempt",
+      "when": 1796456188288,
+      "hash": "40d946770658098d0bef8d833844bdc039e705d8b528f38bddc711e5ac34a874",
+      "statements": [
+        "-- Login throttling: the slot for one password (or TOTP code) check is reserved before the check,\n-- in one statement, under advisory locks on the account and on the address, so that however many\n-- requests race, at most the limit of checks run per window. The reserved row counts as a failure\n-- until the caller marks it succeeded. Returns the row id, or NULL when a limit is reached.\n-- TOTP rows (account 'totp:<admin id>') and password rows do not count against each other's address.\nCREATE FUNCTION reserve_login_attempt(\n  p_account text, p_address text,\n  p_max_per_account_and_address integer, p_max_per_account integer, p_max_per_address integer,\n  p_window_minutes integer)\nRETURNS bigint\nLANGUAGE plpgsql AS $$\nDECLARE\n  v_account_lock bigint := hashtextextended('login-account:' || p_account, 0);\n  v_address_lock bigint := hashtextextended('login-address:' || p_address, 0);\n  v_pair integer;\n  v_account integer;\n  v_address integer;\n  v_id bigint;\nBEGIN\n  -- Always in the same order, so two callers never wait on each other in a cycle.\n  PERFORM pg_advisory_xact_lock(least(v_account_lock, v_address_lock));\n  PERFORM pg_advisory_xact_lock(greatest(v_account_lock, v_address_lock));\n  SELECT count(*) FILTER (WHERE a.account = p_account AND a.ip_address = p_address),\n         count(*) FILTER (WHERE a.account = p_account),\n         count(*) FILTER (WHERE a.ip_address = p_address AND (a.account LIKE 'totp:%') = (p_account LIKE 'totp:%'))\n    INTO v_pair, v_account, v_address\n    FROM login_attempts a\n   WHERE NOT a.succeeded\n     AND a.created_at > now() - make_interval(mins => p_window_minutes)\n     AND (a.account = p_account OR a.ip_address = p_address);\n  IF v_pair >= p_max_per_account_and_address OR v_account >= p_max_per_account OR v_address >= p_max_per_address THEN\n    RETURN NULL;\n  END IF;\n  INSERT INTO login_attempts (account, ip_address, succeeded) VALUES (p_account, p_address, false) RETURNING id INTO v_id;\n  RETURN v_id;\nEND $$;"
       ]
     }
   ]

@@ -151,7 +151,10 @@ export const loginAttempts = pgTable(
     succeeded: boolean().notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [index('login_attempts_account_idx').on(table.account, table.ipAddress, table.createdAt)],
+  (table) => [
+    index('login_attempts_account_idx').on(table.account, table.ipAddress, table.createdAt),
+    index('login_attempts_address_idx').on(table.ipAddress, table.createdAt),
+  ],
 );
 
 export const apiTokens = pgTable(

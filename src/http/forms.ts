@@ -28,9 +28,13 @@ export const newPasswordFields = z
   })
   .refine((value) => value.password === value.confirm, { message: t('validation.passwordMatch'), path: ['confirm'] });
 
-/** Only a path on this host: `/contacts?q=x`, never `//evil.example` or `https://...`. */
+/**
+ * Only a path on this host: `/contacts?q=x`. Browsers drop tabs and newlines from URLs and read a
+ * backslash as `/`, so `/\t/evil.example` is `//evil.example`: any control character, whitespace or
+ * backslash is refused, as is a second leading slash.
+ */
 export function safeNextPath(next: string | undefined | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
+  return next && /^\/(?!\/)[^\s\\\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u.test(next) ? next : '/';
 }
 
 export function clientAddress(headers: { header(name: string): string | undefined }): string {

@@ -11,12 +11,11 @@ import {
   markLoggedIn,
   normalizeEmail,
   peekPasswordLink,
-  recentFailures,
-  recordLoginAttempt,
   redeemPasswordLink,
   setPassword,
 } from '../auth/users';
 import { userById } from '../auth/session';
+import { markAttemptSucceeded, reserveLoginAttempt } from '../auth/throttle';
 import { getCompany } from '../queries/company';
 import { AppError } from '../errors';
 import { factory } from '../factory';
@@ -54,8 +53,8 @@ auth.post(
     const { email, password } = c.req.valid('form');
     const account = normalizeEmail(email);
     const address = clientAddress(c.req);
-    const failures = await recentFailures(c.var.db, account, address);
-    if (failures.account >= loginThrottle.maxPerAccountAndAddress || failures.address >= loginThrottle.maxPerAddress) {
+    const slot = await reserveLoginAttempt(c.var.db, account, address, loginThrottle);
+    if (slot === null) {
       c.header('Retry-After', String(loginThrottle.windowMinutes * 60));
       const message = t('auth.login.throttled', { minutes: loginThrottle.windowMinutes });
       return c.html(<LoginPage shopName={await shopName(c)} email={email} next={c.req.query('next')} message={message} />, 429);
@@ -64,11 +63,10 @@ auth.post(
     // Always run the KDF, and answer the same whether the account exists, is disabled or the password is wrong.
     const passwordOk = await verifyPassword(password, user?.passwordHash ?? null);
     if (!user || !passwordOk || user.status !== 'active') {
-      await recordLoginAttempt(c.var.db, account, address, false);
       return c.html(<LoginPage shopName={await shopName(c)} email={email} next={c.req.query('next')} message={t('auth.login.failed')} />, 401);
     }
     const session = await createSession(c.var.db, { userId: user.id, userAgent: c.req.header('user-agent'), ipAddress: address });
-    await Promise.all([recordLoginAttempt(c.var.db, account, address, true), markLoggedIn(c.var.db, user.id)]);
+    await Promise.all([markAttemptSucceeded(c.var.db, 'login_attempts', account, slot), markLoggedIn(c.var.db, user.id)]);
     setSessionCookie(c, session.token, session.expiresAt);
     return c.redirect(safeNextPath(c.req.query('next')), 303);
   },

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   adminAccountPolicy,
   adminLoginThrottle,
+  adminTotpThrottle,
   consumeTotpStep,
   disableTotp,
   enableTotp,
@@ -15,14 +16,12 @@ import {
   normalizeAdminEmail,
   peekAdminPasswordLink,
   readTotpSecret,
-  recentAdminLoginFailures,
-  recordAdminLoginAttempt,
-  recordTotpFailure,
   redeemAdminPasswordLink,
   revokeOtherAdminSessions,
   setAdminPassword,
   storePendingTotpSecret,
   tenantCountsByStatus,
+  totpThrottleAccount,
   type PlatformAdmin,
 } from '../../admin/accounts';
 import { recordAdminAudit } from '../../admin/audit';
@@ -30,6 +29,7 @@ import { adminPublic, clearAdminCookie, requireAdmin, requireSecondFactorPending
 import { createAdminSession, revokeAdminSession, verifyAdminSession } from '../../admin/session';
 import { generateTotpSecret, matchTotp, otpauthUri } from '../../admin/totp';
 import { verifyPassword } from '../../auth/password';
+import { accountFailures, markAttemptSucceeded, reserveLoginAttempt } from '../../auth/throttle';
 import type { AppEnv } from '../../env';
 import { AppError } from '../../errors';
 import { factory } from '../../factory';
@@ -108,8 +108,8 @@ adminAccountsRoutes.post(
     const next = c.req.query('next');
     const account = normalizeAdminEmail(email);
     const address = clientAddress(c.req);
-    const failures = await recentAdminLoginFailures(central, account, address);
-    if (failures.account >= adminLoginThrottle.maxPerAccountAndAddress || failures.address >= adminLoginThrottle.maxPerAddress) {
+    const slot = await reserveLoginAttempt(central, account, address, adminLoginThrottle);
+    if (slot === null) {
       c.header('Retry-After', String(adminLoginThrottle.windowMinutes * 60));
       return c.html(<AdminLoginPage email={email} next={next} message={t('admin.login.throttled', { minutes: adminLoginThrottle.windowMinutes })} />, 429);
     }
@@ -117,13 +117,12 @@ adminAccountsRoutes.post(
     // Always run the KDF, and answer the same whether the account exists, is disabled or the password is wrong.
     const passwordOk = await verifyPassword(password, admin?.passwordHash ?? null);
     if (!admin || !passwordOk || admin.status !== 'active') {
-      await recordAdminLoginAttempt(central, account, address, false);
       if (admin) await recordAdminAudit(central, { admin: who(admin), action: 'admin.login_failed', details: { ip: address } });
       return c.html(<AdminLoginPage email={email} next={next} message={t('admin.login.failed')} />, 401);
     }
     const secondFactor = admin.totpEnabledAt !== null;
     const session = await createAdminSession(central, { adminId: admin.id, verified: !secondFactor, userAgent: c.req.header('user-agent'), ipAddress: address });
-    await recordAdminLoginAttempt(central, account, address, true);
+    await markAttemptSucceeded(central, 'admin_login_attempts', account, slot);
     setAdminCookie(c, session.token, session.expiresAt);
     if (secondFactor) {
       return c.redirect(`/admin/login/totp${next ? `?next=${encodeURIComponent(adminNextPath(next))}` : ''}`, 303);
@@ -148,10 +147,19 @@ adminAccountsRoutes.post(
     if (session.verified) return c.redirect(adminNextPath(next), 303);
     const { central, encryptionKey } = c.var.platform;
     const address = clientAddress(c.req);
+    const throttleAccount = totpThrottleAccount(session.id);
+    const locked = async () => {
+      await revokeAdminSession(central, session.sessionHash);
+      clearAdminCookie(c);
+      return c.redirect('/admin/login?locked=1', 303);
+    };
+    const slot = await reserveLoginAttempt(central, throttleAccount, address, adminTotpThrottle);
+    if (slot === null) return locked();
     const admin = await findAdminById(central, session.id);
     const secret = admin?.totpEnabledAt ? await readTotpSecret(encryptionKey, admin) : null;
     const step = secret ? await matchTotp(secret, c.req.valid('form').code, Date.now(), admin!.totpLastStep) : null;
     if (step !== null && (await consumeTotpStep(central, session.id, step))) {
+      await markAttemptSucceeded(central, 'admin_login_attempts', throttleAccount, slot);
       await verifyAdminSession(central, session.sessionHash);
       await Promise.all([
         markAdminLoggedIn(central, session.id),
@@ -159,13 +167,9 @@ adminAccountsRoutes.post(
       ]);
       return c.redirect(adminNextPath(next), 303);
     }
-    const failures = await recordTotpFailure(central, session.sessionHash, address);
+    const failures = await accountFailures(central, 'admin_login_attempts', throttleAccount, adminTotpThrottle.windowMinutes);
     await recordAdminAudit(central, { admin: who(session), action: 'admin.login_totp_failed', details: { ip: address, failures } });
-    if (failures >= adminAccountPolicy.maxTotpFailures) {
-      await revokeAdminSession(central, session.sessionHash);
-      clearAdminCookie(c);
-      return c.redirect('/admin/login?locked=1', 303);
-    }
+    if (failures >= adminTotpThrottle.maxPerAccount) return locked();
     return c.html(<AdminTotpPage next={next} message={t('admin.totp.wrong')} />, 401);
   },
 );

@@ -1,0 +1,1 @@
+CREATE INDEX "admin_login_attempts_address_idx" ON "admin_login_attempts" USING btree ("ip_address","created_at");

@@ -1,0 +1,1 @@
+CREATE INDEX "login_attempts_address_idx" ON "login_attempts" USING btree ("ip_address","created_at");
