@@ -136,3 +136,119 @@ export function toDop(totals: Pick<DocumentTotals, 'taxableTotal' | 'exemptTotal
   const itbis = convert(totals.itbisTotal);
   return { taxableTotalDop: text(taxable), exemptTotalDop: text(exempt), itbisTotalDop: text(itbis), totalDop: text(taxable + exempt + itbis) };
 }
+
+/** One line of the original as a credit note sees it: what it was, and what earlier notes already took. */
+export interface CreditSourceLine {
+  quantity: string;
+  unitPrice: string;
+  discount: string;
+  /** quantity x unit price - discount, as stored on the original. */
+  amount: string;
+  taxRate: string;
+  exempt: boolean;
+  /** What earlier (not voided) credit notes took from this line. */
+  creditedQuantity: string;
+  creditedAmount: string;
+  creditedDiscount: string;
+}
+
+/** One ITBIS rate of the original: its taxable base and ITBIS, and what earlier ITBIS-refunding notes took. */
+export interface CreditRateState {
+  rate: string;
+  taxable: string;
+  itbis: string;
+  creditedTaxable: string;
+  creditedItbis: string;
+}
+
+/** `total x part / whole`, half-up to a whole unit (all three in the same units). */
+function share(total: bigint, part: bigint, whole: bigint): bigint {
+  if (whole === 0n) return 0n;
+  return (total * part * 2n + whole) / (2n * whole);
+}
+
+const clamp = (value: bigint, low: bigint, high: bigint) => (value < low ? low : value > high ? high : value);
+
+/**
+ * Totals of a credit note computed against what is left of its invoice, so that the notes of an
+ * invoice add up to exactly its total, however it is split:
+ * - a line's gross and discount are cumulative pro-rata shares of the original's (the notes that
+ *   took `c` units so far carried round(G x c / Q) in total); the credit that takes the last units
+ *   of a line takes exactly the amount and discount that are left;
+ * - ITBIS per rate is cumulative too: round(rate x credited taxable so far) less what earlier
+ *   notes refunded, and the note that completes a rate's taxable base takes exactly the ITBIS left.
+ * Each note on its own would round every share separately and drift by cents (the third of three
+ * equal credits asking 976.05 when 976.04 is left). `chargeItbis: false` (more than 30 days after
+ * the invoice) refunds no ITBIS.
+ */
+export function computeCreditTotals(
+  requests: ReadonlyArray<{ source: CreditSourceLine; quantity: string }>,
+  rates: readonly CreditRateState[],
+  options: { chargeItbis: boolean },
+): DocumentTotals {
+  const taxableByRate = new Map<string, bigint>();
+  let grossTotal = 0n;
+  let discountTotal = 0n;
+  let exemptTotal = 0n;
+  const lineTotals = requests.map(({ source, quantity }, index) => {
+    const whole = toUnits(source.quantity, 2);
+    const before = toUnits(source.creditedQuantity, 2);
+    const asked = toUnits(quantity, 2);
+    if (asked <= 0n || before + asked > whole) throw new TotalsError(index, 'quantity', 'quantity must be within what is left of the line');
+    const lineDiscount = cents(source.discount);
+    const lineAmount = cents(source.amount);
+    const lineGross = lineAmount + lineDiscount;
+    let gross: bigint;
+    let discount: bigint;
+    if (before + asked === whole) {
+      const amountLeft = clamp(lineAmount - cents(source.creditedAmount), 0n, lineAmount);
+      discount = clamp(lineDiscount - cents(source.creditedDiscount), 0n, lineDiscount);
+      gross = amountLeft + discount;
+    } else {
+      gross = share(lineGross, before + asked, whole) - share(lineGross, before, whole);
+      discount = share(lineDiscount, before + asked, whole) - share(lineDiscount, before, whole);
+    }
+    const amount = gross - discount;
+    grossTotal += gross;
+    discountTotal += discount;
+    if (source.exempt) exemptTotal += amount;
+    else {
+      const rate = roundHalfUp(source.taxRate, 2);
+      taxableByRate.set(rate, (taxableByRate.get(rate) ?? 0n) + amount);
+    }
+    return { gross: text(gross), amount: text(amount) };
+  });
+  const stateOf = new Map(rates.map((state) => [roundHalfUp(state.rate, 2), state]));
+  const taxBreakdown = [...taxableByRate.entries()]
+    .sort(([a], [b]) => Number(toUnits(b, 2) - toUnits(a, 2)))
+    .map(([rate, taxable]) => {
+      let itbis = 0n;
+      if (options.chargeItbis) {
+        const state = stateOf.get(rate);
+        const rateUnits = toUnits(rate, 2);
+        if (!state) itbis = multiplyToCents(taxable, 2, rateUnits, 4);
+        else {
+          const creditedTaxable = cents(state.creditedTaxable) + taxable;
+          const left = cents(state.itbis) - cents(state.creditedItbis);
+          itbis =
+            creditedTaxable >= cents(state.taxable)
+              ? left
+              : clamp(multiplyToCents(creditedTaxable, 2, rateUnits, 4) - cents(state.creditedItbis), 0n, left < 0n ? 0n : left);
+          if (itbis < 0n) itbis = 0n;
+        }
+      }
+      return { rate, taxable: text(taxable), itbis: text(itbis) };
+    });
+  const taxableTotal = [...taxableByRate.values()].reduce((sum, value) => sum + value, 0n);
+  const itbisTotal = taxBreakdown.reduce((sum, entry) => sum + cents(entry.itbis), 0n);
+  return {
+    lines: lineTotals,
+    grossTotal: text(grossTotal),
+    discountTotal: text(discountTotal),
+    taxableTotal: text(taxableTotal),
+    exemptTotal: text(exemptTotal),
+    itbisTotal: text(itbisTotal),
+    total: text(taxableTotal + exemptTotal + itbisTotal),
+    taxBreakdown,
+  };
+}

@@ -4,7 +4,7 @@ import { raisedCode } from '../db/raised';
 import { daysBetween } from '../domain/dates';
 import { compareDecimals, formatMoney, fromUnits, toUnits } from '../domain/money';
 import { creditNoteTypeFor } from '../domain/ncf';
-import { computeTotals, toDop, TotalsError, type DocumentTotals, type DopTotals } from '../domain/totals';
+import { computeCreditTotals, toDop, TotalsError, type CreditRateState, type DocumentTotals, type DopTotals } from '../domain/totals';
 import type { TenantDb } from '../env';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
@@ -24,6 +24,9 @@ export interface CreditableLine {
   amount: string;
   /** Quantity already credited by earlier (not voided) credit notes. */
   credited: string;
+  /** Amount and discount those notes took from this line. */
+  creditedAmount: string;
+  creditedDiscount: string;
   remaining: string;
   /** Whether the product is stock-tracked (null: free-text line). */
   trackStock: boolean | null;
@@ -49,6 +52,8 @@ export interface CreditableInvoice {
   creditedTotal: string;
   /** total - credited_total: what credit notes may still refund. */
   creditable: string;
+  /** Per ITBIS rate: the invoice's taxable base and ITBIS, and what earlier ITBIS-refunding notes took. */
+  rates: CreditRateState[];
   lines: CreditableLine[];
 }
 
@@ -64,14 +69,25 @@ export async function creditableInvoice(db: TenantDb, invoiceId: string, scope: 
                SELECT json_agg(json_build_object('id', l.id, 'position', l.position, 'productId', l.product_id, 'description', l.description,
                         'quantity', l.quantity::text, 'unitPrice', l.unit_price::text, 'discount', l.discount::text, 'taxRate', l.tax_rate::text,
                         'exempt', l.exempt, 'amount', l.amount::text, 'credited', c.credited::text, 'remaining', (l.quantity - c.credited)::text,
+                        'creditedAmount', c.credited_amount::text, 'creditedDiscount', c.credited_discount::text,
                         'trackStock', p.track_stock) ORDER BY l.position, l.id)
                  FROM invoice_lines l
                  LEFT JOIN products p ON p.id = l.product_id
                  CROSS JOIN LATERAL (
-                   SELECT coalesce(sum(cl.quantity), 0)::numeric(12, 2) AS credited
+                   SELECT coalesce(sum(cl.quantity), 0)::numeric(12, 2) AS credited, coalesce(sum(cl.amount), 0)::numeric(14, 2) AS credited_amount,
+                          coalesce(sum(cl.discount), 0)::numeric(14, 2) AS credited_discount
                      FROM invoice_lines cl JOIN invoices cn ON cn.id = cl.invoice_id
                     WHERE cl.source_line_id = l.id AND cn.kind = 'credit_note' AND cn.status <> 'voided') c
-                WHERE l.invoice_id = i.id), '[]'::json)) AS invoice
+                WHERE l.invoice_id = i.id), '[]'::json),
+             'rates', coalesce((
+               SELECT json_agg(json_build_object('rate', e->>'rate', 'taxable', e->>'taxable', 'itbis', e->>'itbis',
+                        'creditedTaxable', coalesce(r.taxable, 0)::text, 'creditedItbis', coalesce(r.itbis, 0)::text))
+                 FROM jsonb_array_elements(i.tax_breakdown) e
+                 LEFT JOIN LATERAL (
+                   SELECT sum((ne->>'taxable')::numeric) AS taxable, sum((ne->>'itbis')::numeric) AS itbis
+                     FROM invoices cn CROSS JOIN jsonb_array_elements(cn.tax_breakdown) ne
+                    WHERE cn.reference_invoice_id = i.id AND cn.kind = 'credit_note' AND cn.status <> 'voided' AND cn.refunds_itbis
+                      AND (ne->>'rate')::numeric = (e->>'rate')::numeric) r ON true), '[]'::json)) AS invoice
       FROM invoices i LEFT JOIN currencies cur ON cur.code = i.currency_code
      WHERE i.id = ${invoiceId}::uuid AND ${inScope(sql`i.branch_id`, scope)}`);
   return result.rows[0]?.invoice ?? null;
@@ -109,22 +125,10 @@ export interface PreparedCreditLine {
 export interface PreparedCreditNote {
   type: 'B04' | 'E34';
   refundsItbis: boolean;
+  /** The invoice's credited_total the note was computed from: issue_credit_note refuses it if another note came first. */
+  creditedBefore: string;
   lines: PreparedCreditLine[];
   totals: DocumentTotals & DopTotals;
-}
-
-/**
- * The part of a line's discount that `quantity` carries, pro rata and cumulative: the notes that
- * credited `credited` units so far carried round(D x credited / Q) in total, so this one carries
- * round(D x (credited + quantity) / Q) - that. Each note's share is exact to the cent (half-up), and
- * the shares of all notes crediting a whole line add up to exactly the line's discount.
- */
-export function proRataDiscount(line: Pick<CreditableLine, 'quantity' | 'discount' | 'credited'>, quantity: string): string {
-  const total = toUnits(line.quantity, 2);
-  const discount = toUnits(line.discount, 2);
-  const share = (units: bigint) => (discount * units * 2n + total) / (2n * total);
-  const before = toUnits(line.credited, 2);
-  return fromUnits(share(before + toUnits(quantity, 2)) - share(before), 2);
 }
 
 const lineField = (id: string, field = 'quantity') => `lines.${id}.${field}`;
@@ -162,16 +166,23 @@ export function prepareCreditNote(invoice: CreditableInvoice, request: CreditNot
   if (!chosen.length) invalid('lines', t('creditNotes.error.noLines'));
   chosen.sort((a, b) => a.line.position - b.line.position);
   const refundsItbis = daysBetween(invoice.issuedOn, today) <= 30;
-  const inputs = chosen.map(({ line, quantity }) => ({
+  const requests = chosen.map(({ line, quantity }) => ({
     quantity,
-    unitPrice: line.unitPrice,
-    discount: proRataDiscount(line, quantity),
-    taxRate: line.taxRate,
-    exempt: line.exempt,
+    source: {
+      quantity: line.quantity,
+      unitPrice: line.unitPrice,
+      discount: line.discount,
+      amount: line.amount,
+      taxRate: line.taxRate,
+      exempt: line.exempt,
+      creditedQuantity: line.credited,
+      creditedAmount: line.creditedAmount,
+      creditedDiscount: line.creditedDiscount,
+    },
   }));
   let totals: DocumentTotals;
   try {
-    totals = computeTotals(inputs, { chargeItbis: refundsItbis });
+    totals = computeCreditTotals(requests, invoice.rates, { chargeItbis: refundsItbis });
   } catch (error) {
     if (error instanceof TotalsError) invalid(lineField(chosen[error.line]!.line.id), t('creditNotes.error.quantityExceeded'));
     throw error;
@@ -183,6 +194,7 @@ export function prepareCreditNote(invoice: CreditableInvoice, request: CreditNot
   return {
     type: creditNoteTypeFor(invoice.ncfType),
     refundsItbis,
+    creditedBefore: invoice.creditedTotal,
     lines: chosen.map(({ line, quantity, returnToStock }, index) => ({
       sourceLineId: line.id,
       position: index + 1,
@@ -190,7 +202,7 @@ export function prepareCreditNote(invoice: CreditableInvoice, request: CreditNot
       description: line.description,
       quantity,
       unitPrice: line.unitPrice,
-      discount: inputs[index]!.discount,
+      discount: fromUnits(toUnits(totals.lines[index]!.gross, 2) - toUnits(totals.lines[index]!.amount, 2), 2),
       taxRate: line.taxRate,
       exempt: line.exempt,
       amount: totals.lines[index]!.amount,

@@ -2,9 +2,9 @@ import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { fiscalSequences, invoiceLines, invoices, stock, stockMovements } from '../../src/db/tenant-schema';
 import { addDays, shopToday } from '../../src/domain/dates';
-import { proRataDiscount } from '../../src/queries/credit-notes';
+import { computeCreditTotals } from '../../src/domain/totals';
 import { countQueries, get, postForm } from './helpers';
-import { api, colleague, invoiceRow, issuedInvoice, ncfSequence, shop, type Shop } from './payments-fixture';
+import { api, colleague, invoiceRow, issuedInvoice, ncfSequence, shop, type FixtureLine, type Shop } from './payments-fixture';
 
 const json = (body: unknown) => ({ method: 'POST', body: JSON.stringify(body) });
 
@@ -28,11 +28,14 @@ async function credit(s: Shop, invoiceId: string, body: Record<string, unknown>)
 
 describe('credit notes', { timeout: 60_000 }, () => {
   it('spreads a line discount pro rata and cumulatively, exact to the cent', () => {
-    const line = { quantity: '3', discount: '100.00', credited: '0' };
-    expect(proRataDiscount(line, '1')).toBe('33.33');
-    expect(proRataDiscount({ ...line, credited: '1' }, '1')).toBe('33.34');
-    expect(proRataDiscount({ ...line, credited: '2' }, '1')).toBe('33.33');
-    expect(proRataDiscount(line, '3')).toBe('100.00');
+    // 3 x 100.00 with 100.00 discount: shares round(100 x k/3) = 33.33, 66.67, 100.00 -> 33.33, 33.34, 33.33
+    const source = { quantity: '3', unitPrice: '100', discount: '100.00', amount: '200.00', taxRate: '0', exempt: true, creditedAmount: '0', creditedDiscount: '0' };
+    const discountOf = (creditedQuantity: string, creditedDiscount: string, creditedAmount: string, quantity: string) =>
+      computeCreditTotals([{ source: { ...source, creditedQuantity, creditedDiscount, creditedAmount }, quantity }], [], { chargeItbis: true }).discountTotal;
+    expect(discountOf('0', '0', '0', '1')).toBe('33.33');
+    expect(discountOf('1', '33.33', '66.67', '1')).toBe('33.34');
+    expect(discountOf('2', '66.67', '133.33', '1')).toBe('33.33');
+    expect(discountOf('0', '0', '0', '3')).toBe('100.00');
   });
 
   it('issues a partial B04 note within 30 days (price and ITBIS refunded), same buyer, returning the frame to stock', async () => {
@@ -241,5 +244,72 @@ describe('credit notes', { timeout: 60_000 }, () => {
     expect((await credit(b, invoice.id, { full: true })).status).toBe(404);
     expect(((await (await api(b.host, '/credit-notes', b.bearer)).json()) as { data: unknown[] }).data).toEqual([]);
     expect((await api(b.host, '/credit-notes/nope', b.bearer)).status).toBe(404);
+  });
+});
+
+/**
+ * Issue 9 item 13: the notes of an invoice add up to exactly its total, however it is split. Every
+ * expected cent below was worked out by hand (see the comments); the last credit of a line takes
+ * what is left of it, amounts and ITBIS.
+ */
+describe('credit notes that split an invoice add up to the cent', { timeout: 90_000 }, () => {
+  async function creditInTurn(s: Shop, lines: FixtureLine[], quantities: string[]) {
+    await ncfSequence(s.db, 'B04');
+    const invoice = await issuedInvoice(s, { lines });
+    const [line] = await s.db.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, invoice.id));
+    const totals: string[] = [];
+    for (const quantity of quantities) {
+      const response = await credit(s, invoice.id, { lines: [{ sourceLineId: line!.id, quantity }] });
+      expect(response.status, await response.clone().text()).toBe(201);
+      totals.push(((await response.json()) as { total: string }).total);
+    }
+    return { invoice, totals, after: await invoiceRow(s.db, invoice.id) };
+  }
+
+  it('credits 3 units at 1,234.5678 with a 33% discount one at a time: 976.05 three times = 2,928.15', async () => {
+    // Line: 3 x 1,234.5678 = 3,703.7034 -> 3,703.70; 33% discount = 1,222.221 -> 1,222.22; amount 2,481.48;
+    // ITBIS 18% = 446.6664 -> 446.67; total 2,928.15.
+    // 1st: gross round(3,703.70 x 1/3) = 1,234.57, discount round(1,222.22 / 3) = 407.41, amount 827.16, ITBIS 148.8888 -> 148.89: 976.05
+    // 2nd: gross 2,469.13 - 1,234.57 = 1,234.56, discount 814.81 - 407.41 = 407.40, amount 827.16, ITBIS round(1,654.32 x 18%) = 297.78 - 148.89 = 148.89: 976.05
+    // 3rd (last): amount 2,481.48 - 1,654.32 = 827.16, ITBIS 446.67 - 297.78 = 148.89: 976.05 (the old per-note sum asked 976.05 with 976.04 left)
+    const s = await shop('owner');
+    const { totals, after } = await creditInTurn(s, [{ description: 'Lentes progresivos', quantity: '3', unitPrice: '1234.5678', discount: '1222.22', taxRate: '18.00' }], ['1', '1', '1']);
+    expect(totals).toEqual(['976.05', '976.05', '976.05']);
+    expect(after).toMatchObject({ total: '2928.15', creditedTotal: '2928.15', status: 'paid' });
+  });
+
+  it('credits a 284.99 line (1 x 241.52 + 18%) in two halves: 142.50 + 142.49', async () => {
+    // 241.52 x 18% = 43.4736 -> 43.47; total 284.99. 1st half: round(120.76) = 120.76, ITBIS 21.7368 -> 21.74: 142.50
+    // 2nd (last): 241.52 - 120.76 = 120.76, ITBIS 43.47 - 21.74 = 21.73: 142.49 (each half on its own: 142.50 + 142.50 = 285.00)
+    const s = await shop('owner');
+    const { totals, after } = await creditInTurn(s, [{ description: 'Ajuste', quantity: '1', unitPrice: '241.52', taxRate: '18.00' }], ['0.5', '0.5']);
+    expect(totals).toEqual(['142.50', '142.49']);
+    expect(after.creditedTotal).toBe('284.99');
+  });
+
+  it('credits a 2.5-unit line in five halves: 5.91 + 5.90 + 5.91 + 5.90 + 5.92 = 29.54', async () => {
+    // 2.5 x 10.01 = 25.025 -> 25.03; ITBIS 4.5054 -> 4.51; total 29.54.
+    // Gross shares round(25.03 x k/5): 5.01, 10.01, 15.02, 20.02, 25.03 -> 5.01, 5.00, 5.01, 5.00, 5.01.
+    // ITBIS round(18% x share): 0.90, 1.80, 2.70, 3.60, then the rest 4.51 -> 0.90, 0.90, 0.90, 0.90, 0.91.
+    // (Each half on its own: 5.01 + 0.90 = 5.91 five times = 29.55, and the fifth was refused.)
+    const s = await shop('owner');
+    const { totals, after } = await creditInTurn(s, [{ description: 'Líquido de lentes', quantity: '2.5', unitPrice: '10.01', taxRate: '18.00' }], ['0.5', '0.5', '0.5', '0.5', '0.5']);
+    expect(totals).toEqual(['5.91', '5.90', '5.91', '5.90', '5.92']);
+    expect(after.creditedTotal).toBe('29.54');
+  });
+
+  it('"credit everything left" after partial credits takes exactly the rest', async () => {
+    // 2.5 x 10.01 as above, 1 unit credited (gross round(25.03 x 2/5) = 10.01, ITBIS 1.8018 -> 1.80: 11.81);
+    // the full credit takes 25.03 - 10.01 = 15.02 and ITBIS 4.51 - 1.80 = 2.71: 17.73; 11.81 + 17.73 = 29.54.
+    const s = await shop('owner');
+    await ncfSequence(s.db, 'B04');
+    const invoice = await issuedInvoice(s, { lines: [{ description: 'Líquido de lentes', quantity: '2.5', unitPrice: '10.01', taxRate: '18.00' }] });
+    const [line] = await s.db.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, invoice.id));
+    const partial = await credit(s, invoice.id, { lines: [{ sourceLineId: line!.id, quantity: '1' }] });
+    expect(((await partial.json()) as { total: string }).total).toBe('11.81');
+    const rest = await credit(s, invoice.id, { full: true });
+    expect(rest.status).toBe(201);
+    expect(((await rest.json()) as { total: string }).total).toBe('17.73');
+    expect((await invoiceRow(s.db, invoice.id)).creditedTotal).toBe('29.54');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeTotals, toDop, TotalsError, type LineInput } from '../../../src/domain/totals';
+import { computeCreditTotals, computeTotals, toDop, TotalsError, type LineInput } from '../../../src/domain/totals';
 
 const line = (quantity: string, unitPrice: string, taxRate: string, discount = '0', exempt = false): LineInput => ({ quantity, unitPrice, discount, taxRate, exempt });
 const exemptLine = (quantity: string, unitPrice: string, discount = '0') => line(quantity, unitPrice, '0.00', discount, true);
@@ -221,5 +221,38 @@ describe('invoice totals, hand-computed to the cent', () => {
   it('refuses a discount larger than the line and a zero quantity', () => {
     expect(() => computeTotals([line('1', '10', '18', '10.01')])).toThrow(TotalsError);
     expect(() => computeTotals([line('0', '10', '18')])).toThrow(TotalsError);
+  });
+});
+
+describe('computeCreditTotals: the notes of an invoice add up to its total', () => {
+  // 3 x 1,234.5678 - 1,222.22 (33%) = 2,481.48 at 18% (446.67): total 2,928.15, credited one unit at a time.
+  const source = { quantity: '3', unitPrice: '1234.5678', discount: '1222.22', amount: '2481.48', taxRate: '18.00', exempt: false };
+  const rate = { rate: '18.00', taxable: '2481.48', itbis: '446.67' };
+  // [credited qty, amount, discount, taxable, itbis before] -> [gross, discount, amount, itbis, total], by hand:
+  const table: Array<[[string, string, string, string, string], [string, string, string, string, string]]> = [
+    // gross round(3,703.70/3) = 1,234.57; discount round(1,222.22/3) = 407.41; ITBIS round(827.16 x 18%) = 148.89
+    [['0', '0', '0', '0', '0'], ['1234.57', '407.41', '827.16', '148.89', '976.05']],
+    // gross 2,469.13 - 1,234.57; discount 814.81 - 407.41; ITBIS round(1,654.32 x 18%) = 297.78 - 148.89
+    [['1', '827.16', '407.41', '827.16', '148.89'], ['1234.56', '407.40', '827.16', '148.89', '976.05']],
+    // last unit: what is left - 2,481.48 - 1,654.32; 1,222.22 - 814.81; ITBIS 446.67 - 297.78
+    [['2', '1654.32', '814.81', '1654.32', '297.78'], ['1234.57', '407.41', '827.16', '148.89', '976.05']],
+  ];
+  it.each(table)('after %j credits %j', ([quantity, amount, discount, taxable, itbis], expected) => {
+    const totals = computeCreditTotals(
+      [{ source: { ...source, creditedQuantity: quantity, creditedAmount: amount, creditedDiscount: discount }, quantity: '1' }],
+      [{ ...rate, creditedTaxable: taxable, creditedItbis: itbis }],
+      { chargeItbis: true },
+    );
+    expect([totals.grossTotal, totals.discountTotal, totals.taxableTotal, totals.itbisTotal, totals.total]).toEqual(expected);
+  });
+
+  it('refunds no ITBIS after 30 days and refuses more than is left', () => {
+    const totals = computeCreditTotals([{ source: { ...source, creditedQuantity: '0', creditedAmount: '0', creditedDiscount: '0' }, quantity: '3' }], [{ ...rate, creditedTaxable: '0', creditedItbis: '0' }], {
+      chargeItbis: false,
+    });
+    expect([totals.taxableTotal, totals.itbisTotal, totals.total]).toEqual(['2481.48', '0.00', '2481.48']);
+    expect(() =>
+      computeCreditTotals([{ source: { ...source, creditedQuantity: '2', creditedAmount: '1654.32', creditedDiscount: '814.81' }, quantity: '2' }], [], { chargeItbis: true }),
+    ).toThrow(TotalsError);
   });
 });
