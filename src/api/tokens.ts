@@ -1,7 +1,7 @@
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
 import { randomToken, sha256Hex } from '../auth/crypto';
 import type { BranchRef, SessionUser } from '../auth/session';
-import { apiTokens } from '../db/tenant-schema';
+import { apiTokens, users } from '../db/tenant-schema';
 import type { TenantDb } from '../env';
 
 /** `ofk_` marks an OptiFlow key (secret scanners can find leaked ones); the rest is 32 random bytes. */
@@ -16,15 +16,24 @@ export async function createApiToken(db: TenantDb, values: { name: string; scope
   return { ...row!, token };
 }
 
-export function listApiTokens(db: TenantDb) {
-  return db.select().from(apiTokens).where(isNull(apiTokens.revokedAt)).orderBy(desc(apiTokens.createdAt));
+/** Live tokens with whose they are; only those of `userId` when given (everyone but the owner sees only their own). */
+export function listApiTokens(db: TenantDb, filter: { userId?: string } = {}) {
+  return db
+    .select({ ...getTableColumns(apiTokens), userName: users.name, userEmail: users.email })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(and(isNull(apiTokens.revokedAt), filter.userId ? eq(apiTokens.userId, filter.userId) : undefined))
+    .orderBy(desc(apiTokens.createdAt));
 }
 
-export async function revokeApiToken(db: TenantDb, id: string): Promise<boolean> {
+export type ApiTokenRow = Awaited<ReturnType<typeof listApiTokens>>[number];
+
+/** Revokes a live token (only one of `userId` when given); false when there is no such token. */
+export async function revokeApiToken(db: TenantDb, id: string, filter: { userId?: string } = {}): Promise<boolean> {
   const rows = await db
     .update(apiTokens)
     .set({ revokedAt: sql`now()` })
-    .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
+    .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt), filter.userId ? eq(apiTokens.userId, filter.userId) : undefined))
     .returning({ id: apiTokens.id });
   return rows.length > 0;
 }

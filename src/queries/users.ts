@@ -100,7 +100,8 @@ export async function changeUser(db: TenantDb, id: string, values: { role: Role;
 }
 
 /**
- * Disables a user and ends all their sessions in the same statement (signed out at once).
+ * Disables a user, ends all their sessions and revokes their API tokens in the same statement
+ * (signed out at once; enabling them again does not bring the tokens back).
  * Refused (`updated` false) for the last active owner.
  */
 export async function disableUser(db: TenantDb, id: string): Promise<{ found: boolean; updated: boolean }> {
@@ -113,7 +114,8 @@ export async function disableUser(db: TenantDb, id: string): Promise<{ found: bo
        WHERE u.id = target.id
          AND (target.role <> 'owner' OR EXISTS (SELECT 1 FROM owners WHERE owners.id <> target.id))
       RETURNING u.id),
-    signed_out AS (DELETE FROM sessions WHERE user_id IN (SELECT id FROM changed))
+    signed_out AS (DELETE FROM sessions WHERE user_id IN (SELECT id FROM changed)),
+    tokens_revoked AS (UPDATE api_tokens SET revoked_at = now() WHERE user_id IN (SELECT id FROM changed) AND revoked_at IS NULL)
     SELECT EXISTS (SELECT 1 FROM target) AS found, EXISTS (SELECT 1 FROM changed) AS updated`);
   return result.rows[0] ?? { found: false, updated: false };
 }

@@ -1,10 +1,8 @@
-import type { apiTokens } from '../db/tenant-schema';
+import type { ApiTokenRow } from '../api/tokens';
 import { t, type MessageKey } from '../i18n/es-DO';
 import { ErrorSummary, Field, Notice, type FieldErrors } from './components';
 import { formatDateTime } from '../domain/dates';
 import { formatDate } from './users';
-
-type ApiToken = typeof apiTokens.$inferSelect;
 
 export interface NewTokenValues {
   name?: string;
@@ -16,7 +14,9 @@ function scopeName(scope: string): string {
 }
 
 export function ApiTokensPage(props: {
-  tokens: ApiToken[];
+  tokens: ApiTokenRow[];
+  /** The owner's view: every user's tokens, with whose they are. */
+  showOwners?: boolean;
   apiBase: string;
   values?: NewTokenValues;
   errors?: FieldErrors;
@@ -42,7 +42,7 @@ export function ApiTokensPage(props: {
           </div>
           <div class="field">
             <label for="new-token-value">{t('apiTokens.tokenLabel', { name: props.created.name })}</label>
-            <input id="new-token-value" type="text" readonly value={props.created.token} onfocus="this.select()" style="font-family: monospace" />
+            <input id="new-token-value" type="text" readonly value={props.created.token} data-select-on-focus class="monospace" />
           </div>
         </section>
       ) : null}
@@ -53,6 +53,7 @@ export function ApiTokensPage(props: {
           <thead>
             <tr>
               <th scope="col">{t('apiTokens.name')}</th>
+              {props.showOwners ? <th scope="col">{t('apiTokens.user')}</th> : null}
               <th scope="col">{t('apiTokens.prefix')}</th>
               <th scope="col">{t('apiTokens.scope')}</th>
               <th scope="col">{t('apiTokens.created')}</th>
@@ -64,6 +65,11 @@ export function ApiTokensPage(props: {
             {props.tokens.map((token) => (
               <tr>
                 <td>{token.name}</td>
+                {props.showOwners ? (
+                  <td>
+                    {token.userName} <span class="muted">{token.userEmail}</span>
+                  </td>
+                ) : null}
                 <td>
                   <code>{token.prefix}…</code>
                 </td>
@@ -71,8 +77,7 @@ export function ApiTokensPage(props: {
                 <td>{formatDate(token.createdAt)}</td>
                 <td>{token.lastUsedAt ? formatDateTime(token.lastUsedAt) : t('apiTokens.never')}</td>
                 <td>
-                  <form method="post" action={`/api-tokens/${token.id}/revoke`} hx-boost="false"
-                    onsubmit={`return confirm(${JSON.stringify(t('apiTokens.revokeConfirm', { name: token.name }))})`}>
+                  <form method="post" action={`/api-tokens/${token.id}/revoke`} hx-boost="false" data-confirm={t('apiTokens.revokeConfirm', { name: token.name })}>
                     <button type="submit" class="button-small button-danger" aria-label={`${t('apiTokens.revoke')}: ${token.name}`}>
                       {t('apiTokens.revoke')}
                     </button>

@@ -22,4 +22,5 @@ export const apiTokensMessages = {
   'apiTokens.tokenLabel': 'Llave {name}',
   'apiTokens.docs': 'Documentación OpenAPI',
   'apiTokens.actions': 'Acciones',
+  'apiTokens.user': 'Usuario',
 } as const;
