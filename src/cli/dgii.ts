@@ -1,9 +1,9 @@
-import { createReadStream, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import cliProgress from 'cli-progress';
 import { downloadRegistry } from '../dgii/download';
-import { DgiiImportError, dgiiRegistryUrl, importDgiiRegistry, type DgiiImportProgress, type DgiiImportResult } from '../dgii/import';
+import { DgiiImportError, dgiiRegistryUrl, importDgiiRegistry, maxShrinkShare, type DgiiImportProgress, type DgiiImportResult } from '../dgii/import';
 import { defineCommand, UsageError } from './command';
 import { formatBytes, print } from './output';
 
@@ -17,25 +17,32 @@ export const syncDgiiCommand = defineCommand({
   options: {
     file: { type: 'string', placeholder: 'path', description: 'Read this DGII_RNC.zip (or the bare .txt/.csv) instead of downloading it' },
     url: { type: 'string', placeholder: 'url', description: `Download from this address (default ${dgiiRegistryUrl})` },
+    'allow-shrink': { type: 'boolean', description: `Accept a file with more than ${maxShrinkShare * 100}% fewer rows than the current registry` },
   },
   notes: [
     'The new registry replaces the old one only once the whole file is in; a failed or interrupted',
-    'import leaves the previous data as it was. Every run is recorded in dgii_imports.',
+    'import leaves the previous data as it was. Every run is recorded in dgii_imports; a run whose',
+    'process was killed is marked failed, and its staging table dropped, by the next run.',
+    `A file that would shrink the registry by more than ${maxShrinkShare * 100}% (a file cut short) is refused`,
+    'with exit code 2 unless --allow-shrink is given; so is a file that is not the registry',
+    '(binary, UTF-16, a broken zip).',
   ],
   prepare({ values }) {
     if (values.file !== undefined && values.url !== undefined) throw new UsageError('--file and --url cannot be used together');
     const source = values.file !== undefined ? fileSource(values.file) : urlSource(values.url ?? dgiiRegistryUrl);
-    return async ({ platform }) => {
+    return async ({ platform, env }) => {
       const progress = createProgress();
       const outcome = await withInterrupt(async (signal) => {
         const input = source.open(signal, (total) => progress.setTotal(total));
         print(`Importing the DGII registry from ${source.name}`);
-        return importDgiiRegistry(platform.centralSql, input, { source: source.name, signal, onProgress: progress.update }).finally(progress.stop);
+        const options = { source: source.name, connectionString: env.CENTRAL_DATABASE_URL, allowShrink: values['allow-shrink'] === true, signal, onProgress: progress.update };
+        return importDgiiRegistry(platform.centralSql, input, options).finally(progress.stop);
       });
       if (outcome.ok) return print(summaryLine(outcome.value));
-      if (!(outcome.error instanceof DgiiImportError) || !outcome.interrupted) throw outcome.error;
-      process.stderr.write(`error: ${outcome.error.message}\n`);
-      return 130;
+      const { error } = outcome;
+      if (!(error instanceof DgiiImportError) || !(outcome.interrupted || error.refused)) throw error;
+      process.stderr.write(`error: ${error.message}\n`);
+      return outcome.interrupted ? 130 : 2;
     };
   },
 });
@@ -60,9 +67,42 @@ function fileSource(file: string): Source {
     name: file,
     open(_signal, onTotal) {
       onTotal(size);
-      return Readable.toWeb(createReadStream(resolved, { highWaterMark: 256 * 1024 })) as ReadableStream<Uint8Array>;
+      return readFileStream(resolved);
     },
   };
+}
+
+/**
+ * The file as a pull stream. Not `Readable.toWeb(createReadStream())`: when the import stops early
+ * (a refused file), Node's adapter keeps pushing and crashes the process with "Controller is
+ * already closed".
+ */
+function readFileStream(file: string): ReadableStream<Uint8Array> {
+  let handle: FileHandle | null = null;
+  let cancelled = false;
+  const close = async () => {
+    const open = handle;
+    handle = null;
+    await open?.close();
+  };
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        handle ??= await open(file, 'r');
+        if (cancelled) return close();
+        const { bytesRead, buffer } = await handle.read(new Uint8Array(256 * 1024), 0, 256 * 1024, null);
+        if (cancelled) return;
+        if (bytesRead > 0) return controller.enqueue(buffer.subarray(0, bytesRead));
+        await close();
+        controller.close();
+      },
+      async cancel() {
+        cancelled = true;
+        await close();
+      },
+    },
+    { highWaterMark: 0 },
+  );
 }
 
 function urlSource(url: string): Source {

@@ -9,9 +9,18 @@
  * was, and two concurrent runs cannot mix rows: each fills its own table and the swaps are
  * serialised (the last to finish wins, with a complete file).
  *
+ * A run holds a session advisory lock on its own id over a WebSocket connection for as long as its
+ * process lives. A run recorded `running` whose lock is free has lost its process (killed, crashed,
+ * machine gone): the next run marks it failed and drops its staging table.
+ *
+ * A new file that would leave the registry more than `maxShrinkShare` smaller is refused unless the
+ * caller allows it: the registry only grows by a few percent a year, so a big drop means a file cut
+ * short (a half-copied .txt parses fine up to where it stops) rather than a real registry.
+ *
  * Runtime-agnostic (web streams, TextDecoder, fflate); the database is reached through the Neon
  * HTTP driver only.
  */
+import { Client } from '@neondatabase/serverless';
 import { Unzip, UnzipInflate, type UnzipFile } from 'fflate';
 import type { Sql } from '../db/client';
 import { isValidCedula, isValidRnc } from '../domain/tax-id';
@@ -22,8 +31,14 @@ export const dgiiRegistryUrl = 'https://dgii.gov.do/app/WebApps/Consultas/RNC/DG
 
 /** Serialises swaps of `dgii_taxpayers` (src/db/migrate.ts uses 7243001). */
 const swapLockKey = 7243101;
-/** A `running` import whose heartbeat is older than this is presumed dead (killed process). */
-const abandonedAfter = '10 minutes';
+/** With a run's id, the session advisory lock its process holds while it lives. */
+const liveRunLockClass = 7243102;
+/**
+ * The largest share of the live registry a new file may drop without `allowShrink` (0.10: a file
+ * with fewer than 90% of the current rows is refused). The DGII's registry has only grown between
+ * publications; 10% leaves room for a mass deregistration while catching any file cut short.
+ */
+export const maxShrinkShare = 0.1;
 /** Enough of the start of the text to tell UTF-8 from Windows-1252. */
 const sniffBytes = 64 * 1024;
 /** Registry lines are a few hundred characters: anything this long is not the registry, and must not fill memory. */
@@ -58,6 +73,10 @@ export interface DgiiImportResult {
 export interface DgiiImportOptions {
   /** Recorded in `dgii_imports.source`: the path or URL read. */
   source: string;
+  /** The central database, for the WebSocket session that holds the run's liveness lock. */
+  connectionString: string;
+  /** Replace the registry even when the file has fewer than (1 - maxShrinkShare) of its rows. */
+  allowShrink?: boolean;
   /** Rows per INSERT request (default 5,000). */
   batchSize?: number;
   /** INSERT requests in flight while the next batch is parsed (default 4). */
@@ -66,35 +85,52 @@ export interface DgiiImportOptions {
   onProgress?: (progress: DgiiImportProgress) => void;
 }
 
+/** The input is not a registry this import accepts (encoding, binary data, truncated, too small). */
+export class DgiiInputError extends Error {
+  override name = 'DgiiInputError';
+}
+
 /** An import that failed; the previous registry is untouched and the run is recorded as `failed`. */
 export class DgiiImportError extends Error {
   override name = 'DgiiImportError';
+  /** True when the file itself was refused (DgiiInputError), not the database or the download. */
+  readonly refused: boolean;
   constructor(
     readonly importId: number,
     readonly reason: string,
     options?: ErrorOptions,
   ) {
     super(`DGII import #${importId} failed: ${reason}; the previous registry is unchanged`, options);
+    this.refused = options?.cause instanceof DgiiInputError;
   }
 }
 
 /** Reads the registry from `input` (a zip, or the bare .txt/.csv) and replaces `dgii_taxpayers` with it. */
 export async function importDgiiRegistry(sql: Sql, input: ReadableStream<Uint8Array>, options: DgiiImportOptions): Promise<DgiiImportResult> {
   const started = performance.now();
-  const importId = await beginImport(sql, options.source);
+  const { importId, release } = await beginImport(sql, options.connectionString, options.source);
+  try {
+    return await runImport(sql, importId, input, options, started);
+  } finally {
+    await release();
+  }
+}
+
+async function runImport(sql: Sql, importId: number, input: ReadableStream<Uint8Array>, options: DgiiImportOptions, started: number): Promise<DgiiImportResult> {
   const staging = stagingTable(importId);
   const run = new ImportRun(sql, staging, importId, options);
   try {
     await sql.query(`CREATE TABLE ${staging} (LIKE dgii_taxpayers INCLUDING ALL)`);
     await run.read(input);
     const totals = run.totals();
-    if (totals.rowsImported === 0) throw new Error('no taxpayer rows found: this does not look like the DGII registry');
+    if (totals.rowsImported === 0) throw new DgiiInputError('no taxpayer rows found: this does not look like the DGII registry');
     if (totals.rowsSkipped > totals.rowsImported) {
-      throw new Error(`${totals.rowsSkipped} of ${totals.rowsSkipped + totals.rowsImported} lines are not taxpayer rows: this does not look like the DGII registry`);
+      throw new DgiiInputError(`${totals.rowsSkipped} of ${totals.rowsSkipped + totals.rowsImported} lines are not taxpayer rows: this does not look like the DGII registry`);
     }
     await sql.query(`ANALYZE ${staging}`);
     await sql.transaction([
       sql`SELECT pg_advisory_xact_lock(${swapLockKey})`,
+      ...(options.allowShrink ? [] : [sql.query(shrinkGuardStatement(staging))]),
       sql.query(swapStatement(staging)),
       sql`UPDATE dgii_imports SET status = 'succeeded', finished_at = now(), updated_at = now(),
             rows_imported = ${totals.rowsImported}, rows_skipped = ${totals.rowsSkipped}, error = NULL
@@ -103,6 +139,8 @@ export async function importDgiiRegistry(sql: Sql, input: ReadableStream<Uint8Ar
     return { importId, ...totals, ...run.format(), seconds: (performance.now() - started) / 1000 };
   } catch (error) {
     await run.settle();
+    const refusal = shrinkRefusal(error);
+    if (refusal) error = new DgiiInputError(refusal, { cause: error });
     const reason = options.signal?.aborted ? 'interrupted' : describeError(error);
     const totals = run.totals();
     try {
@@ -120,30 +158,76 @@ export async function importDgiiRegistry(sql: Sql, input: ReadableStream<Uint8Ar
   }
 }
 
-/** Marks dead runs failed, drops staging tables no live run owns, and records a new run. */
-async function beginImport(sql: Sql, source: string): Promise<number> {
-  const [, inserted] = await sql.transaction([
-    sql.query(`DO $cleanup$
-      DECLARE leftover record;
-      BEGIN
-        UPDATE dgii_imports SET status = 'failed', finished_at = now(), error = 'abandoned: no progress for ${abandonedAfter}'
-          WHERE status = 'running' AND updated_at < now() - interval '${abandonedAfter}';
-        FOR leftover IN
-          SELECT c.relname FROM pg_class c
-          WHERE c.relkind = 'r' AND c.relnamespace = current_schema()::regnamespace
-            AND c.relname LIKE 'dgii\\_taxpayers\\_staging\\_%'
-            AND NOT EXISTS (SELECT 1 FROM dgii_imports i WHERE i.status = 'running' AND c.relname = 'dgii_taxpayers_staging_' || i.id)
-        LOOP
-          EXECUTE format('DROP TABLE %I', leftover.relname);
-        END LOOP;
-      END
-      $cleanup$`),
-    sql`INSERT INTO dgii_imports (source) VALUES (${source}) RETURNING id`,
-  ]).catch((error: unknown) => {
-    const undefinedTable = (error as { code?: unknown } | null)?.code === '42P01';
-    throw undefinedTable ? new Error('the central database has no DGII tables yet: run `optiflow central:migrate` first', { cause: error }) : error;
-  });
-  return Number((inserted as Array<{ id: string }>)[0]!.id);
+/**
+ * Takes a new run id and its liveness lock on a WebSocket session (held until `release`), marks runs
+ * whose process is gone failed and drops every staging table no live run owns, then records the run.
+ * The lock is taken before the row exists, so no other run ever sees this one `running` and unlocked.
+ */
+async function beginImport(sql: Sql, connectionString: string, source: string): Promise<{ importId: number; release: () => Promise<void> }> {
+  const session = new Client(connectionString);
+  await session.connect();
+  const release = () => session.end().catch(() => undefined);
+  try {
+    const { rows } = await session.query<{ id: string }>(`SELECT nextval(pg_get_serial_sequence('dgii_imports', 'id')) AS id`).catch((error: unknown) => {
+      const missing = (error as { code?: unknown } | null)?.code === '42P01';
+      throw missing ? new Error('the central database has no DGII tables yet: run `optiflow central:migrate` first', { cause: error }) : error;
+    });
+    const importId = Number(rows[0]!.id);
+    await session.query('SELECT pg_advisory_lock($1, $2)', [liveRunLockClass, importId]);
+    await sql.transaction([
+      sql.query(`DO $cleanup$
+        DECLARE leftover record;
+        BEGIN
+          UPDATE dgii_imports SET status = 'failed', finished_at = now(), updated_at = now(),
+                 error = 'abandoned: its process ended without finishing (killed or crashed)'
+            WHERE status = 'running' AND pg_try_advisory_xact_lock(${liveRunLockClass}, id::int);
+          FOR leftover IN
+            SELECT c.relname FROM pg_class c
+            WHERE c.relkind = 'r' AND c.relnamespace = current_schema()::regnamespace
+              AND c.relname LIKE 'dgii\\_taxpayers\\_staging\\_%'
+              AND NOT EXISTS (SELECT 1 FROM dgii_imports i WHERE i.status = 'running' AND c.relname = 'dgii_taxpayers_staging_' || i.id)
+              AND c.relname <> 'dgii_taxpayers_staging_${importId}'
+          LOOP
+            EXECUTE format('DROP TABLE %I', leftover.relname);
+          END LOOP;
+        END
+        $cleanup$`),
+      sql`INSERT INTO dgii_imports (id, source) VALUES (${importId}, ${source})`,
+    ]);
+    return { importId, release };
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
+
+/**
+ * Raises `optiflow:dgii_shrink` (inside the swap transaction, so nothing changes) when the staging
+ * table holds fewer than (1 - maxShrinkShare) of the live table's rows.
+ */
+function shrinkGuardStatement(staging: string): string {
+  return `DO $guard$
+    DECLARE live bigint; incoming bigint;
+    BEGIN
+      SELECT count(*) INTO live FROM dgii_taxpayers;
+      SELECT count(*) INTO incoming FROM ${staging};
+      IF live > 0 AND incoming < live * (1 - ${maxShrinkShare}) THEN
+        RAISE EXCEPTION 'optiflow:dgii_shrink' USING DETAIL = live || ' ' || incoming;
+      END IF;
+    END
+    $guard$`;
+}
+
+/** The one-line refusal for a shrink-guard error, or null for any other error. */
+function shrinkRefusal(error: unknown): string | null {
+  const { message, detail } = (error ?? {}) as { message?: unknown; detail?: unknown };
+  if (typeof message !== 'string' || !message.includes('optiflow:dgii_shrink')) return null;
+  const [live = 0, incoming = 0] = String(detail ?? '').split(' ').map(Number);
+  const share = live > 0 ? Math.round((1 - incoming / live) * 100) : 0;
+  return (
+    `the file would shrink the registry from ${live} to ${incoming} rows (-${share}%, more than the ${maxShrinkShare * 100}% allowed): ` +
+    'a file cut short? Check it, or rerun with --allow-shrink if the drop is real'
+  );
 }
 
 function stagingTable(importId: number): string {
@@ -427,8 +511,8 @@ class ZipDecoder implements ContainerDecoder {
     }
     if (this.error) throw this.error;
     if (!final) return;
-    if (this.entry === null) throw new Error('the zip holds no .txt or .csv file');
-    if (!this.entryDone) throw new Error(`the zip ends in the middle of ${this.entry} (truncated download?)`);
+    if (this.entry === null) throw new DgiiInputError('the zip holds no .txt or .csv file');
+    if (!this.entryDone) throw new DgiiInputError(`the zip ends in the middle of ${this.entry} (truncated download?)`);
   }
 
   private onFile(file: UnzipFile): void {
@@ -459,7 +543,7 @@ class ZipDecoder implements ContainerDecoder {
 
 function zipError(error: unknown): Error {
   const message = error instanceof Error ? error.message : String(error);
-  return new Error(`corrupt or truncated zip (${message})`, { cause: error });
+  return new DgiiInputError(`corrupt or truncated zip (${message})`, { cause: error });
 }
 
 /**
@@ -493,13 +577,15 @@ export class LineReader implements ContainerDecoder {
     try {
       text = this.decoder.decode(bytes, { stream: !final });
     } catch {
-      throw new Error('invalid UTF-8 in a file that starts as UTF-8 (bad encoding)');
+      throw new DgiiInputError('invalid UTF-8 in a file that starts as UTF-8 (bad encoding)');
     }
     this.split(text, final);
   }
 
   private chooseDecoder(head: Uint8Array): TextDecoder {
-    if (head.includes(0)) throw new Error('binary data where text was expected (not the DGII registry)');
+    const utf16 = utf16Kind(head);
+    if (utf16) throw new DgiiInputError(`the file is ${utf16} text; save it as Windows-1252 (as the DGII publishes it) or UTF-8 and import it again`);
+    if (head.includes(0)) throw new DgiiInputError('binary data where text was expected (not the DGII registry)');
     const bom = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
     let utf8 = bom;
     if (!utf8 && head.some((byte) => byte >= 0x80)) {
@@ -517,7 +603,7 @@ export class LineReader implements ContainerDecoder {
   private split(text: string, final: boolean): void {
     const lines = (this.rest + text).split('\n');
     this.rest = final ? '' : lines.pop()!;
-    if (this.rest.length > maxLineLength) throw new Error(`a line longer than ${maxLineLength} characters (not the DGII registry)`);
+    if (this.rest.length > maxLineLength) throw new DgiiInputError(`a line longer than ${maxLineLength} characters (not the DGII registry)`);
     for (const raw of lines) {
       const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
       if (this.layout === null) {
@@ -537,6 +623,26 @@ export class LineReader implements ContainerDecoder {
     }
     if (final && this.open !== '') this.onLine(this.open);
   }
+}
+
+/**
+ * UTF-16 by its byte order mark, or without one by its zero bytes: text in a Latin script has a zero
+ * in every other byte (the high byte of each character) and hardly any in the other position.
+ */
+function utf16Kind(head: Uint8Array): 'UTF-16LE' | 'UTF-16BE' | null {
+  if (head[0] === 0xff && head[1] === 0xfe) return 'UTF-16LE';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'UTF-16BE';
+  const pairs = head.byteLength >> 1;
+  if (pairs < 8) return null;
+  let evenZeros = 0;
+  let oddZeros = 0;
+  for (let index = 0; index < pairs * 2; index += 2) {
+    if (head[index] === 0) evenZeros++;
+    if (head[index + 1] === 0) oddZeros++;
+  }
+  if (oddZeros > pairs * 0.9 && evenZeros < pairs * 0.05) return 'UTF-16LE';
+  if (evenZeros > pairs * 0.9 && oddZeros < pairs * 0.05) return 'UTF-16BE';
+  return null;
 }
 
 function concat(chunks: Uint8Array[]): Uint8Array {

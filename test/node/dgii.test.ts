@@ -43,9 +43,9 @@ afterAll(async () => {
 
 const cli = (...args: string[]): Promise<CliResult> => runCli(path.join(workDir, 'state'), args);
 
-/** Exit 1 and exactly one line on stderr: `error: DGII import #n failed: ...`. */
-function expectImportFailure(result: CliResult, reason: RegExp): number {
-  expect(result.code, result.stdout + result.stderr).toBe(1);
+/** Exactly one line on stderr, `error: DGII import #n failed: ...`, and exit 2 for a file that is not the registry, 1 otherwise. */
+function expectImportFailure(result: CliResult, reason: RegExp, code: 1 | 2 = 1): number {
+  expect(result.code, result.stdout + result.stderr).toBe(code);
   const lines = result.stderr.trim().split('\n');
   expect(lines).toHaveLength(1);
   expect(lines[0]).toMatch(/^error: DGII import #\d+ failed: .*; the previous registry is unchanged$/);
@@ -74,9 +74,9 @@ function expectedIds(options: SampleOptions): Set<string> {
   return ids;
 }
 
-async function importFile(file: string, options: { batchSize?: number } = {}) {
+async function importFile(file: string, options: { batchSize?: number; allowShrink?: boolean } = {}) {
   const input = Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>;
-  return importDgiiRegistry(sql, input, { source: file, ...options });
+  return importDgiiRegistry(sql, input, { source: file, connectionString: stack.centralUrl, allowShrink: true, ...options });
 }
 
 async function importRecord(id: number) {
@@ -204,8 +204,8 @@ describe('optiflow sync:dgii', { timeout: 120_000 }, () => {
     await writeFile(garbage, randomBytes(200_000));
 
     const [truncatedRun, garbageRun] = await Promise.all([cli('sync:dgii', '--file', truncated), cli('sync:dgii', '--file', garbage)]);
-    const truncatedId = expectImportFailure(truncatedRun, /corrupt or truncated zip|ends in the middle/);
-    const garbageId = expectImportFailure(garbageRun, /binary data/);
+    const truncatedId = expectImportFailure(truncatedRun, /corrupt or truncated zip|ends in the middle/, 2);
+    const garbageId = expectImportFailure(garbageRun, /binary data/, 2);
 
     expect(await registryIds()).toEqual(before);
     expect(await findTaxpayer(sql, '101850043')).toMatchObject({ name: 'ÓPTICA PEÑA' });
@@ -223,7 +223,7 @@ describe('optiflow sync:dgii', { timeout: 120_000 }, () => {
     const dropped = [...expectedIds({ rows: sampleRows })].filter((id) => !nextIds.has(id));
     expect(dropped.length).toBeGreaterThan(400);
 
-    const result = await cli('sync:dgii', '--file', nextFile);
+    const result = await cli('sync:dgii', '--file', nextFile, '--allow-shrink');
     expect(result.code, result.stderr).toBe(0);
     expect(await registryIds()).toEqual(nextIds);
     expect(await findTaxpayer(sql, dropped[0]!)).toBeNull();
@@ -282,6 +282,102 @@ describe('optiflow sync:dgii', { timeout: 120_000 }, () => {
       server.closeAllConnections();
       server.close();
     }
+  });
+
+  it('refuses a UTF-16 file and a binary file with one clear line and exit 2, leaving the registry as it was', async () => {
+    await importFile(samplePath);
+    const before = await registryIds();
+    const text = [...sampleLines({ rows: 200, seed: 5 })].join('\r\n');
+    const utf16le = path.join(workDir, 'registry-utf16le.txt');
+    const utf16be = path.join(workDir, 'registry-utf16be.txt');
+    const utf16NoBom = path.join(workDir, 'registry-utf16-nobom.txt');
+    const binary = path.join(workDir, 'registry.bin');
+    const le = Buffer.from(text, 'utf16le');
+    await writeFile(utf16le, Buffer.concat([Buffer.of(0xff, 0xfe), le]));
+    await writeFile(utf16be, Buffer.concat([Buffer.of(0xfe, 0xff), Buffer.from(le).swap16()]));
+    await writeFile(utf16NoBom, le);
+    await writeFile(binary, await readFile(nodeBin).then((bytes) => bytes.subarray(0, 300_000)));
+
+    const runs = await Promise.all([utf16le, utf16be, utf16NoBom, binary].map((file) => cli('sync:dgii', '--file', file)));
+    for (const [index, run] of runs.entries()) {
+      expect(run.code, run.stdout + run.stderr).toBe(2);
+      const lines = run.stderr.trim().split('\n');
+      expect(lines, run.stderr).toHaveLength(1);
+      expect(lines[0]).toMatch(/^error: DGII import #\d+ failed: .*; the previous registry is unchanged$/);
+      expect(lines[0]).toMatch(index < 3 ? /UTF-16/ : /binary/);
+    }
+    expect(await registryIds()).toEqual(before);
+    expect(await stagingTables()).toEqual([]);
+  });
+
+  it('cleans up after a killed import: the next run marks it failed and drops its staging table', async () => {
+    await importFile(samplePath);
+    const before = await registryIds();
+    const zip = await readFile(samplePath);
+    const server = await serve((_request, response) => {
+      response.writeHead(200, { 'content-length': zip.length });
+      response.write(zip.subarray(0, zip.length >> 1)); // then stalls
+    });
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/DGII_RNC.zip`;
+    // Its own process group, so the kill takes its workerd too, as `kill -9` of a terminal's job would.
+    const child = spawn(nodeBin, [cliBin, 'sync:dgii', '--url', url, '--persist-to', path.join(workDir, 'state')], {
+      cwd: root,
+      env: { ...process.env, ...stackEnv() },
+      detached: true,
+      stdio: 'ignore',
+    });
+    try {
+      const exited = once(child, 'exit');
+      let killedId = 0;
+      await expect
+        .poll(async () => {
+          const [running] = await sql`SELECT id FROM dgii_imports WHERE status = 'running' AND source = ${url}`;
+          killedId = running ? Number(running.id) : 0;
+          return killedId > 0 && (await stagingTables()).includes(`dgii_taxpayers_staging_${killedId}`);
+        }, { timeout: 60_000, interval: 200 })
+        .toBe(true);
+      process.kill(-child.pid!, 'SIGKILL');
+      await exited;
+      expect(await importRecord(killedId)).toMatchObject({ status: 'running' });
+
+      const next = await cli('sync:dgii', '--file', samplePath);
+      expect(next.code, next.stderr).toBe(0);
+      expect(await importRecord(killedId)).toMatchObject({ status: 'failed', error: expect.stringMatching(/abandoned/) });
+      expect(await stagingTables()).toEqual([]);
+      expect(await registryIds()).toEqual(before);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('refuses an import that would shrink the registry by more than the allowed share, unless --allow-shrink', async () => {
+    const full: SampleOptions = { rows: 500, seed: 6 };
+    const fullFile = path.join(workDir, 'full.txt');
+    await writeDgiiSample(fullFile, full);
+    await importFile(fullFile);
+    const before = await registryIds();
+    expect(before).toEqual(expectedIds(full));
+    const halfFile = path.join(workDir, 'half.txt');
+    const bytes = await readFile(fullFile);
+    await writeFile(halfFile, bytes.subarray(0, bytes.length >> 1)); // a download or copy cut in half
+
+    const refused = await cli('sync:dgii', '--file', halfFile);
+    expect(refused.code, refused.stdout + refused.stderr).toBe(2);
+    const lines = refused.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^error: DGII import #\d+ failed: .*shrink.*--allow-shrink.*; the previous registry is unchanged$/);
+    const refusedId = Number(/#(\d+)/.exec(lines[0]!)![1]);
+    expect(await registryIds()).toEqual(before);
+    expect(await importRecord(refusedId)).toMatchObject({ status: 'failed', error: expect.stringMatching(/shrink/) });
+    expect(await stagingTables()).toEqual([]);
+
+    const allowed = await cli('sync:dgii', '--file', halfFile, '--allow-shrink');
+    expect(allowed.code, allowed.stderr).toBe(0);
+    const after = await registryIds();
+    expect(after.size).toBeLessThan(before.size * 0.6);
+    expect(after.size).toBeGreaterThan(before.size * 0.4);
   });
 
   it('runs two imports at once without mixing them: the table is exactly one of the files', async () => {
