@@ -3,6 +3,7 @@ import { requirePermission } from '../auth/middleware';
 import { can } from '../auth/permissions';
 import type { AppEnv } from '../env';
 import { AppError } from '../errors';
+import { changedFields, recordActivity } from '../queries/audit';
 import { factory } from '../factory';
 import { validForm } from '../http/forms';
 import { t } from '../i18n/es-DO';
@@ -69,6 +70,7 @@ branchesRoutes.post(
         address: form.address ?? null,
         phone: form.phone ?? null,
       });
+      await recordActivity(c.var.db, c.var.session!, 'branch.created', { branchId: branch.id, name: branch.name, code: branch.code });
       return c.redirect(`/branches?created=${encodeURIComponent(branch.name)}`, 303);
     } catch (error) {
       if (error instanceof DuplicateBranchCode) return renderForm(c, { values: form, errors: { code: t('branches.codeTaken') } }, 422);
@@ -93,9 +95,11 @@ branchesRoutes.post(
     const form = c.req.valid('form');
     const values = { name: form.name, code: form.code, address: form.address ?? null, phone: form.phone ?? null, active: form.active ?? false };
     try {
+      const before = await getBranch(c.var.db, id);
       const result = await updateBranch(c.var.db, id, values);
       if (!result.branch) throw new AppError('not_found');
       if (result.lastActive) return renderForm(c, { id, values, message: t('branches.lastActive') }, 409);
+      await recordActivity(c.var.db, c.var.session!, 'branch.updated', { branchId: id, name: values.name, code: values.code, fields: before ? changedFields(before, values) : [] });
       return c.redirect(`/branches/${id}?saved=1`, 303);
     } catch (error) {
       if (error instanceof DuplicateBranchCode) return renderForm(c, { id, values, errors: { code: t('branches.codeTaken') } }, 422);

@@ -8,7 +8,8 @@ import { AppError } from '../errors';
 import { factory } from '../factory';
 import { validForm } from '../http/forms';
 import { t } from '../i18n/es-DO';
-import { getCompanySettings, saveCompanySettings, setCompanyLogo } from '../queries/company';
+import { changedFields, recordActivity } from '../queries/audit';
+import { getCompany, getCompanySettings, saveCompanySettings, setCompanyLogo } from '../queries/company';
 import { taxIdIssue } from '../schemas/common';
 import { companyFields, logoPolicy, sniffImageType } from '../schemas/company';
 import type { FieldErrors } from '../views/components';
@@ -68,7 +69,7 @@ companyRoutes.post(
       form.rnc = form.rnc.replace(/\D/g, '');
     }
     // Blank optional fields clear the value; the currency is required by the form's select.
-    const saved = await saveCompanySettings(c.var.db, {
+    const changes = {
       name: form.name,
       rnc: form.rnc ?? null,
       address: form.address ?? null,
@@ -76,8 +77,11 @@ companyRoutes.post(
       email: form.email ?? null,
       invoiceFooter: form.invoiceFooter ?? null,
       ...(form.defaultCurrency ? { defaultCurrency: form.defaultCurrency } : {}),
-    });
+    };
+    const before = await getCompany(c.var.db);
+    const saved = await saveCompanySettings(c.var.db, changes);
     if (!saved) return renderCompany(c, { values, errors: { defaultCurrency: t('company.currencyInvalid') } }, 422);
+    await recordActivity(c.var.db, c.var.session!, 'company.updated', { fields: before ? changedFields(before, changes) : Object.keys(changes) });
     return c.redirect('/company?saved=1', 303);
   },
 );
@@ -96,12 +100,14 @@ companyRoutes.post('/company/logo', requirePermission('company.manage'), async (
   if (!type) return renderCompany(c, { logoError: t('company.logoType') }, 422);
   await c.var.files.put(logoKey, bytes, { httpMetadata: { contentType: type } });
   await setCompanyLogo(c.var.db, logoKey);
+  await recordActivity(c.var.db, c.var.session!, 'company.logo.updated');
   return c.redirect('/company?logo=saved', 303);
 });
 
 companyRoutes.post('/company/logo/delete', requirePermission('company.manage'), async (c) => {
   await setCompanyLogo(c.var.db, null);
   await c.var.files.delete(logoKey);
+  await recordActivity(c.var.db, c.var.session!, 'company.logo.removed');
   return c.redirect('/company?logo=removed', 303);
 });
 

@@ -3,6 +3,7 @@ import { requirePermission } from '../auth/middleware';
 import { can } from '../auth/permissions';
 import type { AppEnv } from '../env';
 import { AppError } from '../errors';
+import { recordActivity } from '../queries/audit';
 import { factory } from '../factory';
 import { validForm } from '../http/forms';
 import { t } from '../i18n/es-DO';
@@ -47,6 +48,7 @@ currenciesRoutes.post(
       const message = saved.reason === 'base' ? t('currencies.validation.base') : t('currencies.validation.unknown');
       return renderCurrencies(c, { values: { currency, rate, validOn }, errors: { currency: message } }, 422);
     }
+    await recordActivity(c.var.db, c.var.session!, 'currency.rate.saved', { currency, rate: saved.rate.rate, validOn: saved.rate.validOn });
     const notice = t('currencies.addRate.done', { currency, date: formatDate(saved.rate.validOn), rate: formatRate(saved.rate.rate) });
     return renderCurrencies(c, { values: { currency, validOn }, notice });
   },

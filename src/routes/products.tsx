@@ -5,6 +5,7 @@ import { can } from '../auth/permissions';
 import { decodeCursor, encodeCursor } from '../api/openapi';
 import type { AppEnv } from '../env';
 import { AppError } from '../errors';
+import { recordActivity } from '../queries/audit';
 import { factory } from '../factory';
 import { validForm } from '../http/forms';
 import { t } from '../i18n/es-DO';
@@ -77,6 +78,7 @@ productsRoutes.post(
       const field = result.field ?? 'taxCode';
       return renderNew(c, submittedProduct(await c.req.parseBody()), { [field]: field === 'sku' ? t('products.validation.skuTaken') : t('products.validation.tax') }, 422);
     }
+    await recordActivity(c.var.db, c.var.session!, 'product.created', { productId: result.product.id, sku: result.product.sku, name: result.product.name });
     return c.redirect(`/products/${result.product.id}?created=1`, 303);
   },
 );
@@ -129,6 +131,7 @@ productsRoutes.post(
       const message = result.field === 'sku' ? t('products.validation.skuTaken') : t('products.validation.tax');
       return renderProduct(c, id, { values: submittedProduct(await c.req.parseBody()), errors: { [result.field]: message } }, 422);
     }
+    await recordActivity(c.var.db, c.var.session!, 'product.updated', { productId: id, sku: result.product.sku, name: result.product.name });
     return c.redirect(`/products/${id}?saved=1`, 303);
   },
 );

@@ -8,6 +8,7 @@ import { AppError } from '../errors';
 import { factory } from '../factory';
 import { validForm } from '../http/forms';
 import { t } from '../i18n/es-DO';
+import { changedFields, recordActivity } from '../queries/audit';
 import { createSequence, deleteSequence, getSequence, listSequences, updateSequence, withWarnings, type Sequence } from '../queries/sequences';
 import { checkSequence, sequenceForm } from '../schemas/sequences';
 import type { FieldErrors } from '../views/components';
@@ -51,6 +52,10 @@ function renderDetail(
   );
 }
 
+function sequenceDetails(sequence: Pick<Sequence, 'id' | 'docType' | 'prefix' | 'rangeStart' | 'rangeEnd'>) {
+  return { sequenceId: sequence.id, docType: sequence.docType, prefix: sequence.prefix, rangeStart: sequence.rangeStart, rangeEnd: sequence.rangeEnd };
+}
+
 /** Runs a write; rule violations come back as field errors for the form. */
 async function attempt<T>(write: () => Promise<T>): Promise<{ ok: T } | { errors: FieldErrors; message: string | null; status: 409 | 422 }> {
   try {
@@ -87,7 +92,10 @@ sequencesRoutes.post(
     const values = submittedSequence(await c.req.parseBody());
     if ('errors' in checked) return renderNew(c, values, checked.errors, 422);
     const result = await attempt(() => createSequence(c.var.db, checked.values));
-    if ('ok' in result) return c.redirect(`/sequences/${result.ok.id}?notice=created`, 303);
+    if ('ok' in result) {
+      await recordActivity(c.var.db, c.var.session!, 'sequence.created', sequenceDetails(result.ok));
+      return c.redirect(`/sequences/${result.ok.id}?notice=created`, 303);
+    }
     const user = c.var.session!;
     return c.html(
       <AppShell title={t('sequences.newTitle')} user={user} current="/sequences">
@@ -115,7 +123,10 @@ sequencesRoutes.post(
     const checked = checkSequence(c.req.valid('form'));
     if ('errors' in checked) return renderDetail(c, sequence, { values, errors: checked.errors }, 422);
     const result = await attempt(() => updateSequence(c.var.db, sequence, checked.values));
-    if ('ok' in result) return c.redirect(`/sequences/${sequence.id}?notice=saved`, 303);
+    if ('ok' in result) {
+      await recordActivity(c.var.db, c.var.session!, 'sequence.updated', { ...sequenceDetails({ ...sequence, ...checked.values }), fields: changedFields(sequence, checked.values) });
+      return c.redirect(`/sequences/${sequence.id}?notice=saved`, 303);
+    }
     return renderDetail(c, sequence, { values, errors: result.errors, message: result.message }, result.status);
   },
 );
@@ -123,8 +134,10 @@ sequencesRoutes.post(
 sequencesRoutes.post('/sequences/:id/delete', requirePermission('sequences.manage'), async (c) => {
   const id = c.req.param('id');
   if (!uuid.safeParse(id).success) throw new AppError('not_found');
+  const sequence = await getSequence(c.var.db, id);
   const outcome = await deleteSequence(c.var.db, id);
   if (outcome === 'not_found') throw new AppError('not_found');
   if (outcome === 'used') return c.redirect(`/sequences/${id}?notice=used`, 303);
+  if (sequence) await recordActivity(c.var.db, c.var.session!, 'sequence.deleted', sequenceDetails(sequence));
   return c.redirect('/sequences', 303);
 });

@@ -3,6 +3,7 @@ import { requirePermission } from '../auth/middleware';
 import { can } from '../auth/permissions';
 import type { AppEnv } from '../env';
 import { AppError } from '../errors';
+import { recordActivity } from '../queries/audit';
 import { factory } from '../factory';
 import { validForm } from '../http/forms';
 import { t, type MessageKey } from '../i18n/es-DO';
@@ -82,7 +83,11 @@ taxesRoutes.post(
   async (c) => {
     const input = c.req.valid('form');
     const created = await createTax(c.var.db, input);
-    if (created.ok) return c.redirect('/taxes?notice=created', 303);
+    if (created.ok) {
+      const { tax } = created;
+      await recordActivity(c.var.db, c.var.session!, 'tax.created', { taxId: tax.id, code: tax.code, name: tax.name, rate: tax.rate });
+      return c.redirect('/taxes?notice=created', 303);
+    }
     return renderTaxes(c, { values: submittedTax(await c.req.parseBody()), errors: writeErrors(created) ?? {} }, 422);
   },
 );
@@ -100,7 +105,11 @@ taxesRoutes.post(
       ? { name: input.name, active: input.active }
       : { code: input.code, name: input.name, rate: input.rate, exempt: input.exempt, active: input.active };
     const saved = await updateTax(c.var.db, id, changes);
-    if (saved.ok) return c.redirect(`/taxes/${id}?notice=saved`, 303);
+    if (saved.ok) {
+      const { tax } = saved;
+      await recordActivity(c.var.db, c.var.session!, 'tax.updated', { taxId: tax.id, code: tax.code, name: tax.name, rate: tax.rate, fields: Object.keys(changes) });
+      return c.redirect(`/taxes/${id}?notice=saved`, 303);
+    }
     const errors = writeErrors(saved);
     if (!errors) throw new AppError('not_found');
     return renderEdit(c, await taxOr404(c), { values: submittedTax(await c.req.parseBody()), errors }, 422);
@@ -111,6 +120,7 @@ for (const [action, active] of [['deactivate', false], ['activate', true]] as co
   taxesRoutes.post(`/taxes/:id/${action}`, requirePermission('products.manage'), async (c) => {
     const saved = await updateTax(c.var.db, taxId(c.req.param('id')), { active });
     if (!saved.ok) throw new AppError('not_found');
+    await recordActivity(c.var.db, c.var.session!, active ? 'tax.activated' : 'tax.deactivated', { taxId: saved.tax.id, code: saved.tax.code, name: saved.tax.name });
     return c.redirect(`/taxes?notice=${active ? 'activated' : 'deactivated'}`, 303);
   });
 }

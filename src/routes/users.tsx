@@ -7,6 +7,7 @@ import { AppError } from '../errors';
 import { factory } from '../factory';
 import { validForm } from '../http/forms';
 import { t } from '../i18n/es-DO';
+import { recordActivity } from '../queries/audit';
 import { changeUser, createInvitedUser, disableUser, enableUser, expireUserLinks, getUser, listUsers, type UserRow } from '../queries/users';
 import { idParam, inviteForm, userChangeForm } from '../schemas/users';
 import type { FieldErrors } from '../views/components';
@@ -106,6 +107,7 @@ usersRoutes.post(
       createdBy: session.id,
       branchIds: form.branchIds,
     });
+    await recordActivity(c.var.db, session, 'user.invited', { userId, email: form.email, name: form.name, role: form.role });
     return renderLink(c, form, link, 201);
   },
 );
@@ -133,6 +135,10 @@ usersRoutes.post(
     const result = await changeUser(c.var.db, user.id, form);
     if (!result.found) throw new AppError('not_found');
     if (!result.updated) return refuse(409, t('users.lastOwner'));
+    const branchNames = session.branches.filter((branch) => form.branchIds.includes(branch.id)).map((branch) => branch.name);
+    const details = { userId: user.id, email: user.email, name: user.name, role: form.role, branches: branchNames };
+    if (form.role !== user.role) await recordActivity(c.var.db, session, 'user.role.changed', { ...details, previousRole: user.role });
+    else await recordActivity(c.var.db, session, 'user.branches.changed', details);
     return c.redirect(`/users/${user.id}?done=saved`, 303);
   },
 );
@@ -145,6 +151,7 @@ usersRoutes.post('/users/:id/disable', requirePermission('users.manage'), async 
   const result = await disableUser(c.var.db, user.id);
   if (!result.found) throw new AppError('not_found');
   if (!result.updated) return renderUser(c, user, { status: 409, message: t('users.lastOwner') });
+  await recordActivity(c.var.db, c.var.session!, 'user.disabled', { userId: user.id, email: user.email, name: user.name });
   return c.redirect(`/users/${user.id}?done=disabled`, 303);
 });
 
@@ -153,6 +160,7 @@ usersRoutes.post('/users/:id/enable', requirePermission('users.manage'), async (
   const ownerOnly = ownerGuard(c, user);
   if (ownerOnly) return renderUser(c, user, { status: 403, message: ownerOnly });
   await enableUser(c.var.db, user.id);
+  await recordActivity(c.var.db, c.var.session!, 'user.enabled', { userId: user.id, email: user.email, name: user.name });
   return c.redirect(`/users/${user.id}?done=enabled`, 303);
 });
 
@@ -163,5 +171,6 @@ usersRoutes.post('/users/:id/link', requirePermission('users.manage'), async (c)
   if (user.status !== 'invited') return renderUser(c, user, { status: 409, message: t('users.notInvited') });
   await expireUserLinks(c.var.db, user.id);
   const link = await issuePasswordLink(c.var.db, { email: user.email, name: user.name, role: user.role, purpose: 'invitation', createdBy: c.var.session!.id });
+  await recordActivity(c.var.db, c.var.session!, 'user.invitation.resent', { userId: user.id, email: user.email, name: user.name });
   return renderLink(c, user, link, 200);
 });

@@ -1,28 +1,103 @@
-import type { auditLog } from '../db/tenant-schema';
-import { t, type MessageKey } from '../i18n/es-DO';
+import { formatDate, formatDateTime } from '../domain/dates';
+import { formatMoney } from '../domain/money';
+import { paymentForms, voidReasons } from '../domain/ncf';
+import { formatTaxId } from '../domain/tax-id';
+import { messages, t, type MessageKey } from '../i18n/es-DO';
+import type { AuditEntry } from '../queries/audit';
 import { ResultsTable } from './components';
-import { formatDateTime } from '../domain/dates';
 
-export type AuditEntry = typeof auditLog.$inferSelect;
+export type { AuditEntry } from '../queries/audit';
 
-const knownActions = new Set(['support.session.start', 'support.session.end']);
+/** The filter of the log: each kind is a set of action prefixes. */
+export const auditKinds = {
+  sales: ['invoice.', 'payment.', 'credit_note.'],
+  reports: ['report.'],
+  settings: ['company.', 'branch.', 'sequence.', 'tax.', 'currency.', 'product.'],
+  users: ['user.', 'api_token.'],
+  support: ['support.'],
+} as const;
+export type AuditKind = keyof typeof auditKinds;
 
-function actionLabel(action: string): string {
-  return knownActions.has(action) ? t(`support.audit.action.${action}` as MessageKey) : action;
+const hasMessage = (key: string): key is MessageKey => Object.hasOwn(messages, key);
+
+/** The action in Spanish from the catalogue; a code it does not know is shown readable, never hidden. */
+export function actionLabel(action: string): string {
+  const key = `audit.action.${action}`;
+  if (hasMessage(key)) return t(key);
+  return t('audit.action.unknown', { action: action.replace(/[._]+/g, ' ').trim() });
 }
 
 function isSupport(entry: AuditEntry): boolean {
-  return entry.action.startsWith('support.');
+  return entry.action.startsWith('support.') || (entry.actor ?? '').startsWith('OptiFlow soporte');
 }
 
-function detailsText(entry: AuditEntry): string {
+const text = (value: unknown): string | null => (typeof value === 'string' && value.trim() ? value.trim() : typeof value === 'number' ? String(value) : null);
+
+function roleLabel(value: string): string {
+  const key = `users.role.${value}`;
+  return hasMessage(key) ? t(key) : value;
+}
+
+function fieldLabel(value: unknown): string | null {
+  const name = text(value);
+  if (!name) return null;
+  const key = `audit.field.${name}`;
+  return hasMessage(key) ? t(key) : name;
+}
+
+/** Formatters of the detail keys the log knows; anything else (ids, nested values) stays out of the summary. */
+const detailParts: Array<(details: Record<string, unknown>) => string | null> = [
+  (d) => (text(d.ncf) ? t('audit.detail.ncf', { value: text(d.ncf)! }) : null),
+  (d) => (text(d.number) ? t('audit.detail.number', { value: text(d.number)! }) : null),
+  (d) => (text(d.modifiedNcf) ? t('audit.detail.modifiedNcf', { value: text(d.modifiedNcf)! }) : null),
+  (d) => (text(d.customer) ? t('audit.detail.customer', { value: text(d.customer)! }) : null),
+  (d) => (text(d.buyerIdNumber) ? formatTaxId(text(d.buyerIdNumber)!) : null),
+  (d) => (text(d.name) ? t('audit.detail.name', { value: text(d.name)! }) : null),
+  (d) => (text(d.email) ? t('audit.detail.email', { value: text(d.email)! }) : null),
+  (d) => (text(d.code) ? t('audit.detail.code', { value: text(d.code)! }) : null),
+  (d) => (text(d.sku) ? t('audit.detail.sku', { value: text(d.sku)! }) : null),
+  (d) => (text(d.docType) ? t('audit.detail.docType', { value: text(d.docType)! }) : null),
+  (d) => (text(d.prefix) ? t('audit.detail.prefix', { value: text(d.prefix)! }) : null),
+  (d) => (text(d.rangeStart) && text(d.rangeEnd) ? t('audit.detail.range', { start: text(d.rangeStart)!, end: text(d.rangeEnd)! }) : null),
+  (d) => (text(d.role) ? t('audit.detail.role', { value: roleLabel(text(d.role)!) }) : null),
+  (d) => (text(d.previousRole) ? t('audit.detail.previousRole', { value: roleLabel(text(d.previousRole)!) }) : null),
+  (d) => (Array.isArray(d.branches) && d.branches.length ? t('audit.detail.branches', { value: d.branches.map(text).filter(Boolean).join(', ') }) : null),
+  (d) => (text(d.scope) ? t('audit.detail.scope', { value: text(d.scope) === 'read' ? t('audit.scope.read') : t('audit.scope.read_write') }) : null),
+  (d) => (text(d.currency) ? t('audit.detail.currency', { value: text(d.currency)! }) : null),
+  (d) => (text(d.rate) ? t('audit.detail.rate', { value: text(d.rate)! }) : null),
+  (d) => (text(d.validOn) ? t('audit.detail.validOn', { value: formatDate(text(d.validOn)) }) : null),
+  (d) => (text(d.amount) ? t('audit.detail.amount', { value: formatMoney(text(d.amount), text(d.currencySymbol) ?? 'RD$') }) : null),
+  (d) => (text(d.total) ? t('audit.detail.total', { value: formatMoney(text(d.total), text(d.currencySymbol) ?? 'RD$') }) : null),
+  (d) => {
+    const method = text(d.method);
+    return method ? t('audit.detail.method', { value: paymentForms[method as keyof typeof paymentForms] ?? method }) : null;
+  },
+  (d) => {
+    const reason = text(d.reason);
+    return reason ? t('audit.detail.reason', { value: voidReasons[reason as keyof typeof voidReasons] ?? reason }) : null;
+  },
+  (d) => (text(d.report) ? t('audit.detail.report', { value: text(d.report)! }) : null),
+  (d) => (text(d.period) ? t('audit.detail.period', { value: text(d.period)! }) : null),
+  (d) => (Array.isArray(d.fields) && d.fields.length ? t('audit.detail.fields', { value: d.fields.map(fieldLabel).filter(Boolean).join(', ') }) : null),
+  (d) => (text(d.userEmail) ? t('audit.detail.userEmail', { value: text(d.userEmail)! }) : null),
+];
+
+/** A short summary of an entry's details in words (never the raw JSON). */
+export function detailsText(entry: AuditEntry): string {
   const details = entry.details ?? {};
-  if (isSupport(entry) && typeof details.userEmail === 'string') return t('support.audit.details.user', { email: details.userEmail });
-  const pairs = Object.entries(details).map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
-  return pairs.join(' · ');
+  return detailParts
+    .map((part) => part(details))
+    .filter((part): part is string => Boolean(part))
+    .join(' · ');
 }
 
-export function AuditResults(props: { rows: AuditEntry[]; nextHref: string | null; firstHref: string | null }) {
+export interface AuditListProps {
+  rows: AuditEntry[];
+  nextHref: string | null;
+  firstHref: string | null;
+}
+
+export function AuditResults(props: AuditListProps) {
   return (
     <ResultsTable
       id="audit-results"
@@ -32,13 +107,13 @@ export function AuditResults(props: { rows: AuditEntry[]; nextHref: string | nul
       rows={props.rows}
       row={(entry) => (
         <tr class={isSupport(entry) ? 'audit-support' : undefined}>
-          <td>
+          <td style="white-space: nowrap">
             <time datetime={entry.createdAt.toISOString()}>{formatDateTime(entry.createdAt)}</time>
           </td>
           <td>
             {isSupport(entry) ? <span class="badge badge-warn">{t('support.audit.support')}</span> : null} {actionLabel(entry.action)}
           </td>
-          <td>{entry.actor ?? ''}</td>
+          <td>{entry.actor ?? '—'}</td>
           <td>{detailsText(entry)}</td>
         </tr>
       )}
@@ -47,13 +122,29 @@ export function AuditResults(props: { rows: AuditEntry[]; nextHref: string | nul
   );
 }
 
-export function AuditPage(props: { rows: AuditEntry[]; nextHref: string | null; firstHref: string | null }) {
+export function AuditPage(props: AuditListProps & { kind: AuditKind | '' }) {
   return (
     <>
       <div class="page-head">
         <h1>{t('support.audit.title')}</h1>
       </div>
       <p class="lead">{t('support.audit.lead')}</p>
+      <form method="get" action="/audit" class="filters">
+        <label for="audit-kind">{t('audit.kind.label')}</label>{' '}
+        <select id="audit-kind" name="kind">
+          <option value="" selected={props.kind === ''}>
+            {t('audit.kind.all')}
+          </option>
+          {(Object.keys(auditKinds) as AuditKind[]).map((kind) => (
+            <option value={kind} selected={props.kind === kind}>
+              {t(`audit.kind.${kind}`)}
+            </option>
+          ))}
+        </select>{' '}
+        <button type="submit" class="button-small">
+          {t('audit.kind.submit')}
+        </button>
+      </form>
       <AuditResults {...props} />
     </>
   );

@@ -1,9 +1,10 @@
 import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { impersonationSigningKey, issueImpersonationToken } from '../../src/admin/impersonation';
-import { auditLog } from '../../src/db/tenant-schema';
+import { eq } from 'drizzle-orm';
+import { apiTokens, auditLog, users } from '../../src/db/tenant-schema';
 import { createTestAdmin } from './admin-helpers';
-import { createTestTenant, get, platform, signedIn, tenantContext, testEnv } from './helpers';
+import { createTestTenant, get, platform, postForm, signedIn, tenantContext, testEnv } from './helpers';
 
 describe("the shop's audit log", () => {
   it('shows the owner the support sessions; other roles get 403', async () => {
@@ -41,22 +42,123 @@ describe("the shop's audit log", () => {
     const { db } = await tenantContext(tenant.id);
     await db.insert(auditLog).values(Array.from({ length: 60 }, (_, index) => ({ action: `test.entry.${String(index).padStart(2, '0')}`, actor: 'pruebas' })));
 
+    // Codes outside the catalogue are shown in a readable form.
     const first = await (await get(host, '/audit', { headers: { Cookie: owner.cookie } })).text();
-    expect(first).toContain('test.entry.59');
-    expect(first).toContain('test.entry.10');
-    expect(first).not.toContain('test.entry.09');
-    expect(first.indexOf('test.entry.59')).toBeLessThan(first.indexOf('test.entry.58'));
+    expect(first).toContain('Acción «test entry 59»');
+    expect(first).toContain('test entry 10');
+    expect(first).not.toContain('test entry 09');
+    expect(first.indexOf('test entry 59')).toBeLessThan(first.indexOf('test entry 58'));
     const next = /href="(\/audit\?before=\d+)"/.exec(first)?.[1];
     expect(next).toBeDefined();
 
     const second = await get(host, next!, { headers: { Cookie: owner.cookie, 'HX-Request': 'true' } });
     const fragment = await second.text();
-    expect(fragment).toContain('test.entry.09');
-    expect(fragment).toContain('test.entry.00');
-    expect(fragment).not.toContain('test.entry.10');
+    expect(fragment).toContain('test entry 09');
+    expect(fragment).toContain('test entry 00');
+    expect(fragment).not.toContain('test entry 10');
     expect(fragment).not.toContain('<html');
     expect(fragment).not.toMatch(/before=\d+/);
 
     expect((await get(host, '/audit?before=abc', { headers: { Cookie: owner.cookie } })).status).toBe(200);
+  });
+
+  it('records a day of settings changes with the actor and shows them in Spanish, filterable by kind', async () => {
+    const tenant = await createTestTenant();
+    const host = `${tenant.id}.localhost`;
+    const owner = await signedIn(tenant.id, 'owner');
+    const { db } = await tenantContext(tenant.id);
+    const [ownerRow] = await db.update(users).set({ name: 'Ana Dueña' }).where(eq(users.id, owner.user.id)).returning();
+    const cookie = { Cookie: owner.cookie };
+    const expectRedirect = async (response: Promise<Response>, label: string) => {
+      const answered = await response;
+      expect(answered.status, `${label}: ${answered.status}`).toBe(303);
+      return answered.headers.get('location') ?? '';
+    };
+
+    await expectRedirect(postForm(host, '/company', { name: 'Óptica Registro', rnc: '', address: 'Calle 1', phones: '', email: '', invoiceFooter: '', defaultCurrency: 'DOP' }, cookie), 'company');
+    const year = new Date().getFullYear();
+    const created = await expectRedirect(postForm(host, '/sequences', { docType: 'B02', prefix: '', rangeStart: '1', rangeEnd: '500', nextNumber: '', validUntil: `${year}-12-31`, active: 'on', description: '' }, cookie), 'sequence');
+    const sequenceId = /\/sequences\/([0-9a-f-]{36})/.exec(created)![1]!;
+    await expectRedirect(postForm(host, `/sequences/${sequenceId}`, { docType: 'B02', prefix: '', rangeStart: '1', rangeEnd: '900', nextNumber: '1', validUntil: `${year}-12-31`, active: 'on', description: '' }, cookie), 'sequence edit');
+    await expectRedirect(postForm(host, `/sequences/${sequenceId}/delete`, {}, cookie), 'sequence delete');
+    await expectRedirect(postForm(host, '/branches', { name: 'Sucursal Norte', code: 'NORTE', address: '', phone: '', active: 'on' }, cookie), 'branch');
+    await expectRedirect(postForm(host, '/taxes', { code: 'ITBIS10', name: 'ITBIS reducido', rate: '10.00' }, cookie), 'tax');
+
+    const invited = await postForm(host, '/users', { email: 'luis@example.test', name: 'Luis Caja', role: 'caja' }, cookie);
+    expect(invited.status).toBe(201);
+    const [luis] = await db.select().from(users).where(eq(users.email, 'luis@example.test'));
+    await expectRedirect(postForm(host, `/users/${luis!.id}`, { role: 'ventas' }, cookie), 'role');
+    await expectRedirect(postForm(host, `/users/${luis!.id}/disable`, {}, cookie), 'disable');
+    await expectRedirect(postForm(host, `/users/${luis!.id}/enable`, {}, cookie), 'enable');
+    expect((await postForm(host, '/api-tokens', { name: 'Integración contable', scope: 'read' }, cookie)).status).toBeLessThan(400);
+    const [token] = await db.select().from(apiTokens).where(eq(apiTokens.name, 'Integración contable'));
+    await expectRedirect(postForm(host, `/api-tokens/${token!.id}/revoke`, {}, cookie), 'revoke');
+
+    const html = await (await get(host, '/audit', { headers: cookie })).text();
+    const actor = `Ana Dueña (${ownerRow!.email})`;
+    const expected = [
+      'Cambió los datos de la empresa',
+      'Creó una secuencia de comprobantes',
+      'Modificó una secuencia de comprobantes',
+      'Eliminó una secuencia de comprobantes',
+      'Creó una sucursal',
+      'Creó un impuesto',
+      'Invitó a un usuario',
+      'Cambió el rol de un usuario',
+      'Desactivó a un usuario',
+      'Reactivó a un usuario',
+      'Creó un token de API',
+      'Revocó un token de API',
+    ];
+    for (const label of expected) expect(html, label).toContain(label);
+    // Newest first: the revocation above the company change.
+    expect(html.indexOf('Revocó un token de API')).toBeLessThan(html.indexOf('Cambió los datos de la empresa'));
+    const rows = html.split('<tr').slice(2);
+    expect(rows.length).toBe(expected.length);
+    for (const row of rows) expect(row).toContain(actor);
+    expect(html).toContain('rol: Ventas · antes: Caja');
+    expect(html).toContain('luis@example.test');
+    expect(html).toContain('tipo B02 · prefijo B02 · rango 1–900');
+    expect(html).toContain('Sucursal Norte');
+    expect(html).toContain('campos: nombre, dirección');
+    expect(html).toContain('Integración contable');
+    const results = html.slice(html.indexOf('id="audit-results"'));
+    expect(results).not.toMatch(/\{&quot;|\{"|":/);
+    expect(html).toMatch(/\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/);
+
+    const usersOnly = await (await get(host, '/audit?kind=users', { headers: cookie })).text();
+    expect(usersOnly).toContain('Invitó a un usuario');
+    expect(usersOnly).toContain('Revocó un token de API');
+    expect(usersOnly).not.toContain('Creó una sucursal');
+    expect(usersOnly).not.toContain('Cambió los datos de la empresa');
+  });
+
+  it('names the fiscal actions of the sales day in Spanish with a short summary', async () => {
+    const tenant = await createTestTenant();
+    const host = `${tenant.id}.localhost`;
+    const owner = await signedIn(tenant.id, 'owner');
+    const { db } = await tenantContext(tenant.id);
+    await db.insert(auditLog).values([
+      { action: 'invoice.issued', actor: 'Rosa Ventas (rosa@example.test)', details: { invoiceId: crypto.randomUUID(), ncf: 'B0200000001', total: '1180.00', buyerIdNumber: '00113918205' } },
+      { action: 'invoice.voided', actor: 'Rosa Ventas (rosa@example.test)', details: { ncf: 'B0200000001', reason: '04' } },
+      { action: 'payment.recorded', actor: 'Caja (caja@example.test)', details: { number: 'REC-00000001', amount: '500.00', method: '1' } },
+      { action: 'payment.updated', actor: 'Caja (caja@example.test)', details: { number: 'REC-00000001' } },
+      { action: 'payment.voided', actor: 'Caja (caja@example.test)', details: { number: 'REC-00000001' } },
+      { action: 'credit_note.issued', actor: 'Rosa Ventas (rosa@example.test)', details: { ncf: 'B0400000001', modifiedNcf: 'B0200000002' } },
+      { action: 'report.exported', actor: 'Ana (ana@example.test)', details: { report: '607', period: '202611' } },
+    ]);
+    const html = await (await get(host, '/audit?kind=sales', { headers: { Cookie: owner.cookie } })).text();
+    for (const label of ['Emitió una factura', 'Anuló una factura', 'Registró un cobro', 'Modificó un cobro', 'Anuló un cobro', 'Emitió una nota de crédito']) {
+      expect(html, label).toContain(label);
+    }
+    expect(html).not.toContain('Exportó un reporte');
+    expect(html).toContain('NCF B0200000001 · 001-1391820-5 · total RD$ 1,180.00');
+    expect(html).toContain('motivo: Corrección de la información');
+    expect(html).toContain('N.º REC-00000001 · monto RD$ 500.00 · forma de pago: Efectivo');
+    expect(html).toContain('NCF B0400000001 · modifica B0200000002');
+    expect(html).not.toContain('invoiceId');
+    const reports = await (await get(host, '/audit?kind=reports', { headers: { Cookie: owner.cookie } })).text();
+    expect(reports).toContain('Exportó un reporte');
+    expect(reports).toContain('reporte 607 · período 202611');
   });
 });

@@ -1,0 +1,48 @@
+import { and, desc, like, lt, or, type SQL } from 'drizzle-orm';
+import { supportActor } from '../admin/impersonation';
+import type { SessionUser } from '../auth/session';
+import { auditLog } from '../db/tenant-schema';
+import type { TenantDb } from '../env';
+
+export type AuditEntry = typeof auditLog.$inferSelect;
+
+/** Who did it, as the activity log shows it: the user's name and e-mail, or the support admin acting as them. */
+export function actorLabel(user: Pick<SessionUser, 'name' | 'email' | 'impersonatedBy'>): string {
+  return user.impersonatedBy ? `${supportActor(user.impersonatedBy)} (como ${user.email})` : `${user.name} (${user.email})`;
+}
+
+/**
+ * Records one entry of the shop's activity log (/audit). `action` is a code of the catalogue
+ * (`sequence.created`, `user.disabled`, ...); `details` are the few facts the log shows beside it.
+ */
+export async function recordActivity(
+  db: TenantDb,
+  actor: Pick<SessionUser, 'name' | 'email' | 'impersonatedBy'> | string | null,
+  action: string,
+  details: Record<string, unknown> = {},
+): Promise<void> {
+  await db.insert(auditLog).values({ action, actor: actor === null || typeof actor === 'string' ? actor : actorLabel(actor), details });
+}
+
+/** Newest first, keyset on the id (bigserial: insertion order); `kinds` keeps actions starting with one of the prefixes. */
+export async function listAuditLog(
+  db: TenantDb,
+  options: { before: number | null; limit: number; kinds?: readonly string[] },
+): Promise<{ rows: AuditEntry[]; next: number | null }> {
+  const filters: SQL[] = [];
+  if (options.before !== null) filters.push(lt(auditLog.id, options.before));
+  if (options.kinds?.length) filters.push(or(...options.kinds.map((prefix) => like(auditLog.action, `${prefix.replace(/[\\%_]/g, '\\$&')}%`)))!);
+  const rows = await db
+    .select()
+    .from(auditLog)
+    .where(filters.length ? and(...filters) : undefined)
+    .orderBy(desc(auditLog.id))
+    .limit(options.limit + 1);
+  const page = rows.slice(0, options.limit);
+  return { rows: page, next: rows.length > options.limit ? page[page.length - 1]!.id : null };
+}
+
+/** The names of the fields whose value differs between two versions of a record (for "campos: ..."). */
+export function changedFields<T extends object>(before: T, after: Partial<T>): string[] {
+  return (Object.keys(after) as Array<keyof T & string>).filter((key) => after[key] !== undefined && String(before[key] ?? '') !== String(after[key] ?? ''));
+}
