@@ -20,6 +20,7 @@ import { invoicesMessages } from './areas/invoices';
 import { quotationsMessages } from './areas/quotations';
 import { sequencesMessages } from './areas/sequences';
 import { prescriptionsMessages } from './areas/prescriptions';
+import { inputMessages } from './areas/input';
 
 /** Spanish (Dominican Republic) messages. Keys are stable; the UI never hard-codes text. */
 const coreMessages = {
@@ -136,6 +137,7 @@ export const messages = {
   ...quotationsMessages,
   ...sequencesMessages,
   ...prescriptionsMessages,
+  ...inputMessages,
 } as const;
 
 export type MessageKey = keyof typeof messages;

@@ -1,14 +1,11 @@
 import { z } from '@hono/zod-openapi';
-import { isDecimalString } from '../domain/money';
 import { t } from '../i18n/es-DO';
+import { amountField } from './amount';
 
 export const creditReasonField = z.string({ error: t('creditNotes.error.reason') }).trim().min(1, t('creditNotes.error.reason')).max(500);
 
 /** A quantity to credit: >= 0 with at most 2 decimals (0 leaves the line out). */
-export const creditQuantityField = z
-  .string({ error: t('creditNotes.error.quantity', { max: '…' }) })
-  .trim()
-  .refine((value) => isDecimalString(value, { scale: 2, maxIntegerDigits: 10 }), t('creditNotes.error.quantity', { max: '…' }));
+export const creditQuantityField = amountField({ scale: 2, maxIntegerDigits: 10, message: t('creditNotes.error.quantity', { max: '…' }) });
 
 export const creditNoteCreate = z
   .object({

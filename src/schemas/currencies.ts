@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { isDecimalString } from '../domain/money';
 import { t } from '../i18n/es-DO';
+import { amountField } from './amount';
 
 /** A real calendar date written YYYY-MM-DD. */
 export function isIsoDate(value: string): boolean {
@@ -22,10 +22,7 @@ export const dateField = z
   .refine(isIsoDate, t('currencies.validation.date'));
 
 /** DOP per one unit: up to 10 integer digits and 4 decimals (numeric(14,4)), greater than zero. */
-export const rateField = z
-  .string({ error: t('currencies.validation.rate') })
-  .trim()
-  .refine((value) => isDecimalString(value, { scale: 4, maxIntegerDigits: 10 }) && /[1-9]/.test(value), t('currencies.validation.rate'));
+export const rateField = amountField({ scale: 4, maxIntegerDigits: 10, positive: true, message: t('currencies.validation.rate') });
 
 export const currencyCodeParam = z.string().regex(/^[A-Za-z]{3}$/).transform((value) => value.toUpperCase());
 

@@ -4,7 +4,7 @@
  * and tax required). Prices and totals are computed on the server (src/queries/document-lines.ts).
  */
 import { z } from '@hono/zod-openapi';
-import { isDecimalString } from '../domain/money';
+import { amountField, type AmountFieldRules } from './amount';
 import { t } from '../i18n/es-DO';
 import type { FieldErrors } from '../views/components';
 
@@ -12,24 +12,15 @@ import type { FieldErrors } from '../views/components';
 export const maxLines = 100;
 
 const blankToNull = (value: unknown) => (value === '' || value === undefined ? null : value);
-/** JSON numbers are accepted and read as decimal text (`2` -> `'2'`); money itself is never a float here. */
-const numberToText = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? String(value) : value);
 
-function decimalField(scale: number, message: string, check: (value: string) => boolean) {
-  return z.preprocess(
-    (value) => blankToNull(numberToText(typeof value === 'string' ? value.trim().replace(/,/g, '') : value)),
-    z
-      .string({ error: message })
-      .refine((value) => isDecimalString(value, { scale, maxIntegerDigits: 10 }) && check(value), message)
-      .nullable(),
-  );
+/** JSON numbers are accepted and read as decimal text (`2` -> `'2'`); money itself is never a float here. */
+function decimalField(rules: Omit<AmountFieldRules, 'maxIntegerDigits'>) {
+  return z.preprocess((value) => blankToNull(typeof value === 'string' ? value.trim() : value), amountField({ maxIntegerDigits: 10, acceptNumbers: true, ...rules }).nullable());
 }
 
-const positive = (value: string) => /[1-9]/.test(value);
-
-export const lineQuantity = decimalField(2, t('invoices.lines.validation.quantity'), positive);
-export const lineUnitPrice = decimalField(4, t('invoices.lines.validation.unitPrice'), () => true);
-export const lineDiscount = decimalField(2, t('invoices.lines.validation.discount'), () => true);
+export const lineQuantity = decimalField({ scale: 2, positive: true, message: t('invoices.lines.validation.quantity') });
+export const lineUnitPrice = decimalField({ scale: 4, message: t('invoices.lines.validation.unitPrice') });
+export const lineDiscount = decimalField({ scale: 2, message: t('invoices.lines.validation.discount') });
 
 /** One line as the API receives it (and as a form row becomes after parsing). */
 export const lineInput = z

@@ -1,15 +1,12 @@
 import { z } from '@hono/zod-openapi';
 import { paymentMethods } from '../db/tenant-schema';
 import { shopToday } from '../domain/dates';
-import { isDecimalString } from '../domain/money';
 import { t } from '../i18n/es-DO';
+import { amountField as decimalAmount } from './amount';
 import { optionalText } from './common';
 
 /** An amount in the invoice's currency: > 0, at most 2 decimals, as an exact string. */
-export const amountField = z
-  .string({ error: t('payments.error.amount') })
-  .trim()
-  .refine((value) => isDecimalString(value, { scale: 2, maxIntegerDigits: 12 }) && /[1-9]/.test(value), t('payments.error.amount'));
+export const amountField = decimalAmount({ scale: 2, maxIntegerDigits: 12, positive: true, message: t('payments.error.amount') });
 
 /** The date the money was received: today (shop time) or earlier, never in the future. */
 export const receivedOnField = z

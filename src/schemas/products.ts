@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { productCategories } from '../db/tenant-schema';
-import { isDecimalString } from '../domain/money';
 import { t } from '../i18n/es-DO';
+import { amountField } from './amount';
 import { optionalText, requiredName } from './common';
 
 export type ProductCategory = (typeof productCategories)[number];
@@ -10,20 +10,10 @@ export type ProductCategory = (typeof productCategories)[number];
  * An amount as a decimal string with up to 4 decimals (numeric(14,4)); it is validated as text
  * and stored as text, never parsed into a float. `1,234.50` (thousands commas) is accepted.
  */
-export const decimalText = (message = t('products.validation.price')) =>
-  z
-    .string({ error: message })
-    .trim()
-    .transform((value) => value.replace(/,/g, ''))
-    .refine((value) => isDecimalString(value, { scale: 4, maxIntegerDigits: 10 }), message);
+export const decimalText = (message = t('products.validation.price')) => amountField({ scale: 4, maxIntegerDigits: 10, message });
 
 const optionalDecimalText = z
-  .string({ error: t('products.validation.cost') })
-  .trim()
-  .transform((value) => value.replace(/,/g, ''))
-  .refine((value) => value === '' || isDecimalString(value, { scale: 4, maxIntegerDigits: 10 }), t('products.validation.cost'))
-  .transform((value) => (value === '' ? null : value))
-  .nullable()
+  .preprocess((value) => (typeof value === 'string' && value.trim() === '' ? null : value), decimalText(t('products.validation.cost')).nullable())
   .optional();
 
 export const skuField = z

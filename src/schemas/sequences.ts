@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { isNcfType, numberDigits, sequenceTypes, type SequenceType } from '../domain/ncf';
 import { t } from '../i18n/es-DO';
+import { parseAmountField } from './amount';
 import { optionalText } from './common';
 import { parseDate } from './contacts';
 
@@ -21,9 +22,11 @@ const wholeNumber = z
     if (typeof value === 'number') {
       if (Number.isSafeInteger(value)) return value;
     } else {
-      const text = value.trim().replace(/,/g, '');
-      if (text === '') return undefined;
-      if (/^\d{1,15}$/.test(text)) return Number(text);
+      if (value.trim() === '') return undefined;
+      const parsed = parseAmountField(value, { scale: 0, maxIntegerDigits: 15, message: t('sequences.validation.number') });
+      if (parsed.ok) return Number(parsed.value);
+      context.addIssue({ code: 'custom', message: parsed.message });
+      return z.NEVER;
     }
     context.addIssue({ code: 'custom', message: t('sequences.validation.number') });
     return z.NEVER;

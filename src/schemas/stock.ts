@@ -1,14 +1,11 @@
 import { z } from '@hono/zod-openapi';
 import { stockMovementKinds } from '../db/tenant-schema';
 import { t } from '../i18n/es-DO';
+import { amountField } from './amount';
 import { skuField } from './products';
 
 /** A whole number of units (the stock table counts units). */
-const quantityText = z
-  .string({ error: t('stock.validation.quantity') })
-  .trim()
-  .regex(/^[+-]?\d{1,7}$/, t('stock.validation.quantity'))
-  .transform((value) => Number.parseInt(value, 10));
+const quantityText = amountField({ scale: 0, maxIntegerDigits: 7, allowNegative: true, message: t('stock.validation.quantity') }).transform((value) => Number.parseInt(value, 10));
 
 const reasonField = z.string({ error: t('stock.validation.reason') }).trim().min(1, t('stock.validation.reason')).max(300);
 const optionalReason = z

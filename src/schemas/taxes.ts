@@ -1,10 +1,13 @@
 import { z } from '@hono/zod-openapi';
-import { isDecimalString, toUnits } from '../domain/money';
+import { toUnits } from '../domain/money';
 import { t } from '../i18n/es-DO';
+import { amountField, parseAmountField } from './amount';
 
 /** Percent with at most 2 decimals, 0.00 to 100.00, kept as an exact decimal string. */
+const taxRateRules = { scale: 2, maxIntegerDigits: 3, max: '100', message: t('taxes.validation.rate') };
+
 export function isTaxRate(value: string): boolean {
-  return isDecimalString(value, { scale: 2, maxIntegerDigits: 3 }) && toUnits(value, 2) <= 10000n;
+  return parseAmountField(value, taxRateRules).ok;
 }
 
 export const taxCodeField = z
@@ -20,11 +23,7 @@ export const taxNameField = z
   .min(1, t('validation.required'))
   .max(100, t('taxes.validation.nameLength'));
 
-export const taxRateField = z
-  .string({ error: t('taxes.validation.rate') })
-  .trim()
-  .refine(isTaxRate, t('taxes.validation.rate'))
-  .openapi({ example: '18.00' });
+export const taxRateField = amountField(taxRateRules).openapi({ example: '18.00' });
 
 const isZero = (rate: string) => toUnits(rate, 2) === 0n;
 
