@@ -6,12 +6,16 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { domains, impersonationTokens, platformAdmins } from '../db/central-schema';
 import type { CentralDb } from '../db/client';
-import { users } from '../db/tenant-schema';
+import { auditLog, users } from '../db/tenant-schema';
+import { recordAdminAudit } from './audit';
 import type { TenantDb } from '../env';
 import { base64url, fromBase64url, randomToken, sha256Hex, timingSafeEqual } from '../auth/crypto';
 import { base64ToBytes } from '../tenancy/crypto';
 
 export const impersonationTtlSeconds = 60;
+
+/** A support session ends after this, used or not (a shop's own sessions last a working day). */
+export const supportSessionMinutes = 60;
 
 /** HKDF info label: the signing key is derived for this purpose only, never the raw AES key. */
 const keyPurpose = 'optiflow:impersonation-token:v1';
@@ -164,4 +168,45 @@ export function originLike(requestUrl: string, host: string): string {
 /** Support sessions are written in the shop's audit log under this actor. */
 export function supportActor(adminEmail: string): string {
   return `OptiFlow soporte: ${adminEmail}`;
+}
+
+/**
+ * The admin behind a support session, while still active: checked on every request of a support
+ * session (one indexed central query, only for those sessions), so disabling the admin ends it at once.
+ */
+export async function activeSupportAdmin(central: CentralDb, email: string): Promise<{ id: string; email: string } | null> {
+  const [admin] = await central
+    .select({ id: platformAdmins.id, email: platformAdmins.email })
+    .from(platformAdmins)
+    .where(and(eq(platformAdmins.email, email), eq(platformAdmins.status, 'active')));
+  return admin ?? null;
+}
+
+/**
+ * Ends a support session and revokes, in the same statement, what could have been made with it:
+ * the API tokens and share links of its user created since the session began.
+ */
+export async function endSupportSession(db: TenantDb, sessionHash: string): Promise<void> {
+  await db.execute(sql`
+    WITH ended AS (DELETE FROM sessions WHERE id_hash = ${sessionHash} AND impersonated_by IS NOT NULL RETURNING user_id, created_at),
+    tokens AS (
+      UPDATE api_tokens t SET revoked_at = now() FROM ended
+       WHERE t.user_id = ended.user_id AND t.created_at >= ended.created_at AND t.revoked_at IS NULL),
+    links AS (
+      UPDATE share_links l SET revoked_at = now() FROM ended
+       WHERE l.created_by = ended.user_id AND l.created_at >= ended.created_at AND l.revoked_at IS NULL)
+    SELECT count(*) FROM ended`);
+}
+
+/** One state-changing request of a support session, in the shop's audit log and the central one. */
+export async function recordSupportRequest(
+  db: TenantDb,
+  central: CentralDb,
+  entry: { admin: { id: string; email: string }; tenantId: string; userEmail: string; method: string; path: string; status: number },
+): Promise<void> {
+  const details = { method: entry.method, path: entry.path, status: entry.status, userEmail: entry.userEmail };
+  await Promise.all([
+    db.insert(auditLog).values({ action: 'support.request', actor: supportActor(entry.admin.email), details: { adminEmail: entry.admin.email, ...details } }),
+    recordAdminAudit(central, { admin: entry.admin, action: 'tenant.impersonate.request', tenantId: entry.tenantId, details }),
+  ]);
 }

@@ -5,6 +5,9 @@ import { factory } from '../factory';
 import type { AppEnv } from '../env';
 import { can, type Permission } from './permissions';
 import { loadSession, touchSession } from './session';
+import { activeSupportAdmin, endSupportSession, recordSupportRequest } from '../admin/impersonation';
+import { t } from '../i18n/es-DO';
+import { createPlatform } from '../tenancy/platform';
 
 /** `__Host-` (host-only, Secure, Path=/) wherever the shop is served over HTTPS; plain on http://localhost. */
 export function sessionCookieName(c: Context): string {
@@ -35,11 +38,22 @@ function readSessionCookie(c: Context<AppEnv>): string | undefined {
   return isSecureRequest(c) ? getCookie(c, 'optiflow_session', 'host') : getCookie(c, 'optiflow_session');
 }
 
-/** Puts the signed-in user (or null) on `c.var.session`. */
+/**
+ * Puts the signed-in user (or null) on `c.var.session`. A support session also needs its admin to
+ * be still active in the central database (checked on each of its requests: disabling the admin
+ * ends it at once), and each of its state-changing requests is written in both audit logs.
+ */
 export const loadUser = factory.createMiddleware(async (c, next) => {
   // The JSON API authenticates with bearer tokens only (src/api/app.ts).
   const token = c.req.path.startsWith('/api/') ? undefined : readSessionCookie(c);
-  const session = token ? await loadSession(c.var.db, token) : null;
+  let session = token ? await loadSession(c.var.db, token) : null;
+  const central = session?.impersonatedBy ? (await createPlatform(c.env)).central : null;
+  const supportAdmin = central && session?.impersonatedBy ? await activeSupportAdmin(central, session.impersonatedBy) : null;
+  if (session?.impersonatedBy && !supportAdmin) {
+    await endSupportSession(c.var.db, session.sessionHash);
+    clearSessionCookie(c);
+    session = null;
+  }
   c.set('session', session);
   if (session?.needsTouch) {
     const touch = touchSession(c.var.db, session.sessionHash);
@@ -49,6 +63,24 @@ export const loadUser = factory.createMiddleware(async (c, next) => {
       await touch; // no execution context (app.request in unit tests)
     }
   }
+  await next();
+  const changes = c.req.method !== 'GET' && c.req.method !== 'HEAD';
+  // Entering and leaving write their own lines.
+  if (central && supportAdmin && session && changes && !c.req.path.startsWith('/support/')) {
+    await recordSupportRequest(c.var.db, central, {
+      admin: supportAdmin,
+      tenantId: c.var.tenant.id,
+      userEmail: session.email,
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+    });
+  }
+});
+
+/** For what a support session must never do: make API tokens, users, invitations or passwords. */
+export const refuseInSupportSession = factory.createMiddleware(async (c, next) => {
+  if (c.var.session?.impersonatedBy) throw new AppError('forbidden', t('support.error.notAllowed'));
   await next();
 });
 

@@ -39,10 +39,18 @@ export interface SessionUser {
 
 export async function createSession(
   db: TenantDb,
-  values: { userId: string; branchId?: string | null; userAgent?: string | null; ipAddress?: string | null; impersonatedBy?: string | null },
+  values: {
+    userId: string;
+    branchId?: string | null;
+    userAgent?: string | null;
+    ipAddress?: string | null;
+    impersonatedBy?: string | null;
+    /** Shorter than the policy's absolute limit (support sessions). */
+    lifetimeMinutes?: number;
+  },
 ): Promise<{ token: string; expiresAt: Date }> {
   const token = randomToken();
-  const expiresAt = new Date(Date.now() + sessionPolicy.absoluteHours * 3600_000);
+  const expiresAt = new Date(Date.now() + (values.lifetimeMinutes ?? sessionPolicy.absoluteHours * 60) * 60_000);
   await db.insert(sessions).values({
     idHash: await sha256Hex(token),
     userId: values.userId,

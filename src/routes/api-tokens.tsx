@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { createApiToken, listApiTokens, revokeApiToken } from '../api/tokens';
-import { requirePermission } from '../auth/middleware';
+import { refuseInSupportSession, requirePermission } from '../auth/middleware';
 import type { AppEnv } from '../env';
 import { AppError } from '../errors';
 import { recordActivity } from '../queries/audit';
@@ -42,6 +42,7 @@ apiTokensRoutes.get('/api-tokens', requirePermission('apiTokens.manage'), (c) =>
 apiTokensRoutes.post(
   '/api-tokens',
   requirePermission('apiTokens.manage'),
+  refuseInSupportSession,
   validForm(apiTokenForm, (c, errors, submitted) => renderTokens(c, { values: submitted as { name?: string; scope?: string }, errors }, 422)),
   async (c) => {
     const form = c.req.valid('form');

@@ -2,7 +2,7 @@ import { zValidator } from '@hono/zod-validator';
 import type { Context } from 'hono';
 import type { AppEnv } from '../env';
 import { z } from 'zod';
-import { clearSessionCookie, publicRoute, requirePermission, setSessionCookie } from '../auth/middleware';
+import { clearSessionCookie, publicRoute, refuseInSupportSession, requirePermission, setSessionCookie } from '../auth/middleware';
 import { verifyPassword } from '../auth/password';
 import { createSession, revokeSession, revokeUserSessions, switchBranch } from '../auth/session';
 import {
@@ -102,7 +102,7 @@ auth.post(
   },
 );
 
-auth.get('/account/password', requirePermission('account.manage'), (c) =>
+auth.get('/account/password', requirePermission('account.manage'), refuseInSupportSession, (c) =>
   c.html(
     <AppShell title={t('auth.changePassword.title')} user={c.var.session!} current="/account/password">
       <ChangePasswordForm />
@@ -115,6 +115,7 @@ const changePasswordForm = newPasswordFields.and(z.object({ current: z.string({ 
 auth.post(
   '/account/password',
   requirePermission('account.manage'),
+  refuseInSupportSession,
   validForm(changePasswordForm, (c, errors) => renderChangePassword(c, { errors }, 422)),
   async (c) => {
     const session = c.var.session!;

@@ -1,7 +1,7 @@
-import { adminByEmail, consumeImpersonationToken, firstActiveOwner, impersonationSigningKey, originLike, supportActor, verifyImpersonationToken } from '../admin/impersonation';
+import { adminByEmail, consumeImpersonationToken, endSupportSession, supportSessionMinutes, firstActiveOwner, impersonationSigningKey, originLike, supportActor, verifyImpersonationToken } from '../admin/impersonation';
 import { recordAdminAudit } from '../admin/audit';
 import { clearSessionCookie, publicRoute, requirePermission, setSessionCookie } from '../auth/middleware';
-import { createSession, revokeSession } from '../auth/session';
+import { createSession } from '../auth/session';
 import { auditLog } from '../db/tenant-schema';
 import { AppError } from '../errors';
 import { factory } from '../factory';
@@ -33,6 +33,7 @@ supportRoutes.get('/support/enter', publicRoute, async (c) => {
   const session = await createSession(c.var.db, {
     userId: owner.id,
     impersonatedBy: admin.email,
+    lifetimeMinutes: supportSessionMinutes,
     userAgent: c.req.header('user-agent'),
     ipAddress: clientAddress(c.req),
   });
@@ -55,7 +56,7 @@ supportRoutes.post('/support/leave', requirePermission('dashboard.view'), async 
   const adminEmail = session.impersonatedBy;
   if (!adminEmail || session.apiScope) throw new AppError('conflict', t('support.error.notSupportSession'));
   const tenantId = c.var.tenant.id;
-  await revokeSession(c.var.db, session.sessionHash);
+  await endSupportSession(c.var.db, session.sessionHash);
   clearSessionCookie(c);
   await c.var.db.insert(auditLog).values({
     action: 'support.session.end',

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
-import { requirePermission } from '../auth/middleware';
+import { refuseInSupportSession, requirePermission } from '../auth/middleware';
 import { issuePasswordLink } from '../auth/users';
 import type { AppEnv } from '../env';
 import { AppError } from '../errors';
@@ -86,11 +86,12 @@ usersRoutes.get('/users', requirePermission('users.manage'), async (c) =>
   shell(c, t('users.title'), <UserList users={await listUsers(c.var.db)} currentUserId={c.var.session!.id} />),
 );
 
-usersRoutes.get('/users/new', requirePermission('users.manage'), (c) => renderInvite(c, {}, 200));
+usersRoutes.get('/users/new', requirePermission('users.manage'), refuseInSupportSession, (c) => renderInvite(c, {}, 200));
 
 usersRoutes.post(
   '/users',
   requirePermission('users.manage'),
+  refuseInSupportSession,
   validForm(inviteForm, (c, errors, submitted) => renderInvite(c, submitted as InviteValues, 422, errors)),
   async (c) => {
     const session = c.var.session!;
@@ -164,7 +165,7 @@ usersRoutes.post('/users/:id/enable', requirePermission('users.manage'), async (
   return c.redirect(`/users/${user.id}?done=enabled`, 303);
 });
 
-usersRoutes.post('/users/:id/link', requirePermission('users.manage'), async (c) => {
+usersRoutes.post('/users/:id/link', requirePermission('users.manage'), refuseInSupportSession, async (c) => {
   const user = await targetUser(c);
   const ownerOnly = ownerGuard(c, user);
   if (ownerOnly) return renderUser(c, user, { status: 403, message: ownerOnly });
