@@ -4,11 +4,16 @@
  * shop that already has its own.
  */
 import { eq, sql } from 'drizzle-orm';
-import { branches, contacts, fiscalSequences, products, taxes } from '../src/db/tenant-schema';
+import { branches, company, contacts, fiscalSequences, products, taxes } from '../src/db/tenant-schema';
 import type { TenantDb } from '../src/env';
 import { recordStockMovement } from '../src/queries/stock';
 
+/** A made-up RNC with a valid check digit (1-30-12345-4): fiscal documents are refused without the issuer's RNC. */
+export const demoCompanyRnc = '130123454';
+
 export async function ensureDemoData(db: TenantDb): Promise<void> {
+  // Also for a demo shop created before the refusal existed; never over an RNC someone typed.
+  await db.update(company).set({ rnc: demoCompanyRnc, updatedAt: sql`now()` }).where(sql`${company.id} = 1 AND ${company.rnc} IS NULL`);
   const [existing] = await db.select({ id: fiscalSequences.id }).from(fiscalSequences).where(eq(fiscalSequences.docType, 'B02')).limit(1);
   if (existing) return;
   const validUntil = `${new Date().getUTCFullYear() + 1}-12-31`;

@@ -21,6 +21,7 @@ import { paymentIdParam } from '../schemas/payments';
 import { createApiApp } from './app';
 import { jsonBody, jsonResponse, pageOf, pageQuery, problemResponses } from './openapi';
 import { uuidPath } from './payments';
+import { actorLabel } from '../queries/audit';
 
 /** `/api/v1` resources: credit-notes. */
 export const creditNotesApi = createApiApp();
@@ -141,7 +142,7 @@ creditNotesApi.openapi(
       : { reason: input.reason, lines: (input.lines ?? []).map((line) => ({ sourceLineId: line.sourceLineId, quantity: line.quantity, returnToStock: line.returnToStock ?? false })) };
     const today = shopToday();
     const note = prepareCreditNote(invoice, request, today);
-    const noteId = await issueCreditNote(c.var.db, invoice.id, note, { reason: input.reason, today, userId: user.id, scope });
+    const noteId = await issueCreditNote(c.var.db, invoice.id, note, { reason: input.reason, today, userId: user.id, actor: actorLabel(user), scope });
     return c.json(noteJson((await getCreditNote(c.var.db, noteId, scope))!), 201);
   },
 );

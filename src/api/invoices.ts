@@ -13,6 +13,7 @@ import { invoiceCreate, invoiceListQuery, invoiceOut, invoiceSummaryOut, invoice
 import { draftWriteErrors } from '../routes/invoices';
 import { createApiApp } from './app';
 import { decodeCursor, encodeCursor, jsonBody, jsonResponse, pageOf, pageQuery, problemResponses } from './openapi';
+import { actorLabel } from '../queries/audit';
 
 /** `/api/v1` resources: invoices. */
 export const invoicesApi = createApiApp();
@@ -186,7 +187,7 @@ invoicesApi.openapi(
     const user = c.var.session!;
     const id = pathId(c);
     const key = c.req.header('idempotency-key')?.trim() || null;
-    const { invoice } = await issueDraftInvoice(c.var.db, { id, branchIds: branchScope(c.var.session!), issueKey: key, userId: user.id, today: shopToday() });
+    const { invoice } = await issueDraftInvoice(c.var.db, { id, branchIds: branchScope(c.var.session!), issueKey: key, userId: user.id, actor: actorLabel(user), today: shopToday() });
     return c.json(toJson(invoice), 200);
   },
 );
@@ -209,7 +210,7 @@ invoicesApi.openapi(
       const visible = await getInvoice(c.var.db, id, { branchIds: scope });
       if (!visible) throw new AppError('not_found');
     }
-    await voidIssuedInvoice(c.var.db, { id, reason: input.reason, note: input.note ?? null, userId: c.var.session!.id });
+    await voidIssuedInvoice(c.var.db, { id, reason: input.reason, note: input.note ?? null, userId: c.var.session!.id, actor: actorLabel(c.var.session!) });
     const invoice = await getInvoice(c.var.db, id);
     return c.json(toJson(invoice!), 200);
   },

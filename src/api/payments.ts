@@ -21,6 +21,7 @@ import { paymentCreate, paymentIdParam, paymentListItemOut, paymentOut, paymentP
 import { methodName } from '../views/payments';
 import { createApiApp } from './app';
 import { jsonBody, jsonResponse, pageOf, pageQuery, problemResponses } from './openapi';
+import { actorLabel } from '../queries/audit';
 
 /** `/api/v1` resources: payments. */
 export const paymentsApi = createApiApp();
@@ -152,7 +153,7 @@ paymentsApi.openapi(
       c.var.db,
       invoiceId,
       { receivedOn: input.receivedOn ?? shopToday(), method: input.method, amount: input.amount, reference: input.reference ?? null, notes: input.notes ?? null },
-      { userId: user.id, scope },
+      { userId: user.id, actor: actorLabel(user), scope },
     );
     return c.json(paymentJson((await getPayment(c.var.db, id, scope))!), 201);
   },
@@ -197,6 +198,7 @@ paymentsApi.openapi(
         notes: input.notes === undefined ? current.notes : input.notes,
       },
       scope,
+      actorLabel(c.var.session!),
     );
     return c.json(paymentJson((await getPayment(c.var.db, id, scope))!), 200);
   },
@@ -216,7 +218,7 @@ paymentsApi.openapi(
     const id = pathId(c);
     const { reason } = c.req.valid('json');
     const scope = branchScope(c.var.session!);
-    await voidPayment(c.var.db, id, reason, scope);
+    await voidPayment(c.var.db, id, reason, scope, actorLabel(c.var.session!));
     return c.json(paymentJson((await getPayment(c.var.db, id, scope))!), 200);
   },
 );

@@ -9,6 +9,7 @@ import type { TenantDb } from '../env';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
 import { inScope, scopeArray, type BranchScope } from './branch-scope';
+import { companyRncMissing } from './invoices';
 import type { InvoiceStatus } from './payments';
 
 export interface CreditableLine {
@@ -220,6 +221,10 @@ function creditNoteError(error: unknown, type: string): never {
       throw new AppError('conflict', t('creditNotes.error.notCreditable'));
     case 'credit_stale':
       throw new AppError('conflict', t('creditNotes.error.stale'));
+    case 'credit_changed':
+      throw new AppError('conflict', t('creditNotes.error.changed'));
+    case 'company_rnc_missing':
+      throw companyRncMissing();
     case 'credit_buyer_required':
       throw new AppError('validation', t('creditNotes.error.buyerRequired'), { _form: t('creditNotes.error.buyerRequired') });
     case 'credit_no_lines':
@@ -254,7 +259,7 @@ export async function issueCreditNote(
   db: TenantDb,
   invoiceId: string,
   note: PreparedCreditNote,
-  options: { reason: string; today: string; userId: string | null; scope: BranchScope },
+  options: { reason: string; today: string; userId: string | null; actor: string; scope: BranchScope },
 ): Promise<string> {
   const lines = note.lines.map((line) => ({
     source_line_id: line.sourceLineId,
@@ -273,7 +278,7 @@ export async function issueCreditNote(
   try {
     const result = await db.execute<{ id: string }>(sql`
       SELECT issue_credit_note(${invoiceId}::uuid, ${options.reason}, ${note.refundsItbis}, ${JSON.stringify(lines)}::jsonb, ${JSON.stringify(totals)}::jsonb,
-                               ${options.today}::date, ${options.userId}::uuid, ${scopeArray(options.scope)}) AS id`);
+                               ${options.today}::date, ${options.userId}::uuid, ${scopeArray(options.scope)}, ${note.creditedBefore}::numeric, ${options.actor}) AS id`);
     return result.rows[0]!.id;
   } catch (error) {
     creditNoteError(error, note.type);

@@ -22,6 +22,9 @@ function branchAllowed(viewer: Viewer, branchColumn: SQL): SQL {
 const companyJson = sql`(SELECT json_build_object('name', co.name, 'rnc', co.rnc, 'address', co.address, 'phones', co.phones, 'email', co.email,
     'invoiceFooter', co.invoice_footer, 'logoKey', co.logo_key) FROM company co WHERE co.id = 1)`;
 
+/** The issuer snapshotted at issue (without its branch), or the company as it is now for drafts. */
+const issuerCompanyJson = (alias: string) => sql`coalesce((${sql.raw(alias)}.issuer - 'branch')::json, ${companyJson})`;
+
 const branchJson = (alias: string) =>
   sql.raw(`(SELECT json_build_object('name', b.name, 'address', b.address, 'phone', b.phone) FROM branches b WHERE b.id = ${alias}.branch_id)`);
 
@@ -52,12 +55,12 @@ export async function printableInvoice(db: TenantDb, id: string, viewer: Viewer,
            i.due_on::text AS "dueOn", (i.created_at AT TIME ZONE 'America/Santo_Domingo')::date::text AS "createdOn",
            json_build_object('name', coalesce(i.buyer_name, ct.name), 'idType', coalesce(i.buyer_id_type, ct.id_type),
              'idNumber', coalesce(i.buyer_id_number, ct.id_number)) AS buyer,
-           ${branchJson('i')} AS branch,
+           coalesce((i.issuer->'branch')::json, ${branchJson('i')}) AS branch,
            i.currency_code AS "currencyCode", coalesce(cur.symbol, i.currency_code) AS "currencySymbol", i.exchange_rate::text AS "exchangeRate",
            i.total_dop::text AS "totalDop", i.modified_ncf AS "modifiedNcf", i.refunds_itbis AS "refundsItbis", i.credit_reason AS "creditReason",
            i.notes, i.pdf_key AS "pdfKey", ${totalsColumns('i')},
            ${breakdownJson('i')} AS "taxBreakdown",
-           ${companyJson} AS company,
+           ${issuerCompanyJson('i')} AS company,
            ${linesJson('invoice_lines', 'invoice_id', 'i')} AS lines
       FROM invoices i
       LEFT JOIN contacts ct ON ct.id = i.customer_id

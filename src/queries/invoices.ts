@@ -99,9 +99,23 @@ export interface InvoiceDetail {
   version: string;
   /** The exchange rate of the currency on the date asked for (null when none); '1.0000' for DOP. */
   rateOnDate: string | null;
+  /** The issuer as printed, snapshotted when the number was assigned (null on drafts). */
+  issuer: IssuerSnapshot | null;
   lines: InvoiceLine[];
   payments: InvoicePayment[];
   creditNotes: InvoiceCreditNote[];
+}
+
+/** The company and branch as they were when a document's number was assigned (issue_invoice / issue_credit_note, document_issuer). */
+export interface IssuerSnapshot {
+  name: string;
+  rnc: string | null;
+  address: string | null;
+  phones: string | null;
+  email: string | null;
+  invoiceFooter: string | null;
+  logoKey: string | null;
+  branch: { name: string; address: string | null; phone: string | null } | null;
 }
 
 const iso = (column: string) => sql.raw(`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
@@ -124,7 +138,7 @@ export async function getInvoice(db: TenantDb, id: string, options: { rateOn?: s
            i.gross_total::text AS "grossTotal", i.discount_total::text AS "discountTotal", i.taxable_total::text AS "taxableTotal",
            i.exempt_total::text AS "exemptTotal", i.itbis_total::text AS "itbisTotal", i.total::text AS total, i.tax_breakdown AS "taxBreakdown",
            i.taxable_total_dop::text AS "taxableTotalDop", i.exempt_total_dop::text AS "exemptTotalDop", i.itbis_total_dop::text AS "itbisTotalDop",
-           i.total_dop::text AS "totalDop", i.paid_total::text AS "paidTotal", i.credited_total::text AS "creditedTotal",
+           i.total_dop::text AS "totalDop", i.issuer, i.paid_total::text AS "paidTotal", i.credited_total::text AS "creditedTotal",
            (i.total - i.paid_total - i.credited_total)::text AS balance, i.issue_key AS "issueKey",
            ${iso('i.voided_at')} AS "voidedAt", i.void_reason AS "voidReason", i.void_note AS "voidNote", i.notes,
            u.name AS "createdByName", ${iso('i.created_at')} AS "createdAt", ${iso('i.updated_at')} AS "updatedAt", i.updated_at::text AS version,
@@ -358,10 +372,12 @@ export interface IssueArgs {
   exchangeRate: string;
   dop: { taxableTotalDop: string; exemptTotalDop: string; itbisTotalDop: string; totalDop: string };
   userId: string;
+  /** Who the shop's activity log names (src/queries/audit.ts actorLabel). */
+  actor: string;
 }
 
 export type IssueOutcome =
-  | { ok: true; ncf: string; ncfValidUntil: string | null; sequenceId: string; replayed: boolean }
+  | { ok: true; ncf: string; ncfValidUntil: string | null; sequenceId: string; replayed: boolean; issuer: IssuerSnapshot | null }
   | { ok: false; code: string; detail: string | null };
 
 /** DETAIL of a raised error anywhere in the cause chain (e.g. the product that ran out of stock). */
@@ -376,13 +392,13 @@ function raisedDetail(error: unknown): string | null {
 /** Calls issue_invoice (migration 0005): NCF, buyer snapshot, DOP totals and sale stock movements in one transaction. */
 export async function issueInvoice(db: TenantDb, args: IssueArgs): Promise<IssueOutcome> {
   try {
-    const result = await db.execute<{ issued_ncf: string; issued_valid_until: string | null; issued_sequence_id: string; replayed: boolean }>(sql`
-      SELECT issued_ncf, issued_valid_until::text AS issued_valid_until, issued_sequence_id, replayed
+    const result = await db.execute<{ issued_ncf: string; issued_valid_until: string | null; issued_sequence_id: string; replayed: boolean; issued_issuer: IssuerSnapshot | null }>(sql`
+      SELECT issued_ncf, issued_valid_until::text AS issued_valid_until, issued_sequence_id, replayed, issued_issuer
         FROM issue_invoice(${args.invoiceId}::uuid, ${args.version}::timestamptz, ${args.issueKey}, ${args.issuedOn}::date, ${args.exchangeRate}::numeric,
                            ${args.dop.taxableTotalDop}::numeric, ${args.dop.exemptTotalDop}::numeric, ${args.dop.itbisTotalDop}::numeric,
-                           ${args.dop.totalDop}::numeric, ${args.userId}::uuid)`);
+                           ${args.dop.totalDop}::numeric, ${args.userId}::uuid, ${args.actor})`);
     const row = result.rows[0]!;
-    return { ok: true, ncf: row.issued_ncf, ncfValidUntil: row.issued_valid_until, sequenceId: row.issued_sequence_id, replayed: row.replayed };
+    return { ok: true, ncf: row.issued_ncf, ncfValidUntil: row.issued_valid_until, sequenceId: row.issued_sequence_id, replayed: row.replayed, issuer: row.issued_issuer };
   } catch (error) {
     const code = raisedCode(error);
     if (!code) throw error;
@@ -391,15 +407,24 @@ export async function issueInvoice(db: TenantDb, args: IssueArgs): Promise<Issue
 }
 
 /** Calls void_invoice (migration 0005); the refusal code when it is refused. */
-export async function voidInvoice(db: TenantDb, args: { invoiceId: string; reason: string; note: string | null; userId: string }): Promise<{ ok: true } | { ok: false; code: string }> {
+export async function voidInvoice(
+  db: TenantDb,
+  args: { invoiceId: string; reason: string; note: string | null; userId: string; actor: string },
+): Promise<{ ok: true } | { ok: false; code: string }> {
   try {
-    await db.execute(sql`SELECT void_invoice(${args.invoiceId}::uuid, ${args.reason}, ${args.note}, ${args.userId}::uuid)`);
+    await db.execute(sql`SELECT void_invoice(${args.invoiceId}::uuid, ${args.reason}, ${args.note}, ${args.userId}::uuid, ${args.actor})`);
     return { ok: true };
   } catch (error) {
     const code = raisedCode(error);
     if (!code) throw error;
     return { ok: false, code };
   }
+}
+
+/** issue_invoice / issue_credit_note refused because the company has no RNC (nothing was numbered): a 422 that links to the company settings. */
+export function companyRncMissing(): AppError {
+  const message = t('invoices.error.companyRncMissing');
+  return new AppError('validation', message, { _form: message }, { href: '/company', label: t('invoices.fix.company') });
 }
 
 const sequenceErrors: Record<string, MessageKey> = {
@@ -438,7 +463,7 @@ function ruleError(failure: IssueRuleFailure): AppError {
  */
 export async function issueDraftInvoice(
   db: TenantDb,
-  args: { id: string; branchIds: string[] | null; issueKey: string | null; userId: string; today: string },
+  args: { id: string; branchIds: string[] | null; issueKey: string | null; userId: string; actor: string; today: string },
 ): Promise<{ invoice: InvoiceDetail; replayed: boolean }> {
   const invoice = await getInvoice(db, args.id, { rateOn: args.today, branchIds: args.branchIds });
   if (!invoice || invoice.kind !== 'invoice') throw new AppError('not_found');
@@ -456,6 +481,7 @@ export async function issueDraftInvoice(
     exchangeRate: rules.exchangeRate,
     dop: rules.dop,
     userId: args.userId,
+    actor: args.actor,
   });
   if (!outcome.ok) {
     const sequenceKey = sequenceErrors[outcome.code];
@@ -463,6 +489,7 @@ export async function issueDraftInvoice(
       const message = t(sequenceKey, { type: invoice.ncfType });
       throw new AppError('validation', message, { sequenceId: message }, sequenceFix(outcome.code, invoice.ncfType));
     }
+    if (outcome.code === 'company_rnc_missing') throw companyRncMissing();
     if (outcome.code === 'stock_insufficient') {
       const message = t('invoices.error.stockInsufficient', { product: outcome.detail ?? '' });
       throw new AppError('validation', message, { lines: message });
@@ -485,6 +512,7 @@ export async function issueDraftInvoice(
     exchangeRate: rules.exchangeRate,
     ...rules.dop,
     issueKey: args.issueKey,
+    issuer: outcome.issuer,
   };
   return { invoice: issued, replayed: outcome.replayed };
 }
@@ -497,8 +525,8 @@ const voidErrors: Record<string, [ErrorCode, MessageKey]> = {
 };
 
 /** Voids an issued invoice (void_invoice in SQL); refusals become 404 / 409. */
-export async function voidIssuedInvoice(db: TenantDb, args: { id: string; reason: string; note: string | null; userId: string }): Promise<void> {
-  const outcome = await voidInvoice(db, { invoiceId: args.id, reason: args.reason, note: args.note, userId: args.userId });
+export async function voidIssuedInvoice(db: TenantDb, args: { id: string; reason: string; note: string | null; userId: string; actor: string }): Promise<void> {
+  const outcome = await voidInvoice(db, { invoiceId: args.id, reason: args.reason, note: args.note, userId: args.userId, actor: args.actor });
   if (outcome.ok) return;
   if (outcome.code === 'invoice_not_found') throw new AppError('not_found');
   const mapped = voidErrors[outcome.code];

@@ -183,11 +183,16 @@ export function paymentError(error: unknown): never {
  * balance, takes the next REC number, inserts the receipt and recomputes the invoice's paid_total
  * and status, in one transaction. Returns the new payment's id.
  */
-export async function recordPayment(db: TenantDb, invoiceId: string, input: PaymentWrite, options: { userId: string | null; scope: BranchScope }): Promise<string> {
+export async function recordPayment(
+  db: TenantDb,
+  invoiceId: string,
+  input: PaymentWrite,
+  options: { userId: string | null; actor: string; scope: BranchScope },
+): Promise<string> {
   try {
     const result = await db.execute<{ id: string }>(sql`
       SELECT record_payment(${invoiceId}::uuid, ${input.receivedOn}::date, ${input.method}, ${input.amount}::numeric, ${input.reference ?? null}, ${input.notes ?? null},
-                            ${options.userId}::uuid, ${scopeArray(options.scope)}) AS id`);
+                            ${options.userId}::uuid, ${scopeArray(options.scope)}, ${options.actor}) AS id`);
     return result.rows[0]!.id;
   } catch (error) {
     paymentError(error);
@@ -195,20 +200,20 @@ export async function recordPayment(db: TenantDb, invoiceId: string, input: Paym
 }
 
 /** Changes a payment's date, method, amount, reference and notes, recomputing the invoice (update_payment). */
-export async function updatePayment(db: TenantDb, paymentId: string, input: PaymentWrite, scope: BranchScope): Promise<void> {
+export async function updatePayment(db: TenantDb, paymentId: string, input: PaymentWrite, scope: BranchScope, actor: string): Promise<void> {
   try {
     await db.execute(sql`
       SELECT update_payment(${paymentId}::uuid, ${input.receivedOn}::date, ${input.method}, ${input.amount}::numeric, ${input.reference ?? null}, ${input.notes ?? null},
-                            ${scopeArray(scope)})`);
+                            ${scopeArray(scope)}, ${actor})`);
   } catch (error) {
     paymentError(error);
   }
 }
 
 /** Voids a payment: its amount returns to the invoice's balance and the status is recomputed (void_payment). */
-export async function voidPayment(db: TenantDb, paymentId: string, reason: string, scope: BranchScope): Promise<void> {
+export async function voidPayment(db: TenantDb, paymentId: string, reason: string, scope: BranchScope, actor: string): Promise<void> {
   try {
-    await db.execute(sql`SELECT void_payment(${paymentId}::uuid, ${reason}, ${scopeArray(scope)})`);
+    await db.execute(sql`SELECT void_payment(${paymentId}::uuid, ${reason}, ${scopeArray(scope)}, ${actor})`);
   } catch (error) {
     paymentError(error);
   }

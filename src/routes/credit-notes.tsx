@@ -21,6 +21,7 @@ import type { FieldErrors } from '../views/components';
 import { CreditNotePage, CreditNoteResults, CreditNotesPage, NewCreditNotePage, type CreditNoteFormValues } from '../views/credit-notes';
 import { AppShell } from '../views/layout';
 import { idParam, wantsFragment } from './payments';
+import { actorLabel } from '../queries/audit';
 
 /** Shop screens: credit-notes. */
 export const creditNotesRoutes = factory.createApp();
@@ -96,7 +97,7 @@ creditNotesRoutes.post('/invoices/:id/credit-notes', requirePermission('creditNo
   try {
     const today = shopToday();
     const note = prepareCreditNote(invoice, request, today);
-    const id = await issueCreditNote(c.var.db, invoice.id, note, { reason: request.reason, today, userId: user.id, scope });
+    const id = await issueCreditNote(c.var.db, invoice.id, note, { reason: request.reason, today, userId: user.id, actor: actorLabel(user), scope });
     return c.redirect(`/credit-notes/${id}?notice=created`, 303);
   } catch (error) {
     if (!(error instanceof AppError) || error.code !== 'validation') throw error;

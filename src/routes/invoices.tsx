@@ -33,6 +33,7 @@ import { InvoiceDetailPage, InvoiceForm, InvoiceResults, InvoicesPage, type Invo
 import { AppShell } from '../views/layout';
 import { ErrorAlert } from '../views/pages';
 import { wantsFragment } from './products';
+import { actorLabel } from '../queries/audit';
 
 /** Shop screens: invoices. */
 export const invoicesRoutes = factory.createApp();
@@ -234,7 +235,7 @@ invoicesRoutes.post('/invoices/:id/issue', requirePermission('invoices.manage'),
   const user = c.var.session!;
   const id = pathId(c);
   try {
-    const { invoice } = await issueDraftInvoice(c.var.db, { id, branchIds: branchScope(user), issueKey: null, userId: user.id, today: shopToday() });
+    const { invoice } = await issueDraftInvoice(c.var.db, { id, branchIds: branchScope(user), issueKey: null, userId: user.id, actor: actorLabel(user), today: shopToday() });
     return c.redirect(`/invoices/${invoice.id}?notice=issued`, 303);
   } catch (error) {
     // A refused issue shows the draft again with the reason and the link to fix it.
@@ -280,6 +281,6 @@ invoicesRoutes.post('/invoices/:id/void', requirePermission('invoices.void'), as
       422,
     );
   }
-  await voidIssuedInvoice(c.var.db, { id, reason: parsed.data.reason, note: parsed.data.note ?? null, userId: user.id });
+  await voidIssuedInvoice(c.var.db, { id, reason: parsed.data.reason, note: parsed.data.note ?? null, userId: user.id, actor: actorLabel(user) });
   return c.redirect(`/invoices/${id}?notice=voided`, 303);
 });

@@ -23,6 +23,7 @@ import { paymentForm, voidForm } from '../schemas/payments';
 import type { FieldErrors } from '../views/components';
 import { AppShell } from '../views/layout';
 import { NewPaymentPage, PaymentPage, PaymentResults, PaymentsPage, type PaymentFormValues, type PaymentNotice } from '../views/payments';
+import { actorLabel } from '../queries/audit';
 
 /** Shop screens: payments. */
 export const paymentsRoutes = factory.createApp();
@@ -93,7 +94,7 @@ paymentsRoutes.post('/invoices/:id/payments', requirePermission('payments.manage
   if (!parsed.success) return renderNew(c, invoiceId, { values, errors: fieldErrors(parsed.error) }, 422);
   const user = c.var.session!;
   try {
-    const id = await recordPayment(c.var.db, invoiceId, parsed.data, { userId: user.id, scope: branchScope(user) });
+    const id = await recordPayment(c.var.db, invoiceId, parsed.data, { userId: user.id, actor: actorLabel(user), scope: branchScope(user) });
     return c.redirect(`/payments/${id}?notice=created`, 303);
   } catch (error) {
     const failure = formFailure(error);
@@ -140,7 +141,7 @@ paymentsRoutes.post('/payments/:id', requirePermission('payments.manage'), async
   const parsed = paymentForm.safeParse(values);
   if (!parsed.success) return renderPayment(c, payment, { values, errors: fieldErrors(parsed.error) }, 422);
   try {
-    await updatePayment(c.var.db, payment.id, parsed.data, branchScope(c.var.session!));
+    await updatePayment(c.var.db, payment.id, parsed.data, branchScope(c.var.session!), actorLabel(c.var.session!));
     return c.redirect(`/payments/${payment.id}?notice=saved`, 303);
   } catch (error) {
     const failure = formFailure(error);
@@ -156,7 +157,7 @@ paymentsRoutes.post('/payments/:id/void', requirePermission('payments.void'), as
   const parsed = voidForm.safeParse({ reason });
   if (!parsed.success) return renderPayment(c, payment, { voidErrors: fieldErrors(parsed.error), voidReason: reason }, 422);
   try {
-    await voidPayment(c.var.db, payment.id, parsed.data.reason, branchScope(c.var.session!));
+    await voidPayment(c.var.db, payment.id, parsed.data.reason, branchScope(c.var.session!), actorLabel(c.var.session!));
     return c.redirect(`/payments/${payment.id}?notice=voided`, 303);
   } catch (error) {
     const failure = formFailure(error);

@@ -90,6 +90,17 @@ export const invoiceCreditNoteOut = z.object({
   total: money,
 });
 
+const issuerOut = z.object({
+  name: z.string(),
+  rnc: z.string().nullable(),
+  address: z.string().nullable(),
+  phones: z.string().nullable(),
+  email: z.string().nullable(),
+  invoiceFooter: z.string().nullable(),
+  logoKey: z.string().nullable(),
+  branch: z.object({ name: z.string(), address: z.string().nullable(), phone: z.string().nullable() }).nullable(),
+});
+
 export const invoiceOut = z
   .object({
     id: z.uuid(),
@@ -131,6 +142,7 @@ export const invoiceOut = z
     voidReason: z.string().nullable(),
     voidNote: z.string().nullable(),
     notes: z.string().nullable(),
+    issuer: issuerOut.nullable().openapi({ description: 'The issuer (company and branch) as printed, snapshotted when the number was assigned; null on drafts' }),
     createdAt: z.string(),
     updatedAt: z.string(),
     lines: z.array(pricedLineOut),

@@ -313,3 +313,28 @@ describe('credit notes that split an invoice add up to the cent', { timeout: 90_
     expect((await invoiceRow(s.db, invoice.id)).creditedTotal).toBe('29.54');
   });
 });
+
+describe('issue 9: credit notes, the issuer and the activity log', { timeout: 60_000 }, () => {
+  it('records credit_note.issued with the acting user, snapshots the issuer, and refuses without the company RNC before taking a number', async () => {
+    const s = await shop('owner');
+    const { auditLog, company } = await import('../../src/db/tenant-schema');
+    const b04 = await ncfSequence(s.db, 'B04');
+    const { invoice, frameLine } = await sale(s);
+    await s.db.update(company).set({ rnc: null });
+    const refused = await credit(s, invoice.id, { lines: [{ sourceLineId: frameLine.id, quantity: '1' }] });
+    expect(refused.status).toBe(422);
+    expect(((await refused.json()) as { detail: string }).detail).toContain('La empresa no tiene RNC');
+    const [sequence] = await s.db.select().from(fiscalSequences).where(eq(fiscalSequences.id, b04.id));
+    expect(sequence!.nextNumber).toBe(1);
+    await s.db.update(company).set({ rnc: '130123454', name: 'Óptica Emisora SRL' });
+    const response = await credit(s, invoice.id, { lines: [{ sourceLineId: frameLine.id, quantity: '1' }] });
+    expect(response.status).toBe(201);
+    const note = (await response.json()) as { id: string; ncf: string };
+    expect(note.ncf).toBe('B0400000001');
+    expect((await invoiceRow(s.db, note.id)).issuer).toMatchObject({ name: 'Óptica Emisora SRL', rnc: '130123454' });
+    const rows = await s.db.select().from(auditLog).orderBy(auditLog.id);
+    expect(rows.map((row) => row.action)).toEqual(['credit_note.issued']);
+    expect(rows[0]!.actor).toContain(s.email);
+    expect(rows[0]!.details).toMatchObject({ creditNoteId: note.id, ncf: 'B0400000001', invoiceId: invoice.id, modifiedNcf: invoice.ncf, total: '1593.00', refundsItbis: true });
+  });
+});

@@ -1,6 +1,6 @@
 import { SELF } from 'cloudflare:test';
 import { eq } from 'drizzle-orm';
-import { branches, contacts, fiscalSequences, invoiceLines, invoices, products, taxes } from '../../src/db/tenant-schema';
+import { branches, company as companyTable, contacts, fiscalSequences, invoiceLines, invoices, products, taxes } from '../../src/db/tenant-schema';
 import { addDays, shopToday } from '../../src/domain/dates';
 import { computeTotals, type LineInput } from '../../src/domain/totals';
 import { createTestTenant, signedIn, tenantContext } from './helpers';
@@ -25,6 +25,8 @@ export async function invoiceShop(role: Role = 'owner') {
   const host = `${tenant.id}.localhost`;
   const { db } = await tenantContext(tenant.id);
   const [main] = await db.select().from(branches);
+  // Fiscal documents are refused without the issuer's RNC (issue 9 item 15).
+  await db.update(companyTable).set({ rnc: '130123454' });
   const taxRows = await db.select().from(taxes);
   const tax = (code: string) => taxRows.find((row) => row.code === code)!;
   const validUntil = addDays(shopToday(), 365);

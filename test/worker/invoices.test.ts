@@ -416,3 +416,64 @@ describe('round trips, permissions and isolation', () => {
     expect((await a.db.select().from(invoices).where(eq(invoices.id, issuedId!)))[0]!.status).toBe('issued');
   });
 });
+
+describe('issue 9: the issuer on fiscal documents and the activity log', { timeout: 90_000 }, () => {
+  it('refuses to issue without the company RNC, before any number is taken (UI with a link to the settings, API problem+json)', async () => {
+    const shop = await invoiceShop('owner');
+    const { company } = await import('../../src/db/tenant-schema');
+    await shop.db.update(company).set({ rnc: null });
+    const [uiDraft, apiDraft] = await insertDrafts(shop, 2);
+    const ui = await postForm(shop.host, `/invoices/${uiDraft}/issue`, {}, { Cookie: shop.cookie });
+    expect(ui.status).toBe(422);
+    const page = await ui.text();
+    expect(page).toContain('La empresa no tiene RNC');
+    expect(page).toContain('href="/company"');
+    const response = await issue(shop, apiDraft!);
+    expect(response.status).toBe(422);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    expect(((await response.json()) as Json).detail).toContain('La empresa no tiene RNC');
+    expect((await invoiceRow(shop.db, uiDraft!)).status).toBe('draft');
+    expect((await invoiceRow(shop.db, apiDraft!)).ncf).toBeNull();
+    expect((await sequenceRow(shop.db, shop.b02.id)).nextNumber).toBe(1);
+    // With an RNC the same draft issues with the first number: nothing was consumed.
+    await shop.db.update(company).set({ rnc: '130123454' });
+    expect((await issue(shop, apiDraft!)).status).toBe(200);
+    expect((await invoiceRow(shop.db, apiDraft!)).ncf).toBe('B0200000001');
+  });
+
+  it('prints, archives and serves the issuer as it was at issue after the company settings change', async () => {
+    const shop = await invoiceShop('owner');
+    const { company } = await import('../../src/db/tenant-schema');
+    await shop.db.update(company).set({ name: 'Óptica Vieja SRL', rnc: '130123454', address: 'Calle Vieja 1', phones: '809-555-0001', email: 'vieja@example.test' });
+    const [id] = await insertDrafts(shop, 1);
+    expect((await issue(shop, id!)).status).toBe(200);
+    await shop.db.update(company).set({ name: 'Óptica Nueva SRL', rnc: '131246796', address: 'Avenida Nueva 2', phones: '809-555-0002', email: 'nueva@example.test' });
+    const print = await (await get(shop.host, `/invoices/${id}/print`, { headers: { Cookie: shop.cookie } })).text();
+    expect(print).toContain('Óptica Vieja SRL');
+    expect(print).toContain('Calle Vieja 1');
+    expect(print).not.toContain('Óptica Nueva SRL');
+    const { printableInvoice, anyBranch } = await import('../../src/queries/documents');
+    const { invoiceModel } = await import('../../src/documents/model');
+    const model = invoiceModel((await printableInvoice(shop.db, id!, anyBranch))!);
+    expect(model.company).toMatchObject({ name: 'Óptica Vieja SRL', rnc: '130123454', address: 'Calle Vieja 1', phones: '809-555-0001', email: 'vieja@example.test' });
+    const json = (await (await api(shop.host, `/invoices/${id}`, shop.bearer)).json()) as Json;
+    expect(json.issuer).toMatchObject({ name: 'Óptica Vieja SRL', rnc: '130123454', address: 'Calle Vieja 1' });
+    // A draft has no snapshot yet: it shows the company as it is now.
+    const [draft] = await insertDrafts(shop, 1);
+    expect((await printableInvoice(shop.db, draft!, anyBranch))!.company.name).toBe('Óptica Nueva SRL');
+  });
+
+  it('records issued, voided and paid in the activity log with the acting user, in the issue transaction', async () => {
+    const shop = await invoiceShop('owner');
+    const { auditLog } = await import('../../src/db/tenant-schema');
+    const [id] = await insertDrafts(shop, 1);
+    expect((await issue(shop, id!)).status).toBe(200);
+    const voided = await api(shop.host, `/invoices/${id}/void`, shop.bearer, { method: 'POST', body: JSON.stringify({ reason: '04' }) });
+    expect(voided.status).toBe(200);
+    const rows = await shop.db.select().from(auditLog).orderBy(auditLog.id);
+    expect(rows.map((row) => row.action)).toEqual(['invoice.issued', 'invoice.voided']);
+    expect(rows[0]!.actor).toContain(shop.email);
+    expect(rows[0]!.details).toMatchObject({ invoiceId: id, ncf: 'B0200000001', ncfType: 'B02', total: '1180.00', currencySymbol: 'RD$' });
+    expect(rows[1]!.details).toMatchObject({ invoiceId: id, ncf: 'B0200000001', reason: '04' });
+  });
+});

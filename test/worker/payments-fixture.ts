@@ -1,6 +1,6 @@
 import { SELF } from 'cloudflare:test';
 import { eq } from 'drizzle-orm';
-import { branches, contacts, userBranches, fiscalSequences, invoiceLines, invoices, products, taxes } from '../../src/db/tenant-schema';
+import { branches, company, contacts, userBranches, fiscalSequences, invoiceLines, invoices, products, taxes } from '../../src/db/tenant-schema';
 import { computeTotals, toDop } from '../../src/domain/totals';
 import { shopToday } from '../../src/domain/dates';
 import { createTestTenant, signedIn, tenantContext } from './helpers';
@@ -21,6 +21,8 @@ export async function shop(role: Role = 'owner') {
   const host = `${tenant.id}.localhost`;
   const { db } = await tenantContext(tenant.id);
   const [main] = await db.select().from(branches);
+  // Fiscal documents are refused without the issuer's RNC (issue 9 item 15).
+  await db.update(company).set({ rnc: '130123454' });
   const [customer] = await db.insert(contacts).values({ kind: 'customer', name: 'Ana Pérez', idType: 'rnc', idNumber: '101850043' }).returning();
   const taxRows = await db.select().from(taxes);
   const tax = (code: string) => taxRows.find((row) => row.code === code)!;

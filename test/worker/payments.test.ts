@@ -248,3 +248,23 @@ describe('payments (abonos)', { timeout: 60_000 }, () => {
     expect((await pay(s.host, s.bearer, invoice.id, { amount: '1' })).status).toBe(201);
   });
 });
+
+describe('issue 9 item 20: payments in the activity log', { timeout: 60_000 }, () => {
+  it('records paid, payment edited and payment voided with the acting user and the amounts', async () => {
+    const s = await shop('owner');
+    const { auditLog } = await import('../../src/db/tenant-schema');
+    const invoice = await issuedInvoice(s);
+    const created = await pay(s.host, s.bearer, invoice.id, { amount: '400.00' });
+    expect(created.status).toBe(201);
+    const payment = (await created.json()) as { id: string; number: string };
+    expect((await api(s.host, `/payments/${payment.id}`, s.bearer, { method: 'PATCH', body: JSON.stringify({ amount: '450.00' }) })).status).toBe(200);
+    expect((await api(s.host, `/payments/${payment.id}/void`, s.bearer, json({ reason: 'Cobro duplicado' }))).status).toBe(200);
+    const rows = await s.db.select().from(auditLog).orderBy(auditLog.id);
+    expect(rows.map((row) => row.action)).toEqual(['payment.recorded', 'payment.updated', 'payment.voided']);
+    for (const row of rows) expect(row.actor).toContain(s.email);
+    const common = { paymentId: payment.id, number: payment.number, invoiceId: invoice.id, ncf: invoice.ncf, currencySymbol: 'RD$' };
+    expect(rows[0]!.details).toMatchObject({ ...common, amount: '400.00', method: '1' });
+    expect(rows[1]!.details).toMatchObject({ ...common, amount: '450.00', previousAmount: '400.00' });
+    expect(rows[2]!.details).toMatchObject({ ...common, amount: '450.00', reason: 'Cobro duplicado' });
+  });
+});

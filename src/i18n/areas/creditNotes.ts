@@ -68,4 +68,5 @@ export const creditNotesMessages = {
   'creditNotes.error.returnFraction': 'Solo se pueden devolver al inventario unidades enteras.',
   'creditNotes.error.returnNotTracked': 'Este producto no lleva inventario.',
   'creditNotes.error.stale': 'La fecha cambió mientras emitía la nota; inténtelo de nuevo.',
+  'creditNotes.error.changed': 'Otra nota de crédito de esta factura se emitió mientras tanto: revise lo que queda por acreditar e inténtelo de nuevo.',
 } as const;

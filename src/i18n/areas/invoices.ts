@@ -141,4 +141,11 @@ export const invoicesMessages = {
   'invoices.error.voidHasPayments': 'La factura tiene pagos activos: anule los pagos antes de anular la factura.',
   'invoices.error.voidHasCreditNotes': 'La factura tiene notas de crédito emitidas: no se puede anular.',
   'invoices.error.alreadyVoided': 'La factura ya está anulada.',
+  'invoices.error.companyRncMissing':
+    'La empresa no tiene RNC: un comprobante fiscal sin el RNC del emisor no es válido. Configúrelo en los datos de la empresa; no se tomó ningún número.',
+  'invoices.fix.company': 'Configurar el RNC de la empresa',
+  'invoices.warning.buyerInactive': 'Según el registro de la DGII, el RNC/cédula {id} del cliente está {status}.',
+  'invoices.warning.buyerInactiveRefused': 'Un comprobante de crédito fiscal ({type}) a un contribuyente que no está activo no es válido para el comprador: no se podrá emitir.',
+  'invoices.error.buyerInactive':
+    'Según el registro de la DGII, el RNC/cédula {id} del cliente está {status}: un comprobante de crédito fiscal ({type}) no es válido para un contribuyente que no está activo. Emita una factura de consumo o corrija el cliente. No se tomó ningún número.',
 } as const;
