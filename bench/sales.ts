@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import { tenantDb } from '../src/db/client';
-import { branches, fiscalSequences, invoiceLines, invoices, products, taxes, users } from '../src/db/tenant-schema';
+import { branches, company, fiscalSequences, invoiceLines, invoices, products, taxes, users } from '../src/db/tenant-schema';
 import { createSession } from '../src/auth/session';
 import { computeTotals } from '../src/domain/totals';
 import { recordStockMovement } from '../src/queries/stock';
@@ -29,6 +29,8 @@ export async function salesRows(platform: Platform, stack: DevStack, port: numbe
   const [branch] = await db.select().from(branches);
   const taxRows = await db.select().from(taxes);
   const tax = (code: string) => taxRows.find((row) => row.code === code)!;
+  // Fiscal documents are refused without the issuer's RNC.
+  await db.update(company).set({ rnc: '130123454' });
   await db.insert(fiscalSequences).values({ docType: 'B02', prefix: 'B02', rangeStart: 1, rangeEnd: 100_000, nextNumber: 1, validUntil: '2099-12-31', isDefault: true });
   const [frame] = await db.insert(products).values({ sku: 'MON-1', name: 'Montura', category: 'monturas', price: '4500.5000', taxId: tax('ITBIS18').id }).returning();
   await recordStockMovement(db, { productId: frame!.id, branchId: branch!.id, kind: 'initial', quantity: 10_000 });
