@@ -1,6 +1,6 @@
 import { csrf } from 'hono/csrf';
 import { requestId } from 'hono/request-id';
-import { secureHeaders } from 'hono/secure-headers';
+import { securityHeaders } from './http/security-headers';
 import { notFound, onError } from './errors';
 import { factory } from './factory';
 import { central } from './routes/central';
@@ -32,7 +32,7 @@ import { tenancy } from './tenancy/middleware';
 
 function baseApp() {
   const app = factory.createApp();
-  app.use(requestId(), secureHeaders());
+  app.use(requestId(), securityHeaders);
   app.onError(onError);
   app.notFound(notFound);
   return app;

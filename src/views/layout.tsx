@@ -16,10 +16,11 @@ function Document(props: { title: string; children: Child }) {
           {/* htmx 2 ignores 4xx/5xx responses by default: swap them (a form with its field errors, an error page with its way back). */}
           <meta
             name="htmx-config"
-            content='{"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"422","swap":true},{"code":"[45]..","swap":true,"error":true}]}'
+            content='{"includeIndicatorStyles":false,"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"422","swap":true},{"code":"[45]..","swap":true,"error":true}]}'
           />
           <link rel="stylesheet" href="/static/app.css" />
           <script src="/static/htmx.min.js" defer></script>
+          <script src="/static/app.js" defer></script>
         </head>
         {props.children}
       </html>

@@ -17,10 +17,11 @@ function PrintDocument(props: { title: string; company: Company | null; backHref
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title>{props.title}</title>
           <link rel="stylesheet" href="/static/prescriptions.css" />
+          <script src="/static/app.js" defer></script>
         </head>
         <body class="rx-print">
           <nav class="print-controls">
-            <button type="button" class="print-button" onclick="window.print()">
+            <button type="button" class="print-button" data-print>
               {t('prescriptions.print.button')}
             </button>
             <a href={props.backHref}>{t('prescriptions.print.back')}</a>

@@ -39,9 +39,9 @@ export function SharePage(props: SharePageProps) {
           <p>{t('documents.share.created')}</p>
           <div class="field">
             <label for="share-url">{t('documents.share.url')}</label>
-            <input id="share-url" type="text" readonly value={props.createdUrl} onfocus="this.select()" />
+            <input id="share-url" type="text" readonly value={props.createdUrl} data-select-on-focus />
           </div>
-          <button type="button" class="button button-small" onclick="navigator.clipboard.writeText(document.getElementById('share-url').value)">
+          <button type="button" class="button button-small" data-copy="share-url">
             {t('documents.share.copy')}
           </button>
         </Notice>

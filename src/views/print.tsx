@@ -46,6 +46,7 @@ export function PrintPage(props: PrintPageProps) {
           <meta name="robots" content="noindex" />
           <title>{`${model.title} ${model.meta[0]?.value ?? ''}`.trim()}</title>
           <link rel="stylesheet" href="/static/print.css" />
+          <script src="/static/app.js" defer></script>
         </head>
         <body class={`print print-${format}`}>
           <nav class="print-toolbar no-print" aria-label={t('documents.print')}>
@@ -57,7 +58,7 @@ export function PrintPage(props: PrintPageProps) {
               {t('documents.format80')}
             </a>
             {props.pdfHref ? <a href={props.pdfHref}>{t('documents.downloadPdf')}</a> : null}
-            <button type="button" class="print-button" onclick="window.print()">
+            <button type="button" class="print-button" data-print>
               {t('documents.print')}
             </button>
           </nav>

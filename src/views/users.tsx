@@ -183,7 +183,7 @@ export function LinkShownOnce(props: { email: string; name: string; url: string;
       </div>
       <div class="field">
         <label for="invitation-url">{t('users.linkLabel')}</label>
-        <input id="invitation-url" type="text" readonly value={props.url} onfocus="this.select()" />
+        <input id="invitation-url" type="text" readonly value={props.url} data-select-on-focus />
       </div>
       <div class="actions">
         <a class="button" href="/users">

@@ -1,8 +1,8 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { readTotpSecret } from '../../src/admin/accounts';
 import { base32Decode, hotp, timeStep } from '../../src/admin/totp';
-import { platformAdmins } from '../../src/db/central-schema';
+import { adminAuditLog, platformAdmins } from '../../src/db/central-schema';
 import { adminGet, adminPost, adminSignedIn, createTestAdmin } from './admin-helpers';
 import { platform } from './helpers';
 
@@ -49,7 +49,13 @@ async function wrongCodes(adminId: string, count: number): Promise<string[]> {
   return codes;
 }
 
-describe('admin login throttle under concurrency', () => {
+async function checkedCodes(adminId: string): Promise<number> {
+  const { central } = await platform();
+  const lines = await central.select().from(adminAuditLog).where(and(eq(adminAuditLog.adminId, adminId), eq(adminAuditLog.action, 'admin.login_totp_failed')));
+  return lines.length;
+}
+
+describe('admin login throttle under concurrency', { timeout: 60_000 }, () => {
   it('checks at most 5 of 50 simultaneous guesses from one address; the right password in the batch is refused once over the limit', async () => {
     const admin = await createTestAdmin({ password });
     const ip = freshIp();
@@ -66,7 +72,7 @@ describe('admin login throttle under concurrency', () => {
   });
 });
 
-describe('admin TOTP throttle', () => {
+describe('admin TOTP throttle', { timeout: 60_000 }, () => {
   it('checks at most 5 codes of 50 sent in parallel on one session', async () => {
     const { admin } = await adminWithTotp();
     const pending = adminCookie(await login(admin.email, password, freshIp()));
@@ -76,6 +82,8 @@ describe('admin TOTP throttle', () => {
     // 401 = a code was checked and was wrong; a redirect to ?locked=1 = refused (or the 5th failure).
     expect(responses.filter((response) => response.status === 401).length).toBeLessThanOrEqual(4);
     expect(responses.filter((response) => response.status === 303).every((response) => response.headers.get('location') === '/admin/login?locked=1')).toBe(true);
+    // Every wrong code that was really checked leaves one audit line.
+    expect(await checkedCodes(admin.id)).toBeLessThanOrEqual(5);
   });
 
   it('keeps counting across sessions: signing in again does not give five more codes, not even the right one', async () => {
@@ -91,6 +99,7 @@ describe('admin TOTP throttle', () => {
       }
     }
     expect(checked).toBe(4);
+    expect(await checkedCodes(admin.id)).toBe(5);
     const pending = adminCookie(await login(admin.email, password, freshIp()));
     const right = await adminPost('/admin/login/totp', { code: await codeFor(admin.id, timeStep(Date.now()) + 1) }, pending, { 'cf-connecting-ip': freshIp() });
     expect(right.status).toBe(303);

@@ -1,0 +1,22 @@
+// Small behaviours the pages ask for with data attributes, so that no page needs an inline script
+// or an on*= handler (the Content-Security-Policy allows scripts from this origin only).
+// Event delegation on the document keeps them working on content htmx swaps in.
+document.addEventListener('focusin', (event) => {
+  const field = event.target;
+  if (field instanceof HTMLInputElement && field.hasAttribute('data-select-on-focus')) field.select();
+});
+
+document.addEventListener('click', (event) => {
+  const target = event.target instanceof Element ? event.target : null;
+  if (target?.closest('[data-print]')) window.print();
+  const copy = target?.closest('[data-copy]');
+  if (copy) {
+    const source = document.getElementById(copy.getAttribute('data-copy') ?? '');
+    if (source instanceof HTMLInputElement) navigator.clipboard.writeText(source.value);
+  }
+});
+
+document.addEventListener('submit', (event) => {
+  const form = event.target;
+  if (form instanceof HTMLFormElement && form.hasAttribute('data-confirm') && !window.confirm(form.getAttribute('data-confirm') ?? '')) event.preventDefault();
+});
