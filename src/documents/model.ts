@@ -6,6 +6,7 @@
 import { formatDate } from '../domain/dates';
 import { formatDecimal, formatMoney } from '../domain/money';
 import { isNcfType, ncfTypes, paymentForms } from '../domain/ncf';
+import { formatIdentification } from '../domain/tax-id';
 import { t, type MessageKey } from '../i18n/es-DO';
 
 export interface CompanyInfo {
@@ -157,7 +158,7 @@ function idTypeLabel(idType: string | null): string {
 
 function partyRows(party: Party): LabelledValue[] {
   const rows: LabelledValue[] = [{ label: t('documents.buyer'), value: party.name || t('documents.finalConsumer') }];
-  if (party.idNumber) rows.push({ label: idTypeLabel(party.idType), value: party.idNumber });
+  if (party.idNumber) rows.push({ label: idTypeLabel(party.idType), value: formatIdentification(party.idType, party.idNumber) });
   return rows;
 }
 

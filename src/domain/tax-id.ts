@@ -61,3 +61,9 @@ export function checkTaxId(kind: TaxIdKind, value: string, inRegistry = false): 
   const valid = kind === 'rnc' ? isValidRnc(digits) : isValidCedula(digits);
   return valid || inRegistry ? { ok: true, kind, digits } : { ok: false, reason: 'checksum' };
 }
+
+/** How an identification is shown on screens and documents: RNC and cédula with their dashes, a passport as written. */
+export function formatIdentification(idType: string | null | undefined, idNumber: string | null | undefined): string {
+  if (!idNumber) return '';
+  return idType === 'pasaporte' ? idNumber : formatTaxId(idNumber);
+}

@@ -1,7 +1,8 @@
 import { formatDate } from '../domain/dates';
 import { compareDecimals, formatDecimal, formatMoney } from '../domain/money';
 import { creditNoteTypeFor, ncfTypes } from '../domain/ncf';
-import { t } from '../i18n/es-DO';
+import { formatIdentification } from '../domain/tax-id';
+import { t, type MessageKey } from '../i18n/es-DO';
 import type { CreditableInvoice, CreditNote, CreditNoteSummary } from '../queries/credit-notes';
 import { ErrorSummary, Notice, ResultsTable, TextAreaField, type FieldErrors } from './components';
 
@@ -81,7 +82,7 @@ export function NewCreditNotePage(props: { invoice: CreditableInvoice; values: C
         </div>
         <div>
           <dt>{t('creditNotes.field.buyerId')}</dt>
-          <dd>{invoice.buyerIdNumber ?? '—'}</dd>
+          <dd>{formatIdentification(invoice.buyerIdType, invoice.buyerIdNumber) || '—'}</dd>
         </div>
         <div>
           <dt>{t('creditNotes.invoice.total')}</dt>
@@ -194,6 +195,13 @@ export function NewCreditNotePage(props: { invoice: CreditableInvoice; values: C
   );
 }
 
+/** A credit note is issued or voided; it is never paid, so it does not share the invoice's labels. */
+export const creditNoteStatusLabel = (status: string) => t(`creditNotes.status.${status}` as MessageKey);
+
+export function CreditNoteStatusBadge(props: { status: string }) {
+  return <span class={props.status === 'voided' ? 'badge badge-voided' : props.status === 'draft' ? 'badge' : 'badge badge-issued'}>{creditNoteStatusLabel(props.status)}</span>;
+}
+
 export function CreditNotePage(props: { note: CreditNote; notice: boolean }) {
   const { note } = props;
   const money = (value: string) => formatMoney(value, note.currencySymbol);
@@ -201,7 +209,9 @@ export function CreditNotePage(props: { note: CreditNote; notice: boolean }) {
     <>
       <link rel="stylesheet" href="/static/payments.css" />
       <div class="page-head">
-        <h1>{t('creditNotes.detail.title', { ncf: note.ncf })}</h1>
+        <h1>
+          {t('creditNotes.detail.title', { ncf: note.ncf })} <CreditNoteStatusBadge status={note.status} />
+        </h1>
         <div class="actions">
           <a class="button" href={`/credit-notes/${note.id}/print?format=a4`}>
             {t('creditNotes.print.a4')}
@@ -242,7 +252,7 @@ export function CreditNotePage(props: { note: CreditNote; notice: boolean }) {
           </div>
           <div>
             <dt>{t('creditNotes.field.buyerId')}</dt>
-            <dd>{note.buyerIdNumber ?? '—'}</dd>
+            <dd>{formatIdentification(note.buyerIdType, note.buyerIdNumber) || '—'}</dd>
           </div>
           <div>
             <dt>{t('creditNotes.field.branch')}</dt>

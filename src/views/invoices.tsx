@@ -3,10 +3,12 @@ import { invoiceStatuses } from '../db/tenant-schema';
 import { formatDate } from '../domain/dates';
 import { formatMoney } from '../domain/money';
 import { invoiceNcfTypes, ncfTypes, paymentForms, voidReasons, type NcfType, type PaymentForm } from '../domain/ncf';
+import { formatIdentification, formatTaxId } from '../domain/tax-id';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { InvoiceDetail, InvoiceFormOptions, InvoiceSummary } from '../queries/invoices';
 import type { LineFormRow } from '../schemas/document-lines';
 import { LiveSearchForm, ErrorSummary, Field, Notice, ResultsTable, SelectField, TextAreaField, type FieldErrors } from './components';
+import { CreditNoteStatusBadge } from './credit-notes';
 import { LineEditor, LinesTable, type DisplayLine } from './document-lines';
 
 export const statusLabel = (status: string) => t(`invoices.status.${status}` as MessageKey);
@@ -133,7 +135,7 @@ export function InvoiceForm(props: {
             value={values.customerId}
             errors={errors}
             blank={t('invoices.field.noCustomer')}
-            options={options.customers.map((customer) => ({ value: customer.id, label: customer.idNumber ? `${customer.name} (${customer.idNumber})` : customer.name }))}
+            options={options.customers.map((customer) => ({ value: customer.id, label: customer.idNumber ? `${customer.name} (${formatTaxId(customer.idNumber)})` : customer.name }))}
           />
           <SelectField
             name="ncfType"
@@ -312,7 +314,7 @@ export function InvoiceDetailPage(props: {
             {invoice.customerId ? <a href={`/contacts/${invoice.customerId}`}>{invoice.buyerName ?? invoice.customerName}</a> : t('invoices.field.noCustomer')}
           </dd>
           <dt>{t('invoices.field.buyerId')}</dt>
-          <dd>{(invoice.status === 'draft' ? invoice.customerIdNumber : invoice.buyerIdNumber) ?? '—'}</dd>
+          <dd>{(invoice.status === 'draft' ? formatIdentification(invoice.customerIdType, invoice.customerIdNumber) : formatIdentification(invoice.buyerIdType, invoice.buyerIdNumber)) || '—'}</dd>
           <dt>{t('invoices.field.branch')}</dt>
           <dd>{invoice.branchName}</dd>
           {invoice.prescriptionId ? (
@@ -425,7 +427,7 @@ export function InvoiceDetailPage(props: {
                       <td>{formatDate(note.issuedOn)}</td>
                       <td class="number">{money(note.total)}</td>
                       <td>
-                        <StatusBadge status={note.status} />
+                        <CreditNoteStatusBadge status={note.status} />
                       </td>
                     </tr>
                   ))}

@@ -4,9 +4,9 @@ import { paymentForms } from '../domain/ncf';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { PayableInvoice, Payment, PaymentListRow } from '../queries/payments';
 import { ErrorSummary, Field, Notice, ResultsTable, SelectField, TextAreaField, type FieldErrors } from './components';
+import { statusLabel as invoiceStatusLabel } from './invoices';
 
 export const methodName = (method: string) => paymentForms[method as keyof typeof paymentForms] ?? method;
-export const invoiceStatusLabel = (status: string) => t(`payments.invoiceStatus.${status}` as MessageKey);
 const paymentStatusLabel = (status: string) => t(`payments.status.${status}` as MessageKey);
 const methodOptions = Object.entries(paymentForms).map(([value, label]) => ({ value, label: `${value} · ${label}` }));
 

@@ -8,6 +8,7 @@ import type { LineFormRow } from '../schemas/document-lines';
 import { quotationStatuses } from '../db/tenant-schema';
 import { LiveSearchForm, ErrorSummary, Field, Notice, ResultsTable, SelectField, TextAreaField, type FieldErrors } from './components';
 import { LineEditor, LinesTable, type DisplayLine } from './document-lines';
+import { formatTaxId } from '../domain/tax-id';
 
 export const statusLabel = (status: string) => t(`quotations.status.${status}` as MessageKey);
 
@@ -137,7 +138,7 @@ export function QuotationForm(props: {
             errors={errors}
             blank={t('quotations.noCustomer')}
             hint={values.customerSearch && !context.customers.length ? t('quotations.noMatches') : undefined}
-            options={customerOptions.map((customer) => ({ value: customer.id, label: customer.idNumber ? `${customer.name} (${customer.idNumber})` : customer.name }))}
+            options={customerOptions.map((customer) => ({ value: customer.id, label: customer.idNumber ? `${customer.name} (${formatTaxId(customer.idNumber)})` : customer.name }))}
           />
           <SelectField
             name="prescriptionId"

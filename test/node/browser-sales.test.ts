@@ -77,7 +77,7 @@ async function flow(page: Page, base: string) {
   await shot(page, 'invoice-issued');
 
   // A deposit in cash, then the rest by card (the form proposes the balance).
-  await page.getByRole('link', { name: 'Registrar pago' }).click();
+  await page.getByRole('link', { name: 'Registrar cobro' }).click();
   await page.getByLabel('Monto').fill('6000');
   await page.getByLabel('Forma de pago').selectOption({ label: '1 · Efectivo' });
   await page.getByRole('button', { name: 'Registrar cobro' }).click();
@@ -85,7 +85,7 @@ async function flow(page: Page, base: string) {
   await shot(page, 'payment-deposit');
   await page.goto(invoiceUrl);
   await expect.poll(() => page.locator('main').textContent()).toContain('Pagada parcialmente');
-  await page.getByRole('link', { name: 'Registrar pago' }).click();
+  await page.getByRole('link', { name: 'Registrar cobro' }).click();
   expect(await page.getByLabel('Monto').inputValue()).toBe('10250.00');
   await page.getByLabel('Forma de pago').selectOption({ label: '3 · Tarjeta de crédito / débito' });
   await page.getByLabel('Referencia').fill('AUT-482913');

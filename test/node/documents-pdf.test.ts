@@ -61,7 +61,7 @@ describe('the invoice PDF', () => {
     expect(text).toContain('Factura de crédito fiscal');
     expect(text).toContain('Óptica Visión Clara');
     expect(text).toContain('José Peña Núñez');
-    expect(text).toContain('101850043');
+    expect(text).toContain('1-01-85004-3');
     expect(text).toContain('ITBIS 18%');
     expect(text).toContain('ITBIS 16%');
     expect(text).toContain('Exento');

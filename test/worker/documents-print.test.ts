@@ -28,7 +28,7 @@ describe('invoice print view', { timeout: 30_000 }, () => {
     expect(page).toContain(invoice.ncf!);
     expect(page).toMatch(/<dt>Válido hasta<\/dt><dd>31\/12\/2027<\/dd>/);
     expect(page).toContain('Comercial Peña SRL');
-    expect(page).toMatch(/<dt>RNC<\/dt><dd>101850043<\/dd>/);
+    expect(page).toMatch(/<dt>RNC<\/dt><dd>1-01-85004-3<\/dd>/);
     expect(page).toContain('<td class="exempt">E</td>');
     expect(page.match(/<td class="exempt">E<\/td>/g)).toHaveLength(1);
     expect(page).toMatch(/<dt>ITBIS 18%<\/dt><dd>RD\$ 720.00<\/dd>/);

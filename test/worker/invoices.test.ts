@@ -309,7 +309,7 @@ describe('voiding', () => {
     await shop.db.update(invoices).set({ paidTotal: '100.00', status: 'partially_paid' }).where(eq(invoices.id, id!));
     const refused = await api(shop.host, `/invoices/${id}/void`, shop.bearer, { method: 'POST', body: JSON.stringify({ reason: '04' }) });
     expect(refused.status).toBe(409);
-    expect(((await refused.json()) as Json).detail).toBe('La factura tiene pagos activos: anule los pagos antes de anular la factura.');
+    expect(((await refused.json()) as Json).detail).toBe('La factura tiene cobros vigentes: anule los cobros antes de anular la factura.');
     const draft = await api(shop.host, `/invoices/${draftId}/void`, shop.bearer, { method: 'POST', body: JSON.stringify({ reason: '04' }) });
     expect(draft.status).toBe(409);
     expect(((await draft.json()) as Json).detail).toBe('Solo se pueden anular facturas emitidas.');

@@ -1,6 +1,9 @@
 /** Spanish (es-DO) messages of the credit-notes screens; merged into the catalogue in src/i18n/es-DO.ts. */
 export const creditNotesMessages = {
   'creditNotes.title': 'Notas de crédito',
+  'creditNotes.status.draft': 'Borrador',
+  'creditNotes.status.issued': 'Emitida',
+  'creditNotes.status.voided': 'Anulada',
   'creditNotes.lead': 'Notas de crédito (B04 / E34) emitidas contra facturas.',
   'creditNotes.empty': 'No hay notas de crédito.',
   'creditNotes.next': 'Siguiente página',

@@ -1,7 +1,7 @@
 /** Spanish (es-DO) messages of the payments screens; merged into the catalogue in src/i18n/es-DO.ts. */
 export const paymentsMessages = {
   'payments.title': 'Cobros',
-  'payments.lead': 'Recibos de pago (abonos) registrados contra facturas.',
+  'payments.lead': 'Cobros (abonos) registrados contra facturas, cada uno con su recibo.',
   'payments.empty': 'No hay cobros registrados.',
   'payments.next': 'Siguiente página',
   'payments.first': 'Primera página',
@@ -43,11 +43,6 @@ export const paymentsMessages = {
   'payments.hint.receivedOn': 'Hoy o una fecha anterior; nunca futura.',
   'payments.status.active': 'Vigente',
   'payments.status.voided': 'Anulado',
-  'payments.invoiceStatus.draft': 'Borrador',
-  'payments.invoiceStatus.issued': 'Pendiente de pago',
-  'payments.invoiceStatus.partially_paid': 'Pagada parcialmente',
-  'payments.invoiceStatus.paid': 'Pagada',
-  'payments.invoiceStatus.voided': 'Anulada',
   'payments.back.invoice': 'Volver a la factura',
   'payments.back.list': 'Todos los cobros',
   'payments.error.amount': 'Escriba un monto mayor que cero con hasta 2 decimales.',
