@@ -2,7 +2,7 @@ import type { SessionUser } from '../auth/session';
 import { can } from '../auth/permissions';
 import { contactKinds, idTypes } from '../db/tenant-schema';
 import type { Taxpayer } from '../dgii/lookup';
-import { formatTaxId } from '../domain/tax-id';
+import { formatIdentification as formatIdNumber } from '../domain/tax-id';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { Contact } from '../queries/contacts';
 import { Field, Notice, ResultsTable, SelectField, TextAreaField, type FieldErrors } from './components';
@@ -34,8 +34,7 @@ export function formatDate(value: string | null): string {
 }
 
 export function formatIdentification(contact: Pick<Contact, 'idType' | 'idNumber'>): string {
-  if (!contact.idNumber) return '';
-  return contact.idType === 'pasaporte' ? contact.idNumber : formatTaxId(contact.idNumber);
+  return formatIdNumber(contact.idType, contact.idNumber);
 }
 
 export function kindLabel(kind: string): string {
