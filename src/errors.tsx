@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { SessionUser } from './auth/session';
+import { safeNextPath } from './http/forms';
 import { t, type MessageKey } from './i18n/es-DO';
 import { ErrorAlert, ErrorContent, type ErrorLink } from './views/pages';
 import { AdminShell, AppShell, Layout } from './views/layout';
@@ -75,15 +76,15 @@ export interface ErrorShell {
   admin?: { name: string; email: string } | null;
 }
 
-/** A same-origin path from the Referer, never another site's (nor `//host`, which browsers read as one). */
-function refererPath(request: Request): string | null {
+/** The page the user came from (Referer), only on this origin and only as a safe path; not the failing page itself. */
+function backPath(request: Request): string | null {
   const referer = request.headers.get('Referer');
   if (!referer) return null;
   try {
     const from = new URL(referer);
     const here = new URL(request.url);
-    if (from.origin !== here.origin || from.pathname.startsWith('//') || /[\\\s]/.test(from.pathname)) return null;
     const path = from.pathname + from.search;
+    if (from.origin !== here.origin || safeNextPath(path) !== path) return null;
     return path === here.pathname + here.search && request.method === 'GET' ? null : path;
   } catch {
     return null;
@@ -93,7 +94,7 @@ function refererPath(request: Request): string | null {
 /** The way back from an error: the page the user came from, else the start of the area they are in. */
 function wayBack(request: Request, shell: ErrorShell): ErrorLink {
   const inAdmin = shell.area === 'central' && Boolean(shell.admin);
-  const back = refererPath(request);
+  const back = backPath(request);
   if (back && (shell.area === 'shop' ? !back.startsWith('/admin') : inAdmin === back.startsWith('/admin'))) return { href: back, label: t('error.back') };
   if (shell.area === 'shop') return shell.user ? { href: '/', label: t('error.backHome') } : { href: '/login', label: t('error.signIn') };
   return inAdmin ? { href: '/admin', label: t('error.backPanel') } : { href: '/', label: t('error.backHome') };
