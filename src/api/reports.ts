@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requirePermission } from '../auth/middleware';
+import { actorLabel } from '../queries/audit';
 import { dgiiReportFile, requirePeriod } from '../queries/reports';
 import { createApiApp } from './app';
 import { problemResponses } from './openapi';
@@ -24,8 +25,8 @@ for (const report of ['607', '608'] as const) {
       path: `/reports/dgii/${report}`,
       summary:
         report === '607'
-          ? 'DGII 607 (sales) TXT of a month: invoices and credit notes issued in it, consumer invoices under RD$250,000 in one summary line'
-          : 'DGII 608 (voided numbers) TXT of a month: NCF, void date and reason code of every document voided in it',
+          ? 'DGII 607 (sales) TXT of a month: invoices and credit notes issued in it; consumer invoices under RD$250,000 are not lines of the file (their totals go in the Oficina Virtual when sending it)'
+          : 'DGII 608 (voided numbers) TXT of a month: NCF, date of the voided receipt (its issue date) and reason code of every document voided in it',
       tags: ['Reports'],
       middleware: [requirePermission('reports.dgii')] as const,
       request: { query: periodQuery },
@@ -33,7 +34,7 @@ for (const report of ['607', '608'] as const) {
     }),
     async (c) => {
       const period = requirePeriod(c.req.valid('query').period);
-      const file = await dgiiReportFile(c.var.db, report, period);
+      const file = await dgiiReportFile(c.var.db, report, period, actorLabel(c.var.session!));
       return c.text(file.text, 200, { 'Content-Disposition': `attachment; filename="${file.fileName}"`, 'Cache-Control': 'no-store' });
     },
   );

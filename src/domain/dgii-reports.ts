@@ -7,7 +7,6 @@
  * their DOP totals and their active payments per e-CF payment form; all money here is exact
  * (bigint cents through src/domain/money.ts, conversions through toDop in src/domain/totals.ts).
  */
-import { addDays } from './dates';
 import { compareDecimals, fromUnits, toUnits } from './money';
 import { consumerIdThresholdDop, type PaymentForm } from './ncf';
 import { toDop } from './totals';
@@ -93,8 +92,8 @@ export interface SalesDocument {
 /** A document voided in the period. */
 export interface VoidedDocument {
   ncf: string;
-  /** `YYYY-MM-DD`, the void date in America/Santo_Domingo. */
-  voidedOn: string;
+  /** `YYYY-MM-DD`: the date of the voided receipt (its issue date), what the 608's field 2 asks for - not the void date. */
+  issuedOn: string;
   /** 608 reason code 01-10. */
   reason: string | null;
 }
@@ -186,11 +185,11 @@ function buyerIdentification(document: SalesDocument): Pick<Report607Line, 'buye
 }
 
 /**
- * Consumer invoices (B02/E32) under RD$250,000.00 are reported in total, not one by one (DOMAIN.md).
- * The layout does not say how, so OptiFlow writes ONE summary line per period: no buyer id, no
- * id type, no NCF, dated the last day of the period, every amount and payment-form column the sum
- * of the summarised invoices. Consumer invoices at or above the threshold (which must identify
- * the buyer) and every credit note are listed individually.
+ * Consumer invoices (B02/E32) under RD$250,000.00 are not lines of the 607 file: the DGII's
+ * instructions have them totalled in the section the Oficina Virtual opens when the file is sent
+ * (docs/dgii-formats.md). OptiFlow leaves them out of the file and gives their totals (amount,
+ * ITBIS, each payment form) in the report's stats for that section. Consumer invoices at or above
+ * the threshold (which must identify the buyer) and every credit note are listed one by one.
  */
 export function isSummarisedConsumerInvoice(document: SalesDocument): boolean {
   return document.kind === 'invoice' && (document.ncfType === 'B02' || document.ncfType === 'E32') && compareDecimals(document.totalDop, consumerIdThresholdDop) < 0;
@@ -198,10 +197,13 @@ export function isSummarisedConsumerInvoice(document: SalesDocument): boolean {
 
 export interface Report607 {
   period: Period;
-  /** Lines in file order: the listed documents by date and NCF, then the consumer summary line, if any. */
+  /** Lines in file order: the listed documents by date and NCF. */
   lines: Report607Line[];
   stats: Report607Stats;
 }
+
+/** The totals of the consumer invoices left out of the file, in DOP, for the Oficina Virtual's section. */
+export type ConsumerSummary = Record<'amount' | 'itbis' | PaymentColumn, string>;
 
 export interface Report607Stats {
   /** Detail lines of the file (the count in the header). */
@@ -216,13 +218,14 @@ export interface Report607Stats {
   invoiceItbis: string;
   creditNoteAmount: string;
   creditNoteItbis: string;
+  consumer: ConsumerSummary;
 }
 
 /** Builds the 607 of `period` from the documents issued in it (any order; drafts and voided ones must not be passed). */
 export function build607(period: Period, documents: readonly SalesDocument[]): Report607 {
   const sorted = [...documents].sort((a, b) => (a.issuedOn === b.issuedOn ? (a.ncf < b.ncf ? -1 : a.ncf > b.ncf ? 1 : 0) : a.issuedOn < b.issuedOn ? -1 : 1));
   const lines: Report607Line[] = [];
-  let summary: Report607Line | null = null;
+  const summary = { amount: 0n, itbis: 0n, columns: zeroColumns() };
   const stats = { listedInvoices: 0, creditNotes: 0, summarisedInvoices: 0, invoiceAmount: 0n, invoiceItbis: 0n, creditNoteAmount: 0n, creditNoteItbis: 0n };
   for (const document of sorted) {
     const amount = cents(document.taxableTotalDop) + cents(document.exemptTotalDop);
@@ -238,7 +241,6 @@ export function build607(period: Period, documents: readonly SalesDocument[]): R
     }
     if (isSummarisedConsumerInvoice(document)) {
       stats.summarisedInvoices += 1;
-      summary ??= { buyerId: '', idType: '', ncf: '', modifiedNcf: '', date: addDays(periodRange(period).end, -1), amount: 0n, itbis: 0n, columns: zeroColumns() };
       summary.amount += amount;
       summary.itbis += itbis;
       for (const column of paymentColumns) summary.columns[column] += columns[column];
@@ -247,7 +249,6 @@ export function build607(period: Period, documents: readonly SalesDocument[]): R
     if (document.kind === 'invoice') stats.listedInvoices += 1;
     lines.push({ ...buyerIdentification(document), ncf: document.ncf, modifiedNcf: document.modifiedNcf ?? '', date: document.issuedOn, amount, itbis, columns });
   }
-  if (summary) lines.push(summary);
   return {
     period,
     lines,
@@ -260,6 +261,11 @@ export function build607(period: Period, documents: readonly SalesDocument[]): R
       invoiceItbis: amountText(stats.invoiceItbis),
       creditNoteAmount: amountText(stats.creditNoteAmount),
       creditNoteItbis: amountText(stats.creditNoteItbis),
+      consumer: {
+        amount: amountText(summary.amount),
+        itbis: amountText(summary.itbis),
+        ...(Object.fromEntries(paymentColumns.map((column) => [column, amountText(summary.columns[column])])) as Record<PaymentColumn, string>),
+      },
     },
   };
 }
@@ -298,10 +304,13 @@ export function format607(rnc: string, report: Report607): string {
   return joinLines([`607|${rnc}|${report.period}|${report.lines.length}`, ...body]);
 }
 
-/** The 608 TXT: header `608|RNC|YYYYMM|count`, then `NCF|YYYYMMDD|reason` per voided document, by date and NCF. */
+/**
+ * The 608 TXT: header `608|RNC|YYYYMM|count`, then `NCF|YYYYMMDD|reason` per document voided in the
+ * period, the date being the voided receipt's own (its issue date), by that date and NCF.
+ */
 export function format608(rnc: string, period: Period, documents: readonly VoidedDocument[]): string {
-  const sorted = [...documents].sort((a, b) => (a.voidedOn === b.voidedOn ? (a.ncf < b.ncf ? -1 : 1) : a.voidedOn < b.voidedOn ? -1 : 1));
-  return joinLines([`608|${rnc}|${period}|${sorted.length}`, ...sorted.map((document) => `${document.ncf}|${compactDate(document.voidedOn)}|${document.reason ?? ''}`)]);
+  const sorted = [...documents].sort((a, b) => (a.issuedOn === b.issuedOn ? (a.ncf < b.ncf ? -1 : 1) : a.issuedOn < b.issuedOn ? -1 : 1));
+  return joinLines([`608|${rnc}|${period}|${sorted.length}`, ...sorted.map((document) => `${document.ncf}|${compactDate(document.issuedOn)}|${document.reason ?? ''}`)]);
 }
 
 /** File names as the DGII's own tools name them: `DGII_F_607_<RNC>_<YYYYMM>.TXT`. */

@@ -31,7 +31,11 @@ export interface DgiiPeriodData {
  * documents issued in the month with their active payments summed per payment form (as text,
  * never through a JSON number), and the documents voided in the month.
  */
-export async function dgiiPeriodData(db: TenantDb, period: Period, want: { sales?: boolean; voided?: boolean }): Promise<DgiiPeriodData> {
+export async function dgiiPeriodData(
+  db: TenantDb,
+  period: Period,
+  want: { sales?: boolean; voided?: boolean; exportedBy?: { actor: string; report: '607' | '608' } },
+): Promise<DgiiPeriodData> {
   const { start, end } = periodRange(period);
   const sales = want.sales
     ? sql`(SELECT coalesce(json_agg(json_build_object(
@@ -51,15 +55,22 @@ export async function dgiiPeriodData(db: TenantDb, period: Period, want: { sales
   // The month's bounds as instants in the shop's time zone, so an index on voided_at could serve it.
   const voided = want.voided
     ? sql`(SELECT coalesce(json_agg(json_build_object(
-          'ncf', i.ncf, 'voidedOn', to_char(i.voided_at AT TIME ZONE ${shopTimeZone}, 'YYYY-MM-DD'), 'reason', i.void_reason
-        ) ORDER BY i.voided_at, i.ncf), '[]'::json)
+          'ncf', i.ncf, 'issuedOn', i.issued_on::text, 'reason', i.void_reason
+        ) ORDER BY i.issued_on, i.ncf), '[]'::json)
         FROM invoices i
        WHERE i.status = 'voided' AND i.ncf IS NOT NULL
          AND i.voided_at >= (${start}::timestamp AT TIME ZONE ${shopTimeZone})
          AND i.voided_at < (${end}::timestamp AT TIME ZONE ${shopTimeZone}))`
     : sql`'[]'::json`;
+  // A download is written in the activity log by the same statement, and only when the file can be made (the company has an RNC).
+  const exported = want.exportedBy
+    ? sql`WITH exported AS (
+        INSERT INTO audit_log (action, actor, details)
+        SELECT 'report.exported', ${want.exportedBy.actor}, jsonb_build_object('report', ${want.exportedBy.report}::text, 'period', ${period}::text)
+          FROM company WHERE id = 1 AND regexp_replace(coalesce(rnc, ''), '[^0-9]', '', 'g') <> '')`
+    : sql``;
   const result = await db.execute<{ rnc: string | null; sales: SalesDocument[]; voided: VoidedDocument[] }>(sql`
-    SELECT (SELECT rnc FROM company WHERE id = 1) AS rnc, ${sales} AS sales, ${voided} AS voided`);
+    ${exported} SELECT (SELECT rnc FROM company WHERE id = 1) AS rnc, ${sales} AS sales, ${voided} AS voided`);
   const row = result.rows[0]!;
   return { rnc: row.rnc, sales: row.sales, voided: row.voided };
 }
@@ -85,9 +96,10 @@ export interface DgiiReportFile {
   text: string;
 }
 
-/** The 607 or 608 TXT of a period (already validated), in one query. */
-export async function dgiiReportFile(db: TenantDb, report: '607' | '608', period: Period): Promise<DgiiReportFile> {
-  const data = await dgiiPeriodData(db, period, report === '607' ? { sales: true } : { voided: true });
+/** The 607 or 608 TXT of a period (already validated), in one query that also writes `report.exported` by `actor` in the activity log. */
+export async function dgiiReportFile(db: TenantDb, report: '607' | '608', period: Period, actor: string): Promise<DgiiReportFile> {
+  const exportedBy = { actor, report };
+  const data = await dgiiPeriodData(db, period, report === '607' ? { sales: true, exportedBy } : { voided: true, exportedBy });
   const rnc = requireRnc(data.rnc);
   const text = report === '607' ? format607(rnc, build607(period, data.sales)) : format608(rnc, period, data.voided);
   return { fileName: reportFileName(report, rnc, period), text };

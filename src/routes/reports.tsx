@@ -6,6 +6,7 @@ import { shopToday } from '../domain/dates';
 import type { AppEnv } from '../env';
 import { factory } from '../factory';
 import { t } from '../i18n/es-DO';
+import { actorLabel } from '../queries/audit';
 import { dgiiPreview, dgiiReportFile, requirePeriod } from '../queries/reports';
 import { AppShell } from '../views/layout';
 import { DgiiReport, DgiiReportPage, type DgiiReportState } from '../views/reports';
@@ -42,7 +43,7 @@ reportsRoutes.get('/reports/dgii', requirePermission('reports.dgii'), async (c) 
 
 async function download(c: Context<AppEnv>, report: '607' | '608') {
   const period = requirePeriod(c.req.query('period'));
-  const file = await dgiiReportFile(c.var.db, report, period);
+  const file = await dgiiReportFile(c.var.db, report, period, actorLabel(c.var.session!));
   return c.body(file.text, 200, {
     'Content-Type': 'text/plain; charset=utf-8',
     'Content-Disposition': `attachment; filename="${file.fileName}"`,

@@ -88,6 +88,23 @@ function DgiiPreviewPanel(props: { preview: DgiiPreview }) {
         </tbody>
         <thead>
           <tr>
+            <th scope="col">{t('reports.dgii.consumer')}</th>
+            <th scope="col" class="number"></th>
+          </tr>
+        </thead>
+        <tbody>
+          <StatRow label={t('reports.dgii.consumerAmount')} value={formatMoney(sales.consumer.amount)} />
+          <StatRow label={t('reports.dgii.consumerItbis')} value={formatMoney(sales.consumer.itbis)} />
+          <StatRow label={t('reports.dgii.consumerCash')} value={formatMoney(sales.consumer.cash)} />
+          <StatRow label={t('reports.dgii.consumerTransfer')} value={formatMoney(sales.consumer.transfer)} />
+          <StatRow label={t('reports.dgii.consumerCard')} value={formatMoney(sales.consumer.card)} />
+          <StatRow label={t('reports.dgii.consumerCredit')} value={formatMoney(sales.consumer.credit)} />
+          <StatRow label={t('reports.dgii.consumerGift')} value={formatMoney(sales.consumer.gift)} />
+          <StatRow label={t('reports.dgii.consumerBarter')} value={formatMoney(sales.consumer.barter)} />
+          <StatRow label={t('reports.dgii.consumerOther')} value={formatMoney(sales.consumer.other)} />
+        </tbody>
+        <thead>
+          <tr>
             <th scope="col">{t('reports.dgii.voided')}</th>
             <th scope="col" class="number"></th>
           </tr>

@@ -161,16 +161,16 @@ async function shop(role: Role = 'owner', options: { rnc?: string | null; empty?
 const zeros7 = '0.00|0.00|0.00|0.00|0.00|0.00|0.00';
 
 const expected607 = [
-  '607|131246796|202501|5',
+  '607|131246796|202501|4',
   `401506254|1|B0100000001||01|20250110||1000.00|180.00|${zeros7}|500.00|0.00|300.00|262.00|0.00|0.00|118.00`,
   `101850043|1|B0100000002||01|20250112||5854.32|1053.78|${zeros7}|2927.16|0.00|1951.24|2029.70|0.00|0.00|0.00`,
   `401506254|1|B0400000001|B0100000001|01|20250120||100.00|18.00|${zeros7}|0.00|0.00|0.00|118.00|0.00|0.00|0.00`,
   `00113918205|2|B0200000003||01|20250125||220000.00|39600.00|${zeros7}|0.00|0.00|259600.00|0.00|0.00|0.00|0.00`,
-  `||||01|20250131||1001.01|180.18|${zeros7}|590.00|200.00|0.00|391.19|0.00|0.00|0.00`,
   '',
 ].join('\r\n');
 
-const expected608 = '608|131246796|202501|1\r\nB0100000003|20250131|04\r\n';
+// DGII's 608 field 2 is the date of the voided receipt (its issue date), not the day it was voided.
+const expected608 = '608|131246796|202501|1\r\nB0100000003|20250108|04\r\n';
 
 describe('DGII 607 and 608 files', () => {
   it('downloads the hand-computed 607 and 608 of a month from the UI', async () => {
@@ -189,9 +189,10 @@ describe('DGII 607 and 608 files', () => {
   it('puts the next month’s documents and voids in the next month’s files', async () => {
     const { host, cookie } = await shop('admin');
     const sales = await (await get(host, '/reports/dgii/607.txt?period=202502', { headers: { Cookie: cookie } })).text();
-    expect(sales).toBe(['607|131246796|202502|1', `||||01|20250228||10.00|1.80|${zeros7}|11.80|0.00|0.00|0.00|0.00|0.00|0.00`, ''].join('\r\n'));
+    // Consumer invoices under RD$250,000 are not lines of the file (they are totalled in the Oficina Virtual when sending it).
+    expect(sales).toBe('607|131246796|202502|0\r\n');
     const voided = await (await get(host, '/reports/dgii/608.txt?period=202502', { headers: { Cookie: cookie } })).text();
-    expect(voided).toBe('608|131246796|202502|1\r\nB0200000004|20250201|01\r\n');
+    expect(voided).toBe('608|131246796|202502|1\r\nB0200000004|20250128|01\r\n');
   });
 
   it('serves the same files through the API, documented in the OpenAPI document', async () => {
@@ -290,7 +291,7 @@ describe('DGII report page', () => {
     const html = await response!.text();
     expect(html).toContain('enero de 2025 (202501)');
     const cell = (label: string) => new RegExp(`<th scope="row">${label.replace(/[()$.]/g, '\\$&')}</th><td class="number">([^<]*)</td>`).exec(html)?.[1];
-    expect(cell('Líneas de detalle en el archivo')).toBe('5');
+    expect(cell('Líneas de detalle en el archivo')).toBe('4');
     expect(cell('Facturas listadas una por una')).toBe('3');
     expect(cell('Facturas de consumo resumidas (menos de RD$ 250,000.00)')).toBe('2');
     expect(cell('Notas de crédito')).toBe('1');
@@ -299,6 +300,11 @@ describe('DGII report page', () => {
     expect(cell('ITBIS facturado')).toBe('RD$ 41,013.96');
     expect(cell('Monto de notas de crédito (sin ITBIS)')).toBe('RD$ 100.00');
     expect(cell('Comprobantes anulados')).toBe('1');
+    // The consumer invoices left out of the file, for the Oficina Virtual: 500 + 501.01, 90 + 90.18; 590 cash, 200 transfer, 391.19 on credit.
+    expect(html).toContain('Facturas de consumo no detalladas');
+    expect(cell('Efectivo')).toBe('RD$ 590.00');
+    expect(cell('Cheque / transferencia / depósito')).toBe('RD$ 200.00');
+    expect(cell('Venta a crédito')).toBe('RD$ 391.19');
     expect(html).toContain('href="/reports/dgii/607.txt?period=202501"');
     expect(html).toContain('href="/reports/dgii/608.txt?period=202501"');
     expect(html).toContain('DGII_F_607_131246796_202501.TXT');
@@ -326,6 +332,21 @@ describe('DGII report page', () => {
       await response.text();
     });
     expect(queries).toBe(2);
+  });
+
+  it('writes each download in the activity log with the acting user (report.exported), not a refused one', async () => {
+    const { host, cookie, bearer, db, email } = await shop('owner');
+    const { auditLog, company } = await import('../../src/db/tenant-schema');
+    expect((await get(host, '/reports/dgii/607.txt?period=202501', { headers: { Cookie: cookie } })).status).toBe(200);
+    expect((await api(host, '/reports/dgii/608?period=202501', bearer)).status).toBe(200);
+    await db.update(company).set({ rnc: null });
+    expect((await get(host, '/reports/dgii/607.txt?period=202501', { headers: { Cookie: cookie } })).status).toBe(422);
+    const rows = await db.select().from(auditLog).orderBy(auditLog.id);
+    expect(rows.map((row) => [row.action, row.details])).toEqual([
+      ['report.exported', { report: '607', period: '202501' }],
+      ['report.exported', { report: '608', period: '202501' }],
+    ]);
+    for (const row of rows) expect(row.actor).toContain(email);
   });
 });
 

@@ -111,7 +111,7 @@ describe('report 607', () => {
     expect(isSummarisedConsumerInvoice(doc({ kind: 'credit_note', ncfType: 'B04', ncf: 'B0400000001', issuedOn: '2025-01-05', total: '100.00' }))).toBe(false);
   });
 
-  it('writes the header, 23 columns per line, CRLF endings and one summary line dated the last day of the month', () => {
+  it('writes the header, 23 columns per line and CRLF endings; consumer invoices under RD$250,000 are totalled for the Oficina Virtual, not written', () => {
     const report = build607('202502', [
       doc({ ncf: 'B0200000002', issuedOn: '2025-02-15', total: '591.19', taxableTotalDop: '501.01', itbisTotalDop: '90.18', totalDop: '591.19', payments: { '2': '200.00' } }),
       doc({
@@ -129,7 +129,7 @@ describe('report 607', () => {
       doc({ ncf: 'B1500000001', issuedOn: '2025-02-10', total: '50.00', buyerIdType: 'pasaporte', buyerIdNumber: 'ab 123-45', exemptTotalDop: '50.00', taxableTotalDop: '0.00' }),
     ]);
     expect(report.stats).toEqual({
-      lineCount: 3,
+      lineCount: 2,
       listedInvoices: 2,
       creditNotes: 0,
       summarisedInvoices: 2,
@@ -137,13 +137,14 @@ describe('report 607', () => {
       invoiceItbis: '360.18',
       creditNoteAmount: '0.00',
       creditNoteItbis: '0.00',
+      // 500.00 + 501.01; 90.00 + 90.18; cash 590.00, transfer 200.00, credit 391.19 (591.19 - 200.00)
+      consumer: { amount: '1001.01', itbis: '180.18', cash: '590.00', transfer: '200.00', card: '0.00', credit: '391.19', gift: '0.00', barter: '0.00', other: '0.00' },
     });
     expect(format607('131246796', report)).toBe(
       [
-        '607|131246796|202502|3',
+        '607|131246796|202502|2',
         '401506254|1|B0100000001||01|20250210||1000.00|180.00|0.00|0.00|0.00|0.00|0.00|0.00|0.00|1180.00|0.00|0.00|0.00|0.00|0.00|0.00',
         'AB12345|3|B1500000001||01|20250210||50.00|0.00|0.00|0.00|0.00|0.00|0.00|0.00|0.00|0.00|0.00|0.00|50.00|0.00|0.00|0.00',
-        '||||01|20250228||1001.01|180.18|0.00|0.00|0.00|0.00|0.00|0.00|0.00|590.00|200.00|0.00|391.19|0.00|0.00|0.00',
         '',
       ].join('\r\n'),
     );
@@ -155,13 +156,24 @@ describe('report 607', () => {
 });
 
 describe('report 608', () => {
-  it('lists NCF, void date and reason by date', () => {
+  it('lists NCF, the date of the voided receipt and the reason, by that date', () => {
     expect(
       format608('131246796', '202501', [
-        { ncf: 'B0200000009', voidedOn: '2025-01-20', reason: '01' },
-        { ncf: 'B0100000003', voidedOn: '2025-01-08', reason: '04' },
+        { ncf: 'B0200000009', issuedOn: '2024-12-30', reason: '01' },
+        { ncf: 'B0100000003', issuedOn: '2025-01-08', reason: '04' },
       ]),
-    ).toBe('608|131246796|202501|2\r\nB0100000003|20250108|04\r\nB0200000009|20250120|01\r\n');
+    ).toBe('608|131246796|202501|2\r\nB0200000009|20241230|01\r\nB0100000003|20250108|04\r\n');
     expect(format608('131246796', '202501', [])).toBe('608|131246796|202501|0\r\n');
+  });
+});
+
+describe('report 607 of a month in progress', () => {
+  it('never carries a date after the documents it reports (no summary line dated the end of the month)', () => {
+    const report = build607('202502', [
+      doc({ ncf: 'B0200000001', issuedOn: '2025-02-03', total: '590.00', taxableTotalDop: '500.00', itbisTotalDop: '90.00', totalDop: '590.00', payments: { '1': '590.00' } }),
+    ]);
+    // "Today" is 3 February: nothing in the file may be dated after it.
+    for (const line of format607('131246796', report).split('\r\n').slice(1, -1)) expect(line.split('|')[5]! <= '20250203').toBe(true);
+    expect(format607('131246796', report)).toBe('607|131246796|202502|0\r\n');
   });
 });
