@@ -2,6 +2,7 @@ import { csrf } from 'hono/csrf';
 import { requestId } from 'hono/request-id';
 import { securityHeaders } from './http/security-headers';
 import { notFound, onError } from './errors';
+import { inputGuard } from './http/input-guard';
 import { factory } from './factory';
 import { central } from './routes/central';
 import { api } from './api';
@@ -48,6 +49,7 @@ const browserCsrf = factory.createMiddleware((c, next) => (c.req.path.startsWith
 /** What the central domains serve. */
 export function createCentralApp() {
   const app = baseApp();
+  app.use(inputGuard());
   app.route('/', central);
   return app;
 }
@@ -56,6 +58,7 @@ export function createCentralApp() {
 export function createTenantApp() {
   const app = baseApp();
   app.use(tenancy, browserCsrf, loadUser);
+  app.use(inputGuard({ streamedPaths: ['/company/logo'] }));
   app.route('/', tenantHealth);
   app.route('/', auth);
   app.route('/', tenantHome);

@@ -37,6 +37,16 @@ export function safeNextPath(next: string | undefined | null): string {
   return next && /^\/(?!\/)[^\s\\\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u.test(next) ? next : '/';
 }
 
+/** The path of a `Referer` header, or `/` when it is missing or not a URL. */
+export function refererPath(referer: string | undefined): string {
+  if (!referer) return '/';
+  try {
+    return new URL(referer).pathname;
+  } catch {
+    return '/';
+  }
+}
+
 export function clientAddress(headers: { header(name: string): string | undefined }): string {
   return headers.header('cf-connecting-ip') ?? 'local';
 }

@@ -19,7 +19,7 @@ import { markAttemptSucceeded, reserveLoginAttempt } from '../auth/throttle';
 import { getCompany } from '../queries/company';
 import { AppError } from '../errors';
 import { factory } from '../factory';
-import { clientAddress, emailField, newPasswordFields, safeNextPath, validForm } from '../http/forms';
+import { clientAddress, emailField, newPasswordFields, refererPath, safeNextPath, validForm } from '../http/forms';
 import { t } from '../i18n/es-DO';
 import { ChangePasswordForm, LoginPage, SetPasswordPage } from '../views/auth';
 import type { FieldErrors } from '../views/components';
@@ -149,5 +149,5 @@ auth.post('/session/branch', requirePermission('dashboard.view'), zValidator('fo
   const { branchId } = c.req.valid('form');
   if (!session.branches.some((branch) => branch.id === branchId)) throw new AppError('forbidden');
   await switchBranch(c.var.db, session.sessionHash, branchId);
-  return c.redirect(safeNextPath(c.req.header('referer') ? new URL(c.req.header('referer')!).pathname : '/'), 303);
+  return c.redirect(safeNextPath(refererPath(c.req.header('referer'))), 303);
 });

@@ -90,7 +90,9 @@ interface FormState {
 async function renderForm(c: Context<AppEnv>, state: FormState, existing: Quotation | null, status: 200 | 409 | 422 = 200) {
   const user = c.var.session!;
   const search = state.values.customerSearch?.trim() || null;
-  const context = await quotationFormContext(c.var.db, state.values.customerId ?? null, search);
+  // A re-rendered form may carry whatever was posted: only a well-formed id reaches the query.
+  const customerId = uuid.safeParse(state.values.customerId).success ? state.values.customerId! : null;
+  const context = await quotationFormContext(c.var.db, customerId, search);
   let preview = null;
   if (state.preview?.length && !Object.keys(state.errors ?? {}).length) {
     const priced = await priceLines(c.var.db, state.preview);
