@@ -7,11 +7,12 @@ import type { AppEnv } from '../env';
 import { AppError } from '../errors';
 import { factory } from '../factory';
 import { validForm } from '../http/forms';
+import { parseFormBytes, readLimitedBody } from '../http/limited-body';
 import { t } from '../i18n/es-DO';
 import { changedFields, recordActivity } from '../queries/audit';
 import { getCompany, getCompanySettings, saveCompanySettings, setCompanyLogo } from '../queries/company';
 import { taxIdIssue } from '../schemas/common';
-import { companyFields, logoPolicy, sniffImageType } from '../schemas/company';
+import { companyFields, imageDimensions, logoDimensionsAllowed, logoPolicy, sniffImageType } from '../schemas/company';
 import type { FieldErrors } from '../views/components';
 import { CompanyPage, companyFormValues, type CompanyFormValues } from '../views/company';
 import { AppShell } from '../views/layout';
@@ -87,17 +88,21 @@ companyRoutes.post(
 );
 
 companyRoutes.post('/company/logo', requirePermission('company.manage'), async (c) => {
-  // Refuse an oversized upload before reading it (the multipart envelope adds a little).
-  const declared = Number(c.req.header('content-length') ?? '0');
-  if (declared > logoPolicy.maxBytes + 64 * 1024) return renderCompany(c, { logoError: t('company.logoSize') }, 422);
   const contentType = c.req.header('content-type') ?? '';
-  const body = contentType.startsWith('multipart/form-data') ? await c.req.parseBody() : {};
-  const file = body['logo'];
+  if (!contentType.toLowerCase().startsWith('multipart/form-data')) return renderCompany(c, { logoError: t('company.logoMissing') }, 422);
+  // Counted while it streams in: a missing or lying Content-Length changes nothing.
+  const body = await readLimitedBody(c.req.raw, logoPolicy.maxBytes + logoPolicy.envelopeBytes);
+  if (!body.ok) return renderCompany(c, { logoError: t('company.logoSize') }, 422);
+  const form = await parseFormBytes(body.bytes, contentType);
+  const file = form?.get('logo');
   if (!(file instanceof File) || file.size === 0) return renderCompany(c, { logoError: t('company.logoMissing') }, 422);
   if (file.size > logoPolicy.maxBytes) return renderCompany(c, { logoError: t('company.logoSize') }, 422);
   const bytes = new Uint8Array(await file.arrayBuffer());
   const type = sniffImageType(bytes);
   if (!type) return renderCompany(c, { logoError: t('company.logoType') }, 422);
+  const size = imageDimensions(bytes, type);
+  if (!size) return renderCompany(c, { logoError: t('company.logoType') }, 422);
+  if (!logoDimensionsAllowed(size)) return renderCompany(c, { logoError: t('company.logoDimensions', { max: logoPolicy.maxSide }) }, 422);
   await c.var.files.put(logoKey, bytes, { httpMetadata: { contentType: type } });
   await setCompanyLogo(c.var.db, logoKey);
   await recordActivity(c.var.db, c.var.session!, 'company.logo.updated');

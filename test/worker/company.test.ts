@@ -3,7 +3,26 @@ import { describe, expect, it } from 'vitest';
 import { getCompany } from '../../src/queries/company';
 import { countQueries, createTestTenant, get, postForm, signedIn, tenantContext, testEnv } from './helpers';
 
-const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82, 1, 2, 3, 4]);
+/** The start of a PNG: signature and IHDR chunk declaring `width` x `height` (what the upload check reads). */
+function pngHeader(width: number, height: number, size = 33): Uint8Array {
+  const bytes = new Uint8Array(size);
+  bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82]);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(16, width);
+  view.setUint32(20, height);
+  bytes.set([8, 6, 0, 0, 0], 24);
+  return bytes;
+}
+
+/** A baseline JPEG start: SOI, an APP0 segment, then SOF0 declaring `width` x `height`. */
+function jpegHeader(width: number, height: number): Uint8Array {
+  const bytes = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0xff, 0xc0, 0, 17, 8, 0, 0, 0, 0, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]);
+  new DataView(bytes.buffer).setUint16(25, height);
+  new DataView(bytes.buffer).setUint16(27, width);
+  return bytes;
+}
+
+const png = pngHeader(120, 60);
 
 function uploadLogo(host: string, cookie: string, bytes: Uint8Array, type: string, name = 'logo.png') {
   const form = new FormData();
@@ -147,6 +166,58 @@ describe('company logo', () => {
     expect((await postForm(host, '/company/logo', {}, { Cookie: cookie })).status).toBe(422);
     expect((await testEnv.FILES.list({ prefix: `tenants/${tenant.id}/` })).objects).toEqual([]);
     expect((await getCompany((await tenantContext(tenant.id)).db))?.logoKey).toBeNull();
+  });
+
+  it('refuses images declaring more than 2000 x 2000 pixels, whatever their byte size', async () => {
+    const tenant = await createTestTenant();
+    const host = `${tenant.id}.localhost`;
+    const { cookie } = await signedIn(tenant.id, 'owner');
+    const cases: Array<[Uint8Array, string]> = [
+      [pngHeader(12000, 12000, 420 * 1024), 'image/png'],
+      [pngHeader(2001, 10), 'image/png'],
+      [jpegHeader(5000, 4000), 'image/jpeg'],
+    ];
+    for (const [bytes, type] of cases) {
+      const response = await uploadLogo(host, cookie, bytes, type);
+      expect(response.status, `${type} ${bytes.length}`).toBe(422);
+      expect(await response.text()).toContain('2000 × 2000 píxeles');
+    }
+    expect((await testEnv.FILES.list({ prefix: `tenants/${tenant.id}/` })).objects).toEqual([]);
+    expect((await uploadLogo(host, cookie, jpegHeader(2000, 1500), 'image/jpeg')).status).toBe(303);
+    expect((await uploadLogo(host, cookie, pngHeader(2000, 2000), 'image/png')).status).toBe(303);
+  });
+
+  it('stops reading a body past the byte limit, with no Content-Length or a lying one', async () => {
+    const tenant = await createTestTenant();
+    const host = `${tenant.id}.localhost`;
+    const { cookie } = await signedIn(tenant.id, 'owner');
+    const boundary = 'limitboundary';
+    const head = new TextEncoder().encode(`--${boundary}\r\nContent-Disposition: form-data; name="logo"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`);
+    let sent = 0;
+    /** 3 MB of a PNG in 64 KB chunks, counting what the server pulled. */
+    const body = () => {
+      sent = 0;
+      let chunks = 0;
+      return new ReadableStream<Uint8Array>({
+        pull(controller) {
+          const chunk = chunks === 0 ? new Uint8Array([...head, ...pngHeader(100, 100, 64 * 1024)]) : new Uint8Array(64 * 1024);
+          chunks += 1;
+          sent += chunk.length;
+          if (chunks > 48) controller.close();
+          else controller.enqueue(chunk);
+        },
+      });
+    };
+    const headers = { Cookie: cookie, Origin: `http://${host}`, 'Content-Type': `multipart/form-data; boundary=${boundary}` };
+    const unsized = await SELF.fetch(`http://${host}/company/logo`, { method: 'POST', redirect: 'manual', headers, body: body(), duplex: 'half' } as RequestInit);
+    expect(unsized.status).toBe(422);
+    expect(await unsized.text()).toContain('1 MB');
+    expect(sent).toBeLessThan(2 * 1024 * 1024);
+    const lying = await SELF.fetch(`http://${host}/company/logo`, { method: 'POST', redirect: 'manual', headers: { ...headers, 'Content-Length': '1000' }, body: body(), duplex: 'half' } as RequestInit);
+    expect(lying.status).toBe(422);
+    expect(await lying.text()).toContain('1 MB');
+    expect(sent).toBeLessThan(2 * 1024 * 1024);
+    expect((await testEnv.FILES.list({ prefix: `tenants/${tenant.id}/` })).objects).toEqual([]);
   });
 
   it('keeps one shop’s logo away from another shop', async () => {

@@ -17,7 +17,7 @@ export const companyMessages = {
   'company.saved': 'Datos de la empresa guardados.',
   'company.readOnly': 'Solo el dueño o un administrador puede cambiar estos datos.',
   'company.logo': 'Logo',
-  'company.logoHint': 'PNG, JPEG o WebP, hasta 1 MB.',
+  'company.logoHint': 'PNG, JPEG o WebP, hasta 1 MB y 2000 × 2000 píxeles.',
   'company.logoNone': 'Sin logo.',
   'company.logoCurrent': 'Logo actual',
   'company.logoUpload': 'Subir logo',
@@ -28,5 +28,6 @@ export const companyMessages = {
   'company.logoMissing': 'Elija un archivo de imagen.',
   'company.logoType': 'El archivo debe ser una imagen PNG, JPEG o WebP.',
   'company.logoSize': 'El logo no puede pasar de 1 MB.',
+  'company.logoDimensions': 'El logo no puede pasar de {max} × {max} píxeles.',
   'company.notSet': 'No indicado',
 } as const;
