@@ -55,6 +55,26 @@ async function checkedCodes(adminId: string): Promise<number> {
   return lines.length;
 }
 
+describe('admin login redirect', () => {
+  it('never leaves the panel, and CR/LF in next is not a 500', async () => {
+    const admin = await createTestAdmin({ password });
+    const reached: string[] = [];
+    for (const next of ['/%09/evil.example', '/admin/%09/x', '//evil.example', '/%5Cevil.example', '/admin%0d%0aSet-Cookie:%20x=1', '/admin/%0a/x']) {
+      const response = await adminPost(`/admin/login?next=${next}`, { email: admin.email, password }, '', { 'cf-connecting-ip': freshIp() });
+      // Refused outright as malformed input (4xx), or signed in and sent to the panel's start.
+      expect(response.status, next).toBeLessThan(500);
+      if (response.status === 303) reached.push(next);
+      if (response.status !== 303) continue;
+      expect(response.headers.get('location'), next).toBe('/admin');
+      const signed = await adminGet(`/admin/login?next=${next}`, adminCookie(response));
+      expect(signed.status, next).toBe(303);
+      expect(signed.headers.get('location'), next).toBe('/admin');
+    }
+    // The ones no earlier layer refuses really reach the redirect.
+    expect(reached).toEqual(expect.arrayContaining(['//evil.example', '/%5Cevil.example']));
+  });
+});
+
 describe('admin login throttle under concurrency', { timeout: 60_000 }, () => {
   it('checks at most 5 of 50 simultaneous guesses from one address; the right password in the batch is refused once over the limit', async () => {
     const admin = await createTestAdmin({ password });

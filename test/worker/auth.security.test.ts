@@ -40,14 +40,19 @@ describe('login redirect', () => {
     const tenant = await createTestTenant();
     const host = `${tenant.id}.localhost`;
     const { email, cookie } = await signedIn(tenant.id, 'ventas', { password });
+    const reached: string[] = [];
     for (const next of ['/%09/evil.example', '/%5Cevil.example', '//evil.example', '/%0d%0aSet-Cookie:%20x=1', '/%0a/evil.example']) {
       const login = await postForm(host, `/login?next=${next}`, { email, password }, { 'CF-Connecting-IP': `198.51.100.${Math.floor(Math.random() * 200)}` });
-      expect(login.status, next).toBe(303);
-      expect(login.headers.get('location'), next).toBe('/');
+      // Refused outright as malformed input (4xx), or signed in and sent to the shop's start.
+      expect(login.status, next).toBeLessThan(500);
+      if (login.status === 303) reached.push(next);
+      if (login.status === 303) expect(login.headers.get('location'), next).toBe('/');
       const already = await get(host, `/login?next=${next}`, { headers: { Cookie: cookie }, redirect: 'manual' });
-      expect(already.status, next).toBe(303);
-      expect(already.headers.get('location'), next).toBe('/');
+      expect(already.status, next).toBeLessThan(500);
+      if (already.status === 303) expect(already.headers.get('location'), next).toBe('/');
     }
+    // The ones no earlier layer refuses really reach the redirect.
+    expect(reached).toEqual(expect.arrayContaining(['//evil.example', '/%5Cevil.example']));
   });
 });
 
@@ -56,7 +61,7 @@ function checked(responses: Response[]): number {
   return responses.filter((response) => response.status !== 429).length;
 }
 
-describe('login throttle under concurrency', () => {
+describe('login throttle under concurrency', { timeout: 60_000 }, () => {
   it('checks at most the per-account-and-address limit of 50 simultaneous guesses, and refuses the right one after', async () => {
     const tenant = await createTestTenant();
     const host = `${tenant.id}.localhost`;
