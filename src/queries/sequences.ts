@@ -160,9 +160,9 @@ export async function createSequence(db: TenantDb, values: SequenceValues): Prom
       db.execute(sequenceLock),
       db.execute(clearOtherDefaults(id, values)),
       db.execute<{ id: string }>(sql`
-        INSERT INTO fiscal_sequences (id, doc_type, prefix, description, range_start, range_end, next_number, valid_until, active, is_default, branch_id)
+        INSERT INTO fiscal_sequences (id, doc_type, prefix, description, range_start, range_end, next_number, valid_until, authorized_on, active, is_default, branch_id)
         SELECT ${id}::uuid, ${values.docType}, ${values.prefix}, ${values.description}, ${values.rangeStart}, ${values.rangeEnd}, ${values.nextNumber},
-               ${values.validUntil}::date, ${values.active}, ${values.isDefault}, ${values.branchId}::uuid
+               ${values.validUntil}::date, ${values.authorizedOn}::date, ${values.active}, ${values.isDefault}, ${values.branchId}::uuid
          WHERE NOT EXISTS (${overlapping(values, id)})
         RETURNING id`),
     ]);
@@ -185,7 +185,8 @@ export async function updateSequence(db: TenantDb, current: Sequence, values: Se
         UPDATE fiscal_sequences f
            SET doc_type = ${values.docType}, prefix = ${values.prefix}, description = ${values.description},
                range_start = ${values.rangeStart}, range_end = ${values.rangeEnd}, next_number = ${values.nextNumber},
-               valid_until = ${values.validUntil}::date, active = ${values.active}, is_default = ${values.isDefault},
+               valid_until = ${values.validUntil}::date, authorized_on = coalesce(${values.authorizedOn}::date, f.authorized_on),
+               active = ${values.active}, is_default = ${values.isDefault},
                branch_id = ${values.branchId}::uuid, updated_at = now()
          WHERE f.id = ${current.id}::uuid
            AND NOT EXISTS (${overlapping(values, current.id)})

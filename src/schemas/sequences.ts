@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { formatDate, shopToday } from '../domain/dates';
 import { isNcfType, numberDigits, sequenceTypes, type SequenceType } from '../domain/ncf';
 import { t } from '../i18n/es-DO';
 import { parseAmountField } from './amount';
@@ -70,7 +71,8 @@ const fields = {
   rangeStart: wholeNumber,
   rangeEnd: wholeNumber,
   nextNumber: wholeNumber.optional().nullable().openapi({ description: 'Defaults to rangeStart' }),
-  validUntil: dateField.optional().openapi({ description: 'DGII authorisation expiry; required for NCF types' }),
+  validUntil: dateField.optional().openapi({ description: 'DGII authorisation expiry; required for NCF types; at most 31 December of the year after authorisation' }),
+  authorizedOn: dateField.optional().openapi({ description: 'When the DGII authorised the range (default: the day it is entered); bounds validUntil' }),
   branchId: branchField.optional(),
 };
 
@@ -82,6 +84,7 @@ export interface SequenceValues {
   rangeEnd: number;
   nextNumber: number;
   validUntil: string | null;
+  authorizedOn: string | null;
   active: boolean;
   isDefault: boolean;
   branchId: string | null;
@@ -95,17 +98,23 @@ type RawSequence = {
   rangeEnd?: number;
   nextNumber?: number | null;
   validUntil?: string | null;
+  authorizedOn?: string | null;
   active: boolean;
   isDefault: boolean;
   branchId?: string | null;
 };
+
+/** DGII: an NCF range is valid until 31 December of the year after its authorisation (DOMAIN.md). */
+export function latestValidUntil(authorizedOn: string): string {
+  return `${Number(authorizedOn.slice(0, 4)) + 1}-12-31`;
+}
 
 /**
  * The rules that need nothing but the values: prefix per type, the range fits the type's digits,
  * the next number lies in start..end+1, NCF series carry an expiry date. Returns the completed
  * values (defaults applied) or field errors.
  */
-export function checkSequence(raw: RawSequence): { values: SequenceValues } | { errors: Record<string, string> } {
+export function checkSequence(raw: RawSequence, today: string = shopToday()): { values: SequenceValues } | { errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   const type = raw.docType;
   const prefix = raw.prefix ? raw.prefix.trim() : defaultPrefix(type);
@@ -124,6 +133,12 @@ export function checkSequence(raw: RawSequence): { values: SequenceValues } | { 
     errors.nextNumber = t('sequences.validation.nextBounds', { start: String(start), end: String(end + 1) });
   }
   if (isNcfType(type) && !raw.validUntil) errors.validUntil = t('sequences.validation.validUntilRequired');
+  if (raw.authorizedOn && raw.authorizedOn > today) errors.authorizedOn = t('sequences.validation.authorizedFuture');
+  else if (isNcfType(type) && raw.validUntil) {
+    // Without an authorisation date the day the range is entered counts as one.
+    const latest = latestValidUntil(raw.authorizedOn ?? today);
+    if (raw.validUntil > latest) errors.validUntil = t('sequences.validation.validUntilTooLate', { date: formatDate(latest) });
+  }
   if (Object.keys(errors).length) return { errors };
   return {
     values: {
@@ -134,6 +149,7 @@ export function checkSequence(raw: RawSequence): { values: SequenceValues } | { 
       rangeEnd: end!,
       nextNumber: next!,
       validUntil: raw.validUntil ?? null,
+      authorizedOn: raw.authorizedOn ?? null,
       active: raw.active,
       isDefault: raw.isDefault,
       branchId: raw.branchId ?? null,

@@ -213,3 +213,22 @@ describe('fiscal sequences', { timeout: 60_000 }, () => {
     expect(queries).toBeLessThanOrEqual(2);
   });
 });
+
+describe('issue 9 item 17: NCF range expiry per the DGII rule', () => {
+  it('refuses a valid-until after 31 December of the year after authorisation (2035 from today), in the API and the form', async () => {
+    const { host, bearer, cookie } = await shop('owner');
+    const year = Number(shopToday().slice(0, 4));
+    const tooLate = await create(host, bearer, b02({ validUntil: '2035-12-31' }));
+    expect(tooLate.status).toBe(422);
+    expect(fieldError(tooLate.body, 'validUntil')).toBe(`La DGII autoriza los rangos hasta el 31 de diciembre del año siguiente a su autorización: la fecha límite es 31/12/${year + 1}.`);
+    const form = await postForm(host, '/sequences', { docType: 'B01', prefix: '', rangeStart: '1', rangeEnd: '500', nextNumber: '', validUntil: '2035-12-31', active: 'on' }, { Cookie: cookie });
+    expect(form.status).toBe(422);
+    // The last day allowed is accepted; with an earlier authorisation date the limit moves back with it.
+    expect((await create(host, bearer, b02({ validUntil: `${year + 1}-12-31` }))).status).toBe(201);
+    const authorised = await create(host, bearer, { docType: 'B14', rangeStart: 1, rangeEnd: 10, validUntil: `${year + 1}-12-31`, authorizedOn: `${year - 1}-06-01` });
+    expect(authorised.status).toBe(422);
+    expect(fieldError(authorised.body, 'validUntil')).toContain(`31/12/${year}`);
+    const future = await create(host, bearer, { docType: 'B15', rangeStart: 1, rangeEnd: 10, validUntil: `${year}-12-31`, authorizedOn: addDays(shopToday(), 1) });
+    expect(fieldError(future.body, 'authorizedOn')).toBe('La fecha de autorización no puede ser posterior a hoy.');
+  });
+});

@@ -59,4 +59,7 @@ export const sequencesMessages = {
   'sequences.validation.branchTaken': 'Esa sucursal ya prefiere otra secuencia activa de este tipo {other}.',
   'sequences.validation.usedFrozen': 'No se puede cambiar en una secuencia que ya numeró documentos.',
   'sequences.validation.deleteUsed': 'La secuencia ya numeró documentos: no se puede eliminar. Desactívela.',
+  'sequences.validation.validUntilTooLate':
+    'La DGII autoriza los rangos hasta el 31 de diciembre del año siguiente a su autorización: la fecha límite es {date}.',
+  'sequences.validation.authorizedFuture': 'La fecha de autorización no puede ser posterior a hoy.',
 } as const;
