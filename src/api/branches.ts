@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { requirePermission } from '../auth/middleware';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
+import { recordActivity } from '../queries/audit';
 import { createBranch, DuplicateBranchCode, getBranch, pageBranches, updateBranch, type Branch } from '../queries/branches';
 import { branchCreate, branchIdParam, branchOut, branchPatch } from '../schemas/branches';
 import { createApiApp } from './app';
@@ -80,6 +81,7 @@ branchesApi.openapi(
       phone: body.phone ?? null,
       active: body.active ?? true,
     }).catch(duplicateCode);
+    await recordActivity(c.var.db, c.var.session!, 'branch.created', { branchId: branch.id, name: branch.name, code: branch.code });
     return c.json(toJson(branch), 201);
   },
 );
@@ -113,9 +115,11 @@ branchesApi.openapi(
   }),
   async (c) => {
     const id = parseId(c.req.valid('param').id);
-    const result = await updateBranch(c.var.db, id, c.req.valid('json')).catch(duplicateCode);
+    const changes = c.req.valid('json');
+    const result = await updateBranch(c.var.db, id, changes).catch(duplicateCode);
     if (!result.branch) throw new AppError('not_found');
     if (result.lastActive) throw new AppError('conflict', t('branches.lastActive'), { active: t('branches.lastActive') });
+    await recordActivity(c.var.db, c.var.session!, 'branch.updated', { branchId: id, name: result.branch.name, code: result.branch.code, fields: Object.keys(changes) });
     return c.json(toJson(result.branch), 200);
   },
 );

@@ -3,6 +3,7 @@ import { requirePermission } from '../auth/middleware';
 import { findTaxpayer } from '../dgii/lookup';
 import { registrySql } from '../dgii/registry';
 import { AppError } from '../errors';
+import { changedFields, recordActivity } from '../queries/audit';
 import { getCompany, saveCompanySettings, type Company } from '../queries/company';
 import { t } from '../i18n/es-DO';
 import { companyOut, companyPatch } from '../schemas/company';
@@ -60,8 +61,10 @@ companyApi.openapi(
       if (issue) throw new AppError('validation', issue, { rnc: issue });
       changes.rnc = changes.rnc.replace(/\D/g, '');
     }
+    const before = await getCompany(c.var.db);
     const saved = await saveCompanySettings(c.var.db, changes);
     if (!saved) throw new AppError('validation', t('company.currencyInvalid'), { defaultCurrency: t('company.currencyInvalid') });
+    await recordActivity(c.var.db, c.var.session!, 'company.updated', { fields: before ? changedFields(before, changes) : Object.keys(changes) });
     return c.json(toJson(saved), 200);
   },
 );

@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { requirePermission } from '../auth/middleware';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
+import { recordActivity } from '../queries/audit';
 import { listCurrencies, rateHistory, rateOn, saveRate } from '../queries/currencies';
 import { currencyOut, dateField, isIsoDate, rateCreate, rateOut } from '../schemas/currencies';
 import { createApiApp } from './app';
@@ -73,6 +74,7 @@ currenciesApi.openapi(
       if (saved.reason === 'unknown') throw new AppError('not_found');
       throw new AppError('validation', t('currencies.validation.base'), { currency: t('currencies.validation.base') });
     }
+    await recordActivity(c.var.db, c.var.session!, 'currency.rate.saved', { currency: code, rate: saved.rate.rate, validOn: saved.rate.validOn });
     return c.json(saved.rate, saved.created ? 201 : 200);
   },
 );

@@ -3,6 +3,7 @@ import { requirePermission } from '../auth/middleware';
 import { productCategories } from '../db/tenant-schema';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
+import { recordActivity } from '../queries/audit';
 import { createProduct, getProduct, listProducts, updateProduct, type ProductRow, type ProductWriteResult } from '../queries/products';
 import { productCreate, productOut, productPatch } from '../schemas/products';
 import { createApiApp } from './app';
@@ -86,6 +87,7 @@ productsApi.openapi(
   async (c) => {
     const result = await createProduct(c.var.db, c.req.valid('json'));
     if (!result.ok) throw writeError(result);
+    await recordActivity(c.var.db, c.var.session!, 'product.created', { productId: result.product.id, sku: result.product.sku, name: result.product.name });
     return c.json(productJson(result.product), 201);
   },
 );
@@ -121,6 +123,7 @@ productsApi.openapi(
     const id = productId(c.req.valid('param').id);
     const result = await updateProduct(c.var.db, id, c.req.valid('json'));
     if (!result.ok) throw writeError(result);
+    await recordActivity(c.var.db, c.var.session!, 'product.updated', { productId: id, sku: result.product.sku, name: result.product.name });
     return c.json(productJson(result.product), 200);
   },
 );

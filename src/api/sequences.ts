@@ -6,7 +6,8 @@ import { sequenceTypes } from '../domain/ncf';
 import type { AppEnv } from '../env';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
-import { createSequence, deleteSequence, getSequence, listSequences, updateSequence, withWarnings, type Sequence } from '../queries/sequences';
+import { changedFields, recordActivity } from '../queries/audit';
+import { createSequence, deleteSequence, getSequence, listSequences, sequenceDetails, updateSequence, withWarnings, type Sequence } from '../queries/sequences';
 import { checkSequence, sequenceCreate, sequenceIdParam, sequenceOut, sequencePatch } from '../schemas/sequences';
 import { createApiApp } from './app';
 import { jsonBody, jsonResponse, problemResponses } from './openapi';
@@ -82,7 +83,9 @@ sequencesApi.openapi(
   }),
   async (c) => {
     const values = checked(c.req.valid('json'));
-    return c.json(toJson(await createSequence(c.var.db, values), shopToday()), 201);
+    const sequence = await createSequence(c.var.db, values);
+    await recordActivity(c.var.db, c.var.session!, 'sequence.created', sequenceDetails(sequence));
+    return c.json(toJson(sequence, shopToday()), 201);
   },
 );
 
@@ -127,7 +130,9 @@ sequencesApi.openapi(
       ...('docType' in changes && !('prefix' in changes) ? { prefix: null } : {}),
       ...changes,
     });
-    return c.json(toJson(await updateSequence(c.var.db, current, values), shopToday()), 200);
+    const sequence = await updateSequence(c.var.db, current, values);
+    await recordActivity(c.var.db, c.var.session!, 'sequence.updated', { ...sequenceDetails(sequence), fields: changedFields(current, values) });
+    return c.json(toJson(sequence, shopToday()), 200);
   },
 );
 
@@ -144,9 +149,11 @@ sequencesApi.openapi(
   async (c) => {
     const id = c.req.valid('param').id;
     if (!uuid.safeParse(id).success) throw new AppError('not_found');
+    const sequence = await getSequence(c.var.db, id);
     const outcome = await deleteSequence(c.var.db, id);
     if (outcome === 'not_found') throw new AppError('not_found');
     if (outcome === 'used') throw new AppError('conflict', t('sequences.validation.deleteUsed'));
+    if (sequence) await recordActivity(c.var.db, c.var.session!, 'sequence.deleted', sequenceDetails(sequence));
     return c.body(null, 204);
   },
 );

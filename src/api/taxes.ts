@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { requirePermission } from '../auth/middleware';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
+import { recordActivity } from '../queries/audit';
 import { createTax, listTaxesWithUsage, updateTax, type TaxWriteResult } from '../queries/taxes';
 import { taxCreate, taxOut, taxPatch } from '../schemas/taxes';
 import { createApiApp } from './app';
@@ -52,7 +53,9 @@ taxesApi.openapi(
   async (c) => {
     const created = await createTax(c.var.db, c.req.valid('json'));
     if (!created.ok) refused(created);
-    return c.json(created.tax, 201);
+    const { tax } = created;
+    await recordActivity(c.var.db, c.var.session!, 'tax.created', { taxId: tax.id, code: tax.code, name: tax.name, rate: tax.rate });
+    return c.json(tax, 201);
   },
 );
 
@@ -68,8 +71,11 @@ taxesApi.openapi(
   }),
   async (c) => {
     const id = taxId(c.req.valid('param').id);
-    const saved = await updateTax(c.var.db, id, c.req.valid('json'));
+    const changes = c.req.valid('json');
+    const saved = await updateTax(c.var.db, id, changes);
     if (!saved.ok) refused(saved);
-    return c.json(saved.tax, 200);
+    const { tax } = saved;
+    await recordActivity(c.var.db, c.var.session!, 'tax.updated', { taxId: tax.id, code: tax.code, name: tax.name, rate: tax.rate, fields: Object.keys(changes) });
+    return c.json(tax, 200);
   },
 );

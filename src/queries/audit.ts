@@ -6,9 +6,12 @@ import type { TenantDb } from '../env';
 
 export type AuditEntry = typeof auditLog.$inferSelect;
 
-/** Who did it, as the activity log shows it: the user's name and e-mail, or the support admin acting as them. */
-export function actorLabel(user: Pick<SessionUser, 'name' | 'email' | 'impersonatedBy'>): string {
-  return user.impersonatedBy ? `${supportActor(user.impersonatedBy)} (como ${user.email})` : `${user.name} (${user.email})`;
+type Actor = Pick<SessionUser, 'name' | 'email' | 'impersonatedBy' | 'apiScope'>;
+
+/** Who did it, as the activity log shows it: the user's name and e-mail (or the support admin acting as them), and whether through an API token. */
+export function actorLabel(user: Actor): string {
+  const who = user.impersonatedBy ? `${supportActor(user.impersonatedBy)} (como ${user.email})` : `${user.name} (${user.email})`;
+  return user.apiScope ? `${who} · API` : who;
 }
 
 /**
@@ -17,7 +20,7 @@ export function actorLabel(user: Pick<SessionUser, 'name' | 'email' | 'impersona
  */
 export async function recordActivity(
   db: TenantDb,
-  actor: Pick<SessionUser, 'name' | 'email' | 'impersonatedBy'> | string | null,
+  actor: Actor | string | null,
   action: string,
   details: Record<string, unknown> = {},
 ): Promise<void> {

@@ -69,6 +69,11 @@ export function withWarnings(sequence: Sequence, today: string): SequenceWithWar
   };
 }
 
+/** The facts the activity log keeps about a sequence (sequence.created / updated / deleted). */
+export function sequenceDetails(sequence: Pick<Sequence, 'id' | 'docType' | 'prefix' | 'rangeStart' | 'rangeEnd'>) {
+  return { sequenceId: sequence.id, docType: sequence.docType, prefix: sequence.prefix, rangeStart: sequence.rangeStart, rangeEnd: sequence.rangeEnd };
+}
+
 /** Every sequence of the shop (a shop has a handful), by type, prefix and range, in one query. */
 export async function listSequences(db: TenantDb, filter: { docType?: string } = {}): Promise<Sequence[]> {
   const result = await db.execute<SequenceRow>(sql`

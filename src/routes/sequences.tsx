@@ -9,7 +9,7 @@ import { factory } from '../factory';
 import { validForm } from '../http/forms';
 import { t } from '../i18n/es-DO';
 import { changedFields, recordActivity } from '../queries/audit';
-import { createSequence, deleteSequence, getSequence, listSequences, updateSequence, withWarnings, type Sequence } from '../queries/sequences';
+import { createSequence, deleteSequence, getSequence, listSequences, sequenceDetails, updateSequence, withWarnings, type Sequence } from '../queries/sequences';
 import { checkSequence, sequenceForm } from '../schemas/sequences';
 import type { FieldErrors } from '../views/components';
 import { AppShell } from '../views/layout';
@@ -50,10 +50,6 @@ function renderDetail(
     </AppShell>,
     status,
   );
-}
-
-function sequenceDetails(sequence: Pick<Sequence, 'id' | 'docType' | 'prefix' | 'rangeStart' | 'rangeEnd'>) {
-  return { sequenceId: sequence.id, docType: sequence.docType, prefix: sequence.prefix, rangeStart: sequence.rangeStart, rangeEnd: sequence.rangeEnd };
 }
 
 /** Runs a write; rule violations come back as field errors for the form. */

@@ -161,4 +161,29 @@ describe("the shop's audit log", () => {
     expect(reports).toContain('Exportó un reporte');
     expect(reports).toContain('reporte 607 · período 202611');
   });
+
+  it('records changes made through the API too, marked as such', async () => {
+    const tenant = await createTestTenant();
+    const host = `${tenant.id}.localhost`;
+    const owner = await signedIn(tenant.id, 'owner');
+    const call = (path: string, method: string, body?: unknown) =>
+      SELF.fetch(`http://${host}/api/v1${path}`, { method, headers: { Authorization: owner.bearer, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const year = new Date().getFullYear();
+    const created = await call('/sequences', 'POST', { docType: 'B01', rangeStart: 1, rangeEnd: 300, validUntil: `${year}-12-31` });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    expect((await call(`/sequences/${id}`, 'PATCH', { rangeEnd: 400 })).status).toBe(200);
+    expect((await call(`/sequences/${id}`, 'DELETE')).status).toBe(204);
+    expect((await call('/taxes', 'POST', { code: 'ITBIS9', name: 'Nueve', rate: '9.00' })).status).toBe(201);
+    expect((await call('/branches', 'POST', { name: 'Sucursal API', code: 'API' })).status).toBe(201);
+    expect((await call('/company', 'PATCH', { address: 'Calle API 2' })).status).toBe(200);
+
+    const html = await (await get(host, '/audit', { headers: { Cookie: owner.cookie } })).text();
+    for (const label of ['Creó una secuencia de comprobantes', 'Modificó una secuencia de comprobantes', 'Eliminó una secuencia de comprobantes', 'Creó un impuesto', 'Creó una sucursal', 'Cambió los datos de la empresa']) {
+      expect(html, label).toContain(label);
+    }
+    expect(html).toContain(`(${owner.email}) · API`);
+    expect(html).toContain('tipo B01 · prefijo B01 · rango 1–400');
+    expect(html).toContain('campos: dirección');
+  });
 });
