@@ -106,6 +106,17 @@ describe('admin TOTP throttle', { timeout: 60_000 }, () => {
     expect(await checkedCodes(admin.id)).toBeLessThanOrEqual(5);
   });
 
+  it('the disable form shares the budget: 50 parallel guesses there check at most 5 codes', async () => {
+    const { admin, cookie } = await adminWithTotp();
+    const codes = await wrongCodes(admin.id, 50);
+    const responses = await Promise.all(codes.map((code) => adminPost('/admin/account/totp/disable', { password, code }, cookie, { 'cf-connecting-ip': freshIp() })));
+    expect(responses.filter((response) => response.status === 422).length).toBeLessThanOrEqual(5);
+    expect(responses.filter((response) => response.status === 429).length).toBeGreaterThanOrEqual(45);
+    const { central } = await platform();
+    const [row] = await central.select().from(platformAdmins).where(eq(platformAdmins.id, admin.id));
+    expect(row!.totpEnabledAt).not.toBeNull();
+  });
+
   it('keeps counting across sessions: signing in again does not give five more codes, not even the right one', async () => {
     const { admin } = await adminWithTotp();
     const codes = await wrongCodes(admin.id, 20);

@@ -245,7 +245,7 @@ async function enrolmentOf(c: Context<AppEnv>, admin: PlatformAdmin): Promise<To
 async function accountPage(
   c: Context<AppEnv>,
   props: { passwordErrors?: FieldErrors; totpErrors?: FieldErrors; notice?: string | null; passwordDone?: boolean } = {},
-  status: 200 | 409 | 422 = 200,
+  status: 200 | 409 | 422 | 429 = 200,
 ) {
   const admin = await findAdminById(c.var.platform.central, c.var.admin!.id);
   if (!admin) throw new AppError('not_found');
@@ -324,6 +324,13 @@ adminAccountsRoutes.post(
     const { password, code } = c.req.valid('form');
     const admin = await findAdminById(central, session.id);
     if (!admin?.totpEnabledAt) return c.redirect('/admin/account', 303);
+    // The same per-account budget of codes as the sign-in step: a stolen session cannot guess here instead.
+    const throttleAccount = totpThrottleAccount(admin.id);
+    const slot = await reserveLoginAttempt(central, throttleAccount, clientAddress(c.req), adminTotpThrottle);
+    if (slot === null) {
+      c.header('Retry-After', String(adminTotpThrottle.windowMinutes * 60));
+      return accountPage(c, { totpErrors: { code: t('admin.login.throttled', { minutes: adminTotpThrottle.windowMinutes }) } }, 429);
+    }
     if (!(await verifyPassword(password, admin.passwordHash))) {
       return accountPage(c, { totpErrors: { password: t('admin.account.wrongPassword') } }, 422);
     }
@@ -332,6 +339,7 @@ adminAccountsRoutes.post(
     if (step === null || !(await consumeTotpStep(central, admin.id, step))) {
       return accountPage(c, { totpErrors: { code: t('admin.totp.wrong') } }, 422);
     }
+    await markAttemptSucceeded(central, 'admin_login_attempts', throttleAccount, slot);
     await disableTotp(central, admin.id);
     await recordAdminAudit(central, { admin: who(session), action: 'admin.totp_disabled' });
     return c.redirect('/admin/account?totp=disabled', 303);
