@@ -67,6 +67,7 @@ const detailParts: Array<(details: Record<string, unknown>) => string | null> = 
   (d) => (text(d.rate) ? t('audit.detail.rate', { value: text(d.rate)! }) : null),
   (d) => (text(d.validOn) ? t('audit.detail.validOn', { value: formatDate(text(d.validOn)) }) : null),
   (d) => (text(d.amount) ? t('audit.detail.amount', { value: formatMoney(text(d.amount), text(d.currencySymbol) ?? 'RD$') }) : null),
+  (d) => (text(d.previousAmount) ? t('audit.detail.previousAmount', { value: formatMoney(text(d.previousAmount), text(d.currencySymbol) ?? 'RD$') }) : null),
   (d) => (text(d.total) ? t('audit.detail.total', { value: formatMoney(text(d.total), text(d.currencySymbol) ?? 'RD$') }) : null),
   (d) => {
     const method = text(d.method);
@@ -76,6 +77,7 @@ const detailParts: Array<(details: Record<string, unknown>) => string | null> = 
     const reason = text(d.reason);
     return reason ? t('audit.detail.reason', { value: voidReasons[reason as keyof typeof voidReasons] ?? reason }) : null;
   },
+  (d) => (text(d.note) ? t('audit.detail.note', { value: text(d.note)! }) : null),
   (d) => (text(d.report) ? t('audit.detail.report', { value: text(d.report)! }) : null),
   (d) => (text(d.period) ? t('audit.detail.period', { value: text(d.period)! }) : null),
   (d) => (Array.isArray(d.fields) && d.fields.length ? t('audit.detail.fields', { value: d.fields.map(fieldLabel).filter(Boolean).join(', ') }) : null),

@@ -142,7 +142,7 @@ describe("the shop's audit log", () => {
       { action: 'invoice.issued', actor: 'Rosa Ventas (rosa@example.test)', details: { invoiceId: crypto.randomUUID(), ncf: 'B0200000001', total: '1180.00', buyerIdNumber: '00113918205' } },
       { action: 'invoice.voided', actor: 'Rosa Ventas (rosa@example.test)', details: { ncf: 'B0200000001', reason: '04' } },
       { action: 'payment.recorded', actor: 'Caja (caja@example.test)', details: { number: 'REC-00000001', amount: '500.00', method: '1' } },
-      { action: 'payment.updated', actor: 'Caja (caja@example.test)', details: { number: 'REC-00000001' } },
+      { action: 'payment.updated', actor: 'Caja (caja@example.test)', details: { number: 'REC-00000001', amount: '450.00', previousAmount: '500.00' } },
       { action: 'payment.voided', actor: 'Caja (caja@example.test)', details: { number: 'REC-00000001' } },
       { action: 'credit_note.issued', actor: 'Rosa Ventas (rosa@example.test)', details: { ncf: 'B0400000001', modifiedNcf: 'B0200000002' } },
       { action: 'report.exported', actor: 'Ana (ana@example.test)', details: { report: '607', period: '202611' } },
@@ -154,6 +154,7 @@ describe("the shop's audit log", () => {
     expect(html).not.toContain('Exportó un reporte');
     expect(html).toContain('NCF B0200000001 · 001-1391820-5 · total RD$ 1,180.00');
     expect(html).toContain('motivo: Corrección de la información');
+    expect(html).toContain('N.º REC-00000001 · monto RD$ 450.00 · antes: RD$ 500.00');
     expect(html).toContain('N.º REC-00000001 · monto RD$ 500.00 · forma de pago: Efectivo');
     expect(html).toContain('NCF B0400000001 · modifica B0200000002');
     expect(html).not.toContain('invoiceId');

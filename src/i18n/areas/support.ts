@@ -64,6 +64,8 @@ export const supportMessages = {
   'audit.detail.modifiedNcf': 'modifica {value}',
   'audit.detail.total': 'total {value}',
   'audit.detail.amount': 'monto {value}',
+  'audit.detail.previousAmount': 'antes: {value}',
+  'audit.detail.note': 'nota: {value}',
   'audit.detail.method': 'forma de pago: {value}',
   'audit.detail.reason': 'motivo: {value}',
   'audit.detail.email': '{value}',
