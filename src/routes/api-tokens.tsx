@@ -29,7 +29,7 @@ async function renderTokens(
   if (options.created) c.header('Cache-Control', 'no-store');
   return c.html(
     <AppShell title={t('apiTokens.title')} user={c.var.session!} current="/api-tokens">
-      <ApiTokensPage tokens={await listApiTokens(c.var.db, tokenScope(c))} showOwners={c.var.session!.role === 'owner'} apiBase={`${new URL(c.req.url).origin}/api/v1`} {...options} />
+      <ApiTokensPage tokens={await listApiTokens(c.var.db, tokenScope(c))} showOwners={c.var.session!.role === 'owner'} supportSession={Boolean(c.var.session!.impersonatedBy)} apiBase={`${new URL(c.req.url).origin}/api/v1`} {...options} />
     </AppShell>,
     status,
   );

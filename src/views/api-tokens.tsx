@@ -17,6 +17,8 @@ export function ApiTokensPage(props: {
   tokens: ApiTokenRow[];
   /** The owner's view: every user's tokens, with whose they are. */
   showOwners?: boolean;
+  /** OptiFlow support may look and revoke, never create. */
+  supportSession?: boolean;
   apiBase: string;
   values?: NewTokenValues;
   errors?: FieldErrors;
@@ -88,30 +90,36 @@ export function ApiTokensPage(props: {
           </tbody>
         </table>
       )}
-      <section class="card" id="token-form" style="margin-top: 1.25rem">
-        <link rel="stylesheet" href="/static/admin.css" />
-        <h2>{t('apiTokens.new')}</h2>
-        <ErrorSummary errors={props.errors} />
-        <form method="post" action="/api-tokens" hx-boost="false" novalidate>
-          <div class="form-grid">
-            <Field name="name" label={t('apiTokens.name')} value={values.name} errors={props.errors} required hint={t('apiTokens.nameHint')} autocomplete="off" />
-            <fieldset class={`choices${props.errors?.scope ? ' field-invalid' : ''}`}>
-              <legend>{t('apiTokens.scope')}</legend>
-              {(['read', 'read_write'] as const).map((scope) => (
-                <label class="choice">
-                  <input type="radio" name="scope" value={scope} checked={(values.scope ?? 'read') === scope} /> {scopeName(scope)}
-                </label>
-              ))}
-              {props.errors?.scope ? <p class="error-text">{props.errors.scope}</p> : null}
-            </fieldset>
-          </div>
-          <div class="actions">
-            <button type="submit" class="button-primary">
-              {t('apiTokens.create')}
-            </button>
-          </div>
-        </form>
-      </section>
+      {props.supportSession ? (
+        <div class="alert alert-info" role="status" id="token-form">
+          {t('support.error.notAllowed')}
+        </div>
+      ) : (
+        <section class="card" id="token-form" style="margin-top: 1.25rem">
+          <link rel="stylesheet" href="/static/admin.css" />
+          <h2>{t('apiTokens.new')}</h2>
+          <ErrorSummary errors={props.errors} />
+          <form method="post" action="/api-tokens" hx-boost="false" novalidate>
+            <div class="form-grid">
+              <Field name="name" label={t('apiTokens.name')} value={values.name} errors={props.errors} required hint={t('apiTokens.nameHint')} autocomplete="off" />
+              <fieldset class={`choices${props.errors?.scope ? ' field-invalid' : ''}`}>
+                <legend>{t('apiTokens.scope')}</legend>
+                {(['read', 'read_write'] as const).map((scope) => (
+                  <label class="choice">
+                    <input type="radio" name="scope" value={scope} checked={(values.scope ?? 'read') === scope} /> {scopeName(scope)}
+                  </label>
+                ))}
+                {props.errors?.scope ? <p class="error-text">{props.errors.scope}</p> : null}
+              </fieldset>
+            </div>
+            <div class="actions">
+              <button type="submit" class="button-primary">
+                {t('apiTokens.create')}
+              </button>
+            </div>
+          </form>
+        </section>
+      )}
     </>
   );
 }

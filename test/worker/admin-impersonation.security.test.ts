@@ -57,6 +57,9 @@ describe('support sessions', () => {
       [`/users/${invited.user.id}/link`, {}],
       ['/account/password', { current: 'clave-del-dueno-1', password: 'otra-clave-larga-2', confirm: 'otra-clave-larga-2' }],
     ];
+    const page = await (await get(host, '/api-tokens', { headers: { Cookie: cookie } })).text();
+    expect(page).toContain('no está permitido en una sesión de soporte');
+    expect(page).not.toContain('action="/api-tokens"');
     for (const [path, fields] of attempts) {
       const response = await postForm(host, path, fields, { Cookie: cookie });
       expect(response.status, path).toBe(403);
