@@ -6,7 +6,8 @@ import { compareDecimals, formatMoney, fromUnits, toUnits } from '../domain/mone
 import { creditNoteTypeFor } from '../domain/ncf';
 import { computeCreditTotals, toDop, TotalsError, type CreditRateState, type DocumentTotals, type DopTotals } from '../domain/totals';
 import type { TenantDb } from '../env';
-import { AppError } from '../errors';
+import { AppError, sequenceFix } from '../errors';
+import type { ErrorLink } from '../views/pages';
 import { t } from '../i18n/es-DO';
 import { inScope, scopeArray, type BranchScope } from './branch-scope';
 import { companyRncMissing } from './invoices';
@@ -134,8 +135,8 @@ export interface PreparedCreditNote {
 
 const lineField = (id: string, field = 'quantity') => `lines.${id}.${field}`;
 
-function invalid(field: string, message: string): never {
-  throw new AppError('validation', message, { [field]: message });
+function invalid(field: string, message: string, fix: ErrorLink | null = null): never {
+  throw new AppError('validation', message, { [field]: message }, fix);
 }
 
 /**
@@ -238,13 +239,13 @@ function creditNoteError(error: unknown, type: string): never {
     case 'credit_return_fraction':
       return invalid('lines', t('creditNotes.error.returnFraction'));
     case 'sequence_not_found':
-      return invalid('_form', t('creditNotes.error.noSequence', { type }));
+      return invalid('_form', t('creditNotes.error.noSequence', { type }), sequenceFix('sequence_not_found', type));
     case 'sequence_inactive':
-      return invalid('_form', t('creditNotes.error.sequenceInactive', { type }));
+      return invalid('_form', t('creditNotes.error.sequenceInactive', { type }), sequenceFix('sequence_inactive', type));
     case 'sequence_expired':
-      return invalid('_form', t('creditNotes.error.sequenceExpired', { type }));
+      return invalid('_form', t('creditNotes.error.sequenceExpired', { type }), sequenceFix('sequence_expired', type));
     case 'sequence_exhausted':
-      return invalid('_form', t('creditNotes.error.sequenceExhausted', { type }));
+      return invalid('_form', t('creditNotes.error.sequenceExhausted', { type }), sequenceFix('sequence_exhausted', type));
     default:
       throw error;
   }

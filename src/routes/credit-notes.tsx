@@ -22,6 +22,7 @@ import { CreditNotePage, CreditNoteResults, CreditNotesPage, NewCreditNotePage, 
 import { AppShell } from '../views/layout';
 import { idParam, wantsFragment } from './payments';
 import { actorLabel } from '../queries/audit';
+import type { ErrorLink } from '../views/pages';
 
 /** Shop screens: credit-notes. */
 export const creditNotesRoutes = factory.createApp();
@@ -44,7 +45,7 @@ creditNotesRoutes.get('/credit-notes', requirePermission('invoices.view'), async
 async function renderNew(
   c: Context<AppEnv>,
   invoiceId: string,
-  state: { values?: CreditNoteFormValues; errors?: FieldErrors; message?: string | null },
+  state: { values?: CreditNoteFormValues; errors?: FieldErrors; message?: string | null; fix?: ErrorLink | null },
   status: 200 | 409 | 422 = 200,
 ) {
   const user = c.var.session!;
@@ -55,7 +56,7 @@ async function renderNew(
   const refundsItbis = daysBetween(invoice.issuedOn!, shopToday()) <= 30;
   return c.html(
     <AppShell title={t('creditNotes.new.title', { ncf: invoice.ncf ?? '' })} user={user} current="/credit-notes">
-      <NewCreditNotePage invoice={invoice} values={state.values ?? { quantities: {}, returns: [] }} errors={state.errors} message={state.message} refundsItbis={refundsItbis} />
+      <NewCreditNotePage invoice={invoice} values={state.values ?? { quantities: {}, returns: [] }} errors={state.errors} message={state.message} fix={state.fix} refundsItbis={refundsItbis} />
     </AppShell>,
     status,
   );
@@ -102,7 +103,7 @@ creditNotesRoutes.post('/invoices/:id/credit-notes', requirePermission('creditNo
   } catch (error) {
     if (!(error instanceof AppError) || error.code !== 'validation') throw error;
     const { _form, ...fields } = error.fields ?? {};
-    return renderNew(c, invoiceId, { values, errors: fields, message: _form ?? null }, 422);
+    return renderNew(c, invoiceId, { values, errors: fields, message: _form ?? null, fix: error.fix }, 422);
   }
 });
 

@@ -5,6 +5,7 @@ import { formatIdentification } from '../domain/tax-id';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { CreditableInvoice, CreditNote, CreditNoteSummary } from '../queries/credit-notes';
 import { ErrorSummary, Notice, ResultsTable, TextAreaField, type FieldErrors } from './components';
+import type { ErrorLink } from './pages';
 
 export interface CreditNotesListProps {
   rows: CreditNoteSummary[];
@@ -65,7 +66,14 @@ export interface CreditNoteFormValues {
   returns: string[];
 }
 
-export function NewCreditNotePage(props: { invoice: CreditableInvoice; values: CreditNoteFormValues; errors?: FieldErrors; message?: string | null; refundsItbis: boolean }) {
+export function NewCreditNotePage(props: {
+  invoice: CreditableInvoice;
+  values: CreditNoteFormValues;
+  errors?: FieldErrors;
+  message?: string | null;
+  fix?: ErrorLink | null;
+  refundsItbis: boolean;
+}) {
   const { invoice, values, errors } = props;
   const money = (value: string) => formatMoney(value, invoice.currencySymbol);
   const type = creditNoteTypeFor(invoice.ncfType);
@@ -101,6 +109,13 @@ export function NewCreditNotePage(props: { invoice: CreditableInvoice; values: C
       </dl>
       <Notice>{props.refundsItbis ? t('creditNotes.new.itbis') : t('creditNotes.new.noItbis', { date: formatDate(invoice.issuedOn) })}</Notice>
       <ErrorSummary errors={errors} message={props.message ?? errors?.lines ?? null} />
+      {props.fix ? (
+        <p>
+          <a href={props.fix.href} class="button button-small">
+            {props.fix.label}
+          </a>
+        </p>
+      ) : null}
       {!open ? (
         <p class="empty">{t('creditNotes.new.nothingLeft')}</p>
       ) : (

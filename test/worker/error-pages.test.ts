@@ -5,6 +5,7 @@ import { company, fiscalSequences } from '../../src/db/tenant-schema';
 import { adminGet, adminPost, adminSignedIn, centralHost } from './admin-helpers';
 import { createTestTenant, get, postForm, signedIn } from './helpers';
 import { insertDrafts, invoiceShop } from './invoices-fixture';
+import { issuedInvoice, shop as paymentsShop } from './payments-fixture';
 
 const shopNav = 'class="app-nav"';
 
@@ -115,5 +116,16 @@ describe('error pages inside the layout', () => {
     const plain = await anonymous.text();
     expect(plain).toContain('class="site-header"');
     expect(plain).not.toContain('class="admin"');
+  });
+
+  it('a credit note without a B04 range says so on the form with a link to register one', async () => {
+    const s = await paymentsShop('owner');
+    const invoice = await issuedInvoice(s, { ncfType: 'B01' });
+    const response = await postForm(s.host, `/invoices/${invoice.id}/credit-notes`, { reason: 'Devolución', full: '1' }, { Cookie: s.cookie });
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html).toContain(shopNav);
+    expect(html).toContain('No hay una secuencia B04 activa');
+    expect(html).toContain('href="/sequences/new?docType=B04"');
   });
 });
