@@ -42,6 +42,7 @@ branchesApi.openapi(
   createRoute({
     method: 'get',
     path: '/branches',
+    operationId: 'listBranches',
     summary: 'List branches, by name',
     tags: ['Branches'],
     middleware: [requirePermission('branches.view')] as const,
@@ -66,6 +67,7 @@ branchesApi.openapi(
   createRoute({
     method: 'post',
     path: '/branches',
+    operationId: 'createBranch',
     summary: 'Create a branch',
     tags: ['Branches'],
     middleware: [requirePermission('branches.manage')] as const,
@@ -90,6 +92,7 @@ branchesApi.openapi(
   createRoute({
     method: 'get',
     path: '/branches/{id}',
+    operationId: 'getBranch',
     summary: 'One branch',
     tags: ['Branches'],
     middleware: [requirePermission('branches.view')] as const,
@@ -107,6 +110,7 @@ branchesApi.openapi(
   createRoute({
     method: 'patch',
     path: '/branches/{id}',
+    operationId: 'updateBranch',
     summary: 'Change or deactivate a branch (branches are never deleted)',
     tags: ['Branches'],
     middleware: [requirePermission('branches.manage')] as const,

@@ -31,6 +31,7 @@ companyApi.openapi(
   createRoute({
     method: 'get',
     path: '/company',
+    operationId: 'getCompany',
     summary: 'The shop’s company data',
     tags: ['Company'],
     middleware: [requirePermission('company.view')] as const,
@@ -47,6 +48,7 @@ companyApi.openapi(
   createRoute({
     method: 'patch',
     path: '/company',
+    operationId: 'updateCompany',
     summary: 'Change the company data',
     tags: ['Company'],
     middleware: [requirePermission('company.manage')] as const,

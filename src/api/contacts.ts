@@ -77,6 +77,7 @@ contactsApi.openapi(
   createRoute({
     method: 'get',
     path: '/contacts',
+    operationId: 'listContacts',
     summary: 'List contacts (name order, cursor pagination); q searches name, RNC/cédula/passport or phone',
     tags,
     middleware: [requirePermission('contacts.view')] as const,
@@ -96,6 +97,7 @@ contactsApi.openapi(
   createRoute({
     method: 'post',
     path: '/contacts',
+    operationId: 'createContact',
     summary: 'Create a contact (RNC/cédula checked; a blank name is filled from the DGII registry)',
     tags,
     middleware: [requirePermission('contacts.manage')] as const,
@@ -112,6 +114,7 @@ contactsApi.openapi(
   createRoute({
     method: 'get',
     path: '/contacts/{id}',
+    operationId: 'getContact',
     summary: 'One contact',
     tags,
     middleware: [requirePermission('contacts.view')] as const,
@@ -125,6 +128,7 @@ contactsApi.openapi(
   createRoute({
     method: 'patch',
     path: '/contacts/{id}',
+    operationId: 'updateContact',
     summary: 'Change a contact; `archived` archives or restores it (needs contacts.archive)',
     tags,
     middleware: [requirePermission('contacts.manage')] as const,
@@ -158,6 +162,7 @@ contactsApi.openapi(
   createRoute({
     method: 'delete',
     path: '/contacts/{id}',
+    operationId: 'deleteContact',
     summary: 'Delete a contact that has no documents (otherwise 409: archive it instead)',
     tags,
     middleware: [requirePermission('contacts.archive')] as const,

@@ -69,6 +69,7 @@ creditNotesApi.openapi(
   createRoute({
     method: 'get',
     path: '/credit-notes',
+    operationId: 'listCreditNotes',
     summary: 'Credit notes, newest first (cursor pagination)',
     tags,
     middleware: [requirePermission('invoices.view')] as const,
@@ -87,6 +88,7 @@ creditNotesApi.openapi(
   createRoute({
     method: 'get',
     path: '/credit-notes/{id}',
+    operationId: 'getCreditNote',
     summary: 'One credit note with its lines',
     tags,
     middleware: [requirePermission('invoices.view'), uuidPath] as const,
@@ -104,6 +106,7 @@ creditNotesApi.openapi(
   createRoute({
     method: 'get',
     path: '/invoices/{id}/credit-notes',
+    operationId: 'listInvoiceCreditNotes',
     summary: 'The credit notes that modify one invoice, newest first',
     tags,
     middleware: [requirePermission('invoices.view'), uuidPath] as const,
@@ -124,6 +127,7 @@ creditNotesApi.openapi(
   createRoute({
     method: 'post',
     path: '/invoices/{id}/credit-notes',
+    operationId: 'createCreditNote',
     summary:
       'Issue a credit note (B04, or E34 for an E-series invoice) for chosen lines or in full; same buyer; no ITBIS refund after 30 days; total within what remains creditable',
     tags,

@@ -23,6 +23,7 @@ currenciesApi.openapi(
   createRoute({
     method: 'get',
     path: '/currencies',
+    operationId: 'listCurrencies',
     summary: 'Currencies with their latest rate (DOP per unit; DOP is the base, always 1.0000)',
     tags: ['Currencies'],
     middleware: [requirePermission('currencies.view')] as const,
@@ -35,6 +36,7 @@ currenciesApi.openapi(
   createRoute({
     method: 'get',
     path: '/currencies/{code}/rates',
+    operationId: 'listExchangeRates',
     summary: 'Rate history of a currency, newest first',
     tags: ['Currencies'],
     middleware: [requirePermission('currencies.view')] as const,
@@ -56,6 +58,7 @@ currenciesApi.openapi(
   createRoute({
     method: 'post',
     path: '/currencies/{code}/rates',
+    operationId: 'recordExchangeRate',
     summary: 'Record the rate of a day (a second rate for the same day replaces it)',
     tags: ['Currencies'],
     middleware: [requirePermission('currencies.manage')] as const,
@@ -83,6 +86,7 @@ currenciesApi.openapi(
   createRoute({
     method: 'get',
     path: '/currencies/{code}/rate',
+    operationId: 'getExchangeRateOnDate',
     summary: 'The rate on a date: the latest rate on or before it',
     tags: ['Currencies'],
     middleware: [requirePermission('currencies.view')] as const,

@@ -26,6 +26,7 @@ documentsApi.openapi(
   createRoute({
     method: 'get',
     path: '/invoices/{id}/pdf',
+    operationId: 'getInvoicePdf',
     summary: 'The archived PDF of an issued invoice or credit note (generated and stored once on first request)',
     tags: ['Documents'],
     middleware: [requirePermission('invoices.view')] as const,
@@ -47,6 +48,7 @@ documentsApi.openapi(
   createRoute({
     method: 'get',
     path: '/invoices/{id}/share-links',
+    operationId: 'listShareLinks',
     summary: 'The share links of an invoice, newest first (tokens are never shown again)',
     tags: ['Documents'],
     middleware: [requirePermission('invoices.view')] as const,
@@ -64,6 +66,7 @@ documentsApi.openapi(
   createRoute({
     method: 'post',
     path: '/invoices/{id}/share-links',
+    operationId: 'createShareLink',
     summary: 'Create an expiring link that opens the invoice PDF without an account; the URL is returned only here',
     tags: ['Documents'],
     middleware: [requirePermission('invoices.manage')] as const,
@@ -85,6 +88,7 @@ documentsApi.openapi(
   createRoute({
     method: 'post',
     path: '/share-links/{id}/revoke',
+    operationId: 'revokeShareLink',
     summary: 'Revoke a share link (idempotent)',
     tags: ['Documents'],
     middleware: [requirePermission('invoices.manage')] as const,

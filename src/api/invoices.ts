@@ -43,6 +43,7 @@ invoicesApi.openapi(
   createRoute({
     method: 'get',
     path: '/invoices',
+    operationId: 'listInvoices',
     summary: 'Invoices, newest first (the branches the user may see)',
     tags: ['Invoices'],
     middleware: [requirePermission('invoices.view')] as const,
@@ -65,6 +66,7 @@ invoicesApi.openapi(
   createRoute({
     method: 'post',
     path: '/invoices',
+    operationId: 'createInvoice',
     summary: 'Create a draft invoice (no NCF yet); totals are computed by the server',
     tags: ['Invoices'],
     middleware: [requirePermission('invoices.manage')] as const,
@@ -89,6 +91,7 @@ invoicesApi.openapi(
   createRoute({
     method: 'get',
     path: '/invoices/{id}',
+    operationId: 'getInvoice',
     summary: 'An invoice with its lines, totals, payments and credit notes',
     tags: ['Invoices'],
     middleware: [requirePermission('invoices.view')] as const,
@@ -106,6 +109,7 @@ invoicesApi.openapi(
   createRoute({
     method: 'patch',
     path: '/invoices/{id}',
+    operationId: 'updateInvoice',
     summary: 'Change a draft (fields given replace the stored ones; `lines` replaces every line)',
     tags: ['Invoices'],
     middleware: [requirePermission('invoices.manage')] as const,
@@ -153,6 +157,7 @@ invoicesApi.openapi(
   createRoute({
     method: 'delete',
     path: '/invoices/{id}',
+    operationId: 'deleteInvoice',
     summary: 'Delete a draft (issued invoices are fiscal documents and are never deleted)',
     tags: ['Invoices'],
     middleware: [requirePermission('invoices.manage')] as const,
@@ -171,6 +176,7 @@ invoicesApi.openapi(
   createRoute({
     method: 'post',
     path: '/invoices/{id}/issue',
+    operationId: 'issueInvoice',
     summary: 'Issue a draft: allocates the NCF, dates it today, snapshots the buyer and records the sale in stock, atomically',
     description:
       'Idempotent with the `Idempotency-Key` header: repeating the request with the same key answers the issued invoice again (no new number); ' +
@@ -196,6 +202,7 @@ invoicesApi.openapi(
   createRoute({
     method: 'post',
     path: '/invoices/{id}/void',
+    operationId: 'voidInvoice',
     summary: 'Void an issued invoice without active payments or credit notes (DGII 608 reason 01-10); the stock sold comes back',
     tags: ['Invoices'],
     middleware: [requirePermission('invoices.void')] as const,

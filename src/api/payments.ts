@@ -99,6 +99,7 @@ paymentsApi.openapi(
   createRoute({
     method: 'get',
     path: '/payments',
+    operationId: 'listPayments',
     summary: 'Payment receipts, newest first (cursor pagination)',
     tags,
     middleware: [requirePermission('invoices.view')] as const,
@@ -117,6 +118,7 @@ paymentsApi.openapi(
   createRoute({
     method: 'get',
     path: '/invoices/{id}/payments',
+    operationId: 'listInvoicePayments',
     summary: 'The payments of one invoice, newest first',
     tags,
     middleware: [requirePermission('invoices.view'), uuidPath] as const,
@@ -138,6 +140,7 @@ paymentsApi.openapi(
   createRoute({
     method: 'post',
     path: '/invoices/{id}/payments',
+    operationId: 'createPayment',
     summary: 'Record a payment (abono) against an issued invoice; numbered from the REC series; never above the balance',
     tags,
     middleware: [requirePermission('payments.manage'), uuidPath] as const,
@@ -163,6 +166,7 @@ paymentsApi.openapi(
   createRoute({
     method: 'get',
     path: '/payments/{id}',
+    operationId: 'getPayment',
     summary: 'One payment with its invoice’s figures',
     tags,
     middleware: [requirePermission('invoices.view'), uuidPath] as const,
@@ -176,6 +180,7 @@ paymentsApi.openapi(
   createRoute({
     method: 'patch',
     path: '/payments/{id}',
+    operationId: 'updatePayment',
     summary: 'Change a payment’s date, method, amount, reference or notes; the invoice’s paid total and status follow',
     tags,
     middleware: [requirePermission('payments.manage'), uuidPath] as const,
@@ -208,6 +213,7 @@ paymentsApi.openapi(
   createRoute({
     method: 'post',
     path: '/payments/{id}/void',
+    operationId: 'voidPayment',
     summary: 'Void a payment (reason required); its amount returns to the invoice’s balance',
     tags,
     middleware: [requirePermission('payments.void'), uuidPath] as const,

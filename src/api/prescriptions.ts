@@ -138,6 +138,7 @@ prescriptionsApi.openapi(
   createRoute({
     method: 'get',
     path: '/prescriptions',
+    operationId: 'listPrescriptions',
     summary: 'List prescriptions, newest exam first (cursor pagination); filter by patient',
     tags,
     middleware: [requirePermission('prescriptions.view')] as const,
@@ -157,6 +158,7 @@ prescriptionsApi.openapi(
   createRoute({
     method: 'post',
     path: '/prescriptions',
+    operationId: 'createPrescription',
     summary: 'Record a prescription (exam); the same rules as the form: ranges, 0.25 D steps, axis with cylinder, PDs that add up',
     tags,
     middleware: [requirePermission('prescriptions.manage')] as const,
@@ -175,6 +177,7 @@ prescriptionsApi.openapi(
   createRoute({
     method: 'get',
     path: '/prescriptions/{id}',
+    operationId: 'getPrescription',
     summary: 'One prescription',
     tags,
     middleware: [requirePermission('prescriptions.view')] as const,
@@ -188,6 +191,7 @@ prescriptionsApi.openapi(
   createRoute({
     method: 'patch',
     path: '/prescriptions/{id}',
+    operationId: 'updatePrescription',
     summary: 'Change a prescription (any subset of fields; the result is checked as a whole; the patient cannot change)',
     tags,
     middleware: [requirePermission('prescriptions.manage')] as const,
@@ -211,6 +215,7 @@ prescriptionsApi.openapi(
   createRoute({
     method: 'get',
     path: '/contacts/{id}/prescriptions',
+    operationId: 'listPatientPrescriptions',
     summary: 'A patient’s prescriptions, newest first',
     tags,
     middleware: [requirePermission('prescriptions.view')] as const,

@@ -51,6 +51,7 @@ productsApi.openapi(
   createRoute({
     method: 'get',
     path: '/products',
+    operationId: 'listProducts',
     summary: 'List products and services (by name; filter by text and category)',
     tags: ['Products'],
     middleware: [requirePermission('products.view')] as const,
@@ -78,6 +79,7 @@ productsApi.openapi(
   createRoute({
     method: 'post',
     path: '/products',
+    operationId: 'createProduct',
     summary: 'Create a product or service',
     tags: ['Products'],
     middleware: [requirePermission('products.manage')] as const,
@@ -96,6 +98,7 @@ productsApi.openapi(
   createRoute({
     method: 'get',
     path: '/products/{id}',
+    operationId: 'getProduct',
     summary: 'One product',
     tags: ['Products'],
     middleware: [requirePermission('products.view')] as const,
@@ -113,6 +116,7 @@ productsApi.openapi(
   createRoute({
     method: 'patch',
     path: '/products/{id}',
+    operationId: 'updateProduct',
     summary: 'Change a product (only the fields sent)',
     tags: ['Products'],
     middleware: [requirePermission('products.manage')] as const,

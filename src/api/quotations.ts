@@ -52,6 +52,7 @@ quotationsApi.openapi(
   createRoute({
     method: 'get',
     path: '/quotations',
+    operationId: 'listQuotations',
     summary: 'List quotations, newest first (cursor pagination); filter by status, search number or customer',
     tags,
     middleware: [requirePermission('quotations.view')] as const,
@@ -81,6 +82,7 @@ quotationsApi.openapi(
   createRoute({
     method: 'post',
     path: '/quotations',
+    operationId: 'createQuotation',
     summary: 'Create a quotation numbered from the COT series (branchId defaults to the user’s first branch); totals are computed on the server (any totals sent are ignored)',
     tags,
     middleware: [requirePermission('quotations.manage')] as const,
@@ -101,6 +103,7 @@ quotationsApi.openapi(
   createRoute({
     method: 'get',
     path: '/quotations/{id}',
+    operationId: 'getQuotation',
     summary: 'One quotation with its lines and totals',
     tags,
     middleware: [requirePermission('quotations.view')] as const,
@@ -114,6 +117,7 @@ quotationsApi.openapi(
   createRoute({
     method: 'patch',
     path: '/quotations/{id}',
+    operationId: 'updateQuotation',
     summary: 'Change a draft or sent quotation (lines, when given, replace all lines; totals are recomputed)',
     tags,
     middleware: [requirePermission('quotations.manage')] as const,
@@ -159,6 +163,7 @@ for (const [action, from, to, summary] of [
     createRoute({
       method: 'post',
       path: `/quotations/{id}/${action}`,
+      operationId: `${action}Quotation`,
       summary,
       tags,
       middleware: [requirePermission('quotations.manage')] as const,
@@ -178,6 +183,7 @@ quotationsApi.openapi(
   createRoute({
     method: 'post',
     path: '/quotations/{id}/convert',
+    operationId: 'convertQuotation',
     summary:
       'Convert into a draft invoice (B01 for customers with RNC, else B02) exactly once: 201 with the new invoice, or 200 with the invoice an earlier conversion made. Needs invoices.manage too.',
     tags,

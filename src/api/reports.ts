@@ -23,6 +23,7 @@ for (const report of ['607', '608'] as const) {
     createRoute({
       method: 'get',
       path: `/reports/dgii/${report}`,
+      operationId: `getDgii${report}Report`,
       summary:
         report === '607'
           ? 'DGII 607 (sales) TXT of a month: invoices and credit notes issued in it; consumer invoices under RD$250,000 are not lines of the file (their totals go in the Oficina Virtual when sending it)'

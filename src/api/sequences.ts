@@ -58,6 +58,7 @@ sequencesApi.openapi(
   createRoute({
     method: 'get',
     path: '/sequences',
+    operationId: 'listSequences',
     summary: 'Every numbering sequence (NCF ranges, COT, REC) with its warnings: expired, expiresSoon (30 days), exhausted, lowRemaining (< 100)',
     tags,
     middleware: [requirePermission('sequences.view')] as const,
@@ -75,6 +76,7 @@ sequencesApi.openapi(
   createRoute({
     method: 'post',
     path: '/sequences',
+    operationId: 'createSequence',
     summary: 'Create a sequence (ranges of one type may not overlap; setting isDefault clears the previous default of the type)',
     tags,
     middleware: [requirePermission('sequences.manage')] as const,
@@ -93,6 +95,7 @@ sequencesApi.openapi(
   createRoute({
     method: 'get',
     path: '/sequences/{id}',
+    operationId: 'getSequence',
     summary: 'One sequence with its warnings',
     tags,
     middleware: [requirePermission('sequences.view')] as const,
@@ -106,6 +109,7 @@ sequencesApi.openapi(
   createRoute({
     method: 'patch',
     path: '/sequences/{id}',
+    operationId: 'updateSequence',
     summary: 'Change a sequence; once it has numbered documents its type, prefix and start are fixed and the next number cannot go back',
     tags,
     middleware: [requirePermission('sequences.manage')] as const,
@@ -140,6 +144,7 @@ sequencesApi.openapi(
   createRoute({
     method: 'delete',
     path: '/sequences/{id}',
+    operationId: 'deleteSequence',
     summary: 'Delete a sequence that never numbered a document (otherwise 409: deactivate it)',
     tags,
     middleware: [requirePermission('sequences.manage')] as const,

@@ -23,6 +23,7 @@ stockApi.openapi(
   createRoute({
     method: 'get',
     path: '/stock',
+    operationId: 'listStockLevels',
     summary: 'On-hand quantities of stock-tracked products per branch (the branches the user may work in)',
     tags: ['Stock'],
     middleware: [requirePermission('stock.view')] as const,
@@ -51,6 +52,7 @@ stockApi.openapi(
   createRoute({
     method: 'get',
     path: '/stock/movements',
+    operationId: 'listStockMovements',
     summary: 'The ledger of one product, newest first',
     tags: ['Stock'],
     middleware: [requirePermission('stock.view')] as const,
@@ -71,6 +73,7 @@ stockApi.openapi(
   createRoute({
     method: 'post',
     path: '/stock/adjustments',
+    operationId: 'createStockAdjustment',
     summary: 'Add (positive) or remove (negative) units of a product in a branch',
     tags: ['Stock'],
     middleware: [requirePermission('stock.adjust')] as const,
@@ -96,6 +99,7 @@ stockApi.openapi(
   createRoute({
     method: 'post',
     path: '/stock/transfers',
+    operationId: 'createStockTransfer',
     summary: 'Move units of a product from one branch to another (both sides or nothing)',
     tags: ['Stock'],
     middleware: [requirePermission('stock.transfer')] as const,

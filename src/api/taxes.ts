@@ -32,6 +32,7 @@ taxesApi.openapi(
   createRoute({
     method: 'get',
     path: '/taxes',
+    operationId: 'listTaxes',
     summary: 'Taxes (ITBIS rates) with the number of products using each',
     tags: ['Taxes'],
     middleware: [requirePermission('products.view')] as const,
@@ -44,6 +45,7 @@ taxesApi.openapi(
   createRoute({
     method: 'post',
     path: '/taxes',
+    operationId: 'createTax',
     summary: 'Create a tax (an exempt tax has rate 0)',
     tags: ['Taxes'],
     middleware: [requirePermission('products.manage')] as const,
@@ -63,6 +65,7 @@ taxesApi.openapi(
   createRoute({
     method: 'patch',
     path: '/taxes/{id}',
+    operationId: 'updateTax',
     summary: 'Change a tax; code, rate and exempt of a tax used by products cannot change (create a new tax instead)',
     tags: ['Taxes'],
     middleware: [requirePermission('products.manage')] as const,

@@ -75,6 +75,18 @@ describe('JSON API', () => {
     expect(routes.length).toBeGreaterThan(0);
     for (const route of new Set(routes)) expect(documented, route).toContain(route);
   });
+
+  it('names every operation with a unique camelCase operationId (generated clients use them as method names)', async () => {
+    const tenant = await createTestTenant();
+    const doc = (await (await api(`${tenant.id}.localhost`, '/openapi.json')).json()) as { paths: Record<string, Record<string, { operationId?: string }>> };
+    const operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ at: `${method.toUpperCase()} ${path}`, id: operation.operationId })));
+    expect(operations.length).toBeGreaterThanOrEqual(66);
+    expect(operations.filter((operation) => !operation.id || !/^[a-z][a-zA-Z0-9]*$/.test(operation.id)).map((operation) => operation.at)).toEqual([]);
+    const ids = operations.map((operation) => operation.id);
+    expect(ids.filter((id, index) => ids.indexOf(id) !== index)).toEqual([]);
+    expect(operations).toContainEqual({ at: 'GET /invoices', id: 'listInvoices' });
+    expect(operations).toContainEqual({ at: 'POST /invoices/{id}/issue', id: 'issueInvoice' });
+  });
 });
 
 describe('JSON API company currency', () => {
