@@ -8,10 +8,6 @@ type AdminWho = { name: string; email: string };
 
 const loginAction = (path: string, next?: string | null) => `${path}${next ? `?next=${encodeURIComponent(next)}` : ''}`;
 
-function AdminStyles() {
-  return <link rel="stylesheet" href="/static/admin.css" />;
-}
-
 export function AdminLoginPage(props: { email?: string; next?: string | null; errors?: FieldErrors; message?: string | null; notice?: string | null }) {
   return (
     <Layout title={`${t('admin.login.title')} · ${t('app.name')}`}>
@@ -129,7 +125,6 @@ export function AdminDashboard(props: { admin: AdminWho; counts: Record<string, 
   const statuses = Object.entries(props.counts);
   return (
     <AdminShell title={t('admin.dashboard.title')} admin={props.admin} current="/admin">
-      <AdminStyles />
       <h1>{t('admin.dashboard.title')}</h1>
       <p class="lead">{t('admin.dashboard.lead', { name: props.admin.name })}</p>
       <section class="card">
@@ -187,7 +182,6 @@ export function AdminAccountPage(props: {
 }) {
   return (
     <AdminShell title={t('admin.account.title')} admin={props.admin} current="/admin/account">
-      <AdminStyles />
       <h1>{t('admin.account.title')}</h1>
       <p class="lead">{t('admin.account.lead', { name: props.admin.name, email: props.admin.email })}</p>
       {props.notice ? <Notice>{props.notice}</Notice> : null}
@@ -278,7 +272,6 @@ export function AdminAuditPage(props: {
 }) {
   return (
     <AdminShell title={t('admin.audit.title')} admin={props.admin} current="/admin/audit">
-      <AdminStyles />
       <h1>{t('admin.audit.title')}</h1>
       <p class="lead">{t('admin.audit.lead')}</p>
       <form method="get" action="/admin/audit" class="admin-filters" role="search">

@@ -151,7 +151,6 @@ function GenericResult(props: { result: Record<string, unknown> }) {
 export function JobPage(props: { job: PlatformJobRow; tenantExists: boolean; shopUrl: string | null; ownerLink: OwnerLinkView | null }) {
   return (
     <>
-      <link rel="stylesheet" href="/static/admin-tenants.css" />
       {!jobFinished(props.job) ? (
         <noscript>
           <meta http-equiv="refresh" content="2" />

@@ -11,10 +11,6 @@ export function StatusBadge(props: { status: TenantStatus }) {
   return <span class={warn ? 'badge badge-warn' : 'badge'}>{statusLabel(props.status)}</span>;
 }
 
-export function TenantStyles() {
-  return <link rel="stylesheet" href="/static/admin-tenants.css" />;
-}
-
 function SchemaVersion(props: { version: number; latest: number }) {
   return (
     <span class={props.version < props.latest ? 'schema-behind' : undefined}>
@@ -91,7 +87,6 @@ export function TenantListPage(props: {
   const { filter } = props;
   return (
     <>
-      <TenantStyles />
       <div class="page-head">
         <div>
           <h1>{t('adminTenants.title')}</h1>
@@ -190,7 +185,6 @@ export function TenantPage(props: { details: TenantDetails; latest: number; clie
   const base = `/admin/tenants/${tenant.id}`;
   return (
     <>
-      <TenantStyles />
       <div class="page-head">
         <div>
           <h1>

@@ -96,7 +96,6 @@ export function ApiTokensPage(props: {
         </div>
       ) : (
         <section class="card" id="token-form" style="margin-top: 1.25rem">
-          <link rel="stylesheet" href="/static/admin.css" />
           <h2>{t('apiTokens.new')}</h2>
           <ErrorSummary errors={props.errors} />
           <form method="post" action="/api-tokens" hx-boost="false" novalidate>

@@ -82,7 +82,6 @@ export function BranchForm(props: { id?: string; values: BranchFormValues; error
         </div>
         {props.id ? (
           <div class="field">
-            <link rel="stylesheet" href="/static/admin.css" />
             <label class="choice">
               <input type="checkbox" name="active" value="on" checked={values.active !== false} aria-describedby="field-active-hint" />{' '}
               {t('branches.active')}

@@ -329,7 +329,6 @@ export function NewContactPage(props: {
 }) {
   return (
     <AppShell title={t('contacts.new')} user={props.user} current="/contacts">
-      <link rel="stylesheet" href="/static/contacts.css" />
       <p>
         <a href="/contacts">← {t('contacts.back')}</a>
       </p>
@@ -365,7 +364,6 @@ export function ContactPage(props: {
   const canArchive = can(user.role, 'contacts.archive');
   return (
     <AppShell title={contact.name} user={user} current="/contacts">
-      <link rel="stylesheet" href="/static/contacts.css" />
       <p>
         <a href="/contacts">← {t('contacts.back')}</a>
       </p>

@@ -80,7 +80,6 @@ export function NewCreditNotePage(props: {
   const open = invoice.lines.some((line) => compareDecimals(line.remaining, '0') > 0) && compareDecimals(invoice.creditable, '0') > 0;
   return (
     <section class="card" aria-labelledby="credit-title">
-      <link rel="stylesheet" href="/static/payments.css" />
       <h1 id="credit-title">{t('creditNotes.new.title', { ncf: invoice.ncf ?? '—' })}</h1>
       <p class="lead">{t('creditNotes.new.lead', { type: `${type} (${ncfTypes[type].name})` })}</p>
       <dl class="payments-figures">
@@ -222,7 +221,6 @@ export function CreditNotePage(props: { note: CreditNote; notice: boolean }) {
   const money = (value: string) => formatMoney(value, note.currencySymbol);
   return (
     <>
-      <link rel="stylesheet" href="/static/payments.css" />
       <div class="page-head">
         <h1>
           {t('creditNotes.detail.title', { ncf: note.ncf })} <CreditNoteStatusBadge status={note.status} />

@@ -2,7 +2,7 @@
  * Line editing and line display shared by quotations and invoices. The editor works without
  * JavaScript: it renders the filled rows plus a few blank ones, and its "add line" / "recalculate"
  * buttons submit the form so the server renders it again (with htmx they swap it in place).
- * Styles: public/static/invoices.css (link it from the page that uses these components).
+ * Styles: public/static/invoices.css (linked from every page's head by the layout).
  */
 import { formatDecimal, formatMoney } from '../domain/money';
 import type { DocumentTotals } from '../domain/totals';

@@ -25,7 +25,6 @@ export function StatusBadge(props: { status: string }) {
   return <span class={statusBadge[props.status] ?? 'badge'}>{statusLabel(props.status)}</span>;
 }
 
-const Styles = () => <link rel="stylesheet" href="/static/invoices.css" />;
 
 export interface InvoiceListProps {
   rows: InvoiceSummary[];
@@ -69,7 +68,6 @@ export function InvoiceResults(props: InvoiceListProps) {
 export function InvoicesPage(props: InvoiceListProps & { q: string; status: string; canManage: boolean; notice?: string | null }) {
   return (
     <>
-      <Styles />
       <div class="page-head">
         <h1>{t('invoices.title')}</h1>
         {props.canManage ? (
@@ -124,7 +122,6 @@ export function InvoiceForm(props: {
   const ncfType = values.ncfType ?? 'B02';
   return (
     <section class="card invoice-form" aria-labelledby="invoice-form-title" id="invoice-form">
-      <Styles />
       <h1 id="invoice-form-title">{props.title}</h1>
       <ErrorSummary errors={errors} message={props.message} />
       <form method="post" action={props.action} novalidate>
@@ -276,7 +273,6 @@ export function InvoiceDetailPage(props: {
     !invoice.creditNotes.some((note) => note.status !== 'voided');
   return (
     <>
-      <Styles />
       <div class="page-head">
         <h1>
           {title} <StatusBadge status={invoice.status} />

@@ -4,6 +4,13 @@ import type { SessionUser } from '../auth/session';
 import { can, type Permission } from '../auth/permissions';
 import { t, type MessageKey } from '../i18n/es-DO';
 
+/**
+ * Every screen stylesheet, linked from <head> on every page: htmx's boosted navigation swaps only
+ * the <body>, so a stylesheet linked there would show the new page unstyled until it loads.
+ * They are small, cached once, and none overrides another (print pages have their own documents).
+ */
+const stylesheets = ['/static/app.css', '/static/admin.css', '/static/admin-tenants.css', '/static/contacts.css', '/static/invoices.css', '/static/quotations.css', '/static/payments.css', '/static/prescriptions.css'];
+
 function Document(props: { title: string; children: Child }) {
   return (
     <>
@@ -18,7 +25,9 @@ function Document(props: { title: string; children: Child }) {
             name="htmx-config"
             content='{"includeIndicatorStyles":false,"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"422","swap":true},{"code":"[45]..","swap":true,"error":true}]}'
           />
-          <link rel="stylesheet" href="/static/app.css" />
+          {stylesheets.map((href) => (
+            <link rel="stylesheet" href={href} />
+          ))}
           <script src="/static/htmx.min.js" defer></script>
           <script src="/static/app.js" defer></script>
         </head>

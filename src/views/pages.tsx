@@ -18,7 +18,6 @@ export function CentralHome(props: { domain: string; shop?: string; error?: stri
   const fieldId = 'landing-shop';
   return (
     <Layout title={t('central.title')}>
-      <link rel="stylesheet" href="/static/admin.css" />
       <section class="card landing-hero">
         <h1>{t('landing.heading')}</h1>
         <p class="lead">{t('app.tagline')}</p>

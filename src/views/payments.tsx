@@ -130,7 +130,6 @@ export function NewPaymentPage(props: { invoice: PayableInvoice; values: Payment
   const { invoice } = props;
   return (
     <section class="card" aria-labelledby="payment-title">
-      <link rel="stylesheet" href="/static/payments.css" />
       <h1 id="payment-title">{t('payments.new.title')}</h1>
       <p class="lead">{t('payments.new.lead', { ncf: invoice.ncf ?? '—' })}</p>
       <InvoiceFigures invoice={invoice} />
@@ -177,7 +176,6 @@ export function PaymentPage(props: {
   };
   return (
     <>
-      <link rel="stylesheet" href="/static/payments.css" />
       <div class="page-head">
         <h1>{t('payments.detail.title', { number: payment.number })}</h1>
         <div class="actions">

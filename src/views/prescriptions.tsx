@@ -102,7 +102,6 @@ export interface PrescriptionListProps {
 export function PrescriptionsPage(props: PrescriptionListProps & { user: SessionUser }) {
   return (
     <AppShell title={t('prescriptions.title')} user={props.user} current="/prescriptions">
-      <link rel="stylesheet" href="/static/prescriptions.css" />
       <div class="page-head">
         <div>
           <h1>{t('prescriptions.title')}</h1>
@@ -216,7 +215,6 @@ export function PatientResults(props: { q: string; rows: Contact[] }) {
 export function PatientPickerPage(props: { user: SessionUser; q: string; rows: Contact[] }) {
   return (
     <AppShell title={t('prescriptions.new')} user={props.user} current="/prescriptions">
-      <link rel="stylesheet" href="/static/prescriptions.css" />
       <p>
         <a href="/prescriptions">← {t('prescriptions.back')}</a>
       </p>
@@ -433,7 +431,6 @@ export function PrescriptionFormPage(props: PrescriptionFormProps) {
   const title = props.editing ? t('prescriptions.edit') : t('prescriptions.new');
   return (
     <AppShell title={title} user={props.user} current="/prescriptions">
-      <link rel="stylesheet" href="/static/prescriptions.css" />
       <p>
         <a href={props.cancelHref}>← {t('prescriptions.back')}</a>
       </p>
@@ -479,7 +476,6 @@ export function PrescriptionPage(props: { user: SessionUser; prescription: Presc
   const title = t('prescriptions.detail', { date: formatDate(p.examinedOn) });
   return (
     <AppShell title={title} user={user} current="/prescriptions">
-      <link rel="stylesheet" href="/static/prescriptions.css" />
       <p>
         <a href="/prescriptions">← {t('prescriptions.back')}</a>
       </p>
@@ -536,7 +532,6 @@ export function PatientHistoryPage(props: { user: SessionUser; patient: PatientR
   const title = t('prescriptions.historyOf', { name: patient.name });
   return (
     <AppShell title={title} user={user} current="/prescriptions">
-      <link rel="stylesheet" href="/static/prescriptions.css" />
       <p>
         <a href={`/contacts/${patient.id}`}>← {patient.name}</a>
       </p>

@@ -12,15 +12,6 @@ import { formatTaxId } from '../domain/tax-id';
 
 export const statusLabel = (status: string) => t(`quotations.status.${status}` as MessageKey);
 
-function Styles() {
-  return (
-    <>
-      <link rel="stylesheet" href="/static/invoices.css" />
-      <link rel="stylesheet" href="/static/quotations.css" />
-    </>
-  );
-}
-
 function StatusBadge(props: { status: string }) {
   return <span class={`badge quotation-status quotation-status-${props.status}`}>{statusLabel(props.status)}</span>;
 }
@@ -187,7 +178,6 @@ export function QuotationForm(props: {
 export function QuotationFormPage(props: Parameters<typeof QuotationForm>[0] & { title: string }) {
   return (
     <>
-      <Styles />
       <h1>{props.title}</h1>
       <QuotationForm {...props} />
     </>
@@ -199,7 +189,6 @@ export function QuotationPage(props: { quotation: Quotation; canManage: boolean;
   const open = quotation.status === 'draft' || quotation.status === 'sent';
   return (
     <>
-      <Styles />
       <div class="page-head">
         <h1>
           {t('quotations.detailTitle', { number: quotation.number })} <StatusBadge status={quotation.status} />

@@ -33,7 +33,6 @@ export function SequencesPage(props: { sequences: SequenceWithWarnings[]; canMan
   const warned = props.sequences.filter((sequence) => sequence.active && sequence.warnings.length);
   return (
     <>
-      <link rel="stylesheet" href="/static/quotations.css" />
       <div class="page-head">
         <h1>{t('sequences.title')}</h1>
         {props.canManage ? (
@@ -218,7 +217,6 @@ export function SequencePage(props: {
   const { sequence } = props;
   return (
     <>
-      <link rel="stylesheet" href="/static/quotations.css" />
       <div class="page-head">
         <h1>{t('sequences.editTitle', { name: `${sequence.prefix} ${number(sequence.rangeStart)}–${number(sequence.rangeEnd)}` })}</h1>
       </div>

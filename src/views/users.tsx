@@ -149,7 +149,6 @@ export function InviteForm(props: { values: InviteValues; branches: BranchRef[];
   const { values, errors } = props;
   return (
     <section class="card" id="invite-form">
-      <link rel="stylesheet" href="/static/admin.css" />
       <h1>{t('users.invite')}</h1>
       <p class="lead">{t('users.inviteLead')}</p>
       <ErrorSummary errors={errors} message={props.message} />
@@ -221,7 +220,6 @@ export function UserDetail(props: {
           {t('users.back')}
         </a>
       </div>
-      <link rel="stylesheet" href="/static/admin.css" />
       {props.notice ? <Notice>{props.notice}</Notice> : null}
       <ErrorSummary errors={props.errors} message={props.message} />
       {ownerLocked ? <p class="alert alert-info">{t('users.ownerOnly')}</p> : null}
