@@ -14,6 +14,7 @@ import { draftWriteErrors } from '../routes/invoices';
 import { createApiApp } from './app';
 import { decodeCursor, encodeCursor, jsonBody, jsonResponse, pageOf, pageQuery, problemResponses } from './openapi';
 import { actorLabel } from '../queries/audit';
+import { registryStatusOf } from '../dgii/lookup';
 
 /** `/api/v1` resources: invoices. */
 export const invoicesApi = createApiApp();
@@ -193,7 +194,7 @@ invoicesApi.openapi(
     const user = c.var.session!;
     const id = pathId(c);
     const key = c.req.header('idempotency-key')?.trim() || null;
-    const { invoice } = await issueDraftInvoice(c.var.db, { id, branchIds: branchScope(c.var.session!), issueKey: key, userId: user.id, actor: actorLabel(user), today: shopToday() });
+    const { invoice } = await issueDraftInvoice(c.var.db, { id, branchIds: branchScope(c.var.session!), issueKey: key, userId: user.id, actor: actorLabel(user), today: shopToday(), registryStatus: registryStatusOf(c.env) });
     return c.json(toJson(invoice), 200);
   },
 );

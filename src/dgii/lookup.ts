@@ -1,6 +1,7 @@
 /** Lookups in the DGII taxpayer registry (central `dgii_taxpayers`), for validating and autofilling contacts. */
 import type { Sql } from '../db/client';
 import { compactTaxId } from '../domain/tax-id';
+import { registrySql } from './registry';
 
 export interface Taxpayer {
   /** Digits only. */
@@ -42,4 +43,9 @@ export async function findTaxpayers(centralSql: Sql, taxIds: readonly string[]):
   if (keys.length === 0) return new Map();
   const rows = (await centralSql`SELECT tax_id, name, commercial_name, status FROM dgii_taxpayers WHERE tax_id = ANY(${keys}::text[])`) as TaxpayerRow[];
   return new Map(rows.map((row) => [row.tax_id, toTaxpayer(row)]));
+}
+
+/** A lookup of a taxpayer's registry status (ACTIVO, ANULADO, ...; null when not registered), for the issue rules. */
+export function registryStatusOf(env: Parameters<typeof registrySql>[0]): (taxId: string) => Promise<string | null> {
+  return async (taxId) => (await findTaxpayer(registrySql(env), taxId))?.status ?? null;
 }

@@ -48,3 +48,19 @@ export function checkIssueRules(candidate: IssueCandidate, issuedOn: string): Is
   }
   return { ok: true, exchangeRate, dop };
 }
+
+/** Crédito fiscal types (B01, E31): the NCF is the buyer's ITBIS credit, valid only for a taxpayer the DGII has as active (docs/dgii-formats.md). */
+export function requiresActiveBuyer(ncfType: string): boolean {
+  return ncfType === 'B01' || ncfType === 'E31';
+}
+
+/**
+ * What a buyer's DGII registry status means for a document of `ncfType`: null when the status is
+ * ACTIVO or unknown (not in the registry), 'refuse' for a crédito fiscal type (B01/E31) to any
+ * other status (SUSPENDIDO, DADO DE BAJA, CESE TEMPORAL, ANULADO, RECHAZADO), 'warn' for the rest.
+ */
+export function inactiveBuyerRule(ncfType: string, registryStatus: string | null): 'refuse' | 'warn' | null {
+  const status = registryStatus?.trim().toUpperCase() ?? '';
+  if (!status || status === 'ACTIVO') return null;
+  return requiresActiveBuyer(ncfType) ? 'refuse' : 'warn';
+}

@@ -7,7 +7,7 @@ import type { InvoiceHeaderInput } from '../schemas/invoices';
 import { likeEscape } from './products';
 import { linesJson, linesRecordset, type PricedLine } from './document-lines';
 import type { DocumentTotals } from '../domain/totals';
-import { checkIssueRules, type IssueRuleFailure } from '../domain/invoices';
+import { checkIssueRules, inactiveBuyerRule, requiresActiveBuyer, type IssueRuleFailure } from '../domain/invoices';
 import { AppError, sequenceFix, type ErrorCode } from '../errors';
 import { t, type MessageKey } from '../i18n/es-DO';
 
@@ -463,7 +463,16 @@ function ruleError(failure: IssueRuleFailure): AppError {
  */
 export async function issueDraftInvoice(
   db: TenantDb,
-  args: { id: string; branchIds: string[] | null; issueKey: string | null; userId: string; actor: string; today: string },
+  args: {
+    id: string;
+    branchIds: string[] | null;
+    issueKey: string | null;
+    userId: string;
+    actor: string;
+    today: string;
+    /** The buyer's status in the DGII registry (central), asked only for crédito fiscal types; null when not registered. */
+    registryStatus?: (taxId: string) => Promise<string | null>;
+  },
 ): Promise<{ invoice: InvoiceDetail; replayed: boolean }> {
   const invoice = await getInvoice(db, args.id, { rateOn: args.today, branchIds: args.branchIds });
   if (!invoice || invoice.kind !== 'invoice') throw new AppError('not_found');
@@ -473,6 +482,13 @@ export async function issueDraftInvoice(
   }
   const rules = checkIssueRules({ ...invoice, lineCount: invoice.lines.length }, args.today);
   if (!rules.ok) throw ruleError(rules.failure);
+  if (args.registryStatus && invoice.customerIdNumber && requiresActiveBuyer(invoice.ncfType)) {
+    const status = await args.registryStatus(invoice.customerIdNumber);
+    if (inactiveBuyerRule(invoice.ncfType, status) === 'refuse') {
+      const message = t('invoices.error.buyerInactive', { id: invoice.customerIdNumber, status: status!, type: invoice.ncfType });
+      throw new AppError('validation', message, { customerId: message });
+    }
+  }
   const outcome = await issueInvoice(db, {
     invoiceId: invoice.id,
     version: invoice.version,

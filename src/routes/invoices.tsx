@@ -34,6 +34,7 @@ import { AppShell } from '../views/layout';
 import { ErrorAlert } from '../views/pages';
 import { wantsFragment } from './products';
 import { actorLabel } from '../queries/audit';
+import { registryStatusOf } from '../dgii/lookup';
 
 /** Shop screens: invoices. */
 export const invoicesRoutes = factory.createApp();
@@ -235,7 +236,7 @@ invoicesRoutes.post('/invoices/:id/issue', requirePermission('invoices.manage'),
   const user = c.var.session!;
   const id = pathId(c);
   try {
-    const { invoice } = await issueDraftInvoice(c.var.db, { id, branchIds: branchScope(user), issueKey: null, userId: user.id, actor: actorLabel(user), today: shopToday() });
+    const { invoice } = await issueDraftInvoice(c.var.db, { id, branchIds: branchScope(user), issueKey: null, userId: user.id, actor: actorLabel(user), today: shopToday(), registryStatus: registryStatusOf(c.env) });
     return c.redirect(`/invoices/${invoice.id}?notice=issued`, 303);
   } catch (error) {
     // A refused issue shows the draft again with the reason and the link to fix it.

@@ -477,3 +477,32 @@ describe('issue 9: the issuer on fiscal documents and the activity log', { timeo
     expect(rows[1]!.details).toMatchObject({ invoiceId: id, ncf: 'B0200000001', reason: '04' });
   });
 });
+
+describe('issue 9 item 17: buyers the DGII registry has as not active', { timeout: 60_000 }, () => {
+  it('refuses a B01 to an ANULADO taxpayer before a number is taken, and lets a B02 and an active buyer through', async () => {
+    const shop = await invoiceShop('owner');
+    const { contacts } = await import('../../src/db/tenant-schema');
+    const { platform } = await import('./helpers');
+    const centralSql = (await platform()).centralSql;
+    const digits = () => Array.from(crypto.getRandomValues(new Uint8Array(8)), (byte) => byte % 10).join('');
+    const [voided, active] = [`9${digits()}`, `9${digits()}`];
+    const [anulado] = await shop.db.insert(contacts).values({ name: 'Cerrada SRL', idType: 'rnc', idNumber: voided }).returning();
+    const [activo] = await shop.db.insert(contacts).values({ name: 'Abierta SRL', idType: 'rnc', idNumber: active }).returning();
+    try {
+      await centralSql`INSERT INTO dgii_taxpayers (tax_id, name, commercial_name, status)
+                       VALUES (${voided}, 'CERRADA SRL', NULL, 'ANULADO'), (${active}, 'ABIERTA SRL', NULL, 'ACTIVO') ON CONFLICT (tax_id) DO NOTHING`;
+      const [b01] = await insertDrafts(shop, 1, { ncfType: 'B01', customerId: anulado!.id });
+      const refused = await issue(shop, b01!);
+      expect(refused.status).toBe(422);
+      expect(((await refused.json()) as Json).detail).toContain('ANULADO');
+      expect((await sequenceRow(shop.db, shop.b01.id)).nextNumber).toBe(1);
+      const [b02] = await insertDrafts(shop, 1, { ncfType: 'B02', customerId: anulado!.id });
+      expect((await issue(shop, b02!)).status).toBe(200);
+      const [ok] = await insertDrafts(shop, 1, { ncfType: 'B01', customerId: activo!.id });
+      expect((await issue(shop, ok!)).status).toBe(200);
+      expect((await invoiceRow(shop.db, ok!)).ncf).toBe('B0100000001');
+    } finally {
+      await centralSql`DELETE FROM dgii_taxpayers WHERE tax_id = ANY(${[voided, active]}::text[])`;
+    }
+  });
+});

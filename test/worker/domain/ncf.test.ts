@@ -83,3 +83,18 @@ describe('shop dates', () => {
     expect(formatDate(null)).toBe('—');
   });
 });
+
+describe('inactiveBuyerRule (issue 9 item 17)', () => {
+  it('refuses crédito fiscal (B01, E31) to any status but ACTIVO, warns for other types, ignores unknown buyers', async () => {
+    const { inactiveBuyerRule } = await import('../../../src/domain/invoices');
+    for (const status of ['ANULADO', 'DADO DE BAJA', 'SUSPENDIDO', 'CESE TEMPORAL', 'RECHAZADO']) {
+      expect(inactiveBuyerRule('B01', status)).toBe('refuse');
+      expect(inactiveBuyerRule('E31', status)).toBe('refuse');
+      expect(inactiveBuyerRule('B02', status)).toBe('warn');
+      expect(inactiveBuyerRule('B15', status)).toBe('warn');
+    }
+    expect(inactiveBuyerRule('B01', 'ACTIVO')).toBeNull();
+    expect(inactiveBuyerRule('B01', ' activo ')).toBeNull();
+    expect(inactiveBuyerRule('B01', null)).toBeNull();
+  });
+});
