@@ -14,6 +14,7 @@ import { getPlatformProxy } from 'wrangler';
 import type { Bindings } from '../src/env';
 import { createPlatform } from '../src/tenancy/platform';
 import { createTenant, getTenantRow } from '../src/tenancy/provisioning';
+import { localStateRoot, persistPath } from '../src/cli/environment';
 import { migrateTenant, tenantConnection } from '../src/tenancy/lifecycle';
 import { tenantDb } from '../src/db/client';
 import { users } from '../src/db/tenant-schema';
@@ -24,11 +25,16 @@ import { startNeonEndpoint } from './neon-endpoint';
 import { assertPortFree, startPostgres } from './postgres';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const configPath = path.join(root, 'wrangler.toml');
 
 export interface DevStackOptions {
   dataDir: string;
-  /** Where wrangler keeps local KV/R2/Queues state; the CLI's --persist-to must match. */
-  persistDir: string;
+  /**
+   * Local KV/R2/Queues state, meaning what `wrangler dev --persist-to` and the CLI's `--persist-to`
+   * mean (the state itself is in `<dir>/v3`). Default: wrangler's own `.wrangler/state`, which
+   * `npx optiflow` and a plain `npx wrangler dev` use without flags.
+   */
+  persistDir?: string;
   ports: { postgres: number; endpoint: number; http: number };
   password: string;
   encryptionKey: string;
@@ -90,8 +96,8 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
   }
 }
 
-async function ensureDemoTenant(env: Record<string, string>, persistDir: string, demoPassword: string, log: (line: string) => void) {
-  const proxy = await getPlatformProxy<Bindings>({ configPath: path.join(root, 'wrangler.toml'), persist: { path: persistDir } });
+async function ensureDemoTenant(env: Record<string, string>, persistDir: string | undefined, demoPassword: string, log: (line: string) => void) {
+  const proxy = await getPlatformProxy<Bindings>({ configPath, persist: { path: persistPath(configPath, persistDir) } });
   try {
     const platform = await createPlatform({ ...proxy.env, ...env });
     const existing = await getTenantRow(platform, demoTenant.id);
@@ -122,13 +128,16 @@ function startWrangler(env: Record<string, string>, options: DevStackOptions): C
   const require = createRequire(import.meta.url);
   const wranglerBin = path.join(path.dirname(require.resolve('wrangler/package.json')), 'bin', 'wrangler.js');
   // Secrets go through a private env file, not argv, which any local user can read with `ps`.
-  const envFile = path.join(options.persistDir, 'optiflow-dev.env');
-  mkdirSync(options.persistDir, { recursive: true });
+  const stateRoot = localStateRoot(configPath, options.persistDir);
+  const envFile = path.join(stateRoot, 'optiflow-dev.env');
+  mkdirSync(stateRoot, { recursive: true });
   writeFileSync(envFile, Object.entries(env).map(([key, value]) => `${key}=${value}`).join('\n') + '\n', { mode: 0o600 });
   const vars = ['--env-file', envFile];
+  // No --persist-to by default: wrangler's own location is the one the CLI uses without flags.
+  const persist = options.persistDir ? ['--persist-to', options.persistDir] : [];
   const child = spawn(
     process.execPath,
-    [wranglerBin, 'dev', '--port', String(options.ports.http), '--ip', '127.0.0.1', '--persist-to', options.persistDir,
+    [wranglerBin, 'dev', '--port', String(options.ports.http), '--ip', '127.0.0.1', ...persist,
       '--show-interactive-dev-session=false', '--inspector-port', '0', ...vars],
     { cwd: root, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
@@ -157,7 +166,8 @@ async function waitForHttp(url: string, child: ChildProcess, timeoutMs = 60_000)
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`wrangler dev exited with code ${child.exitCode}`);
     try {
-      if ((await fetch(url)).ok) return;
+      // A Worker that failed to build leaves workerd accepting connections that never answer.
+      if ((await fetch(url, { signal: AbortSignal.timeout(5_000) })).ok) return;
     } catch {
       // not listening yet
     }
@@ -211,10 +221,11 @@ function parseDevVars(text: string): Record<string, string> {
 
 async function main(): Promise<void> {
   const { password, encryptionKey, demoPassword } = await localSecrets();
+  const strayState = path.join(persistPath(configPath, undefined), 'v3');
+  if (existsSync(strayState)) console.log(`note: ${path.relative(root, strayState)} holds state of an older \`npm run dev\` that nothing reads any more; it can be deleted`);
   console.log('Starting OptiFlow: PostgreSQL, Neon endpoint, wrangler dev...');
   const stack = await startDevStack({
     dataDir: path.join(root, '.data', 'postgres'),
-    persistDir: path.join(root, '.wrangler', 'state', 'v3'),
     ports: { postgres: 54320, endpoint: 54321, http: 8787 },
     password,
     encryptionKey,

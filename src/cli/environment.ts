@@ -69,10 +69,18 @@ export async function openEnvironment(globals: GlobalValues): Promise<CliEnviron
   }
 }
 
-/** Same meaning as `wrangler dev --persist-to <dir>`: state lives in `<dir>/v3`, by default next to the config. */
+/**
+ * The one definition of where local KV/R2/Queues state lives, shared by the CLI and `npm run dev`:
+ * wrangler's own rule, so a plain `npx wrangler dev` agrees too. `persistTo` means what
+ * `wrangler dev --persist-to <dir>` means; without it, `.wrangler/state` next to the config.
+ */
+export function localStateRoot(configPath: string, persistTo: string | undefined): string {
+  return persistTo ? path.resolve(persistTo) : path.join(path.dirname(configPath), '.wrangler', 'state');
+}
+
+/** What `getPlatformProxy({ persist: { path } })` takes: wrangler dev keeps its state in `<root>/v3`. */
 export function persistPath(configPath: string, persistTo: string | undefined): string {
-  const root = persistTo ? path.resolve(persistTo) : path.join(path.dirname(configPath), '.wrangler', 'state');
-  return path.join(root, 'v3');
+  return path.join(localStateRoot(configPath, persistTo), 'v3');
 }
 
 function missingSecretsMessage(missing: readonly string[], remote: boolean): string {

@@ -9,11 +9,12 @@ import { syncDgiiCommand } from './dgii';
 import { addDomainCommand, removeDomainCommand } from './domains';
 import { openEnvironment } from './environment';
 import { print } from './output';
-import { createCommand, deleteCommand, listCommand, resumeCommand, suspendCommand } from './tenants';
+import { createCommand, deleteCommand, inviteOwnerCommand, listCommand, resumeCommand, suspendCommand } from './tenants';
 
 export const commands: readonly Command[] = [
   centralMigrateCommand,
   createCommand,
+  inviteOwnerCommand,
   listCommand,
   migrateCommand,
   seedCommand,

@@ -1,5 +1,6 @@
+import { recordAdminAudit } from '../admin/audit';
 import { AppError } from '../errors';
-import { issueOwnerLink } from '../auth/owner';
+import { inviteOwner, type OwnerInvite } from '../auth/owner';
 import { listDomainsOf } from '../tenancy/central-queries';
 import { listTenants, resumeTenant, suspendTenant } from '../tenancy/lifecycle';
 import { placementKinds } from '../tenancy/placement/types';
@@ -53,11 +54,13 @@ export const createCommand = defineCommand({
     placement: { type: 'string', placeholder: 'kind', description: `Where the database lives: ${placementKinds.join(', ')} (default: DEFAULT_PLACEMENT)` },
     'no-seed': { type: 'boolean', description: 'Skip the seeders' },
     'owner-email': { type: 'string', placeholder: 'email', description: 'Create the first owner and print a one-time set-password link' },
+    'owner-name': { type: 'string', placeholder: 'name', description: "The owner's name, as the shop greets them (with --owner-email)" },
     port: portOption,
   },
   notes: [
     'Re-running it on a tenant left `provisioning` or `failed` resumes from the last completed step.',
     'The owner link is valid for 72 hours and works once; no password is ever printed or stored in plain text.',
+    'Without --owner-email nobody can sign in yet: `optiflow tenants:invite-owner <id> <email> --name <name>` invites the owner later.',
   ],
   prepare({ args: [id], values }) {
     const placement = values.placement;
@@ -66,7 +69,10 @@ export const createCommand = defineCommand({
     }
     const port = integerOption(values.port, 'port', { min: 1, max: 65535 });
     const ownerEmail = values['owner-email'];
+    const ownerName = ownerNameOption(values['owner-name'], '--owner-name');
     if (ownerEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(ownerEmail)) throw new UsageError(`--owner-email "${ownerEmail}" is not an email address`);
+    if (ownerEmail !== undefined && ownerName === undefined) throw new UsageError('--owner-name is required with --owner-email (it is how the shop greets its owner)');
+    if (ownerEmail === undefined && ownerName !== undefined) throw new UsageError('--owner-name needs --owner-email');
     return async ({ platform, devPort }) => {
       const existing = await getTenantRow(platform, id!);
       if (existing && (existing.status === 'provisioning' || existing.status === 'failed')) {
@@ -82,10 +88,68 @@ export const createCommand = defineCommand({
       const hostnames = await listDomainsOf(platform.central, row.id);
       for (const hostname of hostnames) print(`  ${tenantUrl(platform.config, hostname, port ?? devPort)}`);
       if (ownerEmail !== undefined) {
-        const link = await issueOwnerLink(platform, row.id, ownerEmail);
-        print(`Owner ${ownerEmail}: set the password at (valid until ${link.expiresAt.toISOString()}, single use)`);
-        print(`  ${tenantUrl(platform.config, hostnames[0] ?? row.id, port ?? devPort)}/set-password/${link.token}`);
+        printOwnerLink(await inviteOwner(platform, row.id, { email: ownerEmail, name: ownerName }), row.id, tenantUrl(platform.config, hostnames[0] ?? row.id, port ?? devPort));
+      } else {
+        print(`Nobody can sign in yet: invite the owner with \`npx optiflow tenants:invite-owner ${row.id} <email> --name "<name>"\``);
       }
+    };
+  },
+});
+
+function ownerNameOption(value: string | undefined, flagName: string): string | undefined {
+  if (value === undefined) return undefined;
+  const name = value.trim();
+  if (name === '' || name.length > 200) throw new UsageError(`${flagName} must have from 1 to 200 characters`);
+  return name;
+}
+
+/** The one-time link of an invited owner, or the refusal as a one-line usage error (exit 2). */
+function printOwnerLink(invite: OwnerInvite, tenantId: string, shopUrl: string): void {
+  if (!invite.ok) throw new UsageError(ownerRefusalText(invite, tenantId));
+  const again = invite.reinvited ? ' (invited again: earlier links no longer work)' : '';
+  print(`Owner ${invite.name} <${invite.email}>${again}: set the password at (valid until ${invite.expiresAt.toISOString()}, single use)`);
+  print(`  ${shopUrl}/set-password/${invite.token}`);
+}
+
+function ownerRefusalText(invite: Extract<OwnerInvite, { ok: false }>, tenantId: string): string {
+  switch (invite.reason) {
+    case 'active_owner':
+      return `tenant "${tenantId}" already has an active owner (${invite.email}), who invites colleagues from the shop's Users screen`;
+    case 'already_active':
+      return `${invite.email} is already an active owner of "${tenantId}" and signs in with their password`;
+    case 'other_role':
+      return `${invite.email} is already a user of "${tenantId}" with role ${invite.role}`;
+    case 'disabled':
+      return `${invite.email} is a disabled user of "${tenantId}"`;
+    case 'name_required':
+      return `--name is required for a new owner (it is how the shop greets them)`;
+  }
+}
+
+export const inviteOwnerCommand = defineCommand({
+  name: 'tenants:invite-owner',
+  summary: "Invite a shop's first owner (or again, if the link expired or was lost) and print a one-time set-password link",
+  args: ['id', 'email'],
+  options: {
+    name: { type: 'string', placeholder: 'name', description: "The owner's name, as the shop greets them (required for a new owner)" },
+    port: portOption,
+  },
+  notes: [
+    'The link is valid for 72 hours and works once. Inviting an owner who has not set a password yet gives a new link.',
+    'A shop with an active owner is refused: that owner invites colleagues from the shop\'s Users screen.',
+  ],
+  prepare({ args: [id, email], values }) {
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email!)) throw new UsageError(`"${email}" is not an email address`);
+    const name = ownerNameOption(values.name, '--name');
+    const port = integerOption(values.port, 'port', { min: 1, max: 65535 });
+    return async ({ platform, devPort }) => {
+      if (!(await getTenantRow(platform, id!))) throw new UsageError(`tenant "${id}" does not exist`);
+      const invite = await inviteOwner(platform, id!, { email: email!, name });
+      if (invite.ok) {
+        await recordAdminAudit(platform.central, { admin: null, action: 'tenant.owner_invited', tenantId: id!, details: { email: invite.email, name: invite.name, reinvited: invite.reinvited, via: 'cli' } });
+      }
+      const hostnames = await listDomainsOf(platform.central, id!);
+      printOwnerLink(invite, id!, tenantUrl(platform.config, hostnames[0] ?? id!, port ?? devPort));
     };
   },
 });

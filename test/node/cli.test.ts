@@ -9,10 +9,15 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { commands, main } from '../../src/cli/main';
 import { TenantCache } from '../../src/tenancy/cache';
 import { TenantFiles } from '../../src/tenancy/files';
-import { listTenants, type TenantSummary } from '../../src/tenancy/lifecycle';
+import { listTenants, tenantConnection, type TenantSummary } from '../../src/tenancy/lifecycle';
 import type { Platform } from '../../src/tenancy/platform';
 import { openCliState, type CliResult, type CliState } from '../support/cli';
 import { createTenant } from '../../src/tenancy/provisioning';
+import { and, eq } from 'drizzle-orm';
+import { peekPasswordLink, redeemPasswordLink } from '../../src/auth/users';
+import { tenantDb } from '../../src/db/client';
+import { adminAuditLog } from '../../src/db/central-schema';
+import { users } from '../../src/db/tenant-schema';
 
 let state: CliState;
 /** The same KV/R2 state as the CLI, opened in-process to set up tenants and inspect what the CLI did. */
@@ -164,6 +169,50 @@ describe('optiflow CLI', () => {
     expect(cleared.stdout).toContain(`${id}: removed 1 cache entry`);
     expect(await new TenantCache(proxy.env.KV, id).list()).toEqual([]);
     expect(await new TenantCache(proxy.env.KV, neighbour).list()).toEqual(['dashboard']);
+  });
+
+  it('invites a shop\'s first owner with a name, again when the link was lost, and refuses bad input and a shop that has one', async () => {
+    const id = await createTestTenant('own');
+    const [badEmail, unknown, nameless, createWithoutName] = await Promise.all([
+      cli('tenants:invite-owner', id, 'not-an-email', '--name', 'Ana'),
+      cli('tenants:invite-owner', freshId('nobody'), 'ana@ejemplo.test', '--name', 'Ana'),
+      cli('tenants:invite-owner', id, 'ana@ejemplo.test'),
+      cli('tenants:create', freshId(), '--name', 'Sin Nombre', '--owner-email', 'x@ejemplo.test'),
+    ]);
+    expectUserError(badEmail, /not an email address/);
+    expectUserError(unknown, /does not exist/);
+    expectUserError(nameless, /--name is required for a new owner/);
+    expectUserError(createWithoutName, /--owner-name is required with --owner-email/);
+
+    const first = await cli('tenants:invite-owner', id, 'Ana@Ejemplo.test', '--name', 'Ana Pérez');
+    expect(first.code, first.stderr).toBe(0);
+    const linkPattern = /\/set-password\/([A-Za-z0-9_-]+)/;
+    const firstToken = linkPattern.exec(first.stdout)?.[1];
+    expect(firstToken, first.stdout).toBeDefined();
+    const { connectionString } = await tenantConnection(platform, id);
+    const db = tenantDb(connectionString);
+    expect(await db.select({ name: users.name, role: users.role, status: users.status }).from(users).where(eq(users.email, 'ana@ejemplo.test'))).toEqual([
+      { name: 'Ana Pérez', role: 'owner', status: 'invited' },
+    ]);
+
+    // The first link was lost: a second invitation gives a new one and the old one stops working.
+    const again = await cli('tenants:invite-owner', id, 'ana@ejemplo.test');
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('invited again');
+    const secondToken = linkPattern.exec(again.stdout)![1]!;
+    expect(secondToken).not.toBe(firstToken);
+    expect(await peekPasswordLink(db, firstToken!)).toBeNull();
+    expect(await peekPasswordLink(db, secondToken)).toMatchObject({ email: 'ana@ejemplo.test', name: 'Ana Pérez' });
+    const audit = await platform.central.select().from(adminAuditLog).where(and(eq(adminAuditLog.tenantId, id), eq(adminAuditLog.action, 'tenant.owner_invited')));
+    expect(audit).toHaveLength(2);
+
+    expect(await redeemPasswordLink(db, secondToken, 'una-clave-larga-de-ana')).not.toBeNull();
+    const [active, other] = await Promise.all([
+      cli('tenants:invite-owner', id, 'ana@ejemplo.test', '--name', 'Ana'),
+      cli('tenants:invite-owner', id, 'otro@ejemplo.test', '--name', 'Otro'),
+    ]);
+    expectUserError(active, /already an active owner/);
+    expectUserError(other, /already has an active owner \(ana@ejemplo\.test\)/);
   });
 
   it('deletes a tenant only with --force, with its database', async () => {

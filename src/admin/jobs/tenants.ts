@@ -1,5 +1,5 @@
 import { runPool } from '../../tenancy/pool';
-import { issueOwnerLink } from '../../auth/owner';
+import { inviteOwner } from '../../auth/owner';
 import { listDomainsOf } from '../../tenancy/central-queries';
 import { encryptSecret } from '../../tenancy/crypto';
 import { migrateTenant } from '../../tenancy/lifecycle';
@@ -39,7 +39,7 @@ function stepReporter(progress: PlatformJobContext['progress'], steps: readonly 
 
 async function runTenantCreate({ platform, job, progress }: PlatformJobContext) {
   const tenantId = job.tenantId!;
-  const input = (job.input ?? {}) as { seed?: boolean; ownerEmail?: string | null };
+  const input = (job.input ?? {}) as { seed?: boolean; ownerEmail?: string | null; ownerName?: string | null };
   const row = await getTenantRow(platform, tenantId);
   if (!row) throw new Error(`Tenant "${tenantId}" does not exist`);
   if (row.status !== 'active' && row.status !== 'provisioning' && row.status !== 'failed') {
@@ -62,7 +62,8 @@ async function runTenantCreate({ platform, job, progress }: PlatformJobContext) 
   if (input.ownerEmail) {
     await progress('owner', 'started');
     try {
-      const link = await issueOwnerLink(platform, tenantId, input.ownerEmail);
+      const link = await inviteOwner(platform, tenantId, { email: input.ownerEmail, name: input.ownerName });
+      if (!link.ok) throw new Error(`owner ${input.ownerEmail} not invited: ${link.reason}`);
       // Shown once on the job page, then removed from the row; sealed at rest meanwhile.
       result.ownerEmail = input.ownerEmail;
       result.ownerLinkSecret = await encryptSecret(platform.encryptionKey, link.token, ownerLinkAad(job.id));
