@@ -3,6 +3,7 @@ import type { Child } from 'hono/jsx';
 import { t, type MessageKey } from '../i18n/es-DO';
 import { ErrorSummary, Field, Notice, Pager, SelectField, type FieldErrors } from './components';
 import { AdminShell, Layout } from './layout';
+import { auditActionLabel, detailText } from './admin-labels';
 
 type AdminWho = { name: string; email: string };
 
@@ -109,11 +110,9 @@ function AuditTable(props: { lines: AuditRow[] }) {
               <time datetime={new Date(line.createdAt).toISOString()}>{formatDateTime(line.createdAt)}</time>
             </td>
             <td>{line.adminEmail ?? t('admin.audit.system')}</td>
-            <td>
-              <code>{line.action}</code>
-            </td>
+            <td>{auditActionLabel(line.action)}</td>
             <td>{line.tenantId ? <a href={`/admin/audit?tenant=${encodeURIComponent(line.tenantId)}`}>{line.tenantId}</a> : '—'}</td>
-            <td class="admin-audit-details">{line.details ? JSON.stringify(line.details) : ''}</td>
+            <td class="admin-audit-details">{detailText(line.details)}</td>
           </tr>
         ))}
       </tbody>

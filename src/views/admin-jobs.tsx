@@ -2,6 +2,7 @@ import type { MigrationOutcome } from '../admin/jobs/tenants';
 import type { PlatformJobRow } from '../admin/jobs/runner';
 import { t, type MessageKey } from '../i18n/es-DO';
 import { formatDateTime } from '../domain/dates';
+import { DetailList, outcomeLabel, stepLabel } from './admin-labels';
 
 export interface OwnerLinkView {
   email: string;
@@ -21,6 +22,8 @@ export function JobProgress(props: { job: PlatformJobRow; tenantExists: boolean;
   const poll = finished ? {} : { 'hx-get': `/admin/jobs/${job.id}?fragment=1`, 'hx-trigger': 'every 1s', 'hx-swap': 'outerHTML' };
   const result = job.result ?? {};
   const migrations = Array.isArray(result.results) ? (result.results as MigrationOutcome[]) : null;
+  // A migration job's steps are tenant ids; every other kind names pipeline steps.
+  const stepName = (step: string) => (job.kind === 'tenants.migrate' ? step : stepLabel(step));
   return (
     <div id="job-progress" class={`job job-${job.status}`} {...poll} aria-live="polite">
       <dl class="tenant-facts">
@@ -46,7 +49,7 @@ export function JobProgress(props: { job: PlatformJobRow; tenantExists: boolean;
         <ol class="job-steps">
           {job.steps.map((step) => (
             <li class={`step-${step.outcome}`}>
-              <strong>{step.step}</strong>: {t(`adminTenants.jobs.outcome.${step.outcome}` as MessageKey)}
+              <strong>{stepName(step.step)}</strong>: {outcomeLabel(step.outcome)}
               {step.message ? <span class="step-message"> — {step.message}</span> : null}
               <time datetime={step.at}> {formatDateTime(new Date(step.at))}</time>
             </li>
@@ -55,7 +58,7 @@ export function JobProgress(props: { job: PlatformJobRow; tenantExists: boolean;
       )}
       {job.status === 'failed' ? (
         <div class="alert alert-error" role="alert">
-          {failedStep ? <p>{t('adminTenants.jobs.failedStep', { step: failedStep.step })}</p> : null}
+          {failedStep ? <p>{t('adminTenants.jobs.failedStep', { step: stepName(failedStep.step) })}</p> : null}
           <p>
             {t('adminTenants.jobs.error')}: <span class="job-error">{job.error}</span>
           </p>
@@ -131,20 +134,10 @@ function MigrationResults(props: { results: MigrationOutcome[] }) {
   );
 }
 
-/** Other kinds (backups, restores): their plain values; secrets never reach the result. */
+/** Other kinds (creation, deletion, backups, restores): their values with Spanish labels; secrets never reach the result. */
 function GenericResult(props: { result: Record<string, unknown> }) {
-  const entries = Object.entries(props.result).filter(([key, value]) => !key.startsWith('ownerLink') && key !== 'ownerEmail' && value !== null && value !== undefined);
-  if (entries.length === 0) return null;
-  return (
-    <dl class="tenant-facts">
-      {entries.map(([key, value]) => (
-        <>
-          <dt>{key}</dt>
-          <dd>{typeof value === 'object' ? JSON.stringify(value) : String(value)}</dd>
-        </>
-      ))}
-    </dl>
-  );
+  const shown = Object.entries(props.result).filter(([key]) => !key.startsWith('ownerLink') && key !== 'ownerEmail');
+  return <DetailList details={Object.fromEntries(shown)} />;
 }
 
 /** The whole job page body; without JS a meta refresh (and a link) replace the polling. */

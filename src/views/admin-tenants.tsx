@@ -1,8 +1,10 @@
 import type { TenantDetails, TenantListFilter, TenantListRow, TenantStatus } from '../admin/tenants';
+import type { ShopOwners } from '../auth/owner';
 import { t, type MessageKey } from '../i18n/es-DO';
 import { ErrorSummary, Field, Notice, ResultsTable, SelectField, TextAreaField, type FieldErrors } from './components';
 import { formatDateTime } from '../domain/dates';
 import { formatDate } from './users';
+import { auditActionLabel, detailText, operationLabel, outcomeLabel, stepLabel } from './admin-labels';
 
 export const statusLabel = (status: TenantStatus) => t(`adminTenants.status.${status}` as MessageKey);
 
@@ -127,7 +129,7 @@ export function TenantListPage(props: {
   );
 }
 
-export type NewTenantValues = Partial<Record<'id' | 'name' | 'subdomain' | 'clientId' | 'ownerEmail' | 'placement', string | null>>;
+export type NewTenantValues = Partial<Record<'id' | 'name' | 'subdomain' | 'clientId' | 'ownerEmail' | 'ownerName' | 'placement', string | null>>;
 
 export function NewTenantForm(props: {
   values: NewTenantValues;
@@ -150,6 +152,7 @@ export function NewTenantForm(props: {
             attrs={{ autocapitalize: 'none', spellcheck: 'false' }} />
           <SelectField name="clientId" label={t('adminTenants.client')} value={values.clientId} errors={errors} blank={t('adminTenants.noClient')} options={props.clients} />
           <Field name="ownerEmail" label={t('adminTenants.ownerEmail')} type="email" value={values.ownerEmail} errors={errors} hint={t('adminTenants.ownerEmailHint')} />
+          <Field name="ownerName" label={t('adminTenants.ownerName')} value={values.ownerName} errors={errors} hint={t('adminTenants.ownerNameHint')} />
           <SelectField
             name="placement"
             label={t('adminTenants.placement')}
@@ -177,9 +180,56 @@ export interface TenantPageForms {
   domainValue?: string | null;
   deleteErrors?: FieldErrors;
   statusError?: string | null;
+  ownerErrors?: FieldErrors;
+  ownerValues?: { email?: string | null; name?: string | null };
+  /** The one-time set-password link just issued: shown in this answer only. */
+  ownerLink?: { email: string; name: string; url: string; expiresAt: Date };
 }
 
-export function TenantPage(props: { details: TenantDetails; latest: number; clients: Array<{ value: string; label: string }>; shopUrl: (hostname: string) => string; forms?: TenantPageForms }) {
+/** Who can sign in to the shop, and the invitation of its first owner while there is none. */
+function OwnerSection(props: { base: string; owners: ShopOwners; forms: TenantPageForms }) {
+  const { owners, forms } = props;
+  const link = forms.ownerLink;
+  return (
+    <section class="card" id="tenant-owner">
+      <h2>{t('adminTenants.owner.title')}</h2>
+      {link ? (
+        <div class="alert alert-info" role="status">
+          <p>{t('adminTenants.owner.link', { name: link.name, email: link.email, expires: formatDateTime(link.expiresAt) })}</p>
+          <p>
+            <code>{link.url}</code>
+          </p>
+        </div>
+      ) : null}
+      {owners.active ? (
+        <>
+          {/* No form to mark when the shop has an owner: the refusal itself is the message. */}
+          <ErrorSummary message={forms.ownerErrors ? Object.values(forms.ownerErrors).join(' ') : null} />
+          <p>{t('adminTenants.owner.active', { name: owners.active.name, email: owners.active.email })}</p>
+        </>
+      ) : (
+        <>
+          <ErrorSummary errors={forms.ownerErrors} />
+          <p>{t('adminTenants.owner.none')}</p>
+          {owners.invited.map((owner) => (
+            <p class="hint">{t('adminTenants.owner.pending', { name: owner.name, email: owner.email })}</p>
+          ))}
+          <form method="post" action={`${props.base}/owner`} hx-boost="false" novalidate>
+            <div class="form-grid">
+              <Field name="email" label={t('adminTenants.ownerEmail')} type="email" value={forms.ownerValues?.email} errors={forms.ownerErrors} required />
+              <Field name="name" label={t('adminTenants.ownerName')} value={forms.ownerValues?.name} errors={forms.ownerErrors} required hint={t('adminTenants.ownerNameHint')} />
+            </div>
+            <button type="submit" class="button button-primary">
+              {t('adminTenants.owner.invite')}
+            </button>
+          </form>
+        </>
+      )}
+    </section>
+  );
+}
+
+export function TenantPage(props: { details: TenantDetails; owners: ShopOwners | null; latest: number; clients: Array<{ value: string; label: string }>; shopUrl: (hostname: string) => string; forms?: TenantPageForms }) {
   const { tenant, domains, log, jobs, audit } = props.details;
   const forms = props.forms ?? {};
   const base = `/admin/tenants/${tenant.id}`;
@@ -195,11 +245,17 @@ export function TenantPage(props: { details: TenantDetails; latest: number; clie
           </p>
         </div>
         <div class="actions">
-          <form method="post" action={`${base}/impersonate`} hx-boost="false">
-            <button type="submit" class="button" disabled={tenant.status !== 'active'}>
-              {t('adminTenants.impersonate')}
-            </button>
-          </form>
+          {props.owners && !props.owners.active ? (
+            <p class="hint">
+              {t('adminTenants.owner.noSupport')} <a href="#tenant-owner">{t('adminTenants.owner.invite')}</a>
+            </p>
+          ) : (
+            <form method="post" action={`${base}/impersonate`} hx-boost="false">
+              <button type="submit" class="button" disabled={tenant.status !== 'active'}>
+                {t('adminTenants.impersonate')}
+              </button>
+            </form>
+          )}
           <a class="button" href={`${base}/backups`}>
             {t('adminTenants.backups')}
           </a>
@@ -234,6 +290,8 @@ export function TenantPage(props: { details: TenantDetails; latest: number; clie
           ) : null}
         </dl>
       </section>
+
+      {props.owners ? <OwnerSection base={base} owners={props.owners} forms={forms} /> : null}
 
       <section class="card" id="tenant-edit">
         <h2>{t('adminTenants.edit')}</h2>
@@ -336,9 +394,9 @@ export function TenantPage(props: { details: TenantDetails; latest: number; clie
               {log.map((entry) => (
                 <tr>
                   <td>{formatDateTime(entry.createdAt)}</td>
-                  <td>{entry.operation}</td>
-                  <td>{entry.step}</td>
-                  <td>{entry.outcome}</td>
+                  <td>{operationLabel(entry.operation)}</td>
+                  <td>{stepLabel(entry.step)}</td>
+                  <td>{outcomeLabel(entry.outcome)}</td>
                   <td>{entry.message ?? ''}</td>
                 </tr>
               ))}
@@ -366,7 +424,8 @@ export function TenantPage(props: { details: TenantDetails; latest: number; clie
                   <td>{formatDateTime(entry.createdAt)}</td>
                   <td>{entry.adminEmail ?? '—'}</td>
                   <td>
-                    <code>{entry.action}</code>
+                    {auditActionLabel(entry.action)}
+                    {entry.details ? <span class="hint"> · {detailText(entry.details as Record<string, unknown>)}</span> : null}
                   </td>
                 </tr>
               ))}

@@ -6,6 +6,8 @@ import { migrations } from '../../src/db/migrations.generated';
 import { TenantCache } from '../../src/tenancy/cache';
 import { TenantFiles } from '../../src/tenancy/files';
 import { tenantConnection } from '../../src/tenancy/lifecycle';
+import { redeemPasswordLink } from '../../src/auth/users';
+import { tenantDb } from '../../src/db/client';
 import { getTenantRow } from '../../src/tenancy/provisioning';
 import { cacheKeys } from '../../src/tenancy/record';
 import { adminGet, adminPost, adminSignedIn, centralHost } from './admin-helpers';
@@ -61,6 +63,7 @@ describe('admin tenants: guards', () => {
     ['POST', '/admin/tenants/some-shop/suspend'],
     ['POST', '/admin/tenants/some-shop/resume'],
     ['POST', '/admin/tenants/some-shop/delete'],
+    ['POST', '/admin/tenants/some-shop/owner'],
     ['GET', '/admin/jobs/00000000-0000-4000-8000-000000000000'],
     ['POST', '/admin/jobs/00000000-0000-4000-8000-000000000000/retry'],
     ['GET', '/admin/clients'],
@@ -148,6 +151,7 @@ describe('admin tenants: create through a job', () => {
       [{ id: newTenantId(), name: 'x', placement: 'neon-project' }, 'placement'],
       [{ id: newTenantId(), name: 'x', placement: 'mysql' }, 'placement'],
       [{ id: newTenantId(), name: 'x', ownerEmail: 'not-an-email' }, 'ownerEmail'],
+      [{ id: newTenantId(), name: 'x', ownerEmail: 'duena@example.test' }, 'ownerName'],
       [{ id: newTenantId(), name: 'x', clientId: '00000000-0000-4000-8000-000000000000' }, 'clientId'],
     ];
     for (const [fields, field] of cases) {
@@ -161,7 +165,7 @@ describe('admin tenants: create through a job', () => {
   it('creates the record, runs the pipeline as a job with each step, shows the owner link once, and the shop answers', async () => {
     const { cookie } = await adminSignedIn();
     const id = newTenantId();
-    const response = await adminPost('/admin/tenants/new', { id, name: 'Óptica Panel', subdomain: `${id}-shop`, ownerEmail: 'duena@example.test', placement: 'postgres' }, cookie);
+    const response = await adminPost('/admin/tenants/new', { id, name: 'Óptica Panel', subdomain: `${id}-shop`, ownerEmail: 'duena@example.test', ownerName: 'Dueña Panel', placement: 'postgres' }, cookie);
     const jobId = jobIdOf(response);
     const p = await platform();
     expect((await getTenantRow(p, id))?.status).toMatch(/provisioning|active/);
@@ -217,7 +221,7 @@ describe('admin tenants: create through a job', () => {
     const p = await platform();
     expect(await getTenantRow(p, id)).toMatchObject({ status: 'failed', provisioningStep: 'database' });
     const html = await (await adminGet(`/admin/jobs/${jobId}`, cookie)).text();
-    expect(html).toContain('Falló en el paso «migrate»');
+    expect(html).toContain('Falló en el paso «Migraciones del esquema»');
     expect(html).toContain(`action="/admin/jobs/${jobId}/retry"`);
     expect((await get(`${id}.localhost`)).status).toBe(404);
 
@@ -263,7 +267,7 @@ describe('admin tenants: edit, domains, suspend, delete', () => {
     const [client] = await p.central.insert(clients).values({ name: 'Cliente Edición' }).returning();
     const page = await adminGet(`/admin/tenants/${tenant.id}`, cookie);
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain(`action="/admin/tenants/${tenant.id}/impersonate"`);
+    expect(await page.text()).toContain(`action="/admin/tenants/${tenant.id}"`);
 
     const bad = await adminPost(`/admin/tenants/${tenant.id}`, { name: '', clientId: '' }, cookie);
     expect(bad.status).toBe(422);
@@ -379,5 +383,90 @@ describe('admin tenants: migrate pending', () => {
       .from(adminAuditLog)
       .where(and(eq(adminAuditLog.adminId, admin.id), eq(adminAuditLog.action, 'tenants.migrate')));
     expect(line?.details).toMatchObject({ jobId });
+  }, timeout);
+});
+
+describe('admin tenants: the owner of a shop', () => {
+  it('a shop without an owner explains it, invites one with a name (link shown once, audited), again when lost, and refuses once there is one', async () => {
+    const { cookie } = await adminSignedIn();
+    const tenant = await createTestTenant();
+    const base = `/admin/tenants/${tenant.id}`;
+    const page = await (await adminGet(base, cookie)).text();
+    expect(page).toContain('todavía no tiene un dueño');
+    expect(page).toContain(`action="${base}/owner"`);
+    expect(page).not.toContain(`action="${base}/impersonate"`);
+    // Support access cannot open a shop nobody can sign in to: it says so and points to the invitation.
+    const impersonate = await adminPost(`${base}/impersonate`, {}, cookie);
+    expect(impersonate.status).toBe(409);
+    expect(await impersonate.text()).toContain(`href="${base}#tenant-owner"`);
+
+    const invalid = await Promise.all([
+      adminPost(`${base}/owner`, { email: 'no-es-correo', name: 'Ana' }, cookie),
+      adminPost(`${base}/owner`, { email: 'ana@example.test', name: '  ' }, cookie),
+    ]);
+    expect(invalid.map((response) => response.status)).toEqual([422, 422]);
+    expect(await invalid[0]!.text()).toContain('id="field-email-error"');
+    expect(await invalid[1]!.text()).toContain('id="field-name-error"');
+
+    const invited = await adminPost(`${base}/owner`, { email: 'Ana@Example.test', name: 'Ana Pérez' }, cookie);
+    expect(invited.status).toBe(200);
+    expect(invited.headers.get('Cache-Control')).toContain('no-store');
+    const firstLink = /http:\/\/[^<\s]+\/set-password\/([A-Za-z0-9_-]+)/.exec(await invited.text());
+    expect(firstLink).not.toBeNull();
+    const reloaded = await (await adminGet(base, cookie)).text();
+    expect(reloaded).not.toContain('/set-password/');
+    expect(reloaded).toContain('Ana Pérez (ana@example.test)');
+
+    const again = await adminPost(`${base}/owner`, { email: 'ana@example.test', name: 'Ana Pérez' }, cookie);
+    const secondToken = /\/set-password\/([A-Za-z0-9_-]+)/.exec(await again.text())![1]!;
+    expect(secondToken).not.toBe(firstLink![1]);
+    const host = `${tenant.id}.localhost`;
+    expect((await get(host, `/set-password/${firstLink![1]}`)).status).toBe(404);
+    expect((await get(host, `/set-password/${secondToken}`)).status).toBe(200);
+    expect((await auditActions(tenant.id)).filter((action) => action === 'tenant.owner_invited')).toHaveLength(2);
+
+    const { connectionString } = await tenantConnection(await platform(), tenant.id);
+    expect(await redeemPasswordLink(tenantDb(connectionString), secondToken, 'una-clave-larga-de-ana')).not.toBeNull();
+    const withOwner = await (await adminGet(base, cookie)).text();
+    expect(withOwner).toContain(`action="${base}/impersonate"`);
+    expect(withOwner).toContain('Dueño: Ana Pérez (ana@example.test)');
+    const refused = await adminPost(`${base}/owner`, { email: 'otra@example.test', name: 'Otra' }, cookie);
+    expect(refused.status).toBe(422);
+    const refusedHtml = await refused.text();
+    expect(refusedHtml, refusedHtml.slice(refusedHtml.indexOf('<main'))).toContain('ya tiene un dueño activo (ana@example.test)');
+  }, timeout);
+});
+
+describe('admin tenants: wording', () => {
+  /** What a code or a JSON dump looks like in the HTML: any of these is a raw code on screen. */
+  const rawCodes = [/>\s*(record|database|migrate|seed|active|owner|provision|succeeded|started)\s*</, /tenantId/, /\{&quot;|\{"/, /admin\.login|tenant\.create|tenant\.owner_invited/, /<dt>hostnames<\/dt>/];
+
+  it('the job page, the tenant page and the audit page show Spanish labels, never step names, audit codes or JSON', async () => {
+    const { cookie } = await adminSignedIn();
+    const id = newTenantId();
+    const created = await adminPost('/admin/tenants/new', { id, name: 'Óptica Palabras', ownerEmail: 'luz@example.test', ownerName: 'Luz Díaz', placement: 'postgres' }, cookie);
+    const jobId = jobIdOf(created);
+    expect((await waitForJob(jobId)).status).toBe('succeeded');
+    const { central } = await platform();
+    await central.insert(adminAuditLog).values({ action: 'admin.login', tenantId: id, details: { via: 'cli', reinvited: true } });
+    await central.insert(adminAuditLog).values({ action: 'tenant.backup_pruned', tenantId: id });
+
+    const jobPage = await (await adminGet(`/admin/jobs/${jobId}`, cookie)).text();
+    const tenantPage = await (await adminGet(`/admin/tenants/${id}`, cookie)).text();
+    const auditPage = await (await adminGet(`/admin/audit?tenant=${id}`, cookie)).text();
+    for (const [name, html] of Object.entries({ jobPage, tenantPage, auditPage })) {
+      const main = html.slice(html.indexOf('<main')); // the head carries htmx's JSON configuration
+      for (const raw of rawCodes) expect(main, `${name} shows ${raw}`).not.toMatch(raw);
+    }
+    expect(jobPage).toContain('Base de datos y rol');
+    expect(jobPage).toContain('Invitación del dueño');
+    expect(jobPage).toContain('<dt>Dominios</dt>');
+    expect(tenantPage).toContain('Creación');
+    expect(tenantPage).toContain('Óptica creada');
+    expect(auditPage).toContain('Inicio de sesión');
+    expect(auditPage).toContain('Desde: la línea de comandos');
+    expect(auditPage).toContain('Invitado de nuevo: sí');
+    // A code the catalogue does not know yet is still readable.
+    expect(auditPage).toContain('Tenant backup pruned');
   }, timeout);
 });

@@ -27,7 +27,7 @@ adminImpersonationRoutes.post('/tenants/:id/impersonate', requireAdmin, async (c
   if (!host) throw new AppError('conflict', t('support.error.noDomain'));
   const { connectionString } = await tenantConnection(platform, tenantId);
   const owner = await firstActiveOwner(tenantDb(connectionString));
-  if (!owner) throw new AppError('conflict', t('support.error.noOwner'));
+  if (!owner) throw new AppError('conflict', t('support.error.noOwner'), null, { href: `/admin/tenants/${tenantId}#tenant-owner`, label: t('adminTenants.owner.invite') });
 
   const key = await impersonationSigningKey(c.env.ENCRYPTION_KEY);
   const { token, expiresAt } = await issueImpersonationToken(platform.central, key, { adminId: admin.id, tenantId });

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { recordAdminAudit } from '../../admin/audit';
+import { inviteOwner, shopOwners, type OwnerInvite } from '../../auth/owner';
 import { enqueuePlatformJob } from '../../admin/jobs/runner';
 import { requireAdmin } from '../../admin/middleware';
 import {
@@ -25,7 +26,7 @@ import { listDomainsOf } from '../../tenancy/central-queries';
 import { addDomain, removeDomain, resumeTenant, suspendTenant } from '../../tenancy/lifecycle';
 import { purgeTenantKeys } from '../../tenancy/lookup';
 import { placementKinds } from '../../tenancy/placement/types';
-import { updateTenant } from '../../tenancy/provisioning';
+import { getTenantRow, updateTenant } from '../../tenancy/provisioning';
 import { NewTenantForm, TenantListPage, TenantPage, TenantTable, type NewTenantValues, type TenantPageForms } from '../../views/admin-tenants';
 import type { FieldErrors } from '../../views/components';
 import { AdminShell } from '../../views/layout';
@@ -67,7 +68,15 @@ const newTenantForm = z.object({
     .union([z.literal(''), emailField])
     .optional()
     .transform((value) => value || null),
+  ownerName: z.string().trim().max(200, t('adminTenants.error.nameLength')).optional().transform((value) => value || null),
   placement: z.string().optional(),
+}).superRefine((form, context) => {
+  if (form.ownerEmail && !form.ownerName) context.addIssue({ code: 'custom', path: ['ownerName'], message: t('adminTenants.owner.error.nameRequired') });
+});
+
+const ownerInviteForm = z.object({
+  email: emailField,
+  name: z.string({ error: t('validation.required') }).trim().min(1, t('adminTenants.owner.error.nameRequired')).max(200, t('adminTenants.error.nameLength')),
 });
 
 const editTenantForm = z.object({
@@ -101,9 +110,11 @@ async function renderTenantPage(c: Context<AppEnv>, tenantId: string, forms: Ten
   const platform = c.var.platform;
   const [details, clients] = await Promise.all([getTenantDetails(platform, tenantId), listClientOptions(platform)]);
   if (!details) throw new AppError('not_found');
+  // Only an active shop's database is read: who can sign in decides between support access and an invitation.
+  const owners = details.tenant.status === 'active' ? await shopOwners(platform, tenantId) : null;
   return c.html(
     <AdminShell title={details.tenant.name} admin={c.var.admin!} current="/admin/tenants">
-      <TenantPage details={details} latest={latestSchemaVersion()} clients={clients} shopUrl={(hostname) => shopUrl(c, hostname)} forms={forms} />
+      <TenantPage details={details} owners={owners} latest={latestSchemaVersion()} clients={clients} shopUrl={(hostname) => shopUrl(c, hostname)} forms={forms} />
     </AdminShell>,
     status,
   );
@@ -142,14 +153,14 @@ adminTenantsRoutes.post(
     const job = await enqueuePlatformJob(platform, c.env.JOBS, {
       kind: 'tenant.create',
       tenantId: checked.value.id,
-      input: { seed: true, ownerEmail: form.ownerEmail },
+      input: { seed: true, ownerEmail: form.ownerEmail, ownerName: form.ownerName },
       createdBy: admin.id,
     });
     await recordAdminAudit(platform.central, {
       admin,
       action: 'tenant.create',
       tenantId: checked.value.id,
-      details: { name: checked.value.name, domain: checked.value.hostname, clientId: checked.value.clientId, placement: checked.value.placement, ownerEmail: form.ownerEmail, jobId: job.id },
+      details: { name: checked.value.name, domain: checked.value.hostname, clientId: checked.value.clientId, placement: checked.value.placement, ownerEmail: form.ownerEmail, ownerName: form.ownerName, jobId: job.id },
     });
     return c.redirect(`/admin/jobs/${job.id}`, 303);
   },
@@ -239,6 +250,51 @@ adminTenantsRoutes.post(
     await removeDomain(platform, checked.hostname);
     await recordAdminAudit(platform.central, { admin: c.var.admin, action: 'tenant.domain.remove', tenantId: id, details: { domain: checked.hostname } });
     return c.redirect(`/admin/tenants/${id}?notice=domainRemoved&domain=${encodeURIComponent(checked.hostname)}`, 303);
+  },
+);
+
+/** The refusal of an owner invitation, as a field message. */
+function ownerRefusal(invite: Extract<OwnerInvite, { ok: false }>): FieldErrors {
+  switch (invite.reason) {
+    case 'active_owner':
+      return { email: t('adminTenants.owner.error.activeOwner', { email: invite.email }) };
+    case 'already_active':
+      return { email: t('adminTenants.owner.error.alreadyActive', { email: invite.email }) };
+    case 'other_role':
+      return { email: t('adminTenants.owner.error.otherRole', { email: invite.email }) };
+    case 'disabled':
+      return { email: t('adminTenants.owner.error.disabled', { email: invite.email }) };
+    case 'name_required':
+      return { name: t('adminTenants.owner.error.nameRequired') };
+  }
+}
+
+/** Invites the shop's first owner (again, if the link expired or was lost); the link is shown once, in this answer only. */
+adminTenantsRoutes.post(
+  '/tenants/:id/owner',
+  requireAdmin,
+  validForm(ownerInviteForm, (c, errors, submitted) =>
+    renderTenantPage(c, tenantIdParam(c), { ownerErrors: errors, ownerValues: submitted as { email?: string; name?: string } }, 422),
+  ),
+  async (c) => {
+    const id = tenantIdParam(c);
+    const form = c.req.valid('form');
+    const platform = c.var.platform;
+    const row = await getTenantRow(platform, id);
+    if (!row) throw new AppError('not_found');
+    if (row.status !== 'active') return statusConflict(c, id);
+    const invite = await inviteOwner(platform, id, form);
+    if (!invite.ok) return renderTenantPage(c, id, { ownerErrors: ownerRefusal(invite), ownerValues: form }, 422);
+    await recordAdminAudit(platform.central, {
+      admin: c.var.admin,
+      action: 'tenant.owner_invited',
+      tenantId: id,
+      details: { email: invite.email, name: invite.name, reinvited: invite.reinvited, expiresAt: invite.expiresAt.toISOString() },
+    });
+    const [hostname] = await listDomainsOf(platform.central, id);
+    c.header('Cache-Control', 'no-store');
+    const url = `${shopUrl(c, hostname ?? id)}/set-password/${invite.token}`;
+    return renderTenantPage(c, id, { ownerLink: { email: invite.email, name: invite.name, url, expiresAt: invite.expiresAt } });
   },
 );
 
