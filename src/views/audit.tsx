@@ -81,6 +81,7 @@ const detailParts: Array<(details: Record<string, unknown>) => string | null> = 
   (d) => (text(d.report) ? t('audit.detail.report', { value: text(d.report)! }) : null),
   (d) => (text(d.period) ? t('audit.detail.period', { value: text(d.period)! }) : null),
   (d) => (Array.isArray(d.fields) && d.fields.length ? t('audit.detail.fields', { value: d.fields.map(fieldLabel).filter(Boolean).join(', ') }) : null),
+  (d) => (text(d.method) && text(d.path) ? t('audit.detail.request', { method: text(d.method)!, path: text(d.path)!, status: text(d.status) ?? '—' }) : null),
   (d) => (text(d.userEmail) ? t('audit.detail.userEmail', { value: text(d.userEmail)! }) : null),
 ];
 

@@ -146,6 +146,7 @@ describe("the shop's audit log", () => {
       { action: 'payment.voided', actor: 'Caja (caja@example.test)', details: { number: 'REC-00000001' } },
       { action: 'credit_note.issued', actor: 'Rosa Ventas (rosa@example.test)', details: { ncf: 'B0400000001', modifiedNcf: 'B0200000002' } },
       { action: 'report.exported', actor: 'Ana (ana@example.test)', details: { report: '607', period: '202611' } },
+      { action: 'support.request', actor: 'OptiFlow soporte: ops@optiflow.test', details: { adminEmail: 'ops@optiflow.test', method: 'POST', path: '/company', status: 303, userEmail: 'ana@example.test' } },
     ]);
     const html = await (await get(host, '/audit?kind=sales', { headers: { Cookie: owner.cookie } })).text();
     for (const label of ['Emitió una factura', 'Anuló una factura', 'Registró un cobro', 'Modificó un cobro', 'Anuló un cobro', 'Emitió una nota de crédito']) {
@@ -161,6 +162,10 @@ describe("the shop's audit log", () => {
     const reports = await (await get(host, '/audit?kind=reports', { headers: { Cookie: owner.cookie } })).text();
     expect(reports).toContain('Exportó un reporte');
     expect(reports).toContain('reporte 607 · período 202611');
+    const support = await (await get(host, '/audit?kind=support', { headers: { Cookie: owner.cookie } })).text();
+    expect(support).toContain('Cambio hecho por el equipo de soporte');
+    expect(support).toContain('POST /company (respuesta 303) · como ana@example.test');
+    expect(support).not.toContain('Exportó un reporte');
   });
 
   it('records changes made through the API too, marked as such', async () => {
