@@ -107,6 +107,7 @@ contactsRoutes.get('/contacts/registry', requirePermission('contacts.manage'), a
   const idNumber = (c.req.query('idNumber') ?? '').trim().slice(0, 30);
   const name = (c.req.query('name') ?? '').trim();
   const registryName = c.req.query('registryName') ?? '';
+  if (idNumber !== '' && !idType) return c.html(<RegistryResult message={t('contacts.idTypeRequired')} tone="warn" filledName={registryName} />);
   if ((idType !== 'rnc' && idType !== 'cedula') || idNumber === '') return c.html(<RegistryResult />);
   const digits = compactTaxId(idNumber);
   const formatIssue = taxIdIssue(idType, digits, true);
@@ -116,8 +117,9 @@ contactsRoutes.get('/contacts/registry', requirePermission('contacts.manage'), a
   }
   const taxpayer = await findTaxpayer(registrySql(c.env), digits);
   if (!taxpayer) {
-    const checksumOk = taxIdIssue(idType, digits, false) === null;
-    return c.html(<RegistryResult message={checksumOk ? t('dgii.notFound') : t('dgii.invalidChecksum')} tone={checksumOk ? 'info' : 'warn'} filledName={registryName} />);
+    // The same message the submit gives for a number that fails its check digit.
+    const checksumIssue = taxIdIssue(idType, digits, false);
+    return c.html(<RegistryResult message={checksumIssue ?? t('dgii.notFound')} tone={checksumIssue ? 'warn' : 'info'} filledName={registryName} />);
   }
   const fill = name === '' || name === registryName;
   return c.html(

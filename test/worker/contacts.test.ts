@@ -125,7 +125,7 @@ describe('contacts UI', () => {
 
     expect(await (await lookup({ idType: 'cedula', idNumber: '001-13' })).text()).toContain('Siga escribiendo');
     expect(await (await lookup({ idType: 'cedula', idNumber: cedula(true) })).text()).toContain('No está en el registro');
-    expect(await (await lookup({ idType: 'cedula', idNumber: cedula(false) })).text()).toContain('Dígito verificador no válido');
+    expect(await (await lookup({ idType: 'cedula', idNumber: cedula(false) })).text()).toContain('La cédula no es válida (dígito verificador)');
     expect(await (await lookup({ idType: 'pasaporte', idNumber: 'AB12345' })).text()).not.toContain('registro');
   });
 
