@@ -3,7 +3,7 @@
  * `maxBytes`: a declared Content-Length is never trusted (it may be missing or lie), and an
  * oversized upload is never held in memory whole.
  */
-export async function readLimitedBody(request: Request, maxBytes: number): Promise<{ ok: true; bytes: Uint8Array } | { ok: false }> {
+export async function readLimitedBody(request: Request, maxBytes: number): Promise<{ ok: true; bytes: Uint8Array<ArrayBuffer> } | { ok: false }> {
   const declared = Number(request.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) {
     await request.body?.cancel().catch(() => undefined);
@@ -33,7 +33,7 @@ export async function readLimitedBody(request: Request, maxBytes: number): Promi
 }
 
 /** A multipart or urlencoded body already in memory, parsed as the platform does; null when malformed. */
-export async function parseFormBytes(bytes: Uint8Array, contentType: string): Promise<FormData | null> {
+export async function parseFormBytes(bytes: Uint8Array<ArrayBuffer>, contentType: string): Promise<FormData | null> {
   try {
     return await new Response(bytes, { headers: { 'Content-Type': contentType } }).formData();
   } catch {
