@@ -7,7 +7,6 @@ export const supportMessages = {
   'support.error.notSupportSession': 'Esta no es una sesión de soporte.',
   'support.error.notAllowed':
     'Esto no está permitido en una sesión de soporte: crear llaves de API, usuarios o invitaciones, o cambiar contraseñas lo hace solo el personal de la óptica.',
-  'audit.action.support.request': 'Acción de soporte',
   'support.audit.title': 'Registro de actividad',
   'support.audit.lead': 'Lo que ha ocurrido en su óptica, empezando por lo más reciente. Las sesiones del equipo de soporte de OptiFlow quedan registradas aquí.',
   'support.audit.empty': 'Todavía no hay actividad registrada.',
