@@ -4,7 +4,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { raisedCode } from '../db/raised';
 import type { invoiceStatuses, paymentMethods } from '../db/tenant-schema';
 import type { TenantDb } from '../env';
-import { AppError } from '../errors';
+import { AppError, sequenceFix } from '../errors';
 import { t } from '../i18n/es-DO';
 
 export type PaymentMethod = (typeof paymentMethods)[number];
@@ -172,7 +172,7 @@ export function paymentError(error: unknown): never {
     case 'sequence_inactive':
     case 'sequence_expired':
     case 'sequence_exhausted':
-      throw new AppError('validation', t('payments.error.noSequence'), { _form: t('payments.error.noSequence') });
+      throw new AppError('validation', t('payments.error.noSequence'), { _form: t('payments.error.noSequence') }, sequenceFix(code, 'REC'));
     default:
       throw error;
   }

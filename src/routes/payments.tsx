@@ -24,6 +24,7 @@ import type { FieldErrors } from '../views/components';
 import { AppShell } from '../views/layout';
 import { NewPaymentPage, PaymentPage, PaymentResults, PaymentsPage, type PaymentFormValues, type PaymentNotice } from '../views/payments';
 import { actorLabel } from '../queries/audit';
+import type { ErrorLink } from '../views/pages';
 
 /** Shop screens: payments. */
 export const paymentsRoutes = factory.createApp();
@@ -49,10 +50,10 @@ function submitted(body: Record<string, unknown>): PaymentFormValues {
 }
 
 /** A business refusal as form errors (422 / 409 shown on the form); anything else propagates. */
-function formFailure(error: unknown): { errors: FieldErrors; message: string | null; status: 409 | 422 } | null {
+function formFailure(error: unknown): { errors: FieldErrors; message: string | null; fix: ErrorLink | null; status: 409 | 422 } | null {
   if (!(error instanceof AppError) || (error.code !== 'validation' && error.code !== 'conflict')) return null;
   const { _form, ...fields } = error.fields ?? {};
-  return { errors: fields, message: _form ?? (Object.keys(fields).length ? null : error.publicMessage), status: error.code === 'conflict' ? 409 : 422 };
+  return { errors: fields, message: _form ?? (Object.keys(fields).length ? null : error.publicMessage), fix: error.fix, status: error.code === 'conflict' ? 409 : 422 };
 }
 
 paymentsRoutes.get('/payments', requirePermission('invoices.view'), async (c) => {
@@ -69,7 +70,12 @@ paymentsRoutes.get('/payments', requirePermission('invoices.view'), async (c) =>
   );
 });
 
-async function renderNew(c: Context<AppEnv>, invoiceId: string, state: { values?: PaymentFormValues; errors?: FieldErrors; message?: string | null }, status: 200 | 409 | 422 = 200) {
+async function renderNew(
+  c: Context<AppEnv>,
+  invoiceId: string,
+  state: { values?: PaymentFormValues; errors?: FieldErrors; message?: string | null; fix?: ErrorLink | null },
+  status: 200 | 409 | 422 = 200,
+) {
   const user = c.var.session!;
   const invoice = await payableInvoice(c.var.db, invoiceId, branchScope(user));
   if (!invoice) throw new AppError('not_found');
@@ -78,7 +84,7 @@ async function renderNew(c: Context<AppEnv>, invoiceId: string, state: { values?
   const notPayable = invoice.kind !== 'invoice' || !['issued', 'partially_paid'].includes(invoice.status);
   return c.html(
     <AppShell title={t('payments.new.title')} user={user} current="/payments">
-      <NewPaymentPage invoice={invoice} values={values} errors={state.errors} message={state.message ?? (notPayable ? t('payments.error.notPayable') : null)} today={today} />
+      <NewPaymentPage invoice={invoice} values={values} errors={state.errors} message={state.message ?? (notPayable ? t('payments.error.notPayable') : null)} fix={state.fix} today={today} />
     </AppShell>,
     status,
   );
@@ -99,7 +105,7 @@ paymentsRoutes.post('/invoices/:id/payments', requirePermission('payments.manage
   } catch (error) {
     const failure = formFailure(error);
     if (!failure) throw error;
-    return renderNew(c, invoiceId, { values, errors: failure.errors, message: failure.message }, failure.status);
+    return renderNew(c, invoiceId, { values, errors: failure.errors, message: failure.message, fix: failure.fix }, failure.status);
   }
 });
 

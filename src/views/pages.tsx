@@ -82,18 +82,23 @@ export interface ErrorLink {
   label: string;
 }
 
+/** The link to where a refusal can be fixed (e.g. the form to register an NCF range), under its message. */
+export function FixLink(props: { fix?: ErrorLink | null }) {
+  return props.fix ? (
+    <p>
+      <a href={props.fix.href} class="button button-small">
+        {props.fix.label}
+      </a>
+    </p>
+  ) : null;
+}
+
 /** A refusal shown over the page it concerns: the message and, when there is one, the link to the fix. */
 export function ErrorAlert(props: { message: string; fix?: ErrorLink | null; id?: string }) {
   return (
     <div class="alert alert-error" role="alert" id={props.id}>
       <p>{props.message}</p>
-      {props.fix ? (
-        <p>
-          <a href={props.fix.href} class="button button-small">
-            {props.fix.label}
-          </a>
-        </p>
-      ) : null}
+      <FixLink fix={props.fix} />
     </div>
   );
 }

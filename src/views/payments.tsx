@@ -5,6 +5,7 @@ import { t, type MessageKey } from '../i18n/es-DO';
 import type { PayableInvoice, Payment, PaymentListRow } from '../queries/payments';
 import { ErrorSummary, Field, Notice, ResultsTable, SelectField, TextAreaField, type FieldErrors } from './components';
 import { statusLabel as invoiceStatusLabel } from './invoices';
+import { FixLink, type ErrorLink } from './pages';
 
 export const methodName = (method: string) => paymentForms[method as keyof typeof paymentForms] ?? method;
 const paymentStatusLabel = (status: string) => t(`payments.status.${status}` as MessageKey);
@@ -126,7 +127,14 @@ function PaymentFields(props: { values: PaymentFormValues; errors?: FieldErrors;
   );
 }
 
-export function NewPaymentPage(props: { invoice: PayableInvoice; values: PaymentFormValues; errors?: FieldErrors; message?: string | null; today: string }) {
+export function NewPaymentPage(props: {
+  invoice: PayableInvoice;
+  values: PaymentFormValues;
+  errors?: FieldErrors;
+  message?: string | null;
+  fix?: ErrorLink | null;
+  today: string;
+}) {
   const { invoice } = props;
   return (
     <section class="card" aria-labelledby="payment-title">
@@ -134,6 +142,7 @@ export function NewPaymentPage(props: { invoice: PayableInvoice; values: Payment
       <p class="lead">{t('payments.new.lead', { ncf: invoice.ncf ?? '—' })}</p>
       <InvoiceFigures invoice={invoice} />
       <ErrorSummary errors={props.errors} message={props.message} />
+      <FixLink fix={props.fix} />
       <form method="post" action={`/invoices/${invoice.id}/payments`} hx-boost="false" novalidate>
         <PaymentFields values={props.values} errors={props.errors} currencyCode={invoice.currencyCode} today={props.today} />
         <div class="actions">

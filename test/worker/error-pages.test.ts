@@ -128,4 +128,16 @@ describe('error pages inside the layout', () => {
     expect(html).toContain('No hay una secuencia B04 activa');
     expect(html).toContain('href="/sequences/new?docType=B04"');
   });
+
+  it('a payment without a receipt series says so on the form with a link to register one', async () => {
+    const s = await paymentsShop('owner');
+    await s.db.delete(fiscalSequences).where(eq(fiscalSequences.docType, 'REC'));
+    const invoice = await issuedInvoice(s, { ncfType: 'B01' });
+    const response = await postForm(s.host, `/invoices/${invoice.id}/payments`, { amount: '100', method: '1', receivedOn: invoice.issuedOn! }, { Cookie: s.cookie });
+    expect(response.status).toBe(422);
+    const html = await response.text();
+    expect(html).toContain(shopNav);
+    expect(html).toContain('No hay una serie de recibos (REC)');
+    expect(html).toContain('href="/sequences/new?docType=REC"');
+  });
 });
