@@ -5,7 +5,7 @@ import { formatIdentification } from '../domain/tax-id';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { CreditableInvoice, CreditNote, CreditNoteSummary } from '../queries/credit-notes';
 import { ErrorSummary, Notice, ResultsTable, TextAreaField, type FieldErrors } from './components';
-import type { ErrorLink } from './pages';
+import { FixLink, type ErrorLink } from './pages';
 
 export interface CreditNotesListProps {
   rows: CreditNoteSummary[];
@@ -108,13 +108,7 @@ export function NewCreditNotePage(props: {
       </dl>
       <Notice>{props.refundsItbis ? t('creditNotes.new.itbis') : t('creditNotes.new.noItbis', { date: formatDate(invoice.issuedOn) })}</Notice>
       <ErrorSummary errors={errors} message={props.message ?? errors?.lines ?? null} />
-      {props.fix ? (
-        <p>
-          <a href={props.fix.href} class="button button-small">
-            {props.fix.label}
-          </a>
-        </p>
-      ) : null}
+      <FixLink fix={props.fix} />
       {!open ? (
         <p class="empty">{t('creditNotes.new.nothingLeft')}</p>
       ) : (
