@@ -238,6 +238,7 @@ async function main(): Promise<void> {
   console.log(`  Demo user:    ${demoUserEmail} / ${demoPassword}   (development only)`);
   console.log('');
   console.log('  New shop:     npx optiflow tenants:create acme --name "Óptica Acme" --domain acme');
+  console.log('  Its owner:    npx optiflow tenants:invite-owner acme ana@example.com --name "Ana Pérez"');
   console.log('  Press Ctrl-C to stop.');
   let stopping = false;
   const shutdown = (signal: string) => {

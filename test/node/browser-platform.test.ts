@@ -86,12 +86,13 @@ async function flow(page: Page) {
   // A new shop: the request writes the record and queues the rest; the job page shows each step.
   await page.goto(`${central}/admin/tenants/new`);
   await page.getByLabel('Id').fill('lentes-sol');
-  await page.getByLabel('Nombre').fill('Óptica Lentes del Sol');
+  await page.getByLabel(/^Nombre(?! del)/).fill('Óptica Lentes del Sol');
   await page.getByLabel('Correo del dueño').fill('duena@lentes-sol.test');
+  await page.getByLabel('Nombre del dueño').fill('Sol Marte');
   await page.getByRole('button', { name: 'Crear óptica' }).click();
   await page.waitForURL(/\/admin\/jobs\/[0-9a-f-]{36}/);
   await finished();
-  for (const step of ['database', 'migrate', 'seed', 'active']) expect(await main()).toContain(step);
+  for (const step of ['Base de datos y rol', 'Migraciones del esquema', 'Datos iniciales', 'Activación']) expect(await main()).toContain(step);
   await shot(page, 'provisioned');
 
   // The owner's one-time link, shown once on the finished job.
@@ -174,6 +175,8 @@ async function backupRestoreDelete(
   // Every step is in the central audit log.
   await page.goto(`${central}/admin/audit?tenant=lentes-sol`);
   const audit = await main();
-  for (const action of ['tenant.impersonate', 'tenant.suspend', 'tenant.resume', 'tenant.backup']) expect(audit).toContain(action);
+  // Actions in Spanish from the catalogue (tenant.impersonate, tenant.suspend, tenant.resume, tenant.backup), never raw codes.
+  for (const action of ['Acceso de soporte solicitado', 'Óptica suspendida', 'Óptica reactivada', 'Copia de seguridad']) expect(audit).toContain(action);
+  expect(audit).not.toMatch(/tenant\.(impersonate|suspend|resume|backup)/);
   await shot(page, 'audit');
 }

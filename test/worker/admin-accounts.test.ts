@@ -364,20 +364,20 @@ describe('audit log page and dashboard', () => {
     const first = await adminGet(`/admin/audit?tenant=${tenantId}&admin=${admin.id}`, cookie);
     expect(first.status).toBe(200);
     const html = await first.text();
-    expect(html).toContain('test.action_54');
-    expect(html).not.toContain('test.other_admin');
-    expect(html.indexOf('test.action_54')).toBeLessThan(html.indexOf('test.action_53'));
-    expect(html).not.toContain('test.action_4<');
+    expect(html).toContain('Test action 54');
+    expect(html).not.toContain('Test other admin');
+    expect(html.indexOf('Test action 54')).toBeLessThan(html.indexOf('Test action 53'));
+    expect(html).not.toContain('Test action 4<');
     expect(html).toMatch(/\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/);
     const nextHref = /href="(\/admin\/audit\?[^"]*before=\d+)"/.exec(html)?.[1]?.replace(/&amp;/g, '&');
     expect(nextHref).toBeDefined();
     const second = await (await adminGet(nextHref!, cookie)).text();
-    expect(second).toContain('test.action_4<');
-    expect(second).toContain('test.action_0<');
-    expect(second).not.toContain('test.action_5<');
+    expect(second).toContain('Test action 4<');
+    expect(second).toContain('Test action 0<');
+    expect(second).not.toContain('Test action 5<');
 
     const byTenant = await (await adminGet(`/admin/audit?tenant=${tenantId}`, cookie)).text();
-    expect(byTenant).toContain('test.other_admin');
+    expect(byTenant).toContain('Test other admin');
     const fragment = await adminGet(nextHref!, cookie, { 'HX-Request': 'true' });
     expect(await fragment.text()).not.toContain('<html');
 
