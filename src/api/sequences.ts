@@ -30,6 +30,7 @@ function toJson(sequence: Sequence, today: string): z.infer<typeof sequenceOut> 
     nextNumber: shown.nextNumber,
     nextDocumentNumber: shown.nextDocumentNumber,
     validUntil: shown.validUntil,
+    authorizedOn: shown.authorizedOn,
     active: shown.active,
     isDefault: shown.isDefault,
     branchId: shown.branchId,
@@ -48,8 +49,8 @@ async function sequenceOr404(c: Context<AppEnv>, id: string): Promise<Sequence> 
   return sequence;
 }
 
-function checked(raw: Parameters<typeof checkSequence>[0]) {
-  const result = checkSequence(raw);
+function checked(raw: Parameters<typeof checkSequence>[0], enteredOn?: string) {
+  const result = checkSequence(raw, shopToday(), enteredOn);
   if ('errors' in result) throw new AppError('validation', Object.values(result.errors)[0]!, result.errors);
   return result.values;
 }
@@ -127,13 +128,14 @@ sequencesApi.openapi(
       rangeEnd: current.rangeEnd,
       nextNumber: current.nextNumber,
       validUntil: current.validUntil,
+      authorizedOn: current.authorizedOn,
       active: current.active,
       isDefault: current.isDefault,
       branchId: current.branchId,
       // a new type without a new prefix takes the new type's default prefix
       ...('docType' in changes && !('prefix' in changes) ? { prefix: null } : {}),
       ...changes,
-    });
+    }, current.createdAt.slice(0, 10));
     const sequence = await updateSequence(c.var.db, current, values);
     await recordActivity(c.var.db, c.var.session!, 'sequence.updated', { ...sequenceDetails(sequence), fields: changedFields(current, values) });
     return c.json(toJson(sequence, shopToday()), 200);

@@ -15,6 +15,8 @@ export interface Sequence {
   rangeEnd: number;
   nextNumber: number;
   validUntil: string | null;
+  /** When the DGII authorised the range; null: the day it was entered counts (it bounds validUntil). */
+  authorizedOn: string | null;
   active: boolean;
   isDefault: boolean;
   branchId: string | null;
@@ -40,7 +42,7 @@ const documentsUsing = (alias: string) =>
     OR EXISTS (SELECT 1 FROM payments p WHERE p.sequence_id = ${alias}.id))`);
 
 const sequenceColumns = sql.raw(`f.id, f.doc_type AS "docType", f.prefix, f.description, f.range_start::text AS "rangeStart",
-  f.range_end::text AS "rangeEnd", f.next_number::text AS "nextNumber", f.valid_until::text AS "validUntil", f.active,
+  f.range_end::text AS "rangeEnd", f.next_number::text AS "nextNumber", f.valid_until::text AS "validUntil", f.authorized_on::text AS "authorizedOn", f.active,
   f.is_default AS "isDefault", f.branch_id AS "branchId", b.name AS "branchName",
   f.next_number > f.range_start AS "numbersTaken",
   to_char(f.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt",

@@ -35,6 +35,8 @@ import { ErrorAlert } from '../views/pages';
 import { wantsFragment } from './products';
 import { actorLabel } from '../queries/audit';
 import { registryStatusOf } from '../dgii/lookup';
+import { inactiveBuyerRule } from '../domain/invoices';
+import { formatIdentification } from '../domain/tax-id';
 
 /** Shop screens: invoices. */
 export const invoicesRoutes = factory.createApp();
@@ -187,11 +189,13 @@ invoicesRoutes.get('/invoices/:id', requirePermission('invoices.view'), async (c
   if (!invoice || invoice.kind !== 'invoice') throw new AppError('not_found');
   const notice = c.req.query('notice');
   const text = notice === 'issued' && invoice.ncf ? t('invoices.notice.issued', { ncf: invoice.ncf }) : notice ? (notices[notice]?.() ?? null) : null;
+  const buyerWarning = await draftBuyerWarning(c, invoice);
   return c.html(
     <AppShell title={invoice.ncf ?? t('invoices.draftTitle')} user={user} current="/invoices">
       <InvoiceDetailPage
         invoice={invoice}
         notice={text}
+        warning={buyerWarning}
         canManage={can(user.role, 'invoices.manage')}
         canPay={can(user.role, 'payments.manage')}
         canCredit={can(user.role, 'creditNotes.manage')}
@@ -200,6 +204,19 @@ invoicesRoutes.get('/invoices/:id', requirePermission('invoices.view'), async (c
     </AppShell>,
   );
 });
+
+/**
+ * A draft whose buyer the DGII registry does not have as active says so before anything is issued
+ * (one registry query, only for drafts with a buyer id); B01/E31 will then be refused at issue.
+ */
+async function draftBuyerWarning(c: Context<AppEnv>, invoice: { status: string; ncfType: string; customerIdType: string | null; customerIdNumber: string | null }): Promise<string | null> {
+  if (invoice.status !== 'draft' || !invoice.customerIdNumber) return null;
+  const status = await registryStatusOf(c.env)(invoice.customerIdNumber);
+  const rule = inactiveBuyerRule(invoice.ncfType, status);
+  if (!rule || !status) return null;
+  const warning = t('invoices.warning.buyerInactive', { id: formatIdentification(invoice.customerIdType, invoice.customerIdNumber), status });
+  return rule === 'refuse' ? `${warning} ${t('invoices.warning.buyerInactiveRefused', { type: invoice.ncfType })}` : warning;
+}
 
 async function loadDraft(c: Context<AppEnv>) {
   const invoice = await getInvoice(c.var.db, pathId(c), { branchIds: branchScope(c.var.session!) });

@@ -116,7 +116,8 @@ sequencesRoutes.post(
   async (c) => {
     const sequence = await sequenceOr404(c, c.req.param('id'));
     const values = submittedSequence(await c.req.parseBody());
-    const checked = checkSequence(c.req.valid('form'));
+    const form = c.req.valid('form');
+    const checked = checkSequence({ ...form, authorizedOn: form.authorizedOn ?? sequence.authorizedOn }, shopToday(), sequence.createdAt.slice(0, 10));
     if ('errors' in checked) return renderDetail(c, sequence, { values, errors: checked.errors }, 422);
     const result = await attempt(() => updateSequence(c.var.db, sequence, checked.values));
     if ('ok' in result) {

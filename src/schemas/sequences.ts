@@ -114,7 +114,7 @@ export function latestValidUntil(authorizedOn: string): string {
  * the next number lies in start..end+1, NCF series carry an expiry date. Returns the completed
  * values (defaults applied) or field errors.
  */
-export function checkSequence(raw: RawSequence, today: string = shopToday()): { values: SequenceValues } | { errors: Record<string, string> } {
+export function checkSequence(raw: RawSequence, today: string = shopToday(), enteredOn: string = today): { values: SequenceValues } | { errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   const type = raw.docType;
   const prefix = raw.prefix ? raw.prefix.trim() : defaultPrefix(type);
@@ -135,8 +135,8 @@ export function checkSequence(raw: RawSequence, today: string = shopToday()): { 
   if (isNcfType(type) && !raw.validUntil) errors.validUntil = t('sequences.validation.validUntilRequired');
   if (raw.authorizedOn && raw.authorizedOn > today) errors.authorizedOn = t('sequences.validation.authorizedFuture');
   else if (isNcfType(type) && raw.validUntil) {
-    // Without an authorisation date the day the range is entered counts as one.
-    const latest = latestValidUntil(raw.authorizedOn ?? today);
+    // Without an authorisation date the day the range was entered counts as one.
+    const latest = latestValidUntil(raw.authorizedOn ?? enteredOn);
     if (raw.validUntil > latest) errors.validUntil = t('sequences.validation.validUntilTooLate', { date: formatDate(latest) });
   }
   if (Object.keys(errors).length) return { errors };
@@ -182,6 +182,7 @@ export const sequenceOut = z
     nextNumber: z.number().int(),
     nextDocumentNumber: z.string().nullable().openapi({ description: 'What the next document will be numbered (null when exhausted)' }),
     validUntil: z.string().nullable(),
+    authorizedOn: z.string().nullable(),
     active: z.boolean(),
     isDefault: z.boolean(),
     branchId: z.uuid().nullable(),

@@ -209,6 +209,14 @@ export function ErrorSummary(props: { errors?: FieldErrors; message?: string | n
   );
 }
 
+export function Warning(props: { children: Child }) {
+  return (
+    <div class="alert alert-warning" role="alert">
+      {props.children}
+    </div>
+  );
+}
+
 export function Notice(props: { children: Child }) {
   return (
     <div class="alert alert-info" role="status">

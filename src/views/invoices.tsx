@@ -7,7 +7,7 @@ import { formatIdentification, formatTaxId } from '../domain/tax-id';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { InvoiceDetail, InvoiceFormOptions, InvoiceSummary } from '../queries/invoices';
 import type { LineFormRow } from '../schemas/document-lines';
-import { LiveSearchForm, ErrorSummary, Field, Notice, ResultsTable, SelectField, TextAreaField, type FieldErrors } from './components';
+import { LiveSearchForm, ErrorSummary, Field, Notice, ResultsTable, SelectField, TextAreaField, Warning, type FieldErrors } from './components';
 import { CreditNoteStatusBadge } from './credit-notes';
 import { LineEditor, LinesTable, type DisplayLine } from './document-lines';
 
@@ -252,6 +252,8 @@ function Actions(props: { invoice: InvoiceDetail; canManage: boolean; canPay: bo
 export function InvoiceDetailPage(props: {
   invoice: InvoiceDetail;
   notice?: string | null;
+  /** Said before issuing, e.g. the buyer is not active in the DGII registry. */
+  warning?: string | null;
   canManage: boolean;
   canPay: boolean;
   canCredit: boolean;
@@ -282,6 +284,7 @@ export function InvoiceDetailPage(props: {
         </a>
       </div>
       {props.notice ? <Notice>{props.notice}</Notice> : null}
+      {props.warning ? <Warning>{props.warning}</Warning> : null}
       <Actions invoice={invoice} canManage={props.canManage} canPay={props.canPay} canCredit={props.canCredit} />
       <section class="card">
         <dl class="invoice-facts">

@@ -107,6 +107,7 @@ export interface SequenceFormValues {
   rangeEnd?: string;
   nextNumber?: string;
   validUntil?: string | null;
+  authorizedOn?: string | null;
   active?: boolean;
   isDefault?: boolean;
   branchId?: string | null;
@@ -121,6 +122,7 @@ export function sequenceFormValues(sequence: Sequence): SequenceFormValues {
     rangeEnd: String(sequence.rangeEnd),
     nextNumber: String(sequence.nextNumber),
     validUntil: sequence.validUntil,
+    authorizedOn: sequence.authorizedOn,
     active: sequence.active,
     isDefault: sequence.isDefault,
     branchId: sequence.branchId,
@@ -138,6 +140,7 @@ export function submittedSequence(form: Record<string, unknown>): SequenceFormVa
     rangeEnd: text('rangeEnd'),
     nextNumber: text('nextNumber'),
     validUntil: text('validUntil'),
+    authorizedOn: text('authorizedOn'),
     active: checked('active'),
     isDefault: checked('isDefault'),
     branchId: text('branchId'),
@@ -170,6 +173,7 @@ export function SequenceForm(props: {
         <Field name="rangeStart" label={t('sequences.field.rangeStart')} value={values.rangeStart} errors={errors} required inputmode="numeric" />
         <Field name="rangeEnd" label={t('sequences.field.rangeEnd')} value={values.rangeEnd} errors={errors} required inputmode="numeric" />
         <Field name="nextNumber" label={t('sequences.field.nextNumber')} value={values.nextNumber} errors={errors} inputmode="numeric" hint={t('sequences.hint.nextNumber')} />
+        <Field name="authorizedOn" type="date" label={t('sequences.field.authorizedOn')} value={values.authorizedOn} errors={errors} hint={t('sequences.hint.authorizedOn')} />
         <Field name="validUntil" type="date" label={t('sequences.field.validUntil')} value={values.validUntil} errors={errors} hint={t('sequences.hint.validUntil')} />
         <SelectField
           name="branchId"

@@ -492,13 +492,24 @@ describe('issue 9 item 17: buyers the DGII registry has as not active', { timeou
       await centralSql`INSERT INTO dgii_taxpayers (tax_id, name, commercial_name, status)
                        VALUES (${voided}, 'CERRADA SRL', NULL, 'ANULADO'), (${active}, 'ABIERTA SRL', NULL, 'ACTIVO') ON CONFLICT (tax_id) DO NOTHING`;
       const [b01] = await insertDrafts(shop, 1, { ncfType: 'B01', customerId: anulado!.id });
+      // The draft says so before anyone tries to issue it.
+      const { get } = await import('./helpers');
+      const draftPage = await (await get(shop.host, `/invoices/${b01}`, { headers: { cookie: shop.cookie } })).text();
+      expect(draftPage).toContain('class="alert alert-warning"');
+      expect(draftPage).toContain('está ANULADO');
+      expect(draftPage).toContain('no se podrá emitir');
       const refused = await issue(shop, b01!);
       expect(refused.status).toBe(422);
       expect(((await refused.json()) as Json).detail).toContain('ANULADO');
       expect((await sequenceRow(shop.db, shop.b01.id)).nextNumber).toBe(1);
       const [b02] = await insertDrafts(shop, 1, { ncfType: 'B02', customerId: anulado!.id });
+      const b02Page = await (await get(shop.host, `/invoices/${b02}`, { headers: { cookie: shop.cookie } })).text();
+      expect(b02Page).toContain('está ANULADO');
+      expect(b02Page).not.toContain('no se podrá emitir');
       expect((await issue(shop, b02!)).status).toBe(200);
       const [ok] = await insertDrafts(shop, 1, { ncfType: 'B01', customerId: activo!.id });
+      const okPage = await (await get(shop.host, `/invoices/${ok}`, { headers: { cookie: shop.cookie } })).text();
+      expect(okPage).not.toContain('alert-warning');
       expect((await issue(shop, ok!)).status).toBe(200);
       expect((await invoiceRow(shop.db, ok!)).ncf).toBe('B0100000001');
     } finally {

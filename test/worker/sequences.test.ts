@@ -231,4 +231,22 @@ describe('issue 9 item 17: NCF range expiry per the DGII rule', () => {
     const future = await create(host, bearer, { docType: 'B15', rangeStart: 1, rangeEnd: 10, validUntil: `${year}-12-31`, authorizedOn: addDays(shopToday(), 1) });
     expect(fieldError(future.body, 'authorizedOn')).toBe('La fecha de autorización no puede ser posterior a hoy.');
   });
+
+  it('takes the authorisation date in the form and keeps its bound on later edits that leave it out', async () => {
+    const { host, bearer, cookie } = await shop('owner');
+    const year = Number(shopToday().slice(0, 4));
+    const newForm = await (await SELF.fetch(`http://${host}/sequences/new`, { headers: { Cookie: cookie } })).text();
+    expect(newForm).toContain('name="authorizedOn"');
+    const fields = { docType: 'B14', prefix: '', rangeStart: '1', rangeEnd: '50', nextNumber: '', active: 'on' };
+    const created = await postForm(host, '/sequences', { ...fields, authorizedOn: `${year - 1}-03-01`, validUntil: `${year}-12-31` }, { Cookie: cookie });
+    expect(created.status).toBe(303);
+    const id = created.headers.get('location')!.split('/')[2]!.split('?')[0]!;
+    const shown = (await (await api(host, `/sequences/${id}`, bearer)).json()) as { authorizedOn: string | null };
+    expect(shown.authorizedOn).toBe(`${year - 1}-03-01`);
+    // An edit that leaves the date out is still bound by the stored authorisation, not by today.
+    const form = await postForm(host, `/sequences/${id}`, { ...fields, authorizedOn: '', validUntil: `${year + 1}-12-31` }, { Cookie: cookie });
+    expect(form.status).toBe(422);
+    const patched = await api(host, `/sequences/${id}`, bearer, { method: 'PATCH', body: JSON.stringify({ validUntil: `${year + 1}-12-31` }) });
+    expect(patched.status).toBe(422);
+  });
 });
