@@ -111,7 +111,14 @@ async function renderTenantPage(c: Context<AppEnv>, tenantId: string, forms: Ten
   const [details, clients] = await Promise.all([getTenantDetails(platform, tenantId), listClientOptions(platform)]);
   if (!details) throw new AppError('not_found');
   // Only an active shop's database is read: who can sign in decides between support access and an invitation.
-  const owners = details.tenant.status === 'active' ? await shopOwners(platform, tenantId) : null;
+  // A shop whose database cannot be reached must still be manageable here (suspended, deleted): no owner section then.
+  const owners =
+    details.tenant.status === 'active'
+      ? await shopOwners(platform, tenantId).catch((error: unknown) => {
+          console.error(`tenant page: owners of ${tenantId} unavailable`, error);
+          return null;
+        })
+      : null;
   return c.html(
     <AdminShell title={details.tenant.name} admin={c.var.admin!} current="/admin/tenants">
       <TenantPage details={details} owners={owners} latest={latestSchemaVersion()} clients={clients} shopUrl={(hostname) => shopUrl(c, hostname)} forms={forms} />
