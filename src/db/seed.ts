@@ -6,7 +6,7 @@ export interface SeedOptions {
   shopName: string;
 }
 
-/** ITBIS rates (DOMAIN.md): 18% standard, 16%, 0% and exempt; each product picks one. */
+/** ITBIS rates (docs/domain.md): 18% standard, 16%, 0% and exempt; each product picks one. */
 export const defaultTaxes = [
   { code: 'ITBIS18', name: 'ITBIS 18%', rate: '18.00', exempt: false },
   { code: 'ITBIS16', name: 'ITBIS 16%', rate: '16.00', exempt: false },

@@ -1,6 +1,6 @@
 /**
  * DGII monthly reports 607 (sales) and 608 (voided numbers) as pipe-delimited TXT files
- * (DOMAIN.md "Report 607"; the layout there is marked unverified, so every choice the DGII
+ * (layout: docs/dgii-formats.md; rules: docs/domain.md; every choice the DGII
  * documents do not settle for us is written down next to the code that makes it).
  *
  * Pure functions: the query (src/queries/reports.ts) hands over the month's documents with

@@ -1,5 +1,5 @@
 /**
- * NCF types and the rules that depend only on the type (DOMAIN.md). Numbers themselves are
+ * NCF types and the rules that depend only on the type (docs/domain.md). Numbers themselves are
  * allocated in the database (`allocate_document_number`, migration 0004).
  */
 import { daysBetween } from './dates';

@@ -1,5 +1,5 @@
 /**
- * Document totals per DOMAIN.md, computed on the server only, exactly (bigint cents): each line
+ * Document totals per docs/domain.md, computed on the server only, exactly (bigint cents): each line
  * is quantity x unit price - discount, half-up to cents; ITBIS is computed per rate on the sum of
  * that rate's taxable lines; exempt lines (marked "E") carry no ITBIS; total = taxable + exempt + ITBIS.
  */

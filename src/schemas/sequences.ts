@@ -104,7 +104,7 @@ type RawSequence = {
   branchId?: string | null;
 };
 
-/** DGII: an NCF range is valid until 31 December of the year after its authorisation (DOMAIN.md). */
+/** DGII: an NCF range is valid until 31 December of the year after its authorisation (docs/domain.md). */
 export function latestValidUntil(authorizedOn: string): string {
   return `${Number(authorizedOn.slice(0, 4)) + 1}-12-31`;
 }

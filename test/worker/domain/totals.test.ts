@@ -34,13 +34,13 @@ const cases: MoneyCase[] = [
     expected: { gross: '1000.00', discount: '0.00', taxable: '1000.00', exempt: '0.00', itbis: '180.00', total: '1180.00', breakdown: [['18.00', '1000.00', '180.00']] },
   },
   {
-    // 750.5212 -> 750.52 (DOMAIN.md); 750.52 x 18% = 135.0936 -> 135.09; total 885.61
+    // 750.5212 -> 750.52 (docs/domain.md); 750.52 x 18% = 135.0936 -> 135.09; total 885.61
     name: 'DOMAIN.md rounding example 750.5212',
     lines: [line('1', '750.5212', '18')],
     expected: { gross: '750.52', discount: '0.00', taxable: '750.52', exempt: '0.00', itbis: '135.09', total: '885.61', breakdown: [['18.00', '750.52', '135.09']] },
   },
   {
-    // 750.5276 -> 750.53 (DOMAIN.md); 750.53 x 18% = 135.0954 -> 135.10; total 885.63
+    // 750.5276 -> 750.53 (docs/domain.md); 750.53 x 18% = 135.0954 -> 135.10; total 885.63
     name: 'DOMAIN.md rounding example 750.5276',
     lines: [line('1', '750.5276', '18')],
     expected: { gross: '750.53', discount: '0.00', taxable: '750.53', exempt: '0.00', itbis: '135.10', total: '885.63', breakdown: [['18.00', '750.53', '135.10']] },
