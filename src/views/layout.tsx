@@ -9,9 +9,11 @@ import { t, type MessageKey } from '../i18n/es-DO';
  * the <body>, so a stylesheet linked there would show the new page unstyled until it loads.
  * They are small, cached once, and none overrides another (print pages have their own documents).
  */
-const stylesheets = ['/static/app.css', '/static/admin.css', '/static/admin-tenants.css', '/static/contacts.css', '/static/invoices.css', '/static/quotations.css', '/static/payments.css', '/static/prescriptions.css'];
+const stylesheets = ['/static/app.css', '/static/admin.css', '/static/contacts.css', '/static/invoices.css', '/static/quotations.css', '/static/payments.css', '/static/prescriptions.css'];
+/** The platform admin panel's own screens add theirs; shop pages never name them. */
+const panelStylesheets = [...stylesheets, '/static/admin-tenants.css'];
 
-function Document(props: { title: string; children: Child }) {
+function Document(props: { title: string; panel?: boolean; children: Child }) {
   return (
     <>
       {raw('<!doctype html>')}
@@ -25,7 +27,7 @@ function Document(props: { title: string; children: Child }) {
             name="htmx-config"
             content='{"includeIndicatorStyles":false,"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"422","swap":true},{"code":"[45]..","swap":true,"error":true}]}'
           />
-          {stylesheets.map((href) => (
+          {(props.panel ? panelStylesheets : stylesheets).map((href) => (
             <link rel="stylesheet" href={href} />
           ))}
           <script src="/static/htmx.min.js" defer></script>
@@ -153,7 +155,7 @@ const adminNavigation: Array<{ href: string; label: MessageKey }> = [
 /** The admin panel on the central domain (OptiFlow's operators, not a shop's staff). */
 export function AdminShell(props: { title: string; admin: { name: string; email: string }; current: string; children: Child }) {
   return (
-    <Document title={`${props.title} · ${t('admin.title')}`}>
+    <Document title={`${props.title} · ${t('admin.title')}`} panel>
       <body hx-boost="true" class="admin">
         <a class="skip-link" href="#main">
           {t('nav.skip')}

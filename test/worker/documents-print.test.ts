@@ -37,7 +37,9 @@ describe('invoice print view', { timeout: 30_000 }, () => {
     expect(page).toMatch(/<dt>Total<\/dt><dd>RD\$ 13,461.17<\/dd>/);
     expect(page).toContain('3,250.505');
     expect(page).toContain('Gracias por preferirnos.');
-    expect(page).toContain('onclick="window.print()"');
+    expect(page).toContain('data-print');
+    expect(page).toContain('<script src="/static/app.js"');
+    expect(page).not.toContain('onclick=');
     expect(page).toContain('/static/print.css');
     expect(page).toContain(`href="/invoices/${invoice.id}/pdf"`);
     expect(page).not.toContain('BORRADOR');

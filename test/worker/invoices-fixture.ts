@@ -48,7 +48,7 @@ export async function invoiceShop(role: Role = 'owner') {
     .returning();
   const { recordStockMovement } = await import('../../src/queries/stock');
   await recordStockMovement(db, { productId: frame!.id, branchId: main!.id, kind: 'initial', quantity: 10 });
-  const [company] = await db.insert(contacts).values({ name: 'Lentes del Caribe SRL', idType: 'rnc', idNumber: '131246796' }).returning();
+  const [company] = await db.insert(contacts).values({ name: 'Lentes del Caribe SRL', idType: 'rnc', idNumber: '130991731' }).returning();
   const [walkIn] = await db.insert(contacts).values({ name: 'María Pérez' }).returning();
   const user = await signedIn(tenant.id, role);
   return { tenant, host, db, main: main!, tax, b02: b02!, b01: b01!, frame: frame!, service: service!, company: company!, walkIn: walkIn!, ...user };

@@ -234,7 +234,7 @@ describe('prescriptions UI', { timeout: 30_000 }, () => {
       expect(response.status).toBe(200);
       const html = await response.text();
       expect(html).not.toContain('app-nav');
-      for (const text of ['Óptica Visión Clara', 'RNC 101850043', 'Av. Duarte 12', '809-555-1234', 'María Peña Núñez', '10/03/2024', '-1.25', '-0.75', '170°', '+2.00', '+1.50', 'Presbicia', 'Lentes progresivos', '10/03/2025', 'Dr. Externo', 'window.print()']) {
+      for (const text of ['Óptica Visión Clara', 'RNC 101850043', 'Av. Duarte 12', '809-555-1234', 'María Peña Núñez', '10/03/2024', '-1.25', '-0.75', '170°', '+2.00', '+1.50', 'Presbicia', 'Lentes progresivos', '10/03/2025', 'Dr. Externo', 'data-print', '/static/app.js']) {
         expect(html, `${path}: ${text}`).toContain(text);
       }
     }
