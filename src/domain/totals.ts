@@ -77,6 +77,27 @@ function multiplyToCents(value: bigint, valueScale: number, factor: bigint, fact
  * Totals of a document. `chargeItbis: false` is for a credit note issued more than 30 days after
  * its invoice: it refunds the price but not the ITBIS, so every line is taxed at 0.
  */
+/** The document's figures from its lines' sums: the total is taxable + exempt + ITBIS, each already in cents. */
+function documentTotals(
+  lines: LineTotals[],
+  sums: { grossTotal: bigint; discountTotal: bigint; exemptTotal: bigint },
+  taxableByRate: ReadonlyMap<string, bigint>,
+  taxBreakdown: TaxBreakdownEntry[],
+): DocumentTotals {
+  const taxableTotal = [...taxableByRate.values()].reduce((sum, value) => sum + value, 0n);
+  const itbisTotal = taxBreakdown.reduce((sum, entry) => sum + cents(entry.itbis), 0n);
+  return {
+    lines,
+    grossTotal: text(sums.grossTotal),
+    discountTotal: text(sums.discountTotal),
+    taxableTotal: text(taxableTotal),
+    exemptTotal: text(sums.exemptTotal),
+    itbisTotal: text(itbisTotal),
+    total: text(taxableTotal + sums.exemptTotal + itbisTotal),
+    taxBreakdown,
+  };
+}
+
 export function computeTotals(lines: readonly LineInput[], options: { chargeItbis?: boolean } = {}): DocumentTotals {
   const chargeItbis = options.chargeItbis ?? true;
   const taxableByRate = new Map<string, bigint>();
@@ -110,18 +131,7 @@ export function computeTotals(lines: readonly LineInput[], options: { chargeItbi
       // taxable (2 decimals) x rate/100 (rate has 2 decimals, so the factor has 4)
       itbis: text(chargeItbis ? multiplyToCents(taxable, 2, toUnits(rate, 2), 4) : 0n),
     }));
-  const taxableTotal = [...taxableByRate.values()].reduce((sum, value) => sum + value, 0n);
-  const itbisTotal = taxBreakdown.reduce((sum, entry) => sum + cents(entry.itbis), 0n);
-  return {
-    lines: lineTotals,
-    grossTotal: text(grossTotal),
-    discountTotal: text(discountTotal),
-    taxableTotal: text(taxableTotal),
-    exemptTotal: text(exemptTotal),
-    itbisTotal: text(itbisTotal),
-    total: text(taxableTotal + exemptTotal + itbisTotal),
-    taxBreakdown,
-  };
+  return documentTotals(lineTotals, { grossTotal, discountTotal, exemptTotal }, taxableByRate, taxBreakdown);
 }
 
 /**
@@ -239,16 +249,5 @@ export function computeCreditTotals(
       }
       return { rate, taxable: text(taxable), itbis: text(itbis) };
     });
-  const taxableTotal = [...taxableByRate.values()].reduce((sum, value) => sum + value, 0n);
-  const itbisTotal = taxBreakdown.reduce((sum, entry) => sum + cents(entry.itbis), 0n);
-  return {
-    lines: lineTotals,
-    grossTotal: text(grossTotal),
-    discountTotal: text(discountTotal),
-    taxableTotal: text(taxableTotal),
-    exemptTotal: text(exemptTotal),
-    itbisTotal: text(itbisTotal),
-    total: text(taxableTotal + exemptTotal + itbisTotal),
-    taxBreakdown,
-  };
+  return documentTotals(lineTotals, { grossTotal, discountTotal, exemptTotal }, taxableByRate, taxBreakdown);
 }
