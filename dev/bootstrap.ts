@@ -5,7 +5,7 @@
 import { neon } from '@neondatabase/serverless';
 import { configureNeon } from '../src/db/client';
 import { migrate, type MigrationResult } from '../src/db/migrate';
-import { migrations } from '../src/db/migrations.generated';
+import { functions, migrations } from '../src/db/migrations.generated';
 
 export const centralDatabaseName = 'optiflow_central';
 
@@ -21,7 +21,7 @@ export async function ensureCentralDatabase(options: {
   await admin.query(`REVOKE ALL ON DATABASE ${centralDatabaseName} FROM PUBLIC`);
   await admin.query('REVOKE ALL ON DATABASE postgres FROM PUBLIC');
   const centralUrl = options.adminUrl(centralDatabaseName);
-  const migration = await migrate(neon(centralUrl), migrations.central);
+  const migration = await migrate(neon(centralUrl), migrations.central, functions.central);
   return { centralUrl, migration };
 }
 

@@ -440,8 +440,9 @@ export async function restoreBackup(platform: Platform, options: RestoreOptions)
   if (row.provisioningStep === 'database') {
     try {
       const sql = sqlClient(await decryptSecret(platform.encryptionKey, row.connectionSecret ?? '', row.id));
-      // Only up to the backup's version: its rows fit that schema; later migrations then carry them forward.
-      const partial = await migrate(sql, migrations.tenant.slice(0, header.schemaVersion));
+      // Only up to the backup's version: its rows fit that schema; later migrations then carry them
+      // forward. No function files yet: they are written for the latest schema (applied by that last step).
+      const partial = await migrate(sql, migrations.tenant.slice(0, header.schemaVersion), []);
       await updateTenant(platform, target, { schemaVersion: partial.version });
       await report('migrate-to-backup', `${partial.version}`);
       await loadBackup(sql, document);

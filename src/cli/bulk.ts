@@ -119,8 +119,9 @@ export const migrateCommand = defineCommand({
   prepare({ values }) {
     return forEachTenant(parseSelection(values), 'Migrating', async ({ platform }, id) => {
       const result = await migrateTenant(platform, id);
-      if (result.applied.length === 0) return `up to date (version ${result.version})`;
-      return `migrated ${result.version - result.applied.length} -> ${result.version} (${result.applied.join(', ')})`;
+      const replaced = result.functions.length > 0 ? `; functions: ${result.functions.join(', ')}` : '';
+      if (result.applied.length === 0) return `up to date (version ${result.version})${replaced}`;
+      return `migrated ${result.version - result.applied.length} -> ${result.version} (${result.applied.join(', ')})${replaced}`;
     });
   },
 });

@@ -2,7 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import { domains, tenants } from '../db/central-schema';
 import { sqlClient, tenantDb } from '../db/client';
 import { migrate, type MigrationResult } from '../db/migrate';
-import { migrations } from '../db/migrations.generated';
+import { functions, migrations } from '../db/migrations.generated';
 import { seedTenant } from '../db/seed';
 import { AppError } from '../errors';
 import { listDomainsOf } from './central-queries';
@@ -91,10 +91,10 @@ async function connectionStringOf(platform: Platform, row: TenantRow): Promise<s
   return decryptSecret(platform.encryptionKey, row.connectionSecret, row.id);
 }
 
-/** Brings one tenant database to the latest tenant schema; all pending migrations in one transaction. */
+/** Brings one tenant database to the latest tenant schema and function files; all of it in one transaction. */
 export async function migrateTenant(platform: Platform, tenantId: string): Promise<MigrationResult> {
   const row = await requireTenantRow(platform, tenantId);
-  const result = await migrate(sqlClient(await connectionStringOf(platform, row)), migrations.tenant);
+  const result = await migrate(sqlClient(await connectionStringOf(platform, row)), migrations.tenant, functions.tenant);
   if (result.version !== row.schemaVersion) {
     await changeStatus(platform, tenantId, { schemaVersion: result.version });
   }

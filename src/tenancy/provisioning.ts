@@ -2,7 +2,7 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import { clients, domains, provisioningLog, tenants } from '../db/central-schema';
 import { sqlClient, tenantDb } from '../db/client';
 import { migrate } from '../db/migrate';
-import { migrations } from '../db/migrations.generated';
+import { functions, migrations } from '../db/migrations.generated';
 import { seedTenant } from '../db/seed';
 import { AppError } from '../errors';
 import { TenantCache } from './cache';
@@ -118,7 +118,7 @@ export async function runProvisioning(
   const connectionString = await decryptSecret(platform.encryptionKey, row.connectionSecret ?? '', row.id);
   if (!done('migrate')) {
     row = await runStep(platform, row.id, 'provision', 'migrate', async () => {
-      const result = await migrate(sqlClient(connectionString), migrations.tenant);
+      const result = await migrate(sqlClient(connectionString), migrations.tenant, functions.tenant);
       return updateTenant(platform, row.id, { schemaVersion: result.version, provisioningStep: 'migrate' });
     });
     await hooks.afterStep?.('migrate');
