@@ -19,3 +19,12 @@ export function sqlState(error: unknown): string | null {
   }
   return null;
 }
+
+/** The DETAIL of a raised error anywhere in the cause chain (e.g. the product that ran out of stock). */
+export function raisedDetail(error: unknown): string | null {
+  for (let current: unknown = error; current && typeof current === 'object'; current = (current as { cause?: unknown }).cause) {
+    const { detail } = current as { detail?: unknown };
+    if (typeof detail === 'string' && detail) return detail;
+  }
+  return null;
+}

@@ -1,16 +1,14 @@
 import type { CreatedCursor } from './keyset';
 import { sql, type SQL } from 'drizzle-orm';
-import { raisedCode } from '../db/raised';
 import { daysBetween } from '../domain/dates';
 import { compareDecimals, formatMoney, fromUnits, toUnits } from '../domain/money';
 import { creditNoteTypeFor } from '../domain/ncf';
 import { computeCreditTotals, toDop, TotalsError, type CreditRateState, type DocumentTotals, type DopTotals } from '../domain/totals';
 import type { TenantDb } from '../env';
-import { AppError, sequenceFix } from '../errors';
-import type { ErrorLink } from '../views/pages';
+import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
 import { inScope, scopeArray, type BranchScope } from './branch-scope';
-import { companyRncMissing } from './invoices';
+import { refusalError } from './refusals';
 import type { InvoiceStatus } from './payments';
 
 export interface CreditableLine {
@@ -135,8 +133,8 @@ export interface PreparedCreditNote {
 
 const lineField = (id: string, field = 'quantity') => `lines.${id}.${field}`;
 
-function invalid(field: string, message: string, fix: ErrorLink | null = null): never {
-  throw new AppError('validation', message, { [field]: message }, fix);
+function invalid(field: string, message: string): never {
+  throw new AppError('validation', message, { [field]: message });
 }
 
 /**
@@ -214,43 +212,6 @@ export function prepareCreditNote(invoice: CreditableInvoice, request: CreditNot
   };
 }
 
-function creditNoteError(error: unknown, type: string): never {
-  switch (raisedCode(error)) {
-    case 'invoice_not_found':
-      throw new AppError('not_found');
-    case 'invoice_not_creditable':
-      throw new AppError('conflict', t('creditNotes.error.notCreditable'));
-    case 'credit_stale':
-      throw new AppError('conflict', t('creditNotes.error.stale'));
-    case 'credit_changed':
-      throw new AppError('conflict', t('creditNotes.error.changed'));
-    case 'company_rnc_missing':
-      throw companyRncMissing();
-    case 'credit_buyer_required':
-      throw new AppError('validation', t('creditNotes.error.buyerRequired'), { _form: t('creditNotes.error.buyerRequired') });
-    case 'credit_no_lines':
-      return invalid('lines', t('creditNotes.error.noLines'));
-    case 'credit_line_invalid':
-      return invalid('lines', t('creditNotes.error.lineInvalid'));
-    case 'credit_quantity_exceeded':
-      return invalid('lines', t('creditNotes.error.quantityExceeded'));
-    case 'credit_exceeds_creditable':
-      return invalid('lines', t('creditNotes.error.exceedsCreditableShort'));
-    case 'credit_return_fraction':
-      return invalid('lines', t('creditNotes.error.returnFraction'));
-    case 'sequence_not_found':
-      return invalid('_form', t('creditNotes.error.noSequence', { type }), sequenceFix('sequence_not_found', type));
-    case 'sequence_inactive':
-      return invalid('_form', t('creditNotes.error.sequenceInactive', { type }), sequenceFix('sequence_inactive', type));
-    case 'sequence_expired':
-      return invalid('_form', t('creditNotes.error.sequenceExpired', { type }), sequenceFix('sequence_expired', type));
-    case 'sequence_exhausted':
-      return invalid('_form', t('creditNotes.error.sequenceExhausted', { type }), sequenceFix('sequence_exhausted', type));
-    default:
-      throw error;
-  }
-}
-
 /**
  * Issues a prepared credit note (issue_credit_note, migration 0006): one transaction that
  * re-checks lines and the creditable amount under the original's lock, allocates the B04/E34
@@ -282,7 +243,7 @@ export async function issueCreditNote(
                                ${options.today}::date, ${options.userId}::uuid, ${scopeArray(options.scope)}, ${note.creditedBefore}::numeric, ${options.actor}) AS id`);
     return result.rows[0]!.id;
   } catch (error) {
-    creditNoteError(error, note.type);
+    throw refusalError(error, 'creditNote', { type: note.type });
   }
 }
 

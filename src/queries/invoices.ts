@@ -8,8 +8,9 @@ import { likeEscape } from './products';
 import { linesJson, linesRecordset, type PricedLine } from './document-lines';
 import type { DocumentTotals } from '../domain/totals';
 import { checkIssueRules, inactiveBuyerRule, requiresActiveBuyer, type IssueRuleFailure } from '../domain/invoices';
-import { AppError, sequenceFix, type ErrorCode } from '../errors';
-import { t, type MessageKey } from '../i18n/es-DO';
+import { AppError } from '../errors';
+import { t } from '../i18n/es-DO';
+import { refusalError } from './refusals';
 
 export type InvoiceStatus = (typeof invoiceStatuses)[number];
 
@@ -378,16 +379,7 @@ export interface IssueArgs {
 
 export type IssueOutcome =
   | { ok: true; ncf: string; ncfValidUntil: string | null; sequenceId: string; replayed: boolean; issuer: IssuerSnapshot | null }
-  | { ok: false; code: string; detail: string | null };
-
-/** DETAIL of a raised error anywhere in the cause chain (e.g. the product that ran out of stock). */
-function raisedDetail(error: unknown): string | null {
-  for (let current: unknown = error; current && typeof current === 'object'; current = (current as { cause?: unknown }).cause) {
-    const { detail } = current as { detail?: unknown };
-    if (typeof detail === 'string' && detail) return detail;
-  }
-  return null;
-}
+  | { ok: false; refusal: unknown };
 
 /** Calls issue_invoice (migration 0005): NCF, buyer snapshot, DOP totals and sale stock movements in one transaction. */
 export async function issueInvoice(db: TenantDb, args: IssueArgs): Promise<IssueOutcome> {
@@ -400,39 +392,24 @@ export async function issueInvoice(db: TenantDb, args: IssueArgs): Promise<Issue
     const row = result.rows[0]!;
     return { ok: true, ncf: row.issued_ncf, ncfValidUntil: row.issued_valid_until, sequenceId: row.issued_sequence_id, replayed: row.replayed, issuer: row.issued_issuer };
   } catch (error) {
-    const code = raisedCode(error);
-    if (!code) throw error;
-    return { ok: false, code, detail: raisedDetail(error) };
+    if (!raisedCode(error)) throw error;
+    return { ok: false, refusal: error };
   }
 }
 
-/** Calls void_invoice (migration 0005); the refusal code when it is refused. */
+/** Calls void_invoice (migration 0005); the refusal (the raised error) when it is refused. */
 export async function voidInvoice(
   db: TenantDb,
   args: { invoiceId: string; reason: string; note: string | null; userId: string; actor: string },
-): Promise<{ ok: true } | { ok: false; code: string }> {
+): Promise<{ ok: true } | { ok: false; refusal: unknown }> {
   try {
     await db.execute(sql`SELECT void_invoice(${args.invoiceId}::uuid, ${args.reason}, ${args.note}, ${args.userId}::uuid, ${args.actor})`);
     return { ok: true };
   } catch (error) {
-    const code = raisedCode(error);
-    if (!code) throw error;
-    return { ok: false, code };
+    if (!raisedCode(error)) throw error;
+    return { ok: false, refusal: error };
   }
 }
-
-/** issue_invoice / issue_credit_note refused because the company has no RNC (nothing was numbered): a 422 that links to the company settings. */
-export function companyRncMissing(): AppError {
-  const message = t('invoices.error.companyRncMissing');
-  return new AppError('validation', message, { _form: message }, { href: '/company', label: t('invoices.fix.company') });
-}
-
-const sequenceErrors: Record<string, MessageKey> = {
-  sequence_not_found: 'invoices.error.sequenceNotFound',
-  sequence_inactive: 'invoices.error.sequenceInactive',
-  sequence_expired: 'invoices.error.sequenceExpired',
-  sequence_exhausted: 'invoices.error.sequenceExhausted',
-};
 
 function ruleError(failure: IssueRuleFailure): AppError {
   switch (failure.rule) {
@@ -499,22 +476,7 @@ export async function issueDraftInvoice(
     userId: args.userId,
     actor: args.actor,
   });
-  if (!outcome.ok) {
-    const sequenceKey = sequenceErrors[outcome.code];
-    if (sequenceKey) {
-      const message = t(sequenceKey, { type: invoice.ncfType });
-      throw new AppError('validation', message, { sequenceId: message }, sequenceFix(outcome.code, invoice.ncfType));
-    }
-    if (outcome.code === 'company_rnc_missing') throw companyRncMissing();
-    if (outcome.code === 'stock_insufficient') {
-      const message = t('invoices.error.stockInsufficient', { product: outcome.detail ?? '' });
-      throw new AppError('validation', message, { lines: message });
-    }
-    if (outcome.code === 'invoice_not_found') throw new AppError('not_found');
-    if (outcome.code === 'invoice_changed') throw new AppError('conflict', t('invoices.error.changed'));
-    if (outcome.code === 'invoice_not_draft') throw new AppError('conflict', t('invoices.error.notDraft'));
-    throw new Error(`issue_invoice refused: ${outcome.code}`);
-  }
+  if (!outcome.ok) throw refusalError(outcome.refusal, 'invoiceIssue', { type: invoice.ncfType });
   const issued: InvoiceDetail = {
     ...invoice,
     status: 'issued',
@@ -533,19 +495,8 @@ export async function issueDraftInvoice(
   return { invoice: issued, replayed: outcome.replayed };
 }
 
-const voidErrors: Record<string, [ErrorCode, MessageKey]> = {
-  invoice_voided: ['conflict', 'invoices.error.alreadyVoided'],
-  invoice_not_issued: ['conflict', 'invoices.error.voidNotIssued'],
-  invoice_has_payments: ['conflict', 'invoices.error.voidHasPayments'],
-  invoice_has_credit_notes: ['conflict', 'invoices.error.voidHasCreditNotes'],
-};
-
 /** Voids an issued invoice (void_invoice in SQL); refusals become 404 / 409. */
 export async function voidIssuedInvoice(db: TenantDb, args: { id: string; reason: string; note: string | null; userId: string; actor: string }): Promise<void> {
   const outcome = await voidInvoice(db, { invoiceId: args.id, reason: args.reason, note: args.note, userId: args.userId, actor: args.actor });
-  if (outcome.ok) return;
-  if (outcome.code === 'invoice_not_found') throw new AppError('not_found');
-  const mapped = voidErrors[outcome.code];
-  if (!mapped) throw new Error(`void_invoice refused: ${outcome.code}`);
-  throw new AppError(mapped[0], t(mapped[1]));
+  if (!outcome.ok) throw refusalError(outcome.refusal, 'invoiceVoid');
 }

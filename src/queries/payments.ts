@@ -1,11 +1,9 @@
 import type { CreatedCursor } from './keyset';
 import { inScope, scopeArray, type BranchScope } from './branch-scope';
 import { sql, type SQL } from 'drizzle-orm';
-import { raisedCode } from '../db/raised';
 import type { invoiceStatuses, paymentMethods } from '../db/tenant-schema';
 import type { TenantDb } from '../env';
-import { AppError, sequenceFix } from '../errors';
-import { t } from '../i18n/es-DO';
+import { refusalError } from './refusals';
 
 export type PaymentMethod = (typeof paymentMethods)[number];
 export type InvoiceStatus = (typeof invoiceStatuses)[number];
@@ -151,31 +149,9 @@ export interface PaymentWrite {
   notes?: string | null;
 }
 
-/** Our SQL functions' refusals as AppErrors (field errors where a field is to blame); anything else propagates. */
+/** Our SQL functions' refusals as AppErrors (src/domain/refusals.ts); anything else propagates. */
 export function paymentError(error: unknown): never {
-  const code = raisedCode(error);
-  switch (code) {
-    case 'invoice_not_found':
-    case 'payment_not_found':
-      throw new AppError('not_found');
-    case 'invoice_not_payable':
-      throw new AppError('conflict', t('payments.error.notPayable'));
-    case 'payment_voided':
-      throw new AppError('conflict', t('payments.error.voided'));
-    case 'invoice_voided':
-      throw new AppError('conflict', t('payments.error.invoiceVoided'));
-    case 'payment_before_invoice':
-      throw new AppError('validation', t('payments.error.beforeInvoice'), { receivedOn: t('payments.error.beforeInvoice') });
-    case 'payment_over_balance':
-      throw new AppError('validation', t('payments.error.overBalance'), { amount: t('payments.error.overBalance') });
-    case 'sequence_not_found':
-    case 'sequence_inactive':
-    case 'sequence_expired':
-    case 'sequence_exhausted':
-      throw new AppError('validation', t('payments.error.noSequence'), { _form: t('payments.error.noSequence') }, sequenceFix(code, 'REC'));
-    default:
-      throw error;
-  }
+  throw refusalError(error, 'payment', { type: 'REC' });
 }
 
 /**

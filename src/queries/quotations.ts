@@ -1,9 +1,8 @@
 import { inScope, type BranchScope } from './branch-scope';
 import { sql, type SQL } from 'drizzle-orm';
-import { raisedCode } from '../db/raised';
 import type { DocumentTotals } from '../domain/totals';
 import type { TenantDb } from '../env';
-import { AppError, sequenceFix } from '../errors';
+import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
 import type { SessionUser } from '../auth/session';
 import { addDays } from '../domain/dates';
@@ -11,6 +10,7 @@ import { linesJson, linesRecordset, priceLines, type PricedLine } from './docume
 import type { LineInputValues } from '../schemas/document-lines';
 import type { QuotationHeaderInput, QuotationStatus } from '../schemas/quotations';
 import { likeEscape } from './products';
+import { refusalError } from './refusals';
 
 export interface QuotationLine {
   position: number;
@@ -170,13 +170,6 @@ const totalsValues = (totals: DocumentTotals) =>
   sql`${totals.grossTotal}::numeric, ${totals.discountTotal}::numeric, ${totals.taxableTotal}::numeric, ${totals.exemptTotal}::numeric,
       ${totals.itbisTotal}::numeric, ${totals.total}::numeric, ${JSON.stringify(totals.taxBreakdown)}::jsonb`;
 
-/** What the COT allocator's refusals mean for the user. */
-function sequenceError(error: unknown): never {
-  const code = raisedCode(error);
-  if (code?.startsWith('sequence_')) throw new AppError('conflict', t(`quotations.sequence.${code.slice('sequence_'.length)}` as 'quotations.sequence.not_found'), null, sequenceFix(code, 'COT'));
-  throw error;
-}
-
 /**
  * Creates a quotation numbered from the COT series: the number is allocated, the quotation and its
  * lines written, in ONE statement, so a failure (bad reference, exhausted series) consumes no number.
@@ -206,7 +199,7 @@ export async function createQuotation(db: TenantDb, values: QuotationWrite & { q
       )
       SELECT (SELECT id FROM inserted) AS id, (SELECT count(*) FROM lines) AS line_count, refs.* FROM refs`);
   } catch (error) {
-    sequenceError(error);
+    throw refusalError(error, 'quotation', { type: 'COT' });
   }
   const row = result.rows[0]!;
   refsErrors(row);
