@@ -1,6 +1,6 @@
 /**
  * The one registry of the refusals our SQL functions raise (`RAISE EXCEPTION 'optiflow:<code>'`,
- * drizzle/*\/functions): for each code, the AppError code (which sets the HTTP status and the
+ * drizzle/<scope>/functions): for each code, the AppError code (which sets the HTTP status and the
  * problem's `code`, src/errors.tsx), the catalogue key of its es-DO message and the form field it
  * belongs to. A code raised by several operations may read differently in each (a missing series of
  * receipts is not a missing NCF range): it lists a refusal per source, `any` for every source.

@@ -12,7 +12,7 @@ import { refusalError } from '../../src/queries/refusals';
 
 const drizzleDir = new URL('../../drizzle/', import.meta.url);
 
-/** Every code raised as `'optiflow:<code>'` in drizzle/**\/*.sql, with the files that raise it. */
+/** Every code raised as `'optiflow:<code>'` in the .sql files under drizzle/, with the files that raise it. */
 async function raisedInSql(): Promise<Map<string, string[]>> {
   const files = (await readdir(drizzleDir, { recursive: true })).filter((file) => file.endsWith('.sql')).sort();
   const codes = new Map<string, string[]>();
