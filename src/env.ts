@@ -41,3 +41,9 @@ export interface AppEnv {
   Bindings: Bindings;
   Variables: AppVariables;
 }
+
+/** What a handler behind `requirePermission` sees: the session is there. */
+export interface SignedInEnv {
+  Bindings: Bindings;
+  Variables: AppVariables & { session: SessionUser };
+}

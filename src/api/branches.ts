@@ -83,7 +83,7 @@ branchesApi.openapi(
       phone: body.phone ?? null,
       active: body.active ?? true,
     }).catch(duplicateCode);
-    await recordActivity(c.var.db, c.var.session!, 'branch.created', { branchId: branch.id, name: branch.name, code: branch.code });
+    await recordActivity(c.var.db, c.var.session, 'branch.created', { branchId: branch.id, name: branch.name, code: branch.code });
     return c.json(toJson(branch), 201);
   },
 );
@@ -123,7 +123,7 @@ branchesApi.openapi(
     const result = await updateBranch(c.var.db, id, changes).catch(duplicateCode);
     if (!result.branch) throw new AppError('not_found');
     if (result.lastActive) throw new AppError('conflict', t('branches.lastActive'), { active: t('branches.lastActive') });
-    await recordActivity(c.var.db, c.var.session!, 'branch.updated', { branchId: id, name: result.branch.name, code: result.branch.code, fields: Object.keys(changes) });
+    await recordActivity(c.var.db, c.var.session, 'branch.updated', { branchId: id, name: result.branch.name, code: result.branch.code, fields: Object.keys(changes) });
     return c.json(toJson(result.branch), 200);
   },
 );

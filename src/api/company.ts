@@ -66,7 +66,7 @@ companyApi.openapi(
     const before = await getCompany(c.var.db);
     const saved = await saveCompanySettings(c.var.db, changes);
     if (!saved) throw new AppError('validation', t('company.currencyInvalid'), { defaultCurrency: t('company.currencyInvalid') });
-    await recordActivity(c.var.db, c.var.session!, 'company.updated', { fields: before ? changedFields(before, changes) : Object.keys(changes) });
+    await recordActivity(c.var.db, c.var.session, 'company.updated', { fields: before ? changedFields(before, changes) : Object.keys(changes) });
     return c.json(toJson(saved), 200);
   },
 );

@@ -5,7 +5,7 @@ import { can } from '../auth/permissions';
 import { findTaxpayer } from '../dgii/lookup';
 import { registrySql } from '../dgii/registry';
 import { formatTaxId } from '../domain/tax-id';
-import type { AppEnv } from '../env';
+import type { SignedInEnv } from '../env';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
 import {
@@ -51,7 +51,7 @@ function toJson(contact: Contact): z.infer<typeof contactOut> {
 
 const uuid = z.uuid();
 
-async function contactOr404(c: Context<AppEnv>, id: string): Promise<Contact> {
+async function contactOr404(c: Context<SignedInEnv>, id: string): Promise<Contact> {
   const contact = uuid.safeParse(id).success ? await getContact(c.var.db, id) : null;
   if (!contact) throw new AppError('not_found');
   return contact;
@@ -68,7 +68,7 @@ function written(result: ContactWrite | null): Contact {
   return result.contact;
 }
 
-const lookupIn = (c: Context<AppEnv>) => (taxId: string) => findTaxpayer(registrySql(c.env), taxId);
+const lookupIn = (c: Context<SignedInEnv>) => (taxId: string) => findTaxpayer(registrySql(c.env), taxId);
 
 const idParams = contactIdParam;
 const tags = ['Contacts'];
@@ -137,7 +137,7 @@ contactsApi.openapi(
   }),
   async (c) => {
     const { archived, ...changes } = c.req.valid('json');
-    if (archived !== undefined && !can(c.var.session!.role, 'contacts.archive')) throw new AppError('forbidden');
+    if (archived !== undefined && !can(c.var.session.role, 'contacts.archive')) throw new AppError('forbidden');
     const contact = await contactOr404(c, c.req.valid('param').id);
     const current: ContactInput = {
       kind: contact.kind,

@@ -3,7 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { requirePermission } from '../auth/middleware';
 import { shopToday } from '../domain/dates';
-import type { AppEnv } from '../env';
+import type { SignedInEnv } from '../env';
 import { AppError } from '../errors';
 import {
   creditableInvoice,
@@ -63,7 +63,7 @@ function noteJson(note: CreditNote): z.infer<typeof creditNoteOut> {
   return { ...summaryJson(note), lines: note.lines };
 }
 
-const id = (c: Context<AppEnv>) => c.req.param('id')!;
+const id = (c: Context<SignedInEnv>) => c.req.param('id')!;
 
 creditNotesApi.openapi(
   createRoute({
@@ -79,7 +79,7 @@ creditNotesApi.openapi(
   async (c) => {
     const { limit, cursor } = c.req.valid('query');
     const after = decodeCreatedCursor(cursor);
-    const { rows, next } = await listCreditNotes(c.var.db, { scope: branchScope(c.var.session!), after, limit });
+    const { rows, next } = await listCreditNotes(c.var.db, { scope: branchScope(c.var.session), after, limit });
     return c.json({ data: rows.map(summaryJson), nextCursor: next ? encodeCreatedCursor(next) : null }, 200);
   },
 );
@@ -96,7 +96,7 @@ creditNotesApi.openapi(
     responses: { 200: jsonResponse(creditNoteOut, 'The credit note'), ...problemResponses(401, 403, 404) },
   }),
   async (c) => {
-    const note = await getCreditNote(c.var.db, id(c), branchScope(c.var.session!));
+    const note = await getCreditNote(c.var.db, id(c), branchScope(c.var.session));
     if (!note) throw new AppError('not_found');
     return c.json(noteJson(note), 200);
   },
@@ -116,7 +116,7 @@ creditNotesApi.openapi(
   async (c) => {
     const { limit, cursor } = c.req.valid('query');
     const after = decodeCreatedCursor(cursor);
-    const scope = branchScope(c.var.session!);
+    const scope = branchScope(c.var.session);
     if (!(await creditableInvoice(c.var.db, id(c), scope))) throw new AppError('not_found');
     const { rows, next } = await listCreditNotes(c.var.db, { scope, invoiceId: id(c), after, limit });
     return c.json({ data: rows.map(summaryJson), nextCursor: next ? encodeCreatedCursor(next) : null }, 200);
@@ -137,7 +137,7 @@ creditNotesApi.openapi(
   }),
   async (c) => {
     const input = c.req.valid('json');
-    const user = c.var.session!;
+    const user = c.var.session;
     const scope = branchScope(user);
     const invoice = await creditableInvoice(c.var.db, id(c), scope);
     if (!invoice) throw new AppError('not_found');

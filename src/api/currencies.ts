@@ -77,7 +77,7 @@ currenciesApi.openapi(
       if (saved.reason === 'unknown') throw new AppError('not_found');
       throw new AppError('validation', t('currencies.validation.base'), { currency: t('currencies.validation.base') });
     }
-    await recordActivity(c.var.db, c.var.session!, 'currency.rate.saved', { currency: code, rate: saved.rate.rate, validOn: saved.rate.validOn });
+    await recordActivity(c.var.db, c.var.session, 'currency.rate.saved', { currency: code, rate: saved.rate.rate, validOn: saved.rate.validOn });
     return c.json(saved.rate, saved.created ? 201 : 200);
   },
 );

@@ -4,7 +4,7 @@ import { requirePermission } from '../auth/middleware';
 import { can } from '../auth/permissions';
 import { archivedInvoicePdf, pdfResponse } from '../documents/archive';
 import { newShareToken, shareLinkCreate, shareLinkPolicy, shareLinkCreated, shareLinkOut, shareUrl } from '../documents/share';
-import type { AppEnv } from '../env';
+import type { SignedInEnv } from '../env';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
 import { createShareLink, invoiceShareLinks, printableInvoice, revokeShareLink, type Viewer } from '../queries/documents';
@@ -14,8 +14,8 @@ import { jsonResponse, problemResponses } from './openapi';
 /** `/api/v1` resources: documents (archived PDFs and share links). */
 export const documentsApi = createApiApp();
 
-function viewerOf(c: Context<AppEnv>): Viewer {
-  const user = c.var.session!;
+function viewerOf(c: Context<SignedInEnv>): Viewer {
+  const user = c.var.session;
   return { userId: user.id, allBranches: can(user.role, 'branches.all') };
 }
 
@@ -77,7 +77,7 @@ documentsApi.openapi(
     // An empty body (no Content-Type) takes the default expiry.
     const expiresInDays = (c.req.valid('json') as { expiresInDays?: number } | undefined)?.expiresInDays ?? shareLinkPolicy.defaultDays;
     const { token, hash } = await newShareToken();
-    const result = await createShareLink(c.var.db, { invoiceId: c.req.valid('param').id, tokenHash: hash, days: expiresInDays, createdBy: c.var.session!.id, viewer: viewerOf(c) });
+    const result = await createShareLink(c.var.db, { invoiceId: c.req.valid('param').id, tokenHash: hash, days: expiresInDays, createdBy: c.var.session.id, viewer: viewerOf(c) });
     if (result.outcome === 'not_found') throw new AppError('not_found');
     if (result.outcome === 'draft') throw new AppError('conflict', t('documents.draftNoPdf'));
     return c.json({ ...result.link, url: shareUrl(new URL(c.req.url).origin, token) }, 201);

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { requirePermission } from '../auth/middleware';
 import { shopToday } from '../domain/dates';
-import type { AppEnv } from '../env';
+import type { SignedInEnv } from '../env';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
 import { priceLines } from '../queries/document-lines';
@@ -22,7 +22,7 @@ export const invoicesApi = createApiApp();
 const idParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, format: 'uuid' }) });
 const uuid = z.uuid();
 
-function pathId(c: Context<AppEnv>): string {
+function pathId(c: Context<SignedInEnv>): string {
   const id = c.req.param('id');
   if (!id || !uuid.safeParse(id).success) throw new AppError('not_found');
   return id;
@@ -58,7 +58,7 @@ invoicesApi.openapi(
       throw new AppError('validation', 'Invalid cursor', { cursor: 'Invalid cursor' });
     }
     const after = values ? { createdAt: String(values[0]), id: String(values[1]) } : null;
-    const { rows, next } = await listInvoices(c.var.db, { branchIds: branchScope(c.var.session!), status, q: q || undefined, after, limit });
+    const { rows, next } = await listInvoices(c.var.db, { branchIds: branchScope(c.var.session), status, q: q || undefined, after, limit });
     return c.json({ data: rows.map(({ currencySymbol: _symbol, ...row }) => row), nextCursor: next ? encodeCursor([next.createdAt, next.id]) : null }, 200);
   },
 );
@@ -76,12 +76,12 @@ invoicesApi.openapi(
   }),
   async (c) => {
     const input = c.req.valid('json');
-    const branches = writableBranches(c.var.session!);
+    const branches = writableBranches(c.var.session);
     const branchId = input.branchId ?? branches[0];
     if (!branchId || !branches.includes(branchId)) throw new AppError('validation', t('invoices.validation.branch'), { branchId: t('invoices.validation.branch') });
     const priced = await priceLines(c.var.db, input.lines);
     if (!priced.ok) throw lineErrors(priced.errors);
-    const result = await createDraft(c.var.db, { ...input, branchId }, priced.lines, priced.totals, c.var.session!.id);
+    const result = await createDraft(c.var.db, { ...input, branchId }, priced.lines, priced.totals, c.var.session.id);
     if (!result.ok) throw lineErrors(draftWriteErrors(result));
     const invoice = await getInvoice(c.var.db, result.id);
     return c.json(toJson(invoice!), 201);
@@ -100,7 +100,7 @@ invoicesApi.openapi(
     responses: { 200: jsonResponse(invoiceOut, 'The invoice'), ...problemResponses(401, 403, 404) },
   }),
   async (c) => {
-    const invoice = await getInvoice(c.var.db, pathId(c), { branchIds: branchScope(c.var.session!) });
+    const invoice = await getInvoice(c.var.db, pathId(c), { branchIds: branchScope(c.var.session) });
     if (!invoice || invoice.kind !== 'invoice') throw new AppError('not_found');
     return c.json(toJson(invoice), 200);
   },
@@ -120,11 +120,11 @@ invoicesApi.openapi(
   async (c) => {
     const id = pathId(c);
     const input = c.req.valid('json');
-    const current = await getInvoice(c.var.db, id, { branchIds: branchScope(c.var.session!) });
+    const current = await getInvoice(c.var.db, id, { branchIds: branchScope(c.var.session) });
     if (!current || current.kind !== 'invoice') throw new AppError('not_found');
     if (current.status !== 'draft') throw new AppError('conflict', t('invoices.error.notDraft'));
     const branchId = input.branchId ?? current.branchId;
-    if (input.branchId && input.branchId !== current.branchId && !writableBranches(c.var.session!).includes(input.branchId)) {
+    if (input.branchId && input.branchId !== current.branchId && !writableBranches(c.var.session).includes(input.branchId)) {
       throw new AppError('validation', t('invoices.validation.branch'), { branchId: t('invoices.validation.branch') });
     }
     const pick = <K extends keyof typeof input>(key: K, fallback: NonNullable<(typeof input)[K]> | null) => (input[key] === undefined ? fallback : input[key]);
@@ -166,7 +166,7 @@ invoicesApi.openapi(
     responses: { 204: { description: 'Deleted' }, ...problemResponses(401, 403, 404, 409) },
   }),
   async (c) => {
-    const outcome = await deleteDraft(c.var.db, pathId(c), branchScope(c.var.session!));
+    const outcome = await deleteDraft(c.var.db, pathId(c), branchScope(c.var.session));
     if (outcome === 'not_found') throw new AppError('not_found');
     if (outcome === 'not_draft') throw new AppError('conflict', t('invoices.error.notDraft'));
     return c.body(null, 204);
@@ -191,10 +191,10 @@ invoicesApi.openapi(
     responses: { 200: jsonResponse(invoiceOut, 'The issued invoice'), ...problemResponses(401, 403, 404, 409, 422) },
   }),
   async (c) => {
-    const user = c.var.session!;
+    const user = c.var.session;
     const id = pathId(c);
     const key = c.req.header('idempotency-key')?.trim() || null;
-    const { invoice } = await issueDraftInvoice(c.var.db, { id, branchIds: branchScope(c.var.session!), issueKey: key, userId: user.id, actor: actorLabel(user), today: shopToday(), registryStatus: registryStatusOf(c.env) });
+    const { invoice } = await issueDraftInvoice(c.var.db, { id, branchIds: branchScope(c.var.session), issueKey: key, userId: user.id, actor: actorLabel(user), today: shopToday(), registryStatus: registryStatusOf(c.env) });
     return c.json(toJson(invoice), 200);
   },
 );
@@ -213,12 +213,12 @@ invoicesApi.openapi(
   async (c) => {
     const id = pathId(c);
     const input = c.req.valid('json');
-    const scope = branchScope(c.var.session!);
+    const scope = branchScope(c.var.session);
     if (scope) {
       const visible = await getInvoice(c.var.db, id, { branchIds: scope });
       if (!visible) throw new AppError('not_found');
     }
-    await voidIssuedInvoice(c.var.db, { id, reason: input.reason, note: input.note ?? null, userId: c.var.session!.id, actor: actorLabel(c.var.session!) });
+    await voidIssuedInvoice(c.var.db, { id, reason: input.reason, note: input.note ?? null, userId: c.var.session.id, actor: actorLabel(c.var.session) });
     const invoice = await getInvoice(c.var.db, id);
     return c.json(toJson(invoice!), 200);
   },

@@ -4,7 +4,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { requirePermission } from '../auth/middleware';
 import { shopToday } from '../domain/dates';
-import type { AppEnv } from '../env';
+import type { SignedInEnv } from '../env';
 import { AppError } from '../errors';
 import { factory } from '../factory';
 import {
@@ -29,7 +29,7 @@ export const paymentsApi = createApiApp();
 const tags = ['Payments'];
 const uuid = z.uuid();
 
-function pathId(c: Context<AppEnv>): string {
+function pathId(c: Context): string {
   const id = c.req.param('id');
   if (!uuid.safeParse(id).success) throw new AppError('not_found');
   return id!;
@@ -89,8 +89,8 @@ function listItemJson(row: PaymentListRow): z.infer<typeof paymentListItemOut> {
   };
 }
 
-async function paymentOr404(c: Context<AppEnv>, id: string): Promise<Payment> {
-  const payment = await getPayment(c.var.db, id, branchScope(c.var.session!));
+async function paymentOr404(c: Context<SignedInEnv>, id: string): Promise<Payment> {
+  const payment = await getPayment(c.var.db, id, branchScope(c.var.session));
   if (!payment) throw new AppError('not_found');
   return payment;
 }
@@ -109,7 +109,7 @@ paymentsApi.openapi(
   async (c) => {
     const { limit, cursor } = c.req.valid('query');
     const after = decodeCreatedCursor(cursor);
-    const { rows, next } = await listPayments(c.var.db, { scope: branchScope(c.var.session!), after, limit });
+    const { rows, next } = await listPayments(c.var.db, { scope: branchScope(c.var.session), after, limit });
     return c.json({ data: rows.map(listItemJson), nextCursor: next ? encodeCreatedCursor(next) : null }, 200);
   },
 );
@@ -129,7 +129,7 @@ paymentsApi.openapi(
     const invoiceId = pathId(c);
     const { limit, cursor } = c.req.valid('query');
     const after = decodeCreatedCursor(cursor);
-    const scope = branchScope(c.var.session!);
+    const scope = branchScope(c.var.session);
     if (!(await payableInvoice(c.var.db, invoiceId, scope))) throw new AppError('not_found');
     const { rows, next } = await listPayments(c.var.db, { scope, invoiceId, after, limit });
     return c.json({ data: rows.map(listItemJson), nextCursor: next ? encodeCreatedCursor(next) : null }, 200);
@@ -150,7 +150,7 @@ paymentsApi.openapi(
   async (c) => {
     const invoiceId = pathId(c);
     const input = c.req.valid('json');
-    const user = c.var.session!;
+    const user = c.var.session;
     const scope = branchScope(user);
     const id = await recordPayment(
       c.var.db,
@@ -191,7 +191,7 @@ paymentsApi.openapi(
     const id = pathId(c);
     const input = c.req.valid('json');
     const current = await paymentOr404(c, id);
-    const scope = branchScope(c.var.session!);
+    const scope = branchScope(c.var.session);
     await updatePayment(
       c.var.db,
       id,
@@ -203,7 +203,7 @@ paymentsApi.openapi(
         notes: input.notes === undefined ? current.notes : input.notes,
       },
       scope,
-      actorLabel(c.var.session!),
+      actorLabel(c.var.session),
     );
     return c.json(paymentJson((await getPayment(c.var.db, id, scope))!), 200);
   },
@@ -223,8 +223,8 @@ paymentsApi.openapi(
   async (c) => {
     const id = pathId(c);
     const { reason } = c.req.valid('json');
-    const scope = branchScope(c.var.session!);
-    await voidPayment(c.var.db, id, reason, scope, actorLabel(c.var.session!));
+    const scope = branchScope(c.var.session);
+    await voidPayment(c.var.db, id, reason, scope, actorLabel(c.var.session));
     return c.json(paymentJson((await getPayment(c.var.db, id, scope))!), 200);
   },
 );

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { requirePermission } from '../auth/middleware';
 import { eyeMeasures, rxValidUntil, type Eye } from '../domain/prescription';
-import type { AppEnv } from '../env';
+import type { SignedInEnv } from '../env';
 import { AppError } from '../errors';
 import { fieldErrors } from '../http/forms';
 import { t } from '../i18n/es-DO';
@@ -69,8 +69,8 @@ function toJson(p: PrescriptionDetail): PrescriptionJson {
 }
 
 /** The branch a write goes to: the given one if the user may work there, else the user's current branch. */
-function writeBranch(c: Context<AppEnv>, branchId: string | null): string {
-  const user = c.var.session!;
+function writeBranch(c: Context<SignedInEnv>, branchId: string | null): string {
+  const user = c.var.session;
   const chosen = branchId ?? user.branch?.id ?? null;
   if (!chosen || !user.branches.some((branch) => branch.id === chosen)) {
     throw new AppError('validation', t('prescriptions.error.branch'), { branchId: t('prescriptions.error.branch') });
@@ -95,8 +95,8 @@ function written(result: PrescriptionWrite): string {
   throw new AppError('validation', 'The request has invalid fields', fields);
 }
 
-async function detailOr404(c: Context<AppEnv>, id: string, scope?: BranchScope): Promise<PrescriptionDetail> {
-  const prescription = uuidPattern.test(id) ? await getPrescription(c.var.db, id, scope === undefined ? branchScope(c.var.session!) : scope) : null;
+async function detailOr404(c: Context<SignedInEnv>, id: string, scope?: BranchScope): Promise<PrescriptionDetail> {
+  const prescription = uuidPattern.test(id) ? await getPrescription(c.var.db, id, scope === undefined ? branchScope(c.var.session) : scope) : null;
   if (!prescription) throw new AppError('not_found');
   return prescription;
 }
@@ -149,7 +149,7 @@ prescriptionsApi.openapi(
     const query = c.req.valid('query');
     if (query.patientId && !uuidPattern.test(query.patientId)) throw new AppError('validation', 'The request has invalid fields', { patientId: 'Not a uuid' });
     const after = cursorOf(query.cursor);
-    const page = await listPrescriptions(c.var.db, { scope: branchScope(c.var.session!), patientId: query.patientId ?? null, q: query.q, after, limit: query.limit });
+    const page = await listPrescriptions(c.var.db, { scope: branchScope(c.var.session), patientId: query.patientId ?? null, q: query.q, after, limit: query.limit });
     return c.json(listPage(page.rows, page.next), 200);
   },
 );
@@ -168,7 +168,7 @@ prescriptionsApi.openapi(
   async (c) => {
     const input = validInput(await c.req.json());
     const branchId = writeBranch(c, input.branchId);
-    const id = written(await createPrescription(c.var.db, { ...input, branchId }, c.var.session!.id));
+    const id = written(await createPrescription(c.var.db, { ...input, branchId }, c.var.session.id));
     return c.json(toJson(await detailOr404(c, id, null)), 201);
   },
 );
@@ -199,7 +199,7 @@ prescriptionsApi.openapi(
     responses: { 200: jsonResponse(prescriptionOut, 'The changed prescription'), ...problemResponses(401, 403, 404, 422) },
   }),
   async (c) => {
-    const scope = branchScope(c.var.session!);
+    const scope = branchScope(c.var.session);
     const current = await detailOr404(c, c.req.valid('param').id, scope);
     c.req.valid('json'); // shape checked by the route; the merged whole is checked below
     // The raw body, so that an explicit null clears a field and an omitted one keeps its value.
@@ -224,7 +224,7 @@ prescriptionsApi.openapi(
   }),
   async (c) => {
     const id = c.req.valid('param').id;
-    const history = uuidPattern.test(id) ? await patientHistory(c.var.db, id, branchScope(c.var.session!)) : null;
+    const history = uuidPattern.test(id) ? await patientHistory(c.var.db, id, branchScope(c.var.session)) : null;
     if (!history) throw new AppError('not_found');
     return c.json({ data: history.prescriptions.map(toJson) }, 200);
   },

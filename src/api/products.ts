@@ -89,7 +89,7 @@ productsApi.openapi(
   async (c) => {
     const result = await createProduct(c.var.db, c.req.valid('json'));
     if (!result.ok) throw writeError(result);
-    await recordActivity(c.var.db, c.var.session!, 'product.created', { productId: result.product.id, sku: result.product.sku, name: result.product.name });
+    await recordActivity(c.var.db, c.var.session, 'product.created', { productId: result.product.id, sku: result.product.sku, name: result.product.name });
     return c.json(productJson(result.product), 201);
   },
 );
@@ -127,7 +127,7 @@ productsApi.openapi(
     const id = productId(c.req.valid('param').id);
     const result = await updateProduct(c.var.db, id, c.req.valid('json'));
     if (!result.ok) throw writeError(result);
-    await recordActivity(c.var.db, c.var.session!, 'product.updated', { productId: id, sku: result.product.sku, name: result.product.name });
+    await recordActivity(c.var.db, c.var.session, 'product.updated', { productId: id, sku: result.product.sku, name: result.product.name });
     return c.json(productJson(result.product), 200);
   },
 );

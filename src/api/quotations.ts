@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { requirePermission } from '../auth/middleware';
 import { can } from '../auth/permissions';
 import { shopToday } from '../domain/dates';
-import type { AppEnv } from '../env';
+import type { SignedInEnv } from '../env';
 import { branchScope } from '../queries/branch-scope';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
@@ -42,8 +42,8 @@ function toJson(quotation: Quotation): z.infer<typeof quotationOut> {
   };
 }
 
-async function quotationOr404(c: Context<AppEnv>, id: string): Promise<Quotation> {
-  const quotation = uuid.safeParse(id).success ? await getQuotation(c.var.db, id, branchScope(c.var.session!)) : null;
+async function quotationOr404(c: Context<SignedInEnv>, id: string): Promise<Quotation> {
+  const quotation = uuid.safeParse(id).success ? await getQuotation(c.var.db, id, branchScope(c.var.session)) : null;
   if (!quotation) throw new AppError('not_found');
   return quotation;
 }
@@ -68,7 +68,7 @@ quotationsApi.openapi(
         : null;
     if (query.cursor && !after) throw new AppError('validation', 'The request has invalid fields', { cursor: 'Malformed cursor' });
     const page = await listQuotations(c.var.db, {
-      branchIds: branchScope(c.var.session!),
+      branchIds: branchScope(c.var.session),
       status: query.status ?? null,
       q: query.q || null,
       after,
@@ -90,7 +90,7 @@ quotationsApi.openapi(
     responses: { 201: jsonResponse(quotationOut, 'The new quotation'), ...problemResponses(401, 403, 409, 422) },
   }),
   async (c) => {
-    const user = c.var.session!;
+    const user = c.var.session;
     const { lines, ...header } = c.req.valid('json');
     const today = shopToday();
     const write = await prepareQuotation(c.var.db, { ...header, lines }, user, today);
@@ -125,7 +125,7 @@ quotationsApi.openapi(
     responses: { 200: jsonResponse(quotationOut, 'The changed quotation'), ...problemResponses(401, 403, 404, 409, 422) },
   }),
   async (c) => {
-    const user = c.var.session!;
+    const user = c.var.session;
     const current = await quotationOr404(c, c.req.valid('param').id);
     if (current.status !== 'draft' && current.status !== 'sent') throw new AppError('conflict', t('quotations.conflict.notEditable'));
     const { lines, ...changes } = c.req.valid('json');
@@ -150,7 +150,7 @@ quotationsApi.openapi(
       lines: lines ?? storedLines,
     };
     const write = await prepareQuotation(c.var.db, input, user, current.quotedOn);
-    await updateQuotation(c.var.db, current.id, branchScope(c.var.session!), write);
+    await updateQuotation(c.var.db, current.id, branchScope(c.var.session), write);
     return c.json(toJson((await getQuotation(c.var.db, current.id, null))!), 200);
   },
 );
@@ -173,7 +173,7 @@ for (const [action, from, to, summary] of [
     async (c) => {
       const id = c.req.valid('param').id;
       if (!uuid.safeParse(id).success) throw new AppError('not_found');
-      await changeQuotationStatus(c.var.db, id, branchScope(c.var.session!), from, to);
+      await changeQuotationStatus(c.var.db, id, branchScope(c.var.session), from, to);
       return c.json(toJson((await getQuotation(c.var.db, id, null))!), 200);
     },
   );
@@ -196,11 +196,11 @@ quotationsApi.openapi(
     },
   }),
   async (c) => {
-    const user = c.var.session!;
+    const user = c.var.session;
     if (!can(user.role, 'invoices.manage')) throw new AppError('forbidden', t('quotations.forbiddenConvert'));
     const id = c.req.valid('param').id;
     if (!uuid.safeParse(id).success) throw new AppError('not_found');
-    const result = await convertQuotation(c.var.db, id, branchScope(c.var.session!), user.id);
+    const result = await convertQuotation(c.var.db, id, branchScope(c.var.session), user.id);
     const quotation = (await getQuotation(c.var.db, id, null))!;
     return c.json({ invoiceId: result.invoiceId, created: result.created, quotation: toJson(quotation) }, result.created ? 201 : 200);
   },

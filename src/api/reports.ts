@@ -35,7 +35,7 @@ for (const report of ['607', '608'] as const) {
     }),
     async (c) => {
       const period = requirePeriod(c.req.valid('query').period);
-      const file = await dgiiReportFile(c.var.db, report, period, actorLabel(c.var.session!));
+      const file = await dgiiReportFile(c.var.db, report, period, actorLabel(c.var.session));
       return c.text(file.text, 200, { 'Content-Disposition': `attachment; filename="${file.fileName}"`, 'Cache-Control': 'no-store' });
     },
   );

@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { requirePermission } from '../auth/middleware';
 import { shopToday } from '../domain/dates';
 import { sequenceTypes } from '../domain/ncf';
-import type { AppEnv } from '../env';
+import type { SignedInEnv } from '../env';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
 import { changedFields, recordActivity } from '../queries/audit';
@@ -43,7 +43,7 @@ function toJson(sequence: Sequence, today: string): z.infer<typeof sequenceOut> 
   };
 }
 
-async function sequenceOr404(c: Context<AppEnv>, id: string): Promise<Sequence> {
+async function sequenceOr404(c: Context<SignedInEnv>, id: string): Promise<Sequence> {
   const sequence = uuid.safeParse(id).success ? await getSequence(c.var.db, id) : null;
   if (!sequence) throw new AppError('not_found');
   return sequence;
@@ -87,7 +87,7 @@ sequencesApi.openapi(
   async (c) => {
     const values = checked(c.req.valid('json'));
     const sequence = await createSequence(c.var.db, values);
-    await recordActivity(c.var.db, c.var.session!, 'sequence.created', sequenceDetails(sequence));
+    await recordActivity(c.var.db, c.var.session, 'sequence.created', sequenceDetails(sequence));
     return c.json(toJson(sequence, shopToday()), 201);
   },
 );
@@ -137,7 +137,7 @@ sequencesApi.openapi(
       ...changes,
     }, current.createdAt.slice(0, 10));
     const sequence = await updateSequence(c.var.db, current, values);
-    await recordActivity(c.var.db, c.var.session!, 'sequence.updated', { ...sequenceDetails(sequence), fields: changedFields(current, values) });
+    await recordActivity(c.var.db, c.var.session, 'sequence.updated', { ...sequenceDetails(sequence), fields: changedFields(current, values) });
     return c.json(toJson(sequence, shopToday()), 200);
   },
 );
@@ -160,7 +160,7 @@ sequencesApi.openapi(
     const outcome = await deleteSequence(c.var.db, id);
     if (outcome === 'not_found') throw new AppError('not_found');
     if (outcome === 'used') throw new AppError('conflict', t('sequences.validation.deleteUsed'));
-    if (sequence) await recordActivity(c.var.db, c.var.session!, 'sequence.deleted', sequenceDetails(sequence));
+    if (sequence) await recordActivity(c.var.db, c.var.session, 'sequence.deleted', sequenceDetails(sequence));
     return c.body(null, 204);
   },
 );

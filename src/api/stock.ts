@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { requirePermission } from '../auth/middleware';
-import type { AppEnv } from '../env';
+import type { SignedInEnv } from '../env';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
 import { listStockLevels, productMovements, recordStockMovement, transferStock } from '../queries/stock';
@@ -13,8 +13,8 @@ import { decodeCursor, encodeCursor, jsonBody, jsonResponse, pageOf, pageQuery, 
 export const stockApi = createApiApp();
 
 /** The ids of the branches the token's user may work in. */
-function allowedBranchIds(c: Context<AppEnv>): string[] {
-  return c.var.session!.branches.map((branch) => branch.id);
+function allowedBranchIds(c: Context<SignedInEnv>): string[] {
+  return c.var.session.branches.map((branch) => branch.id);
 }
 
 const notAllowed = (field: string) => new AppError('validation', t('stock.validation.branchNotAllowed'), { [field]: t('stock.validation.branchNotAllowed') });
@@ -89,7 +89,7 @@ stockApi.openapi(
       kind: 'adjustment',
       quantity: input.quantity,
       reason: input.reason,
-      userId: c.var.session!.id,
+      userId: c.var.session.id,
     });
     return c.json(movement, 201);
   },
@@ -111,7 +111,7 @@ stockApi.openapi(
     const allowed = allowedBranchIds(c);
     if (!allowed.includes(input.fromBranchId)) throw notAllowed('fromBranchId');
     if (!allowed.includes(input.toBranchId)) throw notAllowed('toBranchId');
-    const transfer = await transferStock(c.var.db, { ...input, reason: input.reason ?? null, userId: c.var.session!.id });
+    const transfer = await transferStock(c.var.db, { ...input, reason: input.reason ?? null, userId: c.var.session.id });
     return c.json(transfer, 201);
   },
 );

@@ -56,7 +56,7 @@ taxesApi.openapi(
     const created = await createTax(c.var.db, c.req.valid('json'));
     if (!created.ok) refused(created);
     const { tax } = created;
-    await recordActivity(c.var.db, c.var.session!, 'tax.created', { taxId: tax.id, code: tax.code, name: tax.name, rate: tax.rate });
+    await recordActivity(c.var.db, c.var.session, 'tax.created', { taxId: tax.id, code: tax.code, name: tax.name, rate: tax.rate });
     return c.json(tax, 201);
   },
 );
@@ -78,7 +78,7 @@ taxesApi.openapi(
     const saved = await updateTax(c.var.db, id, changes);
     if (!saved.ok) refused(saved);
     const { tax } = saved;
-    await recordActivity(c.var.db, c.var.session!, 'tax.updated', { taxId: tax.id, code: tax.code, name: tax.name, rate: tax.rate, fields: Object.keys(changes) });
+    await recordActivity(c.var.db, c.var.session, 'tax.updated', { taxId: tax.id, code: tax.code, name: tax.name, rate: tax.rate, fields: Object.keys(changes) });
     return c.json(tax, 200);
   },
 );

@@ -1,8 +1,8 @@
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { AppError } from '../errors';
 import { factory } from '../factory';
-import type { AppEnv } from '../env';
+import type { AppEnv, SignedInEnv } from '../env';
 import { can, type Permission } from './permissions';
 import { loadSession, touchSession } from './session';
 import { activeSupportAdmin, endSupportSession, recordSupportRequest } from '../admin/impersonation';
@@ -19,7 +19,7 @@ export function isSecureRequest(c: Context): boolean {
 }
 
 /** No Domain attribute: the cookie is host-only, so one shop's session is never sent to another. */
-export function setSessionCookie(c: Context<AppEnv>, token: string, expires: Date): void {
+export function setSessionCookie(c: Context, token: string, expires: Date): void {
   setCookie(c, sessionCookieName(c), token, {
     path: '/',
     httpOnly: true,
@@ -30,7 +30,7 @@ export function setSessionCookie(c: Context<AppEnv>, token: string, expires: Dat
   });
 }
 
-export function clearSessionCookie(c: Context<AppEnv>): void {
+export function clearSessionCookie(c: Context): void {
   deleteCookie(c, sessionCookieName(c), { path: '/', secure: isSecureRequest(c), ...(isSecureRequest(c) ? { prefix: 'host' as const } : {}) });
 }
 
@@ -85,12 +85,14 @@ export const refuseInSupportSession = factory.createMiddleware(async (c, next) =
 });
 
 export type GuardedMiddleware = ReturnType<typeof factory.createMiddleware> & { permission: Permission | 'public' };
+/** Narrows `c.var.session` to a signed-in user for the handlers after it. */
+export type SignedInMiddleware = MiddlewareHandler<SignedInEnv> & { permission: Permission };
 
 /**
  * Every route of the shop declares one of these. No session: 401 for the API and htmx, a redirect
  * to the login page for browsers. A role without the permission: 403.
  */
-export function requirePermission(permission: Permission): GuardedMiddleware {
+export function requirePermission(permission: Permission): SignedInMiddleware {
   const middleware = factory.createMiddleware(async (c, next) => {
     const session = c.var.session;
     if (!session) return unauthenticated(c);
@@ -98,7 +100,9 @@ export function requirePermission(permission: Permission): GuardedMiddleware {
     if (session.apiScope === 'read' && c.req.method !== 'GET' && c.req.method !== 'HEAD') throw new AppError('forbidden', 'This token is read-only');
     await next();
   });
-  return Object.assign(middleware, { permission });
+  // It calls next() only with a session, so what runs after it may rely on one.
+  const signedIn = middleware as unknown as MiddlewareHandler<SignedInEnv>;
+  return Object.assign(signedIn, { permission });
 }
 
 /** For the few routes anyone may open (login, set-password links). */

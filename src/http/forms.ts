@@ -1,7 +1,6 @@
 import { zValidator } from '@hono/zod-validator';
 import type { Context } from 'hono';
 import { z } from 'zod';
-import type { AppEnv } from '../env';
 import type { FieldErrors } from '../views/components';
 import { t } from '../i18n/es-DO';
 import { passwordPolicy } from '../auth/password';
@@ -57,9 +56,10 @@ export function clientAddress(headers: { header(name: string): string | undefine
  */
 export function validForm<T extends z.ZodType>(
   schema: T,
-  onInvalid: (c: Context<AppEnv>, errors: FieldErrors, submitted: Record<string, unknown>) => Response | Promise<Response>,
+  // The validator does not know the env of the route it runs in (signed-in or not): any.
+  onInvalid: (c: Context, errors: FieldErrors, submitted: Record<string, unknown>) => Response | Promise<Response>,
 ) {
   return zValidator('form', schema, async (result, c) => {
-    if (!result.success) return onInvalid(c as unknown as Context<AppEnv>, fieldErrors(result.error), (result as { data?: Record<string, unknown> }).data ?? {});
+    if (!result.success) return onInvalid(c, fieldErrors(result.error), (result as { data?: Record<string, unknown> }).data ?? {});
   });
 }

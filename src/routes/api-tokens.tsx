@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { createApiToken, listApiTokens, revokeApiToken } from '../api/tokens';
 import { refuseInSupportSession, requirePermission } from '../auth/middleware';
-import type { AppEnv } from '../env';
+import type { SignedInEnv } from '../env';
 import { AppError } from '../errors';
 import { recordActivity } from '../queries/audit';
 import { factory } from '../factory';
@@ -16,20 +16,20 @@ import { AppShell } from '../views/layout';
 export const apiTokensRoutes = factory.createApp();
 
 /** The owner sees and revokes every user's tokens; anyone else only their own. */
-function tokenScope(c: Context<AppEnv>): { userId?: string } {
-  const session = c.var.session!;
+function tokenScope(c: Context<SignedInEnv>): { userId?: string } {
+  const session = c.var.session;
   return session.role === 'owner' ? {} : { userId: session.id };
 }
 
 async function renderTokens(
-  c: Context<AppEnv>,
+  c: Context<SignedInEnv>,
   options: { values?: { name?: string; scope?: string }; errors?: FieldErrors; created?: { name: string; token: string }; notice?: string | null } = {},
   status: 200 | 201 | 422 = 200,
 ) {
   if (options.created) c.header('Cache-Control', 'no-store');
   return c.html(
-    <AppShell title={t('apiTokens.title')} user={c.var.session!} current="/api-tokens">
-      <ApiTokensPage tokens={await listApiTokens(c.var.db, tokenScope(c))} showOwners={c.var.session!.role === 'owner'} supportSession={Boolean(c.var.session!.impersonatedBy)} apiBase={`${new URL(c.req.url).origin}/api/v1`} {...options} />
+    <AppShell title={t('apiTokens.title')} user={c.var.session} current="/api-tokens">
+      <ApiTokensPage tokens={await listApiTokens(c.var.db, tokenScope(c))} showOwners={c.var.session.role === 'owner'} supportSession={Boolean(c.var.session.impersonatedBy)} apiBase={`${new URL(c.req.url).origin}/api/v1`} {...options} />
     </AppShell>,
     status,
   );
@@ -47,8 +47,8 @@ apiTokensRoutes.post(
   async (c) => {
     const form = c.req.valid('form');
     // The token acts as the user who created it: it can never do more than they can.
-    const created = await createApiToken(c.var.db, { name: form.name, scope: form.scope, userId: c.var.session!.id });
-    await recordActivity(c.var.db, c.var.session!, 'api_token.created', { name: form.name, scope: form.scope });
+    const created = await createApiToken(c.var.db, { name: form.name, scope: form.scope, userId: c.var.session.id });
+    await recordActivity(c.var.db, c.var.session, 'api_token.created', { name: form.name, scope: form.scope });
     return renderTokens(c, { created: { name: form.name, token: created.token } }, 201);
   },
 );
@@ -56,6 +56,6 @@ apiTokensRoutes.post(
 apiTokensRoutes.post('/api-tokens/:id/revoke', requirePermission('apiTokens.manage'), async (c) => {
   const parsed = idParam.safeParse({ id: c.req.param('id') });
   if (!parsed.success || !(await revokeApiToken(c.var.db, parsed.data.id, tokenScope(c)))) throw new AppError('not_found');
-  await recordActivity(c.var.db, c.var.session!, 'api_token.revoked', { tokenId: parsed.data.id });
+  await recordActivity(c.var.db, c.var.session, 'api_token.revoked', { tokenId: parsed.data.id });
   return c.redirect('/api-tokens?revoked=1', 303);
 });

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { requirePermission } from '../auth/middleware';
-import type { AppEnv } from '../env';
+import type { SignedInEnv } from '../env';
 import { factory } from '../factory';
 import { t } from '../i18n/es-DO';
 import { listAuditLog } from '../queries/audit';
@@ -12,7 +12,7 @@ export const auditRoutes = factory.createApp();
 
 const pageSize = 50;
 
-function wantsFragment(c: Context<AppEnv>): boolean {
+function wantsFragment(c: Context<SignedInEnv>): boolean {
   return c.req.header('HX-Request') === 'true' && !c.req.header('HX-Boosted') && !c.req.header('HX-History-Restore-Request');
 }
 
@@ -30,7 +30,7 @@ auditRoutes.get('/audit', requirePermission('audit.view'), async (c) => {
   };
   if (wantsFragment(c)) return c.html(<AuditResults {...page} />);
   return c.html(
-    <AppShell title={t('support.audit.title')} user={c.var.session!} current="/audit">
+    <AppShell title={t('support.audit.title')} user={c.var.session} current="/audit">
       <AuditPage {...page} kind={kind} />
     </AppShell>,
   );

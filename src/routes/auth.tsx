@@ -1,6 +1,6 @@
 import { zValidator } from '@hono/zod-validator';
 import type { Context } from 'hono';
-import type { AppEnv } from '../env';
+import type { AppEnv, SignedInEnv } from '../env';
 import { z } from 'zod';
 import { clearSessionCookie, publicRoute, refuseInSupportSession, requirePermission, setSessionCookie } from '../auth/middleware';
 import { verifyPassword } from '../auth/password';
@@ -73,7 +73,7 @@ auth.post(
 );
 
 auth.post('/logout', requirePermission('account.manage'), async (c) => {
-  await revokeSession(c.var.db, c.var.session!.sessionHash);
+  await revokeSession(c.var.db, c.var.session.sessionHash);
   clearSessionCookie(c);
   return c.redirect('/login?logged_out=1', 303);
 });
@@ -104,7 +104,7 @@ auth.post(
 
 auth.get('/account/password', requirePermission('account.manage'), refuseInSupportSession, (c) =>
   c.html(
-    <AppShell title={t('auth.changePassword.title')} user={c.var.session!} current="/account/password">
+    <AppShell title={t('auth.changePassword.title')} user={c.var.session} current="/account/password">
       <ChangePasswordForm />
     </AppShell>,
   ),
@@ -118,7 +118,7 @@ auth.post(
   refuseInSupportSession,
   validForm(changePasswordForm, (c, errors) => renderChangePassword(c, { errors }, 422)),
   async (c) => {
-    const session = c.var.session!;
+    const session = c.var.session;
     const { current, password } = c.req.valid('form');
     const user = await userById(c.var.db, session.id);
     if (!user || !(await verifyPassword(current, user.passwordHash))) {
@@ -131,13 +131,13 @@ auth.post(
 );
 
 function renderChangePassword(
-  c: Context<AppEnv>,
+  c: Context<SignedInEnv>,
   props: { errors?: FieldErrors; done?: boolean },
   status: 200 | 422,
 ) {
   if (c.req.header('HX-Request')) return c.html(<ChangePasswordForm {...props} />, status);
   return c.html(
-    <AppShell title={t('auth.changePassword.title')} user={c.var.session!} current="/account/password">
+    <AppShell title={t('auth.changePassword.title')} user={c.var.session} current="/account/password">
       <ChangePasswordForm {...props} />
     </AppShell>,
     status,
@@ -145,7 +145,7 @@ function renderChangePassword(
 }
 
 auth.post('/session/branch', requirePermission('dashboard.view'), zValidator('form', z.object({ branchId: z.uuid() })), async (c) => {
-  const session = c.var.session!;
+  const session = c.var.session;
   const { branchId } = c.req.valid('form');
   if (!session.branches.some((branch) => branch.id === branchId)) throw new AppError('forbidden');
   await switchBranch(c.var.db, session.sessionHash, branchId);

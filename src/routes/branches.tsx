@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { requirePermission } from '../auth/middleware';
 import { can } from '../auth/permissions';
-import type { AppEnv } from '../env';
+import type { SignedInEnv } from '../env';
 import { AppError } from '../errors';
 import { changedFields, recordActivity } from '../queries/audit';
 import { factory } from '../factory';
@@ -18,12 +18,12 @@ import { AppShell } from '../views/layout';
 export const branchesRoutes = factory.createApp();
 
 function renderForm(
-  c: Context<AppEnv>,
+  c: Context<SignedInEnv>,
   props: { id?: string; values: BranchFormValues; errors?: FieldErrors; message?: string | null; saved?: boolean },
   status: 200 | 409 | 422 = 200,
 ) {
   return c.html(
-    <AppShell title={props.id ? t('branches.edit') : t('branches.new')} user={c.var.session!} current="/branches">
+    <AppShell title={props.id ? t('branches.edit') : t('branches.new')} user={c.var.session} current="/branches">
       <BranchForm {...props} />
     </AppShell>,
     status,
@@ -35,14 +35,14 @@ function formValues(branch: Branch): BranchFormValues {
 }
 
 /** A path id that is not a uuid cannot name a branch: 404 without a query. */
-function branchId(c: Context<AppEnv>): string {
+function branchId(c: Context<SignedInEnv>): string {
   const parsed = idParam.safeParse({ id: c.req.param('id') });
   if (!parsed.success) throw new AppError('not_found');
   return parsed.data.id;
 }
 
 branchesRoutes.get('/branches', requirePermission('branches.view'), async (c) => {
-  const user = c.var.session!;
+  const user = c.var.session;
   const created = c.req.query('created');
   return c.html(
     <AppShell title={t('branches.title')} user={user} current="/branches">
@@ -70,7 +70,7 @@ branchesRoutes.post(
         address: form.address ?? null,
         phone: form.phone ?? null,
       });
-      await recordActivity(c.var.db, c.var.session!, 'branch.created', { branchId: branch.id, name: branch.name, code: branch.code });
+      await recordActivity(c.var.db, c.var.session, 'branch.created', { branchId: branch.id, name: branch.name, code: branch.code });
       return c.redirect(`/branches?created=${encodeURIComponent(branch.name)}`, 303);
     } catch (error) {
       if (error instanceof DuplicateBranchCode) return renderForm(c, { values: form, errors: { code: t('branches.codeTaken') } }, 422);
@@ -99,7 +99,7 @@ branchesRoutes.post(
       const result = await updateBranch(c.var.db, id, values);
       if (!result.branch) throw new AppError('not_found');
       if (result.lastActive) return renderForm(c, { id, values, message: t('branches.lastActive') }, 409);
-      await recordActivity(c.var.db, c.var.session!, 'branch.updated', { branchId: id, name: values.name, code: values.code, fields: before ? changedFields(before, values) : [] });
+      await recordActivity(c.var.db, c.var.session, 'branch.updated', { branchId: id, name: values.name, code: values.code, fields: before ? changedFields(before, values) : [] });
       return c.redirect(`/branches/${id}?saved=1`, 303);
     } catch (error) {
       if (error instanceof DuplicateBranchCode) return renderForm(c, { id, values, errors: { code: t('branches.codeTaken') } }, 422);

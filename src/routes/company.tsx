@@ -3,7 +3,7 @@ import { requirePermission } from '../auth/middleware';
 import { can } from '../auth/permissions';
 import { findTaxpayer } from '../dgii/lookup';
 import { registrySql } from '../dgii/registry';
-import type { AppEnv } from '../env';
+import type { SignedInEnv } from '../env';
 import { AppError } from '../errors';
 import { factory } from '../factory';
 import { validForm } from '../http/forms';
@@ -24,13 +24,13 @@ export const companyRoutes = factory.createApp();
 const logoKey = 'company/logo';
 
 async function renderCompany(
-  c: Context<AppEnv>,
+  c: Context<SignedInEnv>,
   options: { values?: CompanyFormValues; errors?: FieldErrors; saved?: boolean; logoError?: string | null; logoNotice?: string | null } = {},
   status: 200 | 422 = 200,
 ) {
   const settings = await getCompanySettings(c.var.db);
   if (!settings) throw new AppError('not_found');
-  const user = c.var.session!;
+  const user = c.var.session;
   const canManage = can(user.role, 'company.manage');
   return c.html(
     <AppShell title={t('company.title')} user={user} current="/company">
@@ -51,7 +51,7 @@ companyRoutes.get('/company', requirePermission('company.view'), (c) =>
 );
 
 /** An RNC that fails its check digit is still accepted when the DGII registry has it. */
-async function rncIssue(c: Context<AppEnv>, rnc: string): Promise<string | null> {
+async function rncIssue(c: Context<SignedInEnv>, rnc: string): Promise<string | null> {
   const issue = taxIdIssue('rnc', rnc, false);
   if (!issue || issue === t('validation.rncFormat')) return issue;
   return (await findTaxpayer(registrySql(c.env), rnc)) ? null : issue;
@@ -82,7 +82,7 @@ companyRoutes.post(
     const before = await getCompany(c.var.db);
     const saved = await saveCompanySettings(c.var.db, changes);
     if (!saved) return renderCompany(c, { values, errors: { defaultCurrency: t('company.currencyInvalid') } }, 422);
-    await recordActivity(c.var.db, c.var.session!, 'company.updated', { fields: before ? changedFields(before, changes) : Object.keys(changes) });
+    await recordActivity(c.var.db, c.var.session, 'company.updated', { fields: before ? changedFields(before, changes) : Object.keys(changes) });
     return c.redirect('/company?saved=1', 303);
   },
 );
@@ -105,20 +105,20 @@ companyRoutes.post('/company/logo', requirePermission('company.manage'), async (
   if (!logoDimensionsAllowed(size)) return renderCompany(c, { logoError: t('company.logoDimensions', { max: logoPolicy.maxSide }) }, 422);
   await c.var.files.put(logoKey, bytes, { httpMetadata: { contentType: type } });
   await setCompanyLogo(c.var.db, logoKey);
-  await recordActivity(c.var.db, c.var.session!, 'company.logo.updated');
+  await recordActivity(c.var.db, c.var.session, 'company.logo.updated');
   return c.redirect('/company?logo=saved', 303);
 });
 
 companyRoutes.post('/company/logo/delete', requirePermission('company.manage'), async (c) => {
   await setCompanyLogo(c.var.db, null);
   await c.var.files.delete(logoKey);
-  await recordActivity(c.var.db, c.var.session!, 'company.logo.removed');
+  await recordActivity(c.var.db, c.var.session, 'company.logo.removed');
   return c.redirect('/company?logo=removed', 303);
 });
 
 /** Served only to signed-in users of this shop; the key comes from the session's own company row. */
 companyRoutes.get('/company/logo', requirePermission('dashboard.view'), async (c) => {
-  const key = c.var.session!.logoKey;
+  const key = c.var.session.logoKey;
   const object = key ? await c.var.files.get(key) : null;
   if (!object) throw new AppError('not_found');
   const headers = new Headers({

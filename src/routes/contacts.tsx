@@ -5,7 +5,7 @@ import { contactKinds } from '../db/tenant-schema';
 import { findTaxpayer } from '../dgii/lookup';
 import { registrySql } from '../dgii/registry';
 import { compactTaxId } from '../domain/tax-id';
-import type { AppEnv } from '../env';
+import type { SignedInEnv } from '../env';
 import { AppError } from '../errors';
 import { factory } from '../factory';
 import { validForm } from '../http/forms';
@@ -44,11 +44,11 @@ export const contactsRoutes = factory.createApp();
 const uuid = z.uuid();
 
 /** A fragment for htmx's own requests; boosted navigation and history restores want the whole page. */
-function wantsFragment(c: Context<AppEnv>): boolean {
+function wantsFragment(c: Context<SignedInEnv>): boolean {
   return c.req.header('HX-Request') === 'true' && !c.req.header('HX-Boosted') && !c.req.header('HX-History-Restore-Request');
 }
 
-function listState(c: Context<AppEnv>): ListState {
+function listState(c: Context<SignedInEnv>): ListState {
   const kind = c.req.query('kind') ?? '';
   const archived = c.req.query('archived');
   return {
@@ -58,7 +58,7 @@ function listState(c: Context<AppEnv>): ListState {
   };
 }
 
-async function contactOr404(c: Context<AppEnv>, id: string | undefined): Promise<Contact> {
+async function contactOr404(c: Context<SignedInEnv>, id: string | undefined): Promise<Contact> {
   const contact = uuid.safeParse(id).success ? await getContact(c.var.db, id!) : null;
   if (!contact) throw new AppError('not_found');
   return contact;
@@ -68,11 +68,11 @@ function submittedValues(body: Record<string, unknown>): ContactFormValues {
   return Object.fromEntries(Object.entries(body).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }
 
-const lookupIn = (c: Context<AppEnv>) => (taxId: string) => findTaxpayer(registrySql(c.env), taxId);
+const lookupIn = (c: Context<SignedInEnv>) => (taxId: string) => findTaxpayer(registrySql(c.env), taxId);
 
 /** prepareContact + the write; a validation failure or a duplicate becomes field errors for the form. */
 async function saveContact(
-  c: Context<AppEnv>,
+  c: Context<SignedInEnv>,
   input: ContactInput,
   write: (values: Awaited<ReturnType<typeof prepareContact>>['values']) => Promise<ContactWrite | null>,
 ): Promise<{ result: ContactWrite | null; errors?: FieldErrors; duplicate?: { id: string; name: string } }> {
@@ -93,12 +93,12 @@ contactsRoutes.get('/contacts', requirePermission('contacts.view'), async (c) =>
   const page = await listContacts(c.var.db, { q: state.q, kind: (state.kind || null) as Contact['kind'] | null, archived: state.archived, after });
   const props = { state, rows: page.rows, nextCursor: page.next ? encodeContactCursor(page.next) : null, isFirstPage: after === null };
   if (wantsFragment(c)) return c.html(<ContactResults {...props} />);
-  return c.html(<ContactsPage user={c.var.session!} {...props} />);
+  return c.html(<ContactsPage user={c.var.session} {...props} />);
 });
 
 contactsRoutes.get('/contacts/new', requirePermission('contacts.manage'), (c) => {
   const kind = c.req.query('kind');
-  return c.html(<NewContactPage user={c.var.session!} values={{ kind: kind && (contactKinds as readonly string[]).includes(kind) ? kind : 'customer' }} />);
+  return c.html(<NewContactPage user={c.var.session} values={{ kind: kind && (contactKinds as readonly string[]).includes(kind) ? kind : 'customer' }} />);
 });
 
 /** What the DGII registry says about the RNC/cédula being typed; fills a blank (or registry-filled) name. */
@@ -133,12 +133,12 @@ contactsRoutes.get('/contacts/registry', requirePermission('contacts.manage'), a
 contactsRoutes.post(
   '/contacts',
   requirePermission('contacts.manage'),
-  validForm(contactFields, (c, errors, submitted) => c.html(<NewContactPage user={c.var.session!} values={submittedValues(submitted)} errors={errors} />, 422)),
+  validForm(contactFields, (c, errors, submitted) => c.html(<NewContactPage user={c.var.session} values={submittedValues(submitted)} errors={errors} />, 422)),
   async (c) => {
     const saved = await saveContact(c, c.req.valid('form'), (values) => createContact(c.var.db, values));
     if (saved.result?.ok) return c.redirect(`/contacts/${saved.result.contact.id}?notice=created`, 303);
     const values = submittedValues(await c.req.parseBody());
-    return c.html(<NewContactPage user={c.var.session!} values={values} errors={saved.errors} duplicate={saved.duplicate} />, 422);
+    return c.html(<NewContactPage user={c.var.session} values={values} errors={saved.errors} duplicate={saved.duplicate} />, 422);
   },
 );
 
@@ -147,7 +147,7 @@ const notices: readonly ContactNotice[] = ['created', 'saved', 'archived', 'unar
 contactsRoutes.get('/contacts/:id', requirePermission('contacts.view'), async (c) => {
   const contact = await contactOr404(c, c.req.param('id'));
   const notice = notices.find((value) => value === c.req.query('notice')) ?? null;
-  return c.html(<ContactPage user={c.var.session!} contact={contact} notice={notice} />);
+  return c.html(<ContactPage user={c.var.session} contact={contact} notice={notice} />);
 });
 
 contactsRoutes.post(
@@ -155,7 +155,7 @@ contactsRoutes.post(
   requirePermission('contacts.manage'),
   validForm(contactFields, async (c, errors, submitted) => {
     const contact = await contactOr404(c, c.req.param('id'));
-    return c.html(<ContactPage user={c.var.session!} contact={contact} values={submittedValues(submitted)} errors={errors} />, 422);
+    return c.html(<ContactPage user={c.var.session} contact={contact} values={submittedValues(submitted)} errors={errors} />, 422);
   }),
   async (c) => {
     const contact = await contactOr404(c, c.req.param('id'));
@@ -163,7 +163,7 @@ contactsRoutes.post(
     if (saved.result?.ok) return c.redirect(`/contacts/${contact.id}?notice=saved`, 303);
     if (!saved.errors) throw new AppError('not_found'); // deleted meanwhile
     const values = submittedValues(await c.req.parseBody());
-    return c.html(<ContactPage user={c.var.session!} contact={contact} values={values} errors={saved.errors} duplicate={saved.duplicate} />, 422);
+    return c.html(<ContactPage user={c.var.session} contact={contact} values={values} errors={saved.errors} duplicate={saved.duplicate} />, 422);
   },
 );
 

@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { requirePermission } from '../auth/middleware';
 import { daysBetween, shopToday } from '../domain/dates';
 import { compareDecimals } from '../domain/money';
-import type { AppEnv } from '../env';
+import type { SignedInEnv } from '../env';
 import { AppError } from '../errors';
 import { factory } from '../factory';
 import { t } from '../i18n/es-DO';
@@ -30,7 +30,7 @@ export const creditNotesRoutes = factory.createApp();
 const pageSize = 50;
 
 creditNotesRoutes.get('/credit-notes', requirePermission('invoices.view'), async (c) => {
-  const user = c.var.session!;
+  const user = c.var.session;
   const after = decodeCreatedCursor(c.req.query('cursor'));
   const { rows, next } = await listCreditNotes(c.var.db, { scope: branchScope(user), after, limit: pageSize });
   const list = { rows, nextHref: next ? `/credit-notes?cursor=${encodeCreatedCursor(next)}` : null, firstHref: after ? '/credit-notes' : null };
@@ -43,12 +43,12 @@ creditNotesRoutes.get('/credit-notes', requirePermission('invoices.view'), async
 });
 
 async function renderNew(
-  c: Context<AppEnv>,
+  c: Context<SignedInEnv>,
   invoiceId: string,
   state: { values?: CreditNoteFormValues; errors?: FieldErrors; message?: string | null; fix?: ErrorLink | null },
   status: 200 | 409 | 422 = 200,
 ) {
-  const user = c.var.session!;
+  const user = c.var.session;
   const invoice = await creditableInvoice(c.var.db, invoiceId, branchScope(user));
   if (!invoice) throw new AppError('not_found');
   const creditable = invoice.kind === 'invoice' && ['issued', 'partially_paid', 'paid'].includes(invoice.status) && invoice.issuedOn;
@@ -66,7 +66,7 @@ creditNotesRoutes.get('/invoices/:id/credit-notes/new', requirePermission('credi
 
 creditNotesRoutes.post('/invoices/:id/credit-notes', requirePermission('creditNotes.manage'), async (c) => {
   const invoiceId = idParam(c);
-  const user = c.var.session!;
+  const user = c.var.session;
   const scope = branchScope(user);
   const body = await c.req.parseBody();
   const values: CreditNoteFormValues = { reason: typeof body.reason === 'string' ? body.reason : '', quantities: {}, returns: [] };
@@ -109,10 +109,10 @@ creditNotesRoutes.post('/invoices/:id/credit-notes', requirePermission('creditNo
 
 creditNotesRoutes.get('/credit-notes/:id', requirePermission('invoices.view'), async (c) => {
   const id = idParam(c);
-  const note = await getCreditNote(c.var.db, id, branchScope(c.var.session!));
+  const note = await getCreditNote(c.var.db, id, branchScope(c.var.session));
   if (!note) throw new AppError('not_found');
   return c.html(
-    <AppShell title={t('creditNotes.detail.title', { ncf: note.ncf })} user={c.var.session!} current="/credit-notes">
+    <AppShell title={t('creditNotes.detail.title', { ncf: note.ncf })} user={c.var.session} current="/credit-notes">
       <CreditNotePage note={note} notice={c.req.query('notice') === 'created'} />
     </AppShell>,
   );

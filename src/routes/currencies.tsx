@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { requirePermission } from '../auth/middleware';
 import { can } from '../auth/permissions';
-import type { AppEnv } from '../env';
+import type { SignedInEnv } from '../env';
 import { AppError } from '../errors';
 import { recordActivity } from '../queries/audit';
 import { factory } from '../factory';
@@ -18,8 +18,8 @@ import { wantsFragment } from './products';
 /** Shop screens: currencies. */
 export const currenciesRoutes = factory.createApp();
 
-async function renderCurrencies(c: Context<AppEnv>, form: { values?: RateFormValues; errors?: FieldErrors; notice?: string | null } = {}, status: 200 | 422 = 200) {
-  const user = c.var.session!;
+async function renderCurrencies(c: Context<SignedInEnv>, form: { values?: RateFormValues; errors?: FieldErrors; notice?: string | null } = {}, status: 200 | 422 = 200) {
+  const user = c.var.session;
   const currencies = await listCurrencies(c.var.db);
   const canManage = can(user.role, 'currencies.manage');
   return c.html(
@@ -48,7 +48,7 @@ currenciesRoutes.post(
       const message = saved.reason === 'base' ? t('currencies.validation.base') : t('currencies.validation.unknown');
       return renderCurrencies(c, { values: { currency, rate, validOn }, errors: { currency: message } }, 422);
     }
-    await recordActivity(c.var.db, c.var.session!, 'currency.rate.saved', { currency, rate: saved.rate.rate, validOn: saved.rate.validOn });
+    await recordActivity(c.var.db, c.var.session, 'currency.rate.saved', { currency, rate: saved.rate.rate, validOn: saved.rate.validOn });
     const notice = t('currencies.addRate.done', { currency, date: formatDate(saved.rate.validOn), rate: formatRate(saved.rate.rate) });
     return renderCurrencies(c, { values: { currency, validOn }, notice });
   },
@@ -68,7 +68,7 @@ currenciesRoutes.get('/currencies/:code', requirePermission('currencies.view'), 
   };
   if (wantsFragment(c)) return c.html(<RateResults {...page} />);
   return c.html(
-    <AppShell title={t('currencies.history.title', { code: history.currency.code, name: history.currency.name })} user={c.var.session!} current="/currencies">
+    <AppShell title={t('currencies.history.title', { code: history.currency.code, name: history.currency.name })} user={c.var.session} current="/currencies">
       <RateHistoryPage currency={history.currency} {...page} />
     </AppShell>,
   );

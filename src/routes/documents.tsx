@@ -5,7 +5,7 @@ import { sha256Hex } from '../auth/crypto';
 import { archivedInvoicePdf, pdfResponse, readArchivedPdf } from '../documents/archive';
 import { invoiceModel, paymentModel, quotationModel } from '../documents/model';
 import { isShareToken, newShareToken, shareLinkForm, shareLinkPolicy, shareUrl } from '../documents/share';
-import type { AppEnv } from '../env';
+import type { SignedInEnv } from '../env';
 import { AppError, errorResponse } from '../errors';
 import { factory } from '../factory';
 import { validForm } from '../http/forms';
@@ -30,17 +30,17 @@ import { wantsFragment } from './products';
 /** Shop screens: print views, the archived PDF and share links (plus the public share route). */
 export const documentsRoutes = factory.createApp();
 
-export function viewerOf(c: Context<AppEnv>): Viewer {
-  const user = c.var.session!;
+export function viewerOf(c: Context<SignedInEnv>): Viewer {
+  const user = c.var.session;
   return { userId: user.id, allBranches: can(user.role, 'branches.all') };
 }
 
-function printHtml(c: Context<AppEnv>, page: Parameters<typeof PrintPage>[0]) {
+function printHtml(c: Context<SignedInEnv>, page: Parameters<typeof PrintPage>[0]) {
   c.header('Cache-Control', 'private, no-store');
   return c.html(<PrintPage {...page} />);
 }
 
-async function invoicePrint(c: Context<AppEnv>, kind: 'invoice' | 'credit_note' | undefined, base: string) {
+async function invoicePrint(c: Context<SignedInEnv>, kind: 'invoice' | 'credit_note' | undefined, base: string) {
   const id = c.req.param('id')!;
   const doc = await printableInvoice(c.var.db, id, viewerOf(c), kind);
   if (!doc) throw new AppError('not_found');
@@ -76,10 +76,10 @@ documentsRoutes.get('/invoices/:id/pdf', requirePermission('invoices.view'), asy
   return pdfResponse(bytes, doc, c.req.query('download') === '1' ? 'attachment' : 'inline');
 });
 
-async function renderShare(c: Context<AppEnv>, invoiceId: string, options: Omit<SharePageProps, 'invoice' | 'canManage'> = {}, status: 200 | 422 = 200) {
+async function renderShare(c: Context<SignedInEnv>, invoiceId: string, options: Omit<SharePageProps, 'invoice' | 'canManage'> = {}, status: 200 | 422 = 200) {
   const invoice = await invoiceShareLinks(c.var.db, invoiceId, viewerOf(c));
   if (!invoice) throw new AppError('not_found');
-  const user = c.var.session!;
+  const user = c.var.session;
   const page = <SharePage invoice={invoice} canManage={can(user.role, 'invoices.manage') && invoice.status !== 'draft'} {...options} />;
   if (wantsFragment(c)) return c.html(page, status);
   return c.html(
@@ -103,7 +103,7 @@ documentsRoutes.post(
   async (c) => {
     const { days } = c.req.valid('form');
     const { token, hash } = await newShareToken();
-    const result = await createShareLink(c.var.db, { invoiceId: c.req.param('id'), tokenHash: hash, days, createdBy: c.var.session!.id, viewer: viewerOf(c) });
+    const result = await createShareLink(c.var.db, { invoiceId: c.req.param('id'), tokenHash: hash, days, createdBy: c.var.session.id, viewer: viewerOf(c) });
     if (result.outcome === 'not_found') throw new AppError('not_found');
     if (result.outcome === 'draft') throw new AppError('conflict', t('documents.draftNoPdf'));
     return renderShare(c, c.req.param('id'), { createdUrl: shareUrl(new URL(c.req.url).origin, token), values: { days: String(shareLinkPolicy.defaultDays) } });

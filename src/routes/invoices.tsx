@@ -6,7 +6,7 @@ import { requirePermission } from '../auth/middleware';
 import { can } from '../auth/permissions';
 import { invoiceStatuses } from '../db/tenant-schema';
 import { shopToday } from '../domain/dates';
-import type { AppEnv, TenantDb } from '../env';
+import type { TenantDb, SignedInEnv } from '../env';
 import { AppError } from '../errors';
 import { fieldErrors } from '../http/forms';
 import { t } from '../i18n/es-DO';
@@ -50,14 +50,14 @@ function href(path: string, params: Record<string, string | undefined>): string 
 }
 
 /** The id in the path, or 404 before any query when it is not a uuid. */
-function pathId(c: Context<AppEnv>): string {
+function pathId(c: Context<SignedInEnv>): string {
   const id = c.req.param('id');
   if (!id || !uuid.safeParse(id).success) throw new AppError('not_found');
   return id;
 }
 
 invoicesRoutes.get('/invoices', requirePermission('invoices.view'), async (c) => {
-  const user = c.var.session!;
+  const user = c.var.session;
   const q = (c.req.query('q') ?? '').trim().slice(0, 100);
   const statusParam = c.req.query('status') ?? '';
   const status = (invoiceStatuses as readonly string[]).includes(statusParam) ? (statusParam as InvoiceStatus) : undefined;
@@ -88,8 +88,8 @@ interface FormState {
   preview?: Parameters<typeof InvoiceForm>[0]['preview'];
 }
 
-async function renderForm(c: Context<AppEnv>, mode: { action: string; title: string; cancelHref: string }, state: FormState, status: 200 | 422 = 200) {
-  const user = c.var.session!;
+async function renderForm(c: Context<SignedInEnv>, mode: { action: string; title: string; cancelHref: string }, state: FormState, status: 200 | 422 = 200) {
+  const user = c.var.session;
   const customerId = state.values.customerId && uuid.safeParse(state.values.customerId).success ? state.values.customerId : null;
   const options = await invoiceFormOptions(c.var.db, { customerId, ncfTypes: invoiceNcfTypes });
   return c.html(
@@ -133,11 +133,11 @@ export function draftWriteErrors(result: DraftWriteResult): FieldErrors {
  * form again (with a totals preview), "save" validates everything and writes.
  */
 async function submitDraft(
-  c: Context<AppEnv>,
+  c: Context<SignedInEnv>,
   mode: { action: string; title: string; cancelHref: string },
   write: (db: TenantDb, header: InvoiceHeaderInput & { branchId: string }, priced: Extract<Awaited<ReturnType<typeof priceLines>>, { ok: true }>) => Promise<DraftWriteResult>,
 ): Promise<Response> {
-  const user = c.var.session!;
+  const user = c.var.session;
   const body = await c.req.parseBody();
   const values = submittedValues(body);
   const { rows, lines, errors: lineErrors } = parseLineForm(body);
@@ -165,7 +165,7 @@ async function submitDraft(
 const newMode = () => ({ action: '/invoices', title: t('invoices.new'), cancelHref: '/invoices' });
 
 invoicesRoutes.get('/invoices/new', requirePermission('invoices.manage'), async (c) => {
-  const user = c.var.session!;
+  const user = c.var.session;
   const customerId = c.req.query('customerId') ?? '';
   return renderForm(c, newMode(), {
     values: { branchId: user.branch?.id ?? user.branches[0]?.id, customerId, ncfType: 'B02', currencyCode: 'DOP', prescriptionId: c.req.query('prescriptionId') ?? '' },
@@ -175,7 +175,7 @@ invoicesRoutes.get('/invoices/new', requirePermission('invoices.manage'), async 
 });
 
 invoicesRoutes.post('/invoices', requirePermission('invoices.manage'), (c) =>
-  submitDraft(c, newMode(), (db, header, priced) => createDraft(db, header, priced.lines, priced.totals, c.var.session!.id)),
+  submitDraft(c, newMode(), (db, header, priced) => createDraft(db, header, priced.lines, priced.totals, c.var.session.id)),
 );
 
 const notices: Record<string, () => string> = {
@@ -184,7 +184,7 @@ const notices: Record<string, () => string> = {
 };
 
 invoicesRoutes.get('/invoices/:id', requirePermission('invoices.view'), async (c) => {
-  const user = c.var.session!;
+  const user = c.var.session;
   const invoice = await getInvoice(c.var.db, pathId(c), { branchIds: branchScope(user), rateOn: shopToday() });
   if (!invoice || invoice.kind !== 'invoice') throw new AppError('not_found');
   const notice = c.req.query('notice');
@@ -209,7 +209,7 @@ invoicesRoutes.get('/invoices/:id', requirePermission('invoices.view'), async (c
  * A draft whose buyer the DGII registry does not have as active says so before anything is issued
  * (one registry query, only for drafts with a buyer id); B01/E31 will then be refused at issue.
  */
-async function draftBuyerWarning(c: Context<AppEnv>, invoice: { status: string; ncfType: string; customerIdType: string | null; customerIdNumber: string | null }): Promise<string | null> {
+async function draftBuyerWarning(c: Context<SignedInEnv>, invoice: { status: string; ncfType: string; customerIdType: string | null; customerIdNumber: string | null }): Promise<string | null> {
   if (invoice.status !== 'draft' || !invoice.customerIdNumber) return null;
   const status = await registryStatusOf(c.env)(invoice.customerIdNumber);
   const rule = inactiveBuyerRule(invoice.ncfType, status);
@@ -218,8 +218,8 @@ async function draftBuyerWarning(c: Context<AppEnv>, invoice: { status: string; 
   return rule === 'refuse' ? `${warning} ${t('invoices.warning.buyerInactiveRefused', { type: invoice.ncfType })}` : warning;
 }
 
-async function loadDraft(c: Context<AppEnv>) {
-  const invoice = await getInvoice(c.var.db, pathId(c), { branchIds: branchScope(c.var.session!) });
+async function loadDraft(c: Context<SignedInEnv>) {
+  const invoice = await getInvoice(c.var.db, pathId(c), { branchIds: branchScope(c.var.session) });
   if (!invoice || invoice.kind !== 'invoice') throw new AppError('not_found');
   if (invoice.status !== 'draft') throw new AppError('conflict', t('invoices.error.notDraft'));
   return invoice;
@@ -243,14 +243,14 @@ invoicesRoutes.post('/invoices/:id/edit', requirePermission('invoices.manage'), 
 });
 
 invoicesRoutes.post('/invoices/:id/delete', requirePermission('invoices.manage'), async (c) => {
-  const outcome = await deleteDraft(c.var.db, pathId(c), branchScope(c.var.session!));
+  const outcome = await deleteDraft(c.var.db, pathId(c), branchScope(c.var.session));
   if (outcome === 'not_found') throw new AppError('not_found');
   if (outcome === 'not_draft') throw new AppError('conflict', t('invoices.error.notDraft'));
   return c.redirect('/invoices?notice=deleted', 303);
 });
 
 invoicesRoutes.post('/invoices/:id/issue', requirePermission('invoices.manage'), async (c) => {
-  const user = c.var.session!;
+  const user = c.var.session;
   const id = pathId(c);
   try {
     const { invoice } = await issueDraftInvoice(c.var.db, { id, branchIds: branchScope(user), issueKey: null, userId: user.id, actor: actorLabel(user), today: shopToday(), registryStatus: registryStatusOf(c.env) });
@@ -277,7 +277,7 @@ invoicesRoutes.post('/invoices/:id/issue', requirePermission('invoices.manage'),
 });
 
 invoicesRoutes.post('/invoices/:id/void', requirePermission('invoices.void'), async (c) => {
-  const user = c.var.session!;
+  const user = c.var.session;
   const id = pathId(c);
   const body = await c.req.parseBody();
   const parsed = invoiceVoid.safeParse(body);

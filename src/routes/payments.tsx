@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { requirePermission } from '../auth/middleware';
 import { can } from '../auth/permissions';
 import { shopToday } from '../domain/dates';
-import type { AppEnv } from '../env';
+import type { SignedInEnv } from '../env';
 import { AppError } from '../errors';
 import { factory } from '../factory';
 import { fieldErrors } from '../http/forms';
@@ -33,12 +33,12 @@ const uuid = z.uuid();
 const pageSize = 50;
 
 /** A fragment for htmx's own requests; boosted navigation and history restores want the whole page. */
-export function wantsFragment(c: Context<AppEnv>): boolean {
+export function wantsFragment(c: Context<SignedInEnv>): boolean {
   return c.req.header('HX-Request') === 'true' && !c.req.header('HX-Boosted') && !c.req.header('HX-History-Restore-Request');
 }
 
 /** A path id, or 404 before any query when it is not a uuid. */
-export function idParam(c: Context<AppEnv>, name = 'id'): string {
+export function idParam(c: Context<SignedInEnv>, name = 'id'): string {
   const id = c.req.param(name);
   if (!uuid.safeParse(id).success) throw new AppError('not_found');
   return id!;
@@ -57,7 +57,7 @@ function formFailure(error: unknown): { errors: FieldErrors; message: string | n
 }
 
 paymentsRoutes.get('/payments', requirePermission('invoices.view'), async (c) => {
-  const user = c.var.session!;
+  const user = c.var.session;
   const after = decodeCreatedCursor(c.req.query('cursor'));
   const scope = branchScope(user);
   const { rows, next } = await listPayments(c.var.db, { scope, after, limit: pageSize });
@@ -71,12 +71,12 @@ paymentsRoutes.get('/payments', requirePermission('invoices.view'), async (c) =>
 });
 
 async function renderNew(
-  c: Context<AppEnv>,
+  c: Context<SignedInEnv>,
   invoiceId: string,
   state: { values?: PaymentFormValues; errors?: FieldErrors; message?: string | null; fix?: ErrorLink | null },
   status: 200 | 409 | 422 = 200,
 ) {
-  const user = c.var.session!;
+  const user = c.var.session;
   const invoice = await payableInvoice(c.var.db, invoiceId, branchScope(user));
   if (!invoice) throw new AppError('not_found');
   const today = shopToday();
@@ -98,7 +98,7 @@ paymentsRoutes.post('/invoices/:id/payments', requirePermission('payments.manage
   const values = submitted(body);
   const parsed = paymentForm.safeParse(values);
   if (!parsed.success) return renderNew(c, invoiceId, { values, errors: fieldErrors(parsed.error) }, 422);
-  const user = c.var.session!;
+  const user = c.var.session;
   try {
     const id = await recordPayment(c.var.db, invoiceId, parsed.data, { userId: user.id, actor: actorLabel(user), scope: branchScope(user) });
     return c.redirect(`/payments/${id}?notice=created`, 303);
@@ -111,15 +111,15 @@ paymentsRoutes.post('/invoices/:id/payments', requirePermission('payments.manage
 
 const notices: readonly PaymentNotice[] = ['created', 'saved', 'voided'];
 
-async function paymentOr404(c: Context<AppEnv>): Promise<Payment> {
+async function paymentOr404(c: Context<SignedInEnv>): Promise<Payment> {
   const id = idParam(c);
-  const payment = await getPayment(c.var.db, id, branchScope(c.var.session!));
+  const payment = await getPayment(c.var.db, id, branchScope(c.var.session));
   if (!payment) throw new AppError('not_found');
   return payment;
 }
 
-function renderPayment(c: Context<AppEnv>, payment: Payment, state: Partial<Parameters<typeof PaymentPage>[0]> = {}, status: 200 | 409 | 422 = 200) {
-  const user = c.var.session!;
+function renderPayment(c: Context<SignedInEnv>, payment: Payment, state: Partial<Parameters<typeof PaymentPage>[0]> = {}, status: 200 | 409 | 422 = 200) {
+  const user = c.var.session;
   return c.html(
     <AppShell title={t('payments.detail.title', { number: payment.number })} user={user} current="/payments">
       <PaymentPage
@@ -147,7 +147,7 @@ paymentsRoutes.post('/payments/:id', requirePermission('payments.manage'), async
   const parsed = paymentForm.safeParse(values);
   if (!parsed.success) return renderPayment(c, payment, { values, errors: fieldErrors(parsed.error) }, 422);
   try {
-    await updatePayment(c.var.db, payment.id, parsed.data, branchScope(c.var.session!), actorLabel(c.var.session!));
+    await updatePayment(c.var.db, payment.id, parsed.data, branchScope(c.var.session), actorLabel(c.var.session));
     return c.redirect(`/payments/${payment.id}?notice=saved`, 303);
   } catch (error) {
     const failure = formFailure(error);
@@ -163,7 +163,7 @@ paymentsRoutes.post('/payments/:id/void', requirePermission('payments.void'), as
   const parsed = voidForm.safeParse({ reason });
   if (!parsed.success) return renderPayment(c, payment, { voidErrors: fieldErrors(parsed.error), voidReason: reason }, 422);
   try {
-    await voidPayment(c.var.db, payment.id, parsed.data.reason, branchScope(c.var.session!), actorLabel(c.var.session!));
+    await voidPayment(c.var.db, payment.id, parsed.data.reason, branchScope(c.var.session), actorLabel(c.var.session));
     return c.redirect(`/payments/${payment.id}?notice=voided`, 303);
   } catch (error) {
     const failure = formFailure(error);

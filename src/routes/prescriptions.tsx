@@ -4,7 +4,7 @@ import { requirePermission } from '../auth/middleware';
 import type { SessionUser } from '../auth/session';
 import { shopToday } from '../domain/dates';
 import { comparePrescriptions, type RxField } from '../domain/prescription';
-import type { AppEnv } from '../env';
+import type { SignedInEnv } from '../env';
 import { AppError } from '../errors';
 import { factory } from '../factory';
 import { validForm } from '../http/forms';
@@ -42,7 +42,7 @@ export const prescriptionsRoutes = factory.createApp();
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A fragment for htmx's own requests; boosted navigation and history restores want the whole page. */
-function wantsFragment(c: Context<AppEnv>): boolean {
+function wantsFragment(c: Context<SignedInEnv>): boolean {
   return c.req.header('HX-Request') === 'true' && !c.req.header('HX-Boosted') && !c.req.header('HX-History-Restore-Request');
 }
 
@@ -51,8 +51,8 @@ function href(path: string, params: Record<string, string | undefined>): string 
   return query ? `${path}?${query}` : path;
 }
 
-async function prescriptionOr404(c: Context<AppEnv>, id: string | undefined) {
-  const prescription = id && uuidPattern.test(id) ? await getPrescription(c.var.db, id, branchScope(c.var.session!)) : null;
+async function prescriptionOr404(c: Context<SignedInEnv>, id: string | undefined) {
+  const prescription = id && uuidPattern.test(id) ? await getPrescription(c.var.db, id, branchScope(c.var.session)) : null;
   if (!prescription) throw new AppError('not_found');
   return prescription;
 }
@@ -79,11 +79,11 @@ function writeErrors(result: PrescriptionWrite): FieldErrors {
 
 /** The form again with its errors (422); the patient must exist to show it at all. */
 async function renderForm(
-  c: Context<AppEnv>,
+  c: Context<SignedInEnv>,
   options: { values: PrescriptionFormValues; errors?: FieldErrors; editingId?: string },
   status: 200 | 422 = 200,
 ) {
-  const user = c.var.session!;
+  const user = c.var.session;
   const data = await prescriptionFormData(c.var.db, options.values.patientId ?? null);
   if (!data.patient) throw new AppError('not_found');
   return c.html(
@@ -104,7 +104,7 @@ async function renderForm(
 prescriptionsRoutes.get('/prescriptions', requirePermission('prescriptions.view'), async (c) => {
   const q = (c.req.query('q') ?? '').trim().slice(0, 100);
   const after = decodePrescriptionCursor(c.req.query('cursor'));
-  const page = await listPrescriptions(c.var.db, { scope: branchScope(c.var.session!), q, after });
+  const page = await listPrescriptions(c.var.db, { scope: branchScope(c.var.session), q, after });
   const props = {
     q,
     rows: page.rows,
@@ -112,7 +112,7 @@ prescriptionsRoutes.get('/prescriptions', requirePermission('prescriptions.view'
     firstHref: after ? href('/prescriptions', { q }) : null,
   };
   if (wantsFragment(c)) return c.html(<PrescriptionResults {...props} />);
-  return c.html(<PrescriptionsPage user={c.var.session!} {...props} />);
+  return c.html(<PrescriptionsPage user={c.var.session} {...props} />);
 });
 
 /** Patient search for a new prescription (htmx fragment). */
@@ -123,7 +123,7 @@ prescriptionsRoutes.get('/prescriptions/patients', requirePermission('prescripti
 });
 
 prescriptionsRoutes.get('/prescriptions/new', requirePermission('prescriptions.manage'), async (c) => {
-  const user = c.var.session!;
+  const user = c.var.session;
   const patientId = c.req.query('patientId');
   if (!patientId) {
     const q = (c.req.query('q') ?? '').trim().slice(0, 100);
@@ -150,7 +150,7 @@ prescriptionsRoutes.post(
     return renderForm(c, { values, errors }, 422);
   }),
   async (c) => {
-    const user = c.var.session!;
+    const user = c.var.session;
     const input = c.req.valid('form');
     const values = submittedValues(await c.req.parseBody());
     const branch = writeBranch(user, input);
@@ -165,7 +165,7 @@ prescriptionsRoutes.post(
 prescriptionsRoutes.get('/prescriptions/:id', requirePermission('prescriptions.view'), async (c) => {
   const prescription = await prescriptionOr404(c, c.req.param('id'));
   const notice = c.req.query('notice');
-  return c.html(<PrescriptionPage user={c.var.session!} prescription={prescription} notice={notice === 'created' || notice === 'saved' ? notice : null} />);
+  return c.html(<PrescriptionPage user={c.var.session} prescription={prescription} notice={notice === 'created' || notice === 'saved' ? notice : null} />);
 });
 
 prescriptionsRoutes.get('/prescriptions/:id/edit', requirePermission('prescriptions.manage'), async (c) => {
@@ -182,7 +182,7 @@ prescriptionsRoutes.post(
     return renderForm(c, { values, errors, editingId: prescription.id }, 422);
   }),
   async (c) => {
-    const user = c.var.session!;
+    const user = c.var.session;
     const prescription = await prescriptionOr404(c, c.req.param('id'));
     const input = { ...c.req.valid('form'), patientId: prescription.patientId };
     const values = { ...submittedValues(await c.req.parseBody()), patientId: prescription.patientId };
@@ -207,9 +207,9 @@ prescriptionsRoutes.get('/prescriptions/:id/certificate', requirePermission('pre
 
 prescriptionsRoutes.get('/contacts/:id/prescriptions', requirePermission('prescriptions.view'), async (c) => {
   const id = c.req.param('id');
-  const history = uuidPattern.test(id) ? await patientHistory(c.var.db, id, branchScope(c.var.session!)) : null;
+  const history = uuidPattern.test(id) ? await patientHistory(c.var.db, id, branchScope(c.var.session)) : null;
   if (!history) throw new AppError('not_found');
   const [newest, previous] = history.prescriptions;
   const changed = new Set<RxField>(newest && previous ? comparePrescriptions(previous, newest).map((change) => change.field) : []);
-  return c.html(<PatientHistoryPage user={c.var.session!} patient={history.patient} prescriptions={history.prescriptions} changed={changed} />);
+  return c.html(<PatientHistoryPage user={c.var.session} patient={history.patient} prescriptions={history.prescriptions} changed={changed} />);
 });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { requirePermission } from '../auth/middleware';
 import { can } from '../auth/permissions';
 import { decodeCursor, encodeCursor } from '../api/openapi';
-import type { AppEnv } from '../env';
+import type { SignedInEnv } from '../env';
 import { AppError } from '../errors';
 import { recordActivity } from '../queries/audit';
 import { factory } from '../factory';
@@ -21,7 +21,7 @@ export const productsRoutes = factory.createApp();
 const pageSize = 25;
 
 /** An htmx request that swaps a region (search, pager) - not a boosted full-page navigation. */
-export function wantsFragment(c: Context<AppEnv>): boolean {
+export function wantsFragment(c: Context<SignedInEnv>): boolean {
   return Boolean(c.req.header('HX-Request')) && !c.req.header('HX-Boosted');
 }
 
@@ -32,7 +32,7 @@ function listHref(params: Record<string, string | undefined>): string {
 }
 
 productsRoutes.get('/products', requirePermission('products.view'), async (c) => {
-  const user = c.var.session!;
+  const user = c.var.session;
   const parsed = productListQuery.safeParse({ q: c.req.query('q') ?? undefined, category: c.req.query('category') ?? undefined });
   const filter = parsed.success ? parsed.data : {};
   const cursor = decodeCursor(c.req.query('cursor'));
@@ -52,10 +52,10 @@ productsRoutes.get('/products', requirePermission('products.view'), async (c) =>
   );
 });
 
-async function renderNew(c: Context<AppEnv>, values: ProductFormValues, errors: FieldErrors | undefined, status: 200 | 422) {
+async function renderNew(c: Context<SignedInEnv>, values: ProductFormValues, errors: FieldErrors | undefined, status: 200 | 422) {
   const taxes = await listTaxes(c.var.db);
   return c.html(
-    <AppShell title={t('products.new')} user={c.var.session!} current="/products">
+    <AppShell title={t('products.new')} user={c.var.session} current="/products">
       <div class="page-head">
         <h1>{t('products.new')}</h1>
       </div>
@@ -78,15 +78,15 @@ productsRoutes.post(
       const field = result.field ?? 'taxCode';
       return renderNew(c, submittedProduct(await c.req.parseBody()), { [field]: field === 'sku' ? t('products.validation.skuTaken') : t('products.validation.tax') }, 422);
     }
-    await recordActivity(c.var.db, c.var.session!, 'product.created', { productId: result.product.id, sku: result.product.sku, name: result.product.name });
+    await recordActivity(c.var.db, c.var.session, 'product.created', { productId: result.product.id, sku: result.product.sku, name: result.product.name });
     return c.redirect(`/products/${result.product.id}?created=1`, 303);
   },
 );
 
 const idParam = z.object({ id: z.uuid() });
 
-async function renderProduct(c: Context<AppEnv>, id: string, form: { values?: ProductFormValues; errors?: FieldErrors } = {}, status: 200 | 422 = 200) {
-  const user = c.var.session!;
+async function renderProduct(c: Context<SignedInEnv>, id: string, form: { values?: ProductFormValues; errors?: FieldErrors } = {}, status: 200 | 422 = 200) {
+  const user = c.var.session;
   const canManage = can(user.role, 'products.manage');
   const [product, taxes] = await Promise.all([getProduct(c.var.db, id), canManage ? listTaxes(c.var.db, id) : Promise.resolve([])]);
   if (!product) throw new AppError('not_found');
@@ -131,7 +131,7 @@ productsRoutes.post(
       const message = result.field === 'sku' ? t('products.validation.skuTaken') : t('products.validation.tax');
       return renderProduct(c, id, { values: submittedProduct(await c.req.parseBody()), errors: { [result.field]: message } }, 422);
     }
-    await recordActivity(c.var.db, c.var.session!, 'product.updated', { productId: id, sku: result.product.sku, name: result.product.name });
+    await recordActivity(c.var.db, c.var.session, 'product.updated', { productId: id, sku: result.product.sku, name: result.product.name });
     return c.redirect(`/products/${id}?saved=1`, 303);
   },
 );

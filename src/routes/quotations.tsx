@@ -6,7 +6,7 @@ import { can } from '../auth/permissions';
 import { decodeCursor, encodeCursor } from '../api/openapi';
 import { quotationStatuses } from '../db/tenant-schema';
 import { shopToday } from '../domain/dates';
-import type { AppEnv } from '../env';
+import type { SignedInEnv } from '../env';
 import { AppError } from '../errors';
 import { factory } from '../factory';
 import { fieldErrors } from '../http/forms';
@@ -37,7 +37,7 @@ const pageSize = 50;
 const uuid = z.uuid();
 
 /** A fragment for htmx's own requests; boosted navigation and history restores want the whole page. */
-function wantsFragment(c: Context<AppEnv>): boolean {
+function wantsFragment(c: Context<SignedInEnv>): boolean {
   return c.req.header('HX-Request') === 'true' && !c.req.header('HX-Boosted') && !c.req.header('HX-History-Restore-Request');
 }
 
@@ -46,14 +46,14 @@ function href(path: string, params: Record<string, string | undefined>): string 
   return query ? `${path}?${query}` : path;
 }
 
-async function quotationOr404(c: Context<AppEnv>, id: string | undefined): Promise<Quotation> {
-  const quotation = uuid.safeParse(id).success ? await getQuotation(c.var.db, id!, branchScope(c.var.session!)) : null;
+async function quotationOr404(c: Context<SignedInEnv>, id: string | undefined): Promise<Quotation> {
+  const quotation = uuid.safeParse(id).success ? await getQuotation(c.var.db, id!, branchScope(c.var.session)) : null;
   if (!quotation) throw new AppError('not_found');
   return quotation;
 }
 
 quotationsRoutes.get('/quotations', requirePermission('quotations.view'), async (c) => {
-  const user = c.var.session!;
+  const user = c.var.session;
   const q = (c.req.query('q') ?? '').trim().slice(0, 100);
   const statusQuery = c.req.query('status') ?? '';
   const status = (quotationStatuses as readonly string[]).includes(statusQuery) ? (statusQuery as QuotationStatus) : null;
@@ -87,8 +87,8 @@ interface FormState {
   preview?: LineInputValues[] | null;
 }
 
-async function renderForm(c: Context<AppEnv>, state: FormState, existing: Quotation | null, status: 200 | 409 | 422 = 200) {
-  const user = c.var.session!;
+async function renderForm(c: Context<SignedInEnv>, state: FormState, existing: Quotation | null, status: 200 | 409 | 422 = 200) {
+  const user = c.var.session;
   const search = state.values.customerSearch?.trim() || null;
   // A re-rendered form may carry whatever was posted: only a well-formed id reaches the query.
   const customerId = uuid.safeParse(state.values.customerId).success ? state.values.customerId! : null;
@@ -137,8 +137,8 @@ function submittedValues(body: Record<string, unknown>): QuotationFormValues {
 }
 
 /** The form's submit: re-render for "find customer", "add line", "recalculate"; validate, price and save for "save". */
-async function submitForm(c: Context<AppEnv>, existing: Quotation | null) {
-  const user = c.var.session!;
+async function submitForm(c: Context<SignedInEnv>, existing: Quotation | null) {
+  const user = c.var.session;
   const body = (await c.req.parseBody()) as Record<string, unknown>;
   const values = submittedValues(body);
   const parsedLines = parseLineForm(body);
@@ -168,7 +168,7 @@ async function submitForm(c: Context<AppEnv>, existing: Quotation | null) {
 }
 
 quotationsRoutes.get('/quotations/new', requirePermission('quotations.manage'), (c) => {
-  const user = c.var.session!;
+  const user = c.var.session;
   const customerId = uuid.safeParse(c.req.query('customerId')).success ? c.req.query('customerId')! : null;
   return renderForm(c, { values: { customerId, branchId: user.branch?.id ?? null, currencyCode: 'DOP' }, rows: [], blankRows: 3 }, null);
 });
@@ -182,7 +182,7 @@ const notices: Record<string, () => string> = {
 };
 
 quotationsRoutes.get('/quotations/:id', requirePermission('quotations.view'), async (c) => {
-  const user = c.var.session!;
+  const user = c.var.session;
   const quotation = await quotationOr404(c, c.req.param('id'));
   const key = c.req.query('notice') ?? '';
   const notice = key === 'created' ? t('quotations.created', { number: quotation.number }) : (notices[key]?.() ?? null);
@@ -216,13 +216,13 @@ for (const [action, from, to] of [
   quotationsRoutes.post(`/quotations/:id/${action}`, requirePermission('quotations.manage'), async (c) => {
     const id = c.req.param('id');
     if (!uuid.safeParse(id).success) throw new AppError('not_found');
-    await changeQuotationStatus(c.var.db, id, branchScope(c.var.session!), from, to);
+    await changeQuotationStatus(c.var.db, id, branchScope(c.var.session), from, to);
     return c.redirect(`/quotations/${id}?notice=${to}`, 303);
   });
 }
 
 quotationsRoutes.post('/quotations/:id/convert', requirePermission('quotations.manage'), async (c) => {
-  const user = c.var.session!;
+  const user = c.var.session;
   if (!can(user.role, 'invoices.manage')) throw new AppError('forbidden', t('quotations.forbiddenConvert'));
   const id = c.req.param('id');
   if (!uuid.safeParse(id).success) throw new AppError('not_found');

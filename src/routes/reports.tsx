@@ -3,7 +3,7 @@ import { requirePermission } from '../auth/middleware';
 import { can } from '../auth/permissions';
 import { checkPeriod, previousPeriod } from '../domain/dgii-reports';
 import { shopToday } from '../domain/dates';
-import type { AppEnv } from '../env';
+import type { SignedInEnv } from '../env';
 import { factory } from '../factory';
 import { t } from '../i18n/es-DO';
 import { actorLabel } from '../queries/audit';
@@ -15,10 +15,10 @@ import { wantsFragment } from './products';
 /** Shop screens: reports. */
 export const reportsRoutes = factory.createApp();
 
-function renderDgii(c: Context<AppEnv>, state: DgiiReportState, status: 200 | 422) {
+function renderDgii(c: Context<SignedInEnv>, state: DgiiReportState, status: 200 | 422) {
   if (wantsFragment(c)) return c.html(<DgiiReport {...state} />, status);
   return c.html(
-    <AppShell title={t('reports.dgii.title')} user={c.var.session!} current="/reports/dgii">
+    <AppShell title={t('reports.dgii.title')} user={c.var.session} current="/reports/dgii">
       <DgiiReportPage {...state} />
     </AppShell>,
     status,
@@ -30,7 +30,7 @@ reportsRoutes.get('/reports/dgii', requirePermission('reports.dgii'), async (c) 
   const today = shopToday();
   const latest = today.slice(0, 7).replace('-', '');
   const requested = c.req.query('period');
-  const base = { latest, canConfigureCompany: can(c.var.session!.role, 'company.manage') };
+  const base = { latest, canConfigureCompany: can(c.var.session.role, 'company.manage') };
   const checked = checkPeriod(requested ?? previousPeriod(today), today);
   if (!checked.ok) {
     const message = t(checked.error === 'future' ? 'reports.validation.future' : 'reports.validation.period');
@@ -41,9 +41,9 @@ reportsRoutes.get('/reports/dgii', requirePermission('reports.dgii'), async (c) 
   return renderDgii(c, { ...base, period: checked.period, preview }, 200);
 });
 
-async function download(c: Context<AppEnv>, report: '607' | '608') {
+async function download(c: Context<SignedInEnv>, report: '607' | '608') {
   const period = requirePeriod(c.req.query('period'));
-  const file = await dgiiReportFile(c.var.db, report, period, actorLabel(c.var.session!));
+  const file = await dgiiReportFile(c.var.db, report, period, actorLabel(c.var.session));
   return c.body(file.text, 200, {
     'Content-Type': 'text/plain; charset=utf-8',
     'Content-Disposition': `attachment; filename="${file.fileName}"`,

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { requirePermission } from '../auth/middleware';
 import { can } from '../auth/permissions';
 import { shopToday } from '../domain/dates';
-import type { AppEnv } from '../env';
+import type { SignedInEnv } from '../env';
 import { AppError } from '../errors';
 import { factory } from '../factory';
 import { validForm } from '../http/forms';
@@ -20,14 +20,14 @@ export const sequencesRoutes = factory.createApp();
 
 const uuid = z.uuid();
 
-async function sequenceOr404(c: Context<AppEnv>, id: string | undefined): Promise<Sequence> {
+async function sequenceOr404(c: Context<SignedInEnv>, id: string | undefined): Promise<Sequence> {
   const sequence = uuid.safeParse(id).success ? await getSequence(c.var.db, id!) : null;
   if (!sequence) throw new AppError('not_found');
   return sequence;
 }
 
-function renderNew(c: Context<AppEnv>, values: SequenceFormValues, errors?: FieldErrors, status: 200 | 422 = 200) {
-  const user = c.var.session!;
+function renderNew(c: Context<SignedInEnv>, values: SequenceFormValues, errors?: FieldErrors, status: 200 | 422 = 200) {
+  const user = c.var.session;
   return c.html(
     <AppShell title={t('sequences.newTitle')} user={user} current="/sequences">
       <NewSequencePage values={values} errors={errors} branches={user.branches} />
@@ -37,12 +37,12 @@ function renderNew(c: Context<AppEnv>, values: SequenceFormValues, errors?: Fiel
 }
 
 function renderDetail(
-  c: Context<AppEnv>,
+  c: Context<SignedInEnv>,
   sequence: Sequence,
   state: { values?: SequenceFormValues; errors?: FieldErrors; message?: string | null; notice?: string | null } = {},
   status: 200 | 409 | 422 = 200,
 ) {
-  const user = c.var.session!;
+  const user = c.var.session;
   const shown = withWarnings(sequence, shopToday());
   return c.html(
     <AppShell title={t('sequences.editTitle', { name: sequence.prefix })} user={user} current="/sequences">
@@ -64,7 +64,7 @@ async function attempt<T>(write: () => Promise<T>): Promise<{ ok: T } | { errors
 }
 
 sequencesRoutes.get('/sequences', requirePermission('sequences.view'), async (c) => {
-  const user = c.var.session!;
+  const user = c.var.session;
   const today = shopToday();
   const sequences = (await listSequences(c.var.db)).map((sequence) => withWarnings(sequence, today));
   return c.html(
@@ -89,10 +89,10 @@ sequencesRoutes.post(
     if ('errors' in checked) return renderNew(c, values, checked.errors, 422);
     const result = await attempt(() => createSequence(c.var.db, checked.values));
     if ('ok' in result) {
-      await recordActivity(c.var.db, c.var.session!, 'sequence.created', sequenceDetails(result.ok));
+      await recordActivity(c.var.db, c.var.session, 'sequence.created', sequenceDetails(result.ok));
       return c.redirect(`/sequences/${result.ok.id}?notice=created`, 303);
     }
-    const user = c.var.session!;
+    const user = c.var.session;
     return c.html(
       <AppShell title={t('sequences.newTitle')} user={user} current="/sequences">
         <NewSequencePage values={values} errors={result.errors} message={result.message} branches={user.branches} />
@@ -121,7 +121,7 @@ sequencesRoutes.post(
     if ('errors' in checked) return renderDetail(c, sequence, { values, errors: checked.errors }, 422);
     const result = await attempt(() => updateSequence(c.var.db, sequence, checked.values));
     if ('ok' in result) {
-      await recordActivity(c.var.db, c.var.session!, 'sequence.updated', { ...sequenceDetails({ ...sequence, ...checked.values }), fields: changedFields(sequence, checked.values) });
+      await recordActivity(c.var.db, c.var.session, 'sequence.updated', { ...sequenceDetails({ ...sequence, ...checked.values }), fields: changedFields(sequence, checked.values) });
       return c.redirect(`/sequences/${sequence.id}?notice=saved`, 303);
     }
     return renderDetail(c, sequence, { values, errors: result.errors, message: result.message }, result.status);
@@ -135,6 +135,6 @@ sequencesRoutes.post('/sequences/:id/delete', requirePermission('sequences.manag
   const outcome = await deleteSequence(c.var.db, id);
   if (outcome === 'not_found') throw new AppError('not_found');
   if (outcome === 'used') return c.redirect(`/sequences/${id}?notice=used`, 303);
-  if (sequence) await recordActivity(c.var.db, c.var.session!, 'sequence.deleted', sequenceDetails(sequence));
+  if (sequence) await recordActivity(c.var.db, c.var.session, 'sequence.deleted', sequenceDetails(sequence));
   return c.redirect('/sequences', 303);
 });

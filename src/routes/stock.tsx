@@ -4,7 +4,7 @@ import { requirePermission } from '../auth/middleware';
 import { can } from '../auth/permissions';
 import type { SessionUser } from '../auth/session';
 import { decodeCursor, encodeCursor } from '../api/openapi';
-import type { AppEnv } from '../env';
+import type { SignedInEnv } from '../env';
 import { AppError } from '../errors';
 import { factory } from '../factory';
 import { validForm } from '../http/forms';
@@ -34,7 +34,7 @@ function visibleBranchIds(user: SessionUser): string[] {
 }
 
 stockRoutes.get('/stock', requirePermission('stock.view'), async (c) => {
-  const user = c.var.session!;
+  const user = c.var.session;
   const allBranches = can(user.role, 'branches.all');
   const q = (c.req.query('q') ?? '').trim().slice(0, 100);
   // With branches.all the default is the current branch; an empty choice means every branch.
@@ -72,7 +72,7 @@ stockRoutes.get('/stock', requirePermission('stock.view'), async (c) => {
 });
 
 stockRoutes.get('/stock/movements', requirePermission('stock.view'), async (c) => {
-  const user = c.var.session!;
+  const user = c.var.session;
   const productId = z.uuid().safeParse(c.req.query('productId'));
   if (!productId.success) throw new AppError('not_found');
   const before = Number(c.req.query('before'));
@@ -99,8 +99,8 @@ function formValues(form: Record<string, unknown>): MovementFormValues {
 
 type FormState = { values: MovementFormValues; errors?: FieldErrors; message?: string | null; notice?: string | null };
 
-function renderAdjust(c: Context<AppEnv>, state: FormState, status: 200 | 404 | 409 | 422 = 200) {
-  const user = c.var.session!;
+function renderAdjust(c: Context<SignedInEnv>, state: FormState, status: 200 | 404 | 409 | 422 = 200) {
+  const user = c.var.session;
   return c.html(
     <AppShell title={t('stock.adjust.title')} user={user} current="/stock">
       <AdjustmentForm {...state} branches={user.branches} />
@@ -109,8 +109,8 @@ function renderAdjust(c: Context<AppEnv>, state: FormState, status: 200 | 404 | 
   );
 }
 
-function renderTransfer(c: Context<AppEnv>, state: FormState, status: 200 | 404 | 409 | 422 = 200) {
-  const user = c.var.session!;
+function renderTransfer(c: Context<SignedInEnv>, state: FormState, status: 200 | 404 | 409 | 422 = 200) {
+  const user = c.var.session;
   return c.html(
     <AppShell title={t('stock.transfer.title')} user={user} current="/stock">
       <TransferForm {...state} branches={user.branches} />
@@ -128,7 +128,7 @@ function ledgerErrors(error: unknown): FieldErrors | null {
 }
 
 stockRoutes.get('/stock/adjust', requirePermission('stock.adjust'), (c) =>
-  renderAdjust(c, { values: { sku: c.req.query('sku') ?? '', branchId: c.var.session!.branch?.id } }),
+  renderAdjust(c, { values: { sku: c.req.query('sku') ?? '', branchId: c.var.session.branch?.id } }),
 );
 
 stockRoutes.post(
@@ -136,7 +136,7 @@ stockRoutes.post(
   requirePermission('stock.adjust'),
   validForm(adjustmentForm, (c, errors, submitted) => renderAdjust(c, { values: formValues(submitted), errors }, 422)),
   async (c) => {
-    const user = c.var.session!;
+    const user = c.var.session;
     const input = c.req.valid('form');
     const values = formValues(await c.req.parseBody());
     const branch = user.branches.find((candidate) => candidate.id === input.branchId);
@@ -163,7 +163,7 @@ stockRoutes.post(
 );
 
 stockRoutes.get('/stock/transfer', requirePermission('stock.transfer'), (c) =>
-  renderTransfer(c, { values: { sku: c.req.query('sku') ?? '', fromBranchId: c.var.session!.branch?.id } }),
+  renderTransfer(c, { values: { sku: c.req.query('sku') ?? '', fromBranchId: c.var.session.branch?.id } }),
 );
 
 stockRoutes.post(
@@ -171,7 +171,7 @@ stockRoutes.post(
   requirePermission('stock.transfer'),
   validForm(transferForm, (c, errors, submitted) => renderTransfer(c, { values: formValues(submitted), errors }, 422)),
   async (c) => {
-    const user = c.var.session!;
+    const user = c.var.session;
     const input = c.req.valid('form');
     const values = formValues(await c.req.parseBody());
     const allowed = new Set(user.branches.map((branch) => branch.id));

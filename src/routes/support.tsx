@@ -52,7 +52,7 @@ supportRoutes.get('/support/enter', publicRoute, async (c) => {
  * role may post here (the banner shows for whoever support signed in as); a normal session is 409.
  */
 supportRoutes.post('/support/leave', requirePermission('dashboard.view'), async (c) => {
-  const session = c.var.session!;
+  const session = c.var.session;
   const adminEmail = session.impersonatedBy;
   if (!adminEmail || session.apiScope) throw new AppError('conflict', t('support.error.notSupportSession'));
   const tenantId = c.var.tenant.id;

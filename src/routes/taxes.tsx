@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { requirePermission } from '../auth/middleware';
 import { can } from '../auth/permissions';
-import type { AppEnv } from '../env';
+import type { SignedInEnv } from '../env';
 import { AppError } from '../errors';
 import { recordActivity } from '../queries/audit';
 import { factory } from '../factory';
@@ -40,8 +40,8 @@ const notices: Record<string, MessageKey> = {
   activated: 'taxes.notice.activated',
 };
 
-async function renderTaxes(c: Context<AppEnv>, form: { values?: TaxFormValues; errors?: FieldErrors } = {}, status: 200 | 422 = 200) {
-  const user = c.var.session!;
+async function renderTaxes(c: Context<SignedInEnv>, form: { values?: TaxFormValues; errors?: FieldErrors } = {}, status: 200 | 422 = 200) {
+  const user = c.var.session;
   const taxes = await listTaxesWithUsage(c.var.db);
   const canManage = can(user.role, 'products.manage');
   const noticeKey = notices[c.req.query('notice') ?? ''];
@@ -58,17 +58,17 @@ async function renderTaxes(c: Context<AppEnv>, form: { values?: TaxFormValues; e
   );
 }
 
-function renderEdit(c: Context<AppEnv>, tax: TaxWithUsage, form: { values?: TaxFormValues; errors?: FieldErrors } = {}, status: 200 | 422 = 200) {
+function renderEdit(c: Context<SignedInEnv>, tax: TaxWithUsage, form: { values?: TaxFormValues; errors?: FieldErrors } = {}, status: 200 | 422 = 200) {
   const noticeKey = notices[c.req.query('notice') ?? ''];
   return c.html(
-    <AppShell title={t('taxes.edit.title', { code: tax.code })} user={c.var.session!} current="/taxes">
+    <AppShell title={t('taxes.edit.title', { code: tax.code })} user={c.var.session} current="/taxes">
       <TaxEditPage tax={tax} values={form.values} errors={form.errors} notice={status === 200 && noticeKey ? t(noticeKey) : null} />
     </AppShell>,
     status,
   );
 }
 
-async function taxOr404(c: Context<AppEnv>): Promise<TaxWithUsage> {
+async function taxOr404(c: Context<SignedInEnv>): Promise<TaxWithUsage> {
   const tax = await getTax(c.var.db, taxId(c.req.param('id')));
   if (!tax) throw new AppError('not_found');
   return tax;
@@ -85,7 +85,7 @@ taxesRoutes.post(
     const created = await createTax(c.var.db, input);
     if (created.ok) {
       const { tax } = created;
-      await recordActivity(c.var.db, c.var.session!, 'tax.created', { taxId: tax.id, code: tax.code, name: tax.name, rate: tax.rate });
+      await recordActivity(c.var.db, c.var.session, 'tax.created', { taxId: tax.id, code: tax.code, name: tax.name, rate: tax.rate });
       return c.redirect('/taxes?notice=created', 303);
     }
     return renderTaxes(c, { values: submittedTax(await c.req.parseBody()), errors: writeErrors(created) ?? {} }, 422);
@@ -107,7 +107,7 @@ taxesRoutes.post(
     const saved = await updateTax(c.var.db, id, changes);
     if (saved.ok) {
       const { tax } = saved;
-      await recordActivity(c.var.db, c.var.session!, 'tax.updated', { taxId: tax.id, code: tax.code, name: tax.name, rate: tax.rate, fields: Object.keys(changes) });
+      await recordActivity(c.var.db, c.var.session, 'tax.updated', { taxId: tax.id, code: tax.code, name: tax.name, rate: tax.rate, fields: Object.keys(changes) });
       return c.redirect(`/taxes/${id}?notice=saved`, 303);
     }
     const errors = writeErrors(saved);
@@ -120,7 +120,7 @@ for (const [action, active] of [['deactivate', false], ['activate', true]] as co
   taxesRoutes.post(`/taxes/:id/${action}`, requirePermission('products.manage'), async (c) => {
     const saved = await updateTax(c.var.db, taxId(c.req.param('id')), { active });
     if (!saved.ok) throw new AppError('not_found');
-    await recordActivity(c.var.db, c.var.session!, active ? 'tax.activated' : 'tax.deactivated', { taxId: saved.tax.id, code: saved.tax.code, name: saved.tax.name });
+    await recordActivity(c.var.db, c.var.session, active ? 'tax.activated' : 'tax.deactivated', { taxId: saved.tax.id, code: saved.tax.code, name: saved.tax.name });
     return c.redirect(`/taxes?notice=${active ? 'activated' : 'deactivated'}`, 303);
   });
 }

@@ -6,7 +6,7 @@ import { AppShell } from '../views/layout';
 export const tenantHome = factory.createApp();
 
 tenantHome.get('/', requirePermission('dashboard.view'), (c) => {
-  const user = c.var.session!;
+  const user = c.var.session;
   return c.html(
     <AppShell title={t('dashboard.title')} user={user} current="/">
       <section class="card">

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import { refuseInSupportSession, requirePermission } from '../auth/middleware';
 import { issuePasswordLink } from '../auth/users';
-import type { AppEnv } from '../env';
+import type { SignedInEnv } from '../env';
 import { AppError } from '../errors';
 import { factory } from '../factory';
 import { validForm } from '../http/forms';
@@ -19,26 +19,26 @@ export const usersRoutes = factory.createApp();
 
 type RefusalStatus = 200 | 403 | 409 | 422;
 
-function shell(c: Context<AppEnv>, title: string, content: Child, status: RefusalStatus | 201 = 200) {
+function shell(c: Context<SignedInEnv>, title: string, content: Child, status: RefusalStatus | 201 = 200) {
   return c.html(
-    <AppShell title={title} user={c.var.session!} current="/users">
+    <AppShell title={title} user={c.var.session} current="/users">
       {content}
     </AppShell>,
     status,
   );
 }
 
-function renderInvite(c: Context<AppEnv>, values: InviteValues, status: RefusalStatus, errors?: FieldErrors, message?: string) {
-  const session = c.var.session!;
+function renderInvite(c: Context<SignedInEnv>, values: InviteValues, status: RefusalStatus, errors?: FieldErrors, message?: string) {
+  const session = c.var.session;
   return shell(c, t('users.invite'), <InviteForm values={values} branches={session.branches} actorRole={session.role} errors={errors} message={message} />, status);
 }
 
 function renderUser(
-  c: Context<AppEnv>,
+  c: Context<SignedInEnv>,
   user: UserRow,
   options: { status?: RefusalStatus; values?: { role?: string; branchIds?: string[] }; errors?: FieldErrors; message?: string; notice?: string | null } = {},
 ) {
-  const session = c.var.session!;
+  const session = c.var.session;
   return shell(
     c,
     t('users.editTitle', { name: user.name }),
@@ -56,14 +56,14 @@ function renderUser(
 }
 
 /** The set-password link on this shop's own host, shown once and never stored (only its hash is). */
-function renderLink(c: Context<AppEnv>, user: { email: string; name: string }, link: { token: string; expiresAt: Date }, status: 200 | 201) {
+function renderLink(c: Context<SignedInEnv>, user: { email: string; name: string }, link: { token: string; expiresAt: Date }, status: 200 | 201) {
   c.header('Cache-Control', 'no-store');
   const url = `${new URL(c.req.url).origin}/set-password/${link.token}`;
   return shell(c, t('users.linkTitle', { email: user.email }), <LinkShownOnce email={user.email} name={user.name} url={url} expiresAt={link.expiresAt} />, status);
 }
 
 /** The target of `/users/:id...`, or 404 (malformed ids too, before any query). */
-async function targetUser(c: Context<AppEnv>): Promise<UserRow> {
+async function targetUser(c: Context<SignedInEnv>): Promise<UserRow> {
   const parsed = idParam.safeParse({ id: c.req.param('id') });
   if (!parsed.success) throw new AppError('not_found');
   const user = await getUser(c.var.db, parsed.data.id);
@@ -72,18 +72,18 @@ async function targetUser(c: Context<AppEnv>): Promise<UserRow> {
 }
 
 /** Only an owner may change, disable, re-enable or re-invite an owner. */
-function ownerGuard(c: Context<AppEnv>, target: UserRow): string | null {
-  return target.role === 'owner' && c.var.session!.role !== 'owner' ? t('users.ownerOnly') : null;
+function ownerGuard(c: Context<SignedInEnv>, target: UserRow): string | null {
+  return target.role === 'owner' && c.var.session.role !== 'owner' ? t('users.ownerOnly') : null;
 }
 
 /** Branch ids must be active branches of this shop: owners and admins (users.manage) see all of them in their session. */
-function unknownBranch(c: Context<AppEnv>, branchIds: string[]): boolean {
-  const known = new Set(c.var.session!.branches.map((branch) => branch.id));
+function unknownBranch(c: Context<SignedInEnv>, branchIds: string[]): boolean {
+  const known = new Set(c.var.session.branches.map((branch) => branch.id));
   return branchIds.some((id) => !known.has(id));
 }
 
 usersRoutes.get('/users', requirePermission('users.manage'), async (c) =>
-  shell(c, t('users.title'), <UserList users={await listUsers(c.var.db)} currentUserId={c.var.session!.id} />),
+  shell(c, t('users.title'), <UserList users={await listUsers(c.var.db)} currentUserId={c.var.session.id} />),
 );
 
 usersRoutes.get('/users/new', requirePermission('users.manage'), refuseInSupportSession, (c) => renderInvite(c, {}, 200));
@@ -94,7 +94,7 @@ usersRoutes.post(
   refuseInSupportSession,
   validForm(inviteForm, (c, errors, submitted) => renderInvite(c, submitted as InviteValues, 422, errors)),
   async (c) => {
-    const session = c.var.session!;
+    const session = c.var.session;
     const form = c.req.valid('form');
     if (form.role === 'owner' && session.role !== 'owner') return renderInvite(c, form, 403, { role: t('users.ownerOnly') });
     if (unknownBranch(c, form.branchIds)) return renderInvite(c, form, 422, { branchIds: t('users.branchInvalid') });
@@ -125,7 +125,7 @@ usersRoutes.post(
   requirePermission('users.manage'),
   validForm(userChangeForm, async (c, errors, submitted) => renderUser(c, await targetUser(c), { status: 422, errors, values: submitted })),
   async (c) => {
-    const session = c.var.session!;
+    const session = c.var.session;
     const user = await targetUser(c);
     const form = c.req.valid('form');
     const refuse = (status: RefusalStatus, message: string) => renderUser(c, user, { status, message, values: form });
@@ -148,11 +148,11 @@ usersRoutes.post('/users/:id/disable', requirePermission('users.manage'), async 
   const user = await targetUser(c);
   const ownerOnly = ownerGuard(c, user);
   if (ownerOnly) return renderUser(c, user, { status: 403, message: ownerOnly });
-  if (user.id === c.var.session!.id) return renderUser(c, user, { status: 403, message: t('users.notSelf') });
+  if (user.id === c.var.session.id) return renderUser(c, user, { status: 403, message: t('users.notSelf') });
   const result = await disableUser(c.var.db, user.id);
   if (!result.found) throw new AppError('not_found');
   if (!result.updated) return renderUser(c, user, { status: 409, message: t('users.lastOwner') });
-  await recordActivity(c.var.db, c.var.session!, 'user.disabled', { userId: user.id, email: user.email, name: user.name });
+  await recordActivity(c.var.db, c.var.session, 'user.disabled', { userId: user.id, email: user.email, name: user.name });
   return c.redirect(`/users/${user.id}?done=disabled`, 303);
 });
 
@@ -161,7 +161,7 @@ usersRoutes.post('/users/:id/enable', requirePermission('users.manage'), async (
   const ownerOnly = ownerGuard(c, user);
   if (ownerOnly) return renderUser(c, user, { status: 403, message: ownerOnly });
   await enableUser(c.var.db, user.id);
-  await recordActivity(c.var.db, c.var.session!, 'user.enabled', { userId: user.id, email: user.email, name: user.name });
+  await recordActivity(c.var.db, c.var.session, 'user.enabled', { userId: user.id, email: user.email, name: user.name });
   return c.redirect(`/users/${user.id}?done=enabled`, 303);
 });
 
@@ -171,7 +171,7 @@ usersRoutes.post('/users/:id/link', requirePermission('users.manage'), refuseInS
   if (ownerOnly) return renderUser(c, user, { status: 403, message: ownerOnly });
   if (user.status !== 'invited') return renderUser(c, user, { status: 409, message: t('users.notInvited') });
   await expireUserLinks(c.var.db, user.id);
-  const link = await issuePasswordLink(c.var.db, { email: user.email, name: user.name, role: user.role, purpose: 'invitation', createdBy: c.var.session!.id });
-  await recordActivity(c.var.db, c.var.session!, 'user.invitation.resent', { userId: user.id, email: user.email, name: user.name });
+  const link = await issuePasswordLink(c.var.db, { email: user.email, name: user.name, role: user.role, purpose: 'invitation', createdBy: c.var.session.id });
+  await recordActivity(c.var.db, c.var.session, 'user.invitation.resent', { userId: user.id, email: user.email, name: user.name });
   return renderLink(c, user, link, 200);
 });
