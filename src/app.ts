@@ -29,6 +29,7 @@ import { auth } from './routes/auth';
 import { tenantHealth } from './routes/health';
 import { tenantHome } from './routes/tenant-home';
 import { loadUser } from './auth/middleware';
+import { shopRenderer } from './http/renderer';
 import { tenancy } from './tenancy/middleware';
 
 function baseApp() {
@@ -57,7 +58,7 @@ export function createCentralApp() {
 /** What a shop's host serves: nothing runs before the tenant is identified and its context set. */
 export function createTenantApp() {
   const app = baseApp();
-  app.use(tenancy, browserCsrf, loadUser);
+  app.use(tenancy, browserCsrf, loadUser, shopRenderer);
   app.use(inputGuard({ streamedPaths: ['/company/logo'] }));
   app.route('/', tenantHealth);
   app.route('/', auth);

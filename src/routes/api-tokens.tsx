@@ -10,7 +10,6 @@ import { t } from '../i18n/es-DO';
 import { apiTokenForm, idParam } from '../schemas/users';
 import { ApiTokensPage } from '../views/api-tokens';
 import type { FieldErrors } from '../views/components';
-import { AppShell } from '../views/layout';
 
 /** Shop screens: api-tokens. */
 export const apiTokensRoutes = factory.createApp();
@@ -27,11 +26,10 @@ async function renderTokens(
   status: 200 | 201 | 422 = 200,
 ) {
   if (options.created) c.header('Cache-Control', 'no-store');
-  return c.html(
-    <AppShell title={t('apiTokens.title')} user={c.var.session} current="/api-tokens">
-      <ApiTokensPage tokens={await listApiTokens(c.var.db, tokenScope(c))} showOwners={c.var.session.role === 'owner'} supportSession={Boolean(c.var.session.impersonatedBy)} apiBase={`${new URL(c.req.url).origin}/api/v1`} {...options} />
-    </AppShell>,
-    status,
+  c.status(status);
+  return c.render(
+    <ApiTokensPage tokens={await listApiTokens(c.var.db, tokenScope(c))} showOwners={c.var.session.role === 'owner'} supportSession={Boolean(c.var.session.impersonatedBy)} apiBase={`${new URL(c.req.url).origin}/api/v1`} {...options} />,
+    { title: t('apiTokens.title'), current: '/api-tokens' },
   );
 }
 

@@ -5,7 +5,6 @@ import { factory } from '../factory';
 import { t } from '../i18n/es-DO';
 import { listAuditLog } from '../queries/audit';
 import { AuditPage, AuditResults, auditKinds, type AuditKind } from '../views/audit';
-import { AppShell } from '../views/layout';
 
 /** The shop's own audit log (owner only). */
 export const auditRoutes = factory.createApp();
@@ -29,9 +28,8 @@ auditRoutes.get('/audit', requirePermission('audit.view'), async (c) => {
     firstHref: before ? `/audit${kindQuery ? `?${kindQuery}` : ''}` : null,
   };
   if (wantsFragment(c)) return c.html(<AuditResults {...page} />);
-  return c.html(
-    <AppShell title={t('support.audit.title')} user={c.var.session} current="/audit">
-      <AuditPage {...page} kind={kind} />
-    </AppShell>,
+  return c.render(
+    <AuditPage {...page} kind={kind} />,
+    { title: t('support.audit.title'), current: '/audit' },
   );
 });

@@ -23,7 +23,6 @@ import { clientAddress, emailField, newPasswordFields, refererPath, safeNextPath
 import { t } from '../i18n/es-DO';
 import { ChangePasswordForm, LoginPage, SetPasswordPage } from '../views/auth';
 import type { FieldErrors } from '../views/components';
-import { AppShell } from '../views/layout';
 import { ErrorPage } from '../views/pages';
 
 export const auth = factory.createApp();
@@ -103,10 +102,9 @@ auth.post(
 );
 
 auth.get('/account/password', requirePermission('account.manage'), refuseInSupportSession, (c) =>
-  c.html(
-    <AppShell title={t('auth.changePassword.title')} user={c.var.session} current="/account/password">
-      <ChangePasswordForm />
-    </AppShell>,
+  c.render(
+    <ChangePasswordForm />,
+    { title: t('auth.changePassword.title'), current: '/account/password' },
   ),
 );
 
@@ -136,11 +134,10 @@ function renderChangePassword(
   status: 200 | 422,
 ) {
   if (c.req.header('HX-Request')) return c.html(<ChangePasswordForm {...props} />, status);
-  return c.html(
-    <AppShell title={t('auth.changePassword.title')} user={c.var.session} current="/account/password">
-      <ChangePasswordForm {...props} />
-    </AppShell>,
-    status,
+  c.status(status);
+  return c.render(
+    <ChangePasswordForm {...props} />,
+    { title: t('auth.changePassword.title'), current: '/account/password' },
   );
 }
 

@@ -12,7 +12,6 @@ import { branchForm } from '../schemas/branches';
 import { idParam } from '../schemas/users';
 import { BranchForm, BranchList, type BranchFormValues } from '../views/branches';
 import type { FieldErrors } from '../views/components';
-import { AppShell } from '../views/layout';
 
 /** Shop screens: branches. */
 export const branchesRoutes = factory.createApp();
@@ -22,11 +21,10 @@ function renderForm(
   props: { id?: string; values: BranchFormValues; errors?: FieldErrors; message?: string | null; saved?: boolean },
   status: 200 | 409 | 422 = 200,
 ) {
-  return c.html(
-    <AppShell title={props.id ? t('branches.edit') : t('branches.new')} user={c.var.session} current="/branches">
-      <BranchForm {...props} />
-    </AppShell>,
-    status,
+  c.status(status);
+  return c.render(
+    <BranchForm {...props} />,
+    { title: props.id ? t('branches.edit') : t('branches.new'), current: '/branches' },
   );
 }
 
@@ -44,14 +42,13 @@ function branchId(c: Context<SignedInEnv>): string {
 branchesRoutes.get('/branches', requirePermission('branches.view'), async (c) => {
   const user = c.var.session;
   const created = c.req.query('created');
-  return c.html(
-    <AppShell title={t('branches.title')} user={user} current="/branches">
-      <BranchList
-        branches={await listBranches(c.var.db)}
-        canManage={can(user.role, 'branches.manage')}
-        notice={created ? t('branches.created', { name: created }) : null}
-      />
-    </AppShell>,
+  return c.render(
+    <BranchList
+      branches={await listBranches(c.var.db)}
+      canManage={can(user.role, 'branches.manage')}
+      notice={created ? t('branches.created', { name: created }) : null}
+    />,
+    { title: t('branches.title'), current: '/branches' },
   );
 });
 

@@ -15,7 +15,6 @@ import { taxIdIssue } from '../schemas/common';
 import { companyFields, imageDimensions, logoDimensionsAllowed, logoPolicy, sniffImageType } from '../schemas/company';
 import type { FieldErrors } from '../views/components';
 import { CompanyPage, companyFormValues, type CompanyFormValues } from '../views/company';
-import { AppShell } from '../views/layout';
 
 /** Shop screens: company. */
 export const companyRoutes = factory.createApp();
@@ -32,14 +31,13 @@ async function renderCompany(
   if (!settings) throw new AppError('not_found');
   const user = c.var.session;
   const canManage = can(user.role, 'company.manage');
-  return c.html(
-    <AppShell title={t('company.title')} user={user} current="/company">
-      <CompanyPage
-        form={{ values: options.values ?? companyFormValues(settings.company), currencies: settings.currencies, canManage, errors: options.errors, saved: options.saved }}
-        logo={{ hasLogo: settings.company.logoKey !== null, canManage, error: options.logoError, notice: options.logoNotice }}
-      />
-    </AppShell>,
-    status,
+  c.status(status);
+  return c.render(
+    <CompanyPage
+      form={{ values: options.values ?? companyFormValues(settings.company), currencies: settings.currencies, canManage, errors: options.errors, saved: options.saved }}
+      logo={{ hasLogo: settings.company.logoKey !== null, canManage, error: options.logoError, notice: options.logoNotice }}
+    />,
+    { title: t('company.title'), current: '/company' },
   );
 }
 

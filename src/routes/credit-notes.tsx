@@ -19,7 +19,6 @@ import { branchScope } from '../queries/branch-scope';
 import { creditQuantityField, creditReasonField } from '../schemas/credit-notes';
 import type { FieldErrors } from '../views/components';
 import { CreditNotePage, CreditNoteResults, CreditNotesPage, NewCreditNotePage, type CreditNoteFormValues } from '../views/credit-notes';
-import { AppShell } from '../views/layout';
 import { idParam, wantsFragment } from './payments';
 import { actorLabel } from '../queries/audit';
 import type { ErrorLink } from '../views/pages';
@@ -35,10 +34,9 @@ creditNotesRoutes.get('/credit-notes', requirePermission('invoices.view'), async
   const { rows, next } = await listCreditNotes(c.var.db, { scope: branchScope(user), after, limit: pageSize });
   const list = { rows, nextHref: next ? `/credit-notes?cursor=${encodeCreatedCursor(next)}` : null, firstHref: after ? '/credit-notes' : null };
   if (wantsFragment(c)) return c.html(<CreditNoteResults {...list} />);
-  return c.html(
-    <AppShell title={t('creditNotes.title')} user={user} current="/credit-notes">
-      <CreditNotesPage {...list} />
-    </AppShell>,
+  return c.render(
+    <CreditNotesPage {...list} />,
+    { title: t('creditNotes.title'), current: '/credit-notes' },
   );
 });
 
@@ -54,11 +52,10 @@ async function renderNew(
   const creditable = invoice.kind === 'invoice' && ['issued', 'partially_paid', 'paid'].includes(invoice.status) && invoice.issuedOn;
   if (!creditable) throw new AppError('conflict', t('creditNotes.error.notCreditable'));
   const refundsItbis = daysBetween(invoice.issuedOn!, shopToday()) <= 30;
-  return c.html(
-    <AppShell title={t('creditNotes.new.title', { ncf: invoice.ncf ?? '' })} user={user} current="/credit-notes">
-      <NewCreditNotePage invoice={invoice} values={state.values ?? { quantities: {}, returns: [] }} errors={state.errors} message={state.message} fix={state.fix} refundsItbis={refundsItbis} />
-    </AppShell>,
-    status,
+  c.status(status);
+  return c.render(
+    <NewCreditNotePage invoice={invoice} values={state.values ?? { quantities: {}, returns: [] }} errors={state.errors} message={state.message} fix={state.fix} refundsItbis={refundsItbis} />,
+    { title: t('creditNotes.new.title', { ncf: invoice.ncf ?? '' }), current: '/credit-notes' },
   );
 }
 
@@ -111,9 +108,8 @@ creditNotesRoutes.get('/credit-notes/:id', requirePermission('invoices.view'), a
   const id = idParam(c);
   const note = await getCreditNote(c.var.db, id, branchScope(c.var.session));
   if (!note) throw new AppError('not_found');
-  return c.html(
-    <AppShell title={t('creditNotes.detail.title', { ncf: note.ncf })} user={c.var.session} current="/credit-notes">
-      <CreditNotePage note={note} notice={c.req.query('notice') === 'created'} />
-    </AppShell>,
+  return c.render(
+    <CreditNotePage note={note} notice={c.req.query('notice') === 'created'} />,
+    { title: t('creditNotes.detail.title', { ncf: note.ncf }), current: '/credit-notes' },
   );
 });

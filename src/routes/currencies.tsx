@@ -12,7 +12,6 @@ import { currencyCodeParam, isIsoDate, rateForm } from '../schemas/currencies';
 import type { FieldErrors } from '../views/components';
 import { formatDate, shopToday } from '../domain/dates';
 import { CurrenciesPage, RateHistoryPage, RateResults, formatRate, type RateFormValues } from '../views/currencies';
-import { AppShell } from '../views/layout';
 import { wantsFragment } from './products';
 
 /** Shop screens: currencies. */
@@ -22,11 +21,10 @@ async function renderCurrencies(c: Context<SignedInEnv>, form: { values?: RateFo
   const user = c.var.session;
   const currencies = await listCurrencies(c.var.db);
   const canManage = can(user.role, 'currencies.manage');
-  return c.html(
-    <AppShell title={t('currencies.title')} user={user} current="/currencies">
-      <CurrenciesPage currencies={currencies} form={canManage ? { values: form.values ?? { validOn: shopToday() }, errors: form.errors, notice: form.notice } : null} />
-    </AppShell>,
-    status,
+  c.status(status);
+  return c.render(
+    <CurrenciesPage currencies={currencies} form={canManage ? { values: form.values ?? { validOn: shopToday() }, errors: form.errors, notice: form.notice } : null} />,
+    { title: t('currencies.title'), current: '/currencies' },
   );
 }
 
@@ -67,9 +65,8 @@ currenciesRoutes.get('/currencies/:code', requirePermission('currencies.view'), 
     firstHref: before ? `/currencies/${code.data}` : null,
   };
   if (wantsFragment(c)) return c.html(<RateResults {...page} />);
-  return c.html(
-    <AppShell title={t('currencies.history.title', { code: history.currency.code, name: history.currency.name })} user={c.var.session} current="/currencies">
-      <RateHistoryPage currency={history.currency} {...page} />
-    </AppShell>,
+  return c.render(
+    <RateHistoryPage currency={history.currency} {...page} />,
+    { title: t('currencies.history.title', { code: history.currency.code, name: history.currency.name }), current: '/currencies' },
   );
 });

@@ -22,7 +22,6 @@ import {
   type Viewer,
 } from '../queries/documents';
 import type { FieldErrors } from '../views/components';
-import { AppShell } from '../views/layout';
 import { PrintPage, printFormat } from '../views/print';
 import { SharePage, type SharePageProps } from '../views/print-share';
 import { wantsFragment } from './products';
@@ -82,11 +81,12 @@ async function renderShare(c: Context<SignedInEnv>, invoiceId: string, options: 
   const user = c.var.session;
   const page = <SharePage invoice={invoice} canManage={can(user.role, 'invoices.manage') && invoice.status !== 'draft'} {...options} />;
   if (wantsFragment(c)) return c.html(page, status);
-  return c.html(
-    <AppShell title={t('documents.share.title', { ncf: invoice.ncf ?? '' })} user={user} current="/invoices">
+  c.status(status);
+  return c.render(
+    <>
       {page}
-    </AppShell>,
-    status,
+    </>,
+    { title: t('documents.share.title', { ncf: invoice.ncf ?? '' }), current: '/invoices' },
   );
 }
 

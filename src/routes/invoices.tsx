@@ -30,7 +30,6 @@ import { factory } from '../factory';
 import type { FieldErrors } from '../views/components';
 import { rowsFromLines } from '../views/document-lines';
 import { InvoiceDetailPage, InvoiceForm, InvoiceResults, InvoicesPage, type InvoiceFormValues } from '../views/invoices';
-import { AppShell } from '../views/layout';
 import { ErrorAlert } from '../views/pages';
 import { wantsFragment } from './products';
 import { actorLabel } from '../queries/audit';
@@ -72,10 +71,9 @@ invoicesRoutes.get('/invoices', requirePermission('invoices.view'), async (c) =>
   };
   if (wantsFragment(c)) return c.html(<InvoiceResults {...list} />);
   const notice = c.req.query('notice') === 'deleted' ? t('invoices.notice.deleted') : null;
-  return c.html(
-    <AppShell title={t('invoices.title')} user={user} current="/invoices">
-      <InvoicesPage {...list} q={q} status={status ?? ''} canManage={can(user.role, 'invoices.manage')} notice={notice} />
-    </AppShell>,
+  return c.render(
+    <InvoicesPage {...list} q={q} status={status ?? ''} canManage={can(user.role, 'invoices.manage')} notice={notice} />,
+    { title: t('invoices.title'), current: '/invoices' },
   );
 });
 
@@ -92,11 +90,10 @@ async function renderForm(c: Context<SignedInEnv>, mode: { action: string; title
   const user = c.var.session;
   const customerId = state.values.customerId && uuid.safeParse(state.values.customerId).success ? state.values.customerId : null;
   const options = await invoiceFormOptions(c.var.db, { customerId, ncfTypes: invoiceNcfTypes });
-  return c.html(
-    <AppShell title={mode.title} user={user} current="/invoices">
-      <InvoiceForm {...mode} {...state} options={options} branches={user.branches} />
-    </AppShell>,
-    status,
+  c.status(status);
+  return c.render(
+    <InvoiceForm {...mode} {...state} options={options} branches={user.branches} />,
+    { title: mode.title, current: '/invoices' },
   );
 }
 
@@ -190,18 +187,17 @@ invoicesRoutes.get('/invoices/:id', requirePermission('invoices.view'), async (c
   const notice = c.req.query('notice');
   const text = notice === 'issued' && invoice.ncf ? t('invoices.notice.issued', { ncf: invoice.ncf }) : notice ? (notices[notice]?.() ?? null) : null;
   const buyerWarning = await draftBuyerWarning(c, invoice);
-  return c.html(
-    <AppShell title={invoice.ncf ?? t('invoices.draftTitle')} user={user} current="/invoices">
-      <InvoiceDetailPage
-        invoice={invoice}
-        notice={text}
-        warning={buyerWarning}
-        canManage={can(user.role, 'invoices.manage')}
-        canPay={can(user.role, 'payments.manage')}
-        canCredit={can(user.role, 'creditNotes.manage')}
-        canVoid={can(user.role, 'invoices.void')}
-      />
-    </AppShell>,
+  return c.render(
+    <InvoiceDetailPage
+      invoice={invoice}
+      notice={text}
+      warning={buyerWarning}
+      canManage={can(user.role, 'invoices.manage')}
+      canPay={can(user.role, 'payments.manage')}
+      canCredit={can(user.role, 'creditNotes.manage')}
+      canVoid={can(user.role, 'invoices.void')}
+    />,
+    { title: invoice.ncf ?? t('invoices.draftTitle'), current: '/invoices' },
   );
 });
 
@@ -260,8 +256,9 @@ invoicesRoutes.post('/invoices/:id/issue', requirePermission('invoices.manage'),
     if (!(error instanceof AppError) || error.code !== 'validation' || !error.publicMessage) throw error;
     const draft = await getInvoice(c.var.db, id, { branchIds: branchScope(user), rateOn: shopToday() });
     if (!draft || draft.kind !== 'invoice') throw error;
-    return c.html(
-      <AppShell title={t('invoices.draftTitle')} user={user} current="/invoices">
+    c.status(422);
+    return c.render(
+      <>
         <ErrorAlert message={error.publicMessage} fix={error.fix} />
         <InvoiceDetailPage
           invoice={draft}
@@ -270,8 +267,8 @@ invoicesRoutes.post('/invoices/:id/issue', requirePermission('invoices.manage'),
           canCredit={can(user.role, 'creditNotes.manage')}
           canVoid={can(user.role, 'invoices.void')}
         />
-      </AppShell>,
-      422,
+      </>,
+      { title: t('invoices.draftTitle'), current: '/invoices' },
     );
   }
 });
@@ -284,19 +281,18 @@ invoicesRoutes.post('/invoices/:id/void', requirePermission('invoices.void'), as
   if (!parsed.success) {
     const invoice = await getInvoice(c.var.db, id, { branchIds: branchScope(user) });
     if (!invoice || invoice.kind !== 'invoice') throw new AppError('not_found');
-    return c.html(
-      <AppShell title={invoice.ncf ?? t('invoices.draftTitle')} user={user} current="/invoices">
-        <InvoiceDetailPage
-          invoice={invoice}
-          canManage={can(user.role, 'invoices.manage')}
-          canPay={can(user.role, 'payments.manage')}
-          canCredit={can(user.role, 'creditNotes.manage')}
-          canVoid
-          voidErrors={fieldErrors(parsed.error)}
-          voidValues={{ reason: textOf(body, 'reason'), note: textOf(body, 'note') }}
-        />
-      </AppShell>,
-      422,
+    c.status(422);
+    return c.render(
+      <InvoiceDetailPage
+        invoice={invoice}
+        canManage={can(user.role, 'invoices.manage')}
+        canPay={can(user.role, 'payments.manage')}
+        canCredit={can(user.role, 'creditNotes.manage')}
+        canVoid
+        voidErrors={fieldErrors(parsed.error)}
+        voidValues={{ reason: textOf(body, 'reason'), note: textOf(body, 'note') }}
+      />,
+      { title: invoice.ncf ?? t('invoices.draftTitle'), current: '/invoices' },
     );
   }
   await voidIssuedInvoice(c.var.db, { id, reason: parsed.data.reason, note: parsed.data.note ?? null, userId: user.id, actor: actorLabel(user) });

@@ -21,7 +21,6 @@ import {
 } from '../queries/payments';
 import { paymentForm, voidForm } from '../schemas/payments';
 import type { FieldErrors } from '../views/components';
-import { AppShell } from '../views/layout';
 import { NewPaymentPage, PaymentPage, PaymentResults, PaymentsPage, type PaymentFormValues, type PaymentNotice } from '../views/payments';
 import { actorLabel } from '../queries/audit';
 import type { ErrorLink } from '../views/pages';
@@ -63,10 +62,9 @@ paymentsRoutes.get('/payments', requirePermission('invoices.view'), async (c) =>
   const { rows, next } = await listPayments(c.var.db, { scope, after, limit: pageSize });
   const list = { rows, nextHref: next ? `/payments?cursor=${encodeCreatedCursor(next)}` : null, firstHref: after ? '/payments' : null };
   if (wantsFragment(c)) return c.html(<PaymentResults {...list} />);
-  return c.html(
-    <AppShell title={t('payments.title')} user={user} current="/payments">
-      <PaymentsPage {...list} />
-    </AppShell>,
+  return c.render(
+    <PaymentsPage {...list} />,
+    { title: t('payments.title'), current: '/payments' },
   );
 });
 
@@ -82,11 +80,10 @@ async function renderNew(
   const today = shopToday();
   const values = state.values ?? { receivedOn: today, method: '1', amount: invoice.balance };
   const notPayable = invoice.kind !== 'invoice' || !['issued', 'partially_paid'].includes(invoice.status);
-  return c.html(
-    <AppShell title={t('payments.new.title')} user={user} current="/payments">
-      <NewPaymentPage invoice={invoice} values={values} errors={state.errors} message={state.message ?? (notPayable ? t('payments.error.notPayable') : null)} fix={state.fix} today={today} />
-    </AppShell>,
-    status,
+  c.status(status);
+  return c.render(
+    <NewPaymentPage invoice={invoice} values={values} errors={state.errors} message={state.message ?? (notPayable ? t('payments.error.notPayable') : null)} fix={state.fix} today={today} />,
+    { title: t('payments.new.title'), current: '/payments' },
   );
 }
 
@@ -120,18 +117,17 @@ async function paymentOr404(c: Context<SignedInEnv>): Promise<Payment> {
 
 function renderPayment(c: Context<SignedInEnv>, payment: Payment, state: Partial<Parameters<typeof PaymentPage>[0]> = {}, status: 200 | 409 | 422 = 200) {
   const user = c.var.session;
-  return c.html(
-    <AppShell title={t('payments.detail.title', { number: payment.number })} user={user} current="/payments">
-      <PaymentPage
-        payment={payment}
-        notice={null}
-        canEdit={can(user.role, 'payments.manage')}
-        canVoid={can(user.role, 'payments.void')}
-        today={shopToday()}
-        {...state}
-      />
-    </AppShell>,
-    status,
+  c.status(status);
+  return c.render(
+    <PaymentPage
+      payment={payment}
+      notice={null}
+      canEdit={can(user.role, 'payments.manage')}
+      canVoid={can(user.role, 'payments.void')}
+      today={shopToday()}
+      {...state}
+    />,
+    { title: t('payments.detail.title', { number: payment.number }), current: '/payments' },
   );
 }
 

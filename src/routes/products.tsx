@@ -12,7 +12,6 @@ import { t } from '../i18n/es-DO';
 import { createProduct, getProduct, listProducts, listTaxes, updateProduct } from '../queries/products';
 import { productForm, productListQuery } from '../schemas/products';
 import type { FieldErrors } from '../views/components';
-import { AppShell } from '../views/layout';
 import { ProductDetail, ProductForm, ProductResults, ProductsPage, productFormValues, submittedProduct, type ProductFormValues } from '../views/products';
 
 /** Shop screens: products. */
@@ -45,23 +44,23 @@ productsRoutes.get('/products', requirePermission('products.view'), async (c) =>
     firstHref: after ? listHref({ q: filter.q, category: filter.category }) : null,
   };
   if (wantsFragment(c)) return c.html(<ProductResults {...list} />);
-  return c.html(
-    <AppShell title={t('products.title')} user={user} current="/products">
-      <ProductsPage {...list} q={filter.q ?? ''} category={filter.category ?? ''} canManage={can(user.role, 'products.manage')} />
-    </AppShell>,
+  return c.render(
+    <ProductsPage {...list} q={filter.q ?? ''} category={filter.category ?? ''} canManage={can(user.role, 'products.manage')} />,
+    { title: t('products.title'), current: '/products' },
   );
 });
 
 async function renderNew(c: Context<SignedInEnv>, values: ProductFormValues, errors: FieldErrors | undefined, status: 200 | 422) {
   const taxes = await listTaxes(c.var.db);
-  return c.html(
-    <AppShell title={t('products.new')} user={c.var.session} current="/products">
+  c.status(status);
+  return c.render(
+    <>
       <div class="page-head">
         <h1>{t('products.new')}</h1>
       </div>
       <ProductForm action="/products" values={values} taxes={taxes} errors={errors} submitLabel={t('products.save')} />
-    </AppShell>,
-    status,
+    </>,
+    { title: t('products.new'), current: '/products' },
   );
 }
 
@@ -93,19 +92,18 @@ async function renderProduct(c: Context<SignedInEnv>, id: string, form: { values
   const allowed = new Set(user.branches.map((branch) => branch.id));
   const levels = can(user.role, 'branches.all') ? product.levels : product.levels.filter((level) => allowed.has(level.branchId));
   const notice = c.req.query('created') ? t('products.created') : c.req.query('saved') ? t('products.saved') : null;
-  return c.html(
-    <AppShell title={product.name} user={user} current="/products">
-      <ProductDetail
-        product={product}
-        levels={levels}
-        taxes={taxes}
-        notice={status === 200 ? notice : null}
-        form={canManage ? { values: form.values ?? productFormValues(product), errors: form.errors } : null}
-        canAdjust={can(user.role, 'stock.adjust')}
-        canTransfer={can(user.role, 'stock.transfer')}
-      />
-    </AppShell>,
-    status,
+  c.status(status);
+  return c.render(
+    <ProductDetail
+      product={product}
+      levels={levels}
+      taxes={taxes}
+      notice={status === 200 ? notice : null}
+      form={canManage ? { values: form.values ?? productFormValues(product), errors: form.errors } : null}
+      canAdjust={can(user.role, 'stock.adjust')}
+      canTransfer={can(user.role, 'stock.transfer')}
+    />,
+    { title: product.name, current: '/products' },
   );
 }
 

@@ -27,7 +27,6 @@ import { blankRowCount, parseLineForm, type LineFormRow, type LineInputValues } 
 import { quotationHeader, type QuotationStatus } from '../schemas/quotations';
 import type { FieldErrors } from '../views/components';
 import { rowsFromLines } from '../views/document-lines';
-import { AppShell } from '../views/layout';
 import { QuotationFormPage, QuotationPage, QuotationResults, QuotationsPage, type QuotationFormValues } from '../views/quotations';
 
 /** Shop screens: quotations. */
@@ -70,10 +69,9 @@ quotationsRoutes.get('/quotations', requirePermission('quotations.view'), async 
     firstHref: after ? href('/quotations', filter) : null,
   };
   if (wantsFragment(c)) return c.html(<QuotationResults {...list} />);
-  return c.html(
-    <AppShell title={t('quotations.title')} user={user} current="/quotations">
-      <QuotationsPage {...list} q={q} status={status ?? ''} canManage={can(user.role, 'quotations.manage')} />
-    </AppShell>,
+  return c.render(
+    <QuotationsPage {...list} q={q} status={status ?? ''} canManage={can(user.role, 'quotations.manage')} />,
+    { title: t('quotations.title'), current: '/quotations' },
   );
 });
 
@@ -102,24 +100,23 @@ async function renderForm(c: Context<SignedInEnv>, state: FormState, existing: Q
     } else state.errors = priced.errors;
   }
   const title = existing ? t('quotations.editTitle', { number: existing.number }) : t('quotations.newTitle');
-  return c.html(
-    <AppShell title={title} user={user} current="/quotations">
-      <QuotationFormPage
-        title={title}
-        action={existing ? `/quotations/${existing.id}` : '/quotations'}
-        values={state.values}
-        rows={state.rows}
-        blankRows={state.blankRows}
-        context={context}
-        branches={user.branches}
-        errors={state.errors}
-        message={state.message}
-        preview={preview}
-        submitLabel={existing ? t('quotations.save') : t('quotations.create')}
-        cancelHref={existing ? `/quotations/${existing.id}` : '/quotations'}
-      />
-    </AppShell>,
-    status,
+  c.status(status);
+  return c.render(
+    <QuotationFormPage
+      title={title}
+      action={existing ? `/quotations/${existing.id}` : '/quotations'}
+      values={state.values}
+      rows={state.rows}
+      blankRows={state.blankRows}
+      context={context}
+      branches={user.branches}
+      errors={state.errors}
+      message={state.message}
+      preview={preview}
+      submitLabel={existing ? t('quotations.save') : t('quotations.create')}
+      cancelHref={existing ? `/quotations/${existing.id}` : '/quotations'}
+    />,
+    { title: title, current: '/quotations' },
   );
 }
 
@@ -186,10 +183,9 @@ quotationsRoutes.get('/quotations/:id', requirePermission('quotations.view'), as
   const quotation = await quotationOr404(c, c.req.param('id'));
   const key = c.req.query('notice') ?? '';
   const notice = key === 'created' ? t('quotations.created', { number: quotation.number }) : (notices[key]?.() ?? null);
-  return c.html(
-    <AppShell title={t('quotations.detailTitle', { number: quotation.number })} user={user} current="/quotations">
-      <QuotationPage quotation={quotation} canManage={can(user.role, 'quotations.manage')} canConvert={can(user.role, 'invoices.manage')} notice={notice} />
-    </AppShell>,
+  return c.render(
+    <QuotationPage quotation={quotation} canManage={can(user.role, 'quotations.manage')} canConvert={can(user.role, 'invoices.manage')} notice={notice} />,
+    { title: t('quotations.detailTitle', { number: quotation.number }), current: '/quotations' },
   );
 });
 

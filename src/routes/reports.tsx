@@ -8,7 +8,6 @@ import { factory } from '../factory';
 import { t } from '../i18n/es-DO';
 import { actorLabel } from '../queries/audit';
 import { dgiiPreview, dgiiReportFile, requirePeriod } from '../queries/reports';
-import { AppShell } from '../views/layout';
 import { DgiiReport, DgiiReportPage, type DgiiReportState } from '../views/reports';
 import { wantsFragment } from './products';
 
@@ -17,11 +16,10 @@ export const reportsRoutes = factory.createApp();
 
 function renderDgii(c: Context<SignedInEnv>, state: DgiiReportState, status: 200 | 422) {
   if (wantsFragment(c)) return c.html(<DgiiReport {...state} />, status);
-  return c.html(
-    <AppShell title={t('reports.dgii.title')} user={c.var.session} current="/reports/dgii">
-      <DgiiReportPage {...state} />
-    </AppShell>,
-    status,
+  c.status(status);
+  return c.render(
+    <DgiiReportPage {...state} />,
+    { title: t('reports.dgii.title'), current: '/reports/dgii' },
   );
 }
 

@@ -12,7 +12,6 @@ import { changedFields, recordActivity } from '../queries/audit';
 import { createSequence, deleteSequence, getSequence, listSequences, sequenceDetails, updateSequence, withWarnings, type Sequence } from '../queries/sequences';
 import { checkSequence, sequenceForm } from '../schemas/sequences';
 import type { FieldErrors } from '../views/components';
-import { AppShell } from '../views/layout';
 import { NewSequencePage, SequencePage, SequencesPage, submittedSequence, type SequenceFormValues } from '../views/sequences';
 
 /** Shop screens: sequences. */
@@ -28,11 +27,10 @@ async function sequenceOr404(c: Context<SignedInEnv>, id: string | undefined): P
 
 function renderNew(c: Context<SignedInEnv>, values: SequenceFormValues, errors?: FieldErrors, status: 200 | 422 = 200) {
   const user = c.var.session;
-  return c.html(
-    <AppShell title={t('sequences.newTitle')} user={user} current="/sequences">
-      <NewSequencePage values={values} errors={errors} branches={user.branches} />
-    </AppShell>,
-    status,
+  c.status(status);
+  return c.render(
+    <NewSequencePage values={values} errors={errors} branches={user.branches} />,
+    { title: t('sequences.newTitle'), current: '/sequences' },
   );
 }
 
@@ -44,11 +42,10 @@ function renderDetail(
 ) {
   const user = c.var.session;
   const shown = withWarnings(sequence, shopToday());
-  return c.html(
-    <AppShell title={t('sequences.editTitle', { name: sequence.prefix })} user={user} current="/sequences">
-      <SequencePage sequence={shown} canManage={can(user.role, 'sequences.manage')} branches={user.branches} {...state} />
-    </AppShell>,
-    status,
+  c.status(status);
+  return c.render(
+    <SequencePage sequence={shown} canManage={can(user.role, 'sequences.manage')} branches={user.branches} {...state} />,
+    { title: t('sequences.editTitle', { name: sequence.prefix }), current: '/sequences' },
   );
 }
 
@@ -67,10 +64,9 @@ sequencesRoutes.get('/sequences', requirePermission('sequences.view'), async (c)
   const user = c.var.session;
   const today = shopToday();
   const sequences = (await listSequences(c.var.db)).map((sequence) => withWarnings(sequence, today));
-  return c.html(
-    <AppShell title={t('sequences.title')} user={user} current="/sequences">
-      <SequencesPage sequences={sequences} canManage={can(user.role, 'sequences.manage')} />
-    </AppShell>,
+  return c.render(
+    <SequencesPage sequences={sequences} canManage={can(user.role, 'sequences.manage')} />,
+    { title: t('sequences.title'), current: '/sequences' },
   );
 });
 
@@ -93,11 +89,10 @@ sequencesRoutes.post(
       return c.redirect(`/sequences/${result.ok.id}?notice=created`, 303);
     }
     const user = c.var.session;
-    return c.html(
-      <AppShell title={t('sequences.newTitle')} user={user} current="/sequences">
-        <NewSequencePage values={values} errors={result.errors} message={result.message} branches={user.branches} />
-      </AppShell>,
-      result.status,
+    c.status(result.status);
+    return c.render(
+      <NewSequencePage values={values} errors={result.errors} message={result.message} branches={user.branches} />,
+      { title: t('sequences.newTitle'), current: '/sequences' },
     );
   },
 );

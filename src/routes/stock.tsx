@@ -13,7 +13,6 @@ import { productBySku } from '../queries/products';
 import { listStockLevels, productMovements, recordStockMovement, transferStock } from '../queries/stock';
 import { adjustmentForm, transferForm } from '../schemas/stock';
 import type { FieldErrors } from '../views/components';
-import { AppShell } from '../views/layout';
 import { AdjustmentForm, MovementResults, MovementsPage, StockPage, StockResults, TransferForm, type MovementFormValues } from '../views/stock';
 import { wantsFragment } from './products';
 
@@ -56,18 +55,17 @@ stockRoutes.get('/stock', requirePermission('stock.view'), async (c) => {
     firstHref: after ? href('/stock', filter) : null,
   };
   if (wantsFragment(c)) return c.html(<StockResults {...list} />);
-  return c.html(
-    <AppShell title={t('stock.title')} user={user} current="/stock">
-      <StockPage
-        {...list}
-        q={q}
-        branch={branch}
-        branches={allBranches ? user.branches : null}
-        currentBranch={user.branch?.name ?? null}
-        canAdjust={can(user.role, 'stock.adjust')}
-        canTransfer={can(user.role, 'stock.transfer')}
-      />
-    </AppShell>,
+  return c.render(
+    <StockPage
+      {...list}
+      q={q}
+      branch={branch}
+      branches={allBranches ? user.branches : null}
+      currentBranch={user.branch?.name ?? null}
+      canAdjust={can(user.role, 'stock.adjust')}
+      canTransfer={can(user.role, 'stock.transfer')}
+    />,
+    { title: t('stock.title'), current: '/stock' },
   );
 });
 
@@ -85,10 +83,9 @@ stockRoutes.get('/stock/movements', requirePermission('stock.view'), async (c) =
     firstHref: beforeId ? href('/stock/movements', { productId: productId.data }) : null,
   };
   if (wantsFragment(c)) return c.html(<MovementResults {...page} />);
-  return c.html(
-    <AppShell title={t('stock.movements.title', { name: result.product.name })} user={user} current="/stock">
-      <MovementsPage product={result.product} {...page} />
-    </AppShell>,
+  return c.render(
+    <MovementsPage product={result.product} {...page} />,
+    { title: t('stock.movements.title', { name: result.product.name }), current: '/stock' },
   );
 });
 
@@ -101,21 +98,19 @@ type FormState = { values: MovementFormValues; errors?: FieldErrors; message?: s
 
 function renderAdjust(c: Context<SignedInEnv>, state: FormState, status: 200 | 404 | 409 | 422 = 200) {
   const user = c.var.session;
-  return c.html(
-    <AppShell title={t('stock.adjust.title')} user={user} current="/stock">
-      <AdjustmentForm {...state} branches={user.branches} />
-    </AppShell>,
-    status,
+  c.status(status);
+  return c.render(
+    <AdjustmentForm {...state} branches={user.branches} />,
+    { title: t('stock.adjust.title'), current: '/stock' },
   );
 }
 
 function renderTransfer(c: Context<SignedInEnv>, state: FormState, status: 200 | 404 | 409 | 422 = 200) {
   const user = c.var.session;
-  return c.html(
-    <AppShell title={t('stock.transfer.title')} user={user} current="/stock">
-      <TransferForm {...state} branches={user.branches} />
-    </AppShell>,
-    status,
+  c.status(status);
+  return c.render(
+    <TransferForm {...state} branches={user.branches} />,
+    { title: t('stock.transfer.title'), current: '/stock' },
   );
 }
 

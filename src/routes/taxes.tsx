@@ -11,7 +11,6 @@ import { getTax, listTaxesWithUsage, updateTax, type TaxWithUsage, type TaxWrite
 import { createTax } from '../queries/taxes';
 import { taxEditForm, taxForm, type TaxChanges } from '../schemas/taxes';
 import type { FieldErrors } from '../views/components';
-import { AppShell } from '../views/layout';
 import { TaxEditPage, TaxesPage, submittedTax, type TaxFormValues } from '../views/taxes';
 
 /** Shop screens: taxes (ITBIS rates). */
@@ -45,26 +44,24 @@ async function renderTaxes(c: Context<SignedInEnv>, form: { values?: TaxFormValu
   const taxes = await listTaxesWithUsage(c.var.db);
   const canManage = can(user.role, 'products.manage');
   const noticeKey = notices[c.req.query('notice') ?? ''];
-  return c.html(
-    <AppShell title={t('taxes.title')} user={user} current="/taxes">
-      <TaxesPage
-        taxes={taxes}
-        canManage={canManage}
-        notice={status === 200 && noticeKey ? t(noticeKey) : null}
-        form={canManage ? { values: form.values ?? { exempt: false }, errors: form.errors } : null}
-      />
-    </AppShell>,
-    status,
+  c.status(status);
+  return c.render(
+    <TaxesPage
+      taxes={taxes}
+      canManage={canManage}
+      notice={status === 200 && noticeKey ? t(noticeKey) : null}
+      form={canManage ? { values: form.values ?? { exempt: false }, errors: form.errors } : null}
+    />,
+    { title: t('taxes.title'), current: '/taxes' },
   );
 }
 
 function renderEdit(c: Context<SignedInEnv>, tax: TaxWithUsage, form: { values?: TaxFormValues; errors?: FieldErrors } = {}, status: 200 | 422 = 200) {
   const noticeKey = notices[c.req.query('notice') ?? ''];
-  return c.html(
-    <AppShell title={t('taxes.edit.title', { code: tax.code })} user={c.var.session} current="/taxes">
-      <TaxEditPage tax={tax} values={form.values} errors={form.errors} notice={status === 200 && noticeKey ? t(noticeKey) : null} />
-    </AppShell>,
-    status,
+  c.status(status);
+  return c.render(
+    <TaxEditPage tax={tax} values={form.values} errors={form.errors} notice={status === 200 && noticeKey ? t(noticeKey) : null} />,
+    { title: t('taxes.edit.title', { code: tax.code }), current: '/taxes' },
   );
 }
 

@@ -11,7 +11,6 @@ import { recordActivity } from '../queries/audit';
 import { changeUser, createInvitedUser, disableUser, enableUser, expireUserLinks, getUser, listUsers, type UserRow } from '../queries/users';
 import { idParam, inviteForm, userChangeForm } from '../schemas/users';
 import type { FieldErrors } from '../views/components';
-import { AppShell } from '../views/layout';
 import { InviteForm, LinkShownOnce, UserDetail, UserList, type InviteValues } from '../views/users';
 
 /** Shop screens: users. */
@@ -20,11 +19,12 @@ export const usersRoutes = factory.createApp();
 type RefusalStatus = 200 | 403 | 409 | 422;
 
 function shell(c: Context<SignedInEnv>, title: string, content: Child, status: RefusalStatus | 201 = 200) {
-  return c.html(
-    <AppShell title={title} user={c.var.session} current="/users">
+  c.status(status);
+  return c.render(
+    <>
       {content}
-    </AppShell>,
-    status,
+    </>,
+    { title: title, current: '/users' },
   );
 }
 

@@ -11,7 +11,6 @@ import { isValidLabel } from '../../tenancy/host';
 import { getTenantRow, validateTenantId, type TenantRow } from '../../tenancy/provisioning';
 import { BackupList, RestoreForm, type RestoreValues } from '../../views/admin-backups';
 import type { FieldErrors } from '../../views/components';
-import { AdminShell } from '../../views/layout';
 
 /** Admin panel (central domain): a tenant's backups, taking one, downloading one, restoring one. */
 export const adminBackupsRoutes = factory.createApp();
@@ -36,10 +35,9 @@ async function backupOf(c: Context<AppEnv>, tenantId: string): Promise<{ stamp: 
 adminBackupsRoutes.get('/tenants/:id/backups', requireAdmin, async (c) => {
   const tenant = await tenantOf(c);
   const backups = await listBackups(c.var.platform, tenant.id);
-  return c.html(
-    <AdminShell title={t('backups.title', { tenant: tenant.name })} admin={c.var.admin!} current="/admin/tenants">
-      <BackupList tenant={tenant} backups={backups} />
-    </AdminShell>,
+  return c.render(
+    <BackupList tenant={tenant} backups={backups} />,
+    { title: t('backups.title', { tenant: tenant.name }), current: '/admin/tenants' },
   );
 });
 
@@ -68,11 +66,10 @@ adminBackupsRoutes.get('/tenants/:id/backups/:stamp/download', requireAdmin, asy
 });
 
 function renderRestore(c: Context<AppEnv>, tenant: TenantRow, stamp: string, values: RestoreValues, errors?: FieldErrors, status: 200 | 422 = 200) {
-  return c.html(
-    <AdminShell title={t('backups.restoreTitle', { date: stamp })} admin={c.var.admin!} current="/admin/tenants">
-      <RestoreForm tenant={tenant} stamp={stamp} createdAt={stampDate(stamp)} values={values} errors={errors} />
-    </AdminShell>,
-    status,
+  c.status(status);
+  return c.render(
+    <RestoreForm tenant={tenant} stamp={stamp} createdAt={stampDate(stamp)} values={values} errors={errors} />,
+    { title: t('backups.restoreTitle', { date: stamp }), current: '/admin/tenants' },
   );
 }
 

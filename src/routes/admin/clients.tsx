@@ -10,7 +10,6 @@ import { emailField, validForm } from '../../http/forms';
 import { t } from '../../i18n/es-DO';
 import { ClientForm, ClientList, type ClientFormValues } from '../../views/admin-clients';
 import type { FieldErrors } from '../../views/components';
-import { AdminShell } from '../../views/layout';
 
 /** Admin panel (central domain): clients, OptiFlow's own customers. */
 export const adminClientsRoutes = factory.createApp();
@@ -59,11 +58,10 @@ function renderForm(
   props: { id?: string; values: ClientFormValues; errors?: FieldErrors; message?: string | null; saved?: boolean },
   status: 200 | 409 | 422 = 200,
 ) {
-  return c.html(
-    <AdminShell title={props.id ? t('adminTenants.clients.edit') : t('adminTenants.clients.new')} admin={c.var.admin!} current="/admin/clients">
-      <ClientForm {...props} />
-    </AdminShell>,
-    status,
+  c.status(status);
+  return c.render(
+    <ClientForm {...props} />,
+    { title: props.id ? t('adminTenants.clients.edit') : t('adminTenants.clients.new'), current: '/admin/clients' },
   );
 }
 
@@ -73,10 +71,9 @@ adminClientsRoutes.get('/clients', requireAdmin, async (c) => {
   const created = c.req.query('created');
   const deleted = c.req.query('deleted');
   const notice = created ? t('adminTenants.clients.created', { name: created }) : deleted ? t('adminTenants.clients.deleted', { name: deleted }) : null;
-  return c.html(
-    <AdminShell title={t('adminTenants.clients.title')} admin={c.var.admin!} current="/admin/clients">
-      <ClientList clients={await listClientsWithTenantCount(c.var.platform.central)} notice={notice} />
-    </AdminShell>,
+  return c.render(
+    <ClientList clients={await listClientsWithTenantCount(c.var.platform.central)} notice={notice} />,
+    { title: t('adminTenants.clients.title'), current: '/admin/clients' },
   );
 });
 

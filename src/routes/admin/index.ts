@@ -1,6 +1,7 @@
 import { csrf } from 'hono/csrf';
 import { adminContext } from '../../admin/middleware';
 import { factory } from '../../factory';
+import { adminRenderer } from '../../http/renderer';
 import { adminAccountsRoutes } from './accounts';
 import { adminBackupsRoutes } from './backups';
 import { adminClientsRoutes } from './clients';
@@ -11,7 +12,7 @@ import { adminTenantsRoutes } from './tenants';
 /** `/admin` on the central domains only (a shop's host never routes here): OptiFlow's operators. */
 export const adminApp = factory.createApp();
 
-adminApp.use(csrf(), adminContext);
+adminApp.use(csrf(), adminContext, adminRenderer);
 adminApp.route('/', adminAccountsRoutes);
 adminApp.route('/', adminTenantsRoutes);
 adminApp.route('/', adminClientsRoutes);

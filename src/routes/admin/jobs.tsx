@@ -12,7 +12,6 @@ import { t } from '../../i18n/es-DO';
 import { decryptSecret } from '../../tenancy/crypto';
 import { getTenantRow } from '../../tenancy/provisioning';
 import { JobPage, JobProgress, type OwnerLinkView } from '../../views/admin-jobs';
-import { AdminShell } from '../../views/layout';
 import { shopUrl } from './tenants';
 
 /** Admin panel (central domain): the generic page of a platform job, polled live. */
@@ -60,10 +59,9 @@ adminJobsRoutes.get('/jobs/:id', requireAdmin, async (c) => {
   };
   c.header('Cache-Control', 'no-store');
   if (c.req.query('fragment') === '1') return c.html(<JobProgress {...props} />);
-  return c.html(
-    <AdminShell title={t('adminTenants.jobs.title')} admin={c.var.admin!} current={job.tenantId ? '/admin/tenants' : '/admin'}>
-      <JobPage {...props} />
-    </AdminShell>,
+  return c.render(
+    <JobPage {...props} />,
+    { title: t('adminTenants.jobs.title'), current: job.tenantId ? '/admin/tenants' : '/admin' },
   );
 });
 

@@ -29,7 +29,6 @@ import { placementKinds } from '../../tenancy/placement/types';
 import { getTenantRow, updateTenant } from '../../tenancy/provisioning';
 import { NewTenantForm, TenantListPage, TenantPage, TenantTable, type NewTenantValues, type TenantPageForms } from '../../views/admin-tenants';
 import type { FieldErrors } from '../../views/components';
-import { AdminShell } from '../../views/layout';
 
 /** Admin panel (central domain): tenants, their domains, status, deletion and schema migrations. */
 export const adminTenantsRoutes = factory.createApp();
@@ -92,17 +91,16 @@ function tenantIdParam(c: Context<AppEnv>): string {
 
 async function renderNewForm(c: Context<AppEnv>, values: NewTenantValues, errors?: FieldErrors, status: 200 | 422 = 200) {
   const platform = c.var.platform;
-  return c.html(
-    <AdminShell title={t('adminTenants.new')} admin={c.var.admin!} current="/admin/tenants">
-      <NewTenantForm
-        values={values}
-        errors={errors}
-        clients={await listClientOptions(platform)}
-        placements={placementKinds}
-        defaultPlacement={platform.config.defaultPlacement}
-      />
-    </AdminShell>,
-    status,
+  c.status(status);
+  return c.render(
+    <NewTenantForm
+      values={values}
+      errors={errors}
+      clients={await listClientOptions(platform)}
+      placements={placementKinds}
+      defaultPlacement={platform.config.defaultPlacement}
+    />,
+    { title: t('adminTenants.new'), current: '/admin/tenants' },
   );
 }
 
@@ -119,11 +117,10 @@ async function renderTenantPage(c: Context<AppEnv>, tenantId: string, forms: Ten
           return null;
         })
       : null;
-  return c.html(
-    <AdminShell title={details.tenant.name} admin={c.var.admin!} current="/admin/tenants">
-      <TenantPage details={details} owners={owners} latest={latestSchemaVersion()} clients={clients} shopUrl={(hostname) => shopUrl(c, hostname)} forms={forms} />
-    </AdminShell>,
-    status,
+  c.status(status);
+  return c.render(
+    <TenantPage details={details} owners={owners} latest={latestSchemaVersion()} clients={clients} shopUrl={(hostname) => shopUrl(c, hostname)} forms={forms} />,
+    { title: details.tenant.name, current: '/admin/tenants' },
   );
 }
 
@@ -136,10 +133,9 @@ adminTenantsRoutes.get('/tenants', requireAdmin, async (c) => {
   if (c.req.header('HX-Request') && c.req.header('HX-Target') === 'tenant-results') {
     return c.html(<TenantTable rows={rows} filter={filter} nextAfter={nextAfter} latest={latest} />);
   }
-  return c.html(
-    <AdminShell title={t('adminTenants.title')} admin={c.var.admin!} current="/admin/tenants">
-      <TenantListPage rows={rows} filter={filter} nextAfter={nextAfter} latest={latest} clients={await listClientOptions(platform)} />
-    </AdminShell>,
+  return c.render(
+    <TenantListPage rows={rows} filter={filter} nextAfter={nextAfter} latest={latest} clients={await listClientOptions(platform)} />,
+    { title: t('adminTenants.title'), current: '/admin/tenants' },
   );
 });
 
