@@ -87,18 +87,21 @@ async function saveContact(
   }
 }
 
+const newContactShell = { title: t('contacts.new'), current: '/contacts' };
+const contactShell = (contact: Contact) => ({ title: contact.name, current: '/contacts' });
+
 contactsRoutes.get('/contacts', requirePermission('contacts.view'), async (c) => {
   const state = listState(c);
   const after = decodeContactCursor(c.req.query('cursor'));
   const page = await listContacts(c.var.db, { q: state.q, kind: (state.kind || null) as Contact['kind'] | null, archived: state.archived, after });
   const props = { state, rows: page.rows, nextCursor: page.next ? encodeContactCursor(page.next) : null, isFirstPage: after === null };
   if (wantsFragment(c)) return c.html(<ContactResults {...props} />);
-  return c.html(<ContactsPage user={c.var.session} {...props} />);
+  return c.render(<ContactsPage user={c.var.session} {...props} />, { title: t('contacts.title'), current: '/contacts' });
 });
 
 contactsRoutes.get('/contacts/new', requirePermission('contacts.manage'), (c) => {
   const kind = c.req.query('kind');
-  return c.html(<NewContactPage user={c.var.session} values={{ kind: kind && (contactKinds as readonly string[]).includes(kind) ? kind : 'customer' }} />);
+  return c.render(<NewContactPage values={{ kind: kind && (contactKinds as readonly string[]).includes(kind) ? kind : 'customer' }} />, newContactShell);
 });
 
 /** What the DGII registry says about the RNC/cédula being typed; fills a blank (or registry-filled) name. */
@@ -133,12 +136,16 @@ contactsRoutes.get('/contacts/registry', requirePermission('contacts.manage'), a
 contactsRoutes.post(
   '/contacts',
   requirePermission('contacts.manage'),
-  validForm(contactFields, (c, errors, submitted) => c.html(<NewContactPage user={c.var.session} values={submittedValues(submitted)} errors={errors} />, 422)),
+  validForm(contactFields, (c, errors, submitted) => {
+    c.status(422);
+    return c.render(<NewContactPage values={submittedValues(submitted)} errors={errors} />, newContactShell);
+  }),
   async (c) => {
     const saved = await saveContact(c, c.req.valid('form'), (values) => createContact(c.var.db, values));
     if (saved.result?.ok) return c.redirect(`/contacts/${saved.result.contact.id}?notice=created`, 303);
     const values = submittedValues(await c.req.parseBody());
-    return c.html(<NewContactPage user={c.var.session} values={values} errors={saved.errors} duplicate={saved.duplicate} />, 422);
+    c.status(422);
+    return c.render(<NewContactPage values={values} errors={saved.errors} duplicate={saved.duplicate} />, newContactShell);
   },
 );
 
@@ -147,7 +154,7 @@ const notices: readonly ContactNotice[] = ['created', 'saved', 'archived', 'unar
 contactsRoutes.get('/contacts/:id', requirePermission('contacts.view'), async (c) => {
   const contact = await contactOr404(c, c.req.param('id'));
   const notice = notices.find((value) => value === c.req.query('notice')) ?? null;
-  return c.html(<ContactPage user={c.var.session} contact={contact} notice={notice} />);
+  return c.render(<ContactPage user={c.var.session} contact={contact} notice={notice} />, contactShell(contact));
 });
 
 contactsRoutes.post(
@@ -155,7 +162,8 @@ contactsRoutes.post(
   requirePermission('contacts.manage'),
   validForm(contactFields, async (c, errors, submitted) => {
     const contact = await contactOr404(c, c.req.param('id'));
-    return c.html(<ContactPage user={c.var.session} contact={contact} values={submittedValues(submitted)} errors={errors} />, 422);
+    c.status(422);
+    return c.render(<ContactPage user={c.var.session} contact={contact} values={submittedValues(submitted)} errors={errors} />, contactShell(contact));
   }),
   async (c) => {
     const contact = await contactOr404(c, c.req.param('id'));
@@ -163,7 +171,8 @@ contactsRoutes.post(
     if (saved.result?.ok) return c.redirect(`/contacts/${contact.id}?notice=saved`, 303);
     if (!saved.errors) throw new AppError('not_found'); // deleted meanwhile
     const values = submittedValues(await c.req.parseBody());
-    return c.html(<ContactPage user={c.var.session} contact={contact} values={values} errors={saved.errors} duplicate={saved.duplicate} />, 422);
+    c.status(422);
+    return c.render(<ContactPage user={c.var.session} contact={contact} values={values} errors={saved.errors} duplicate={saved.duplicate} />, contactShell(contact));
   },
 );
 

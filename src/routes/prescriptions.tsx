@@ -28,6 +28,9 @@ import {
   PatientPickerPage,
   PatientResults,
   PrescriptionFormPage,
+  prescriptionFormTitle,
+  prescriptionTitle,
+  patientHistoryTitle,
   PrescriptionPage,
   PrescriptionResults,
   PrescriptionsPage,
@@ -86,7 +89,8 @@ async function renderForm(
   const user = c.var.session;
   const data = await prescriptionFormData(c.var.db, options.values.patientId ?? null);
   if (!data.patient) throw new AppError('not_found');
-  return c.html(
+  c.status(status);
+  return c.render(
     <PrescriptionFormPage
       user={user}
       action={options.editingId ? `/prescriptions/${options.editingId}/edit` : '/prescriptions'}
@@ -97,7 +101,7 @@ async function renderForm(
       editing={Boolean(options.editingId)}
       cancelHref={options.editingId ? `/prescriptions/${options.editingId}` : '/prescriptions'}
     />,
-    status,
+    { title: prescriptionFormTitle(Boolean(options.editingId)), current: '/prescriptions' },
   );
 }
 
@@ -112,7 +116,7 @@ prescriptionsRoutes.get('/prescriptions', requirePermission('prescriptions.view'
     firstHref: after ? href('/prescriptions', { q }) : null,
   };
   if (wantsFragment(c)) return c.html(<PrescriptionResults {...props} />);
-  return c.html(<PrescriptionsPage user={c.var.session} {...props} />);
+  return c.render(<PrescriptionsPage user={c.var.session} {...props} />, { title: t('prescriptions.title'), current: '/prescriptions' });
 });
 
 /** Patient search for a new prescription (htmx fragment). */
@@ -128,7 +132,7 @@ prescriptionsRoutes.get('/prescriptions/new', requirePermission('prescriptions.m
   if (!patientId) {
     const q = (c.req.query('q') ?? '').trim().slice(0, 100);
     const rows = q ? (await listContacts(c.var.db, { q, limit: 20 })).rows : [];
-    return c.html(<PatientPickerPage user={user} q={q} rows={rows} />);
+    return c.render(<PatientPickerPage q={q} rows={rows} />, { title: t('prescriptions.new'), current: '/prescriptions' });
   }
   if (!uuidPattern.test(patientId)) throw new AppError('not_found');
   return renderForm(c, {
@@ -165,7 +169,10 @@ prescriptionsRoutes.post(
 prescriptionsRoutes.get('/prescriptions/:id', requirePermission('prescriptions.view'), async (c) => {
   const prescription = await prescriptionOr404(c, c.req.param('id'));
   const notice = c.req.query('notice');
-  return c.html(<PrescriptionPage user={c.var.session} prescription={prescription} notice={notice === 'created' || notice === 'saved' ? notice : null} />);
+  return c.render(<PrescriptionPage user={c.var.session} prescription={prescription} notice={notice === 'created' || notice === 'saved' ? notice : null} />, {
+    title: prescriptionTitle(prescription),
+    current: '/prescriptions',
+  });
 });
 
 prescriptionsRoutes.get('/prescriptions/:id/edit', requirePermission('prescriptions.manage'), async (c) => {
@@ -211,5 +218,8 @@ prescriptionsRoutes.get('/contacts/:id/prescriptions', requirePermission('prescr
   if (!history) throw new AppError('not_found');
   const [newest, previous] = history.prescriptions;
   const changed = new Set<RxField>(newest && previous ? comparePrescriptions(previous, newest).map((change) => change.field) : []);
-  return c.html(<PatientHistoryPage user={c.var.session} patient={history.patient} prescriptions={history.prescriptions} changed={changed} />);
+  return c.render(<PatientHistoryPage user={c.var.session} patient={history.patient} prescriptions={history.prescriptions} changed={changed} />, {
+    title: patientHistoryTitle(history.patient),
+    current: '/prescriptions',
+  });
 });

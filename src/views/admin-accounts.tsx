@@ -2,7 +2,7 @@ import { formatDateTime } from '../domain/dates';
 import type { Child } from 'hono/jsx';
 import { t, type MessageKey } from '../i18n/es-DO';
 import { ErrorSummary, Field, Notice, Pager, SelectField, type FieldErrors } from './components';
-import { AdminShell, Layout } from './layout';
+import { Layout } from './layout';
 import { auditActionLabel, detailText } from './admin-labels';
 
 type AdminWho = { name: string; email: string };
@@ -123,7 +123,7 @@ function AuditTable(props: { lines: AuditRow[] }) {
 export function AdminDashboard(props: { admin: AdminWho; counts: Record<string, number>; recent: AuditRow[] }) {
   const statuses = Object.entries(props.counts);
   return (
-    <AdminShell title={t('admin.dashboard.title')} admin={props.admin} current="/admin">
+    <>
       <h1>{t('admin.dashboard.title')}</h1>
       <p class="lead">{t('admin.dashboard.lead', { name: props.admin.name })}</p>
       <section class="card">
@@ -157,7 +157,7 @@ export function AdminDashboard(props: { admin: AdminWho; counts: Record<string, 
           <a href="/admin/audit">{t('admin.dashboard.allAudit')}</a>
         </p>
       </section>
-    </AdminShell>
+    </>
   );
 }
 
@@ -180,7 +180,7 @@ export function AdminAccountPage(props: {
   maxLength: number;
 }) {
   return (
-    <AdminShell title={t('admin.account.title')} admin={props.admin} current="/admin/account">
+    <>
       <h1>{t('admin.account.title')}</h1>
       <p class="lead">{t('admin.account.lead', { name: props.admin.name, email: props.admin.email })}</p>
       {props.notice ? <Notice>{props.notice}</Notice> : null}
@@ -203,7 +203,7 @@ export function AdminAccountPage(props: {
         <h2>{t('admin.account.totp')}</h2>
         <TotpSection {...props} />
       </section>
-    </AdminShell>
+    </>
   );
 }
 
@@ -261,7 +261,6 @@ function TotpSection(props: { totpEnabled: boolean; enrolment?: TotpEnrolment | 
 }
 
 export function AdminAuditPage(props: {
-  admin: AdminWho;
   lines: AuditRow[];
   admins: Array<{ id: string; email: string }>;
   filter: { tenant: string; admin: string };
@@ -270,7 +269,7 @@ export function AdminAuditPage(props: {
   errors?: FieldErrors;
 }) {
   return (
-    <AdminShell title={t('admin.audit.title')} admin={props.admin} current="/admin/audit">
+    <>
       <h1>{t('admin.audit.title')}</h1>
       <p class="lead">{t('admin.audit.lead')}</p>
       <form method="get" action="/admin/audit" class="admin-filters" role="search">
@@ -289,7 +288,7 @@ export function AdminAuditPage(props: {
       </form>
       <ErrorSummary errors={props.errors} />
       <AdminAuditList lines={props.lines} nextHref={props.nextHref} firstHref={props.firstHref} />
-    </AdminShell>
+    </>
   );
 }
 

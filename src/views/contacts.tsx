@@ -6,7 +6,6 @@ import { formatIdentification as formatIdNumber } from '../domain/tax-id';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { Contact } from '../queries/contacts';
 import { Field, Notice, ResultsTable, SelectField, TextAreaField, type FieldErrors } from './components';
-import { AppShell } from './layout';
 
 export type ContactFormValues = Partial<Record<string, string>>;
 
@@ -67,7 +66,7 @@ const liveSearch = {
 export function ContactsPage(props: { user: SessionUser; state: ListState; rows: Contact[]; nextCursor: string | null; isFirstPage: boolean }) {
   const { state } = props;
   return (
-    <AppShell title={t('contacts.title')} user={props.user} current="/contacts">
+    <>
       <div class="page-head">
         <div>
           <h1>{t('contacts.title')}</h1>
@@ -109,7 +108,7 @@ export function ContactsPage(props: { user: SessionUser; state: ListState; rows:
         <button type="submit">{t('contacts.search.submit')}</button>
       </form>
       <ContactResults state={state} rows={props.rows} nextCursor={props.nextCursor} isFirstPage={props.isFirstPage} />
-    </AppShell>
+    </>
   );
 }
 
@@ -322,13 +321,12 @@ export function ContactForm(props: {
 }
 
 export function NewContactPage(props: {
-  user: SessionUser;
   values: ContactFormValues;
   errors?: FieldErrors;
   duplicate?: { id: string; name: string } | null;
 }) {
   return (
-    <AppShell title={t('contacts.new')} user={props.user} current="/contacts">
+    <>
       <p>
         <a href="/contacts">← {t('contacts.back')}</a>
       </p>
@@ -336,7 +334,7 @@ export function NewContactPage(props: {
         <h1>{t('contacts.new')}</h1>
         <ContactForm action="/contacts" values={props.values} errors={props.errors} duplicate={props.duplicate} submitLabel={t('contacts.create')} />
       </section>
-    </AppShell>
+    </>
   );
 }
 
@@ -363,7 +361,7 @@ export function ContactPage(props: {
   const canManage = can(user.role, 'contacts.manage');
   const canArchive = can(user.role, 'contacts.archive');
   return (
-    <AppShell title={contact.name} user={user} current="/contacts">
+    <>
       <p>
         <a href="/contacts">← {t('contacts.back')}</a>
       </p>
@@ -423,7 +421,7 @@ export function ContactPage(props: {
           </form>
         </section>
       ) : null}
-    </AppShell>
+    </>
   );
 }
 

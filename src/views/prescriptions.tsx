@@ -7,7 +7,6 @@ import { t, type MessageKey } from '../i18n/es-DO';
 import type { OptometristOption, PatientRef, PrescriptionDetail } from '../queries/prescriptions';
 import type { Contact } from '../queries/contacts';
 import { ErrorSummary, Field, Notice, ResultsTable, SelectField, TextAreaField, type FieldErrors, type PagerLinks } from './components';
-import { AppShell } from './layout';
 
 export type PrescriptionFormValues = Partial<Record<string, string>>;
 
@@ -101,7 +100,7 @@ export interface PrescriptionListProps {
 
 export function PrescriptionsPage(props: PrescriptionListProps & { user: SessionUser }) {
   return (
-    <AppShell title={t('prescriptions.title')} user={props.user} current="/prescriptions">
+    <>
       <div class="page-head">
         <div>
           <h1>{t('prescriptions.title')}</h1>
@@ -132,7 +131,7 @@ export function PrescriptionsPage(props: PrescriptionListProps & { user: Session
         <button type="submit">{t('prescriptions.search.submit')}</button>
       </form>
       <PrescriptionResults {...props} />
-    </AppShell>
+    </>
   );
 }
 
@@ -212,9 +211,9 @@ export function PatientResults(props: { q: string; rows: Contact[] }) {
 }
 
 /** Step one of a new prescription: find the patient (GET form; htmx swaps the results as you type). */
-export function PatientPickerPage(props: { user: SessionUser; q: string; rows: Contact[] }) {
+export function PatientPickerPage(props: { q: string; rows: Contact[] }) {
   return (
-    <AppShell title={t('prescriptions.new')} user={props.user} current="/prescriptions">
+    <>
       <p>
         <a href="/prescriptions">← {t('prescriptions.back')}</a>
       </p>
@@ -243,7 +242,7 @@ export function PatientPickerPage(props: { user: SessionUser; q: string; rows: C
           <a href="/contacts/new">{t('prescriptions.patient.newContact')}</a>
         </p>
       </section>
-    </AppShell>
+    </>
   );
 }
 
@@ -427,10 +426,15 @@ export function PrescriptionForm(props: PrescriptionFormProps) {
   );
 }
 
+/** Titles the routes give the page shell; the pages use them too. */
+export const prescriptionFormTitle = (editing?: boolean) => (editing ? t('prescriptions.edit') : t('prescriptions.new'));
+export const prescriptionTitle = (p: Pick<PrescriptionDetail, 'examinedOn'>) => t('prescriptions.detail', { date: formatDate(p.examinedOn) });
+export const patientHistoryTitle = (patient: Pick<PatientRef, 'name'>) => t('prescriptions.historyOf', { name: patient.name });
+
 export function PrescriptionFormPage(props: PrescriptionFormProps) {
-  const title = props.editing ? t('prescriptions.edit') : t('prescriptions.new');
+  const title = prescriptionFormTitle(props.editing);
   return (
-    <AppShell title={title} user={props.user} current="/prescriptions">
+    <>
       <p>
         <a href={props.cancelHref}>← {t('prescriptions.back')}</a>
       </p>
@@ -438,7 +442,7 @@ export function PrescriptionFormPage(props: PrescriptionFormProps) {
         <h1>{title}</h1>
         <PrescriptionForm {...props} />
       </section>
-    </AppShell>
+    </>
   );
 }
 
@@ -473,9 +477,9 @@ function PrescriptionFacts(props: { p: PrescriptionDetail }) {
 
 export function PrescriptionPage(props: { user: SessionUser; prescription: PrescriptionDetail; notice?: 'created' | 'saved' | null }) {
   const { prescription: p, user } = props;
-  const title = t('prescriptions.detail', { date: formatDate(p.examinedOn) });
+  const title = prescriptionTitle(p);
   return (
-    <AppShell title={title} user={user} current="/prescriptions">
+    <>
       <p>
         <a href="/prescriptions">← {t('prescriptions.back')}</a>
       </p>
@@ -520,7 +524,7 @@ export function PrescriptionPage(props: { user: SessionUser; prescription: Presc
         </p>
         <PrescriptionFacts p={p} />
       </section>
-    </AppShell>
+    </>
   );
 }
 
@@ -529,9 +533,9 @@ export function PrescriptionPage(props: { user: SessionUser; prescription: Presc
 export function PatientHistoryPage(props: { user: SessionUser; patient: PatientRef; prescriptions: PrescriptionDetail[]; changed: ReadonlySet<RxField> }) {
   const { patient, prescriptions, user } = props;
   const [newest, previous] = prescriptions;
-  const title = t('prescriptions.historyOf', { name: patient.name });
+  const title = patientHistoryTitle(patient);
   return (
-    <AppShell title={title} user={user} current="/prescriptions">
+    <>
       <p>
         <a href={`/contacts/${patient.id}`}>← {patient.name}</a>
       </p>
@@ -568,6 +572,6 @@ export function PatientHistoryPage(props: { user: SessionUser; patient: PatientR
         </section>
       ) : null}
       <PrescriptionTable rows={prescriptions} empty={t('prescriptions.historyEmpty')} />
-    </AppShell>
+    </>
   );
 }

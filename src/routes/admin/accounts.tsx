@@ -231,7 +231,7 @@ adminAccountsRoutes.post(
 adminAccountsRoutes.get('/', requireAdmin, async (c) => {
   const { central } = c.var.platform;
   const [counts, recent] = await Promise.all([tenantCountsByStatus(central), listAdminAudit(central, { limit: 10 })]);
-  return c.html(<AdminDashboard admin={c.var.admin!} counts={counts} recent={recent.lines} />);
+  return c.render(<AdminDashboard admin={c.var.admin!} counts={counts} recent={recent.lines} />, { title: t('admin.dashboard.title'), current: '/admin' });
 });
 
 async function enrolmentOf(c: Context<AppEnv>, admin: PlatformAdmin): Promise<TotpEnrolment | null> {
@@ -249,7 +249,8 @@ async function accountPage(
 ) {
   const admin = await findAdminById(c.var.platform.central, c.var.admin!.id);
   if (!admin) throw new AppError('not_found');
-  return c.html(
+  c.status(status);
+  return c.render(
     <AdminAccountPage
       admin={admin}
       totpEnabled={admin.totpEnabledAt !== null}
@@ -258,7 +259,7 @@ async function accountPage(
       maxLength={adminAccountPolicy.passwordMaxLength}
       {...props}
     />,
-    status,
+    { title: t('admin.account.title'), current: '/admin/account' },
   );
 }
 
@@ -375,9 +376,10 @@ adminAccountsRoutes.get('/audit', requireAdmin, async (c) => {
   if (c.req.header('HX-Request') && !c.req.header('HX-Boosted') && valid) {
     return c.html(<AdminAuditList lines={page.lines} nextHref={nextHref} firstHref={firstHref} />);
   }
-  return c.html(
-    <AdminAuditPage admin={c.var.admin!} lines={page.lines} admins={admins} filter={{ tenant, admin: adminId }} nextHref={nextHref} firstHref={firstHref} errors={valid ? undefined : errors} />,
-    valid ? 200 : 422,
+  c.status(valid ? 200 : 422);
+  return c.render(
+    <AdminAuditPage lines={page.lines} admins={admins} filter={{ tenant, admin: adminId }} nextHref={nextHref} firstHref={firstHref} errors={valid ? undefined : errors} />,
+    { title: t('admin.audit.title'), current: '/admin/audit' },
   );
 });
 
