@@ -42,6 +42,12 @@ export interface AppEnv {
   Variables: AppVariables;
 }
 
+/** What a handler behind the admin panel's `requireAdmin` (or its TOTP step) sees: the admin is there. */
+export interface AdminEnv {
+  Bindings: Bindings;
+  Variables: AppVariables & { admin: AdminSession };
+}
+
 /** What a handler behind `requirePermission` sees: the session is there. */
 export interface SignedInEnv {
   Bindings: Bindings;

@@ -1,7 +1,7 @@
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { isSecureRequest } from '../auth/middleware';
-import type { AppEnv } from '../env';
+import type { AdminEnv, AppEnv } from '../env';
 import { factory } from '../factory';
 import { createPlatform } from '../tenancy/platform';
 import { loadAdminSession, touchAdminSession } from './session';
@@ -13,7 +13,7 @@ const cookieName = 'optiflow_admin';
  * support session redirects from the shop's host back to the panel, and locally `*.localhost` and
  * `localhost` are different sites; state-changing requests are guarded by the CSRF Origin check.
  */
-export function setAdminCookie(c: Context<AppEnv>, token: string, expires: Date): void {
+export function setAdminCookie(c: Context, token: string, expires: Date): void {
   setCookie(c, cookieName, token, {
     path: '/',
     httpOnly: true,
@@ -24,7 +24,7 @@ export function setAdminCookie(c: Context<AppEnv>, token: string, expires: Date)
   });
 }
 
-export function clearAdminCookie(c: Context<AppEnv>): void {
+export function clearAdminCookie(c: Context): void {
   deleteCookie(c, cookieName, { path: '/', secure: isSecureRequest(c), ...(isSecureRequest(c) ? { prefix: 'host' as const } : {}) });
 }
 
@@ -50,28 +50,36 @@ export const adminContext = factory.createMiddleware(async (c, next) => {
   await next();
 });
 
-export type AdminGuard = ReturnType<typeof factory.createMiddleware> & { admin: 'required' | 'public' | 'second-factor' };
+// `any` env so a public guard adds nothing to the handlers' env.
+export type AdminGuard = MiddlewareHandler<any> & { admin: 'required' | 'public' | 'second-factor' };
+
+/** The guards below call next() only with an admin, so what runs after them may rely on one. */
+const withAdmin = (middleware: ReturnType<typeof factory.createMiddleware>) => middleware as unknown as MiddlewareHandler<AdminEnv>;
 
 /**
  * Every admin route declares one of these as its first handler (a test walks them all). Without
  * a verified session: a redirect to the login page (htmx: 401 with HX-Redirect).
  */
-export const requireAdmin: AdminGuard = Object.assign(
-  factory.createMiddleware(async (c, next) => {
-    const admin = c.var.admin;
-    if (!admin) return toLogin(c, '/admin/login');
-    if (!admin.verified) return toLogin(c, '/admin/login/totp');
-    await next();
-  }),
+export const requireAdmin = Object.assign(
+  withAdmin(
+    factory.createMiddleware(async (c, next) => {
+      const admin = c.var.admin;
+      if (!admin) return toLogin(c, '/admin/login');
+      if (!admin.verified) return toLogin(c, '/admin/login/totp');
+      await next();
+    }),
+  ),
   { admin: 'required' as const },
 );
 
 /** The TOTP step: a session whose password was right but whose code is still owed. */
-export const requireSecondFactorPending: AdminGuard = Object.assign(
-  factory.createMiddleware(async (c, next) => {
-    if (!c.var.admin) return toLogin(c, '/admin/login');
-    await next();
-  }),
+export const requireSecondFactorPending = Object.assign(
+  withAdmin(
+    factory.createMiddleware(async (c, next) => {
+      if (!c.var.admin) return toLogin(c, '/admin/login');
+      await next();
+    }),
+  ),
   { admin: 'second-factor' as const },
 );
 

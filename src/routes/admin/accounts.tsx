@@ -30,7 +30,7 @@ import { createAdminSession, revokeAdminSession, verifyAdminSession } from '../.
 import { generateTotpSecret, matchTotp, otpauthUri } from '../../admin/totp';
 import { verifyPassword } from '../../auth/password';
 import { accountFailures, markAttemptSucceeded, reserveLoginAttempt } from '../../auth/throttle';
-import type { AppEnv } from '../../env';
+import type { AdminEnv, AppEnv } from '../../env';
 import { AppError } from '../../errors';
 import { factory } from '../../factory';
 import { clientAddress, emailField, safeNextPath, validForm } from '../../http/forms';
@@ -133,7 +133,7 @@ adminAccountsRoutes.post(
 );
 
 adminAccountsRoutes.get('/login/totp', requireSecondFactorPending, (c) => {
-  if (c.var.admin!.verified) return c.redirect(adminNextPath(c.req.query('next')), 303);
+  if (c.var.admin.verified) return c.redirect(adminNextPath(c.req.query('next')), 303);
   return c.html(<AdminTotpPage next={c.req.query('next')} />);
 });
 
@@ -142,7 +142,7 @@ adminAccountsRoutes.post(
   requireSecondFactorPending,
   validForm(totpForm, (c, errors) => c.html(<AdminTotpPage next={c.req.query('next')} errors={errors} />, 422)),
   async (c) => {
-    const session = c.var.admin!;
+    const session = c.var.admin;
     const next = c.req.query('next');
     if (session.verified) return c.redirect(adminNextPath(next), 303);
     const { central, encryptionKey } = c.var.platform;
@@ -176,7 +176,7 @@ adminAccountsRoutes.post(
 
 /** Also ends a half-signed-in session (the TOTP step's "cancel"). */
 adminAccountsRoutes.post('/logout', requireSecondFactorPending, async (c) => {
-  const session = c.var.admin!;
+  const session = c.var.admin;
   const { central } = c.var.platform;
   await revokeAdminSession(central, session.sessionHash);
   await recordAdminAudit(central, { admin: who(session), action: 'admin.logout' });
@@ -231,10 +231,10 @@ adminAccountsRoutes.post(
 adminAccountsRoutes.get('/', requireAdmin, async (c) => {
   const { central } = c.var.platform;
   const [counts, recent] = await Promise.all([tenantCountsByStatus(central), listAdminAudit(central, { limit: 10 })]);
-  return c.render(<AdminDashboard admin={c.var.admin!} counts={counts} recent={recent.lines} />, { title: t('admin.dashboard.title'), current: '/admin' });
+  return c.render(<AdminDashboard admin={c.var.admin} counts={counts} recent={recent.lines} />, { title: t('admin.dashboard.title'), current: '/admin' });
 });
 
-async function enrolmentOf(c: Context<AppEnv>, admin: PlatformAdmin): Promise<TotpEnrolment | null> {
+async function enrolmentOf(c: Context<AdminEnv>, admin: PlatformAdmin): Promise<TotpEnrolment | null> {
   if (admin.totpEnabledAt || !admin.totpSecret) return null;
   const secret = await readTotpSecret(c.var.platform.encryptionKey, admin);
   if (!secret) return null;
@@ -243,11 +243,11 @@ async function enrolmentOf(c: Context<AppEnv>, admin: PlatformAdmin): Promise<To
 }
 
 async function accountPage(
-  c: Context<AppEnv>,
+  c: Context<AdminEnv>,
   props: { passwordErrors?: FieldErrors; totpErrors?: FieldErrors; notice?: string | null; passwordDone?: boolean } = {},
   status: 200 | 409 | 422 | 429 = 200,
 ) {
-  const admin = await findAdminById(c.var.platform.central, c.var.admin!.id);
+  const admin = await findAdminById(c.var.platform.central, c.var.admin.id);
   if (!admin) throw new AppError('not_found');
   c.status(status);
   return c.render(
@@ -273,7 +273,7 @@ adminAccountsRoutes.post(
   requireAdmin,
   validForm(changePasswordForm, (c, errors) => accountPage(c, { passwordErrors: errors }, 422)),
   async (c) => {
-    const session = c.var.admin!;
+    const session = c.var.admin;
     const { central } = c.var.platform;
     const { current, password } = c.req.valid('form');
     const admin = await findAdminById(central, session.id);
@@ -288,7 +288,7 @@ adminAccountsRoutes.post(
 );
 
 adminAccountsRoutes.post('/account/totp/setup', requireAdmin, async (c) => {
-  const session = c.var.admin!;
+  const session = c.var.admin;
   const { central, encryptionKey } = c.var.platform;
   const stored = await storePendingTotpSecret(central, encryptionKey, session.id, generateTotpSecret());
   if (!stored) return accountPage(c, { notice: t('admin.account.totpAlready') }, 409);
@@ -301,7 +301,7 @@ adminAccountsRoutes.post(
   requireAdmin,
   validForm(totpForm, (c, errors) => accountPage(c, { totpErrors: errors }, 422)),
   async (c) => {
-    const session = c.var.admin!;
+    const session = c.var.admin;
     const { central, encryptionKey } = c.var.platform;
     const admin = await findAdminById(central, session.id);
     if (!admin || admin.totpEnabledAt) return accountPage(c, { notice: t('admin.account.totpAlready') }, 409);
@@ -320,7 +320,7 @@ adminAccountsRoutes.post(
   requireAdmin,
   validForm(disableTotpForm, (c, errors) => accountPage(c, { totpErrors: errors }, 422)),
   async (c) => {
-    const session = c.var.admin!;
+    const session = c.var.admin;
     const { central, encryptionKey } = c.var.platform;
     const { password, code } = c.req.valid('form');
     const admin = await findAdminById(central, session.id);

@@ -3,7 +3,7 @@ import { recordAdminAudit } from '../../admin/audit';
 import { backupKey, isBackupStamp, listBackups, stampDate } from '../../admin/backup';
 import { enqueuePlatformJob } from '../../admin/jobs/runner';
 import { requireAdmin } from '../../admin/middleware';
-import type { AppEnv } from '../../env';
+import type { AdminEnv } from '../../env';
 import { AppError } from '../../errors';
 import { factory } from '../../factory';
 import { t } from '../../i18n/es-DO';
@@ -16,7 +16,7 @@ import type { FieldErrors } from '../../views/components';
 export const adminBackupsRoutes = factory.createApp();
 
 /** The tenant of the URL (404 if unknown) - backups of deleted tenants are only reachable from the CLI. */
-async function tenantOf(c: Context<AppEnv>): Promise<TenantRow> {
+async function tenantOf(c: Context<AdminEnv>): Promise<TenantRow> {
   const id = c.req.param('id') ?? '';
   const row = isValidLabel(id) ? await getTenantRow(c.var.platform, id) : null;
   if (!row) throw new AppError('not_found');
@@ -24,7 +24,7 @@ async function tenantOf(c: Context<AppEnv>): Promise<TenantRow> {
 }
 
 /** The backup named by `:stamp`, which must exist in R2 under the tenant's prefix. */
-async function backupOf(c: Context<AppEnv>, tenantId: string): Promise<{ stamp: string; key: string }> {
+async function backupOf(c: Context<AdminEnv>, tenantId: string): Promise<{ stamp: string; key: string }> {
   const stamp = c.req.param('stamp') ?? '';
   if (!isBackupStamp(stamp)) throw new AppError('not_found');
   const key = backupKey(tenantId, stamp);
@@ -44,7 +44,7 @@ adminBackupsRoutes.get('/tenants/:id/backups', requireAdmin, async (c) => {
 adminBackupsRoutes.post('/tenants/:id/backups', requireAdmin, async (c) => {
   const tenant = await tenantOf(c);
   if (tenant.status !== 'active' && tenant.status !== 'suspended') throw new AppError('conflict');
-  const job = await enqueuePlatformJob(c.var.platform, c.env.JOBS, { kind: 'tenant.backup', tenantId: tenant.id, createdBy: c.var.admin!.id });
+  const job = await enqueuePlatformJob(c.var.platform, c.env.JOBS, { kind: 'tenant.backup', tenantId: tenant.id, createdBy: c.var.admin.id });
   await recordAdminAudit(c.var.platform.central, { admin: c.var.admin, action: 'tenant.backup', tenantId: tenant.id, details: { jobId: job.id } });
   return c.redirect(`/admin/jobs/${job.id}`, 303);
 });
@@ -65,7 +65,7 @@ adminBackupsRoutes.get('/tenants/:id/backups/:stamp/download', requireAdmin, asy
   });
 });
 
-function renderRestore(c: Context<AppEnv>, tenant: TenantRow, stamp: string, values: RestoreValues, errors?: FieldErrors, status: 200 | 422 = 200) {
+function renderRestore(c: Context<AdminEnv>, tenant: TenantRow, stamp: string, values: RestoreValues, errors?: FieldErrors, status: 200 | 422 = 200) {
   c.status(status);
   return c.render(
     <RestoreForm tenant={tenant} stamp={stamp} createdAt={stampDate(stamp)} values={values} errors={errors} />,
@@ -104,7 +104,7 @@ adminBackupsRoutes.post('/tenants/:id/backups/:stamp/restore', requireAdmin, asy
     kind: 'tenant.restore',
     tenantId: into,
     input: { backupKey: key, into, from: tenant.id, mode: values.mode },
-    createdBy: c.var.admin!.id,
+    createdBy: c.var.admin.id,
   });
   await recordAdminAudit(c.var.platform.central, {
     admin: c.var.admin,

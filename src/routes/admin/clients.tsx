@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { recordAdminAudit } from '../../admin/audit';
 import { createClient, deleteClient, getClient, listClientsWithTenantCount, normalizeClientTaxId, updateClient, type ClientRow } from '../../admin/clients';
 import { requireAdmin } from '../../admin/middleware';
-import type { AppEnv } from '../../env';
+import type { AdminEnv } from '../../env';
 import { AppError } from '../../errors';
 import { factory } from '../../factory';
 import { emailField, validForm } from '../../http/forms';
@@ -47,14 +47,14 @@ export const clientForm = z.object({
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A path id that is not a uuid names no client: 404 without a query. */
-function clientId(c: Context<AppEnv>): string {
+function clientId(c: Context<AdminEnv>): string {
   const id = c.req.param('id') ?? '';
   if (!uuidPattern.test(id)) throw new AppError('not_found');
   return id;
 }
 
 function renderForm(
-  c: Context<AppEnv>,
+  c: Context<AdminEnv>,
   props: { id?: string; values: ClientFormValues; errors?: FieldErrors; message?: string | null; saved?: boolean },
   status: 200 | 409 | 422 = 200,
 ) {

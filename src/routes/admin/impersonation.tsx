@@ -19,7 +19,7 @@ export const adminImpersonationRoutes = factory.createApp();
 adminImpersonationRoutes.post('/tenants/:id/impersonate', requireAdmin, async (c) => {
   const tenantId = c.req.param('id');
   const platform = c.var.platform;
-  const admin = c.var.admin!;
+  const admin = c.var.admin;
   const row = isValidLabel(tenantId) ? await getTenantRow(platform, tenantId) : null;
   if (!row) throw new AppError('not_found');
   if (row.status !== 'active') throw new AppError('conflict', t('support.error.notActive', { status: row.status }));

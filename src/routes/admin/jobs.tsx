@@ -5,7 +5,7 @@ import { ownerLinkAad } from '../../admin/jobs/tenants';
 import { getPlatformJob, retryPlatformJob, type PlatformJobRow } from '../../admin/jobs/runner';
 import { requireAdmin } from '../../admin/middleware';
 import { platformJobs } from '../../db/central-schema';
-import type { AppEnv } from '../../env';
+import type { AdminEnv } from '../../env';
 import { AppError } from '../../errors';
 import { factory } from '../../factory';
 import { t } from '../../i18n/es-DO';
@@ -19,7 +19,7 @@ export const adminJobsRoutes = factory.createApp();
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-async function loadJob(c: Context<AppEnv>): Promise<PlatformJobRow> {
+async function loadJob(c: Context<AdminEnv>): Promise<PlatformJobRow> {
   const id = c.req.param('id') ?? '';
   if (!uuidPattern.test(id)) throw new AppError('not_found');
   const job = await getPlatformJob(c.var.platform, id);
@@ -31,7 +31,7 @@ async function loadJob(c: Context<AppEnv>): Promise<PlatformJobRow> {
  * The owner's set-password link is shown once: the first view of the finished job takes the sealed
  * token out of the row (only one concurrent request can), decrypts it and shows it.
  */
-async function revealOwnerLink(c: Context<AppEnv>, job: PlatformJobRow): Promise<OwnerLinkView | null> {
+async function revealOwnerLink(c: Context<AdminEnv>, job: PlatformJobRow): Promise<OwnerLinkView | null> {
   const result = job.result ?? {};
   if (job.status !== 'succeeded' || typeof result.ownerEmail !== 'string') return null;
   const view = { email: result.ownerEmail, expiresAt: String(result.ownerLinkExpiresAt ?? ''), url: null };

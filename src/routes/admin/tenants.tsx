@@ -17,7 +17,7 @@ import {
   tenantStatuses,
   type TenantListFilter,
 } from '../../admin/tenants';
-import type { AppEnv } from '../../env';
+import type { AdminEnv } from '../../env';
 import { AppError } from '../../errors';
 import { factory } from '../../factory';
 import { emailField, validForm } from '../../http/forms';
@@ -37,7 +37,7 @@ export const adminTenantsRoutes = factory.createApp();
  * Where a shop answers, seen from this admin request: a label under the central host the admin
  * is on (same scheme and port, so `http://acme.localhost:8787` in development), or a custom host.
  */
-export function shopUrl(c: Context<AppEnv>, hostname: string): string {
+export function shopUrl(c: Context, hostname: string): string {
   const url = new URL(c.req.url);
   const host = hostname.includes('.') ? hostname : `${hostname}.${url.hostname}`;
   return `${url.protocol}//${host}${url.port ? `:${url.port}` : ''}`;
@@ -83,13 +83,13 @@ const editTenantForm = z.object({
   clientId: optional,
 });
 
-function tenantIdParam(c: Context<AppEnv>): string {
+function tenantIdParam(c: Context<AdminEnv>): string {
   const id = c.req.param('id') ?? '';
   if (!/^[a-z0-9-]{1,63}$/.test(id)) throw new AppError('not_found');
   return id;
 }
 
-async function renderNewForm(c: Context<AppEnv>, values: NewTenantValues, errors?: FieldErrors, status: 200 | 422 = 200) {
+async function renderNewForm(c: Context<AdminEnv>, values: NewTenantValues, errors?: FieldErrors, status: 200 | 422 = 200) {
   const platform = c.var.platform;
   c.status(status);
   return c.render(
@@ -104,7 +104,7 @@ async function renderNewForm(c: Context<AppEnv>, values: NewTenantValues, errors
   );
 }
 
-async function renderTenantPage(c: Context<AppEnv>, tenantId: string, forms: TenantPageForms = {}, status: 200 | 409 | 422 = 200) {
+async function renderTenantPage(c: Context<AdminEnv>, tenantId: string, forms: TenantPageForms = {}, status: 200 | 409 | 422 = 200) {
   const platform = c.var.platform;
   const [details, clients] = await Promise.all([getTenantDetails(platform, tenantId), listClientOptions(platform)]);
   if (!details) throw new AppError('not_found');
@@ -152,7 +152,7 @@ adminTenantsRoutes.post(
     if (!checked.ok) return renderNewForm(c, form, checked.errors, 422);
     const inserted = await insertTenantRecord(platform, checked.value);
     if (!inserted.ok) return renderNewForm(c, form, inserted.errors, 422);
-    const admin = c.var.admin!;
+    const admin = c.var.admin;
     const job = await enqueuePlatformJob(platform, c.env.JOBS, {
       kind: 'tenant.create',
       tenantId: checked.value.id,
@@ -171,7 +171,7 @@ adminTenantsRoutes.post(
 
 adminTenantsRoutes.post('/tenants/migrate', requireAdmin, async (c) => {
   const platform = c.var.platform;
-  const admin = c.var.admin!;
+  const admin = c.var.admin;
   const job = await enqueuePlatformJob(platform, c.env.JOBS, { kind: 'tenants.migrate', input: { latest: latestSchemaVersion() }, createdBy: admin.id });
   await recordAdminAudit(platform.central, { admin, action: 'tenants.migrate', details: { jobId: job.id, latest: latestSchemaVersion() } });
   return c.redirect(`/admin/jobs/${job.id}`, 303);
@@ -335,7 +335,7 @@ adminTenantsRoutes.post('/tenants/:id/resume', requireAdmin, async (c) => {
   return c.redirect(`/admin/tenants/${id}?notice=resumed`, 303);
 });
 
-async function statusConflict(c: Context<AppEnv>, id: string) {
+async function statusConflict(c: Context<AdminEnv>, id: string) {
   const details = await getTenantDetails(c.var.platform, id);
   if (!details) throw new AppError('not_found');
   return renderTenantPage(c, id, { statusError: t('adminTenants.error.status', { status: details.tenant.status }) }, 409);
@@ -350,7 +350,7 @@ adminTenantsRoutes.post('/tenants/:id/delete', requireAdmin, validForm(deleteFor
   if (confirm !== id) return renderTenantPage(c, id, { deleteErrors: { confirm: t('adminTenants.error.confirm', { id }) } }, 422);
   const details = await getTenantDetails(platform, id);
   if (!details) throw new AppError('not_found');
-  const admin = c.var.admin!;
+  const admin = c.var.admin;
   const job = await enqueuePlatformJob(platform, c.env.JOBS, { kind: 'tenant.delete', tenantId: id, createdBy: admin.id });
   await recordAdminAudit(platform.central, { admin, action: 'tenant.delete', tenantId: id, details: { jobId: job.id, domains: details.domains } });
   return c.redirect(`/admin/jobs/${job.id}`, 303);
