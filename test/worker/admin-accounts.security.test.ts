@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { readTotpSecret } from '../../src/admin/accounts';
 import { base32Decode, hotp, timeStep } from '../../src/admin/totp';
 import { adminAuditLog, platformAdmins } from '../../src/db/central-schema';
-import { adminGet, adminPost, adminSignedIn, createTestAdmin } from './admin-helpers';
-import { platform } from './helpers';
+import { adminGet, adminPost, adminSignedIn, createTestAdmin } from '../support/worker/admin';
+import { platform } from '../support/worker/helpers';
 
 const password = 'una-clave-de-prueba';
 

@@ -6,8 +6,8 @@ import { recordAdminAudit } from '../../src/admin/audit';
 import { createAdminSession } from '../../src/admin/session';
 import { base32Decode, hotp, timeStep } from '../../src/admin/totp';
 import { adminAuditLog, adminSessions, adminTokens, platformAdmins } from '../../src/db/central-schema';
-import { adminGet, adminPost, adminSignedIn, centralHost, createTestAdmin } from './admin-helpers';
-import { createTestTenant, get, platform } from './helpers';
+import { adminGet, adminPost, adminSignedIn, centralHost, createTestAdmin } from '../support/worker/admin';
+import { createTestTenant, get, platform } from '../support/worker/helpers';
 
 const password = 'una-clave-de-prueba';
 

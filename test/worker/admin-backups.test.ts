@@ -8,9 +8,9 @@ import { appliedVersion } from '../../src/db/migrate';
 import { migrations } from '../../src/db/migrations.generated';
 import { tenantConnection } from '../../src/tenancy/lifecycle';
 import { getTenantRow } from '../../src/tenancy/provisioning';
-import { adminGet, adminPost, adminSignedIn } from './admin-helpers';
-import { documentsShop, insertInvoice, insertPayment, insertQuotation } from './documents-fixtures';
-import { createTestTenant, get, newTenantId, platform, testEnv } from './helpers';
+import { adminGet, adminPost, adminSignedIn } from '../support/worker/admin';
+import { documentsShop, insertInvoice, insertPayment, insertQuotation } from '../support/worker/documents';
+import { createTestTenant, get, newTenantId, platform, testEnv } from '../support/worker/helpers';
 
 async function tenantSql(tenantId: string): Promise<Sql> {
   const { connectionString } = await tenantConnection(await platform(), tenantId);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { adminAuditLog, clients } from '../../src/db/central-schema';
-import { adminGet, adminPost, adminSignedIn } from './admin-helpers';
-import { createTestTenant, platform } from './helpers';
+import { adminGet, adminPost, adminSignedIn } from '../support/worker/admin';
+import { createTestTenant, platform } from '../support/worker/helpers';
 
 async function clientNamed(name: string) {
   const { central } = await platform();

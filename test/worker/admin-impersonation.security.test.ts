@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { createApiToken } from '../../src/api/tokens';
 import { adminAuditLog, platformAdmins } from '../../src/db/central-schema';
 import { auditLog, sessions } from '../../src/db/tenant-schema';
-import { adminPost, adminSignedIn } from './admin-helpers';
-import { createTestTenant, get, platform, postForm, signedIn, tenantContext } from './helpers';
+import { adminPost, adminSignedIn } from '../support/worker/admin';
+import { createTestTenant, get, platform, postForm, signedIn, tenantContext } from '../support/worker/helpers';
 
 /** A shop with an owner, and an admin's browser inside it through "Abrir como dueño". */
 async function supportSession() {

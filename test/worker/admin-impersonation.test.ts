@@ -6,8 +6,8 @@ import { base64url, fromBase64url, randomToken } from '../../src/auth/crypto';
 import { adminAuditLog, impersonationTokens } from '../../src/db/central-schema';
 import { auditLog, sessions } from '../../src/db/tenant-schema';
 import { suspendTenant } from '../../src/tenancy/lifecycle';
-import { adminPost, adminSignedIn, centralHost } from './admin-helpers';
-import { createTestTenant, get, platform, postForm, signedIn, tenantContext, testEnv } from './helpers';
+import { adminPost, adminSignedIn, centralHost } from '../support/worker/admin';
+import { createTestTenant, get, platform, postForm, signedIn, tenantContext, testEnv } from '../support/worker/helpers';
 
 /** A tenant with an active owner, and a signed-in admin. */
 async function setup() {

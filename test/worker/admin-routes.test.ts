@@ -7,8 +7,8 @@ import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { AdminGuard } from '../../src/admin/middleware';
 import { createCentralApp } from '../../src/app';
-import { adminSignedIn, centralHost } from './admin-helpers';
-import { createTestTenant } from './helpers';
+import { adminSignedIn, centralHost } from '../support/worker/admin';
+import { createTestTenant } from '../support/worker/helpers';
 
 interface WalkedRoute {
   method: string;

@@ -10,8 +10,8 @@ import { redeemPasswordLink } from '../../src/auth/users';
 import { tenantDb } from '../../src/db/client';
 import { getTenantRow } from '../../src/tenancy/provisioning';
 import { cacheKeys } from '../../src/tenancy/record';
-import { adminGet, adminPost, adminSignedIn, centralHost } from './admin-helpers';
-import { createTestTenant, get, newTenantId, platform, testEnv } from './helpers';
+import { adminGet, adminPost, adminSignedIn, centralHost } from '../support/worker/admin';
+import { createTestTenant, get, newTenantId, platform, testEnv } from '../support/worker/helpers';
 
 const latest = migrations.tenant.length;
 const adminSql = () => sqlClient(testEnv.POSTGRES_ADMIN_URL!);

@@ -2,8 +2,9 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { exchangeRates, invoiceLines, payments, products, stockMovements } from '../../src/db/tenant-schema';
 import { addDays, shopToday } from '../../src/domain/dates';
-import { get, postForm } from './helpers';
-import { api, issuedInvoice, shop } from './payments-fixture';
+import { get, postForm } from '../support/worker/helpers';
+import { api } from '../support/worker/api';
+import { issuedInvoice, paymentShop as shop } from '../support/worker/payments';
 
 /**
  * Amounts typed the es-DO way are read exactly, and an ambiguous comma is refused with a field

@@ -1,7 +1,7 @@
 import { SELF } from 'cloudflare:test';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { createTestTenant, get, postForm, signedIn, tenantContext } from './helpers';
+import { createTestTenant, get, postForm, signedIn, tenantContext } from '../support/worker/helpers';
 
 function company(host: string, bearer: string) {
   return SELF.fetch(`http://${host}/api/v1/company`, { headers: { Authorization: bearer } });

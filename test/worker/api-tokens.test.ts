@@ -1,7 +1,7 @@
 import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { listApiTokens } from '../../src/api/tokens';
-import { countQueries, createTestTenant, get, postForm, signedIn, tenantContext } from './helpers';
+import { countQueries, createTestTenant, get, postForm, signedIn, tenantContext } from '../support/worker/helpers';
 
 function tokenIn(html: string): string {
   const match = /id="new-token-value"[^>]*value="(ofk_[A-Za-z0-9_-]+)"/.exec(html) ?? /value="(ofk_[A-Za-z0-9_-]+)"[^>]*id="new-token-value"/.exec(html);

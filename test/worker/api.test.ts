@@ -1,16 +1,8 @@
-import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { createApiToken, revokeApiToken } from '../../src/api/tokens';
 import { createTenantApp } from '../../src/app';
-import { createTestTenant, signedIn, tenantContext } from './helpers';
-
-function api(host: string, path: string, init: RequestInit & { token?: string } = {}) {
-  const { token, ...rest } = init;
-  return SELF.fetch(`http://${host}/api/v1${path}`, {
-    ...rest,
-    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(rest.body ? { 'Content-Type': 'application/json' } : {}), ...rest.headers },
-  });
-}
+import { api } from '../support/worker/api';
+import { createTestTenant, signedIn, tenantContext } from '../support/worker/helpers';
 
 describe('JSON API', () => {
   it('reads and changes the company with a token, answering problem+json for bad input', async () => {
@@ -19,21 +11,21 @@ describe('JSON API', () => {
     const { bearer } = await signedIn(tenant.id, 'admin');
     const token = bearer.slice('Bearer '.length);
 
-    const read = await api(host, '/company', { token });
+    const read = await api(host, '/company', `Bearer ${token}`);
     expect(read.status).toBe(200);
     expect(await read.json()).toMatchObject({ name: 'Óptica API', defaultCurrency: 'DOP', hasLogo: false });
 
-    const bad = await api(host, '/company', { token, method: 'PATCH', body: JSON.stringify({ rnc: '101850042', email: 'x' }) });
+    const bad = await api(host, '/company', `Bearer ${token}`, { method: 'PATCH', body: JSON.stringify({ rnc: '101850042', email: 'x' }) });
     expect(bad.status).toBe(422);
     expect(bad.headers.get('content-type')).toContain('application/problem+json');
     const problem = (await bad.json()) as { errors: Array<{ field: string }> };
     expect(problem.errors.map((e) => e.field)).toContain('email');
 
-    const badRnc = await api(host, '/company', { token, method: 'PATCH', body: JSON.stringify({ rnc: '101850042' }) });
+    const badRnc = await api(host, '/company', `Bearer ${token}`, { method: 'PATCH', body: JSON.stringify({ rnc: '101850042' }) });
     expect(badRnc.status).toBe(422);
     expect(((await badRnc.json()) as { errors: Array<{ field: string }> }).errors).toEqual([{ field: 'rnc', message: expect.stringContaining('RNC') }]);
 
-    const ok = await api(host, '/company', { token, method: 'PATCH', body: JSON.stringify({ rnc: '1-01-85004-3', phones: '809-555-0100' }) });
+    const ok = await api(host, '/company', `Bearer ${token}`, { method: 'PATCH', body: JSON.stringify({ rnc: '1-01-85004-3', phones: '809-555-0100' }) });
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({ rnc: '101850043', phones: '809-555-0100', name: 'Óptica API' });
   });
@@ -45,21 +37,21 @@ describe('JSON API', () => {
     const tokenA = bearer.slice('Bearer '.length);
 
     expect((await api(hostA, '/company')).status).toBe(401);
-    expect((await api(`${b.id}.localhost`, '/company', { token: tokenA })).status).toBe(401);
+    expect((await api(`${b.id}.localhost`, '/company', `Bearer ${tokenA}`)).status).toBe(401);
 
     const { db } = await tenantContext(a.id);
     const readOnly = await createApiToken(db, { name: 'lectura', scope: 'read', userId: user.id });
-    expect((await api(hostA, '/company', { token: readOnly.token })).status).toBe(200);
-    expect((await api(hostA, '/company', { token: readOnly.token, method: 'PATCH', body: '{"phones":"1"}' })).status).toBe(403);
+    expect((await api(hostA, '/company', `Bearer ${readOnly.token}`)).status).toBe(200);
+    expect((await api(hostA, '/company', `Bearer ${readOnly.token}`, { method: 'PATCH', body: '{"phones":"1"}' })).status).toBe(403);
 
     await revokeApiToken(db, readOnly.id);
-    expect((await api(hostA, '/company', { token: readOnly.token })).status).toBe(401);
+    expect((await api(hostA, '/company', `Bearer ${readOnly.token}`)).status).toBe(401);
   });
 
   it('ignores the browser session cookie', async () => {
     const tenant = await createTestTenant();
     const { cookie } = await signedIn(tenant.id, 'owner');
-    expect((await api(`${tenant.id}.localhost`, '/company', { headers: { Cookie: cookie } })).status).toBe(401);
+    expect((await api(`${tenant.id}.localhost`, '/company', undefined, { headers: { Cookie: cookie } })).status).toBe(401);
   });
 
   it('describes every API route in its OpenAPI 3.1 document', async () => {
@@ -94,8 +86,8 @@ describe('JSON API company currency', () => {
     const tenant = await createTestTenant();
     const host = `${tenant.id}.localhost`;
     const token = (await signedIn(tenant.id, 'owner')).bearer.slice('Bearer '.length);
-    const response = await api(host, '/company', { token, method: 'PATCH', body: JSON.stringify({ defaultCurrency: 'XYZ', phones: '1' }) });
+    const response = await api(host, '/company', `Bearer ${token}`, { method: 'PATCH', body: JSON.stringify({ defaultCurrency: 'XYZ', phones: '1' }) });
     expect(response.status).toBe(422);
-    expect(await (await api(host, '/company', { token })).json()).toMatchObject({ defaultCurrency: 'DOP', phones: null });
+    expect(await (await api(host, '/company', `Bearer ${token}`)).json()).toMatchObject({ defaultCurrency: 'DOP', phones: null });
   });
 });

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { impersonationSigningKey, issueImpersonationToken } from '../../src/admin/impersonation';
 import { eq } from 'drizzle-orm';
 import { apiTokens, auditLog, users } from '../../src/db/tenant-schema';
-import { createTestAdmin } from './admin-helpers';
-import { createTestTenant, get, platform, postForm, signedIn, tenantContext, testEnv } from './helpers';
+import { createTestAdmin } from '../support/worker/admin';
+import { createTestTenant, get, platform, postForm, signedIn, tenantContext, testEnv } from '../support/worker/helpers';
 
 describe("the shop's audit log", () => {
   it('shows the owner the support sessions; other roles get 403', async () => {

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { safeNextPath } from '../../src/http/forms';
-import { createTestTenant, get, postForm, signedIn, tenantContext } from './helpers';
+import { createTestTenant, get, postForm, signedIn, tenantContext } from '../support/worker/helpers';
 
 const password = 'una-clave-larga-123';
 

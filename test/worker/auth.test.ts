@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { sessions, users } from '../../src/db/tenant-schema';
 import { issuePasswordLink } from '../../src/auth/users';
-import { createTestTenant, get, postForm, signedIn, tenantContext } from './helpers';
+import { createTestTenant, get, postForm, signedIn, tenantContext } from '../support/worker/helpers';
 
 const password = 'una-clave-larga-123';
 

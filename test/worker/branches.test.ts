@@ -1,15 +1,8 @@
-import { SELF } from 'cloudflare:test';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { branches } from '../../src/db/tenant-schema';
-import { countQueries, createTestTenant, get, postForm, signedIn, tenantContext } from './helpers';
-
-function api(host: string, path: string, bearer: string, init: RequestInit = {}) {
-  return SELF.fetch(`http://${host}/api/v1${path}`, {
-    ...init,
-    headers: { Authorization: bearer, ...(init.body ? { 'Content-Type': 'application/json' } : {}) },
-  });
-}
+import { countQueries, createTestTenant, get, postForm, signedIn, tenantContext } from '../support/worker/helpers';
+import { api } from '../support/worker/api';
 
 async function branchRows(tenantId: string) {
   const { db } = await tenantContext(tenantId);

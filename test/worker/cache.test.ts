@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { addDomain, removeDomain, resumeTenant, suspendTenant } from '../../src/tenancy/lifecycle';
 import { deleteTenant } from '../../src/tenancy/provisioning';
 import { cacheKeys } from '../../src/tenancy/record';
-import { countQueries, createTestTenant, get, newTenantId, platform, testEnv } from './helpers';
+import { countQueries, createTestTenant, get, newTenantId, platform, testEnv } from '../support/worker/helpers';
 
 const central = 'optiflow_central';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTestTenant, get, postForm, signedIn } from './helpers';
+import { createTestTenant, get, postForm, signedIn } from '../support/worker/helpers';
 
 /** The contact form checks an RNC/cédula while it is typed, with the same message the submit gives. */
 describe('live RNC/cédula check on the contact form', () => {

@@ -1,7 +1,7 @@
 import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { getCompany } from '../../src/queries/company';
-import { countQueries, createTestTenant, get, postForm, signedIn, tenantContext, testEnv } from './helpers';
+import { countQueries, createTestTenant, get, postForm, signedIn, tenantContext, testEnv } from '../support/worker/helpers';
 
 /** The start of a PNG: signature and IHDR chunk declaring `width` x `height` (what the upload check reads). */
 function pngHeader(width: number, height: number, size = 33): Uint8Array {

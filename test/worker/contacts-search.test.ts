@@ -3,19 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { SELF } from 'cloudflare:test';
 import { contacts } from '../../src/db/tenant-schema';
 import { foldText, listContacts, parseContactSearch } from '../../src/queries/contacts';
-import { countQueries, createTestTenant, get, signedIn, tenantContext } from './helpers';
+import { countQueries, get } from '../support/worker/helpers';
+import { shop, type TestDb } from '../support/worker/shop';
 
-async function shop() {
-  const tenant = await createTestTenant();
-  const host = `${tenant.id}.localhost`;
-  const user = await signedIn(tenant.id, 'ventas');
-  const { db } = await tenantContext(tenant.id);
-  return { tenant, host, db, ...user };
-}
-
-type Db = Awaited<ReturnType<typeof shop>>['db'];
-
-async function seed(db: Db) {
+async function seed(db: TestDb) {
   return db
     .insert(contacts)
     .values([
@@ -37,7 +28,7 @@ const names = (page: { rows: Array<{ name: string }> }) => page.rows.map((row) =
 
 describe('contact search', () => {
   it('finds names whatever the accents and the case', async () => {
-    const { db } = await shop();
+    const { db } = await shop('ventas');
     await seed(db);
     expect(names(await listContacts(db, { q: 'jose' }))).toEqual(['JOSEFINA ARIAS', 'José Núñez Peña']);
     expect(names(await listContacts(db, { q: 'JOSÉ' }))).toEqual(['JOSEFINA ARIAS', 'José Núñez Peña']);
@@ -52,7 +43,7 @@ describe('contact search', () => {
   });
 
   it('finds by cédula/RNC digits with or without dashes, by passport and by phone prefix', async () => {
-    const { db } = await shop();
+    const { db } = await shop('ventas');
     await seed(db);
     expect(names(await listContacts(db, { q: '001-1391820-5' }))).toEqual(['José Núñez Peña']);
     expect(names(await listContacts(db, { q: '00113918205' }))).toEqual(['José Núñez Peña']);
@@ -72,7 +63,7 @@ describe('contact search', () => {
   });
 
   it('returns every contact exactly once across keyset pages, duplicates of a name included', async () => {
-    const { db, host, bearer, cookie } = await shop();
+    const { db, host, bearer, cookie } = await shop('ventas');
     const values = Array.from({ length: 137 }, (_, index) => ({ name: index % 7 === 0 ? 'María Repetida' : `Contacto ${String(index).padStart(3, '0')} ${index % 2 ? 'Ñ' : 'n'}` }));
     const inserted = await db.insert(contacts).values(values).returning({ id: contacts.id });
     const expected = inserted.map((row) => row.id).sort();
@@ -113,7 +104,7 @@ describe('contact search', () => {
   });
 
   it('costs at most 2 database round trips per list page, session included (UI and API)', async () => {
-    const { db, host, cookie, bearer, tenant } = await shop();
+    const { db, host, cookie, bearer, tenant } = await shop('ventas');
     await seed(db);
     await db.insert(contacts).values(Array.from({ length: 60 }, (_, index) => ({ name: `Relleno ${index}` })));
     const database = `optiflow_${tenant.id}`;
@@ -133,7 +124,7 @@ describe('contact search', () => {
   });
 
   it('answers the search box with the results fragment and a plain request with the whole page', async () => {
-    const { db, host, cookie } = await shop();
+    const { db, host, cookie } = await shop('ventas');
     await seed(db);
     const fragment = await (await get(host, '/contacts?q=pe%C3%B1a', { headers: { Cookie: cookie, 'HX-Request': 'true' } })).text();
     expect(fragment.startsWith('<section id="contacts-results"')).toBe(true);

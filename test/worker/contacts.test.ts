@@ -9,8 +9,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { contacts } from '../../src/db/tenant-schema';
 import { isValidCedula, isValidRnc, rncCheckDigit } from '../../src/domain/tax-id';
-import { createTestTenant, get, platform, postForm, signedIn, tenantContext } from './helpers';
-import { SELF } from 'cloudflare:test';
+import { get, platform, postForm } from '../support/worker/helpers';
+import { api } from '../support/worker/api';
+import { shop } from '../support/worker/shop';
 
 const registryRows = new Set<string>();
 
@@ -50,24 +51,6 @@ function rnc(valid = true): string {
 }
 
 const dashed = (cedulaDigits: string) => `${cedulaDigits.slice(0, 3)}-${cedulaDigits.slice(3, 10)}-${cedulaDigits[10]}`;
-
-function api(host: string, path: string, bearer: string, init: RequestInit = {}) {
-  // DELETE carries a JSON Content-Type: without one, the app-wide csrf() middleware (src/app.ts)
-  // takes the request for a form post (it defaults a missing type to text/plain) and answers 403.
-  const json = init.body || init.method === 'DELETE';
-  return SELF.fetch(`http://${host}/api/v1${path}`, {
-    ...init,
-    headers: { Authorization: bearer, ...(json ? { 'Content-Type': 'application/json' } : {}), ...init.headers },
-  });
-}
-
-async function shop(role: 'owner' | 'admin' | 'ventas' | 'optometrista' | 'caja' = 'owner') {
-  const tenant = await createTestTenant();
-  const host = `${tenant.id}.localhost`;
-  const user = await signedIn(tenant.id, role);
-  const { db } = await tenantContext(tenant.id);
-  return { tenant, host, db, ...user };
-}
 
 async function contactRows(db: Awaited<ReturnType<typeof shop>>['db']) {
   return db.select().from(contacts);

@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { fiscalSequences, invoiceLines, invoices, stock, stockMovements } from '../../src/db/tenant-schema';
 import { addDays, shopToday } from '../../src/domain/dates';
 import { computeCreditTotals } from '../../src/domain/totals';
-import { countQueries, get, postForm } from './helpers';
-import { api, colleague, invoiceRow, issuedInvoice, ncfSequence, shop, type FixtureLine, type Shop } from './payments-fixture';
+import { countQueries, get, postForm } from '../support/worker/helpers';
+import { api } from '../support/worker/api';
+import { colleague, invoiceRow, issuedInvoice, ncfSequence, paymentShop as shop, type FixtureLine, type Shop } from '../support/worker/payments';
 
 const json = (body: unknown) => ({ method: 'POST', body: JSON.stringify(body) });
 

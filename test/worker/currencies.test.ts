@@ -1,22 +1,9 @@
-import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { exchangeRates } from '../../src/db/tenant-schema';
 import { rateOn, saveRate } from '../../src/queries/currencies';
-import { countQueries, createTestTenant, get, postForm, signedIn, tenantContext } from './helpers';
-
-function api(host: string, path: string, bearer: string, init: RequestInit = {}) {
-  return SELF.fetch(`http://${host}/api/v1${path}`, {
-    ...init,
-    headers: { Authorization: bearer, ...(init.body ? { 'Content-Type': 'application/json' } : {}) },
-  });
-}
-
-async function shop(role: 'owner' | 'caja' | 'ventas' = 'owner') {
-  const tenant = await createTestTenant();
-  const host = `${tenant.id}.localhost`;
-  const { db } = await tenantContext(tenant.id);
-  return { tenant, host, db, ...(await signedIn(tenant.id, role)) };
-}
+import { countQueries, get, postForm } from '../support/worker/helpers';
+import { api } from '../support/worker/api';
+import { shop } from '../support/worker/shop';
 
 describe('rate on a date', () => {
   it('is the latest rate on or before the date (table of dates)', async () => {

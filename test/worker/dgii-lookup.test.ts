@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Sql } from '../../src/db/client';
 import { findTaxpayer, findTaxpayers, type Taxpayer } from '../../src/dgii/lookup';
 import { formatTaxId } from '../../src/domain/tax-id';
-import { platform } from './helpers';
+import { platform } from '../support/worker/helpers';
 
 interface Row {
   taxId: string;

@@ -1,8 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { invoices } from '../../src/db/tenant-schema';
-import { get, signedIn, testEnv } from './helpers';
-import { api, documentsShop, insertInvoice } from './documents-fixtures';
+import { get, signedIn, testEnv } from '../support/worker/helpers';
+import { api } from '../support/worker/api';
+import { documentsShop, insertInvoice } from '../support/worker/documents';
 
 async function stored(tenantId: string): Promise<string[]> {
   const listing = await testEnv.FILES.list({ prefix: `tenants/${tenantId}/` });

@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { branches, invoices, userBranches } from '../../src/db/tenant-schema';
-import { countQueries, get, signedIn } from './helpers';
-import { documentsShop, insertInvoice, insertPayment, insertQuotation } from './documents-fixtures';
+import { countQueries, get, signedIn } from '../support/worker/helpers';
+import { documentsShop, insertInvoice, insertPayment, insertQuotation } from '../support/worker/documents';
 
 const html = async (response: Response) => {
   expect(response.headers.get('content-type')).toContain('text/html');

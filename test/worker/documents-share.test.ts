@@ -2,8 +2,9 @@ import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/auth/crypto';
 import { shareLinks } from '../../src/db/tenant-schema';
-import { countQueries, get, postForm, signedIn, testEnv } from './helpers';
-import { api, documentsShop, insertInvoice } from './documents-fixtures';
+import { countQueries, get, postForm, signedIn, testEnv } from '../support/worker/helpers';
+import { api } from '../support/worker/api';
+import { documentsShop, insertInvoice } from '../support/worker/documents';
 
 /** The token in the URL the page shows once. */
 function tokenFrom(page: string, host: string): string {

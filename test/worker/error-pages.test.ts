@@ -2,10 +2,10 @@ import { SELF } from 'cloudflare:test';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { company, fiscalSequences } from '../../src/db/tenant-schema';
-import { adminGet, adminPost, adminSignedIn, centralHost } from './admin-helpers';
-import { createTestTenant, get, postForm, signedIn } from './helpers';
-import { insertDrafts, invoiceShop } from './invoices-fixture';
-import { issuedInvoice, shop as paymentsShop } from './payments-fixture';
+import { adminGet, adminPost, adminSignedIn, centralHost } from '../support/worker/admin';
+import { createTestTenant, get, postForm, signedIn } from '../support/worker/helpers';
+import { insertDrafts, invoiceShop } from '../support/worker/invoices';
+import { issuedInvoice, paymentShop as paymentsShop } from '../support/worker/payments';
 
 const shopNav = 'class="app-nav"';
 

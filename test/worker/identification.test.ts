@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { suspendTenant } from '../../src/tenancy/lifecycle';
-import { createTestTenant, get, newTenantId, platform } from './helpers';
+import { createTestTenant, get, newTenantId, platform } from '../support/worker/helpers';
 
 describe('tenant identification over HTTP', () => {
   it('serves the tenant whatever the case, port or trailing dot of the host', async () => {

@@ -2,7 +2,7 @@ import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { createTenantApp } from '../../src/app';
 import { branches } from '../../src/db/tenant-schema';
-import { createTestTenant, get, postForm, signedIn, tenantContext } from './helpers';
+import { createTestTenant, get, postForm, signedIn, tenantContext } from '../support/worker/helpers';
 
 /**
  * Malformed input on every registered route of a shop, signed in as its owner: NUL and control

@@ -2,8 +2,9 @@ import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { exchangeRates, fiscalSequences, invoiceLines, invoices, payments, stock, stockMovements } from '../../src/db/tenant-schema';
 import { addDays, shopToday } from '../../src/domain/dates';
-import { countQueries, get, postForm } from './helpers';
-import { api, insertDrafts, invoiceRow, invoiceShop, sequenceRow, type InvoiceShop } from './invoices-fixture';
+import { countQueries, get, postForm } from '../support/worker/helpers';
+import { api } from '../support/worker/api';
+import { insertDrafts, invoiceRow, invoiceShop, sequenceRow, type InvoiceShop } from '../support/worker/invoices';
 
 type Json = Record<string, unknown> & { errors?: Array<{ field: string; message: string }> };
 
@@ -389,7 +390,7 @@ describe('round trips, permissions and isolation', () => {
     expect((await postForm(shop.host, `/invoices/${id}/issue`, {}, { Cookie: shop.cookie })).status).toBe(403);
     expect((await issue(shop, id!)).status).toBe(403);
     expect((await api(shop.host, '/invoices', shop.bearer, { method: 'POST', body: JSON.stringify({ ncfType: 'B02' }) })).status).toBe(403);
-    const { signedIn } = await import('./helpers');
+    const { signedIn } = await import('../support/worker/helpers');
     const caja = await signedIn(shop.tenant.id, 'caja');
     expect((await postForm(shop.host, `/invoices/${id}/void`, { reason: '04' }, { Cookie: caja.cookie })).status).toBe(403);
     expect((await api(shop.host, `/invoices/${id}/void`, caja.bearer, { method: 'POST', body: JSON.stringify({ reason: '04' }) })).status).toBe(403);
@@ -482,7 +483,7 @@ describe('issue 9 item 17: buyers the DGII registry has as not active', { timeou
   it('refuses a B01 to an ANULADO taxpayer before a number is taken, and lets a B02 and an active buyer through', async () => {
     const shop = await invoiceShop('owner');
     const { contacts } = await import('../../src/db/tenant-schema');
-    const { platform } = await import('./helpers');
+    const { platform } = await import('../support/worker/helpers');
     const centralSql = (await platform()).centralSql;
     const digits = () => Array.from(crypto.getRandomValues(new Uint8Array(8)), (byte) => byte % 10).join('');
     const [voided, active] = [`9${digits()}`, `9${digits()}`];
@@ -493,7 +494,7 @@ describe('issue 9 item 17: buyers the DGII registry has as not active', { timeou
                        VALUES (${voided}, 'CERRADA SRL', NULL, 'ANULADO'), (${active}, 'ABIERTA SRL', NULL, 'ACTIVO') ON CONFLICT (tax_id) DO NOTHING`;
       const [b01] = await insertDrafts(shop, 1, { ncfType: 'B01', customerId: anulado!.id });
       // The draft says so before anyone tries to issue it.
-      const { get } = await import('./helpers');
+      const { get } = await import('../support/worker/helpers');
       const draftPage = await (await get(shop.host, `/invoices/${b01}`, { headers: { cookie: shop.cookie } })).text();
       expect(draftPage).toContain('class="alert alert-warning"');
       expect(draftPage).toContain('está ANULADO');

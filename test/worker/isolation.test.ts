@@ -8,7 +8,7 @@ import type { JobMessage } from '../../src/tenancy/jobs';
 import { findTenantById } from '../../src/tenancy/central-queries';
 import { sqlClient } from '../../src/db/client';
 import { tenantConnectionString } from '../../src/tenancy/context';
-import { createTestTenant, get, platform, testEnv } from './helpers';
+import { createTestTenant, get, platform, testEnv } from '../support/worker/helpers';
 
 async function contextOf(tenantId: string) {
   const record = await findTenantById((await platform()).central, tenantId);

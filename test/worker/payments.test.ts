@@ -2,8 +2,9 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { fiscalSequences, payments } from '../../src/db/tenant-schema';
 import { addDays, shopToday } from '../../src/domain/dates';
-import { countQueries, get, postForm } from './helpers';
-import { api, colleague, invoiceRow, issuedInvoice, shop } from './payments-fixture';
+import { countQueries, get, postForm } from '../support/worker/helpers';
+import { api } from '../support/worker/api';
+import { colleague, invoiceRow, issuedInvoice, paymentShop as shop } from '../support/worker/payments';
 
 const json = (body: unknown) => ({ method: 'POST', body: JSON.stringify(body) });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createTenantApp } from '../../src/app';
 import { permissionMatrix, type Permission } from '../../src/auth/permissions';
 import { roles } from '../../src/db/tenant-schema';
-import { createTestTenant, signedIn } from './helpers';
+import { createTestTenant, signedIn } from '../support/worker/helpers';
 import { SELF } from 'cloudflare:test';
 
 interface WalkedRoute {

@@ -2,31 +2,18 @@
  * Prescriptions in the browser UI and the JSON API: create/edit with the Rx rules, patient history
  * with the last two compared, print pages, permissions, branch scope, shop isolation, round trips.
  */
-import { SELF } from 'cloudflare:test';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { prescriptionsApi } from '../../src/api/prescriptions';
-import { branches, company, contacts, prescriptions, userBranches } from '../../src/db/tenant-schema';
-import { countQueries, createTestTenant, get, postForm, signedIn, tenantContext } from './helpers';
-
-type Role = 'owner' | 'admin' | 'ventas' | 'optometrista' | 'caja';
-
-function api(host: string, path: string, bearer: string, init: RequestInit = {}) {
-  return SELF.fetch(`http://${host}/api/v1${path}`, {
-    ...init,
-    headers: { Authorization: bearer, ...(init.body ? { 'Content-Type': 'application/json' } : {}) },
-  });
-}
+import { branches, company, contacts, prescriptions } from '../../src/db/tenant-schema';
+import { countQueries, get, postForm, signedIn } from '../support/worker/helpers';
+import { api } from '../support/worker/api';
+import { shop as baseShop, type Role } from '../support/worker/shop';
 
 async function shop(role: Role = 'optometrista') {
-  const tenant = await createTestTenant();
-  const host = `${tenant.id}.localhost`;
-  const { db } = await tenantContext(tenant.id);
-  const [main] = await db.select().from(branches).limit(1);
-  const user = await signedIn(tenant.id, role);
-  if (role !== 'owner' && role !== 'admin') await db.insert(userBranches).values({ userId: user.user.id, branchId: main!.id });
-  const [patient] = await db.insert(contacts).values({ kind: 'customer', name: 'María Peña Núñez', idType: 'cedula', idNumber: '00113918205' }).returning();
-  return { tenant, host, db, branch: main!, patient: patient!, ...user };
+  const base = await baseShop(role, { branchAccess: 'scoped' });
+  const [patient] = await base.db.insert(contacts).values({ kind: 'customer', name: 'María Peña Núñez', idType: 'cedula', idNumber: '00113918205' }).returning();
+  return { ...base, branch: base.main, patient: patient! };
 }
 
 type Shop = Awaited<ReturnType<typeof shop>>;

@@ -1,25 +1,11 @@
-import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { products, taxes } from '../../src/db/tenant-schema';
-import { countQueries, createTestTenant, get, postForm, signedIn, tenantContext } from './helpers';
-
-function api(host: string, path: string, bearer: string, init: RequestInit = {}) {
-  return SELF.fetch(`http://${host}/api/v1${path}`, {
-    ...init,
-    headers: { Authorization: bearer, ...(init.body ? { 'Content-Type': 'application/json' } : {}) },
-  });
-}
+import { countQueries, get, postForm } from '../support/worker/helpers';
+import { api } from '../support/worker/api';
+import { shop } from '../support/worker/shop';
 
 const frame = { sku: 'MON-001', name: 'Montura Ray-Ban Aviator', category: 'monturas', brand: 'Ray-Ban', price: '8500.5', cost: '4200', taxCode: 'ITBIS18', trackStock: 'on', active: 'on' };
-
-async function shop(role: 'owner' | 'admin' | 'ventas' | 'caja' = 'owner') {
-  const tenant = await createTestTenant();
-  const host = `${tenant.id}.localhost`;
-  const user = await signedIn(tenant.id, role);
-  const { db } = await tenantContext(tenant.id);
-  return { tenant, host, ...user, db };
-}
 
 describe('products in the browser', () => {
   it('creates a product, lists it with the branch on-hand, searches and edits it', async () => {

@@ -8,7 +8,7 @@ import { TenantCache } from '../../src/tenancy/cache';
 import { TenantFiles } from '../../src/tenancy/files';
 import { createTenant, deleteTenant, getTenantRow, provisioningSteps } from '../../src/tenancy/provisioning';
 import { cacheKeys } from '../../src/tenancy/record';
-import { createTestTenant, get, newTenantId, platform, testEnv } from './helpers';
+import { createTestTenant, get, newTenantId, platform, testEnv } from '../support/worker/helpers';
 
 const admin = () => sqlClient(testEnv.POSTGRES_ADMIN_URL!);
 

@@ -1,30 +1,19 @@
-import { SELF } from 'cloudflare:test';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { branches, contacts, userBranches, fiscalSequences, invoiceLines, invoices, products, quotationLines, quotations, taxes } from '../../src/db/tenant-schema';
 import { addDays, shopToday } from '../../src/domain/dates';
-import { countQueries, createTestTenant, get, postForm, signedIn, tenantContext } from './helpers';
-
-type Role = 'owner' | 'admin' | 'ventas' | 'optometrista' | 'caja';
-
-function api(host: string, path: string, bearer: string, init: RequestInit = {}) {
-  return SELF.fetch(`http://${host}/api/v1${path}`, {
-    ...init,
-    headers: { Authorization: bearer, ...(init.body ? { 'Content-Type': 'application/json' } : {}) },
-  });
-}
+import { countQueries, get, postForm, signedIn } from '../support/worker/helpers';
+import { api, apiJson } from '../support/worker/api';
+import { shop as baseShop, type Role } from '../support/worker/shop';
 
 /** A shop with a frame (RD$ 1,500.50, ITBIS 18%) and a customer with an RNC. */
 async function shop(role: Role = 'owner') {
-  const tenant = await createTestTenant();
-  const host = `${tenant.id}.localhost`;
-  const { db } = await tenantContext(tenant.id);
+  const base = await baseShop(role);
+  const { db } = base;
   const [tax] = await db.select().from(taxes).where(eq(taxes.code, 'ITBIS18'));
   const [product] = await db.insert(products).values({ sku: 'MON-1', name: 'Montura clásica', category: 'monturas', price: '1500.5', taxId: tax!.id }).returning();
   const [customer] = await db.insert(contacts).values({ name: 'Distribuidora Visión SRL', idType: 'rnc', idNumber: '101850043' }).returning();
-  const [branch] = await db.select().from(branches);
-  const user = await signedIn(tenant.id, role);
-  return { tenant, host, db, tax: tax!, product: product!, customer: customer!, branch: branch!, ...user };
+  return { ...base, tax: tax!, product: product!, customer: customer!, branch: base.main };
 }
 
 const body = (s: { product: { id: string }; customer: { id: string }; tax: { id: number } }, extra: Record<string, unknown> = {}) =>
@@ -37,9 +26,8 @@ const body = (s: { product: { id: string }; customer: { id: string }; tax: { id:
     ...extra,
   });
 
-async function createApi(host: string, bearer: string, payload: string) {
-  const response = await api(host, '/quotations', bearer, { method: 'POST', body: payload });
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
+function createApi(host: string, bearer: string, payload: string) {
+  return apiJson(host, '/quotations', bearer, { method: 'POST', body: payload });
 }
 
 describe('quotations', { timeout: 60_000 }, () => {

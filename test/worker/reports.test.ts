@@ -1,20 +1,15 @@
-import { SELF } from 'cloudflare:test';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
 import { reportsApi } from '../../src/api/reports';
-import { branches, company, fiscalSequences, invoices, payments } from '../../src/db/tenant-schema';
-import { computeTotals, toDop, type LineInput } from '../../src/domain/totals';
-import { countQueries, createTestTenant, get, signedIn, tenantContext } from './helpers';
+import { company, fiscalSequences, payments } from '../../src/db/tenant-schema';
+import type { LineInput } from '../../src/domain/totals';
+import { countQueries, get } from '../support/worker/helpers';
+import { api } from '../support/worker/api';
+import { buildInvoices } from '../support/worker/invoices';
+import { shop as baseShop, type Role, type TestDb } from '../support/worker/shop';
 
 // Each test builds a shop with a month of documents; other suites share the database meanwhile.
 vi.setConfig({ testTimeout: 30_000 });
-
-type Db = Awaited<ReturnType<typeof tenantContext>>['db'];
-type Role = 'owner' | 'admin' | 'ventas' | 'optometrista' | 'caja';
-
-function api(host: string, path: string, bearer: string) {
-  return SELF.fetch(`http://${host}/api/v1${path}`, { headers: { Authorization: bearer } });
-}
 
 const line = (quantity: string, unitPrice: string, values: Partial<LineInput> = {}): LineInput => ({ quantity, unitPrice, discount: '0', taxRate: '18.00', exempt: false, ...values });
 
@@ -36,41 +31,35 @@ interface DocumentFixture {
 }
 
 /** Inserts a fiscal document as the invoices area would have written it (totals from computeTotals / toDop). */
-async function insertDocument(db: Db, branchId: string, recSequenceId: string, fixture: DocumentFixture): Promise<string> {
-  const totals = computeTotals(fixture.lines);
+async function insertDocument(db: TestDb, branchId: string, recSequenceId: string, fixture: DocumentFixture): Promise<string> {
   const rate = fixture.rate ?? '1';
-  const dop = toDop(totals, rate);
   const activePaid = (fixture.payments ?? []).filter((p) => p.status !== 'voided').reduce((sum, p) => sum + Math.round(Number(p.amount) * 100), 0);
-  const [row] = await db
-    .insert(invoices)
-    .values({
-      kind: fixture.kind ?? 'invoice',
-      status: fixture.status,
-      ncfType: fixture.ncf?.slice(0, 3) ?? 'B01',
-      ncf: fixture.ncf,
-      issuedOn: fixture.issuedOn,
-      buyerName: fixture.buyer ? 'Cliente' : null,
-      buyerIdType: fixture.buyer?.type ?? null,
-      buyerIdNumber: fixture.buyer?.number ?? null,
-      branchId,
-      currencyCode: fixture.currency ?? 'DOP',
-      exchangeRate: rate,
-      grossTotal: totals.grossTotal,
-      discountTotal: totals.discountTotal,
-      taxableTotal: totals.taxableTotal,
-      exemptTotal: totals.exemptTotal,
-      itbisTotal: totals.itbisTotal,
-      total: totals.total,
-      taxBreakdown: totals.taxBreakdown,
-      ...dop,
-      paidTotal: (activePaid / 100).toFixed(2),
-      creditedTotal: fixture.creditedTotal ?? '0',
-      modifiedNcf: fixture.modifiedNcf ?? null,
-      referenceInvoiceId: fixture.referenceInvoiceId ?? null,
-      voidedAt: fixture.voidedAt ?? null,
-      voidReason: fixture.voidReason ?? null,
-    })
-    .returning();
+  const [row] = await buildInvoices(
+    db,
+    fixture.lines,
+    [
+      {
+        kind: fixture.kind ?? 'invoice',
+        status: fixture.status,
+        ncfType: fixture.ncf?.slice(0, 3) ?? 'B01',
+        ncf: fixture.ncf,
+        issuedOn: fixture.issuedOn,
+        buyerName: fixture.buyer ? 'Cliente' : null,
+        buyerIdType: fixture.buyer?.type ?? null,
+        buyerIdNumber: fixture.buyer?.number ?? null,
+        branchId,
+        currencyCode: fixture.currency ?? 'DOP',
+        exchangeRate: rate,
+        paidTotal: (activePaid / 100).toFixed(2),
+        creditedTotal: fixture.creditedTotal ?? '0',
+        modifiedNcf: fixture.modifiedNcf ?? null,
+        referenceInvoiceId: fixture.referenceInvoiceId ?? null,
+        voidedAt: fixture.voidedAt ?? null,
+        voidReason: fixture.voidReason ?? null,
+      },
+    ],
+    { storeLines: false },
+  );
   for (const [index, payment] of (fixture.payments ?? []).entries()) {
     await db.insert(payments).values({
       invoiceId: row!.id,
@@ -88,13 +77,10 @@ async function insertDocument(db: Db, branchId: string, recSequenceId: string, f
 
 /** A shop with company RNC 1-31-24679-6 and, unless `empty`, the January 2025 fixture month. */
 async function shop(role: Role = 'owner', options: { rnc?: string | null; empty?: boolean } = {}) {
-  const tenant = await createTestTenant();
-  const host = `${tenant.id}.localhost`;
-  const { db } = await tenantContext(tenant.id);
-  await db.update(company).set({ rnc: options.rnc === undefined ? '1-31-24679-6' : options.rnc }).where(eq(company.id, 1));
-  const [branch] = await db.select().from(branches);
+  const base = await baseShop(role, { rnc: options.rnc === undefined ? '1-31-24679-6' : options.rnc });
+  const { db, main: branch } = base;
   const [rec] = await db.select().from(fiscalSequences).where(eq(fiscalSequences.docType, 'REC'));
-  const add = (fixture: DocumentFixture) => insertDocument(db, branch!.id, rec!.id, fixture);
+  const add = (fixture: DocumentFixture) => insertDocument(db, branch.id, rec!.id, fixture);
   if (!options.empty) {
     // B01 with an RNC buyer: 1,000.00 + 18% = 1,180.00; cash 500 + card 300; a 118.00 credit note took 118 off.
     const b01 = await add({
@@ -154,8 +140,7 @@ async function shop(role: Role = 'owner', options: { rnc?: string | null; empty?
     await add({ ncf: null, status: 'draft', issuedOn: null, lines: [line('1', '999')] });
     await add({ ncf: 'B0200000005', status: 'paid', issuedOn: '2025-02-03', lines: [line('1', '10')], payments: [{ method: '1', amount: '11.80' }] });
   }
-  const user = await signedIn(tenant.id, role);
-  return { tenant, host, db, ...user };
+  return base;
 }
 
 const zeros7 = '0.00|0.00|0.00|0.00|0.00|0.00|0.00';

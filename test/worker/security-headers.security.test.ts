@@ -1,8 +1,8 @@
 import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { createCentralApp, createTenantApp } from '../../src/app';
-import { adminSignedIn, centralHost } from './admin-helpers';
-import { createTestTenant, signedIn } from './helpers';
+import { adminSignedIn, centralHost } from '../support/worker/admin';
+import { createTestTenant, signedIn } from '../support/worker/helpers';
 
 /** Every GET path of an app, with parameters filled in (a made-up id answers a 404 page, which is a page too). */
 function getPaths(app: { routes: Array<{ method: string; path: string }> }, keep: (path: string) => boolean): string[] {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { raisedCode } from '../../src/db/raised';
 import { fiscalSequences, branches } from '../../src/db/tenant-schema';
 import type { TenantDb } from '../../src/env';
-import { createTestTenant, tenantContext } from './helpers';
+import { createTestTenant, tenantContext } from '../support/worker/helpers';
 
 async function allocate(db: TenantDb, docType: string, options: { sequenceId?: string; branchId?: string; on?: string } = {}) {
   const result = await db.execute<{ sequence_id: string; number: string; valid_until: string | null }>(

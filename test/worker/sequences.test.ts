@@ -3,32 +3,16 @@ import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { fiscalSequences } from '../../src/db/tenant-schema';
 import { addDays, shopToday } from '../../src/domain/dates';
-import { countQueries, createTestTenant, get, postForm, signedIn, tenantContext } from './helpers';
-
-type Role = 'owner' | 'admin' | 'ventas' | 'optometrista' | 'caja';
-
-function api(host: string, path: string, bearer: string, init: RequestInit = {}) {
-  return SELF.fetch(`http://${host}/api/v1${path}`, {
-    ...init,
-    headers: { Authorization: bearer, ...(init.body ? { 'Content-Type': 'application/json' } : {}) },
-  });
-}
-
-async function shop(role: Role = 'owner') {
-  const tenant = await createTestTenant();
-  const host = `${tenant.id}.localhost`;
-  const { db } = await tenantContext(tenant.id);
-  const user = await signedIn(tenant.id, role);
-  return { tenant, host, db, ...user };
-}
+import { countQueries, get, postForm, signedIn } from '../support/worker/helpers';
+import { api, apiJson } from '../support/worker/api';
+import { shop } from '../support/worker/shop';
 
 const nextYear = addDays(shopToday(), 365);
 
 const b02 = (overrides: Record<string, unknown> = {}) => ({ docType: 'B02', rangeStart: 1, rangeEnd: 1000, validUntil: nextYear, isDefault: true, ...overrides });
 
-async function create(host: string, bearer: string, body: Record<string, unknown>) {
-  const response = await api(host, '/sequences', bearer, { method: 'POST', body: JSON.stringify(body) });
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
+function create(host: string, bearer: string, body: Record<string, unknown>) {
+  return apiJson(host, '/sequences', bearer, { method: 'POST', body: JSON.stringify(body) });
 }
 
 function fieldError(body: Record<string, any>, field: string): string | undefined {

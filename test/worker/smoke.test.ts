@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTestTenant, get } from './helpers';
+import { createTestTenant, get } from '../support/worker/helpers';
 
 describe('smoke', () => {
   it('serves the central landing page and a new tenant page', async () => {

@@ -1,36 +1,25 @@
-import { SELF } from 'cloudflare:test';
 import { and, asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { branches, products, stock, stockMovements, taxes, userBranches } from '../../src/db/tenant-schema';
 import { recordStockMovement, transferStock } from '../../src/queries/stock';
-import { countQueries, createTestTenant, get, postForm, signedIn, tenantContext } from './helpers';
-
-function api(host: string, path: string, bearer: string, init: RequestInit = {}) {
-  return SELF.fetch(`http://${host}/api/v1${path}`, {
-    ...init,
-    headers: { Authorization: bearer, ...(init.body ? { 'Content-Type': 'application/json' } : {}) },
-  });
-}
-
-type Role = 'owner' | 'admin' | 'ventas' | 'optometrista' | 'caja';
+import { countQueries, get, postForm } from '../support/worker/helpers';
+import { api } from '../support/worker/api';
+import { shop as baseShop, type Role, type TestDb } from '../support/worker/shop';
 
 /** A shop with two branches and one product (SKU `MON-1`), signed in as `role`. */
 async function shop(role: Role = 'owner', product: { allowNegativeStock?: boolean; trackStock?: boolean; category?: 'monturas' | 'servicios' } = {}) {
-  const tenant = await createTestTenant();
-  const host = `${tenant.id}.localhost`;
-  const { db } = await tenantContext(tenant.id);
-  const [main] = await db.select().from(branches);
+  const base = await baseShop(role);
+  const { db } = base;
   const [second] = await db.insert(branches).values({ code: 'SANTIAGO', name: 'Sucursal Santiago' }).returning();
   const [tax] = await db.select().from(taxes).where(eq(taxes.code, 'ITBIS18'));
   const [row] = await db
     .insert(products)
     .values({ sku: 'MON-1', name: 'Montura clásica', category: product.category ?? 'monturas', price: '1500', taxId: tax!.id, allowNegativeStock: product.allowNegativeStock ?? false, trackStock: product.trackStock ?? true })
     .returning();
-  const user = await signedIn(tenant.id, role);
-  return { tenant, host, db, main: main!, second: second!, product: row!, ...user };
+  return { ...base, second: second!, product: row! };
 }
 
-async function level(db: Awaited<ReturnType<typeof tenantContext>>['db'], productId: string, branchId: string) {
+async function level(db: TestDb, productId: string, branchId: string) {
   const [row] = await db.select().from(stock).where(and(eq(stock.productId, productId), eq(stock.branchId, branchId)));
   return row?.quantity ?? 0;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTenantApp } from '../../src/app';
 import { contacts } from '../../src/db/tenant-schema';
-import { createTestTenant, get, signedIn, tenantContext } from './helpers';
+import { createTestTenant, get, signedIn, tenantContext } from '../support/worker/helpers';
 
 /**
  * Every stylesheet is linked from the document's <head>: htmx's boosted navigation swaps the

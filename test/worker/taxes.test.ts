@@ -1,31 +1,16 @@
-import { SELF } from 'cloudflare:test';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { products, taxes } from '../../src/db/tenant-schema';
-import { countQueries, createTestTenant, get, postForm, signedIn, tenantContext } from './helpers';
+import { countQueries, get, postForm } from '../support/worker/helpers';
+import { api } from '../support/worker/api';
+import { shop, type TestDb } from '../support/worker/shop';
 
-function api(host: string, path: string, bearer: string, init: RequestInit = {}) {
-  return SELF.fetch(`http://${host}/api/v1${path}`, {
-    ...init,
-    headers: { Authorization: bearer, ...(init.body ? { 'Content-Type': 'application/json' } : {}) },
-  });
-}
-
-async function shop(role: 'owner' | 'admin' | 'ventas' | 'caja' = 'owner') {
-  const tenant = await createTestTenant();
-  const host = `${tenant.id}.localhost`;
-  const { db } = await tenantContext(tenant.id);
-  return { tenant, host, db, ...(await signedIn(tenant.id, role)) };
-}
-
-type Db = Awaited<ReturnType<typeof shop>>['db'];
-
-async function taxByCode(db: Db, code: string) {
+async function taxByCode(db: TestDb, code: string) {
   const [tax] = await db.select().from(taxes).where(eq(taxes.code, code));
   return tax!;
 }
 
-async function productUsing(db: Db, taxId: number) {
+async function productUsing(db: TestDb, taxId: number) {
   await db.insert(products).values({ sku: `SKU-${crypto.randomUUID().slice(0, 6)}`, name: 'Montura', category: 'monturas', price: '1500.0000', taxId });
 }
 

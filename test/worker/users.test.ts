@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { branches, sessions, users, userTokens } from '../../src/db/tenant-schema';
 import { changeUser, disableUser } from '../../src/queries/users';
-import { countQueries, createTestTenant, get, postForm, signedIn, tenantContext } from './helpers';
+import { countQueries, createTestTenant, get, postForm, signedIn, tenantContext } from '../support/worker/helpers';
 
 const password = 'una-clave-muy-larga-123';
 

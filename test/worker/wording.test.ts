@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { contacts, invoices } from '../../src/db/tenant-schema';
-import { get } from './helpers';
-import { documentsShop, insertInvoice, insertPayment, insertQuotation } from './documents-fixtures';
+import { get } from '../support/worker/helpers';
+import { documentsShop, insertInvoice, insertPayment, insertQuotation } from '../support/worker/documents';
 
 const cedula = '00113918205';
 const formatted = '001-1391820-5';

@@ -1,21 +1,10 @@
-import { SELF } from 'cloudflare:test';
 import { eq } from 'drizzle-orm';
-import {
-  branches,
-  company,
-  contacts,
-  fiscalSequences,
-  invoiceLines,
-  invoices,
-  payments,
-  quotationLines,
-  quotations,
-  type Role,
-} from '../../src/db/tenant-schema';
-import { computeTotals, toDop, type LineInput } from '../../src/domain/totals';
-import { createTestTenant, signedIn, tenantContext } from './helpers';
+import { contacts, fiscalSequences, payments, quotationLines, quotations } from '../../../src/db/tenant-schema';
+import { computeTotals, type LineInput } from '../../../src/domain/totals';
+import { buildInvoices, totalColumns } from './invoices';
+import { shop, type Role, type TestDb as Db } from './shop';
 
-export type Db = Awaited<ReturnType<typeof tenantContext>>['db'];
+export type { Db };
 
 export const sampleLines: Array<LineInput & { description: string }> = [
   { description: 'Montura de acetato Niña', quantity: '1', unitPrice: '4500.0000', discount: '500.00', taxRate: '18.00', exempt: false },
@@ -25,17 +14,12 @@ export const sampleLines: Array<LineInput & { description: string }> = [
 
 /** A shop with company data, a buyer with an RNC, signed in as `role` (all branches for owner/admin). */
 export async function documentsShop(role: Role = 'owner') {
-  const tenant = await createTestTenant();
-  const host = `${tenant.id}.localhost`;
-  const { db, files } = await tenantContext(tenant.id);
-  const [branch] = await db.select().from(branches);
-  await db
-    .update(company)
-    .set({ name: 'Óptica Visión Clara', rnc: '131246796', address: 'Av. Churchill 12, Santo Domingo', phones: '809-555-0101', invoiceFooter: 'Gracias por preferirnos.' })
-    .where(eq(company.id, 1));
-  const [buyer] = await db.insert(contacts).values({ name: 'Comercial Peña SRL', idType: 'rnc', idNumber: '101850043' }).returning();
-  const user = await signedIn(tenant.id, role);
-  return { tenant, host, db, files, branch: branch!, buyer: buyer!, ...user };
+  const base = await shop(role, {
+    rnc: '131246796',
+    company: { name: 'Óptica Visión Clara', address: 'Av. Churchill 12, Santo Domingo', phones: '809-555-0101', invoiceFooter: 'Gracias por preferirnos.' },
+  });
+  const [buyer] = await base.db.insert(contacts).values({ name: 'Comercial Peña SRL', idType: 'rnc', idNumber: '101850043' }).returning();
+  return { ...base, branch: base.main, buyer: buyer! };
 }
 
 let ncfCounter = 0;
@@ -57,13 +41,11 @@ export async function insertInvoice(
   },
 ) {
   const status = values.status ?? 'issued';
-  const totals = computeTotals(sampleLines);
   const exchangeRate = values.exchangeRate ?? '1';
   const ncfType = values.ncfType ?? 'B01';
   const ncf = values.ncf === undefined ? (status === 'draft' ? null : `${ncfType}${String(++ncfCounter + Math.floor(Math.random() * 1e6)).padStart(8, '0')}`) : values.ncf;
-  const [invoice] = await db
-    .insert(invoices)
-    .values({
+  const [invoice] = await buildInvoices(db, sampleLines, [
+    {
       kind: values.kind ?? 'invoice',
       status,
       ncfType,
@@ -77,32 +59,11 @@ export async function insertInvoice(
       branchId: values.branchId,
       currencyCode: values.currencyCode ?? 'DOP',
       exchangeRate,
-      grossTotal: totals.grossTotal,
-      discountTotal: totals.discountTotal,
-      taxableTotal: totals.taxableTotal,
-      exemptTotal: totals.exemptTotal,
-      itbisTotal: totals.itbisTotal,
-      total: totals.total,
-      taxBreakdown: totals.taxBreakdown,
-      ...toDop(totals, exchangeRate),
       modifiedNcf: values.modifiedNcf ?? null,
       referenceInvoiceId: values.referenceInvoiceId ?? null,
       refundsItbis: values.kind === 'credit_note' ? true : null,
-    })
-    .returning();
-  await db.insert(invoiceLines).values(
-    sampleLines.map((line, index) => ({
-      invoiceId: invoice!.id,
-      position: index + 1,
-      description: line.description,
-      quantity: line.quantity,
-      unitPrice: line.unitPrice,
-      discount: line.discount,
-      taxRate: line.taxRate,
-      exempt: line.exempt,
-      amount: totals.lines[index]!.amount,
-    })),
-  );
+    },
+  ]);
   return invoice!;
 }
 
@@ -120,13 +81,7 @@ export async function insertQuotation(db: Db, values: { branchId: string; custom
       currencyCode: 'DOP',
       quotedOn: '2026-03-10',
       validUntil: '2026-04-09',
-      grossTotal: totals.grossTotal,
-      discountTotal: totals.discountTotal,
-      taxableTotal: totals.taxableTotal,
-      exemptTotal: totals.exemptTotal,
-      itbisTotal: totals.itbisTotal,
-      total: totals.total,
-      taxBreakdown: totals.taxBreakdown,
+      ...totalColumns(totals),
     })
     .returning();
   await db.insert(quotationLines).values(
@@ -153,11 +108,4 @@ export async function insertPayment(db: Db, values: { invoiceId: string; branchI
     .values({ invoiceId: values.invoiceId, number: values.number, sequenceId: sequence!.id, branchId: values.branchId, receivedOn: '2026-03-16', method: '3', amount: values.amount, reference: 'AUT-1234' })
     .returning();
   return payment!;
-}
-
-export function api(host: string, path: string, bearer: string, init: RequestInit = {}) {
-  return SELF.fetch(`http://${host}/api/v1${path}`, {
-    ...init,
-    headers: { Authorization: bearer, ...(init.body ? { 'Content-Type': 'application/json' } : {}) },
-  });
 }

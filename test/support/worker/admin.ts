@@ -1,8 +1,8 @@
 /** Platform admins for tests: a fresh admin per call, signed in with a real session on the central domain. */
 import { SELF } from 'cloudflare:test';
-import { createAdminSession } from '../../src/admin/session';
-import { hashPassword } from '../../src/auth/password';
-import { platformAdmins } from '../../src/db/central-schema';
+import { createAdminSession } from '../../../src/admin/session';
+import { hashPassword } from '../../../src/auth/password';
+import { platformAdmins } from '../../../src/db/central-schema';
 import { platform } from './helpers';
 
 /** The central host in tests (wrangler.toml CENTRAL_DOMAINS). */

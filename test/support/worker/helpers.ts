@@ -1,8 +1,8 @@
 import { env, SELF } from 'cloudflare:test';
-import type { Bindings } from '../../src/env';
-import type { Role } from '../../src/db/tenant-schema';
-import { createPlatform, type Platform } from '../../src/tenancy/platform';
-import { createTenant, type CreateTenantInput } from '../../src/tenancy/provisioning';
+import type { Bindings } from '../../../src/env';
+import type { Role } from '../../../src/db/tenant-schema';
+import { createPlatform, type Platform } from '../../../src/tenancy/platform';
+import { createTenant, type CreateTenantInput } from '../../../src/tenancy/provisioning';
 
 export const testEnv = env as unknown as Bindings;
 
@@ -45,8 +45,8 @@ export async function countQueries(database: string, work: () => Promise<unknown
 
 /** The tenant's context objects, as the request path builds them. */
 export async function tenantContext(tenantId: string) {
-  const { findTenantById } = await import('../../src/tenancy/central-queries');
-  const { openTenantContext } = await import('../../src/tenancy/context');
+  const { findTenantById } = await import('../../../src/tenancy/central-queries');
+  const { openTenantContext } = await import('../../../src/tenancy/context');
   const record = await findTenantById((await platform()).central, tenantId);
   if (!record) throw new Error(`no tenant ${tenantId}`);
   return openTenantContext(testEnv, record);
@@ -54,9 +54,9 @@ export async function tenantContext(tenantId: string) {
 
 /** A user of the given role with a session, and the Cookie header that carries it. */
 export async function signedIn(tenantId: string, role: Role, values: { password?: string } = {}) {
-  const { users } = await import('../../src/db/tenant-schema');
-  const { createSession } = await import('../../src/auth/session');
-  const { hashPassword } = await import('../../src/auth/password');
+  const { users } = await import('../../../src/db/tenant-schema');
+  const { createSession } = await import('../../../src/auth/session');
+  const { hashPassword } = await import('../../../src/auth/password');
   const { db } = await tenantContext(tenantId);
   const email = `${role}-${crypto.randomUUID().slice(0, 8)}@example.test`;
   const [user] = await db
@@ -64,7 +64,7 @@ export async function signedIn(tenantId: string, role: Role, values: { password?
     .values({ email, name: `Usuario ${role}`, role, status: 'active', passwordHash: values.password ? await hashPassword(values.password) : null })
     .returning();
   const { token } = await createSession(db, { userId: user!.id });
-  const { createApiToken } = await import('../../src/api/tokens');
+  const { createApiToken } = await import('../../../src/api/tokens');
   const apiToken = await createApiToken(db, { name: 'tests', scope: 'read_write', userId: user!.id });
   return { user: user!, email, token, cookie: `optiflow_session=${token}`, bearer: `Bearer ${apiToken.token}` };
 }
