@@ -1,3 +1,4 @@
+import { wantsFragment } from './http/fragments';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { SessionUser } from './auth/session';
@@ -100,9 +101,6 @@ function wayBack(request: Request, shell: ErrorShell): ErrorLink {
   return inAdmin ? { href: '/admin', label: t('error.backPanel') } : { href: '/', label: t('error.backHome') };
 }
 
-function wantsFragment(request: Request): boolean {
-  return Boolean(request.headers.get('HX-Request')) && !request.headers.get('HX-Boosted') && !request.headers.get('HX-History-Restore-Request');
-}
 
 /**
  * Renders an error for a browser (a page in the layout of who is signed in, with a way back), htmx

@@ -1,6 +1,5 @@
-import type { Context } from 'hono';
+import { wantsFragment } from '../http/fragments';
 import { requirePermission } from '../auth/middleware';
-import type { SignedInEnv } from '../env';
 import { factory } from '../factory';
 import { t } from '../i18n/es-DO';
 import { listAuditLog } from '../queries/audit';
@@ -11,9 +10,6 @@ export const auditRoutes = factory.createApp();
 
 const pageSize = 50;
 
-function wantsFragment(c: Context<SignedInEnv>): boolean {
-  return c.req.header('HX-Request') === 'true' && !c.req.header('HX-Boosted') && !c.req.header('HX-History-Restore-Request');
-}
 
 auditRoutes.get('/audit', requirePermission('audit.view'), async (c) => {
   const beforeParam = c.req.query('before');
@@ -27,7 +23,7 @@ auditRoutes.get('/audit', requirePermission('audit.view'), async (c) => {
     nextHref: next ? `/audit?${kindQuery ? `${kindQuery}&` : ''}before=${next}` : null,
     firstHref: before ? `/audit${kindQuery ? `?${kindQuery}` : ''}` : null,
   };
-  if (wantsFragment(c)) return c.html(<AuditResults {...page} />);
+  if (wantsFragment(c.req.raw)) return c.html(<AuditResults {...page} />);
   return c.render(
     <AuditPage {...page} kind={kind} />,
     { title: t('support.audit.title'), current: '/audit' },

@@ -1,3 +1,4 @@
+import { wantsFragment } from '../http/fragments';
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { requirePermission } from '../auth/middleware';
@@ -44,9 +45,6 @@ export const contactsRoutes = factory.createApp();
 const uuid = z.uuid();
 
 /** A fragment for htmx's own requests; boosted navigation and history restores want the whole page. */
-function wantsFragment(c: Context<SignedInEnv>): boolean {
-  return c.req.header('HX-Request') === 'true' && !c.req.header('HX-Boosted') && !c.req.header('HX-History-Restore-Request');
-}
 
 function listState(c: Context<SignedInEnv>): ListState {
   const kind = c.req.query('kind') ?? '';
@@ -95,7 +93,7 @@ contactsRoutes.get('/contacts', requirePermission('contacts.view'), async (c) =>
   const after = decodeContactCursor(c.req.query('cursor'));
   const page = await listContacts(c.var.db, { q: state.q, kind: (state.kind || null) as Contact['kind'] | null, archived: state.archived, after });
   const props = { state, rows: page.rows, nextCursor: page.next ? encodeContactCursor(page.next) : null, isFirstPage: after === null };
-  if (wantsFragment(c)) return c.html(<ContactResults {...props} />);
+  if (wantsFragment(c.req.raw)) return c.html(<ContactResults {...props} />);
   return c.render(<ContactsPage user={c.var.session} {...props} />, { title: t('contacts.title'), current: '/contacts' });
 });
 

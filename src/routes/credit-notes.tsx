@@ -19,7 +19,8 @@ import { branchScope } from '../queries/branch-scope';
 import { creditQuantityField, creditReasonField } from '../schemas/credit-notes';
 import type { FieldErrors } from '../views/components';
 import { CreditNotePage, CreditNoteResults, CreditNotesPage, NewCreditNotePage, type CreditNoteFormValues } from '../views/credit-notes';
-import { idParam, wantsFragment } from './payments';
+import { idParam } from './payments';
+import { wantsFragment } from '../http/fragments';
 import { actorLabel } from '../queries/audit';
 import type { ErrorLink } from '../views/pages';
 
@@ -33,7 +34,7 @@ creditNotesRoutes.get('/credit-notes', requirePermission('invoices.view'), async
   const after = decodeCreatedCursor(c.req.query('cursor'));
   const { rows, next } = await listCreditNotes(c.var.db, { scope: branchScope(user), after, limit: pageSize });
   const list = { rows, nextHref: next ? `/credit-notes?cursor=${encodeCreatedCursor(next)}` : null, firstHref: after ? '/credit-notes' : null };
-  if (wantsFragment(c)) return c.html(<CreditNoteResults {...list} />);
+  if (wantsFragment(c.req.raw)) return c.html(<CreditNoteResults {...list} />);
   return c.render(
     <CreditNotesPage {...list} />,
     { title: t('creditNotes.title'), current: '/credit-notes' },

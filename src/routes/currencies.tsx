@@ -12,7 +12,7 @@ import { currencyCodeParam, isIsoDate, rateForm } from '../schemas/currencies';
 import type { FieldErrors } from '../views/components';
 import { formatDate, shopToday } from '../domain/dates';
 import { CurrenciesPage, RateHistoryPage, RateResults, formatRate, type RateFormValues } from '../views/currencies';
-import { wantsFragment } from './products';
+import { wantsFragment } from '../http/fragments';
 
 /** Shop screens: currencies. */
 export const currenciesRoutes = factory.createApp();
@@ -64,7 +64,7 @@ currenciesRoutes.get('/currencies/:code', requirePermission('currencies.view'), 
     nextHref: history.next ? `/currencies/${code.data}?before=${history.next}` : null,
     firstHref: before ? `/currencies/${code.data}` : null,
   };
-  if (wantsFragment(c)) return c.html(<RateResults {...page} />);
+  if (wantsFragment(c.req.raw)) return c.html(<RateResults {...page} />);
   return c.render(
     <RateHistoryPage currency={history.currency} {...page} />,
     { title: t('currencies.history.title', { code: history.currency.code, name: history.currency.name }), current: '/currencies' },

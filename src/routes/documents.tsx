@@ -24,7 +24,7 @@ import {
 import type { FieldErrors } from '../views/components';
 import { PrintPage, printFormat } from '../views/print';
 import { SharePage, type SharePageProps } from '../views/print-share';
-import { wantsFragment } from './products';
+import { wantsFragment } from '../http/fragments';
 
 /** Shop screens: print views, the archived PDF and share links (plus the public share route). */
 export const documentsRoutes = factory.createApp();
@@ -80,7 +80,7 @@ async function renderShare(c: Context<SignedInEnv>, invoiceId: string, options: 
   if (!invoice) throw new AppError('not_found');
   const user = c.var.session;
   const page = <SharePage invoice={invoice} canManage={can(user.role, 'invoices.manage') && invoice.status !== 'draft'} {...options} />;
-  if (wantsFragment(c)) return c.html(page, status);
+  if (wantsFragment(c.req.raw)) return c.html(page, status);
   c.status(status);
   return c.render(
     <>

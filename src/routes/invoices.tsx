@@ -31,7 +31,7 @@ import type { FieldErrors } from '../views/components';
 import { rowsFromLines } from '../views/document-lines';
 import { InvoiceDetailPage, InvoiceForm, InvoiceResults, InvoicesPage, type InvoiceFormValues } from '../views/invoices';
 import { ErrorAlert } from '../views/pages';
-import { wantsFragment } from './products';
+import { wantsFragment } from '../http/fragments';
 import { actorLabel } from '../queries/audit';
 import { registryStatusOf } from '../dgii/lookup';
 import { inactiveBuyerRule } from '../domain/invoices';
@@ -69,7 +69,7 @@ invoicesRoutes.get('/invoices', requirePermission('invoices.view'), async (c) =>
     nextHref: next ? href('/invoices', { ...filter, cursor: encodeCursor([next.createdAt, next.id]) }) : null,
     firstHref: after ? href('/invoices', filter) : null,
   };
-  if (wantsFragment(c)) return c.html(<InvoiceResults {...list} />);
+  if (wantsFragment(c.req.raw)) return c.html(<InvoiceResults {...list} />);
   const notice = c.req.query('notice') === 'deleted' ? t('invoices.notice.deleted') : null;
   return c.render(
     <InvoicesPage {...list} q={q} status={status ?? ''} canManage={can(user.role, 'invoices.manage')} notice={notice} />,

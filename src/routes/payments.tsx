@@ -1,3 +1,4 @@
+import { wantsFragment } from '../http/fragments';
 import { decodeCreatedCursor, encodeCreatedCursor } from '../queries/keyset';
 import { branchScope } from '../queries/branch-scope';
 import type { Context } from 'hono';
@@ -32,9 +33,6 @@ const uuid = z.uuid();
 const pageSize = 50;
 
 /** A fragment for htmx's own requests; boosted navigation and history restores want the whole page. */
-export function wantsFragment(c: Context<SignedInEnv>): boolean {
-  return c.req.header('HX-Request') === 'true' && !c.req.header('HX-Boosted') && !c.req.header('HX-History-Restore-Request');
-}
 
 /** A path id, or 404 before any query when it is not a uuid. */
 export function idParam(c: Context<SignedInEnv>, name = 'id'): string {
@@ -61,7 +59,7 @@ paymentsRoutes.get('/payments', requirePermission('invoices.view'), async (c) =>
   const scope = branchScope(user);
   const { rows, next } = await listPayments(c.var.db, { scope, after, limit: pageSize });
   const list = { rows, nextHref: next ? `/payments?cursor=${encodeCreatedCursor(next)}` : null, firstHref: after ? '/payments' : null };
-  if (wantsFragment(c)) return c.html(<PaymentResults {...list} />);
+  if (wantsFragment(c.req.raw)) return c.html(<PaymentResults {...list} />);
   return c.render(
     <PaymentsPage {...list} />,
     { title: t('payments.title'), current: '/payments' },

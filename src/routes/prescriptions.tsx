@@ -1,3 +1,4 @@
+import { wantsFragment } from '../http/fragments';
 import { branchScope } from '../queries/branch-scope';
 import type { Context } from 'hono';
 import { requirePermission } from '../auth/middleware';
@@ -45,9 +46,6 @@ export const prescriptionsRoutes = factory.createApp();
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A fragment for htmx's own requests; boosted navigation and history restores want the whole page. */
-function wantsFragment(c: Context<SignedInEnv>): boolean {
-  return c.req.header('HX-Request') === 'true' && !c.req.header('HX-Boosted') && !c.req.header('HX-History-Restore-Request');
-}
 
 function href(path: string, params: Record<string, string | undefined>): string {
   const query = new URLSearchParams(Object.entries(params).filter((entry): entry is [string, string] => Boolean(entry[1]))).toString();
@@ -115,7 +113,7 @@ prescriptionsRoutes.get('/prescriptions', requirePermission('prescriptions.view'
     nextHref: page.next ? href('/prescriptions', { q, cursor: encodePrescriptionCursor(page.next) }) : null,
     firstHref: after ? href('/prescriptions', { q }) : null,
   };
-  if (wantsFragment(c)) return c.html(<PrescriptionResults {...props} />);
+  if (wantsFragment(c.req.raw)) return c.html(<PrescriptionResults {...props} />);
   return c.render(<PrescriptionsPage user={c.var.session} {...props} />, { title: t('prescriptions.title'), current: '/prescriptions' });
 });
 

@@ -1,3 +1,4 @@
+import { wantsFragment } from '../http/fragments';
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { requirePermission } from '../auth/middleware';
@@ -20,9 +21,6 @@ export const productsRoutes = factory.createApp();
 const pageSize = 25;
 
 /** An htmx request that swaps a region (search, pager) - not a boosted full-page navigation. */
-export function wantsFragment(c: Context<SignedInEnv>): boolean {
-  return Boolean(c.req.header('HX-Request')) && !c.req.header('HX-Boosted');
-}
 
 function listHref(params: Record<string, string | undefined>): string {
   const query = new URLSearchParams(Object.entries(params).filter((entry): entry is [string, string] => Boolean(entry[1])));
@@ -43,7 +41,7 @@ productsRoutes.get('/products', requirePermission('products.view'), async (c) =>
     nextHref: next ? listHref({ q: filter.q, category: filter.category, cursor: encodeCursor([next.name, next.id]) }) : null,
     firstHref: after ? listHref({ q: filter.q, category: filter.category }) : null,
   };
-  if (wantsFragment(c)) return c.html(<ProductResults {...list} />);
+  if (wantsFragment(c.req.raw)) return c.html(<ProductResults {...list} />);
   return c.render(
     <ProductsPage {...list} q={filter.q ?? ''} category={filter.category ?? ''} canManage={can(user.role, 'products.manage')} />,
     { title: t('products.title'), current: '/products' },

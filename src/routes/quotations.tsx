@@ -1,3 +1,4 @@
+import { wantsFragment } from '../http/fragments';
 import { branchScope } from '../queries/branch-scope';
 import type { Context } from 'hono';
 import { z } from 'zod';
@@ -36,9 +37,6 @@ const pageSize = 50;
 const uuid = z.uuid();
 
 /** A fragment for htmx's own requests; boosted navigation and history restores want the whole page. */
-function wantsFragment(c: Context<SignedInEnv>): boolean {
-  return c.req.header('HX-Request') === 'true' && !c.req.header('HX-Boosted') && !c.req.header('HX-History-Restore-Request');
-}
 
 function href(path: string, params: Record<string, string | undefined>): string {
   const query = new URLSearchParams(Object.entries(params).filter((entry): entry is [string, string] => Boolean(entry[1]))).toString();
@@ -68,7 +66,7 @@ quotationsRoutes.get('/quotations', requirePermission('quotations.view'), async 
     nextHref: page.next ? href('/quotations', { ...filter, cursor: encodeCursor([page.next.createdAt, page.next.id]) }) : null,
     firstHref: after ? href('/quotations', filter) : null,
   };
-  if (wantsFragment(c)) return c.html(<QuotationResults {...list} />);
+  if (wantsFragment(c.req.raw)) return c.html(<QuotationResults {...list} />);
   return c.render(
     <QuotationsPage {...list} q={q} status={status ?? ''} canManage={can(user.role, 'quotations.manage')} />,
     { title: t('quotations.title'), current: '/quotations' },

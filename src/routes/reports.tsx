@@ -9,13 +9,13 @@ import { t } from '../i18n/es-DO';
 import { actorLabel } from '../queries/audit';
 import { dgiiPreview, dgiiReportFile, requirePeriod } from '../queries/reports';
 import { DgiiReport, DgiiReportPage, type DgiiReportState } from '../views/reports';
-import { wantsFragment } from './products';
+import { wantsFragment } from '../http/fragments';
 
 /** Shop screens: reports. */
 export const reportsRoutes = factory.createApp();
 
 function renderDgii(c: Context<SignedInEnv>, state: DgiiReportState, status: 200 | 422) {
-  if (wantsFragment(c)) return c.html(<DgiiReport {...state} />, status);
+  if (wantsFragment(c.req.raw)) return c.html(<DgiiReport {...state} />, status);
   c.status(status);
   return c.render(
     <DgiiReportPage {...state} />,

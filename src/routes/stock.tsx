@@ -14,7 +14,7 @@ import { listStockLevels, productMovements, recordStockMovement, transferStock }
 import { adjustmentForm, transferForm } from '../schemas/stock';
 import type { FieldErrors } from '../views/components';
 import { AdjustmentForm, MovementResults, MovementsPage, StockPage, StockResults, TransferForm, type MovementFormValues } from '../views/stock';
-import { wantsFragment } from './products';
+import { wantsFragment } from '../http/fragments';
 
 /** Shop screens: stock. */
 export const stockRoutes = factory.createApp();
@@ -54,7 +54,7 @@ stockRoutes.get('/stock', requirePermission('stock.view'), async (c) => {
     nextHref: next ? href('/stock', { ...filter, cursor: encodeCursor([next.name, next.productId, next.branchId]) }) : null,
     firstHref: after ? href('/stock', filter) : null,
   };
-  if (wantsFragment(c)) return c.html(<StockResults {...list} />);
+  if (wantsFragment(c.req.raw)) return c.html(<StockResults {...list} />);
   return c.render(
     <StockPage
       {...list}
@@ -82,7 +82,7 @@ stockRoutes.get('/stock/movements', requirePermission('stock.view'), async (c) =
     nextHref: result.next ? href('/stock/movements', { productId: productId.data, before: String(result.next) }) : null,
     firstHref: beforeId ? href('/stock/movements', { productId: productId.data }) : null,
   };
-  if (wantsFragment(c)) return c.html(<MovementResults {...page} />);
+  if (wantsFragment(c.req.raw)) return c.html(<MovementResults {...page} />);
   return c.render(
     <MovementsPage product={result.product} {...page} />,
     { title: t('stock.movements.title', { name: result.product.name }), current: '/stock' },
