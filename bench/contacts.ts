@@ -20,8 +20,54 @@ export interface ContactSearchBenchResult {
 const total = 100_000;
 const batch = 25_000;
 
-const firstNames = ['María', 'José', 'Juan', 'Ana', 'Luis', 'Carmen', 'Pedro', 'Rosa', 'Ángel', 'Yolanda', 'Ramón', 'Altagracia', 'Félix', 'Josefina', 'Héctor', 'Inés', 'Rafael', 'Mercedes', 'Andrés', 'Lucía'];
-const lastNames = ['Rodríguez', 'Pérez', 'Martínez', 'Gómez', 'Núñez', 'Peña', 'Santos', 'Díaz', 'Reyes', 'Jiménez', 'Castillo', 'Almonte', 'Batista', 'Féliz', 'Guzmán', 'Sánchez', 'Medina', 'Ureña', 'Tavárez', 'Cepeda', 'Polanco', 'Vásquez', 'Mejía', 'Acosta'];
+const firstNames = [
+  'María',
+  'José',
+  'Juan',
+  'Ana',
+  'Luis',
+  'Carmen',
+  'Pedro',
+  'Rosa',
+  'Ángel',
+  'Yolanda',
+  'Ramón',
+  'Altagracia',
+  'Félix',
+  'Josefina',
+  'Héctor',
+  'Inés',
+  'Rafael',
+  'Mercedes',
+  'Andrés',
+  'Lucía',
+];
+const lastNames = [
+  'Rodríguez',
+  'Pérez',
+  'Martínez',
+  'Gómez',
+  'Núñez',
+  'Peña',
+  'Santos',
+  'Díaz',
+  'Reyes',
+  'Jiménez',
+  'Castillo',
+  'Almonte',
+  'Batista',
+  'Féliz',
+  'Guzmán',
+  'Sánchez',
+  'Medina',
+  'Ureña',
+  'Tavárez',
+  'Cepeda',
+  'Polanco',
+  'Vásquez',
+  'Mejía',
+  'Acosta',
+];
 
 /** Inserts `count` contacts numbered from `offset`: names from the lists above, unique cédula-like numbers, phones. */
 async function insertContacts(url: string, offset: number, count: number): Promise<void> {
@@ -44,8 +90,15 @@ export async function benchmarkContactSearch(tenantDbUrl: string): Promise<Conta
   const sql = sqlClient(tenantDbUrl);
   const before = Number(((await sql`SELECT count(*)::int AS n FROM contacts`) as Array<{ n: number }>)[0]!.n);
   // Numbers continue after what is there, so a second run on the same database still inserts.
-  const start = Number(((await sql`SELECT coalesce(max(substr(id_number, 2)::bigint), 0) AS n FROM contacts WHERE id_number ~ '^4\\d{10}$'`) as Array<{ n: string }>)[0]!.n);
-  for (let offset = 0; offset < total; offset += batch) await insertContacts(tenantDbUrl, start + offset, Math.min(batch, total - offset));
+  const start = Number(
+    (
+      (await sql`SELECT coalesce(max(substr(id_number, 2)::bigint), 0) AS n FROM contacts WHERE id_number ~ '^4\\d{10}$'`) as Array<{
+        n: string;
+      }>
+    )[0]!.n,
+  );
+  for (let offset = 0; offset < total; offset += batch)
+    await insertContacts(tenantDbUrl, start + offset, Math.min(batch, total - offset));
   await sql`ANALYZE contacts`;
 
   const db = tenantDb(tenantDbUrl);
@@ -88,7 +141,11 @@ export async function benchmarkContactSearch(tenantDbUrl: string): Promise<Conta
     }
   }
   timings.sort((a, b) => a - b);
-  return { contacts: before + total, p50Ms: round1(percentile(timings, 0.5)), p95Ms: round1(percentile(timings, 0.95)) };
+  return {
+    contacts: before + total,
+    p50Ms: round1(percentile(timings, 0.5)),
+    p95Ms: round1(percentile(timings, 0.95)),
+  };
 }
 
 function round1(value: number): number {

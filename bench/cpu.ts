@@ -26,7 +26,13 @@ function readStat(pid: number): ProcStat | null {
     const close = text.lastIndexOf(')');
     const fields = text.slice(close + 2).split(' '); // fields[0] is field 3 (state)
     const n = (i: number) => Number(fields[i - 3]);
-    return { pid, comm: text.slice(text.indexOf('(') + 1, close), ppid: n(4), own: n(14) + n(15), children: n(16) + n(17) };
+    return {
+      pid,
+      comm: text.slice(text.indexOf('(') + 1, close),
+      ppid: n(4),
+      own: n(14) + n(15),
+      children: n(16) + n(17),
+    };
   } catch {
     return null; // exited between readdir and read
   }
@@ -36,11 +42,15 @@ function readStat(pid: number): ProcStat | null {
 function ourProcesses(): Array<{ stat: ProcStat; group: string }> {
   let pids: number[];
   try {
-    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number);
+    pids = readdirSync('/proc')
+      .filter((name) => /^\d+$/.test(name))
+      .map(Number);
   } catch {
     return []; // no /proc
   }
-  const stats = new Map(pids.map((pid) => [pid, readStat(pid)]).filter((entry): entry is [number, ProcStat] => entry[1] !== null));
+  const stats = new Map(
+    pids.map((pid) => [pid, readStat(pid)]).filter((entry): entry is [number, ProcStat] => entry[1] !== null),
+  );
   const groupOf = (stat: ProcStat): string | null => {
     let current: ProcStat | undefined = stat;
     for (let depth = 0; current && depth < 64; depth++) {

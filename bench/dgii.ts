@@ -32,7 +32,11 @@ export async function benchmarkDgiiImport(centralUrl: string, rows = 800_000): P
     }, 20);
     try {
       const input = Readable.toWeb(createReadStream(file, { highWaterMark: 256 * 1024 })) as ReadableStream<Uint8Array>;
-      const result = await importDgiiRegistry(sqlClient(centralUrl), input, { source: `bench: ${rows} generated rows`, connectionString: centralUrl, allowShrink: true });
+      const result = await importDgiiRegistry(sqlClient(centralUrl), input, {
+        source: `bench: ${rows} generated rows`,
+        connectionString: centralUrl,
+        allowShrink: true,
+      });
       peakRss = Math.max(peakRss, process.memoryUsage.rss());
       return {
         rows: result.rowsImported,

@@ -52,7 +52,16 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const seconds = (performance.now() - started) / 1000;
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  return { requests: options.requests, seconds, rps: options.requests / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), latencies, errors, firstError };
+  return {
+    requests: options.requests,
+    seconds,
+    rps: options.requests / seconds,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    latencies,
+    errors,
+    firstError,
+  };
 }
 
 function get(agent: http.Agent, port: number, path: string, host: string): Promise<number> {

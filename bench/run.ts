@@ -117,7 +117,9 @@ export async function withStack(work: (bench: BenchStack) => Promise<void>): Pro
 
   try {
     process.env.WRANGLER_LOG ??= 'warn'; // getPlatformProxy's chatter would mix with the table
-    progress(`starting the stack in ${dataDir} and ${tempDir} (ports ${Object.values(ports).join(', ')}, postgres ${fast ? 'fsync off' : 'durable'})...`);
+    progress(
+      `starting the stack in ${dataDir} and ${tempDir} (ports ${Object.values(ports).join(', ')}, postgres ${fast ? 'fsync off' : 'durable'})...`,
+    );
     stack = await startDevStack({
       dataDir,
       persistDir: stateDir,
@@ -128,7 +130,10 @@ export async function withStack(work: (bench: BenchStack) => Promise<void>): Pro
       log: progress,
       wranglerLog: (line) => wranglerLines.push(line),
     });
-    proxy = await getPlatformProxy<Bindings>({ configPath: path.join(root, 'wrangler.toml'), persist: { path: stateDir } });
+    proxy = await getPlatformProxy<Bindings>({
+      configPath: path.join(root, 'wrangler.toml'),
+      persist: { path: stateDir },
+    });
     ownSignals(onSignal); // getPlatformProxy added miniflare's
     const platform = await createPlatform({ ...proxy.env, ...stack.env } as Bindings);
     await work({ stack, platform, port: ports.http });
@@ -140,7 +145,11 @@ export async function withStack(work: (bench: BenchStack) => Promise<void>): Pro
   }
 }
 
-async function runBenchmarks(platform: Platform, stack: DevStack, port: number): Promise<{ rows: Row[]; notes: string[] }> {
+async function runBenchmarks(
+  platform: Platform,
+  stack: DevStack,
+  port: number,
+): Promise<{ rows: Row[]; notes: string[] }> {
   const endpoint = stack.env.NEON_LOCAL_ENDPOINT!;
   const notes = new Set<string>();
   let runtime = wranglerRuntimePids();
@@ -157,25 +166,49 @@ async function runBenchmarks(platform: Platform, stack: DevStack, port: number):
     const seconds = (performance.now() - started) / 1000;
     const cpuUsed = cpuSince(cpu);
     runtime = wranglerRuntimePids();
-    return { value, seconds, cpu: cpuUsed, db: countsOf(await (await fetch(`${endpoint}/_stats`)).json()), restarted: runtime !== before };
+    return {
+      value,
+      seconds,
+      cpu: cpuUsed,
+      db: countsOf(await (await fetch(`${endpoint}/_stats`)).json()),
+      restarted: runtime !== before,
+    };
   };
   const flagRestart = (label: string, m: { restarted: boolean }) => {
-    if (m.restarted) notes.add(`${label}: wrangler dev restarted its runtime (a source file changed) just before or during the measurement, so that figure is suspect.`);
+    if (m.restarted)
+      notes.add(
+        `${label}: wrangler dev restarted its runtime (a source file changed) just before or during the measurement, so that figure is suspect.`,
+      );
   };
   const rows: Row[] = [];
   const host = (sub?: string) => `${sub ? `${sub}.` : ''}localhost:${port}`;
-  const load = (path: string, hostOf: (i: number) => string, requests: number) => runLoad({ port, path, host: hostOf, requests, concurrency: plan.concurrency });
+  const load = (path: string, hostOf: (i: number) => string, requests: number) =>
+    runLoad({ port, path, host: hostOf, requests, concurrency: plan.concurrency });
 
   // ---- 1, 2, 4: steady routes, interleaved in rounds so that a neighbour's burst hits all alike ----
   const routes = [
     { id: '1', scenario: 'bare Hono route (central /healthz)', path: '/healthz', host: () => host() },
     { id: '2', scenario: 'tenant route, warm KV (tenant /healthz)', path: '/healthz', host: () => host(demoTenant.id) },
     // `/` now needs a session (303 to /login); the anonymous login page reads the shop's name from the tenant DB once.
-    { id: '4', scenario: 'tenant page reading the tenant DB (anonymous GET /login)', path: '/login', host: () => host(demoTenant.id) },
+    {
+      id: '4',
+      scenario: 'tenant page reading the tenant DB (anonymous GET /login)',
+      path: '/login',
+      host: () => host(demoTenant.id),
+    },
   ];
-  progress(`HTTP rows 1, 2, 4: ${plan.warmup} warm-up requests each, then ${plan.rounds} rounds of ${plan.requests / plan.rounds}...`);
+  progress(
+    `HTTP rows 1, 2, 4: ${plan.warmup} warm-up requests each, then ${plan.rounds} rounds of ${plan.requests / plan.rounds}...`,
+  );
   for (const route of routes) await load(route.path, route.host, plan.warmup);
-  const totals = routes.map(() => ({ seconds: 0, latencies: [] as number[], cpu: new Map() as CpuSample, db: { central: 0, tenant: 0, admin: 0, httpRequests: 0 }, errors: 0, firstError: '' }));
+  const totals = routes.map(() => ({
+    seconds: 0,
+    latencies: [] as number[],
+    cpu: new Map() as CpuSample,
+    db: { central: 0, tenant: 0, admin: 0, httpRequests: 0 },
+    errors: 0,
+    firstError: '',
+  }));
   runtime = wranglerRuntimePids();
   for (let round = 0; round < plan.rounds; round++) {
     for (const [index, route] of routes.entries()) {
@@ -204,16 +237,30 @@ async function runBenchmarks(platform: Platform, stack: DevStack, port: number):
   });
 
   // ---- 3: KV miss ------------------------------------------------------------------------------------
-  const missLabels = Array.from({ length: plan.warmupMisses + plan.missRequests }, (_, i) => `miss-${String(i).padStart(3, '0')}`);
+  const missLabels = Array.from(
+    { length: plan.warmupMisses + plan.missRequests },
+    (_, i) => `miss-${String(i).padStart(3, '0')}`,
+  );
   progress(`row 3: adding ${missLabels.length} subdomain labels to the demo tenant, then one request to each...`);
-  await runPool(missLabels, 8, async (label) => void (await addDomain(platform, demoTenant.id, label)), () => false);
+  await runPool(
+    missLabels,
+    8,
+    async (label) => void (await addDomain(platform, demoTenant.id, label)),
+    () => false,
+  );
   await load('/healthz', (i) => host(missLabels[i]), plan.warmupMisses); // other new labels: warms the miss path
   const miss = await measure(() => load('/healthz', (i) => host(missLabels[plan.warmupMisses + i]), plan.missRequests));
   flagRestart('row 3', miss);
   const missErrors = miss.value.errors;
 
   const bareRps = steady[0]!.rps;
-  const httpRow = (id: string, scenario: string, r: { requests: number; seconds: number; rps: number; latencies: number[]; cpu: CpuSample; db: DbCounts }, target = '', met = ''): Row => ({
+  const httpRow = (
+    id: string,
+    scenario: string,
+    r: { requests: number; seconds: number; rps: number; latencies: number[]; cpu: CpuSample; db: DbCounts },
+    target = '',
+    met = '',
+  ): Row => ({
     id,
     scenario,
     load: `${r.requests} req @ ${plan.concurrency}`,
@@ -238,13 +285,27 @@ async function runBenchmarks(platform: Platform, stack: DevStack, port: number):
   const missExact = miss.db.central === plan.missRequests && miss.db.tenant === 0 && missErrors === 0;
   rows.push(httpRow('1', routes[0]!.scenario, steady[0]!));
   rows.push(httpRow('2', routes[1]!.scenario, steady[1]!, '>= 0.90x row 1', metText(warmRatio >= 0.9)));
-  rows.push(httpRow('3', 'tenant route, KV miss (1st request per new label)', { ...miss.value, seconds: miss.seconds, cpu: miss.cpu, db: miss.db }, '1 central query / miss', metText(missExact)));
+  rows.push(
+    httpRow(
+      '3',
+      'tenant route, KV miss (1st request per new label)',
+      { ...miss.value, seconds: miss.seconds, cpu: miss.cpu, db: miss.db },
+      '1 central query / miss',
+      metText(missExact),
+    ),
+  );
   rows.push(httpRow('4', routes[2]!.scenario, steady[2]!));
   for (const [index, total] of steady.entries()) {
-    if (total.errors) notes.add(`row ${routes[index]!.id}: ${total.errors} of ${total.requests} requests failed (first: ${total.firstError})`);
+    if (total.errors)
+      notes.add(
+        `row ${routes[index]!.id}: ${total.errors} of ${total.requests} requests failed (first: ${total.firstError})`,
+      );
   }
-  if (missErrors) notes.add(`row 3: ${missErrors} of ${plan.missRequests} requests failed (first: ${miss.value.firstError})`);
-  notes.add(`row 3: ${plan.missRequests} never-seen hosts cost ${miss.db.central} central and ${miss.db.tenant} tenant queries (${plan.warmupMisses} other new labels warmed the path first).`);
+  if (missErrors)
+    notes.add(`row 3: ${missErrors} of ${plan.missRequests} requests failed (first: ${miss.value.firstError})`);
+  notes.add(
+    `row 3: ${plan.missRequests} never-seen hosts cost ${miss.db.central} central and ${miss.db.tenant} tenant queries (${plan.warmupMisses} other new labels warmed the path first).`,
+  );
 
   // ---- 5: provisioning ------------------------------------------------------------------------------
   const ids = Array.from({ length: plan.migrated }, (_, i) => `bench-${String(i + 1).padStart(2, '0')}`);
@@ -279,7 +340,12 @@ async function runBenchmarks(platform: Platform, stack: DevStack, port: number):
 
   // ---- 6: tenants:migrate over 50 tenants, concurrency 1 and 8, alternated, median of the runs ------
   progress(`row 6: creating ${plan.migrated - plan.provisioned} more tenants (concurrency 4)...`);
-  await runPool(ids.slice(plan.provisioned), 4, async (id) => void (await createTenant(platform, { id, name: `Óptica ${id}`, domains: [id] })), () => false);
+  await runPool(
+    ids.slice(plan.provisioned),
+    4,
+    async (id) => void (await createTenant(platform, { id, name: `Óptica ${id}`, domains: [id] })),
+    () => false,
+  );
   const latest = migrations.tenant.length;
   const levels = [1, plan.migrateConcurrency];
   const runs = new Map<number, Array<Measured<void>>>(levels.map((level) => [level, []]));
@@ -288,22 +354,31 @@ async function runBenchmarks(platform: Platform, stack: DevStack, port: number):
   for (let repeat = 0; repeat < plan.migrateRepeats; repeat++) {
     for (const concurrency of levels) {
       owners.add(await resetToVersionZero(platform, ids));
-      progress(`row 6: migrating ${ids.length} tenants at concurrency ${concurrency} (run ${repeat + 1} of ${plan.migrateRepeats})...`);
+      progress(
+        `row 6: migrating ${ids.length} tenants at concurrency ${concurrency} (run ${repeat + 1} of ${plan.migrateRepeats})...`,
+      );
       let upgraded = 0;
       const failures: string[] = [];
       const m = await measure(() =>
-        runPool(ids, concurrency, async (id) => {
-          try {
-            const result = await migrateTenant(platform, id);
-            if (result.version === latest && result.applied.length === latest) upgraded++;
-          } catch (error) {
-            failures.push(`${id}: ${error instanceof Error ? error.message : String(error)}`);
-          }
-        }, () => false),
+        runPool(
+          ids,
+          concurrency,
+          async (id) => {
+            try {
+              const result = await migrateTenant(platform, id);
+              if (result.version === latest && result.applied.length === latest) upgraded++;
+            } catch (error) {
+              failures.push(`${id}: ${error instanceof Error ? error.message : String(error)}`);
+            }
+          },
+          () => false,
+        ),
       );
       flagRestart(`row 6 (concurrency ${concurrency}, run ${repeat + 1}; its rebuild competed for CPU)`, m);
       runs.get(concurrency)!.push(m);
-      outcomes.add(`${upgraded} of ${ids.length} migrated 0 -> ${latest}${failures.length ? `, ${failures.length} failed (first: ${failures[0]})` : ''}`);
+      outcomes.add(
+        `${upgraded} of ${ids.length} migrated 0 -> ${latest}${failures.length ? `, ${failures.length} failed (first: ${failures[0]})` : ''}`,
+      );
     }
   }
   // The best run: a neighbour or a wrangler dev rebuild can only add time.
@@ -311,7 +386,14 @@ async function runBenchmarks(platform: Platform, stack: DevStack, port: number):
   const serial = best(1);
   const parallel = best(plan.migrateConcurrency);
   const speedUp = serial.seconds / parallel.seconds;
-  const migrateRow = (id: string, concurrency: number, m: Measured<void>, ratio: string, target = '', met = ''): Row => {
+  const migrateRow = (
+    id: string,
+    concurrency: number,
+    m: Measured<void>,
+    ratio: string,
+    target = '',
+    met = '',
+  ): Row => {
     const all = runs.get(concurrency)!;
     return {
       id,
@@ -331,8 +413,19 @@ async function runBenchmarks(platform: Platform, stack: DevStack, port: number):
     };
   };
   rows.push(migrateRow('6a', 1, serial, '1.00x'));
-  rows.push(migrateRow('6b', plan.migrateConcurrency, parallel, `${speedUp.toFixed(2)}x vs 6a`, '>= 4x faster than 6a', metText(speedUp >= 4)));
-  notes.add(`row 6: every run: ${[...outcomes].join('; ')}; after each reset \`public\` was owned by ${[...owners].join(' / ')}.`);
+  rows.push(
+    migrateRow(
+      '6b',
+      plan.migrateConcurrency,
+      parallel,
+      `${speedUp.toFixed(2)}x vs 6a`,
+      '>= 4x faster than 6a',
+      metText(speedUp >= 4),
+    ),
+  );
+  notes.add(
+    `row 6: every run: ${[...outcomes].join('; ')}; after each reset \`public\` was owned by ${[...owners].join(' / ')}.`,
+  );
   const busy = workCpu(serial.cpu) / serial.seconds;
   const cores = os.cpus().length;
   const cpuMs = (m: Measured<void>) => ((1000 * workCpu(m.cpu)) / ids.length).toFixed(0);
@@ -352,7 +445,10 @@ async function runBenchmarks(platform: Platform, stack: DevStack, port: number):
 async function pageRoundTrips(stack: DevStack, port: number, tenantId: string, connectionString: string): Promise<Row> {
   progress('row 9: DB round trips per page...');
   const db = tenantDb(connectionString);
-  const [owner] = await db.insert(users).values({ email: 'bench@example.test', name: 'Bench', role: 'owner', status: 'active' }).returning();
+  const [owner] = await db
+    .insert(users)
+    .values({ email: 'bench@example.test', name: 'Bench', role: 'owner', status: 'active' })
+    .returning();
   const { token } = await createSession(db, { userId: owner!.id });
   const endpoint = stack.env.NEON_LOCAL_ENDPOINT!;
   const database = `optiflow_${tenantId.replace(/-/g, '_')}`;
@@ -370,7 +466,15 @@ async function pageRoundTrips(stack: DevStack, port: number, tenantId: string, c
     id: '9',
     scenario: 'DB round trips per page, signed in (lists and forms)',
     load: counts.join(', '),
-    time: '', throughput: '', ratio: '', p50: '', tail: '', central: '0', tenant: `max ${worstList} (lists)`, cpuPerOp: '', cpu: '',
+    time: '',
+    throughput: '',
+    ratio: '',
+    p50: '',
+    tail: '',
+    central: '0',
+    tenant: `max ${worstList} (lists)`,
+    cpuPerOp: '',
+    cpu: '',
     target: '<= 2 per list page',
     met: metText(worstList <= 2),
   };
@@ -408,17 +512,33 @@ const pagesToCount: Array<[string, boolean]> = [
 
 function getPage(port: number, host: string, path: string, cookie: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const request = http.get({ host: '127.0.0.1', port, path, headers: { host: `${host}:${port}`, cookie } }, (response) => {
-      response.resume();
-      response.on('end', () => resolve(response.statusCode ?? 0));
-    });
+    const request = http.get(
+      { host: '127.0.0.1', port, path, headers: { host: `${host}:${port}`, cookie } },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+      },
+    );
     request.on('error', reject);
   });
 }
 
 /** 7: the DGII registry import at full size; 8: contact search in a shop with 100,000 contacts. */
-async function dataRows(platform: Platform, stack: DevStack): Promise<{ rows: Row[]; tenantId: string; connectionString: string }> {
-  const empty = { time: '', throughput: '', ratio: '', p50: '', tail: '', central: '', tenant: '', cpuPerOp: '', cpu: '' };
+async function dataRows(
+  platform: Platform,
+  stack: DevStack,
+): Promise<{ rows: Row[]; tenantId: string; connectionString: string }> {
+  const empty = {
+    time: '',
+    throughput: '',
+    ratio: '',
+    p50: '',
+    tail: '',
+    central: '',
+    tenant: '',
+    cpuPerOp: '',
+    cpu: '',
+  };
   progress('row 7: importing an 800,000-row DGII registry...');
   const dgii = await benchmarkDgiiImport(stack.env.CENTRAL_DATABASE_URL!);
   progress('row 8: 100,000 contacts in one shop, then searches...');
@@ -460,17 +580,25 @@ async function dataRows(platform: Platform, stack: DevStack): Promise<{ rows: Ro
  */
 async function resetToVersionZero(platform: Platform, ids: readonly string[]): Promise<string> {
   const owners = new Set<string>();
-  await runPool(ids, 8, async (id) => {
-    const sql = sqlClient((await tenantConnection(platform, id)).connectionString);
-    const [, , , owner] = await sql.transaction([
-      sql`DROP SCHEMA IF EXISTS drizzle CASCADE`,
-      sql`DROP SCHEMA public CASCADE`,
-      sql`CREATE SCHEMA public`,
-      sql`SELECT pg_get_userbyid(nspowner) = current_user AS own FROM pg_namespace WHERE nspname = 'public'`,
-    ]);
-    owners.add(owner?.[0]?.own ? 'the tenant role' : 'another role');
-  }, () => false);
-  await platform.central.update(tenants).set({ schemaVersion: 0 }).where(inArray(tenants.id, [...ids]));
+  await runPool(
+    ids,
+    8,
+    async (id) => {
+      const sql = sqlClient((await tenantConnection(platform, id)).connectionString);
+      const [, , , owner] = await sql.transaction([
+        sql`DROP SCHEMA IF EXISTS drizzle CASCADE`,
+        sql`DROP SCHEMA public CASCADE`,
+        sql`CREATE SCHEMA public`,
+        sql`SELECT pg_get_userbyid(nspowner) = current_user AS own FROM pg_namespace WHERE nspname = 'public'`,
+      ]);
+      owners.add(owner?.[0]?.own ? 'the tenant role' : 'another role');
+    },
+    () => false,
+  );
+  await platform.central
+    .update(tenants)
+    .set({ schemaVersion: 0 })
+    .where(inArray(tenants.id, [...ids]));
   return [...owners].join(' / ');
 }
 
@@ -502,7 +630,10 @@ function cpuText(cpu: CpuSample, seconds: number): string {
   const ours = Object.keys(names).reduce((sum, group) => sum + (cpu.get(group) ?? 0), 0);
   const other = Math.max(0, (cpu.get('machine') ?? ours) - ours);
   const percent = (value: number) => `${Math.round((100 * value) / seconds)}%`;
-  return [...Object.entries(names).map(([group, name]) => `${name} ${percent(cpu.get(group) ?? 0)}`), `other ${percent(other)}`].join(', ');
+  return [
+    ...Object.entries(names).map(([group, name]) => `${name} ${percent(cpu.get(group) ?? 0)}`),
+    `other ${percent(other)}`,
+  ].join(', ');
 }
 
 const metText = (ok: boolean) => (ok ? 'met' : '**not met**');
@@ -525,7 +656,11 @@ function table(rows: Row[]): string {
     ['met', 'result'],
   ];
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
-  return [line(columns.map(([, title]) => title)), line(columns.map(() => '---')), ...rows.map((row) => line(columns.map(([key]) => row[key])))].join('\n');
+  return [
+    line(columns.map(([, title]) => title)),
+    line(columns.map(() => '---')),
+    ...rows.map((row) => line(columns.map(([key]) => row[key]))),
+  ].join('\n');
 }
 
 async function header(stack: DevStack): Promise<string> {

@@ -5,7 +5,16 @@
  */
 import http from 'node:http';
 import { tenantDb } from '../src/db/client';
-import { branches, company, fiscalSequences, invoiceLines, invoices, products, taxes, users } from '../src/db/tenant-schema';
+import {
+  branches,
+  company,
+  fiscalSequences,
+  invoiceLines,
+  invoices,
+  products,
+  taxes,
+  users,
+} from '../src/db/tenant-schema';
 import { createSession } from '../src/auth/session';
 import { computeTotals } from '../src/domain/totals';
 import { recordStockMovement } from '../src/queries/stock';
@@ -18,9 +27,27 @@ import type { Row } from './run';
 
 const plan = { issued: 400, concurrency: 16 };
 
-const blank = { load: '', time: '', throughput: '', ratio: '', p50: '', tail: '', central: '', tenant: '', cpuPerOp: '', cpu: '', target: '', met: '' };
+const blank = {
+  load: '',
+  time: '',
+  throughput: '',
+  ratio: '',
+  p50: '',
+  tail: '',
+  central: '',
+  tenant: '',
+  cpuPerOp: '',
+  cpu: '',
+  target: '',
+  met: '',
+};
 
-export async function salesRows(platform: Platform, stack: DevStack, port: number, progress: (line: string) => void): Promise<Row[]> {
+export async function salesRows(
+  platform: Platform,
+  stack: DevStack,
+  port: number,
+  progress: (line: string) => void,
+): Promise<Row[]> {
   progress(`rows 10-12: a shop with ${plan.issued + 1} drafts, then issuing them over HTTP...`);
   const id = `bench-sales-${Date.now().toString(36)}`;
   await createTenant(platform, { id, name: 'Óptica Ventas', domains: [id] });
@@ -31,12 +58,41 @@ export async function salesRows(platform: Platform, stack: DevStack, port: numbe
   const tax = (code: string) => taxRows.find((row) => row.code === code)!;
   // Fiscal documents are refused without the issuer's RNC.
   await db.update(company).set({ rnc: '130123454' });
-  await db.insert(fiscalSequences).values({ docType: 'B02', prefix: 'B02', rangeStart: 1, rangeEnd: 100_000, nextNumber: 1, validUntil: '2099-12-31', isDefault: true });
-  const [frame] = await db.insert(products).values({ sku: 'MON-1', name: 'Montura', category: 'monturas', price: '4500.5000', taxId: tax('ITBIS18').id }).returning();
+  await db.insert(fiscalSequences).values({
+    docType: 'B02',
+    prefix: 'B02',
+    rangeStart: 1,
+    rangeEnd: 100_000,
+    nextNumber: 1,
+    validUntil: '2099-12-31',
+    isDefault: true,
+  });
+  const [frame] = await db
+    .insert(products)
+    .values({ sku: 'MON-1', name: 'Montura', category: 'monturas', price: '4500.5000', taxId: tax('ITBIS18').id })
+    .returning();
   await recordStockMovement(db, { productId: frame!.id, branchId: branch!.id, kind: 'initial', quantity: 10_000 });
   const lines = [
-    { productId: frame!.id, description: 'Montura', quantity: '1', unitPrice: '4500.5000', discount: '100.00', taxId: tax('ITBIS18').id, taxRate: '18.00', exempt: false },
-    { productId: null, description: 'Examen visual', quantity: '1', unitPrice: '1500.0000', discount: '0', taxId: tax('EXENTO').id, taxRate: '0.00', exempt: true },
+    {
+      productId: frame!.id,
+      description: 'Montura',
+      quantity: '1',
+      unitPrice: '4500.5000',
+      discount: '100.00',
+      taxId: tax('ITBIS18').id,
+      taxRate: '18.00',
+      exempt: false,
+    },
+    {
+      productId: null,
+      description: 'Examen visual',
+      quantity: '1',
+      unitPrice: '1500.0000',
+      discount: '0',
+      taxId: tax('EXENTO').id,
+      taxRate: '0.00',
+      exempt: true,
+    },
   ];
   const totals = computeTotals(lines);
   const drafts = await db
@@ -57,9 +113,19 @@ export async function salesRows(platform: Platform, stack: DevStack, port: numbe
     )
     .returning({ id: invoices.id });
   await db.insert(invoiceLines).values(
-    drafts.flatMap((draft) => lines.map((line, index) => ({ ...line, invoiceId: draft.id, position: index + 1, amount: totals.lines[index]!.amount }))),
+    drafts.flatMap((draft) =>
+      lines.map((line, index) => ({
+        ...line,
+        invoiceId: draft.id,
+        position: index + 1,
+        amount: totals.lines[index]!.amount,
+      })),
+    ),
   );
-  const [owner] = await db.insert(users).values({ email: 'bench@example.test', name: 'Bench', role: 'owner', status: 'active' }).returning();
+  const [owner] = await db
+    .insert(users)
+    .values({ email: 'bench@example.test', name: 'Bench', role: 'owner', status: 'active' })
+    .returning();
   const { token } = await createSession(db, { userId: owner!.id });
   const host = `${id}.localhost:${port}`;
   const cookie = `optiflow_session=${token}`;
@@ -125,13 +191,24 @@ export async function salesRows(platform: Platform, stack: DevStack, port: numbe
   });
 
   // 12: the lists and the detail page with those invoices in the shop.
-  const pages = ['/invoices', '/invoices?status=issued', `/invoices/${first}`, '/payments', '/credit-notes', '/quotations', '/sequences', '/reports/dgii'];
+  const pages = [
+    '/invoices',
+    '/invoices?status=issued',
+    `/invoices/${first}`,
+    '/payments',
+    '/credit-notes',
+    '/quotations',
+    '/sequences',
+    '/reports/dgii',
+  ];
   const counts: string[] = [];
   let worst = 0;
   for (const page of pages) {
     const result = await counted(() => send(port, host, 'GET', page, cookie));
     worst = Math.max(worst, result.queries);
-    counts.push(`${page.replace(first!, ':id')} ${result.queries}${result.status === 200 ? '' : ` (HTTP ${result.status})`}`);
+    counts.push(
+      `${page.replace(first!, ':id')} ${result.queries}${result.status === 200 ? '' : ` (HTTP ${result.status})`}`,
+    );
   }
   rows.push({
     ...blank,
@@ -147,10 +224,22 @@ export async function salesRows(platform: Platform, stack: DevStack, port: numbe
 }
 
 /** A browser-like request: session cookie, and the shop's Origin for the CSRF check on POST. */
-function send(port: number, host: string, method: 'GET' | 'POST', path: string, cookie: string, agent?: http.Agent): Promise<number> {
+function send(
+  port: number,
+  host: string,
+  method: 'GET' | 'POST',
+  path: string,
+  cookie: string,
+  agent?: http.Agent,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { host, cookie };
-    if (method === 'POST') Object.assign(headers, { origin: `http://${host}`, 'content-type': 'application/x-www-form-urlencoded', 'content-length': '0' });
+    if (method === 'POST')
+      Object.assign(headers, {
+        origin: `http://${host}`,
+        'content-type': 'application/x-www-form-urlencoded',
+        'content-length': '0',
+      });
     const request = http.request({ host: '127.0.0.1', port, path, method, agent, headers }, (response) => {
       response.resume();
       response.on('end', () => resolve(response.statusCode ?? 0));

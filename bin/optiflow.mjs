@@ -4,7 +4,9 @@ import { register } from 'tsx/esm/api';
 
 // wrangler (getPlatformProxy) needs Node 22; `npx optiflow` puts the project's Node first on PATH.
 if (Number(process.versions.node.split('.')[0]) < 22) {
-  process.stderr.write(`error: optiflow needs Node 22 or later (this is ${process.version}); run it as \`npx optiflow\`\n`);
+  process.stderr.write(
+    `error: optiflow needs Node 22 or later (this is ${process.version}); run it as \`npx optiflow\`\n`,
+  );
   process.exit(1);
 }
 

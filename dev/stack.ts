@@ -70,11 +70,20 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     stops.length = 0;
   };
   try {
-    const postgres = await startPostgres({ dataDir: options.dataDir, port: ports.postgres, password: options.password, fast: options.fast, log: () => {} });
+    const postgres = await startPostgres({
+      dataDir: options.dataDir,
+      port: ports.postgres,
+      password: options.password,
+      fast: options.fast,
+      log: () => {},
+    });
     stops.push(() => postgres.stop());
     const endpoint = await startNeonEndpoint({ port: ports.endpoint, postgres, log: () => {} });
     stops.push(() => endpoint.close());
-    const { centralUrl, migration } = await ensureCentralDatabase({ endpointUrl: endpoint.url, adminUrl: (db) => postgres.adminUrl(db) });
+    const { centralUrl, migration } = await ensureCentralDatabase({
+      endpointUrl: endpoint.url,
+      adminUrl: (db) => postgres.adminUrl(db),
+    });
     if (migration.applied.length) log(`central database migrated: ${migration.applied.join(', ')}`);
 
     const env: Record<string, string> = {
@@ -96,8 +105,16 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
   }
 }
 
-async function ensureDemoTenant(env: Record<string, string>, persistDir: string | undefined, demoPassword: string, log: (line: string) => void) {
-  const proxy = await getPlatformProxy<Bindings>({ configPath, persist: { path: persistPath(configPath, persistDir) } });
+async function ensureDemoTenant(
+  env: Record<string, string>,
+  persistDir: string | undefined,
+  demoPassword: string,
+  log: (line: string) => void,
+) {
+  const proxy = await getPlatformProxy<Bindings>({
+    configPath,
+    persist: { path: persistPath(configPath, persistDir) },
+  });
   try {
     const platform = await createPlatform({ ...proxy.env, ...env });
     const existing = await getTenantRow(platform, demoTenant.id);
@@ -131,15 +148,37 @@ function startWrangler(env: Record<string, string>, options: DevStackOptions): C
   const stateRoot = localStateRoot(configPath, options.persistDir);
   const envFile = path.join(stateRoot, 'optiflow-dev.env');
   mkdirSync(stateRoot, { recursive: true });
-  writeFileSync(envFile, Object.entries(env).map(([key, value]) => `${key}=${value}`).join('\n') + '\n', { mode: 0o600 });
+  writeFileSync(
+    envFile,
+    `${Object.entries(env)
+      .map(([key, value]) => `${key}=${value}`)
+      .join('\n')}\n`,
+    { mode: 0o600 },
+  );
   const vars = ['--env-file', envFile];
   // No --persist-to by default: wrangler's own location is the one the CLI uses without flags.
   const persist = options.persistDir ? ['--persist-to', options.persistDir] : [];
   const child = spawn(
     process.execPath,
-    [wranglerBin, 'dev', '--port', String(options.ports.http), '--ip', '127.0.0.1', ...persist,
-      '--show-interactive-dev-session=false', '--inspector-port', '0', ...vars],
-    { cwd: root, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    [
+      wranglerBin,
+      'dev',
+      '--port',
+      String(options.ports.http),
+      '--ip',
+      '127.0.0.1',
+      ...persist,
+      '--show-interactive-dev-session=false',
+      '--inspector-port',
+      '0',
+      ...vars,
+    ],
+    {
+      cwd: root,
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
   );
   // wrangler runs in its own process group (so stop() can end it with its workerd); if this process
   // dies without calling stop() (a crashed or killed test run), take the group down with it.
@@ -195,18 +234,36 @@ async function localSecrets(): Promise<{ password: string; encryptionKey: string
   await mkdir(dataRoot, { recursive: true });
   const devVarsPath = path.join(root, '.dev.vars');
   const devVars = existsSync(devVarsPath) ? parseDevVars(await readFile(devVarsPath, 'utf8')) : {};
-  const password = await keptSecret(path.join(dataRoot, 'postgres.password'), () => randomBytes(18).toString('base64url'));
-  const encryptionKey = await keptSecret(path.join(dataRoot, 'encryption.key'), () => devVars.ENCRYPTION_KEY || generateEncryptionKey());
-  const demoPassword = await keptSecret(path.join(dataRoot, 'demo.password'), () => randomBytes(9).toString('base64url'));
+  const password = await keptSecret(path.join(dataRoot, 'postgres.password'), () =>
+    randomBytes(18).toString('base64url'),
+  );
+  const encryptionKey = await keptSecret(
+    path.join(dataRoot, 'encryption.key'),
+    () => devVars.ENCRYPTION_KEY || generateEncryptionKey(),
+  );
+  const demoPassword = await keptSecret(path.join(dataRoot, 'demo.password'), () =>
+    randomBytes(9).toString('base64url'),
+  );
   const pg = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:54320`;
-  const entries = { ...devVars, CENTRAL_DATABASE_URL: `${pg}/optiflow_central`, POSTGRES_ADMIN_URL: `${pg}/postgres`, ENCRYPTION_KEY: encryptionKey };
-  const text = Object.entries(entries).map(([key, value]) => `${key}=${value}`).join('\n');
-  await writeFile(devVarsPath, `# Written by \`npm run dev\` for local development only. Never commit this file.\n${text}\n`, { mode: 0o600 });
+  const entries = {
+    ...devVars,
+    CENTRAL_DATABASE_URL: `${pg}/optiflow_central`,
+    POSTGRES_ADMIN_URL: `${pg}/postgres`,
+    ENCRYPTION_KEY: encryptionKey,
+  };
+  const text = Object.entries(entries)
+    .map(([key, value]) => `${key}=${value}`)
+    .join('\n');
+  await writeFile(
+    devVarsPath,
+    `# Written by \`npm run dev\` for local development only. Never commit this file.\n${text}\n`,
+    { mode: 0o600 },
+  );
   return { password, encryptionKey, demoPassword };
 }
 
 async function keptSecret(file: string, create: () => string): Promise<string> {
-  if (!existsSync(file)) await writeFile(file, create() + '\n', { mode: 0o600 });
+  if (!existsSync(file)) await writeFile(file, `${create()}\n`, { mode: 0o600 });
   return (await readFile(file, 'utf8')).trim();
 }
 
@@ -222,7 +279,10 @@ function parseDevVars(text: string): Record<string, string> {
 async function main(): Promise<void> {
   const { password, encryptionKey, demoPassword } = await localSecrets();
   const strayState = path.join(persistPath(configPath, undefined), 'v3');
-  if (existsSync(strayState)) console.log(`note: ${path.relative(root, strayState)} holds state of an older \`npm run dev\` that nothing reads any more; it can be deleted`);
+  if (existsSync(strayState))
+    console.log(
+      `note: ${path.relative(root, strayState)} holds state of an older \`npm run dev\` that nothing reads any more; it can be deleted`,
+    );
   console.log('Starting OptiFlow: PostgreSQL, Neon endpoint, wrangler dev...');
   const stack = await startDevStack({
     dataDir: path.join(root, '.data', 'postgres'),

@@ -19,7 +19,10 @@ export function bundle(scope) {
       tag: entry.tag,
       when: entry.when,
       hash: sha256(text),
-      statements: text.split('--> statement-breakpoint').map((s) => s.trim()).filter(Boolean),
+      statements: text
+        .split('--> statement-breakpoint')
+        .map((s) => s.trim())
+        .filter(Boolean),
     };
   });
 }

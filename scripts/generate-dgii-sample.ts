@@ -44,24 +44,178 @@ export interface SampleSummary {
   bytes: number;
 }
 
-type Row = [taxId: string, name: string, commercialName: string, activity: string, street: string, number: string, sector: string, phone: string, startedOn: string, status: string, regime: string];
+type Row = [
+  taxId: string,
+  name: string,
+  commercialName: string,
+  activity: string,
+  street: string,
+  number: string,
+  sector: string,
+  phone: string,
+  startedOn: string,
+  status: string,
+  regime: string,
+];
 
 /** Always the first rows, in this order. */
 export const FIXED_ROWS: readonly Row[] = [
-  ['101850043', 'ÓPTICA PEÑA', 'ÓPTICA PEÑA', 'VENTA AL POR MENOR DE ARTÍCULOS ÓPTICOS', 'CALLE DEL SOL', '45', 'CENTRO DE LA CIUDAD', '8095551234', '15/03/1998', 'ACTIVO', 'NORMAL'],
-  ['131246796', 'DISTRIBUIDORA ÑECO & ASOCIADOS, SRL', '', 'COMERCIO AL POR MAYOR DE PRODUCTOS FARMACÉUTICOS', '', '', '', '', '02/11/2015', 'SUSPENDIDO', 'RST'],
-  ['401506254', 'CONSTRUCTORA GÜIRO SAS', 'GÜIRO CONSTRUCCIONES', 'CONSTRUCCIÓN DE EDIFICIOS', 'AV. INDEPENDENCIA', '1020', 'GAZCUE', '', '29/02/2000', 'DADO DE BAJA', 'PST'],
-  ['00113918205', 'JOSÉ ARGÜELLO NÚÑEZ', '', 'SERVICIOS DE OPTOMETRÍA', '', '', '', '8295550000', '', 'CESE TEMPORAL', 'NORMAL'],
+  [
+    '101850043',
+    'ÓPTICA PEÑA',
+    'ÓPTICA PEÑA',
+    'VENTA AL POR MENOR DE ARTÍCULOS ÓPTICOS',
+    'CALLE DEL SOL',
+    '45',
+    'CENTRO DE LA CIUDAD',
+    '8095551234',
+    '15/03/1998',
+    'ACTIVO',
+    'NORMAL',
+  ],
+  [
+    '131246796',
+    'DISTRIBUIDORA ÑECO & ASOCIADOS, SRL',
+    '',
+    'COMERCIO AL POR MAYOR DE PRODUCTOS FARMACÉUTICOS',
+    '',
+    '',
+    '',
+    '',
+    '02/11/2015',
+    'SUSPENDIDO',
+    'RST',
+  ],
+  [
+    '401506254',
+    'CONSTRUCTORA GÜIRO SAS',
+    'GÜIRO CONSTRUCCIONES',
+    'CONSTRUCCIÓN DE EDIFICIOS',
+    'AV. INDEPENDENCIA',
+    '1020',
+    'GAZCUE',
+    '',
+    '29/02/2000',
+    'DADO DE BAJA',
+    'PST',
+  ],
+  [
+    '00113918205',
+    'JOSÉ ARGÜELLO NÚÑEZ',
+    '',
+    'SERVICIOS DE OPTOMETRÍA',
+    '',
+    '',
+    '',
+    '8295550000',
+    '',
+    'CESE TEMPORAL',
+    'NORMAL',
+  ],
 ];
 
-const statuses: Array<[string, number]> = [['ACTIVO', 70], ['SUSPENDIDO', 10], ['DADO DE BAJA', 8], ['CESE TEMPORAL', 6], ['ANULADO', 4], ['RECHAZADO', 2]];
-const regimes: Array<[string, number]> = [['NORMAL', 75], ['RST', 20], ['PST', 5]];
-const businessKinds = ['ÓPTICA', 'FARMACIA', 'COMERCIAL', 'INVERSIONES', 'DISTRIBUIDORA', 'CONSTRUCTORA', 'SUPERMERCADO', 'FERRETERÍA', 'PANADERÍA', 'CLÍNICA', 'CENTRO ÓPTICO', 'LABORATORIO', 'COLMADO', 'TRANSPORTE', 'IMPORTADORA'];
-const businessWords = ['SANTA MÓNICA', 'EL CAÑAVERAL', 'LOS PIÑONES', 'SAN JOSÉ', 'LA ESPAÑOLA', 'DEL CARIBE', 'QUISQUEYA', 'EL PEÑÓN', 'LA ÚNICA', 'HERMANOS NÚÑEZ', 'DEL CIBAO', 'BAHÍA AZUL', 'CIGÜEÑA', 'ANTILLANA', 'MARTÍNEZ & ASOCIADOS', 'DEL ESTE'];
+const statuses: Array<[string, number]> = [
+  ['ACTIVO', 70],
+  ['SUSPENDIDO', 10],
+  ['DADO DE BAJA', 8],
+  ['CESE TEMPORAL', 6],
+  ['ANULADO', 4],
+  ['RECHAZADO', 2],
+];
+const regimes: Array<[string, number]> = [
+  ['NORMAL', 75],
+  ['RST', 20],
+  ['PST', 5],
+];
+const businessKinds = [
+  'ÓPTICA',
+  'FARMACIA',
+  'COMERCIAL',
+  'INVERSIONES',
+  'DISTRIBUIDORA',
+  'CONSTRUCTORA',
+  'SUPERMERCADO',
+  'FERRETERÍA',
+  'PANADERÍA',
+  'CLÍNICA',
+  'CENTRO ÓPTICO',
+  'LABORATORIO',
+  'COLMADO',
+  'TRANSPORTE',
+  'IMPORTADORA',
+];
+const businessWords = [
+  'SANTA MÓNICA',
+  'EL CAÑAVERAL',
+  'LOS PIÑONES',
+  'SAN JOSÉ',
+  'LA ESPAÑOLA',
+  'DEL CARIBE',
+  'QUISQUEYA',
+  'EL PEÑÓN',
+  'LA ÚNICA',
+  'HERMANOS NÚÑEZ',
+  'DEL CIBAO',
+  'BAHÍA AZUL',
+  'CIGÜEÑA',
+  'ANTILLANA',
+  'MARTÍNEZ & ASOCIADOS',
+  'DEL ESTE',
+];
 const companySuffixes = ['SRL', 'SAS', 'EIRL', 'S.A.', ', SRL', ''];
-const firstNames = ['JOSÉ', 'MARÍA', 'JUAN', 'ANA', 'RAMÓN', 'ROSA', 'MARTÍN', 'LUCÍA', 'ÁNGEL', 'SOFÍA', 'RAÚL', 'INÉS', 'JESÚS', 'BEATRIZ', 'FÉLIX', 'ÁNGELA', 'NOEMÍ', 'ÓSCAR'];
-const lastNames = ['PÉREZ', 'NÚÑEZ', 'PEÑA', 'GÓMEZ', 'RODRÍGUEZ', 'MUÑOZ', 'ARGÜELLO', 'MARTÍNEZ', 'SÁNCHEZ', 'JIMÉNEZ', 'FERNÁNDEZ', 'ÑECO', 'DÍAZ', 'CASTAÑOS', 'BRITO', 'GUZMÁN', 'DE LA CRUZ', 'AGÜERO'];
-const activities = ['VENTA AL POR MENOR DE ARTÍCULOS ÓPTICOS', 'SERVICIOS DE OPTOMETRÍA', 'COMERCIO AL POR MENOR EN COLMADOS', 'ACTIVIDADES DE ASESORAMIENTO EMPRESARIAL', 'CONSTRUCCIÓN DE EDIFICIOS', 'TRANSPORTE DE CARGA POR CARRETERA', 'VENTA DE PRODUCTOS FARMACÉUTICOS', 'ELABORACIÓN DE PRODUCTOS DE PANADERÍA', 'SERVICIOS MÉDICOS', 'ALQUILER DE VIVIENDAS', ''];
+const firstNames = [
+  'JOSÉ',
+  'MARÍA',
+  'JUAN',
+  'ANA',
+  'RAMÓN',
+  'ROSA',
+  'MARTÍN',
+  'LUCÍA',
+  'ÁNGEL',
+  'SOFÍA',
+  'RAÚL',
+  'INÉS',
+  'JESÚS',
+  'BEATRIZ',
+  'FÉLIX',
+  'ÁNGELA',
+  'NOEMÍ',
+  'ÓSCAR',
+];
+const lastNames = [
+  'PÉREZ',
+  'NÚÑEZ',
+  'PEÑA',
+  'GÓMEZ',
+  'RODRÍGUEZ',
+  'MUÑOZ',
+  'ARGÜELLO',
+  'MARTÍNEZ',
+  'SÁNCHEZ',
+  'JIMÉNEZ',
+  'FERNÁNDEZ',
+  'ÑECO',
+  'DÍAZ',
+  'CASTAÑOS',
+  'BRITO',
+  'GUZMÁN',
+  'DE LA CRUZ',
+  'AGÜERO',
+];
+const activities = [
+  'VENTA AL POR MENOR DE ARTÍCULOS ÓPTICOS',
+  'SERVICIOS DE OPTOMETRÍA',
+  'COMERCIO AL POR MENOR EN COLMADOS',
+  'ACTIVIDADES DE ASESORAMIENTO EMPRESARIAL',
+  'CONSTRUCCIÓN DE EDIFICIOS',
+  'TRANSPORTE DE CARGA POR CARRETERA',
+  'VENTA DE PRODUCTOS FARMACÉUTICOS',
+  'ELABORACIÓN DE PRODUCTOS DE PANADERÍA',
+  'SERVICIOS MÉDICOS',
+  'ALQUILER DE VIVIENDAS',
+  '',
+];
 const streets = ['C/ DUARTE', 'AV. 27 DE FEBRERO', 'C/ SÁNCHEZ', 'AV. LUPERÓN', 'C/ EL CONDE', 'AV. MÁXIMO GÓMEZ'];
 const sectors = ['LOS ALCARRIZOS', 'NACO', 'PIANTINI', 'VILLA CONSUELO', 'BELLA VISTA', 'LOS JARDINES'];
 const cedulaPrefixes = ['001', '002', '031', '047', '054', '223', '402'];
@@ -94,7 +248,10 @@ function generatedRow(index: number, random: () => number): Row {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const weighted = (items: Array<[string, number]>): string => {
     let roll = random() * items.reduce((sum, [, weight]) => sum + weight, 0);
-    for (const [item, weight] of items) if ((roll -= weight) < 0) return item;
+    for (const [item, weight] of items) {
+      roll -= weight;
+      if (roll < 0) return item;
+    }
     return items[0]![0];
   };
   const serial = String((index * 7_654_321 + 1_234_567) % 10_000_000).padStart(7, '0');
@@ -116,12 +273,21 @@ function generatedRow(index: number, random: () => number): Row {
   if (malformed) taxId = pick(malformedIds);
 
   const personName = `${pick(firstNames)} ${pick(lastNames)} ${pick(lastNames)}`;
-  let name = company ? `${pick(businessKinds)} ${pick(businessWords)} ${pick(companySuffixes)}`.replace(/ ,/, ',').trim() : personName;
+  let name = company
+    ? `${pick(businessKinds)} ${pick(businessWords)} ${pick(companySuffixes)}`.replace(/ ,/, ',').trim()
+    : personName;
   if (failsChecksum) name = `REGISTRO ANTIGUO ${name}`;
   if (malformed) name = `REGISTRO DEFECTUOSO ${name}`;
-  const commercialName = company ? (random() < 0.5 ? `${pick(businessKinds)} ${pick(businessWords)}` : '') : random() < 0.2 ? `${pick(businessKinds)} ${pick(lastNames)}` : '';
+  const commercialName = company
+    ? random() < 0.5
+      ? `${pick(businessKinds)} ${pick(businessWords)}`
+      : ''
+    : random() < 0.2
+      ? `${pick(businessKinds)} ${pick(lastNames)}`
+      : '';
   const withAddress = random() < 0.4;
-  const startedOn = random() < 0.1 ? '' : formatDate(new Date(Date.UTC(1970, 0, 1) + Math.floor(random() * 55 * 365.25) * 86_400_000));
+  const startedOn =
+    random() < 0.1 ? '' : formatDate(new Date(Date.UTC(1970, 0, 1) + Math.floor(random() * 55 * 365.25) * 86_400_000));
   return [
     taxId,
     name,
@@ -141,7 +307,15 @@ function formatDate(date: Date): string {
   return `${String(date.getUTCDate()).padStart(2, '0')}/${String(date.getUTCMonth() + 1).padStart(2, '0')}/${date.getUTCFullYear()}`;
 }
 
-const csvHeader = ['RNC', 'RAZÓN SOCIAL', 'NOMBRE COMERCIAL', 'ACTIVIDAD ECONÓMICA', 'FECHA DE INICIO OPERACIONES', 'ESTADO', 'RÉGIMEN DE PAGO'];
+const csvHeader = [
+  'RNC',
+  'RAZÓN SOCIAL',
+  'NOMBRE COMERCIAL',
+  'ACTIVIDAD ECONÓMICA',
+  'FECHA DE INICIO OPERACIONES',
+  'ESTADO',
+  'RÉGIMEN DE PAGO',
+];
 
 function csvField(value: string): string {
   return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
@@ -180,7 +354,8 @@ export function encodeWindows1252(text: string): Uint8Array {
   const bytes = new Uint8Array(text.length);
   for (let index = 0; index < text.length; index++) {
     const code = text.charCodeAt(index);
-    if (code > 0xff || (code >= 0x80 && code < 0xa0)) throw new Error(`"${text[index]}" has no Windows-1252 byte in this encoder`);
+    if (code > 0xff || (code >= 0x80 && code < 0xa0))
+      throw new Error(`"${text[index]}" has no Windows-1252 byte in this encoder`);
     bytes[index] = code;
   }
   return bytes;
@@ -213,7 +388,8 @@ export async function writeDgiiSample(file: string, options: SampleOptions): Pro
     const chunks: Uint8Array[] = [];
     push = (chunk, final) => {
       chunks.push(chunk);
-      if (final) write(zipSync({ [entryName]: [concat(chunks), { mtime: new Date('2025-01-01T00:00:00Z') }] }, { level: 9 }));
+      if (final)
+        write(zipSync({ [entryName]: [concat(chunks), { mtime: new Date('2025-01-01T00:00:00Z') }] }, { level: 9 }));
     };
   } else {
     // Large ones stream (sizes in a data descriptor after the data), so memory stays flat.
@@ -271,12 +447,20 @@ async function cli(): Promise<void> {
   });
   const rows = Number(values.rows);
   if (!Number.isInteger(rows) || rows < 1) throw new Error(`--rows must be a positive integer, got "${values.rows}"`);
-  if (values.format !== 'pipe' && values.format !== 'csv') throw new Error(`--format must be pipe or csv, got "${values.format}"`);
+  if (values.format !== 'pipe' && values.format !== 'csv')
+    throw new Error(`--format must be pipe or csv, got "${values.format}"`);
   if (values.encoding !== undefined && values.encoding !== 'utf-8' && values.encoding !== 'windows-1252') {
     throw new Error(`--encoding must be utf-8 or windows-1252, got "${values.encoding}"`);
   }
-  const summary = await writeDgiiSample(values.out, { rows, seed: Number(values.seed), format: values.format, encoding: values.encoding });
-  console.log(`${values.out}: ${summary.rows} rows (${summary.malformed} malformed, ${summary.checksumFailures} failing the check digit), ${summary.bytes} bytes`);
+  const summary = await writeDgiiSample(values.out, {
+    rows,
+    seed: Number(values.seed),
+    format: values.format,
+    encoding: values.encoding,
+  });
+  console.log(
+    `${values.out}: ${summary.rows} rows (${summary.malformed} malformed, ${summary.checksumFailures} failing the check digit), ${summary.bytes} bytes`,
+  );
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

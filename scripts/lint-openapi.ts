@@ -18,10 +18,14 @@ export async function dumpOpenApi(): Promise<string> {
 /** Runs `redocly lint` on a document; its exit status and output. */
 export function lintOpenApi(file: string): { status: number; output: string } {
   const cli = createRequire(import.meta.url).resolve('@redocly/cli/bin/cli.js');
-  const result = spawnSync(process.execPath, [cli, 'lint', file, '--config', resolve(import.meta.dirname, '../redocly.yaml'), '--format', 'stylish'], {
-    encoding: 'utf8',
-    env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
-  });
+  const result = spawnSync(
+    process.execPath,
+    [cli, 'lint', file, '--config', resolve(import.meta.dirname, '../redocly.yaml'), '--format', 'stylish'],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+    },
+  );
   return { status: result.status ?? 1, output: `${result.stdout}${result.stderr}` };
 }
 

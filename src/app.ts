@@ -45,7 +45,9 @@ function baseApp() {
  * authenticates with bearer tokens only, never cookies, so a cross-site request carries no credentials.
  */
 const checkOrigin = csrf();
-const browserCsrf = factory.createMiddleware((c, next) => (c.req.path.startsWith('/api/') ? next() : checkOrigin(c, next)));
+const browserCsrf = factory.createMiddleware((c, next) =>
+  c.req.path.startsWith('/api/') ? next() : checkOrigin(c, next),
+);
 
 /** What the central domains serve. */
 export function createCentralApp() {

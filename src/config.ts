@@ -19,11 +19,21 @@ export interface AppConfig {
 /** Workers KV refuses an `expirationTtl` under 60 seconds. */
 const kvMinimumTtl = 60;
 
-export type ConfigSource = Partial<Record<
-  | 'ENVIRONMENT' | 'CENTRAL_DOMAINS' | 'TENANT_CACHE_TTL' | 'NEGATIVE_CACHE_TTL' | 'TENANT_DB_PREFIX'
-  | 'TENANT_DB_SUFFIX' | 'DEFAULT_PLACEMENT' | 'NEON_LOCAL_ENDPOINT' | 'NEON_API_URL' | 'BACKUP_RETENTION_DAYS',
-  string | undefined
->>;
+export type ConfigSource = Partial<
+  Record<
+    | 'ENVIRONMENT'
+    | 'CENTRAL_DOMAINS'
+    | 'TENANT_CACHE_TTL'
+    | 'NEGATIVE_CACHE_TTL'
+    | 'TENANT_DB_PREFIX'
+    | 'TENANT_DB_SUFFIX'
+    | 'DEFAULT_PLACEMENT'
+    | 'NEON_LOCAL_ENDPOINT'
+    | 'NEON_API_URL'
+    | 'BACKUP_RETENTION_DAYS',
+    string | undefined
+  >
+>;
 
 export function readConfig(source: ConfigSource): AppConfig {
   const centralDomains = (source.CENTRAL_DOMAINS ?? 'localhost')
@@ -54,7 +64,8 @@ function ttl(value: string | undefined, fallback: number): number {
 
 function retentionDays(value: string | undefined): number {
   const days = value === undefined || value === '' ? 30 : Number(value);
-  if (!Number.isInteger(days) || days < 1) throw new Error(`BACKUP_RETENTION_DAYS must be a positive integer, got "${value}"`);
+  if (!Number.isInteger(days) || days < 1)
+    throw new Error(`BACKUP_RETENTION_DAYS must be a positive integer, got "${value}"`);
   return days;
 }
 

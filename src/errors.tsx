@@ -48,7 +48,12 @@ export class AppError extends Error {
   /** Where the user can fix what was refused (e.g. the form to register an NCF range). */
   readonly fix: ErrorLink | null;
 
-  constructor(code: ErrorCode, publicMessage: string | null = null, fields: Record<string, string> | null = null, fix: ErrorLink | null = null) {
+  constructor(
+    code: ErrorCode,
+    publicMessage: string | null = null,
+    fields: Record<string, string> | null = null,
+    fix: ErrorLink | null = null,
+  ) {
     super(publicMessage ?? code);
     this.code = code;
     this.publicMessage = publicMessage;
@@ -64,7 +69,10 @@ export class AppError extends Error {
  */
 export function sequenceFix(code: string, docType: string): ErrorLink | null {
   if (code === 'sequence_not_found' || code === 'sequence_expired' || code === 'sequence_exhausted') {
-    return { href: `/sequences/new?docType=${encodeURIComponent(docType)}`, label: t('error.fix.sequenceNew', { type: docType }) };
+    return {
+      href: `/sequences/new?docType=${encodeURIComponent(docType)}`,
+      label: t('error.fix.sequenceNew', { type: docType }),
+    };
   }
   if (code === 'sequence_inactive') return { href: '/sequences', label: t('error.fix.sequences') };
   return null;
@@ -96,17 +104,23 @@ function backPath(request: Request): string | null {
 function wayBack(request: Request, shell: ErrorShell): ErrorLink {
   const inAdmin = shell.area === 'central' && Boolean(shell.admin);
   const back = backPath(request);
-  if (back && (shell.area === 'shop' ? !back.startsWith('/admin') : inAdmin === back.startsWith('/admin'))) return { href: back, label: t('error.back') };
-  if (shell.area === 'shop') return shell.user ? { href: '/', label: t('error.backHome') } : { href: '/login', label: t('error.signIn') };
+  if (back && (shell.area === 'shop' ? !back.startsWith('/admin') : inAdmin === back.startsWith('/admin')))
+    return { href: back, label: t('error.back') };
+  if (shell.area === 'shop')
+    return shell.user ? { href: '/', label: t('error.backHome') } : { href: '/login', label: t('error.signIn') };
   return inAdmin ? { href: '/admin', label: t('error.backPanel') } : { href: '/', label: t('error.backHome') };
 }
-
 
 /**
  * Renders an error for a browser (a page in the layout of who is signed in, with a way back), htmx
  * (a fragment; boosted navigations get the page) or the JSON API (problem+json).
  */
-export async function errorResponse(error: AppError, request: Request, requestId = '', shell: ErrorShell = { area: 'shop' }): Promise<Response> {
+export async function errorResponse(
+  error: AppError,
+  request: Request,
+  requestId = '',
+  shell: ErrorShell = { area: 'shop' },
+): Promise<Response> {
   const status = errorStatus[error.code];
   const [titleKey, bodyKey] = pageText[error.code];
   const title = t(titleKey);
@@ -115,12 +129,28 @@ export async function errorResponse(error: AppError, request: Request, requestId
   if (status === 503) headers.set('Retry-After', '30');
   if (new URL(request.url).pathname.startsWith('/api/')) {
     headers.set('Content-Type', 'application/problem+json');
-    const errors = error.fields ? Object.entries(error.fields).map(([field, message]) => ({ field, message })) : undefined;
-    return new Response(JSON.stringify({ type: 'about:blank', title, status, detail, code: error.code, errors }), { status, headers });
+    const errors = error.fields
+      ? Object.entries(error.fields).map(([field, message]) => ({ field, message }))
+      : undefined;
+    return new Response(JSON.stringify({ type: 'about:blank', title, status, detail, code: error.code, errors }), {
+      status,
+      headers,
+    });
   }
   headers.set('Content-Type', 'text/html; charset=UTF-8');
-  if (wantsFragment(request)) return new Response(await (<ErrorAlert id="error" message={detail} fix={error.fix} />).toString(), { status, headers });
-  const content = <ErrorContent title={title} message={detail} fix={error.fix} back={status === 503 ? null : wayBack(request, shell)} />;
+  if (wantsFragment(request))
+    return new Response(await (<ErrorAlert id="error" message={detail} fix={error.fix} />).toString(), {
+      status,
+      headers,
+    });
+  const content = (
+    <ErrorContent
+      title={title}
+      message={detail}
+      fix={error.fix}
+      back={status === 503 ? null : wayBack(request, shell)}
+    />
+  );
   const page =
     shell.area === 'shop' && shell.user ? (
       <AppShell title={title} user={shell.user} current="">
@@ -154,8 +184,10 @@ export async function onError(error: Error, c: Context): Promise<Response> {
   const shell = shellOf(c);
   if (error instanceof AppError) return errorResponse(error, c.req.raw, requestId, shell);
   // Hono's own middleware (csrf, body limit, ...) throws these with the status to answer.
-  if (error instanceof HTTPException && error.status === 403) return errorResponse(new AppError('forbidden', t('error.csrf')), c.req.raw, requestId, shell);
-  if (error instanceof HTTPException && error.status < 500) return errorResponse(new AppError('bad_request'), c.req.raw, requestId, shell);
+  if (error instanceof HTTPException && error.status === 403)
+    return errorResponse(new AppError('forbidden', t('error.csrf')), c.req.raw, requestId, shell);
+  if (error instanceof HTTPException && error.status < 500)
+    return errorResponse(new AppError('bad_request'), c.req.raw, requestId, shell);
   console.error(JSON.stringify({ level: 'error', requestId, message: error.message, stack: error.stack }));
   return errorResponse(new AppError('internal'), c.req.raw, requestId, shell);
 }

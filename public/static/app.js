@@ -18,10 +18,16 @@ document.addEventListener('click', (event) => {
 
 document.addEventListener('submit', (event) => {
   const form = event.target;
-  if (form instanceof HTMLFormElement && form.hasAttribute('data-confirm') && !window.confirm(form.getAttribute('data-confirm') ?? '')) event.preventDefault();
+  if (
+    form instanceof HTMLFormElement &&
+    form.hasAttribute('data-confirm') &&
+    !window.confirm(form.getAttribute('data-confirm') ?? '')
+  )
+    event.preventDefault();
 });
 
 // A field focused before this deferred script ran (a quick click while the page was still loading)
 // missed the focusin above: select it now.
 const focusedEarly = document.activeElement;
-if (focusedEarly instanceof HTMLInputElement && focusedEarly.hasAttribute('data-select-on-focus')) focusedEarly.select();
+if (focusedEarly instanceof HTMLInputElement && focusedEarly.hasAttribute('data-select-on-focus'))
+  focusedEarly.select();

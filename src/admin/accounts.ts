@@ -26,7 +26,12 @@ export const adminLoginThrottle = loginThrottle;
  * Wrong TOTP codes per admin account (not per session: signing in again does not restart the
  * count), reserved atomically like password checks. After that, the half-signed-in session ends.
  */
-export const adminTotpThrottle: ThrottleLimits = { windowMinutes: 15, maxPerAccountAndAddress: 5, maxPerAccount: 5, maxPerAddress: 30 };
+export const adminTotpThrottle: ThrottleLimits = {
+  windowMinutes: 15,
+  maxPerAccountAndAddress: 5,
+  maxPerAccount: 5,
+  maxPerAddress: 30,
+};
 
 /** The throttle's account key for an admin's TOTP codes; never a valid email, so never a login account. */
 export function totpThrottleAccount(adminId: string): string {
@@ -40,7 +45,11 @@ export function normalizeAdminEmail(email: string): string {
 }
 
 export async function findAdminByEmail(central: CentralDb, email: string): Promise<PlatformAdmin | null> {
-  const [admin] = await central.select().from(platformAdmins).where(eq(platformAdmins.email, normalizeAdminEmail(email))).limit(1);
+  const [admin] = await central
+    .select()
+    .from(platformAdmins)
+    .where(eq(platformAdmins.email, normalizeAdminEmail(email)))
+    .limit(1);
   return admin ?? null;
 }
 
@@ -50,35 +59,59 @@ export async function findAdminById(central: CentralDb, id: string): Promise<Pla
 }
 
 export async function listAdmins(central: CentralDb): Promise<Array<{ id: string; email: string; name: string }>> {
-  return central.select({ id: platformAdmins.id, email: platformAdmins.email, name: platformAdmins.name }).from(platformAdmins).orderBy(platformAdmins.email);
+  return central
+    .select({ id: platformAdmins.id, email: platformAdmins.email, name: platformAdmins.name })
+    .from(platformAdmins)
+    .orderBy(platformAdmins.email);
 }
 
 /**
  * Creates an invited admin (no password) and a one-time set-password link; only the token's
  * SHA-256 is stored, the token is returned once. An existing email is a conflict.
  */
-export async function inviteAdmin(central: CentralDb, values: { email: string; name: string }): Promise<{ admin: PlatformAdmin; token: string; expiresAt: Date }> {
+export async function inviteAdmin(
+  central: CentralDb,
+  values: { email: string; name: string },
+): Promise<{ admin: PlatformAdmin; token: string; expiresAt: Date }> {
   const email = normalizeAdminEmail(values.email);
-  const [admin] = await central.insert(platformAdmins).values({ email, name: values.name.trim() || email }).onConflictDoNothing().returning();
+  const [admin] = await central
+    .insert(platformAdmins)
+    .values({ email, name: values.name.trim() || email })
+    .onConflictDoNothing()
+    .returning();
   if (!admin) throw new AppError('conflict', `An admin with the email "${email}" already exists`);
   const { token, expiresAt } = await issueAdminPasswordLink(central, admin.id);
   return { admin, token, expiresAt };
 }
 
-export async function issueAdminPasswordLink(central: CentralDb, adminId: string): Promise<{ token: string; expiresAt: Date }> {
+export async function issueAdminPasswordLink(
+  central: CentralDb,
+  adminId: string,
+): Promise<{ token: string; expiresAt: Date }> {
   const token = randomToken();
   const expiresAt = new Date(Date.now() + adminAccountPolicy.linkValidHours * 3600_000);
-  await central.insert(adminTokens).values({ adminId, tokenHash: await sha256Hex(token), purpose: 'set_password', expiresAt });
+  await central
+    .insert(adminTokens)
+    .values({ adminId, tokenHash: await sha256Hex(token), purpose: 'set_password', expiresAt });
   return { token, expiresAt };
 }
 
 /** The admin a still-valid, unused link belongs to, or null. Does not use the link up. */
-export async function peekAdminPasswordLink(central: CentralDb, token: string): Promise<{ adminId: string; email: string } | null> {
+export async function peekAdminPasswordLink(
+  central: CentralDb,
+  token: string,
+): Promise<{ adminId: string; email: string } | null> {
   const [row] = await central
     .select({ adminId: platformAdmins.id, email: platformAdmins.email, status: platformAdmins.status })
     .from(adminTokens)
     .innerJoin(platformAdmins, eq(platformAdmins.id, adminTokens.adminId))
-    .where(and(eq(adminTokens.tokenHash, await sha256Hex(token)), sql`${adminTokens.usedAt} IS NULL`, sql`${adminTokens.expiresAt} > now()`))
+    .where(
+      and(
+        eq(adminTokens.tokenHash, await sha256Hex(token)),
+        sql`${adminTokens.usedAt} IS NULL`,
+        sql`${adminTokens.expiresAt} > now()`,
+      ),
+    )
     .limit(1);
   return row && row.status !== 'disabled' ? { adminId: row.adminId, email: row.email } : null;
 }
@@ -87,7 +120,11 @@ export async function peekAdminPasswordLink(central: CentralDb, token: string): 
  * Uses the link up and sets the password in one statement (a link works once, even when two
  * requests race), activates the admin and ends any session. Null for an unknown, used or expired link.
  */
-export async function redeemAdminPasswordLink(central: CentralDb, token: string, password: string): Promise<{ id: string; email: string } | null> {
+export async function redeemAdminPasswordLink(
+  central: CentralDb,
+  token: string,
+  password: string,
+): Promise<{ id: string; email: string } | null> {
   const tokenHash = await sha256Hex(token);
   const passwordHash = await hashPassword(password);
   const result = await central.execute<{ id: string; email: string }>(sql`
@@ -105,12 +142,21 @@ export async function redeemAdminPasswordLink(central: CentralDb, token: string,
 }
 
 export async function setAdminPassword(central: CentralDb, adminId: string, password: string): Promise<void> {
-  await central.update(platformAdmins).set({ passwordHash: await hashPassword(password), updatedAt: sql`now()` }).where(eq(platformAdmins.id, adminId));
+  await central
+    .update(platformAdmins)
+    .set({ passwordHash: await hashPassword(password), updatedAt: sql`now()` })
+    .where(eq(platformAdmins.id, adminId));
 }
 
 /** Ends the admin's sessions, except the one given (the one changing the password). */
-export async function revokeOtherAdminSessions(central: CentralDb, adminId: string, keepSessionHash: string): Promise<void> {
-  await central.delete(adminSessions).where(and(eq(adminSessions.adminId, adminId), ne(adminSessions.idHash, keepSessionHash)));
+export async function revokeOtherAdminSessions(
+  central: CentralDb,
+  adminId: string,
+  keepSessionHash: string,
+): Promise<void> {
+  await central
+    .delete(adminSessions)
+    .where(and(eq(adminSessions.adminId, adminId), ne(adminSessions.idHash, keepSessionHash)));
 }
 
 export async function markAdminLoggedIn(central: CentralDb, adminId: string): Promise<void> {
@@ -124,7 +170,12 @@ function totpAdditionalData(adminId: string): string {
 }
 
 /** Stores a new, not yet confirmed secret (replacing an unconfirmed one); refused once TOTP is on. */
-export async function storePendingTotpSecret(central: CentralDb, key: CryptoKey, adminId: string, secret: string): Promise<boolean> {
+export async function storePendingTotpSecret(
+  central: CentralDb,
+  key: CryptoKey,
+  adminId: string,
+  secret: string,
+): Promise<boolean> {
   const sealed = await encryptSecret(key, secret, totpAdditionalData(adminId));
   const updated = await central
     .update(platformAdmins)
@@ -134,7 +185,10 @@ export async function storePendingTotpSecret(central: CentralDb, key: CryptoKey,
   return updated.length > 0;
 }
 
-export async function readTotpSecret(key: CryptoKey, admin: Pick<PlatformAdmin, 'id' | 'totpSecret'>): Promise<string | null> {
+export async function readTotpSecret(
+  key: CryptoKey,
+  admin: Pick<PlatformAdmin, 'id' | 'totpSecret'>,
+): Promise<string | null> {
   return admin.totpSecret ? decryptSecret(key, admin.totpSecret, totpAdditionalData(admin.id)) : null;
 }
 
@@ -146,7 +200,12 @@ export async function consumeTotpStep(central: CentralDb, adminId: string, step:
   const updated = await central
     .update(platformAdmins)
     .set({ totpLastStep: step })
-    .where(and(eq(platformAdmins.id, adminId), sql`(${platformAdmins.totpLastStep} IS NULL OR ${platformAdmins.totpLastStep} < ${step})`))
+    .where(
+      and(
+        eq(platformAdmins.id, adminId),
+        sql`(${platformAdmins.totpLastStep} IS NULL OR ${platformAdmins.totpLastStep} < ${step})`,
+      ),
+    )
     .returning({ id: platformAdmins.id });
   return updated.length > 0;
 }
@@ -155,7 +214,13 @@ export async function enableTotp(central: CentralDb, adminId: string, step: numb
   const updated = await central
     .update(platformAdmins)
     .set({ totpEnabledAt: sql`now()`, totpLastStep: step, updatedAt: sql`now()` })
-    .where(and(eq(platformAdmins.id, adminId), sql`${platformAdmins.totpEnabledAt} IS NULL`, sql`${platformAdmins.totpSecret} IS NOT NULL`))
+    .where(
+      and(
+        eq(platformAdmins.id, adminId),
+        sql`${platformAdmins.totpEnabledAt} IS NULL`,
+        sql`${platformAdmins.totpSecret} IS NOT NULL`,
+      ),
+    )
     .returning({ id: platformAdmins.id });
   return updated.length > 0;
 }
@@ -170,7 +235,10 @@ export async function disableTotp(central: CentralDb, adminId: string): Promise<
 // The panel's reading of the central data.
 
 export async function tenantCountsByStatus(central: CentralDb): Promise<Record<string, number>> {
-  const rows = await central.select({ status: tenants.status, count: sql<number>`count(*)::int` }).from(tenants).groupBy(tenants.status);
+  const rows = await central
+    .select({ status: tenants.status, count: sql<number>`count(*)::int` })
+    .from(tenants)
+    .groupBy(tenants.status);
   return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
 }
 
@@ -185,7 +253,10 @@ export interface AuditFilter {
 export type AuditLine = typeof adminAuditLog.$inferSelect;
 
 /** Newest first, keyset-paginated on the id; `next` is the cursor of the following page or null. */
-export async function listAdminAudit(central: CentralDb, filter: AuditFilter = {}): Promise<{ lines: AuditLine[]; next: number | null }> {
+export async function listAdminAudit(
+  central: CentralDb,
+  filter: AuditFilter = {},
+): Promise<{ lines: AuditLine[]; next: number | null }> {
   const limit = filter.limit ?? 50;
   const conditions = [
     filter.tenantId ? eq(adminAuditLog.tenantId, filter.tenantId) : undefined,

@@ -5,7 +5,12 @@ import type { AdminSession } from './session';
 /** Writes one line of the central audit log: who (the admin), what, which tenant, when. */
 export async function recordAdminAudit(
   central: CentralDb,
-  entry: { admin: Pick<AdminSession, 'id' | 'email'> | null; action: string; tenantId?: string | null; details?: Record<string, unknown> | null },
+  entry: {
+    admin: Pick<AdminSession, 'id' | 'email'> | null;
+    action: string;
+    tenantId?: string | null;
+    details?: Record<string, unknown> | null;
+  },
 ): Promise<void> {
   await central.insert(adminAuditLog).values({
     adminId: entry.admin?.id ?? null,

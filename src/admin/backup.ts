@@ -14,7 +14,14 @@ import { decryptSecret } from '../tenancy/crypto';
 import { migrateTenant, tenantConnection } from '../tenancy/lifecycle';
 import { purgeTenantKeys } from '../tenancy/lookup';
 import type { Platform } from '../tenancy/platform';
-import { createTenant, getTenantRow, requireTenantRow, runProvisioning, updateTenant, validateTenantId } from '../tenancy/provisioning';
+import {
+  createTenant,
+  getTenantRow,
+  requireTenantRow,
+  runProvisioning,
+  updateTenant,
+  validateTenantId,
+} from '../tenancy/provisioning';
 
 export const backupFormat = 'optiflow-tenant-backup';
 export const backupFormatVersion = 1;
@@ -65,7 +72,10 @@ export function isBackupStamp(value: string): boolean {
 
 /** `2026-11-28T04:51:00.123Z` -> `20261128T045100Z`. */
 export function backupStamp(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  return date
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[-:]/g, '');
 }
 
 export function stampDate(stamp: string): Date {
@@ -86,7 +96,11 @@ export function backupKey(tenantId: string, stamp: string): string {
 export function resolveBackupKey(tenantId: string, keyOrStamp: string): string {
   if (isBackupStamp(keyOrStamp)) return backupKey(tenantId, keyOrStamp);
   const match = /^backups\/([a-z0-9-]+)\/(\d{8}T\d{6}Z)\.json\.gz$/.exec(keyOrStamp);
-  if (!match) throw new AppError('validation', `"${keyOrStamp}" is neither a backup key (backups/<tenant>/<stamp>.json.gz) nor a timestamp (YYYYMMDDTHHmmssZ)`);
+  if (!match)
+    throw new AppError(
+      'validation',
+      `"${keyOrStamp}" is neither a backup key (backups/<tenant>/<stamp>.json.gz) nor a timestamp (YYYYMMDDTHHmmssZ)`,
+    );
   return keyOrStamp;
 }
 
@@ -138,7 +152,8 @@ async function readCatalogue(sql: Sql): Promise<TableInfo[]> {
   ]);
   const byName = new Map<string, TableInfo>();
   for (const row of tables) byName.set(row.name as string, { name: row.name as string, columns: [], primaryKey: [] });
-  for (const row of columns) byName.get(row.table as string)?.columns.push({ name: row.name as string, type: row.type as string });
+  for (const row of columns)
+    byName.get(row.table as string)?.columns.push({ name: row.name as string, type: row.type as string });
   for (const row of keys) byName.get(row.table as string)?.primaryKey.push(row.name as string);
   const parents = new Map<string, Set<string>>();
   for (const row of references) {
@@ -150,8 +165,15 @@ async function readCatalogue(sql: Sql): Promise<TableInfo[]> {
   const ordered: TableInfo[] = [];
   const placed = new Set<string>();
   while (placed.size < byName.size) {
-    const ready = [...byName.keys()].filter((name) => !placed.has(name) && [...(parents.get(name) ?? [])].every((parent) => placed.has(parent) || !byName.has(parent)));
-    if (ready.length === 0) throw new Error(`Foreign-key cycle between tables: ${[...byName.keys()].filter((name) => !placed.has(name)).join(', ')}`);
+    const ready = [...byName.keys()].filter(
+      (name) =>
+        !placed.has(name) &&
+        [...(parents.get(name) ?? [])].every((parent) => placed.has(parent) || !byName.has(parent)),
+    );
+    if (ready.length === 0)
+      throw new Error(
+        `Foreign-key cycle between tables: ${[...byName.keys()].filter((name) => !placed.has(name)).join(', ')}`,
+      );
     for (const name of ready) {
       placed.add(name);
       ordered.push(byName.get(name)!);
@@ -164,7 +186,11 @@ async function readCatalogue(sql: Sql): Promise<TableInfo[]> {
 // Writing
 
 /** Reads the whole tenant database in ONE read-only REPEATABLE READ transaction. */
-export async function snapshotTenant(sql: Sql, tenant: { id: string; name: string }, now = new Date()): Promise<BackupDocument> {
+export async function snapshotTenant(
+  sql: Sql,
+  tenant: { id: string; name: string },
+  now = new Date(),
+): Promise<BackupDocument> {
   const catalogue = await readCatalogue(sql);
   const queries = [
     sql`SELECT to_regclass('drizzle.__drizzle_migrations') IS NOT NULL AS present`,
@@ -173,15 +199,27 @@ export async function snapshotTenant(sql: Sql, tenant: { id: string; name: strin
     sql`SELECT schemaname, sequencename, last_value::text AS last_value, last_value IS NOT NULL AS is_called FROM pg_sequences WHERE schemaname = 'public' ORDER BY sequencename`,
     ...catalogue.map((table) => {
       const values = table.columns.map((column) => `${quote(column.name)}::text`).join(', ');
-      const order = (table.primaryKey.length ? table.primaryKey : table.columns.map((column) => column.name)).map(quote).join(', ');
+      const order = (table.primaryKey.length ? table.primaryKey : table.columns.map((column) => column.name))
+        .map(quote)
+        .join(', ');
       return sql.query(
         `SELECT coalesce(json_agg(json_build_array(${values}) ORDER BY ${order}), '[]'::json)::text AS rows, count(*)::int AS count FROM ${quote(table.name)}`,
       );
     }),
   ];
   const results = await sql.transaction(queries, { isolationLevel: 'RepeatableRead', readOnly: true });
-  const [[present], [names], sequenceRows] = results as [Array<{ present: boolean }>, Array<{ names: string | null }>, Array<Record<string, unknown>>];
-  if ((names?.names ?? '') !== catalogue.map((table) => table.name).sort().join(',')) {
+  const [[present], [names], sequenceRows] = results as [
+    Array<{ present: boolean }>,
+    Array<{ names: string | null }>,
+    Array<Record<string, unknown>>,
+  ];
+  if (
+    (names?.names ?? '') !==
+    catalogue
+      .map((table) => table.name)
+      .sort()
+      .join(',')
+  ) {
     throw new Error('The tenant schema changed while the backup was being taken; try again');
   }
   const applied = present?.present ? await appliedVersion(sql, migrations.tenant) : 0;
@@ -206,7 +244,10 @@ export async function snapshotTenant(sql: Sql, tenant: { id: string; name: strin
     document.data[table.name] = { columns: table.columns.map((column) => column.name), rows };
   });
   for (const row of sequenceRows) {
-    document.sequences[row.sequencename as string] = { lastValue: (row.last_value as string | null) ?? null, isCalled: row.is_called === true };
+    document.sequences[row.sequencename as string] = {
+      lastValue: (row.last_value as string | null) ?? null,
+      isCalled: row.is_called === true,
+    };
   }
   return document;
 }
@@ -227,7 +268,9 @@ async function gunzip(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayB
 }
 
 /** Serialises a backup document: the gzipped bytes and the SHA-256 of the uncompressed JSON. */
-export async function encodeBackup(document: BackupDocument): Promise<{ body: Uint8Array<ArrayBuffer>; sha256: string; uncompressedBytes: number }> {
+export async function encodeBackup(
+  document: BackupDocument,
+): Promise<{ body: Uint8Array<ArrayBuffer>; sha256: string; uncompressedBytes: number }> {
   const json = new Uint8Array(new TextEncoder().encode(JSON.stringify(document)));
   return { body: await gzip(json), sha256: await sha256Hex(json), uncompressedBytes: json.byteLength };
 }
@@ -245,7 +288,10 @@ export interface BackupResult {
 export async function backupTenant(platform: Platform, tenantId: string, now = new Date()): Promise<BackupResult> {
   const { row, connectionString } = await tenantConnection(platform, tenantId);
   if (row.status !== 'active' && row.status !== 'suspended') {
-    throw new AppError('conflict', `Tenant "${tenantId}" is ${row.status}; only an active or suspended tenant can be backed up`);
+    throw new AppError(
+      'conflict',
+      `Tenant "${tenantId}" is ${row.status}; only an active or suspended tenant can be backed up`,
+    );
   }
   const document = await snapshotTenant(sqlClient(connectionString), { id: row.id, name: row.name }, now);
   const { body, sha256, uncompressedBytes } = await encodeBackup(document);
@@ -265,7 +311,14 @@ export async function backupTenant(platform: Platform, tenantId: string, now = n
       uncompressedBytes: String(uncompressedBytes),
     },
   });
-  return { key, size: body.byteLength, tenantId, schemaVersion: document.header.schemaVersion, rows, createdAt: document.header.createdAt };
+  return {
+    key,
+    size: body.byteLength,
+    tenantId,
+    schemaVersion: document.header.schemaVersion,
+    rows,
+    createdAt: document.header.createdAt,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -284,7 +337,11 @@ export async function readBackup(platform: Platform, key: string): Promise<Backu
   return decodeBackup(key, new Uint8Array(await object.arrayBuffer()), expected);
 }
 
-export async function decodeBackup(key: string, body: Uint8Array<ArrayBuffer>, expectedSha256: string): Promise<BackupDocument> {
+export async function decodeBackup(
+  key: string,
+  body: Uint8Array<ArrayBuffer>,
+  expectedSha256: string,
+): Promise<BackupDocument> {
   let json: Uint8Array<ArrayBuffer>;
   try {
     json = await gunzip(body);
@@ -300,18 +357,30 @@ export async function decodeBackup(key: string, body: Uint8Array<ArrayBuffer>, e
   }
   const header = document?.header;
   if (header?.format !== backupFormat) throw corrupted(key, 'not an OptiFlow tenant backup');
-  if (header.version !== backupFormatVersion) throw new AppError('validation', `Backup ${key} has format version ${header.version}; this code reads version ${backupFormatVersion}`);
-  if (!Array.isArray(header.migrations) || header.migrations.length !== header.schemaVersion) throw corrupted(key, 'inconsistent schema version');
+  if (header.version !== backupFormatVersion)
+    throw new AppError(
+      'validation',
+      `Backup ${key} has format version ${header.version}; this code reads version ${backupFormatVersion}`,
+    );
+  if (!Array.isArray(header.migrations) || header.migrations.length !== header.schemaVersion)
+    throw corrupted(key, 'inconsistent schema version');
   const known = migrations.tenant.map((migration) => migration.tag);
   header.migrations.forEach((tag, index) => {
-    if (known[index] !== tag) throw new AppError('validation', `Backup ${key} was taken with migration ${tag}, which this code does not know at position ${index + 1}`);
+    if (known[index] !== tag)
+      throw new AppError(
+        'validation',
+        `Backup ${key} was taken with migration ${tag}, which this code does not know at position ${index + 1}`,
+      );
   });
   for (const [table, count] of Object.entries(header.tables ?? {})) {
     const data = document.data?.[table];
-    if (!data || !Array.isArray(data.rows) || data.rows.length !== count) throw corrupted(key, `table ${table} does not have the ${count} rows its header says`);
-    if (data.rows.some((row) => !Array.isArray(row) || row.length !== data.columns.length)) throw corrupted(key, `table ${table} has malformed rows`);
+    if (!data || !Array.isArray(data.rows) || data.rows.length !== count)
+      throw corrupted(key, `table ${table} does not have the ${count} rows its header says`);
+    if (data.rows.some((row) => !Array.isArray(row) || row.length !== data.columns.length))
+      throw corrupted(key, `table ${table} has malformed rows`);
   }
-  if (Object.keys(document.data ?? {}).some((table) => !(table in header.tables))) throw corrupted(key, 'a table is missing from the header');
+  if (Object.keys(document.data ?? {}).some((table) => !(table in header.tables)))
+    throw corrupted(key, 'a table is missing from the header');
   return document;
 }
 
@@ -332,10 +401,14 @@ async function loadStatements(sql: Sql, document: BackupDocument) {
     const info = target.get(table);
     if (!info) throw new AppError('conflict', `The target database has no table "${table}"`);
     const missing = document.data[table]!.columns.filter((column) => !info.columns.some((c) => c.name === column));
-    if (missing.length) throw new AppError('conflict', `Table "${table}" of the target database has no column ${missing.join(', ')}`);
+    if (missing.length)
+      throw new AppError('conflict', `Table "${table}" of the target database has no column ${missing.join(', ')}`);
   }
   const statements = [];
-  if (catalogue.length) statements.push(sql.query(`TRUNCATE ${catalogue.map((table) => quote(table.name)).join(', ')} RESTART IDENTITY CASCADE`));
+  if (catalogue.length)
+    statements.push(
+      sql.query(`TRUNCATE ${catalogue.map((table) => quote(table.name)).join(', ')} RESTART IDENTITY CASCADE`),
+    );
   for (const info of catalogue) {
     const data = document.data[info.name];
     if (!data || data.rows.length === 0) continue;
@@ -350,7 +423,10 @@ async function loadStatements(sql: Sql, document: BackupDocument) {
     const regclass = `public.${quote(name)}`;
     statements.push(
       sequence.lastValue === null
-        ? sql.query(`SELECT setval($1::regclass, (SELECT start_value FROM pg_sequences WHERE schemaname = 'public' AND sequencename = $2), false)`, [regclass, name])
+        ? sql.query(
+            `SELECT setval($1::regclass, (SELECT start_value FROM pg_sequences WHERE schemaname = 'public' AND sequencename = $2), false)`,
+            [regclass, name],
+          )
         : sql.query(`SELECT setval($1::regclass, $2::bigint, true)`, [regclass, sequence.lastValue]),
     );
   }
@@ -402,12 +478,18 @@ export async function restoreBackup(platform: Platform, options: RestoreOptions)
   if (target === header.tenantId) {
     const { row, connectionString } = await tenantConnection(platform, target);
     if (row.status !== 'active' && row.status !== 'suspended') {
-      throw new AppError('conflict', `Tenant "${target}" is ${row.status}; only an active or suspended tenant can be restored over`);
+      throw new AppError(
+        'conflict',
+        `Tenant "${target}" is ${row.status}; only an active or suspended tenant can be restored over`,
+      );
     }
     const sql = sqlClient(connectionString);
     const current = await appliedVersion(sql, migrations.tenant);
     if (header.schemaVersion > current) {
-      throw new AppError('conflict', `Backup schema version ${header.schemaVersion} is newer than the tenant's (${current}); run tenants:migrate first`);
+      throw new AppError(
+        'conflict',
+        `Backup schema version ${header.schemaVersion} is newer than the tenant's (${current}); run tenants:migrate first`,
+      );
     }
     const safety = await backupTenant(platform, target);
     await report('safety-backup', safety.key);
@@ -416,7 +498,15 @@ export async function restoreBackup(platform: Platform, options: RestoreOptions)
     const migrated = await migrateTenant(platform, target);
     await report('migrate', `${migrated.version}`);
     await purgeTenant(platform, target);
-    return { tenantId: target, backupKey: options.backupKey, mode: 'same', fromSchemaVersion: header.schemaVersion, schemaVersion: migrated.version, rows, safetyBackupKey: safety.key };
+    return {
+      tenantId: target,
+      backupKey: options.backupKey,
+      mode: 'same',
+      fromSchemaVersion: header.schemaVersion,
+      schemaVersion: migrated.version,
+      rows,
+      safetyBackupKey: safety.key,
+    };
   }
 
   let row = await getTenantRow(platform, target);
@@ -424,7 +514,12 @@ export async function restoreBackup(platform: Platform, options: RestoreOptions)
     throw new AppError('conflict', `Tenant "${target}" already exists (status ${row.status})`);
   }
   if (!row || row.provisioningStep === null || row.provisioningStep === 'record') {
-    const input = { id: target, name: (options.name ?? header.tenantName ?? target).slice(0, 200), domains: [target], seed: false };
+    const input = {
+      id: target,
+      name: (options.name ?? header.tenantName ?? target).slice(0, 200),
+      domains: [target],
+      seed: false,
+    };
     try {
       await createTenant(platform, input, {
         afterStep: (step) => {
@@ -457,7 +552,14 @@ export async function restoreBackup(platform: Platform, options: RestoreOptions)
   row = await runProvisioning(platform, row, { seed: false });
   await report('migrate', `${row.schemaVersion}`);
   await purgeTenant(platform, target);
-  return { tenantId: target, backupKey: options.backupKey, mode: 'new', fromSchemaVersion: header.schemaVersion, schemaVersion: row.schemaVersion, rows };
+  return {
+    tenantId: target,
+    backupKey: options.backupKey,
+    mode: 'new',
+    fromSchemaVersion: header.schemaVersion,
+    schemaVersion: row.schemaVersion,
+    rows,
+  };
 }
 
 async function purgeTenant(platform: Platform, tenantId: string): Promise<void> {
@@ -469,7 +571,12 @@ async function purgeTenant(platform: Platform, tenantId: string): Promise<void> 
 // Retention
 
 /** Deletes the tenant's backups older than `days` (by their timestamp), never its newest one. */
-export async function pruneBackups(platform: Platform, tenantId: string, days: number, now = new Date()): Promise<string[]> {
+export async function pruneBackups(
+  platform: Platform,
+  tenantId: string,
+  days: number,
+  now = new Date(),
+): Promise<string[]> {
   const cutoff = now.getTime() - days * 86_400_000;
   const [, ...older] = await listBackups(platform, tenantId);
   const expired = older.filter((backup) => backup.createdAt.getTime() < cutoff).map((backup) => backup.key);

@@ -15,7 +15,9 @@ export function normalizeClientTaxId(value: string): string | null {
   return null;
 }
 
-export async function listClientsWithTenantCount(central: CentralDb): Promise<Array<ClientRow & { tenantCount: number }>> {
+export async function listClientsWithTenantCount(
+  central: CentralDb,
+): Promise<Array<ClientRow & { tenantCount: number }>> {
   const rows = await central
     .select({
       id: clients.id,
@@ -57,14 +59,18 @@ export async function countClientTenants(central: CentralDb, id: string): Promis
  * Deletes a client without tenants. The foreign key (ON DELETE RESTRICT) settles a race with a
  * tenant being assigned meanwhile: then nothing is deleted and the tenant count is returned.
  */
-export async function deleteClient(central: CentralDb, id: string): Promise<{ deleted: true } | { deleted: false; tenantCount: number }> {
+export async function deleteClient(
+  central: CentralDb,
+  id: string,
+): Promise<{ deleted: true } | { deleted: false; tenantCount: number }> {
   const tenantCount = await countClientTenants(central, id);
   if (tenantCount > 0) return { deleted: false, tenantCount };
   try {
     await central.delete(clients).where(eq(clients.id, id));
     return { deleted: true };
   } catch (error) {
-    if (foreignKeyViolation(error)) return { deleted: false, tenantCount: Math.max(1, await countClientTenants(central, id)) };
+    if (foreignKeyViolation(error))
+      return { deleted: false, tenantCount: Math.max(1, await countClientTenants(central, id)) };
     throw error;
   }
 }

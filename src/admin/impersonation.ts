@@ -57,7 +57,9 @@ export async function issueImpersonationToken(
   const nonce = randomToken();
   const expiry = Math.floor(Date.now() / 1000) + (values.ttlSeconds ?? impersonationTtlSeconds);
   const expiresAt = new Date(expiry * 1000);
-  await central.insert(impersonationTokens).values({ tokenHash: await sha256Hex(nonce), adminId: values.adminId, tenantId: values.tenantId, expiresAt });
+  await central
+    .insert(impersonationTokens)
+    .values({ tokenHash: await sha256Hex(nonce), adminId: values.adminId, tenantId: values.tenantId, expiresAt });
   const payload: ImpersonationPayload = { t: values.tenantId, n: nonce, e: expiry };
   const encoded = base64url(new TextEncoder().encode(JSON.stringify(payload)));
   return { token: `${encoded}.${base64url(await signature(key, encoded))}`, expiresAt };
@@ -76,7 +78,11 @@ function decodePart(part: string): Uint8Array | null {
  * The payload of a token whose signature is right, that has not expired and that names `tenantId`;
  * null for anything else (malformed, forged, tampered, expired, another shop's).
  */
-export async function verifyImpersonationToken(key: CryptoKey, token: string, tenantId: string): Promise<ImpersonationPayload | null> {
+export async function verifyImpersonationToken(
+  key: CryptoKey,
+  token: string,
+  tenantId: string,
+): Promise<ImpersonationPayload | null> {
   if (token.length > 1000) return null;
   const parts = token.split('.');
   if (parts.length !== 2) return null;
@@ -99,7 +105,12 @@ export async function verifyImpersonationToken(key: CryptoKey, token: string, te
 function isPayload(value: unknown): value is ImpersonationPayload {
   if (typeof value !== 'object' || value === null) return false;
   const candidate = value as Record<string, unknown>;
-  return typeof candidate.t === 'string' && typeof candidate.n === 'string' && typeof candidate.e === 'number' && Number.isInteger(candidate.e);
+  return (
+    typeof candidate.t === 'string' &&
+    typeof candidate.n === 'string' &&
+    typeof candidate.e === 'number' &&
+    Number.isInteger(candidate.e)
+  );
 }
 
 /**
@@ -132,7 +143,10 @@ export async function consumeImpersonationToken(
 }
 
 export async function adminByEmail(central: CentralDb, email: string): Promise<{ id: string; email: string } | null> {
-  const [admin] = await central.select({ id: platformAdmins.id, email: platformAdmins.email }).from(platformAdmins).where(eq(platformAdmins.email, email));
+  const [admin] = await central
+    .select({ id: platformAdmins.id, email: platformAdmins.email })
+    .from(platformAdmins)
+    .where(eq(platformAdmins.email, email));
   return admin ?? null;
 }
 
@@ -148,7 +162,11 @@ export async function firstActiveOwner(db: TenantDb): Promise<{ id: string; emai
 }
 
 /** The host a tenant's first domain answers on: a label under the first central domain, or the custom host. */
-export async function tenantPrimaryHost(central: CentralDb, tenantId: string, centralDomains: readonly string[]): Promise<string | null> {
+export async function tenantPrimaryHost(
+  central: CentralDb,
+  tenantId: string,
+  centralDomains: readonly string[],
+): Promise<string | null> {
   const [domain] = await central
     .select({ hostname: domains.hostname })
     .from(domains)
@@ -174,7 +192,10 @@ export function supportActor(adminEmail: string): string {
  * The admin behind a support session, while still active: checked on every request of a support
  * session (one indexed central query, only for those sessions), so disabling the admin ends it at once.
  */
-export async function activeSupportAdmin(central: CentralDb, email: string): Promise<{ id: string; email: string } | null> {
+export async function activeSupportAdmin(
+  central: CentralDb,
+  email: string,
+): Promise<{ id: string; email: string } | null> {
   const [admin] = await central
     .select({ id: platformAdmins.id, email: platformAdmins.email })
     .from(platformAdmins)
@@ -202,11 +223,27 @@ export async function endSupportSession(db: TenantDb, sessionHash: string): Prom
 export async function recordSupportRequest(
   db: TenantDb,
   central: CentralDb,
-  entry: { admin: { id: string; email: string }; tenantId: string; userEmail: string; method: string; path: string; status: number },
+  entry: {
+    admin: { id: string; email: string };
+    tenantId: string;
+    userEmail: string;
+    method: string;
+    path: string;
+    status: number;
+  },
 ): Promise<void> {
   const details = { method: entry.method, path: entry.path, status: entry.status, userEmail: entry.userEmail };
   await Promise.all([
-    db.insert(auditLog).values({ action: 'support.request', actor: supportActor(entry.admin.email), details: { adminEmail: entry.admin.email, ...details } }),
-    recordAdminAudit(central, { admin: entry.admin, action: 'tenant.impersonate.request', tenantId: entry.tenantId, details }),
+    db.insert(auditLog).values({
+      action: 'support.request',
+      actor: supportActor(entry.admin.email),
+      details: { adminEmail: entry.admin.email, ...details },
+    }),
+    recordAdminAudit(central, {
+      admin: entry.admin,
+      action: 'tenant.impersonate.request',
+      tenantId: entry.tenantId,
+      details,
+    }),
   ]);
 }

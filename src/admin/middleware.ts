@@ -25,7 +25,11 @@ export function setAdminCookie(c: Context, token: string, expires: Date): void {
 }
 
 export function clearAdminCookie(c: Context): void {
-  deleteCookie(c, cookieName, { path: '/', secure: isSecureRequest(c), ...(isSecureRequest(c) ? { prefix: 'host' as const } : {}) });
+  deleteCookie(c, cookieName, {
+    path: '/',
+    secure: isSecureRequest(c),
+    ...(isSecureRequest(c) ? { prefix: 'host' as const } : {}),
+  });
 }
 
 function readAdminCookie(c: Context<AppEnv>): string | undefined {
@@ -51,10 +55,12 @@ export const adminContext = factory.createMiddleware(async (c, next) => {
 });
 
 // `any` env so a public guard adds nothing to the handlers' env.
+// biome-ignore lint/suspicious/noExplicitAny: see above; Hono's own MiddlewareHandler defaults to `any` for the same reason.
 export type AdminGuard = MiddlewareHandler<any> & { admin: 'required' | 'public' | 'second-factor' };
 
 /** The guards below call next() only with an admin, so what runs after them may rely on one. */
-const withAdmin = (middleware: ReturnType<typeof factory.createMiddleware>) => middleware as unknown as MiddlewareHandler<AdminEnv>;
+const withAdmin = (middleware: ReturnType<typeof factory.createMiddleware>) =>
+  middleware as unknown as MiddlewareHandler<AdminEnv>;
 
 /**
  * Every admin route declares one of these as its first handler (a test walks them all). Without
@@ -93,7 +99,10 @@ export const adminPublic: AdminGuard = Object.assign(
 
 function toLogin(c: Context<AppEnv>, target: string): Response {
   const url = new URL(c.req.url);
-  const next = target === '/admin/login' && url.pathname !== '/admin' ? `?next=${encodeURIComponent(url.pathname + url.search)}` : '';
+  const next =
+    target === '/admin/login' && url.pathname !== '/admin'
+      ? `?next=${encodeURIComponent(url.pathname + url.search)}`
+      : '';
   if (c.req.header('HX-Request')) {
     c.header('HX-Redirect', `${target}${next}`);
     return c.body(null, 401);

@@ -18,7 +18,9 @@ export interface ScheduledBackupSummary {
 export async function runScheduledBackups(env: Bindings, scheduledTime: number): Promise<ScheduledBackupSummary> {
   const platform = await createPlatform(env);
   const now = new Date(scheduledTime);
-  const active = (await listTenants(platform)).filter((tenant) => tenant.status === 'active').map((tenant) => tenant.id);
+  const active = (await listTenants(platform))
+    .filter((tenant) => tenant.status === 'active')
+    .map((tenant) => tenant.id);
   const summary: ScheduledBackupSummary = { backedUp: [], failed: [], deleted: [] };
   let next = 0;
   const lane = async () => {

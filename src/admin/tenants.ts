@@ -39,7 +39,10 @@ export interface TenantListRow {
 const likePattern = (value: string) => `%${value.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 
 /** One page of tenants with their client and domains, in one central query (domains aggregated). */
-export async function listTenantPage(platform: Platform, filter: TenantListFilter): Promise<{ rows: TenantListRow[]; nextAfter: string | null }> {
+export async function listTenantPage(
+  platform: Platform,
+  filter: TenantListFilter,
+): Promise<{ rows: TenantListRow[]; nextAfter: string | null }> {
   const limit = filter.limit ?? 50;
   const conditions: SQL[] = [];
   const q = filter.q?.trim();
@@ -66,7 +69,9 @@ export async function listTenantPage(platform: Platform, filter: TenantListFilte
       createdAt: tenants.createdAt,
       clientId: tenants.clientId,
       clientName: clients.name,
-      domains: sql<string[]>`coalesce(array_agg(${domains.hostname} ORDER BY ${domains.hostname}) FILTER (WHERE ${domains.hostname} IS NOT NULL), '{}')`,
+      domains: sql<
+        string[]
+      >`coalesce(array_agg(${domains.hostname} ORDER BY ${domains.hostname}) FILTER (WHERE ${domains.hostname} IS NOT NULL), '{}')`,
     })
     .from(tenants)
     .leftJoin(clients, eq(clients.id, tenants.clientId))
@@ -75,18 +80,26 @@ export async function listTenantPage(platform: Platform, filter: TenantListFilte
     .groupBy(tenants.id, clients.name)
     .orderBy(asc(tenants.id))
     .limit(limit + 1);
-  const page = rows.slice(0, limit).map((row) => ({ ...row, createdAt: new Date(row.createdAt), domains: parseArray(row.domains) }));
+  const page = rows
+    .slice(0, limit)
+    .map((row) => ({ ...row, createdAt: new Date(row.createdAt), domains: parseArray(row.domains) }));
   return { rows: page, nextAfter: rows.length > limit ? page[page.length - 1]!.id : null };
 }
 
 /** The driver parses text[] into an array; a raw `{a,b}` literal is handled too. */
 function parseArray(value: string[] | string): string[] {
   if (Array.isArray(value)) return value;
-  return value.replace(/^\{|\}$/g, '').split(',').filter(Boolean);
+  return value
+    .replace(/^\{|\}$/g, '')
+    .split(',')
+    .filter(Boolean);
 }
 
 export async function listClientOptions(platform: Platform): Promise<Array<{ value: string; label: string }>> {
-  const rows = await platform.central.select({ id: clients.id, name: clients.name }).from(clients).orderBy(asc(clients.name));
+  const rows = await platform.central
+    .select({ id: clients.id, name: clients.name })
+    .from(clients)
+    .orderBy(asc(clients.name));
   return rows.map((row) => ({ value: row.id, label: row.name }));
 }
 
@@ -108,19 +121,46 @@ export async function getTenantDetails(platform: Platform, tenantId: string): Pr
       .from(tenants)
       .leftJoin(clients, eq(clients.id, tenants.clientId))
       .where(eq(tenants.id, tenantId)),
-    central.select({ hostname: domains.hostname }).from(domains).where(eq(domains.tenantId, tenantId)).orderBy(asc(domains.hostname)),
-    central.select().from(provisioningLog).where(eq(provisioningLog.tenantId, tenantId)).orderBy(desc(provisioningLog.id)).limit(30),
     central
-      .select({ id: platformJobs.id, kind: platformJobs.kind, status: platformJobs.status, createdAt: platformJobs.createdAt, error: platformJobs.error })
+      .select({ hostname: domains.hostname })
+      .from(domains)
+      .where(eq(domains.tenantId, tenantId))
+      .orderBy(asc(domains.hostname)),
+    central
+      .select()
+      .from(provisioningLog)
+      .where(eq(provisioningLog.tenantId, tenantId))
+      .orderBy(desc(provisioningLog.id))
+      .limit(30),
+    central
+      .select({
+        id: platformJobs.id,
+        kind: platformJobs.kind,
+        status: platformJobs.status,
+        createdAt: platformJobs.createdAt,
+        error: platformJobs.error,
+      })
       .from(platformJobs)
       .where(eq(platformJobs.tenantId, tenantId))
       .orderBy(desc(platformJobs.createdAt))
       .limit(10),
-    central.select().from(adminAuditLog).where(eq(adminAuditLog.tenantId, tenantId)).orderBy(desc(adminAuditLog.id)).limit(20),
+    central
+      .select()
+      .from(adminAuditLog)
+      .where(eq(adminAuditLog.tenantId, tenantId))
+      .orderBy(desc(adminAuditLog.id))
+      .limit(20),
   ]);
   const first = tenantRows[0];
   if (!first) return null;
-  return { tenant: first.tenant, clientName: first.clientName, domains: domainRows.map((row) => row.hostname), log, jobs, audit };
+  return {
+    tenant: first.tenant,
+    clientName: first.clientName,
+    domains: domainRows.map((row) => row.hostname),
+    log,
+    jobs,
+    audit,
+  };
 }
 
 export async function clientExists(platform: Platform, clientId: string): Promise<boolean> {
@@ -130,10 +170,14 @@ export async function clientExists(platform: Platform, clientId: string): Promis
 }
 
 /** A domain as typed in the panel, with the CLI's rules; a Spanish message on failure. */
-export function checkDomain(platform: Platform, input: string): { ok: true; hostname: string } | { ok: false; message: string } {
+export function checkDomain(
+  platform: Platform,
+  input: string,
+): { ok: true; hostname: string } | { ok: false; message: string } {
   const parsed = parseDomainInput(input, platform.config.centralDomains);
   if (!parsed.ok) return { ok: false, message: t('adminTenants.error.domainInvalid') };
-  if (reservedLabels.has(parsed.value)) return { ok: false, message: t('adminTenants.error.reserved', { value: parsed.value }) };
+  if (reservedLabels.has(parsed.value))
+    return { ok: false, message: t('adminTenants.error.reserved', { value: parsed.value }) };
   return { ok: true, hostname: parsed.value };
 }
 
@@ -158,7 +202,10 @@ export interface NewTenantRecord {
 }
 
 /** The checks of src/tenancy/provisioning.ts's createTenant, with a field message each. */
-export async function checkNewTenant(platform: Platform, form: NewTenantForm): Promise<{ ok: true; value: NewTenantRecord } | { ok: false; errors: FieldErrors }> {
+export async function checkNewTenant(
+  platform: Platform,
+  form: NewTenantForm,
+): Promise<{ ok: true; value: NewTenantRecord } | { ok: false; errors: FieldErrors }> {
   const errors: FieldErrors = {};
   const id = form.id.trim();
   if (!isValidLabel(id)) errors.id = t('adminTenants.error.idInvalid');
@@ -185,14 +232,19 @@ export async function checkNewTenant(platform: Platform, form: NewTenantForm): P
 }
 
 /** The pipeline's record step (writeTenantRecord), with a field message for a taken id or domain. */
-export async function insertTenantRecord(platform: Platform, record: NewTenantRecord): Promise<{ ok: true; row: TenantRow } | { ok: false; errors: FieldErrors }> {
+export async function insertTenantRecord(
+  platform: Platform,
+  record: NewTenantRecord,
+): Promise<{ ok: true; row: TenantRow } | { ok: false; errors: FieldErrors }> {
   const written = await writeTenantRecord(platform, { ...record, hostnames: [record.hostname] });
   if (written.ok) return written;
   const { conflict } = written;
   return {
     ok: false,
     errors:
-      conflict.kind === 'domain' ? { subdomain: t('adminTenants.error.domainTaken', { domain: conflict.hostname }) } : { id: t('adminTenants.error.idTaken', { id: record.id }) },
+      conflict.kind === 'domain'
+        ? { subdomain: t('adminTenants.error.domainTaken', { domain: conflict.hostname }) }
+        : { id: t('adminTenants.error.idTaken', { id: record.id }) },
   };
 }
 

@@ -56,7 +56,9 @@ export function generateTotpSecret(): string {
 
 /** RFC 4226 HOTP of one counter value. */
 export async function hotp(secret: Uint8Array, counter: number, digits = totpPolicy.digits): Promise<string> {
-  const key = await crypto.subtle.importKey('raw', new Uint8Array(secret), { name: 'HMAC', hash: 'SHA-1' }, false, ['sign']);
+  const key = await crypto.subtle.importKey('raw', new Uint8Array(secret), { name: 'HMAC', hash: 'SHA-1' }, false, [
+    'sign',
+  ]);
   const message = new DataView(new ArrayBuffer(8));
   message.setUint32(0, Math.floor(counter / 2 ** 32));
   message.setUint32(4, counter >>> 0);
@@ -72,7 +74,11 @@ export function timeStep(nowMs: number, stepSeconds = totpPolicy.stepSeconds): n
 }
 
 /** RFC 6238 TOTP at a moment (Unix milliseconds). */
-export function totp(secret: Uint8Array, nowMs: number, options: { digits?: number; stepSeconds?: number } = {}): Promise<string> {
+export function totp(
+  secret: Uint8Array,
+  nowMs: number,
+  options: { digits?: number; stepSeconds?: number } = {},
+): Promise<string> {
   return hotp(secret, timeStep(nowMs, options.stepSeconds), options.digits);
 }
 
@@ -80,7 +86,12 @@ export function totp(secret: Uint8Array, nowMs: number, options: { digits?: numb
  * The time step a code matches within ±window steps of now, or null. Steps at or before
  * `lastStep` are refused, so a code (and any older one) is accepted at most once.
  */
-export async function matchTotp(secretBase32: string, code: string, nowMs: number, lastStep: number | null = null): Promise<number | null> {
+export async function matchTotp(
+  secretBase32: string,
+  code: string,
+  nowMs: number,
+  lastStep: number | null = null,
+): Promise<number | null> {
   const secret = base32Decode(secretBase32);
   if (!secret || !/^\d{6}$/.test(code)) return null;
   const current = timeStep(nowMs);
@@ -96,7 +107,13 @@ export async function matchTotp(secretBase32: string, code: string, nowMs: numbe
 /** The otpauth:// URI authenticator apps read from the QR code. */
 export function otpauthUri(secretBase32: string, account: string, issuer = totpPolicy.issuer): string {
   const label = `${encodeURIComponent(issuer)}:${encodeURIComponent(account)}`;
-  const params = new URLSearchParams({ secret: secretBase32, issuer, algorithm: 'SHA1', digits: String(totpPolicy.digits), period: String(totpPolicy.stepSeconds) });
+  const params = new URLSearchParams({
+    secret: secretBase32,
+    issuer,
+    algorithm: 'SHA1',
+    digits: String(totpPolicy.digits),
+    period: String(totpPolicy.stepSeconds),
+  });
   return `otpauth://totp/${label}?${params.toString()}`;
 }
 

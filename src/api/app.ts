@@ -12,7 +12,12 @@ import { authenticateApiToken, touchApiToken } from './tokens';
 export function createApiApp() {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
-      if (!result.success) throw new AppError('validation', 'The request has invalid fields', fieldErrors(result.error) as Record<string, string>);
+      if (!result.success)
+        throw new AppError(
+          'validation',
+          'The request has invalid fields',
+          fieldErrors(result.error) as Record<string, string>,
+        );
     },
   });
 }

@@ -3,7 +3,14 @@ import { requirePermission } from '../auth/middleware';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
 import { recordActivity } from '../queries/audit';
-import { createBranch, DuplicateBranchCode, getBranch, pageBranches, updateBranch, type Branch } from '../queries/branches';
+import {
+  createBranch,
+  DuplicateBranchCode,
+  getBranch,
+  pageBranches,
+  updateBranch,
+  type Branch,
+} from '../queries/branches';
 import { branchCreate, branchIdParam, branchOut, branchPatch } from '../schemas/branches';
 import { createApiApp } from './app';
 import { decodeCursor, encodeCursor, jsonBody, jsonResponse, pageOf, pageQuery, problemResponses } from './openapi';
@@ -25,7 +32,8 @@ function toJson(branch: Branch) {
 }
 
 function duplicateCode(error: unknown): never {
-  if (error instanceof DuplicateBranchCode) throw new AppError('conflict', t('branches.codeTaken'), { code: t('branches.codeTaken') });
+  if (error instanceof DuplicateBranchCode)
+    throw new AppError('conflict', t('branches.codeTaken'), { code: t('branches.codeTaken') });
   throw error;
 }
 
@@ -52,14 +60,21 @@ branchesApi.openapi(
   async (c) => {
     const { limit, cursor, active } = c.req.valid('query');
     const decoded = decodeCursor(cursor);
-    if (cursor && (!decoded || decoded.length !== 2 || !branchIdParam.safeParse({ id: decoded[1] }).success)) {
+    if (cursor && (decoded?.length !== 2 || !branchIdParam.safeParse({ id: decoded[1] }).success)) {
       throw new AppError('validation', 'Invalid cursor', { cursor: 'Invalid cursor' });
     }
     const after = decoded ? { name: String(decoded[0]), id: String(decoded[1]) } : null;
-    const rows = await pageBranches(c.var.db, { limit, after, active: active === undefined ? undefined : active === 'true' });
+    const rows = await pageBranches(c.var.db, {
+      limit,
+      after,
+      active: active === undefined ? undefined : active === 'true',
+    });
     const page = rows.slice(0, limit);
     const last = page.at(-1);
-    return c.json({ data: page.map(toJson), nextCursor: rows.length > limit && last ? encodeCursor([last.name, last.id]) : null }, 200);
+    return c.json(
+      { data: page.map(toJson), nextCursor: rows.length > limit && last ? encodeCursor([last.name, last.id]) : null },
+      200,
+    );
   },
 );
 
@@ -83,7 +98,11 @@ branchesApi.openapi(
       phone: body.phone ?? null,
       active: body.active ?? true,
     }).catch(duplicateCode);
-    await recordActivity(c.var.db, c.var.session, 'branch.created', { branchId: branch.id, name: branch.name, code: branch.code });
+    await recordActivity(c.var.db, c.var.session, 'branch.created', {
+      branchId: branch.id,
+      name: branch.name,
+      code: branch.code,
+    });
     return c.json(toJson(branch), 201);
   },
 );
@@ -122,8 +141,14 @@ branchesApi.openapi(
     const changes = c.req.valid('json');
     const result = await updateBranch(c.var.db, id, changes).catch(duplicateCode);
     if (!result.branch) throw new AppError('not_found');
-    if (result.lastActive) throw new AppError('conflict', t('branches.lastActive'), { active: t('branches.lastActive') });
-    await recordActivity(c.var.db, c.var.session, 'branch.updated', { branchId: id, name: result.branch.name, code: result.branch.code, fields: Object.keys(changes) });
+    if (result.lastActive)
+      throw new AppError('conflict', t('branches.lastActive'), { active: t('branches.lastActive') });
+    await recordActivity(c.var.db, c.var.session, 'branch.updated', {
+      branchId: id,
+      name: result.branch.name,
+      code: result.branch.code,
+      fields: Object.keys(changes),
+    });
     return c.json(toJson(result.branch), 200);
   },
 );

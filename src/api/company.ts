@@ -58,15 +58,20 @@ companyApi.openapi(
   async (c) => {
     const changes = c.req.valid('json');
     if (changes.rnc) {
-      const inRegistry = taxIdIssue('rnc', changes.rnc, false) !== null && (await findTaxpayer(registrySql(c.env), changes.rnc)) !== null;
+      const inRegistry =
+        taxIdIssue('rnc', changes.rnc, false) !== null &&
+        (await findTaxpayer(registrySql(c.env), changes.rnc)) !== null;
       const issue = taxIdIssue('rnc', changes.rnc, inRegistry);
       if (issue) throw new AppError('validation', issue, { rnc: issue });
       changes.rnc = changes.rnc.replace(/\D/g, '');
     }
     const before = await getCompany(c.var.db);
     const saved = await saveCompanySettings(c.var.db, changes);
-    if (!saved) throw new AppError('validation', t('company.currencyInvalid'), { defaultCurrency: t('company.currencyInvalid') });
-    await recordActivity(c.var.db, c.var.session, 'company.updated', { fields: before ? changedFields(before, changes) : Object.keys(changes) });
+    if (!saved)
+      throw new AppError('validation', t('company.currencyInvalid'), { defaultCurrency: t('company.currencyInvalid') });
+    await recordActivity(c.var.db, c.var.session, 'company.updated', {
+      fields: before ? changedFields(before, changes) : Object.keys(changes),
+    });
     return c.json(toJson(saved), 200);
   },
 );

@@ -20,7 +20,14 @@ import {
   type Contact,
   type ContactWrite,
 } from '../queries/contacts';
-import { contactCreate, contactIdParam, contactListQuery, contactOut, contactPatch, type ContactInput } from '../schemas/contacts';
+import {
+  contactCreate,
+  contactIdParam,
+  contactListQuery,
+  contactOut,
+  contactPatch,
+  type ContactInput,
+} from '../schemas/contacts';
 import { createApiApp } from './app';
 import { jsonBody, jsonResponse, pageOf, pageQuery, problemResponses } from './openapi';
 
@@ -33,7 +40,8 @@ function toJson(contact: Contact): z.infer<typeof contactOut> {
     kind: contact.kind,
     idType: contact.idType ?? null,
     idNumber: contact.idNumber,
-    idNumberFormatted: contact.idNumber && contact.idType !== 'pasaporte' ? formatTaxId(contact.idNumber) : contact.idNumber,
+    idNumberFormatted:
+      contact.idNumber && contact.idType !== 'pasaporte' ? formatTaxId(contact.idNumber) : contact.idNumber,
     name: contact.name,
     phone: contact.phone,
     mobile: contact.mobile,
@@ -61,9 +69,13 @@ async function contactOr404(c: Context<SignedInEnv>, id: string): Promise<Contac
 function written(result: ContactWrite | null): Contact {
   if (!result) throw new AppError('not_found');
   if (!result.ok) {
-    throw new AppError('conflict', `${t('contacts.duplicate')} id: ${result.duplicate.id} (/api/v1/contacts/${result.duplicate.id})`, {
-      idNumber: t('contacts.duplicate'),
-    });
+    throw new AppError(
+      'conflict',
+      `${t('contacts.duplicate')} id: ${result.duplicate.id} (/api/v1/contacts/${result.duplicate.id})`,
+      {
+        idNumber: t('contacts.duplicate'),
+      },
+    );
   }
   return result.contact;
 }
@@ -87,8 +99,15 @@ contactsApi.openapi(
   async (c) => {
     const query = c.req.valid('query');
     const after = decodeContactCursor(query.cursor);
-    if (query.cursor && !after) throw new AppError('validation', 'The request has invalid fields', { cursor: 'Malformed cursor' });
-    const page = await listContacts(c.var.db, { q: query.q, kind: query.kind, archived: query.archived, limit: query.limit, after });
+    if (query.cursor && !after)
+      throw new AppError('validation', 'The request has invalid fields', { cursor: 'Malformed cursor' });
+    const page = await listContacts(c.var.db, {
+      q: query.q,
+      kind: query.kind,
+      archived: query.archived,
+      limit: query.limit,
+      after,
+    });
     return c.json({ data: page.rows.map(toJson), nextCursor: page.next ? encodeContactCursor(page.next) : null }, 200);
   },
 );

@@ -1,5 +1,5 @@
 import { decodeCreatedCursor, encodeCreatedCursor } from '../queries/keyset';
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute, type z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { requirePermission } from '../auth/middleware';
 import { shopToday } from '../domain/dates';
@@ -74,7 +74,10 @@ creditNotesApi.openapi(
     tags,
     middleware: [requirePermission('invoices.view')] as const,
     request: { query: pageQuery },
-    responses: { 200: jsonResponse(pageOf(creditNoteSummaryOut), 'One page of credit notes'), ...problemResponses(401, 403, 422) },
+    responses: {
+      200: jsonResponse(pageOf(creditNoteSummaryOut), 'One page of credit notes'),
+      ...problemResponses(401, 403, 422),
+    },
   }),
   async (c) => {
     const { limit, cursor } = c.req.valid('query');
@@ -111,7 +114,10 @@ creditNotesApi.openapi(
     tags,
     middleware: [requirePermission('invoices.view'), uuidPath] as const,
     request: { params: paymentIdParam, query: pageQuery },
-    responses: { 200: jsonResponse(pageOf(creditNoteSummaryOut), 'One page of the invoice’s credit notes'), ...problemResponses(401, 403, 404, 422) },
+    responses: {
+      200: jsonResponse(pageOf(creditNoteSummaryOut), 'One page of the invoice’s credit notes'),
+      ...problemResponses(401, 403, 404, 422),
+    },
   }),
   async (c) => {
     const { limit, cursor } = c.req.valid('query');
@@ -133,7 +139,10 @@ creditNotesApi.openapi(
     tags,
     middleware: [requirePermission('creditNotes.manage'), uuidPath] as const,
     request: { params: paymentIdParam, body: jsonBody(creditNoteCreate) },
-    responses: { 201: jsonResponse(creditNoteOut, 'The issued credit note'), ...problemResponses(401, 403, 404, 409, 422) },
+    responses: {
+      201: jsonResponse(creditNoteOut, 'The issued credit note'),
+      ...problemResponses(401, 403, 404, 409, 422),
+    },
   }),
   async (c) => {
     const input = c.req.valid('json');
@@ -143,10 +152,23 @@ creditNotesApi.openapi(
     if (!invoice) throw new AppError('not_found');
     const request = input.full
       ? fullCreditRequest(invoice, input.reason, input.returnToStock ?? false)
-      : { reason: input.reason, lines: (input.lines ?? []).map((line) => ({ sourceLineId: line.sourceLineId, quantity: line.quantity, returnToStock: line.returnToStock ?? false })) };
+      : {
+          reason: input.reason,
+          lines: (input.lines ?? []).map((line) => ({
+            sourceLineId: line.sourceLineId,
+            quantity: line.quantity,
+            returnToStock: line.returnToStock ?? false,
+          })),
+        };
     const today = shopToday();
     const note = prepareCreditNote(invoice, request, today);
-    const noteId = await issueCreditNote(c.var.db, invoice.id, note, { reason: input.reason, today, userId: user.id, actor: actorLabel(user), scope });
+    const noteId = await issueCreditNote(c.var.db, invoice.id, note, {
+      reason: input.reason,
+      today,
+      userId: user.id,
+      actor: actorLabel(user),
+      scope,
+    });
     return c.json(noteJson((await getCreditNote(c.var.db, noteId, scope))!), 201);
   },
 );

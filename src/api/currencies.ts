@@ -27,7 +27,10 @@ currenciesApi.openapi(
     summary: 'Currencies with their latest rate (DOP per unit; DOP is the base, always 1.0000)',
     tags: ['Currencies'],
     middleware: [requirePermission('currencies.view')] as const,
-    responses: { 200: jsonResponse(z.object({ data: z.array(currencyOut) }), 'Every currency'), ...problemResponses(401, 403) },
+    responses: {
+      200: jsonResponse(z.object({ data: z.array(currencyOut) }), 'Every currency'),
+      ...problemResponses(401, 403),
+    },
   }),
   async (c) => c.json({ data: await listCurrencies(c.var.db) }, 200),
 );
@@ -47,7 +50,8 @@ currenciesApi.openapi(
     const code = currencyCode(c.req.valid('param').code);
     const { limit, cursor } = c.req.valid('query');
     const values = decodeCursor(cursor);
-    if (cursor && (!values || values.length !== 1 || !isIsoDate(String(values[0])))) throw new AppError('validation', 'Invalid cursor', { cursor: 'Invalid cursor' });
+    if (cursor && (values?.length !== 1 || !isIsoDate(String(values[0]))))
+      throw new AppError('validation', 'Invalid cursor', { cursor: 'Invalid cursor' });
     const history = await rateHistory(c.var.db, code, { before: values ? String(values[0]) : null, limit });
     if (!history) throw new AppError('not_found');
     return c.json({ data: history.rates, nextCursor: history.next ? encodeCursor([history.next]) : null }, 200);
@@ -77,7 +81,11 @@ currenciesApi.openapi(
       if (saved.reason === 'unknown') throw new AppError('not_found');
       throw new AppError('validation', t('currencies.validation.base'), { currency: t('currencies.validation.base') });
     }
-    await recordActivity(c.var.db, c.var.session, 'currency.rate.saved', { currency: code, rate: saved.rate.rate, validOn: saved.rate.validOn });
+    await recordActivity(c.var.db, c.var.session, 'currency.rate.saved', {
+      currency: code,
+      rate: saved.rate.rate,
+      validOn: saved.rate.validOn,
+    });
     return c.json(saved.rate, saved.created ? 201 : 200);
   },
 );
@@ -92,7 +100,10 @@ currenciesApi.openapi(
     middleware: [requirePermission('currencies.view')] as const,
     request: { params: codeParams, query: z.object({ date: dateField.openapi({ example: '2025-01-31' }) }) },
     responses: {
-      200: jsonResponse(z.object({ currency: z.string(), date: z.string(), rate: z.string() }).openapi('RateOnDate'), 'The applicable rate'),
+      200: jsonResponse(
+        z.object({ currency: z.string(), date: z.string(), rate: z.string() }).openapi('RateOnDate'),
+        'The applicable rate',
+      ),
       ...problemResponses(401, 403, 404, 422),
     },
   }),

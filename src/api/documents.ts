@@ -3,11 +3,24 @@ import type { Context } from 'hono';
 import { requirePermission } from '../auth/middleware';
 import { can } from '../auth/permissions';
 import { archivedInvoicePdf, pdfResponse } from '../documents/archive';
-import { newShareToken, shareLinkCreate, shareLinkPolicy, shareLinkCreated, shareLinkOut, shareUrl } from '../documents/share';
+import {
+  newShareToken,
+  shareLinkCreate,
+  shareLinkPolicy,
+  shareLinkCreated,
+  shareLinkOut,
+  shareUrl,
+} from '../documents/share';
 import type { SignedInEnv } from '../env';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
-import { createShareLink, invoiceShareLinks, printableInvoice, revokeShareLink, type Viewer } from '../queries/documents';
+import {
+  createShareLink,
+  invoiceShareLinks,
+  printableInvoice,
+  revokeShareLink,
+  type Viewer,
+} from '../queries/documents';
 import { createApiApp } from './app';
 import { jsonResponse, problemResponses } from './openapi';
 
@@ -32,7 +45,10 @@ documentsApi.openapi(
     middleware: [requirePermission('invoices.view')] as const,
     request: { params: idParams },
     responses: {
-      200: { description: 'The PDF, named after the NCF', content: { 'application/pdf': { schema: z.string().openapi({ format: 'binary' }) } } },
+      200: {
+        description: 'The PDF, named after the NCF',
+        content: { 'application/pdf': { schema: z.string().openapi({ format: 'binary' }) } },
+      },
       ...problemResponses(401, 403, 404, 409),
     },
   }),
@@ -53,7 +69,10 @@ documentsApi.openapi(
     tags: ['Documents'],
     middleware: [requirePermission('invoices.view')] as const,
     request: { params: idParams },
-    responses: { 200: jsonResponse(z.object({ data: z.array(shareLinkOut) }), 'The links'), ...problemResponses(401, 403, 404) },
+    responses: {
+      200: jsonResponse(z.object({ data: z.array(shareLinkOut) }), 'The links'),
+      ...problemResponses(401, 403, 404),
+    },
   }),
   async (c) => {
     const invoice = await invoiceShareLinks(c.var.db, c.req.valid('param').id, viewerOf(c));
@@ -70,14 +89,27 @@ documentsApi.openapi(
     summary: 'Create an expiring link that opens the invoice PDF without an account; the URL is returned only here',
     tags: ['Documents'],
     middleware: [requirePermission('invoices.manage')] as const,
-    request: { params: idParams, body: { required: false, content: { 'application/json': { schema: shareLinkCreate } } } },
-    responses: { 201: jsonResponse(shareLinkCreated, 'The new link with its URL'), ...problemResponses(401, 403, 404, 409, 422) },
+    request: {
+      params: idParams,
+      body: { required: false, content: { 'application/json': { schema: shareLinkCreate } } },
+    },
+    responses: {
+      201: jsonResponse(shareLinkCreated, 'The new link with its URL'),
+      ...problemResponses(401, 403, 404, 409, 422),
+    },
   }),
   async (c) => {
     // An empty body (no Content-Type) takes the default expiry.
-    const expiresInDays = (c.req.valid('json') as { expiresInDays?: number } | undefined)?.expiresInDays ?? shareLinkPolicy.defaultDays;
+    const expiresInDays =
+      (c.req.valid('json') as { expiresInDays?: number } | undefined)?.expiresInDays ?? shareLinkPolicy.defaultDays;
     const { token, hash } = await newShareToken();
-    const result = await createShareLink(c.var.db, { invoiceId: c.req.valid('param').id, tokenHash: hash, days: expiresInDays, createdBy: c.var.session.id, viewer: viewerOf(c) });
+    const result = await createShareLink(c.var.db, {
+      invoiceId: c.req.valid('param').id,
+      tokenHash: hash,
+      days: expiresInDays,
+      createdBy: c.var.session.id,
+      viewer: viewerOf(c),
+    });
     if (result.outcome === 'not_found') throw new AppError('not_found');
     if (result.outcome === 'draft') throw new AppError('conflict', t('documents.draftNoPdf'));
     return c.json({ ...result.link, url: shareUrl(new URL(c.req.url).origin, token) }, 201);

@@ -20,7 +20,11 @@ import { reportsApi } from './reports';
 /** `/api/v1` on the shop's host: integrations, with bearer tokens created by a user in the UI. */
 export const api = createApiApp();
 
-api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'A token created in the shop (API screen)' });
+api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+  type: 'http',
+  scheme: 'bearer',
+  description: 'A token created in the shop (API screen)',
+});
 
 api.use(apiAuth);
 api.route('/', companyApi);
@@ -39,12 +43,15 @@ api.route('/', creditNotesApi);
 api.route('/', documentsApi);
 api.route('/', reportsApi);
 
-
 /** The OpenAPI 3.1 document of the API (served below; `npm run lint:openapi` lints it). */
 export function openApiDocument() {
   return api.getOpenAPI31Document({
     openapi: '3.1.0',
-    info: { title: 'OptiFlow shop API', version: '1.0.0', description: 'The JSON API of one optical shop. Errors are application/problem+json (RFC 9457).' },
+    info: {
+      title: 'OptiFlow shop API',
+      version: '1.0.0',
+      description: 'The JSON API of one optical shop. Errors are application/problem+json (RFC 9457).',
+    },
     servers: [{ url: '/api/v1' }],
     security: [{ bearerAuth: [] }],
   });

@@ -6,10 +6,26 @@ import type { SignedInEnv } from '../env';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
 import { priceLines } from '../queries/document-lines';
-import { createDraft, deleteDraft, getInvoice, issueDraftInvoice, listInvoices, updateDraft, voidIssuedInvoice, type InvoiceDetail } from '../queries/invoices';
+import {
+  createDraft,
+  deleteDraft,
+  getInvoice,
+  issueDraftInvoice,
+  listInvoices,
+  updateDraft,
+  voidIssuedInvoice,
+  type InvoiceDetail,
+} from '../queries/invoices';
 import type { SessionUser } from '../auth/session';
 import { branchScope } from '../queries/branch-scope';
-import { invoiceCreate, invoiceListQuery, invoiceOut, invoiceSummaryOut, invoiceUpdate, invoiceVoid } from '../schemas/invoices';
+import {
+  invoiceCreate,
+  invoiceListQuery,
+  invoiceOut,
+  invoiceSummaryOut,
+  invoiceUpdate,
+  invoiceVoid,
+} from '../schemas/invoices';
 import { draftWriteErrors } from '../routes/invoices';
 import { createApiApp } from './app';
 import { decodeCursor, encodeCursor, jsonBody, jsonResponse, pageOf, pageQuery, problemResponses } from './openapi';
@@ -34,11 +50,22 @@ function writableBranches(user: SessionUser): string[] {
 }
 
 function toJson(invoice: InvoiceDetail) {
-  const { customerIdType: _type, customerIdNumber: _number, sequencePrefix: _prefix, issueKey: _key, version: _version, rateOnDate: _rate, createdByName: _by, prescriptionDate: _rx, ...rest } = invoice;
+  const {
+    customerIdType: _type,
+    customerIdNumber: _number,
+    sequencePrefix: _prefix,
+    issueKey: _key,
+    version: _version,
+    rateOnDate: _rate,
+    createdByName: _by,
+    prescriptionDate: _rx,
+    ...rest
+  } = invoice;
   return { ...rest, lines: invoice.lines.map(({ id: _id, trackStock: _track, ...line }) => line) };
 }
 
-const lineErrors = (errors: Record<string, string | undefined>) => new AppError('validation', 'The request has invalid fields', errors as Record<string, string>);
+const lineErrors = (errors: Record<string, string | undefined>) =>
+  new AppError('validation', 'The request has invalid fields', errors as Record<string, string>);
 
 invoicesApi.openapi(
   createRoute({
@@ -49,17 +76,35 @@ invoicesApi.openapi(
     tags: ['Invoices'],
     middleware: [requirePermission('invoices.view')] as const,
     request: { query: pageQuery.extend(invoiceListQuery.shape) },
-    responses: { 200: jsonResponse(pageOf(invoiceSummaryOut), 'One page of invoices'), ...problemResponses(401, 403, 422) },
+    responses: {
+      200: jsonResponse(pageOf(invoiceSummaryOut), 'One page of invoices'),
+      ...problemResponses(401, 403, 422),
+    },
   }),
   async (c) => {
     const { limit, cursor, status, q } = c.req.valid('query');
     const values = decodeCursor(cursor);
-    if (cursor && (!values || values.length !== 2 || !uuid.safeParse(values[1]).success || Number.isNaN(Date.parse(String(values[0]))))) {
+    if (
+      cursor &&
+      (values?.length !== 2 || !uuid.safeParse(values[1]).success || Number.isNaN(Date.parse(String(values[0]))))
+    ) {
       throw new AppError('validation', 'Invalid cursor', { cursor: 'Invalid cursor' });
     }
     const after = values ? { createdAt: String(values[0]), id: String(values[1]) } : null;
-    const { rows, next } = await listInvoices(c.var.db, { branchIds: branchScope(c.var.session), status, q: q || undefined, after, limit });
-    return c.json({ data: rows.map(({ currencySymbol: _symbol, ...row }) => row), nextCursor: next ? encodeCursor([next.createdAt, next.id]) : null }, 200);
+    const { rows, next } = await listInvoices(c.var.db, {
+      branchIds: branchScope(c.var.session),
+      status,
+      q: q || undefined,
+      after,
+      limit,
+    });
+    return c.json(
+      {
+        data: rows.map(({ currencySymbol: _symbol, ...row }) => row),
+        nextCursor: next ? encodeCursor([next.createdAt, next.id]) : null,
+      },
+      200,
+    );
   },
 );
 
@@ -78,7 +123,8 @@ invoicesApi.openapi(
     const input = c.req.valid('json');
     const branches = writableBranches(c.var.session);
     const branchId = input.branchId ?? branches[0];
-    if (!branchId || !branches.includes(branchId)) throw new AppError('validation', t('invoices.validation.branch'), { branchId: t('invoices.validation.branch') });
+    if (!branchId || !branches.includes(branchId))
+      throw new AppError('validation', t('invoices.validation.branch'), { branchId: t('invoices.validation.branch') });
     const priced = await priceLines(c.var.db, input.lines);
     if (!priced.ok) throw lineErrors(priced.errors);
     const result = await createDraft(c.var.db, { ...input, branchId }, priced.lines, priced.totals, c.var.session.id);
@@ -101,7 +147,7 @@ invoicesApi.openapi(
   }),
   async (c) => {
     const invoice = await getInvoice(c.var.db, pathId(c), { branchIds: branchScope(c.var.session) });
-    if (!invoice || invoice.kind !== 'invoice') throw new AppError('not_found');
+    if (invoice?.kind !== 'invoice') throw new AppError('not_found');
     return c.json(toJson(invoice), 200);
   },
 );
@@ -121,14 +167,27 @@ invoicesApi.openapi(
     const id = pathId(c);
     const input = c.req.valid('json');
     const current = await getInvoice(c.var.db, id, { branchIds: branchScope(c.var.session) });
-    if (!current || current.kind !== 'invoice') throw new AppError('not_found');
+    if (current?.kind !== 'invoice') throw new AppError('not_found');
     if (current.status !== 'draft') throw new AppError('conflict', t('invoices.error.notDraft'));
     const branchId = input.branchId ?? current.branchId;
-    if (input.branchId && input.branchId !== current.branchId && !writableBranches(c.var.session).includes(input.branchId)) {
+    if (
+      input.branchId &&
+      input.branchId !== current.branchId &&
+      !writableBranches(c.var.session).includes(input.branchId)
+    ) {
       throw new AppError('validation', t('invoices.validation.branch'), { branchId: t('invoices.validation.branch') });
     }
-    const pick = <K extends keyof typeof input>(key: K, fallback: NonNullable<(typeof input)[K]> | null) => (input[key] === undefined ? fallback : input[key]);
-    const storedLines = current.lines.map((line) => ({ productId: line.productId, sku: null, description: line.description, quantity: line.quantity, unitPrice: line.unitPrice, discount: line.discount, taxId: line.taxId }));
+    const pick = <K extends keyof typeof input>(key: K, fallback: NonNullable<(typeof input)[K]> | null) =>
+      input[key] === undefined ? fallback : input[key];
+    const storedLines = current.lines.map((line) => ({
+      productId: line.productId,
+      sku: null,
+      description: line.description,
+      quantity: line.quantity,
+      unitPrice: line.unitPrice,
+      discount: line.discount,
+      taxId: line.taxId,
+    }));
     const priced = await priceLines(c.var.db, input.lines ?? storedLines);
     if (!priced.ok) throw lineErrors(priced.errors);
     const result = await updateDraft(
@@ -178,7 +237,8 @@ invoicesApi.openapi(
     method: 'post',
     path: '/invoices/{id}/issue',
     operationId: 'issueInvoice',
-    summary: 'Issue a draft: allocates the NCF, dates it today, snapshots the buyer and records the sale in stock, atomically',
+    summary:
+      'Issue a draft: allocates the NCF, dates it today, snapshots the buyer and records the sale in stock, atomically',
     description:
       'Idempotent with the `Idempotency-Key` header: repeating the request with the same key answers the issued invoice again (no new number); ' +
       'issuing an invoice already issued without that key answers 409. An exhausted, expired or missing sequence answers 422 and the invoice stays a draft.',
@@ -186,7 +246,14 @@ invoicesApi.openapi(
     middleware: [requirePermission('invoices.manage')] as const,
     request: {
       params: idParam,
-      headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional().openapi({ description: 'Idempotency-Key: the same key repeats the first answer' }) }),
+      headers: z.object({
+        'idempotency-key': z
+          .string()
+          .min(1)
+          .max(200)
+          .optional()
+          .openapi({ description: 'Idempotency-Key: the same key repeats the first answer' }),
+      }),
     },
     responses: { 200: jsonResponse(invoiceOut, 'The issued invoice'), ...problemResponses(401, 403, 404, 409, 422) },
   }),
@@ -194,7 +261,15 @@ invoicesApi.openapi(
     const user = c.var.session;
     const id = pathId(c);
     const key = c.req.header('idempotency-key')?.trim() || null;
-    const { invoice } = await issueDraftInvoice(c.var.db, { id, branchIds: branchScope(c.var.session), issueKey: key, userId: user.id, actor: actorLabel(user), today: shopToday(), registryStatus: registryStatusOf(c.env) });
+    const { invoice } = await issueDraftInvoice(c.var.db, {
+      id,
+      branchIds: branchScope(c.var.session),
+      issueKey: key,
+      userId: user.id,
+      actor: actorLabel(user),
+      today: shopToday(),
+      registryStatus: registryStatusOf(c.env),
+    });
     return c.json(toJson(invoice), 200);
   },
 );
@@ -204,7 +279,8 @@ invoicesApi.openapi(
     method: 'post',
     path: '/invoices/{id}/void',
     operationId: 'voidInvoice',
-    summary: 'Void an issued invoice without active payments or credit notes (DGII 608 reason 01-10); the stock sold comes back',
+    summary:
+      'Void an issued invoice without active payments or credit notes (DGII 608 reason 01-10); the stock sold comes back',
     tags: ['Invoices'],
     middleware: [requirePermission('invoices.void')] as const,
     request: { params: idParam, body: jsonBody(invoiceVoid) },
@@ -218,7 +294,13 @@ invoicesApi.openapi(
       const visible = await getInvoice(c.var.db, id, { branchIds: scope });
       if (!visible) throw new AppError('not_found');
     }
-    await voidIssuedInvoice(c.var.db, { id, reason: input.reason, note: input.note ?? null, userId: c.var.session.id, actor: actorLabel(c.var.session) });
+    await voidIssuedInvoice(c.var.db, {
+      id,
+      reason: input.reason,
+      note: input.note ?? null,
+      userId: c.var.session.id,
+      actor: actorLabel(c.var.session),
+    });
     const invoice = await getInvoice(c.var.db, id);
     return c.json(toJson(invoice!), 200);
   },

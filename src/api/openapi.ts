@@ -23,7 +23,10 @@ const problemText: Record<number, string> = {
 
 export function problemResponses(...statuses: Array<keyof typeof problemText>) {
   return Object.fromEntries(
-    statuses.map((status) => [status, { description: problemText[status]!, content: { 'application/problem+json': { schema: problem } } }]),
+    statuses.map((status) => [
+      status,
+      { description: problemText[status]!, content: { 'application/problem+json': { schema: problem } } },
+    ]),
   );
 }
 
@@ -44,7 +47,8 @@ export function decodeCursor(cursor: string | undefined): Array<string | number>
   if (!cursor) return null;
   try {
     const values: unknown = JSON.parse(atob(cursor.replace(/-/g, '+').replace(/_/g, '/')));
-    if (Array.isArray(values) && values.every((value) => typeof value === 'string' || typeof value === 'number')) return values;
+    if (Array.isArray(values) && values.every((value) => typeof value === 'string' || typeof value === 'number'))
+      return values;
   } catch {
     // fall through: a malformed cursor is the client's error
   }
@@ -56,4 +60,5 @@ export const pageQuery = z.object({
   cursor: z.string().max(500).optional(),
 });
 
-export const pageOf = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), nextCursor: z.string().nullable() });
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({ data: z.array(item), nextCursor: z.string().nullable() });

@@ -17,7 +17,14 @@ import {
   type Payment,
   type PaymentListRow,
 } from '../queries/payments';
-import { paymentCreate, paymentIdParam, paymentListItemOut, paymentOut, paymentPatch, paymentVoid } from '../schemas/payments';
+import {
+  paymentCreate,
+  paymentIdParam,
+  paymentListItemOut,
+  paymentOut,
+  paymentPatch,
+  paymentVoid,
+} from '../schemas/payments';
 import { methodName } from '../views/payments';
 import { createApiApp } from './app';
 import { jsonBody, jsonResponse, pageOf, pageQuery, problemResponses } from './openapi';
@@ -104,7 +111,10 @@ paymentsApi.openapi(
     tags,
     middleware: [requirePermission('invoices.view')] as const,
     request: { query: pageQuery },
-    responses: { 200: jsonResponse(pageOf(paymentListItemOut), 'One page of receipts'), ...problemResponses(401, 403, 422) },
+    responses: {
+      200: jsonResponse(pageOf(paymentListItemOut), 'One page of receipts'),
+      ...problemResponses(401, 403, 422),
+    },
   }),
   async (c) => {
     const { limit, cursor } = c.req.valid('query');
@@ -123,7 +133,10 @@ paymentsApi.openapi(
     tags,
     middleware: [requirePermission('invoices.view'), uuidPath] as const,
     request: { params: paymentIdParam, query: pageQuery },
-    responses: { 200: jsonResponse(pageOf(paymentListItemOut), 'One page of the invoice’s receipts'), ...problemResponses(401, 403, 404, 422) },
+    responses: {
+      200: jsonResponse(pageOf(paymentListItemOut), 'One page of the invoice’s receipts'),
+      ...problemResponses(401, 403, 404, 422),
+    },
   }),
   async (c) => {
     const invoiceId = pathId(c);
@@ -141,11 +154,15 @@ paymentsApi.openapi(
     method: 'post',
     path: '/invoices/{id}/payments',
     operationId: 'createPayment',
-    summary: 'Record a payment (abono) against an issued invoice; numbered from the REC series; never above the balance',
+    summary:
+      'Record a payment (abono) against an issued invoice; numbered from the REC series; never above the balance',
     tags,
     middleware: [requirePermission('payments.manage'), uuidPath] as const,
     request: { params: paymentIdParam, body: jsonBody(paymentCreate) },
-    responses: { 201: jsonResponse(paymentOut, 'The recorded payment and the invoice’s new figures'), ...problemResponses(401, 403, 404, 409, 422) },
+    responses: {
+      201: jsonResponse(paymentOut, 'The recorded payment and the invoice’s new figures'),
+      ...problemResponses(401, 403, 404, 409, 422),
+    },
   }),
   async (c) => {
     const invoiceId = pathId(c);
@@ -155,7 +172,13 @@ paymentsApi.openapi(
     const id = await recordPayment(
       c.var.db,
       invoiceId,
-      { receivedOn: input.receivedOn ?? shopToday(), method: input.method, amount: input.amount, reference: input.reference ?? null, notes: input.notes ?? null },
+      {
+        receivedOn: input.receivedOn ?? shopToday(),
+        method: input.method,
+        amount: input.amount,
+        reference: input.reference ?? null,
+        notes: input.notes ?? null,
+      },
       { userId: user.id, actor: actorLabel(user), scope },
     );
     return c.json(paymentJson((await getPayment(c.var.db, id, scope))!), 201);

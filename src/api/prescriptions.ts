@@ -40,7 +40,10 @@ type PrescriptionJson = z.infer<typeof prescriptionOut>;
 
 function eyeJson(p: PrescriptionDetail, eye: Eye): PrescriptionJson['od'] {
   const record = p as unknown as Record<string, unknown>;
-  const entries = eyeMeasures.map((measure) => [measure.charAt(0).toLowerCase() + measure.slice(1), record[`${eye}${measure}`] ?? null]);
+  const entries = eyeMeasures.map((measure) => [
+    measure.charAt(0).toLowerCase() + measure.slice(1),
+    record[`${eye}${measure}`] ?? null,
+  ]);
   return Object.fromEntries(entries) as PrescriptionJson['od'];
 }
 
@@ -81,7 +84,12 @@ function writeBranch(c: Context<SignedInEnv>, branchId: string | null): string {
 /** Validates a whole prescription body (POST, or the merged PATCH) with the form's rules: 422 with every field. */
 function validInput(body: unknown): PrescriptionInput {
   const result = prescriptionFields.safeParse(body);
-  if (!result.success) throw new AppError('validation', 'The request has invalid fields', fieldErrors(result.error) as Record<string, string>);
+  if (!result.success)
+    throw new AppError(
+      'validation',
+      'The request has invalid fields',
+      fieldErrors(result.error) as Record<string, string>,
+    );
   return result.data;
 }
 
@@ -96,7 +104,9 @@ function written(result: PrescriptionWrite): string {
 }
 
 async function detailOr404(c: Context<SignedInEnv>, id: string, scope?: BranchScope): Promise<PrescriptionDetail> {
-  const prescription = uuidPattern.test(id) ? await getPrescription(c.var.db, id, scope === undefined ? branchScope(c.var.session) : scope) : null;
+  const prescription = uuidPattern.test(id)
+    ? await getPrescription(c.var.db, id, scope === undefined ? branchScope(c.var.session) : scope)
+    : null;
   if (!prescription) throw new AppError('not_found');
   return prescription;
 }
@@ -120,7 +130,8 @@ function rawOf(p: PrescriptionDetail): Record<string, unknown> {
     nextVisitOn: p.nextVisitOn,
     notes: p.notes,
   };
-  for (const eye of ['od', 'oi'] as const) for (const measure of eyeMeasures) raw[`${eye}${measure}`] = record[`${eye}${measure}`] ?? null;
+  for (const eye of ['od', 'oi'] as const)
+    for (const measure of eyeMeasures) raw[`${eye}${measure}`] = record[`${eye}${measure}`] ?? null;
   return raw;
 }
 
@@ -130,7 +141,8 @@ function listPage(rows: PrescriptionDetail[], next: Parameters<typeof encodePres
 
 function cursorOf(cursor: string | undefined) {
   const after = decodePrescriptionCursor(cursor);
-  if (cursor && !after) throw new AppError('validation', 'The request has invalid fields', { cursor: 'Malformed cursor' });
+  if (cursor && !after)
+    throw new AppError('validation', 'The request has invalid fields', { cursor: 'Malformed cursor' });
   return after;
 }
 
@@ -143,13 +155,23 @@ prescriptionsApi.openapi(
     tags,
     middleware: [requirePermission('prescriptions.view')] as const,
     request: { query: pageQuery.extend(prescriptionListQuery.shape) },
-    responses: { 200: jsonResponse(pageOf(prescriptionOut), 'A page of prescriptions'), ...problemResponses(401, 403, 422) },
+    responses: {
+      200: jsonResponse(pageOf(prescriptionOut), 'A page of prescriptions'),
+      ...problemResponses(401, 403, 422),
+    },
   }),
   async (c) => {
     const query = c.req.valid('query');
-    if (query.patientId && !uuidPattern.test(query.patientId)) throw new AppError('validation', 'The request has invalid fields', { patientId: 'Not a uuid' });
+    if (query.patientId && !uuidPattern.test(query.patientId))
+      throw new AppError('validation', 'The request has invalid fields', { patientId: 'Not a uuid' });
     const after = cursorOf(query.cursor);
-    const page = await listPrescriptions(c.var.db, { scope: branchScope(c.var.session), patientId: query.patientId ?? null, q: query.q, after, limit: query.limit });
+    const page = await listPrescriptions(c.var.db, {
+      scope: branchScope(c.var.session),
+      patientId: query.patientId ?? null,
+      q: query.q,
+      after,
+      limit: query.limit,
+    });
     return c.json(listPage(page.rows, page.next), 200);
   },
 );
@@ -159,7 +181,8 @@ prescriptionsApi.openapi(
     method: 'post',
     path: '/prescriptions',
     operationId: 'createPrescription',
-    summary: 'Record a prescription (exam); the same rules as the form: ranges, 0.25 D steps, axis with cylinder, PDs that add up',
+    summary:
+      'Record a prescription (exam); the same rules as the form: ranges, 0.25 D steps, axis with cylinder, PDs that add up',
     tags,
     middleware: [requirePermission('prescriptions.manage')] as const,
     request: { body: jsonBody(prescriptionCreate) },
@@ -192,11 +215,15 @@ prescriptionsApi.openapi(
     method: 'patch',
     path: '/prescriptions/{id}',
     operationId: 'updatePrescription',
-    summary: 'Change a prescription (any subset of fields; the result is checked as a whole; the patient cannot change)',
+    summary:
+      'Change a prescription (any subset of fields; the result is checked as a whole; the patient cannot change)',
     tags,
     middleware: [requirePermission('prescriptions.manage')] as const,
     request: { params: prescriptionIdParam, body: jsonBody(prescriptionPatch) },
-    responses: { 200: jsonResponse(prescriptionOut, 'The changed prescription'), ...problemResponses(401, 403, 404, 422) },
+    responses: {
+      200: jsonResponse(prescriptionOut, 'The changed prescription'),
+      ...problemResponses(401, 403, 404, 422),
+    },
   }),
   async (c) => {
     const scope = branchScope(c.var.session);
@@ -206,7 +233,9 @@ prescriptionsApi.openapi(
     const body = (await c.req.json()) as Record<string, unknown>;
     const input = validInput({ ...rawOf(current), ...body, patientId: current.patientId });
     const branchId = writeBranch(c, input.branchId);
-    written(await updatePrescription(c.var.db, current.id, { ...input, patientId: current.patientId, branchId }, scope));
+    written(
+      await updatePrescription(c.var.db, current.id, { ...input, patientId: current.patientId, branchId }, scope),
+    );
     return c.json(toJson(await detailOr404(c, current.id, scope)), 200);
   },
 );
@@ -220,7 +249,10 @@ prescriptionsApi.openapi(
     tags,
     middleware: [requirePermission('prescriptions.view')] as const,
     request: { params: prescriptionIdParam },
-    responses: { 200: jsonResponse(z.object({ data: z.array(prescriptionOut) }), 'The patient’s prescriptions'), ...problemResponses(401, 403, 404) },
+    responses: {
+      200: jsonResponse(z.object({ data: z.array(prescriptionOut) }), 'The patient’s prescriptions'),
+      ...problemResponses(401, 403, 404),
+    },
   }),
   async (c) => {
     const id = c.req.valid('param').id;

@@ -4,7 +4,14 @@ import { productCategories } from '../db/tenant-schema';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
 import { recordActivity } from '../queries/audit';
-import { createProduct, getProduct, listProducts, updateProduct, type ProductRow, type ProductWriteResult } from '../queries/products';
+import {
+  createProduct,
+  getProduct,
+  listProducts,
+  updateProduct,
+  type ProductRow,
+  type ProductWriteResult,
+} from '../queries/products';
 import { productCreate, productOut, productPatch } from '../schemas/products';
 import { createApiApp } from './app';
 import { decodeCursor, encodeCursor, jsonBody, jsonResponse, pageOf, pageQuery, problemResponses } from './openapi';
@@ -33,8 +40,10 @@ export function productJson(product: ProductRow) {
 
 /** The refusals of a product write, as the API answers them. */
 function writeError(result: Exclude<ProductWriteResult, { ok: true }>): AppError {
-  if (result.field === 'sku') return new AppError('conflict', t('products.validation.skuTaken'), { sku: t('products.validation.skuTaken') });
-  if (result.field === 'taxCode') return new AppError('validation', t('products.validation.tax'), { taxCode: t('products.validation.tax') });
+  if (result.field === 'sku')
+    return new AppError('conflict', t('products.validation.skuTaken'), { sku: t('products.validation.skuTaken') });
+  if (result.field === 'taxCode')
+    return new AppError('validation', t('products.validation.tax'), { taxCode: t('products.validation.tax') });
   return new AppError('not_found');
 }
 
@@ -66,7 +75,7 @@ productsApi.openapi(
   async (c) => {
     const { q, category, limit, cursor } = c.req.valid('query');
     const values = decodeCursor(cursor);
-    if (cursor && (!values || values.length !== 2 || !z.uuid().safeParse(values[1]).success)) {
+    if (cursor && (values?.length !== 2 || !z.uuid().safeParse(values[1]).success)) {
       throw new AppError('validation', 'Invalid cursor', { cursor: 'Invalid cursor' });
     }
     const after = values ? { name: String(values[0]), id: String(values[1]) } : null;
@@ -89,7 +98,11 @@ productsApi.openapi(
   async (c) => {
     const result = await createProduct(c.var.db, c.req.valid('json'));
     if (!result.ok) throw writeError(result);
-    await recordActivity(c.var.db, c.var.session, 'product.created', { productId: result.product.id, sku: result.product.sku, name: result.product.name });
+    await recordActivity(c.var.db, c.var.session, 'product.created', {
+      productId: result.product.id,
+      sku: result.product.sku,
+      name: result.product.name,
+    });
     return c.json(productJson(result.product), 201);
   },
 );
@@ -127,7 +140,11 @@ productsApi.openapi(
     const id = productId(c.req.valid('param').id);
     const result = await updateProduct(c.var.db, id, c.req.valid('json'));
     if (!result.ok) throw writeError(result);
-    await recordActivity(c.var.db, c.var.session, 'product.updated', { productId: id, sku: result.product.sku, name: result.product.name });
+    await recordActivity(c.var.db, c.var.session, 'product.updated', {
+      productId: id,
+      sku: result.product.sku,
+      name: result.product.name,
+    });
     return c.json(productJson(result.product), 200);
   },
 );

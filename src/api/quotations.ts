@@ -19,7 +19,15 @@ import {
   type QuotationSummary,
 } from '../queries/quotations';
 import type { LineInputValues } from '../schemas/document-lines';
-import { convertOut, quotationCreate, quotationIdParam, quotationListQuery, quotationOut, quotationPatch, quotationSummaryOut } from '../schemas/quotations';
+import {
+  convertOut,
+  quotationCreate,
+  quotationIdParam,
+  quotationListQuery,
+  quotationOut,
+  quotationPatch,
+  quotationSummaryOut,
+} from '../schemas/quotations';
 import { createApiApp } from './app';
 import { decodeCursor, encodeCursor, jsonBody, jsonResponse, pageOf, pageQuery, problemResponses } from './openapi';
 
@@ -57,16 +65,24 @@ quotationsApi.openapi(
     tags,
     middleware: [requirePermission('quotations.view')] as const,
     request: { query: pageQuery.extend(quotationListQuery.shape) },
-    responses: { 200: jsonResponse(pageOf(quotationSummaryOut), 'A page of quotations'), ...problemResponses(401, 403, 422) },
+    responses: {
+      200: jsonResponse(pageOf(quotationSummaryOut), 'A page of quotations'),
+      ...problemResponses(401, 403, 422),
+    },
   }),
   async (c) => {
     const query = c.req.valid('query');
     const cursor = decodeCursor(query.cursor);
     const after =
-      cursor && cursor.length === 2 && typeof cursor[0] === 'string' && !Number.isNaN(Date.parse(cursor[0])) && uuid.safeParse(cursor[1]).success
+      cursor &&
+      cursor.length === 2 &&
+      typeof cursor[0] === 'string' &&
+      !Number.isNaN(Date.parse(cursor[0])) &&
+      uuid.safeParse(cursor[1]).success
         ? { createdAt: cursor[0], id: String(cursor[1]) }
         : null;
-    if (query.cursor && !after) throw new AppError('validation', 'The request has invalid fields', { cursor: 'Malformed cursor' });
+    if (query.cursor && !after)
+      throw new AppError('validation', 'The request has invalid fields', { cursor: 'Malformed cursor' });
     const page = await listQuotations(c.var.db, {
       branchIds: branchScope(c.var.session),
       status: query.status ?? null,
@@ -74,7 +90,13 @@ quotationsApi.openapi(
       after,
       limit: query.limit,
     });
-    return c.json({ data: page.rows.map(summaryJson), nextCursor: page.next ? encodeCursor([page.next.createdAt, page.next.id]) : null }, 200);
+    return c.json(
+      {
+        data: page.rows.map(summaryJson),
+        nextCursor: page.next ? encodeCursor([page.next.createdAt, page.next.id]) : null,
+      },
+      200,
+    );
   },
 );
 
@@ -83,7 +105,8 @@ quotationsApi.openapi(
     method: 'post',
     path: '/quotations',
     operationId: 'createQuotation',
-    summary: 'Create a quotation numbered from the COT series (branchId defaults to the user’s first branch); totals are computed on the server (any totals sent are ignored)',
+    summary:
+      'Create a quotation numbered from the COT series (branchId defaults to the user’s first branch); totals are computed on the server (any totals sent are ignored)',
     tags,
     middleware: [requirePermission('quotations.manage')] as const,
     request: { body: jsonBody(quotationCreate) },
@@ -122,12 +145,16 @@ quotationsApi.openapi(
     tags,
     middleware: [requirePermission('quotations.manage')] as const,
     request: { params: quotationIdParam, body: jsonBody(quotationPatch) },
-    responses: { 200: jsonResponse(quotationOut, 'The changed quotation'), ...problemResponses(401, 403, 404, 409, 422) },
+    responses: {
+      200: jsonResponse(quotationOut, 'The changed quotation'),
+      ...problemResponses(401, 403, 404, 409, 422),
+    },
   }),
   async (c) => {
     const user = c.var.session;
     const current = await quotationOr404(c, c.req.valid('param').id);
-    if (current.status !== 'draft' && current.status !== 'sent') throw new AppError('conflict', t('quotations.conflict.notEditable'));
+    if (current.status !== 'draft' && current.status !== 'sent')
+      throw new AppError('conflict', t('quotations.conflict.notEditable'));
     const { lines, ...changes } = c.req.valid('json');
     const present = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
     const storedLines: LineInputValues[] = current.lines.map((line) => ({
@@ -202,6 +229,9 @@ quotationsApi.openapi(
     if (!uuid.safeParse(id).success) throw new AppError('not_found');
     const result = await convertQuotation(c.var.db, id, branchScope(c.var.session), user.id);
     const quotation = (await getQuotation(c.var.db, id, null))!;
-    return c.json({ invoiceId: result.invoiceId, created: result.created, quotation: toJson(quotation) }, result.created ? 201 : 200);
+    return c.json(
+      { invoiceId: result.invoiceId, created: result.created, quotation: toJson(quotation) },
+      result.created ? 201 : 200,
+    );
   },
 );

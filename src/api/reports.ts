@@ -10,7 +10,11 @@ export const reportsApi = createApiApp();
 
 // The period is checked by requirePeriod (format and "not in the future", with the catalogue's messages).
 const periodQuery = z.object({
-  period: z.string().max(20).optional().openapi({ description: 'Fiscal month YYYYMM, not after the current month', example: '202503' }),
+  period: z
+    .string()
+    .max(20)
+    .optional()
+    .openapi({ description: 'Fiscal month YYYYMM, not after the current month', example: '202503' }),
 });
 
 const textFile = (description: string) => ({
@@ -31,12 +35,18 @@ for (const report of ['607', '608'] as const) {
       tags: ['Reports'],
       middleware: [requirePermission('reports.dgii')] as const,
       request: { query: periodQuery },
-      responses: { 200: textFile(`The ${report} file (DGII_F_${report}_<RNC>_<YYYYMM>.TXT)`), ...problemResponses(401, 403, 422) },
+      responses: {
+        200: textFile(`The ${report} file (DGII_F_${report}_<RNC>_<YYYYMM>.TXT)`),
+        ...problemResponses(401, 403, 422),
+      },
     }),
     async (c) => {
       const period = requirePeriod(c.req.valid('query').period);
       const file = await dgiiReportFile(c.var.db, report, period, actorLabel(c.var.session));
-      return c.text(file.text, 200, { 'Content-Disposition': `attachment; filename="${file.fileName}"`, 'Cache-Control': 'no-store' });
+      return c.text(file.text, 200, {
+        'Content-Disposition': `attachment; filename="${file.fileName}"`,
+        'Cache-Control': 'no-store',
+      });
     },
   );
 }

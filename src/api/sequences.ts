@@ -7,7 +7,16 @@ import type { SignedInEnv } from '../env';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
 import { changedFields, recordActivity } from '../queries/audit';
-import { createSequence, deleteSequence, getSequence, listSequences, sequenceDetails, updateSequence, withWarnings, type Sequence } from '../queries/sequences';
+import {
+  createSequence,
+  deleteSequence,
+  getSequence,
+  listSequences,
+  sequenceDetails,
+  updateSequence,
+  withWarnings,
+  type Sequence,
+} from '../queries/sequences';
 import { checkSequence, sequenceCreate, sequenceIdParam, sequenceOut, sequencePatch } from '../schemas/sequences';
 import { createApiApp } from './app';
 import { jsonBody, jsonResponse, problemResponses } from './openapi';
@@ -60,11 +69,15 @@ sequencesApi.openapi(
     method: 'get',
     path: '/sequences',
     operationId: 'listSequences',
-    summary: 'Every numbering sequence (NCF ranges, COT, REC) with its warnings: expired, expiresSoon (30 days), exhausted, lowRemaining (< 100)',
+    summary:
+      'Every numbering sequence (NCF ranges, COT, REC) with its warnings: expired, expiresSoon (30 days), exhausted, lowRemaining (< 100)',
     tags,
     middleware: [requirePermission('sequences.view')] as const,
     request: { query: z.object({ docType: z.enum(sequenceTypes as [string, ...string[]]).optional() }) },
-    responses: { 200: jsonResponse(z.object({ data: z.array(sequenceOut) }), 'The sequences'), ...problemResponses(401, 403, 422) },
+    responses: {
+      200: jsonResponse(z.object({ data: z.array(sequenceOut) }), 'The sequences'),
+      ...problemResponses(401, 403, 422),
+    },
   }),
   async (c) => {
     const today = shopToday();
@@ -78,7 +91,8 @@ sequencesApi.openapi(
     method: 'post',
     path: '/sequences',
     operationId: 'createSequence',
-    summary: 'Create a sequence (ranges of one type may not overlap; setting isDefault clears the previous default of the type)',
+    summary:
+      'Create a sequence (ranges of one type may not overlap; setting isDefault clears the previous default of the type)',
     tags,
     middleware: [requirePermission('sequences.manage')] as const,
     request: { body: jsonBody(sequenceCreate) },
@@ -111,7 +125,8 @@ sequencesApi.openapi(
     method: 'patch',
     path: '/sequences/{id}',
     operationId: 'updateSequence',
-    summary: 'Change a sequence; once it has numbered documents its type, prefix and start are fixed and the next number cannot go back',
+    summary:
+      'Change a sequence; once it has numbered documents its type, prefix and start are fixed and the next number cannot go back',
     tags,
     middleware: [requirePermission('sequences.manage')] as const,
     request: { params: sequenceIdParam, body: jsonBody(sequencePatch) },
@@ -120,24 +135,30 @@ sequencesApi.openapi(
   async (c) => {
     const current = await sequenceOr404(c, c.req.valid('param').id);
     const changes = Object.fromEntries(Object.entries(c.req.valid('json')).filter(([, value]) => value !== undefined));
-    const values = checked({
-      docType: current.docType as Parameters<typeof checkSequence>[0]['docType'],
-      prefix: current.prefix,
-      description: current.description,
-      rangeStart: current.rangeStart,
-      rangeEnd: current.rangeEnd,
-      nextNumber: current.nextNumber,
-      validUntil: current.validUntil,
-      authorizedOn: current.authorizedOn,
-      active: current.active,
-      isDefault: current.isDefault,
-      branchId: current.branchId,
-      // a new type without a new prefix takes the new type's default prefix
-      ...('docType' in changes && !('prefix' in changes) ? { prefix: null } : {}),
-      ...changes,
-    }, current.createdAt.slice(0, 10));
+    const values = checked(
+      {
+        docType: current.docType as Parameters<typeof checkSequence>[0]['docType'],
+        prefix: current.prefix,
+        description: current.description,
+        rangeStart: current.rangeStart,
+        rangeEnd: current.rangeEnd,
+        nextNumber: current.nextNumber,
+        validUntil: current.validUntil,
+        authorizedOn: current.authorizedOn,
+        active: current.active,
+        isDefault: current.isDefault,
+        branchId: current.branchId,
+        // a new type without a new prefix takes the new type's default prefix
+        ...('docType' in changes && !('prefix' in changes) ? { prefix: null } : {}),
+        ...changes,
+      },
+      current.createdAt.slice(0, 10),
+    );
     const sequence = await updateSequence(c.var.db, current, values);
-    await recordActivity(c.var.db, c.var.session, 'sequence.updated', { ...sequenceDetails(sequence), fields: changedFields(current, values) });
+    await recordActivity(c.var.db, c.var.session, 'sequence.updated', {
+      ...sequenceDetails(sequence),
+      fields: changedFields(current, values),
+    });
     return c.json(toJson(sequence, shopToday()), 200);
   },
 );

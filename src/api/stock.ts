@@ -17,7 +17,10 @@ function allowedBranchIds(c: Context<SignedInEnv>): string[] {
   return c.var.session.branches.map((branch) => branch.id);
 }
 
-const notAllowed = (field: string) => new AppError('validation', t('stock.validation.branchNotAllowed'), { [field]: t('stock.validation.branchNotAllowed') });
+const notAllowed = (field: string) =>
+  new AppError('validation', t('stock.validation.branchNotAllowed'), {
+    [field]: t('stock.validation.branchNotAllowed'),
+  });
 
 stockApi.openapi(
   createRoute({
@@ -28,7 +31,10 @@ stockApi.openapi(
     tags: ['Stock'],
     middleware: [requirePermission('stock.view')] as const,
     request: { query: pageQuery.extend({ branchId: z.uuid().optional(), q: z.string().trim().max(100).optional() }) },
-    responses: { 200: jsonResponse(pageOf(stockLevelOut), 'One page of stock levels'), ...problemResponses(401, 403, 404, 422) },
+    responses: {
+      200: jsonResponse(pageOf(stockLevelOut), 'One page of stock levels'),
+      ...problemResponses(401, 403, 404, 422),
+    },
   }),
   async (c) => {
     const { branchId, q, limit, cursor } = c.req.valid('query');
@@ -39,12 +45,17 @@ stockApi.openapi(
     }
     const values = decodeCursor(cursor);
     const uuid = z.uuid();
-    if (cursor && (!values || values.length !== 3 || !uuid.safeParse(values[1]).success || !uuid.safeParse(values[2]).success)) {
+    if (cursor && (values?.length !== 3 || !uuid.safeParse(values[1]).success || !uuid.safeParse(values[2]).success)) {
       throw new AppError('validation', 'Invalid cursor', { cursor: 'Invalid cursor' });
     }
-    const after = values ? { name: String(values[0]), productId: String(values[1]), branchId: String(values[2]) } : null;
+    const after = values
+      ? { name: String(values[0]), productId: String(values[1]), branchId: String(values[2]) }
+      : null;
     const { rows, next } = await listStockLevels(c.var.db, { branchIds, q: q || undefined, after, limit });
-    return c.json({ data: rows, nextCursor: next ? encodeCursor([next.name, next.productId, next.branchId]) : null }, 200);
+    return c.json(
+      { data: rows, nextCursor: next ? encodeCursor([next.name, next.productId, next.branchId]) : null },
+      200,
+    );
   },
 );
 
@@ -57,13 +68,22 @@ stockApi.openapi(
     tags: ['Stock'],
     middleware: [requirePermission('stock.view')] as const,
     request: { query: pageQuery.extend({ productId: z.uuid() }) },
-    responses: { 200: jsonResponse(pageOf(movementOut), 'One page of movements'), ...problemResponses(401, 403, 404, 422) },
+    responses: {
+      200: jsonResponse(pageOf(movementOut), 'One page of movements'),
+      ...problemResponses(401, 403, 404, 422),
+    },
   }),
   async (c) => {
     const { productId, limit, cursor } = c.req.valid('query');
     const values = decodeCursor(cursor);
-    if (cursor && (!values || values.length !== 1 || typeof values[0] !== 'number')) throw new AppError('validation', 'Invalid cursor', { cursor: 'Invalid cursor' });
-    const result = await productMovements(c.var.db, { productId, branchIds: allowedBranchIds(c), before: values ? Number(values[0]) : null, limit });
+    if (cursor && (values?.length !== 1 || typeof values[0] !== 'number'))
+      throw new AppError('validation', 'Invalid cursor', { cursor: 'Invalid cursor' });
+    const result = await productMovements(c.var.db, {
+      productId,
+      branchIds: allowedBranchIds(c),
+      before: values ? Number(values[0]) : null,
+      limit,
+    });
     if (!result) throw new AppError('not_found');
     return c.json({ data: result.movements, nextCursor: result.next ? encodeCursor([result.next]) : null }, 200);
   },
@@ -104,14 +124,21 @@ stockApi.openapi(
     tags: ['Stock'],
     middleware: [requirePermission('stock.transfer')] as const,
     request: { body: jsonBody(transferCreate) },
-    responses: { 201: jsonResponse(transferOut, 'The two movements of the transfer'), ...problemResponses(401, 403, 404, 409, 422) },
+    responses: {
+      201: jsonResponse(transferOut, 'The two movements of the transfer'),
+      ...problemResponses(401, 403, 404, 409, 422),
+    },
   }),
   async (c) => {
     const input = c.req.valid('json');
     const allowed = allowedBranchIds(c);
     if (!allowed.includes(input.fromBranchId)) throw notAllowed('fromBranchId');
     if (!allowed.includes(input.toBranchId)) throw notAllowed('toBranchId');
-    const transfer = await transferStock(c.var.db, { ...input, reason: input.reason ?? null, userId: c.var.session.id });
+    const transfer = await transferStock(c.var.db, {
+      ...input,
+      reason: input.reason ?? null,
+      userId: c.var.session.id,
+    });
     return c.json(transfer, 201);
   },
 );

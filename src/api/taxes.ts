@@ -23,8 +23,10 @@ function taxId(value: string): number {
 
 function refused(result: Exclude<TaxWriteResult, { ok: true }>): never {
   if (result.reason === 'not_found') throw new AppError('not_found');
-  if (result.reason === 'duplicate') throw new AppError('validation', t('taxes.validation.duplicate'), { code: t('taxes.validation.duplicate') });
-  if (result.reason === 'exemptRate') throw new AppError('validation', t('taxes.validation.exemptRate'), { rate: t('taxes.validation.exemptRate') });
+  if (result.reason === 'duplicate')
+    throw new AppError('validation', t('taxes.validation.duplicate'), { code: t('taxes.validation.duplicate') });
+  if (result.reason === 'exemptRate')
+    throw new AppError('validation', t('taxes.validation.exemptRate'), { rate: t('taxes.validation.exemptRate') });
   throw new AppError('validation', t('taxes.validation.locked'), { rate: t('taxes.validation.locked') });
 }
 
@@ -56,7 +58,12 @@ taxesApi.openapi(
     const created = await createTax(c.var.db, c.req.valid('json'));
     if (!created.ok) refused(created);
     const { tax } = created;
-    await recordActivity(c.var.db, c.var.session, 'tax.created', { taxId: tax.id, code: tax.code, name: tax.name, rate: tax.rate });
+    await recordActivity(c.var.db, c.var.session, 'tax.created', {
+      taxId: tax.id,
+      code: tax.code,
+      name: tax.name,
+      rate: tax.rate,
+    });
     return c.json(tax, 201);
   },
 );
@@ -78,7 +85,13 @@ taxesApi.openapi(
     const saved = await updateTax(c.var.db, id, changes);
     if (!saved.ok) refused(saved);
     const { tax } = saved;
-    await recordActivity(c.var.db, c.var.session, 'tax.updated', { taxId: tax.id, code: tax.code, name: tax.name, rate: tax.rate, fields: Object.keys(changes) });
+    await recordActivity(c.var.db, c.var.session, 'tax.updated', {
+      taxId: tax.id,
+      code: tax.code,
+      name: tax.name,
+      rate: tax.rate,
+      fields: Object.keys(changes),
+    });
     return c.json(tax, 200);
   },
 );

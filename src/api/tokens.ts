@@ -7,7 +7,10 @@ import type { TenantDb } from '../env';
 /** `ofk_` marks an OptiFlow key (secret scanners can find leaked ones); the rest is 32 random bytes. */
 const tokenPrefix = 'ofk_';
 
-export async function createApiToken(db: TenantDb, values: { name: string; scope: 'read' | 'read_write'; userId: string }) {
+export async function createApiToken(
+  db: TenantDb,
+  values: { name: string; scope: 'read' | 'read_write'; userId: string },
+) {
   const token = tokenPrefix + randomToken();
   const [row] = await db
     .insert(apiTokens)
@@ -33,7 +36,13 @@ export async function revokeApiToken(db: TenantDb, id: string, filter: { userId?
   const rows = await db
     .update(apiTokens)
     .set({ revokedAt: sql`now()` })
-    .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt), filter.userId ? eq(apiTokens.userId, filter.userId) : undefined))
+    .where(
+      and(
+        eq(apiTokens.id, id),
+        isNull(apiTokens.revokedAt),
+        filter.userId ? eq(apiTokens.userId, filter.userId) : undefined,
+      ),
+    )
     .returning({ id: apiTokens.id });
   return rows.length > 0;
 }
@@ -54,7 +63,10 @@ interface TokenRow extends Record<string, unknown> {
  * The principal behind a bearer token, in one query: the token's user, acting with the user's
  * role, branches (the first is the default for writes) and the token's scope. Unknown, revoked, or a disabled user's tokens give null.
  */
-export async function authenticateApiToken(db: TenantDb, token: string): Promise<(SessionUser & { tokenId: string; stale: boolean }) | null> {
+export async function authenticateApiToken(
+  db: TenantDb,
+  token: string,
+): Promise<(SessionUser & { tokenId: string; stale: boolean }) | null> {
   if (!token.startsWith(tokenPrefix)) return null;
   const result = await db.execute<TokenRow>(sql`
     SELECT t.id AS token_id, t.scope, coalesce(t.last_used_at < now() - interval '1 minute', true) AS stale,

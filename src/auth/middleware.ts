@@ -31,7 +31,11 @@ export function setSessionCookie(c: Context, token: string, expires: Date): void
 }
 
 export function clearSessionCookie(c: Context): void {
-  deleteCookie(c, sessionCookieName(c), { path: '/', secure: isSecureRequest(c), ...(isSecureRequest(c) ? { prefix: 'host' as const } : {}) });
+  deleteCookie(c, sessionCookieName(c), {
+    path: '/',
+    secure: isSecureRequest(c),
+    ...(isSecureRequest(c) ? { prefix: 'host' as const } : {}),
+  });
 }
 
 function readSessionCookie(c: Context<AppEnv>): string | undefined {
@@ -48,7 +52,8 @@ export const loadUser = factory.createMiddleware(async (c, next) => {
   const token = c.req.path.startsWith('/api/') ? undefined : readSessionCookie(c);
   let session = token ? await loadSession(c.var.db, token) : null;
   const central = session?.impersonatedBy ? (await createPlatform(c.env)).central : null;
-  const supportAdmin = central && session?.impersonatedBy ? await activeSupportAdmin(central, session.impersonatedBy) : null;
+  const supportAdmin =
+    central && session?.impersonatedBy ? await activeSupportAdmin(central, session.impersonatedBy) : null;
   if (session?.impersonatedBy && !supportAdmin) {
     await endSupportSession(c.var.db, session.sessionHash);
     clearSessionCookie(c);
@@ -97,7 +102,8 @@ export function requirePermission(permission: Permission): SignedInMiddleware {
     const session = c.var.session;
     if (!session) return unauthenticated(c);
     if (!can(session.role, permission)) throw new AppError('forbidden');
-    if (session.apiScope === 'read' && c.req.method !== 'GET' && c.req.method !== 'HEAD') throw new AppError('forbidden', 'This token is read-only');
+    if (session.apiScope === 'read' && c.req.method !== 'GET' && c.req.method !== 'HEAD')
+      throw new AppError('forbidden', 'This token is read-only');
     await next();
   });
   // It calls next() only with a session, so what runs after it may rely on one.

@@ -23,7 +23,11 @@ export type OwnerInvite =
  * owner who has not set a password yet (the first link expired or was lost), with a new one-time,
  * expiring set-password link. Returns the token once; only its hash is stored.
  */
-export async function inviteOwner(platform: Platform, tenantId: string, values: { email: string; name?: string | null }): Promise<OwnerInvite> {
+export async function inviteOwner(
+  platform: Platform,
+  tenantId: string,
+  values: { email: string; name?: string | null },
+): Promise<OwnerInvite> {
   const parsed = emailField.safeParse(values.email);
   if (!parsed.success) throw new AppError('validation', `"${values.email}" is not a valid email address`);
   const email = normalizeEmail(parsed.data);
@@ -46,7 +50,10 @@ export async function inviteOwner(platform: Platform, tenantId: string, values: 
     // A lost link may be in someone else's hands: the new one replaces every earlier one.
     await db.batch([
       db.update(users).set({ name, updatedAt: sql`now()` }).where(eq(users.id, same.id)),
-      db.update(userTokens).set({ usedAt: sql`now()` }).where(and(eq(userTokens.userId, same.id), isNull(userTokens.usedAt))),
+      db
+        .update(userTokens)
+        .set({ usedAt: sql`now()` })
+        .where(and(eq(userTokens.userId, same.id), isNull(userTokens.usedAt))),
     ]);
   }
   const link = await issuePasswordLink(db, { email, name, role: 'owner' });

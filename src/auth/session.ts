@@ -128,18 +128,30 @@ export async function revokeSession(db: TenantDb, sessionHash: string): Promise<
 
 /** Ends every session of a user at once (disabled account, password change elsewhere). */
 export async function revokeUserSessions(db: TenantDb, userId: string, except?: string): Promise<void> {
-  await db.delete(sessions).where(except ? and(eq(sessions.userId, userId), sql`${sessions.idHash} <> ${except}`) : eq(sessions.userId, userId));
+  await db
+    .delete(sessions)
+    .where(
+      except ? and(eq(sessions.userId, userId), sql`${sessions.idHash} <> ${except}`) : eq(sessions.userId, userId),
+    );
 }
 
 /**
  * Removes sessions past their absolute or idle limit and login attempts older than the throttle
  * window (neither can matter any more). Run by `npx optiflow tenants:run auth:prune`.
  */
-export async function pruneAuthRecords(db: TenantDb, throttleWindowMinutes: number): Promise<{ sessions: number; attempts: number }> {
+export async function pruneAuthRecords(
+  db: TenantDb,
+  throttleWindowMinutes: number,
+): Promise<{ sessions: number; attempts: number }> {
   const [expired, attempts] = await db.batch([
     db
       .delete(sessions)
-      .where(or(lt(sessions.expiresAt, sql`now()`), lt(sessions.lastSeenAt, sql`now() - make_interval(mins => ${sessionPolicy.idleMinutes})`)))
+      .where(
+        or(
+          lt(sessions.expiresAt, sql`now()`),
+          lt(sessions.lastSeenAt, sql`now() - make_interval(mins => ${sessionPolicy.idleMinutes})`),
+        ),
+      )
       .returning({ idHash: sessions.idHash }),
     db
       .delete(loginAttempts)

@@ -22,7 +22,12 @@ export interface ThrottleLimits {
 type AttemptsTable = 'login_attempts' | 'admin_login_attempts';
 
 /** The id of the reserved attempt, or null when a limit is reached (answer 429 without checking anything). */
-export async function reserveLoginAttempt(db: TenantDb | CentralDb, account: string, ipAddress: string, limits: ThrottleLimits): Promise<number | null> {
+export async function reserveLoginAttempt(
+  db: TenantDb | CentralDb,
+  account: string,
+  ipAddress: string,
+  limits: ThrottleLimits,
+): Promise<number | null> {
   const result = await (db as TenantDb).execute<{ slot: string | number | null }>(sql`
     SELECT reserve_login_attempt(${account}, ${ipAddress}, ${limits.maxPerAccountAndAddress}, ${limits.maxPerAccount},
                                  ${limits.maxPerAddress}, ${limits.windowMinutes})::text AS slot`);
@@ -31,7 +36,12 @@ export async function reserveLoginAttempt(db: TenantDb | CentralDb, account: str
 }
 
 /** The check passed: the slot is a success, and this account's earlier failures are forgiven. */
-export async function markAttemptSucceeded(db: TenantDb | CentralDb, table: AttemptsTable, account: string, slot: number): Promise<void> {
+export async function markAttemptSucceeded(
+  db: TenantDb | CentralDb,
+  table: AttemptsTable,
+  account: string,
+  slot: number,
+): Promise<void> {
   const attempts = sql.identifier(table);
   await (db as TenantDb).execute(sql`
     WITH succeeded AS (UPDATE ${attempts} SET succeeded = true WHERE id = ${slot})
@@ -39,7 +49,12 @@ export async function markAttemptSucceeded(db: TenantDb | CentralDb, table: Atte
 }
 
 /** Failures of one account in the window, from every address (to end a TOTP step once it has none left). */
-export async function accountFailures(db: TenantDb | CentralDb, table: AttemptsTable, account: string, windowMinutes: number): Promise<number> {
+export async function accountFailures(
+  db: TenantDb | CentralDb,
+  table: AttemptsTable,
+  account: string,
+  windowMinutes: number,
+): Promise<number> {
   const result = await (db as TenantDb).execute<{ failures: number }>(sql`
     SELECT count(*)::int AS failures FROM ${sql.identifier(table)}
      WHERE account = ${account} AND NOT succeeded AND created_at > now() - make_interval(mins => ${windowMinutes})`);

@@ -22,7 +22,11 @@ export function normalizeEmail(email: string): string {
 }
 
 export async function findUserByEmail(db: TenantDb, email: string) {
-  const [user] = await db.select().from(users).where(eq(users.email, normalizeEmail(email))).limit(1);
+  const [user] = await db
+    .select()
+    .from(users)
+    .where(eq(users.email, normalizeEmail(email)))
+    .limit(1);
   return user ?? null;
 }
 
@@ -32,7 +36,14 @@ export async function findUserByEmail(db: TenantDb, email: string) {
  */
 export async function issuePasswordLink(
   db: TenantDb,
-  values: { email: string; name: string; role: Role; createdBy?: string | null; branchIds?: string[]; purpose?: 'set_password' | 'invitation' },
+  values: {
+    email: string;
+    name: string;
+    role: Role;
+    createdBy?: string | null;
+    branchIds?: string[];
+    purpose?: 'set_password' | 'invitation';
+  },
 ): Promise<{ userId: string; token: string; expiresAt: Date }> {
   const email = normalizeEmail(values.email);
   const token = randomToken();
@@ -44,9 +55,20 @@ export async function issuePasswordLink(
     .returning({ id: users.id });
   const userId = user!.id;
   await db.batch([
-    db.insert(userTokens).values({ userId, tokenHash: await sha256Hex(token), purpose: values.purpose ?? 'set_password', expiresAt, createdBy: values.createdBy ?? null }),
+    db.insert(userTokens).values({
+      userId,
+      tokenHash: await sha256Hex(token),
+      purpose: values.purpose ?? 'set_password',
+      expiresAt,
+      createdBy: values.createdBy ?? null,
+    }),
     ...(values.branchIds?.length
-      ? [db.insert(userBranches).values(values.branchIds.map((branchId) => ({ userId, branchId }))).onConflictDoNothing()]
+      ? [
+          db
+            .insert(userBranches)
+            .values(values.branchIds.map((branchId) => ({ userId, branchId })))
+            .onConflictDoNothing(),
+        ]
       : []),
   ]);
   return { userId, token, expiresAt };
@@ -58,7 +80,13 @@ export async function peekPasswordLink(db: TenantDb, token: string) {
     .select({ userId: users.id, email: users.email, name: users.name, status: users.status })
     .from(userTokens)
     .innerJoin(users, eq(users.id, userTokens.userId))
-    .where(and(eq(userTokens.tokenHash, await sha256Hex(token)), sql`${userTokens.usedAt} is null`, gt(userTokens.expiresAt, sql`now()`)))
+    .where(
+      and(
+        eq(userTokens.tokenHash, await sha256Hex(token)),
+        sql`${userTokens.usedAt} is null`,
+        gt(userTokens.expiresAt, sql`now()`),
+      ),
+    )
     .limit(1);
   return row && row.status !== 'disabled' ? row : null;
 }

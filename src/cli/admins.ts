@@ -32,7 +32,11 @@ export const createAdminCommand = defineCommand({
     const port = integerOption(values.port, 'port', { min: 1, max: 65535 });
     return async ({ platform, devPort }) => {
       const { admin, token, expiresAt } = await inviteAdmin(platform.central, { email, name });
-      await recordAdminAudit(platform.central, { admin: null, action: 'admin.invited', details: { email: admin.email, via: 'cli' } });
+      await recordAdminAudit(platform.central, {
+        admin: null,
+        action: 'admin.invited',
+        details: { email: admin.email, via: 'cli' },
+      });
       print(`Admin "${admin.email}" invited. Set-password link (valid until ${expiresAt.toISOString()}, works once):`);
       print(`${centralUrl(platform.config, port ?? devPort)}/admin/set-password?token=${token}`);
     };

@@ -10,7 +10,12 @@ const backupCommand = defineCommand({
   summary: 'Write a logical backup (schema version + data, gzipped) of tenants to R2 under backups/<tenant>/',
   args: [],
   options: {
-    tenants: { type: 'string', multiple: true, placeholder: 'a,b', description: 'Only these tenants (default: every active tenant)' },
+    tenants: {
+      type: 'string',
+      multiple: true,
+      placeholder: 'a,b',
+      description: 'Only these tenants (default: every active tenant)',
+    },
   },
   prepare({ values }) {
     const requested = splitList(values.tenants);
@@ -24,7 +29,9 @@ const backupCommand = defineCommand({
       for (const id of ids) {
         try {
           const result = await backupTenant(platform, id);
-          print(`${id}: ${result.key} (${formatBytes(result.size)}, ${result.rows} rows, schema ${result.schemaVersion})`);
+          print(
+            `${id}: ${result.key} (${formatBytes(result.size)}, ${result.rows} rows, schema ${result.schemaVersion})`,
+          );
         } catch (error) {
           failed++;
           print(`${id}: failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -40,27 +47,44 @@ const restoreCommand = defineCommand({
   summary: 'Restore a tenant backup into a new tenant (--as) or over the same tenant (--force)',
   args: ['tenant', 'backup'],
   options: {
-    as: { type: 'string', placeholder: 'new-tenant', description: 'Restore into this new tenant (a copy); the original is not touched' },
-    force: { type: 'boolean', description: 'Restore over the same tenant, replacing all its data (a safety backup is taken first)' },
+    as: {
+      type: 'string',
+      placeholder: 'new-tenant',
+      description: 'Restore into this new tenant (a copy); the original is not touched',
+    },
+    force: {
+      type: 'boolean',
+      description: 'Restore over the same tenant, replacing all its data (a safety backup is taken first)',
+    },
   },
   notes: [
-    '<backup> is a key (backups/<tenant>/<stamp>.json.gz) or a timestamp of the tenant\'s backups (20261128T070000Z).',
+    "<backup> is a key (backups/<tenant>/<stamp>.json.gz) or a timestamp of the tenant's backups (20261128T070000Z).",
     'The whole file is verified first: a corrupted or truncated backup is refused and nothing changes.',
     'A backup taken at an older schema version is migrated forward to the latest one.',
   ],
   prepare({ args: [tenant, backup], values }) {
     if (values.as === undefined && !values.force) {
-      throw new UsageError(`restoring over "${tenant}" replaces all its data; pass --force to confirm, or --as <new-tenant> for a copy`);
+      throw new UsageError(
+        `restoring over "${tenant}" replaces all its data; pass --force to confirm, or --as <new-tenant> for a copy`,
+      );
     }
-    if (values.as !== undefined && values.as === tenant) throw new UsageError('--as must name a new tenant; use --force to restore over the same one');
+    if (values.as !== undefined && values.as === tenant)
+      throw new UsageError('--as must name a new tenant; use --force to restore over the same one');
     return async ({ platform }) => {
       validateTenantId(platform, tenant!);
       const key = resolveBackupKey(tenant!, backup!);
-      if (!key.startsWith(`backups/${tenant}/`)) throw new UsageError(`backup ${key} does not belong to tenant "${tenant}"`);
+      if (!key.startsWith(`backups/${tenant}/`))
+        throw new UsageError(`backup ${key} does not belong to tenant "${tenant}"`);
       const into = values.as ?? tenant!;
-      const result = await restoreBackup(platform, { backupKey: key, into, progress: (step, message) => print(`${step}: ${message ?? 'done'}`) });
+      const result = await restoreBackup(platform, {
+        backupKey: key,
+        into,
+        progress: (step, message) => print(`${step}: ${message ?? 'done'}`),
+      });
       if (result.safetyBackupKey) print(`Safety backup of the replaced data: ${result.safetyBackupKey}`);
-      print(`Restored ${key} into "${result.tenantId}" (${result.rows} rows, schema ${result.fromSchemaVersion} -> ${result.schemaVersion})`);
+      print(
+        `Restored ${key} into "${result.tenantId}" (${result.rows} rows, schema ${result.fromSchemaVersion} -> ${result.schemaVersion})`,
+      );
     };
   },
 });

@@ -5,15 +5,32 @@ import { findTenantById } from '../tenancy/central-queries';
 import { openTenantContext } from '../tenancy/context';
 import { listTenants, migrateTenant, reseedTenant } from '../tenancy/lifecycle';
 import type { Platform } from '../tenancy/platform';
-import { defineCommand, integerOption, splitList, UsageError, type Action, type CommandContext, type OptionValues } from './command';
+import {
+  defineCommand,
+  integerOption,
+  splitList,
+  UsageError,
+  type Action,
+  type CommandContext,
+  type OptionValues,
+} from './command';
 import { plural, print } from './output';
 import { taskList, tenantTasks } from './tasks';
 
 const defaultConcurrency = 4;
 
 const bulkOptions = {
-  tenants: { type: 'string', multiple: true, placeholder: 'a,b', description: 'Only these tenants (default: every active or suspended tenant)' },
-  concurrency: { type: 'string', placeholder: 'n', description: `Tenants processed at once (default ${defaultConcurrency})` },
+  tenants: {
+    type: 'string',
+    multiple: true,
+    placeholder: 'a,b',
+    description: 'Only these tenants (default: every active or suspended tenant)',
+  },
+  concurrency: {
+    type: 'string',
+    placeholder: 'n',
+    description: `Tenants processed at once (default ${defaultConcurrency})`,
+  },
   'skip-failing': { type: 'boolean', description: 'Carry on after a tenant fails (default: start no further tenant)' },
 } as const;
 
@@ -34,10 +51,14 @@ function parseSelection(values: OptionValues<typeof bulkOptions>): BulkSelection
 /** The requested tenants (all must exist), or every tenant with a live database (active or suspended). Runs before any tenant is touched. */
 export async function selectTenants(platform: Platform, requested: string[] | undefined): Promise<string[]> {
   const tenants = await listTenants(platform);
-  if (requested === undefined) return tenants.filter((tenant) => tenant.status === 'active' || tenant.status === 'suspended').map((tenant) => tenant.id);
+  if (requested === undefined)
+    return tenants
+      .filter((tenant) => tenant.status === 'active' || tenant.status === 'suspended')
+      .map((tenant) => tenant.id);
   const known = new Set(tenants.map((tenant) => tenant.id));
   const unknown = requested.filter((id) => !known.has(id));
-  if (unknown.length > 0) throw new AppError('not_found', `Unknown tenant${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`);
+  if (unknown.length > 0)
+    throw new AppError('not_found', `Unknown tenant${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`);
   return requested;
 }
 
@@ -50,7 +71,12 @@ interface Progress {
 function createProgress(total: number, label: string): Progress {
   if (!process.stderr.isTTY || total === 0) return { done: print, stop() {} };
   const bars = new cliProgress.MultiBar(
-    { stream: process.stderr, format: `${label} [{bar}] {value}/{total} | {duration_formatted}`, hideCursor: true, clearOnComplete: true },
+    {
+      stream: process.stderr,
+      format: `${label} [{bar}] {value}/{total} | {duration_formatted}`,
+      hideCursor: true,
+      clearOnComplete: true,
+    },
     cliProgress.Presets.shades_classic,
   );
   const bar = bars.create(total, 0);
@@ -72,7 +98,11 @@ function createProgress(total: number, label: string): Progress {
  * The shape of every per-tenant command: pick the tenants, run `work` for each in a bounded pool,
  * print one line per tenant and a summary. Exit code 1 when any tenant failed.
  */
-function forEachTenant(selection: BulkSelection, label: string, work: (context: CommandContext, tenantId: string) => Promise<string>): Action {
+function forEachTenant(
+  selection: BulkSelection,
+  label: string,
+  work: (context: CommandContext, tenantId: string) => Promise<string>,
+): Action {
   return async (context) => {
     const ids = await selectTenants(context.platform, selection.tenants);
     if (ids.length === 0) return print('No active or suspended tenants.');

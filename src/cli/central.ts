@@ -12,8 +12,11 @@ export const centralMigrateCommand = defineCommand({
     return async ({ platform }) => {
       const result = await migrate(platform.centralSql, migrations.central, functions.central);
       const replaced = result.functions.length > 0 ? `; functions: ${result.functions.join(', ')}` : '';
-      if (result.applied.length === 0) return print(`Central database is up to date (version ${result.version})${replaced || '.'}`);
-      print(`Central database migrated ${result.version - result.applied.length} -> ${result.version}: ${result.applied.join(', ')}${replaced}`);
+      if (result.applied.length === 0)
+        return print(`Central database is up to date (version ${result.version})${replaced || '.'}`);
+      print(
+        `Central database migrated ${result.version - result.applied.length} -> ${result.version}: ${result.applied.join(', ')}${replaced}`,
+      );
     };
   },
 });

@@ -38,6 +38,7 @@ export interface CommandContext {
 }
 
 /** Runs the command; the returned number, if any, is the exit code. */
+// biome-ignore lint/suspicious/noConfusingVoidType: an action that exits 0 is an async function without a return.
 export type Action = (context: CommandContext) => Promise<number | void>;
 
 export interface Command<O extends OptionSpecs = OptionSpecs> {
@@ -61,9 +62,16 @@ export function defineCommand<const O extends OptionSpecs>(command: Command<O>):
 }
 
 export const globalOptions = {
-  remote: { type: 'boolean', description: "Use the deployed account's KV and R2 (secrets then come from the environment)" },
+  remote: {
+    type: 'boolean',
+    description: "Use the deployed account's KV and R2 (secrets then come from the environment)",
+  },
   env: { type: 'string', placeholder: 'name', description: 'Wrangler environment (e.g. production)' },
-  'persist-to': { type: 'string', placeholder: 'dir', description: 'Where local KV/R2 state lives, as for `wrangler dev` (default .wrangler/state)' },
+  'persist-to': {
+    type: 'string',
+    placeholder: 'dir',
+    description: 'Where local KV/R2 state lives, as for `wrangler dev` (default .wrangler/state)',
+  },
   config: { type: 'string', placeholder: 'path', description: 'Wrangler configuration file (default wrangler.toml)' },
   help: { type: 'boolean', short: 'h', description: 'Show help' },
 } satisfies OptionSpecs;
@@ -123,13 +131,20 @@ function optionLines(options: Array<[string, OptionSpec]>): string[] {
 /** `--tenants=a,b --tenants c` -> ['a', 'b', 'c'], or undefined when the flag is absent. */
 export function splitList(values: string[] | undefined): string[] | undefined {
   if (values === undefined) return undefined;
-  const items = values.flatMap((value) => value.split(',')).map((item) => item.trim()).filter(Boolean);
+  const items = values
+    .flatMap((value) => value.split(','))
+    .map((item) => item.trim())
+    .filter(Boolean);
   if (items.length === 0) throw new UsageError('--tenants needs at least one tenant id');
   return [...new Set(items)];
 }
 
 /** An integer flag within a range, or undefined when the flag is absent. */
-export function integerOption(value: string | undefined, flagName: string, range: { min: number; max: number }): number | undefined {
+export function integerOption(
+  value: string | undefined,
+  flagName: string,
+  range: { min: number; max: number },
+): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value) || Number(value) < range.min || Number(value) > range.max) {
     throw new UsageError(`--${flagName} must be an integer from ${range.min} to ${range.max}, got "${value}"`);

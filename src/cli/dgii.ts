@@ -3,7 +3,14 @@ import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
 import { downloadRegistry } from '../dgii/download';
-import { DgiiImportError, dgiiRegistryUrl, importDgiiRegistry, maxShrinkShare, type DgiiImportProgress, type DgiiImportResult } from '../dgii/import';
+import {
+  DgiiImportError,
+  dgiiRegistryUrl,
+  importDgiiRegistry,
+  maxShrinkShare,
+  type DgiiImportProgress,
+  type DgiiImportResult,
+} from '../dgii/import';
 import { defineCommand, UsageError } from './command';
 import { formatBytes, print } from './output';
 
@@ -15,9 +22,16 @@ export const syncDgiiCommand = defineCommand({
   summary: 'Import the DGII taxpayer registry (RNC and cédula) into the central database',
   args: [],
   options: {
-    file: { type: 'string', placeholder: 'path', description: 'Read this DGII_RNC.zip (or the bare .txt/.csv) instead of downloading it' },
+    file: {
+      type: 'string',
+      placeholder: 'path',
+      description: 'Read this DGII_RNC.zip (or the bare .txt/.csv) instead of downloading it',
+    },
     url: { type: 'string', placeholder: 'url', description: `Download from this address (default ${dgiiRegistryUrl})` },
-    'allow-shrink': { type: 'boolean', description: `Accept a file with more than ${maxShrinkShare * 100}% fewer rows than the current registry` },
+    'allow-shrink': {
+      type: 'boolean',
+      description: `Accept a file with more than ${maxShrinkShare * 100}% fewer rows than the current registry`,
+    },
   },
   notes: [
     'The new registry replaces the old one only once the whole file is in; a failed or interrupted',
@@ -28,14 +42,21 @@ export const syncDgiiCommand = defineCommand({
     '(binary, UTF-16, a broken zip).',
   ],
   prepare({ values }) {
-    if (values.file !== undefined && values.url !== undefined) throw new UsageError('--file and --url cannot be used together');
+    if (values.file !== undefined && values.url !== undefined)
+      throw new UsageError('--file and --url cannot be used together');
     const source = values.file !== undefined ? fileSource(values.file) : urlSource(values.url ?? dgiiRegistryUrl);
     return async ({ platform, env }) => {
       const progress = createProgress();
       const outcome = await withInterrupt(async (signal) => {
         const input = source.open(signal, (total) => progress.setTotal(total));
         print(`Importing the DGII registry from ${source.name}`);
-        const options = { source: source.name, connectionString: env.CENTRAL_DATABASE_URL, allowShrink: values['allow-shrink'] === true, signal, onProgress: progress.update };
+        const options = {
+          source: source.name,
+          connectionString: env.CENTRAL_DATABASE_URL,
+          allowShrink: values['allow-shrink'] === true,
+          signal,
+          onProgress: progress.update,
+        };
         return importDgiiRegistry(platform.centralSql, input, options).finally(progress.stop);
       });
       if (outcome.ok) return print(summaryLine(outcome.value));
@@ -112,7 +133,8 @@ function urlSource(url: string): Source {
   } catch {
     throw new UsageError(`--url "${url}" is not a URL`);
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new UsageError(`--url must be http or https, got "${url}"`);
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+    throw new UsageError(`--url must be http or https, got "${url}"`);
   return { name: url, open: (signal, onTotal) => downloadRegistry(url, { signal, onLength: onTotal }) };
 }
 
@@ -158,14 +180,20 @@ function createProgress(): Progress {
       update(progress) {
         if (progress.rowsRead < nextLine) return;
         nextLine = (Math.floor(progress.rowsRead / progressLineEvery) + 1) * progressLineEvery;
-        process.stderr.write(`${count(progress.rowsRead)} rows read, ${count(progress.rowsImported)} imported, ${count(progress.rowsSkipped)} skipped\n`);
+        process.stderr.write(
+          `${count(progress.rowsRead)} rows read, ${count(progress.rowsImported)} imported, ${count(progress.rowsSkipped)} skipped\n`,
+        );
       },
       stop() {},
     };
   }
   let total: number | null = null;
   let bar: cliProgress.SingleBar | null = null;
-  const values = (progress: DgiiImportProgress) => ({ read: formatBytes(progress.bytesRead), rows: count(progress.rowsRead), imported: count(progress.rowsImported) });
+  const values = (progress: DgiiImportProgress) => ({
+    read: formatBytes(progress.bytesRead),
+    rows: count(progress.rowsRead),
+    imported: count(progress.rowsImported),
+  });
   return {
     setTotal(bytes) {
       total = bytes;
@@ -178,7 +206,9 @@ function createProgress(): Progress {
             stream: process.stderr,
             hideCursor: true,
             clearOnComplete: true,
-            format: known ? 'DGII registry [{bar}] {percentage}% | {read} of {size} | {rows} rows' : 'DGII registry {read} | {rows} rows',
+            format: known
+              ? 'DGII registry [{bar}] {percentage}% | {read} of {size} | {rows} rows'
+              : 'DGII registry {read} | {rows} rows',
           },
           cliProgress.Presets.shades_classic,
         );
@@ -204,7 +234,12 @@ function summaryLine(result: DgiiImportResult): string {
   );
 }
 
-const reasonLabels = { 'tax-id': 'malformed identification', name: 'without a name', columns: 'with a wrong column count', duplicate: 'duplicate' } as const;
+const reasonLabels = {
+  'tax-id': 'malformed identification',
+  name: 'without a name',
+  columns: 'with a wrong column count',
+  duplicate: 'duplicate',
+} as const;
 
 function count(value: number): string {
   return value.toLocaleString('en-US');

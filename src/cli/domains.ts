@@ -13,7 +13,9 @@ export const addDomainCommand = defineCommand({
     const port = integerOption(values.port, 'port', { min: 1, max: 65535 });
     return async ({ platform, devPort }) => {
       const hostname = await addDomain(platform, tenantId!, domain!);
-      print(`Domain "${hostname}" added to tenant "${tenantId}": ${tenantUrl(platform.config, hostname, port ?? devPort)}`);
+      print(
+        `Domain "${hostname}" added to tenant "${tenantId}": ${tenantUrl(platform.config, hostname, port ?? devPort)}`,
+      );
     };
   },
 });

@@ -19,7 +19,14 @@ export const overridableNames = [
 ] as const;
 
 /** Worker secrets: with `--remote` they never come from `.dev.vars`, which points at local databases. */
-const secretNames = ['CENTRAL_DATABASE_URL', 'POSTGRES_ADMIN_URL', 'ENCRYPTION_KEY', 'NEON_API_KEY', 'NEON_PROJECT_ID', 'NEON_PARENT_BRANCH_ID'];
+const secretNames = [
+  'CENTRAL_DATABASE_URL',
+  'POSTGRES_ADMIN_URL',
+  'ENCRYPTION_KEY',
+  'NEON_API_KEY',
+  'NEON_PROJECT_ID',
+  'NEON_PARENT_BRANCH_ID',
+];
 const requiredSecrets = ['CENTRAL_DATABASE_URL', 'ENCRYPTION_KEY'] as const;
 
 export const defaultDevPort = 8787;

@@ -4,12 +4,29 @@ import { migrateCommand, runCommand, seedCommand } from './bulk';
 import { adminCommands } from './admins';
 import { backupCommands } from './backups';
 import { centralMigrateCommand } from './central';
-import { commandHelp, globalOptions, overviewHelp, usageLine, UsageError, type Command, type GlobalValues, type OptionSpecs, type OptionValues } from './command';
+import {
+  commandHelp,
+  globalOptions,
+  overviewHelp,
+  usageLine,
+  UsageError,
+  type Command,
+  type GlobalValues,
+  type OptionSpecs,
+  type OptionValues,
+} from './command';
 import { syncDgiiCommand } from './dgii';
 import { addDomainCommand, removeDomainCommand } from './domains';
 import { openEnvironment } from './environment';
 import { print } from './output';
-import { createCommand, deleteCommand, inviteOwnerCommand, listCommand, resumeCommand, suspendCommand } from './tenants';
+import {
+  createCommand,
+  deleteCommand,
+  inviteOwnerCommand,
+  listCommand,
+  resumeCommand,
+  suspendCommand,
+} from './tenants';
 
 export const commands: readonly Command[] = [
   centralMigrateCommand,
@@ -36,7 +53,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (name === undefined) return showHelp(undefined);
     if (name === 'help') return showHelp(splitCommandName(rest).name);
     const command = findCommand(name);
-    const { values, positionals } = parseArgs({ args: rest, options: parseArgsOptions({ ...globalOptions, ...command.options }), allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: parseArgsOptions({ ...globalOptions, ...command.options }),
+      allowPositionals: true,
+      strict: true,
+    });
     if (values.help) return showHelp(command.name);
     checkPositionals(command, positionals);
     checkRequiredOptions(command, values);
@@ -79,7 +101,9 @@ function findCommand(name: string): Command {
   const command = commands.find((candidate) => candidate.name === name);
   if (command) return command;
   const group = name.split(':')[0];
-  const similar = commands.filter((candidate) => candidate.name.startsWith(`${group}:`)).map((candidate) => candidate.name);
+  const similar = commands
+    .filter((candidate) => candidate.name.startsWith(`${group}:`))
+    .map((candidate) => candidate.name);
   const hint = similar.length > 0 ? `did you mean ${similar.join(', ')}?` : 'run `optiflow --help` for the list';
   throw new UsageError(`unknown command "${name}"; ${hint}`);
 }
@@ -102,7 +126,12 @@ function checkRequiredOptions(command: Command, values: Record<string, unknown>)
 }
 
 function parseArgsOptions(options: OptionSpecs): ParseArgsOptionsConfig {
-  return Object.fromEntries(Object.entries(options).map(([name, { type, multiple, short }]) => [name, { type, ...(multiple && { multiple }), ...(short && { short }) }]));
+  return Object.fromEntries(
+    Object.entries(options).map(([name, { type, multiple, short }]) => [
+      name,
+      { type, ...(multiple && { multiple }), ...(short && { short }) },
+    ]),
+  );
 }
 
 function reportError(error: unknown): number {

@@ -29,7 +29,9 @@ function stepPrinter(steps: readonly string[], text: Record<string, string>) {
   let last = Date.now();
   return (step: string) => {
     const now = Date.now();
-    print(`[${steps.indexOf(step) + 1}/${steps.length}] ${step}: ${text[step] ?? 'done'} (${formatDuration(now - last)})`);
+    print(
+      `[${steps.indexOf(step) + 1}/${steps.length}] ${step}: ${text[step] ?? 'done'} (${formatDuration(now - last)})`,
+    );
     last = now;
   };
 }
@@ -49,12 +51,29 @@ export const createCommand = defineCommand({
   args: ['id'],
   options: {
     name: { type: 'string', required: true, placeholder: 'name', description: 'Shop name' },
-    domain: { type: 'string', multiple: true, placeholder: 'domain', description: 'Subdomain label or custom host name (default: the id); repeatable' },
+    domain: {
+      type: 'string',
+      multiple: true,
+      placeholder: 'domain',
+      description: 'Subdomain label or custom host name (default: the id); repeatable',
+    },
     client: { type: 'string', placeholder: 'uuid', description: 'Owning client id' },
-    placement: { type: 'string', placeholder: 'kind', description: `Where the database lives: ${placementKinds.join(', ')} (default: DEFAULT_PLACEMENT)` },
+    placement: {
+      type: 'string',
+      placeholder: 'kind',
+      description: `Where the database lives: ${placementKinds.join(', ')} (default: DEFAULT_PLACEMENT)`,
+    },
     'no-seed': { type: 'boolean', description: 'Skip the seeders' },
-    'owner-email': { type: 'string', placeholder: 'email', description: 'Create the first owner and print a one-time set-password link' },
-    'owner-name': { type: 'string', placeholder: 'name', description: "The owner's name, as the shop greets them (with --owner-email)" },
+    'owner-email': {
+      type: 'string',
+      placeholder: 'email',
+      description: 'Create the first owner and print a one-time set-password link',
+    },
+    'owner-name': {
+      type: 'string',
+      placeholder: 'name',
+      description: "The owner's name, as the shop greets them (with --owner-email)",
+    },
     port: portOption,
   },
   notes: [
@@ -70,16 +89,27 @@ export const createCommand = defineCommand({
     const port = integerOption(values.port, 'port', { min: 1, max: 65535 });
     const ownerEmail = values['owner-email'];
     const ownerName = ownerNameOption(values['owner-name'], '--owner-name');
-    if (ownerEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(ownerEmail)) throw new UsageError(`--owner-email "${ownerEmail}" is not an email address`);
-    if (ownerEmail !== undefined && ownerName === undefined) throw new UsageError('--owner-name is required with --owner-email (it is how the shop greets its owner)');
+    if (ownerEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(ownerEmail))
+      throw new UsageError(`--owner-email "${ownerEmail}" is not an email address`);
+    if (ownerEmail !== undefined && ownerName === undefined)
+      throw new UsageError('--owner-name is required with --owner-email (it is how the shop greets its owner)');
     if (ownerEmail === undefined && ownerName !== undefined) throw new UsageError('--owner-name needs --owner-email');
     return async ({ platform, devPort }) => {
       const existing = await getTenantRow(platform, id!);
       if (existing && (existing.status === 'provisioning' || existing.status === 'failed')) {
-        print(`Resuming tenant "${id}" (status ${existing.status}, last completed step ${existing.provisioningStep ?? 'none'})`);
+        print(
+          `Resuming tenant "${id}" (status ${existing.status}, last completed step ${existing.provisioningStep ?? 'none'})`,
+        );
       }
       const seed = !values['no-seed'];
-      const input = { id: id!, name: values.name, domains: values.domain ?? [], clientId: values.client, placement, seed };
+      const input = {
+        id: id!,
+        name: values.name,
+        domains: values.domain ?? [],
+        clientId: values.client,
+        placement,
+        seed,
+      };
       const text = seed ? provisioningText : { ...provisioningText, seed: 'seeders skipped (--no-seed)' };
       const row = await createTenant(platform, input, { afterStep: stepPrinter(provisioningSteps, text) }).catch(
         resumeHint(`tenants:create ${id}`),
@@ -88,9 +118,15 @@ export const createCommand = defineCommand({
       const hostnames = await listDomainsOf(platform.central, row.id);
       for (const hostname of hostnames) print(`  ${tenantUrl(platform.config, hostname, port ?? devPort)}`);
       if (ownerEmail !== undefined) {
-        printOwnerLink(await inviteOwner(platform, row.id, { email: ownerEmail, name: ownerName }), row.id, tenantUrl(platform.config, hostnames[0] ?? row.id, port ?? devPort));
+        printOwnerLink(
+          await inviteOwner(platform, row.id, { email: ownerEmail, name: ownerName }),
+          row.id,
+          tenantUrl(platform.config, hostnames[0] ?? row.id, port ?? devPort),
+        );
       } else {
-        print(`Nobody can sign in yet: invite the owner with \`npx optiflow tenants:invite-owner ${row.id} <email> --name "<name>"\``);
+        print(
+          `Nobody can sign in yet: invite the owner with \`npx optiflow tenants:invite-owner ${row.id} <email> --name "<name>"\``,
+        );
       }
     };
   },
@@ -107,7 +143,9 @@ function ownerNameOption(value: string | undefined, flagName: string): string | 
 function printOwnerLink(invite: OwnerInvite, tenantId: string, shopUrl: string): void {
   if (!invite.ok) throw new UsageError(ownerRefusalText(invite, tenantId));
   const again = invite.reinvited ? ' (invited again: earlier links no longer work)' : '';
-  print(`Owner ${invite.name} <${invite.email}>${again}: set the password at (valid until ${invite.expiresAt.toISOString()}, single use)`);
+  print(
+    `Owner ${invite.name} <${invite.email}>${again}: set the password at (valid until ${invite.expiresAt.toISOString()}, single use)`,
+  );
   print(`  ${shopUrl}/set-password/${invite.token}`);
 }
 
@@ -128,15 +166,20 @@ function ownerRefusalText(invite: Extract<OwnerInvite, { ok: false }>, tenantId:
 
 export const inviteOwnerCommand = defineCommand({
   name: 'tenants:invite-owner',
-  summary: "Invite a shop's first owner (or again, if the link expired or was lost) and print a one-time set-password link",
+  summary:
+    "Invite a shop's first owner (or again, if the link expired or was lost) and print a one-time set-password link",
   args: ['id', 'email'],
   options: {
-    name: { type: 'string', placeholder: 'name', description: "The owner's name, as the shop greets them (required for a new owner)" },
+    name: {
+      type: 'string',
+      placeholder: 'name',
+      description: "The owner's name, as the shop greets them (required for a new owner)",
+    },
     port: portOption,
   },
   notes: [
     'The link is valid for 72 hours and works once. Inviting an owner who has not set a password yet gives a new link.',
-    'A shop with an active owner is refused: that owner invites colleagues from the shop\'s Users screen.',
+    "A shop with an active owner is refused: that owner invites colleagues from the shop's Users screen.",
   ],
   prepare({ args: [id, email], values }) {
     if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email!)) throw new UsageError(`"${email}" is not an email address`);
@@ -146,7 +189,12 @@ export const inviteOwnerCommand = defineCommand({
       if (!(await getTenantRow(platform, id!))) throw new UsageError(`tenant "${id}" does not exist`);
       const invite = await inviteOwner(platform, id!, { email: email!, name });
       if (invite.ok) {
-        await recordAdminAudit(platform.central, { admin: null, action: 'tenant.owner_invited', tenantId: id!, details: { email: invite.email, name: invite.name, reinvited: invite.reinvited, via: 'cli' } });
+        await recordAdminAudit(platform.central, {
+          admin: null,
+          action: 'tenant.owner_invited',
+          tenantId: id!,
+          details: { email: invite.email, name: invite.name, reinvited: invite.reinvited, via: 'cli' },
+        });
       }
       const hostnames = await listDomainsOf(platform.central, id!);
       printOwnerLink(invite, id!, tenantUrl(platform.config, hostnames[0] ?? id!, port ?? devPort));
@@ -217,10 +265,14 @@ export const deleteCommand = defineCommand({
   notes: ['Re-running it after an interruption finishes the deletion.'],
   prepare({ args: [id], values }) {
     if (!values.force) {
-      throw new UsageError(`deleting tenant "${id}" is irreversible (database, files and cache are destroyed); rerun with --force`);
+      throw new UsageError(
+        `deleting tenant "${id}" is irreversible (database, files and cache are destroyed); rerun with --force`,
+      );
     }
     return async ({ platform }) => {
-      await deleteTenant(platform, id!, { afterStep: stepPrinter(deletionSteps, deletionText) }).catch(resumeHint(`tenants:delete ${id} --force`));
+      await deleteTenant(platform, id!, { afterStep: stepPrinter(deletionSteps, deletionText) }).catch(
+        resumeHint(`tenants:delete ${id} --force`),
+      );
       print(`Tenant "${id}" deleted.`);
     };
   },

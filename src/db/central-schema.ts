@@ -1,5 +1,19 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, check, date, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigserial,
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import type { PlacementRef } from '../tenancy/placement/types';
 
 export const tenantStatus = pgEnum('tenant_status', ['provisioning', 'active', 'suspended', 'failed', 'deleting']);
@@ -100,7 +114,9 @@ export const dgiiImports = pgTable(
     id: bigserial({ mode: 'number' }).primaryKey(),
     /** The file path or URL read. */
     source: text().notNull(),
-    status: text({ enum: ['running', 'succeeded', 'failed'] }).notNull().default('running'),
+    status: text({ enum: ['running', 'succeeded', 'failed'] })
+      .notNull()
+      .default('running'),
     startedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp({ withTimezone: true }),
@@ -124,7 +140,9 @@ export const platformAdmins = pgTable(
     name: text().notNull(),
     /** PBKDF2 (src/auth/password.ts); null until the admin sets a password. */
     passwordHash: text(),
-    status: text({ enum: ['invited', 'active', 'disabled'] }).notNull().default('invited'),
+    status: text({ enum: ['invited', 'active', 'disabled'] })
+      .notNull()
+      .default('invited'),
     /** RFC 6238 secret, AES-GCM encrypted with ENCRYPTION_KEY (additional data `admin-totp:<id>`). */
     totpSecret: text(),
     /** Set once the admin confirmed a first code: from then on every login asks for one. */
@@ -205,7 +223,10 @@ export const adminAuditLog = pgTable(
     details: jsonb().$type<Record<string, unknown>>(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [index('admin_audit_log_created_idx').on(table.createdAt, table.id), index('admin_audit_log_tenant_idx').on(table.tenantId, table.id)],
+  (table) => [
+    index('admin_audit_log_created_idx').on(table.createdAt, table.id),
+    index('admin_audit_log_tenant_idx').on(table.tenantId, table.id),
+  ],
 );
 
 /** Support access: an admin opens a shop as its owner with a signed, single-use token valid 60 seconds. */
@@ -225,7 +246,13 @@ export const impersonationTokens = pgTable(
   (table) => [uniqueIndex('impersonation_tokens_hash_key').on(table.tokenHash)],
 );
 
-export const platformJobKinds = ['tenant.create', 'tenant.delete', 'tenants.migrate', 'tenant.backup', 'tenant.restore'] as const;
+export const platformJobKinds = [
+  'tenant.create',
+  'tenant.delete',
+  'tenants.migrate',
+  'tenant.backup',
+  'tenant.restore',
+] as const;
 export type PlatformJobKind = (typeof platformJobKinds)[number];
 
 export interface PlatformJobStep {
@@ -245,7 +272,9 @@ export const platformJobs = pgTable(
     id: uuid().primaryKey().defaultRandom(),
     kind: text().$type<PlatformJobKind>().notNull(),
     tenantId: text(),
-    status: text({ enum: ['queued', 'running', 'succeeded', 'failed'] }).notNull().default('queued'),
+    status: text({ enum: ['queued', 'running', 'succeeded', 'failed'] })
+      .notNull()
+      .default('queued'),
     input: jsonb().$type<Record<string, unknown>>(),
     steps: jsonb().$type<PlatformJobStep[]>().notNull().default(sql`'[]'::jsonb`),
     /** Whatever the job wants to show at the end (per-tenant results, the backup key, ...). */

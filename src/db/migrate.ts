@@ -43,7 +43,11 @@ type Sql = NeonQueryFunction<false, false>;
  * for the hash of each function file last applied. When migrations run, every function file is
  * applied again after them, so a migration can never leave a function other than its file says.
  */
-export async function migrate(sql: Sql, migrations: readonly BundledMigration[], functions: readonly BundledFunction[]): Promise<MigrationResult> {
+export async function migrate(
+  sql: Sql,
+  migrations: readonly BundledMigration[],
+  functions: readonly BundledFunction[],
+): Promise<MigrationResult> {
   const state = await readState(sql);
   const current = checkedVersion(state.migrations, migrations);
   const pending = migrations.slice(current);
@@ -61,7 +65,9 @@ export async function migrate(sql: Sql, migrations: readonly BundledMigration[],
   ];
   for (const migration of pending) {
     for (const statement of migration.statements) queries.push(sql.query(statement));
-    queries.push(sql`INSERT INTO drizzle.__drizzle_migrations (hash, created_at) VALUES (${migration.hash}, ${migration.when})`);
+    queries.push(
+      sql`INSERT INTO drizzle.__drizzle_migrations (hash, created_at) VALUES (${migration.hash}, ${migration.when})`,
+    );
   }
   for (const fn of toApply) {
     queries.push(sql.query(fn.sql));
@@ -69,7 +75,11 @@ export async function migrate(sql: Sql, migrations: readonly BundledMigration[],
                      ON CONFLICT (name) DO UPDATE SET hash = excluded.hash, applied_at = now()`);
   }
   await sql.transaction(queries);
-  return { version: current + pending.length, applied: pending.map((m) => m.tag), functions: toApply.map((fn) => fn.name) };
+  return {
+    version: current + pending.length,
+    applied: pending.map((m) => m.tag),
+    functions: toApply.map((fn) => fn.name),
+  };
 }
 
 /** How many of `migrations` the database already has, checking that they are the same ones. */
@@ -77,7 +87,10 @@ export async function appliedVersion(sql: Sql, migrations: readonly BundledMigra
   const [table] = await sql`SELECT to_regclass('drizzle.__drizzle_migrations') IS NOT NULL AS present`;
   if (!table?.present) return 0;
   const rows = await sql`SELECT hash FROM drizzle.__drizzle_migrations ORDER BY created_at, id`;
-  return checkedVersion(rows.map((row) => row.hash as string), migrations);
+  return checkedVersion(
+    rows.map((row) => row.hash as string),
+    migrations,
+  );
 }
 
 /** The applied migrations' hashes (in order) and the recorded function hashes: two round trips, one when the database is new. */
@@ -87,7 +100,10 @@ async function readState(sql: Sql): Promise<{ migrations: string[]; functions: M
   const reads: NeonQueryPromise<false, false>[] = [];
   if (tables?.migrations) reads.push(sql`SELECT hash FROM drizzle.__drizzle_migrations ORDER BY created_at, id`);
   if (tables?.functions) reads.push(sql`SELECT name, hash FROM drizzle.optiflow_functions`);
-  const results = reads.length > 0 ? ((await sql.transaction(reads, { readOnly: true })) as Array<Array<Record<string, unknown>>>) : [];
+  const results =
+    reads.length > 0
+      ? ((await sql.transaction(reads, { readOnly: true })) as Array<Array<Record<string, unknown>>>)
+      : [];
   const migrationRows = tables?.migrations ? results.shift()! : [];
   const functionRows = tables?.functions ? results.shift()! : [];
   return {
@@ -100,7 +116,8 @@ function checkedVersion(hashes: readonly string[], migrations: readonly BundledM
   hashes.forEach((hash, index) => {
     const expected = migrations[index];
     if (!expected) throw new Error(`Database has ${hashes.length} migrations; this code knows ${migrations.length}`);
-    if (hash !== expected.hash) throw new Error(`Migration ${expected.tag} differs from the one applied to the database`);
+    if (hash !== expected.hash)
+      throw new Error(`Migration ${expected.tag} differs from the one applied to the database`);
   });
   return hashes.length;
 }

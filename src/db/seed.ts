@@ -40,7 +40,9 @@ export async function seedTenant(db: TenantDb, options: SeedOptions): Promise<vo
     db.insert(taxes).values(defaultTaxes).onConflictDoNothing(),
     db.insert(currencies).values(defaultCurrencies).onConflictDoNothing(),
     // A main branch only for a shop that has none (a shop may rename or recode it).
-    db.execute(sql`INSERT INTO ${branches} (code, name) SELECT 'PRINCIPAL', 'Sucursal principal' WHERE NOT EXISTS (SELECT 1 FROM ${branches})`),
+    db.execute(
+      sql`INSERT INTO ${branches} (code, name) SELECT 'PRINCIPAL', 'Sucursal principal' WHERE NOT EXISTS (SELECT 1 FROM ${branches})`,
+    ),
     // The non-fiscal series every shop needs from day one; NCF ranges come from the DGII and are entered by the shop.
     ...internalSequences.map((series) =>
       db.execute(sql`INSERT INTO ${fiscalSequences} (doc_type, prefix, description, range_start, range_end, next_number, is_default)

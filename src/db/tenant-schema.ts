@@ -119,7 +119,10 @@ export const userBranches = pgTable(
       .notNull()
       .references(() => branches.id, { onDelete: 'cascade' }),
   },
-  (table) => [primaryKey({ columns: [table.userId, table.branchId] }), index('user_branches_branch_idx').on(table.branchId)],
+  (table) => [
+    primaryKey({ columns: [table.userId, table.branchId] }),
+    index('user_branches_branch_idx').on(table.branchId),
+  ],
 );
 
 /** Sessions live in the shop's own database; the cookie holds the id, the table only its SHA-256. */
@@ -173,7 +176,10 @@ export const apiTokens = pgTable(
     revokedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [uniqueIndex('api_tokens_hash_key').on(table.tokenHash), check('api_tokens_scope_valid', sql`${table.scope} in ('read', 'read_write')`)],
+  (table) => [
+    uniqueIndex('api_tokens_hash_key').on(table.tokenHash),
+    check('api_tokens_scope_valid', sql`${table.scope} in ('read', 'read_write')`),
+  ],
 );
 
 export const taxes = pgTable(
@@ -350,8 +356,12 @@ function eyeColumns<P extends 'od' | 'oi'>(prefix: P) {
     /** Intraocular pressure, mmHg. */
     [`${prefix}Iop`]: numeric({ precision: 4, scale: 1 }),
   } as {
-    [K in `${P}Sphere` | `${P}Cylinder` | `${P}Add` | `${P}Prism` | `${P}BaseCurve` | `${P}Diameter`]: ReturnType<typeof numeric>;
-  } & { [K in `${P}Axis`]: ReturnType<typeof integer> } & { [K in `${P}Pd` | `${P}Height` | `${P}Iop`]: ReturnType<typeof numeric> } & {
+    [K in `${P}Sphere` | `${P}Cylinder` | `${P}Add` | `${P}Prism` | `${P}BaseCurve` | `${P}Diameter`]: ReturnType<
+      typeof numeric
+    >;
+  } & { [K in `${P}Axis`]: ReturnType<typeof integer> } & {
+    [K in `${P}Pd` | `${P}Height` | `${P}Iop`]: ReturnType<typeof numeric>;
+  } & {
     [K in `${P}VaSc` | `${P}VaCc` | `${P}Keratometry`]: ReturnType<typeof text>;
   } & { [K in `${P}PrismBase`]: ReturnType<typeof text> };
 }
@@ -422,7 +432,9 @@ export const fiscalSequences = pgTable(
   },
   (table) => [
     uniqueIndex('fiscal_sequences_default_key').on(table.docType).where(sql`${table.isDefault} and ${table.active}`),
-    uniqueIndex('fiscal_sequences_branch_key').on(table.docType, table.branchId).where(sql`${table.branchId} is not null and ${table.active}`),
+    uniqueIndex('fiscal_sequences_branch_key')
+      .on(table.docType, table.branchId)
+      .where(sql`${table.branchId} is not null and ${table.active}`),
     check('fiscal_sequences_range', sql`${table.rangeStart} >= 1 and ${table.rangeEnd} >= ${table.rangeStart}`),
     check('fiscal_sequences_next', sql`${table.nextNumber} between ${table.rangeStart} and ${table.rangeEnd} + 1`),
   ],
@@ -442,7 +454,10 @@ const documentTotals = {
   itbisTotal: numeric({ precision: 14, scale: 2 }).notNull().default('0'),
   total: numeric({ precision: 14, scale: 2 }).notNull().default('0'),
   /** `[{ rate: '18.00', taxable: '100.00', itbis: '18.00' }, ...]`, one entry per ITBIS rate. */
-  taxBreakdown: jsonb().$type<Array<{ rate: string; taxable: string; itbis: string }>>().notNull().default(sql`'[]'::jsonb`),
+  taxBreakdown: jsonb()
+    .$type<Array<{ rate: string; taxable: string; itbis: string }>>()
+    .notNull()
+    .default(sql`'[]'::jsonb`),
 };
 
 /** Line columns shared by quotation and invoice lines. */
@@ -584,8 +599,14 @@ export const invoices = pgTable(
     check('invoices_kind_valid', sql`${table.kind} in ('invoice', 'credit_note')`),
     check('invoices_status_valid', sql`${table.status} in ('draft', 'issued', 'partially_paid', 'paid', 'voided')`),
     check('invoices_issued_has_ncf', sql`${table.status} = 'draft' or ${table.ncf} is not null`),
-    check('invoices_void_reason', sql`${table.voidReason} is null or ${table.voidReason} in ('01','02','03','04','05','06','07','08','09','10')`),
-    check('invoices_amounts_within_total', sql`${table.paidTotal} between 0 and ${table.total} and ${table.creditedTotal} between 0 and ${table.total}`),
+    check(
+      'invoices_void_reason',
+      sql`${table.voidReason} is null or ${table.voidReason} in ('01','02','03','04','05','06','07','08','09','10')`,
+    ),
+    check(
+      'invoices_amounts_within_total',
+      sql`${table.paidTotal} between 0 and ${table.total} and ${table.creditedTotal} between 0 and ${table.total}`,
+    ),
   ],
 );
 
@@ -660,5 +681,8 @@ export const shareLinks = pgTable(
     createdBy: uuid().references(() => users.id),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [uniqueIndex('share_links_hash_key').on(table.tokenHash), index('share_links_invoice_idx').on(table.invoiceId)],
+  (table) => [
+    uniqueIndex('share_links_hash_key').on(table.tokenHash),
+    index('share_links_invoice_idx').on(table.invoiceId),
+  ],
 );

@@ -24,7 +24,14 @@ import { Client } from '@neondatabase/serverless';
 import { Unzip, UnzipInflate, type UnzipFile } from 'fflate';
 import type { Sql } from '../db/client';
 import { isValidCedula, isValidRnc } from '../domain/tax-id';
-import { detectLayout, hasOpenQuote, parseRegistryLine, type RegistryLayout, type SkipReason, type TaxpayerRecord } from './parse';
+import {
+  detectLayout,
+  hasOpenQuote,
+  parseRegistryLine,
+  type RegistryLayout,
+  type SkipReason,
+  type TaxpayerRecord,
+} from './parse';
 
 /** Where the DGII publishes the registry (`DGII_RNC.zip`, about 790,000 rows). */
 export const dgiiRegistryUrl = 'https://dgii.gov.do/app/WebApps/Consultas/RNC/DGII_RNC.zip';
@@ -106,7 +113,11 @@ export class DgiiImportError extends Error {
 }
 
 /** Reads the registry from `input` (a zip, or the bare .txt/.csv) and replaces `dgii_taxpayers` with it. */
-export async function importDgiiRegistry(sql: Sql, input: ReadableStream<Uint8Array>, options: DgiiImportOptions): Promise<DgiiImportResult> {
+export async function importDgiiRegistry(
+  sql: Sql,
+  input: ReadableStream<Uint8Array>,
+  options: DgiiImportOptions,
+): Promise<DgiiImportResult> {
   const started = performance.now();
   const { importId, release } = await beginImport(sql, options.connectionString, options.source);
   try {
@@ -116,16 +127,25 @@ export async function importDgiiRegistry(sql: Sql, input: ReadableStream<Uint8Ar
   }
 }
 
-async function runImport(sql: Sql, importId: number, input: ReadableStream<Uint8Array>, options: DgiiImportOptions, started: number): Promise<DgiiImportResult> {
+async function runImport(
+  sql: Sql,
+  importId: number,
+  input: ReadableStream<Uint8Array>,
+  options: DgiiImportOptions,
+  started: number,
+): Promise<DgiiImportResult> {
   const staging = stagingTable(importId);
   const run = new ImportRun(sql, staging, importId, options);
   try {
     await sql.query(`CREATE TABLE ${staging} (LIKE dgii_taxpayers INCLUDING ALL)`);
     await run.read(input);
     const totals = run.totals();
-    if (totals.rowsImported === 0) throw new DgiiInputError('no taxpayer rows found: this does not look like the DGII registry');
+    if (totals.rowsImported === 0)
+      throw new DgiiInputError('no taxpayer rows found: this does not look like the DGII registry');
     if (totals.rowsSkipped > totals.rowsImported) {
-      throw new DgiiInputError(`${totals.rowsSkipped} of ${totals.rowsSkipped + totals.rowsImported} lines are not taxpayer rows: this does not look like the DGII registry`);
+      throw new DgiiInputError(
+        `${totals.rowsSkipped} of ${totals.rowsSkipped + totals.rowsImported} lines are not taxpayer rows: this does not look like the DGII registry`,
+      );
     }
     await sql.query(`ANALYZE ${staging}`);
     await sql.transaction([
@@ -137,10 +157,10 @@ async function runImport(sql: Sql, importId: number, input: ReadableStream<Uint8
           WHERE id = ${importId}`,
     ]);
     return { importId, ...totals, ...run.format(), seconds: (performance.now() - started) / 1000 };
-  } catch (error) {
+  } catch (caught) {
     await run.settle();
-    const refusal = shrinkRefusal(error);
-    if (refusal) error = new DgiiInputError(refusal, { cause: error });
+    const refusal = shrinkRefusal(caught);
+    const error = refusal ? new DgiiInputError(refusal, { cause: caught }) : caught;
     const reason = options.signal?.aborted ? 'interrupted' : describeError(error);
     const totals = run.totals();
     try {
@@ -152,7 +172,11 @@ async function runImport(sql: Sql, importId: number, input: ReadableStream<Uint8
       ]);
     } catch (recordError) {
       // The next import drops the staging table and marks this run failed once its heartbeat is stale.
-      throw new DgiiImportError(importId, `${reason} (recording the failure also failed: ${describeError(recordError)})`, { cause: error });
+      throw new DgiiImportError(
+        importId,
+        `${reason} (recording the failure also failed: ${describeError(recordError)})`,
+        { cause: error },
+      );
     }
     throw new DgiiImportError(importId, reason, { cause: error });
   }
@@ -163,15 +187,25 @@ async function runImport(sql: Sql, importId: number, input: ReadableStream<Uint8
  * whose process is gone failed and drops every staging table no live run owns, then records the run.
  * The lock is taken before the row exists, so no other run ever sees this one `running` and unlocked.
  */
-async function beginImport(sql: Sql, connectionString: string, source: string): Promise<{ importId: number; release: () => Promise<void> }> {
+async function beginImport(
+  sql: Sql,
+  connectionString: string,
+  source: string,
+): Promise<{ importId: number; release: () => Promise<void> }> {
   const session = new Client(connectionString);
   await session.connect();
   const release = () => session.end().catch(() => undefined);
   try {
-    const { rows } = await session.query<{ id: string }>(`SELECT nextval(pg_get_serial_sequence('dgii_imports', 'id')) AS id`).catch((error: unknown) => {
-      const missing = (error as { code?: unknown } | null)?.code === '42P01';
-      throw missing ? new Error('the central database has no DGII tables yet: run `optiflow central:migrate` first', { cause: error }) : error;
-    });
+    const { rows } = await session
+      .query<{ id: string }>(`SELECT nextval(pg_get_serial_sequence('dgii_imports', 'id')) AS id`)
+      .catch((error: unknown) => {
+        const missing = (error as { code?: unknown } | null)?.code === '42P01';
+        throw missing
+          ? new Error('the central database has no DGII tables yet: run `optiflow central:migrate` first', {
+              cause: error,
+            })
+          : error;
+      });
     const importId = Number(rows[0]!.id);
     await session.query('SELECT pg_advisory_lock($1, $2)', [liveRunLockClass, importId]);
     await sql.transaction([
@@ -222,7 +256,9 @@ function shrinkGuardStatement(staging: string): string {
 function shrinkRefusal(error: unknown): string | null {
   const { message, detail } = (error ?? {}) as { message?: unknown; detail?: unknown };
   if (typeof message !== 'string' || !message.includes('optiflow:dgii_shrink')) return null;
-  const [live = 0, incoming = 0] = String(detail ?? '').split(' ').map(Number);
+  const [live = 0, incoming = 0] = String(detail ?? '')
+    .split(' ')
+    .map(Number);
   const share = live > 0 ? Math.round((1 - incoming / live) * 100) : 0;
   return (
     `the file would shrink the registry from ${live} to ${incoming} rows (-${share}%, more than the ${maxShrinkShare * 100}% allowed): ` +
@@ -346,7 +382,11 @@ class ImportRun {
   }
 
   format(): Pick<DgiiImportResult, 'container' | 'layout' | 'encoding'> {
-    return { container: this.container, layout: this.lines?.layout?.kind ?? 'pipe', encoding: this.lines?.encoding ?? 'windows-1252' };
+    return {
+      container: this.container,
+      layout: this.lines?.layout?.kind ?? 'pipe',
+      encoding: this.lines?.encoding ?? 'windows-1252',
+    };
   }
 
   /** Waits for every INSERT in flight; with `rethrow`, fails on the first that failed. */
@@ -359,7 +399,10 @@ class ImportRun {
   private openContainer(head: Uint8Array): ContainerDecoder {
     const lines = new LineReader((line) => this.onLine(line));
     this.lines = lines;
-    const zipped = head[0] === 0x50 && head[1] === 0x4b && ((head[2] === 0x03 && head[3] === 0x04) || (head[2] === 0x05 && head[3] === 0x06));
+    const zipped =
+      head[0] === 0x50 &&
+      head[1] === 0x4b &&
+      ((head[2] === 0x03 && head[3] === 0x04) || (head[2] === 0x05 && head[3] === 0x06));
     this.container = zipped ? 'zip' : 'text';
     return zipped ? new ZipDecoder(lines) : lines;
   }
@@ -409,7 +452,18 @@ class ImportRun {
          WHERE id = $8
        )
        SELECT count(*)::int AS inserted FROM inserted`,
-      [batch.taxId, batch.name, batch.commercialName, batch.activity, batch.status, batch.regime, batch.startedOn, this.importId, skipsBefore, batch.taxId.length],
+      [
+        batch.taxId,
+        batch.name,
+        batch.commercialName,
+        batch.activity,
+        batch.status,
+        batch.regime,
+        batch.startedOn,
+        this.importId,
+        skipsBefore,
+        batch.taxId.length,
+      ],
     );
     const inserted = Number((row as { inserted: number }).inserted);
     this.rowsImported += inserted;
@@ -584,7 +638,10 @@ export class LineReader implements ContainerDecoder {
 
   private chooseDecoder(head: Uint8Array): TextDecoder {
     const utf16 = utf16Kind(head);
-    if (utf16) throw new DgiiInputError(`the file is ${utf16} text; save it as Windows-1252 (as the DGII publishes it) or UTF-8 and import it again`);
+    if (utf16)
+      throw new DgiiInputError(
+        `the file is ${utf16} text; save it as Windows-1252 (as the DGII publishes it) or UTF-8 and import it again`,
+      );
     if (head.includes(0)) throw new DgiiInputError('binary data where text was expected (not the DGII registry)');
     const bom = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
     let utf8 = bom;
@@ -603,7 +660,8 @@ export class LineReader implements ContainerDecoder {
   private split(text: string, final: boolean): void {
     const lines = (this.rest + text).split('\n');
     this.rest = final ? '' : lines.pop()!;
-    if (this.rest.length > maxLineLength) throw new DgiiInputError(`a line longer than ${maxLineLength} characters (not the DGII registry)`);
+    if (this.rest.length > maxLineLength)
+      throw new DgiiInputError(`a line longer than ${maxLineLength} characters (not the DGII registry)`);
     for (const raw of lines) {
       const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
       if (this.layout === null) {

@@ -33,7 +33,8 @@ function toTaxpayer(row: TaxpayerRow): Taxpayer {
 export async function findTaxpayer(centralSql: Sql, taxId: string): Promise<Taxpayer | null> {
   const key = registryKey(taxId);
   if (key === null) return null;
-  const rows = (await centralSql`SELECT tax_id, name, commercial_name, status FROM dgii_taxpayers WHERE tax_id = ${key}`) as TaxpayerRow[];
+  const rows =
+    (await centralSql`SELECT tax_id, name, commercial_name, status FROM dgii_taxpayers WHERE tax_id = ${key}`) as TaxpayerRow[];
   return rows[0] ? toTaxpayer(rows[0]) : null;
 }
 
@@ -41,7 +42,8 @@ export async function findTaxpayer(centralSql: Sql, taxId: string): Promise<Taxp
 export async function findTaxpayers(centralSql: Sql, taxIds: readonly string[]): Promise<Map<string, Taxpayer>> {
   const keys = [...new Set(taxIds.map(registryKey).filter((key): key is string => key !== null))];
   if (keys.length === 0) return new Map();
-  const rows = (await centralSql`SELECT tax_id, name, commercial_name, status FROM dgii_taxpayers WHERE tax_id = ANY(${keys}::text[])`) as TaxpayerRow[];
+  const rows =
+    (await centralSql`SELECT tax_id, name, commercial_name, status FROM dgii_taxpayers WHERE tax_id = ANY(${keys}::text[])`) as TaxpayerRow[];
   return new Map(rows.map((row) => [row.tax_id, toTaxpayer(row)]));
 }
 

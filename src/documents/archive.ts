@@ -24,7 +24,10 @@ export async function readArchivedPdf(files: TenantFiles, key: string): Promise<
 }
 
 /** The archived PDF's bytes, generating and archiving it first when there is none. Drafts: 409. */
-export async function archivedInvoicePdf(services: { db: TenantDb; files: TenantFiles }, doc: InvoiceDocument): Promise<Uint8Array> {
+export async function archivedInvoicePdf(
+  services: { db: TenantDb; files: TenantFiles },
+  doc: InvoiceDocument,
+): Promise<Uint8Array> {
   if (doc.status === 'draft') throw new AppError('conflict', t('documents.draftNoPdf'));
   if (doc.pdfKey) {
     const archived = await readArchivedPdf(services.files, doc.pdfKey);
@@ -34,7 +37,10 @@ export async function archivedInvoicePdf(services: { db: TenantDb; files: Tenant
   const bytes = await renderInvoicePdf(doc, await loadLogo(services.files, doc.company.logoKey));
   // Conditional put: when a concurrent first request already stored the copy, keep (and serve) that one.
   const stored = await services.files.put(key, bytes, {
-    httpMetadata: { contentType: 'application/pdf', contentDisposition: `inline; filename="${invoicePdfFileName(doc)}"` },
+    httpMetadata: {
+      contentType: 'application/pdf',
+      contentDisposition: `inline; filename="${invoicePdfFileName(doc)}"`,
+    },
     onlyIf: new Headers({ 'If-None-Match': '*' }),
   });
   const recorded = await recordInvoicePdf(services.db, doc.id, key);
@@ -43,7 +49,11 @@ export async function archivedInvoicePdf(services: { db: TenantDb; files: Tenant
 }
 
 /** application/pdf with the NCF as the file name. */
-export function pdfResponse(bytes: Uint8Array, doc: Pick<InvoiceDocument, 'id' | 'ncf'>, disposition: 'inline' | 'attachment' = 'inline'): Response {
+export function pdfResponse(
+  bytes: Uint8Array,
+  doc: Pick<InvoiceDocument, 'id' | 'ncf'>,
+  disposition: 'inline' | 'attachment' = 'inline',
+): Response {
   // pdf-lib and R2 give bytes over a plain ArrayBuffer; Node's BodyInit type only accepts that form.
   return new Response(bytes as Uint8Array<ArrayBuffer>, {
     status: 200,

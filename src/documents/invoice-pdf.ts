@@ -87,7 +87,11 @@ class Writer {
     return page;
   }
 
-  text(value: string, x: number, options: { size?: number; bold?: boolean; color?: ReturnType<typeof rgb>; align?: 'left' | 'right' } = {}) {
+  text(
+    value: string,
+    x: number,
+    options: { size?: number; bold?: boolean; color?: ReturnType<typeof rgb>; align?: 'left' | 'right' } = {},
+  ) {
     const size = options.size ?? 9;
     const font = options.bold ? this.fonts.bold : this.fonts.regular;
     const safe = winAnsiText(value);
@@ -171,7 +175,15 @@ function drawMark(page: PDFPage, mark: string, font: PDFFont) {
   const safe = winAnsiText(mark);
   const size = 34;
   const width = font.widthOfTextAtSize(safe, size);
-  page.drawText(safe, { x: pageSize[0] / 2 - (width / 2) * Math.cos(Math.PI / 6), y: pageSize[1] / 2 - (width / 2) * Math.sin(Math.PI / 6), size, font, color: rgb(0.75, 0.1, 0.1), opacity: 0.25, rotate: degrees(30) });
+  page.drawText(safe, {
+    x: pageSize[0] / 2 - (width / 2) * Math.cos(Math.PI / 6),
+    y: pageSize[1] / 2 - (width / 2) * Math.sin(Math.PI / 6),
+    size,
+    font,
+    color: rgb(0.75, 0.1, 0.1),
+    opacity: 0.25,
+    rotate: degrees(30),
+  });
 }
 
 async function embedLogo(pdf: PDFDocument, logo: PdfLogo | null | undefined): Promise<PDFImage | null> {
@@ -187,7 +199,10 @@ async function embedLogo(pdf: PDFDocument, logo: PdfLogo | null | undefined): Pr
 }
 
 /** Renders a print model as an A4 PDF. */
-export async function renderPdf(model: PrintModel, options: { logo?: PdfLogo | null; title: string; date: string }): Promise<Uint8Array> {
+export async function renderPdf(
+  model: PrintModel,
+  options: { logo?: PdfLogo | null; title: string; date: string },
+): Promise<Uint8Array> {
   const pdf = await PDFDocument.create({ updateMetadata: false });
   const fixed = new Date(`${options.date}T12:00:00Z`);
   pdf.setTitle(winAnsiText(options.title), { showInWindowTitleBar: true });
@@ -197,7 +212,10 @@ export async function renderPdf(model: PrintModel, options: { logo?: PdfLogo | n
   pdf.setLanguage('es-DO');
   pdf.setCreationDate(fixed);
   pdf.setModificationDate(fixed);
-  const fonts = { regular: await pdf.embedFont(StandardFonts.Helvetica), bold: await pdf.embedFont(StandardFonts.HelveticaBold) };
+  const fonts = {
+    regular: await pdf.embedFont(StandardFonts.Helvetica),
+    bold: await pdf.embedFont(StandardFonts.HelveticaBold),
+  };
   const logo = await embedLogo(pdf, options.logo);
   const w = new Writer(pdf, fonts);
   drawHeader(w, model, logo);
@@ -248,7 +266,11 @@ export async function renderPdf(model: PrintModel, options: { logo?: PdfLogo | n
   w.pages.forEach((page, index) => {
     w.page = page;
     w.y = margin - 18;
-    w.text(t('documents.page', { page: index + 1, pages: w.pages.length }), right, { size: 7.5, color: muted, align: 'right' });
+    w.text(t('documents.page', { page: index + 1, pages: w.pages.length }), right, {
+      size: 7.5,
+      color: muted,
+      align: 'right',
+    });
     if (model.mark) drawMark(page, model.mark, fonts.bold);
   });
   return pdf.save();
@@ -257,7 +279,11 @@ export async function renderPdf(model: PrintModel, options: { logo?: PdfLogo | n
 /** The PDF of an issued invoice or credit note. */
 export function renderInvoicePdf(doc: InvoiceDocument, logo?: PdfLogo | null): Promise<Uint8Array> {
   const model = invoiceModel(doc);
-  return renderPdf(model, { logo, title: `${model.title} ${doc.ncf ?? ''}`.trim(), date: doc.issuedOn ?? doc.createdOn });
+  return renderPdf(model, {
+    logo,
+    title: `${model.title} ${doc.ncf ?? ''}`.trim(),
+    date: doc.issuedOn ?? doc.createdOn,
+  });
 }
 
 /** `B0100000005.pdf`; the NCF is [A-Z0-9] only, anything else falls back to the id. */

@@ -152,13 +152,15 @@ export function formatRate(rate: string): string {
 }
 
 function idTypeLabel(idType: string | null): string {
-  if (idType === 'rnc' || idType === 'cedula' || idType === 'pasaporte') return t(`documents.buyerIdType.${idType}` as MessageKey);
+  if (idType === 'rnc' || idType === 'cedula' || idType === 'pasaporte')
+    return t(`documents.buyerIdType.${idType}` as MessageKey);
   return t('documents.buyerId');
 }
 
 function partyRows(party: Party): LabelledValue[] {
   const rows: LabelledValue[] = [{ label: t('documents.buyer'), value: party.name || t('documents.finalConsumer') }];
-  if (party.idNumber) rows.push({ label: idTypeLabel(party.idType), value: formatIdentification(party.idType, party.idNumber) });
+  if (party.idNumber)
+    rows.push({ label: idTypeLabel(party.idType), value: formatIdentification(party.idType, party.idNumber) });
   return rows;
 }
 
@@ -175,7 +177,8 @@ function printLines(lines: readonly DocumentLine[], symbol: string): PrintLine[]
 
 function totalRows(doc: DocumentTotalsData, symbol: string): LabelledValue[] {
   const rows: LabelledValue[] = [{ label: t('documents.gross'), value: money(doc.grossTotal, symbol) }];
-  if (doc.discountTotal !== '0.00' && doc.discountTotal !== '0') rows.push({ label: t('documents.discountTotal'), value: `-${money(doc.discountTotal, symbol)}` });
+  if (doc.discountTotal !== '0.00' && doc.discountTotal !== '0')
+    rows.push({ label: t('documents.discountTotal'), value: `-${money(doc.discountTotal, symbol)}` });
   for (const entry of doc.taxBreakdown) {
     rows.push({ label: t('documents.taxable', { rate: formatRate(entry.rate) }), value: money(entry.taxable, symbol) });
     rows.push({ label: t('documents.itbisRate', { rate: formatRate(entry.rate) }), value: money(entry.itbis, symbol) });
@@ -195,8 +198,10 @@ export function invoiceModel(doc: InvoiceDocument): PrintModel {
   const meta: LabelledValue[] = [];
   if (doc.ncf) meta.push({ label: t('documents.ncf'), value: doc.ncf, strong: true });
   // Only documents with fiscal value print the sequence's expiry date.
-  if (doc.ncf && doc.ncfValidUntil) meta.push({ label: t('documents.validUntil'), value: formatDate(doc.ncfValidUntil) });
-  if (doc.kind === 'credit_note' && doc.modifiedNcf) meta.push({ label: t('documents.modifiedNcf'), value: doc.modifiedNcf });
+  if (doc.ncf && doc.ncfValidUntil)
+    meta.push({ label: t('documents.validUntil'), value: formatDate(doc.ncfValidUntil) });
+  if (doc.kind === 'credit_note' && doc.modifiedNcf)
+    meta.push({ label: t('documents.modifiedNcf'), value: doc.modifiedNcf });
   meta.push({ label: t('documents.date'), value: formatDate(doc.issuedOn ?? doc.createdOn) });
   if (doc.dueOn) meta.push({ label: t('documents.dueOn'), value: formatDate(doc.dueOn) });
   meta.push({ label: t('documents.branch'), value: doc.branch.name });
@@ -214,7 +219,8 @@ export function invoiceModel(doc: InvoiceDocument): PrintModel {
   return {
     title: invoiceTitle(doc),
     company: doc.company,
-    mark: doc.status === 'draft' ? t('documents.draftMark') : doc.status === 'voided' ? t('documents.voidedMark') : null,
+    mark:
+      doc.status === 'draft' ? t('documents.draftMark') : doc.status === 'voided' ? t('documents.voidedMark') : null,
     meta,
     party: partyRows(doc.buyer),
     lines: printLines(doc.lines, doc.currencySymbol),
@@ -250,7 +256,9 @@ export function quotationModel(doc: QuotationDocument): PrintModel {
 }
 
 export function paymentModel(doc: PaymentDocument): PrintModel {
-  const method = Object.hasOwn(paymentForms, doc.method) ? paymentForms[doc.method as keyof typeof paymentForms] : doc.method;
+  const method = Object.hasOwn(paymentForms, doc.method)
+    ? paymentForms[doc.method as keyof typeof paymentForms]
+    : doc.method;
   const meta: LabelledValue[] = [
     { label: t('documents.receiptNumber'), value: doc.number, strong: true },
     { label: t('documents.date'), value: formatDate(doc.receivedOn) },

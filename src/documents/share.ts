@@ -24,7 +24,11 @@ export const shareLinkForm = z.object({
 });
 
 export const shareLinkCreate = z
-  .object({ expiresInDays: shareDays.default(shareLinkPolicy.defaultDays).openapi({ example: 7, description: 'Days until the link expires (1-30, default 7)' }) })
+  .object({
+    expiresInDays: shareDays
+      .default(shareLinkPolicy.defaultDays)
+      .openapi({ example: 7, description: 'Days until the link expires (1-30, default 7)' }),
+  })
   .openapi('ShareLinkCreate');
 
 export const shareLinkOut = z
@@ -38,7 +42,9 @@ export const shareLinkOut = z
   })
   .openapi('ShareLink');
 
-export const shareLinkCreated = shareLinkOut.extend({ url: z.url().openapi({ description: 'Shown once: only a hash of the token is stored' }) }).openapi('ShareLinkCreated');
+export const shareLinkCreated = shareLinkOut
+  .extend({ url: z.url().openapi({ description: 'Shown once: only a hash of the token is stored' }) })
+  .openapi('ShareLinkCreated');
 
 /** base64url of 32 bytes: 43 characters. */
 const tokenPattern = /^[A-Za-z0-9_-]{43}$/;

@@ -3,7 +3,12 @@ export const shopTimeZone = 'America/Santo_Domingo';
 
 /** Today's date (`YYYY-MM-DD`) in the shop's time zone. */
 export function shopToday(now: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: shopTimeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: shopTimeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now);
 }
 
 /** `YYYY-MM-DD` plus `days` (negative to go back). */

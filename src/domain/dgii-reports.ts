@@ -20,7 +20,10 @@ export type PeriodError = 'format' | 'future';
  * Checks a period `YYYYMM` (years 2000-2099, months 01-12) that is not after the month of
  * `today` (`YYYY-MM-DD` in the shop's time zone). The current month is allowed (a partial month).
  */
-export function checkPeriod(value: string | undefined | null, today: string): { ok: true; period: Period } | { ok: false; error: PeriodError } {
+export function checkPeriod(
+  value: string | undefined | null,
+  today: string,
+): { ok: true; period: Period } | { ok: false; error: PeriodError } {
   const period = (value ?? '').trim();
   if (!/^20\d{2}(0[1-9]|1[0-2])$/.test(period)) return { ok: false, error: 'format' };
   if (period > today.slice(0, 7).replace('-', '')) return { ok: false, error: 'future' };
@@ -129,7 +132,15 @@ export interface Report607Line {
 
 const cents = (value: string) => toUnits(value, 2);
 const amountText = (units: bigint) => fromUnits(units, 2);
-const zeroColumns = (): Record<PaymentColumn, bigint> => ({ cash: 0n, transfer: 0n, card: 0n, credit: 0n, gift: 0n, barter: 0n, other: 0n });
+const zeroColumns = (): Record<PaymentColumn, bigint> => ({
+  cash: 0n,
+  transfer: 0n,
+  card: 0n,
+  credit: 0n,
+  gift: 0n,
+  barter: 0n,
+  other: 0n,
+});
 
 /** `amount` (document currency) in DOP cents at the document's rate, half-up (the same conversion as the document's totals). */
 function convert(amount: bigint, exchangeRate: string): bigint {
@@ -161,11 +172,15 @@ export function paymentFormColumns(document: SalesDocument): Record<PaymentColum
   const creditedApplied = credited < open ? credited : open > 0n ? open : 0n;
   byColumn.set('other', (byColumn.get('other') ?? 0n) + creditedApplied);
   const columns = zeroColumns();
-  for (const [column, amount] of byColumn) if (column !== 'credit') columns[column] = convert(amount, document.exchangeRate);
+  for (const [column, amount] of byColumn)
+    if (column !== 'credit') columns[column] = convert(amount, document.exchangeRate);
   const settled = paymentColumns.reduce((sum, column) => sum + columns[column], 0n);
   let rest = cents(document.totalDop) - settled;
   if (rest < 0n) {
-    const largest = paymentColumns.reduce((best, column) => (columns[column] > columns[best] ? column : best), 'cash' as PaymentColumn);
+    const largest = paymentColumns.reduce(
+      (best, column) => (columns[column] > columns[best] ? column : best),
+      'cash' as PaymentColumn,
+    );
     columns[largest] += rest;
     rest = 0n;
   }
@@ -179,7 +194,9 @@ const idTypeCodes = { rnc: '1', cedula: '2', pasaporte: '3' } as const;
 function buyerIdentification(document: SalesDocument): Pick<Report607Line, 'buyerId' | 'idType'> {
   const raw = (document.buyerIdNumber ?? '').toUpperCase();
   if (!raw.trim()) return { buyerId: '', idType: '' };
-  const type = document.buyerIdType ?? (raw.replace(/\D/g, '').length === 9 ? 'rnc' : raw.replace(/\D/g, '').length === 11 ? 'cedula' : 'pasaporte');
+  const type =
+    document.buyerIdType ??
+    (raw.replace(/\D/g, '').length === 9 ? 'rnc' : raw.replace(/\D/g, '').length === 11 ? 'cedula' : 'pasaporte');
   const buyerId = type === 'pasaporte' ? raw.replace(/[^0-9A-Z]/g, '') : raw.replace(/\D/g, '');
   return buyerId ? { buyerId, idType: idTypeCodes[type] } : { buyerId: '', idType: '' };
 }
@@ -192,7 +209,11 @@ function buyerIdentification(document: SalesDocument): Pick<Report607Line, 'buye
  * the threshold (which must identify the buyer) and every credit note are listed one by one.
  */
 export function isSummarisedConsumerInvoice(document: SalesDocument): boolean {
-  return document.kind === 'invoice' && (document.ncfType === 'B02' || document.ncfType === 'E32') && compareDecimals(document.totalDop, consumerIdThresholdDop) < 0;
+  return (
+    document.kind === 'invoice' &&
+    (document.ncfType === 'B02' || document.ncfType === 'E32') &&
+    compareDecimals(document.totalDop, consumerIdThresholdDop) < 0
+  );
 }
 
 export interface Report607 {
@@ -223,10 +244,20 @@ export interface Report607Stats {
 
 /** Builds the 607 of `period` from the documents issued in it (any order; drafts and voided ones must not be passed). */
 export function build607(period: Period, documents: readonly SalesDocument[]): Report607 {
-  const sorted = [...documents].sort((a, b) => (a.issuedOn === b.issuedOn ? (a.ncf < b.ncf ? -1 : a.ncf > b.ncf ? 1 : 0) : a.issuedOn < b.issuedOn ? -1 : 1));
+  const sorted = [...documents].sort((a, b) =>
+    a.issuedOn === b.issuedOn ? (a.ncf < b.ncf ? -1 : a.ncf > b.ncf ? 1 : 0) : a.issuedOn < b.issuedOn ? -1 : 1,
+  );
   const lines: Report607Line[] = [];
   const summary = { amount: 0n, itbis: 0n, columns: zeroColumns() };
-  const stats = { listedInvoices: 0, creditNotes: 0, summarisedInvoices: 0, invoiceAmount: 0n, invoiceItbis: 0n, creditNoteAmount: 0n, creditNoteItbis: 0n };
+  const stats = {
+    listedInvoices: 0,
+    creditNotes: 0,
+    summarisedInvoices: 0,
+    invoiceAmount: 0n,
+    invoiceItbis: 0n,
+    creditNoteAmount: 0n,
+    creditNoteItbis: 0n,
+  };
   for (const document of sorted) {
     const amount = cents(document.taxableTotalDop) + cents(document.exemptTotalDop);
     const itbis = cents(document.itbisTotalDop);
@@ -247,7 +278,15 @@ export function build607(period: Period, documents: readonly SalesDocument[]): R
       continue;
     }
     if (document.kind === 'invoice') stats.listedInvoices += 1;
-    lines.push({ ...buyerIdentification(document), ncf: document.ncf, modifiedNcf: document.modifiedNcf ?? '', date: document.issuedOn, amount, itbis, columns });
+    lines.push({
+      ...buyerIdentification(document),
+      ncf: document.ncf,
+      modifiedNcf: document.modifiedNcf ?? '',
+      date: document.issuedOn,
+      amount,
+      itbis,
+      columns,
+    });
   }
   return {
     period,
@@ -264,7 +303,10 @@ export function build607(period: Period, documents: readonly SalesDocument[]): R
       consumer: {
         amount: amountText(summary.amount),
         itbis: amountText(summary.itbis),
-        ...(Object.fromEntries(paymentColumns.map((column) => [column, amountText(summary.columns[column])])) as Record<PaymentColumn, string>),
+        ...(Object.fromEntries(paymentColumns.map((column) => [column, amountText(summary.columns[column])])) as Record<
+          PaymentColumn,
+          string
+        >),
       },
     },
   };
@@ -309,8 +351,13 @@ export function format607(rnc: string, report: Report607): string {
  * period, the date being the voided receipt's own (its issue date), by that date and NCF.
  */
 export function format608(rnc: string, period: Period, documents: readonly VoidedDocument[]): string {
-  const sorted = [...documents].sort((a, b) => (a.issuedOn === b.issuedOn ? (a.ncf < b.ncf ? -1 : 1) : a.issuedOn < b.issuedOn ? -1 : 1));
-  return joinLines([`608|${rnc}|${period}|${sorted.length}`, ...sorted.map((document) => `${document.ncf}|${compactDate(document.issuedOn)}|${document.reason ?? ''}`)]);
+  const sorted = [...documents].sort((a, b) =>
+    a.issuedOn === b.issuedOn ? (a.ncf < b.ncf ? -1 : 1) : a.issuedOn < b.issuedOn ? -1 : 1,
+  );
+  return joinLines([
+    `608|${rnc}|${period}|${sorted.length}`,
+    ...sorted.map((document) => `${document.ncf}|${compactDate(document.issuedOn)}|${document.reason ?? ''}`),
+  ]);
 }
 
 /** File names as the DGII's own tools name them: `DGII_F_607_<RNC>_<YYYYMM>.TXT`. */

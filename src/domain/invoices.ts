@@ -27,7 +27,9 @@ export type IssueRuleFailure =
   | { rule: 'buyerIdRequired'; type: string; name: string }
   | { rule: 'buyerIdThreshold'; type: string; total: string };
 
-export type IssueRuleResult = { ok: true; exchangeRate: string; dop: DopTotals } | { ok: false; failure: IssueRuleFailure };
+export type IssueRuleResult =
+  | { ok: true; exchangeRate: string; dop: DopTotals }
+  | { ok: false; failure: IssueRuleFailure };
 
 /** Whether the contact carries an RNC or cédula (a passport does not identify a buyer for the DGII). */
 export function hasFiscalId(idType: string | null, idNumber: string | null): boolean {
@@ -39,11 +41,19 @@ export function checkIssueRules(candidate: IssueCandidate, issuedOn: string): Is
   if (candidate.lineCount === 0) return { ok: false, failure: { rule: 'noLines' } };
   if (!isNcfType(candidate.ncfType)) return { ok: false, failure: { rule: 'ncfType' } };
   const exchangeRate = candidate.currencyCode === 'DOP' ? '1.0000' : candidate.rateOnDate;
-  if (!exchangeRate) return { ok: false, failure: { rule: 'noExchangeRate', currency: candidate.currencyCode, date: formatDate(issuedOn) } };
+  if (!exchangeRate)
+    return {
+      ok: false,
+      failure: { rule: 'noExchangeRate', currency: candidate.currencyCode, date: formatDate(issuedOn) },
+    };
   const dop = toDop(candidate, exchangeRate);
-  if (buyerIdRequired(candidate.ncfType, dop.totalDop) && !hasFiscalId(candidate.customerIdType, candidate.customerIdNumber)) {
+  if (
+    buyerIdRequired(candidate.ncfType, dop.totalDop) &&
+    !hasFiscalId(candidate.customerIdType, candidate.customerIdNumber)
+  ) {
     const type = candidate.ncfType;
-    if (ncfTypes[type].requiresBuyerId) return { ok: false, failure: { rule: 'buyerIdRequired', type, name: ncfTypes[type].name } };
+    if (ncfTypes[type].requiresBuyerId)
+      return { ok: false, failure: { rule: 'buyerIdRequired', type, name: ncfTypes[type].name } };
     return { ok: false, failure: { rule: 'buyerIdThreshold', type, total: formatMoney(dop.totalDop) } };
   }
   return { ok: true, exchangeRate, dop };

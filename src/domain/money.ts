@@ -6,7 +6,10 @@
 const decimalPattern = /^(-)?(\d+)(?:\.(\d+))?$/;
 
 /** True for a plain decimal string (`12`, `12.5`, `-0.0001`) with at most `scale` decimals and `maxIntegerDigits` digits before the point. */
-export function isDecimalString(value: string, options: { scale: number; maxIntegerDigits?: number; allowNegative?: boolean }): boolean {
+export function isDecimalString(
+  value: string,
+  options: { scale: number; maxIntegerDigits?: number; allowNegative?: boolean },
+): boolean {
   const match = decimalPattern.exec(value);
   if (!match) return false;
   if (match[1] && !options.allowNegative) return false;

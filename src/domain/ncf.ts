@@ -47,7 +47,9 @@ export type SequenceType = NcfType | InternalSeries;
 
 export const sequenceTypes = [...Object.keys(ncfTypes), ...Object.keys(internalSeries)] as SequenceType[];
 export const invoiceNcfTypes = (Object.keys(ncfTypes) as NcfType[]).filter((type) => ncfTypes[type].use === 'invoice');
-export const creditNoteNcfTypes = (Object.keys(ncfTypes) as NcfType[]).filter((type) => ncfTypes[type].use === 'credit_note');
+export const creditNoteNcfTypes = (Object.keys(ncfTypes) as NcfType[]).filter(
+  (type) => ncfTypes[type].use === 'credit_note',
+);
 
 export function isNcfType(value: string): value is NcfType {
   return Object.hasOwn(ncfTypes, value);

@@ -70,7 +70,13 @@ export interface RxIssue {
 export type RxRaw = Partial<Record<RxField, string | null | undefined>>;
 
 /** Normalised values as stored: decimals as strings (`-1.25`, `62.0`), the axis as an integer. */
-export type RxValues = { [K in RxField]: K extends `${Eye}Axis` ? number | null : K extends `${Eye}PrismBase` ? PrismBase | null : string | null };
+export type RxValues = {
+  [K in RxField]: K extends `${Eye}Axis`
+    ? number | null
+    : K extends `${Eye}PrismBase`
+      ? PrismBase | null
+      : string | null;
+};
 
 interface DecimalRule {
   code: RxIssueCode;
@@ -131,7 +137,8 @@ function blank(value: string | null | undefined): value is null | undefined | ''
 function checkDecimal(raw: string, rule: DecimalRule): number | RxIssue {
   const text = /^(pl|plano|neutro)$/i.test(raw.trim()) && rule.code === 'sphere' ? '0' : raw;
   const units = parseScaled(text, rule.scale);
-  if (units === null || units < rule.min || units > rule.max || Math.abs(units) % rule.step !== 0) return { code: rule.code };
+  if (units === null || units < rule.min || units > rule.max || Math.abs(units) % rule.step !== 0)
+    return { code: rule.code };
   return units;
 }
 
@@ -146,7 +153,10 @@ export function normaliseVa(raw: string): string | null {
 export const icd10Pattern = /^[A-TV-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$/;
 
 /** Comma-separated codes -> upper-case list without duplicates; the first invalid one is reported. */
-export function parseIcd10Codes(raw: string | readonly string[] | null | undefined): { codes: string[]; invalid: string | null } {
+export function parseIcd10Codes(raw: string | readonly string[] | null | undefined): {
+  codes: string[];
+  invalid: string | null;
+} {
   const parts = (typeof raw === 'string' ? raw.split(/[,;\s]+/) : (raw ?? []).flatMap((part) => part.split(/[,;\s]+/)))
     .map((part) => part.trim().toUpperCase())
     .filter(Boolean);
@@ -185,7 +195,9 @@ export function checkRx(raw: RxRaw): { values: RxValues; issues: Partial<Record<
     const cylinderUnits = units[`${eye}Cylinder`];
     const hasCylinder = cylinderUnits !== undefined && cylinderUnits !== 0;
     if (!blank(axisText)) {
-      const axis = /^\d{1,3}$/.test(axisText.trim().replace(/°$/, '')) ? Number(axisText.trim().replace(/°$/, '')) : NaN;
+      const axis = /^\d{1,3}$/.test(axisText.trim().replace(/°$/, ''))
+        ? Number(axisText.trim().replace(/°$/, ''))
+        : NaN;
       if (!(axis >= 0 && axis <= 180)) issues[axisField] = { code: 'axis' };
       else if (!hasCylinder && !issues[`${eye}Cylinder`]) issues[axisField] = { code: 'axisWithoutCylinder' };
       else set(axisField, axis);
@@ -231,7 +243,11 @@ export function checkRx(raw: RxRaw): { values: RxValues; issues: Partial<Record<
 }
 
 /** Exam date not after today; next visit (when given) strictly after the exam. Dates `YYYY-MM-DD`. */
-export function checkRxDates(examinedOn: string, nextVisitOn: string | null, today: string): { examinedOn?: RxIssue; nextVisitOn?: RxIssue } {
+export function checkRxDates(
+  examinedOn: string,
+  nextVisitOn: string | null,
+  today: string,
+): { examinedOn?: RxIssue; nextVisitOn?: RxIssue } {
   const issues: { examinedOn?: RxIssue; nextVisitOn?: RxIssue } = {};
   if (examinedOn > today) issues.examinedOn = { code: 'examFuture' };
   if (nextVisitOn !== null && nextVisitOn <= examinedOn) issues.nextVisitOn = { code: 'nextVisitAfterExam' };
@@ -266,11 +282,18 @@ export interface RxChange {
 }
 
 /** The measurement fields whose value differs between an older and a newer prescription. */
-export function comparePrescriptions(older: Partial<Record<RxField, unknown>>, newer: Partial<Record<RxField, unknown>>): RxChange[] {
+export function comparePrescriptions(
+  older: Partial<Record<RxField, unknown>>,
+  newer: Partial<Record<RxField, unknown>>,
+): RxChange[] {
   const changes: RxChange[] = [];
   for (const field of rxFields) {
     if (comparable(field, older[field]) !== comparable(field, newer[field])) {
-      changes.push({ field, older: (older[field] ?? null) as string | number | null, newer: (newer[field] ?? null) as string | number | null });
+      changes.push({
+        field,
+        older: (older[field] ?? null) as string | number | null,
+        newer: (newer[field] ?? null) as string | number | null,
+      });
     }
   }
   return changes;

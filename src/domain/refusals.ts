@@ -35,16 +35,35 @@ const sequence = <I extends string, C extends string, Q extends string>(invoiceI
   }) as const;
 
 const conflict = <M extends string>(message: M) => ({ any: { error: 'conflict', message } }) as const;
-const invalid = <M extends string, F extends string>(message: M, field: F) => ({ any: { error: 'validation', message, field } }) as const;
+const invalid = <M extends string, F extends string>(message: M, field: F) =>
+  ({ any: { error: 'validation', message, field } }) as const;
 
 export const refusals = {
   // allocate_document_number
-  sequence_not_found: sequence('invoices.error.sequenceNotFound', 'creditNotes.error.noSequence', 'quotations.sequence.not_found'),
-  sequence_inactive: sequence('invoices.error.sequenceInactive', 'creditNotes.error.sequenceInactive', 'quotations.sequence.inactive'),
-  sequence_expired: sequence('invoices.error.sequenceExpired', 'creditNotes.error.sequenceExpired', 'quotations.sequence.expired'),
-  sequence_exhausted: sequence('invoices.error.sequenceExhausted', 'creditNotes.error.sequenceExhausted', 'quotations.sequence.exhausted'),
+  sequence_not_found: sequence(
+    'invoices.error.sequenceNotFound',
+    'creditNotes.error.noSequence',
+    'quotations.sequence.not_found',
+  ),
+  sequence_inactive: sequence(
+    'invoices.error.sequenceInactive',
+    'creditNotes.error.sequenceInactive',
+    'quotations.sequence.inactive',
+  ),
+  sequence_expired: sequence(
+    'invoices.error.sequenceExpired',
+    'creditNotes.error.sequenceExpired',
+    'quotations.sequence.expired',
+  ),
+  sequence_exhausted: sequence(
+    'invoices.error.sequenceExhausted',
+    'creditNotes.error.sequenceExhausted',
+    'quotations.sequence.exhausted',
+  ),
   // document_issuer
-  company_rnc_missing: { any: { error: 'validation', message: 'invoices.error.companyRncMissing', field: '_form', fix: 'company' } },
+  company_rnc_missing: {
+    any: { error: 'validation', message: 'invoices.error.companyRncMissing', field: '_form', fix: 'company' },
+  },
   // issue_invoice, void_invoice, invoice_stock_movements
   invoice_not_found: notFound,
   invoice_not_draft: conflict('invoices.error.notDraft'),
@@ -56,7 +75,9 @@ export const refusals = {
     invoiceVoid: { error: 'conflict', message: 'invoices.error.alreadyVoided' },
     payment: { error: 'conflict', message: 'payments.error.invoiceVoided' },
   },
-  stock_insufficient: { any: { error: 'validation', message: 'invoices.error.stockInsufficient', field: 'lines', detailParam: 'product' } },
+  stock_insufficient: {
+    any: { error: 'validation', message: 'invoices.error.stockInsufficient', field: 'lines', detailParam: 'product' },
+  },
   // record_payment, update_payment, void_payment
   payment_not_found: notFound,
   invoice_not_payable: conflict('payments.error.notPayable'),

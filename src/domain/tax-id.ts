@@ -49,9 +49,7 @@ export function formatTaxId(value: string): string {
   return value;
 }
 
-export type TaxIdCheck =
-  | { ok: true; kind: TaxIdKind; digits: string }
-  | { ok: false; reason: 'format' | 'checksum' };
+export type TaxIdCheck = { ok: true; kind: TaxIdKind; digits: string } | { ok: false; reason: 'format' | 'checksum' };
 
 /** Validates an RNC or cédula of the given kind; a registry hit overrides a failed checksum. */
 export function checkTaxId(kind: TaxIdKind, value: string, inRegistry = false): TaxIdCheck {

@@ -111,7 +111,8 @@ export function computeTotals(lines: readonly LineInput[], options: { chargeItbi
     if (quantity <= 0n) throw new TotalsError(index, 'quantity', 'quantity must be positive');
     if (price < 0n) throw new TotalsError(index, 'unitPrice', 'price must not be negative');
     const gross = multiplyToCents(quantity, 2, price, 4);
-    if (discount < 0n || discount > gross) throw new TotalsError(index, 'discount', 'discount must be between 0 and the line amount');
+    if (discount < 0n || discount > gross)
+      throw new TotalsError(index, 'discount', 'discount must be between 0 and the line amount');
     const amount = gross - discount;
     grossTotal += gross;
     discountTotal += discount;
@@ -138,13 +139,21 @@ export function computeTotals(lines: readonly LineInput[], options: { chargeItbi
  * The totals in DOP at `exchangeRate` (DOP per unit, 4 decimals): taxable, exempt and ITBIS are
  * each converted and rounded half-up, and the DOP total is their sum (so the report adds up).
  */
-export function toDop(totals: Pick<DocumentTotals, 'taxableTotal' | 'exemptTotal' | 'itbisTotal'>, exchangeRate: string): DopTotals {
+export function toDop(
+  totals: Pick<DocumentTotals, 'taxableTotal' | 'exemptTotal' | 'itbisTotal'>,
+  exchangeRate: string,
+): DopTotals {
   const rate = toUnits(exchangeRate, 4);
   const convert = (value: string) => multiplyToCents(cents(value), 2, rate, 4);
   const taxable = convert(totals.taxableTotal);
   const exempt = convert(totals.exemptTotal);
   const itbis = convert(totals.itbisTotal);
-  return { taxableTotalDop: text(taxable), exemptTotalDop: text(exempt), itbisTotalDop: text(itbis), totalDop: text(taxable + exempt + itbis) };
+  return {
+    taxableTotalDop: text(taxable),
+    exemptTotalDop: text(exempt),
+    itbisTotalDop: text(itbis),
+    totalDop: text(taxable + exempt + itbis),
+  };
 }
 
 /** One line of the original as a credit note sees it: what it was, and what earlier notes already took. */
@@ -204,7 +213,8 @@ export function computeCreditTotals(
     const whole = toUnits(source.quantity, 2);
     const before = toUnits(source.creditedQuantity, 2);
     const asked = toUnits(quantity, 2);
-    if (asked <= 0n || before + asked > whole) throw new TotalsError(index, 'quantity', 'quantity must be within what is left of the line');
+    if (asked <= 0n || before + asked > whole)
+      throw new TotalsError(index, 'quantity', 'quantity must be within what is left of the line');
     const lineDiscount = cents(source.discount);
     const lineAmount = cents(source.amount);
     const lineGross = lineAmount + lineDiscount;
@@ -243,7 +253,11 @@ export function computeCreditTotals(
           itbis =
             creditedTaxable >= cents(state.taxable)
               ? left
-              : clamp(multiplyToCents(creditedTaxable, 2, rateUnits, 4) - cents(state.creditedItbis), 0n, left < 0n ? 0n : left);
+              : clamp(
+                  multiplyToCents(creditedTaxable, 2, rateUnits, 4) - cents(state.creditedItbis),
+                  0n,
+                  left < 0n ? 0n : left,
+                );
           if (itbis < 0n) itbis = 0n;
         }
       }

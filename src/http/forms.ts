@@ -6,7 +6,9 @@ import { t } from '../i18n/es-DO';
 import { passwordPolicy } from '../auth/password';
 
 /** The first message of each invalid field, keyed by field name. */
-export function fieldErrors(error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> }): FieldErrors {
+export function fieldErrors(error: {
+  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>;
+}): FieldErrors {
   const errors: FieldErrors = {};
   for (const issue of error.issues) {
     const field = String(issue.path[0] ?? '_form');
@@ -15,14 +17,24 @@ export function fieldErrors(error: { issues: ReadonlyArray<{ path: ReadonlyArray
   return errors;
 }
 
-export const emailField = z.string({ error: t('validation.required') }).trim().toLowerCase().pipe(z.email(t('validation.email')));
+export const emailField = z
+  .string({ error: t('validation.required') })
+  .trim()
+  .toLowerCase()
+  .pipe(z.email(t('validation.email')));
 
 export const newPasswordFields = z
   .object({
     password: z
       .string({ error: t('validation.required') })
-      .min(passwordPolicy.minLength, t('validation.passwordLength', { min: passwordPolicy.minLength, max: passwordPolicy.maxLength }))
-      .max(passwordPolicy.maxLength, t('validation.passwordLength', { min: passwordPolicy.minLength, max: passwordPolicy.maxLength })),
+      .min(
+        passwordPolicy.minLength,
+        t('validation.passwordLength', { min: passwordPolicy.minLength, max: passwordPolicy.maxLength }),
+      )
+      .max(
+        passwordPolicy.maxLength,
+        t('validation.passwordLength', { min: passwordPolicy.minLength, max: passwordPolicy.maxLength }),
+      ),
     confirm: z.string({ error: t('validation.required') }),
   })
   .refine((value) => value.password === value.confirm, { message: t('validation.passwordMatch'), path: ['confirm'] });
@@ -60,6 +72,7 @@ export function validForm<T extends z.ZodType>(
   onInvalid: (c: Context, errors: FieldErrors, submitted: Record<string, unknown>) => Response | Promise<Response>,
 ) {
   return zValidator('form', schema, async (result, c) => {
-    if (!result.success) return onInvalid(c, fieldErrors(result.error), (result as { data?: Record<string, unknown> }).data ?? {});
+    if (!result.success)
+      return onInvalid(c, fieldErrors(result.error), (result as { data?: Record<string, unknown> }).data ?? {});
   });
 }

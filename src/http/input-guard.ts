@@ -6,6 +6,7 @@ import { t } from '../i18n/es-DO';
  * C0 control characters other than tab, line feed and carriage return, and DEL. Postgres refuses
  * NUL in text outright (a 500 if it gets that far); the others are never typed by a person.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const controlCharacter = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 export function hasControlCharacter(value: string): boolean {
@@ -13,6 +14,7 @@ export function hasControlCharacter(value: string): boolean {
 }
 
 /** Query values are single-line: tab, CR and LF are refused there too (a `next=` never holds one). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const queryControlCharacter = /[\u0000-\u001F\u007F]/;
 
 /** The first field (dotted path) whose text holds a control character, in a parsed JSON value. */
@@ -69,7 +71,10 @@ export function inputGuard(options: InputGuardOptions = {}): MiddlewareHandler {
         }
         const field = badJsonField(body, '');
         if (field) refuse(field);
-      } else if (type.startsWith('application/x-www-form-urlencoded') || (type.startsWith('multipart/form-data') && !streamed.has(c.req.path))) {
+      } else if (
+        type.startsWith('application/x-www-form-urlencoded') ||
+        (type.startsWith('multipart/form-data') && !streamed.has(c.req.path))
+      ) {
         let form: FormData;
         try {
           form = await c.req.formData();

@@ -3,7 +3,10 @@
  * `maxBytes`: a declared Content-Length is never trusted (it may be missing or lie), and an
  * oversized upload is never held in memory whole.
  */
-export async function readLimitedBody(request: Request, maxBytes: number): Promise<{ ok: true; bytes: Uint8Array<ArrayBuffer> } | { ok: false }> {
+export async function readLimitedBody(
+  request: Request,
+  maxBytes: number,
+): Promise<{ ok: true; bytes: Uint8Array<ArrayBuffer> } | { ok: false }> {
   const declared = Number(request.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) {
     await request.body?.cancel().catch(() => undefined);

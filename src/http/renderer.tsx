@@ -6,6 +6,7 @@ import { AdminShell, AppShell } from '../views/layout';
 declare module 'hono' {
   /** Pages call `c.render(<Page />, { title, current })`; the renderer of their app adds the shell. */
   interface ContextRenderer {
+    // biome-ignore lint/style/useShorthandFunctionType: module augmentation merges with Hono's interface; a type alias cannot.
     (content: string | Promise<string>, props: { title: string; current: string }): Response | Promise<Response>;
   }
 }

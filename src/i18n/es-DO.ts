@@ -27,7 +27,8 @@ const coreMessages = {
   'app.name': 'OptiFlow',
   'app.tagline': 'El sistema de gestión para ópticas dominicanas',
   'central.title': 'OptiFlow — software para ópticas',
-  'central.lead': 'Pacientes y recetas, inventario de monturas y lentes, cotizaciones, facturas con NCF, cobros y reportes 607/608 para la DGII.',
+  'central.lead':
+    'Pacientes y recetas, inventario de monturas y lentes, cotizaciones, facturas con NCF, cobros y reportes 607/608 para la DGII.',
   'central.shopSignIn': 'Para entrar a su óptica, escriba su dirección: su-optica.{domain}',
   'tenant.welcome': 'Bienvenido a {name}',
   'tenant.lead': 'Su espacio de trabajo en OptiFlow está listo.',
@@ -83,7 +84,8 @@ const coreMessages = {
   'auth.setPassword.title': 'Elija su contraseña',
   'auth.setPassword.lead': 'Cuenta: {email}',
   'auth.setPassword.submit': 'Guardar contraseña',
-  'auth.setPassword.invalid': 'Este enlace no es válido, ya se usó o venció. Pida uno nuevo al administrador de la óptica.',
+  'auth.setPassword.invalid':
+    'Este enlace no es válido, ya se usó o venció. Pida uno nuevo al administrador de la óptica.',
   'auth.changePassword.title': 'Cambiar contraseña',
   'auth.changePassword.submit': 'Cambiar contraseña',
   'auth.changePassword.done': 'Contraseña cambiada. Las demás sesiones se cerraron.',

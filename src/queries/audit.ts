@@ -10,7 +10,9 @@ type Actor = Pick<SessionUser, 'name' | 'email' | 'impersonatedBy' | 'apiScope'>
 
 /** Who did it, as the activity log shows it: the user's name and e-mail (or the support admin acting as them), and whether through an API token. */
 export function actorLabel(user: Actor): string {
-  const who = user.impersonatedBy ? `${supportActor(user.impersonatedBy)} (como ${user.email})` : `${user.name} (${user.email})`;
+  const who = user.impersonatedBy
+    ? `${supportActor(user.impersonatedBy)} (como ${user.email})`
+    : `${user.name} (${user.email})`;
   return user.apiScope ? `${who} · API` : who;
 }
 
@@ -24,7 +26,9 @@ export async function recordActivity(
   action: string,
   details: Record<string, unknown> = {},
 ): Promise<void> {
-  await db.insert(auditLog).values({ action, actor: actor === null || typeof actor === 'string' ? actor : actorLabel(actor), details });
+  await db
+    .insert(auditLog)
+    .values({ action, actor: actor === null || typeof actor === 'string' ? actor : actorLabel(actor), details });
 }
 
 /** Newest first, keyset on the id (bigserial: insertion order); `kinds` keeps actions starting with one of the prefixes. */
@@ -34,7 +38,8 @@ export async function listAuditLog(
 ): Promise<{ rows: AuditEntry[]; next: number | null }> {
   const filters: SQL[] = [];
   if (options.before !== null) filters.push(lt(auditLog.id, options.before));
-  if (options.kinds?.length) filters.push(or(...options.kinds.map((prefix) => like(auditLog.action, `${prefix.replace(/[\\%_]/g, '\\$&')}%`)))!);
+  if (options.kinds?.length)
+    filters.push(or(...options.kinds.map((prefix) => like(auditLog.action, `${prefix.replace(/[\\%_]/g, '\\$&')}%`)))!);
   const rows = await db
     .select()
     .from(auditLog)
@@ -47,5 +52,7 @@ export async function listAuditLog(
 
 /** The names of the fields whose value differs between two versions of a record (for "campos: ..."). */
 export function changedFields<T extends object>(before: T, after: Partial<T>): string[] {
-  return (Object.keys(after) as Array<keyof T & string>).filter((key) => after[key] !== undefined && String(before[key] ?? '') !== String(after[key] ?? ''));
+  return (Object.keys(after) as Array<keyof T & string>).filter(
+    (key) => after[key] !== undefined && String(before[key] ?? '') !== String(after[key] ?? ''),
+  );
 }

@@ -21,11 +21,19 @@ export function listBranches(db: TenantDb, filter: { active?: boolean } = {}) {
 }
 
 /** One page of branches by (name, id) after the cursor: keyset, never OFFSET. */
-export function pageBranches(db: TenantDb, options: { limit: number; after?: { name: string; id: string } | null; active?: boolean }) {
+export function pageBranches(
+  db: TenantDb,
+  options: { limit: number; after?: { name: string; id: string } | null; active?: boolean },
+) {
   const conditions: SQL[] = [];
   if (options.active !== undefined) conditions.push(eq(branches.active, options.active));
   if (options.after) {
-    conditions.push(or(gt(branches.name, options.after.name), and(eq(branches.name, options.after.name), gt(branches.id, options.after.id)))!);
+    conditions.push(
+      or(
+        gt(branches.name, options.after.name),
+        and(eq(branches.name, options.after.name), gt(branches.id, options.after.id)),
+      )!,
+    );
   }
   return db
     .select()

@@ -11,18 +11,21 @@ export async function getCompany(db: TenantDb): Promise<Company | null> {
 
 export type CompanyChanges = Partial<Omit<typeof company.$inferInsert, 'id' | 'createdAt' | 'updatedAt'>>;
 
-
 export interface CurrencyOption {
   code: string;
   name: string;
 }
 
 /** The company and the currencies it may choose as default, in one query (the settings form). */
-export async function getCompanySettings(db: TenantDb): Promise<{ company: Company; currencies: CurrencyOption[] } | null> {
+export async function getCompanySettings(
+  db: TenantDb,
+): Promise<{ company: Company; currencies: CurrencyOption[] } | null> {
   const [row] = await db
     .select({
       company,
-      currencies: sql<CurrencyOption[]>`(SELECT coalesce(json_agg(json_build_object('code', cur.code, 'name', cur.name) ORDER BY cur.is_base DESC, cur.code), '[]'::json)
+      currencies: sql<
+        CurrencyOption[]
+      >`(SELECT coalesce(json_agg(json_build_object('code', cur.code, 'name', cur.name) ORDER BY cur.is_base DESC, cur.code), '[]'::json)
         FROM ${currencies} cur WHERE cur.active OR cur.code = ${company.defaultCurrency})`,
     })
     .from(company)

@@ -67,7 +67,12 @@ export function parseContactSearch(q: string | null | undefined): ContactSearch 
   if (/^\d{3,}$/.test(digits)) return { kind: 'digits', digits };
   const words = query.split(/\s+/).filter(Boolean).slice(0, 5);
   const compact = query.replace(/[\s-]/g, '').toUpperCase();
-  return { kind: 'text', words: words.map(foldText), patterns: words.map(accentInsensitivePattern), idNumber: /^[A-Z0-9]{5,20}$/.test(compact) ? compact : null };
+  return {
+    kind: 'text',
+    words: words.map(foldText),
+    patterns: words.map(accentInsensitivePattern),
+    idNumber: /^[A-Z0-9]{5,20}$/.test(compact) ? compact : null,
+  };
 }
 
 /** `column` starts with `prefix` (digits only): a range, so the btree index serves it. */
@@ -97,9 +102,14 @@ export function encodeContactCursor(after: { name: string; id: string }): string
 /** The position a cursor points at, or null for a missing or malformed one. */
 export function decodeContactCursor(cursor: string | undefined | null): { name: string; id: string } | null {
   const values = decodeCursor(cursor ?? undefined);
-  if (!values || values.length !== 2) return null;
+  if (values?.length !== 2) return null;
   const [name, id] = values;
-  if (typeof name !== 'string' || typeof id !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
+  if (
+    typeof name !== 'string' ||
+    typeof id !== 'string' ||
+    !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
+  )
+    return null;
   return { name, id };
 }
 
@@ -109,10 +119,16 @@ export async function listContacts(db: TenantDb, filter: ContactFilter = {}): Pr
   const archived = filter.archived ?? 'false';
   const search = parseContactSearch(filter.q);
   const conditions = [
-    archived === 'false' ? isNull(contacts.archivedAt) : archived === 'true' ? isNotNull(contacts.archivedAt) : undefined,
+    archived === 'false'
+      ? isNull(contacts.archivedAt)
+      : archived === 'true'
+        ? isNotNull(contacts.archivedAt)
+        : undefined,
     filter.kind ? eq(contacts.kind, filter.kind) : undefined,
     searchCondition(search),
-    filter.after ? sql`(lower(${contacts.name}), ${contacts.id}) > (${filter.after.name}, ${filter.after.id}::uuid)` : undefined,
+    filter.after
+      ? sql`(lower(${contacts.name}), ${contacts.id}) > (${filter.after.name}, ${filter.after.id}::uuid)`
+      : undefined,
   ];
   // A selective search is fastest as "find the matches (trigram / btree indexes), then sort them";
   // walking the name index in order and filtering is fastest for no search, short words or a short
@@ -120,7 +136,8 @@ export async function listContacts(db: TenantDb, filter: ContactFilter = {}): Pr
   // The planner misjudges regex selectivity and picks the walk, which reads most of the table
   // for a rare name: `|| ''` keeps the sort key but hides the name index from ORDER BY.
   const findThenSort =
-    (search.kind === 'digits' && search.digits.length >= 7) || (search.kind === 'text' && search.words.every((word) => word.length >= 3));
+    (search.kind === 'digits' && search.digits.length >= 7) ||
+    (search.kind === 'text' && search.words.every((word) => word.length >= 3));
   const nameKey = findThenSort ? sql`lower(${contacts.name}) || ''` : sql`lower(${contacts.name})`;
   const rows = await db
     .select()
@@ -138,8 +155,15 @@ export async function getContact(db: TenantDb, id: string): Promise<Contact | nu
   return row ?? null;
 }
 
-export async function findContactByIdNumber(db: TenantDb, idNumber: string): Promise<Pick<Contact, 'id' | 'name'> | null> {
-  const [row] = await db.select({ id: contacts.id, name: contacts.name }).from(contacts).where(eq(contacts.idNumber, idNumber)).limit(1);
+export async function findContactByIdNumber(
+  db: TenantDb,
+  idNumber: string,
+): Promise<Pick<Contact, 'id' | 'name'> | null> {
+  const [row] = await db
+    .select({ id: contacts.id, name: contacts.name })
+    .from(contacts)
+    .where(eq(contacts.idNumber, idNumber))
+    .limit(1);
   return row ?? null;
 }
 
@@ -147,7 +171,8 @@ export async function findContactByIdNumber(db: TenantDb, idNumber: string): Pro
 function pgError(error: unknown): { code?: string; constraint?: string } {
   for (let current = error; current && typeof current === 'object'; current = (current as { cause?: unknown }).cause) {
     const { code, constraint } = current as { code?: unknown; constraint?: unknown };
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return { code, constraint: typeof constraint === 'string' ? constraint : undefined };
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code))
+      return { code, constraint: typeof constraint === 'string' ? constraint : undefined };
   }
   return {};
 }
@@ -182,7 +207,13 @@ export async function updateContact(
   try {
     const [contact] = await db
       .update(contacts)
-      .set({ ...fields, ...(archived === undefined ? {} : { archivedAt: archived ? sql`coalesce(${contacts.archivedAt}, now())` : null }), updatedAt: sql`now()` })
+      .set({
+        ...fields,
+        ...(archived === undefined
+          ? {}
+          : { archivedAt: archived ? sql`coalesce(${contacts.archivedAt}, now())` : null }),
+        updatedAt: sql`now()`,
+      })
       .where(eq(contacts.id, id))
       .returning();
     return contact ? { ok: true, contact } : null;
@@ -191,7 +222,11 @@ export async function updateContact(
   }
 }
 
-async function duplicateOrThrow(db: TenantDb, idNumber: string | null | undefined, error: unknown): Promise<ContactWrite> {
+async function duplicateOrThrow(
+  db: TenantDb,
+  idNumber: string | null | undefined,
+  error: unknown,
+): Promise<ContactWrite> {
   if (!idNumber || !isDuplicateIdNumber(error)) throw error;
   const existing = await findContactByIdNumber(db, idNumber);
   if (!existing) throw error; // the other row vanished meanwhile: let the caller retry
@@ -232,7 +267,10 @@ export type TaxpayerLookup = (taxId: string) => Promise<Taxpayer | null>;
  * passports upper-case without spaces; a blank name is filled from the registry. The registry is
  * asked only when it can change the outcome. Throws a validation AppError with field messages.
  */
-export async function prepareContact(input: ContactInput, lookup: TaxpayerLookup): Promise<{ values: ContactValues; taxpayer: Taxpayer | null }> {
+export async function prepareContact(
+  input: ContactInput,
+  lookup: TaxpayerLookup,
+): Promise<{ values: ContactValues; taxpayer: Taxpayer | null }> {
   const errors: Record<string, string> = {};
   let idNumber: string | null = null;
   let taxpayer: Taxpayer | null = null;

@@ -3,7 +3,14 @@ import { sql, type SQL } from 'drizzle-orm';
 import { daysBetween } from '../domain/dates';
 import { compareDecimals, formatMoney, fromUnits, toUnits } from '../domain/money';
 import { creditNoteTypeFor } from '../domain/ncf';
-import { computeCreditTotals, toDop, TotalsError, type CreditRateState, type DocumentTotals, type DopTotals } from '../domain/totals';
+import {
+  computeCreditTotals,
+  toDop,
+  TotalsError,
+  type CreditRateState,
+  type DocumentTotals,
+  type DopTotals,
+} from '../domain/totals';
 import type { TenantDb } from '../env';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
@@ -58,7 +65,11 @@ export interface CreditableInvoice {
 }
 
 /** An invoice with its lines and what remains creditable on each, in one query; null when unknown or outside the scope. */
-export async function creditableInvoice(db: TenantDb, invoiceId: string, scope: BranchScope): Promise<CreditableInvoice | null> {
+export async function creditableInvoice(
+  db: TenantDb,
+  invoiceId: string,
+  scope: BranchScope,
+): Promise<CreditableInvoice | null> {
   const result = await db.execute<{ invoice: CreditableInvoice }>(sql`
     SELECT json_build_object('id', i.id, 'kind', i.kind, 'status', i.status, 'ncf', i.ncf, 'ncfType', i.ncf_type, 'issuedOn', i.issued_on::text,
              'customerId', i.customer_id, 'buyerName', i.buyer_name, 'buyerIdType', i.buyer_id_type, 'buyerIdNumber', i.buyer_id_number,
@@ -99,12 +110,20 @@ export interface CreditNoteRequest {
 }
 
 /** Everything still creditable on every line: the one-click full credit. Goods go back to stock where tracked and asked for. */
-export function fullCreditRequest(invoice: CreditableInvoice, reason: string, returnToStock: boolean): CreditNoteRequest {
+export function fullCreditRequest(
+  invoice: CreditableInvoice,
+  reason: string,
+  returnToStock: boolean,
+): CreditNoteRequest {
   return {
     reason,
     lines: invoice.lines
       .filter((line) => compareDecimals(line.remaining, '0') > 0)
-      .map((line) => ({ sourceLineId: line.id, quantity: line.remaining, returnToStock: returnToStock && line.trackStock === true })),
+      .map((line) => ({
+        sourceLineId: line.id,
+        quantity: line.remaining,
+        returnToStock: returnToStock && line.trackStock === true,
+      })),
   };
 }
 
@@ -144,8 +163,16 @@ function invalid(field: string, message: string): never {
  * Refuses (422) quantities above what is left on a line, no line at all, returns of fractional or
  * untracked units, and a total above what remains creditable.
  */
-export function prepareCreditNote(invoice: CreditableInvoice, request: CreditNoteRequest, today: string): PreparedCreditNote {
-  if (invoice.kind !== 'invoice' || !['issued', 'partially_paid', 'paid'].includes(invoice.status) || !invoice.issuedOn) {
+export function prepareCreditNote(
+  invoice: CreditableInvoice,
+  request: CreditNoteRequest,
+  today: string,
+): PreparedCreditNote {
+  if (
+    invoice.kind !== 'invoice' ||
+    !['issued', 'partially_paid', 'paid'].includes(invoice.status) ||
+    !invoice.issuedOn
+  ) {
     throw new AppError('conflict', t('creditNotes.error.notCreditable'));
   }
   const byId = new Map(invoice.lines.map((line) => [line.id, line]));
@@ -156,10 +183,13 @@ export function prepareCreditNote(invoice: CreditableInvoice, request: CreditNot
     if (!line || seen.has(requested.sourceLineId)) invalid('lines', t('creditNotes.error.lineInvalid'));
     seen.add(line.id);
     if (compareDecimals(requested.quantity, '0') === 0) continue;
-    if (compareDecimals(requested.quantity, line.remaining) > 0) invalid(lineField(line.id), t('creditNotes.error.quantityExceeded'));
+    if (compareDecimals(requested.quantity, line.remaining) > 0)
+      invalid(lineField(line.id), t('creditNotes.error.quantityExceeded'));
     if (requested.returnToStock) {
-      if (line.trackStock !== true) invalid(lineField(line.id, 'returnToStock'), t('creditNotes.error.returnNotTracked'));
-      if (toUnits(requested.quantity, 2) % 100n !== 0n) invalid(lineField(line.id), t('creditNotes.error.returnFraction'));
+      if (line.trackStock !== true)
+        invalid(lineField(line.id, 'returnToStock'), t('creditNotes.error.returnNotTracked'));
+      if (toUnits(requested.quantity, 2) % 100n !== 0n)
+        invalid(lineField(line.id), t('creditNotes.error.returnFraction'));
     }
     chosen.push({ line, quantity: requested.quantity, returnToStock: requested.returnToStock });
   }
@@ -184,12 +214,19 @@ export function prepareCreditNote(invoice: CreditableInvoice, request: CreditNot
   try {
     totals = computeCreditTotals(requests, invoice.rates, { chargeItbis: refundsItbis });
   } catch (error) {
-    if (error instanceof TotalsError) invalid(lineField(chosen[error.line]!.line.id), t('creditNotes.error.quantityExceeded'));
+    if (error instanceof TotalsError)
+      invalid(lineField(chosen[error.line]!.line.id), t('creditNotes.error.quantityExceeded'));
     throw error;
   }
   if (compareDecimals(totals.total, invoice.creditable) > 0) {
     const symbol = invoice.currencySymbol;
-    invalid('lines', t('creditNotes.error.exceedsCreditable', { total: formatMoney(totals.total, symbol), creditable: formatMoney(invoice.creditable, symbol) }));
+    invalid(
+      'lines',
+      t('creditNotes.error.exceedsCreditable', {
+        total: formatMoney(totals.total, symbol),
+        creditable: formatMoney(invoice.creditable, symbol),
+      }),
+    );
   }
   return {
     type: creditNoteTypeFor(invoice.ncfType),
@@ -295,7 +332,8 @@ export interface CreditNote {
   lines: CreditNoteLine[];
 }
 
-const noteColumns = sql.raw(`'id', n.id, 'status', n.status, 'ncf', n.ncf, 'ncfType', n.ncf_type, 'ncfValidUntil', n.ncf_valid_until::text,
+const noteColumns =
+  sql.raw(`'id', n.id, 'status', n.status, 'ncf', n.ncf, 'ncfType', n.ncf_type, 'ncfValidUntil', n.ncf_valid_until::text,
   'issuedOn', n.issued_on::text, 'customerId', n.customer_id, 'buyerName', n.buyer_name, 'buyerIdType', n.buyer_id_type, 'buyerIdNumber', n.buyer_id_number,
   'branchId', n.branch_id, 'branchName', (SELECT name FROM branches WHERE id = n.branch_id), 'currencyCode', n.currency_code,
   'currencySymbol', coalesce((SELECT symbol FROM currencies WHERE code = n.currency_code), n.currency_code), 'exchangeRate', n.exchange_rate::text,
@@ -327,7 +365,8 @@ export async function listCreditNotes(
 ): Promise<{ rows: CreditNoteSummary[]; next: CreatedCursor | null }> {
   const conditions: SQL[] = [sql`n.kind = 'credit_note'`, inScope(sql`n.branch_id`, filter.scope)];
   if (filter.invoiceId) conditions.push(sql`n.reference_invoice_id = ${filter.invoiceId}::uuid`);
-  if (filter.after) conditions.push(sql`(n.created_at, n.id) < (${filter.after.createdAt}::timestamptz, ${filter.after.id}::uuid)`);
+  if (filter.after)
+    conditions.push(sql`(n.created_at, n.id) < (${filter.after.createdAt}::timestamptz, ${filter.after.id}::uuid)`);
   const result = await db.execute<{ note: CreditNoteSummary; cursor_at: string }>(sql`
     SELECT json_build_object(${noteColumns}) AS note, n.created_at::text AS cursor_at
       FROM invoices n

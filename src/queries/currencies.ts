@@ -52,20 +52,32 @@ export async function rateHistory(
   const { rates, ...currency } = row;
   const shown = rates.slice(0, page.limit);
   return {
-    currency: { ...currency, latestRate: currency.isBase ? baseRate : (rates[0]?.rate ?? null), latestRateOn: currency.isBase ? null : (rates[0]?.validOn ?? null) },
+    currency: {
+      ...currency,
+      latestRate: currency.isBase ? baseRate : (rates[0]?.rate ?? null),
+      latestRateOn: currency.isBase ? null : (rates[0]?.validOn ?? null),
+    },
     rates: shown,
     next: rates.length > page.limit ? shown.at(-1)!.validOn : null,
   };
 }
 
-export type SaveRateResult = { ok: true; rate: ExchangeRate; created: boolean } | { ok: false; reason: 'unknown' | 'base' };
+export type SaveRateResult =
+  | { ok: true; rate: ExchangeRate; created: boolean }
+  | { ok: false; reason: 'unknown' | 'base' };
 
 /**
  * Records the rate of a currency for a day; a second rate for the same day replaces the first
  * (one rate per currency and day). The base currency takes no rates.
  */
 export async function saveRate(db: TenantDb, code: string, rate: string, validOn: string): Promise<SaveRateResult> {
-  const result = await db.execute<{ currency: string; rate: string; valid_on: string; created: boolean; is_base: boolean | null }>(sql`
+  const result = await db.execute<{
+    currency: string;
+    rate: string;
+    valid_on: string;
+    created: boolean;
+    is_base: boolean | null;
+  }>(sql`
     WITH currency AS (SELECT code, is_base FROM currencies WHERE code = ${code}),
     saved AS (
       INSERT INTO exchange_rates (currency_code, rate, valid_on)
@@ -76,7 +88,8 @@ export async function saveRate(db: TenantDb, code: string, rate: string, validOn
     SELECT (SELECT is_base FROM currency) AS is_base, saved.currency_code AS currency, saved.rate, saved.valid_on, saved.created
       FROM (SELECT 1) one LEFT JOIN saved ON true`);
   const row = result.rows[0]!;
-  if (row.currency) return { ok: true, rate: { currency: row.currency, rate: row.rate, validOn: row.valid_on }, created: row.created };
+  if (row.currency)
+    return { ok: true, rate: { currency: row.currency, rate: row.rate, validOn: row.valid_on }, created: row.created };
   return { ok: false, reason: row.is_base === null ? 'unknown' : 'base' };
 }
 

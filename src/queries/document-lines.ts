@@ -28,7 +28,9 @@ export interface PricedLine {
   trackStock: boolean;
 }
 
-export type PriceResult = { ok: true; lines: PricedLine[]; totals: DocumentTotals } | { ok: false; errors: FieldErrors };
+export type PriceResult =
+  | { ok: true; lines: PricedLine[]; totals: DocumentTotals }
+  | { ok: false; errors: FieldErrors };
 
 interface LookupRow extends Record<string, unknown> {
   idx: number;
@@ -50,9 +52,18 @@ interface LookupRow extends Record<string, unknown> {
  * and totals with computeTotals (the only totals code). Errors are keyed `lines.<i>.<field>`.
  * `chargeItbis: false` is for credit notes that refund no ITBIS.
  */
-export async function priceLines(db: TenantDb, lines: readonly LineInputValues[], options: { chargeItbis?: boolean } = {}): Promise<PriceResult> {
+export async function priceLines(
+  db: TenantDb,
+  lines: readonly LineInputValues[],
+  options: { chargeItbis?: boolean } = {},
+): Promise<PriceResult> {
   if (!lines.length) return { ok: true, lines: [], totals: computeTotals([], options) };
-  const wanted = lines.map((line, idx) => ({ idx, product_id: line.productId ?? null, sku: line.productId ? null : (line.sku ?? null), tax_id: line.taxId ?? null }));
+  const wanted = lines.map((line, idx) => ({
+    idx,
+    product_id: line.productId ?? null,
+    sku: line.productId ? null : (line.sku ?? null),
+    tax_id: line.taxId ?? null,
+  }));
   const result = await db.execute<LookupRow>(sql`
     SELECT w.idx, p.id AS product_id, p.sku, p.name, p.price::text AS price, p.active AS product_active, p.track_stock,
            t.id AS tax_id, t.rate::text AS rate, t.exempt, t.active AS tax_active
@@ -63,22 +74,43 @@ export async function priceLines(db: TenantDb, lines: readonly LineInputValues[]
   const found = new Map(result.rows.map((row) => [Number(row.idx), row]));
   const errors: FieldErrors = {};
   const priced: Omit<PricedLine, 'amount'>[] = [];
-  lines.forEach((line, index) => {
+  for (const [index, line] of lines.entries()) {
     const row = found.get(index);
     const error = (field: string, message: string) => {
       errors[lineFieldName(index, field)] ??= message;
     };
     const wantsProduct = Boolean(line.productId || line.sku);
-    if (wantsProduct && !row?.product_id) return error(line.productId ? 'productId' : 'sku', t('invoices.lines.validation.productNotFound'));
-    if (wantsProduct && !row?.product_active) return error(line.productId ? 'productId' : 'sku', t('invoices.lines.validation.productInactive'));
-    if (!wantsProduct && !line.description) return error('description', t('invoices.lines.validation.description'));
-    if (!row?.tax_id) return error('taxId', t('invoices.lines.validation.tax'));
-    if (!wantsProduct && !row.tax_active) return error('taxId', t('invoices.lines.validation.tax'));
+    if (wantsProduct && !row?.product_id) {
+      error(line.productId ? 'productId' : 'sku', t('invoices.lines.validation.productNotFound'));
+      continue;
+    }
+    if (wantsProduct && !row?.product_active) {
+      error(line.productId ? 'productId' : 'sku', t('invoices.lines.validation.productInactive'));
+      continue;
+    }
+    if (!wantsProduct && !line.description) {
+      error('description', t('invoices.lines.validation.description'));
+      continue;
+    }
+    if (!row?.tax_id) {
+      error('taxId', t('invoices.lines.validation.tax'));
+      continue;
+    }
+    if (!wantsProduct && !row.tax_active) {
+      error('taxId', t('invoices.lines.validation.tax'));
+      continue;
+    }
     const quantity = normalizeDecimal(line.quantity ?? '0', 2);
     const trackStock = Boolean(row.track_stock);
-    if (trackStock && !/\.00$/.test(quantity)) return error('quantity', t('invoices.lines.validation.wholeUnits'));
+    if (trackStock && !/\.00$/.test(quantity)) {
+      error('quantity', t('invoices.lines.validation.wholeUnits'));
+      continue;
+    }
     const unitPrice = line.unitPrice ?? row.price;
-    if (unitPrice === null || unitPrice === undefined) return error('unitPrice', t('invoices.lines.validation.unitPrice'));
+    if (unitPrice === null || unitPrice === undefined) {
+      error('unitPrice', t('invoices.lines.validation.unitPrice'));
+      continue;
+    }
     priced.push({
       position: index + 1,
       productId: row.product_id,
@@ -92,20 +124,26 @@ export async function priceLines(db: TenantDb, lines: readonly LineInputValues[]
       exempt: Boolean(row.exempt),
       trackStock,
     });
-  });
+  }
   if (Object.keys(errors).length) return { ok: false, errors };
   try {
     const totals = computeTotals(priced, options);
     return { ok: true, lines: priced.map((line, index) => ({ ...line, amount: totals.lines[index]!.amount })), totals };
   } catch (error) {
     if (!(error instanceof TotalsError)) throw error;
-    const message = error.field === 'discount' ? t('invoices.lines.validation.discountTooLarge') : t(`invoices.lines.validation.${error.field}`);
+    const message =
+      error.field === 'discount'
+        ? t('invoices.lines.validation.discountTooLarge')
+        : t(`invoices.lines.validation.${error.field}`);
     return { ok: false, errors: { [lineFieldName(error.line, error.field)]: message } };
   }
 }
 
 /** Totals recomputed from stored lines (e.g. at issue), with the same single formula. */
-export function totalsOf(lines: ReadonlyArray<Pick<PricedLine, 'quantity' | 'unitPrice' | 'discount' | 'taxRate' | 'exempt'>>, options: { chargeItbis?: boolean } = {}): DocumentTotals {
+export function totalsOf(
+  lines: ReadonlyArray<Pick<PricedLine, 'quantity' | 'unitPrice' | 'discount' | 'taxRate' | 'exempt'>>,
+  options: { chargeItbis?: boolean } = {},
+): DocumentTotals {
   return computeTotals(lines, options);
 }
 

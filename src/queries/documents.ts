@@ -26,7 +26,9 @@ const companyJson = sql`(SELECT json_build_object('name', co.name, 'rnc', co.rnc
 const issuerCompanyJson = (alias: string) => sql`coalesce((${sql.raw(alias)}.issuer - 'branch')::json, ${companyJson})`;
 
 const branchJson = (alias: string) =>
-  sql.raw(`(SELECT json_build_object('name', b.name, 'address', b.address, 'phone', b.phone) FROM branches b WHERE b.id = ${alias}.branch_id)`);
+  sql.raw(
+    `(SELECT json_build_object('name', b.name, 'address', b.address, 'phone', b.phone) FROM branches b WHERE b.id = ${alias}.branch_id)`,
+  );
 
 /** Money and quantities travel as text: JSON numbers would go through floats. */
 const linesJson = (table: 'invoice_lines' | 'quotation_lines', foreignKey: string, alias: string) =>
@@ -48,7 +50,12 @@ const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
  * An invoice or credit note with its lines, company, branch and buyer, in one query. Null when
  * it does not exist, is not of `kind`, or is in a branch the viewer may not see.
  */
-export async function printableInvoice(db: TenantDb, id: string, viewer: Viewer, kind?: 'invoice' | 'credit_note'): Promise<InvoiceDocument | null> {
+export async function printableInvoice(
+  db: TenantDb,
+  id: string,
+  viewer: Viewer,
+  kind?: 'invoice' | 'credit_note',
+): Promise<InvoiceDocument | null> {
   if (!isUuid(id)) return null;
   const result = await db.execute<InvoiceDocument & Record<string, unknown>>(sql`
     SELECT i.id, i.kind, i.status, i.ncf_type AS "ncfType", i.ncf, i.ncf_valid_until::text AS "ncfValidUntil", i.issued_on::text AS "issuedOn",
@@ -139,11 +146,16 @@ export interface InvoiceShareLinks {
   links: ShareLinkRow[];
 }
 
-const shareLinkJson = sql.raw(`json_build_object('id', s.id, 'createdAt', s.created_at, 'expiresAt', s.expires_at, 'revokedAt', s.revoked_at,
+const shareLinkJson =
+  sql.raw(`json_build_object('id', s.id, 'createdAt', s.created_at, 'expiresAt', s.expires_at, 'revokedAt', s.revoked_at,
     'lastOpenedAt', s.last_opened_at, 'active', s.revoked_at IS NULL AND s.expires_at > now())`);
 
 /** An invoice's share links, newest first, with the invoice's NCF and status (one query). */
-export async function invoiceShareLinks(db: TenantDb, invoiceId: string, viewer: Viewer): Promise<InvoiceShareLinks | null> {
+export async function invoiceShareLinks(
+  db: TenantDb,
+  invoiceId: string,
+  viewer: Viewer,
+): Promise<InvoiceShareLinks | null> {
   if (!isUuid(invoiceId)) return null;
   const result = await db.execute<InvoiceShareLinks & Record<string, unknown>>(sql`
     SELECT i.id AS "invoiceId", i.ncf, i.status,
@@ -180,7 +192,11 @@ export async function createShareLink(
 }
 
 /** Revokes a link (idempotent); returns its invoice id, or null when the viewer cannot see it. */
-export async function revokeShareLink(db: TenantDb, linkId: string, viewer: Viewer): Promise<{ invoiceId: string; link: ShareLinkRow } | null> {
+export async function revokeShareLink(
+  db: TenantDb,
+  linkId: string,
+  viewer: Viewer,
+): Promise<{ invoiceId: string; link: ShareLinkRow } | null> {
   if (!isUuid(linkId)) return null;
   const result = await db.execute<{ invoiceId: string; link: ShareLinkRow }>(sql`
     WITH target AS (
@@ -197,7 +213,10 @@ export async function revokeShareLink(db: TenantDb, linkId: string, viewer: View
  * The invoice a valid share token opens (not expired, not revoked, invoice not a draft), marking
  * the link opened in the same statement. Null for anything else.
  */
-export async function openShareLink(db: TenantDb, tokenHash: string): Promise<{ invoiceId: string; pdfKey: string | null; ncf: string | null } | null> {
+export async function openShareLink(
+  db: TenantDb,
+  tokenHash: string,
+): Promise<{ invoiceId: string; pdfKey: string | null; ncf: string | null } | null> {
   const result = await db.execute<{ invoiceId: string; pdfKey: string | null; ncf: string | null }>(sql`
     UPDATE share_links s SET last_opened_at = now()
       FROM invoices i

@@ -125,9 +125,22 @@ const iso = (column: string) => sql.raw(`to_char(${column} AT TIME ZONE 'UTC', '
  * One invoice with its lines, payments, credit notes, customer, branch and the exchange rate of
  * `rateOn` (default today in the database; callers pass the shop's date), in ONE query.
  */
-export async function getInvoice(db: TenantDb, id: string, options: { rateOn?: string; branchIds?: string[] | null } = {}): Promise<InvoiceDetail | null> {
+export async function getInvoice(
+  db: TenantDb,
+  id: string,
+  options: { rateOn?: string; branchIds?: string[] | null } = {},
+): Promise<InvoiceDetail | null> {
   const rateOn = options.rateOn ?? null;
-  const branchFilter = options.branchIds ? sql`AND i.branch_id IN (${options.branchIds.length ? sql.join(options.branchIds.map((b) => sql`${b}::uuid`), sql`, `) : sql`NULL`})` : sql``;
+  const branchFilter = options.branchIds
+    ? sql`AND i.branch_id IN (${
+        options.branchIds.length
+          ? sql.join(
+              options.branchIds.map((b) => sql`${b}::uuid`),
+              sql`, `,
+            )
+          : sql`NULL`
+      })`
+    : sql``;
   const result = await db.execute<InvoiceDetail & Record<string, unknown>>(sql`
     SELECT i.id, i.kind, i.status, i.ncf_type AS "ncfType", i.sequence_id AS "sequenceId", fs.prefix AS "sequencePrefix", i.ncf,
            i.ncf_valid_until::text AS "ncfValidUntil", i.issued_on::text AS "issuedOn", i.due_on::text AS "dueOn",
@@ -195,19 +208,33 @@ export interface InvoiceCursor {
  */
 export async function listInvoices(
   db: TenantDb,
-  filter: { branchIds: string[] | null; status?: InvoiceStatus; q?: string; after?: InvoiceCursor | null; limit: number },
+  filter: {
+    branchIds: string[] | null;
+    status?: InvoiceStatus;
+    q?: string;
+    after?: InvoiceCursor | null;
+    limit: number;
+  },
 ): Promise<{ rows: InvoiceSummary[]; next: InvoiceCursor | null }> {
   const conditions: SQL[] = [sql`i.kind = 'invoice'`];
   if (filter.branchIds) {
     if (!filter.branchIds.length) return { rows: [], next: null };
-    conditions.push(sql`i.branch_id IN (${sql.join(filter.branchIds.map((id) => sql`${id}::uuid`), sql`, `)})`);
+    conditions.push(
+      sql`i.branch_id IN (${sql.join(
+        filter.branchIds.map((id) => sql`${id}::uuid`),
+        sql`, `,
+      )})`,
+    );
   }
   if (filter.status) conditions.push(sql`i.status = ${filter.status}`);
   if (filter.q) {
     const pattern = likeEscape(filter.q.toLowerCase());
-    conditions.push(sql`(lower(i.ncf) LIKE ${`${pattern}%`} OR lower(coalesce(i.buyer_name, c.name, '')) LIKE ${`%${pattern}%`})`);
+    conditions.push(
+      sql`(lower(i.ncf) LIKE ${`${pattern}%`} OR lower(coalesce(i.buyer_name, c.name, '')) LIKE ${`%${pattern}%`})`,
+    );
   }
-  if (filter.after) conditions.push(sql`(i.created_at, i.id) < (${filter.after.createdAt}::timestamptz, ${filter.after.id}::uuid)`);
+  if (filter.after)
+    conditions.push(sql`(i.created_at, i.id) < (${filter.after.createdAt}::timestamptz, ${filter.after.id}::uuid)`);
   const result = await db.execute<InvoiceSummary & { cursor: string } & Record<string, unknown>>(sql`
     SELECT i.id, i.status, i.ncf_type AS "ncfType", i.ncf, i.issued_on::text AS "issuedOn", i.customer_id AS "customerId",
            coalesce(i.buyer_name, c.name) AS "customerName", i.branch_id AS "branchId", i.currency_code AS "currencyCode",
@@ -228,14 +255,24 @@ export async function listInvoices(
 export interface InvoiceFormOptions {
   taxes: Array<{ id: number; name: string; rate: string; exempt: boolean }>;
   currencies: Array<{ code: string; name: string; symbol: string }>;
-  sequences: Array<{ id: string; docType: string; prefix: string; description: string | null; branchName: string | null; isDefault: boolean }>;
+  sequences: Array<{
+    id: string;
+    docType: string;
+    prefix: string;
+    description: string | null;
+    branchName: string | null;
+    isDefault: boolean;
+  }>;
   customers: Array<{ id: string; name: string; idNumber: string | null }>;
   prescriptions: Array<{ id: string; examinedOn: string }>;
   products: Array<{ sku: string; name: string }>;
 }
 
 /** What the draft form offers (taxes, currencies, NCF sequences, customers, the customer's prescriptions, products) in one query. */
-export async function invoiceFormOptions(db: TenantDb, options: { customerId?: string | null; ncfTypes: readonly string[] }): Promise<InvoiceFormOptions> {
+export async function invoiceFormOptions(
+  db: TenantDb,
+  options: { customerId?: string | null; ncfTypes: readonly string[] },
+): Promise<InvoiceFormOptions> {
   const customerId = options.customerId ?? null;
   const result = await db.execute<InvoiceFormOptions & Record<string, unknown>>(sql`
     SELECT
@@ -268,7 +305,10 @@ interface DraftWriteRow extends Record<string, unknown> {
   draft_found: boolean | null;
 }
 
-export type DraftWriteResult = { ok: true; id: string } | { ok: false; fields: Partial<Record<'customerId' | 'sequenceId' | 'currencyCode' | 'prescriptionId', true>> } | { ok: false; notDraft: true };
+export type DraftWriteResult =
+  | { ok: true; id: string }
+  | { ok: false; fields: Partial<Record<'customerId' | 'sequenceId' | 'currencyCode' | 'prescriptionId', true>> }
+  | { ok: false; notDraft: true };
 
 function draftChecks(values: DraftValues): SQL {
   return sql`SELECT
@@ -300,7 +340,14 @@ const totalsColumns = (totals: DocumentTotals) => ({
 });
 
 /** A new draft with its priced lines and server totals, in one statement (nothing written when a reference is unknown). */
-export async function createDraft(db: TenantDb, values: DraftValues, lines: PricedLine[], totals: DocumentTotals, userId: string, quotationId: string | null = null): Promise<DraftWriteResult> {
+export async function createDraft(
+  db: TenantDb,
+  values: DraftValues,
+  lines: PricedLine[],
+  totals: DocumentTotals,
+  userId: string,
+  quotationId: string | null = null,
+): Promise<DraftWriteResult> {
   const money = totalsColumns(totals);
   const result = await db.execute<DraftWriteRow>(sql`
     WITH checks AS (${draftChecks(values)}),
@@ -325,7 +372,13 @@ export async function createDraft(db: TenantDb, values: DraftValues, lines: Pric
 }
 
 /** Replaces a draft's header, lines and totals in one statement; only while it is still a draft. */
-export async function updateDraft(db: TenantDb, id: string, values: DraftValues, lines: PricedLine[], totals: DocumentTotals): Promise<DraftWriteResult> {
+export async function updateDraft(
+  db: TenantDb,
+  id: string,
+  values: DraftValues,
+  lines: PricedLine[],
+  totals: DocumentTotals,
+): Promise<DraftWriteResult> {
   const money = totalsColumns(totals);
   const result = await db.execute<DraftWriteRow>(sql`
     WITH checks AS (${draftChecks(values)}),
@@ -355,8 +408,21 @@ export async function updateDraft(db: TenantDb, id: string, values: DraftValues,
 }
 
 /** Deletes a draft (never an issued invoice): 'deleted', 'not_draft' or 'not_found'. */
-export async function deleteDraft(db: TenantDb, id: string, branchIds: string[] | null): Promise<'deleted' | 'not_draft' | 'not_found'> {
-  const branchFilter = branchIds ? sql`AND branch_id IN (${branchIds.length ? sql.join(branchIds.map((b) => sql`${b}::uuid`), sql`, `) : sql`NULL`})` : sql``;
+export async function deleteDraft(
+  db: TenantDb,
+  id: string,
+  branchIds: string[] | null,
+): Promise<'deleted' | 'not_draft' | 'not_found'> {
+  const branchFilter = branchIds
+    ? sql`AND branch_id IN (${
+        branchIds.length
+          ? sql.join(
+              branchIds.map((b) => sql`${b}::uuid`),
+              sql`, `,
+            )
+          : sql`NULL`
+      })`
+    : sql``;
   const result = await db.execute<{ deleted: boolean; found: boolean }>(sql`
     WITH target AS (SELECT id, status FROM invoices WHERE id = ${id}::uuid AND kind = 'invoice' ${branchFilter}),
     deleted AS (DELETE FROM invoices WHERE id IN (SELECT id FROM target WHERE status = 'draft') RETURNING id)
@@ -378,19 +444,39 @@ export interface IssueArgs {
 }
 
 export type IssueOutcome =
-  | { ok: true; ncf: string; ncfValidUntil: string | null; sequenceId: string; replayed: boolean; issuer: IssuerSnapshot | null }
+  | {
+      ok: true;
+      ncf: string;
+      ncfValidUntil: string | null;
+      sequenceId: string;
+      replayed: boolean;
+      issuer: IssuerSnapshot | null;
+    }
   | { ok: false; refusal: unknown };
 
 /** Calls issue_invoice (migration 0005): NCF, buyer snapshot, DOP totals and sale stock movements in one transaction. */
 export async function issueInvoice(db: TenantDb, args: IssueArgs): Promise<IssueOutcome> {
   try {
-    const result = await db.execute<{ issued_ncf: string; issued_valid_until: string | null; issued_sequence_id: string; replayed: boolean; issued_issuer: IssuerSnapshot | null }>(sql`
+    const result = await db.execute<{
+      issued_ncf: string;
+      issued_valid_until: string | null;
+      issued_sequence_id: string;
+      replayed: boolean;
+      issued_issuer: IssuerSnapshot | null;
+    }>(sql`
       SELECT issued_ncf, issued_valid_until::text AS issued_valid_until, issued_sequence_id, replayed, issued_issuer
         FROM issue_invoice(${args.invoiceId}::uuid, ${args.version}::timestamptz, ${args.issueKey}, ${args.issuedOn}::date, ${args.exchangeRate}::numeric,
                            ${args.dop.taxableTotalDop}::numeric, ${args.dop.exemptTotalDop}::numeric, ${args.dop.itbisTotalDop}::numeric,
                            ${args.dop.totalDop}::numeric, ${args.userId}::uuid, ${args.actor})`);
     const row = result.rows[0]!;
-    return { ok: true, ncf: row.issued_ncf, ncfValidUntil: row.issued_valid_until, sequenceId: row.issued_sequence_id, replayed: row.replayed, issuer: row.issued_issuer };
+    return {
+      ok: true,
+      ncf: row.issued_ncf,
+      ncfValidUntil: row.issued_valid_until,
+      sequenceId: row.issued_sequence_id,
+      replayed: row.replayed,
+      issuer: row.issued_issuer,
+    };
   } catch (error) {
     if (!raisedCode(error)) throw error;
     return { ok: false, refusal: error };
@@ -403,7 +489,9 @@ export async function voidInvoice(
   args: { invoiceId: string; reason: string; note: string | null; userId: string; actor: string },
 ): Promise<{ ok: true } | { ok: false; refusal: unknown }> {
   try {
-    await db.execute(sql`SELECT void_invoice(${args.invoiceId}::uuid, ${args.reason}, ${args.note}, ${args.userId}::uuid, ${args.actor})`);
+    await db.execute(
+      sql`SELECT void_invoice(${args.invoiceId}::uuid, ${args.reason}, ${args.note}, ${args.userId}::uuid, ${args.actor})`,
+    );
     return { ok: true };
   } catch (error) {
     if (!raisedCode(error)) throw error;
@@ -416,7 +504,9 @@ function ruleError(failure: IssueRuleFailure): AppError {
     case 'noLines':
       return new AppError('validation', t('invoices.error.noLines'), { lines: t('invoices.error.noLines') });
     case 'ncfType':
-      return new AppError('validation', t('invoices.validation.ncfType'), { ncfType: t('invoices.validation.ncfType') });
+      return new AppError('validation', t('invoices.validation.ncfType'), {
+        ncfType: t('invoices.validation.ncfType'),
+      });
     case 'noExchangeRate': {
       const message = t('invoices.error.noExchangeRate', { currency: failure.currency, date: failure.date });
       return new AppError('validation', message, { currencyCode: message });
@@ -452,17 +542,24 @@ export async function issueDraftInvoice(
   },
 ): Promise<{ invoice: InvoiceDetail; replayed: boolean }> {
   const invoice = await getInvoice(db, args.id, { rateOn: args.today, branchIds: args.branchIds });
-  if (!invoice || invoice.kind !== 'invoice') throw new AppError('not_found');
+  if (invoice?.kind !== 'invoice') throw new AppError('not_found');
   if (invoice.status !== 'draft') {
     if (args.issueKey && invoice.issueKey === args.issueKey) return { invoice, replayed: true };
-    throw new AppError('conflict', args.issueKey && invoice.issueKey ? t('invoices.error.idempotencyMismatch') : t('invoices.error.notDraft'));
+    throw new AppError(
+      'conflict',
+      args.issueKey && invoice.issueKey ? t('invoices.error.idempotencyMismatch') : t('invoices.error.notDraft'),
+    );
   }
   const rules = checkIssueRules({ ...invoice, lineCount: invoice.lines.length }, args.today);
   if (!rules.ok) throw ruleError(rules.failure);
   if (args.registryStatus && invoice.customerIdNumber && requiresActiveBuyer(invoice.ncfType)) {
     const status = await args.registryStatus(invoice.customerIdNumber);
     if (inactiveBuyerRule(invoice.ncfType, status) === 'refuse') {
-      const message = t('invoices.error.buyerInactive', { id: invoice.customerIdNumber, status: status!, type: invoice.ncfType });
+      const message = t('invoices.error.buyerInactive', {
+        id: invoice.customerIdNumber,
+        status: status!,
+        type: invoice.ncfType,
+      });
       throw new AppError('validation', message, { customerId: message });
     }
   }
@@ -496,7 +593,16 @@ export async function issueDraftInvoice(
 }
 
 /** Voids an issued invoice (void_invoice in SQL); refusals become 404 / 409. */
-export async function voidIssuedInvoice(db: TenantDb, args: { id: string; reason: string; note: string | null; userId: string; actor: string }): Promise<void> {
-  const outcome = await voidInvoice(db, { invoiceId: args.id, reason: args.reason, note: args.note, userId: args.userId, actor: args.actor });
+export async function voidIssuedInvoice(
+  db: TenantDb,
+  args: { id: string; reason: string; note: string | null; userId: string; actor: string },
+): Promise<void> {
+  const outcome = await voidInvoice(db, {
+    invoiceId: args.id,
+    reason: args.reason,
+    note: args.note,
+    userId: args.userId,
+    actor: args.actor,
+  });
   if (!outcome.ok) throw refusalError(outcome.refusal, 'invoiceVoid');
 }

@@ -18,7 +18,12 @@ export function encodeCreatedCursor(cursor: CreatedCursor): string {
 export function decodeCreatedCursor(value: string | undefined): CreatedCursor | null {
   if (!value) return null;
   const parts = decodeCursor(value);
-  if (!parts || parts.length !== 2 || typeof parts[0] !== 'string' || !timestampPattern.test(parts[0]) || !uuidPattern.test(String(parts[1]))) {
+  if (
+    parts?.length !== 2 ||
+    typeof parts[0] !== 'string' ||
+    !timestampPattern.test(parts[0]) ||
+    !uuidPattern.test(String(parts[1]))
+  ) {
     throw new AppError('validation', 'Invalid cursor', { cursor: 'Invalid cursor' });
   }
   return { createdAt: parts[0], id: String(parts[1]) };

@@ -70,7 +70,11 @@ const invoiceJson = (alias: string) =>
     'balance', (${alias}.total - ${alias}.paid_total - ${alias}.credited_total)::text)`);
 
 /** The invoice a payment would be recorded against, in one query; null when unknown or outside the scope. */
-export async function payableInvoice(db: TenantDb, invoiceId: string, scope: BranchScope): Promise<PayableInvoice | null> {
+export async function payableInvoice(
+  db: TenantDb,
+  invoiceId: string,
+  scope: BranchScope,
+): Promise<PayableInvoice | null> {
   const result = await db.execute<{ invoice: PayableInvoice }>(sql`
     SELECT ${invoiceJson('i')} AS invoice FROM invoices i WHERE i.id = ${invoiceId}::uuid AND ${inScope(sql`i.branch_id`, scope)}`);
   return result.rows[0]?.invoice ?? null;
@@ -97,7 +101,8 @@ export async function listPayments(
 ): Promise<{ rows: PaymentListRow[]; next: CreatedCursor | null }> {
   const conditions: SQL[] = [inScope(sql`i.branch_id`, filter.scope)];
   if (filter.invoiceId) conditions.push(sql`p.invoice_id = ${filter.invoiceId}::uuid`);
-  if (filter.after) conditions.push(sql`(p.created_at, p.id) < (${filter.after.createdAt}::timestamptz, ${filter.after.id}::uuid)`);
+  if (filter.after)
+    conditions.push(sql`(p.created_at, p.id) < (${filter.after.createdAt}::timestamptz, ${filter.after.id}::uuid)`);
   const result = await db.execute<{
     id: string;
     number: string;
@@ -176,7 +181,13 @@ export async function recordPayment(
 }
 
 /** Changes a payment's date, method, amount, reference and notes, recomputing the invoice (update_payment). */
-export async function updatePayment(db: TenantDb, paymentId: string, input: PaymentWrite, scope: BranchScope, actor: string): Promise<void> {
+export async function updatePayment(
+  db: TenantDb,
+  paymentId: string,
+  input: PaymentWrite,
+  scope: BranchScope,
+  actor: string,
+): Promise<void> {
   try {
     await db.execute(sql`
       SELECT update_payment(${paymentId}::uuid, ${input.receivedOn}::date, ${input.method}, ${input.amount}::numeric, ${input.reference ?? null}, ${input.notes ?? null},
@@ -187,7 +198,13 @@ export async function updatePayment(db: TenantDb, paymentId: string, input: Paym
 }
 
 /** Voids a payment: its amount returns to the invoice's balance and the status is recomputed (void_payment). */
-export async function voidPayment(db: TenantDb, paymentId: string, reason: string, scope: BranchScope, actor: string): Promise<void> {
+export async function voidPayment(
+  db: TenantDb,
+  paymentId: string,
+  reason: string,
+  scope: BranchScope,
+  actor: string,
+): Promise<void> {
   try {
     await db.execute(sql`SELECT void_payment(${paymentId}::uuid, ${reason}, ${scopeArray(scope)}, ${actor})`);
   } catch (error) {

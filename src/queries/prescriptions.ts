@@ -19,7 +19,6 @@ export interface PrescriptionDetail extends Prescription {
   optometristUserName: string | null;
 }
 
-
 export interface PrescriptionCursor {
   examinedOn: string;
   id: string;
@@ -33,9 +32,15 @@ export function encodePrescriptionCursor(cursor: PrescriptionCursor): string {
 
 export function decodePrescriptionCursor(cursor: string | undefined | null): PrescriptionCursor | null {
   const values = decodeCursor(cursor ?? undefined);
-  if (!values || values.length !== 2) return null;
+  if (values?.length !== 2) return null;
   const [examinedOn, id] = values;
-  if (typeof examinedOn !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(examinedOn) || typeof id !== 'string' || !uuidPattern.test(id)) return null;
+  if (
+    typeof examinedOn !== 'string' ||
+    !/^\d{4}-\d{2}-\d{2}$/.test(examinedOn) ||
+    typeof id !== 'string' ||
+    !uuidPattern.test(id)
+  )
+    return null;
   return { examinedOn, id };
 }
 
@@ -58,7 +63,13 @@ function inScope(scope: BranchScope): SQL | undefined {
 /** Newest first (exam date, then id), keyset pagination; one query. */
 export async function listPrescriptions(
   db: TenantDb,
-  filter: { scope: BranchScope; q?: string | null; patientId?: string | null; after?: PrescriptionCursor | null; limit?: number },
+  filter: {
+    scope: BranchScope;
+    q?: string | null;
+    patientId?: string | null;
+    after?: PrescriptionCursor | null;
+    limit?: number;
+  },
 ): Promise<{ rows: PrescriptionDetail[]; next: PrescriptionCursor | null }> {
   const limit = filter.limit ?? 50;
   const words = (filter.q ?? '').trim().split(/\s+/).filter(Boolean).slice(0, 5);
@@ -73,7 +84,9 @@ export async function listPrescriptions(
         inScope(filter.scope),
         filter.patientId ? eq(prescriptions.patientId, filter.patientId) : undefined,
         ...words.map((word) => sql`lower(${contacts.name}) ~ ${accentInsensitivePattern(word)}`),
-        filter.after ? sql`(${prescriptions.examinedOn}, ${prescriptions.id}) < (${filter.after.examinedOn}::date, ${filter.after.id}::uuid)` : undefined,
+        filter.after
+          ? sql`(${prescriptions.examinedOn}, ${prescriptions.id}) < (${filter.after.examinedOn}::date, ${filter.after.id}::uuid)`
+          : undefined,
       ),
     )
     .orderBy(desc(prescriptions.examinedOn), desc(prescriptions.id))
@@ -84,7 +97,11 @@ export async function listPrescriptions(
 }
 
 /** One prescription the scope may see, with its names, and the shop's company row (for printing). */
-export async function getPrescription(db: TenantDb, id: string, scope: BranchScope): Promise<(PrescriptionDetail & { company: Company | null }) | null> {
+export async function getPrescription(
+  db: TenantDb,
+  id: string,
+  scope: BranchScope,
+): Promise<(PrescriptionDetail & { company: Company | null }) | null> {
   const [row] = await db
     .select({ ...detailColumns, company })
     .from(prescriptions)
@@ -105,8 +122,13 @@ export interface PatientRef {
 }
 
 /** A patient and all their prescriptions the scope may see, newest first; one query. Null: no such contact. */
-export async function patientHistory(db: TenantDb, patientId: string, scope: BranchScope): Promise<{ patient: PatientRef; prescriptions: PrescriptionDetail[] } | null> {
-  const scopeCondition = scope === null ? sql`true` : scope.length ? inArray(prescriptions.branchId, scope) : sql`false`;
+export async function patientHistory(
+  db: TenantDb,
+  patientId: string,
+  scope: BranchScope,
+): Promise<{ patient: PatientRef; prescriptions: PrescriptionDetail[] } | null> {
+  const scopeCondition =
+    scope === null ? sql`true` : scope.length ? inArray(prescriptions.branchId, scope) : sql`false`;
   const rows = await db
     .select({
       patient: { id: contacts.id, name: contacts.name, idType: contacts.idType, idNumber: contacts.idNumber },
@@ -145,7 +167,10 @@ export interface OptometristOption {
 }
 
 /** What the prescription form needs: the chosen patient (if any) and the active users; one query. */
-export async function prescriptionFormData(db: TenantDb, patientId: string | null): Promise<{ patient: PatientRef | null; optometrists: OptometristOption[] }> {
+export async function prescriptionFormData(
+  db: TenantDb,
+  patientId: string | null,
+): Promise<{ patient: PatientRef | null; optometrists: OptometristOption[] }> {
   const validPatient = patientId && uuidPattern.test(patientId) ? patientId : null;
   const result = await db.execute<{ patient: PatientRef | null; optometrists: OptometristOption[] }>(sql`
     SELECT (SELECT json_build_object('id', c.id, 'name', c.name, 'idType', c.id_type, 'idNumber', c.id_number)
@@ -181,13 +206,20 @@ const snake = (key: string) => key.replace(/[A-Z]/g, (letter) => `_${letter.toLo
 
 /** The value of one column as a typed SQL parameter (casts, since INSERT ... SELECT infers nothing). */
 function columnValue(field: string, value: unknown): SQL {
-  if (field === 'icd10Codes') return sql`coalesce(string_to_array(nullif(${(value as string[]).join(',')}, ''), ','), '{}'::text[])`;
+  if (field === 'icd10Codes')
+    return sql`coalesce(string_to_array(nullif(${(value as string[]).join(',')}, ''), ','), '{}'::text[])`;
   return sql`${value ?? null}::${sql.raw(columns[field]!.getSQLType())}`;
 }
 
 export type PrescriptionWriteValues = PrescriptionInput & { branchId: string };
 
-export type PrescriptionWrite = { ok: true; id: string } | { ok: false; notFound?: true; fields: { patientId?: 'notFound'; branchId?: 'notFound'; optometristId?: 'notFound' } };
+export type PrescriptionWrite =
+  | { ok: true; id: string }
+  | {
+      ok: false;
+      notFound?: true;
+      fields: { patientId?: 'notFound'; branchId?: 'notFound'; optometristId?: 'notFound' };
+    };
 
 interface WriteRow extends Record<string, unknown> {
   id: string | null;
@@ -222,7 +254,11 @@ const checksPass = sql`EXISTS (SELECT 1 FROM patient) AND EXISTS (SELECT 1 FROM 
 const checkColumns = sql`EXISTS (SELECT 1 FROM patient) AS patient_found, EXISTS (SELECT 1 FROM branch) AS branch_found, (SELECT ok FROM optometrist) AS optometrist_found`;
 
 /** Inserts a prescription in one statement that also checks what it refers to. */
-export async function createPrescription(db: TenantDb, values: PrescriptionWriteValues, createdBy: string | null): Promise<PrescriptionWrite> {
+export async function createPrescription(
+  db: TenantDb,
+  values: PrescriptionWriteValues,
+  createdBy: string | null,
+): Promise<PrescriptionWrite> {
   const record = values as unknown as Record<string, unknown>;
   const result = await db.execute<WriteRow>(sql`
     WITH ${checks(values)},
@@ -239,15 +275,30 @@ export async function createPrescription(db: TenantDb, values: PrescriptionWrite
 }
 
 /** Rewrites a prescription the scope may see (its patient stays); same checks, one statement. */
-export async function updatePrescription(db: TenantDb, id: string, values: PrescriptionWriteValues, scope: BranchScope): Promise<PrescriptionWrite> {
+export async function updatePrescription(
+  db: TenantDb,
+  id: string,
+  values: PrescriptionWriteValues,
+  scope: BranchScope,
+): Promise<PrescriptionWrite> {
   const record = values as unknown as Record<string, unknown>;
-  const scopeSql = scope === null ? sql`true` : scope.length ? sql`branch_id IN (${sql.join(scope.map((branch) => sql`${branch}::uuid`), sql`, `)})` : sql`false`;
+  const scopeSql =
+    scope === null
+      ? sql`true`
+      : scope.length
+        ? sql`branch_id IN (${sql.join(
+            scope.map((branch) => sql`${branch}::uuid`),
+            sql`, `,
+          )})`
+        : sql`false`;
   const result = await db.execute<WriteRow>(sql`
     WITH target AS (SELECT id FROM prescriptions WHERE id = ${id}::uuid AND patient_id = ${values.patientId}::uuid AND ${scopeSql}),
     ${checks(values)},
     updated AS (
       UPDATE prescriptions SET ${sql.join(
-        writableFields.filter((field) => field !== 'patientId').map((field) => sql`${sql.raw(snake(field))} = ${columnValue(field, record[field])}`),
+        writableFields
+          .filter((field) => field !== 'patientId')
+          .map((field) => sql`${sql.raw(snake(field))} = ${columnValue(field, record[field])}`),
         sql`, `,
       )}, updated_at = now()
        WHERE id = (SELECT id FROM target) AND ${checksPass}

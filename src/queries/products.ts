@@ -7,15 +7,26 @@ export type Tax = typeof taxes.$inferSelect;
 export type ProductRow = typeof products.$inferSelect & { taxCode: string; taxRate: string; taxExempt: boolean };
 export type ProductListRow = ProductRow & { onHand: number | null };
 
-const productColumns = { ...getTableColumns(products), taxCode: taxes.code, taxRate: taxes.rate, taxExempt: taxes.exempt };
+const productColumns = {
+  ...getTableColumns(products),
+  taxCode: taxes.code,
+  taxRate: taxes.rate,
+  taxExempt: taxes.exempt,
+};
 
 /**
  * Taxes a product form offers: the active ones, plus the product's own tax when it has been
  * deactivated since (editing the product must not silently switch it to another tax).
  */
 export function listTaxes(db: TenantDb, forProductId?: string): Promise<Tax[]> {
-  const current = forProductId ? sql`${taxes.id} IN (SELECT ${products.taxId} FROM ${products} WHERE ${products.id} = ${forProductId})` : sql`false`;
-  return db.select().from(taxes).where(or(eq(taxes.active, true), current)).orderBy(taxes.id);
+  const current = forProductId
+    ? sql`${taxes.id} IN (SELECT ${products.taxId} FROM ${products} WHERE ${products.id} = ${forProductId})`
+    : sql`false`;
+  return db
+    .select()
+    .from(taxes)
+    .where(or(eq(taxes.active, true), current))
+    .orderBy(taxes.id);
 }
 
 /** `%`, `_` and `\` typed by a user match themselves in LIKE. */
@@ -25,12 +36,18 @@ export function likeEscape(value: string): string {
 
 /** Services never track stock (and so never go negative). */
 function stockFlags(category: ProductCategory, trackStock: boolean, allowNegativeStock: boolean) {
-  return category === 'servicios' ? { trackStock: false, allowNegativeStock: false } : { trackStock, allowNegativeStock };
+  return category === 'servicios'
+    ? { trackStock: false, allowNegativeStock: false }
+    : { trackStock, allowNegativeStock };
 }
 
 /** True when Postgres refused a write for a unique index (SQLSTATE 23505), wherever the driver nested it. */
 export function isUniqueViolation(error: unknown): boolean {
-  for (let current: unknown = error; current && typeof current === 'object'; current = (current as { cause?: unknown }).cause) {
+  for (
+    let current: unknown = error;
+    current && typeof current === 'object';
+    current = (current as { cause?: unknown }).cause
+  ) {
     if ((current as { code?: unknown }).code === '23505') return true;
   }
   return false;
@@ -46,25 +63,37 @@ export interface ProductFilter {
 }
 
 /** One page of products by name (keyset on lower(name), id), with the branch's on-hand quantity joined in. */
-export async function listProducts(db: TenantDb, filter: ProductFilter): Promise<{ rows: ProductListRow[]; next: { name: string; id: string } | null }> {
+export async function listProducts(
+  db: TenantDb,
+  filter: ProductFilter,
+): Promise<{ rows: ProductListRow[]; next: { name: string; id: string } | null }> {
   const conditions: SQL[] = [];
   if (filter.q) {
     const pattern = likeEscape(filter.q.toLowerCase());
-    conditions.push(sql`(lower(${products.sku}) LIKE ${`${pattern}%`} OR lower(${products.name}) LIKE ${`%${pattern}%`})`);
+    conditions.push(
+      sql`(lower(${products.sku}) LIKE ${`${pattern}%`} OR lower(${products.name}) LIKE ${`%${pattern}%`})`,
+    );
   }
   if (filter.category) conditions.push(eq(products.category, filter.category));
-  if (filter.after) conditions.push(sql`(lower(${products.name}), ${products.id}) > (${filter.after.name}, ${filter.after.id}::uuid)`);
+  if (filter.after)
+    conditions.push(sql`(lower(${products.name}), ${products.id}) > (${filter.after.name}, ${filter.after.id}::uuid)`);
   const rows = await db
     .select({ ...productColumns, onHand: stock.quantity })
     .from(products)
     .innerJoin(taxes, eq(taxes.id, products.taxId))
-    .leftJoin(stock, filter.branchId ? and(eq(stock.productId, products.id), eq(stock.branchId, filter.branchId)) : sql`false`)
+    .leftJoin(
+      stock,
+      filter.branchId ? and(eq(stock.productId, products.id), eq(stock.branchId, filter.branchId)) : sql`false`,
+    )
     .where(conditions.length ? and(...conditions) : undefined)
     .orderBy(sql`lower(${products.name})`, products.id)
     .limit(filter.limit + 1);
   const page = rows.slice(0, filter.limit);
   const last = page.at(-1);
-  return { rows: page, next: rows.length > filter.limit && last ? { name: last.name.toLowerCase(), id: last.id } : null };
+  return {
+    rows: page,
+    next: rows.length > filter.limit && last ? { name: last.name.toLowerCase(), id: last.id } : null,
+  };
 }
 
 export interface ProductStockLevel {
@@ -74,11 +103,16 @@ export interface ProductStockLevel {
 }
 
 /** A product with its tax and its on-hand quantity in every branch that has a stock row, in one query. */
-export async function getProduct(db: TenantDb, id: string): Promise<(ProductRow & { levels: ProductStockLevel[] }) | null> {
+export async function getProduct(
+  db: TenantDb,
+  id: string,
+): Promise<(ProductRow & { levels: ProductStockLevel[] }) | null> {
   const [row] = await db
     .select({
       ...productColumns,
-      levels: sql<ProductStockLevel[]>`coalesce((SELECT json_agg(json_build_object('branchId', b.id, 'branchName', b.name, 'quantity', s.quantity) ORDER BY b.name)
+      levels: sql<
+        ProductStockLevel[]
+      >`coalesce((SELECT json_agg(json_build_object('branchId', b.id, 'branchName', b.name, 'quantity', s.quantity) ORDER BY b.name)
         FROM stock s JOIN branches b ON b.id = s.branch_id WHERE s.product_id = ${products.id}), '[]'::json)`,
     })
     .from(products)
@@ -88,7 +122,10 @@ export async function getProduct(db: TenantDb, id: string): Promise<(ProductRow 
   return row ?? null;
 }
 
-export type ProductWriteResult = { ok: true; product: ProductRow } | { ok: false; field: 'sku' | 'taxCode' } | { ok: false; field: null };
+export type ProductWriteResult =
+  | { ok: true; product: ProductRow }
+  | { ok: false; field: 'sku' | 'taxCode' }
+  | { ok: false; field: null };
 
 /** An active tax by code, or the product's current tax even if it was deactivated (an unchanged choice). */
 function taxIdOf(code: string): SQL {
@@ -96,13 +133,20 @@ function taxIdOf(code: string): SQL {
 }
 
 async function withTax(db: TenantDb, id: string): Promise<ProductRow> {
-  const [row] = await db.select(productColumns).from(products).innerJoin(taxes, eq(taxes.id, products.taxId)).where(eq(products.id, id));
+  const [row] = await db
+    .select(productColumns)
+    .from(products)
+    .innerJoin(taxes, eq(taxes.id, products.taxId))
+    .where(eq(products.id, id));
   return row!;
 }
 
 /** Creates a product; a taken SKU (case-insensitive) or an unknown tax is reported, not thrown. */
 export async function createProduct(db: TenantDb, input: ProductInput): Promise<ProductWriteResult> {
-  const [tax] = await db.select({ id: taxes.id }).from(taxes).where(and(eq(taxes.code, input.taxCode), eq(taxes.active, true)));
+  const [tax] = await db
+    .select({ id: taxes.id })
+    .from(taxes)
+    .where(and(eq(taxes.code, input.taxCode), eq(taxes.active, true)));
   if (!tax) return { ok: false, field: 'taxCode' };
   const [row] = await db
     .insert(products)
@@ -144,14 +188,21 @@ export async function updateProduct(db: TenantDb, id: string, changes: ProductCh
 }
 
 function foreignKeyViolation(error: unknown): boolean {
-  for (let current: unknown = error; current && typeof current === 'object'; current = (current as { cause?: unknown }).cause) {
+  for (
+    let current: unknown = error;
+    current && typeof current === 'object';
+    current = (current as { cause?: unknown }).cause
+  ) {
     if ((current as { code?: unknown }).code === '23503') return true;
   }
   return false;
 }
 
 /** A product by SKU, case-insensitive (the forms of the stock screens name products by SKU). */
-export async function productBySku(db: TenantDb, sku: string): Promise<{ id: string; sku: string; name: string; trackStock: boolean } | null> {
+export async function productBySku(
+  db: TenantDb,
+  sku: string,
+): Promise<{ id: string; sku: string; name: string; trackStock: boolean } | null> {
   const [row] = await db
     .select({ id: products.id, sku: products.sku, name: products.name, trackStock: products.trackStock })
     .from(products)

@@ -1,3 +1,4 @@
+import type { NeonHttpQueryResult } from 'drizzle-orm/neon-http';
 import { inScope, type BranchScope } from './branch-scope';
 import { sql, type SQL } from 'drizzle-orm';
 import type { DocumentTotals } from '../domain/totals';
@@ -74,7 +75,8 @@ export interface QuotationWrite {
 
 const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-const summaryColumns = sql.raw(`q.id, q.number, q.status, q.customer_id AS "customerId", c.name AS "customerName", q.branch_id AS "branchId",
+const summaryColumns =
+  sql.raw(`q.id, q.number, q.status, q.customer_id AS "customerId", c.name AS "customerName", q.branch_id AS "branchId",
   b.name AS "branchName", q.prescription_id AS "prescriptionId", q.currency_code AS "currencyCode", cur.symbol AS "currencySymbol",
   q.quoted_on::text AS "quotedOn", q.valid_until::text AS "validUntil", q.notes, q.gross_total::text AS "grossTotal",
   q.discount_total::text AS "discountTotal", q.taxable_total::text AS "taxableTotal", q.exempt_total::text AS "exemptTotal",
@@ -114,7 +116,13 @@ export interface QuotationCursor {
 /** One page of quotations, newest first (keyset on created_at, id), filtered by status and number/customer, in one query. */
 export async function listQuotations(
   db: TenantDb,
-  filter: { branchIds: BranchScope; status?: QuotationStatus | null; q?: string | null; after?: QuotationCursor | null; limit: number },
+  filter: {
+    branchIds: BranchScope;
+    status?: QuotationStatus | null;
+    q?: string | null;
+    after?: QuotationCursor | null;
+    limit: number;
+  },
 ): Promise<{ rows: QuotationSummary[]; next: QuotationCursor | null }> {
   const conditions: SQL[] = [branchScope(filter.branchIds)];
   if (filter.status) conditions.push(sql`q.status = ${filter.status}`);
@@ -122,7 +130,8 @@ export async function listQuotations(
     const pattern = likeEscape(filter.q.toLowerCase());
     conditions.push(sql`(lower(q.number) LIKE ${`%${pattern}%`} OR lower(c.name) LIKE ${`%${pattern}%`})`);
   }
-  if (filter.after) conditions.push(sql`(q.created_at, q.id) < (${filter.after.createdAt}::timestamptz, ${filter.after.id}::uuid)`);
+  if (filter.after)
+    conditions.push(sql`(q.created_at, q.id) < (${filter.after.createdAt}::timestamptz, ${filter.after.id}::uuid)`);
   const result = await db.execute<QuotationSummary & { cursor_at: string } & Record<string, unknown>>(sql`
     SELECT ${summaryColumns}, to_char(q.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
       ${summaryJoins}
@@ -175,9 +184,12 @@ const totalsValues = (totals: DocumentTotals) =>
  * lines written, in ONE statement, so a failure (bad reference, exhausted series) consumes no number.
  * The date is the server's (`quotedOn`), never the client's.
  */
-export async function createQuotation(db: TenantDb, values: QuotationWrite & { quotedOn: string; createdBy: string | null }): Promise<string> {
+export async function createQuotation(
+  db: TenantDb,
+  values: QuotationWrite & { quotedOn: string; createdBy: string | null },
+): Promise<string> {
   const id = crypto.randomUUID();
-  let result;
+  let result: NeonHttpQueryResult<RefsRow>;
   try {
     result = await db.execute<RefsRow>(sql`
       WITH refs AS (${refsCheck(values)}),
@@ -208,7 +220,12 @@ export async function createQuotation(db: TenantDb, values: QuotationWrite & { q
 }
 
 /** Replaces the header and lines of a draft or sent quotation in one statement. */
-export async function updateQuotation(db: TenantDb, id: string, branchIds: BranchScope, values: QuotationWrite): Promise<void> {
+export async function updateQuotation(
+  db: TenantDb,
+  id: string,
+  branchIds: BranchScope,
+  values: QuotationWrite,
+): Promise<void> {
   const result = await db.execute<RefsRow>(sql`
     WITH refs AS (${refsCheck(values)}),
     current AS (SELECT q.id, q.status FROM quotations q WHERE q.id = ${id}::uuid AND ${branchScope(branchIds)}),
@@ -234,7 +251,8 @@ export async function updateQuotation(db: TenantDb, id: string, branchIds: Branc
            (SELECT count(*) FROM removed) + (SELECT count(*) FROM lines) AS touched, refs.* FROM refs`);
   const row = result.rows[0]!;
   if (!row.found) throw new AppError('not_found');
-  if (row.status !== 'draft' && row.status !== 'sent') throw new AppError('conflict', t('quotations.conflict.notEditable'));
+  if (row.status !== 'draft' && row.status !== 'sent')
+    throw new AppError('conflict', t('quotations.conflict.notEditable'));
   refsErrors(row);
   if (!row.id) throw new AppError('conflict', t('quotations.conflict.notEditable'));
 }
@@ -310,7 +328,8 @@ export async function convertQuotation(
   // Not converted by this statement: read the committed state (a parallel request may have just converted it).
   const current = await getQuotation(db, id, branchIds);
   if (!current) throw new AppError('not_found');
-  if (current.status === 'converted' && current.convertedInvoiceId) return { invoiceId: current.convertedInvoiceId, created: false };
+  if (current.status === 'converted' && current.convertedInvoiceId)
+    return { invoiceId: current.convertedInvoiceId, created: false };
   throw new AppError('conflict', t('quotations.conflict.converted'));
 }
 
@@ -323,7 +342,11 @@ export interface QuotationFormContext {
 }
 
 /** Everything the quotation form needs (chosen customer and their prescriptions, currencies, taxes, customer matches) in one query. */
-export async function quotationFormContext(db: TenantDb, customerId: string | null, search: string | null): Promise<QuotationFormContext> {
+export async function quotationFormContext(
+  db: TenantDb,
+  customerId: string | null,
+  search: string | null,
+): Promise<QuotationFormContext> {
   const pattern = search ? `%${likeEscape(search.toLowerCase())}%` : null;
   const digits = search ? search.replace(/\D/g, '') : '';
   const result = await db.execute<QuotationFormContext & Record<string, unknown>>(sql`
@@ -355,14 +378,16 @@ export async function prepareQuotation(
 ): Promise<QuotationWrite> {
   const errors: Record<string, string> = {};
   const branchId = input.branchId ?? user.branch?.id ?? null;
-  if (!branchId || !user.branches.some((branch) => branch.id === branchId)) errors.branchId = t('quotations.validation.branch');
+  if (!branchId || !user.branches.some((branch) => branch.id === branchId))
+    errors.branchId = t('quotations.validation.branch');
   if (input.prescriptionId && !input.customerId) errors.prescriptionId = t('quotations.validation.prescription');
   const validUntil = input.validUntil ?? addDays(quotedOn, 15);
   if (validUntil < quotedOn) errors.validUntil = t('quotations.validation.validUntilPast');
   if (!input.lines.length) errors.lines = t('quotations.validation.noLines');
   const priced = input.lines.length ? await priceLines(db, input.lines) : null;
   if (priced && !priced.ok) Object.assign(errors, priced.errors);
-  if (Object.keys(errors).length || !priced?.ok) throw new AppError('validation', Object.values(errors)[0] ?? t('quotations.validation.noLines'), errors);
+  if (Object.keys(errors).length || !priced?.ok)
+    throw new AppError('validation', Object.values(errors)[0] ?? t('quotations.validation.noLines'), errors);
   return {
     customerId: input.customerId ?? null,
     branchId: branchId!,

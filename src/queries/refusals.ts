@@ -26,6 +26,10 @@ export function refusalError(error: unknown, source: RefusalSource, params: { ty
   if (refusal.detailParam) values[refusal.detailParam] = raisedDetail(error) ?? '';
   const message = refusal.message ? t(refusal.message, values) : null;
   const fix =
-    refusal.fix === 'sequence' ? sequenceFix(code, params.type ?? '') : refusal.fix === 'company' ? { href: '/company', label: t('invoices.fix.company') } : null;
+    refusal.fix === 'sequence'
+      ? sequenceFix(code, params.type ?? '')
+      : refusal.fix === 'company'
+        ? { href: '/company', label: t('invoices.fix.company') }
+        : null;
   return new AppError(refusal.error, message, refusal.field && message ? { [refusal.field]: message } : null, fix);
 }

@@ -97,9 +97,18 @@ export interface DgiiReportFile {
 }
 
 /** The 607 or 608 TXT of a period (already validated), in one query that also writes `report.exported` by `actor` in the activity log. */
-export async function dgiiReportFile(db: TenantDb, report: '607' | '608', period: Period, actor: string): Promise<DgiiReportFile> {
+export async function dgiiReportFile(
+  db: TenantDb,
+  report: '607' | '608',
+  period: Period,
+  actor: string,
+): Promise<DgiiReportFile> {
   const exportedBy = { actor, report };
-  const data = await dgiiPeriodData(db, period, report === '607' ? { sales: true, exportedBy } : { voided: true, exportedBy });
+  const data = await dgiiPeriodData(
+    db,
+    period,
+    report === '607' ? { sales: true, exportedBy } : { voided: true, exportedBy },
+  );
   const rnc = requireRnc(data.rnc);
   const text = report === '607' ? format607(rnc, build607(period, data.sales)) : format608(rnc, period, data.voided);
   return { fileName: reportFileName(report, rnc, period), text };
@@ -116,5 +125,10 @@ export interface DgiiPreview {
 /** Counts and totals of both reports of a period, in one query (the preview before downloading). */
 export async function dgiiPreview(db: TenantDb, period: Period): Promise<DgiiPreview> {
   const data = await dgiiPeriodData(db, period, { sales: true, voided: true });
-  return { period, rnc: reportRnc(data.rnc), sales: build607(period, data.sales).stats, voidedCount: data.voided.length };
+  return {
+    period,
+    rnc: reportRnc(data.rnc),
+    sales: build607(period, data.sales).stats,
+    voidedCount: data.voided.length,
+  };
 }

@@ -1,3 +1,4 @@
+import type { NeonHttpQueryResult } from 'drizzle-orm/neon-http';
 import { sql, type SQL } from 'drizzle-orm';
 import { sqlState } from '../db/raised';
 import { formatDocumentNumber, remainingNumbers, sequenceWarnings, type SequenceWarning } from '../domain/ncf';
@@ -41,14 +42,19 @@ const documentsUsing = (alias: string) =>
     OR EXISTS (SELECT 1 FROM invoices i WHERE i.sequence_id = ${alias}.id)
     OR EXISTS (SELECT 1 FROM payments p WHERE p.sequence_id = ${alias}.id))`);
 
-const sequenceColumns = sql.raw(`f.id, f.doc_type AS "docType", f.prefix, f.description, f.range_start::text AS "rangeStart",
+const sequenceColumns =
+  sql.raw(`f.id, f.doc_type AS "docType", f.prefix, f.description, f.range_start::text AS "rangeStart",
   f.range_end::text AS "rangeEnd", f.next_number::text AS "nextNumber", f.valid_until::text AS "validUntil", f.authorized_on::text AS "authorizedOn", f.active,
   f.is_default AS "isDefault", f.branch_id AS "branchId", b.name AS "branchName",
   f.next_number > f.range_start AS "numbersTaken",
   to_char(f.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt",
   to_char(f.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "updatedAt"`);
 
-type SequenceRow = Omit<Sequence, 'rangeStart' | 'rangeEnd' | 'nextNumber'> & { rangeStart: string; rangeEnd: string; nextNumber: string } & Record<string, unknown>;
+type SequenceRow = Omit<Sequence, 'rangeStart' | 'rangeEnd' | 'nextNumber'> & {
+  rangeStart: string;
+  rangeEnd: string;
+  nextNumber: string;
+} & Record<string, unknown>;
 
 function toSequence(row: SequenceRow): Sequence {
   return {
@@ -67,13 +73,20 @@ export function withWarnings(sequence: Sequence, today: string): SequenceWithWar
     ...sequence,
     remaining,
     warnings: sequenceWarnings(sequence, today),
-    nextDocumentNumber: remaining > 0 ? formatDocumentNumber(sequence.prefix, sequence.docType, sequence.nextNumber) : null,
+    nextDocumentNumber:
+      remaining > 0 ? formatDocumentNumber(sequence.prefix, sequence.docType, sequence.nextNumber) : null,
   };
 }
 
 /** The facts the activity log keeps about a sequence (sequence.created / updated / deleted). */
 export function sequenceDetails(sequence: Pick<Sequence, 'id' | 'docType' | 'prefix' | 'rangeStart' | 'rangeEnd'>) {
-  return { sequenceId: sequence.id, docType: sequence.docType, prefix: sequence.prefix, rangeStart: sequence.rangeStart, rangeEnd: sequence.rangeEnd };
+  return {
+    sequenceId: sequence.id,
+    docType: sequence.docType,
+    prefix: sequence.prefix,
+    rangeStart: sequence.rangeStart,
+    rangeEnd: sequence.rangeEnd,
+  };
 }
 
 /** Every sequence of the shop (a shop has a handful), by type, prefix and range, in one query. */
@@ -108,18 +121,25 @@ const overlapping = (values: SequenceValues, exceptId: string) => sql`
    WHERE o.doc_type = ${values.docType} AND o.prefix = ${values.prefix} AND o.id <> ${exceptId}::uuid
      AND int8range(o.range_start, o.range_end, '[]') && int8range(${values.rangeStart}::bigint, ${values.rangeEnd}::bigint, '[]')`;
 
-const describeSequence = (other: { prefix: string; rangeStart: number; rangeEnd: number }) => `${other.prefix} ${other.rangeStart}-${other.rangeEnd}`;
+const describeSequence = (other: { prefix: string; rangeStart: number; rangeEnd: number }) =>
+  `${other.prefix} ${other.rangeStart}-${other.rangeEnd}`;
 
 /**
  * The rules that need the other sequences: no overlapping range of the same type (and prefix),
  * one preferred sequence per type and branch, the branch exists; and, for an existing sequence
  * that already took numbers, type/prefix/start are frozen and the next number never goes back.
  */
-async function checkConflicts(db: TenantDb, id: string, values: SequenceValues, current: Sequence | null): Promise<void> {
+async function checkConflicts(
+  db: TenantDb,
+  id: string,
+  values: SequenceValues,
+  current: Sequence | null,
+): Promise<void> {
   const errors: Record<string, string> = {};
   if (current?.used && current.docType !== values.docType) errors.docType = t('sequences.validation.usedFrozen');
   if (current?.used && current.prefix !== values.prefix) errors.prefix = t('sequences.validation.usedFrozen');
-  if (current?.numbersTaken && current.rangeStart !== values.rangeStart) errors.rangeStart = t('sequences.validation.usedFrozen');
+  if (current?.numbersTaken && current.rangeStart !== values.rangeStart)
+    errors.rangeStart = t('sequences.validation.usedFrozen');
   if (current?.numbersTaken && values.nextNumber < current.nextNumber) {
     errors.nextNumber = t('sequences.validation.nextBackwards', { next: String(current.nextNumber) });
   }
@@ -137,7 +157,8 @@ async function checkConflicts(db: TenantDb, id: string, values: SequenceValues, 
   const row = result.rows[0]!;
   if (row.overlap) errors.rangeStart ??= t('sequences.validation.overlap', { other: describeSequence(row.overlap) });
   if (!row.branch_exists) errors.branchId = t('sequences.validation.branch');
-  else if (row.branch_taken) errors.branchId = t('sequences.validation.branchTaken', { other: describeSequence(row.branch_taken) });
+  else if (row.branch_taken)
+    errors.branchId = t('sequences.validation.branchTaken', { other: describeSequence(row.branch_taken) });
   if (Object.keys(errors).length) throw new AppError('validation', Object.values(errors)[0]!, errors);
 }
 
@@ -153,7 +174,9 @@ function clearOtherDefaults(id: string, values: SequenceValues): SQL {
 
 function writeFailed(error: unknown): never {
   if (sqlState(error) === '23505') {
-    throw new AppError('validation', t('sequences.validation.branchTaken', { other: '' }), { branchId: t('sequences.validation.branchTaken', { other: '' }) });
+    throw new AppError('validation', t('sequences.validation.branchTaken', { other: '' }), {
+      branchId: t('sequences.validation.branchTaken', { other: '' }),
+    });
   }
   throw error;
 }
@@ -161,7 +184,7 @@ function writeFailed(error: unknown): never {
 export async function createSequence(db: TenantDb, values: SequenceValues): Promise<Sequence> {
   const id = crypto.randomUUID();
   await checkConflicts(db, id, values, null);
-  let inserted;
+  let inserted: NeonHttpQueryResult<{ id: string }>;
   try {
     [, , inserted] = await db.batch([
       db.execute(sequenceLock),
@@ -183,7 +206,7 @@ export async function createSequence(db: TenantDb, values: SequenceValues): Prom
 /** Applies new values to an existing sequence (422 with field errors when a rule refuses them). */
 export async function updateSequence(db: TenantDb, current: Sequence, values: SequenceValues): Promise<Sequence> {
   await checkConflicts(db, current.id, values, current);
-  let updated;
+  let updated: NeonHttpQueryResult<{ id: string }>;
   try {
     [, , updated] = await db.batch([
       db.execute(sequenceLock),

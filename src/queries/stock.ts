@@ -1,3 +1,4 @@
+import type { NeonHttpQueryResult } from 'drizzle-orm/neon-http';
 import { sql, type SQL } from 'drizzle-orm';
 import type { stockMovementKinds } from '../db/tenant-schema';
 import type { TenantDb } from '../env';
@@ -45,17 +46,28 @@ const kindSign: Record<StockMovementKind, 1 | -1 | 0> = {
 
 function checkQuantity(kind: StockMovementKind, quantity: number): void {
   const sign = kindSign[kind];
-  if (!Number.isSafeInteger(quantity) || quantity === 0 || (sign === 1 && quantity < 0) || (sign === -1 && quantity > 0)) {
+  if (
+    !Number.isSafeInteger(quantity) ||
+    quantity === 0 ||
+    (sign === 1 && quantity < 0) ||
+    (sign === -1 && quantity > 0)
+  ) {
     throw new AppError('validation', t('stock.validation.kindSign'), { quantity: t('stock.validation.kindSign') });
   }
 }
 
-const insufficient = () => new AppError('validation', t('stock.validation.insufficient'), { quantity: t('stock.validation.insufficient') });
-const notTracked = () => new AppError('validation', t('stock.validation.notTracked'), { productId: t('stock.validation.notTracked') });
+const insufficient = () =>
+  new AppError('validation', t('stock.validation.insufficient'), { quantity: t('stock.validation.insufficient') });
+const notTracked = () =>
+  new AppError('validation', t('stock.validation.notTracked'), { productId: t('stock.validation.notTracked') });
 
 /** SQLSTATE 40P01: two transfers in opposite directions locked each other's rows; one of them is refused whole. */
 function isDeadlock(error: unknown): boolean {
-  for (let current: unknown = error; current && typeof current === 'object'; current = (current as { cause?: unknown }).cause) {
+  for (
+    let current: unknown = error;
+    current && typeof current === 'object';
+    current = (current as { cause?: unknown }).cause
+  ) {
     if ((current as { code?: unknown }).code === '40P01') return true;
   }
   return false;
@@ -141,15 +153,20 @@ interface TransferRow extends Record<string, unknown> {
  * A transfer: transfer_out in the source and transfer_in in the destination, both stock rows and
  * both movements in one statement sharing a reference - either all of it happens or nothing.
  */
-export async function transferStock(db: TenantDb, input: StockTransferInput): Promise<{ reference: string; out: StockMovement; in: StockMovement }> {
+export async function transferStock(
+  db: TenantDb,
+  input: StockTransferInput,
+): Promise<{ reference: string; out: StockMovement; in: StockMovement }> {
   if (!Number.isSafeInteger(input.quantity) || input.quantity <= 0) {
     throw new AppError('validation', t('stock.validation.positive'), { quantity: t('stock.validation.positive') });
   }
   if (input.fromBranchId === input.toBranchId) {
-    throw new AppError('validation', t('stock.validation.sameBranch'), { toBranchId: t('stock.validation.sameBranch') });
+    throw new AppError('validation', t('stock.validation.sameBranch'), {
+      toBranchId: t('stock.validation.sameBranch'),
+    });
   }
   const reference = `TRF-${crypto.randomUUID().slice(0, 8).toUpperCase()}`;
-  let result;
+  let result: NeonHttpQueryResult<TransferRow>;
   try {
     result = await db.execute<TransferRow>(sql`
       WITH product AS (SELECT id, track_stock, allow_negative_stock FROM products WHERE id = ${input.productId}::uuid),
@@ -205,13 +222,29 @@ export async function listStockLevels(
   filter: { branchIds: string[]; q?: string; after?: StockCursor | null; limit: number },
 ): Promise<{ rows: StockLevel[]; next: StockCursor | null }> {
   if (!filter.branchIds.length) return { rows: [], next: null };
-  const conditions: SQL[] = [sql`p.track_stock`, sql`b.id IN (${sql.join(filter.branchIds.map((id) => sql`${id}::uuid`), sql`, `)})`];
+  const conditions: SQL[] = [
+    sql`p.track_stock`,
+    sql`b.id IN (${sql.join(
+      filter.branchIds.map((id) => sql`${id}::uuid`),
+      sql`, `,
+    )})`,
+  ];
   if (filter.q) {
     const pattern = likeEscape(filter.q.toLowerCase());
     conditions.push(sql`(lower(p.sku) LIKE ${`${pattern}%`} OR lower(p.name) LIKE ${`%${pattern}%`})`);
   }
-  if (filter.after) conditions.push(sql`(lower(p.name), p.id, b.id) > (${filter.after.name}, ${filter.after.productId}::uuid, ${filter.after.branchId}::uuid)`);
-  const result = await db.execute<{ product_id: string; sku: string; name: string; branch_id: string; branch_name: string; quantity: number }>(sql`
+  if (filter.after)
+    conditions.push(
+      sql`(lower(p.name), p.id, b.id) > (${filter.after.name}, ${filter.after.productId}::uuid, ${filter.after.branchId}::uuid)`,
+    );
+  const result = await db.execute<{
+    product_id: string;
+    sku: string;
+    name: string;
+    branch_id: string;
+    branch_name: string;
+    quantity: number;
+  }>(sql`
     SELECT p.id AS product_id, p.sku, p.name, b.id AS branch_id, b.name AS branch_name, coalesce(s.quantity, 0) AS quantity
       FROM products p CROSS JOIN branches b
       LEFT JOIN stock s ON s.product_id = p.id AND s.branch_id = b.id
@@ -228,7 +261,13 @@ export async function listStockLevels(
   }));
   const page = rows.slice(0, filter.limit);
   const last = page.at(-1);
-  return { rows: page, next: rows.length > filter.limit && last ? { name: last.name.toLowerCase(), productId: last.productId, branchId: last.branchId } : null };
+  return {
+    rows: page,
+    next:
+      rows.length > filter.limit && last
+        ? { name: last.name.toLowerCase(), productId: last.productId, branchId: last.branchId }
+        : null,
+  };
 }
 
 /**
@@ -238,9 +277,24 @@ export async function listStockLevels(
 export async function productMovements(
   db: TenantDb,
   filter: { productId: string; branchIds: string[]; before?: number | null; limit: number },
-): Promise<{ product: { id: string; sku: string; name: string; trackStock: boolean }; movements: StockMovement[]; next: number | null } | null> {
-  const branchList = filter.branchIds.length ? sql.join(filter.branchIds.map((id) => sql`${id}::uuid`), sql`, `) : sql`NULL`;
-  const result = await db.execute<{ id: string; sku: string; name: string; track_stock: boolean; movements: StockMovement[] }>(sql`
+): Promise<{
+  product: { id: string; sku: string; name: string; trackStock: boolean };
+  movements: StockMovement[];
+  next: number | null;
+} | null> {
+  const branchList = filter.branchIds.length
+    ? sql.join(
+        filter.branchIds.map((id) => sql`${id}::uuid`),
+        sql`, `,
+      )
+    : sql`NULL`;
+  const result = await db.execute<{
+    id: string;
+    sku: string;
+    name: string;
+    track_stock: boolean;
+    movements: StockMovement[];
+  }>(sql`
     SELECT p.id, p.sku, p.name, p.track_stock,
            coalesce((SELECT json_agg(${movementJson('m')} ORDER BY m.id DESC)
                        FROM (SELECT * FROM stock_movements sm

@@ -19,16 +19,22 @@ const taxColumns = sql`t.id, t.code, t.name, t.rate::text AS rate, t.exempt, t.a
 
 /** Every tax with the number of products using it, in one query (a shop has a handful of taxes). */
 export async function listTaxesWithUsage(db: TenantDb): Promise<TaxWithUsage[]> {
-  const result = await db.execute<TaxWithUsage & Record<string, unknown>>(sql`SELECT ${taxColumns} FROM taxes t ORDER BY t.active DESC, t.id`);
+  const result = await db.execute<TaxWithUsage & Record<string, unknown>>(
+    sql`SELECT ${taxColumns} FROM taxes t ORDER BY t.active DESC, t.id`,
+  );
   return result.rows;
 }
 
 export async function getTax(db: TenantDb, id: number): Promise<TaxWithUsage | null> {
-  const result = await db.execute<TaxWithUsage & Record<string, unknown>>(sql`SELECT ${taxColumns} FROM taxes t WHERE t.id = ${id}`);
+  const result = await db.execute<TaxWithUsage & Record<string, unknown>>(
+    sql`SELECT ${taxColumns} FROM taxes t WHERE t.id = ${id}`,
+  );
   return result.rows[0] ?? null;
 }
 
-export type TaxWriteResult = { ok: true; tax: TaxWithUsage } | { ok: false; reason: 'duplicate' | 'locked' | 'exemptRate' | 'not_found' };
+export type TaxWriteResult =
+  | { ok: true; tax: TaxWithUsage }
+  | { ok: false; reason: 'duplicate' | 'locked' | 'exemptRate' | 'not_found' };
 
 /** A new tax; an exempt tax gets rate 0. A code already taken answers `duplicate`. */
 export async function createTax(db: TenantDb, input: TaxCreateInput): Promise<TaxWriteResult> {
@@ -48,7 +54,9 @@ export async function createTax(db: TenantDb, input: TaxCreateInput): Promise<Ta
 export async function updateTax(db: TenantDb, id: number, changes: TaxChanges): Promise<TaxWriteResult> {
   const rate = changes.exempt === true && changes.rate === undefined ? '0' : (changes.rate ?? null);
   try {
-    const result = await db.execute<{ found: boolean; locked: boolean; exempt_rate: boolean } & Partial<TaxWithUsage> & Record<string, unknown>>(sql`
+    const result = await db.execute<
+      { found: boolean; locked: boolean; exempt_rate: boolean } & Partial<TaxWithUsage> & Record<string, unknown>
+    >(sql`
       WITH cur AS (
         SELECT t.id, t.code, t.rate, t.exempt, (SELECT count(*) FROM products p WHERE p.tax_id = t.id)::int AS used,
                coalesce(${changes.code ?? null}::text, t.code) AS n_code,

@@ -57,14 +57,24 @@ export async function getUser(db: TenantDb, id: string): Promise<UserRow | null>
 }
 
 /** Creates an invited user (no password yet); null when the email is already taken. */
-export async function createInvitedUser(db: TenantDb, values: { email: string; name: string; role: Role }): Promise<string | null> {
-  const [row] = await db.insert(users).values({ ...values, status: 'invited' }).onConflictDoNothing({ target: users.email }).returning({ id: users.id });
+export async function createInvitedUser(
+  db: TenantDb,
+  values: { email: string; name: string; role: Role },
+): Promise<string | null> {
+  const [row] = await db
+    .insert(users)
+    .values({ ...values, status: 'invited' })
+    .onConflictDoNothing({ target: users.email })
+    .returning({ id: users.id });
   return row?.id ?? null;
 }
 
 /** Uses up a user's outstanding links, so only the newest one works. */
 export async function expireUserLinks(db: TenantDb, userId: string): Promise<void> {
-  await db.update(userTokens).set({ usedAt: sql`now()` }).where(and(eq(userTokens.userId, userId), sql`${userTokens.usedAt} IS NULL`));
+  await db
+    .update(userTokens)
+    .set({ usedAt: sql`now()` })
+    .where(and(eq(userTokens.userId, userId), sql`${userTokens.usedAt} IS NULL`));
 }
 
 /*
@@ -78,7 +88,11 @@ const lockedOwners = sql`owners AS (SELECT id FROM users WHERE role = 'owner' AN
  * Changes a user's role and branches in one statement. `found` false: no such user; `updated`
  * false: refused because it would demote the last active owner.
  */
-export async function changeUser(db: TenantDb, id: string, values: { role: Role; branchIds: string[] }): Promise<{ found: boolean; updated: boolean }> {
+export async function changeUser(
+  db: TenantDb,
+  id: string,
+  values: { role: Role; branchIds: string[] },
+): Promise<{ found: boolean; updated: boolean }> {
   const branchIds = `{${values.branchIds.join(',')}}`;
   const result = await db.execute<{ found: boolean; updated: boolean }>(sql`
     WITH ${lockedOwners},
@@ -124,7 +138,10 @@ export async function disableUser(db: TenantDb, id: string): Promise<{ found: bo
 export async function enableUser(db: TenantDb, id: string): Promise<boolean> {
   const rows = await db
     .update(users)
-    .set({ status: sql`CASE WHEN ${users.passwordHash} IS NULL THEN 'invited' ELSE 'active' END`, updatedAt: sql`now()` })
+    .set({
+      status: sql`CASE WHEN ${users.passwordHash} IS NULL THEN 'invited' ELSE 'active' END`,
+      updatedAt: sql`now()`,
+    })
     .where(and(eq(users.id, id), eq(users.status, 'disabled')))
     .returning({ id: users.id });
   return rows.length > 0;

@@ -22,13 +22,24 @@ function tokenScope(c: Context<SignedInEnv>): { userId?: string } {
 
 async function renderTokens(
   c: Context<SignedInEnv>,
-  options: { values?: { name?: string; scope?: string }; errors?: FieldErrors; created?: { name: string; token: string }; notice?: string | null } = {},
+  options: {
+    values?: { name?: string; scope?: string };
+    errors?: FieldErrors;
+    created?: { name: string; token: string };
+    notice?: string | null;
+  } = {},
   status: 200 | 201 | 422 = 200,
 ) {
   if (options.created) c.header('Cache-Control', 'no-store');
   c.status(status);
   return c.render(
-    <ApiTokensPage tokens={await listApiTokens(c.var.db, tokenScope(c))} showOwners={c.var.session.role === 'owner'} supportSession={Boolean(c.var.session.impersonatedBy)} apiBase={`${new URL(c.req.url).origin}/api/v1`} {...options} />,
+    <ApiTokensPage
+      tokens={await listApiTokens(c.var.db, tokenScope(c))}
+      showOwners={c.var.session.role === 'owner'}
+      supportSession={Boolean(c.var.session.impersonatedBy)}
+      apiBase={`${new URL(c.req.url).origin}/api/v1`}
+      {...options}
+    />,
     { title: t('apiTokens.title'), current: '/api-tokens' },
   );
 }
@@ -41,7 +52,9 @@ apiTokensRoutes.post(
   '/api-tokens',
   requirePermission('apiTokens.manage'),
   refuseInSupportSession,
-  validForm(apiTokenForm, (c, errors, submitted) => renderTokens(c, { values: submitted as { name?: string; scope?: string }, errors }, 422)),
+  validForm(apiTokenForm, (c, errors, submitted) =>
+    renderTokens(c, { values: submitted as { name?: string; scope?: string }, errors }, 422),
+  ),
   async (c) => {
     const form = c.req.valid('form');
     // The token acts as the user who created it: it can never do more than they can.
@@ -53,7 +66,8 @@ apiTokensRoutes.post(
 
 apiTokensRoutes.post('/api-tokens/:id/revoke', requirePermission('apiTokens.manage'), async (c) => {
   const parsed = idParam.safeParse({ id: c.req.param('id') });
-  if (!parsed.success || !(await revokeApiToken(c.var.db, parsed.data.id, tokenScope(c)))) throw new AppError('not_found');
+  if (!parsed.success || !(await revokeApiToken(c.var.db, parsed.data.id, tokenScope(c))))
+    throw new AppError('not_found');
   await recordActivity(c.var.db, c.var.session, 'api_token.revoked', { tokenId: parsed.data.id });
   return c.redirect('/api-tokens?revoked=1', 303);
 });

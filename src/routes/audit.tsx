@@ -10,13 +10,16 @@ export const auditRoutes = factory.createApp();
 
 const pageSize = 50;
 
-
 auditRoutes.get('/audit', requirePermission('audit.view'), async (c) => {
   const beforeParam = c.req.query('before');
   const before = beforeParam && /^[1-9]\d{0,15}$/.test(beforeParam) ? Number(beforeParam) : null;
   const kindParam = c.req.query('kind') ?? '';
   const kind: AuditKind | '' = Object.hasOwn(auditKinds, kindParam) ? (kindParam as AuditKind) : '';
-  const { rows, next } = await listAuditLog(c.var.db, { before, limit: pageSize, kinds: kind ? auditKinds[kind] : undefined });
+  const { rows, next } = await listAuditLog(c.var.db, {
+    before,
+    limit: pageSize,
+    kinds: kind ? auditKinds[kind] : undefined,
+  });
   const kindQuery = kind ? `kind=${kind}` : '';
   const page = {
     rows,
@@ -24,8 +27,5 @@ auditRoutes.get('/audit', requirePermission('audit.view'), async (c) => {
     firstHref: before ? `/audit${kindQuery ? `?${kindQuery}` : ''}` : null,
   };
   if (wantsFragment(c.req.raw)) return c.html(<AuditResults {...page} />);
-  return c.render(
-    <AuditPage {...page} kind={kind} />,
-    { title: t('support.audit.title'), current: '/audit' },
-  );
+  return c.render(<AuditPage {...page} kind={kind} />, { title: t('support.audit.title'), current: '/audit' });
 });

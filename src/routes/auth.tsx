@@ -2,7 +2,13 @@ import { zValidator } from '@hono/zod-validator';
 import type { Context } from 'hono';
 import type { AppEnv, SignedInEnv } from '../env';
 import { z } from 'zod';
-import { clearSessionCookie, publicRoute, refuseInSupportSession, requirePermission, setSessionCookie } from '../auth/middleware';
+import {
+  clearSessionCookie,
+  publicRoute,
+  refuseInSupportSession,
+  requirePermission,
+  setSessionCookie,
+} from '../auth/middleware';
 import { verifyPassword } from '../auth/password';
 import { createSession, revokeSession, revokeUserSessions, switchBranch } from '../auth/session';
 import {
@@ -46,7 +52,15 @@ auth.post(
   '/login',
   publicRoute,
   validForm(loginForm, async (c, errors, submitted) =>
-    c.html(<LoginPage shopName={await shopName(c)} email={String(submitted.email ?? '')} next={c.req.query('next')} errors={errors} />, 422),
+    c.html(
+      <LoginPage
+        shopName={await shopName(c)}
+        email={String(submitted.email ?? '')}
+        next={c.req.query('next')}
+        errors={errors}
+      />,
+      422,
+    ),
   ),
   async (c) => {
     const { email, password } = c.req.valid('form');
@@ -56,16 +70,34 @@ auth.post(
     if (slot === null) {
       c.header('Retry-After', String(loginThrottle.windowMinutes * 60));
       const message = t('auth.login.throttled', { minutes: loginThrottle.windowMinutes });
-      return c.html(<LoginPage shopName={await shopName(c)} email={email} next={c.req.query('next')} message={message} />, 429);
+      return c.html(
+        <LoginPage shopName={await shopName(c)} email={email} next={c.req.query('next')} message={message} />,
+        429,
+      );
     }
     const user = await findUserByEmail(c.var.db, account);
     // Always run the KDF, and answer the same whether the account exists, is disabled or the password is wrong.
     const passwordOk = await verifyPassword(password, user?.passwordHash ?? null);
     if (!user || !passwordOk || user.status !== 'active') {
-      return c.html(<LoginPage shopName={await shopName(c)} email={email} next={c.req.query('next')} message={t('auth.login.failed')} />, 401);
+      return c.html(
+        <LoginPage
+          shopName={await shopName(c)}
+          email={email}
+          next={c.req.query('next')}
+          message={t('auth.login.failed')}
+        />,
+        401,
+      );
     }
-    const session = await createSession(c.var.db, { userId: user.id, userAgent: c.req.header('user-agent'), ipAddress: address });
-    await Promise.all([markAttemptSucceeded(c.var.db, 'login_attempts', account, slot), markLoggedIn(c.var.db, user.id)]);
+    const session = await createSession(c.var.db, {
+      userId: user.id,
+      userAgent: c.req.header('user-agent'),
+      ipAddress: address,
+    });
+    await Promise.all([
+      markAttemptSucceeded(c.var.db, 'login_attempts', account, slot),
+      markLoggedIn(c.var.db, user.id),
+    ]);
     setSessionCookie(c, session.token, session.expiresAt);
     return c.redirect(safeNextPath(c.req.query('next')), 303);
   },
@@ -79,7 +111,8 @@ auth.post('/logout', requirePermission('account.manage'), async (c) => {
 
 auth.get('/set-password/:token', publicRoute, async (c) => {
   const link = await peekPasswordLink(c.var.db, c.req.param('token'));
-  if (!link) return c.html(<ErrorPage title={t('auth.setPassword.title')} message={t('auth.setPassword.invalid')} />, 404);
+  if (!link)
+    return c.html(<ErrorPage title={t('auth.setPassword.title')} message={t('auth.setPassword.invalid')} />, 404);
   return c.html(<SetPasswordPage shopName={await shopName(c)} email={link.email} />);
 });
 
@@ -88,27 +121,32 @@ auth.post(
   publicRoute,
   validForm(newPasswordFields, async (c, errors) => {
     const link = await peekPasswordLink(c.var.db, c.req.param('token')!);
-    if (!link) return c.html(<ErrorPage title={t('auth.setPassword.title')} message={t('auth.setPassword.invalid')} />, 404);
+    if (!link)
+      return c.html(<ErrorPage title={t('auth.setPassword.title')} message={t('auth.setPassword.invalid')} />, 404);
     return c.html(<SetPasswordPage shopName={await shopName(c)} email={link.email} errors={errors} />, 422);
   }),
   async (c) => {
     const userId = await redeemPasswordLink(c.var.db, c.req.param('token'), c.req.valid('form').password);
-    if (!userId) return c.html(<ErrorPage title={t('auth.setPassword.title')} message={t('auth.setPassword.invalid')} />, 404);
+    if (!userId)
+      return c.html(<ErrorPage title={t('auth.setPassword.title')} message={t('auth.setPassword.invalid')} />, 404);
     await revokeUserSessions(c.var.db, userId);
-    const session = await createSession(c.var.db, { userId, userAgent: c.req.header('user-agent'), ipAddress: clientAddress(c.req) });
+    const session = await createSession(c.var.db, {
+      userId,
+      userAgent: c.req.header('user-agent'),
+      ipAddress: clientAddress(c.req),
+    });
     setSessionCookie(c, session.token, session.expiresAt);
     return c.redirect('/', 303);
   },
 );
 
 auth.get('/account/password', requirePermission('account.manage'), refuseInSupportSession, (c) =>
-  c.render(
-    <ChangePasswordForm />,
-    { title: t('auth.changePassword.title'), current: '/account/password' },
-  ),
+  c.render(<ChangePasswordForm />, { title: t('auth.changePassword.title'), current: '/account/password' }),
 );
 
-const changePasswordForm = newPasswordFields.and(z.object({ current: z.string({ error: t('validation.required') }).min(1, t('validation.required')) }));
+const changePasswordForm = newPasswordFields.and(
+  z.object({ current: z.string({ error: t('validation.required') }).min(1, t('validation.required')) }),
+);
 
 auth.post(
   '/account/password',
@@ -135,16 +173,21 @@ function renderChangePassword(
 ) {
   if (c.req.header('HX-Request')) return c.html(<ChangePasswordForm {...props} />, status);
   c.status(status);
-  return c.render(
-    <ChangePasswordForm {...props} />,
-    { title: t('auth.changePassword.title'), current: '/account/password' },
-  );
+  return c.render(<ChangePasswordForm {...props} />, {
+    title: t('auth.changePassword.title'),
+    current: '/account/password',
+  });
 }
 
-auth.post('/session/branch', requirePermission('dashboard.view'), zValidator('form', z.object({ branchId: z.uuid() })), async (c) => {
-  const session = c.var.session;
-  const { branchId } = c.req.valid('form');
-  if (!session.branches.some((branch) => branch.id === branchId)) throw new AppError('forbidden');
-  await switchBranch(c.var.db, session.sessionHash, branchId);
-  return c.redirect(safeNextPath(refererPath(c.req.header('referer'))), 303);
-});
+auth.post(
+  '/session/branch',
+  requirePermission('dashboard.view'),
+  zValidator('form', z.object({ branchId: z.uuid() })),
+  async (c) => {
+    const session = c.var.session;
+    const { branchId } = c.req.valid('form');
+    if (!session.branches.some((branch) => branch.id === branchId)) throw new AppError('forbidden');
+    await switchBranch(c.var.db, session.sessionHash, branchId);
+    return c.redirect(safeNextPath(refererPath(c.req.header('referer'))), 303);
+  },
+);

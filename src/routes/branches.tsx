@@ -7,7 +7,14 @@ import { changedFields, recordActivity } from '../queries/audit';
 import { factory } from '../factory';
 import { validForm } from '../http/forms';
 import { t } from '../i18n/es-DO';
-import { createBranch, DuplicateBranchCode, getBranch, listBranches, updateBranch, type Branch } from '../queries/branches';
+import {
+  createBranch,
+  DuplicateBranchCode,
+  getBranch,
+  listBranches,
+  updateBranch,
+  type Branch,
+} from '../queries/branches';
 import { branchForm } from '../schemas/branches';
 import { idParam } from '../schemas/users';
 import { BranchForm, BranchList, type BranchFormValues } from '../views/branches';
@@ -22,10 +29,10 @@ function renderForm(
   status: 200 | 409 | 422 = 200,
 ) {
   c.status(status);
-  return c.render(
-    <BranchForm {...props} />,
-    { title: props.id ? t('branches.edit') : t('branches.new'), current: '/branches' },
-  );
+  return c.render(<BranchForm {...props} />, {
+    title: props.id ? t('branches.edit') : t('branches.new'),
+    current: '/branches',
+  });
 }
 
 function formValues(branch: Branch): BranchFormValues {
@@ -57,7 +64,9 @@ branchesRoutes.get('/branches/new', requirePermission('branches.manage'), (c) =>
 branchesRoutes.post(
   '/branches',
   requirePermission('branches.manage'),
-  validForm(branchForm, (c, errors, submitted) => renderForm(c, { values: submitted as BranchFormValues, errors }, 422)),
+  validForm(branchForm, (c, errors, submitted) =>
+    renderForm(c, { values: submitted as BranchFormValues, errors }, 422),
+  ),
   async (c) => {
     const form = c.req.valid('form');
     try {
@@ -67,10 +76,15 @@ branchesRoutes.post(
         address: form.address ?? null,
         phone: form.phone ?? null,
       });
-      await recordActivity(c.var.db, c.var.session, 'branch.created', { branchId: branch.id, name: branch.name, code: branch.code });
+      await recordActivity(c.var.db, c.var.session, 'branch.created', {
+        branchId: branch.id,
+        name: branch.name,
+        code: branch.code,
+      });
       return c.redirect(`/branches?created=${encodeURIComponent(branch.name)}`, 303);
     } catch (error) {
-      if (error instanceof DuplicateBranchCode) return renderForm(c, { values: form, errors: { code: t('branches.codeTaken') } }, 422);
+      if (error instanceof DuplicateBranchCode)
+        return renderForm(c, { values: form, errors: { code: t('branches.codeTaken') } }, 422);
       throw error;
     }
   },
@@ -86,20 +100,34 @@ branchesRoutes.get('/branches/:id', requirePermission('branches.manage'), async 
 branchesRoutes.post(
   '/branches/:id',
   requirePermission('branches.manage'),
-  validForm(branchForm, (c, errors, submitted) => renderForm(c, { id: branchId(c), values: submitted as BranchFormValues, errors }, 422)),
+  validForm(branchForm, (c, errors, submitted) =>
+    renderForm(c, { id: branchId(c), values: submitted as BranchFormValues, errors }, 422),
+  ),
   async (c) => {
     const id = branchId(c);
     const form = c.req.valid('form');
-    const values = { name: form.name, code: form.code, address: form.address ?? null, phone: form.phone ?? null, active: form.active ?? false };
+    const values = {
+      name: form.name,
+      code: form.code,
+      address: form.address ?? null,
+      phone: form.phone ?? null,
+      active: form.active ?? false,
+    };
     try {
       const before = await getBranch(c.var.db, id);
       const result = await updateBranch(c.var.db, id, values);
       if (!result.branch) throw new AppError('not_found');
       if (result.lastActive) return renderForm(c, { id, values, message: t('branches.lastActive') }, 409);
-      await recordActivity(c.var.db, c.var.session, 'branch.updated', { branchId: id, name: values.name, code: values.code, fields: before ? changedFields(before, values) : [] });
+      await recordActivity(c.var.db, c.var.session, 'branch.updated', {
+        branchId: id,
+        name: values.name,
+        code: values.code,
+        fields: before ? changedFields(before, values) : [],
+      });
       return c.redirect(`/branches/${id}?saved=1`, 303);
     } catch (error) {
-      if (error instanceof DuplicateBranchCode) return renderForm(c, { id, values, errors: { code: t('branches.codeTaken') } }, 422);
+      if (error instanceof DuplicateBranchCode)
+        return renderForm(c, { id, values, errors: { code: t('branches.codeTaken') } }, 422);
       throw error;
     }
   },

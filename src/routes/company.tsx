@@ -24,7 +24,13 @@ const logoKey = 'company/logo';
 
 async function renderCompany(
   c: Context<SignedInEnv>,
-  options: { values?: CompanyFormValues; errors?: FieldErrors; saved?: boolean; logoError?: string | null; logoNotice?: string | null } = {},
+  options: {
+    values?: CompanyFormValues;
+    errors?: FieldErrors;
+    saved?: boolean;
+    logoError?: string | null;
+    logoNotice?: string | null;
+  } = {},
   status: 200 | 422 = 200,
 ) {
   const settings = await getCompanySettings(c.var.db);
@@ -34,8 +40,19 @@ async function renderCompany(
   c.status(status);
   return c.render(
     <CompanyPage
-      form={{ values: options.values ?? companyFormValues(settings.company), currencies: settings.currencies, canManage, errors: options.errors, saved: options.saved }}
-      logo={{ hasLogo: settings.company.logoKey !== null, canManage, error: options.logoError, notice: options.logoNotice }}
+      form={{
+        values: options.values ?? companyFormValues(settings.company),
+        currencies: settings.currencies,
+        canManage,
+        errors: options.errors,
+        saved: options.saved,
+      }}
+      logo={{
+        hasLogo: settings.company.logoKey !== null,
+        canManage,
+        error: options.logoError,
+        notice: options.logoNotice,
+      }}
     />,
     { title: t('company.title'), current: '/company' },
   );
@@ -44,7 +61,12 @@ async function renderCompany(
 companyRoutes.get('/company', requirePermission('company.view'), (c) =>
   renderCompany(c, {
     saved: c.req.query('saved') === '1',
-    logoNotice: c.req.query('logo') === 'saved' ? t('company.logoSaved') : c.req.query('logo') === 'removed' ? t('company.logoRemoved') : null,
+    logoNotice:
+      c.req.query('logo') === 'saved'
+        ? t('company.logoSaved')
+        : c.req.query('logo') === 'removed'
+          ? t('company.logoRemoved')
+          : null,
   }),
 );
 
@@ -58,7 +80,9 @@ async function rncIssue(c: Context<SignedInEnv>, rnc: string): Promise<string | 
 companyRoutes.post(
   '/company',
   requirePermission('company.manage'),
-  validForm(companyFields, (c, errors, submitted) => renderCompany(c, { values: submitted as CompanyFormValues, errors }, 422)),
+  validForm(companyFields, (c, errors, submitted) =>
+    renderCompany(c, { values: submitted as CompanyFormValues, errors }, 422),
+  ),
   async (c) => {
     const form = c.req.valid('form');
     const values = { ...form } as CompanyFormValues;
@@ -80,14 +104,17 @@ companyRoutes.post(
     const before = await getCompany(c.var.db);
     const saved = await saveCompanySettings(c.var.db, changes);
     if (!saved) return renderCompany(c, { values, errors: { defaultCurrency: t('company.currencyInvalid') } }, 422);
-    await recordActivity(c.var.db, c.var.session, 'company.updated', { fields: before ? changedFields(before, changes) : Object.keys(changes) });
+    await recordActivity(c.var.db, c.var.session, 'company.updated', {
+      fields: before ? changedFields(before, changes) : Object.keys(changes),
+    });
     return c.redirect('/company?saved=1', 303);
   },
 );
 
 companyRoutes.post('/company/logo', requirePermission('company.manage'), async (c) => {
   const contentType = c.req.header('content-type') ?? '';
-  if (!contentType.toLowerCase().startsWith('multipart/form-data')) return renderCompany(c, { logoError: t('company.logoMissing') }, 422);
+  if (!contentType.toLowerCase().startsWith('multipart/form-data'))
+    return renderCompany(c, { logoError: t('company.logoMissing') }, 422);
   // Counted while it streams in: a missing or lying Content-Length changes nothing.
   const body = await readLimitedBody(c.req.raw, logoPolicy.maxBytes + logoPolicy.envelopeBytes);
   if (!body.ok) return renderCompany(c, { logoError: t('company.logoSize') }, 422);
@@ -100,7 +127,8 @@ companyRoutes.post('/company/logo', requirePermission('company.manage'), async (
   if (!type) return renderCompany(c, { logoError: t('company.logoType') }, 422);
   const size = imageDimensions(bytes, type);
   if (!size) return renderCompany(c, { logoError: t('company.logoType') }, 422);
-  if (!logoDimensionsAllowed(size)) return renderCompany(c, { logoError: t('company.logoDimensions', { max: logoPolicy.maxSide }) }, 422);
+  if (!logoDimensionsAllowed(size))
+    return renderCompany(c, { logoError: t('company.logoDimensions', { max: logoPolicy.maxSide }) }, 422);
   await c.var.files.put(logoKey, bytes, { httpMetadata: { contentType: type } });
   await setCompanyLogo(c.var.db, logoKey);
   await recordActivity(c.var.db, c.var.session, 'company.logo.updated');

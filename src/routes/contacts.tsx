@@ -63,7 +63,9 @@ async function contactOr404(c: Context<SignedInEnv>, id: string | undefined): Pr
 }
 
 function submittedValues(body: Record<string, unknown>): ContactFormValues {
-  return Object.fromEntries(Object.entries(body).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  return Object.fromEntries(
+    Object.entries(body).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
 }
 
 const lookupIn = (c: Context<SignedInEnv>) => (taxId: string) => findTaxpayer(registrySql(c.env), taxId);
@@ -77,10 +79,12 @@ async function saveContact(
   try {
     const { values } = await prepareContact(input, lookupIn(c));
     const result = await write(values);
-    if (result && !result.ok) return { result, errors: { idNumber: t('contacts.duplicate') }, duplicate: result.duplicate };
+    if (result && !result.ok)
+      return { result, errors: { idNumber: t('contacts.duplicate') }, duplicate: result.duplicate };
     return { result };
   } catch (error) {
-    if (error instanceof AppError && error.code === 'validation' && error.fields) return { result: null, errors: error.fields };
+    if (error instanceof AppError && error.code === 'validation' && error.fields)
+      return { result: null, errors: error.fields };
     throw error;
   }
 }
@@ -91,15 +95,33 @@ const contactShell = (contact: Contact) => ({ title: contact.name, current: '/co
 contactsRoutes.get('/contacts', requirePermission('contacts.view'), async (c) => {
   const state = listState(c);
   const after = decodeContactCursor(c.req.query('cursor'));
-  const page = await listContacts(c.var.db, { q: state.q, kind: (state.kind || null) as Contact['kind'] | null, archived: state.archived, after });
-  const props = { state, rows: page.rows, nextCursor: page.next ? encodeContactCursor(page.next) : null, isFirstPage: after === null };
+  const page = await listContacts(c.var.db, {
+    q: state.q,
+    kind: (state.kind || null) as Contact['kind'] | null,
+    archived: state.archived,
+    after,
+  });
+  const props = {
+    state,
+    rows: page.rows,
+    nextCursor: page.next ? encodeContactCursor(page.next) : null,
+    isFirstPage: after === null,
+  };
   if (wantsFragment(c.req.raw)) return c.html(<ContactResults {...props} />);
-  return c.render(<ContactsPage user={c.var.session} {...props} />, { title: t('contacts.title'), current: '/contacts' });
+  return c.render(<ContactsPage user={c.var.session} {...props} />, {
+    title: t('contacts.title'),
+    current: '/contacts',
+  });
 });
 
 contactsRoutes.get('/contacts/new', requirePermission('contacts.manage'), (c) => {
   const kind = c.req.query('kind');
-  return c.render(<NewContactPage values={{ kind: kind && (contactKinds as readonly string[]).includes(kind) ? kind : 'customer' }} />, newContactShell);
+  return c.render(
+    <NewContactPage
+      values={{ kind: kind && (contactKinds as readonly string[]).includes(kind) ? kind : 'customer' }}
+    />,
+    newContactShell,
+  );
 });
 
 /** What the DGII registry says about the RNC/cédula being typed; fills a blank (or registry-filled) name. */
@@ -108,19 +130,32 @@ contactsRoutes.get('/contacts/registry', requirePermission('contacts.manage'), a
   const idNumber = (c.req.query('idNumber') ?? '').trim().slice(0, 30);
   const name = (c.req.query('name') ?? '').trim();
   const registryName = c.req.query('registryName') ?? '';
-  if (idNumber !== '' && !idType) return c.html(<RegistryResult message={t('contacts.idTypeRequired')} tone="warn" filledName={registryName} />);
+  if (idNumber !== '' && !idType)
+    return c.html(<RegistryResult message={t('contacts.idTypeRequired')} tone="warn" filledName={registryName} />);
   if ((idType !== 'rnc' && idType !== 'cedula') || idNumber === '') return c.html(<RegistryResult />);
   const digits = compactTaxId(idNumber);
   const formatIssue = taxIdIssue(idType, digits, true);
   if (formatIssue) {
     const typing = /^\d+$/.test(digits) && digits.length < (idType === 'rnc' ? 9 : 11);
-    return c.html(<RegistryResult message={typing ? t('dgii.incomplete') : formatIssue} tone={typing ? 'info' : 'warn'} filledName={registryName} />);
+    return c.html(
+      <RegistryResult
+        message={typing ? t('dgii.incomplete') : formatIssue}
+        tone={typing ? 'info' : 'warn'}
+        filledName={registryName}
+      />,
+    );
   }
   const taxpayer = await findTaxpayer(registrySql(c.env), digits);
   if (!taxpayer) {
     // The same message the submit gives for a number that fails its check digit.
     const checksumIssue = taxIdIssue(idType, digits, false);
-    return c.html(<RegistryResult message={checksumIssue ?? t('dgii.notFound')} tone={checksumIssue ? 'warn' : 'info'} filledName={registryName} />);
+    return c.html(
+      <RegistryResult
+        message={checksumIssue ?? t('dgii.notFound')}
+        tone={checksumIssue ? 'warn' : 'info'}
+        filledName={registryName}
+      />,
+    );
   }
   const fill = name === '' || name === registryName;
   return c.html(
@@ -143,7 +178,10 @@ contactsRoutes.post(
     if (saved.result?.ok) return c.redirect(`/contacts/${saved.result.contact.id}?notice=created`, 303);
     const values = submittedValues(await c.req.parseBody());
     c.status(422);
-    return c.render(<NewContactPage values={values} errors={saved.errors} duplicate={saved.duplicate} />, newContactShell);
+    return c.render(
+      <NewContactPage values={values} errors={saved.errors} duplicate={saved.duplicate} />,
+      newContactShell,
+    );
   },
 );
 
@@ -161,7 +199,10 @@ contactsRoutes.post(
   validForm(contactFields, async (c, errors, submitted) => {
     const contact = await contactOr404(c, c.req.param('id'));
     c.status(422);
-    return c.render(<ContactPage user={c.var.session} contact={contact} values={submittedValues(submitted)} errors={errors} />, contactShell(contact));
+    return c.render(
+      <ContactPage user={c.var.session} contact={contact} values={submittedValues(submitted)} errors={errors} />,
+      contactShell(contact),
+    );
   }),
   async (c) => {
     const contact = await contactOr404(c, c.req.param('id'));
@@ -170,11 +211,23 @@ contactsRoutes.post(
     if (!saved.errors) throw new AppError('not_found'); // deleted meanwhile
     const values = submittedValues(await c.req.parseBody());
     c.status(422);
-    return c.render(<ContactPage user={c.var.session} contact={contact} values={values} errors={saved.errors} duplicate={saved.duplicate} />, contactShell(contact));
+    return c.render(
+      <ContactPage
+        user={c.var.session}
+        contact={contact}
+        values={values}
+        errors={saved.errors}
+        duplicate={saved.duplicate}
+      />,
+      contactShell(contact),
+    );
   },
 );
 
-for (const [action, archived] of [['archive', true], ['unarchive', false]] as const) {
+for (const [action, archived] of [
+  ['archive', true],
+  ['unarchive', false],
+] as const) {
   contactsRoutes.post(`/contacts/:id/${action}`, requirePermission('contacts.archive'), async (c) => {
     const id = c.req.param('id');
     const contact = uuid.safeParse(id).success ? await setContactArchived(c.var.db, id, archived) : null;

@@ -17,13 +17,22 @@ import { wantsFragment } from '../http/fragments';
 /** Shop screens: currencies. */
 export const currenciesRoutes = factory.createApp();
 
-async function renderCurrencies(c: Context<SignedInEnv>, form: { values?: RateFormValues; errors?: FieldErrors; notice?: string | null } = {}, status: 200 | 422 = 200) {
+async function renderCurrencies(
+  c: Context<SignedInEnv>,
+  form: { values?: RateFormValues; errors?: FieldErrors; notice?: string | null } = {},
+  status: 200 | 422 = 200,
+) {
   const user = c.var.session;
   const currencies = await listCurrencies(c.var.db);
   const canManage = can(user.role, 'currencies.manage');
   c.status(status);
   return c.render(
-    <CurrenciesPage currencies={currencies} form={canManage ? { values: form.values ?? { validOn: shopToday() }, errors: form.errors, notice: form.notice } : null} />,
+    <CurrenciesPage
+      currencies={currencies}
+      form={
+        canManage ? { values: form.values ?? { validOn: shopToday() }, errors: form.errors, notice: form.notice } : null
+      }
+    />,
     { title: t('currencies.title'), current: '/currencies' },
   );
 }
@@ -46,8 +55,16 @@ currenciesRoutes.post(
       const message = saved.reason === 'base' ? t('currencies.validation.base') : t('currencies.validation.unknown');
       return renderCurrencies(c, { values: { currency, rate, validOn }, errors: { currency: message } }, 422);
     }
-    await recordActivity(c.var.db, c.var.session, 'currency.rate.saved', { currency, rate: saved.rate.rate, validOn: saved.rate.validOn });
-    const notice = t('currencies.addRate.done', { currency, date: formatDate(saved.rate.validOn), rate: formatRate(saved.rate.rate) });
+    await recordActivity(c.var.db, c.var.session, 'currency.rate.saved', {
+      currency,
+      rate: saved.rate.rate,
+      validOn: saved.rate.validOn,
+    });
+    const notice = t('currencies.addRate.done', {
+      currency,
+      date: formatDate(saved.rate.validOn),
+      rate: formatRate(saved.rate.rate),
+    });
     return renderCurrencies(c, { values: { currency, validOn }, notice });
   },
 );
@@ -65,8 +82,8 @@ currenciesRoutes.get('/currencies/:code', requirePermission('currencies.view'), 
     firstHref: before ? `/currencies/${code.data}` : null,
   };
   if (wantsFragment(c.req.raw)) return c.html(<RateResults {...page} />);
-  return c.render(
-    <RateHistoryPage currency={history.currency} {...page} />,
-    { title: t('currencies.history.title', { code: history.currency.code, name: history.currency.name }), current: '/currencies' },
-  );
+  return c.render(<RateHistoryPage currency={history.currency} {...page} />, {
+    title: t('currencies.history.title', { code: history.currency.code, name: history.currency.name }),
+    current: '/currencies',
+  });
 });

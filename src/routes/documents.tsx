@@ -52,20 +52,34 @@ async function invoicePrint(c: Context<SignedInEnv>, kind: 'invoice' | 'credit_n
   });
 }
 
-documentsRoutes.get('/invoices/:id/print', requirePermission('invoices.view'), (c) => invoicePrint(c, undefined, 'invoices'));
+documentsRoutes.get('/invoices/:id/print', requirePermission('invoices.view'), (c) =>
+  invoicePrint(c, undefined, 'invoices'),
+);
 
-documentsRoutes.get('/credit-notes/:id/print', requirePermission('invoices.view'), (c) => invoicePrint(c, 'credit_note', 'credit-notes'));
+documentsRoutes.get('/credit-notes/:id/print', requirePermission('invoices.view'), (c) =>
+  invoicePrint(c, 'credit_note', 'credit-notes'),
+);
 
 documentsRoutes.get('/quotations/:id/print', requirePermission('quotations.view'), async (c) => {
   const doc = await printableQuotation(c.var.db, c.req.param('id'), viewerOf(c));
   if (!doc) throw new AppError('not_found');
-  return printHtml(c, { model: quotationModel(doc), format: printFormat(c.req.query('format')), path: `/quotations/${doc.id}/print`, backHref: `/quotations/${doc.id}` });
+  return printHtml(c, {
+    model: quotationModel(doc),
+    format: printFormat(c.req.query('format')),
+    path: `/quotations/${doc.id}/print`,
+    backHref: `/quotations/${doc.id}`,
+  });
 });
 
 documentsRoutes.get('/payments/:id/print', requirePermission('invoices.view'), async (c) => {
   const doc = await printablePayment(c.var.db, c.req.param('id'), viewerOf(c));
   if (!doc) throw new AppError('not_found');
-  return printHtml(c, { model: paymentModel(doc), format: printFormat(c.req.query('format')), path: `/payments/${doc.id}/print`, backHref: `/payments/${doc.id}` });
+  return printHtml(c, {
+    model: paymentModel(doc),
+    format: printFormat(c.req.query('format')),
+    path: `/payments/${doc.id}/print`,
+    backHref: `/payments/${doc.id}`,
+  });
 });
 
 documentsRoutes.get('/invoices/:id/pdf', requirePermission('invoices.view'), async (c) => {
@@ -75,19 +89,25 @@ documentsRoutes.get('/invoices/:id/pdf', requirePermission('invoices.view'), asy
   return pdfResponse(bytes, doc, c.req.query('download') === '1' ? 'attachment' : 'inline');
 });
 
-async function renderShare(c: Context<SignedInEnv>, invoiceId: string, options: Omit<SharePageProps, 'invoice' | 'canManage'> = {}, status: 200 | 422 = 200) {
+async function renderShare(
+  c: Context<SignedInEnv>,
+  invoiceId: string,
+  options: Omit<SharePageProps, 'invoice' | 'canManage'> = {},
+  status: 200 | 422 = 200,
+) {
   const invoice = await invoiceShareLinks(c.var.db, invoiceId, viewerOf(c));
   if (!invoice) throw new AppError('not_found');
   const user = c.var.session;
-  const page = <SharePage invoice={invoice} canManage={can(user.role, 'invoices.manage') && invoice.status !== 'draft'} {...options} />;
+  const page = (
+    <SharePage
+      invoice={invoice}
+      canManage={can(user.role, 'invoices.manage') && invoice.status !== 'draft'}
+      {...options}
+    />
+  );
   if (wantsFragment(c.req.raw)) return c.html(page, status);
   c.status(status);
-  return c.render(
-    <>
-      {page}
-    </>,
-    { title: t('documents.share.title', { ncf: invoice.ncf ?? '' }), current: '/invoices' },
-  );
+  return c.render(page, { title: t('documents.share.title', { ncf: invoice.ncf ?? '' }), current: '/invoices' });
 }
 
 documentsRoutes.get('/invoices/:id/share-links', requirePermission('invoices.view'), (c) =>
@@ -98,15 +118,29 @@ documentsRoutes.post(
   '/invoices/:id/share-links',
   requirePermission('invoices.manage'),
   validForm(shareLinkForm, (c, errors: FieldErrors, submitted) =>
-    renderShare(c, c.req.param('id')!, { errors, values: { days: typeof submitted.days === 'string' ? submitted.days : '' } }, 422),
+    renderShare(
+      c,
+      c.req.param('id')!,
+      { errors, values: { days: typeof submitted.days === 'string' ? submitted.days : '' } },
+      422,
+    ),
   ),
   async (c) => {
     const { days } = c.req.valid('form');
     const { token, hash } = await newShareToken();
-    const result = await createShareLink(c.var.db, { invoiceId: c.req.param('id'), tokenHash: hash, days, createdBy: c.var.session.id, viewer: viewerOf(c) });
+    const result = await createShareLink(c.var.db, {
+      invoiceId: c.req.param('id'),
+      tokenHash: hash,
+      days,
+      createdBy: c.var.session.id,
+      viewer: viewerOf(c),
+    });
     if (result.outcome === 'not_found') throw new AppError('not_found');
     if (result.outcome === 'draft') throw new AppError('conflict', t('documents.draftNoPdf'));
-    return renderShare(c, c.req.param('id'), { createdUrl: shareUrl(new URL(c.req.url).origin, token), values: { days: String(shareLinkPolicy.defaultDays) } });
+    return renderShare(c, c.req.param('id'), {
+      createdUrl: shareUrl(new URL(c.req.url).origin, token),
+      values: { days: String(shareLinkPolicy.defaultDays) },
+    });
   },
 );
 

@@ -29,7 +29,13 @@ import { invoiceNcfTypes } from '../domain/ncf';
 import { factory } from '../factory';
 import type { FieldErrors } from '../views/components';
 import { rowsFromLines } from '../views/document-lines';
-import { InvoiceDetailPage, InvoiceForm, InvoiceResults, InvoicesPage, type InvoiceFormValues } from '../views/invoices';
+import {
+  InvoiceDetailPage,
+  InvoiceForm,
+  InvoiceResults,
+  InvoicesPage,
+  type InvoiceFormValues,
+} from '../views/invoices';
 import { ErrorAlert } from '../views/pages';
 import { wantsFragment } from '../http/fragments';
 import { actorLabel } from '../queries/audit';
@@ -44,7 +50,9 @@ const pageSize = 50;
 const uuid = z.uuid();
 
 function href(path: string, params: Record<string, string | undefined>): string {
-  const query = new URLSearchParams(Object.entries(params).filter((entry): entry is [string, string] => Boolean(entry[1]))).toString();
+  const query = new URLSearchParams(
+    Object.entries(params).filter((entry): entry is [string, string] => Boolean(entry[1])),
+  ).toString();
   return query ? `${path}?${query}` : path;
 }
 
@@ -59,10 +67,21 @@ invoicesRoutes.get('/invoices', requirePermission('invoices.view'), async (c) =>
   const user = c.var.session;
   const q = (c.req.query('q') ?? '').trim().slice(0, 100);
   const statusParam = c.req.query('status') ?? '';
-  const status = (invoiceStatuses as readonly string[]).includes(statusParam) ? (statusParam as InvoiceStatus) : undefined;
+  const status = (invoiceStatuses as readonly string[]).includes(statusParam)
+    ? (statusParam as InvoiceStatus)
+    : undefined;
   const cursor = decodeCursor(c.req.query('cursor'));
-  const after = cursor && cursor.length === 2 && uuid.safeParse(cursor[1]).success && !Number.isNaN(Date.parse(String(cursor[0]))) ? { createdAt: String(cursor[0]), id: String(cursor[1]) } : null;
-  const { rows, next } = await listInvoices(c.var.db, { branchIds: branchScope(user), status, q: q || undefined, after, limit: pageSize });
+  const after =
+    cursor && cursor.length === 2 && uuid.safeParse(cursor[1]).success && !Number.isNaN(Date.parse(String(cursor[0])))
+      ? { createdAt: String(cursor[0]), id: String(cursor[1]) }
+      : null;
+  const { rows, next } = await listInvoices(c.var.db, {
+    branchIds: branchScope(user),
+    status,
+    q: q || undefined,
+    after,
+    limit: pageSize,
+  });
   const filter = { q: q || undefined, status };
   const list = {
     rows,
@@ -72,7 +91,13 @@ invoicesRoutes.get('/invoices', requirePermission('invoices.view'), async (c) =>
   if (wantsFragment(c.req.raw)) return c.html(<InvoiceResults {...list} />);
   const notice = c.req.query('notice') === 'deleted' ? t('invoices.notice.deleted') : null;
   return c.render(
-    <InvoicesPage {...list} q={q} status={status ?? ''} canManage={can(user.role, 'invoices.manage')} notice={notice} />,
+    <InvoicesPage
+      {...list}
+      q={q}
+      status={status ?? ''}
+      canManage={can(user.role, 'invoices.manage')}
+      notice={notice}
+    />,
     { title: t('invoices.title'), current: '/invoices' },
   );
 });
@@ -86,18 +111,25 @@ interface FormState {
   preview?: Parameters<typeof InvoiceForm>[0]['preview'];
 }
 
-async function renderForm(c: Context<SignedInEnv>, mode: { action: string; title: string; cancelHref: string }, state: FormState, status: 200 | 422 = 200) {
+async function renderForm(
+  c: Context<SignedInEnv>,
+  mode: { action: string; title: string; cancelHref: string },
+  state: FormState,
+  status: 200 | 422 = 200,
+) {
   const user = c.var.session;
-  const customerId = state.values.customerId && uuid.safeParse(state.values.customerId).success ? state.values.customerId : null;
+  const customerId =
+    state.values.customerId && uuid.safeParse(state.values.customerId).success ? state.values.customerId : null;
   const options = await invoiceFormOptions(c.var.db, { customerId, ncfTypes: invoiceNcfTypes });
   c.status(status);
-  return c.render(
-    <InvoiceForm {...mode} {...state} options={options} branches={user.branches} />,
-    { title: mode.title, current: '/invoices' },
-  );
+  return c.render(<InvoiceForm {...mode} {...state} options={options} branches={user.branches} />, {
+    title: mode.title,
+    current: '/invoices',
+  });
 }
 
-const textOf = (body: Record<string, unknown>, name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
+const textOf = (body: Record<string, unknown>, name: string) =>
+  typeof body[name] === 'string' ? (body[name] as string) : '';
 
 function submittedValues(body: Record<string, unknown>): InvoiceFormValues {
   return {
@@ -122,7 +154,9 @@ const referenceMessages = {
 /** Field errors of a refused draft write (unknown customer, sequence, currency or prescription). */
 export function draftWriteErrors(result: DraftWriteResult): FieldErrors {
   if (result.ok || 'notDraft' in result) return {};
-  return Object.fromEntries(Object.keys(result.fields).map((field) => [field, t(referenceMessages[field as keyof typeof referenceMessages])]));
+  return Object.fromEntries(
+    Object.keys(result.fields).map((field) => [field, t(referenceMessages[field as keyof typeof referenceMessages])]),
+  );
 }
 
 /**
@@ -132,7 +166,11 @@ export function draftWriteErrors(result: DraftWriteResult): FieldErrors {
 async function submitDraft(
   c: Context<SignedInEnv>,
   mode: { action: string; title: string; cancelHref: string },
-  write: (db: TenantDb, header: InvoiceHeaderInput & { branchId: string }, priced: Extract<Awaited<ReturnType<typeof priceLines>>, { ok: true }>) => Promise<DraftWriteResult>,
+  write: (
+    db: TenantDb,
+    header: InvoiceHeaderInput & { branchId: string },
+    priced: Extract<Awaited<ReturnType<typeof priceLines>>, { ok: true }>,
+  ) => Promise<DraftWriteResult>,
 ): Promise<Response> {
   const user = c.var.session;
   const body = await c.req.parseBody();
@@ -141,7 +179,8 @@ async function submitDraft(
   const header = invoiceForm.safeParse(body);
   const errors: FieldErrors = { ...lineErrors, ...(header.success ? {} : fieldErrors(header.error)) };
   const branchId = header.success ? (header.data.branchId ?? user.branch?.id ?? null) : null;
-  if (header.success && (!branchId || !user.branches.some((branch) => branch.id === branchId))) errors.branchId = t('invoices.validation.branch');
+  if (header.success && (!branchId || !user.branches.some((branch) => branch.id === branchId)))
+    errors.branchId = t('invoices.validation.branch');
   const action = textOf(body, '_action');
   const previewOnly = action === 'addLine' || action === 'preview';
   const blankRows = blankRowCount(body, rows.length);
@@ -150,9 +189,18 @@ async function submitDraft(
     priced = await priceLines(c.var.db, lines);
     if (!priced.ok) Object.assign(errors, priced.errors);
   }
-  const preview = priced?.ok && priced.lines.length ? { lines: priced.lines, totals: priced.totals, symbol: values.currencyCode === 'DOP' || !values.currencyCode ? 'RD$' : values.currencyCode } : null;
-  if (previewOnly) return renderForm(c, mode, { values, rows, blankRows, errors: action === 'preview' ? errors : undefined, preview });
-  if (Object.keys(errors).length || !header.success || !priced?.ok || !branchId) return renderForm(c, mode, { values, rows, blankRows, errors, preview }, 422);
+  const preview =
+    priced?.ok && priced.lines.length
+      ? {
+          lines: priced.lines,
+          totals: priced.totals,
+          symbol: values.currencyCode === 'DOP' || !values.currencyCode ? 'RD$' : values.currencyCode,
+        }
+      : null;
+  if (previewOnly)
+    return renderForm(c, mode, { values, rows, blankRows, errors: action === 'preview' ? errors : undefined, preview });
+  if (Object.keys(errors).length || !header.success || !priced?.ok || !branchId)
+    return renderForm(c, mode, { values, rows, blankRows, errors, preview }, 422);
   const result = await write(c.var.db, { ...header.data, branchId }, priced);
   if (result.ok) return c.redirect(`/invoices/${result.id}?notice=saved`, 303);
   if ('notDraft' in result) throw new AppError('conflict', t('invoices.error.notDraft'));
@@ -165,14 +213,22 @@ invoicesRoutes.get('/invoices/new', requirePermission('invoices.manage'), async 
   const user = c.var.session;
   const customerId = c.req.query('customerId') ?? '';
   return renderForm(c, newMode(), {
-    values: { branchId: user.branch?.id ?? user.branches[0]?.id, customerId, ncfType: 'B02', currencyCode: 'DOP', prescriptionId: c.req.query('prescriptionId') ?? '' },
+    values: {
+      branchId: user.branch?.id ?? user.branches[0]?.id,
+      customerId,
+      ncfType: 'B02',
+      currencyCode: 'DOP',
+      prescriptionId: c.req.query('prescriptionId') ?? '',
+    },
     rows: [],
     blankRows: 3,
   });
 });
 
 invoicesRoutes.post('/invoices', requirePermission('invoices.manage'), (c) =>
-  submitDraft(c, newMode(), (db, header, priced) => createDraft(db, header, priced.lines, priced.totals, c.var.session.id)),
+  submitDraft(c, newMode(), (db, header, priced) =>
+    createDraft(db, header, priced.lines, priced.totals, c.var.session.id),
+  ),
 );
 
 const notices: Record<string, () => string> = {
@@ -183,9 +239,14 @@ const notices: Record<string, () => string> = {
 invoicesRoutes.get('/invoices/:id', requirePermission('invoices.view'), async (c) => {
   const user = c.var.session;
   const invoice = await getInvoice(c.var.db, pathId(c), { branchIds: branchScope(user), rateOn: shopToday() });
-  if (!invoice || invoice.kind !== 'invoice') throw new AppError('not_found');
+  if (invoice?.kind !== 'invoice') throw new AppError('not_found');
   const notice = c.req.query('notice');
-  const text = notice === 'issued' && invoice.ncf ? t('invoices.notice.issued', { ncf: invoice.ncf }) : notice ? (notices[notice]?.() ?? null) : null;
+  const text =
+    notice === 'issued' && invoice.ncf
+      ? t('invoices.notice.issued', { ncf: invoice.ncf })
+      : notice
+        ? (notices[notice]?.() ?? null)
+        : null;
   const buyerWarning = await draftBuyerWarning(c, invoice);
   return c.render(
     <InvoiceDetailPage
@@ -205,23 +266,35 @@ invoicesRoutes.get('/invoices/:id', requirePermission('invoices.view'), async (c
  * A draft whose buyer the DGII registry does not have as active says so before anything is issued
  * (one registry query, only for drafts with a buyer id); B01/E31 will then be refused at issue.
  */
-async function draftBuyerWarning(c: Context<SignedInEnv>, invoice: { status: string; ncfType: string; customerIdType: string | null; customerIdNumber: string | null }): Promise<string | null> {
+async function draftBuyerWarning(
+  c: Context<SignedInEnv>,
+  invoice: { status: string; ncfType: string; customerIdType: string | null; customerIdNumber: string | null },
+): Promise<string | null> {
   if (invoice.status !== 'draft' || !invoice.customerIdNumber) return null;
   const status = await registryStatusOf(c.env)(invoice.customerIdNumber);
   const rule = inactiveBuyerRule(invoice.ncfType, status);
   if (!rule || !status) return null;
-  const warning = t('invoices.warning.buyerInactive', { id: formatIdentification(invoice.customerIdType, invoice.customerIdNumber), status });
-  return rule === 'refuse' ? `${warning} ${t('invoices.warning.buyerInactiveRefused', { type: invoice.ncfType })}` : warning;
+  const warning = t('invoices.warning.buyerInactive', {
+    id: formatIdentification(invoice.customerIdType, invoice.customerIdNumber),
+    status,
+  });
+  return rule === 'refuse'
+    ? `${warning} ${t('invoices.warning.buyerInactiveRefused', { type: invoice.ncfType })}`
+    : warning;
 }
 
 async function loadDraft(c: Context<SignedInEnv>) {
   const invoice = await getInvoice(c.var.db, pathId(c), { branchIds: branchScope(c.var.session) });
-  if (!invoice || invoice.kind !== 'invoice') throw new AppError('not_found');
+  if (invoice?.kind !== 'invoice') throw new AppError('not_found');
   if (invoice.status !== 'draft') throw new AppError('conflict', t('invoices.error.notDraft'));
   return invoice;
 }
 
-const editMode = (id: string) => ({ action: `/invoices/${id}/edit`, title: t('invoices.edit'), cancelHref: `/invoices/${id}` });
+const editMode = (id: string) => ({
+  action: `/invoices/${id}/edit`,
+  title: t('invoices.edit'),
+  cancelHref: `/invoices/${id}`,
+});
 
 invoicesRoutes.get('/invoices/:id/edit', requirePermission('invoices.manage'), async (c) => {
   const invoice = await loadDraft(c);
@@ -235,7 +308,9 @@ invoicesRoutes.get('/invoices/:id/edit', requirePermission('invoices.manage'), a
 
 invoicesRoutes.post('/invoices/:id/edit', requirePermission('invoices.manage'), async (c) => {
   const invoice = await loadDraft(c);
-  return submitDraft(c, editMode(invoice.id), (db, header, priced) => updateDraft(db, invoice.id, header, priced.lines, priced.totals));
+  return submitDraft(c, editMode(invoice.id), (db, header, priced) =>
+    updateDraft(db, invoice.id, header, priced.lines, priced.totals),
+  );
 });
 
 invoicesRoutes.post('/invoices/:id/delete', requirePermission('invoices.manage'), async (c) => {
@@ -249,13 +324,21 @@ invoicesRoutes.post('/invoices/:id/issue', requirePermission('invoices.manage'),
   const user = c.var.session;
   const id = pathId(c);
   try {
-    const { invoice } = await issueDraftInvoice(c.var.db, { id, branchIds: branchScope(user), issueKey: null, userId: user.id, actor: actorLabel(user), today: shopToday(), registryStatus: registryStatusOf(c.env) });
+    const { invoice } = await issueDraftInvoice(c.var.db, {
+      id,
+      branchIds: branchScope(user),
+      issueKey: null,
+      userId: user.id,
+      actor: actorLabel(user),
+      today: shopToday(),
+      registryStatus: registryStatusOf(c.env),
+    });
     return c.redirect(`/invoices/${invoice.id}?notice=issued`, 303);
   } catch (error) {
     // A refused issue shows the draft again with the reason and the link to fix it.
     if (!(error instanceof AppError) || error.code !== 'validation' || !error.publicMessage) throw error;
     const draft = await getInvoice(c.var.db, id, { branchIds: branchScope(user), rateOn: shopToday() });
-    if (!draft || draft.kind !== 'invoice') throw error;
+    if (draft?.kind !== 'invoice') throw error;
     c.status(422);
     return c.render(
       <>
@@ -280,7 +363,7 @@ invoicesRoutes.post('/invoices/:id/void', requirePermission('invoices.void'), as
   const parsed = invoiceVoid.safeParse(body);
   if (!parsed.success) {
     const invoice = await getInvoice(c.var.db, id, { branchIds: branchScope(user) });
-    if (!invoice || invoice.kind !== 'invoice') throw new AppError('not_found');
+    if (invoice?.kind !== 'invoice') throw new AppError('not_found');
     c.status(422);
     return c.render(
       <InvoiceDetailPage
@@ -295,6 +378,12 @@ invoicesRoutes.post('/invoices/:id/void', requirePermission('invoices.void'), as
       { title: invoice.ncf ?? t('invoices.draftTitle'), current: '/invoices' },
     );
   }
-  await voidIssuedInvoice(c.var.db, { id, reason: parsed.data.reason, note: parsed.data.note ?? null, userId: user.id, actor: actorLabel(user) });
+  await voidIssuedInvoice(c.var.db, {
+    id,
+    reason: parsed.data.reason,
+    note: parsed.data.note ?? null,
+    userId: user.id,
+    actor: actorLabel(user),
+  });
   return c.redirect(`/invoices/${id}?notice=voided`, 303);
 });

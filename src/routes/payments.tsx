@@ -22,7 +22,14 @@ import {
 } from '../queries/payments';
 import { paymentForm, voidForm } from '../schemas/payments';
 import type { FieldErrors } from '../views/components';
-import { NewPaymentPage, PaymentPage, PaymentResults, PaymentsPage, type PaymentFormValues, type PaymentNotice } from '../views/payments';
+import {
+  NewPaymentPage,
+  PaymentPage,
+  PaymentResults,
+  PaymentsPage,
+  type PaymentFormValues,
+  type PaymentNotice,
+} from '../views/payments';
 import { actorLabel } from '../queries/audit';
 import type { ErrorLink } from '../views/pages';
 
@@ -43,14 +50,27 @@ export function idParam(c: Context<SignedInEnv>, name = 'id'): string {
 
 function submitted(body: Record<string, unknown>): PaymentFormValues {
   const text = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : undefined);
-  return { receivedOn: text('receivedOn'), method: text('method'), amount: text('amount'), reference: text('reference'), notes: text('notes') };
+  return {
+    receivedOn: text('receivedOn'),
+    method: text('method'),
+    amount: text('amount'),
+    reference: text('reference'),
+    notes: text('notes'),
+  };
 }
 
 /** A business refusal as form errors (422 / 409 shown on the form); anything else propagates. */
-function formFailure(error: unknown): { errors: FieldErrors; message: string | null; fix: ErrorLink | null; status: 409 | 422 } | null {
+function formFailure(
+  error: unknown,
+): { errors: FieldErrors; message: string | null; fix: ErrorLink | null; status: 409 | 422 } | null {
   if (!(error instanceof AppError) || (error.code !== 'validation' && error.code !== 'conflict')) return null;
   const { _form, ...fields } = error.fields ?? {};
-  return { errors: fields, message: _form ?? (Object.keys(fields).length ? null : error.publicMessage), fix: error.fix, status: error.code === 'conflict' ? 409 : 422 };
+  return {
+    errors: fields,
+    message: _form ?? (Object.keys(fields).length ? null : error.publicMessage),
+    fix: error.fix,
+    status: error.code === 'conflict' ? 409 : 422,
+  };
 }
 
 paymentsRoutes.get('/payments', requirePermission('invoices.view'), async (c) => {
@@ -58,12 +78,13 @@ paymentsRoutes.get('/payments', requirePermission('invoices.view'), async (c) =>
   const after = decodeCreatedCursor(c.req.query('cursor'));
   const scope = branchScope(user);
   const { rows, next } = await listPayments(c.var.db, { scope, after, limit: pageSize });
-  const list = { rows, nextHref: next ? `/payments?cursor=${encodeCreatedCursor(next)}` : null, firstHref: after ? '/payments' : null };
+  const list = {
+    rows,
+    nextHref: next ? `/payments?cursor=${encodeCreatedCursor(next)}` : null,
+    firstHref: after ? '/payments' : null,
+  };
   if (wantsFragment(c.req.raw)) return c.html(<PaymentResults {...list} />);
-  return c.render(
-    <PaymentsPage {...list} />,
-    { title: t('payments.title'), current: '/payments' },
-  );
+  return c.render(<PaymentsPage {...list} />, { title: t('payments.title'), current: '/payments' });
 });
 
 async function renderNew(
@@ -80,12 +101,21 @@ async function renderNew(
   const notPayable = invoice.kind !== 'invoice' || !['issued', 'partially_paid'].includes(invoice.status);
   c.status(status);
   return c.render(
-    <NewPaymentPage invoice={invoice} values={values} errors={state.errors} message={state.message ?? (notPayable ? t('payments.error.notPayable') : null)} fix={state.fix} today={today} />,
+    <NewPaymentPage
+      invoice={invoice}
+      values={values}
+      errors={state.errors}
+      message={state.message ?? (notPayable ? t('payments.error.notPayable') : null)}
+      fix={state.fix}
+      today={today}
+    />,
     { title: t('payments.new.title'), current: '/payments' },
   );
 }
 
-paymentsRoutes.get('/invoices/:id/payments/new', requirePermission('payments.manage'), async (c) => renderNew(c, idParam(c), {}));
+paymentsRoutes.get('/invoices/:id/payments/new', requirePermission('payments.manage'), async (c) =>
+  renderNew(c, idParam(c), {}),
+);
 
 paymentsRoutes.post('/invoices/:id/payments', requirePermission('payments.manage'), async (c) => {
   const invoiceId = idParam(c);
@@ -95,12 +125,21 @@ paymentsRoutes.post('/invoices/:id/payments', requirePermission('payments.manage
   if (!parsed.success) return renderNew(c, invoiceId, { values, errors: fieldErrors(parsed.error) }, 422);
   const user = c.var.session;
   try {
-    const id = await recordPayment(c.var.db, invoiceId, parsed.data, { userId: user.id, actor: actorLabel(user), scope: branchScope(user) });
+    const id = await recordPayment(c.var.db, invoiceId, parsed.data, {
+      userId: user.id,
+      actor: actorLabel(user),
+      scope: branchScope(user),
+    });
     return c.redirect(`/payments/${id}?notice=created`, 303);
   } catch (error) {
     const failure = formFailure(error);
     if (!failure) throw error;
-    return renderNew(c, invoiceId, { values, errors: failure.errors, message: failure.message, fix: failure.fix }, failure.status);
+    return renderNew(
+      c,
+      invoiceId,
+      { values, errors: failure.errors, message: failure.message, fix: failure.fix },
+      failure.status,
+    );
   }
 });
 
@@ -113,7 +152,12 @@ async function paymentOr404(c: Context<SignedInEnv>): Promise<Payment> {
   return payment;
 }
 
-function renderPayment(c: Context<SignedInEnv>, payment: Payment, state: Partial<Parameters<typeof PaymentPage>[0]> = {}, status: 200 | 409 | 422 = 200) {
+function renderPayment(
+  c: Context<SignedInEnv>,
+  payment: Payment,
+  state: Partial<Parameters<typeof PaymentPage>[0]> = {},
+  status: 200 | 409 | 422 = 200,
+) {
   const user = c.var.session;
   c.status(status);
   return c.render(
@@ -155,13 +199,19 @@ paymentsRoutes.post('/payments/:id/void', requirePermission('payments.void'), as
   const body = await c.req.parseBody();
   const reason = typeof body.reason === 'string' ? body.reason : '';
   const parsed = voidForm.safeParse({ reason });
-  if (!parsed.success) return renderPayment(c, payment, { voidErrors: fieldErrors(parsed.error), voidReason: reason }, 422);
+  if (!parsed.success)
+    return renderPayment(c, payment, { voidErrors: fieldErrors(parsed.error), voidReason: reason }, 422);
   try {
     await voidPayment(c.var.db, payment.id, parsed.data.reason, branchScope(c.var.session), actorLabel(c.var.session));
     return c.redirect(`/payments/${payment.id}?notice=voided`, 303);
   } catch (error) {
     const failure = formFailure(error);
     if (!failure) throw error;
-    return renderPayment(c, payment, { voidErrors: failure.errors, voidMessage: failure.message, voidReason: reason }, failure.status);
+    return renderPayment(
+      c,
+      payment,
+      { voidErrors: failure.errors, voidMessage: failure.message, voidReason: reason },
+      failure.status,
+    );
   }
 });

@@ -48,24 +48,30 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 /** A fragment for htmx's own requests; boosted navigation and history restores want the whole page. */
 
 function href(path: string, params: Record<string, string | undefined>): string {
-  const query = new URLSearchParams(Object.entries(params).filter((entry): entry is [string, string] => Boolean(entry[1]))).toString();
+  const query = new URLSearchParams(
+    Object.entries(params).filter((entry): entry is [string, string] => Boolean(entry[1])),
+  ).toString();
   return query ? `${path}?${query}` : path;
 }
 
 async function prescriptionOr404(c: Context<SignedInEnv>, id: string | undefined) {
-  const prescription = id && uuidPattern.test(id) ? await getPrescription(c.var.db, id, branchScope(c.var.session)) : null;
+  const prescription =
+    id && uuidPattern.test(id) ? await getPrescription(c.var.db, id, branchScope(c.var.session)) : null;
   if (!prescription) throw new AppError('not_found');
   return prescription;
 }
 
 function submittedValues(body: Record<string, unknown>): PrescriptionFormValues {
-  return Object.fromEntries(Object.entries(body).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  return Object.fromEntries(
+    Object.entries(body).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
 }
 
 /** The branch a write goes to: the chosen one if the user may work there, else a field error. */
 function writeBranch(user: SessionUser, input: PrescriptionInput): { branchId: string } | { error: string } {
   const branchId = input.branchId ?? user.branch?.id ?? null;
-  if (!branchId || !user.branches.some((branch) => branch.id === branchId)) return { error: t('prescriptions.error.branch') };
+  if (!branchId || !user.branches.some((branch) => branch.id === branchId))
+    return { error: t('prescriptions.error.branch') };
   return { branchId };
 }
 
@@ -114,7 +120,10 @@ prescriptionsRoutes.get('/prescriptions', requirePermission('prescriptions.view'
     firstHref: after ? href('/prescriptions', { q }) : null,
   };
   if (wantsFragment(c.req.raw)) return c.html(<PrescriptionResults {...props} />);
-  return c.render(<PrescriptionsPage user={c.var.session} {...props} />, { title: t('prescriptions.title'), current: '/prescriptions' });
+  return c.render(<PrescriptionsPage user={c.var.session} {...props} />, {
+    title: t('prescriptions.title'),
+    current: '/prescriptions',
+  });
 });
 
 /** Patient search for a new prescription (htmx fragment). */
@@ -130,7 +139,10 @@ prescriptionsRoutes.get('/prescriptions/new', requirePermission('prescriptions.m
   if (!patientId) {
     const q = (c.req.query('q') ?? '').trim().slice(0, 100);
     const rows = q ? (await listContacts(c.var.db, { q, limit: 20 })).rows : [];
-    return c.render(<PatientPickerPage q={q} rows={rows} />, { title: t('prescriptions.new'), current: '/prescriptions' });
+    return c.render(<PatientPickerPage q={q} rows={rows} />, {
+      title: t('prescriptions.new'),
+      current: '/prescriptions',
+    });
   }
   if (!uuidPattern.test(patientId)) throw new AppError('not_found');
   return renderForm(c, {
@@ -148,7 +160,8 @@ prescriptionsRoutes.post(
   requirePermission('prescriptions.manage'),
   validForm(prescriptionFields, async (c, errors) => {
     const values = submittedValues(await c.req.parseBody());
-    if (!values.patientId || !uuidPattern.test(values.patientId)) throw new AppError('validation', t('prescriptions.error.patient'), errors as Record<string, string>);
+    if (!values.patientId || !uuidPattern.test(values.patientId))
+      throw new AppError('validation', t('prescriptions.error.patient'), errors as Record<string, string>);
     return renderForm(c, { values, errors }, 422);
   }),
   async (c) => {
@@ -167,10 +180,17 @@ prescriptionsRoutes.post(
 prescriptionsRoutes.get('/prescriptions/:id', requirePermission('prescriptions.view'), async (c) => {
   const prescription = await prescriptionOr404(c, c.req.param('id'));
   const notice = c.req.query('notice');
-  return c.render(<PrescriptionPage user={c.var.session} prescription={prescription} notice={notice === 'created' || notice === 'saved' ? notice : null} />, {
-    title: prescriptionTitle(prescription),
-    current: '/prescriptions',
-  });
+  return c.render(
+    <PrescriptionPage
+      user={c.var.session}
+      prescription={prescription}
+      notice={notice === 'created' || notice === 'saved' ? notice : null}
+    />,
+    {
+      title: prescriptionTitle(prescription),
+      current: '/prescriptions',
+    },
+  );
 });
 
 prescriptionsRoutes.get('/prescriptions/:id/edit', requirePermission('prescriptions.manage'), async (c) => {
@@ -192,8 +212,14 @@ prescriptionsRoutes.post(
     const input = { ...c.req.valid('form'), patientId: prescription.patientId };
     const values = { ...submittedValues(await c.req.parseBody()), patientId: prescription.patientId };
     const branch = writeBranch(user, input);
-    if ('error' in branch) return renderForm(c, { values, errors: { branchId: branch.error }, editingId: prescription.id }, 422);
-    const result = await updatePrescription(c.var.db, prescription.id, { ...input, branchId: branch.branchId }, branchScope(user));
+    if ('error' in branch)
+      return renderForm(c, { values, errors: { branchId: branch.error }, editingId: prescription.id }, 422);
+    const result = await updatePrescription(
+      c.var.db,
+      prescription.id,
+      { ...input, branchId: branch.branchId },
+      branchScope(user),
+    );
     if (result.ok) return c.redirect(`/prescriptions/${prescription.id}?notice=saved`, 303);
     if (result.notFound) throw new AppError('not_found');
     return renderForm(c, { values, errors: writeErrors(result), editingId: prescription.id }, 422);
@@ -215,9 +241,19 @@ prescriptionsRoutes.get('/contacts/:id/prescriptions', requirePermission('prescr
   const history = uuidPattern.test(id) ? await patientHistory(c.var.db, id, branchScope(c.var.session)) : null;
   if (!history) throw new AppError('not_found');
   const [newest, previous] = history.prescriptions;
-  const changed = new Set<RxField>(newest && previous ? comparePrescriptions(previous, newest).map((change) => change.field) : []);
-  return c.render(<PatientHistoryPage user={c.var.session} patient={history.patient} prescriptions={history.prescriptions} changed={changed} />, {
-    title: patientHistoryTitle(history.patient),
-    current: '/prescriptions',
-  });
+  const changed = new Set<RxField>(
+    newest && previous ? comparePrescriptions(previous, newest).map((change) => change.field) : [],
+  );
+  return c.render(
+    <PatientHistoryPage
+      user={c.var.session}
+      patient={history.patient}
+      prescriptions={history.prescriptions}
+      changed={changed}
+    />,
+    {
+      title: patientHistoryTitle(history.patient),
+      current: '/prescriptions',
+    },
+  );
 });

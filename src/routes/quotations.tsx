@@ -28,7 +28,13 @@ import { blankRowCount, parseLineForm, type LineFormRow, type LineInputValues } 
 import { quotationHeader, type QuotationStatus } from '../schemas/quotations';
 import type { FieldErrors } from '../views/components';
 import { rowsFromLines } from '../views/document-lines';
-import { QuotationFormPage, QuotationPage, QuotationResults, QuotationsPage, type QuotationFormValues } from '../views/quotations';
+import {
+  QuotationFormPage,
+  QuotationPage,
+  QuotationResults,
+  QuotationsPage,
+  type QuotationFormValues,
+} from '../views/quotations';
 
 /** Shop screens: quotations. */
 export const quotationsRoutes = factory.createApp();
@@ -39,7 +45,9 @@ const uuid = z.uuid();
 /** A fragment for htmx's own requests; boosted navigation and history restores want the whole page. */
 
 function href(path: string, params: Record<string, string | undefined>): string {
-  const query = new URLSearchParams(Object.entries(params).filter((entry): entry is [string, string] => Boolean(entry[1]))).toString();
+  const query = new URLSearchParams(
+    Object.entries(params).filter((entry): entry is [string, string] => Boolean(entry[1])),
+  ).toString();
   return query ? `${path}?${query}` : path;
 }
 
@@ -53,17 +61,31 @@ quotationsRoutes.get('/quotations', requirePermission('quotations.view'), async 
   const user = c.var.session;
   const q = (c.req.query('q') ?? '').trim().slice(0, 100);
   const statusQuery = c.req.query('status') ?? '';
-  const status = (quotationStatuses as readonly string[]).includes(statusQuery) ? (statusQuery as QuotationStatus) : null;
+  const status = (quotationStatuses as readonly string[]).includes(statusQuery)
+    ? (statusQuery as QuotationStatus)
+    : null;
   const cursor = decodeCursor(c.req.query('cursor'));
   const after =
-    cursor && cursor.length === 2 && typeof cursor[0] === 'string' && !Number.isNaN(Date.parse(cursor[0])) && uuid.safeParse(cursor[1]).success
+    cursor &&
+    cursor.length === 2 &&
+    typeof cursor[0] === 'string' &&
+    !Number.isNaN(Date.parse(cursor[0])) &&
+    uuid.safeParse(cursor[1]).success
       ? { createdAt: cursor[0], id: String(cursor[1]) }
       : null;
-  const page = await listQuotations(c.var.db, { branchIds: branchScope(user), status, q: q || null, after, limit: pageSize });
+  const page = await listQuotations(c.var.db, {
+    branchIds: branchScope(user),
+    status,
+    q: q || null,
+    after,
+    limit: pageSize,
+  });
   const filter = { q: q || undefined, status: status ?? undefined };
   const list = {
     rows: page.rows,
-    nextHref: page.next ? href('/quotations', { ...filter, cursor: encodeCursor([page.next.createdAt, page.next.id]) }) : null,
+    nextHref: page.next
+      ? href('/quotations', { ...filter, cursor: encodeCursor([page.next.createdAt, page.next.id]) })
+      : null,
     firstHref: after ? href('/quotations', filter) : null,
   };
   if (wantsFragment(c.req.raw)) return c.html(<QuotationResults {...list} />);
@@ -83,7 +105,12 @@ interface FormState {
   preview?: LineInputValues[] | null;
 }
 
-async function renderForm(c: Context<SignedInEnv>, state: FormState, existing: Quotation | null, status: 200 | 409 | 422 = 200) {
+async function renderForm(
+  c: Context<SignedInEnv>,
+  state: FormState,
+  existing: Quotation | null,
+  status: 200 | 409 | 422 = 200,
+) {
   const user = c.var.session;
   const search = state.values.customerSearch?.trim() || null;
   // A re-rendered form may carry whatever was posted: only a well-formed id reaches the query.
@@ -93,7 +120,8 @@ async function renderForm(c: Context<SignedInEnv>, state: FormState, existing: Q
   if (state.preview?.length && !Object.keys(state.errors ?? {}).length) {
     const priced = await priceLines(c.var.db, state.preview);
     if (priced.ok) {
-      const symbol = context.currencies.find((currency) => currency.code === (state.values.currencyCode ?? 'DOP'))?.symbol ?? 'RD$';
+      const symbol =
+        context.currencies.find((currency) => currency.code === (state.values.currencyCode ?? 'DOP'))?.symbol ?? 'RD$';
       preview = { lines: priced.lines, totals: priced.totals, symbol };
     } else state.errors = priced.errors;
   }
@@ -141,14 +169,26 @@ async function submitForm(c: Context<SignedInEnv>, existing: Quotation | null) {
   const state: FormState = { values, rows: parsedLines.rows, blankRows: blankRowCount(body, parsedLines.rows.length) };
   if (action === 'findCustomer' || action === 'addLine' || action === 'preview') {
     const preview = action === 'preview' ? parsedLines.lines : null;
-    return renderForm(c, { ...state, preview, errors: action === 'preview' ? parsedLines.errors : undefined }, existing);
+    return renderForm(
+      c,
+      { ...state, preview, errors: action === 'preview' ? parsedLines.errors : undefined },
+      existing,
+    );
   }
-  const present = Object.fromEntries(Object.entries(values).filter(([name, value]) => value !== null && name !== 'customerSearch'));
+  const present = Object.fromEntries(
+    Object.entries(values).filter(([name, value]) => value !== null && name !== 'customerSearch'),
+  );
   const header = quotationHeader.safeParse(present);
   const errors: FieldErrors = { ...(header.success ? {} : fieldErrors(header.error)), ...parsedLines.errors };
-  if (!header.success || Object.keys(parsedLines.errors).length) return renderForm(c, { ...state, errors }, existing, 422);
+  if (!header.success || Object.keys(parsedLines.errors).length)
+    return renderForm(c, { ...state, errors }, existing, 422);
   try {
-    const write = await prepareQuotation(c.var.db, { ...header.data, lines: parsedLines.lines }, user, existing?.quotedOn ?? shopToday());
+    const write = await prepareQuotation(
+      c.var.db,
+      { ...header.data, lines: parsedLines.lines },
+      user,
+      existing?.quotedOn ?? shopToday(),
+    );
     if (existing) {
       await updateQuotation(c.var.db, existing.id, branchScope(user), write);
       return c.redirect(`/quotations/${existing.id}?notice=saved`, 303);
@@ -156,8 +196,10 @@ async function submitForm(c: Context<SignedInEnv>, existing: Quotation | null) {
     const id = await createQuotation(c.var.db, { ...write, quotedOn: shopToday(), createdBy: user.id });
     return c.redirect(`/quotations/${id}?notice=created`, 303);
   } catch (error) {
-    if (error instanceof AppError && error.code === 'validation') return renderForm(c, { ...state, errors: error.fields ?? {} }, existing, 422);
-    if (error instanceof AppError && error.code === 'conflict') return renderForm(c, { ...state, message: error.publicMessage }, existing, 409);
+    if (error instanceof AppError && error.code === 'validation')
+      return renderForm(c, { ...state, errors: error.fields ?? {} }, existing, 422);
+    if (error instanceof AppError && error.code === 'conflict')
+      return renderForm(c, { ...state, message: error.publicMessage }, existing, 409);
     throw error;
   }
 }
@@ -165,7 +207,11 @@ async function submitForm(c: Context<SignedInEnv>, existing: Quotation | null) {
 quotationsRoutes.get('/quotations/new', requirePermission('quotations.manage'), (c) => {
   const user = c.var.session;
   const customerId = uuid.safeParse(c.req.query('customerId')).success ? c.req.query('customerId')! : null;
-  return renderForm(c, { values: { customerId, branchId: user.branch?.id ?? null, currencyCode: 'DOP' }, rows: [], blankRows: 3 }, null);
+  return renderForm(
+    c,
+    { values: { customerId, branchId: user.branch?.id ?? null, currencyCode: 'DOP' }, rows: [], blankRows: 3 },
+    null,
+  );
 });
 
 quotationsRoutes.post('/quotations', requirePermission('quotations.manage'), (c) => submitForm(c, null));
@@ -182,14 +228,20 @@ quotationsRoutes.get('/quotations/:id', requirePermission('quotations.view'), as
   const key = c.req.query('notice') ?? '';
   const notice = key === 'created' ? t('quotations.created', { number: quotation.number }) : (notices[key]?.() ?? null);
   return c.render(
-    <QuotationPage quotation={quotation} canManage={can(user.role, 'quotations.manage')} canConvert={can(user.role, 'invoices.manage')} notice={notice} />,
+    <QuotationPage
+      quotation={quotation}
+      canManage={can(user.role, 'quotations.manage')}
+      canConvert={can(user.role, 'invoices.manage')}
+      notice={notice}
+    />,
     { title: t('quotations.detailTitle', { number: quotation.number }), current: '/quotations' },
   );
 });
 
 quotationsRoutes.get('/quotations/:id/edit', requirePermission('quotations.manage'), async (c) => {
   const quotation = await quotationOr404(c, c.req.param('id'));
-  if (quotation.status !== 'draft' && quotation.status !== 'sent') throw new AppError('conflict', t('quotations.conflict.notEditable'));
+  if (quotation.status !== 'draft' && quotation.status !== 'sent')
+    throw new AppError('conflict', t('quotations.conflict.notEditable'));
   const values: QuotationFormValues = {
     customerId: quotation.customerId,
     branchId: quotation.branchId,
@@ -201,7 +253,9 @@ quotationsRoutes.get('/quotations/:id/edit', requirePermission('quotations.manag
   return renderForm(c, { values, rows: rowsFromLines(quotation.lines), blankRows: 1 }, quotation);
 });
 
-quotationsRoutes.post('/quotations/:id', requirePermission('quotations.manage'), async (c) => submitForm(c, await quotationOr404(c, c.req.param('id'))));
+quotationsRoutes.post('/quotations/:id', requirePermission('quotations.manage'), async (c) =>
+  submitForm(c, await quotationOr404(c, c.req.param('id'))),
+);
 
 for (const [action, from, to] of [
   ['send', ['draft'], 'sent'],

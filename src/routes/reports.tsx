@@ -17,10 +17,7 @@ export const reportsRoutes = factory.createApp();
 function renderDgii(c: Context<SignedInEnv>, state: DgiiReportState, status: 200 | 422) {
   if (wantsFragment(c.req.raw)) return c.html(<DgiiReport {...state} />, status);
   c.status(status);
-  return c.render(
-    <DgiiReportPage {...state} />,
-    { title: t('reports.dgii.title'), current: '/reports/dgii' },
-  );
+  return c.render(<DgiiReportPage {...state} />, { title: t('reports.dgii.title'), current: '/reports/dgii' });
 }
 
 /** Month chooser and preview; the period defaults to the previous month. One query for both reports. */
@@ -35,7 +32,8 @@ reportsRoutes.get('/reports/dgii', requirePermission('reports.dgii'), async (c) 
     return renderDgii(c, { ...base, period: requested ?? '', preview: null, errors: { period: message } }, 422);
   }
   const preview = await dgiiPreview(c.var.db, checked.period);
-  if (!preview.rnc) return renderDgii(c, { ...base, period: checked.period, preview, message: t('reports.validation.noRnc') }, 422);
+  if (!preview.rnc)
+    return renderDgii(c, { ...base, period: checked.period, preview, message: t('reports.validation.noRnc') }, 422);
   return renderDgii(c, { ...base, period: checked.period, preview }, 200);
 });
 

@@ -9,10 +9,25 @@ import { factory } from '../factory';
 import { validForm } from '../http/forms';
 import { t } from '../i18n/es-DO';
 import { changedFields, recordActivity } from '../queries/audit';
-import { createSequence, deleteSequence, getSequence, listSequences, sequenceDetails, updateSequence, withWarnings, type Sequence } from '../queries/sequences';
+import {
+  createSequence,
+  deleteSequence,
+  getSequence,
+  listSequences,
+  sequenceDetails,
+  updateSequence,
+  withWarnings,
+  type Sequence,
+} from '../queries/sequences';
 import { checkSequence, sequenceForm } from '../schemas/sequences';
 import type { FieldErrors } from '../views/components';
-import { NewSequencePage, SequencePage, SequencesPage, submittedSequence, type SequenceFormValues } from '../views/sequences';
+import {
+  NewSequencePage,
+  SequencePage,
+  SequencesPage,
+  submittedSequence,
+  type SequenceFormValues,
+} from '../views/sequences';
 
 /** Shop screens: sequences. */
 export const sequencesRoutes = factory.createApp();
@@ -28,10 +43,10 @@ async function sequenceOr404(c: Context<SignedInEnv>, id: string | undefined): P
 function renderNew(c: Context<SignedInEnv>, values: SequenceFormValues, errors?: FieldErrors, status: 200 | 422 = 200) {
   const user = c.var.session;
   c.status(status);
-  return c.render(
-    <NewSequencePage values={values} errors={errors} branches={user.branches} />,
-    { title: t('sequences.newTitle'), current: '/sequences' },
-  );
+  return c.render(<NewSequencePage values={values} errors={errors} branches={user.branches} />, {
+    title: t('sequences.newTitle'),
+    current: '/sequences',
+  });
 }
 
 function renderDetail(
@@ -44,18 +59,27 @@ function renderDetail(
   const shown = withWarnings(sequence, shopToday());
   c.status(status);
   return c.render(
-    <SequencePage sequence={shown} canManage={can(user.role, 'sequences.manage')} branches={user.branches} {...state} />,
+    <SequencePage
+      sequence={shown}
+      canManage={can(user.role, 'sequences.manage')}
+      branches={user.branches}
+      {...state}
+    />,
     { title: t('sequences.editTitle', { name: sequence.prefix }), current: '/sequences' },
   );
 }
 
 /** Runs a write; rule violations come back as field errors for the form. */
-async function attempt<T>(write: () => Promise<T>): Promise<{ ok: T } | { errors: FieldErrors; message: string | null; status: 409 | 422 }> {
+async function attempt<T>(
+  write: () => Promise<T>,
+): Promise<{ ok: T } | { errors: FieldErrors; message: string | null; status: 409 | 422 }> {
   try {
     return { ok: await write() };
   } catch (error) {
-    if (error instanceof AppError && error.code === 'validation') return { errors: error.fields ?? {}, message: null, status: 422 };
-    if (error instanceof AppError && error.code === 'conflict') return { errors: {}, message: error.publicMessage, status: 409 };
+    if (error instanceof AppError && error.code === 'validation')
+      return { errors: error.fields ?? {}, message: null, status: 422 };
+    if (error instanceof AppError && error.code === 'conflict')
+      return { errors: {}, message: error.publicMessage, status: 409 };
     throw error;
   }
 }
@@ -64,10 +88,10 @@ sequencesRoutes.get('/sequences', requirePermission('sequences.view'), async (c)
   const user = c.var.session;
   const today = shopToday();
   const sequences = (await listSequences(c.var.db)).map((sequence) => withWarnings(sequence, today));
-  return c.render(
-    <SequencesPage sequences={sequences} canManage={can(user.role, 'sequences.manage')} />,
-    { title: t('sequences.title'), current: '/sequences' },
-  );
+  return c.render(<SequencesPage sequences={sequences} canManage={can(user.role, 'sequences.manage')} />, {
+    title: t('sequences.title'),
+    current: '/sequences',
+  });
 });
 
 sequencesRoutes.get('/sequences/new', requirePermission('sequences.manage'), (c) => {
@@ -100,23 +124,39 @@ sequencesRoutes.post(
 sequencesRoutes.get('/sequences/:id', requirePermission('sequences.view'), async (c) => {
   const sequence = await sequenceOr404(c, c.req.param('id'));
   const notice = c.req.query('notice');
-  const text = notice === 'created' ? t('sequences.created') : notice === 'saved' ? t('sequences.saved') : notice === 'used' ? t('sequences.validation.deleteUsed') : null;
+  const text =
+    notice === 'created'
+      ? t('sequences.created')
+      : notice === 'saved'
+        ? t('sequences.saved')
+        : notice === 'used'
+          ? t('sequences.validation.deleteUsed')
+          : null;
   return renderDetail(c, sequence, { notice: text });
 });
 
 sequencesRoutes.post(
   '/sequences/:id',
   requirePermission('sequences.manage'),
-  validForm(sequenceForm, async (c, errors, submitted) => renderDetail(c, await sequenceOr404(c, c.req.param('id')), { values: submittedSequence(submitted), errors }, 422)),
+  validForm(sequenceForm, async (c, errors, submitted) =>
+    renderDetail(c, await sequenceOr404(c, c.req.param('id')), { values: submittedSequence(submitted), errors }, 422),
+  ),
   async (c) => {
     const sequence = await sequenceOr404(c, c.req.param('id'));
     const values = submittedSequence(await c.req.parseBody());
     const form = c.req.valid('form');
-    const checked = checkSequence({ ...form, authorizedOn: form.authorizedOn ?? sequence.authorizedOn }, shopToday(), sequence.createdAt.slice(0, 10));
+    const checked = checkSequence(
+      { ...form, authorizedOn: form.authorizedOn ?? sequence.authorizedOn },
+      shopToday(),
+      sequence.createdAt.slice(0, 10),
+    );
     if ('errors' in checked) return renderDetail(c, sequence, { values, errors: checked.errors }, 422);
     const result = await attempt(() => updateSequence(c.var.db, sequence, checked.values));
     if ('ok' in result) {
-      await recordActivity(c.var.db, c.var.session, 'sequence.updated', { ...sequenceDetails({ ...sequence, ...checked.values }), fields: changedFields(sequence, checked.values) });
+      await recordActivity(c.var.db, c.var.session, 'sequence.updated', {
+        ...sequenceDetails({ ...sequence, ...checked.values }),
+        fields: changedFields(sequence, checked.values),
+      });
       return c.redirect(`/sequences/${sequence.id}?notice=saved`, 303);
     }
     return renderDetail(c, sequence, { values, errors: result.errors, message: result.message }, result.status);

@@ -13,7 +13,15 @@ import { productBySku } from '../queries/products';
 import { listStockLevels, productMovements, recordStockMovement, transferStock } from '../queries/stock';
 import { adjustmentForm, transferForm } from '../schemas/stock';
 import type { FieldErrors } from '../views/components';
-import { AdjustmentForm, MovementResults, MovementsPage, StockPage, StockResults, TransferForm, type MovementFormValues } from '../views/stock';
+import {
+  AdjustmentForm,
+  MovementResults,
+  MovementsPage,
+  StockPage,
+  StockResults,
+  TransferForm,
+  type MovementFormValues,
+} from '../views/stock';
 import { wantsFragment } from '../http/fragments';
 
 /** Shop screens: stock. */
@@ -22,7 +30,9 @@ export const stockRoutes = factory.createApp();
 const pageSize = 50;
 
 function href(path: string, params: Record<string, string | undefined>): string {
-  const query = new URLSearchParams(Object.entries(params).filter((entry): entry is [string, string] => Boolean(entry[1]))).toString();
+  const query = new URLSearchParams(
+    Object.entries(params).filter((entry): entry is [string, string] => Boolean(entry[1])),
+  ).toString();
   return query ? `${path}?${query}` : path;
 }
 
@@ -51,7 +61,9 @@ stockRoutes.get('/stock', requirePermission('stock.view'), async (c) => {
   const filter = { q: q || undefined, branch: allBranches ? branch : undefined };
   const list = {
     rows,
-    nextHref: next ? href('/stock', { ...filter, cursor: encodeCursor([next.name, next.productId, next.branchId]) }) : null,
+    nextHref: next
+      ? href('/stock', { ...filter, cursor: encodeCursor([next.name, next.productId, next.branchId]) })
+      : null,
     firstHref: after ? href('/stock', filter) : null,
   };
   if (wantsFragment(c.req.raw)) return c.html(<StockResults {...list} />);
@@ -75,7 +87,12 @@ stockRoutes.get('/stock/movements', requirePermission('stock.view'), async (c) =
   if (!productId.success) throw new AppError('not_found');
   const before = Number(c.req.query('before'));
   const beforeId = Number.isSafeInteger(before) && before > 0 ? before : null;
-  const result = await productMovements(c.var.db, { productId: productId.data, branchIds: user.branches.map((b) => b.id), before: beforeId, limit: pageSize });
+  const result = await productMovements(c.var.db, {
+    productId: productId.data,
+    branchIds: user.branches.map((b) => b.id),
+    before: beforeId,
+    limit: pageSize,
+  });
   if (!result) throw new AppError('not_found');
   const page = {
     movements: result.movements,
@@ -83,15 +100,22 @@ stockRoutes.get('/stock/movements', requirePermission('stock.view'), async (c) =
     firstHref: beforeId ? href('/stock/movements', { productId: productId.data }) : null,
   };
   if (wantsFragment(c.req.raw)) return c.html(<MovementResults {...page} />);
-  return c.render(
-    <MovementsPage product={result.product} {...page} />,
-    { title: t('stock.movements.title', { name: result.product.name }), current: '/stock' },
-  );
+  return c.render(<MovementsPage product={result.product} {...page} />, {
+    title: t('stock.movements.title', { name: result.product.name }),
+    current: '/stock',
+  });
 });
 
 function formValues(form: Record<string, unknown>): MovementFormValues {
   const text = (name: string) => (typeof form[name] === 'string' ? (form[name] as string) : undefined);
-  return { sku: text('sku'), branchId: text('branchId'), fromBranchId: text('fromBranchId'), toBranchId: text('toBranchId'), quantity: text('quantity'), reason: text('reason') };
+  return {
+    sku: text('sku'),
+    branchId: text('branchId'),
+    fromBranchId: text('fromBranchId'),
+    toBranchId: text('toBranchId'),
+    quantity: text('quantity'),
+    reason: text('reason'),
+  };
 }
 
 type FormState = { values: MovementFormValues; errors?: FieldErrors; message?: string | null; notice?: string | null };
@@ -99,19 +123,19 @@ type FormState = { values: MovementFormValues; errors?: FieldErrors; message?: s
 function renderAdjust(c: Context<SignedInEnv>, state: FormState, status: 200 | 404 | 409 | 422 = 200) {
   const user = c.var.session;
   c.status(status);
-  return c.render(
-    <AdjustmentForm {...state} branches={user.branches} />,
-    { title: t('stock.adjust.title'), current: '/stock' },
-  );
+  return c.render(<AdjustmentForm {...state} branches={user.branches} />, {
+    title: t('stock.adjust.title'),
+    current: '/stock',
+  });
 }
 
 function renderTransfer(c: Context<SignedInEnv>, state: FormState, status: 200 | 404 | 409 | 422 = 200) {
   const user = c.var.session;
   c.status(status);
-  return c.render(
-    <TransferForm {...state} branches={user.branches} />,
-    { title: t('stock.transfer.title'), current: '/stock' },
-  );
+  return c.render(<TransferForm {...state} branches={user.branches} />, {
+    title: t('stock.transfer.title'),
+    current: '/stock',
+  });
 }
 
 /** Field errors from the ledger's refusals (422); anything else propagates. */
@@ -185,7 +209,11 @@ stockRoutes.post(
         reason: input.reason ?? null,
         userId: user.id,
       });
-      const notice = t('stock.transfer.done', { reference: transfer.reference, quantity: input.quantity, sku: product.sku });
+      const notice = t('stock.transfer.done', {
+        reference: transfer.reference,
+        quantity: input.quantity,
+        sku: product.sku,
+      });
       return renderTransfer(c, { values: { fromBranchId: input.fromBranchId }, notice });
     } catch (error) {
       const fieldErrors = ledgerErrors(error);

@@ -1,4 +1,14 @@
-import { adminByEmail, consumeImpersonationToken, endSupportSession, supportSessionMinutes, firstActiveOwner, impersonationSigningKey, originLike, supportActor, verifyImpersonationToken } from '../admin/impersonation';
+import {
+  adminByEmail,
+  consumeImpersonationToken,
+  endSupportSession,
+  supportSessionMinutes,
+  firstActiveOwner,
+  impersonationSigningKey,
+  originLike,
+  supportActor,
+  verifyImpersonationToken,
+} from '../admin/impersonation';
 import { recordAdminAudit } from '../admin/audit';
 import { clearSessionCookie, publicRoute, requirePermission, setSessionCookie } from '../auth/middleware';
 import { createSession } from '../auth/session';
@@ -42,7 +52,12 @@ supportRoutes.get('/support/enter', publicRoute, async (c) => {
     actor: supportActor(admin.email),
     details: { adminEmail: admin.email, userId: owner.id, userEmail: owner.email },
   });
-  await recordAdminAudit(platform.central, { admin, action: 'tenant.impersonate.enter', tenantId, details: { userId: owner.id, userEmail: owner.email } });
+  await recordAdminAudit(platform.central, {
+    admin,
+    action: 'tenant.impersonate.enter',
+    tenantId,
+    details: { userId: owner.id, userEmail: owner.email },
+  });
   setSessionCookie(c, session.token, session.expiresAt);
   return c.redirect('/', 303);
 });

@@ -39,7 +39,11 @@ const notices: Record<string, MessageKey> = {
   activated: 'taxes.notice.activated',
 };
 
-async function renderTaxes(c: Context<SignedInEnv>, form: { values?: TaxFormValues; errors?: FieldErrors } = {}, status: 200 | 422 = 200) {
+async function renderTaxes(
+  c: Context<SignedInEnv>,
+  form: { values?: TaxFormValues; errors?: FieldErrors } = {},
+  status: 200 | 422 = 200,
+) {
   const user = c.var.session;
   const taxes = await listTaxesWithUsage(c.var.db);
   const canManage = can(user.role, 'products.manage');
@@ -56,11 +60,21 @@ async function renderTaxes(c: Context<SignedInEnv>, form: { values?: TaxFormValu
   );
 }
 
-function renderEdit(c: Context<SignedInEnv>, tax: TaxWithUsage, form: { values?: TaxFormValues; errors?: FieldErrors } = {}, status: 200 | 422 = 200) {
+function renderEdit(
+  c: Context<SignedInEnv>,
+  tax: TaxWithUsage,
+  form: { values?: TaxFormValues; errors?: FieldErrors } = {},
+  status: 200 | 422 = 200,
+) {
   const noticeKey = notices[c.req.query('notice') ?? ''];
   c.status(status);
   return c.render(
-    <TaxEditPage tax={tax} values={form.values} errors={form.errors} notice={status === 200 && noticeKey ? t(noticeKey) : null} />,
+    <TaxEditPage
+      tax={tax}
+      values={form.values}
+      errors={form.errors}
+      notice={status === 200 && noticeKey ? t(noticeKey) : null}
+    />,
     { title: t('taxes.edit.title', { code: tax.code }), current: '/taxes' },
   );
 }
@@ -82,7 +96,12 @@ taxesRoutes.post(
     const created = await createTax(c.var.db, input);
     if (created.ok) {
       const { tax } = created;
-      await recordActivity(c.var.db, c.var.session, 'tax.created', { taxId: tax.id, code: tax.code, name: tax.name, rate: tax.rate });
+      await recordActivity(c.var.db, c.var.session, 'tax.created', {
+        taxId: tax.id,
+        code: tax.code,
+        name: tax.name,
+        rate: tax.rate,
+      });
       return c.redirect('/taxes?notice=created', 303);
     }
     return renderTaxes(c, { values: submittedTax(await c.req.parseBody()), errors: writeErrors(created) ?? {} }, 422);
@@ -94,7 +113,9 @@ taxesRoutes.get('/taxes/:id', requirePermission('products.manage'), async (c) =>
 taxesRoutes.post(
   '/taxes/:id',
   requirePermission('products.manage'),
-  validForm(taxEditForm, async (c, errors, submitted) => renderEdit(c, await taxOr404(c), { values: submittedTax(submitted), errors }, 422)),
+  validForm(taxEditForm, async (c, errors, submitted) =>
+    renderEdit(c, await taxOr404(c), { values: submittedTax(submitted), errors }, 422),
+  ),
   async (c) => {
     const id = taxId(c.req.param('id'));
     const input = c.req.valid('form');
@@ -104,7 +125,13 @@ taxesRoutes.post(
     const saved = await updateTax(c.var.db, id, changes);
     if (saved.ok) {
       const { tax } = saved;
-      await recordActivity(c.var.db, c.var.session, 'tax.updated', { taxId: tax.id, code: tax.code, name: tax.name, rate: tax.rate, fields: Object.keys(changes) });
+      await recordActivity(c.var.db, c.var.session, 'tax.updated', {
+        taxId: tax.id,
+        code: tax.code,
+        name: tax.name,
+        rate: tax.rate,
+        fields: Object.keys(changes),
+      });
       return c.redirect(`/taxes/${id}?notice=saved`, 303);
     }
     const errors = writeErrors(saved);
@@ -113,11 +140,18 @@ taxesRoutes.post(
   },
 );
 
-for (const [action, active] of [['deactivate', false], ['activate', true]] as const) {
+for (const [action, active] of [
+  ['deactivate', false],
+  ['activate', true],
+] as const) {
   taxesRoutes.post(`/taxes/:id/${action}`, requirePermission('products.manage'), async (c) => {
     const saved = await updateTax(c.var.db, taxId(c.req.param('id')), { active });
     if (!saved.ok) throw new AppError('not_found');
-    await recordActivity(c.var.db, c.var.session, active ? 'tax.activated' : 'tax.deactivated', { taxId: saved.tax.id, code: saved.tax.code, name: saved.tax.name });
+    await recordActivity(c.var.db, c.var.session, active ? 'tax.activated' : 'tax.deactivated', {
+      taxId: saved.tax.id,
+      code: saved.tax.code,
+      name: saved.tax.name,
+    });
     return c.redirect(`/taxes?notice=${active ? 'activated' : 'deactivated'}`, 303);
   });
 }

@@ -26,11 +26,15 @@ function numberText(value: number): string {
 }
 
 /** Checks and normalises one amount: the one parser behind every amount, quantity, rate and percent field. */
-export function parseAmountField(raw: string | number, rules: AmountFieldRules): { ok: true; value: string } | { ok: false; message: string } {
+export function parseAmountField(
+  raw: string | number,
+  rules: AmountFieldRules,
+): { ok: true; value: string } | { ok: false; message: string } {
   const reading = readAmount(typeof raw === 'number' ? numberText(raw) : raw, rules);
   if (!reading.ok) return { ok: false, message: refusal(reading.reason, rules) };
   if (rules.positive && !/[1-9]/.test(reading.value)) return { ok: false, message: rules.message };
-  if (rules.max !== undefined && compareDecimals(reading.value, rules.max) > 0) return { ok: false, message: rules.message };
+  if (rules.max !== undefined && compareDecimals(reading.value, rules.max) > 0)
+    return { ok: false, message: rules.message };
   return reading;
 }
 
@@ -39,7 +43,9 @@ export function parseAmountField(raw: string | number, rules: AmountFieldRules):
  * number where `acceptNumbers`); its output is the exact decimal string (`'10000.50'`), never a float.
  */
 export function amountField(rules: AmountFieldRules) {
-  const input = rules.acceptNumbers ? z.union([z.string(), z.number()], { error: rules.message }) : z.string({ error: rules.message });
+  const input = rules.acceptNumbers
+    ? z.union([z.string(), z.number()], { error: rules.message })
+    : z.string({ error: rules.message });
   return input.transform((raw: string | number, context) => {
     const parsed = parseAmountField(raw, rules);
     if (parsed.ok) return parsed.value;

@@ -12,7 +12,10 @@ export const branchCode = z
   .regex(/^[A-Z0-9]+(-[A-Z0-9]+)*$/, t('branches.codeFormat'));
 
 /** A form checkbox: present ("on", "true", "1") or absent. */
-const checkbox = z.preprocess((value) => value === true || value === 'on' || value === 'true' || value === '1', z.boolean());
+const checkbox = z.preprocess(
+  (value) => value === true || value === 'on' || value === 'true' || value === '1',
+  z.boolean(),
+);
 
 export const branchFields = z.object({
   name: requiredName(120),

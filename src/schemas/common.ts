@@ -12,7 +12,12 @@ export const optionalText = (max = 200) =>
     .nullable()
     .optional();
 
-export const requiredName = (max = 200) => z.string({ error: t('validation.required') }).trim().min(1, t('validation.required')).max(max);
+export const requiredName = (max = 200) =>
+  z
+    .string({ error: t('validation.required') })
+    .trim()
+    .min(1, t('validation.required'))
+    .max(max);
 
 export const optionalEmail = z
   .string()

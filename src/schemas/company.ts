@@ -51,7 +51,14 @@ export function sniffImageType(bytes: Uint8Array): LogoType | null {
   if (starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'image/png';
   if (starts(0xff, 0xd8, 0xff)) return 'image/jpeg';
   // RIFF....WEBP
-  if (starts(0x52, 0x49, 0x46, 0x46) && bytes[8] === 0x57 && bytes[9] === 0x45 && bytes[10] === 0x42 && bytes[11] === 0x50) return 'image/webp';
+  if (
+    starts(0x52, 0x49, 0x46, 0x46) &&
+    bytes[8] === 0x57 &&
+    bytes[9] === 0x45 &&
+    bytes[10] === 0x42 &&
+    bytes[11] === 0x50
+  )
+    return 'image/webp';
   return null;
 }
 
@@ -77,7 +84,8 @@ export function imageDimensions(bytes: Uint8Array, type: LogoType): { width: num
         continue;
       }
       const isFrame = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
-      if (isFrame) return has(offset + 9) ? { width: view.getUint16(offset + 7), height: view.getUint16(offset + 5) } : null;
+      if (isFrame)
+        return has(offset + 9) ? { width: view.getUint16(offset + 7), height: view.getUint16(offset + 5) } : null;
       if (marker === 0xd9 || marker === 0xda) return null; // end of image or scan data before any frame
       offset += 2 + view.getUint16(offset + 2);
     }
@@ -90,11 +98,21 @@ export function imageDimensions(bytes: Uint8Array, type: LogoType): { width: num
     const bits = view.getUint32(21, true);
     return { width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1 };
   }
-  if (chunk === 'VP8X') return { width: 1 + (bytes[24]! | (bytes[25]! << 8) | (bytes[26]! << 16)), height: 1 + (bytes[27]! | (bytes[28]! << 8) | (bytes[29]! << 16)) };
+  if (chunk === 'VP8X')
+    return {
+      width: 1 + (bytes[24]! | (bytes[25]! << 8) | (bytes[26]! << 16)),
+      height: 1 + (bytes[27]! | (bytes[28]! << 8) | (bytes[29]! << 16)),
+    };
   return null;
 }
 
 /** True when the declared size fits the logo policy. */
 export function logoDimensionsAllowed(size: { width: number; height: number }): boolean {
-  return size.width >= 1 && size.height >= 1 && size.width <= logoPolicy.maxSide && size.height <= logoPolicy.maxSide && size.width * size.height <= logoPolicy.maxPixels;
+  return (
+    size.width >= 1 &&
+    size.height >= 1 &&
+    size.width <= logoPolicy.maxSide &&
+    size.height <= logoPolicy.maxSide &&
+    size.width * size.height <= logoPolicy.maxPixels
+  );
 }

@@ -31,7 +31,12 @@ export function parseDate(value: string): string | null {
   const [year, month, day] = iso ? [iso[1], iso[2], iso[3]] : local ? [local[3], local[2], local[1]] : [];
   if (!year || !month || !day) return null;
   const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
-  if (date.getUTCFullYear() !== Number(year) || date.getUTCMonth() !== Number(month) - 1 || date.getUTCDate() !== Number(day)) return null;
+  if (
+    date.getUTCFullYear() !== Number(year) ||
+    date.getUTCMonth() !== Number(month) - 1 ||
+    date.getUTCDate() !== Number(day)
+  )
+    return null;
   return date.toISOString().slice(0, 10);
 }
 
@@ -46,7 +51,10 @@ const birthDateField = z
       return z.NEVER;
     }
     if (date > new Date().toISOString().slice(0, 10) || date < '1900-01-01') {
-      context.addIssue({ code: 'custom', message: date < '1900-01-01' ? t('contacts.dateFormat') : t('contacts.dateFuture') });
+      context.addIssue({
+        code: 'custom',
+        message: date < '1900-01-01' ? t('contacts.dateFormat') : t('contacts.dateFuture'),
+      });
       return z.NEVER;
     }
     return date;
@@ -63,8 +71,12 @@ const birthDateField = z
 const contactBase = z.object({
   kind: z.enum(contactKinds),
   idType: optionalChoice(idTypes),
-  idNumber: optionalText(30).openapi({ description: 'Cédula (11 digits) or RNC (9 digits), dashes allowed; or a passport number' }),
-  name: optionalText(200).openapi({ description: 'Filled from the DGII registry when blank and the RNC/cédula is registered' }),
+  idNumber: optionalText(30).openapi({
+    description: 'Cédula (11 digits) or RNC (9 digits), dashes allowed; or a passport number',
+  }),
+  name: optionalText(200).openapi({
+    description: 'Filled from the DGII registry when blank and the RNC/cédula is registered',
+  }),
   phone: phoneField,
   mobile: phoneField,
   email: optionalEmail,
@@ -82,7 +94,12 @@ export const contactCreate = contactFields.openapi('ContactCreate');
 
 export const contactPatch = contactBase
   .partial()
-  .extend({ archived: z.boolean().optional().openapi({ description: 'Archive (true) or restore (false); needs contacts.archive' }) })
+  .extend({
+    archived: z
+      .boolean()
+      .optional()
+      .openapi({ description: 'Archive (true) or restore (false); needs contacts.archive' }),
+  })
   .openapi('ContactPatch');
 
 export const contactOut = z
@@ -110,7 +127,12 @@ export const contactOut = z
 export const contactListQuery = z.object({
   q: z.string().trim().max(100).optional(),
   kind: z.enum(contactKinds).optional(),
-  archived: z.enum(['false', 'true', 'all']).default('false').openapi({ description: 'false: active only (default); true: archived only; all' }),
+  archived: z
+    .enum(['false', 'true', 'all'])
+    .default('false')
+    .openapi({ description: 'false: active only (default); true: archived only; all' }),
 });
 
-export const contactIdParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: '00000000-0000-4000-8000-000000000000' }) });
+export const contactIdParam = z.object({
+  id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: '00000000-0000-4000-8000-000000000000' }),
+});

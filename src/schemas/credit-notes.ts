@@ -2,16 +2,30 @@ import { z } from '@hono/zod-openapi';
 import { t } from '../i18n/es-DO';
 import { amountField } from './amount';
 
-export const creditReasonField = z.string({ error: t('creditNotes.error.reason') }).trim().min(1, t('creditNotes.error.reason')).max(500);
+export const creditReasonField = z
+  .string({ error: t('creditNotes.error.reason') })
+  .trim()
+  .min(1, t('creditNotes.error.reason'))
+  .max(500);
 
 /** A quantity to credit: >= 0 with at most 2 decimals (0 leaves the line out). */
-export const creditQuantityField = amountField({ scale: 2, maxIntegerDigits: 10, message: t('creditNotes.error.quantity', { max: '…' }) });
+export const creditQuantityField = amountField({
+  scale: 2,
+  maxIntegerDigits: 10,
+  message: t('creditNotes.error.quantity', { max: '…' }),
+});
 
 export const creditNoteCreate = z
   .object({
     reason: creditReasonField,
-    full: z.boolean().optional().openapi({ description: 'Credit everything still creditable on every line (lines are then ignored)' }),
-    returnToStock: z.boolean().optional().openapi({ description: 'With full: return stock-tracked goods to the original’s branch' }),
+    full: z
+      .boolean()
+      .optional()
+      .openapi({ description: 'Credit everything still creditable on every line (lines are then ignored)' }),
+    returnToStock: z
+      .boolean()
+      .optional()
+      .openapi({ description: 'With full: return stock-tracked goods to the original’s branch' }),
     lines: z
       .array(
         z.object({
@@ -23,7 +37,10 @@ export const creditNoteCreate = z
       .max(200)
       .optional(),
   })
-  .refine((value) => value.full === true || (value.lines?.length ?? 0) > 0, { message: t('creditNotes.error.noLines'), path: ['lines'] })
+  .refine((value) => value.full === true || (value.lines?.length ?? 0) > 0, {
+    message: t('creditNotes.error.noLines'),
+    path: ['lines'],
+  })
   .openapi('CreditNoteCreate');
 
 export const creditNoteLineOut = z

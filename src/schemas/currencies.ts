@@ -8,7 +8,13 @@ export function isIsoDate(value: string): boolean {
   if (!match) return false;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
   const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && year >= 1900 && year <= 2999;
+  return (
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day &&
+    year >= 1900 &&
+    year <= 2999
+  );
 }
 
 /** `dd/mm/aaaa` (what people type in es-DO) or `YYYY-MM-DD` (what date inputs send) -> `YYYY-MM-DD`. */
@@ -22,20 +28,38 @@ export const dateField = z
   .refine(isIsoDate, t('currencies.validation.date'));
 
 /** DOP per one unit: up to 10 integer digits and 4 decimals (numeric(14,4)), greater than zero. */
-export const rateField = amountField({ scale: 4, maxIntegerDigits: 10, positive: true, message: t('currencies.validation.rate') });
+export const rateField = amountField({
+  scale: 4,
+  maxIntegerDigits: 10,
+  positive: true,
+  message: t('currencies.validation.rate'),
+});
 
-export const currencyCodeParam = z.string().regex(/^[A-Za-z]{3}$/).transform((value) => value.toUpperCase());
+export const currencyCodeParam = z
+  .string()
+  .regex(/^[A-Za-z]{3}$/)
+  .transform((value) => value.toUpperCase());
 
 export const rateForm = z.object({
-  currency: z.string({ error: t('currencies.validation.currency') }).trim().regex(/^[A-Za-z]{3}$/, t('currencies.validation.currency')).transform((value) => value.toUpperCase()),
+  currency: z
+    .string({ error: t('currencies.validation.currency') })
+    .trim()
+    .regex(/^[A-Za-z]{3}$/, t('currencies.validation.currency'))
+    .transform((value) => value.toUpperCase()),
   rate: rateField,
   validOn: dateField,
 });
 
-export const rateCreate = z.object({ rate: rateField, validOn: dateField.openapi({ example: '2025-01-31' }) }).openapi('ExchangeRateCreate');
+export const rateCreate = z
+  .object({ rate: rateField, validOn: dateField.openapi({ example: '2025-01-31' }) })
+  .openapi('ExchangeRateCreate');
 
 export const rateOut = z
-  .object({ currency: z.string(), rate: z.string().openapi({ example: '60.1250' }), validOn: z.string().openapi({ example: '2025-01-31' }) })
+  .object({
+    currency: z.string(),
+    rate: z.string().openapi({ example: '60.1250' }),
+    validOn: z.string().openapi({ example: '2025-01-31' }),
+  })
   .openapi('ExchangeRate');
 
 export const currencyOut = z

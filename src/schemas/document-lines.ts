@@ -15,10 +15,17 @@ const blankToNull = (value: unknown) => (value === '' || value === undefined ? n
 
 /** JSON numbers are accepted and read as decimal text (`2` -> `'2'`); money itself is never a float here. */
 function decimalField(rules: Omit<AmountFieldRules, 'maxIntegerDigits'>) {
-  return z.preprocess((value) => blankToNull(typeof value === 'string' ? value.trim() : value), amountField({ maxIntegerDigits: 10, acceptNumbers: true, ...rules }).nullable());
+  return z.preprocess(
+    (value) => blankToNull(typeof value === 'string' ? value.trim() : value),
+    amountField({ maxIntegerDigits: 10, acceptNumbers: true, ...rules }).nullable(),
+  );
 }
 
-export const lineQuantity = decimalField({ scale: 2, positive: true, message: t('invoices.lines.validation.quantity') });
+export const lineQuantity = decimalField({
+  scale: 2,
+  positive: true,
+  message: t('invoices.lines.validation.quantity'),
+});
 export const lineUnitPrice = decimalField({ scale: 4, message: t('invoices.lines.validation.unitPrice') });
 export const lineDiscount = decimalField({ scale: 2, message: t('invoices.lines.validation.discount') });
 
@@ -34,7 +41,12 @@ export const lineInput = z
     /** Discount amount for the whole line, up to 2 decimals. */
     discount: lineDiscount.optional(),
     /** Free-text lines: the tax to apply. Product lines always use the product's tax. */
-    taxId: z.preprocess((value) => blankToNull(typeof value === 'string' ? value.trim() : value), z.coerce.number().int().positive().nullable()).optional(),
+    taxId: z
+      .preprocess(
+        (value) => blankToNull(typeof value === 'string' ? value.trim() : value),
+        z.coerce.number().int().positive().nullable(),
+      )
+      .optional(),
   })
   .openapi('DocumentLineInput');
 
@@ -63,7 +75,11 @@ export const lineFieldName = (index: number, field: string) => `lines.${index}.$
  * ticked "remove" are dropped and the rest renumbered from 0, so error keys match the rows as
  * they are rendered again. Each kept row is validated; errors are keyed `lines.<i>.<field>`.
  */
-export function parseLineForm(body: Record<string, unknown>): { rows: LineFormRow[]; lines: LineInputValues[]; errors: FieldErrors } {
+export function parseLineForm(body: Record<string, unknown>): {
+  rows: LineFormRow[];
+  lines: LineInputValues[];
+  errors: FieldErrors;
+} {
   const byIndex = new Map<number, Record<string, string>>();
   for (const [name, value] of Object.entries(body)) {
     const match = rowName.exec(name);
@@ -119,4 +135,6 @@ export const pricedLineOut = z
   })
   .openapi('DocumentLine');
 
-export const taxBreakdownOut = z.object({ rate: z.string(), taxable: z.string(), itbis: z.string() }).openapi('TaxBreakdown');
+export const taxBreakdownOut = z
+  .object({ rate: z.string(), taxable: z.string(), itbis: z.string() })
+  .openapi('TaxBreakdown');

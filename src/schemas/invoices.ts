@@ -12,11 +12,18 @@ const isoDate = z.preprocess(
   z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, t('invoices.validation.date'))
-    .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), t('invoices.validation.date'))
+    .refine(
+      (value) =>
+        !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) &&
+        new Date(`${value}T00:00:00Z`).toISOString().startsWith(value),
+      t('invoices.validation.date'),
+    )
     .nullable(),
 );
 
-export const invoiceTypeField = z.enum(invoiceNcfTypes as [string, ...string[]], { error: t('invoices.validation.ncfType') });
+export const invoiceTypeField = z.enum(invoiceNcfTypes as [string, ...string[]], {
+  error: t('invoices.validation.ncfType'),
+});
 
 /** The header of a draft invoice (everything but the lines), as the form and the API send it. */
 export const invoiceHeaderFields = {
@@ -39,7 +46,9 @@ export const invoiceHeaderFields = {
 export const invoiceForm = z.object(invoiceHeaderFields);
 export type InvoiceHeaderInput = z.output<typeof invoiceForm>;
 
-export const invoiceCreate = z.object({ ...invoiceHeaderFields, lines: lineInputs.default([]) }).openapi('InvoiceDraftCreate');
+export const invoiceCreate = z
+  .object({ ...invoiceHeaderFields, lines: lineInputs.default([]) })
+  .openapi('InvoiceDraftCreate');
 export type InvoiceCreateInput = z.output<typeof invoiceCreate>;
 
 export const invoiceUpdate = z
@@ -48,7 +57,12 @@ export const invoiceUpdate = z
     branchId: invoiceHeaderFields.branchId,
     ncfType: invoiceTypeField.optional(),
     sequenceId: invoiceHeaderFields.sequenceId,
-    currencyCode: z.string().trim().toUpperCase().regex(/^[A-Z]{3}$/, t('invoices.validation.currency')).optional(),
+    currencyCode: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z]{3}$/, t('invoices.validation.currency'))
+      .optional(),
     dueOn: invoiceHeaderFields.dueOn,
     prescriptionId: invoiceHeaderFields.prescriptionId,
     notes: invoiceHeaderFields.notes,
@@ -57,7 +71,9 @@ export const invoiceUpdate = z
   .openapi('InvoiceDraftUpdate');
 export type InvoiceUpdateInput = z.output<typeof invoiceUpdate>;
 
-export const voidReasonField = z.enum(Object.keys(voidReasons) as [string, ...string[]], { error: t('invoices.validation.voidReason') });
+export const voidReasonField = z.enum(Object.keys(voidReasons) as [string, ...string[]], {
+  error: t('invoices.validation.voidReason'),
+});
 
 export const invoiceVoid = z
   .object({
@@ -142,7 +158,10 @@ export const invoiceOut = z
     voidReason: z.string().nullable(),
     voidNote: z.string().nullable(),
     notes: z.string().nullable(),
-    issuer: issuerOut.nullable().openapi({ description: 'The issuer (company and branch) as printed, snapshotted when the number was assigned; null on drafts' }),
+    issuer: issuerOut.nullable().openapi({
+      description:
+        'The issuer (company and branch) as printed, snapshotted when the number was assigned; null on drafts',
+    }),
     createdAt: z.string(),
     updatedAt: z.string(),
     lines: z.array(pricedLineOut),

@@ -6,14 +6,23 @@ import { amountField as decimalAmount } from './amount';
 import { optionalText } from './common';
 
 /** An amount in the invoice's currency: > 0, at most 2 decimals, as an exact string. */
-export const amountField = decimalAmount({ scale: 2, maxIntegerDigits: 12, positive: true, message: t('payments.error.amount') });
+export const amountField = decimalAmount({
+  scale: 2,
+  maxIntegerDigits: 12,
+  positive: true,
+  message: t('payments.error.amount'),
+});
 
 /** The date the money was received: today (shop time) or earlier, never in the future. */
 export const receivedOnField = z
   .string({ error: t('payments.error.date') })
   .trim()
   .regex(/^\d{4}-\d{2}-\d{2}$/, t('payments.error.date'))
-  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), t('payments.error.date'))
+  .refine(
+    (value) =>
+      !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value),
+    t('payments.error.date'),
+  )
   .refine((value) => value <= shopToday(), t('payments.error.future'));
 
 const methodField = z.enum(paymentMethods, { error: t('payments.error.method') });
@@ -28,14 +37,27 @@ export const paymentForm = z.object({
 });
 
 export const voidForm = z.object({
-  reason: z.string({ error: t('payments.error.voidReason') }).trim().min(1, t('payments.error.voidReason')).max(300),
+  reason: z
+    .string({ error: t('payments.error.voidReason') })
+    .trim()
+    .min(1, t('payments.error.voidReason'))
+    .max(300),
 });
 
 export const paymentCreate = z
   .object({
-    receivedOn: receivedOnField.optional().openapi({ description: 'YYYY-MM-DD; defaults to today in the shop’s time zone; never in the future', example: '2025-03-01' }),
-    method: methodField.openapi({ description: 'e-CF payment form: 1 efectivo, 2 cheque/transferencia/depósito, 3 tarjeta, 4 crédito, 5 bonos, 6 permuta, 7 nota de crédito, 8 otras' }),
-    amount: amountField.openapi({ description: 'In the invoice’s currency, > 0, 2 decimals at most, never above the balance', example: '1500.00' }),
+    receivedOn: receivedOnField.optional().openapi({
+      description: 'YYYY-MM-DD; defaults to today in the shop’s time zone; never in the future',
+      example: '2025-03-01',
+    }),
+    method: methodField.openapi({
+      description:
+        'e-CF payment form: 1 efectivo, 2 cheque/transferencia/depósito, 3 tarjeta, 4 crédito, 5 bonos, 6 permuta, 7 nota de crédito, 8 otras',
+    }),
+    amount: amountField.openapi({
+      description: 'In the invoice’s currency, > 0, 2 decimals at most, never above the balance',
+      example: '1500.00',
+    }),
     reference: optionalText(100),
     notes: optionalText(500),
   })
@@ -53,7 +75,9 @@ export const paymentPatch = z
 
 export const paymentVoid = voidForm.openapi('PaymentVoid');
 
-export const paymentIdParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, format: 'uuid' }) });
+export const paymentIdParam = z.object({
+  id: z.string().openapi({ param: { name: 'id', in: 'path' }, format: 'uuid' }),
+});
 
 const invoiceSummaryOut = z
   .object({

@@ -1,6 +1,15 @@
 import { z } from '@hono/zod-openapi';
 import { shopToday } from '../domain/dates';
-import { checkRx, checkRxDates, parseIcd10Codes, prismBases, rxFields, type RxField, type RxIssue, type RxValues } from '../domain/prescription';
+import {
+  checkRx,
+  checkRxDates,
+  parseIcd10Codes,
+  prismBases,
+  rxFields,
+  type RxField,
+  type RxIssue,
+  type RxValues,
+} from '../domain/prescription';
 import { t, type MessageKey } from '../i18n/es-DO';
 import { optionalText } from './common';
 import { parseDate } from './contacts';
@@ -25,19 +34,48 @@ const optionalId = z
   .nullable()
   .optional();
 
-const dateText = z.string().trim().max(20).nullable().optional().openapi({ type: 'string', format: 'date', example: '2025-03-14' });
+const dateText = z
+  .string()
+  .trim()
+  .max(20)
+  .nullable()
+  .optional()
+  .openapi({ type: 'string', format: 'date', example: '2025-03-14' });
 
-const measurementShape = Object.fromEntries(rxFields.map((field) => [field, measurement])) as Record<RxField, typeof measurement>;
+const measurementShape = Object.fromEntries(rxFields.map((field) => [field, measurement])) as Record<
+  RxField,
+  typeof measurement
+>;
 
 const prescriptionBase = z.object({
-  patientId: z.string({ error: t('prescriptions.error.patient') }).trim().max(60).openapi({ description: 'A contact of the shop' }),
-  branchId: optionalId.openapi({ description: 'Defaults to the current branch (UI) or the first allowed branch (API)' }),
-  optometristId: optionalId.openapi({ description: 'An active user of the shop; or give optometristName for an outside optometrist' }),
+  patientId: z
+    .string({ error: t('prescriptions.error.patient') })
+    .trim()
+    .max(60)
+    .openapi({ description: 'A contact of the shop' }),
+  branchId: optionalId.openapi({
+    description: 'Defaults to the current branch (UI) or the first allowed branch (API)',
+  }),
+  optometristId: optionalId.openapi({
+    description: 'An active user of the shop; or give optometristName for an outside optometrist',
+  }),
   optometristName: optionalText(120),
   examinedOn: dateText.openapi({ description: 'Defaults to today (America/Santo_Domingo); never in the future' }),
   ...measurementShape,
-  odPrismBase: z.string().trim().max(10).nullable().optional().openapi({ type: 'string', enum: [...prismBases] }),
-  oiPrismBase: z.string().trim().max(10).nullable().optional().openapi({ type: 'string', enum: [...prismBases] }),
+  odPrismBase: z
+    .string()
+    .trim()
+    .max(10)
+    .nullable()
+    .optional()
+    .openapi({ type: 'string', enum: [...prismBases] }),
+  oiPrismBase: z
+    .string()
+    .trim()
+    .max(10)
+    .nullable()
+    .optional()
+    .openapi({ type: 'string', enum: [...prismBases] }),
   odKeratometry: optionalText(60),
   oiKeratometry: optionalText(60),
   contactLensBrand: optionalText(120),
@@ -76,7 +114,8 @@ function refine(input: z.output<typeof prescriptionBase>, context: z.RefinementC
   const fail = (field: string, message: string) => context.addIssue({ code: 'custom', path: [field], message });
   if (!uuidPattern.test(input.patientId)) fail('patientId', t('prescriptions.error.patient'));
   if (input.branchId && !uuidPattern.test(input.branchId)) fail('branchId', t('prescriptions.error.branch'));
-  if (input.optometristId && !uuidPattern.test(input.optometristId)) fail('optometristId', t('prescriptions.error.optometristNotFound'));
+  if (input.optometristId && !uuidPattern.test(input.optometristId))
+    fail('optometristId', t('prescriptions.error.optometristNotFound'));
   if (input.optometristId && input.optometristName) fail('optometristName', t('prescriptions.error.optometristBoth'));
   if (!input.optometristId && !input.optometristName) fail('optometristId', t('prescriptions.error.optometrist'));
 
@@ -169,4 +208,6 @@ export const prescriptionListQuery = z.object({
   q: z.string().trim().max(100).optional().openapi({ description: 'Patient name' }),
 });
 
-export const prescriptionIdParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: '00000000-0000-4000-8000-000000000000' }) });
+export const prescriptionIdParam = z.object({
+  id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: '00000000-0000-4000-8000-000000000000' }),
+});

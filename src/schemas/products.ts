@@ -10,10 +10,14 @@ export type ProductCategory = (typeof productCategories)[number];
  * An amount as a decimal string with up to 4 decimals (numeric(14,4)); it is validated as text
  * and stored as text, never parsed into a float. `1,234.50` (thousands commas) is accepted.
  */
-export const decimalText = (message = t('products.validation.price')) => amountField({ scale: 4, maxIntegerDigits: 10, message });
+export const decimalText = (message = t('products.validation.price')) =>
+  amountField({ scale: 4, maxIntegerDigits: 10, message });
 
 const optionalDecimalText = z
-  .preprocess((value) => (typeof value === 'string' && value.trim() === '' ? null : value), decimalText(t('products.validation.cost')).nullable())
+  .preprocess(
+    (value) => (typeof value === 'string' && value.trim() === '' ? null : value),
+    decimalText(t('products.validation.cost')).nullable(),
+  )
   .optional();
 
 export const skuField = z
@@ -24,7 +28,12 @@ export const skuField = z
   .regex(/^[\p{L}\p{N}][\p{L}\p{N}._\-/]*$/u, t('products.validation.sku'));
 
 const categoryField = z.enum(productCategories, { error: t('products.validation.category') });
-const taxCodeField = z.string({ error: t('products.validation.tax') }).trim().toUpperCase().min(1, t('products.validation.tax')).max(20, t('products.validation.tax'));
+const taxCodeField = z
+  .string({ error: t('products.validation.tax') })
+  .trim()
+  .toUpperCase()
+  .min(1, t('products.validation.tax'))
+  .max(20, t('products.validation.tax'));
 
 const productBase = {
   sku: skuField,
@@ -37,7 +46,10 @@ const productBase = {
 };
 
 /** An HTML checkbox: present (`on`) is true, absent is false. */
-const checkbox = z.preprocess((value) => value === 'on' || value === 'true' || value === '1' || value === true, z.boolean());
+const checkbox = z.preprocess(
+  (value) => value === 'on' || value === 'true' || value === '1' || value === true,
+  z.boolean(),
+);
 
 export const productForm = z.object({
   ...productBase,
@@ -70,7 +82,10 @@ export type ProductChanges = z.output<typeof productPatch>;
 
 export const productListQuery = z.object({
   q: z.string().trim().max(100).optional(),
-  category: z.enum(productCategories).optional().or(z.literal('').transform(() => undefined)),
+  category: z
+    .enum(productCategories)
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
 });
 
 export const productOut = z

@@ -38,8 +38,12 @@ const dateField = z
 /** The header of a quotation (form and API). Lines and totals are handled apart: totals never come from the client. */
 export const quotationHeader = z.object({
   customerId: optionalUuid(t('quotations.validation.customer')),
-  branchId: optionalUuid(t('quotations.validation.branch')).openapi({ description: 'Defaults to the current branch; must be one of the user’s branches' }),
-  prescriptionId: optionalUuid(t('quotations.validation.prescription')).openapi({ description: 'A prescription of the same customer' }),
+  branchId: optionalUuid(t('quotations.validation.branch')).openapi({
+    description: 'Defaults to the current branch; must be one of the user’s branches',
+  }),
+  prescriptionId: optionalUuid(t('quotations.validation.prescription')).openapi({
+    description: 'A prescription of the same customer',
+  }),
   currencyCode: z
     .string()
     .trim()
@@ -59,7 +63,12 @@ export const quotationCreate = quotationHeader
 
 export const quotationPatch = quotationHeader
   .partial()
-  .extend({ lines: lineInputs.min(1, t('quotations.validation.noLines')).optional().openapi({ description: 'Replaces every line' }) })
+  .extend({
+    lines: lineInputs
+      .min(1, t('quotations.validation.noLines'))
+      .optional()
+      .openapi({ description: 'Replaces every line' }),
+  })
   .openapi('QuotationPatch');
 
 export const quotationOut = z
@@ -97,6 +106,10 @@ export const quotationListQuery = z.object({
   q: z.string().trim().max(100).optional().openapi({ description: 'Number (COT-…) or customer name' }),
 });
 
-export const quotationIdParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: '00000000-0000-4000-8000-000000000000' }) });
+export const quotationIdParam = z.object({
+  id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: '00000000-0000-4000-8000-000000000000' }),
+});
 
-export const convertOut = z.object({ invoiceId: z.uuid(), created: z.boolean(), quotation: quotationOut }).openapi('QuotationConversion');
+export const convertOut = z
+  .object({ invoiceId: z.uuid(), created: z.boolean(), quotation: quotationOut })
+  .openapi('QuotationConversion');

@@ -24,7 +24,11 @@ const wholeNumber = z
       if (Number.isSafeInteger(value)) return value;
     } else {
       if (value.trim() === '') return undefined;
-      const parsed = parseAmountField(value, { scale: 0, maxIntegerDigits: 15, message: t('sequences.validation.number') });
+      const parsed = parseAmountField(value, {
+        scale: 0,
+        maxIntegerDigits: 15,
+        message: t('sequences.validation.number'),
+      });
       if (parsed.ok) return Number(parsed.value);
       context.addIssue({ code: 'custom', message: parsed.message });
       return z.NEVER;
@@ -57,12 +61,19 @@ const branchField = z
     }
     return value.trim();
   })
-  .openapi({ type: 'string', format: 'uuid', description: 'The branch that prefers this sequence for its type (null: none)' });
+  .openapi({
+    type: 'string',
+    format: 'uuid',
+    description: 'The branch that prefers this sequence for its type (null: none)',
+  });
 
 const typeField = z.enum(sequenceTypes as [SequenceType, ...SequenceType[]], { error: t('sequences.validation.type') });
 
 /** An HTML checkbox (present = `on`) or a JSON boolean. */
-const flag = z.preprocess((value) => value === 'on' || value === 'true' || value === '1' || value === true, z.boolean());
+const flag = z.preprocess(
+  (value) => value === 'on' || value === 'true' || value === '1' || value === true,
+  z.boolean(),
+);
 
 const fields = {
   docType: typeField,
@@ -71,8 +82,13 @@ const fields = {
   rangeStart: wholeNumber,
   rangeEnd: wholeNumber,
   nextNumber: wholeNumber.optional().nullable().openapi({ description: 'Defaults to rangeStart' }),
-  validUntil: dateField.optional().openapi({ description: 'DGII authorisation expiry; required for NCF types; at most 31 December of the year after authorisation' }),
-  authorizedOn: dateField.optional().openapi({ description: 'When the DGII authorised the range (default: the day it is entered); bounds validUntil' }),
+  validUntil: dateField.optional().openapi({
+    description:
+      'DGII authorisation expiry; required for NCF types; at most 31 December of the year after authorisation',
+  }),
+  authorizedOn: dateField
+    .optional()
+    .openapi({ description: 'When the DGII authorised the range (default: the day it is entered); bounds validUntil' }),
   branchId: branchField.optional(),
 };
 
@@ -114,22 +130,36 @@ export function latestValidUntil(authorizedOn: string): string {
  * the next number lies in start..end+1, NCF series carry an expiry date. Returns the completed
  * values (defaults applied) or field errors.
  */
-export function checkSequence(raw: RawSequence, today: string = shopToday(), enteredOn: string = today): { values: SequenceValues } | { errors: Record<string, string> } {
+export function checkSequence(
+  raw: RawSequence,
+  today: string = shopToday(),
+  enteredOn: string = today,
+): { values: SequenceValues } | { errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   const type = raw.docType;
   const prefix = raw.prefix ? raw.prefix.trim() : defaultPrefix(type);
   if (isNcfType(type) && prefix !== type) errors.prefix = t('sequences.validation.prefixNcf', { type });
-  if (!isNcfType(type) && !/^[\p{L}\p{N}._\-/]{1,12}$/u.test(prefix)) errors.prefix = t('sequences.validation.prefixFormat');
+  if (!isNcfType(type) && !/^[\p{L}\p{N}._\-/]{1,12}$/u.test(prefix))
+    errors.prefix = t('sequences.validation.prefixFormat');
   const max = maxSequenceNumber(type);
   const start = raw.rangeStart;
   const end = raw.rangeEnd;
   if (start === undefined) errors.rangeStart = t('validation.required');
-  else if (start < 1 || start > max) errors.rangeStart = t('sequences.validation.rangeDigits', { max: max.toLocaleString('en-US') });
+  else if (start < 1 || start > max)
+    errors.rangeStart = t('sequences.validation.rangeDigits', { max: max.toLocaleString('en-US') });
   if (end === undefined) errors.rangeEnd = t('validation.required');
-  else if (end < 1 || end > max) errors.rangeEnd = t('sequences.validation.rangeDigits', { max: max.toLocaleString('en-US') });
+  else if (end < 1 || end > max)
+    errors.rangeEnd = t('sequences.validation.rangeDigits', { max: max.toLocaleString('en-US') });
   else if (start !== undefined && end < start) errors.rangeEnd = t('sequences.validation.rangeOrder');
   const next = raw.nextNumber ?? start;
-  if (next !== undefined && start !== undefined && end !== undefined && !errors.rangeStart && !errors.rangeEnd && (next < start || next > end + 1)) {
+  if (
+    next !== undefined &&
+    start !== undefined &&
+    end !== undefined &&
+    !errors.rangeStart &&
+    !errors.rangeEnd &&
+    (next < start || next > end + 1)
+  ) {
     errors.nextNumber = t('sequences.validation.nextBounds', { start: String(start), end: String(end + 1) });
   }
   if (isNcfType(type) && !raw.validUntil) errors.validUntil = t('sequences.validation.validUntilRequired');
@@ -137,7 +167,8 @@ export function checkSequence(raw: RawSequence, today: string = shopToday(), ent
   else if (isNcfType(type) && raw.validUntil) {
     // Without an authorisation date the day the range was entered counts as one.
     const latest = latestValidUntil(raw.authorizedOn ?? enteredOn);
-    if (raw.validUntil > latest) errors.validUntil = t('sequences.validation.validUntilTooLate', { date: formatDate(latest) });
+    if (raw.validUntil > latest)
+      errors.validUntil = t('sequences.validation.validUntilTooLate', { date: formatDate(latest) });
   }
   if (Object.keys(errors).length) return { errors };
   return {
@@ -180,7 +211,10 @@ export const sequenceOut = z
     rangeStart: z.number().int(),
     rangeEnd: z.number().int(),
     nextNumber: z.number().int(),
-    nextDocumentNumber: z.string().nullable().openapi({ description: 'What the next document will be numbered (null when exhausted)' }),
+    nextDocumentNumber: z
+      .string()
+      .nullable()
+      .openapi({ description: 'What the next document will be numbered (null when exhausted)' }),
     validUntil: z.string().nullable(),
     authorizedOn: z.string().nullable(),
     active: z.boolean(),
@@ -195,4 +229,6 @@ export const sequenceOut = z
   })
   .openapi('Sequence');
 
-export const sequenceIdParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: '00000000-0000-4000-8000-000000000000' }) });
+export const sequenceIdParam = z.object({
+  id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: '00000000-0000-4000-8000-000000000000' }),
+});

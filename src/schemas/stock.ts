@@ -5,9 +5,18 @@ import { amountField } from './amount';
 import { skuField } from './products';
 
 /** A whole number of units (the stock table counts units). */
-const quantityText = amountField({ scale: 0, maxIntegerDigits: 7, allowNegative: true, message: t('stock.validation.quantity') }).transform((value) => Number.parseInt(value, 10));
+const quantityText = amountField({
+  scale: 0,
+  maxIntegerDigits: 7,
+  allowNegative: true,
+  message: t('stock.validation.quantity'),
+}).transform((value) => Number.parseInt(value, 10));
 
-const reasonField = z.string({ error: t('stock.validation.reason') }).trim().min(1, t('stock.validation.reason')).max(300);
+const reasonField = z
+  .string({ error: t('stock.validation.reason') })
+  .trim()
+  .min(1, t('stock.validation.reason'))
+  .max(300);
 const optionalReason = z
   .string()
   .trim()
@@ -32,9 +41,16 @@ export const transferForm = z
     quantity: quantityText.refine((value) => value > 0, t('stock.validation.positive')),
     reason: optionalReason,
   })
-  .refine((value) => value.fromBranchId !== value.toBranchId, { message: t('stock.validation.sameBranch'), path: ['toBranchId'] });
+  .refine((value) => value.fromBranchId !== value.toBranchId, {
+    message: t('stock.validation.sameBranch'),
+    path: ['toBranchId'],
+  });
 
-const apiQuantity = z.number({ error: t('stock.validation.quantity') }).int(t('stock.validation.quantity')).min(-1_000_000).max(1_000_000);
+const apiQuantity = z
+  .number({ error: t('stock.validation.quantity') })
+  .int(t('stock.validation.quantity'))
+  .min(-1_000_000)
+  .max(1_000_000);
 
 export const adjustmentCreate = z
   .object({
@@ -53,7 +69,10 @@ export const transferCreate = z
     quantity: apiQuantity.refine((value) => value > 0, t('stock.validation.positive')),
     reason: optionalReason,
   })
-  .refine((value) => value.fromBranchId !== value.toBranchId, { message: t('stock.validation.sameBranch'), path: ['toBranchId'] })
+  .refine((value) => value.fromBranchId !== value.toBranchId, {
+    message: t('stock.validation.sameBranch'),
+    path: ['toBranchId'],
+  })
   .openapi('StockTransfer');
 
 export const movementOut = z

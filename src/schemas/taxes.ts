@@ -29,32 +29,55 @@ const isZero = (rate: string) => toUnits(rate, 2) === 0n;
 
 /** An exempt tax has rate 0; a non-exempt tax needs its rate. */
 function exemptRule(value: { rate?: string; exempt?: boolean }, context: z.core.$RefinementCtx) {
-  if (value.exempt && value.rate !== undefined && !isZero(value.rate)) context.addIssue({ code: 'custom', path: ['rate'], message: t('taxes.validation.exemptRate') });
-  if (!value.exempt && value.rate === undefined) context.addIssue({ code: 'custom', path: ['rate'], message: t('taxes.validation.rate') });
+  if (value.exempt && value.rate !== undefined && !isZero(value.rate))
+    context.addIssue({ code: 'custom', path: ['rate'], message: t('taxes.validation.exemptRate') });
+  if (!value.exempt && value.rate === undefined)
+    context.addIssue({ code: 'custom', path: ['rate'], message: t('taxes.validation.rate') });
 }
 
 /** An HTML checkbox: present (`on`) is true, absent is false. */
-const checkbox = z.preprocess((value) => value === 'on' || value === 'true' || value === '1' || value === true, z.boolean());
+const checkbox = z.preprocess(
+  (value) => value === 'on' || value === 'true' || value === '1' || value === true,
+  z.boolean(),
+);
 /** A blank input is an absent value. */
 const blankAsMissing = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
 /** API body of a new tax. */
 export const taxCreate = z
-  .object({ code: taxCodeField, name: taxNameField, rate: taxRateField.optional(), exempt: z.boolean().default(false), active: z.boolean().default(true) })
+  .object({
+    code: taxCodeField,
+    name: taxNameField,
+    rate: taxRateField.optional(),
+    exempt: z.boolean().default(false),
+    active: z.boolean().default(true),
+  })
   .superRefine(exemptRule)
   .openapi('TaxCreate');
 
 /** API body of a change: every field optional; code, rate and exempt are locked once products use the tax. */
 export const taxPatch = z
-  .object({ code: taxCodeField.optional(), name: taxNameField.optional(), rate: taxRateField.optional(), exempt: z.boolean().optional(), active: z.boolean().optional() })
+  .object({
+    code: taxCodeField.optional(),
+    name: taxNameField.optional(),
+    rate: taxRateField.optional(),
+    exempt: z.boolean().optional(),
+    active: z.boolean().optional(),
+  })
   .superRefine((value, context) => {
-    if (value.exempt && value.rate !== undefined && !isZero(value.rate)) context.addIssue({ code: 'custom', path: ['rate'], message: t('taxes.validation.exemptRate') });
+    if (value.exempt && value.rate !== undefined && !isZero(value.rate))
+      context.addIssue({ code: 'custom', path: ['rate'], message: t('taxes.validation.exemptRate') });
   })
   .openapi('TaxPatch');
 
 /** The UI form of a new tax (the rate may be left blank for an exempt tax). */
 export const taxForm = z
-  .object({ code: taxCodeField, name: taxNameField, rate: z.preprocess(blankAsMissing, taxRateField.optional()), exempt: checkbox })
+  .object({
+    code: taxCodeField,
+    name: taxNameField,
+    rate: z.preprocess(blankAsMissing, taxRateField.optional()),
+    exempt: checkbox,
+  })
   .superRefine(exemptRule);
 
 /** The UI edit form; a tax used by products shows code, rate and exempt as text, so they are absent. */
@@ -69,7 +92,8 @@ export const taxEditForm = z
   })
   .superRefine((value, context) => {
     if (value.locked) return;
-    if (value.code === undefined) context.addIssue({ code: 'custom', path: ['code'], message: t('taxes.validation.code') });
+    if (value.code === undefined)
+      context.addIssue({ code: 'custom', path: ['code'], message: t('taxes.validation.code') });
     exemptRule(value, context);
   });
 

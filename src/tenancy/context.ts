@@ -17,7 +17,11 @@ export interface TenantContext {
   jobs: TenantJobs;
 }
 
-export async function openTenantContext(env: Bindings, tenant: TenantRecord, requestId?: string): Promise<TenantContext> {
+export async function openTenantContext(
+  env: Bindings,
+  tenant: TenantRecord,
+  requestId?: string,
+): Promise<TenantContext> {
   return {
     tenant,
     db: tenantDb(await tenantConnectionString(env, tenant)),
@@ -27,7 +31,10 @@ export async function openTenantContext(env: Bindings, tenant: TenantRecord, req
   };
 }
 
-export async function tenantConnectionString(env: Pick<Bindings, 'ENCRYPTION_KEY'>, tenant: TenantRecord): Promise<string> {
+export async function tenantConnectionString(
+  env: Pick<Bindings, 'ENCRYPTION_KEY'>,
+  tenant: TenantRecord,
+): Promise<string> {
   if (!tenant.connectionSecret) throw new Error(`Tenant ${tenant.id} has no database yet`);
   return decryptSecret(await encryptionKeyFor(env.ENCRYPTION_KEY), tenant.connectionSecret, tenant.id);
 }

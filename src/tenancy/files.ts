@@ -43,7 +43,9 @@ export function tenantFilesPrefix(tenantId: string): string {
 }
 
 export function normalizeFileKey(key: string): string {
-  if (/[\u0000-\u001f\u007f\\]/.test(key)) throw new FileKeyError('File keys may not contain control characters or backslashes');
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+  if (/[\u0000-\u001f\u007f\\]/.test(key))
+    throw new FileKeyError('File keys may not contain control characters or backslashes');
   const segments = key.split('/').filter((segment) => segment !== '' && segment !== '.');
   if (segments.some((segment) => segment === '..')) throw new FileKeyError('File keys may not contain ".."');
   if (segments.length === 0) throw new FileKeyError('File key is empty');

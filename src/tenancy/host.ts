@@ -67,7 +67,10 @@ export function parseDomainInput(
   if (!value.includes('.')) {
     return isValidLabel(value)
       ? { ok: true, value }
-      : { ok: false, error: `"${input}" is not a valid subdomain label (a-z, 0-9 and inner hyphens, at most 63 characters)` };
+      : {
+          ok: false,
+          error: `"${input}" is not a valid subdomain label (a-z, 0-9 and inner hyphens, at most 63 characters)`,
+        };
   }
   if (!isValidHostname(value)) return { ok: false, error: `"${input}" is not a valid host name` };
   for (const central of centralDomains) {

@@ -49,7 +49,11 @@ async function changeStatus(platform: Platform, tenantId: string, values: Partia
   return row;
 }
 
-export async function suspendTenant(platform: Platform, tenantId: string, message: string | null = null): Promise<TenantRow> {
+export async function suspendTenant(
+  platform: Platform,
+  tenantId: string,
+  message: string | null = null,
+): Promise<TenantRow> {
   const row = await requireTenantRow(platform, tenantId);
   if (row.status !== 'active' && row.status !== 'suspended') {
     throw new AppError('conflict', `Tenant "${tenantId}" is ${row.status}; only an active tenant can be suspended`);
@@ -78,7 +82,10 @@ export async function addDomain(platform: Platform, tenantId: string, domain: st
   return hostname;
 }
 
-export async function removeDomain(platform: Platform, domain: string): Promise<{ hostname: string; tenantId: string }> {
+export async function removeDomain(
+  platform: Platform,
+  domain: string,
+): Promise<{ hostname: string; tenantId: string }> {
   const hostname = parseDomain(platform, domain);
   const [removed] = await platform.central.delete(domains).where(eq(domains.hostname, hostname)).returning();
   if (!removed) throw new AppError('not_found', `Domain "${hostname}" does not exist`);
@@ -87,7 +94,8 @@ export async function removeDomain(platform: Platform, domain: string): Promise<
 }
 
 async function connectionStringOf(platform: Platform, row: TenantRow): Promise<string> {
-  if (!row.connectionSecret) throw new AppError('conflict', `Tenant "${row.id}" has no database (status ${row.status})`);
+  if (!row.connectionSecret)
+    throw new AppError('conflict', `Tenant "${row.id}" has no database (status ${row.status})`);
   return decryptSecret(platform.encryptionKey, row.connectionSecret, row.id);
 }
 
@@ -106,7 +114,10 @@ export async function reseedTenant(platform: Platform, tenantId: string): Promis
   await seedTenant(tenantDb(await connectionStringOf(platform, row)), { shopName: row.name });
 }
 
-export async function tenantConnection(platform: Platform, tenantId: string): Promise<{ row: TenantRow; connectionString: string }> {
+export async function tenantConnection(
+  platform: Platform,
+  tenantId: string,
+): Promise<{ row: TenantRow; connectionString: string }> {
   const row = await requireTenantRow(platform, tenantId);
   return { row, connectionString: await connectionStringOf(platform, row) };
 }

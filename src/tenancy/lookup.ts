@@ -42,5 +42,8 @@ async function cachedLookup(
 
 /** Removes every KV entry that could answer for this tenant: its domains and its id. */
 export async function purgeTenantKeys(kv: KVNamespace, tenantId: string, lookupKeys: readonly string[]): Promise<void> {
-  await Promise.all([...lookupKeys.map((key) => kv.delete(cacheKeys.host(key))), kv.delete(cacheKeys.tenant(tenantId))]);
+  await Promise.all([
+    ...lookupKeys.map((key) => kv.delete(cacheKeys.host(key))),
+    kv.delete(cacheKeys.tenant(tenantId)),
+  ]);
 }

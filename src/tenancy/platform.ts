@@ -19,12 +19,38 @@ export interface Platform {
   placement(kind: PlacementKind): Placement;
 }
 
-export type PlatformEnv = Pick<Bindings, 'KV' | 'FILES' | 'CENTRAL_DATABASE_URL' | 'ENCRYPTION_KEY' | 'POSTGRES_ADMIN_URL' | 'NEON_API_KEY' | 'NEON_PROJECT_ID' | 'NEON_PARENT_BRANCH_ID'> &
-  Partial<Pick<Bindings, 'CENTRAL_DOMAINS' | 'TENANT_CACHE_TTL' | 'NEGATIVE_CACHE_TTL' | 'TENANT_DB_PREFIX' | 'TENANT_DB_SUFFIX' | 'DEFAULT_PLACEMENT' | 'NEON_LOCAL_ENDPOINT' | 'NEON_API_URL' | 'ENVIRONMENT'>>;
+export type PlatformEnv = Pick<
+  Bindings,
+  | 'KV'
+  | 'FILES'
+  | 'CENTRAL_DATABASE_URL'
+  | 'ENCRYPTION_KEY'
+  | 'POSTGRES_ADMIN_URL'
+  | 'NEON_API_KEY'
+  | 'NEON_PROJECT_ID'
+  | 'NEON_PARENT_BRANCH_ID'
+> &
+  Partial<
+    Pick<
+      Bindings,
+      | 'CENTRAL_DOMAINS'
+      | 'TENANT_CACHE_TTL'
+      | 'NEGATIVE_CACHE_TTL'
+      | 'TENANT_DB_PREFIX'
+      | 'TENANT_DB_SUFFIX'
+      | 'DEFAULT_PLACEMENT'
+      | 'NEON_LOCAL_ENDPOINT'
+      | 'NEON_API_URL'
+      | 'ENVIRONMENT'
+    >
+  >;
 
 export type PlacementFactory = (kind: PlacementKind, env: PlatformEnv, config: AppConfig) => Placement;
 
-export async function createPlatform(env: PlatformEnv, placementFactory: PlacementFactory = defaultPlacements): Promise<Platform> {
+export async function createPlatform(
+  env: PlatformEnv,
+  placementFactory: PlacementFactory = defaultPlacements,
+): Promise<Platform> {
   if (!env.CENTRAL_DATABASE_URL) throw new Error('CENTRAL_DATABASE_URL is not set (see .dev.vars.example)');
   if (!env.ENCRYPTION_KEY) throw new Error('ENCRYPTION_KEY is not set (see .dev.vars.example)');
   const config = readConfig(env);
@@ -60,7 +86,11 @@ export function defaultPlacements(kind: PlacementKind, env: PlatformEnv, config:
       if (!env.NEON_PROJECT_ID || !env.NEON_PARENT_BRANCH_ID) {
         throw new AppError('validation', 'The neon-branch placement needs NEON_PROJECT_ID and NEON_PARENT_BRANCH_ID');
       }
-      return createNeonBranchPlacement({ client: neonClient(env, config), projectId: env.NEON_PROJECT_ID, parentBranchId: env.NEON_PARENT_BRANCH_ID });
+      return createNeonBranchPlacement({
+        client: neonClient(env, config),
+        projectId: env.NEON_PROJECT_ID,
+        parentBranchId: env.NEON_PARENT_BRANCH_ID,
+      });
     }
   }
 }
@@ -71,7 +101,10 @@ function neonClient(env: PlatformEnv, config: AppConfig): NeonApiClient {
 }
 
 /** `optiflow_<id>` (prefix and suffix configurable); hyphens become underscores, ids have no underscores. */
-export function databaseNames(config: Pick<AppConfig, 'tenantDbPrefix' | 'tenantDbSuffix'>, tenantId: string): DatabaseNames {
+export function databaseNames(
+  config: Pick<AppConfig, 'tenantDbPrefix' | 'tenantDbSuffix'>,
+  tenantId: string,
+): DatabaseNames {
   const name = `${config.tenantDbPrefix}${tenantId.replace(/-/g, '_')}${config.tenantDbSuffix}`;
   return { databaseName: name, roleName: name };
 }

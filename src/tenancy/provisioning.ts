@@ -20,7 +20,19 @@ export type ProvisioningStep = (typeof provisioningSteps)[number];
 export type DeletionStep = (typeof deletionSteps)[number];
 
 /** Sub-domain labels that never name a shop. */
-export const reservedLabels = new Set(['www', 'admin', 'api', 'app', 'static', 'assets', 'cdn', 'mail', 'status', 'docs', 'help']);
+export const reservedLabels = new Set([
+  'www',
+  'admin',
+  'api',
+  'app',
+  'static',
+  'assets',
+  'cdn',
+  'mail',
+  'status',
+  'docs',
+  'help',
+]);
 
 export interface CreateTenantInput {
   id: string;
@@ -40,10 +52,16 @@ export type TenantRow = typeof tenants.$inferSelect;
 
 export function validateTenantId(platform: Platform, id: string): string {
   if (!isValidLabel(id)) {
-    throw new AppError('validation', `Invalid tenant id "${id}": use lower-case letters, digits and inner hyphens (a DNS label)`);
+    throw new AppError(
+      'validation',
+      `Invalid tenant id "${id}": use lower-case letters, digits and inner hyphens (a DNS label)`,
+    );
   }
   if (databaseNames(platform.config, id).databaseName.length > 63) {
-    throw new AppError('validation', `Tenant id "${id}" is too long for a database name (63 characters with prefix and suffix)`);
+    throw new AppError(
+      'validation',
+      `Tenant id "${id}" is too long for a database name (63 characters with prefix and suffix)`,
+    );
   }
   return id;
 }
@@ -52,16 +70,26 @@ export function validateTenantId(platform: Platform, id: string): string {
 async function parseCreateInput(platform: Platform, input: CreateTenantInput) {
   const id = validateTenantId(platform, input.id);
   const name = input.name.trim();
-  if (name.length === 0 || name.length > 200) throw new AppError('validation', 'The tenant name must have 1 to 200 characters');
+  if (name.length === 0 || name.length > 200)
+    throw new AppError('validation', 'The tenant name must have 1 to 200 characters');
   const placement = (input.placement ?? platform.config.defaultPlacement) as PlacementKind;
   if (!placementKinds.includes(placement)) {
-    throw new AppError('validation', `Unknown placement "${input.placement}"; expected one of ${placementKinds.join(', ')}`);
+    throw new AppError(
+      'validation',
+      `Unknown placement "${input.placement}"; expected one of ${placementKinds.join(', ')}`,
+    );
   }
   platform.placement(placement); // throws if the placement is not configured, before anything is written
-  const hostnames = [...new Set((input.domains.length ? input.domains : [id]).map((domain) => parseDomain(platform, domain)))];
+  const hostnames = [
+    ...new Set((input.domains.length ? input.domains : [id]).map((domain) => parseDomain(platform, domain))),
+  ];
   if (input.clientId) {
-    if (!/^[0-9a-f-]{36}$/i.test(input.clientId)) throw new AppError('validation', `Invalid client id "${input.clientId}"`);
-    const [client] = await platform.central.select({ id: clients.id }).from(clients).where(eq(clients.id, input.clientId));
+    if (!/^[0-9a-f-]{36}$/i.test(input.clientId))
+      throw new AppError('validation', `Invalid client id "${input.clientId}"`);
+    const [client] = await platform.central
+      .select({ id: clients.id })
+      .from(clients)
+      .where(eq(clients.id, input.clientId));
     if (!client) throw new AppError('validation', `Client "${input.clientId}" does not exist`);
   }
   return { id, name, placement, hostnames, clientId: input.clientId ?? null, seed: input.seed ?? true };
@@ -79,7 +107,11 @@ export function parseDomain(platform: Platform, domain: string): string {
  * database -> migrate -> seed -> active. Every step is idempotent and a rerun never makes a second
  * database. A failing step leaves status `failed` with the step and error, and rethrows.
  */
-export async function createTenant(platform: Platform, input: CreateTenantInput, hooks: PipelineHooks = {}): Promise<TenantRow> {
+export async function createTenant(
+  platform: Platform,
+  input: CreateTenantInput,
+  hooks: PipelineHooks = {},
+): Promise<TenantRow> {
   const parsed = await parseCreateInput(platform, input);
   let row = await getTenantRow(platform, parsed.id);
   if (row && row.status !== 'provisioning' && row.status !== 'failed') {
@@ -101,7 +133,8 @@ export async function runProvisioning(
 ): Promise<TenantRow> {
   let row = initial;
   const done = (step: ProvisioningStep) =>
-    row.provisioningStep !== null && provisioningSteps.indexOf(row.provisioningStep as ProvisioningStep) >= provisioningSteps.indexOf(step);
+    row.provisioningStep !== null &&
+    provisioningSteps.indexOf(row.provisioningStep as ProvisioningStep) >= provisioningSteps.indexOf(step);
   const names = databaseNames(platform.config, row.id);
   const placement = platform.placement(row.placement as PlacementKind);
 
@@ -111,7 +144,11 @@ export async function runProvisioning(
     row = await runStep(platform, row.id, 'provision', 'database', async () => {
       const database = await placement.ensureDatabase(row.id, names, row.placementRef ?? null);
       const connectionSecret = await encryptSecret(platform.encryptionKey, database.connectionString, row.id);
-      return updateTenant(platform, row.id, { placementRef: database.ref, connectionSecret, provisioningStep: 'database' });
+      return updateTenant(platform, row.id, {
+        placementRef: database.ref,
+        connectionSecret,
+        provisioningStep: 'database',
+      });
     });
     await hooks.afterStep?.('database');
   }
@@ -138,13 +175,18 @@ export async function runProvisioning(
   return row;
 }
 
-async function insertTenantRecord(platform: Platform, input: Awaited<ReturnType<typeof parseCreateInput>>): Promise<TenantRow> {
+async function insertTenantRecord(
+  platform: Platform,
+  input: Awaited<ReturnType<typeof parseCreateInput>>,
+): Promise<TenantRow> {
   const written = await writeTenantRecord(platform, input);
   if (written.ok) return written.row;
   const { conflict } = written;
   throw new AppError(
     'conflict',
-    conflict.kind === 'domain' ? `Domain "${conflict.hostname}" is already taken by tenant "${conflict.tenantId}"` : `Tenant "${input.id}" already exists`,
+    conflict.kind === 'domain'
+      ? `Domain "${conflict.hostname}" is already taken by tenant "${conflict.tenantId}"`
+      : `Tenant "${input.id}" already exists`,
   );
 }
 
@@ -172,7 +214,11 @@ export async function writeTenantRecord(
   const conflict = async (): Promise<TenantRecordConflict | null> => {
     const [[existing], [taken]] = await central.batch([
       central.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, input.id)),
-      central.select({ hostname: domains.hostname, tenantId: domains.tenantId }).from(domains).where(inArray(domains.hostname, input.hostnames)).limit(1),
+      central
+        .select({ hostname: domains.hostname, tenantId: domains.tenantId })
+        .from(domains)
+        .where(inArray(domains.hostname, input.hostnames))
+        .limit(1),
     ]);
     if (existing) return { kind: 'id' };
     if (taken) return { kind: 'domain', hostname: taken.hostname, tenantId: taken.tenantId };
@@ -184,10 +230,18 @@ export async function writeTenantRecord(
     const [inserted] = await central.batch([
       central
         .insert(tenants)
-        .values({ id: input.id, name: input.name, clientId: input.clientId, placement: input.placement, provisioningStep: 'record' })
+        .values({
+          id: input.id,
+          name: input.name,
+          clientId: input.clientId,
+          placement: input.placement,
+          provisioningStep: 'record',
+        })
         .returning(),
       central.insert(domains).values(input.hostnames.map((hostname) => ({ hostname, tenantId: input.id }))),
-      central.insert(provisioningLog).values({ tenantId: input.id, operation: 'provision', step: 'record', outcome: 'succeeded' }),
+      central
+        .insert(provisioningLog)
+        .values({ tenantId: input.id, operation: 'provision', step: 'record', outcome: 'succeeded' }),
     ]);
     await purgeTenantKeys(platform.kv, input.id, input.hostnames);
     return { ok: true, row: inserted[0]! };
@@ -198,7 +252,13 @@ export async function writeTenantRecord(
 }
 
 /** Runs a step, logging its outcome; on failure the tenant is marked `failed` with the step and error. */
-async function runStep<T>(platform: Platform, tenantId: string, operation: string, step: string, work: () => Promise<T>): Promise<T> {
+async function runStep<T>(
+  platform: Platform,
+  tenantId: string,
+  operation: string,
+  step: string,
+  work: () => Promise<T>,
+): Promise<T> {
   const started = Date.now();
   try {
     const result = await work();
@@ -232,7 +292,11 @@ export async function requireTenantRow(platform: Platform, tenantId: string): Pr
   return row;
 }
 
-export async function updateTenant(platform: Platform, tenantId: string, values: Partial<typeof tenants.$inferInsert>): Promise<TenantRow> {
+export async function updateTenant(
+  platform: Platform,
+  tenantId: string,
+  values: Partial<typeof tenants.$inferInsert>,
+): Promise<TenantRow> {
   const [row] = await platform.central
     .update(tenants)
     .set({ ...values, updatedAt: sql`now()` })
@@ -250,7 +314,9 @@ export async function updateTenant(platform: Platform, tenantId: string, values:
 export async function deleteTenant(platform: Platform, tenantId: string, hooks: PipelineHooks = {}): Promise<void> {
   const row = await requireTenantRow(platform, tenantId);
   const hostnames = await listDomainsOf(platform.central, tenantId);
-  await runStep(platform, tenantId, 'delete', 'deleting', () => updateTenant(platform, tenantId, { status: 'deleting' }));
+  await runStep(platform, tenantId, 'delete', 'deleting', () =>
+    updateTenant(platform, tenantId, { status: 'deleting' }),
+  );
   await purgeTenantKeys(platform.kv, tenantId, hostnames);
   await hooks.afterStep?.('deleting');
   await runStep(platform, tenantId, 'delete', 'files', () => deleteTenantFiles(platform.files, tenantId));
@@ -258,12 +324,16 @@ export async function deleteTenant(platform: Platform, tenantId: string, hooks: 
   await runStep(platform, tenantId, 'delete', 'cache', () => new TenantCache(platform.kv, tenantId).clear());
   await hooks.afterStep?.('cache');
   await runStep(platform, tenantId, 'delete', 'database', () =>
-    platform.placement(row.placement as PlacementKind).dropDatabase(tenantId, databaseNames(platform.config, tenantId), row.placementRef ?? null),
+    platform
+      .placement(row.placement as PlacementKind)
+      .dropDatabase(tenantId, databaseNames(platform.config, tenantId), row.placementRef ?? null),
   );
   await hooks.afterStep?.('database');
   await platform.central.batch([
     platform.central.delete(tenants).where(eq(tenants.id, tenantId)),
-    platform.central.insert(provisioningLog).values({ tenantId, operation: 'delete', step: 'record', outcome: 'succeeded' }),
+    platform.central
+      .insert(provisioningLog)
+      .values({ tenantId, operation: 'delete', step: 'record', outcome: 'succeeded' }),
   ]);
   await purgeTenantKeys(platform.kv, tenantId, hostnames);
   await hooks.afterStep?.('record');

@@ -10,7 +10,11 @@ export type JobHandlers = Record<string, (context: TenantContext, payload: unkno
  * after its job succeeded; failures are retried (and end in the dead-letter queue). Messages of a
  * tenant that no longer exists are dropped; those of a suspended tenant wait.
  */
-export async function consumeJobs(messages: readonly Message<JobMessage>[], env: Bindings, handlers: JobHandlers): Promise<void> {
+export async function consumeJobs(
+  messages: readonly Message<JobMessage>[],
+  env: Bindings,
+  handlers: JobHandlers,
+): Promise<void> {
   if (messages.length === 0) return;
   const deps = lookupDeps(env);
   for (const message of messages) {

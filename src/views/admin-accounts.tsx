@@ -9,7 +9,13 @@ type AdminWho = { name: string; email: string };
 
 const loginAction = (path: string, next?: string | null) => `${path}${next ? `?next=${encodeURIComponent(next)}` : ''}`;
 
-export function AdminLoginPage(props: { email?: string; next?: string | null; errors?: FieldErrors; message?: string | null; notice?: string | null }) {
+export function AdminLoginPage(props: {
+  email?: string;
+  next?: string | null;
+  errors?: FieldErrors;
+  message?: string | null;
+  notice?: string | null;
+}) {
   return (
     <Layout title={`${t('admin.login.title')} · ${t('app.name')}`}>
       <section class="card narrow">
@@ -18,8 +24,24 @@ export function AdminLoginPage(props: { email?: string; next?: string | null; er
         {props.notice ? <Notice>{props.notice}</Notice> : null}
         <ErrorSummary errors={props.errors} message={props.message} />
         <form method="post" action={loginAction('/admin/login', props.next)} novalidate>
-          <Field name="email" type="email" label={t('auth.email')} value={props.email} errors={props.errors} required autocomplete="username" inputmode="email" />
-          <Field name="password" type="password" label={t('auth.password')} errors={props.errors} required autocomplete="current-password" />
+          <Field
+            name="email"
+            type="email"
+            label={t('auth.email')}
+            value={props.email}
+            errors={props.errors}
+            required
+            autocomplete="username"
+            inputmode="email"
+          />
+          <Field
+            name="password"
+            type="password"
+            label={t('auth.password')}
+            errors={props.errors}
+            required
+            autocomplete="current-password"
+          />
           <button type="submit" class="button-primary">
             {t('admin.login.submit')}
           </button>
@@ -37,7 +59,15 @@ export function AdminTotpPage(props: { next?: string | null; errors?: FieldError
         <p class="lead">{t('admin.totp.lead')}</p>
         <ErrorSummary errors={props.errors} message={props.message} />
         <form method="post" action={loginAction('/admin/login/totp', props.next)} novalidate>
-          <Field name="code" label={t('admin.totp.code')} errors={props.errors} required autocomplete="one-time-code" inputmode="numeric" attrs={{ pattern: '[0-9]{6}', maxlength: '6' }} />
+          <Field
+            name="code"
+            label={t('admin.totp.code')}
+            errors={props.errors}
+            required
+            autocomplete="one-time-code"
+            inputmode="numeric"
+            attrs={{ pattern: '[0-9]{6}', maxlength: '6' }}
+          />
           <button type="submit" class="button-primary">
             {t('admin.totp.submit')}
           </button>
@@ -52,7 +82,13 @@ export function AdminTotpPage(props: { next?: string | null; errors?: FieldError
   );
 }
 
-export function AdminSetPasswordPage(props: { email: string; token: string; errors?: FieldErrors; minLength: number; maxLength: number }) {
+export function AdminSetPasswordPage(props: {
+  email: string;
+  token: string;
+  errors?: FieldErrors;
+  minLength: number;
+  maxLength: number;
+}) {
   return (
     <Layout title={`${t('admin.setPassword.title')} · ${t('app.name')}`}>
       <section class="card narrow">
@@ -61,9 +97,23 @@ export function AdminSetPasswordPage(props: { email: string; token: string; erro
         <ErrorSummary errors={props.errors} />
         <form method="post" action={`/admin/set-password?token=${encodeURIComponent(props.token)}`} novalidate>
           <input type="text" name="username" value={props.email} autocomplete="username" hidden />
-          <Field name="password" type="password" label={t('auth.newPassword')} errors={props.errors} required autocomplete="new-password"
-            hint={t('validation.passwordLength', { min: props.minLength, max: props.maxLength })} />
-          <Field name="confirm" type="password" label={t('auth.confirmPassword')} errors={props.errors} required autocomplete="new-password" />
+          <Field
+            name="password"
+            type="password"
+            label={t('auth.newPassword')}
+            errors={props.errors}
+            required
+            autocomplete="new-password"
+            hint={t('validation.passwordLength', { min: props.minLength, max: props.maxLength })}
+          />
+          <Field
+            name="confirm"
+            type="password"
+            label={t('auth.confirmPassword')}
+            errors={props.errors}
+            required
+            autocomplete="new-password"
+          />
           <button type="submit" class="button-primary">
             {t('admin.setPassword.submit')}
           </button>
@@ -111,7 +161,13 @@ function AuditTable(props: { lines: AuditRow[] }) {
             </td>
             <td>{line.adminEmail ?? t('admin.audit.system')}</td>
             <td>{auditActionLabel(line.action)}</td>
-            <td>{line.tenantId ? <a href={`/admin/audit?tenant=${encodeURIComponent(line.tenantId)}`}>{line.tenantId}</a> : '—'}</td>
+            <td>
+              {line.tenantId ? (
+                <a href={`/admin/audit?tenant=${encodeURIComponent(line.tenantId)}`}>{line.tenantId}</a>
+              ) : (
+                '—'
+              )}
+            </td>
             <td class="admin-audit-details">{detailText(line.details)}</td>
           </tr>
         ))}
@@ -190,10 +246,31 @@ export function AdminAccountPage(props: {
         <ErrorSummary errors={props.passwordErrors} />
         <form method="post" action="/admin/account/password" novalidate>
           <input type="text" name="username" value={props.admin.email} autocomplete="username" hidden />
-          <Field name="current" type="password" label={t('auth.currentPassword')} errors={props.passwordErrors} required autocomplete="current-password" />
-          <Field name="password" type="password" label={t('auth.newPassword')} errors={props.passwordErrors} required autocomplete="new-password"
-            hint={t('validation.passwordLength', { min: props.minLength, max: props.maxLength })} />
-          <Field name="confirm" type="password" label={t('auth.confirmPassword')} errors={props.passwordErrors} required autocomplete="new-password" />
+          <Field
+            name="current"
+            type="password"
+            label={t('auth.currentPassword')}
+            errors={props.passwordErrors}
+            required
+            autocomplete="current-password"
+          />
+          <Field
+            name="password"
+            type="password"
+            label={t('auth.newPassword')}
+            errors={props.passwordErrors}
+            required
+            autocomplete="new-password"
+            hint={t('validation.passwordLength', { min: props.minLength, max: props.maxLength })}
+          />
+          <Field
+            name="confirm"
+            type="password"
+            label={t('auth.confirmPassword')}
+            errors={props.passwordErrors}
+            required
+            autocomplete="new-password"
+          />
           <button type="submit" class="button-primary">
             {t('admin.account.passwordSubmit')}
           </button>
@@ -207,15 +284,34 @@ export function AdminAccountPage(props: {
   );
 }
 
-function TotpSection(props: { totpEnabled: boolean; enrolment?: TotpEnrolment | null; totpErrors?: FieldErrors }): Child {
+function TotpSection(props: {
+  totpEnabled: boolean;
+  enrolment?: TotpEnrolment | null;
+  totpErrors?: FieldErrors;
+}): Child {
   if (props.totpEnabled) {
     return (
       <>
         <p>{t('admin.account.totpOn')}</p>
         <ErrorSummary errors={props.totpErrors} />
         <form method="post" action="/admin/account/totp/disable" novalidate>
-          <Field name="password" type="password" label={t('auth.currentPassword')} errors={props.totpErrors} required autocomplete="current-password" />
-          <Field name="code" label={t('admin.totp.code')} errors={props.totpErrors} required autocomplete="one-time-code" inputmode="numeric" attrs={{ pattern: '[0-9]{6}', maxlength: '6' }} />
+          <Field
+            name="password"
+            type="password"
+            label={t('auth.currentPassword')}
+            errors={props.totpErrors}
+            required
+            autocomplete="current-password"
+          />
+          <Field
+            name="code"
+            label={t('admin.totp.code')}
+            errors={props.totpErrors}
+            required
+            autocomplete="one-time-code"
+            inputmode="numeric"
+            attrs={{ pattern: '[0-9]{6}', maxlength: '6' }}
+          />
           <button type="submit" class="button-danger">
             {t('admin.account.totpDisable')}
           </button>
@@ -240,7 +336,15 @@ function TotpSection(props: { totpEnabled: boolean; enrolment?: TotpEnrolment | 
         </dl>
         <ErrorSummary errors={props.totpErrors} />
         <form method="post" action="/admin/account/totp/enable" novalidate>
-          <Field name="code" label={t('admin.totp.code')} errors={props.totpErrors} required autocomplete="one-time-code" inputmode="numeric" attrs={{ pattern: '[0-9]{6}', maxlength: '6' }} />
+          <Field
+            name="code"
+            label={t('admin.totp.code')}
+            errors={props.totpErrors}
+            required
+            autocomplete="one-time-code"
+            inputmode="numeric"
+            attrs={{ pattern: '[0-9]{6}', maxlength: '6' }}
+          />
           <button type="submit" class="button-primary">
             {t('admin.account.totpConfirm')}
           </button>
@@ -297,7 +401,13 @@ export function AdminAuditList(props: { lines: AuditRow[]; nextHref: string | nu
   return (
     <section class="card" id="admin-audit-list">
       <AuditTable lines={props.lines} />
-      <Pager nextHref={props.nextHref} firstHref={props.firstHref} target="#admin-audit-list" nextLabel={t('admin.audit.next')} firstLabel={t('admin.audit.first')} />
+      <Pager
+        nextHref={props.nextHref}
+        firstHref={props.firstHref}
+        target="#admin-audit-list"
+        nextLabel={t('admin.audit.next')}
+        firstLabel={t('admin.audit.first')}
+      />
     </section>
   );
 }

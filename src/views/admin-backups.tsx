@@ -14,8 +14,6 @@ function formatSize(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-
-
 export function BackupList(props: { tenant: { id: string; name: string }; backups: BackupListItem[] }) {
   const base = `/admin/tenants/${props.tenant.id}/backups`;
   return (
@@ -75,7 +73,13 @@ export interface RestoreValues {
   confirm?: string;
 }
 
-export function RestoreForm(props: { tenant: { id: string; name: string }; stamp: string; createdAt: Date; values: RestoreValues; errors?: FieldErrors }) {
+export function RestoreForm(props: {
+  tenant: { id: string; name: string };
+  stamp: string;
+  createdAt: Date;
+  values: RestoreValues;
+  errors?: FieldErrors;
+}) {
   const { values, errors } = props;
   const base = `/admin/tenants/${props.tenant.id}/backups`;
   const modeError = errors?.mode;
@@ -84,7 +88,10 @@ export function RestoreForm(props: { tenant: { id: string; name: string }; stamp
       <h1>{t('backups.restoreTitle', { date: formatDateTime(props.createdAt) })}</h1>
       <ErrorSummary errors={errors} />
       <form method="post" action={`${base}/${props.stamp}/restore`} hx-boost="false" novalidate>
-        <fieldset class={`field${modeError ? ' field-invalid' : ''}`} aria-describedby={modeError ? 'field-mode-error' : undefined}>
+        <fieldset
+          class={`field${modeError ? ' field-invalid' : ''}`}
+          aria-describedby={modeError ? 'field-mode-error' : undefined}
+        >
           <legend>{t('backups.mode')}</legend>
           <label>
             <input type="radio" name="mode" value="copy" checked={values.mode !== 'same'} /> {t('backups.modeCopy')}
@@ -99,7 +106,14 @@ export function RestoreForm(props: { tenant: { id: string; name: string }; stamp
           ) : null}
         </fieldset>
         <div class="form-grid">
-          <Field name="newTenant" label={t('backups.newTenant')} hint={t('backups.newTenantHint')} value={values.newTenant} errors={errors} autocomplete="off" />
+          <Field
+            name="newTenant"
+            label={t('backups.newTenant')}
+            hint={t('backups.newTenantHint')}
+            value={values.newTenant}
+            errors={errors}
+            autocomplete="off"
+          />
           <Field
             name="confirm"
             label={t('backups.confirm', { tenant: props.tenant.id })}

@@ -48,7 +48,13 @@ export function ClientList(props: { clients: Array<ClientRow & { tenantCount: nu
 }
 
 /** Create (no `id`) or edit form; the edit page also offers deletion. */
-export function ClientForm(props: { id?: string; values: ClientFormValues; errors?: FieldErrors; message?: string | null; saved?: boolean }) {
+export function ClientForm(props: {
+  id?: string;
+  values: ClientFormValues;
+  errors?: FieldErrors;
+  message?: string | null;
+  saved?: boolean;
+}) {
   const { values, errors } = props;
   const action = props.id ? `/admin/clients/${props.id}` : '/admin/clients/new';
   return (
@@ -60,10 +66,30 @@ export function ClientForm(props: { id?: string; values: ClientFormValues; error
         <form method="post" action={action} hx-boost="false" novalidate>
           <div class="form-grid">
             <Field name="name" label={t('adminTenants.clients.name')} value={values.name} errors={errors} required />
-            <Field name="rnc" label={t('adminTenants.clients.rnc')} value={values.rnc ? formatTaxId(values.rnc) : values.rnc} errors={errors}
-              hint={t('adminTenants.clients.rncHint')} inputmode="numeric" />
-            <Field name="email" label={t('adminTenants.clients.email')} type="email" value={values.email} errors={errors} autocomplete="email" />
-            <Field name="phone" label={t('adminTenants.clients.phone')} type="tel" value={values.phone} errors={errors} autocomplete="tel" />
+            <Field
+              name="rnc"
+              label={t('adminTenants.clients.rnc')}
+              value={values.rnc ? formatTaxId(values.rnc) : values.rnc}
+              errors={errors}
+              hint={t('adminTenants.clients.rncHint')}
+              inputmode="numeric"
+            />
+            <Field
+              name="email"
+              label={t('adminTenants.clients.email')}
+              type="email"
+              value={values.email}
+              errors={errors}
+              autocomplete="email"
+            />
+            <Field
+              name="phone"
+              label={t('adminTenants.clients.phone')}
+              type="tel"
+              value={values.phone}
+              errors={errors}
+              autocomplete="tel"
+            />
           </div>
           <button type="submit" class="button button-primary">
             {t('adminTenants.clients.save')}

@@ -10,16 +10,25 @@ export interface OwnerLinkView {
   expiresAt: string;
 }
 
-export const jobFinished = (job: Pick<PlatformJobRow, 'status'>) => job.status === 'succeeded' || job.status === 'failed';
+export const jobFinished = (job: Pick<PlatformJobRow, 'status'>) =>
+  job.status === 'succeeded' || job.status === 'failed';
 
 const kindLabel = (kind: string) => t(`adminTenants.jobs.kind.${kind}` as MessageKey);
 
 /** The live part of a job page: htmx polls it every second until the job is finished. */
-export function JobProgress(props: { job: PlatformJobRow; tenantExists: boolean; shopUrl: string | null; ownerLink: OwnerLinkView | null }) {
+export function JobProgress(props: {
+  job: PlatformJobRow;
+  tenantExists: boolean;
+  shopUrl: string | null;
+  ownerLink: OwnerLinkView | null;
+}) {
   const { job } = props;
   const finished = jobFinished(job);
-  const failedStep = job.status === 'failed' ? [...job.steps].reverse().find((step) => step.outcome === 'failed') : undefined;
-  const poll = finished ? {} : { 'hx-get': `/admin/jobs/${job.id}?fragment=1`, 'hx-trigger': 'every 1s', 'hx-swap': 'outerHTML' };
+  const failedStep =
+    job.status === 'failed' ? [...job.steps].reverse().find((step) => step.outcome === 'failed') : undefined;
+  const poll = finished
+    ? {}
+    : { 'hx-get': `/admin/jobs/${job.id}?fragment=1`, 'hx-trigger': 'every 1s', 'hx-swap': 'outerHTML' };
   const result = job.result ?? {};
   const migrations = Array.isArray(result.results) ? (result.results as MigrationOutcome[]) : null;
   // A migration job's steps are tenant ids; every other kind names pipeline steps.
@@ -32,7 +41,13 @@ export function JobProgress(props: { job: PlatformJobRow; tenantExists: boolean;
         {job.tenantId ? (
           <>
             <dt>{t('adminTenants.jobs.tenant')}</dt>
-            <dd>{props.tenantExists ? <a href={`/admin/tenants/${job.tenantId}`}>{job.tenantId}</a> : <code>{job.tenantId}</code>}</dd>
+            <dd>
+              {props.tenantExists ? (
+                <a href={`/admin/tenants/${job.tenantId}`}>{job.tenantId}</a>
+              ) : (
+                <code>{job.tenantId}</code>
+              )}
+            </dd>
           </>
         ) : null}
         <dt>{t('adminTenants.jobs.status')}</dt>
@@ -76,7 +91,12 @@ export function JobProgress(props: { job: PlatformJobRow; tenantExists: boolean;
           {props.ownerLink ? (
             props.ownerLink.url ? (
               <div class="alert alert-info owner-link" role="status">
-                <p>{t('adminTenants.jobs.ownerLink', { email: props.ownerLink.email, expires: formatDateTime(new Date(props.ownerLink.expiresAt)) })}</p>
+                <p>
+                  {t('adminTenants.jobs.ownerLink', {
+                    email: props.ownerLink.email,
+                    expires: formatDateTime(new Date(props.ownerLink.expiresAt)),
+                  })}
+                </p>
                 <p>
                   <code>{props.ownerLink.url}</code>
                 </p>
@@ -141,7 +161,12 @@ function GenericResult(props: { result: Record<string, unknown> }) {
 }
 
 /** The whole job page body; without JS a meta refresh (and a link) replace the polling. */
-export function JobPage(props: { job: PlatformJobRow; tenantExists: boolean; shopUrl: string | null; ownerLink: OwnerLinkView | null }) {
+export function JobPage(props: {
+  job: PlatformJobRow;
+  tenantExists: boolean;
+  shopUrl: string | null;
+  ownerLink: OwnerLinkView | null;
+}) {
   return (
     <>
       {!jobFinished(props.job) ? (

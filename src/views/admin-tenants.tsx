@@ -33,7 +33,12 @@ export function tenantListHref(filter: TenantListFilter, after: string | null = 
   return `/admin/tenants${query ? `?${query}` : ''}`;
 }
 
-export function TenantTable(props: { rows: TenantListRow[]; filter: TenantListFilter; nextAfter: string | null; latest: number }) {
+export function TenantTable(props: {
+  rows: TenantListRow[];
+  filter: TenantListFilter;
+  nextAfter: string | null;
+  latest: number;
+}) {
   return (
     <ResultsTable
       id="tenant-results"
@@ -105,9 +110,18 @@ export function TenantListPage(props: {
           label={t('adminTenants.filterStatus')}
           value={filter.status}
           blank={t('adminTenants.all')}
-          options={(['provisioning', 'active', 'suspended', 'failed', 'deleting'] as const).map((status) => ({ value: status, label: statusLabel(status) }))}
+          options={(['provisioning', 'active', 'suspended', 'failed', 'deleting'] as const).map((status) => ({
+            value: status,
+            label: statusLabel(status),
+          }))}
         />
-        <SelectField name="client" label={t('adminTenants.filterClient')} value={filter.clientId} blank={t('adminTenants.all')} options={props.clients} />
+        <SelectField
+          name="client"
+          label={t('adminTenants.filterClient')}
+          value={filter.clientId}
+          blank={t('adminTenants.all')}
+          options={props.clients}
+        />
         <label class="choice">
           <input type="checkbox" name="behind" value="1" checked={filter.behind} />
           {t('adminTenants.filterBehind')}
@@ -129,7 +143,9 @@ export function TenantListPage(props: {
   );
 }
 
-export type NewTenantValues = Partial<Record<'id' | 'name' | 'subdomain' | 'clientId' | 'ownerEmail' | 'ownerName' | 'placement', string | null>>;
+export type NewTenantValues = Partial<
+  Record<'id' | 'name' | 'subdomain' | 'clientId' | 'ownerEmail' | 'ownerName' | 'placement', string | null>
+>;
 
 export function NewTenantForm(props: {
   values: NewTenantValues;
@@ -145,21 +161,57 @@ export function NewTenantForm(props: {
       <ErrorSummary errors={errors} />
       <form method="post" action="/admin/tenants/new" hx-boost="false" novalidate>
         <div class="form-grid">
-          <Field name="id" label={t('adminTenants.id')} value={values.id} errors={errors} required hint={t('adminTenants.idHint')}
-            attrs={{ maxlength: '63', autocapitalize: 'none', spellcheck: 'false' }} />
+          <Field
+            name="id"
+            label={t('adminTenants.id')}
+            value={values.id}
+            errors={errors}
+            required
+            hint={t('adminTenants.idHint')}
+            attrs={{ maxlength: '63', autocapitalize: 'none', spellcheck: 'false' }}
+          />
           <Field name="name" label={t('adminTenants.name')} value={values.name} errors={errors} required />
-          <Field name="subdomain" label={t('adminTenants.subdomain')} value={values.subdomain} errors={errors} hint={t('adminTenants.subdomainHint')}
-            attrs={{ autocapitalize: 'none', spellcheck: 'false' }} />
-          <SelectField name="clientId" label={t('adminTenants.client')} value={values.clientId} errors={errors} blank={t('adminTenants.noClient')} options={props.clients} />
-          <Field name="ownerEmail" label={t('adminTenants.ownerEmail')} type="email" value={values.ownerEmail} errors={errors} hint={t('adminTenants.ownerEmailHint')} />
-          <Field name="ownerName" label={t('adminTenants.ownerName')} value={values.ownerName} errors={errors} hint={t('adminTenants.ownerNameHint')} />
+          <Field
+            name="subdomain"
+            label={t('adminTenants.subdomain')}
+            value={values.subdomain}
+            errors={errors}
+            hint={t('adminTenants.subdomainHint')}
+            attrs={{ autocapitalize: 'none', spellcheck: 'false' }}
+          />
+          <SelectField
+            name="clientId"
+            label={t('adminTenants.client')}
+            value={values.clientId}
+            errors={errors}
+            blank={t('adminTenants.noClient')}
+            options={props.clients}
+          />
+          <Field
+            name="ownerEmail"
+            label={t('adminTenants.ownerEmail')}
+            type="email"
+            value={values.ownerEmail}
+            errors={errors}
+            hint={t('adminTenants.ownerEmailHint')}
+          />
+          <Field
+            name="ownerName"
+            label={t('adminTenants.ownerName')}
+            value={values.ownerName}
+            errors={errors}
+            hint={t('adminTenants.ownerNameHint')}
+          />
           <SelectField
             name="placement"
             label={t('adminTenants.placement')}
             value={values.placement ?? props.defaultPlacement}
             errors={errors}
             required
-            options={props.placements.map((kind) => ({ value: kind, label: t(`adminTenants.placement.${kind}` as MessageKey) }))}
+            options={props.placements.map((kind) => ({
+              value: kind,
+              label: t(`adminTenants.placement.${kind}` as MessageKey),
+            }))}
           />
         </div>
         <div class="actions">
@@ -195,7 +247,13 @@ function OwnerSection(props: { base: string; owners: ShopOwners; forms: TenantPa
       <h2>{t('adminTenants.owner.title')}</h2>
       {link ? (
         <div class="alert alert-info" role="status">
-          <p>{t('adminTenants.owner.link', { name: link.name, email: link.email, expires: formatDateTime(link.expiresAt) })}</p>
+          <p>
+            {t('adminTenants.owner.link', {
+              name: link.name,
+              email: link.email,
+              expires: formatDateTime(link.expiresAt),
+            })}
+          </p>
           <p>
             <code>{link.url}</code>
           </p>
@@ -216,8 +274,22 @@ function OwnerSection(props: { base: string; owners: ShopOwners; forms: TenantPa
           ))}
           <form method="post" action={`${props.base}/owner`} hx-boost="false" novalidate>
             <div class="form-grid">
-              <Field name="email" label={t('adminTenants.ownerEmail')} type="email" value={forms.ownerValues?.email} errors={forms.ownerErrors} required />
-              <Field name="name" label={t('adminTenants.ownerName')} value={forms.ownerValues?.name} errors={forms.ownerErrors} required hint={t('adminTenants.ownerNameHint')} />
+              <Field
+                name="email"
+                label={t('adminTenants.ownerEmail')}
+                type="email"
+                value={forms.ownerValues?.email}
+                errors={forms.ownerErrors}
+                required
+              />
+              <Field
+                name="name"
+                label={t('adminTenants.ownerName')}
+                value={forms.ownerValues?.name}
+                errors={forms.ownerErrors}
+                required
+                hint={t('adminTenants.ownerNameHint')}
+              />
             </div>
             <button type="submit" class="button button-primary">
               {t('adminTenants.owner.invite')}
@@ -229,7 +301,14 @@ function OwnerSection(props: { base: string; owners: ShopOwners; forms: TenantPa
   );
 }
 
-export function TenantPage(props: { details: TenantDetails; owners: ShopOwners | null; latest: number; clients: Array<{ value: string; label: string }>; shopUrl: (hostname: string) => string; forms?: TenantPageForms }) {
+export function TenantPage(props: {
+  details: TenantDetails;
+  owners: ShopOwners | null;
+  latest: number;
+  clients: Array<{ value: string; label: string }>;
+  shopUrl: (hostname: string) => string;
+  forms?: TenantPageForms;
+}) {
   const { tenant, domains, log, jobs, audit } = props.details;
   const forms = props.forms ?? {};
   const base = `/admin/tenants/${tenant.id}`;
@@ -298,7 +377,13 @@ export function TenantPage(props: { details: TenantDetails; owners: ShopOwners |
         <ErrorSummary errors={forms.editErrors} />
         <form method="post" action={base} hx-boost="false" novalidate>
           <div class="form-grid">
-            <Field name="name" label={t('adminTenants.name')} value={forms.editValues?.name ?? tenant.name} errors={forms.editErrors} required />
+            <Field
+              name="name"
+              label={t('adminTenants.name')}
+              value={forms.editValues?.name ?? tenant.name}
+              errors={forms.editErrors}
+              required
+            />
             <SelectField
               name="clientId"
               label={t('adminTenants.client')}
@@ -322,7 +407,11 @@ export function TenantPage(props: { details: TenantDetails; owners: ShopOwners |
               <a href={props.shopUrl(hostname)}>{hostname}</a>
               <form method="post" action={`${base}/domains/remove`} hx-boost="false" class="inline-form">
                 <input type="hidden" name="domain" value={hostname} />
-                <button type="submit" class="button button-small" aria-label={`${t('adminTenants.removeDomain')}: ${hostname}`}>
+                <button
+                  type="submit"
+                  class="button button-small"
+                  aria-label={`${t('adminTenants.removeDomain')}: ${hostname}`}
+                >
                   {t('adminTenants.removeDomain')}
                 </button>
               </form>
@@ -331,8 +420,15 @@ export function TenantPage(props: { details: TenantDetails; owners: ShopOwners |
         </ul>
         <ErrorSummary errors={forms.domainErrors} />
         <form method="post" action={`${base}/domains`} hx-boost="false" novalidate>
-          <Field name="domain" label={t('adminTenants.domain')} value={forms.domainValue} errors={forms.domainErrors} required hint={t('adminTenants.domainHint')}
-            attrs={{ autocapitalize: 'none', spellcheck: 'false' }} />
+          <Field
+            name="domain"
+            label={t('adminTenants.domain')}
+            value={forms.domainValue}
+            errors={forms.domainErrors}
+            required
+            hint={t('adminTenants.domainHint')}
+            attrs={{ autocapitalize: 'none', spellcheck: 'false' }}
+          />
           <button type="submit" class="button">
             {t('adminTenants.addDomain')}
           </button>
@@ -367,8 +463,8 @@ export function TenantPage(props: { details: TenantDetails; owners: ShopOwners |
           <ul>
             {jobs.map((job) => (
               <li>
-                <a href={`/admin/jobs/${job.id}`}>{t(`adminTenants.jobs.kind.${job.kind}` as MessageKey)}</a> · {t(`adminTenants.jobs.status.${job.status}` as MessageKey)} ·{' '}
-                {formatDateTime(job.createdAt)}
+                <a href={`/admin/jobs/${job.id}`}>{t(`adminTenants.jobs.kind.${job.kind}` as MessageKey)}</a> ·{' '}
+                {t(`adminTenants.jobs.status.${job.status}` as MessageKey)} · {formatDateTime(job.createdAt)}
               </li>
             ))}
           </ul>
@@ -425,7 +521,9 @@ export function TenantPage(props: { details: TenantDetails; owners: ShopOwners |
                   <td>{entry.adminEmail ?? '—'}</td>
                   <td>
                     {auditActionLabel(entry.action)}
-                    {entry.details ? <span class="hint"> · {detailText(entry.details as Record<string, unknown>)}</span> : null}
+                    {entry.details ? (
+                      <span class="hint"> · {detailText(entry.details as Record<string, unknown>)}</span>
+                    ) : null}
                   </td>
                 </tr>
               ))}
@@ -439,7 +537,13 @@ export function TenantPage(props: { details: TenantDetails; owners: ShopOwners |
         <p>{t('adminTenants.deleteWarning')}</p>
         <ErrorSummary errors={forms.deleteErrors} />
         <form method="post" action={`${base}/delete`} hx-boost="false" novalidate>
-          <Field name="confirm" label={t('adminTenants.deleteConfirm')} errors={forms.deleteErrors} required attrs={{ autocomplete: 'off', spellcheck: 'false' }} />
+          <Field
+            name="confirm"
+            label={t('adminTenants.deleteConfirm')}
+            errors={forms.deleteErrors}
+            required
+            attrs={{ autocomplete: 'off', spellcheck: 'false' }}
+          />
           <button type="submit" class="button button-danger">
             {t('adminTenants.delete')}
           </button>

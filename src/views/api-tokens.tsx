@@ -44,7 +44,14 @@ export function ApiTokensPage(props: {
           </div>
           <div class="field">
             <label for="new-token-value">{t('apiTokens.tokenLabel', { name: props.created.name })}</label>
-            <input id="new-token-value" type="text" readonly value={props.created.token} data-select-on-focus class="monospace" />
+            <input
+              id="new-token-value"
+              type="text"
+              readonly
+              value={props.created.token}
+              data-select-on-focus
+              class="monospace"
+            />
           </div>
         </section>
       ) : null}
@@ -79,8 +86,17 @@ export function ApiTokensPage(props: {
                 <td>{formatDate(token.createdAt)}</td>
                 <td>{token.lastUsedAt ? formatDateTime(token.lastUsedAt) : t('apiTokens.never')}</td>
                 <td>
-                  <form method="post" action={`/api-tokens/${token.id}/revoke`} hx-boost="false" data-confirm={t('apiTokens.revokeConfirm', { name: token.name })}>
-                    <button type="submit" class="button-small button-danger" aria-label={`${t('apiTokens.revoke')}: ${token.name}`}>
+                  <form
+                    method="post"
+                    action={`/api-tokens/${token.id}/revoke`}
+                    hx-boost="false"
+                    data-confirm={t('apiTokens.revokeConfirm', { name: token.name })}
+                  >
+                    <button
+                      type="submit"
+                      class="button-small button-danger"
+                      aria-label={`${t('apiTokens.revoke')}: ${token.name}`}
+                    >
                       {t('apiTokens.revoke')}
                     </button>
                   </form>
@@ -100,12 +116,21 @@ export function ApiTokensPage(props: {
           <ErrorSummary errors={props.errors} />
           <form method="post" action="/api-tokens" hx-boost="false" novalidate>
             <div class="form-grid">
-              <Field name="name" label={t('apiTokens.name')} value={values.name} errors={props.errors} required hint={t('apiTokens.nameHint')} autocomplete="off" />
+              <Field
+                name="name"
+                label={t('apiTokens.name')}
+                value={values.name}
+                errors={props.errors}
+                required
+                hint={t('apiTokens.nameHint')}
+                autocomplete="off"
+              />
               <fieldset class={`choices${props.errors?.scope ? ' field-invalid' : ''}`}>
                 <legend>{t('apiTokens.scope')}</legend>
                 {(['read', 'read_write'] as const).map((scope) => (
                   <label class="choice">
-                    <input type="radio" name="scope" value={scope} checked={(values.scope ?? 'read') === scope} /> {scopeName(scope)}
+                    <input type="radio" name="scope" value={scope} checked={(values.scope ?? 'read') === scope} />{' '}
+                    {scopeName(scope)}
                   </label>
                 ))}
                 {props.errors?.scope ? <p class="error-text">{props.errors.scope}</p> : null}

@@ -31,7 +31,8 @@ function isSupport(entry: AuditEntry): boolean {
   return entry.action.startsWith('support.') || (entry.actor ?? '').startsWith('OptiFlow soporte');
 }
 
-const text = (value: unknown): string | null => (typeof value === 'string' && value.trim() ? value.trim() : typeof value === 'number' ? String(value) : null);
+const text = (value: unknown): string | null =>
+  typeof value === 'string' && value.trim() ? value.trim() : typeof value === 'number' ? String(value) : null;
 
 function roleLabel(value: string): string {
   const key = `users.role.${value}`;
@@ -58,30 +59,62 @@ const detailParts: Array<(details: Record<string, unknown>) => string | null> = 
   (d) => (text(d.sku) ? t('audit.detail.sku', { value: text(d.sku)! }) : null),
   (d) => (text(d.docType) ? t('audit.detail.docType', { value: text(d.docType)! }) : null),
   (d) => (text(d.prefix) ? t('audit.detail.prefix', { value: text(d.prefix)! }) : null),
-  (d) => (text(d.rangeStart) && text(d.rangeEnd) ? t('audit.detail.range', { start: text(d.rangeStart)!, end: text(d.rangeEnd)! }) : null),
+  (d) =>
+    text(d.rangeStart) && text(d.rangeEnd)
+      ? t('audit.detail.range', { start: text(d.rangeStart)!, end: text(d.rangeEnd)! })
+      : null,
   (d) => (text(d.role) ? t('audit.detail.role', { value: roleLabel(text(d.role)!) }) : null),
   (d) => (text(d.previousRole) ? t('audit.detail.previousRole', { value: roleLabel(text(d.previousRole)!) }) : null),
-  (d) => (Array.isArray(d.branches) && d.branches.length ? t('audit.detail.branches', { value: d.branches.map(text).filter(Boolean).join(', ') }) : null),
-  (d) => (text(d.scope) ? t('audit.detail.scope', { value: text(d.scope) === 'read' ? t('audit.scope.read') : t('audit.scope.read_write') }) : null),
+  (d) =>
+    Array.isArray(d.branches) && d.branches.length
+      ? t('audit.detail.branches', { value: d.branches.map(text).filter(Boolean).join(', ') })
+      : null,
+  (d) =>
+    text(d.scope)
+      ? t('audit.detail.scope', {
+          value: text(d.scope) === 'read' ? t('audit.scope.read') : t('audit.scope.read_write'),
+        })
+      : null,
   (d) => (text(d.currency) ? t('audit.detail.currency', { value: text(d.currency)! }) : null),
   (d) => (text(d.rate) ? t('audit.detail.rate', { value: text(d.rate)! }) : null),
   (d) => (text(d.validOn) ? t('audit.detail.validOn', { value: formatDate(text(d.validOn)) }) : null),
-  (d) => (text(d.amount) ? t('audit.detail.amount', { value: formatMoney(text(d.amount), text(d.currencySymbol) ?? 'RD$') }) : null),
-  (d) => (text(d.previousAmount) ? t('audit.detail.previousAmount', { value: formatMoney(text(d.previousAmount), text(d.currencySymbol) ?? 'RD$') }) : null),
-  (d) => (text(d.total) ? t('audit.detail.total', { value: formatMoney(text(d.total), text(d.currencySymbol) ?? 'RD$') }) : null),
+  (d) =>
+    text(d.amount)
+      ? t('audit.detail.amount', { value: formatMoney(text(d.amount), text(d.currencySymbol) ?? 'RD$') })
+      : null,
+  (d) =>
+    text(d.previousAmount)
+      ? t('audit.detail.previousAmount', {
+          value: formatMoney(text(d.previousAmount), text(d.currencySymbol) ?? 'RD$'),
+        })
+      : null,
+  (d) =>
+    text(d.total)
+      ? t('audit.detail.total', { value: formatMoney(text(d.total), text(d.currencySymbol) ?? 'RD$') })
+      : null,
   (d) => {
     const method = text(d.method);
-    return method ? t('audit.detail.method', { value: paymentForms[method as keyof typeof paymentForms] ?? method }) : null;
+    return method
+      ? t('audit.detail.method', { value: paymentForms[method as keyof typeof paymentForms] ?? method })
+      : null;
   },
   (d) => {
     const reason = text(d.reason);
-    return reason ? t('audit.detail.reason', { value: voidReasons[reason as keyof typeof voidReasons] ?? reason }) : null;
+    return reason
+      ? t('audit.detail.reason', { value: voidReasons[reason as keyof typeof voidReasons] ?? reason })
+      : null;
   },
   (d) => (text(d.note) ? t('audit.detail.note', { value: text(d.note)! }) : null),
   (d) => (text(d.report) ? t('audit.detail.report', { value: text(d.report)! }) : null),
   (d) => (text(d.period) ? t('audit.detail.period', { value: text(d.period)! }) : null),
-  (d) => (Array.isArray(d.fields) && d.fields.length ? t('audit.detail.fields', { value: d.fields.map(fieldLabel).filter(Boolean).join(', ') }) : null),
-  (d) => (text(d.method) && text(d.path) ? t('audit.detail.request', { method: text(d.method)!, path: text(d.path)!, status: text(d.status) ?? '—' }) : null),
+  (d) =>
+    Array.isArray(d.fields) && d.fields.length
+      ? t('audit.detail.fields', { value: d.fields.map(fieldLabel).filter(Boolean).join(', ') })
+      : null,
+  (d) =>
+    text(d.method) && text(d.path)
+      ? t('audit.detail.request', { method: text(d.method)!, path: text(d.path)!, status: text(d.status) ?? '—' })
+      : null,
   (d) => (text(d.userEmail) ? t('audit.detail.userEmail', { value: text(d.userEmail)! }) : null),
 ];
 
@@ -106,7 +139,12 @@ export function AuditResults(props: AuditListProps) {
       id="audit-results"
       live={false}
       empty={t('support.audit.empty')}
-      columns={[{ label: t('support.audit.when') }, { label: t('support.audit.action') }, { label: t('support.audit.actor') }, { label: t('support.audit.details') }]}
+      columns={[
+        { label: t('support.audit.when') },
+        { label: t('support.audit.action') },
+        { label: t('support.audit.actor') },
+        { label: t('support.audit.details') },
+      ]}
       rows={props.rows}
       row={(entry) => (
         <tr class={isSupport(entry) ? 'audit-support' : undefined}>
@@ -114,13 +152,19 @@ export function AuditResults(props: AuditListProps) {
             <time datetime={entry.createdAt.toISOString()}>{formatDateTime(entry.createdAt)}</time>
           </td>
           <td>
-            {isSupport(entry) ? <span class="badge badge-warn">{t('support.audit.support')}</span> : null} {actionLabel(entry.action)}
+            {isSupport(entry) ? <span class="badge badge-warn">{t('support.audit.support')}</span> : null}{' '}
+            {actionLabel(entry.action)}
           </td>
           <td>{entry.actor ?? '—'}</td>
           <td>{detailsText(entry)}</td>
         </tr>
       )}
-      pager={{ nextHref: props.nextHref, firstHref: props.firstHref, nextLabel: t('support.audit.older'), firstLabel: t('support.audit.newest') }}
+      pager={{
+        nextHref: props.nextHref,
+        firstHref: props.firstHref,
+        nextLabel: t('support.audit.older'),
+        firstLabel: t('support.audit.newest'),
+      }}
     />
   );
 }

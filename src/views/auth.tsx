@@ -2,7 +2,14 @@ import { t } from '../i18n/es-DO';
 import { ErrorSummary, Field, Notice, type FieldErrors } from './components';
 import { Layout } from './layout';
 
-export function LoginPage(props: { shopName: string; email?: string; next?: string; errors?: FieldErrors; message?: string | null; notice?: string | null }) {
+export function LoginPage(props: {
+  shopName: string;
+  email?: string;
+  next?: string;
+  errors?: FieldErrors;
+  message?: string | null;
+  notice?: string | null;
+}) {
   return (
     <Layout title={`${t('auth.login.title')} · ${props.shopName}`}>
       <section class="card narrow">
@@ -11,8 +18,24 @@ export function LoginPage(props: { shopName: string; email?: string; next?: stri
         {props.notice ? <Notice>{props.notice}</Notice> : null}
         <ErrorSummary errors={props.errors} message={props.message} />
         <form method="post" action={`/login${props.next ? `?next=${encodeURIComponent(props.next)}` : ''}`} novalidate>
-          <Field name="email" type="email" label={t('auth.email')} value={props.email} errors={props.errors} required autocomplete="username" inputmode="email" />
-          <Field name="password" type="password" label={t('auth.password')} errors={props.errors} required autocomplete="current-password" />
+          <Field
+            name="email"
+            type="email"
+            label={t('auth.email')}
+            value={props.email}
+            errors={props.errors}
+            required
+            autocomplete="username"
+            inputmode="email"
+          />
+          <Field
+            name="password"
+            type="password"
+            label={t('auth.password')}
+            errors={props.errors}
+            required
+            autocomplete="current-password"
+          />
           <button type="submit" class="button-primary">
             {t('auth.login.submit')}
           </button>
@@ -31,9 +54,23 @@ export function SetPasswordPage(props: { shopName: string; email: string; errors
         <ErrorSummary errors={props.errors} />
         <form method="post" novalidate>
           <input type="text" name="username" value={props.email} autocomplete="username" hidden />
-          <Field name="password" type="password" label={t('auth.newPassword')} errors={props.errors} required autocomplete="new-password"
-            hint={t('validation.passwordLength', { min: 10, max: 200 })} />
-          <Field name="confirm" type="password" label={t('auth.confirmPassword')} errors={props.errors} required autocomplete="new-password" />
+          <Field
+            name="password"
+            type="password"
+            label={t('auth.newPassword')}
+            errors={props.errors}
+            required
+            autocomplete="new-password"
+            hint={t('validation.passwordLength', { min: 10, max: 200 })}
+          />
+          <Field
+            name="confirm"
+            type="password"
+            label={t('auth.confirmPassword')}
+            errors={props.errors}
+            required
+            autocomplete="new-password"
+          />
           <button type="submit" class="button-primary">
             {t('auth.setPassword.submit')}
           </button>
@@ -49,11 +86,39 @@ export function ChangePasswordForm(props: { errors?: FieldErrors; done?: boolean
       <h1>{t('auth.changePassword.title')}</h1>
       {props.done ? <Notice>{t('auth.changePassword.done')}</Notice> : null}
       <ErrorSummary errors={props.errors} />
-      <form method="post" action="/account/password" hx-post="/account/password" hx-target="#change-password" hx-swap="outerHTML" novalidate>
-        <Field name="current" type="password" label={t('auth.currentPassword')} errors={props.errors} required autocomplete="current-password" />
-        <Field name="password" type="password" label={t('auth.newPassword')} errors={props.errors} required autocomplete="new-password"
-          hint={t('validation.passwordLength', { min: 10, max: 200 })} />
-        <Field name="confirm" type="password" label={t('auth.confirmPassword')} errors={props.errors} required autocomplete="new-password" />
+      <form
+        method="post"
+        action="/account/password"
+        hx-post="/account/password"
+        hx-target="#change-password"
+        hx-swap="outerHTML"
+        novalidate
+      >
+        <Field
+          name="current"
+          type="password"
+          label={t('auth.currentPassword')}
+          errors={props.errors}
+          required
+          autocomplete="current-password"
+        />
+        <Field
+          name="password"
+          type="password"
+          label={t('auth.newPassword')}
+          errors={props.errors}
+          required
+          autocomplete="new-password"
+          hint={t('validation.passwordLength', { min: 10, max: 200 })}
+        />
+        <Field
+          name="confirm"
+          type="password"
+          label={t('auth.confirmPassword')}
+          errors={props.errors}
+          required
+          autocomplete="new-password"
+        />
         <button type="submit" class="button-primary">
           {t('auth.changePassword.submit')}
         </button>

@@ -2,7 +2,9 @@ import type { Branch } from '../queries/branches';
 import { t } from '../i18n/es-DO';
 import { ErrorSummary, Field, Notice, type FieldErrors } from './components';
 
-export type BranchFormValues = Partial<Record<'name' | 'code' | 'address' | 'phone', string | null>> & { active?: boolean };
+export type BranchFormValues = Partial<Record<'name' | 'code' | 'address' | 'phone', string | null>> & {
+  active?: boolean;
+};
 
 export function BranchList(props: { branches: Branch[]; canManage: boolean; notice?: string | null }) {
   return (
@@ -49,7 +51,11 @@ export function BranchList(props: { branches: Branch[]; canManage: boolean; noti
                 </td>
                 {props.canManage ? (
                   <td>
-                    <a class="button button-small" href={`/branches/${branch.id}`} aria-label={`${t('branches.edit')}: ${branch.name}`}>
+                    <a
+                      class="button button-small"
+                      href={`/branches/${branch.id}`}
+                      aria-label={`${t('branches.edit')}: ${branch.name}`}
+                    >
                       {t('branches.edit')}
                     </a>
                   </td>
@@ -64,7 +70,13 @@ export function BranchList(props: { branches: Branch[]; canManage: boolean; noti
 }
 
 /** Create (no `id`) or edit form. */
-export function BranchForm(props: { id?: string; values: BranchFormValues; errors?: FieldErrors; message?: string | null; saved?: boolean }) {
+export function BranchForm(props: {
+  id?: string;
+  values: BranchFormValues;
+  errors?: FieldErrors;
+  message?: string | null;
+  saved?: boolean;
+}) {
   const { values, errors } = props;
   const action = props.id ? `/branches/${props.id}` : '/branches';
   return (
@@ -75,15 +87,41 @@ export function BranchForm(props: { id?: string; values: BranchFormValues; error
       <form method="post" action={action} hx-boost="false" novalidate>
         <div class="form-grid">
           <Field name="name" label={t('branches.name')} value={values.name} errors={errors} required />
-          <Field name="code" label={t('branches.code')} value={values.code} errors={errors} required hint={t('branches.codeHint')}
-            attrs={{ style: 'text-transform: uppercase', maxlength: '20', autocapitalize: 'characters' }} />
-          <Field name="address" label={t('branches.address')} value={values.address} errors={errors} autocomplete="street-address" />
-          <Field name="phone" label={t('branches.phone')} value={values.phone} errors={errors} inputmode="tel" autocomplete="tel" />
+          <Field
+            name="code"
+            label={t('branches.code')}
+            value={values.code}
+            errors={errors}
+            required
+            hint={t('branches.codeHint')}
+            attrs={{ style: 'text-transform: uppercase', maxlength: '20', autocapitalize: 'characters' }}
+          />
+          <Field
+            name="address"
+            label={t('branches.address')}
+            value={values.address}
+            errors={errors}
+            autocomplete="street-address"
+          />
+          <Field
+            name="phone"
+            label={t('branches.phone')}
+            value={values.phone}
+            errors={errors}
+            inputmode="tel"
+            autocomplete="tel"
+          />
         </div>
         {props.id ? (
           <div class="field">
             <label class="choice">
-              <input type="checkbox" name="active" value="on" checked={values.active !== false} aria-describedby="field-active-hint" />{' '}
+              <input
+                type="checkbox"
+                name="active"
+                value="on"
+                checked={values.active !== false}
+                aria-describedby="field-active-hint"
+              />{' '}
               {t('branches.active')}
             </label>
             <p class="hint" id="field-active-hint">

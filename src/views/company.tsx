@@ -2,7 +2,9 @@ import type { Company, CurrencyOption } from '../queries/company';
 import { t } from '../i18n/es-DO';
 import { ErrorSummary, Field, Notice, SelectField, TextAreaField, type FieldErrors } from './components';
 
-export type CompanyFormValues = Partial<Record<'name' | 'rnc' | 'address' | 'phones' | 'email' | 'invoiceFooter' | 'defaultCurrency', string | null>>;
+export type CompanyFormValues = Partial<
+  Record<'name' | 'rnc' | 'address' | 'phones' | 'email' | 'invoiceFooter' | 'defaultCurrency', string | null>
+>;
 
 export function companyFormValues(company: Company): CompanyFormValues {
   return {
@@ -33,20 +35,64 @@ export function CompanyForm(props: {
       <ErrorSummary errors={errors} />
       <form method="post" action="/company" hx-boost="false" novalidate>
         <div class="form-grid">
-          <Field name="name" label={t('company.name')} value={values.name} errors={errors} required autocomplete="organization" />
-          <Field name="rnc" label={t('company.rnc')} value={values.rnc} errors={errors} inputmode="numeric" hint={t('company.rncHint')} />
-          <Field name="phones" label={t('company.phones')} value={values.phones} errors={errors} inputmode="tel" autocomplete="tel" />
-          <Field name="email" type="email" label={t('company.email')} value={values.email} errors={errors} inputmode="email" autocomplete="email" />
-          <Field name="address" label={t('company.address')} value={values.address} errors={errors} autocomplete="street-address" />
+          <Field
+            name="name"
+            label={t('company.name')}
+            value={values.name}
+            errors={errors}
+            required
+            autocomplete="organization"
+          />
+          <Field
+            name="rnc"
+            label={t('company.rnc')}
+            value={values.rnc}
+            errors={errors}
+            inputmode="numeric"
+            hint={t('company.rncHint')}
+          />
+          <Field
+            name="phones"
+            label={t('company.phones')}
+            value={values.phones}
+            errors={errors}
+            inputmode="tel"
+            autocomplete="tel"
+          />
+          <Field
+            name="email"
+            type="email"
+            label={t('company.email')}
+            value={values.email}
+            errors={errors}
+            inputmode="email"
+            autocomplete="email"
+          />
+          <Field
+            name="address"
+            label={t('company.address')}
+            value={values.address}
+            errors={errors}
+            autocomplete="street-address"
+          />
           <SelectField
             name="defaultCurrency"
             label={t('company.defaultCurrency')}
             value={values.defaultCurrency}
             errors={errors}
-            options={props.currencies.map((currency) => ({ value: currency.code, label: `${currency.code} · ${currency.name}` }))}
+            options={props.currencies.map((currency) => ({
+              value: currency.code,
+              label: `${currency.code} · ${currency.name}`,
+            }))}
           />
         </div>
-        <TextAreaField name="invoiceFooter" label={t('company.invoiceFooter')} value={values.invoiceFooter} errors={errors} hint={t('company.invoiceFooterHint')} />
+        <TextAreaField
+          name="invoiceFooter"
+          label={t('company.invoiceFooter')}
+          value={values.invoiceFooter}
+          errors={errors}
+          hint={t('company.invoiceFooterHint')}
+        />
         <div class="actions">
           <button type="submit" class="button-primary">
             {t('company.save')}
@@ -86,14 +132,23 @@ function CompanyReadOnly(props: { values: CompanyFormValues; currencies: Currenc
   );
 }
 
-export function LogoForm(props: { hasLogo: boolean; canManage: boolean; error?: string | null; notice?: string | null }) {
+export function LogoForm(props: {
+  hasLogo: boolean;
+  canManage: boolean;
+  error?: string | null;
+  notice?: string | null;
+}) {
   return (
     <section class="card" id="company-logo" style="margin-top: 1.25rem">
       <h2>{t('company.logo')}</h2>
       {props.notice ? <Notice>{props.notice}</Notice> : null}
       {props.hasLogo ? (
         <p>
-          <img src={`/company/logo?v=${Date.now()}`} alt={t('company.logoCurrent')} style="max-height: 6rem; max-width: 100%; border: 1px solid var(--line); border-radius: 0.35rem; padding: 0.25rem; background: #fff" />
+          <img
+            src={`/company/logo?v=${Date.now()}`}
+            alt={t('company.logoCurrent')}
+            style="max-height: 6rem; max-width: 100%; border: 1px solid var(--line); border-radius: 0.35rem; padding: 0.25rem; background: #fff"
+          />
         </p>
       ) : (
         <p class="hint">{t('company.logoNone')}</p>

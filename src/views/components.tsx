@@ -4,7 +4,14 @@ import { t } from '../i18n/es-DO';
 export type FieldErrors = Partial<Record<string, string>>;
 
 /** Label, control, hint and error of one form field; the error is tied to the control for screen readers. */
-function FieldShell(props: { name: string; label: string; errors?: FieldErrors; required?: boolean; hint?: string; control: (a11y: FieldA11y) => Child }) {
+function FieldShell(props: {
+  name: string;
+  label: string;
+  errors?: FieldErrors;
+  required?: boolean;
+  hint?: string;
+  control: (a11y: FieldA11y) => Child;
+}) {
   const error = props.errors?.[props.name];
   const id = `field-${props.name}`;
   const described = [props.hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
@@ -96,7 +103,14 @@ export function SelectField(props: {
   );
 }
 
-export function TextAreaField(props: { name: string; label: string; value?: string | null; errors?: FieldErrors; rows?: number; hint?: string }) {
+export function TextAreaField(props: {
+  name: string;
+  label: string;
+  value?: string | null;
+  errors?: FieldErrors;
+  rows?: number;
+  hint?: string;
+}) {
   return (
     <FieldShell
       {...props}
@@ -110,7 +124,13 @@ export function TextAreaField(props: { name: string; label: string; value?: stri
 }
 
 /** "First page" and "next page" links of a keyset-paginated list; htmx swaps `target` in place. */
-export function Pager(props: { nextHref: string | null; firstHref: string | null; target: string; nextLabel: string; firstLabel: string }) {
+export function Pager(props: {
+  nextHref: string | null;
+  firstHref: string | null;
+  target: string;
+  nextLabel: string;
+  firstLabel: string;
+}) {
   if (!props.nextHref && !props.firstHref) return null;
   return (
     <nav class="pager" aria-label={t('nav.pagination')}>
@@ -230,9 +250,23 @@ export function Notice(props: { children: Child }) {
  * replaced as the user types in the search box or changes a filter, and the URL follows.
  */
 export function LiveSearchForm(props: { action: string; target: string; filters?: string[]; children: Child }) {
-  const trigger = ['input changed delay:300ms from:#field-q', ...(props.filters ?? []).map((name) => `change from:#field-${name}`), 'submit'].join(', ');
+  const trigger = [
+    'input changed delay:300ms from:#field-q',
+    ...(props.filters ?? []).map((name) => `change from:#field-${name}`),
+    'submit',
+  ].join(', ');
   return (
-    <form class="toolbar" method="get" action={props.action} role="search" hx-get={props.action} hx-target={props.target} hx-swap="outerHTML" hx-push-url="true" hx-trigger={trigger}>
+    <form
+      class="toolbar"
+      method="get"
+      action={props.action}
+      role="search"
+      hx-get={props.action}
+      hx-target={props.target}
+      hx-swap="outerHTML"
+      hx-push-url="true"
+      hx-trigger={trigger}
+    >
       {props.children}
     </form>
   );

@@ -50,7 +50,6 @@ export function listHref(state: ListState, cursor?: string | null): string {
   return query ? `/contacts?${query}` : '/contacts';
 }
 
-
 // ---------------------------------------------------------------- list
 
 /** Typing in the search box or changing a filter swaps the results in place and updates the URL. */
@@ -63,7 +62,13 @@ const liveSearch = {
   'hx-sync': 'closest form:replace',
 };
 
-export function ContactsPage(props: { user: SessionUser; state: ListState; rows: Contact[]; nextCursor: string | null; isFirstPage: boolean }) {
+export function ContactsPage(props: {
+  user: SessionUser;
+  state: ListState;
+  rows: Contact[];
+  nextCursor: string | null;
+  isFirstPage: boolean;
+}) {
   const { state } = props;
   return (
     <>
@@ -85,13 +90,21 @@ export function ContactsPage(props: { user: SessionUser; state: ListState; rows:
           label={t('contacts.search')}
           value={state.q}
           inputmode="search"
-          attrs={{ ...liveSearch, 'hx-trigger': 'input changed delay:300ms, search', autocomplete: 'off', 'aria-controls': 'contacts-results' }}
+          attrs={{
+            ...liveSearch,
+            'hx-trigger': 'input changed delay:300ms, search',
+            autocomplete: 'off',
+            'aria-controls': 'contacts-results',
+          }}
         />
         <SelectField
           name="kind"
           label={t('contacts.kind')}
           value={state.kind}
-          options={[{ value: '', label: t('contacts.kind.all') }, ...contactKinds.map((kind) => ({ value: kind, label: kindLabel(kind) }))]}
+          options={[
+            { value: '', label: t('contacts.kind.all') },
+            ...contactKinds.map((kind) => ({ value: kind, label: kindLabel(kind) })),
+          ]}
           attrs={{ ...liveSearch, 'hx-trigger': 'change' }}
         />
         <SelectField
@@ -113,7 +126,12 @@ export function ContactsPage(props: { user: SessionUser; state: ListState; rows:
 }
 
 /** The table and pager: what a search or a page change swaps in (htmx). */
-export function ContactResults(props: { state: ListState; rows: Contact[]; nextCursor: string | null; isFirstPage: boolean }) {
+export function ContactResults(props: {
+  state: ListState;
+  rows: Contact[];
+  nextCursor: string | null;
+  isFirstPage: boolean;
+}) {
   const { state, rows } = props;
   const filtered = Boolean(state.q || state.kind || state.archived !== 'false');
   return (
@@ -121,7 +139,12 @@ export function ContactResults(props: { state: ListState; rows: Contact[]; nextC
       id="contacts-results"
       label={t('contacts.title')}
       empty={filtered ? t('contacts.noResults') : t('contacts.empty')}
-      columns={[{ label: t('contacts.name') }, { label: t('contacts.identification') }, { label: t('contacts.phones') }, { label: t('contacts.kind') }]}
+      columns={[
+        { label: t('contacts.name') },
+        { label: t('contacts.identification') },
+        { label: t('contacts.phones') },
+        { label: t('contacts.kind') },
+      ]}
       rows={rows}
       row={(contact) => (
         <tr>
@@ -147,7 +170,14 @@ export function ContactResults(props: { state: ListState; rows: Contact[]; nextC
     >
       <nav class="pager" aria-label={t('contacts.title')}>
         {props.isFirstPage ? null : (
-          <a class="button button-small" href={listHref(state)} hx-get={listHref(state)} hx-target="#contacts-results" hx-swap="outerHTML" hx-push-url="true">
+          <a
+            class="button button-small"
+            href={listHref(state)}
+            hx-get={listHref(state)}
+            hx-target="#contacts-results"
+            hx-swap="outerHTML"
+            hx-push-url="true"
+          >
             {t('contacts.first')}
           </a>
         )}
@@ -276,7 +306,10 @@ export function ContactForm(props: {
           label={t('contacts.idType')}
           value={values.idType}
           errors={errors}
-          options={[{ value: '', label: t('contacts.idType.none') }, ...idTypes.map((type) => ({ value: type, label: t(`contacts.idType.${type}` as MessageKey) }))]}
+          options={[
+            { value: '', label: t('contacts.idType.none') },
+            ...idTypes.map((type) => ({ value: type, label: t(`contacts.idType.${type}` as MessageKey) })),
+          ]}
           attrs={{ ...lookup, 'hx-trigger': 'change' }}
         />
         <div>
@@ -294,16 +327,50 @@ export function ContactForm(props: {
       </div>
       <NameField value={values.name} errors={errors} />
       <div class="form-grid">
-        <Field name="phone" type="tel" label={t('contacts.phone')} value={values.phone} errors={errors} inputmode="tel" autocomplete="off" />
-        <Field name="mobile" type="tel" label={t('contacts.mobile')} value={values.mobile} errors={errors} inputmode="tel" autocomplete="off" />
-        <Field name="email" type="email" label={t('contacts.email')} value={values.email} errors={errors} inputmode="email" autocomplete="off" />
-        <Field name="birthDate" type="date" label={t('contacts.birthDate')} value={values.birthDate} errors={errors} hint={t('contacts.birthDate.hint')} />
+        <Field
+          name="phone"
+          type="tel"
+          label={t('contacts.phone')}
+          value={values.phone}
+          errors={errors}
+          inputmode="tel"
+          autocomplete="off"
+        />
+        <Field
+          name="mobile"
+          type="tel"
+          label={t('contacts.mobile')}
+          value={values.mobile}
+          errors={errors}
+          inputmode="tel"
+          autocomplete="off"
+        />
+        <Field
+          name="email"
+          type="email"
+          label={t('contacts.email')}
+          value={values.email}
+          errors={errors}
+          inputmode="email"
+          autocomplete="off"
+        />
+        <Field
+          name="birthDate"
+          type="date"
+          label={t('contacts.birthDate')}
+          value={values.birthDate}
+          errors={errors}
+          hint={t('contacts.birthDate.hint')}
+        />
         <SelectField
           name="gender"
           label={t('contacts.gender')}
           value={values.gender}
           errors={errors}
-          options={[{ value: '', label: t('contacts.gender.none') }, ...genders.map((gender) => ({ value: gender, label: t(`contacts.gender.${gender}`) }))]}
+          options={[
+            { value: '', label: t('contacts.gender.none') },
+            ...genders.map((gender) => ({ value: gender, label: t(`contacts.gender.${gender}`) })),
+          ]}
         />
       </div>
       <TextAreaField name="address" label={t('contacts.address')} value={values.address} errors={errors} rows={2} />
@@ -332,7 +399,13 @@ export function NewContactPage(props: {
       </p>
       <section class="card">
         <h1>{t('contacts.new')}</h1>
-        <ContactForm action="/contacts" values={props.values} errors={props.errors} duplicate={props.duplicate} submitLabel={t('contacts.create')} />
+        <ContactForm
+          action="/contacts"
+          values={props.values}
+          errors={props.errors}
+          duplicate={props.duplicate}
+          submitLabel={t('contacts.create')}
+        />
       </section>
     </>
   );
@@ -385,14 +458,18 @@ export function ContactPage(props: {
       ) : null}
       {contact.archivedAt ? <Notice>{t('contacts.archivedNotice')}</Notice> : null}
       <nav class="toolbar contact-links" aria-label={t('contacts.links')}>
-        {can(user.role, 'prescriptions.view') ? <a href={`/contacts/${contact.id}/prescriptions`}>{t('contacts.links.prescriptions')}</a> : null}
+        {can(user.role, 'prescriptions.view') ? (
+          <a href={`/contacts/${contact.id}/prescriptions`}>{t('contacts.links.prescriptions')}</a>
+        ) : null}
         {can(user.role, 'prescriptions.manage') && !contact.archivedAt ? (
           <a href={`/prescriptions/new?patientId=${contact.id}`}>{t('contacts.links.newPrescription')}</a>
         ) : null}
         {can(user.role, 'quotations.manage') && !contact.archivedAt ? (
           <a href={`/quotations/new?customerId=${contact.id}`}>{t('contacts.links.newQuotation')}</a>
         ) : null}
-        {can(user.role, 'invoices.manage') && !contact.archivedAt ? <a href={`/invoices/new?customerId=${contact.id}`}>{t('contacts.links.newInvoice')}</a> : null}
+        {can(user.role, 'invoices.manage') && !contact.archivedAt ? (
+          <a href={`/invoices/new?customerId=${contact.id}`}>{t('contacts.links.newInvoice')}</a>
+        ) : null}
       </nav>
       <section class="card">
         <h2>{canManage ? t('contacts.edit') : t('contacts.details')}</h2>
@@ -428,7 +505,12 @@ export function ContactPage(props: {
 function ContactSummary(props: { contact: Contact }) {
   const { contact } = props;
   const rows: Array<[MessageKey, string]> = [
-    ['contacts.identification', contact.idNumber ? `${t(`contacts.idType.${contact.idType ?? 'none'}` as MessageKey)} ${formatIdentification(contact)}` : ''],
+    [
+      'contacts.identification',
+      contact.idNumber
+        ? `${t(`contacts.idType.${contact.idType ?? 'none'}` as MessageKey)} ${formatIdentification(contact)}`
+        : '',
+    ],
     ['contacts.phone', formatPhone(contact.phone)],
     ['contacts.mobile', formatPhone(contact.mobile)],
     ['contacts.email', contact.email ?? ''],

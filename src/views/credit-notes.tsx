@@ -41,7 +41,12 @@ export function CreditNoteResults(props: CreditNotesListProps) {
           <td class="number">{formatMoney(row.total, row.currencySymbol)}</td>
         </tr>
       )}
-      pager={{ nextHref: props.nextHref, firstHref: props.firstHref, nextLabel: t('creditNotes.next'), firstLabel: t('creditNotes.first') }}
+      pager={{
+        nextHref: props.nextHref,
+        firstHref: props.firstHref,
+        nextLabel: t('creditNotes.next'),
+        firstLabel: t('creditNotes.first'),
+      }}
     />
   );
 }
@@ -77,7 +82,9 @@ export function NewCreditNotePage(props: {
   const { invoice, values, errors } = props;
   const money = (value: string) => formatMoney(value, invoice.currencySymbol);
   const type = creditNoteTypeFor(invoice.ncfType);
-  const open = invoice.lines.some((line) => compareDecimals(line.remaining, '0') > 0) && compareDecimals(invoice.creditable, '0') > 0;
+  const open =
+    invoice.lines.some((line) => compareDecimals(line.remaining, '0') > 0) &&
+    compareDecimals(invoice.creditable, '0') > 0;
   return (
     <section class="card" aria-labelledby="credit-title">
       <h1 id="credit-title">{t('creditNotes.new.title', { ncf: invoice.ncf ?? '—' })}</h1>
@@ -106,7 +113,11 @@ export function NewCreditNotePage(props: {
           </dd>
         </div>
       </dl>
-      <Notice>{props.refundsItbis ? t('creditNotes.new.itbis') : t('creditNotes.new.noItbis', { date: formatDate(invoice.issuedOn) })}</Notice>
+      <Notice>
+        {props.refundsItbis
+          ? t('creditNotes.new.itbis')
+          : t('creditNotes.new.noItbis', { date: formatDate(invoice.issuedOn) })}
+      </Notice>
       <ErrorSummary errors={errors} message={props.message ?? errors?.lines ?? null} />
       <FixLink fix={props.fix} />
       {!open ? (
@@ -143,7 +154,9 @@ export function NewCreditNotePage(props: {
                     <td class="number">{formatDecimal(line.quantity)}</td>
                     <td class="number">{formatDecimal(line.remaining)}</td>
                     <td class="number">{money(line.unitPrice)}</td>
-                    <td class="number">{line.exempt ? t('creditNotes.exemptMark') : `${formatDecimal(line.taxRate, 0)}%`}</td>
+                    <td class="number">
+                      {line.exempt ? t('creditNotes.exemptMark') : `${formatDecimal(line.taxRate, 0)}%`}
+                    </td>
                     <td>
                       {left ? (
                         <>
@@ -185,7 +198,13 @@ export function NewCreditNotePage(props: {
               })}
             </tbody>
           </table>
-          <TextAreaField name="reason" label={`${t('creditNotes.field.reason')} *`} value={values.reason} errors={errors} rows={2} />
+          <TextAreaField
+            name="reason"
+            label={`${t('creditNotes.field.reason')} *`}
+            value={values.reason}
+            errors={errors}
+            rows={2}
+          />
           <div class="actions">
             <button type="submit" class="button-primary">
               {t('creditNotes.new.submit')}
@@ -207,7 +226,15 @@ export function NewCreditNotePage(props: {
 export const creditNoteStatusLabel = (status: string) => t(`creditNotes.status.${status}` as MessageKey);
 
 export function CreditNoteStatusBadge(props: { status: string }) {
-  return <span class={props.status === 'voided' ? 'badge badge-voided' : props.status === 'draft' ? 'badge' : 'badge badge-issued'}>{creditNoteStatusLabel(props.status)}</span>;
+  return (
+    <span
+      class={
+        props.status === 'voided' ? 'badge badge-voided' : props.status === 'draft' ? 'badge' : 'badge badge-issued'
+      }
+    >
+      {creditNoteStatusLabel(props.status)}
+    </span>
+  );
 }
 
 export function CreditNotePage(props: { note: CreditNote; notice: boolean }) {
@@ -303,7 +330,9 @@ export function CreditNotePage(props: { note: CreditNote; notice: boolean }) {
                 <td class="number">{formatDecimal(line.quantity)}</td>
                 <td class="number">{money(line.unitPrice)}</td>
                 <td class="number">{money(line.discount)}</td>
-                <td class="number">{line.exempt ? t('creditNotes.exemptMark') : `${formatDecimal(line.taxRate, 0)}%`}</td>
+                <td class="number">
+                  {line.exempt ? t('creditNotes.exemptMark') : `${formatDecimal(line.taxRate, 0)}%`}
+                </td>
                 <td class="number">{money(line.amount)}</td>
                 <td>{line.returnToStock ? t('creditNotes.yes') : t('creditNotes.no')}</td>
               </tr>

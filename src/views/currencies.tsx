@@ -13,7 +13,12 @@ export interface RateFormValues {
   validOn?: string;
 }
 
-export function RateForm(props: { currencies: CurrencyWithRate[]; values: RateFormValues; errors?: FieldErrors; notice?: string | null }) {
+export function RateForm(props: {
+  currencies: CurrencyWithRate[];
+  values: RateFormValues;
+  errors?: FieldErrors;
+  notice?: string | null;
+}) {
   const { values, errors } = props;
   return (
     <section class="card" aria-labelledby="rate-title">
@@ -28,10 +33,27 @@ export function RateForm(props: { currencies: CurrencyWithRate[]; values: RateFo
             value={values.currency}
             errors={errors}
             required
-            options={props.currencies.filter((currency) => !currency.isBase).map((currency) => ({ value: currency.code, label: `${currency.code} · ${currency.name}` }))}
+            options={props.currencies
+              .filter((currency) => !currency.isBase)
+              .map((currency) => ({ value: currency.code, label: `${currency.code} · ${currency.name}` }))}
           />
-          <Field name="rate" label={t('currencies.field.rate')} value={values.rate} errors={errors} required inputmode="decimal" hint={t('currencies.hint.rate')} />
-          <Field name="validOn" type="date" label={t('currencies.field.validOn')} value={values.validOn} errors={errors} required />
+          <Field
+            name="rate"
+            label={t('currencies.field.rate')}
+            value={values.rate}
+            errors={errors}
+            required
+            inputmode="decimal"
+            hint={t('currencies.hint.rate')}
+          />
+          <Field
+            name="validOn"
+            type="date"
+            label={t('currencies.field.validOn')}
+            value={values.validOn}
+            errors={errors}
+            required
+          />
         </div>
         <div class="actions">
           <button type="submit" class="button-primary">
@@ -43,7 +65,10 @@ export function RateForm(props: { currencies: CurrencyWithRate[]; values: RateFo
   );
 }
 
-export function CurrenciesPage(props: { currencies: CurrencyWithRate[]; form: { values: RateFormValues; errors?: FieldErrors; notice?: string | null } | null }) {
+export function CurrenciesPage(props: {
+  currencies: CurrencyWithRate[];
+  form: { values: RateFormValues; errors?: FieldErrors; notice?: string | null } | null;
+}) {
   return (
     <>
       <div class="page-head">
@@ -68,11 +93,22 @@ export function CurrenciesPage(props: { currencies: CurrencyWithRate[]; form: { 
             <tr>
               <td>
                 <strong>{currency.code}</strong>
-                {currency.isBase ? <>{' '}<span class="badge">{t('currencies.base')}</span></> : null}
+                {currency.isBase ? (
+                  <>
+                    {' '}
+                    <span class="badge">{t('currencies.base')}</span>
+                  </>
+                ) : null}
               </td>
               <td>{currency.name}</td>
               <td>{currency.symbol}</td>
-              <td class="number">{currency.latestRate ? formatRate(currency.latestRate) : <span class="hint">{t('currencies.noRate')}</span>}</td>
+              <td class="number">
+                {currency.latestRate ? (
+                  formatRate(currency.latestRate)
+                ) : (
+                  <span class="hint">{t('currencies.noRate')}</span>
+                )}
+              </td>
               <td>{currency.isBase ? '—' : formatDate(currency.latestRateOn)}</td>
               <td>{currency.isBase ? null : <a href={`/currencies/${currency.code}`}>{t('currencies.history')}</a>}</td>
             </tr>
@@ -102,12 +138,22 @@ export function RateResults(props: { rates: ExchangeRate[]; nextHref: string | n
           <td class="number">{formatRate(rate.rate)}</td>
         </tr>
       )}
-      pager={{ nextHref: props.nextHref, firstHref: props.firstHref, nextLabel: t('currencies.history.older'), firstLabel: t('currencies.history.newest') }}
+      pager={{
+        nextHref: props.nextHref,
+        firstHref: props.firstHref,
+        nextLabel: t('currencies.history.older'),
+        firstLabel: t('currencies.history.newest'),
+      }}
     />
   );
 }
 
-export function RateHistoryPage(props: { currency: CurrencyWithRate; rates: ExchangeRate[]; nextHref: string | null; firstHref: string | null }) {
+export function RateHistoryPage(props: {
+  currency: CurrencyWithRate;
+  rates: ExchangeRate[];
+  nextHref: string | null;
+  firstHref: string | null;
+}) {
   return (
     <>
       <div class="page-head">

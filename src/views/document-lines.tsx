@@ -19,7 +19,15 @@ export interface TaxOption {
 
 /** Product lines as read back from a stored document, turned into editor rows. */
 export function rowsFromLines(
-  lines: ReadonlyArray<{ sku: string | null; productId: string | null; description: string; quantity: string; unitPrice: string; discount: string; taxId: number | null }>,
+  lines: ReadonlyArray<{
+    sku: string | null;
+    productId: string | null;
+    description: string;
+    quantity: string;
+    unitPrice: string;
+    discount: string;
+    taxId: number | null;
+  }>,
 ): LineFormRow[] {
   return lines.map((line) => ({
     sku: line.sku ?? '',
@@ -31,7 +39,16 @@ export function rowsFromLines(
   }));
 }
 
-function Cell(props: { index: number; field: keyof LineFormRow; label: string; value?: string; errors?: FieldErrors; inputmode?: 'decimal' | 'text'; size?: number; list?: string }) {
+function Cell(props: {
+  index: number;
+  field: keyof LineFormRow;
+  label: string;
+  value?: string;
+  errors?: FieldErrors;
+  inputmode?: 'decimal' | 'text';
+  size?: number;
+  list?: string;
+}) {
   const name = lineFieldName(props.index, props.field);
   const error = props.errors?.[name];
   const id = `field-${name.replace(/\./g, '-')}`;
@@ -63,7 +80,13 @@ function Cell(props: { index: number; field: keyof LineFormRow; label: string; v
  * are named `lines.<i>.<field>` (parsed by parseLineForm). A product line needs only SKU and
  * quantity; a free-text line needs description, quantity, price and tax.
  */
-export function LineEditor(props: { rows: LineFormRow[]; blankRows: number; errors?: FieldErrors; taxes: TaxOption[]; products?: Array<{ sku: string; name: string }> }) {
+export function LineEditor(props: {
+  rows: LineFormRow[];
+  blankRows: number;
+  errors?: FieldErrors;
+  taxes: TaxOption[];
+  products?: Array<{ sku: string; name: string }>;
+}) {
   const all = [...props.rows, ...Array.from({ length: props.blankRows }, () => ({}) as LineFormRow)];
   const errors = props.errors;
   return (
@@ -103,11 +126,50 @@ export function LineEditor(props: { rows: LineFormRow[]; blankRows: number; erro
               return (
                 <tr>
                   <td>{String(index + 1)}</td>
-                  <Cell index={index} field="sku" label={t('invoices.lines.sku')} value={row.sku} errors={errors} size={10} list={props.products?.length ? 'line-products' : undefined} />
-                  <Cell index={index} field="description" label={t('invoices.lines.description')} value={row.description} errors={errors} size={24} />
-                  <Cell index={index} field="quantity" label={t('invoices.lines.quantity')} value={row.quantity} errors={errors} inputmode="decimal" size={5} />
-                  <Cell index={index} field="unitPrice" label={t('invoices.lines.unitPrice')} value={row.unitPrice} errors={errors} inputmode="decimal" size={9} />
-                  <Cell index={index} field="discount" label={t('invoices.lines.discount')} value={row.discount} errors={errors} inputmode="decimal" size={7} />
+                  <Cell
+                    index={index}
+                    field="sku"
+                    label={t('invoices.lines.sku')}
+                    value={row.sku}
+                    errors={errors}
+                    size={10}
+                    list={props.products?.length ? 'line-products' : undefined}
+                  />
+                  <Cell
+                    index={index}
+                    field="description"
+                    label={t('invoices.lines.description')}
+                    value={row.description}
+                    errors={errors}
+                    size={24}
+                  />
+                  <Cell
+                    index={index}
+                    field="quantity"
+                    label={t('invoices.lines.quantity')}
+                    value={row.quantity}
+                    errors={errors}
+                    inputmode="decimal"
+                    size={5}
+                  />
+                  <Cell
+                    index={index}
+                    field="unitPrice"
+                    label={t('invoices.lines.unitPrice')}
+                    value={row.unitPrice}
+                    errors={errors}
+                    inputmode="decimal"
+                    size={9}
+                  />
+                  <Cell
+                    index={index}
+                    field="discount"
+                    label={t('invoices.lines.discount')}
+                    value={row.discount}
+                    errors={errors}
+                    inputmode="decimal"
+                    size={7}
+                  />
                   <td class={taxError ? 'field-invalid' : undefined}>
                     <select
                       id={taxId}
@@ -186,7 +248,10 @@ export function taxLabel(line: { exempt: boolean; taxRate: string }): string {
 /** Read-only lines with the totals: subtotal, discounts, taxable and exempt amounts, ITBIS per rate, total. */
 export function LinesTable(props: {
   lines: DisplayLine[];
-  totals: Pick<DocumentTotals, 'grossTotal' | 'discountTotal' | 'taxableTotal' | 'exemptTotal' | 'itbisTotal' | 'total' | 'taxBreakdown'>;
+  totals: Pick<
+    DocumentTotals,
+    'grossTotal' | 'discountTotal' | 'taxableTotal' | 'exemptTotal' | 'itbisTotal' | 'total' | 'taxBreakdown'
+  >;
   symbol?: string;
   caption?: string;
 }) {
@@ -267,7 +332,9 @@ export function LinesTable(props: {
           ) : null}
           {totals.taxBreakdown.map((entry) => (
             <tr>
-              <th scope="row">{t('invoices.lines.itbisRate', { rate: formatDecimal(entry.rate, 0), taxable: money(entry.taxable) })}</th>
+              <th scope="row">
+                {t('invoices.lines.itbisRate', { rate: formatDecimal(entry.rate, 0), taxable: money(entry.taxable) })}
+              </th>
               <td class="number">{money(entry.itbis)}</td>
             </tr>
           ))}

@@ -7,7 +7,17 @@ import { formatIdentification, formatTaxId } from '../domain/tax-id';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { InvoiceDetail, InvoiceFormOptions, InvoiceSummary } from '../queries/invoices';
 import type { LineFormRow } from '../schemas/document-lines';
-import { LiveSearchForm, ErrorSummary, Field, Notice, ResultsTable, SelectField, TextAreaField, Warning, type FieldErrors } from './components';
+import {
+  LiveSearchForm,
+  ErrorSummary,
+  Field,
+  Notice,
+  ResultsTable,
+  SelectField,
+  TextAreaField,
+  Warning,
+  type FieldErrors,
+} from './components';
 import { CreditNoteStatusBadge } from './credit-notes';
 import { LineEditor, LinesTable, type DisplayLine } from './document-lines';
 
@@ -24,7 +34,6 @@ const statusBadge: Record<string, string> = {
 export function StatusBadge(props: { status: string }) {
   return <span class={statusBadge[props.status] ?? 'badge'}>{statusLabel(props.status)}</span>;
 }
-
 
 export interface InvoiceListProps {
   rows: InvoiceSummary[];
@@ -54,18 +63,27 @@ export function InvoiceResults(props: InvoiceListProps) {
           <td style="white-space: nowrap">{row.issuedOn ? formatDate(row.issuedOn) : formatDate(row.createdAt)}</td>
           <td>{row.customerName ?? t('invoices.field.noCustomer')}</td>
           <td class="number">{formatMoney(row.total, row.currencySymbol)}</td>
-          <td class="number">{row.status === 'draft' || row.status === 'voided' ? '' : formatMoney(row.balance, row.currencySymbol)}</td>
+          <td class="number">
+            {row.status === 'draft' || row.status === 'voided' ? '' : formatMoney(row.balance, row.currencySymbol)}
+          </td>
           <td>
             <StatusBadge status={row.status} />
           </td>
         </tr>
       )}
-      pager={{ nextHref: props.nextHref, firstHref: props.firstHref, nextLabel: t('invoices.next'), firstLabel: t('invoices.first') }}
+      pager={{
+        nextHref: props.nextHref,
+        firstHref: props.firstHref,
+        nextLabel: t('invoices.next'),
+        firstLabel: t('invoices.first'),
+      }}
     />
   );
 }
 
-export function InvoicesPage(props: InvoiceListProps & { q: string; status: string; canManage: boolean; notice?: string | null }) {
+export function InvoicesPage(
+  props: InvoiceListProps & { q: string; status: string; canManage: boolean; notice?: string | null },
+) {
   return (
     <>
       <div class="page-head">
@@ -78,7 +96,14 @@ export function InvoicesPage(props: InvoiceListProps & { q: string; status: stri
       </div>
       {props.notice ? <Notice>{props.notice}</Notice> : null}
       <LiveSearchForm action="/invoices" target="#invoice-results" filters={['status']}>
-        <Field name="q" type="search" label={t('invoices.search')} value={props.q} inputmode="search" attrs={{ autocomplete: 'off' }} />
+        <Field
+          name="q"
+          type="search"
+          label={t('invoices.search')}
+          value={props.q}
+          inputmode="search"
+          attrs={{ autocomplete: 'off' }}
+        />
         <SelectField
           name="status"
           label={t('invoices.statusFilter')}
@@ -132,7 +157,10 @@ export function InvoiceForm(props: {
             value={values.customerId}
             errors={errors}
             blank={t('invoices.field.noCustomer')}
-            options={options.customers.map((customer) => ({ value: customer.id, label: customer.idNumber ? `${customer.name} (${formatTaxId(customer.idNumber)})` : customer.name }))}
+            options={options.customers.map((customer) => ({
+              value: customer.id,
+              label: customer.idNumber ? `${customer.name} (${formatTaxId(customer.idNumber)})` : customer.name,
+            }))}
           />
           <SelectField
             name="ncfType"
@@ -140,7 +168,10 @@ export function InvoiceForm(props: {
             value={ncfType}
             errors={errors}
             required
-            options={invoiceNcfTypes.map((type) => ({ value: type, label: `${type} · ${ncfTypes[type as NcfType].name}` }))}
+            options={invoiceNcfTypes.map((type) => ({
+              value: type,
+              label: `${type} · ${ncfTypes[type as NcfType].name}`,
+            }))}
           />
           <SelectField
             name="sequenceId"
@@ -167,7 +198,10 @@ export function InvoiceForm(props: {
             value={values.currencyCode ?? 'DOP'}
             errors={errors}
             required
-            options={options.currencies.map((currency) => ({ value: currency.code, label: `${currency.code} · ${currency.name}` }))}
+            options={options.currencies.map((currency) => ({
+              value: currency.code,
+              label: `${currency.code} · ${currency.name}`,
+            }))}
           />
           <Field name="dueOn" type="date" label={t('invoices.field.dueOn')} value={values.dueOn} errors={errors} />
           <SelectField
@@ -180,8 +214,16 @@ export function InvoiceForm(props: {
           />
         </div>
         <TextAreaField name="notes" label={t('invoices.field.notes')} value={values.notes} errors={errors} rows={2} />
-        <LineEditor rows={props.rows} blankRows={props.blankRows} errors={errors} taxes={options.taxes} products={options.products} />
-        {props.preview ? <LinesTable lines={props.preview.lines} totals={props.preview.totals} symbol={props.preview.symbol} /> : null}
+        <LineEditor
+          rows={props.rows}
+          blankRows={props.blankRows}
+          errors={errors}
+          taxes={options.taxes}
+          products={options.products}
+        />
+        {props.preview ? (
+          <LinesTable lines={props.preview.lines} totals={props.preview.totals} symbol={props.preview.symbol} />
+        ) : null}
         <div class="actions">
           <button type="submit" name="_action" value="save" class="button-primary">
             {t('invoices.save')}
@@ -310,10 +352,18 @@ export function InvoiceDetailPage(props: {
           ) : null}
           <dt>{t('invoices.field.customer')}</dt>
           <dd>
-            {invoice.customerId ? <a href={`/contacts/${invoice.customerId}`}>{invoice.buyerName ?? invoice.customerName}</a> : t('invoices.field.noCustomer')}
+            {invoice.customerId ? (
+              <a href={`/contacts/${invoice.customerId}`}>{invoice.buyerName ?? invoice.customerName}</a>
+            ) : (
+              t('invoices.field.noCustomer')
+            )}
           </dd>
           <dt>{t('invoices.field.buyerId')}</dt>
-          <dd>{(invoice.status === 'draft' ? formatIdentification(invoice.customerIdType, invoice.customerIdNumber) : formatIdentification(invoice.buyerIdType, invoice.buyerIdNumber)) || '—'}</dd>
+          <dd>
+            {(invoice.status === 'draft'
+              ? formatIdentification(invoice.customerIdType, invoice.customerIdNumber)
+              : formatIdentification(invoice.buyerIdType, invoice.buyerIdNumber)) || '—'}
+          </dd>
           <dt>{t('invoices.field.branch')}</dt>
           <dd>{invoice.branchName}</dd>
           {invoice.prescriptionId ? (
@@ -394,7 +444,9 @@ export function InvoiceDetailPage(props: {
                       <td>{formatDate(payment.receivedOn)}</td>
                       <td>{paymentForms[payment.method as PaymentForm] ?? payment.method}</td>
                       <td class="number">{money(payment.amount)}</td>
-                      <td>{payment.status === 'voided' ? t('invoices.payment.voided') : t('invoices.payment.active')}</td>
+                      <td>
+                        {payment.status === 'voided' ? t('invoices.payment.voided') : t('invoices.payment.active')}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -450,9 +502,18 @@ export function InvoiceDetailPage(props: {
                 errors={props.voidErrors}
                 required
                 blank=""
-                options={Object.entries(voidReasons).map(([code, label]) => ({ value: code, label: `${code} · ${label}` }))}
+                options={Object.entries(voidReasons).map(([code, label]) => ({
+                  value: code,
+                  label: `${code} · ${label}`,
+                }))}
               />
-              <Field name="note" label={t('invoices.field.voidNote')} value={props.voidValues?.note} errors={props.voidErrors} attrs={{ maxlength: '300' }} />
+              <Field
+                name="note"
+                label={t('invoices.field.voidNote')}
+                value={props.voidValues?.note}
+                errors={props.voidErrors}
+                attrs={{ maxlength: '300' }}
+              />
             </div>
             <div class="actions">
               <button type="submit" class="button-danger">

@@ -9,7 +9,15 @@ import { t, type MessageKey } from '../i18n/es-DO';
  * the <body>, so a stylesheet linked there would show the new page unstyled until it loads.
  * They are small, cached once, and none overrides another (print pages have their own documents).
  */
-const stylesheets = ['/static/app.css', '/static/admin.css', '/static/contacts.css', '/static/invoices.css', '/static/quotations.css', '/static/payments.css', '/static/prescriptions.css'];
+const stylesheets = [
+  '/static/app.css',
+  '/static/admin.css',
+  '/static/contacts.css',
+  '/static/invoices.css',
+  '/static/quotations.css',
+  '/static/payments.css',
+  '/static/prescriptions.css',
+];
 /** The platform admin panel's own screens add theirs; shop pages never name them. */
 const panelStylesheets = [...stylesheets, '/static/admin-tenants.css'];
 
@@ -153,7 +161,12 @@ const adminNavigation: Array<{ href: string; label: MessageKey }> = [
 ];
 
 /** The admin panel on the central domain (OptiFlow's operators, not a shop's staff). */
-export function AdminShell(props: { title: string; admin: { name: string; email: string }; current: string; children: Child }) {
+export function AdminShell(props: {
+  title: string;
+  admin: { name: string; email: string };
+  current: string;
+  children: Child;
+}) {
   return (
     <Document title={`${props.title} · ${t('admin.title')}`} panel>
       <body hx-boost="true" class="admin">

@@ -104,7 +104,12 @@ export function ErrorAlert(props: { message: string; fix?: ErrorLink | null; id?
 }
 
 /** The body of an error page; the caller puts it in the layout of whoever is signed in. */
-export function ErrorContent(props: { title: string; message: string; fix?: ErrorLink | null; back?: ErrorLink | null }) {
+export function ErrorContent(props: {
+  title: string;
+  message: string;
+  fix?: ErrorLink | null;
+  back?: ErrorLink | null;
+}) {
   return (
     <section class="card error" role="alert">
       <h1>{props.title}</h1>

@@ -51,11 +51,28 @@ export function PaymentResults(props: PaymentsListProps) {
           </td>
           <td>{row.customerName ?? '—'}</td>
           <td>{methodName(row.method)}</td>
-          <td class="number">{row.status === 'voided' ? <s>{formatMoney(row.amount, row.currencySymbol)}</s> : formatMoney(row.amount, row.currencySymbol)}</td>
-          <td>{row.status === 'voided' ? <span class="badge badge-warn">{paymentStatusLabel(row.status)}</span> : <span class="badge">{paymentStatusLabel(row.status)}</span>}</td>
+          <td class="number">
+            {row.status === 'voided' ? (
+              <s>{formatMoney(row.amount, row.currencySymbol)}</s>
+            ) : (
+              formatMoney(row.amount, row.currencySymbol)
+            )}
+          </td>
+          <td>
+            {row.status === 'voided' ? (
+              <span class="badge badge-warn">{paymentStatusLabel(row.status)}</span>
+            ) : (
+              <span class="badge">{paymentStatusLabel(row.status)}</span>
+            )}
+          </td>
         </tr>
       )}
-      pager={{ nextHref: props.nextHref, firstHref: props.firstHref, nextLabel: t('payments.next'), firstLabel: t('payments.first') }}
+      pager={{
+        nextHref: props.nextHref,
+        firstHref: props.firstHref,
+        nextLabel: t('payments.next'),
+        firstLabel: t('payments.first'),
+      }}
     />
   );
 }
@@ -114,14 +131,51 @@ export function InvoiceFigures(props: { invoice: PayableInvoice }) {
   );
 }
 
-function PaymentFields(props: { values: PaymentFormValues; errors?: FieldErrors; currencyCode: string; today: string }) {
+function PaymentFields(props: {
+  values: PaymentFormValues;
+  errors?: FieldErrors;
+  currencyCode: string;
+  today: string;
+}) {
   const { values, errors } = props;
   return (
     <div class="form-grid">
-      <Field name="amount" label={t('payments.field.amount')} value={values.amount} errors={errors} required inputmode="decimal" hint={t('payments.hint.amount', { currency: props.currencyCode })} attrs={{ autocomplete: 'off' }} />
-      <SelectField name="method" label={t('payments.field.method')} value={values.method ?? '1'} errors={errors} required options={methodOptions} />
-      <Field name="receivedOn" type="date" label={t('payments.field.receivedOn')} value={values.receivedOn} errors={errors} required hint={t('payments.hint.receivedOn')} attrs={{ max: props.today }} />
-      <Field name="reference" label={t('payments.field.reference')} value={values.reference} errors={errors} hint={t('payments.hint.reference')} attrs={{ maxlength: '100', autocomplete: 'off' }} />
+      <Field
+        name="amount"
+        label={t('payments.field.amount')}
+        value={values.amount}
+        errors={errors}
+        required
+        inputmode="decimal"
+        hint={t('payments.hint.amount', { currency: props.currencyCode })}
+        attrs={{ autocomplete: 'off' }}
+      />
+      <SelectField
+        name="method"
+        label={t('payments.field.method')}
+        value={values.method ?? '1'}
+        errors={errors}
+        required
+        options={methodOptions}
+      />
+      <Field
+        name="receivedOn"
+        type="date"
+        label={t('payments.field.receivedOn')}
+        value={values.receivedOn}
+        errors={errors}
+        required
+        hint={t('payments.hint.receivedOn')}
+        attrs={{ max: props.today }}
+      />
+      <Field
+        name="reference"
+        label={t('payments.field.reference')}
+        value={values.reference}
+        errors={errors}
+        hint={t('payments.hint.reference')}
+        attrs={{ maxlength: '100', autocomplete: 'off' }}
+      />
       <TextAreaField name="notes" label={t('payments.field.notes')} value={values.notes} errors={errors} rows={2} />
     </div>
   );
@@ -144,7 +198,12 @@ export function NewPaymentPage(props: {
       <ErrorSummary errors={props.errors} message={props.message} />
       <FixLink fix={props.fix} />
       <form method="post" action={`/invoices/${invoice.id}/payments`} hx-boost="false" novalidate>
-        <PaymentFields values={props.values} errors={props.errors} currencyCode={invoice.currencyCode} today={props.today} />
+        <PaymentFields
+          values={props.values}
+          errors={props.errors}
+          currencyCode={invoice.currencyCode}
+          today={props.today}
+        />
         <div class="actions">
           <button type="submit" class="button-primary">
             {t('payments.new.submit')}
@@ -201,7 +260,11 @@ export function PaymentPage(props: {
       <section class="card" aria-labelledby="receipt-title">
         <h2 id="receipt-title" class="payments-subtitle">
           {payment.number}{' '}
-          {payment.status === 'voided' ? <span class="badge badge-warn">{paymentStatusLabel(payment.status)}</span> : <span class="badge">{paymentStatusLabel(payment.status)}</span>}
+          {payment.status === 'voided' ? (
+            <span class="badge badge-warn">{paymentStatusLabel(payment.status)}</span>
+          ) : (
+            <span class="badge">{paymentStatusLabel(payment.status)}</span>
+          )}
         </h2>
         <dl class="payments-figures">
           <div>
@@ -251,7 +314,12 @@ export function PaymentPage(props: {
           <h2 id="edit-title">{t('payments.edit.title')}</h2>
           <ErrorSummary errors={props.errors} message={props.message} />
           <form method="post" action={`/payments/${payment.id}`} hx-boost="false" novalidate>
-            <PaymentFields values={values} errors={props.errors} currencyCode={invoice.currencyCode} today={props.today} />
+            <PaymentFields
+              values={values}
+              errors={props.errors}
+              currencyCode={invoice.currencyCode}
+              today={props.today}
+            />
             <div class="actions">
               <button type="submit" class="button-primary">
                 {t('payments.edit.submit')}
@@ -266,7 +334,14 @@ export function PaymentPage(props: {
           <p class="lead">{t('payments.void.lead')}</p>
           <ErrorSummary errors={props.voidErrors} message={props.voidMessage} />
           <form method="post" action={`/payments/${payment.id}/void`} hx-boost="false" novalidate>
-            <Field name="reason" label={t('payments.field.voidReason')} value={props.voidReason} errors={props.voidErrors} required attrs={{ maxlength: '300' }} />
+            <Field
+              name="reason"
+              label={t('payments.field.voidReason')}
+              value={props.voidReason}
+              errors={props.voidErrors}
+              required
+              attrs={{ maxlength: '300' }}
+            />
             <div class="actions">
               <button type="submit" class="button-danger">
                 {t('payments.void.submit')}

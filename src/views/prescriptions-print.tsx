@@ -97,16 +97,24 @@ function Signature(props: { p: PrescriptionDetail }) {
 }
 
 const hasContactLens = (p: PrescriptionDetail) =>
-  (['od', 'oi'] as const).some((eye) => contactLensMeasures.some((measure) => (p as unknown as Record<string, unknown>)[`${eye}${measure}`] !== null));
+  (['od', 'oi'] as const).some((eye) =>
+    contactLensMeasures.some((measure) => (p as unknown as Record<string, unknown>)[`${eye}${measure}`] !== null),
+  );
 
 export function PrescriptionPrintPage(props: { prescription: PrescriptionDetail; company: Company | null }) {
   const p = props.prescription;
   return (
-    <PrintDocument title={`${t('prescriptions.print.title')} · ${p.patientName}`} company={props.company} backHref={`/prescriptions/${p.id}`}>
+    <PrintDocument
+      title={`${t('prescriptions.print.title')} · ${p.patientName}`}
+      company={props.company}
+      backHref={`/prescriptions/${p.id}`}
+    >
       <h1>{t('prescriptions.print.title')}</h1>
       <PatientLine p={p} />
       <RxTable rx={p} />
-      {hasContactLens(p) ? <RxTable rx={p} measures={contactLensMeasures} caption={t('prescriptions.contactLens')} /> : null}
+      {hasContactLens(p) ? (
+        <RxTable rx={p} measures={contactLensMeasures} caption={t('prescriptions.contactLens')} />
+      ) : null}
       <ExamText p={p} />
       <Signature p={p} />
     </PrintDocument>
@@ -117,7 +125,11 @@ export function CertificatePage(props: { prescription: PrescriptionDetail; compa
   const p = props.prescription;
   const identification = patientIdentification({ idType: p.patientIdType, idNumber: p.patientIdNumber });
   return (
-    <PrintDocument title={`${t('prescriptions.certificate.title')} · ${p.patientName}`} company={props.company} backHref={`/prescriptions/${p.id}`}>
+    <PrintDocument
+      title={`${t('prescriptions.certificate.title')} · ${p.patientName}`}
+      company={props.company}
+      backHref={`/prescriptions/${p.id}`}
+    >
       <h1>{t('prescriptions.certificate.title')}</h1>
       <p class="certificate-body">
         {t('prescriptions.certificate.body', {
@@ -127,7 +139,9 @@ export function CertificatePage(props: { prescription: PrescriptionDetail; compa
         })}
       </p>
       <RxTable rx={p} />
-      {hasContactLens(p) ? <RxTable rx={p} measures={contactLensMeasures} caption={t('prescriptions.contactLens')} /> : null}
+      {hasContactLens(p) ? (
+        <RxTable rx={p} measures={contactLensMeasures} caption={t('prescriptions.contactLens')} />
+      ) : null}
       <ExamText p={p} />
       <Signature p={p} />
     </PrintDocument>

@@ -1,24 +1,59 @@
 import type { SessionUser } from '../auth/session';
 import { can } from '../auth/permissions';
 import { formatDate } from '../domain/dates';
-import { eyeMeasures, eyes, formatDiopter, prismBases, rxValidUntil, type Eye, type EyeMeasure, type RxField } from '../domain/prescription';
+import {
+  eyeMeasures,
+  eyes,
+  formatDiopter,
+  prismBases,
+  rxValidUntil,
+  type Eye,
+  type EyeMeasure,
+  type RxField,
+} from '../domain/prescription';
 import { formatTaxId } from '../domain/tax-id';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { OptometristOption, PatientRef, PrescriptionDetail } from '../queries/prescriptions';
 import type { Contact } from '../queries/contacts';
-import { ErrorSummary, Field, Notice, ResultsTable, SelectField, TextAreaField, type FieldErrors, type PagerLinks } from './components';
+import {
+  ErrorSummary,
+  Field,
+  Notice,
+  ResultsTable,
+  SelectField,
+  TextAreaField,
+  type FieldErrors,
+  type PagerLinks,
+} from './components';
 
 export type PrescriptionFormValues = Partial<Record<string, string>>;
 
 const diopterMeasures = new Set<EyeMeasure>(['Sphere', 'Cylinder', 'Add']);
 
 /** The Rx grid's columns, in the order optometrists read them. */
-export const gridMeasures = ['Sphere', 'Cylinder', 'Axis', 'Add', 'Prism', 'PrismBase', 'Pd', 'Height', 'VaSc', 'VaCc'] as const satisfies readonly EyeMeasure[];
-export const contactLensMeasures = ['BaseCurve', 'Diameter', 'Keratometry', 'Iop'] as const satisfies readonly EyeMeasure[];
+export const gridMeasures = [
+  'Sphere',
+  'Cylinder',
+  'Axis',
+  'Add',
+  'Prism',
+  'PrismBase',
+  'Pd',
+  'Height',
+  'VaSc',
+  'VaCc',
+] as const satisfies readonly EyeMeasure[];
+export const contactLensMeasures = [
+  'BaseCurve',
+  'Diameter',
+  'Keratometry',
+  'Iop',
+] as const satisfies readonly EyeMeasure[];
 
 const eyeLabel = (eye: Eye) => t(`prescriptions.eye.${eye}` as MessageKey);
 const columnLabel = (measure: EyeMeasure) => t(`prescriptions.col.${measure}` as MessageKey);
-const fieldLabel = (eye: Eye, measure: EyeMeasure) => `${eyeLabel(eye)} ${t(`prescriptions.label.${measure}` as MessageKey)}`;
+const fieldLabel = (eye: Eye, measure: EyeMeasure) =>
+  `${eyeLabel(eye)} ${t(`prescriptions.label.${measure}` as MessageKey)}`;
 
 /** One stored measurement as shown: diopters signed, prism base in words, the rest as stored. */
 export function displayMeasure(rx: Partial<Record<RxField, unknown>>, eye: Eye, measure: EyeMeasure): string {
@@ -37,7 +72,11 @@ export function rxSummary(rx: Partial<Record<RxField, unknown>>, eye: Eye): stri
   const cylinder = displayMeasure(rx, eye, 'Cylinder');
   const axis = rx[`${eye}Axis`];
   const add = displayMeasure(rx, eye, 'Add');
-  return [sphere, cylinder && cylinder !== '0.00' ? `${cylinder} x ${axis ?? ''}` : '', add ? `Add ${add}` : ''].filter(Boolean).join(' ') || '—';
+  return (
+    [sphere, cylinder && cylinder !== '0.00' ? `${cylinder} x ${axis ?? ''}` : '', add ? `Add ${add}` : '']
+      .filter(Boolean)
+      .join(' ') || '—'
+  );
 }
 
 export function optometristOf(p: Pick<PrescriptionDetail, 'optometristUserName' | 'optometristName'>): string {
@@ -54,7 +93,12 @@ function hasAny(rx: Partial<Record<RxField, unknown>>, measures: readonly EyeMea
 }
 
 /** The Rx grid, read-only: rows OD / OI; `changed` cells are marked (history comparison). */
-export function RxTable(props: { rx: Partial<Record<RxField, unknown>>; measures?: readonly EyeMeasure[]; changed?: ReadonlySet<RxField>; caption?: string }) {
+export function RxTable(props: {
+  rx: Partial<Record<RxField, unknown>>;
+  measures?: readonly EyeMeasure[];
+  changed?: ReadonlySet<RxField>;
+  caption?: string;
+}) {
   const measures = props.measures ?? gridMeasures;
   return (
     <table class="rx-table">
@@ -143,12 +187,24 @@ export function PrescriptionResults(props: PrescriptionListProps) {
       empty={props.q ? t('prescriptions.noResults') : t('prescriptions.empty')}
       rows={props.rows}
       showPatient
-      pager={{ nextHref: props.nextHref, firstHref: props.firstHref, nextLabel: `${t('prescriptions.next')} →`, firstLabel: t('prescriptions.first') }}
+      pager={{
+        nextHref: props.nextHref,
+        firstHref: props.firstHref,
+        nextLabel: `${t('prescriptions.next')} →`,
+        firstLabel: t('prescriptions.first'),
+      }}
     />
   );
 }
 
-function PrescriptionTable(props: { rows: PrescriptionDetail[]; empty: string; showPatient?: boolean; id?: string; label?: string; pager?: PagerLinks }) {
+function PrescriptionTable(props: {
+  rows: PrescriptionDetail[];
+  empty: string;
+  showPatient?: boolean;
+  id?: string;
+  label?: string;
+  pager?: PagerLinks;
+}) {
   const { showPatient, ...region } = props;
   return (
     <ResultsTable
@@ -270,7 +326,12 @@ export function prescriptionFormValues(p: PrescriptionDetail): PrescriptionFormV
   for (const eye of eyes) {
     for (const measure of eyeMeasures) {
       const value = record[`${eye}${measure}`];
-      values[`${eye}${measure}`] = value === null || value === undefined ? '' : diopterMeasures.has(measure) ? formatDiopter(String(value)) : String(value);
+      values[`${eye}${measure}`] =
+        value === null || value === undefined
+          ? ''
+          : diopterMeasures.has(measure)
+            ? formatDiopter(String(value))
+            : String(value);
     }
   }
   return values;
@@ -280,7 +341,13 @@ function GridInput(props: { eye: Eye; measure: EyeMeasure; values: PrescriptionF
   const name = `${props.eye}${props.measure}`;
   const id = `field-${name}`;
   const error = props.errors?.[name];
-  const a11y = { id, name, 'aria-label': fieldLabel(props.eye, props.measure), 'aria-invalid': error ? ('true' as const) : undefined, 'aria-describedby': error ? `${id}-error` : undefined };
+  const a11y = {
+    id,
+    name,
+    'aria-label': fieldLabel(props.eye, props.measure),
+    'aria-invalid': error ? ('true' as const) : undefined,
+    'aria-describedby': error ? `${id}-error` : undefined,
+  };
   return (
     <td class={error ? 'field-invalid' : undefined}>
       {props.measure === 'PrismBase' ? (
@@ -297,7 +364,9 @@ function GridInput(props: { eye: Eye; measure: EyeMeasure; values: PrescriptionF
           {...a11y}
           type="text"
           value={props.values[name] ?? ''}
-          inputmode={props.measure === 'VaSc' || props.measure === 'VaCc' || props.measure === 'Keratometry' ? 'text' : 'decimal'}
+          inputmode={
+            props.measure === 'VaSc' || props.measure === 'VaCc' || props.measure === 'Keratometry' ? 'text' : 'decimal'
+          }
           autocomplete="off"
           size={props.measure === 'Keratometry' ? 14 : 6}
         />
@@ -311,7 +380,12 @@ function GridInput(props: { eye: Eye; measure: EyeMeasure; values: PrescriptionF
   );
 }
 
-function GridInputs(props: { measures: readonly EyeMeasure[]; values: PrescriptionFormValues; errors?: FieldErrors; caption: string }) {
+function GridInputs(props: {
+  measures: readonly EyeMeasure[];
+  values: PrescriptionFormValues;
+  errors?: FieldErrors;
+  caption: string;
+}) {
   return (
     <div class="rx-scroll">
       <table class="rx-table rx-form">
@@ -357,7 +431,8 @@ export function PrescriptionForm(props: PrescriptionFormProps) {
       <ErrorSummary errors={errors} />
       <input type="hidden" name="patientId" value={props.patient.id} />
       <p class="rx-patient">
-        <strong>{t('prescriptions.patient')}:</strong> <a href={`/contacts/${props.patient.id}`}>{props.patient.name}</a>{' '}
+        <strong>{t('prescriptions.patient')}:</strong>{' '}
+        <a href={`/contacts/${props.patient.id}`}>{props.patient.name}</a>{' '}
         <span class="hint">{patientIdentification(props.patient)}</span>
         {props.editing ? null : (
           <>
@@ -376,7 +451,14 @@ export function PrescriptionForm(props: PrescriptionFormProps) {
           required
           options={props.user.branches.map((branch) => ({ value: branch.id, label: branch.name }))}
         />
-        <Field name="examinedOn" type="date" label={t('prescriptions.examinedOn')} value={values.examinedOn} errors={errors} required />
+        <Field
+          name="examinedOn"
+          type="date"
+          label={t('prescriptions.examinedOn')}
+          value={values.examinedOn}
+          errors={errors}
+          required
+        />
         <SelectField
           name="optometristId"
           label={t('prescriptions.optometrist')}
@@ -385,32 +467,87 @@ export function PrescriptionForm(props: PrescriptionFormProps) {
           blank={t('prescriptions.optometrist.other')}
           options={props.optometrists.map((user) => ({ value: user.id, label: user.name }))}
         />
-        <Field name="optometristName" label={t('prescriptions.optometristName')} value={values.optometristName} errors={errors} autocomplete="off" />
+        <Field
+          name="optometristName"
+          label={t('prescriptions.optometristName')}
+          value={values.optometristName}
+          errors={errors}
+          autocomplete="off"
+        />
       </div>
       <fieldset class="rx-fieldset">
         <legend>{t('prescriptions.rx')}</legend>
         <p class="hint">{t('prescriptions.rx.hint')}</p>
         <GridInputs measures={gridMeasures} values={values} errors={errors} caption={t('prescriptions.rx')} />
         <div class="form-grid">
-          <Field name="pd" label={t('prescriptions.pd')} value={values.pd} errors={errors} inputmode="decimal" autocomplete="off" />
+          <Field
+            name="pd"
+            label={t('prescriptions.pd')}
+            value={values.pd}
+            errors={errors}
+            inputmode="decimal"
+            autocomplete="off"
+          />
         </div>
       </fieldset>
       <fieldset class="rx-fieldset">
         <legend>{t('prescriptions.contactLens')}</legend>
-        <GridInputs measures={contactLensMeasures} values={values} errors={errors} caption={t('prescriptions.contactLens')} />
+        <GridInputs
+          measures={contactLensMeasures}
+          values={values}
+          errors={errors}
+          caption={t('prescriptions.contactLens')}
+        />
         <div class="form-grid">
-          <Field name="contactLensBrand" label={t('prescriptions.contactLensBrand')} value={values.contactLensBrand} errors={errors} autocomplete="off" />
+          <Field
+            name="contactLensBrand"
+            label={t('prescriptions.contactLensBrand')}
+            value={values.contactLensBrand}
+            errors={errors}
+            autocomplete="off"
+          />
         </div>
       </fieldset>
       <fieldset class="rx-fieldset">
         <legend>{t('prescriptions.exam')}</legend>
-        <TextAreaField name="biomicroscopy" label={t('prescriptions.biomicroscopy')} value={values.biomicroscopy} errors={errors} rows={2} />
+        <TextAreaField
+          name="biomicroscopy"
+          label={t('prescriptions.biomicroscopy')}
+          value={values.biomicroscopy}
+          errors={errors}
+          rows={2}
+        />
         <TextAreaField name="fundus" label={t('prescriptions.fundus')} value={values.fundus} errors={errors} rows={2} />
-        <TextAreaField name="diagnosis" label={t('prescriptions.diagnosis')} value={values.diagnosis} errors={errors} rows={2} />
-        <Field name="icd10Codes" label={t('prescriptions.icd10Codes')} value={values.icd10Codes} errors={errors} hint={t('prescriptions.icd10Codes.hint')} autocomplete="off" />
-        <TextAreaField name="recommendations" label={t('prescriptions.recommendations')} value={values.recommendations} errors={errors} rows={2} />
+        <TextAreaField
+          name="diagnosis"
+          label={t('prescriptions.diagnosis')}
+          value={values.diagnosis}
+          errors={errors}
+          rows={2}
+        />
+        <Field
+          name="icd10Codes"
+          label={t('prescriptions.icd10Codes')}
+          value={values.icd10Codes}
+          errors={errors}
+          hint={t('prescriptions.icd10Codes.hint')}
+          autocomplete="off"
+        />
+        <TextAreaField
+          name="recommendations"
+          label={t('prescriptions.recommendations')}
+          value={values.recommendations}
+          errors={errors}
+          rows={2}
+        />
         <div class="form-grid">
-          <Field name="nextVisitOn" type="date" label={t('prescriptions.nextVisitOn')} value={values.nextVisitOn} errors={errors} />
+          <Field
+            name="nextVisitOn"
+            type="date"
+            label={t('prescriptions.nextVisitOn')}
+            value={values.nextVisitOn}
+            errors={errors}
+          />
         </div>
         <TextAreaField name="notes" label={t('prescriptions.notes')} value={values.notes} errors={errors} rows={2} />
       </fieldset>
@@ -427,9 +564,12 @@ export function PrescriptionForm(props: PrescriptionFormProps) {
 }
 
 /** Titles the routes give the page shell; the pages use them too. */
-export const prescriptionFormTitle = (editing?: boolean) => (editing ? t('prescriptions.edit') : t('prescriptions.new'));
-export const prescriptionTitle = (p: Pick<PrescriptionDetail, 'examinedOn'>) => t('prescriptions.detail', { date: formatDate(p.examinedOn) });
-export const patientHistoryTitle = (patient: Pick<PatientRef, 'name'>) => t('prescriptions.historyOf', { name: patient.name });
+export const prescriptionFormTitle = (editing?: boolean) =>
+  editing ? t('prescriptions.edit') : t('prescriptions.new');
+export const prescriptionTitle = (p: Pick<PrescriptionDetail, 'examinedOn'>) =>
+  t('prescriptions.detail', { date: formatDate(p.examinedOn) });
+export const patientHistoryTitle = (patient: Pick<PatientRef, 'name'>) =>
+  t('prescriptions.historyOf', { name: patient.name });
 
 export function PrescriptionFormPage(props: PrescriptionFormProps) {
   const title = prescriptionFormTitle(props.editing);
@@ -475,7 +615,11 @@ function PrescriptionFacts(props: { p: PrescriptionDetail }) {
   );
 }
 
-export function PrescriptionPage(props: { user: SessionUser; prescription: PrescriptionDetail; notice?: 'created' | 'saved' | null }) {
+export function PrescriptionPage(props: {
+  user: SessionUser;
+  prescription: PrescriptionDetail;
+  notice?: 'created' | 'saved' | null;
+}) {
   const { prescription: p, user } = props;
   const title = prescriptionTitle(p);
   return (
@@ -483,7 +627,9 @@ export function PrescriptionPage(props: { user: SessionUser; prescription: Presc
       <p>
         <a href="/prescriptions">← {t('prescriptions.back')}</a>
       </p>
-      {props.notice ? <Notice>{t(props.notice === 'created' ? 'prescriptions.created' : 'prescriptions.saved')}</Notice> : null}
+      {props.notice ? (
+        <Notice>{t(props.notice === 'created' ? 'prescriptions.created' : 'prescriptions.saved')}</Notice>
+      ) : null}
       <div class="page-head">
         <div>
           <h1>{title}</h1>
@@ -530,7 +676,12 @@ export function PrescriptionPage(props: { user: SessionUser; prescription: Presc
 
 // ---------------------------------------------------------------- history
 
-export function PatientHistoryPage(props: { user: SessionUser; patient: PatientRef; prescriptions: PrescriptionDetail[]; changed: ReadonlySet<RxField> }) {
+export function PatientHistoryPage(props: {
+  user: SessionUser;
+  patient: PatientRef;
+  prescriptions: PrescriptionDetail[];
+  changed: ReadonlySet<RxField>;
+}) {
   const { patient, prescriptions, user } = props;
   const [newest, previous] = prescriptions;
   const title = patientHistoryTitle(patient);
@@ -551,7 +702,10 @@ export function PatientHistoryPage(props: { user: SessionUser; patient: PatientR
         <section class="card" aria-labelledby="rx-compare">
           <h2 id="rx-compare">{t('prescriptions.compare')}</h2>
           <p class="hint">
-            {props.changed.size ? t('prescriptions.compare.changed', { count: props.changed.size }) : t('prescriptions.compare.none')} {t('prescriptions.compare.hint')}
+            {props.changed.size
+              ? t('prescriptions.compare.changed', { count: props.changed.size })
+              : t('prescriptions.compare.none')}{' '}
+            {t('prescriptions.compare.hint')}
           </p>
           <div class="rx-compare">
             {[previous, newest].map((p) => (

@@ -47,7 +47,14 @@ export function SharePage(props: SharePageProps) {
         </Notice>
       ) : null}
       {props.canManage ? (
-        <form method="post" action={`/invoices/${invoice.invoiceId}/share-links`} class="card" hx-post={`/invoices/${invoice.invoiceId}/share-links`} hx-target="#share-links" hx-swap="outerHTML">
+        <form
+          method="post"
+          action={`/invoices/${invoice.invoiceId}/share-links`}
+          class="card"
+          hx-post={`/invoices/${invoice.invoiceId}/share-links`}
+          hx-target="#share-links"
+          hx-swap="outerHTML"
+        >
           <ErrorSummary errors={props.errors} />
           <Field
             name="days"

@@ -2,7 +2,16 @@ import { productCategories } from '../db/tenant-schema';
 import { formatMoney } from '../domain/money';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { ProductListRow, ProductRow, ProductStockLevel, Tax } from '../queries/products';
-import { CheckboxField, LiveSearchForm, ErrorSummary, Field, Notice, ResultsTable, SelectField, type FieldErrors } from './components';
+import {
+  CheckboxField,
+  LiveSearchForm,
+  ErrorSummary,
+  Field,
+  Notice,
+  ResultsTable,
+  SelectField,
+  type FieldErrors,
+} from './components';
 
 export const categoryLabel = (category: string) => t(`products.category.${category}` as MessageKey);
 
@@ -49,14 +58,34 @@ export function submittedProduct(form: Record<string, unknown>): ProductFormValu
   };
 }
 
-export function ProductForm(props: { action: string; values: ProductFormValues; taxes: Tax[]; errors?: FieldErrors; submitLabel: string }) {
+export function ProductForm(props: {
+  action: string;
+  values: ProductFormValues;
+  taxes: Tax[];
+  errors?: FieldErrors;
+  submitLabel: string;
+}) {
   const { values, errors } = props;
   return (
     <form method="post" action={props.action} hx-boost="false" novalidate class="card">
       <ErrorSummary errors={errors} />
       <div class="form-grid">
-        <Field name="sku" label={t('products.field.sku')} value={values.sku} errors={errors} required attrs={{ maxlength: '40', autocapitalize: 'characters' }} />
-        <Field name="name" label={t('products.field.name')} value={values.name} errors={errors} required attrs={{ maxlength: '200' }} />
+        <Field
+          name="sku"
+          label={t('products.field.sku')}
+          value={values.sku}
+          errors={errors}
+          required
+          attrs={{ maxlength: '40', autocapitalize: 'characters' }}
+        />
+        <Field
+          name="name"
+          label={t('products.field.name')}
+          value={values.name}
+          errors={errors}
+          required
+          attrs={{ maxlength: '200' }}
+        />
         <SelectField
           name="category"
           label={t('products.field.category')}
@@ -66,8 +95,22 @@ export function ProductForm(props: { action: string; values: ProductFormValues; 
           blank=""
           options={productCategories.map((category) => ({ value: category, label: categoryLabel(category) }))}
         />
-        <Field name="brand" label={t('products.field.brand')} value={values.brand} errors={errors} attrs={{ maxlength: '100' }} />
-        <Field name="price" label={t('products.field.price')} value={values.price} errors={errors} required inputmode="decimal" hint={t('products.hint.price')} />
+        <Field
+          name="brand"
+          label={t('products.field.brand')}
+          value={values.brand}
+          errors={errors}
+          attrs={{ maxlength: '100' }}
+        />
+        <Field
+          name="price"
+          label={t('products.field.price')}
+          value={values.price}
+          errors={errors}
+          required
+          inputmode="decimal"
+          hint={t('products.hint.price')}
+        />
         <Field name="cost" label={t('products.field.cost')} value={values.cost} errors={errors} inputmode="decimal" />
         <SelectField
           name="taxCode"
@@ -78,8 +121,17 @@ export function ProductForm(props: { action: string; values: ProductFormValues; 
           options={props.taxes.map((tax) => ({ value: tax.code, label: tax.name }))}
         />
       </div>
-      <CheckboxField name="trackStock" label={t('products.field.trackStock')} checked={values.trackStock ?? true} hint={t('products.hint.services')} />
-      <CheckboxField name="allowNegativeStock" label={t('products.field.allowNegativeStock')} checked={values.allowNegativeStock ?? false} />
+      <CheckboxField
+        name="trackStock"
+        label={t('products.field.trackStock')}
+        checked={values.trackStock ?? true}
+        hint={t('products.hint.services')}
+      />
+      <CheckboxField
+        name="allowNegativeStock"
+        label={t('products.field.allowNegativeStock')}
+        checked={values.allowNegativeStock ?? false}
+      />
       <CheckboxField name="active" label={t('products.field.active')} checked={values.active ?? true} />
       <div class="actions">
         <button type="submit" class="button-primary">
@@ -112,7 +164,10 @@ export function ProductResults(props: ProductListProps) {
         { label: t('products.field.category') },
         { label: t('products.field.price'), numeric: true },
         { label: t('products.field.tax') },
-        { label: props.branchName ? t('products.onHandIn', { branch: props.branchName }) : t('products.field.onHand'), numeric: true },
+        {
+          label: props.branchName ? t('products.onHandIn', { branch: props.branchName }) : t('products.field.onHand'),
+          numeric: true,
+        },
       ]}
       rows={props.rows}
       row={(row) => (
@@ -123,7 +178,12 @@ export function ProductResults(props: ProductListProps) {
           <td>
             {row.name}
             {row.brand ? <span class="hint"> · {row.brand}</span> : null}
-            {row.active ? null : <>{' '}<span class="badge badge-warn">{t('products.inactive')}</span></>}
+            {row.active ? null : (
+              <>
+                {' '}
+                <span class="badge badge-warn">{t('products.inactive')}</span>
+              </>
+            )}
           </td>
           <td>{categoryLabel(row.category)}</td>
           <td class="number" style="white-space: nowrap">
@@ -133,11 +193,15 @@ export function ProductResults(props: ProductListProps) {
           <td class="number">{row.trackStock ? String(row.onHand ?? 0) : <span class="hint">—</span>}</td>
         </tr>
       )}
-      pager={{ nextHref: props.nextHref, firstHref: props.firstHref, nextLabel: t('products.next'), firstLabel: t('products.first') }}
+      pager={{
+        nextHref: props.nextHref,
+        firstHref: props.firstHref,
+        nextLabel: t('products.next'),
+        firstLabel: t('products.first'),
+      }}
     />
   );
 }
-
 
 export function ProductsPage(props: ProductListProps & { q: string; category: string; canManage: boolean }) {
   return (
@@ -151,7 +215,14 @@ export function ProductsPage(props: ProductListProps & { q: string; category: st
         ) : null}
       </div>
       <LiveSearchForm action="/products" target="#product-results" filters={['category']}>
-        <Field name="q" type="search" label={t('products.search')} value={props.q} inputmode="search" attrs={{ autocomplete: 'off' }} />
+        <Field
+          name="q"
+          type="search"
+          label={t('products.search')}
+          value={props.q}
+          inputmode="search"
+          attrs={{ autocomplete: 'off' }}
+        />
         <SelectField
           name="category"
           label={t('products.field.category')}
@@ -180,22 +251,41 @@ export function ProductDetail(props: {
     <>
       <div class="page-head">
         <h1>
-          {product.name}{' '}<span class="badge">{product.sku}</span>
+          {product.name} <span class="badge">{product.sku}</span>
         </h1>
         <div class="actions">
-          {product.trackStock ? <a class="button" href={`/stock/movements?productId=${product.id}`}>{t('products.history')}</a> : null}
-          {product.trackStock && props.canAdjust ? <a class="button" href={`/stock/adjust?sku=${encodeURIComponent(product.sku)}`}>{t('products.adjust')}</a> : null}
-          {product.trackStock && props.canTransfer ? <a class="button" href={`/stock/transfer?sku=${encodeURIComponent(product.sku)}`}>{t('products.transfer')}</a> : null}
+          {product.trackStock ? (
+            <a class="button" href={`/stock/movements?productId=${product.id}`}>
+              {t('products.history')}
+            </a>
+          ) : null}
+          {product.trackStock && props.canAdjust ? (
+            <a class="button" href={`/stock/adjust?sku=${encodeURIComponent(product.sku)}`}>
+              {t('products.adjust')}
+            </a>
+          ) : null}
+          {product.trackStock && props.canTransfer ? (
+            <a class="button" href={`/stock/transfer?sku=${encodeURIComponent(product.sku)}`}>
+              {t('products.transfer')}
+            </a>
+          ) : null}
         </div>
       </div>
       <p class="lead">
         {categoryLabel(product.category)}
         {product.brand ? ` · ${product.brand}` : ''} · {formatMoney(product.price)} · {product.taxCode}
-        {product.active ? null : <>{' '}<span class="badge badge-warn">{t('products.inactive')}</span></>}
+        {product.active ? null : (
+          <>
+            {' '}
+            <span class="badge badge-warn">{t('products.inactive')}</span>
+          </>
+        )}
       </p>
       {props.notice ? <Notice>{props.notice}</Notice> : null}
       <section class="card" aria-labelledby="levels-title">
-        <h2 id="levels-title" style="margin-top: 0">{t('products.stockByBranch')}</h2>
+        <h2 id="levels-title" style="margin-top: 0">
+          {t('products.stockByBranch')}
+        </h2>
         {!product.trackStock ? (
           <p class="hint">{t('products.noTracking')}</p>
         ) : props.levels.length === 0 ? (
@@ -224,7 +314,13 @@ export function ProductDetail(props: {
       {props.form ? (
         <>
           <h2>{t('products.edit')}</h2>
-          <ProductForm action={`/products/${product.id}`} values={props.form.values} taxes={props.taxes} errors={props.form.errors} submitLabel={t('products.save')} />
+          <ProductForm
+            action={`/products/${product.id}`}
+            values={props.form.values}
+            taxes={props.taxes}
+            errors={props.form.errors}
+            submitLabel={t('products.save')}
+          />
         </>
       ) : null}
     </>

@@ -6,7 +6,16 @@ import { t, type MessageKey } from '../i18n/es-DO';
 import type { Quotation, QuotationFormContext, QuotationSummary } from '../queries/quotations';
 import type { LineFormRow } from '../schemas/document-lines';
 import { quotationStatuses } from '../db/tenant-schema';
-import { LiveSearchForm, ErrorSummary, Field, Notice, ResultsTable, SelectField, TextAreaField, type FieldErrors } from './components';
+import {
+  LiveSearchForm,
+  ErrorSummary,
+  Field,
+  Notice,
+  ResultsTable,
+  SelectField,
+  TextAreaField,
+  type FieldErrors,
+} from './components';
 import { LineEditor, LinesTable, type DisplayLine } from './document-lines';
 import { formatTaxId } from '../domain/tax-id';
 
@@ -50,7 +59,12 @@ export function QuotationResults(props: QuotationListProps) {
           <td class="number">{formatMoney(row.total, row.currencySymbol)}</td>
         </tr>
       )}
-      pager={{ nextHref: props.nextHref, firstHref: props.firstHref, nextLabel: t('quotations.next'), firstLabel: t('quotations.first') }}
+      pager={{
+        nextHref: props.nextHref,
+        firstHref: props.firstHref,
+        nextLabel: t('quotations.next'),
+        firstLabel: t('quotations.first'),
+      }}
     />
   );
 }
@@ -69,7 +83,14 @@ export function QuotationsPage(props: QuotationListProps & { q: string; status: 
         ) : null}
       </div>
       <LiveSearchForm action="/quotations" target="#quotation-results" filters={['status']}>
-        <Field name="q" type="search" label={t('quotations.search')} value={props.q} inputmode="search" attrs={{ autocomplete: 'off' }} />
+        <Field
+          name="q"
+          type="search"
+          label={t('quotations.search')}
+          value={props.q}
+          inputmode="search"
+          attrs={{ autocomplete: 'off' }}
+        />
         <SelectField
           name="status"
           label={t('quotations.statusFilter')}
@@ -109,14 +130,23 @@ export function QuotationForm(props: {
   cancelHref: string;
 }) {
   const { values, errors, context } = props;
-  const customerOptions = [...(context.customer ? [context.customer] : []), ...context.customers.filter((match) => match.id !== context.customer?.id)];
+  const customerOptions = [
+    ...(context.customer ? [context.customer] : []),
+    ...context.customers.filter((match) => match.id !== context.customer?.id),
+  ];
   return (
     <form method="post" action={props.action} hx-boost="false" novalidate class="card quotation-form">
       <ErrorSummary errors={errors} message={props.message} />
       <fieldset>
         <legend>{t('quotations.field.customer')}</legend>
         <div class="form-grid">
-          <Field name="customerSearch" type="search" label={t('quotations.customerSearch')} value={values.customerSearch} attrs={{ autocomplete: 'off' }} />
+          <Field
+            name="customerSearch"
+            type="search"
+            label={t('quotations.customerSearch')}
+            value={values.customerSearch}
+            attrs={{ autocomplete: 'off' }}
+          />
           <div class="field">
             <button type="submit" name="_action" value="findCustomer" formnovalidate style="margin-top: 1.6rem">
               {t('quotations.findCustomer')}
@@ -129,7 +159,10 @@ export function QuotationForm(props: {
             errors={errors}
             blank={t('quotations.noCustomer')}
             hint={values.customerSearch && !context.customers.length ? t('quotations.noMatches') : undefined}
-            options={customerOptions.map((customer) => ({ value: customer.id, label: customer.idNumber ? `${customer.name} (${formatTaxId(customer.idNumber)})` : customer.name }))}
+            options={customerOptions.map((customer) => ({
+              value: customer.id,
+              label: customer.idNumber ? `${customer.name} (${formatTaxId(customer.idNumber)})` : customer.name,
+            }))}
           />
           <SelectField
             name="prescriptionId"
@@ -137,7 +170,10 @@ export function QuotationForm(props: {
             value={values.prescriptionId}
             errors={errors}
             blank={t('quotations.noPrescription')}
-            options={context.prescriptions.map((rx) => ({ value: rx.id, label: t('quotations.prescriptionOf', { date: formatDate(rx.examinedOn) }) }))}
+            options={context.prescriptions.map((rx) => ({
+              value: rx.id,
+              label: t('quotations.prescriptionOf', { date: formatDate(rx.examinedOn) }),
+            }))}
           />
         </div>
       </fieldset>
@@ -156,12 +192,26 @@ export function QuotationForm(props: {
           value={values.currencyCode ?? 'DOP'}
           errors={errors}
           required
-          options={context.currencies.map((currency) => ({ value: currency.code, label: `${currency.code} — ${currency.name}` }))}
+          options={context.currencies.map((currency) => ({
+            value: currency.code,
+            label: `${currency.code} — ${currency.name}`,
+          }))}
         />
-        <Field name="validUntil" type="date" label={t('quotations.field.validUntil')} value={values.validUntil} errors={errors} hint={t('quotations.hint.validUntil')} />
+        <Field
+          name="validUntil"
+          type="date"
+          label={t('quotations.field.validUntil')}
+          value={values.validUntil}
+          errors={errors}
+          hint={t('quotations.hint.validUntil')}
+        />
       </div>
       <LineEditor rows={props.rows} blankRows={props.blankRows} errors={errors} taxes={context.taxes} />
-      {props.preview ? <LinesTable lines={props.preview.lines} totals={props.preview.totals} symbol={props.preview.symbol} /> : <p class="hint">{t('quotations.hint.totals')}</p>}
+      {props.preview ? (
+        <LinesTable lines={props.preview.lines} totals={props.preview.totals} symbol={props.preview.symbol} />
+      ) : (
+        <p class="hint">{t('quotations.hint.totals')}</p>
+      )}
       <TextAreaField name="notes" label={t('quotations.field.notes')} value={values.notes} errors={errors} rows={2} />
       <div class="actions">
         <button type="submit" name="_action" value="save" class="button-primary">
@@ -184,7 +234,12 @@ export function QuotationFormPage(props: Parameters<typeof QuotationForm>[0] & {
   );
 }
 
-export function QuotationPage(props: { quotation: Quotation; canManage: boolean; canConvert: boolean; notice?: string | null }) {
+export function QuotationPage(props: {
+  quotation: Quotation;
+  canManage: boolean;
+  canConvert: boolean;
+  notice?: string | null;
+}) {
   const { quotation } = props;
   const open = quotation.status === 'draft' || quotation.status === 'sent';
   return (
@@ -206,12 +261,20 @@ export function QuotationPage(props: { quotation: Quotation; canManage: boolean;
       {quotation.convertedInvoiceId ? (
         <div class="alert alert-info" role="status">
           {t('quotations.convertedTo')}{' '}
-          <a href={`/invoices/${quotation.convertedInvoiceId}`}>{quotation.convertedInvoiceNumber ?? t('quotations.openInvoice')}</a>
+          <a href={`/invoices/${quotation.convertedInvoiceId}`}>
+            {quotation.convertedInvoiceNumber ?? t('quotations.openInvoice')}
+          </a>
         </div>
       ) : null}
       <dl class="card quotation-header">
         <dt>{t('quotations.field.customer')}</dt>
-        <dd>{quotation.customerId ? <a href={`/contacts/${quotation.customerId}`}>{quotation.customerName}</a> : t('quotations.noCustomer')}</dd>
+        <dd>
+          {quotation.customerId ? (
+            <a href={`/contacts/${quotation.customerId}`}>{quotation.customerName}</a>
+          ) : (
+            t('quotations.noCustomer')
+          )}
+        </dd>
         <dt>{t('quotations.field.quotedOn')}</dt>
         <dd>{formatDate(quotation.quotedOn)}</dd>
         <dt>{t('quotations.field.validUntil')}</dt>
@@ -224,7 +287,9 @@ export function QuotationPage(props: { quotation: Quotation; canManage: boolean;
           <>
             <dt>{t('quotations.field.prescription')}</dt>
             <dd>
-              <a href={`/prescriptions/${quotation.prescriptionId}`}>{t('quotations.prescriptionOf', { date: formatDate(quotation.prescriptionExaminedOn) })}</a>
+              <a href={`/prescriptions/${quotation.prescriptionId}`}>
+                {t('quotations.prescriptionOf', { date: formatDate(quotation.prescriptionExaminedOn) })}
+              </a>
             </dd>
           </>
         ) : null}

@@ -6,7 +6,11 @@ import { ErrorSummary, SelectField, type FieldErrors } from './components';
 
 /** `202503` -> `marzo de 2025 (202503)`. */
 export function periodLabel(period: Period): string {
-  return t('reports.dgii.monthOption', { month: t(`reports.month.${period.slice(4, 6)}` as MessageKey), year: period.slice(0, 4), period });
+  return t('reports.dgii.monthOption', {
+    month: t(`reports.month.${period.slice(4, 6)}` as MessageKey),
+    year: period.slice(0, 4),
+    period,
+  });
 }
 
 export interface DgiiReportState {
@@ -25,7 +29,8 @@ export interface DgiiReportState {
 export function DgiiReport(props: DgiiReportState) {
   const periods = recentPeriods(props.latest, 36);
   // An older valid month typed into the address is offered too, so the choice shows what is previewed.
-  if (/^20\d{2}(0[1-9]|1[0-2])$/.test(props.period) && props.period <= props.latest && !periods.includes(props.period)) periods.push(props.period);
+  if (/^20\d{2}(0[1-9]|1[0-2])$/.test(props.period) && props.period <= props.latest && !periods.includes(props.period))
+    periods.push(props.period);
   return (
     <section id="dgii-report">
       <ErrorSummary errors={props.errors} message={props.message} />
@@ -34,7 +39,15 @@ export function DgiiReport(props: DgiiReportState) {
           <a href="/company">{t('reports.dgii.configureCompany')}</a>
         </p>
       ) : null}
-      <form method="get" action="/reports/dgii" class="toolbar" hx-get="/reports/dgii" hx-target="#dgii-report" hx-swap="outerHTML" hx-push-url="true">
+      <form
+        method="get"
+        action="/reports/dgii"
+        class="toolbar"
+        hx-get="/reports/dgii"
+        hx-target="#dgii-report"
+        hx-swap="outerHTML"
+        hx-push-url="true"
+      >
         <SelectField
           name="period"
           label={t('reports.dgii.period')}
@@ -118,10 +131,20 @@ function DgiiPreviewPanel(props: { preview: DgiiPreview }) {
       {preview.rnc ? (
         <div class="actions">
           {/* Plain downloads: hx-boost would try to swap a text file into the page. */}
-          <a class="button button-primary" href={`/reports/dgii/607.txt${query}`} download={reportFileName('607', preview.rnc, preview.period)} hx-boost="false">
+          <a
+            class="button button-primary"
+            href={`/reports/dgii/607.txt${query}`}
+            download={reportFileName('607', preview.rnc, preview.period)}
+            hx-boost="false"
+          >
             {t('reports.dgii.download607', { file: reportFileName('607', preview.rnc, preview.period) })}
           </a>
-          <a class="button" href={`/reports/dgii/608.txt${query}`} download={reportFileName('608', preview.rnc, preview.period)} hx-boost="false">
+          <a
+            class="button"
+            href={`/reports/dgii/608.txt${query}`}
+            download={reportFileName('608', preview.rnc, preview.period)}
+            hx-boost="false"
+          >
             {t('reports.dgii.download608', { file: reportFileName('608', preview.rnc, preview.period) })}
           </a>
         </div>

@@ -4,7 +4,16 @@ import { formatDate } from '../domain/dates';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { Sequence, SequenceWithWarnings } from '../queries/sequences';
 import { sequenceTypes } from '../domain/ncf';
-import { CheckboxField, ErrorSummary, Field, Notice, ResultsTable, SelectField, TextAreaField, type FieldErrors } from './components';
+import {
+  CheckboxField,
+  ErrorSummary,
+  Field,
+  Notice,
+  ResultsTable,
+  SelectField,
+  TextAreaField,
+  type FieldErrors,
+} from './components';
 
 /** `B02 — Factura de consumo`, `COT — Cotizaciones`. */
 export function sequenceTypeLabel(type: string): string {
@@ -89,7 +98,8 @@ export function SequencesPage(props: { sequences: SequenceWithWarnings[]; canMan
             <td>{sequence.branchName ?? '—'}</td>
             <td>
               <span class="badge">{sequence.active ? t('sequences.state.active') : t('sequences.state.inactive')}</span>{' '}
-              {sequence.isDefault ? <span class="badge">{t('sequences.state.default')}</span> : null} <SequenceWarnings warnings={sequence.warnings} />
+              {sequence.isDefault ? <span class="badge">{t('sequences.state.default')}</span> : null}{' '}
+              <SequenceWarnings warnings={sequence.warnings} />
             </td>
           </tr>
         )}
@@ -169,12 +179,54 @@ export function SequenceForm(props: {
           blank=""
           options={sequenceTypes.map((type) => ({ value: type, label: sequenceTypeLabel(type) }))}
         />
-        <Field name="prefix" label={t('sequences.field.prefix')} value={values.prefix} errors={errors} hint={t('sequences.hint.prefix')} attrs={{ maxlength: '12' }} />
-        <Field name="rangeStart" label={t('sequences.field.rangeStart')} value={values.rangeStart} errors={errors} required inputmode="numeric" />
-        <Field name="rangeEnd" label={t('sequences.field.rangeEnd')} value={values.rangeEnd} errors={errors} required inputmode="numeric" />
-        <Field name="nextNumber" label={t('sequences.field.nextNumber')} value={values.nextNumber} errors={errors} inputmode="numeric" hint={t('sequences.hint.nextNumber')} />
-        <Field name="authorizedOn" type="date" label={t('sequences.field.authorizedOn')} value={values.authorizedOn} errors={errors} hint={t('sequences.hint.authorizedOn')} />
-        <Field name="validUntil" type="date" label={t('sequences.field.validUntil')} value={values.validUntil} errors={errors} hint={t('sequences.hint.validUntil')} />
+        <Field
+          name="prefix"
+          label={t('sequences.field.prefix')}
+          value={values.prefix}
+          errors={errors}
+          hint={t('sequences.hint.prefix')}
+          attrs={{ maxlength: '12' }}
+        />
+        <Field
+          name="rangeStart"
+          label={t('sequences.field.rangeStart')}
+          value={values.rangeStart}
+          errors={errors}
+          required
+          inputmode="numeric"
+        />
+        <Field
+          name="rangeEnd"
+          label={t('sequences.field.rangeEnd')}
+          value={values.rangeEnd}
+          errors={errors}
+          required
+          inputmode="numeric"
+        />
+        <Field
+          name="nextNumber"
+          label={t('sequences.field.nextNumber')}
+          value={values.nextNumber}
+          errors={errors}
+          inputmode="numeric"
+          hint={t('sequences.hint.nextNumber')}
+        />
+        <Field
+          name="authorizedOn"
+          type="date"
+          label={t('sequences.field.authorizedOn')}
+          value={values.authorizedOn}
+          errors={errors}
+          hint={t('sequences.hint.authorizedOn')}
+        />
+        <Field
+          name="validUntil"
+          type="date"
+          label={t('sequences.field.validUntil')}
+          value={values.validUntil}
+          errors={errors}
+          hint={t('sequences.hint.validUntil')}
+        />
         <SelectField
           name="branchId"
           label={t('sequences.field.branchId')}
@@ -185,9 +237,20 @@ export function SequenceForm(props: {
           options={props.branches.map((branch) => ({ value: branch.id, label: branch.name }))}
         />
       </div>
-      <TextAreaField name="description" label={t('sequences.field.description')} value={values.description} errors={errors} rows={2} />
+      <TextAreaField
+        name="description"
+        label={t('sequences.field.description')}
+        value={values.description}
+        errors={errors}
+        rows={2}
+      />
       <CheckboxField name="active" label={t('sequences.field.active')} checked={values.active ?? true} />
-      <CheckboxField name="isDefault" label={t('sequences.field.isDefault')} checked={values.isDefault ?? false} hint={t('sequences.hint.isDefault')} />
+      <CheckboxField
+        name="isDefault"
+        label={t('sequences.field.isDefault')}
+        checked={values.isDefault ?? false}
+        hint={t('sequences.hint.isDefault')}
+      />
       <div class="actions">
         <button type="submit" class="button-primary">
           {props.submitLabel}
@@ -200,7 +263,12 @@ export function SequenceForm(props: {
   );
 }
 
-export function NewSequencePage(props: { values: SequenceFormValues; errors?: FieldErrors; message?: string | null; branches: BranchRef[] }) {
+export function NewSequencePage(props: {
+  values: SequenceFormValues;
+  errors?: FieldErrors;
+  message?: string | null;
+  branches: BranchRef[];
+}) {
   return (
     <>
       <h1>{t('sequences.newTitle')}</h1>
@@ -222,7 +290,11 @@ export function SequencePage(props: {
   return (
     <>
       <div class="page-head">
-        <h1>{t('sequences.editTitle', { name: `${sequence.prefix} ${number(sequence.rangeStart)}–${number(sequence.rangeEnd)}` })}</h1>
+        <h1>
+          {t('sequences.editTitle', {
+            name: `${sequence.prefix} ${number(sequence.rangeStart)}–${number(sequence.rangeEnd)}`,
+          })}
+        </h1>
       </div>
       {props.notice ? <Notice>{props.notice}</Notice> : null}
       {sequence.warnings.length ? (

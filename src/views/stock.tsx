@@ -4,7 +4,6 @@ import { t, type MessageKey } from '../i18n/es-DO';
 import type { StockLevel, StockMovement } from '../queries/stock';
 import { LiveSearchForm, ErrorSummary, Field, Notice, ResultsTable, SelectField, type FieldErrors } from './components';
 
-
 export const kindLabel = (kind: string) => t(`stock.kind.${kind}` as MessageKey);
 
 export interface StockListProps {
@@ -33,19 +32,33 @@ export function StockResults(props: StockListProps) {
           </td>
           <td>{row.name}</td>
           <td>{row.branchName}</td>
-          <td class="number">{row.quantity < 0 ? <span class="badge badge-warn">{String(row.quantity)}</span> : String(row.quantity)}</td>
+          <td class="number">
+            {row.quantity < 0 ? <span class="badge badge-warn">{String(row.quantity)}</span> : String(row.quantity)}
+          </td>
           <td>
             <a href={`/stock/movements?productId=${row.productId}`}>{t('products.history')}</a>
           </td>
         </tr>
       )}
-      pager={{ nextHref: props.nextHref, firstHref: props.firstHref, nextLabel: t('stock.next'), firstLabel: t('stock.first') }}
+      pager={{
+        nextHref: props.nextHref,
+        firstHref: props.firstHref,
+        nextLabel: t('stock.next'),
+        firstLabel: t('stock.first'),
+      }}
     />
   );
 }
 
 export function StockPage(
-  props: StockListProps & { q: string; branch: string; branches: BranchRef[] | null; canAdjust: boolean; canTransfer: boolean; currentBranch: string | null },
+  props: StockListProps & {
+    q: string;
+    branch: string;
+    branches: BranchRef[] | null;
+    canAdjust: boolean;
+    canTransfer: boolean;
+    currentBranch: string | null;
+  },
 ) {
   return (
     <>
@@ -66,7 +79,14 @@ export function StockPage(
       </div>
       {props.branches === null && props.currentBranch ? <p class="lead">{props.currentBranch}</p> : null}
       <LiveSearchForm action="/stock" target="#stock-results" filters={['branch']}>
-        <Field name="q" type="search" label={t('stock.search')} value={props.q} inputmode="search" attrs={{ autocomplete: 'off' }} />
+        <Field
+          name="q"
+          type="search"
+          label={t('stock.search')}
+          value={props.q}
+          inputmode="search"
+          attrs={{ autocomplete: 'off' }}
+        />
         {props.branches ? (
           <SelectField
             name="branch"
@@ -92,7 +112,13 @@ export interface MovementFormValues {
   reason?: string;
 }
 
-export function AdjustmentForm(props: { values: MovementFormValues; branches: BranchRef[]; errors?: FieldErrors; message?: string | null; notice?: string | null }) {
+export function AdjustmentForm(props: {
+  values: MovementFormValues;
+  branches: BranchRef[];
+  errors?: FieldErrors;
+  message?: string | null;
+  notice?: string | null;
+}) {
   const { values, errors } = props;
   return (
     <section class="card" aria-labelledby="adjust-title">
@@ -102,10 +128,40 @@ export function AdjustmentForm(props: { values: MovementFormValues; branches: Br
       <ErrorSummary errors={errors} message={props.message} />
       <form method="post" action="/stock/adjust" hx-boost="false" novalidate>
         <div class="form-grid">
-          <Field name="sku" label={t('stock.field.sku')} value={values.sku} errors={errors} required attrs={{ autocomplete: 'off' }} />
-          <SelectField name="branchId" label={t('stock.field.branch')} value={values.branchId} errors={errors} required options={props.branches.map((b) => ({ value: b.id, label: b.name }))} />
-          <Field name="quantity" label={t('stock.field.quantity')} value={values.quantity} errors={errors} required inputmode="numeric" hint={t('stock.hint.quantity')} attrs={{ pattern: '[+-]?[0-9]*' }} />
-          <Field name="reason" label={t('stock.field.reason')} value={values.reason} errors={errors} required attrs={{ maxlength: '300' }} />
+          <Field
+            name="sku"
+            label={t('stock.field.sku')}
+            value={values.sku}
+            errors={errors}
+            required
+            attrs={{ autocomplete: 'off' }}
+          />
+          <SelectField
+            name="branchId"
+            label={t('stock.field.branch')}
+            value={values.branchId}
+            errors={errors}
+            required
+            options={props.branches.map((b) => ({ value: b.id, label: b.name }))}
+          />
+          <Field
+            name="quantity"
+            label={t('stock.field.quantity')}
+            value={values.quantity}
+            errors={errors}
+            required
+            inputmode="numeric"
+            hint={t('stock.hint.quantity')}
+            attrs={{ pattern: '[+-]?[0-9]*' }}
+          />
+          <Field
+            name="reason"
+            label={t('stock.field.reason')}
+            value={values.reason}
+            errors={errors}
+            required
+            attrs={{ maxlength: '300' }}
+          />
         </div>
         <div class="actions">
           <button type="submit" class="button-primary">
@@ -120,7 +176,13 @@ export function AdjustmentForm(props: { values: MovementFormValues; branches: Br
   );
 }
 
-export function TransferForm(props: { values: MovementFormValues; branches: BranchRef[]; errors?: FieldErrors; message?: string | null; notice?: string | null }) {
+export function TransferForm(props: {
+  values: MovementFormValues;
+  branches: BranchRef[];
+  errors?: FieldErrors;
+  message?: string | null;
+  notice?: string | null;
+}) {
   const { values, errors } = props;
   const options = props.branches.map((b) => ({ value: b.id, label: b.name }));
   return (
@@ -131,11 +193,47 @@ export function TransferForm(props: { values: MovementFormValues; branches: Bran
       <ErrorSummary errors={errors} message={props.message} />
       <form method="post" action="/stock/transfer" hx-boost="false" novalidate>
         <div class="form-grid">
-          <Field name="sku" label={t('stock.field.sku')} value={values.sku} errors={errors} required attrs={{ autocomplete: 'off' }} />
-          <Field name="quantity" label={t('stock.field.quantity')} value={values.quantity} errors={errors} required inputmode="numeric" attrs={{ pattern: '[0-9]*' }} />
-          <SelectField name="fromBranchId" label={t('stock.field.fromBranch')} value={values.fromBranchId} errors={errors} required options={options} />
-          <SelectField name="toBranchId" label={t('stock.field.toBranch')} value={values.toBranchId} errors={errors} required blank="" options={options} />
-          <Field name="reason" label={t('stock.field.reason')} value={values.reason} errors={errors} attrs={{ maxlength: '300' }} />
+          <Field
+            name="sku"
+            label={t('stock.field.sku')}
+            value={values.sku}
+            errors={errors}
+            required
+            attrs={{ autocomplete: 'off' }}
+          />
+          <Field
+            name="quantity"
+            label={t('stock.field.quantity')}
+            value={values.quantity}
+            errors={errors}
+            required
+            inputmode="numeric"
+            attrs={{ pattern: '[0-9]*' }}
+          />
+          <SelectField
+            name="fromBranchId"
+            label={t('stock.field.fromBranch')}
+            value={values.fromBranchId}
+            errors={errors}
+            required
+            options={options}
+          />
+          <SelectField
+            name="toBranchId"
+            label={t('stock.field.toBranch')}
+            value={values.toBranchId}
+            errors={errors}
+            required
+            blank=""
+            options={options}
+          />
+          <Field
+            name="reason"
+            label={t('stock.field.reason')}
+            value={values.reason}
+            errors={errors}
+            attrs={{ maxlength: '300' }}
+          />
         </div>
         <div class="actions">
           <button type="submit" class="button-primary">
@@ -169,7 +267,11 @@ export function MovementsPage(props: {
   );
 }
 
-export function MovementResults(props: { movements: StockMovement[]; nextHref: string | null; firstHref: string | null }) {
+export function MovementResults(props: {
+  movements: StockMovement[];
+  nextHref: string | null;
+  firstHref: string | null;
+}) {
   return (
     <ResultsTable
       id="movement-results"
@@ -198,7 +300,12 @@ export function MovementResults(props: { movements: StockMovement[]; nextHref: s
           <td>{movement.userName ?? ''}</td>
         </tr>
       )}
-      pager={{ nextHref: props.nextHref, firstHref: props.firstHref, nextLabel: t('stock.movements.older'), firstLabel: t('stock.movements.newest') }}
+      pager={{
+        nextHref: props.nextHref,
+        firstHref: props.firstHref,
+        nextLabel: t('stock.movements.older'),
+        firstLabel: t('stock.movements.newest'),
+      }}
     />
   );
 }

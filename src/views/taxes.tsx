@@ -17,7 +17,13 @@ export const formatTaxRate = (rate: string) => `${rate} %`;
 export function submittedTax(form: Record<string, unknown>): TaxFormValues {
   const text = (name: string) => (typeof form[name] === 'string' ? (form[name] as string) : undefined);
   const checked = (name: string) => form[name] === 'on' || form[name] === true || form[name] === 'true';
-  return { code: text('code'), name: text('name'), rate: text('rate'), exempt: checked('exempt'), active: checked('active') };
+  return {
+    code: text('code'),
+    name: text('name'),
+    rate: text('rate'),
+    exempt: checked('exempt'),
+    active: checked('active'),
+  };
 }
 
 export function NewTaxForm(props: { values: TaxFormValues; errors?: FieldErrors }) {
@@ -28,9 +34,31 @@ export function NewTaxForm(props: { values: TaxFormValues; errors?: FieldErrors 
       <ErrorSummary errors={errors} />
       <form method="post" action="/taxes" hx-boost="false" novalidate>
         <div class="form-grid">
-          <Field name="code" label={t('taxes.field.code')} value={values.code} errors={errors} required hint={t('taxes.hint.code')} attrs={{ maxlength: '20', autocapitalize: 'characters' }} />
-          <Field name="name" label={t('taxes.field.name')} value={values.name} errors={errors} required attrs={{ maxlength: '100' }} />
-          <Field name="rate" label={t('taxes.field.rate')} value={values.rate} errors={errors} inputmode="decimal" hint={t('taxes.hint.rate')} />
+          <Field
+            name="code"
+            label={t('taxes.field.code')}
+            value={values.code}
+            errors={errors}
+            required
+            hint={t('taxes.hint.code')}
+            attrs={{ maxlength: '20', autocapitalize: 'characters' }}
+          />
+          <Field
+            name="name"
+            label={t('taxes.field.name')}
+            value={values.name}
+            errors={errors}
+            required
+            attrs={{ maxlength: '100' }}
+          />
+          <Field
+            name="rate"
+            label={t('taxes.field.rate')}
+            value={values.rate}
+            errors={errors}
+            inputmode="decimal"
+            hint={t('taxes.hint.rate')}
+          />
         </div>
         <CheckboxField name="exempt" label={t('taxes.field.exempt')} checked={values.exempt ?? false} />
         <div class="actions">
@@ -43,7 +71,12 @@ export function NewTaxForm(props: { values: TaxFormValues; errors?: FieldErrors 
   );
 }
 
-export function TaxesPage(props: { taxes: TaxWithUsage[]; canManage: boolean; notice?: string | null; form: { values: TaxFormValues; errors?: FieldErrors } | null }) {
+export function TaxesPage(props: {
+  taxes: TaxWithUsage[];
+  canManage: boolean;
+  notice?: string | null;
+  form: { values: TaxFormValues; errors?: FieldErrors } | null;
+}) {
   return (
     <>
       <div class="page-head">
@@ -79,11 +112,21 @@ export function TaxesPage(props: { taxes: TaxWithUsage[]; canManage: boolean; no
                 <td>{tax.name}</td>
                 <td class="number">{formatTaxRate(tax.rate)}</td>
                 <td>{tax.exempt ? t('taxes.yes') : t('taxes.no')}</td>
-                <td>{tax.active ? <span class="badge">{t('taxes.active')}</span> : <span class="badge badge-warn">{t('taxes.inactive')}</span>}</td>
+                <td>
+                  {tax.active ? (
+                    <span class="badge">{t('taxes.active')}</span>
+                  ) : (
+                    <span class="badge badge-warn">{t('taxes.inactive')}</span>
+                  )}
+                </td>
                 <td class="number">{tax.productCount}</td>
                 {props.canManage ? (
                   <td>
-                    <a class="button button-small" href={`/taxes/${tax.id}`} aria-label={`${t('taxes.edit')} ${tax.code}`}>
+                    <a
+                      class="button button-small"
+                      href={`/taxes/${tax.id}`}
+                      aria-label={`${t('taxes.edit')} ${tax.code}`}
+                    >
                       {t('taxes.edit')}
                     </a>
                   </td>
@@ -102,9 +145,20 @@ export function TaxesPage(props: { taxes: TaxWithUsage[]; canManage: boolean; no
   );
 }
 
-export function TaxEditPage(props: { tax: TaxWithUsage; values?: TaxFormValues; errors?: FieldErrors; notice?: string | null }) {
+export function TaxEditPage(props: {
+  tax: TaxWithUsage;
+  values?: TaxFormValues;
+  errors?: FieldErrors;
+  notice?: string | null;
+}) {
   const { tax, errors } = props;
-  const values = props.values ?? { code: tax.code, name: tax.name, rate: tax.rate, exempt: tax.exempt, active: tax.active };
+  const values = props.values ?? {
+    code: tax.code,
+    name: tax.name,
+    rate: tax.rate,
+    exempt: tax.exempt,
+    active: tax.active,
+  };
   const locked = tax.productCount > 0;
   return (
     <>
@@ -133,12 +187,38 @@ export function TaxEditPage(props: { tax: TaxWithUsage; values?: TaxFormValues; 
         ) : null}
         <div class="form-grid">
           {locked ? null : (
-            <Field name="code" label={t('taxes.field.code')} value={values.code} errors={errors} required hint={t('taxes.hint.code')} attrs={{ maxlength: '20', autocapitalize: 'characters' }} />
+            <Field
+              name="code"
+              label={t('taxes.field.code')}
+              value={values.code}
+              errors={errors}
+              required
+              hint={t('taxes.hint.code')}
+              attrs={{ maxlength: '20', autocapitalize: 'characters' }}
+            />
           )}
-          <Field name="name" label={t('taxes.field.name')} value={values.name} errors={errors} required attrs={{ maxlength: '100' }} />
-          {locked ? null : <Field name="rate" label={t('taxes.field.rate')} value={values.rate} errors={errors} inputmode="decimal" hint={t('taxes.hint.rate')} />}
+          <Field
+            name="name"
+            label={t('taxes.field.name')}
+            value={values.name}
+            errors={errors}
+            required
+            attrs={{ maxlength: '100' }}
+          />
+          {locked ? null : (
+            <Field
+              name="rate"
+              label={t('taxes.field.rate')}
+              value={values.rate}
+              errors={errors}
+              inputmode="decimal"
+              hint={t('taxes.hint.rate')}
+            />
+          )}
         </div>
-        {locked ? null : <CheckboxField name="exempt" label={t('taxes.field.exempt')} checked={values.exempt ?? false} />}
+        {locked ? null : (
+          <CheckboxField name="exempt" label={t('taxes.field.exempt')} checked={values.exempt ?? false} />
+        )}
         <CheckboxField name="active" label={t('taxes.field.active')} checked={values.active ?? true} />
         <div class="actions">
           <button type="submit" class="button-primary">
@@ -146,7 +226,12 @@ export function TaxEditPage(props: { tax: TaxWithUsage; values?: TaxFormValues; 
           </button>
         </div>
       </form>
-      <form method="post" action={`/taxes/${tax.id}/${tax.active ? 'deactivate' : 'activate'}`} hx-boost="false" class="actions">
+      <form
+        method="post"
+        action={`/taxes/${tax.id}/${tax.active ? 'deactivate' : 'activate'}`}
+        hx-boost="false"
+        class="actions"
+      >
         <button type="submit" class={tax.active ? 'button-danger' : 'button'}>
           {tax.active ? t('taxes.deactivate') : t('taxes.activate')}
         </button>

@@ -6,7 +6,12 @@ import type { UserRow, UserStatus } from '../queries/users';
 import { ErrorSummary, Field, Notice, type FieldErrors } from './components';
 
 const shopTimeZone = 'America/Santo_Domingo';
-const dateFormat = new Intl.DateTimeFormat('es-DO', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: shopTimeZone });
+const dateFormat = new Intl.DateTimeFormat('es-DO', {
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+  timeZone: shopTimeZone,
+});
 
 /** dd/mm/aaaa in the shop's time zone. */
 export function formatDate(value: Date): string {
@@ -70,7 +75,11 @@ export function UserList(props: { users: UserRow[]; currentUserId: string }) {
                 </td>
                 <td>{user.lastLoginAt ? formatDateTime(user.lastLoginAt) : t('users.never')}</td>
                 <td>
-                  <a class="button button-small" href={`/users/${user.id}`} aria-label={`${t('users.edit')}: ${user.name}`}>
+                  <a
+                    class="button button-small"
+                    href={`/users/${user.id}`}
+                    aria-label={`${t('users.edit')}: ${user.name}`}
+                  >
                     {t('users.edit')}
                   </a>
                 </td>
@@ -83,7 +92,12 @@ export function UserList(props: { users: UserRow[]; currentUserId: string }) {
   );
 }
 
-function RoleSelect(props: { value?: string | null; assignable: readonly Role[]; errors?: FieldErrors; disabled?: boolean }) {
+function RoleSelect(props: {
+  value?: string | null;
+  assignable: readonly Role[];
+  errors?: FieldErrors;
+  disabled?: boolean;
+}) {
   const error = props.errors?.role;
   return (
     <div class={`field role-field${error ? ' field-invalid' : ''}`}>
@@ -113,12 +127,15 @@ function RoleSelect(props: { value?: string | null; assignable: readonly Role[];
 function BranchChoices(props: { branches: BranchRef[]; selected: readonly string[]; errors?: FieldErrors }) {
   const error = props.errors?.branchIds;
   return (
-    <fieldset class={`choices${error ? ' field-invalid' : ''}`} aria-describedby={`field-branchIds-hint${error ? ' field-branchIds-error' : ''}`}>
+    <fieldset
+      class={`choices${error ? ' field-invalid' : ''}`}
+      aria-describedby={`field-branchIds-hint${error ? ' field-branchIds-error' : ''}`}
+    >
       <legend>{t('users.branches')}</legend>
       {props.branches.map((branch) => (
         <label class="choice">
-          <input type="checkbox" name="branchIds" value={branch.id} checked={props.selected.includes(branch.id)} /> {branch.name}{' '}
-          <code>{branch.code}</code>
+          <input type="checkbox" name="branchIds" value={branch.id} checked={props.selected.includes(branch.id)} />{' '}
+          {branch.name} <code>{branch.code}</code>
         </label>
       ))}
       <p class="hint" id="field-branchIds-hint">
@@ -145,7 +162,13 @@ export interface InviteValues {
   branchIds?: string[];
 }
 
-export function InviteForm(props: { values: InviteValues; branches: BranchRef[]; actorRole: Role; errors?: FieldErrors; message?: string | null }) {
+export function InviteForm(props: {
+  values: InviteValues;
+  branches: BranchRef[];
+  actorRole: Role;
+  errors?: FieldErrors;
+  message?: string | null;
+}) {
   const { values, errors } = props;
   return (
     <section class="card" id="invite-form">
@@ -155,7 +178,16 @@ export function InviteForm(props: { values: InviteValues; branches: BranchRef[];
       <form method="post" action="/users" hx-boost="false" novalidate>
         <div class="form-grid">
           <Field name="name" label={t('users.name')} value={values.name} errors={errors} required autocomplete="off" />
-          <Field name="email" type="email" label={t('users.email')} value={values.email} errors={errors} required inputmode="email" autocomplete="off" />
+          <Field
+            name="email"
+            type="email"
+            label={t('users.email')}
+            value={values.email}
+            errors={errors}
+            required
+            inputmode="email"
+            autocomplete="off"
+          />
           <RoleSelect value={values.role ?? 'ventas'} assignable={assignableRoles(props.actorRole)} errors={errors} />
         </div>
         <BranchChoices branches={props.branches} selected={values.branchIds ?? []} errors={errors} />
@@ -213,7 +245,8 @@ export function UserDetail(props: {
         <div>
           <h1>{t('users.editTitle', { name: user.name })}</h1>
           <p class="lead">
-            {user.email} · <span class={user.status === 'active' ? 'badge' : 'badge badge-warn'}>{statusName(user.status)}</span>
+            {user.email} ·{' '}
+            <span class={user.status === 'active' ? 'badge' : 'badge badge-warn'}>{statusName(user.status)}</span>
           </p>
         </div>
         <a class="button" href="/users">

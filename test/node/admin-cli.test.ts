@@ -44,10 +44,21 @@ describe('optiflow admins:create', () => {
     expect(link, created.stdout).not.toBeNull();
     const token = link![2]!;
 
-    const { rows: admins } = await central.query('SELECT id, email, name, status, password_hash FROM platform_admins WHERE email = $1', [email.toLowerCase()]);
+    const { rows: admins } = await central.query(
+      'SELECT id, email, name, status, password_hash FROM platform_admins WHERE email = $1',
+      [email.toLowerCase()],
+    );
     expect(admins).toHaveLength(1);
-    expect(admins[0]).toMatchObject({ email: email.toLowerCase(), name: 'Ana Pérez', status: 'invited', password_hash: null });
-    const { rows: tokens } = await central.query('SELECT token_hash, expires_at, used_at FROM admin_tokens WHERE admin_id = $1', [admins[0].id]);
+    expect(admins[0]).toMatchObject({
+      email: email.toLowerCase(),
+      name: 'Ana Pérez',
+      status: 'invited',
+      password_hash: null,
+    });
+    const { rows: tokens } = await central.query(
+      'SELECT token_hash, expires_at, used_at FROM admin_tokens WHERE admin_id = $1',
+      [admins[0].id],
+    );
     expect(tokens).toHaveLength(1);
     expect(tokens[0].token_hash).toBe(createHash('sha256').update(token).digest('hex'));
     expect(tokens[0].used_at).toBeNull();
@@ -63,7 +74,9 @@ describe('optiflow admins:create', () => {
     expectUserError(duplicate, /already exists/);
     expectUserError(badEmail, /invalid email/);
     expectUserError(missing, /missing argument <email>/);
-    const { rows: count } = await central.query('SELECT count(*)::int AS n FROM admin_tokens WHERE admin_id = $1', [admins[0].id]);
+    const { rows: count } = await central.query('SELECT count(*)::int AS n FROM admin_tokens WHERE admin_id = $1', [
+      admins[0].id,
+    ]);
     expect(count[0].n).toBe(1);
   });
 

@@ -46,7 +46,6 @@ function expectUserError(result: CliResult, pattern: RegExp): void {
   expect(result.stderr).toMatch(pattern);
 }
 
-
 async function contactRows(tenantId: string): Promise<unknown[]> {
   const { connectionString } = await tenantConnection(platform, tenantId);
   const sql = sqlClient(connectionString);
@@ -62,9 +61,13 @@ describe('optiflow tenants:backup / tenants:restore', () => {
   it('backs up the named tenants to R2 and refuses an unknown one', async () => {
     const [a, b] = await Promise.all([createTestTenant('bk'), createTestTenant('bk')]);
     await addContact(a, 'Paciente Uno');
-    const [done, unknown] = await Promise.all([cli('tenants:backup', `--tenants=${a},${b}`), cli('tenants:backup', `--tenants=${a},no-such-shop`)]);
+    const [done, unknown] = await Promise.all([
+      cli('tenants:backup', `--tenants=${a},${b}`),
+      cli('tenants:backup', `--tenants=${a},no-such-shop`),
+    ]);
     expect(done.code, done.stderr).toBe(0);
-    for (const id of [a, b]) expect(done.stdout).toMatch(new RegExp(`^${id}: backups/${id}/\\d{8}T\\d{6}Z\\.json\\.gz \\(`, 'm'));
+    for (const id of [a, b])
+      expect(done.stdout).toMatch(new RegExp(`^${id}: backups/${id}/\\d{8}T\\d{6}Z\\.json\\.gz \\(`, 'm'));
     const backups = await listBackups(platform, a);
     expect(backups).toHaveLength(1);
     expect((await readBackup(platform, backups[0]!.key)).header.tenantId).toBe(a);
@@ -91,7 +94,9 @@ describe('optiflow tenants:backup / tenants:restore', () => {
     const object = await platform.files.get(backup!.key);
     const bytes = new Uint8Array(await object!.arrayBuffer());
     const truncatedStamp = '20000101T000001Z';
-    await platform.files.put(`backups/${id}/${truncatedStamp}.json.gz`, bytes.slice(0, bytes.length - 10), { customMetadata: object!.customMetadata });
+    await platform.files.put(`backups/${id}/${truncatedStamp}.json.gz`, bytes.slice(0, bytes.length - 10), {
+      customMetadata: object!.customMetadata,
+    });
     const truncated = await cli('tenants:restore', id, truncatedStamp, '--as', copy);
     expectUserError(truncated, /corrupted or incomplete/);
     expect(await getTenantRow(platform, copy)).toBeNull();

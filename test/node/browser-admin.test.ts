@@ -6,7 +6,16 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoUserEmail, type DevStack } from '../../dev/stack';
-import { demoPassword, hasChromium, launchChromium, logIn as logInAt, newShopPage, screenshot, startTestStack, type TestStack } from '../support/browser-stack';
+import {
+  demoPassword,
+  hasChromium,
+  launchChromium,
+  logIn as logInAt,
+  newShopPage,
+  screenshot,
+  startTestStack,
+  type TestStack,
+} from '../support/browser-stack';
 
 let local: TestStack;
 let stack: DevStack;
@@ -46,7 +55,9 @@ describe.skipIf(!hasChromium)('shop administration in the browser', () => {
     await owner.getByLabel('Pie de factura').fill('Garantía de 6 meses en monturas. Gracias por su compra.');
     await owner.getByLabel('Moneda predeterminada').selectOption('DOP');
     await owner.getByRole('button', { name: 'Guardar cambios' }).click();
-    await expect.poll(() => owner.getByRole('status').first().textContent()).toContain('Datos de la empresa guardados.');
+    await expect
+      .poll(() => owner.getByRole('status').first().textContent())
+      .toContain('Datos de la empresa guardados.');
     expect(await owner.getByLabel('RNC').inputValue()).toBe('101850043');
 
     // Logo: drawn on a canvas, uploaded as PNG, then shown in the header.
@@ -67,10 +78,14 @@ describe.skipIf(!hasChromium)('shop administration in the browser', () => {
       context.fillText('Demo', 68, 42);
       return canvas.toDataURL('image/png').split(',')[1]!;
     });
-    await owner.getByLabel('Archivo de imagen').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: Buffer.from(logo, 'base64') });
+    await owner
+      .getByLabel('Archivo de imagen')
+      .setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: Buffer.from(logo, 'base64') });
     await owner.getByRole('button', { name: 'Subir logo' }).click();
     await expect.poll(() => owner.getByText('Logo actualizado.').count()).toBe(1);
-    await expect.poll(() => owner.locator('img.shop-logo').evaluate((image: HTMLImageElement) => image.naturalWidth)).toBe(192);
+    await expect
+      .poll(() => owner.locator('img.shop-logo').evaluate((image: HTMLImageElement) => image.naturalWidth))
+      .toBe(192);
     await shot(owner, 'company');
 
     // Branches: create one, see it listed.
@@ -129,12 +144,15 @@ describe.skipIf(!hasChromium)('shop administration in the browser', () => {
     expect(token).toMatch(/^ofk_/);
     await shot(owner, 'api-token');
     const answer = await owner.evaluate(async (bearer) => {
-      const response = await fetch('/api/v1/company', { headers: { Authorization: `Bearer ${bearer}` }, credentials: 'omit' });
+      const response = await fetch('/api/v1/company', {
+        headers: { Authorization: `Bearer ${bearer}` },
+        credentials: 'omit',
+      });
       return { status: response.status, body: (await response.json()) as { rnc: string; hasLogo: boolean } };
     }, token);
     expect(answer).toMatchObject({ status: 200, body: { rnc: '101850043', hasLogo: true } });
     await owner.goto(`${stack.demoUrl}/api-tokens`);
     expect(await owner.locator('#new-token-value').count()).toBe(0); // shown once
-    expect(await owner.getByRole('cell', { name: token.slice(0, 12) + '…' }).count()).toBe(1);
+    expect(await owner.getByRole('cell', { name: `${token.slice(0, 12)}…` }).count()).toBe(1);
   });
 });

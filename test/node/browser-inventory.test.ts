@@ -12,7 +12,15 @@ import { branches } from '../../src/db/tenant-schema';
 import type { Bindings } from '../../src/env';
 import { tenantConnection } from '../../src/tenancy/lifecycle';
 import { createPlatform } from '../../src/tenancy/platform';
-import { hasChromium, launchChromium, logIn, newShopPage, screenshot, startTestStack, type TestStack } from '../support/browser-stack';
+import {
+  hasChromium,
+  launchChromium,
+  logIn,
+  newShopPage,
+  screenshot,
+  startTestStack,
+  type TestStack,
+} from '../support/browser-stack';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -22,11 +30,17 @@ let browser: Browser | undefined;
 
 /** The demo shop gets a second branch so a transfer has somewhere to go. */
 async function addBranch(persistDir: string) {
-  const proxy = await getPlatformProxy<Bindings>({ configPath: path.join(root, 'wrangler.toml'), persist: { path: persistDir } });
+  const proxy = await getPlatformProxy<Bindings>({
+    configPath: path.join(root, 'wrangler.toml'),
+    persist: { path: persistDir },
+  });
   try {
     const platform = await createPlatform({ ...proxy.env, ...stack.env } as Bindings);
     const { connectionString } = await tenantConnection(platform, demoTenant.id);
-    await tenantDb(connectionString).insert(branches).values({ code: 'SANTIAGO', name: 'Sucursal Santiago' }).onConflictDoNothing();
+    await tenantDb(connectionString)
+      .insert(branches)
+      .values({ code: 'SANTIAGO', name: 'Sucursal Santiago' })
+      .onConflictDoNothing();
   } finally {
     await proxy.dispose();
   }
@@ -97,7 +111,9 @@ async function flow(page: Page) {
     await page.getByLabel('Hacia la sucursal').selectOption({ label: 'Sucursal Santiago' });
     await page.getByLabel('Motivo').fill('Reposición Santiago');
     await page.getByRole('button', { name: 'Transferir' }).click();
-    await expect.poll(() => page.getByRole('status').first().textContent()).toMatch(/Transferencia TRF-\w+ registrada: 3 unidades/);
+    await expect
+      .poll(() => page.getByRole('status').first().textContent())
+      .toMatch(/Transferencia TRF-\w+ registrada: 3 unidades/);
     await shot(page, 'transfer');
 
     // The product list shows the current branch's on-hand; the live search narrows it without a reload.

@@ -13,7 +13,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inviteAdmin } from '../../src/admin/accounts';
 import type { Bindings } from '../../src/env';
 import { createPlatform } from '../../src/tenancy/platform';
-import { hasChromium, launchChromium, newShopPage, screenshot, startTestStack, type TestStack } from '../support/browser-stack';
+import {
+  hasChromium,
+  launchChromium,
+  newShopPage,
+  screenshot,
+  startTestStack,
+  type TestStack,
+} from '../support/browser-stack';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const adminEmail = 'operaciones@optiflow.test';
@@ -26,7 +33,10 @@ let inviteToken: string;
 
 /** What `npx optiflow admins:create` does: an invited admin and a one-time set-password token. */
 async function inviteTestAdmin(persistDir: string) {
-  const proxy = await getPlatformProxy<Bindings>({ configPath: path.join(root, 'wrangler.toml'), persist: { path: persistDir } });
+  const proxy = await getPlatformProxy<Bindings>({
+    configPath: path.join(root, 'wrangler.toml'),
+    persist: { path: persistDir },
+  });
   try {
     const platform = await createPlatform({ ...proxy.env, ...local.stack.env } as Bindings);
     const { token } = await inviteAdmin(platform.central, { email: adminEmail, name: 'Operaciones' });
@@ -92,7 +102,8 @@ async function flow(page: Page) {
   await page.getByRole('button', { name: 'Crear óptica' }).click();
   await page.waitForURL(/\/admin\/jobs\/[0-9a-f-]{36}/);
   await finished();
-  for (const step of ['Base de datos y rol', 'Migraciones del esquema', 'Datos iniciales', 'Activación']) expect(await main()).toContain(step);
+  for (const step of ['Base de datos y rol', 'Migraciones del esquema', 'Datos iniciales', 'Activación'])
+    expect(await main()).toContain(step);
   await shot(page, 'provisioned');
 
   // The owner's one-time link, shown once on the finished job.
@@ -110,13 +121,17 @@ async function flow(page: Page) {
   await page.goto(`${central}/admin/tenants/lentes-sol`);
   await page.getByRole('button', { name: 'Abrir como dueño (soporte)' }).click();
   await page.waitForURL(`${shopUrl('lentes-sol')}/`);
-  await expect.poll(() => page.getByRole('status').first().textContent()).toContain(`Sesión de soporte de OptiFlow (${adminEmail})`);
+  await expect
+    .poll(() => page.getByRole('status').first().textContent())
+    .toContain(`Sesión de soporte de OptiFlow (${adminEmail})`);
   await shot(page, 'support-session');
   await page.getByRole('button', { name: 'Terminar sesión de soporte' }).click();
   await page.waitForURL(`${central}/admin/tenants/lentes-sol`);
 
   // Suspended: the shop answers 503 with the operator's message; resumed: it answers again.
-  await page.getByLabel('Mensaje para la página de servicio suspendido').fill('Servicio suspendido por falta de pago. Llame al 809-555-0100.');
+  await page
+    .getByLabel('Mensaje para la página de servicio suspendido')
+    .fill('Servicio suspendido por falta de pago. Llame al 809-555-0100.');
   await page.getByRole('button', { name: 'Suspender' }).click();
   await expect.poll(main).toContain('Óptica suspendida.');
   const suspended = await page.goto(`${shopUrl('lentes-sol')}/login`);
@@ -176,7 +191,8 @@ async function backupRestoreDelete(
   await page.goto(`${central}/admin/audit?tenant=lentes-sol`);
   const audit = await main();
   // Actions in Spanish from the catalogue (tenant.impersonate, tenant.suspend, tenant.resume, tenant.backup), never raw codes.
-  for (const action of ['Acceso de soporte solicitado', 'Óptica suspendida', 'Óptica reactivada', 'Copia de seguridad']) expect(audit).toContain(action);
+  for (const action of ['Acceso de soporte solicitado', 'Óptica suspendida', 'Óptica reactivada', 'Copia de seguridad'])
+    expect(audit).toContain(action);
   expect(audit).not.toMatch(/tenant\.(impersonate|suspend|resume|backup)/);
   await shot(page, 'audit');
 }

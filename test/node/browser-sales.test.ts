@@ -7,7 +7,15 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shopToday } from '../../src/domain/dates';
-import { hasChromium, launchChromium, logIn, newShopPage, screenshot, startTestStack, type TestStack } from '../support/browser-stack';
+import {
+  hasChromium,
+  launchChromium,
+  logIn,
+  newShopPage,
+  screenshot,
+  startTestStack,
+  type TestStack,
+} from '../support/browser-stack';
 import { hasPdftotext, pdfText } from '../support/pdf-text';
 
 let local: TestStack;
@@ -134,10 +142,17 @@ async function flow(page: Page, base: string) {
 }
 
 /** A download as the signed-in browser makes it (Node cannot resolve `*.localhost`, Chromium can). */
-async function fetchInPage(page: Page, url: string): Promise<{ status: number; contentType: string | null; body: Buffer }> {
+async function fetchInPage(
+  page: Page,
+  url: string,
+): Promise<{ status: number; contentType: string | null; body: Buffer }> {
   const result = await page.evaluate(async (target) => {
     const response = await fetch(target);
-    return { status: response.status, contentType: response.headers.get('content-type'), bytes: [...new Uint8Array(await response.arrayBuffer())] };
+    return {
+      status: response.status,
+      contentType: response.headers.get('content-type'),
+      bytes: [...new Uint8Array(await response.arrayBuffer())],
+    };
   }, url);
   return { status: result.status, contentType: result.contentType, body: Buffer.from(result.bytes) };
 }

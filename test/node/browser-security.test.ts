@@ -6,7 +6,14 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DevStack } from '../../dev/stack';
-import { hasChromium, launchChromium, logIn, newShopPage, startTestStack, type TestStack } from '../support/browser-stack';
+import {
+  hasChromium,
+  launchChromium,
+  logIn,
+  newShopPage,
+  startTestStack,
+  type TestStack,
+} from '../support/browser-stack';
 
 let local: TestStack;
 let stack: DevStack;
@@ -31,7 +38,9 @@ async function watchViolations(page: Page): Promise<string[]> {
   await page.exposeFunction('reportCspViolation', (text: string) => violations.push(text));
   await page.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (event) =>
-      (window as unknown as { reportCspViolation(text: string): void }).reportCspViolation(`${event.violatedDirective} ${event.blockedURI}`),
+      (window as unknown as { reportCspViolation(text: string): void }).reportCspViolation(
+        `${event.violatedDirective} ${event.blockedURI}`,
+      ),
     );
   });
   return violations;
@@ -61,13 +70,22 @@ describe('content security policy in the browser', () => {
     await page.getByRole('button', { name: 'Crear llave' }).click();
     const value = page.locator('#new-token-value');
     await value.focus();
-    await expect.poll(() => page.evaluate(() => window.getSelection()?.toString() || (document.activeElement as HTMLInputElement).selectionEnd)).toBeTruthy();
+    await expect
+      .poll(() =>
+        page.evaluate(
+          () => window.getSelection()?.toString() || (document.activeElement as HTMLInputElement).selectionEnd,
+        ),
+      )
+      .toBeTruthy();
     let asked = '';
     page.once('dialog', (dialog) => {
       asked = dialog.message();
       void dialog.dismiss();
     });
-    await page.getByRole('button', { name: /Revocar/ }).first().click();
+    await page
+      .getByRole('button', { name: /Revocar/ })
+      .first()
+      .click();
     await expect.poll(() => asked).toContain('¿Revocar la llave Navegador?');
     await page.goto(`${stack.demoUrl}/api-tokens`);
     expect(await page.locator('table').textContent()).toContain('Navegador');

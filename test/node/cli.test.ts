@@ -63,7 +63,16 @@ function expectUserError(result: CliResult, pattern: RegExp): void {
 describe('optiflow CLI', () => {
   it('creates a tenant, lists it, and refuses a duplicate id, a taken domain and a bad id without writing', async () => {
     const id = freshId();
-    const created = await cli('tenants:create', id, '--name', 'Óptica Prueba', '--domain', id, '--domain', `${id}.example.com`);
+    const created = await cli(
+      'tenants:create',
+      id,
+      '--name',
+      'Óptica Prueba',
+      '--domain',
+      id,
+      '--domain',
+      `${id}.example.com`,
+    );
     expect(created.code, created.stderr).toBe(0);
     expect(created.stdout).toContain('[1/5] record');
     expect(created.stdout).toContain('[5/5] active');
@@ -82,7 +91,11 @@ describe('optiflow CLI', () => {
 
     const tenants = await listTenantsJson();
     const tenant = tenants.find((candidate) => candidate.id === id);
-    expect(tenant).toMatchObject({ name: 'Óptica Prueba', status: 'active', domains: [id, `${id}.example.com`].sort() });
+    expect(tenant).toMatchObject({
+      name: 'Óptica Prueba',
+      status: 'active',
+      domains: [id, `${id}.example.com`].sort(),
+    });
     expect(tenant!.schemaVersion).toBe(tenant!.latestSchemaVersion);
     expect(tenants.find((candidate) => candidate.id === other)).toBeUndefined();
     expect(tenants.flatMap((candidate) => candidate.domains)).not.toContain(`${other}-free`);
@@ -131,22 +144,34 @@ describe('optiflow CLI', () => {
   it('adds and removes domains, suspends and resumes', async () => {
     const id = await createTestTenant();
     const extra = `${id}-extra`;
-    const [added, suspended] = await Promise.all([cli('domains:add', id, extra), cli('tenants:suspend', id, '--message', 'Cerrado por inventario')]);
+    const [added, suspended] = await Promise.all([
+      cli('domains:add', id, extra),
+      cli('tenants:suspend', id, '--message', 'Cerrado por inventario'),
+    ]);
     expect(added.code, added.stderr).toBe(0);
     expect(added.stdout).toContain(`http://${extra}.localhost:8787`);
     expect(suspended.code, suspended.stderr).toBe(0);
-    expect((await listTenantsJson()).find((tenant) => tenant.id === id)).toMatchObject({ status: 'suspended', domains: [id, extra] });
+    expect((await listTenantsJson()).find((tenant) => tenant.id === id)).toMatchObject({
+      status: 'suspended',
+      domains: [id, extra],
+    });
 
     const [removed, resumed] = await Promise.all([cli('domains:remove', extra), cli('tenants:resume', id)]);
     expect(removed.code, removed.stderr).toBe(0);
     expect(removed.stdout).toContain(`Domain "${extra}" removed from tenant "${id}"`);
     expect(resumed.code, resumed.stderr).toBe(0);
-    expect((await listTenants(platform)).find((tenant) => tenant.id === id)).toMatchObject({ status: 'active', domains: [id] });
+    expect((await listTenants(platform)).find((tenant) => tenant.id === id)).toMatchObject({
+      status: 'active',
+      domains: [id],
+    });
   });
 
   it('migrates the listed tenants and refuses an unknown one', async () => {
     const [first, second] = await Promise.all([createTestTenant(), createTestTenant()]);
-    const [migrated, unknown] = await Promise.all([cli('tenants:migrate', `--tenants=${first},${second}`, '--concurrency=2'), cli('tenants:migrate', '--tenants=nope')]);
+    const [migrated, unknown] = await Promise.all([
+      cli('tenants:migrate', `--tenants=${first},${second}`, '--concurrency=2'),
+      cli('tenants:migrate', '--tenants=nope'),
+    ]);
     expect(migrated.code, migrated.stderr).toBe(0);
     expect(migrated.stdout).toMatch(new RegExp(`^${first}: up to date \\(version \\d+\\)$`, 'm'));
     expect(migrated.stdout).toMatch(new RegExp(`^${second}: up to date \\(version \\d+\\)$`, 'm'));
@@ -162,7 +187,10 @@ describe('optiflow CLI', () => {
     await new TenantCache(proxy.env.KV, id).put('dashboard', { total: 1 });
     await new TenantCache(proxy.env.KV, neighbour).put('dashboard', { total: 2 });
 
-    const [usage, cleared] = await Promise.all([cli('tenants:run', 'files:usage', `--tenants=${id}`), cli('tenants:run', 'cache:clear', `--tenants=${id}`)]);
+    const [usage, cleared] = await Promise.all([
+      cli('tenants:run', 'files:usage', `--tenants=${id}`),
+      cli('tenants:run', 'cache:clear', `--tenants=${id}`),
+    ]);
     expect(usage.code, usage.stderr).toBe(0);
     expect(usage.stdout).toContain(`${id}: 2 objects, 1023 B`);
     expect(cleared.code, cleared.stderr).toBe(0);
@@ -171,7 +199,7 @@ describe('optiflow CLI', () => {
     expect(await new TenantCache(proxy.env.KV, neighbour).list()).toEqual(['dashboard']);
   });
 
-  it('invites a shop\'s first owner with a name, again when the link was lost, and refuses bad input and a shop that has one', async () => {
+  it("invites a shop's first owner with a name, again when the link was lost, and refuses bad input and a shop that has one", async () => {
     const id = await createTestTenant('own');
     const [badEmail, unknown, nameless, createWithoutName] = await Promise.all([
       cli('tenants:invite-owner', id, 'not-an-email', '--name', 'Ana'),
@@ -191,9 +219,12 @@ describe('optiflow CLI', () => {
     expect(firstToken, first.stdout).toBeDefined();
     const { connectionString } = await tenantConnection(platform, id);
     const db = tenantDb(connectionString);
-    expect(await db.select({ name: users.name, role: users.role, status: users.status }).from(users).where(eq(users.email, 'ana@ejemplo.test'))).toEqual([
-      { name: 'Ana Pérez', role: 'owner', status: 'invited' },
-    ]);
+    expect(
+      await db
+        .select({ name: users.name, role: users.role, status: users.status })
+        .from(users)
+        .where(eq(users.email, 'ana@ejemplo.test')),
+    ).toEqual([{ name: 'Ana Pérez', role: 'owner', status: 'invited' }]);
 
     // The first link was lost: a second invitation gives a new one and the old one stops working.
     const again = await cli('tenants:invite-owner', id, 'ana@ejemplo.test');
@@ -203,7 +234,10 @@ describe('optiflow CLI', () => {
     expect(secondToken).not.toBe(firstToken);
     expect(await peekPasswordLink(db, firstToken!)).toBeNull();
     expect(await peekPasswordLink(db, secondToken)).toMatchObject({ email: 'ana@ejemplo.test', name: 'Ana Pérez' });
-    const audit = await platform.central.select().from(adminAuditLog).where(and(eq(adminAuditLog.tenantId, id), eq(adminAuditLog.action, 'tenant.owner_invited')));
+    const audit = await platform.central
+      .select()
+      .from(adminAuditLog)
+      .where(and(eq(adminAuditLog.tenantId, id), eq(adminAuditLog.action, 'tenant.owner_invited')));
     expect(audit).toHaveLength(2);
 
     expect(await redeemPasswordLink(db, secondToken, 'una-clave-larga-de-ana')).not.toBeNull();
@@ -229,7 +263,9 @@ describe('optiflow CLI', () => {
     const admin = new pg.Client({ connectionString: inject('stack').adminUrl });
     await admin.connect();
     try {
-      const { rows } = await admin.query('SELECT datname FROM pg_database WHERE datname = $1', [`optiflow_${id.replace(/-/g, '_')}`]);
+      const { rows } = await admin.query('SELECT datname FROM pg_database WHERE datname = $1', [
+        `optiflow_${id.replace(/-/g, '_')}`,
+      ]);
       expect(rows).toEqual([]);
     } finally {
       await admin.end();

@@ -6,8 +6,12 @@ const src = path.resolve(import.meta.dirname, '../../src');
 
 async function sources(folder: string): Promise<Array<{ file: string; text: string }>> {
   const entries = await readdir(path.join(src, folder), { recursive: true, withFileTypes: true });
-  const files = entries.filter((entry) => entry.isFile() && /\.tsx?$/.test(entry.name)).map((entry) => path.join(entry.parentPath, entry.name));
-  return Promise.all(files.map(async (file) => ({ file: path.relative(src, file), text: await readFile(file, 'utf8') })));
+  const files = entries
+    .filter((entry) => entry.isFile() && /\.tsx?$/.test(entry.name))
+    .map((entry) => path.join(entry.parentPath, entry.name));
+  return Promise.all(
+    files.map(async (file) => ({ file: path.relative(src, file), text: await readFile(file, 'utf8') })),
+  );
 }
 
 /** Issue 10: the page shell is set once, and signed-in handlers get a typed session. */

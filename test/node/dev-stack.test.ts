@@ -47,12 +47,15 @@ function portTaken(port: number): Promise<boolean> {
 /** Node does not resolve `*.localhost`; browsers and curl do. Send the Host header ourselves. */
 function get(host: string, pathname = '/'): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const request = http.get({ host: '127.0.0.1', port: httpPort, path: pathname, headers: { host: `${host}:${httpPort}` } }, (response) => {
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-    });
+    const request = http.get(
+      { host: '127.0.0.1', port: httpPort, path: pathname, headers: { host: `${host}:${httpPort}` } },
+      (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      },
+    );
     request.on('error', reject);
   });
 }
@@ -60,7 +63,8 @@ function get(host: string, pathname = '/'): Promise<{ status: number; body: stri
 /** The environment of a developer's terminal: nothing of this test run's. */
 function terminalEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-  for (const name of Object.keys(env)) if (name.startsWith('VITEST') || name === 'NODE_ENV' || name === 'NODE_OPTIONS') delete env[name];
+  for (const name of Object.keys(env))
+    if (name.startsWith('VITEST') || name === 'NODE_ENV' || name === 'NODE_OPTIONS') delete env[name];
   return env;
 }
 
@@ -72,14 +76,17 @@ async function shell(line: string): Promise<string> {
 
 /** The `npx optiflow` lines of the README's block that follows "In a second terminal". */
 function secondTerminalCommands(readme: string): string[] {
-  const block = /In a second terminal[^]*?```sh\n([^]*?)```/.exec(readme);
+  const block = /In a second terminal[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme);
   if (!block) throw new Error('README: no ```sh block after "In a second terminal"');
   return block[1]!.split('\n').filter((line) => line.startsWith('npx optiflow '));
 }
 
 async function copyTrackedTree(target: string): Promise<void> {
   // Tracked files and new ones not yet committed; never what .gitignore keeps out (.data/, .wrangler/, .dev.vars).
-  const { stdout } = await run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: root,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   for (const file of stdout.split('\0').filter(Boolean)) {
     if (!existsSync(path.join(root, file))) continue; // deleted in the working tree
     await mkdir(path.dirname(path.join(target, file)), { recursive: true });
@@ -92,14 +99,21 @@ async function copyTrackedTree(target: string): Promise<void> {
 function startNpmRunDev(): Promise<void> {
   return new Promise((resolve, reject) => {
     // Its own process group, so stopping it reaches npm, tsx and the stack as Ctrl-C in a terminal would.
-    dev = spawn('npm', ['run', 'dev'], { cwd: copy, env: terminalEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    dev = spawn('npm', ['run', 'dev'], {
+      cwd: copy,
+      env: terminalEnv(),
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const onOutput = (chunk: Buffer) => {
       devOutput += chunk.toString();
       if (devOutput.includes('Press Ctrl-C to stop.')) resolve();
     };
     dev.stdout!.on('data', onOutput);
     dev.stderr!.on('data', onOutput);
-    dev.once('exit', (code) => reject(new Error(`npm run dev exited with code ${code} before it was ready:\n${devOutput}`)));
+    dev.once('exit', (code) =>
+      reject(new Error(`npm run dev exited with code ${code} before it was ready:\n${devOutput}`)),
+    );
     setTimeout(() => reject(new Error(`npm run dev was not ready after 4 minutes:\n${devOutput}`)), 240_000).unref();
   });
 }
@@ -116,7 +130,9 @@ async function stopNpmRunDev(): Promise<void> {
 beforeAll(async () => {
   for (const { port, what } of defaultPorts) {
     if (await portTaken(port)) {
-      throw new Error(`port ${port} (${what}) is taken: this test runs \`npm run dev\` with its default ports as the README does; stop whatever listens there (another \`npm run dev\`?) and run it again`);
+      throw new Error(
+        `port ${port} (${what}) is taken: this test runs \`npm run dev\` with its default ports as the README does; stop whatever listens there (another \`npm run dev\`?) and run it again`,
+      );
     }
   }
   copy = await mkdtemp(path.join(tmpdir(), 'optiflow-readme-'));
@@ -171,46 +187,57 @@ describe('the README, run as written', () => {
     expect((await get('acme.localhost', '/login')).status).toBe(200);
   });
 
-  it.skipIf(!existsSync(chromiumPath))('renders the demo shop in Chromium and signs in with the printed demo password (screenshots saved)', async () => {
-    const demoUser = /Demo user:\s+(\S+) \/ (\S+)/.exec(devOutput);
-    expect(demoUser, devOutput).not.toBeNull();
-    const demoUrl = `http://demo.localhost:${httpPort}`;
-    const browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    try {
-      const page = await browser.newPage({ locale: 'es-DO', timezoneId: 'America/Santo_Domingo' });
-      const response = await page.goto(`${demoUrl}/`);
-      expect(response?.status()).toBe(200);
-      expect(page.url()).toBe(`${demoUrl}/login`);
-      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Óptica Demo');
-      expect(await page.locator('html').getAttribute('lang')).toBe('es-DO');
-      expect(await page.evaluate(() => typeof (window as unknown as { htmx?: unknown }).htmx)).toBe('object');
-      const shots = path.join(root, 'test-results', 'screenshots');
-      await mkdir(shots, { recursive: true });
-      await page.screenshot({ path: path.join(shots, 'login.png'), fullPage: true });
-      await page.getByLabel('Correo electrónico').fill(demoUser![1]!);
-      await page.getByLabel('Contraseña').fill(demoUser![2]!);
-      await page.getByRole('button', { name: 'Entrar' }).click();
-      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Hola, Demo');
-      expect(page.url()).toBe(`${demoUrl}/`);
-      await page.screenshot({ path: path.join(shots, 'tenant-home.png'), fullPage: true });
-      const missing = await page.goto(`http://nadie.localhost:${httpPort}/`);
-      expect(missing?.status()).toBe(404);
-      await page.screenshot({ path: path.join(shots, 'unknown-host.png'), fullPage: true });
+  it.skipIf(!existsSync(chromiumPath))(
+    'renders the demo shop in Chromium and signs in with the printed demo password (screenshots saved)',
+    async () => {
+      const demoUser = /Demo user:\s+(\S+) \/ (\S+)/.exec(devOutput);
+      expect(demoUser, devOutput).not.toBeNull();
+      const demoUrl = `http://demo.localhost:${httpPort}`;
+      const browser = await chromium.launch({
+        executablePath: chromiumPath,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
+      });
+      try {
+        const page = await browser.newPage({ locale: 'es-DO', timezoneId: 'America/Santo_Domingo' });
+        const response = await page.goto(`${demoUrl}/`);
+        expect(response?.status()).toBe(200);
+        expect(page.url()).toBe(`${demoUrl}/login`);
+        await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Óptica Demo');
+        expect(await page.locator('html').getAttribute('lang')).toBe('es-DO');
+        expect(await page.evaluate(() => typeof (window as unknown as { htmx?: unknown }).htmx)).toBe('object');
+        const shots = path.join(root, 'test-results', 'screenshots');
+        await mkdir(shots, { recursive: true });
+        await page.screenshot({ path: path.join(shots, 'login.png'), fullPage: true });
+        await page.getByLabel('Correo electrónico').fill(demoUser![1]!);
+        await page.getByLabel('Contraseña').fill(demoUser![2]!);
+        await page.getByRole('button', { name: 'Entrar' }).click();
+        await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Hola, Demo');
+        expect(page.url()).toBe(`${demoUrl}/`);
+        await page.screenshot({ path: path.join(shots, 'tenant-home.png'), fullPage: true });
+        const missing = await page.goto(`http://nadie.localhost:${httpPort}/`);
+        expect(missing?.status()).toBe(404);
+        await page.screenshot({ path: path.join(shots, 'unknown-host.png'), fullPage: true });
 
-      // The owner the README invited chooses a password and is greeted by name.
-      expect(ownerLink).toBeDefined();
-      const owner = await browser.newPage({ locale: 'es-DO', timezoneId: 'America/Santo_Domingo' });
-      await owner.goto(ownerLink!);
-      await owner.getByLabel('Contraseña nueva').fill('una-clave-larga-de-ana');
-      await owner.getByLabel('Repita la contraseña').fill('una-clave-larga-de-ana');
-      await owner.getByRole('button', { name: 'Guardar contraseña' }).click();
-      const invited = /--name "([^"]+)"/.exec(readmeCommands[1]!)![1];
-      await expect.poll(() => owner.getByRole('heading', { level: 1 }).textContent()).toBe(`Hola, ${invited}`);
-    } finally {
-      await browser.close();
-    }
-  });
+        // The owner the README invited chooses a password and is greeted by name.
+        expect(ownerLink).toBeDefined();
+        const owner = await browser.newPage({ locale: 'es-DO', timezoneId: 'America/Santo_Domingo' });
+        await owner.goto(ownerLink!);
+        await owner.getByLabel('Contraseña nueva').fill('una-clave-larga-de-ana');
+        await owner.getByLabel('Repita la contraseña').fill('una-clave-larga-de-ana');
+        await owner.getByRole('button', { name: 'Guardar contraseña' }).click();
+        const invited = /--name "([^"]+)"/.exec(readmeCommands[1]!)![1];
+        await expect.poll(() => owner.getByRole('heading', { level: 1 }).textContent()).toBe(`Hola, ${invited}`);
+      } finally {
+        await browser.close();
+      }
+    },
+  );
 });

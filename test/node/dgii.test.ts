@@ -18,11 +18,24 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { cliBin, nodeBin, root, runCli, stackEnv, type CliResult } from '../support/cli';
-import { encodeWindows1252, FIXED_ROWS, sampleCounts, sampleLines, writeDgiiSample, type SampleOptions } from '../../scripts/generate-dgii-sample';
+import {
+  encodeWindows1252,
+  FIXED_ROWS,
+  sampleCounts,
+  sampleLines,
+  writeDgiiSample,
+  type SampleOptions,
+} from '../../scripts/generate-dgii-sample';
 import { configureNeon, sqlClient } from '../../src/db/client';
 import { importDgiiRegistry, LineReader } from '../../src/dgii/import';
 import { findTaxpayer, findTaxpayers } from '../../src/dgii/lookup';
-import { detectLayout, parseRegistryDate, parseRegistryLine, pipeLayout, type RegistryLayout } from '../../src/dgii/parse';
+import {
+  detectLayout,
+  parseRegistryDate,
+  parseRegistryLine,
+  pipeLayout,
+  type RegistryLayout,
+} from '../../src/dgii/parse';
 
 const samplePath = path.join(root, 'data/dgii/sample.zip');
 const sampleRows = 500;
@@ -76,7 +89,12 @@ function expectedIds(options: SampleOptions): Set<string> {
 
 async function importFile(file: string, options: { batchSize?: number; allowShrink?: boolean } = {}) {
   const input = Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>;
-  return importDgiiRegistry(sql, input, { source: file, connectionString: stack.centralUrl, allowShrink: true, ...options });
+  return importDgiiRegistry(sql, input, {
+    source: file,
+    connectionString: stack.centralUrl,
+    allowShrink: true,
+    ...options,
+  });
 }
 
 async function importRecord(id: number) {
@@ -85,14 +103,15 @@ async function importRecord(id: number) {
 }
 
 async function stagingTables(): Promise<string[]> {
-  const rows = await sql`SELECT relname FROM pg_class WHERE relname LIKE 'dgii\_taxpayers\_staging\_%' AND relkind = 'r'`;
+  const rows =
+    await sql`SELECT relname FROM pg_class WHERE relname LIKE 'dgii\_taxpayers\_staging\_%' AND relkind = 'r'`;
   return rows.map((row) => row.relname as string);
 }
 
 function decodeLines(chunks: Uint8Array[]): { lines: string[]; reader: LineReader } {
   const lines: string[] = [];
   const reader = new LineReader((line) => lines.push(line));
-  chunks.forEach((chunk, index) => reader.push(chunk, index === chunks.length - 1));
+  for (const [index, chunk] of chunks.entries()) reader.push(chunk, index === chunks.length - 1);
   return { lines, reader };
 }
 
@@ -103,19 +122,40 @@ function byteChunks(bytes: Uint8Array): Uint8Array[] {
 
 describe('DGII registry lines', () => {
   it('parses the classic pipe layout, empty columns becoming null', () => {
-    expect(parseRegistryLine('101850043|ÓPTICA PEÑA|ÓPTICA PEÑA|VENTA AL POR MENOR DE ARTÍCULOS ÓPTICOS|CALLE DEL SOL|45|CENTRO|8095551234|15/03/1998|ACTIVO|NORMAL')).toEqual({
+    expect(
+      parseRegistryLine(
+        '101850043|ÓPTICA PEÑA|ÓPTICA PEÑA|VENTA AL POR MENOR DE ARTÍCULOS ÓPTICOS|CALLE DEL SOL|45|CENTRO|8095551234|15/03/1998|ACTIVO|NORMAL',
+      ),
+    ).toEqual({
       ok: true,
-      record: { taxId: '101850043', name: 'ÓPTICA PEÑA', commercialName: 'ÓPTICA PEÑA', activity: 'VENTA AL POR MENOR DE ARTÍCULOS ÓPTICOS', status: 'ACTIVO', regime: 'NORMAL', startedOn: '1998-03-15' },
+      record: {
+        taxId: '101850043',
+        name: 'ÓPTICA PEÑA',
+        commercialName: 'ÓPTICA PEÑA',
+        activity: 'VENTA AL POR MENOR DE ARTÍCULOS ÓPTICOS',
+        status: 'ACTIVO',
+        regime: 'NORMAL',
+        startedOn: '1998-03-15',
+      },
     });
     expect(parseRegistryLine('00113918205|  JOSÉ ARGÜELLO NÚÑEZ  |   |||||||CESE TEMPORAL|rst|')).toEqual({
       ok: true,
-      record: { taxId: '00113918205', name: 'JOSÉ ARGÜELLO NÚÑEZ', commercialName: null, activity: null, status: 'CESE TEMPORAL', regime: 'RST', startedOn: null },
+      record: {
+        taxId: '00113918205',
+        name: 'JOSÉ ARGÜELLO NÚÑEZ',
+        commercialName: null,
+        activity: null,
+        status: 'CESE TEMPORAL',
+        regime: 'RST',
+        startedOn: null,
+      },
     });
   });
 
   it('skips malformed identifications, nameless rows and wrong column counts, and keeps failing check digits', () => {
     const row = (id: string) => `${id}|EMPRESA|||||||01/01/2000|ACTIVO|NORMAL`;
-    for (const id of ['12345', '1018500431', 'A01850043', '', '001-1391820']) expect(parseRegistryLine(row(id)), id).toEqual({ ok: false, reason: 'tax-id' });
+    for (const id of ['12345', '1018500431', 'A01850043', '', '001-1391820'])
+      expect(parseRegistryLine(row(id)), id).toEqual({ ok: false, reason: 'tax-id' });
     expect(parseRegistryLine(row('1-01-85004-3'))).toMatchObject({ ok: true, record: { taxId: '101850043' } });
     expect(parseRegistryLine(row('101850044'))).toMatchObject({ ok: true, record: { taxId: '101850044' } });
     expect(parseRegistryLine('101850043| |||||||01/01/2000|ACTIVO|NORMAL')).toEqual({ ok: false, reason: 'name' });
@@ -128,27 +168,50 @@ describe('DGII registry lines', () => {
     expect(parseRegistryDate('1/2/2003')).toBe('2003-02-01');
     expect(parseRegistryDate('29/02/2000')).toBe('2000-02-29');
     expect(parseRegistryDate('2011-07-04')).toBe('2011-07-04');
-    for (const bad of ['29/02/2001', '31/04/2020', '00/01/2020', '12/13/2020', '15-03-98', 'ayer', '', null]) expect(parseRegistryDate(bad), String(bad)).toBeNull();
+    for (const bad of ['29/02/2001', '31/04/2020', '00/01/2020', '12/13/2020', '15-03-98', 'ayer', '', null])
+      expect(parseRegistryDate(bad), String(bad)).toBeNull();
   });
 
   it('reads the CSV variant by its header: quoted fields with commas and quotes, columns in any order', () => {
-    const layout = detectLayout('\uFEFF"RNC","RAZÓN SOCIAL","NOMBRE COMERCIAL","ACTIVIDAD ECONÓMICA","FECHA DE INICIO OPERACIONES","ESTADO","RÉGIMEN DE PAGO"');
+    const layout = detectLayout(
+      '\uFEFF"RNC","RAZÓN SOCIAL","NOMBRE COMERCIAL","ACTIVIDAD ECONÓMICA","FECHA DE INICIO OPERACIONES","ESTADO","RÉGIMEN DE PAGO"',
+    );
     expect(layout).toMatchObject({ kind: 'csv', delimiter: ',', taxId: 0, name: 1, startedOn: 4, regime: 6 });
-    expect(parseRegistryLine('131246796,"DISTRIBUIDORA ÑECO & ASOCIADOS, SRL",,"VENTA ""AL DETALLE""",02/11/2015,SUSPENDIDO,RST', layout)).toEqual({
+    expect(
+      parseRegistryLine(
+        '131246796,"DISTRIBUIDORA ÑECO & ASOCIADOS, SRL",,"VENTA ""AL DETALLE""",02/11/2015,SUSPENDIDO,RST',
+        layout,
+      ),
+    ).toEqual({
       ok: true,
-      record: { taxId: '131246796', name: 'DISTRIBUIDORA ÑECO & ASOCIADOS, SRL', commercialName: null, activity: 'VENTA "AL DETALLE"', status: 'SUSPENDIDO', regime: 'RST', startedOn: '2015-11-02' },
+      record: {
+        taxId: '131246796',
+        name: 'DISTRIBUIDORA ÑECO & ASOCIADOS, SRL',
+        commercialName: null,
+        activity: 'VENTA "AL DETALLE"',
+        status: 'SUSPENDIDO',
+        regime: 'RST',
+        startedOn: '2015-11-02',
+      },
     });
     const reordered = detectLayout('Estado;Nombre;Cédula');
-    expect(parseRegistryLine('ACTIVO;MARÍA PEÑA;001-1391820-5', reordered)).toMatchObject({ ok: true, record: { taxId: '00113918205', name: 'MARÍA PEÑA', status: 'ACTIVO', regime: null } });
+    expect(parseRegistryLine('ACTIVO;MARÍA PEÑA;001-1391820-5', reordered)).toMatchObject({
+      ok: true,
+      record: { taxId: '00113918205', name: 'MARÍA PEÑA', status: 'ACTIVO', regime: null },
+    });
     expect(detectLayout('101850043|ÓPTICA PEÑA, SRL|||||||15/03/1998|ACTIVO|NORMAL')).toBe(pipeLayout);
   });
 
   it('decodes Windows-1252 split anywhere, with CRLF, and only the first line picks the layout', () => {
-    const text = '101850043|ÓPTICA PEÑA|||||||15/03/1998|ACTIVO|NORMAL\r\n\r\n00113918205|ÑOÑO GÜERO ÚRSULA|||||||||\r\n';
+    const text =
+      '101850043|ÓPTICA PEÑA|||||||15/03/1998|ACTIVO|NORMAL\r\n\r\n00113918205|ÑOÑO GÜERO ÚRSULA|||||||||\r\n';
     const { lines, reader } = decodeLines(byteChunks(encodeWindows1252(text)));
     expect(reader.encoding).toBe('windows-1252');
     expect(reader.layout).toBe(pipeLayout);
-    expect(lines).toEqual(['101850043|ÓPTICA PEÑA|||||||15/03/1998|ACTIVO|NORMAL', '00113918205|ÑOÑO GÜERO ÚRSULA|||||||||']);
+    expect(lines).toEqual([
+      '101850043|ÓPTICA PEÑA|||||||15/03/1998|ACTIVO|NORMAL',
+      '00113918205|ÑOÑO GÜERO ÚRSULA|||||||||',
+    ]);
   });
 
   it('decodes a UTF-8 CSV (with or without BOM) and joins a quoted field that spans lines', () => {
@@ -176,21 +239,48 @@ describe('optiflow sync:dgii', { timeout: 120_000 }, () => {
     expect(result.code, result.stderr).toBe(0);
     const counts = sampleCounts(sampleRows);
     const imported = sampleRows - counts.malformed;
-    expect(result.stdout).toContain(`${imported} rows imported, ${counts.malformed} skipped (${counts.malformed} malformed identification)`);
+    expect(result.stdout).toContain(
+      `${imported} rows imported, ${counts.malformed} skipped (${counts.malformed} malformed identification)`,
+    );
     expect(result.stdout).toMatch(/rows\/s/);
     expect(result.stdout).toContain(`${counts.checksumFailures} kept despite a failing check digit`);
 
     expect((await registryIds()).size).toBe(imported);
-    const [optica] = await sql`SELECT name, commercial_name, activity, status, regime, started_on::text FROM dgii_taxpayers WHERE tax_id = '101850043'`;
-    expect(optica).toEqual({ name: 'ÓPTICA PEÑA', commercial_name: 'ÓPTICA PEÑA', activity: 'VENTA AL POR MENOR DE ARTÍCULOS ÓPTICOS', status: 'ACTIVO', regime: 'NORMAL', started_on: '1998-03-15' });
-    expect(await findTaxpayer(sql, '001-1391820-5')).toEqual({ taxId: '00113918205', name: 'JOSÉ ARGÜELLO NÚÑEZ', commercialName: null, status: 'CESE TEMPORAL' });
-    const found = await findTaxpayers(sql, FIXED_ROWS.map((row) => row[0]));
-    expect([...found.values()].map((taxpayer) => taxpayer.name)).toEqual(expect.arrayContaining(FIXED_ROWS.map((row) => row[1])));
-    const [special] = await sql`SELECT count(*) FILTER (WHERE name LIKE 'REGISTRO ANTIGUO %')::int AS old, count(*) FILTER (WHERE name LIKE 'REGISTRO DEFECTUOSO %')::int AS broken FROM dgii_taxpayers`;
+    const [optica] =
+      await sql`SELECT name, commercial_name, activity, status, regime, started_on::text FROM dgii_taxpayers WHERE tax_id = '101850043'`;
+    expect(optica).toEqual({
+      name: 'ÓPTICA PEÑA',
+      commercial_name: 'ÓPTICA PEÑA',
+      activity: 'VENTA AL POR MENOR DE ARTÍCULOS ÓPTICOS',
+      status: 'ACTIVO',
+      regime: 'NORMAL',
+      started_on: '1998-03-15',
+    });
+    expect(await findTaxpayer(sql, '001-1391820-5')).toEqual({
+      taxId: '00113918205',
+      name: 'JOSÉ ARGÜELLO NÚÑEZ',
+      commercialName: null,
+      status: 'CESE TEMPORAL',
+    });
+    const found = await findTaxpayers(
+      sql,
+      FIXED_ROWS.map((row) => row[0]),
+    );
+    expect([...found.values()].map((taxpayer) => taxpayer.name)).toEqual(
+      expect.arrayContaining(FIXED_ROWS.map((row) => row[1])),
+    );
+    const [special] =
+      await sql`SELECT count(*) FILTER (WHERE name LIKE 'REGISTRO ANTIGUO %')::int AS old, count(*) FILTER (WHERE name LIKE 'REGISTRO DEFECTUOSO %')::int AS broken FROM dgii_taxpayers`;
     expect(special).toEqual({ old: counts.checksumFailures, broken: 0 });
 
     const importId = Number(/import #(\d+)/.exec(result.stdout)![1]);
-    expect(await importRecord(importId)).toEqual({ status: 'succeeded', error: null, rows_imported: imported, rows_skipped: counts.malformed, source: samplePath });
+    expect(await importRecord(importId)).toEqual({
+      status: 'succeeded',
+      error: null,
+      rows_imported: imported,
+      rows_skipped: counts.malformed,
+      source: samplePath,
+    });
     expect(await stagingTables()).toEqual([]);
   });
 
@@ -203,14 +293,20 @@ describe('optiflow sync:dgii', { timeout: 120_000 }, () => {
     await writeFile(truncated, zip.subarray(0, Math.floor(zip.length * 0.6)));
     await writeFile(garbage, randomBytes(200_000));
 
-    const [truncatedRun, garbageRun] = await Promise.all([cli('sync:dgii', '--file', truncated), cli('sync:dgii', '--file', garbage)]);
+    const [truncatedRun, garbageRun] = await Promise.all([
+      cli('sync:dgii', '--file', truncated),
+      cli('sync:dgii', '--file', garbage),
+    ]);
     const truncatedId = expectImportFailure(truncatedRun, /corrupt or truncated zip|ends in the middle/, 2);
     const garbageId = expectImportFailure(garbageRun, /binary data/, 2);
 
     expect(await registryIds()).toEqual(before);
     expect(await findTaxpayer(sql, '101850043')).toMatchObject({ name: 'ÓPTICA PEÑA' });
     expect(await importRecord(truncatedId)).toMatchObject({ status: 'failed', error: expect.stringMatching(/zip/) });
-    expect(await importRecord(garbageId)).toMatchObject({ status: 'failed', error: expect.stringMatching(/binary data/) });
+    expect(await importRecord(garbageId)).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/binary data/),
+    });
     expect(await stagingTables()).toEqual([]);
   });
 
@@ -238,12 +334,19 @@ describe('optiflow sync:dgii', { timeout: 120_000 }, () => {
     });
     try {
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      const [missing, downloaded] = await Promise.all([cli('sync:dgii', '--url', `${base}/gone.zip`), cli('sync:dgii', '--url', `${base}/DGII_RNC.zip`)]);
+      const [missing, downloaded] = await Promise.all([
+        cli('sync:dgii', '--url', `${base}/gone.zip`),
+        cli('sync:dgii', '--url', `${base}/DGII_RNC.zip`),
+      ]);
       expectImportFailure(missing, /download failed: HTTP 404/);
       expect(downloaded.code, downloaded.stderr).toBe(0);
       expect(downloaded.stdout).toContain(`Importing the DGII registry from ${base}/DGII_RNC.zip`);
       const importId = Number(/import #(\d+)/.exec(downloaded.stdout)![1]);
-      expect(await importRecord(importId)).toMatchObject({ status: 'succeeded', source: `${base}/DGII_RNC.zip`, rows_imported: expectedIds({ rows: sampleRows }).size });
+      expect(await importRecord(importId)).toMatchObject({
+        status: 'succeeded',
+        source: `${base}/DGII_RNC.zip`,
+        rows_imported: expectedIds({ rows: sampleRows }).size,
+      });
       expect(await registryIds()).toEqual(expectedIds({ rows: sampleRows }));
       expect(await findTaxpayer(sql, '101850043')).toMatchObject({ name: 'ÓPTICA PEÑA' });
     } finally {
@@ -264,7 +367,10 @@ describe('optiflow sync:dgii', { timeout: 120_000 }, () => {
     });
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/DGII_RNC.zip`;
-      const child = spawn(nodeBin, [cliBin, 'sync:dgii', '--url', url, '--persist-to', path.join(workDir, 'state')], { cwd: root, env: { ...process.env, ...stackEnv() } });
+      const child = spawn(nodeBin, [cliBin, 'sync:dgii', '--url', url, '--persist-to', path.join(workDir, 'state')], {
+        cwd: root,
+        env: { ...process.env, ...stackEnv() },
+      });
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       const exited = once(child, 'exit');
@@ -298,7 +404,9 @@ describe('optiflow sync:dgii', { timeout: 120_000 }, () => {
     await writeFile(utf16NoBom, le);
     await writeFile(binary, await readFile(nodeBin).then((bytes) => bytes.subarray(0, 300_000)));
 
-    const runs = await Promise.all([utf16le, utf16be, utf16NoBom, binary].map((file) => cli('sync:dgii', '--file', file)));
+    const runs = await Promise.all(
+      [utf16le, utf16be, utf16NoBom, binary].map((file) => cli('sync:dgii', '--file', file)),
+    );
     for (const [index, run] of runs.entries()) {
       expect(run.code, run.stdout + run.stderr).toBe(2);
       const lines = run.stderr.trim().split('\n');
@@ -330,11 +438,14 @@ describe('optiflow sync:dgii', { timeout: 120_000 }, () => {
       const exited = once(child, 'exit');
       let killedId = 0;
       await expect
-        .poll(async () => {
-          const [running] = await sql`SELECT id FROM dgii_imports WHERE status = 'running' AND source = ${url}`;
-          killedId = running ? Number(running.id) : 0;
-          return killedId > 0 && (await stagingTables()).includes(`dgii_taxpayers_staging_${killedId}`);
-        }, { timeout: 60_000, interval: 200 })
+        .poll(
+          async () => {
+            const [running] = await sql`SELECT id FROM dgii_imports WHERE status = 'running' AND source = ${url}`;
+            killedId = running ? Number(running.id) : 0;
+            return killedId > 0 && (await stagingTables()).includes(`dgii_taxpayers_staging_${killedId}`);
+          },
+          { timeout: 60_000, interval: 200 },
+        )
         .toBe(true);
       process.kill(-child.pid!, 'SIGKILL');
       await exited;
@@ -342,7 +453,10 @@ describe('optiflow sync:dgii', { timeout: 120_000 }, () => {
 
       const next = await cli('sync:dgii', '--file', samplePath);
       expect(next.code, next.stderr).toBe(0);
-      expect(await importRecord(killedId)).toMatchObject({ status: 'failed', error: expect.stringMatching(/abandoned/) });
+      expect(await importRecord(killedId)).toMatchObject({
+        status: 'failed',
+        error: expect.stringMatching(/abandoned/),
+      });
       expect(await stagingTables()).toEqual([]);
       expect(await registryIds()).toEqual(before);
     } finally {
@@ -367,7 +481,9 @@ describe('optiflow sync:dgii', { timeout: 120_000 }, () => {
     expect(refused.code, refused.stdout + refused.stderr).toBe(2);
     const lines = refused.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^error: DGII import #\d+ failed: .*shrink.*--allow-shrink.*; the previous registry is unchanged$/);
+    expect(lines[0]).toMatch(
+      /^error: DGII import #\d+ failed: .*shrink.*--allow-shrink.*; the previous registry is unchanged$/,
+    );
     const refusedId = Number(/#(\d+)/.exec(lines[0]!)![1]);
     expect(await registryIds()).toEqual(before);
     expect(await importRecord(refusedId)).toMatchObject({ status: 'failed', error: expect.stringMatching(/shrink/) });
@@ -386,7 +502,10 @@ describe('optiflow sync:dgii', { timeout: 120_000 }, () => {
     const firstFile = path.join(workDir, 'first.zip');
     const secondFile = path.join(workDir, 'second.csv');
     await Promise.all([writeDgiiSample(firstFile, first), writeDgiiSample(secondFile, second)]);
-    const results = await Promise.all([importFile(firstFile, { batchSize: 200 }), importFile(secondFile, { batchSize: 150 })]);
+    const results = await Promise.all([
+      importFile(firstFile, { batchSize: 200 }),
+      importFile(secondFile, { batchSize: 150 }),
+    ]);
     expect(results.map((result) => [result.container, result.layout, result.encoding])).toEqual([
       ['zip', 'pipe', 'windows-1252'],
       ['text', 'csv', 'utf-8'],

@@ -52,13 +52,18 @@ describe('Node versions', () => {
 
     const bundledNode: string = lock.packages['node_modules/node'].version;
     const below: string[] = [];
-    for (const [where, entry] of Object.entries(lock.packages as Record<string, { engines?: { node?: string }; os?: string[]; cpu?: string[] }>)) {
+    for (const [where, entry] of Object.entries(
+      lock.packages as Record<string, { engines?: { node?: string }; os?: string[]; cpu?: string[] }>,
+    )) {
       // Platform packages of other systems are never installed here, so npm never checks them.
-      if ((entry.os && !entry.os.includes(process.platform)) || (entry.cpu && !entry.cpu.includes(process.arch))) continue;
+      if ((entry.os && !entry.os.includes(process.platform)) || (entry.cpu && !entry.cpu.includes(process.arch)))
+        continue;
       const range = entry.engines?.node;
       if (!where.startsWith('node_modules/') || !range || satisfies(minimum(engines), range) !== false) continue;
       const tool = where.slice(where.lastIndexOf('node_modules/') + 'node_modules/'.length);
-      expect(satisfies(bundledNode, range), `node@${bundledNode} (the devDependency) runs ${tool} (${range})`).toBe(true);
+      expect(satisfies(bundledNode, range), `node@${bundledNode} (the devDependency) runs ${tool} (${range})`).toBe(
+        true,
+      );
       below.push(tool);
     }
     expect(below, 'wrangler needs more than Node 20').toContain('wrangler');

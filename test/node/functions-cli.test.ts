@@ -24,12 +24,15 @@ async function tenantSql(id: string): Promise<Sql> {
   return sqlClient((await tenantConnection(state.platform, id)).connectionString);
 }
 
-const settle = async (sql: Sql) => (await sql`SELECT payments_settlement_status('issued', 100, 40, 0) AS status`)[0]!.status as string;
+const settle = async (sql: Sql) =>
+  (await sql`SELECT payments_settlement_status('issued', 100, 40, 0) AS status`)[0]!.status as string;
 
 describe('tenants:migrate and the function files', () => {
   it('replaces, in every tenant, a function that differs from its file, with no migration pending, and prints it per tenant', async () => {
     const ids = [0, 1].map(() => `fn-${Math.random().toString(36).slice(2, 10)}`);
-    await Promise.all(ids.map((id) => createTenant(state.platform, { id, name: `Shop ${id}`, domains: [], seed: false })));
+    await Promise.all(
+      ids.map((id) => createTenant(state.platform, { id, name: `Shop ${id}`, domains: [], seed: false })),
+    );
     // What a tenant looks like when its function predates the file: another body, another recorded hash.
     for (const id of ids) {
       const sql = await tenantSql(id);
@@ -44,7 +47,9 @@ describe('tenants:migrate and the function files', () => {
     const result = await state.cli('tenants:migrate', `--tenants=${ids.join(',')}`);
     expect(result.code, result.stderr).toBe(0);
     for (const id of ids) {
-      expect(result.stdout).toContain(`${id}: up to date (version ${migrations.tenant.length}); functions: payments_settlement_status\n`);
+      expect(result.stdout).toContain(
+        `${id}: up to date (version ${migrations.tenant.length}); functions: payments_settlement_status\n`,
+      );
       expect(await settle(await tenantSql(id))).toBe('partially_paid');
     }
   });

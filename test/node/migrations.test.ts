@@ -49,9 +49,12 @@ describe('bundled migrations', () => {
     const committed = await readFile(new URL('../../src/db/migrations.generated.ts', import.meta.url), 'utf8');
     expect(committed).toBe(render());
     for (const scope of ['central', 'tenant'] as const) {
-      const files = (await readdir(new URL(`../../drizzle/${scope}/functions/`, import.meta.url))).filter((file) => file.endsWith('.sql'));
+      const files = (await readdir(new URL(`../../drizzle/${scope}/functions/`, import.meta.url))).filter((file) =>
+        file.endsWith('.sql'),
+      );
       expect(functions[scope].map((fn) => `${fn.name}.sql`)).toEqual(files.sort());
-      for (const fn of functions[scope]) expect(fn.sql, fn.name).toMatch(new RegExp(`^(--[^\\n]*\\n)*CREATE OR REPLACE FUNCTION ${fn.name}\\(`));
+      for (const fn of functions[scope])
+        expect(fn.sql, fn.name).toMatch(new RegExp(`^(--[^\\n]*\\n)*CREATE OR REPLACE FUNCTION ${fn.name}\\(`));
     }
   });
 });
@@ -61,10 +64,20 @@ describe('function files', () => {
     for (const scope of ['tenant', 'central'] as const) {
       const sql = await freshDatabase();
       const result = await migrate(sql, migrations[scope], functions[scope]);
-      expect(result).toEqual({ version: migrations[scope].length, applied: migrations[scope].map((m) => m.tag), functions: functions[scope].map((fn) => fn.name) });
+      expect(result).toEqual({
+        version: migrations[scope].length,
+        applied: migrations[scope].map((m) => m.tag),
+        functions: functions[scope].map((fn) => fn.name),
+      });
       expect(await recordedHashes(sql)).toEqual(hashesOf(functions[scope]));
-      expect([...new Set((await functionDefinitions(sql)).map((fn) => fn.name))]).toEqual(functions[scope].map((fn) => fn.name).sort());
-      expect(await migrate(sql, migrations[scope], functions[scope])).toEqual({ version: migrations[scope].length, applied: [], functions: [] });
+      expect([...new Set((await functionDefinitions(sql)).map((fn) => fn.name))]).toEqual(
+        functions[scope].map((fn) => fn.name).sort(),
+      );
+      expect(await migrate(sql, migrations[scope], functions[scope])).toEqual({
+        version: migrations[scope].length,
+        applied: [],
+        functions: [],
+      });
     }
   });
 
@@ -78,12 +91,20 @@ describe('function files', () => {
     const original = functions.tenant.find((fn) => fn.name === 'payments_settlement_status')!;
     const body = original.sql.replace(/AS \$\$[\s\S]*\$\$;$/, () => `AS $$\n  SELECT '${marker}'::text\n$$;`);
     expect(body).not.toBe(original.sql);
-    const changed = functions.tenant.map((fn) => (fn === original ? { ...fn, sql: body, hash: `${fn.hash}-changed` } : fn));
+    const changed = functions.tenant.map((fn) =>
+      fn === original ? { ...fn, sql: body, hash: `${fn.hash}-changed` } : fn,
+    );
 
     const results = await Promise.all(tenants.map((sql) => migrate(sql, migrations.tenant, changed)));
     for (const sql of tenants) expect((await settle(sql))[0]!.status).toBe(marker);
-    for (const result of results) expect(result).toEqual({ version: migrations.tenant.length, applied: [], functions: ['payments_settlement_status'] });
-    for (const sql of tenants) expect((await recordedHashes(sql)).payments_settlement_status).toBe(`${original.hash}-changed`);
+    for (const result of results)
+      expect(result).toEqual({
+        version: migrations.tenant.length,
+        applied: [],
+        functions: ['payments_settlement_status'],
+      });
+    for (const sql of tenants)
+      expect((await recordedHashes(sql)).payments_settlement_status).toBe(`${original.hash}-changed`);
     // Back to the file as committed: applied again, once.
     const restored = await Promise.all(tenants.map((sql) => migrate(sql, migrations.tenant, functions.tenant)));
     for (const result of restored) expect(result.functions).toEqual(['payments_settlement_status']);
@@ -95,15 +116,27 @@ describe('function files', () => {
     const sql = await freshDatabase();
     await migrate(sql, migrations.tenant, []);
     const result = await migrate(sql, migrations.tenant, functions.tenant);
-    expect(result).toEqual({ version: migrations.tenant.length, applied: [], functions: functions.tenant.map((fn) => fn.name) });
+    expect(result).toEqual({
+      version: migrations.tenant.length,
+      applied: [],
+      functions: functions.tenant.map((fn) => fn.name),
+    });
     expect(await recordedHashes(sql)).toEqual(hashesOf(functions.tenant));
   });
 
   it('a failing function file rolls back the pending migrations with it', async () => {
     const sql = await freshDatabase();
-    const broken = [...functions.tenant, { name: 'broken', hash: 'x', sql: 'CREATE OR REPLACE FUNCTION broken() RETURNS int LANGUAGE sql AS $$ SELECT no_such_column FROM no_such_table $$;' }];
+    const broken = [
+      ...functions.tenant,
+      {
+        name: 'broken',
+        hash: 'x',
+        sql: 'CREATE OR REPLACE FUNCTION broken() RETURNS int LANGUAGE sql AS $$ SELECT no_such_column FROM no_such_table $$;',
+      },
+    ];
     await expect(migrate(sql, migrations.tenant, broken)).rejects.toThrow(/no_such_table/);
-    const [state] = await sql`SELECT to_regclass('drizzle.__drizzle_migrations') IS NULL AS clean, to_regclass('public.invoices') IS NULL AS no_tables`;
+    const [state] =
+      await sql`SELECT to_regclass('drizzle.__drizzle_migrations') IS NULL AS clean, to_regclass('public.invoices') IS NULL AS no_tables`;
     expect(state).toEqual({ clean: true, no_tables: true });
   });
 
@@ -121,13 +154,16 @@ describe('function files', () => {
       const fromMigrations = await functionDefinitions(sql);
       await migrate(sql, migrations[scope], functions[scope]);
       const withFiles = await functionDefinitions(sql);
-      expect(withFiles.map(({ name, args }) => `${name}(${args})`), `${scope}: one function per file, same signature`).toEqual(
-        fromMigrations.map(({ name, args }) => `${name}(${args})`),
-      );
+      expect(
+        withFiles.map(({ name, args }) => `${name}(${args})`),
+        `${scope}: one function per file, same signature`,
+      ).toEqual(fromMigrations.map(({ name, args }) => `${name}(${args})`));
       expect(fromMigrations.map((fn) => fn.name)).toEqual(functions[scope].map((fn) => fn.name).sort());
       for (const [index, fn] of withFiles.entries()) {
         if (changedByFileOnly.has(fn.name)) continue;
-        expect(fn.definition, `${scope}: ${fn.name} differs from its last migration`).toBe(fromMigrations[index]!.definition);
+        expect(fn.definition, `${scope}: ${fn.name} differs from its last migration`).toBe(
+          fromMigrations[index]!.definition,
+        );
       }
     }
   });

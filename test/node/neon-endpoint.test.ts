@@ -62,8 +62,18 @@ async function failure(promise: Promise<unknown>): Promise<Record<string, unknow
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'neon-endpoint-test-'));
-  postgres = await startPostgres({ dataDir, port: await freePort(), password: 'pw-' + Math.random().toString(36).slice(2), fast: true, log: () => {} });
-  endpoint = await startNeonEndpoint({ port: await freePort(), postgres: { host: postgres.host, port: postgres.port }, log: () => {} });
+  postgres = await startPostgres({
+    dataDir,
+    port: await freePort(),
+    password: `pw-${Math.random().toString(36).slice(2)}`,
+    fast: true,
+    log: () => {},
+  });
+  endpoint = await startNeonEndpoint({
+    port: await freePort(),
+    postgres: { host: postgres.host, port: postgres.port },
+    log: () => {},
+  });
 
   neonConfig.fetchEndpoint = () => `${endpoint.url}/sql`;
   neonConfig.webSocketConstructor = ws;
@@ -124,7 +134,17 @@ describe('neon() over HTTP', () => {
     const [row] = await sql.query(
       `SELECT $1::numeric + 0.0001 AS num, $2::int8 AS big, $3::bool AS yes, $4::text AS txt, $5::timestamptz AS at,
               $6::jsonb AS jsb, $7::text[] AS texts, $8::int AS nothing, $9::bytea AS bytes`,
-      ['99999999999999.9999', 9007199254740993n, false, 'añejo', at, { precio: '10.50' }, ['x', 'ñ'], null, Buffer.from([0, 255])],
+      [
+        '99999999999999.9999',
+        9007199254740993n,
+        false,
+        'añejo',
+        at,
+        { precio: '10.50' },
+        ['x', 'ñ'],
+        null,
+        Buffer.from([0, 255]),
+      ],
     );
     expect(row).toEqual({
       num: '100000000000000.0000',
@@ -170,7 +190,10 @@ describe('neon() over HTTP', () => {
   it('runs a batch in one transaction, all or nothing', async () => {
     const sql = neon(url(DB));
     const error = await failure(
-      sql.transaction([sql`INSERT INTO items (name) VALUES ('batch-first')`, sql`INSERT INTO items (id, name) VALUES (1, 'clash')`]),
+      sql.transaction([
+        sql`INSERT INTO items (name) VALUES ('batch-first')`,
+        sql`INSERT INTO items (id, name) VALUES (1, 'clash')`,
+      ]),
     );
     expect(error).toMatchObject({ code: '23505' });
     expect(await sql`SELECT count(*)::int AS n FROM items WHERE name = 'batch-first'`).toEqual([{ n: 0 }]);
@@ -188,20 +211,25 @@ describe('neon() over HTTP', () => {
     const [[defaults]] = (await sql.transaction([sql`SHOW transaction_isolation`])) as [Record<string, string>[]];
     expect(defaults).toEqual({ transaction_isolation: 'read committed' });
 
-    const [[serializable]] = (await sql.transaction([sql`SHOW transaction_isolation`], { isolationLevel: 'Serializable' })) as [
-      Record<string, string>[],
-    ];
+    const [[serializable]] = (await sql.transaction([sql`SHOW transaction_isolation`], {
+      isolationLevel: 'Serializable',
+    })) as [Record<string, string>[]];
     expect(serializable).toEqual({ transaction_isolation: 'serializable' });
 
-    const [[readOnly], [deferrable]] = (await sql.transaction([sql`SHOW transaction_read_only`, sql`SHOW transaction_deferrable`], {
-      isolationLevel: 'Serializable',
-      readOnly: true,
-      deferrable: true,
-    })) as [Record<string, string>[], Record<string, string>[]];
+    const [[readOnly], [deferrable]] = (await sql.transaction(
+      [sql`SHOW transaction_read_only`, sql`SHOW transaction_deferrable`],
+      {
+        isolationLevel: 'Serializable',
+        readOnly: true,
+        deferrable: true,
+      },
+    )) as [Record<string, string>[], Record<string, string>[]];
     expect(readOnly).toEqual({ transaction_read_only: 'on' });
     expect(deferrable).toEqual({ transaction_deferrable: 'on' });
 
-    const refused = await failure(sql.transaction([sql`INSERT INTO items (name) VALUES ('read-only')`], { readOnly: true }));
+    const refused = await failure(
+      sql.transaction([sql`INSERT INTO items (name) VALUES ('read-only')`], { readOnly: true }),
+    );
     expect(refused).toMatchObject({ code: '25006' });
     expect(await sql`SELECT count(*)::int AS n FROM items WHERE name = 'read-only'`).toEqual([{ n: 0 }]);
   });
@@ -215,7 +243,9 @@ describe('neon() over HTTP', () => {
     await admin.query('DROP DATABASE endpoint_scratch');
     // Postgres waits 5 s for other sessions before refusing: the endpoint's idle ones are closed first.
     expect(Date.now() - started).toBeLessThan(2_000);
-    expect(await admin`SELECT count(*)::int AS n FROM pg_database WHERE datname = 'endpoint_scratch'`).toEqual([{ n: 0 }]);
+    expect(await admin`SELECT count(*)::int AS n FROM pg_database WHERE datname = 'endpoint_scratch'`).toEqual([
+      { n: 0 },
+    ]);
   });
 
   it('recognises the database a DROP DATABASE statement names', () => {
@@ -232,7 +262,9 @@ describe('neon() over HTTP', () => {
   });
 
   it('reaches the local Postgres whatever host the connection string names', async () => {
-    const [row] = await neon(url(DB))`SELECT current_database() AS db, host(inet_server_addr()) AS addr, inet_server_port() AS port`;
+    const [row] = await neon(
+      url(DB),
+    )`SELECT current_database() AS db, host(inet_server_addr()) AS addr, inet_server_port() AS port`;
     expect(row).toEqual({ db: DB, addr: '127.0.0.1', port: postgres.port });
   });
 
@@ -246,7 +278,9 @@ describe('neon() over HTTP', () => {
     ]) {
       await admin.query(statement);
     }
-    expect(await neon(url('tenant_a_db', 'tenant_a', 'secret-a'))`SELECT current_user AS who`).toEqual([{ who: 'tenant_a' }]);
+    expect(await neon(url('tenant_a_db', 'tenant_a', 'secret-a'))`SELECT current_user AS who`).toEqual([
+      { who: 'tenant_a' },
+    ]);
     expect(await failure(neon(url('tenant_b_db', 'tenant_a', 'secret-a'))`SELECT 1`)).toMatchObject({ code: '42501' });
     expect(await failure(neon(url('tenant_a_db', 'tenant_a', 'secret-b'))`SELECT 1`)).toMatchObject({ code: '28P01' });
   });
@@ -256,7 +290,11 @@ describe('neon() over HTTP', () => {
     const notJson = await fetch(`${endpoint.url}/sql`, { method: 'POST', headers, body: '{nope' });
     expect(notJson.status).toBe(400);
     expect(((await notJson.json()) as { message: string }).message).toMatch(/JSON/);
-    const noQuery = await fetch(`${endpoint.url}/sql`, { method: 'POST', headers, body: JSON.stringify({ params: [] }) });
+    const noQuery = await fetch(`${endpoint.url}/sql`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ params: [] }),
+    });
     expect(noQuery.status).toBe(400);
     const badIsolation = await fetch(`${endpoint.url}/sql`, {
       method: 'POST',
@@ -279,7 +317,9 @@ describe('Pool over WebSocket', () => {
       expect(locked.rows).toEqual([{ qty: 10 }]);
       // The row lock is real: another session cannot take it meanwhile.
       await second.query('BEGIN');
-      expect(await failure(second.query('SELECT qty FROM stock WHERE id = 1 FOR UPDATE NOWAIT'))).toMatchObject({ code: '55P03' });
+      expect(await failure(second.query('SELECT qty FROM stock WHERE id = 1 FOR UPDATE NOWAIT'))).toMatchObject({
+        code: '55P03',
+      });
       await second.query('ROLLBACK');
       await first.query('UPDATE stock SET qty = qty - 3 WHERE id = $1', [1]);
       await first.query('COMMIT');
@@ -301,7 +341,10 @@ describe('Pool over WebSocket', () => {
       [5],
     );
     expect(rows).toEqual([{ num: '1234567890.1234', txt: 'Ñ á', texts: ['a', null], jsb: { k: 1 }, p: 5 }]);
-    expect(await failure(pool.query("INSERT INTO items (name) VALUES ('lente')"))).toMatchObject({ code: '23505', constraint: 'items_name_key' });
+    expect(await failure(pool.query("INSERT INTO items (name) VALUES ('lente')"))).toMatchObject({
+      code: '23505',
+      constraint: 'items_name_key',
+    });
     expect(await failure(pool.query('SELECT * FROM no_such_table'))).toMatchObject({ code: '42P01' });
     expect(await failure(pool.query('SELEC 1'))).toMatchObject({ code: '42601' });
   });
@@ -309,7 +352,9 @@ describe('Pool over WebSocket', () => {
   it('ends the Postgres session when the WebSocket closes, and the reverse', async () => {
     const sql = neon(url(DB));
     const sessions = async (name: string) =>
-      ((await sql`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = ${name}`) as { n: number }[])[0]!.n;
+      (
+        (await sql`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = ${name}`) as { n: number }[]
+      )[0]!.n;
 
     const closing = new Pool({ connectionString: `${url(DB)}&application_name=ws_close_probe` });
     await closing.query('SELECT 1');
@@ -319,7 +364,9 @@ describe('Pool over WebSocket', () => {
 
     const terminated = newPool(`${url(DB)}&application_name=ws_kill_probe`);
     await terminated.query('SELECT 1');
-    const idleError = new Promise<Record<string, unknown>>((resolve) => terminated.once('error', (error) => resolve(error as never)));
+    const idleError = new Promise<Record<string, unknown>>((resolve) =>
+      terminated.once('error', (error) => resolve(error as never)),
+    );
     await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'ws_kill_probe'`;
     expect(await idleError).toMatchObject({ code: '57P01' });
     expect(await eventually(async () => terminated.totalCount, 0)).toBe(0);
@@ -400,7 +447,7 @@ function sslRequest(): Buffer {
 }
 
 function startupMessage(params: Record<string, string>): Buffer {
-  const body = Buffer.from(Object.entries(params).flatMap(([name, value]) => [name, value]).join('\0') + '\0\0');
+  const body = Buffer.from(`${Object.entries(params).flat().join('\0')}\0\0`);
   const header = Buffer.alloc(8);
   header.writeInt32BE(body.length + 8, 0);
   header.writeInt32BE(196608, 4);

@@ -160,7 +160,11 @@ describe('neon-project placement', () => {
   });
 
   it('creates one project per tenant and returns a working connection string for its own role', async () => {
-    expect(acme.ref).toMatchObject({ kind: 'neon-project', databaseName: 'optiflow_acme', roleName: 'optiflow_acme_owner' });
+    expect(acme.ref).toMatchObject({
+      kind: 'neon-project',
+      databaseName: 'optiflow_acme',
+      roleName: 'optiflow_acme_owner',
+    });
     expect(Object.keys(acme.ref.ids).sort()).toEqual(['branchId', 'endpointId', 'projectId']);
     expect(acme.connectionString).toMatch(
       /^postgresql:\/\/optiflow_acme_owner:[^@]+@ep-[a-z]+-[a-z]+-[a-z0-9]+\.us-east-2\.aws\.neon\.tech\/optiflow_acme\?sslmode=require$/,
@@ -171,7 +175,10 @@ describe('neon-project placement', () => {
     expect(project?.branches[0]).toMatchObject({ roles: ['optiflow_acme_owner'], databases: ['optiflow_acme'] });
 
     expect(await whoAmI(acme.connectionString)).toEqual({ user: 'optiflow_acme_owner', database: 'optiflow_acme' });
-    expect(await whoAmI(globex.connectionString)).toEqual({ user: 'optiflow_globex_owner', database: 'optiflow_globex' });
+    expect(await whoAmI(globex.connectionString)).toEqual({
+      user: 'optiflow_globex_owner',
+      database: 'optiflow_globex',
+    });
   });
 
   it("does not let a tenant's role connect to another tenant's database", async () => {
@@ -195,7 +202,10 @@ describe('neon-project placement', () => {
     const afterCrash = await placement.ensureDatabase('acme', namesFor('acme'), null);
     expect(afterCrash.ref).toEqual(acme.ref);
     expect(afterCrash.connectionString).not.toBe(again.connectionString);
-    expect(await whoAmI(afterCrash.connectionString)).toEqual({ user: 'optiflow_acme_owner', database: 'optiflow_acme' });
+    expect(await whoAmI(afterCrash.connectionString)).toEqual({
+      user: 'optiflow_acme_owner',
+      database: 'optiflow_acme',
+    });
     expect((await connectError(again.connectionString)).code).toBe('28P01');
 
     expect(projectsNamed('optiflow_acme')).toHaveLength(1);
@@ -257,7 +267,10 @@ describe('neon-branch placement', () => {
     expect(branch?.endpoints).toEqual([new URL(initech.connectionString).hostname]);
     expect(initech.connectionString).toMatch(/^postgresql:\/\/optiflow_initech_owner:.+\?sslmode=require$/);
 
-    expect(await whoAmI(initech.connectionString)).toEqual({ user: 'optiflow_initech_owner', database: 'optiflow_initech' });
+    expect(await whoAmI(initech.connectionString)).toEqual({
+      user: 'optiflow_initech_owner',
+      database: 'optiflow_initech',
+    });
     expect(await whoAmI(umbrella.connectionString)).toEqual({
       user: 'optiflow_umbrella_owner',
       database: 'optiflow_umbrella',
@@ -405,7 +418,9 @@ describe('Neon API client', () => {
     standIn.failNextOperations(1);
     const error = await placement.ensureDatabase('hooli', namesFor('hooli'), null).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(NeonOperationError);
-    expect((error as Error).message).toMatch(/Neon operation .+ \(create_timeline\) on project .+ ended with status "failed": injected failure/);
+    expect((error as Error).message).toMatch(
+      /Neon operation .+ \(create_timeline\) on project .+ ended with status "failed": injected failure/,
+    );
 
     const retried = await placement.ensureDatabase('hooli', namesFor('hooli'), null);
     expect(await whoAmI(retried.connectionString)).toMatchObject({ database: 'optiflow_hooli' });
@@ -415,7 +430,9 @@ describe('Neon API client', () => {
   });
 
   it('times out clearly when operations never finish; a later run finishes the job', async () => {
-    const placement = createNeonProjectPlacement({ client: makeClient({ timeoutMs: 5_000, pollIntervalMs: 1_000 }).client });
+    const placement = createNeonProjectPlacement({
+      client: makeClient({ timeoutMs: 5_000, pollIntervalMs: 1_000 }).client,
+    });
     standIn.stallOperations(true);
     let error: unknown;
     try {
@@ -424,7 +441,9 @@ describe('Neon API client', () => {
       standIn.stallOperations(false);
     }
     expect(error).toBeInstanceOf(NeonOperationTimeoutError);
-    expect((error as Error).message).toMatch(/Timed out after 5000 ms waiting for Neon operation\(s\) on project .+: .+ \(create_timeline, running\)/);
+    expect((error as Error).message).toMatch(
+      /Timed out after 5000 ms waiting for Neon operation\(s\) on project .+: .+ \(create_timeline, running\)/,
+    );
 
     const retried = await placement.ensureDatabase('oscorp', namesFor('oscorp'), null);
     expect(await whoAmI(retried.connectionString)).toMatchObject({ database: 'optiflow_oscorp' });

@@ -52,7 +52,9 @@ function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr:
 }
 
 async function tenantRow(id: string) {
-  const [row] = await sqlClient(stack.centralUrl)`SELECT status, placement, placement_ref, connection_secret FROM tenants WHERE id = ${id}`;
+  const [row] = await sqlClient(
+    stack.centralUrl,
+  )`SELECT status, placement, placement_ref, connection_secret FROM tenants WHERE id = ${id}`;
   return row;
 }
 
@@ -69,7 +71,11 @@ describe('neon-project placement through the CLI', () => {
     expect(projects).toHaveLength(1);
     expect(row!.placement_ref.ids.projectId).toBe(projects[0]!.id);
 
-    const connectionString = await decryptSecret(await importEncryptionKey(stack.encryptionKey), row!.connection_secret, id);
+    const connectionString = await decryptSecret(
+      await importEncryptionKey(stack.encryptionKey),
+      row!.connection_secret,
+      id,
+    );
     expect(new URL(connectionString).hostname).toMatch(/\.neon\.tech$/);
     const [company] = await sqlClient(connectionString)`SELECT name FROM company`;
     expect(company).toEqual({ name: 'Óptica Nube' });

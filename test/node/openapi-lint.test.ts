@@ -13,7 +13,9 @@ describe('OpenAPI lint', () => {
   });
 
   it('fails for a document with an operation that has no operationId or a duplicate one', async () => {
-    const document = JSON.parse(readFileSync(await dumpOpenApi(), 'utf8')) as { paths: Record<string, Record<string, { operationId?: string }>> };
+    const document = JSON.parse(readFileSync(await dumpOpenApi(), 'utf8')) as {
+      paths: Record<string, Record<string, { operationId?: string }>>;
+    };
     delete document.paths['/invoices']!.get!.operationId;
     document.paths['/invoices']!.post!.operationId = 'getInvoice';
     const file = join(mkdtempSync(join(tmpdir(), 'optiflow-openapi-bad-')), 'openapi.json');

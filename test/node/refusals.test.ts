@@ -18,7 +18,8 @@ async function raisedInSql(): Promise<Map<string, string[]>> {
   const codes = new Map<string, string[]>();
   for (const file of files) {
     const text = await readFile(new URL(file, drizzleDir), 'utf8');
-    for (const [, code] of text.matchAll(/'optiflow:([a-z0-9_]+)'/g)) codes.set(code!, [...(codes.get(code!) ?? []), file]);
+    for (const [, code] of text.matchAll(/'optiflow:([a-z0-9_]+)'/g))
+      codes.set(code!, [...(codes.get(code!) ?? []), file]);
   }
   return codes;
 }
@@ -43,7 +44,9 @@ describe('refusal codes', () => {
     const raisedCodes = await raisedInSql();
     const registered = new Set(Object.keys(refusals));
     expect(raisedCodes.size).toBeGreaterThan(20);
-    const unmapped = [...raisedCodes].filter(([code]) => !registered.has(code)).map(([code, files]) => `${code} (${files.join(', ')})`);
+    const unmapped = [...raisedCodes]
+      .filter(([code]) => !registered.has(code))
+      .map(([code, files]) => `${code} (${files.join(', ')})`);
     expect(unmapped, 'raised in SQL but missing from src/domain/refusals.ts').toEqual([]);
     const unraised = [...registered].filter((code) => !raisedCodes.has(code));
     expect(unraised, 'in src/domain/refusals.ts but raised nowhere in drizzle/').toEqual([]);
@@ -72,8 +75,14 @@ describe('refusal codes', () => {
 
     const stock = Object.assign(new Error('optiflow:stock_insufficient'), { code: 'P0001', detail: 'Montura Aurora' });
     const outOfStock = refusalError(new Error('Failed query', { cause: stock }), 'invoiceIssue', { type: 'B02' });
-    expect(outOfStock).toMatchObject({ code: 'validation', fields: { lines: expect.stringContaining('Montura Aurora') } });
-    expect(refusalError(raised('invoice_not_found'), 'creditNote')).toMatchObject({ code: 'not_found', publicMessage: null });
+    expect(outOfStock).toMatchObject({
+      code: 'validation',
+      fields: { lines: expect.stringContaining('Montura Aurora') },
+    });
+    expect(refusalError(raised('invoice_not_found'), 'creditNote')).toMatchObject({
+      code: 'not_found',
+      publicMessage: null,
+    });
   });
 
   it('an error that is not a refusal propagates as it is', () => {

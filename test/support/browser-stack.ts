@@ -53,7 +53,15 @@ export async function startTestStack(name: string): Promise<TestStack> {
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -62,7 +70,12 @@ export function newShopPage(browser: Browser, viewport = { width: 1180, height: 
   return browser.newPage({ viewport, locale: 'es-DO', timezoneId: 'America/Santo_Domingo' });
 }
 
-export async function logIn(page: Page, baseUrl: string, email = demoUserEmail, password = demoPassword): Promise<void> {
+export async function logIn(
+  page: Page,
+  baseUrl: string,
+  email = demoUserEmail,
+  password = demoPassword,
+): Promise<void> {
   await page.goto(`${baseUrl}/login`);
   await page.getByLabel('Correo electrónico').fill(email);
   await page.getByLabel('Contraseña').fill(password);

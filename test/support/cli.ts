@@ -50,7 +50,8 @@ export async function runCli(persistDir: string, args: readonly string[]): Promi
         nodeBin,
         [cliBin, ...args, '--persist-to', persistDir],
         { cwd: root, env: { ...process.env, ...stackEnv() }, timeout: 60_000 },
-        (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
+        (error, stdout, stderr) =>
+          resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
       );
     });
   } finally {
@@ -72,7 +73,11 @@ export interface CliState {
 export async function openCliState(name: string): Promise<CliState> {
   const persistDir = await mkdtemp(path.join(tmpdir(), `optiflow-${name}-`));
   const configPath = path.join(root, 'wrangler.toml');
-  const proxy = await getPlatformProxy<Bindings>({ configPath, persist: { path: persistPath(configPath, persistDir) }, remoteBindings: false });
+  const proxy = await getPlatformProxy<Bindings>({
+    configPath,
+    persist: { path: persistPath(configPath, persistDir) },
+    remoteBindings: false,
+  });
   const platform = await createPlatform({ ...proxy.env, ...stackEnv() });
   return {
     persistDir,

@@ -24,10 +24,17 @@ declare module 'vitest' {
 /** One real PostgreSQL and one local Neon-protocol endpoint for the whole test run. */
 export default async function setup(project: TestProject) {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'optiflow-test-pg-'));
-  const password = 'test-' + Math.random().toString(36).slice(2);
+  const password = `test-${Math.random().toString(36).slice(2)}`;
   const postgres = await startPostgres({ dataDir, port: await freePort(), password, fast: true, log: () => {} });
-  const endpoint = await startNeonEndpoint({ port: await freePort(), postgres: { host: postgres.host, port: postgres.port }, log: () => {} });
-  const { centralUrl } = await ensureCentralDatabase({ endpointUrl: endpoint.url, adminUrl: (db) => postgres.adminUrl(db) });
+  const endpoint = await startNeonEndpoint({
+    port: await freePort(),
+    postgres: { host: postgres.host, port: postgres.port },
+    log: () => {},
+  });
+  const { centralUrl } = await ensureCentralDatabase({
+    endpointUrl: endpoint.url,
+    adminUrl: (db) => postgres.adminUrl(db),
+  });
   const stack: TestStack = {
     endpointUrl: endpoint.url,
     postgresPort: postgres.port,

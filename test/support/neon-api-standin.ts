@@ -253,7 +253,12 @@ async function serve(
       throw new HttpError(401, '', 'authentication required');
     }
     if (!url.pathname.startsWith(`${API_PREFIX}/`)) throw new HttpError(404, '', 'not found');
-    const call: Call = { method, segments: url.pathname.slice(API_PREFIX.length + 1).split('/'), query: url.searchParams, body };
+    const call: Call = {
+      method,
+      segments: url.pathname.slice(API_PREFIX.length + 1).split('/'),
+      query: url.searchParams,
+      body,
+    };
     injectFault(faults, call);
     const answer = await api.handle(call);
     recorded.status = 200;
@@ -552,7 +557,10 @@ function createApi(state: State, faults: Faults, physical: PhysicalPostgres): Ap
       throw new HttpError(409, '', 'branch already has a read_write endpoint');
     }
     const endpoint = addEndpoint(project, branch.id, type);
-    return { endpoint: endpointJson(endpoint), operations: [addOperation(project.id, 'start_compute', branch.id, endpoint.id)] };
+    return {
+      endpoint: endpointJson(endpoint),
+      operations: [addOperation(project.id, 'start_compute', branch.id, endpoint.id)],
+    };
   }
 
   // Roles and databases
@@ -667,7 +675,13 @@ function createApi(state: State, faults: Faults, physical: PhysicalPostgres): Ap
     return [...state.endpoints.values()].filter((endpoint) => endpoint.branch_id === branchId);
   }
 
-  function addBranch(project: Project, name: string, parent: Branch | undefined, isDefault: boolean, id?: string): Branch {
+  function addBranch(
+    project: Project,
+    name: string,
+    parent: Branch | undefined,
+    isDefault: boolean,
+    id?: string,
+  ): Branch {
     const branchId = id ?? uniqueId(state.branches, () => `br-${word(ADJECTIVES)}-${word(NOUNS)}-${shortId()}`);
     const now = timestamp();
     const branch: Branch = {

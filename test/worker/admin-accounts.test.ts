@@ -25,12 +25,18 @@ function adminCookie(response: Response): string {
 
 async function auditActions(adminId: string): Promise<string[]> {
   const { central } = await platform();
-  const rows = await central.select({ action: adminAuditLog.action }).from(adminAuditLog).where(eq(adminAuditLog.adminId, adminId)).orderBy(desc(adminAuditLog.id));
+  const rows = await central
+    .select({ action: adminAuditLog.action })
+    .from(adminAuditLog)
+    .where(eq(adminAuditLog.adminId, adminId))
+    .orderBy(desc(adminAuditLog.id));
   return rows.map((row) => row.action);
 }
 
 async function login(email: string, pass: string, ip: string, next?: string) {
-  return adminPost(`/admin/login${next ? `?next=${encodeURIComponent(next)}` : ''}`, { email, password: pass }, '', { 'cf-connecting-ip': ip });
+  return adminPost(`/admin/login${next ? `?next=${encodeURIComponent(next)}` : ''}`, { email, password: pass }, '', {
+    'cf-connecting-ip': ip,
+  });
 }
 
 /** The code of a time step for an admin's stored (encrypted) secret. */
@@ -46,7 +52,11 @@ async function adminWithTotp() {
   const signed = await adminSignedIn({ password });
   expect((await adminPost('/admin/account/totp/setup', {}, signed.cookie)).status).toBe(303);
   const step = timeStep(Date.now());
-  const enabled = await adminPost('/admin/account/totp/enable', { code: await codeFor(signed.admin.id, step) }, signed.cookie);
+  const enabled = await adminPost(
+    '/admin/account/totp/enable',
+    { code: await codeFor(signed.admin.id, step) },
+    signed.cookie,
+  );
   expect(enabled.status).toBe(303);
   return { ...signed, step };
 }
@@ -58,7 +68,14 @@ describe('admin routes without a session', () => {
       expect(response.status, path).toBe(303);
       expect(response.headers.get('location'), path).toMatch(/^\/admin\/login/);
     }
-    for (const path of ['/admin/logout', '/admin/account/password', '/admin/account/totp/setup', '/admin/account/totp/enable', '/admin/account/totp/disable', '/admin/login/totp']) {
+    for (const path of [
+      '/admin/logout',
+      '/admin/account/password',
+      '/admin/account/totp/setup',
+      '/admin/account/totp/enable',
+      '/admin/account/totp/disable',
+      '/admin/login/totp',
+    ]) {
       const response = await adminPost(path, {}, '');
       expect(response.status, path).toBe(303);
       expect(response.headers.get('location'), path).toMatch(/^\/admin\/login/);
@@ -71,14 +88,22 @@ describe('admin routes without a session', () => {
 
   it('work with a session', async () => {
     const { cookie } = await adminSignedIn();
-    for (const path of ['/admin', '/admin/account', '/admin/audit']) expect((await adminGet(path, cookie)).status, path).toBe(200);
+    for (const path of ['/admin', '/admin/account', '/admin/audit'])
+      expect((await adminGet(path, cookie)).status, path).toBe(200);
   });
 
   it('nothing of /admin answers on a tenant host', async () => {
     const tenant = await createTestTenant();
     const { cookie } = await adminSignedIn();
     const host = `${tenant.id}.${centralHost}`;
-    for (const path of ['/admin', '/admin/login', '/admin/audit', '/admin/account', '/admin/set-password?token=x', '/admin/go?shop=acme']) {
+    for (const path of [
+      '/admin',
+      '/admin/login',
+      '/admin/audit',
+      '/admin/account',
+      '/admin/set-password?token=x',
+      '/admin/go?shop=acme',
+    ]) {
       expect((await get(host, path, { headers: { Cookie: cookie }, redirect: 'manual' })).status, path).toBe(404);
     }
     const post = await SELF.fetch(`http://${host}/admin/login`, {
@@ -106,15 +131,27 @@ describe('set-password link', () => {
     expect(await page.text()).toContain(admin.email);
 
     // Too short (12 minimum) and mismatched: 422, nothing changed, the link still works.
-    const short = await adminPost(`/admin/set-password?token=${token}`, { password: 'corta-11car', confirm: 'corta-11car' }, '');
+    const short = await adminPost(
+      `/admin/set-password?token=${token}`,
+      { password: 'corta-11car', confirm: 'corta-11car' },
+      '',
+    );
     expect(short.status).toBe(422);
     expect(await short.text()).toContain('entre 12 y 200');
-    const mismatch = await adminPost(`/admin/set-password?token=${token}`, { password: 'una-clave-larga-1', confirm: 'otra-clave-larga' }, '');
+    const mismatch = await adminPost(
+      `/admin/set-password?token=${token}`,
+      { password: 'una-clave-larga-1', confirm: 'otra-clave-larga' },
+      '',
+    );
     expect(mismatch.status).toBe(422);
     const [unchanged] = await central.select().from(platformAdmins).where(eq(platformAdmins.id, admin.id));
     expect(unchanged!.passwordHash).toBeNull();
 
-    const done = await adminPost(`/admin/set-password?token=${token}`, { password: 'una-clave-larga-1', confirm: 'una-clave-larga-1' }, '');
+    const done = await adminPost(
+      `/admin/set-password?token=${token}`,
+      { password: 'una-clave-larga-1', confirm: 'una-clave-larga-1' },
+      '',
+    );
     expect(done.status).toBe(303);
     expect(done.headers.get('location')).toBe('/admin/login?password_set=1');
     const [active] = await central.select().from(platformAdmins).where(eq(platformAdmins.id, admin.id));
@@ -122,7 +159,11 @@ describe('set-password link', () => {
 
     // Single use.
     expect((await adminGet(`/admin/set-password?token=${token}`, '')).status).toBe(404);
-    const again = await adminPost(`/admin/set-password?token=${token}`, { password: 'otra-clave-larga', confirm: 'otra-clave-larga' }, '');
+    const again = await adminPost(
+      `/admin/set-password?token=${token}`,
+      { password: 'otra-clave-larga', confirm: 'otra-clave-larga' },
+      '',
+    );
     expect(again.status).toBe(404);
     expect(await again.text()).toContain('ya se usó o venció');
 
@@ -133,10 +174,20 @@ describe('set-password link', () => {
 
   it('refuses an expired or unknown link', async () => {
     const { central } = await platform();
-    const { admin, token } = await inviteAdmin(central, { email: `exp-${crypto.randomUUID().slice(0, 8)}@optiflow.test`, name: 'Exp' });
-    await central.update(adminTokens).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(adminTokens.adminId, admin.id));
+    const { admin, token } = await inviteAdmin(central, {
+      email: `exp-${crypto.randomUUID().slice(0, 8)}@optiflow.test`,
+      name: 'Exp',
+    });
+    await central
+      .update(adminTokens)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(adminTokens.adminId, admin.id));
     expect((await adminGet(`/admin/set-password?token=${token}`, '')).status).toBe(404);
-    const post = await adminPost(`/admin/set-password?token=${token}`, { password: 'una-clave-larga-1', confirm: 'una-clave-larga-1' }, '');
+    const post = await adminPost(
+      `/admin/set-password?token=${token}`,
+      { password: 'una-clave-larga-1', confirm: 'una-clave-larga-1' },
+      '',
+    );
     expect(post.status).toBe(404);
     const [still] = await central.select().from(platformAdmins).where(eq(platformAdmins.id, admin.id));
     expect(still!.status).toBe('invited');
@@ -188,7 +239,9 @@ describe('login', () => {
     expect(wrong.headers.get('set-cookie')).toBeNull();
     expect(await auditActions(admin.id)).toContain('admin.login_failed');
 
-    const invalid = await adminPost('/admin/login', { email: 'no-es-correo', password: '' }, '', { 'cf-connecting-ip': ip });
+    const invalid = await adminPost('/admin/login', { email: 'no-es-correo', password: '' }, '', {
+      'cf-connecting-ip': ip,
+    });
     expect(invalid.status).toBe(422);
     const text = await invalid.text();
     expect(text).toContain('Escriba un correo electrónico válido.');
@@ -214,7 +267,13 @@ describe('login', () => {
     const { central } = await platform();
     const sprayIp = freshIp();
     const { adminLoginAttempts } = await import('../../src/db/central-schema');
-    await central.insert(adminLoginAttempts).values(Array.from({ length: 30 }, (_, i) => ({ account: `spray-${i}@optiflow.test`, ipAddress: sprayIp, succeeded: false })));
+    await central.insert(adminLoginAttempts).values(
+      Array.from({ length: 30 }, (_, i) => ({
+        account: `spray-${i}@optiflow.test`,
+        ipAddress: sprayIp,
+        succeeded: false,
+      })),
+    );
     const other = await createTestAdmin({ password });
     expect((await login(other.email, password, sprayIp)).status).toBe(429);
   });
@@ -241,14 +300,26 @@ describe('account', () => {
     const { admin, cookie } = await adminSignedIn({ password });
     const { central } = await platform();
     const other = await createAdminSession(central, { adminId: admin.id, verified: true });
-    const wrong = await adminPost('/admin/account/password', { current: 'no-es-la-actual', password: 'clave-nueva-larga', confirm: 'clave-nueva-larga' }, cookie);
+    const wrong = await adminPost(
+      '/admin/account/password',
+      { current: 'no-es-la-actual', password: 'clave-nueva-larga', confirm: 'clave-nueva-larga' },
+      cookie,
+    );
     expect(wrong.status).toBe(422);
     expect(await wrong.text()).toContain('La contraseña actual no es correcta.');
-    const short = await adminPost('/admin/account/password', { current: password, password: 'corta', confirm: 'corta' }, cookie);
+    const short = await adminPost(
+      '/admin/account/password',
+      { current: password, password: 'corta', confirm: 'corta' },
+      cookie,
+    );
     expect(short.status).toBe(422);
     expect((await adminGet('/admin', `optiflow_admin=${other.token}`)).status).toBe(200);
 
-    const done = await adminPost('/admin/account/password', { current: password, password: 'clave-nueva-larga', confirm: 'clave-nueva-larga' }, cookie);
+    const done = await adminPost(
+      '/admin/account/password',
+      { current: password, password: 'clave-nueva-larga', confirm: 'clave-nueva-larga' },
+      cookie,
+    );
     expect(done.status).toBe(200);
     expect(await done.text()).toContain('Contraseña cambiada');
     expect((await adminGet('/admin', cookie)).status).toBe(200);
@@ -271,7 +342,11 @@ describe('account', () => {
     expect(page).toContain(secret!);
     expect(row!.totpEnabledAt).toBeNull();
 
-    const wrong = await adminPost('/admin/account/totp/enable', { code: '000000' === (await codeFor(admin.id, timeStep(Date.now()))) ? '111111' : '000000' }, cookie);
+    const wrong = await adminPost(
+      '/admin/account/totp/enable',
+      { code: '000000' === (await codeFor(admin.id, timeStep(Date.now()))) ? '111111' : '000000' },
+      cookie,
+    );
     expect(wrong.status).toBe(422);
     const badFormat = await adminPost('/admin/account/totp/enable', { code: '12ab' }, cookie);
     expect(badFormat.status).toBe(422);
@@ -279,11 +354,17 @@ describe('account', () => {
     const [still] = await central.select().from(platformAdmins).where(eq(platformAdmins.id, admin.id));
     expect(still!.totpEnabledAt).toBeNull();
 
-    const enabled = await adminPost('/admin/account/totp/enable', { code: await codeFor(admin.id, timeStep(Date.now())) }, cookie);
+    const enabled = await adminPost(
+      '/admin/account/totp/enable',
+      { code: await codeFor(admin.id, timeStep(Date.now())) },
+      cookie,
+    );
     expect(enabled.status).toBe(303);
     const [on] = await central.select().from(platformAdmins).where(eq(platformAdmins.id, admin.id));
     expect(on!.totpEnabledAt).not.toBeNull();
-    expect(await auditActions(admin.id)).toEqual(expect.arrayContaining(['admin.totp_setup_started', 'admin.totp_enabled']));
+    expect(await auditActions(admin.id)).toEqual(
+      expect.arrayContaining(['admin.totp_setup_started', 'admin.totp_enabled']),
+    );
     // A second setup cannot replace the active secret.
     expect((await adminPost('/admin/account/totp/setup', {}, cookie)).status).toBe(409);
   });
@@ -319,29 +400,51 @@ describe('account', () => {
     const { admin, step } = await adminWithTotp();
     const pending = adminCookie(await login(admin.email, password, freshIp()));
     const valid = new Set(await Promise.all([step - 1, step, step + 1, step + 2].map((s) => codeFor(admin.id, s))));
-    const wrongCodes = ['000000', '111111', '222222', '333333', '444444', '555555', '666666'].filter((code) => !valid.has(code));
-    for (let i = 0; i < 4; i++) expect((await adminPost('/admin/login/totp', { code: wrongCodes[i]! }, pending)).status).toBe(401);
+    const wrongCodes = ['000000', '111111', '222222', '333333', '444444', '555555', '666666'].filter(
+      (code) => !valid.has(code),
+    );
+    for (let i = 0; i < 4; i++)
+      expect((await adminPost('/admin/login/totp', { code: wrongCodes[i]! }, pending)).status).toBe(401);
     const last = await adminPost('/admin/login/totp', { code: wrongCodes[4]! }, pending);
     expect(last.status).toBe(303);
     expect(last.headers.get('location')).toBe('/admin/login?locked=1');
     const { central } = await platform();
-    const sessions = await central.select().from(adminSessions).where(and(eq(adminSessions.adminId, admin.id)));
+    const sessions = await central
+      .select()
+      .from(adminSessions)
+      .where(and(eq(adminSessions.adminId, admin.id)));
     // Only the session that enabled TOTP is left.
     expect(sessions).toHaveLength(1);
-    const after = await adminPost('/admin/login/totp', { code: await codeFor(admin.id, timeStep(Date.now()) + 1) }, pending);
+    const after = await adminPost(
+      '/admin/login/totp',
+      { code: await codeFor(admin.id, timeStep(Date.now()) + 1) },
+      pending,
+    );
     expect(after.status).toBe(303);
     expect(after.headers.get('location')).toMatch(/^\/admin\/login(\?|$)/);
   });
 
   it('disables TOTP with password and a fresh code', async () => {
     const { admin, cookie, step } = await adminWithTotp();
-    const noPassword = await adminPost('/admin/account/totp/disable', { password: 'no-es-la-clave', code: await codeFor(admin.id, step + 1) }, cookie);
+    const noPassword = await adminPost(
+      '/admin/account/totp/disable',
+      { password: 'no-es-la-clave', code: await codeFor(admin.id, step + 1) },
+      cookie,
+    );
     expect(noPassword.status).toBe(422);
     const missing = await adminPost('/admin/account/totp/disable', {}, cookie);
     expect(missing.status).toBe(422);
-    const reused = await adminPost('/admin/account/totp/disable', { password, code: await codeFor(admin.id, step) }, cookie);
+    const reused = await adminPost(
+      '/admin/account/totp/disable',
+      { password, code: await codeFor(admin.id, step) },
+      cookie,
+    );
     expect(reused.status).toBe(422);
-    const done = await adminPost('/admin/account/totp/disable', { password, code: await codeFor(admin.id, step + 1) }, cookie);
+    const done = await adminPost(
+      '/admin/account/totp/disable',
+      { password, code: await codeFor(admin.id, step + 1) },
+      cookie,
+    );
     expect(done.status).toBe(303);
     const { central } = await platform();
     const [row] = await central.select().from(platformAdmins).where(eq(platformAdmins.id, admin.id));
@@ -357,7 +460,8 @@ describe('audit log page and dashboard', () => {
     const { admin, cookie } = await adminSignedIn();
     const { central } = await platform();
     const tenantId = `aud${crypto.randomUUID().replace(/-/g, '').slice(0, 10)}`;
-    for (let i = 0; i < 55; i++) await recordAdminAudit(central, { admin, action: `test.action_${i}`, tenantId, details: { i } });
+    for (let i = 0; i < 55; i++)
+      await recordAdminAudit(central, { admin, action: `test.action_${i}`, tenantId, details: { i } });
     const other = await createTestAdmin();
     await recordAdminAudit(central, { admin: other, action: 'test.other_admin', tenantId });
 

@@ -1,6 +1,16 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { backupKey, backupStamp, backupTenant, encodeBackup, listBackups, pruneBackups, readBackup, restoreBackup, type BackupDocument } from '../../src/admin/backup';
+import {
+  backupKey,
+  backupStamp,
+  backupTenant,
+  encodeBackup,
+  listBackups,
+  pruneBackups,
+  readBackup,
+  restoreBackup,
+  type BackupDocument,
+} from '../../src/admin/backup';
 import { runScheduledBackups } from '../../src/admin/scheduled';
 import { adminAuditLog, platformJobs } from '../../src/db/central-schema';
 import { sqlClient, type Sql } from '../../src/db/client';
@@ -18,7 +28,8 @@ async function tenantSql(tenantId: string): Promise<Sql> {
 }
 
 async function tableNames(sql: Sql): Promise<string[]> {
-  const rows = await sql`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`;
+  const rows =
+    await sql`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`;
   return rows.map((row) => row.table_name as string);
 }
 
@@ -26,7 +37,9 @@ async function tableNames(sql: Sql): Promise<string[]> {
 async function dumpAll(sql: Sql): Promise<Record<string, unknown[]>> {
   const dump: Record<string, unknown[]> = {};
   for (const table of await tableNames(sql)) {
-    const [row] = await sql.query(`SELECT coalesce(json_agg(to_jsonb(t)::text ORDER BY to_jsonb(t)::text), '[]'::json) AS rows FROM "${table}" t`);
+    const [row] = await sql.query(
+      `SELECT coalesce(json_agg(to_jsonb(t)::text ORDER BY to_jsonb(t)::text), '[]'::json) AS rows FROM "${table}" t`,
+    );
     dump[table] = row!.rows as unknown[];
   }
   return dump;
@@ -46,7 +59,12 @@ async function filledShop() {
   const shop = await documentsShop('owner');
   const invoice = await insertInvoice(shop.db, { branchId: shop.branch.id, customerId: shop.buyer.id });
   await insertQuotation(shop.db, { branchId: shop.branch.id, customerId: shop.buyer.id });
-  await insertPayment(shop.db, { invoiceId: invoice.id, branchId: shop.branch.id, amount: '100.00', number: 'REC-00000001' });
+  await insertPayment(shop.db, {
+    invoiceId: invoice.id,
+    branchId: shop.branch.id,
+    amount: '100.00',
+    number: 'REC-00000001',
+  });
   const sql = await tenantSql(shop.tenant.id);
   await fillRemaining(sql, shop);
   return { ...shop, sql, invoice };
@@ -89,7 +107,9 @@ describe('tenant backups', { timeout: 60_000 }, () => {
   it('backs up a tenant with data in every table and restores it as a new tenant, row for row', async () => {
     const shop = await filledShop();
     const before = await counts(shop.sql);
-    const empty = Object.entries(before).filter(([, n]) => n === 0).map(([table]) => table);
+    const empty = Object.entries(before)
+      .filter(([, n]) => n === 0)
+      .map(([table]) => table);
     expect(empty).toEqual([]);
 
     const p = await platform();
@@ -99,7 +119,9 @@ describe('tenant backups', { timeout: 60_000 }, () => {
     expect(document.header.schemaVersion).toBe(migrations.tenant.length);
     expect(document.header.tables).toEqual(before);
     // The shop's own view of R2 (keys under tenants/<id>/) never reaches its backups.
-    expect(await shop.files.list()).not.toContainEqual(expect.objectContaining({ key: expect.stringContaining('backups/') }));
+    expect(await shop.files.list()).not.toContainEqual(
+      expect.objectContaining({ key: expect.stringContaining('backups/') }),
+    );
     expect(() => shop.files.get(`../../${backup.key}`)).toThrow(/\.\./);
 
     const copy = newTenantId('copy');
@@ -107,7 +129,8 @@ describe('tenant backups', { timeout: 60_000 }, () => {
     expect(result).toMatchObject({ tenantId: copy, mode: 'new', schemaVersion: migrations.tenant.length });
     expect((await getTenantRow(p, copy))?.status).toBe('active');
     expect(await dumpAll(await tenantSql(copy))).toEqual(await dumpAll(shop.sql));
-    const sequences = (sql: Sql) => sql`SELECT sequencename, last_value::text FROM pg_sequences WHERE schemaname = 'public' ORDER BY sequencename`;
+    const sequences = (sql: Sql) =>
+      sql`SELECT sequencename, last_value::text FROM pg_sequences WHERE schemaname = 'public' ORDER BY sequencename`;
     expect(await sequences(await tenantSql(copy))).toEqual(await sequences(shop.sql));
     expect((await get(`${copy}.localhost`, '/login')).status).toBe(200);
   });
@@ -152,13 +175,17 @@ describe('tenant backups', { timeout: 60_000 }, () => {
 
     for (const key of [flippedKey, truncatedKey, tamperedKey]) {
       for (const into of [newTenantId('bad'), shop.tenant.id]) {
-        await expect(restoreBackup(p, { backupKey: key, into })).rejects.toThrow(/corrupted or incomplete.*nothing was changed/);
+        await expect(restoreBackup(p, { backupKey: key, into })).rejects.toThrow(
+          /corrupted or incomplete.*nothing was changed/,
+        );
         if (into !== shop.tenant.id) expect(await getTenantRow(p, into)).toBeNull();
       }
     }
     expect(await dumpAll(shop.sql)).toEqual(before);
     // Only the backups written above exist: no safety backup was taken for a refused restore.
-    expect((await listBackups(p, shop.tenant.id)).map((b) => b.key).sort()).toEqual([flippedKey, truncatedKey, tamperedKey, backup.key].sort());
+    expect((await listBackups(p, shop.tenant.id)).map((b) => b.key).sort()).toEqual(
+      [flippedKey, truncatedKey, tamperedKey, backup.key].sort(),
+    );
   });
 
   it('restores a backup taken at an older schema version: migrates up to it, loads, then migrates forward', async () => {
@@ -184,14 +211,25 @@ describe('tenant backups', { timeout: 60_000 }, () => {
     await p.files.put(key, body, { customMetadata: { sha256 } });
     const steps: Array<[string, string | undefined]> = [];
     const copy = newTenantId('old');
-    const result = await restoreBackup(p, { backupKey: key, into: copy, progress: (step, message) => void steps.push([step, message]) });
+    const result = await restoreBackup(p, {
+      backupKey: key,
+      into: copy,
+      progress: (step, message) => void steps.push([step, message]),
+    });
     expect(steps).toContainEqual(['migrate-to-backup', String(older)]);
     expect(result).toMatchObject({ fromSchemaVersion: older, schemaVersion: migrations.tenant.length });
     expect(await appliedVersion(await tenantSql(copy), migrations.tenant)).toBe(migrations.tenant.length);
     expect((await getTenantRow(p, copy))?.status).toBe('active');
 
     // Over the same tenant, a backup NEWER than the database is refused.
-    const newer = { ...document, header: { ...document.header, migrations: [...document.header.migrations, 'future_migration'], schemaVersion: older + 1 } };
+    const newer = {
+      ...document,
+      header: {
+        ...document.header,
+        migrations: [...document.header.migrations, 'future_migration'],
+        schemaVersion: older + 1,
+      },
+    };
     const encoded = await encodeBackup(newer);
     const newerKey = backupKey(source.id, '20250101T000001Z');
     await p.files.put(newerKey, encoded.body, { customMetadata: { sha256: encoded.sha256 } });
@@ -204,7 +242,10 @@ describe('tenant backups', { timeout: 60_000 }, () => {
     const now = new Date('2026-06-01T07:00:00Z');
     const stamps = ['20260101T070000Z', '20260420T070000Z', '20260520T070000Z'];
     for (const stamp of stamps) await p.files.put(backupKey(tenant.id, stamp), 'x');
-    expect(await pruneBackups(p, tenant.id, 30, now)).toEqual([backupKey(tenant.id, '20260420T070000Z'), backupKey(tenant.id, '20260101T070000Z')]);
+    expect(await pruneBackups(p, tenant.id, 30, now)).toEqual([
+      backupKey(tenant.id, '20260420T070000Z'),
+      backupKey(tenant.id, '20260101T070000Z'),
+    ]);
     expect((await listBackups(p, tenant.id)).map((b) => b.stamp)).toEqual(['20260520T070000Z']);
     // Only old backups left: the newest survives however old it is.
     expect(await pruneBackups(p, tenant.id, 1, new Date('2027-01-01T00:00:00Z'))).toEqual([]);
@@ -292,7 +333,11 @@ describe('backups in the admin panel', { timeout: 60_000 }, () => {
     expect(await dumpAll(await tenantSql(copy))).toEqual(await dumpAll(shop.sql));
 
     const audit = await p.central.select().from(adminAuditLog).where(eq(adminAuditLog.adminId, admin.id));
-    expect(audit.map((line) => line.action).sort()).toEqual(['tenant.backup', 'tenant.backup.download', 'tenant.restore']);
+    expect(audit.map((line) => line.action).sort()).toEqual([
+      'tenant.backup',
+      'tenant.backup.download',
+      'tenant.restore',
+    ]);
     expect(audit.find((line) => line.action === 'tenant.restore')?.tenantId).toBe(copy);
 
     // Over the same shop, after typing its id.

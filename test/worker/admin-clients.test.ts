@@ -11,7 +11,10 @@ async function clientNamed(name: string) {
 
 async function auditLines(adminId: string, action: string) {
   const { central } = await platform();
-  return central.select().from(adminAuditLog).where(and(eq(adminAuditLog.adminId, adminId), eq(adminAuditLog.action, action)));
+  return central
+    .select()
+    .from(adminAuditLog)
+    .where(and(eq(adminAuditLog.adminId, adminId), eq(adminAuditLog.action, action)));
 }
 
 describe('admin clients', () => {
@@ -19,7 +22,11 @@ describe('admin clients', () => {
     const { cookie, admin } = await adminSignedIn();
     const name = `Grupo Visión ${crypto.randomUUID().slice(0, 8)}`;
     expect((await adminGet('/admin/clients/new', cookie)).status).toBe(200);
-    const created = await adminPost('/admin/clients/new', { name, rnc: '1-01-85004-3', email: 'Pagos@Vision.test', phone: '809-555-0101' }, cookie);
+    const created = await adminPost(
+      '/admin/clients/new',
+      { name, rnc: '1-01-85004-3', email: 'Pagos@Vision.test', phone: '809-555-0101' },
+      cookie,
+    );
     expect(created.status).toBe(303);
     const [client] = await clientNamed(name);
     expect(client).toMatchObject({ rnc: '101850043', email: 'pagos@vision.test', phone: '809-555-0101' });
@@ -31,14 +38,19 @@ describe('admin clients', () => {
     const edit = await adminGet(`/admin/clients/${client!.id}`, cookie);
     expect(edit.status).toBe(200);
     expect(await edit.text()).toContain(name);
-    const saved = await adminPost(`/admin/clients/${client!.id}`, { name: `${name} SRL`, rnc: '00113918205', email: '', phone: '' }, cookie);
+    const saved = await adminPost(
+      `/admin/clients/${client!.id}`,
+      { name: `${name} SRL`, rnc: '00113918205', email: '', phone: '' },
+      cookie,
+    );
     expect(saved.status).toBe(303);
     expect((await clientNamed(`${name} SRL`))[0]).toMatchObject({ rnc: '00113918205', email: null, phone: null });
 
     const deleted = await adminPost(`/admin/clients/${client!.id}/delete`, {}, cookie);
     expect(deleted.status).toBe(303);
     expect(await clientNamed(`${name} SRL`)).toEqual([]);
-    for (const action of ['client.create', 'client.update', 'client.delete']) expect(await auditLines(admin.id, action)).toHaveLength(1);
+    for (const action of ['client.create', 'client.update', 'client.delete'])
+      expect(await auditLines(admin.id, action)).toHaveLength(1);
     expect((await adminGet(`/admin/clients/${client!.id}`, cookie)).status).toBe(404);
     expect((await adminGet('/admin/clients/not-a-uuid', cookie)).status).toBe(404);
   });

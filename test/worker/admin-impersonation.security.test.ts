@@ -18,7 +18,14 @@ async function supportSession() {
   const entered = await SELF.fetch(started.headers.get('location')!, { redirect: 'manual' });
   expect(entered.status).toBe(303);
   const match = /optiflow_session=([^;]+)/.exec(entered.headers.get('set-cookie') ?? '');
-  return { tenantId: tenant.id, host, owner, admin, cookie: `optiflow_session=${match![1]}`, setCookie: entered.headers.get('set-cookie')! };
+  return {
+    tenantId: tenant.id,
+    host,
+    owner,
+    admin,
+    cookie: `optiflow_session=${match![1]}`,
+    setCookie: entered.headers.get('set-cookie')!,
+  };
 }
 
 const home = (host: string, cookie: string) => get(host, '/', { headers: { Cookie: cookie }, redirect: 'manual' });
@@ -55,7 +62,10 @@ describe('support sessions', () => {
       ['/api-tokens', { name: 'Soporte', scope: 'read_write' }],
       ['/users', { email: 'nuevo@example.test', name: 'Nuevo', role: 'admin' }],
       [`/users/${invited.user.id}/link`, {}],
-      ['/account/password', { current: 'clave-del-dueno-1', password: 'otra-clave-larga-2', confirm: 'otra-clave-larga-2' }],
+      [
+        '/account/password',
+        { current: 'clave-del-dueno-1', password: 'otra-clave-larga-2', confirm: 'otra-clave-larga-2' },
+      ],
     ];
     const page = await (await get(host, '/api-tokens', { headers: { Cookie: cookie } })).text();
     expect(page).toContain('no está permitido en una sesión de soporte');
@@ -65,16 +75,26 @@ describe('support sessions', () => {
       expect(response.status, path).toBe(403);
       expect(await response.text(), path).toContain('no está permitido en una sesión de soporte');
     }
-    const tokens = await db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM api_tokens WHERE name = 'Soporte'`);
+    const tokens = await db.execute<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM api_tokens WHERE name = 'Soporte'`,
+    );
     expect(tokens.rows[0]!.n).toBe(0);
-    expect((await db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM users WHERE email = 'nuevo@example.test'`)).rows[0]!.n).toBe(0);
+    expect(
+      (await db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM users WHERE email = 'nuevo@example.test'`))
+        .rows[0]!.n,
+    ).toBe(0);
     // The owner's password is unchanged.
     expect((await postForm(host, '/login', { email: owner.email, password: 'clave-del-dueno-1' })).status).toBe(303);
   });
 
   it('writes every state-changing request in the shop’s audit log and the central one', async () => {
     const { host, cookie, tenantId, admin } = await supportSession();
-    const response = await postForm(host, '/contacts', { name: 'Paciente de soporte', kind: 'person' }, { Cookie: cookie });
+    const response = await postForm(
+      host,
+      '/contacts',
+      { name: 'Paciente de soporte', kind: 'person' },
+      { Cookie: cookie },
+    );
     expect(response.status).toBeLessThan(500);
     const refused = await postForm(host, '/api-tokens', { name: 'X', scope: 'read' }, { Cookie: cookie });
     expect(refused.status).toBe(403);
@@ -93,7 +113,10 @@ describe('support sessions', () => {
       .from(adminAuditLog)
       .where(and(eq(adminAuditLog.tenantId, tenantId), eq(adminAuditLog.action, 'tenant.impersonate.request')));
     expect(lines.map((line) => line.details)).toEqual(
-      expect.arrayContaining([expect.objectContaining({ method: 'POST', path: '/contacts' }), expect.objectContaining({ method: 'POST', path: '/api-tokens', status: 403 })]),
+      expect.arrayContaining([
+        expect.objectContaining({ method: 'POST', path: '/contacts' }),
+        expect.objectContaining({ method: 'POST', path: '/api-tokens', status: 403 }),
+      ]),
     );
     expect(lines.every((line) => line.adminId === admin.admin.id)).toBe(true);
   });
@@ -103,7 +126,8 @@ describe('support sessions', () => {
     const { db } = await tenantContext(tenantId);
     // A token that reached the database during the session by any path.
     const during = await createApiToken(db, { name: 'durante soporte', scope: 'read_write', userId: owner.user.id });
-    const api = (token: string) => SELF.fetch(`http://${host}/api/v1/company`, { headers: { Authorization: `Bearer ${token}` } });
+    const api = (token: string) =>
+      SELF.fetch(`http://${host}/api/v1/company`, { headers: { Authorization: `Bearer ${token}` } });
     expect((await api(during.token)).status).toBe(200);
     expect((await postForm(host, '/support/leave', {}, { Cookie: cookie })).status).toBe(303);
     expect((await api(during.token)).status).toBe(401);

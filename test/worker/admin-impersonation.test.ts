@@ -80,7 +80,11 @@ describe('impersonation (support access)', () => {
     expect(shopLines.every((line) => line.actor === `OptiFlow soporte: ${admin.admin.email}`)).toBe(true);
 
     const lines = await centralAudit(tenantId);
-    expect(lines.map((line) => line.action).sort()).toEqual(['tenant.impersonate', 'tenant.impersonate.enter', 'tenant.impersonate.leave']);
+    expect(lines.map((line) => line.action).sort()).toEqual([
+      'tenant.impersonate',
+      'tenant.impersonate.enter',
+      'tenant.impersonate.leave',
+    ]);
     expect(lines.every((line) => line.adminId === admin.admin.id && line.adminEmail === admin.admin.email)).toBe(true);
   });
 
@@ -89,7 +93,10 @@ describe('impersonation (support access)', () => {
     const started = await adminPost(`/admin/tenants/${tenantId}/impersonate`, {}, admin.cookie);
     const token = new URL(started.headers.get('location')!).searchParams.get('token')!;
     const payload = JSON.parse(new TextDecoder().decode(fromBase64url(token.split('.')[0]!)));
-    const [row] = await (await platform()).central.select().from(impersonationTokens).where(eq(impersonationTokens.tenantId, tenantId));
+    const [row] = await (await platform()).central
+      .select()
+      .from(impersonationTokens)
+      .where(eq(impersonationTokens.tenantId, tenantId));
     expect(row!.adminId).toBe(admin.admin.id);
     expect(row!.tokenHash).not.toContain(payload.n);
     expect(token).not.toContain(row!.tokenHash);
@@ -121,8 +128,16 @@ describe('impersonation (support access)', () => {
     const [encoded, signature] = token.split('.') as [string, string];
     const payload = JSON.parse(new TextDecoder().decode(fromBase64url(encoded)));
     const longer = base64url(new TextEncoder().encode(JSON.stringify({ ...payload, e: payload.e + 3600 })));
-    const otherKey = await crypto.subtle.importKey('raw', crypto.getRandomValues(new Uint8Array(32)), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-    const wrongSignature = base64url(new Uint8Array(await crypto.subtle.sign('HMAC', otherKey, new TextEncoder().encode(encoded))));
+    const otherKey = await crypto.subtle.importKey(
+      'raw',
+      crypto.getRandomValues(new Uint8Array(32)),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    );
+    const wrongSignature = base64url(
+      new Uint8Array(await crypto.subtle.sign('HMAC', otherKey, new TextEncoder().encode(encoded))),
+    );
     const forged = [
       `${longer}.${signature}`,
       `${encoded}.${wrongSignature}`,
@@ -175,7 +190,12 @@ describe('impersonation (support access)', () => {
     const { central } = await platform();
     for (const id of [tenantId, ownerless.id]) {
       expect(await central.select().from(impersonationTokens).where(eq(impersonationTokens.tenantId, id))).toEqual([]);
-      expect(await central.select().from(adminAuditLog).where(and(eq(adminAuditLog.tenantId, id), eq(adminAuditLog.action, 'tenant.impersonate')))).toEqual([]);
+      expect(
+        await central
+          .select()
+          .from(adminAuditLog)
+          .where(and(eq(adminAuditLog.tenantId, id), eq(adminAuditLog.action, 'tenant.impersonate'))),
+      ).toEqual([]);
     }
   });
 

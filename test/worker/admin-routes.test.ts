@@ -23,12 +23,16 @@ function adminRoutes(): WalkedRoute[] {
     const key = `${route.method} ${route.path}`;
     const guard = (route.handler as Partial<AdminGuard>).admin ?? null;
     const known = byRoute.get(key);
-    if (!known || (known.guard === null && guard !== null)) byRoute.set(key, { method: route.method, path: route.path, guard });
+    if (!known || (known.guard === null && guard !== null))
+      byRoute.set(key, { method: route.method, path: route.path, guard });
   }
   return [...byRoute.values()];
 }
 
-const concrete = (path: string) => path.replace(/:[a-zA-Z]+(\{[^}]*\})?/g, (match) => (match.startsWith(':stamp') ? '20260101T000000Z' : 'x0000000-0000-4000-8000-000000000000'));
+const concrete = (path: string) =>
+  path.replace(/:[a-zA-Z]+(\{[^}]*\})?/g, (match) =>
+    match.startsWith(':stamp') ? '20260101T000000Z' : 'x0000000-0000-4000-8000-000000000000',
+  );
 
 function send(host: string, route: WalkedRoute, cookie?: string) {
   const unsafe = route.method !== 'GET';
@@ -72,7 +76,8 @@ describe('admin panel routes', () => {
         const label = `${route.method} ${route.path} -> ${status}`;
         expect(status, label).toBeLessThan(500);
         expect([401, 403], label).not.toContain(status);
-        if (route.guard === 'required') expect(responses[index]!.headers.get('location') ?? '', label).not.toMatch(/^\/admin\/login/);
+        if (route.guard === 'required')
+          expect(responses[index]!.headers.get('location') ?? '', label).not.toMatch(/^\/admin\/login/);
       });
     }
   }, 120_000);
@@ -81,6 +86,7 @@ describe('admin panel routes', () => {
     const tenant = await createTestTenant();
     const { cookie } = await adminSignedIn();
     const responses = await Promise.all(routes.map((route) => send(`${tenant.id}.localhost`, route, cookie)));
-    routes.forEach((route, index) => expect(responses[index]!.status, `${route.method} ${route.path}`).toBe(404));
+    for (const [index, route] of routes.entries())
+      expect(responses[index]!.status, `${route.method} ${route.path}`).toBe(404);
   }, 120_000);
 });

@@ -9,7 +9,9 @@ function company(host: string, bearer: string) {
 
 async function tokenIdOf(tenantId: string, userId: string): Promise<string> {
   const { db } = await tenantContext(tenantId);
-  const result = await db.execute<{ id: string }>(sql`SELECT id FROM api_tokens WHERE user_id = ${userId} ORDER BY created_at LIMIT 1`);
+  const result = await db.execute<{ id: string }>(
+    sql`SELECT id FROM api_tokens WHERE user_id = ${userId} ORDER BY created_at LIMIT 1`,
+  );
   return result.rows[0]!.id;
 }
 
@@ -27,7 +29,9 @@ describe('API tokens and their user', () => {
     expect((await postForm(host, `/users/${clerk.user.id}/enable`, {}, { Cookie: owner.cookie })).status).toBe(303);
     expect((await company(host, clerk.bearer)).status).toBe(401);
     const { db } = await tenantContext(tenant.id);
-    const rows = await db.execute<{ revoked: boolean }>(sql`SELECT revoked_at IS NOT NULL AS revoked FROM api_tokens WHERE user_id = ${clerk.user.id}`);
+    const rows = await db.execute<{ revoked: boolean }>(
+      sql`SELECT revoked_at IS NOT NULL AS revoked FROM api_tokens WHERE user_id = ${clerk.user.id}`,
+    );
     expect(rows.rows).toEqual([{ revoked: true }]);
     // The owner's own token is untouched.
     expect((await company(host, owner.bearer)).status).toBe(200);

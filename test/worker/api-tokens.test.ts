@@ -4,7 +4,9 @@ import { listApiTokens } from '../../src/api/tokens';
 import { countQueries, createTestTenant, get, postForm, signedIn, tenantContext } from '../support/worker/helpers';
 
 function tokenIn(html: string): string {
-  const match = /id="new-token-value"[^>]*value="(ofk_[A-Za-z0-9_-]+)"/.exec(html) ?? /value="(ofk_[A-Za-z0-9_-]+)"[^>]*id="new-token-value"/.exec(html);
+  const match =
+    /id="new-token-value"[^>]*value="(ofk_[A-Za-z0-9_-]+)"/.exec(html) ??
+    /value="(ofk_[A-Za-z0-9_-]+)"[^>]*id="new-token-value"/.exec(html);
   if (!match) throw new Error('no token on the page');
   return match[1]!;
 }
@@ -21,7 +23,12 @@ describe('API tokens screen', () => {
     const tenant = await createTestTenant({ name: 'Óptica Llaves' });
     const host = `${tenant.id}.localhost`;
     const { cookie } = await signedIn(tenant.id, 'admin');
-    const created = await postForm(host, '/api-tokens', { name: 'Tienda en línea', scope: 'read_write' }, { Cookie: cookie });
+    const created = await postForm(
+      host,
+      '/api-tokens',
+      { name: 'Tienda en línea', scope: 'read_write' },
+      { Cookie: cookie },
+    );
     expect(created.status).toBe(201);
     expect(created.headers.get('cache-control')).toBe('no-store');
     const html = await created.text();
@@ -31,7 +38,9 @@ describe('API tokens screen', () => {
     const read = await company(host, token);
     expect(read.status).toBe(200);
     expect(await read.json()).toMatchObject({ name: 'Óptica Llaves' });
-    expect((await company(host, token, { method: 'PATCH', body: JSON.stringify({ phones: '809-555-0123' }) })).status).toBe(200);
+    expect(
+      (await company(host, token, { method: 'PATCH', body: JSON.stringify({ phones: '809-555-0123' }) })).status,
+    ).toBe(200);
 
     const list = await (await get(host, '/api-tokens', { headers: { Cookie: cookie } })).text();
     expect(list).toContain('Tienda en línea');
@@ -52,7 +61,9 @@ describe('API tokens screen', () => {
     const tenant = await createTestTenant();
     const host = `${tenant.id}.localhost`;
     const { cookie } = await signedIn(tenant.id, 'owner');
-    const token = tokenIn(await (await postForm(host, '/api-tokens', { name: 'Reportes', scope: 'read' }, { Cookie: cookie })).text());
+    const token = tokenIn(
+      await (await postForm(host, '/api-tokens', { name: 'Reportes', scope: 'read' }, { Cookie: cookie })).text(),
+    );
     expect((await company(host, token)).status).toBe(200);
     expect((await company(host, token, { method: 'PATCH', body: JSON.stringify({ phones: '1' }) })).status).toBe(403);
   });
@@ -82,7 +93,9 @@ describe('API tokens screen', () => {
     const host = `${tenant.id}.localhost`;
     const seller = await signedIn(tenant.id, 'ventas');
     expect((await get(host, '/api-tokens', { headers: { Cookie: seller.cookie } })).status).toBe(403);
-    expect((await postForm(host, '/api-tokens', { name: 'X', scope: 'read' }, { Cookie: seller.cookie })).status).toBe(403);
+    expect((await postForm(host, '/api-tokens', { name: 'X', scope: 'read' }, { Cookie: seller.cookie })).status).toBe(
+      403,
+    );
   });
 
   it('keeps shops apart: another shop’s token cannot be seen or revoked', async () => {
@@ -92,7 +105,9 @@ describe('API tokens screen', () => {
     const { db } = await tenantContext(a.id);
     const [tokenA] = await listApiTokens(db);
     const hostB = `${b.id}.localhost`;
-    expect(await (await get(hostB, '/api-tokens', { headers: { Cookie: ownerB.cookie } })).text()).not.toContain(tokenA!.prefix);
+    expect(await (await get(hostB, '/api-tokens', { headers: { Cookie: ownerB.cookie } })).text()).not.toContain(
+      tokenA!.prefix,
+    );
     expect((await postForm(hostB, `/api-tokens/${tokenA!.id}/revoke`, {}, { Cookie: ownerB.cookie })).status).toBe(404);
     expect((await postForm(hostB, '/api-tokens/no-es-uuid/revoke', {}, { Cookie: ownerB.cookie })).status).toBe(404);
     expect((await company(`${a.id}.localhost`, ownerA.bearer.slice(7))).status).toBe(200);
@@ -103,6 +118,8 @@ describe('API tokens screen', () => {
     const host = `${tenant.id}.localhost`;
     const { cookie } = await signedIn(tenant.id, 'owner');
     await get(host, '/api-tokens', { headers: { Cookie: cookie } });
-    expect(await countQueries(`optiflow_${tenant.id}`, () => get(host, '/api-tokens', { headers: { Cookie: cookie } }))).toBeLessThanOrEqual(2);
+    expect(
+      await countQueries(`optiflow_${tenant.id}`, () => get(host, '/api-tokens', { headers: { Cookie: cookie } })),
+    ).toBeLessThanOrEqual(2);
   });
 });

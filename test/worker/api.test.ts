@@ -15,17 +15,28 @@ describe('JSON API', () => {
     expect(read.status).toBe(200);
     expect(await read.json()).toMatchObject({ name: 'Óptica API', defaultCurrency: 'DOP', hasLogo: false });
 
-    const bad = await api(host, '/company', `Bearer ${token}`, { method: 'PATCH', body: JSON.stringify({ rnc: '101850042', email: 'x' }) });
+    const bad = await api(host, '/company', `Bearer ${token}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ rnc: '101850042', email: 'x' }),
+    });
     expect(bad.status).toBe(422);
     expect(bad.headers.get('content-type')).toContain('application/problem+json');
     const problem = (await bad.json()) as { errors: Array<{ field: string }> };
     expect(problem.errors.map((e) => e.field)).toContain('email');
 
-    const badRnc = await api(host, '/company', `Bearer ${token}`, { method: 'PATCH', body: JSON.stringify({ rnc: '101850042' }) });
+    const badRnc = await api(host, '/company', `Bearer ${token}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ rnc: '101850042' }),
+    });
     expect(badRnc.status).toBe(422);
-    expect(((await badRnc.json()) as { errors: Array<{ field: string }> }).errors).toEqual([{ field: 'rnc', message: expect.stringContaining('RNC') }]);
+    expect(((await badRnc.json()) as { errors: Array<{ field: string }> }).errors).toEqual([
+      { field: 'rnc', message: expect.stringContaining('RNC') },
+    ]);
 
-    const ok = await api(host, '/company', `Bearer ${token}`, { method: 'PATCH', body: JSON.stringify({ rnc: '1-01-85004-3', phones: '809-555-0100' }) });
+    const ok = await api(host, '/company', `Bearer ${token}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ rnc: '1-01-85004-3', phones: '809-555-0100' }),
+    });
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({ rnc: '101850043', phones: '809-555-0100', name: 'Óptica API' });
   });
@@ -42,7 +53,9 @@ describe('JSON API', () => {
     const { db } = await tenantContext(a.id);
     const readOnly = await createApiToken(db, { name: 'lectura', scope: 'read', userId: user.id });
     expect((await api(hostA, '/company', `Bearer ${readOnly.token}`)).status).toBe(200);
-    expect((await api(hostA, '/company', `Bearer ${readOnly.token}`, { method: 'PATCH', body: '{"phones":"1"}' })).status).toBe(403);
+    expect(
+      (await api(hostA, '/company', `Bearer ${readOnly.token}`, { method: 'PATCH', body: '{"phones":"1"}' })).status,
+    ).toBe(403);
 
     await revokeApiToken(db, readOnly.id);
     expect((await api(hostA, '/company', `Bearer ${readOnly.token}`)).status).toBe(401);
@@ -51,7 +64,9 @@ describe('JSON API', () => {
   it('ignores the browser session cookie', async () => {
     const tenant = await createTestTenant();
     const { cookie } = await signedIn(tenant.id, 'owner');
-    expect((await api(`${tenant.id}.localhost`, '/company', undefined, { headers: { Cookie: cookie } })).status).toBe(401);
+    expect((await api(`${tenant.id}.localhost`, '/company', undefined, { headers: { Cookie: cookie } })).status).toBe(
+      401,
+    );
   });
 
   it('describes every API route in its OpenAPI 3.1 document', async () => {
@@ -60,9 +75,15 @@ describe('JSON API', () => {
     expect(response.status).toBe(200);
     const doc = (await response.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
     expect(doc.openapi).toBe('3.1.0');
-    const documented = new Set(Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`)));
+    const documented = new Set(
+      Object.entries(doc.paths).flatMap(([path, methods]) =>
+        Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`),
+      ),
+    );
     const routes = createTenantApp()
-      .routes.filter((route) => route.path.startsWith('/api/v1/') && route.method !== 'ALL' && route.path !== '/api/v1/openapi.json')
+      .routes.filter(
+        (route) => route.path.startsWith('/api/v1/') && route.method !== 'ALL' && route.path !== '/api/v1/openapi.json',
+      )
       .map((route) => `${route.method.toUpperCase()} ${route.path.slice('/api/v1'.length).replace(/:(\w+)/g, '{$1}')}`);
     expect(routes.length).toBeGreaterThan(0);
     for (const route of new Set(routes)) expect(documented, route).toContain(route);
@@ -70,10 +91,21 @@ describe('JSON API', () => {
 
   it('names every operation with a unique camelCase operationId (generated clients use them as method names)', async () => {
     const tenant = await createTestTenant();
-    const doc = (await (await api(`${tenant.id}.localhost`, '/openapi.json')).json()) as { paths: Record<string, Record<string, { operationId?: string }>> };
-    const operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ at: `${method.toUpperCase()} ${path}`, id: operation.operationId })));
+    const doc = (await (await api(`${tenant.id}.localhost`, '/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { operationId?: string }>>;
+    };
+    const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, operation]) => ({
+        at: `${method.toUpperCase()} ${path}`,
+        id: operation.operationId,
+      })),
+    );
     expect(operations.length).toBeGreaterThanOrEqual(66);
-    expect(operations.filter((operation) => !operation.id || !/^[a-z][a-zA-Z0-9]*$/.test(operation.id)).map((operation) => operation.at)).toEqual([]);
+    expect(
+      operations
+        .filter((operation) => !operation.id || !/^[a-z][a-zA-Z0-9]*$/.test(operation.id))
+        .map((operation) => operation.at),
+    ).toEqual([]);
     const ids = operations.map((operation) => operation.id);
     expect(ids.filter((id, index) => ids.indexOf(id) !== index)).toEqual([]);
     expect(operations).toContainEqual({ at: 'GET /invoices', id: 'listInvoices' });
@@ -86,8 +118,14 @@ describe('JSON API company currency', () => {
     const tenant = await createTestTenant();
     const host = `${tenant.id}.localhost`;
     const token = (await signedIn(tenant.id, 'owner')).bearer.slice('Bearer '.length);
-    const response = await api(host, '/company', `Bearer ${token}`, { method: 'PATCH', body: JSON.stringify({ defaultCurrency: 'XYZ', phones: '1' }) });
+    const response = await api(host, '/company', `Bearer ${token}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ defaultCurrency: 'XYZ', phones: '1' }),
+    });
     expect(response.status).toBe(422);
-    expect(await (await api(host, '/company', `Bearer ${token}`)).json()).toMatchObject({ defaultCurrency: 'DOP', phones: null });
+    expect(await (await api(host, '/company', `Bearer ${token}`)).json()).toMatchObject({
+      defaultCurrency: 'DOP',
+      phones: null,
+    });
   });
 });

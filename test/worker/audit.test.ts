@@ -13,8 +13,13 @@ describe("the shop's audit log", () => {
     const owner = await signedIn(tenant.id, 'owner');
     const admin = await createTestAdmin();
     const key = await impersonationSigningKey(testEnv.ENCRYPTION_KEY);
-    const { token } = await issueImpersonationToken((await platform()).central, key, { adminId: admin.id, tenantId: tenant.id });
-    const entered = await SELF.fetch(`http://${host}/support/enter?token=${encodeURIComponent(token)}`, { redirect: 'manual' });
+    const { token } = await issueImpersonationToken((await platform()).central, key, {
+      adminId: admin.id,
+      tenantId: tenant.id,
+    });
+    const entered = await SELF.fetch(`http://${host}/support/enter?token=${encodeURIComponent(token)}`, {
+      redirect: 'manual',
+    });
     expect(entered.status).toBe(303);
 
     const page = await get(host, '/audit', { headers: { Cookie: owner.cookie } });
@@ -28,7 +33,9 @@ describe("the shop's audit log", () => {
 
     for (const role of ['ventas', 'admin', 'caja', 'optometrista'] as const) {
       const other = await signedIn(tenant.id, role);
-      expect((await get(host, '/audit', { headers: { Cookie: other.cookie }, redirect: 'manual' })).status, role).toBe(403);
+      expect((await get(host, '/audit', { headers: { Cookie: other.cookie }, redirect: 'manual' })).status, role).toBe(
+        403,
+      );
     }
     const anonymous = await get(host, '/audit', { redirect: 'manual' });
     expect(anonymous.status).toBe(303);
@@ -40,7 +47,12 @@ describe("the shop's audit log", () => {
     const host = `${tenant.id}.localhost`;
     const owner = await signedIn(tenant.id, 'owner');
     const { db } = await tenantContext(tenant.id);
-    await db.insert(auditLog).values(Array.from({ length: 60 }, (_, index) => ({ action: `test.entry.${String(index).padStart(2, '0')}`, actor: 'pruebas' })));
+    await db.insert(auditLog).values(
+      Array.from({ length: 60 }, (_, index) => ({
+        action: `test.entry.${String(index).padStart(2, '0')}`,
+        actor: 'pruebas',
+      })),
+    );
 
     // Codes outside the catalogue are shown in a readable form.
     const first = await (await get(host, '/audit', { headers: { Cookie: owner.cookie } })).text();
@@ -75,22 +87,90 @@ describe("the shop's audit log", () => {
       return answered.headers.get('location') ?? '';
     };
 
-    await expectRedirect(postForm(host, '/company', { name: 'Óptica Registro', rnc: '', address: 'Calle 1', phones: '', email: '', invoiceFooter: '', defaultCurrency: 'DOP' }, cookie), 'company');
+    await expectRedirect(
+      postForm(
+        host,
+        '/company',
+        {
+          name: 'Óptica Registro',
+          rnc: '',
+          address: 'Calle 1',
+          phones: '',
+          email: '',
+          invoiceFooter: '',
+          defaultCurrency: 'DOP',
+        },
+        cookie,
+      ),
+      'company',
+    );
     const year = new Date().getFullYear();
-    const created = await expectRedirect(postForm(host, '/sequences', { docType: 'B02', prefix: '', rangeStart: '1', rangeEnd: '500', nextNumber: '', validUntil: `${year}-12-31`, active: 'on', description: '' }, cookie), 'sequence');
+    const created = await expectRedirect(
+      postForm(
+        host,
+        '/sequences',
+        {
+          docType: 'B02',
+          prefix: '',
+          rangeStart: '1',
+          rangeEnd: '500',
+          nextNumber: '',
+          validUntil: `${year}-12-31`,
+          active: 'on',
+          description: '',
+        },
+        cookie,
+      ),
+      'sequence',
+    );
     const sequenceId = /\/sequences\/([0-9a-f-]{36})/.exec(created)![1]!;
-    await expectRedirect(postForm(host, `/sequences/${sequenceId}`, { docType: 'B02', prefix: '', rangeStart: '1', rangeEnd: '900', nextNumber: '1', validUntil: `${year}-12-31`, active: 'on', description: '' }, cookie), 'sequence edit');
+    await expectRedirect(
+      postForm(
+        host,
+        `/sequences/${sequenceId}`,
+        {
+          docType: 'B02',
+          prefix: '',
+          rangeStart: '1',
+          rangeEnd: '900',
+          nextNumber: '1',
+          validUntil: `${year}-12-31`,
+          active: 'on',
+          description: '',
+        },
+        cookie,
+      ),
+      'sequence edit',
+    );
     await expectRedirect(postForm(host, `/sequences/${sequenceId}/delete`, {}, cookie), 'sequence delete');
-    await expectRedirect(postForm(host, '/branches', { name: 'Sucursal Norte', code: 'NORTE', address: '', phone: '', active: 'on' }, cookie), 'branch');
-    await expectRedirect(postForm(host, '/taxes', { code: 'ITBIS10', name: 'ITBIS reducido', rate: '10.00' }, cookie), 'tax');
+    await expectRedirect(
+      postForm(
+        host,
+        '/branches',
+        { name: 'Sucursal Norte', code: 'NORTE', address: '', phone: '', active: 'on' },
+        cookie,
+      ),
+      'branch',
+    );
+    await expectRedirect(
+      postForm(host, '/taxes', { code: 'ITBIS10', name: 'ITBIS reducido', rate: '10.00' }, cookie),
+      'tax',
+    );
 
-    const invited = await postForm(host, '/users', { email: 'luis@example.test', name: 'Luis Caja', role: 'caja' }, cookie);
+    const invited = await postForm(
+      host,
+      '/users',
+      { email: 'luis@example.test', name: 'Luis Caja', role: 'caja' },
+      cookie,
+    );
     expect(invited.status).toBe(201);
     const [luis] = await db.select().from(users).where(eq(users.email, 'luis@example.test'));
     await expectRedirect(postForm(host, `/users/${luis!.id}`, { role: 'ventas' }, cookie), 'role');
     await expectRedirect(postForm(host, `/users/${luis!.id}/disable`, {}, cookie), 'disable');
     await expectRedirect(postForm(host, `/users/${luis!.id}/enable`, {}, cookie), 'enable');
-    expect((await postForm(host, '/api-tokens', { name: 'Integración contable', scope: 'read' }, cookie)).status).toBeLessThan(400);
+    expect(
+      (await postForm(host, '/api-tokens', { name: 'Integración contable', scope: 'read' }, cookie)).status,
+    ).toBeLessThan(400);
     const [token] = await db.select().from(apiTokens).where(eq(apiTokens.name, 'Integración contable'));
     await expectRedirect(postForm(host, `/api-tokens/${token!.id}/revoke`, {}, cookie), 'revoke');
 
@@ -139,17 +219,54 @@ describe("the shop's audit log", () => {
     const owner = await signedIn(tenant.id, 'owner');
     const { db } = await tenantContext(tenant.id);
     await db.insert(auditLog).values([
-      { action: 'invoice.issued', actor: 'Rosa Ventas (rosa@example.test)', details: { invoiceId: crypto.randomUUID(), ncf: 'B0200000001', total: '1180.00', buyerIdNumber: '00113918205' } },
-      { action: 'invoice.voided', actor: 'Rosa Ventas (rosa@example.test)', details: { ncf: 'B0200000001', reason: '04' } },
-      { action: 'payment.recorded', actor: 'Caja (caja@example.test)', details: { number: 'REC-00000001', amount: '500.00', method: '1' } },
-      { action: 'payment.updated', actor: 'Caja (caja@example.test)', details: { number: 'REC-00000001', amount: '450.00', previousAmount: '500.00' } },
+      {
+        action: 'invoice.issued',
+        actor: 'Rosa Ventas (rosa@example.test)',
+        details: { invoiceId: crypto.randomUUID(), ncf: 'B0200000001', total: '1180.00', buyerIdNumber: '00113918205' },
+      },
+      {
+        action: 'invoice.voided',
+        actor: 'Rosa Ventas (rosa@example.test)',
+        details: { ncf: 'B0200000001', reason: '04' },
+      },
+      {
+        action: 'payment.recorded',
+        actor: 'Caja (caja@example.test)',
+        details: { number: 'REC-00000001', amount: '500.00', method: '1' },
+      },
+      {
+        action: 'payment.updated',
+        actor: 'Caja (caja@example.test)',
+        details: { number: 'REC-00000001', amount: '450.00', previousAmount: '500.00' },
+      },
       { action: 'payment.voided', actor: 'Caja (caja@example.test)', details: { number: 'REC-00000001' } },
-      { action: 'credit_note.issued', actor: 'Rosa Ventas (rosa@example.test)', details: { ncf: 'B0400000001', modifiedNcf: 'B0200000002' } },
+      {
+        action: 'credit_note.issued',
+        actor: 'Rosa Ventas (rosa@example.test)',
+        details: { ncf: 'B0400000001', modifiedNcf: 'B0200000002' },
+      },
       { action: 'report.exported', actor: 'Ana (ana@example.test)', details: { report: '607', period: '202611' } },
-      { action: 'support.request', actor: 'OptiFlow soporte: ops@optiflow.test', details: { adminEmail: 'ops@optiflow.test', method: 'POST', path: '/company', status: 303, userEmail: 'ana@example.test' } },
+      {
+        action: 'support.request',
+        actor: 'OptiFlow soporte: ops@optiflow.test',
+        details: {
+          adminEmail: 'ops@optiflow.test',
+          method: 'POST',
+          path: '/company',
+          status: 303,
+          userEmail: 'ana@example.test',
+        },
+      },
     ]);
     const html = await (await get(host, '/audit?kind=sales', { headers: { Cookie: owner.cookie } })).text();
-    for (const label of ['Emitió una factura', 'Anuló una factura', 'Registró un cobro', 'Modificó un cobro', 'Anuló un cobro', 'Emitió una nota de crédito']) {
+    for (const label of [
+      'Emitió una factura',
+      'Anuló una factura',
+      'Registró un cobro',
+      'Modificó un cobro',
+      'Anuló un cobro',
+      'Emitió una nota de crédito',
+    ]) {
       expect(html, label).toContain(label);
     }
     expect(html).not.toContain('Exportó un reporte');
@@ -173,9 +290,18 @@ describe("the shop's audit log", () => {
     const host = `${tenant.id}.localhost`;
     const owner = await signedIn(tenant.id, 'owner');
     const call = (path: string, method: string, body?: unknown) =>
-      SELF.fetch(`http://${host}/api/v1${path}`, { method, headers: { Authorization: owner.bearer, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      SELF.fetch(`http://${host}/api/v1${path}`, {
+        method,
+        headers: { Authorization: owner.bearer, 'Content-Type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
     const year = new Date().getFullYear();
-    const created = await call('/sequences', 'POST', { docType: 'B01', rangeStart: 1, rangeEnd: 300, validUntil: `${year}-12-31` });
+    const created = await call('/sequences', 'POST', {
+      docType: 'B01',
+      rangeStart: 1,
+      rangeEnd: 300,
+      validUntil: `${year}-12-31`,
+    });
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: string };
     expect((await call(`/sequences/${id}`, 'PATCH', { rangeEnd: 400 })).status).toBe(200);
@@ -185,7 +311,14 @@ describe("the shop's audit log", () => {
     expect((await call('/company', 'PATCH', { address: 'Calle API 2' })).status).toBe(200);
 
     const html = await (await get(host, '/audit', { headers: { Cookie: owner.cookie } })).text();
-    for (const label of ['Creó una secuencia de comprobantes', 'Modificó una secuencia de comprobantes', 'Eliminó una secuencia de comprobantes', 'Creó un impuesto', 'Creó una sucursal', 'Cambió los datos de la empresa']) {
+    for (const label of [
+      'Creó una secuencia de comprobantes',
+      'Modificó una secuencia de comprobantes',
+      'Eliminó una secuencia de comprobantes',
+      'Creó un impuesto',
+      'Creó una sucursal',
+      'Cambió los datos de la empresa',
+    ]) {
       expect(html, label).toContain(label);
     }
     expect(html).toContain(`(${owner.email}) · API`);

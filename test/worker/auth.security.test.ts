@@ -7,7 +7,8 @@ const password = 'una-clave-larga-123';
 
 describe('safeNextPath', () => {
   it('keeps same-origin absolute paths', () => {
-    for (const path of ['/', '/contacts', '/contacts?q=pe%C3%B1a&page=2', '/invoices/123#lines', '/a/b/c']) expect(safeNextPath(path)).toBe(path);
+    for (const path of ['/', '/contacts', '/contacts?q=pe%C3%B1a&page=2', '/invoices/123#lines', '/a/b/c'])
+      expect(safeNextPath(path)).toBe(path);
   });
 
   it('refuses anything a browser could read as another origin, and control characters', () => {
@@ -41,8 +42,19 @@ describe('login redirect', () => {
     const host = `${tenant.id}.localhost`;
     const { email, cookie } = await signedIn(tenant.id, 'ventas', { password });
     const reached: string[] = [];
-    for (const next of ['/%09/evil.example', '/%5Cevil.example', '//evil.example', '/%0d%0aSet-Cookie:%20x=1', '/%0a/evil.example']) {
-      const login = await postForm(host, `/login?next=${next}`, { email, password }, { 'CF-Connecting-IP': `198.51.100.${Math.floor(Math.random() * 200)}` });
+    for (const next of [
+      '/%09/evil.example',
+      '/%5Cevil.example',
+      '//evil.example',
+      '/%0d%0aSet-Cookie:%20x=1',
+      '/%0a/evil.example',
+    ]) {
+      const login = await postForm(
+        host,
+        `/login?next=${next}`,
+        { email, password },
+        { 'CF-Connecting-IP': `198.51.100.${Math.floor(Math.random() * 200)}` },
+      );
       // Refused outright as malformed input (4xx), or signed in and sent to the shop's start.
       expect(login.status, next).toBeLessThan(500);
       if (login.status === 303) reached.push(next);
@@ -66,7 +78,9 @@ describe('login throttle under concurrency', { timeout: 60_000 }, () => {
     const tenant = await createTestTenant();
     const host = `${tenant.id}.localhost`;
     const { email } = await signedIn(tenant.id, 'owner', { password });
-    const guesses = Array.from({ length: 50 }, (_, i) => postForm(host, '/login', { email, password: `incorrecta-${i}` }));
+    const guesses = Array.from({ length: 50 }, (_, i) =>
+      postForm(host, '/login', { email, password: `incorrecta-${i}` }),
+    );
     const responses = await Promise.all([...guesses, postForm(host, '/login', { email, password })]);
     expect(checked(responses)).toBeLessThanOrEqual(5);
     expect(responses.filter((response) => response.status === 429).length).toBeGreaterThanOrEqual(46);
@@ -79,7 +93,9 @@ describe('login throttle under concurrency', { timeout: 60_000 }, () => {
     const host = `${tenant.id}.localhost`;
     const { email } = await signedIn(tenant.id, 'owner', { password });
     const responses = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => postForm(host, '/login', { email, password: `incorrecta-${i}` }, { 'CF-Connecting-IP': `203.0.113.${i + 1}` })),
+      Array.from({ length: 50 }, (_, i) =>
+        postForm(host, '/login', { email, password: `incorrecta-${i}` }, { 'CF-Connecting-IP': `203.0.113.${i + 1}` }),
+      ),
     );
     expect(checked(responses)).toBeLessThanOrEqual(10);
     const right = await postForm(host, '/login', { email, password }, { 'CF-Connecting-IP': '192.0.2.77' });
@@ -90,7 +106,14 @@ describe('login throttle under concurrency', { timeout: 60_000 }, () => {
     const tenant = await createTestTenant();
     const host = `${tenant.id}.localhost`;
     const responses = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => postForm(host, '/login', { email: `nadie-${i}@example.test`, password: 'incorrecta' }, { 'CF-Connecting-IP': '198.51.100.7' })),
+      Array.from({ length: 50 }, (_, i) =>
+        postForm(
+          host,
+          '/login',
+          { email: `nadie-${i}@example.test`, password: 'incorrecta' },
+          { 'CF-Connecting-IP': '198.51.100.7' },
+        ),
+      ),
     );
     expect(checked(responses)).toBeLessThanOrEqual(30);
   });
@@ -99,12 +122,16 @@ describe('login throttle under concurrency', { timeout: 60_000 }, () => {
     const tenant = await createTestTenant();
     const host = `${tenant.id}.localhost`;
     const { email } = await signedIn(tenant.id, 'caja', { password });
-    for (let i = 0; i < 4; i++) expect((await postForm(host, '/login', { email, password: `mala-${i}` })).status).toBe(401);
+    for (let i = 0; i < 4; i++)
+      expect((await postForm(host, '/login', { email, password: `mala-${i}` })).status).toBe(401);
     expect((await postForm(host, '/login', { email, password })).status).toBe(303);
-    for (let i = 0; i < 4; i++) expect((await postForm(host, '/login', { email, password: `mala-otra-${i}` })).status).toBe(401);
+    for (let i = 0; i < 4; i++)
+      expect((await postForm(host, '/login', { email, password: `mala-otra-${i}` })).status).toBe(401);
     expect((await postForm(host, '/login', { email, password })).status).toBe(303);
     const { db } = await tenantContext(tenant.id);
-    const rows = await db.execute<{ failures: number }>(sql`SELECT count(*)::int AS failures FROM login_attempts WHERE account = ${email} AND NOT succeeded`);
+    const rows = await db.execute<{ failures: number }>(
+      sql`SELECT count(*)::int AS failures FROM login_attempts WHERE account = ${email} AND NOT succeeded`,
+    );
     expect(rows.rows[0]!.failures).toBe(0);
   });
 });

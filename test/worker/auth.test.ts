@@ -57,7 +57,8 @@ describe('login', () => {
     const tenant = await createTestTenant();
     const host = `${tenant.id}.localhost`;
     const { email } = await signedIn(tenant.id, 'admin', { password });
-    for (let i = 0; i < 5; i++) expect((await postForm(host, '/login', { email, password: 'incorrecta-' + i })).status).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await postForm(host, '/login', { email, password: `incorrecta-${i}` })).status).toBe(401);
     const blocked = await postForm(host, '/login', { email, password });
     expect(blocked.status).toBe(429);
     expect(await blocked.text()).toContain('Demasiados intentos fallidos');
@@ -69,7 +70,12 @@ describe('login', () => {
   it('refuses a cross-site form post (CSRF)', async () => {
     const tenant = await createTestTenant();
     const { email } = await signedIn(tenant.id, 'admin', { password });
-    const response = await postForm(`${tenant.id}.localhost`, '/login', { email, password }, { Origin: 'http://evil.example' });
+    const response = await postForm(
+      `${tenant.id}.localhost`,
+      '/login',
+      { email, password },
+      { Origin: 'http://evil.example' },
+    );
     expect(response.status).toBe(403);
     expect(response.headers.get('set-cookie')).toBeNull();
   });
@@ -102,11 +108,17 @@ describe('sessions', () => {
     const home = (cookie: string) => get(host, '/', { headers: { Cookie: cookie }, redirect: 'manual' });
 
     const idle = await signedIn(tenant.id, 'ventas');
-    await db.update(sessions).set({ lastSeenAt: sql`now() - interval '5 hours'` }).where(eq(sessions.userId, idle.user.id));
+    await db
+      .update(sessions)
+      .set({ lastSeenAt: sql`now() - interval '5 hours'` })
+      .where(eq(sessions.userId, idle.user.id));
     expect((await home(idle.cookie)).status).toBe(303);
 
     const old = await signedIn(tenant.id, 'ventas');
-    await db.update(sessions).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(sessions.userId, old.user.id));
+    await db
+      .update(sessions)
+      .set({ expiresAt: sql`now() - interval '1 second'` })
+      .where(eq(sessions.userId, old.user.id));
     expect((await home(old.cookie)).status).toBe(303);
 
     const disabled = await signedIn(tenant.id, 'caja');
@@ -129,14 +141,22 @@ describe('pruning', () => {
     const live = await signedIn(tenant.id, 'ventas');
     const expired = await signedIn(tenant.id, 'caja');
     const idle = await signedIn(tenant.id, 'admin');
-    await db.update(sessions).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(sessions.userId, expired.user.id));
-    await db.update(sessions).set({ lastSeenAt: sql`now() - interval '5 hours'` }).where(eq(sessions.userId, idle.user.id));
+    await db
+      .update(sessions)
+      .set({ expiresAt: sql`now() - interval '1 second'` })
+      .where(eq(sessions.userId, expired.user.id));
+    await db
+      .update(sessions)
+      .set({ lastSeenAt: sql`now() - interval '5 hours'` })
+      .where(eq(sessions.userId, idle.user.id));
     await db.execute(sql`INSERT INTO login_attempts (account, ip_address, succeeded, created_at)
       VALUES ('old@example.test', 'x', false, now() - interval '1 hour'), ('new@example.test', 'x', false, now())`);
 
     expect(await pruneAuthRecords(db, 15)).toEqual({ sessions: 2, attempts: 1 });
     expect((await db.select().from(sessions)).map((row) => row.userId)).toEqual([live.user.id]);
-    expect((await db.execute<{ account: string }>(sql`SELECT account FROM login_attempts`)).rows).toEqual([{ account: 'new@example.test' }]);
+    expect((await db.execute<{ account: string }>(sql`SELECT account FROM login_attempts`)).rows).toEqual([
+      { account: 'new@example.test' },
+    ]);
   });
 });
 
@@ -148,21 +168,26 @@ describe('set-password links', () => {
     const link = await issuePasswordLink(db, { email: 'duena@example.test', name: 'Dueña', role: 'owner' });
     expect((await get(host, `/set-password/${link.token}`)).status).toBe(200);
 
-    const mismatch = await postForm(host, `/set-password/${link.token}`, { password, confirm: password + 'x' });
+    const mismatch = await postForm(host, `/set-password/${link.token}`, { password, confirm: `${password}x` });
     expect(mismatch.status).toBe(422);
     expect(await mismatch.text()).toContain('Las contraseñas no coinciden.');
 
     const done = await postForm(host, `/set-password/${link.token}`, { password, confirm: password });
     expect(done.status).toBe(303);
     expect(cookieFrom(done)).toMatch(/^optiflow_session=/);
-    const again = await postForm(host, `/set-password/${link.token}`, { password: 'otra-clave-larga', confirm: 'otra-clave-larga' });
+    const again = await postForm(host, `/set-password/${link.token}`, {
+      password: 'otra-clave-larga',
+      confirm: 'otra-clave-larga',
+    });
     expect(again.status).toBe(404);
 
     const login = await postForm(host, '/login', { email: 'duena@example.test', password });
     expect(login.status).toBe(303);
 
     const expired = await issuePasswordLink(db, { email: 'tarde@example.test', name: 'Tarde', role: 'caja' });
-    await db.execute(sql`UPDATE user_tokens SET expires_at = now() - interval '1 minute' WHERE user_id = ${expired.userId}`);
+    await db.execute(
+      sql`UPDATE user_tokens SET expires_at = now() - interval '1 minute' WHERE user_id = ${expired.userId}`,
+    );
     expect((await get(host, `/set-password/${expired.token}`)).status).toBe(404);
   });
 
@@ -188,12 +213,24 @@ describe('change password', () => {
     const { createSession } = await import('../../src/auth/session');
     const other = await createSession(db, { userId: me.user.id });
 
-    const wrong = await postForm(host, '/account/password', { current: 'no-es-esta-clave', password: 'nueva-clave-larga', confirm: 'nueva-clave-larga' }, { Cookie: me.cookie });
+    const wrong = await postForm(
+      host,
+      '/account/password',
+      { current: 'no-es-esta-clave', password: 'nueva-clave-larga', confirm: 'nueva-clave-larga' },
+      { Cookie: me.cookie },
+    );
     expect(wrong.status).toBe(422);
-    const ok = await postForm(host, '/account/password', { current: password, password: 'nueva-clave-larga', confirm: 'nueva-clave-larga' }, { Cookie: me.cookie });
+    const ok = await postForm(
+      host,
+      '/account/password',
+      { current: password, password: 'nueva-clave-larga', confirm: 'nueva-clave-larga' },
+      { Cookie: me.cookie },
+    );
     expect(ok.status).toBe(200);
     expect((await get(host, '/', { headers: { Cookie: me.cookie }, redirect: 'manual' })).status).toBe(200);
-    expect((await get(host, '/', { headers: { Cookie: `optiflow_session=${other.token}` }, redirect: 'manual' })).status).toBe(303);
+    expect(
+      (await get(host, '/', { headers: { Cookie: `optiflow_session=${other.token}` }, redirect: 'manual' })).status,
+    ).toBe(303);
     expect((await postForm(host, '/login', { email: me.email, password: 'nueva-clave-larga' })).status).toBe(303);
   });
 });

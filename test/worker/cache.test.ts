@@ -26,7 +26,8 @@ describe('KV-cached tenant lookup', () => {
     const queries = await countQueries(central, async () => {
       for (const host of hosts) expect((await get(host)).status).toBe(404);
       // Negative entries are written after the response (waitUntil): let them land.
-      for (const host of hosts) await expect.poll(() => testEnv.KV.get(cacheKeys.host(host.split('.')[0]!))).not.toBeNull();
+      for (const host of hosts)
+        await expect.poll(() => testEnv.KV.get(cacheKeys.host(host.split('.')[0]!))).not.toBeNull();
       for (let round = 0; round < 3; round++) {
         for (const host of hosts) expect((await get(host)).status).toBe(404);
       }

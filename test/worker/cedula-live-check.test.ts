@@ -8,13 +8,20 @@ describe('live RNC/cédula check on the contact form', () => {
     const host = `${tenant.id}.localhost`;
     const { cookie } = await signedIn(tenant.id, 'owner');
     const headers = { Cookie: cookie, 'HX-Request': 'true' };
-    const submitted = await postForm(host, '/contacts', { kind: 'customer', idType: 'cedula', idNumber: '001-1391820-4', name: 'Ana' }, { Cookie: cookie });
+    const submitted = await postForm(
+      host,
+      '/contacts',
+      { kind: 'customer', idType: 'cedula', idNumber: '001-1391820-4', name: 'Ana' },
+      { Cookie: cookie },
+    );
     expect(submitted.status).toBe(422);
     const submitMessage = 'La cédula no es válida (dígito verificador) y no está en el registro de la DGII.';
     expect(await submitted.text()).toContain(submitMessage);
 
     const form = await (await get(host, '/contacts/new', { headers: { Cookie: cookie } })).text();
-    expect(form).toMatch(/name="idNumber"[^>]*hx-get="\/contacts\/registry"|hx-get="\/contacts\/registry"[^>]*name="idNumber"/);
+    expect(form).toMatch(
+      /name="idNumber"[^>]*hx-get="\/contacts\/registry"|hx-get="\/contacts\/registry"[^>]*name="idNumber"/,
+    );
 
     const live = await get(host, '/contacts/registry?idType=cedula&idNumber=001-1391820-4', { headers });
     expect(live.status).toBe(200);

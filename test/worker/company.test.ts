@@ -1,7 +1,15 @@
 import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { getCompany } from '../../src/queries/company';
-import { countQueries, createTestTenant, get, postForm, signedIn, tenantContext, testEnv } from '../support/worker/helpers';
+import {
+  countQueries,
+  createTestTenant,
+  get,
+  postForm,
+  signedIn,
+  tenantContext,
+  testEnv,
+} from '../support/worker/helpers';
 
 /** The start of a PNG: signature and IHDR chunk declaring `width` x `height` (what the upload check reads). */
 function pngHeader(width: number, height: number, size = 33): Uint8Array {
@@ -16,7 +24,10 @@ function pngHeader(width: number, height: number, size = 33): Uint8Array {
 
 /** A baseline JPEG start: SOI, an APP0 segment, then SOF0 declaring `width` x `height`. */
 function jpegHeader(width: number, height: number): Uint8Array {
-  const bytes = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0xff, 0xc0, 0, 17, 8, 0, 0, 0, 0, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]);
+  const bytes = new Uint8Array([
+    0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0xff, 0xc0, 0, 17, 8, 0, 0, 0,
+    0, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1,
+  ]);
   new DataView(bytes.buffer).setUint16(25, height);
   new DataView(bytes.buffer).setUint16(27, width);
   return bytes;
@@ -27,7 +38,12 @@ const png = pngHeader(120, 60);
 function uploadLogo(host: string, cookie: string, bytes: Uint8Array, type: string, name = 'logo.png') {
   const form = new FormData();
   form.append('logo', new File([bytes], name, { type }));
-  return SELF.fetch(`http://${host}/company/logo`, { method: 'POST', redirect: 'manual', headers: { Cookie: cookie, Origin: `http://${host}` }, body: form });
+  return SELF.fetch(`http://${host}/company/logo`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { Cookie: cookie, Origin: `http://${host}` },
+    body: form,
+  });
 }
 
 const settings = (overrides: Record<string, string> = {}) => ({
@@ -56,7 +72,12 @@ describe('company settings', () => {
     expect(saved.status).toBe(303);
     expect(saved.headers.get('location')).toBe('/company?saved=1');
     const { db } = await tenantContext(tenant.id);
-    expect(await getCompany(db)).toMatchObject({ name: 'Óptica Central', rnc: '101850043', defaultCurrency: 'USD', invoiceFooter: 'Gracias por su compra' });
+    expect(await getCompany(db)).toMatchObject({
+      name: 'Óptica Central',
+      rnc: '101850043',
+      defaultCurrency: 'USD',
+      invoiceFooter: 'Gracias por su compra',
+    });
     const after = await (await get(host, '/company?saved=1', { headers: { Cookie: cookie } })).text();
     expect(after).toContain('Datos de la empresa guardados.');
   });
@@ -114,7 +135,9 @@ describe('company settings', () => {
     const host = `${tenant.id}.localhost`;
     const { cookie } = await signedIn(tenant.id, 'owner');
     await get(host, '/company', { headers: { Cookie: cookie } });
-    const queries = await countQueries(`optiflow_${tenant.id}`, async () => expect((await get(host, '/company', { headers: { Cookie: cookie } })).status).toBe(200));
+    const queries = await countQueries(`optiflow_${tenant.id}`, async () =>
+      expect((await get(host, '/company', { headers: { Cookie: cookie } })).status).toBe(200),
+    );
     expect(queries).toBeLessThanOrEqual(2);
   });
 });
@@ -138,7 +161,9 @@ describe('company logo', () => {
     expect(logo.headers.get('cache-control')).toContain('private');
     expect(new Uint8Array(await logo.arrayBuffer())).toEqual(png);
     const etag = logo.headers.get('etag')!;
-    expect((await get(host, '/company/logo', { headers: { Cookie: seller.cookie, 'If-None-Match': etag } })).status).toBe(304);
+    expect(
+      (await get(host, '/company/logo', { headers: { Cookie: seller.cookie, 'If-None-Match': etag } })).status,
+    ).toBe(304);
 
     const anonymous = await get(host, '/company/logo', { redirect: 'manual' });
     expect(anonymous.status).toBe(303);
@@ -192,7 +217,9 @@ describe('company logo', () => {
     const host = `${tenant.id}.localhost`;
     const { cookie } = await signedIn(tenant.id, 'owner');
     const boundary = 'limitboundary';
-    const head = new TextEncoder().encode(`--${boundary}\r\nContent-Disposition: form-data; name="logo"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`);
+    const head = new TextEncoder().encode(
+      `--${boundary}\r\nContent-Disposition: form-data; name="logo"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`,
+    );
     let sent = 0;
     /** 3 MB of a PNG in 64 KB chunks, counting what the server pulled. */
     const body = () => {
@@ -200,7 +227,8 @@ describe('company logo', () => {
       let chunks = 0;
       return new ReadableStream<Uint8Array>({
         pull(controller) {
-          const chunk = chunks === 0 ? new Uint8Array([...head, ...pngHeader(100, 100, 64 * 1024)]) : new Uint8Array(64 * 1024);
+          const chunk =
+            chunks === 0 ? new Uint8Array([...head, ...pngHeader(100, 100, 64 * 1024)]) : new Uint8Array(64 * 1024);
           chunks += 1;
           sent += chunk.length;
           if (chunks > 48) controller.close();
@@ -208,12 +236,28 @@ describe('company logo', () => {
         },
       });
     };
-    const headers = { Cookie: cookie, Origin: `http://${host}`, 'Content-Type': `multipart/form-data; boundary=${boundary}` };
-    const unsized = await SELF.fetch(`http://${host}/company/logo`, { method: 'POST', redirect: 'manual', headers, body: body(), duplex: 'half' } as RequestInit);
+    const headers = {
+      Cookie: cookie,
+      Origin: `http://${host}`,
+      'Content-Type': `multipart/form-data; boundary=${boundary}`,
+    };
+    const unsized = await SELF.fetch(`http://${host}/company/logo`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers,
+      body: body(),
+      duplex: 'half',
+    } as RequestInit);
     expect(unsized.status).toBe(422);
     expect(await unsized.text()).toContain('1 MB');
     expect(sent).toBeLessThan(2 * 1024 * 1024);
-    const lying = await SELF.fetch(`http://${host}/company/logo`, { method: 'POST', redirect: 'manual', headers: { ...headers, 'Content-Length': '1000' }, body: body(), duplex: 'half' } as RequestInit);
+    const lying = await SELF.fetch(`http://${host}/company/logo`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { ...headers, 'Content-Length': '1000' },
+      body: body(),
+      duplex: 'half',
+    } as RequestInit);
     expect(lying.status).toBe(422);
     expect(await lying.text()).toContain('1 MB');
     expect(sent).toBeLessThan(2 * 1024 * 1024);
@@ -228,7 +272,10 @@ describe('company logo', () => {
     expect((await testEnv.FILES.list({ prefix: `tenants/${b.id}/` })).objects).toEqual([]);
     expect((await get(`${b.id}.localhost`, '/company/logo', { headers: { Cookie: ownerB.cookie } })).status).toBe(404);
     // A's cookie means nothing on B's host.
-    expect((await get(`${b.id}.localhost`, '/company/logo', { headers: { Cookie: ownerA.cookie }, redirect: 'manual' })).status).toBe(303);
+    expect(
+      (await get(`${b.id}.localhost`, '/company/logo', { headers: { Cookie: ownerA.cookie }, redirect: 'manual' }))
+        .status,
+    ).toBe(303);
   });
 
   it('removes the logo', async () => {

@@ -36,7 +36,11 @@ describe('contact search', () => {
     expect(names(await listContacts(db, { q: 'peña josé' }))).toEqual(['José Núñez Peña']);
     expect(names(await listContacts(db, { q: 'angel' }))).toEqual(['Angélica Duarte', 'Ángela Gómez']);
     expect(names(await listContacts(db, { q: 'martinez' }))).toEqual(['Pedro Martínez']);
-    expect(names(await listContacts(db, { q: 'jose', archived: 'all' }))).toEqual(['JOSEFINA ARIAS', 'Jose Antonio Archivado', 'José Núñez Peña']);
+    expect(names(await listContacts(db, { q: 'jose', archived: 'all' }))).toEqual([
+      'JOSEFINA ARIAS',
+      'Jose Antonio Archivado',
+      'José Núñez Peña',
+    ]);
     expect(names(await listContacts(db, { q: 'angel', kind: 'optometrist' }))).toEqual(['Angélica Duarte']);
     expect(names(await listContacts(db, { q: 'zzz' }))).toEqual([]);
     expect(names(await listContacts(db, { q: 'a.*(' }))).toEqual([]); // regex characters are literal
@@ -58,13 +62,20 @@ describe('contact search', () => {
   it('classifies queries', () => {
     expect(parseContactSearch('  ')).toEqual({ kind: 'none' });
     expect(parseContactSearch('(809) 555-12')).toEqual({ kind: 'digits', digits: '80955512' });
-    expect(parseContactSearch('Núñez')).toMatchObject({ kind: 'text', words: ['nunez'], patterns: ['[nñ][uúùûü][nñ][eéèêë]z'], idNumber: null });
+    expect(parseContactSearch('Núñez')).toMatchObject({
+      kind: 'text',
+      words: ['nunez'],
+      patterns: ['[nñ][uúùûü][nñ][eéèêë]z'],
+      idNumber: null,
+    });
     expect(foldText('ÁNGELA Peña')).toBe('angela pena');
   });
 
   it('returns every contact exactly once across keyset pages, duplicates of a name included', async () => {
     const { db, host, bearer, cookie } = await shop('ventas');
-    const values = Array.from({ length: 137 }, (_, index) => ({ name: index % 7 === 0 ? 'María Repetida' : `Contacto ${String(index).padStart(3, '0')} ${index % 2 ? 'Ñ' : 'n'}` }));
+    const values = Array.from({ length: 137 }, (_, index) => ({
+      name: index % 7 === 0 ? 'María Repetida' : `Contacto ${String(index).padStart(3, '0')} ${index % 2 ? 'Ñ' : 'n'}`,
+    }));
     const inserted = await db.insert(contacts).values(values).returning({ id: contacts.id });
     const expected = inserted.map((row) => row.id).sort();
 
@@ -83,7 +94,10 @@ describe('contact search', () => {
     const viaApi: string[] = [];
     let cursor: string | null = null;
     do {
-      const response: Response = await SELF.fetch(`http://${host}/api/v1/contacts?limit=25${cursor ? `&cursor=${cursor}` : ''}`, { headers: { Authorization: bearer } });
+      const response: Response = await SELF.fetch(
+        `http://${host}/api/v1/contacts?limit=25${cursor ? `&cursor=${cursor}` : ''}`,
+        { headers: { Authorization: bearer } },
+      );
       const page = (await response.json()) as { data: Array<{ id: string }>; nextCursor: string | null };
       viaApi.push(...page.data.map((row) => row.id));
       cursor = page.nextCursor;
@@ -97,7 +111,8 @@ describe('contact search', () => {
       const html = await (await get(host, next, { headers: { Cookie: cookie, 'HX-Request': 'true' } })).text();
       expect(html).not.toContain('<html');
       viaUi.push(...[...html.matchAll(/<a href="\/contacts\/([0-9a-f-]{36})">/g)].map((match) => match[1]!));
-      next = /<a class="button button-small" href="([^"]+cursor=[^"]+)"/.exec(html)?.[1]?.replace(/&amp;/g, '&') ?? null;
+      next =
+        /<a class="button button-small" href="([^"]+cursor=[^"]+)"/.exec(html)?.[1]?.replace(/&amp;/g, '&') ?? null;
     }
     expect(viaUi).toHaveLength(137 - 20); // 20 of the 137 are "María Repetida"
     expect(new Set(viaUi).size).toBe(viaUi.length);
@@ -111,27 +126,43 @@ describe('contact search', () => {
     const first = await get(host, '/contacts', { headers: { Cookie: cookie } }); // warm the tenant cache
     const cursor = /href="\/contacts\?cursor=([^"]+)"/.exec(await first.text())?.[1];
     expect(cursor).toBeTruthy();
-    for (const path of ['/contacts', '/contacts?q=jose', '/contacts?q=809555', `/contacts?cursor=${cursor}`, '/contacts?kind=supplier&archived=all']) {
-      const trips = await countQueries(database, async () => expect((await get(host, path, { headers: { Cookie: cookie } })).status).toBe(200));
+    for (const path of [
+      '/contacts',
+      '/contacts?q=jose',
+      '/contacts?q=809555',
+      `/contacts?cursor=${cursor}`,
+      '/contacts?kind=supplier&archived=all',
+    ]) {
+      const trips = await countQueries(database, async () =>
+        expect((await get(host, path, { headers: { Cookie: cookie } })).status).toBe(200),
+      );
       expect(trips, path).toBeLessThanOrEqual(2);
-      const fragmentTrips = await countQueries(database, () => get(host, path, { headers: { Cookie: cookie, 'HX-Request': 'true' } }));
+      const fragmentTrips = await countQueries(database, () =>
+        get(host, path, { headers: { Cookie: cookie, 'HX-Request': 'true' } }),
+      );
       expect(fragmentTrips, path).toBeLessThanOrEqual(2);
     }
     // The API's token check may refresh last-used time in the background: allow for it once.
     await SELF.fetch(`http://${host}/api/v1/contacts`, { headers: { Authorization: bearer } });
-    const apiTrips = await countQueries(database, () => SELF.fetch(`http://${host}/api/v1/contacts?q=jose`, { headers: { Authorization: bearer } }));
+    const apiTrips = await countQueries(database, () =>
+      SELF.fetch(`http://${host}/api/v1/contacts?q=jose`, { headers: { Authorization: bearer } }),
+    );
     expect(apiTrips).toBeLessThanOrEqual(2);
   });
 
   it('answers the search box with the results fragment and a plain request with the whole page', async () => {
     const { db, host, cookie } = await shop('ventas');
     await seed(db);
-    const fragment = await (await get(host, '/contacts?q=pe%C3%B1a', { headers: { Cookie: cookie, 'HX-Request': 'true' } })).text();
+    const fragment = await (
+      await get(host, '/contacts?q=pe%C3%B1a', { headers: { Cookie: cookie, 'HX-Request': 'true' } })
+    ).text();
     expect(fragment.startsWith('<section id="contacts-results"')).toBe(true);
     expect(fragment).toContain('José Núñez Peña');
     expect(fragment).toContain('001-1391820-5');
     expect(fragment).toContain('(809) 555-1234');
-    const boosted = await (await get(host, '/contacts?q=pena', { headers: { Cookie: cookie, 'HX-Request': 'true', 'HX-Boosted': 'true' } })).text();
+    const boosted = await (
+      await get(host, '/contacts?q=pena', { headers: { Cookie: cookie, 'HX-Request': 'true', 'HX-Boosted': 'true' } })
+    ).text();
     expect(boosted).toContain('<html');
     const page = await (await get(host, '/contacts?q=pena', { headers: { Cookie: cookie } })).text();
     expect(page).toContain('<html');

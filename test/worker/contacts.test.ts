@@ -68,12 +68,33 @@ describe('contacts UI', () => {
     expect(formHtml).toContain('hx-get="/contacts/registry"');
     expect(formHtml).toContain('keyup changed delay:400ms, change');
 
-    const created = await postForm(host, '/contacts', { kind: 'customer', idType: 'cedula', idNumber: dashed(id), name: '', phone: '(809) 555-1234', birthDate: '1985-04-23', gender: 'F' }, { Cookie: cookie });
+    const created = await postForm(
+      host,
+      '/contacts',
+      {
+        kind: 'customer',
+        idType: 'cedula',
+        idNumber: dashed(id),
+        name: '',
+        phone: '(809) 555-1234',
+        birthDate: '1985-04-23',
+        gender: 'F',
+      },
+      { Cookie: cookie },
+    );
     expect(created.status).toBe(303);
     const location = created.headers.get('location')!;
     expect(location).toMatch(/^\/contacts\/[0-9a-f-]{36}\?notice=created$/);
     const [row] = await contactRows(db);
-    expect(row).toMatchObject({ idType: 'cedula', idNumber: id, name: 'MARÍA PEÑA NÚÑEZ', phone: '8095551234', birthDate: '1985-04-23', gender: 'F', kind: 'customer' });
+    expect(row).toMatchObject({
+      idType: 'cedula',
+      idNumber: id,
+      name: 'MARÍA PEÑA NÚÑEZ',
+      phone: '8095551234',
+      birthDate: '1985-04-23',
+      gender: 'F',
+      kind: 'customer',
+    });
 
     const page = await get(host, location, { headers: { Cookie: cookie } });
     const html = await page.text();
@@ -82,7 +103,12 @@ describe('contacts UI', () => {
     expect(html).toContain(dashed(id));
     expect(html).toContain('(809) 555-1234');
 
-    const edited = await postForm(host, `/contacts/${row!.id}`, { kind: 'customer', idType: 'cedula', idNumber: id, name: 'María Peña', email: 'MARIA@Example.test', phone: '' }, { Cookie: cookie });
+    const edited = await postForm(
+      host,
+      `/contacts/${row!.id}`,
+      { kind: 'customer', idType: 'cedula', idNumber: id, name: 'María Peña', email: 'MARIA@Example.test', phone: '' },
+      { Cookie: cookie },
+    );
     expect(edited.status).toBe(303);
     expect((await contactRows(db))[0]).toMatchObject({ name: 'María Peña', email: 'maria@example.test', phone: null });
   });
@@ -91,7 +117,10 @@ describe('contacts UI', () => {
     const { host, cookie } = await shop('caja');
     const id = rnc(false); // fails its check digit, but it is registered
     await inRegistry(id, 'ÓPTICA LOS ÁNGELES, SRL', 'SUSPENDIDO');
-    const lookup = (params: Record<string, string>) => get(host, `/contacts/registry?${new URLSearchParams(params)}`, { headers: { Cookie: cookie, 'HX-Request': 'true' } });
+    const lookup = (params: Record<string, string>) =>
+      get(host, `/contacts/registry?${new URLSearchParams(params)}`, {
+        headers: { Cookie: cookie, 'HX-Request': 'true' },
+      });
 
     const found = await (await lookup({ idType: 'rnc', idNumber: id, name: '' })).text();
     expect(found).toContain('ÓPTICA LOS ÁNGELES, SRL');
@@ -103,19 +132,30 @@ describe('contacts UI', () => {
     expect(typedName).toContain('ÓPTICA LOS ÁNGELES, SRL');
     expect(typedName).not.toContain('hx-swap-oob');
 
-    const previousFill = await (await lookup({ idType: 'rnc', idNumber: id, name: 'OTRO', registryName: 'OTRO' })).text();
+    const previousFill = await (
+      await lookup({ idType: 'rnc', idNumber: id, name: 'OTRO', registryName: 'OTRO' })
+    ).text();
     expect(previousFill).toContain('hx-swap-oob');
 
     expect(await (await lookup({ idType: 'cedula', idNumber: '001-13' })).text()).toContain('Siga escribiendo');
-    expect(await (await lookup({ idType: 'cedula', idNumber: cedula(true) })).text()).toContain('No está en el registro');
-    expect(await (await lookup({ idType: 'cedula', idNumber: cedula(false) })).text()).toContain('La cédula no es válida (dígito verificador)');
+    expect(await (await lookup({ idType: 'cedula', idNumber: cedula(true) })).text()).toContain(
+      'No está en el registro',
+    );
+    expect(await (await lookup({ idType: 'cedula', idNumber: cedula(false) })).text()).toContain(
+      'La cédula no es válida (dígito verificador)',
+    );
     expect(await (await lookup({ idType: 'pasaporte', idNumber: 'AB12345' })).text()).not.toContain('registro');
   });
 
   it('rejects a wrong check digit unless the registry has the number; 422 with nothing written', async () => {
     const { host, cookie, db } = await shop();
     const bad = cedula(false);
-    const rejected = await postForm(host, '/contacts', { kind: 'customer', idType: 'cedula', idNumber: bad, name: 'Juan' }, { Cookie: cookie });
+    const rejected = await postForm(
+      host,
+      '/contacts',
+      { kind: 'customer', idType: 'cedula', idNumber: bad, name: 'Juan' },
+      { Cookie: cookie },
+    );
     expect(rejected.status).toBe(422);
     const html = await rejected.text();
     expect(html).toContain('La cédula no es válida');
@@ -124,7 +164,12 @@ describe('contacts UI', () => {
     expect(await contactRows(db)).toEqual([]);
 
     await inRegistry(bad, 'JUAN REGISTRADO');
-    const accepted = await postForm(host, '/contacts', { kind: 'customer', idType: 'cedula', idNumber: bad, name: 'Juan' }, { Cookie: cookie });
+    const accepted = await postForm(
+      host,
+      '/contacts',
+      { kind: 'customer', idType: 'cedula', idNumber: bad, name: 'Juan' },
+      { Cookie: cookie },
+    );
     expect(accepted.status).toBe(303);
     expect((await contactRows(db)).map((row) => row.idNumber)).toEqual([bad]);
   });
@@ -152,7 +197,10 @@ describe('contacts UI', () => {
     expect(await contactRows(db)).toEqual([]);
 
     const [existing] = await db.insert(contacts).values({ name: 'Original', kind: 'supplier' }).returning();
-    for (const [fields, field] of [[{ kind: 'supplier', name: '' }, 'name'], [{ kind: 'supplier', name: 'Nuevo', email: 'x' }, 'email']] as const) {
+    for (const [fields, field] of [
+      [{ kind: 'supplier', name: '' }, 'name'],
+      [{ kind: 'supplier', name: 'Nuevo', email: 'x' }, 'email'],
+    ] as const) {
       const bad = await postForm(host, `/contacts/${existing!.id}`, fields, { Cookie: cookie });
       expect(bad.status).toBe(422);
       expect(await bad.text()).toContain(`id="field-${field}-error"`);
@@ -163,9 +211,19 @@ describe('contacts UI', () => {
   it('refuses a duplicate identification with a link to the existing contact', async () => {
     const { host, cookie, db } = await shop();
     const id = cedula();
-    const first = await postForm(host, '/contacts', { kind: 'customer', idType: 'cedula', idNumber: id, name: 'Primero' }, { Cookie: cookie });
+    const first = await postForm(
+      host,
+      '/contacts',
+      { kind: 'customer', idType: 'cedula', idNumber: id, name: 'Primero' },
+      { Cookie: cookie },
+    );
     const firstId = first.headers.get('location')!.split('/')[2]!.split('?')[0]!;
-    const duplicate = await postForm(host, '/contacts', { kind: 'supplier', idType: 'cedula', idNumber: dashed(id), name: 'Segundo' }, { Cookie: cookie });
+    const duplicate = await postForm(
+      host,
+      '/contacts',
+      { kind: 'supplier', idType: 'cedula', idNumber: dashed(id), name: 'Segundo' },
+      { Cookie: cookie },
+    );
     expect(duplicate.status).toBe(422);
     const html = await duplicate.text();
     expect(html).toContain('Ya existe un contacto con esta identificación.');
@@ -175,7 +233,12 @@ describe('contacts UI', () => {
 
     // Editing another contact to that number: the same message.
     const [other] = await db.insert(contacts).values({ name: 'Otro' }).returning();
-    const edit = await postForm(host, `/contacts/${other!.id}`, { kind: 'customer', idType: 'cedula', idNumber: id, name: 'Otro' }, { Cookie: cookie });
+    const edit = await postForm(
+      host,
+      `/contacts/${other!.id}`,
+      { kind: 'customer', idType: 'cedula', idNumber: id, name: 'Otro' },
+      { Cookie: cookie },
+    );
     expect(edit.status).toBe(422);
     expect(await edit.text()).toContain(`href="/contacts/${firstId}"`);
   });
@@ -186,9 +249,15 @@ describe('contacts UI', () => {
     const archive = await postForm(host, `/contacts/${contact!.id}/archive`, {}, { Cookie: cookie });
     expect(archive.status).toBe(303);
     expect((await contactRows(db))[0]!.archivedAt).not.toBeNull();
-    expect(await (await get(host, '/contacts', { headers: { Cookie: cookie } })).text()).not.toContain('Zoila Archivable');
-    expect(await (await get(host, '/contacts?archived=true', { headers: { Cookie: cookie } })).text()).toContain('Zoila Archivable');
-    expect(await (await get(host, `/contacts/${contact!.id}`, { headers: { Cookie: cookie } })).text()).toContain('Restaurar');
+    expect(await (await get(host, '/contacts', { headers: { Cookie: cookie } })).text()).not.toContain(
+      'Zoila Archivable',
+    );
+    expect(await (await get(host, '/contacts?archived=true', { headers: { Cookie: cookie } })).text()).toContain(
+      'Zoila Archivable',
+    );
+    expect(await (await get(host, `/contacts/${contact!.id}`, { headers: { Cookie: cookie } })).text()).toContain(
+      'Restaurar',
+    );
 
     expect((await postForm(host, `/contacts/${contact!.id}/unarchive`, {}, { Cookie: cookie })).status).toBe(303);
     expect((await contactRows(db))[0]!.archivedAt).toBeNull();
@@ -227,21 +296,46 @@ describe('contacts API', () => {
     const { host, bearer } = await shop('admin');
     const id = rnc();
     await inRegistry(id, 'LABORATORIO ÓPTICO DEL CARIBE, SRL');
-    const created = await api(host, '/contacts', bearer, { method: 'POST', body: JSON.stringify({ kind: 'supplier', idType: 'rnc', idNumber: `${id[0]}-${id.slice(1, 3)}-${id.slice(3, 8)}-${id[8]}`, email: 'LAB@caribe.test' }) });
+    const created = await api(host, '/contacts', bearer, {
+      method: 'POST',
+      body: JSON.stringify({
+        kind: 'supplier',
+        idType: 'rnc',
+        idNumber: `${id[0]}-${id.slice(1, 3)}-${id.slice(3, 8)}-${id[8]}`,
+        email: 'LAB@caribe.test',
+      }),
+    });
     expect(created.status).toBe(201);
     const contact = (await created.json()) as Record<string, unknown>;
-    expect(contact).toMatchObject({ kind: 'supplier', idType: 'rnc', idNumber: id, name: 'LABORATORIO ÓPTICO DEL CARIBE, SRL', email: 'lab@caribe.test', archived: false });
+    expect(contact).toMatchObject({
+      kind: 'supplier',
+      idType: 'rnc',
+      idNumber: id,
+      name: 'LABORATORIO ÓPTICO DEL CARIBE, SRL',
+      email: 'lab@caribe.test',
+      archived: false,
+    });
     expect(contact.idNumberFormatted).toBe(`${id[0]}-${id.slice(1, 3)}-${id.slice(3, 8)}-${id[8]}`);
 
     const read = await api(host, `/contacts/${contact.id}`, bearer);
     expect(await read.json()).toEqual(contact);
 
-    const patched = await api(host, `/contacts/${contact.id}`, bearer, { method: 'PATCH', body: JSON.stringify({ phone: '809 555 0000', archived: true }) });
+    const patched = await api(host, `/contacts/${contact.id}`, bearer, {
+      method: 'PATCH',
+      body: JSON.stringify({ phone: '809 555 0000', archived: true }),
+    });
     expect(patched.status).toBe(200);
-    expect(await patched.json()).toMatchObject({ phone: '8095550000', archived: true, kind: 'supplier', name: 'LABORATORIO ÓPTICO DEL CARIBE, SRL' });
+    expect(await patched.json()).toMatchObject({
+      phone: '8095550000',
+      archived: true,
+      kind: 'supplier',
+      name: 'LABORATORIO ÓPTICO DEL CARIBE, SRL',
+    });
     const active = (await (await api(host, '/contacts', bearer)).json()) as { data: unknown[] };
     expect(active.data).toEqual([]);
-    const archived = (await (await api(host, '/contacts?archived=true', bearer)).json()) as { data: Array<{ id: string }> };
+    const archived = (await (await api(host, '/contacts?archived=true', bearer)).json()) as {
+      data: Array<{ id: string }>;
+    };
     expect(archived.data.map((row) => row.id)).toEqual([contact.id]);
 
     const deleted = await api(host, `/contacts/${contact.id}`, bearer, { method: 'DELETE' });
@@ -266,14 +360,23 @@ describe('contacts API', () => {
       expect(response.status, JSON.stringify(body)).toBe(422);
       expect(response.headers.get('content-type')).toContain('application/problem+json');
       const problem = (await response.json()) as { errors: Array<{ field: string }> };
-      expect(problem.errors.map((error) => error.field), JSON.stringify(body)).toContain(field);
+      expect(
+        problem.errors.map((error) => error.field),
+        JSON.stringify(body),
+      ).toContain(field);
     }
     expect(await contactRows(db)).toEqual([]);
 
     const [contact] = await db.insert(contacts).values({ name: 'Sin cambios' }).returning();
-    const patch = await api(host, `/contacts/${contact!.id}`, bearer, { method: 'PATCH', body: JSON.stringify({ name: '', email: 'x' }) });
+    const patch = await api(host, `/contacts/${contact!.id}`, bearer, {
+      method: 'PATCH',
+      body: JSON.stringify({ name: '', email: 'x' }),
+    });
     expect(patch.status).toBe(422);
-    const badType = await api(host, `/contacts/${contact!.id}`, bearer, { method: 'PATCH', body: JSON.stringify({ idType: 'cedula' }) });
+    const badType = await api(host, `/contacts/${contact!.id}`, bearer, {
+      method: 'PATCH',
+      body: JSON.stringify({ idType: 'cedula' }),
+    });
     expect(badType.status).toBe(422);
     expect((await api(host, '/contacts?cursor=garbage', bearer)).status).toBe(422);
     expect((await contactRows(db))[0]).toMatchObject({ name: 'Sin cambios', email: null, idType: null });
@@ -282,8 +385,16 @@ describe('contacts API', () => {
   it('answers 409 for a duplicate identification, naming the existing contact', async () => {
     const { host, bearer } = await shop();
     const id = cedula();
-    const first = (await (await api(host, '/contacts', bearer, { method: 'POST', body: JSON.stringify({ name: 'Uno', idType: 'cedula', idNumber: id }) })).json()) as { id: string };
-    const duplicate = await api(host, '/contacts', bearer, { method: 'POST', body: JSON.stringify({ name: 'Dos', idType: 'cedula', idNumber: dashed(id) }) });
+    const first = (await (
+      await api(host, '/contacts', bearer, {
+        method: 'POST',
+        body: JSON.stringify({ name: 'Uno', idType: 'cedula', idNumber: id }),
+      })
+    ).json()) as { id: string };
+    const duplicate = await api(host, '/contacts', bearer, {
+      method: 'POST',
+      body: JSON.stringify({ name: 'Dos', idType: 'cedula', idNumber: dashed(id) }),
+    });
     expect(duplicate.status).toBe(409);
     expect(duplicate.headers.get('content-type')).toContain('application/problem+json');
     const problem = (await duplicate.json()) as { detail: string; code: string; errors: Array<{ field: string }> };
@@ -291,8 +402,13 @@ describe('contacts API', () => {
     expect(problem.detail).toContain(first.id);
     expect(problem.errors.map((error) => error.field)).toEqual(['idNumber']);
 
-    const second = (await (await api(host, '/contacts', bearer, { method: 'POST', body: JSON.stringify({ name: 'Dos' }) })).json()) as { id: string };
-    const patch = await api(host, `/contacts/${second.id}`, bearer, { method: 'PATCH', body: JSON.stringify({ idType: 'cedula', idNumber: id }) });
+    const second = (await (
+      await api(host, '/contacts', bearer, { method: 'POST', body: JSON.stringify({ name: 'Dos' }) })
+    ).json()) as { id: string };
+    const patch = await api(host, `/contacts/${second.id}`, bearer, {
+      method: 'PATCH',
+      body: JSON.stringify({ idType: 'cedula', idNumber: id }),
+    });
     expect(patch.status).toBe(409);
     expect(((await patch.json()) as { detail: string }).detail).toContain(first.id);
   });
@@ -302,13 +418,30 @@ describe('contacts API', () => {
     for (let round = 0; round < 4; round++) {
       const id = cedula();
       const [viaApi, viaApi2, viaUi] = await Promise.all([
-        api(host, '/contacts', bearer, { method: 'POST', body: JSON.stringify({ name: `A${round}`, idType: 'cedula', idNumber: id }) }),
-        api(host, '/contacts', bearer, { method: 'POST', body: JSON.stringify({ name: `B${round}`, idType: 'cedula', idNumber: dashed(id) }) }),
-        postForm(host, '/contacts', { kind: 'customer', name: `C${round}`, idType: 'cedula', idNumber: id }, { Cookie: cookie }),
+        api(host, '/contacts', bearer, {
+          method: 'POST',
+          body: JSON.stringify({ name: `A${round}`, idType: 'cedula', idNumber: id }),
+        }),
+        api(host, '/contacts', bearer, {
+          method: 'POST',
+          body: JSON.stringify({ name: `B${round}`, idType: 'cedula', idNumber: dashed(id) }),
+        }),
+        postForm(
+          host,
+          '/contacts',
+          { kind: 'customer', name: `C${round}`, idType: 'cedula', idNumber: id },
+          { Cookie: cookie },
+        ),
       ]);
       const statuses = [viaApi.status, viaApi2.status, viaUi.status];
-      expect(statuses.filter((status) => status === 201 || status === 303), String(statuses)).toHaveLength(1);
-      expect(statuses.filter((status) => status === 409 || status === 422), String(statuses)).toHaveLength(2);
+      expect(
+        statuses.filter((status) => status === 201 || status === 303),
+        String(statuses),
+      ).toHaveLength(1);
+      expect(
+        statuses.filter((status) => status === 409 || status === 422),
+        String(statuses),
+      ).toHaveLength(2);
       expect(await db.select().from(contacts).where(eq(contacts.idNumber, id))).toHaveLength(1);
     }
   });
@@ -317,8 +450,18 @@ describe('contacts API', () => {
     const { host, bearer, db } = await shop('optometrista');
     const [contact] = await db.insert(contacts).values({ name: 'Paciente' }).returning();
     expect((await api(host, `/contacts/${contact!.id}`, bearer, { method: 'DELETE' })).status).toBe(403);
-    expect((await api(host, `/contacts/${contact!.id}`, bearer, { method: 'PATCH', body: JSON.stringify({ archived: true }) })).status).toBe(403);
-    const ok = await api(host, `/contacts/${contact!.id}`, bearer, { method: 'PATCH', body: JSON.stringify({ notes: 'Usa lentes de contacto' }) });
+    expect(
+      (
+        await api(host, `/contacts/${contact!.id}`, bearer, {
+          method: 'PATCH',
+          body: JSON.stringify({ archived: true }),
+        })
+      ).status,
+    ).toBe(403);
+    const ok = await api(host, `/contacts/${contact!.id}`, bearer, {
+      method: 'PATCH',
+      body: JSON.stringify({ notes: 'Usa lentes de contacto' }),
+    });
     expect(ok.status).toBe(200);
     expect((await contactRows(db))[0]).toMatchObject({ notes: 'Usa lentes de contacto', archivedAt: null });
     for (const path of ['/contacts/nope', `/contacts/${crypto.randomUUID()}`]) {
@@ -333,29 +476,50 @@ describe('contacts isolation between shops', () => {
     const a = await shop('owner');
     const b = await shop('owner');
     const id = cedula();
-    const [contact] = await a.db.insert(contacts).values({ name: 'Secreto de A', idType: 'cedula', idNumber: id, phone: '8095550101' }).returning();
+    const [contact] = await a.db
+      .insert(contacts)
+      .values({ name: 'Secreto de A', idType: 'cedula', idNumber: id, phone: '8095550101' })
+      .returning();
 
     // UI of shop B
     for (const query of ['', '?q=Secreto', `?q=${id}`, '?q=809555', '?archived=all']) {
-      expect(await (await get(b.host, `/contacts${query}`, { headers: { Cookie: b.cookie } })).text(), query).not.toContain('Secreto de A');
+      expect(
+        await (await get(b.host, `/contacts${query}`, { headers: { Cookie: b.cookie } })).text(),
+        query,
+      ).not.toContain('Secreto de A');
     }
     expect((await get(b.host, `/contacts/${contact!.id}`, { headers: { Cookie: b.cookie } })).status).toBe(404);
-    expect((await postForm(b.host, `/contacts/${contact!.id}`, { kind: 'customer', name: 'Cambiado' }, { Cookie: b.cookie })).status).toBe(404);
+    expect(
+      (await postForm(b.host, `/contacts/${contact!.id}`, { kind: 'customer', name: 'Cambiado' }, { Cookie: b.cookie }))
+        .status,
+    ).toBe(404);
     expect((await postForm(b.host, `/contacts/${contact!.id}/archive`, {}, { Cookie: b.cookie })).status).toBe(404);
     expect((await postForm(b.host, `/contacts/${contact!.id}/delete`, {}, { Cookie: b.cookie })).status).toBe(404);
     // A's session cookie means nothing on B's host.
-    expect((await get(b.host, `/contacts/${contact!.id}`, { headers: { Cookie: a.cookie }, redirect: 'manual' })).status).toBe(303);
+    expect(
+      (await get(b.host, `/contacts/${contact!.id}`, { headers: { Cookie: a.cookie }, redirect: 'manual' })).status,
+    ).toBe(303);
 
     // API of shop B, and A's token on B
     const list = (await (await api(b.host, '/contacts?archived=all', b.bearer)).json()) as { data: unknown[] };
     expect(list.data).toEqual([]);
     expect((await api(b.host, `/contacts/${contact!.id}`, b.bearer)).status).toBe(404);
-    expect((await api(b.host, `/contacts/${contact!.id}`, b.bearer, { method: 'PATCH', body: JSON.stringify({ name: 'X' }) })).status).toBe(404);
+    expect(
+      (
+        await api(b.host, `/contacts/${contact!.id}`, b.bearer, {
+          method: 'PATCH',
+          body: JSON.stringify({ name: 'X' }),
+        })
+      ).status,
+    ).toBe(404);
     expect((await api(b.host, `/contacts/${contact!.id}`, b.bearer, { method: 'DELETE' })).status).toBe(404);
     expect((await api(b.host, `/contacts/${contact!.id}`, a.bearer)).status).toBe(401);
 
     // The same cédula is free in shop B: uniqueness is per shop.
-    const same = await api(b.host, '/contacts', b.bearer, { method: 'POST', body: JSON.stringify({ name: 'Cliente de B', idType: 'cedula', idNumber: id }) });
+    const same = await api(b.host, '/contacts', b.bearer, {
+      method: 'POST',
+      body: JSON.stringify({ name: 'Cliente de B', idType: 'cedula', idNumber: id }),
+    });
     expect(same.status).toBe(201);
     expect(await contactRows(a.db)).toMatchObject([{ name: 'Secreto de A', archivedAt: null }]);
   });

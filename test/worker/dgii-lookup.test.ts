@@ -51,7 +51,12 @@ async function insertRows(sql: Sql, rows: readonly Row[]): Promise<void> {
 }
 
 /** Inserts `rows` and runs `read`; once more if an import swapped the table in between (see the header). */
-async function readInserted<T>(sql: Sql, rows: readonly Row[], read: () => Promise<T>, complete: (result: T) => boolean): Promise<T> {
+async function readInserted<T>(
+  sql: Sql,
+  rows: readonly Row[],
+  read: () => Promise<T>,
+  complete: (result: T) => boolean,
+): Promise<T> {
   await insertRows(sql, rows);
   const result = await read();
   if (complete(result)) return result;
@@ -82,25 +87,46 @@ function countingSql(sql: Sql): { sql: Sql; requests: () => number } {
 describe('DGII registry lookup', () => {
   it('finds a taxpayer by RNC or cédula, digits or formatted, accents intact', async () => {
     const sql = await centralSql();
-    const company: Row = { taxId: rnc(), name: 'ÓPTICA PEÑA CIGÜEÑA, SRL', commercialName: 'ÓPTICA PEÑA', status: 'ACTIVO' };
+    const company: Row = {
+      taxId: rnc(),
+      name: 'ÓPTICA PEÑA CIGÜEÑA, SRL',
+      commercialName: 'ÓPTICA PEÑA',
+      status: 'ACTIVO',
+    };
     const person: Row = { taxId: cedula(), name: 'JOSÉ ARGÜELLO NÚÑEZ', commercialName: null, status: 'SUSPENDIDO' };
     const [byDigits, byFormatted, personFound] = await readInserted(
       sql,
       [company, person],
-      () => Promise.all([findTaxpayer(sql, company.taxId), findTaxpayer(sql, formatTaxId(company.taxId)), findTaxpayer(sql, ` ${formatTaxId(person.taxId)} `)]),
+      () =>
+        Promise.all([
+          findTaxpayer(sql, company.taxId),
+          findTaxpayer(sql, formatTaxId(company.taxId)),
+          findTaxpayer(sql, ` ${formatTaxId(person.taxId)} `),
+        ]),
       (results) => results.every((result) => result !== null),
     );
-    const expected: Taxpayer = { taxId: company.taxId, name: 'ÓPTICA PEÑA CIGÜEÑA, SRL', commercialName: 'ÓPTICA PEÑA', status: 'ACTIVO' };
+    const expected: Taxpayer = {
+      taxId: company.taxId,
+      name: 'ÓPTICA PEÑA CIGÜEÑA, SRL',
+      commercialName: 'ÓPTICA PEÑA',
+      status: 'ACTIVO',
+    };
     expect(byDigits).toEqual(expected);
     expect(byFormatted).toEqual(expected);
-    expect(personFound).toEqual({ taxId: person.taxId, name: 'JOSÉ ARGÜELLO NÚÑEZ', commercialName: null, status: 'SUSPENDIDO' });
+    expect(personFound).toEqual({
+      taxId: person.taxId,
+      name: 'JOSÉ ARGÜELLO NÚÑEZ',
+      commercialName: null,
+      status: 'SUSPENDIDO',
+    });
   });
 
   it('answers null for a number not in the registry, and for a malformed one without querying', async () => {
     const { sql, requests } = countingSql(await centralSql());
     expect(await findTaxpayer(sql, rnc())).toBeNull();
     expect(requests()).toBe(1);
-    for (const malformed of ['', '12345', '9-01-85004', 'ABCDEFGHI', '1018500431']) expect(await findTaxpayer(sql, malformed)).toBeNull();
+    for (const malformed of ['', '12345', '9-01-85004', 'ABCDEFGHI', '1018500431'])
+      expect(await findTaxpayer(sql, malformed)).toBeNull();
     expect(requests()).toBe(1);
   });
 
@@ -113,15 +139,35 @@ describe('DGII registry lookup', () => {
     ];
     const unknown = rnc();
     const { sql, requests } = countingSql(base);
-    const query = [formatTaxId(rows[0]!.taxId), rows[1]!.taxId, rows[1]!.taxId, rows[2]!.taxId, unknown, 'not-a-number'];
-    const found = await readInserted(base, rows, () => findTaxpayers(sql, query), (result) => result.size === rows.length);
+    const query = [
+      formatTaxId(rows[0]!.taxId),
+      rows[1]!.taxId,
+      rows[1]!.taxId,
+      rows[2]!.taxId,
+      unknown,
+      'not-a-number',
+    ];
+    const found = await readInserted(
+      base,
+      rows,
+      () => findTaxpayers(sql, query),
+      (result) => result.size === rows.length,
+    );
     expect(requests()).toBeLessThanOrEqual(2); // 2 only when an import forced the retry
     expect([...found.keys()].sort()).toEqual(rows.map((row) => row.taxId).sort());
-    expect(found.get(rows[1]!.taxId)).toEqual({ taxId: rows[1]!.taxId, name: 'COLMADO EL PEÑÓN', commercialName: 'EL PEÑÓN', status: 'DADO DE BAJA' });
+    expect(found.get(rows[1]!.taxId)).toEqual({
+      taxId: rows[1]!.taxId,
+      name: 'COLMADO EL PEÑÓN',
+      commercialName: 'EL PEÑÓN',
+      status: 'DADO DE BAJA',
+    });
     expect(found.has(unknown)).toBe(false);
 
     const { sql: single, requests: singleRequests } = countingSql(base);
-    await findTaxpayers(single, rows.map((row) => row.taxId));
+    await findTaxpayers(
+      single,
+      rows.map((row) => row.taxId),
+    );
     expect(singleRequests()).toBe(1);
     expect(await findTaxpayers(single, ['', 'x'])).toEqual(new Map());
     expect(singleRequests()).toBe(1);

@@ -33,7 +33,10 @@ describe('the archived invoice PDF', { timeout: 30_000 }, () => {
     const { host, cookie, bearer, db, branch, tenant } = await documentsShop();
     const invoice = await insertInvoice(db, { branchId: branch.id });
     const first = await bytesOf(await get(host, `/invoices/${invoice.id}/pdf`, { headers: { Cookie: cookie } }));
-    await db.update(invoices).set({ buyerName: 'Otro Nombre Distinto SA', status: 'paid', paidTotal: invoice.total }).where(eq(invoices.id, invoice.id));
+    await db
+      .update(invoices)
+      .set({ buyerName: 'Otro Nombre Distinto SA', status: 'paid', paidTotal: invoice.total })
+      .where(eq(invoices.id, invoice.id));
     const second = await bytesOf(await get(host, `/invoices/${invoice.id}/pdf`, { headers: { Cookie: cookie } }));
     expect(same(first, second)).toBe(true);
     const viaApi = await api(host, `/invoices/${invoice.id}/pdf`, bearer);
@@ -46,7 +49,9 @@ describe('the archived invoice PDF', { timeout: 30_000 }, () => {
   it('keeps one archived copy when first requests race', async () => {
     const { host, cookie, db, branch, tenant } = await documentsShop();
     const invoice = await insertInvoice(db, { branchId: branch.id });
-    const responses = await Promise.all(Array.from({ length: 6 }, () => get(host, `/invoices/${invoice.id}/pdf`, { headers: { Cookie: cookie } })));
+    const responses = await Promise.all(
+      Array.from({ length: 6 }, () => get(host, `/invoices/${invoice.id}/pdf`, { headers: { Cookie: cookie } })),
+    );
     expect(responses.map((r) => r.status)).toEqual(Array(6).fill(200));
     const bodies = await Promise.all(responses.map(bytesOf));
     for (const body of bodies) expect(same(body, bodies[0]!)).toBe(true);
@@ -56,7 +61,13 @@ describe('the archived invoice PDF', { timeout: 30_000 }, () => {
   it('is also produced for credit notes', async () => {
     const { host, cookie, db, branch } = await documentsShop();
     const invoice = await insertInvoice(db, { branchId: branch.id });
-    const note = await insertInvoice(db, { branchId: branch.id, kind: 'credit_note', ncfType: 'B04', modifiedNcf: invoice.ncf, referenceInvoiceId: invoice.id });
+    const note = await insertInvoice(db, {
+      branchId: branch.id,
+      kind: 'credit_note',
+      ncfType: 'B04',
+      modifiedNcf: invoice.ncf,
+      referenceInvoiceId: invoice.id,
+    });
     const response = await get(host, `/invoices/${note.id}/pdf`, { headers: { Cookie: cookie } });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-disposition')).toContain(`${note.ncf}.pdf`);

@@ -49,7 +49,9 @@ describe('invoice print view', { timeout: 30_000 }, () => {
   it('has an 80 mm receipt variant', async () => {
     const { host, cookie, db, branch } = await documentsShop();
     const invoice = await insertInvoice(db, { branchId: branch.id });
-    const page = await html(await get(host, `/invoices/${invoice.id}/print?format=80mm`, { headers: { Cookie: cookie } }));
+    const page = await html(
+      await get(host, `/invoices/${invoice.id}/print?format=80mm`, { headers: { Cookie: cookie } }),
+    );
     expect(page).toContain('class="print print-80mm"');
     expect(page).toContain(invoice.ncf!);
     expect(page).toContain('Comercial Peña SRL');
@@ -79,7 +81,13 @@ describe('invoice print view', { timeout: 30_000 }, () => {
   it('prints a credit note at /credit-notes/:id/print with its title and modified NCF; an invoice id there is 404', async () => {
     const { host, cookie, db, branch } = await documentsShop();
     const invoice = await insertInvoice(db, { branchId: branch.id });
-    const note = await insertInvoice(db, { branchId: branch.id, kind: 'credit_note', ncfType: 'B04', modifiedNcf: invoice.ncf, referenceInvoiceId: invoice.id });
+    const note = await insertInvoice(db, {
+      branchId: branch.id,
+      kind: 'credit_note',
+      ncfType: 'B04',
+      modifiedNcf: invoice.ncf,
+      referenceInvoiceId: invoice.id,
+    });
     const page = await html(await get(host, `/credit-notes/${note.id}/print`, { headers: { Cookie: cookie } }));
     expect(page).toContain('<h1>Nota de crédito</h1>');
     expect(page).toMatch(new RegExp(`<dt>NCF modificado</dt><dd>${invoice.ncf}</dd>`));
@@ -89,7 +97,12 @@ describe('invoice print view', { timeout: 30_000 }, () => {
 
   it('answers 404 for unknown and malformed ids', async () => {
     const { host, cookie } = await documentsShop();
-    for (const path of ['/invoices/not-a-uuid/print', `/invoices/${crypto.randomUUID()}/print`, `/quotations/${crypto.randomUUID()}/print`, '/payments/x/print']) {
+    for (const path of [
+      '/invoices/not-a-uuid/print',
+      `/invoices/${crypto.randomUUID()}/print`,
+      `/quotations/${crypto.randomUUID()}/print`,
+      '/payments/x/print',
+    ]) {
       expect((await get(host, path, { headers: { Cookie: cookie } })).status, path).toBe(404);
     }
   });
@@ -118,9 +131,22 @@ describe('quotation and receipt print views', { timeout: 30_000 }, () => {
   it('prints a payment receipt: number, date, invoice NCF, method, amount and balance after', async () => {
     const { host, cookie, db, branch, tenant } = await documentsShop();
     const invoice = await insertInvoice(db, { branchId: branch.id });
-    const first = await insertPayment(db, { invoiceId: invoice.id, branchId: branch.id, amount: '5000.00', number: 'REC-00000001' });
-    const second = await insertPayment(db, { invoiceId: invoice.id, branchId: branch.id, amount: '461.17', number: 'REC-00000002' });
-    await db.update(invoices).set({ paidTotal: '5461.17', status: 'partially_paid' }).where(eq(invoices.id, invoice.id));
+    const first = await insertPayment(db, {
+      invoiceId: invoice.id,
+      branchId: branch.id,
+      amount: '5000.00',
+      number: 'REC-00000001',
+    });
+    const second = await insertPayment(db, {
+      invoiceId: invoice.id,
+      branchId: branch.id,
+      amount: '461.17',
+      number: 'REC-00000002',
+    });
+    await db
+      .update(invoices)
+      .set({ paidTotal: '5461.17', status: 'partially_paid' })
+      .where(eq(invoices.id, invoice.id));
     let response!: Response;
     const queries = await countQueries(`optiflow_${tenant.id}`, async () => {
       response = await get(host, `/payments/${first.id}/print`, { headers: { Cookie: cookie } });
@@ -134,7 +160,9 @@ describe('quotation and receipt print views', { timeout: 30_000 }, () => {
     expect(page).toContain('Tarjeta de crédito / débito');
     expect(page).toMatch(/<dt>Monto recibido<\/dt><dd>RD\$ 5,000.00<\/dd>/);
     expect(page).toMatch(/<dt>Balance pendiente<\/dt><dd>RD\$ 8,461.17<\/dd>/);
-    const later = await (await get(host, `/payments/${second.id}/print?format=80mm`, { headers: { Cookie: cookie } })).text();
+    const later = await (
+      await get(host, `/payments/${second.id}/print?format=80mm`, { headers: { Cookie: cookie } })
+    ).text();
     expect(later).toMatch(/<dt>Balance pendiente<\/dt><dd>RD\$ 8,000.00<\/dd>/);
     expect(later).toContain('print-80mm');
   });
@@ -149,9 +177,15 @@ describe('print view permissions and branches', { timeout: 30_000 }, () => {
     const quotationThere = await insertQuotation(db, { branchId: other!.id });
     const optometrist = await signedIn(tenant.id, 'optometrista');
     await db.insert(userBranches).values({ userId: optometrist.user.id, branchId: branch.id });
-    expect((await get(host, `/invoices/${here.id}/print`, { headers: { Cookie: optometrist.cookie } })).status).toBe(200);
-    expect((await get(host, `/invoices/${there.id}/print`, { headers: { Cookie: optometrist.cookie } })).status).toBe(404);
-    expect((await get(host, `/quotations/${quotationThere.id}/print`, { headers: { Cookie: optometrist.cookie } })).status).toBe(404);
+    expect((await get(host, `/invoices/${here.id}/print`, { headers: { Cookie: optometrist.cookie } })).status).toBe(
+      200,
+    );
+    expect((await get(host, `/invoices/${there.id}/print`, { headers: { Cookie: optometrist.cookie } })).status).toBe(
+      404,
+    );
+    expect(
+      (await get(host, `/quotations/${quotationThere.id}/print`, { headers: { Cookie: optometrist.cookie } })).status,
+    ).toBe(404);
     // branches.all (admin) sees both.
     const admin = await signedIn(tenant.id, 'admin');
     expect((await get(host, `/invoices/${there.id}/print`, { headers: { Cookie: admin.cookie } })).status).toBe(200);
@@ -170,8 +204,18 @@ describe('print view permissions and branches', { timeout: 30_000 }, () => {
     const b = await documentsShop();
     const invoice = await insertInvoice(a.db, { branchId: a.branch.id });
     const quotation = await insertQuotation(a.db, { branchId: a.branch.id });
-    const payment = await insertPayment(a.db, { invoiceId: invoice.id, branchId: a.branch.id, amount: '10.00', number: 'REC-00000009' });
-    for (const path of [`/invoices/${invoice.id}/print`, `/credit-notes/${invoice.id}/print`, `/quotations/${quotation.id}/print`, `/payments/${payment.id}/print`]) {
+    const payment = await insertPayment(a.db, {
+      invoiceId: invoice.id,
+      branchId: a.branch.id,
+      amount: '10.00',
+      number: 'REC-00000009',
+    });
+    for (const path of [
+      `/invoices/${invoice.id}/print`,
+      `/credit-notes/${invoice.id}/print`,
+      `/quotations/${quotation.id}/print`,
+      `/payments/${payment.id}/print`,
+    ]) {
       expect((await get(b.host, path, { headers: { Cookie: b.cookie } })).status, path).toBe(404);
       // A's cookie on B's host is not a session there.
       expect((await get(b.host, path, { headers: { Cookie: a.cookie }, redirect: 'manual' })).status, path).toBe(303);

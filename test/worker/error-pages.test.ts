@@ -14,9 +14,25 @@ describe('error pages inside the layout', () => {
     const shop = await invoiceShop('owner');
     await shop.db.update(company).set({ rnc: '131246796' });
     await shop.db.delete(fiscalSequences).where(eq(fiscalSequences.docType, 'B02'));
-    const [draftId] = await insertDrafts(shop, 1, { lines: [{ description: 'Examen visual completo', quantity: '1', unitPrice: '1000', discount: '0', taxRate: '18.00', exempt: false }] });
+    const [draftId] = await insertDrafts(shop, 1, {
+      lines: [
+        {
+          description: 'Examen visual completo',
+          quantity: '1',
+          unitPrice: '1000',
+          discount: '0',
+          taxRate: '18.00',
+          exempt: false,
+        },
+      ],
+    });
 
-    const response = await postForm(shop.host, `/invoices/${draftId}/issue`, {}, { Cookie: shop.cookie, Referer: `http://${shop.host}/invoices/${draftId}` });
+    const response = await postForm(
+      shop.host,
+      `/invoices/${draftId}/issue`,
+      {},
+      { Cookie: shop.cookie, Referer: `http://${shop.host}/invoices/${draftId}` },
+    );
     expect(response.status).toBe(422);
     const html = await response.text();
     expect(html).toContain(shopNav);
@@ -27,7 +43,12 @@ describe('error pages inside the layout', () => {
     expect(html).not.toContain('Datos no válidos');
 
     // A boosted (htmx) form post gets the whole page too, so the navigation stays on screen.
-    const boosted = await postForm(shop.host, `/invoices/${draftId}/issue`, {}, { Cookie: shop.cookie, 'HX-Request': 'true', 'HX-Boosted': 'true' });
+    const boosted = await postForm(
+      shop.host,
+      `/invoices/${draftId}/issue`,
+      {},
+      { Cookie: shop.cookie, 'HX-Request': 'true', 'HX-Boosted': 'true' },
+    );
     expect(boosted.status).toBe(422);
     expect(await boosted.text()).toContain(shopNav);
   });
@@ -45,7 +66,10 @@ describe('error pages inside the layout', () => {
     expect(html).toContain(shopNav);
 
     const [apiDraft] = await insertDrafts(shop, 1);
-    const api = await SELF.fetch(`http://${shop.host}/api/v1/invoices/${apiDraft}/issue`, { method: 'POST', headers: { Authorization: shop.bearer } });
+    const api = await SELF.fetch(`http://${shop.host}/api/v1/invoices/${apiDraft}/issue`, {
+      method: 'POST',
+      headers: { Authorization: shop.bearer },
+    });
     expect(api.status).toBe(422);
     expect(api.headers.get('content-type')).toContain('application/problem+json');
     const problem = (await api.json()) as { status: number; detail: string };
@@ -65,7 +89,12 @@ describe('error pages inside the layout', () => {
     expect(html).toContain('Página no encontrada');
     expect(html).toMatch(/<a [^>]*href="\/"[^>]*>Volver al inicio<\/a>/);
 
-    const leave = await postForm(host, '/support/leave', {}, { Cookie: owner.cookie, Referer: `http://${host}/contacts` });
+    const leave = await postForm(
+      host,
+      '/support/leave',
+      {},
+      { Cookie: owner.cookie, Referer: `http://${host}/contacts` },
+    );
     expect(leave.status).toBe(409);
     const conflict = await leave.text();
     expect(conflict).toContain(shopNav);
@@ -73,7 +102,9 @@ describe('error pages inside the layout', () => {
     expect(conflict).not.toContain('Datos no válidos');
     expect(conflict).toMatch(/<a [^>]*href="\/contacts"[^>]*>Volver<\/a>/);
 
-    const fragment = await get(host, `/invoices/${crypto.randomUUID()}`, { headers: { Cookie: owner.cookie, 'HX-Request': 'true' } });
+    const fragment = await get(host, `/invoices/${crypto.randomUUID()}`, {
+      headers: { Cookie: owner.cookie, 'HX-Request': 'true' },
+    });
     expect(fragment.status).toBe(404);
     const piece = await fragment.text();
     expect(piece).not.toContain('<html');
@@ -96,7 +127,9 @@ describe('error pages inside the layout', () => {
   it('admin errors render in the admin layout with a way back', async () => {
     const admin = await adminSignedIn();
     const ownerless = await createTestTenant();
-    const refused = await adminPost(`/admin/tenants/${ownerless.id}/impersonate`, {}, admin.cookie, { Referer: `http://${centralHost}/admin/tenants/${ownerless.id}` });
+    const refused = await adminPost(`/admin/tenants/${ownerless.id}/impersonate`, {}, admin.cookie, {
+      Referer: `http://${centralHost}/admin/tenants/${ownerless.id}`,
+    });
     expect(refused.status).toBe(409);
     const html = await refused.text();
     expect(html).toContain('class="admin"');
@@ -121,7 +154,12 @@ describe('error pages inside the layout', () => {
   it('a credit note without a B04 range says so on the form with a link to register one', async () => {
     const s = await paymentsShop('owner');
     const invoice = await issuedInvoice(s, { ncfType: 'B01' });
-    const response = await postForm(s.host, `/invoices/${invoice.id}/credit-notes`, { reason: 'Devolución', full: '1' }, { Cookie: s.cookie });
+    const response = await postForm(
+      s.host,
+      `/invoices/${invoice.id}/credit-notes`,
+      { reason: 'Devolución', full: '1' },
+      { Cookie: s.cookie },
+    );
     expect(response.status).toBe(422);
     const html = await response.text();
     expect(html).toContain(shopNav);
@@ -133,7 +171,12 @@ describe('error pages inside the layout', () => {
     const s = await paymentsShop('owner');
     await s.db.delete(fiscalSequences).where(eq(fiscalSequences.docType, 'REC'));
     const invoice = await issuedInvoice(s, { ncfType: 'B01' });
-    const response = await postForm(s.host, `/invoices/${invoice.id}/payments`, { amount: '100', method: '1', receivedOn: invoice.issuedOn! }, { Cookie: s.cookie });
+    const response = await postForm(
+      s.host,
+      `/invoices/${invoice.id}/payments`,
+      { amount: '100', method: '1', receivedOn: invoice.issuedOn! },
+      { Cookie: s.cookie },
+    );
     expect(response.status).toBe(422);
     const html = await response.text();
     expect(html).toContain(shopNav);

@@ -5,7 +5,12 @@ import { createTestTenant, get, newTenantId, platform } from '../support/worker/
 describe('tenant identification over HTTP', () => {
   it('serves the tenant whatever the case, port or trailing dot of the host', async () => {
     const tenant = await createTestTenant({ name: 'Óptica Mayúsculas' });
-    for (const host of [`${tenant.id}.localhost`, `${tenant.id.toUpperCase()}.LOCALHOST:8787`, `${tenant.id}.localhost.`, `${tenant.id}.opticanet.test`]) {
+    for (const host of [
+      `${tenant.id}.localhost`,
+      `${tenant.id.toUpperCase()}.LOCALHOST:8787`,
+      `${tenant.id}.localhost.`,
+      `${tenant.id}.opticanet.test`,
+    ]) {
       const response = await get(host, '/', { headers: { host } });
       expect(response.status, host).toBe(200);
       expect(await response.text()).toContain('Óptica Mayúsculas');
@@ -30,11 +35,17 @@ describe('tenant identification over HTTP', () => {
   it('ignores X-Forwarded-Host and similar headers', async () => {
     const tenant = await createTestTenant({ name: 'Óptica Reenviada' });
     const spoofed = await get('localhost', '/', {
-      headers: { 'X-Forwarded-Host': `${tenant.id}.localhost`, Forwarded: `host=${tenant.id}.localhost`, 'X-Original-Host': `${tenant.id}.localhost` },
+      headers: {
+        'X-Forwarded-Host': `${tenant.id}.localhost`,
+        Forwarded: `host=${tenant.id}.localhost`,
+        'X-Original-Host': `${tenant.id}.localhost`,
+      },
     });
     expect(spoofed.status).toBe(200);
     expect(await spoofed.text()).not.toContain('Óptica Reenviada');
-    const unknown = await get('nadie-aqui.localhost', '/', { headers: { 'X-Forwarded-Host': `${tenant.id}.localhost` } });
+    const unknown = await get('nadie-aqui.localhost', '/', {
+      headers: { 'X-Forwarded-Host': `${tenant.id}.localhost` },
+    });
     expect(unknown.status).toBe(404);
   });
 

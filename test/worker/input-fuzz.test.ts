@@ -26,12 +26,70 @@ function shopRoutes(): Route[] {
 }
 
 const fieldNames = [
-  'q', 'name', 'email', 'phone', 'mobile', 'address', 'notes', 'note', 'description', 'sku', 'amount', 'quantity', 'price', 'cost',
-  'discount', 'rate', 'reason', 'code', 'idNumber', 'idType', 'kind', 'validOn', 'receivedOn', 'method', 'reference', 'currency',
-  'currencyCode', 'branchId', 'customerId', 'patientId', 'prefix', 'nextNumber', 'rangeStart', 'rangeEnd', 'validUntil', 'ncfType',
-  'period', 'status', 'role', 'scope', 'password', 'confirm', 'invoiceFooter', 'phones', 'rnc', 'birthDate', 'brand', 'category',
-  'taxCode', 'dueOn', 'examinedOn', 'diagnosis', 'lines.0.quantity', 'lines.0.description', 'lines.0.unitPrice', 'lines.0.sku',
-  'fromBranchId', 'toBranchId', 'next', 'branch', 'docType', 'mode', 'days', 'full',
+  'q',
+  'name',
+  'email',
+  'phone',
+  'mobile',
+  'address',
+  'notes',
+  'note',
+  'description',
+  'sku',
+  'amount',
+  'quantity',
+  'price',
+  'cost',
+  'discount',
+  'rate',
+  'reason',
+  'code',
+  'idNumber',
+  'idType',
+  'kind',
+  'validOn',
+  'receivedOn',
+  'method',
+  'reference',
+  'currency',
+  'currencyCode',
+  'branchId',
+  'customerId',
+  'patientId',
+  'prefix',
+  'nextNumber',
+  'rangeStart',
+  'rangeEnd',
+  'validUntil',
+  'ncfType',
+  'period',
+  'status',
+  'role',
+  'scope',
+  'password',
+  'confirm',
+  'invoiceFooter',
+  'phones',
+  'rnc',
+  'birthDate',
+  'brand',
+  'category',
+  'taxCode',
+  'dueOn',
+  'examinedOn',
+  'diagnosis',
+  'lines.0.quantity',
+  'lines.0.description',
+  'lines.0.unitPrice',
+  'lines.0.sku',
+  'fromBranchId',
+  'toBranchId',
+  'next',
+  'branch',
+  'docType',
+  'mode',
+  'days',
+  'full',
 ];
 
 const nasty = ['a\u0000b', 'x\r\ny', '\u0000', 'é\u0007\u001b[31m'];
@@ -46,7 +104,9 @@ function formBody(value: (index: number) => string): string {
 }
 
 function jsonBody(value: (index: number) => string): string {
-  const body: Record<string, unknown> = Object.fromEntries(fieldNames.filter((name) => !name.includes('.')).map((name, index) => [name, value(index)]));
+  const body: Record<string, unknown> = Object.fromEntries(
+    fieldNames.filter((name) => !name.includes('.')).map((name, index) => [name, value(index)]),
+  );
   body.lines = [{ quantity: value(1), description: value(2), unitPrice: value(3), sku: value(0) }];
   return JSON.stringify(body);
 }
@@ -58,7 +118,14 @@ const brokenMultipart = `--${boundary}\r\nContent-Disposition: form-data; name="
 function variants(route: Route): Array<{ url: string; init: RequestInit }> {
   const api = route.path.startsWith('/api/');
   const unsafe = route.method !== 'GET' && route.method !== 'HEAD';
-  const ids = ['not-an-id', '%ff', '%00', '00000000-0000-4000-8000-000000000000', '99999999999999999999999', 'a%0d%0ab'];
+  const ids = [
+    'not-an-id',
+    '%ff',
+    '%00',
+    '00000000-0000-4000-8000-000000000000',
+    '99999999999999999999999',
+    'a%0d%0ab',
+  ];
   const queries = [
     '?q=%00&next=%0d%0a//evil.example&page=abc&cursor=%ff&status=%00&from=x&to=y&limit=-1',
     `?q=${'a'.repeat(5000)}%00&search=%ff%fe`,
@@ -70,7 +137,10 @@ function variants(route: Route): Array<{ url: string; init: RequestInit }> {
   const base = { redirect: 'manual' as const };
   if (!unsafe) {
     ids.forEach((id, index) => {
-      out.push({ url: `${concrete(route.path, id)}${queries[index % queries.length]}`, init: { ...base, method: route.method, headers: { Referer: 'http://[bad' } } });
+      out.push({
+        url: `${concrete(route.path, id)}${queries[index % queries.length]}`,
+        init: { ...base, method: route.method, headers: { Referer: 'http://[bad' } },
+      });
     });
     return out;
   }
@@ -97,15 +167,28 @@ function variants(route: Route): Array<{ url: string; init: RequestInit }> {
         { type: 'text/plain', body: 'hello' },
         { type: `multipart/form-data; boundary=${boundary}`, body: brokenMultipart },
         { type: 'multipart/form-data', body: 'no boundary at all' },
-        { type: 'application/x-www-form-urlencoded', body: formBody((index) => nasty[index % nasty.length]!), path: pathAlt },
-        { type: 'application/x-www-form-urlencoded', body: formBody((index) => nasty[index % nasty.length]!), path: pathUuid },
+        {
+          type: 'application/x-www-form-urlencoded',
+          body: formBody((index) => nasty[index % nasty.length]!),
+          path: pathAlt,
+        },
+        {
+          type: 'application/x-www-form-urlencoded',
+          body: formBody((index) => nasty[index % nasty.length]!),
+          path: pathUuid,
+        },
       ];
   // A bad query would be refused before the body is read: the bodies go without one, then one with it.
   bodies.push({ ...bodies[0]!, path: `${path}?next=%0d%0a/evil` });
   for (const { type, body, path: target } of bodies) {
     out.push({
       url: target ?? path,
-      init: { ...base, method: route.method, headers: { 'Content-Type': type, Referer: 'http://[bad', 'HX-Request': 'true' }, body },
+      init: {
+        ...base,
+        method: route.method,
+        headers: { 'Content-Type': type, Referer: 'http://[bad', 'HX-Request': 'true' },
+        body,
+      },
     });
   }
   return out;
@@ -141,7 +224,9 @@ describe('malformed input on every route', () => {
       headers.set('Origin', `http://${host}`);
       const response = await SELF.fetch(`http://${host}${url}`, { ...init, headers });
       await response.arrayBuffer();
-      return response.status >= 500 ? `${init.method} ${url.slice(0, 120)} [${headers.get('content-type') ?? ''}] -> ${response.status}` : null;
+      return response.status >= 500
+        ? `${init.method} ${url.slice(0, 120)} [${headers.get('content-type') ?? ''}] -> ${response.status}`
+        : null;
     });
     expect(failures.filter(Boolean)).toEqual([]);
   }, 300_000);
@@ -158,8 +243,15 @@ describe('malformed input on every route', () => {
     const apiList = await get(host, '/api/v1/contacts?q=%00', { headers: { Authorization: owner.bearer } });
     expect(apiList.status).toBe(422);
     expect(apiList.headers.get('content-type')).toContain('application/problem+json');
-    expect(((await apiList.json()) as { errors: unknown[] }).errors).toEqual([{ field: 'q', message: 'Contiene caracteres no permitidos.' }]);
-    const contact = await postForm(host, '/contacts', { name: 'Ana\u0000Pérez', kind: 'customer' }, { Cookie: owner.cookie });
+    expect(((await apiList.json()) as { errors: unknown[] }).errors).toEqual([
+      { field: 'q', message: 'Contiene caracteres no permitidos.' },
+    ]);
+    const contact = await postForm(
+      host,
+      '/contacts',
+      { name: 'Ana\u0000Pérez', kind: 'customer' },
+      { Cookie: owner.cookie },
+    );
     expect(contact.status).toBe(422);
     expect(await contact.text()).toContain('Contiene caracteres no permitidos.');
     const apiContact = await SELF.fetch(`http://${host}/api/v1/contacts`, {
@@ -168,7 +260,9 @@ describe('malformed input on every route', () => {
       body: JSON.stringify({ name: 'Ana', notes: 'x\u0000' }),
     });
     expect(apiContact.status).toBe(422);
-    expect(((await apiContact.json()) as { errors: unknown[] }).errors).toEqual([{ field: 'notes', message: 'Contiene caracteres no permitidos.' }]);
+    expect(((await apiContact.json()) as { errors: unknown[] }).errors).toEqual([
+      { field: 'notes', message: 'Contiene caracteres no permitidos.' },
+    ]);
   });
 
   it('answers a malformed multipart upload, an invalid Referer and CR/LF in next= with a 4xx or a safe redirect', async () => {
@@ -178,13 +272,25 @@ describe('malformed input on every route', () => {
     const { db } = await tenantContext(tenant.id);
     const [branch] = await db.select().from(branches);
     const headers = { Cookie: owner.cookie, Origin: `http://${host}` };
-    const upload = await SELF.fetch(`http://${host}/company/logo`, { method: 'POST', headers: { ...headers, 'Content-Type': `multipart/form-data; boundary=${boundary}` }, body: brokenMultipart });
+    const upload = await SELF.fetch(`http://${host}/company/logo`, {
+      method: 'POST',
+      headers: { ...headers, 'Content-Type': `multipart/form-data; boundary=${boundary}` },
+      body: brokenMultipart,
+    });
     expect(upload.status).toBeGreaterThanOrEqual(400);
     expect(upload.status).toBeLessThan(500);
-    const switched = await postForm(host, '/session/branch', { branchId: branch!.id }, { Cookie: owner.cookie, Referer: 'http://[not a url' });
+    const switched = await postForm(
+      host,
+      '/session/branch',
+      { branchId: branch!.id },
+      { Cookie: owner.cookie, Referer: 'http://[not a url' },
+    );
     expect(switched.status).toBe(303);
     expect(switched.headers.get('location')).toBe('/');
-    const login = await get(host, '/login?next=/%0d%0aSet-Cookie:%20x=1', { headers: { Cookie: owner.cookie }, redirect: 'manual' });
+    const login = await get(host, '/login?next=/%0d%0aSet-Cookie:%20x=1', {
+      headers: { Cookie: owner.cookie },
+      redirect: 'manual',
+    });
     expect(login.status).toBeLessThan(500);
     expect(login.headers.get('set-cookie')).toBeNull();
   });

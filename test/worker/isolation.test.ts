@@ -72,12 +72,17 @@ describe('bootstrapper isolation (database, cache, files, queue)', () => {
   it('runs a queued job against the tenant stamped on it, and only that tenant', async () => {
     const { a, b } = await twoTenants();
     const sent: JobMessage[] = [];
-    const recordingQueue = { send: async (body: JobMessage) => void sent.push(body), sendBatch: async () => {} } as unknown as Queue;
+    const recordingQueue = {
+      send: async (body: JobMessage) => void sent.push(body),
+      sendBatch: async () => {},
+    } as unknown as Queue;
     const { TenantJobs } = await import('../../src/tenancy/jobs');
     await new TenantJobs(recordingQueue, a.tenant.id).send('audit.record', { action: 'job-for-a' });
     expect(sent).toEqual([expect.objectContaining({ tenantId: a.tenant.id, job: 'audit.record' })]);
 
-    const batch = createMessageBatch<JobMessage>('optiflow-jobs', [{ id: 'm1', timestamp: new Date(), attempts: 1, body: sent[0]! }]);
+    const batch = createMessageBatch<JobMessage>('optiflow-jobs', [
+      { id: 'm1', timestamp: new Date(), attempts: 1, body: sent[0]! },
+    ]);
     const ctx = createExecutionContext();
     await worker.queue(batch, testEnv);
     const result = await getQueueResult(batch, ctx);
@@ -89,8 +94,18 @@ describe('bootstrapper isolation (database, cache, files, queue)', () => {
   it('retries a failing job instead of acking it', async () => {
     const { a } = await twoTenants();
     const batch = createMessageBatch<JobMessage>('optiflow-jobs', [
-      { id: 'bad', timestamp: new Date(), attempts: 1, body: { tenantId: a.tenant.id, job: 'audit.record', payload: { action: '' } } },
-      { id: 'unknown', timestamp: new Date(), attempts: 1, body: { tenantId: a.tenant.id, job: 'no.such.job', payload: {} } },
+      {
+        id: 'bad',
+        timestamp: new Date(),
+        attempts: 1,
+        body: { tenantId: a.tenant.id, job: 'audit.record', payload: { action: '' } },
+      },
+      {
+        id: 'unknown',
+        timestamp: new Date(),
+        attempts: 1,
+        body: { tenantId: a.tenant.id, job: 'no.such.job', payload: {} },
+      },
     ]);
     const ctx = createExecutionContext();
     await worker.queue(batch, testEnv);
@@ -103,7 +118,10 @@ describe('bootstrapper isolation (database, cache, files, queue)', () => {
     const { a } = await twoTenants();
     await a.jobs.send('audit.record', { action: 'through-the-queue' });
     await expect
-      .poll(async () => (await a.db.select().from(auditLog)).map((row) => row.action), { timeout: 10_000, interval: 200 })
+      .poll(async () => (await a.db.select().from(auditLog)).map((row) => row.action), {
+        timeout: 10_000,
+        interval: 200,
+      })
       .toEqual(['through-the-queue']);
   });
 });

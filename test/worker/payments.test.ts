@@ -23,7 +23,12 @@ describe('payments (abonos)', { timeout: 60_000 }, () => {
     expect(page).toContain('RD$ 1,000.00');
     expect(page).toMatch(/name="amount"[^>]*value="1000.00"/);
 
-    const first = await postForm(s.host, `/invoices/${invoice.id}/payments`, { amount: '400', method: '3', receivedOn: shopToday(), reference: 'AUT-123' }, { Cookie: s.cookie });
+    const first = await postForm(
+      s.host,
+      `/invoices/${invoice.id}/payments`,
+      { amount: '400', method: '3', receivedOn: shopToday(), reference: 'AUT-123' },
+      { Cookie: s.cookie },
+    );
     expect(first.status).toBe(303);
     const firstId = first.headers.get('location')!.match(/^\/payments\/([0-9a-f-]{36})\?notice=created$/)![1]!;
     expect((await invoiceRow(s.db, invoice.id)).status).toBe('partially_paid');
@@ -36,18 +41,33 @@ describe('payments (abonos)', { timeout: 60_000 }, () => {
     expect(detailText).toContain(`/payments/${firstId}/print?format=80mm`);
     expect(detailText).toContain(`/payments/${firstId}/print?format=a4`);
 
-    const second = await postForm(s.host, `/invoices/${invoice.id}/payments`, { amount: '600.00', method: '1', receivedOn: shopToday() }, { Cookie: s.cookie });
+    const second = await postForm(
+      s.host,
+      `/invoices/${invoice.id}/payments`,
+      { amount: '600.00', method: '1', receivedOn: shopToday() },
+      { Cookie: s.cookie },
+    );
     expect(second.status).toBe(303);
     const secondId = second.headers.get('location')!.split('/')[2]!.split('?')[0]!;
     let row = await invoiceRow(s.db, invoice.id);
     expect([row.paidTotal, row.status]).toEqual(['1000.00', 'paid']);
 
-    const edited = await postForm(s.host, `/payments/${secondId}`, { amount: '500.00', method: '2', receivedOn: addDays(shopToday(), -1), reference: 'TRF-9' }, { Cookie: s.cookie });
+    const edited = await postForm(
+      s.host,
+      `/payments/${secondId}`,
+      { amount: '500.00', method: '2', receivedOn: addDays(shopToday(), -1), reference: 'TRF-9' },
+      { Cookie: s.cookie },
+    );
     expect(edited.status).toBe(303);
     row = await invoiceRow(s.db, invoice.id);
     expect([row.paidTotal, row.status]).toEqual(['900.00', 'partially_paid']);
 
-    const voided = await postForm(s.host, `/payments/${firstId}/void`, { reason: 'Cobro duplicado' }, { Cookie: s.cookie });
+    const voided = await postForm(
+      s.host,
+      `/payments/${firstId}/void`,
+      { reason: 'Cobro duplicado' },
+      { Cookie: s.cookie },
+    );
     expect(voided.status).toBe(303);
     row = await invoiceRow(s.db, invoice.id);
     expect([row.paidTotal, row.status]).toEqual(['500.00', 'partially_paid']);
@@ -65,16 +85,25 @@ describe('payments (abonos)', { timeout: 60_000 }, () => {
   it('refuses a payment above the balance with the exact error, in the UI and the API, and writes nothing', async () => {
     const s = await shop('caja');
     const invoice = await issuedInvoice(s);
-    const ui = await postForm(s.host, `/invoices/${invoice.id}/payments`, { amount: '1000.01', method: '1', receivedOn: shopToday() }, { Cookie: s.cookie });
+    const ui = await postForm(
+      s.host,
+      `/invoices/${invoice.id}/payments`,
+      { amount: '1000.01', method: '1', receivedOn: shopToday() },
+      { Cookie: s.cookie },
+    );
     expect(ui.status).toBe(422);
     const html = await ui.text();
     expect(html).toContain('El monto excede el balance pendiente de la factura.');
-    expect(html).toMatch(/aria-invalid="true"[^>]*name="amount"|name="amount"[^>]*aria-invalid="true"|id="field-amount" aria-invalid="true"/);
+    expect(html).toMatch(
+      /aria-invalid="true"[^>]*name="amount"|name="amount"[^>]*aria-invalid="true"|id="field-amount" aria-invalid="true"/,
+    );
     const response = await pay(s.host, s.bearer, invoice.id, { amount: '1000.01' });
     expect(response.status).toBe(422);
     const problem = (await response.json()) as { detail: string; errors: Array<{ field: string; message: string }> };
     expect(problem.detail).toBe('El monto excede el balance pendiente de la factura.');
-    expect(problem.errors).toEqual([{ field: 'amount', message: 'El monto excede el balance pendiente de la factura.' }]);
+    expect(problem.errors).toEqual([
+      { field: 'amount', message: 'El monto excede el balance pendiente de la factura.' },
+    ]);
     expect(await s.db.select().from(payments)).toHaveLength(0);
     const [rec] = await s.db.select().from(fiscalSequences).where(eq(fiscalSequences.docType, 'REC'));
     expect(rec!.nextNumber).toBe(1);
@@ -91,7 +120,11 @@ describe('payments (abonos)', { timeout: 60_000 }, () => {
       [{ amount: '10', method: '9' }, 'method', 'Elija la forma de pago.'],
       [{ amount: '10', receivedOn: addDays(shopToday(), 1) }, 'receivedOn', 'La fecha de cobro no puede ser futura.'],
       [{ amount: '10', receivedOn: '2025-02-30' }, 'receivedOn', 'Escriba una fecha válida (aaaa-mm-dd).'],
-      [{ amount: '10', receivedOn: addDays(shopToday(), -4) }, 'receivedOn', 'La fecha de cobro no puede ser anterior a la fecha de la factura.'],
+      [
+        { amount: '10', receivedOn: addDays(shopToday(), -4) },
+        'receivedOn',
+        'La fecha de cobro no puede ser anterior a la fecha de la factura.',
+      ],
     ];
     for (const [body, field, message] of cases) {
       const response = await pay(s.host, s.bearer, invoice.id, body);
@@ -99,7 +132,12 @@ describe('payments (abonos)', { timeout: 60_000 }, () => {
       const problem = (await response.json()) as { errors: Array<{ field: string; message: string }> };
       expect(problem.errors.find((error) => error.field === field)?.message, JSON.stringify(body)).toBe(message);
     }
-    const ui = await postForm(s.host, `/invoices/${invoice.id}/payments`, { amount: '10', method: '1', receivedOn: addDays(shopToday(), 1) }, { Cookie: s.cookie });
+    const ui = await postForm(
+      s.host,
+      `/invoices/${invoice.id}/payments`,
+      { amount: '10', method: '1', receivedOn: addDays(shopToday(), 1) },
+      { Cookie: s.cookie },
+    );
     expect(ui.status).toBe(422);
     expect(await ui.text()).toContain('La fecha de cobro no puede ser futura.');
     expect(await s.db.select().from(payments)).toHaveLength(0);
@@ -127,12 +165,16 @@ describe('payments (abonos)', { timeout: 60_000 }, () => {
   it('lets exactly the payments that fit through when 20 race past a balance of 1,000.00, with consecutive receipt numbers', async () => {
     const s = await shop('owner');
     const invoice = await issuedInvoice(s);
-    const responses = await Promise.all(Array.from({ length: 20 }, () => pay(s.host, s.bearer, invoice.id, { amount: '100.00' })));
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () => pay(s.host, s.bearer, invoice.id, { amount: '100.00' })),
+    );
     const statuses = responses.map((response) => response.status);
     expect(statuses.filter((status) => status === 201)).toHaveLength(10);
     expect(statuses.filter((status) => status === 422)).toHaveLength(10);
     for (const response of responses.filter((r) => r.status === 422)) {
-      expect(((await response.json()) as { detail: string }).detail).toBe('El monto excede el balance pendiente de la factura.');
+      expect(((await response.json()) as { detail: string }).detail).toBe(
+        'El monto excede el balance pendiente de la factura.',
+      );
     }
     const row = await invoiceRow(s.db, invoice.id);
     expect([row.paidTotal, row.status]).toEqual(['1000.00', 'paid']);
@@ -143,28 +185,51 @@ describe('payments (abonos)', { timeout: 60_000 }, () => {
   it('edits and voids through the API (PATCH, void with a required reason), recomputing the invoice', async () => {
     const s = await shop('admin');
     const invoice = await issuedInvoice(s);
-    const created = (await (await pay(s.host, s.bearer, invoice.id, { amount: '250.50', method: '2', reference: 'CHK-1' })).json()) as {
+    const created = (await (
+      await pay(s.host, s.bearer, invoice.id, { amount: '250.50', method: '2', reference: 'CHK-1' })
+    ).json()) as {
       id: string;
       number: string;
       invoice: { balance: string; status: string };
     };
     expect(created.number).toBe('REC-00000001');
     expect(created.invoice).toMatchObject({ balance: '749.50', status: 'partially_paid' });
-    const patched = await api(s.host, `/payments/${created.id}`, s.bearer, { method: 'PATCH', body: JSON.stringify({ amount: '1000.00' }) });
+    const patched = await api(s.host, `/payments/${created.id}`, s.bearer, {
+      method: 'PATCH',
+      body: JSON.stringify({ amount: '1000.00' }),
+    });
     expect(patched.status).toBe(200);
-    expect(((await patched.json()) as { amount: string; reference: string; invoice: { status: string } })).toMatchObject({ amount: '1000.00', reference: 'CHK-1', invoice: { status: 'paid' } });
-    const tooMuch = await api(s.host, `/payments/${created.id}`, s.bearer, { method: 'PATCH', body: JSON.stringify({ amount: '1000.01' }) });
+    expect((await patched.json()) as { amount: string; reference: string; invoice: { status: string } }).toMatchObject({
+      amount: '1000.00',
+      reference: 'CHK-1',
+      invoice: { status: 'paid' },
+    });
+    const tooMuch = await api(s.host, `/payments/${created.id}`, s.bearer, {
+      method: 'PATCH',
+      body: JSON.stringify({ amount: '1000.01' }),
+    });
     expect(tooMuch.status).toBe(422);
     const noReason = await api(s.host, `/payments/${created.id}/void`, s.bearer, json({ reason: ' ' }));
     expect(noReason.status).toBe(422);
-    expect(((await noReason.json()) as { errors: Array<{ field: string; message: string }> }).errors).toEqual([{ field: 'reason', message: 'Escriba el motivo de la anulación.' }]);
+    expect(((await noReason.json()) as { errors: Array<{ field: string; message: string }> }).errors).toEqual([
+      { field: 'reason', message: 'Escriba el motivo de la anulación.' },
+    ]);
     const voided = await api(s.host, `/payments/${created.id}/void`, s.bearer, json({ reason: 'Cheque devuelto' }));
     expect(voided.status).toBe(200);
-    expect(await voided.json()).toMatchObject({ status: 'voided', voidReason: 'Cheque devuelto', invoice: { paidTotal: '0.00', status: 'issued' } });
-    const afterVoid = await api(s.host, `/payments/${created.id}`, s.bearer, { method: 'PATCH', body: JSON.stringify({ amount: '5.00' }) });
+    expect(await voided.json()).toMatchObject({
+      status: 'voided',
+      voidReason: 'Cheque devuelto',
+      invoice: { paidTotal: '0.00', status: 'issued' },
+    });
+    const afterVoid = await api(s.host, `/payments/${created.id}`, s.bearer, {
+      method: 'PATCH',
+      body: JSON.stringify({ amount: '5.00' }),
+    });
     expect(afterVoid.status).toBe(409);
 
-    const list = (await (await api(s.host, `/invoices/${invoice.id}/payments`, s.bearer)).json()) as { data: Array<{ number: string; status: string }> };
+    const list = (await (await api(s.host, `/invoices/${invoice.id}/payments`, s.bearer)).json()) as {
+      data: Array<{ number: string; status: string }>;
+    };
     expect(list.data).toEqual([expect.objectContaining({ number: 'REC-00000001', status: 'voided' })]);
   });
 
@@ -174,9 +239,14 @@ describe('payments (abonos)', { timeout: 60_000 }, () => {
     const created = (await (await pay(s.host, s.bearer, invoice.id, { amount: '100' })).json()) as { id: string };
     const { invoices } = await import('../../src/db/tenant-schema');
     await s.db.update(invoices).set({ status: 'voided' }).where(eq(invoices.id, invoice.id));
-    const response = await api(s.host, `/payments/${created.id}`, s.bearer, { method: 'PATCH', body: JSON.stringify({ amount: '50' }) });
+    const response = await api(s.host, `/payments/${created.id}`, s.bearer, {
+      method: 'PATCH',
+      body: JSON.stringify({ amount: '50' }),
+    });
     expect(response.status).toBe(409);
-    expect(((await response.json()) as { detail: string }).detail).toBe('La factura de este cobro está anulada: el cobro no se puede modificar.');
+    expect(((await response.json()) as { detail: string }).detail).toBe(
+      'La factura de este cobro está anulada: el cobro no se puede modificar.',
+    );
   });
 
   it('lists receipts newest first with keyset pages, in at most 2 round trips', async () => {
@@ -191,9 +261,15 @@ describe('payments (abonos)', { timeout: 60_000 }, () => {
     expect(html.indexOf('REC-00000003')).toBeLessThan(html.indexOf('REC-00000001'));
     expect(html).toContain(invoice.ncf!);
     expect(html).toContain('Ana Pérez');
-    const first = (await (await api(s.host, '/payments?limit=2', s.bearer)).json()) as { data: Array<{ number: string }>; nextCursor: string };
+    const first = (await (await api(s.host, '/payments?limit=2', s.bearer)).json()) as {
+      data: Array<{ number: string }>;
+      nextCursor: string;
+    };
     expect(first.data.map((p) => p.number)).toEqual(['REC-00000003', 'REC-00000002']);
-    const second = (await (await api(s.host, `/payments?limit=2&cursor=${first.nextCursor}`, s.bearer)).json()) as { data: Array<{ number: string }>; nextCursor: string | null };
+    const second = (await (await api(s.host, `/payments?limit=2&cursor=${first.nextCursor}`, s.bearer)).json()) as {
+      data: Array<{ number: string }>;
+      nextCursor: string | null;
+    };
     expect(second.data.map((p) => p.number)).toEqual(['REC-00000001']);
     expect(second.nextCursor).toBeNull();
     expect((await api(s.host, '/payments?cursor=garbage', s.bearer)).status).toBe(422);
@@ -202,17 +278,30 @@ describe('payments (abonos)', { timeout: 60_000 }, () => {
   it('enforces the permissions: optometrista reads only, ventas records but cannot void', async () => {
     const owner = await shop('owner');
     const invoice = await issuedInvoice(owner);
-    const created = (await (await pay(owner.host, owner.bearer, invoice.id, { amount: '100' })).json()) as { id: string };
+    const created = (await (await pay(owner.host, owner.bearer, invoice.id, { amount: '100' })).json()) as {
+      id: string;
+    };
     const optometrista = await colleague(owner, 'optometrista');
     expect((await get(owner.host, '/payments', { headers: { Cookie: optometrista.cookie } })).status).toBe(200);
-    expect((await get(owner.host, `/payments/${created.id}`, { headers: { Cookie: optometrista.cookie } })).status).toBe(200);
+    expect(
+      (await get(owner.host, `/payments/${created.id}`, { headers: { Cookie: optometrista.cookie } })).status,
+    ).toBe(200);
     expect((await pay(owner.host, optometrista.bearer, invoice.id, { amount: '1' })).status).toBe(403);
-    expect((await get(owner.host, `/invoices/${invoice.id}/payments/new`, { headers: { Cookie: optometrista.cookie } })).status).toBe(403);
+    expect(
+      (await get(owner.host, `/invoices/${invoice.id}/payments/new`, { headers: { Cookie: optometrista.cookie } }))
+        .status,
+    ).toBe(403);
     const ventas = await colleague(owner, 'ventas');
     expect((await pay(owner.host, ventas.bearer, invoice.id, { amount: '1' })).status).toBe(201);
-    expect((await api(owner.host, `/payments/${created.id}/void`, ventas.bearer, json({ reason: 'x' }))).status).toBe(403);
-    expect((await postForm(owner.host, `/payments/${created.id}/void`, { reason: 'x' }, { Cookie: ventas.cookie })).status).toBe(403);
-    const detail = await (await get(owner.host, `/payments/${created.id}`, { headers: { Cookie: ventas.cookie } })).text();
+    expect((await api(owner.host, `/payments/${created.id}/void`, ventas.bearer, json({ reason: 'x' }))).status).toBe(
+      403,
+    );
+    expect(
+      (await postForm(owner.host, `/payments/${created.id}/void`, { reason: 'x' }, { Cookie: ventas.cookie })).status,
+    ).toBe(403);
+    const detail = await (
+      await get(owner.host, `/payments/${created.id}`, { headers: { Cookie: ventas.cookie } })
+    ).text();
     expect(detail).toContain('Editar cobro');
     expect(detail).not.toContain('Anular cobro');
   });
@@ -223,12 +312,36 @@ describe('payments (abonos)', { timeout: 60_000 }, () => {
     const invoice = await issuedInvoice(a);
     const created = (await (await pay(a.host, a.bearer, invoice.id, { amount: '100' })).json()) as { id: string };
     expect((await get(b.host, `/payments/${created.id}`, { headers: { Cookie: b.cookie } })).status).toBe(404);
-    expect((await get(b.host, `/invoices/${invoice.id}/payments/new`, { headers: { Cookie: b.cookie } })).status).toBe(404);
-    expect((await postForm(b.host, `/invoices/${invoice.id}/payments`, { amount: '1', method: '1', receivedOn: shopToday() }, { Cookie: b.cookie })).status).toBe(404);
-    expect((await postForm(b.host, `/payments/${created.id}`, { amount: '1', method: '1', receivedOn: shopToday() }, { Cookie: b.cookie })).status).toBe(404);
-    expect((await postForm(b.host, `/payments/${created.id}/void`, { reason: 'x' }, { Cookie: b.cookie })).status).toBe(404);
+    expect((await get(b.host, `/invoices/${invoice.id}/payments/new`, { headers: { Cookie: b.cookie } })).status).toBe(
+      404,
+    );
+    expect(
+      (
+        await postForm(
+          b.host,
+          `/invoices/${invoice.id}/payments`,
+          { amount: '1', method: '1', receivedOn: shopToday() },
+          { Cookie: b.cookie },
+        )
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await postForm(
+          b.host,
+          `/payments/${created.id}`,
+          { amount: '1', method: '1', receivedOn: shopToday() },
+          { Cookie: b.cookie },
+        )
+      ).status,
+    ).toBe(404);
+    expect((await postForm(b.host, `/payments/${created.id}/void`, { reason: 'x' }, { Cookie: b.cookie })).status).toBe(
+      404,
+    );
     expect((await api(b.host, `/payments/${created.id}`, b.bearer)).status).toBe(404);
-    expect((await api(b.host, `/payments/${created.id}`, b.bearer, { method: 'PATCH', body: '{"amount":"1"}' })).status).toBe(404);
+    expect(
+      (await api(b.host, `/payments/${created.id}`, b.bearer, { method: 'PATCH', body: '{"amount":"1"}' })).status,
+    ).toBe(404);
     expect((await api(b.host, `/payments/${created.id}/void`, b.bearer, json({ reason: 'x' }))).status).toBe(404);
     expect((await pay(b.host, b.bearer, invoice.id, { amount: '1' })).status).toBe(404);
     expect((await api(b.host, `/invoices/${invoice.id}/payments`, b.bearer)).status).toBe(404);
@@ -244,7 +357,9 @@ describe('payments (abonos)', { timeout: 60_000 }, () => {
     const [other] = await s.db.insert(branches).values({ code: 'STI', name: 'Santiago' }).returning();
     const invoice = await issuedInvoice(s, { branchId: other!.id });
     const caja = await colleague(s, 'caja');
-    expect((await get(s.host, `/invoices/${invoice.id}/payments/new`, { headers: { Cookie: caja.cookie } })).status).toBe(404);
+    expect(
+      (await get(s.host, `/invoices/${invoice.id}/payments/new`, { headers: { Cookie: caja.cookie } })).status,
+    ).toBe(404);
     expect((await pay(s.host, caja.bearer, invoice.id, { amount: '1' })).status).toBe(404);
     expect((await pay(s.host, s.bearer, invoice.id, { amount: '1' })).status).toBe(201);
   });
@@ -258,12 +373,27 @@ describe('issue 9 item 20: payments in the activity log', { timeout: 60_000 }, (
     const created = await pay(s.host, s.bearer, invoice.id, { amount: '400.00' });
     expect(created.status).toBe(201);
     const payment = (await created.json()) as { id: string; number: string };
-    expect((await api(s.host, `/payments/${payment.id}`, s.bearer, { method: 'PATCH', body: JSON.stringify({ amount: '450.00' }) })).status).toBe(200);
-    expect((await api(s.host, `/payments/${payment.id}/void`, s.bearer, json({ reason: 'Cobro duplicado' }))).status).toBe(200);
+    expect(
+      (
+        await api(s.host, `/payments/${payment.id}`, s.bearer, {
+          method: 'PATCH',
+          body: JSON.stringify({ amount: '450.00' }),
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await api(s.host, `/payments/${payment.id}/void`, s.bearer, json({ reason: 'Cobro duplicado' }))).status,
+    ).toBe(200);
     const rows = await s.db.select().from(auditLog).orderBy(auditLog.id);
     expect(rows.map((row) => row.action)).toEqual(['payment.recorded', 'payment.updated', 'payment.voided']);
     for (const row of rows) expect(row.actor).toContain(s.email);
-    const common = { paymentId: payment.id, number: payment.number, invoiceId: invoice.id, ncf: invoice.ncf, currencySymbol: 'RD$' };
+    const common = {
+      paymentId: payment.id,
+      number: payment.number,
+      invoiceId: invoice.id,
+      ncf: invoice.ncf,
+      currencySymbol: 'RD$',
+    };
     expect(rows[0]!.details).toMatchObject({ ...common, amount: '400.00', method: '1' });
     expect(rows[1]!.details).toMatchObject({ ...common, amount: '450.00', previousAmount: '400.00' });
     expect(rows[2]!.details).toMatchObject({ ...common, amount: '450.00', reason: 'Cobro duplicado' });

@@ -19,7 +19,8 @@ function shopRoutes(): WalkedRoute[] {
     const key = `${route.method} ${route.path}`;
     const permission = (route.handler as { permission?: Permission | 'public' }).permission ?? null;
     const known = byRoute.get(key);
-    if (!known || (known.permission === null && permission !== null)) byRoute.set(key, { method: route.method, path: route.path, permission });
+    if (!known || (known.permission === null && permission !== null))
+      byRoute.set(key, { method: route.method, path: route.path, permission });
   }
   return [...byRoute.values()] as WalkedRoute[];
 }
@@ -32,13 +33,19 @@ function concrete(path: string): string {
 function request(host: string, route: WalkedRoute, credentials?: { cookie: string; bearer: string }) {
   const unsafe = route.method !== 'GET' && route.method !== 'HEAD';
   const isApi = route.path.startsWith('/api/');
-  const auth: Record<string, string> = credentials ? (isApi ? { Authorization: credentials.bearer } : { Cookie: credentials.cookie }) : {};
+  const auth: Record<string, string> = credentials
+    ? isApi
+      ? { Authorization: credentials.bearer }
+      : { Cookie: credentials.cookie }
+    : {};
   return SELF.fetch(`http://${host}${concrete(route.path)}`, {
     method: route.method.toUpperCase(),
     redirect: 'manual',
     headers: {
       ...auth,
-      ...(unsafe ? { Origin: `http://${host}`, 'Content-Type': isApi ? 'application/json' : 'application/x-www-form-urlencoded' } : {}),
+      ...(unsafe
+        ? { Origin: `http://${host}`, 'Content-Type': isApi ? 'application/json' : 'application/x-www-form-urlencoded' }
+        : {}),
     },
     body: unsafe ? (isApi ? '{}' : '') : undefined,
   });
@@ -49,7 +56,9 @@ describe('route permissions', () => {
 
   it('has a declared permission (or public) on every route', () => {
     expect(routes.length).toBeGreaterThan(5);
-    const undeclared = routes.filter((route) => route.permission === null).map((route) => `${route.method} ${route.path}`);
+    const undeclared = routes
+      .filter((route) => route.permission === null)
+      .map((route) => `${route.method} ${route.path}`);
     expect(undeclared).toEqual([]);
   });
 
@@ -68,26 +77,33 @@ describe('route permissions', () => {
     });
   }, 120_000);
 
-  it.each(roles)('enforces the matrix for the %s role on every route', async (role) => {
-    const tenant = await createTestTenant();
-    const host = `${tenant.id}.localhost`;
-    const credentials = await signedIn(tenant.id, role);
-    // Logging out ends the session the walk uses: it goes last, after all the others (sent 8 at a time).
-    const walked = routes.filter((route) => route.path !== '/logout');
-    const responses: Response[] = [];
-    for (let start = 0; start < walked.length; start += 8) {
-      responses.push(...(await Promise.all(walked.slice(start, start + 8).map((route) => request(host, route, credentials)))));
-    }
-    const logout = routes.filter((route) => route.path === '/logout');
-    for (const route of logout) responses.push(await request(host, route, credentials));
-    [...walked, ...logout].forEach((route, index) => {
-      const response = responses[index]!;
-      const label = `${role} ${route.method} ${route.path} -> ${response.status}`;
-      const allowed = route.permission === 'public' || (permissionMatrix[route.permission] as readonly string[]).includes(role);
-      // An empty form or JSON body is bad input, never a server error.
-      expect(response.status, label).toBeLessThan(500);
-      if (allowed) expect([401, 403], label).not.toContain(response.status);
-      else expect(response.status, label).toBe(403);
-    });
-  }, 120_000);
+  it.each(roles)(
+    'enforces the matrix for the %s role on every route',
+    async (role) => {
+      const tenant = await createTestTenant();
+      const host = `${tenant.id}.localhost`;
+      const credentials = await signedIn(tenant.id, role);
+      // Logging out ends the session the walk uses: it goes last, after all the others (sent 8 at a time).
+      const walked = routes.filter((route) => route.path !== '/logout');
+      const responses: Response[] = [];
+      for (let start = 0; start < walked.length; start += 8) {
+        responses.push(
+          ...(await Promise.all(walked.slice(start, start + 8).map((route) => request(host, route, credentials)))),
+        );
+      }
+      const logout = routes.filter((route) => route.path === '/logout');
+      for (const route of logout) responses.push(await request(host, route, credentials));
+      [...walked, ...logout].forEach((route, index) => {
+        const response = responses[index]!;
+        const label = `${role} ${route.method} ${route.path} -> ${response.status}`;
+        const allowed =
+          route.permission === 'public' || (permissionMatrix[route.permission] as readonly string[]).includes(role);
+        // An empty form or JSON body is bad input, never a server error.
+        expect(response.status, label).toBeLessThan(500);
+        if (allowed) expect([401, 403], label).not.toContain(response.status);
+        else expect(response.status, label).toBe(403);
+      });
+    },
+    120_000,
+  );
 });

@@ -25,12 +25,23 @@ describe('provisioning pipeline', () => {
     const p = await platform();
     const id = newTenantId();
     const seen: string[] = [];
-    const row = await createTenant(p, { id, name: 'Óptica Pasos', domains: [id] }, { afterStep: (step) => void seen.push(step) });
+    const row = await createTenant(
+      p,
+      { id, name: 'Óptica Pasos', domains: [id] },
+      { afterStep: (step) => void seen.push(step) },
+    );
     expect(seen).toEqual([...provisioningSteps]);
-    expect(row).toMatchObject({ status: 'active', provisioningStep: 'active', schemaVersion: migrations.tenant.length, lastError: null });
+    expect(row).toMatchObject({
+      status: 'active',
+      provisioningStep: 'active',
+      schemaVersion: migrations.tenant.length,
+      lastError: null,
+    });
     expect(await databasesNamed(`optiflow_${id}`)).toBe(1);
     const log = await p.central.select().from(provisioningLog).where(eq(provisioningLog.tenantId, id));
-    expect(log.map((entry) => `${entry.step}:${entry.outcome}`)).toEqual(provisioningSteps.map((step) => `${step}:succeeded`));
+    expect(log.map((entry) => `${entry.step}:${entry.outcome}`)).toEqual(
+      provisioningSteps.map((step) => `${step}:succeeded`),
+    );
   });
 
   for (const step of provisioningSteps.slice(0, -1)) {
@@ -53,9 +64,21 @@ describe('provisioning pipeline', () => {
   it('marks a failing step as failed with the step and error, and a retry finishes the job', async () => {
     const p = await platform();
     const id = newTenantId();
-    const failing = { ...p, placement: () => ({ ...p.placement('postgres'), ensureDatabase: async () => { throw new Error('disk full'); } }) };
+    const failing = {
+      ...p,
+      placement: () => ({
+        ...p.placement('postgres'),
+        ensureDatabase: async () => {
+          throw new Error('disk full');
+        },
+      }),
+    };
     await expect(createTenant(failing, { id, name: 'Óptica Fallida', domains: [id] })).rejects.toThrow('disk full');
-    expect(await getTenantRow(p, id)).toMatchObject({ status: 'failed', provisioningStep: 'record', lastError: 'provision database: disk full' });
+    expect(await getTenantRow(p, id)).toMatchObject({
+      status: 'failed',
+      provisioningStep: 'record',
+      lastError: 'provision database: disk full',
+    });
     expect((await get(`${id}.localhost`)).status).toBe(404);
     expect((await createTenant(p, { id, name: 'Óptica Fallida', domains: [id] })).status).toBe('active');
     expect((await get(`${id}.localhost`)).status).toBe(200);
@@ -64,11 +87,15 @@ describe('provisioning pipeline', () => {
   it('refuses a duplicate id and a taken domain, changing nothing', async () => {
     const p = await platform();
     const existing = await createTestTenant({ name: 'Óptica Original' });
-    await expect(createTenant(p, { id: existing.id, name: 'Otra', domains: [newTenantId()] })).rejects.toMatchObject({ code: 'conflict' });
+    await expect(createTenant(p, { id: existing.id, name: 'Otra', domains: [newTenantId()] })).rejects.toMatchObject({
+      code: 'conflict',
+    });
     expect((await getTenantRow(p, existing.id))?.name).toBe('Óptica Original');
 
     const id = newTenantId();
-    await expect(createTenant(p, { id, name: 'Ladrona', domains: [existing.id] })).rejects.toMatchObject({ code: 'conflict' });
+    await expect(createTenant(p, { id, name: 'Ladrona', domains: [existing.id] })).rejects.toMatchObject({
+      code: 'conflict',
+    });
     expect(await getTenantRow(p, id)).toBeNull();
     expect(await databasesNamed(`optiflow_${id}`)).toBe(0);
   });

@@ -1,6 +1,17 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { branches, contacts, userBranches, fiscalSequences, invoiceLines, invoices, products, quotationLines, quotations, taxes } from '../../src/db/tenant-schema';
+import {
+  branches,
+  contacts,
+  userBranches,
+  fiscalSequences,
+  invoiceLines,
+  invoices,
+  products,
+  quotationLines,
+  quotations,
+  taxes,
+} from '../../src/db/tenant-schema';
 import { addDays, shopToday } from '../../src/domain/dates';
 import { countQueries, get, postForm, signedIn } from '../support/worker/helpers';
 import { api, apiJson } from '../support/worker/api';
@@ -11,12 +22,21 @@ async function shop(role: Role = 'owner') {
   const base = await baseShop(role);
   const { db } = base;
   const [tax] = await db.select().from(taxes).where(eq(taxes.code, 'ITBIS18'));
-  const [product] = await db.insert(products).values({ sku: 'MON-1', name: 'Montura clásica', category: 'monturas', price: '1500.5', taxId: tax!.id }).returning();
-  const [customer] = await db.insert(contacts).values({ name: 'Distribuidora Visión SRL', idType: 'rnc', idNumber: '101850043' }).returning();
+  const [product] = await db
+    .insert(products)
+    .values({ sku: 'MON-1', name: 'Montura clásica', category: 'monturas', price: '1500.5', taxId: tax!.id })
+    .returning();
+  const [customer] = await db
+    .insert(contacts)
+    .values({ name: 'Distribuidora Visión SRL', idType: 'rnc', idNumber: '101850043' })
+    .returning();
   return { ...base, tax: tax!, product: product!, customer: customer!, branch: base.main };
 }
 
-const body = (s: { product: { id: string }; customer: { id: string }; tax: { id: number } }, extra: Record<string, unknown> = {}) =>
+const body = (
+  s: { product: { id: string }; customer: { id: string }; tax: { id: number } },
+  extra: Record<string, unknown> = {},
+) =>
   JSON.stringify({
     customerId: s.customer.id,
     lines: [
@@ -59,7 +79,15 @@ describe('quotations', { timeout: 60_000 }, () => {
     const [row] = await s.db.select().from(quotations);
     expect(response.headers.get('location')).toBe(`/quotations/${row!.id}?notice=created`);
     // 2 x 1500.50 = 3001.00 + 250.00 = 3251.00; ITBIS 18% = 585.18; total 3836.18
-    expect(row).toMatchObject({ number: 'COT-00000001', status: 'draft', quotedOn: shopToday(), validUntil: addDays(shopToday(), 15), taxableTotal: '3251.00', itbisTotal: '585.18', total: '3836.18' });
+    expect(row).toMatchObject({
+      number: 'COT-00000001',
+      status: 'draft',
+      quotedOn: shopToday(),
+      validUntil: addDays(shopToday(), 15),
+      taxableTotal: '3251.00',
+      itbisTotal: '585.18',
+      total: '3836.18',
+    });
     const lines = await s.db.select().from(quotationLines).where(eq(quotationLines.quotationId, row!.id));
     expect(lines.map((line) => line.amount).sort()).toEqual(['250.00', '3001.00']);
     const page = await get(s.host, `/quotations/${row!.id}`, { headers: { Cookie: s.cookie } });
@@ -72,10 +100,20 @@ describe('quotations', { timeout: 60_000 }, () => {
 
   it('re-renders the form with line errors (422), writes nothing and consumes no number', async () => {
     const s = await shop('owner');
-    const response = await postForm(s.host, '/quotations', { branchId: s.branch.id, 'lines.0.sku': 'NOPE', 'lines.0.quantity': '1', _action: 'save' }, { Cookie: s.cookie });
+    const response = await postForm(
+      s.host,
+      '/quotations',
+      { branchId: s.branch.id, 'lines.0.sku': 'NOPE', 'lines.0.quantity': '1', _action: 'save' },
+      { Cookie: s.cookie },
+    );
     expect(response.status).toBe(422);
     expect(await response.text()).toContain('aria-invalid="true"');
-    const none = await postForm(s.host, '/quotations', { branchId: s.branch.id, _action: 'save' }, { Cookie: s.cookie });
+    const none = await postForm(
+      s.host,
+      '/quotations',
+      { branchId: s.branch.id, _action: 'save' },
+      { Cookie: s.cookie },
+    );
     expect(none.status).toBe(422);
     expect(await none.text()).toContain('Agregue al menos una línea.');
     const badCustomer = await createApi(s.host, s.bearer, body(s, { customerId: crypto.randomUUID() }));
@@ -88,7 +126,12 @@ describe('quotations', { timeout: 60_000 }, () => {
 
   it('"add line" re-renders the editor with one more blank row without saving', async () => {
     const s = await shop('owner');
-    const response = await postForm(s.host, '/quotations', { branchId: s.branch.id, 'lines.0.sku': 'MON-1', 'lines.0.quantity': '1', blankRows: '1', _action: 'addLine' }, { Cookie: s.cookie });
+    const response = await postForm(
+      s.host,
+      '/quotations',
+      { branchId: s.branch.id, 'lines.0.sku': 'MON-1', 'lines.0.quantity': '1', blankRows: '1', _action: 'addLine' },
+      { Cookie: s.cookie },
+    );
     expect(response.status).toBe(200);
     const html = await response.text();
     expect(html).toContain('name="lines.2.sku"');
@@ -110,10 +153,19 @@ describe('quotations', { timeout: 60_000 }, () => {
     const created = await createApi(s.host, s.bearer, body(s, { total: '1.00', itbisTotal: '0', taxBreakdown: [] }));
     expect(created.status).toBe(201);
     // 3001.00 + (1000.005 -> 1000.01 - 100 = 900.01) = 3901.01; ITBIS 702.18; total 4603.19
-    expect(created.body).toMatchObject({ grossTotal: '4001.01', discountTotal: '100.00', taxableTotal: '3901.01', itbisTotal: '702.18', total: '4603.19' });
+    expect(created.body).toMatchObject({
+      grossTotal: '4001.01',
+      discountTotal: '100.00',
+      taxableTotal: '3901.01',
+      itbisTotal: '702.18',
+      total: '4603.19',
+    });
     expect(created.body.taxBreakdown).toEqual([{ rate: '18.00', taxable: '3901.01', itbis: '702.18' }]);
     expect(created.body.lines.map((line: { amount: string }) => line.amount)).toEqual(['3001.00', '900.01']);
-    const patched = await api(s.host, `/quotations/${created.body.id}`, s.bearer, { method: 'PATCH', body: JSON.stringify({ lines: [{ productId: s.product.id, quantity: '1' }], total: '5' }) });
+    const patched = await api(s.host, `/quotations/${created.body.id}`, s.bearer, {
+      method: 'PATCH',
+      body: JSON.stringify({ lines: [{ productId: s.product.id, quantity: '1' }], total: '5' }),
+    });
     expect(patched.status).toBe(200);
     expect(await patched.json()).toMatchObject({ total: '1770.59', itbisTotal: '270.09', number: 'COT-00000001' });
   });
@@ -126,31 +178,55 @@ describe('quotations', { timeout: 60_000 }, () => {
     expect(((await sent.json()) as { status: string }).status).toBe('sent');
     const again = await api(s.host, `/quotations/${q.id}/send`, s.bearer, { method: 'POST' });
     expect(again.status).toBe(409);
-    expect(((await again.json()) as { detail: string }).detail).toBe('Solo una cotización en borrador puede marcarse como enviada.');
+    expect(((await again.json()) as { detail: string }).detail).toBe(
+      'Solo una cotización en borrador puede marcarse como enviada.',
+    );
     const cancel = await postForm(s.host, `/quotations/${q.id}/cancel`, {}, { Cookie: s.cookie });
     expect(cancel.status).toBe(303);
     const [row] = await s.db.select().from(quotations).where(eq(quotations.id, q.id));
     expect(row!.status).toBe('cancelled');
-    const edit = await api(s.host, `/quotations/${q.id}`, s.bearer, { method: 'PATCH', body: JSON.stringify({ notes: 'x' }) });
+    const edit = await api(s.host, `/quotations/${q.id}`, s.bearer, {
+      method: 'PATCH',
+      body: JSON.stringify({ notes: 'x' }),
+    });
     expect(edit.status).toBe(409);
-    expect(((await edit.json()) as { detail: string }).detail).toBe('Solo se pueden editar cotizaciones en borrador o enviadas.');
+    expect(((await edit.json()) as { detail: string }).detail).toBe(
+      'Solo se pueden editar cotizaciones en borrador o enviadas.',
+    );
     const convert = await api(s.host, `/quotations/${q.id}/convert`, s.bearer, { method: 'POST' });
     expect(convert.status).toBe(409);
-    expect(((await convert.json()) as { detail: string }).detail).toBe('Solo se pueden convertir cotizaciones en borrador o enviadas.');
+    expect(((await convert.json()) as { detail: string }).detail).toBe(
+      'Solo se pueden convertir cotizaciones en borrador o enviadas.',
+    );
     expect(await s.db.select().from(invoices)).toHaveLength(0);
   });
 
   it('converts exactly once under 10 parallel requests: one draft B01 invoice with the same lines and totals', async () => {
     const s = await shop('owner');
     const { body: q } = await createApi(s.host, s.bearer, body(s));
-    const responses = await Promise.all(Array.from({ length: 10 }, () => api(s.host, `/quotations/${q.id}/convert`, s.bearer, { method: 'POST' })));
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () => api(s.host, `/quotations/${q.id}/convert`, s.bearer, { method: 'POST' })),
+    );
     const statuses = responses.map((r) => r.status).sort();
     expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
-    const ids = new Set(await Promise.all(responses.map(async (r) => ((await r.json()) as { invoiceId: string }).invoiceId)));
+    const ids = new Set(
+      await Promise.all(responses.map(async (r) => ((await r.json()) as { invoiceId: string }).invoiceId)),
+    );
     expect(ids.size).toBe(1);
     const all = await s.db.select().from(invoices);
     expect(all).toHaveLength(1);
-    expect(all[0]).toMatchObject({ id: [...ids][0], kind: 'invoice', status: 'draft', ncfType: 'B01', ncf: null, customerId: s.customer.id, quotationId: q.id, total: '4603.19', totalDop: '4603.19', itbisTotal: '702.18' });
+    expect(all[0]).toMatchObject({
+      id: [...ids][0],
+      kind: 'invoice',
+      status: 'draft',
+      ncfType: 'B01',
+      ncf: null,
+      customerId: s.customer.id,
+      quotationId: q.id,
+      total: '4603.19',
+      totalDop: '4603.19',
+      itbisTotal: '702.18',
+    });
     const lines = await s.db.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, all[0]!.id));
     expect(lines.map((line) => line.amount).sort()).toEqual(['3001.00', '900.01']);
     const [row] = await s.db.select().from(quotations).where(eq(quotations.id, q.id));
@@ -179,8 +255,12 @@ describe('quotations', { timeout: 60_000 }, () => {
     expect((await api(s.host, '/quotations', optometrista.bearer)).status).toBe(200);
     expect((await api(s.host, `/quotations/${q.id}`, optometrista.bearer)).status).toBe(200);
     expect((await createApi(s.host, optometrista.bearer, body(s))).status).toBe(403);
-    expect((await api(s.host, `/quotations/${q.id}/convert`, optometrista.bearer, { method: 'POST' })).status).toBe(403);
-    expect((await postForm(s.host, `/quotations/${q.id}/cancel`, {}, { Cookie: optometrista.cookie })).status).toBe(403);
+    expect((await api(s.host, `/quotations/${q.id}/convert`, optometrista.bearer, { method: 'POST' })).status).toBe(
+      403,
+    );
+    expect((await postForm(s.host, `/quotations/${q.id}/cancel`, {}, { Cookie: optometrista.cookie })).status).toBe(
+      403,
+    );
     expect((await get(s.host, '/quotations/new', { headers: { Cookie: optometrista.cookie } })).status).toBe(403);
     const page = await (await get(s.host, `/quotations/${q.id}`, { headers: { Cookie: optometrista.cookie } })).text();
     expect(page).not.toContain(`/quotations/${q.id}/convert`);
@@ -205,7 +285,10 @@ describe('quotations', { timeout: 60_000 }, () => {
     const b = await shop('owner');
     const { body: q } = await createApi(a.host, a.bearer, body(a));
     expect((await api(b.host, `/quotations/${q.id}`, b.bearer)).status).toBe(404);
-    expect((await api(b.host, `/quotations/${q.id}`, b.bearer, { method: 'PATCH', body: JSON.stringify({ notes: 'x' }) })).status).toBe(404);
+    expect(
+      (await api(b.host, `/quotations/${q.id}`, b.bearer, { method: 'PATCH', body: JSON.stringify({ notes: 'x' }) }))
+        .status,
+    ).toBe(404);
     for (const action of ['send', 'cancel', 'convert']) {
       expect((await api(b.host, `/quotations/${q.id}/${action}`, b.bearer, { method: 'POST' })).status).toBe(404);
     }
@@ -220,11 +303,19 @@ describe('quotations', { timeout: 60_000 }, () => {
     for (let i = 0; i < 3; i++) await createApi(s.host, s.bearer, body(s));
     const { body: last } = await createApi(s.host, s.bearer, body(s, { customerId: null }));
     await api(s.host, `/quotations/${last.id}/send`, s.bearer, { method: 'POST' });
-    const page1 = (await (await api(s.host, '/quotations?limit=3', s.bearer)).json()) as { data: Array<{ number: string }>; nextCursor: string };
+    const page1 = (await (await api(s.host, '/quotations?limit=3', s.bearer)).json()) as {
+      data: Array<{ number: string }>;
+      nextCursor: string;
+    };
     expect(page1.data.map((row) => row.number)).toEqual(['COT-00000004', 'COT-00000003', 'COT-00000002']);
-    const page2 = (await (await api(s.host, `/quotations?limit=3&cursor=${page1.nextCursor}`, s.bearer)).json()) as { data: Array<{ number: string }>; nextCursor: null };
+    const page2 = (await (await api(s.host, `/quotations?limit=3&cursor=${page1.nextCursor}`, s.bearer)).json()) as {
+      data: Array<{ number: string }>;
+      nextCursor: null;
+    };
     expect(page2).toEqual({ data: [expect.objectContaining({ number: 'COT-00000001' })], nextCursor: null });
-    const sent = (await (await api(s.host, '/quotations?status=sent', s.bearer)).json()) as { data: Array<{ number: string }> };
+    const sent = (await (await api(s.host, '/quotations?status=sent', s.bearer)).json()) as {
+      data: Array<{ number: string }>;
+    };
     expect(sent.data.map((row) => row.number)).toEqual(['COT-00000004']);
     const search = await (await get(s.host, '/quotations?q=visi%C3%B3n', { headers: { Cookie: s.cookie } })).text();
     expect(search).toContain('COT-00000001');

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
 import { reportsApi } from '../../src/api/reports';
-import { company, fiscalSequences, payments } from '../../src/db/tenant-schema';
+import { fiscalSequences, payments } from '../../src/db/tenant-schema';
 import type { LineInput } from '../../src/domain/totals';
 import { countQueries, get } from '../support/worker/helpers';
 import { api } from '../support/worker/api';
@@ -11,7 +11,14 @@ import { shop as baseShop, type Role, type TestDb } from '../support/worker/shop
 // Each test builds a shop with a month of documents; other suites share the database meanwhile.
 vi.setConfig({ testTimeout: 30_000 });
 
-const line = (quantity: string, unitPrice: string, values: Partial<LineInput> = {}): LineInput => ({ quantity, unitPrice, discount: '0', taxRate: '18.00', exempt: false, ...values });
+const line = (quantity: string, unitPrice: string, values: Partial<LineInput> = {}): LineInput => ({
+  quantity,
+  unitPrice,
+  discount: '0',
+  taxRate: '18.00',
+  exempt: false,
+  ...values,
+});
 
 interface DocumentFixture {
   kind?: 'invoice' | 'credit_note';
@@ -24,16 +31,27 @@ interface DocumentFixture {
   buyer?: { type: 'rnc' | 'cedula' | 'pasaporte'; number: string };
   modifiedNcf?: string;
   referenceInvoiceId?: string;
-  payments?: Array<{ method: '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8'; amount: string; status?: 'active' | 'voided' }>;
+  payments?: Array<{
+    method: '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8';
+    amount: string;
+    status?: 'active' | 'voided';
+  }>;
   creditedTotal?: string;
   voidedAt?: Date;
   voidReason?: string;
 }
 
 /** Inserts a fiscal document as the invoices area would have written it (totals from computeTotals / toDop). */
-async function insertDocument(db: TestDb, branchId: string, recSequenceId: string, fixture: DocumentFixture): Promise<string> {
+async function insertDocument(
+  db: TestDb,
+  branchId: string,
+  recSequenceId: string,
+  fixture: DocumentFixture,
+): Promise<string> {
   const rate = fixture.rate ?? '1';
-  const activePaid = (fixture.payments ?? []).filter((p) => p.status !== 'voided').reduce((sum, p) => sum + Math.round(Number(p.amount) * 100), 0);
+  const activePaid = (fixture.payments ?? [])
+    .filter((p) => p.status !== 'voided')
+    .reduce((sum, p) => sum + Math.round(Number(p.amount) * 100), 0);
   const [row] = await buildInvoices(
     db,
     fixture.lines,
@@ -107,8 +125,20 @@ async function shop(role: Role = 'owner', options: { rnc?: string | null; empty?
       referenceInvoiceId: b01,
     });
     // Two small consumer invoices: 500 + 90 = 590 paid cash; 2 x 250.5050 = 501.01 + 90.18 = 591.19, 200 by transfer.
-    await add({ ncf: 'B0200000001', status: 'paid', issuedOn: '2025-01-05', lines: [line('1', '500')], payments: [{ method: '1', amount: '590.00' }] });
-    await add({ ncf: 'B0200000002', status: 'partially_paid', issuedOn: '2025-01-15', lines: [line('2', '250.5050')], payments: [{ method: '2', amount: '200.00' }] });
+    await add({
+      ncf: 'B0200000001',
+      status: 'paid',
+      issuedOn: '2025-01-05',
+      lines: [line('1', '500')],
+      payments: [{ method: '1', amount: '590.00' }],
+    });
+    await add({
+      ncf: 'B0200000002',
+      status: 'partially_paid',
+      issuedOn: '2025-01-15',
+      lines: [line('2', '250.5050')],
+      payments: [{ method: '2', amount: '200.00' }],
+    });
     // A consumer invoice at the threshold: 220,000 + 39,600 = 259,600.00 with a cédula, paid by card.
     await add({
       ncf: 'B0200000003',
@@ -133,12 +163,33 @@ async function shop(role: Role = 'owner', options: { rnc?: string | null; empty?
       ],
     });
     // Voided on 31/01 at 23:30 in Santo Domingo (already 1 February in UTC): January's 608.
-    await add({ ncf: 'B0100000003', status: 'voided', issuedOn: '2025-01-08', lines: [line('1', '75')], buyer: { type: 'rnc', number: '131246796' }, voidedAt: new Date('2025-02-01T03:30:00Z'), voidReason: '04' });
+    await add({
+      ncf: 'B0100000003',
+      status: 'voided',
+      issuedOn: '2025-01-08',
+      lines: [line('1', '75')],
+      buyer: { type: 'rnc', number: '131246796' },
+      voidedAt: new Date('2025-02-01T03:30:00Z'),
+      voidReason: '04',
+    });
     // Voided on 01/02 at 00:30 in Santo Domingo (2025-02-01T04:30Z): February's 608.
-    await add({ ncf: 'B0200000004', status: 'voided', issuedOn: '2025-01-28', lines: [line('1', '40')], voidedAt: new Date('2025-02-01T04:30:00Z'), voidReason: '01' });
+    await add({
+      ncf: 'B0200000004',
+      status: 'voided',
+      issuedOn: '2025-01-28',
+      lines: [line('1', '40')],
+      voidedAt: new Date('2025-02-01T04:30:00Z'),
+      voidReason: '01',
+    });
     // A draft (no NCF) and a document of another month: absent.
     await add({ ncf: null, status: 'draft', issuedOn: null, lines: [line('1', '999')] });
-    await add({ ncf: 'B0200000005', status: 'paid', issuedOn: '2025-02-03', lines: [line('1', '10')], payments: [{ method: '1', amount: '11.80' }] });
+    await add({
+      ncf: 'B0200000005',
+      status: 'paid',
+      issuedOn: '2025-02-03',
+      lines: [line('1', '10')],
+      payments: [{ method: '1', amount: '11.80' }],
+    });
   }
   return base;
 }
@@ -173,10 +224,14 @@ describe('DGII 607 and 608 files', () => {
 
   it('puts the next month’s documents and voids in the next month’s files', async () => {
     const { host, cookie } = await shop('admin');
-    const sales = await (await get(host, '/reports/dgii/607.txt?period=202502', { headers: { Cookie: cookie } })).text();
+    const sales = await (
+      await get(host, '/reports/dgii/607.txt?period=202502', { headers: { Cookie: cookie } })
+    ).text();
     // Consumer invoices under RD$250,000 are not lines of the file (they are totalled in the Oficina Virtual when sending it).
     expect(sales).toBe('607|131246796|202502|0\r\n');
-    const voided = await (await get(host, '/reports/dgii/608.txt?period=202502', { headers: { Cookie: cookie } })).text();
+    const voided = await (
+      await get(host, '/reports/dgii/608.txt?period=202502', { headers: { Cookie: cookie } })
+    ).text();
     expect(voided).toBe('608|131246796|202502|1\r\nB0200000004|20250128|01\r\n');
   });
 
@@ -189,7 +244,10 @@ describe('DGII 607 and 608 files', () => {
     const voided = await api(host, '/reports/dgii/608?period=202501', bearer);
     expect(await voided.text()).toBe(expected608);
     // The module's own document (the shop-wide /api/v1/openapi.json merges every area's routes).
-    const spec = reportsApi.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'reports', version: '1' } }) as unknown as {
+    const spec = reportsApi.getOpenAPI31Document({
+      openapi: '3.1.0',
+      info: { title: 'reports', version: '1' },
+    }) as unknown as {
       paths: Record<string, { get: { responses: Record<string, { content: Record<string, unknown> }> } }>;
     };
     expect(Object.keys(spec.paths).sort()).toEqual(['/reports/dgii/607', '/reports/dgii/608']);
@@ -201,15 +259,20 @@ describe('DGII 607 and 608 files', () => {
 
   it('writes a month without documents as a header with zero lines', async () => {
     const { host, cookie } = await shop('owner', { empty: true });
-    expect(await (await get(host, '/reports/dgii/607.txt?period=202501', { headers: { Cookie: cookie } })).text()).toBe('607|131246796|202501|0\r\n');
-    expect(await (await get(host, '/reports/dgii/608.txt?period=202501', { headers: { Cookie: cookie } })).text()).toBe('608|131246796|202501|0\r\n');
+    expect(await (await get(host, '/reports/dgii/607.txt?period=202501', { headers: { Cookie: cookie } })).text()).toBe(
+      '607|131246796|202501|0\r\n',
+    );
+    expect(await (await get(host, '/reports/dgii/608.txt?period=202501', { headers: { Cookie: cookie } })).text()).toBe(
+      '608|131246796|202501|0\r\n',
+    );
   });
 });
 
 describe('DGII report validation', () => {
   const periodMessage = 'Indique un período válido con el formato AAAAMM (por ejemplo 202503).';
   const futureMessage = 'El período no puede ser un mes futuro.';
-  const rncMessage = 'Configure el RNC de la empresa en los datos de la empresa antes de generar los reportes de la DGII.';
+  const rncMessage =
+    'Configure el RNC de la empresa en los datos de la empresa antes de generar los reportes de la DGII.';
 
   it('refuses malformed and future periods with 422 in the API (problem+json) and the UI', async () => {
     const { host, cookie, bearer } = await shop('owner', { empty: true });
@@ -275,7 +338,10 @@ describe('DGII report page', () => {
     expect(queries).toBe(2);
     const html = await response!.text();
     expect(html).toContain('enero de 2025 (202501)');
-    const cell = (label: string) => new RegExp(`<th scope="row">${label.replace(/[()$.]/g, '\\$&')}</th><td class="number">([^<]*)</td>`).exec(html)?.[1];
+    const cell = (label: string) =>
+      new RegExp(`<th scope="row">${label.replace(/[()$.]/g, '\\$&')}</th><td class="number">([^<]*)</td>`).exec(
+        html,
+      )?.[1];
     expect(cell('Líneas de detalle en el archivo')).toBe('4');
     expect(cell('Facturas listadas una por una')).toBe('3');
     expect(cell('Facturas de consumo resumidas (menos de RD$ 250,000.00)')).toBe('2');
@@ -303,7 +369,9 @@ describe('DGII report page', () => {
     const period = `${previous.getUTCFullYear()}${String(previous.getUTCMonth() + 1).padStart(2, '0')}`;
     expect(page).toContain(`<option value="${period}" selected="">`);
     expect(page).toContain('<html');
-    const fragment = await get(host, '/reports/dgii?period=202501', { headers: { Cookie: cookie, 'HX-Request': 'true' } });
+    const fragment = await get(host, '/reports/dgii?period=202501', {
+      headers: { Cookie: cookie, 'HX-Request': 'true' },
+    });
     expect(fragment.status).toBe(200);
     const html = await fragment.text();
     expect(html).not.toContain('<html');
@@ -336,22 +404,36 @@ describe('DGII report page', () => {
 });
 
 describe('DGII report permissions and isolation', () => {
-  it.each(['ventas', 'optometrista', 'caja'] as const)('refuses the %s role (403) in the UI and the API', async (role) => {
-    const { host, cookie, bearer } = await shop(role, { empty: true });
-    expect((await get(host, '/reports/dgii', { headers: { Cookie: cookie } })).status).toBe(403);
-    expect((await get(host, '/reports/dgii/607.txt?period=202501', { headers: { Cookie: cookie } })).status).toBe(403);
-    expect((await get(host, '/reports/dgii/608.txt?period=202501', { headers: { Cookie: cookie } })).status).toBe(403);
-    expect((await api(host, '/reports/dgii/607?period=202501', bearer)).status).toBe(403);
-    expect((await api(host, '/reports/dgii/608?period=202501', bearer)).status).toBe(403);
-  });
+  it.each(['ventas', 'optometrista', 'caja'] as const)(
+    'refuses the %s role (403) in the UI and the API',
+    async (role) => {
+      const { host, cookie, bearer } = await shop(role, { empty: true });
+      expect((await get(host, '/reports/dgii', { headers: { Cookie: cookie } })).status).toBe(403);
+      expect((await get(host, '/reports/dgii/607.txt?period=202501', { headers: { Cookie: cookie } })).status).toBe(
+        403,
+      );
+      expect((await get(host, '/reports/dgii/608.txt?period=202501', { headers: { Cookie: cookie } })).status).toBe(
+        403,
+      );
+      expect((await api(host, '/reports/dgii/607?period=202501', bearer)).status).toBe(403);
+      expect((await api(host, '/reports/dgii/608?period=202501', bearer)).status).toBe(403);
+    },
+  );
 
   it('never shows one shop’s documents in another shop’s files, nor accepts its credentials', async () => {
     const a = await shop('owner');
     const b = await shop('owner', { rnc: '101850043', empty: true });
-    expect(await (await get(b.host, '/reports/dgii/607.txt?period=202501', { headers: { Cookie: b.cookie } })).text()).toBe('607|101850043|202501|0\r\n');
-    expect(await (await api(b.host, '/reports/dgii/608?period=202501', b.bearer)).text()).toBe('608|101850043|202501|0\r\n');
+    expect(
+      await (await get(b.host, '/reports/dgii/607.txt?period=202501', { headers: { Cookie: b.cookie } })).text(),
+    ).toBe('607|101850043|202501|0\r\n');
+    expect(await (await api(b.host, '/reports/dgii/608?period=202501', b.bearer)).text()).toBe(
+      '608|101850043|202501|0\r\n',
+    );
     // B's session and token mean nothing on A's host.
-    const cookieOnA = await get(a.host, '/reports/dgii/607.txt?period=202501', { headers: { Cookie: b.cookie }, redirect: 'manual' });
+    const cookieOnA = await get(a.host, '/reports/dgii/607.txt?period=202501', {
+      headers: { Cookie: b.cookie },
+      redirect: 'manual',
+    });
     expect(cookieOnA.status).toBe(303);
     expect((await api(a.host, '/reports/dgii/607?period=202501', b.bearer)).status).toBe(401);
     // A's own file is untouched by B.

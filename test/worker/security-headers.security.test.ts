@@ -9,7 +9,11 @@ function getPaths(app: { routes: Array<{ method: string; path: string }> }, keep
   const paths = new Set<string>();
   for (const route of app.routes) {
     if (route.method !== 'GET' || !keep(route.path)) continue;
-    paths.add(route.path.replace(/:[a-zA-Z]+(\{[^}]*\})?/g, (match) => (match.startsWith(':stamp') ? '20260101T000000Z' : '00000000-0000-4000-8000-000000000000')));
+    paths.add(
+      route.path.replace(/:[a-zA-Z]+(\{[^}]*\})?/g, (match) =>
+        match.startsWith(':stamp') ? '20260101T000000Z' : '00000000-0000-4000-8000-000000000000',
+      ),
+    );
   }
   return [...paths];
 }
@@ -29,7 +33,13 @@ async function walk(host: string, paths: string[], cookie: string | null) {
     const batch = paths.slice(i, i + 8);
     results.push(
       ...(await Promise.all(
-        batch.map(async (path) => ({ path, response: await SELF.fetch(`http://${host}${path}`, { redirect: 'manual', headers: cookie ? { Cookie: cookie } : {} }) })),
+        batch.map(async (path) => ({
+          path,
+          response: await SELF.fetch(`http://${host}${path}`, {
+            redirect: 'manual',
+            headers: cookie ? { Cookie: cookie } : {},
+          }),
+        })),
       )),
     );
   }
@@ -47,7 +57,8 @@ describe('security headers', { timeout: 120_000 }, () => {
       expect(response.status, path).toBeLessThan(500);
       expectCsp(response, path);
       expect(response.headers.get('cache-control') ?? '', path).toMatch(/no-store|private/);
-      if ((response.headers.get('content-type') ?? '').includes('text/html')) expect(response.headers.get('cache-control'), path).toContain('no-store');
+      if ((response.headers.get('content-type') ?? '').includes('text/html'))
+        expect(response.headers.get('cache-control'), path).toContain('no-store');
       await response.body?.cancel();
     }
     const signedOut = await walk(host, ['/login', '/'], null);
@@ -64,7 +75,12 @@ describe('security headers', { timeout: 120_000 }, () => {
     for (const { path, response } of await walk(centralHost, paths, admin.cookie)) {
       expect(response.status, path).toBeLessThan(500);
       expectCsp(response, path);
-      if (path.startsWith('/admin') && !path.startsWith('/admin/login') && !path.startsWith('/admin/set-password') && !path.startsWith('/admin/go')) {
+      if (
+        path.startsWith('/admin') &&
+        !path.startsWith('/admin/login') &&
+        !path.startsWith('/admin/set-password') &&
+        !path.startsWith('/admin/go')
+      ) {
         expect(response.headers.get('cache-control'), path).toContain('no-store');
       }
       await response.body?.cancel();

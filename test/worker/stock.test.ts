@@ -7,20 +7,34 @@ import { api } from '../support/worker/api';
 import { shop as baseShop, type Role, type TestDb } from '../support/worker/shop';
 
 /** A shop with two branches and one product (SKU `MON-1`), signed in as `role`. */
-async function shop(role: Role = 'owner', product: { allowNegativeStock?: boolean; trackStock?: boolean; category?: 'monturas' | 'servicios' } = {}) {
+async function shop(
+  role: Role = 'owner',
+  product: { allowNegativeStock?: boolean; trackStock?: boolean; category?: 'monturas' | 'servicios' } = {},
+) {
   const base = await baseShop(role);
   const { db } = base;
   const [second] = await db.insert(branches).values({ code: 'SANTIAGO', name: 'Sucursal Santiago' }).returning();
   const [tax] = await db.select().from(taxes).where(eq(taxes.code, 'ITBIS18'));
   const [row] = await db
     .insert(products)
-    .values({ sku: 'MON-1', name: 'Montura clásica', category: product.category ?? 'monturas', price: '1500', taxId: tax!.id, allowNegativeStock: product.allowNegativeStock ?? false, trackStock: product.trackStock ?? true })
+    .values({
+      sku: 'MON-1',
+      name: 'Montura clásica',
+      category: product.category ?? 'monturas',
+      price: '1500',
+      taxId: tax!.id,
+      allowNegativeStock: product.allowNegativeStock ?? false,
+      trackStock: product.trackStock ?? true,
+    })
     .returning();
   return { ...base, second: second!, product: row! };
 }
 
 async function level(db: TestDb, productId: string, branchId: string) {
-  const [row] = await db.select().from(stock).where(and(eq(stock.productId, productId), eq(stock.branchId, branchId)));
+  const [row] = await db
+    .select()
+    .from(stock)
+    .where(and(eq(stock.productId, productId), eq(stock.branchId, branchId)));
   return row?.quantity ?? 0;
 }
 
@@ -28,11 +42,22 @@ describe('the stock ledger', () => {
   it('serialises 50 parallel +1 adjustments made through the UI: quantity 50, balances exactly 1..50', async () => {
     const { host, cookie, db, main, product } = await shop();
     const responses = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => postForm(host, '/stock/adjust', { sku: 'MON-1', branchId: main.id, quantity: '1', reason: `conteo ${i}` }, { Cookie: cookie })),
+      Array.from({ length: 50 }, (_, i) =>
+        postForm(
+          host,
+          '/stock/adjust',
+          { sku: 'MON-1', branchId: main.id, quantity: '1', reason: `conteo ${i}` },
+          { Cookie: cookie },
+        ),
+      ),
     );
     expect(responses.map((r) => r.status)).toEqual(Array(50).fill(200));
     expect(await level(db, product.id, main.id)).toBe(50);
-    const movements = await db.select().from(stockMovements).where(eq(stockMovements.productId, product.id)).orderBy(asc(stockMovements.balanceAfter));
+    const movements = await db
+      .select()
+      .from(stockMovements)
+      .where(eq(stockMovements.productId, product.id))
+      .orderBy(asc(stockMovements.balanceAfter));
     expect(movements).toHaveLength(50);
     expect(movements.map((m) => m.balanceAfter)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
     expect(new Set(movements.map((m) => m.kind))).toEqual(new Set(['adjustment']));
@@ -42,11 +67,16 @@ describe('the stock ledger', () => {
     const { host, bearer, db, main, product } = await shop('admin');
     const responses = await Promise.all(
       Array.from({ length: 50 }, () =>
-        api(host, '/stock/adjustments', bearer, { method: 'POST', body: JSON.stringify({ productId: product.id, branchId: main.id, quantity: 1, reason: 'conteo' }) }),
+        api(host, '/stock/adjustments', bearer, {
+          method: 'POST',
+          body: JSON.stringify({ productId: product.id, branchId: main.id, quantity: 1, reason: 'conteo' }),
+        }),
       ),
     );
     expect(responses.map((r) => r.status)).toEqual(Array(50).fill(201));
-    const balances = await Promise.all(responses.map(async (r) => ((await r.json()) as { balanceAfter: number }).balanceAfter));
+    const balances = await Promise.all(
+      responses.map(async (r) => ((await r.json()) as { balanceAfter: number }).balanceAfter),
+    );
     expect(balances.sort((x, y) => x - y)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
     expect(await level(db, product.id, main.id)).toBe(50);
   });
@@ -56,7 +86,10 @@ describe('the stock ledger', () => {
     await recordStockMovement(db, { productId: product.id, branchId: main.id, kind: 'initial', quantity: 10 });
     const responses = await Promise.all(
       Array.from({ length: 25 }, () =>
-        api(host, '/stock/adjustments', bearer, { method: 'POST', body: JSON.stringify({ productId: product.id, branchId: main.id, quantity: -1, reason: 'merma' }) }),
+        api(host, '/stock/adjustments', bearer, {
+          method: 'POST',
+          body: JSON.stringify({ productId: product.id, branchId: main.id, quantity: -1, reason: 'merma' }),
+        }),
       ),
     );
     const statuses = responses.map((r) => r.status);
@@ -70,41 +103,98 @@ describe('the stock ledger', () => {
 
   it('refuses a movement that would go negative (422, nothing written), allows it when the product allows negative stock', async () => {
     const { db, main, product } = await shop();
-    await expect(recordStockMovement(db, { productId: product.id, branchId: main.id, kind: 'sale', quantity: -1 })).rejects.toMatchObject({ code: 'validation' });
+    await expect(
+      recordStockMovement(db, { productId: product.id, branchId: main.id, kind: 'sale', quantity: -1 }),
+    ).rejects.toMatchObject({ code: 'validation' });
     expect(await db.select().from(stock)).toEqual([]);
     expect(await db.select().from(stockMovements)).toEqual([]);
     await recordStockMovement(db, { productId: product.id, branchId: main.id, kind: 'initial', quantity: 2 });
-    await expect(recordStockMovement(db, { productId: product.id, branchId: main.id, kind: 'adjustment', quantity: -3 })).rejects.toMatchObject({ code: 'validation' });
+    await expect(
+      recordStockMovement(db, { productId: product.id, branchId: main.id, kind: 'adjustment', quantity: -3 }),
+    ).rejects.toMatchObject({ code: 'validation' });
     expect(await level(db, product.id, main.id)).toBe(2);
 
     await db.update(products).set({ allowNegativeStock: true }).where(eq(products.id, product.id));
-    const sale = await recordStockMovement(db, { productId: product.id, branchId: main.id, kind: 'sale', quantity: -5, reference: 'B0200000001' });
+    const sale = await recordStockMovement(db, {
+      productId: product.id,
+      branchId: main.id,
+      kind: 'sale',
+      quantity: -5,
+      reference: 'B0200000001',
+    });
     expect(sale).toMatchObject({ kind: 'sale', quantity: -5, balanceAfter: -3, reference: 'B0200000001' });
     // A return onto negative stock is always allowed, whatever the flag says now.
     await db.update(products).set({ allowNegativeStock: false }).where(eq(products.id, product.id));
-    expect((await recordStockMovement(db, { productId: product.id, branchId: main.id, kind: 'return', quantity: 1 })).balanceAfter).toBe(-2);
+    expect(
+      (await recordStockMovement(db, { productId: product.id, branchId: main.id, kind: 'return', quantity: 1 }))
+        .balanceAfter,
+    ).toBe(-2);
   });
 
   it('refuses products that do not track stock, wrong signs and unknown products or branches', async () => {
     const { db, main } = await shop();
     const [tax] = await db.select().from(taxes);
-    const [service] = await db.insert(products).values({ sku: 'SRV', name: 'Examen visual', category: 'servicios', price: '800', taxId: tax!.id, trackStock: false }).returning();
-    await expect(recordStockMovement(db, { productId: service!.id, branchId: main.id, kind: 'adjustment', quantity: 1 })).rejects.toMatchObject({ code: 'validation' });
-    await expect(recordStockMovement(db, { productId: service!.id, branchId: main.id, kind: 'sale', quantity: 1 })).rejects.toMatchObject({ code: 'validation' });
-    await expect(recordStockMovement(db, { productId: crypto.randomUUID(), branchId: main.id, kind: 'adjustment', quantity: 1 })).rejects.toMatchObject({ code: 'not_found' });
-    await expect(recordStockMovement(db, { productId: service!.id, branchId: crypto.randomUUID(), kind: 'adjustment', quantity: 1 })).rejects.toMatchObject({ code: 'not_found' });
+    const [service] = await db
+      .insert(products)
+      .values({
+        sku: 'SRV',
+        name: 'Examen visual',
+        category: 'servicios',
+        price: '800',
+        taxId: tax!.id,
+        trackStock: false,
+      })
+      .returning();
+    await expect(
+      recordStockMovement(db, { productId: service!.id, branchId: main.id, kind: 'adjustment', quantity: 1 }),
+    ).rejects.toMatchObject({ code: 'validation' });
+    await expect(
+      recordStockMovement(db, { productId: service!.id, branchId: main.id, kind: 'sale', quantity: 1 }),
+    ).rejects.toMatchObject({ code: 'validation' });
+    await expect(
+      recordStockMovement(db, { productId: crypto.randomUUID(), branchId: main.id, kind: 'adjustment', quantity: 1 }),
+    ).rejects.toMatchObject({ code: 'not_found' });
+    await expect(
+      recordStockMovement(db, {
+        productId: service!.id,
+        branchId: crypto.randomUUID(),
+        kind: 'adjustment',
+        quantity: 1,
+      }),
+    ).rejects.toMatchObject({ code: 'not_found' });
     expect(await db.select().from(stockMovements)).toEqual([]);
   });
 
   it('transfers both sides with one reference, or nothing at all', async () => {
     const { db, main, second, product } = await shop();
     await recordStockMovement(db, { productId: product.id, branchId: main.id, kind: 'initial', quantity: 5 });
-    const transfer = await transferStock(db, { productId: product.id, fromBranchId: main.id, toBranchId: second.id, quantity: 3 });
-    expect(transfer.out).toMatchObject({ kind: 'transfer_out', quantity: -3, balanceAfter: 2, branchId: main.id, reference: transfer.reference });
-    expect(transfer.in).toMatchObject({ kind: 'transfer_in', quantity: 3, balanceAfter: 3, branchId: second.id, reference: transfer.reference });
+    const transfer = await transferStock(db, {
+      productId: product.id,
+      fromBranchId: main.id,
+      toBranchId: second.id,
+      quantity: 3,
+    });
+    expect(transfer.out).toMatchObject({
+      kind: 'transfer_out',
+      quantity: -3,
+      balanceAfter: 2,
+      branchId: main.id,
+      reference: transfer.reference,
+    });
+    expect(transfer.in).toMatchObject({
+      kind: 'transfer_in',
+      quantity: 3,
+      balanceAfter: 3,
+      branchId: second.id,
+      reference: transfer.reference,
+    });
 
-    await expect(transferStock(db, { productId: product.id, fromBranchId: main.id, toBranchId: second.id, quantity: 3 })).rejects.toMatchObject({ code: 'validation' });
-    await expect(transferStock(db, { productId: product.id, fromBranchId: main.id, toBranchId: crypto.randomUUID(), quantity: 1 })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(
+      transferStock(db, { productId: product.id, fromBranchId: main.id, toBranchId: second.id, quantity: 3 }),
+    ).rejects.toMatchObject({ code: 'validation' });
+    await expect(
+      transferStock(db, { productId: product.id, fromBranchId: main.id, toBranchId: crypto.randomUUID(), quantity: 1 }),
+    ).rejects.toMatchObject({ code: 'not_found' });
     expect(await level(db, product.id, main.id)).toBe(2);
     expect(await level(db, product.id, second.id)).toBe(3);
     expect(await db.select().from(stockMovements)).toHaveLength(3);
@@ -114,7 +204,9 @@ describe('the stock ledger', () => {
     const { db, main, second, product } = await shop();
     await recordStockMovement(db, { productId: product.id, branchId: main.id, kind: 'initial', quantity: 10 });
     const results = await Promise.allSettled(
-      Array.from({ length: 15 }, () => transferStock(db, { productId: product.id, fromBranchId: main.id, toBranchId: second.id, quantity: 1 })),
+      Array.from({ length: 15 }, () =>
+        transferStock(db, { productId: product.id, fromBranchId: main.id, toBranchId: second.id, quantity: 1 }),
+      ),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(10);
     expect(await level(db, product.id, main.id)).toBe(0);
@@ -125,10 +217,20 @@ describe('the stock ledger', () => {
 describe('stock screens', () => {
   it('adjusts and transfers from the UI, shows on-hand and the movement history', async () => {
     const { tenant, host, cookie, main, second, product } = await shop('owner');
-    const adjusted = await postForm(host, '/stock/adjust', { sku: 'mon-1', branchId: main.id, quantity: '+7', reason: 'Inventario inicial' }, { Cookie: cookie });
+    const adjusted = await postForm(
+      host,
+      '/stock/adjust',
+      { sku: 'mon-1', branchId: main.id, quantity: '+7', reason: 'Inventario inicial' },
+      { Cookie: cookie },
+    );
     expect(adjusted.status).toBe(200);
     expect(await adjusted.text()).toContain('existencia 7');
-    const moved = await postForm(host, '/stock/transfer', { sku: 'MON-1', fromBranchId: main.id, toBranchId: second.id, quantity: '2', reason: '' }, { Cookie: cookie });
+    const moved = await postForm(
+      host,
+      '/stock/transfer',
+      { sku: 'MON-1', fromBranchId: main.id, toBranchId: second.id, quantity: '2', reason: '' },
+      { Cookie: cookie },
+    );
     expect(moved.status).toBe(200);
     expect(await moved.text()).toMatch(/Transferencia TRF-[0-9A-F]{8} registrada/);
 
@@ -159,11 +261,27 @@ describe('stock screens', () => {
       ['/stock/adjust', { sku: 'MON-1', branchId: main.id, quantity: '0', reason: 'x' }, 'no puede ser cero'],
       ['/stock/adjust', { sku: 'MON-1', branchId: main.id, quantity: '3', reason: '' }, 'Indique el motivo'],
       ['/stock/adjust', { sku: 'NOPE', branchId: main.id, quantity: '3', reason: 'x' }, 'No existe un producto'],
-      ['/stock/adjust', { sku: 'MON-1', branchId: crypto.randomUUID(), quantity: '3', reason: 'x' }, 'No puede usar esta sucursal'],
-      ['/stock/adjust', { sku: 'MON-1', branchId: main.id, quantity: '-1', reason: 'x' }, 'No hay existencia suficiente'],
+      [
+        '/stock/adjust',
+        { sku: 'MON-1', branchId: crypto.randomUUID(), quantity: '3', reason: 'x' },
+        'No puede usar esta sucursal',
+      ],
+      [
+        '/stock/adjust',
+        { sku: 'MON-1', branchId: main.id, quantity: '-1', reason: 'x' },
+        'No hay existencia suficiente',
+      ],
       ['/stock/transfer', { sku: 'MON-1', fromBranchId: main.id, toBranchId: main.id, quantity: '1' }, 'distinta'],
-      ['/stock/transfer', { sku: 'MON-1', fromBranchId: main.id, toBranchId: second.id, quantity: '-1' }, 'mayor que cero'],
-      ['/stock/transfer', { sku: 'MON-1', fromBranchId: main.id, toBranchId: second.id, quantity: '1' }, 'No hay existencia suficiente'],
+      [
+        '/stock/transfer',
+        { sku: 'MON-1', fromBranchId: main.id, toBranchId: second.id, quantity: '-1' },
+        'mayor que cero',
+      ],
+      [
+        '/stock/transfer',
+        { sku: 'MON-1', fromBranchId: main.id, toBranchId: second.id, quantity: '1' },
+        'No hay existencia suficiente',
+      ],
     ];
     for (const [path, fields, message] of cases) {
       const response = await postForm(host, path, fields, { Cookie: cookie });
@@ -182,10 +300,27 @@ describe('stock screens', () => {
     const page = await (await get(host, '/stock', { headers: { Cookie: cookie } })).text();
     expect(page).not.toContain('Sucursal Santiago');
     expect((await get(host, '/stock/adjust', { headers: { Cookie: cookie } })).status).toBe(403);
-    expect((await postForm(host, '/stock/adjust', { sku: 'MON-1', branchId: main.id, quantity: '1', reason: 'x' }, { Cookie: cookie })).status).toBe(403);
-    const foreign = await postForm(host, '/stock/transfer', { sku: 'MON-1', fromBranchId: second.id, toBranchId: main.id, quantity: '1' }, { Cookie: cookie });
+    expect(
+      (
+        await postForm(
+          host,
+          '/stock/adjust',
+          { sku: 'MON-1', branchId: main.id, quantity: '1', reason: 'x' },
+          { Cookie: cookie },
+        )
+      ).status,
+    ).toBe(403);
+    const foreign = await postForm(
+      host,
+      '/stock/transfer',
+      { sku: 'MON-1', fromBranchId: second.id, toBranchId: main.id, quantity: '1' },
+      { Cookie: cookie },
+    );
     expect(foreign.status).toBe(422);
-    const viaApi = await api(host, '/stock/transfers', bearer, { method: 'POST', body: JSON.stringify({ productId: product.id, fromBranchId: second.id, toBranchId: main.id, quantity: 1 }) });
+    const viaApi = await api(host, '/stock/transfers', bearer, {
+      method: 'POST',
+      body: JSON.stringify({ productId: product.id, fromBranchId: second.id, toBranchId: main.id, quantity: 1 }),
+    });
     expect(viaApi.status).toBe(422);
     expect((await api(host, `/stock?branchId=${second.id}`, bearer)).status).toBe(404);
     expect(await level(db, product.id, second.id)).toBe(4);
@@ -195,20 +330,33 @@ describe('stock screens', () => {
 describe('stock API', () => {
   it('lists levels and movements, adjusts and transfers; problem+json for bad input', async () => {
     const { host, bearer, main, second, product } = await shop('admin');
-    const adjusted = await api(host, '/stock/adjustments', bearer, { method: 'POST', body: JSON.stringify({ productId: product.id, branchId: main.id, quantity: 4, reason: 'compra' }) });
+    const adjusted = await api(host, '/stock/adjustments', bearer, {
+      method: 'POST',
+      body: JSON.stringify({ productId: product.id, branchId: main.id, quantity: 4, reason: 'compra' }),
+    });
     expect(adjusted.status).toBe(201);
-    const transfer = await api(host, '/stock/transfers', bearer, { method: 'POST', body: JSON.stringify({ productId: product.id, fromBranchId: main.id, toBranchId: second.id, quantity: 1 }) });
+    const transfer = await api(host, '/stock/transfers', bearer, {
+      method: 'POST',
+      body: JSON.stringify({ productId: product.id, fromBranchId: main.id, toBranchId: second.id, quantity: 1 }),
+    });
     expect(transfer.status).toBe(201);
     expect(await transfer.json()).toMatchObject({ out: { balanceAfter: 3 }, in: { balanceAfter: 1 } });
 
-    const levels = (await (await api(host, `/stock?branchId=${second.id}`, bearer)).json()) as { data: Array<{ quantity: number; sku: string }> };
+    const levels = (await (await api(host, `/stock?branchId=${second.id}`, bearer)).json()) as {
+      data: Array<{ quantity: number; sku: string }>;
+    };
     expect(levels.data).toEqual([expect.objectContaining({ sku: 'MON-1', quantity: 1 })]);
     const all = (await (await api(host, '/stock', bearer)).json()) as { data: unknown[] };
     expect(all.data).toHaveLength(2);
 
-    const first = (await (await api(host, `/stock/movements?productId=${product.id}&limit=2`, bearer)).json()) as { data: Array<{ kind: string }>; nextCursor: string };
+    const first = (await (await api(host, `/stock/movements?productId=${product.id}&limit=2`, bearer)).json()) as {
+      data: Array<{ kind: string }>;
+      nextCursor: string;
+    };
     expect(first.data.map((m) => m.kind)).toEqual(['transfer_in', 'transfer_out']);
-    const rest = (await (await api(host, `/stock/movements?productId=${product.id}&cursor=${first.nextCursor}`, bearer)).json()) as { data: Array<{ kind: string }>; nextCursor: null };
+    const rest = (await (
+      await api(host, `/stock/movements?productId=${product.id}&cursor=${first.nextCursor}`, bearer)
+    ).json()) as { data: Array<{ kind: string }>; nextCursor: null };
     expect(rest.data.map((m) => m.kind)).toEqual(['adjustment']);
     expect(rest.nextCursor).toBeNull();
 
@@ -225,7 +373,14 @@ describe('stock API', () => {
       expect(response.headers.get('content-type')).toContain('application/problem+json');
     }
     expect((await api(host, `/stock/movements?productId=${crypto.randomUUID()}`, bearer)).status).toBe(404);
-    expect((await api(host, '/stock/adjustments', bearer, { method: 'POST', body: JSON.stringify({ productId: crypto.randomUUID(), branchId: main.id, quantity: 1, reason: 'x' }) })).status).toBe(404);
+    expect(
+      (
+        await api(host, '/stock/adjustments', bearer, {
+          method: 'POST',
+          body: JSON.stringify({ productId: crypto.randomUUID(), branchId: main.id, quantity: 1, reason: 'x' }),
+        })
+      ).status,
+    ).toBe(404);
   });
 
   it('keeps stock apart between shops', async () => {
@@ -234,9 +389,14 @@ describe('stock API', () => {
     await recordStockMovement(a.db, { productId: a.product.id, branchId: a.main.id, kind: 'initial', quantity: 9 });
     expect((await api(b.host, `/stock/movements?productId=${a.product.id}`, b.bearer)).status).toBe(404);
     expect((await api(b.host, `/stock?branchId=${a.main.id}`, b.bearer)).status).toBe(404);
-    const adjust = await api(b.host, '/stock/adjustments', b.bearer, { method: 'POST', body: JSON.stringify({ productId: a.product.id, branchId: b.main.id, quantity: 1, reason: 'x' }) });
+    const adjust = await api(b.host, '/stock/adjustments', b.bearer, {
+      method: 'POST',
+      body: JSON.stringify({ productId: a.product.id, branchId: b.main.id, quantity: 1, reason: 'x' }),
+    });
     expect(adjust.status).toBe(404);
-    expect((await get(b.host, `/stock/movements?productId=${a.product.id}`, { headers: { Cookie: b.cookie } })).status).toBe(404);
+    expect(
+      (await get(b.host, `/stock/movements?productId=${a.product.id}`, { headers: { Cookie: b.cookie } })).status,
+    ).toBe(404);
     const uiB = await (await get(b.host, '/stock', { headers: { Cookie: b.cookie } })).text();
     expect(uiB).not.toMatch(/<td class="number">9<\/td>/);
     expect(await level(a.db, a.product.id, a.main.id)).toBe(9);

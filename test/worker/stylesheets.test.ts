@@ -20,7 +20,14 @@ describe('stylesheets', () => {
     const { db } = await tenantContext(tenant.id);
     const [patient] = await db.insert(contacts).values({ name: 'Paciente Uno' }).returning();
     const paths = createTenantApp()
-      .routes.filter((route) => route.method === 'GET' && !route.path.includes(':') && !route.path.includes('*') && !route.path.startsWith('/api/') && route.path !== '/logout')
+      .routes.filter(
+        (route) =>
+          route.method === 'GET' &&
+          !route.path.includes(':') &&
+          !route.path.includes('*') &&
+          !route.path.startsWith('/api/') &&
+          route.path !== '/logout',
+      )
       .map((route) => route.path);
     const pages = [...new Set(paths), `/contacts/${patient!.id}`, `/prescriptions/new?patientId=${patient!.id}`];
     expect(pages).toContain('/prescriptions/new');
@@ -31,7 +38,8 @@ describe('stylesheets', () => {
         const html = await response.text();
         if (!(response.headers.get('content-type') ?? '').includes('text/html')) return;
         for (const link of linksInBody(html)) found.push(`${path}: ${link}`);
-        if (html.includes('<head>')) expect(html.slice(0, html.indexOf('<body')), path).toContain('href="/static/app.css"');
+        if (html.includes('<head>'))
+          expect(html.slice(0, html.indexOf('<body')), path).toContain('href="/static/app.css"');
       }),
     );
     expect(found).toEqual([]);

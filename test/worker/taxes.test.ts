@@ -11,7 +11,13 @@ async function taxByCode(db: TestDb, code: string) {
 }
 
 async function productUsing(db: TestDb, taxId: number) {
-  await db.insert(products).values({ sku: `SKU-${crypto.randomUUID().slice(0, 6)}`, name: 'Montura', category: 'monturas', price: '1500.0000', taxId });
+  await db.insert(products).values({
+    sku: `SKU-${crypto.randomUUID().slice(0, 6)}`,
+    name: 'Montura',
+    category: 'monturas',
+    price: '1500.0000',
+    taxId,
+  });
 }
 
 describe('tax screens', () => {
@@ -36,13 +42,23 @@ describe('tax screens', () => {
     const page = await (await get(host, '/taxes', { headers: { Cookie: cookie } })).text();
     expect(page).toContain('action="/taxes"');
 
-    const added = await postForm(host, '/taxes', { code: 'itbis10', name: 'ITBIS reducido', rate: '10.5' }, { Cookie: cookie });
+    const added = await postForm(
+      host,
+      '/taxes',
+      { code: 'itbis10', name: 'ITBIS reducido', rate: '10.5' },
+      { Cookie: cookie },
+    );
     expect(added.status).toBe(303);
     expect(added.headers.get('location')).toBe('/taxes?notice=created');
     const tax = await taxByCode(db, 'ITBIS10');
     expect(tax).toMatchObject({ name: 'ITBIS reducido', rate: '10.50', exempt: false, active: true });
 
-    const exempt = await postForm(host, '/taxes', { code: 'EXENTO2', name: 'Exento 2', rate: '', exempt: 'on' }, { Cookie: cookie });
+    const exempt = await postForm(
+      host,
+      '/taxes',
+      { code: 'EXENTO2', name: 'Exento 2', rate: '', exempt: 'on' },
+      { Cookie: cookie },
+    );
     expect(exempt.status).toBe(303);
     expect(await taxByCode(db, 'EXENTO2')).toMatchObject({ rate: '0.00', exempt: true });
 
@@ -51,7 +67,12 @@ describe('tax screens', () => {
     expect(await edit.text()).toContain('value="ITBIS10"');
 
     // Not used by any product: code and rate may still change.
-    const saved = await postForm(host, `/taxes/${tax.id}`, { code: 'ITBIS11', name: 'ITBIS 11', rate: '11', active: 'on' }, { Cookie: cookie });
+    const saved = await postForm(
+      host,
+      `/taxes/${tax.id}`,
+      { code: 'ITBIS11', name: 'ITBIS 11', rate: '11', active: 'on' },
+      { Cookie: cookie },
+    );
     expect(saved.status).toBe(303);
     expect(await taxByCode(db, 'ITBIS11')).toMatchObject({ id: tax.id, name: 'ITBIS 11', rate: '11.00', active: true });
 
@@ -94,9 +115,19 @@ describe('tax screens', () => {
       expect(html).toContain('aria-invalid="true"');
     }
     const tax = await taxByCode(db, 'ITBIS16');
-    const edit = await postForm(host, `/taxes/${tax.id}`, { code: 'ITBIS16', name: 'ITBIS 16', rate: '16.001', active: 'on' }, { Cookie: cookie });
+    const edit = await postForm(
+      host,
+      `/taxes/${tax.id}`,
+      { code: 'ITBIS16', name: 'ITBIS 16', rate: '16.001', active: 'on' },
+      { Cookie: cookie },
+    );
     expect(edit.status).toBe(422);
-    const duplicate = await postForm(host, `/taxes/${tax.id}`, { code: 'ITBIS18', name: 'ITBIS 16', rate: '16', active: 'on' }, { Cookie: cookie });
+    const duplicate = await postForm(
+      host,
+      `/taxes/${tax.id}`,
+      { code: 'ITBIS18', name: 'ITBIS 16', rate: '16', active: 'on' },
+      { Cookie: cookie },
+    );
     expect(duplicate.status).toBe(422);
     expect(await duplicate.text()).toContain('Ya existe un impuesto con ese código');
     expect(await db.select().from(taxes).orderBy(taxes.id)).toEqual(before);
@@ -116,15 +147,34 @@ describe('tax screens', () => {
     expect(page).toContain('Usado por 1 producto(s)');
     expect(page).not.toContain('name="rate"');
 
-    const rate = await postForm(host, `/taxes/${tax.id}`, { code: 'ITBIS16', name: 'ITBIS 16', rate: '17', active: 'on' }, { Cookie: cookie });
+    const rate = await postForm(
+      host,
+      `/taxes/${tax.id}`,
+      { code: 'ITBIS16', name: 'ITBIS 16', rate: '17', active: 'on' },
+      { Cookie: cookie },
+    );
     expect(rate.status).toBe(422);
     expect(await rate.text()).toContain('Cree un impuesto nuevo para otra tasa');
-    const code = await postForm(host, `/taxes/${tax.id}`, { code: 'ITBIS16B', name: 'ITBIS 16', rate: '16', active: 'on' }, { Cookie: cookie });
+    const code = await postForm(
+      host,
+      `/taxes/${tax.id}`,
+      { code: 'ITBIS16B', name: 'ITBIS 16', rate: '16', active: 'on' },
+      { Cookie: cookie },
+    );
     expect(code.status).toBe(422);
     expect(await taxByCode(db, 'ITBIS16')).toEqual(tax);
 
     // The same rate written differently is no change.
-    expect((await postForm(host, `/taxes/${tax.id}`, { code: 'ITBIS16', name: 'ITBIS dieciséis', rate: '16.0', active: 'on' }, { Cookie: cookie })).status).toBe(303);
+    expect(
+      (
+        await postForm(
+          host,
+          `/taxes/${tax.id}`,
+          { code: 'ITBIS16', name: 'ITBIS dieciséis', rate: '16.0', active: 'on' },
+          { Cookie: cookie },
+        )
+      ).status,
+    ).toBe(303);
     const locked = await postForm(host, `/taxes/${tax.id}`, { locked: '1', name: 'ITBIS 16 %' }, { Cookie: cookie });
     expect(locked.status).toBe(303);
     expect(await taxByCode(db, 'ITBIS16')).toMatchObject({ name: 'ITBIS 16 %', rate: '16.00', active: false });
@@ -136,9 +186,13 @@ describe('tax screens', () => {
     const { host, cookie, db } = await shop('ventas');
     const before = await db.select().from(taxes).orderBy(taxes.id);
     const tax = await taxByCode(db, 'ITBIS18');
-    expect((await postForm(host, '/taxes', { code: 'NUEVO', name: 'Nuevo', rate: '5' }, { Cookie: cookie })).status).toBe(403);
+    expect(
+      (await postForm(host, '/taxes', { code: 'NUEVO', name: 'Nuevo', rate: '5' }, { Cookie: cookie })).status,
+    ).toBe(403);
     expect((await get(host, `/taxes/${tax.id}`, { headers: { Cookie: cookie } })).status).toBe(403);
-    expect((await postForm(host, `/taxes/${tax.id}`, { code: 'ITBIS18', name: 'x', rate: '18' }, { Cookie: cookie })).status).toBe(403);
+    expect(
+      (await postForm(host, `/taxes/${tax.id}`, { code: 'ITBIS18', name: 'x', rate: '18' }, { Cookie: cookie })).status,
+    ).toBe(403);
     expect((await postForm(host, `/taxes/${tax.id}/deactivate`, {}, { Cookie: cookie })).status).toBe(403);
     expect(await db.select().from(taxes).orderBy(taxes.id)).toEqual(before);
   });
@@ -150,21 +204,36 @@ describe('taxes API', () => {
     await productUsing(db, (await taxByCode(db, 'ITBIS18')).id);
     const list = await api(host, '/taxes', bearer);
     expect(list.status).toBe(200);
-    const body = (await list.json()) as { data: Array<{ code: string; rate: string; productCount: number; exempt: boolean }> };
+    const body = (await list.json()) as {
+      data: Array<{ code: string; rate: string; productCount: number; exempt: boolean }>;
+    };
     expect(body.data.map((tax) => tax.code).sort()).toEqual(['EXENTO', 'ITBIS0', 'ITBIS16', 'ITBIS18']);
     expect(body.data.find((tax) => tax.code === 'ITBIS18')).toMatchObject({ rate: '18.00', productCount: 1 });
-    expect(body.data.find((tax) => tax.code === 'EXENTO')).toMatchObject({ rate: '0.00', exempt: true, productCount: 0 });
+    expect(body.data.find((tax) => tax.code === 'EXENTO')).toMatchObject({
+      rate: '0.00',
+      exempt: true,
+      productCount: 0,
+    });
 
-    const created = await api(host, '/taxes', bearer, { method: 'POST', body: JSON.stringify({ code: 'ITBIS8', name: 'ITBIS 8', rate: '8.25' }) });
+    const created = await api(host, '/taxes', bearer, {
+      method: 'POST',
+      body: JSON.stringify({ code: 'ITBIS8', name: 'ITBIS 8', rate: '8.25' }),
+    });
     expect(created.status).toBe(201);
     const tax = (await created.json()) as { id: number };
     expect(tax).toMatchObject({ code: 'ITBIS8', rate: '8.25', exempt: false, active: true, productCount: 0 });
 
-    const patched = await api(host, `/taxes/${tax.id}`, bearer, { method: 'PATCH', body: JSON.stringify({ name: 'ITBIS ocho', rate: '8.50', active: false }) });
+    const patched = await api(host, `/taxes/${tax.id}`, bearer, {
+      method: 'PATCH',
+      body: JSON.stringify({ name: 'ITBIS ocho', rate: '8.50', active: false }),
+    });
     expect(patched.status).toBe(200);
     expect(await patched.json()).toMatchObject({ id: tax.id, name: 'ITBIS ocho', rate: '8.50', active: false });
 
-    const exempt = await api(host, `/taxes/${tax.id}`, bearer, { method: 'PATCH', body: JSON.stringify({ exempt: true }) });
+    const exempt = await api(host, `/taxes/${tax.id}`, bearer, {
+      method: 'PATCH',
+      body: JSON.stringify({ exempt: true }),
+    });
     expect(await exempt.json()).toMatchObject({ exempt: true, rate: '0.00' });
   });
 
@@ -191,14 +260,23 @@ describe('taxes API', () => {
       expect(response.status, `${method} ${path} ${JSON.stringify(payload)}`).toBe(422);
       expect(response.headers.get('content-type')).toContain('application/problem+json');
       const problem = (await response.json()) as { errors?: Array<{ field: string; message: string }> };
-      expect(problem.errors?.map((error) => error.field), JSON.stringify(payload)).toContain(field);
+      expect(
+        problem.errors?.map((error) => error.field),
+        JSON.stringify(payload),
+      ).toContain(field);
     }
-    const locked = await api(host, `/taxes/${used.id}`, bearer, { method: 'PATCH', body: JSON.stringify({ rate: '19' }) });
+    const locked = await api(host, `/taxes/${used.id}`, bearer, {
+      method: 'PATCH',
+      body: JSON.stringify({ rate: '19' }),
+    });
     expect(((await locked.json()) as { detail: string }).detail).toContain('Cree un impuesto nuevo');
     expect(await db.select().from(taxes).orderBy(taxes.id)).toEqual(before);
 
     for (const id of ['abc', '0', '-1', '1.5', '99999', '99999999999', '1e2']) {
-      const response = await api(host, `/taxes/${id}`, bearer, { method: 'PATCH', body: JSON.stringify({ name: 'x' }) });
+      const response = await api(host, `/taxes/${id}`, bearer, {
+        method: 'PATCH',
+        body: JSON.stringify({ name: 'x' }),
+      });
       expect(response.status, id).toBe(404);
       expect(response.headers.get('content-type')).toContain('application/problem+json');
     }
@@ -208,8 +286,18 @@ describe('taxes API', () => {
     const { host, bearer, db } = await shop('ventas');
     const tax = await taxByCode(db, 'ITBIS18');
     expect((await api(host, '/taxes', bearer)).status).toBe(200);
-    expect((await api(host, '/taxes', bearer, { method: 'POST', body: JSON.stringify({ code: 'N1', name: 'x', rate: '1' }) })).status).toBe(403);
-    expect((await api(host, `/taxes/${tax.id}`, bearer, { method: 'PATCH', body: JSON.stringify({ active: false }) })).status).toBe(403);
+    expect(
+      (
+        await api(host, '/taxes', bearer, {
+          method: 'POST',
+          body: JSON.stringify({ code: 'N1', name: 'x', rate: '1' }),
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (await api(host, `/taxes/${tax.id}`, bearer, { method: 'PATCH', body: JSON.stringify({ active: false }) }))
+        .status,
+    ).toBe(403);
     expect((await taxByCode(db, 'ITBIS18')).active).toBe(true);
   });
 });
@@ -218,7 +306,10 @@ describe('taxes isolation', () => {
   it('keeps each shop’s taxes apart (UI and API)', async () => {
     const a = await shop();
     const b = await shop();
-    const created = await api(a.host, '/taxes', a.bearer, { method: 'POST', body: JSON.stringify({ code: 'SOLOA', name: 'Sólo A', rate: '7' }) });
+    const created = await api(a.host, '/taxes', a.bearer, {
+      method: 'POST',
+      body: JSON.stringify({ code: 'SOLOA', name: 'Sólo A', rate: '7' }),
+    });
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: number };
 
@@ -228,16 +319,34 @@ describe('taxes isolation', () => {
 
     // A's id does not exist in B (B has only the 4 seeded taxes).
     expect((await get(b.host, `/taxes/${id}`, { headers: { Cookie: b.cookie } })).status).toBe(404);
-    expect((await postForm(b.host, `/taxes/${id}`, { code: 'SOLOA', name: 'x', rate: '7', active: 'on' }, { Cookie: b.cookie })).status).toBe(404);
+    expect(
+      (
+        await postForm(
+          b.host,
+          `/taxes/${id}`,
+          { code: 'SOLOA', name: 'x', rate: '7', active: 'on' },
+          { Cookie: b.cookie },
+        )
+      ).status,
+    ).toBe(404);
     expect((await postForm(b.host, `/taxes/${id}/deactivate`, {}, { Cookie: b.cookie })).status).toBe(404);
-    expect((await api(b.host, `/taxes/${id}`, b.bearer, { method: 'PATCH', body: JSON.stringify({ name: 'x' }) })).status).toBe(404);
+    expect(
+      (await api(b.host, `/taxes/${id}`, b.bearer, { method: 'PATCH', body: JSON.stringify({ name: 'x' }) })).status,
+    ).toBe(404);
 
     // B's session and token do not work on A's host.
     expect((await api(a.host, '/taxes', b.bearer)).status).toBe(401);
     expect(await taxByCode(a.db, 'SOLOA')).toMatchObject({ name: 'Sólo A', active: true });
 
     // Same code in both shops is fine: each has its own table.
-    expect((await api(b.host, '/taxes', b.bearer, { method: 'POST', body: JSON.stringify({ code: 'SOLOA', name: 'B', rate: '1' }) })).status).toBe(201);
+    expect(
+      (
+        await api(b.host, '/taxes', b.bearer, {
+          method: 'POST',
+          body: JSON.stringify({ code: 'SOLOA', name: 'B', rate: '1' }),
+        })
+      ).status,
+    ).toBe(201);
   });
 });
 
@@ -247,7 +356,13 @@ describe('products whose tax was deactivated', () => {
     const itbis16 = await taxByCode(db, 'ITBIS16');
     const created = await api(host, '/products', bearer, {
       method: 'POST',
-      body: JSON.stringify({ sku: 'LEN-16', name: 'Lente 16', category: 'lentes', price: '100.0000', taxCode: 'ITBIS16' }),
+      body: JSON.stringify({
+        sku: 'LEN-16',
+        name: 'Lente 16',
+        category: 'lentes',
+        price: '100.0000',
+        taxCode: 'ITBIS16',
+      }),
     });
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: string };
@@ -256,7 +371,10 @@ describe('products whose tax was deactivated', () => {
     const page = await (await get(host, `/products/${id}`, { headers: { Cookie: cookie } })).text();
     expect(page).toMatch(/<option[^>]*value="ITBIS16"[^>]*selected|<option[^>]*selected[^>]*value="ITBIS16"/);
 
-    const patched = await api(host, `/products/${id}`, bearer, { method: 'PATCH', body: JSON.stringify({ name: 'Lente 16 nuevo', taxCode: 'ITBIS16' }) });
+    const patched = await api(host, `/products/${id}`, bearer, {
+      method: 'PATCH',
+      body: JSON.stringify({ name: 'Lente 16 nuevo', taxCode: 'ITBIS16' }),
+    });
     expect(patched.status).toBe(200);
     const [row] = await db.select().from(products).where(eq(products.id, id));
     expect(row).toMatchObject({ name: 'Lente 16 nuevo', taxId: itbis16.id });

@@ -35,7 +35,9 @@ describe('users and invitations', () => {
     expect(html).toContain('Dueño');
     expect(html).toContain('Optometrista');
     expect(html).toContain('Nunca');
-    const queries = await countQueries(`optiflow_${tenant.id}`, () => get(host, '/users', { headers: { Cookie: cookie } }));
+    const queries = await countQueries(`optiflow_${tenant.id}`, () =>
+      get(host, '/users', { headers: { Cookie: cookie } }),
+    );
     expect(queries).toBeLessThanOrEqual(2);
   });
 
@@ -45,7 +47,12 @@ describe('users and invitations', () => {
     const { cookie, user: owner } = await signedIn(tenant.id, 'owner');
     const { db } = await tenantContext(tenant.id);
     const [main] = await db.select().from(branches);
-    const { response, html } = await invite(host, cookie, { email: 'Ana@Example.test', name: 'Ana Pérez', role: 'ventas', branchIds: main!.id });
+    const { response, html } = await invite(host, cookie, {
+      email: 'Ana@Example.test',
+      name: 'Ana Pérez',
+      role: 'ventas',
+      branchIds: main!.id,
+    });
     expect(response.status).toBe(201);
     expect(response.headers.get('cache-control')).toBe('no-store');
     const link = linkIn(html, host);
@@ -72,17 +79,26 @@ describe('users and invitations', () => {
     const tenant = await createTestTenant();
     const host = `${tenant.id}.localhost`;
     const { cookie } = await signedIn(tenant.id, 'admin');
-    const first = linkIn((await invite(host, cookie, { email: 'luis@example.test', name: 'Luis', role: 'caja' })).html, host);
+    const first = linkIn(
+      (await invite(host, cookie, { email: 'luis@example.test', name: 'Luis', role: 'caja' })).html,
+      host,
+    );
     const { db } = await tenantContext(tenant.id);
     const invited = await userByEmail(tenant.id, 'luis@example.test');
-    await db.update(userTokens).set({ expiresAt: sql`now() - interval '1 minute'` }).where(eq(userTokens.userId, invited!.id));
+    await db
+      .update(userTokens)
+      .set({ expiresAt: sql`now() - interval '1 minute'` })
+      .where(eq(userTokens.userId, invited!.id));
     expect((await get(host, first)).status).toBe(404);
     expect((await postForm(host, first, { password, confirm: password })).status).toBe(404);
 
     const reissued = await postForm(host, `/users/${invited!.id}/link`, {}, { Cookie: cookie });
     expect(reissued.status).toBe(200);
     const second = linkIn(await reissued.text(), host);
-    const third = linkIn(await (await postForm(host, `/users/${invited!.id}/link`, {}, { Cookie: cookie })).text(), host);
+    const third = linkIn(
+      await (await postForm(host, `/users/${invited!.id}/link`, {}, { Cookie: cookie })).text(),
+      host,
+    );
     expect((await get(host, second)).status).toBe(404); // replaced by the third
     expect((await postForm(host, third, { password, confirm: password })).status).toBe(303);
     // Once active, there is nothing to re-issue.
@@ -101,7 +117,10 @@ describe('users and invitations', () => {
       [{ email: 'x@example.test', name: '', role: 'ventas' }, 'Este campo es obligatorio.'],
       [{ email: 'x@example.test', name: 'X', role: 'jefe' }, 'Elija un rol.'],
       [{ email: email.toUpperCase(), name: 'X', role: 'ventas' }, 'Ya existe un usuario con ese correo.'],
-      [{ email: 'x@example.test', name: 'X', role: 'ventas', branchIds: crypto.randomUUID() }, 'Elija sucursales activas'],
+      [
+        { email: 'x@example.test', name: 'X', role: 'ventas', branchIds: crypto.randomUUID() },
+        'Elija sucursales activas',
+      ],
       [{ email: 'x@example.test', name: 'X', role: 'ventas', branchIds: 'basura' }, 'Elija sucursales activas'],
     ];
     for (const [fields, message] of cases) {
@@ -123,12 +142,21 @@ describe('users and invitations', () => {
     const [second] = await db.insert(branches).values({ code: 'NORTE', name: 'Norte' }).returning();
     const page = await get(host, `/users/${seller.id}`, { headers: { Cookie: cookie } });
     expect(page.status).toBe(200);
-    const changed = await postForm(host, `/users/${seller.id}`, { role: 'caja', branchIds: second!.id }, { Cookie: cookie });
+    const changed = await postForm(
+      host,
+      `/users/${seller.id}`,
+      { role: 'caja', branchIds: second!.id },
+      { Cookie: cookie },
+    );
     expect(changed.status).toBe(303);
     const detail = await (await get(host, changed.headers.get('location')!, { headers: { Cookie: cookie } })).text();
     expect(detail).toContain('Cambios guardados.');
     expect((await userByEmail(tenant.id, seller.email))?.role).toBe('caja');
-    const form = new URLSearchParams([['role', 'optometrista'], ['branchIds', main!.id], ['branchIds', second!.id]]);
+    const form = new URLSearchParams([
+      ['role', 'optometrista'],
+      ['branchIds', main!.id],
+      ['branchIds', second!.id],
+    ]);
     const both = await postForm(host, `/users/${seller.id}`, Object.fromEntries(form), { Cookie: cookie });
     expect(both.status).toBe(303);
     const multi = await fetchForm(host, `/users/${seller.id}`, form, cookie);
@@ -168,11 +196,15 @@ describe('users and invitations', () => {
     const ownerId = owner.user.id;
 
     // Only an owner creates, changes or disables an owner.
-    expect((await invite(host, admin.cookie, { email: 'nuevo@example.test', name: 'Nuevo', role: 'owner' })).response.status).toBe(403);
-    expect((await postForm(host, `/users/${seller.user.id}`, { role: 'owner' }, { Cookie: admin.cookie })).status).toBe(403);
+    expect(
+      (await invite(host, admin.cookie, { email: 'nuevo@example.test', name: 'Nuevo', role: 'owner' })).response.status,
+    ).toBe(403);
+    expect((await postForm(host, `/users/${seller.user.id}`, { role: 'owner' }, { Cookie: admin.cookie })).status).toBe(
+      403,
+    );
     expect((await postForm(host, `/users/${ownerId}`, { role: 'ventas' }, { Cookie: admin.cookie })).status).toBe(403);
     expect((await postForm(host, `/users/${ownerId}/disable`, {}, { Cookie: admin.cookie })).status).toBe(403);
-    expect((await userByEmail(tenant.id, owner.email))).toMatchObject({ role: 'owner', status: 'active' });
+    expect(await userByEmail(tenant.id, owner.email)).toMatchObject({ role: 'owner', status: 'active' });
     expect(await userByEmail(tenant.id, 'nuevo@example.test')).toBeUndefined();
     expect((await userByEmail(tenant.id, seller.email))?.role).toBe('ventas');
 
@@ -180,13 +212,17 @@ describe('users and invitations', () => {
     expect((await postForm(host, `/users/${ownerId}/disable`, {}, { Cookie: owner.cookie })).status).toBe(403);
     expect((await postForm(host, `/users/${ownerId}`, { role: 'admin' }, { Cookie: owner.cookie })).status).toBe(403);
     expect((await postForm(host, `/users/${admin.user.id}/disable`, {}, { Cookie: admin.cookie })).status).toBe(403);
-    expect((await userByEmail(tenant.id, owner.email))).toMatchObject({ role: 'owner', status: 'active' });
+    expect(await userByEmail(tenant.id, owner.email)).toMatchObject({ role: 'owner', status: 'active' });
 
     // An owner may make and unmake owners.
     const second = await signedIn(tenant.id, 'ventas');
-    expect((await postForm(host, `/users/${second.user.id}`, { role: 'owner' }, { Cookie: owner.cookie })).status).toBe(303);
+    expect((await postForm(host, `/users/${second.user.id}`, { role: 'owner' }, { Cookie: owner.cookie })).status).toBe(
+      303,
+    );
     expect((await postForm(host, `/users/${second.user.id}/disable`, {}, { Cookie: owner.cookie })).status).toBe(303);
-    expect((await invite(host, owner.cookie, { email: 'socia@example.test', name: 'Socia', role: 'owner' })).response.status).toBe(201);
+    expect(
+      (await invite(host, owner.cookie, { email: 'socia@example.test', name: 'Socia', role: 'owner' })).response.status,
+    ).toBe(201);
   });
 
   it('never demotes or disables the last active owner (checked in the writing statement)', async () => {
@@ -196,9 +232,15 @@ describe('users and invitations', () => {
     const { db } = await tenantContext(tenant.id);
     expect(await disableUser(db, other.user.id)).toEqual({ found: true, updated: true });
     expect(await disableUser(db, owner.user.id)).toEqual({ found: true, updated: false });
-    expect(await changeUser(db, owner.user.id, { role: 'admin', branchIds: [] })).toEqual({ found: true, updated: false });
+    expect(await changeUser(db, owner.user.id, { role: 'admin', branchIds: [] })).toEqual({
+      found: true,
+      updated: false,
+    });
     expect(await userByEmail(tenant.id, owner.email)).toMatchObject({ role: 'owner', status: 'active' });
-    expect(await changeUser(db, crypto.randomUUID(), { role: 'admin', branchIds: [] })).toEqual({ found: false, updated: false });
+    expect(await changeUser(db, crypto.randomUUID(), { role: 'admin', branchIds: [] })).toEqual({
+      found: false,
+      updated: false,
+    });
   });
 
   it('is for owners and admins only', async () => {
@@ -206,7 +248,9 @@ describe('users and invitations', () => {
     const host = `${tenant.id}.localhost`;
     const cashier = await signedIn(tenant.id, 'caja');
     expect((await get(host, '/users', { headers: { Cookie: cashier.cookie } })).status).toBe(403);
-    expect((await invite(host, cashier.cookie, { email: 'y@example.test', name: 'Y', role: 'caja' })).response.status).toBe(403);
+    expect(
+      (await invite(host, cashier.cookie, { email: 'y@example.test', name: 'Y', role: 'caja' })).response.status,
+    ).toBe(403);
   });
 
   it('keeps shops apart: another shop’s user id answers 404', async () => {
@@ -215,12 +259,18 @@ describe('users and invitations', () => {
     const ownerB = await signedIn(b.id, 'owner');
     const hostB = `${b.id}.localhost`;
     expect((await get(hostB, `/users/${sellerA.user.id}`, { headers: { Cookie: ownerB.cookie } })).status).toBe(404);
-    expect((await postForm(hostB, `/users/${sellerA.user.id}/disable`, {}, { Cookie: ownerB.cookie })).status).toBe(404);
-    expect((await postForm(hostB, `/users/${sellerA.user.id}`, { role: 'caja' }, { Cookie: ownerB.cookie })).status).toBe(404);
+    expect((await postForm(hostB, `/users/${sellerA.user.id}/disable`, {}, { Cookie: ownerB.cookie })).status).toBe(
+      404,
+    );
+    expect(
+      (await postForm(hostB, `/users/${sellerA.user.id}`, { role: 'caja' }, { Cookie: ownerB.cookie })).status,
+    ).toBe(404);
     expect((await postForm(hostB, `/users/${sellerA.user.id}/link`, {}, { Cookie: ownerB.cookie })).status).toBe(404);
     expect((await get(hostB, '/users/nope', { headers: { Cookie: ownerB.cookie } })).status).toBe(404);
     expect(await userByEmail(a.id, sellerA.email)).toMatchObject({ role: 'ventas', status: 'active' });
-    expect(await (await get(hostB, '/users', { headers: { Cookie: ownerB.cookie } })).text()).not.toContain(sellerA.email);
+    expect(await (await get(hostB, '/users', { headers: { Cookie: ownerB.cookie } })).text()).not.toContain(
+      sellerA.email,
+    );
   });
 });
 

@@ -10,7 +10,10 @@ const formatted = '001-1391820-5';
 /** A shop whose buyer has a cédula: an invoice with a payment (receipt) and a credit note, and a quotation. */
 async function salesDay() {
   const shop = await documentsShop('owner');
-  await shop.db.update(contacts).set({ idType: 'cedula', idNumber: cedula, name: 'Juana Peña' }).where(eq(contacts.id, shop.buyer.id));
+  await shop.db
+    .update(contacts)
+    .set({ idType: 'cedula', idNumber: cedula, name: 'Juana Peña' })
+    .where(eq(contacts.id, shop.buyer.id));
   const invoice = await insertInvoice(shop.db, { branchId: shop.branch.id, customerId: shop.buyer.id });
   const note = await insertInvoice(shop.db, {
     branchId: shop.branch.id,
@@ -21,10 +24,21 @@ async function salesDay() {
     referenceInvoiceId: invoice.id,
   });
   for (const id of [invoice.id, note.id]) {
-    await shop.db.update(invoices).set({ buyerIdType: 'cedula', buyerIdNumber: cedula, buyerName: 'Juana Peña' }).where(eq(invoices.id, id));
+    await shop.db
+      .update(invoices)
+      .set({ buyerIdType: 'cedula', buyerIdNumber: cedula, buyerName: 'Juana Peña' })
+      .where(eq(invoices.id, id));
   }
-  await shop.db.update(invoices).set({ paidTotal: '100.00', status: 'partially_paid' }).where(eq(invoices.id, invoice.id));
-  const payment = await insertPayment(shop.db, { invoiceId: invoice.id, branchId: shop.branch.id, amount: '100.00', number: 'REC-00000001' });
+  await shop.db
+    .update(invoices)
+    .set({ paidTotal: '100.00', status: 'partially_paid' })
+    .where(eq(invoices.id, invoice.id));
+  const payment = await insertPayment(shop.db, {
+    invoiceId: invoice.id,
+    branchId: shop.branch.id,
+    amount: '100.00',
+    number: 'REC-00000001',
+  });
   const quotation = await insertQuotation(shop.db, { branchId: shop.branch.id, customerId: shop.buyer.id });
   const page = async (path: string) => {
     const response = await get(shop.host, path, { headers: { Cookie: shop.cookie } });

@@ -28,6 +28,7 @@ export interface PlatformJobContext {
 }
 
 /** Returns what the panel shows when the job is done (stored in `result`); throws to fail the job. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a handler with nothing to report is an async function without a return.
 export type PlatformJobHandler = (context: PlatformJobContext) => Promise<Record<string, unknown> | void>;
 
 export type PlatformJobHandlers = Partial<Record<PlatformJobKind, PlatformJobHandler>>;
@@ -36,18 +37,32 @@ export type PlatformJobHandlers = Partial<Record<PlatformJobKind, PlatformJobHan
 export async function enqueuePlatformJob(
   platform: Platform,
   queue: Queue,
-  values: { kind: PlatformJobKind; tenantId?: string | null; input?: Record<string, unknown> | null; createdBy?: string | null },
+  values: {
+    kind: PlatformJobKind;
+    tenantId?: string | null;
+    input?: Record<string, unknown> | null;
+    createdBy?: string | null;
+  },
 ): Promise<PlatformJobRow> {
   const [job] = await platform.central
     .insert(platformJobs)
-    .values({ kind: values.kind, tenantId: values.tenantId ?? null, input: values.input ?? null, createdBy: values.createdBy ?? null })
+    .values({
+      kind: values.kind,
+      tenantId: values.tenantId ?? null,
+      input: values.input ?? null,
+      createdBy: values.createdBy ?? null,
+    })
     .returning();
   await queue.send({ platformJobId: job!.id } satisfies PlatformJobMessage);
   return job!;
 }
 
 /** Sends a failed job again (the panel's Retry button): its handler resumes where the work stopped. */
-export async function retryPlatformJob(platform: Platform, queue: Queue, jobId: string): Promise<PlatformJobRow | null> {
+export async function retryPlatformJob(
+  platform: Platform,
+  queue: Queue,
+  jobId: string,
+): Promise<PlatformJobRow | null> {
   const [job] = await platform.central
     .update(platformJobs)
     .set({ status: 'queued', error: null, finishedAt: null, updatedAt: sql`now()` })
@@ -67,7 +82,11 @@ export async function getPlatformJob(platform: Platform, jobId: string): Promise
  * Runs platform job messages. A job that fails is marked failed with its error and acked: the
  * admin decides to retry (the handlers are resumable), rather than the queue retrying blindly.
  */
-export async function consumePlatformJobs(messages: readonly Message<unknown>[], env: Bindings, handlers: PlatformJobHandlers): Promise<void> {
+export async function consumePlatformJobs(
+  messages: readonly Message<unknown>[],
+  env: Bindings,
+  handlers: PlatformJobHandlers,
+): Promise<void> {
   if (messages.length === 0) return;
   const platform = await createPlatform(env);
   for (const message of messages) {
@@ -98,7 +117,9 @@ export async function consumePlatformJobs(messages: readonly Message<unknown>[],
         .where(eq(platformJobs.id, job.id));
     } catch (error) {
       const text = error instanceof Error ? error.message : String(error);
-      console.error(JSON.stringify({ level: 'error', message: 'platform job failed', job: job.id, kind: job.kind, error: text }));
+      console.error(
+        JSON.stringify({ level: 'error', message: 'platform job failed', job: job.id, kind: job.kind, error: text }),
+      );
       await platform.central
         .update(platformJobs)
         .set({ status: 'failed', error: text.slice(0, 2000), finishedAt: sql`now()`, updatedAt: sql`now()` })

@@ -3,7 +3,13 @@ import { inviteOwner } from '../../auth/owner';
 import { listDomainsOf } from '../../tenancy/central-queries';
 import { encryptSecret } from '../../tenancy/crypto';
 import { migrateTenant } from '../../tenancy/lifecycle';
-import { deleteTenant, deletionSteps, getTenantRow, provisioningSteps, runProvisioning } from '../../tenancy/provisioning';
+import {
+  deleteTenant,
+  deletionSteps,
+  getTenantRow,
+  provisioningSteps,
+  runProvisioning,
+} from '../../tenancy/provisioning';
 import { latestSchemaVersion, tenantsBehind } from '../tenants';
 import type { PlatformJobContext, PlatformJobHandlers } from './runner';
 
@@ -47,7 +53,9 @@ async function runTenantCreate({ platform, job, progress }: PlatformJobContext) 
   }
   if (row.status !== 'active') {
     // Resumes after the last completed step (a retry after a failure, or a re-delivered message).
-    const done = row.provisioningStep ? provisioningSteps.indexOf(row.provisioningStep as (typeof provisioningSteps)[number]) : -1;
+    const done = row.provisioningStep
+      ? provisioningSteps.indexOf(row.provisioningStep as (typeof provisioningSteps)[number])
+      : -1;
     const reporter = stepReporter(progress, provisioningSteps, done + 1);
     await reporter.start();
     try {
@@ -110,7 +118,10 @@ async function runTenantsMigrate({ platform, progress }: PlatformJobContext) {
   results.sort((a, b) => a.tenantId.localeCompare(b.tenantId));
   const failed = results.filter((result) => result.error).length;
   // Failures are in the steps and the result; the job still fails so that Retry (the ones still behind) is offered.
-  if (failed > 0) throw new Error(`${failed} of ${results.length} tenants failed to migrate: ${results.find((r) => r.error)!.tenantId}: ${results.find((r) => r.error)!.error}`);
+  if (failed > 0)
+    throw new Error(
+      `${failed} of ${results.length} tenants failed to migrate: ${results.find((r) => r.error)!.tenantId}: ${results.find((r) => r.error)!.error}`,
+    );
   return { latest, results };
 }
 

@@ -27,7 +27,8 @@ export const adminMessages = {
   'admin.setPassword.title': 'Elegir contraseña',
   'admin.setPassword.lead': 'Elija la contraseña de la cuenta de administración {email}.',
   'admin.setPassword.submit': 'Guardar contraseña',
-  'admin.setPassword.invalid': 'Este enlace no es válido, ya se usó o venció. Pida uno nuevo a quien administra OptiFlow (optiflow admins:create).',
+  'admin.setPassword.invalid':
+    'Este enlace no es válido, ya se usó o venció. Pida uno nuevo a quien administra OptiFlow (optiflow admins:create).',
 
   'admin.dashboard.title': 'Inicio',
   'admin.dashboard.lead': 'Hola, {name}.',
@@ -50,10 +51,12 @@ export const adminMessages = {
   'admin.account.passwordDone': 'Contraseña cambiada. Las demás sesiones se cerraron.',
   'admin.account.wrongPassword': 'La contraseña actual no es correcta.',
   'admin.account.totp': 'Verificación en dos pasos',
-  'admin.account.totpOff': 'Desactivada. Al activarla, cada entrada pedirá además un código de su aplicación de autenticación.',
+  'admin.account.totpOff':
+    'Desactivada. Al activarla, cada entrada pedirá además un código de su aplicación de autenticación.',
   'admin.account.totpOn': 'Activada: cada entrada pide un código de su aplicación de autenticación.',
   'admin.account.totpStart': 'Activar la verificación en dos pasos',
-  'admin.account.totpScan': 'Escanee este código QR con su aplicación de autenticación (o copie la clave) y escriba el código que muestra.',
+  'admin.account.totpScan':
+    'Escanee este código QR con su aplicación de autenticación (o copie la clave) y escriba el código que muestra.',
   'admin.account.totpQrAlt': 'Código QR para la aplicación de autenticación',
   'admin.account.totpKey': 'Clave',
   'admin.account.totpUri': 'Enlace otpauth',
@@ -90,10 +93,12 @@ export const adminMessages = {
   'landing.feature.payments': 'Cobros, abonos y cuentas por cobrar.',
   'landing.feature.reports': 'Reportes 607 y 608 listos para la DGII.',
   'landing.shop.title': 'Entrar a su óptica',
-  'landing.shop.lead': 'Cada óptica tiene su propia dirección, por ejemplo su-optica.{domain}. Escriba la parte de su óptica:',
+  'landing.shop.lead':
+    'Cada óptica tiene su propia dirección, por ejemplo su-optica.{domain}. Escriba la parte de su óptica:',
   'landing.shop.label': 'Dirección de su óptica',
   'landing.shop.hint': 'Solo la primera parte: letras minúsculas, números y guiones.',
   'landing.shop.submit': 'Ir a mi óptica',
-  'landing.shop.invalid': 'Escriba una dirección válida: letras minúsculas, números y guiones (por ejemplo, optica-central).',
+  'landing.shop.invalid':
+    'Escriba una dirección válida: letras minúsculas, números y guiones (por ejemplo, optica-central).',
   'landing.admin': '¿Trabaja en OptiFlow? Entre a la administración.',
 } as const;

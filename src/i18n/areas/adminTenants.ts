@@ -37,14 +37,19 @@ export const adminTenantsMessages = {
   'adminTenants.ownerName': 'Nombre del dueño',
   'adminTenants.ownerNameHint': 'Así lo saluda la óptica al entrar.',
   'adminTenants.owner.title': 'Dueño',
-  'adminTenants.owner.active': 'Dueño: {name} ({email}). Invita a sus colaboradores desde la pantalla Usuarios de la óptica.',
-  'adminTenants.owner.none': 'Esta óptica todavía no tiene un dueño que pueda entrar. Invítelo: recibirá un enlace de un solo uso, válido 72 horas, para elegir su contraseña.',
-  'adminTenants.owner.pending': 'Invitado sin contraseña todavía: {name} ({email}). Invitarlo de nuevo le da un enlace nuevo y anula los anteriores.',
+  'adminTenants.owner.active':
+    'Dueño: {name} ({email}). Invita a sus colaboradores desde la pantalla Usuarios de la óptica.',
+  'adminTenants.owner.none':
+    'Esta óptica todavía no tiene un dueño que pueda entrar. Invítelo: recibirá un enlace de un solo uso, válido 72 horas, para elegir su contraseña.',
+  'adminTenants.owner.pending':
+    'Invitado sin contraseña todavía: {name} ({email}). Invitarlo de nuevo le da un enlace nuevo y anula los anteriores.',
   'adminTenants.owner.invite': 'Invitar dueño',
   'adminTenants.owner.noSupport': 'El acceso de soporte entra como el dueño, y esta óptica aún no tiene uno activo.',
-  'adminTenants.owner.link': 'Enlace para que {name} ({email}) elija su contraseña. Cópielo ahora: se muestra una sola vez y vence el {expires}.',
+  'adminTenants.owner.link':
+    'Enlace para que {name} ({email}) elija su contraseña. Cópielo ahora: se muestra una sola vez y vence el {expires}.',
   'adminTenants.owner.error.nameRequired': 'Escriba el nombre del dueño.',
-  'adminTenants.owner.error.activeOwner': 'La óptica ya tiene un dueño activo ({email}); él invita a sus colaboradores desde Usuarios.',
+  'adminTenants.owner.error.activeOwner':
+    'La óptica ya tiene un dueño activo ({email}); él invita a sus colaboradores desde Usuarios.',
   'adminTenants.owner.error.alreadyActive': '{email} ya es dueño activo y entra con su contraseña.',
   'adminTenants.owner.error.otherRole': '{email} ya es usuario de esta óptica con otro rol.',
   'adminTenants.owner.error.disabled': '{email} es un usuario desactivado de esta óptica.',
@@ -53,7 +58,8 @@ export const adminTenantsMessages = {
   'adminTenants.error.idTooLong': 'El id es demasiado largo para el nombre de la base de datos.',
   'adminTenants.error.reserved': '«{value}» es un nombre reservado.',
   'adminTenants.error.idTaken': 'Ya existe una óptica con el id «{id}».',
-  'adminTenants.error.domainInvalid': 'Dominio no válido: use un subdominio (acme) o un nombre de host completo (opticaacme.com).',
+  'adminTenants.error.domainInvalid':
+    'Dominio no válido: use un subdominio (acme) o un nombre de host completo (opticaacme.com).',
   'adminTenants.error.domainTaken': 'El dominio «{domain}» ya está en uso.',
   'adminTenants.error.domainUnknown': 'El dominio «{domain}» no pertenece a esta óptica.',
   'adminTenants.error.nameLength': 'El nombre debe tener entre 1 y 200 caracteres.',
@@ -81,7 +87,8 @@ export const adminTenantsMessages = {
   'adminTenants.resumed': 'Óptica reactivada.',
   'adminTenants.lastError': 'Último error',
   'adminTenants.delete': 'Eliminar óptica',
-  'adminTenants.deleteWarning': 'Borra la base de datos, su rol, los dominios, la caché y los archivos. No se puede deshacer.',
+  'adminTenants.deleteWarning':
+    'Borra la base de datos, su rol, los dominios, la caché y los archivos. No se puede deshacer.',
   'adminTenants.deleteConfirm': 'Escriba el id de la óptica para confirmar',
   'adminTenants.impersonate': 'Abrir como dueño (soporte)',
   'adminTenants.backups': 'Copias de seguridad',
@@ -113,7 +120,8 @@ export const adminTenantsMessages = {
   'adminTenants.jobs.result': 'Resultado',
   'adminTenants.jobs.openTenant': 'Ver la óptica',
   'adminTenants.jobs.openShop': 'Abrir la óptica',
-  'adminTenants.jobs.ownerLink': 'Enlace para que {email} defina su contraseña (se muestra una sola vez; válido hasta {expires}):',
+  'adminTenants.jobs.ownerLink':
+    'Enlace para que {email} defina su contraseña (se muestra una sola vez; válido hasta {expires}):',
   'adminTenants.jobs.ownerLinkShown': 'El enlace del dueño ya se mostró una vez y no se puede volver a ver.',
   'adminTenants.jobs.migrateResults': 'Resultado por óptica',
   'adminTenants.jobs.migrateNone': 'Ninguna óptica estaba atrasada.',
@@ -234,7 +242,8 @@ export const adminTenantsMessages = {
   'adminTenants.clients.created': 'Cliente «{name}» creado.',
   'adminTenants.clients.deleted': 'Cliente «{name}» eliminado.',
   'adminTenants.clients.delete': 'Eliminar cliente',
-  'adminTenants.clients.hasTenants': 'Este cliente tiene {count} óptica(s): no se puede eliminar. Asígnelas a otro cliente o elimínelas primero.',
+  'adminTenants.clients.hasTenants':
+    'Este cliente tiene {count} óptica(s): no se puede eliminar. Asígnelas a otro cliente o elimínelas primero.',
   'adminTenants.clients.error.rnc': 'RNC o cédula no válido: revise los dígitos.',
   'adminTenants.clients.error.name': 'Escriba el nombre (máximo 200 caracteres).',
   'adminTenants.clients.error.phone': 'Teléfono demasiado largo.',

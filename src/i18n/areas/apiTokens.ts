@@ -1,7 +1,8 @@
 /** Spanish (es-DO) messages of the apiTokens screens; merged into the catalogue in src/i18n/es-DO.ts. */
 export const apiTokensMessages = {
   'apiTokens.title': 'API para integraciones',
-  'apiTokens.lead': 'Las llaves permiten a otros sistemas usar la API de la óptica en {base}. Cada llave actúa con el rol de quien la creó.',
+  'apiTokens.lead':
+    'Las llaves permiten a otros sistemas usar la API de la óptica en {base}. Cada llave actúa con el rol de quien la creó.',
   'apiTokens.new': 'Nueva llave',
   'apiTokens.name': 'Nombre',
   'apiTokens.nameHint': 'Para qué sistema es, por ejemplo: Tienda en línea.',

@@ -1,7 +1,8 @@
 /** Spanish (es-DO) messages of the backups screens; merged into the catalogue in src/i18n/es-DO.ts. */
 export const backupsMessages = {
   'backups.title': 'Copias de seguridad de {tenant}',
-  'backups.intro': 'Copias lógicas de la base de datos de la óptica (versión del esquema y datos, comprimidas), guardadas en R2. La copia diaria se hace a las 3:00 a. m.',
+  'backups.intro':
+    'Copias lógicas de la base de datos de la óptica (versión del esquema y datos, comprimidas), guardadas en R2. La copia diaria se hace a las 3:00 a. m.',
   'backups.create': 'Crear copia ahora',
   'backups.empty': 'Esta óptica todavía no tiene copias de seguridad.',
   'backups.date': 'Fecha',

@@ -15,7 +15,8 @@ export const contactsMessages = {
   'contacts.idType.rnc': 'RNC',
   'contacts.idType.pasaporte': 'Pasaporte',
   'contacts.idNumber': 'Número de identificación',
-  'contacts.idNumber.hint': 'Con o sin guiones. Se verifica mientras escribe y el nombre se completa desde el registro de la DGII.',
+  'contacts.idNumber.hint':
+    'Con o sin guiones. Se verifica mientras escribe y el nombre se completa desde el registro de la DGII.',
   'contacts.identification': 'Identificación',
   'contacts.name': 'Nombre o razón social',
   'contacts.phone': 'Teléfono',

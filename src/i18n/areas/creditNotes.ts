@@ -9,11 +9,13 @@ export const creditNotesMessages = {
   'creditNotes.next': 'Siguiente página',
   'creditNotes.first': 'Primera página',
   'creditNotes.new.title': 'Nota de crédito para {ncf}',
-  'creditNotes.new.lead': 'Elija las cantidades a acreditar de cada línea. La nota se emite al guardarla, con su NCF {type}.',
+  'creditNotes.new.lead':
+    'Elija las cantidades a acreditar de cada línea. La nota se emite al guardarla, con su NCF {type}.',
   'creditNotes.new.submit': 'Emitir nota de crédito',
   'creditNotes.new.full': 'Acreditar todo lo pendiente',
   'creditNotes.new.fullHint': 'Emite la nota por todas las cantidades que quedan por acreditar.',
-  'creditNotes.new.noItbis': 'Han pasado más de 30 días desde la factura ({date}): la nota devuelve el precio, pero no el ITBIS.',
+  'creditNotes.new.noItbis':
+    'Han pasado más de 30 días desde la factura ({date}): la nota devuelve el precio, pero no el ITBIS.',
   'creditNotes.new.itbis': 'La factura tiene 30 días o menos: la nota devuelve el precio y el ITBIS.',
   'creditNotes.new.nothingLeft': 'Esta factura ya está acreditada por completo.',
   'creditNotes.detail.title': 'Nota de crédito {ncf}',
@@ -60,16 +62,21 @@ export const creditNotesMessages = {
   'creditNotes.error.noLines': 'Elija al menos una línea con una cantidad a acreditar.',
   'creditNotes.error.quantityExceeded': 'La cantidad supera lo que queda por acreditar en esa línea.',
   'creditNotes.error.lineInvalid': 'Las líneas deben ser líneas de la factura original.',
-  'creditNotes.error.exceedsCreditable': 'El total de la nota ({total}) supera lo que queda por acreditar de la factura ({creditable}).',
+  'creditNotes.error.exceedsCreditable':
+    'El total de la nota ({total}) supera lo que queda por acreditar de la factura ({creditable}).',
   'creditNotes.error.exceedsCreditableShort': 'El total de la nota supera lo que queda por acreditar de la factura.',
-  'creditNotes.error.notCreditable': 'Solo se pueden acreditar facturas emitidas (no borradores, anuladas ni notas de crédito).',
-  'creditNotes.error.noSequence': 'No hay una secuencia {type} activa: créela en Comprobantes antes de emitir la nota de crédito.',
+  'creditNotes.error.notCreditable':
+    'Solo se pueden acreditar facturas emitidas (no borradores, anuladas ni notas de crédito).',
+  'creditNotes.error.noSequence':
+    'No hay una secuencia {type} activa: créela en Comprobantes antes de emitir la nota de crédito.',
   'creditNotes.error.sequenceExpired': 'La secuencia {type} está vencida: no se puede emitir la nota de crédito.',
   'creditNotes.error.sequenceExhausted': 'La secuencia {type} está agotada: no se puede emitir la nota de crédito.',
   'creditNotes.error.sequenceInactive': 'La secuencia {type} está inactiva.',
-  'creditNotes.error.buyerRequired': 'Una nota de crédito electrónica (E34) requiere el RNC o la cédula del comprador, y la factura original no lo tiene.',
+  'creditNotes.error.buyerRequired':
+    'Una nota de crédito electrónica (E34) requiere el RNC o la cédula del comprador, y la factura original no lo tiene.',
   'creditNotes.error.returnFraction': 'Solo se pueden devolver al inventario unidades enteras.',
   'creditNotes.error.returnNotTracked': 'Este producto no lleva inventario.',
   'creditNotes.error.stale': 'La fecha cambió mientras emitía la nota; inténtelo de nuevo.',
-  'creditNotes.error.changed': 'Otra nota de crédito de esta factura se emitió mientras tanto: revise lo que queda por acreditar e inténtelo de nuevo.',
+  'creditNotes.error.changed':
+    'Otra nota de crédito de esta factura se emitió mientras tanto: revise lo que queda por acreditar e inténtelo de nuevo.',
 } as const;

@@ -1,7 +1,8 @@
 /** Spanish (es-DO) messages of the currencies screens; merged into the catalogue in src/i18n/es-DO.ts. */
 export const currenciesMessages = {
   'currencies.title': 'Monedas y tasas de cambio',
-  'currencies.lead': 'La moneda base es el peso dominicano (DOP). Las tasas indican cuántos pesos vale una unidad de la moneda.',
+  'currencies.lead':
+    'La moneda base es el peso dominicano (DOP). Las tasas indican cuántos pesos vale una unidad de la moneda.',
   'currencies.base': 'Moneda base',
   'currencies.noRate': 'Sin tasa',
   'currencies.history': 'Historial',

@@ -58,7 +58,8 @@ export const documentsMessages = {
   'documents.receiptReceivedFrom': 'Recibido de',
   'documents.draftNoPdf': 'Un borrador no tiene valor fiscal: emita la factura antes de descargar o compartir su PDF.',
   'documents.share.title': 'Compartir {ncf}',
-  'documents.share.lead': 'Un enlace permite al paciente abrir el PDF de la factura sin cuenta. Caduca y puede revocarse.',
+  'documents.share.lead':
+    'Un enlace permite al paciente abrir el PDF de la factura sin cuenta. Caduca y puede revocarse.',
   'documents.share.days': 'Caduca en (días)',
   'documents.share.daysHint': 'Entre 1 y 30 días.',
   'documents.share.daysInvalid': 'Indique un número entero de días entre 1 y 30.',

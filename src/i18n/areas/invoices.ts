@@ -2,7 +2,8 @@
 export const invoicesMessages = {
   // Shared document lines (quotations and invoices)
   'invoices.lines.title': 'Líneas',
-  'invoices.lines.hint': 'Para un producto basta el código (SKU) y la cantidad: precio, descripción e ITBIS se toman del producto. Para una línea libre escriba descripción, cantidad, precio e impuesto.',
+  'invoices.lines.hint':
+    'Para un producto basta el código (SKU) y la cantidad: precio, descripción e ITBIS se toman del producto. Para una línea libre escriba descripción, cantidad, precio e impuesto.',
   'invoices.lines.sku': 'Código (SKU)',
   'invoices.lines.description': 'Descripción',
   'invoices.lines.quantity': 'Cantidad',
@@ -91,7 +92,8 @@ export const invoicesMessages = {
   'invoices.delete': 'Eliminar borrador',
   'invoices.deleteConfirm': 'Los borradores no son comprobantes fiscales y se pueden eliminar.',
   'invoices.issue': 'Emitir factura (asignar NCF)',
-  'invoices.issueHint': 'Al emitir se asigna el NCF, se fija la fecha de hoy y se descuenta el inventario. Después no se puede editar.',
+  'invoices.issueHint':
+    'Al emitir se asigna el NCF, se fija la fecha de hoy y se descuenta el inventario. Después no se puede editar.',
   'invoices.pay': 'Registrar cobro',
   'invoices.creditNote': 'Nota de crédito',
   'invoices.printA4': 'Imprimir A4',
@@ -100,7 +102,8 @@ export const invoicesMessages = {
   'invoices.share': 'Crear enlace para compartir',
   'invoices.void': 'Anular factura',
   'invoices.voidTitle': 'Anular',
-  'invoices.voidHint': 'Solo se anulan facturas emitidas sin cobros vigentes ni notas de crédito. El NCF queda usado y se reporta en el 608; el inventario vendido se devuelve.',
+  'invoices.voidHint':
+    'Solo se anulan facturas emitidas sin cobros vigentes ni notas de crédito. El NCF queda usado y se reporta en el 608; el inventario vendido se devuelve.',
   'invoices.payments': 'Cobros',
   'invoices.noPayments': 'Sin cobros.',
   'invoices.creditNotes': 'Notas de crédito',
@@ -126,14 +129,21 @@ export const invoicesMessages = {
   'invoices.validation.date': 'Indique una fecha válida (aaaa-mm-dd).',
   'invoices.validation.voidReason': 'Elija el motivo de anulación (códigos 01 a 10 del 608).',
   'invoices.error.noLines': 'La factura no tiene líneas: agregue al menos una antes de emitirla.',
-  'invoices.error.buyerIdRequired': 'El comprobante {type} ({name}) requiere el RNC o la cédula del comprador: elija un cliente que lo tenga registrado.',
-  'invoices.error.buyerIdThreshold': 'Las facturas de consumo ({type}) de RD$250,000.00 o más requieren el RNC o la cédula del comprador (total: {total}).',
-  'invoices.error.noExchangeRate': 'No hay tasa de cambio de {currency} para el {date}: regístrela en Monedas antes de emitir.',
-  'invoices.error.sequenceNotFound': 'No hay una secuencia de NCF {type} activa para esta sucursal: créela en Comprobantes (NCF). La factura sigue en borrador.',
+  'invoices.error.buyerIdRequired':
+    'El comprobante {type} ({name}) requiere el RNC o la cédula del comprador: elija un cliente que lo tenga registrado.',
+  'invoices.error.buyerIdThreshold':
+    'Las facturas de consumo ({type}) de RD$250,000.00 o más requieren el RNC o la cédula del comprador (total: {total}).',
+  'invoices.error.noExchangeRate':
+    'No hay tasa de cambio de {currency} para el {date}: regístrela en Monedas antes de emitir.',
+  'invoices.error.sequenceNotFound':
+    'No hay una secuencia de NCF {type} activa para esta sucursal: créela en Comprobantes (NCF). La factura sigue en borrador.',
   'invoices.error.sequenceInactive': 'La secuencia de NCF elegida está inactiva. La factura sigue en borrador.',
-  'invoices.error.sequenceExpired': 'La secuencia de NCF {type} está vencida: solicite una nueva autorización a la DGII. La factura sigue en borrador.',
-  'invoices.error.sequenceExhausted': 'La secuencia de NCF {type} está agotada: no quedan números autorizados. La factura sigue en borrador.',
-  'invoices.error.stockInsufficient': 'No hay existencia suficiente de {product} en la sucursal. La factura sigue en borrador y no se usó ningún NCF.',
+  'invoices.error.sequenceExpired':
+    'La secuencia de NCF {type} está vencida: solicite una nueva autorización a la DGII. La factura sigue en borrador.',
+  'invoices.error.sequenceExhausted':
+    'La secuencia de NCF {type} está agotada: no quedan números autorizados. La factura sigue en borrador.',
+  'invoices.error.stockInsufficient':
+    'No hay existencia suficiente de {product} en la sucursal. La factura sigue en borrador y no se usó ningún NCF.',
   'invoices.error.notDraft': 'La factura ya fue emitida: no se puede emitir, editar ni eliminar de nuevo.',
   'invoices.error.changed': 'El borrador cambió mientras se emitía: revíselo y vuelva a emitirlo.',
   'invoices.error.idempotencyMismatch': 'La factura ya fue emitida con otra clave de idempotencia.',
@@ -145,7 +155,8 @@ export const invoicesMessages = {
     'La empresa no tiene RNC: un comprobante fiscal sin el RNC del emisor no es válido. Configúrelo en los datos de la empresa; no se tomó ningún número.',
   'invoices.fix.company': 'Configurar el RNC de la empresa',
   'invoices.warning.buyerInactive': 'Según el registro de la DGII, el RNC/cédula {id} del cliente está {status}.',
-  'invoices.warning.buyerInactiveRefused': 'Un comprobante de crédito fiscal ({type}) a un contribuyente que no está activo no es válido para el comprador: no se podrá emitir.',
+  'invoices.warning.buyerInactiveRefused':
+    'Un comprobante de crédito fiscal ({type}) a un contribuyente que no está activo no es válido para el comprador: no se podrá emitir.',
   'invoices.error.buyerInactive':
     'Según el registro de la DGII, el RNC/cédula {id} del cliente está {status}: un comprobante de crédito fiscal ({type}) no es válido para un contribuyente que no está activo. Emita una factura de consumo o corrija el cliente. No se tomó ningún número.',
 } as const;

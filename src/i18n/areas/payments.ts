@@ -51,7 +51,8 @@ export const paymentsMessages = {
   'payments.error.future': 'La fecha de cobro no puede ser futura.',
   'payments.error.beforeInvoice': 'La fecha de cobro no puede ser anterior a la fecha de la factura.',
   'payments.error.overBalance': 'El monto excede el balance pendiente de la factura.',
-  'payments.error.notPayable': 'Solo se pueden registrar cobros en facturas emitidas con balance pendiente (no en borradores, anuladas ni notas de crédito).',
+  'payments.error.notPayable':
+    'Solo se pueden registrar cobros en facturas emitidas con balance pendiente (no en borradores, anuladas ni notas de crédito).',
   'payments.error.voided': 'Este cobro ya está anulado.',
   'payments.error.invoiceVoided': 'La factura de este cobro está anulada: el cobro no se puede modificar.',
   'payments.error.voidReason': 'Escriba el motivo de la anulación.',

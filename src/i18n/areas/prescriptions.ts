@@ -90,7 +90,8 @@ export const prescriptionsMessages = {
   'prescriptions.icd10Codes.hint': 'Separados por comas, p. ej. H52.1, H52.4',
   'prescriptions.recommendations': 'Recomendaciones',
   'prescriptions.notes': 'Notas',
-  'prescriptions.rx.hint': 'Esfera y cilindro en pasos de 0.25 D (cilindro negativo). Acepta coma decimal y el signo +.',
+  'prescriptions.rx.hint':
+    'Esfera y cilindro en pasos de 0.25 D (cilindro negativo). Acepta coma decimal y el signo +.',
   'prescriptions.error.sphere': 'La esfera debe estar entre -20.00 y +19.75 D, en pasos de 0.25.',
   'prescriptions.error.cylinder': 'El cilindro debe estar entre -10.00 y 0.00 D, en pasos de 0.25.',
   'prescriptions.error.axis': 'El eje debe ser un número entero entre 0 y 180.',
@@ -120,7 +121,8 @@ export const prescriptionsMessages = {
   'prescriptions.error.optometristBoth': 'Elija un usuario o escriba un nombre, no ambos.',
   'prescriptions.error.optometristNotFound': 'Ese usuario no existe o no está activo.',
   'prescriptions.certificate.title': 'Certificado visual',
-  'prescriptions.certificate.body': 'Certificamos que {name}{id} fue evaluado(a) en nuestra óptica el {date}, con los resultados siguientes.',
+  'prescriptions.certificate.body':
+    'Certificamos que {name}{id} fue evaluado(a) en nuestra óptica el {date}, con los resultados siguientes.',
   'prescriptions.certificate.identification': ', identificación {id},',
   'prescriptions.print.title': 'Receta óptica',
   'prescriptions.print.button': 'Imprimir',

@@ -1,7 +1,8 @@
 /** Spanish (es-DO) messages of the reports screens; merged into the catalogue in src/i18n/es-DO.ts. */
 export const reportsMessages = {
   'reports.dgii.title': 'Reportes DGII 607 y 608',
-  'reports.dgii.lead': 'Genere los archivos TXT mensuales de ventas (607) y de comprobantes anulados (608) para enviarlos a la DGII.',
+  'reports.dgii.lead':
+    'Genere los archivos TXT mensuales de ventas (607) y de comprobantes anulados (608) para enviarlos a la DGII.',
   'reports.dgii.period': 'Período',
   'reports.dgii.periodHint': 'Mes fiscal (AAAAMM). Por defecto, el mes anterior.',
   'reports.dgii.show': 'Ver resumen',
@@ -35,7 +36,8 @@ export const reportsMessages = {
   'reports.dgii.configureCompany': 'Ir a los datos de la empresa',
   'reports.validation.period': 'Indique un período válido con el formato AAAAMM (por ejemplo 202503).',
   'reports.validation.future': 'El período no puede ser un mes futuro.',
-  'reports.validation.noRnc': 'Configure el RNC de la empresa en los datos de la empresa antes de generar los reportes de la DGII.',
+  'reports.validation.noRnc':
+    'Configure el RNC de la empresa en los datos de la empresa antes de generar los reportes de la DGII.',
   'reports.month.01': 'enero',
   'reports.month.02': 'febrero',
   'reports.month.03': 'marzo',

@@ -1,7 +1,8 @@
 /** Spanish (es-DO) messages of the sequences screens; merged into the catalogue in src/i18n/es-DO.ts. */
 export const sequencesMessages = {
   'sequences.title': 'Secuencias de comprobantes',
-  'sequences.lead': 'Rangos de NCF autorizados por la DGII y las series internas de cotizaciones (COT) y recibos (REC).',
+  'sequences.lead':
+    'Rangos de NCF autorizados por la DGII y las series internas de cotizaciones (COT) y recibos (REC).',
   'sequences.new': 'Nueva secuencia',
   'sequences.newTitle': 'Nueva secuencia',
   'sequences.editTitle': 'Secuencia {name}',
@@ -9,12 +10,14 @@ export const sequencesMessages = {
   'sequences.create': 'Crear secuencia',
   'sequences.save': 'Guardar cambios',
   'sequences.delete': 'Eliminar secuencia',
-  'sequences.deleteHint': 'Solo se puede eliminar una secuencia que no ha numerado documentos; las usadas se desactivan.',
+  'sequences.deleteHint':
+    'Solo se puede eliminar una secuencia que no ha numerado documentos; las usadas se desactivan.',
   'sequences.back': 'Volver a las secuencias',
   'sequences.created': 'Secuencia creada.',
   'sequences.saved': 'Cambios guardados.',
   'sequences.usedNotice': 'Esta secuencia ya numeró documentos: no se puede eliminar. Desactívela si ya no se usa.',
-  'sequences.conflict': 'La secuencia cambió mientras se editaba (se tomó un número). Revise los datos y vuelva a intentarlo.',
+  'sequences.conflict':
+    'La secuencia cambió mientras se editaba (se tomó un número). Revise los datos y vuelva a intentarlo.',
   'sequences.field.docType': 'Tipo',
   'sequences.field.prefix': 'Prefijo',
   'sequences.field.description': 'Descripción',
@@ -33,8 +36,10 @@ export const sequencesMessages = {
   'sequences.noBranch': 'Ninguna (todas las sucursales)',
   'sequences.hint.prefix': 'Para NCF el prefijo es el tipo (B01, E31…). Para COT y REC, en blanco usa «COT-» o «REC-».',
   'sequences.hint.nextNumber': 'En blanco: el primer número del rango. Nunca puede retroceder si ya se usaron números.',
-  'sequences.hint.validUntil': 'Fecha de vencimiento de la autorización de la DGII (obligatoria para NCF): a más tardar el 31 de diciembre del año siguiente a la autorización.',
-  'sequences.hint.authorizedOn': 'Fecha en que la DGII autorizó el rango; si se deja en blanco cuenta el día en que se registra.',
+  'sequences.hint.validUntil':
+    'Fecha de vencimiento de la autorización de la DGII (obligatoria para NCF): a más tardar el 31 de diciembre del año siguiente a la autorización.',
+  'sequences.hint.authorizedOn':
+    'Fecha en que la DGII autorizó el rango; si se deja en blanco cuenta el día en que se registra.',
   'sequences.hint.isDefault': 'Marcarla quita la marca de la predeterminada anterior del mismo tipo.',
   'sequences.hint.branchId': 'La sucursal elegida usa esta secuencia antes que la predeterminada.',
   'sequences.state.active': 'Activa',

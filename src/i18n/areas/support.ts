@@ -3,12 +3,14 @@ export const supportMessages = {
   'support.error.notActive': 'Solo se puede entrar como soporte a una óptica activa (estado actual: {status}).',
   'support.error.noDomain': 'La óptica no tiene ningún dominio: agregue uno antes de entrar como soporte.',
   'support.error.noOwner': 'La óptica no tiene un usuario propietario activo: no hay con quién entrar como soporte.',
-  'support.error.invalidToken': 'El enlace de soporte no es válido, ya se usó o expiró. Vuelva a abrirlo desde el panel de OptiFlow.',
+  'support.error.invalidToken':
+    'El enlace de soporte no es válido, ya se usó o expiró. Vuelva a abrirlo desde el panel de OptiFlow.',
   'support.error.notSupportSession': 'Esta no es una sesión de soporte.',
   'support.error.notAllowed':
     'Esto no está permitido en una sesión de soporte: crear llaves de API, usuarios o invitaciones, o cambiar contraseñas lo hace solo el personal de la óptica.',
   'support.audit.title': 'Registro de actividad',
-  'support.audit.lead': 'Lo que ha ocurrido en su óptica, empezando por lo más reciente. Las sesiones del equipo de soporte de OptiFlow quedan registradas aquí.',
+  'support.audit.lead':
+    'Lo que ha ocurrido en su óptica, empezando por lo más reciente. Las sesiones del equipo de soporte de OptiFlow quedan registradas aquí.',
   'support.audit.empty': 'Todavía no hay actividad registrada.',
   'support.audit.when': 'Fecha',
   'support.audit.action': 'Acción',

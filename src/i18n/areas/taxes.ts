@@ -1,7 +1,8 @@
 /** Spanish (es-DO) messages of the taxes screens; merged into the catalogue in src/i18n/es-DO.ts. */
 export const taxesMessages = {
   'taxes.title': 'Impuestos',
-  'taxes.lead': 'Impuestos que se aplican a los productos (ITBIS). Un impuesto inactivo no se ofrece para productos nuevos; los productos que ya lo tienen lo conservan.',
+  'taxes.lead':
+    'Impuestos que se aplican a los productos (ITBIS). Un impuesto inactivo no se ofrece para productos nuevos; los productos que ya lo tienen lo conservan.',
   'taxes.empty': 'No hay impuestos.',
   'taxes.field.code': 'Código',
   'taxes.field.name': 'Nombre',
@@ -12,7 +13,8 @@ export const taxesMessages = {
   'taxes.field.status': 'Estado',
   'taxes.hint.code': 'Letras mayúsculas y números, por ejemplo ITBIS18.',
   'taxes.hint.rate': 'De 0.00 a 100.00, con hasta 2 decimales. Un impuesto exento tiene tasa 0.',
-  'taxes.hint.locked': 'Usado por {count} producto(s): el código, la tasa y la exención no pueden cambiar. Para otra tasa cree un impuesto nuevo; así los documentos anteriores conservan la suya.',
+  'taxes.hint.locked':
+    'Usado por {count} producto(s): el código, la tasa y la exención no pueden cambiar. Para otra tasa cree un impuesto nuevo; así los documentos anteriores conservan la suya.',
   'taxes.yes': 'Sí',
   'taxes.no': 'No',
   'taxes.active': 'Activo',
@@ -34,5 +36,6 @@ export const taxesMessages = {
   'taxes.validation.rate': 'Escriba una tasa entre 0.00 y 100.00 con hasta 2 decimales.',
   'taxes.validation.exemptRate': 'Un impuesto exento debe tener tasa 0.',
   'taxes.validation.duplicate': 'Ya existe un impuesto con ese código.',
-  'taxes.validation.locked': 'Este impuesto está en uso por productos: su código, tasa y exención no pueden cambiar. Cree un impuesto nuevo para otra tasa.',
+  'taxes.validation.locked':
+    'Este impuesto está en uso por productos: su código, tasa y exención no pueden cambiar. Cree un impuesto nuevo para otra tasa.',
 } as const;

@@ -3,7 +3,8 @@ export const usersMessages = {
   'users.title': 'Usuarios',
   'users.lead': 'Las personas que trabajan en la óptica, su rol y sus sucursales.',
   'users.invite': 'Invitar a un colega',
-  'users.inviteLead': 'Se crea un enlace de un solo uso para que elija su contraseña. Cópielo y envíeselo; no se volverá a mostrar.',
+  'users.inviteLead':
+    'Se crea un enlace de un solo uso para que elija su contraseña. Cópielo y envíeselo; no se volverá a mostrar.',
   'users.inviteSubmit': 'Crear invitación',
   'users.name': 'Nombre',
   'users.email': 'Correo electrónico',
@@ -32,7 +33,8 @@ export const usersMessages = {
   'users.status.active': 'Activo',
   'users.status.disabled': 'Desactivado',
   'users.linkTitle': 'Enlace para {email}',
-  'users.linkLead': 'Copie este enlace y envíeselo a {name}. Sirve una sola vez y vence el {expires}. No se volverá a mostrar.',
+  'users.linkLead':
+    'Copie este enlace y envíeselo a {name}. Sirve una sola vez y vence el {expires}. No se volverá a mostrar.',
   'users.linkLabel': 'Enlace para elegir contraseña',
   'users.reissue': 'Generar un enlace nuevo',
   'users.reissueHint': 'El enlace anterior deja de funcionar.',

@@ -25,7 +25,13 @@ import {
   type PlatformAdmin,
 } from '../../admin/accounts';
 import { recordAdminAudit } from '../../admin/audit';
-import { adminPublic, clearAdminCookie, requireAdmin, requireSecondFactorPending, setAdminCookie } from '../../admin/middleware';
+import {
+  adminPublic,
+  clearAdminCookie,
+  requireAdmin,
+  requireSecondFactorPending,
+  setAdminCookie,
+} from '../../admin/middleware';
 import { createAdminSession, revokeAdminSession, verifyAdminSession } from '../../admin/session';
 import { generateTotpSecret, matchTotp, otpauthUri } from '../../admin/totp';
 import { verifyPassword } from '../../auth/password';
@@ -61,10 +67,16 @@ export function adminNextPath(next: string | undefined | null): string {
 
 const required = () => z.string({ error: t('validation.required') }).min(1, t('validation.required'));
 
-const passwordLength = t('validation.passwordLength', { min: adminAccountPolicy.passwordMinLength, max: adminAccountPolicy.passwordMaxLength });
+const passwordLength = t('validation.passwordLength', {
+  min: adminAccountPolicy.passwordMinLength,
+  max: adminAccountPolicy.passwordMaxLength,
+});
 const newAdminPassword = z
   .object({
-    password: z.string({ error: t('validation.required') }).min(adminAccountPolicy.passwordMinLength, passwordLength).max(adminAccountPolicy.passwordMaxLength, passwordLength),
+    password: z
+      .string({ error: t('validation.required') })
+      .min(adminAccountPolicy.passwordMinLength, passwordLength)
+      .max(adminAccountPolicy.passwordMaxLength, passwordLength),
     confirm: z.string({ error: t('validation.required') }),
   })
   .refine((value) => value.password === value.confirm, { message: t('validation.passwordMatch'), path: ['confirm'] });
@@ -101,7 +113,9 @@ adminAccountsRoutes.get('/login', adminPublic, (c) => {
 adminAccountsRoutes.post(
   '/login',
   adminPublic,
-  validForm(loginForm, (c, errors, submitted) => c.html(<AdminLoginPage email={String(submitted.email ?? '')} next={c.req.query('next')} errors={errors} />, 422)),
+  validForm(loginForm, (c, errors, submitted) =>
+    c.html(<AdminLoginPage email={String(submitted.email ?? '')} next={c.req.query('next')} errors={errors} />, 422),
+  ),
   async (c) => {
     const { central } = c.var.platform;
     const { email, password } = c.req.valid('form');
@@ -111,23 +125,39 @@ adminAccountsRoutes.post(
     const slot = await reserveLoginAttempt(central, account, address, adminLoginThrottle);
     if (slot === null) {
       c.header('Retry-After', String(adminLoginThrottle.windowMinutes * 60));
-      return c.html(<AdminLoginPage email={email} next={next} message={t('admin.login.throttled', { minutes: adminLoginThrottle.windowMinutes })} />, 429);
+      return c.html(
+        <AdminLoginPage
+          email={email}
+          next={next}
+          message={t('admin.login.throttled', { minutes: adminLoginThrottle.windowMinutes })}
+        />,
+        429,
+      );
     }
     const admin = await findAdminByEmail(central, account);
     // Always run the KDF, and answer the same whether the account exists, is disabled or the password is wrong.
     const passwordOk = await verifyPassword(password, admin?.passwordHash ?? null);
     if (!admin || !passwordOk || admin.status !== 'active') {
-      if (admin) await recordAdminAudit(central, { admin: who(admin), action: 'admin.login_failed', details: { ip: address } });
+      if (admin)
+        await recordAdminAudit(central, { admin: who(admin), action: 'admin.login_failed', details: { ip: address } });
       return c.html(<AdminLoginPage email={email} next={next} message={t('admin.login.failed')} />, 401);
     }
     const secondFactor = admin.totpEnabledAt !== null;
-    const session = await createAdminSession(central, { adminId: admin.id, verified: !secondFactor, userAgent: c.req.header('user-agent'), ipAddress: address });
+    const session = await createAdminSession(central, {
+      adminId: admin.id,
+      verified: !secondFactor,
+      userAgent: c.req.header('user-agent'),
+      ipAddress: address,
+    });
     await markAttemptSucceeded(central, 'admin_login_attempts', account, slot);
     setAdminCookie(c, session.token, session.expiresAt);
     if (secondFactor) {
       return c.redirect(`/admin/login/totp${next ? `?next=${encodeURIComponent(adminNextPath(next))}` : ''}`, 303);
     }
-    await Promise.all([markAdminLoggedIn(central, admin.id), recordAdminAudit(central, { admin: who(admin), action: 'admin.login', details: { ip: address } })]);
+    await Promise.all([
+      markAdminLoggedIn(central, admin.id),
+      recordAdminAudit(central, { admin: who(admin), action: 'admin.login', details: { ip: address } }),
+    ]);
     return c.redirect(adminNextPath(next), 303);
   },
 );
@@ -163,12 +193,25 @@ adminAccountsRoutes.post(
       await verifyAdminSession(central, session.sessionHash);
       await Promise.all([
         markAdminLoggedIn(central, session.id),
-        recordAdminAudit(central, { admin: who(session), action: 'admin.login', details: { ip: address, secondFactor: 'totp' } }),
+        recordAdminAudit(central, {
+          admin: who(session),
+          action: 'admin.login',
+          details: { ip: address, secondFactor: 'totp' },
+        }),
       ]);
       return c.redirect(adminNextPath(next), 303);
     }
-    const failures = await accountFailures(central, 'admin_login_attempts', throttleAccount, adminTotpThrottle.windowMinutes);
-    await recordAdminAudit(central, { admin: who(session), action: 'admin.login_totp_failed', details: { ip: address, failures } });
+    const failures = await accountFailures(
+      central,
+      'admin_login_attempts',
+      throttleAccount,
+      adminTotpThrottle.windowMinutes,
+    );
+    await recordAdminAudit(central, {
+      admin: who(session),
+      action: 'admin.login_totp_failed',
+      details: { ip: address, failures },
+    });
     if (failures >= adminTotpThrottle.maxPerAccount) return locked();
     return c.html(<AdminTotpPage next={next} message={t('admin.totp.wrong')} />, 401);
   },
@@ -194,7 +237,13 @@ function invalidLink(c: Context<AppEnv>) {
 
 function setPasswordPage(c: Context<AppEnv>, link: { email: string }, token: string, errors?: FieldErrors) {
   return c.html(
-    <AdminSetPasswordPage email={link.email} token={token} errors={errors} minLength={adminAccountPolicy.passwordMinLength} maxLength={adminAccountPolicy.passwordMaxLength} />,
+    <AdminSetPasswordPage
+      email={link.email}
+      token={token}
+      errors={errors}
+      minLength={adminAccountPolicy.passwordMinLength}
+      maxLength={adminAccountPolicy.passwordMaxLength}
+    />,
     errors ? 422 : 200,
   );
 }
@@ -231,7 +280,10 @@ adminAccountsRoutes.post(
 adminAccountsRoutes.get('/', requireAdmin, async (c) => {
   const { central } = c.var.platform;
   const [counts, recent] = await Promise.all([tenantCountsByStatus(central), listAdminAudit(central, { limit: 10 })]);
-  return c.render(<AdminDashboard admin={c.var.admin} counts={counts} recent={recent.lines} />, { title: t('admin.dashboard.title'), current: '/admin' });
+  return c.render(<AdminDashboard admin={c.var.admin} counts={counts} recent={recent.lines} />, {
+    title: t('admin.dashboard.title'),
+    current: '/admin',
+  });
 });
 
 async function enrolmentOf(c: Context<AdminEnv>, admin: PlatformAdmin): Promise<TotpEnrolment | null> {
@@ -244,7 +296,12 @@ async function enrolmentOf(c: Context<AdminEnv>, admin: PlatformAdmin): Promise<
 
 async function accountPage(
   c: Context<AdminEnv>,
-  props: { passwordErrors?: FieldErrors; totpErrors?: FieldErrors; notice?: string | null; passwordDone?: boolean } = {},
+  props: {
+    passwordErrors?: FieldErrors;
+    totpErrors?: FieldErrors;
+    notice?: string | null;
+    passwordDone?: boolean;
+  } = {},
   status: 200 | 409 | 422 | 429 = 200,
 ) {
   const admin = await findAdminById(c.var.platform.central, c.var.admin.id);
@@ -264,7 +321,12 @@ async function accountPage(
 }
 
 adminAccountsRoutes.get('/account', requireAdmin, (c) => {
-  const notice = c.req.query('totp') === 'enabled' ? t('admin.account.totpEnabled') : c.req.query('totp') === 'disabled' ? t('admin.account.totpDisabled') : null;
+  const notice =
+    c.req.query('totp') === 'enabled'
+      ? t('admin.account.totpEnabled')
+      : c.req.query('totp') === 'disabled'
+        ? t('admin.account.totpDisabled')
+        : null;
   return accountPage(c, { notice });
 });
 
@@ -330,7 +392,11 @@ adminAccountsRoutes.post(
     const slot = await reserveLoginAttempt(central, throttleAccount, clientAddress(c.req), adminTotpThrottle);
     if (slot === null) {
       c.header('Retry-After', String(adminTotpThrottle.windowMinutes * 60));
-      return accountPage(c, { totpErrors: { code: t('admin.login.throttled', { minutes: adminTotpThrottle.windowMinutes }) } }, 429);
+      return accountPage(
+        c,
+        { totpErrors: { code: t('admin.login.throttled', { minutes: adminTotpThrottle.windowMinutes }) } },
+        429,
+      );
     }
     if (!(await verifyPassword(password, admin.passwordHash))) {
       return accountPage(c, { totpErrors: { password: t('admin.account.wrongPassword') } }, 422);
@@ -360,7 +426,9 @@ adminAccountsRoutes.get('/audit', requireAdmin, async (c) => {
   const before = /^\d{1,18}$/.test(beforeText) ? Number(beforeText) : null;
   const valid = Object.keys(errors).length === 0;
   const [page, admins] = await Promise.all([
-    valid ? listAdminAudit(central, { tenantId: tenant || null, adminId: adminId || null, before, limit: auditPageSize }) : { lines: [], next: null },
+    valid
+      ? listAdminAudit(central, { tenantId: tenant || null, adminId: adminId || null, before, limit: auditPageSize })
+      : { lines: [], next: null },
     listAdmins(central),
   ]);
   const href = (cursor: number | null) => {
@@ -378,7 +446,14 @@ adminAccountsRoutes.get('/audit', requireAdmin, async (c) => {
   }
   c.status(valid ? 200 : 422);
   return c.render(
-    <AdminAuditPage lines={page.lines} admins={admins} filter={{ tenant, admin: adminId }} nextHref={nextHref} firstHref={firstHref} errors={valid ? undefined : errors} />,
+    <AdminAuditPage
+      lines={page.lines}
+      admins={admins}
+      filter={{ tenant, admin: adminId }}
+      nextHref={nextHref}
+      firstHref={firstHref}
+      errors={valid ? undefined : errors}
+    />,
     { title: t('admin.audit.title'), current: '/admin/audit' },
   );
 });

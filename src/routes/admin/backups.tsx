@@ -35,17 +35,26 @@ async function backupOf(c: Context<AdminEnv>, tenantId: string): Promise<{ stamp
 adminBackupsRoutes.get('/tenants/:id/backups', requireAdmin, async (c) => {
   const tenant = await tenantOf(c);
   const backups = await listBackups(c.var.platform, tenant.id);
-  return c.render(
-    <BackupList tenant={tenant} backups={backups} />,
-    { title: t('backups.title', { tenant: tenant.name }), current: '/admin/tenants' },
-  );
+  return c.render(<BackupList tenant={tenant} backups={backups} />, {
+    title: t('backups.title', { tenant: tenant.name }),
+    current: '/admin/tenants',
+  });
 });
 
 adminBackupsRoutes.post('/tenants/:id/backups', requireAdmin, async (c) => {
   const tenant = await tenantOf(c);
   if (tenant.status !== 'active' && tenant.status !== 'suspended') throw new AppError('conflict');
-  const job = await enqueuePlatformJob(c.var.platform, c.env.JOBS, { kind: 'tenant.backup', tenantId: tenant.id, createdBy: c.var.admin.id });
-  await recordAdminAudit(c.var.platform.central, { admin: c.var.admin, action: 'tenant.backup', tenantId: tenant.id, details: { jobId: job.id } });
+  const job = await enqueuePlatformJob(c.var.platform, c.env.JOBS, {
+    kind: 'tenant.backup',
+    tenantId: tenant.id,
+    createdBy: c.var.admin.id,
+  });
+  await recordAdminAudit(c.var.platform.central, {
+    admin: c.var.admin,
+    action: 'tenant.backup',
+    tenantId: tenant.id,
+    details: { jobId: job.id },
+  });
   return c.redirect(`/admin/jobs/${job.id}`, 303);
 });
 
@@ -54,7 +63,12 @@ adminBackupsRoutes.get('/tenants/:id/backups/:stamp/download', requireAdmin, asy
   const { stamp, key } = await backupOf(c, tenant.id);
   const object = await c.var.platform.files.get(key);
   if (!object) throw new AppError('not_found');
-  await recordAdminAudit(c.var.platform.central, { admin: c.var.admin, action: 'tenant.backup.download', tenantId: tenant.id, details: { key } });
+  await recordAdminAudit(c.var.platform.central, {
+    admin: c.var.admin,
+    action: 'tenant.backup.download',
+    tenantId: tenant.id,
+    details: { key },
+  });
   return new Response(object.body, {
     headers: {
       'Content-Type': 'application/gzip',
@@ -65,7 +79,14 @@ adminBackupsRoutes.get('/tenants/:id/backups/:stamp/download', requireAdmin, asy
   });
 });
 
-function renderRestore(c: Context<AdminEnv>, tenant: TenantRow, stamp: string, values: RestoreValues, errors?: FieldErrors, status: 200 | 422 = 200) {
+function renderRestore(
+  c: Context<AdminEnv>,
+  tenant: TenantRow,
+  stamp: string,
+  values: RestoreValues,
+  errors?: FieldErrors,
+  status: 200 | 422 = 200,
+) {
   c.status(status);
   return c.render(
     <RestoreForm tenant={tenant} stamp={stamp} createdAt={stampDate(stamp)} values={values} errors={errors} />,
@@ -84,7 +105,11 @@ adminBackupsRoutes.post('/tenants/:id/backups/:stamp/restore', requireAdmin, asy
   const { stamp, key } = await backupOf(c, tenant.id);
   const form = await c.req.parseBody();
   const text = (name: string) => (typeof form[name] === 'string' ? (form[name] as string).trim() : '');
-  const values: RestoreValues = { mode: text('mode'), newTenant: text('newTenant').toLowerCase(), confirm: text('confirm') };
+  const values: RestoreValues = {
+    mode: text('mode'),
+    newTenant: text('newTenant').toLowerCase(),
+    confirm: text('confirm'),
+  };
   const errors: FieldErrors = {};
   let into = tenant.id;
   if (values.mode === 'copy') {

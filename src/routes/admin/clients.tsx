@@ -1,7 +1,15 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { recordAdminAudit } from '../../admin/audit';
-import { createClient, deleteClient, getClient, listClientsWithTenantCount, normalizeClientTaxId, updateClient, type ClientRow } from '../../admin/clients';
+import {
+  createClient,
+  deleteClient,
+  getClient,
+  listClientsWithTenantCount,
+  normalizeClientTaxId,
+  updateClient,
+  type ClientRow,
+} from '../../admin/clients';
 import { requireAdmin } from '../../admin/middleware';
 import type { AdminEnv } from '../../env';
 import { AppError } from '../../errors';
@@ -23,7 +31,11 @@ const optionalText = (max: number, message: string) =>
     .transform((value) => value || null);
 
 export const clientForm = z.object({
-  name: z.string({ error: t('validation.required') }).trim().min(1, t('adminTenants.clients.error.name')).max(200, t('adminTenants.clients.error.name')),
+  name: z
+    .string({ error: t('validation.required') })
+    .trim()
+    .min(1, t('adminTenants.clients.error.name'))
+    .max(200, t('adminTenants.clients.error.name')),
   rnc: z
     .string()
     .trim()
@@ -59,22 +71,31 @@ function renderForm(
   status: 200 | 409 | 422 = 200,
 ) {
   c.status(status);
-  return c.render(
-    <ClientForm {...props} />,
-    { title: props.id ? t('adminTenants.clients.edit') : t('adminTenants.clients.new'), current: '/admin/clients' },
-  );
+  return c.render(<ClientForm {...props} />, {
+    title: props.id ? t('adminTenants.clients.edit') : t('adminTenants.clients.new'),
+    current: '/admin/clients',
+  });
 }
 
-const formValues = (client: ClientRow): ClientFormValues => ({ name: client.name, rnc: client.rnc, email: client.email, phone: client.phone });
+const formValues = (client: ClientRow): ClientFormValues => ({
+  name: client.name,
+  rnc: client.rnc,
+  email: client.email,
+  phone: client.phone,
+});
 
 adminClientsRoutes.get('/clients', requireAdmin, async (c) => {
   const created = c.req.query('created');
   const deleted = c.req.query('deleted');
-  const notice = created ? t('adminTenants.clients.created', { name: created }) : deleted ? t('adminTenants.clients.deleted', { name: deleted }) : null;
-  return c.render(
-    <ClientList clients={await listClientsWithTenantCount(c.var.platform.central)} notice={notice} />,
-    { title: t('adminTenants.clients.title'), current: '/admin/clients' },
-  );
+  const notice = created
+    ? t('adminTenants.clients.created', { name: created })
+    : deleted
+      ? t('adminTenants.clients.deleted', { name: deleted })
+      : null;
+  return c.render(<ClientList clients={await listClientsWithTenantCount(c.var.platform.central)} notice={notice} />, {
+    title: t('adminTenants.clients.title'),
+    current: '/admin/clients',
+  });
 });
 
 adminClientsRoutes.get('/clients/new', requireAdmin, (c) => renderForm(c, { values: {} }));
@@ -82,11 +103,17 @@ adminClientsRoutes.get('/clients/new', requireAdmin, (c) => renderForm(c, { valu
 adminClientsRoutes.post(
   '/clients/new',
   requireAdmin,
-  validForm(clientForm, (c, errors, submitted) => renderForm(c, { values: submitted as ClientFormValues, errors }, 422)),
+  validForm(clientForm, (c, errors, submitted) =>
+    renderForm(c, { values: submitted as ClientFormValues, errors }, 422),
+  ),
   async (c) => {
     const form = c.req.valid('form');
     const client = await createClient(c.var.platform.central, form);
-    await recordAdminAudit(c.var.platform.central, { admin: c.var.admin, action: 'client.create', details: { clientId: client.id, name: client.name } });
+    await recordAdminAudit(c.var.platform.central, {
+      admin: c.var.admin,
+      action: 'client.create',
+      details: { clientId: client.id, name: client.name },
+    });
     return c.redirect(`/admin/clients?created=${encodeURIComponent(client.name)}`, 303);
   },
 );
@@ -101,13 +128,19 @@ adminClientsRoutes.get('/clients/:id', requireAdmin, async (c) => {
 adminClientsRoutes.post(
   '/clients/:id',
   requireAdmin,
-  validForm(clientForm, (c, errors, submitted) => renderForm(c, { id: clientId(c), values: submitted as ClientFormValues, errors }, 422)),
+  validForm(clientForm, (c, errors, submitted) =>
+    renderForm(c, { id: clientId(c), values: submitted as ClientFormValues, errors }, 422),
+  ),
   async (c) => {
     const id = clientId(c);
     const form = c.req.valid('form');
     const client = await updateClient(c.var.platform.central, id, form);
     if (!client) throw new AppError('not_found');
-    await recordAdminAudit(c.var.platform.central, { admin: c.var.admin, action: 'client.update', details: { clientId: id, ...form } });
+    await recordAdminAudit(c.var.platform.central, {
+      admin: c.var.admin,
+      action: 'client.update',
+      details: { clientId: id, ...form },
+    });
     return c.redirect(`/admin/clients/${id}?saved=1`, 303);
   },
 );
@@ -118,8 +151,16 @@ adminClientsRoutes.post('/clients/:id/delete', requireAdmin, async (c) => {
   if (!client) throw new AppError('not_found');
   const outcome = await deleteClient(c.var.platform.central, id);
   if (!outcome.deleted) {
-    return renderForm(c, { id, values: formValues(client), message: t('adminTenants.clients.hasTenants', { count: outcome.tenantCount }) }, 409);
+    return renderForm(
+      c,
+      { id, values: formValues(client), message: t('adminTenants.clients.hasTenants', { count: outcome.tenantCount }) },
+      409,
+    );
   }
-  await recordAdminAudit(c.var.platform.central, { admin: c.var.admin, action: 'client.delete', details: { clientId: id, name: client.name } });
+  await recordAdminAudit(c.var.platform.central, {
+    admin: c.var.admin,
+    action: 'client.delete',
+    details: { clientId: id, name: client.name },
+  });
   return c.redirect(`/admin/clients?deleted=${encodeURIComponent(client.name)}`, 303);
 });

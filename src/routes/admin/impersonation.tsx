@@ -1,5 +1,11 @@
 import { tenantDb } from '../../db/client';
-import { impersonationSigningKey, firstActiveOwner, issueImpersonationToken, originLike, tenantPrimaryHost } from '../../admin/impersonation';
+import {
+  impersonationSigningKey,
+  firstActiveOwner,
+  issueImpersonationToken,
+  originLike,
+  tenantPrimaryHost,
+} from '../../admin/impersonation';
 import { recordAdminAudit } from '../../admin/audit';
 import { requireAdmin } from '../../admin/middleware';
 import { AppError } from '../../errors';
@@ -27,11 +33,20 @@ adminImpersonationRoutes.post('/tenants/:id/impersonate', requireAdmin, async (c
   if (!host) throw new AppError('conflict', t('support.error.noDomain'));
   const { connectionString } = await tenantConnection(platform, tenantId);
   const owner = await firstActiveOwner(tenantDb(connectionString));
-  if (!owner) throw new AppError('conflict', t('support.error.noOwner'), null, { href: `/admin/tenants/${tenantId}#tenant-owner`, label: t('adminTenants.owner.invite') });
+  if (!owner)
+    throw new AppError('conflict', t('support.error.noOwner'), null, {
+      href: `/admin/tenants/${tenantId}#tenant-owner`,
+      label: t('adminTenants.owner.invite'),
+    });
 
   const key = await impersonationSigningKey(c.env.ENCRYPTION_KEY);
   const { token, expiresAt } = await issueImpersonationToken(platform.central, key, { adminId: admin.id, tenantId });
-  await recordAdminAudit(platform.central, { admin, action: 'tenant.impersonate', tenantId, details: { ownerEmail: owner.email, host, expiresAt: expiresAt.toISOString() } });
+  await recordAdminAudit(platform.central, {
+    admin,
+    action: 'tenant.impersonate',
+    tenantId,
+    details: { ownerEmail: owner.email, host, expiresAt: expiresAt.toISOString() },
+  });
   c.header('Cache-Control', 'no-store');
   return c.redirect(`${originLike(c.req.url, host)}/support/enter?token=${encodeURIComponent(token)}`, 303);
 });

@@ -59,16 +59,21 @@ adminJobsRoutes.get('/jobs/:id', requireAdmin, async (c) => {
   };
   c.header('Cache-Control', 'no-store');
   if (c.req.query('fragment') === '1') return c.html(<JobProgress {...props} />);
-  return c.render(
-    <JobPage {...props} />,
-    { title: t('adminTenants.jobs.title'), current: job.tenantId ? '/admin/tenants' : '/admin' },
-  );
+  return c.render(<JobPage {...props} />, {
+    title: t('adminTenants.jobs.title'),
+    current: job.tenantId ? '/admin/tenants' : '/admin',
+  });
 });
 
 adminJobsRoutes.post('/jobs/:id/retry', requireAdmin, async (c) => {
   const job = await loadJob(c);
   const retried = await retryPlatformJob(c.var.platform, c.env.JOBS, job.id);
   if (!retried) throw new AppError('conflict', t('adminTenants.jobs.notRetryable'));
-  await recordAdminAudit(c.var.platform.central, { admin: c.var.admin, action: 'job.retry', tenantId: job.tenantId, details: { jobId: job.id, kind: job.kind } });
+  await recordAdminAudit(c.var.platform.central, {
+    admin: c.var.admin,
+    action: 'job.retry',
+    tenantId: job.tenantId,
+    details: { jobId: job.id, kind: job.kind },
+  });
   return c.redirect(`/admin/jobs/${job.id}`, 303);
 });

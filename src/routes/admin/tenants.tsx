@@ -27,7 +27,14 @@ import { addDomain, removeDomain, resumeTenant, suspendTenant } from '../../tena
 import { purgeTenantKeys } from '../../tenancy/lookup';
 import { placementKinds } from '../../tenancy/placement/types';
 import { getTenantRow, updateTenant } from '../../tenancy/provisioning';
-import { NewTenantForm, TenantListPage, TenantPage, TenantTable, type NewTenantValues, type TenantPageForms } from '../../views/admin-tenants';
+import {
+  NewTenantForm,
+  TenantListPage,
+  TenantPage,
+  TenantTable,
+  type NewTenantValues,
+  type TenantPageForms,
+} from '../../views/admin-tenants';
 import type { FieldErrors } from '../../views/components';
 
 /** Admin panel (central domain): tenants, their domains, status, deletion and schema migrations. */
@@ -58,28 +65,51 @@ const listQuery = z.object({
   after: z.string().max(63).optional().catch(undefined),
 });
 
-const newTenantForm = z.object({
-  id: z.string({ error: t('validation.required') }).trim().min(1, t('validation.required')),
-  name: z.string({ error: t('validation.required') }).trim().min(1, t('validation.required')).max(200, t('adminTenants.error.nameLength')),
-  subdomain: optional,
-  clientId: optional,
-  ownerEmail: z
-    .union([z.literal(''), emailField])
-    .optional()
-    .transform((value) => value || null),
-  ownerName: z.string().trim().max(200, t('adminTenants.error.nameLength')).optional().transform((value) => value || null),
-  placement: z.string().optional(),
-}).superRefine((form, context) => {
-  if (form.ownerEmail && !form.ownerName) context.addIssue({ code: 'custom', path: ['ownerName'], message: t('adminTenants.owner.error.nameRequired') });
-});
+const newTenantForm = z
+  .object({
+    id: z
+      .string({ error: t('validation.required') })
+      .trim()
+      .min(1, t('validation.required')),
+    name: z
+      .string({ error: t('validation.required') })
+      .trim()
+      .min(1, t('validation.required'))
+      .max(200, t('adminTenants.error.nameLength')),
+    subdomain: optional,
+    clientId: optional,
+    ownerEmail: z
+      .union([z.literal(''), emailField])
+      .optional()
+      .transform((value) => value || null),
+    ownerName: z
+      .string()
+      .trim()
+      .max(200, t('adminTenants.error.nameLength'))
+      .optional()
+      .transform((value) => value || null),
+    placement: z.string().optional(),
+  })
+  .superRefine((form, context) => {
+    if (form.ownerEmail && !form.ownerName)
+      context.addIssue({ code: 'custom', path: ['ownerName'], message: t('adminTenants.owner.error.nameRequired') });
+  });
 
 const ownerInviteForm = z.object({
   email: emailField,
-  name: z.string({ error: t('validation.required') }).trim().min(1, t('adminTenants.owner.error.nameRequired')).max(200, t('adminTenants.error.nameLength')),
+  name: z
+    .string({ error: t('validation.required') })
+    .trim()
+    .min(1, t('adminTenants.owner.error.nameRequired'))
+    .max(200, t('adminTenants.error.nameLength')),
 });
 
 const editTenantForm = z.object({
-  name: z.string({ error: t('validation.required') }).trim().min(1, t('adminTenants.error.nameLength')).max(200, t('adminTenants.error.nameLength')),
+  name: z
+    .string({ error: t('validation.required') })
+    .trim()
+    .min(1, t('adminTenants.error.nameLength'))
+    .max(200, t('adminTenants.error.nameLength')),
   clientId: optional,
 });
 
@@ -89,7 +119,12 @@ function tenantIdParam(c: Context<AdminEnv>): string {
   return id;
 }
 
-async function renderNewForm(c: Context<AdminEnv>, values: NewTenantValues, errors?: FieldErrors, status: 200 | 422 = 200) {
+async function renderNewForm(
+  c: Context<AdminEnv>,
+  values: NewTenantValues,
+  errors?: FieldErrors,
+  status: 200 | 422 = 200,
+) {
   const platform = c.var.platform;
   c.status(status);
   return c.render(
@@ -104,7 +139,12 @@ async function renderNewForm(c: Context<AdminEnv>, values: NewTenantValues, erro
   );
 }
 
-async function renderTenantPage(c: Context<AdminEnv>, tenantId: string, forms: TenantPageForms = {}, status: 200 | 409 | 422 = 200) {
+async function renderTenantPage(
+  c: Context<AdminEnv>,
+  tenantId: string,
+  forms: TenantPageForms = {},
+  status: 200 | 409 | 422 = 200,
+) {
   const platform = c.var.platform;
   const [details, clients] = await Promise.all([getTenantDetails(platform, tenantId), listClientOptions(platform)]);
   if (!details) throw new AppError('not_found');
@@ -119,14 +159,27 @@ async function renderTenantPage(c: Context<AdminEnv>, tenantId: string, forms: T
       : null;
   c.status(status);
   return c.render(
-    <TenantPage details={details} owners={owners} latest={latestSchemaVersion()} clients={clients} shopUrl={(hostname) => shopUrl(c, hostname)} forms={forms} />,
+    <TenantPage
+      details={details}
+      owners={owners}
+      latest={latestSchemaVersion()}
+      clients={clients}
+      shopUrl={(hostname) => shopUrl(c, hostname)}
+      forms={forms}
+    />,
     { title: details.tenant.name, current: '/admin/tenants' },
   );
 }
 
 adminTenantsRoutes.get('/tenants', requireAdmin, async (c) => {
   const query = listQuery.parse(c.req.query());
-  const filter: TenantListFilter = { q: query.q ?? null, status: query.status ?? null, clientId: query.client ?? null, behind: query.behind === '1', after: query.after ?? null };
+  const filter: TenantListFilter = {
+    q: query.q ?? null,
+    status: query.status ?? null,
+    clientId: query.client ?? null,
+    behind: query.behind === '1',
+    after: query.after ?? null,
+  };
   const platform = c.var.platform;
   const { rows, nextAfter } = await listTenantPage(platform, filter);
   const latest = latestSchemaVersion();
@@ -134,7 +187,13 @@ adminTenantsRoutes.get('/tenants', requireAdmin, async (c) => {
     return c.html(<TenantTable rows={rows} filter={filter} nextAfter={nextAfter} latest={latest} />);
   }
   return c.render(
-    <TenantListPage rows={rows} filter={filter} nextAfter={nextAfter} latest={latest} clients={await listClientOptions(platform)} />,
+    <TenantListPage
+      rows={rows}
+      filter={filter}
+      nextAfter={nextAfter}
+      latest={latest}
+      clients={await listClientOptions(platform)}
+    />,
     { title: t('adminTenants.title'), current: '/admin/tenants' },
   );
 });
@@ -148,7 +207,10 @@ adminTenantsRoutes.post(
   async (c) => {
     const form = c.req.valid('form');
     const platform = c.var.platform;
-    const checked = await checkNewTenant(platform, { ...form, placement: form.placement || platform.config.defaultPlacement });
+    const checked = await checkNewTenant(platform, {
+      ...form,
+      placement: form.placement || platform.config.defaultPlacement,
+    });
     if (!checked.ok) return renderNewForm(c, form, checked.errors, 422);
     const inserted = await insertTenantRecord(platform, checked.value);
     if (!inserted.ok) return renderNewForm(c, form, inserted.errors, 422);
@@ -163,7 +225,15 @@ adminTenantsRoutes.post(
       admin,
       action: 'tenant.create',
       tenantId: checked.value.id,
-      details: { name: checked.value.name, domain: checked.value.hostname, clientId: checked.value.clientId, placement: checked.value.placement, ownerEmail: form.ownerEmail, ownerName: form.ownerName, jobId: job.id },
+      details: {
+        name: checked.value.name,
+        domain: checked.value.hostname,
+        clientId: checked.value.clientId,
+        placement: checked.value.placement,
+        ownerEmail: form.ownerEmail,
+        ownerName: form.ownerName,
+        jobId: job.id,
+      },
     });
     return c.redirect(`/admin/jobs/${job.id}`, 303);
   },
@@ -172,14 +242,26 @@ adminTenantsRoutes.post(
 adminTenantsRoutes.post('/tenants/migrate', requireAdmin, async (c) => {
   const platform = c.var.platform;
   const admin = c.var.admin;
-  const job = await enqueuePlatformJob(platform, c.env.JOBS, { kind: 'tenants.migrate', input: { latest: latestSchemaVersion() }, createdBy: admin.id });
-  await recordAdminAudit(platform.central, { admin, action: 'tenants.migrate', details: { jobId: job.id, latest: latestSchemaVersion() } });
+  const job = await enqueuePlatformJob(platform, c.env.JOBS, {
+    kind: 'tenants.migrate',
+    input: { latest: latestSchemaVersion() },
+    createdBy: admin.id,
+  });
+  await recordAdminAudit(platform.central, {
+    admin,
+    action: 'tenants.migrate',
+    details: { jobId: job.id, latest: latestSchemaVersion() },
+  });
   return c.redirect(`/admin/jobs/${job.id}`, 303);
 });
 
 adminTenantsRoutes.get('/tenants/:id', requireAdmin, async (c) => {
   const notice = c.req.query('notice');
-  const known: Record<string, string> = { saved: t('adminTenants.saved'), suspended: t('adminTenants.suspended'), resumed: t('adminTenants.resumed') };
+  const known: Record<string, string> = {
+    saved: t('adminTenants.saved'),
+    suspended: t('adminTenants.suspended'),
+    resumed: t('adminTenants.resumed'),
+  };
   const domain = c.req.query('domain') ?? '';
   const text =
     notice === 'domainAdded'
@@ -196,24 +278,44 @@ adminTenantsRoutes.post(
   '/tenants/:id',
   requireAdmin,
   validForm(editTenantForm, (c, errors, submitted) =>
-    renderTenantPage(c, tenantIdParam(c), { editErrors: errors, editValues: submitted as { name?: string; clientId?: string } }, 422),
+    renderTenantPage(
+      c,
+      tenantIdParam(c),
+      { editErrors: errors, editValues: submitted as { name?: string; clientId?: string } },
+      422,
+    ),
   ),
   async (c) => {
     const id = tenantIdParam(c);
     const form = c.req.valid('form');
     const platform = c.var.platform;
     if (form.clientId && !(await clientExists(platform, form.clientId))) {
-      return renderTenantPage(c, id, { editErrors: { clientId: t('adminTenants.error.clientUnknown') }, editValues: form }, 422);
+      return renderTenantPage(
+        c,
+        id,
+        { editErrors: { clientId: t('adminTenants.error.clientUnknown') }, editValues: form },
+        422,
+      );
     }
     await updateTenant(platform, id, { name: form.name, clientId: form.clientId });
     // The cached tenant record carries the name: purge it so the shop shows the new one at once.
     await purgeTenantKeys(platform.kv, id, await listDomainsOf(platform.central, id));
-    await recordAdminAudit(platform.central, { admin: c.var.admin, action: 'tenant.update', tenantId: id, details: form });
+    await recordAdminAudit(platform.central, {
+      admin: c.var.admin,
+      action: 'tenant.update',
+      tenantId: id,
+      details: form,
+    });
     return c.redirect(`/admin/tenants/${id}?notice=saved`, 303);
   },
 );
 
-const domainForm = z.object({ domain: z.string({ error: t('validation.required') }).trim().min(1, t('validation.required')) });
+const domainForm = z.object({
+  domain: z
+    .string({ error: t('validation.required') })
+    .trim()
+    .min(1, t('validation.required')),
+});
 
 adminTenantsRoutes.post(
   '/tenants/:id/domains',
@@ -224,16 +326,30 @@ adminTenantsRoutes.post(
     const { domain } = c.req.valid('form');
     const platform = c.var.platform;
     const checked = checkDomain(platform, domain);
-    if (!checked.ok) return renderTenantPage(c, id, { domainErrors: { domain: checked.message }, domainValue: domain }, 422);
+    if (!checked.ok)
+      return renderTenantPage(c, id, { domainErrors: { domain: checked.message }, domainValue: domain }, 422);
     try {
       await addDomain(platform, id, checked.hostname);
     } catch (error) {
       if (error instanceof AppError && error.code === 'conflict') {
-        return renderTenantPage(c, id, { domainErrors: { domain: t('adminTenants.error.domainTaken', { domain: checked.hostname }) }, domainValue: domain }, 422);
+        return renderTenantPage(
+          c,
+          id,
+          {
+            domainErrors: { domain: t('adminTenants.error.domainTaken', { domain: checked.hostname }) },
+            domainValue: domain,
+          },
+          422,
+        );
       }
       throw error;
     }
-    await recordAdminAudit(platform.central, { admin: c.var.admin, action: 'tenant.domain.add', tenantId: id, details: { domain: checked.hostname } });
+    await recordAdminAudit(platform.central, {
+      admin: c.var.admin,
+      action: 'tenant.domain.add',
+      tenantId: id,
+      details: { domain: checked.hostname },
+    });
     return c.redirect(`/admin/tenants/${id}?notice=domainAdded&domain=${encodeURIComponent(checked.hostname)}`, 303);
   },
 );
@@ -248,10 +364,20 @@ adminTenantsRoutes.post(
     const platform = c.var.platform;
     const checked = checkDomain(platform, domain);
     if (!checked.ok || !(await tenantOwnsDomain(platform, id, checked.hostname))) {
-      return renderTenantPage(c, id, { domainErrors: { domain: t('adminTenants.error.domainUnknown', { domain }) } }, 422);
+      return renderTenantPage(
+        c,
+        id,
+        { domainErrors: { domain: t('adminTenants.error.domainUnknown', { domain }) } },
+        422,
+      );
     }
     await removeDomain(platform, checked.hostname);
-    await recordAdminAudit(platform.central, { admin: c.var.admin, action: 'tenant.domain.remove', tenantId: id, details: { domain: checked.hostname } });
+    await recordAdminAudit(platform.central, {
+      admin: c.var.admin,
+      action: 'tenant.domain.remove',
+      tenantId: id,
+      details: { domain: checked.hostname },
+    });
     return c.redirect(`/admin/tenants/${id}?notice=domainRemoved&domain=${encodeURIComponent(checked.hostname)}`, 303);
   },
 );
@@ -277,7 +403,12 @@ adminTenantsRoutes.post(
   '/tenants/:id/owner',
   requireAdmin,
   validForm(ownerInviteForm, (c, errors, submitted) =>
-    renderTenantPage(c, tenantIdParam(c), { ownerErrors: errors, ownerValues: submitted as { email?: string; name?: string } }, 422),
+    renderTenantPage(
+      c,
+      tenantIdParam(c),
+      { ownerErrors: errors, ownerValues: submitted as { email?: string; name?: string } },
+      422,
+    ),
   ),
   async (c) => {
     const id = tenantIdParam(c);
@@ -292,16 +423,30 @@ adminTenantsRoutes.post(
       admin: c.var.admin,
       action: 'tenant.owner_invited',
       tenantId: id,
-      details: { email: invite.email, name: invite.name, reinvited: invite.reinvited, expiresAt: invite.expiresAt.toISOString() },
+      details: {
+        email: invite.email,
+        name: invite.name,
+        reinvited: invite.reinvited,
+        expiresAt: invite.expiresAt.toISOString(),
+      },
     });
     const [hostname] = await listDomainsOf(platform.central, id);
     c.header('Cache-Control', 'no-store');
     const url = `${shopUrl(c, hostname ?? id)}/set-password/${invite.token}`;
-    return renderTenantPage(c, id, { ownerLink: { email: invite.email, name: invite.name, url, expiresAt: invite.expiresAt } });
+    return renderTenantPage(c, id, {
+      ownerLink: { email: invite.email, name: invite.name, url, expiresAt: invite.expiresAt },
+    });
   },
 );
 
-const suspendForm = z.object({ message: z.string().trim().max(500).optional().transform((value) => value || null) });
+const suspendForm = z.object({
+  message: z
+    .string()
+    .trim()
+    .max(500)
+    .optional()
+    .transform((value) => value || null),
+});
 
 adminTenantsRoutes.post(
   '/tenants/:id/suspend',
@@ -317,7 +462,12 @@ adminTenantsRoutes.post(
       if (error instanceof AppError && error.code === 'conflict') return statusConflict(c, id);
       throw error;
     }
-    await recordAdminAudit(platform.central, { admin: c.var.admin, action: 'tenant.suspend', tenantId: id, details: { message } });
+    await recordAdminAudit(platform.central, {
+      admin: c.var.admin,
+      action: 'tenant.suspend',
+      tenantId: id,
+      details: { message },
+    });
     return c.redirect(`/admin/tenants/${id}?notice=suspended`, 303);
   },
 );
@@ -338,20 +488,46 @@ adminTenantsRoutes.post('/tenants/:id/resume', requireAdmin, async (c) => {
 async function statusConflict(c: Context<AdminEnv>, id: string) {
   const details = await getTenantDetails(c.var.platform, id);
   if (!details) throw new AppError('not_found');
-  return renderTenantPage(c, id, { statusError: t('adminTenants.error.status', { status: details.tenant.status }) }, 409);
+  return renderTenantPage(
+    c,
+    id,
+    { statusError: t('adminTenants.error.status', { status: details.tenant.status }) },
+    409,
+  );
 }
 
-const deleteForm = z.object({ confirm: z.string().trim().optional().transform((value) => value ?? '') });
-
-adminTenantsRoutes.post('/tenants/:id/delete', requireAdmin, validForm(deleteForm, (c) => renderTenantPage(c, tenantIdParam(c), {}, 422)), async (c) => {
-  const id = tenantIdParam(c);
-  const { confirm } = c.req.valid('form');
-  const platform = c.var.platform;
-  if (confirm !== id) return renderTenantPage(c, id, { deleteErrors: { confirm: t('adminTenants.error.confirm', { id }) } }, 422);
-  const details = await getTenantDetails(platform, id);
-  if (!details) throw new AppError('not_found');
-  const admin = c.var.admin;
-  const job = await enqueuePlatformJob(platform, c.env.JOBS, { kind: 'tenant.delete', tenantId: id, createdBy: admin.id });
-  await recordAdminAudit(platform.central, { admin, action: 'tenant.delete', tenantId: id, details: { jobId: job.id, domains: details.domains } });
-  return c.redirect(`/admin/jobs/${job.id}`, 303);
+const deleteForm = z.object({
+  confirm: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => value ?? ''),
 });
+
+adminTenantsRoutes.post(
+  '/tenants/:id/delete',
+  requireAdmin,
+  validForm(deleteForm, (c) => renderTenantPage(c, tenantIdParam(c), {}, 422)),
+  async (c) => {
+    const id = tenantIdParam(c);
+    const { confirm } = c.req.valid('form');
+    const platform = c.var.platform;
+    if (confirm !== id)
+      return renderTenantPage(c, id, { deleteErrors: { confirm: t('adminTenants.error.confirm', { id }) } }, 422);
+    const details = await getTenantDetails(platform, id);
+    if (!details) throw new AppError('not_found');
+    const admin = c.var.admin;
+    const job = await enqueuePlatformJob(platform, c.env.JOBS, {
+      kind: 'tenant.delete',
+      tenantId: id,
+      createdBy: admin.id,
+    });
+    await recordAdminAudit(platform.central, {
+      admin,
+      action: 'tenant.delete',
+      tenantId: id,
+      details: { jobId: job.id, domains: details.domains },
+    });
+    return c.redirect(`/admin/jobs/${job.id}`, 303);
+  },
+);

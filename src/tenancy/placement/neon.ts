@@ -148,7 +148,8 @@ async function resumeProject(client: NeonApiClient, project: NeonProject, names:
 
 async function defaultBranch(client: NeonApiClient, projectId: string): Promise<NeonBranch> {
   const { branches } = await client.listBranches(projectId);
-  const found = branches.find((branch) => branch.default ?? branch.primary) ?? (branches.length === 1 ? branches[0] : undefined);
+  const found =
+    branches.find((branch) => branch.default ?? branch.primary) ?? (branches.length === 1 ? branches[0] : undefined);
   if (!found) throw new Error(`Neon project ${projectId} has no default branch`);
   return found;
 }

@@ -8,7 +8,9 @@ import { platform } from './helpers';
 /** The central host in tests (wrangler.toml CENTRAL_DOMAINS). */
 export const centralHost = 'localhost';
 
-export async function createTestAdmin(values: { password?: string; status?: 'invited' | 'active' | 'disabled'; name?: string } = {}) {
+export async function createTestAdmin(
+  values: { password?: string; status?: 'invited' | 'active' | 'disabled'; name?: string } = {},
+) {
   const { central } = await platform();
   const email = `admin-${crypto.randomUUID().slice(0, 8)}@optiflow.test`;
   const [admin] = await central
@@ -32,11 +34,21 @@ export async function adminSignedIn(values: { password?: string } = {}) {
 }
 
 /** A form POST to the admin panel, with the central Origin for the CSRF check. */
-export function adminPost(path: string, fields: Record<string, string>, cookie: string, headers: Record<string, string> = {}) {
+export function adminPost(
+  path: string,
+  fields: Record<string, string>,
+  cookie: string,
+  headers: Record<string, string> = {},
+) {
   return SELF.fetch(`http://${centralHost}${path}`, {
     method: 'POST',
     redirect: 'manual',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: `http://${centralHost}`, Cookie: cookie, ...headers },
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      Origin: `http://${centralHost}`,
+      Cookie: cookie,
+      ...headers,
+    },
     body: new URLSearchParams(fields).toString(),
   });
 }

@@ -10,12 +10,21 @@ export function api(host: string, path: string, bearer?: string, init: RequestIn
   const json = init.body || init.method === 'DELETE';
   return SELF.fetch(`http://${host}/api/v1${path}`, {
     ...init,
-    headers: { ...(bearer ? { Authorization: bearer } : {}), ...(json ? { 'Content-Type': 'application/json' } : {}), ...(init.headers as Record<string, string> | undefined) },
+    headers: {
+      ...(bearer ? { Authorization: bearer } : {}),
+      ...(json ? { 'Content-Type': 'application/json' } : {}),
+      ...(init.headers as Record<string, string> | undefined),
+    },
   });
 }
 
 /** The status and the parsed JSON body of an API request. */
-export async function apiJson<T = Record<string, any>>(host: string, path: string, bearer?: string, init: RequestInit = {}) {
+export async function apiJson<T = Record<string, any>>(
+  host: string,
+  path: string,
+  bearer?: string,
+  init: RequestInit = {},
+) {
   const response = await api(host, path, bearer, init);
   return { status: response.status, body: (await response.json()) as T };
 }

@@ -7,8 +7,22 @@ import { shop, type Role, type TestDb as Db } from './shop';
 export type { Db };
 
 export const sampleLines: Array<LineInput & { description: string }> = [
-  { description: 'Montura de acetato Niña', quantity: '1', unitPrice: '4500.0000', discount: '500.00', taxRate: '18.00', exempt: false },
-  { description: 'Lentes progresivos', quantity: '2', unitPrice: '3250.5050', discount: '0', taxRate: '16.00', exempt: false },
+  {
+    description: 'Montura de acetato Niña',
+    quantity: '1',
+    unitPrice: '4500.0000',
+    discount: '500.00',
+    taxRate: '18.00',
+    exempt: false,
+  },
+  {
+    description: 'Lentes progresivos',
+    quantity: '2',
+    unitPrice: '3250.5050',
+    discount: '0',
+    taxRate: '16.00',
+    exempt: false,
+  },
   { description: 'Examen visual', quantity: '1', unitPrice: '1200', discount: '0', taxRate: '0', exempt: true },
 ];
 
@@ -16,9 +30,17 @@ export const sampleLines: Array<LineInput & { description: string }> = [
 export async function documentsShop(role: Role = 'owner') {
   const base = await shop(role, {
     rnc: '131246796',
-    company: { name: 'Óptica Visión Clara', address: 'Av. Churchill 12, Santo Domingo', phones: '809-555-0101', invoiceFooter: 'Gracias por preferirnos.' },
+    company: {
+      name: 'Óptica Visión Clara',
+      address: 'Av. Churchill 12, Santo Domingo',
+      phones: '809-555-0101',
+      invoiceFooter: 'Gracias por preferirnos.',
+    },
   });
-  const [buyer] = await base.db.insert(contacts).values({ name: 'Comercial Peña SRL', idType: 'rnc', idNumber: '101850043' }).returning();
+  const [buyer] = await base.db
+    .insert(contacts)
+    .values({ name: 'Comercial Peña SRL', idType: 'rnc', idNumber: '101850043' })
+    .returning();
   return { ...base, branch: base.main, buyer: buyer! };
 }
 
@@ -43,7 +65,12 @@ export async function insertInvoice(
   const status = values.status ?? 'issued';
   const exchangeRate = values.exchangeRate ?? '1';
   const ncfType = values.ncfType ?? 'B01';
-  const ncf = values.ncf === undefined ? (status === 'draft' ? null : `${ncfType}${String(++ncfCounter + Math.floor(Math.random() * 1e6)).padStart(8, '0')}`) : values.ncf;
+  const ncf =
+    values.ncf === undefined
+      ? status === 'draft'
+        ? null
+        : `${ncfType}${String(++ncfCounter + Math.floor(Math.random() * 1e6)).padStart(8, '0')}`
+      : values.ncf;
   const [invoice] = await buildInvoices(db, sampleLines, [
     {
       kind: values.kind ?? 'invoice',
@@ -101,11 +128,23 @@ export async function insertQuotation(db: Db, values: { branchId: string; custom
 }
 
 /** An active payment against an invoice, with the invoice's paid total and status following it. */
-export async function insertPayment(db: Db, values: { invoiceId: string; branchId: string; amount: string; number: string }) {
+export async function insertPayment(
+  db: Db,
+  values: { invoiceId: string; branchId: string; amount: string; number: string },
+) {
   const [sequence] = await db.select().from(fiscalSequences).where(eq(fiscalSequences.docType, 'REC'));
   const [payment] = await db
     .insert(payments)
-    .values({ invoiceId: values.invoiceId, number: values.number, sequenceId: sequence!.id, branchId: values.branchId, receivedOn: '2026-03-16', method: '3', amount: values.amount, reference: 'AUT-1234' })
+    .values({
+      invoiceId: values.invoiceId,
+      number: values.number,
+      sequenceId: sequence!.id,
+      branchId: values.branchId,
+      receivedOn: '2026-03-16',
+      method: '3',
+      amount: values.amount,
+      reference: 'AUT-1234',
+    })
     .returning();
   return payment!;
 }

@@ -61,7 +61,13 @@ export async function signedIn(tenantId: string, role: Role, values: { password?
   const email = `${role}-${crypto.randomUUID().slice(0, 8)}@example.test`;
   const [user] = await db
     .insert(users)
-    .values({ email, name: `Usuario ${role}`, role, status: 'active', passwordHash: values.password ? await hashPassword(values.password) : null })
+    .values({
+      email,
+      name: `Usuario ${role}`,
+      role,
+      status: 'active',
+      passwordHash: values.password ? await hashPassword(values.password) : null,
+    })
     .returning();
   const { token } = await createSession(db, { userId: user!.id });
   const { createApiToken } = await import('../../../src/api/tokens');
@@ -70,7 +76,12 @@ export async function signedIn(tenantId: string, role: Role, values: { password?
 }
 
 /** A form POST as a browser on the shop's own origin sends it. */
-export function postForm(host: string, path: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
+export function postForm(
+  host: string,
+  path: string,
+  fields: Record<string, string>,
+  headers: Record<string, string> = {},
+) {
   return SELF.fetch(`http://${host}${path}`, {
     method: 'POST',
     redirect: 'manual',

@@ -17,23 +17,55 @@ export async function invoiceShop(role: Role = 'owner') {
   const validUntil = addDays(shopToday(), 365);
   const [b02] = await db
     .insert(fiscalSequences)
-    .values({ docType: 'B02', prefix: 'B02', rangeStart: 1, rangeEnd: 1000, nextNumber: 1, validUntil, isDefault: true })
+    .values({
+      docType: 'B02',
+      prefix: 'B02',
+      rangeStart: 1,
+      rangeEnd: 1000,
+      nextNumber: 1,
+      validUntil,
+      isDefault: true,
+    })
     .returning();
   const [b01] = await db
     .insert(fiscalSequences)
-    .values({ docType: 'B01', prefix: 'B01', rangeStart: 1, rangeEnd: 1000, nextNumber: 1, validUntil, isDefault: true })
+    .values({
+      docType: 'B01',
+      prefix: 'B01',
+      rangeStart: 1,
+      rangeEnd: 1000,
+      nextNumber: 1,
+      validUntil,
+      isDefault: true,
+    })
     .returning();
   const [frame] = await db
     .insert(products)
-    .values({ sku: 'MON-1', name: 'Montura clásica', category: 'monturas', price: '1500.0000', taxId: tax('ITBIS18').id })
+    .values({
+      sku: 'MON-1',
+      name: 'Montura clásica',
+      category: 'monturas',
+      price: '1500.0000',
+      taxId: tax('ITBIS18').id,
+    })
     .returning();
   const [service] = await db
     .insert(products)
-    .values({ sku: 'SRV-1', name: 'Ajuste de lentes', category: 'servicios', price: '500.0000', taxId: tax('ITBIS16').id, trackStock: false })
+    .values({
+      sku: 'SRV-1',
+      name: 'Ajuste de lentes',
+      category: 'servicios',
+      price: '500.0000',
+      taxId: tax('ITBIS16').id,
+      trackStock: false,
+    })
     .returning();
   const { recordStockMovement } = await import('../../../src/queries/stock');
   await recordStockMovement(db, { productId: frame!.id, branchId: main.id, kind: 'initial', quantity: 10 });
-  const [company] = await db.insert(contacts).values({ name: 'Lentes del Caribe SRL', idType: 'rnc', idNumber: '130991731' }).returning();
+  const [company] = await db
+    .insert(contacts)
+    .values({ name: 'Lentes del Caribe SRL', idType: 'rnc', idNumber: '130991731' })
+    .returning();
   const [walkIn] = await db.insert(contacts).values({ name: 'María Pérez' }).returning();
   return { ...base, tax, b02: b02!, b01: b01!, frame: frame!, service: service!, company: company!, walkIn: walkIn! };
 }
@@ -63,7 +95,13 @@ export async function buildInvoices(
   const totals = computeTotals(lines);
   const written = await db
     .insert(invoices)
-    .values(rows.map((row) => ({ ...totalColumns(totals), ...(row.exchangeRate ? toDop(totals, row.exchangeRate) : {}), ...row })))
+    .values(
+      rows.map((row) => ({
+        ...totalColumns(totals),
+        ...(row.exchangeRate ? toDop(totals, row.exchangeRate) : {}),
+        ...row,
+      })),
+    )
     .returning();
   if (options.storeLines === false) return written;
   await db.insert(invoiceLines).values(
@@ -90,9 +128,25 @@ export async function buildInvoices(
 export async function insertDrafts(
   shop: InvoiceShop,
   count: number,
-  draft: { ncfType?: string; sequenceId?: string | null; customerId?: string | null; currencyCode?: string; lines?: BuilderLine[] } = {},
+  draft: {
+    ncfType?: string;
+    sequenceId?: string | null;
+    customerId?: string | null;
+    currencyCode?: string;
+    lines?: BuilderLine[];
+  } = {},
 ): Promise<string[]> {
-  const lines = draft.lines ?? [{ description: 'Consulta', quantity: '1', unitPrice: '1000', discount: '0', taxRate: '18.00', exempt: false, taxId: shop.tax('ITBIS18').id }];
+  const lines = draft.lines ?? [
+    {
+      description: 'Consulta',
+      quantity: '1',
+      unitPrice: '1000',
+      discount: '0',
+      taxRate: '18.00',
+      exempt: false,
+      taxId: shop.tax('ITBIS18').id,
+    },
+  ];
   const rows = await buildInvoices(
     shop.db,
     lines,

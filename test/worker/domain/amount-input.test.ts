@@ -64,12 +64,20 @@ describe('parseAmountField: the field rules on top', () => {
   it('names the convention when a comma is ambiguous', () => {
     const parsed = parseAmountField('1,5', field);
     expect(parsed.ok).toBe(false);
-    expect(!parsed.ok && parsed.message).toMatch(/^Monto no válido\. Use punto para los decimales y coma solo para separar miles/);
+    expect(!parsed.ok && parsed.message).toMatch(
+      /^Monto no válido\. Use punto para los decimales y coma solo para separar miles/,
+    );
   });
   it('refuses zero when positive, and above max', () => {
     expect(parseAmountField('0.00', field)).toEqual({ ok: false, message: 'Monto no válido.' });
-    expect(parseAmountField('100.01', { scale: 2, maxIntegerDigits: 3, message: 'Tasa.', max: '100' })).toEqual({ ok: false, message: 'Tasa.' });
-    expect(parseAmountField('100', { scale: 2, maxIntegerDigits: 3, message: 'Tasa.', max: '100' })).toEqual({ ok: true, value: '100' });
+    expect(parseAmountField('100.01', { scale: 2, maxIntegerDigits: 3, message: 'Tasa.', max: '100' })).toEqual({
+      ok: false,
+      message: 'Tasa.',
+    });
+    expect(parseAmountField('100', { scale: 2, maxIntegerDigits: 3, message: 'Tasa.', max: '100' })).toEqual({
+      ok: true,
+      value: '100',
+    });
   });
   it('reads JSON numbers as the decimal written, never as exponent floats', () => {
     expect(parseAmountField(2.5, field)).toEqual({ ok: true, value: '2.5' });

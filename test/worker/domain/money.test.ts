@@ -1,12 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { compareDecimals, formatDecimal, formatMoney, fromUnits, isDecimalString, roundHalfUp, sumDecimals, toUnits } from '../../../src/domain/money';
+import {
+  compareDecimals,
+  formatDecimal,
+  formatMoney,
+  fromUnits,
+  isDecimalString,
+  roundHalfUp,
+  sumDecimals,
+  toUnits,
+} from '../../../src/domain/money';
 import { decimalText } from '../../../src/schemas/products';
 
 describe('exact decimals', () => {
   it('accepts prices with up to 4 decimals and refuses the rest', () => {
     const price = (value: string) => isDecimalString(value, { scale: 4, maxIntegerDigits: 10 });
     for (const ok of ['0', '0.1', '1234.5', '1234.5678', '9999999999.9999']) expect(price(ok), ok).toBe(true);
-    for (const bad of ['1234.56789', '-1', '1e3', 'NaN', '', '.5', '5.', '12,5', '1 000', '0x10', '99999999999']) expect(price(bad), bad).toBe(false);
+    for (const bad of ['1234.56789', '-1', '1e3', 'NaN', '', '.5', '5.', '12,5', '1 000', '0x10', '99999999999'])
+      expect(price(bad), bad).toBe(false);
     expect(isDecimalString('-2.5', { scale: 2, allowNegative: true })).toBe(true);
   });
 

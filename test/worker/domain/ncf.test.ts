@@ -61,7 +61,10 @@ describe('sequence warnings', () => {
     expect(sequenceWarnings({ ...sequence, nextNumber: 901 }, today)).toEqual([]);
     expect(sequenceWarnings({ ...sequence, nextNumber: 902 }, today)).toEqual(['lowRemaining']);
     expect(sequenceWarnings({ ...sequence, nextNumber: 1001 }, today)).toEqual(['exhausted']);
-    expect(sequenceWarnings({ ...sequence, nextNumber: 1001, validUntil: '2026-01-01' }, today)).toEqual(['expired', 'exhausted']);
+    expect(sequenceWarnings({ ...sequence, nextNumber: 1001, validUntil: '2026-01-01' }, today)).toEqual([
+      'expired',
+      'exhausted',
+    ]);
   });
 
   it('has no expiry warning for series without a valid-until date', () => {

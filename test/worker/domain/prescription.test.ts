@@ -24,7 +24,14 @@ describe('prescription values', () => {
     expect(parseScaled('2', 2)).toBe(200);
     expect(parseScaled('1.250', 2)).toBe(125);
     for (const bad of ['abc', '1.255', '', '+', '1..2', '1e2']) expect(parseScaled(bad, 2), bad).toBeNull();
-    const { values, issues } = checkRx({ odSphere: '+1,25', odCylinder: '-0.5', odAxis: '90', oiSphere: 'plano', odAdd: '2', odVaSc: '20 / 40' });
+    const { values, issues } = checkRx({
+      odSphere: '+1,25',
+      odCylinder: '-0.5',
+      odAxis: '90',
+      oiSphere: 'plano',
+      odAdd: '2',
+      odVaSc: '20 / 40',
+    });
     expect(issues).toEqual({});
     expect(values.odSphere).toBe('1.25');
     expect(values.odCylinder).toBe('-0.50');
@@ -38,13 +45,16 @@ describe('prescription values', () => {
   });
 
   it('sphere: -20.00..+19.75 in 0.25 steps', () => {
-    for (const ok of ['-20', '-20.00', '+19.75', '0', '-3.25']) expect(codeOf({ odSphere: ok }, 'odSphere'), ok).toBeNull();
-    for (const bad of ['-20.25', '+20.00', '1.30', '1.1', 'x']) expect(codeOf({ odSphere: bad }, 'odSphere'), bad).toBe('sphere');
+    for (const ok of ['-20', '-20.00', '+19.75', '0', '-3.25'])
+      expect(codeOf({ odSphere: ok }, 'odSphere'), ok).toBeNull();
+    for (const bad of ['-20.25', '+20.00', '1.30', '1.1', 'x'])
+      expect(codeOf({ odSphere: bad }, 'odSphere'), bad).toBe('sphere');
   });
 
   it('cylinder: -10.00..0.00 in 0.25 steps (minus cylinder)', () => {
     expect(codeOf({ odCylinder: '-10.00', odAxis: '10' }, 'odCylinder')).toBeNull();
-    for (const bad of ['+0.25', '-10.25', '-0.30']) expect(codeOf({ odCylinder: bad, odAxis: '10' }, 'odCylinder'), bad).toBe('cylinder');
+    for (const bad of ['+0.25', '-10.25', '-0.30'])
+      expect(codeOf({ odCylinder: bad, odAxis: '10' }, 'odCylinder'), bad).toBe('cylinder');
   });
 
   it('axis: integer 0..180, required exactly when there is a non-zero cylinder', () => {
@@ -52,7 +62,8 @@ describe('prescription values', () => {
     expect(codeOf({ odAxis: '90' }, 'odAxis')).toBe('axisWithoutCylinder');
     expect(codeOf({ odCylinder: '0.00', odAxis: '90' }, 'odAxis')).toBe('axisWithoutCylinder');
     expect(codeOf({ odCylinder: '0' }, 'odAxis')).toBeNull();
-    for (const bad of ['181', '-1', '12.5', 'abc']) expect(codeOf({ odCylinder: '-1.00', odAxis: bad }, 'odAxis'), bad).toBe('axis');
+    for (const bad of ['181', '-1', '12.5', 'abc'])
+      expect(codeOf({ odCylinder: '-1.00', odAxis: bad }, 'odAxis'), bad).toBe('axis');
     for (const ok of ['0', '180', '45']) expect(codeOf({ oiCylinder: '-1.00', oiAxis: ok }, 'oiAxis'), ok).toBeNull();
   });
 
@@ -63,7 +74,8 @@ describe('prescription values', () => {
 
   it('prism: 0.25..20.00 in 0.25 steps, with a base exactly when there is a prism', () => {
     expect(codeOf({ odPrism: '2.00', odPrismBase: 'in' }, 'odPrism')).toBeNull();
-    for (const bad of ['0', '20.25', '1.1']) expect(codeOf({ odPrism: bad, odPrismBase: 'in' }, 'odPrism'), bad).toBe('prism');
+    for (const bad of ['0', '20.25', '1.1'])
+      expect(codeOf({ odPrism: bad, odPrismBase: 'in' }, 'odPrism'), bad).toBe('prism');
     expect(codeOf({ odPrism: '2.00' }, 'odPrismBase')).toBe('prismBaseRequired');
     expect(codeOf({ odPrismBase: 'up' }, 'odPrismBase')).toBe('prismBaseWithoutPrism');
     expect(codeOf({ odPrism: '1.00', odPrismBase: 'sideways' }, 'odPrismBase')).toBe('prismBase');
@@ -76,8 +88,13 @@ describe('prescription values', () => {
     expect(codeOf({ odPd: '19.5' }, 'odPd')).toBe('monocularPd');
     expect(codeOf({ oiPd: '40.5' }, 'oiPd')).toBe('monocularPd');
     expect(issuesOf({ odPd: '31.5', oiPd: '31', pd: '62.5' })).toEqual({});
-    expect(issuesOf({ odPd: '31.5', oiPd: '31', pd: '63' }).pd).toEqual({ code: 'pdSum', params: { sum: '62.5', pd: '63.0' } });
-    expect(rxIssueMessage({ code: 'pdSum', params: { sum: '62.5', pd: '63.0' } })).toBe('Las DP monoculares suman 62.5 mm y la binocular es 63.0 mm: deben coincidir.');
+    expect(issuesOf({ odPd: '31.5', oiPd: '31', pd: '63' }).pd).toEqual({
+      code: 'pdSum',
+      params: { sum: '62.5', pd: '63.0' },
+    });
+    expect(rxIssueMessage({ code: 'pdSum', params: { sum: '62.5', pd: '63.0' } })).toBe(
+      'Las DP monoculares suman 62.5 mm y la binocular es 63.0 mm: deben coincidir.',
+    );
   });
 
   it('height, visual acuity, contact lens and pressure ranges', () => {
@@ -112,8 +129,23 @@ describe('prescription values', () => {
   });
 
   it('compares two prescriptions field by field, by value', () => {
-    const older = { odSphere: '-1.25', odCylinder: '-0.50', odAxis: 90, oiSphere: '-1.00', pd: '62.0', odVaCc: '20/20' };
-    const newer = { odSphere: '-1.250', odCylinder: '-0.75', odAxis: 90, oiSphere: '-1.50', pd: '62', odVaCc: '20/20', oiAdd: '1.00' };
+    const older = {
+      odSphere: '-1.25',
+      odCylinder: '-0.50',
+      odAxis: 90,
+      oiSphere: '-1.00',
+      pd: '62.0',
+      odVaCc: '20/20',
+    };
+    const newer = {
+      odSphere: '-1.250',
+      odCylinder: '-0.75',
+      odAxis: 90,
+      oiSphere: '-1.50',
+      pd: '62',
+      odVaCc: '20/20',
+      oiAdd: '1.00',
+    };
     expect(comparePrescriptions(older, newer)).toEqual([
       { field: 'odCylinder', older: '-0.50', newer: '-0.75' },
       { field: 'oiSphere', older: '-1.00', newer: '-1.50' },
@@ -132,33 +164,63 @@ describe('prescription schema messages (beside each field)', () => {
   };
 
   it('gives the exact message of every rule', () => {
-    expect(errorsOf({ odSphere: '-20.25' })).toEqual({ odSphere: 'La esfera debe estar entre -20.00 y +19.75 D, en pasos de 0.25.' });
-    expect(errorsOf({ odCylinder: '+0.50', odAxis: '10' })).toEqual({ odCylinder: 'El cilindro debe estar entre -10.00 y 0.00 D, en pasos de 0.25.' });
+    expect(errorsOf({ odSphere: '-20.25' })).toEqual({
+      odSphere: 'La esfera debe estar entre -20.00 y +19.75 D, en pasos de 0.25.',
+    });
+    expect(errorsOf({ odCylinder: '+0.50', odAxis: '10' })).toEqual({
+      odCylinder: 'El cilindro debe estar entre -10.00 y 0.00 D, en pasos de 0.25.',
+    });
     expect(errorsOf({ odCylinder: '-0.50' })).toEqual({ odAxis: 'Indique el eje: hay cilindro.' });
     expect(errorsOf({ oiAxis: '90' })).toEqual({ oiAxis: 'El eje solo se indica cuando hay cilindro.' });
-    expect(errorsOf({ oiCylinder: '-0.50', oiAxis: '190' })).toEqual({ oiAxis: 'El eje debe ser un número entero entre 0 y 180.' });
-    expect(errorsOf({ odAdd: '4.00' })).toEqual({ odAdd: 'La adición debe estar entre +0.75 y +3.50 D, en pasos de 0.25.' });
-    expect(errorsOf({ odPrism: '21' , odPrismBase: 'up' })).toEqual({ odPrism: 'El prisma debe estar entre 0.25 y 20.00 Δ, en pasos de 0.25.' });
+    expect(errorsOf({ oiCylinder: '-0.50', oiAxis: '190' })).toEqual({
+      oiAxis: 'El eje debe ser un número entero entre 0 y 180.',
+    });
+    expect(errorsOf({ odAdd: '4.00' })).toEqual({
+      odAdd: 'La adición debe estar entre +0.75 y +3.50 D, en pasos de 0.25.',
+    });
+    expect(errorsOf({ odPrism: '21', odPrismBase: 'up' })).toEqual({
+      odPrism: 'El prisma debe estar entre 0.25 y 20.00 Δ, en pasos de 0.25.',
+    });
     expect(errorsOf({ odPrism: '1.00' })).toEqual({ odPrismBase: 'Indique la base del prisma.' });
     expect(errorsOf({ oiPrismBase: 'down' })).toEqual({ oiPrismBase: 'La base solo se indica cuando hay prisma.' });
     expect(errorsOf({ pd: '85' })).toEqual({ pd: 'La DP binocular debe estar entre 40.0 y 80.0 mm.' });
     expect(errorsOf({ odPd: '45' })).toEqual({ odPd: 'La DP monocular debe estar entre 20.0 y 40.0 mm.' });
     expect(errorsOf({ odHeight: '45' })).toEqual({ odHeight: 'La altura debe estar entre 10.0 y 40.0 mm.' });
-    expect(errorsOf({ odVaSc: '20/1000' })).toEqual({ odVaSc: 'Escriba la agudeza visual como 20/x, con x entre 10 y 400.' });
+    expect(errorsOf({ odVaSc: '20/1000' })).toEqual({
+      odVaSc: 'Escriba la agudeza visual como 20/x, con x entre 10 y 400.',
+    });
     expect(errorsOf({ odBaseCurve: '11' })).toEqual({ odBaseCurve: 'La curva base debe estar entre 7.00 y 10.00 mm.' });
     expect(errorsOf({ odDiameter: '10' })).toEqual({ odDiameter: 'El diámetro debe estar entre 12.00 y 16.00 mm.' });
     expect(errorsOf({ odIop: '70' })).toEqual({ odIop: 'La presión intraocular debe estar entre 5 y 60 mmHg.' });
     expect(errorsOf({ icd10Codes: 'H52.1, XYZ' })).toEqual({ icd10Codes: 'Código CIE-10 no válido: XYZ.' });
     expect(errorsOf({ examinedOn: '2999-01-01' })).toEqual({ examinedOn: 'La fecha del examen no puede ser futura.' });
-    expect(errorsOf({ examinedOn: '2024-05-10', nextVisitOn: '2024-05-09' })).toEqual({ nextVisitOn: 'La próxima visita debe ser posterior a la fecha del examen.' });
+    expect(errorsOf({ examinedOn: '2024-05-10', nextVisitOn: '2024-05-09' })).toEqual({
+      nextVisitOn: 'La próxima visita debe ser posterior a la fecha del examen.',
+    });
     expect(errorsOf({ examinedOn: '31/02/2024' })).toEqual({ examinedOn: 'Escriba una fecha válida (dd/mm/aaaa).' });
     expect(errorsOf({ optometristName: '' })).toEqual({ optometristId: 'Elija el optometrista o escriba su nombre.' });
-    expect(errorsOf({ optometristId: patientId })).toEqual({ optometristName: 'Elija un usuario o escriba un nombre, no ambos.' });
+    expect(errorsOf({ optometristId: patientId })).toEqual({
+      optometristName: 'Elija un usuario o escriba un nombre, no ambos.',
+    });
     expect(errorsOf({ patientId: 'nope' })).toEqual({ patientId: 'Elija el paciente.' });
   });
 
   it('normalises a valid body and defaults the exam date to today', () => {
-    const result = prescriptionFields.parse({ patientId, optometristName: 'Dra. Peña', odSphere: -1.5, odCylinder: '-0,75', odAxis: '180', icd10Codes: 'h52.1' });
-    expect(result).toMatchObject({ odSphere: '-1.50', odCylinder: '-0.75', odAxis: 180, icd10Codes: ['H52.1'], examinedOn: shopToday(), nextVisitOn: null });
+    const result = prescriptionFields.parse({
+      patientId,
+      optometristName: 'Dra. Peña',
+      odSphere: -1.5,
+      odCylinder: '-0,75',
+      odAxis: '180',
+      icd10Codes: 'h52.1',
+    });
+    expect(result).toMatchObject({
+      odSphere: '-1.50',
+      odCylinder: '-0.75',
+      odAxis: 180,
+      icd10Codes: ['H52.1'],
+      examinedOn: shopToday(),
+      nextVisitOn: null,
+    });
   });
 });

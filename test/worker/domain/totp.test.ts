@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { base32Decode, base32Encode, generateTotpSecret, hotp, matchTotp, otpauthUri, timeStep, totp } from '../../../src/admin/totp';
+import {
+  base32Decode,
+  base32Encode,
+  generateTotpSecret,
+  hotp,
+  matchTotp,
+  otpauthUri,
+  timeStep,
+  totp,
+} from '../../../src/admin/totp';
 
 const rfcSecret = new TextEncoder().encode('12345678901234567890');
 
@@ -13,11 +22,23 @@ describe('RFC 6238 TOTP', () => {
       [2000000000, '69279037'],
       [20000000000, '65353130'],
     ];
-    for (const [seconds, expected] of vectors) expect(await totp(rfcSecret, seconds * 1000, { digits: 8 }), String(seconds)).toBe(expected);
+    for (const [seconds, expected] of vectors)
+      expect(await totp(rfcSecret, seconds * 1000, { digits: 8 }), String(seconds)).toBe(expected);
   });
 
   it('matches the RFC 4226 Appendix D HOTP values (6 digits)', async () => {
-    const expected = ['755224', '287082', '359152', '969429', '338314', '254676', '287922', '162583', '399871', '520489'];
+    const expected = [
+      '755224',
+      '287082',
+      '359152',
+      '969429',
+      '338314',
+      '254676',
+      '287922',
+      '162583',
+      '399871',
+      '520489',
+    ];
     for (const [counter, code] of expected.entries()) expect(await hotp(rfcSecret, counter)).toBe(code);
   });
 
