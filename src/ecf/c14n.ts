@@ -1,0 +1,233 @@
+import {
+  type Attr,
+  type Document,
+  DOMParser,
+  type Element,
+  type Node,
+  onErrorStopParsing,
+  type ProcessingInstruction,
+} from '@xmldom/xmldom';
+
+/**
+ * Canonical XML 1.0 (http://www.w3.org/TR/2001/REC-xml-c14n-20010315), the canonicalisation DGII
+ * signs with, over @xmldom/xmldom (workerd has no DOMParser). Checked against libxml2's
+ * `xmllint --c14n` in test/node/ecf-signing.test.ts.
+ */
+
+export const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
+
+const ELEMENT_NODE = 1;
+const TEXT_NODE = 3;
+const CDATA_SECTION_NODE = 4;
+const PROCESSING_INSTRUCTION_NODE = 7;
+const COMMENT_NODE = 8;
+
+export class XmlParseError extends Error {
+  override name = 'XmlParseError';
+}
+
+/**
+ * Parses XML text. With `stripWhitespace`, whitespace-only text nodes are dropped (outside
+ * xml:space="preserve"), as .NET's XmlDocument does when loading with PreserveWhitespace=false: DGII
+ * loads the documents it verifies that way, so a signer must digest what DGII will see.
+ */
+export type ParsedXml = Document & { documentElement: Element };
+
+export function parseXml(xml: string, options: { stripWhitespace?: boolean } = {}): ParsedXml {
+  let doc: Document;
+  try {
+    doc = new DOMParser({
+      onError: onErrorStopParsing,
+      // XML 1.0 line-end handling only (xmldom's default also folds U+0085 and U+2028 like XML 1.1).
+      normalizeLineEndings: (source) => source.replace(/\r\n?/g, '\n'),
+    }).parseFromString(xml, 'text/xml');
+  } catch (error) {
+    throw new XmlParseError(error instanceof Error ? error.message : String(error));
+  }
+  if (!doc.documentElement) throw new XmlParseError('no root element');
+  if (options.stripWhitespace) stripWhitespaceNodes(doc.documentElement, false);
+  return doc as ParsedXml;
+}
+
+function stripWhitespaceNodes(element: Element, preserve: boolean): void {
+  const space = element.getAttributeNS(XML_NS, 'space');
+  const keep = space === 'preserve' ? true : space === 'default' ? false : preserve;
+  for (let child = element.firstChild; child; ) {
+    const next = child.nextSibling;
+    if (child.nodeType === ELEMENT_NODE) stripWhitespaceNodes(child as Element, keep);
+    else if (!keep && child.nodeType === TEXT_NODE && /^[ \t\n\r]*$/.test(child.nodeValue ?? '')) {
+      element.removeChild(child);
+    }
+    child = next;
+  }
+}
+
+export interface CanonicalizeOptions {
+  /** A subtree left out, e.g. the enveloped Signature. */
+  exclude?: Node | null;
+  withComments?: boolean;
+}
+
+/**
+ * Canonical form of a whole document, or of an element as a document subset (its ancestors' namespaces
+ * and xml:* attributes are rendered on it, as C14N 1.0 requires).
+ */
+export function canonicalize(node: Document | Element, options: CanonicalizeOptions = {}): string {
+  const out: string[] = [];
+  const ctx = { exclude: options.exclude ?? null, withComments: options.withComments ?? false, out };
+  if (node.nodeType === ELEMENT_NODE) {
+    const element = node as Element;
+    const inScope = new Map<string, string>();
+    const ancestors: Element[] = [];
+    for (let parent = element.parentNode; parent && parent.nodeType === ELEMENT_NODE; parent = parent.parentNode) {
+      ancestors.unshift(parent as Element);
+    }
+    for (const ancestor of ancestors) addDeclarations(ancestor, inScope);
+    writeElement(ctx, element, inScope, new Map(), inheritedXmlAttributes(element, ancestors));
+    return out.join('');
+  }
+  const doc = node as Document;
+  let afterRoot = false;
+  for (let child = doc.firstChild; child; child = child.nextSibling) {
+    if (child.nodeType === ELEMENT_NODE) {
+      writeElement(ctx, child as Element, new Map(), new Map(), []);
+      afterRoot = true;
+    } else if (
+      // xmldom keeps the XML declaration as a processing instruction; C14N drops it.
+      (child.nodeType === PROCESSING_INSTRUCTION_NODE && (child as ProcessingInstruction).target !== 'xml') ||
+      (child.nodeType === COMMENT_NODE && ctx.withComments)
+    ) {
+      if (afterRoot) out.push('\n');
+      writeLeaf(ctx, child);
+      if (!afterRoot) out.push('\n');
+    }
+  }
+  return out.join('');
+}
+
+interface Context {
+  exclude: Node | null;
+  withComments: boolean;
+  out: string[];
+}
+
+function addDeclarations(element: Element, inScope: Map<string, string>): void {
+  const attrs = element.attributes;
+  for (let i = 0; i < attrs.length; i++) {
+    const attr = attrs.item(i);
+    if (!attr) continue;
+    if (attr.name === 'xmlns') inScope.set('', attr.value);
+    else if (attr.name.startsWith('xmlns:')) inScope.set(attr.name.slice(6), attr.value);
+  }
+}
+
+function inheritedXmlAttributes(element: Element, ancestors: Element[]): Attr[] {
+  const found = new Map<string, Attr>();
+  for (const ancestor of ancestors) {
+    const attrs = ancestor.attributes;
+    for (let i = 0; i < attrs.length; i++) {
+      const attr = attrs.item(i);
+      if (attr && attr.namespaceURI === XML_NS && !element.hasAttributeNS(XML_NS, attr.localName ?? '')) {
+        found.set(attr.localName ?? attr.name, attr);
+      }
+    }
+  }
+  return [...found.values()];
+}
+
+function writeElement(
+  ctx: Context,
+  element: Element,
+  parentScope: Map<string, string>,
+  rendered: Map<string, string>,
+  extraAttributes: Attr[],
+): void {
+  if (element === ctx.exclude) return;
+  const inScope = new Map(parentScope);
+  addDeclarations(element, inScope);
+
+  const namespaces: [string, string][] = [];
+  for (const [prefix, uri] of inScope) {
+    if (prefix === 'xml') continue;
+    const previous = rendered.get(prefix);
+    if (prefix === '' && uri === '' && (previous === undefined || previous === '')) continue;
+    if (previous !== uri) namespaces.push([prefix, uri]);
+  }
+  namespaces.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+
+  const attributes: Attr[] = [...extraAttributes];
+  const attrs = element.attributes;
+  for (let i = 0; i < attrs.length; i++) {
+    const attr = attrs.item(i);
+    if (!attr || attr.name === 'xmlns' || attr.name.startsWith('xmlns:') || attr.namespaceURI === XMLNS_NS) continue;
+    attributes.push(attr);
+  }
+  attributes.sort(compareAttributes);
+
+  const out = ctx.out;
+  out.push('<', element.nodeName);
+  for (const [prefix, uri] of namespaces) {
+    out.push(prefix ? ` xmlns:${prefix}="` : ' xmlns="', escapeAttribute(uri), '"');
+  }
+  for (const attr of attributes) out.push(' ', attr.name, '="', escapeAttribute(attr.value), '"');
+  out.push('>');
+
+  let childRendered = rendered;
+  if (namespaces.length > 0) {
+    childRendered = new Map(rendered);
+    for (const [prefix, uri] of namespaces) childRendered.set(prefix, uri);
+  }
+  for (let child = element.firstChild; child; child = child.nextSibling) {
+    if (child.nodeType === ELEMENT_NODE) writeElement(ctx, child as Element, inScope, childRendered, []);
+    else writeLeaf(ctx, child);
+  }
+  out.push('</', element.nodeName, '>');
+}
+
+function writeLeaf(ctx: Context, node: Node): void {
+  if (node === ctx.exclude) return;
+  switch (node.nodeType) {
+    case TEXT_NODE:
+    case CDATA_SECTION_NODE:
+      ctx.out.push(escapeText(node.nodeValue ?? ''));
+      break;
+    case PROCESSING_INSTRUCTION_NODE: {
+      const pi = node as ProcessingInstruction;
+      ctx.out.push('<?', pi.target, pi.data ? ` ${pi.data}` : '', '?>');
+      break;
+    }
+    case COMMENT_NODE:
+      if (ctx.withComments) ctx.out.push('<!--', node.nodeValue ?? '', '-->');
+      break;
+  }
+}
+
+function compareAttributes(a: Attr, b: Attr): number {
+  const nsA = a.namespaceURI ?? '';
+  const nsB = b.namespaceURI ?? '';
+  if (nsA !== nsB) return nsA < nsB ? -1 : 1;
+  const nameA = a.localName ?? a.name;
+  const nameB = b.localName ?? b.name;
+  return nameA < nameB ? -1 : nameA > nameB ? 1 : 0;
+}
+
+export function escapeText(text: string): string {
+  return text.replace(/[&<>\r]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&#xD;'));
+}
+
+export function escapeAttribute(value: string): string {
+  return value.replace(/[&<"\t\n\r]/g, (c) =>
+    c === '&'
+      ? '&amp;'
+      : c === '<'
+        ? '&lt;'
+        : c === '"'
+          ? '&quot;'
+          : c === '\t'
+            ? '&#x9;'
+            : c === '\n'
+              ? '&#xA;'
+              : '&#xD;',
+  );
+}
