@@ -128,7 +128,7 @@ export async function readP12(
   const info = describeCertificate(cert);
   assertCurrentlyValid(info, options.now ?? new Date());
   // Prove WebCrypto accepts the key now rather than at the first invoice.
-  await crypto.subtle.importKey('pkcs8', privateKeyPkcs8, RSA_SHA256, false, ['sign']).catch((error) => {
+  await crypto.subtle.importKey('pkcs8', ownBuffer(privateKeyPkcs8), RSA_SHA256, false, ['sign']).catch((error) => {
     throw new CertificateError('certificate_not_rsa', message(error), info);
   });
   return { privateKeyPkcs8, certificateDer, info };
@@ -144,11 +144,11 @@ export function assertCurrentlyValid(info: CertificateInfo, now: Date = new Date
 
 /** The WebCrypto signing key (RSASSA-PKCS1-v1_5 with SHA-256), not extractable. */
 export function importSigningKey(credentials: Pick<SigningCredentials, 'privateKeyPkcs8'>): Promise<CryptoKey> {
-  return crypto.subtle.importKey('pkcs8', credentials.privateKeyPkcs8, RSA_SHA256, false, ['sign']);
+  return crypto.subtle.importKey('pkcs8', ownBuffer(credentials.privateKeyPkcs8), RSA_SHA256, false, ['sign']);
 }
 
 /** Reads an X.509 certificate (DER): what it says about its holder and its public key as SPKI. */
-export function parseCertificate(certificateDer: Uint8Array): { info: CertificateInfo; spki: Uint8Array } {
+export function parseCertificate(certificateDer: Uint8Array): { info: CertificateInfo; spki: Uint8Array<ArrayBuffer> } {
   let cert: forge.pki.Certificate;
   try {
     cert = forge.pki.certificateFromAsn1(forge.asn1.fromDer(bytesToBinary(certificateDer)));
@@ -245,7 +245,7 @@ function bytesToBinary(bytes: Uint8Array): string {
   return out;
 }
 
-function binaryToBytes(binary: string): Uint8Array {
+function binaryToBytes(binary: string): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
   return out;
@@ -255,6 +255,11 @@ export function bytesToBase64(bytes: Uint8Array): string {
   return btoa(bytesToBinary(bytes));
 }
 
-export function base64ToBytes(base64: string): Uint8Array {
+export function base64ToBytes(base64: string): Uint8Array<ArrayBuffer> {
   return binaryToBytes(atob(base64.replace(/\s+/g, '')));
+}
+
+/** WebCrypto takes views over a plain ArrayBuffer only (not a SharedArrayBuffer). */
+function ownBuffer(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  return bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : new Uint8Array(bytes);
 }

@@ -21,7 +21,7 @@ export interface TestCertificates {
   /** A legal person's certificate: organizationIdentifier VATDO-<RNC>, its representative's cédula in serialNumber. */
   shop: TestIdentity;
   /** A natural person's certificate (cédula in serialNumber) that expired in 2021. */
-  expired: TestIdentity;
+  expired: TestIdentity | null;
   /** A .p12 holding only a certificate, no key. */
   certOnlyP12: Uint8Array;
   cleanup(): void;
@@ -48,7 +48,8 @@ commonName = supplied
 `;
 
 /** Makes a test CA and shop certificates with openssl in a temporary folder; nothing is committed. */
-export function makeTestCertificates(password = 'Clave-de-prueba 1'): TestCertificates {
+export function makeTestCertificates(options: { password?: string; withExpired?: boolean } = {}): TestCertificates {
+  const password = options.password ?? 'Clave-de-prueba 1';
   const dir = mkdtempSync(path.join(tmpdir(), 'optiflow-ecf-certs-'));
   const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   const file = (name: string) => path.join(dir, name);
@@ -87,12 +88,15 @@ export function makeTestCertificates(password = 'Clave-de-prueba 1'): TestCertif
     `/C=DO/O=Óptica Prueba SRL/organizationIdentifier=VATDO-${SHOP_RNC}/serialNumber=IDCDO-${PERSON_CEDULA}/CN=ÓPTICA PRUEBA SRL`,
     ['-days', '365'],
   );
-  const expired = identity('expired', `/C=DO/serialNumber=IDCDO-${PERSON_CEDULA}/CN=JUAN PÉREZ`, [
-    '-startdate',
-    '20200101000000Z',
-    '-enddate',
-    '20210101000000Z',
-  ]);
+  const expired =
+    options.withExpired === false
+      ? null
+      : identity('expired', `/C=DO/serialNumber=IDCDO-${PERSON_CEDULA}/CN=JUAN PÉREZ`, [
+          '-startdate',
+          '20200101000000Z',
+          '-enddate',
+          '20210101000000Z',
+        ]);
   // biome-ignore format: one openssl command per line reads best
   run('pkcs12', '-export', '-nokeys', '-in', 'shop.pem', '-out', 'cert-only.p12', '-passout', `pass:${password}`);
 
