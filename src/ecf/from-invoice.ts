@@ -8,6 +8,7 @@
  * when it changes, only this file does.
  */
 import type { DocumentLine, InvoiceDocument } from '../queries/documents';
+import { daysBetween } from '../domain/dates';
 import { compareDecimals, fromUnits, roundHalfUp, sumDecimals, toUnits } from '../domain/money';
 import { toDop } from '../domain/totals';
 import {
@@ -214,6 +215,7 @@ export function invoiceToEcf(doc: InvoiceDocument, options: InvoiceToEcfOptions 
     incomeType: options.incomeType ?? '01',
     paymentType: credited ? 2 : 1,
     paymentDueOn: credited ? doc.dueOn! : undefined,
+    paymentTerm: credited ? `${daysBetween(doc.issuedOn, doc.dueOn!)} días` : undefined,
     paymentForms: paymentForms(doc, options, foreign),
     issuer: {
       rnc: doc.company.rnc,

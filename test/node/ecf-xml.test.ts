@@ -163,6 +163,7 @@ describe('figures worked out by hand', () => {
     // Credit terms: TipoPago 2 with the due date.
     expect(value(xml, 'TipoPago')).toBe('2');
     expect(value(xml, 'FechaLimitePago')).toBe('04-01-2027');
+    expect(value(xml, 'TerminoPago')).toBe('30 días');
   });
 
   it('the USD invoice: DOP in Totales, USD in OtraMoneda, both adding up to the invoice', () => {
@@ -324,6 +325,8 @@ describe('RFCE, ANECF, ARECF and ACECF', () => {
       value(xml, 'MontoTotal'),
     ]).toEqual(['3700.00', '666.00', '300.00', '4666.00']);
     expect(xml).toContain('<Comprador></Comprador>');
+    // The e-CF 32 itself keeps the mandatory (empty) Comprador area of an anonymous consumer too.
+    expect(buildEcfXml(invoiceToEcf(consumer32), signedAt)).toContain('<Comprador></Comprador>');
     expect(value(xml, 'CodigoSeguridadeCF')).toBe('a1B2c3');
     expect(() => buildRfceXml(invoiceToEcf(largeConsumer32), 'a1B2c3')).toThrow(EcfBuildError);
   });
