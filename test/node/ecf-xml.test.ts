@@ -4,6 +4,11 @@
  * missing a mandatory element or with a wrong date; the figures written are the invoice's, checked
  * against tables worked out by hand.
  */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invoiceToEcf } from '../../src/ecf/from-invoice';
 import { type EcfDocument, EcfBuildError, ecfTypes } from '../../src/ecf/model';
@@ -31,6 +36,7 @@ import {
   line,
   signedAt,
 } from '../support/ecf-fixtures';
+import { signXml } from '../../src/ecf/sign';
 import { createXsdValidator, type XsdValidator } from '../support/xsd';
 
 let xsd: XsdValidator;
@@ -377,6 +383,87 @@ describe('RFCE, ANECF, ARECF and ACECF', () => {
     const rejected = buildAcecfXml({ ...input, rejection: 'Mercancía no recibida & precio distinto' });
     await expectValid(rejected, 'ACECF');
     expect(value(rejected, 'DetalleMotivoRechazo')).toBe('Mercancía no recibida &amp; precio distinto');
+  });
+});
+
+describe('signed, every document validates against the schemas as published (the Signature mandatory)', () => {
+  let signer: { key: CryptoKey; certificateDer: Uint8Array };
+  let keyDir: string;
+
+  beforeAll(async () => {
+    keyDir = await mkdtemp(path.join(tmpdir(), 'optiflow-ecf-key-'));
+    const key = path.join(keyDir, 'key.pem');
+    const cert = path.join(keyDir, 'cert.der');
+    await promisify(execFile)('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      `/CN=OPTICA PENA/serialNumber=${issuerRnc}`,
+      '-keyout',
+      key,
+      '-outform',
+      'DER',
+      '-out',
+      cert,
+    ]);
+    const pem = await readFile(key, 'utf8');
+    const pkcs8 = Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
+    signer = {
+      key: await crypto.subtle.importKey('pkcs8', pkcs8, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, [
+        'sign',
+      ]),
+      certificateDer: new Uint8Array(await readFile(cert)),
+    };
+  });
+  afterAll(async () => {
+    await rm(keyDir, { recursive: true, force: true });
+  });
+
+  it('every e-CF type, signed right after FechaHoraFirma', async () => {
+    const documents = documentsByType();
+    for (const type of ecfTypes) {
+      const signed = await signXml(buildEcfXml(documents[type], signedAt), signer);
+      expect(signed).toMatch(
+        /<\/FechaHoraFirma><Signature xmlns="http:\/\/www\.w3\.org\/2000\/09\/xmldsig#">.*<\/Signature><\/ECF>$/,
+      );
+      const result = await signedXsd.validate(signed, type);
+      expect(result.errors, `e-CF ${type}`).toBe('');
+    }
+  });
+
+  it('the RFCE with the security code of the signed 32, and the ANECF, ARECF and ACECF', async () => {
+    const doc32 = invoiceToEcf(consumer32);
+    const signed32 = await signXml(buildEcfXml(doc32, signedAt), signer);
+    const code = value(signed32, 'SignatureValue')!.slice(0, 6);
+    const rfce = await signXml(buildRfceXml(doc32, code), signer);
+    expect((await signedXsd.validate(rfce, 'RFCE')).errors).toBe('');
+    const anecf = await signXml(
+      buildAnecfXml({ issuerRnc, generatedAt: signedAt, ranges: [{ from: 'E310000000020', to: 'E310000000029' }] }),
+      signer,
+    );
+    expect((await signedXsd.validate(anecf, 'ANECF')).errors).toBe('');
+    const arecf = await signXml(
+      buildArecfXml({ issuerRnc: buyerRnc, buyerRnc: issuerRnc, encf: 'E310000000123', at: signedAt }),
+      signer,
+    );
+    expect((await signedXsd.validate(arecf, 'ARECF')).errors).toBe('');
+    const acecf = await signXml(
+      buildAcecfXml({
+        issuerRnc: buyerRnc,
+        encf: 'E310000000123',
+        issuedOn: '2026-12-01',
+        total: '100.00',
+        buyerRnc: issuerRnc,
+        at: signedAt,
+      }),
+      signer,
+    );
+    expect((await signedXsd.validate(acecf, 'ACECF')).errors).toBe('');
   });
 });
 
