@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { TestProject } from 'vitest/node';
 
 /** A certificate with its key, and the .p12 files that carry them, all made by openssl now. */
 export interface TestIdentity {
@@ -109,4 +110,30 @@ export function makeTestCertificates(options: { password?: string; withExpired?:
     certOnlyP12: new Uint8Array(readFileSync(file('cert-only.p12'))),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/** The shop's legacy .p12 as worker tests receive it (workerd cannot run openssl). */
+export interface EcfTestCertificate {
+  p12Base64: string;
+  password: string;
+  certificateDerBase64: string;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    ecfTestCertificate: EcfTestCertificate;
+  }
+}
+
+export function provideEcfTestCertificate(project: TestProject): void {
+  const certs = makeTestCertificates({ withExpired: false });
+  try {
+    project.provide('ecfTestCertificate', {
+      p12Base64: Buffer.from(certs.shop.legacyP12).toString('base64'),
+      password: certs.password,
+      certificateDerBase64: Buffer.from(certs.shop.certDer).toString('base64'),
+    });
+  } finally {
+    certs.cleanup();
+  }
 }

@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { ensureCentralDatabase, generateEncryptionKey } from '../../dev/bootstrap';
+import { startDgiiStandin } from '../../dev/dgii-standin';
 import { startNeonEndpoint } from '../../dev/neon-endpoint';
 import { startPostgres } from '../../dev/postgres';
+import { provideEcfTestCertificate } from './ecf-certs';
 
 export interface TestStack {
   endpointUrl: string;
@@ -13,6 +15,8 @@ export interface TestStack {
   adminUrl: string;
   centralUrl: string;
   encryptionKey: string;
+  /** The DGII stand-in (dev/dgii-standin.ts), the Worker's DGII_BASE_URL. */
+  dgiiUrl: string;
 }
 
 declare module 'vitest' {
@@ -31,6 +35,7 @@ export default async function setup(project: TestProject) {
     postgres: { host: postgres.host, port: postgres.port },
     log: () => {},
   });
+  const dgii = await startDgiiStandin();
   const { centralUrl } = await ensureCentralDatabase({
     endpointUrl: endpoint.url,
     adminUrl: (db) => postgres.adminUrl(db),
@@ -41,9 +46,12 @@ export default async function setup(project: TestProject) {
     adminUrl: postgres.adminUrl('postgres'),
     centralUrl,
     encryptionKey: generateEncryptionKey(),
+    dgiiUrl: dgii.url,
   };
   project.provide('stack', stack);
+  provideEcfTestCertificate(project);
   return async () => {
+    await dgii.close();
     await endpoint.close();
     await postgres.stop();
     await rm(dataDir, { recursive: true, force: true });

@@ -1,0 +1,130 @@
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import {
+  base64ToBytes,
+  CertificateError,
+  importSigningKey,
+  readP12,
+  type SigningCredentials,
+} from '../../src/ecf/certificate';
+import { signXml } from '../../src/ecf/sign';
+import { qrUrl, securityCode, stampOfSignedEcf } from '../../src/ecf/timbre';
+import { verifySignedXml } from '../../src/ecf/verify';
+
+interface EcfTestCertificate {
+  p12Base64: string;
+  password: string;
+  certificateDerBase64: string;
+}
+
+declare module 'vitest' {
+  interface ProvidedContext {
+    ecfTestCertificate: EcfTestCertificate;
+  }
+}
+
+const SHOP_RNC = '131880738';
+
+/** An E31 with `lines` item lines, shaped like DGII's format (element order, formats, no whitespace). */
+function ecf31(encf: string, lines: number): string {
+  const items = Array.from({ length: lines }, (_, index) => {
+    const n = index + 1;
+    const price = (100 + n).toFixed(2);
+    return (
+      `<Item><NumeroLinea>${n}</NumeroLinea><IndicadorFacturacion>1</IndicadorFacturacion>` +
+      `<NombreItem>Montura modelo ${n} &amp; estuche "Ñ"</NombreItem><IndicadorBienoServicio>1</IndicadorBienoServicio>` +
+      `<CantidadItem>1.00</CantidadItem><UnidadMedida>43</UnidadMedida><PrecioUnitarioItem>${price}</PrecioUnitarioItem>` +
+      `<MontoItem>${price}</MontoItem></Item>`
+    );
+  }).join('');
+  const subtotal = Array.from({ length: lines }, (_, index) => 101 + index).reduce((a, b) => a + b, 0);
+  const itbis = Math.round(subtotal * 18) / 100;
+  return (
+    '<?xml version="1.0" encoding="utf-8"?><ECF><Encabezado><Version>1.0</Version><IdDoc><TipoeCF>31</TipoeCF>' +
+    `<eNCF>${encf}</eNCF><FechaVencimientoSecuencia>31-12-2027</FechaVencimientoSecuencia>` +
+    '<IndicadorMontoGravado>0</IndicadorMontoGravado><TipoIngresos>01</TipoIngresos><TipoPago>1</TipoPago></IdDoc>' +
+    `<Emisor><RNCEmisor>${SHOP_RNC}</RNCEmisor><RazonSocialEmisor>Óptica Prueba SRL</RazonSocialEmisor>` +
+    '<DireccionEmisor>Calle El Conde 1, Santo Domingo</DireccionEmisor><FechaEmision>05-12-2026</FechaEmision></Emisor>' +
+    '<Comprador><RNCComprador>101672919</RNCComprador><RazonSocialComprador>Clínica Visual SRL</RazonSocialComprador></Comprador>' +
+    `<Totales><MontoGravadoTotal>${subtotal.toFixed(2)}</MontoGravadoTotal><MontoGravadoI1>${subtotal.toFixed(2)}</MontoGravadoI1>` +
+    `<ITBIS1>18</ITBIS1><TotalITBIS>${itbis.toFixed(2)}</TotalITBIS><TotalITBIS1>${itbis.toFixed(2)}</TotalITBIS1>` +
+    `<MontoTotal>${(subtotal + itbis).toFixed(2)}</MontoTotal></Totales></Encabezado><DetallesItems>${items}</DetallesItems>` +
+    '<FechaHoraFirma>05-12-2026 10:15:00</FechaHoraFirma></ECF>'
+  );
+}
+
+const SEED =
+  '<?xml version="1.0" encoding="utf-8"?>\r\n<SemillaModel xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ' +
+  'xmlns:xsd="http://www.w3.org/2001/XMLSchema">\r\n  <valor>q1w2e3r4t5y6u7i8o9p0+/==</valor>\r\n' +
+  '  <fecha>2026-12-05T10:33:32.8617792-04:00</fecha>\r\n</SemillaModel>';
+
+let credentials: SigningCredentials;
+let fixture: EcfTestCertificate;
+
+beforeAll(async () => {
+  fixture = inject('ecfTestCertificate');
+  credentials = await readP12(base64ToBytes(fixture.p12Base64), fixture.password);
+});
+
+describe('e-CF signing in workerd', () => {
+  it('reads the legacy (RC2/3DES) .p12 made by openssl', () => {
+    expect(credentials.info.taxId).toBe(SHOP_RNC);
+    expect(credentials.info.commonName).toBe('ÓPTICA PRUEBA SRL');
+    expect([...credentials.certificateDer]).toEqual([...base64ToBytes(fixture.certificateDerBase64)]);
+  });
+
+  it('refuses a wrong password with a typed error', async () => {
+    const error = await readP12(base64ToBytes(fixture.p12Base64), 'no es la clave').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CertificateError);
+    expect((error as CertificateError).code).toBe('certificate_wrong_password');
+  });
+
+  it('signs a 50-line e-CF that verifySignedXml accepts, and a tampered copy it rejects', async () => {
+    const signed = await signXml(ecf31('E310000000050', 50), credentials);
+    expect(await verifySignedXml(signed)).toMatchObject({ valid: true, certificate: { taxId: SHOP_RNC } });
+    const tampered = signed.replace('<PrecioUnitarioItem>150.00<', '<PrecioUnitarioItem>150.01<');
+    expect(tampered).not.toBe(signed);
+    expect(await verifySignedXml(tampered)).toMatchObject({ valid: false, reason: 'digest_mismatch' });
+    const stamp = stampOfSignedEcf(signed, 'TesteCF');
+    expect(stamp.codigoSeguridad).toBe(securityCode(signed));
+    expect(qrUrl(stamp)).toContain(`&codigoseguridad=${encodeURIComponent(stamp.codigoSeguridad)}`);
+  });
+
+  it('signs the seed DGII sends (namespaces on the root, indented)', async () => {
+    const signed = await signXml(SEED, credentials);
+    expect(signed).not.toMatch(/>\s+</);
+    expect(await verifySignedXml(signed)).toMatchObject({ valid: true });
+  });
+
+  it('signs 20 different documents at the same time with one key, each verifiable', async () => {
+    const key = await importSigningKey(credentials);
+    const documents = Array.from({ length: 20 }, (_, i) => ecf31(`E3100000001${String(i).padStart(2, '0')}`, 5));
+    const signed = await Promise.all(
+      documents.map((xml) => signXml(xml, { key, certificateDer: credentials.certificateDer })),
+    );
+    const results = await Promise.all(signed.map((xml) => verifySignedXml(xml)));
+    expect(results.every((result) => result.valid)).toBe(true);
+    expect(new Set(signed.map((xml) => securityCode(xml))).size).toBeGreaterThan(1);
+    signed.forEach((xml, i) => {
+      expect(xml).toContain(`<eNCF>E3100000001${String(i).padStart(2, '0')}</eNCF>`);
+    });
+  });
+
+  it('measures the time to sign one 50-line e-CF (target: build + sign under 50 ms)', async () => {
+    const key = await importSigningKey(credentials);
+    const signer = { key, certificateDer: credentials.certificateDer };
+    const documents = Array.from({ length: 21 }, (_, i) => ecf31(`E3100000002${String(i).padStart(2, '0')}`, 50));
+    await signXml(documents[0] ?? '', signer); // warm-up (JIT)
+    const runs = documents.slice(1);
+    const started = performance.now();
+    for (const xml of runs) await signXml(xml, signer);
+    const signMs = (performance.now() - started) / runs.length;
+
+    const verifyStarted = performance.now();
+    const signed = await signXml(documents[0] ?? '', signer);
+    for (let i = 0; i < 5; i++) await verifySignedXml(signed);
+    const verifyMs = (performance.now() - verifyStarted) / 5;
+    console.log(`e-CF 50 lines in workerd: sign ${signMs.toFixed(2)} ms, verify ${verifyMs.toFixed(2)} ms`);
+    expect(signMs).toBeGreaterThan(0);
+    expect(signMs).toBeLessThan(50);
+  });
+});
