@@ -1,4 +1,5 @@
 import forge from 'node-forge';
+import type { ecfCertificateMessages } from '../i18n/areas/ecfCertificate';
 
 /** What the settings page shows of a signing certificate; dates are ISO 8601 (UTC). */
 export interface CertificateInfo {
@@ -36,6 +37,18 @@ export type CertificateErrorCode =
   | 'certificate_expired'
   | 'certificate_not_yet_valid'
   | 'certificate_invalid';
+
+/** The catalogue message of each refusal (`{date}`: notAfter or notBefore of `info`). */
+export const certificateErrorMessageKeys: Record<CertificateErrorCode, keyof typeof ecfCertificateMessages> = {
+  certificate_not_p12: 'ecfCertificate.notP12',
+  certificate_wrong_password: 'ecfCertificate.wrongPassword',
+  certificate_no_private_key: 'ecfCertificate.noPrivateKey',
+  certificate_no_certificate: 'ecfCertificate.noCertificate',
+  certificate_not_rsa: 'ecfCertificate.notRsa',
+  certificate_expired: 'ecfCertificate.expired',
+  certificate_not_yet_valid: 'ecfCertificate.notYetValid',
+  certificate_invalid: 'ecfCertificate.invalid',
+};
 
 /** A .p12 or certificate that cannot be used to sign; `code` is stable and maps to a catalogue message. */
 export class CertificateError extends Error {
