@@ -280,6 +280,60 @@ describe('figures worked out by hand', () => {
   });
 });
 
+describe('many invoices: the e-CF totals are the invoice totals to the cent', () => {
+  // A small deterministic generator (mulberry32) so a failure can be replayed.
+  function random(seed: number) {
+    let state = seed;
+    return () => {
+      state = (state + 0x6d2b79f5) | 0;
+      let t = Math.imul(state ^ (state >>> 15), 1 | state);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+  const cents = (next: () => number, max: number) => (Math.floor(next() * max * 100) / 100).toFixed(2);
+
+  it('300 random DOP, USD and EUR invoices add up in DOP and in their own currency', async () => {
+    const next = random(20261205);
+    const rates = ['18.00', '16.00', '0.00'];
+    let validated = 0;
+    for (let n = 0; n < 300; n++) {
+      const lines = Array.from({ length: 1 + Math.floor(next() * 6) }, (_, index) => {
+        const quantity = String(1 + Math.floor(next() * 12));
+        const price = (Math.floor(next() * 2_000_000) / 10_000).toFixed(4);
+        const gross = Number(quantity) * Number(price);
+        const discount = next() < 0.3 ? (Math.floor(next() * gross * 30) / 100).toFixed(2) : '0.00';
+        return next() < 0.2
+          ? line(`Exento ${index}`, quantity, price, '0.00', discount, true)
+          : line(`Línea ${index}`, quantity, price, rates[Math.floor(next() * 3)]!, discount);
+      });
+      const currency = ['DOP', 'USD', 'EUR'][n % 3]!;
+      const doc = invoiceDocument({
+        ncfType: 'E31',
+        ncf: `E31${String(n + 1).padStart(10, '0')}`,
+        buyer: { name: 'Cliente', idType: 'rnc', idNumber: buyerRnc },
+        currencyCode: currency,
+        exchangeRate:
+          currency === 'DOP'
+            ? '1.0000'
+            : `${50 + Math.floor(next() * 20)}.${cents(next, 1).slice(2)}${Math.floor(next() * 100)
+                .toString()
+                .padStart(2, '0')}`,
+        lines,
+      });
+      // buildEcfXml itself refuses lines that do not add up to their rate, rates to the total.
+      const xml = buildEcfXml(invoiceToEcf(doc), signedAt);
+      expect(value(section(xml, 'Totales'), 'MontoTotal')).toBe(doc.totalDop);
+      if (currency !== 'DOP') expect(value(xml, 'MontoTotalOtraMoneda')).toBe(doc.total);
+      if (n % 25 === 0) {
+        await expectValid(xml, '31');
+        validated++;
+      }
+    }
+    expect(validated).toBe(12);
+  });
+});
+
 describe('what the builders refuse', () => {
   const base = () => documentsByType();
   const refuses = (doc: EcfDocument, field: string) => {
