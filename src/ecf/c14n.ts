@@ -67,6 +67,11 @@ export interface CanonicalizeOptions {
   /** A subtree left out, e.g. the enveloped Signature. */
   exclude?: Node | null;
   withComments?: boolean;
+  /**
+   * Not canonical: also writes `"` and `'` of text as `&quot;` and `&apos;`, as DGII's Informe Técnico
+   * (11.1.2) asks of the XML it receives. Same document, same canonical form; for output only.
+   */
+  escapeQuotes?: boolean;
 }
 
 /**
@@ -75,7 +80,12 @@ export interface CanonicalizeOptions {
  */
 export function canonicalize(node: Document | Element, options: CanonicalizeOptions = {}): string {
   const out: string[] = [];
-  const ctx = { exclude: options.exclude ?? null, withComments: options.withComments ?? false, out };
+  const ctx: Context = {
+    exclude: options.exclude ?? null,
+    withComments: options.withComments ?? false,
+    escapeQuotes: options.escapeQuotes ?? false,
+    out,
+  };
   if (node.nodeType === ELEMENT_NODE) {
     const element = node as Element;
     const inScope = new Map<string, string>();
@@ -109,6 +119,7 @@ export function canonicalize(node: Document | Element, options: CanonicalizeOpti
 interface Context {
   exclude: Node | null;
   withComments: boolean;
+  escapeQuotes: boolean;
   out: string[];
 }
 
@@ -190,7 +201,7 @@ function writeLeaf(ctx: Context, node: Node): void {
   switch (node.nodeType) {
     case TEXT_NODE:
     case CDATA_SECTION_NODE:
-      ctx.out.push(escapeText(node.nodeValue ?? ''));
+      ctx.out.push(ctx.escapeQuotes ? escapeTextWithQuotes(node.nodeValue ?? '') : escapeText(node.nodeValue ?? ''));
       break;
     case PROCESSING_INSTRUCTION_NODE: {
       const pi = node as ProcessingInstruction;
@@ -214,6 +225,10 @@ function compareAttributes(a: Attr, b: Attr): number {
 
 export function escapeText(text: string): string {
   return text.replace(/[&<>\r]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&#xD;'));
+}
+
+function escapeTextWithQuotes(text: string): string {
+  return escapeText(text).replace(/["']/g, (c) => (c === '"' ? '&quot;' : '&apos;'));
 }
 
 export function escapeAttribute(value: string): string {

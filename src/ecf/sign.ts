@@ -23,9 +23,10 @@ const encoder = new TextEncoder();
  * 1.0, RSA-SHA256, SHA-256 digest, the certificate in KeyInfo/X509Data, and an unprefixed
  * <Signature xmlns="http://www.w3.org/2000/09/xmldsig#"> as the last child of the root.
  *
- * The result is the canonical form of the input (whitespace-only text between elements removed,
- * as DGII's verifier drops it) with the signature appended, behind the input's XML declaration if it
- * had one. What is returned is exactly what was digested, so any conforming verifier agrees.
+ * The result is the input without whitespace-only text between elements (DGII's verifier drops
+ * it, so the digest must not cover it), written in canonical form except that `"` and `'` in text
+ * stay escaped as DGII asks, with the signature appended and the input's XML declaration kept. For
+ * the builders' output (no whitespace, DGII's escaping) that is the input itself plus the signature.
  */
 export async function signXml(xml: string, signer: XmlSigner): Promise<string> {
   const doc = parseXml(xml, { stripWhitespace: true });
@@ -56,11 +57,12 @@ export async function signXml(xml: string, signer: XmlSigner): Promise<string> {
     `<KeyInfo><X509Data><X509Certificate>${bytesToBase64(signer.certificateDer)}</X509Certificate></X509Data></KeyInfo>` +
     '</Signature>';
 
+  const output = canonicalize(doc, { escapeQuotes: true });
   const rootEnd = `</${root.nodeName}>`;
-  const at = body.lastIndexOf(rootEnd);
-  if (at < 0) throw new XmlSignError('root end tag not found in the canonical form');
+  const at = output.lastIndexOf(rootEnd);
+  if (at < 0) throw new XmlSignError('root end tag not found');
   const declaration = xml.match(/^\uFEFF?(<\?xml[^>]*\?>)/)?.[1] ?? '';
-  return declaration + body.slice(0, at) + signature + body.slice(at);
+  return declaration + output.slice(0, at) + signature + output.slice(at);
 }
 
 /**
