@@ -5,7 +5,7 @@
  */
 import { eq, sql } from 'drizzle-orm';
 import { branches, company, contacts, fiscalSequences, products, taxes } from '../src/db/tenant-schema';
-import type { TenantDb } from '../src/env';
+import type { TenantDb } from '../src/db/client';
 import { recordStockMovement } from '../src/queries/stock';
 
 /** A made-up RNC with a valid check digit (1-30-12345-4): fiscal documents are refused without the issuer's RNC. */

@@ -1,9 +1,9 @@
 import { csrf } from 'hono/csrf';
 import { requestId } from 'hono/request-id';
 import { securityHeaders } from './http/security-headers';
-import { notFound, onError } from './errors';
+import { notFound, onError } from './http/error-page';
 import { inputGuard } from './http/input-guard';
-import { factory } from './factory';
+import { factory } from './http/factory';
 import { central } from './routes/central';
 import { api } from './api';
 import { companyRoutes } from './routes/company';
@@ -28,9 +28,9 @@ import { auditRoutes } from './routes/audit';
 import { auth } from './routes/auth';
 import { tenantHealth } from './routes/health';
 import { tenantHome } from './routes/tenant-home';
-import { loadUser } from './auth/middleware';
+import { loadUser } from './http/session';
 import { shopRenderer } from './http/renderer';
-import { tenancy } from './tenancy/middleware';
+import { tenancy } from './http/tenancy';
 
 function baseApp() {
   const app = factory.createApp();

@@ -1,5 +1,6 @@
-import type { PlacementKind } from './tenancy/placement/types';
-import { placementKinds } from './tenancy/placement/types';
+/** Where a tenant's database lives. */
+export const placementKinds = ['postgres', 'neon-branch', 'neon-project'] as const;
+export type PlacementKind = (typeof placementKinds)[number];
 
 /** Settings read from plain variables (wrangler.toml `[vars]`), parsed once per use. */
 export interface AppConfig {

@@ -1,7 +1,8 @@
 import { createCentralApp, createTenantApp } from './app';
 import { readConfig } from './config';
 import type { Bindings } from './env';
-import { AppError, errorResponse } from './errors';
+import { AppError } from './errors';
+import { errorResponse } from './http/error-page';
 import { jobHandlers } from './jobs';
 import { matchHost, requestHost } from './tenancy/host';
 import type { JobMessage } from './tenancy/jobs';

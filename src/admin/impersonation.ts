@@ -8,7 +8,8 @@ import { domains, impersonationTokens, platformAdmins } from '../db/central-sche
 import type { CentralDb } from '../db/client';
 import { auditLog, users } from '../db/tenant-schema';
 import { recordAdminAudit } from './audit';
-import type { TenantDb } from '../env';
+import { supportActor } from '../queries/audit';
+import type { TenantDb } from '../db/client';
 import { base64url, fromBase64url, randomToken, sha256Hex, timingSafeEqual } from '../auth/crypto';
 import { base64ToBytes } from '../tenancy/crypto';
 
@@ -181,11 +182,6 @@ export async function tenantPrimaryHost(
 export function originLike(requestUrl: string, host: string): string {
   const url = new URL(requestUrl);
   return `${url.protocol}//${host}${url.port ? `:${url.port}` : ''}`;
-}
-
-/** Support sessions are written in the shop's audit log under this actor. */
-export function supportActor(adminEmail: string): string {
-  return `OptiFlow soporte: ${adminEmail}`;
 }
 
 /**

@@ -6,9 +6,9 @@ import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
 import { isValidLabel, parseDomainInput } from '../tenancy/host';
 import { databaseNames, type Platform } from '../tenancy/platform';
-import { placementKinds, type PlacementKind } from '../tenancy/placement/types';
+import { placementKinds, type PlacementKind } from '../config';
 import { reservedLabels, writeTenantRecord, type TenantRow } from '../tenancy/provisioning';
-import type { FieldErrors } from '../views/components';
+import type { FieldErrors } from '../errors';
 
 export const tenantStatuses = ['provisioning', 'active', 'suspended', 'failed', 'deleting'] as const;
 export type TenantStatus = (typeof tenantStatuses)[number];

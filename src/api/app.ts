@@ -1,9 +1,9 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { AppEnv } from '../env';
+import type { AppEnv } from '../http/env';
 import { AppError } from '../errors';
-import { factory } from '../factory';
+import { factory } from '../http/factory';
 import { fieldErrors } from '../http/forms';
-import { authenticateApiToken, touchApiToken } from './tokens';
+import { authenticateApiToken, touchApiToken } from '../auth/api-tokens';
 
 /**
  * An `/api/v1` sub-app: OpenAPI-described routes whose request validation answers one

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { requirePermission } from '../auth/middleware';
+import { requirePermission } from '../http/session';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
 import { recordActivity } from '../queries/audit';
@@ -13,7 +13,8 @@ import {
 } from '../queries/branches';
 import { branchCreate, branchIdParam, branchOut, branchPatch } from '../schemas/branches';
 import { createApiApp } from './app';
-import { decodeCursor, encodeCursor, jsonBody, jsonResponse, pageOf, pageQuery, problemResponses } from './openapi';
+import { jsonBody, jsonResponse, pageOf, pageQuery, problemResponses } from './openapi';
+import { decodeCursor, encodeCursor } from '../http/cursors';
 
 /** `/api/v1` resources: branches. */
 export const branchesApi = createApiApp();

@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import { requirePermission } from '../auth/middleware';
+import { requirePermission } from '../http/session';
 import { findTaxpayer } from '../dgii/lookup';
 import { registrySql } from '../dgii/registry';
 import { AppError } from '../errors';

@@ -1,18 +1,16 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { requirePermission } from '../auth/middleware';
+import { requirePermission } from '../http/session';
 import { can } from '../auth/permissions';
 import { findTaxpayer } from '../dgii/lookup';
 import { registrySql } from '../dgii/registry';
 import { formatTaxId } from '../domain/tax-id';
-import type { SignedInEnv } from '../env';
+import type { SignedInEnv } from '../http/env';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
 import {
   createContact,
-  decodeContactCursor,
   deleteContact,
-  encodeContactCursor,
   getContact,
   listContacts,
   prepareContact,
@@ -20,6 +18,7 @@ import {
   type Contact,
   type ContactWrite,
 } from '../queries/contacts';
+import { contactCursor } from '../http/cursors';
 import {
   contactCreate,
   contactIdParam,
@@ -98,7 +97,7 @@ contactsApi.openapi(
   }),
   async (c) => {
     const query = c.req.valid('query');
-    const after = decodeContactCursor(query.cursor);
+    const after = contactCursor.decode(query.cursor);
     if (query.cursor && !after)
       throw new AppError('validation', 'The request has invalid fields', { cursor: 'Malformed cursor' });
     const page = await listContacts(c.var.db, {
@@ -108,7 +107,7 @@ contactsApi.openapi(
       limit: query.limit,
       after,
     });
-    return c.json({ data: page.rows.map(toJson), nextCursor: page.next ? encodeContactCursor(page.next) : null }, 200);
+    return c.json({ data: page.rows.map(toJson), nextCursor: page.next ? contactCursor.encode(page.next) : null }, 200);
   },
 );
 

@@ -1,9 +1,9 @@
-import { decodeCreatedCursor, encodeCreatedCursor } from '../queries/keyset';
+import { createdCursor } from '../http/cursors';
 import { createRoute, type z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { requirePermission } from '../auth/middleware';
+import { requirePermission } from '../http/session';
 import { shopToday } from '../domain/dates';
-import type { SignedInEnv } from '../env';
+import type { SignedInEnv } from '../http/env';
 import { AppError } from '../errors';
 import {
   creditableInvoice,
@@ -81,9 +81,9 @@ creditNotesApi.openapi(
   }),
   async (c) => {
     const { limit, cursor } = c.req.valid('query');
-    const after = decodeCreatedCursor(cursor);
+    const after = createdCursor.decode(cursor);
     const { rows, next } = await listCreditNotes(c.var.db, { scope: branchScope(c.var.session), after, limit });
-    return c.json({ data: rows.map(summaryJson), nextCursor: next ? encodeCreatedCursor(next) : null }, 200);
+    return c.json({ data: rows.map(summaryJson), nextCursor: next ? createdCursor.encode(next) : null }, 200);
   },
 );
 
@@ -121,11 +121,11 @@ creditNotesApi.openapi(
   }),
   async (c) => {
     const { limit, cursor } = c.req.valid('query');
-    const after = decodeCreatedCursor(cursor);
+    const after = createdCursor.decode(cursor);
     const scope = branchScope(c.var.session);
     if (!(await creditableInvoice(c.var.db, id(c), scope))) throw new AppError('not_found');
     const { rows, next } = await listCreditNotes(c.var.db, { scope, invoiceId: id(c), after, limit });
-    return c.json({ data: rows.map(summaryJson), nextCursor: next ? encodeCreatedCursor(next) : null }, 200);
+    return c.json({ data: rows.map(summaryJson), nextCursor: next ? createdCursor.encode(next) : null }, 200);
   },
 );
 

@@ -1,12 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { requirePermission } from '../auth/middleware';
+import { requirePermission } from '../http/session';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
 import { recordActivity } from '../queries/audit';
 import { listCurrencies, rateHistory, rateOn, saveRate } from '../queries/currencies';
 import { currencyOut, dateField, isIsoDate, rateCreate, rateOut } from '../schemas/currencies';
 import { createApiApp } from './app';
-import { decodeCursor, encodeCursor, jsonBody, jsonResponse, pageOf, pageQuery, problemResponses } from './openapi';
+import { jsonBody, jsonResponse, pageOf, pageQuery, problemResponses } from './openapi';
+import { decodeCursor, encodeCursor } from '../http/cursors';
 
 /** `/api/v1` resources: currencies. */
 export const currenciesApi = createApiApp();

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { requirePermission } from '../auth/middleware';
+import { requirePermission } from '../http/session';
 import { can } from '../auth/permissions';
 import { archivedInvoicePdf, pdfResponse } from '../documents/archive';
 import {
@@ -11,7 +11,7 @@ import {
   shareLinkOut,
   shareUrl,
 } from '../documents/share';
-import type { SignedInEnv } from '../env';
+import type { SignedInEnv } from '../http/env';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
 import {

@@ -1,4 +1,4 @@
-import { publicRoute } from '../auth/middleware';
+import { publicRoute } from '../http/session';
 import { apiAuth, createApiApp } from './app';
 import { companyApi } from './company';
 import { branchesApi } from './branches';

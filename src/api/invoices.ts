@@ -1,8 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { requirePermission } from '../auth/middleware';
+import { requirePermission } from '../http/session';
 import { shopToday } from '../domain/dates';
-import type { SignedInEnv } from '../env';
+import type { SignedInEnv } from '../http/env';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
 import { priceLines } from '../queries/document-lines';
@@ -28,7 +28,8 @@ import {
 } from '../schemas/invoices';
 import { draftWriteErrors } from '../routes/invoices';
 import { createApiApp } from './app';
-import { decodeCursor, encodeCursor, jsonBody, jsonResponse, pageOf, pageQuery, problemResponses } from './openapi';
+import { jsonBody, jsonResponse, pageOf, pageQuery, problemResponses } from './openapi';
+import { decodeCursor, encodeCursor } from '../http/cursors';
 import { actorLabel } from '../queries/audit';
 import { registryStatusOf } from '../dgii/lookup';
 

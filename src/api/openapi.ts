@@ -38,23 +38,6 @@ export function jsonBody<T extends z.ZodType>(schema: T) {
   return { required: true, content: { 'application/json': { schema } } };
 }
 
-/** Opaque cursors for keyset pagination: the sort key and id of the last row of a page. */
-export function encodeCursor(values: readonly (string | number)[]): string {
-  return btoa(JSON.stringify(values)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-export function decodeCursor(cursor: string | undefined): Array<string | number> | null {
-  if (!cursor) return null;
-  try {
-    const values: unknown = JSON.parse(atob(cursor.replace(/-/g, '+').replace(/_/g, '/')));
-    if (Array.isArray(values) && values.every((value) => typeof value === 'string' || typeof value === 'number'))
-      return values;
-  } catch {
-    // fall through: a malformed cursor is the client's error
-  }
-  return null;
-}
-
 export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(500).optional(),

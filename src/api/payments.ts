@@ -1,12 +1,12 @@
-import { decodeCreatedCursor, encodeCreatedCursor } from '../queries/keyset';
+import { createdCursor } from '../http/cursors';
 import { branchScope } from '../queries/branch-scope';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { requirePermission } from '../auth/middleware';
+import { requirePermission } from '../http/session';
 import { shopToday } from '../domain/dates';
-import type { SignedInEnv } from '../env';
+import type { SignedInEnv } from '../http/env';
 import { AppError } from '../errors';
-import { factory } from '../factory';
+import { factory } from '../http/factory';
 import {
   getPayment,
   listPayments,
@@ -118,9 +118,9 @@ paymentsApi.openapi(
   }),
   async (c) => {
     const { limit, cursor } = c.req.valid('query');
-    const after = decodeCreatedCursor(cursor);
+    const after = createdCursor.decode(cursor);
     const { rows, next } = await listPayments(c.var.db, { scope: branchScope(c.var.session), after, limit });
-    return c.json({ data: rows.map(listItemJson), nextCursor: next ? encodeCreatedCursor(next) : null }, 200);
+    return c.json({ data: rows.map(listItemJson), nextCursor: next ? createdCursor.encode(next) : null }, 200);
   },
 );
 
@@ -141,11 +141,11 @@ paymentsApi.openapi(
   async (c) => {
     const invoiceId = pathId(c);
     const { limit, cursor } = c.req.valid('query');
-    const after = decodeCreatedCursor(cursor);
+    const after = createdCursor.decode(cursor);
     const scope = branchScope(c.var.session);
     if (!(await payableInvoice(c.var.db, invoiceId, scope))) throw new AppError('not_found');
     const { rows, next } = await listPayments(c.var.db, { scope, invoiceId, after, limit });
-    return c.json({ data: rows.map(listItemJson), nextCursor: next ? encodeCreatedCursor(next) : null }, 200);
+    return c.json({ data: rows.map(listItemJson), nextCursor: next ? createdCursor.encode(next) : null }, 200);
   },
 );
 

@@ -1,15 +1,14 @@
+import type { PrescriptionCursor } from '../queries/keyset';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { requirePermission } from '../auth/middleware';
+import { requirePermission } from '../http/session';
 import { eyeMeasures, rxValidUntil, type Eye } from '../domain/prescription';
-import type { SignedInEnv } from '../env';
+import type { SignedInEnv } from '../http/env';
 import { AppError } from '../errors';
 import { fieldErrors } from '../http/forms';
 import { t } from '../i18n/es-DO';
 import {
   createPrescription,
-  decodePrescriptionCursor,
-  encodePrescriptionCursor,
   getPrescription,
   listPrescriptions,
   patientHistory,
@@ -17,6 +16,7 @@ import {
   type PrescriptionDetail,
   type PrescriptionWrite,
 } from '../queries/prescriptions';
+import { prescriptionCursor } from '../http/cursors';
 import { branchScope, type BranchScope } from '../queries/branch-scope';
 import {
   prescriptionCreate,
@@ -135,12 +135,12 @@ function rawOf(p: PrescriptionDetail): Record<string, unknown> {
   return raw;
 }
 
-function listPage(rows: PrescriptionDetail[], next: Parameters<typeof encodePrescriptionCursor>[0] | null) {
-  return { data: rows.map(toJson), nextCursor: next ? encodePrescriptionCursor(next) : null };
+function listPage(rows: PrescriptionDetail[], next: PrescriptionCursor | null) {
+  return { data: rows.map(toJson), nextCursor: next ? prescriptionCursor.encode(next) : null };
 }
 
 function cursorOf(cursor: string | undefined) {
-  const after = decodePrescriptionCursor(cursor);
+  const after = prescriptionCursor.decode(cursor);
   if (cursor && !after)
     throw new AppError('validation', 'The request has invalid fields', { cursor: 'Malformed cursor' });
   return after;

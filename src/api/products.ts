@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { requirePermission } from '../auth/middleware';
+import { requirePermission } from '../http/session';
 import { productCategories } from '../db/tenant-schema';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
@@ -14,7 +14,8 @@ import {
 } from '../queries/products';
 import { productCreate, productOut, productPatch } from '../schemas/products';
 import { createApiApp } from './app';
-import { decodeCursor, encodeCursor, jsonBody, jsonResponse, pageOf, pageQuery, problemResponses } from './openapi';
+import { jsonBody, jsonResponse, pageOf, pageQuery, problemResponses } from './openapi';
+import { decodeCursor, encodeCursor } from '../http/cursors';
 
 /** `/api/v1` resources: products. */
 export const productsApi = createApiApp();

@@ -1,9 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { requirePermission } from '../auth/middleware';
+import { requirePermission } from '../http/session';
 import { can } from '../auth/permissions';
 import { shopToday } from '../domain/dates';
-import type { SignedInEnv } from '../env';
+import type { SignedInEnv } from '../http/env';
 import { branchScope } from '../queries/branch-scope';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
@@ -29,7 +29,8 @@ import {
   quotationSummaryOut,
 } from '../schemas/quotations';
 import { createApiApp } from './app';
-import { decodeCursor, encodeCursor, jsonBody, jsonResponse, pageOf, pageQuery, problemResponses } from './openapi';
+import { jsonBody, jsonResponse, pageOf, pageQuery, problemResponses } from './openapi';
+import { decodeCursor, encodeCursor } from '../http/cursors';
 
 /** `/api/v1` resources: quotations. */
 export const quotationsApi = createApiApp();

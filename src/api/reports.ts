@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { requirePermission } from '../auth/middleware';
+import { requirePermission } from '../http/session';
 import { actorLabel } from '../queries/audit';
 import { dgiiReportFile, requirePeriod } from '../queries/reports';
 import { createApiApp } from './app';

@@ -1,9 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { requirePermission } from '../auth/middleware';
+import { requirePermission } from '../http/session';
 import { shopToday } from '../domain/dates';
 import { sequenceTypes } from '../domain/ncf';
-import type { SignedInEnv } from '../env';
+import type { SignedInEnv } from '../http/env';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
 import { changedFields, recordActivity } from '../queries/audit';

@@ -1,13 +1,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { requirePermission } from '../auth/middleware';
-import type { SignedInEnv } from '../env';
+import { requirePermission } from '../http/session';
+import type { SignedInEnv } from '../http/env';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
 import { listStockLevels, productMovements, recordStockMovement, transferStock } from '../queries/stock';
 import { adjustmentCreate, movementOut, stockLevelOut, transferCreate, transferOut } from '../schemas/stock';
 import { createApiApp } from './app';
-import { decodeCursor, encodeCursor, jsonBody, jsonResponse, pageOf, pageQuery, problemResponses } from './openapi';
+import { jsonBody, jsonResponse, pageOf, pageQuery, problemResponses } from './openapi';
+import { decodeCursor, encodeCursor } from '../http/cursors';
 
 /** `/api/v1` resources: stock. */
 export const stockApi = createApiApp();

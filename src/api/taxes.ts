@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { requirePermission } from '../auth/middleware';
+import { requirePermission } from '../http/session';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
 import { recordActivity } from '../queries/audit';

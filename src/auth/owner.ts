@@ -4,7 +4,7 @@ import { users, userTokens } from '../db/tenant-schema';
 import { AppError } from '../errors';
 import { tenantConnection } from '../tenancy/lifecycle';
 import type { Platform } from '../tenancy/platform';
-import { emailField } from '../http/forms';
+import { emailField } from '../schemas/common';
 import { issuePasswordLink, normalizeEmail } from './users';
 
 /**

@@ -1,7 +1,7 @@
 import { and, eq, lt, or, sql } from 'drizzle-orm';
 import type { Role } from '../db/tenant-schema';
 import { loginAttempts, sessions, users } from '../db/tenant-schema';
-import type { TenantDb } from '../env';
+import type { TenantDb } from '../db/client';
 import { randomToken, sha256Hex } from './crypto';
 
 export const sessionPolicy = {

@@ -7,7 +7,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { CentralDb } from '../db/client';
-import type { TenantDb } from '../env';
+import type { TenantDb } from '../db/client';
 
 export interface ThrottleLimits {
   windowMinutes: number;

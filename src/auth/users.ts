@@ -1,6 +1,6 @@
 import { and, eq, gt, sql } from 'drizzle-orm';
 import { userBranches, users, userTokens, type Role } from '../db/tenant-schema';
-import type { TenantDb } from '../env';
+import type { TenantDb } from '../db/client';
 import { randomToken, sha256Hex } from './crypto';
 import { hashPassword } from './password';
 import type { ThrottleLimits } from './throttle';

@@ -3,7 +3,7 @@ import { AppError } from '../errors';
 import { inviteOwner, type OwnerInvite } from '../auth/owner';
 import { listDomainsOf } from '../tenancy/central-queries';
 import { listTenants, resumeTenant, suspendTenant } from '../tenancy/lifecycle';
-import { placementKinds } from '../tenancy/placement/types';
+import { placementKinds } from '../config';
 import { createTenant, deleteTenant, deletionSteps, getTenantRow, provisioningSteps } from '../tenancy/provisioning';
 import { defineCommand, integerOption, portOption, UsageError } from './command';
 import { formatDate, formatDuration, formatTable, print, printJson, tenantUrl } from './output';

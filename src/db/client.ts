@@ -34,3 +34,5 @@ export function tenantDb(connectionString: string) {
 }
 
 export type CentralDb = ReturnType<typeof centralDb>;
+
+export type TenantDb = ReturnType<typeof tenantDb>;

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { TenantDb } from '../env';
+import type { TenantDb } from './client';
 import { branches, company, currencies, fiscalSequences, taxes } from './tenant-schema';
 
 export interface SeedOptions {

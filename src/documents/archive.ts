@@ -3,13 +3,13 @@
  * tenant's prefix) and recorded in invoices.pdf_key; every later request serves that copy, even if
  * the invoice changes afterwards.
  */
-import type { TenantDb } from '../env';
+import type { TenantDb } from '../db/client';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
 import { recordInvoicePdf } from '../queries/documents';
 import type { TenantFiles } from '../tenancy/files';
 import { invoicePdfFileName, invoicePdfKey, renderInvoicePdf, type PdfLogo } from './invoice-pdf';
-import type { InvoiceDocument } from './model';
+import type { InvoiceDocument } from '../queries/documents';
 
 async function loadLogo(files: TenantFiles, key: string | null): Promise<PdfLogo | null> {
   if (!key) return null;

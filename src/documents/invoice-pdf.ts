@@ -5,7 +5,8 @@
  */
 import { degrees, PDFDocument, rgb, StandardFonts, type PDFFont, type PDFImage, type PDFPage } from 'pdf-lib';
 import { t } from '../i18n/es-DO';
-import { invoiceModel, type InvoiceDocument, type PrintModel } from './model';
+import { invoiceModel, type PrintModel } from './model';
+import type { InvoiceDocument } from '../queries/documents';
 
 export interface PdfLogo {
   bytes: Uint8Array;

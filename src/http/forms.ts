@@ -1,9 +1,7 @@
 import { zValidator } from '@hono/zod-validator';
 import type { Context } from 'hono';
-import { z } from 'zod';
-import type { FieldErrors } from '../views/components';
-import { t } from '../i18n/es-DO';
-import { passwordPolicy } from '../auth/password';
+import type { z } from 'zod';
+import type { FieldErrors } from '../errors';
 
 /** The first message of each invalid field, keyed by field name. */
 export function fieldErrors(error: {
@@ -16,28 +14,6 @@ export function fieldErrors(error: {
   }
   return errors;
 }
-
-export const emailField = z
-  .string({ error: t('validation.required') })
-  .trim()
-  .toLowerCase()
-  .pipe(z.email(t('validation.email')));
-
-export const newPasswordFields = z
-  .object({
-    password: z
-      .string({ error: t('validation.required') })
-      .min(
-        passwordPolicy.minLength,
-        t('validation.passwordLength', { min: passwordPolicy.minLength, max: passwordPolicy.maxLength }),
-      )
-      .max(
-        passwordPolicy.maxLength,
-        t('validation.passwordLength', { min: passwordPolicy.minLength, max: passwordPolicy.maxLength }),
-      ),
-    confirm: z.string({ error: t('validation.required') }),
-  })
-  .refine((value) => value.password === value.confirm, { message: t('validation.passwordMatch'), path: ['confirm'] });
 
 /**
  * Only a path on this host: `/contacts?q=x`. Browsers drop tabs and newlines from URLs and read a

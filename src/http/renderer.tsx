@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { jsxRenderer } from 'hono/jsx-renderer';
-import type { AppEnv } from '../env';
+import type { AppEnv } from './env';
 import { AdminShell, AppShell } from '../views/layout';
 
 declare module 'hono' {

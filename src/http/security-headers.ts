@@ -1,5 +1,5 @@
 import { secureHeaders } from 'hono/secure-headers';
-import { factory } from '../factory';
+import { factory } from './factory';
 
 /**
  * Hono's secure headers plus a Content-Security-Policy: scripts and stylesheets only from our own

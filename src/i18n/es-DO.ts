@@ -94,6 +94,7 @@ const coreMessages = {
   'validation.email': 'Escriba un correo electrónico válido.',
   'validation.passwordLength': 'La contraseña debe tener entre {min} y {max} caracteres.',
   'validation.passwordMatch': 'Las contraseñas no coinciden.',
+  'validation.cursor': 'La posición de la lista no es válida; vuelva a la primera página.',
   'validation.summary': 'Revise los campos marcados.',
   'validation.rncFormat': 'El RNC debe tener 9 dígitos.',
   'validation.cedulaFormat': 'La cédula debe tener 11 dígitos.',

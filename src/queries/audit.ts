@@ -1,8 +1,7 @@
 import { and, desc, like, lt, or, type SQL } from 'drizzle-orm';
-import { supportActor } from '../admin/impersonation';
 import type { SessionUser } from '../auth/session';
 import { auditLog } from '../db/tenant-schema';
-import type { TenantDb } from '../env';
+import type { TenantDb } from '../db/client';
 
 export type AuditEntry = typeof auditLog.$inferSelect;
 
@@ -55,4 +54,9 @@ export function changedFields<T extends object>(before: T, after: Partial<T>): s
   return (Object.keys(after) as Array<keyof T & string>).filter(
     (key) => after[key] !== undefined && String(before[key] ?? '') !== String(after[key] ?? ''),
   );
+}
+
+/** Support sessions are written in the shop's audit log under this actor. */
+export function supportActor(adminEmail: string): string {
+  return `OptiFlow soporte: ${adminEmail}`;
 }

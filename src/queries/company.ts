@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { company, currencies } from '../db/tenant-schema';
-import type { TenantDb } from '../env';
+import type { TenantDb } from '../db/client';
 
 export type Company = typeof company.$inferSelect;
 

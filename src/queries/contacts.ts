@@ -1,9 +1,8 @@
 import { and, eq, isNotNull, isNull, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { contacts, type contactKinds } from '../db/tenant-schema';
-import { decodeCursor, encodeCursor } from '../api/openapi';
 import type { Taxpayer } from '../dgii/lookup';
 import { compactTaxId } from '../domain/tax-id';
-import type { TenantDb } from '../env';
+import type { TenantDb } from '../db/client';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
 import type { ContactInput } from '../schemas/contacts';
@@ -93,24 +92,6 @@ function searchCondition(search: ContactSearch): SQL | undefined {
   }
   const words = and(...search.patterns.map((pattern) => sql`lower(${contacts.name}) ~ ${pattern}`));
   return search.idNumber ? or(words, eq(contacts.idNumber, search.idNumber)) : words;
-}
-
-export function encodeContactCursor(after: { name: string; id: string }): string {
-  return encodeCursor([after.name, after.id]);
-}
-
-/** The position a cursor points at, or null for a missing or malformed one. */
-export function decodeContactCursor(cursor: string | undefined | null): { name: string; id: string } | null {
-  const values = decodeCursor(cursor ?? undefined);
-  if (values?.length !== 2) return null;
-  const [name, id] = values;
-  if (
-    typeof name !== 'string' ||
-    typeof id !== 'string' ||
-    !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
-  )
-    return null;
-  return { name, id };
 }
 
 /** One page of contacts in (lower(name), id) order: ONE query, keyset pagination. */

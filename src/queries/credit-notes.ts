@@ -11,7 +11,7 @@ import {
   type DocumentTotals,
   type DopTotals,
 } from '../domain/totals';
-import type { TenantDb } from '../env';
+import type { TenantDb } from '../db/client';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
 import { inScope, scopeArray, type BranchScope } from './branch-scope';

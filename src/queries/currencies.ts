@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { TenantDb } from '../env';
+import type { TenantDb } from '../db/client';
 
 export interface CurrencyWithRate {
   code: string;

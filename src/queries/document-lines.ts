@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { computeTotals, TotalsError, type DocumentTotals } from '../domain/totals';
 import { normalizeDecimal } from '../domain/money';
-import type { TenantDb } from '../env';
+import type { TenantDb } from '../db/client';
 import { t } from '../i18n/es-DO';
 import { lineFieldName, type LineInputValues } from '../schemas/document-lines';
-import type { FieldErrors } from '../views/components';
+import type { FieldErrors } from '../errors';
 
 /** A line with its price, tax and amount decided on the server, ready to store and show. */
 export interface PricedLine {

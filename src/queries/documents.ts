@@ -1,6 +1,110 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { InvoiceDocument, PaymentDocument, QuotationDocument } from '../documents/model';
-import type { TenantDb } from '../env';
+import type { TenantDb } from '../db/client';
+
+export interface CompanyInfo {
+  name: string;
+  rnc: string | null;
+  address: string | null;
+  phones: string | null;
+  email: string | null;
+  invoiceFooter: string | null;
+  logoKey: string | null;
+}
+
+export interface BranchInfo {
+  name: string;
+  address: string | null;
+  phone: string | null;
+}
+
+export interface DocumentLine {
+  position: number;
+  description: string;
+  quantity: string;
+  unitPrice: string;
+  discount: string;
+  taxRate: string;
+  exempt: boolean;
+  amount: string;
+}
+
+export interface DocumentTotalsData {
+  grossTotal: string;
+  discountTotal: string;
+  taxableTotal: string;
+  exemptTotal: string;
+  itbisTotal: string;
+  total: string;
+  taxBreakdown: Array<{ rate: string; taxable: string; itbis: string }>;
+}
+
+export interface Party {
+  name: string | null;
+  idType: string | null;
+  idNumber: string | null;
+}
+
+/** An invoice or credit note as printed (one row of `invoices` with its lines). */
+export interface InvoiceDocument extends DocumentTotalsData {
+  id: string;
+  kind: 'invoice' | 'credit_note';
+  status: 'draft' | 'issued' | 'partially_paid' | 'paid' | 'voided';
+  ncfType: string;
+  ncf: string | null;
+  ncfValidUntil: string | null;
+  issuedOn: string | null;
+  dueOn: string | null;
+  createdOn: string;
+  buyer: Party;
+  branch: BranchInfo;
+  currencyCode: string;
+  currencySymbol: string;
+  exchangeRate: string;
+  totalDop: string;
+  modifiedNcf: string | null;
+  refundsItbis: boolean | null;
+  creditReason: string | null;
+  notes: string | null;
+  pdfKey: string | null;
+  company: CompanyInfo;
+  lines: DocumentLine[];
+}
+
+export interface QuotationDocument extends DocumentTotalsData {
+  id: string;
+  number: string;
+  status: 'draft' | 'sent' | 'converted' | 'cancelled';
+  quotedOn: string;
+  validUntil: string | null;
+  customer: Party;
+  branch: BranchInfo;
+  currencyCode: string;
+  currencySymbol: string;
+  notes: string | null;
+  company: CompanyInfo;
+  lines: DocumentLine[];
+}
+
+export interface PaymentDocument {
+  id: string;
+  number: string;
+  status: 'active' | 'voided';
+  receivedOn: string;
+  method: string;
+  amount: string;
+  reference: string | null;
+  notes: string | null;
+  invoiceId: string;
+  invoiceNcf: string | null;
+  invoiceNcfType: string;
+  invoiceTotal: string;
+  /** Invoice total - credited - active payments up to and including this one. */
+  balanceAfter: string;
+  currencySymbol: string;
+  buyer: Party;
+  branch: BranchInfo;
+  company: CompanyInfo;
+}
 
 /**
  * Who is looking: users without `branches.all` see only documents of the branches they are

@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { invoiceStatuses } from '../db/tenant-schema';
 import { raisedCode } from '../db/raised';
 import type { TaxBreakdownEntry } from '../domain/totals';
-import type { TenantDb } from '../env';
+import type { TenantDb } from '../db/client';
 import type { InvoiceHeaderInput } from '../schemas/invoices';
 import { likeEscape } from './products';
 import { linesJson, linesRecordset, type PricedLine } from './document-lines';

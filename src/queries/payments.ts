@@ -2,7 +2,7 @@ import type { CreatedCursor } from './keyset';
 import { inScope, scopeArray, type BranchScope } from './branch-scope';
 import { sql, type SQL } from 'drizzle-orm';
 import type { invoiceStatuses, paymentMethods } from '../db/tenant-schema';
-import type { TenantDb } from '../env';
+import type { TenantDb } from '../db/client';
 import { refusalError } from './refusals';
 
 export type PaymentMethod = (typeof paymentMethods)[number];

@@ -1,9 +1,9 @@
 import type { BranchScope } from './branch-scope';
 import { and, desc, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import { decodeCursor, encodeCursor } from '../api/openapi';
+import type { PrescriptionCursor } from './keyset';
 import { branches, company, contacts, prescriptions, users } from '../db/tenant-schema';
-import type { TenantDb } from '../env';
+import type { TenantDb } from '../db/client';
 import type { PrescriptionInput } from '../schemas/prescriptions';
 import { accentInsensitivePattern } from './contacts';
 
@@ -19,30 +19,7 @@ export interface PrescriptionDetail extends Prescription {
   optometristUserName: string | null;
 }
 
-export interface PrescriptionCursor {
-  examinedOn: string;
-  id: string;
-}
-
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function encodePrescriptionCursor(cursor: PrescriptionCursor): string {
-  return encodeCursor([cursor.examinedOn, cursor.id]);
-}
-
-export function decodePrescriptionCursor(cursor: string | undefined | null): PrescriptionCursor | null {
-  const values = decodeCursor(cursor ?? undefined);
-  if (values?.length !== 2) return null;
-  const [examinedOn, id] = values;
-  if (
-    typeof examinedOn !== 'string' ||
-    !/^\d{4}-\d{2}-\d{2}$/.test(examinedOn) ||
-    typeof id !== 'string' ||
-    !uuidPattern.test(id)
-  )
-    return null;
-  return { examinedOn, id };
-}
 
 const optometrists = alias(users, 'optometrist');
 

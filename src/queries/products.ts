@@ -1,6 +1,6 @@
 import { and, or, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import { products, stock, taxes } from '../db/tenant-schema';
-import type { TenantDb } from '../env';
+import type { TenantDb } from '../db/client';
 import type { ProductCategory, ProductChanges, ProductInput } from '../schemas/products';
 
 export type Tax = typeof taxes.$inferSelect;

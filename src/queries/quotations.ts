@@ -2,7 +2,7 @@ import type { NeonHttpQueryResult } from 'drizzle-orm/neon-http';
 import { inScope, type BranchScope } from './branch-scope';
 import { sql, type SQL } from 'drizzle-orm';
 import type { DocumentTotals } from '../domain/totals';
-import type { TenantDb } from '../env';
+import type { TenantDb } from '../db/client';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
 import type { SessionUser } from '../auth/session';

@@ -13,7 +13,7 @@ import {
   type VoidedDocument,
 } from '../domain/dgii-reports';
 import { shopTimeZone, shopToday } from '../domain/dates';
-import type { TenantDb } from '../env';
+import type { TenantDb } from '../db/client';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
 

@@ -2,7 +2,7 @@ import type { NeonHttpQueryResult } from 'drizzle-orm/neon-http';
 import { sql, type SQL } from 'drizzle-orm';
 import { sqlState } from '../db/raised';
 import { formatDocumentNumber, remainingNumbers, sequenceWarnings, type SequenceWarning } from '../domain/ncf';
-import type { TenantDb } from '../env';
+import type { TenantDb } from '../db/client';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
 import type { SequenceValues } from '../schemas/sequences';

@@ -1,7 +1,7 @@
 import type { NeonHttpQueryResult } from 'drizzle-orm/neon-http';
 import { sql, type SQL } from 'drizzle-orm';
 import type { stockMovementKinds } from '../db/tenant-schema';
-import type { TenantDb } from '../env';
+import type { TenantDb } from '../db/client';
 import { AppError } from '../errors';
 import { t } from '../i18n/es-DO';
 import { likeEscape } from './products';

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { TenantDb } from '../env';
+import type { TenantDb } from '../db/client';
 import type { TaxChanges, TaxCreateInput } from '../schemas/taxes';
 import { isUniqueViolation } from './products';
 

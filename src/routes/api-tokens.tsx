@@ -1,15 +1,15 @@
 import type { Context } from 'hono';
-import { createApiToken, listApiTokens, revokeApiToken } from '../api/tokens';
-import { refuseInSupportSession, requirePermission } from '../auth/middleware';
-import type { SignedInEnv } from '../env';
+import { createApiToken, listApiTokens, revokeApiToken } from '../auth/api-tokens';
+import { refuseInSupportSession, requirePermission } from '../http/session';
+import type { SignedInEnv } from '../http/env';
 import { AppError } from '../errors';
 import { recordActivity } from '../queries/audit';
-import { factory } from '../factory';
+import { factory } from '../http/factory';
 import { validForm } from '../http/forms';
 import { t } from '../i18n/es-DO';
 import { apiTokenForm, idParam } from '../schemas/users';
 import { ApiTokensPage } from '../views/api-tokens';
-import type { FieldErrors } from '../views/components';
+import type { FieldErrors } from '../errors';
 
 /** Shop screens: api-tokens. */
 export const apiTokensRoutes = factory.createApp();

@@ -1,6 +1,6 @@
 import { wantsFragment } from '../http/fragments';
-import { requirePermission } from '../auth/middleware';
-import { factory } from '../factory';
+import { requirePermission } from '../http/session';
+import { factory } from '../http/factory';
 import { t } from '../i18n/es-DO';
 import { listAuditLog } from '../queries/audit';
 import { AuditPage, AuditResults, auditKinds, type AuditKind } from '../views/audit';

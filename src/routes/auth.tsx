@@ -1,6 +1,6 @@
 import { zValidator } from '@hono/zod-validator';
 import type { Context } from 'hono';
-import type { AppEnv, SignedInEnv } from '../env';
+import type { AppEnv, SignedInEnv } from '../http/env';
 import { z } from 'zod';
 import {
   clearSessionCookie,
@@ -8,7 +8,7 @@ import {
   refuseInSupportSession,
   requirePermission,
   setSessionCookie,
-} from '../auth/middleware';
+} from '../http/session';
 import { verifyPassword } from '../auth/password';
 import { createSession, revokeSession, revokeUserSessions, switchBranch } from '../auth/session';
 import {
@@ -24,11 +24,12 @@ import { userById } from '../auth/session';
 import { markAttemptSucceeded, reserveLoginAttempt } from '../auth/throttle';
 import { getCompany } from '../queries/company';
 import { AppError } from '../errors';
-import { factory } from '../factory';
-import { clientAddress, emailField, newPasswordFields, refererPath, safeNextPath, validForm } from '../http/forms';
+import { factory } from '../http/factory';
+import { clientAddress, refererPath, safeNextPath, validForm } from '../http/forms';
+import { emailField, newPasswordFields } from '../schemas/common';
 import { t } from '../i18n/es-DO';
 import { ChangePasswordForm, LoginPage, SetPasswordPage } from '../views/auth';
-import type { FieldErrors } from '../views/components';
+import type { FieldErrors } from '../errors';
 import { ErrorPage } from '../views/pages';
 
 export const auth = factory.createApp();

@@ -1,10 +1,10 @@
 import type { Context } from 'hono';
-import { requirePermission } from '../auth/middleware';
+import { requirePermission } from '../http/session';
 import { can } from '../auth/permissions';
-import type { SignedInEnv } from '../env';
+import type { SignedInEnv } from '../http/env';
 import { AppError } from '../errors';
 import { changedFields, recordActivity } from '../queries/audit';
-import { factory } from '../factory';
+import { factory } from '../http/factory';
 import { validForm } from '../http/forms';
 import { t } from '../i18n/es-DO';
 import {
@@ -18,7 +18,7 @@ import {
 import { branchForm } from '../schemas/branches';
 import { idParam } from '../schemas/users';
 import { BranchForm, BranchList, type BranchFormValues } from '../views/branches';
-import type { FieldErrors } from '../views/components';
+import type { FieldErrors } from '../errors';
 
 /** Shop screens: branches. */
 export const branchesRoutes = factory.createApp();

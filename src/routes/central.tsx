@@ -1,5 +1,5 @@
 import { readConfig } from '../config';
-import { factory } from '../factory';
+import { factory } from '../http/factory';
 import { CentralHome } from '../views/pages';
 import { adminApp } from './admin';
 

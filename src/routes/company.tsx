@@ -1,11 +1,11 @@
 import type { Context } from 'hono';
-import { requirePermission } from '../auth/middleware';
+import { requirePermission } from '../http/session';
 import { can } from '../auth/permissions';
 import { findTaxpayer } from '../dgii/lookup';
 import { registrySql } from '../dgii/registry';
-import type { SignedInEnv } from '../env';
+import type { SignedInEnv } from '../http/env';
 import { AppError } from '../errors';
-import { factory } from '../factory';
+import { factory } from '../http/factory';
 import { validForm } from '../http/forms';
 import { parseFormBytes, readLimitedBody } from '../http/limited-body';
 import { t } from '../i18n/es-DO';
@@ -13,7 +13,7 @@ import { changedFields, recordActivity } from '../queries/audit';
 import { getCompany, getCompanySettings, saveCompanySettings, setCompanyLogo } from '../queries/company';
 import { taxIdIssue } from '../schemas/common';
 import { companyFields, imageDimensions, logoDimensionsAllowed, logoPolicy, sniffImageType } from '../schemas/company';
-import type { FieldErrors } from '../views/components';
+import type { FieldErrors } from '../errors';
 import { CompanyPage, companyFormValues, type CompanyFormValues } from '../views/company';
 
 /** Shop screens: company. */

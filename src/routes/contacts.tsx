@@ -1,20 +1,18 @@
 import { wantsFragment } from '../http/fragments';
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { requirePermission } from '../auth/middleware';
+import { requirePermission } from '../http/session';
 import { contactKinds } from '../db/tenant-schema';
 import { findTaxpayer } from '../dgii/lookup';
 import { registrySql } from '../dgii/registry';
 import { compactTaxId } from '../domain/tax-id';
-import type { SignedInEnv } from '../env';
+import type { SignedInEnv } from '../http/env';
 import { AppError } from '../errors';
-import { factory } from '../factory';
+import { factory } from '../http/factory';
 import { validForm } from '../http/forms';
 import { t } from '../i18n/es-DO';
 import {
   createContact,
-  decodeContactCursor,
-  encodeContactCursor,
   deleteContact,
   getContact,
   listContacts,
@@ -24,9 +22,10 @@ import {
   type Contact,
   type ContactWrite,
 } from '../queries/contacts';
+import { contactCursor } from '../http/cursors';
 import { contactFields, type ContactInput } from '../schemas/contacts';
 import { taxIdIssue } from '../schemas/common';
-import type { FieldErrors } from '../views/components';
+import type { FieldErrors } from '../errors';
 import {
   ContactPage,
   ContactsPage,
@@ -94,7 +93,7 @@ const contactShell = (contact: Contact) => ({ title: contact.name, current: '/co
 
 contactsRoutes.get('/contacts', requirePermission('contacts.view'), async (c) => {
   const state = listState(c);
-  const after = decodeContactCursor(c.req.query('cursor'));
+  const after = contactCursor.decode(c.req.query('cursor'));
   const page = await listContacts(c.var.db, {
     q: state.q,
     kind: (state.kind || null) as Contact['kind'] | null,
@@ -104,7 +103,7 @@ contactsRoutes.get('/contacts', requirePermission('contacts.view'), async (c) =>
   const props = {
     state,
     rows: page.rows,
-    nextCursor: page.next ? encodeContactCursor(page.next) : null,
+    nextCursor: page.next ? contactCursor.encode(page.next) : null,
     isFirstPage: after === null,
   };
   if (wantsFragment(c.req.raw)) return c.html(<ContactResults {...props} />);

@@ -1,11 +1,11 @@
-import { decodeCreatedCursor, encodeCreatedCursor } from '../queries/keyset';
+import { createdCursor } from '../http/cursors';
 import type { Context } from 'hono';
-import { requirePermission } from '../auth/middleware';
+import { requirePermission } from '../http/session';
 import { daysBetween, shopToday } from '../domain/dates';
 import { compareDecimals } from '../domain/money';
-import type { SignedInEnv } from '../env';
+import type { SignedInEnv } from '../http/env';
 import { AppError } from '../errors';
-import { factory } from '../factory';
+import { factory } from '../http/factory';
 import { t } from '../i18n/es-DO';
 import {
   creditableInvoice,
@@ -17,7 +17,7 @@ import {
 } from '../queries/credit-notes';
 import { branchScope } from '../queries/branch-scope';
 import { creditQuantityField, creditReasonField } from '../schemas/credit-notes';
-import type { FieldErrors } from '../views/components';
+import type { FieldErrors } from '../errors';
 import {
   CreditNotePage,
   CreditNoteResults,
@@ -28,7 +28,7 @@ import {
 import { idParam } from './payments';
 import { wantsFragment } from '../http/fragments';
 import { actorLabel } from '../queries/audit';
-import type { ErrorLink } from '../views/pages';
+import type { ErrorLink } from '../errors';
 
 /** Shop screens: credit-notes. */
 export const creditNotesRoutes = factory.createApp();
@@ -37,11 +37,11 @@ const pageSize = 50;
 
 creditNotesRoutes.get('/credit-notes', requirePermission('invoices.view'), async (c) => {
   const user = c.var.session;
-  const after = decodeCreatedCursor(c.req.query('cursor'));
+  const after = createdCursor.decode(c.req.query('cursor'));
   const { rows, next } = await listCreditNotes(c.var.db, { scope: branchScope(user), after, limit: pageSize });
   const list = {
     rows,
-    nextHref: next ? `/credit-notes?cursor=${encodeCreatedCursor(next)}` : null,
+    nextHref: next ? `/credit-notes?cursor=${createdCursor.encode(next)}` : null,
     firstHref: after ? '/credit-notes' : null,
   };
   if (wantsFragment(c.req.raw)) return c.html(<CreditNoteResults {...list} />);

@@ -1,13 +1,14 @@
 import type { Context } from 'hono';
-import { publicRoute, requirePermission } from '../auth/middleware';
+import { publicRoute, requirePermission } from '../http/session';
 import { can } from '../auth/permissions';
 import { sha256Hex } from '../auth/crypto';
 import { archivedInvoicePdf, pdfResponse, readArchivedPdf } from '../documents/archive';
 import { invoiceModel, paymentModel, quotationModel } from '../documents/model';
 import { isShareToken, newShareToken, shareLinkForm, shareLinkPolicy, shareUrl } from '../documents/share';
-import type { SignedInEnv } from '../env';
-import { AppError, errorResponse } from '../errors';
-import { factory } from '../factory';
+import type { SignedInEnv } from '../http/env';
+import { AppError } from '../errors';
+import { errorResponse } from '../http/error-page';
+import { factory } from '../http/factory';
 import { validForm } from '../http/forms';
 import { t } from '../i18n/es-DO';
 import {
@@ -21,7 +22,7 @@ import {
   revokeShareLink,
   type Viewer,
 } from '../queries/documents';
-import type { FieldErrors } from '../views/components';
+import type { FieldErrors } from '../errors';
 import { PrintPage, printFormat } from '../views/print';
 import { SharePage, type SharePageProps } from '../views/print-share';
 import { wantsFragment } from '../http/fragments';

@@ -1,5 +1,5 @@
-import { publicRoute } from '../auth/middleware';
-import { factory } from '../factory';
+import { publicRoute } from '../http/session';
+import { factory } from '../http/factory';
 
 /** No database work: what the platform costs per request (health checks, benchmark). */
 export const tenantHealth = factory.createApp();

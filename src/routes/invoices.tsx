@@ -1,12 +1,13 @@
 import { branchScope } from '../queries/branch-scope';
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { decodeCursor, encodeCursor } from '../api/openapi';
-import { requirePermission } from '../auth/middleware';
+import { decodeCursor, encodeCursor } from '../http/cursors';
+import { requirePermission } from '../http/session';
 import { can } from '../auth/permissions';
 import { invoiceStatuses } from '../db/tenant-schema';
 import { shopToday } from '../domain/dates';
-import type { TenantDb, SignedInEnv } from '../env';
+import type { TenantDb } from '../db/client';
+import type { SignedInEnv } from '../http/env';
 import { AppError } from '../errors';
 import { fieldErrors } from '../http/forms';
 import { t } from '../i18n/es-DO';
@@ -26,8 +27,8 @@ import {
 import { blankRowCount, parseLineForm, type LineFormRow } from '../schemas/document-lines';
 import { invoiceForm, invoiceVoid, type InvoiceHeaderInput } from '../schemas/invoices';
 import { invoiceNcfTypes } from '../domain/ncf';
-import { factory } from '../factory';
-import type { FieldErrors } from '../views/components';
+import { factory } from '../http/factory';
+import type { FieldErrors } from '../errors';
 import { rowsFromLines } from '../views/document-lines';
 import {
   InvoiceDetailPage,

@@ -1,14 +1,14 @@
 import { wantsFragment } from '../http/fragments';
-import { decodeCreatedCursor, encodeCreatedCursor } from '../queries/keyset';
+import { createdCursor } from '../http/cursors';
 import { branchScope } from '../queries/branch-scope';
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { requirePermission } from '../auth/middleware';
+import { requirePermission } from '../http/session';
 import { can } from '../auth/permissions';
 import { shopToday } from '../domain/dates';
-import type { SignedInEnv } from '../env';
+import type { SignedInEnv } from '../http/env';
 import { AppError } from '../errors';
-import { factory } from '../factory';
+import { factory } from '../http/factory';
 import { fieldErrors } from '../http/forms';
 import { t } from '../i18n/es-DO';
 import {
@@ -21,7 +21,7 @@ import {
   type Payment,
 } from '../queries/payments';
 import { paymentForm, voidForm } from '../schemas/payments';
-import type { FieldErrors } from '../views/components';
+import type { FieldErrors } from '../errors';
 import {
   NewPaymentPage,
   PaymentPage,
@@ -31,7 +31,7 @@ import {
   type PaymentNotice,
 } from '../views/payments';
 import { actorLabel } from '../queries/audit';
-import type { ErrorLink } from '../views/pages';
+import type { ErrorLink } from '../errors';
 
 /** Shop screens: payments. */
 export const paymentsRoutes = factory.createApp();
@@ -75,12 +75,12 @@ function formFailure(
 
 paymentsRoutes.get('/payments', requirePermission('invoices.view'), async (c) => {
   const user = c.var.session;
-  const after = decodeCreatedCursor(c.req.query('cursor'));
+  const after = createdCursor.decode(c.req.query('cursor'));
   const scope = branchScope(user);
   const { rows, next } = await listPayments(c.var.db, { scope, after, limit: pageSize });
   const list = {
     rows,
-    nextHref: next ? `/payments?cursor=${encodeCreatedCursor(next)}` : null,
+    nextHref: next ? `/payments?cursor=${createdCursor.encode(next)}` : null,
     firstHref: after ? '/payments' : null,
   };
   if (wantsFragment(c.req.raw)) return c.html(<PaymentResults {...list} />);

@@ -1,20 +1,18 @@
 import { wantsFragment } from '../http/fragments';
 import { branchScope } from '../queries/branch-scope';
 import type { Context } from 'hono';
-import { requirePermission } from '../auth/middleware';
+import { requirePermission } from '../http/session';
 import type { SessionUser } from '../auth/session';
 import { shopToday } from '../domain/dates';
 import { comparePrescriptions, type RxField } from '../domain/prescription';
-import type { SignedInEnv } from '../env';
+import type { SignedInEnv } from '../http/env';
 import { AppError } from '../errors';
-import { factory } from '../factory';
+import { factory } from '../http/factory';
 import { validForm } from '../http/forms';
 import { t } from '../i18n/es-DO';
 import { listContacts } from '../queries/contacts';
 import {
   createPrescription,
-  decodePrescriptionCursor,
-  encodePrescriptionCursor,
   getPrescription,
   listPrescriptions,
   patientHistory,
@@ -22,8 +20,9 @@ import {
   updatePrescription,
   type PrescriptionWrite,
 } from '../queries/prescriptions';
+import { prescriptionCursor } from '../http/cursors';
 import { prescriptionFields, type PrescriptionInput } from '../schemas/prescriptions';
-import type { FieldErrors } from '../views/components';
+import type { FieldErrors } from '../errors';
 import {
   PatientHistoryPage,
   PatientPickerPage,
@@ -111,12 +110,12 @@ async function renderForm(
 
 prescriptionsRoutes.get('/prescriptions', requirePermission('prescriptions.view'), async (c) => {
   const q = (c.req.query('q') ?? '').trim().slice(0, 100);
-  const after = decodePrescriptionCursor(c.req.query('cursor'));
+  const after = prescriptionCursor.decode(c.req.query('cursor'));
   const page = await listPrescriptions(c.var.db, { scope: branchScope(c.var.session), q, after });
   const props = {
     q,
     rows: page.rows,
-    nextHref: page.next ? href('/prescriptions', { q, cursor: encodePrescriptionCursor(page.next) }) : null,
+    nextHref: page.next ? href('/prescriptions', { q, cursor: prescriptionCursor.encode(page.next) }) : null,
     firstHref: after ? href('/prescriptions', { q }) : null,
   };
   if (wantsFragment(c.req.raw)) return c.html(<PrescriptionResults {...props} />);

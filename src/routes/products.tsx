@@ -1,18 +1,18 @@
 import { wantsFragment } from '../http/fragments';
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { requirePermission } from '../auth/middleware';
+import { requirePermission } from '../http/session';
 import { can } from '../auth/permissions';
-import { decodeCursor, encodeCursor } from '../api/openapi';
-import type { SignedInEnv } from '../env';
+import { decodeCursor, encodeCursor } from '../http/cursors';
+import type { SignedInEnv } from '../http/env';
 import { AppError } from '../errors';
 import { recordActivity } from '../queries/audit';
-import { factory } from '../factory';
+import { factory } from '../http/factory';
 import { validForm } from '../http/forms';
 import { t } from '../i18n/es-DO';
 import { createProduct, getProduct, listProducts, listTaxes, updateProduct } from '../queries/products';
 import { productForm, productListQuery } from '../schemas/products';
-import type { FieldErrors } from '../views/components';
+import type { FieldErrors } from '../errors';
 import {
   ProductDetail,
   ProductForm,

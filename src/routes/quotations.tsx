@@ -2,14 +2,14 @@ import { wantsFragment } from '../http/fragments';
 import { branchScope } from '../queries/branch-scope';
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { requirePermission } from '../auth/middleware';
+import { requirePermission } from '../http/session';
 import { can } from '../auth/permissions';
-import { decodeCursor, encodeCursor } from '../api/openapi';
+import { decodeCursor, encodeCursor } from '../http/cursors';
 import { quotationStatuses } from '../db/tenant-schema';
 import { shopToday } from '../domain/dates';
-import type { SignedInEnv } from '../env';
+import type { SignedInEnv } from '../http/env';
 import { AppError } from '../errors';
-import { factory } from '../factory';
+import { factory } from '../http/factory';
 import { fieldErrors } from '../http/forms';
 import { t } from '../i18n/es-DO';
 import { priceLines } from '../queries/document-lines';
@@ -26,7 +26,7 @@ import {
 } from '../queries/quotations';
 import { blankRowCount, parseLineForm, type LineFormRow, type LineInputValues } from '../schemas/document-lines';
 import { quotationHeader, type QuotationStatus } from '../schemas/quotations';
-import type { FieldErrors } from '../views/components';
+import type { FieldErrors } from '../errors';
 import { rowsFromLines } from '../views/document-lines';
 import {
   QuotationFormPage,

@@ -1,10 +1,10 @@
 import type { Context } from 'hono';
-import { requirePermission } from '../auth/middleware';
+import { requirePermission } from '../http/session';
 import { can } from '../auth/permissions';
 import { checkPeriod, previousPeriod } from '../domain/dgii-reports';
 import { shopToday } from '../domain/dates';
-import type { SignedInEnv } from '../env';
-import { factory } from '../factory';
+import type { SignedInEnv } from '../http/env';
+import { factory } from '../http/factory';
 import { t } from '../i18n/es-DO';
 import { actorLabel } from '../queries/audit';
 import { dgiiPreview, dgiiReportFile, requirePeriod } from '../queries/reports';

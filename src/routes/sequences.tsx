@@ -1,11 +1,11 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { requirePermission } from '../auth/middleware';
+import { requirePermission } from '../http/session';
 import { can } from '../auth/permissions';
 import { shopToday } from '../domain/dates';
-import type { SignedInEnv } from '../env';
+import type { SignedInEnv } from '../http/env';
 import { AppError } from '../errors';
-import { factory } from '../factory';
+import { factory } from '../http/factory';
 import { validForm } from '../http/forms';
 import { t } from '../i18n/es-DO';
 import { changedFields, recordActivity } from '../queries/audit';
@@ -20,7 +20,7 @@ import {
   type Sequence,
 } from '../queries/sequences';
 import { checkSequence, sequenceForm } from '../schemas/sequences';
-import type { FieldErrors } from '../views/components';
+import type { FieldErrors } from '../errors';
 import {
   NewSequencePage,
   SequencePage,

@@ -1,18 +1,18 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { requirePermission } from '../auth/middleware';
+import { requirePermission } from '../http/session';
 import { can } from '../auth/permissions';
 import type { SessionUser } from '../auth/session';
-import { decodeCursor, encodeCursor } from '../api/openapi';
-import type { SignedInEnv } from '../env';
+import { decodeCursor, encodeCursor } from '../http/cursors';
+import type { SignedInEnv } from '../http/env';
 import { AppError } from '../errors';
-import { factory } from '../factory';
+import { factory } from '../http/factory';
 import { validForm } from '../http/forms';
 import { t } from '../i18n/es-DO';
 import { productBySku } from '../queries/products';
 import { listStockLevels, productMovements, recordStockMovement, transferStock } from '../queries/stock';
 import { adjustmentForm, transferForm } from '../schemas/stock';
-import type { FieldErrors } from '../views/components';
+import type { FieldErrors } from '../errors';
 import {
   AdjustmentForm,
   MovementResults,

@@ -6,15 +6,15 @@ import {
   firstActiveOwner,
   impersonationSigningKey,
   originLike,
-  supportActor,
   verifyImpersonationToken,
 } from '../admin/impersonation';
+import { supportActor } from '../queries/audit';
 import { recordAdminAudit } from '../admin/audit';
-import { clearSessionCookie, publicRoute, requirePermission, setSessionCookie } from '../auth/middleware';
+import { clearSessionCookie, publicRoute, requirePermission, setSessionCookie } from '../http/session';
 import { createSession } from '../auth/session';
 import { auditLog } from '../db/tenant-schema';
 import { AppError } from '../errors';
-import { factory } from '../factory';
+import { factory } from '../http/factory';
 import { clientAddress } from '../http/forms';
 import { t } from '../i18n/es-DO';
 import { createPlatform } from '../tenancy/platform';

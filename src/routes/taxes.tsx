@@ -1,16 +1,16 @@
 import type { Context } from 'hono';
-import { requirePermission } from '../auth/middleware';
+import { requirePermission } from '../http/session';
 import { can } from '../auth/permissions';
-import type { SignedInEnv } from '../env';
+import type { SignedInEnv } from '../http/env';
 import { AppError } from '../errors';
 import { recordActivity } from '../queries/audit';
-import { factory } from '../factory';
+import { factory } from '../http/factory';
 import { validForm } from '../http/forms';
 import { t, type MessageKey } from '../i18n/es-DO';
 import { getTax, listTaxesWithUsage, updateTax, type TaxWithUsage, type TaxWriteResult } from '../queries/taxes';
 import { createTax } from '../queries/taxes';
 import { taxEditForm, taxForm, type TaxChanges } from '../schemas/taxes';
-import type { FieldErrors } from '../views/components';
+import type { FieldErrors } from '../errors';
 import { TaxEditPage, TaxesPage, submittedTax, type TaxFormValues } from '../views/taxes';
 
 /** Shop screens: taxes (ITBIS rates). */

@@ -1,5 +1,5 @@
-import { requirePermission } from '../auth/middleware';
-import { factory } from '../factory';
+import { requirePermission } from '../http/session';
+import { factory } from '../http/factory';
 import { t } from '../i18n/es-DO';
 
 export const tenantHome = factory.createApp();

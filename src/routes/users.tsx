@@ -1,10 +1,10 @@
 import type { Context } from 'hono';
 import type { JSX } from 'hono/jsx/jsx-runtime';
-import { refuseInSupportSession, requirePermission } from '../auth/middleware';
+import { refuseInSupportSession, requirePermission } from '../http/session';
 import { issuePasswordLink } from '../auth/users';
-import type { SignedInEnv } from '../env';
+import type { SignedInEnv } from '../http/env';
 import { AppError } from '../errors';
-import { factory } from '../factory';
+import { factory } from '../http/factory';
 import { validForm } from '../http/forms';
 import { t } from '../i18n/es-DO';
 import { recordActivity } from '../queries/audit';
@@ -19,7 +19,7 @@ import {
   type UserRow,
 } from '../queries/users';
 import { idParam, inviteForm, userChangeForm } from '../schemas/users';
-import type { FieldErrors } from '../views/components';
+import type { FieldErrors } from '../errors';
 import { InviteForm, LinkShownOnce, UserDetail, UserList, type InviteValues } from '../views/users';
 
 /** Shop screens: users. */

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { passwordPolicy } from '../auth/password';
 import { checkTaxId, type TaxIdKind } from '../domain/tax-id';
 import { t } from '../i18n/es-DO';
 
@@ -39,3 +40,26 @@ export function taxIdIssue(kind: TaxIdKind, value: string, inRegistry: boolean):
   if (check.reason === 'format') return kind === 'rnc' ? t('validation.rncFormat') : t('validation.cedulaFormat');
   return kind === 'rnc' ? t('validation.rncChecksum') : t('validation.cedulaChecksum');
 }
+
+/** An e-mail address as people type it: trimmed, lower-cased. */
+export const emailField = z
+  .string({ error: t('validation.required') })
+  .trim()
+  .toLowerCase()
+  .pipe(z.email(t('validation.email')));
+
+export const newPasswordFields = z
+  .object({
+    password: z
+      .string({ error: t('validation.required') })
+      .min(
+        passwordPolicy.minLength,
+        t('validation.passwordLength', { min: passwordPolicy.minLength, max: passwordPolicy.maxLength }),
+      )
+      .max(
+        passwordPolicy.maxLength,
+        t('validation.passwordLength', { min: passwordPolicy.minLength, max: passwordPolicy.maxLength }),
+      ),
+    confirm: z.string({ error: t('validation.required') }),
+  })
+  .refine((value) => value.password === value.confirm, { message: t('validation.passwordMatch'), path: ['confirm'] });

@@ -6,7 +6,7 @@
 import { z } from '@hono/zod-openapi';
 import { amountField, type AmountFieldRules } from './amount';
 import { t } from '../i18n/es-DO';
-import type { FieldErrors } from '../views/components';
+import type { FieldErrors } from '../errors';
 
 /** Most lines one document may carry. */
 export const maxLines = 100;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { roles } from '../db/tenant-schema';
-import { emailField } from '../http/forms';
+import { emailField } from './common';
 import { t } from '../i18n/es-DO';
 import { requiredName } from './common';
 

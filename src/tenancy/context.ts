@@ -1,6 +1,7 @@
 import { readConfig } from '../config';
 import { centralDb, configureNeon, tenantDb } from '../db/client';
-import type { Bindings, TenantDb } from '../env';
+import type { Bindings } from '../env';
+import type { TenantDb } from '../db/client';
 import { TenantCache } from './cache';
 import { decryptSecret, encryptionKeyFor } from './crypto';
 import { TenantFiles } from './files';

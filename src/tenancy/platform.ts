@@ -5,7 +5,8 @@ import { encryptionKeyFor } from './crypto';
 import { NeonApiClient } from './placement/neon-api';
 import { createNeonBranchPlacement, createNeonProjectPlacement } from './placement/neon';
 import { createPostgresPlacement } from './placement/postgres';
-import type { DatabaseNames, Placement, PlacementKind } from './placement/types';
+import type { DatabaseNames, Placement } from './placement/types';
+import type { PlacementKind } from '../config';
 import { AppError } from '../errors';
 
 /** Everything the tenant lifecycle operations need, whether they run in the Worker or the CLI. */

@@ -12,7 +12,7 @@ import { isValidLabel, parseDomainInput } from './host';
 import { listDomainsOf } from './central-queries';
 import { purgeTenantKeys } from './lookup';
 import { databaseNames, type Platform } from './platform';
-import { placementKinds, type PlacementKind } from './placement/types';
+import { placementKinds, type PlacementKind } from '../config';
 
 export const provisioningSteps = ['record', 'database', 'migrate', 'seed', 'active'] as const;
 export const deletionSteps = ['deleting', 'files', 'cache', 'database', 'record'] as const;

@@ -1,7 +1,8 @@
 import { formatDateTime } from '../domain/dates';
 import type { Child } from 'hono/jsx';
 import { t, type MessageKey } from '../i18n/es-DO';
-import { ErrorSummary, Field, Notice, Pager, SelectField, type FieldErrors } from './components';
+import { ErrorSummary, Field, Notice, Pager, SelectField } from './components';
+import type { FieldErrors } from '../errors';
 import { Layout } from './layout';
 import { auditActionLabel, detailText } from './admin-labels';
 

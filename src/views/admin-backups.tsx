@@ -1,6 +1,7 @@
 import { formatDateTime } from '../domain/dates';
 import { t } from '../i18n/es-DO';
-import { ErrorSummary, Field, type FieldErrors } from './components';
+import { ErrorSummary, Field } from './components';
+import type { FieldErrors } from '../errors';
 
 export interface BackupListItem {
   stamp: string;

@@ -1,7 +1,8 @@
 import type { ClientRow } from '../admin/clients';
 import { formatTaxId } from '../domain/tax-id';
 import { t } from '../i18n/es-DO';
-import { ErrorSummary, Field, Notice, ResultsTable, type FieldErrors } from './components';
+import { ErrorSummary, Field, Notice, ResultsTable } from './components';
+import type { FieldErrors } from '../errors';
 
 export type ClientFormValues = Partial<Record<'name' | 'rnc' | 'email' | 'phone', string | null>>;
 

@@ -1,7 +1,8 @@
 import type { TenantDetails, TenantListFilter, TenantListRow, TenantStatus } from '../admin/tenants';
 import type { ShopOwners } from '../auth/owner';
 import { t, type MessageKey } from '../i18n/es-DO';
-import { ErrorSummary, Field, Notice, ResultsTable, SelectField, TextAreaField, type FieldErrors } from './components';
+import { ErrorSummary, Field, Notice, ResultsTable, SelectField, TextAreaField } from './components';
+import type { FieldErrors } from '../errors';
 import { formatDateTime } from '../domain/dates';
 import { formatDate } from './users';
 import { auditActionLabel, detailText, operationLabel, outcomeLabel, stepLabel } from './admin-labels';

@@ -1,6 +1,7 @@
-import type { ApiTokenRow } from '../api/tokens';
+import type { ApiTokenRow } from '../auth/api-tokens';
 import { t, type MessageKey } from '../i18n/es-DO';
-import { ErrorSummary, Field, Notice, type FieldErrors } from './components';
+import { ErrorSummary, Field, Notice } from './components';
+import type { FieldErrors } from '../errors';
 import { formatDateTime } from '../domain/dates';
 import { formatDate } from './users';
 

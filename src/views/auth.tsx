@@ -1,5 +1,6 @@
 import { t } from '../i18n/es-DO';
-import { ErrorSummary, Field, Notice, type FieldErrors } from './components';
+import { ErrorSummary, Field, Notice } from './components';
+import type { FieldErrors } from '../errors';
 import { Layout } from './layout';
 
 export function LoginPage(props: {

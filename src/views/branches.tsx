@@ -1,6 +1,7 @@
 import type { Branch } from '../queries/branches';
 import { t } from '../i18n/es-DO';
-import { ErrorSummary, Field, Notice, type FieldErrors } from './components';
+import { ErrorSummary, Field, Notice } from './components';
+import type { FieldErrors } from '../errors';
 
 export type BranchFormValues = Partial<Record<'name' | 'code' | 'address' | 'phone', string | null>> & {
   active?: boolean;

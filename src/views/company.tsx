@@ -1,6 +1,7 @@
 import type { Company, CurrencyOption } from '../queries/company';
 import { t } from '../i18n/es-DO';
-import { ErrorSummary, Field, Notice, SelectField, TextAreaField, type FieldErrors } from './components';
+import { ErrorSummary, Field, Notice, SelectField, TextAreaField } from './components';
+import type { FieldErrors } from '../errors';
 
 export type CompanyFormValues = Partial<
   Record<'name' | 'rnc' | 'address' | 'phones' | 'email' | 'invoiceFooter' | 'defaultCurrency', string | null>

@@ -1,7 +1,6 @@
+import type { FieldErrors } from '../errors';
 import type { Child } from 'hono/jsx';
 import { t } from '../i18n/es-DO';
-
-export type FieldErrors = Partial<Record<string, string>>;
 
 /** Label, control, hint and error of one form field; the error is tied to the control for screen readers. */
 function FieldShell(props: {

@@ -5,7 +5,8 @@ import type { Taxpayer } from '../dgii/lookup';
 import { formatIdentification as formatIdNumber } from '../domain/tax-id';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { Contact } from '../queries/contacts';
-import { Field, Notice, ResultsTable, SelectField, TextAreaField, type FieldErrors } from './components';
+import { Field, Notice, ResultsTable, SelectField, TextAreaField } from './components';
+import type { FieldErrors } from '../errors';
 
 export type ContactFormValues = Partial<Record<string, string>>;
 

@@ -4,8 +4,10 @@ import { creditNoteTypeFor, ncfTypes } from '../domain/ncf';
 import { formatIdentification } from '../domain/tax-id';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { CreditableInvoice, CreditNote, CreditNoteSummary } from '../queries/credit-notes';
-import { ErrorSummary, Notice, ResultsTable, TextAreaField, type FieldErrors } from './components';
-import { FixLink, type ErrorLink } from './pages';
+import { ErrorSummary, Notice, ResultsTable, TextAreaField } from './components';
+import type { FieldErrors } from '../errors';
+import { FixLink } from './pages';
+import type { ErrorLink } from '../errors';
 
 export interface CreditNotesListProps {
   rows: CreditNoteSummary[];

@@ -2,7 +2,8 @@ import { formatDate } from '../domain/dates';
 import { formatDecimal } from '../domain/money';
 import { t } from '../i18n/es-DO';
 import type { CurrencyWithRate, ExchangeRate } from '../queries/currencies';
-import { ErrorSummary, Field, Notice, ResultsTable, SelectField, type FieldErrors } from './components';
+import { ErrorSummary, Field, Notice, ResultsTable, SelectField } from './components';
+import type { FieldErrors } from '../errors';
 
 /** A rate always shows its 4 decimals: `RD$ 60.1250`. */
 export const formatRate = (rate: string) => `RD$ ${formatDecimal(rate, 4)}`;

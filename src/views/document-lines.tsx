@@ -8,7 +8,7 @@ import { formatDecimal, formatMoney } from '../domain/money';
 import type { DocumentTotals } from '../domain/totals';
 import { t } from '../i18n/es-DO';
 import { lineFieldName, type LineFormRow } from '../schemas/document-lines';
-import type { FieldErrors } from './components';
+import type { FieldErrors } from '../errors';
 
 export interface TaxOption {
   id: number;

@@ -16,8 +16,8 @@ import {
   SelectField,
   TextAreaField,
   Warning,
-  type FieldErrors,
 } from './components';
+import type { FieldErrors } from '../errors';
 import { CreditNoteStatusBadge } from './credit-notes';
 import { LineEditor, LinesTable, type DisplayLine } from './document-lines';
 

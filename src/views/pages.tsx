@@ -1,3 +1,4 @@
+import type { ErrorLink } from '../errors';
 import { t } from '../i18n/es-DO';
 import { Layout } from './layout';
 
@@ -75,11 +76,6 @@ export function CentralHome(props: { domain: string; shop?: string; error?: stri
       </p>
     </Layout>
   );
-}
-
-export interface ErrorLink {
-  href: string;
-  label: string;
 }
 
 /** The link to where a refusal can be fixed (e.g. the form to register an NCF range), under its message. */

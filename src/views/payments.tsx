@@ -3,9 +3,11 @@ import { formatMoney } from '../domain/money';
 import { paymentForms } from '../domain/ncf';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { PayableInvoice, Payment, PaymentListRow } from '../queries/payments';
-import { ErrorSummary, Field, Notice, ResultsTable, SelectField, TextAreaField, type FieldErrors } from './components';
+import { ErrorSummary, Field, Notice, ResultsTable, SelectField, TextAreaField } from './components';
+import type { FieldErrors } from '../errors';
 import { statusLabel as invoiceStatusLabel } from './invoices';
-import { FixLink, type ErrorLink } from './pages';
+import { FixLink } from './pages';
+import type { ErrorLink } from '../errors';
 
 export const methodName = (method: string) => paymentForms[method as keyof typeof paymentForms] ?? method;
 const paymentStatusLabel = (status: string) => t(`payments.status.${status}` as MessageKey);

@@ -15,16 +15,8 @@ import { formatTaxId } from '../domain/tax-id';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { OptometristOption, PatientRef, PrescriptionDetail } from '../queries/prescriptions';
 import type { Contact } from '../queries/contacts';
-import {
-  ErrorSummary,
-  Field,
-  Notice,
-  ResultsTable,
-  SelectField,
-  TextAreaField,
-  type FieldErrors,
-  type PagerLinks,
-} from './components';
+import { ErrorSummary, Field, Notice, ResultsTable, SelectField, TextAreaField, type PagerLinks } from './components';
+import type { FieldErrors } from '../errors';
 
 export type PrescriptionFormValues = Partial<Record<string, string>>;
 

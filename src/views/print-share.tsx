@@ -1,7 +1,8 @@
 import { formatDateTime } from '../domain/dates';
 import { t } from '../i18n/es-DO';
 import type { InvoiceShareLinks, ShareLinkRow } from '../queries/documents';
-import { ErrorSummary, Field, Notice, type FieldErrors } from './components';
+import { ErrorSummary, Field, Notice } from './components';
+import type { FieldErrors } from '../errors';
 
 /** `dd/mm/aaaa hh:mm` in the shop's time zone, or "never". */
 function dateTimeOrNever(iso: string | null): string {

@@ -2,16 +2,8 @@ import { productCategories } from '../db/tenant-schema';
 import { formatMoney } from '../domain/money';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { ProductListRow, ProductRow, ProductStockLevel, Tax } from '../queries/products';
-import {
-  CheckboxField,
-  LiveSearchForm,
-  ErrorSummary,
-  Field,
-  Notice,
-  ResultsTable,
-  SelectField,
-  type FieldErrors,
-} from './components';
+import { CheckboxField, LiveSearchForm, ErrorSummary, Field, Notice, ResultsTable, SelectField } from './components';
+import type { FieldErrors } from '../errors';
 
 export const categoryLabel = (category: string) => t(`products.category.${category}` as MessageKey);
 

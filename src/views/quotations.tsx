@@ -6,16 +6,8 @@ import { t, type MessageKey } from '../i18n/es-DO';
 import type { Quotation, QuotationFormContext, QuotationSummary } from '../queries/quotations';
 import type { LineFormRow } from '../schemas/document-lines';
 import { quotationStatuses } from '../db/tenant-schema';
-import {
-  LiveSearchForm,
-  ErrorSummary,
-  Field,
-  Notice,
-  ResultsTable,
-  SelectField,
-  TextAreaField,
-  type FieldErrors,
-} from './components';
+import { LiveSearchForm, ErrorSummary, Field, Notice, ResultsTable, SelectField, TextAreaField } from './components';
+import type { FieldErrors } from '../errors';
 import { LineEditor, LinesTable, type DisplayLine } from './document-lines';
 import { formatTaxId } from '../domain/tax-id';
 

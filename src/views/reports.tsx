@@ -2,7 +2,8 @@ import { recentPeriods, reportFileName, type Period } from '../domain/dgii-repor
 import { formatMoney } from '../domain/money';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { DgiiPreview } from '../queries/reports';
-import { ErrorSummary, SelectField, type FieldErrors } from './components';
+import { ErrorSummary, SelectField } from './components';
+import type { FieldErrors } from '../errors';
 
 /** `202503` -> `marzo de 2025 (202503)`. */
 export function periodLabel(period: Period): string {

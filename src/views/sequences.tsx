@@ -4,16 +4,8 @@ import { formatDate } from '../domain/dates';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { Sequence, SequenceWithWarnings } from '../queries/sequences';
 import { sequenceTypes } from '../domain/ncf';
-import {
-  CheckboxField,
-  ErrorSummary,
-  Field,
-  Notice,
-  ResultsTable,
-  SelectField,
-  TextAreaField,
-  type FieldErrors,
-} from './components';
+import { CheckboxField, ErrorSummary, Field, Notice, ResultsTable, SelectField, TextAreaField } from './components';
+import type { FieldErrors } from '../errors';
 
 /** `B02 — Factura de consumo`, `COT — Cotizaciones`. */
 export function sequenceTypeLabel(type: string): string {

@@ -2,7 +2,8 @@ import { formatDateTime } from '../domain/dates';
 import type { BranchRef } from '../auth/session';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { StockLevel, StockMovement } from '../queries/stock';
-import { LiveSearchForm, ErrorSummary, Field, Notice, ResultsTable, SelectField, type FieldErrors } from './components';
+import { LiveSearchForm, ErrorSummary, Field, Notice, ResultsTable, SelectField } from './components';
+import type { FieldErrors } from '../errors';
 
 export const kindLabel = (kind: string) => t(`stock.kind.${kind}` as MessageKey);
 

@@ -1,6 +1,7 @@
 import { t } from '../i18n/es-DO';
 import type { TaxWithUsage } from '../queries/taxes';
-import { CheckboxField, ErrorSummary, Field, Notice, type FieldErrors } from './components';
+import { CheckboxField, ErrorSummary, Field, Notice } from './components';
+import type { FieldErrors } from '../errors';
 
 export interface TaxFormValues {
   code?: string;

@@ -3,7 +3,8 @@ import type { BranchRef } from '../auth/session';
 import { roles, type Role } from '../db/tenant-schema';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { UserRow, UserStatus } from '../queries/users';
-import { ErrorSummary, Field, Notice, type FieldErrors } from './components';
+import { ErrorSummary, Field, Notice } from './components';
+import type { FieldErrors } from '../errors';
 
 const shopTimeZone = 'America/Santo_Domingo';
 const dateFormat = new Intl.DateTimeFormat('es-DO', {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { invoicePdfFileName, invoicePdfKey, renderInvoicePdf, winAnsiText } from '../../src/documents/invoice-pdf';
-import type { InvoiceDocument } from '../../src/documents/model';
+import type { InvoiceDocument } from '../../src/queries/documents';
 import { hasPdftotext, pdfText } from '../support/pdf-text';
 import { computeTotals, toDop } from '../../src/domain/totals';
 

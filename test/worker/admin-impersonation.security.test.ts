@@ -1,7 +1,7 @@
 import { SELF } from 'cloudflare:test';
 import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { createApiToken } from '../../src/api/tokens';
+import { createApiToken } from '../../src/auth/api-tokens';
 import { adminAuditLog, platformAdmins } from '../../src/db/central-schema';
 import { auditLog, sessions } from '../../src/db/tenant-schema';
 import { adminPost, adminSignedIn } from '../support/worker/admin';

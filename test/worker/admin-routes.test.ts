@@ -5,7 +5,7 @@
  */
 import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import type { AdminGuard } from '../../src/admin/middleware';
+import type { AdminGuard } from '../../src/http/admin-session';
 import { createCentralApp } from '../../src/app';
 import { adminSignedIn, centralHost } from '../support/worker/admin';
 import { createTestTenant } from '../support/worker/helpers';

@@ -1,6 +1,6 @@
 import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { listApiTokens } from '../../src/api/tokens';
+import { listApiTokens } from '../../src/auth/api-tokens';
 import { countQueries, createTestTenant, get, postForm, signedIn, tenantContext } from '../support/worker/helpers';
 
 function tokenIn(html: string): string {

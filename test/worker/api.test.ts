@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createApiToken, revokeApiToken } from '../../src/api/tokens';
+import { createApiToken, revokeApiToken } from '../../src/auth/api-tokens';
 import { createTenantApp } from '../../src/app';
 import { api } from '../support/worker/api';
 import { createTestTenant, signedIn, tenantContext } from '../support/worker/helpers';

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { raisedCode } from '../../src/db/raised';
 import { fiscalSequences, branches } from '../../src/db/tenant-schema';
-import type { TenantDb } from '../../src/env';
+import type { TenantDb } from '../../src/db/client';
 import { createTestTenant, tenantContext } from '../support/worker/helpers';
 
 async function allocate(

@@ -31,15 +31,16 @@ import {
   requireAdmin,
   requireSecondFactorPending,
   setAdminCookie,
-} from '../../admin/middleware';
+} from '../../http/admin-session';
 import { createAdminSession, revokeAdminSession, verifyAdminSession } from '../../admin/session';
 import { generateTotpSecret, matchTotp, otpauthUri } from '../../admin/totp';
 import { verifyPassword } from '../../auth/password';
 import { accountFailures, markAttemptSucceeded, reserveLoginAttempt } from '../../auth/throttle';
-import type { AdminEnv, AppEnv } from '../../env';
+import type { AdminEnv, AppEnv } from '../../http/env';
 import { AppError } from '../../errors';
-import { factory } from '../../factory';
-import { clientAddress, emailField, safeNextPath, validForm } from '../../http/forms';
+import { factory } from '../../http/factory';
+import { clientAddress, safeNextPath, validForm } from '../../http/forms';
+import { emailField } from '../../schemas/common';
 import { t } from '../../i18n/es-DO';
 import { isValidLabel } from '../../tenancy/host';
 import { validateTenantId } from '../../tenancy/provisioning';
@@ -53,7 +54,7 @@ import {
   AdminTotpPage,
   type TotpEnrolment,
 } from '../../views/admin-accounts';
-import type { FieldErrors } from '../../views/components';
+import type { FieldErrors } from '../../errors';
 import { ErrorPage, CentralHome } from '../../views/pages';
 
 /** Admin panel (central domain): sign-in, TOTP, set-password links, the admin's account, dashboard, audit log. */

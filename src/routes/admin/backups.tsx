@@ -2,15 +2,15 @@ import type { Context } from 'hono';
 import { recordAdminAudit } from '../../admin/audit';
 import { backupKey, isBackupStamp, listBackups, stampDate } from '../../admin/backup';
 import { enqueuePlatformJob } from '../../admin/jobs/runner';
-import { requireAdmin } from '../../admin/middleware';
-import type { AdminEnv } from '../../env';
+import { requireAdmin } from '../../http/admin-session';
+import type { AdminEnv } from '../../http/env';
 import { AppError } from '../../errors';
-import { factory } from '../../factory';
+import { factory } from '../../http/factory';
 import { t } from '../../i18n/es-DO';
 import { isValidLabel } from '../../tenancy/host';
 import { getTenantRow, validateTenantId, type TenantRow } from '../../tenancy/provisioning';
 import { BackupList, RestoreForm, type RestoreValues } from '../../views/admin-backups';
-import type { FieldErrors } from '../../views/components';
+import type { FieldErrors } from '../../errors';
 
 /** Admin panel (central domain): a tenant's backups, taking one, downloading one, restoring one. */
 export const adminBackupsRoutes = factory.createApp();

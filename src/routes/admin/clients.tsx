@@ -10,14 +10,15 @@ import {
   updateClient,
   type ClientRow,
 } from '../../admin/clients';
-import { requireAdmin } from '../../admin/middleware';
-import type { AdminEnv } from '../../env';
+import { requireAdmin } from '../../http/admin-session';
+import type { AdminEnv } from '../../http/env';
 import { AppError } from '../../errors';
-import { factory } from '../../factory';
-import { emailField, validForm } from '../../http/forms';
+import { factory } from '../../http/factory';
+import { validForm } from '../../http/forms';
+import { emailField } from '../../schemas/common';
 import { t } from '../../i18n/es-DO';
 import { ClientForm, ClientList, type ClientFormValues } from '../../views/admin-clients';
-import type { FieldErrors } from '../../views/components';
+import type { FieldErrors } from '../../errors';
 
 /** Admin panel (central domain): clients, OptiFlow's own customers. */
 export const adminClientsRoutes = factory.createApp();

@@ -7,9 +7,9 @@ import {
   tenantPrimaryHost,
 } from '../../admin/impersonation';
 import { recordAdminAudit } from '../../admin/audit';
-import { requireAdmin } from '../../admin/middleware';
+import { requireAdmin } from '../../http/admin-session';
 import { AppError } from '../../errors';
-import { factory } from '../../factory';
+import { factory } from '../../http/factory';
 import { t } from '../../i18n/es-DO';
 import { isValidLabel } from '../../tenancy/host';
 import { tenantConnection } from '../../tenancy/lifecycle';

@@ -1,6 +1,6 @@
 import { csrf } from 'hono/csrf';
-import { adminContext } from '../../admin/middleware';
-import { factory } from '../../factory';
+import { adminContext } from '../../http/admin-session';
+import { factory } from '../../http/factory';
 import { adminRenderer } from '../../http/renderer';
 import { adminAccountsRoutes } from './accounts';
 import { adminBackupsRoutes } from './backups';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { recordAdminAudit } from '../../admin/audit';
 import { inviteOwner, shopOwners, type OwnerInvite } from '../../auth/owner';
 import { enqueuePlatformJob } from '../../admin/jobs/runner';
-import { requireAdmin } from '../../admin/middleware';
+import { requireAdmin } from '../../http/admin-session';
 import {
   checkDomain,
   checkNewTenant,
@@ -17,15 +17,16 @@ import {
   tenantStatuses,
   type TenantListFilter,
 } from '../../admin/tenants';
-import type { AdminEnv } from '../../env';
+import type { AdminEnv } from '../../http/env';
 import { AppError } from '../../errors';
-import { factory } from '../../factory';
-import { emailField, validForm } from '../../http/forms';
+import { factory } from '../../http/factory';
+import { validForm } from '../../http/forms';
+import { emailField } from '../../schemas/common';
 import { t } from '../../i18n/es-DO';
 import { listDomainsOf } from '../../tenancy/central-queries';
 import { addDomain, removeDomain, resumeTenant, suspendTenant } from '../../tenancy/lifecycle';
 import { purgeTenantKeys } from '../../tenancy/lookup';
-import { placementKinds } from '../../tenancy/placement/types';
+import { placementKinds } from '../../config';
 import { getTenantRow, updateTenant } from '../../tenancy/provisioning';
 import {
   NewTenantForm,
@@ -35,7 +36,7 @@ import {
   type NewTenantValues,
   type TenantPageForms,
 } from '../../views/admin-tenants';
-import type { FieldErrors } from '../../views/components';
+import type { FieldErrors } from '../../errors';
 
 /** Admin panel (central domain): tenants, their domains, status, deletion and schema migrations. */
 export const adminTenantsRoutes = factory.createApp();

@@ -4,7 +4,8 @@
  * earlier run is found by name and finished, never duplicated.
  */
 import { NeonApiError, type NeonApiClient, type NeonBranch, type NeonEndpoint, type NeonProject } from './neon-api';
-import type { DatabaseNames, Placement, PlacementKind, PlacementRef, ProvisionedDatabase } from './types';
+import type { DatabaseNames, Placement, PlacementRef, ProvisionedDatabase } from './types';
+import type { PlacementKind } from '../../config';
 
 export interface NeonProjectPlacementOptions {
   client: NeonApiClient;

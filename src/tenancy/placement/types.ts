@@ -1,6 +1,4 @@
-/** Where a tenant's database lives. */
-export const placementKinds = ['postgres', 'neon-branch', 'neon-project'] as const;
-export type PlacementKind = (typeof placementKinds)[number];
+import type { PlacementKind } from '../../config';
 
 /**
  * What a placement remembers about a tenant's database, stored (unencrypted, it holds no secret)

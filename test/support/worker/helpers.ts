@@ -70,7 +70,7 @@ export async function signedIn(tenantId: string, role: Role, values: { password?
     })
     .returning();
   const { token } = await createSession(db, { userId: user!.id });
-  const { createApiToken } = await import('../../../src/api/tokens');
+  const { createApiToken } = await import('../../../src/auth/api-tokens');
   const apiToken = await createApiToken(db, { name: 'tests', scope: 'read_write', userId: user!.id });
   return { user: user!, email, token, cookie: `optiflow_session=${token}`, bearer: `Bearer ${apiToken.token}` };
 }

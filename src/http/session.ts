@@ -1,10 +1,10 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { AppError } from '../errors';
-import { factory } from '../factory';
-import type { AppEnv, SignedInEnv } from '../env';
-import { can, type Permission } from './permissions';
-import { loadSession, touchSession } from './session';
+import { factory } from './factory';
+import type { AppEnv, SignedInEnv } from './env';
+import { can, type Permission } from '../auth/permissions';
+import { loadSession, touchSession } from '../auth/session';
 import { activeSupportAdmin, endSupportSession, recordSupportRequest } from '../admin/impersonation';
 import { t } from '../i18n/es-DO';
 import { createPlatform } from '../tenancy/platform';

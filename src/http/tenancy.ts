@@ -1,9 +1,9 @@
 import { readConfig } from '../config';
 import { AppError } from '../errors';
-import { factory } from '../factory';
-import { openTenantContext, lookupDeps } from './context';
-import { matchHost, requestHost } from './host';
-import { resolveTenantByDomain } from './lookup';
+import { factory } from './factory';
+import { openTenantContext, lookupDeps } from '../tenancy/context';
+import { matchHost, requestHost } from '../tenancy/host';
+import { resolveTenantByDomain } from '../tenancy/lookup';
 
 /** Identifies the tenant from the Host header alone and puts its context on `c.var`. */
 export const tenancy = factory.createMiddleware(async (c, next) => {

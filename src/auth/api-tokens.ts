@@ -1,8 +1,8 @@
 import { and, desc, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
-import { randomToken, sha256Hex } from '../auth/crypto';
-import type { BranchRef, SessionUser } from '../auth/session';
+import { randomToken, sha256Hex } from './crypto';
+import type { BranchRef, SessionUser } from './session';
 import { apiTokens, users } from '../db/tenant-schema';
-import type { TenantDb } from '../env';
+import type { TenantDb } from '../db/client';
 
 /** `ofk_` marks an OptiFlow key (secret scanners can find leaked ones); the rest is 32 random bytes. */
 const tokenPrefix = 'ofk_';

@@ -1,27 +1,14 @@
-import { wantsFragment } from './http/fragments';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import type { SessionUser } from './auth/session';
-import { safeNextPath } from './http/forms';
-import { t, type MessageKey } from './i18n/es-DO';
-import { ErrorAlert, ErrorContent, type ErrorLink } from './views/pages';
-import { AdminShell, AppShell, Layout } from './views/layout';
+import type { SessionUser } from '../auth/session';
+import { AppError, type ErrorCode, type ErrorLink, errorStatus } from '../errors';
+import { type MessageKey, t } from '../i18n/es-DO';
+import { AdminShell, AppShell, Layout } from '../views/layout';
+import { ErrorAlert, ErrorContent } from '../views/pages';
+import { safeNextPath } from './forms';
+import { wantsFragment } from './fragments';
 
-export const errorStatus = {
-  bad_host: 400,
-  bad_request: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  validation: 422,
-  too_many_requests: 429,
-  internal: 500,
-  suspended: 503,
-  provisioning: 503,
-} as const;
-
-export type ErrorCode = keyof typeof errorStatus;
+/** The error page and problem+json: rendered here, at the HTTP edge; `AppError` itself carries no markup. */
 
 const pageText: Record<ErrorCode, [MessageKey, MessageKey]> = {
   bad_host: ['error.badHost.title', 'error.badHost.body'],
@@ -36,47 +23,6 @@ const pageText: Record<ErrorCode, [MessageKey, MessageKey]> = {
   suspended: ['error.suspended.title', 'error.suspended.body'],
   provisioning: ['error.provisioning.title', 'error.provisioning.body'],
 };
-
-/** The one error type of the app; `code` decides the status and the page or problem shown. */
-export class AppError extends Error {
-  override name = 'AppError';
-  readonly code: ErrorCode;
-  /** Shown to the user instead of the catalogue text (e.g. a suspension notice). */
-  readonly publicMessage: string | null;
-  /** Field name -> message, for validation errors (problem+json `errors`). */
-  readonly fields: Record<string, string> | null;
-  /** Where the user can fix what was refused (e.g. the form to register an NCF range). */
-  readonly fix: ErrorLink | null;
-
-  constructor(
-    code: ErrorCode,
-    publicMessage: string | null = null,
-    fields: Record<string, string> | null = null,
-    fix: ErrorLink | null = null,
-  ) {
-    super(publicMessage ?? code);
-    this.code = code;
-    this.publicMessage = publicMessage;
-    this.fields = fields;
-    this.fix = fix;
-  }
-}
-
-/**
- * The fix for a refusal of the numbering function (allocate_document_number): a range that is
- * missing, expired or used up is solved by registering a new one of that type; an inactive one on
- * the sequences page.
- */
-export function sequenceFix(code: string, docType: string): ErrorLink | null {
-  if (code === 'sequence_not_found' || code === 'sequence_expired' || code === 'sequence_exhausted') {
-    return {
-      href: `/sequences/new?docType=${encodeURIComponent(docType)}`,
-      label: t('error.fix.sequenceNew', { type: docType }),
-    };
-  }
-  if (code === 'sequence_inactive') return { href: '/sequences', label: t('error.fix.sequences') };
-  return null;
-}
 
 /** Which layout an error page is drawn in: the shop's (signed in or not), or the central domain's (admin or not). */
 export interface ErrorShell {

@@ -1,10 +1,10 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { isSecureRequest } from '../auth/middleware';
-import type { AdminEnv, AppEnv } from '../env';
-import { factory } from '../factory';
+import { isSecureRequest } from './session';
+import type { AdminEnv, AppEnv } from './env';
+import { factory } from './factory';
 import { createPlatform } from '../tenancy/platform';
-import { loadAdminSession, touchAdminSession } from './session';
+import { loadAdminSession, touchAdminSession } from '../admin/session';
 
 const cookieName = 'optiflow_admin';
 
