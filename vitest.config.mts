@@ -20,6 +20,7 @@ export default defineConfig({
                   POSTGRES_ADMIN_URL: stack.adminUrl,
                   ENCRYPTION_KEY: stack.encryptionKey,
                   NEON_LOCAL_ENDPOINT: stack.endpointUrl,
+                  DGII_BASE_URL: stack.dgiiUrl,
                 },
               },
             };

@@ -239,10 +239,8 @@ export async function startDgiiStandin(options: DgiiStandinOptions = {}): Promis
 
   function issueToken(ids: string[]) {
     const now = Date.now();
-    const lifetime = setting(
-      ids.find((id) => settings.byRnc.get(id)?.tokenLifetimeSeconds),
-      'tokenLifetimeSeconds',
-    );
+    const scoped = ids.find((id) => settings.byRnc.get(id)?.tokenLifetimeSeconds !== undefined);
+    const lifetime = setting(scoped, 'tokenLifetimeSeconds');
     // The shape of DGII's tokens (a JWT whose claims are those of the example in the document).
     const header = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
     const payload = b64url(

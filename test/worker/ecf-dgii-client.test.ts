@@ -1,0 +1,390 @@
+/**
+ * The Worker's DGII client, in workerd, against the DGII stand-in the test run started
+ * (DGII_BASE_URL). Each test uses its own shops (tenants) with their own certificates and RNCs, so
+ * the stand-in's per-RNC counts and modes are theirs alone. Certificates are made here with
+ * WebCrypto (workerd cannot run openssl): self-signed, with DGII's SN (serialNumber) and the
+ * company's RNC in organizationIdentifier, as Dominican CAs issue them.
+ */
+import { describe, expect, it } from 'vitest';
+import { type DgiiClient, createDgiiClient } from '../../src/ecf/dgii/client';
+import { dgiiBaseUrls, ecfFileName } from '../../src/ecf/dgii/endpoints';
+import { DgiiRejectedError, DgiiUnauthorizedError, DgiiUnreachableError } from '../../src/ecf/dgii/errors';
+import { seedSigner } from '../../src/ecf/dgii/signer';
+import { signXml } from '../../src/ecf/sign';
+import type { TenantCache } from '../../src/tenancy/cache';
+import { tenantContext, testEnv } from '../support/worker/helpers';
+import { shop } from '../support/worker/shop';
+
+const standin = testEnv.DGII_BASE_URL;
+
+interface TestShop {
+  tenantId: string;
+  rnc: string;
+  cache: TenantCache;
+  key: CryptoKey;
+  certificateDer: Uint8Array;
+}
+
+/** A shop (its own tenant) with its own RNC and certificate. */
+async function ecfShop(): Promise<TestShop> {
+  const rnc = `1${String(crypto.getRandomValues(new Uint32Array(1))[0]! % 100_000_000).padStart(8, '0')}`;
+  const s = await shop('owner', { rnc });
+  const { cache } = await tenantContext(s.tenant.id);
+  const { key, certificateDer } = await selfSignedCertificate(rnc, `001${rnc.slice(1)}0`);
+  return { tenantId: s.tenant.id, rnc, cache, key, certificateDer };
+}
+
+function client(s: TestShop, options: { baseUrl?: string; timeoutMs?: number } = {}): DgiiClient {
+  return createDgiiClient({
+    environment: 'TesteCF',
+    baseUrl: options.baseUrl ?? standin,
+    cache: s.cache,
+    signer: seedSigner({ key: s.key, certificateDer: s.certificateDer }),
+    timeoutMs: options.timeoutMs ?? 10_000,
+    statusApiKey: 'prueba',
+  });
+}
+
+interface StandinState {
+  authentications: number;
+  counts: Record<string, number>;
+  submissions: Array<{ rnc: string; encf: string; tokenIds: string[] }>;
+  requests: Array<{ method: string; path: string; status: number; tokenIds?: string[]; rnc?: string }>;
+}
+
+async function state(rnc: string): Promise<StandinState> {
+  return (await (await fetch(`${standin}/_control/state?rnc=${rnc}`)).json()) as StandinState;
+}
+
+async function control(action: string, body: object): Promise<void> {
+  const response = await fetch(`${standin}/_control/${action}`, { method: 'POST', body: JSON.stringify(body) });
+  expect(response.status).toBe(200);
+}
+
+function ecf31(rnc: string, encf: string): string {
+  return `<?xml version="1.0" encoding="utf-8"?><ECF><Encabezado><Version>1.0</Version><IdDoc><TipoeCF>31</TipoeCF><eNCF>${encf}</eNCF><FechaVencimientoSecuencia>31-12-2027</FechaVencimientoSecuencia><TipoIngresos>01</TipoIngresos><TipoPago>1</TipoPago></IdDoc><Emisor><RNCEmisor>${rnc}</RNCEmisor><RazonSocialEmisor>Óptica Prueba SRL</RazonSocialEmisor><DireccionEmisor>Calle 1</DireccionEmisor><FechaEmision>05-12-2026</FechaEmision></Emisor><Comprador><RNCComprador>101850043</RNCComprador><RazonSocialComprador>Cliente SRL</RazonSocialComprador></Comprador><Totales><MontoExento>1180.00</MontoExento><MontoTotal>1180.00</MontoTotal></Totales></Encabezado><DetallesItems><Item><NumeroLinea>1</NumeroLinea><IndicadorFacturacion>4</IndicadorFacturacion><NombreItem>Lentes</NombreItem><IndicadorBienoServicio>1</IndicadorBienoServicio><CantidadItem>1</CantidadItem><PrecioUnitarioItem>1180.00</PrecioUnitarioItem><MontoItem>1180.00</MontoItem></Item></DetallesItems><FechaHoraFirma>05-12-2026 10:00:00</FechaHoraFirma></ECF>`;
+}
+
+async function signedEcf(s: TestShop, encf: string): Promise<string> {
+  return signXml(ecf31(s.rnc, encf), { key: s.key, certificateDer: s.certificateDer });
+}
+
+function encf(n: number): string {
+  return `E31${String(n).padStart(10, '0')}`;
+}
+
+async function finalStatus(c: DgiiClient, trackId: string) {
+  for (let i = 0; i < 200; i++) {
+    const result = await c.getStatus(trackId);
+    if (result.estado !== 'En Proceso') return result;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`trackId ${trackId} stayed En Proceso`);
+}
+
+describe('DGII client: authentication and the token cache', () => {
+  it('authenticates with the shop certificate and keeps the token in the shop cache for later requests', async () => {
+    const s = await ecfShop();
+    const first = await client(s).token();
+    expect(first.token.split('.')).toHaveLength(3);
+    expect(Date.parse(first.expira) - Date.parse(first.expedido)).toBe(3600_000);
+    // A second client (another request or queue message of the shop) finds it in the cache.
+    expect((await client(s).token()).token).toBe(first.token);
+    expect((await state(s.rnc)).authentications).toBe(1);
+    const keys = await s.cache.list('dgii:token:');
+    expect(keys).toHaveLength(1);
+    expect(keys[0]).toMatch(/^dgii:token:TesteCF:[0-9a-f]{24}$/);
+    const raw = await testEnv.KV.list({ prefix: `t:${s.tenantId}:dgii:token:` });
+    expect(raw.keys).toHaveLength(1);
+  });
+
+  it('20 simultaneous sends after one authentication give one validarsemilla, and each reaches DGII once', async () => {
+    const s = await ecfShop();
+    await client(s).authenticate();
+    const documents = await Promise.all(Array.from({ length: 20 }, (_, i) => signedEcf(s, encf(i + 1))));
+    const results = await Promise.all(
+      documents.map((xml, i) => client(s).sendEcf(xml, ecfFileName(s.rnc, encf(i + 1)))),
+    );
+    expect(new Set(results.map((r) => r.trackId)).size).toBe(20);
+    const after = await state(s.rnc);
+    expect(after.authentications).toBe(1);
+    expect(Object.values(after.counts)).toEqual(Array(20).fill(1));
+    expect(after.requests.filter((r) => r.path.endsWith('/validarsemilla'))).toHaveLength(1);
+    // The XMLDSig made in the Worker passes the stand-in's independent check (xml-crypto).
+    expect((await finalStatus(client(s), results[0]!.trackId)).estado).toBe('Aceptado');
+  });
+
+  it('authenticates once when 20 sends of one client start with no token cached', async () => {
+    const s = await ecfShop();
+    const c = client(s);
+    const documents = await Promise.all(Array.from({ length: 20 }, (_, i) => signedEcf(s, encf(i + 1))));
+    await Promise.all(documents.map((xml, i) => c.sendEcf(xml, ecfFileName(s.rnc, encf(i + 1)))));
+    expect((await state(s.rnc)).authentications).toBe(1);
+  });
+
+  it('renews the token once when DGII answers 401, then keeps using the new one', async () => {
+    const s = await ecfShop();
+    const c = client(s);
+    const old = await c.token();
+    await control('expire-tokens', { rnc: s.rnc });
+    const { trackId } = await c.sendEcf(await signedEcf(s, encf(1)), ecfFileName(s.rnc, encf(1)));
+    const renewed = await client(s).token();
+    expect(renewed.token).not.toBe(old.token);
+    await client(s).getStatus(trackId);
+    const after = await state(s.rnc);
+    expect(after.authentications).toBe(2);
+    const receptions = after.requests.filter((r) => r.path.endsWith('/facturaselectronicas')).map((r) => r.status);
+    expect(receptions).toEqual([401, 200]);
+    expect(Object.values(after.counts)).toEqual([1]);
+  });
+
+  it('gives up with a typed error when even a fresh token is refused', async () => {
+    const s = await ecfShop();
+    const c = client(s);
+    await c.token();
+    // Tokens of this RNC now live for 0 seconds: every one is expired on arrival.
+    await control('configure', { rnc: s.rnc, tokenLifetimeSeconds: 0 });
+    await control('expire-tokens', { rnc: s.rnc });
+    const error = await c.getStatus('no-such-track').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DgiiUnauthorizedError);
+    expect((error as DgiiUnauthorizedError).kind).toBe('unauthorized');
+  });
+});
+
+describe('DGII client: shop isolation', () => {
+  it("never sends one shop's request with another shop's token, nor lets one read the other's cache entry", async () => {
+    const [a, b] = await Promise.all([ecfShop(), ecfShop()]);
+    const [tokenA, tokenB] = await Promise.all([client(a).token(), client(b).token()]);
+    expect(tokenA.token).not.toBe(tokenB.token);
+
+    const [keyA] = await a.cache.list('dgii:token:');
+    expect(keyA).toBeDefined();
+    expect(await b.cache.get(keyA!)).toBeNull();
+    expect(await b.cache.list('dgii:token:')).not.toContain(keyA);
+    expect((await b.cache.get<{ token: string }>((await b.cache.list('dgii:token:'))[0]!))?.token).toBe(tokenB.token);
+
+    const sends = async (s: TestShop) => {
+      const docs = await Promise.all(Array.from({ length: 5 }, (_, i) => signedEcf(s, encf(i + 1))));
+      return Promise.all(docs.map((xml, i) => client(s).sendEcf(xml, ecfFileName(s.rnc, encf(i + 1)))));
+    };
+    const [sentA] = await Promise.all([sends(a), sends(b)]);
+    for (const [own, other] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      const seen = await state(own.rnc);
+      const aboutOwn = seen.requests.filter((r) => r.rnc === own.rnc);
+      expect(aboutOwn.length).toBeGreaterThanOrEqual(5);
+      for (const request of aboutOwn) {
+        expect(request.tokenIds).toContain(own.rnc);
+        expect(request.tokenIds).not.toContain(other.rnc);
+      }
+      expect(seen.submissions.every((x) => x.tokenIds.includes(own.rnc) && !x.tokenIds.includes(other.rnc))).toBe(true);
+    }
+    // A trackId of A reads as unknown with B's token, and as A's with A's.
+    expect((await client(b).getStatus(sentA[0]!.trackId)).estado).toBe('No encontrado');
+    expect((await client(a).getStatus(sentA[0]!.trackId)).rnc).toBe(a.rnc);
+  });
+});
+
+describe('DGII client: failures the caller turns into contingency', () => {
+  it('answers unreachable at once when nothing listens, instead of hanging', async () => {
+    const s = await ecfShop();
+    const started = Date.now();
+    const error = await client(s, { baseUrl: 'http://127.0.0.1:9', timeoutMs: 3000 })
+      .sendEcf(await signedEcf(s, encf(1)), ecfFileName(s.rnc, encf(1)))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DgiiUnreachableError);
+    expect((error as DgiiUnreachableError).kind).toBe('unreachable');
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('times out a DGII that does not answer, and takes a 503 or a dropped connection as unreachable', async () => {
+    const s = await ecfShop();
+    // Authenticated with the usual deadline (the stand-in checks the seed's XSD and signature first).
+    await client(s).token();
+    const c = client(s, { timeoutMs: 300 });
+    await control('mode', { rnc: s.rnc, delayMs: 5000 });
+    const started = Date.now();
+    const slow = await c.getStatus('x').catch((e: unknown) => e);
+    expect(slow).toBeInstanceOf(DgiiUnreachableError);
+    expect((slow as Error).message).toContain('no answer within 300 ms');
+    expect(Date.now() - started).toBeLessThan(2000);
+
+    await control('mode', { rnc: s.rnc, delayMs: 0, down: '503' });
+    const down = await c.getStatus('x').catch((e: unknown) => e);
+    expect(down).toBeInstanceOf(DgiiUnreachableError);
+    expect((down as DgiiUnreachableError).status).toBe(503);
+
+    await control('mode', { rnc: s.rnc, down: 'reset' });
+    expect(await c.getStatus('x').catch((e: unknown) => e)).toBeInstanceOf(DgiiUnreachableError);
+
+    await control('mode', { rnc: s.rnc, down: false });
+    expect((await c.getStatus('x')).estado).toBe('No encontrado');
+  });
+
+  it("rejections carry DGII's words: a refused upload, and a Rechazado result with its messages", async () => {
+    const s = await ecfShop();
+    const c = client(s);
+    const refused = await c.sendEcf(await signedEcf(s, encf(1)), 'factura.xml').catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(DgiiRejectedError);
+    expect((refused as DgiiRejectedError).status).toBe(400);
+    expect((refused as Error).message).toContain('Nombre de archivo no válido');
+
+    const message = { codigo: 145, valor: 'El monto total no coincide.' };
+    await control('reject-next', { rnc: s.rnc, mensajes: [message] });
+    const { trackId } = await c.sendEcf(await signedEcf(s, encf(2)), ecfFileName(s.rnc, encf(2)));
+    expect(await finalStatus(c, trackId)).toMatchObject({
+      trackId,
+      codigo: 2,
+      estado: 'Rechazado',
+      rnc: s.rnc,
+      encf: encf(2),
+      secuenciaUtilizada: true,
+      mensajes: [message],
+    });
+    expect(await c.trackIds(s.rnc, encf(2))).toEqual([expect.objectContaining({ trackId, estado: 'Rechazado' })]);
+  });
+});
+
+describe('DGII client: the other services', () => {
+  it('sends an RFCE, cancels a range, looks up a receiver and reads the services status', async () => {
+    const s = await ecfShop();
+    const c = client(s);
+    const signer = { key: s.key, certificateDer: s.certificateDer };
+    const rfce = await signXml(
+      `<RFCE><Encabezado><Version>1.0</Version><IdDoc><TipoeCF>32</TipoeCF><eNCF>E320000000001</eNCF><TipoIngresos>01</TipoIngresos><TipoPago>1</TipoPago></IdDoc><Emisor><RNCEmisor>${s.rnc}</RNCEmisor><RazonSocialEmisor>Óptica</RazonSocialEmisor><FechaEmision>05-12-2026</FechaEmision></Emisor><Comprador/><Totales><MontoExento>500.00</MontoExento><MontoTotal>500.00</MontoTotal></Totales><CodigoSeguridadeCF>aB3dE6</CodigoSeguridadeCF></Encabezado></RFCE>`,
+      signer,
+    );
+    expect(await c.sendRfce(rfce, ecfFileName(s.rnc, 'E320000000001'))).toEqual({
+      codigo: 1,
+      estado: 'Aceptado',
+      mensajes: [],
+      encf: 'E320000000001',
+      secuenciaUtilizada: true,
+    });
+
+    const anecf = await signXml(
+      `<ANECF><Encabezado><Version>1.0</Version><RncEmisor>${s.rnc}</RncEmisor><CantidadeNCFAnulados>5</CantidadeNCFAnulados><FechaHoraAnulacioneNCF>05-12-2026 10:00:00</FechaHoraAnulacioneNCF></Encabezado><DetalleAnulacion><Anulacion><NoLinea>1</NoLinea><TipoeCF>31</TipoeCF><TablaRangoSecuenciasAnuladaseNCF><Secuencias><SecuenciaeNCFDesde>E310000000101</SecuenciaeNCFDesde><SecuenciaeNCFHasta>E310000000105</SecuenciaeNCFHasta></Secuencias></TablaRangoSecuenciasAnuladaseNCF><CantidadeNCFAnulados>5</CantidadeNCFAnulados></Anulacion></DetalleAnulacion></ANECF>`,
+      signer,
+    );
+    expect(await c.cancelRange(anecf)).toMatchObject({ rnc: s.rnc, codigo: '1' });
+
+    const receiver = await ecfShop();
+    const entry = {
+      nombre: 'Óptica Receptora',
+      rnc: receiver.rnc,
+      urlRecepcion: 'http://receptora.localhost:8787',
+      urlAceptacion: 'http://receptora.localhost:8787',
+      urlOpcional: 'http://receptora.localhost:8787',
+    };
+    await control('directory', entry);
+    expect(await c.lookupReceiver(receiver.rnc)).toEqual(entry);
+    expect(await c.lookupReceiver('999999999')).toBeNull();
+
+    expect(await c.serviceStatus()).toEqual({ estado: 'Disponible', available: true });
+  });
+
+  it("maps environments to DGII's hosts unless DGII_BASE_URL overrides them", () => {
+    expect(dgiiBaseUrls('TesteCF')).toEqual({
+      ecf: 'https://ecf.dgii.gov.do/testecf',
+      fc: 'https://fc.dgii.gov.do/testecf',
+      status: 'https://statusecf.dgii.gov.do',
+    });
+    expect(dgiiBaseUrls('eCF', '').ecf).toBe('https://ecf.dgii.gov.do/ecf');
+    expect(dgiiBaseUrls('CerteCF', 'http://127.0.0.1:54322/')).toEqual({
+      ecf: 'http://127.0.0.1:54322/certecf',
+      fc: 'http://127.0.0.1:54322/certecf',
+      status: 'http://127.0.0.1:54322',
+    });
+    expect(ecfFileName('101672919', 'E310000000001')).toBe('101672919E310000000001.xml');
+  });
+});
+
+// --- A self-signed X.509 certificate made with WebCrypto (DER by hand) ---
+
+async function selfSignedCertificate(rnc: string, cedula: string) {
+  const algorithm = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+  const pair = (await crypto.subtle.generateKey(
+    { ...algorithm, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) },
+    true,
+    ['sign', 'verify'],
+  )) as CryptoKeyPair;
+  const spki = new Uint8Array((await crypto.subtle.exportKey('spki', pair.publicKey)) as ArrayBuffer);
+  const sha256WithRsa = seq(oid('1.2.840.113549.1.1.11'), der(0x05));
+  const subject = seq(
+    rdn('2.5.4.6', printable('DO')),
+    rdn('2.5.4.10', utf8(`Óptica ${rnc}`)),
+    rdn('2.5.4.97', utf8(`VATDO-${rnc}`)),
+    rdn('2.5.4.5', printable(`IDCDO-${cedula}`)),
+    rdn('2.5.4.3', utf8(`ÓPTICA ${rnc}`)),
+  );
+  const now = Date.now();
+  const serial = crypto.getRandomValues(new Uint8Array(12));
+  serial[0] = serial[0]! & 0x7f;
+  const tbs = seq(
+    der(0xa0, der(0x02, new Uint8Array([2]))),
+    der(0x02, serial),
+    sha256WithRsa,
+    subject,
+    seq(utcTime(new Date(now - 86_400_000)), utcTime(new Date(now + 30 * 86_400_000))),
+    subject,
+    spki,
+  );
+  const signature = new Uint8Array(await crypto.subtle.sign(algorithm, pair.privateKey, tbs));
+  const certificateDer = seq(tbs, sha256WithRsa, der(0x03, new Uint8Array([0]), signature));
+  return { key: pair.privateKey, certificateDer };
+}
+
+function der(tag: number, ...parts: Uint8Array[]): Uint8Array {
+  const length = parts.reduce((sum, p) => sum + p.length, 0);
+  const header =
+    length < 0x80
+      ? [tag, length]
+      : length < 0x100
+        ? [tag, 0x81, length]
+        : length < 0x10000
+          ? [tag, 0x82, length >> 8, length & 0xff]
+          : [tag, 0x83, length >> 16, (length >> 8) & 0xff, length & 0xff];
+  const out = new Uint8Array(header.length + length);
+  out.set(header);
+  let at = header.length;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+function seq(...parts: Uint8Array[]) {
+  return der(0x30, ...parts);
+}
+
+function rdn(type: string, value: Uint8Array) {
+  return der(0x31, seq(oid(type), value));
+}
+
+function oid(dotted: string): Uint8Array {
+  const [first, second, ...rest] = dotted.split('.').map(Number);
+  const bytes = [first! * 40 + second!];
+  for (const n of rest) {
+    const chunk = [n & 0x7f];
+    for (let v = Math.floor(n / 128); v > 0; v = Math.floor(v / 128)) chunk.unshift((v & 0x7f) | 0x80);
+    bytes.push(...chunk);
+  }
+  return der(0x06, new Uint8Array(bytes));
+}
+
+function utf8(text: string) {
+  return der(0x0c, new TextEncoder().encode(text));
+}
+
+function printable(text: string) {
+  return der(0x13, new TextEncoder().encode(text));
+}
+
+function utcTime(date: Date) {
+  const iso = date.toISOString();
+  const text = `${iso.slice(2, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
+  return der(0x17, new TextEncoder().encode(text));
+}
