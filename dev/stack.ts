@@ -21,6 +21,7 @@ import { users } from '../src/db/tenant-schema';
 import { hashPassword } from '../src/auth/password';
 import { ensureCentralDatabase, generateEncryptionKey } from './bootstrap';
 import { ensureDemoData } from './demo-data';
+import { startDgiiStandin } from './dgii-standin';
 import { startNeonEndpoint } from './neon-endpoint';
 import { assertPortFree, startPostgres } from './postgres';
 
@@ -35,7 +36,8 @@ export interface DevStackOptions {
    * `npx optiflow` and a plain `npx wrangler dev` use without flags.
    */
   persistDir?: string;
-  ports: { postgres: number; endpoint: number; http: number };
+  /** `dgii`: the DGII stand-in's port (absent: any free port). */
+  ports: { postgres: number; endpoint: number; http: number; dgii?: number };
   password: string;
   encryptionKey: string;
   /** Development only: the demo tenant's owner signs in with this password (random if not given). */
@@ -49,6 +51,8 @@ export interface DevStackOptions {
 export interface DevStack {
   centralUrl: string;
   demoUrl: string;
+  /** The DGII stand-in the local Worker talks to instead of DGII (DGII_BASE_URL). */
+  dgiiUrl: string;
   env: Record<string, string>;
   stop(): Promise<void>;
 }
@@ -63,6 +67,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
   await assertPortFree(ports.postgres, 'PostgreSQL');
   await assertPortFree(ports.endpoint, 'Neon endpoint');
   await assertPortFree(ports.http, 'wrangler dev');
+  if (ports.dgii) await assertPortFree(ports.dgii, 'DGII stand-in');
 
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {
@@ -80,6 +85,8 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     stops.push(() => postgres.stop());
     const endpoint = await startNeonEndpoint({ port: ports.endpoint, postgres, log: () => {} });
     stops.push(() => endpoint.close());
+    const dgii = await startDgiiStandin({ port: ports.dgii ?? 0 });
+    stops.push(() => dgii.close());
     const { centralUrl, migration } = await ensureCentralDatabase({
       endpointUrl: endpoint.url,
       adminUrl: (db) => postgres.adminUrl(db),
@@ -91,6 +98,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
       POSTGRES_ADMIN_URL: postgres.adminUrl('postgres'),
       ENCRYPTION_KEY: options.encryptionKey,
       NEON_LOCAL_ENDPOINT: endpoint.url,
+      DGII_BASE_URL: dgii.url,
     };
     await ensureDemoTenant(env, options.persistDir, options.demoPassword ?? randomBytes(12).toString('base64url'), log);
 
@@ -98,7 +106,13 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     stops.push(() => stopChild(wrangler));
     const centralHttp = `http://localhost:${ports.http}`;
     await waitForHttp(`${centralHttp}/healthz`, wrangler);
-    return { centralUrl: centralHttp, demoUrl: `http://${demoTenant.id}.localhost:${ports.http}`, env, stop };
+    return {
+      centralUrl: centralHttp,
+      demoUrl: `http://${demoTenant.id}.localhost:${ports.http}`,
+      dgiiUrl: dgii.url,
+      env,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
@@ -283,10 +297,10 @@ async function main(): Promise<void> {
     console.log(
       `note: ${path.relative(root, strayState)} holds state of an older \`npm run dev\` that nothing reads any more; it can be deleted`,
     );
-  console.log('Starting OptiFlow: PostgreSQL, Neon endpoint, wrangler dev...');
+  console.log('Starting OptiFlow: PostgreSQL, Neon endpoint, DGII stand-in, wrangler dev...');
   const stack = await startDevStack({
     dataDir: path.join(root, '.data', 'postgres'),
-    ports: { postgres: 54320, endpoint: 54321, http: 8787 },
+    ports: { postgres: 54320, endpoint: 54321, http: 8787, dgii: 54322 },
     password,
     encryptionKey,
     demoPassword,
@@ -296,6 +310,7 @@ async function main(): Promise<void> {
   console.log(`  Central:      ${stack.centralUrl}`);
   console.log(`  Demo tenant:  ${stack.demoUrl}`);
   console.log(`  Demo user:    ${demoUserEmail} / ${demoPassword}   (development only)`);
+  console.log(`  DGII:         ${stack.dgiiUrl}   (stand-in; what it received: ${stack.dgiiUrl}/_control/state)`);
   console.log('');
   console.log('  New shop:     npx optiflow tenants:create acme --name "Óptica Acme" --domain acme');
   console.log('  Its owner:    npx optiflow tenants:invite-owner acme ana@example.com --name "Ana Pérez"');
