@@ -7,9 +7,9 @@ import { jobHandlers } from './jobs';
 import { matchHost, requestHost } from './tenancy/host';
 import type { JobMessage } from './tenancy/jobs';
 import { consumeJobs } from './tenancy/queue';
-import { platformJobHandlers } from './admin/jobs';
-import { consumePlatformJobs, isPlatformJobMessage, type PlatformJobMessage } from './admin/jobs/runner';
-import { runScheduledBackups } from './admin/scheduled';
+import { platformJobHandlers } from './services/platform/jobs';
+import { consumePlatformJobs, isPlatformJobMessage, type PlatformJobMessage } from './services/platform/jobs/runner';
+import { runScheduledBackups } from './scheduled';
 
 const centralApp = createCentralApp();
 const tenantApp = createTenantApp();

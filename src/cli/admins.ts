@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { adminAccountPolicy, inviteAdmin, normalizeAdminEmail } from '../admin/accounts';
+import { adminAccountPolicy, inviteAdmin, normalizeAdminEmail } from '../services/platform/accounts';
 import type { AppConfig } from '../config';
-import { recordAdminAudit } from '../admin/audit';
+import { recordAdminAudit } from '../services/platform/audit';
 import { defineCommand, integerOption, portOption, UsageError, type Command } from './command';
 import { print } from './output';
 

@@ -1,4 +1,4 @@
-import { backupTenant, resolveBackupKey, restoreBackup } from '../admin/backup';
+import { backupTenant, resolveBackupKey, restoreBackup } from '../services/platform/backups';
 import { listTenants } from '../tenancy/lifecycle';
 import { validateTenantId } from '../tenancy/provisioning';
 import { selectTenants } from './bulk';

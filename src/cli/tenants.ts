@@ -1,6 +1,6 @@
-import { recordAdminAudit } from '../admin/audit';
+import { recordAdminAudit } from '../services/platform/audit';
 import { AppError } from '../errors';
-import { inviteOwner, type OwnerInvite } from '../auth/owner';
+import { inviteOwner, type OwnerInvite } from '../services/platform/owners';
 import { listDomainsOf } from '../tenancy/central-queries';
 import { listTenants, resumeTenant, suspendTenant } from '../tenancy/lifecycle';
 import { placementKinds } from '../config';

@@ -4,7 +4,7 @@ import { isSecureRequest } from './session';
 import type { AdminEnv, AppEnv } from './env';
 import { factory } from './factory';
 import { createPlatform } from '../tenancy/platform';
-import { loadAdminSession, touchAdminSession } from '../admin/session';
+import { loadAdminSession, touchAdminSession } from '../services/platform/sessions';
 
 const cookieName = 'optiflow_admin';
 

@@ -1,4 +1,4 @@
-import type { AdminSession } from '../admin/session';
+import type { AdminSession } from '../services/platform/sessions';
 import type { SessionUser } from '../auth/session';
 import type { TenantDb } from '../db/client';
 import type { Bindings } from '../env';

@@ -5,7 +5,7 @@ import { factory } from './factory';
 import type { AppEnv, SignedInEnv } from './env';
 import { can, type Permission } from '../auth/permissions';
 import { loadSession, touchSession } from '../auth/session';
-import { activeSupportAdmin, endSupportSession, recordSupportRequest } from '../admin/impersonation';
+import { activeSupportAdmin, endSupportSession, recordSupportRequest } from '../services/platform/impersonation';
 import { t } from '../i18n/es-DO';
 import { createPlatform } from '../tenancy/platform';
 

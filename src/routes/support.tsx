@@ -7,9 +7,9 @@ import {
   impersonationSigningKey,
   originLike,
   verifyImpersonationToken,
-} from '../admin/impersonation';
+} from '../services/platform/impersonation';
 import { supportActor } from '../queries/audit';
-import { recordAdminAudit } from '../admin/audit';
+import { recordAdminAudit } from '../services/platform/audit';
 import { clearSessionCookie, publicRoute, requirePermission, setSessionCookie } from '../http/session';
 import { createSession } from '../auth/session';
 import { auditLog } from '../db/tenant-schema';

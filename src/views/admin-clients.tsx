@@ -1,4 +1,4 @@
-import type { ClientRow } from '../admin/clients';
+import type { ClientRow } from '../services/platform/clients';
 import { formatTaxId } from '../domain/tax-id';
 import { t } from '../i18n/es-DO';
 import { ErrorSummary, Field, Notice, ResultsTable } from './components';

@@ -1,5 +1,5 @@
-import type { MigrationOutcome } from '../admin/jobs/tenants';
-import type { PlatformJobRow } from '../admin/jobs/runner';
+import type { MigrationOutcome } from '../services/platform/jobs/tenants';
+import type { PlatformJobRow } from '../services/platform/jobs/runner';
 import { t, type MessageKey } from '../i18n/es-DO';
 import { formatDateTime } from '../domain/dates';
 import { DetailList, outcomeLabel, stepLabel } from './admin-labels';

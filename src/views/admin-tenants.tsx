@@ -1,5 +1,5 @@
-import type { TenantDetails, TenantListFilter, TenantListRow, TenantStatus } from '../admin/tenants';
-import type { ShopOwners } from '../auth/owner';
+import type { TenantDetails, TenantListFilter, TenantListRow, TenantStatus } from '../services/platform/tenants';
+import type { ShopOwners } from '../services/platform/owners';
 import { t, type MessageKey } from '../i18n/es-DO';
 import { ErrorSummary, Field, Notice, ResultsTable, SelectField, TextAreaField } from './components';
 import type { FieldErrors } from '../errors';

@@ -5,7 +5,7 @@
  * spawn only the commands under test, and run independent spawns side by side (a few at a time).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listBackups, readBackup } from '../../src/admin/backup';
+import { listBackups, readBackup } from '../../src/services/platform/backups';
 import { sqlClient } from '../../src/db/client';
 import { tenantConnection } from '../../src/tenancy/lifecycle';
 import type { Platform } from '../../src/tenancy/platform';

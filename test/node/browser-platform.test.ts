@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { getPlatformProxy } from 'wrangler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inviteAdmin } from '../../src/admin/accounts';
+import { inviteAdmin } from '../../src/services/platform/accounts';
 import type { Bindings } from '../../src/env';
 import { createPlatform } from '../../src/tenancy/platform';
 import {

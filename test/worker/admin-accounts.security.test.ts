@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { readTotpSecret } from '../../src/admin/accounts';
-import { base32Decode, hotp, timeStep } from '../../src/admin/totp';
+import { readTotpSecret } from '../../src/services/platform/accounts';
+import { base32Decode, hotp, timeStep } from '../../src/services/platform/totp';
 import { adminAuditLog, platformAdmins } from '../../src/db/central-schema';
 import { adminGet, adminPost, adminSignedIn, createTestAdmin } from '../support/worker/admin';
 import { platform } from '../support/worker/helpers';

@@ -1,10 +1,10 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { inviteAdmin, readTotpSecret } from '../../src/admin/accounts';
-import { recordAdminAudit } from '../../src/admin/audit';
-import { createAdminSession } from '../../src/admin/session';
-import { base32Decode, hotp, timeStep } from '../../src/admin/totp';
+import { inviteAdmin, readTotpSecret } from '../../src/services/platform/accounts';
+import { recordAdminAudit } from '../../src/services/platform/audit';
+import { createAdminSession } from '../../src/services/platform/sessions';
+import { base32Decode, hotp, timeStep } from '../../src/services/platform/totp';
 import { adminAuditLog, adminSessions, adminTokens, platformAdmins } from '../../src/db/central-schema';
 import { adminGet, adminPost, adminSignedIn, centralHost, createTestAdmin } from '../support/worker/admin';
 import { createTestTenant, get, platform } from '../support/worker/helpers';

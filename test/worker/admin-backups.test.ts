@@ -10,8 +10,8 @@ import {
   readBackup,
   restoreBackup,
   type BackupDocument,
-} from '../../src/admin/backup';
-import { runScheduledBackups } from '../../src/admin/scheduled';
+} from '../../src/services/platform/backups';
+import { runScheduledBackups } from '../../src/scheduled';
 import { adminAuditLog, platformJobs } from '../../src/db/central-schema';
 import { sqlClient, type Sql } from '../../src/db/client';
 import { appliedVersion } from '../../src/db/migrate';

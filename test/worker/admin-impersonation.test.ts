@@ -1,7 +1,7 @@
 import { SELF } from 'cloudflare:test';
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { impersonationSigningKey, issueImpersonationToken } from '../../src/admin/impersonation';
+import { impersonationSigningKey, issueImpersonationToken } from '../../src/services/platform/impersonation';
 import { base64url, fromBase64url, randomToken } from '../../src/auth/crypto';
 import { adminAuditLog, impersonationTokens } from '../../src/db/central-schema';
 import { auditLog, sessions } from '../../src/db/tenant-schema';

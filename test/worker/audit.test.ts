@@ -1,6 +1,6 @@
 import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { impersonationSigningKey, issueImpersonationToken } from '../../src/admin/impersonation';
+import { impersonationSigningKey, issueImpersonationToken } from '../../src/services/platform/impersonation';
 import { eq } from 'drizzle-orm';
 import { apiTokens, auditLog, users } from '../../src/db/tenant-schema';
 import { createTestAdmin } from '../support/worker/admin';

@@ -23,8 +23,8 @@ import {
   tenantCountsByStatus,
   totpThrottleAccount,
   type PlatformAdmin,
-} from '../../admin/accounts';
-import { recordAdminAudit } from '../../admin/audit';
+} from '../../services/platform/accounts';
+import { recordAdminAudit } from '../../services/platform/audit';
 import {
   adminPublic,
   clearAdminCookie,
@@ -32,8 +32,8 @@ import {
   requireSecondFactorPending,
   setAdminCookie,
 } from '../../http/admin-session';
-import { createAdminSession, revokeAdminSession, verifyAdminSession } from '../../admin/session';
-import { generateTotpSecret, matchTotp, otpauthUri } from '../../admin/totp';
+import { createAdminSession, revokeAdminSession, verifyAdminSession } from '../../services/platform/sessions';
+import { generateTotpSecret, matchTotp, otpauthUri } from '../../services/platform/totp';
 import { verifyPassword } from '../../auth/password';
 import { accountFailures, markAttemptSucceeded, reserveLoginAttempt } from '../../auth/throttle';
 import type { AdminEnv, AppEnv } from '../../http/env';

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
-import { recordAdminAudit } from '../../admin/audit';
-import { backupKey, isBackupStamp, listBackups, stampDate } from '../../admin/backup';
-import { enqueuePlatformJob } from '../../admin/jobs/runner';
+import { recordAdminAudit } from '../../services/platform/audit';
+import { backupKey, isBackupStamp, listBackups, stampDate } from '../../services/platform/backups';
+import { enqueuePlatformJob } from '../../services/platform/jobs/runner';
 import { requireAdmin } from '../../http/admin-session';
 import type { AdminEnv } from '../../http/env';
 import { AppError } from '../../errors';

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { recordAdminAudit } from '../../admin/audit';
+import { recordAdminAudit } from '../../services/platform/audit';
 import {
   createClient,
   deleteClient,
@@ -9,7 +9,7 @@ import {
   normalizeClientTaxId,
   updateClient,
   type ClientRow,
-} from '../../admin/clients';
+} from '../../services/platform/clients';
 import { requireAdmin } from '../../http/admin-session';
 import type { AdminEnv } from '../../http/env';
 import { AppError } from '../../errors';

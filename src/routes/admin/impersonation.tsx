@@ -5,8 +5,8 @@ import {
   issueImpersonationToken,
   originLike,
   tenantPrimaryHost,
-} from '../../admin/impersonation';
-import { recordAdminAudit } from '../../admin/audit';
+} from '../../services/platform/impersonation';
+import { recordAdminAudit } from '../../services/platform/audit';
 import { requireAdmin } from '../../http/admin-session';
 import { AppError } from '../../errors';
 import { factory } from '../../http/factory';

@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import { sql } from 'drizzle-orm';
-import { recordAdminAudit } from '../../admin/audit';
-import { ownerLinkAad } from '../../admin/jobs/tenants';
-import { getPlatformJob, retryPlatformJob, type PlatformJobRow } from '../../admin/jobs/runner';
+import { recordAdminAudit } from '../../services/platform/audit';
+import { ownerLinkAad } from '../../services/platform/jobs/tenants';
+import { getPlatformJob, retryPlatformJob, type PlatformJobRow } from '../../services/platform/jobs/runner';
 import { requireAdmin } from '../../http/admin-session';
 import { platformJobs } from '../../db/central-schema';
 import type { AdminEnv } from '../../http/env';

@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { recordAdminAudit } from '../../admin/audit';
-import { inviteOwner, shopOwners, type OwnerInvite } from '../../auth/owner';
-import { enqueuePlatformJob } from '../../admin/jobs/runner';
+import { recordAdminAudit } from '../../services/platform/audit';
+import { inviteOwner, shopOwners, type OwnerInvite } from '../../services/platform/owners';
+import { enqueuePlatformJob } from '../../services/platform/jobs/runner';
 import { requireAdmin } from '../../http/admin-session';
 import {
   checkDomain,
@@ -16,7 +16,7 @@ import {
   tenantOwnsDomain,
   tenantStatuses,
   type TenantListFilter,
-} from '../../admin/tenants';
+} from '../../services/platform/tenants';
 import type { AdminEnv } from '../../http/env';
 import { AppError } from '../../errors';
 import { factory } from '../../http/factory';

@@ -1,6 +1,6 @@
 /** Platform admins for tests: a fresh admin per call, signed in with a real session on the central domain. */
 import { SELF } from 'cloudflare:test';
-import { createAdminSession } from '../../../src/admin/session';
+import { createAdminSession } from '../../../src/services/platform/sessions';
 import { hashPassword } from '../../../src/auth/password';
 import { platformAdmins } from '../../../src/db/central-schema';
 import { platform } from './helpers';

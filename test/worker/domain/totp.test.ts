@@ -8,7 +8,7 @@ import {
   otpauthUri,
   timeStep,
   totp,
-} from '../../../src/admin/totp';
+} from '../../../src/services/platform/totp';
 
 const rfcSecret = new TextEncoder().encode('12345678901234567890');
 

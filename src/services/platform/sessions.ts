@@ -4,9 +4,9 @@
  * (`verified_at` stays null until the code is given; such a session opens nothing but that form).
  */
 import { and, eq, sql } from 'drizzle-orm';
-import { adminSessions, platformAdmins } from '../db/central-schema';
-import type { CentralDb } from '../db/client';
-import { randomToken, sha256Hex } from '../auth/crypto';
+import { adminSessions, platformAdmins } from '../../db/central-schema';
+import type { CentralDb } from '../../db/client';
+import { randomToken, sha256Hex } from '../../auth/crypto';
 
 export const adminSessionPolicy = {
   idleMinutes: 60,

@@ -1,7 +1,7 @@
-import type { Bindings } from '../env';
-import { listTenants } from '../tenancy/lifecycle';
-import { createPlatform } from '../tenancy/platform';
-import { backupTenant, pruneBackups, tenantsWithBackups } from './backup';
+import type { Bindings } from './env';
+import { listTenants } from './tenancy/lifecycle';
+import { createPlatform } from './tenancy/platform';
+import { backupTenant, pruneBackups, tenantsWithBackups } from './services/platform/backups';
 
 const concurrency = 4;
 

@@ -1,15 +1,15 @@
-import { runPool } from '../../tenancy/pool';
-import { inviteOwner } from '../../auth/owner';
-import { listDomainsOf } from '../../tenancy/central-queries';
-import { encryptSecret } from '../../tenancy/crypto';
-import { migrateTenant } from '../../tenancy/lifecycle';
+import { runPool } from '../../../tenancy/pool';
+import { inviteOwner } from '../owners';
+import { listDomainsOf } from '../../../tenancy/central-queries';
+import { encryptSecret } from '../../../tenancy/crypto';
+import { migrateTenant } from '../../../tenancy/lifecycle';
 import {
   deleteTenant,
   deletionSteps,
   getTenantRow,
   provisioningSteps,
   runProvisioning,
-} from '../../tenancy/provisioning';
+} from '../../../tenancy/provisioning';
 import { latestSchemaVersion, tenantsBehind } from '../tenants';
 import type { PlatformJobContext, PlatformJobHandlers } from './runner';
 

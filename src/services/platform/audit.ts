@@ -1,6 +1,6 @@
-import { adminAuditLog } from '../db/central-schema';
-import type { CentralDb } from '../db/client';
-import type { AdminSession } from './session';
+import { adminAuditLog } from '../../db/central-schema';
+import type { CentralDb } from '../../db/client';
+import type { AdminSession } from './sessions';
 
 /** Writes one line of the central audit log: who (the admin), what, which tenant, when. */
 export async function recordAdminAudit(

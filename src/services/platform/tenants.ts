@@ -1,14 +1,14 @@
 /** The admin panel's tenant queries and the request-side half of "create a tenant" (the record). */
 import { and, asc, desc, eq, gt, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
-import { adminAuditLog, clients, domains, platformJobs, provisioningLog, tenants } from '../db/central-schema';
-import { migrations } from '../db/migrations.generated';
-import { AppError } from '../errors';
-import { t } from '../i18n/es-DO';
-import { isValidLabel, parseDomainInput } from '../tenancy/host';
-import { databaseNames, type Platform } from '../tenancy/platform';
-import { placementKinds, type PlacementKind } from '../config';
-import { reservedLabels, writeTenantRecord, type TenantRow } from '../tenancy/provisioning';
-import type { FieldErrors } from '../errors';
+import { adminAuditLog, clients, domains, platformJobs, provisioningLog, tenants } from '../../db/central-schema';
+import { migrations } from '../../db/migrations.generated';
+import { AppError } from '../../errors';
+import { t } from '../../i18n/es-DO';
+import { isValidLabel, parseDomainInput } from '../../tenancy/host';
+import { databaseNames, type Platform } from '../../tenancy/platform';
+import { placementKinds, type PlacementKind } from '../../config';
+import { reservedLabels, writeTenantRecord, type TenantRow } from '../../tenancy/provisioning';
+import type { FieldErrors } from '../../errors';
 
 export const tenantStatuses = ['provisioning', 'active', 'suspended', 'failed', 'deleting'] as const;
 export type TenantStatus = (typeof tenantStatuses)[number];

@@ -3,14 +3,14 @@
  * secrets (encrypted) and the central audit log as the panel reads it.
  */
 import { and, desc, eq, lt, ne, sql } from 'drizzle-orm';
-import { randomToken, sha256Hex } from '../auth/crypto';
-import { hashPassword } from '../auth/password';
-import type { ThrottleLimits } from '../auth/throttle';
-import { loginThrottle } from '../auth/users';
-import { adminAuditLog, adminSessions, adminTokens, platformAdmins, tenants } from '../db/central-schema';
-import type { CentralDb } from '../db/client';
-import { AppError } from '../errors';
-import { decryptSecret, encryptSecret } from '../tenancy/crypto';
+import { randomToken, sha256Hex } from '../../auth/crypto';
+import { hashPassword } from '../../auth/password';
+import type { ThrottleLimits } from '../../auth/throttle';
+import { loginThrottle } from '../../auth/users';
+import { adminAuditLog, adminSessions, adminTokens, platformAdmins, tenants } from '../../db/central-schema';
+import type { CentralDb } from '../../db/client';
+import { AppError } from '../../errors';
+import { decryptSecret, encryptSecret } from '../../tenancy/crypto';
 
 export const adminAccountPolicy = {
   /** A set-password link printed by `admins:create`. */

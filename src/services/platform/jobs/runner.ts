@@ -4,9 +4,9 @@
  * id, and the consumer records each step on the row as it goes, so the panel can poll it live.
  */
 import { eq, sql } from 'drizzle-orm';
-import { platformJobs, type PlatformJobKind, type PlatformJobStep } from '../../db/central-schema';
-import type { Bindings } from '../../env';
-import { createPlatform, type Platform } from '../../tenancy/platform';
+import { platformJobs, type PlatformJobKind, type PlatformJobStep } from '../../../db/central-schema';
+import type { Bindings } from '../../../env';
+import { createPlatform, type Platform } from '../../../tenancy/platform';
 
 export type PlatformJobRow = typeof platformJobs.$inferSelect;
 

@@ -1,8 +1,8 @@
 /** OptiFlow's own customers (who pays for one or more tenants): queries of the admin panel. */
 import { asc, count, eq, sql } from 'drizzle-orm';
-import { clients, tenants } from '../db/central-schema';
-import type { CentralDb } from '../db/client';
-import { compactTaxId, isValidCedula, isValidRnc } from '../domain/tax-id';
+import { clients, tenants } from '../../db/central-schema';
+import type { CentralDb } from '../../db/client';
+import { compactTaxId, isValidCedula, isValidRnc } from '../../domain/tax-id';
 
 export type ClientRow = typeof clients.$inferSelect;
 export type ClientValues = Pick<ClientRow, 'name' | 'rnc' | 'email' | 'phone'>;

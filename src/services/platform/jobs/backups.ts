@@ -1,4 +1,4 @@
-import { backupTenant, restoreBackup } from '../backup';
+import { backupTenant, restoreBackup } from '../backups';
 import type { PlatformJobHandlers } from './runner';
 
 /** tenant.backup, tenant.restore (the backups area of the admin panel). Both are safe to retry. */

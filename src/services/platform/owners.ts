@@ -1,11 +1,11 @@
 import { and, eq, isNull, or, sql } from 'drizzle-orm';
-import { tenantDb } from '../db/client';
-import { users, userTokens } from '../db/tenant-schema';
-import { AppError } from '../errors';
-import { tenantConnection } from '../tenancy/lifecycle';
-import type { Platform } from '../tenancy/platform';
-import { emailField } from '../schemas/common';
-import { issuePasswordLink, normalizeEmail } from './users';
+import { tenantDb } from '../../db/client';
+import { users, userTokens } from '../../db/tenant-schema';
+import { AppError } from '../../errors';
+import { tenantConnection } from '../../tenancy/lifecycle';
+import type { Platform } from '../../tenancy/platform';
+import { emailField } from '../../schemas/common';
+import { issuePasswordLink, normalizeEmail } from '../../auth/users';
 
 /**
  * Why a platform admin cannot invite this owner: the shop already has an active owner (who invites

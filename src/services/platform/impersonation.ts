@@ -4,14 +4,14 @@
  * central database keeps only the SHA-256 of the nonce, so a token is consumed exactly once.
  */
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { domains, impersonationTokens, platformAdmins } from '../db/central-schema';
-import type { CentralDb } from '../db/client';
-import { auditLog, users } from '../db/tenant-schema';
+import { domains, impersonationTokens, platformAdmins } from '../../db/central-schema';
+import type { CentralDb } from '../../db/client';
+import { auditLog, users } from '../../db/tenant-schema';
 import { recordAdminAudit } from './audit';
-import { supportActor } from '../queries/audit';
-import type { TenantDb } from '../db/client';
-import { base64url, fromBase64url, randomToken, sha256Hex, timingSafeEqual } from '../auth/crypto';
-import { base64ToBytes } from '../tenancy/crypto';
+import { supportActor } from '../../queries/audit';
+import type { TenantDb } from '../../db/client';
+import { base64url, fromBase64url, randomToken, sha256Hex, timingSafeEqual } from '../../auth/crypto';
+import { base64ToBytes } from '../../tenancy/crypto';
 
 export const impersonationTtlSeconds = 60;
 

@@ -4,16 +4,16 @@
  * JSON in R2 under `backups/<tenant>/<stamp>.json.gz`, with a SHA-256 of the JSON in the object's
  * metadata. Shops never see these keys: their files live under `tenants/<id>/`.
  */
-import { sqlClient, type Sql } from '../db/client';
-import { appliedVersion, migrate } from '../db/migrate';
-import { migrations } from '../db/migrations.generated';
-import { AppError } from '../errors';
-import { TenantCache } from '../tenancy/cache';
-import { listDomainsOf } from '../tenancy/central-queries';
-import { decryptSecret } from '../tenancy/crypto';
-import { migrateTenant, tenantConnection } from '../tenancy/lifecycle';
-import { purgeTenantKeys } from '../tenancy/lookup';
-import type { Platform } from '../tenancy/platform';
+import { sqlClient, type Sql } from '../../db/client';
+import { appliedVersion, migrate } from '../../db/migrate';
+import { migrations } from '../../db/migrations.generated';
+import { AppError } from '../../errors';
+import { TenantCache } from '../../tenancy/cache';
+import { listDomainsOf } from '../../tenancy/central-queries';
+import { decryptSecret } from '../../tenancy/crypto';
+import { migrateTenant, tenantConnection } from '../../tenancy/lifecycle';
+import { purgeTenantKeys } from '../../tenancy/lookup';
+import type { Platform } from '../../tenancy/platform';
 import {
   createTenant,
   getTenantRow,
@@ -21,7 +21,7 @@ import {
   runProvisioning,
   updateTenant,
   validateTenantId,
-} from '../tenancy/provisioning';
+} from '../../tenancy/provisioning';
 
 export const backupFormat = 'optiflow-tenant-backup';
 export const backupFormatVersion = 1;
