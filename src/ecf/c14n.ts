@@ -246,3 +246,56 @@ export function escapeAttribute(value: string): string {
               : '&#xD;',
   );
 }
+
+const SIMPLE_DECLARATION = /^<\?xml[^?<>]*\?>/;
+const SIMPLE_TOKEN =
+  /<(\/?)([A-Za-z_][A-Za-z0-9_.-]*)>|([\t\n\u{20}-\u{25}\u{27}-\u{3B}\u{3D}\u{3F}-\u{D7FF}\u{E000}-\u{FFFD}\u{10000}-\u{10FFFF}]+)|&(amp|lt|gt|quot|apos);/uy;
+
+/**
+ * The canonical form of a document in the narrow shape the XML builders write, without building a
+ * DOM: an optional XML declaration, then elements with no attributes, namespaces, comments,
+ * processing instructions or CDATA, no whitespace-only text, text escaped with the five predefined
+ * entities only. For that shape C14N only turns `&quot;`/`&apos;` into `"`/`'`. Anything else
+ * answers null and goes through parseXml + canonicalize (the tests check both agree).
+ */
+export function simpleCanonicalForm(xml: string): { canonical: string; rootName: string } | null {
+  let pos = SIMPLE_DECLARATION.exec(xml)?.[0].length ?? 0;
+  const out: string[] = [];
+  const open: string[] = [];
+  let rootName: string | null = null;
+  let textStart = -1;
+  let textHasContent = false;
+  while (pos < xml.length) {
+    SIMPLE_TOKEN.lastIndex = pos;
+    const token = SIMPLE_TOKEN.exec(xml);
+    if (!token) return null;
+    pos = SIMPLE_TOKEN.lastIndex;
+    const [whole, slash, name, text, entity] = token;
+    if (name !== undefined) {
+      // A whitespace-only text node would be dropped by DGII's loader: leave it to the general path.
+      if (textStart >= 0 && !textHasContent) return null;
+      textStart = -1;
+      textHasContent = false;
+      if (slash) {
+        if (open.pop() !== name) return null;
+      } else {
+        if (rootName !== null && open.length === 0) return null;
+        rootName ??= name;
+        open.push(name);
+      }
+      out.push(whole);
+      continue;
+    }
+    if (open.length === 0) return null;
+    if (textStart < 0) textStart = out.length;
+    if (text !== undefined) {
+      if (!textHasContent && /[^ \t\n]/.test(text)) textHasContent = true;
+      out.push(text);
+    } else {
+      textHasContent = true;
+      out.push(entity === 'quot' ? '"' : entity === 'apos' ? "'" : whole);
+    }
+  }
+  if (open.length > 0 || rootName === null) return null;
+  return { canonical: out.join(''), rootName };
+}

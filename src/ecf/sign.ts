@@ -1,5 +1,5 @@
 import type { Element } from '@xmldom/xmldom';
-import { canonicalize, escapeAttribute, parseXml, XML_NS } from './c14n';
+import { canonicalize, escapeAttribute, parseXml, simpleCanonicalForm, XML_NS } from './c14n';
 import { bytesToBase64, importSigningKey, type SigningCredentials } from './certificate';
 
 /** Algorithm URIs of DGII's "Firmado de e-CF" profile. */
@@ -29,16 +29,9 @@ const encoder = new TextEncoder();
  * the builders' output (no whitespace, DGII's escaping) that is the input itself plus the signature.
  */
 export async function signXml(xml: string, signer: XmlSigner): Promise<string> {
-  const doc = parseXml(xml, { stripWhitespace: true });
-  const root = doc.documentElement;
-  for (let child = root.firstChild; child; child = child.nextSibling) {
-    if (child.nodeType === 1 && child.localName === 'Signature' && child.namespaceURI === DSIG_NS) {
-      throw new XmlSignError('the document is already signed');
-    }
-  }
+  const { canonical, body, rootName, signedInfoOpenTag } = prepare(xml);
   const key = 'key' in signer ? signer.key : await importSigningKey(signer);
-  const body = canonicalize(doc);
-  const digest = bytesToBase64(new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(body))));
+  const digest = bytesToBase64(new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(canonical))));
 
   const signedInfoContent =
     `<CanonicalizationMethod Algorithm="${C14N_ALGORITHM}"></CanonicalizationMethod>` +
@@ -47,7 +40,7 @@ export async function signXml(xml: string, signer: XmlSigner): Promise<string> {
     `<Transform Algorithm="${ENVELOPED_ALGORITHM}"></Transform>` +
     `</Transforms><DigestMethod Algorithm="${SHA256_ALGORITHM}"></DigestMethod>` +
     `<DigestValue>${digest}</DigestValue></Reference>`;
-  const signedInfo = `${signedInfoOpenTag(root)}${signedInfoContent}</SignedInfo>`;
+  const signedInfo = `${signedInfoOpenTag}${signedInfoContent}</SignedInfo>`;
   const signatureValue = bytesToBase64(
     new Uint8Array(await crypto.subtle.sign('RSASSA-PKCS1-v1_5', key, encoder.encode(signedInfo))),
   );
@@ -57,12 +50,46 @@ export async function signXml(xml: string, signer: XmlSigner): Promise<string> {
     `<KeyInfo><X509Data><X509Certificate>${bytesToBase64(signer.certificateDer)}</X509Certificate></X509Data></KeyInfo>` +
     '</Signature>';
 
-  const output = canonicalize(doc, { escapeQuotes: true });
-  const rootEnd = `</${root.nodeName}>`;
-  const at = output.lastIndexOf(rootEnd);
+  const at = body.lastIndexOf(`</${rootName}>`);
   if (at < 0) throw new XmlSignError('root end tag not found');
   const declaration = xml.match(/^\uFEFF?(<\?xml[^>]*\?>)/)?.[1] ?? '';
-  return declaration + output.slice(0, at) + signature + output.slice(at);
+  return declaration + body.slice(0, at) + signature + body.slice(at);
+}
+
+interface Prepared {
+  /** What the digest covers: the canonical form of the document (without the signature). */
+  canonical: string;
+  /** The document as it will be written, without the XML declaration. */
+  body: string;
+  rootName: string;
+  /** SignedInfo's canonical start tag in this document. */
+  signedInfoOpenTag: string;
+}
+
+function prepare(xml: string): Prepared {
+  // The builders' output is already in that narrow shape: no DOM needed (about 10 ms less in workerd).
+  const simple = simpleCanonicalForm(xml);
+  if (simple) {
+    return {
+      canonical: simple.canonical,
+      body: xml.replace(/^<\?xml[^>]*\?>/, ''),
+      rootName: simple.rootName,
+      signedInfoOpenTag: `<SignedInfo xmlns="${DSIG_NS}">`,
+    };
+  }
+  const doc = parseXml(xml, { stripWhitespace: true });
+  const root = doc.documentElement;
+  for (let child = root.firstChild; child; child = child.nextSibling) {
+    if (child.nodeType === 1 && child.localName === 'Signature' && child.namespaceURI === DSIG_NS) {
+      throw new XmlSignError('the document is already signed');
+    }
+  }
+  return {
+    canonical: canonicalize(doc),
+    body: canonicalize(doc, { escapeQuotes: true }),
+    rootName: root.nodeName,
+    signedInfoOpenTag: signedInfoOpenTag(root),
+  };
 }
 
 /**

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canonicalize, parseXml } from '../../src/ecf/c14n';
+import { canonicalize, parseXml, simpleCanonicalForm } from '../../src/ecf/c14n';
 import {
   CertificateError,
   loadCredentials,
@@ -10,9 +10,13 @@ import {
   type SigningCredentials,
   storeCredentials,
 } from '../../src/ecf/certificate';
+import { invoiceToEcf } from '../../src/ecf/from-invoice';
+import { ecfTypes } from '../../src/ecf/model';
 import { signXml } from '../../src/ecf/sign';
 import { qrUrl, rfceQrUrl, securityCode, stampOfSignedEcf } from '../../src/ecf/timbre';
 import { verifySignedXml } from '../../src/ecf/verify';
+import { buildAcecfXml, buildAnecfXml, buildArecfXml, buildEcfXml, buildRfceXml } from '../../src/ecf/xml';
+import { buyerRnc, consumer32, documentsByType, issuerRnc, signedAt } from '../support/ecf-fixtures';
 import { makeTestCertificates, PERSON_CEDULA, SHOP_RNC, type TestCertificates } from '../support/ecf-certs';
 
 const DSIG = 'http://www.w3.org/2000/09/xmldsig#';
@@ -204,6 +208,81 @@ describe('canonical XML (C14N 1.0) against libxml2', () => {
   }
 });
 
+describe('the DOM-free canonical form', () => {
+  it('declines every document outside its narrow shape', () => {
+    const outside = [
+      '<a b="1">x</a>', // attribute
+      '<a>\n  <b>x</b>\n</a>', // whitespace-only text
+      '<a><!-- c --><b>x</b></a>', // comment
+      '<a><b/></a>', // empty-element tag
+      '<a>x</a>\n', // text after the root
+      '<a>x</a><b>y</b>', // two roots
+      '<a><b>x</a></b>', // crossed tags
+      '<a>1 > 0</a>', // literal >
+      '<a>x\r\ny</a>', // carriage return
+      '<a>&#34;</a>', // character reference
+      '<p:a xmlns:p="urn:p">x</p:a>', // namespace
+      '<a><![CDATA[x]]></a>', // CDATA
+      '\uFEFF<a>x</a>', // byte order mark
+    ];
+    for (const xml of outside) expect(simpleCanonicalForm(xml), JSON.stringify(xml)).toBeNull();
+    expect(simpleCanonicalForm('<?xml version="1.0" encoding="utf-8"?><a>&quot;x&apos; &amp; &lt;&gt;</a>')).toEqual({
+      canonical: '<a>"x\' &amp; &lt;&gt;</a>',
+      rootName: 'a',
+    });
+  });
+
+  it('agrees with parseXml + canonicalize on 500 random documents', () => {
+    let seed = 20261205;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const pieces = [
+      'a',
+      'Ñ',
+      ' ',
+      '  ',
+      '\t',
+      '\n',
+      '&amp;',
+      '&lt;',
+      '&gt;',
+      '&quot;',
+      '&apos;',
+      '"',
+      "'",
+      '😀',
+      '1.00',
+      '-',
+    ];
+    const names = ['ECF', 'Item', 'x', 'Nombre_1', 'a.b', 'c-d'];
+    const text = () => Array.from({ length: random(4) }, () => pieces[random(pieces.length)]).join('');
+    const element = (depth: number): string => {
+      const name = names[random(names.length)];
+      const children =
+        depth > 2 || random(3) === 0
+          ? text()
+          : Array.from({ length: 1 + random(3) }, () => element(depth + 1)).join(text());
+      return random(20) === 0 ? `<${name}/>` : `<${name}>${children}</${name}>`;
+    };
+    let simple = 0;
+    let general = 0;
+    for (let i = 0; i < 500; i++) {
+      const xml = (random(2) ? '<?xml version="1.0" encoding="utf-8"?>' : '') + element(0);
+      const fast = simpleCanonicalForm(xml);
+      if (fast === null) {
+        general++;
+        continue;
+      }
+      simple++;
+      expect(fast.canonical, xml).toBe(canonicalize(parseXml(xml, { stripWhitespace: true })));
+    }
+    expect(simple).toBeGreaterThan(50);
+    expect(general).toBeGreaterThan(50);
+  });
+});
+
 describe('signXml', () => {
   const cases = { 'e-CF 31': ECF_31, RFCE, ACECF, seed: SEED, attributes: WITH_ATTRIBUTES };
   const expectedUnsigned: Record<string, string> = {
@@ -247,6 +326,53 @@ describe('signXml', () => {
     const key = await importSigningKey(credentials);
     const signed = await signXml(RFCE, { key, certificateDer: credentials.certificateDer });
     expect(xmlsecVerifies(signed)).toBe(true);
+  });
+});
+
+describe('every document the XML builders make', () => {
+  const built = (): [string, string][] => {
+    const documents = documentsByType();
+    const doc32 = invoiceToEcf(consumer32);
+    return [
+      ...ecfTypes.map((type): [string, string] => [`e-CF ${type}`, buildEcfXml(documents[type], signedAt)]),
+      ['RFCE', buildRfceXml(doc32, 'a+B/9z')],
+      [
+        'ANECF',
+        buildAnecfXml({ issuerRnc, generatedAt: signedAt, ranges: [{ from: 'E310000000020', to: 'E310000000029' }] }),
+      ],
+      ['ARECF', buildArecfXml({ issuerRnc: buyerRnc, buyerRnc: issuerRnc, encf: 'E310000000123', at: signedAt })],
+      [
+        'ACECF',
+        buildAcecfXml({
+          issuerRnc: buyerRnc,
+          encf: 'E310000000123',
+          issuedOn: '2026-12-01',
+          total: '100.00',
+          buyerRnc: issuerRnc,
+          at: signedAt,
+          rejection: 'Mercancía "dañada" & de otro color',
+        }),
+      ],
+    ];
+  };
+
+  it('is in the shape the signer canonicalises without a DOM, with the same result as libxml2', () => {
+    for (const [name, xml] of built()) {
+      const simple = simpleCanonicalForm(xml);
+      expect(simple, name).not.toBeNull();
+      expect(simple?.canonical, name).toBe(xmllintC14n(xml));
+      expect(simple?.canonical, name).toBe(canonicalize(parseXml(xml, { stripWhitespace: true })));
+    }
+  });
+
+  it('is signed as built (only the Signature added) and verified by xmlsec1', async () => {
+    const documents = built();
+    expect(documents).toHaveLength(ecfTypes.length + 4);
+    for (const [name, xml] of documents) {
+      const signed = await signXml(xml, credentials);
+      expect(signed.replace(/<Signature xmlns=.*<\/Signature>/, ''), name).toBe(xml);
+      expect(xmlsecVerifies(signed), name).toBe(true);
+    }
   });
 });
 

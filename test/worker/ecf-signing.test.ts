@@ -6,9 +6,12 @@ import {
   readP12,
   type SigningCredentials,
 } from '../../src/ecf/certificate';
+import { invoiceToEcf } from '../../src/ecf/from-invoice';
 import { signXml } from '../../src/ecf/sign';
 import { qrUrl, securityCode, stampOfSignedEcf } from '../../src/ecf/timbre';
 import { verifySignedXml } from '../../src/ecf/verify';
+import { buildEcfXml } from '../../src/ecf/xml';
+import { buyerRnc, invoiceDocument, line, signedAt } from '../support/ecf-fixtures';
 
 interface EcfTestCertificate {
   p12Base64: string;
@@ -109,22 +112,39 @@ describe('e-CF signing in workerd', () => {
     });
   });
 
-  it('measures the time to sign one 50-line e-CF (target: build + sign under 50 ms)', async () => {
+  it('measures build + sign of one 50-line e-CF (target: under 50 ms)', async () => {
     const key = await importSigningKey(credentials);
     const signer = { key, certificateDer: credentials.certificateDer };
-    const documents = Array.from({ length: 21 }, (_, i) => ecf31(`E3100000002${String(i).padStart(2, '0')}`, 50));
-    await signXml(documents[0] ?? '', signer); // warm-up (JIT)
-    const runs = documents.slice(1);
-    const started = performance.now();
-    for (const xml of runs) await signXml(xml, signer);
-    const signMs = (performance.now() - started) / runs.length;
+    const invoices = Array.from({ length: 21 }, (_, i) =>
+      invoiceDocument({
+        ncfType: 'E31',
+        ncf: `E3100000002${String(i).padStart(2, '0')}`,
+        buyer: { name: 'Clínica Visual SRL', idType: 'rnc', idNumber: buyerRnc },
+        lines: Array.from({ length: 50 }, (_, n) =>
+          line(`Montura modelo ${n} & estuche`, '1', `${100 + n}.5000`, n % 2 ? '18.00' : '16.00', '1.00'),
+        ),
+      }),
+    );
+    const build = (invoice: (typeof invoices)[number]) => buildEcfXml(invoiceToEcf(invoice), signedAt);
+    await signXml(build(invoices[0] ?? invoices[1]!), signer); // warm-up (JIT)
+    const runs = invoices.slice(1);
 
-    const verifyStarted = performance.now();
-    const signed = await signXml(documents[0] ?? '', signer);
-    for (let i = 0; i < 5; i++) await verifySignedXml(signed);
-    const verifyMs = (performance.now() - verifyStarted) / 5;
-    console.log(`e-CF 50 lines in workerd: sign ${signMs.toFixed(2)} ms, verify ${verifyMs.toFixed(2)} ms`);
+    let started = performance.now();
+    const built = runs.map(build);
+    const buildMs = (performance.now() - started) / runs.length;
+    started = performance.now();
+    const signed: string[] = [];
+    for (const xml of built) signed.push(await signXml(xml, signer));
+    const signMs = (performance.now() - started) / runs.length;
+    started = performance.now();
+    for (const xml of signed.slice(0, 5)) expect((await verifySignedXml(xml)).valid).toBe(true);
+    const verifyMs = (performance.now() - started) / 5;
+
+    console.log(
+      `e-CF 31 with 50 lines (${built[0]?.length} bytes) in workerd: build ${buildMs.toFixed(2)} ms, ` +
+        `sign ${signMs.toFixed(2)} ms, verify ${verifyMs.toFixed(2)} ms`,
+    );
     expect(signMs).toBeGreaterThan(0);
-    expect(signMs).toBeLessThan(50);
+    expect(buildMs + signMs).toBeLessThan(50);
   });
 });
