@@ -234,16 +234,20 @@ function distinguishedName(list: Attribute[]): string {
 }
 
 /**
- * Dominican CAs put the holder's RNC or cédula in the subject: in serialNumber (2.5.4.5), often with
- * an ETSI prefix such as "IDCDO-" or "RNC", in organizationIdentifier (2.5.4.97, "VATDO-..."), or
- * in UID. The first 9- or 11-digit number found there, in that order, is the tax id.
+ * Dominican CAs put the holder's RNC or cédula in the subject: in organizationIdentifier (2.5.4.97,
+ * "VATDO-..."), in serialNumber (2.5.4.5, often with an ETSI prefix such as "IDCDO-" or "RNC"), or
+ * in UID; failing those, any other subject attribute (OU, CN) holding one. The first 9- or 11-digit
+ * number found, in that order, is the tax id.
  */
 function taxIdOf(subject: Attribute[]): string | null {
-  for (const oid of [OID_ORGANIZATION_IDENTIFIER, OID_SERIAL_NUMBER, OID_UID]) {
-    for (const attr of subject.filter((candidate) => candidate.oid === oid)) {
-      const digits = attr.value.replace(/[\s-]/g, '').match(/(?:^|\D)(\d{11}|\d{9})(?:\D|$)/);
-      if (digits?.[1]) return digits[1];
-    }
+  const preferred = [OID_ORGANIZATION_IDENTIFIER, OID_SERIAL_NUMBER, OID_UID];
+  const ordered = [
+    ...preferred.flatMap((oid) => subject.filter((attr) => attr.oid === oid)),
+    ...subject.filter((attr) => !preferred.includes(attr.oid)),
+  ];
+  for (const attr of ordered) {
+    const digits = attr.value.replace(/[\s-]/g, '').match(/(?:^|\D)(\d{11}|\d{9})(?:\D|$)/);
+    if (digits?.[1]) return digits[1];
   }
   return null;
 }

@@ -6,6 +6,7 @@ import { canonicalize, parseXml, simpleCanonicalForm } from '../../src/ecf/c14n'
 import {
   CertificateError,
   loadCredentials,
+  parseCertificate,
   readP12,
   type SigningCredentials,
   storeCredentials,
@@ -162,6 +163,19 @@ describe('readP12', () => {
     expect(info.serialNumber).toBe(serial.trim().replace('serial=', '').toLowerCase());
     expect(new Date(info.notAfter).getTime()).toBe(new Date(dates.trim().replace('notAfter=', '')).getTime());
     expect(Date.parse(info.notBefore)).toBeLessThan(Date.now());
+  });
+
+  it('finds the RNC or cédula wherever the subject carries it', () => {
+    const taxIdOf = (subject: string) => {
+      // biome-ignore format: one openssl invocation
+      const der = execFileSync('openssl', ['req', '-x509', '-key', certs.shop.keyPem, '-days', '1', '-utf8', '-subj', subject, '-outform', 'DER']);
+      return parseCertificate(new Uint8Array(der)).info.taxId;
+    };
+    expect(taxIdOf(`/CN=Juan Pérez/serialNumber=CED-001-1234567-8`)).toBe('00112345678');
+    expect(taxIdOf(`/CN=Óptica X/UID=${SHOP_RNC}`)).toBe(SHOP_RNC);
+    expect(taxIdOf('/CN=Óptica X/OU=RNC 1-31-88073-8')).toBe(SHOP_RNC);
+    expect(taxIdOf(`/CN=Óptica X/OU=RNC 101-00000-1/organizationIdentifier=VATDO-${SHOP_RNC}`)).toBe(SHOP_RNC);
+    expect(taxIdOf('/CN=Sin identificación 2026/O=Óptica')).toBeNull();
   });
 
   it('refuses a wrong password, a file that is not a .p12, a .p12 without key and an expired certificate', async () => {
