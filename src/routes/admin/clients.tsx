@@ -1,11 +1,10 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { recordAdminAudit } from '../../services/platform/audit';
 import {
   createClient,
   deleteClient,
   getClient,
-  listClientsWithTenantCount,
+  listClients,
   normalizeClientTaxId,
   updateClient,
   type ClientRow,
@@ -14,6 +13,8 @@ import { requireAdmin } from '../../http/admin-session';
 import type { AdminEnv } from '../../http/env';
 import { AppError } from '../../errors';
 import { factory } from '../../http/factory';
+import { idParam } from '../../http/ids';
+import { platformContext } from '../../http/platform';
 import { validForm } from '../../http/forms';
 import { emailField } from '../../schemas/common';
 import { t } from '../../i18n/es-DO';
@@ -57,15 +58,6 @@ export const clientForm = z.object({
   phone: optionalText(40, t('adminTenants.clients.error.phone')),
 });
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** A path id that is not a uuid names no client: 404 without a query. */
-function clientId(c: Context<AdminEnv>): string {
-  const id = c.req.param('id') ?? '';
-  if (!uuidPattern.test(id)) throw new AppError('not_found');
-  return id;
-}
-
 function renderForm(
   c: Context<AdminEnv>,
   props: { id?: string; values: ClientFormValues; errors?: FieldErrors; message?: string | null; saved?: boolean },
@@ -93,7 +85,7 @@ adminClientsRoutes.get('/clients', requireAdmin, async (c) => {
     : deleted
       ? t('adminTenants.clients.deleted', { name: deleted })
       : null;
-  return c.render(<ClientList clients={await listClientsWithTenantCount(c.var.platform.central)} notice={notice} />, {
+  return c.render(<ClientList clients={await listClients(platformContext(c))} notice={notice} />, {
     title: t('adminTenants.clients.title'),
     current: '/admin/clients',
   });
@@ -109,20 +101,14 @@ adminClientsRoutes.post(
   ),
   async (c) => {
     const form = c.req.valid('form');
-    const client = await createClient(c.var.platform.central, form);
-    await recordAdminAudit(c.var.platform.central, {
-      admin: c.var.admin,
-      action: 'client.create',
-      details: { clientId: client.id, name: client.name },
-    });
+    const client = await createClient(platformContext(c), form);
     return c.redirect(`/admin/clients?created=${encodeURIComponent(client.name)}`, 303);
   },
 );
 
 adminClientsRoutes.get('/clients/:id', requireAdmin, async (c) => {
-  const id = clientId(c);
-  const client = await getClient(c.var.platform.central, id);
-  if (!client) throw new AppError('not_found');
+  const id = idParam(c);
+  const client = await getClient(platformContext(c), id);
   return renderForm(c, { id, values: formValues(client), saved: c.req.query('saved') === '1' });
 });
 
@@ -130,38 +116,25 @@ adminClientsRoutes.post(
   '/clients/:id',
   requireAdmin,
   validForm(clientForm, (c, errors, submitted) =>
-    renderForm(c, { id: clientId(c), values: submitted as ClientFormValues, errors }, 422),
+    renderForm(c, { id: idParam(c), values: submitted as ClientFormValues, errors }, 422),
   ),
   async (c) => {
-    const id = clientId(c);
+    const id = idParam(c);
     const form = c.req.valid('form');
-    const client = await updateClient(c.var.platform.central, id, form);
-    if (!client) throw new AppError('not_found');
-    await recordAdminAudit(c.var.platform.central, {
-      admin: c.var.admin,
-      action: 'client.update',
-      details: { clientId: id, ...form },
-    });
+    await updateClient(platformContext(c), id, form);
     return c.redirect(`/admin/clients/${id}?saved=1`, 303);
   },
 );
 
 adminClientsRoutes.post('/clients/:id/delete', requireAdmin, async (c) => {
-  const id = clientId(c);
-  const client = await getClient(c.var.platform.central, id);
-  if (!client) throw new AppError('not_found');
-  const outcome = await deleteClient(c.var.platform.central, id);
-  if (!outcome.deleted) {
-    return renderForm(
-      c,
-      { id, values: formValues(client), message: t('adminTenants.clients.hasTenants', { count: outcome.tenantCount }) },
-      409,
-    );
+  const id = idParam(c);
+  const ctx = platformContext(c);
+  const client = await getClient(ctx, id);
+  try {
+    await deleteClient(ctx, id);
+  } catch (error) {
+    if (!(error instanceof AppError) || error.code !== 'conflict') throw error;
+    return renderForm(c, { id, values: formValues(client), message: error.publicMessage }, 409);
   }
-  await recordAdminAudit(c.var.platform.central, {
-    admin: c.var.admin,
-    action: 'client.delete',
-    details: { clientId: id, name: client.name },
-  });
   return c.redirect(`/admin/clients?deleted=${encodeURIComponent(client.name)}`, 303);
 });

@@ -1,33 +1,33 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { recordAdminAudit } from '../../services/platform/audit';
-import { inviteOwner, shopOwners, type OwnerInvite } from '../../services/platform/owners';
-import { enqueuePlatformJob } from '../../services/platform/jobs/runner';
+import { placementKinds } from '../../config';
+import { AppError, type FieldErrors } from '../../errors';
 import { requireAdmin } from '../../http/admin-session';
+import type { AdminEnv } from '../../http/env';
+import { factory } from '../../http/factory';
+import { validForm } from '../../http/forms';
+import { isUuid } from '../../http/ids';
+import { platformContext, tenantIdParam } from '../../http/platform';
+import { t } from '../../i18n/es-DO';
+import { emailField } from '../../schemas/common';
+import { inviteTenantOwner, shopOwners, type OwnerInvite } from '../../services/platform/owners';
 import {
-  checkDomain,
-  checkNewTenant,
-  clientExists,
+  addTenantDomain,
+  createTenant,
+  deleteTenant,
   getTenantDetails,
-  insertTenantRecord,
   latestSchemaVersion,
   listClientOptions,
   listTenantPage,
-  tenantOwnsDomain,
+  migrateTenants,
+  removeTenantDomain,
+  resumeTenant,
+  suspendTenant,
   tenantStatuses,
+  updateTenant,
   type TenantListFilter,
 } from '../../services/platform/tenants';
-import type { AdminEnv } from '../../http/env';
-import { AppError } from '../../errors';
-import { factory } from '../../http/factory';
-import { validForm } from '../../http/forms';
-import { emailField } from '../../schemas/common';
-import { t } from '../../i18n/es-DO';
 import { listDomainsOf } from '../../tenancy/central-queries';
-import { addDomain, removeDomain, resumeTenant, suspendTenant } from '../../tenancy/lifecycle';
-import { purgeTenantKeys } from '../../tenancy/lookup';
-import { placementKinds } from '../../config';
-import { getTenantRow, updateTenant } from '../../tenancy/provisioning';
 import {
   NewTenantForm,
   TenantListPage,
@@ -36,7 +36,6 @@ import {
   type NewTenantValues,
   type TenantPageForms,
 } from '../../views/admin-tenants';
-import type { FieldErrors } from '../../errors';
 
 /** Admin panel (central domain): tenants, their domains, status, deletion and schema migrations. */
 export const adminTenantsRoutes = factory.createApp();
@@ -51,7 +50,6 @@ export function shopUrl(c: Context, hostname: string): string {
   return `${url.protocol}//${host}${url.port ? `:${url.port}` : ''}`;
 }
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const optional = z
   .string()
   .trim()
@@ -61,7 +59,7 @@ const optional = z
 const listQuery = z.object({
   q: z.string().trim().max(100).optional().catch(undefined),
   status: z.enum(tenantStatuses).optional().catch(undefined),
-  client: z.string().regex(uuidPattern).optional().catch(undefined),
+  client: z.string().refine(isUuid).optional().catch(undefined),
   behind: z.literal('1').optional().catch(undefined),
   after: z.string().max(63).optional().catch(undefined),
 });
@@ -113,12 +111,6 @@ const editTenantForm = z.object({
     .max(200, t('adminTenants.error.nameLength')),
   clientId: optional,
 });
-
-function tenantIdParam(c: Context<AdminEnv>): string {
-  const id = c.req.param('id') ?? '';
-  if (!/^[a-z0-9-]{1,63}$/.test(id)) throw new AppError('not_found');
-  return id;
-}
 
 async function renderNewForm(
   c: Context<AdminEnv>,
@@ -201,58 +193,30 @@ adminTenantsRoutes.get('/tenants', requireAdmin, async (c) => {
 
 adminTenantsRoutes.get('/tenants/new', requireAdmin, (c) => renderNewForm(c, {}));
 
+/** A service's field refusal on one of the tenant page's forms: that form again, with the messages. */
+function fieldErrors(error: unknown): FieldErrors | null {
+  return error instanceof AppError && error.code === 'validation' && error.fields ? error.fields : null;
+}
+
 adminTenantsRoutes.post(
   '/tenants/new',
   requireAdmin,
   validForm(newTenantForm, (c, errors, submitted) => renderNewForm(c, submitted as NewTenantValues, errors, 422)),
   async (c) => {
     const form = c.req.valid('form');
-    const platform = c.var.platform;
-    const checked = await checkNewTenant(platform, {
-      ...form,
-      placement: form.placement || platform.config.defaultPlacement,
-    });
-    if (!checked.ok) return renderNewForm(c, form, checked.errors, 422);
-    const inserted = await insertTenantRecord(platform, checked.value);
-    if (!inserted.ok) return renderNewForm(c, form, inserted.errors, 422);
-    const admin = c.var.admin;
-    const job = await enqueuePlatformJob(platform, c.env.JOBS, {
-      kind: 'tenant.create',
-      tenantId: checked.value.id,
-      input: { seed: true, ownerEmail: form.ownerEmail, ownerName: form.ownerName },
-      createdBy: admin.id,
-    });
-    await recordAdminAudit(platform.central, {
-      admin,
-      action: 'tenant.create',
-      tenantId: checked.value.id,
-      details: {
-        name: checked.value.name,
-        domain: checked.value.hostname,
-        clientId: checked.value.clientId,
-        placement: checked.value.placement,
-        ownerEmail: form.ownerEmail,
-        ownerName: form.ownerName,
-        jobId: job.id,
-      },
-    });
-    return c.redirect(`/admin/jobs/${job.id}`, 303);
+    try {
+      const job = await createTenant(platformContext(c), { ...form, placement: form.placement ?? '' });
+      return c.redirect(`/admin/jobs/${job.id}`, 303);
+    } catch (error) {
+      const errors = fieldErrors(error);
+      if (errors) return renderNewForm(c, form, errors, 422);
+      throw error;
+    }
   },
 );
 
 adminTenantsRoutes.post('/tenants/migrate', requireAdmin, async (c) => {
-  const platform = c.var.platform;
-  const admin = c.var.admin;
-  const job = await enqueuePlatformJob(platform, c.env.JOBS, {
-    kind: 'tenants.migrate',
-    input: { latest: latestSchemaVersion() },
-    createdBy: admin.id,
-  });
-  await recordAdminAudit(platform.central, {
-    admin,
-    action: 'tenants.migrate',
-    details: { jobId: job.id, latest: latestSchemaVersion() },
-  });
+  const job = await migrateTenants(platformContext(c));
   return c.redirect(`/admin/jobs/${job.id}`, 303);
 });
 
@@ -289,24 +253,13 @@ adminTenantsRoutes.post(
   async (c) => {
     const id = tenantIdParam(c);
     const form = c.req.valid('form');
-    const platform = c.var.platform;
-    if (form.clientId && !(await clientExists(platform, form.clientId))) {
-      return renderTenantPage(
-        c,
-        id,
-        { editErrors: { clientId: t('adminTenants.error.clientUnknown') }, editValues: form },
-        422,
-      );
+    try {
+      await updateTenant(platformContext(c), id, form);
+    } catch (error) {
+      const errors = fieldErrors(error);
+      if (errors) return renderTenantPage(c, id, { editErrors: errors, editValues: form }, 422);
+      throw error;
     }
-    await updateTenant(platform, id, { name: form.name, clientId: form.clientId });
-    // The cached tenant record carries the name: purge it so the shop shows the new one at once.
-    await purgeTenantKeys(platform.kv, id, await listDomainsOf(platform.central, id));
-    await recordAdminAudit(platform.central, {
-      admin: c.var.admin,
-      action: 'tenant.update',
-      tenantId: id,
-      details: form,
-    });
     return c.redirect(`/admin/tenants/${id}?notice=saved`, 303);
   },
 );
@@ -325,33 +278,15 @@ adminTenantsRoutes.post(
   async (c) => {
     const id = tenantIdParam(c);
     const { domain } = c.req.valid('form');
-    const platform = c.var.platform;
-    const checked = checkDomain(platform, domain);
-    if (!checked.ok)
-      return renderTenantPage(c, id, { domainErrors: { domain: checked.message }, domainValue: domain }, 422);
+    let hostname: string;
     try {
-      await addDomain(platform, id, checked.hostname);
+      hostname = await addTenantDomain(platformContext(c), id, domain);
     } catch (error) {
-      if (error instanceof AppError && error.code === 'conflict') {
-        return renderTenantPage(
-          c,
-          id,
-          {
-            domainErrors: { domain: t('adminTenants.error.domainTaken', { domain: checked.hostname }) },
-            domainValue: domain,
-          },
-          422,
-        );
-      }
+      const errors = fieldErrors(error);
+      if (errors) return renderTenantPage(c, id, { domainErrors: errors, domainValue: domain }, 422);
       throw error;
     }
-    await recordAdminAudit(platform.central, {
-      admin: c.var.admin,
-      action: 'tenant.domain.add',
-      tenantId: id,
-      details: { domain: checked.hostname },
-    });
-    return c.redirect(`/admin/tenants/${id}?notice=domainAdded&domain=${encodeURIComponent(checked.hostname)}`, 303);
+    return c.redirect(`/admin/tenants/${id}?notice=domainAdded&domain=${encodeURIComponent(hostname)}`, 303);
   },
 );
 
@@ -362,24 +297,15 @@ adminTenantsRoutes.post(
   async (c) => {
     const id = tenantIdParam(c);
     const { domain } = c.req.valid('form');
-    const platform = c.var.platform;
-    const checked = checkDomain(platform, domain);
-    if (!checked.ok || !(await tenantOwnsDomain(platform, id, checked.hostname))) {
-      return renderTenantPage(
-        c,
-        id,
-        { domainErrors: { domain: t('adminTenants.error.domainUnknown', { domain }) } },
-        422,
-      );
+    let hostname: string;
+    try {
+      ({ hostname } = await removeTenantDomain(platformContext(c), domain, id));
+    } catch (error) {
+      const errors = fieldErrors(error);
+      if (errors) return renderTenantPage(c, id, { domainErrors: errors }, 422);
+      throw error;
     }
-    await removeDomain(platform, checked.hostname);
-    await recordAdminAudit(platform.central, {
-      admin: c.var.admin,
-      action: 'tenant.domain.remove',
-      tenantId: id,
-      details: { domain: checked.hostname },
-    });
-    return c.redirect(`/admin/tenants/${id}?notice=domainRemoved&domain=${encodeURIComponent(checked.hostname)}`, 303);
+    return c.redirect(`/admin/tenants/${id}?notice=domainRemoved&domain=${encodeURIComponent(hostname)}`, 303);
   },
 );
 
@@ -399,6 +325,24 @@ function ownerRefusal(invite: Extract<OwnerInvite, { ok: false }>): FieldErrors 
   }
 }
 
+/** A status change refused (409): the tenant page with the tenant's current status. */
+async function statusConflict<T>(c: Context<AdminEnv>, id: string, work: () => Promise<T>) {
+  try {
+    return { ok: true as const, value: await work() };
+  } catch (error) {
+    if (!(error instanceof AppError) || error.code !== 'conflict') throw error;
+    const details = await getTenantDetails(c.var.platform, id);
+    if (!details) throw new AppError('not_found');
+    const page = await renderTenantPage(
+      c,
+      id,
+      { statusError: t('adminTenants.error.status', { status: details.tenant.status }) },
+      409,
+    );
+    return { ok: false as const, page };
+  }
+}
+
 /** Invites the shop's first owner (again, if the link expired or was lost); the link is shown once, in this answer only. */
 adminTenantsRoutes.post(
   '/tenants/:id/owner',
@@ -414,24 +358,11 @@ adminTenantsRoutes.post(
   async (c) => {
     const id = tenantIdParam(c);
     const form = c.req.valid('form');
-    const platform = c.var.platform;
-    const row = await getTenantRow(platform, id);
-    if (!row) throw new AppError('not_found');
-    if (row.status !== 'active') return statusConflict(c, id);
-    const invite = await inviteOwner(platform, id, form);
+    const outcome = await statusConflict(c, id, () => inviteTenantOwner(platformContext(c), id, form));
+    if (!outcome.ok) return outcome.page;
+    const invite = outcome.value;
     if (!invite.ok) return renderTenantPage(c, id, { ownerErrors: ownerRefusal(invite), ownerValues: form }, 422);
-    await recordAdminAudit(platform.central, {
-      admin: c.var.admin,
-      action: 'tenant.owner_invited',
-      tenantId: id,
-      details: {
-        email: invite.email,
-        name: invite.name,
-        reinvited: invite.reinvited,
-        expiresAt: invite.expiresAt.toISOString(),
-      },
-    });
-    const [hostname] = await listDomainsOf(platform.central, id);
+    const [hostname] = await listDomainsOf(c.var.platform.central, id);
     c.header('Cache-Control', 'no-store');
     const url = `${shopUrl(c, hostname ?? id)}/set-password/${invite.token}`;
     return renderTenantPage(c, id, {
@@ -456,46 +387,18 @@ adminTenantsRoutes.post(
   async (c) => {
     const id = tenantIdParam(c);
     const { message } = c.req.valid('form');
-    const platform = c.var.platform;
-    try {
-      await suspendTenant(platform, id, message);
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'conflict') return statusConflict(c, id);
-      throw error;
-    }
-    await recordAdminAudit(platform.central, {
-      admin: c.var.admin,
-      action: 'tenant.suspend',
-      tenantId: id,
-      details: { message },
-    });
+    const outcome = await statusConflict(c, id, () => suspendTenant(platformContext(c), id, message));
+    if (!outcome.ok) return outcome.page;
     return c.redirect(`/admin/tenants/${id}?notice=suspended`, 303);
   },
 );
 
 adminTenantsRoutes.post('/tenants/:id/resume', requireAdmin, async (c) => {
   const id = tenantIdParam(c);
-  const platform = c.var.platform;
-  try {
-    await resumeTenant(platform, id);
-  } catch (error) {
-    if (error instanceof AppError && error.code === 'conflict') return statusConflict(c, id);
-    throw error;
-  }
-  await recordAdminAudit(platform.central, { admin: c.var.admin, action: 'tenant.resume', tenantId: id });
+  const outcome = await statusConflict(c, id, () => resumeTenant(platformContext(c), id));
+  if (!outcome.ok) return outcome.page;
   return c.redirect(`/admin/tenants/${id}?notice=resumed`, 303);
 });
-
-async function statusConflict(c: Context<AdminEnv>, id: string) {
-  const details = await getTenantDetails(c.var.platform, id);
-  if (!details) throw new AppError('not_found');
-  return renderTenantPage(
-    c,
-    id,
-    { statusError: t('adminTenants.error.status', { status: details.tenant.status }) },
-    409,
-  );
-}
 
 const deleteForm = z.object({
   confirm: z
@@ -512,23 +415,13 @@ adminTenantsRoutes.post(
   async (c) => {
     const id = tenantIdParam(c);
     const { confirm } = c.req.valid('form');
-    const platform = c.var.platform;
-    if (confirm !== id)
-      return renderTenantPage(c, id, { deleteErrors: { confirm: t('adminTenants.error.confirm', { id }) } }, 422);
-    const details = await getTenantDetails(platform, id);
-    if (!details) throw new AppError('not_found');
-    const admin = c.var.admin;
-    const job = await enqueuePlatformJob(platform, c.env.JOBS, {
-      kind: 'tenant.delete',
-      tenantId: id,
-      createdBy: admin.id,
-    });
-    await recordAdminAudit(platform.central, {
-      admin,
-      action: 'tenant.delete',
-      tenantId: id,
-      details: { jobId: job.id, domains: details.domains },
-    });
-    return c.redirect(`/admin/jobs/${job.id}`, 303);
+    try {
+      const job = await deleteTenant(platformContext(c), id, confirm);
+      return c.redirect(`/admin/jobs/${job.id}`, 303);
+    } catch (error) {
+      const errors = fieldErrors(error);
+      if (errors) return renderTenantPage(c, id, { deleteErrors: errors }, 422);
+      throw error;
+    }
   },
 );

@@ -7,7 +7,8 @@
 import { sqlClient, type Sql } from '../../db/client';
 import { appliedVersion, migrate } from '../../db/migrate';
 import { migrations } from '../../db/migrations.generated';
-import { AppError } from '../../errors';
+import { AppError, type FieldErrors } from '../../errors';
+import { t } from '../../i18n/es-DO';
 import { TenantCache } from '../../tenancy/cache';
 import { listDomainsOf } from '../../tenancy/central-queries';
 import { decryptSecret } from '../../tenancy/crypto';
@@ -21,7 +22,11 @@ import {
   runProvisioning,
   updateTenant,
   validateTenantId,
+  type TenantRow,
 } from '../../tenancy/provisioning';
+import { recordPlatformAudit } from './audit';
+import { assertActor, type PlatformContext } from './context';
+import { enqueuePlatformJob, type PlatformJobRow } from './jobs/runner';
 
 export const backupFormat = 'optiflow-tenant-backup';
 export const backupFormatVersion = 1;
@@ -594,4 +599,99 @@ export async function tenantsWithBackups(platform: Platform): Promise<string[]> 
     cursor = page.truncated ? page.cursor : undefined;
   } while (cursor);
   return ids;
+}
+
+// The panel's backups area: a tenant's backups, taking one, downloading one, restoring one.
+
+/** The tenant of a backups page (404 if unknown): backups of deleted tenants are reachable from the CLI only. */
+export async function getBackupTenant(ctx: PlatformContext, tenantId: string): Promise<TenantRow> {
+  const row = await getTenantRow(ctx.platform, tenantId);
+  if (!row) throw new AppError('not_found');
+  return row;
+}
+
+/** A backup of the tenant by its timestamp, which must exist in R2 under the tenant's prefix (404 otherwise). */
+export async function getBackup(
+  ctx: PlatformContext,
+  tenantId: string,
+  stamp: string,
+): Promise<{ stamp: string; key: string; createdAt: Date }> {
+  if (!isBackupStamp(stamp)) throw new AppError('not_found');
+  const key = backupKey(tenantId, stamp);
+  if (!(await ctx.platform.files.head(key))) throw new AppError('not_found');
+  return { stamp, key, createdAt: stampDate(stamp) };
+}
+
+/** Takes a backup of an active or suspended tenant, as a platform job. */
+export async function createBackup(ctx: PlatformContext, tenantId: string): Promise<PlatformJobRow> {
+  assertActor(ctx);
+  const tenant = await getBackupTenant(ctx, tenantId);
+  if (tenant.status !== 'active' && tenant.status !== 'suspended') throw new AppError('conflict');
+  const job = await enqueuePlatformJob(ctx.platform, ctx.env.JOBS, {
+    kind: 'tenant.backup',
+    tenantId: tenant.id,
+    createdBy: ctx.actor.kind === 'admin' ? ctx.actor.id : null,
+  });
+  await recordPlatformAudit(ctx, { action: 'tenant.backup', tenantId: tenant.id, details: { jobId: job.id } });
+  return job;
+}
+
+/** The backup's gzipped object, for a download that the audit log records. */
+export async function downloadBackup(ctx: PlatformContext, tenantId: string, stamp: string): Promise<R2ObjectBody> {
+  assertActor(ctx);
+  const { key } = await getBackup(ctx, tenantId, stamp);
+  const object = await ctx.platform.files.get(key);
+  if (!object) throw new AppError('not_found');
+  await recordPlatformAudit(ctx, { action: 'tenant.backup.download', tenantId, details: { key } });
+  return object;
+}
+
+export interface RestoreRequest {
+  mode?: string;
+  newTenant?: string;
+  confirm?: string;
+}
+
+/**
+ * Restores a backup as a new tenant (`copy`, the new id must be free) or over the tenant itself
+ * (`same`, its id typed to confirm), as a platform job. Bad input is a 422 with field messages.
+ */
+export async function restoreTenantBackup(
+  ctx: PlatformContext,
+  tenantId: string,
+  stamp: string,
+  values: RestoreRequest,
+): Promise<PlatformJobRow> {
+  assertActor(ctx);
+  const { platform } = ctx;
+  const tenant = await getBackupTenant(ctx, tenantId);
+  const { key } = await getBackup(ctx, tenant.id, stamp);
+  const errors: FieldErrors = {};
+  let into = tenant.id;
+  if (values.mode === 'copy') {
+    try {
+      into = validateTenantId(platform, values.newTenant ?? '');
+      if (await getTenantRow(platform, into)) errors.newTenant = t('backups.error.tenantExists');
+    } catch {
+      errors.newTenant = t('backups.error.newTenant');
+    }
+  } else if (values.mode === 'same') {
+    if (values.confirm !== tenant.id) errors.confirm = t('backups.error.confirm');
+  } else {
+    errors.mode = t('backups.error.mode');
+  }
+  const fields = Object.fromEntries(Object.entries(errors).filter((entry): entry is [string, string] => !!entry[1]));
+  if (Object.keys(fields).length > 0) throw new AppError('validation', Object.values(fields)[0]!, fields);
+  const job = await enqueuePlatformJob(platform, ctx.env.JOBS, {
+    kind: 'tenant.restore',
+    tenantId: into,
+    input: { backupKey: key, into, from: tenant.id, mode: values.mode },
+    createdBy: ctx.actor.kind === 'admin' ? ctx.actor.id : null,
+  });
+  await recordPlatformAudit(ctx, {
+    action: 'tenant.restore',
+    tenantId: into,
+    details: { jobId: job.id, backupKey: key, from: tenant.id, mode: values.mode },
+  });
+  return job;
 }

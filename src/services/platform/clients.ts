@@ -1,8 +1,12 @@
-/** OptiFlow's own customers (who pays for one or more tenants): queries of the admin panel. */
+/** OptiFlow's own customers (who pays for one or more tenants): the panel's clients area. */
 import { asc, count, eq, sql } from 'drizzle-orm';
 import { clients, tenants } from '../../db/central-schema';
 import type { CentralDb } from '../../db/client';
 import { compactTaxId, isValidCedula, isValidRnc } from '../../domain/tax-id';
+import { AppError } from '../../errors';
+import { t } from '../../i18n/es-DO';
+import { recordPlatformAudit } from './audit';
+import { assertActor, type PlatformContext } from './context';
 
 export type ClientRow = typeof clients.$inferSelect;
 export type ClientValues = Pick<ClientRow, 'name' | 'rnc' | 'email' | 'phone'>;
@@ -15,9 +19,7 @@ export function normalizeClientTaxId(value: string): string | null {
   return null;
 }
 
-export async function listClientsWithTenantCount(
-  central: CentralDb,
-): Promise<Array<ClientRow & { tenantCount: number }>> {
+async function listClientsWithTenantCount(central: CentralDb): Promise<Array<ClientRow & { tenantCount: number }>> {
   const rows = await central
     .select({
       id: clients.id,
@@ -35,22 +37,22 @@ export async function listClientsWithTenantCount(
   return rows.map((row) => ({ ...row, tenantCount: Number(row.tenantCount) }));
 }
 
-export async function getClient(central: CentralDb, id: string): Promise<ClientRow | null> {
+async function findClient(central: CentralDb, id: string): Promise<ClientRow | null> {
   const [row] = await central.select().from(clients).where(eq(clients.id, id));
   return row ?? null;
 }
 
-export async function createClient(central: CentralDb, values: ClientValues): Promise<ClientRow> {
+async function insertClient(central: CentralDb, values: ClientValues): Promise<ClientRow> {
   const [row] = await central.insert(clients).values(values).returning();
   return row!;
 }
 
-export async function updateClient(central: CentralDb, id: string, values: ClientValues): Promise<ClientRow | null> {
+async function updateClientRow(central: CentralDb, id: string, values: ClientValues): Promise<ClientRow | null> {
   const [row] = await central.update(clients).set(values).where(eq(clients.id, id)).returning();
   return row ?? null;
 }
 
-export async function countClientTenants(central: CentralDb, id: string): Promise<number> {
+async function countClientTenants(central: CentralDb, id: string): Promise<number> {
   const [row] = await central.select({ n: count() }).from(tenants).where(eq(tenants.clientId, id));
   return Number(row?.n ?? 0);
 }
@@ -59,7 +61,7 @@ export async function countClientTenants(central: CentralDb, id: string): Promis
  * Deletes a client without tenants. The foreign key (ON DELETE RESTRICT) settles a race with a
  * tenant being assigned meanwhile: then nothing is deleted and the tenant count is returned.
  */
-export async function deleteClient(
+async function deleteClientRow(
   central: CentralDb,
   id: string,
 ): Promise<{ deleted: true } | { deleted: false; tenantCount: number }> {
@@ -80,4 +82,41 @@ function foreignKeyViolation(error: unknown): boolean {
     if ((current as { code?: string }).code === '23503') return true;
   }
   return false;
+}
+
+export function listClients(ctx: PlatformContext): Promise<Array<ClientRow & { tenantCount: number }>> {
+  return listClientsWithTenantCount(ctx.platform.central);
+}
+
+/** The client, or a 404. */
+export async function getClient(ctx: PlatformContext, id: string): Promise<ClientRow> {
+  const client = await findClient(ctx.platform.central, id);
+  if (!client) throw new AppError('not_found');
+  return client;
+}
+
+export async function createClient(ctx: PlatformContext, values: ClientValues): Promise<ClientRow> {
+  assertActor(ctx);
+  const client = await insertClient(ctx.platform.central, values);
+  await recordPlatformAudit(ctx, { action: 'client.create', details: { clientId: client.id, name: client.name } });
+  return client;
+}
+
+export async function updateClient(ctx: PlatformContext, id: string, values: ClientValues): Promise<ClientRow> {
+  assertActor(ctx);
+  const client = await updateClientRow(ctx.platform.central, id, values);
+  if (!client) throw new AppError('not_found');
+  await recordPlatformAudit(ctx, { action: 'client.update', details: { clientId: id, ...values } });
+  return client;
+}
+
+/** Deletes a client without tenants; one with tenants is a conflict that says how many. */
+export async function deleteClient(ctx: PlatformContext, id: string): Promise<ClientRow> {
+  assertActor(ctx);
+  const client = await getClient(ctx, id);
+  const outcome = await deleteClientRow(ctx.platform.central, id);
+  if (!outcome.deleted)
+    throw new AppError('conflict', t('adminTenants.clients.hasTenants', { count: outcome.tenantCount }));
+  await recordPlatformAudit(ctx, { action: 'client.delete', details: { clientId: id, name: client.name } });
+  return client;
 }

@@ -12,6 +12,12 @@ import { supportActor } from '../../queries/audit';
 import type { TenantDb } from '../../db/client';
 import { base64url, fromBase64url, randomToken, sha256Hex, timingSafeEqual } from '../../auth/crypto';
 import { base64ToBytes } from '../../tenancy/crypto';
+import { tenantDb } from '../../db/client';
+import { AppError } from '../../errors';
+import { t } from '../../i18n/es-DO';
+import { tenantConnection } from '../../tenancy/lifecycle';
+import { getTenantRow } from '../../tenancy/provisioning';
+import { assertActor, type PlatformContext } from './context';
 
 export const impersonationTtlSeconds = 60;
 
@@ -242,4 +248,39 @@ export async function recordSupportRequest(
       details,
     }),
   ]);
+}
+
+/**
+ * Support access from the panel: an active shop with a domain and an active owner, a single-use
+ * token for the acting admin, and the audit line. The panel sends the browser with it to the shop's
+ * host, where /support/enter consumes it.
+ */
+export async function startSupportSession(
+  ctx: PlatformContext,
+  tenantId: string,
+): Promise<{ token: string; host: string; expiresAt: Date }> {
+  assertActor(ctx);
+  const { platform, actor } = ctx;
+  if (actor.kind !== 'admin') throw new AppError('forbidden');
+  const row = await getTenantRow(platform, tenantId);
+  if (!row) throw new AppError('not_found');
+  if (row.status !== 'active') throw new AppError('conflict', t('support.error.notActive', { status: row.status }));
+  const host = await tenantPrimaryHost(platform.central, tenantId, platform.config.centralDomains);
+  if (!host) throw new AppError('conflict', t('support.error.noDomain'));
+  const { connectionString } = await tenantConnection(platform, tenantId);
+  const owner = await firstActiveOwner(tenantDb(connectionString));
+  if (!owner)
+    throw new AppError('conflict', t('support.error.noOwner'), null, {
+      href: `/admin/tenants/${tenantId}#tenant-owner`,
+      label: t('adminTenants.owner.invite'),
+    });
+  const key = await impersonationSigningKey(ctx.env.ENCRYPTION_KEY);
+  const { token, expiresAt } = await issueImpersonationToken(platform.central, key, { adminId: actor.id, tenantId });
+  await recordAdminAudit(platform.central, {
+    admin: { id: actor.id, email: actor.email },
+    action: 'tenant.impersonate',
+    tenantId,
+    details: { ownerEmail: owner.email, host, expiresAt: expiresAt.toISOString() },
+  });
+  return { token, host, expiresAt };
 }

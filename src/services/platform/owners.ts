@@ -3,9 +3,12 @@ import { tenantDb } from '../../db/client';
 import { users, userTokens } from '../../db/tenant-schema';
 import { AppError } from '../../errors';
 import { tenantConnection } from '../../tenancy/lifecycle';
+import { getTenantRow } from '../../tenancy/provisioning';
 import type { Platform } from '../../tenancy/platform';
 import { emailField } from '../../schemas/common';
 import { issuePasswordLink, normalizeEmail } from '../../auth/users';
+import { recordPlatformAudit } from './audit';
+import { assertActor, type PlatformContext } from './context';
 
 /**
  * Why a platform admin cannot invite this owner: the shop already has an active owner (who invites
@@ -80,4 +83,34 @@ export async function shopOwners(platform: Platform, tenantId: string): Promise<
     active: active ? { email: active.email, name: active.name } : null,
     invited: owners.filter((owner) => owner.status === 'invited').map(({ email, name }) => ({ email, name })),
   };
+}
+
+/**
+ * Invites a shop's first owner (panel and CLI alike): 404 for an unknown tenant, 409 unless it is
+ * active, a refusal (returned, each edge words it) for the cases of `OwnerInviteRefusal`. The link
+ * is in the result once; the audit line records who was invited, never the link.
+ */
+export async function inviteTenantOwner(
+  ctx: PlatformContext,
+  tenantId: string,
+  values: { email: string; name?: string | null },
+): Promise<OwnerInvite> {
+  assertActor(ctx);
+  const row = await getTenantRow(ctx.platform, tenantId);
+  if (!row) throw new AppError('not_found');
+  if (row.status !== 'active') throw new AppError('conflict', `Tenant "${tenantId}" is ${row.status}`);
+  const invite = await inviteOwner(ctx.platform, tenantId, values);
+  if (invite.ok) {
+    await recordPlatformAudit(ctx, {
+      action: 'tenant.owner_invited',
+      tenantId,
+      details: {
+        email: invite.email,
+        name: invite.name,
+        reinvited: invite.reinvited,
+        expiresAt: invite.expiresAt.toISOString(),
+      },
+    });
+  }
+  return invite;
 }

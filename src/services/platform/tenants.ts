@@ -1,4 +1,7 @@
-/** The admin panel's tenant queries and the request-side half of "create a tenant" (the record). */
+/**
+ * Tenants on the platform: the panel's queries, and the operations the panel and the CLI share
+ * (create, edit, domains, suspend and resume, delete, migrate), each with its checks and audit line.
+ */
 import { and, asc, desc, eq, gt, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { adminAuditLog, clients, domains, platformJobs, provisioningLog, tenants } from '../../db/central-schema';
 import { migrations } from '../../db/migrations.generated';
@@ -7,7 +10,24 @@ import { t } from '../../i18n/es-DO';
 import { isValidLabel, parseDomainInput } from '../../tenancy/host';
 import { databaseNames, type Platform } from '../../tenancy/platform';
 import { placementKinds, type PlacementKind } from '../../config';
-import { reservedLabels, writeTenantRecord, type TenantRow } from '../../tenancy/provisioning';
+import { listDomainsOf } from '../../tenancy/central-queries';
+import {
+  addDomain,
+  removeDomain,
+  resumeTenant as resumeTenantRecord,
+  suspendTenant as suspendTenantRecord,
+} from '../../tenancy/lifecycle';
+import { purgeTenantKeys } from '../../tenancy/lookup';
+import {
+  getTenantRow,
+  reservedLabels,
+  updateTenant as updateTenantRow,
+  writeTenantRecord,
+  type TenantRow,
+} from '../../tenancy/provisioning';
+import { recordPlatformAudit } from './audit';
+import { assertActor, type PlatformContext } from './context';
+import { enqueuePlatformJob, type PlatformJobRow } from './jobs/runner';
 import type { FieldErrors } from '../../errors';
 
 export const tenantStatuses = ['provisioning', 'active', 'suspended', 'failed', 'deleting'] as const;
@@ -263,4 +283,163 @@ export async function tenantsBehind(platform: Platform): Promise<Array<{ id: str
     .from(tenants)
     .where(and(lt(tenants.schemaVersion, latestSchemaVersion()), inArray(tenants.status, ['active', 'suspended'])))
     .orderBy(asc(tenants.id));
+}
+
+// The operations. Each checks the actor, does the work, and writes its one audit line.
+
+/** A refusal with a field message, as the panel's forms show it (and the CLI prints). */
+function fieldError(errors: FieldErrors): AppError {
+  const fields = Object.fromEntries(Object.entries(errors).filter((entry): entry is [string, string] => !!entry[1]));
+  return new AppError('validation', Object.values(fields)[0] ?? t('validation.summary'), fields);
+}
+
+export interface CreateTenantInput extends NewTenantForm {
+  ownerEmail?: string | null;
+  ownerName?: string | null;
+}
+
+/**
+ * "Create a tenant" from the panel: the checks with a field message each, the record (so the id and
+ * domain are taken at once), then the pipeline as a platform job that the panel follows live.
+ */
+export async function createTenant(ctx: PlatformContext, input: CreateTenantInput): Promise<PlatformJobRow> {
+  assertActor(ctx);
+  const { platform } = ctx;
+  const checked = await checkNewTenant(platform, {
+    ...input,
+    placement: input.placement || platform.config.defaultPlacement,
+  });
+  if (!checked.ok) throw fieldError(checked.errors);
+  const inserted = await insertTenantRecord(platform, checked.value);
+  if (!inserted.ok) throw fieldError(inserted.errors);
+  const ownerEmail = input.ownerEmail ?? null;
+  const ownerName = input.ownerName ?? null;
+  const job = await enqueuePlatformJob(platform, ctx.env.JOBS, {
+    kind: 'tenant.create',
+    tenantId: checked.value.id,
+    input: { seed: true, ownerEmail, ownerName },
+    createdBy: actorId(ctx),
+  });
+  await recordPlatformAudit(ctx, {
+    action: 'tenant.create',
+    tenantId: checked.value.id,
+    details: {
+      name: checked.value.name,
+      domain: checked.value.hostname,
+      clientId: checked.value.clientId,
+      placement: checked.value.placement,
+      ownerEmail,
+      ownerName,
+      jobId: job.id,
+    },
+  });
+  return job;
+}
+
+function actorId(ctx: PlatformContext): string | null {
+  return ctx.actor.kind === 'admin' ? ctx.actor.id : null;
+}
+
+/** Renames a tenant or changes its client; the shop shows the new name at once (its cached record is purged). */
+export async function updateTenant(
+  ctx: PlatformContext,
+  tenantId: string,
+  values: { name: string; clientId: string | null },
+): Promise<TenantRow> {
+  assertActor(ctx);
+  const { platform } = ctx;
+  if (values.clientId && !(await clientExists(platform, values.clientId)))
+    throw fieldError({ clientId: t('adminTenants.error.clientUnknown') });
+  const row = await updateTenantRow(platform, tenantId, { name: values.name, clientId: values.clientId });
+  await purgeTenantKeys(platform.kv, tenantId, await listDomainsOf(platform.central, tenantId));
+  await recordPlatformAudit(ctx, { action: 'tenant.update', tenantId, details: values });
+  return row;
+}
+
+/** Gives a tenant another subdomain label or custom host; returns the host name as stored. */
+export async function addTenantDomain(ctx: PlatformContext, tenantId: string, input: string): Promise<string> {
+  assertActor(ctx);
+  const { platform } = ctx;
+  const checked = checkDomain(platform, input);
+  if (!checked.ok) throw fieldError({ domain: checked.message });
+  try {
+    await addDomain(platform, tenantId, checked.hostname);
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'conflict')
+      throw fieldError({ domain: t('adminTenants.error.domainTaken', { domain: checked.hostname }) });
+    throw error;
+  }
+  await recordPlatformAudit(ctx, { action: 'tenant.domain.add', tenantId, details: { domain: checked.hostname } });
+  return checked.hostname;
+}
+
+/**
+ * Removes a domain from its tenant. The panel names the tenant (a domain of another tenant is
+ * refused as unknown); the CLI names only the domain.
+ */
+export async function removeTenantDomain(
+  ctx: PlatformContext,
+  input: string,
+  tenantId: string | null = null,
+): Promise<{ hostname: string; tenantId: string }> {
+  assertActor(ctx);
+  const { platform } = ctx;
+  const checked = checkDomain(platform, input);
+  if (!checked.ok || (tenantId !== null && !(await tenantOwnsDomain(platform, tenantId, checked.hostname))))
+    throw fieldError({ domain: t('adminTenants.error.domainUnknown', { domain: input }) });
+  const removed = await removeDomain(platform, checked.hostname);
+  await recordPlatformAudit(ctx, {
+    action: 'tenant.domain.remove',
+    tenantId: removed.tenantId,
+    details: { domain: removed.hostname },
+  });
+  return removed;
+}
+
+/** The shop answers 503 with the message (a conflict unless it is active or already suspended). */
+export async function suspendTenant(
+  ctx: PlatformContext,
+  tenantId: string,
+  message: string | null = null,
+): Promise<TenantRow> {
+  assertActor(ctx);
+  const row = await suspendTenantRecord(ctx.platform, tenantId, message);
+  await recordPlatformAudit(ctx, { action: 'tenant.suspend', tenantId, details: { message } });
+  return row;
+}
+
+export async function resumeTenant(ctx: PlatformContext, tenantId: string): Promise<TenantRow> {
+  assertActor(ctx);
+  const row = await resumeTenantRecord(ctx.platform, tenantId);
+  await recordPlatformAudit(ctx, { action: 'tenant.resume', tenantId });
+  return row;
+}
+
+/** Deletion from the panel: the typed id must match; the pipeline runs as a platform job. */
+export async function deleteTenant(ctx: PlatformContext, tenantId: string, confirm: string): Promise<PlatformJobRow> {
+  assertActor(ctx);
+  const { platform } = ctx;
+  if (confirm !== tenantId) throw fieldError({ confirm: t('adminTenants.error.confirm', { id: tenantId }) });
+  if (!(await getTenantRow(platform, tenantId))) throw new AppError('not_found');
+  const hostnames = await listDomainsOf(platform.central, tenantId);
+  const job = await enqueuePlatformJob(platform, ctx.env.JOBS, {
+    kind: 'tenant.delete',
+    tenantId,
+    createdBy: actorId(ctx),
+  });
+  await recordPlatformAudit(ctx, { action: 'tenant.delete', tenantId, details: { jobId: job.id, domains: hostnames } });
+  return job;
+}
+
+/** Migrates every tenant behind the latest schema, as one platform job. */
+export async function migrateTenants(ctx: PlatformContext): Promise<PlatformJobRow> {
+  assertActor(ctx);
+  const latest = latestSchemaVersion();
+  const job = await enqueuePlatformJob(ctx.platform, ctx.env.JOBS, {
+    kind: 'tenants.migrate',
+    input: { latest },
+    createdBy: actorId(ctx),
+  });
+  await recordPlatformAudit(ctx, { action: 'tenants.migrate', details: { jobId: job.id, latest } });
+  return job;
 }

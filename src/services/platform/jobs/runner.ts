@@ -6,7 +6,11 @@
 import { eq, sql } from 'drizzle-orm';
 import { platformJobs, type PlatformJobKind, type PlatformJobStep } from '../../../db/central-schema';
 import type { Bindings } from '../../../env';
+import { AppError } from '../../../errors';
+import { t } from '../../../i18n/es-DO';
 import { createPlatform, type Platform } from '../../../tenancy/platform';
+import { recordPlatformAudit } from '../audit';
+import { assertActor, type PlatformContext } from '../context';
 
 export type PlatformJobRow = typeof platformJobs.$inferSelect;
 
@@ -127,4 +131,25 @@ export async function consumePlatformJobs(
     }
     message.ack();
   }
+}
+
+/** A platform job by id, or a 404. */
+export async function getJob(ctx: PlatformContext, jobId: string): Promise<PlatformJobRow> {
+  const job = await getPlatformJob(ctx.platform, jobId);
+  if (!job) throw new AppError('not_found');
+  return job;
+}
+
+/** Retries a failed job (a conflict for any other): its handler resumes where the work stopped. */
+export async function retryJob(ctx: PlatformContext, jobId: string): Promise<PlatformJobRow> {
+  assertActor(ctx);
+  const job = await getJob(ctx, jobId);
+  const retried = await retryPlatformJob(ctx.platform, ctx.env.JOBS, job.id);
+  if (!retried) throw new AppError('conflict', t('adminTenants.jobs.notRetryable'));
+  await recordPlatformAudit(ctx, {
+    action: 'job.retry',
+    tenantId: job.tenantId,
+    details: { jobId: job.id, kind: job.kind },
+  });
+  return retried;
 }

@@ -1,7 +1,9 @@
 import { runPool } from '../../../tenancy/pool';
 import { inviteOwner } from '../owners';
 import { listDomainsOf } from '../../../tenancy/central-queries';
-import { encryptSecret } from '../../../tenancy/crypto';
+import { sql } from 'drizzle-orm';
+import { platformJobs } from '../../../db/central-schema';
+import { decryptSecret, encryptSecret } from '../../../tenancy/crypto';
 import { migrateTenant } from '../../../tenancy/lifecycle';
 import {
   deleteTenant,
@@ -11,7 +13,8 @@ import {
   runProvisioning,
 } from '../../../tenancy/provisioning';
 import { latestSchemaVersion, tenantsBehind } from '../tenants';
-import type { PlatformJobContext, PlatformJobHandlers } from './runner';
+import type { PlatformContext } from '../context';
+import type { PlatformJobContext, PlatformJobHandlers, PlatformJobRow } from './runner';
 
 /** Additional data that binds an owner link sealed in a job's result to that job. */
 export const ownerLinkAad = (jobId: string) => `owner-link:${jobId}`;
@@ -131,3 +134,29 @@ export const tenantJobHandlers: PlatformJobHandlers = {
   'tenant.delete': runTenantDelete,
   'tenants.migrate': runTenantsMigrate,
 };
+
+export interface OwnerLinkReveal {
+  email: string;
+  expiresAt: string;
+  /** The one-time token, on the first view of the finished job only; null afterwards. */
+  token: string | null;
+}
+
+/**
+ * The owner's set-password link of a finished tenant.create is shown once: the first view takes the
+ * sealed token out of the row (only one concurrent request can) and decrypts it.
+ */
+export async function revealOwnerLink(ctx: PlatformContext, job: PlatformJobRow): Promise<OwnerLinkReveal | null> {
+  const result = job.result ?? {};
+  if (job.status !== 'succeeded' || typeof result.ownerEmail !== 'string') return null;
+  const view = { email: result.ownerEmail, expiresAt: String(result.ownerLinkExpiresAt ?? ''), token: null };
+  if (typeof result.ownerLinkSecret !== 'string') return view;
+  const { central, encryptionKey } = ctx.platform;
+  const [claimed] = await central
+    .update(platformJobs)
+    .set({ result: sql`(${platformJobs.result} - 'ownerLinkSecret') || '{"ownerLinkShown": true}'::jsonb` })
+    .where(sql`${platformJobs.id} = ${job.id} AND ${platformJobs.result} ->> 'ownerLinkSecret' IS NOT NULL`)
+    .returning({ id: platformJobs.id });
+  if (!claimed) return view;
+  return { ...view, token: await decryptSecret(encryptionKey, result.ownerLinkSecret, ownerLinkAad(job.id)) };
+}
