@@ -120,8 +120,11 @@ export interface DirectoryEntry {
 export interface Mode {
   /** Added before every answer. */
   delayMs?: number;
-  /** '503': answer 503; 'reset': drop the connection without an answer (the client sees a network error). */
-  down?: false | '503' | 'reset';
+  /**
+   * '503': answer 503; 'reset': drop the connection without an answer (the client sees a network
+   * error); 'refuse' (for everyone only): stop listening, so connections are refused.
+   */
+  down?: false | '503' | 'reset' | 'refuse';
 }
 
 export interface Settings {
@@ -149,8 +152,12 @@ export interface StandinState {
 }
 
 export interface DgiiStandinControl {
-  /** Without `rnc`, for every request; with it, only for requests of that RNC (token, certificate or document). */
-  setMode(mode: Mode & { rnc?: string }): void;
+  /**
+   * Without `rnc`, for every request; with it, only for requests of that RNC (token, certificate or
+   * document). `forMs` with 'refuse': listen again after that long (how the HTTP control API, which
+   * is refused too, brings it back).
+   */
+  setMode(mode: Mode & { rnc?: string; forMs?: number }): Promise<void>;
   configure(settings: Settings & { rnc?: string }): void;
   /** The next `count` e-CF/RFCE received (of `rnc`, or of anyone) end Rechazado with these messages. */
   rejectNext(options?: { count?: number; rnc?: string; mensajes?: Mensaje[] }): void;
@@ -255,6 +262,7 @@ export async function startDgiiStandin(options: DgiiStandinOptions = {}): Promis
     );
     const signature = createHmac('sha256', tokenSecret).update(`${header}.${payload}`).digest('base64url');
     const token = `${header}.${payload}.${signature}`;
+    if (tokens.size > 1_000) for (const [old, t] of tokens) if (t.expiresAt < now) tokens.delete(old);
     tokens.set(token, { ids, expiresAt: now + lifetime * 1000 });
     return { token, expira: universal(now + lifetime * 1000), expedido: universal(now) };
   }
@@ -377,6 +385,8 @@ export async function startDgiiStandin(options: DgiiStandinOptions = {}): Promis
       method: 'GET',
       path: /^\/autenticacion\/api\/autenticacion\/semilla$/,
       handle: async () => {
+        if (seeds.size > 1_000)
+          for (const [old, seed] of seeds) if (Date.now() - seed.issuedAt > seedLifetimeMs) seeds.delete(old);
         const valor = randomBytes(96).toString('base64');
         seeds.set(valor, { issuedAt: Date.now(), used: false });
         const body = `<?xml version="1.0" encoding="utf-8"?><SemillaModel xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema"><valor>${valor}</valor><fecha>${seedDate(Date.now())}</fecha></SemillaModel>`;
@@ -588,9 +598,14 @@ export async function startDgiiStandin(options: DgiiStandinOptions = {}): Promis
   };
 
   const control: DgiiStandinControl = {
-    setMode({ rnc, ...mode }) {
+    async setMode({ rnc, forMs, ...mode }) {
+      if (mode.down === 'refuse' && rnc) throw new RangeError("'refuse' closes the port: it applies to every RNC");
       if (rnc) modes.byRnc.set(rnc, { ...modes.byRnc.get(rnc), ...mode });
       else modes.global = { ...modes.global, ...mode };
+      if (modes.global.down === 'refuse') {
+        await stopListening();
+        if (forMs) setTimeout(() => void control.setMode({ down: false }), forMs).unref();
+      } else await startListening();
     },
     configure({ rnc, ...values }) {
       if (rnc) settings.byRnc.set(rnc, { ...settings.byRnc.get(rnc), ...values });
@@ -638,6 +653,7 @@ export async function startDgiiStandin(options: DgiiStandinOptions = {}): Promis
         forced.byRnc.delete(rnc);
       } else {
         modes.global = {};
+        void startListening();
         modes.byRnc.clear();
         settings.byRnc.clear();
         forced.global = [];
@@ -660,9 +676,14 @@ export async function startDgiiStandin(options: DgiiStandinOptions = {}): Promis
     if (req.method !== 'POST') return fail(405, 'Método no permitido');
     const body = (await readJson(req)) as Record<string, unknown>;
     switch (action) {
-      case 'mode':
-        control.setMode(body as Mode & { rnc?: string });
+      case 'mode': {
+        const mode = body as Mode & { rnc?: string; forMs?: number };
+        if (mode.down === 'refuse' && mode.rnc) return fail(400, "'refuse' applies to every RNC");
+        // Answer first: 'refuse' closes the port this very request came through.
+        if (mode.down === 'refuse') setTimeout(() => void control.setMode(mode), 20);
+        else await control.setMode(mode);
         break;
+      }
       case 'configure':
         control.configure(body as Settings & { rnc?: string });
         break;
@@ -697,6 +718,31 @@ export async function startDgiiStandin(options: DgiiStandinOptions = {}): Promis
   }
 
   const sockets = new Set<Socket>();
+  let listening = false;
+  let closed = false;
+  let port = options.port ?? 0;
+  const host = options.host ?? '127.0.0.1';
+
+  async function startListening() {
+    if (listening || closed) return;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ port, host, exclusive: true }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    listening = true;
+    port = (server.address() as AddressInfo).port;
+  }
+
+  async function stopListening() {
+    if (!listening) return;
+    listening = false;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const socket of sockets) socket.destroy();
+    await closed;
+  }
   const server = createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
       log(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
@@ -721,6 +767,7 @@ export async function startDgiiStandin(options: DgiiStandinOptions = {}): Promis
     }
     const answer =
       mode.down === '503' ? { status: 503, type: 'text/plain', body: 'Service Unavailable' } : await route(req, url);
+    if (requests.length >= 10_000) requests.splice(0, 1_000);
     requests.push({
       method: req.method ?? 'GET',
       path: url.pathname + url.search,
@@ -748,24 +795,16 @@ export async function startDgiiStandin(options: DgiiStandinOptions = {}): Promis
     return match.handle(req, url, env);
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1', exclusive: true }, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const url = `http://${address.address}:${address.port}`;
+  await startListening();
+  const url = `http://${host}:${port}`;
   log(`DGII stand-in listening on ${url}`);
   return {
     url,
     control,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close: () => {
+      closed = true;
+      return stopListening();
+    },
   };
 }
 

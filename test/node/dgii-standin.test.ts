@@ -385,20 +385,48 @@ describe('modes', () => {
         },
       );
 
-    standin.control.setMode({ rnc, down: '503' });
+    await standin.control.setMode({ rnc, down: '503' });
     expect((await lookup(bearer)).status).toBe(503);
     expect((await lookup(bystanderToken)).status).toBe(200);
 
     await fetch(`${standin.url}/_control/mode`, { method: 'POST', body: JSON.stringify({ rnc, down: 'reset' }) });
     await expect(lookup(bearer)).rejects.toThrow();
 
-    standin.control.setMode({ rnc, down: false, delayMs: 400 });
+    await standin.control.setMode({ rnc, down: false, delayMs: 400 });
     const started = Date.now();
     expect((await lookup(bearer)).status).toBe(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(390);
 
-    standin.control.setMode({ rnc, delayMs: 0 });
+    await standin.control.setMode({ rnc, delayMs: 0 });
     expect((await lookup(bearer)).status).toBe(200);
+  });
+
+  it('refuses connections while down for everyone, and listens again on the same port', async () => {
+    const semilla = () => fetch(`${base}/autenticacion/api/autenticacion/semilla`);
+    // A pooled keep-alive connection may fail first ("other side closed"); the next one is refused.
+    const refusal = async () => {
+      await semilla().catch(() => undefined);
+      return String(((await semilla().catch((error: unknown) => error)) as TypeError).cause);
+    };
+    try {
+      await standin.control.setMode({ down: 'refuse' });
+      expect(await refusal()).toContain('ECONNREFUSED');
+      await standin.control.setMode({ down: false });
+      expect((await semilla()).status).toBe(200);
+
+      // Over HTTP the control API is refused too, so it comes back by itself after forMs.
+      const answer = await fetch(`${standin.url}/_control/mode`, {
+        method: 'POST',
+        body: JSON.stringify({ down: 'refuse', forMs: 800 }),
+      });
+      expect(answer.status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(await refusal()).toContain('ECONNREFUSED');
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      expect((await semilla()).status).toBe(200);
+    } finally {
+      await standin.control.setMode({ down: false });
+    }
   });
 
   it('lists what it received over the control API', async () => {
