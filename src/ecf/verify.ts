@@ -1,5 +1,5 @@
 import type { Element, Node } from '@xmldom/xmldom';
-import { canonicalize, type ParsedXml, parseXml } from './c14n';
+import { canonicalize, type ParsedXml, parseXml, simpleCanonicalForm } from './c14n';
 import { base64ToBytes, type CertificateInfo, parseCertificate } from './certificate';
 import { DSIG_NS, ENVELOPED_ALGORITHM } from './sign';
 
@@ -18,6 +18,12 @@ export interface VerifyResult {
   reason?: VerifyFailure;
   /** The signer's certificate (from KeyInfo), when it could be read: compare its taxId with the issuer's RNC. */
   certificate?: CertificateInfo;
+  /**
+   * When valid: the canonical form of exactly what the signature covers (the document without the
+   * signature). Read the document's values from this rather than from the raw text, where comments
+   * or whitespace the signature does not cover could have been slipped in.
+   */
+  signedContent?: string;
 }
 
 const C14N = 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315';
@@ -47,6 +53,11 @@ const encoder = new TextEncoder();
  * DGII's own .NET verifier loads it (PreserveWhitespace=false).
  */
 export async function verifySignedXml(xml: string): Promise<VerifyResult> {
+  const simple = simpleSignedDocument(xml);
+  if (simple) {
+    const result = await verifySignature(simple.signature, () => simple.canonical);
+    if (result.valid) return result;
+  }
   let doc: ParsedXml;
   try {
     doc = parseXml(xml);
@@ -59,9 +70,36 @@ export async function verifySignedXml(xml: string): Promise<VerifyResult> {
   return stripped.valid ? stripped : first;
 }
 
+/**
+ * A document as DGII's profile writes it (what signXml returns for the builders' output): simple
+ * content, then `<Signature xmlns=dsig>` as the root's last child. Its canonical form needs no DOM
+ * and only the signature is parsed; the root has no namespace or xml:* attribute to inherit, so the
+ * signature parsed alone canonicalises as it does in place.
+ */
+function simpleSignedDocument(xml: string): { signature: Element; canonical: string } | null {
+  const text = xml.replace(/[ \t\r\n]+$/, '');
+  const start = text.lastIndexOf(`<Signature xmlns="${DSIG_NS}">`);
+  const end = start < 0 ? -1 : text.indexOf('</Signature>', start);
+  if (end < 0) return null;
+  const rootEnd = text.slice(end + '</Signature>'.length);
+  const unsigned = simpleCanonicalForm(text.slice(0, start) + rootEnd);
+  if (!unsigned || rootEnd !== `</${unsigned.rootName}>`) return null;
+  try {
+    const signature = parseXml(text.slice(start, end + '</Signature>'.length)).documentElement;
+    return { signature, canonical: unsigned.canonical };
+  } catch {
+    return null;
+  }
+}
+
 async function verifyDocument(doc: ParsedXml): Promise<VerifyResult> {
   const signature = lastChild(doc.documentElement, 'Signature');
   if (!signature) return { valid: false, reason: 'no_signature' };
+  // URI="" selects the document without comments; the enveloped transform removes this Signature.
+  return verifySignature(signature, () => canonicalize(doc, { exclude: signature }));
+}
+
+async function verifySignature(signature: Element, signedContent: () => string): Promise<VerifyResult> {
   const signedInfo = child(signature, 'SignedInfo');
   const signatureValue = child(signature, 'SignatureValue');
   if (!signedInfo || !signatureValue) return { valid: false, reason: 'no_signature' };
@@ -101,8 +139,7 @@ async function verifyDocument(doc: ParsedXml): Promise<VerifyResult> {
     return { valid: false, reason: 'bad_certificate' };
   }
 
-  // URI="" selects the document without comments; the enveloped transform removes this Signature.
-  const body = canonicalize(doc, { exclude: signature });
+  const body = signedContent();
   const digest = new Uint8Array(await crypto.subtle.digest(digestHash, encoder.encode(body)));
   const expectedDigest = decodeBase64(child(reference, 'DigestValue')?.textContent);
   if (!expectedDigest || !equalBytes(digest, expectedDigest)) {
@@ -112,7 +149,9 @@ async function verifyDocument(doc: ParsedXml): Promise<VerifyResult> {
   const signedBytes = encoder.encode(canonicalize(signedInfo, { withComments: c14nMethod === C14N_WITH_COMMENTS }));
   const signatureBytes = decodeBase64(signatureValue.textContent);
   const ok = !!signatureBytes && (await crypto.subtle.verify('RSASSA-PKCS1-v1_5', key, signatureBytes, signedBytes));
-  return ok ? { valid: true, certificate } : { valid: false, reason: 'signature_mismatch', certificate };
+  return ok
+    ? { valid: true, certificate, signedContent: body }
+    : { valid: false, reason: 'signature_mismatch', certificate };
 }
 
 function isDsig(node: Node, name: string): node is Element {

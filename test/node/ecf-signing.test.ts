@@ -386,6 +386,9 @@ describe('every document the XML builders make', () => {
       const signed = await signXml(xml, credentials);
       expect(signed.replace(/<Signature xmlns=.*<\/Signature>/, ''), name).toBe(xml);
       expect(xmlsecVerifies(signed), name).toBe(true);
+      const result = await verifySignedXml(`${signed}\n`);
+      expect(result.valid, name).toBe(true);
+      expect(result.signedContent, name).toBe(xmllintC14n(xml));
     }
   });
 });
@@ -419,6 +422,16 @@ describe('tampering', () => {
       expect(['digest_mismatch', 'signature_mismatch']).toContain(result.reason);
     });
   }
+
+  it('a comment slipped into a value is not covered by the signature: signedContent shows what is', async () => {
+    const signed = await signXml(ECF_31, credentials);
+    const commented = signed.replace('<MontoTotal>1180.00<', '<MontoTotal>1<!-- 9 -->180.00<');
+    expect(commented).not.toBe(signed);
+    expect(xmlsecVerifies(commented)).toBe(true); // XMLDSig: URI="" leaves comments out
+    const result = await verifySignedXml(commented);
+    expect(result.valid).toBe(true);
+    expect(result.signedContent).toContain('<MontoTotal>1180.00</MontoTotal>');
+  });
 
   it('a different certificate in KeyInfo fails', async () => {
     const signed = await signXml(ECF_31, credentials);
