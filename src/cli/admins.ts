@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { adminAccountPolicy, inviteAdmin, normalizeAdminEmail } from '../services/platform/accounts';
+import { adminAccountPolicy, createAdmin, normalizeAdminEmail } from '../services/platform/accounts';
 import type { AppConfig } from '../config';
-import { recordAdminAudit } from '../services/platform/audit';
 import { defineCommand, integerOption, portOption, UsageError, type Command } from './command';
 import { print } from './output';
 
@@ -30,13 +29,8 @@ export const createAdminCommand = defineCommand({
     const name = values.name?.trim() || email;
     if (name.length > 200) throw new UsageError('--name must have at most 200 characters');
     const port = integerOption(values.port, 'port', { min: 1, max: 65535 });
-    return async ({ platform, devPort }) => {
-      const { admin, token, expiresAt } = await inviteAdmin(platform.central, { email, name });
-      await recordAdminAudit(platform.central, {
-        admin: null,
-        action: 'admin.invited',
-        details: { email: admin.email, via: 'cli' },
-      });
+    return async ({ ctx, platform, devPort }) => {
+      const { admin, token, expiresAt } = await createAdmin(ctx, { email, name });
       print(`Admin "${admin.email}" invited. Set-password link (valid until ${expiresAt.toISOString()}, works once):`);
       print(`${centralUrl(platform.config, port ?? devPort)}/admin/set-password?token=${token}`);
     };

@@ -1,4 +1,5 @@
 import type { Bindings } from '../env';
+import type { PlatformContext } from '../services/platform/context';
 import type { Platform } from '../tenancy/platform';
 
 /** Bad command-line input: reported as `error: ...` with exit code 2, before anything is touched. */
@@ -35,6 +36,8 @@ export interface CommandContext {
   env: Bindings;
   /** Values that only matter to output (tenant URLs). */
   devPort: number;
+  /** What the platform services run with: the operator at the command line acts. */
+  ctx: PlatformContext;
 }
 
 /** Runs the command; the returned number, if any, is the exit code. */
@@ -150,4 +153,9 @@ export function integerOption(
     throw new UsageError(`--${flagName} must be an integer from ${range.min} to ${range.max}, got "${value}"`);
   }
   return Number(value);
+}
+
+/** The service context of one command run: the operator acts, with a request id of its own. */
+export function operatorContext(platform: Platform, env: Bindings): PlatformContext {
+  return { platform, env, requestId: crypto.randomUUID(), actor: { kind: 'operator', via: 'cli' } };
 }

@@ -1,4 +1,4 @@
-import { addDomain, removeDomain } from '../tenancy/lifecycle';
+import { addTenantDomain, removeTenantDomain } from '../services/platform/tenants';
 import { defineCommand, integerOption, portOption } from './command';
 import { print, tenantUrl } from './output';
 
@@ -11,8 +11,8 @@ export const addDomainCommand = defineCommand({
   },
   prepare({ args: [tenantId, domain], values }) {
     const port = integerOption(values.port, 'port', { min: 1, max: 65535 });
-    return async ({ platform, devPort }) => {
-      const hostname = await addDomain(platform, tenantId!, domain!);
+    return async ({ ctx, platform, devPort }) => {
+      const hostname = await addTenantDomain(ctx, tenantId!, domain!);
       print(
         `Domain "${hostname}" added to tenant "${tenantId}": ${tenantUrl(platform.config, hostname, port ?? devPort)}`,
       );
@@ -26,8 +26,8 @@ export const removeDomainCommand = defineCommand({
   args: ['domain'],
   options: {},
   prepare({ args: [domain] }) {
-    return async ({ platform }) => {
-      const removed = await removeDomain(platform, domain!);
+    return async ({ ctx }) => {
+      const removed = await removeTenantDomain(ctx, domain!);
       print(`Domain "${removed.hostname}" removed from tenant "${removed.tenantId}".`);
     };
   },

@@ -7,6 +7,7 @@ import { centralMigrateCommand } from './central';
 import {
   commandHelp,
   globalOptions,
+  operatorContext,
   overviewHelp,
   usageLine,
   UsageError,
@@ -72,7 +73,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     };
     process.once('SIGINT', interrupt);
     try {
-      return (await action(environment)) ?? 0;
+      const ctx = operatorContext(environment.platform, environment.env);
+      return (await action({ ...environment, ctx })) ?? 0;
     } finally {
       process.off('SIGINT', interrupt);
       await environment.dispose();

@@ -1,8 +1,8 @@
-import { recordAdminAudit } from '../services/platform/audit';
 import { AppError } from '../errors';
-import { inviteOwner, type OwnerInvite } from '../services/platform/owners';
+import { inviteTenantOwner, type OwnerInvite } from '../services/platform/owners';
+import { resumeTenant, suspendTenant } from '../services/platform/tenants';
 import { listDomainsOf } from '../tenancy/central-queries';
-import { listTenants, resumeTenant, suspendTenant } from '../tenancy/lifecycle';
+import { listTenants } from '../tenancy/lifecycle';
 import { placementKinds } from '../config';
 import { createTenant, deleteTenant, deletionSteps, getTenantRow, provisioningSteps } from '../tenancy/provisioning';
 import { defineCommand, integerOption, portOption, UsageError } from './command';
@@ -94,7 +94,7 @@ export const createCommand = defineCommand({
     if (ownerEmail !== undefined && ownerName === undefined)
       throw new UsageError('--owner-name is required with --owner-email (it is how the shop greets its owner)');
     if (ownerEmail === undefined && ownerName !== undefined) throw new UsageError('--owner-name needs --owner-email');
-    return async ({ platform, devPort }) => {
+    return async ({ ctx, platform, devPort }) => {
       const existing = await getTenantRow(platform, id!);
       if (existing && (existing.status === 'provisioning' || existing.status === 'failed')) {
         print(
@@ -119,7 +119,7 @@ export const createCommand = defineCommand({
       for (const hostname of hostnames) print(`  ${tenantUrl(platform.config, hostname, port ?? devPort)}`);
       if (ownerEmail !== undefined) {
         printOwnerLink(
-          await inviteOwner(platform, row.id, { email: ownerEmail, name: ownerName }),
+          await inviteTenantOwner(ctx, row.id, { email: ownerEmail, name: ownerName }),
           row.id,
           tenantUrl(platform.config, hostnames[0] ?? row.id, port ?? devPort),
         );
@@ -185,17 +185,12 @@ export const inviteOwnerCommand = defineCommand({
     if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email!)) throw new UsageError(`"${email}" is not an email address`);
     const name = ownerNameOption(values.name, '--name');
     const port = integerOption(values.port, 'port', { min: 1, max: 65535 });
-    return async ({ platform, devPort }) => {
-      if (!(await getTenantRow(platform, id!))) throw new UsageError(`tenant "${id}" does not exist`);
-      const invite = await inviteOwner(platform, id!, { email: email!, name });
-      if (invite.ok) {
-        await recordAdminAudit(platform.central, {
-          admin: null,
-          action: 'tenant.owner_invited',
-          tenantId: id!,
-          details: { email: invite.email, name: invite.name, reinvited: invite.reinvited, via: 'cli' },
-        });
-      }
+    return async ({ ctx, platform, devPort }) => {
+      const invite = await inviteTenantOwner(ctx, id!, { email: email!, name }).catch((error: unknown) => {
+        if (error instanceof AppError && error.code === 'not_found')
+          throw new UsageError(`tenant "${id}" does not exist`);
+        throw error;
+      });
       const hostnames = await listDomainsOf(platform.central, id!);
       printOwnerLink(invite, id!, tenantUrl(platform.config, hostnames[0] ?? id!, port ?? devPort));
     };
@@ -235,8 +230,8 @@ export const suspendCommand = defineCommand({
     message: { type: 'string', placeholder: 'text', description: 'Notice shown to the shop (Spanish)' },
   },
   prepare({ args: [id], values }) {
-    return async ({ platform }) => {
-      await suspendTenant(platform, id!, values.message ?? null);
+    return async ({ ctx }) => {
+      await suspendTenant(ctx, id!, values.message ?? null);
       print(`Tenant "${id}" suspended.`);
     };
   },
@@ -248,8 +243,8 @@ export const resumeCommand = defineCommand({
   args: ['id'],
   options: {},
   prepare({ args: [id] }) {
-    return async ({ platform }) => {
-      await resumeTenant(platform, id!);
+    return async ({ ctx }) => {
+      await resumeTenant(ctx, id!);
       print(`Tenant "${id}" resumed.`);
     };
   },

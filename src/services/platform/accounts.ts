@@ -11,6 +11,8 @@ import { adminAuditLog, adminSessions, adminTokens, platformAdmins, tenants } fr
 import type { CentralDb } from '../../db/client';
 import { AppError } from '../../errors';
 import { decryptSecret, encryptSecret } from '../../tenancy/crypto';
+import { recordPlatformAudit } from './audit';
+import { assertActor, type PlatformContext } from './context';
 
 export const adminAccountPolicy = {
   /** A set-password link printed by `admins:create`. */
@@ -82,6 +84,17 @@ export async function inviteAdmin(
   if (!admin) throw new AppError('conflict', `An admin with the email "${email}" already exists`);
   const { token, expiresAt } = await issueAdminPasswordLink(central, admin.id);
   return { admin, token, expiresAt };
+}
+
+/** Invites a platform admin (the CLI's admins:create), with its audit line; the link's token is returned once. */
+export async function createAdmin(
+  ctx: PlatformContext,
+  values: { email: string; name: string },
+): Promise<{ admin: PlatformAdmin; token: string; expiresAt: Date }> {
+  assertActor(ctx);
+  const invited = await inviteAdmin(ctx.platform.central, values);
+  await recordPlatformAudit(ctx, { action: 'admin.invited', details: { email: invited.admin.email } });
+  return invited;
 }
 
 export async function issueAdminPasswordLink(
