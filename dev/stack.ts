@@ -20,7 +20,7 @@ import { tenantDb } from '../src/db/client';
 import { users } from '../src/db/tenant-schema';
 import { hashPassword } from '../src/auth/password';
 import { ensureCentralDatabase, generateEncryptionKey } from './bootstrap';
-import { ensureDemoData } from './demo-data';
+import { demoCompanyRnc, ensureDemoData } from './demo-data';
 import { startDgiiStandin } from './dgii-standin';
 import { startNeonEndpoint } from './neon-endpoint';
 import { assertPortFree, startPostgres } from './postgres';
@@ -106,9 +106,18 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     stops.push(() => stopChild(wrangler));
     const centralHttp = `http://localhost:${ports.http}`;
     await waitForHttp(`${centralHttp}/healthz`, wrangler);
+    const demoUrl = `http://${demoTenant.id}.localhost:${ports.http}`;
+    // DGII's directory of electronic receivers: the demo shop answers its /fe/ endpoints on its own host.
+    dgii.control.addDirectoryEntry({
+      nombre: demoTenant.name,
+      rnc: demoCompanyRnc,
+      urlRecepcion: demoUrl,
+      urlAceptacion: demoUrl,
+      urlOpcional: demoUrl,
+    });
     return {
       centralUrl: centralHttp,
-      demoUrl: `http://${demoTenant.id}.localhost:${ports.http}`,
+      demoUrl,
       dgiiUrl: dgii.url,
       env,
       stop,
