@@ -1,0 +1,374 @@
+/**
+ * What happens to an e-CF after its document is issued: signed and stored at once (prepareEcf),
+ * then sent to DGII by the shop's queue (submitEcf), followed with ConsultaResultado until DGII's
+ * final answer (pollEcf), and kept waiting in contingency while DGII cannot be reached. Queue
+ * delivery is at least once; a send happens only after claiming the row (claimEcfForSending), so
+ * duplicated or concurrent messages never send a document twice.
+ */
+import { z } from 'zod';
+import { can } from '../../auth/permissions';
+import type { EcfExchange, EcfState } from '../../db/tenant-schema';
+import { compareDecimals } from '../../domain/money';
+import { invoiceToEcf } from '../../ecf/from-invoice';
+import { EcfBuildError } from '../../ecf/model';
+import { createDgiiClient, type DgiiClient, type DgiiMensaje } from '../../ecf/dgii/client';
+import { type DgiiEnvironment, ecfFileName } from '../../ecf/dgii/endpoints';
+import { DgiiError } from '../../ecf/dgii/errors';
+import { seedSigner } from '../../ecf/dgii/signer';
+import { signXml } from '../../ecf/sign';
+import { securityCode } from '../../ecf/timbre';
+import { buildEcfXml, buildRfceXml, consumerThresholdDop } from '../../ecf/xml';
+import { AppError } from '../../errors';
+import { t } from '../../i18n/es-DO';
+import { branchScope } from '../../queries/branch-scope';
+import { anyBranch, printableInvoice } from '../../queries/documents';
+import {
+  claimEcfForSending,
+  dueEcfDocuments,
+  type EcfListRow,
+  type EcfMessage,
+  type EcfRow,
+  findEcfById,
+  findEcfByInvoice,
+  findEcfForInvoice,
+  findEcfInScope,
+  insertEcfDocument,
+  issuedOnOfNcf,
+  listUnfinishedEcf,
+  makeEcfDue,
+  markEcfContingency,
+  markEcfFinal,
+  markEcfSent,
+  recordEcfPoll,
+} from '../../queries/ecf';
+import type { ShopContext } from './context';
+import { loadSigningCredentials } from './ecf-settings';
+
+export type { EcfListRow, EcfRow } from '../../queries/ecf';
+
+/** What the e-CF work needs of a shop: the issue path passes its ShopContext, the queue consumer its tenant context plus the bindings. */
+export type EcfContext = Pick<ShopContext, 'db' | 'tenant' | 'cache' | 'files' | 'jobs' | 'env'>;
+
+export const ecfJobs = { submit: 'ecf.submit', poll: 'ecf.poll', sweep: 'ecf.sweep' } as const;
+
+export const ecfJobPayload = z.object({ id: z.string().uuid() });
+
+/** How long DGII gets to answer one request before it counts as unreachable. */
+const requestTimeoutMs = 20_000;
+
+/** Contingency: the next send after 1, 2, 4 ... minutes, at most an hour apart. */
+export function sendBackoffSeconds(attempts: number): number {
+  return Math.min(60 * 2 ** Math.max(0, attempts - 1), 3600);
+}
+
+/** ConsultaResultado: after 1, 2, 4 ... seconds, at most 5 minutes apart. */
+export function pollBackoffSeconds(polls: number): number {
+  return Math.min(2 ** Math.max(0, polls), 300);
+}
+
+const sendServices: ReadonlySet<string> = new Set(['recepcion', 'recepcionfc']);
+
+const finalStateOf: Record<string, 'accepted' | 'accepted_conditional' | 'rejected' | undefined> = {
+  Aceptado: 'accepted',
+  'Aceptado Condicional': 'accepted_conditional',
+  Rechazado: 'rejected',
+};
+
+/**
+ * Signs the e-CF of an issued E-series invoice or credit note, stores the signed XML in the shop's
+ * files and queues its submission. Idempotent: a document that already has its e-CF gets that row
+ * back and nothing is signed, stored or queued again. Null when the document is not E-series or
+ * the shop has no e-CF settings (then issuing works as before). A document the builders cannot
+ * write as DGII requires is refused with a 409 naming the field.
+ */
+export async function prepareEcf(ctx: EcfContext, documentId: string): Promise<EcfRow | null> {
+  const existing = await findEcfByInvoice(ctx.db, documentId);
+  if (existing) return existing;
+  const signing = await loadSigningCredentials(ctx);
+  if (!signing) return null;
+  const doc = await printableInvoice(ctx.db, documentId, anyBranch);
+  if (!doc?.ncfType.startsWith('E') || !doc.ncf || doc.status === 'draft') return null;
+  const modifiedIssuedOn =
+    doc.kind === 'credit_note' && doc.modifiedNcf
+      ? ((await issuedOnOfNcf(ctx.db, doc.modifiedNcf)) ?? undefined)
+      : undefined;
+  const signedAt = new Date();
+  let ecf: ReturnType<typeof invoiceToEcf>;
+  let signedXml: string;
+  try {
+    ecf = invoiceToEcf(doc, { modifiedIssuedOn });
+    signedXml = await signXml(buildEcfXml(ecf, signedAt), signing.credentials);
+  } catch (error) {
+    if (error instanceof EcfBuildError)
+      throw new AppError('conflict', t('ecfSubmissions.error.build', { field: error.field, message: error.message }));
+    throw error;
+  }
+  const code = securityCode(signedXml);
+  const summarised = ecf.type === '32' && compareDecimals(ecf.totals.total, consumerThresholdDop) < 0;
+  const id = crypto.randomUUID();
+  const folder = `ecf/${ecf.encf}/${id}`;
+  const signedXmlKey = `${folder}/${ecfFileName(ecf.issuer.rnc, ecf.encf)}`;
+  const rfceXmlKey = summarised ? `${folder}/rfce-${ecfFileName(ecf.issuer.rnc, ecf.encf)}` : null;
+  await ctx.files.put(signedXmlKey, signedXml, xmlMetadata);
+  if (rfceXmlKey)
+    await ctx.files.put(rfceXmlKey, await signXml(buildRfceXml(ecf, code), signing.credentials), xmlMetadata);
+  const inserted = await insertEcfDocument(ctx.db, {
+    id,
+    invoiceId: doc.id,
+    encf: ecf.encf,
+    ecfType: ecf.type,
+    environment: signing.environment,
+    channel: summarised ? 'rfce' : 'ecf',
+    securityCode: code,
+    signedAt,
+    totalDop: ecf.totals.total,
+    signedXmlKey,
+    rfceXmlKey,
+  });
+  if (!inserted.ok) {
+    // A concurrent call won: its row and files stand, these go.
+    await Promise.all([signedXmlKey, rfceXmlKey].flatMap((key) => (key ? [ctx.files.delete(key)] : [])));
+    return findEcfByInvoice(ctx.db, documentId);
+  }
+  // If this send is lost, the row is pending and due: the sweep (resendPending) queues it again.
+  await ctx.jobs.send(ecfJobs.submit, { id });
+  return inserted.row;
+}
+
+const xmlMetadata = { httpMetadata: { contentType: 'application/xml; charset=utf-8' } };
+
+/**
+ * One delivery of `ecf.submit`: claims the row (or does nothing when another delivery has it, it
+ * is not due, or it is done), sends it, and records what DGII said. Never throws for DGII's
+ * sake: unreachable means contingency and a delayed retry, so the queue message is acked.
+ */
+export async function submitEcf(ctx: EcfContext, id: string): Promise<EcfState | 'skipped'> {
+  const row = await claimEcfForSending(ctx.db, id);
+  if (!row) return 'skipped';
+  try {
+    const signing = await loadSigningCredentials(ctx);
+    if (!signing) throw new Error(t('ecfSubmissions.error.noSettings'));
+    const client = dgiiClient(ctx, row.environment as DgiiEnvironment, signing.credentials);
+    return row.channel === 'rfce' ? await sendSummary(ctx, client, row) : await sendWhole(ctx, client, row);
+  } catch (error) {
+    // Only Recepción refusing the document itself is DGII's answer on it; a refused seed or query is not.
+    if (error instanceof DgiiError && error.kind === 'rejected' && sendServices.has(error.service)) {
+      const body = error.body as Record<string, unknown> | null;
+      const done = await markEcfFinal(ctx.db, row.id, 'sending', {
+        state: 'rejected',
+        dgiiStatus: 'Rechazado',
+        messages: messagesOf(body, error.message),
+        sequenceUsed: body?.secuenciaUtilizada === true,
+        exchange: await storeAnswer(
+          ctx,
+          row,
+          error.service as EcfExchange['service'],
+          error.status,
+          body,
+          error.service === 'recepcionfc' ? (row.rfceXmlKey ?? undefined) : row.signedXmlKey,
+        ),
+      });
+      return done?.state ?? 'skipped';
+    }
+    return contingency(ctx, row, error);
+  }
+}
+
+/** Recepción: the whole signed e-CF, then ConsultaResultado until DGII decides. */
+async function sendWhole(ctx: EcfContext, client: DgiiClient, row: EcfRow): Promise<EcfState> {
+  const xml = await readXml(ctx, row.signedXmlKey);
+  const rnc = rncEmisorOf(xml);
+  // A send that may have reached DGII before (timeout after upload, Worker gone mid-request) is looked up first.
+  const earlier = row.attempts > 1 ? await earlierTrackId(ctx, client, row, rnc) : null;
+  let trackId = earlier;
+  let exchange: EcfExchange | undefined;
+  if (!trackId) {
+    const answer = await client.sendEcf(xml, ecfFileName(rnc, row.encf));
+    trackId = answer.trackId;
+    exchange = await storeAnswer(ctx, row, 'recepcion', 200, answer, row.signedXmlKey);
+  }
+  const sent = await markEcfSent(ctx.db, row.id, {
+    trackId,
+    nextPollAt: new Date(Date.now() + pollBackoffSeconds(0) * 1000),
+    exchange,
+  });
+  await ctx.jobs.send(ecfJobs.poll, { id: row.id }, { delaySeconds: pollBackoffSeconds(0) });
+  return sent?.state ?? 'sent';
+}
+
+async function earlierTrackId(ctx: EcfContext, client: DgiiClient, row: EcfRow, rnc: string): Promise<string | null> {
+  let list: Awaited<ReturnType<DgiiClient['trackIds']>>;
+  try {
+    list = await client.trackIds(rnc, row.encf);
+  } catch (error) {
+    // DGII refusing the query (not unreachable) says nothing about an earlier send: send it.
+    if (error instanceof DgiiError && error.kind === 'rejected') return null;
+    throw error;
+  }
+  const usable = list.filter((entry) => entry.trackId && entry.estado !== 'Rechazado');
+  if (list.length) await storeAnswer(ctx, row, 'consultatrackids', 200, list);
+  return usable.at(-1)?.trackId ?? null;
+}
+
+/** Recepción FC: the signed RFCE of a consumer invoice under RD$250,000; DGII answers the final state at once. */
+async function sendSummary(ctx: EcfContext, client: DgiiClient, row: EcfRow): Promise<EcfState | 'skipped'> {
+  if (!row.rfceXmlKey) throw new Error('RFCE missing');
+  const xml = await readXml(ctx, row.rfceXmlKey);
+  const answer = await client.sendRfce(xml, ecfFileName(rncEmisorOf(xml), row.encf));
+  const exchange = await storeAnswer(ctx, row, 'recepcionfc', 200, answer, row.rfceXmlKey);
+  const state = finalStateOf[answer.estado];
+  if (!state) return contingency(ctx, row, new Error(`recepcionfc: ${answer.estado}`), exchange);
+  const done = await markEcfFinal(ctx.db, row.id, 'sending', {
+    state,
+    dgiiStatus: answer.estado,
+    messages: answer.mensajes,
+    sequenceUsed: answer.secuenciaUtilizada,
+    exchange,
+  });
+  return done?.state ?? state;
+}
+
+async function contingency(
+  ctx: EcfContext,
+  row: EcfRow,
+  error: unknown,
+  exchange?: EcfExchange,
+): Promise<EcfState | 'skipped'> {
+  const delay = sendBackoffSeconds(row.attempts);
+  const reason = error instanceof Error ? error.message : String(error);
+  const status = error instanceof DgiiError ? error.status : null;
+  const failed =
+    exchange ??
+    (error instanceof DgiiError
+      ? await storeAnswer(ctx, row, error.service as EcfExchange['service'], status, error.body ?? reason)
+      : undefined);
+  const parked = await markEcfContingency(ctx.db, row.id, {
+    error: reason.slice(0, 500),
+    nextAttemptAt: new Date(Date.now() + delay * 1000),
+    exchange: failed,
+  });
+  if (!parked) return 'skipped';
+  await ctx.jobs.send(ecfJobs.submit, { id: row.id }, { delaySeconds: delay });
+  return 'contingency';
+}
+
+/**
+ * One delivery of `ecf.poll`: asks DGII for the result of a sent e-CF. En Proceso (or DGII
+ * unreachable) queues the next poll with a longer delay; a final answer ends it. A row no longer
+ * waiting for a result (a duplicate poll after the answer) is left alone.
+ */
+export async function pollEcf(ctx: EcfContext, id: string): Promise<EcfState | 'skipped'> {
+  const row = await findEcfById(ctx.db, id);
+  if (row?.state !== 'sent' || !row.trackId) return 'skipped';
+  const next = async (values: { error?: string; dgiiStatus?: string; exchange?: EcfExchange }) => {
+    const delay = pollBackoffSeconds(row.polls + 1);
+    const waiting = await recordEcfPoll(ctx.db, row.id, { ...values, nextPollAt: new Date(Date.now() + delay * 1000) });
+    if (waiting) await ctx.jobs.send(ecfJobs.poll, { id: row.id }, { delaySeconds: delay });
+    return waiting ? ('sent' as const) : ('skipped' as const);
+  };
+  let result: Awaited<ReturnType<DgiiClient['getStatus']>>;
+  try {
+    const signing = await loadSigningCredentials(ctx);
+    if (!signing) throw new Error(t('ecfSubmissions.error.noSettings'));
+    result = await dgiiClient(ctx, row.environment as DgiiEnvironment, signing.credentials).getStatus(row.trackId);
+  } catch (error) {
+    const exchange =
+      error instanceof DgiiError
+        ? await storeAnswer(ctx, row, 'consultaresultado', error.status, error.body ?? error.message)
+        : undefined;
+    return next({ error: (error instanceof Error ? error.message : String(error)).slice(0, 500), exchange });
+  }
+  const exchange = await storeAnswer(ctx, row, 'consultaresultado', 200, result);
+  const state = finalStateOf[result.estado];
+  if (!state) return next({ dgiiStatus: result.estado, exchange });
+  const done = await markEcfFinal(ctx.db, row.id, 'sent', {
+    state,
+    dgiiStatus: result.estado,
+    messages: result.mensajes,
+    sequenceUsed: result.secuenciaUtilizada,
+    exchange,
+  });
+  return done?.state ?? 'skipped';
+}
+
+/**
+ * The scheduled sweep: queues again every row whose next step is due (a send in contingency, a
+ * poll, a message lost on the way). Claims and state checks make extra messages harmless.
+ */
+export async function resendPending(ctx: Pick<EcfContext, 'db' | 'jobs'>, limit = 500): Promise<number> {
+  const due = await dueEcfDocuments(ctx.db, limit);
+  for (const row of due) await ctx.jobs.send(row.state === 'sent' ? ecfJobs.poll : ecfJobs.submit, { id: row.id });
+  return due.length;
+}
+
+/** "Reintentar ahora": a waiting e-CF (pending, contingency, or waiting for DGII's result) is tried at once. */
+export async function retryEcf(ctx: ShopContext, id: string): Promise<EcfRow> {
+  if (!can(ctx.actor.role, 'invoices.manage')) throw new AppError('forbidden');
+  const row = await findEcfInScope(ctx.db, id, branchScope(ctx.actor));
+  if (!row) throw new AppError('not_found');
+  const due = await makeEcfDue(ctx.db, row.id);
+  if (!due) throw new AppError('conflict', t('ecfSubmissions.error.notWaiting'));
+  await ctx.jobs.send(due.state === 'sent' ? ecfJobs.poll : ecfJobs.submit, { id: due.id });
+  return due;
+}
+
+/** The /ecf page: what the shop still waits on and what DGII rejected, in the actor's branches. */
+export async function listUnfinishedEcfDocuments(ctx: ShopContext): Promise<EcfListRow[]> {
+  if (!can(ctx.actor.role, 'invoices.view')) throw new AppError('forbidden');
+  return listUnfinishedEcf(ctx.db, branchScope(ctx.actor));
+}
+
+/** The e-CF of one invoice or credit note for its page and the API; null when it has none. */
+export async function getEcfStatus(ctx: ShopContext, documentId: string): Promise<EcfRow | null> {
+  if (!can(ctx.actor.role, 'invoices.view')) throw new AppError('forbidden');
+  return findEcfForInvoice(ctx.db, documentId, branchScope(ctx.actor));
+}
+
+function dgiiClient(ctx: EcfContext, environment: DgiiEnvironment, credentials: Parameters<typeof seedSigner>[0]) {
+  return createDgiiClient({
+    environment,
+    baseUrl: ctx.env.DGII_BASE_URL,
+    cache: ctx.cache,
+    signer: seedSigner(credentials),
+    timeoutMs: requestTimeoutMs,
+  });
+}
+
+async function readXml(ctx: EcfContext, key: string): Promise<string> {
+  const object = await ctx.files.get(key);
+  if (!object) throw new Error(`stored XML missing: ${key}`);
+  return object.text();
+}
+
+function rncEmisorOf(xml: string): string {
+  const match = /<RNCEmisor>(\d{9}|\d{11})<\/RNCEmisor>/.exec(xml);
+  if (!match) throw new Error('RNCEmisor missing from the stored XML');
+  return match[1]!;
+}
+
+/** Keeps DGII's answer (JSON) in the shop's files next to the signed document; returns the exchange to record. */
+async function storeAnswer(
+  ctx: EcfContext,
+  row: EcfRow,
+  service: EcfExchange['service'],
+  status: number | null,
+  body: unknown,
+  requestKey?: string,
+): Promise<EcfExchange> {
+  const at = new Date().toISOString();
+  const responseKey = `${row.signedXmlKey.slice(0, row.signedXmlKey.lastIndexOf('/'))}/${at.replace(/[:.]/g, '')}-${service}-${crypto.randomUUID().slice(0, 8)}.json`;
+  await ctx.files.put(responseKey, JSON.stringify(body ?? null), {
+    httpMetadata: { contentType: 'application/json; charset=utf-8' },
+  });
+  return { at, service, status, responseKey, ...(requestKey ? { requestKey } : {}) };
+}
+
+/** DGII's messages from a refusal body (`mensajes`, or `mensaje`/`error`). */
+function messagesOf(body: Record<string, unknown> | null, fallback: string): EcfMessage[] {
+  if (body && Array.isArray(body.mensajes))
+    return (body.mensajes as Array<DgiiMensaje | string>).map((m) =>
+      typeof m === 'string' ? { codigo: 0, valor: m } : { codigo: m.codigo, valor: String(m.valor) },
+    );
+  const words = [body?.mensaje, body?.error].filter((part): part is string => typeof part === 'string' && !!part);
+  return (words.length ? words : [fallback]).map((valor) => ({ codigo: 0, valor }));
+}

@@ -1,0 +1,324 @@
+/**
+ * e-CF submission after issue (src/services/shop/ecf.ts) against the DGII stand-in the test run
+ * started. Each test uses its own shops, each with its own RNC and certificate, so the stand-in's
+ * per-RNC counts and modes (down, reject) are theirs alone.
+ */
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { company, ecfDocuments, ecfSettings } from '../../src/db/tenant-schema';
+import { addDays, shopToday } from '../../src/domain/dates';
+import { type SigningCredentials, storeCredentials } from '../../src/ecf/certificate';
+import { createDgiiClient } from '../../src/ecf/dgii/client';
+import { ecfFileName } from '../../src/ecf/dgii/endpoints';
+import { seedSigner } from '../../src/ecf/dgii/signer';
+import { securityCode } from '../../src/ecf/timbre';
+import { type EcfContext, pollEcf, prepareEcf, resendPending, submitEcf } from '../../src/services/shop/ecf';
+import { credentialsAssociatedData } from '../../src/services/shop/ecf-settings';
+import { encryptionKeyFor, encryptSecret } from '../../src/tenancy/crypto';
+import type { TenantJobs } from '../../src/tenancy/jobs';
+import { selfSignedCredentials } from '../support/worker/ecf-certificate';
+import { get, tenantContext, testEnv } from '../support/worker/helpers';
+import { buildInvoices, type InvoiceShop, invoiceShop } from '../support/worker/invoices';
+
+const standin = testEnv.DGII_BASE_URL;
+
+interface Received {
+  counts: Record<string, number>;
+  submissions: Array<{ kind: 'ecf' | 'rfce'; encf: string; tipo: string }>;
+}
+
+async function received(rnc: string): Promise<Received> {
+  return (await (await fetch(`${standin}/_control/state?rnc=${rnc}`)).json()) as Received;
+}
+
+async function control(action: string, body: object): Promise<void> {
+  const response = await fetch(`${standin}/_control/${action}`, { method: 'POST', body: JSON.stringify(body) });
+  expect(response.status).toBe(200);
+}
+
+function randomDigits(length: number): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(length)), (byte) => String(byte % 10)).join('');
+}
+
+/** A shop with its own RNC and e-CF settings (its own certificate, sealed as the settings page seals it). */
+async function ecfShop(): Promise<InvoiceShop & { rnc: string; ctx: EcfContext; credentials: SigningCredentials }> {
+  const s = await invoiceShop('owner');
+  const rnc = `1${randomDigits(8)}`;
+  await s.db.update(company).set({ rnc, address: 'Calle El Conde 101, Santo Domingo' }).where(eq(company.id, 1));
+  const credentials = await selfSignedCredentials(rnc, `001${randomDigits(8)}`);
+  const key = await encryptionKeyFor(testEnv.ENCRYPTION_KEY);
+  const sealed = await encryptSecret(
+    key,
+    JSON.stringify(storeCredentials(credentials)),
+    credentialsAssociatedData(s.tenant.id),
+  );
+  const { info } = credentials;
+  await s.db.insert(ecfSettings).values({
+    environment: 'TesteCF',
+    sealedCredentials: sealed,
+    subject: info.subject,
+    commonName: info.commonName,
+    taxId: info.taxId!,
+    issuer: info.issuer,
+    serialNumber: info.serialNumber,
+    notBefore: new Date(info.notBefore),
+    notAfter: new Date(info.notAfter),
+  });
+  const context = await tenantContext(s.tenant.id);
+  return { ...s, rnc, credentials, ctx: { ...context, env: testEnv } };
+}
+
+/** An issued E-series document written as the issue leaves it (number, dates, buyer), without going through DGII. */
+async function issued(s: InvoiceShop, type: 'E31' | 'E32', options: { unitPrice?: string } = {}) {
+  const ncf = `${type}${randomDigits(10)}`;
+  const [row] = await buildInvoices(
+    s.db,
+    [
+      {
+        description: 'Montura clásica',
+        quantity: '1',
+        unitPrice: options.unitPrice ?? '1500',
+        discount: '0',
+        taxRate: '18.00',
+        exempt: false,
+        taxId: s.tax('ITBIS18').id,
+        productId: s.frame.id,
+      },
+    ],
+    [
+      {
+        ncfType: type,
+        ncf,
+        ncfValidUntil: addDays(shopToday(), 365),
+        status: 'issued',
+        issuedOn: shopToday(),
+        customerId: type === 'E31' || options.unitPrice ? s.company.id : s.walkIn.id,
+        branchId: s.main.id,
+        currencyCode: 'DOP',
+        exchangeRate: '1',
+      },
+    ],
+  );
+  return { id: row!.id, ncf };
+}
+
+/** A queue producer that only records, so a test delivers each message itself. */
+function recordingJobs() {
+  const sent: Array<{ job: string; payload: { id: string }; delaySeconds?: number }> = [];
+  const jobs = {
+    send: async (job: string, payload: { id: string }, options?: QueueSendOptions) => {
+      sent.push({ job, payload, delaySeconds: options?.delaySeconds });
+    },
+  } as unknown as TenantJobs;
+  return { jobs, sent };
+}
+
+async function row(ctx: EcfContext, id: string) {
+  const [found] = await ctx.db.select().from(ecfDocuments).where(eq(ecfDocuments.id, id));
+  return found!;
+}
+
+/** Delivers ecf.poll until DGII's answer is final (the stand-in says En Proceso for 200 ms). */
+async function pollUntilFinal(ctx: EcfContext, id: string) {
+  for (let i = 0; i < 40; i++) {
+    const state = await pollEcf(ctx, id);
+    if (state !== 'sent') return state;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('still waiting for DGII');
+}
+
+describe('e-CF submission', { timeout: 60_000 }, () => {
+  it('signs, stores and queues an E31 and an E32; the real queue takes both to Aceptado, the 32 as an RFCE summary', async () => {
+    const s = await ecfShop();
+    const e31 = await issued(s, 'E31');
+    const e32 = await issued(s, 'E32');
+    const [a, b] = await Promise.all([prepareEcf(s.ctx, e31.id), prepareEcf(s.ctx, e32.id)]);
+    expect(a).toMatchObject({ encf: e31.ncf, ecfType: '31', channel: 'ecf', environment: 'TesteCF' });
+    expect(b).toMatchObject({ encf: e32.ncf, ecfType: '32', channel: 'rfce', totalDop: '1770.00' });
+    // The signed XML is in the shop's own R2 prefix, and its security code is the row's.
+    const signed = await testEnv.FILES.get(`tenants/${s.tenant.id}/${a!.signedXmlKey}`);
+    const xml = await signed!.text();
+    expect(xml).toContain(`<eNCF>${e31.ncf}</eNCF>`);
+    expect(securityCode(xml)).toBe(a!.securityCode);
+    expect(await s.ctx.files.get(b!.rfceXmlKey!)).not.toBeNull();
+
+    // A second prepare (a retried issue request) signs, stores and queues nothing new.
+    const before = await s.ctx.files.list('ecf/');
+    const again = await prepareEcf(s.ctx, e31.id);
+    expect(again!.id).toBe(a!.id);
+    expect(again!.signedXmlKey).toBe(a!.signedXmlKey);
+    expect((await s.ctx.files.list('ecf/')).filter((f) => f.key.endsWith('.xml'))).toEqual(
+      before.filter((f) => f.key.endsWith('.xml')),
+    );
+
+    await expect
+      .poll(async () => [(await row(s.ctx, a!.id)).state, (await row(s.ctx, b!.id)).state], {
+        timeout: 30_000,
+        interval: 250,
+      })
+      .toEqual(['accepted', 'accepted']);
+    const done31 = await row(s.ctx, a!.id);
+    expect(done31.trackId).toBeTruthy();
+    expect(done31.dgiiStatus).toBe('Aceptado');
+    expect(done31.sequenceUsed).toBe(true);
+    expect(done31.attempts).toBe(1);
+    // Every stored exchange is in R2 under the shop's prefix.
+    expect(done31.exchanges.map((e) => e.service)).toEqual(expect.arrayContaining(['recepcion', 'consultaresultado']));
+    for (const exchange of done31.exchanges) expect(await s.ctx.files.head(exchange.responseKey!)).not.toBeNull();
+
+    const dgii = await received(s.rnc);
+    expect(dgii.counts).toEqual({ [`${s.rnc}:${e31.ncf}`]: 1, [`${s.rnc}:${e32.ncf}`]: 1 });
+    expect(dgii.submissions.map((x) => [x.encf, x.kind]).sort()).toEqual(
+      [
+        [e31.ncf, 'ecf'],
+        [e32.ncf, 'rfce'],
+      ].sort(),
+    );
+  });
+
+  it('a consumer invoice of RD$250,000 or more goes whole to Recepción, not as a summary', async () => {
+    const s = await ecfShop();
+    const big = await issued(s, 'E32', { unitPrice: '250000' });
+    const { jobs, sent } = recordingJobs();
+    const ctx = { ...s.ctx, jobs };
+    const prepared = await prepareEcf(ctx, big.id);
+    expect(prepared).toMatchObject({ channel: 'ecf', rfceXmlKey: null });
+    expect(await submitEcf(ctx, prepared!.id)).toBe('sent');
+    expect(await pollUntilFinal(ctx, prepared!.id)).toBe('accepted');
+    expect(sent.map((m) => m.job)).toEqual(['ecf.submit', 'ecf.poll', ...sent.slice(2).map(() => 'ecf.poll')]);
+    expect((await received(s.rnc)).submissions).toEqual([expect.objectContaining({ kind: 'ecf', tipo: '32' })]);
+  });
+
+  it('the same ecf.submit delivered 5 times at once sends the e-CF to DGII exactly once', async () => {
+    const s = await ecfShop();
+    const doc = await issued(s, 'E31');
+    const { jobs, sent } = recordingJobs();
+    const ctx = { ...s.ctx, jobs };
+    const prepared = await prepareEcf(ctx, doc.id);
+    expect(sent).toEqual([{ job: 'ecf.submit', payload: { id: prepared!.id }, delaySeconds: undefined }]);
+
+    const outcomes = await Promise.all(Array.from({ length: 5 }, () => submitEcf(ctx, prepared!.id)));
+    expect(outcomes.filter((o) => o !== 'skipped')).toEqual(['sent']);
+    expect(outcomes.filter((o) => o === 'skipped')).toHaveLength(4);
+    // Five concurrent polls too: one final answer, recorded once.
+    const polls = await Promise.all(Array.from({ length: 5 }, () => pollUntilFinal(ctx, prepared!.id)));
+    expect(polls.filter((p) => p === 'accepted').length).toBeLessThanOrEqual(1);
+    const done = await row(ctx, prepared!.id);
+    expect(done.state).toBe('accepted');
+    expect(done.attempts).toBe(1);
+    // Late redeliveries after the answer change nothing.
+    expect(await Promise.all(Array.from({ length: 5 }, () => submitEcf(ctx, prepared!.id)))).toEqual(
+      Array(5).fill('skipped'),
+    );
+    expect((await received(s.rnc)).counts).toEqual({ [`${s.rnc}:${doc.ncf}`]: 1 });
+
+    // The count would show a second send: the same XML sent again by hand counts 2.
+    const client = createDgiiClient({
+      environment: 'TesteCF',
+      baseUrl: standin,
+      cache: ctx.cache,
+      signer: seedSigner(s.credentials),
+    });
+    const xml = await (await ctx.files.get(done.signedXmlKey))!.text();
+    await client.sendEcf(xml, ecfFileName(s.rnc, doc.ncf));
+    expect((await received(s.rnc)).counts).toEqual({ [`${s.rnc}:${doc.ncf}`]: 2 });
+  });
+
+  it('DGII down: contingency with backoff and nothing received; back up: sent once and accepted', async () => {
+    const s = await ecfShop();
+    const doc = await issued(s, 'E31');
+    const { jobs, sent } = recordingJobs();
+    const ctx = { ...s.ctx, jobs };
+    await control('mode', { rnc: s.rnc, down: '503' });
+    try {
+      const prepared = await prepareEcf(ctx, doc.id);
+      expect(prepared!.state).toBe('pending');
+      expect(await submitEcf(ctx, prepared!.id)).toBe('contingency');
+      const parked = await row(ctx, prepared!.id);
+      expect(parked).toMatchObject({ state: 'contingency', attempts: 1 });
+      expect(parked.lastError).toMatch(/503/);
+      expect(parked.nextAttemptAt.getTime() - Date.now()).toBeGreaterThan(50_000);
+      expect(sent.at(-1)).toEqual({ job: 'ecf.submit', payload: { id: prepared!.id }, delaySeconds: 60 });
+      // Not due yet: a redelivery or the sweep does not send.
+      expect(await submitEcf(ctx, prepared!.id)).toBe('skipped');
+      expect(await resendPending(ctx)).toBe(0);
+      expect((await received(s.rnc)).counts).toEqual({});
+
+      // Due again (the backoff elapsed), still down: contingency, two minutes this time.
+      await ctx.db.update(ecfDocuments).set({ nextAttemptAt: new Date(Date.now() - 1000) });
+      expect(await resendPending(ctx)).toBe(1);
+      expect(await submitEcf(ctx, prepared!.id)).toBe('contingency');
+      expect(sent.at(-1)?.delaySeconds).toBe(120);
+      expect((await row(ctx, prepared!.id)).attempts).toBe(2);
+
+      await control('mode', { rnc: s.rnc, down: false });
+      await ctx.db.update(ecfDocuments).set({ nextAttemptAt: new Date(Date.now() - 1000) });
+      const outcomes = await Promise.all(Array.from({ length: 3 }, () => submitEcf(ctx, prepared!.id)));
+      expect(outcomes.filter((o) => o === 'sent')).toHaveLength(1);
+      expect(await pollUntilFinal(ctx, prepared!.id)).toBe('accepted');
+      const done = await row(ctx, prepared!.id);
+      expect(done).toMatchObject({ state: 'accepted', attempts: 3, lastError: null });
+      // The failed attempts are on record too (DGII's 503 answers).
+      expect(done.exchanges.filter((e) => e.status === 503).length).toBeGreaterThanOrEqual(2);
+      expect((await received(s.rnc)).counts).toEqual({ [`${s.rnc}:${doc.ncf}`]: 1 });
+    } finally {
+      await control('mode', { rnc: s.rnc, down: false });
+    }
+  });
+
+  it('a rejection keeps DGII messages and whether the e-NCF was consumed', async () => {
+    const s = await ecfShop();
+    const doc = await issued(s, 'E31');
+    const mensajes = [{ codigo: 190, valor: 'Rechazado por prueba: monto inválido.' }];
+    await control('reject-next', { rnc: s.rnc, count: 1, mensajes });
+    const { jobs } = recordingJobs();
+    const ctx = { ...s.ctx, jobs };
+    const prepared = await prepareEcf(ctx, doc.id);
+    expect(await submitEcf(ctx, prepared!.id)).toBe('sent');
+    expect(await pollUntilFinal(ctx, prepared!.id)).toBe('rejected');
+    const done = await row(ctx, prepared!.id);
+    expect(done).toMatchObject({ state: 'rejected', dgiiStatus: 'Rechazado', sequenceUsed: true, messages: mensajes });
+    // Rejected is final: neither a redelivery nor the sweep sends it again.
+    expect(await submitEcf(ctx, prepared!.id)).toBe('skipped');
+    expect(await resendPending(ctx)).toBe(0);
+    expect((await received(s.rnc)).counts).toEqual({ [`${s.rnc}:${doc.ncf}`]: 1 });
+  });
+
+  it('a shop without e-CF settings issues as before: no row, nothing queued', async () => {
+    const s = await invoiceShop('owner');
+    const doc = await issued(s, 'E31');
+    const { jobs, sent } = recordingJobs();
+    const ctx = { ...(await tenantContext(s.tenant.id)), env: testEnv, jobs };
+    expect(await prepareEcf(ctx, doc.id)).toBeNull();
+    expect(sent).toEqual([]);
+    expect(await ctx.db.select().from(ecfDocuments)).toEqual([]);
+  });
+
+  it("isolation: another shop sees none of a shop's e-CF rows or XML", async () => {
+    const a = await ecfShop();
+    const b = await ecfShop();
+    const doc = await issued(a, 'E31');
+    const { jobs } = recordingJobs();
+    const prepared = await prepareEcf({ ...a.ctx, jobs }, doc.id);
+    const stored = await testEnv.FILES.list({ prefix: `tenants/${a.tenant.id}/ecf/` });
+    expect(stored.objects.map((o) => o.key)).toContain(`tenants/${a.tenant.id}/${prepared!.signedXmlKey}`);
+    expect(await b.ctx.files.list('ecf/')).toEqual([]);
+    expect(await b.ctx.files.get(prepared!.signedXmlKey)).toBeNull();
+    expect(await b.ctx.db.select().from(ecfDocuments)).toEqual([]);
+    // A message of A's row delivered in B's context finds nothing to send.
+    expect(await submitEcf({ ...b.ctx, jobs }, prepared!.id)).toBe('skipped');
+    expect((await row(a.ctx, prepared!.id)).state).toBe('pending');
+    // B's pending page does not list it, nor can B retry it.
+    const page = await get(b.host, '/ecf', { headers: { Cookie: b.cookie } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).not.toContain(doc.ncf);
+    const retry = await get(b.host, `/ecf/${prepared!.id}/retry`, {
+      method: 'POST',
+      headers: { Cookie: b.cookie, Origin: `http://${b.host}` },
+    });
+    expect(retry.status).toBe(404);
+    const own = await get(a.host, '/ecf', { headers: { Cookie: a.cookie } });
+    expect(await own.text()).toContain(doc.ncf);
+  });
+});
