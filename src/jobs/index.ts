@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { auditLog } from '../db/tenant-schema';
+import type { Bindings } from '../env';
 import type { TenantContext } from '../tenancy/context';
+import { ecfJobHandlers } from './ecf';
 
-export type JobHandler = (context: TenantContext, payload: unknown) => Promise<void>;
+export type JobHandler = (context: TenantContext, payload: unknown, env: Bindings) => Promise<void>;
 
 const auditPayload = z.object({
   action: z.string().min(1).max(200),
@@ -16,4 +18,5 @@ export const jobHandlers: Record<string, JobHandler> = {
     const entry = auditPayload.parse(payload);
     await db.insert(auditLog).values(entry);
   },
+  ...ecfJobHandlers,
 };

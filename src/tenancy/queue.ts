@@ -3,7 +3,7 @@ import { lookupDeps, openTenantContext, type TenantContext } from './context';
 import type { JobMessage } from './jobs';
 import { resolveTenantById } from './lookup';
 
-export type JobHandlers = Record<string, (context: TenantContext, payload: unknown) => Promise<void>>;
+export type JobHandlers = Record<string, (context: TenantContext, payload: unknown, env: Bindings) => Promise<void>>;
 
 /**
  * Runs each message against the tenant whose id the producer stamped on it. A message is acked only
@@ -32,7 +32,7 @@ export async function consumeJobs(
       }
       const handler = handlers[job];
       if (!handler) throw new Error(`Unknown job "${job}"`);
-      await handler(await openTenantContext(env, tenant, requestId), payload);
+      await handler(await openTenantContext(env, tenant, requestId), payload, env);
       message.ack();
     } catch (error) {
       log('error', 'job failed', { tenantId, job, id: message.id, attempts: message.attempts, error: String(error) });
