@@ -21,6 +21,7 @@ import { quotationsRoutes } from './routes/quotations';
 import { invoicesRoutes } from './routes/invoices';
 import { paymentsRoutes } from './routes/payments';
 import { creditNotesRoutes } from './routes/credit-notes';
+import { ecfRoutes } from './routes/ecf';
 import { documentsRoutes } from './routes/documents';
 import { reportsRoutes } from './routes/reports';
 import { supportRoutes } from './routes/support';
@@ -80,6 +81,7 @@ export function createTenantApp() {
   app.route('/', invoicesRoutes);
   app.route('/', paymentsRoutes);
   app.route('/', creditNotesRoutes);
+  app.route('/', ecfRoutes);
   app.route('/', documentsRoutes);
   app.route('/', reportsRoutes);
   app.route('/', supportRoutes);

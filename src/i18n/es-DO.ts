@@ -21,6 +21,7 @@ import { quotationsMessages } from './areas/quotations';
 import { sequencesMessages } from './areas/sequences';
 import { prescriptionsMessages } from './areas/prescriptions';
 import { inputMessages } from './areas/input';
+import { ecfSubmissionsMessages } from './areas/ecf-submissions';
 
 /** Spanish (Dominican Republic) messages. Keys are stable; the UI never hard-codes text. */
 const coreMessages = {
@@ -141,6 +142,7 @@ export const messages = {
   ...sequencesMessages,
   ...prescriptionsMessages,
   ...inputMessages,
+  ...ecfSubmissionsMessages,
 } as const;
 
 export type MessageKey = keyof typeof messages;
