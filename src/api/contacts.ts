@@ -1,32 +1,18 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
-import { requirePermission } from '../http/session';
-import { can } from '../auth/permissions';
-import { findTaxpayer } from '../dgii/lookup';
-import { registrySql } from '../dgii/registry';
+import { createRoute, type z } from '@hono/zod-openapi';
 import { formatTaxId } from '../domain/tax-id';
-import type { SignedInEnv } from '../http/env';
-import { AppError } from '../errors';
-import { t } from '../i18n/es-DO';
+import { contactCursor } from '../http/cursors';
+import { idParam } from '../http/ids';
+import { requirePermission } from '../http/session';
+import { shopContext } from '../http/shop';
+import { contactCreate, contactIdParam, contactListQuery, contactOut, contactPatch } from '../schemas/contacts';
 import {
   createContact,
   deleteContact,
   getContact,
   listContacts,
-  prepareContact,
-  updateContact,
+  patchContact,
   type Contact,
-  type ContactWrite,
-} from '../queries/contacts';
-import { contactCursor } from '../http/cursors';
-import {
-  contactCreate,
-  contactIdParam,
-  contactListQuery,
-  contactOut,
-  contactPatch,
-  type ContactInput,
-} from '../schemas/contacts';
+} from '../services/shop/contacts';
 import { createApiApp } from './app';
 import { jsonBody, jsonResponse, pageOf, pageQuery, problemResponses } from './openapi';
 
@@ -56,31 +42,6 @@ function toJson(contact: Contact): z.infer<typeof contactOut> {
   };
 }
 
-const uuid = z.uuid();
-
-async function contactOr404(c: Context<SignedInEnv>, id: string): Promise<Contact> {
-  const contact = uuid.safeParse(id).success ? await getContact(c.var.db, id) : null;
-  if (!contact) throw new AppError('not_found');
-  return contact;
-}
-
-/** A duplicate identification: 409 naming the contact that already has it. */
-function written(result: ContactWrite | null): Contact {
-  if (!result) throw new AppError('not_found');
-  if (!result.ok) {
-    throw new AppError(
-      'conflict',
-      `${t('contacts.duplicate')} id: ${result.duplicate.id} (/api/v1/contacts/${result.duplicate.id})`,
-      {
-        idNumber: t('contacts.duplicate'),
-      },
-    );
-  }
-  return result.contact;
-}
-
-const lookupIn = (c: Context<SignedInEnv>) => (taxId: string) => findTaxpayer(registrySql(c.env), taxId);
-
 const idParams = contactIdParam;
 const tags = ['Contacts'];
 
@@ -98,9 +59,7 @@ contactsApi.openapi(
   async (c) => {
     const query = c.req.valid('query');
     const after = contactCursor.decode(query.cursor);
-    if (query.cursor && !after)
-      throw new AppError('validation', 'The request has invalid fields', { cursor: 'Malformed cursor' });
-    const page = await listContacts(c.var.db, {
+    const page = await listContacts(shopContext(c), {
       q: query.q,
       kind: query.kind,
       archived: query.archived,
@@ -123,8 +82,7 @@ contactsApi.openapi(
     responses: { 201: jsonResponse(contactOut, 'The new contact'), ...problemResponses(401, 403, 409, 422) },
   }),
   async (c) => {
-    const { values } = await prepareContact(c.req.valid('json'), lookupIn(c));
-    return c.json(toJson(written(await createContact(c.var.db, values))), 201);
+    return c.json(toJson(await createContact(shopContext(c), c.req.valid('json'))), 201);
   },
 );
 
@@ -139,7 +97,7 @@ contactsApi.openapi(
     request: { params: idParams },
     responses: { 200: jsonResponse(contactOut, 'The contact'), ...problemResponses(401, 403, 404) },
   }),
-  async (c) => c.json(toJson(await contactOr404(c, c.req.valid('param').id)), 200),
+  async (c) => c.json(toJson(await getContact(shopContext(c), idParam(c))), 200),
 );
 
 contactsApi.openapi(
@@ -154,25 +112,8 @@ contactsApi.openapi(
     responses: { 200: jsonResponse(contactOut, 'The changed contact'), ...problemResponses(401, 403, 404, 409, 422) },
   }),
   async (c) => {
-    const { archived, ...changes } = c.req.valid('json');
-    if (archived !== undefined && !can(c.var.session.role, 'contacts.archive')) throw new AppError('forbidden');
-    const contact = await contactOr404(c, c.req.valid('param').id);
-    const current: ContactInput = {
-      kind: contact.kind,
-      idType: contact.idType,
-      idNumber: contact.idNumber,
-      name: contact.name,
-      phone: contact.phone,
-      mobile: contact.mobile,
-      email: contact.email,
-      address: contact.address,
-      birthDate: contact.birthDate,
-      gender: contact.gender,
-      notes: contact.notes,
-    };
-    const present = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
-    const { values } = await prepareContact({ ...current, ...present }, lookupIn(c));
-    return c.json(toJson(written(await updateContact(c.var.db, contact.id, { ...values, archived }))), 200);
+    const contact = await patchContact(shopContext(c), idParam(c), c.req.valid('json'));
+    return c.json(toJson(contact), 200);
   },
 );
 
@@ -188,11 +129,7 @@ contactsApi.openapi(
     responses: { 204: { description: 'Deleted' }, ...problemResponses(401, 403, 404, 409) },
   }),
   async (c) => {
-    const id = c.req.valid('param').id;
-    if (!uuid.safeParse(id).success) throw new AppError('not_found');
-    const outcome = await deleteContact(c.var.db, id);
-    if (outcome === 'not_found') throw new AppError('not_found');
-    if (outcome === 'has_documents') throw new AppError('conflict', t('contacts.hasDocuments'));
+    await deleteContact(shopContext(c), idParam(c));
     return c.body(null, 204);
   },
 );

@@ -1,21 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { requirePermission } from '../http/session';
 import { productCategories } from '../db/tenant-schema';
-import { AppError } from '../errors';
-import { t } from '../i18n/es-DO';
-import { recordActivity } from '../queries/audit';
-import {
-  createProduct,
-  getProduct,
-  listProducts,
-  updateProduct,
-  type ProductRow,
-  type ProductWriteResult,
-} from '../queries/products';
+import { productCursor } from '../http/cursors';
+import { idParam } from '../http/ids';
+import { requirePermission } from '../http/session';
+import { shopContext } from '../http/shop';
 import { productCreate, productOut, productPatch } from '../schemas/products';
+import { createProduct, getProduct, listProducts, updateProduct, type ProductRow } from '../services/shop/products';
 import { createApiApp } from './app';
 import { jsonBody, jsonResponse, pageOf, pageQuery, problemResponses } from './openapi';
-import { decodeCursor, encodeCursor } from '../http/cursors';
 
 /** `/api/v1` resources: products. */
 export const productsApi = createApiApp();
@@ -39,23 +31,7 @@ export function productJson(product: ProductRow) {
   };
 }
 
-/** The refusals of a product write, as the API answers them. */
-function writeError(result: Exclude<ProductWriteResult, { ok: true }>): AppError {
-  if (result.field === 'sku')
-    return new AppError('conflict', t('products.validation.skuTaken'), { sku: t('products.validation.skuTaken') });
-  if (result.field === 'taxCode')
-    return new AppError('validation', t('products.validation.tax'), { taxCode: t('products.validation.tax') });
-  return new AppError('not_found');
-}
-
 const idParams = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, format: 'uuid' }) });
-
-/** Malformed ids are simply unknown (404), never a database error. */
-function productId(id: string): string {
-  const parsed = z.uuid().safeParse(id);
-  if (!parsed.success) throw new AppError('not_found');
-  return parsed.data;
-}
 
 productsApi.openapi(
   createRoute({
@@ -75,13 +51,9 @@ productsApi.openapi(
   }),
   async (c) => {
     const { q, category, limit, cursor } = c.req.valid('query');
-    const values = decodeCursor(cursor);
-    if (cursor && (values?.length !== 2 || !z.uuid().safeParse(values[1]).success)) {
-      throw new AppError('validation', 'Invalid cursor', { cursor: 'Invalid cursor' });
-    }
-    const after = values ? { name: String(values[0]), id: String(values[1]) } : null;
-    const { rows, next } = await listProducts(c.var.db, { q: q || undefined, category, after, limit });
-    return c.json({ data: rows.map(productJson), nextCursor: next ? encodeCursor([next.name, next.id]) : null }, 200);
+    const after = productCursor.decode(cursor);
+    const { rows, next } = await listProducts(shopContext(c), { q, category, after, limit });
+    return c.json({ data: rows.map(productJson), nextCursor: next ? productCursor.encode(next) : null }, 200);
   },
 );
 
@@ -97,14 +69,7 @@ productsApi.openapi(
     responses: { 201: jsonResponse(productOut, 'The new product'), ...problemResponses(401, 403, 409, 422) },
   }),
   async (c) => {
-    const result = await createProduct(c.var.db, c.req.valid('json'));
-    if (!result.ok) throw writeError(result);
-    await recordActivity(c.var.db, c.var.session, 'product.created', {
-      productId: result.product.id,
-      sku: result.product.sku,
-      name: result.product.name,
-    });
-    return c.json(productJson(result.product), 201);
+    return c.json(productJson(await createProduct(shopContext(c), c.req.valid('json'))), 201);
   },
 );
 
@@ -120,9 +85,7 @@ productsApi.openapi(
     responses: { 200: jsonResponse(productOut, 'The product'), ...problemResponses(401, 403, 404) },
   }),
   async (c) => {
-    const product = await getProduct(c.var.db, productId(c.req.valid('param').id));
-    if (!product) throw new AppError('not_found');
-    return c.json(productJson(product), 200);
+    return c.json(productJson(await getProduct(shopContext(c), idParam(c))), 200);
   },
 );
 
@@ -138,14 +101,7 @@ productsApi.openapi(
     responses: { 200: jsonResponse(productOut, 'The changed product'), ...problemResponses(401, 403, 404, 409, 422) },
   }),
   async (c) => {
-    const id = productId(c.req.valid('param').id);
-    const result = await updateProduct(c.var.db, id, c.req.valid('json'));
-    if (!result.ok) throw writeError(result);
-    await recordActivity(c.var.db, c.var.session, 'product.updated', {
-      productId: id,
-      sku: result.product.sku,
-      name: result.product.name,
-    });
-    return c.json(productJson(result.product), 200);
+    const product = await updateProduct(shopContext(c), idParam(c), c.req.valid('json'));
+    return c.json(productJson(product), 200);
   },
 );

@@ -1,27 +1,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
+import { idCursor, stockCursor } from '../http/cursors';
 import { requirePermission } from '../http/session';
-import type { SignedInEnv } from '../http/env';
-import { AppError } from '../errors';
-import { t } from '../i18n/es-DO';
-import { listStockLevels, productMovements, recordStockMovement, transferStock } from '../queries/stock';
+import { shopContext } from '../http/shop';
 import { adjustmentCreate, movementOut, stockLevelOut, transferCreate, transferOut } from '../schemas/stock';
+import { adjustStock, listProductMovements, listStock, transferStockBetween } from '../services/shop/stock';
 import { createApiApp } from './app';
 import { jsonBody, jsonResponse, pageOf, pageQuery, problemResponses } from './openapi';
-import { decodeCursor, encodeCursor } from '../http/cursors';
 
 /** `/api/v1` resources: stock. */
 export const stockApi = createApiApp();
-
-/** The ids of the branches the token's user may work in. */
-function allowedBranchIds(c: Context<SignedInEnv>): string[] {
-  return c.var.session.branches.map((branch) => branch.id);
-}
-
-const notAllowed = (field: string) =>
-  new AppError('validation', t('stock.validation.branchNotAllowed'), {
-    [field]: t('stock.validation.branchNotAllowed'),
-  });
 
 stockApi.openapi(
   createRoute({
@@ -39,24 +26,9 @@ stockApi.openapi(
   }),
   async (c) => {
     const { branchId, q, limit, cursor } = c.req.valid('query');
-    let branchIds = allowedBranchIds(c);
-    if (branchId) {
-      if (!branchIds.includes(branchId)) throw new AppError('not_found');
-      branchIds = [branchId];
-    }
-    const values = decodeCursor(cursor);
-    const uuid = z.uuid();
-    if (cursor && (values?.length !== 3 || !uuid.safeParse(values[1]).success || !uuid.safeParse(values[2]).success)) {
-      throw new AppError('validation', 'Invalid cursor', { cursor: 'Invalid cursor' });
-    }
-    const after = values
-      ? { name: String(values[0]), productId: String(values[1]), branchId: String(values[2]) }
-      : null;
-    const { rows, next } = await listStockLevels(c.var.db, { branchIds, q: q || undefined, after, limit });
-    return c.json(
-      { data: rows, nextCursor: next ? encodeCursor([next.name, next.productId, next.branchId]) : null },
-      200,
-    );
+    const after = stockCursor.decode(cursor);
+    const { rows, next } = await listStock(shopContext(c), { scope: 'allowed', branchId, q, after, limit });
+    return c.json({ data: rows, nextCursor: next ? stockCursor.encode(next) : null }, 200);
   },
 );
 
@@ -76,17 +48,12 @@ stockApi.openapi(
   }),
   async (c) => {
     const { productId, limit, cursor } = c.req.valid('query');
-    const values = decodeCursor(cursor);
-    if (cursor && (values?.length !== 1 || typeof values[0] !== 'number'))
-      throw new AppError('validation', 'Invalid cursor', { cursor: 'Invalid cursor' });
-    const result = await productMovements(c.var.db, {
-      productId,
-      branchIds: allowedBranchIds(c),
-      before: values ? Number(values[0]) : null,
-      limit,
-    });
-    if (!result) throw new AppError('not_found');
-    return c.json({ data: result.movements, nextCursor: result.next ? encodeCursor([result.next]) : null }, 200);
+    const before = idCursor.decode(cursor)?.id ?? null;
+    const result = await listProductMovements(shopContext(c), { productId, before, limit });
+    return c.json(
+      { data: result.movements, nextCursor: result.next ? idCursor.encode({ id: result.next }) : null },
+      200,
+    );
   },
 );
 
@@ -102,16 +69,7 @@ stockApi.openapi(
     responses: { 201: jsonResponse(movementOut, 'The recorded movement'), ...problemResponses(401, 403, 404, 422) },
   }),
   async (c) => {
-    const input = c.req.valid('json');
-    if (!allowedBranchIds(c).includes(input.branchId)) throw notAllowed('branchId');
-    const movement = await recordStockMovement(c.var.db, {
-      productId: input.productId,
-      branchId: input.branchId,
-      kind: 'adjustment',
-      quantity: input.quantity,
-      reason: input.reason,
-      userId: c.var.session.id,
-    });
+    const { movement } = await adjustStock(shopContext(c), c.req.valid('json'));
     return c.json(movement, 201);
   },
 );
@@ -131,15 +89,7 @@ stockApi.openapi(
     },
   }),
   async (c) => {
-    const input = c.req.valid('json');
-    const allowed = allowedBranchIds(c);
-    if (!allowed.includes(input.fromBranchId)) throw notAllowed('fromBranchId');
-    if (!allowed.includes(input.toBranchId)) throw notAllowed('toBranchId');
-    const transfer = await transferStock(c.var.db, {
-      ...input,
-      reason: input.reason ?? null,
-      userId: c.var.session.id,
-    });
+    const { sku: _sku, ...transfer } = await transferStockBetween(shopContext(c), c.req.valid('json'));
     return c.json(transfer, 201);
   },
 );

@@ -8,7 +8,7 @@
  */
 
 /** The operation whose SQL function refused. */
-export type RefusalSource = 'invoiceIssue' | 'invoiceVoid' | 'payment' | 'creditNote' | 'quotation';
+export type RefusalSource = 'invoiceIssue' | 'invoiceVoid' | 'payment' | 'creditNote' | 'quotation' | 'stock';
 
 export interface Refusal {
   error: 'not_found' | 'conflict' | 'validation';
@@ -75,9 +75,13 @@ export const refusals = {
     invoiceVoid: { error: 'conflict', message: 'invoices.error.alreadyVoided' },
     payment: { error: 'conflict', message: 'payments.error.invoiceVoided' },
   },
+  // record_stock_movement (the one ledger writer; invoices and credit notes write through it)
   stock_insufficient: {
     any: { error: 'validation', message: 'invoices.error.stockInsufficient', field: 'lines', detailParam: 'product' },
+    stock: { error: 'validation', message: 'stock.validation.insufficient', field: 'quantity' },
   },
+  stock_not_found: notFound,
+  stock_not_tracked: invalid('stock.validation.notTracked', 'productId'),
   // record_payment, update_payment, void_payment
   payment_not_found: notFound,
   invoice_not_payable: conflict('payments.error.notPayable'),

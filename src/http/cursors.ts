@@ -77,3 +77,16 @@ export const prescriptionCursor: KeysetCursor<{ examinedOn: 'date'; id: 'uuid' }
   examinedOn: 'date',
   id: 'uuid',
 });
+
+/** Stock levels by product name, product and branch. */
+export const stockCursor: KeysetCursor<{ name: 'text'; productId: 'uuid'; branchId: 'uuid' }> = keysetCursor({
+  name: 'text',
+  productId: 'uuid',
+  branchId: 'uuid',
+});
+
+/** Newest first by a bigserial id (stock movements, the activity log). */
+export const idCursor: KeysetCursor<{ id: 'integer' }> = keysetCursor({ id: 'integer' });
+
+/** Products by name. */
+export const productCursor: KeysetCursor<{ name: 'text'; id: 'uuid' }> = keysetCursor({ name: 'text', id: 'uuid' });

@@ -1,11 +1,12 @@
-import { and, desc, like, lt, or, type SQL } from 'drizzle-orm';
+import { and, desc, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { SessionUser } from '../auth/session';
 import { auditLog } from '../db/tenant-schema';
 import type { TenantDb } from '../db/client';
 
 export type AuditEntry = typeof auditLog.$inferSelect;
 
-type Actor = Pick<SessionUser, 'name' | 'email' | 'impersonatedBy' | 'apiScope'>;
+/** Who an activity entry names: a user (actorLabel) or a ready label. */
+export type Actor = Pick<SessionUser, 'name' | 'email' | 'impersonatedBy' | 'apiScope'>;
 
 /** Who did it, as the activity log shows it: the user's name and e-mail (or the support admin acting as them), and whether through an API token. */
 export function actorLabel(user: Actor): string {
@@ -25,9 +26,35 @@ export async function recordActivity(
   action: string,
   details: Record<string, unknown> = {},
 ): Promise<void> {
-  await db
-    .insert(auditLog)
-    .values({ action, actor: actor === null || typeof actor === 'string' ? actor : actorLabel(actor), details });
+  await activityEntry(db, actor, action, details);
+}
+
+function actorText(actor: Actor | string | null): string | null {
+  return actor === null || typeof actor === 'string' ? actor : actorLabel(actor);
+}
+
+/**
+ * The activity entry of a change as an unexecuted statement, for the change's own `db.batch` (one
+ * transaction): a change that fails takes its entry with it.
+ */
+export function activityEntry(
+  db: TenantDb,
+  actor: Actor | string | null,
+  action: string,
+  details: Record<string, unknown> = {},
+) {
+  return db.insert(auditLog).values({ action, actor: actorText(actor), details });
+}
+
+/**
+ * Like activityEntry, for a change that may touch no row: one entry per row of `from` (a FROM ...
+ * WHERE ... clause), its details a jsonb expression over that row. Placed after the change in the
+ * same batch, it sees the change; a change that matched nothing leaves no entry.
+ */
+export function activityFrom(db: TenantDb, actor: Actor | string | null, action: string, details: SQL, from: SQL) {
+  return db.execute(
+    sql`INSERT INTO audit_log (action, actor, details) SELECT ${action}, ${actorText(actor)}, ${details} ${from}`,
+  );
 }
 
 /** Newest first, keyset on the id (bigserial: insertion order); `kinds` keeps actions starting with one of the prefixes. */

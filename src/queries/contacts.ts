@@ -1,12 +1,6 @@
 import { and, eq, isNotNull, isNull, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { contacts, type contactKinds } from '../db/tenant-schema';
-import type { Taxpayer } from '../dgii/lookup';
-import { compactTaxId } from '../domain/tax-id';
 import type { TenantDb } from '../db/client';
-import { AppError } from '../errors';
-import { t } from '../i18n/es-DO';
-import type { ContactInput } from '../schemas/contacts';
-import { taxIdIssue } from '../schemas/common';
 
 export type Contact = typeof contacts.$inferSelect;
 export type ContactValues = Omit<typeof contacts.$inferInsert, 'id' | 'archivedAt' | 'createdAt' | 'updatedAt'>;
@@ -238,57 +232,4 @@ export async function deleteContact(db: TenantDb, id: string): Promise<'deleted'
     if (pgError(error).code === '23503') return 'has_documents';
     throw error;
   }
-}
-
-export type TaxpayerLookup = (taxId: string) => Promise<Taxpayer | null>;
-
-/**
- * Applies the identification rules to validated fields: type and number go together; cédula and
- * RNC must pass their check digit unless the DGII registry has them; they are stored as digits,
- * passports upper-case without spaces; a blank name is filled from the registry. The registry is
- * asked only when it can change the outcome. Throws a validation AppError with field messages.
- */
-export async function prepareContact(
-  input: ContactInput,
-  lookup: TaxpayerLookup,
-): Promise<{ values: ContactValues; taxpayer: Taxpayer | null }> {
-  const errors: Record<string, string> = {};
-  let idNumber: string | null = null;
-  let taxpayer: Taxpayer | null = null;
-  const idType = input.idType ?? null;
-  const raw = input.idNumber ?? null;
-  if (raw && !idType) errors.idType = t('contacts.idTypeRequired');
-  else if (idType && !raw) errors.idNumber = t('contacts.idNumberRequired');
-  else if (idType === 'pasaporte' && raw) {
-    idNumber = raw.replace(/[\s-]/g, '').toUpperCase();
-    if (!/^[A-Z0-9]{5,20}$/.test(idNumber)) errors.idNumber = t('contacts.passportFormat');
-  } else if ((idType === 'cedula' || idType === 'rnc') && raw) {
-    const formatIssue = taxIdIssue(idType, raw, true);
-    if (formatIssue) errors.idNumber = formatIssue;
-    else {
-      idNumber = compactTaxId(raw);
-      if (taxIdIssue(idType, idNumber, false) !== null || !input.name) taxpayer = await lookup(idNumber);
-      const issue = taxIdIssue(idType, idNumber, taxpayer !== null);
-      if (issue) errors.idNumber = issue;
-    }
-  }
-  const name = input.name ?? taxpayer?.name ?? null;
-  if (!name) errors.name = t('validation.required');
-  if (Object.keys(errors).length) throw new AppError('validation', t('validation.summary'), errors);
-  return {
-    taxpayer,
-    values: {
-      kind: input.kind,
-      idType,
-      idNumber,
-      name: name!,
-      phone: input.phone ?? null,
-      mobile: input.mobile ?? null,
-      email: input.email ?? null,
-      address: input.address ?? null,
-      birthDate: input.birthDate ?? null,
-      gender: input.gender ?? null,
-      notes: input.notes ?? null,
-    },
-  };
 }

@@ -2,6 +2,7 @@ import { and, or, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import { products, stock, taxes } from '../db/tenant-schema';
 import type { TenantDb } from '../db/client';
 import type { ProductCategory, ProductChanges, ProductInput } from '../schemas/products';
+import { activityFrom, type Actor } from './audit';
 
 export type Tax = typeof taxes.$inferSelect;
 export type ProductRow = typeof products.$inferSelect & { taxCode: string; taxRate: string; taxExempt: boolean };
@@ -141,34 +142,58 @@ async function withTax(db: TenantDb, id: string): Promise<ProductRow> {
   return row!;
 }
 
-/** Creates a product; a taken SKU (case-insensitive) or an unknown tax is reported, not thrown. */
-export async function createProduct(db: TenantDb, input: ProductInput): Promise<ProductWriteResult> {
+/** The activity entry of a product change, in the change's batch: none when no product has the id. */
+function productActivity(db: TenantDb, actor: Actor, action: 'product.created' | 'product.updated', id: string) {
+  return activityFrom(
+    db,
+    actor,
+    action,
+    sql`jsonb_build_object('productId', p.id, 'sku', p.sku, 'name', p.name)`,
+    sql`FROM products p WHERE p.id = ${id}::uuid`,
+  );
+}
+
+/**
+ * Creates a product and its activity entry (one transaction); a taken SKU (case-insensitive) or an
+ * unknown tax is reported, not thrown, and writes no entry.
+ */
+export async function createProduct(db: TenantDb, input: ProductInput, actor: Actor): Promise<ProductWriteResult> {
   const [tax] = await db
     .select({ id: taxes.id })
     .from(taxes)
     .where(and(eq(taxes.code, input.taxCode), eq(taxes.active, true)));
   if (!tax) return { ok: false, field: 'taxCode' };
-  const [row] = await db
-    .insert(products)
-    .values({
-      sku: input.sku,
-      name: input.name,
-      category: input.category,
-      brand: input.brand ?? null,
-      price: input.price,
-      cost: input.cost ?? null,
-      taxId: tax.id,
-      active: input.active,
-      ...stockFlags(input.category, input.trackStock, input.allowNegativeStock),
-    })
-    .onConflictDoNothing()
-    .returning({ id: products.id });
-  if (!row) return { ok: false, field: 'sku' };
-  return { ok: true, product: await withTax(db, row.id) };
+  const id = crypto.randomUUID();
+  const [inserted] = await db.batch([
+    db
+      .insert(products)
+      .values({
+        id,
+        sku: input.sku,
+        name: input.name,
+        category: input.category,
+        brand: input.brand ?? null,
+        price: input.price,
+        cost: input.cost ?? null,
+        taxId: tax.id,
+        active: input.active,
+        ...stockFlags(input.category, input.trackStock, input.allowNegativeStock),
+      })
+      .onConflictDoNothing()
+      .returning({ id: products.id }),
+    productActivity(db, actor, 'product.created', id),
+  ]);
+  if (!inserted.length) return { ok: false, field: 'sku' };
+  return { ok: true, product: await withTax(db, id) };
 }
 
-/** Changes the given fields only; `{ ok: false, field: null }` when there is no such product. */
-export async function updateProduct(db: TenantDb, id: string, changes: ProductChanges): Promise<ProductWriteResult> {
+/** Changes the given fields only, with its activity entry; `{ ok: false, field: null }` when there is no such product. */
+export async function updateProduct(
+  db: TenantDb,
+  id: string,
+  changes: ProductChanges,
+  actor: Actor,
+): Promise<ProductWriteResult> {
   const { taxCode, trackStock, allowNegativeStock, ...plain } = changes;
   const set: Record<string, unknown> = { ...plain, updatedAt: sql`now()` };
   if (taxCode !== undefined) set.taxId = sql`coalesce(${taxIdOf(taxCode)}, -1)`;
@@ -177,7 +202,10 @@ export async function updateProduct(db: TenantDb, id: string, changes: ProductCh
   set.trackStock = sql`CASE WHEN ${category} = 'servicios' THEN false ELSE ${trackStock === undefined ? sql`${products.trackStock}` : sql`${trackStock}`} END`;
   set.allowNegativeStock = sql`CASE WHEN ${category} = 'servicios' THEN false ELSE ${allowNegativeStock === undefined ? sql`${products.allowNegativeStock}` : sql`${allowNegativeStock}`} END`;
   try {
-    const [row] = await db.update(products).set(set).where(eq(products.id, id)).returning({ id: products.id });
+    const [[row]] = await db.batch([
+      db.update(products).set(set).where(eq(products.id, id)).returning({ id: products.id }),
+      productActivity(db, actor, 'product.updated', id),
+    ]);
     if (!row) return { ok: false, field: null };
     return { ok: true, product: await withTax(db, row.id) };
   } catch (error) {

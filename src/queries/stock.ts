@@ -1,9 +1,6 @@
-import type { NeonHttpQueryResult } from 'drizzle-orm/neon-http';
 import { sql, type SQL } from 'drizzle-orm';
 import type { stockMovementKinds } from '../db/tenant-schema';
 import type { TenantDb } from '../db/client';
-import { AppError } from '../errors';
-import { t } from '../i18n/es-DO';
 import { likeEscape } from './products';
 
 export type StockMovementKind = (typeof stockMovementKinds)[number];
@@ -34,104 +31,26 @@ export interface StockMovement {
   createdAt: string;
 }
 
-/** Which sign each kind of movement must have (0: either). */
-const kindSign: Record<StockMovementKind, 1 | -1 | 0> = {
-  initial: 1,
-  adjustment: 0,
-  transfer_in: 1,
-  transfer_out: -1,
-  sale: -1,
-  return: 1,
-};
-
-function checkQuantity(kind: StockMovementKind, quantity: number): void {
-  const sign = kindSign[kind];
-  if (
-    !Number.isSafeInteger(quantity) ||
-    quantity === 0 ||
-    (sign === 1 && quantity < 0) ||
-    (sign === -1 && quantity > 0)
-  ) {
-    throw new AppError('validation', t('stock.validation.kindSign'), { quantity: t('stock.validation.kindSign') });
-  }
-}
-
-const insufficient = () =>
-  new AppError('validation', t('stock.validation.insufficient'), { quantity: t('stock.validation.insufficient') });
-const notTracked = () =>
-  new AppError('validation', t('stock.validation.notTracked'), { productId: t('stock.validation.notTracked') });
-
-/** SQLSTATE 40P01: two transfers in opposite directions locked each other's rows; one of them is refused whole. */
-function isDeadlock(error: unknown): boolean {
-  for (
-    let current: unknown = error;
-    current && typeof current === 'object';
-    current = (current as { cause?: unknown }).cause
-  ) {
-    if ((current as { code?: unknown }).code === '40P01') return true;
-  }
-  return false;
-}
-
-/**
- * The upsert that moves one product's stock in one branch, as a CTE body. The row lock taken by
- * ON CONFLICT DO UPDATE serialises concurrent movements, and the WHERE clauses re-check the
- * latest committed quantity under that lock, so a movement that would leave the stock negative
- * (for a product that does not allow it) changes nothing instead of losing or overdrawing.
- */
-function stockUpsert(productCte: string, branchCte: string, quantity: number, from: SQL = sql``): SQL {
-  return sql`INSERT INTO stock AS s (product_id, branch_id, quantity, updated_at)
-    SELECT ${sql.raw(productCte)}.id, ${sql.raw(branchCte)}.id, ${quantity}::int, now()
-      FROM ${sql.raw(productCte)}, ${sql.raw(branchCte)} ${from}
-     WHERE ${sql.raw(productCte)}.track_stock
-       AND (${quantity}::int >= 0 OR ${sql.raw(productCte)}.allow_negative_stock
-            OR EXISTS (SELECT 1 FROM stock e WHERE e.product_id = ${sql.raw(productCte)}.id AND e.branch_id = ${sql.raw(branchCte)}.id))
-    ON CONFLICT (product_id, branch_id) DO UPDATE
-       SET quantity = s.quantity + excluded.quantity, updated_at = now()
-     WHERE excluded.quantity >= 0
-        OR s.quantity + excluded.quantity >= 0
-        OR (SELECT p.allow_negative_stock FROM products p WHERE p.id = excluded.product_id)
-    RETURNING s.product_id, s.branch_id, s.quantity`;
-}
-
-interface MovementRow extends Record<string, unknown> {
-  track_stock: boolean | null;
-  branch_found: boolean;
-  movement: StockMovement | null;
-}
-
 const movementJson = (alias: string) =>
   sql.raw(`json_build_object('id', ${alias}.id, 'productId', ${alias}.product_id, 'branchId', ${alias}.branch_id,
     'branchName', (SELECT name FROM branches WHERE id = ${alias}.branch_id), 'kind', ${alias}.kind, 'quantity', ${alias}.quantity,
     'balanceAfter', ${alias}.balance_after, 'reason', ${alias}.reason, 'reference', ${alias}.reference, 'userId', ${alias}.user_id,
     'userName', (SELECT name FROM users WHERE id = ${alias}.user_id), 'createdAt', to_char(${alias}.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`);
 
+const movementCall = (input: StockMovementInput, reference: SQL = sql`${input.reference ?? null}`) =>
+  sql`record_stock_movement(${input.productId}::uuid, ${input.branchId}::uuid, ${input.kind}, ${input.quantity}::int,
+    ${input.reason ?? null}, ${reference}, ${input.userId ?? null}::uuid)`;
+
 /**
- * THE way stock changes: updates the product's stock row in the branch and appends the movement
- * (with the balance after it) in one SQL statement. Refuses (422) products that do not track
- * stock and movements that would leave the stock negative unless the product allows it; 404 for
- * an unknown product or branch.
+ * One movement through record_stock_movement (drizzle/tenant/functions), the one writer of the
+ * ledger: the stock row and the movement change together. Its refusals (optiflow:stock_*) are
+ * thrown as the database raised them.
  */
-export async function recordStockMovement(db: TenantDb, input: StockMovementInput): Promise<StockMovement> {
-  checkQuantity(input.kind, input.quantity);
-  const result = await db.execute<MovementRow>(sql`
-    WITH product AS (SELECT id, track_stock, allow_negative_stock FROM products WHERE id = ${input.productId}::uuid),
-    branch AS (SELECT id FROM branches WHERE id = ${input.branchId}::uuid),
-    moved AS (${stockUpsert('product', 'branch', input.quantity)}),
-    movement AS (
-      INSERT INTO stock_movements (product_id, branch_id, kind, quantity, balance_after, reason, reference, user_id)
-      SELECT product_id, branch_id, ${input.kind}, ${input.quantity}::int, quantity, ${input.reason ?? null}, ${input.reference ?? null}, ${input.userId ?? null}::uuid
-        FROM moved
-      RETURNING *
-    )
-    SELECT (SELECT track_stock FROM product) AS track_stock,
-           EXISTS (SELECT 1 FROM branch) AS branch_found,
-           (SELECT ${movementJson('movement')} FROM movement) AS movement`);
-  const row = result.rows[0]!;
-  if (row.movement) return row.movement;
-  if (row.track_stock === null || !row.branch_found) throw new AppError('not_found');
-  if (!row.track_stock) throw notTracked();
-  throw insufficient();
+export async function insertStockMovement(db: TenantDb, input: StockMovementInput): Promise<StockMovement> {
+  const result = await db.execute<{ movement: StockMovement }>(sql`
+    WITH m AS MATERIALIZED (SELECT * FROM ${movementCall(input)})
+    SELECT ${movementJson('m')} AS movement FROM m`);
+  return result.rows[0]!.movement;
 }
 
 export interface StockTransferInput {
@@ -143,59 +62,31 @@ export interface StockTransferInput {
   userId?: string | null;
 }
 
-interface TransferRow extends Record<string, unknown> {
-  track_stock: boolean | null;
-  branches_found: number;
-  movements: StockMovement[] | null;
-}
-
 /**
- * A transfer: transfer_out in the source and transfer_in in the destination, both stock rows and
- * both movements in one statement sharing a reference - either all of it happens or nothing.
+ * A transfer in one statement: transfer_out in the source, then (LATERAL: after it) transfer_in in
+ * the destination, both through record_stock_movement with one reference - all of it or nothing.
  */
-export async function transferStock(
+export async function insertStockTransfer(
   db: TenantDb,
-  input: StockTransferInput,
-): Promise<{ reference: string; out: StockMovement; in: StockMovement }> {
-  if (!Number.isSafeInteger(input.quantity) || input.quantity <= 0) {
-    throw new AppError('validation', t('stock.validation.positive'), { quantity: t('stock.validation.positive') });
-  }
-  if (input.fromBranchId === input.toBranchId) {
-    throw new AppError('validation', t('stock.validation.sameBranch'), {
-      toBranchId: t('stock.validation.sameBranch'),
-    });
-  }
-  const reference = `TRF-${crypto.randomUUID().slice(0, 8).toUpperCase()}`;
-  let result: NeonHttpQueryResult<TransferRow>;
-  try {
-    result = await db.execute<TransferRow>(sql`
-      WITH product AS (SELECT id, track_stock, allow_negative_stock FROM products WHERE id = ${input.productId}::uuid),
-      source AS (SELECT id FROM branches WHERE id = ${input.fromBranchId}::uuid),
-      target AS (SELECT id FROM branches WHERE id = ${input.toBranchId}::uuid),
-      taken AS (${stockUpsert('product', 'source', -input.quantity, sql`, target`)}),
-      given AS (${stockUpsert('product', 'target', input.quantity, sql`, taken`)}),
-      movements AS (
-        INSERT INTO stock_movements (product_id, branch_id, kind, quantity, balance_after, reason, reference, user_id)
-        SELECT product_id, branch_id, 'transfer_out', ${-input.quantity}::int, quantity, ${input.reason ?? null}, ${reference}, ${input.userId ?? null}::uuid FROM taken
-        UNION ALL
-        SELECT product_id, branch_id, 'transfer_in', ${input.quantity}::int, quantity, ${input.reason ?? null}, ${reference}, ${input.userId ?? null}::uuid FROM given
-        RETURNING *
-      )
-      SELECT (SELECT track_stock FROM product) AS track_stock,
-             (SELECT count(*) FROM source)::int + (SELECT count(*) FROM target)::int AS branches_found,
-             (SELECT json_agg(${movementJson('movements')} ORDER BY movements.quantity) FROM movements) AS movements`);
-  } catch (error) {
-    if (isDeadlock(error)) throw new AppError('conflict', t('stock.validation.busy'));
-    throw error;
-  }
+  input: StockTransferInput & { reference: string },
+): Promise<{ out: StockMovement; in: StockMovement }> {
+  const side = (branchId: string, kind: StockMovementKind, quantity: number): StockMovementInput => ({
+    productId: input.productId,
+    branchId,
+    kind,
+    quantity,
+    reason: input.reason ?? null,
+    reference: input.reference,
+    userId: input.userId ?? null,
+  });
+  const result = await db.execute<{ out: StockMovement; in: StockMovement }>(sql`
+    WITH o AS MATERIALIZED (SELECT * FROM ${movementCall(side(input.fromBranchId, 'transfer_out', -input.quantity))}),
+    i AS MATERIALIZED (
+      SELECT r.* FROM o CROSS JOIN LATERAL ${movementCall(side(input.toBranchId, 'transfer_in', input.quantity), sql`o.reference`)} r
+    )
+    SELECT (SELECT ${movementJson('o')} FROM o) AS "out", (SELECT ${movementJson('i')} FROM i) AS "in"`);
   const row = result.rows[0]!;
-  const movements = row.movements ?? [];
-  const out = movements.find((movement) => movement.kind === 'transfer_out');
-  const into = movements.find((movement) => movement.kind === 'transfer_in');
-  if (out && into) return { reference, out, in: into };
-  if (row.track_stock === null || row.branches_found < 2) throw new AppError('not_found');
-  if (!row.track_stock) throw notTracked();
-  throw insufficient();
+  return { out: row.out, in: row.in };
 }
 
 export interface StockLevel {

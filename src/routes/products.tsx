@@ -1,18 +1,17 @@
-import { wantsFragment } from '../http/fragments';
 import type { Context } from 'hono';
-import { z } from 'zod';
-import { requirePermission } from '../http/session';
 import { can } from '../auth/permissions';
-import { decodeCursor, encodeCursor } from '../http/cursors';
+import { AppError, type FieldErrors } from '../errors';
+import { productCursor } from '../http/cursors';
 import type { SignedInEnv } from '../http/env';
-import { AppError } from '../errors';
-import { recordActivity } from '../queries/audit';
 import { factory } from '../http/factory';
 import { validForm } from '../http/forms';
+import { wantsFragment } from '../http/fragments';
+import { idParam } from '../http/ids';
+import { requirePermission } from '../http/session';
+import { shopContext } from '../http/shop';
 import { t } from '../i18n/es-DO';
-import { createProduct, getProduct, listProducts, listTaxes, updateProduct } from '../queries/products';
 import { productForm, productListQuery } from '../schemas/products';
-import type { FieldErrors } from '../errors';
+import { createProduct, getProduct, listProducts, productFormTaxes, updateProduct } from '../services/shop/products';
 import {
   ProductDetail,
   ProductForm,
@@ -27,8 +26,6 @@ import {
 export const productsRoutes = factory.createApp();
 
 const pageSize = 25;
-
-/** An htmx request that swaps a region (search, pager) - not a boosted full-page navigation. */
 
 function listHref(params: Record<string, string | undefined>): string {
   const query = new URLSearchParams(
@@ -45,24 +42,18 @@ productsRoutes.get('/products', requirePermission('products.view'), async (c) =>
     category: c.req.query('category') ?? undefined,
   });
   const filter = parsed.success ? parsed.data : {};
-  const cursor = decodeCursor(c.req.query('cursor'));
-  const after =
-    cursor && cursor.length === 2 && z.uuid().safeParse(cursor[1]).success
-      ? { name: String(cursor[0]), id: String(cursor[1]) }
-      : null;
-  const { rows, next } = await listProducts(c.var.db, {
+  const after = productCursor.decode(c.req.query('cursor'));
+  const { rows, next } = await listProducts(shopContext(c), {
     q: filter.q,
     category: filter.category,
-    branchId: user.branch?.id ?? null,
+    withOnHand: true,
     after,
     limit: pageSize,
   });
   const list = {
     rows,
     branchName: user.branch?.name ?? null,
-    nextHref: next
-      ? listHref({ q: filter.q, category: filter.category, cursor: encodeCursor([next.name, next.id]) })
-      : null,
+    nextHref: next ? listHref({ q: filter.q, category: filter.category, cursor: productCursor.encode(next) }) : null,
     firstHref: after ? listHref({ q: filter.q, category: filter.category }) : null,
   };
   if (wantsFragment(c.req.raw)) return c.html(<ProductResults {...list} />);
@@ -83,7 +74,7 @@ async function renderNew(
   errors: FieldErrors | undefined,
   status: 200 | 422,
 ) {
-  const taxes = await listTaxes(c.var.db);
+  const taxes = await productFormTaxes(shopContext(c));
   c.status(status);
   return c.render(
     <>
@@ -103,27 +94,21 @@ productsRoutes.post(
   requirePermission('products.manage'),
   validForm(productForm, (c, errors, submitted) => renderNew(c, submittedProduct(submitted), errors, 422)),
   async (c) => {
-    const input = c.req.valid('form');
-    const result = await createProduct(c.var.db, input);
-    if (!result.ok) {
-      const field = result.field ?? 'taxCode';
-      return renderNew(
-        c,
-        submittedProduct(await c.req.parseBody()),
-        { [field]: field === 'sku' ? t('products.validation.skuTaken') : t('products.validation.tax') },
-        422,
-      );
+    try {
+      const product = await createProduct(shopContext(c), c.req.valid('form'));
+      return c.redirect(`/products/${product.id}?created=1`, 303);
+    } catch (error) {
+      return renderNew(c, submittedProduct(await c.req.parseBody()), formErrors(error), 422);
     }
-    await recordActivity(c.var.db, c.var.session, 'product.created', {
-      productId: result.product.id,
-      sku: result.product.sku,
-      name: result.product.name,
-    });
-    return c.redirect(`/products/${result.product.id}?created=1`, 303);
   },
 );
 
-const idParam = z.object({ id: z.uuid() });
+/** The form's field errors of a refused write (a taken SKU, an unknown tax); anything else propagates. */
+function formErrors(error: unknown): FieldErrors {
+  if (error instanceof AppError && (error.code === 'validation' || error.code === 'conflict') && error.fields)
+    return error.fields;
+  throw error;
+}
 
 async function renderProduct(
   c: Context<SignedInEnv>,
@@ -133,21 +118,17 @@ async function renderProduct(
 ) {
   const user = c.var.session;
   const canManage = can(user.role, 'products.manage');
+  const ctx = shopContext(c);
   const [product, taxes] = await Promise.all([
-    getProduct(c.var.db, id),
-    canManage ? listTaxes(c.var.db, id) : Promise.resolve([]),
+    getProduct(ctx, id),
+    canManage ? productFormTaxes(ctx, id) : Promise.resolve([]),
   ]);
-  if (!product) throw new AppError('not_found');
-  const allowed = new Set(user.branches.map((branch) => branch.id));
-  const levels = can(user.role, 'branches.all')
-    ? product.levels
-    : product.levels.filter((level) => allowed.has(level.branchId));
   const notice = c.req.query('created') ? t('products.created') : c.req.query('saved') ? t('products.saved') : null;
   c.status(status);
   return c.render(
     <ProductDetail
       product={product}
-      levels={levels}
+      levels={product.levels}
       taxes={taxes}
       notice={status === 200 ? notice : null}
       form={canManage ? { values: form.values ?? productFormValues(product), errors: form.errors } : null}
@@ -159,39 +140,31 @@ async function renderProduct(
 }
 
 productsRoutes.get('/products/:id', requirePermission('products.view'), async (c) => {
-  const parsed = idParam.safeParse(c.req.param());
-  if (!parsed.success) throw new AppError('not_found');
-  return renderProduct(c, parsed.data.id);
+  return renderProduct(c, idParam(c));
 });
 
 productsRoutes.post(
   '/products/:id',
   requirePermission('products.manage'),
   async (c, next) => {
-    if (!idParam.safeParse(c.req.param()).success) throw new AppError('not_found');
+    idParam(c);
     await next();
   },
   validForm(productForm, (c, errors, submitted) =>
     renderProduct(c, c.req.param('id')!, { values: submittedProduct(submitted), errors }, 422),
   ),
   async (c) => {
-    const id = c.req.param('id');
-    const result = await updateProduct(c.var.db, id, c.req.valid('form'));
-    if (!result.ok) {
-      if (result.field === null) throw new AppError('not_found');
-      const message = result.field === 'sku' ? t('products.validation.skuTaken') : t('products.validation.tax');
+    const id = idParam(c);
+    try {
+      await updateProduct(shopContext(c), id, c.req.valid('form'));
+      return c.redirect(`/products/${id}?saved=1`, 303);
+    } catch (error) {
       return renderProduct(
         c,
         id,
-        { values: submittedProduct(await c.req.parseBody()), errors: { [result.field]: message } },
+        { values: submittedProduct(await c.req.parseBody()), errors: formErrors(error) },
         422,
       );
     }
-    await recordActivity(c.var.db, c.var.session, 'product.updated', {
-      productId: id,
-      sku: result.product.sku,
-      name: result.product.name,
-    });
-    return c.redirect(`/products/${id}?saved=1`, 303);
   },
 );

@@ -147,18 +147,22 @@ describe('function files', () => {
    * its file alone (no migration re-creates it) is listed in `changedByFileOnly`.
    */
   it('each function file defines what the migrations left, and nothing else is left', async () => {
-    const changedByFileOnly = new Set<string>([]);
+    // Changed (or, the second set, created) by their file since the migrations: listed here on purpose.
+    const changedByFileOnly = new Set<string>(['invoice_stock_movements', 'issue_credit_note']);
+    const newInFilesOnly = new Set<string>(['record_stock_movement']);
     for (const scope of ['tenant', 'central'] as const) {
       const sql = await freshDatabase();
       await migrate(sql, migrations[scope] as BundledMigration[], []);
       const fromMigrations = await functionDefinitions(sql);
       await migrate(sql, migrations[scope], functions[scope]);
-      const withFiles = await functionDefinitions(sql);
+      const withFiles = (await functionDefinitions(sql)).filter((fn) => !newInFilesOnly.has(fn.name));
       expect(
         withFiles.map(({ name, args }) => `${name}(${args})`),
         `${scope}: one function per file, same signature`,
       ).toEqual(fromMigrations.map(({ name, args }) => `${name}(${args})`));
-      expect(fromMigrations.map((fn) => fn.name)).toEqual(functions[scope].map((fn) => fn.name).sort());
+      expect(fromMigrations.map((fn) => fn.name)).toEqual(
+        functions[scope].map((fn) => fn.name).filter((name) => !newInFilesOnly.has(name)).sort(),
+      );
       for (const [index, fn] of withFiles.entries()) {
         if (changedByFileOnly.has(fn.name)) continue;
         expect(fn.definition, `${scope}: ${fn.name} differs from its last migration`).toBe(

@@ -1,9 +1,21 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { branches, products, stock, stockMovements, taxes, userBranches } from '../../src/db/tenant-schema';
-import { recordStockMovement, transferStock } from '../../src/queries/stock';
+import { functions } from '../../src/db/migrations.generated';
+import {
+  branches,
+  fiscalSequences,
+  invoiceLines,
+  products,
+  stock,
+  stockMovements,
+  taxes,
+  userBranches,
+} from '../../src/db/tenant-schema';
+import { addDays, shopToday } from '../../src/domain/dates';
+import { recordStockMovement, transferStock } from '../../src/services/shop/stock';
 import { countQueries, get, postForm } from '../support/worker/helpers';
 import { api } from '../support/worker/api';
+import { insertDrafts, invoiceShop, type InvoiceShop } from '../support/worker/invoices';
 import { shop as baseShop, type Role, type TestDb } from '../support/worker/shop';
 
 /** A shop with two branches and one product (SKU `MON-1`), signed in as `role`. */
@@ -400,5 +412,154 @@ describe('stock API', () => {
     const uiB = await (await get(b.host, '/stock', { headers: { Cookie: b.cookie } })).text();
     expect(uiB).not.toMatch(/<td class="number">9<\/td>/);
     expect(await level(a.db, a.product.id, a.main.id)).toBe(9);
+  });
+});
+
+/** Every movement of a product in a branch, in the order they were written. */
+async function ledger(db: TestDb, productId: string, branchId: string) {
+  return db
+    .select()
+    .from(stockMovements)
+    .where(and(eq(stockMovements.productId, productId), eq(stockMovements.branchId, branchId)))
+    .orderBy(asc(stockMovements.id));
+}
+
+/** Each balance is the previous one plus the movement, starting from zero, and the last is the stock row. */
+async function expectChained(db: TestDb, productId: string, branchId: string) {
+  const rows = await ledger(db, productId, branchId);
+  let balance = 0;
+  for (const row of rows) {
+    balance += row.quantity;
+    expect(row.balanceAfter).toBe(balance);
+  }
+  expect(await level(db, productId, branchId)).toBe(balance);
+  return rows;
+}
+
+/** Drafts of one frame each (MON-1) in the main branch. */
+function frameDrafts(s: InvoiceShop, count: number) {
+  return insertDrafts(s, count, {
+    lines: [
+      {
+        productId: s.frame.id,
+        description: 'Montura',
+        quantity: '1',
+        unitPrice: '1500',
+        discount: '0',
+        taxRate: '18.00',
+        exempt: false,
+        taxId: s.tax('ITBIS18').id,
+      },
+    ],
+  });
+}
+
+const issueInvoice = (s: InvoiceShop, id: string) => api(s.host, `/invoices/${id}/issue`, s.bearer, { method: 'POST' });
+
+describe('the one writer of the ledger (record_stock_movement)', { timeout: 120_000 }, () => {
+  it('adjustments, transfers, issued invoices and credit-note returns all write through it', async () => {
+    const s = await invoiceShop('owner');
+    const [second] = await s.db.insert(branches).values({ code: 'SANTIAGO', name: 'Sucursal Santiago' }).returning();
+    await s.db.insert(fiscalSequences).values({
+      docType: 'B04',
+      prefix: 'B04',
+      rangeStart: 1,
+      rangeEnd: 100,
+      nextNumber: 1,
+      validUntil: addDays(shopToday(), 365),
+      isDefault: true,
+    });
+    // This shop's copy of the writer marks what it writes: a movement written any other way would not carry the mark.
+    const writer = functions.tenant.find((fn) => fn.name === 'record_stock_movement')!.sql;
+    const marked = writer.replace(
+      'VALUES (p_product_id, p_branch_id, p_kind, p_quantity, v_balance, p_reason,',
+      "VALUES (p_product_id, p_branch_id, p_kind, p_quantity, v_balance, 'ledger:' || p_kind,",
+    );
+    expect(marked).not.toBe(writer);
+    await s.db.execute(sql.raw(marked));
+
+    const adjusted = await api(s.host, '/stock/adjustments', s.bearer, {
+      method: 'POST',
+      body: JSON.stringify({ productId: s.frame.id, branchId: s.main.id, quantity: 2, reason: 'conteo' }),
+    });
+    expect(adjusted.status).toBe(201);
+    const transferred = await api(s.host, '/stock/transfers', s.bearer, {
+      method: 'POST',
+      body: JSON.stringify({ productId: s.frame.id, fromBranchId: s.main.id, toBranchId: second!.id, quantity: 1 }),
+    });
+    expect(transferred.status).toBe(201);
+    const [invoiceId] = await frameDrafts(s, 1);
+    expect((await issueInvoice(s, invoiceId!)).status).toBe(200);
+    const [sold] = await s.db.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, invoiceId!));
+    const credited = await api(s.host, `/invoices/${invoiceId}/credit-notes`, s.bearer, {
+      method: 'POST',
+      body: JSON.stringify({
+        reason: 'Devolución',
+        lines: [{ sourceLineId: sold!.id, quantity: '1', returnToStock: true }],
+      }),
+    });
+    expect(credited.status).toBe(201);
+
+    const written = await s.db
+      .select()
+      .from(stockMovements)
+      .where(eq(stockMovements.productId, s.frame.id))
+      .orderBy(asc(stockMovements.id));
+    // The fixture's opening stock was written before the mark; everything after carries it.
+    expect(written.map((m) => [m.kind, m.reason])).toEqual([
+      ['initial', null],
+      ['adjustment', 'ledger:adjustment'],
+      ['transfer_out', 'ledger:transfer_out'],
+      ['transfer_in', 'ledger:transfer_in'],
+      ['sale', 'ledger:sale'],
+      ['return', 'ledger:return'],
+    ]);
+    await expectChained(s.db, s.frame.id, s.main.id);
+    await expectChained(s.db, s.frame.id, second!.id);
+    expect(await level(s.db, s.frame.id, s.main.id)).toBe(10 + 2 - 1 - 1 + 1);
+  });
+
+  it('keeps the balance chain under 20 simultaneous sales and 3 transfers of 15 units', async () => {
+    const s = await invoiceShop('owner');
+    const [second] = await s.db.insert(branches).values({ code: 'SANTIAGO', name: 'Sucursal Santiago' }).returning();
+    const drafts = await frameDrafts(s, 20);
+    const adjustments = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        postForm(
+          s.host,
+          '/stock/adjust',
+          { sku: 'MON-1', branchId: s.main.id, quantity: '1', reason: 'conteo' },
+          { Cookie: s.cookie },
+        ),
+      ),
+    );
+    const [sales, transfers] = await Promise.all([
+      Promise.all(drafts.map((id) => issueInvoice(s, id))),
+      Promise.all(
+        Array.from({ length: 3 }, () =>
+          api(s.host, '/stock/transfers', s.bearer, {
+            method: 'POST',
+            body: JSON.stringify({
+              productId: s.frame.id,
+              fromBranchId: s.main.id,
+              toBranchId: second!.id,
+              quantity: 1,
+            }),
+          }),
+        ),
+      ),
+    ]);
+    expect(adjustments.map((r) => r.status)).toEqual(Array(5).fill(200));
+    const issued = sales.filter((r) => r.status === 200).length;
+    const moved = transfers.filter((r) => r.status === 201).length;
+    // 10 + 5 units for 20 sales and 3 transfers: every unit goes, none twice, the rest is refused whole.
+    expect(issued + moved).toBe(15);
+    expect(sales.filter((r) => r.status === 422)).toHaveLength(20 - issued);
+    const main = await expectChained(s.db, s.frame.id, s.main.id);
+    expect(main.filter((m) => m.kind === 'sale')).toHaveLength(issued);
+    expect(await level(s.db, s.frame.id, s.main.id)).toBe(0);
+    expect(Math.min(...main.map((m) => m.balanceAfter))).toBe(0);
+    expect(await level(s.db, s.frame.id, second!.id)).toBe(moved);
+    await expectChained(s.db, s.frame.id, second!.id);
   });
 });

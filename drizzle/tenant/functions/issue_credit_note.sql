@@ -19,7 +19,6 @@ DECLARE
   new_id uuid;
   bad integer;
   line record;
-  balance integer;
   v_issuer jsonb;
 BEGIN
   SELECT * INTO inv FROM payments_lock_invoice(p_invoice_id, p_branch_ids);
@@ -97,12 +96,7 @@ BEGIN
     IF line.quantity <> trunc(line.quantity) THEN
       RAISE EXCEPTION 'optiflow:credit_return_fraction';
     END IF;
-    INSERT INTO stock AS s (product_id, branch_id, quantity, updated_at)
-    VALUES (line.product_id, inv.branch_id, line.quantity::integer, now())
-    ON CONFLICT (product_id, branch_id) DO UPDATE SET quantity = s.quantity + excluded.quantity, updated_at = now()
-    RETURNING s.quantity INTO balance;
-    INSERT INTO stock_movements (product_id, branch_id, kind, quantity, balance_after, reason, reference, user_id)
-    VALUES (line.product_id, inv.branch_id, 'return', line.quantity::integer, balance, p_reason, num.number, p_user_id);
+    PERFORM record_stock_movement(line.product_id, inv.branch_id, 'return', line.quantity::integer, p_reason, num.number, p_user_id);
   END LOOP;
   INSERT INTO audit_log (action, actor, details)
   VALUES ('credit_note.issued', p_actor, jsonb_build_object('creditNoteId', new_id, 'ncf', num.number, 'invoiceId', inv.id, 'modifiedNcf', inv.ncf,

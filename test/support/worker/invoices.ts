@@ -60,7 +60,7 @@ export async function invoiceShop(role: Role = 'owner') {
       trackStock: false,
     })
     .returning();
-  const { recordStockMovement } = await import('../../../src/queries/stock');
+  const { recordStockMovement } = await import('../../../src/services/shop/stock');
   await recordStockMovement(db, { productId: frame!.id, branchId: main.id, kind: 'initial', quantity: 10 });
   const [company] = await db
     .insert(contacts)

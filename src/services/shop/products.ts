@@ -1,0 +1,74 @@
+import { can, type Permission } from '../../auth/permissions';
+import { AppError } from '../../errors';
+import { t } from '../../i18n/es-DO';
+import {
+  createProduct as insertProduct,
+  getProduct as selectProduct,
+  listProducts as selectProducts,
+  listTaxes,
+  updateProduct as changeProduct,
+  type ProductFilter,
+  type ProductListRow,
+  type ProductRow,
+  type ProductStockLevel,
+  type ProductWriteResult,
+  type Tax,
+} from '../../queries/products';
+import type { ProductChanges, ProductInput } from '../../schemas/products';
+import type { ShopContext } from './context';
+
+export type { ProductListRow, ProductRow, ProductStockLevel, Tax };
+
+function requireRight(ctx: ShopContext, permission: Permission): void {
+  if (!can(ctx.actor.role, permission)) throw new AppError('forbidden');
+}
+
+/** A taken SKU is a 409 (the form shows it on its field), an unknown or inactive tax a 422, a vanished product a 404. */
+function written(result: ProductWriteResult): ProductRow {
+  if (result.ok) return result.product;
+  if (result.field === 'sku')
+    throw new AppError('conflict', t('products.validation.skuTaken'), { sku: t('products.validation.skuTaken') });
+  if (result.field === 'taxCode')
+    throw new AppError('validation', t('products.validation.tax'), { taxCode: t('products.validation.tax') });
+  throw new AppError('not_found');
+}
+
+/** One page of products by name; `withOnHand` joins the on-hand quantity of the actor's current branch. */
+export async function listProducts(
+  ctx: ShopContext,
+  filter: Omit<ProductFilter, 'branchId'> & { withOnHand?: boolean },
+): Promise<{ rows: ProductListRow[]; next: { name: string; id: string } | null }> {
+  requireRight(ctx, 'products.view');
+  const { withOnHand, ...rest } = filter;
+  return selectProducts(ctx.db, {
+    ...rest,
+    q: rest.q || undefined,
+    branchId: withOnHand ? (ctx.actor.branch?.id ?? null) : null,
+  });
+}
+
+/** A product with its stock in the branches the actor sees (every one with branches.all). */
+export async function getProduct(ctx: ShopContext, id: string): Promise<ProductRow & { levels: ProductStockLevel[] }> {
+  requireRight(ctx, 'products.view');
+  const product = await selectProduct(ctx.db, id);
+  if (!product) throw new AppError('not_found');
+  if (can(ctx.actor.role, 'branches.all')) return product;
+  const allowed = new Set(ctx.actor.branches.map((branch) => branch.id));
+  return { ...product, levels: product.levels.filter((level) => allowed.has(level.branchId)) };
+}
+
+/** The taxes a product form offers (the active ones, plus the product's own). */
+export async function productFormTaxes(ctx: ShopContext, productId?: string): Promise<Tax[]> {
+  requireRight(ctx, 'products.manage');
+  return listTaxes(ctx.db, productId);
+}
+
+export async function createProduct(ctx: ShopContext, input: ProductInput): Promise<ProductRow> {
+  requireRight(ctx, 'products.manage');
+  return written(await insertProduct(ctx.db, input, ctx.actor));
+}
+
+export async function updateProduct(ctx: ShopContext, id: string, changes: ProductChanges): Promise<ProductRow> {
+  requireRight(ctx, 'products.manage');
+  return written(await changeProduct(ctx.db, id, changes, ctx.actor));
+}
