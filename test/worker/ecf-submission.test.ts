@@ -267,6 +267,49 @@ describe('e-CF submission', { timeout: 60_000 }, () => {
     }
   });
 
+  it('through the real queue: an outage shows on /ecf, and Reintentar ahora sends it once DGII is back', async () => {
+    const s = await ecfShop();
+    const doc = await issued(s, 'E31');
+    await control('mode', { rnc: s.rnc, down: 'reset' });
+    try {
+      const prepared = await prepareEcf(s.ctx, doc.id);
+      await expect
+        .poll(async () => (await row(s.ctx, prepared!.id)).state, { timeout: 20_000, interval: 200 })
+        .toBe('contingency');
+      const page = await get(s.host, '/ecf', { headers: { Cookie: s.cookie } });
+      const html = await page.text();
+      expect(page.status).toBe(200);
+      expect(html).toContain(doc.ncf);
+      expect(html).toContain('En contingencia');
+      expect(html).toContain('Reintentar ahora');
+      expect(html).toMatch(/Esperando: \d+ min/);
+      expect((await received(s.rnc)).counts).toEqual({});
+
+      await control('mode', { rnc: s.rnc, down: false });
+      const retry = await get(s.host, `/ecf/${prepared!.id}/retry`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { Cookie: s.cookie, Origin: `http://${s.host}` },
+      });
+      expect(retry.status).toBe(303);
+      expect(retry.headers.get('location')).toBe(`/ecf?retried=${doc.ncf}`);
+      await expect
+        .poll(async () => (await row(s.ctx, prepared!.id)).state, { timeout: 30_000, interval: 250 })
+        .toBe('accepted');
+      expect((await received(s.rnc)).counts).toEqual({ [`${s.rnc}:${doc.ncf}`]: 1 });
+      // Accepted leaves the list; retrying it now is refused (409), not a 500.
+      expect(await (await get(s.host, '/ecf', { headers: { Cookie: s.cookie } })).text()).not.toContain(doc.ncf);
+      const late = await get(s.host, `/ecf/${prepared!.id}/retry`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { Cookie: s.cookie, Origin: `http://${s.host}` },
+      });
+      expect(late.status).toBe(409);
+    } finally {
+      await control('mode', { rnc: s.rnc, down: false });
+    }
+  });
+
   it('a rejection keeps DGII messages and whether the e-NCF was consumed', async () => {
     const s = await ecfShop();
     const doc = await issued(s, 'E31');
