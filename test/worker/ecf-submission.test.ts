@@ -195,8 +195,11 @@ describe('e-CF submission', { timeout: 60_000 }, () => {
     const doc = await issued(s, 'E31');
     const { jobs, sent } = recordingJobs();
     const ctx = { ...s.ctx, jobs };
-    const prepared = await prepareEcf(ctx, doc.id);
+    // Two issue requests finishing at once (a retried request): one row, one signed XML, one message.
+    const [prepared, twin] = await Promise.all([prepareEcf(ctx, doc.id), prepareEcf(ctx, doc.id)]);
+    expect(twin!.id).toBe(prepared!.id);
     expect(sent).toEqual([{ job: 'ecf.submit', payload: { id: prepared!.id }, delaySeconds: undefined }]);
+    expect((await ctx.files.list('ecf/')).map((f) => f.key)).toEqual([prepared!.signedXmlKey]);
 
     const outcomes = await Promise.all(Array.from({ length: 5 }, () => submitEcf(ctx, prepared!.id)));
     expect(outcomes.filter((o) => o !== 'skipped')).toEqual(['sent']);

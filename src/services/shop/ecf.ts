@@ -95,31 +95,31 @@ export async function prepareEcf(ctx: EcfContext, documentId: string): Promise<E
   const signedAt = new Date();
   let ecf: ReturnType<typeof invoiceToEcf>;
   let signedXml: string;
+  let signedRfce: string | null = null;
   try {
     ecf = invoiceToEcf(doc, { modifiedIssuedOn });
     signedXml = await signXml(buildEcfXml(ecf, signedAt), signing.credentials);
+    if (ecf.type === '32' && compareDecimals(ecf.totals.total, consumerThresholdDop) < 0)
+      signedRfce = await signXml(buildRfceXml(ecf, securityCode(signedXml)), signing.credentials);
   } catch (error) {
     if (error instanceof EcfBuildError)
       throw new AppError('conflict', t('ecfSubmissions.error.build', { field: error.field, message: error.message }));
     throw error;
   }
-  const code = securityCode(signedXml);
-  const summarised = ecf.type === '32' && compareDecimals(ecf.totals.total, consumerThresholdDop) < 0;
   const id = crypto.randomUUID();
   const folder = `ecf/${ecf.encf}/${id}`;
   const signedXmlKey = `${folder}/${ecfFileName(ecf.issuer.rnc, ecf.encf)}`;
-  const rfceXmlKey = summarised ? `${folder}/rfce-${ecfFileName(ecf.issuer.rnc, ecf.encf)}` : null;
+  const rfceXmlKey = signedRfce ? `${folder}/rfce-${ecfFileName(ecf.issuer.rnc, ecf.encf)}` : null;
   await ctx.files.put(signedXmlKey, signedXml, xmlMetadata);
-  if (rfceXmlKey)
-    await ctx.files.put(rfceXmlKey, await signXml(buildRfceXml(ecf, code), signing.credentials), xmlMetadata);
+  if (rfceXmlKey) await ctx.files.put(rfceXmlKey, signedRfce, xmlMetadata);
   const inserted = await insertEcfDocument(ctx.db, {
     id,
     invoiceId: doc.id,
     encf: ecf.encf,
     ecfType: ecf.type,
     environment: signing.environment,
-    channel: summarised ? 'rfce' : 'ecf',
-    securityCode: code,
+    channel: rfceXmlKey ? 'rfce' : 'ecf',
+    securityCode: securityCode(signedXml),
     signedAt,
     totalDop: ecf.totals.total,
     signedXmlKey,
