@@ -1,13 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { requirePermission } from '../http/session';
 import { AppError } from '../errors';
-import { t } from '../i18n/es-DO';
-import { recordActivity } from '../queries/audit';
-import { listCurrencies, rateHistory, rateOn, saveRate } from '../queries/currencies';
-import { currencyOut, dateField, isIsoDate, rateCreate, rateOut } from '../schemas/currencies';
+import { rateCursor } from '../http/cursors';
+import { requirePermission } from '../http/session';
+import { shopContext } from '../http/shop';
+import { currencyOut, dateField, rateCreate, rateOut } from '../schemas/currencies';
+import { listCurrencies, rateHistory, rateOnDate, recordRate } from '../services/shop/currencies';
 import { createApiApp } from './app';
 import { jsonBody, jsonResponse, pageOf, pageQuery, problemResponses } from './openapi';
-import { decodeCursor, encodeCursor } from '../http/cursors';
 
 /** `/api/v1` resources: currencies. */
 export const currenciesApi = createApiApp();
@@ -33,7 +32,7 @@ currenciesApi.openapi(
       ...problemResponses(401, 403),
     },
   }),
-  async (c) => c.json({ data: await listCurrencies(c.var.db) }, 200),
+  async (c) => c.json({ data: await listCurrencies(shopContext(c)) }, 200),
 );
 
 currenciesApi.openapi(
@@ -50,12 +49,12 @@ currenciesApi.openapi(
   async (c) => {
     const code = currencyCode(c.req.valid('param').code);
     const { limit, cursor } = c.req.valid('query');
-    const values = decodeCursor(cursor);
-    if (cursor && (values?.length !== 1 || !isIsoDate(String(values[0]))))
-      throw new AppError('validation', 'Invalid cursor', { cursor: 'Invalid cursor' });
-    const history = await rateHistory(c.var.db, code, { before: values ? String(values[0]) : null, limit });
-    if (!history) throw new AppError('not_found');
-    return c.json({ data: history.rates, nextCursor: history.next ? encodeCursor([history.next]) : null }, 200);
+    const before = rateCursor.decode(cursor)?.validOn ?? null;
+    const history = await rateHistory(shopContext(c), code, { before, limit });
+    return c.json(
+      { data: history.rates, nextCursor: history.next ? rateCursor.encode({ validOn: history.next }) : null },
+      200,
+    );
   },
 );
 
@@ -77,16 +76,7 @@ currenciesApi.openapi(
   async (c) => {
     const code = currencyCode(c.req.valid('param').code);
     const { rate, validOn } = c.req.valid('json');
-    const saved = await saveRate(c.var.db, code, rate, validOn);
-    if (!saved.ok) {
-      if (saved.reason === 'unknown') throw new AppError('not_found');
-      throw new AppError('validation', t('currencies.validation.base'), { currency: t('currencies.validation.base') });
-    }
-    await recordActivity(c.var.db, c.var.session, 'currency.rate.saved', {
-      currency: code,
-      rate: saved.rate.rate,
-      validOn: saved.rate.validOn,
-    });
+    const saved = await recordRate(shopContext(c), { currency: code, rate, validOn });
     return c.json(saved.rate, saved.created ? 201 : 200);
   },
 );
@@ -111,8 +101,7 @@ currenciesApi.openapi(
   async (c) => {
     const code = currencyCode(c.req.valid('param').code);
     const { date } = c.req.valid('query');
-    const rate = await rateOn(c.var.db, code, date);
-    if (rate === null) throw new AppError('not_found', t('currencies.history.empty'));
+    const rate = await rateOnDate(shopContext(c), code, date);
     return c.json({ currency: code, date, rate }, 200);
   },
 );

@@ -90,3 +90,6 @@ export const idCursor: KeysetCursor<{ id: 'integer' }> = keysetCursor({ id: 'int
 
 /** Products by name. */
 export const productCursor: KeysetCursor<{ name: 'text'; id: 'uuid' }> = keysetCursor({ name: 'text', id: 'uuid' });
+
+/** Exchange rates, newest day first. */
+export const rateCursor: KeysetCursor<{ validOn: 'date' }> = keysetCursor({ validOn: 'date' });

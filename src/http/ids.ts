@@ -13,3 +13,12 @@ export function idParam(c: Context, name = 'id'): string {
   if (!isUuid(value)) throw new AppError('not_found');
   return value;
 }
+
+/** A route's serial id parameter (taxes, ...): a positive 32-bit integer, or the 404 a missing record would give. */
+export function serialParam(c: Context, name = 'id'): number {
+  const value = c.req.param(name);
+  if (!value || !/^\d{1,10}$/.test(value)) throw new AppError('not_found');
+  const id = Number(value);
+  if (id < 1 || id > 2147483647) throw new AppError('not_found');
+  return id;
+}

@@ -57,6 +57,24 @@ export function activityFrom(db: TenantDb, actor: Actor | string | null, action:
   );
 }
 
+/** An activity entry to write with a change: who, the action code and, optionally, facts the query cannot know. */
+export interface ActivityLog {
+  actor: Actor | string | null;
+  action: string;
+  extra?: Record<string, unknown>;
+}
+
+/**
+ * The INSERT of an activity entry as a data-modifying CTE body, one entry per row of `alias` (the
+ * CTE holding the changed row): inside the change's own statement, a change that touched nothing
+ * or failed writes no entry. `details` is a jsonb expression over that row.
+ */
+export function activityInsert(log: ActivityLog, alias: string, details: SQL): SQL {
+  const extra = JSON.stringify(log.extra ?? {});
+  return sql`INSERT INTO audit_log (action, actor, details)
+    SELECT ${log.action}, ${actorText(log.actor)}, ${details} || ${extra}::jsonb FROM ${sql.raw(alias)}`;
+}
+
 /** Newest first, keyset on the id (bigserial: insertion order); `kinds` keeps actions starting with one of the prefixes. */
 export async function listAuditLog(
   db: TenantDb,

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { TenantDb } from '../db/client';
+import { activityInsert, type ActivityLog } from './audit';
 
 export interface CurrencyWithRate {
   code: string;
@@ -68,9 +69,16 @@ export type SaveRateResult =
 
 /**
  * Records the rate of a currency for a day; a second rate for the same day replaces the first
- * (one rate per currency and day). The base currency takes no rates.
+ * (one rate per currency and day). The base currency takes no rates. With `log`, the activity
+ * entry is written by the same statement, only when a rate was saved.
  */
-export async function saveRate(db: TenantDb, code: string, rate: string, validOn: string): Promise<SaveRateResult> {
+export async function saveRate(
+  db: TenantDb,
+  code: string,
+  rate: string,
+  validOn: string,
+  log?: ActivityLog,
+): Promise<SaveRateResult> {
   const result = await db.execute<{
     currency: string;
     rate: string;
@@ -84,7 +92,11 @@ export async function saveRate(db: TenantDb, code: string, rate: string, validOn
       SELECT code, ${rate}::numeric, ${validOn}::date FROM currency WHERE NOT is_base
       ON CONFLICT (currency_code, valid_on) DO UPDATE SET rate = excluded.rate, created_at = now()
       RETURNING currency_code, rate::text, valid_on::text, xmax = 0 AS created
-    )
+    )${
+      log
+        ? sql`, logged AS (${activityInsert(log, 'saved', sql`jsonb_build_object('currency', currency_code, 'rate', rate, 'validOn', valid_on)`)})`
+        : sql``
+    }
     SELECT (SELECT is_base FROM currency) AS is_base, saved.currency_code AS currency, saved.rate, saved.valid_on, saved.created
       FROM (SELECT 1) one LEFT JOIN saved ON true`);
   const row = result.rows[0]!;

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { TenantDb } from '../db/client';
 import type { TaxChanges, TaxCreateInput } from '../schemas/taxes';
-import { isUniqueViolation } from './products';
+import { sqlState } from '../db/raised';
+import { activityInsert, type ActivityLog } from './audit';
 
 export interface TaxWithUsage {
   id: number;
@@ -36,13 +37,22 @@ export type TaxWriteResult =
   | { ok: true; tax: TaxWithUsage }
   | { ok: false; reason: 'duplicate' | 'locked' | 'exemptRate' | 'not_found' };
 
-/** A new tax; an exempt tax gets rate 0. A code already taken answers `duplicate`. */
-export async function createTax(db: TenantDb, input: TaxCreateInput): Promise<TaxWriteResult> {
+const taxDetails = (withRate: boolean) =>
+  withRate
+    ? sql`jsonb_build_object('taxId', id, 'code', code, 'name', name, 'rate', rate)`
+    : sql`jsonb_build_object('taxId', id, 'code', code, 'name', name)`;
+
+/** A new tax and its activity entry, in one statement; an exempt tax gets rate 0. A code already taken answers `duplicate`. */
+export async function createTax(db: TenantDb, input: TaxCreateInput, log: ActivityLog): Promise<TaxWriteResult> {
   const rate = input.exempt ? '0' : (input.rate ?? '0');
   const result = await db.execute<TaxWithUsage & Record<string, unknown>>(sql`
-    INSERT INTO taxes (code, name, rate, exempt, active) VALUES (${input.code}, ${input.name}, ${rate}::numeric, ${input.exempt}, ${input.active ?? true})
-    ON CONFLICT (code) DO NOTHING
-    RETURNING id, code, name, rate::text AS rate, exempt, active, 0 AS "productCount"`);
+    WITH ins AS (
+      INSERT INTO taxes (code, name, rate, exempt, active) VALUES (${input.code}, ${input.name}, ${rate}::numeric, ${input.exempt}, ${input.active ?? true})
+      ON CONFLICT (code) DO NOTHING
+      RETURNING id, code, name, rate::text AS rate, exempt, active, 0 AS "productCount"
+    ),
+    logged AS (${activityInsert(log, 'ins', taxDetails(true))})
+    SELECT * FROM ins`);
   const row = result.rows[0];
   return row ? { ok: true, tax: row } : { ok: false, reason: 'duplicate' };
 }
@@ -50,8 +60,15 @@ export async function createTax(db: TenantDb, input: TaxCreateInput): Promise<Ta
 /**
  * Changes a tax in one statement. Code, rate and exempt of a tax used by products cannot change
  * (a new rate is a new tax, so past documents keep theirs): `locked`. An exempt tax keeps rate 0.
+ * The activity entry is written by the same statement, only when the tax changed; `tax.updated`
+ * entries carry the rate too.
  */
-export async function updateTax(db: TenantDb, id: number, changes: TaxChanges): Promise<TaxWriteResult> {
+export async function updateTax(
+  db: TenantDb,
+  id: number,
+  changes: TaxChanges,
+  log: ActivityLog,
+): Promise<TaxWriteResult> {
   const rate = changes.exempt === true && changes.rate === undefined ? '0' : (changes.rate ?? null);
   try {
     const result = await db.execute<
@@ -72,7 +89,8 @@ export async function updateTax(db: TenantDb, id: number, changes: TaxChanges): 
                name = coalesce(${changes.name ?? null}::text, t.name), active = coalesce(${changes.active ?? null}::boolean, t.active)
           FROM checked WHERE t.id = checked.id AND NOT checked.locked AND NOT checked.exempt_rate
         RETURNING t.id, t.code, t.name, t.rate::text AS rate, t.exempt, t.active, checked.used AS "productCount"
-      )
+      ),
+      logged AS (${activityInsert(log, 'upd', taxDetails(log.action === 'tax.updated'))})
       SELECT checked.id IS NOT NULL AS found, coalesce(checked.locked, false) AS locked, coalesce(checked.exempt_rate, false) AS exempt_rate, upd.*
         FROM (SELECT 1) one LEFT JOIN checked ON true LEFT JOIN upd ON true`);
     const row = result.rows[0]!;
@@ -82,7 +100,7 @@ export async function updateTax(db: TenantDb, id: number, changes: TaxChanges): 
     const { found: _found, locked: _locked, exempt_rate: _exemptRate, ...tax } = row;
     return { ok: true, tax: tax as TaxWithUsage };
   } catch (error) {
-    if (isUniqueViolation(error)) return { ok: false, reason: 'duplicate' };
+    if (sqlState(error) === '23505') return { ok: false, reason: 'duplicate' };
     throw error;
   }
 }

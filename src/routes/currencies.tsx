@@ -1,18 +1,17 @@
 import type { Context } from 'hono';
-import { requirePermission } from '../http/session';
 import { can } from '../auth/permissions';
+import { formatDate, shopToday } from '../domain/dates';
+import { AppError, type FieldErrors } from '../errors';
 import type { SignedInEnv } from '../http/env';
-import { AppError } from '../errors';
-import { recordActivity } from '../queries/audit';
 import { factory } from '../http/factory';
 import { validForm } from '../http/forms';
-import { t } from '../i18n/es-DO';
-import { listCurrencies, rateHistory, saveRate } from '../queries/currencies';
-import { currencyCodeParam, isIsoDate, rateForm } from '../schemas/currencies';
-import type { FieldErrors } from '../errors';
-import { formatDate, shopToday } from '../domain/dates';
-import { CurrenciesPage, RateHistoryPage, RateResults, formatRate, type RateFormValues } from '../views/currencies';
 import { wantsFragment } from '../http/fragments';
+import { requirePermission } from '../http/session';
+import { shopContext } from '../http/shop';
+import { t } from '../i18n/es-DO';
+import { currencyCodeParam, isIsoDate, rateForm } from '../schemas/currencies';
+import { listCurrencies, rateHistory, recordRate } from '../services/shop/currencies';
+import { CurrenciesPage, RateHistoryPage, RateResults, formatRate, type RateFormValues } from '../views/currencies';
 
 /** Shop screens: currencies. */
 export const currenciesRoutes = factory.createApp();
@@ -23,7 +22,7 @@ async function renderCurrencies(
   status: 200 | 422 = 200,
 ) {
   const user = c.var.session;
-  const currencies = await listCurrencies(c.var.db);
+  const currencies = await listCurrencies(shopContext(c));
   const canManage = can(user.role, 'currencies.manage');
   c.status(status);
   return c.render(
@@ -50,16 +49,13 @@ currenciesRoutes.post(
   validForm(rateForm, (c, errors, submitted) => renderCurrencies(c, { values: submittedRate(submitted), errors }, 422)),
   async (c) => {
     const { currency, rate, validOn } = c.req.valid('form');
-    const saved = await saveRate(c.var.db, currency, rate, validOn);
-    if (!saved.ok) {
-      const message = saved.reason === 'base' ? t('currencies.validation.base') : t('currencies.validation.unknown');
-      return renderCurrencies(c, { values: { currency, rate, validOn }, errors: { currency: message } }, 422);
+    let saved: Awaited<ReturnType<typeof recordRate>>;
+    try {
+      saved = await recordRate(shopContext(c), { currency, rate, validOn });
+    } catch (error) {
+      if (!(error instanceof AppError) || !error.fields) throw error;
+      return renderCurrencies(c, { values: { currency, rate, validOn }, errors: error.fields }, 422);
     }
-    await recordActivity(c.var.db, c.var.session, 'currency.rate.saved', {
-      currency,
-      rate: saved.rate.rate,
-      validOn: saved.rate.validOn,
-    });
     const notice = t('currencies.addRate.done', {
       currency,
       date: formatDate(saved.rate.validOn),
@@ -74,8 +70,7 @@ currenciesRoutes.get('/currencies/:code', requirePermission('currencies.view'), 
   if (!code.success) throw new AppError('not_found');
   const beforeParam = c.req.query('before');
   const before = beforeParam && isIsoDate(beforeParam) ? beforeParam : null;
-  const history = await rateHistory(c.var.db, code.data, { before, limit: 50 });
-  if (!history) throw new AppError('not_found');
+  const history = await rateHistory(shopContext(c), code.data, { before, limit: 50 });
   const page = {
     rates: history.rates,
     nextHref: history.next ? `/currencies/${code.data}?before=${history.next}` : null,

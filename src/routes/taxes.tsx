@@ -1,35 +1,24 @@
 import type { Context } from 'hono';
-import { requirePermission } from '../http/session';
 import { can } from '../auth/permissions';
+import { AppError, type FieldErrors } from '../errors';
 import type { SignedInEnv } from '../http/env';
-import { AppError } from '../errors';
-import { recordActivity } from '../queries/audit';
 import { factory } from '../http/factory';
 import { validForm } from '../http/forms';
+import { serialParam } from '../http/ids';
+import { requirePermission } from '../http/session';
+import { shopContext } from '../http/shop';
 import { t, type MessageKey } from '../i18n/es-DO';
-import { getTax, listTaxesWithUsage, updateTax, type TaxWithUsage, type TaxWriteResult } from '../queries/taxes';
-import { createTax } from '../queries/taxes';
 import { taxEditForm, taxForm, type TaxChanges } from '../schemas/taxes';
-import type { FieldErrors } from '../errors';
+import { createTax, getTax, listTaxes, setTaxActive, updateTax, type TaxWithUsage } from '../services/shop/taxes';
 import { TaxEditPage, TaxesPage, submittedTax, type TaxFormValues } from '../views/taxes';
 
 /** Shop screens: taxes (ITBIS rates). */
 export const taxesRoutes = factory.createApp();
 
-/** A tax id from a path: a positive 32-bit integer, or the tax does not exist. */
-export function taxId(value: string | undefined): number {
-  if (!value || !/^\d{1,10}$/.test(value)) throw new AppError('not_found');
-  const id = Number(value);
-  if (id < 1 || id > 2147483647) throw new AppError('not_found');
-  return id;
-}
-
-/** Field errors of a refused write (null when it was not refused for a field). */
-export function writeErrors(result: TaxWriteResult): FieldErrors | null {
-  if (result.ok || result.reason === 'not_found') return null;
-  if (result.reason === 'duplicate') return { code: t('taxes.validation.duplicate') };
-  if (result.reason === 'exemptRate') return { rate: t('taxes.validation.exemptRate') };
-  return { rate: t('taxes.validation.locked'), _form: t('taxes.validation.locked') };
+/** The form's field errors of a refused write; anything else (a 404) propagates. */
+function formErrors(error: unknown): FieldErrors {
+  if (error instanceof AppError && error.code === 'validation' && error.fields) return error.fields;
+  throw error;
 }
 
 const notices: Record<string, MessageKey> = {
@@ -45,7 +34,7 @@ async function renderTaxes(
   status: 200 | 422 = 200,
 ) {
   const user = c.var.session;
-  const taxes = await listTaxesWithUsage(c.var.db);
+  const taxes = await listTaxes(shopContext(c));
   const canManage = can(user.role, 'products.manage');
   const noticeKey = notices[c.req.query('notice') ?? ''];
   c.status(status);
@@ -79,11 +68,7 @@ function renderEdit(
   );
 }
 
-async function taxOr404(c: Context<SignedInEnv>): Promise<TaxWithUsage> {
-  const tax = await getTax(c.var.db, taxId(c.req.param('id')));
-  if (!tax) throw new AppError('not_found');
-  return tax;
-}
+const taxOr404 = (c: Context<SignedInEnv>) => getTax(shopContext(c), serialParam(c));
 
 taxesRoutes.get('/taxes', requirePermission('products.view'), (c) => renderTaxes(c));
 
@@ -92,19 +77,12 @@ taxesRoutes.post(
   requirePermission('products.manage'),
   validForm(taxForm, (c, errors, submitted) => renderTaxes(c, { values: submittedTax(submitted), errors }, 422)),
   async (c) => {
-    const input = c.req.valid('form');
-    const created = await createTax(c.var.db, input);
-    if (created.ok) {
-      const { tax } = created;
-      await recordActivity(c.var.db, c.var.session, 'tax.created', {
-        taxId: tax.id,
-        code: tax.code,
-        name: tax.name,
-        rate: tax.rate,
-      });
+    try {
+      await createTax(shopContext(c), c.req.valid('form'));
       return c.redirect('/taxes?notice=created', 303);
+    } catch (error) {
+      return renderTaxes(c, { values: submittedTax(await c.req.parseBody()), errors: formErrors(error) }, 422);
     }
-    return renderTaxes(c, { values: submittedTax(await c.req.parseBody()), errors: writeErrors(created) ?? {} }, 422);
   },
 );
 
@@ -114,29 +92,21 @@ taxesRoutes.post(
   '/taxes/:id',
   requirePermission('products.manage'),
   validForm(taxEditForm, async (c, errors, submitted) =>
-    renderEdit(c, await taxOr404(c), { values: submittedTax(submitted), errors }, 422),
+    renderEdit(c, await taxOr404(c as Context<SignedInEnv>), { values: submittedTax(submitted), errors }, 422),
   ),
   async (c) => {
-    const id = taxId(c.req.param('id'));
+    const id = serialParam(c);
     const input = c.req.valid('form');
     const changes: TaxChanges = input.locked
       ? { name: input.name, active: input.active }
       : { code: input.code, name: input.name, rate: input.rate, exempt: input.exempt, active: input.active };
-    const saved = await updateTax(c.var.db, id, changes);
-    if (saved.ok) {
-      const { tax } = saved;
-      await recordActivity(c.var.db, c.var.session, 'tax.updated', {
-        taxId: tax.id,
-        code: tax.code,
-        name: tax.name,
-        rate: tax.rate,
-        fields: Object.keys(changes),
-      });
+    try {
+      await updateTax(shopContext(c), id, changes);
       return c.redirect(`/taxes/${id}?notice=saved`, 303);
+    } catch (error) {
+      const errors = formErrors(error);
+      return renderEdit(c, await taxOr404(c), { values: submittedTax(await c.req.parseBody()), errors }, 422);
     }
-    const errors = writeErrors(saved);
-    if (!errors) throw new AppError('not_found');
-    return renderEdit(c, await taxOr404(c), { values: submittedTax(await c.req.parseBody()), errors }, 422);
   },
 );
 
@@ -145,13 +115,7 @@ for (const [action, active] of [
   ['activate', true],
 ] as const) {
   taxesRoutes.post(`/taxes/:id/${action}`, requirePermission('products.manage'), async (c) => {
-    const saved = await updateTax(c.var.db, taxId(c.req.param('id')), { active });
-    if (!saved.ok) throw new AppError('not_found');
-    await recordActivity(c.var.db, c.var.session, active ? 'tax.activated' : 'tax.deactivated', {
-      taxId: saved.tax.id,
-      code: saved.tax.code,
-      name: saved.tax.name,
-    });
+    await setTaxActive(shopContext(c), serialParam(c), active);
     return c.redirect(`/taxes?notice=${active ? 'activated' : 'deactivated'}`, 303);
   });
 }
