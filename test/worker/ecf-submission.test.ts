@@ -15,6 +15,7 @@ import { securityCode } from '../../src/ecf/timbre';
 import { type EcfContext, pollEcf, prepareEcf, resendPending, submitEcf } from '../../src/services/shop/ecf';
 import { credentialsAssociatedData } from '../../src/services/shop/ecf-settings';
 import { encryptionKeyFor, encryptSecret } from '../../src/tenancy/crypto';
+import { EcfStatusPanel } from '../../src/views/ecf';
 import type { TenantJobs } from '../../src/tenancy/jobs';
 import { selfSignedCredentials } from '../support/worker/ecf-certificate';
 import { get, tenantContext, testEnv } from '../support/worker/helpers';
@@ -325,6 +326,13 @@ describe('e-CF submission', { timeout: 60_000 }, () => {
     expect(await pollUntilFinal(ctx, prepared!.id)).toBe('rejected');
     const done = await row(ctx, prepared!.id);
     expect(done).toMatchObject({ state: 'rejected', dgiiStatus: 'Rechazado', sequenceUsed: true, messages: mensajes });
+    // The document's panel shows DGII's words and its rule on the e-NCF, and offers no retry.
+    const panel = await EcfStatusPanel({ ecf: done, canRetry: true }).toString();
+    expect(panel).toContain('Rechazado por prueba: monto inválido.');
+    expect(panel).toContain('La DGII dio el e-NCF por utilizado');
+    expect(panel).toContain(done.trackId!);
+    expect(panel).toContain(done.securityCode);
+    expect(panel).not.toContain('Reintentar ahora');
     // Rejected is final: neither a redelivery nor the sweep sends it again.
     expect(await submitEcf(ctx, prepared!.id)).toBe('skipped');
     expect(await resendPending(ctx)).toBe(0);
