@@ -51,16 +51,22 @@ export function parseXml(xml: string, options: { stripWhitespace?: boolean } = {
 }
 
 function stripWhitespaceNodes(element: Element, preserve: boolean): void {
-  const space = element.getAttributeNS(XML_NS, 'space');
-  const keep = space === 'preserve' ? true : space === 'default' ? false : preserve;
+  const keep = spacePreserved(element, preserve);
   for (let child = element.firstChild; child; ) {
     const next = child.nextSibling;
     if (child.nodeType === ELEMENT_NODE) stripWhitespaceNodes(child as Element, keep);
-    else if (!keep && child.nodeType === TEXT_NODE && /^[ \t\n\r]*$/.test(child.nodeValue ?? '')) {
-      element.removeChild(child);
-    }
+    else if (!keep && isWhitespaceText(child)) element.removeChild(child);
     child = next;
   }
+}
+
+function spacePreserved(element: Element, inherited: boolean): boolean {
+  const space = element.getAttributeNS(XML_NS, 'space');
+  return space === 'preserve' ? true : space === 'default' ? false : inherited;
+}
+
+function isWhitespaceText(node: Node): boolean {
+  return node.nodeType === TEXT_NODE && /^[ \t\n\r]*$/.test(node.nodeValue ?? '');
 }
 
 export interface CanonicalizeOptions {
@@ -72,6 +78,8 @@ export interface CanonicalizeOptions {
    * (11.1.2) asks of the XML it receives. Same document, same canonical form; for output only.
    */
   escapeQuotes?: boolean;
+  /** Leaves out whitespace-only text (outside xml:space="preserve"), as parseXml's stripWhitespace does. */
+  dropWhitespace?: boolean;
 }
 
 /**
@@ -84,6 +92,7 @@ export function canonicalize(node: Document | Element, options: CanonicalizeOpti
     exclude: options.exclude ?? null,
     withComments: options.withComments ?? false,
     escapeQuotes: options.escapeQuotes ?? false,
+    dropWhitespace: options.dropWhitespace ?? false,
     out,
   };
   if (node.nodeType === ELEMENT_NODE) {
@@ -94,14 +103,15 @@ export function canonicalize(node: Document | Element, options: CanonicalizeOpti
       ancestors.unshift(parent as Element);
     }
     for (const ancestor of ancestors) addDeclarations(ancestor, inScope);
-    writeElement(ctx, element, inScope, new Map(), inheritedXmlAttributes(element, ancestors));
+    const preserve = ancestors.reduce((keep, ancestor) => spacePreserved(ancestor, keep), false);
+    writeElement(ctx, element, inScope, new Map(), inheritedXmlAttributes(element, ancestors), preserve);
     return out.join('');
   }
   const doc = node as Document;
   let afterRoot = false;
   for (let child = doc.firstChild; child; child = child.nextSibling) {
     if (child.nodeType === ELEMENT_NODE) {
-      writeElement(ctx, child as Element, new Map(), new Map(), []);
+      writeElement(ctx, child as Element, new Map(), new Map(), [], false);
       afterRoot = true;
     } else if (
       // xmldom keeps the XML declaration as a processing instruction; C14N drops it.
@@ -120,6 +130,7 @@ interface Context {
   exclude: Node | null;
   withComments: boolean;
   escapeQuotes: boolean;
+  dropWhitespace: boolean;
   out: string[];
 }
 
@@ -153,8 +164,10 @@ function writeElement(
   parentScope: Map<string, string>,
   rendered: Map<string, string>,
   extraAttributes: Attr[],
+  parentPreserve: boolean,
 ): void {
   if (element === ctx.exclude) return;
+  const preserve = ctx.dropWhitespace && spacePreserved(element, parentPreserve);
   const inScope = new Map(parentScope);
   addDeclarations(element, inScope);
 
@@ -190,8 +203,8 @@ function writeElement(
     for (const [prefix, uri] of namespaces) childRendered.set(prefix, uri);
   }
   for (let child = element.firstChild; child; child = child.nextSibling) {
-    if (child.nodeType === ELEMENT_NODE) writeElement(ctx, child as Element, inScope, childRendered, []);
-    else writeLeaf(ctx, child);
+    if (child.nodeType === ELEMENT_NODE) writeElement(ctx, child as Element, inScope, childRendered, [], preserve);
+    else if (!ctx.dropWhitespace || preserve || !isWhitespaceText(child)) writeLeaf(ctx, child);
   }
   out.push('</', element.nodeName, '>');
 }

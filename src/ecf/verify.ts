@@ -55,7 +55,7 @@ const encoder = new TextEncoder();
 export async function verifySignedXml(xml: string): Promise<VerifyResult> {
   const simple = simpleSignedDocument(xml);
   if (simple) {
-    const result = await verifySignature(simple.signature, () => simple.canonical);
+    const result = await verifySignature(simple.signature, () => simple.canonical, false);
     if (result.valid) return result;
   }
   let doc: ParsedXml;
@@ -64,10 +64,18 @@ export async function verifySignedXml(xml: string): Promise<VerifyResult> {
   } catch {
     return { valid: false, reason: 'malformed_xml' };
   }
-  const first = await verifyDocument(doc);
-  if (first.valid || (first.reason !== 'digest_mismatch' && first.reason !== 'signature_mismatch')) return first;
-  const stripped = await verifyDocument(parseXml(xml, { stripWhitespace: true }));
-  return stripped.valid ? stripped : first;
+  const signature = lastChild(doc.documentElement, 'Signature');
+  if (!signature) return { valid: false, reason: 'no_signature' };
+  // URI="" selects the document without comments; the enveloped transform removes this Signature.
+  // First as DGII loads it (whitespace-only text dropped), then as it stands.
+  const asDgii = await verifySignature(
+    signature,
+    () => canonicalize(doc, { exclude: signature, dropWhitespace: true }),
+    true,
+  );
+  if (asDgii.valid || (asDgii.reason !== 'digest_mismatch' && asDgii.reason !== 'signature_mismatch')) return asDgii;
+  const asIs = await verifySignature(signature, () => canonicalize(doc, { exclude: signature }), false);
+  return asIs.valid ? asIs : asDgii;
 }
 
 /**
@@ -92,14 +100,11 @@ function simpleSignedDocument(xml: string): { signature: Element; canonical: str
   }
 }
 
-async function verifyDocument(doc: ParsedXml): Promise<VerifyResult> {
-  const signature = lastChild(doc.documentElement, 'Signature');
-  if (!signature) return { valid: false, reason: 'no_signature' };
-  // URI="" selects the document without comments; the enveloped transform removes this Signature.
-  return verifySignature(signature, () => canonicalize(doc, { exclude: signature }));
-}
-
-async function verifySignature(signature: Element, signedContent: () => string): Promise<VerifyResult> {
+async function verifySignature(
+  signature: Element,
+  signedContent: () => string,
+  dropWhitespace: boolean,
+): Promise<VerifyResult> {
   const signedInfo = child(signature, 'SignedInfo');
   const signatureValue = child(signature, 'SignatureValue');
   if (!signedInfo || !signatureValue) return { valid: false, reason: 'no_signature' };
@@ -146,7 +151,9 @@ async function verifySignature(signature: Element, signedContent: () => string):
     return { valid: false, reason: 'digest_mismatch', certificate };
   }
 
-  const signedBytes = encoder.encode(canonicalize(signedInfo, { withComments: c14nMethod === C14N_WITH_COMMENTS }));
+  const signedBytes = encoder.encode(
+    canonicalize(signedInfo, { withComments: c14nMethod === C14N_WITH_COMMENTS, dropWhitespace }),
+  );
   const signatureBytes = decodeBase64(signatureValue.textContent);
   const ok = !!signatureBytes && (await crypto.subtle.verify('RSASSA-PKCS1-v1_5', key, signatureBytes, signedBytes));
   return ok
