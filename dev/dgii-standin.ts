@@ -47,9 +47,9 @@ export interface Mensaje {
 }
 
 /**
- * Messages of the stand-in. The wording of the reasons comes from DGII's list of reasons for
- * which a rejected e-NCF may be reused (ConsultaResultado, `secuenciaUtilizada`); the numeric codes
- * are the stand-in's own (DGII publishes none).
+ * Messages of the stand-in. Where DGII lists a reason (the reasons a rejected e-NCF may be reused,
+ * under ConsultaResultado's `secuenciaUtilizada`) its wording is used; the other texts and every
+ * numeric code are the stand-in's own (DGII publishes none).
  */
 export const mensajes = {
   xsd: { codigo: 101, valor: 'Estructura del comprobante (XML) no es válida.' },
@@ -60,7 +60,7 @@ export const mensajes = {
       'Firmante del comprobante fiscal electrónico no corresponde a un delegado autorizado para hacer transacciones para el RNC Emisor.',
   },
   duplicado: { codigo: 104, valor: 'El e-NCF ya fue utilizado por el RNC Emisor.' },
-  anulado: { codigo: 105, valor: 'El e-NCF no está autorizado para el RNC Emisor del comprobante fiscal electrónico.' },
+  anulado: { codigo: 105, valor: 'El e-NCF fue anulado por el RNC Emisor y no puede utilizarse.' },
   montoConsumo: {
     codigo: 106,
     valor:
@@ -317,7 +317,8 @@ export async function startDgiiStandin(options: DgiiStandinOptions = {}): Promis
     if (!signature.ok) return reject([mensajes.firma], false);
     if (!authorized(ids, submission.rnc) || !authorized(signature.ids, submission.rnc))
       return reject([mensajes.delegado], false);
-    if (isCancelled(submission.rnc, submission.encf)) return reject([mensajes.anulado], false);
+    // DGII: cancelled sequences cannot be used afterwards.
+    if (isCancelled(submission.rnc, submission.encf)) return reject([mensajes.anulado], true);
     const earlier = (byEncf.get(`${submission.rnc}:${submission.encf}`) ?? []).filter(
       (other) => other !== submission && other.receivedAt <= submission.receivedAt && other.outcome,
     );
@@ -325,8 +326,9 @@ export async function startDgiiStandin(options: DgiiStandinOptions = {}): Promis
     if (earlier.some((other) => other.outcome?.secuenciaUtilizada)) return reject([mensajes.duplicado], true);
     const monto = Number(text(xml, 'MontoTotal') ?? '0');
     if (submission.kind === 'ecf' && submission.tipo === '32' && monto < consumoThreshold)
-      return reject([mensajes.montoConsumo], true);
-    if (submission.kind === 'rfce' && monto >= consumoThreshold) return reject([mensajes.montoResumen], true);
+      return reject([mensajes.montoConsumo], false);
+    // The wrong service for the amount: nothing was received, so the e-NCF stays free.
+    if (submission.kind === 'rfce' && monto >= consumoThreshold) return reject([mensajes.montoResumen], false);
     if (forcedOutcome?.kind === 'reject') return reject(forcedOutcome.mensajes, true);
     if (forcedOutcome?.kind === 'conditional')
       return { ...estados.aceptadoCondicional, secuenciaUtilizada: true, mensajes: forcedOutcome.mensajes };

@@ -470,7 +470,18 @@ describe('consumer invoices, cancellations, directory and status', () => {
     });
 
     const small = await submit(bearer, ecf(rnc, 'E320000000002'), signer, rnc, 'E320000000002');
-    expect(await finalStatus(bearer, small)).toMatchObject({ estado: 'Rechazado', mensajes: [mensajes.montoConsumo] });
+    expect(await finalStatus(bearer, small)).toMatchObject({
+      estado: 'Rechazado',
+      secuenciaUtilizada: false,
+      mensajes: [mensajes.montoConsumo],
+    });
+    // Sent to the wrong service, so its e-NCF is still free for the summary.
+    const summary = await fetch(`${base}/recepcionfc/api/recepcion/ecf`, {
+      method: 'POST',
+      headers: auth(bearer),
+      body: upload(sign(rfce(rnc, 'E320000000002'), signer), `${rnc}E320000000002.xml`),
+    });
+    expect(await summary.json()).toMatchObject({ estado: 'Aceptado', encf: 'E320000000002' });
     const large = await submit(bearer, ecf(rnc, 'E320000000003', { monto: '300000.00' }), signer, rnc, 'E320000000003');
     expect((await finalStatus(bearer, large)).estado).toBe('Aceptado');
   });
@@ -505,7 +516,11 @@ describe('consumer invoices, cancellations, directory and status', () => {
       { rnc, tipo: '31', desde: 'E310000000010', hasta: 'E310000000020' },
     ]);
     const cancelled = await submit(bearer, ecf(rnc, 'E310000000015'), signer, rnc, 'E310000000015');
-    expect(await finalStatus(bearer, cancelled)).toMatchObject({ estado: 'Rechazado', mensajes: [mensajes.anulado] });
+    expect(await finalStatus(bearer, cancelled)).toMatchObject({
+      estado: 'Rechazado',
+      secuenciaUtilizada: true,
+      mensajes: [mensajes.anulado],
+    });
   });
 
   it("serves the directory of receivers' URLs and the services' status", async () => {
