@@ -11,6 +11,7 @@ import { branchesRoutes } from './routes/branches';
 import { usersRoutes } from './routes/users';
 import { apiTokensRoutes } from './routes/api-tokens';
 import { contactsRoutes } from './routes/contacts';
+import { ecfSettingsRoutes } from './routes/ecf-settings';
 import { productsRoutes } from './routes/products';
 import { stockRoutes } from './routes/stock';
 import { currenciesRoutes } from './routes/currencies';
@@ -62,7 +63,7 @@ export function createCentralApp() {
 export function createTenantApp() {
   const app = baseApp();
   app.use(tenancy, browserCsrf, loadUser, shopRenderer);
-  app.use(inputGuard({ streamedPaths: ['/company/logo'] }));
+  app.use(inputGuard({ streamedPaths: ['/company/logo', '/settings/ecf'] }));
   app.route('/', tenantHealth);
   app.route('/', auth);
   app.route('/', tenantHome);
@@ -86,6 +87,7 @@ export function createTenantApp() {
   app.route('/', reportsRoutes);
   app.route('/', supportRoutes);
   app.route('/', auditRoutes);
+  app.route('/', ecfSettingsRoutes);
   app.route('/api/v1', api);
   return app;
 }

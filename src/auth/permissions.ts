@@ -39,6 +39,8 @@ export const permissionMatrix = {
   'reports.dgii': ['owner', 'admin'],
   /** The shop's own audit log, including OptiFlow support sessions. */
   'audit.view': ['owner'],
+  /** e-CF settings: the shop's signing certificate and DGII environment. */
+  'ecf.manage': ['owner'],
   /** Lists and documents of every branch, not only the current one. */
   'branches.all': ['owner', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;

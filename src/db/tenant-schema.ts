@@ -686,3 +686,34 @@ export const shareLinks = pgTable(
     index('share_links_invoice_idx').on(table.invoiceId),
   ],
 );
+
+export const ecfEnvironments = ['TesteCF', 'CerteCF', 'eCF'] as const;
+export type EcfEnvironment = (typeof ecfEnvironments)[number];
+
+/**
+ * The shop's e-CF settings, one row once the owner uploads a certificate: the DGII environment and
+ * the signing key with its certificate, sealed with the platform key bound to the tenant (the .p12
+ * password is never kept). What the settings page shows of the certificate is in plain columns.
+ */
+export const ecfSettings = pgTable(
+  'ecf_settings',
+  {
+    id: integer().primaryKey().default(1),
+    environment: text().$type<EcfEnvironment>().notNull().default('TesteCF'),
+    /** AES-GCM (src/tenancy/crypto.ts) of the key (PKCS#8) and certificate (DER). */
+    sealedCredentials: text().notNull(),
+    subject: text().notNull(),
+    commonName: text(),
+    taxId: text().notNull(),
+    issuer: text().notNull(),
+    serialNumber: text().notNull(),
+    notBefore: timestamp({ withTimezone: true }).notNull(),
+    notAfter: timestamp({ withTimezone: true }).notNull(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedBy: uuid().references(() => users.id),
+  },
+  (table) => [
+    check('ecf_settings_single_row', sql`${table.id} = 1`),
+    check('ecf_settings_environment_valid', sql`${table.environment} in ('TesteCF', 'CerteCF', 'eCF')`),
+  ],
+);

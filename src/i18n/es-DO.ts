@@ -22,6 +22,8 @@ import { sequencesMessages } from './areas/sequences';
 import { prescriptionsMessages } from './areas/prescriptions';
 import { inputMessages } from './areas/input';
 import { ecfSubmissionsMessages } from './areas/ecf-submissions';
+import { ecfMessages } from './areas/ecf';
+import { ecfCertificateMessages } from './areas/ecfCertificate';
 
 /** Spanish (Dominican Republic) messages. Keys are stable; the UI never hard-codes text. */
 const coreMessages = {
@@ -143,6 +145,8 @@ export const messages = {
   ...prescriptionsMessages,
   ...inputMessages,
   ...ecfSubmissionsMessages,
+  ...ecfMessages,
+  ...ecfCertificateMessages,
 } as const;
 
 export type MessageKey = keyof typeof messages;

@@ -78,6 +78,7 @@ const navigation: Array<{ href: string; label: MessageKey; permission: Permissio
   { href: '/branches', label: 'nav.branches', permission: 'branches.view' },
   { href: '/users', label: 'nav.users', permission: 'users.manage' },
   { href: '/company', label: 'nav.company', permission: 'company.view' },
+  { href: '/settings/ecf', label: 'ecf.nav', permission: 'ecf.manage' },
   { href: '/api-tokens', label: 'nav.apiTokens', permission: 'apiTokens.manage' },
   { href: '/audit', label: 'nav.audit', permission: 'audit.view' },
 ];
