@@ -120,8 +120,8 @@ export async function readP12(
   const certBags = p12.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag ?? ''] ?? [];
   const keyBag = keyBags.find((bag) => bag.key);
   if (!keyBag?.key) {
-    // A shrouded key bag that forge could not decrypt means the password opened the MAC but not the key.
-    if (keyBags.length > 0) throw new CertificateError('certificate_wrong_password', 'key bag not decrypted');
+    // forge throws on a key it cannot decrypt; a decrypted key it leaves empty is not RSA (e.g. EC).
+    if (keyBags.length > 0) throw new CertificateError('certificate_not_rsa', 'the private key is not RSA');
     throw new CertificateError('certificate_no_private_key');
   }
   const key = keyBag.key as forge.pki.rsa.PrivateKey;

@@ -183,6 +183,16 @@ describe('readP12', () => {
     await expectCertificateError(readP12(certs.shop.modernP12, ''), 'certificate_wrong_password');
     await expectCertificateError(readP12(new TextEncoder().encode('<xml/>'), certs.password), 'certificate_not_p12');
     await expectCertificateError(readP12(certs.certOnlyP12, certs.password), 'certificate_no_private_key');
+    // Without a MAC the password is only caught when the key does not decrypt.
+    // biome-ignore format: one openssl invocation
+    const noMac = execFileSync('openssl', ['pkcs12', '-export', '-nomac', '-inkey', certs.shop.keyPem, '-in', certs.shop.certPem, '-passout', `pass:${certs.password}`]);
+    expect((await readP12(new Uint8Array(noMac), certs.password)).info.taxId).toBe(SHOP_RNC);
+    await expectCertificateError(readP12(new Uint8Array(noMac), 'otra clave'), 'certificate_wrong_password');
+    // biome-ignore format: one openssl invocation
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', path.join(work, 'ec.key'), '-out', path.join(work, 'ec.pem'), '-days', '30', '-subj', `/CN=EC/serialNumber=${SHOP_RNC}`], { stdio: 'pipe' });
+    // biome-ignore format: one openssl invocation
+    const ec = execFileSync('openssl', ['pkcs12', '-export', '-inkey', path.join(work, 'ec.key'), '-in', path.join(work, 'ec.pem'), '-passout', `pass:${certs.password}`]);
+    await expectCertificateError(readP12(new Uint8Array(ec), certs.password), 'certificate_not_rsa');
     const expired = certs.expired;
     if (!expired) throw new Error('the expired identity was not made');
     const error = await expectCertificateError(readP12(expired.legacyP12, certs.password), 'certificate_expired');
