@@ -1,30 +1,25 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
-import { requirePermission } from '../http/session';
 import { shopToday } from '../domain/dates';
 import { sequenceTypes } from '../domain/ncf';
-import type { SignedInEnv } from '../http/env';
-import { AppError } from '../errors';
-import { t } from '../i18n/es-DO';
-import { changedFields, recordActivity } from '../queries/audit';
+import { idParam } from '../http/ids';
+import { requirePermission } from '../http/session';
+import { shopContext } from '../http/shop';
+import { sequenceCreate, sequenceIdParam, sequenceOut, sequencePatch } from '../schemas/sequences';
 import {
   createSequence,
   deleteSequence,
   getSequence,
   listSequences,
-  sequenceDetails,
-  updateSequence,
+  patchSequence,
   withWarnings,
   type Sequence,
-} from '../queries/sequences';
-import { checkSequence, sequenceCreate, sequenceIdParam, sequenceOut, sequencePatch } from '../schemas/sequences';
+} from '../services/shop/sequences';
 import { createApiApp } from './app';
 import { jsonBody, jsonResponse, problemResponses } from './openapi';
 
 /** `/api/v1` resources: sequences. */
 export const sequencesApi = createApiApp();
 
-const uuid = z.uuid();
 const tags = ['Fiscal sequences'];
 
 function toJson(sequence: Sequence, today: string): z.infer<typeof sequenceOut> {
@@ -52,18 +47,6 @@ function toJson(sequence: Sequence, today: string): z.infer<typeof sequenceOut> 
   };
 }
 
-async function sequenceOr404(c: Context<SignedInEnv>, id: string): Promise<Sequence> {
-  const sequence = uuid.safeParse(id).success ? await getSequence(c.var.db, id) : null;
-  if (!sequence) throw new AppError('not_found');
-  return sequence;
-}
-
-function checked(raw: Parameters<typeof checkSequence>[0], enteredOn?: string) {
-  const result = checkSequence(raw, shopToday(), enteredOn);
-  if ('errors' in result) throw new AppError('validation', Object.values(result.errors)[0]!, result.errors);
-  return result.values;
-}
-
 sequencesApi.openapi(
   createRoute({
     method: 'get',
@@ -81,7 +64,7 @@ sequencesApi.openapi(
   }),
   async (c) => {
     const today = shopToday();
-    const rows = await listSequences(c.var.db, { docType: c.req.valid('query').docType });
+    const rows = await listSequences(shopContext(c), { docType: c.req.valid('query').docType });
     return c.json({ data: rows.map((row) => toJson(row, today)) }, 200);
   },
 );
@@ -99,9 +82,7 @@ sequencesApi.openapi(
     responses: { 201: jsonResponse(sequenceOut, 'The new sequence'), ...problemResponses(401, 403, 409, 422) },
   }),
   async (c) => {
-    const values = checked(c.req.valid('json'));
-    const sequence = await createSequence(c.var.db, values);
-    await recordActivity(c.var.db, c.var.session, 'sequence.created', sequenceDetails(sequence));
+    const sequence = await createSequence(shopContext(c), c.req.valid('json'));
     return c.json(toJson(sequence, shopToday()), 201);
   },
 );
@@ -117,7 +98,7 @@ sequencesApi.openapi(
     request: { params: sequenceIdParam },
     responses: { 200: jsonResponse(sequenceOut, 'The sequence'), ...problemResponses(401, 403, 404) },
   }),
-  async (c) => c.json(toJson(await sequenceOr404(c, c.req.valid('param').id), shopToday()), 200),
+  async (c) => c.json(toJson(await getSequence(shopContext(c), idParam(c)), shopToday()), 200),
 );
 
 sequencesApi.openapi(
@@ -133,32 +114,7 @@ sequencesApi.openapi(
     responses: { 200: jsonResponse(sequenceOut, 'The changed sequence'), ...problemResponses(401, 403, 404, 409, 422) },
   }),
   async (c) => {
-    const current = await sequenceOr404(c, c.req.valid('param').id);
-    const changes = Object.fromEntries(Object.entries(c.req.valid('json')).filter(([, value]) => value !== undefined));
-    const values = checked(
-      {
-        docType: current.docType as Parameters<typeof checkSequence>[0]['docType'],
-        prefix: current.prefix,
-        description: current.description,
-        rangeStart: current.rangeStart,
-        rangeEnd: current.rangeEnd,
-        nextNumber: current.nextNumber,
-        validUntil: current.validUntil,
-        authorizedOn: current.authorizedOn,
-        active: current.active,
-        isDefault: current.isDefault,
-        branchId: current.branchId,
-        // a new type without a new prefix takes the new type's default prefix
-        ...('docType' in changes && !('prefix' in changes) ? { prefix: null } : {}),
-        ...changes,
-      },
-      current.createdAt.slice(0, 10),
-    );
-    const sequence = await updateSequence(c.var.db, current, values);
-    await recordActivity(c.var.db, c.var.session, 'sequence.updated', {
-      ...sequenceDetails(sequence),
-      fields: changedFields(current, values),
-    });
+    const sequence = await patchSequence(shopContext(c), idParam(c), c.req.valid('json'));
     return c.json(toJson(sequence, shopToday()), 200);
   },
 );
@@ -175,13 +131,7 @@ sequencesApi.openapi(
     responses: { 204: { description: 'Deleted' }, ...problemResponses(401, 403, 404, 409) },
   }),
   async (c) => {
-    const id = c.req.valid('param').id;
-    if (!uuid.safeParse(id).success) throw new AppError('not_found');
-    const sequence = await getSequence(c.var.db, id);
-    const outcome = await deleteSequence(c.var.db, id);
-    if (outcome === 'not_found') throw new AppError('not_found');
-    if (outcome === 'used') throw new AppError('conflict', t('sequences.validation.deleteUsed'));
-    if (sequence) await recordActivity(c.var.db, c.var.session, 'sequence.deleted', sequenceDetails(sequence));
+    await deleteSequence(shopContext(c), idParam(c));
     return c.body(null, 204);
   },
 );

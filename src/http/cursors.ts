@@ -93,3 +93,6 @@ export const productCursor: KeysetCursor<{ name: 'text'; id: 'uuid' }> = keysetC
 
 /** Exchange rates, newest day first. */
 export const rateCursor: KeysetCursor<{ validOn: 'date' }> = keysetCursor({ validOn: 'date' });
+
+/** Branches by (name, id). */
+export const branchCursor: KeysetCursor<{ name: 'text'; id: 'uuid' }> = keysetCursor({ name: 'text', id: 'uuid' });

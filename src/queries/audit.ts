@@ -75,6 +75,24 @@ export function activityInsert(log: ActivityLog, alias: string, details: SQL): S
     SELECT ${log.action}, ${actorText(log.actor)}, ${details} || ${extra}::jsonb FROM ${sql.raw(alias)}`;
 }
 
+/**
+ * Runs a data-modifying statement (INSERT/UPDATE/DELETE ... RETURNING) and its activity entry as
+ * ONE statement: an entry per returned row (`details`: jsonb over that row's columns, by their SQL
+ * names), none when the change touched nothing or failed. Returns the changed rows as the database
+ * named their columns.
+ */
+export async function changeWithActivity<Row extends Record<string, unknown>>(
+  db: TenantDb,
+  change: { getSQL(): SQL },
+  log: ActivityLog,
+  details: SQL,
+): Promise<Row[]> {
+  const result = await db.execute<Row>(
+    sql`WITH changed AS (${change.getSQL()}), logged AS (${activityInsert(log, 'changed', details)}) SELECT * FROM changed`,
+  );
+  return result.rows;
+}
+
 /** Newest first, keyset on the id (bigserial: insertion order); `kinds` keeps actions starting with one of the prefixes. */
 export async function listAuditLog(
   db: TenantDb,

@@ -1,14 +1,11 @@
 import { and, asc, eq, gt, or, sql, type SQL } from 'drizzle-orm';
 import { branches } from '../db/tenant-schema';
 import type { TenantDb } from '../db/client';
+import { sqlState } from '../db/raised';
+import { type ActivityLog, changeWithActivity } from './audit';
 
 export type Branch = typeof branches.$inferSelect;
 export type BranchValues = Omit<typeof branches.$inferInsert, 'id' | 'createdAt' | 'updatedAt'>;
-
-/** Raised when the branch code is already taken (unique index `branches_code_key`). */
-export class DuplicateBranchCode extends Error {
-  override name = 'DuplicateBranchCode';
-}
 
 /** Every branch of the shop, by name; a shop has a handful, so the UI lists them all. */
 export function listBranches(db: TenantDb, filter: { active?: boolean } = {}) {
@@ -48,48 +45,59 @@ export async function getBranch(db: TenantDb, id: string): Promise<Branch | null
   return row ?? null;
 }
 
-export async function createBranch(db: TenantDb, values: BranchValues): Promise<Branch> {
+export type BranchWrite =
+  | { ok: true; branch: Branch }
+  | { ok: false; reason: 'duplicateCode' | 'lastActive' | 'not_found' };
+
+const branchDetails = sql`jsonb_build_object('branchId', id, 'name', name, 'code', code)`;
+
+/** Creates a branch with its activity entry (one statement); a taken code is `duplicateCode`. */
+export async function createBranch(db: TenantDb, values: BranchValues, log: ActivityLog): Promise<BranchWrite> {
   try {
-    const [row] = await db.insert(branches).values(values).returning();
-    return row!;
+    const [row] = await changeWithActivity<{ id: string }>(
+      db,
+      db.insert(branches).values(values).returning(),
+      log,
+      branchDetails,
+    );
+    return { ok: true, branch: (await getBranch(db, row!.id))! };
   } catch (error) {
-    throw uniqueViolation(error) ? new DuplicateBranchCode(values.code) : error;
+    if (sqlState(error) === '23505') return { ok: false, reason: 'duplicateCode' };
+    throw error;
   }
 }
 
 /**
- * Changes a branch; null when there is no such branch. Deactivating the last active branch is
- * refused in the same statement (a shop always keeps one branch to work in): `lastActive` is set.
+ * Changes a branch, with its activity entry in the same statement. Deactivating the last active
+ * branch is refused in that statement too (a shop always keeps one branch to work in).
  */
 export async function updateBranch(
   db: TenantDb,
   id: string,
   changes: Partial<BranchValues>,
-): Promise<{ branch: Branch | null; lastActive?: boolean }> {
+  log: ActivityLog,
+): Promise<BranchWrite> {
   const keepsOneActive =
     changes.active === false
       ? sql`EXISTS (SELECT 1 FROM ${branches} other WHERE other.active AND other.id <> ${id})`
       : sql`true`;
   try {
-    const [row] = await db
-      .update(branches)
-      .set({ ...changes, updatedAt: sql`now()` })
-      .where(and(eq(branches.id, id), keepsOneActive))
-      .returning();
-    if (row) return { branch: row };
+    const [row] = await changeWithActivity<{ id: string }>(
+      db,
+      db
+        .update(branches)
+        .set({ ...changes, updatedAt: sql`now()` })
+        .where(and(eq(branches.id, id), keepsOneActive))
+        .returning(),
+      log,
+      branchDetails,
+    );
+    // Nothing changed: either no such branch, or it is the last active one.
+    const branch = await getBranch(db, id);
+    if (!branch) return { ok: false, reason: 'not_found' };
+    return row ? { ok: true, branch } : { ok: false, reason: 'lastActive' };
   } catch (error) {
-    throw uniqueViolation(error) ? new DuplicateBranchCode(changes.code ?? '') : error;
+    if (sqlState(error) === '23505') return { ok: false, reason: 'duplicateCode' };
+    throw error;
   }
-  // Nothing changed: either no such branch, or it is the last active one.
-  const existing = await getBranch(db, id);
-  return existing ? { branch: existing, lastActive: true } : { branch: null };
-}
-
-/** Postgres unique_violation (23505), wherever the driver or drizzle put it. */
-export function uniqueViolation(error: unknown): boolean {
-  for (let current: unknown = error, depth = 0; current && depth < 5; depth++) {
-    if ((current as { code?: unknown }).code === '23505') return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
 }

@@ -3,9 +3,8 @@ import { sql, type SQL } from 'drizzle-orm';
 import { sqlState } from '../db/raised';
 import { formatDocumentNumber, remainingNumbers, sequenceWarnings, type SequenceWarning } from '../domain/ncf';
 import type { TenantDb } from '../db/client';
-import { AppError } from '../errors';
-import { t } from '../i18n/es-DO';
 import type { SequenceValues } from '../schemas/sequences';
+import { activityInsert, type ActivityLog } from './audit';
 
 export interface Sequence {
   id: string;
@@ -78,16 +77,8 @@ export function withWarnings(sequence: Sequence, today: string): SequenceWithWar
   };
 }
 
-/** The facts the activity log keeps about a sequence (sequence.created / updated / deleted). */
-export function sequenceDetails(sequence: Pick<Sequence, 'id' | 'docType' | 'prefix' | 'rangeStart' | 'rangeEnd'>) {
-  return {
-    sequenceId: sequence.id,
-    docType: sequence.docType,
-    prefix: sequence.prefix,
-    rangeStart: sequence.rangeStart,
-    rangeEnd: sequence.rangeEnd,
-  };
-}
+/** The facts the activity log keeps about a sequence (sequence.created / updated / deleted), over a fiscal_sequences row. */
+const sequenceDetails = sql`jsonb_build_object('sequenceId', id, 'docType', doc_type, 'prefix', prefix, 'rangeStart', range_start, 'rangeEnd', range_end)`;
 
 /** Every sequence of the shop (a shop has a handful), by type, prefix and range, in one query. */
 export async function listSequences(db: TenantDb, filter: { docType?: string } = {}): Promise<Sequence[]> {
@@ -110,9 +101,24 @@ export async function getSequence(db: TenantDb, id: string): Promise<Sequence | 
 }
 
 interface ConflictRow extends Record<string, unknown> {
-  overlap: { prefix: string; rangeStart: number; rangeEnd: number } | null;
-  branch_taken: { prefix: string; rangeStart: number; rangeEnd: number } | null;
+  overlap: SequenceRange | null;
+  branch_taken: SequenceRange | null;
   branch_exists: boolean;
+}
+
+/** Type, prefix and range of another sequence (what a refusal names). */
+export interface SequenceRange {
+  prefix: string;
+  rangeStart: number;
+  rangeEnd: number;
+}
+
+export interface SequenceConflicts {
+  /** Another sequence of the type and prefix whose range overlaps. */
+  overlap: SequenceRange | null;
+  /** Another active sequence of the type preferred in the same branch. */
+  branchTaken: SequenceRange | null;
+  branchExists: boolean;
 }
 
 /** Another sequence of the same type and prefix whose range overlaps [start, end]: they would print the same numbers. */
@@ -121,28 +127,8 @@ const overlapping = (values: SequenceValues, exceptId: string) => sql`
    WHERE o.doc_type = ${values.docType} AND o.prefix = ${values.prefix} AND o.id <> ${exceptId}::uuid
      AND int8range(o.range_start, o.range_end, '[]') && int8range(${values.rangeStart}::bigint, ${values.rangeEnd}::bigint, '[]')`;
 
-const describeSequence = (other: { prefix: string; rangeStart: number; rangeEnd: number }) =>
-  `${other.prefix} ${other.rangeStart}-${other.rangeEnd}`;
-
-/**
- * The rules that need the other sequences: no overlapping range of the same type (and prefix),
- * one preferred sequence per type and branch, the branch exists; and, for an existing sequence
- * that already took numbers, type/prefix/start are frozen and the next number never goes back.
- */
-async function checkConflicts(
-  db: TenantDb,
-  id: string,
-  values: SequenceValues,
-  current: Sequence | null,
-): Promise<void> {
-  const errors: Record<string, string> = {};
-  if (current?.used && current.docType !== values.docType) errors.docType = t('sequences.validation.usedFrozen');
-  if (current?.used && current.prefix !== values.prefix) errors.prefix = t('sequences.validation.usedFrozen');
-  if (current?.numbersTaken && current.rangeStart !== values.rangeStart)
-    errors.rangeStart = t('sequences.validation.usedFrozen');
-  if (current?.numbersTaken && values.nextNumber < current.nextNumber) {
-    errors.nextNumber = t('sequences.validation.nextBackwards', { next: String(current.nextNumber) });
-  }
+/** What the other sequences say about these values (one query): overlapping ranges, the branch's preferred one, the branch. */
+export async function sequenceConflicts(db: TenantDb, id: string, values: SequenceValues): Promise<SequenceConflicts> {
   const result = await db.execute<ConflictRow>(sql`
     SELECT (SELECT json_build_object('prefix', o.prefix, 'rangeStart', o.range_start, 'rangeEnd', o.range_end)
               FROM fiscal_sequences o
@@ -155,11 +141,7 @@ async function checkConflicts(
              LIMIT 1) AS branch_taken,
            (${values.branchId}::uuid IS NULL OR EXISTS (SELECT 1 FROM branches WHERE id = ${values.branchId}::uuid)) AS branch_exists`);
   const row = result.rows[0]!;
-  if (row.overlap) errors.rangeStart ??= t('sequences.validation.overlap', { other: describeSequence(row.overlap) });
-  if (!row.branch_exists) errors.branchId = t('sequences.validation.branch');
-  else if (row.branch_taken)
-    errors.branchId = t('sequences.validation.branchTaken', { other: describeSequence(row.branch_taken) });
-  if (Object.keys(errors).length) throw new AppError('validation', Object.values(errors)[0]!, errors);
+  return { overlap: row.overlap, branchTaken: row.branch_taken, branchExists: row.branch_exists };
 }
 
 /** Sequence edits are serialised by one transaction-level lock, so two overlapping ranges cannot both pass the check. */
@@ -172,77 +154,85 @@ function clearOtherDefaults(id: string, values: SequenceValues): SQL {
       AND NOT EXISTS (${overlapping(values, id)})`;
 }
 
-function writeFailed(error: unknown): never {
-  if (sqlState(error) === '23505') {
-    throw new AppError('validation', t('sequences.validation.branchTaken', { other: '' }), {
-      branchId: t('sequences.validation.branchTaken', { other: '' }),
-    });
-  }
-  throw error;
-}
+/** `branchTaken`: a unique index refused a second preferred sequence of the type in the branch; `overlap`/`changed`: a concurrent write got there first. */
+export type SequenceWrite =
+  | { ok: true; sequence: Sequence }
+  | { ok: false; reason: 'branchTaken' | 'overlap' | 'changed' };
 
-export async function createSequence(db: TenantDb, values: SequenceValues): Promise<Sequence> {
+/** Creates a sequence, with its activity entry, under the sequences lock (one transaction). */
+export async function createSequence(db: TenantDb, values: SequenceValues, log: ActivityLog): Promise<SequenceWrite> {
   const id = crypto.randomUUID();
-  await checkConflicts(db, id, values, null);
   let inserted: NeonHttpQueryResult<{ id: string }>;
   try {
     [, , inserted] = await db.batch([
       db.execute(sequenceLock),
       db.execute(clearOtherDefaults(id, values)),
       db.execute<{ id: string }>(sql`
-        INSERT INTO fiscal_sequences (id, doc_type, prefix, description, range_start, range_end, next_number, valid_until, authorized_on, active, is_default, branch_id)
-        SELECT ${id}::uuid, ${values.docType}, ${values.prefix}, ${values.description}, ${values.rangeStart}, ${values.rangeEnd}, ${values.nextNumber},
-               ${values.validUntil}::date, ${values.authorizedOn}::date, ${values.active}, ${values.isDefault}, ${values.branchId}::uuid
-         WHERE NOT EXISTS (${overlapping(values, id)})
-        RETURNING id`),
+        WITH changed AS (
+          INSERT INTO fiscal_sequences (id, doc_type, prefix, description, range_start, range_end, next_number, valid_until, authorized_on, active, is_default, branch_id)
+          SELECT ${id}::uuid, ${values.docType}, ${values.prefix}, ${values.description}, ${values.rangeStart}, ${values.rangeEnd}, ${values.nextNumber},
+                 ${values.validUntil}::date, ${values.authorizedOn}::date, ${values.active}, ${values.isDefault}, ${values.branchId}::uuid
+           WHERE NOT EXISTS (${overlapping(values, id)})
+          RETURNING *
+        ), logged AS (${activityInsert(log, 'changed', sequenceDetails)})
+        SELECT id FROM changed`),
     ]);
   } catch (error) {
-    writeFailed(error);
+    if (sqlState(error) === '23505') return { ok: false, reason: 'branchTaken' };
+    throw error;
   }
-  if (!inserted.rows.length) throw new AppError('conflict', t('sequences.validation.overlap', { other: '' }));
-  return (await getSequence(db, id))!;
+  if (!inserted.rows.length) return { ok: false, reason: 'overlap' };
+  return { ok: true, sequence: (await getSequence(db, id))! };
 }
 
-/** Applies new values to an existing sequence (422 with field errors when a rule refuses them). */
-export async function updateSequence(db: TenantDb, current: Sequence, values: SequenceValues): Promise<Sequence> {
-  await checkConflicts(db, current.id, values, current);
+/** Applies new values to an existing sequence, with its activity entry (one transaction). */
+export async function updateSequence(
+  db: TenantDb,
+  current: Sequence,
+  values: SequenceValues,
+  log: ActivityLog,
+): Promise<SequenceWrite> {
   let updated: NeonHttpQueryResult<{ id: string }>;
   try {
     [, , updated] = await db.batch([
       db.execute(sequenceLock),
       db.execute(clearOtherDefaults(current.id, values)),
       db.execute<{ id: string }>(sql`
-        UPDATE fiscal_sequences f
-           SET doc_type = ${values.docType}, prefix = ${values.prefix}, description = ${values.description},
-               range_start = ${values.rangeStart}, range_end = ${values.rangeEnd}, next_number = ${values.nextNumber},
-               valid_until = ${values.validUntil}::date, authorized_on = coalesce(${values.authorizedOn}::date, f.authorized_on),
-               active = ${values.active}, is_default = ${values.isDefault},
-               branch_id = ${values.branchId}::uuid, updated_at = now()
-         WHERE f.id = ${current.id}::uuid
-           AND NOT EXISTS (${overlapping(values, current.id)})
-           -- a number taken since the check: the next number may not go back below it
-           AND (f.next_number = f.range_start OR (f.next_number <= ${values.nextNumber} AND f.range_start = ${values.rangeStart}))
-        RETURNING f.id`),
+        WITH changed AS (
+          UPDATE fiscal_sequences f
+             SET doc_type = ${values.docType}, prefix = ${values.prefix}, description = ${values.description},
+                 range_start = ${values.rangeStart}, range_end = ${values.rangeEnd}, next_number = ${values.nextNumber},
+                 valid_until = ${values.validUntil}::date, authorized_on = coalesce(${values.authorizedOn}::date, f.authorized_on),
+                 active = ${values.active}, is_default = ${values.isDefault},
+                 branch_id = ${values.branchId}::uuid, updated_at = now()
+           WHERE f.id = ${current.id}::uuid
+             AND NOT EXISTS (${overlapping(values, current.id)})
+             -- a number taken since the check: the next number may not go back below it
+             AND (f.next_number = f.range_start OR (f.next_number <= ${values.nextNumber} AND f.range_start = ${values.rangeStart}))
+          RETURNING f.*
+        ), logged AS (${activityInsert(log, 'changed', sequenceDetails)})
+        SELECT id FROM changed`),
     ]);
   } catch (error) {
-    writeFailed(error);
+    if (sqlState(error) === '23505') return { ok: false, reason: 'branchTaken' };
+    throw error;
   }
-  if (!updated.rows.length) throw new AppError('conflict', t('sequences.conflict'));
-  return (await getSequence(db, current.id))!;
+  if (!updated.rows.length) return { ok: false, reason: 'changed' };
+  return { ok: true, sequence: (await getSequence(db, current.id))! };
 }
 
 export type DeleteOutcome = 'deleted' | 'not_found' | 'used';
 
-/** Deletes a sequence that never numbered a document (others are deactivated instead). */
-export async function deleteSequence(db: TenantDb, id: string): Promise<DeleteOutcome> {
+/** Deletes a sequence that never numbered a document (others are deactivated instead), with its activity entry. */
+export async function deleteSequence(db: TenantDb, id: string, log: ActivityLog): Promise<DeleteOutcome> {
   try {
     const result = await db.execute<{ found: boolean; deleted: boolean }>(sql`
       WITH target AS (
         SELECT f.id, (f.next_number > f.range_start OR ${documentsUsing('f')}) AS used FROM fiscal_sequences f WHERE f.id = ${id}::uuid
-      ), removed AS (
-        DELETE FROM fiscal_sequences f USING target WHERE f.id = target.id AND NOT target.used RETURNING f.id
-      )
-      SELECT EXISTS (SELECT 1 FROM target) AS found, EXISTS (SELECT 1 FROM removed) AS deleted`);
+      ), changed AS (
+        DELETE FROM fiscal_sequences f USING target WHERE f.id = target.id AND NOT target.used RETURNING f.*
+      ), logged AS (${activityInsert(log, 'changed', sequenceDetails)})
+      SELECT EXISTS (SELECT 1 FROM target) AS found, EXISTS (SELECT 1 FROM changed) AS deleted`);
     const row = result.rows[0]!;
     if (!row.found) return 'not_found';
     return row.deleted ? 'deleted' : 'used';

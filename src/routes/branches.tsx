@@ -1,24 +1,16 @@
 import type { Context } from 'hono';
-import { requirePermission } from '../http/session';
 import { can } from '../auth/permissions';
+import { AppError, type FieldErrors } from '../errors';
 import type { SignedInEnv } from '../http/env';
-import { AppError } from '../errors';
-import { changedFields, recordActivity } from '../queries/audit';
 import { factory } from '../http/factory';
 import { validForm } from '../http/forms';
+import { idParam } from '../http/ids';
+import { requirePermission } from '../http/session';
+import { shopContext } from '../http/shop';
 import { t } from '../i18n/es-DO';
-import {
-  createBranch,
-  DuplicateBranchCode,
-  getBranch,
-  listBranches,
-  updateBranch,
-  type Branch,
-} from '../queries/branches';
 import { branchForm } from '../schemas/branches';
-import { idParam } from '../schemas/users';
+import { createBranch, getBranch, listBranches, updateBranch, type Branch } from '../services/shop/branches';
 import { BranchForm, BranchList, type BranchFormValues } from '../views/branches';
-import type { FieldErrors } from '../errors';
 
 /** Shop screens: branches. */
 export const branchesRoutes = factory.createApp();
@@ -39,11 +31,10 @@ function formValues(branch: Branch): BranchFormValues {
   return { name: branch.name, code: branch.code, address: branch.address, phone: branch.phone, active: branch.active };
 }
 
-/** A path id that is not a uuid cannot name a branch: 404 without a query. */
-function branchId(c: Context<SignedInEnv>): string {
-  const parsed = idParam.safeParse({ id: c.req.param('id') });
-  if (!parsed.success) throw new AppError('not_found');
-  return parsed.data.id;
+/** A taken code: the form's field error (422); anything else propagates. */
+function codeTaken(error: unknown): FieldErrors {
+  if (error instanceof AppError && error.code === 'conflict' && error.fields?.code) return { code: error.fields.code };
+  throw error;
 }
 
 branchesRoutes.get('/branches', requirePermission('branches.view'), async (c) => {
@@ -51,7 +42,7 @@ branchesRoutes.get('/branches', requirePermission('branches.view'), async (c) =>
   const created = c.req.query('created');
   return c.render(
     <BranchList
-      branches={await listBranches(c.var.db)}
+      branches={await listBranches(shopContext(c))}
       canManage={can(user.role, 'branches.manage')}
       notice={created ? t('branches.created', { name: created }) : null}
     />,
@@ -70,30 +61,22 @@ branchesRoutes.post(
   async (c) => {
     const form = c.req.valid('form');
     try {
-      const branch = await createBranch(c.var.db, {
+      const branch = await createBranch(shopContext(c), {
         name: form.name,
         code: form.code,
         address: form.address ?? null,
         phone: form.phone ?? null,
       });
-      await recordActivity(c.var.db, c.var.session, 'branch.created', {
-        branchId: branch.id,
-        name: branch.name,
-        code: branch.code,
-      });
       return c.redirect(`/branches?created=${encodeURIComponent(branch.name)}`, 303);
     } catch (error) {
-      if (error instanceof DuplicateBranchCode)
-        return renderForm(c, { values: form, errors: { code: t('branches.codeTaken') } }, 422);
-      throw error;
+      return renderForm(c, { values: form, errors: codeTaken(error) }, 422);
     }
   },
 );
 
 branchesRoutes.get('/branches/:id', requirePermission('branches.manage'), async (c) => {
-  const id = branchId(c);
-  const branch = await getBranch(c.var.db, id);
-  if (!branch) throw new AppError('not_found');
+  const id = idParam(c);
+  const branch = await getBranch(shopContext(c), id);
   return renderForm(c, { id, values: formValues(branch), saved: c.req.query('saved') === '1' });
 });
 
@@ -101,10 +84,10 @@ branchesRoutes.post(
   '/branches/:id',
   requirePermission('branches.manage'),
   validForm(branchForm, (c, errors, submitted) =>
-    renderForm(c, { id: branchId(c), values: submitted as BranchFormValues, errors }, 422),
+    renderForm(c, { id: idParam(c), values: submitted as BranchFormValues, errors }, 422),
   ),
   async (c) => {
-    const id = branchId(c);
+    const id = idParam(c);
     const form = c.req.valid('form');
     const values = {
       name: form.name,
@@ -114,21 +97,12 @@ branchesRoutes.post(
       active: form.active ?? false,
     };
     try {
-      const before = await getBranch(c.var.db, id);
-      const result = await updateBranch(c.var.db, id, values);
-      if (!result.branch) throw new AppError('not_found');
-      if (result.lastActive) return renderForm(c, { id, values, message: t('branches.lastActive') }, 409);
-      await recordActivity(c.var.db, c.var.session, 'branch.updated', {
-        branchId: id,
-        name: values.name,
-        code: values.code,
-        fields: before ? changedFields(before, values) : [],
-      });
+      await updateBranch(shopContext(c), id, values);
       return c.redirect(`/branches/${id}?saved=1`, 303);
     } catch (error) {
-      if (error instanceof DuplicateBranchCode)
-        return renderForm(c, { id, values, errors: { code: t('branches.codeTaken') } }, 422);
-      throw error;
+      if (error instanceof AppError && error.code === 'conflict' && error.fields?.active)
+        return renderForm(c, { id, values, message: t('branches.lastActive') }, 409);
+      return renderForm(c, { id, values, errors: codeTaken(error) }, 422);
     }
   },
 );
