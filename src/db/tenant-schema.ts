@@ -717,3 +717,79 @@ export const ecfSettings = pgTable(
     check('ecf_settings_environment_valid', sql`${table.environment} in ('TesteCF', 'CerteCF', 'eCF')`),
   ],
 );
+
+export const ecfStates = [
+  'pending',
+  'sending',
+  'sent',
+  'accepted',
+  'accepted_conditional',
+  'rejected',
+  'contingency',
+] as const;
+export type EcfState = (typeof ecfStates)[number];
+
+/** One stored exchange with DGII: R2 keys (under the tenant prefix) of what was sent and what came back. */
+export interface EcfExchange {
+  at: string;
+  service: 'recepcion' | 'recepcionfc' | 'consultaresultado' | 'consultatrackids';
+  /** Absent for GET requests (nothing was sent but the query string). */
+  requestKey?: string;
+  responseKey?: string;
+  /** HTTP status, or null when DGII could not be reached. */
+  status: number | null;
+}
+
+/**
+ * The e-CF of an issued E-series invoice or credit note after it was signed: one row per document,
+ * moving pending -> sending -> sent -> accepted / accepted_conditional / rejected, or to contingency
+ * while DGII cannot be reached. A queue message may only send after claiming the row (state
+ * pending or contingency -> sending in one UPDATE), so redelivered messages never send twice.
+ */
+export const ecfDocuments = pgTable(
+  'ecf_documents',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    invoiceId: uuid()
+      .notNull()
+      .references(() => invoices.id),
+    encf: text().notNull(),
+    /** TipoeCF, e.g. '31'. */
+    ecfType: text().notNull(),
+    /** TesteCF, CerteCF or eCF: where the shop's settings sent it. */
+    environment: text().notNull(),
+    /** 'ecf': the whole document to Recepción; 'rfce': a consumer invoice under RD$250,000 summarised to the fc service. */
+    channel: text().$type<'ecf' | 'rfce'>().notNull(),
+    state: text().$type<EcfState>().notNull().default('pending'),
+    securityCode: text().notNull(),
+    signedAt: timestamp({ withTimezone: true }).notNull(),
+    totalDop: numeric({ precision: 14, scale: 2 }).notNull(),
+    signedXmlKey: text().notNull(),
+    /** The signed RFCE (channel rfce), built from the signed e-CF and its security code. */
+    rfceXmlKey: text(),
+    trackId: text(),
+    /** DGII's estado as it answered it, e.g. 'Aceptado Condicional'. */
+    dgiiStatus: text(),
+    messages: jsonb().$type<Array<{ valor: string; codigo: number | string }>>().notNull().default([]),
+    /** DGII's secuenciaUtilizada on the final answer: true when the e-NCF is consumed (even if rejected). */
+    sequenceUsed: boolean(),
+    attempts: integer().notNull().default(0),
+    polls: integer().notNull().default(0),
+    nextAttemptAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    lastError: text(),
+    exchanges: jsonb().$type<EcfExchange[]>().notNull().default([]),
+    sentAt: timestamp({ withTimezone: true }),
+    finishedAt: timestamp({ withTimezone: true }),
+    ...timestamps,
+  },
+  (table) => [
+    uniqueIndex('ecf_documents_invoice_key').on(table.invoiceId),
+    uniqueIndex('ecf_documents_encf_key').on(table.encf),
+    index('ecf_documents_due_idx').on(table.state, table.nextAttemptAt),
+    check(
+      'ecf_documents_state_valid',
+      sql`${table.state} in ('pending','sending','sent','accepted','accepted_conditional','rejected','contingency')`,
+    ),
+    check('ecf_documents_channel_valid', sql`${table.channel} in ('ecf','rfce')`),
+  ],
+);
