@@ -1,27 +1,15 @@
-import { createdCursor } from '../http/cursors';
 import { createRoute, type z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
+import { createdCursor } from '../http/cursors';
+import { idParam } from '../http/ids';
 import { requirePermission } from '../http/session';
-import { shopToday } from '../domain/dates';
-import type { SignedInEnv } from '../http/env';
-import { AppError } from '../errors';
-import {
-  creditableInvoice,
-  fullCreditRequest,
-  getCreditNote,
-  issueCreditNote,
-  listCreditNotes,
-  prepareCreditNote,
-  type CreditNote,
-  type CreditNoteSummary,
-} from '../queries/credit-notes';
-import { branchScope } from '../queries/branch-scope';
+import { shopContext } from '../http/shop';
+import type { CreditNote, CreditNoteSummary } from '../queries/credit-notes';
 import { creditNoteCreate, creditNoteOut, creditNoteSummaryOut } from '../schemas/credit-notes';
 import { paymentIdParam } from '../schemas/payments';
+import { getCreditNote, issueCreditNote, listCreditNotes } from '../services/shop/credit-notes';
 import { createApiApp } from './app';
 import { jsonBody, jsonResponse, pageOf, pageQuery, problemResponses } from './openapi';
 import { uuidPath } from './payments';
-import { actorLabel } from '../queries/audit';
 
 /** `/api/v1` resources: credit-notes. */
 export const creditNotesApi = createApiApp();
@@ -63,8 +51,6 @@ function noteJson(note: CreditNote): z.infer<typeof creditNoteOut> {
   return { ...summaryJson(note), lines: note.lines };
 }
 
-const id = (c: Context<SignedInEnv>) => c.req.param('id')!;
-
 creditNotesApi.openapi(
   createRoute({
     method: 'get',
@@ -82,7 +68,7 @@ creditNotesApi.openapi(
   async (c) => {
     const { limit, cursor } = c.req.valid('query');
     const after = createdCursor.decode(cursor);
-    const { rows, next } = await listCreditNotes(c.var.db, { scope: branchScope(c.var.session), after, limit });
+    const { rows, next } = await listCreditNotes(shopContext(c), { after, limit });
     return c.json({ data: rows.map(summaryJson), nextCursor: next ? createdCursor.encode(next) : null }, 200);
   },
 );
@@ -99,9 +85,7 @@ creditNotesApi.openapi(
     responses: { 200: jsonResponse(creditNoteOut, 'The credit note'), ...problemResponses(401, 403, 404) },
   }),
   async (c) => {
-    const note = await getCreditNote(c.var.db, id(c), branchScope(c.var.session));
-    if (!note) throw new AppError('not_found');
-    return c.json(noteJson(note), 200);
+    return c.json(noteJson(await getCreditNote(shopContext(c), idParam(c))), 200);
   },
 );
 
@@ -122,9 +106,7 @@ creditNotesApi.openapi(
   async (c) => {
     const { limit, cursor } = c.req.valid('query');
     const after = createdCursor.decode(cursor);
-    const scope = branchScope(c.var.session);
-    if (!(await creditableInvoice(c.var.db, id(c), scope))) throw new AppError('not_found');
-    const { rows, next } = await listCreditNotes(c.var.db, { scope, invoiceId: id(c), after, limit });
+    const { rows, next } = await listCreditNotes(shopContext(c), { invoiceId: idParam(c), after, limit });
     return c.json({ data: rows.map(summaryJson), nextCursor: next ? createdCursor.encode(next) : null }, 200);
   },
 );
@@ -145,30 +127,8 @@ creditNotesApi.openapi(
     },
   }),
   async (c) => {
-    const input = c.req.valid('json');
-    const user = c.var.session;
-    const scope = branchScope(user);
-    const invoice = await creditableInvoice(c.var.db, id(c), scope);
-    if (!invoice) throw new AppError('not_found');
-    const request = input.full
-      ? fullCreditRequest(invoice, input.reason, input.returnToStock ?? false)
-      : {
-          reason: input.reason,
-          lines: (input.lines ?? []).map((line) => ({
-            sourceLineId: line.sourceLineId,
-            quantity: line.quantity,
-            returnToStock: line.returnToStock ?? false,
-          })),
-        };
-    const today = shopToday();
-    const note = prepareCreditNote(invoice, request, today);
-    const noteId = await issueCreditNote(c.var.db, invoice.id, note, {
-      reason: input.reason,
-      today,
-      userId: user.id,
-      actor: actorLabel(user),
-      scope,
-    });
-    return c.json(noteJson((await getCreditNote(c.var.db, noteId, scope))!), 201);
+    const ctx = shopContext(c);
+    const noteId = await issueCreditNote(ctx, idParam(c), c.req.valid('json'));
+    return c.json(noteJson(await getCreditNote(ctx, noteId)), 201);
   },
 );

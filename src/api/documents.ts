@@ -1,36 +1,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
+import { pdfResponse } from '../documents/archive';
+import { shareLinkCreate, shareLinkPolicy, shareLinkCreated, shareLinkOut, shareUrl } from '../documents/share';
 import { requirePermission } from '../http/session';
-import { can } from '../auth/permissions';
-import { archivedInvoicePdf, pdfResponse } from '../documents/archive';
-import {
-  newShareToken,
-  shareLinkCreate,
-  shareLinkPolicy,
-  shareLinkCreated,
-  shareLinkOut,
-  shareUrl,
-} from '../documents/share';
-import type { SignedInEnv } from '../http/env';
-import { AppError } from '../errors';
-import { t } from '../i18n/es-DO';
-import {
-  createShareLink,
-  invoiceShareLinks,
-  printableInvoice,
-  revokeShareLink,
-  type Viewer,
-} from '../queries/documents';
+import { shopContext } from '../http/shop';
+import { createShareLink, invoicePdf, invoiceShareLinks, revokeShareLink } from '../services/shop/documents';
 import { createApiApp } from './app';
 import { jsonResponse, problemResponses } from './openapi';
 
 /** `/api/v1` resources: documents (archived PDFs and share links). */
 export const documentsApi = createApiApp();
-
-function viewerOf(c: Context<SignedInEnv>): Viewer {
-  const user = c.var.session;
-  return { userId: user.id, allBranches: can(user.role, 'branches.all') };
-}
 
 /** Malformed ids answer 404 like unknown ones (checked in the queries before any SQL). */
 const idParams = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, format: 'uuid' }) });
@@ -53,10 +31,9 @@ documentsApi.openapi(
     },
   }),
   async (c) => {
-    const doc = await printableInvoice(c.var.db, c.req.valid('param').id, viewerOf(c));
-    if (!doc) throw new AppError('not_found');
+    const { doc, bytes } = await invoicePdf(shopContext(c), c.req.valid('param').id);
     // The typed responses cannot describe a binary body; the Response is what the route documents.
-    return pdfResponse(await archivedInvoicePdf(c.var, doc), doc, 'attachment') as never;
+    return pdfResponse(bytes, doc, 'attachment') as never;
   },
 );
 
@@ -75,8 +52,7 @@ documentsApi.openapi(
     },
   }),
   async (c) => {
-    const invoice = await invoiceShareLinks(c.var.db, c.req.valid('param').id, viewerOf(c));
-    if (!invoice) throw new AppError('not_found');
+    const invoice = await invoiceShareLinks(shopContext(c), c.req.valid('param').id);
     return c.json({ data: invoice.links }, 200);
   },
 );
@@ -102,17 +78,8 @@ documentsApi.openapi(
     // An empty body (no Content-Type) takes the default expiry.
     const expiresInDays =
       (c.req.valid('json') as { expiresInDays?: number } | undefined)?.expiresInDays ?? shareLinkPolicy.defaultDays;
-    const { token, hash } = await newShareToken();
-    const result = await createShareLink(c.var.db, {
-      invoiceId: c.req.valid('param').id,
-      tokenHash: hash,
-      days: expiresInDays,
-      createdBy: c.var.session.id,
-      viewer: viewerOf(c),
-    });
-    if (result.outcome === 'not_found') throw new AppError('not_found');
-    if (result.outcome === 'draft') throw new AppError('conflict', t('documents.draftNoPdf'));
-    return c.json({ ...result.link, url: shareUrl(new URL(c.req.url).origin, token) }, 201);
+    const { link, token } = await createShareLink(shopContext(c), c.req.valid('param').id, expiresInDays);
+    return c.json({ ...link, url: shareUrl(new URL(c.req.url).origin, token) }, 201);
   },
 );
 
@@ -128,8 +95,7 @@ documentsApi.openapi(
     responses: { 200: jsonResponse(shareLinkOut, 'The revoked link'), ...problemResponses(401, 403, 404) },
   }),
   async (c) => {
-    const revoked = await revokeShareLink(c.var.db, c.req.valid('param').id, viewerOf(c));
-    if (!revoked) throw new AppError('not_found');
-    return c.json(revoked.link, 200);
+    const { link } = await revokeShareLink(shopContext(c), c.req.valid('param').id);
+    return c.json(link, 200);
   },
 );

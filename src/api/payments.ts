@@ -1,22 +1,11 @@
-import { createdCursor } from '../http/cursors';
-import { branchScope } from '../queries/branch-scope';
-import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
-import { requirePermission } from '../http/session';
+import { createRoute, type z } from '@hono/zod-openapi';
 import { shopToday } from '../domain/dates';
-import type { SignedInEnv } from '../http/env';
-import { AppError } from '../errors';
+import { createdCursor } from '../http/cursors';
 import { factory } from '../http/factory';
-import {
-  getPayment,
-  listPayments,
-  payableInvoice,
-  recordPayment,
-  updatePayment,
-  voidPayment,
-  type Payment,
-  type PaymentListRow,
-} from '../queries/payments';
+import { idParam } from '../http/ids';
+import { requirePermission } from '../http/session';
+import { shopContext } from '../http/shop';
+import type { Payment, PaymentListRow } from '../queries/payments';
 import {
   paymentCreate,
   paymentIdParam,
@@ -25,26 +14,19 @@ import {
   paymentPatch,
   paymentVoid,
 } from '../schemas/payments';
+import { getPayment, listPayments, recordPayment, updatePayment, voidPayment } from '../services/shop/payments';
 import { methodName } from '../views/payments';
 import { createApiApp } from './app';
 import { jsonBody, jsonResponse, pageOf, pageQuery, problemResponses } from './openapi';
-import { actorLabel } from '../queries/audit';
 
 /** `/api/v1` resources: payments. */
 export const paymentsApi = createApiApp();
 
 const tags = ['Payments'];
-const uuid = z.uuid();
-
-function pathId(c: Context): string {
-  const id = c.req.param('id');
-  if (!uuid.safeParse(id).success) throw new AppError('not_found');
-  return id!;
-}
 
 /** A malformed id in the path answers 404 before the body is validated (after the permission check). */
 export const uuidPath = factory.createMiddleware(async (c, next) => {
-  pathId(c);
+  idParam(c);
   await next();
 });
 
@@ -96,12 +78,6 @@ function listItemJson(row: PaymentListRow): z.infer<typeof paymentListItemOut> {
   };
 }
 
-async function paymentOr404(c: Context<SignedInEnv>, id: string): Promise<Payment> {
-  const payment = await getPayment(c.var.db, id, branchScope(c.var.session));
-  if (!payment) throw new AppError('not_found');
-  return payment;
-}
-
 paymentsApi.openapi(
   createRoute({
     method: 'get',
@@ -119,7 +95,7 @@ paymentsApi.openapi(
   async (c) => {
     const { limit, cursor } = c.req.valid('query');
     const after = createdCursor.decode(cursor);
-    const { rows, next } = await listPayments(c.var.db, { scope: branchScope(c.var.session), after, limit });
+    const { rows, next } = await listPayments(shopContext(c), { after, limit });
     return c.json({ data: rows.map(listItemJson), nextCursor: next ? createdCursor.encode(next) : null }, 200);
   },
 );
@@ -139,12 +115,9 @@ paymentsApi.openapi(
     },
   }),
   async (c) => {
-    const invoiceId = pathId(c);
     const { limit, cursor } = c.req.valid('query');
     const after = createdCursor.decode(cursor);
-    const scope = branchScope(c.var.session);
-    if (!(await payableInvoice(c.var.db, invoiceId, scope))) throw new AppError('not_found');
-    const { rows, next } = await listPayments(c.var.db, { scope, invoiceId, after, limit });
+    const { rows, next } = await listPayments(shopContext(c), { invoiceId: idParam(c), after, limit });
     return c.json({ data: rows.map(listItemJson), nextCursor: next ? createdCursor.encode(next) : null }, 200);
   },
 );
@@ -165,23 +138,15 @@ paymentsApi.openapi(
     },
   }),
   async (c) => {
-    const invoiceId = pathId(c);
     const input = c.req.valid('json');
-    const user = c.var.session;
-    const scope = branchScope(user);
-    const id = await recordPayment(
-      c.var.db,
-      invoiceId,
-      {
-        receivedOn: input.receivedOn ?? shopToday(),
-        method: input.method,
-        amount: input.amount,
-        reference: input.reference ?? null,
-        notes: input.notes ?? null,
-      },
-      { userId: user.id, actor: actorLabel(user), scope },
-    );
-    return c.json(paymentJson((await getPayment(c.var.db, id, scope))!), 201);
+    const payment = await recordPayment(shopContext(c), idParam(c), {
+      receivedOn: input.receivedOn ?? shopToday(),
+      method: input.method,
+      amount: input.amount,
+      reference: input.reference ?? null,
+      notes: input.notes ?? null,
+    });
+    return c.json(paymentJson(payment), 201);
   },
 );
 
@@ -196,7 +161,7 @@ paymentsApi.openapi(
     request: { params: paymentIdParam },
     responses: { 200: jsonResponse(paymentOut, 'The payment'), ...problemResponses(401, 403, 404) },
   }),
-  async (c) => c.json(paymentJson(await paymentOr404(c, pathId(c))), 200),
+  async (c) => c.json(paymentJson(await getPayment(shopContext(c), idParam(c))), 200),
 );
 
 paymentsApi.openapi(
@@ -210,26 +175,7 @@ paymentsApi.openapi(
     request: { params: paymentIdParam, body: jsonBody(paymentPatch) },
     responses: { 200: jsonResponse(paymentOut, 'The changed payment'), ...problemResponses(401, 403, 404, 409, 422) },
   }),
-  async (c) => {
-    const id = pathId(c);
-    const input = c.req.valid('json');
-    const current = await paymentOr404(c, id);
-    const scope = branchScope(c.var.session);
-    await updatePayment(
-      c.var.db,
-      id,
-      {
-        receivedOn: input.receivedOn ?? current.receivedOn,
-        method: input.method ?? current.method,
-        amount: input.amount ?? current.amount,
-        reference: input.reference === undefined ? current.reference : input.reference,
-        notes: input.notes === undefined ? current.notes : input.notes,
-      },
-      scope,
-      actorLabel(c.var.session),
-    );
-    return c.json(paymentJson((await getPayment(c.var.db, id, scope))!), 200);
-  },
+  async (c) => c.json(paymentJson(await updatePayment(shopContext(c), idParam(c), c.req.valid('json'))), 200),
 );
 
 paymentsApi.openapi(
@@ -243,11 +189,5 @@ paymentsApi.openapi(
     request: { params: paymentIdParam, body: jsonBody(paymentVoid) },
     responses: { 200: jsonResponse(paymentOut, 'The voided payment'), ...problemResponses(401, 403, 404, 409, 422) },
   }),
-  async (c) => {
-    const id = pathId(c);
-    const { reason } = c.req.valid('json');
-    const scope = branchScope(c.var.session);
-    await voidPayment(c.var.db, id, reason, scope, actorLabel(c.var.session));
-    return c.json(paymentJson((await getPayment(c.var.db, id, scope))!), 200);
-  },
+  async (c) => c.json(paymentJson(await voidPayment(shopContext(c), idParam(c), c.req.valid('json').reason)), 200),
 );

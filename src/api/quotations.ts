@@ -1,24 +1,8 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
+import { createRoute, type z } from '@hono/zod-openapi';
+import { createdCursor } from '../http/cursors';
 import { requirePermission } from '../http/session';
-import { can } from '../auth/permissions';
-import { shopToday } from '../domain/dates';
-import type { SignedInEnv } from '../http/env';
-import { branchScope } from '../queries/branch-scope';
-import { AppError } from '../errors';
-import { t } from '../i18n/es-DO';
-import {
-  changeQuotationStatus,
-  convertQuotation,
-  createQuotation,
-  getQuotation,
-  listQuotations,
-  prepareQuotation,
-  updateQuotation,
-  type Quotation,
-  type QuotationSummary,
-} from '../queries/quotations';
-import type { LineInputValues } from '../schemas/document-lines';
+import { shopContext } from '../http/shop';
+import type { Quotation, QuotationSummary } from '../queries/quotations';
 import {
   convertOut,
   quotationCreate,
@@ -28,14 +12,21 @@ import {
   quotationPatch,
   quotationSummaryOut,
 } from '../schemas/quotations';
+import {
+  changeQuotationStatus,
+  convertQuotation,
+  createQuotation,
+  getQuotation,
+  listQuotations,
+  updateQuotation,
+} from '../services/shop/quotations';
 import { createApiApp } from './app';
 import { jsonBody, jsonResponse, pageOf, pageQuery, problemResponses } from './openapi';
-import { decodeCursor, encodeCursor } from '../http/cursors';
+import { idParam } from '../http/ids';
 
 /** `/api/v1` resources: quotations. */
 export const quotationsApi = createApiApp();
 
-const uuid = z.uuid();
 const tags = ['Quotations'];
 
 function summaryJson(row: QuotationSummary): z.infer<typeof quotationSummaryOut> {
@@ -49,12 +40,6 @@ function toJson(quotation: Quotation): z.infer<typeof quotationOut> {
     taxBreakdown: quotation.taxBreakdown,
     lines: quotation.lines.map((line) => ({ ...line })),
   };
-}
-
-async function quotationOr404(c: Context<SignedInEnv>, id: string): Promise<Quotation> {
-  const quotation = uuid.safeParse(id).success ? await getQuotation(c.var.db, id, branchScope(c.var.session)) : null;
-  if (!quotation) throw new AppError('not_found');
-  return quotation;
 }
 
 quotationsApi.openapi(
@@ -73,19 +58,8 @@ quotationsApi.openapi(
   }),
   async (c) => {
     const query = c.req.valid('query');
-    const cursor = decodeCursor(query.cursor);
-    const after =
-      cursor &&
-      cursor.length === 2 &&
-      typeof cursor[0] === 'string' &&
-      !Number.isNaN(Date.parse(cursor[0])) &&
-      uuid.safeParse(cursor[1]).success
-        ? { createdAt: cursor[0], id: String(cursor[1]) }
-        : null;
-    if (query.cursor && !after)
-      throw new AppError('validation', 'The request has invalid fields', { cursor: 'Malformed cursor' });
-    const page = await listQuotations(c.var.db, {
-      branchIds: branchScope(c.var.session),
+    const after = createdCursor.decode(query.cursor);
+    const page = await listQuotations(shopContext(c), {
       status: query.status ?? null,
       q: query.q || null,
       after,
@@ -94,7 +68,7 @@ quotationsApi.openapi(
     return c.json(
       {
         data: page.rows.map(summaryJson),
-        nextCursor: page.next ? encodeCursor([page.next.createdAt, page.next.id]) : null,
+        nextCursor: page.next ? createdCursor.encode(page.next) : null,
       },
       200,
     );
@@ -114,12 +88,7 @@ quotationsApi.openapi(
     responses: { 201: jsonResponse(quotationOut, 'The new quotation'), ...problemResponses(401, 403, 409, 422) },
   }),
   async (c) => {
-    const user = c.var.session;
-    const { lines, ...header } = c.req.valid('json');
-    const today = shopToday();
-    const write = await prepareQuotation(c.var.db, { ...header, lines }, user, today);
-    const id = await createQuotation(c.var.db, { ...write, quotedOn: today, createdBy: user.id });
-    return c.json(toJson((await getQuotation(c.var.db, id, null))!), 201);
+    return c.json(toJson(await createQuotation(shopContext(c), c.req.valid('json'))), 201);
   },
 );
 
@@ -134,7 +103,7 @@ quotationsApi.openapi(
     request: { params: quotationIdParam },
     responses: { 200: jsonResponse(quotationOut, 'The quotation'), ...problemResponses(401, 403, 404) },
   }),
-  async (c) => c.json(toJson(await quotationOr404(c, c.req.valid('param').id)), 200),
+  async (c) => c.json(toJson(await getQuotation(shopContext(c), idParam(c))), 200),
 );
 
 quotationsApi.openapi(
@@ -152,40 +121,13 @@ quotationsApi.openapi(
     },
   }),
   async (c) => {
-    const user = c.var.session;
-    const current = await quotationOr404(c, c.req.valid('param').id);
-    if (current.status !== 'draft' && current.status !== 'sent')
-      throw new AppError('conflict', t('quotations.conflict.notEditable'));
-    const { lines, ...changes } = c.req.valid('json');
-    const present = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
-    const storedLines: LineInputValues[] = current.lines.map((line) => ({
-      productId: line.productId,
-      sku: null,
-      description: line.description,
-      quantity: line.quantity,
-      unitPrice: line.unitPrice,
-      discount: line.discount,
-      taxId: line.productId ? null : line.taxId,
-    }));
-    const input = {
-      customerId: current.customerId,
-      branchId: current.branchId,
-      prescriptionId: current.prescriptionId,
-      currencyCode: current.currencyCode,
-      validUntil: current.validUntil,
-      notes: current.notes,
-      ...present,
-      lines: lines ?? storedLines,
-    };
-    const write = await prepareQuotation(c.var.db, input, user, current.quotedOn);
-    await updateQuotation(c.var.db, current.id, branchScope(c.var.session), write);
-    return c.json(toJson((await getQuotation(c.var.db, current.id, null))!), 200);
+    return c.json(toJson(await updateQuotation(shopContext(c), idParam(c), c.req.valid('json'))), 200);
   },
 );
 
-for (const [action, from, to, summary] of [
-  ['send', ['draft'], 'sent', 'Mark a draft quotation as sent'],
-  ['cancel', ['draft', 'sent'], 'cancelled', 'Cancel a draft or sent quotation'],
+for (const [action, summary] of [
+  ['send', 'Mark a draft quotation as sent'],
+  ['cancel', 'Cancel a draft or sent quotation'],
 ] as const) {
   quotationsApi.openapi(
     createRoute({
@@ -198,12 +140,7 @@ for (const [action, from, to, summary] of [
       request: { params: quotationIdParam },
       responses: { 200: jsonResponse(quotationOut, 'The quotation'), ...problemResponses(401, 403, 404, 409) },
     }),
-    async (c) => {
-      const id = c.req.valid('param').id;
-      if (!uuid.safeParse(id).success) throw new AppError('not_found');
-      await changeQuotationStatus(c.var.db, id, branchScope(c.var.session), from, to);
-      return c.json(toJson((await getQuotation(c.var.db, id, null))!), 200);
-    },
+    async (c) => c.json(toJson(await changeQuotationStatus(shopContext(c), idParam(c), action)), 200),
   );
 }
 
@@ -224,14 +161,9 @@ quotationsApi.openapi(
     },
   }),
   async (c) => {
-    const user = c.var.session;
-    if (!can(user.role, 'invoices.manage')) throw new AppError('forbidden', t('quotations.forbiddenConvert'));
-    const id = c.req.valid('param').id;
-    if (!uuid.safeParse(id).success) throw new AppError('not_found');
-    const result = await convertQuotation(c.var.db, id, branchScope(c.var.session), user.id);
-    const quotation = (await getQuotation(c.var.db, id, null))!;
+    const result = await convertQuotation(shopContext(c), idParam(c));
     return c.json(
-      { invoiceId: result.invoiceId, created: result.created, quotation: toJson(quotation) },
+      { invoiceId: result.invoiceId, created: result.created, quotation: toJson(result.quotation) },
       result.created ? 201 : 200,
     );
   },

@@ -1,21 +1,9 @@
 import type { CreatedCursor } from './keyset';
 import { sql, type SQL } from 'drizzle-orm';
-import { daysBetween } from '../domain/dates';
-import { compareDecimals, formatMoney, fromUnits, toUnits } from '../domain/money';
-import { creditNoteTypeFor } from '../domain/ncf';
-import {
-  computeCreditTotals,
-  toDop,
-  TotalsError,
-  type CreditRateState,
-  type DocumentTotals,
-  type DopTotals,
-} from '../domain/totals';
+import { raisedCode } from '../db/raised';
+import type { CreditRateState, DocumentTotals, DopTotals } from '../domain/totals';
 import type { TenantDb } from '../db/client';
-import { AppError } from '../errors';
-import { t } from '../i18n/es-DO';
 import { inScope, scopeArray, type BranchScope } from './branch-scope';
-import { refusalError } from './refusals';
 import type { InvoiceStatus } from './payments';
 
 export interface CreditableLine {
@@ -59,6 +47,12 @@ export interface CreditableInvoice {
   creditedTotal: string;
   /** total - credited_total: what credit notes may still refund. */
   creditable: string;
+  /** Whether a credit note may modify it at all (SQL invoice_creditable). */
+  creditAllowed: boolean;
+  /** Whether a note issued on the `today` asked for refunds the ITBIS (SQL credit_refunds_itbis, the 30-day rule). */
+  refundsItbis: boolean;
+  /** B04, or E34 for an electronic invoice (SQL credit_note_type). */
+  creditNoteType: 'B04' | 'E34';
   /** Per ITBIS rate: the invoice's taxable base and ITBIS, and what earlier ITBIS-refunding notes took. */
   rates: CreditRateState[];
   lines: CreditableLine[];
@@ -69,13 +63,15 @@ export async function creditableInvoice(
   db: TenantDb,
   invoiceId: string,
   scope: BranchScope,
+  today: string,
 ): Promise<CreditableInvoice | null> {
   const result = await db.execute<{ invoice: CreditableInvoice }>(sql`
     SELECT json_build_object('id', i.id, 'kind', i.kind, 'status', i.status, 'ncf', i.ncf, 'ncfType', i.ncf_type, 'issuedOn', i.issued_on::text,
              'customerId', i.customer_id, 'buyerName', i.buyer_name, 'buyerIdType', i.buyer_id_type, 'buyerIdNumber', i.buyer_id_number,
              'branchId', i.branch_id, 'currencyCode', i.currency_code, 'currencySymbol', coalesce(cur.symbol, i.currency_code),
              'exchangeRate', i.exchange_rate::text, 'total', i.total::text, 'paidTotal', i.paid_total::text, 'creditedTotal', i.credited_total::text,
-             'creditable', (i.total - i.credited_total)::text,
+             'creditable', (i.total - i.credited_total)::text, 'creditAllowed', invoice_creditable(i.kind, i.status),
+             'refundsItbis', coalesce(credit_refunds_itbis(i.issued_on, ${today}::date), false), 'creditNoteType', credit_note_type(i.ncf_type),
              'lines', coalesce((
                SELECT json_agg(json_build_object('id', l.id, 'position', l.position, 'productId', l.product_id, 'description', l.description,
                         'quantity', l.quantity::text, 'unitPrice', l.unit_price::text, 'discount', l.discount::text, 'taxRate', l.tax_rate::text,
@@ -104,162 +100,38 @@ export async function creditableInvoice(
   return result.rows[0]?.invoice ?? null;
 }
 
-export interface CreditNoteRequest {
-  reason: string;
-  lines: Array<{ sourceLineId: string; quantity: string; returnToStock: boolean }>;
-}
-
-/** Everything still creditable on every line: the one-click full credit. Goods go back to stock where tracked and asked for. */
-export function fullCreditRequest(
-  invoice: CreditableInvoice,
-  reason: string,
-  returnToStock: boolean,
-): CreditNoteRequest {
-  return {
-    reason,
-    lines: invoice.lines
-      .filter((line) => compareDecimals(line.remaining, '0') > 0)
-      .map((line) => ({
-        sourceLineId: line.id,
-        quantity: line.remaining,
-        returnToStock: returnToStock && line.trackStock === true,
-      })),
-  };
-}
-
-export interface PreparedCreditLine {
-  sourceLineId: string;
-  position: number;
-  productId: string | null;
-  description: string;
-  quantity: string;
-  unitPrice: string;
-  discount: string;
-  taxRate: string;
-  exempt: boolean;
-  amount: string;
-  returnToStock: boolean;
-}
-
-export interface PreparedCreditNote {
-  type: 'B04' | 'E34';
+/** A credit note's lines as issue_credit_note takes them (prepared by src/services/shop/credit-notes.ts). */
+export interface CreditNoteWrite {
   refundsItbis: boolean;
   /** The invoice's credited_total the note was computed from: issue_credit_note refuses it if another note came first. */
   creditedBefore: string;
-  lines: PreparedCreditLine[];
+  lines: Array<{
+    sourceLineId: string;
+    position: number;
+    productId: string | null;
+    description: string;
+    quantity: string;
+    unitPrice: string;
+    discount: string;
+    taxRate: string;
+    exempt: boolean;
+    amount: string;
+    returnToStock: boolean;
+  }>;
   totals: DocumentTotals & DopTotals;
 }
 
-const lineField = (id: string, field = 'quantity') => `lines.${id}.${field}`;
-
-function invalid(field: string, message: string): never {
-  throw new AppError('validation', message, { [field]: message });
-}
-
 /**
- * Builds a credit note from the original's lines: each chosen line keeps the original's product,
- * description, price and tax rate, with the chosen quantity and its pro rata discount; totals come
- * from computeTotals only, without ITBIS when the original is more than 30 days old on `today`.
- * Refuses (422) quantities above what is left on a line, no line at all, returns of fractional or
- * untracked units, and a total above what remains creditable.
- */
-export function prepareCreditNote(
-  invoice: CreditableInvoice,
-  request: CreditNoteRequest,
-  today: string,
-): PreparedCreditNote {
-  if (
-    invoice.kind !== 'invoice' ||
-    !['issued', 'partially_paid', 'paid'].includes(invoice.status) ||
-    !invoice.issuedOn
-  ) {
-    throw new AppError('conflict', t('creditNotes.error.notCreditable'));
-  }
-  const byId = new Map(invoice.lines.map((line) => [line.id, line]));
-  const seen = new Set<string>();
-  const chosen: Array<{ line: CreditableLine; quantity: string; returnToStock: boolean }> = [];
-  for (const requested of request.lines) {
-    const line = byId.get(requested.sourceLineId);
-    if (!line || seen.has(requested.sourceLineId)) invalid('lines', t('creditNotes.error.lineInvalid'));
-    seen.add(line.id);
-    if (compareDecimals(requested.quantity, '0') === 0) continue;
-    if (compareDecimals(requested.quantity, line.remaining) > 0)
-      invalid(lineField(line.id), t('creditNotes.error.quantityExceeded'));
-    if (requested.returnToStock) {
-      if (line.trackStock !== true)
-        invalid(lineField(line.id, 'returnToStock'), t('creditNotes.error.returnNotTracked'));
-      if (toUnits(requested.quantity, 2) % 100n !== 0n)
-        invalid(lineField(line.id), t('creditNotes.error.returnFraction'));
-    }
-    chosen.push({ line, quantity: requested.quantity, returnToStock: requested.returnToStock });
-  }
-  if (!chosen.length) invalid('lines', t('creditNotes.error.noLines'));
-  chosen.sort((a, b) => a.line.position - b.line.position);
-  const refundsItbis = daysBetween(invoice.issuedOn, today) <= 30;
-  const requests = chosen.map(({ line, quantity }) => ({
-    quantity,
-    source: {
-      quantity: line.quantity,
-      unitPrice: line.unitPrice,
-      discount: line.discount,
-      amount: line.amount,
-      taxRate: line.taxRate,
-      exempt: line.exempt,
-      creditedQuantity: line.credited,
-      creditedAmount: line.creditedAmount,
-      creditedDiscount: line.creditedDiscount,
-    },
-  }));
-  let totals: DocumentTotals;
-  try {
-    totals = computeCreditTotals(requests, invoice.rates, { chargeItbis: refundsItbis });
-  } catch (error) {
-    if (error instanceof TotalsError)
-      invalid(lineField(chosen[error.line]!.line.id), t('creditNotes.error.quantityExceeded'));
-    throw error;
-  }
-  if (compareDecimals(totals.total, invoice.creditable) > 0) {
-    const symbol = invoice.currencySymbol;
-    invalid(
-      'lines',
-      t('creditNotes.error.exceedsCreditable', {
-        total: formatMoney(totals.total, symbol),
-        creditable: formatMoney(invoice.creditable, symbol),
-      }),
-    );
-  }
-  return {
-    type: creditNoteTypeFor(invoice.ncfType),
-    refundsItbis,
-    creditedBefore: invoice.creditedTotal,
-    lines: chosen.map(({ line, quantity, returnToStock }, index) => ({
-      sourceLineId: line.id,
-      position: index + 1,
-      productId: line.productId,
-      description: line.description,
-      quantity,
-      unitPrice: line.unitPrice,
-      discount: fromUnits(toUnits(totals.lines[index]!.gross, 2) - toUnits(totals.lines[index]!.amount, 2), 2),
-      taxRate: line.taxRate,
-      exempt: line.exempt,
-      amount: totals.lines[index]!.amount,
-      returnToStock,
-    })),
-    totals: { ...totals, ...toDop(totals, invoice.exchangeRate) },
-  };
-}
-
-/**
- * Issues a prepared credit note (issue_credit_note, migration 0006): one transaction that
- * re-checks lines and the creditable amount under the original's lock, allocates the B04/E34
- * number, writes the note and its lines, updates the original and returns goods to stock.
+ * Issues a prepared credit note (issue_credit_note): one transaction that re-checks lines and the
+ * creditable amount under the original's lock, allocates the B04/E34 number, writes the note and
+ * its lines, updates the original and returns goods to stock. A refusal comes back as the raised error.
  */
 export async function issueCreditNote(
   db: TenantDb,
   invoiceId: string,
-  note: PreparedCreditNote,
+  note: CreditNoteWrite,
   options: { reason: string; today: string; userId: string | null; actor: string; scope: BranchScope },
-): Promise<string> {
+): Promise<{ ok: true; id: string } | { ok: false; refusal: unknown }> {
   const lines = note.lines.map((line) => ({
     source_line_id: line.sourceLineId,
     position: line.position,
@@ -278,9 +150,10 @@ export async function issueCreditNote(
     const result = await db.execute<{ id: string }>(sql`
       SELECT issue_credit_note(${invoiceId}::uuid, ${options.reason}, ${note.refundsItbis}, ${JSON.stringify(lines)}::jsonb, ${JSON.stringify(totals)}::jsonb,
                                ${options.today}::date, ${options.userId}::uuid, ${scopeArray(options.scope)}, ${note.creditedBefore}::numeric, ${options.actor}) AS id`);
-    return result.rows[0]!.id;
+    return { ok: true, id: result.rows[0]!.id };
   } catch (error) {
-    throw refusalError(error, 'creditNote', { type: note.type });
+    if (!raisedCode(error)) throw error;
+    return { ok: false, refusal: error };
   }
 }
 

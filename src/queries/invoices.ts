@@ -1,3 +1,4 @@
+import type { CreatedCursor } from './keyset';
 import { sql, type SQL } from 'drizzle-orm';
 import type { invoiceStatuses } from '../db/tenant-schema';
 import { raisedCode } from '../db/raised';
@@ -7,10 +8,6 @@ import type { InvoiceHeaderInput } from '../schemas/invoices';
 import { likeEscape } from './products';
 import { linesJson, linesRecordset, type PricedLine } from './document-lines';
 import type { DocumentTotals } from '../domain/totals';
-import { checkIssueRules, inactiveBuyerRule, requiresActiveBuyer, type IssueRuleFailure } from '../domain/invoices';
-import { AppError } from '../errors';
-import { t } from '../i18n/es-DO';
-import { refusalError } from './refusals';
 
 export type InvoiceStatus = (typeof invoiceStatuses)[number];
 
@@ -88,6 +85,9 @@ export interface InvoiceDetail {
   paidTotal: string;
   creditedTotal: string;
   balance: string;
+  /** Whether a payment / a credit note may be recorded against it (SQL invoice_payable / invoice_creditable). */
+  payable: boolean;
+  creditable: boolean;
   issueKey: string | null;
   voidedAt: string | null;
   voidReason: string | null;
@@ -154,6 +154,7 @@ export async function getInvoice(
            i.taxable_total_dop::text AS "taxableTotalDop", i.exempt_total_dop::text AS "exemptTotalDop", i.itbis_total_dop::text AS "itbisTotalDop",
            i.total_dop::text AS "totalDop", i.issuer, i.paid_total::text AS "paidTotal", i.credited_total::text AS "creditedTotal",
            (i.total - i.paid_total - i.credited_total)::text AS balance, i.issue_key AS "issueKey",
+           invoice_payable(i.kind, i.status) AS payable, invoice_creditable(i.kind, i.status) AS creditable,
            ${iso('i.voided_at')} AS "voidedAt", i.void_reason AS "voidReason", i.void_note AS "voidNote", i.notes,
            u.name AS "createdByName", ${iso('i.created_at')} AS "createdAt", ${iso('i.updated_at')} AS "updatedAt", i.updated_at::text AS version,
            CASE WHEN cur.is_base OR i.currency_code = 'DOP' THEN '1.0000'
@@ -197,10 +198,8 @@ export interface InvoiceSummary {
   createdAt: string;
 }
 
-export interface InvoiceCursor {
-  createdAt: string;
-  id: string;
-}
+/** Newest first by (created_at, id). */
+export type InvoiceCursor = CreatedCursor;
 
 /**
  * One page of invoices (newest first; keyset on created_at, id) in one query. `branchIds` null:
@@ -497,112 +496,4 @@ export async function voidInvoice(
     if (!raisedCode(error)) throw error;
     return { ok: false, refusal: error };
   }
-}
-
-function ruleError(failure: IssueRuleFailure): AppError {
-  switch (failure.rule) {
-    case 'noLines':
-      return new AppError('validation', t('invoices.error.noLines'), { lines: t('invoices.error.noLines') });
-    case 'ncfType':
-      return new AppError('validation', t('invoices.validation.ncfType'), {
-        ncfType: t('invoices.validation.ncfType'),
-      });
-    case 'noExchangeRate': {
-      const message = t('invoices.error.noExchangeRate', { currency: failure.currency, date: failure.date });
-      return new AppError('validation', message, { currencyCode: message });
-    }
-    case 'buyerIdRequired': {
-      const message = t('invoices.error.buyerIdRequired', { type: failure.type, name: failure.name });
-      return new AppError('validation', message, { customerId: message });
-    }
-    case 'buyerIdThreshold': {
-      const message = t('invoices.error.buyerIdThreshold', { type: failure.type, total: failure.total });
-      return new AppError('validation', message, { customerId: message });
-    }
-  }
-}
-
-/**
- * Issues a draft: the rules are checked on the loaded draft (one query), then issue_invoice takes
- * the NCF and writes everything in one more. With `issueKey`, an invoice already issued with the
- * same key answers as issued again (no new number); otherwise a non-draft is a 409.
- * Returns the issued invoice (built from what was loaded and written, without reloading).
- */
-export async function issueDraftInvoice(
-  db: TenantDb,
-  args: {
-    id: string;
-    branchIds: string[] | null;
-    issueKey: string | null;
-    userId: string;
-    actor: string;
-    today: string;
-    /** The buyer's status in the DGII registry (central), asked only for crédito fiscal types; null when not registered. */
-    registryStatus?: (taxId: string) => Promise<string | null>;
-  },
-): Promise<{ invoice: InvoiceDetail; replayed: boolean }> {
-  const invoice = await getInvoice(db, args.id, { rateOn: args.today, branchIds: args.branchIds });
-  if (invoice?.kind !== 'invoice') throw new AppError('not_found');
-  if (invoice.status !== 'draft') {
-    if (args.issueKey && invoice.issueKey === args.issueKey) return { invoice, replayed: true };
-    throw new AppError(
-      'conflict',
-      args.issueKey && invoice.issueKey ? t('invoices.error.idempotencyMismatch') : t('invoices.error.notDraft'),
-    );
-  }
-  const rules = checkIssueRules({ ...invoice, lineCount: invoice.lines.length }, args.today);
-  if (!rules.ok) throw ruleError(rules.failure);
-  if (args.registryStatus && invoice.customerIdNumber && requiresActiveBuyer(invoice.ncfType)) {
-    const status = await args.registryStatus(invoice.customerIdNumber);
-    if (inactiveBuyerRule(invoice.ncfType, status) === 'refuse') {
-      const message = t('invoices.error.buyerInactive', {
-        id: invoice.customerIdNumber,
-        status: status!,
-        type: invoice.ncfType,
-      });
-      throw new AppError('validation', message, { customerId: message });
-    }
-  }
-  const outcome = await issueInvoice(db, {
-    invoiceId: invoice.id,
-    version: invoice.version,
-    issueKey: args.issueKey,
-    issuedOn: args.today,
-    exchangeRate: rules.exchangeRate,
-    dop: rules.dop,
-    userId: args.userId,
-    actor: args.actor,
-  });
-  if (!outcome.ok) throw refusalError(outcome.refusal, 'invoiceIssue', { type: invoice.ncfType });
-  const issued: InvoiceDetail = {
-    ...invoice,
-    status: 'issued',
-    ncf: outcome.ncf,
-    ncfValidUntil: outcome.ncfValidUntil,
-    sequenceId: outcome.sequenceId,
-    issuedOn: args.today,
-    buyerName: invoice.customerName,
-    buyerIdType: invoice.customerIdType,
-    buyerIdNumber: invoice.customerIdNumber,
-    exchangeRate: rules.exchangeRate,
-    ...rules.dop,
-    issueKey: args.issueKey,
-    issuer: outcome.issuer,
-  };
-  return { invoice: issued, replayed: outcome.replayed };
-}
-
-/** Voids an issued invoice (void_invoice in SQL); refusals become 404 / 409. */
-export async function voidIssuedInvoice(
-  db: TenantDb,
-  args: { id: string; reason: string; note: string | null; userId: string; actor: string },
-): Promise<void> {
-  const outcome = await voidInvoice(db, {
-    invoiceId: args.id,
-    reason: args.reason,
-    note: args.note,
-    userId: args.userId,
-    actor: args.actor,
-  });
-  if (!outcome.ok) throw refusalError(outcome.refusal, 'invoiceVoid');
 }

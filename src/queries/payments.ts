@@ -3,7 +3,7 @@ import { inScope, scopeArray, type BranchScope } from './branch-scope';
 import { sql, type SQL } from 'drizzle-orm';
 import type { invoiceStatuses, paymentMethods } from '../db/tenant-schema';
 import type { TenantDb } from '../db/client';
-import { refusalError } from './refusals';
+import { raisedCode } from '../db/raised';
 
 export type PaymentMethod = (typeof paymentMethods)[number];
 export type InvoiceStatus = (typeof invoiceStatuses)[number];
@@ -26,6 +26,8 @@ export interface PayableInvoice {
   creditedTotal: string;
   /** total - paid - credited (negative: owed back to the buyer). */
   balance: string;
+  /** Whether its status lets a payment be recorded (SQL invoice_payable; the balance is apart). */
+  payable: boolean;
 }
 
 export interface Payment {
@@ -67,7 +69,8 @@ const invoiceJson = (alias: string) =>
     'issuedOn', ${alias}.issued_on::text, 'buyerName', ${alias}.buyer_name, 'customerId', ${alias}.customer_id, 'branchId', ${alias}.branch_id,
     'currencyCode', ${alias}.currency_code, 'currencySymbol', coalesce((SELECT symbol FROM currencies WHERE code = ${alias}.currency_code), ${alias}.currency_code),
     'total', ${alias}.total::text, 'paidTotal', ${alias}.paid_total::text, 'creditedTotal', ${alias}.credited_total::text,
-    'balance', (${alias}.total - ${alias}.paid_total - ${alias}.credited_total)::text)`);
+    'balance', (${alias}.total - ${alias}.paid_total - ${alias}.credited_total)::text,
+    'payable', invoice_payable(${alias}.kind, ${alias}.status))`);
 
 /** The invoice a payment would be recorded against, in one query; null when unknown or outside the scope. */
 export async function payableInvoice(
@@ -154,60 +157,61 @@ export interface PaymentWrite {
   notes?: string | null;
 }
 
-/** Our SQL functions' refusals as AppErrors (src/domain/refusals.ts); anything else propagates. */
-export function paymentError(error: unknown): never {
-  throw refusalError(error, 'payment', { type: 'REC' });
+export type PaymentOutcome<T> = { ok: true; value: T } | { ok: false; refusal: unknown };
+
+/** Runs a call to one of our SQL functions: its refusal (the raised error) comes back as a value. */
+async function refusable<T>(call: () => Promise<T>): Promise<PaymentOutcome<T>> {
+  try {
+    return { ok: true, value: await call() };
+  } catch (error) {
+    if (!raisedCode(error)) throw error;
+    return { ok: false, refusal: error };
+  }
 }
 
 /**
- * Records a payment (record_payment, migration 0006): under the invoice's row lock it checks the
- * balance, takes the next REC number, inserts the receipt and recomputes the invoice's paid_total
- * and status, in one transaction. Returns the new payment's id.
+ * Records a payment (record_payment): under the invoice's row lock it checks the balance, takes the
+ * next REC number, inserts the receipt and recomputes the invoice's paid_total and status, in one
+ * transaction. The new payment's id.
  */
-export async function recordPayment(
+export function recordPayment(
   db: TenantDb,
   invoiceId: string,
   input: PaymentWrite,
   options: { userId: string | null; actor: string; scope: BranchScope },
-): Promise<string> {
-  try {
+): Promise<PaymentOutcome<string>> {
+  return refusable(async () => {
     const result = await db.execute<{ id: string }>(sql`
       SELECT record_payment(${invoiceId}::uuid, ${input.receivedOn}::date, ${input.method}, ${input.amount}::numeric, ${input.reference ?? null}, ${input.notes ?? null},
                             ${options.userId}::uuid, ${scopeArray(options.scope)}, ${options.actor}) AS id`);
     return result.rows[0]!.id;
-  } catch (error) {
-    paymentError(error);
-  }
+  });
 }
 
 /** Changes a payment's date, method, amount, reference and notes, recomputing the invoice (update_payment). */
-export async function updatePayment(
+export function updatePayment(
   db: TenantDb,
   paymentId: string,
   input: PaymentWrite,
   scope: BranchScope,
   actor: string,
-): Promise<void> {
-  try {
+): Promise<PaymentOutcome<void>> {
+  return refusable(async () => {
     await db.execute(sql`
       SELECT update_payment(${paymentId}::uuid, ${input.receivedOn}::date, ${input.method}, ${input.amount}::numeric, ${input.reference ?? null}, ${input.notes ?? null},
                             ${scopeArray(scope)}, ${actor})`);
-  } catch (error) {
-    paymentError(error);
-  }
+  });
 }
 
 /** Voids a payment: its amount returns to the invoice's balance and the status is recomputed (void_payment). */
-export async function voidPayment(
+export function voidPayment(
   db: TenantDb,
   paymentId: string,
   reason: string,
   scope: BranchScope,
   actor: string,
-): Promise<void> {
-  try {
+): Promise<PaymentOutcome<void>> {
+  return refusable(async () => {
     await db.execute(sql`SELECT void_payment(${paymentId}::uuid, ${reason}, ${scopeArray(scope)}, ${actor})`);
-  } catch (error) {
-    paymentError(error);
-  }
+  });
 }

@@ -1,17 +1,13 @@
+import type { CreatedCursor } from './keyset';
 import type { NeonHttpQueryResult } from 'drizzle-orm/neon-http';
 import { inScope, type BranchScope } from './branch-scope';
 import { sql, type SQL } from 'drizzle-orm';
 import type { DocumentTotals } from '../domain/totals';
 import type { TenantDb } from '../db/client';
-import { AppError } from '../errors';
-import { t } from '../i18n/es-DO';
-import type { SessionUser } from '../auth/session';
-import { addDays } from '../domain/dates';
-import { linesJson, linesRecordset, priceLines, type PricedLine } from './document-lines';
-import type { LineInputValues } from '../schemas/document-lines';
-import type { QuotationHeaderInput, QuotationStatus } from '../schemas/quotations';
+import { raisedCode } from '../db/raised';
+import { linesJson, linesRecordset, type PricedLine } from './document-lines';
+import type { QuotationStatus } from '../schemas/quotations';
 import { likeEscape } from './products';
-import { refusalError } from './refusals';
 
 export interface QuotationLine {
   position: number;
@@ -108,10 +104,8 @@ export async function getQuotation(db: TenantDb, id: string, branchIds: BranchSc
   return result.rows[0] ?? null;
 }
 
-export interface QuotationCursor {
-  createdAt: string;
-  id: string;
-}
+/** Newest first by (created_at, id). */
+export type QuotationCursor = CreatedCursor;
 
 /** One page of quotations, newest first (keyset on created_at, id), filtered by status and number/customer, in one query. */
 export async function listQuotations(
@@ -133,7 +127,7 @@ export async function listQuotations(
   if (filter.after)
     conditions.push(sql`(q.created_at, q.id) < (${filter.after.createdAt}::timestamptz, ${filter.after.id}::uuid)`);
   const result = await db.execute<QuotationSummary & { cursor_at: string } & Record<string, unknown>>(sql`
-    SELECT ${summaryColumns}, to_char(q.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
+    SELECT ${summaryColumns}, q.created_at::text AS cursor_at
       ${summaryJoins}
      WHERE ${sql.join(conditions, sql` AND `)}
      ORDER BY q.created_at DESC, q.id DESC
@@ -166,14 +160,23 @@ function refsCheck(values: QuotationWrite): SQL {
       EXISTS (SELECT 1 FROM branches WHERE id = ${values.branchId}::uuid AND active) AS branch_ok`;
 }
 
-function refsErrors(row: RefsRow): void {
-  const errors: Record<string, string> = {};
-  if (!row.customer_ok) errors.customerId = t('quotations.validation.customer');
-  if (!row.prescription_ok) errors.prescriptionId = t('quotations.validation.prescription');
-  if (!row.currency_ok) errors.currencyCode = t('quotations.validation.currency');
-  if (!row.branch_ok) errors.branchId = t('quotations.validation.branch');
-  if (Object.keys(errors).length) throw new AppError('validation', Object.values(errors)[0]!, errors);
+export type QuotationReference = 'customerId' | 'prescriptionId' | 'currencyCode' | 'branchId';
+
+/** The references a write refused (unknown or inactive), in the order a form shows them. */
+function refusedRefs(row: RefsRow): QuotationReference[] {
+  const refused: QuotationReference[] = [];
+  if (!row.customer_ok) refused.push('customerId');
+  if (!row.prescription_ok) refused.push('prescriptionId');
+  if (!row.currency_ok) refused.push('currencyCode');
+  if (!row.branch_ok) refused.push('branchId');
+  return refused;
 }
+
+export type QuotationWriteResult =
+  | { ok: true; id: string }
+  | { ok: false; reason: 'references'; refused: QuotationReference[] }
+  | { ok: false; reason: 'not_found' | 'not_editable' | 'no_number' }
+  | { ok: false; reason: 'refusal'; refusal: unknown };
 
 const totalsValues = (totals: DocumentTotals) =>
   sql`${totals.grossTotal}::numeric, ${totals.discountTotal}::numeric, ${totals.taxableTotal}::numeric, ${totals.exemptTotal}::numeric,
@@ -187,7 +190,7 @@ const totalsValues = (totals: DocumentTotals) =>
 export async function createQuotation(
   db: TenantDb,
   values: QuotationWrite & { quotedOn: string; createdBy: string | null },
-): Promise<string> {
+): Promise<QuotationWriteResult> {
   const id = crypto.randomUUID();
   let result: NeonHttpQueryResult<RefsRow>;
   try {
@@ -211,12 +214,14 @@ export async function createQuotation(
       )
       SELECT (SELECT id FROM inserted) AS id, (SELECT count(*) FROM lines) AS line_count, refs.* FROM refs`);
   } catch (error) {
-    throw refusalError(error, 'quotation', { type: 'COT' });
+    if (!raisedCode(error)) throw error;
+    return { ok: false, reason: 'refusal', refusal: error };
   }
   const row = result.rows[0]!;
-  refsErrors(row);
-  if (!row.id) throw new AppError('conflict', t('quotations.sequence.not_found'));
-  return row.id;
+  const refused = refusedRefs(row);
+  if (refused.length) return { ok: false, reason: 'references', refused };
+  if (!row.id) return { ok: false, reason: 'no_number' };
+  return { ok: true, id: row.id };
 }
 
 /** Replaces the header and lines of a draft or sent quotation in one statement. */
@@ -225,7 +230,7 @@ export async function updateQuotation(
   id: string,
   branchIds: BranchScope,
   values: QuotationWrite,
-): Promise<void> {
+): Promise<QuotationWriteResult> {
   const result = await db.execute<RefsRow>(sql`
     WITH refs AS (${refsCheck(values)}),
     current AS (SELECT q.id, q.status FROM quotations q WHERE q.id = ${id}::uuid AND ${branchScope(branchIds)}),
@@ -250,11 +255,12 @@ export async function updateQuotation(
     SELECT (SELECT id FROM updated) AS id, EXISTS (SELECT 1 FROM current) AS found, (SELECT status FROM current) AS status,
            (SELECT count(*) FROM removed) + (SELECT count(*) FROM lines) AS touched, refs.* FROM refs`);
   const row = result.rows[0]!;
-  if (!row.found) throw new AppError('not_found');
-  if (row.status !== 'draft' && row.status !== 'sent')
-    throw new AppError('conflict', t('quotations.conflict.notEditable'));
-  refsErrors(row);
-  if (!row.id) throw new AppError('conflict', t('quotations.conflict.notEditable'));
+  if (!row.found) return { ok: false, reason: 'not_found' };
+  if (row.status !== 'draft' && row.status !== 'sent') return { ok: false, reason: 'not_editable' };
+  const refused = refusedRefs(row);
+  if (refused.length) return { ok: false, reason: 'references', refused };
+  if (!row.id) return { ok: false, reason: 'not_editable' };
+  return { ok: true, id: row.id };
 }
 
 /** Moves a quotation from one of `from` to `to` (send: draft -> sent; cancel: draft/sent -> cancelled). */
@@ -264,7 +270,7 @@ export async function changeQuotationStatus(
   branchIds: BranchScope,
   from: readonly QuotationStatus[],
   to: QuotationStatus,
-): Promise<void> {
+): Promise<'changed' | 'not_found' | 'not_allowed'> {
   const result = await db.execute<{ changed: boolean; found: boolean } & Record<string, unknown>>(sql`
     WITH current AS (SELECT q.id FROM quotations q WHERE q.id = ${id}::uuid AND ${branchScope(branchIds)}),
     changed AS (
@@ -277,8 +283,8 @@ export async function changeQuotationStatus(
     )
     SELECT EXISTS (SELECT 1 FROM changed) AS changed, EXISTS (SELECT 1 FROM current) AS found`);
   const row = result.rows[0]!;
-  if (!row.found) throw new AppError('not_found');
-  if (!row.changed) throw new AppError('conflict', t(`quotations.conflict.${to}` as 'quotations.conflict.sent'));
+  if (!row.found) return 'not_found';
+  return row.changed ? 'changed' : 'not_allowed';
 }
 
 /**
@@ -292,7 +298,7 @@ export async function convertQuotation(
   id: string,
   branchIds: BranchScope,
   createdBy: string | null,
-): Promise<{ invoiceId: string; created: boolean }> {
+): Promise<{ ok: true; invoiceId: string; created: boolean } | { ok: false; reason: 'not_found' | 'not_convertible' }> {
   const invoiceId = crypto.randomUUID();
   const result = await db.execute<{ created: string | null } & Record<string, unknown>>(sql`
     WITH converted AS (
@@ -324,13 +330,13 @@ export async function convertQuotation(
       RETURNING 1
     )
     SELECT (SELECT id FROM invoice) AS created, (SELECT count(*) FROM lines) AS line_count`);
-  if (result.rows[0]?.created) return { invoiceId, created: true };
+  if (result.rows[0]?.created) return { ok: true, invoiceId, created: true };
   // Not converted by this statement: read the committed state (a parallel request may have just converted it).
   const current = await getQuotation(db, id, branchIds);
-  if (!current) throw new AppError('not_found');
+  if (!current) return { ok: false, reason: 'not_found' };
   if (current.status === 'converted' && current.convertedInvoiceId)
-    return { invoiceId: current.convertedInvoiceId, created: false };
-  throw new AppError('conflict', t('quotations.conflict.converted'));
+    return { ok: true, invoiceId: current.convertedInvoiceId, created: false };
+  return { ok: false, reason: 'not_convertible' };
 }
 
 export interface QuotationFormContext {
@@ -362,40 +368,4 @@ export async function quotationFormContext(
                      AND (lower(c.name) LIKE ${pattern} ${digits.length >= 3 ? sql`OR c.id_number LIKE ${`${digits}%`} OR c.phone LIKE ${`%${digits}%`} OR c.mobile LIKE ${`%${digits}%`}` : sql``})
                    ORDER BY lower(c.name), c.id LIMIT 20) m), '[]'::json) AS customers`);
   return result.rows[0]!;
-}
-
-/**
- * Checks and prices a quotation's input for `user`: the branch must be one of theirs (default:
- * their current branch), the lines are priced on the server (priceLines: products, taxes and
- * computeTotals), validity defaults to quotedOn + 15 days and may not precede it. Throws a 422
- * AppError whose fields name the offending inputs (`lines.<i>.<field>` for lines).
- */
-export async function prepareQuotation(
-  db: TenantDb,
-  input: QuotationHeaderInput & { lines: LineInputValues[] },
-  user: Pick<SessionUser, 'branch' | 'branches'>,
-  quotedOn: string,
-): Promise<QuotationWrite> {
-  const errors: Record<string, string> = {};
-  const branchId = input.branchId ?? user.branch?.id ?? null;
-  if (!branchId || !user.branches.some((branch) => branch.id === branchId))
-    errors.branchId = t('quotations.validation.branch');
-  if (input.prescriptionId && !input.customerId) errors.prescriptionId = t('quotations.validation.prescription');
-  const validUntil = input.validUntil ?? addDays(quotedOn, 15);
-  if (validUntil < quotedOn) errors.validUntil = t('quotations.validation.validUntilPast');
-  if (!input.lines.length) errors.lines = t('quotations.validation.noLines');
-  const priced = input.lines.length ? await priceLines(db, input.lines) : null;
-  if (priced && !priced.ok) Object.assign(errors, priced.errors);
-  if (Object.keys(errors).length || !priced?.ok)
-    throw new AppError('validation', Object.values(errors)[0] ?? t('quotations.validation.noLines'), errors);
-  return {
-    customerId: input.customerId ?? null,
-    branchId: branchId!,
-    prescriptionId: input.prescriptionId ?? null,
-    currencyCode: input.currencyCode ?? 'DOP',
-    validUntil,
-    notes: input.notes ?? null,
-    lines: priced.lines,
-    totals: priced.totals,
-  };
 }

@@ -1,39 +1,32 @@
 import type { Context } from 'hono';
-import { publicRoute, requirePermission } from '../http/session';
 import { can } from '../auth/permissions';
-import { sha256Hex } from '../auth/crypto';
-import { archivedInvoicePdf, pdfResponse, readArchivedPdf } from '../documents/archive';
+import { pdfResponse } from '../documents/archive';
 import { invoiceModel, paymentModel, quotationModel } from '../documents/model';
-import { isShareToken, newShareToken, shareLinkForm, shareLinkPolicy, shareUrl } from '../documents/share';
+import { shareLinkForm, shareLinkPolicy, shareUrl } from '../documents/share';
+import { AppError, type FieldErrors } from '../errors';
 import type { SignedInEnv } from '../http/env';
-import { AppError } from '../errors';
 import { errorResponse } from '../http/error-page';
 import { factory } from '../http/factory';
 import { validForm } from '../http/forms';
+import { wantsFragment } from '../http/fragments';
+import { publicRoute, requirePermission } from '../http/session';
+import { shopContext } from '../http/shop';
 import { t } from '../i18n/es-DO';
 import {
-  anyBranch,
   createShareLink,
+  invoicePdf,
   invoiceShareLinks,
-  openShareLink,
-  printableInvoice,
-  printablePayment,
-  printableQuotation,
+  printInvoice,
+  printPayment,
+  printQuotation,
   revokeShareLink,
-  type Viewer,
-} from '../queries/documents';
-import type { FieldErrors } from '../errors';
+  sharedInvoicePdf,
+} from '../services/shop/documents';
 import { PrintPage, printFormat } from '../views/print';
 import { SharePage, type SharePageProps } from '../views/print-share';
-import { wantsFragment } from '../http/fragments';
 
 /** Shop screens: print views, the archived PDF and share links (plus the public share route). */
 export const documentsRoutes = factory.createApp();
-
-export function viewerOf(c: Context<SignedInEnv>): Viewer {
-  const user = c.var.session;
-  return { userId: user.id, allBranches: can(user.role, 'branches.all') };
-}
 
 function printHtml(c: Context<SignedInEnv>, page: Parameters<typeof PrintPage>[0]) {
   c.header('Cache-Control', 'private, no-store');
@@ -41,9 +34,7 @@ function printHtml(c: Context<SignedInEnv>, page: Parameters<typeof PrintPage>[0
 }
 
 async function invoicePrint(c: Context<SignedInEnv>, kind: 'invoice' | 'credit_note' | undefined, base: string) {
-  const id = c.req.param('id')!;
-  const doc = await printableInvoice(c.var.db, id, viewerOf(c), kind);
-  if (!doc) throw new AppError('not_found');
+  const doc = await printInvoice(shopContext(c), c.req.param('id')!, kind);
   return printHtml(c, {
     model: invoiceModel(doc),
     format: printFormat(c.req.query('format')),
@@ -62,8 +53,7 @@ documentsRoutes.get('/credit-notes/:id/print', requirePermission('invoices.view'
 );
 
 documentsRoutes.get('/quotations/:id/print', requirePermission('quotations.view'), async (c) => {
-  const doc = await printableQuotation(c.var.db, c.req.param('id'), viewerOf(c));
-  if (!doc) throw new AppError('not_found');
+  const doc = await printQuotation(shopContext(c), c.req.param('id'));
   return printHtml(c, {
     model: quotationModel(doc),
     format: printFormat(c.req.query('format')),
@@ -73,8 +63,7 @@ documentsRoutes.get('/quotations/:id/print', requirePermission('quotations.view'
 });
 
 documentsRoutes.get('/payments/:id/print', requirePermission('invoices.view'), async (c) => {
-  const doc = await printablePayment(c.var.db, c.req.param('id'), viewerOf(c));
-  if (!doc) throw new AppError('not_found');
+  const doc = await printPayment(shopContext(c), c.req.param('id'));
   return printHtml(c, {
     model: paymentModel(doc),
     format: printFormat(c.req.query('format')),
@@ -84,9 +73,7 @@ documentsRoutes.get('/payments/:id/print', requirePermission('invoices.view'), a
 });
 
 documentsRoutes.get('/invoices/:id/pdf', requirePermission('invoices.view'), async (c) => {
-  const doc = await printableInvoice(c.var.db, c.req.param('id'), viewerOf(c));
-  if (!doc) throw new AppError('not_found');
-  const bytes = await archivedInvoicePdf(c.var, doc);
+  const { doc, bytes } = await invoicePdf(shopContext(c), c.req.param('id'));
   return pdfResponse(bytes, doc, c.req.query('download') === '1' ? 'attachment' : 'inline');
 });
 
@@ -96,8 +83,7 @@ async function renderShare(
   options: Omit<SharePageProps, 'invoice' | 'canManage'> = {},
   status: 200 | 422 = 200,
 ) {
-  const invoice = await invoiceShareLinks(c.var.db, invoiceId, viewerOf(c));
-  if (!invoice) throw new AppError('not_found');
+  const invoice = await invoiceShareLinks(shopContext(c), invoiceId);
   const user = c.var.session;
   const page = (
     <SharePage
@@ -128,16 +114,7 @@ documentsRoutes.post(
   ),
   async (c) => {
     const { days } = c.req.valid('form');
-    const { token, hash } = await newShareToken();
-    const result = await createShareLink(c.var.db, {
-      invoiceId: c.req.param('id'),
-      tokenHash: hash,
-      days,
-      createdBy: c.var.session.id,
-      viewer: viewerOf(c),
-    });
-    if (result.outcome === 'not_found') throw new AppError('not_found');
-    if (result.outcome === 'draft') throw new AppError('conflict', t('documents.draftNoPdf'));
+    const { token } = await createShareLink(shopContext(c), c.req.param('id'), days);
     return renderShare(c, c.req.param('id'), {
       createdUrl: shareUrl(new URL(c.req.url).origin, token),
       values: { days: String(shareLinkPolicy.defaultDays) },
@@ -146,8 +123,7 @@ documentsRoutes.post(
 );
 
 documentsRoutes.post('/share-links/:id/revoke', requirePermission('invoices.manage'), async (c) => {
-  const revoked = await revokeShareLink(c.var.db, c.req.param('id'), viewerOf(c));
-  if (!revoked) throw new AppError('not_found');
+  const revoked = await revokeShareLink(shopContext(c), c.req.param('id'));
   return c.redirect(`/invoices/${revoked.invoiceId}/share-links?revoked=1`, 303);
 });
 
@@ -162,17 +138,9 @@ documentsRoutes.get('/share/:token', publicRoute, async (c) => {
     response.headers.set('X-Robots-Tag', 'noindex');
     return response;
   };
-  const token = c.req.param('token');
-  if (!isShareToken(token)) return notFound();
-  const opened = await openShareLink(c.var.db, await sha256Hex(token));
-  if (!opened) return notFound();
-  let bytes = opened.pdfKey ? await readArchivedPdf(c.var.files, opened.pdfKey) : null;
-  if (!bytes) {
-    const doc = await printableInvoice(c.var.db, opened.invoiceId, anyBranch);
-    if (!doc) return notFound();
-    bytes = await archivedInvoicePdf(c.var, doc);
-  }
-  const response = pdfResponse(bytes, { id: opened.invoiceId, ncf: opened.ncf });
+  const shared = await sharedInvoicePdf(c.var, c.req.param('token'));
+  if (!shared) return notFound();
+  const response = pdfResponse(shared.bytes, shared.doc);
   response.headers.set('X-Robots-Tag', 'noindex');
   response.headers.set('Referrer-Policy', 'no-referrer');
   return response;

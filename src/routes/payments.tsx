@@ -1,16 +1,19 @@
-import { wantsFragment } from '../http/fragments';
-import { createdCursor } from '../http/cursors';
-import { branchScope } from '../queries/branch-scope';
 import type { Context } from 'hono';
-import { z } from 'zod';
-import { requirePermission } from '../http/session';
 import { can } from '../auth/permissions';
 import { shopToday } from '../domain/dates';
+import { compareDecimals } from '../domain/money';
+import { AppError, type ErrorLink, type FieldErrors } from '../errors';
+import { createdCursor } from '../http/cursors';
 import type { SignedInEnv } from '../http/env';
-import { AppError } from '../errors';
 import { factory } from '../http/factory';
 import { fieldErrors } from '../http/forms';
+import { wantsFragment } from '../http/fragments';
+import { idParam } from '../http/ids';
+import { requirePermission } from '../http/session';
+import { shopContext } from '../http/shop';
 import { t } from '../i18n/es-DO';
+import type { Payment } from '../queries/payments';
+import { paymentForm, voidForm } from '../schemas/payments';
 import {
   getPayment,
   listPayments,
@@ -18,10 +21,7 @@ import {
   recordPayment,
   updatePayment,
   voidPayment,
-  type Payment,
-} from '../queries/payments';
-import { paymentForm, voidForm } from '../schemas/payments';
-import type { FieldErrors } from '../errors';
+} from '../services/shop/payments';
 import {
   NewPaymentPage,
   PaymentPage,
@@ -30,23 +30,11 @@ import {
   type PaymentFormValues,
   type PaymentNotice,
 } from '../views/payments';
-import { actorLabel } from '../queries/audit';
-import type { ErrorLink } from '../errors';
 
 /** Shop screens: payments. */
 export const paymentsRoutes = factory.createApp();
 
-const uuid = z.uuid();
 const pageSize = 50;
-
-/** A fragment for htmx's own requests; boosted navigation and history restores want the whole page. */
-
-/** A path id, or 404 before any query when it is not a uuid. */
-export function idParam(c: Context<SignedInEnv>, name = 'id'): string {
-  const id = c.req.param(name);
-  if (!uuid.safeParse(id).success) throw new AppError('not_found');
-  return id!;
-}
 
 function submitted(body: Record<string, unknown>): PaymentFormValues {
   const text = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : undefined);
@@ -74,10 +62,8 @@ function formFailure(
 }
 
 paymentsRoutes.get('/payments', requirePermission('invoices.view'), async (c) => {
-  const user = c.var.session;
   const after = createdCursor.decode(c.req.query('cursor'));
-  const scope = branchScope(user);
-  const { rows, next } = await listPayments(c.var.db, { scope, after, limit: pageSize });
+  const { rows, next } = await listPayments(shopContext(c), { after, limit: pageSize });
   const list = {
     rows,
     nextHref: next ? `/payments?cursor=${createdCursor.encode(next)}` : null,
@@ -93,12 +79,10 @@ async function renderNew(
   state: { values?: PaymentFormValues; errors?: FieldErrors; message?: string | null; fix?: ErrorLink | null },
   status: 200 | 409 | 422 = 200,
 ) {
-  const user = c.var.session;
-  const invoice = await payableInvoice(c.var.db, invoiceId, branchScope(user));
-  if (!invoice) throw new AppError('not_found');
+  const invoice = await payableInvoice(shopContext(c), invoiceId);
   const today = shopToday();
   const values = state.values ?? { receivedOn: today, method: '1', amount: invoice.balance };
-  const notPayable = invoice.kind !== 'invoice' || !['issued', 'partially_paid'].includes(invoice.status);
+  const notPayable = !invoice.payable || compareDecimals(invoice.balance, '0') <= 0;
   c.status(status);
   return c.render(
     <NewPaymentPage
@@ -123,13 +107,8 @@ paymentsRoutes.post('/invoices/:id/payments', requirePermission('payments.manage
   const values = submitted(body);
   const parsed = paymentForm.safeParse(values);
   if (!parsed.success) return renderNew(c, invoiceId, { values, errors: fieldErrors(parsed.error) }, 422);
-  const user = c.var.session;
   try {
-    const id = await recordPayment(c.var.db, invoiceId, parsed.data, {
-      userId: user.id,
-      actor: actorLabel(user),
-      scope: branchScope(user),
-    });
+    const { id } = await recordPayment(shopContext(c), invoiceId, parsed.data);
     return c.redirect(`/payments/${id}?notice=created`, 303);
   } catch (error) {
     const failure = formFailure(error);
@@ -145,12 +124,7 @@ paymentsRoutes.post('/invoices/:id/payments', requirePermission('payments.manage
 
 const notices: readonly PaymentNotice[] = ['created', 'saved', 'voided'];
 
-async function paymentOr404(c: Context<SignedInEnv>): Promise<Payment> {
-  const id = idParam(c);
-  const payment = await getPayment(c.var.db, id, branchScope(c.var.session));
-  if (!payment) throw new AppError('not_found');
-  return payment;
-}
+const paymentOr404 = (c: Context<SignedInEnv>): Promise<Payment> => getPayment(shopContext(c), idParam(c));
 
 function renderPayment(
   c: Context<SignedInEnv>,
@@ -185,7 +159,7 @@ paymentsRoutes.post('/payments/:id', requirePermission('payments.manage'), async
   const parsed = paymentForm.safeParse(values);
   if (!parsed.success) return renderPayment(c, payment, { values, errors: fieldErrors(parsed.error) }, 422);
   try {
-    await updatePayment(c.var.db, payment.id, parsed.data, branchScope(c.var.session), actorLabel(c.var.session));
+    await updatePayment(shopContext(c), payment.id, parsed.data, payment);
     return c.redirect(`/payments/${payment.id}?notice=saved`, 303);
   } catch (error) {
     const failure = formFailure(error);
@@ -202,7 +176,7 @@ paymentsRoutes.post('/payments/:id/void', requirePermission('payments.void'), as
   if (!parsed.success)
     return renderPayment(c, payment, { voidErrors: fieldErrors(parsed.error), voidReason: reason }, 422);
   try {
-    await voidPayment(c.var.db, payment.id, parsed.data.reason, branchScope(c.var.session), actorLabel(c.var.session));
+    await voidPayment(shopContext(c), payment.id, parsed.data.reason);
     return c.redirect(`/payments/${payment.id}?notice=voided`, 303);
   } catch (error) {
     const failure = formFailure(error);

@@ -1,32 +1,31 @@
-import { wantsFragment } from '../http/fragments';
-import { branchScope } from '../queries/branch-scope';
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { requirePermission } from '../http/session';
 import { can } from '../auth/permissions';
-import { decodeCursor, encodeCursor } from '../http/cursors';
 import { quotationStatuses } from '../db/tenant-schema';
-import { shopToday } from '../domain/dates';
+import { AppError, type FieldErrors } from '../errors';
+import { createdCursor } from '../http/cursors';
 import type { SignedInEnv } from '../http/env';
-import { AppError } from '../errors';
 import { factory } from '../http/factory';
 import { fieldErrors } from '../http/forms';
+import { wantsFragment } from '../http/fragments';
+import { idParam } from '../http/ids';
+import { requirePermission } from '../http/session';
+import { shopContext } from '../http/shop';
 import { t } from '../i18n/es-DO';
-import { priceLines } from '../queries/document-lines';
+import type { Quotation } from '../queries/quotations';
+import { blankRowCount, parseLineForm, type LineFormRow, type LineInputValues } from '../schemas/document-lines';
+import { quotationHeader, type QuotationStatus } from '../schemas/quotations';
+import { priceLines } from '../services/shop/document-lines';
 import {
   changeQuotationStatus,
   convertQuotation,
   createQuotation,
+  getEditableQuotation,
   getQuotation,
   listQuotations,
-  prepareQuotation,
   quotationFormContext,
   updateQuotation,
-  type Quotation,
-} from '../queries/quotations';
-import { blankRowCount, parseLineForm, type LineFormRow, type LineInputValues } from '../schemas/document-lines';
-import { quotationHeader, type QuotationStatus } from '../schemas/quotations';
-import type { FieldErrors } from '../errors';
+} from '../services/shop/quotations';
 import { rowsFromLines } from '../views/document-lines';
 import {
   QuotationFormPage,
@@ -42,8 +41,6 @@ export const quotationsRoutes = factory.createApp();
 const pageSize = 50;
 const uuid = z.uuid();
 
-/** A fragment for htmx's own requests; boosted navigation and history restores want the whole page. */
-
 function href(path: string, params: Record<string, string | undefined>): string {
   const query = new URLSearchParams(
     Object.entries(params).filter((entry): entry is [string, string] => Boolean(entry[1])),
@@ -51,11 +48,7 @@ function href(path: string, params: Record<string, string | undefined>): string 
   return query ? `${path}?${query}` : path;
 }
 
-async function quotationOr404(c: Context<SignedInEnv>, id: string | undefined): Promise<Quotation> {
-  const quotation = uuid.safeParse(id).success ? await getQuotation(c.var.db, id!, branchScope(c.var.session)) : null;
-  if (!quotation) throw new AppError('not_found');
-  return quotation;
-}
+const quotationOr404 = (c: Context<SignedInEnv>): Promise<Quotation> => getQuotation(shopContext(c), idParam(c));
 
 quotationsRoutes.get('/quotations', requirePermission('quotations.view'), async (c) => {
   const user = c.var.session;
@@ -64,17 +57,8 @@ quotationsRoutes.get('/quotations', requirePermission('quotations.view'), async 
   const status = (quotationStatuses as readonly string[]).includes(statusQuery)
     ? (statusQuery as QuotationStatus)
     : null;
-  const cursor = decodeCursor(c.req.query('cursor'));
-  const after =
-    cursor &&
-    cursor.length === 2 &&
-    typeof cursor[0] === 'string' &&
-    !Number.isNaN(Date.parse(cursor[0])) &&
-    uuid.safeParse(cursor[1]).success
-      ? { createdAt: cursor[0], id: String(cursor[1]) }
-      : null;
-  const page = await listQuotations(c.var.db, {
-    branchIds: branchScope(user),
+  const after = createdCursor.decode(c.req.query('cursor'));
+  const page = await listQuotations(shopContext(c), {
     status,
     q: q || null,
     after,
@@ -83,9 +67,7 @@ quotationsRoutes.get('/quotations', requirePermission('quotations.view'), async 
   const filter = { q: q || undefined, status: status ?? undefined };
   const list = {
     rows: page.rows,
-    nextHref: page.next
-      ? href('/quotations', { ...filter, cursor: encodeCursor([page.next.createdAt, page.next.id]) })
-      : null,
+    nextHref: page.next ? href('/quotations', { ...filter, cursor: createdCursor.encode(page.next) }) : null,
     firstHref: after ? href('/quotations', filter) : null,
   };
   if (wantsFragment(c.req.raw)) return c.html(<QuotationResults {...list} />);
@@ -115,10 +97,11 @@ async function renderForm(
   const search = state.values.customerSearch?.trim() || null;
   // A re-rendered form may carry whatever was posted: only a well-formed id reaches the query.
   const customerId = uuid.safeParse(state.values.customerId).success ? state.values.customerId! : null;
-  const context = await quotationFormContext(c.var.db, customerId, search);
+  const ctx = shopContext(c);
+  const context = await quotationFormContext(ctx, customerId, search);
   let preview = null;
   if (state.preview?.length && !Object.keys(state.errors ?? {}).length) {
-    const priced = await priceLines(c.var.db, state.preview);
+    const priced = await priceLines(ctx, state.preview);
     if (priced.ok) {
       const symbol =
         context.currencies.find((currency) => currency.code === (state.values.currencyCode ?? 'DOP'))?.symbol ?? 'RD$';
@@ -161,7 +144,6 @@ function submittedValues(body: Record<string, unknown>): QuotationFormValues {
 
 /** The form's submit: re-render for "find customer", "add line", "recalculate"; validate, price and save for "save". */
 async function submitForm(c: Context<SignedInEnv>, existing: Quotation | null) {
-  const user = c.var.session;
   const body = (await c.req.parseBody()) as Record<string, unknown>;
   const values = submittedValues(body);
   const parsedLines = parseLineForm(body);
@@ -182,18 +164,23 @@ async function submitForm(c: Context<SignedInEnv>, existing: Quotation | null) {
   const errors: FieldErrors = { ...(header.success ? {} : fieldErrors(header.error)), ...parsedLines.errors };
   if (!header.success || Object.keys(parsedLines.errors).length)
     return renderForm(c, { ...state, errors }, existing, 422);
+  // The form sends every field: one left blank clears it (null), it does not keep the stored value.
+  const input = {
+    customerId: header.data.customerId ?? null,
+    branchId: header.data.branchId ?? null,
+    prescriptionId: header.data.prescriptionId ?? null,
+    currencyCode: header.data.currencyCode ?? null,
+    validUntil: header.data.validUntil ?? null,
+    notes: header.data.notes ?? null,
+    lines: parsedLines.lines,
+  };
   try {
-    const write = await prepareQuotation(
-      c.var.db,
-      { ...header.data, lines: parsedLines.lines },
-      user,
-      existing?.quotedOn ?? shopToday(),
-    );
+    const ctx = shopContext(c);
     if (existing) {
-      await updateQuotation(c.var.db, existing.id, branchScope(user), write);
+      await updateQuotation(ctx, existing.id, input, existing);
       return c.redirect(`/quotations/${existing.id}?notice=saved`, 303);
     }
-    const id = await createQuotation(c.var.db, { ...write, quotedOn: shopToday(), createdBy: user.id });
+    const { id } = await createQuotation(ctx, input);
     return c.redirect(`/quotations/${id}?notice=created`, 303);
   } catch (error) {
     if (error instanceof AppError && error.code === 'validation')
@@ -224,7 +211,7 @@ const notices: Record<string, () => string> = {
 
 quotationsRoutes.get('/quotations/:id', requirePermission('quotations.view'), async (c) => {
   const user = c.var.session;
-  const quotation = await quotationOr404(c, c.req.param('id'));
+  const quotation = await quotationOr404(c);
   const key = c.req.query('notice') ?? '';
   const notice = key === 'created' ? t('quotations.created', { number: quotation.number }) : (notices[key]?.() ?? null);
   return c.render(
@@ -239,9 +226,7 @@ quotationsRoutes.get('/quotations/:id', requirePermission('quotations.view'), as
 });
 
 quotationsRoutes.get('/quotations/:id/edit', requirePermission('quotations.manage'), async (c) => {
-  const quotation = await quotationOr404(c, c.req.param('id'));
-  if (quotation.status !== 'draft' && quotation.status !== 'sent')
-    throw new AppError('conflict', t('quotations.conflict.notEditable'));
+  const quotation = await getEditableQuotation(shopContext(c), idParam(c));
   const values: QuotationFormValues = {
     customerId: quotation.customerId,
     branchId: quotation.branchId,
@@ -254,26 +239,20 @@ quotationsRoutes.get('/quotations/:id/edit', requirePermission('quotations.manag
 });
 
 quotationsRoutes.post('/quotations/:id', requirePermission('quotations.manage'), async (c) =>
-  submitForm(c, await quotationOr404(c, c.req.param('id'))),
+  submitForm(c, await quotationOr404(c)),
 );
 
-for (const [action, from, to] of [
-  ['send', ['draft'], 'sent'],
-  ['cancel', ['draft', 'sent'], 'cancelled'],
+for (const [action, to] of [
+  ['send', 'sent'],
+  ['cancel', 'cancelled'],
 ] as const) {
   quotationsRoutes.post(`/quotations/:id/${action}`, requirePermission('quotations.manage'), async (c) => {
-    const id = c.req.param('id');
-    if (!uuid.safeParse(id).success) throw new AppError('not_found');
-    await changeQuotationStatus(c.var.db, id, branchScope(c.var.session), from, to);
+    const { id } = await changeQuotationStatus(shopContext(c), idParam(c), action);
     return c.redirect(`/quotations/${id}?notice=${to}`, 303);
   });
 }
 
 quotationsRoutes.post('/quotations/:id/convert', requirePermission('quotations.manage'), async (c) => {
-  const user = c.var.session;
-  if (!can(user.role, 'invoices.manage')) throw new AppError('forbidden', t('quotations.forbiddenConvert'));
-  const id = c.req.param('id');
-  if (!uuid.safeParse(id).success) throw new AppError('not_found');
-  const { invoiceId } = await convertQuotation(c.var.db, id, branchScope(user), user.id);
+  const { invoiceId } = await convertQuotation(shopContext(c), idParam(c));
   return c.redirect(`/invoices/${invoiceId}`, 303);
 });

@@ -1,6 +1,6 @@
 import { formatDate } from '../domain/dates';
 import { compareDecimals, formatDecimal, formatMoney } from '../domain/money';
-import { creditNoteTypeFor, ncfTypes } from '../domain/ncf';
+import { ncfTypes } from '../domain/ncf';
 import { formatIdentification } from '../domain/tax-id';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { CreditableInvoice, CreditNote, CreditNoteSummary } from '../queries/credit-notes';
@@ -83,7 +83,7 @@ export function NewCreditNotePage(props: {
 }) {
   const { invoice, values, errors } = props;
   const money = (value: string) => formatMoney(value, invoice.currencySymbol);
-  const type = creditNoteTypeFor(invoice.ncfType);
+  const type = invoice.creditNoteType;
   const open =
     invoice.lines.some((line) => compareDecimals(line.remaining, '0') > 0) &&
     compareDecimals(invoice.creditable, '0') > 0;

@@ -1,7 +1,7 @@
 import type { BranchRef } from '../auth/session';
 import { invoiceStatuses } from '../db/tenant-schema';
 import { formatDate } from '../domain/dates';
-import { formatMoney } from '../domain/money';
+import { compareDecimals, formatMoney } from '../domain/money';
 import { invoiceNcfTypes, ncfTypes, paymentForms, voidReasons, type NcfType, type PaymentForm } from '../domain/ncf';
 import { formatIdentification, formatTaxId } from '../domain/tax-id';
 import { t, type MessageKey } from '../i18n/es-DO';
@@ -260,7 +260,7 @@ function Actions(props: { invoice: InvoiceDetail; canManage: boolean; canPay: bo
       </div>
     );
   }
-  const open = invoice.status === 'issued' || invoice.status === 'partially_paid';
+  const open = invoice.payable && compareDecimals(invoice.balance, '0') > 0;
   return (
     <div class="actions invoice-actions">
       {open && props.canPay ? (
@@ -268,7 +268,7 @@ function Actions(props: { invoice: InvoiceDetail; canManage: boolean; canPay: bo
           {t('invoices.pay')}
         </a>
       ) : null}
-      {invoice.status !== 'voided' && props.canCredit ? (
+      {invoice.creditable && props.canCredit ? (
         <a class="button" href={`/invoices/${id}/credit-notes/new`}>
           {t('invoices.creditNote')}
         </a>

@@ -7,8 +7,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { describe, expect, it, vi } from 'vitest';
 import { refusals } from '../../src/domain/refusals';
 import { AppError } from '../../src/errors';
-import { paymentError } from '../../src/queries/payments';
-import { refusalError } from '../../src/queries/refusals';
+import { paymentError } from '../../src/services/shop/payments';
+import { refusalError } from '../../src/services/refusals';
 
 const drizzleDir = new URL('../../drizzle/', import.meta.url);
 

@@ -818,3 +818,72 @@ describe('issue 9 item 17: buyers the DGII registry has as not active', { timeou
     }
   });
 });
+
+describe('one branch rule for drafts, UI and API alike', () => {
+  const line = (shop: InvoiceShop) => ({
+    description: 'Consulta',
+    quantity: '1',
+    unitPrice: '1000',
+    taxId: shop.tax('ITBIS18').id,
+  });
+  const form = (shop: InvoiceShop, branchId: string) => ({
+    branchId,
+    ncfType: 'B02',
+    currencyCode: 'DOP',
+    'lines.0.description': 'Consulta',
+    'lines.0.quantity': '1',
+    'lines.0.unitPrice': '1000',
+    'lines.0.taxId': String(shop.tax('ITBIS18').id),
+  });
+
+  it('refuses and allows the same branches through the form and the API', async () => {
+    const shop = await invoiceShop('ventas');
+    const { branches, userBranches } = await import('../../src/db/tenant-schema');
+    await shop.db.insert(userBranches).values({ userId: shop.user.id, branchId: shop.main.id });
+    const [other] = await shop.db.insert(branches).values({ code: 'NORTE', name: 'Norte' }).returning();
+    const outcomes: Array<[string, number, number]> = [];
+    for (const [name, branchId] of [
+      ['own branch', shop.main.id],
+      ['branch not assigned', other!.id],
+    ] as const) {
+      const ui = await postForm(shop.host, '/invoices', form(shop, branchId), { Cookie: shop.cookie });
+      const api_ = await api(shop.host, '/invoices', shop.bearer, {
+        method: 'POST',
+        body: JSON.stringify({ branchId, ncfType: 'B02', currencyCode: 'DOP', lines: [line(shop)] }),
+      });
+      outcomes.push([name, ui.status, api_.status]);
+      if (api_.status === 422)
+        expect(((await api_.json()) as Json).errors!.map((error) => error.field)).toContain('branchId');
+    }
+    // Moving an existing draft to a branch the user is not in: refused by both.
+    const [draft] = await insertDrafts(shop, 1);
+    const uiMove = await postForm(shop.host, `/invoices/${draft}/edit`, form(shop, other!.id), { Cookie: shop.cookie });
+    const apiMove = await api(shop.host, `/invoices/${draft}`, shop.bearer, {
+      method: 'PATCH',
+      body: JSON.stringify({ branchId: other!.id }),
+    });
+    outcomes.push(['move a draft to a branch not assigned', uiMove.status, apiMove.status]);
+    expect(outcomes).toEqual([
+      ['own branch', 303, 201],
+      ['branch not assigned', 422, 422],
+      ['move a draft to a branch not assigned', 422, 422],
+    ]);
+    expect((await invoiceRow(shop.db, draft!)).branchId).toBe(shop.main.id);
+  });
+
+  it('lets a draft stay in its own branch through both, even once that branch is inactive', async () => {
+    // Before the rule was one, the form refused this (branch no longer in the user's list) and the API allowed it.
+    const shop = await invoiceShop('owner');
+    const { branches } = await import('../../src/db/tenant-schema');
+    const [draft] = await insertDrafts(shop, 1);
+    await shop.db.insert(branches).values({ code: 'NORTE', name: 'Norte' });
+    await shop.db.update(branches).set({ active: false }).where(eq(branches.id, shop.main.id));
+    const ui = await postForm(shop.host, `/invoices/${draft}/edit`, form(shop, shop.main.id), { Cookie: shop.cookie });
+    const apiSame = await api(shop.host, `/invoices/${draft}`, shop.bearer, {
+      method: 'PATCH',
+      body: JSON.stringify({ branchId: shop.main.id, notes: 'misma sucursal' }),
+    });
+    expect([ui.status, apiSame.status]).toEqual([303, 200]);
+    expect((await invoiceRow(shop.db, draft!)).notes).toBe('misma sucursal');
+  });
+});

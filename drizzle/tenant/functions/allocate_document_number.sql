@@ -34,7 +34,7 @@ BEGIN
   END IF;
   UPDATE fiscal_sequences f SET next_number = f.next_number + 1, updated_at = now() WHERE f.id = s.id;
   sequence_id := s.id;
-  number := s.prefix || lpad(s.next_number::text, CASE WHEN s.doc_type LIKE 'E%' THEN 10 ELSE 8 END, '0');
+  number := document_number(s.prefix, s.doc_type, s.next_number);
   valid_until := s.valid_until;
   RETURN NEXT;
 END

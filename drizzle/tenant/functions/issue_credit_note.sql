@@ -22,13 +22,13 @@ DECLARE
   v_issuer jsonb;
 BEGIN
   SELECT * INTO inv FROM payments_lock_invoice(p_invoice_id, p_branch_ids);
-  IF inv.kind <> 'invoice' OR inv.status NOT IN ('issued', 'partially_paid', 'paid') THEN
+  IF NOT invoice_creditable(inv.kind, inv.status) THEN
     RAISE EXCEPTION 'optiflow:invoice_not_creditable';
   END IF;
-  IF p_refunds_itbis IS DISTINCT FROM ((p_today - inv.issued_on) <= 30) THEN
+  IF p_refunds_itbis IS DISTINCT FROM credit_refunds_itbis(inv.issued_on, p_today) THEN
     RAISE EXCEPTION 'optiflow:credit_stale';
   END IF;
-  note_type := CASE WHEN inv.ncf_type LIKE 'E%' THEN 'E34' ELSE 'B04' END;
+  note_type := credit_note_type(inv.ncf_type);
   IF note_type = 'E34' AND coalesce(inv.buyer_id_number, '') = '' THEN
     RAISE EXCEPTION 'optiflow:credit_buyer_required';
   END IF;

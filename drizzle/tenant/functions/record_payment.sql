@@ -14,7 +14,7 @@ DECLARE
   new_id uuid;
 BEGIN
   SELECT * INTO inv FROM payments_lock_invoice(p_invoice_id, p_branch_ids);
-  IF inv.kind <> 'invoice' OR inv.status NOT IN ('issued', 'partially_paid', 'paid') THEN
+  IF NOT invoice_payable(inv.kind, inv.status) THEN
     RAISE EXCEPTION 'optiflow:invoice_not_payable';
   END IF;
   IF p_received_on < inv.issued_on THEN

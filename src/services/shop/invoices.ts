@@ -1,0 +1,340 @@
+import { can, type Permission } from '../../auth/permissions';
+import type { SessionUser } from '../../auth/session';
+import { shopToday } from '../../domain/dates';
+import { checkIssueRules, inactiveBuyerRule, requiresActiveBuyer, type IssueRuleFailure } from '../../domain/invoices';
+import { invoiceNcfTypes } from '../../domain/ncf';
+import { formatIdentification } from '../../domain/tax-id';
+import { registryStatusOf } from '../../dgii/lookup';
+import { AppError, type FieldErrors } from '../../errors';
+import { t } from '../../i18n/es-DO';
+import { actorLabel } from '../../queries/audit';
+import { branchScope } from '../../queries/branch-scope';
+import type { PricedLine } from '../../queries/document-lines';
+import {
+  createDraft,
+  deleteDraft,
+  getInvoice as loadInvoice,
+  invoiceFormOptions as loadFormOptions,
+  issueInvoice as issueInvoiceSql,
+  listInvoices as loadInvoices,
+  updateDraft,
+  voidInvoice as voidInvoiceSql,
+  type DraftWriteResult,
+  type InvoiceCursor,
+  type InvoiceDetail,
+  type InvoiceFormOptions,
+  type InvoiceStatus,
+  type InvoiceSummary,
+} from '../../queries/invoices';
+import type { LineInputValues } from '../../schemas/document-lines';
+import type { InvoiceHeaderInput, InvoiceUpdateInput } from '../../schemas/invoices';
+import type { DocumentTotals } from '../../domain/totals';
+import { refusalError } from '../refusals';
+import type { ShopContext } from './context';
+import { priceLines } from './document-lines';
+
+/** Permission in depth: the route checked it already; a service called from elsewhere checks again. */
+export function ensureCan(ctx: Pick<ShopContext, 'actor'>, permission: Permission): void {
+  if (!can(ctx.actor.role, permission)) throw new AppError('forbidden');
+}
+
+const validation = (errors: FieldErrors) =>
+  new AppError('validation', Object.values(errors)[0] ?? t('error.validation.title'), errors as Record<string, string>);
+
+export async function listInvoices(
+  ctx: ShopContext,
+  filter: { status?: InvoiceStatus; q?: string; after?: InvoiceCursor | null; limit: number },
+): Promise<{ rows: InvoiceSummary[]; next: InvoiceCursor | null }> {
+  ensureCan(ctx, 'invoices.view');
+  return loadInvoices(ctx.db, { ...filter, branchIds: branchScope(ctx.actor) });
+}
+
+/** An invoice (not a credit note) in the actor's branches, with the exchange rate of `rateOn`; else 404. */
+export async function getInvoice(
+  ctx: ShopContext,
+  id: string,
+  options: { rateOn?: string } = {},
+): Promise<InvoiceDetail> {
+  ensureCan(ctx, 'invoices.view');
+  const invoice = await loadInvoice(ctx.db, id, { branchIds: branchScope(ctx.actor), rateOn: options.rateOn });
+  if (invoice?.kind !== 'invoice') throw new AppError('not_found');
+  return invoice;
+}
+
+/** A draft the actor may change: 404 when unknown or outside their branches, 409 once issued. */
+export async function getInvoiceDraft(ctx: ShopContext, id: string): Promise<InvoiceDetail> {
+  ensureCan(ctx, 'invoices.manage');
+  const invoice = await getInvoice(ctx, id);
+  if (invoice.status !== 'draft') throw new AppError('conflict', t('invoices.error.notDraft'));
+  return invoice;
+}
+
+export function invoiceFormOptions(ctx: ShopContext, customerId: string | null): Promise<InvoiceFormOptions> {
+  return loadFormOptions(ctx.db, { customerId, ncfTypes: invoiceNcfTypes });
+}
+
+/**
+ * The one branch rule for drafts, UI and API alike: the branch asked for, else the draft's own,
+ * else the actor's current branch; it must be one of the actor's branches, or the draft's own
+ * branch left as it was. Null when refused.
+ */
+export function draftBranch(
+  actor: Pick<SessionUser, 'branch' | 'branches'>,
+  requested: string | null | undefined,
+  current: string | null,
+): string | null {
+  const branchId = requested || current || actor.branch?.id || null;
+  if (!branchId) return null;
+  return branchId === current || actor.branches.some((branch) => branch.id === branchId) ? branchId : null;
+}
+
+export type DraftHeader = InvoiceHeaderInput;
+
+/** A draft checked and priced, ready to write (only prepareInvoiceDraft makes one). */
+export interface PreparedDraft {
+  header: DraftHeader & { branchId: string };
+  lines: PricedLine[];
+  totals: DocumentTotals;
+}
+
+/**
+ * Checks what the schema cannot (branch rule, products, taxes) and prices the lines. `header` null:
+ * it failed its schema (the caller has those errors); the lines are still priced for the preview.
+ */
+export async function prepareInvoiceDraft(
+  ctx: ShopContext,
+  input: { header: DraftHeader | null; lines: LineInputValues[] | null; currentBranchId?: string | null },
+): Promise<{
+  errors: FieldErrors;
+  priced: { lines: PricedLine[]; totals: DocumentTotals } | null;
+  draft: PreparedDraft | null;
+}> {
+  const errors: FieldErrors = {};
+  const branchId = input.header ? draftBranch(ctx.actor, input.header.branchId, input.currentBranchId ?? null) : null;
+  if (input.header && !branchId) errors.branchId = t('invoices.validation.branch');
+  let priced: { lines: PricedLine[]; totals: DocumentTotals } | null = null;
+  if (input.lines) {
+    const result = await priceLines(ctx, input.lines);
+    if (result.ok) priced = { lines: result.lines, totals: result.totals };
+    else Object.assign(errors, result.errors);
+  }
+  const draft =
+    input.header && branchId && priced && !Object.keys(errors).length
+      ? { header: { ...input.header, branchId }, lines: priced.lines, totals: priced.totals }
+      : null;
+  return { errors, priced, draft };
+}
+
+const referenceMessages = {
+  customerId: 'invoices.validation.customer',
+  sequenceId: 'invoices.validation.sequence',
+  currencyCode: 'invoices.validation.currency',
+  prescriptionId: 'invoices.validation.prescription',
+} as const;
+
+/** Field errors of a refused draft write (unknown customer, sequence, currency or prescription). */
+export function draftWriteErrors(result: DraftWriteResult): FieldErrors {
+  if (result.ok || 'notDraft' in result) return {};
+  return Object.fromEntries(
+    Object.keys(result.fields).map((field) => [field, t(referenceMessages[field as keyof typeof referenceMessages])]),
+  );
+}
+
+/** Writes a prepared draft (new when `id` is null); the new or same id. 422 for unknown references, 409 once issued. */
+export async function saveInvoiceDraft(ctx: ShopContext, id: string | null, draft: PreparedDraft): Promise<string> {
+  ensureCan(ctx, 'invoices.manage');
+  const result = id
+    ? await updateDraft(ctx.db, id, draft.header, draft.lines, draft.totals)
+    : await createDraft(ctx.db, draft.header, draft.lines, draft.totals, ctx.actor.id);
+  if (result.ok) return result.id;
+  if ('notDraft' in result) throw new AppError('conflict', t('invoices.error.notDraft'));
+  throw validation(draftWriteErrors(result));
+}
+
+/** A new draft from the API's whole input. */
+export async function createInvoiceDraft(
+  ctx: ShopContext,
+  input: DraftHeader & { lines: LineInputValues[] },
+): Promise<InvoiceDetail> {
+  ensureCan(ctx, 'invoices.manage');
+  const { lines, ...header } = input;
+  const prepared = await prepareInvoiceDraft(ctx, { header, lines });
+  if (!prepared.draft) throw validation(prepared.errors);
+  return getInvoice(ctx, await saveInvoiceDraft(ctx, null, prepared.draft));
+}
+
+/** Changes a draft: the fields given replace the stored ones; `lines`, when given, replaces every line. */
+export async function updateInvoiceDraft(
+  ctx: ShopContext,
+  id: string,
+  input: InvoiceUpdateInput,
+): Promise<InvoiceDetail> {
+  const current = await getInvoiceDraft(ctx, id);
+  const pick = <K extends keyof InvoiceUpdateInput>(key: K, fallback: NonNullable<InvoiceUpdateInput[K]> | null) =>
+    input[key] === undefined ? fallback : input[key];
+  const storedLines: LineInputValues[] = current.lines.map((line) => ({
+    productId: line.productId,
+    sku: null,
+    description: line.description,
+    quantity: line.quantity,
+    unitPrice: line.unitPrice,
+    discount: line.discount,
+    taxId: line.taxId,
+  }));
+  const header: DraftHeader = {
+    branchId: input.branchId ?? current.branchId,
+    ncfType: input.ncfType ?? current.ncfType,
+    customerId: pick('customerId', current.customerId),
+    sequenceId: pick('sequenceId', current.sequenceId),
+    currencyCode: input.currencyCode ?? current.currencyCode,
+    dueOn: pick('dueOn', current.dueOn),
+    prescriptionId: pick('prescriptionId', current.prescriptionId),
+    notes: pick('notes', current.notes),
+  } as DraftHeader;
+  const prepared = await prepareInvoiceDraft(ctx, {
+    header,
+    lines: input.lines ?? storedLines,
+    currentBranchId: current.branchId,
+  });
+  if (!prepared.draft) throw validation(prepared.errors);
+  await saveInvoiceDraft(ctx, id, prepared.draft);
+  return getInvoice(ctx, id);
+}
+
+/** Deletes a draft (never an issued invoice). */
+export async function deleteInvoiceDraft(ctx: ShopContext, id: string): Promise<void> {
+  ensureCan(ctx, 'invoices.manage');
+  const outcome = await deleteDraft(ctx.db, id, branchScope(ctx.actor));
+  if (outcome === 'not_found') throw new AppError('not_found');
+  if (outcome === 'not_draft') throw new AppError('conflict', t('invoices.error.notDraft'));
+}
+
+/**
+ * A draft whose buyer the DGII registry does not have as active says so before anything is issued
+ * (one registry query, only for drafts with a buyer id); B01/E31 will then be refused at issue.
+ */
+export async function draftBuyerWarning(
+  ctx: ShopContext,
+  invoice: Pick<InvoiceDetail, 'status' | 'ncfType' | 'customerIdType' | 'customerIdNumber'>,
+): Promise<string | null> {
+  if (invoice.status !== 'draft' || !invoice.customerIdNumber) return null;
+  const status = await registryStatusOf(ctx.env)(invoice.customerIdNumber);
+  const rule = inactiveBuyerRule(invoice.ncfType, status);
+  if (!rule || !status) return null;
+  const warning = t('invoices.warning.buyerInactive', {
+    id: formatIdentification(invoice.customerIdType, invoice.customerIdNumber),
+    status,
+  });
+  return rule === 'refuse'
+    ? `${warning} ${t('invoices.warning.buyerInactiveRefused', { type: invoice.ncfType })}`
+    : warning;
+}
+
+function ruleError(failure: IssueRuleFailure): AppError {
+  switch (failure.rule) {
+    case 'noLines':
+      return new AppError('validation', t('invoices.error.noLines'), { lines: t('invoices.error.noLines') });
+    case 'ncfType':
+      return new AppError('validation', t('invoices.validation.ncfType'), {
+        ncfType: t('invoices.validation.ncfType'),
+      });
+    case 'noExchangeRate': {
+      const message = t('invoices.error.noExchangeRate', { currency: failure.currency, date: failure.date });
+      return new AppError('validation', message, { currencyCode: message });
+    }
+    case 'buyerIdRequired': {
+      const message = t('invoices.error.buyerIdRequired', { type: failure.type, name: failure.name });
+      return new AppError('validation', message, { customerId: message });
+    }
+    case 'buyerIdThreshold': {
+      const message = t('invoices.error.buyerIdThreshold', { type: failure.type, total: failure.total });
+      return new AppError('validation', message, { customerId: message });
+    }
+  }
+}
+
+/**
+ * Issues a draft: the rules are checked on the loaded draft (one query), then issue_invoice takes
+ * the NCF and writes everything in one more. With `issueKey`, an invoice already issued with the
+ * same key answers as issued again (no new number); otherwise a non-draft is a 409.
+ * Returns the issued invoice (built from what was loaded and written, without reloading).
+ */
+export async function issueInvoice(
+  ctx: ShopContext,
+  id: string,
+  options: { issueKey: string | null },
+): Promise<{ invoice: InvoiceDetail; replayed: boolean }> {
+  ensureCan(ctx, 'invoices.manage');
+  const today = shopToday();
+  const invoice = await getInvoice(ctx, id, { rateOn: today });
+  const { issueKey } = options;
+  if (invoice.status !== 'draft') {
+    if (issueKey && invoice.issueKey === issueKey) return { invoice, replayed: true };
+    throw new AppError(
+      'conflict',
+      issueKey && invoice.issueKey ? t('invoices.error.idempotencyMismatch') : t('invoices.error.notDraft'),
+    );
+  }
+  const rules = checkIssueRules({ ...invoice, lineCount: invoice.lines.length }, today);
+  if (!rules.ok) throw ruleError(rules.failure);
+  if (invoice.customerIdNumber && requiresActiveBuyer(invoice.ncfType)) {
+    const status = await registryStatusOf(ctx.env)(invoice.customerIdNumber);
+    if (inactiveBuyerRule(invoice.ncfType, status) === 'refuse') {
+      const message = t('invoices.error.buyerInactive', {
+        id: invoice.customerIdNumber,
+        status: status!,
+        type: invoice.ncfType,
+      });
+      throw new AppError('validation', message, { customerId: message });
+    }
+  }
+  const outcome = await issueInvoiceSql(ctx.db, {
+    invoiceId: invoice.id,
+    version: invoice.version,
+    issueKey,
+    issuedOn: today,
+    exchangeRate: rules.exchangeRate,
+    dop: rules.dop,
+    userId: ctx.actor.id,
+    actor: actorLabel(ctx.actor),
+  });
+  if (!outcome.ok) throw refusalError(outcome.refusal, 'invoiceIssue', { type: invoice.ncfType });
+  const issued: InvoiceDetail = {
+    ...invoice,
+    status: 'issued',
+    ncf: outcome.ncf,
+    ncfValidUntil: outcome.ncfValidUntil,
+    sequenceId: outcome.sequenceId,
+    issuedOn: today,
+    buyerName: invoice.customerName,
+    buyerIdType: invoice.customerIdType,
+    buyerIdNumber: invoice.customerIdNumber,
+    exchangeRate: rules.exchangeRate,
+    ...rules.dop,
+    issueKey,
+    issuer: outcome.issuer,
+    // What invoice_payable / invoice_creditable answer for the 'issued' status issue_invoice wrote.
+    payable: true,
+    creditable: true,
+  };
+  return { invoice: issued, replayed: outcome.replayed };
+}
+
+/** Voids an issued invoice in the actor's branches (void_invoice in SQL); refusals become 404 / 409. */
+export async function voidInvoice(
+  ctx: ShopContext,
+  id: string,
+  input: { reason: string; note?: string | null },
+): Promise<InvoiceDetail> {
+  ensureCan(ctx, 'invoices.void');
+  await getInvoice(ctx, id);
+  const outcome = await voidInvoiceSql(ctx.db, {
+    invoiceId: id,
+    reason: input.reason,
+    note: input.note ?? null,
+    userId: ctx.actor.id,
+    actor: actorLabel(ctx.actor),
+  });
+  if (!outcome.ok) throw refusalError(outcome.refusal, 'invoiceVoid');
+  return getInvoice(ctx, id);
+}
