@@ -751,6 +751,10 @@ export async function startDgiiStandin(options: DgiiStandinOptions = {}): Promis
       if (!res.headersSent) send(res, fail(500, 'Error interno del stand-in'));
     });
   });
+  // Idle keep-alive connections outlive the clients' own idle timeouts (undici: 4 s), so a client
+  // never reuses a connection the stand-in is closing at that moment (ECONNRESET under load).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
