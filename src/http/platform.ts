@@ -10,7 +10,13 @@ export function platformContext(c: Context<AdminEnv>): PlatformContext {
     platform,
     env: c.env,
     requestId,
-    actor: { kind: 'admin', id: admin.id, email: admin.email, verified: admin.verified },
+    actor: {
+      kind: 'admin',
+      id: admin.id,
+      email: admin.email,
+      verified: admin.verified,
+      sessionHash: admin.sessionHash,
+    },
   };
 }
 

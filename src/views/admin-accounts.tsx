@@ -1,7 +1,7 @@
 import { formatDateTime } from '../domain/dates';
 import type { Child } from 'hono/jsx';
 import { t, type MessageKey } from '../i18n/es-DO';
-import { ErrorSummary, Field, Notice, Pager, SelectField } from './components';
+import { ErrorSummary, Field, LiveSearchForm, Notice, Pager, SelectField } from './components';
 import type { FieldErrors } from '../errors';
 import { Layout } from './layout';
 import { auditActionLabel, detailText } from './admin-labels';
@@ -377,20 +377,27 @@ export function AdminAuditPage(props: {
     <>
       <h1>{t('admin.audit.title')}</h1>
       <p class="lead">{t('admin.audit.lead')}</p>
-      <form method="get" action="/admin/audit" class="admin-filters" role="search">
-        <Field name="tenant" label={t('admin.audit.filterTenant')} value={props.filter.tenant} errors={props.errors} />
-        <SelectField
-          name="admin"
-          label={t('admin.audit.filterAdmin')}
-          value={props.filter.admin}
-          blank={t('admin.audit.anyAdmin')}
-          options={props.admins.map((admin) => ({ value: admin.id, label: admin.email }))}
-          errors={props.errors}
-        />
-        <button type="submit" class="button">
-          {t('admin.audit.filter')}
-        </button>
-      </form>
+      <div class="admin-filters">
+        <LiveSearchForm action="/admin/audit" target="#admin-audit-list" filters={['tenant', 'admin']}>
+          <Field
+            name="tenant"
+            label={t('admin.audit.filterTenant')}
+            value={props.filter.tenant}
+            errors={props.errors}
+          />
+          <SelectField
+            name="admin"
+            label={t('admin.audit.filterAdmin')}
+            value={props.filter.admin}
+            blank={t('admin.audit.anyAdmin')}
+            options={props.admins.map((admin) => ({ value: admin.id, label: admin.email }))}
+            errors={props.errors}
+          />
+          <button type="submit" class="button">
+            {t('admin.audit.filter')}
+          </button>
+        </LiveSearchForm>
+      </div>
       <ErrorSummary errors={props.errors} />
       <AdminAuditList lines={props.lines} nextHref={props.nextHref} firstHref={props.firstHref} />
     </>

@@ -1,7 +1,7 @@
 import type { TenantDetails, TenantListFilter, TenantListRow, TenantStatus } from '../services/platform/tenants';
 import type { ShopOwners } from '../services/platform/owners';
 import { t, type MessageKey } from '../i18n/es-DO';
-import { ErrorSummary, Field, Notice, ResultsTable, SelectField, TextAreaField } from './components';
+import { ErrorSummary, Field, LiveSearchForm, Notice, ResultsTable, SelectField, TextAreaField } from './components';
 import type { FieldErrors } from '../errors';
 import { formatDateTime } from '../domain/dates';
 import { formatDate } from './users';
@@ -104,33 +104,35 @@ export function TenantListPage(props: {
           {t('adminTenants.new')}
         </a>
       </div>
-      <form method="get" action="/admin/tenants" class="toolbar tenant-filters" role="search">
-        <Field name="q" label={t('adminTenants.search')} type="search" value={filter.q} inputmode="search" />
-        <SelectField
-          name="status"
-          label={t('adminTenants.filterStatus')}
-          value={filter.status}
-          blank={t('adminTenants.all')}
-          options={(['provisioning', 'active', 'suspended', 'failed', 'deleting'] as const).map((status) => ({
-            value: status,
-            label: statusLabel(status),
-          }))}
-        />
-        <SelectField
-          name="client"
-          label={t('adminTenants.filterClient')}
-          value={filter.clientId}
-          blank={t('adminTenants.all')}
-          options={props.clients}
-        />
-        <label class="choice">
-          <input type="checkbox" name="behind" value="1" checked={filter.behind} />
-          {t('adminTenants.filterBehind')}
-        </label>
-        <button type="submit" class="button">
-          {t('adminTenants.filter')}
-        </button>
-      </form>
+      <div class="tenant-filters">
+        <LiveSearchForm action="/admin/tenants" target="#tenant-results" filters={['status', 'client', 'behind']}>
+          <Field name="q" label={t('adminTenants.search')} type="search" value={filter.q} inputmode="search" />
+          <SelectField
+            name="status"
+            label={t('adminTenants.filterStatus')}
+            value={filter.status}
+            blank={t('adminTenants.all')}
+            options={(['provisioning', 'active', 'suspended', 'failed', 'deleting'] as const).map((status) => ({
+              value: status,
+              label: statusLabel(status),
+            }))}
+          />
+          <SelectField
+            name="client"
+            label={t('adminTenants.filterClient')}
+            value={filter.clientId}
+            blank={t('adminTenants.all')}
+            options={props.clients}
+          />
+          <label class="choice">
+            <input type="checkbox" id="field-behind" name="behind" value="1" checked={filter.behind} />
+            {t('adminTenants.filterBehind')}
+          </label>
+          <button type="submit" class="button">
+            {t('adminTenants.filter')}
+          </button>
+        </LiveSearchForm>
+      </div>
       <TenantTable rows={props.rows} filter={filter} nextAfter={props.nextAfter} latest={props.latest} />
       <section class="card">
         <form method="post" action="/admin/tenants/migrate" hx-boost="false">

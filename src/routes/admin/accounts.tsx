@@ -5,22 +5,20 @@ import {
   adminAccountPolicy,
   adminLoginThrottle,
   adminTotpThrottle,
+  changeAdminPassword,
   consumeTotpStep,
-  disableTotp,
-  enableTotp,
+  disableAdminTotp,
+  enableAdminTotp,
   findAdminByEmail,
   findAdminById,
-  listAdminAudit,
-  listAdmins,
+  listAudit,
   markAdminLoggedIn,
   normalizeAdminEmail,
   peekAdminPasswordLink,
   readTotpSecret,
   redeemAdminPasswordLink,
-  revokeOtherAdminSessions,
-  setAdminPassword,
-  storePendingTotpSecret,
-  tenantCountsByStatus,
+  platformOverview,
+  startTotpSetup,
   totpThrottleAccount,
   type PlatformAdmin,
 } from '../../services/platform/accounts';
@@ -33,12 +31,13 @@ import {
   setAdminCookie,
 } from '../../http/admin-session';
 import { createAdminSession, revokeAdminSession, verifyAdminSession } from '../../services/platform/sessions';
-import { generateTotpSecret, matchTotp, otpauthUri } from '../../services/platform/totp';
+import { matchTotp, otpauthUri } from '../../services/platform/totp';
 import { verifyPassword } from '../../auth/password';
 import { accountFailures, markAttemptSucceeded, reserveLoginAttempt } from '../../auth/throttle';
 import type { AdminEnv, AppEnv } from '../../http/env';
 import { AppError } from '../../errors';
 import { factory } from '../../http/factory';
+import { platformContext } from '../../http/platform';
 import { clientAddress, safeNextPath, validForm } from '../../http/forms';
 import { emailField } from '../../schemas/common';
 import { t } from '../../i18n/es-DO';
@@ -279,9 +278,8 @@ adminAccountsRoutes.post(
 // ---------------------------------------------------------------------------------------------
 
 adminAccountsRoutes.get('/', requireAdmin, async (c) => {
-  const { central } = c.var.platform;
-  const [counts, recent] = await Promise.all([tenantCountsByStatus(central), listAdminAudit(central, { limit: 10 })]);
-  return c.render(<AdminDashboard admin={c.var.admin} counts={counts} recent={recent.lines} />, {
+  const { counts, recent } = await platformOverview(platformContext(c));
+  return c.render(<AdminDashboard admin={c.var.admin} counts={counts} recent={recent} />, {
     title: t('admin.dashboard.title'),
     current: '/admin',
   });
@@ -336,27 +334,38 @@ adminAccountsRoutes.post(
   requireAdmin,
   validForm(changePasswordForm, (c, errors) => accountPage(c, { passwordErrors: errors }, 422)),
   async (c) => {
-    const session = c.var.admin;
-    const { central } = c.var.platform;
     const { current, password } = c.req.valid('form');
-    const admin = await findAdminById(central, session.id);
-    if (!admin || !(await verifyPassword(current, admin.passwordHash))) {
-      return accountPage(c, { passwordErrors: { current: t('admin.account.wrongPassword') } }, 422);
+    try {
+      await changeAdminPassword(platformContext(c), { current, password });
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'validation' && error.fields)
+        return accountPage(c, { passwordErrors: error.fields }, 422);
+      throw error;
     }
-    await setAdminPassword(central, session.id, password);
-    await revokeOtherAdminSessions(central, session.id, session.sessionHash);
-    await recordAdminAudit(central, { admin: who(session), action: 'admin.password_changed' });
     return accountPage(c, { passwordDone: true });
   },
 );
 
+/** A refused TOTP change: the account page with the notice (409), the field messages (422) or the budget spent (429). */
+async function totpRefusal(c: Context<AdminEnv>, work: () => Promise<void>): Promise<Response | null> {
+  try {
+    await work();
+    return null;
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    if (error.code === 'conflict') return accountPage(c, { notice: error.publicMessage }, 409);
+    if (error.code === 'too_many_requests') {
+      c.header('Retry-After', String(adminTotpThrottle.windowMinutes * 60));
+      return accountPage(c, { totpErrors: error.fields ?? {} }, 429);
+    }
+    if (error.code === 'validation' && error.fields) return accountPage(c, { totpErrors: error.fields }, 422);
+    throw error;
+  }
+}
+
 adminAccountsRoutes.post('/account/totp/setup', requireAdmin, async (c) => {
-  const session = c.var.admin;
-  const { central, encryptionKey } = c.var.platform;
-  const stored = await storePendingTotpSecret(central, encryptionKey, session.id, generateTotpSecret());
-  if (!stored) return accountPage(c, { notice: t('admin.account.totpAlready') }, 409);
-  await recordAdminAudit(central, { admin: who(session), action: 'admin.totp_setup_started' });
-  return c.redirect('/admin/account#admin-totp', 303);
+  const refused = await totpRefusal(c, () => startTotpSetup(platformContext(c)));
+  return refused ?? c.redirect('/admin/account#admin-totp', 303);
 });
 
 adminAccountsRoutes.post(
@@ -364,17 +373,8 @@ adminAccountsRoutes.post(
   requireAdmin,
   validForm(totpForm, (c, errors) => accountPage(c, { totpErrors: errors }, 422)),
   async (c) => {
-    const session = c.var.admin;
-    const { central, encryptionKey } = c.var.platform;
-    const admin = await findAdminById(central, session.id);
-    if (!admin || admin.totpEnabledAt) return accountPage(c, { notice: t('admin.account.totpAlready') }, 409);
-    const secret = await readTotpSecret(encryptionKey, admin);
-    const step = secret ? await matchTotp(secret, c.req.valid('form').code, Date.now(), admin.totpLastStep) : null;
-    if (step === null || !(await enableTotp(central, session.id, step))) {
-      return accountPage(c, { totpErrors: { code: t('admin.totp.wrong') } }, 422);
-    }
-    await recordAdminAudit(central, { admin: who(session), action: 'admin.totp_enabled' });
-    return c.redirect('/admin/account?totp=enabled', 303);
+    const refused = await totpRefusal(c, () => enableAdminTotp(platformContext(c), c.req.valid('form').code));
+    return refused ?? c.redirect('/admin/account?totp=enabled', 303);
   },
 );
 
@@ -383,33 +383,13 @@ adminAccountsRoutes.post(
   requireAdmin,
   validForm(disableTotpForm, (c, errors) => accountPage(c, { totpErrors: errors }, 422)),
   async (c) => {
-    const session = c.var.admin;
-    const { central, encryptionKey } = c.var.platform;
     const { password, code } = c.req.valid('form');
-    const admin = await findAdminById(central, session.id);
-    if (!admin?.totpEnabledAt) return c.redirect('/admin/account', 303);
-    // The same per-account budget of codes as the sign-in step: a stolen session cannot guess here instead.
-    const throttleAccount = totpThrottleAccount(admin.id);
-    const slot = await reserveLoginAttempt(central, throttleAccount, clientAddress(c.req), adminTotpThrottle);
-    if (slot === null) {
-      c.header('Retry-After', String(adminTotpThrottle.windowMinutes * 60));
-      return accountPage(
-        c,
-        { totpErrors: { code: t('admin.login.throttled', { minutes: adminTotpThrottle.windowMinutes }) } },
-        429,
-      );
-    }
-    if (!(await verifyPassword(password, admin.passwordHash))) {
-      return accountPage(c, { totpErrors: { password: t('admin.account.wrongPassword') } }, 422);
-    }
-    const secret = await readTotpSecret(encryptionKey, admin);
-    const step = secret ? await matchTotp(secret, code, Date.now(), admin.totpLastStep) : null;
-    if (step === null || !(await consumeTotpStep(central, admin.id, step))) {
-      return accountPage(c, { totpErrors: { code: t('admin.totp.wrong') } }, 422);
-    }
-    await markAttemptSucceeded(central, 'admin_login_attempts', throttleAccount, slot);
-    await disableTotp(central, admin.id);
-    await recordAdminAudit(central, { admin: who(session), action: 'admin.totp_disabled' });
+    let disabled = false;
+    const refused = await totpRefusal(c, async () => {
+      disabled = await disableAdminTotp(platformContext(c), { password, code, address: clientAddress(c.req) });
+    });
+    if (refused) return refused;
+    if (!disabled) return c.redirect('/admin/account', 303);
     return c.redirect('/admin/account?totp=disabled', 303);
   },
 );
@@ -417,7 +397,6 @@ adminAccountsRoutes.post(
 const auditPageSize = 50;
 
 adminAccountsRoutes.get('/audit', requireAdmin, async (c) => {
-  const { central } = c.var.platform;
   const tenant = (c.req.query('tenant') ?? '').trim().toLowerCase();
   const adminId = c.req.query('admin') ?? '';
   const beforeText = c.req.query('before') ?? '';
@@ -426,12 +405,10 @@ adminAccountsRoutes.get('/audit', requireAdmin, async (c) => {
   if (adminId && !z.uuid().safeParse(adminId).success) errors.admin = t('admin.audit.invalidAdmin');
   const before = /^\d{1,18}$/.test(beforeText) ? Number(beforeText) : null;
   const valid = Object.keys(errors).length === 0;
-  const [page, admins] = await Promise.all([
-    valid
-      ? listAdminAudit(central, { tenantId: tenant || null, adminId: adminId || null, before, limit: auditPageSize })
-      : { lines: [], next: null },
-    listAdmins(central),
-  ]);
+  const { admins, ...page } = await listAudit(
+    platformContext(c),
+    valid ? { tenantId: tenant || null, adminId: adminId || null, before, limit: auditPageSize } : null,
+  );
   const href = (cursor: number | null) => {
     const params = new URLSearchParams();
     if (tenant) params.set('tenant', tenant);

@@ -4,15 +4,17 @@
  */
 import { and, desc, eq, lt, ne, sql } from 'drizzle-orm';
 import { randomToken, sha256Hex } from '../../auth/crypto';
-import { hashPassword } from '../../auth/password';
-import type { ThrottleLimits } from '../../auth/throttle';
+import { hashPassword, verifyPassword } from '../../auth/password';
+import { markAttemptSucceeded, reserveLoginAttempt, type ThrottleLimits } from '../../auth/throttle';
 import { loginThrottle } from '../../auth/users';
 import { adminAuditLog, adminSessions, adminTokens, platformAdmins, tenants } from '../../db/central-schema';
 import type { CentralDb } from '../../db/client';
 import { AppError } from '../../errors';
+import { t } from '../../i18n/es-DO';
 import { decryptSecret, encryptSecret } from '../../tenancy/crypto';
 import { recordPlatformAudit } from './audit';
-import { assertActor, type PlatformContext } from './context';
+import { actingAdmin, assertActor, type PlatformContext } from './context';
+import { generateTotpSecret, matchTotp } from './totp';
 
 export const adminAccountPolicy = {
   /** A set-password link printed by `admins:create`. */
@@ -284,4 +286,98 @@ export async function listAdminAudit(
     .limit(limit + 1);
   const lines = rows.slice(0, limit);
   return { lines, next: rows.length > limit ? lines[lines.length - 1]!.id : null };
+}
+
+// The signed-in admin's own account (the panel's account page).
+
+function refused(field: string, message: string): AppError {
+  return new AppError('validation', message, { [field]: message });
+}
+
+/** Changes the acting admin's password (the current one checked) and ends their other sessions. */
+export async function changeAdminPassword(
+  ctx: PlatformContext,
+  values: { current: string; password: string },
+): Promise<void> {
+  const actor = actingAdmin(ctx);
+  const { central } = ctx.platform;
+  const admin = await findAdminById(central, actor.id);
+  if (!admin || !(await verifyPassword(values.current, admin.passwordHash)))
+    throw refused('current', t('admin.account.wrongPassword'));
+  await setAdminPassword(central, actor.id, values.password);
+  await revokeOtherAdminSessions(central, actor.id, actor.sessionHash);
+  await recordPlatformAudit(ctx, { action: 'admin.password_changed' });
+}
+
+/** Stores a new secret to enrol an authenticator (a conflict once TOTP is on). */
+export async function startTotpSetup(ctx: PlatformContext): Promise<void> {
+  const actor = actingAdmin(ctx);
+  const { central, encryptionKey } = ctx.platform;
+  if (!(await storePendingTotpSecret(central, encryptionKey, actor.id, generateTotpSecret())))
+    throw new AppError('conflict', t('admin.account.totpAlready'));
+  await recordPlatformAudit(ctx, { action: 'admin.totp_setup_started' });
+}
+
+/** Turns TOTP on with a first right code from the enrolled authenticator. */
+export async function enableAdminTotp(ctx: PlatformContext, code: string): Promise<void> {
+  const actor = actingAdmin(ctx);
+  const { central, encryptionKey } = ctx.platform;
+  const admin = await findAdminById(central, actor.id);
+  if (!admin || admin.totpEnabledAt) throw new AppError('conflict', t('admin.account.totpAlready'));
+  const secret = await readTotpSecret(encryptionKey, admin);
+  const step = secret ? await matchTotp(secret, code, Date.now(), admin.totpLastStep) : null;
+  if (step === null || !(await enableTotp(central, actor.id, step))) throw refused('code', t('admin.totp.wrong'));
+  await recordPlatformAudit(ctx, { action: 'admin.totp_enabled' });
+}
+
+/**
+ * Turns TOTP off with the password and a code, within the same per-account budget of codes as the
+ * sign-in step (a stolen session cannot guess here instead): 429 once it is spent. False when TOTP
+ * was not on.
+ */
+export async function disableAdminTotp(
+  ctx: PlatformContext,
+  values: { password: string; code: string; address: string },
+): Promise<boolean> {
+  const actor = actingAdmin(ctx);
+  const { central, encryptionKey } = ctx.platform;
+  const admin = await findAdminById(central, actor.id);
+  if (!admin?.totpEnabledAt) return false;
+  const throttleAccount = totpThrottleAccount(admin.id);
+  const slot = await reserveLoginAttempt(central, throttleAccount, values.address, adminTotpThrottle);
+  if (slot === null) {
+    const message = t('admin.login.throttled', { minutes: adminTotpThrottle.windowMinutes });
+    throw new AppError('too_many_requests', message, { code: message });
+  }
+  if (!(await verifyPassword(values.password, admin.passwordHash)))
+    throw refused('password', t('admin.account.wrongPassword'));
+  const secret = await readTotpSecret(encryptionKey, admin);
+  const step = secret ? await matchTotp(secret, values.code, Date.now(), admin.totpLastStep) : null;
+  if (step === null || !(await consumeTotpStep(central, admin.id, step))) throw refused('code', t('admin.totp.wrong'));
+  await markAttemptSucceeded(central, 'admin_login_attempts', throttleAccount, slot);
+  await disableTotp(central, admin.id);
+  await recordPlatformAudit(ctx, { action: 'admin.totp_disabled' });
+  return true;
+}
+
+/** The dashboard: tenants by status and the latest audit lines. */
+export async function platformOverview(
+  ctx: PlatformContext,
+): Promise<{ counts: Record<string, number>; recent: AuditLine[] }> {
+  const { central } = ctx.platform;
+  const [counts, recent] = await Promise.all([tenantCountsByStatus(central), listAdminAudit(central, { limit: 10 })]);
+  return { counts, recent: recent.lines };
+}
+
+/** One page of the central audit log (none for a filter that was refused: null), and the admins to filter by. */
+export async function listAudit(
+  ctx: PlatformContext,
+  filter: AuditFilter | null,
+): Promise<{ lines: AuditLine[]; next: number | null; admins: Array<{ id: string; email: string; name: string }> }> {
+  const { central } = ctx.platform;
+  const [page, admins] = await Promise.all([
+    filter ? listAdminAudit(central, filter) : { lines: [], next: null },
+    listAdmins(central),
+  ]);
+  return { ...page, admins };
 }

@@ -8,7 +8,7 @@ import type { Platform } from '../../tenancy/platform';
  * account (their audit lines carry no admin and `via: 'cli'`).
  */
 export type PlatformActor =
-  | { kind: 'admin'; id: string; email: string; verified: boolean }
+  | { kind: 'admin'; id: string; email: string; verified: boolean; sessionHash: string }
   | { kind: 'operator'; via: 'cli' };
 
 /**
@@ -30,4 +30,11 @@ export interface PlatformContext {
  */
 export function assertActor(ctx: PlatformContext): void {
   if (ctx.actor.kind === 'admin' && !ctx.actor.verified) throw new AppError('forbidden');
+}
+
+/** The admin acting in the panel (their own account's operations): the CLI operator has no account. */
+export function actingAdmin(ctx: PlatformContext): Extract<PlatformActor, { kind: 'admin' }> {
+  assertActor(ctx);
+  if (ctx.actor.kind !== 'admin') throw new AppError('forbidden');
+  return ctx.actor;
 }
