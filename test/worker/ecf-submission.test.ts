@@ -186,6 +186,10 @@ describe('e-CF submission', { timeout: 60_000 }, () => {
     const prepared = await prepareEcf(ctx, big.id);
     expect(prepared).toMatchObject({ channel: 'ecf', rfceXmlKey: null });
     expect(await submitEcf(ctx, prepared!.id)).toBe('sent');
+    // Its poll message lost: once the poll is due, the sweep queues another.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(await resendPending(ctx)).toBe(1);
+    expect(sent.at(-1)).toEqual({ job: 'ecf.poll', payload: { id: prepared!.id }, delaySeconds: undefined });
     expect(await pollUntilFinal(ctx, prepared!.id)).toBe('accepted');
     expect(sent.map((m) => m.job)).toEqual(['ecf.submit', 'ecf.poll', ...sent.slice(2).map(() => 'ecf.poll')]);
     expect((await received(s.rnc)).submissions).toEqual([expect.objectContaining({ kind: 'ecf', tipo: '32' })]);
