@@ -6,7 +6,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { branches, company, contacts, fiscalSequences, products, taxes } from '../src/db/tenant-schema';
 import type { TenantDb } from '../src/db/client';
-import { recordStockMovement } from '../src/queries/stock';
+import { recordStockMovement } from '../src/services/shop/stock';
 
 /** A made-up RNC with a valid check digit (1-30-12345-4): fiscal documents are refused without the issuer's RNC. */
 export const demoCompanyRnc = '130123454';
