@@ -1,13 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
 import { requirePermission } from '../http/session';
-import { findTaxpayer } from '../dgii/lookup';
-import { registrySql } from '../dgii/registry';
-import { AppError } from '../errors';
-import { changedFields, recordActivity } from '../queries/audit';
-import { getCompany, saveCompanySettings, type Company } from '../queries/company';
-import { t } from '../i18n/es-DO';
+import { shopContext } from '../http/shop';
 import { companyOut, companyPatch } from '../schemas/company';
-import { taxIdIssue } from '../schemas/common';
+import { getCompany, updateCompany, type Company } from '../services/shop/company';
 import { createApiApp } from './app';
 import { jsonBody, jsonResponse, problemResponses } from './openapi';
 
@@ -38,9 +33,7 @@ companyApi.openapi(
     responses: { 200: jsonResponse(companyOut, 'The company'), ...problemResponses(401, 403) },
   }),
   async (c) => {
-    const company = await getCompany(c.var.db);
-    if (!company) throw new AppError('not_found');
-    return c.json(toJson(company), 200);
+    return c.json(toJson(await getCompany(shopContext(c))), 200);
   },
 );
 
@@ -56,22 +49,6 @@ companyApi.openapi(
     responses: { 200: jsonResponse(companyOut, 'The changed company'), ...problemResponses(401, 403, 422) },
   }),
   async (c) => {
-    const changes = c.req.valid('json');
-    if (changes.rnc) {
-      const inRegistry =
-        taxIdIssue('rnc', changes.rnc, false) !== null &&
-        (await findTaxpayer(registrySql(c.env), changes.rnc)) !== null;
-      const issue = taxIdIssue('rnc', changes.rnc, inRegistry);
-      if (issue) throw new AppError('validation', issue, { rnc: issue });
-      changes.rnc = changes.rnc.replace(/\D/g, '');
-    }
-    const before = await getCompany(c.var.db);
-    const saved = await saveCompanySettings(c.var.db, changes);
-    if (!saved)
-      throw new AppError('validation', t('company.currencyInvalid'), { defaultCurrency: t('company.currencyInvalid') });
-    await recordActivity(c.var.db, c.var.session, 'company.updated', {
-      fields: before ? changedFields(before, changes) : Object.keys(changes),
-    });
-    return c.json(toJson(saved), 200);
+    return c.json(toJson(await updateCompany(shopContext(c), c.req.valid('json'))), 200);
   },
 );

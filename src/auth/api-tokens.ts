@@ -3,19 +3,23 @@ import { randomToken, sha256Hex } from './crypto';
 import type { BranchRef, SessionUser } from './session';
 import { apiTokens, users } from '../db/tenant-schema';
 import type { TenantDb } from '../db/client';
+import { activityEntry, changeWithActivity, type ActivityLog } from '../queries/audit';
 
 /** `ofk_` marks an OptiFlow key (secret scanners can find leaked ones); the rest is 32 random bytes. */
 const tokenPrefix = 'ofk_';
 
+/** A new token (returned once; only its hash is kept); with `log`, its activity entry in the same transaction. */
 export async function createApiToken(
   db: TenantDb,
   values: { name: string; scope: 'read' | 'read_write'; userId: string },
+  log?: ActivityLog,
 ) {
   const token = tokenPrefix + randomToken();
-  const [row] = await db
+  const insert = db
     .insert(apiTokens)
     .values({ ...values, prefix: token.slice(0, 12), tokenHash: await sha256Hex(token) })
     .returning({ id: apiTokens.id, prefix: apiTokens.prefix, createdAt: apiTokens.createdAt });
+  const [row] = log ? (await db.batch([insert, activityEntry(db, log.actor, log.action, log.extra)]))[0] : await insert;
   return { ...row!, token };
 }
 
@@ -31,9 +35,17 @@ export function listApiTokens(db: TenantDb, filter: { userId?: string } = {}) {
 
 export type ApiTokenRow = Awaited<ReturnType<typeof listApiTokens>>[number];
 
-/** Revokes a live token (only one of `userId` when given); false when there is no such token. */
-export async function revokeApiToken(db: TenantDb, id: string, filter: { userId?: string } = {}): Promise<boolean> {
-  const rows = await db
+/**
+ * Revokes a live token (only one of `userId` when given); false when there is no such token. With
+ * `log`, its activity entry is written by the same statement, only when a token was revoked.
+ */
+export async function revokeApiToken(
+  db: TenantDb,
+  id: string,
+  filter: { userId?: string } = {},
+  log?: ActivityLog,
+): Promise<boolean> {
+  const update = db
     .update(apiTokens)
     .set({ revokedAt: sql`now()` })
     .where(
@@ -44,6 +56,7 @@ export async function revokeApiToken(db: TenantDb, id: string, filter: { userId?
       ),
     )
     .returning({ id: apiTokens.id });
+  const rows = log ? await changeWithActivity(db, update, log, sql`'{}'::jsonb`) : await update;
   return rows.length > 0;
 }
 

@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { company, currencies } from '../db/tenant-schema';
 import type { TenantDb } from '../db/client';
+import { type ActivityLog, activityEntry, changeWithActivity } from './audit';
 
 export type Company = typeof company.$inferSelect;
 
@@ -35,22 +36,34 @@ export async function getCompanySettings(
 }
 
 /**
- * Saves the settings form; the default currency must be an active row of `currencies`, checked
- * in the same statement. Null when it is not (nothing written).
+ * Saves the settings, with its activity entry in the same statement; the default currency must be
+ * an active row of `currencies`, checked in that statement too. Null when it is not (nothing written).
  */
-export async function saveCompanySettings(db: TenantDb, changes: CompanyChanges): Promise<Company | null> {
+export async function saveCompanySettings(
+  db: TenantDb,
+  changes: CompanyChanges,
+  log: ActivityLog,
+): Promise<Company | null> {
   const currencyOk = changes.defaultCurrency
     ? sql`EXISTS (SELECT 1 FROM ${currencies} cur WHERE cur.code = ${changes.defaultCurrency} AND cur.active)`
     : sql`true`;
-  const [row] = await db
-    .update(company)
-    .set({ ...changes, updatedAt: sql`now()` })
-    .where(and(eq(company.id, 1), currencyOk))
-    .returning();
-  return row ?? null;
+  const rows = await changeWithActivity(
+    db,
+    db
+      .update(company)
+      .set({ ...changes, updatedAt: sql`now()` })
+      .where(and(eq(company.id, 1), currencyOk))
+      .returning({ id: company.id }),
+    log,
+    sql`'{}'::jsonb`,
+  );
+  return rows.length ? getCompany(db) : null;
 }
 
-/** Points the company at its logo in R2, or at none. */
-export async function setCompanyLogo(db: TenantDb, logoKey: string | null): Promise<void> {
-  await db.update(company).set({ logoKey, updatedAt: sql`now()` }).where(eq(company.id, 1));
+/** Points the company at its logo in R2, or at none, with its activity entry (one transaction). */
+export async function setCompanyLogo(db: TenantDb, logoKey: string | null, log: ActivityLog): Promise<void> {
+  await db.batch([
+    db.update(company).set({ logoKey, updatedAt: sql`now()` }).where(eq(company.id, 1)),
+    activityEntry(db, log.actor, log.action, log.extra),
+  ]);
 }

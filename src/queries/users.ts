@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { users, userTokens, type Role } from '../db/tenant-schema';
 import type { TenantDb } from '../db/client';
+import { activityInsert, changeWithActivity, type ActivityLog } from './audit';
 
 export type UserStatus = 'invited' | 'active' | 'disabled';
 
@@ -86,12 +87,14 @@ const lockedOwners = sql`owners AS (SELECT id FROM users WHERE role = 'owner' AN
 
 /**
  * Changes a user's role and branches in one statement. `found` false: no such user; `updated`
- * false: refused because it would demote the last active owner.
+ * false: refused because it would demote the last active owner. With `log`, the activity entry is
+ * written by the same statement when the user changed.
  */
 export async function changeUser(
   db: TenantDb,
   id: string,
   values: { role: Role; branchIds: string[] },
+  log?: ActivityLog,
 ): Promise<{ found: boolean; updated: boolean }> {
   const branchIds = `{${values.branchIds.join(',')}}`;
   const result = await db.execute<{ found: boolean; updated: boolean }>(sql`
@@ -109,6 +112,7 @@ export async function changeUser(
       INSERT INTO user_branches (user_id, branch_id)
       SELECT changed.id, b.id FROM changed, branches b WHERE b.id = ANY(${branchIds}::uuid[])
       ON CONFLICT DO NOTHING)
+    ${log ? sql`, logged AS (${activityInsert(log, 'changed', sql`'{}'::jsonb`)})` : sql``}
     SELECT EXISTS (SELECT 1 FROM target) AS found, EXISTS (SELECT 1 FROM changed) AS updated`);
   return result.rows[0] ?? { found: false, updated: false };
 }
@@ -116,9 +120,13 @@ export async function changeUser(
 /**
  * Disables a user, ends all their sessions and revokes their API tokens in the same statement
  * (signed out at once; enabling them again does not bring the tokens back).
- * Refused (`updated` false) for the last active owner.
+ * Refused (`updated` false) for the last active owner. With `log`, the activity entry too.
  */
-export async function disableUser(db: TenantDb, id: string): Promise<{ found: boolean; updated: boolean }> {
+export async function disableUser(
+  db: TenantDb,
+  id: string,
+  log?: ActivityLog,
+): Promise<{ found: boolean; updated: boolean }> {
   const result = await db.execute<{ found: boolean; updated: boolean }>(sql`
     WITH ${lockedOwners},
     target AS (SELECT id, role FROM users WHERE id = ${id} FOR UPDATE),
@@ -130,19 +138,25 @@ export async function disableUser(db: TenantDb, id: string): Promise<{ found: bo
       RETURNING u.id),
     signed_out AS (DELETE FROM sessions WHERE user_id IN (SELECT id FROM changed)),
     tokens_revoked AS (UPDATE api_tokens SET revoked_at = now() WHERE user_id IN (SELECT id FROM changed) AND revoked_at IS NULL)
+    ${log ? sql`, logged AS (${activityInsert(log, 'changed', sql`'{}'::jsonb`)})` : sql``}
     SELECT EXISTS (SELECT 1 FROM target) AS found, EXISTS (SELECT 1 FROM changed) AS updated`);
   return result.rows[0] ?? { found: false, updated: false };
 }
 
-/** Re-enables a disabled user: active again, or invited if they never set a password. */
-export async function enableUser(db: TenantDb, id: string): Promise<boolean> {
-  const rows = await db
-    .update(users)
-    .set({
-      status: sql`CASE WHEN ${users.passwordHash} IS NULL THEN 'invited' ELSE 'active' END`,
-      updatedAt: sql`now()`,
-    })
-    .where(and(eq(users.id, id), eq(users.status, 'disabled')))
-    .returning({ id: users.id });
+/** Re-enables a disabled user: active again, or invited if they never set a password; its activity entry with it. */
+export async function enableUser(db: TenantDb, id: string, log: ActivityLog): Promise<boolean> {
+  const rows = await changeWithActivity(
+    db,
+    db
+      .update(users)
+      .set({
+        status: sql`CASE WHEN ${users.passwordHash} IS NULL THEN 'invited' ELSE 'active' END`,
+        updatedAt: sql`now()`,
+      })
+      .where(and(eq(users.id, id), eq(users.status, 'disabled')))
+      .returning({ id: users.id }),
+    log,
+    sql`'{}'::jsonb`,
+  );
   return rows.length > 0;
 }

@@ -1,26 +1,25 @@
 import type { Context } from 'hono';
-import { requirePermission } from '../http/session';
 import { can } from '../auth/permissions';
-import { findTaxpayer } from '../dgii/lookup';
-import { registrySql } from '../dgii/registry';
+import { AppError, type FieldErrors } from '../errors';
 import type { SignedInEnv } from '../http/env';
-import { AppError } from '../errors';
 import { factory } from '../http/factory';
 import { validForm } from '../http/forms';
 import { parseFormBytes, readLimitedBody } from '../http/limited-body';
+import { requirePermission } from '../http/session';
+import { shopContext } from '../http/shop';
 import { t } from '../i18n/es-DO';
-import { changedFields, recordActivity } from '../queries/audit';
-import { getCompany, getCompanySettings, saveCompanySettings, setCompanyLogo } from '../queries/company';
-import { taxIdIssue } from '../schemas/common';
-import { companyFields, imageDimensions, logoDimensionsAllowed, logoPolicy, sniffImageType } from '../schemas/company';
-import type { FieldErrors } from '../errors';
+import { companyFields, logoPolicy } from '../schemas/company';
+import {
+  companyLogo,
+  getCompanySettings,
+  removeCompanyLogo,
+  saveCompanyLogo,
+  updateCompany,
+} from '../services/shop/company';
 import { CompanyPage, companyFormValues, type CompanyFormValues } from '../views/company';
 
 /** Shop screens: company. */
 export const companyRoutes = factory.createApp();
-
-/** Where the logo lives, under the shop's own R2 prefix (`tenants/<id>/company/logo`). */
-const logoKey = 'company/logo';
 
 async function renderCompany(
   c: Context<SignedInEnv>,
@@ -33,8 +32,7 @@ async function renderCompany(
   } = {},
   status: 200 | 422 = 200,
 ) {
-  const settings = await getCompanySettings(c.var.db);
-  if (!settings) throw new AppError('not_found');
+  const settings = await getCompanySettings(shopContext(c));
   const user = c.var.session;
   const canManage = can(user.role, 'company.manage');
   c.status(status);
@@ -70,13 +68,6 @@ companyRoutes.get('/company', requirePermission('company.view'), (c) =>
   }),
 );
 
-/** An RNC that fails its check digit is still accepted when the DGII registry has it. */
-async function rncIssue(c: Context<SignedInEnv>, rnc: string): Promise<string | null> {
-  const issue = taxIdIssue('rnc', rnc, false);
-  if (!issue || issue === t('validation.rncFormat')) return issue;
-  return (await findTaxpayer(registrySql(c.env), rnc)) ? null : issue;
-}
-
 companyRoutes.post(
   '/company',
   requirePermission('company.manage'),
@@ -86,11 +77,6 @@ companyRoutes.post(
   async (c) => {
     const form = c.req.valid('form');
     const values = { ...form } as CompanyFormValues;
-    if (form.rnc) {
-      const issue = await rncIssue(c, form.rnc);
-      if (issue) return renderCompany(c, { values, errors: { rnc: issue } }, 422);
-      form.rnc = form.rnc.replace(/\D/g, '');
-    }
     // Blank optional fields clear the value; the currency is required by the form's select.
     const changes = {
       name: form.name,
@@ -101,12 +87,12 @@ companyRoutes.post(
       invoiceFooter: form.invoiceFooter ?? null,
       ...(form.defaultCurrency ? { defaultCurrency: form.defaultCurrency } : {}),
     };
-    const before = await getCompany(c.var.db);
-    const saved = await saveCompanySettings(c.var.db, changes);
-    if (!saved) return renderCompany(c, { values, errors: { defaultCurrency: t('company.currencyInvalid') } }, 422);
-    await recordActivity(c.var.db, c.var.session, 'company.updated', {
-      fields: before ? changedFields(before, changes) : Object.keys(changes),
-    });
+    try {
+      await updateCompany(shopContext(c), changes);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'validation' || !error.fields) throw error;
+      return renderCompany(c, { values, errors: error.fields }, 422);
+    }
     return c.redirect('/company?saved=1', 303);
   },
 );
@@ -120,32 +106,23 @@ companyRoutes.post('/company/logo', requirePermission('company.manage'), async (
   if (!body.ok) return renderCompany(c, { logoError: t('company.logoSize') }, 422);
   const form = await parseFormBytes(body.bytes, contentType);
   const file = form?.get('logo');
-  if (!(file instanceof File) || file.size === 0) return renderCompany(c, { logoError: t('company.logoMissing') }, 422);
-  if (file.size > logoPolicy.maxBytes) return renderCompany(c, { logoError: t('company.logoSize') }, 422);
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  const type = sniffImageType(bytes);
-  if (!type) return renderCompany(c, { logoError: t('company.logoType') }, 422);
-  const size = imageDimensions(bytes, type);
-  if (!size) return renderCompany(c, { logoError: t('company.logoType') }, 422);
-  if (!logoDimensionsAllowed(size))
-    return renderCompany(c, { logoError: t('company.logoDimensions', { max: logoPolicy.maxSide }) }, 422);
-  await c.var.files.put(logoKey, bytes, { httpMetadata: { contentType: type } });
-  await setCompanyLogo(c.var.db, logoKey);
-  await recordActivity(c.var.db, c.var.session, 'company.logo.updated');
+  try {
+    await saveCompanyLogo(shopContext(c), file instanceof File ? file : null);
+  } catch (error) {
+    if (!(error instanceof AppError) || error.code !== 'validation') throw error;
+    return renderCompany(c, { logoError: error.publicMessage }, 422);
+  }
   return c.redirect('/company?logo=saved', 303);
 });
 
 companyRoutes.post('/company/logo/delete', requirePermission('company.manage'), async (c) => {
-  await setCompanyLogo(c.var.db, null);
-  await c.var.files.delete(logoKey);
-  await recordActivity(c.var.db, c.var.session, 'company.logo.removed');
+  await removeCompanyLogo(shopContext(c));
   return c.redirect('/company?logo=removed', 303);
 });
 
 /** Served only to signed-in users of this shop; the key comes from the session's own company row. */
 companyRoutes.get('/company/logo', requirePermission('dashboard.view'), async (c) => {
-  const key = c.var.session.logoKey;
-  const object = key ? await c.var.files.get(key) : null;
+  const object = await companyLogo(shopContext(c));
   if (!object) throw new AppError('not_found');
   const headers = new Headers({
     'Content-Type': object.httpMetadata?.contentType ?? 'application/octet-stream',

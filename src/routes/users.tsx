@@ -1,25 +1,24 @@
 import type { Context } from 'hono';
 import type { JSX } from 'hono/jsx/jsx-runtime';
-import { refuseInSupportSession, requirePermission } from '../http/session';
-import { issuePasswordLink } from '../auth/users';
+import { AppError, type FieldErrors } from '../errors';
 import type { SignedInEnv } from '../http/env';
-import { AppError } from '../errors';
 import { factory } from '../http/factory';
 import { validForm } from '../http/forms';
+import { idParam } from '../http/ids';
+import { refuseInSupportSession, requirePermission } from '../http/session';
+import { shopContext } from '../http/shop';
 import { t } from '../i18n/es-DO';
-import { recordActivity } from '../queries/audit';
+import { inviteForm, userChangeForm } from '../schemas/users';
 import {
-  changeUser,
-  createInvitedUser,
+  changeUserAccess,
   disableUser,
   enableUser,
-  expireUserLinks,
   getUser,
+  inviteUser,
   listUsers,
+  resendInvitation,
   type UserRow,
-} from '../queries/users';
-import { idParam, inviteForm, userChangeForm } from '../schemas/users';
-import type { FieldErrors } from '../errors';
+} from '../services/shop/users';
 import { InviteForm, LinkShownOnce, UserDetail, UserList, type InviteValues } from '../views/users';
 
 /** Shop screens: users. */
@@ -100,27 +99,23 @@ function renderLink(
 }
 
 /** The target of `/users/:id...`, or 404 (malformed ids too, before any query). */
-async function targetUser(c: Context<SignedInEnv>): Promise<UserRow> {
-  const parsed = idParam.safeParse({ id: c.req.param('id') });
-  if (!parsed.success) throw new AppError('not_found');
-  const user = await getUser(c.var.db, parsed.data.id);
-  if (!user) throw new AppError('not_found');
-  return user;
-}
+const targetUser = (c: Context<SignedInEnv>) => getUser(shopContext(c), idParam(c));
 
-/** Only an owner may change, disable, re-enable or re-invite an owner. */
-function ownerGuard(c: Context<SignedInEnv>, target: UserRow): string | null {
-  return target.role === 'owner' && c.var.session.role !== 'owner' ? t('users.ownerOnly') : null;
-}
-
-/** Branch ids must be active branches of this shop: owners and admins (users.manage) see all of them in their session. */
-function unknownBranch(c: Context<SignedInEnv>, branchIds: string[]): boolean {
-  const known = new Set(c.var.session.branches.map((branch) => branch.id));
-  return branchIds.some((id) => !known.has(id));
+/** How the pages show a refused change: field errors (422), or a reason (403 owner rules, 409). */
+function refusal(error: unknown): { status: RefusalStatus; errors?: FieldErrors; message?: string } {
+  if (error instanceof AppError && error.code === 'validation' && error.fields)
+    return { status: 422, errors: error.fields };
+  if (error instanceof AppError && (error.code === 'forbidden' || error.code === 'conflict') && error.publicMessage)
+    return {
+      status: error.code === 'forbidden' ? 403 : 409,
+      message: error.publicMessage,
+      errors: error.fields ?? undefined,
+    };
+  throw error;
 }
 
 usersRoutes.get('/users', requirePermission('users.manage'), async (c) =>
-  shell(c, t('users.title'), <UserList users={await listUsers(c.var.db)} currentUserId={c.var.session.id} />),
+  shell(c, t('users.title'), <UserList users={await listUsers(shopContext(c))} currentUserId={c.var.session.id} />),
 );
 
 usersRoutes.get('/users/new', requirePermission('users.manage'), refuseInSupportSession, (c) =>
@@ -133,28 +128,14 @@ usersRoutes.post(
   refuseInSupportSession,
   validForm(inviteForm, (c, errors, submitted) => renderInvite(c, submitted as InviteValues, 422, errors)),
   async (c) => {
-    const session = c.var.session;
     const form = c.req.valid('form');
-    if (form.role === 'owner' && session.role !== 'owner')
-      return renderInvite(c, form, 403, { role: t('users.ownerOnly') });
-    if (unknownBranch(c, form.branchIds)) return renderInvite(c, form, 422, { branchIds: t('users.branchInvalid') });
-    const userId = await createInvitedUser(c.var.db, { email: form.email, name: form.name, role: form.role });
-    if (!userId) return renderInvite(c, form, 422, { email: t('users.emailTaken') });
-    const link = await issuePasswordLink(c.var.db, {
-      email: form.email,
-      name: form.name,
-      role: form.role,
-      purpose: 'invitation',
-      createdBy: session.id,
-      branchIds: form.branchIds,
-    });
-    await recordActivity(c.var.db, session, 'user.invited', {
-      userId,
-      email: form.email,
-      name: form.name,
-      role: form.role,
-    });
-    return renderLink(c, form, link, 201);
+    try {
+      const { link } = await inviteUser(shopContext(c), form);
+      return renderLink(c, form, link, 201);
+    } catch (error) {
+      const refused = refusal(error);
+      return renderInvite(c, form, refused.status, refused.errors, refused.errors ? undefined : refused.message);
+    }
   },
 );
 
@@ -179,76 +160,38 @@ usersRoutes.post(
     renderUser(c, await targetUser(c), { status: 422, errors, values: submitted }),
   ),
   async (c) => {
-    const session = c.var.session;
     const user = await targetUser(c);
     const form = c.req.valid('form');
-    const refuse = (status: RefusalStatus, message: string) => renderUser(c, user, { status, message, values: form });
-    const ownerOnly =
-      ownerGuard(c, user) ?? (form.role === 'owner' && session.role !== 'owner' ? t('users.ownerOnly') : null);
-    if (ownerOnly) return refuse(403, ownerOnly);
-    if (user.id === session.id && form.role !== user.role) return refuse(403, t('users.notSelf'));
-    if (unknownBranch(c, form.branchIds))
-      return renderUser(c, user, { status: 422, values: form, errors: { branchIds: t('users.branchInvalid') } });
-    const result = await changeUser(c.var.db, user.id, form);
-    if (!result.found) throw new AppError('not_found');
-    if (!result.updated) return refuse(409, t('users.lastOwner'));
-    const branchNames = session.branches
-      .filter((branch) => form.branchIds.includes(branch.id))
-      .map((branch) => branch.name);
-    const details = { userId: user.id, email: user.email, name: user.name, role: form.role, branches: branchNames };
-    if (form.role !== user.role)
-      await recordActivity(c.var.db, session, 'user.role.changed', { ...details, previousRole: user.role });
-    else await recordActivity(c.var.db, session, 'user.branches.changed', details);
+    try {
+      await changeUserAccess(shopContext(c), user.id, form);
+    } catch (error) {
+      return renderUser(c, user, { ...refusal(error), values: form });
+    }
     return c.redirect(`/users/${user.id}?done=saved`, 303);
   },
 );
 
-usersRoutes.post('/users/:id/disable', requirePermission('users.manage'), async (c) => {
-  const user = await targetUser(c);
-  const ownerOnly = ownerGuard(c, user);
-  if (ownerOnly) return renderUser(c, user, { status: 403, message: ownerOnly });
-  if (user.id === c.var.session.id) return renderUser(c, user, { status: 403, message: t('users.notSelf') });
-  const result = await disableUser(c.var.db, user.id);
-  if (!result.found) throw new AppError('not_found');
-  if (!result.updated) return renderUser(c, user, { status: 409, message: t('users.lastOwner') });
-  await recordActivity(c.var.db, c.var.session, 'user.disabled', {
-    userId: user.id,
-    email: user.email,
-    name: user.name,
+for (const [action, change] of [
+  ['disable', disableUser],
+  ['enable', enableUser],
+] as const) {
+  usersRoutes.post(`/users/:id/${action}`, requirePermission('users.manage'), async (c) => {
+    const user = await targetUser(c);
+    try {
+      await change(shopContext(c), user.id);
+    } catch (error) {
+      return renderUser(c, user, refusal(error));
+    }
+    return c.redirect(`/users/${user.id}?done=${action}d`, 303);
   });
-  return c.redirect(`/users/${user.id}?done=disabled`, 303);
-});
-
-usersRoutes.post('/users/:id/enable', requirePermission('users.manage'), async (c) => {
-  const user = await targetUser(c);
-  const ownerOnly = ownerGuard(c, user);
-  if (ownerOnly) return renderUser(c, user, { status: 403, message: ownerOnly });
-  await enableUser(c.var.db, user.id);
-  await recordActivity(c.var.db, c.var.session, 'user.enabled', {
-    userId: user.id,
-    email: user.email,
-    name: user.name,
-  });
-  return c.redirect(`/users/${user.id}?done=enabled`, 303);
-});
+}
 
 usersRoutes.post('/users/:id/link', requirePermission('users.manage'), refuseInSupportSession, async (c) => {
   const user = await targetUser(c);
-  const ownerOnly = ownerGuard(c, user);
-  if (ownerOnly) return renderUser(c, user, { status: 403, message: ownerOnly });
-  if (user.status !== 'invited') return renderUser(c, user, { status: 409, message: t('users.notInvited') });
-  await expireUserLinks(c.var.db, user.id);
-  const link = await issuePasswordLink(c.var.db, {
-    email: user.email,
-    name: user.name,
-    role: user.role,
-    purpose: 'invitation',
-    createdBy: c.var.session.id,
-  });
-  await recordActivity(c.var.db, c.var.session, 'user.invitation.resent', {
-    userId: user.id,
-    email: user.email,
-    name: user.name,
-  });
-  return renderLink(c, user, link, 200);
+  try {
+    const { link } = await resendInvitation(shopContext(c), user.id);
+    return renderLink(c, user, link, 200);
+  } catch (error) {
+    return renderUser(c, user, refusal(error));
+  }
 });

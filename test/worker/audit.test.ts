@@ -2,7 +2,7 @@ import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { impersonationSigningKey, issueImpersonationToken } from '../../src/services/platform/impersonation';
 import { eq } from 'drizzle-orm';
-import { apiTokens, auditLog, users } from '../../src/db/tenant-schema';
+import { apiTokens, auditLog, branches, users } from '../../src/db/tenant-schema';
 import { createTestAdmin } from '../support/worker/admin';
 import { createTestTenant, get, platform, postForm, signedIn, tenantContext, testEnv } from '../support/worker/helpers';
 
@@ -324,5 +324,98 @@ describe("the shop's audit log", () => {
     expect(html).toContain(`(${owner.email}) · API`);
     expect(html).toContain('tipo B01 · prefijo B01 · rango 1–400');
     expect(html).toContain('campos: dirección');
+  });
+
+  it('writes one entry per accepted settings change and none for a refused one, UI and API alike', async () => {
+    const tenant = await createTestTenant();
+    const host = `${tenant.id}.localhost`;
+    const owner = await signedIn(tenant.id, 'owner');
+    const { db } = await tenantContext(tenant.id);
+    const cookie = { Cookie: owner.cookie };
+    const call = (path: string, method: string, body?: unknown) =>
+      SELF.fetch(`http://${host}/api/v1${path}`, {
+        method,
+        headers: { Authorization: owner.bearer, 'Content-Type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    const entries = async (action: string) =>
+      (await db.select({ id: auditLog.id }).from(auditLog).where(eq(auditLog.action, action))).length;
+    /** The change answers `status` and leaves `added` more entries of `action` (0 when refused). */
+    const expectEntries = async (action: string, added: 0 | 1, status: number, change: () => Promise<Response>) => {
+      const before = await entries(action);
+      const response = await change();
+      expect(response.status, `${action} ${status}`).toBe(status);
+      expect((await entries(action)) - before, `${action}: ${added} entry`).toBe(added);
+      return response;
+    };
+    const year = new Date().getFullYear();
+    const product = { sku: 'LEN-1', name: 'Lente', category: 'lentes', price: '100', taxCode: 'ITBIS18' };
+
+    // API: accepted, then the same change refused.
+    const created = await expectEntries('product.created', 1, 201, () => call('/products', 'POST', product));
+    await expectEntries('product.created', 0, 409, () => call('/products', 'POST', product));
+    const { id: productId } = (await created.json()) as { id: string };
+    await expectEntries('product.updated', 1, 200, () => call(`/products/${productId}`, 'PATCH', { name: 'Lente B' }));
+    await expectEntries('product.updated', 0, 422, () =>
+      call(`/products/${productId}`, 'PATCH', { taxCode: 'NOEXISTE' }),
+    );
+    await expectEntries('tax.created', 1, 201, () =>
+      call('/taxes', 'POST', { code: 'T9', name: 'Nueve', rate: '9.00' }),
+    );
+    await expectEntries('tax.created', 0, 422, () =>
+      call('/taxes', 'POST', { code: 'T9', name: 'Otra', rate: '9.00' }),
+    );
+    await expectEntries('currency.rate.saved', 1, 201, () =>
+      call('/currencies/USD/rates', 'POST', { rate: '60.1000', validOn: `${year}-01-02` }),
+    );
+    await expectEntries('currency.rate.saved', 0, 422, () =>
+      call('/currencies/DOP/rates', 'POST', { rate: '1.0000', validOn: `${year}-01-02` }),
+    );
+    await expectEntries('branch.created', 1, 201, () => call('/branches', 'POST', { name: 'Norte', code: 'NORTE' }));
+    await expectEntries('branch.created', 0, 409, () => call('/branches', 'POST', { name: 'Otra', code: 'NORTE' }));
+    const sequence = { docType: 'B01', rangeStart: 1, rangeEnd: 300, validUntil: `${year}-12-31` };
+    const seq = await expectEntries('sequence.created', 1, 201, () => call('/sequences', 'POST', sequence));
+    await expectEntries('sequence.created', 0, 422, () => call('/sequences', 'POST', sequence));
+    const { id: sequenceId } = (await seq.json()) as { id: string };
+    await expectEntries('sequence.updated', 0, 422, () => call(`/sequences/${sequenceId}`, 'PATCH', { rangeEnd: 0 }));
+    await expectEntries('sequence.updated', 1, 200, () => call(`/sequences/${sequenceId}`, 'PATCH', { rangeEnd: 400 }));
+    await expectEntries('company.updated', 1, 200, () => call('/company', 'PATCH', { address: 'Calle 3' }));
+    await expectEntries('company.updated', 0, 422, () => call('/company', 'PATCH', { defaultCurrency: 'ZZZ' }));
+
+    // UI: the same rules through the forms.
+    await expectEntries('tax.created', 1, 303, () =>
+      postForm(host, '/taxes', { code: 'T7', name: 'Siete', rate: '7.00' }, cookie),
+    );
+    await expectEntries('tax.created', 0, 422, () =>
+      postForm(host, '/taxes', { code: 'T7', name: 'Siete bis', rate: '7.00' }, cookie),
+    );
+    await expectEntries('product.created', 0, 422, () =>
+      postForm(host, '/products', { ...product, sku: 'len-1' }, cookie),
+    );
+    await expectEntries('branch.created', 0, 422, () =>
+      postForm(host, '/branches', { name: 'Norte 2', code: 'NORTE', address: '', phone: '' }, cookie),
+    );
+    const [norte] = await db.select().from(branches).where(eq(branches.code, 'NORTE'));
+    await expectEntries('branch.updated', 1, 303, () =>
+      postForm(host, `/branches/${norte!.id}`, { name: 'Norte', code: 'NORTE', address: 'Calle 4', phone: '' }, cookie),
+    );
+    await expectEntries('api_token.created', 1, 201, () =>
+      postForm(host, '/api-tokens', { name: 'Contabilidad', scope: 'read' }, cookie),
+    );
+    await expectEntries('api_token.revoked', 0, 404, () =>
+      postForm(host, `/api-tokens/${crypto.randomUUID()}/revoke`, {}, cookie),
+    );
+    const [token] = await db.select().from(apiTokens).where(eq(apiTokens.name, 'Contabilidad'));
+    await expectEntries('api_token.revoked', 1, 303, () =>
+      postForm(host, `/api-tokens/${token!.id}/revoke`, {}, cookie),
+    );
+    await expectEntries('api_token.revoked', 0, 404, () =>
+      postForm(host, `/api-tokens/${token!.id}/revoke`, {}, cookie),
+    );
+    await expectEntries('user.disabled', 0, 403, () => postForm(host, `/users/${owner.user.id}/disable`, {}, cookie));
+    const caja = await signedIn(tenant.id, 'caja');
+    await expectEntries('user.disabled', 1, 303, () => postForm(host, `/users/${caja.user.id}/disable`, {}, cookie));
+    await expectEntries('user.enabled', 1, 303, () => postForm(host, `/users/${caja.user.id}/enable`, {}, cookie));
+    await expectEntries('user.enabled', 0, 303, () => postForm(host, `/users/${caja.user.id}/enable`, {}, cookie));
   });
 });
