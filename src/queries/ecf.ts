@@ -61,14 +61,14 @@ export async function claimEcfForSending(db: TenantDb, id: string): Promise<EcfR
   return row ?? null;
 }
 
-const appendExchange = (exchange: EcfExchange) =>
-  sql`${ecfDocuments.exchanges} || ${JSON.stringify([exchange])}::jsonb`;
+const appendExchange = (exchange: EcfExchange | EcfExchange[]) =>
+  sql`${ecfDocuments.exchanges} || ${JSON.stringify([exchange].flat())}::jsonb`;
 
-/** Recepción took it: DGII's trackId, polled from `nextPollAt`. */
+/** Recepción took it (or had it already): DGII's trackId, polled from `nextPollAt`. */
 export async function markEcfSent(
   db: TenantDb,
   id: string,
-  values: { trackId: string; nextPollAt: Date; exchange?: EcfExchange },
+  values: { trackId: string; nextPollAt: Date; exchange?: EcfExchange[] },
 ): Promise<EcfRow | null> {
   const [row] = await db
     .update(ecfDocuments)
@@ -79,7 +79,7 @@ export async function markEcfSent(
       nextAttemptAt: values.nextPollAt,
       lastError: null,
       updatedAt: sql`now()`,
-      ...(values.exchange ? { exchanges: appendExchange(values.exchange) } : {}),
+      ...(values.exchange?.length ? { exchanges: appendExchange(values.exchange) } : {}),
     })
     .where(and(eq(ecfDocuments.id, id), eq(ecfDocuments.state, 'sending')))
     .returning();

@@ -233,6 +233,28 @@ describe('e-CF submission', { timeout: 60_000 }, () => {
     expect((await received(s.rnc)).counts).toEqual({ [`${s.rnc}:${doc.ncf}`]: 2 });
   });
 
+  it('a send abandoned mid-way (DGII got it, the Worker died) is taken up again without a second reception', async () => {
+    const s = await ecfShop();
+    const doc = await issued(s, 'E31');
+    const { jobs } = recordingJobs();
+    const ctx = { ...s.ctx, jobs };
+    const prepared = await prepareEcf(ctx, doc.id);
+    expect(await submitEcf(ctx, prepared!.id)).toBe('sent');
+    const { trackId } = await row(ctx, prepared!.id);
+    // As if the Worker died after DGII took the upload and before the row was updated.
+    await ctx.db
+      .update(ecfDocuments)
+      .set({ state: 'sending', trackId: null, updatedAt: new Date(Date.now() - 10 * 60_000) })
+      .where(eq(ecfDocuments.id, prepared!.id));
+    expect(await resendPending(ctx)).toBe(1);
+    expect(await submitEcf(ctx, prepared!.id)).toBe('sent');
+    const resumed = await row(ctx, prepared!.id);
+    expect(resumed).toMatchObject({ attempts: 2, trackId });
+    expect(resumed.exchanges.map((e) => e.service)).toContain('consultatrackids');
+    expect(await pollUntilFinal(ctx, prepared!.id)).toBe('accepted');
+    expect((await received(s.rnc)).counts).toEqual({ [`${s.rnc}:${doc.ncf}`]: 1 });
+  });
+
   it('DGII down: contingency with backoff and nothing received; back up: sent once and accepted', async () => {
     const s = await ecfShop();
     const doc = await issued(s, 'E31');

@@ -180,23 +180,29 @@ async function sendWhole(ctx: EcfContext, client: DgiiClient, row: EcfRow): Prom
   const rnc = rncEmisorOf(xml);
   // A send that may have reached DGII before (timeout after upload, Worker gone mid-request) is looked up first.
   const earlier = row.attempts > 1 ? await earlierTrackId(ctx, client, row, rnc) : null;
-  let trackId = earlier;
-  let exchange: EcfExchange | undefined;
+  const exchanges = earlier?.exchange ? [earlier.exchange] : [];
+  let trackId = earlier?.trackId ?? null;
   if (!trackId) {
     const answer = await client.sendEcf(xml, ecfFileName(rnc, row.encf));
     trackId = answer.trackId;
-    exchange = await storeAnswer(ctx, row, 'recepcion', 200, answer, row.signedXmlKey);
+    exchanges.push(await storeAnswer(ctx, row, 'recepcion', 200, answer, row.signedXmlKey));
   }
   const sent = await markEcfSent(ctx.db, row.id, {
     trackId,
     nextPollAt: new Date(Date.now() + pollBackoffSeconds(0) * 1000),
-    exchange,
+    exchange: exchanges,
   });
   await ctx.jobs.send(ecfJobs.poll, { id: row.id }, { delaySeconds: pollBackoffSeconds(0) });
   return sent?.state ?? 'sent';
 }
 
-async function earlierTrackId(ctx: EcfContext, client: DgiiClient, row: EcfRow, rnc: string): Promise<string | null> {
+/** DGII's trackId of an earlier reception of this e-NCF that was not rejected, if there is one. */
+async function earlierTrackId(
+  ctx: EcfContext,
+  client: DgiiClient,
+  row: EcfRow,
+  rnc: string,
+): Promise<{ trackId: string | null; exchange?: EcfExchange } | null> {
   let list: Awaited<ReturnType<DgiiClient['trackIds']>>;
   try {
     list = await client.trackIds(rnc, row.encf);
@@ -205,9 +211,9 @@ async function earlierTrackId(ctx: EcfContext, client: DgiiClient, row: EcfRow, 
     if (error instanceof DgiiError && error.kind === 'rejected') return null;
     throw error;
   }
+  const exchange = await storeAnswer(ctx, row, 'consultatrackids', 200, list);
   const usable = list.filter((entry) => entry.trackId && entry.estado !== 'Rechazado');
-  if (list.length) await storeAnswer(ctx, row, 'consultatrackids', 200, list);
-  return usable.at(-1)?.trackId ?? null;
+  return { trackId: usable.at(-1)?.trackId ?? null, exchange };
 }
 
 /** Recepción FC: the signed RFCE of a consumer invoice under RD$250,000; DGII answers the final state at once. */
