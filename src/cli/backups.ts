@@ -1,4 +1,4 @@
-import { backupTenant, resolveBackupKey, restoreBackup } from '../services/platform/backups';
+import { backUpTenant, resolveBackupKey, restoreTenant } from '../services/platform/backups';
 import { listTenants } from '../tenancy/lifecycle';
 import { validateTenantId } from '../tenancy/provisioning';
 import { selectTenants } from './bulk';
@@ -19,7 +19,7 @@ const backupCommand = defineCommand({
   },
   prepare({ values }) {
     const requested = splitList(values.tenants);
-    return async ({ platform }) => {
+    return async ({ ctx, platform }) => {
       // Unknown ids: exit 2 before any backup is written.
       const ids = requested
         ? await selectTenants(platform, requested)
@@ -28,7 +28,7 @@ const backupCommand = defineCommand({
       let failed = 0;
       for (const id of ids) {
         try {
-          const result = await backupTenant(platform, id);
+          const result = await backUpTenant(ctx, id);
           print(
             `${id}: ${result.key} (${formatBytes(result.size)}, ${result.rows} rows, schema ${result.schemaVersion})`,
           );
@@ -70,13 +70,13 @@ const restoreCommand = defineCommand({
     }
     if (values.as !== undefined && values.as === tenant)
       throw new UsageError('--as must name a new tenant; use --force to restore over the same one');
-    return async ({ platform }) => {
+    return async ({ ctx, platform }) => {
       validateTenantId(platform, tenant!);
       const key = resolveBackupKey(tenant!, backup!);
       if (!key.startsWith(`backups/${tenant}/`))
         throw new UsageError(`backup ${key} does not belong to tenant "${tenant}"`);
       const into = values.as ?? tenant!;
-      const result = await restoreBackup(platform, {
+      const result = await restoreTenant(ctx, {
         backupKey: key,
         into,
         progress: (step, message) => print(`${step}: ${message ?? 'done'}`),

@@ -1,10 +1,10 @@
 import { AppError } from '../errors';
 import { inviteTenantOwner, type OwnerInvite } from '../services/platform/owners';
-import { resumeTenant, suspendTenant } from '../services/platform/tenants';
+import { destroyTenant, provisionTenant, resumeTenant, suspendTenant } from '../services/platform/tenants';
 import { listDomainsOf } from '../tenancy/central-queries';
 import { listTenants } from '../tenancy/lifecycle';
 import { placementKinds } from '../config';
-import { createTenant, deleteTenant, deletionSteps, getTenantRow, provisioningSteps } from '../tenancy/provisioning';
+import { deletionSteps, getTenantRow, provisioningSteps } from '../tenancy/provisioning';
 import { defineCommand, integerOption, portOption, UsageError } from './command';
 import { formatDate, formatDuration, formatTable, print, printJson, tenantUrl } from './output';
 
@@ -111,7 +111,7 @@ export const createCommand = defineCommand({
         seed,
       };
       const text = seed ? provisioningText : { ...provisioningText, seed: 'seeders skipped (--no-seed)' };
-      const row = await createTenant(platform, input, { afterStep: stepPrinter(provisioningSteps, text) }).catch(
+      const row = await provisionTenant(ctx, input, { afterStep: stepPrinter(provisioningSteps, text) }).catch(
         resumeHint(`tenants:create ${id}`),
       );
       print(`Tenant "${row.id}" is active at:`);
@@ -264,8 +264,8 @@ export const deleteCommand = defineCommand({
         `deleting tenant "${id}" is irreversible (database, files and cache are destroyed); rerun with --force`,
       );
     }
-    return async ({ platform }) => {
-      await deleteTenant(platform, id!, { afterStep: stepPrinter(deletionSteps, deletionText) }).catch(
+    return async ({ ctx }) => {
+      await destroyTenant(ctx, id!, { afterStep: stepPrinter(deletionSteps, deletionText) }).catch(
         resumeHint(`tenants:delete ${id} --force`),
       );
       print(`Tenant "${id}" deleted.`);

@@ -695,3 +695,23 @@ export async function restoreTenantBackup(
   });
   return job;
 }
+
+/** A backup taken now, inline (the CLI's tenants:backup), with its audit line. */
+export async function backUpTenant(ctx: PlatformContext, tenantId: string): Promise<BackupResult> {
+  assertActor(ctx);
+  const result = await backupTenant(ctx.platform, tenantId);
+  await recordPlatformAudit(ctx, { action: 'tenant.backup', tenantId, details: { key: result.key } });
+  return result;
+}
+
+/** A restore run inline (the CLI's tenants:restore), with its audit line. */
+export async function restoreTenant(ctx: PlatformContext, options: RestoreOptions): Promise<RestoreResult> {
+  assertActor(ctx);
+  const result = await restoreBackup(ctx.platform, options);
+  await recordPlatformAudit(ctx, {
+    action: 'tenant.restore',
+    tenantId: result.tenantId,
+    details: { backupKey: options.backupKey, into: options.into, safetyBackupKey: result.safetyBackupKey ?? null },
+  });
+  return result;
+}

@@ -19,7 +19,11 @@ import {
 } from '../../tenancy/lifecycle';
 import { purgeTenantKeys } from '../../tenancy/lookup';
 import {
+  createTenant as createTenantPipeline,
+  type CreateTenantInput as PipelineInput,
+  deleteTenant as deleteTenantPipeline,
   getTenantRow,
+  type PipelineHooks,
   reservedLabels,
   updateTenant as updateTenantRow,
   writeTenantRecord,
@@ -442,4 +446,31 @@ export async function migrateTenants(ctx: PlatformContext): Promise<PlatformJobR
   });
   await recordPlatformAudit(ctx, { action: 'tenants.migrate', details: { jobId: job.id, latest } });
   return job;
+}
+
+/**
+ * The CLI's create: the whole pipeline inline (the operator watches each step), or the rest of it
+ * for a tenant an earlier run left provisioning or failed. The panel queues the same pipeline.
+ */
+export async function provisionTenant(
+  ctx: PlatformContext,
+  input: PipelineInput,
+  hooks: PipelineHooks = {},
+): Promise<TenantRow> {
+  assertActor(ctx);
+  const row = await createTenantPipeline(ctx.platform, input, hooks);
+  await recordPlatformAudit(ctx, {
+    action: 'tenant.create',
+    tenantId: row.id,
+    details: { name: row.name, domains: input.domains, clientId: row.clientId, placement: row.placement },
+  });
+  return row;
+}
+
+/** The CLI's delete: the deletion pipeline inline (rerunning it finishes an interrupted one). */
+export async function destroyTenant(ctx: PlatformContext, tenantId: string, hooks: PipelineHooks = {}): Promise<void> {
+  assertActor(ctx);
+  const hostnames = await listDomainsOf(ctx.platform.central, tenantId);
+  await deleteTenantPipeline(ctx.platform, tenantId, hooks);
+  await recordPlatformAudit(ctx, { action: 'tenant.delete', tenantId, details: { domains: hostnames } });
 }
