@@ -3,7 +3,7 @@ import { createdCursor } from '../http/cursors';
 import { idParam } from '../http/ids';
 import { requirePermission } from '../http/session';
 import { shopContext } from '../http/shop';
-import type { InvoiceDetail } from '../queries/invoices';
+import type { Invoice } from '../queries/invoices';
 import {
   invoiceCreate,
   invoiceListQuery,
@@ -29,7 +29,7 @@ export const invoicesApi = createApiApp();
 
 const idParams = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, format: 'uuid' }) });
 
-function toJson(invoice: InvoiceDetail) {
+function toJson(invoice: Invoice) {
   const {
     customerIdType: _type,
     customerIdNumber: _number,
@@ -41,6 +41,14 @@ function toJson(invoice: InvoiceDetail) {
     prescriptionDate: _rx,
     payable: _payable,
     creditable: _creditable,
+    company: _company,
+    branch: _branch,
+    buyer: _buyer,
+    createdOn: _createdOn,
+    modifiedNcf: _modifiedNcf,
+    refundsItbis: _refundsItbis,
+    creditReason: _creditReason,
+    pdfKey: _pdfKey,
     ...rest
   } = invoice;
   return { ...rest, lines: invoice.lines.map(({ id: _id, trackStock: _track, ...line }) => line) };

@@ -1,32 +1,12 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { TenantDb } from '../db/client';
+import { getInvoice, type BranchInfo, type CompanyInfo, type Invoice, type InvoiceLine, type Party } from './invoices';
 
-export interface CompanyInfo {
-  name: string;
-  rnc: string | null;
-  address: string | null;
-  phones: string | null;
-  email: string | null;
-  invoiceFooter: string | null;
-  logoKey: string | null;
-}
-
-export interface BranchInfo {
-  name: string;
-  address: string | null;
-  phone: string | null;
-}
-
-export interface DocumentLine {
-  position: number;
-  description: string;
-  quantity: string;
-  unitPrice: string;
-  discount: string;
-  taxRate: string;
-  exempt: boolean;
-  amount: string;
-}
+/** A line as printed: what the renderers use of an invoice's or a quotation's lines. */
+export type DocumentLine = Pick<
+  InvoiceLine,
+  'position' | 'description' | 'quantity' | 'unitPrice' | 'discount' | 'taxRate' | 'exempt' | 'amount'
+>;
 
 export interface DocumentTotalsData {
   grossTotal: string;
@@ -38,37 +18,37 @@ export interface DocumentTotalsData {
   taxBreakdown: Array<{ rate: string; taxable: string; itbis: string }>;
 }
 
-export interface Party {
-  name: string | null;
-  idType: string | null;
-  idNumber: string | null;
-}
+export type { BranchInfo, CompanyInfo, Party };
 
-/** An invoice or credit note as printed (one row of `invoices` with its lines). */
-export interface InvoiceDocument extends DocumentTotalsData {
-  id: string;
-  kind: 'invoice' | 'credit_note';
-  status: 'draft' | 'issued' | 'partially_paid' | 'paid' | 'voided';
-  ncfType: string;
-  ncf: string | null;
-  ncfValidUntil: string | null;
-  issuedOn: string | null;
-  dueOn: string | null;
-  createdOn: string;
-  buyer: Party;
-  branch: BranchInfo;
-  currencyCode: string;
-  currencySymbol: string;
-  exchangeRate: string;
-  totalDop: string;
-  modifiedNcf: string | null;
-  refundsItbis: boolean | null;
-  creditReason: string | null;
-  notes: string | null;
-  pdfKey: string | null;
-  company: CompanyInfo;
-  lines: DocumentLine[];
-}
+/**
+ * An invoice or credit note as printed: the part of the one `Invoice` (getInvoice) that the print
+ * view, the PDF and the e-CF mapper use. Not a second shape: getInvoice's result is one.
+ */
+export type InvoiceDocument = Pick<
+  Invoice,
+  | 'id'
+  | 'kind'
+  | 'status'
+  | 'ncfType'
+  | 'ncf'
+  | 'ncfValidUntil'
+  | 'issuedOn'
+  | 'dueOn'
+  | 'createdOn'
+  | 'buyer'
+  | 'branch'
+  | 'currencyCode'
+  | 'currencySymbol'
+  | 'exchangeRate'
+  | 'totalDop'
+  | 'modifiedNcf'
+  | 'refundsItbis'
+  | 'creditReason'
+  | 'notes'
+  | 'pdfKey'
+  | 'company'
+  | keyof DocumentTotalsData
+> & { lines: DocumentLine[] };
 
 export interface QuotationDocument extends DocumentTotalsData {
   id: string;
@@ -126,9 +106,6 @@ function branchAllowed(viewer: Viewer, branchColumn: SQL): SQL {
 const companyJson = sql`(SELECT json_build_object('name', co.name, 'rnc', co.rnc, 'address', co.address, 'phones', co.phones, 'email', co.email,
     'invoiceFooter', co.invoice_footer, 'logoKey', co.logo_key) FROM company co WHERE co.id = 1)`;
 
-/** The issuer snapshotted at issue (without its branch), or the company as it is now for drafts. */
-const issuerCompanyJson = (alias: string) => sql`coalesce((${sql.raw(alias)}.issuer - 'branch')::json, ${companyJson})`;
-
 const branchJson = (alias: string) =>
   sql.raw(
     `(SELECT json_build_object('name', b.name, 'address', b.address, 'phone', b.phone) FROM branches b WHERE b.id = ${alias}.branch_id)`,
@@ -151,35 +128,17 @@ const totalsColumns = (alias: string) =>
 const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 
 /**
- * An invoice or credit note with its lines, company, branch and buyer, in one query. Null when
- * it does not exist, is not of `kind`, or is in a branch the viewer may not see.
+ * An invoice or credit note as printed, read by the one invoice query (getInvoice). Null when it
+ * does not exist, is not of `kind`, or is in a branch the viewer may not see.
  */
-export async function printableInvoice(
+export function printableInvoice(
   db: TenantDb,
   id: string,
   viewer: Viewer,
   kind?: 'invoice' | 'credit_note',
-): Promise<InvoiceDocument | null> {
-  if (!isUuid(id)) return null;
-  const result = await db.execute<InvoiceDocument & Record<string, unknown>>(sql`
-    SELECT i.id, i.kind, i.status, i.ncf_type AS "ncfType", i.ncf, i.ncf_valid_until::text AS "ncfValidUntil", i.issued_on::text AS "issuedOn",
-           i.due_on::text AS "dueOn", (i.created_at AT TIME ZONE 'America/Santo_Domingo')::date::text AS "createdOn",
-           json_build_object('name', coalesce(i.buyer_name, ct.name), 'idType', coalesce(i.buyer_id_type, ct.id_type),
-             'idNumber', coalesce(i.buyer_id_number, ct.id_number)) AS buyer,
-           coalesce((i.issuer->'branch')::json, ${branchJson('i')}) AS branch,
-           i.currency_code AS "currencyCode", coalesce(cur.symbol, i.currency_code) AS "currencySymbol", i.exchange_rate::text AS "exchangeRate",
-           i.total_dop::text AS "totalDop", i.modified_ncf AS "modifiedNcf", i.refunds_itbis AS "refundsItbis", i.credit_reason AS "creditReason",
-           i.notes, i.pdf_key AS "pdfKey", ${totalsColumns('i')},
-           ${breakdownJson('i')} AS "taxBreakdown",
-           ${issuerCompanyJson('i')} AS company,
-           ${linesJson('invoice_lines', 'invoice_id', 'i')} AS lines
-      FROM invoices i
-      LEFT JOIN contacts ct ON ct.id = i.customer_id
-      LEFT JOIN currencies cur ON cur.code = i.currency_code
-     WHERE i.id = ${id}::uuid
-       AND ${kind ? sql`i.kind = ${kind}` : sql`true`}
-       AND ${branchAllowed(viewer, sql`i.branch_id`)}`);
-  return result.rows[0] ?? null;
+): Promise<Invoice | null> {
+  if (!isUuid(id)) return Promise.resolve(null);
+  return getInvoice(db, id, { kind, assignedTo: viewer.allBranches ? undefined : viewer.userId });
 }
 
 export async function printableQuotation(db: TenantDb, id: string, viewer: Viewer): Promise<QuotationDocument | null> {
@@ -274,10 +233,21 @@ export type CreateShareLinkResult =
   | { outcome: 'draft' }
   | { outcome: 'created'; link: ShareLinkRow };
 
-/** Creates a link for an issued (non-draft) invoice the viewer may see; one statement. */
+/**
+ * Creates a link for an issued (non-draft) invoice the viewer may see; one statement. A link made in
+ * a support session (`supportSessionHash`) expires with that session at the latest: leaving revokes
+ * it, and a session that simply runs out must not leave it behind.
+ */
 export async function createShareLink(
   db: TenantDb,
-  values: { invoiceId: string; tokenHash: string; days: number; createdBy: string; viewer: Viewer },
+  values: {
+    invoiceId: string;
+    tokenHash: string;
+    days: number;
+    createdBy: string;
+    viewer: Viewer;
+    supportSessionHash?: string | null;
+  },
 ): Promise<CreateShareLinkResult> {
   if (!isUuid(values.invoiceId)) return { outcome: 'not_found' };
   const result = await db.execute<{ status: string; link: ShareLinkRow | null }>(sql`
@@ -285,7 +255,11 @@ export async function createShareLink(
       SELECT i.id, i.status FROM invoices i WHERE i.id = ${values.invoiceId}::uuid AND ${branchAllowed(values.viewer, sql`i.branch_id`)}
     ), s AS (
       INSERT INTO share_links (invoice_id, token_hash, expires_at, created_by)
-      SELECT inv.id, ${values.tokenHash}, now() + make_interval(days => ${values.days}::int), ${values.createdBy}::uuid FROM inv WHERE inv.status <> 'draft'
+      SELECT inv.id, ${values.tokenHash},
+             LEAST(now() + make_interval(days => ${values.days}::int),
+                   (SELECT expires_at FROM sessions WHERE id_hash = ${values.supportSessionHash ?? null}::text AND impersonated_by IS NOT NULL)),
+             ${values.createdBy}::uuid
+        FROM inv WHERE inv.status <> 'draft'
       RETURNING *
     )
     SELECT inv.status, (SELECT ${shareLinkJson} FROM s) AS link FROM inv`);

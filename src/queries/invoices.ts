@@ -44,8 +44,36 @@ export interface InvoiceCreditNote {
   total: string;
 }
 
-/** An invoice (or credit note) with everything its pages, the API and the issue rules need. */
-export interface InvoiceDetail {
+/** The company as printed on a document (`company`, or the snapshot `issue_invoice` takes). */
+export interface CompanyInfo {
+  name: string;
+  rnc: string | null;
+  address: string | null;
+  phones: string | null;
+  email: string | null;
+  invoiceFooter: string | null;
+  logoKey: string | null;
+}
+
+/** A branch as printed on a document. */
+export interface BranchInfo {
+  name: string;
+  address: string | null;
+  phone: string | null;
+}
+
+/** The other party of a document: its buyer (or a quotation's customer). */
+export interface Party {
+  name: string | null;
+  idType: string | null;
+  idNumber: string | null;
+}
+
+/**
+ * The one shape of an invoice (or credit note): its page, the API, the print view, the PDF and
+ * the e-CF mapper all read it with getInvoice (one query). List rows are InvoiceSummary.
+ */
+export interface Invoice {
   id: string;
   kind: 'invoice' | 'credit_note';
   status: InvoiceStatus;
@@ -102,22 +130,25 @@ export interface InvoiceDetail {
   rateOnDate: string | null;
   /** The issuer as printed, snapshotted when the number was assigned (null on drafts). */
   issuer: IssuerSnapshot | null;
+  /** As printed: the snapshot's company (the company as it is now on drafts), its branch, the buyer. */
+  company: CompanyInfo;
+  branch: BranchInfo;
+  buyer: Party;
+  /** The creation date in the shop's time zone (what a draft prints). */
+  createdOn: string;
+  /** Credit notes: the NCF they modify, whether they refund ITBIS, why. */
+  modifiedNcf: string | null;
+  refundsItbis: boolean | null;
+  creditReason: string | null;
+  /** The archived PDF, once made. */
+  pdfKey: string | null;
   lines: InvoiceLine[];
   payments: InvoicePayment[];
   creditNotes: InvoiceCreditNote[];
 }
 
 /** The company and branch as they were when a document's number was assigned (issue_invoice / issue_credit_note, document_issuer). */
-export interface IssuerSnapshot {
-  name: string;
-  rnc: string | null;
-  address: string | null;
-  phones: string | null;
-  email: string | null;
-  invoiceFooter: string | null;
-  logoKey: string | null;
-  branch: { name: string; address: string | null; phone: string | null } | null;
-}
+export type IssuerSnapshot = CompanyInfo & { branch: BranchInfo | null };
 
 const iso = (column: string) => sql.raw(`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 
@@ -128,9 +159,19 @@ const iso = (column: string) => sql.raw(`to_char(${column} AT TIME ZONE 'UTC', '
 export async function getInvoice(
   db: TenantDb,
   id: string,
-  options: { rateOn?: string; branchIds?: string[] | null } = {},
-): Promise<InvoiceDetail | null> {
+  options: {
+    rateOn?: string;
+    branchIds?: string[] | null;
+    /** Only branches this user is assigned to (user_branches). */
+    assignedTo?: string;
+    kind?: Invoice['kind'];
+  } = {},
+): Promise<Invoice | null> {
   const rateOn = options.rateOn ?? null;
+  const kindFilter = options.kind ? sql`AND i.kind = ${options.kind}` : sql``;
+  const assignedFilter = options.assignedTo
+    ? sql`AND EXISTS (SELECT 1 FROM user_branches ub WHERE ub.user_id = ${options.assignedTo}::uuid AND ub.branch_id = i.branch_id)`
+    : sql``;
   const branchFilter = options.branchIds
     ? sql`AND i.branch_id IN (${
         options.branchIds.length
@@ -141,7 +182,7 @@ export async function getInvoice(
           : sql`NULL`
       })`
     : sql``;
-  const result = await db.execute<InvoiceDetail & Record<string, unknown>>(sql`
+  const result = await db.execute<Invoice & Record<string, unknown>>(sql`
     SELECT i.id, i.kind, i.status, i.ncf_type AS "ncfType", i.sequence_id AS "sequenceId", fs.prefix AS "sequencePrefix", i.ncf,
            i.ncf_valid_until::text AS "ncfValidUntil", i.issued_on::text AS "issuedOn", i.due_on::text AS "dueOn",
            i.customer_id AS "customerId", c.name AS "customerName", c.id_type AS "customerIdType", c.id_number AS "customerIdNumber",
@@ -152,7 +193,14 @@ export async function getInvoice(
            i.gross_total::text AS "grossTotal", i.discount_total::text AS "discountTotal", i.taxable_total::text AS "taxableTotal",
            i.exempt_total::text AS "exemptTotal", i.itbis_total::text AS "itbisTotal", i.total::text AS total, i.tax_breakdown AS "taxBreakdown",
            i.taxable_total_dop::text AS "taxableTotalDop", i.exempt_total_dop::text AS "exemptTotalDop", i.itbis_total_dop::text AS "itbisTotalDop",
-           i.total_dop::text AS "totalDop", i.issuer, i.paid_total::text AS "paidTotal", i.credited_total::text AS "creditedTotal",
+           i.total_dop::text AS "totalDop", i.issuer,
+           coalesce((i.issuer - 'branch')::json, (SELECT json_build_object('name', co.name, 'rnc', co.rnc, 'address', co.address, 'phones', co.phones,
+                      'email', co.email, 'invoiceFooter', co.invoice_footer, 'logoKey', co.logo_key) FROM company co WHERE co.id = 1)) AS company,
+           coalesce((i.issuer->'branch')::json, json_build_object('name', b.name, 'address', b.address, 'phone', b.phone)) AS branch,
+           json_build_object('name', coalesce(i.buyer_name, c.name), 'idType', coalesce(i.buyer_id_type, c.id_type),
+             'idNumber', coalesce(i.buyer_id_number, c.id_number)) AS buyer,
+           (i.created_at AT TIME ZONE 'America/Santo_Domingo')::date::text AS "createdOn", i.modified_ncf AS "modifiedNcf",
+           i.refunds_itbis AS "refundsItbis", i.credit_reason AS "creditReason", i.pdf_key AS "pdfKey", i.paid_total::text AS "paidTotal", i.credited_total::text AS "creditedTotal",
            (i.total - i.paid_total - i.credited_total)::text AS balance, i.issue_key AS "issueKey",
            invoice_payable(i.kind, i.status) AS payable, invoice_creditable(i.kind, i.status) AS creditable,
            ${iso('i.voided_at')} AS "voidedAt", i.void_reason AS "voidReason", i.void_note AS "voidNote", i.notes,
@@ -178,7 +226,7 @@ export async function getInvoice(
       LEFT JOIN fiscal_sequences fs ON fs.id = i.sequence_id
       LEFT JOIN prescriptions rx ON rx.id = i.prescription_id
       LEFT JOIN users u ON u.id = i.created_by
-     WHERE i.id = ${id}::uuid ${branchFilter}`);
+     WHERE i.id = ${id}::uuid ${branchFilter} ${kindFilter} ${assignedFilter}`);
   return result.rows[0] ?? null;
 }
 

@@ -13,7 +13,7 @@ import { idParam } from '../http/ids';
 import { requirePermission } from '../http/session';
 import { shopContext } from '../http/shop';
 import { t } from '../i18n/es-DO';
-import type { InvoiceDetail, InvoiceStatus } from '../queries/invoices';
+import type { Invoice, InvoiceStatus } from '../queries/invoices';
 import { blankRowCount, parseLineForm, type LineFormRow } from '../schemas/document-lines';
 import { invoiceForm, invoiceVoid } from '../schemas/invoices';
 import {
@@ -134,7 +134,7 @@ function submittedValues(body: Record<string, unknown>): InvoiceFormValues {
 async function submitDraft(
   c: Context<SignedInEnv>,
   mode: { action: string; title: string; cancelHref: string },
-  current: InvoiceDetail | null,
+  current: Invoice | null,
 ): Promise<Response> {
   const ctx = shopContext(c);
   const body = await c.req.parseBody();

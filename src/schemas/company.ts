@@ -13,14 +13,19 @@ export const companyFields = z.object({
 
 export const companyPatch = companyFields.partial().openapi('CompanyPatch');
 
+/** The company as served and as printed: the company resource and an invoice's issuer share it. */
+export const companyIdentityOut = {
+  name: z.string(),
+  rnc: z.string().nullable(),
+  address: z.string().nullable(),
+  phones: z.string().nullable(),
+  email: z.string().nullable(),
+  invoiceFooter: z.string().nullable(),
+};
+
 export const companyOut = z
   .object({
-    name: z.string(),
-    rnc: z.string().nullable(),
-    address: z.string().nullable(),
-    phones: z.string().nullable(),
-    email: z.string().nullable(),
-    invoiceFooter: z.string().nullable(),
+    ...companyIdentityOut,
     defaultCurrency: z.string(),
     hasLogo: z.boolean(),
     updatedAt: z.iso.datetime(),

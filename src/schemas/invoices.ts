@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { companyIdentityOut } from './company';
 import { invoiceStatuses } from '../db/tenant-schema';
 import { invoiceNcfTypes, voidReasons } from '../domain/ncf';
 import { t } from '../i18n/es-DO';
@@ -106,13 +107,9 @@ export const invoiceCreditNoteOut = z.object({
   total: money,
 });
 
+/** IssuerSnapshot (src/queries/invoices.ts): the company as printed, plus its logo and branch. */
 const issuerOut = z.object({
-  name: z.string(),
-  rnc: z.string().nullable(),
-  address: z.string().nullable(),
-  phones: z.string().nullable(),
-  email: z.string().nullable(),
-  invoiceFooter: z.string().nullable(),
+  ...companyIdentityOut,
   logoKey: z.string().nullable(),
   branch: z.object({ name: z.string(), address: z.string().nullable(), phone: z.string().nullable() }).nullable(),
 });

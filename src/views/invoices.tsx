@@ -5,7 +5,7 @@ import { compareDecimals, formatMoney } from '../domain/money';
 import { invoiceNcfTypes, ncfTypes, paymentForms, voidReasons, type NcfType, type PaymentForm } from '../domain/ncf';
 import { formatIdentification, formatTaxId } from '../domain/tax-id';
 import { t, type MessageKey } from '../i18n/es-DO';
-import type { InvoiceDetail, InvoiceFormOptions, InvoiceSummary } from '../queries/invoices';
+import type { Invoice, InvoiceFormOptions, InvoiceSummary } from '../queries/invoices';
 import type { LineFormRow } from '../schemas/document-lines';
 import {
   LiveSearchForm,
@@ -237,7 +237,7 @@ export function InvoiceForm(props: {
   );
 }
 
-function Actions(props: { invoice: InvoiceDetail; canManage: boolean; canPay: boolean; canCredit: boolean }) {
+function Actions(props: { invoice: Invoice; canManage: boolean; canPay: boolean; canCredit: boolean }) {
   const { invoice } = props;
   const id = invoice.id;
   if (invoice.status === 'draft') {
@@ -292,7 +292,7 @@ function Actions(props: { invoice: InvoiceDetail; canManage: boolean; canPay: bo
 }
 
 export function InvoiceDetailPage(props: {
-  invoice: InvoiceDetail;
+  invoice: Invoice;
   notice?: string | null;
   /** Said before issuing, e.g. the buyer is not active in the DGII registry. */
   warning?: string | null;

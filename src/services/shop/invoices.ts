@@ -21,7 +21,7 @@ import {
   voidInvoice as voidInvoiceSql,
   type DraftWriteResult,
   type InvoiceCursor,
-  type InvoiceDetail,
+  type Invoice,
   type InvoiceFormOptions,
   type InvoiceStatus,
   type InvoiceSummary,
@@ -50,11 +50,7 @@ export async function listInvoices(
 }
 
 /** An invoice (not a credit note) in the actor's branches, with the exchange rate of `rateOn`; else 404. */
-export async function getInvoice(
-  ctx: ShopContext,
-  id: string,
-  options: { rateOn?: string } = {},
-): Promise<InvoiceDetail> {
+export async function getInvoice(ctx: ShopContext, id: string, options: { rateOn?: string } = {}): Promise<Invoice> {
   ensureCan(ctx, 'invoices.view');
   const invoice = await loadInvoice(ctx.db, id, { branchIds: branchScope(ctx.actor), rateOn: options.rateOn });
   if (invoice?.kind !== 'invoice') throw new AppError('not_found');
@@ -62,7 +58,7 @@ export async function getInvoice(
 }
 
 /** A draft the actor may change: 404 when unknown or outside their branches, 409 once issued. */
-export async function getInvoiceDraft(ctx: ShopContext, id: string): Promise<InvoiceDetail> {
+export async function getInvoiceDraft(ctx: ShopContext, id: string): Promise<Invoice> {
   ensureCan(ctx, 'invoices.manage');
   const invoice = await getInvoice(ctx, id);
   if (invoice.status !== 'draft') throw new AppError('conflict', t('invoices.error.notDraft'));
@@ -155,7 +151,7 @@ export async function saveInvoiceDraft(ctx: ShopContext, id: string | null, draf
 export async function createInvoiceDraft(
   ctx: ShopContext,
   input: DraftHeader & { lines: LineInputValues[] },
-): Promise<InvoiceDetail> {
+): Promise<Invoice> {
   ensureCan(ctx, 'invoices.manage');
   const { lines, ...header } = input;
   const prepared = await prepareInvoiceDraft(ctx, { header, lines });
@@ -164,11 +160,7 @@ export async function createInvoiceDraft(
 }
 
 /** Changes a draft: the fields given replace the stored ones; `lines`, when given, replaces every line. */
-export async function updateInvoiceDraft(
-  ctx: ShopContext,
-  id: string,
-  input: InvoiceUpdateInput,
-): Promise<InvoiceDetail> {
+export async function updateInvoiceDraft(ctx: ShopContext, id: string, input: InvoiceUpdateInput): Promise<Invoice> {
   const current = await getInvoiceDraft(ctx, id);
   const pick = <K extends keyof InvoiceUpdateInput>(key: K, fallback: NonNullable<InvoiceUpdateInput[K]> | null) =>
     input[key] === undefined ? fallback : input[key];
@@ -215,7 +207,7 @@ export async function deleteInvoiceDraft(ctx: ShopContext, id: string): Promise<
  */
 export async function draftBuyerWarning(
   ctx: ShopContext,
-  invoice: Pick<InvoiceDetail, 'status' | 'ncfType' | 'customerIdType' | 'customerIdNumber'>,
+  invoice: Pick<Invoice, 'status' | 'ncfType' | 'customerIdType' | 'customerIdNumber'>,
 ): Promise<string | null> {
   if (invoice.status !== 'draft' || !invoice.customerIdNumber) return null;
   const status = await registryStatusOf(ctx.env)(invoice.customerIdNumber);
@@ -263,7 +255,7 @@ export async function issueInvoice(
   ctx: ShopContext,
   id: string,
   options: { issueKey: string | null },
-): Promise<{ invoice: InvoiceDetail; replayed: boolean }> {
+): Promise<{ invoice: Invoice; replayed: boolean }> {
   ensureCan(ctx, 'invoices.manage');
   const today = shopToday();
   const invoice = await getInvoice(ctx, id, { rateOn: today });
@@ -299,7 +291,7 @@ export async function issueInvoice(
     actor: actorLabel(ctx.actor),
   });
   if (!outcome.ok) throw refusalError(outcome.refusal, 'invoiceIssue', { type: invoice.ncfType });
-  const issued: InvoiceDetail = {
+  const issued: Invoice = {
     ...invoice,
     status: 'issued',
     ncf: outcome.ncf,
@@ -325,7 +317,7 @@ export async function voidInvoice(
   ctx: ShopContext,
   id: string,
   input: { reason: string; note?: string | null },
-): Promise<InvoiceDetail> {
+): Promise<Invoice> {
   ensureCan(ctx, 'invoices.void');
   await getInvoice(ctx, id);
   const outcome = await voidInvoiceSql(ctx.db, {
