@@ -267,7 +267,7 @@ describe('e-CF submission', { timeout: 60_000 }, () => {
       expect(await submitEcf(ctx, prepared!.id)).toBe('contingency');
       const parked = await row(ctx, prepared!.id);
       expect(parked).toMatchObject({ state: 'contingency', attempts: 1 });
-      expect(parked.lastError).toMatch(/503/);
+      expect(parked.lastError).toBe('La DGII no respondió (HTTP 503); se reintentará automáticamente.');
       expect(parked.nextAttemptAt.getTime() - Date.now()).toBeGreaterThan(50_000);
       expect(sent.at(-1)).toEqual({ job: 'ecf.submit', payload: { id: prepared!.id }, delaySeconds: 60 });
       // Not due yet: a redelivery or the sweep does not send.
@@ -313,6 +313,7 @@ describe('e-CF submission', { timeout: 60_000 }, () => {
       expect(html).toContain('En contingencia');
       expect(html).toContain('Reintentar ahora');
       expect(html).toMatch(/Esperando: \d+ min/);
+      expect(html).toContain('La DGII no respondió');
       expect((await received(s.rnc)).counts).toEqual({});
 
       await control('mode', { rnc: s.rnc, down: false });

@@ -47,5 +47,9 @@ export const ecfSubmissionsMessages = {
   'ecfSubmissions.error.build': 'No se pudo generar el e-CF ({field}): {message}',
   'ecfSubmissions.error.noSettings':
     'La óptica no tiene certificado de facturación electrónica configurado; súbalo en Facturación electrónica.',
+  'ecfSubmissions.error.unreachable': 'La DGII no respondió ({detail}); se reintentará automáticamente.',
+  'ecfSubmissions.error.unauthorized':
+    'La DGII no aceptó el certificado de la óptica ({detail}). Revise el certificado y su delegación en Facturación electrónica.',
+  'ecfSubmissions.error.unexpected': 'No se pudo enviar ({detail}); se reintentará automáticamente.',
   'ecfSubmissions.error.notWaiting': 'Este e-CF ya tiene respuesta final de la DGII; no hay nada que reintentar.',
 } as const;

@@ -249,7 +249,7 @@ async function contingency(
       ? await storeAnswer(ctx, row, error.service as EcfExchange['service'], status, error.body ?? reason)
       : undefined);
   const parked = await markEcfContingency(ctx.db, row.id, {
-    error: reason.slice(0, 500),
+    error: describeFailure(error).slice(0, 500),
     nextAttemptAt: new Date(Date.now() + delay * 1000),
     exchange: failed,
   });
@@ -282,7 +282,7 @@ export async function pollEcf(ctx: EcfContext, id: string): Promise<EcfState | '
       error instanceof DgiiError
         ? await storeAnswer(ctx, row, 'consultaresultado', error.status, error.body ?? error.message)
         : undefined;
-    return next({ error: (error instanceof Error ? error.message : String(error)).slice(0, 500), exchange });
+    return next({ error: describeFailure(error).slice(0, 500), exchange });
   }
   const exchange = await storeAnswer(ctx, row, 'consultaresultado', 200, result);
   const state = finalStateOf[result.estado];
@@ -367,6 +367,20 @@ async function storeAnswer(
     httpMetadata: { contentType: 'application/json; charset=utf-8' },
   });
   return { at, service, status, responseKey, ...(requestKey ? { requestKey } : {}) };
+}
+
+/** Why a step failed, in Spanish for the shop: DGII unreachable, the certificate refused, or something else. */
+function describeFailure(error: unknown): string {
+  const detail = error instanceof DgiiError && error.status ? `HTTP ${error.status}` : errorText(error);
+  if (error instanceof DgiiError && error.kind === 'unreachable')
+    return t('ecfSubmissions.error.unreachable', { detail });
+  if (error instanceof DgiiError && error.kind === 'unauthorized')
+    return t('ecfSubmissions.error.unauthorized', { detail });
+  return t('ecfSubmissions.error.unexpected', { detail });
+}
+
+function errorText(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/^[a-z]+: /, '');
 }
 
 /** DGII's messages from a refusal body (`mensajes`, or `mensaje`/`error`). */
