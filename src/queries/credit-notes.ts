@@ -1,6 +1,7 @@
 import type { CreatedCursor } from './keyset';
 import { sql, type SQL } from 'drizzle-orm';
 import { raisedCode } from '../db/raised';
+import { likeEscape } from './products';
 import type { CreditRateState, DocumentTotals, DopTotals } from '../domain/totals';
 import type { TenantDb } from '../db/client';
 import { inScope, scopeArray, type BranchScope } from './branch-scope';
@@ -234,10 +235,16 @@ export type CreditNoteSummary = Omit<CreditNote, 'lines'>;
 /** Credit notes newest first, one page in one query (keyset on created_at, id - the invoices list index). */
 export async function listCreditNotes(
   db: TenantDb,
-  filter: { scope: BranchScope; invoiceId?: string; after?: CreatedCursor | null; limit: number },
+  filter: { scope: BranchScope; invoiceId?: string; q?: string; after?: CreatedCursor | null; limit: number },
 ): Promise<{ rows: CreditNoteSummary[]; next: CreatedCursor | null }> {
   const conditions: SQL[] = [sql`n.kind = 'credit_note'`, inScope(sql`n.branch_id`, filter.scope)];
   if (filter.invoiceId) conditions.push(sql`n.reference_invoice_id = ${filter.invoiceId}::uuid`);
+  if (filter.q) {
+    const pattern = likeEscape(filter.q.toLowerCase());
+    conditions.push(
+      sql`(lower(n.ncf) LIKE ${`${pattern}%`} OR lower(coalesce(n.modified_ncf, '')) LIKE ${`${pattern}%`} OR lower(coalesce(n.buyer_name, '')) LIKE ${`%${pattern}%`})`,
+    );
+  }
   if (filter.after)
     conditions.push(sql`(n.created_at, n.id) < (${filter.after.createdAt}::timestamptz, ${filter.after.id}::uuid)`);
   const result = await db.execute<{ note: CreditNoteSummary; cursor_at: string }>(sql`

@@ -4,6 +4,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { invoiceStatuses, paymentMethods } from '../db/tenant-schema';
 import type { TenantDb } from '../db/client';
 import { raisedCode } from '../db/raised';
+import { likeEscape } from './products';
 
 export type PaymentMethod = (typeof paymentMethods)[number];
 export type InvoiceStatus = (typeof invoiceStatuses)[number];
@@ -100,10 +101,16 @@ export async function getPayment(db: TenantDb, id: string, scope: BranchScope): 
 /** Receipts newest first, one page in one query (keyset on created_at, id). */
 export async function listPayments(
   db: TenantDb,
-  filter: { scope: BranchScope; invoiceId?: string; after?: CreatedCursor | null; limit: number },
+  filter: { scope: BranchScope; invoiceId?: string; q?: string; after?: CreatedCursor | null; limit: number },
 ): Promise<{ rows: PaymentListRow[]; next: CreatedCursor | null }> {
   const conditions: SQL[] = [inScope(sql`i.branch_id`, filter.scope)];
   if (filter.invoiceId) conditions.push(sql`p.invoice_id = ${filter.invoiceId}::uuid`);
+  if (filter.q) {
+    const pattern = likeEscape(filter.q.toLowerCase());
+    conditions.push(
+      sql`(lower(p.number) LIKE ${`${pattern}%`} OR lower(coalesce(i.ncf, '')) LIKE ${`${pattern}%`} OR lower(coalesce(i.buyer_name, '')) LIKE ${`%${pattern}%`})`,
+    );
+  }
   if (filter.after)
     conditions.push(sql`(p.created_at, p.id) < (${filter.after.createdAt}::timestamptz, ${filter.after.id}::uuid)`);
   const result = await db.execute<{

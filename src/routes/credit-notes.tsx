@@ -29,16 +29,25 @@ export const creditNotesRoutes = factory.createApp();
 
 const pageSize = 50;
 
+/** A list URL with its non-empty parameters. */
+function listHref(path: string, params: Record<string, string | undefined>): string {
+  const query = new URLSearchParams(
+    Object.entries(params).filter((entry): entry is [string, string] => Boolean(entry[1])),
+  ).toString();
+  return query ? `${path}?${query}` : path;
+}
+
 creditNotesRoutes.get('/credit-notes', requirePermission('invoices.view'), async (c) => {
+  const q = (c.req.query('q') ?? '').trim().slice(0, 100);
   const after = createdCursor.decode(c.req.query('cursor'));
-  const { rows, next } = await listCreditNotes(shopContext(c), { after, limit: pageSize });
+  const { rows, next } = await listCreditNotes(shopContext(c), { q: q || undefined, after, limit: pageSize });
   const list = {
     rows,
-    nextHref: next ? `/credit-notes?cursor=${createdCursor.encode(next)}` : null,
-    firstHref: after ? '/credit-notes' : null,
+    nextHref: next ? listHref('/credit-notes', { q, cursor: createdCursor.encode(next) }) : null,
+    firstHref: after ? listHref('/credit-notes', { q }) : null,
   };
   if (wantsFragment(c.req.raw)) return c.html(<CreditNoteResults {...list} />);
-  return c.render(<CreditNotesPage {...list} />, { title: t('creditNotes.title'), current: '/credit-notes' });
+  return c.render(<CreditNotesPage {...list} q={q} />, { title: t('creditNotes.title'), current: '/credit-notes' });
 });
 
 async function renderNew(

@@ -36,6 +36,14 @@ export const paymentsRoutes = factory.createApp();
 
 const pageSize = 50;
 
+/** A list URL with its non-empty parameters. */
+function listHref(path: string, params: Record<string, string | undefined>): string {
+  const query = new URLSearchParams(
+    Object.entries(params).filter((entry): entry is [string, string] => Boolean(entry[1])),
+  ).toString();
+  return query ? `${path}?${query}` : path;
+}
+
 function submitted(body: Record<string, unknown>): PaymentFormValues {
   const text = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : undefined);
   return {
@@ -62,15 +70,16 @@ function formFailure(
 }
 
 paymentsRoutes.get('/payments', requirePermission('invoices.view'), async (c) => {
+  const q = (c.req.query('q') ?? '').trim().slice(0, 100);
   const after = createdCursor.decode(c.req.query('cursor'));
-  const { rows, next } = await listPayments(shopContext(c), { after, limit: pageSize });
+  const { rows, next } = await listPayments(shopContext(c), { q: q || undefined, after, limit: pageSize });
   const list = {
     rows,
-    nextHref: next ? `/payments?cursor=${createdCursor.encode(next)}` : null,
-    firstHref: after ? '/payments' : null,
+    nextHref: next ? listHref('/payments', { q, cursor: createdCursor.encode(next) }) : null,
+    firstHref: after ? listHref('/payments', { q }) : null,
   };
   if (wantsFragment(c.req.raw)) return c.html(<PaymentResults {...list} />);
-  return c.render(<PaymentsPage {...list} />, { title: t('payments.title'), current: '/payments' });
+  return c.render(<PaymentsPage {...list} q={q} />, { title: t('payments.title'), current: '/payments' });
 });
 
 async function renderNew(

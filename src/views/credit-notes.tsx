@@ -4,7 +4,7 @@ import { ncfTypes } from '../domain/ncf';
 import { formatIdentification } from '../domain/tax-id';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { CreditableInvoice, CreditNote, CreditNoteSummary } from '../queries/credit-notes';
-import { ErrorSummary, Notice, ResultsTable, TextAreaField } from './components';
+import { ErrorSummary, Field, LiveSearchForm, Notice, ResultsTable, TextAreaField } from './components';
 import type { FieldErrors } from '../errors';
 import { FixLink } from './pages';
 import type { ErrorLink } from '../errors';
@@ -53,13 +53,24 @@ export function CreditNoteResults(props: CreditNotesListProps) {
   );
 }
 
-export function CreditNotesPage(props: CreditNotesListProps) {
+export function CreditNotesPage(props: CreditNotesListProps & { q?: string }) {
   return (
     <>
       <div class="page-head">
         <h1>{t('creditNotes.title')}</h1>
       </div>
       <p class="lead">{t('creditNotes.lead')}</p>
+      <LiveSearchForm action="/credit-notes" target="#credit-note-results">
+        <Field
+          name="q"
+          type="search"
+          label={t('creditNotes.search')}
+          value={props.q ?? ''}
+          inputmode="search"
+          attrs={{ autocomplete: 'off' }}
+        />
+        <button type="submit">{t('creditNotes.filter')}</button>
+      </LiveSearchForm>
       <CreditNoteResults {...props} />
     </>
   );

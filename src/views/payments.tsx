@@ -3,7 +3,7 @@ import { formatMoney } from '../domain/money';
 import { paymentForms } from '../domain/ncf';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { PayableInvoice, Payment, PaymentListRow } from '../queries/payments';
-import { ErrorSummary, Field, Notice, ResultsTable, SelectField, TextAreaField } from './components';
+import { ErrorSummary, Field, LiveSearchForm, Notice, ResultsTable, SelectField, TextAreaField } from './components';
 import type { FieldErrors } from '../errors';
 import { statusLabel as invoiceStatusLabel } from './invoices';
 import { FixLink } from './pages';
@@ -79,13 +79,24 @@ export function PaymentResults(props: PaymentsListProps) {
   );
 }
 
-export function PaymentsPage(props: PaymentsListProps) {
+export function PaymentsPage(props: PaymentsListProps & { q?: string }) {
   return (
     <>
       <div class="page-head">
         <h1>{t('payments.title')}</h1>
       </div>
       <p class="lead">{t('payments.lead')}</p>
+      <LiveSearchForm action="/payments" target="#payment-results">
+        <Field
+          name="q"
+          type="search"
+          label={t('payments.search')}
+          value={props.q ?? ''}
+          inputmode="search"
+          attrs={{ autocomplete: 'off' }}
+        />
+        <button type="submit">{t('payments.filter')}</button>
+      </LiveSearchForm>
       <PaymentResults {...props} />
     </>
   );

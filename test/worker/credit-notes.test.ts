@@ -487,3 +487,25 @@ describe('issue 9: credit notes, the issuer and the activity log', { timeout: 60
     });
   });
 });
+
+describe('credit notes list search', { timeout: 60_000 }, () => {
+  it('filters notes by the NCF they modify with the shared live search form', async () => {
+    const s = await shop('owner');
+    await ncfSequence(s.db, 'B04');
+    const first = await sale(s);
+    const second = await sale(s);
+    for (const { invoice } of [first, second]) {
+      expect((await credit(s, invoice.id, { full: true })).status).toBe(201);
+    }
+    const page = await (await get(s.host, '/credit-notes', { headers: { Cookie: s.cookie } })).text();
+    expect(page).toContain('role="search"');
+    expect(page).toContain(first.invoice.ncf!);
+    const found = await (
+      await get(s.host, `/credit-notes?q=${second.invoice.ncf}`, {
+        headers: { Cookie: s.cookie, 'HX-Request': 'true' },
+      })
+    ).text();
+    expect(found).toContain(second.invoice.ncf!);
+    expect(found).not.toContain(first.invoice.ncf!);
+  });
+});

@@ -399,3 +399,25 @@ describe('issue 9 item 20: payments in the activity log', { timeout: 60_000 }, (
     expect(rows[2]!.details).toMatchObject({ ...common, amount: '450.00', reason: 'Cobro duplicado' });
   });
 });
+
+describe('receipts list search', { timeout: 60_000 }, () => {
+  it('filters receipts by invoice NCF with the shared live search form (whole page and htmx fragment)', async () => {
+    const s = await shop('owner');
+    const first = await issuedInvoice(s);
+    const second = await issuedInvoice(s);
+    for (const invoice of [first, first, second]) {
+      expect((await pay(s.host, s.bearer, invoice.id, { amount: '100.00' })).status).toBe(201);
+    }
+    const page = await (await get(s.host, '/payments', { headers: { Cookie: s.cookie } })).text();
+    expect(page).toContain('role="search"');
+    expect(page).toContain('hx-get="/payments"');
+    const found = await (
+      await get(s.host, `/payments?q=${first.ncf}`, { headers: { Cookie: s.cookie, 'HX-Request': 'true' } })
+    ).text();
+    expect(found).not.toContain('<html');
+    expect(found.split(`>${first.ncf}<`).length - 1).toBe(2);
+    expect(found).not.toContain(second.ncf!);
+    const none = await (await get(s.host, '/payments?q=zzz-nada', { headers: { Cookie: s.cookie } })).text();
+    expect(none).not.toContain(first.ncf!);
+  });
+});

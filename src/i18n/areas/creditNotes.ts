@@ -5,6 +5,8 @@ export const creditNotesMessages = {
   'creditNotes.status.issued': 'Emitida',
   'creditNotes.status.voided': 'Anulada',
   'creditNotes.lead': 'Notas de crédito (B04 / E34) emitidas contra facturas.',
+  'creditNotes.search': 'Buscar por NCF, factura o cliente',
+  'creditNotes.filter': 'Buscar',
   'creditNotes.empty': 'No hay notas de crédito.',
   'creditNotes.next': 'Siguiente página',
   'creditNotes.first': 'Primera página',

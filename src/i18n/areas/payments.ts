@@ -2,6 +2,8 @@
 export const paymentsMessages = {
   'payments.title': 'Cobros',
   'payments.lead': 'Cobros (abonos) registrados contra facturas, cada uno con su recibo.',
+  'payments.search': 'Buscar por recibo, NCF o cliente',
+  'payments.filter': 'Buscar',
   'payments.empty': 'No hay cobros registrados.',
   'payments.next': 'Siguiente página',
   'payments.first': 'Primera página',

@@ -139,7 +139,7 @@ export function prepareCreditNote(invoice: CreditableInvoice, request: CreditNot
 
 export async function listCreditNotes(
   ctx: ShopContext,
-  filter: { invoiceId?: string; after?: CreatedCursor | null; limit: number },
+  filter: { invoiceId?: string; q?: string; after?: CreatedCursor | null; limit: number },
 ): Promise<{ rows: CreditNoteSummary[]; next: CreatedCursor | null }> {
   ensureCan(ctx, 'invoices.view');
   const scope = branchScope(ctx.actor);

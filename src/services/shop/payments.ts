@@ -31,7 +31,7 @@ function settled<T>(outcome: PaymentOutcome<T>): T {
 
 export async function listPayments(
   ctx: ShopContext,
-  filter: { invoiceId?: string; after?: CreatedCursor | null; limit: number },
+  filter: { invoiceId?: string; q?: string; after?: CreatedCursor | null; limit: number },
 ): Promise<{ rows: PaymentListRow[]; next: CreatedCursor | null }> {
   ensureCan(ctx, 'invoices.view');
   const scope = branchScope(ctx.actor);
