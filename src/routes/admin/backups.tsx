@@ -10,7 +10,7 @@ import {
   downloadBackup,
   getBackup,
   getBackupTenant,
-  listBackups,
+  listTenantBackups,
   restoreTenantBackup,
 } from '../../services/platform/backups';
 import type { TenantRow } from '../../tenancy/provisioning';
@@ -20,8 +20,9 @@ import { BackupList, RestoreForm, type RestoreValues } from '../../views/admin-b
 export const adminBackupsRoutes = factory.createApp();
 
 adminBackupsRoutes.get('/tenants/:id/backups', requireAdmin, async (c) => {
-  const tenant = await getBackupTenant(platformContext(c), tenantIdParam(c));
-  const backups = await listBackups(c.var.platform, tenant.id);
+  const ctx = platformContext(c);
+  const tenant = await getBackupTenant(ctx, tenantIdParam(c));
+  const backups = await listTenantBackups(ctx, tenant.id);
   return c.render(<BackupList tenant={tenant} backups={backups} />, {
     title: t('backups.title', { tenant: tenant.name }),
     current: '/admin/tenants',

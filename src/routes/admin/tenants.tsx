@@ -118,15 +118,14 @@ async function renderNewForm(
   errors?: FieldErrors,
   status: 200 | 422 = 200,
 ) {
-  const platform = c.var.platform;
   c.status(status);
   return c.render(
     <NewTenantForm
       values={values}
       errors={errors}
-      clients={await listClientOptions(platform)}
+      clients={await listClientOptions(platformContext(c))}
       placements={placementKinds}
-      defaultPlacement={platform.config.defaultPlacement}
+      defaultPlacement={c.var.platform.config.defaultPlacement}
     />,
     { title: t('adminTenants.new'), current: '/admin/tenants' },
   );
@@ -138,14 +137,14 @@ async function renderTenantPage(
   forms: TenantPageForms = {},
   status: 200 | 409 | 422 = 200,
 ) {
-  const platform = c.var.platform;
-  const [details, clients] = await Promise.all([getTenantDetails(platform, tenantId), listClientOptions(platform)]);
+  const ctx = platformContext(c);
+  const [details, clients] = await Promise.all([getTenantDetails(ctx, tenantId), listClientOptions(ctx)]);
   if (!details) throw new AppError('not_found');
   // Only an active shop's database is read: who can sign in decides between support access and an invitation.
   // A shop whose database cannot be reached must still be manageable here (suspended, deleted): no owner section then.
   const owners =
     details.tenant.status === 'active'
-      ? await shopOwners(platform, tenantId).catch((error: unknown) => {
+      ? await shopOwners(ctx, tenantId).catch((error: unknown) => {
           console.error(`tenant page: owners of ${tenantId} unavailable`, error);
           return null;
         })
@@ -173,8 +172,8 @@ adminTenantsRoutes.get('/tenants', requireAdmin, async (c) => {
     behind: query.behind === '1',
     after: query.after ?? null,
   };
-  const platform = c.var.platform;
-  const { rows, nextAfter } = await listTenantPage(platform, filter);
+  const ctx = platformContext(c);
+  const { rows, nextAfter } = await listTenantPage(ctx, filter);
   const latest = latestSchemaVersion();
   if (c.req.header('HX-Request') && c.req.header('HX-Target') === 'tenant-results') {
     return c.html(<TenantTable rows={rows} filter={filter} nextAfter={nextAfter} latest={latest} />);
@@ -185,7 +184,7 @@ adminTenantsRoutes.get('/tenants', requireAdmin, async (c) => {
       filter={filter}
       nextAfter={nextAfter}
       latest={latest}
-      clients={await listClientOptions(platform)}
+      clients={await listClientOptions(ctx)}
     />,
     { title: t('adminTenants.title'), current: '/admin/tenants' },
   );
@@ -331,7 +330,7 @@ async function statusConflict<T>(c: Context<AdminEnv>, id: string, work: () => P
     return { ok: true as const, value: await work() };
   } catch (error) {
     if (!(error instanceof AppError) || error.code !== 'conflict') throw error;
-    const details = await getTenantDetails(c.var.platform, id);
+    const details = await getTenantDetails(platformContext(c), id);
     if (!details) throw new AppError('not_found');
     const page = await renderTenantPage(
       c,

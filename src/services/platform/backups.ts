@@ -622,6 +622,11 @@ export async function getBackup(
   return { stamp, key, createdAt: stampDate(stamp) };
 }
 
+/** The panel's list of a tenant's backups, newest first. */
+export function listTenantBackups(ctx: PlatformContext, tenantId: string): Promise<BackupObject[]> {
+  return listBackups(ctx.platform, tenantId);
+}
+
 /** Takes a backup of an active or suspended tenant, as a platform job. */
 export async function createBackup(ctx: PlatformContext, tenantId: string): Promise<PlatformJobRow> {
   assertActor(ctx);

@@ -71,8 +71,8 @@ export interface ShopOwners {
 }
 
 /** Who can run an active shop, for the admin panel: its active owner, or the owners still invited. */
-export async function shopOwners(platform: Platform, tenantId: string): Promise<ShopOwners> {
-  const { connectionString } = await tenantConnection(platform, tenantId);
+export async function shopOwners(ctx: PlatformContext, tenantId: string): Promise<ShopOwners> {
+  const { connectionString } = await tenantConnection(ctx.platform, tenantId);
   const owners = await tenantDb(connectionString)
     .select({ email: users.email, name: users.name, status: users.status })
     .from(users)

@@ -64,9 +64,10 @@ const likePattern = (value: string) => `%${value.replace(/[\\%_]/g, (char) => `\
 
 /** One page of tenants with their client and domains, in one central query (domains aggregated). */
 export async function listTenantPage(
-  platform: Platform,
+  ctx: PlatformContext,
   filter: TenantListFilter,
 ): Promise<{ rows: TenantListRow[]; nextAfter: string | null }> {
+  const { platform } = ctx;
   const limit = filter.limit ?? 50;
   const conditions: SQL[] = [];
   const q = filter.q?.trim();
@@ -119,8 +120,8 @@ function parseArray(value: string[] | string): string[] {
     .filter(Boolean);
 }
 
-export async function listClientOptions(platform: Platform): Promise<Array<{ value: string; label: string }>> {
-  const rows = await platform.central
+export async function listClientOptions(ctx: PlatformContext): Promise<Array<{ value: string; label: string }>> {
+  const rows = await ctx.platform.central
     .select({ id: clients.id, name: clients.name })
     .from(clients)
     .orderBy(asc(clients.name));
@@ -137,8 +138,8 @@ export interface TenantDetails {
 }
 
 /** Everything the tenant page shows, in one batch (one round trip). */
-export async function getTenantDetails(platform: Platform, tenantId: string): Promise<TenantDetails | null> {
-  const { central } = platform;
+export async function getTenantDetails(ctx: PlatformContext, tenantId: string): Promise<TenantDetails | null> {
+  const { central } = ctx.platform;
   const [tenantRows, domainRows, log, jobs, audit] = await central.batch([
     central
       .select({ tenant: tenants, clientName: clients.name })
