@@ -341,6 +341,51 @@ describe('e-CF submission', { timeout: 60_000 }, () => {
     }
   });
 
+  it('an E34 credit note carries the E31 it modifies and is accepted', async () => {
+    const s = await ecfShop();
+    const invoice = await issued(s, 'E31');
+    const ncf = `E34${randomDigits(10)}`;
+    const [note] = await buildInvoices(
+      s.db,
+      [
+        {
+          description: 'Montura clásica',
+          quantity: '1',
+          unitPrice: '1500',
+          discount: '0',
+          taxRate: '18.00',
+          exempt: false,
+          taxId: s.tax('ITBIS18').id,
+        },
+      ],
+      [
+        {
+          kind: 'credit_note',
+          ncfType: 'E34',
+          ncf,
+          status: 'issued',
+          issuedOn: shopToday(),
+          customerId: s.company.id,
+          branchId: s.main.id,
+          currencyCode: 'DOP',
+          exchangeRate: '1',
+          referenceInvoiceId: invoice.id,
+          modifiedNcf: invoice.ncf,
+          refundsItbis: true,
+          creditReason: 'Devolución de la montura',
+        },
+      ],
+    );
+    const { jobs } = recordingJobs();
+    const ctx = { ...s.ctx, jobs };
+    const prepared = await prepareEcf(ctx, note!.id);
+    expect(prepared).toMatchObject({ ecfType: '34', channel: 'ecf' });
+    const xml = await (await ctx.files.get(prepared!.signedXmlKey))!.text();
+    expect(xml).toContain(`<NCFModificado>${invoice.ncf}</NCFModificado>`);
+    expect(await submitEcf(ctx, prepared!.id)).toBe('sent');
+    expect(await pollUntilFinal(ctx, prepared!.id)).toBe('accepted');
+  });
+
   it('a rejection keeps DGII messages and whether the e-NCF was consumed', async () => {
     const s = await ecfShop();
     const doc = await issued(s, 'E31');
