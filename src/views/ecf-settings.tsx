@@ -1,3 +1,4 @@
+import type { Child } from 'hono/jsx';
 import { formatDateTime } from '../domain/dates';
 import type { FieldErrors } from '../errors';
 import { t } from '../i18n/es-DO';
@@ -19,9 +20,11 @@ export interface EcfFormState {
   notice?: string | null;
 }
 
-const factsStyle = 'display: grid; grid-template-columns: minmax(6.5rem, max-content) 1fr; gap: 0.4rem 1rem; margin: 0';
-const termStyle = 'font-weight: 600; color: var(--muted)';
+/** Label above value: the certificate's names are long, and a phone has no room for two columns. */
+const termStyle = 'font-weight: 600; color: var(--muted); margin-top: 0.75rem';
 const valueStyle = 'margin: 0; overflow-wrap: anywhere';
+/** A file input's intrinsic width would otherwise push the page past a phone's 390 px. */
+const fileInputStyle = 'width: 100%; box-sizing: border-box';
 
 export function environmentLabel(environment: EcfEnvironment): string {
   return t(`ecf.environment.${environment}`);
@@ -74,9 +77,20 @@ function ExpiryAlert(props: { status: CertificateStatus; notAfter: Date }) {
 
 function CertificateFacts(props: { settings: EcfSettingsSummary; status: CertificateStatus }) {
   const { settings } = props;
-  const rows: Array<[string, string]> = [
+  const rows: Array<[string, Child]> = [
     [t('ecf.environment'), environmentLabel(settings.environment)],
-    [t('ecf.subject'), settings.commonName ? `${settings.commonName} (${settings.subject})` : settings.subject],
+    [
+      t('ecf.subject'),
+      settings.commonName ? (
+        <>
+          {settings.commonName}
+          <br />
+          <span class="hint">{settings.subject}</span>
+        </>
+      ) : (
+        settings.subject
+      ),
+    ],
     [t('ecf.taxId'), settings.taxId],
     [t('ecf.issuer'), settings.issuer],
     [t('ecf.serial'), settings.serialNumber],
@@ -84,12 +98,12 @@ function CertificateFacts(props: { settings: EcfSettingsSummary; status: Certifi
       t('ecf.validity'),
       t('ecf.validityRange', { from: formatDay(settings.notBefore), to: formatDay(settings.notAfter) }),
     ],
-    [t('ecf.updated'), t('ecf.updatedAt', { date: formatDateTime(settings.updatedAt) })],
+    [t('ecf.updated'), formatDateTime(settings.updatedAt)],
   ];
   return (
     <>
       <ExpiryAlert status={props.status} notAfter={settings.notAfter} />
-      <dl style={factsStyle} id="ecf-certificate">
+      <dl style="margin: 0" id="ecf-certificate">
         {rows.map(([label, value]) => (
           <>
             <dt style={termStyle}>{label}</dt>
@@ -177,7 +191,7 @@ function UploadForm(props: { configured: boolean; current: EcfEnvironment | null
           errors={state.errors}
           required={!props.configured}
           hint={props.configured ? t('ecf.fileKeepHint', { size }) : t('ecf.fileHint', { size })}
-          attrs={{ accept: '.p12,.pfx,application/x-pkcs12' }}
+          attrs={{ accept: '.p12,.pfx,application/x-pkcs12', style: fileInputStyle }}
         />
         <Field name="password" type="password" label={t('ecf.password')} errors={state.errors} autocomplete="off" />
         <div class="actions">

@@ -20,7 +20,6 @@ export const ecfMessages = {
   'ecf.validity': 'Vigencia',
   'ecf.validityRange': 'Del {from} al {to}',
   'ecf.updated': 'Última actualización',
-  'ecf.updatedAt': '{date}',
   'ecf.expiresSoon':
     'El certificado vence en {days} días ({date}). Renuévelo con su entidad certificadora y súbalo aquí.',
   'ecf.expiresToday': 'El certificado vence hoy ({date}). Renuévelo con su entidad certificadora y súbalo aquí.',
