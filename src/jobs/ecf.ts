@@ -1,6 +1,9 @@
 import type { Bindings } from '../env';
 import { ecfJobPayload, ecfJobs, pollEcf, resendPending, submitEcf } from '../services/shop/ecf';
 import type { TenantContext } from '../tenancy/context';
+import { TenantJobs } from '../tenancy/jobs';
+import { listTenants } from '../tenancy/lifecycle';
+import { createPlatform } from '../tenancy/platform';
 
 type EcfJobHandler = (context: TenantContext, payload: unknown, env: Bindings) => Promise<void>;
 
@@ -16,3 +19,14 @@ export const ecfJobHandlers: Record<string, EcfJobHandler> = {
     await resendPending(context);
   },
 };
+
+/**
+ * For a Cron Trigger: one ecf.sweep message per active shop, so each shop's own consumer queues
+ * again whatever of its e-CF is due (sends in contingency, polls, lost messages). Returns how many.
+ */
+export async function queueEcfSweeps(env: Bindings): Promise<number> {
+  const platform = await createPlatform(env);
+  const active = (await listTenants(platform)).filter((tenant) => tenant.status === 'active');
+  for (const tenant of active) await new TenantJobs(env.JOBS, tenant.id).send(ecfJobs.sweep, {});
+  return active.length;
+}

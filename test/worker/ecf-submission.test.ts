@@ -386,6 +386,26 @@ describe('e-CF submission', { timeout: 60_000 }, () => {
     expect(await pollUntilFinal(ctx, prepared!.id)).toBe('accepted');
   });
 
+  it('the ecf.sweep job (what the Cron Trigger queues per shop) sends a due e-CF in contingency through the real queue', async () => {
+    const s = await ecfShop();
+    const doc = await issued(s, 'E31');
+    const { jobs } = recordingJobs();
+    await control('mode', { rnc: s.rnc, down: '503' });
+    let id: string;
+    try {
+      const prepared = await prepareEcf({ ...s.ctx, jobs }, doc.id);
+      id = prepared!.id;
+      expect(await submitEcf({ ...s.ctx, jobs }, id)).toBe('contingency');
+    } finally {
+      await control('mode', { rnc: s.rnc, down: false });
+    }
+    // Its delayed retry message was never queued (recording producer): only the sweep can find it.
+    await s.ctx.db.update(ecfDocuments).set({ nextAttemptAt: new Date(Date.now() - 1000) });
+    await s.ctx.jobs.send('ecf.sweep', {});
+    await expect.poll(async () => (await row(s.ctx, id)).state, { timeout: 30_000, interval: 250 }).toBe('accepted');
+    expect((await received(s.rnc)).counts).toEqual({ [`${s.rnc}:${doc.ncf}`]: 1 });
+  });
+
   it('a rejection keeps DGII messages and whether the e-NCF was consumed', async () => {
     const s = await ecfShop();
     const doc = await issued(s, 'E31');
