@@ -2,9 +2,11 @@ import { SELF } from 'cloudflare:test';
 import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createApiToken } from '../../src/auth/api-tokens';
+import { sha256Hex } from '../../src/auth/crypto';
 import { adminAuditLog, platformAdmins } from '../../src/db/central-schema';
-import { auditLog, sessions } from '../../src/db/tenant-schema';
+import { auditLog, sessions, shareLinks } from '../../src/db/tenant-schema';
 import { adminPost, adminSignedIn } from '../support/worker/admin';
+import { documentsShop, insertInvoice } from '../support/worker/documents';
 import { createTestTenant, get, platform, postForm, signedIn, tenantContext } from '../support/worker/helpers';
 
 /** A shop with an owner, and an admin's browser inside it through "Abrir como dueño". */
@@ -133,5 +135,53 @@ describe('support sessions', () => {
     expect((await api(during.token)).status).toBe(401);
     // The owner's token from before the session still works.
     expect((await api(owner.bearer.slice(7))).status).toBe(200);
+  });
+  it('share links made in a support session expire with it, even when the session just runs out', {
+    timeout: 30_000,
+  }, async () => {
+    const shop = await documentsShop('owner');
+    const invoice = await insertInvoice(shop.db, { branchId: shop.branch.id });
+    const admin = await adminSignedIn();
+    const started = await adminPost(`/admin/tenants/${shop.tenant.id}/impersonate`, {}, admin.cookie);
+    const entered = await SELF.fetch(started.headers.get('location')!, { redirect: 'manual' });
+    const cookie = `optiflow_session=${/optiflow_session=([^;]+)/.exec(entered.headers.get('set-cookie') ?? '')![1]}`;
+    // The support session has two seconds left; the owner's own session is a normal one.
+    await shop.db
+      .update(sessions)
+      .set({ expiresAt: sql`now() + interval '2 seconds'` })
+      .where(eq(sessions.impersonatedBy, admin.admin.email));
+    const [support] = await shop.db.select().from(sessions).where(eq(sessions.impersonatedBy, admin.admin.email));
+
+    const share = async (sessionCookie: string) => {
+      const response = await postForm(
+        shop.host,
+        `/invoices/${invoice.id}/share-links`,
+        { days: '7' },
+        {
+          Cookie: sessionCookie,
+        },
+      );
+      expect(response.status).toBe(200);
+      return /\/share\/([A-Za-z0-9_-]{43})"/.exec(await response.text())![1]!;
+    };
+    const [bySupport, byOwner] = await Promise.all([share(cookie), share(shop.cookie)]);
+    const linkOf = async (token: string) =>
+      (
+        await shop.db
+          .select()
+          .from(shareLinks)
+          .where(eq(shareLinks.tokenHash, await sha256Hex(token)))
+      )[0]!;
+    // The support link ends with the session; the owner's keeps the 7 days asked for.
+    expect((await linkOf(bySupport)).expiresAt.getTime()).toBe(support!.expiresAt.getTime());
+    const owned = await linkOf(byOwner);
+    expect((owned.expiresAt.getTime() - owned.createdAt.getTime()) / 86_400_000).toBeCloseTo(7, 3);
+    expect((await get(shop.host, `/share/${bySupport}`)).status).toBe(200);
+
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    // The session ran out without anyone leaving it: it no longer opens the shop, nor does its link.
+    expect((await home(shop.host, cookie)).status).toBe(303);
+    expect((await get(shop.host, `/share/${bySupport}`)).status).toBe(404);
+    expect((await get(shop.host, `/share/${byOwner}`)).status).toBe(200);
   });
 });
