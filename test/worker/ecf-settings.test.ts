@@ -398,6 +398,10 @@ describe('e-CF settings: the sealed key and isolation between shops', { timeout:
     expect(await loadSigningCredentials(await serviceContext(b))).toBeNull();
     await b.db.insert(ecfSettings).values({ ...row!, updatedBy: null });
     await expect(loadSigningCredentials(await serviceContext(b))).rejects.toThrow();
+    // Its page says so instead of failing: the owner can only upload the certificate again.
+    const copied = await testConnection(b);
+    expect(copied.status).toBe(200);
+    expect(await copied.text()).toContain('No se pudo leer el certificado guardado. Súbalo de nuevo.');
     await b.db.delete(ecfSettings);
     await b.db.update(company).set({ rnc: fixtureRnc }).where(eq(company.id, 1));
   });
@@ -435,7 +439,9 @@ describe('e-CF settings: "Probar conexión" against the DGII stand-in', { timeou
     const down = { ...testEnv, DGII_BASE_URL: 'http://127.0.0.1:9' };
     const result = await testEcfConnection(await serviceContext(s, 'owner', down));
     expect(result.ok).toBe(false);
-    expect(result.message).toMatch(/^No se pudo conectar con la DGII \(Pruebas \(TesteCF\)\)\. .*Detalle: /);
+    expect(result.message).toBe(
+      'No se pudo conectar con la DGII (Pruebas (TesteCF)). Revise la conexión o inténtelo más tarde. No hay conexión con el servidor de la DGII.',
+    );
   });
 
   it("shows DGII's refusal in Spanish, with DGII's own words", async () => {

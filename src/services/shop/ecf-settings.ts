@@ -226,7 +226,13 @@ export async function loadSigningCredentials(
 /** "Probar conexión": DGII's seed authentication with the stored certificate in the stored environment. */
 export async function testEcfConnection(ctx: ShopContext): Promise<EcfConnectionResult> {
   ensureManage(ctx);
-  const loaded = await loadSigningCredentials(ctx);
+  let loaded: Awaited<ReturnType<typeof loadSigningCredentials>>;
+  try {
+    loaded = await loadSigningCredentials(ctx);
+  } catch {
+    // Sealed under another platform key or for another shop: only a new upload mends it.
+    return { ok: false, environment: null, message: t('ecf.test.unreadable') };
+  }
   if (!loaded) return { ok: false, environment: null, message: t('ecf.test.notConfigured') };
   const { environment, credentials } = loaded;
   const label = t(`ecf.environment.${environment}`);
@@ -235,16 +241,13 @@ export async function testEcfConnection(ctx: ShopContext): Promise<EcfConnection
     baseUrl: ctx.env.DGII_BASE_URL,
     cache: ctx.cache,
     signer: seedSigner(credentials),
-    timeoutMs: 15_000,
+    timeoutMs: connectionTestTimeoutMs,
   });
   try {
     await client.authenticate();
     return { ok: true, environment, message: t('ecf.test.ok', { environment: label }) };
   } catch (error) {
-    if (!(error instanceof DgiiError)) {
-      const message = error instanceof Error ? error.message : String(error);
-      return { ok: false, environment, message: t('ecf.test.failed', { message }) };
-    }
+    if (!(error instanceof DgiiError)) throw error;
     if (error.kind === 'unauthorized')
       return { ok: false, environment, message: t('ecf.test.unauthorized', { environment: label }) };
     if (error.kind === 'rejected')
@@ -253,13 +256,23 @@ export async function testEcfConnection(ctx: ShopContext): Promise<EcfConnection
         environment,
         message: t('ecf.test.rejected', { environment: label, message: dgiiWords(error) }),
       };
-    const detail = error.status ? `HTTP ${error.status}` : error.message.replace(/^[^:]+:\s*/, '');
     return {
       ok: false,
       environment,
-      message: `${t('ecf.test.unreachable', { environment: label })} ${t('ecf.test.unreachableDetail', { detail })}`,
+      message: `${t('ecf.test.unreachable', { environment: label })} ${unreachableDetail(error)}`,
     };
   }
+}
+
+const connectionTestTimeoutMs = 15_000;
+
+/** Why DGII could not be reached, in Spanish (the client's own messages are for the logs). */
+function unreachableDetail(error: DgiiError): string {
+  if (error.status) return t('ecf.test.detail.status', { status: error.status });
+  if (/no answer within/.test(error.message))
+    return t('ecf.test.detail.timeout', { seconds: connectionTestTimeoutMs / 1000 });
+  if (/cannot reach/.test(error.message)) return t('ecf.test.detail.network');
+  return t('ecf.test.detail.answer');
 }
 
 /** DGII's own words from a refusal (its body's `error`/`mensaje`/`mensajes`), else the client's message. */
