@@ -1,10 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { productCategories } from '../db/tenant-schema';
 import { productCursor } from '../http/cursors';
 import { idParam } from '../http/ids';
 import { requirePermission } from '../http/session';
 import { shopContext } from '../http/shop';
-import { productCreate, productOut, productPatch } from '../schemas/products';
+import { productCategories, productCreate, productOut, productPatch } from '../schemas/products';
 import { createProduct, getProduct, listProducts, updateProduct, type ProductRow } from '../services/shop/products';
 import { createApiApp } from './app';
 import { jsonBody, jsonResponse, pageOf, pageQuery, problemResponses } from './openapi';

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requirePermission } from '../http/session';
-import { actorLabel } from '../queries/audit';
-import { dgiiReportFile, requirePeriod } from '../queries/reports';
+import { shopContext } from '../http/shop';
+import { exportDgiiReport } from '../services/shop/reports';
 import { createApiApp } from './app';
 import { problemResponses } from './openapi';
 
@@ -41,8 +41,7 @@ for (const report of ['607', '608'] as const) {
       },
     }),
     async (c) => {
-      const period = requirePeriod(c.req.valid('query').period);
-      const file = await dgiiReportFile(c.var.db, report, period, actorLabel(c.var.session));
+      const file = await exportDgiiReport(shopContext(c), report, c.req.valid('query').period);
       return c.text(file.text, 200, {
         'Content-Disposition': `attachment; filename="${file.fileName}"`,
         'Cache-Control': 'no-store',

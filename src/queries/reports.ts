@@ -1,21 +1,15 @@
 import { sql } from 'drizzle-orm';
 import {
   build607,
-  checkPeriod,
-  format607,
-  format608,
   periodRange,
-  reportFileName,
   reportRnc,
   type Period,
   type Report607Stats,
   type SalesDocument,
   type VoidedDocument,
 } from '../domain/dgii-reports';
-import { shopTimeZone, shopToday } from '../domain/dates';
+import { shopTimeZone } from '../domain/dates';
 import type { TenantDb } from '../db/client';
-import { AppError } from '../errors';
-import { t } from '../i18n/es-DO';
 
 export interface DgiiPeriodData {
   /** The company's RNC as typed in the settings (null when not set). */
@@ -73,45 +67,6 @@ export async function dgiiPeriodData(
     ${exported} SELECT (SELECT rnc FROM company WHERE id = 1) AS rnc, ${sales} AS sales, ${voided} AS voided`);
   const row = result.rows[0]!;
   return { rnc: row.rnc, sales: row.sales, voided: row.voided };
-}
-
-/** The period of a request, or a 422 on `period` (malformed, or a month after the current one). */
-export function requirePeriod(value: string | undefined | null, today = shopToday()): Period {
-  const checked = checkPeriod(value, today);
-  if (checked.ok) return checked.period;
-  const message = t(checked.error === 'future' ? 'reports.validation.future' : 'reports.validation.period');
-  throw new AppError('validation', message, { period: message });
-}
-
-/** The RNC digits the files are headed with, or a 422 telling the shop to configure it. */
-export function requireRnc(rnc: string | null): string {
-  const digits = reportRnc(rnc);
-  if (digits) return digits;
-  const message = t('reports.validation.noRnc');
-  throw new AppError('validation', message, { rnc: message });
-}
-
-export interface DgiiReportFile {
-  fileName: string;
-  text: string;
-}
-
-/** The 607 or 608 TXT of a period (already validated), in one query that also writes `report.exported` by `actor` in the activity log. */
-export async function dgiiReportFile(
-  db: TenantDb,
-  report: '607' | '608',
-  period: Period,
-  actor: string,
-): Promise<DgiiReportFile> {
-  const exportedBy = { actor, report };
-  const data = await dgiiPeriodData(
-    db,
-    period,
-    report === '607' ? { sales: true, exportedBy } : { voided: true, exportedBy },
-  );
-  const rnc = requireRnc(data.rnc);
-  const text = report === '607' ? format607(rnc, build607(period, data.sales)) : format608(rnc, period, data.voided);
-  return { fileName: reportFileName(report, rnc, period), text };
 }
 
 export interface DgiiPreview {

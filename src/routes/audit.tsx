@@ -2,7 +2,8 @@ import { wantsFragment } from '../http/fragments';
 import { requirePermission } from '../http/session';
 import { factory } from '../http/factory';
 import { t } from '../i18n/es-DO';
-import { listAuditLog } from '../queries/audit';
+import { shopContext } from '../http/shop';
+import { listActivity } from '../services/shop/audit';
 import { AuditPage, AuditResults, auditKinds, type AuditKind } from '../views/audit';
 
 /** The shop's own audit log (owner only). */
@@ -15,7 +16,7 @@ auditRoutes.get('/audit', requirePermission('audit.view'), async (c) => {
   const before = beforeParam && /^[1-9]\d{0,15}$/.test(beforeParam) ? Number(beforeParam) : null;
   const kindParam = c.req.query('kind') ?? '';
   const kind: AuditKind | '' = Object.hasOwn(auditKinds, kindParam) ? (kindParam as AuditKind) : '';
-  const { rows, next } = await listAuditLog(c.var.db, {
+  const { rows, next } = await listActivity(shopContext(c), {
     before,
     limit: pageSize,
     kinds: kind ? auditKinds[kind] : undefined,

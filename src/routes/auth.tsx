@@ -9,21 +9,17 @@ import {
   requirePermission,
   setSessionCookie,
 } from '../http/session';
-import { verifyPassword } from '../auth/password';
-import { createSession, revokeSession, revokeUserSessions, switchBranch } from '../auth/session';
-import {
-  findUserByEmail,
-  loginThrottle,
-  markLoggedIn,
-  normalizeEmail,
-  peekPasswordLink,
-  redeemPasswordLink,
-  setPassword,
-} from '../auth/users';
-import { userById } from '../auth/session';
-import { markAttemptSucceeded, reserveLoginAttempt } from '../auth/throttle';
-import { getCompany } from '../queries/company';
 import { AppError } from '../errors';
+import { shopContext } from '../http/shop';
+import {
+  changePassword,
+  passwordLinkEmail,
+  setPasswordWithLink,
+  shopName as nameOfShop,
+  signIn,
+  signOut,
+  switchBranch,
+} from '../services/shop/auth';
 import { factory } from '../http/factory';
 import { clientAddress, refererPath, safeNextPath, validForm } from '../http/forms';
 import { emailField, newPasswordFields } from '../schemas/common';
@@ -39,9 +35,9 @@ const loginForm = z.object({
   password: z.string({ error: t('validation.required') }).min(1, t('validation.required')),
 });
 
-async function shopName(c: Context<AppEnv>) {
-  return (await getCompany(c.var.db))?.name ?? c.var.tenant.name;
-}
+const shopName = (c: Context<AppEnv>) => nameOfShop(c.var);
+
+const client = (c: Context<AppEnv>) => ({ userAgent: c.req.header('user-agent'), ipAddress: clientAddress(c.req) });
 
 auth.get('/login', publicRoute, async (c) => {
   if (c.var.session) return c.redirect(safeNextPath(c.req.query('next')), 303);
@@ -65,21 +61,16 @@ auth.post(
   ),
   async (c) => {
     const { email, password } = c.req.valid('form');
-    const account = normalizeEmail(email);
-    const address = clientAddress(c.req);
-    const slot = await reserveLoginAttempt(c.var.db, account, address, loginThrottle);
-    if (slot === null) {
-      c.header('Retry-After', String(loginThrottle.windowMinutes * 60));
-      const message = t('auth.login.throttled', { minutes: loginThrottle.windowMinutes });
+    const result = await signIn(c.var, { email, password }, client(c));
+    if (!result.ok && result.reason === 'throttled') {
+      c.header('Retry-After', String(result.retryAfterMinutes * 60));
+      const message = t('auth.login.throttled', { minutes: result.retryAfterMinutes });
       return c.html(
         <LoginPage shopName={await shopName(c)} email={email} next={c.req.query('next')} message={message} />,
         429,
       );
     }
-    const user = await findUserByEmail(c.var.db, account);
-    // Always run the KDF, and answer the same whether the account exists, is disabled or the password is wrong.
-    const passwordOk = await verifyPassword(password, user?.passwordHash ?? null);
-    if (!user || !passwordOk || user.status !== 'active') {
+    if (!result.ok) {
       return c.html(
         <LoginPage
           shopName={await shopName(c)}
@@ -90,52 +81,37 @@ auth.post(
         401,
       );
     }
-    const session = await createSession(c.var.db, {
-      userId: user.id,
-      userAgent: c.req.header('user-agent'),
-      ipAddress: address,
-    });
-    await Promise.all([
-      markAttemptSucceeded(c.var.db, 'login_attempts', account, slot),
-      markLoggedIn(c.var.db, user.id),
-    ]);
-    setSessionCookie(c, session.token, session.expiresAt);
+    setSessionCookie(c, result.session.token, result.session.expiresAt);
     return c.redirect(safeNextPath(c.req.query('next')), 303);
   },
 );
 
 auth.post('/logout', requirePermission('account.manage'), async (c) => {
-  await revokeSession(c.var.db, c.var.session.sessionHash);
+  await signOut(shopContext(c));
   clearSessionCookie(c);
   return c.redirect('/login?logged_out=1', 303);
 });
 
 auth.get('/set-password/:token', publicRoute, async (c) => {
-  const link = await peekPasswordLink(c.var.db, c.req.param('token'));
-  if (!link)
+  const email = await passwordLinkEmail(c.var, c.req.param('token'));
+  if (!email)
     return c.html(<ErrorPage title={t('auth.setPassword.title')} message={t('auth.setPassword.invalid')} />, 404);
-  return c.html(<SetPasswordPage shopName={await shopName(c)} email={link.email} />);
+  return c.html(<SetPasswordPage shopName={await shopName(c)} email={email} />);
 });
 
 auth.post(
   '/set-password/:token',
   publicRoute,
   validForm(newPasswordFields, async (c, errors) => {
-    const link = await peekPasswordLink(c.var.db, c.req.param('token')!);
-    if (!link)
+    const email = await passwordLinkEmail((c as Context<AppEnv>).var, c.req.param('token')!);
+    if (!email)
       return c.html(<ErrorPage title={t('auth.setPassword.title')} message={t('auth.setPassword.invalid')} />, 404);
-    return c.html(<SetPasswordPage shopName={await shopName(c)} email={link.email} errors={errors} />, 422);
+    return c.html(<SetPasswordPage shopName={await shopName(c)} email={email} errors={errors} />, 422);
   }),
   async (c) => {
-    const userId = await redeemPasswordLink(c.var.db, c.req.param('token'), c.req.valid('form').password);
-    if (!userId)
+    const session = await setPasswordWithLink(c.var, c.req.param('token'), c.req.valid('form').password, client(c));
+    if (!session)
       return c.html(<ErrorPage title={t('auth.setPassword.title')} message={t('auth.setPassword.invalid')} />, 404);
-    await revokeUserSessions(c.var.db, userId);
-    const session = await createSession(c.var.db, {
-      userId,
-      userAgent: c.req.header('user-agent'),
-      ipAddress: clientAddress(c.req),
-    });
     setSessionCookie(c, session.token, session.expiresAt);
     return c.redirect('/', 303);
   },
@@ -155,14 +131,12 @@ auth.post(
   refuseInSupportSession,
   validForm(changePasswordForm, (c, errors) => renderChangePassword(c, { errors }, 422)),
   async (c) => {
-    const session = c.var.session;
-    const { current, password } = c.req.valid('form');
-    const user = await userById(c.var.db, session.id);
-    if (!user || !(await verifyPassword(current, user.passwordHash))) {
-      return renderChangePassword(c, { errors: { current: t('auth.changePassword.wrongCurrent') } }, 422);
+    try {
+      await changePassword(shopContext(c), c.req.valid('form'));
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'validation' || !error.fields) throw error;
+      return renderChangePassword(c, { errors: error.fields }, 422);
     }
-    await setPassword(c.var.db, session.id, password);
-    await revokeUserSessions(c.var.db, session.id, session.sessionHash);
     return renderChangePassword(c, { done: true }, 200);
   },
 );
@@ -185,10 +159,7 @@ auth.post(
   requirePermission('dashboard.view'),
   zValidator('form', z.object({ branchId: z.uuid() })),
   async (c) => {
-    const session = c.var.session;
-    const { branchId } = c.req.valid('form');
-    if (!session.branches.some((branch) => branch.id === branchId)) throw new AppError('forbidden');
-    await switchBranch(c.var.db, session.sessionHash, branchId);
+    await switchBranch(shopContext(c), c.req.valid('form').branchId);
     return c.redirect(safeNextPath(refererPath(c.req.header('referer'))), 303);
   },
 );

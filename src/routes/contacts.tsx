@@ -1,5 +1,4 @@
 import type { Context } from 'hono';
-import { contactKinds } from '../db/tenant-schema';
 import { AppError, type FieldErrors } from '../errors';
 import { contactCursor } from '../http/cursors';
 import type { SignedInEnv } from '../http/env';
@@ -10,7 +9,7 @@ import { idParam } from '../http/ids';
 import { requirePermission } from '../http/session';
 import { shopContext } from '../http/shop';
 import { t } from '../i18n/es-DO';
-import { contactFields } from '../schemas/contacts';
+import { contactFields, contactKinds } from '../schemas/contacts';
 import {
   checkRegistry,
   createContact,

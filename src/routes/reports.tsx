@@ -6,8 +6,8 @@ import { shopToday } from '../domain/dates';
 import type { SignedInEnv } from '../http/env';
 import { factory } from '../http/factory';
 import { t } from '../i18n/es-DO';
-import { actorLabel } from '../queries/audit';
-import { dgiiPreview, dgiiReportFile, requirePeriod } from '../queries/reports';
+import { shopContext } from '../http/shop';
+import { exportDgiiReport, previewDgiiReports } from '../services/shop/reports';
 import { DgiiReport, DgiiReportPage, type DgiiReportState } from '../views/reports';
 import { wantsFragment } from '../http/fragments';
 
@@ -31,15 +31,14 @@ reportsRoutes.get('/reports/dgii', requirePermission('reports.dgii'), async (c) 
     const message = t(checked.error === 'future' ? 'reports.validation.future' : 'reports.validation.period');
     return renderDgii(c, { ...base, period: requested ?? '', preview: null, errors: { period: message } }, 422);
   }
-  const preview = await dgiiPreview(c.var.db, checked.period);
+  const preview = await previewDgiiReports(shopContext(c), checked.period);
   if (!preview.rnc)
     return renderDgii(c, { ...base, period: checked.period, preview, message: t('reports.validation.noRnc') }, 422);
   return renderDgii(c, { ...base, period: checked.period, preview }, 200);
 });
 
 async function download(c: Context<SignedInEnv>, report: '607' | '608') {
-  const period = requirePeriod(c.req.query('period'));
-  const file = await dgiiReportFile(c.var.db, report, period, actorLabel(c.var.session));
+  const file = await exportDgiiReport(shopContext(c), report, c.req.query('period'));
   return c.body(file.text, 200, {
     'Content-Type': 'text/plain; charset=utf-8',
     'Content-Disposition': `attachment; filename="${file.fileName}"`,

@@ -1,5 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import { contactKinds, idTypes } from '../db/tenant-schema';
+
+/** The kinds of contact (customer, supplier, ...), for the edges' filters. */
+export { contactKinds };
 import { t } from '../i18n/es-DO';
 import { optionalEmail, optionalText } from './common';
 

@@ -1,5 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import { productCategories } from '../db/tenant-schema';
+
+/** The product categories, for the edges' filters. */
+export { productCategories };
 import { t } from '../i18n/es-DO';
 import { amountField } from './amount';
 import { optionalText, requiredName } from './common';

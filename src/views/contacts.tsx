@@ -5,7 +5,7 @@ import type { Taxpayer } from '../dgii/lookup';
 import { formatIdentification as formatIdNumber } from '../domain/tax-id';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { Contact } from '../queries/contacts';
-import { Field, Notice, ResultsTable, SelectField, TextAreaField } from './components';
+import { Field, LiveSearchForm, Notice, ResultsTable, SelectField, TextAreaField } from './components';
 import type { FieldErrors } from '../errors';
 
 export type ContactFormValues = Partial<Record<string, string>>;
@@ -53,16 +53,6 @@ export function listHref(state: ListState, cursor?: string | null): string {
 
 // ---------------------------------------------------------------- list
 
-/** Typing in the search box or changing a filter swaps the results in place and updates the URL. */
-const liveSearch = {
-  'hx-get': '/contacts',
-  'hx-target': '#contacts-results',
-  'hx-swap': 'outerHTML',
-  'hx-push-url': 'true',
-  'hx-include': 'closest form',
-  'hx-sync': 'closest form:replace',
-};
-
 export function ContactsPage(props: {
   user: SessionUser;
   state: ListState;
@@ -84,19 +74,14 @@ export function ContactsPage(props: {
           </a>
         ) : null}
       </div>
-      <form class="toolbar" method="get" action="/contacts" role="search">
+      <LiveSearchForm action="/contacts" target="#contacts-results" filters={['kind', 'archived']}>
         <Field
           name="q"
           type="search"
           label={t('contacts.search')}
           value={state.q}
           inputmode="search"
-          attrs={{
-            ...liveSearch,
-            'hx-trigger': 'input changed delay:300ms, search',
-            autocomplete: 'off',
-            'aria-controls': 'contacts-results',
-          }}
+          attrs={{ autocomplete: 'off', 'aria-controls': 'contacts-results' }}
         />
         <SelectField
           name="kind"
@@ -106,7 +91,6 @@ export function ContactsPage(props: {
             { value: '', label: t('contacts.kind.all') },
             ...contactKinds.map((kind) => ({ value: kind, label: kindLabel(kind) })),
           ]}
-          attrs={{ ...liveSearch, 'hx-trigger': 'change' }}
         />
         <SelectField
           name="archived"
@@ -117,10 +101,9 @@ export function ContactsPage(props: {
             { value: 'true', label: t('contacts.filter.onlyArchived') },
             { value: 'all', label: t('contacts.filter.all') },
           ]}
-          attrs={{ ...liveSearch, 'hx-trigger': 'change' }}
         />
         <button type="submit">{t('contacts.search.submit')}</button>
-      </form>
+      </LiveSearchForm>
       <ContactResults state={state} rows={props.rows} nextCursor={props.nextCursor} isFirstPage={props.isFirstPage} />
     </>
   );

@@ -15,7 +15,16 @@ import { formatTaxId } from '../domain/tax-id';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { OptometristOption, PatientRef, PrescriptionDetail } from '../queries/prescriptions';
 import type { Contact } from '../queries/contacts';
-import { ErrorSummary, Field, Notice, ResultsTable, SelectField, TextAreaField, type PagerLinks } from './components';
+import {
+  ErrorSummary,
+  Field,
+  LiveSearchForm,
+  Notice,
+  ResultsTable,
+  SelectField,
+  TextAreaField,
+  type PagerLinks,
+} from './components';
 import type { FieldErrors } from '../errors';
 
 export type PrescriptionFormValues = Partial<Record<string, string>>;
@@ -148,24 +157,16 @@ export function PrescriptionsPage(props: PrescriptionListProps & { user: Session
           </a>
         ) : null}
       </div>
-      <form class="toolbar" method="get" action="/prescriptions" role="search">
+      <LiveSearchForm action="/prescriptions" target="#prescriptions-results">
         <Field
           name="q"
           type="search"
           label={t('prescriptions.search')}
           value={props.q}
-          attrs={{
-            'hx-get': '/prescriptions',
-            'hx-target': '#prescriptions-results',
-            'hx-swap': 'outerHTML',
-            'hx-push-url': 'true',
-            'hx-trigger': 'input changed delay:300ms, search',
-            autocomplete: 'off',
-            'aria-controls': 'prescriptions-results',
-          }}
+          attrs={{ autocomplete: 'off', 'aria-controls': 'prescriptions-results' }}
         />
         <button type="submit">{t('prescriptions.search.submit')}</button>
-      </form>
+      </LiveSearchForm>
       <PrescriptionResults {...props} />
     </>
   );
