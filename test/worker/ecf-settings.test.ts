@@ -294,6 +294,20 @@ describe('e-CF settings: uploading the certificate', { timeout: 30_000 }, () => 
     expect(auditHtml).toContain('Cambió el ambiente de facturación electrónica');
   });
 
+  it('keeps one row when two uploads arrive at the same moment, each with its activity entry', async () => {
+    const s = await shop('owner', { rnc: fixtureRnc });
+    const responses = await Promise.all([
+      upload(s, { p12: fixtureP12, password: fixture.password, environment: 'TesteCF' }),
+      upload(s, { p12: fixtureP12, password: fixture.password, environment: 'CerteCF' }),
+    ]);
+    expect(responses.map((r) => r.status)).toEqual([303, 303]);
+    const rows = await s.db.select().from(ecfSettings);
+    expect(rows).toHaveLength(1);
+    expect(['TesteCF', 'CerteCF']).toContain(rows[0]!.environment);
+    const actions = (await ecfActivity(s)).map((entry) => entry.action);
+    expect(actions.filter((action) => action === 'ecf.certificate.updated')).toHaveLength(2);
+  });
+
   it('answers htmx with the panel alone: 200 after a save, 422 with the field message on a refusal', async () => {
     const s = await shop('owner', { rnc: fixtureRnc });
     const refused = await upload(s, { p12: fixtureP12, password: 'mala' }, { 'HX-Request': 'true' });
