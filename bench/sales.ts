@@ -17,7 +17,7 @@ import {
 } from '../src/db/tenant-schema';
 import { createSession } from '../src/auth/session';
 import { computeTotals } from '../src/domain/totals';
-import { recordStockMovement } from '../src/queries/stock';
+import { recordStockMovement } from '../src/services/shop/stock';
 import type { DevStack } from '../dev/stack';
 import { tenantConnection } from '../src/tenancy/lifecycle';
 import type { Platform } from '../src/tenancy/platform';
