@@ -90,6 +90,11 @@ línea 2')`,
     sql`INSERT INTO share_links (invoice_id, token_hash, expires_at) VALUES (${invoice!.id}, 'hash-' || gen_random_uuid(), now() + interval '1 day')`,
     sql`INSERT INTO user_branches (user_id, branch_id) VALUES (${user!.id}, ${branch}) ON CONFLICT DO NOTHING`,
     sql`INSERT INTO user_tokens (user_id, token_hash, purpose, expires_at) VALUES (${user!.id}, 'tok-' || gen_random_uuid(), 'invitation', now() + interval '1 day')`,
+    sql`INSERT INTO ecf_settings (sealed_credentials, subject, common_name, tax_id, issuer, serial_number, not_before, not_after, updated_by)
+        VALUES ('sealed-bytes', 'CN=Óptica, SERIALNUMBER=131246796', 'Óptica', '131246796', 'CN=Test CA', '0a1b', '2026-01-01', '2027-01-01', ${user!.id})`,
+    sql`INSERT INTO ecf_documents (invoice_id, encf, ecf_type, environment, channel, security_code, signed_at, total_dop, signed_xml_key, messages)
+        VALUES (${invoice!.id}, 'E310000000001', '31', 'TesteCF', 'ecf', 'AbC123', '2026-03-02T10:00:00Z', '1180.00', 'ecf/e310000000001.xml',
+                ${JSON.stringify([{ valor: 'Aceptado', codigo: 0 }])}::jsonb)`,
   ]);
 }
 
