@@ -35,8 +35,9 @@ function summaryJson(row: QuotationSummary): z.infer<typeof quotationSummaryOut>
 }
 
 function toJson(quotation: Quotation): z.infer<typeof quotationOut> {
+  const { customer: _customer, branch: _branch, company: _company, ...shown } = quotation;
   return {
-    ...summaryJson(quotation),
+    ...summaryJson(shown),
     taxBreakdown: quotation.taxBreakdown,
     lines: quotation.lines.map((line) => ({ ...line })),
   };

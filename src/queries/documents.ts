@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { TenantDb } from '../db/client';
 import { getInvoice, type BranchInfo, type CompanyInfo, type Invoice, type InvoiceLine, type Party } from './invoices';
+import { getQuotation, type Quotation } from './quotations';
 
 /** A line as printed: what the renderers use of an invoice's or a quotation's lines. */
 export type DocumentLine = Pick<
@@ -50,20 +51,22 @@ export type InvoiceDocument = Pick<
   | keyof DocumentTotalsData
 > & { lines: DocumentLine[] };
 
-export interface QuotationDocument extends DocumentTotalsData {
-  id: string;
-  number: string;
-  status: 'draft' | 'sent' | 'converted' | 'cancelled';
-  quotedOn: string;
-  validUntil: string | null;
-  customer: Party;
-  branch: BranchInfo;
-  currencyCode: string;
-  currencySymbol: string;
-  notes: string | null;
-  company: CompanyInfo;
-  lines: DocumentLine[];
-}
+/** A quotation as printed: the part of the one `Quotation` (getQuotation) the print view uses. */
+export type QuotationDocument = Pick<
+  Quotation,
+  | 'id'
+  | 'number'
+  | 'status'
+  | 'quotedOn'
+  | 'validUntil'
+  | 'customer'
+  | 'branch'
+  | 'currencyCode'
+  | 'currencySymbol'
+  | 'notes'
+  | 'company'
+  | keyof DocumentTotalsData
+> & { lines: DocumentLine[] };
 
 export interface PaymentDocument {
   id: string;
@@ -111,20 +114,6 @@ const branchJson = (alias: string) =>
     `(SELECT json_build_object('name', b.name, 'address', b.address, 'phone', b.phone) FROM branches b WHERE b.id = ${alias}.branch_id)`,
   );
 
-/** Money and quantities travel as text: JSON numbers would go through floats. */
-const linesJson = (table: 'invoice_lines' | 'quotation_lines', foreignKey: string, alias: string) =>
-  sql.raw(`(SELECT coalesce(json_agg(json_build_object('position', l.position, 'description', l.description, 'quantity', l.quantity::text,
-      'unitPrice', l.unit_price::text, 'discount', l.discount::text, 'taxRate', l.tax_rate::text, 'exempt', l.exempt, 'amount', l.amount::text)
-      ORDER BY l.position), '[]'::json) FROM ${table} l WHERE l.${foreignKey} = ${alias}.id)`);
-
-const breakdownJson = (alias: string) =>
-  sql.raw(`(SELECT coalesce(json_agg(json_build_object('rate', e->>'rate', 'taxable', e->>'taxable', 'itbis', e->>'itbis')), '[]'::json)
-      FROM jsonb_array_elements(${alias}.tax_breakdown) e)`);
-
-const totalsColumns = (alias: string) =>
-  sql.raw(`${alias}.gross_total::text AS "grossTotal", ${alias}.discount_total::text AS "discountTotal", ${alias}.taxable_total::text AS "taxableTotal",
-    ${alias}.exempt_total::text AS "exemptTotal", ${alias}.itbis_total::text AS "itbisTotal", ${alias}.total::text AS "total"`);
-
 const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 
 /**
@@ -141,23 +130,10 @@ export function printableInvoice(
   return getInvoice(db, id, { kind, assignedTo: viewer.allBranches ? undefined : viewer.userId });
 }
 
-export async function printableQuotation(db: TenantDb, id: string, viewer: Viewer): Promise<QuotationDocument | null> {
-  if (!isUuid(id)) return null;
-  const result = await db.execute<QuotationDocument & Record<string, unknown>>(sql`
-    SELECT q.id, q.number, q.status, q.quoted_on::text AS "quotedOn", q.valid_until::text AS "validUntil",
-           json_build_object('name', ct.name, 'idType', ct.id_type, 'idNumber', ct.id_number) AS customer,
-           ${branchJson('q')} AS branch,
-           q.currency_code AS "currencyCode", coalesce(cur.symbol, q.currency_code) AS "currencySymbol", q.notes,
-           ${totalsColumns('q')},
-           ${breakdownJson('q')} AS "taxBreakdown",
-           ${companyJson} AS company,
-           ${linesJson('quotation_lines', 'quotation_id', 'q')} AS lines
-      FROM quotations q
-      LEFT JOIN contacts ct ON ct.id = q.customer_id
-      LEFT JOIN currencies cur ON cur.code = q.currency_code
-     WHERE q.id = ${id}::uuid
-       AND ${branchAllowed(viewer, sql`q.branch_id`)}`);
-  return result.rows[0] ?? null;
+/** A quotation as printed, read by the one quotation query (getQuotation); null outside the viewer's branches. */
+export function printableQuotation(db: TenantDb, id: string, viewer: Viewer): Promise<Quotation | null> {
+  if (!isUuid(id)) return Promise.resolve(null);
+  return getQuotation(db, id, null, { assignedTo: viewer.allBranches ? undefined : viewer.userId });
 }
 
 /** A payment receipt: the payment, its invoice and the balance left after it, in one query. */

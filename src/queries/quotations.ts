@@ -7,6 +7,7 @@ import type { TenantDb } from '../db/client';
 import { raisedCode } from '../db/raised';
 import { linesJson, linesRecordset, type PricedLine } from './document-lines';
 import type { QuotationStatus } from '../schemas/quotations';
+import type { BranchInfo, CompanyInfo, Party } from './invoices';
 import { likeEscape } from './products';
 
 export interface QuotationLine {
@@ -49,8 +50,16 @@ export interface QuotationSummary {
   updatedAt: string;
 }
 
+/**
+ * The one shape of a quotation: its page, the API and the print view read it with getQuotation.
+ * List rows are QuotationSummary.
+ */
 export interface Quotation extends QuotationSummary {
   lines: QuotationLine[];
+  /** As printed: the customer, the branch, the company as it is now. */
+  customer: Party;
+  branch: BranchInfo;
+  company: CompanyInfo;
   customerIdType: string | null;
   prescriptionExaminedOn: string | null;
   convertedInvoiceNumber: string | null;
@@ -88,9 +97,21 @@ const summaryJoins = sql.raw(`FROM quotations q
 const branchScope = (branchIds: BranchScope) => inScope(sql`q.branch_id`, branchIds);
 
 /** One quotation with its lines, customer, branch and converted invoice, in one query; null when absent or outside the user's branches. */
-export async function getQuotation(db: TenantDb, id: string, branchIds: BranchScope): Promise<Quotation | null> {
+export async function getQuotation(
+  db: TenantDb,
+  id: string,
+  branchIds: BranchScope,
+  options: { assignedTo?: string } = {},
+): Promise<Quotation | null> {
+  const assignedFilter = options.assignedTo
+    ? sql`AND EXISTS (SELECT 1 FROM user_branches ub WHERE ub.user_id = ${options.assignedTo}::uuid AND ub.branch_id = q.branch_id)`
+    : sql``;
   const result = await db.execute<Quotation & Record<string, unknown>>(sql`
     SELECT ${summaryColumns}, c.id_type AS "customerIdType", rx.examined_on::text AS "prescriptionExaminedOn",
+           json_build_object('name', c.name, 'idType', c.id_type, 'idNumber', c.id_number) AS customer,
+           json_build_object('name', b.name, 'address', b.address, 'phone', b.phone) AS branch,
+           (SELECT json_build_object('name', co.name, 'rnc', co.rnc, 'address', co.address, 'phones', co.phones, 'email', co.email,
+                   'invoiceFooter', co.invoice_footer, 'logoKey', co.logo_key) FROM company co WHERE co.id = 1) AS company,
            inv.ncf AS "convertedInvoiceNumber", u.name AS "createdByName",
            coalesce((SELECT json_agg(json_build_object('position', l.position, 'productId', l.product_id, 'sku', p.sku, 'description', l.description,
                        'quantity', l.quantity::text, 'unitPrice', l.unit_price::text, 'discount', l.discount::text, 'taxId', l.tax_id,
@@ -100,7 +121,7 @@ export async function getQuotation(db: TenantDb, id: string, branchIds: BranchSc
       LEFT JOIN prescriptions rx ON rx.id = q.prescription_id
       LEFT JOIN invoices inv ON inv.id = q.converted_invoice_id
       LEFT JOIN users u ON u.id = q.created_by
-     WHERE q.id = ${id}::uuid AND ${branchScope(branchIds)}`);
+     WHERE q.id = ${id}::uuid AND ${branchScope(branchIds)} ${assignedFilter}`);
   return result.rows[0] ?? null;
 }
 

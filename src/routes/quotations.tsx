@@ -1,7 +1,6 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { can } from '../auth/permissions';
-import { quotationStatuses } from '../db/tenant-schema';
 import { AppError, type FieldErrors } from '../errors';
 import { createdCursor } from '../http/cursors';
 import type { SignedInEnv } from '../http/env';
@@ -14,7 +13,7 @@ import { shopContext } from '../http/shop';
 import { t } from '../i18n/es-DO';
 import type { Quotation } from '../queries/quotations';
 import { blankRowCount, parseLineForm, type LineFormRow, type LineInputValues } from '../schemas/document-lines';
-import { quotationHeader, type QuotationStatus } from '../schemas/quotations';
+import { quotationHeader, quotationListQuery } from '../schemas/quotations';
 import { priceLines } from '../services/shop/document-lines';
 import {
   changeQuotationStatus,
@@ -53,10 +52,8 @@ const quotationOr404 = (c: Context<SignedInEnv>): Promise<Quotation> => getQuota
 quotationsRoutes.get('/quotations', requirePermission('quotations.view'), async (c) => {
   const user = c.var.session;
   const q = (c.req.query('q') ?? '').trim().slice(0, 100);
-  const statusQuery = c.req.query('status') ?? '';
-  const status = (quotationStatuses as readonly string[]).includes(statusQuery)
-    ? (statusQuery as QuotationStatus)
-    : null;
+  // An unknown status shows every status (the list is a page to browse, not an API).
+  const status = quotationListQuery.shape.status.safeParse(c.req.query('status') || undefined).data ?? null;
   const after = createdCursor.decode(c.req.query('cursor'));
   const page = await listQuotations(shopContext(c), {
     status,
