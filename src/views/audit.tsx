@@ -4,7 +4,7 @@ import { paymentForms, voidReasons } from '../domain/ncf';
 import { formatTaxId } from '../domain/tax-id';
 import { messages, t, type MessageKey } from '../i18n/es-DO';
 import type { AuditEntry } from '../queries/audit';
-import { ResultsTable } from './components';
+import { LiveSearchForm, ResultsTable, SelectField } from './components';
 
 export type { AuditEntry } from '../queries/audit';
 
@@ -176,22 +176,23 @@ export function AuditPage(props: AuditListProps & { kind: AuditKind | '' }) {
         <h1>{t('support.audit.title')}</h1>
       </div>
       <p class="lead">{t('support.audit.lead')}</p>
-      <form method="get" action="/audit" class="filters">
-        <label for="audit-kind">{t('audit.kind.label')}</label>{' '}
-        <select id="audit-kind" name="kind">
-          <option value="" selected={props.kind === ''}>
-            {t('audit.kind.all')}
-          </option>
-          {(Object.keys(auditKinds) as AuditKind[]).map((kind) => (
-            <option value={kind} selected={props.kind === kind}>
-              {t(`audit.kind.${kind}`)}
-            </option>
-          ))}
-        </select>{' '}
+      <LiveSearchForm action="/audit" target="#audit-results" filters={['kind']}>
+        <SelectField
+          name="kind"
+          label={t('audit.kind.label')}
+          value={props.kind}
+          options={[
+            { value: '', label: t('audit.kind.all') },
+            ...(Object.keys(auditKinds) as AuditKind[]).map((kind) => ({
+              value: kind,
+              label: t(`audit.kind.${kind}`),
+            })),
+          ]}
+        />
         <button type="submit" class="button-small">
           {t('audit.kind.submit')}
         </button>
-      </form>
+      </LiveSearchForm>
       <AuditResults {...props} />
     </>
   );
