@@ -166,7 +166,7 @@ export function paymentModel(doc: PaymentDocument): PrintModel {
   const meta: LabelledValue[] = [
     { label: t('documents.receiptNumber'), value: doc.number, strong: true },
     { label: t('documents.date'), value: formatDate(doc.receivedOn) },
-    { label: t('documents.receiptInvoice'), value: doc.invoiceNcf ?? '—' },
+    { label: t('documents.receiptInvoice'), value: doc.invoice.ncf ?? '—' },
     { label: t('documents.branch'), value: doc.branch.name },
   ];
   const party = partyRows(doc.buyer);
@@ -174,9 +174,9 @@ export function paymentModel(doc: PaymentDocument): PrintModel {
   const totals: LabelledValue[] = [
     { label: t('documents.receiptMethod'), value: method },
     ...(doc.reference ? [{ label: t('documents.receiptReference'), value: doc.reference }] : []),
-    { label: t('documents.receiptInvoiceTotal'), value: money(doc.invoiceTotal, doc.currencySymbol) },
-    { label: t('documents.receiptAmount'), value: money(doc.amount, doc.currencySymbol), strong: true },
-    { label: t('documents.receiptBalanceAfter'), value: money(doc.balanceAfter, doc.currencySymbol) },
+    { label: t('documents.receiptInvoiceTotal'), value: money(doc.invoice.total, doc.invoice.currencySymbol) },
+    { label: t('documents.receiptAmount'), value: money(doc.amount, doc.invoice.currencySymbol), strong: true },
+    { label: t('documents.receiptBalanceAfter'), value: money(doc.balanceAfter, doc.invoice.currencySymbol) },
   ];
   return {
     title: t('documents.receiptTitle'),

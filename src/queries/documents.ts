@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { TenantDb } from '../db/client';
 import { getInvoice, type BranchInfo, type CompanyInfo, type Invoice, type InvoiceLine, type Party } from './invoices';
+import { getPayment, type Payment } from './payments';
 import { getQuotation, type Quotation } from './quotations';
 
 /** A line as printed: what the renderers use of an invoice's or a quotation's lines. */
@@ -68,26 +69,24 @@ export type QuotationDocument = Pick<
   | keyof DocumentTotalsData
 > & { lines: DocumentLine[] };
 
-export interface PaymentDocument {
-  id: string;
-  number: string;
-  status: 'active' | 'voided';
-  receivedOn: string;
-  method: string;
-  amount: string;
-  reference: string | null;
-  notes: string | null;
-  invoiceId: string;
-  invoiceNcf: string | null;
-  invoiceNcfType: string;
-  invoiceTotal: string;
-  /** Invoice total - credited - active payments up to and including this one. */
-  balanceAfter: string;
-  currencySymbol: string;
-  buyer: Party;
-  branch: BranchInfo;
-  company: CompanyInfo;
-}
+/** A payment receipt as printed: the part of the one `Payment` (getPayment) the print view uses. */
+export type PaymentDocument = Pick<
+  Payment,
+  | 'id'
+  | 'number'
+  | 'status'
+  | 'receivedOn'
+  | 'method'
+  | 'amount'
+  | 'reference'
+  | 'notes'
+  | 'invoiceId'
+  | 'invoice'
+  | 'balanceAfter'
+  | 'buyer'
+  | 'branch'
+  | 'company'
+>;
 
 /**
  * Who is looking: users without `branches.all` see only documents of the branches they are
@@ -105,14 +104,6 @@ function branchAllowed(viewer: Viewer, branchColumn: SQL): SQL {
   if (viewer.allBranches) return sql`true`;
   return sql`EXISTS (SELECT 1 FROM user_branches ub WHERE ub.user_id = ${viewer.userId}::uuid AND ub.branch_id = ${branchColumn})`;
 }
-
-const companyJson = sql`(SELECT json_build_object('name', co.name, 'rnc', co.rnc, 'address', co.address, 'phones', co.phones, 'email', co.email,
-    'invoiceFooter', co.invoice_footer, 'logoKey', co.logo_key) FROM company co WHERE co.id = 1)`;
-
-const branchJson = (alias: string) =>
-  sql.raw(
-    `(SELECT json_build_object('name', b.name, 'address', b.address, 'phone', b.phone) FROM branches b WHERE b.id = ${alias}.branch_id)`,
-  );
 
 const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 
@@ -136,26 +127,10 @@ export function printableQuotation(db: TenantDb, id: string, viewer: Viewer): Pr
   return getQuotation(db, id, null, { assignedTo: viewer.allBranches ? undefined : viewer.userId });
 }
 
-/** A payment receipt: the payment, its invoice and the balance left after it, in one query. */
-export async function printablePayment(db: TenantDb, id: string, viewer: Viewer): Promise<PaymentDocument | null> {
-  if (!isUuid(id)) return null;
-  const result = await db.execute<PaymentDocument & Record<string, unknown>>(sql`
-    SELECT p.id, p.number, p.status, p.received_on::text AS "receivedOn", p.method, p.amount::text AS amount, p.reference, p.notes,
-           i.id AS "invoiceId", i.ncf AS "invoiceNcf", i.ncf_type AS "invoiceNcfType", i.total::text AS "invoiceTotal",
-           (i.total - i.credited_total - (SELECT coalesce(sum(p2.amount), 0) FROM payments p2
-               WHERE p2.invoice_id = p.invoice_id AND p2.status = 'active' AND (p2.created_at, p2.id) <= (p.created_at, p.id)))::text AS "balanceAfter",
-           coalesce(cur.symbol, i.currency_code) AS "currencySymbol",
-           json_build_object('name', coalesce(i.buyer_name, ct.name), 'idType', coalesce(i.buyer_id_type, ct.id_type),
-             'idNumber', coalesce(i.buyer_id_number, ct.id_number)) AS buyer,
-           ${branchJson('p')} AS branch,
-           ${companyJson} AS company
-      FROM payments p
-      JOIN invoices i ON i.id = p.invoice_id
-      LEFT JOIN contacts ct ON ct.id = i.customer_id
-      LEFT JOIN currencies cur ON cur.code = i.currency_code
-     WHERE p.id = ${id}::uuid
-       AND ${branchAllowed(viewer, sql`p.branch_id`)}`);
-  return result.rows[0] ?? null;
+/** A payment receipt, read by the one payment query (getPayment); null outside the viewer's branches. */
+export function printablePayment(db: TenantDb, id: string, viewer: Viewer): Promise<Payment | null> {
+  if (!isUuid(id)) return Promise.resolve(null);
+  return getPayment(db, id, null, { assignedTo: viewer.allBranches ? undefined : viewer.userId });
 }
 
 /**

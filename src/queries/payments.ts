@@ -4,6 +4,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { invoiceStatuses, paymentMethods } from '../db/tenant-schema';
 import type { TenantDb } from '../db/client';
 import { raisedCode } from '../db/raised';
+import type { BranchInfo, CompanyInfo, Party } from './invoices';
 import { likeEscape } from './products';
 
 export type PaymentMethod = (typeof paymentMethods)[number];
@@ -48,6 +49,12 @@ export interface Payment {
   createdByName: string | null;
   createdAt: string;
   invoice: PayableInvoice;
+  /** Invoice total - credited - active payments up to and including this one (what the receipt prints). */
+  balanceAfter: string;
+  /** As printed: the invoice's buyer, the branch, the company as it is now. */
+  buyer: Party;
+  branch: BranchInfo;
+  company: CompanyInfo;
 }
 
 export interface PaymentListRow {
@@ -85,16 +92,32 @@ export async function payableInvoice(
 }
 
 /** One payment with its invoice's figures, in one query. */
-export async function getPayment(db: TenantDb, id: string, scope: BranchScope): Promise<Payment | null> {
+export async function getPayment(
+  db: TenantDb,
+  id: string,
+  scope: BranchScope,
+  options: { assignedTo?: string } = {},
+): Promise<Payment | null> {
+  const assignedFilter = options.assignedTo
+    ? sql`AND EXISTS (SELECT 1 FROM user_branches ub WHERE ub.user_id = ${options.assignedTo}::uuid AND ub.branch_id = p.branch_id)`
+    : sql``;
   const result = await db.execute<{ payment: Payment }>(sql`
     SELECT json_build_object('id', p.id, 'number', p.number, 'invoiceId', p.invoice_id, 'receivedOn', p.received_on::text, 'method', p.method,
              'amount', p.amount::text, 'reference', p.reference, 'notes', p.notes, 'status', p.status,
              'voidedAt', to_char(p.voided_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'voidReason', p.void_reason,
              'branchId', p.branch_id, 'branchName', b.name, 'createdByName', u.name,
              'createdAt', to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-             'invoice', ${invoiceJson('i')}) AS payment
+             'invoice', ${invoiceJson('i')},
+             'balanceAfter', (i.total - i.credited_total - (SELECT coalesce(sum(p2.amount), 0) FROM payments p2
+                 WHERE p2.invoice_id = p.invoice_id AND p2.status = 'active' AND (p2.created_at, p2.id) <= (p.created_at, p.id)))::text,
+             'buyer', json_build_object('name', coalesce(i.buyer_name, ct.name), 'idType', coalesce(i.buyer_id_type, ct.id_type),
+               'idNumber', coalesce(i.buyer_id_number, ct.id_number)),
+             'branch', json_build_object('name', b.name, 'address', b.address, 'phone', b.phone),
+             'company', (SELECT json_build_object('name', co.name, 'rnc', co.rnc, 'address', co.address, 'phones', co.phones, 'email', co.email,
+                 'invoiceFooter', co.invoice_footer, 'logoKey', co.logo_key) FROM company co WHERE co.id = 1)) AS payment
       FROM payments p JOIN invoices i ON i.id = p.invoice_id JOIN branches b ON b.id = p.branch_id LEFT JOIN users u ON u.id = p.created_by
-     WHERE p.id = ${id}::uuid AND ${inScope(sql`i.branch_id`, scope)}`);
+      LEFT JOIN contacts ct ON ct.id = i.customer_id
+     WHERE p.id = ${id}::uuid AND ${inScope(sql`i.branch_id`, scope)} ${assignedFilter}`);
   return result.rows[0]?.payment ?? null;
 }
 
