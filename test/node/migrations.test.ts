@@ -161,7 +161,10 @@ describe('function files', () => {
         `${scope}: one function per file, same signature`,
       ).toEqual(fromMigrations.map(({ name, args }) => `${name}(${args})`));
       expect(fromMigrations.map((fn) => fn.name)).toEqual(
-        functions[scope].map((fn) => fn.name).filter((name) => !newInFilesOnly.has(name)).sort(),
+        functions[scope]
+          .map((fn) => fn.name)
+          .filter((name) => !newInFilesOnly.has(name))
+          .sort(),
       );
       for (const [index, fn] of withFiles.entries()) {
         if (changedByFileOnly.has(fn.name)) continue;
