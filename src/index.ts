@@ -9,7 +9,11 @@ import type { JobMessage } from './tenancy/jobs';
 import { consumeJobs } from './tenancy/queue';
 import { platformJobHandlers } from './services/platform/jobs';
 import { consumePlatformJobs, isPlatformJobMessage, type PlatformJobMessage } from './services/platform/jobs/runner';
+import { queueEcfSweeps } from './jobs/ecf';
 import { runScheduledBackups } from './scheduled';
+
+/** wrangler.toml's second cron: one e-CF sweep job per active shop. */
+const ecfSweepCron = '*/5 * * * *';
 
 const centralApp = createCentralApp();
 const tenantApp = createTenantApp();
@@ -40,6 +44,7 @@ export default {
 
   /** Cron Triggers (wrangler.toml): the daily backup of every active shop. */
   async scheduled(controller, env, ctx) {
-    ctx.waitUntil(runScheduledBackups(env, controller.scheduledTime));
+    if (controller.cron === ecfSweepCron) ctx.waitUntil(queueEcfSweeps(env));
+    else ctx.waitUntil(runScheduledBackups(env, controller.scheduledTime));
   },
 } satisfies ExportedHandler<Bindings, JobMessage | PlatformJobMessage>;

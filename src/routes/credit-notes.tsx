@@ -1,3 +1,5 @@
+import { can } from '../auth/permissions';
+import { getEcfStatus } from '../services/shop/ecf';
 import type { Context } from 'hono';
 import { AppError, type ErrorLink, type FieldErrors } from '../errors';
 import { createdCursor } from '../http/cursors';
@@ -122,8 +124,18 @@ creditNotesRoutes.post('/invoices/:id/credit-notes', requirePermission('creditNo
 });
 
 creditNotesRoutes.get('/credit-notes/:id', requirePermission('invoices.view'), async (c) => {
-  const note = await getCreditNote(shopContext(c), idParam(c));
-  return c.render(<CreditNotePage note={note} notice={c.req.query('notice') === 'created'} />, {
+  const ctx = shopContext(c);
+  const note = await getCreditNote(ctx, idParam(c));
+  const ecf = note.ncf.startsWith('E') ? await getEcfStatus(ctx, note.id) : null;
+  const page = (
+    <CreditNotePage
+      note={note}
+      notice={c.req.query('notice') === 'created'}
+      ecf={ecf}
+      canRetry={can(c.var.session.role, 'invoices.manage')}
+    />
+  );
+  return c.render(page, {
     title: t('creditNotes.detail.title', { ncf: note.ncf }),
     current: '/credit-notes',
   });

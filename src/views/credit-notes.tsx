@@ -1,3 +1,5 @@
+import type { EcfRow } from '../services/shop/ecf';
+import { EcfStatusPanel } from './ecf';
 import { formatDate } from '../domain/dates';
 import { compareDecimals, formatDecimal, formatMoney } from '../domain/money';
 import { ncfTypes } from '../domain/ncf';
@@ -250,7 +252,7 @@ export function CreditNoteStatusBadge(props: { status: string }) {
   );
 }
 
-export function CreditNotePage(props: { note: CreditNote; notice: boolean }) {
+export function CreditNotePage(props: { note: CreditNote; notice: boolean; ecf?: EcfRow | null; canRetry?: boolean }) {
   const { note } = props;
   const money = (value: string) => formatMoney(value, note.currencySymbol);
   return (
@@ -269,6 +271,7 @@ export function CreditNotePage(props: { note: CreditNote; notice: boolean }) {
         </div>
       </div>
       {props.notice ? <Notice>{t('creditNotes.notice.created')}</Notice> : null}
+      {props.ecf ? <EcfStatusPanel ecf={props.ecf} canRetry={props.canRetry} /> : null}
       <section class="card">
         <dl class="payments-figures">
           <div>

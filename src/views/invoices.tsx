@@ -1,3 +1,5 @@
+import type { EcfRow } from '../services/shop/ecf';
+import { EcfStatusPanel } from './ecf';
 import type { BranchRef } from '../auth/session';
 import { invoiceStatuses } from '../db/tenant-schema';
 import { formatDate } from '../domain/dates';
@@ -303,6 +305,8 @@ export function InvoiceDetailPage(props: {
   voidErrors?: FieldErrors;
   voidMessage?: string | null;
   voidValues?: { reason?: string; note?: string };
+  /** The e-CF of an issued E-series document: where it stands with DGII. */
+  ecf?: EcfRow | null;
 }) {
   const { invoice } = props;
   const symbol = invoice.currencySymbol;
@@ -328,6 +332,7 @@ export function InvoiceDetailPage(props: {
       {props.notice ? <Notice>{props.notice}</Notice> : null}
       {props.warning ? <Warning>{props.warning}</Warning> : null}
       <Actions invoice={invoice} canManage={props.canManage} canPay={props.canPay} canCredit={props.canCredit} />
+      {props.ecf ? <EcfStatusPanel ecf={props.ecf} canRetry={props.canManage} /> : null}
       <section class="card">
         <dl class="invoice-facts">
           <dt>{t('invoices.field.ncfType')}</dt>

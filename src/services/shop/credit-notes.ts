@@ -18,6 +18,7 @@ import {
 } from '../../queries/credit-notes';
 import type { CreatedCursor } from '../../queries/keyset';
 import { refusalError } from '../refusals';
+import { prepareEcf } from './ecf';
 import type { ShopContext } from './context';
 import { ensureCan } from './invoices';
 
@@ -222,5 +223,6 @@ export async function issueCreditNote(
     scope,
   });
   if (!outcome.ok) throw refusalError(outcome.refusal, 'creditNote', { type: note.type });
+  if (note.type.startsWith('E')) await prepareEcf(ctx, outcome.id);
   return outcome.id;
 }

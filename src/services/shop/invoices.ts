@@ -30,6 +30,7 @@ import type { LineInputValues } from '../../schemas/document-lines';
 import type { InvoiceHeaderInput, InvoiceUpdateInput } from '../../schemas/invoices';
 import type { DocumentTotals } from '../../domain/totals';
 import { refusalError } from '../refusals';
+import { prepareEcf } from './ecf';
 import type { ShopContext } from './context';
 import { priceLines } from './document-lines';
 
@@ -261,7 +262,11 @@ export async function issueInvoice(
   const invoice = await getInvoice(ctx, id, { rateOn: today });
   const { issueKey } = options;
   if (invoice.status !== 'draft') {
-    if (issueKey && invoice.issueKey === issueKey) return { invoice, replayed: true };
+    if (issueKey && invoice.issueKey === issueKey) {
+      // A replay also finishes an e-CF a failed first attempt did not prepare (prepareEcf is idempotent).
+      if (invoice.ncfType.startsWith('E')) await prepareEcf(ctx, invoice.id);
+      return { invoice, replayed: true };
+    }
     throw new AppError(
       'conflict',
       issueKey && invoice.issueKey ? t('invoices.error.idempotencyMismatch') : t('invoices.error.notDraft'),
@@ -309,6 +314,10 @@ export async function issueInvoice(
     payable: true,
     creditable: true,
   };
+  // An E-series number is an e-CF: signed, stored and queued for DGII now (nothing when the shop has
+  // no e-CF settings yet). The number is taken either way; a document DGII's format cannot carry is a
+  // 409 naming the field, and issuing again with the same key prepares it once the data is fixed.
+  if (issued.ncfType.startsWith('E')) await prepareEcf(ctx, issued.id);
   return { invoice: issued, replayed: outcome.replayed };
 }
 
