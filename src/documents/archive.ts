@@ -10,6 +10,7 @@ import { recordInvoicePdf } from '../queries/documents';
 import type { TenantFiles } from '../tenancy/files';
 import { invoicePdfFileName, invoicePdfKey, renderInvoicePdf, type PdfLogo } from './invoice-pdf';
 import type { InvoiceDocument } from '../queries/documents';
+import type { PrintableInvoice } from './model';
 
 async function loadLogo(files: TenantFiles, key: string | null): Promise<PdfLogo | null> {
   if (!key) return null;
@@ -26,7 +27,7 @@ export async function readArchivedPdf(files: TenantFiles, key: string): Promise<
 /** The archived PDF's bytes, generating and archiving it first when there is none. Drafts: 409. */
 export async function archivedInvoicePdf(
   services: { db: TenantDb; files: TenantFiles },
-  doc: InvoiceDocument,
+  doc: PrintableInvoice,
 ): Promise<Uint8Array> {
   if (doc.status === 'draft') throw new AppError('conflict', t('documents.draftNoPdf'));
   if (doc.pdfKey) {

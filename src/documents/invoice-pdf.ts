@@ -5,7 +5,8 @@
  */
 import { degrees, PDFDocument, rgb, StandardFonts, type PDFFont, type PDFImage, type PDFPage } from 'pdf-lib';
 import { t } from '../i18n/es-DO';
-import { invoiceModel, type PrintModel } from './model';
+import { encode } from 'uqr';
+import { invoiceModel, type PrintableInvoice, type PrintModel, type PrintStamp } from './model';
 import type { InvoiceDocument } from '../queries/documents';
 
 export interface PdfLogo {
@@ -199,6 +200,33 @@ async function embedLogo(pdf: PDFDocument, logo: PdfLogo | null | undefined): Pr
   return null;
 }
 
+/** The e-CF stamp: the QR (30 mm, drawn module by module, no image) and the security code and signature date. */
+function drawStamp(w: Writer, stamp: PrintStamp): void {
+  const side = 85; // ~30 mm
+  if (w.y - side < margin + 30) w.addPage();
+  const { data } = encode(stamp.qrUrl, { border: 0 });
+  const module = side / data.length;
+  const top = w.y;
+  data.forEach((row, r) => {
+    row.forEach((dark, col) => {
+      if (dark)
+        w.page.drawRectangle({
+          x: margin + col * module,
+          y: top - (r + 1) * module,
+          width: module,
+          height: module,
+          color: ink,
+        });
+    });
+  });
+  const textX = margin + side + 14;
+  w.y = top - 20;
+  w.text(`${t('documents.ecf.securityCode')}: ${stamp.securityCode}`, textX, { size: 9.5, bold: true });
+  w.y -= 14;
+  w.text(`${t('documents.ecf.signedAt')}: ${stamp.signedAt}`, textX, { size: 9 });
+  w.y = top - side - 14;
+}
+
 /** Renders a print model as an A4 PDF. */
 export async function renderPdf(
   model: PrintModel,
@@ -253,6 +281,7 @@ export async function renderPdf(
     w.y -= row.strong ? 15 : 12;
   }
   w.y -= 10;
+  if (model.stamp) drawStamp(w, model.stamp);
 
   const paragraphs = [...model.notes, ...(model.footer ? [model.footer] : [])];
   for (const paragraph of paragraphs) {
@@ -278,7 +307,7 @@ export async function renderPdf(
 }
 
 /** The PDF of an issued invoice or credit note. */
-export function renderInvoicePdf(doc: InvoiceDocument, logo?: PdfLogo | null): Promise<Uint8Array> {
+export function renderInvoicePdf(doc: PrintableInvoice, logo?: PdfLogo | null): Promise<Uint8Array> {
   const model = invoiceModel(doc);
   return renderPdf(model, {
     logo,

@@ -46,7 +46,21 @@ export interface PrintModel {
   totals: LabelledValue[];
   notes: string[];
   footer: string | null;
+  /** An e-CF's printed stamp (DGII's printed representation): QR, security code, signature date. */
+  stamp: PrintStamp | null;
 }
+
+/** What DGII's printed representation adds to an e-CF: the `consultatimbre` QR and the signature's facts. */
+export interface PrintStamp {
+  qrUrl: string;
+  /** The first 6 characters of the signature value. */
+  securityCode: string;
+  /** `FechaHoraFirma` as signed: dd-MM-yyyy HH:mm:ss, Santo Domingo time. */
+  signedAt: string;
+}
+
+/** An invoice or credit note to print, with its e-CF stamp when it has one. */
+export type PrintableInvoice = InvoiceDocument & { ecfStamp?: PrintStamp | null };
 
 const money = (value: string, symbol: string) => formatMoney(value, symbol);
 
@@ -98,7 +112,7 @@ export function invoiceTitle(doc: Pick<InvoiceDocument, 'kind' | 'ncfType'>): st
   return t(doc.kind === 'credit_note' ? 'documents.creditNoteTitle' : 'documents.invoiceTitle');
 }
 
-export function invoiceModel(doc: InvoiceDocument): PrintModel {
+export function invoiceModel(doc: PrintableInvoice): PrintModel {
   const meta: LabelledValue[] = [];
   if (doc.ncf) meta.push({ label: t('documents.ncf'), value: doc.ncf, strong: true });
   // Only documents with fiscal value print the sequence's expiry date.
@@ -131,6 +145,7 @@ export function invoiceModel(doc: InvoiceDocument): PrintModel {
     totals,
     notes,
     footer: doc.company.invoiceFooter,
+    stamp: doc.ecfStamp ?? null,
   };
 }
 
@@ -156,6 +171,7 @@ export function quotationModel(doc: QuotationDocument): PrintModel {
     totals,
     notes,
     footer: doc.company.invoiceFooter,
+    stamp: null,
   };
 }
 
@@ -188,5 +204,6 @@ export function paymentModel(doc: PaymentDocument): PrintModel {
     totals,
     notes: doc.notes ? [doc.notes] : [],
     footer: doc.company.invoiceFooter,
+    stamp: null,
   };
 }

@@ -1,5 +1,6 @@
 import { raw } from 'hono/html';
-import type { PrintModel } from '../documents/model';
+import { renderSVG } from 'uqr';
+import type { PrintModel, PrintStamp } from '../documents/model';
 import { t } from '../i18n/es-DO';
 
 export type PrintFormat = 'a4' | '80mm';
@@ -130,6 +131,7 @@ export function PrintPage(props: PrintPageProps) {
               </table>
             ) : null}
             <Rows rows={model.totals} class="doc-totals" />
+            {model.stamp ? <EcfStamp stamp={model.stamp} /> : null}
             {model.notes.length ? (
               <section class="doc-notes">
                 {model.notes.map((note) => (
@@ -142,5 +144,29 @@ export function PrintPage(props: PrintPageProps) {
         </body>
       </html>
     </>
+  );
+}
+
+/** DGII's printed representation of an e-CF: the QR to its `consultatimbre` page, the security code and the signature date. */
+function EcfStamp(props: { stamp: PrintStamp }) {
+  const { stamp } = props;
+  return (
+    <section class="doc-ecf">
+      <a href={stamp.qrUrl} class="doc-ecf-qr">
+        <img src={`data:image/svg+xml;base64,${btoa(renderSVG(stamp.qrUrl))}`} alt={t('documents.ecf.qrAlt')} />
+      </a>
+      <dl>
+        <div>
+          <dt>{t('documents.ecf.securityCode')}</dt>
+          <dd>
+            <strong>{stamp.securityCode}</strong>
+          </dd>
+        </div>
+        <div>
+          <dt>{t('documents.ecf.signedAt')}</dt>
+          <dd>{stamp.signedAt}</dd>
+        </div>
+      </dl>
+    </section>
   );
 }

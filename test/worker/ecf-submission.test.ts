@@ -5,21 +5,18 @@
  */
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { company, ecfDocuments, ecfSettings } from '../../src/db/tenant-schema';
-import { addDays, shopToday } from '../../src/domain/dates';
-import { type SigningCredentials, storeCredentials } from '../../src/ecf/certificate';
+import { ecfDocuments } from '../../src/db/tenant-schema';
+import { shopToday } from '../../src/domain/dates';
 import { createDgiiClient } from '../../src/ecf/dgii/client';
 import { ecfFileName } from '../../src/ecf/dgii/endpoints';
 import { seedSigner } from '../../src/ecf/dgii/signer';
 import { securityCode } from '../../src/ecf/timbre';
 import { type EcfContext, pollEcf, prepareEcf, resendPending, submitEcf } from '../../src/services/shop/ecf';
-import { credentialsAssociatedData } from '../../src/services/shop/ecf-settings';
-import { encryptionKeyFor, encryptSecret } from '../../src/tenancy/crypto';
 import { EcfStatusPanel } from '../../src/views/ecf';
 import type { TenantJobs } from '../../src/tenancy/jobs';
-import { selfSignedCredentials } from '../support/worker/ecf-certificate';
 import { get, tenantContext, testEnv } from '../support/worker/helpers';
-import { buildInvoices, type InvoiceShop, invoiceShop } from '../support/worker/invoices';
+import { buildInvoices, invoiceShop } from '../support/worker/invoices';
+import { ecfShop, issued, randomDigits } from '../support/worker/ecf';
 
 const standin = testEnv.DGII_BASE_URL;
 
@@ -35,72 +32,6 @@ async function received(rnc: string): Promise<Received> {
 async function control(action: string, body: object): Promise<void> {
   const response = await fetch(`${standin}/_control/${action}`, { method: 'POST', body: JSON.stringify(body) });
   expect(response.status).toBe(200);
-}
-
-function randomDigits(length: number): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(length)), (byte) => String(byte % 10)).join('');
-}
-
-/** A shop with its own RNC and e-CF settings (its own certificate, sealed as the settings page seals it). */
-async function ecfShop(): Promise<InvoiceShop & { rnc: string; ctx: EcfContext; credentials: SigningCredentials }> {
-  const s = await invoiceShop('owner');
-  const rnc = `1${randomDigits(8)}`;
-  await s.db.update(company).set({ rnc, address: 'Calle El Conde 101, Santo Domingo' }).where(eq(company.id, 1));
-  const credentials = await selfSignedCredentials(rnc, `001${randomDigits(8)}`);
-  const key = await encryptionKeyFor(testEnv.ENCRYPTION_KEY);
-  const sealed = await encryptSecret(
-    key,
-    JSON.stringify(storeCredentials(credentials)),
-    credentialsAssociatedData(s.tenant.id),
-  );
-  const { info } = credentials;
-  await s.db.insert(ecfSettings).values({
-    environment: 'TesteCF',
-    sealedCredentials: sealed,
-    subject: info.subject,
-    commonName: info.commonName,
-    taxId: info.taxId!,
-    issuer: info.issuer,
-    serialNumber: info.serialNumber,
-    notBefore: new Date(info.notBefore),
-    notAfter: new Date(info.notAfter),
-  });
-  const context = await tenantContext(s.tenant.id);
-  return { ...s, rnc, credentials, ctx: { ...context, env: testEnv } };
-}
-
-/** An issued E-series document written as the issue leaves it (number, dates, buyer), without going through DGII. */
-async function issued(s: InvoiceShop, type: 'E31' | 'E32', options: { unitPrice?: string } = {}) {
-  const ncf = `${type}${randomDigits(10)}`;
-  const [row] = await buildInvoices(
-    s.db,
-    [
-      {
-        description: 'Montura clásica',
-        quantity: '1',
-        unitPrice: options.unitPrice ?? '1500',
-        discount: '0',
-        taxRate: '18.00',
-        exempt: false,
-        taxId: s.tax('ITBIS18').id,
-        productId: s.frame.id,
-      },
-    ],
-    [
-      {
-        ncfType: type,
-        ncf,
-        ncfValidUntil: addDays(shopToday(), 365),
-        status: 'issued',
-        issuedOn: shopToday(),
-        customerId: type === 'E31' || options.unitPrice ? s.company.id : s.walkIn.id,
-        branchId: s.main.id,
-        currencyCode: 'DOP',
-        exchangeRate: '1',
-      },
-    ],
-  );
-  return { id: row!.id, ncf };
 }
 
 /** A queue producer that only records, so a test delivers each message itself. */

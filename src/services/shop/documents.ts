@@ -1,3 +1,5 @@
+import type { PrintableInvoice } from '../../documents/model';
+import { ecfPrintStamp } from './ecf-stamp';
 import { can } from '../../auth/permissions';
 import { sha256Hex } from '../../auth/crypto';
 import { archivedInvoicePdf, readArchivedPdf } from '../../documents/archive';
@@ -33,11 +35,17 @@ export async function printInvoice(
   ctx: ShopContext,
   id: string,
   kind?: 'invoice' | 'credit_note',
-): Promise<InvoiceDocument> {
+): Promise<PrintableInvoice> {
   ensureCan(ctx, 'invoices.view');
   const doc = await printableInvoice(ctx.db, id, viewerOf(ctx), kind);
   if (!doc) throw new AppError('not_found');
-  return doc;
+  return withStamp(ctx, doc);
+}
+
+/** An E-series document prints its e-CF stamp (one more query and one R2 read, only for those). */
+async function withStamp(ctx: Pick<ShopContext, 'db' | 'files'>, doc: InvoiceDocument): Promise<PrintableInvoice> {
+  if (!doc.ncf?.startsWith('E') || doc.status === 'draft') return doc;
+  return { ...doc, ecfStamp: await ecfPrintStamp(ctx, doc.id) };
 }
 
 export async function printQuotation(ctx: ShopContext, id: string): Promise<QuotationDocument> {
@@ -55,7 +63,7 @@ export async function printPayment(ctx: ShopContext, id: string): Promise<Paymen
 }
 
 /** The archived PDF of an issued invoice or credit note (made and stored on first request); drafts 409. */
-export async function invoicePdf(ctx: ShopContext, id: string): Promise<{ doc: InvoiceDocument; bytes: Uint8Array }> {
+export async function invoicePdf(ctx: ShopContext, id: string): Promise<{ doc: PrintableInvoice; bytes: Uint8Array }> {
   const doc = await printInvoice(ctx, id);
   return { doc, bytes: await archivedInvoicePdf(ctx, doc) };
 }
@@ -75,7 +83,7 @@ export async function sharedInvoicePdf(
   if (!bytes) {
     const doc = await printableInvoice(ctx.db, opened.invoiceId, anyBranch);
     if (!doc) return null;
-    bytes = await archivedInvoicePdf(ctx, doc);
+    bytes = await archivedInvoicePdf(ctx, await withStamp(ctx, doc));
   }
   return { bytes, doc: { id: opened.invoiceId, ncf: opened.ncf } };
 }

@@ -1,0 +1,79 @@
+/** Shops that issue e-CF: their own RNC and certificate (sealed as the settings page seals it), and issued E-series documents. */
+import { eq } from 'drizzle-orm';
+import { company, ecfSettings } from '../../../src/db/tenant-schema';
+import { addDays, shopToday } from '../../../src/domain/dates';
+import { type SigningCredentials, storeCredentials } from '../../../src/ecf/certificate';
+import type { EcfContext } from '../../../src/services/shop/ecf';
+import { credentialsAssociatedData } from '../../../src/services/shop/ecf-settings';
+import { encryptionKeyFor, encryptSecret } from '../../../src/tenancy/crypto';
+import { selfSignedCredentials } from './ecf-certificate';
+import { tenantContext, testEnv } from './helpers';
+import { buildInvoices, type InvoiceShop, invoiceShop } from './invoices';
+
+export function randomDigits(length: number): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(length)), (byte) => String(byte % 10)).join('');
+}
+
+/** A shop with its own RNC and e-CF settings (its own certificate, sealed as the settings page seals it). */
+export async function ecfShop(): Promise<
+  InvoiceShop & { rnc: string; ctx: EcfContext; credentials: SigningCredentials }
+> {
+  const s = await invoiceShop('owner');
+  const rnc = `1${randomDigits(8)}`;
+  await s.db.update(company).set({ rnc, address: 'Calle El Conde 101, Santo Domingo' }).where(eq(company.id, 1));
+  const credentials = await selfSignedCredentials(rnc, `001${randomDigits(8)}`);
+  const key = await encryptionKeyFor(testEnv.ENCRYPTION_KEY);
+  const sealed = await encryptSecret(
+    key,
+    JSON.stringify(storeCredentials(credentials)),
+    credentialsAssociatedData(s.tenant.id),
+  );
+  const { info } = credentials;
+  await s.db.insert(ecfSettings).values({
+    environment: 'TesteCF',
+    sealedCredentials: sealed,
+    subject: info.subject,
+    commonName: info.commonName,
+    taxId: info.taxId!,
+    issuer: info.issuer,
+    serialNumber: info.serialNumber,
+    notBefore: new Date(info.notBefore),
+    notAfter: new Date(info.notAfter),
+  });
+  const context = await tenantContext(s.tenant.id);
+  return { ...s, rnc, credentials, ctx: { ...context, env: testEnv } };
+}
+
+/** An issued E-series document written as the issue leaves it (number, dates, buyer), without going through DGII. */
+export async function issued(s: InvoiceShop, type: 'E31' | 'E32', options: { unitPrice?: string } = {}) {
+  const ncf = `${type}${randomDigits(10)}`;
+  const [row] = await buildInvoices(
+    s.db,
+    [
+      {
+        description: 'Montura clásica',
+        quantity: '1',
+        unitPrice: options.unitPrice ?? '1500',
+        discount: '0',
+        taxRate: '18.00',
+        exempt: false,
+        taxId: s.tax('ITBIS18').id,
+        productId: s.frame.id,
+      },
+    ],
+    [
+      {
+        ncfType: type,
+        ncf,
+        ncfValidUntil: addDays(shopToday(), 365),
+        status: 'issued',
+        issuedOn: shopToday(),
+        customerId: type === 'E31' || options.unitPrice ? s.company.id : s.walkIn.id,
+        branchId: s.main.id,
+        currencyCode: 'DOP',
+        exchangeRate: '1',
+      },
+    ],
+  );
+  return { id: row!.id, ncf };
+}
