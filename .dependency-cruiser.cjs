@@ -42,6 +42,20 @@ module.exports = {
     },
     { name: 'edges-apart-api', severity: 'error', from: { path: '^src/api/' }, to: { path: '^src/routes/' } },
     {
+      name: 'edges-call-services',
+      comment: 'Routes and the API call services; they may name a row type, never run a query.',
+      severity: 'error',
+      from: { path: '^src/(routes|api)/' },
+      to: { path: '^src/(queries|db)/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'queries-are-data-access',
+      comment: 'Queries hold SQL and row mapping; errors, messages and refusals belong to the services.',
+      severity: 'error',
+      from: { path: '^src/queries/' },
+      to: { path: '^src/(errors\\.ts|i18n/)' },
+    },
+    {
       name: 'every-module-in-a-layer',
       comment: 'A new folder under src/ gets a place in the layer list first.',
       severity: 'error',

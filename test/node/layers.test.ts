@@ -55,6 +55,21 @@ describe('layers', () => {
     }
   }, 60_000);
 
+  it('fails when a route runs a query itself, or a query raises an AppError', async () => {
+    const route = path.join(copy, 'src/routes/query-probe.ts');
+    const query = path.join(copy, 'src/queries/error-probe.ts');
+    await writeFile(route, "import { getContact } from '../queries/contacts';\nexport const probe = getContact;\n");
+    await writeFile(query, "import { AppError } from '../errors';\nexport const probe = new AppError('not_found');\n");
+    try {
+      const result = await check(copy);
+      expect(result.ok).toBe(false);
+      expect(result.output).toContain('edges-call-services: src/routes/query-probe.ts → src/queries/contacts.ts');
+      expect(result.output).toContain('queries-are-data-access: src/queries/error-probe.ts → src/errors.ts');
+    } finally {
+      await Promise.all([rm(route), rm(query)]);
+    }
+  }, 60_000);
+
   it('fails on a cycle made only of type imports, and when the UI routes import the API', async () => {
     const a = path.join(copy, 'src/domain/cycle-a.ts');
     const b = path.join(copy, 'src/domain/cycle-b.ts');
