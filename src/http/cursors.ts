@@ -88,6 +88,9 @@ export const stockCursor: KeysetCursor<{ name: 'text'; productId: 'uuid'; branch
 /** Newest first by a bigserial id (stock movements, the activity log). */
 export const idCursor: KeysetCursor<{ id: 'integer' }> = keysetCursor({ id: 'integer' });
 
+/** Tenants in the panel, by id (a DNS label). */
+export const tenantCursor: KeysetCursor<{ id: 'text' }> = keysetCursor({ id: 'text' });
+
 /** Products by name. */
 export const productCursor: KeysetCursor<{ name: 'text'; id: 'uuid' }> = keysetCursor({ name: 'text', id: 'uuid' });
 

@@ -1,3 +1,4 @@
+import { idCursor } from '../http/cursors';
 import { wantsFragment } from '../http/fragments';
 import { requirePermission } from '../http/session';
 import { factory } from '../http/factory';
@@ -12,8 +13,7 @@ export const auditRoutes = factory.createApp();
 const pageSize = 50;
 
 auditRoutes.get('/audit', requirePermission('audit.view'), async (c) => {
-  const beforeParam = c.req.query('before');
-  const before = beforeParam && /^[1-9]\d{0,15}$/.test(beforeParam) ? Number(beforeParam) : null;
+  const before = idCursor.decode(c.req.query('cursor'))?.id ?? null;
   const kindParam = c.req.query('kind') ?? '';
   const kind: AuditKind | '' = Object.hasOwn(auditKinds, kindParam) ? (kindParam as AuditKind) : '';
   const { rows, next } = await listActivity(shopContext(c), {
@@ -24,7 +24,7 @@ auditRoutes.get('/audit', requirePermission('audit.view'), async (c) => {
   const kindQuery = kind ? `kind=${kind}` : '';
   const page = {
     rows,
-    nextHref: next ? `/audit?${kindQuery ? `${kindQuery}&` : ''}before=${next}` : null,
+    nextHref: next ? `/audit?${kindQuery ? `${kindQuery}&` : ''}cursor=${idCursor.encode({ id: next })}` : null,
     firstHref: before ? `/audit${kindQuery ? `?${kindQuery}` : ''}` : null,
   };
   if (wantsFragment(c.req.raw)) return c.html(<AuditResults {...page} />);

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { can } from '../auth/permissions';
 import { AppError, type FieldErrors } from '../errors';
-import { stockCursor } from '../http/cursors';
+import { stockCursor, idCursor } from '../http/cursors';
 import type { SignedInEnv } from '../http/env';
 import { factory } from '../http/factory';
 import { validForm } from '../http/forms';
@@ -73,12 +73,13 @@ stockRoutes.get('/stock', requirePermission('stock.view'), async (c) => {
 stockRoutes.get('/stock/movements', requirePermission('stock.view'), async (c) => {
   const productId = c.req.query('productId');
   if (!isUuid(productId)) throw new AppError('not_found');
-  const before = Number(c.req.query('before'));
-  const beforeId = Number.isSafeInteger(before) && before > 0 ? before : null;
+  const beforeId = idCursor.decode(c.req.query('cursor'))?.id ?? null;
   const result = await listProductMovements(shopContext(c), { productId, before: beforeId, limit: pageSize });
   const page = {
     movements: result.movements,
-    nextHref: result.next ? href('/stock/movements', { productId, before: String(result.next) }) : null,
+    nextHref: result.next
+      ? href('/stock/movements', { productId, cursor: idCursor.encode({ id: result.next }) })
+      : null,
     firstHref: beforeId ? href('/stock/movements', { productId }) : null,
   };
   if (wantsFragment(c.req.raw)) return c.html(<MovementResults {...page} />);

@@ -23,13 +23,14 @@ function SchemaVersion(props: { version: number; latest: number }) {
   );
 }
 
-export function tenantListHref(filter: TenantListFilter, after: string | null = null): string {
+/** The list's URL; `cursor` is the opaque next-page cursor the route encoded. */
+export function tenantListHref(filter: TenantListFilter, cursor: string | null = null): string {
   const params = new URLSearchParams();
   if (filter.q) params.set('q', filter.q);
   if (filter.status) params.set('status', filter.status);
   if (filter.clientId) params.set('client', filter.clientId);
   if (filter.behind) params.set('behind', '1');
-  if (after) params.set('after', after);
+  if (cursor) params.set('cursor', cursor);
   const query = params.toString();
   return `/admin/tenants${query ? `?${query}` : ''}`;
 }
@@ -37,7 +38,8 @@ export function tenantListHref(filter: TenantListFilter, after: string | null = 
 export function TenantTable(props: {
   rows: TenantListRow[];
   filter: TenantListFilter;
-  nextAfter: string | null;
+  /** The encoded cursor of the next page. */
+  nextCursor: string | null;
   latest: number;
 }) {
   return (
@@ -76,7 +78,7 @@ export function TenantTable(props: {
         </tr>
       )}
       pager={{
-        nextHref: props.nextAfter ? tenantListHref(props.filter, props.nextAfter) : null,
+        nextHref: props.nextCursor ? tenantListHref(props.filter, props.nextCursor) : null,
         firstHref: props.filter.after ? tenantListHref(props.filter) : null,
         nextLabel: t('adminTenants.next'),
         firstLabel: t('adminTenants.first'),
@@ -88,7 +90,8 @@ export function TenantTable(props: {
 export function TenantListPage(props: {
   rows: TenantListRow[];
   filter: TenantListFilter;
-  nextAfter: string | null;
+  /** The encoded cursor of the next page. */
+  nextCursor: string | null;
   latest: number;
   clients: Array<{ value: string; label: string }>;
 }) {
@@ -133,7 +136,7 @@ export function TenantListPage(props: {
           </button>
         </LiveSearchForm>
       </div>
-      <TenantTable rows={props.rows} filter={filter} nextAfter={props.nextAfter} latest={props.latest} />
+      <TenantTable rows={props.rows} filter={filter} nextCursor={props.nextCursor} latest={props.latest} />
       <section class="card">
         <form method="post" action="/admin/tenants/migrate" hx-boost="false">
           <p class="hint">{t('adminTenants.migrateHint', { latest: props.latest })}</p>

@@ -1,3 +1,4 @@
+import { tenantCursor } from '../../src/http/cursors';
 import { describe, expect, it } from 'vitest';
 import { and, desc, eq } from 'drizzle-orm';
 import { adminAuditLog, clients, domains, platformJobs, tenants } from '../../src/db/central-schema';
@@ -149,7 +150,9 @@ describe('admin tenants: list', () => {
     expect(behind).not.toContain(`>${a.id}<`);
 
     // Keyset: a page of one is not available from the UI, so check the cursor: after a, only b.
-    const after = await (await adminGet(`/admin/tenants?q=${prefix}&after=${a.id}`, cookie)).text();
+    const after = await (
+      await adminGet(`/admin/tenants?q=${prefix}&cursor=${tenantCursor.encode({ id: a.id })}`, cookie)
+    ).text();
     expect(after).toContain(b.id);
     expect(after).not.toContain(`>${a.id}<`);
 

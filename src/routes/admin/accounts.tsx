@@ -1,3 +1,4 @@
+import { idCursor } from '../../http/cursors';
 import type { Context } from 'hono';
 import { renderSVG } from 'uqr';
 import { z } from 'zod';
@@ -399,11 +400,10 @@ const auditPageSize = 50;
 adminAccountsRoutes.get('/audit', requireAdmin, async (c) => {
   const tenant = (c.req.query('tenant') ?? '').trim().toLowerCase();
   const adminId = c.req.query('admin') ?? '';
-  const beforeText = c.req.query('before') ?? '';
   const errors: FieldErrors = {};
   if (tenant && !isValidLabel(tenant)) errors.tenant = t('admin.audit.invalidTenant');
   if (adminId && !z.uuid().safeParse(adminId).success) errors.admin = t('admin.audit.invalidAdmin');
-  const before = /^\d{1,18}$/.test(beforeText) ? Number(beforeText) : null;
+  const before = idCursor.decode(c.req.query('cursor'))?.id ?? null;
   const valid = Object.keys(errors).length === 0;
   const { admins, ...page } = await listAudit(
     platformContext(c),
@@ -413,7 +413,7 @@ adminAccountsRoutes.get('/audit', requireAdmin, async (c) => {
     const params = new URLSearchParams();
     if (tenant) params.set('tenant', tenant);
     if (adminId) params.set('admin', adminId);
-    if (cursor) params.set('before', String(cursor));
+    if (cursor) params.set('cursor', idCursor.encode({ id: cursor }));
     const query = params.toString();
     return `/admin/audit${query ? `?${query}` : ''}`;
   };

@@ -1,3 +1,4 @@
+import { tenantCursor } from '../../http/cursors';
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { placementKinds } from '../../config';
@@ -61,7 +62,7 @@ const listQuery = z.object({
   status: z.enum(tenantStatuses).optional().catch(undefined),
   client: z.string().refine(isUuid).optional().catch(undefined),
   behind: z.literal('1').optional().catch(undefined),
-  after: z.string().max(63).optional().catch(undefined),
+  cursor: z.string().max(200).optional(),
 });
 
 const newTenantForm = z
@@ -170,19 +171,20 @@ adminTenantsRoutes.get('/tenants', requireAdmin, async (c) => {
     status: query.status ?? null,
     clientId: query.client ?? null,
     behind: query.behind === '1',
-    after: query.after ?? null,
+    after: tenantCursor.decode(query.cursor)?.id ?? null,
   };
   const ctx = platformContext(c);
   const { rows, nextAfter } = await listTenantPage(ctx, filter);
+  const nextCursor = nextAfter ? tenantCursor.encode({ id: nextAfter }) : null;
   const latest = latestSchemaVersion();
   if (c.req.header('HX-Request') && c.req.header('HX-Target') === 'tenant-results') {
-    return c.html(<TenantTable rows={rows} filter={filter} nextAfter={nextAfter} latest={latest} />);
+    return c.html(<TenantTable rows={rows} filter={filter} nextCursor={nextCursor} latest={latest} />);
   }
   return c.render(
     <TenantListPage
       rows={rows}
       filter={filter}
-      nextAfter={nextAfter}
+      nextCursor={nextCursor}
       latest={latest}
       clients={await listClientOptions(ctx)}
     />,
