@@ -129,6 +129,9 @@ async function stopNpmRunDev(): Promise<void> {
 
 beforeAll(async () => {
   for (const { port, what } of defaultPorts) {
+    // Other test files start servers on OS-picked ports, which can land on a default one for a while.
+    const deadline = Date.now() + 90_000;
+    while ((await portTaken(port)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1000));
     if (await portTaken(port)) {
       throw new Error(
         `port ${port} (${what}) is taken: this test runs \`npm run dev\` with its default ports as the README does; stop whatever listens there (another \`npm run dev\`?) and run it again`,

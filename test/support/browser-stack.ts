@@ -32,7 +32,7 @@ export async function startTestStack(name: string): Promise<TestStack> {
   const stack = await startDevStack({
     dataDir: path.join(dir, 'postgres'),
     persistDir,
-    ports: { postgres: await freePort(), endpoint: await freePort(), http: await freePort() },
+    ports: { postgres: await freePort(), endpoint: await freePort(), http: await freePort(), dgii: await freePort() },
     password: `${name}-test`,
     demoPassword,
     encryptionKey: generateEncryptionKey(),
