@@ -316,6 +316,22 @@ export const migrations: BundledMigrations = {
         "CREATE UNIQUE INDEX \"ecf_documents_encf_key\" ON \"ecf_documents\" USING btree (\"encf\");",
         "CREATE INDEX \"ecf_documents_due_idx\" ON \"ecf_documents\" USING btree (\"state\",\"next_attempt_at\");"
       ]
+    },
+    {
+      "tag": "0014_orange_sheva_callister",
+      "when": 1796478157156,
+      "hash": "e25eff83e31a33e19eff4bfba0f9db00dd0a6ad4304a92e4a7a69334d74be3c6",
+      "statements": [
+        "CREATE TABLE \"received_ecf\" (\n\t\"id\" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,\n\t\"issuer_rnc\" text NOT NULL,\n\t\"issuer_name\" text NOT NULL,\n\t\"encf\" text NOT NULL,\n\t\"ecf_type\" text NOT NULL,\n\t\"buyer_rnc\" text,\n\t\"issued_on\" date NOT NULL,\n\t\"total\" numeric(14, 2) NOT NULL,\n\t\"itbis_total\" numeric(14, 2),\n\t\"currency\" text DEFAULT 'DOP' NOT NULL,\n\t\"security_code\" text NOT NULL,\n\t\"signed_at\" timestamp with time zone NOT NULL,\n\t\"xml_key\" text NOT NULL,\n\t\"arecf_xml_key\" text,\n\t\"approval\" text DEFAULT 'pending' NOT NULL,\n\t\"approval_reason\" text,\n\t\"approved_at\" timestamp with time zone,\n\t\"approved_by\" uuid,\n\t\"acecf_xml_key\" text,\n\t\"approval_exchanges\" jsonb DEFAULT '[]'::jsonb NOT NULL,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\t\"updated_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\tCONSTRAINT \"received_ecf_approval_valid\" CHECK (\"received_ecf\".\"approval\" in ('pending','approved','rejected'))\n);",
+        "ALTER TABLE \"ecf_documents\" ADD COLUMN \"buyer_approval\" text;",
+        "ALTER TABLE \"ecf_documents\" ADD COLUMN \"buyer_approval_reason\" text;",
+        "ALTER TABLE \"ecf_documents\" ADD COLUMN \"buyer_approval_at\" timestamp with time zone;",
+        "ALTER TABLE \"ecf_documents\" ADD COLUMN \"buyer_acecf_key\" text;",
+        "ALTER TABLE \"received_ecf\" ADD CONSTRAINT \"received_ecf_approved_by_users_id_fk\" FOREIGN KEY (\"approved_by\") REFERENCES \"public\".\"users\"(\"id\") ON DELETE no action ON UPDATE no action;",
+        "CREATE UNIQUE INDEX \"received_ecf_issuer_encf_key\" ON \"received_ecf\" USING btree (\"issuer_rnc\",\"encf\");",
+        "CREATE INDEX \"received_ecf_created_idx\" ON \"received_ecf\" USING btree (\"created_at\",\"id\");",
+        "ALTER TABLE \"ecf_documents\" ADD CONSTRAINT \"ecf_documents_buyer_approval_valid\" CHECK (\"ecf_documents\".\"buyer_approval\" in ('approved','rejected'));"
+      ]
     }
   ]
 };

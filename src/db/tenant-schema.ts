@@ -780,6 +780,11 @@ export const ecfDocuments = pgTable(
     exchanges: jsonb().$type<EcfExchange[]>().notNull().default([]),
     sentAt: timestamp({ withTimezone: true }),
     finishedAt: timestamp({ withTimezone: true }),
+    /** What the buyer answered through aprobacioncomercial (an ACECF); null until it does. */
+    buyerApproval: text().$type<'approved' | 'rejected'>(),
+    buyerApprovalReason: text(),
+    buyerApprovalAt: timestamp({ withTimezone: true }),
+    buyerAcecfKey: text(),
     ...timestamps,
   },
   (table) => [
@@ -791,5 +796,55 @@ export const ecfDocuments = pgTable(
       sql`${table.state} in ('pending','sending','sent','accepted','accepted_conditional','rejected','contingency')`,
     ),
     check('ecf_documents_channel_valid', sql`${table.channel} in ('ecf','rfce')`),
+    check('ecf_documents_buyer_approval_valid', sql`${table.buyerApproval} in ('approved','rejected')`),
+  ],
+);
+
+export const receivedEcfApprovals = ['pending', 'approved', 'rejected'] as const;
+export type ReceivedEcfApproval = (typeof receivedEcfApprovals)[number];
+
+/** One exchange with the issuer's aprobacioncomercial endpoint: R2 keys of the ACECF sent and the answer. */
+export interface ReceivedEcfExchange {
+  at: string;
+  url?: string;
+  requestKey?: string;
+  responseKey?: string;
+  /** HTTP status, or null when the issuer could not be reached. */
+  status: number | null;
+}
+
+/**
+ * An e-CF a supplier sent to this shop's /fe/recepcion endpoint: what the inbox lists, the signed XML
+ * and the ARECF we answered in R2, and the shop's commercial approval (ACECF) once it gives one.
+ */
+export const receivedEcf = pgTable(
+  'received_ecf',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    issuerRnc: text().notNull(),
+    issuerName: text().notNull(),
+    encf: text().notNull(),
+    ecfType: text().notNull(),
+    buyerRnc: text(),
+    issuedOn: date().notNull(),
+    total: numeric({ precision: 14, scale: 2 }).notNull(),
+    itbisTotal: numeric({ precision: 14, scale: 2 }),
+    currency: text().notNull().default('DOP'),
+    securityCode: text().notNull(),
+    signedAt: timestamp({ withTimezone: true }).notNull(),
+    xmlKey: text().notNull(),
+    arecfXmlKey: text(),
+    approval: text().$type<ReceivedEcfApproval>().notNull().default('pending'),
+    approvalReason: text(),
+    approvedAt: timestamp({ withTimezone: true }),
+    approvedBy: uuid().references(() => users.id),
+    acecfXmlKey: text(),
+    approvalExchanges: jsonb().$type<ReceivedEcfExchange[]>().notNull().default([]),
+    ...timestamps,
+  },
+  (table) => [
+    uniqueIndex('received_ecf_issuer_encf_key').on(table.issuerRnc, table.encf),
+    index('received_ecf_created_idx').on(table.createdAt, table.id),
+    check('received_ecf_approval_valid', sql`${table.approval} in ('pending','approved','rejected')`),
   ],
 );
