@@ -332,6 +332,16 @@ export const migrations: BundledMigrations = {
         "CREATE INDEX \"received_ecf_created_idx\" ON \"received_ecf\" USING btree (\"created_at\",\"id\");",
         "ALTER TABLE \"ecf_documents\" ADD CONSTRAINT \"ecf_documents_buyer_approval_valid\" CHECK (\"ecf_documents\".\"buyer_approval\" in ('approved','rejected'));"
       ]
+    },
+    {
+      "tag": "0015_clear_grey_gargoyle",
+      "when": 1796478246257,
+      "hash": "55bbfca5c256287a05910ab471f5e08e9e3712ff30c71b6f99e92c335cd6b50b",
+      "statements": [
+        "CREATE TABLE \"receiver_rate_windows\" (\n\t\"sender\" text NOT NULL,\n\t\"window_start\" timestamp with time zone NOT NULL,\n\t\"hits\" integer DEFAULT 0 NOT NULL,\n\tCONSTRAINT \"receiver_rate_windows_sender_window_start_pk\" PRIMARY KEY(\"sender\",\"window_start\")\n);",
+        "CREATE TABLE \"receiver_seed_claims\" (\n\t\"seed_hash\" text PRIMARY KEY NOT NULL,\n\t\"claimed_at\" timestamp with time zone DEFAULT now() NOT NULL\n);",
+        "CREATE INDEX \"receiver_seed_claims_claimed_idx\" ON \"receiver_seed_claims\" USING btree (\"claimed_at\");"
+      ]
     }
   ]
 };

@@ -848,3 +848,27 @@ export const receivedEcf = pgTable(
     check('received_ecf_approval_valid', sql`${table.approval} in ('pending','approved','rejected')`),
   ],
 );
+
+/**
+ * Seeds of the /fe/ receiver endpoints already exchanged for a token (by their SHA-256): the seed
+ * itself is signed, not stored, and inserting its hash here is what makes it single-use.
+ */
+export const receiverSeedClaims = pgTable(
+  'receiver_seed_claims',
+  {
+    seedHash: text().primaryKey(),
+    claimedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('receiver_seed_claims_claimed_idx').on(table.claimedAt)],
+);
+
+/** Requests per sender (certificate identity or address) and minute on the /fe/ endpoints. */
+export const receiverRateWindows = pgTable(
+  'receiver_rate_windows',
+  {
+    sender: text().notNull(),
+    windowStart: timestamp({ withTimezone: true }).notNull(),
+    hits: integer().notNull().default(0),
+  },
+  (table) => [primaryKey({ columns: [table.sender, table.windowStart] })],
+);
