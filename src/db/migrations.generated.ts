@@ -342,6 +342,29 @@ export const migrations: BundledMigrations = {
         "CREATE TABLE \"receiver_seed_claims\" (\n\t\"seed_hash\" text PRIMARY KEY NOT NULL,\n\t\"claimed_at\" timestamp with time zone DEFAULT now() NOT NULL\n);",
         "CREATE INDEX \"receiver_seed_claims_claimed_idx\" ON \"receiver_seed_claims\" USING btree (\"claimed_at\");"
       ]
+    },
+    {
+      "tag": "0016_adorable_the_twelve",
+      "when": 1796478267090,
+      "hash": "18ab38e65d09f46b958752d0dd2ae1675bd3634f298b454dbd6307ac1724b14c",
+      "statements": [
+        "ALTER TABLE \"ecf_documents\" ADD COLUMN \"delivery_state\" text;",
+        "ALTER TABLE \"ecf_documents\" ADD COLUMN \"delivery_attempts\" integer DEFAULT 0 NOT NULL;",
+        "ALTER TABLE \"ecf_documents\" ADD COLUMN \"delivery_next_at\" timestamp with time zone;",
+        "ALTER TABLE \"ecf_documents\" ADD COLUMN \"delivery_claimed_at\" timestamp with time zone;",
+        "ALTER TABLE \"ecf_documents\" ADD COLUMN \"delivered_at\" timestamp with time zone;",
+        "ALTER TABLE \"ecf_documents\" ADD COLUMN \"delivery_error\" text;",
+        "ALTER TABLE \"ecf_documents\" ADD COLUMN \"arecf_xml_key\" text;",
+        "ALTER TABLE \"received_ecf\" ADD COLUMN \"approval_dgii_state\" text;",
+        "ALTER TABLE \"received_ecf\" ADD COLUMN \"approval_issuer_state\" text;",
+        "ALTER TABLE \"received_ecf\" ADD COLUMN \"approval_attempts\" integer DEFAULT 0 NOT NULL;",
+        "ALTER TABLE \"received_ecf\" ADD COLUMN \"approval_next_at\" timestamp with time zone;",
+        "ALTER TABLE \"received_ecf\" ADD COLUMN \"approval_claimed_at\" timestamp with time zone;",
+        "ALTER TABLE \"received_ecf\" ADD COLUMN \"approval_error\" text;",
+        "CREATE INDEX \"ecf_documents_delivery_due_idx\" ON \"ecf_documents\" USING btree (\"delivery_state\",\"delivery_next_at\");",
+        "ALTER TABLE \"ecf_documents\" ADD CONSTRAINT \"ecf_documents_delivery_state_valid\" CHECK (\"ecf_documents\".\"delivery_state\" in ('pending','sending','delivered','not_received','not_receiver','failed'));",
+        "ALTER TABLE \"received_ecf\" ADD CONSTRAINT \"received_ecf_approval_send_valid\" CHECK (\"received_ecf\".\"approval_dgii_state\" in ('pending','sending','sent','failed') and \"received_ecf\".\"approval_issuer_state\" in ('pending','sending','sent','failed'));"
+      ]
     }
   ]
 };

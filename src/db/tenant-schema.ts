@@ -718,6 +718,9 @@ export const ecfSettings = pgTable(
   ],
 );
 
+export const ecfDeliveryStates = ['pending', 'sending', 'delivered', 'not_received', 'not_receiver', 'failed'] as const;
+export type EcfDeliveryState = (typeof ecfDeliveryStates)[number];
+
 export const ecfStates = [
   'pending',
   'sending',
@@ -785,6 +788,19 @@ export const ecfDocuments = pgTable(
     buyerApprovalReason: text(),
     buyerApprovalAt: timestamp({ withTimezone: true }),
     buyerAcecfKey: text(),
+    /**
+     * Sending the e-CF to its buyer once DGII accepted it (types 31, 33, 34, 44 with a buyer RNC):
+     * pending -> sending -> delivered (ARECF Estado 0) / not_received (Estado 1) / not_receiver
+     * (the buyer is not in DGII's directory: a printed copy instead) / failed (gave up retrying).
+     */
+    deliveryState: text().$type<EcfDeliveryState>(),
+    deliveryAttempts: integer().notNull().default(0),
+    deliveryNextAt: timestamp({ withTimezone: true }),
+    deliveryClaimedAt: timestamp({ withTimezone: true }),
+    deliveredAt: timestamp({ withTimezone: true }),
+    deliveryError: text(),
+    /** The buyer's signed acknowledgement (ARECF) as it answered. */
+    arecfXmlKey: text(),
     ...timestamps,
   },
   (table) => [
@@ -797,8 +813,15 @@ export const ecfDocuments = pgTable(
     ),
     check('ecf_documents_channel_valid', sql`${table.channel} in ('ecf','rfce')`),
     check('ecf_documents_buyer_approval_valid', sql`${table.buyerApproval} in ('approved','rejected')`),
+    check(
+      'ecf_documents_delivery_state_valid',
+      sql`${table.deliveryState} in ('pending','sending','delivered','not_received','not_receiver','failed')`,
+    ),
+    index('ecf_documents_delivery_due_idx').on(table.deliveryState, table.deliveryNextAt),
   ],
 );
+
+export type ApprovalSendState = 'pending' | 'sending' | 'sent' | 'failed';
 
 export const receivedEcfApprovals = ['pending', 'approved', 'rejected'] as const;
 export type ReceivedEcfApproval = (typeof receivedEcfApprovals)[number];
@@ -840,12 +863,23 @@ export const receivedEcf = pgTable(
     approvedBy: uuid().references(() => users.id),
     acecfXmlKey: text(),
     approvalExchanges: jsonb().$type<ReceivedEcfExchange[]>().notNull().default([]),
+    /** Sending the ACECF, once to DGII and once to the issuer: pending -> sending -> sent, or failed. */
+    approvalDgiiState: text().$type<ApprovalSendState>(),
+    approvalIssuerState: text().$type<ApprovalSendState>(),
+    approvalAttempts: integer().notNull().default(0),
+    approvalNextAt: timestamp({ withTimezone: true }),
+    approvalClaimedAt: timestamp({ withTimezone: true }),
+    approvalError: text(),
     ...timestamps,
   },
   (table) => [
     uniqueIndex('received_ecf_issuer_encf_key').on(table.issuerRnc, table.encf),
     index('received_ecf_created_idx').on(table.createdAt, table.id),
     check('received_ecf_approval_valid', sql`${table.approval} in ('pending','approved','rejected')`),
+    check(
+      'received_ecf_approval_send_valid',
+      sql`${table.approvalDgiiState} in ('pending','sending','sent','failed') and ${table.approvalIssuerState} in ('pending','sending','sent','failed')`,
+    ),
   ],
 );
 
