@@ -44,6 +44,16 @@ export const ecfSubmissionsMessages = {
   'ecfSubmissions.panel.channel.rfce': 'Enviado como resumen (RFCE) de factura de consumo menor a RD$250,000',
   'ecfSubmissions.panel.messages': 'Mensajes de la DGII',
   'ecfSubmissions.panel.none': 'Sin mensajes',
+  'ecfSubmissions.check.issuer':
+    'El e-CF {type} exige {detail} de la óptica; complételo en Empresa antes de emitir. El número no se ha usado.',
+  'ecfSubmissions.check.address': 'la dirección',
+  'ecfSubmissions.check.rnc': 'el RNC',
+  'ecfSubmissions.check.legalName': 'la razón social',
+  'ecfSubmissions.check.fixCompany': 'Completar los datos de la empresa',
+  'ecfSubmissions.check.buyerId':
+    'El e-CF {type} exige el RNC o la cédula del cliente; agréguelo al cliente antes de emitir. El número no se ha usado.',
+  'ecfSubmissions.check.buyerName':
+    'El e-CF {type} exige el nombre del cliente; agréguelo antes de emitir. El número no se ha usado.',
   'ecfSubmissions.error.build': 'No se pudo generar el e-CF ({field}): {message}',
   'ecfSubmissions.error.noSettings':
     'La óptica no tiene certificado de facturación electrónica configurado; súbalo en Facturación electrónica.',

@@ -18,7 +18,7 @@ import {
 } from '../../queries/credit-notes';
 import type { CreatedCursor } from '../../queries/keyset';
 import { refusalError } from '../refusals';
-import { prepareEcf } from './ecf';
+import { checkCreditNoteEcfBeforeIssue, prepareEcf } from './ecf';
 import type { ShopContext } from './context';
 import { ensureCan } from './invoices';
 
@@ -215,6 +215,7 @@ export async function issueCreditNote(
         })),
       };
   const note = prepareCreditNote(invoice, request);
+  await checkCreditNoteEcfBeforeIssue(ctx, invoice.id, note, input.reason, today);
   const outcome = await issueCreditNoteSql(ctx.db, invoice.id, note, {
     reason: input.reason,
     today,

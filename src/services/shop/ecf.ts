@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { can } from '../../auth/permissions';
 import type { EcfExchange, EcfState } from '../../db/tenant-schema';
 import { compareDecimals } from '../../domain/money';
-import { invoiceToEcf } from '../../ecf/from-invoice';
+import { type InvoiceToEcfOptions, invoiceToEcf } from '../../ecf/from-invoice';
 import { EcfBuildError } from '../../ecf/model';
 import { createDgiiClient, type DgiiClient, type DgiiMensaje } from '../../ecf/dgii/client';
 import { type DgiiEnvironment, ecfFileName } from '../../ecf/dgii/endpoints';
@@ -21,7 +21,9 @@ import { buildEcfXml, buildRfceXml, consumerThresholdDop } from '../../ecf/xml';
 import { AppError } from '../../errors';
 import { t } from '../../i18n/es-DO';
 import { branchScope } from '../../queries/branch-scope';
-import { anyBranch, printableInvoice } from '../../queries/documents';
+import { anyBranch, type InvoiceDocument, printableInvoice } from '../../queries/documents';
+import { getCompany } from '../../queries/company';
+import { getEcfSettingsSummary } from '../../queries/ecf-settings';
 import {
   claimEcfForSending,
   dueEcfDocuments,
@@ -30,7 +32,6 @@ import {
   type EcfRow,
   findEcfById,
   findEcfByInvoice,
-  findEcfForInvoice,
   findEcfInScope,
   insertEcfDocument,
   issuedOnOfNcf,
@@ -133,6 +134,134 @@ export async function prepareEcf(ctx: EcfContext, documentId: string): Promise<E
   // If this send is lost, the row is pending and due: the sweep (resendPending) queues it again.
   await ctx.jobs.send(ecfJobs.submit, { id });
   return inserted.row;
+}
+
+/**
+ * What prepareEcf would refuse, found before the e-NCF is taken: the document as it is about to be
+ * issued goes through the same mapper and XML builder with a placeholder number, so a document the
+ * e-CF format cannot carry is a 422 naming the field and the number stays free. Nothing to check
+ * for a B-series document or a shop without e-CF settings (prepareEcf does nothing for those).
+ */
+export async function checkEcfBeforeIssue(
+  ctx: Pick<EcfContext, 'db'>,
+  preview: InvoiceDocument,
+  options: InvoiceToEcfOptions = {},
+): Promise<void> {
+  if (!preview.ncfType.startsWith('E') || !(await getEcfSettingsSummary(ctx.db))) return;
+  const issuedOn = preview.issuedOn ?? preview.createdOn;
+  try {
+    const ecf = invoiceToEcf(
+      {
+        ...preview,
+        status: 'issued',
+        ncf: `${preview.ncfType}${'1'.padStart(10, '0')}`,
+        issuedOn,
+        ncfValidUntil: preview.ncfValidUntil ?? issuedOn,
+      },
+      options,
+    );
+    buildEcfXml(ecf, new Date());
+    if (ecf.type === '32' && compareDecimals(ecf.totals.total, consumerThresholdDop) < 0) buildRfceXml(ecf, 'AAAAAA');
+  } catch (error) {
+    if (error instanceof EcfBuildError) throw ecfFieldError(error, preview.ncfType);
+    throw error;
+  }
+}
+
+/**
+ * The e-CF of a credit note about to be issued from `invoice` (the original as printed) with the
+ * prepared lines and totals: checked as checkEcfBeforeIssue does, before issue_credit_note takes the E34.
+ */
+export async function checkCreditNoteEcfBeforeIssue(
+  ctx: Pick<EcfContext, 'db'>,
+  invoiceId: string,
+  note: {
+    type: string;
+    refundsItbis: boolean;
+    lines: InvoiceDocument['lines'];
+    totals: Pick<InvoiceDocument, TotalsKey>;
+  },
+  reason: string,
+  issuedOn: string,
+): Promise<void> {
+  if (!note.type.startsWith('E') || !(await getEcfSettingsSummary(ctx.db))) return;
+  const [original, current] = await Promise.all([printableInvoice(ctx.db, invoiceId, anyBranch), getCompany(ctx.db)]);
+  if (!original?.ncf || !original.issuedOn) return;
+  await checkEcfBeforeIssue(
+    ctx,
+    {
+      ...original,
+      // The note is issued by the company as it is now (its own issuer snapshot), not as the original printed it.
+      company: current
+        ? {
+            name: current.name,
+            rnc: current.rnc,
+            address: current.address,
+            phones: current.phones,
+            email: current.email,
+            invoiceFooter: current.invoiceFooter,
+            logoKey: current.logoKey,
+          }
+        : original.company,
+      ...pickTotals(note.totals),
+      kind: 'credit_note',
+      ncfType: note.type,
+      ncf: null,
+      ncfValidUntil: null,
+      issuedOn,
+      dueOn: null,
+      modifiedNcf: original.ncf,
+      refundsItbis: note.refundsItbis,
+      creditReason: reason,
+      lines: note.lines,
+    },
+    { modifiedIssuedOn: original.issuedOn },
+  );
+}
+
+type TotalsKey =
+  | 'grossTotal'
+  | 'discountTotal'
+  | 'taxableTotal'
+  | 'exemptTotal'
+  | 'itbisTotal'
+  | 'total'
+  | 'taxBreakdown'
+  | 'totalDop';
+
+function pickTotals(totals: Pick<InvoiceDocument, TotalsKey>): Pick<InvoiceDocument, TotalsKey> {
+  const { grossTotal, discountTotal, taxableTotal, exemptTotal, itbisTotal, total, taxBreakdown, totalDop } = totals;
+  return { grossTotal, discountTotal, taxableTotal, exemptTotal, itbisTotal, total, taxBreakdown, totalDop };
+}
+
+/** A builder refusal as the 422 the issue forms and the API show: the field at fault and where to fix it. */
+function ecfFieldError(error: EcfBuildError, type: string): AppError {
+  if (error.field.startsWith('issuer.')) {
+    const message = t('ecfSubmissions.check.issuer', { type, detail: issuerDetail(error.field) });
+    return new AppError(
+      'validation',
+      message,
+      { company: message },
+      { href: '/company', label: t('ecfSubmissions.check.fixCompany') },
+    );
+  }
+  if (error.field.startsWith('buyer')) {
+    const message = t(
+      error.field === 'buyer.name' ? 'ecfSubmissions.check.buyerName' : 'ecfSubmissions.check.buyerId',
+      {
+        type,
+      },
+    );
+    return new AppError('validation', message, { customerId: message });
+  }
+  const message = t('ecfSubmissions.error.build', { field: error.field, message: error.message });
+  return new AppError('validation', message, { [error.field]: message });
+}
+
+function issuerDetail(field: string): string {
+  if (field === 'issuer.address') return t('ecfSubmissions.check.address');
+  if (field === 'issuer.rnc') return t('ecfSubmissions.check.rnc');
+  return t('ecfSubmissions.check.legalName');
 }
 
 const xmlMetadata = { httpMetadata: { contentType: 'application/xml; charset=utf-8' } };
@@ -322,12 +451,6 @@ export async function retryEcf(ctx: ShopContext, id: string): Promise<EcfRow> {
 export async function listUnfinishedEcfDocuments(ctx: ShopContext): Promise<EcfListRow[]> {
   if (!can(ctx.actor.role, 'invoices.view')) throw new AppError('forbidden');
   return listUnfinishedEcf(ctx.db, branchScope(ctx.actor));
-}
-
-/** The e-CF of one invoice or credit note for its page and the API; null when it has none. */
-export async function getEcfStatus(ctx: ShopContext, documentId: string): Promise<EcfRow | null> {
-  if (!can(ctx.actor.role, 'invoices.view')) throw new AppError('forbidden');
-  return findEcfForInvoice(ctx.db, documentId, branchScope(ctx.actor));
 }
 
 function dgiiClient(ctx: EcfContext, environment: DgiiEnvironment, credentials: Parameters<typeof seedSigner>[0]) {

@@ -30,7 +30,7 @@ import type { LineInputValues } from '../../schemas/document-lines';
 import type { InvoiceHeaderInput, InvoiceUpdateInput } from '../../schemas/invoices';
 import type { DocumentTotals } from '../../domain/totals';
 import { refusalError } from '../refusals';
-import { prepareEcf } from './ecf';
+import { checkEcfBeforeIssue, prepareEcf } from './ecf';
 import type { ShopContext } from './context';
 import { priceLines } from './document-lines';
 
@@ -285,6 +285,8 @@ export async function issueInvoice(
       throw new AppError('validation', message, { customerId: message });
     }
   }
+  // A document the e-CF format cannot carry is refused here (422), before the number is taken.
+  await checkEcfBeforeIssue(ctx, { ...invoice, issuedOn: today, exchangeRate: rules.exchangeRate, ...rules.dop });
   const outcome = await issueInvoiceSql(ctx.db, {
     invoiceId: invoice.id,
     version: invoice.version,
@@ -315,8 +317,8 @@ export async function issueInvoice(
     creditable: true,
   };
   // An E-series number is an e-CF: signed, stored and queued for DGII now (nothing when the shop has
-  // no e-CF settings yet). The number is taken either way; a document DGII's format cannot carry is a
-  // 409 naming the field, and issuing again with the same key prepares it once the data is fixed.
+  // no e-CF settings yet). What the format cannot carry was refused above; should the build still
+  // fail, issuing again with the same key prepares it once the data is fixed.
   if (issued.ncfType.startsWith('E')) await prepareEcf(ctx, issued.id);
   return { invoice: issued, replayed: outcome.replayed };
 }
