@@ -365,6 +365,21 @@ export const migrations: BundledMigrations = {
         "ALTER TABLE \"ecf_documents\" ADD CONSTRAINT \"ecf_documents_delivery_state_valid\" CHECK (\"ecf_documents\".\"delivery_state\" in ('pending','sending','delivered','not_received','not_receiver','failed'));",
         "ALTER TABLE \"received_ecf\" ADD CONSTRAINT \"received_ecf_approval_send_valid\" CHECK (\"received_ecf\".\"approval_dgii_state\" in ('pending','sending','sent','failed') and \"received_ecf\".\"approval_issuer_state\" in ('pending','sending','sent','failed'));"
       ]
+    },
+    {
+      "tag": "0017_tranquil_sharon_ventura",
+      "when": 1796478499845,
+      "hash": "a3f86c9af388fd6db77d84c9249a836d20216e6722dd5df09b48bf681c998ca6",
+      "statements": [
+        "CREATE TABLE \"ecf_cancellations\" (\n\t\"id\" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,\n\t\"sequence_id\" uuid NOT NULL,\n\t\"doc_type\" text NOT NULL,\n\t\"from_number\" bigint NOT NULL,\n\t\"to_number\" bigint NOT NULL,\n\t\"first_encf\" text NOT NULL,\n\t\"last_encf\" text NOT NULL,\n\t\"state\" text DEFAULT 'sending' NOT NULL,\n\t\"environment\" text,\n\t\"anecf_xml_key\" text,\n\t\"response_key\" text,\n\t\"dgii_code\" text,\n\t\"dgii_messages\" jsonb DEFAULT '[]'::jsonb NOT NULL,\n\t\"last_error\" text,\n\t\"requested_by\" text NOT NULL,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\t\"updated_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\tCONSTRAINT \"ecf_cancellations_range\" CHECK (\"ecf_cancellations\".\"from_number\" >= 1 and \"ecf_cancellations\".\"to_number\" >= \"ecf_cancellations\".\"from_number\"),\n\tCONSTRAINT \"ecf_cancellations_state_valid\" CHECK (\"ecf_cancellations\".\"state\" in ('sending','accepted','unconfirmed'))\n);",
+        "CREATE TABLE \"ecf_fallback_documents\" (\n\t\"invoice_id\" uuid PRIMARY KEY NOT NULL,\n\t\"fallback_id\" uuid NOT NULL,\n\t\"ecf_type\" text NOT NULL,\n\t\"replaced_at\" timestamp with time zone,\n\t\"created_at\" timestamp with time zone DEFAULT now() NOT NULL\n);",
+        "CREATE TABLE \"ecf_fallbacks\" (\n\t\"id\" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,\n\t\"reason\" text NOT NULL,\n\t\"started_at\" timestamp with time zone DEFAULT now() NOT NULL,\n\t\"started_by\" text NOT NULL,\n\t\"ended_at\" timestamp with time zone,\n\t\"ended_by\" text\n);",
+        "ALTER TABLE \"ecf_cancellations\" ADD CONSTRAINT \"ecf_cancellations_sequence_id_fiscal_sequences_id_fk\" FOREIGN KEY (\"sequence_id\") REFERENCES \"public\".\"fiscal_sequences\"(\"id\") ON DELETE no action ON UPDATE no action;",
+        "ALTER TABLE \"ecf_fallback_documents\" ADD CONSTRAINT \"ecf_fallback_documents_invoice_id_invoices_id_fk\" FOREIGN KEY (\"invoice_id\") REFERENCES \"public\".\"invoices\"(\"id\") ON DELETE no action ON UPDATE no action;",
+        "ALTER TABLE \"ecf_fallback_documents\" ADD CONSTRAINT \"ecf_fallback_documents_fallback_id_ecf_fallbacks_id_fk\" FOREIGN KEY (\"fallback_id\") REFERENCES \"public\".\"ecf_fallbacks\"(\"id\") ON DELETE no action ON UPDATE no action;",
+        "CREATE INDEX \"ecf_cancellations_sequence_idx\" ON \"ecf_cancellations\" USING btree (\"sequence_id\",\"from_number\");",
+        "CREATE UNIQUE INDEX \"ecf_fallbacks_open_key\" ON \"ecf_fallbacks\" USING btree ((\"ended_at\" is null)) WHERE \"ecf_fallbacks\".\"ended_at\" is null;"
+      ]
     }
   ]
 };

@@ -906,3 +906,74 @@ export const receiverRateWindows = pgTable(
   },
   (table) => [primaryKey({ columns: [table.sender, table.windowStart] })],
 );
+
+export const ecfCancellationStates = ['sending', 'accepted', 'unconfirmed'] as const;
+export type EcfCancellationState = (typeof ecfCancellationStates)[number];
+
+/**
+ * Unused e-NCF ranges cancelled with a signed ANECF (anulacionrangos). The row is written under the
+ * sequence's row lock before the ANECF is sent, and allocate_document_number skips every range here,
+ * so a cancelled number is never issued: 'sending' while DGII is asked, 'accepted' once it answered,
+ * 'unconfirmed' when it could not be reached (the numbers stay blocked: DGII may have cancelled them).
+ * A range DGII refused is deleted, and its numbers are free again.
+ */
+export const ecfCancellations = pgTable(
+  'ecf_cancellations',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    sequenceId: uuid()
+      .notNull()
+      .references(() => fiscalSequences.id),
+    docType: text().notNull(),
+    fromNumber: bigint({ mode: 'number' }).notNull(),
+    toNumber: bigint({ mode: 'number' }).notNull(),
+    firstEncf: text().notNull(),
+    lastEncf: text().notNull(),
+    state: text().$type<EcfCancellationState>().notNull().default('sending'),
+    environment: text(),
+    anecfXmlKey: text(),
+    responseKey: text(),
+    dgiiCode: text(),
+    dgiiMessages: jsonb().$type<string[]>().notNull().default([]),
+    lastError: text(),
+    requestedBy: text().notNull(),
+    ...timestamps,
+  },
+  (table) => [
+    index('ecf_cancellations_sequence_idx').on(table.sequenceId, table.fromNumber),
+    check('ecf_cancellations_range', sql`${table.fromNumber} >= 1 and ${table.toNumber} >= ${table.fromNumber}`),
+    check('ecf_cancellations_state_valid', sql`${table.state} in ('sending','accepted','unconfirmed')`),
+  ],
+);
+
+/**
+ * Periods of DGII's "incapacidad técnica": the shop cannot emit e-CF at all and issues B-series NCF
+ * instead (E31 -> B01, E32 -> B02, ...). At most one period is open (ended_at null). Each document
+ * issued meanwhile is listed in ecf_fallback_documents until its replacing e-CF (CodigoModificacion 4) exists.
+ */
+export const ecfFallbacks = pgTable(
+  'ecf_fallbacks',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    reason: text().notNull(),
+    startedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    startedBy: text().notNull(),
+    endedAt: timestamp({ withTimezone: true }),
+    endedBy: text(),
+  },
+  (table) => [uniqueIndex('ecf_fallbacks_open_key').on(sql`(${table.endedAt} is null)`).where(sql`${table.endedAt} is null`)],
+);
+
+/** A B-series document issued during a fallback, and the e-CF type that replaces it afterwards. */
+export const ecfFallbackDocuments = pgTable('ecf_fallback_documents', {
+  invoiceId: uuid()
+    .primaryKey()
+    .references(() => invoices.id),
+  fallbackId: uuid()
+    .notNull()
+    .references(() => ecfFallbacks.id),
+  /** The e-CF type that replaces it, e.g. 'E31' for a B01. */
+  ecfType: text().notNull(),
+  replacedAt: timestamp({ withTimezone: true }),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
