@@ -24,6 +24,8 @@ import { inputMessages } from './areas/input';
 import { ecfSubmissionsMessages } from './areas/ecf-submissions';
 import { ecfMessages } from './areas/ecf';
 import { ecfCertificateMessages } from './areas/ecfCertificate';
+import { ecfReceptionMessages } from './areas/ecf-reception';
+import { ecfInboxMessages } from './areas/ecf-inbox';
 
 /** Spanish (Dominican Republic) messages. Keys are stable; the UI never hard-codes text. */
 const coreMessages = {
@@ -147,6 +149,8 @@ export const messages = {
   ...ecfSubmissionsMessages,
   ...ecfMessages,
   ...ecfCertificateMessages,
+  ...ecfReceptionMessages,
+  ...ecfInboxMessages,
 } as const;
 
 export type MessageKey = keyof typeof messages;

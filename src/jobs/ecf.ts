@@ -1,5 +1,6 @@
 import type { Bindings } from '../env';
 import { ecfJobPayload, ecfJobs, pollEcf, resendPending, submitEcf } from '../services/shop/ecf';
+import { queueEcfDelivery, resendDueDeliveries } from '../services/shop/ecf-delivery';
 import type { TenantContext } from '../tenancy/context';
 import { TenantJobs } from '../tenancy/jobs';
 import { listTenants } from '../tenancy/lifecycle';
@@ -13,10 +14,14 @@ export const ecfJobHandlers: Record<string, EcfJobHandler> = {
     await submitEcf({ ...context, env }, ecfJobPayload.parse(payload).id);
   },
   [ecfJobs.poll]: async (context, payload, env) => {
-    await pollEcf({ ...context, env }, ecfJobPayload.parse(payload).id);
+    const id = ecfJobPayload.parse(payload).id;
+    const state = await pollEcf({ ...context, env }, id);
+    // DGII's acceptance is what allows sending the e-CF on to its buyer.
+    if (state === 'accepted' || state === 'accepted_conditional') await queueEcfDelivery(context, id);
   },
   [ecfJobs.sweep]: async (context) => {
     await resendPending(context);
+    await resendDueDeliveries(context);
   },
 };
 

@@ -3,6 +3,7 @@ import { auditLog } from '../db/tenant-schema';
 import type { Bindings } from '../env';
 import type { TenantContext } from '../tenancy/context';
 import { ecfJobHandlers } from './ecf';
+import { ecfExchangeJobHandlers } from './ecf-exchange';
 
 export type JobHandler = (context: TenantContext, payload: unknown, env: Bindings) => Promise<void>;
 
@@ -19,4 +20,5 @@ export const jobHandlers: Record<string, JobHandler> = {
     await db.insert(auditLog).values(entry);
   },
   ...ecfJobHandlers,
+  ...ecfExchangeJobHandlers,
 };

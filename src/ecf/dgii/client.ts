@@ -346,7 +346,8 @@ function usable(token: DgiiToken): boolean {
   return expires - Date.now() > Math.min(60_000, lifetime / 10);
 }
 
-function xmlUpload(xml: string, fileName: string): FormData {
+/** DGII's upload shape, which receivers between taxpayers take too: the XML as multipart field `xml`. */
+export function xmlUpload(xml: string, fileName: string): FormData {
   const form = new FormData();
   form.append('xml', new Blob([xml], { type: 'text/xml' }), fileName);
   return form;
