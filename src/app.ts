@@ -23,6 +23,7 @@ import { invoicesRoutes } from './routes/invoices';
 import { paymentsRoutes } from './routes/payments';
 import { creditNotesRoutes } from './routes/credit-notes';
 import { ecfRoutes } from './routes/ecf';
+import { fePostPaths, feRoutes } from './routes/fe';
 import { documentsRoutes } from './routes/documents';
 import { reportsRoutes } from './routes/reports';
 import { supportRoutes } from './routes/support';
@@ -48,7 +49,7 @@ function baseApp() {
  */
 const checkOrigin = csrf();
 const browserCsrf = factory.createMiddleware((c, next) =>
-  c.req.path.startsWith('/api/') ? next() : checkOrigin(c, next),
+  c.req.path.startsWith('/api/') || c.req.path.startsWith('/fe/') ? next() : checkOrigin(c, next),
 );
 
 /** What the central domains serve. */
@@ -63,8 +64,9 @@ export function createCentralApp() {
 export function createTenantApp() {
   const app = baseApp();
   app.use(tenancy, browserCsrf, loadUser, shopRenderer);
-  app.use(inputGuard({ streamedPaths: ['/company/logo', '/settings/ecf'] }));
+  app.use(inputGuard({ streamedPaths: ['/company/logo', '/settings/ecf', ...fePostPaths] }));
   app.route('/', tenantHealth);
+  app.route('/', feRoutes);
   app.route('/', auth);
   app.route('/', tenantHome);
   app.route('/', companyRoutes);

@@ -73,7 +73,8 @@ export async function errorResponse(
   const detail = error.publicMessage ?? t(bodyKey, { requestId });
   const headers = new Headers({ 'Cache-Control': 'no-store' });
   if (status === 503) headers.set('Retry-After', '30');
-  if (new URL(request.url).pathname.startsWith('/api/')) {
+  const path = new URL(request.url).pathname;
+  if (path.startsWith('/api/') || path.startsWith('/fe/')) {
     headers.set('Content-Type', 'application/problem+json');
     const errors = error.fields
       ? Object.entries(error.fields).map(([field, message]) => ({ field, message }))
