@@ -95,6 +95,11 @@ línea 2')`,
     sql`INSERT INTO ecf_documents (invoice_id, encf, ecf_type, environment, channel, security_code, signed_at, total_dop, signed_xml_key, messages)
         VALUES (${invoice!.id}, 'E310000000001', '31', 'TesteCF', 'ecf', 'AbC123', '2026-03-02T10:00:00Z', '1180.00', 'ecf/e310000000001.xml',
                 ${JSON.stringify([{ valor: 'Aceptado', codigo: 0 }])}::jsonb)`,
+    sql`INSERT INTO received_ecf (issuer_rnc, issuer_name, encf, ecf_type, buyer_rnc, issued_on, total, itbis_total, security_code, signed_at, xml_key)
+        VALUES ('101850043', 'DISTRIBUIDORA ÑECO, SRL', 'E310000000009', '31', '131246796', '2026-03-02', '1180.00', '180.00', 'Xy9+Z/',
+                '2026-03-02T10:00:00Z', 'ecf/received/101850043/E310000000009/a.xml')`,
+    sql`INSERT INTO receiver_seed_claims (seed_hash) VALUES ('seed-' || gen_random_uuid())`,
+    sql`INSERT INTO receiver_rate_windows (sender, window_start, hits) VALUES ('sender:101850043', date_trunc('minute', now()), 3)`,
   ]);
 }
 
