@@ -7,7 +7,9 @@ import type { CreditNote, CreditNoteSummary } from '../queries/credit-notes';
 import { creditNoteCreate, creditNoteOut, creditNoteSummaryOut } from '../schemas/credit-notes';
 import { paymentIdParam } from '../schemas/payments';
 import { getCreditNote, issueCreditNote, listCreditNotes } from '../services/shop/credit-notes';
+import { signedEcfXml } from '../services/shop/ecf-xml';
 import { createApiApp } from './app';
+import { ecfJson, signedXmlResponse, xmlResponse } from './ecf';
 import { jsonBody, jsonResponse, pageOf, pageQuery, problemResponses } from './openapi';
 import { uuidPath } from './payments';
 
@@ -48,7 +50,15 @@ function summaryJson(note: CreditNoteSummary): z.infer<typeof creditNoteSummaryO
 }
 
 function noteJson(note: CreditNote): z.infer<typeof creditNoteOut> {
-  return { ...summaryJson(note), lines: note.lines };
+  return {
+    ...summaryJson(note),
+    lines: note.lines,
+    ecf: ecfJson({
+      ecf: note.ecf,
+      issuedOn: note.issuedOn,
+      buyer: { idType: note.buyerIdType, idNumber: note.buyerIdNumber },
+    }),
+  };
 }
 
 creditNotesApi.openapi(
@@ -131,4 +141,19 @@ creditNotesApi.openapi(
     const noteId = await issueCreditNote(ctx, idParam(c), c.req.valid('json'));
     return c.json(noteJson(await getCreditNote(ctx, noteId)), 201);
   },
+);
+
+creditNotesApi.openapi(
+  createRoute({
+    method: 'get',
+    path: '/credit-notes/{id}/ecf.xml',
+    operationId: 'getCreditNoteEcfXml',
+    summary: 'The signed e-CF XML of an E34 credit note, as sent to DGII (404 for B04)',
+    tags,
+    middleware: [requirePermission('invoices.view'), uuidPath] as const,
+    request: { params: paymentIdParam },
+    responses: { 200: signedXmlResponse, ...problemResponses(401, 403, 404) },
+  }),
+  // The typed responses cannot describe an XML body; the Response is what the route documents.
+  async (c) => xmlResponse(await signedEcfXml(shopContext(c), idParam(c), 'credit_note')) as never,
 );

@@ -12,6 +12,7 @@ import {
   invoiceUpdate,
   invoiceVoid,
 } from '../schemas/invoices';
+import { signedEcfXml } from '../services/shop/ecf-xml';
 import {
   createInvoiceDraft,
   deleteInvoiceDraft,
@@ -22,6 +23,7 @@ import {
   voidInvoice,
 } from '../services/shop/invoices';
 import { createApiApp } from './app';
+import { ecfJson, signedXmlResponse, xmlResponse } from './ecf';
 import { jsonBody, jsonResponse, pageOf, pageQuery, problemResponses } from './openapi';
 
 /** `/api/v1` resources: invoices. */
@@ -51,7 +53,11 @@ function toJson(invoice: Invoice) {
     pdfKey: _pdfKey,
     ...rest
   } = invoice;
-  return { ...rest, lines: invoice.lines.map(({ id: _id, trackStock: _track, ...line }) => line) };
+  return {
+    ...rest,
+    lines: invoice.lines.map(({ id: _id, trackStock: _track, ...line }) => line),
+    ecf: ecfJson(invoice),
+  };
 }
 
 invoicesApi.openapi(
@@ -191,4 +197,19 @@ invoicesApi.openapi(
     responses: { 200: jsonResponse(invoiceOut, 'The voided invoice'), ...problemResponses(401, 403, 404, 409, 422) },
   }),
   async (c) => c.json(toJson(await voidInvoice(shopContext(c), idParam(c), c.req.valid('json'))), 200),
+);
+
+invoicesApi.openapi(
+  createRoute({
+    method: 'get',
+    path: '/invoices/{id}/ecf.xml',
+    operationId: 'getInvoiceEcfXml',
+    summary: 'The signed e-CF XML of an E-series invoice, as sent to DGII (404 for B-series)',
+    tags: ['Invoices'],
+    middleware: [requirePermission('invoices.view')] as const,
+    request: { params: idParams },
+    responses: { 200: signedXmlResponse, ...problemResponses(401, 403, 404) },
+  }),
+  // The typed responses cannot describe an XML body; the Response is what the route documents.
+  async (c) => xmlResponse(await signedEcfXml(shopContext(c), idParam(c), 'invoice')) as never,
 );

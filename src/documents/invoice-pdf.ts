@@ -200,7 +200,7 @@ async function embedLogo(pdf: PDFDocument, logo: PdfLogo | null | undefined): Pr
   return null;
 }
 
-/** The e-CF stamp: the QR (30 mm, drawn module by module, no image) and the security code and signature date. */
+/** The e-CF stamp: the QR (30 mm, drawn module by module, no image), the security code, the signature date and DGII's legend while it waits. */
 function drawStamp(w: Writer, stamp: PrintStamp): void {
   const side = 85; // ~30 mm
   if (w.y - side < margin + 30) w.addPage();
@@ -224,6 +224,10 @@ function drawStamp(w: Writer, stamp: PrintStamp): void {
   w.text(`${t('documents.ecf.securityCode')}: ${stamp.securityCode}`, textX, { size: 9.5, bold: true });
   w.y -= 14;
   w.text(`${t('documents.ecf.signedAt')}: ${stamp.signedAt}`, textX, { size: 9 });
+  if (stamp.legend) {
+    w.y -= 14;
+    w.text(stamp.legend, textX, { size: 9, bold: true });
+  }
   w.y = top - side - 14;
 }
 

@@ -57,6 +57,8 @@ export interface PrintStamp {
   securityCode: string;
   /** `FechaHoraFirma` as signed: dd-MM-yyyy HH:mm:ss, Santo Domingo time. */
   signedAt: string;
+  /** DGII's "Consulte su validez después de ..." while DGII has not received it (deferred sending, contingency). */
+  legend: string | null;
 }
 
 /** An invoice or credit note to print, with its e-CF stamp when it has one. */
@@ -114,10 +116,14 @@ export function invoiceTitle(doc: Pick<InvoiceDocument, 'kind' | 'ncfType'>): st
 
 export function invoiceModel(doc: PrintableInvoice): PrintModel {
   const meta: LabelledValue[] = [];
-  if (doc.ncf) meta.push({ label: t('documents.ncf'), value: doc.ncf, strong: true });
+  const electronic = doc.ncf?.startsWith('E') ?? false;
+  if (doc.ncf) meta.push({ label: t(electronic ? 'documents.encf' : 'documents.ncf'), value: doc.ncf, strong: true });
   // Only documents with fiscal value print the sequence's expiry date.
   if (doc.ncf && doc.ncfValidUntil)
-    meta.push({ label: t('documents.validUntil'), value: formatDate(doc.ncfValidUntil) });
+    meta.push({
+      label: t(electronic ? 'documents.encfValidUntil' : 'documents.validUntil'),
+      value: formatDate(doc.ncfValidUntil),
+    });
   if (doc.kind === 'credit_note' && doc.modifiedNcf)
     meta.push({ label: t('documents.modifiedNcf'), value: doc.modifiedNcf });
   meta.push({ label: t('documents.date'), value: formatDate(doc.issuedOn ?? doc.createdOn) });

@@ -5,6 +5,7 @@ import { likeEscape } from './products';
 import type { CreditRateState, DocumentTotals, DopTotals } from '../domain/totals';
 import type { TenantDb } from '../db/client';
 import { inScope, scopeArray, type BranchScope } from './branch-scope';
+import { ecfJson, type InvoiceEcf } from './invoices';
 import type { InvoiceStatus } from './payments';
 
 export interface CreditableLine {
@@ -204,6 +205,8 @@ export interface CreditNote {
   createdByName: string | null;
   createdAt: string;
   lines: CreditNoteLine[];
+  /** The note's e-CF (E34), read in the same statement; null for a B04. */
+  ecf: InvoiceEcf | null;
 }
 
 const noteColumns =
@@ -224,13 +227,14 @@ export async function getCreditNote(db: TenantDb, id: string, scope: BranchScope
              'lines', coalesce((SELECT json_agg(json_build_object('id', l.id, 'position', l.position, 'productId', l.product_id, 'description', l.description,
                         'quantity', l.quantity::text, 'unitPrice', l.unit_price::text, 'discount', l.discount::text, 'taxRate', l.tax_rate::text,
                         'exempt', l.exempt, 'amount', l.amount::text, 'sourceLineId', l.source_line_id, 'returnToStock', l.return_to_stock)
-                        ORDER BY l.position, l.id) FROM invoice_lines l WHERE l.invoice_id = n.id), '[]'::json)) AS note
+                        ORDER BY l.position, l.id) FROM invoice_lines l WHERE l.invoice_id = n.id), '[]'::json),
+             'ecf', ${ecfJson('n')}) AS note
       FROM invoices n
      WHERE n.id = ${id}::uuid AND n.kind = 'credit_note' AND ${inScope(sql`n.branch_id`, scope)}`);
   return result.rows[0]?.note ?? null;
 }
 
-export type CreditNoteSummary = Omit<CreditNote, 'lines'>;
+export type CreditNoteSummary = Omit<CreditNote, 'lines' | 'ecf'>;
 
 /** Credit notes newest first, one page in one query (keyset on created_at, id - the invoices list index). */
 export async function listCreditNotes(

@@ -233,16 +233,6 @@ export async function listUnfinishedEcf(db: TenantDb, scope: BranchScope, limit 
     .limit(limit);
 }
 
-/** The e-CF row of a document in the viewer's branches (null when none, or outside them). */
-export async function findEcfForInvoice(db: TenantDb, invoiceId: string, scope: BranchScope): Promise<EcfRow | null> {
-  const [row] = await db
-    .select({ ecf: ecfDocuments })
-    .from(ecfDocuments)
-    .innerJoin(invoices, eq(invoices.id, ecfDocuments.invoiceId))
-    .where(and(eq(ecfDocuments.invoiceId, invoiceId), inScope(sql`${invoices.branchId}`, scope)));
-  return row?.ecf ?? null;
-}
-
 /** A row by id in the viewer's branches. */
 export async function findEcfInScope(db: TenantDb, id: string, scope: BranchScope): Promise<EcfRow | null> {
   const [row] = await db

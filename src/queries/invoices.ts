@@ -1,10 +1,12 @@
 import type { CreatedCursor } from './keyset';
 import { sql, type SQL } from 'drizzle-orm';
-import type { invoiceStatuses } from '../db/tenant-schema';
+import type { EcfDeliveryState, EcfState, invoiceStatuses } from '../db/tenant-schema';
 import { raisedCode } from '../db/raised';
 import type { TaxBreakdownEntry } from '../domain/totals';
 import type { TenantDb } from '../db/client';
 import type { InvoiceHeaderInput } from '../schemas/invoices';
+import { type BranchScope, inScope } from './branch-scope';
+import type { EcfRow } from './ecf';
 import { likeEscape } from './products';
 import { linesJson, linesRecordset, type PricedLine } from './document-lines';
 import type { DocumentTotals } from '../domain/totals';
@@ -145,12 +147,90 @@ export interface Invoice {
   lines: InvoiceLine[];
   payments: InvoicePayment[];
   creditNotes: InvoiceCreditNote[];
+  /** The document's e-CF (ecf_documents), read in the same statement; null for B-series or before it is signed. */
+  ecf: InvoiceEcf | null;
+}
+
+/** The e-CF of a document as its page, the API and the print read it; times are ISO 8601 (UTC). */
+export interface InvoiceEcf {
+  id: string;
+  state: EcfState;
+  /** DGII's estado as it answered it, e.g. 'Aceptado Condicional'. */
+  dgiiStatus: string | null;
+  trackId: string | null;
+  encf: string;
+  ecfType: string;
+  securityCode: string;
+  signedAt: string;
+  environment: string;
+  channel: 'ecf' | 'rfce';
+  /** What the signed XML's MontoTotal says (the document's DOP total). */
+  totalDop: string;
+  /** RNCEmisor as signed: the RNC in the document's issuer snapshot. */
+  issuerRnc: string | null;
+  messages: Array<{ valor: string; codigo: number | string }>;
+  sequenceUsed: boolean | null;
+  lastError: string | null;
+  sentAt: string | null;
+  finishedAt: string | null;
+  /** The buyer's commercial answer (ACECF), once it gave one. */
+  buyerApproval: 'approved' | 'rejected' | null;
+  buyerApprovalReason: string | null;
+  buyerApprovalAt: string | null;
+  /** Sending the e-CF to an electronic buyer after DGII accepted it; null when it is not sent to one. */
+  deliveryState: EcfDeliveryState | null;
+  deliveredAt: string | null;
+  deliveryError: string | null;
+}
+
+/** The e-CF row as the document query reads it, for a caller that has just written that row. */
+export function invoiceEcfOf(row: EcfRow, issuerRnc: string | null): InvoiceEcf {
+  const at = (value: Date | null) => value?.toISOString() ?? null;
+  return {
+    id: row.id,
+    state: row.state,
+    dgiiStatus: row.dgiiStatus,
+    trackId: row.trackId,
+    encf: row.encf,
+    ecfType: row.ecfType,
+    securityCode: row.securityCode,
+    signedAt: row.signedAt.toISOString(),
+    environment: row.environment,
+    channel: row.channel,
+    totalDop: row.totalDop,
+    issuerRnc,
+    messages: row.messages,
+    sequenceUsed: row.sequenceUsed,
+    lastError: row.lastError,
+    sentAt: at(row.sentAt),
+    finishedAt: at(row.finishedAt),
+    buyerApproval: row.buyerApproval,
+    buyerApprovalReason: row.buyerApprovalReason,
+    buyerApprovalAt: at(row.buyerApprovalAt),
+    deliveryState: row.deliveryState,
+    deliveredAt: at(row.deliveredAt),
+    deliveryError: row.deliveryError,
+  };
 }
 
 /** The company and branch as they were when a document's number was assigned (issue_invoice / issue_credit_note, document_issuer). */
 export type IssuerSnapshot = CompanyInfo & { branch: BranchInfo | null };
 
-const iso = (column: string) => sql.raw(`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
+const isoText = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const iso = (column: string) => sql.raw(isoText(column));
+
+/** The e-CF of the document aliased `alias`, as one json value (null when it has none): one sub-select, no extra round trip. */
+export function ecfJson(alias: string): SQL {
+  return sql.raw(`(SELECT json_build_object('id', e.id, 'state', e.state, 'dgiiStatus', e.dgii_status, 'trackId', e.track_id,
+             'encf', e.encf, 'ecfType', e.ecf_type, 'securityCode', e.security_code, 'signedAt', ${isoText('e.signed_at')},
+             'environment', e.environment, 'channel', e.channel, 'totalDop', e.total_dop::text, 'messages', e.messages,
+             'issuerRnc', coalesce(${alias}.issuer->>'rnc', (SELECT co.rnc FROM company co WHERE co.id = 1)),
+             'sequenceUsed', e.sequence_used, 'lastError', e.last_error, 'sentAt', ${isoText('e.sent_at')},
+             'finishedAt', ${isoText('e.finished_at')}, 'buyerApproval', e.buyer_approval,
+             'buyerApprovalReason', e.buyer_approval_reason, 'buyerApprovalAt', ${isoText('e.buyer_approval_at')},
+             'deliveryState', e.delivery_state, 'deliveredAt', ${isoText('e.delivered_at')}, 'deliveryError', e.delivery_error)
+        FROM ecf_documents e WHERE e.invoice_id = ${alias}.id)`);
+}
 
 /**
  * One invoice with its lines, payments, credit notes, customer, branch and the exchange rate of
@@ -218,7 +298,8 @@ export async function getInvoice(
                        FROM payments pay WHERE pay.invoice_id = i.id), '[]'::json) AS payments,
            coalesce((SELECT json_agg(json_build_object('id', n.id, 'ncf', n.ncf, 'status', n.status, 'issuedOn', n.issued_on::text, 'total', n.total::text)
                        ORDER BY n.created_at)
-                       FROM invoices n WHERE n.reference_invoice_id = i.id AND n.kind = 'credit_note'), '[]'::json) AS "creditNotes"
+                       FROM invoices n WHERE n.reference_invoice_id = i.id AND n.kind = 'credit_note'), '[]'::json) AS "creditNotes",
+           ${ecfJson('i')} AS ecf
       FROM invoices i
       JOIN branches b ON b.id = i.branch_id
       LEFT JOIN contacts c ON c.id = i.customer_id
@@ -227,6 +308,21 @@ export async function getInvoice(
       LEFT JOIN prescriptions rx ON rx.id = i.prescription_id
       LEFT JOIN users u ON u.id = i.created_by
      WHERE i.id = ${id}::uuid ${branchFilter} ${kindFilter} ${assignedFilter}`);
+  return result.rows[0] ?? null;
+}
+
+/**
+ * Where the signed e-CF of an invoice or credit note (of `kind`, in the branches of `scope`) is kept in the shop's files; null when the document has no e-CF or is out of reach.
+ */
+export async function signedEcfKey(
+  db: TenantDb,
+  id: string,
+  options: { kind: Invoice['kind']; scope: BranchScope },
+): Promise<{ encf: string; key: string } | null> {
+  const result = await db.execute<{ encf: string; key: string }>(sql`
+    SELECT e.encf, e.signed_xml_key AS key
+      FROM ecf_documents e JOIN invoices i ON i.id = e.invoice_id
+     WHERE i.id = ${id}::uuid AND i.kind = ${options.kind} AND ${inScope(sql`i.branch_id`, options.scope)}`);
   return result.rows[0] ?? null;
 }
 

@@ -1,5 +1,4 @@
 import { can } from '../auth/permissions';
-import { getEcfStatus } from '../services/shop/ecf';
 import type { Context } from 'hono';
 import { AppError, type ErrorLink, type FieldErrors } from '../errors';
 import { createdCursor } from '../http/cursors';
@@ -126,12 +125,10 @@ creditNotesRoutes.post('/invoices/:id/credit-notes', requirePermission('creditNo
 creditNotesRoutes.get('/credit-notes/:id', requirePermission('invoices.view'), async (c) => {
   const ctx = shopContext(c);
   const note = await getCreditNote(ctx, idParam(c));
-  const ecf = note.ncf.startsWith('E') ? await getEcfStatus(ctx, note.id) : null;
   const page = (
     <CreditNotePage
       note={note}
       notice={c.req.query('notice') === 'created'}
-      ecf={ecf}
       canRetry={can(c.var.session.role, 'invoices.manage')}
     />
   );

@@ -1,4 +1,3 @@
-import { getEcfStatus } from '../services/shop/ecf';
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { can } from '../auth/permissions';
@@ -208,14 +207,10 @@ invoicesRoutes.get('/invoices/:id', requirePermission('invoices.view'), async (c
       : notice
         ? (notices[notice]?.() ?? null)
         : null;
-  const [buyerWarning, ecf] = await Promise.all([
-    draftBuyerWarning(ctx, invoice),
-    invoice.ncf?.startsWith('E') ? getEcfStatus(ctx, invoice.id) : null,
-  ]);
+  const buyerWarning = await draftBuyerWarning(ctx, invoice);
   return c.render(
     <InvoiceDetailPage
       invoice={invoice}
-      ecf={ecf}
       notice={text}
       warning={buyerWarning}
       canManage={can(user.role, 'invoices.manage')}

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { t } from '../i18n/es-DO';
 import { amountField } from './amount';
+import { ecfOut } from './ecf';
 
 export const creditReasonField = z
   .string({ error: t('creditNotes.error.reason') })
@@ -90,4 +91,10 @@ const creditNoteFields = {
 };
 
 export const creditNoteSummaryOut = z.object(creditNoteFields).openapi('CreditNoteSummary');
-export const creditNoteOut = z.object({ ...creditNoteFields, lines: z.array(creditNoteLineOut) }).openapi('CreditNote');
+export const creditNoteOut = z
+  .object({
+    ...creditNoteFields,
+    lines: z.array(creditNoteLineOut),
+    ecf: ecfOut.nullable().openapi({ description: 'The e-CF of an E34; null for a B04' }),
+  })
+  .openapi('CreditNote');

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { companyIdentityOut } from './company';
+import { ecfOut } from './ecf';
 import { invoiceStatuses } from '../db/tenant-schema';
 import { invoiceNcfTypes, voidReasons } from '../domain/ncf';
 import { t } from '../i18n/es-DO';
@@ -164,6 +165,7 @@ export const invoiceOut = z
     lines: z.array(pricedLineOut),
     payments: z.array(invoicePaymentOut),
     creditNotes: z.array(invoiceCreditNoteOut),
+    ecf: ecfOut.nullable().openapi({ description: 'The e-CF of an E-series invoice; null for B-series and drafts' }),
   })
   .openapi('Invoice');
 

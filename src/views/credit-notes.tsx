@@ -1,4 +1,3 @@
-import type { EcfRow } from '../services/shop/ecf';
 import { EcfStatusPanel } from './ecf';
 import { formatDate } from '../domain/dates';
 import { compareDecimals, formatDecimal, formatMoney } from '../domain/money';
@@ -252,7 +251,7 @@ export function CreditNoteStatusBadge(props: { status: string }) {
   );
 }
 
-export function CreditNotePage(props: { note: CreditNote; notice: boolean; ecf?: EcfRow | null; canRetry?: boolean }) {
+export function CreditNotePage(props: { note: CreditNote; notice: boolean; canRetry?: boolean }) {
   const { note } = props;
   const money = (value: string) => formatMoney(value, note.currencySymbol);
   return (
@@ -271,7 +270,7 @@ export function CreditNotePage(props: { note: CreditNote; notice: boolean; ecf?:
         </div>
       </div>
       {props.notice ? <Notice>{t('creditNotes.notice.created')}</Notice> : null}
-      {props.ecf ? <EcfStatusPanel ecf={props.ecf} canRetry={props.canRetry} /> : null}
+      {props.note.ecf ? <EcfStatusPanel ecf={props.note.ecf} canRetry={props.canRetry} /> : null}
       <section class="card">
         <dl class="payments-figures">
           <div>

@@ -2,6 +2,7 @@ import type { EcfState } from '../db/tenant-schema';
 import { formatDateTime } from '../domain/dates';
 import { type MessageKey, t } from '../i18n/es-DO';
 import type { EcfListRow, EcfMessage, EcfRow } from '../queries/ecf';
+import type { InvoiceEcf } from '../queries/invoices';
 import { Notice } from './components';
 
 const finalGood: ReadonlySet<EcfState> = new Set(['accepted', 'accepted_conditional']);
@@ -57,11 +58,29 @@ function RetryButton(props: { id: string }) {
   );
 }
 
+/** What the panel shows: the e-CF a document query reads with the document (or the row itself). */
+type EcfPanelData = Pick<
+  InvoiceEcf & EcfRow,
+  | 'id'
+  | 'state'
+  | 'dgiiStatus'
+  | 'encf'
+  | 'environment'
+  | 'securityCode'
+  | 'trackId'
+  | 'channel'
+  | 'lastError'
+  | 'messages'
+  | 'sequenceUsed'
+> & {
+  signedAt: Date | string;
+};
+
 /**
  * The e-CF of an invoice or credit note, for its page: state, trackId, security code, signature
  * date and DGII's messages; a retry button while it waits.
  */
-export function EcfStatusPanel(props: { ecf: EcfRow; canRetry?: boolean }) {
+export function EcfStatusPanel(props: { ecf: EcfPanelData; canRetry?: boolean }) {
   const { ecf } = props;
   const waiting = ecf.state === 'pending' || ecf.state === 'contingency' || ecf.state === 'sent';
   return (

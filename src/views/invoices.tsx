@@ -1,4 +1,3 @@
-import type { EcfRow } from '../services/shop/ecf';
 import { EcfStatusPanel } from './ecf';
 import type { BranchRef } from '../auth/session';
 import { invoiceStatuses } from '../db/tenant-schema';
@@ -306,7 +305,6 @@ export function InvoiceDetailPage(props: {
   voidMessage?: string | null;
   voidValues?: { reason?: string; note?: string };
   /** The e-CF of an issued E-series document: where it stands with DGII. */
-  ecf?: EcfRow | null;
 }) {
   const { invoice } = props;
   const symbol = invoice.currencySymbol;
@@ -332,7 +330,7 @@ export function InvoiceDetailPage(props: {
       {props.notice ? <Notice>{props.notice}</Notice> : null}
       {props.warning ? <Warning>{props.warning}</Warning> : null}
       <Actions invoice={invoice} canManage={props.canManage} canPay={props.canPay} canCredit={props.canCredit} />
-      {props.ecf ? <EcfStatusPanel ecf={props.ecf} canRetry={props.canManage} /> : null}
+      {props.invoice.ecf ? <EcfStatusPanel ecf={props.invoice.ecf} canRetry={props.canManage} /> : null}
       <section class="card">
         <dl class="invoice-facts">
           <dt>{t('invoices.field.ncfType')}</dt>

@@ -147,7 +147,7 @@ export function PrintPage(props: PrintPageProps) {
   );
 }
 
-/** DGII's printed representation of an e-CF: the QR to its `consultatimbre` page, the security code and the signature date. */
+/** DGII's printed representation of an e-CF: the QR to its `consultatimbre` page, the security code, the signature date and the legend while DGII has not received it. */
 function EcfStamp(props: { stamp: PrintStamp }) {
   const { stamp } = props;
   return (
@@ -167,6 +167,11 @@ function EcfStamp(props: { stamp: PrintStamp }) {
           <dd>{stamp.signedAt}</dd>
         </div>
       </dl>
+      {stamp.legend ? (
+        <p class="doc-ecf-legend" role="note">
+          <strong>{stamp.legend}</strong>
+        </p>
+      ) : null}
     </section>
   );
 }

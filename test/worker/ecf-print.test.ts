@@ -4,7 +4,6 @@
  * signed XML. The expected QR URL is rebuilt here from the invoice's own values.
  */
 import { eq } from 'drizzle-orm';
-import { unzlibSync } from 'fflate';
 import { renderSVG } from 'uqr';
 import { describe, expect, it } from 'vitest';
 import { ecfDocuments, fiscalSequences } from '../../src/db/tenant-schema';
@@ -12,27 +11,7 @@ import { addDays, shopToday } from '../../src/domain/dates';
 import { api } from '../support/worker/api';
 import { ecfShop } from '../support/worker/ecf';
 import { get, testEnv } from '../support/worker/helpers';
-
-/** The text a PDF draws: every hex string shown by a Tj in its (deflated) content streams, WinAnsi-decoded. */
-function pdfText(bytes: Uint8Array): string {
-  const raw = new TextDecoder('latin1').decode(bytes);
-  const shown: string[] = [];
-  for (const match of raw.matchAll(/stream\r?\n/g)) {
-    const start = match.index + match[0].length;
-    const end = raw.indexOf('endstream', start);
-    let content: string;
-    try {
-      content = new TextDecoder('latin1').decode(unzlibSync(bytes.slice(start, end)));
-    } catch {
-      continue;
-    }
-    for (const hex of content.matchAll(/<([0-9A-Fa-f]+)>\s*Tj/g))
-      shown.push(
-        new TextDecoder('windows-1252').decode(Uint8Array.from(hex[1]!.match(/../g)!, (h) => parseInt(h, 16))),
-      );
-  }
-  return shown.join('\n');
-}
+import { pdfText } from '../support/worker/pdf-text';
 
 /** dd-MM-yyyy HH:mm:ss in Santo Domingo (UTC-4 all year). */
 function santoDomingo(at: Date): string {

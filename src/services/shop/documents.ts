@@ -15,13 +15,13 @@ import {
   printablePayment,
   printableQuotation,
   revokeShareLink as revokeShareLinkSql,
-  type InvoiceDocument,
   type InvoiceShareLinks,
   type PaymentDocument,
   type QuotationDocument,
   type ShareLinkRow,
   type Viewer,
 } from '../../queries/documents';
+import type { Invoice } from '../../queries/invoices';
 import type { ShopContext } from './context';
 import { ensureCan } from './invoices';
 
@@ -39,13 +39,13 @@ export async function printInvoice(
   ensureCan(ctx, 'invoices.view');
   const doc = await printableInvoice(ctx.db, id, viewerOf(ctx), kind);
   if (!doc) throw new AppError('not_found');
-  return withStamp(ctx, doc);
+  return withStamp(doc);
 }
 
-/** An E-series document prints its e-CF stamp (one more query and one R2 read, only for those). */
-async function withStamp(ctx: Pick<ShopContext, 'db' | 'files'>, doc: InvoiceDocument): Promise<PrintableInvoice> {
-  if (!doc.ncf?.startsWith('E') || doc.status === 'draft') return doc;
-  return { ...doc, ecfStamp: await ecfPrintStamp(ctx, doc.id) };
+/** An E-series document prints its e-CF stamp, made from the e-CF row the document query already read. */
+function withStamp(doc: Invoice): PrintableInvoice {
+  if (doc.status === 'draft') return doc;
+  return { ...doc, ecfStamp: ecfPrintStamp(doc) };
 }
 
 export async function printQuotation(ctx: ShopContext, id: string): Promise<QuotationDocument> {
@@ -83,7 +83,7 @@ export async function sharedInvoicePdf(
   if (!bytes) {
     const doc = await printableInvoice(ctx.db, opened.invoiceId, anyBranch);
     if (!doc) return null;
-    bytes = await archivedInvoicePdf(ctx, await withStamp(ctx, doc));
+    bytes = await archivedInvoicePdf(ctx, withStamp(doc));
   }
   return { bytes, doc: { id: opened.invoiceId, ncf: opened.ncf } };
 }

@@ -14,6 +14,7 @@ import {
   createDraft,
   deleteDraft,
   getInvoice as loadInvoice,
+  invoiceEcfOf,
   invoiceFormOptions as loadFormOptions,
   issueInvoice as issueInvoiceSql,
   listInvoices as loadInvoices,
@@ -319,7 +320,8 @@ export async function issueInvoice(
   // An E-series number is an e-CF: signed, stored and queued for DGII now (nothing when the shop has
   // no e-CF settings yet). What the format cannot carry was refused above; should the build still
   // fail, issuing again with the same key prepares it once the data is fixed.
-  if (issued.ncfType.startsWith('E')) await prepareEcf(ctx, issued.id);
+  const ecf = issued.ncfType.startsWith('E') ? await prepareEcf(ctx, issued.id) : null;
+  if (ecf) issued.ecf = invoiceEcfOf(ecf, issued.issuer?.rnc ?? issued.company.rnc);
   return { invoice: issued, replayed: outcome.replayed };
 }
 
