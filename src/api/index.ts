@@ -14,6 +14,7 @@ import { quotationsApi } from './quotations';
 import { invoicesApi } from './invoices';
 import { paymentsApi } from './payments';
 import { creditNotesApi } from './credit-notes';
+import { ecfCancellationsApi } from './ecf-cancellations';
 import { documentsApi } from './documents';
 import { reportsApi } from './reports';
 
@@ -40,6 +41,7 @@ api.route('/', quotationsApi);
 api.route('/', invoicesApi);
 api.route('/', paymentsApi);
 api.route('/', creditNotesApi);
+api.route('/', ecfCancellationsApi);
 api.route('/', documentsApi);
 api.route('/', reportsApi);
 

@@ -1,11 +1,18 @@
+import type { Context } from 'hono';
 import { can } from '../auth/permissions';
+import { AppError } from '../errors';
+import type { SignedInEnv } from '../http/env';
 import { factory } from '../http/factory';
+import { validForm } from '../http/forms';
 import { idParam } from '../http/ids';
 import { requirePermission } from '../http/session';
 import { shopContext } from '../http/shop';
 import { t } from '../i18n/es-DO';
+import { ecfRangeCancel } from '../schemas/ecf-cancellations';
 import { listUnfinishedEcfDocuments, retryEcf } from '../services/shop/ecf';
+import { cancelEcfRange, ecfCancellationsPage, retryEcfCancellation } from '../services/shop/ecf-cancellations';
 import { EcfPendingPage } from '../views/ecf';
+import { EcfCancellationsPage, type EcfCancellationsPageProps } from '../views/ecf-cancellations';
 
 /** Shop screens: e-CF waiting for DGII or rejected by it (/ecf), and "Reintentar ahora". */
 export const ecfRoutes = factory.createApp();
@@ -27,6 +34,58 @@ ecfRoutes.post('/ecf/:id/retry', requirePermission('invoices.manage'), async (c)
   const row = await retryEcf(shopContext(c), idParam(c));
   return c.redirect(`${documentPage(c.req.header('referer')) ?? '/ecf'}?retried=${encodeURIComponent(row.encf)}`, 303);
 });
+
+type Ctx = Context<SignedInEnv>;
+
+async function cancellationsPage(c: Ctx, extra: Partial<EcfCancellationsPageProps> = {}, status: 200 | 422 = 200) {
+  const data = await ecfCancellationsPage(shopContext(c));
+  c.status(status);
+  return c.render(
+    <EcfCancellationsPage {...data} canManage={can(c.var.session.role, 'sequences.manage')} {...extra} />,
+    { title: t('ecfCancellations.title'), current: '/ecf' },
+  );
+}
+
+ecfRoutes.get('/ecf/cancellations', requirePermission('sequences.view'), async (c) => {
+  const done = c.req.query('cancelled');
+  const row = done ? (await ecfCancellationsPage(shopContext(c))).cancellations.find((r) => r.id === done) : null;
+  const notice = row
+    ? t(row.state === 'accepted' ? 'ecfCancellations.done' : 'ecfCancellations.doneUnconfirmed', {
+        from: row.firstEncf,
+        to: row.lastEncf,
+      })
+    : null;
+  return cancellationsPage(c, { notice });
+});
+
+ecfRoutes.post(
+  '/ecf/cancellations',
+  requirePermission('sequences.manage'),
+  validForm(ecfRangeCancel, (c, errors, submitted) =>
+    cancellationsPage(c as Ctx, { errors, values: formValues(submitted) }, 422),
+  ),
+  async (c) => {
+    const input = c.req.valid('form');
+    try {
+      const row = await cancelEcfRange(shopContext(c), input);
+      return c.redirect(`/ecf/cancellations?cancelled=${row.id}`, 303);
+    } catch (error) {
+      if (!(error instanceof AppError) || (error.code !== 'validation' && error.code !== 'conflict')) throw error;
+      const values = { sequenceId: input.sequenceId, from: String(input.from), to: String(input.to) };
+      return cancellationsPage(c, { errors: error.fields ?? {}, message: error.publicMessage, values }, 422);
+    }
+  },
+);
+
+ecfRoutes.post('/ecf/cancellations/:id/retry', requirePermission('sequences.manage'), async (c) => {
+  const row = await retryEcfCancellation(shopContext(c), idParam(c));
+  return c.redirect(`/ecf/cancellations?cancelled=${row.id}`, 303);
+});
+
+function formValues(submitted: Record<string, unknown>) {
+  const text = (key: string) => (typeof submitted[key] === 'string' ? (submitted[key] as string) : undefined);
+  return { sequenceId: text('sequenceId'), from: text('from'), to: text('to') };
+}
 
 /** Back to the invoice or credit note the retry came from (its panel), else to the list. */
 function documentPage(referer: string | undefined): string | null {

@@ -161,6 +161,7 @@ describe('function files', () => {
       'invoice_creditable',
       'invoice_payable',
       'record_stock_movement',
+      'reserve_ecf_cancellation',
     ]);
     for (const scope of ['tenant', 'central'] as const) {
       const sql = await freshDatabase();

@@ -453,7 +453,12 @@ export async function listUnfinishedEcfDocuments(ctx: ShopContext): Promise<EcfL
   return listUnfinishedEcf(ctx.db, branchScope(ctx.actor));
 }
 
-function dgiiClient(ctx: EcfContext, environment: DgiiEnvironment, credentials: Parameters<typeof seedSigner>[0]) {
+/** The shop's DGII client in `environment`, authenticating with its own certificate. */
+export function dgiiClient(
+  ctx: Pick<EcfContext, 'env' | 'cache'>,
+  environment: DgiiEnvironment,
+  credentials: Parameters<typeof seedSigner>[0],
+) {
   return createDgiiClient({
     environment,
     baseUrl: ctx.env.DGII_BASE_URL,
