@@ -23,6 +23,7 @@ import { invoicesRoutes } from './routes/invoices';
 import { paymentsRoutes } from './routes/payments';
 import { creditNotesRoutes } from './routes/credit-notes';
 import { ecfRoutes } from './routes/ecf';
+import { ecfInboxRoutes } from './routes/ecf-inbox';
 import { fePostPaths, feRoutes } from './routes/fe';
 import { documentsRoutes } from './routes/documents';
 import { reportsRoutes } from './routes/reports';
@@ -84,6 +85,7 @@ export function createTenantApp() {
   app.route('/', invoicesRoutes);
   app.route('/', paymentsRoutes);
   app.route('/', creditNotesRoutes);
+  app.route('/', ecfInboxRoutes);
   app.route('/', ecfRoutes);
   app.route('/', documentsRoutes);
   app.route('/', reportsRoutes);

@@ -17,6 +17,7 @@ import { creditNotesApi } from './credit-notes';
 import { ecfCancellationsApi } from './ecf-cancellations';
 import { documentsApi } from './documents';
 import { reportsApi } from './reports';
+import { receivedEcfApi } from './received-ecf';
 
 /** `/api/v1` on the shop's host: integrations, with bearer tokens created by a user in the UI. */
 export const api = createApiApp();
@@ -44,6 +45,7 @@ api.route('/', creditNotesApi);
 api.route('/', ecfCancellationsApi);
 api.route('/', documentsApi);
 api.route('/', reportsApi);
+api.route('/', receivedEcfApi);
 
 /** The OpenAPI 3.1 document of the API (served below; `npm run lint:openapi` lints it). */
 export function openApiDocument() {

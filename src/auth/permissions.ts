@@ -41,6 +41,10 @@ export const permissionMatrix = {
   'audit.view': ['owner'],
   /** e-CF settings: the shop's signing certificate and DGII environment. */
   'ecf.manage': ['owner'],
+  /** The inbox of e-CF received from suppliers: list, view, download, print. */
+  'ecf.inbox.view': ['owner', 'admin', 'caja'],
+  /** Accept or reject a received e-CF commercially (a signed ACECF to DGII and the issuer). */
+  'ecf.inbox.approve': ['owner', 'admin'],
   /** Lists and documents of every branch, not only the current one. */
   'branches.all': ['owner', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -1,6 +1,7 @@
 import type { Bindings } from '../env';
 import { ecfJobPayload, ecfJobs, pollEcf, resendPending, submitEcf } from '../services/shop/ecf';
 import { queueEcfDelivery, resendDueDeliveries } from '../services/shop/ecf-delivery';
+import { resendDueApprovals } from '../services/shop/received-ecf';
 import type { TenantContext } from '../tenancy/context';
 import { TenantJobs } from '../tenancy/jobs';
 import { listTenants } from '../tenancy/lifecycle';
@@ -22,6 +23,7 @@ export const ecfJobHandlers: Record<string, EcfJobHandler> = {
   [ecfJobs.sweep]: async (context) => {
     await resendPending(context);
     await resendDueDeliveries(context);
+    await resendDueApprovals(context);
   },
 };
 

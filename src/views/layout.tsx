@@ -70,6 +70,7 @@ const navigation: Array<{ href: string; label: MessageKey; permission: Permissio
   { href: '/payments', label: 'nav.payments', permission: 'invoices.view' },
   { href: '/credit-notes', label: 'nav.creditNotes', permission: 'invoices.view' },
   { href: '/ecf', label: 'ecfSubmissions.nav', permission: 'invoices.view' },
+  { href: '/ecf/recibidos', label: 'ecfInbox.nav', permission: 'ecf.inbox.view' },
   { href: '/products', label: 'nav.products', permission: 'products.view' },
   { href: '/stock', label: 'nav.stock', permission: 'stock.view' },
   { href: '/taxes', label: 'nav.taxes', permission: 'products.view' },

@@ -28,6 +28,7 @@ export const dgiiPaths = {
   recepcionFc: '/recepcionfc/api/recepcion/ecf',
   anulacionRangos: '/anulacionrangos/api/operaciones/anularrango',
   directorioPorRnc: '/consultadirectorio/api/consultas/obtenerdirectorioporrnc',
+  aprobacionComercial: '/aprobacioncomercial/api/aprobacioncomercial',
   verificarEstado: '/api/estatusservicios/verificarestado',
 } as const;
 
