@@ -62,6 +62,10 @@ function bearerToken(c: Context<AppEnv>): string | null {
 
 /** The `xml` part of a multipart upload (a file or a field), read with a byte cap. */
 async function uploadedXml(c: Context<AppEnv>, maxBytes: number): Promise<string> {
+  // Other content types were already read by the input guard; only multipart is left to us.
+  if (!(c.req.header('content-type') ?? '').toLowerCase().startsWith('multipart/form-data')) {
+    throw new AppError('bad_request', t('ecfReception.noXml'));
+  }
   const body = await readLimitedBody(c.req.raw, maxBytes);
   if (!body.ok) throw new AppError('bad_request', t('ecfReception.tooLarge', { max: Math.floor(maxBytes / 1024) }));
   const form = await parseFormBytes(body.bytes, c.req.header('content-type') ?? '');

@@ -68,16 +68,30 @@ describe('seed protocol', () => {
     expect(empty.status).toBe(400);
     const big = await post(shop.host, paths.validate, `<SemillaModel>${'x'.repeat(70 * 1024)}</SemillaModel>`);
     expect(big.status).toBe(400);
-    const notMultipart = await get(shop.host, paths.validate, { method: 'POST', body: 'hola' });
-    expect(notMultipart.status).toBe(400);
+    for (const [type, body] of [
+      ['text/plain', 'hola'],
+      ['application/x-www-form-urlencoded', 'xml=%3CSemillaModel%2F%3E'],
+      ['application/json', '{"xml":"<SemillaModel/>"}'],
+      ['multipart/form-data', 'sin boundary'],
+    ]) {
+      const response = await get(shop.host, paths.validate, {
+        method: 'POST',
+        body,
+        headers: { 'Content-Type': type! },
+      });
+      expect(response.status, type).toBe(400);
+    }
   });
 
-  it('a shop without a certificate cannot receive: 503 problem on every endpoint', async () => {
+  it('a shop without a certificate is no receiver: 404 problem on every endpoint', async () => {
     const shop = await invoiceShop('owner');
     const seed = await get(shop.host, paths.seed);
-    expect(seed.status).toBe(503);
+    expect(seed.status).toBe(404);
     expect(seed.headers.get('content-type')).toContain('application/problem+json');
-    expect((await post(shop.host, paths.reception, '<ECF/>', { token: 'x.y' })).status).toBe(503);
+    expect(((await seed.json()) as { detail: string }).detail).toContain('certificado');
+    for (const path of [paths.validate, paths.reception, paths.approval]) {
+      expect((await post(shop.host, path, '<ECF/>', { token: 'x.y' })).status).toBe(404);
+    }
   });
 });
 

@@ -114,7 +114,7 @@ export async function receiveEcf(
   const ids = peekEcfIds(input.xml);
   if (!ids) throw badRequest('ecfReception.notEcf');
   const shopRnc = await getCompanyTaxId(ctx.db);
-  if (!shopRnc) throw new AppError('suspended', t('ecfReception.notReceiver'));
+  if (!shopRnc) throw new AppError('not_found', t('ecfReception.notReceiver'));
 
   const answer = async (reason: NotReceivedReason | undefined, address = ids) => {
     const arecf = buildArecfXml({ ...address, buyerRnc: shopRnc, notReceived: reason, at: now });
@@ -207,10 +207,10 @@ export async function receiveCommercialApproval(
   return { encf: fields.encf, approval };
 }
 
-/** The shop's certificate, without which it cannot sign an ARECF: no certificate, no receiver (503). */
+/** The shop's certificate, without which it cannot sign an ARECF: no certificate, no receiver (404). */
 async function receiverCredentials(ctx: ReceiverContext) {
   const signing = await loadSigningCredentials(ctx);
-  if (!signing) throw new AppError('suspended', t('ecfReception.notReceiver'));
+  if (!signing) throw new AppError('not_found', t('ecfReception.notReceiver'));
   return signing;
 }
 
