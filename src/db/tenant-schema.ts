@@ -735,7 +735,7 @@ export type EcfState = (typeof ecfStates)[number];
 /** One stored exchange with DGII: R2 keys (under the tenant prefix) of what was sent and what came back. */
 export interface EcfExchange {
   at: string;
-  service: 'recepcion' | 'recepcionfc' | 'consultaresultado' | 'consultatrackids';
+  service: 'recepcion' | 'recepcionfc' | 'consultaresultado' | 'consultatrackids' | 'consultarfce';
   /** Absent for GET requests (nothing was sent but the query string). */
   requestKey?: string;
   responseKey?: string;
@@ -961,7 +961,9 @@ export const ecfFallbacks = pgTable(
     endedAt: timestamp({ withTimezone: true }),
     endedBy: text(),
   },
-  (table) => [uniqueIndex('ecf_fallbacks_open_key').on(sql`(${table.endedAt} is null)`).where(sql`${table.endedAt} is null`)],
+  (table) => [
+    uniqueIndex('ecf_fallbacks_open_key').on(sql`(${table.endedAt} is null)`).where(sql`${table.endedAt} is null`),
+  ],
 );
 
 /** A B-series document issued during a fallback, and the e-CF type that replaces it afterwards. */

@@ -213,6 +213,30 @@ export class DgiiClient {
     };
   }
 
+  /**
+   * ConsultaRFCE: what DGII holds for a consumer invoice summary (RFCE) by issuer, e-NCF and
+   * security code; 'No encontrado' when it never received it.
+   */
+  async consultaRfce(rncEmisor: string, encf: string, securityCode: string): Promise<DgiiRfceResult> {
+    const query =
+      `?RNC_Emisor=${encodeURIComponent(rncEmisor)}&ENCF=${encodeURIComponent(encf)}` +
+      `&Cod_Seguridad_eCF=${encodeURIComponent(securityCode)}`;
+    const response = await this.#authorized(
+      'consultarfce',
+      `${this.urls.fc}${dgiiPaths.consultaRfce}${query}`,
+      () => ({}),
+    );
+    const body = await this.#json<Record<string, unknown>>('consultarfce', response);
+    const codigo = Number(body.codigo);
+    return {
+      codigo,
+      estado: estadoByCodigo[codigo] ?? (String(body.estado) as DgiiEstado),
+      mensajes: Array.isArray(body.mensajes) ? (body.mensajes as DgiiMensaje[]) : [],
+      encf: ((body.encf ?? body.eNCF) as string | null) ?? null,
+      secuenciaUtilizada: body.secuenciaUtilizada === true,
+    };
+  }
+
   /** Anulación de rangos: a signed ANECF cancelling unused e-NCF ranges. */
   async cancelRange(signedAnecf: string, fileName = 'anulacion.xml'): Promise<DgiiCancellationResult> {
     const response = await this.#authorized('anulacionrangos', `${this.urls.ecf}${dgiiPaths.anulacionRangos}`, () => ({
@@ -220,31 +244,6 @@ export class DgiiClient {
       body: xmlUpload(signedAnecf, fileName),
     }));
     return this.#json<DgiiCancellationResult>('anulacionrangos', response);
-  }
-
-  /**
-   * Aprobación comercial: a copy of the shop's signed ACECF on a received e-CF ("deberá expedir una
-   * copia a la DGII"); DGII answers `codigo` 1 taken, 2 refused, with its `mensaje`.
-   */
-  async sendCommercialApproval(
-    signedAcecf: string,
-    fileName: string,
-  ): Promise<{ codigo: string; estado: string; mensajes: string[] }> {
-    const response = await this.#authorized(
-      'aprobacioncomercial',
-      `${this.urls.ecf}${dgiiPaths.aprobacionComercial}`,
-      () => ({ method: 'POST', body: xmlUpload(signedAcecf, fileName) }),
-    );
-    const body = await this.#json<{ codigo?: unknown; estado?: unknown; mensaje?: unknown }>(
-      'aprobacioncomercial',
-      response,
-    );
-    const mensajes = Array.isArray(body.mensaje)
-      ? body.mensaje.map(String)
-      : body.mensaje
-        ? [String(body.mensaje)]
-        : [];
-    return { codigo: String(body.codigo ?? ''), estado: String(body.estado ?? ''), mensajes };
   }
 
   /** Consulta directorio: a receiver's service URLs, or null when it is not an electronic receiver. */

@@ -26,9 +26,9 @@ export const dgiiPaths = {
   consultaResultado: '/consultaresultado/api/consultas/estado',
   consultaTrackIds: '/consultatrackids/api/trackids/consulta',
   recepcionFc: '/recepcionfc/api/recepcion/ecf',
+  consultaRfce: '/consultarfce/api/Consultas/Consulta',
   anulacionRangos: '/anulacionrangos/api/operaciones/anularrango',
   directorioPorRnc: '/consultadirectorio/api/consultas/obtenerdirectorioporrnc',
-  aprobacionComercial: '/aprobacioncomercial/api/aprobacioncomercial',
   verificarEstado: '/api/estatusservicios/verificarestado',
 } as const;
 

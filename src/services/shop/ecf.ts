@@ -349,8 +349,13 @@ async function earlierTrackId(
 async function sendSummary(ctx: EcfContext, client: DgiiClient, row: EcfRow): Promise<EcfState | 'skipped'> {
   if (!row.rfceXmlKey) throw new Error('RFCE missing');
   const xml = await readXml(ctx, row.rfceXmlKey);
-  const answer = await client.sendRfce(xml, ecfFileName(rncEmisorOf(xml), row.encf));
-  const exchange = await storeAnswer(ctx, row, 'recepcionfc', 200, answer, row.rfceXmlKey);
+  const rnc = rncEmisorOf(xml);
+  // A send that may have reached DGII before (no answer, Worker gone mid-request): DGII's answer on it is taken instead of sending again.
+  const earlier = row.attempts > 1 ? await earlierRfce(ctx, client, row, rnc) : null;
+  const answer = earlier?.answer ?? (await client.sendRfce(xml, ecfFileName(rnc, row.encf)));
+  const exchange = earlier?.answer
+    ? earlier.exchange!
+    : await storeAnswer(ctx, row, 'recepcionfc', 200, answer, row.rfceXmlKey);
   const state = finalStateOf[answer.estado];
   if (!state) return contingency(ctx, row, new Error(`recepcionfc: ${answer.estado}`), exchange);
   const done = await markEcfFinal(ctx.db, row.id, 'sending', {
@@ -361,6 +366,25 @@ async function sendSummary(ctx: EcfContext, client: DgiiClient, row: EcfRow): Pr
     exchange,
   });
   return done?.state ?? state;
+}
+
+/** ConsultaRFCE: DGII's final answer on an earlier send of this RFCE, or no answer when DGII never got it. */
+async function earlierRfce(
+  ctx: EcfContext,
+  client: DgiiClient,
+  row: EcfRow,
+  rnc: string,
+): Promise<{ answer: Awaited<ReturnType<DgiiClient['consultaRfce']>> | null; exchange?: EcfExchange } | null> {
+  let answer: Awaited<ReturnType<DgiiClient['consultaRfce']>>;
+  try {
+    answer = await client.consultaRfce(rnc, row.encf, row.securityCode);
+  } catch (error) {
+    // DGII refusing the query (not unreachable) says nothing about an earlier send: send it.
+    if (error instanceof DgiiError && error.kind === 'rejected') return null;
+    throw error;
+  }
+  const exchange = await storeAnswer(ctx, row, 'consultarfce', 200, answer);
+  return { answer: finalStateOf[answer.estado] ? answer : null, exchange };
 }
 
 async function contingency(
