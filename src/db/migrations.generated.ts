@@ -380,6 +380,15 @@ export const migrations: BundledMigrations = {
         "CREATE INDEX \"ecf_cancellations_sequence_idx\" ON \"ecf_cancellations\" USING btree (\"sequence_id\",\"from_number\");",
         "CREATE UNIQUE INDEX \"ecf_fallbacks_open_key\" ON \"ecf_fallbacks\" USING btree ((\"ended_at\" is null)) WHERE \"ecf_fallbacks\".\"ended_at\" is null;"
       ]
+    },
+    {
+      "tag": "0018_next_the_renegades",
+      "when": 1796479261244,
+      "hash": "1e28e03fff7f68a04eaa5f7399bb10cbb41f2640c4824bb4a00352ccb236edcd",
+      "statements": [
+        "ALTER TABLE \"ecf_fallback_documents\" ADD COLUMN \"replacement_encf\" text;",
+        "ALTER TABLE \"ecf_fallback_documents\" ADD COLUMN \"replacement_valid_until\" date;"
+      ]
     }
   ]
 };

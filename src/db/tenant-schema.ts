@@ -976,6 +976,9 @@ export const ecfFallbackDocuments = pgTable('ecf_fallback_documents', {
     .references(() => ecfFallbacks.id),
   /** The e-CF type that replaces it, e.g. 'E31' for a B01. */
   ecfType: text().notNull(),
+  /** The e-NCF taken for the replacing e-CF (in the same statement that claims the row), kept for a retry. */
+  replacementEncf: text(),
+  replacementValidUntil: date(),
   replacedAt: timestamp({ withTimezone: true }),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
