@@ -120,6 +120,15 @@ export function readAcecf(xml: string): ReadResult<AcecfFields> {
   };
 }
 
+/** DGII's SemillaModel as its semilla service writes it (Semilla v1.0 XSD): the value and when it was made. */
+export function seedModelXml(valor: string, at: Date): string {
+  return (
+    '<?xml version="1.0" encoding="utf-8"?>' +
+    '<SemillaModel xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema">' +
+    `<valor>${valor}</valor><fecha>${at.toISOString()}</fecha></SemillaModel>`
+  );
+}
+
 /** The seed value of a SemillaModel (the document the sender signs), or null. */
 export function readSeedValue(xml: string): string | null {
   const root = parse(xml);

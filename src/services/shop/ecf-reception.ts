@@ -16,7 +16,7 @@ import {
   receiverKey,
   verifyReceiverToken,
 } from '../../ecf/reception/auth';
-import { peekEcfIds, readAcecf, readReceivedEcf, readSeedValue } from '../../ecf/reception/documents';
+import { peekEcfIds, readAcecf, readReceivedEcf, readSeedValue, seedModelXml } from '../../ecf/reception/documents';
 import { signXml } from '../../ecf/sign';
 import { securityCode } from '../../ecf/timbre';
 import { verifySignedXml } from '../../ecf/verify';
@@ -61,11 +61,7 @@ export interface ReceptionAnswer {
 export async function issueReceiverSeed(ctx: ReceiverContext, now = new Date()): Promise<string> {
   await receiverCredentials(ctx);
   const valor = await issueSeed(await receiverKey(ctx.env.ENCRYPTION_KEY), ctx.tenant.id, now.getTime());
-  return (
-    '<?xml version="1.0" encoding="utf-8"?>' +
-    '<SemillaModel xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema">' +
-    `<valor>${valor}</valor><fecha>${now.toISOString()}</fecha></SemillaModel>`
-  );
+  return seedModelXml(valor, now);
 }
 
 /**
