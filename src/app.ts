@@ -24,7 +24,7 @@ import { paymentsRoutes } from './routes/payments';
 import { creditNotesRoutes } from './routes/credit-notes';
 import { ecfRoutes } from './routes/ecf';
 import { ecfInboxRoutes } from './routes/ecf-inbox';
-import { fePostPaths, feRoutes } from './routes/fe';
+import { fePostPaths, feRoutes, receiverPath } from './routes/fe';
 import { documentsRoutes } from './routes/documents';
 import { reportsRoutes } from './routes/reports';
 import { supportRoutes } from './routes/support';
@@ -36,8 +36,8 @@ import { loadUser } from './http/session';
 import { shopRenderer } from './http/renderer';
 import { tenancy } from './http/tenancy';
 
-function baseApp() {
-  const app = factory.createApp();
+function baseApp(options?: Parameters<typeof factory.createApp>[0]) {
+  const app = factory.createApp(options);
   app.use(requestId(), securityHeaders);
   app.onError(onError);
   app.notFound(notFound);
@@ -63,7 +63,7 @@ export function createCentralApp() {
 
 /** What a shop's host serves: nothing runs before the tenant is identified and its context set. */
 export function createTenantApp() {
-  const app = baseApp();
+  const app = baseApp({ getPath: receiverPath });
   app.use(tenancy, browserCsrf, loadUser, shopRenderer);
   app.use(inputGuard({ streamedPaths: ['/company/logo', '/settings/ecf', ...fePostPaths] }));
   app.route('/', tenantHealth);

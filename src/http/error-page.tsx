@@ -74,7 +74,7 @@ export async function errorResponse(
   const headers = new Headers({ 'Cache-Control': 'no-store' });
   if (status === 503) headers.set('Retry-After', '30');
   const path = new URL(request.url).pathname;
-  if (path.startsWith('/api/') || path.startsWith('/fe/')) {
+  if (path.startsWith('/api/') || /^\/fe\//i.test(path)) {
     headers.set('Content-Type', 'application/problem+json');
     const errors = error.fields
       ? Object.entries(error.fields).map(([field, message]) => ({ field, message }))

@@ -4,6 +4,7 @@
  * protocol. Each parses the multipart `xml` upload (with a byte cap) and calls one service.
  */
 import type { Context } from 'hono';
+import { getPath } from 'hono/utils/url';
 import type { AppEnv } from '../http/env';
 import { factory } from '../http/factory';
 import { clientAddress } from '../http/forms';
@@ -21,6 +22,12 @@ import {
 } from '../services/shop/ecf-reception';
 
 export const feRoutes = factory.createApp();
+
+/** DGII wants the receiver services case-insensitive: `/FE/Recepcion/api/ECF` is `/fe/recepcion/api/ecf`. */
+export function receiverPath(request: Request): string {
+  const path = getPath(request);
+  return /^\/fe\//i.test(path) ? path.toLowerCase() : path;
+}
 
 /** The paths whose multipart bodies this module reads itself (the input guard leaves them alone). */
 export const fePostPaths = [

@@ -134,6 +134,20 @@ describe('recepción', () => {
     expect(await (await shop.files.get(row.arecfXmlKey!))!.text()).toBe(arecf);
   });
 
+  it('answers the paths in any letter case, as DGII requires of receivers', async () => {
+    const shop = await ecfShop();
+    const supplier = await sender();
+    expect((await get(shop.host, '/FE/Autenticacion/api/Semilla')).status).toBe(200);
+    const token = await authenticate(shop.host, supplier);
+    const { xml } = await signedEcf(supplier, shop.rnc);
+    const response = await post(shop.host, '/fe/Recepcion/API/ECF', xml, { token });
+    expect(response.status).toBe(200);
+    expect(field(await response.text(), 'Estado')).toBe('0');
+    const unauthorized = await post(shop.host, '/Fe/AprobacionComercial/api/ecf', xml);
+    expect(unauthorized.status).toBe(401);
+    expect(unauthorized.headers.get('content-type')).toContain('application/problem+json');
+  });
+
   it('answers Estado 1 with the reason DGII lists and stores nothing', async () => {
     const shop = await ecfShop();
     const supplier = await sender();
