@@ -86,6 +86,30 @@ export async function finishEcfDelivery(
   return row ?? null;
 }
 
+/**
+ * Accepted e-CF of the delivered types that never got a delivery (the job that should have marked
+ * it died after DGII's answer): marked due now, for the sweep. Returns how many.
+ */
+export async function markMissedDeliveriesDue(db: TenantDb, types: readonly string[], limit: number): Promise<number> {
+  const missed = db
+    .select({ id: ecfDocuments.id })
+    .from(ecfDocuments)
+    .where(
+      and(
+        isNull(ecfDocuments.deliveryState),
+        inArray(ecfDocuments.ecfType, [...types]),
+        inArray(ecfDocuments.state, ['accepted', 'accepted_conditional']),
+      ),
+    )
+    .limit(limit);
+  const rows = await db
+    .update(ecfDocuments)
+    .set({ deliveryState: 'pending', deliveryNextAt: sql`now()` })
+    .where(and(inArray(ecfDocuments.id, missed), isNull(ecfDocuments.deliveryState)))
+    .returning({ id: ecfDocuments.id });
+  return rows.length;
+}
+
 /** Deliveries whose next try is due (or abandoned mid-way), oldest first, for the scheduled sweep. */
 export async function dueEcfDeliveries(db: TenantDb, limit: number): Promise<Array<Pick<EcfRow, 'id'>>> {
   return db

@@ -75,7 +75,7 @@ async function acceptedFor(type: 'E31' | 'E32' = 'E31', options: { inDirectory?:
   return { s, ctx, sent, doc, id: prepared!.id, buyerRnc, buyer, receiver };
 }
 
-describe('peer client', () => {
+describe('peer client', { timeout: 60_000 }, () => {
   it('authenticates with a signed seed, sends the e-CF and verifies the buyer-signed ARECF', async () => {
     const { s, ctx, id, doc, buyerRnc, receiver } = await acceptedFor();
     const xml = await (await ctx.files.get((await row(ctx, id)).signedXmlKey))!.text();
@@ -206,6 +206,12 @@ describe('delivery to the buyer', { timeout: 60_000 }, () => {
     const consumer = await acceptedFor('E32');
     expect(await queueEcfDelivery(consumer.ctx, consumer.id)).toBe(false);
     expect(consumer.sent).toEqual([]);
+    // Accepted, but the job that should have queued its delivery died: the sweep starts it.
+    const missed = await acceptedFor('E31');
+    expect(await resendDueDeliveries(missed.ctx)).toBe(1);
+    expect(missed.sent).toEqual([{ job: 'ecf.deliver', payload: { id: missed.id }, delaySeconds: undefined }]);
+    expect(await deliverEcf(missed.ctx, missed.id, { peerFetch: missed.receiver.fetch })).toBe('delivered');
+    expect(await resendDueDeliveries(missed.ctx)).toBe(0);
     const waiting = await acceptedFor('E31');
     await waiting.ctx.db.update(ecfDocuments).set({ state: 'sent' }).where(eq(ecfDocuments.id, waiting.id));
     expect(await queueEcfDelivery(waiting.ctx, waiting.id)).toBe(false);

@@ -14,7 +14,13 @@ import { seedSigner } from '../../ecf/dgii/signer';
 import { createPeerClient, PeerError } from '../../ecf/peer/client';
 import { t } from '../../i18n/es-DO';
 import type { EcfRow } from '../../queries/ecf';
-import { claimEcfDelivery, dueEcfDeliveries, finishEcfDelivery, markEcfDeliveryDue } from '../../queries/ecf-delivery';
+import {
+  claimEcfDelivery,
+  dueEcfDeliveries,
+  finishEcfDelivery,
+  markEcfDeliveryDue,
+  markMissedDeliveriesDue,
+} from '../../queries/ecf-delivery';
 import type { EcfContext } from './ecf';
 import { loadSigningCredentials } from './ecf-settings';
 
@@ -117,8 +123,12 @@ export async function deliverEcf(
   }
 }
 
-/** The scheduled sweep: queues again every delivery whose next try is due or that was abandoned. */
+/**
+ * The scheduled sweep: queues again every delivery whose next try is due or that was abandoned,
+ * and starts the ones an accepted e-CF missed.
+ */
 export async function resendDueDeliveries(ctx: Pick<EcfContext, 'db' | 'jobs'>, limit = 500): Promise<number> {
+  await markMissedDeliveriesDue(ctx.db, deliverableEcfTypes, limit);
   const due = await dueEcfDeliveries(ctx.db, limit);
   for (const row of due) await ctx.jobs.send(ecfDeliveryJob, { id: row.id });
   return due.length;
