@@ -14,7 +14,7 @@ function seedModel(valor: string): string {
   return `<?xml version="1.0" encoding="utf-8"?><SemillaModel><valor>${valor}</valor><fecha>${new Date().toISOString()}</fecha></SemillaModel>`;
 }
 
-describe('seeds', () => {
+describe('seeds', { timeout: 30_000 }, () => {
   it('ten simultaneous validations of one signed seed give exactly one token', async () => {
     const shop = await ecfShop();
     const supplier = await sender();
@@ -63,7 +63,7 @@ describe('seeds', () => {
   });
 });
 
-describe('tokens and isolation', () => {
+describe('tokens and isolation', { timeout: 30_000 }, () => {
   it("a token of shop A is refused at shop B's host, and a seed is no token", async () => {
     const shopA = await ecfShop();
     const shopB = await ecfShop();

@@ -4,8 +4,11 @@
  * refusal DGII lists, and ACECF about the shop's own e-CF. Every test has its own shop and senders.
  */
 import { eq } from 'drizzle-orm';
+import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { ecfDocuments, receivedEcf } from '../../src/db/tenant-schema';
+import { seedSigner } from '../../src/ecf/dgii/signer';
+import { PeerClient } from '../../src/ecf/peer/client';
 import { securityCode } from '../../src/ecf/timbre';
 import { verifySignedXml } from '../../src/ecf/verify';
 import { ecfShop } from '../support/worker/ecf';
@@ -23,7 +26,7 @@ import {
 import { get } from '../support/worker/helpers';
 import { invoiceShop } from '../support/worker/invoices';
 
-describe('seed protocol', () => {
+describe('seed protocol', { timeout: 30_000 }, () => {
   it('hands out a seed, exchanges the signed seed for a token of an hour', async () => {
     const shop = await ecfShop();
     const supplier = await sender();
@@ -95,7 +98,7 @@ describe('seed protocol', () => {
   });
 });
 
-describe('recepción', () => {
+describe('recepción', { timeout: 30_000 }, () => {
   it('stores a supplier e-CF and answers a signed ARECF Estado 0 that verifies', async () => {
     const shop = await ecfShop();
     const supplier = await sender();
@@ -237,7 +240,7 @@ describe('recepción', () => {
   });
 });
 
-describe('aprobación comercial', () => {
+describe('aprobación comercial', { timeout: 30_000 }, () => {
   it("records the buyer's approval of one of the shop's e-CF and keeps the ACECF", async () => {
     const shop = await ecfShop();
     const buyer = await sender();
@@ -299,5 +302,37 @@ describe('aprobación comercial', () => {
     expect((await post(shop.host, paths.approval, tampered, { token })).status).toBe(400);
     const [row] = await shop.db.select().from(ecfDocuments).where(eq(ecfDocuments.id, issued.ecf.id));
     expect(row!.buyerApproval).toBeNull();
+  });
+});
+
+describe('between two shops', { timeout: 30_000 }, () => {
+  it("the delivery client of one shop gets a verified ARECF from another shop's receiver, and the approval back", async () => {
+    const seller = await ecfShop();
+    const buyer = await ecfShop();
+    const endpoints = (shop: { rnc: string; host: string }) => {
+      const url = `http://${shop.host}`;
+      return { rnc: shop.rnc, urlRecepcion: url, urlAceptacion: url, urlOpcional: url };
+    };
+    const fetchWorker: typeof fetch = (input, init) => SELF.fetch(input, init);
+
+    const issued = await issuedTo(seller, buyer.rnc);
+    const { xml } = await signedEcf({ rnc: seller.rnc, credentials: seller.credentials }, buyer.rnc, {
+      encf: issued.encf,
+    });
+    const sellerClient = new PeerClient({ signer: seedSigner(seller.credentials), fetch: fetchWorker });
+    const ack = await sellerClient.sendEcf(endpoints(buyer), xml, { issuerRnc: seller.rnc, encf: issued.encf });
+    expect(ack).toMatchObject({ received: true, buyerRnc: buyer.rnc, encf: issued.encf, notReceivedReason: null });
+    const [inbox] = await buyer.db.select().from(receivedEcf);
+    expect(inbox).toMatchObject({ issuerRnc: seller.rnc, encf: issued.encf });
+
+    const acecf = await signedAcecf(
+      { rnc: buyer.rnc, credentials: buyer.credentials },
+      { issuerRnc: seller.rnc, encf: issued.encf, issuedOn: inbox!.issuedOn, total: inbox!.total },
+    );
+    const buyerClient = new PeerClient({ signer: seedSigner(buyer.credentials), fetch: fetchWorker });
+    const answer = await buyerClient.sendApproval(endpoints(seller), acecf, { buyerRnc: buyer.rnc, encf: issued.encf });
+    expect(answer.status).toBe(200);
+    const [row] = await seller.db.select().from(ecfDocuments).where(eq(ecfDocuments.id, issued.ecf.id));
+    expect(row!.buyerApproval).toBe('approved');
   });
 });
