@@ -9,6 +9,7 @@ import { ErrorSummary, Field, LiveSearchForm, Notice, ResultsTable, SelectField,
 export const inboxPath = '/ecf/recibidos';
 
 const approvalLabel = (approval: string) => t(`ecfInbox.approval.${approval}` as MessageKey);
+const badgeClass = (approval: string) => (approval === 'pending' ? 'badge badge-warn' : 'badge');
 const sendLabel = (state: string | null) => (state ? t(`ecfInbox.send.state.${state}` as MessageKey) : '—');
 const symbolOf = (currency: string) => (currency === 'DOP' ? 'RD$' : currency);
 
@@ -46,7 +47,7 @@ export function InboxResults(props: InboxListProps) {
           <td>{formatDate(row.issuedOn)}</td>
           <td class="number">{formatMoney(row.total, symbolOf(row.currency))}</td>
           <td>
-            <span class={`badge badge-${row.approval}`}>{approvalLabel(row.approval)}</span>
+            <span class={badgeClass(row.approval)}>{approvalLabel(row.approval)}</span>
           </td>
         </tr>
       )}
@@ -121,45 +122,38 @@ export function InboxDocumentPage(props: InboxDocumentProps) {
         </div>
       </div>
       {props.notice ? <Notice>{props.notice}</Notice> : null}
-      <dl class="summary">
-        <div>
-          <dt>{t('ecfInbox.detail.issuer')}</dt>
-          <dd>
-            {view.issuer.name} · {formatTaxId(row.issuerRnc)}
-          </dd>
-        </div>
-        <div>
-          <dt>{t('ecfInbox.detail.buyer')}</dt>
-          <dd>
-            {view.buyer.name ?? '—'} · {view.buyer.rnc ? formatTaxId(view.buyer.rnc) : '—'}
-          </dd>
-        </div>
-        <div>
-          <dt>{t('ecfInbox.column.type')}</dt>
-          <dd>{row.ecfType}</dd>
-        </div>
-        <div>
-          <dt>{t('ecfInbox.column.issuedOn')}</dt>
-          <dd>{formatDate(row.issuedOn)}</dd>
-        </div>
+      <dl class="invoice-facts">
+        <dt>{t('ecfInbox.detail.issuer')}</dt>
+        <dd>
+          {view.issuer.name} · {formatTaxId(row.issuerRnc)}
+        </dd>
+
+        <dt>{t('ecfInbox.detail.buyer')}</dt>
+        <dd>
+          {view.buyer.name ?? '—'} · {view.buyer.rnc ? formatTaxId(view.buyer.rnc) : '—'}
+        </dd>
+
+        <dt>{t('ecfInbox.column.type')}</dt>
+        <dd>{row.ecfType}</dd>
+
+        <dt>{t('ecfInbox.column.issuedOn')}</dt>
+        <dd>{formatDate(row.issuedOn)}</dd>
+
         {view.modifiedEncf ? (
-          <div>
+          <>
             <dt>{t('ecfInbox.detail.modified')}</dt>
             <dd>{view.modifiedEncf}</dd>
-          </div>
+          </>
         ) : null}
-        <div>
-          <dt>{t('ecfInbox.detail.securityCode')}</dt>
-          <dd>{row.securityCode}</dd>
-        </div>
-        <div>
-          <dt>{t('ecfInbox.detail.signedAt')}</dt>
-          <dd>{formatDateTime(row.signedAt)}</dd>
-        </div>
-        <div>
-          <dt>{t('ecfInbox.column.receivedAt')}</dt>
-          <dd>{formatDateTime(row.createdAt)}</dd>
-        </div>
+
+        <dt>{t('ecfInbox.detail.securityCode')}</dt>
+        <dd>{row.securityCode}</dd>
+
+        <dt>{t('ecfInbox.detail.signedAt')}</dt>
+        <dd>{formatDateTime(row.signedAt)}</dd>
+
+        <dt>{t('ecfInbox.column.receivedAt')}</dt>
+        <dd>{formatDateTime(row.createdAt)}</dd>
       </dl>
       <h2>{t('ecfInbox.detail.lines')}</h2>
       <ResultsTable
@@ -194,16 +188,18 @@ export function InboxDocumentPage(props: InboxDocumentProps) {
           </tr>
         )}
       />
-      <dl class="totals">
-        {(['taxable', 'exempt', 'itbis', 'total'] as const).map((key) =>
-          view.totals[key] ? (
-            <div class={key === 'total' ? 'strong' : undefined}>
-              <dt>{t(`ecfInbox.totals.${key}`)}</dt>
-              <dd>{money(view.totals[key])}</dd>
-            </div>
-          ) : null,
-        )}
-      </dl>
+      <table class="totals-table">
+        <tbody>
+          {(['taxable', 'exempt', 'itbis', 'total'] as const).map((key) =>
+            view.totals[key] ? (
+              <tr class={key === 'total' ? 'grand-total' : undefined}>
+                <th scope="row">{t(`ecfInbox.totals.${key}`)}</th>
+                <td class="number">{money(view.totals[key])}</td>
+              </tr>
+            ) : null,
+          )}
+        </tbody>
+      </table>
       <Decision {...props} />
     </>
   );
@@ -217,7 +213,7 @@ function Decision(props: InboxDocumentProps) {
         <h2 id="decision-title">{t('ecfInbox.decision.title')}</h2>
         <ErrorSummary errors={props.errors} message={props.message} />
         <p>
-          <span class={`badge badge-${row.approval}`}>{approvalLabel(row.approval)}</span>{' '}
+          <span class={badgeClass(row.approval)}>{approvalLabel(row.approval)}</span>{' '}
           {row.approvedAt
             ? t('ecfInbox.decision.decidedOn', {
                 approval: approvalLabel(row.approval),
@@ -227,15 +223,12 @@ function Decision(props: InboxDocumentProps) {
         </p>
         {row.approvalReason ? <p>{row.approvalReason}</p> : null}
         <h3>{t('ecfInbox.send.title')}</h3>
-        <dl class="summary">
-          <div>
-            <dt>{t('ecfInbox.send.dgii')}</dt>
-            <dd>{sendLabel(row.approvalDgiiState)}</dd>
-          </div>
-          <div>
-            <dt>{t('ecfInbox.send.issuer')}</dt>
-            <dd>{sendLabel(row.approvalIssuerState)}</dd>
-          </div>
+        <dl class="invoice-facts">
+          <dt>{t('ecfInbox.send.dgii')}</dt>
+          <dd>{sendLabel(row.approvalDgiiState)}</dd>
+
+          <dt>{t('ecfInbox.send.issuer')}</dt>
+          <dd>{sendLabel(row.approvalIssuerState)}</dd>
         </dl>
         {row.approvalError ? <p class="hint">{row.approvalError}</p> : null}
       </section>
