@@ -12,7 +12,14 @@ import { ecfRangeCancel } from '../schemas/ecf-cancellations';
 import { listUnfinishedEcfDocuments, retryEcf } from '../services/shop/ecf';
 import { cancelEcfRange, ecfCancellationsPage, retryEcfCancellation } from '../services/shop/ecf-cancellations';
 import { EcfPendingPage } from '../views/ecf';
+import {
+  ecfFallbackPage,
+  endEcfFallback,
+  retryFallbackReplacements,
+  startEcfFallback,
+} from '../services/shop/ecf-fallbacks';
 import { EcfCancellationsPage, type EcfCancellationsPageProps } from '../views/ecf-cancellations';
+import { EcfFallbackView } from '../views/ecf-fallbacks';
 
 /** Shop screens: e-CF waiting for DGII or rejected by it (/ecf), and "Reintentar ahora". */
 export const ecfRoutes = factory.createApp();
@@ -81,6 +88,58 @@ ecfRoutes.post('/ecf/cancellations/:id/retry', requirePermission('sequences.mana
   const row = await retryEcfCancellation(shopContext(c), idParam(c));
   return c.redirect(`/ecf/cancellations?cancelled=${row.id}`, 303);
 });
+
+async function fallbackPage(
+  c: Ctx,
+  extra: { notice?: string | null; errors?: Record<string, string>; message?: string | null } = {},
+  status: 200 | 409 | 422 = 200,
+) {
+  const data = await ecfFallbackPage(shopContext(c));
+  c.status(status);
+  return c.render(<EcfFallbackView {...data} canManage={can(c.var.session.role, 'sequences.manage')} {...extra} />, {
+    title: t('ecfFallback.title'),
+    current: '/ecf',
+  });
+}
+
+/** Renders the page again with a refused action's message (422 / 409) instead of the error page. */
+async function fallbackAction(c: Ctx, action: () => Promise<string>) {
+  try {
+    return c.redirect(`/ecf/fallback?notice=${encodeURIComponent(await action())}`, 303);
+  } catch (error) {
+    if (!(error instanceof AppError) || (error.code !== 'validation' && error.code !== 'conflict')) throw error;
+    const status = error.code === 'validation' ? 422 : 409;
+    return fallbackPage(c, { errors: error.fields ?? {}, message: error.publicMessage }, status);
+  }
+}
+
+ecfRoutes.get('/ecf/fallback', requirePermission('invoices.view'), async (c) => {
+  const notice = c.req.query('notice');
+  return fallbackPage(c, { notice: notice ? notice.slice(0, 300) : null });
+});
+
+ecfRoutes.post('/ecf/fallback/start', requirePermission('sequences.manage'), async (c) => {
+  const body = await c.req.parseBody();
+  const reason = typeof body.reason === 'string' ? body.reason.slice(0, 500) : '';
+  return fallbackAction(c, async () => {
+    await startEcfFallback(shopContext(c), { reason });
+    return t('ecfFallback.started');
+  });
+});
+
+ecfRoutes.post('/ecf/fallback/end', requirePermission('sequences.manage'), async (c) =>
+  fallbackAction(c, async () => {
+    const { replaced, pending } = await endEcfFallback(shopContext(c));
+    return t('ecfFallback.ended', { replaced: String(replaced), pending: String(pending) });
+  }),
+);
+
+ecfRoutes.post('/ecf/fallback/replace', requirePermission('sequences.manage'), async (c) =>
+  fallbackAction(c, async () => {
+    const { replaced, pending } = await retryFallbackReplacements(shopContext(c));
+    return t('ecfFallback.ended', { replaced: String(replaced), pending: String(pending) });
+  }),
+);
 
 function formValues(submitted: Record<string, unknown>) {
   const text = (key: string) => (typeof submitted[key] === 'string' ? (submitted[key] as string) : undefined);

@@ -10,7 +10,7 @@ import { can } from '../../auth/permissions';
 import type { EcfExchange, EcfState } from '../../db/tenant-schema';
 import { compareDecimals } from '../../domain/money';
 import { type InvoiceToEcfOptions, invoiceToEcf } from '../../ecf/from-invoice';
-import { EcfBuildError } from '../../ecf/model';
+import { type EcfDocument, EcfBuildError } from '../../ecf/model';
 import { createDgiiClient, type DgiiClient, type DgiiMensaje } from '../../ecf/dgii/client';
 import { type DgiiEnvironment, ecfFileName } from '../../ecf/dgii/endpoints';
 import { DgiiError } from '../../ecf/dgii/errors';
@@ -93,12 +93,50 @@ export async function prepareEcf(ctx: EcfContext, documentId: string): Promise<E
     doc.kind === 'credit_note' && doc.modifiedNcf
       ? ((await issuedOnOfNcf(ctx.db, doc.modifiedNcf)) ?? undefined)
       : undefined;
+  return signAndQueue(ctx, signing, doc, { modifiedIssuedOn });
+}
+
+/**
+ * The e-CF that replaces a B-series document issued during DGII's "incapacidad técnica" (ecf-fallbacks):
+ * the same document as e-CF `replacement.ecfType` with the e-NCF taken for it, referencing the B
+ * NCF with CodigoModificacion 4 ("Reemplazo NCF emitido en contingencia"); signed, stored and queued
+ * like any other. Idempotent as prepareEcf; null when the shop has no e-CF settings.
+ */
+export async function prepareReplacementEcf(
+  ctx: EcfContext,
+  documentId: string,
+  replacement: { ecfType: string; encf: string; validUntil: string | null },
+): Promise<EcfRow | null> {
+  const existing = await findEcfByInvoice(ctx.db, documentId);
+  if (existing) return existing;
+  const signing = await loadSigningCredentials(ctx);
+  if (!signing) return null;
+  const doc = await printableInvoice(ctx.db, documentId, anyBranch);
+  if (!doc?.ncf || !doc.issuedOn || doc.status === 'draft') return null;
+  return signAndQueue(
+    ctx,
+    signing,
+    { ...doc, ncfType: replacement.ecfType, ncf: replacement.encf, ncfValidUntil: replacement.validUntil },
+    {},
+    { ncf: doc.ncf, issuedOn: doc.issuedOn, code: 4, reason: t('ecfFallback.replacementReason') },
+  );
+}
+
+async function signAndQueue(
+  ctx: EcfContext,
+  signing: NonNullable<Awaited<ReturnType<typeof loadSigningCredentials>>>,
+  doc: InvoiceDocument,
+  options: InvoiceToEcfOptions,
+  reference?: EcfDocument['reference'],
+): Promise<EcfRow | null> {
+  const documentId = doc.id;
   const signedAt = new Date();
   let ecf: ReturnType<typeof invoiceToEcf>;
   let signedXml: string;
   let signedRfce: string | null = null;
   try {
-    ecf = invoiceToEcf(doc, { modifiedIssuedOn });
+    ecf = invoiceToEcf(doc, options);
+    if (reference) ecf = { ...ecf, reference };
     signedXml = await signXml(buildEcfXml(ecf, signedAt), signing.credentials);
     if (ecf.type === '32' && compareDecimals(ecf.totals.total, consumerThresholdDop) < 0)
       signedRfce = await signXml(buildRfceXml(ecf, securityCode(signedXml)), signing.credentials);

@@ -32,6 +32,7 @@ import type { InvoiceHeaderInput, InvoiceUpdateInput } from '../../schemas/invoi
 import type { DocumentTotals } from '../../domain/totals';
 import { refusalError } from '../refusals';
 import { checkEcfBeforeIssue, prepareEcf } from './ecf';
+import { recordFallbackDocument, switchToFallbackSeries } from './ecf-fallbacks';
 import type { ShopContext } from './context';
 import { priceLines } from './document-lines';
 
@@ -260,7 +261,10 @@ export async function issueInvoice(
 ): Promise<{ invoice: Invoice; replayed: boolean }> {
   ensureCan(ctx, 'invoices.manage');
   const today = shopToday();
-  const invoice = await getInvoice(ctx, id, { rateOn: today });
+  let invoice = await getInvoice(ctx, id, { rateOn: today });
+  // During DGII's incapacidad técnica an E-series draft is issued with its B-series type.
+  const fallback = await switchToFallbackSeries(ctx, invoice);
+  if (fallback) invoice = await getInvoice(ctx, id, { rateOn: today });
   const { issueKey } = options;
   if (invoice.status !== 'draft') {
     if (issueKey && invoice.issueKey === issueKey) {
@@ -299,6 +303,7 @@ export async function issueInvoice(
     actor: actorLabel(ctx.actor),
   });
   if (!outcome.ok) throw refusalError(outcome.refusal, 'invoiceIssue', { type: invoice.ncfType });
+  if (fallback) await recordFallbackDocument(ctx, invoice.id, fallback);
   const issued: Invoice = {
     ...invoice,
     status: 'issued',
