@@ -1,6 +1,7 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { TenantDb } from '../db/client';
 import { ecfDocuments, invoices, receivedEcf } from '../db/tenant-schema';
+import { type ActivityLog, changeWithActivity } from './audit';
 
 export type ReceivedEcfRow = typeof receivedEcf.$inferSelect;
 export type NewReceivedEcfRow = typeof receivedEcf.$inferInsert;
@@ -28,13 +29,22 @@ export async function countReceiverRequest(db: TenantDb, sender: string): Promis
   return Number(result.rows[0]?.hits ?? 0);
 }
 
-/** Inserts a received e-CF; `duplicate` when this issuer's e-NCF is already in the inbox. */
+/**
+ * Inserts a received e-CF and its activity entry in one statement; `duplicate` (and no entry) when
+ * this issuer's e-NCF is already in the inbox.
+ */
 export async function insertReceivedEcf(
   db: TenantDb,
   values: NewReceivedEcfRow,
-): Promise<{ ok: true; row: ReceivedEcfRow } | { ok: false; reason: 'duplicate' }> {
-  const [row] = await db.insert(receivedEcf).values(values).onConflictDoNothing().returning();
-  return row ? { ok: true, row } : { ok: false, reason: 'duplicate' };
+  log: ActivityLog,
+): Promise<{ ok: true } | { ok: false; reason: 'duplicate' }> {
+  const rows = await changeWithActivity(
+    db,
+    db.insert(receivedEcf).values(values).onConflictDoNothing().returning(),
+    log,
+    sql`jsonb_build_object('issuerRnc', changed.issuer_rnc, 'issuerName', changed.issuer_name, 'encf', changed.encf, 'total', changed.total)`,
+  );
+  return rows.length === 1 ? { ok: true } : { ok: false, reason: 'duplicate' };
 }
 
 export async function setReceivedArecfKey(db: TenantDb, id: string, arecfXmlKey: string): Promise<void> {
@@ -48,6 +58,7 @@ export async function findIssuedEcfByEncf(db: TenantDb, encf: string) {
       id: ecfDocuments.id,
       encf: ecfDocuments.encf,
       buyerIdNumber: invoices.buyerIdNumber,
+      buyerName: invoices.buyerName,
       buyerApproval: ecfDocuments.buyerApproval,
     })
     .from(ecfDocuments)
@@ -57,15 +68,17 @@ export async function findIssuedEcfByEncf(db: TenantDb, encf: string) {
 }
 
 /**
- * Records the buyer's commercial answer on one of the shop's e-CF, once: `answered` when an answer
- * is already there (with what it was), so a repeated ACECF never overwrites the first.
+ * Records the buyer's commercial answer on one of the shop's e-CF, once, with its activity entry:
+ * `answered` when an answer is already there (with what it was), so a repeated ACECF never
+ * overwrites the first.
  */
 export async function recordBuyerApproval(
   db: TenantDb,
   id: string,
   values: { approval: 'approved' | 'rejected'; reason: string | null; at: Date; acecfKey: string },
+  log: ActivityLog,
 ): Promise<{ ok: true } | { ok: false; reason: 'answered'; approval: string | null }> {
-  const updated = await db
+  const update = db
     .update(ecfDocuments)
     .set({
       buyerApproval: values.approval,
@@ -75,7 +88,13 @@ export async function recordBuyerApproval(
       updatedAt: new Date(),
     })
     .where(and(eq(ecfDocuments.id, id), isNull(ecfDocuments.buyerApproval)))
-    .returning({ id: ecfDocuments.id });
+    .returning();
+  const updated = await changeWithActivity(
+    db,
+    update,
+    log,
+    sql`jsonb_build_object('encf', changed.encf, 'reason', changed.buyer_approval_reason)`,
+  );
   if (updated.length === 1) return { ok: true };
   const [current] = await db
     .select({ approval: ecfDocuments.buyerApproval })

@@ -6,7 +6,7 @@
 import { eq } from 'drizzle-orm';
 import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { ecfDocuments, receivedEcf } from '../../src/db/tenant-schema';
+import { auditLog, ecfDocuments, receivedEcf } from '../../src/db/tenant-schema';
 import { seedSigner } from '../../src/ecf/dgii/signer';
 import { PeerClient } from '../../src/ecf/peer/client';
 import { securityCode } from '../../src/ecf/timbre';
@@ -135,6 +135,15 @@ describe('recepción', { timeout: 30_000 }, () => {
     expect(row.xmlKey).toBe(`ecf/received/${supplier.rnc}/${encf}/${row.id}.xml`);
     expect(await (await shop.files.get(row.xmlKey))!.text()).toBe(xml);
     expect(await (await shop.files.get(row.arecfXmlKey!))!.text()).toBe(arecf);
+    const entries = await shop.db.select().from(auditLog).where(eq(auditLog.action, 'ecf.received'));
+    expect(entries).toHaveLength(1);
+    expect(entries[0]!.actor).toBe(`ÓPTICA PEÑA, SRL (RNC ${supplier.rnc})`);
+    expect(entries[0]!.details).toEqual({
+      issuerRnc: supplier.rnc,
+      issuerName: 'ÓPTICA PEÑA, SRL',
+      encf,
+      total: 10738,
+    });
   });
 
   it('answers the paths in any letter case, as DGII requires of receivers', async () => {
@@ -204,6 +213,7 @@ describe('recepción', { timeout: 30_000 }, () => {
     ]);
     expect(await shop.db.select().from(receivedEcf).where(eq(receivedEcf.encf, encf))).toHaveLength(1);
     expect(await shop.files.list(`ecf/received/${supplier.rnc}/${encf}`)).toHaveLength(2);
+    expect(await shop.db.select().from(auditLog).where(eq(auditLog.action, 'ecf.received'))).toHaveLength(1);
   });
 
   it('refuses a missing or forged token (401) and a token of another sender than the issuer (403)', async () => {
@@ -262,6 +272,10 @@ describe('aprobación comercial', { timeout: 30_000 }, () => {
     expect((await post(shop.host, paths.approval, rejection, { token })).status).toBe(409);
     const [after] = await shop.db.select().from(ecfDocuments).where(eq(ecfDocuments.id, issued.ecf.id));
     expect(after).toMatchObject({ buyerApproval: 'approved', buyerAcecfKey: row!.buyerAcecfKey });
+    const entries = await shop.db.select().from(auditLog).where(eq(auditLog.action, 'ecf.buyer_approval.approved'));
+    expect(entries.map((entry) => [entry.actor, entry.details])).toEqual([
+      [`ÓPTICA COMPRADORA, SRL (RNC ${buyer.rnc})`, { encf: issued.encf, reason: null }],
+    ]);
   });
 
   it('records a rejection with its reason', async () => {

@@ -18,4 +18,7 @@ export const ecfReceptionMessages = {
   'ecfReception.acecfUnknown': 'Este contribuyente no emitió ese e-NCF a su nombre.',
   'ecfReception.approvalRecorded': 'Aprobación comercial recibida.',
   'ecfReception.acecfAnswered': 'Ese e-NCF ya tiene una aprobación comercial distinta registrada.',
+  'audit.action.ecf.received': 'Recibió un e-CF de un proveedor',
+  'audit.action.ecf.buyer_approval.approved': 'El comprador aprobó comercialmente un e-CF',
+  'audit.action.ecf.buyer_approval.rejected': 'El comprador rechazó comercialmente un e-CF',
 } as const;

@@ -132,21 +132,25 @@ export async function receiveEcf(
   const folder = `ecf/received/${fields.issuerRnc}/${fields.encf}`;
   const xmlKey = `${folder}/${id}.xml`;
   await ctx.files.put(xmlKey, input.xml, { httpMetadata: { contentType: 'application/xml' } });
-  const inserted = await insertReceivedEcf(ctx.db, {
-    id,
-    issuerRnc: fields.issuerRnc,
-    issuerName: fields.issuerName,
-    encf: fields.encf,
-    ecfType: fields.ecfType,
-    buyerRnc: fields.buyerRnc,
-    issuedOn: fields.issuedOn,
-    total: fields.total,
-    itbisTotal: fields.itbisTotal,
-    currency: fields.currency,
-    securityCode: securityCode(input.xml),
-    signedAt: fields.signedAt,
-    xmlKey,
-  });
+  const inserted = await insertReceivedEcf(
+    ctx.db,
+    {
+      id,
+      issuerRnc: fields.issuerRnc,
+      issuerName: fields.issuerName,
+      encf: fields.encf,
+      ecfType: fields.ecfType,
+      buyerRnc: fields.buyerRnc,
+      issuedOn: fields.issuedOn,
+      total: fields.total,
+      itbisTotal: fields.itbisTotal,
+      currency: fields.currency,
+      securityCode: securityCode(input.xml),
+      signedAt: fields.signedAt,
+      xmlKey,
+    },
+    { actor: senderLabel(fields.issuerName, fields.issuerRnc), action: 'ecf.received' },
+  );
   if (!inserted.ok) {
     await ctx.files.delete(xmlKey);
     return { received: false, reason: 3, arecfXml: await answer(3, address) };
@@ -190,17 +194,22 @@ export async function receiveCommercialApproval(
   const approval = fields.approved ? 'approved' : 'rejected';
   const acecfKey = `ecf/approvals/${fields.encf}/${crypto.randomUUID()}.xml`;
   await ctx.files.put(acecfKey, input.xml, { httpMetadata: { contentType: 'application/xml' } });
-  const recorded = await recordBuyerApproval(ctx.db, issued.id, {
-    approval,
-    reason: fields.approved ? null : fields.reason,
-    at: fields.at,
-    acecfKey,
-  });
+  const recorded = await recordBuyerApproval(
+    ctx.db,
+    issued.id,
+    { approval, reason: fields.approved ? null : fields.reason, at: fields.at, acecfKey },
+    { actor: senderLabel(issued.buyerName, fields.buyerRnc), action: `ecf.buyer_approval.${approval}` },
+  );
   if (!recorded.ok) {
     await ctx.files.delete(acecfKey);
     if (recorded.approval !== approval) throw new AppError('conflict', t('ecfReception.acecfAnswered'));
   }
   return { encf: fields.encf, approval };
+}
+
+/** Who an activity entry names for a taxpayer that called the receiver: its name and RNC. */
+function senderLabel(name: string | null, rnc: string): string {
+  return name ? `${name} (RNC ${rnc})` : `RNC ${rnc}`;
 }
 
 /** The shop's certificate, without which it cannot sign an ARECF: no certificate, no receiver (404). */
