@@ -58,6 +58,10 @@ export async function startNeonEndpoint(opts: StartNeonEndpointOptions): Promise
       else res.destroy();
     });
   });
+  // Idle keep-alive connections outlive the Worker's own idle timeout, so workerd never reuses a
+  // connection the endpoint is closing at that moment ("Network connection lost" under load).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
   server.on('upgrade', (req, socket, head) => {
     wss.handleUpgrade(req, socket, head, (ws) => {
