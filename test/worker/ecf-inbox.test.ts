@@ -246,6 +246,41 @@ describe('inbox of received e-CF', { timeout: 90_000 }, () => {
     expect(sentRow!.approvalError).toContain('La DGII no tomó la aprobación comercial (HTTP 400)');
   });
 
+  it("through the real queue and the app itself: A issues, DGII accepts, B receives it, approves it on screen, and A's e-CF records the approval", async () => {
+    const [a, b] = await Promise.all([ecfShop(), ecfShop()]);
+    await Promise.all([register(a), register(b)]);
+    const doc = await issued(a, 'E31');
+    await a.db
+      .update(invoices)
+      .set({ buyerName: 'Óptica compradora SRL', buyerIdType: 'rnc', buyerIdNumber: b.rnc })
+      .where(eq(invoices.id, doc.id));
+    const prepared = await prepareEcf(a.ctx, doc.id);
+    await expect
+      .poll(async () => (await ecfRow(a.ctx, doc.id)).deliveryState, { timeout: 45_000, interval: 250 })
+      .toBe('delivered');
+    const [row] = await b.db.select().from(receivedEcf).where(eq(receivedEcf.encf, doc.ncf));
+    expect(row).toMatchObject({ issuerRnc: a.rnc, approval: 'pending' });
+    const decided = await get(b.host, `/ecf/recibidos/${row!.id}/decision`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { Cookie: b.cookie, Origin: `http://${b.host}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'decision=approved',
+    });
+    expect(decided.status).toBe(303);
+    await expect
+      .poll(
+        async () => {
+          const [r] = await b.db.select().from(receivedEcf).where(eq(receivedEcf.id, row!.id));
+          return [r!.approvalDgiiState, r!.approvalIssuerState];
+        },
+        { timeout: 45_000, interval: 250 },
+      )
+      .toEqual(['sent', 'sent']);
+    expect((await ecfRow(a.ctx, doc.id)).buyerApproval).toBe('approved');
+    expect((await standinState(a.rnc)).approvals).toHaveLength(1);
+    expect(prepared!.encf).toBe(doc.ncf);
+  });
+
   it('pages with the keyset cursor, newest first, and a cursor it did not write is a 422', async () => {
     const b = await ecfShop();
     const first = await receiveFromSupplier(b);
