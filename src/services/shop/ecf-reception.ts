@@ -30,7 +30,7 @@ import {
   recordBuyerApproval,
   setReceivedArecfKey,
 } from '../../queries/ecf-inbox';
-import { getCompanyTaxId } from '../../queries/ecf-settings';
+import { getCompanyTaxId, getEcfSettingsSummary } from '../../queries/ecf-settings';
 import type { ShopContext } from './context';
 import { loadSigningCredentials } from './ecf-settings';
 
@@ -59,7 +59,7 @@ export interface ReceptionAnswer {
 
 /** `GET /fe/autenticacion/api/semilla`: DGII's SemillaModel with a fresh single-use seed. */
 export async function issueReceiverSeed(ctx: ReceiverContext, now = new Date()): Promise<string> {
-  await receiverCredentials(ctx);
+  await ensureReceiver(ctx);
   const valor = await issueSeed(await receiverKey(ctx.env.ENCRYPTION_KEY), ctx.tenant.id, now.getTime());
   return seedModelXml(valor, now);
 }
@@ -73,7 +73,7 @@ export async function validateReceiverSeed(
   ctx: ReceiverContext,
   input: { xml: string; address: string },
 ): Promise<ReceiverToken> {
-  await receiverCredentials(ctx);
+  await ensureReceiver(ctx);
   await limitRate(ctx, `address:${input.address}`, receiverLimits.validationsPerMinute);
   const verified = await verifySignedXml(input.xml);
   if (!verified.valid || !verified.signedContent || !verified.certificate) {
@@ -110,7 +110,7 @@ export async function receiveEcf(
   const ids = peekEcfIds(input.xml);
   if (!ids) throw badRequest('ecfReception.notEcf');
   const shopRnc = await getCompanyTaxId(ctx.db);
-  if (!shopRnc) throw new AppError('not_found', t('ecfReception.notReceiver'));
+  if (!shopRnc) throw notReceiver();
 
   const answer = async (reason: NotReceivedReason | undefined, address = ids) => {
     const arecf = buildArecfXml({ ...address, buyerRnc: shopRnc, notReceived: reason, at: now });
@@ -171,7 +171,7 @@ export async function receiveCommercialApproval(
   ctx: ReceiverContext,
   input: { xml: string; bearer: string | null },
 ): Promise<{ encf: string; approval: 'approved' | 'rejected' }> {
-  await receiverCredentials(ctx);
+  await ensureReceiver(ctx);
   const claims = await authenticate(ctx, input.bearer);
   await limitRate(ctx, `sender:${claims.s}`, receiverLimits.documentsPerMinute);
   const verified = await verifySignedXml(input.xml);
@@ -215,8 +215,17 @@ function senderLabel(name: string | null, rnc: string): string {
 /** The shop's certificate, without which it cannot sign an ARECF: no certificate, no receiver (404). */
 async function receiverCredentials(ctx: ReceiverContext) {
   const signing = await loadSigningCredentials(ctx);
-  if (!signing) throw new AppError('not_found', t('ecfReception.notReceiver'));
+  if (!signing) throw notReceiver();
   return signing;
+}
+
+/** The same check where nothing is signed: the settings row exists, its key is not decrypted. */
+async function ensureReceiver(ctx: ReceiverContext): Promise<void> {
+  if (!(await getEcfSettingsSummary(ctx.db))) throw notReceiver();
+}
+
+function notReceiver(): AppError {
+  return new AppError('not_found', t('ecfReception.notReceiver'));
 }
 
 async function authenticate(ctx: ReceiverContext, bearer: string | null): Promise<ReceiverTokenClaims> {
