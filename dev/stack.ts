@@ -21,6 +21,7 @@ import { users } from '../src/db/tenant-schema';
 import { hashPassword } from '../src/auth/password';
 import { ensureCentralDatabase, generateEncryptionKey } from './bootstrap';
 import { demoCompanyRnc, ensureDemoData } from './demo-data';
+import { ensureDemoEcf } from './demo-ecf';
 import { startDgiiStandin } from './dgii-standin';
 import { startNeonEndpoint } from './neon-endpoint';
 import { assertPortFree, startPostgres } from './postgres';
@@ -150,6 +151,15 @@ async function ensureDemoTenant(
     const db = tenantDb(connectionString);
     await ensureDemoOwner(db, demoPassword);
     await ensureDemoData(db);
+    if (
+      await ensureDemoEcf(db, {
+        tenantId: demoTenant.id,
+        ownerEmail: demoUserEmail,
+        rnc: demoCompanyRnc,
+        env: { ENCRYPTION_KEY: env.ENCRYPTION_KEY! },
+      })
+    )
+      log('demo shop: e-CF settings (TesteCF) with a local test certificate, E31/E32/E34 ranges');
   } finally {
     await proxy.dispose();
   }
