@@ -278,6 +278,26 @@ describe('aprobación comercial', { timeout: 30_000 }, () => {
     ]);
   });
 
+  it('an approval and a rejection at the same moment: one is recorded, the other is a conflict', async () => {
+    const shop = await ecfShop();
+    const buyer = await sender();
+    const issued = await issuedTo(shop, buyer.rnc);
+    const token = await authenticate(shop.host, buyer);
+    const approve = await signedAcecf(buyer, { issuerRnc: shop.rnc, ...issued });
+    const reject = await signedAcecf(buyer, { issuerRnc: shop.rnc, ...issued, rejection: 'No lo pedimos' });
+    const responses = await Promise.all([
+      post(shop.host, paths.approval, approve, { token }),
+      post(shop.host, paths.approval, reject, { token }),
+    ]);
+    const statuses = responses.map((response) => response.status);
+    expect([...statuses].sort()).toEqual([200, 409]);
+    const [row] = await shop.db.select().from(ecfDocuments).where(eq(ecfDocuments.id, issued.ecf.id));
+    expect(row!.buyerApproval).toBe(statuses[0] === 200 ? 'approved' : 'rejected');
+    const entries = await shop.db.select().from(auditLog);
+    expect(entries.filter((entry) => entry.action.startsWith('ecf.buyer_approval.'))).toHaveLength(1);
+    expect(await shop.files.list(`ecf/approvals/${issued.encf}`)).toHaveLength(1);
+  });
+
   it('records a rejection with its reason', async () => {
     const shop = await ecfShop();
     const buyer = await sender();
