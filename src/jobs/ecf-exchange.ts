@@ -16,12 +16,14 @@ const tenantApp = createTenantApp();
  * serve does not come back to the Worker, and `*.localhost` does not resolve inside workerd under
  * `npm run dev`. Any other host (custom domains, other providers) goes over the network.
  */
-export function platformPeerFetch(env: Bindings): typeof fetch {
+export function platformPeerFetch(env: Bindings, senderTenantId: string): typeof fetch {
   const { centralDomains } = readConfig(env);
   return async (input, init) => {
     const request = new Request(input, init);
     const match = matchHost(new URL(request.url).host, centralDomains);
     if (match.kind !== 'tenant' || match.lookupKey.includes('.')) return fetch(request);
+    // The receiver counts requests per sender address; in-process each sending shop is its own.
+    request.headers.set('cf-connecting-ip', `platform:${senderTenantId}`);
     const pending: Promise<unknown>[] = [];
     const ctx = {
       waitUntil: (promise: Promise<unknown>) => void pending.push(promise),
@@ -37,11 +39,13 @@ export function platformPeerFetch(env: Bindings): typeof fetch {
 /** e-CF exchange with other taxpayers: delivering accepted e-CF to their buyers, sending the shop's ACECF. */
 export const ecfExchangeJobHandlers: Record<string, EcfExchangeJobHandler> = {
   [ecfDeliveryJob]: async (context, payload, env) => {
-    await deliverEcf({ ...context, env }, ecfDeliveryPayload.parse(payload).id, { peerFetch: platformPeerFetch(env) });
+    await deliverEcf({ ...context, env }, ecfDeliveryPayload.parse(payload).id, {
+      peerFetch: platformPeerFetch(env, context.tenant.id),
+    });
   },
   [approvalSendJob]: async (context, payload, env) => {
     await sendApprovalCopies({ ...context, env }, approvalSendPayload.parse(payload).id, {
-      peerFetch: platformPeerFetch(env),
+      peerFetch: platformPeerFetch(env, context.tenant.id),
     });
   },
 };
