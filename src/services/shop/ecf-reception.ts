@@ -104,13 +104,12 @@ export async function receiveEcf(
   input: { xml: string; bearer: string | null },
   now = new Date(),
 ): Promise<ReceptionAnswer> {
-  const signing = await receiverCredentials(ctx);
+  const [signing, shopRnc] = await Promise.all([receiverCredentials(ctx), getCompanyTaxId(ctx.db)]);
+  if (!shopRnc) throw notReceiver();
   const claims = await authenticate(ctx, input.bearer);
   await limitRate(ctx, `sender:${claims.s}`, receiverLimits.documentsPerMinute);
   const ids = peekEcfIds(input.xml);
   if (!ids) throw badRequest('ecfReception.notEcf');
-  const shopRnc = await getCompanyTaxId(ctx.db);
-  if (!shopRnc) throw notReceiver();
 
   const answer = async (reason: NotReceivedReason | undefined, address = ids) => {
     const arecf = buildArecfXml({ ...address, buyerRnc: shopRnc, notReceived: reason, at: now });
