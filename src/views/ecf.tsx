@@ -171,6 +171,10 @@ export function EcfPendingPage(props: { rows: readonly EcfListRow[]; canRetry: b
     <>
       <h1>{t('ecfSubmissions.title')}</h1>
       <p>{t('ecfSubmissions.lead')}</p>
+      <p>
+        <a href="/ecf/cancellations">{t('ecfCancellations.nav')}</a> ·{' '}
+        <a href="/ecf/fallback">{t('ecfFallback.nav')}</a>
+      </p>
       {props.notice ? <Notice>{props.notice}</Notice> : null}
       {props.rows.length === 0 ? <p class="empty card">{t('ecfSubmissions.empty')}</p> : null}
       {waiting.length ? (

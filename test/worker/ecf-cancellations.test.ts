@@ -172,6 +172,8 @@ describe('ANECF range cancellation', { timeout: 90_000 }, () => {
   it('UI: an owner cancels from the form; a used range comes back as 422 with the field message', async () => {
     const s = await ecfShop();
     const sequence = await eSequence(s, 'E32', 30, 11);
+    const pending = await (await get(s.host, '/ecf', { headers: { Cookie: s.cookie } })).text();
+    expect(pending).toContain('href="/ecf/cancellations"');
     const refused = await postForm(
       s.host,
       '/ecf/cancellations',
