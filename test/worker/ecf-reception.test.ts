@@ -183,12 +183,17 @@ describe('recepción', { timeout: 30_000 }, () => {
         .xml,
     );
     await refused('another buyer', (await signedEcf(supplier, '131246796')).xml);
+    await refused(
+      'signed after the certificate expired',
+      (await signedEcf(supplier, shop.rnc, { signedAt: new Date(Date.now() + 60 * 86_400_000) })).xml,
+    );
 
     expect(reasons).toEqual([
       ['tampered', '1', '2'],
       ['signed by another taxpayer', '1', '2'],
       ['no items', '1', '1'],
       ['another buyer', '1', '4'],
+      ['signed after the certificate expired', '1', '2'],
     ]);
     expect(await shop.db.select().from(receivedEcf)).toEqual([]);
     expect(await shop.files.list('ecf/received')).toEqual([]);

@@ -8,6 +8,7 @@ export const ecfReceptionMessages = {
   'ecfReception.seedInvalid': 'Semilla no válida o vencida.',
   'ecfReception.seedUsed': 'La semilla ya fue utilizada; solicite una nueva.',
   'ecfReception.badSignature': 'La firma del documento no es válida.',
+  'ecfReception.certificateExpired': 'El certificado que firma el documento no estaba vigente al firmarlo.',
   'ecfReception.noTaxId': 'El certificado no contiene un RNC o cédula.',
   'ecfReception.tokenMissing': 'Falta el token de autenticación (Authorization: Bearer) o venció.',
   'ecfReception.tokenSender': 'El token no corresponde al contribuyente que firma el documento.',

@@ -6,6 +6,7 @@
  * ACECF about the shop's own e-CF record the buyer's commercial answer on ecf_documents.
  */
 import { sha256Hex } from '../../auth/crypto';
+import type { CertificateInfo } from '../../ecf/certificate';
 import { type NotReceivedReason, buildArecfXml } from '../../ecf/xml';
 import {
   checkSeed,
@@ -83,6 +84,7 @@ export async function validateReceiverSeed(
   if (!seed) throw badRequest('ecfReception.notSeed');
   const sender = verified.certificate.taxId;
   if (!sender) throw badRequest('ecfReception.noTaxId');
+  if (!validAt(verified.certificate, new Date())) throw badRequest('ecfReception.certificateExpired');
   const key = await receiverKey(ctx.env.ENCRYPTION_KEY);
   if ((await checkSeed(key, ctx.tenant.id, seed)) !== 'ok') throw badRequest('ecfReception.seedInvalid');
   if (!(await claimReceiverSeed(ctx.db, await sha256Hex(seed)))) throw badRequest('ecfReception.seedUsed');
@@ -121,7 +123,7 @@ export async function receiveEcf(
   if (!read.ok) return { received: false, reason: 1, arecfXml: await answer(1) };
   const fields = read.fields;
   const address = { issuerRnc: fields.issuerRnc, encf: fields.encf };
-  if (verified.certificate?.taxId !== fields.issuerRnc) {
+  if (verified.certificate?.taxId !== fields.issuerRnc || !validAt(verified.certificate, fields.signedAt)) {
     return { received: false, reason: 2, arecfXml: await answer(2, address) };
   }
   if (claims.s !== fields.issuerRnc) throw new AppError('forbidden', t('ecfReception.tokenSender'));
@@ -182,6 +184,7 @@ export async function receiveCommercialApproval(
   }
   const fields = read.fields;
   if (verified.certificate?.taxId !== fields.buyerRnc) throw badRequest('ecfReception.badSignature');
+  if (!validAt(verified.certificate, fields.at)) throw badRequest('ecfReception.certificateExpired');
   if (claims.s !== fields.buyerRnc) throw new AppError('forbidden', t('ecfReception.tokenSender'));
   if (fields.issuerRnc !== (await getCompanyTaxId(ctx.db))) {
     throw new AppError('validation', t('ecfReception.acecfIssuer'), { RNCEmisor: t('ecfReception.acecfIssuer') });
@@ -204,6 +207,11 @@ export async function receiveCommercialApproval(
     if (recorded.approval !== approval) throw new AppError('conflict', t('ecfReception.acecfAnswered'));
   }
   return { encf: fields.encf, approval };
+}
+
+/** DGII: the certificate must be valid when the document is signed. */
+function validAt(certificate: CertificateInfo, moment: Date): boolean {
+  return Date.parse(certificate.notBefore) <= moment.getTime() && moment.getTime() <= Date.parse(certificate.notAfter);
 }
 
 /** Who an activity entry names for a taxpayer that called the receiver: its name and RNC. */

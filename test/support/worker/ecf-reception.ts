@@ -64,7 +64,7 @@ export async function authenticate(host: string, who: Sender): Promise<string> {
 export async function signedEcf(
   issuer: Sender,
   buyerRnc: string,
-  options: { encf?: string; transform?: (unsigned: string) => string } = {},
+  options: { encf?: string; signedAt?: Date; transform?: (unsigned: string) => string } = {},
 ): Promise<{ xml: string; encf: string }> {
   const encf = options.encf ?? `E31${randomDigits(10)}`;
   const doc = invoiceDocument({
@@ -75,7 +75,10 @@ export async function signedEcf(
     buyer: { name: 'ÓPTICA COMPRADORA, SRL', idType: 'rnc', idNumber: buyerRnc },
     lines: [line('Lentes oftálmicos CR-39', '10', '850.00', '18.00'), line('Estuches', '5', '120.00', '18.00')],
   });
-  const unsigned = buildEcfXml(invoiceToEcf({ ...doc, company: { ...doc.company, rnc: issuer.rnc } }), new Date());
+  const unsigned = buildEcfXml(
+    invoiceToEcf({ ...doc, company: { ...doc.company, rnc: issuer.rnc } }),
+    options.signedAt ?? new Date(),
+  );
   return { xml: await signXml(options.transform?.(unsigned) ?? unsigned, issuer.credentials), encf };
 }
 
