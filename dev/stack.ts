@@ -22,6 +22,7 @@ import { hashPassword } from '../src/auth/password';
 import { ensureCentralDatabase, generateEncryptionKey } from './bootstrap';
 import { demoCompanyRnc, ensureDemoData } from './demo-data';
 import { ensureDemoEcf } from './demo-ecf';
+import { ensurePeerShop, localDirectoryEntry, peerCompanyRnc, peerTenant } from './ecf-peers';
 import { startDgiiStandin } from './dgii-standin';
 import { startNeonEndpoint } from './neon-endpoint';
 import { assertPortFree, startPostgres } from './postgres';
@@ -116,6 +117,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
       urlAceptacion: demoUrl,
       urlOpcional: demoUrl,
     });
+    dgii.control.addDirectoryEntry(localDirectoryEntry(peerTenant, peerCompanyRnc, ports.http));
     return {
       centralUrl: centralHttp,
       demoUrl,
@@ -160,6 +162,12 @@ async function ensureDemoTenant(
       })
     )
       log('demo shop: e-CF settings (TesteCF) with a local test certificate, E31/E32/E34 ranges');
+    await ensurePeerShop(platform, db, {
+      env: { ENCRYPTION_KEY: env.ENCRYPTION_KEY! },
+      ownerEmail: demoUserEmail,
+      ensureOwner: (peerDb) => ensureDemoOwner(peerDb, demoPassword),
+      log,
+    });
   } finally {
     await proxy.dispose();
   }
@@ -328,6 +336,8 @@ async function main(): Promise<void> {
   console.log('');
   console.log(`  Central:      ${stack.centralUrl}`);
   console.log(`  Demo tenant:  ${stack.demoUrl}`);
+  const receiverUrl = stack.demoUrl.replace(`//${demoTenant.id}.`, `//${peerTenant.id}.`);
+  console.log(`  Receiver:     ${receiverUrl}   (the demo's e-CF buyer, same user)`);
   console.log(`  Demo user:    ${demoUserEmail} / ${demoPassword}   (development only)`);
   console.log(`  DGII:         ${stack.dgiiUrl}   (stand-in; what it received: ${stack.dgiiUrl}/_control/state)`);
   console.log('');
