@@ -6,18 +6,30 @@
  * E31 and reads its QR as a scanner would (the consultatimbre URL, the security code from the
  * signature of the XML the API serves, checked by xmlsec1); credits the E31 with an E34; sees
  * DGII's rejection message; goes through a DGII outage and recovers with each e-NCF received by
- * DGII exactly once. Screenshots: test-results/screenshots/ecf-day-*.png.
+ * DGII exactly once. A second shop on the same stack, the E31's buyer, receives it in its inbox and
+ * accepts it commercially, and the issuing shop sees that approval.
+ * Screenshots: test-results/screenshots/ecf-day-*.png.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import jsQR from 'jsqr';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getPlatformProxy } from 'wrangler';
 import { demoCompanyRnc } from '../../dev/demo-data';
 import { mensajes, type StandinState } from '../../dev/dgii-standin';
+import { demoTenant } from '../../dev/stack';
+import { hashPassword } from '../../src/auth/password';
+import { persistPath } from '../../src/cli/environment';
+import { tenantDb } from '../../src/db/client';
+import { users } from '../../src/db/tenant-schema';
 import { shopToday } from '../../src/domain/dates';
+import type { Bindings } from '../../src/env';
+import { tenantConnection } from '../../src/tenancy/lifecycle';
+import { createPlatform } from '../../src/tenancy/platform';
+import { createTenant } from '../../src/tenancy/provisioning';
 import {
   hasChromium,
   launchChromium,
@@ -29,6 +41,13 @@ import {
 } from '../support/browser-stack';
 
 const buyer = { name: 'Importadora Caribe SRL', rnc: '131246796', option: 'Importadora Caribe SRL (1-31-24679-6)' };
+/** The buyer's own OptiFlow shop on the same stack, with its owner. */
+const buyerShop = {
+  id: 'caribe',
+  name: 'Importadora Caribe',
+  owner: 'duena@caribe.test',
+  password: 'clave de la dueña 2026',
+};
 const certPassword = 'clave del certificado';
 const certDir = mkdtempSync(path.join(tmpdir(), 'optiflow-ecf-day-'));
 const hasXmlsec = (() => {
@@ -58,6 +77,19 @@ function companyCertificate(name: string, rnc: string, company: string): { p12: 
 
 beforeAll(async () => {
   local = await startTestStack('ecf-day');
+  // Only this run's pictures: the steps are numbered, and an earlier run may have had more of them.
+  const shots = path.resolve(import.meta.dirname, '../../test-results/screenshots');
+  for (const file of readdirSync(shots)) if (file.startsWith('ecf-day-')) rmSync(path.join(shots, file));
+  await createBuyerShop(local);
+  // DGII's directory of electronic receivers lists the buyer's shop (the stack listed the demo shop).
+  const url = buyerUrl(local.stack.demoUrl);
+  await standin(local.stack.dgiiUrl, 'directory', {
+    nombre: buyer.name,
+    rnc: buyer.rnc,
+    urlRecepcion: url,
+    urlAceptacion: url,
+    urlOpcional: url,
+  });
 }, 180_000);
 
 afterAll(async () => {
@@ -68,7 +100,7 @@ afterAll(async () => {
 
 // Needs Chromium, openssl and xmlsec1 (Debian packages that .ci/run installs); skipped on a machine without them.
 describe.skipIf(!hasChromium || !hasXmlsec)('an e-CF day in the browser', () => {
-  it('certificate, E31 and E32 accepted, printed QR, E34, a rejection, an outage recovered with nothing lost or sent twice', async () => {
+  it('certificate, E31 and E32 accepted, printed QR, the buyer shop accepts the E31, E34, a rejection, an outage recovered with nothing lost or sent twice', async () => {
     browser = await launchChromium();
     const page = await newShopPage(browser, { width: 390, height: 844 });
     try {
@@ -79,6 +111,31 @@ describe.skipIf(!hasChromium || !hasXmlsec)('an e-CF day in the browser', () => 
     }
   }, 240_000);
 });
+
+const buyerUrl = (demoUrl: string) => demoUrl.replace(`//${demoTenant.id}.`, `//${buyerShop.id}.`);
+
+/** What `npx optiflow tenants:create` and an owner with a password give: a second shop on the stack. */
+async function createBuyerShop(stack: TestStack): Promise<void> {
+  const configPath = path.resolve(import.meta.dirname, '../../wrangler.toml');
+  const proxy = await getPlatformProxy<Bindings>({
+    configPath,
+    persist: { path: persistPath(configPath, stack.persistDir) },
+  });
+  try {
+    const platform = await createPlatform({ ...proxy.env, ...stack.stack.env } as Bindings);
+    await createTenant(platform, { id: buyerShop.id, name: buyerShop.name, domains: [buyerShop.id] });
+    const db = tenantDb((await tenantConnection(platform, buyerShop.id)).connectionString);
+    await db.insert(users).values({
+      email: buyerShop.owner,
+      name: 'Dueña',
+      role: 'owner',
+      status: 'active',
+      passwordHash: await hashPassword(buyerShop.password),
+    });
+  } finally {
+    await proxy.dispose();
+  }
+}
 
 async function shot(page: Page, name: string): Promise<void> {
   step += 1;
@@ -105,7 +162,9 @@ async function flow(page: Page, base: string, dgiiUrl: string) {
   // 1. The certificate at phone width: a wrong password is refused in place (htmx, 422), then it is stored.
   await page.goto(`${base}/settings/ecf`);
   await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Facturación electrónica (e-CF)');
-  await expect.poll(() => page.locator('#ecf-current').textContent()).toContain('Todavía no hay un certificado');
+  // `npm run dev` gave the demo shop a locally made test certificate; the owner replaces it with the company's.
+  await expect.poll(() => page.locator('#ecf-current').textContent()).toContain('Pruebas (TesteCF)');
+  const before = await page.locator('#ecf-current').textContent();
   const loadedAt = await page.evaluate(() => performance.timeOrigin);
   await page.getByLabel('Ambiente de la DGII').selectOption('CerteCF');
   await page.getByLabel('Certificado (.p12 o .pfx)').setInputFiles(company.p12);
@@ -115,16 +174,16 @@ async function flow(page: Page, base: string, dgiiUrl: string) {
     .poll(() => page.locator('#field-password-error').textContent())
     .toBe('La contraseña del certificado no es correcta.');
   expect(await page.evaluate(() => performance.timeOrigin)).toBe(loadedAt);
-  expect(await page.locator('#ecf-current').textContent()).toContain('Todavía no hay un certificado');
+  expect(await page.locator('#ecf-current').textContent()).toBe(before);
   await shot(page, 'certificate-wrong-password');
 
   await page.getByLabel('Certificado (.p12 o .pfx)').setInputFiles(company.p12);
   await page.getByLabel('Contraseña del certificado').fill(certPassword);
   await page.getByRole('button', { name: 'Guardar' }).click();
-  await expect.poll(() => page.locator('#ecf-certificate').textContent()).toContain(demoCompanyRnc);
+  await expect.poll(() => page.locator('#ecf-certificate').textContent()).toContain('OPTICA DEMO SRL');
   const facts = await page.locator('#ecf-certificate').textContent();
   expect(facts).toContain('Certificación (CerteCF)');
-  expect(facts).toContain('OPTICA DEMO SRL');
+  expect(facts).toContain(demoCompanyRnc);
   expect(await status()).toContain('Se guardó la configuración');
 
   const authenticationsBefore = (await standin<StandinState>(dgiiUrl, `state?rnc=${demoCompanyRnc}`)).authentications;
@@ -142,25 +201,31 @@ async function flow(page: Page, base: string, dgiiUrl: string) {
   // The rest of the day at the counter's tablet.
   await page.setViewportSize({ width: 1180, height: 900 });
 
-  // An E31 prints the issuer's address (DGII's DireccionEmisor); the demo company has none yet.
-  await page.goto(`${base}/company`);
-  await page.getByLabel('Dirección').fill('Av. Winston Churchill 95, Piantini, Santo Domingo');
-  await page.getByRole('button', { name: 'Guardar cambios' }).click();
-  await expect.poll(status).toContain('Datos de la empresa guardados.');
+  // The buyer, Importadora Caribe, runs OptiFlow too: its owner sets its RNC and its own certificate.
+  const buyerBase = buyerUrl(base);
+  const buyerPage = await newShopPage(browser!);
+  await logIn(buyerPage, buyerBase, buyerShop.owner, buyerShop.password);
+  await buyerPage.goto(`${buyerBase}/company`);
+  await buyerPage.getByLabel('Nombre o razón social').fill(buyer.name);
+  await buyerPage.getByLabel('RNC').fill(buyer.rnc);
+  await buyerPage.getByLabel('Dirección').fill('Calle El Conde 10, Zona Colonial, Santo Domingo');
+  await buyerPage.getByRole('button', { name: 'Guardar cambios' }).click();
+  await expect
+    .poll(() => buyerPage.getByRole('status').first().textContent())
+    .toContain('Datos de la empresa guardados.');
+  const buyerCertificate = companyCertificate('caribe', buyer.rnc, buyer.name);
+  await buyerPage.goto(`${buyerBase}/settings/ecf`);
+  await buyerPage.getByLabel('Ambiente de la DGII').selectOption('CerteCF');
+  await buyerPage.getByLabel('Certificado (.p12 o .pfx)').setInputFiles(buyerCertificate.p12);
+  await buyerPage.getByLabel('Contraseña del certificado').fill(certPassword);
+  await buyerPage.getByRole('button', { name: 'Guardar' }).click();
+  await expect.poll(() => buyerPage.locator('#ecf-certificate').textContent()).toContain(buyer.rnc);
+  await shot(buyerPage, 'buyer-certificate');
 
-  // 2. The e-NCF ranges DGII authorised, registered as sequences.
-  const validUntil = `${Number(shopToday().slice(0, 4)) + 1}-12-31`;
-  for (const type of ['E31', 'E32', 'E34']) {
-    await page.goto(`${base}/sequences/new`);
-    await page.getByRole('combobox', { name: /^Tipo/ }).selectOption(type);
-    await page.getByLabel('Prefijo', { exact: true }).fill(type);
-    await page.getByLabel(/^Desde el número/).fill('1');
-    await page.getByLabel(/^Hasta el número/).fill('1000');
-    await page.getByLabel(/^Válida hasta/).fill(validUntil);
-    await page.getByLabel('Predeterminada para su tipo').check();
-    await page.getByRole('button', { name: 'Crear secuencia' }).click();
-    await expect.poll(status).toContain('Secuencia creada.');
-  }
+  // The e-NCF ranges DGII authorised are registered (`npm run dev` did it for the demo shop).
+  await page.goto(`${base}/sequences`);
+  for (const type of ['E31', 'E32', 'E34'])
+    expect(await page.getByRole('link', { name: type, exact: true }).count()).toBe(1);
   await shot(page, 'sequences');
 
   // 3. An E31 to a company with RNC and an E32 to a consumer.
@@ -236,6 +301,46 @@ async function flow(page: Page, base: string, dgiiUrl: string) {
     xmlsecVerifies(signedXml.replace('<MontoTotal>15340.00<', '<MontoTotal>15340.01<'), company.certPem, 'e31-x.xml'),
   ).toBe(false);
 
+  // The buyer's shop received the accepted E31 from the seller's queue, and accepts it commercially.
+  await buyerPage.goto(`${buyerBase}/ecf/recibidos`);
+  const receivedLink = buyerPage.getByRole('link', { name: 'E310000000001' });
+  await expect
+    .poll(async () => {
+      await buyerPage.reload();
+      return receivedLink.count();
+    }, waitForDgii)
+    .toBe(1);
+  const receivedRow = buyerPage.getByRole('row', { name: /E310000000001/ });
+  expect(await receivedRow.textContent()).toContain('Óptica Demo');
+  expect(await receivedRow.textContent()).toContain('Pendiente');
+  await shot(buyerPage, 'buyer-inbox');
+  await receivedLink.click();
+  expect(await buyerPage.locator('main').textContent()).toContain('15,340.00');
+  await buyerPage.getByRole('button', { name: 'Aceptar' }).click();
+  await expect
+    .poll(() => buyerPage.getByRole('status').first().textContent())
+    .toContain('Decisión registrada: Aceptado.');
+  const decision = buyerPage.getByRole('region', { name: 'Aprobación comercial' });
+  await expect
+    .poll(async () => {
+      await buyerPage.reload();
+      return (await decision.textContent())?.replace(/\s+/g, ' ');
+    }, waitForDgii)
+    .toMatch(/DGII ?Enviada ?Emisor ?Enviada/);
+  await shot(buyerPage, 'buyer-accepted');
+  // DGII got the ACECF once, and the seller's shop recorded the buyer's approval on its E31.
+  const approvals = (
+    await standin<StandinState & { approvals: Array<Record<string, string>> }>(dgiiUrl, `state?rnc=${buyer.rnc}`)
+  ).approvals;
+  expect(approvals).toEqual([
+    expect.objectContaining({ issuerRnc: demoCompanyRnc, buyerRnc: buyer.rnc, encf: 'E310000000001' }),
+  ]);
+  const invoiceJson = await fetchInPage(page, `${base}/api/v1/invoices/${e31Id}`, apiKey);
+  expect(JSON.parse(invoiceJson.body.toString('utf8')).ecf.buyerApproval).toMatchObject({ status: 'approved' });
+  await page.goto(`${base}/audit`);
+  expect(await page.locator('main').textContent()).toContain('El comprador aprobó comercialmente un e-CF');
+  await shot(page, 'seller-sees-approval');
+
   // 5. A frame comes back: an E34 credits the E31 and DGII accepts it too.
   await page.goto(e31Url);
   await page.getByRole('link', { name: 'Nota de crédito' }).click();
@@ -288,10 +393,25 @@ async function flow(page: Page, base: string, dgiiUrl: string) {
     `${demoCompanyRnc}:E320000000003`,
   );
 
-  // 8. DGII is back: "Reintentar ahora" sends it, DGII accepts it, and every e-NCF reached DGII once.
+  // 8. DGII is back: "Reintentar ahora", pressed on two devices at the same moment, sends it once; DGII
+  // accepts it, and every e-NCF of the day reached DGII exactly once.
   await standin(dgiiUrl, 'mode', { down: false });
-  await waitingCard.getByRole('button', { name: 'Reintentar ahora' }).click();
+  const secondTab = await newShopPage(browser!); // the owner's other device, its own session
+  await logIn(secondTab, base);
+  await secondTab.goto(`${base}/ecf`);
+  const secondCard = secondTab.locator('article', {
+    has: secondTab.getByRole('link', { name: 'Factura E320000000003' }),
+  });
+  await Promise.all([
+    waitingCard.getByRole('button', { name: 'Reintentar ahora' }).click(),
+    secondCard.getByRole('button', { name: 'Reintentar ahora' }).click(),
+  ]);
   await expect.poll(status).toContain('El e-CF E320000000003 se enviará de nuevo en unos segundos.');
+  // The other device either queued it too (the send claims the document, so it goes once) or found it already decided.
+  await expect
+    .poll(() => secondTab.locator('main').textContent())
+    .toMatch(/El e-CF E320000000003 se enviará de nuevo|ya tiene respuesta final de la DGII/);
+  await secondTab.close();
   await expect.poll(() => ecfStateOf(page, outageUrl), waitForDgii).toBe('Aceptado');
   await shot(page, 'outage-recovered');
   await page.goto(`${base}/ecf`);
