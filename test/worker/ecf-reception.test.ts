@@ -244,7 +244,7 @@ describe('recepción', { timeout: 30_000 }, () => {
     expect((await post(shop.host, paths.reception, xml, { token })).status).toBe(200);
   });
 
-  it('answers 400 for something that is not an e-CF', async () => {
+  it('answers 400 for something that is not an e-CF or is over 2 MB', async () => {
     const shop = await ecfShop();
     const supplier = await sender();
     const token = await authenticate(shop.host, supplier);
@@ -252,6 +252,12 @@ describe('recepción', { timeout: 30_000 }, () => {
       const response = await post(shop.host, paths.reception, xml, { token });
       expect(response.status).toBe(400);
     }
+    const { xml } = await signedEcf(supplier, shop.rnc);
+    const padded = xml.replace('</ECF>', `${' '.repeat(2 * 1024 * 1024)}</ECF>`);
+    const tooLarge = await post(shop.host, paths.reception, padded, { token });
+    expect(tooLarge.status).toBe(400);
+    expect(((await tooLarge.json()) as { detail: string }).detail).toContain('2048 KB');
+    expect(await shop.db.select().from(receivedEcf)).toEqual([]);
   });
 });
 
