@@ -3,7 +3,9 @@
  * `wrangler dev`) in temporary directories on free ports, then ONE markdown table:
  *   1-4  HTTP routes under wrangler dev (bare route, warm tenant, KV miss, tenant DB page);
  *   5    createTenant, in-process (what `optiflow tenants:create` runs);
- *   6    migrateTenant over 50 tenants through the CLI's bounded pool, concurrency 1 and 8.
+ *   6    migrateTenant over 50 tenants through the CLI's bounded pool, concurrency 1 and 8;
+ *   7-12 the DGII registry import, contact search, round trips per page, the sales day (dgii.ts, contacts.ts, sales.ts);
+ *   13-14 e-CF: CPU to build and sign one in workerd, submissions per second through the queue (ecf.ts).
  * DB figures come from the endpoint's own counters (`/_stats`), CPU figures from /proc.
  * wrangler dev is a dev server: compare ratios within one run, not absolute numbers across machines.
  * OPTIFLOW_BENCH_FAST=1 runs Postgres without fsync (as the tests do) instead of as `npm run dev` does.
@@ -33,6 +35,7 @@ import { createTenant } from '../src/tenancy/provisioning';
 import { addCpu, cpuSince, sampleCpu, wranglerRuntimePids, type CpuSample } from './cpu';
 import { benchmarkContactSearch } from './contacts';
 import { benchmarkDgiiImport } from './dgii';
+import { ecfRows } from './ecf';
 import { salesRows } from './sales';
 import { percentile, runLoad } from './load';
 
@@ -438,6 +441,7 @@ async function runBenchmarks(
   rows.push(...data.rows);
   rows.push(await pageRoundTrips(stack, port, data.tenantId, data.connectionString));
   rows.push(...(await salesRows(platform, stack, port, progress)));
+  rows.push(...(await ecfRows(platform, stack, port, progress)));
   return { rows, notes: [...notes] };
 }
 
@@ -676,6 +680,7 @@ async function header(stack: DevStack): Promise<string> {
     `HTTP rows: ${plan.warmup} warm-up requests per route, then a fixed count at concurrency ${plan.concurrency} over keep-alive connections; rows 1, 2 and 4 run interleaved in ${plan.rounds} rounds so that background load hits them alike. Row 6: runs at concurrency 1 and ${plan.migrateConcurrency} alternate, ${plan.migrateRepeats} each, each after resetting all tenant databases to schema version 0; the best run is shown (noise only adds time).`,
     `DB q/op = queries counted by the endpoint per request (rows 1-4) or per tenant (rows 5-6); a transaction batch counts each of its queries.`,
     `CPU / op: CPU time of wrangler dev + workerd per request (rows 1-4), of postgres + this process + the KV proxy per tenant (rows 5-6).`,
+    `Row 13: CPU of the bench's own workerd (bench/ecf-sign-worker.ts) for n documents in one request, less the same request with none, per document. Row 14: the rate at which the DGII stand-in received the submissions, first to last.`,
     `CPU: process groups from /proc, % of one core during the measured phase: wrangler = wrangler dev + workerd, pg = postgres, bench = this process (Neon endpoint, load generator, in-process CLI code), proxy = getPlatformProxy's workerd (KV/R2 for the CLI code), other = the rest of the machine (other users' processes: a benchmark on a shared machine is only as quiet as its neighbours).`,
     '',
   ].join('\n');
@@ -707,7 +712,11 @@ async function freePort(): Promise<number> {
 
 async function main(): Promise<void> {
   await withStack(async ({ stack, platform, port }) => {
-    const { rows, notes } = await runBenchmarks(platform, stack, port);
+    // OPTIFLOW_BENCH_ONLY=ecf: rows 13-14 alone (the e-CF rows need no other row's data).
+    const { rows, notes } =
+      process.env.OPTIFLOW_BENCH_ONLY === 'ecf'
+        ? { rows: await ecfRows(platform, stack, port, progress), notes: [] }
+        : await runBenchmarks(platform, stack, port);
     console.log(await header(stack));
     console.log(table(rows));
     console.log('');

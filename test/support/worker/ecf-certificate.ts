@@ -35,7 +35,9 @@ export async function selfSignedCredentials(rnc: string, cedula: string): Promis
     subject,
     spki,
   );
-  const signature = new Uint8Array(await crypto.subtle.sign(algorithm, pair.privateKey, tbs));
+  const signature = new Uint8Array(
+    await crypto.subtle.sign(algorithm, pair.privateKey, tbs as Uint8Array<ArrayBuffer>),
+  );
   const certificateDer = seq(tbs, sha256WithRsa, der(0x03, new Uint8Array([0]), signature));
   return { privateKeyPkcs8, certificateDer, info: parseCertificate(certificateDer).info };
 }
