@@ -1,8 +1,8 @@
 /**
  * A shop's electronic-invoicing day in a real browser against `npm run dev`'s stack (its own
- * PostgreSQL, wrangler dev with the queue, and its own DGII stand-in): the owner uploads the
- * company's certificate at phone width and tests the connection; registers the e-NCF ranges;
- * issues an E31 to a company and an E32 to a consumer and watches both reach Aceptado; prints the
+ * PostgreSQL, wrangler dev with the queue, and its own DGII stand-in): the owner replaces the demo's
+ * local test certificate with the company's at phone width and tests the connection; finds the
+ * e-NCF ranges `npm run dev` registered; issues an E31 to a company and an E32 to a consumer and watches both reach Aceptado; prints the
  * E31 and reads its QR as a scanner would (the consultatimbre URL, the security code from the
  * signature of the XML the API serves, checked by xmlsec1); credits the E31 with an E34; sees
  * DGII's rejection message; goes through a DGII outage and recovers with each e-NCF received by
