@@ -149,6 +149,17 @@ export interface StandinState {
   counts: Record<string, number>;
   cancellations: Cancellation[];
   requests: RecordedRequest[];
+  /** Commercial approvals (ACECF) received, of e-CF issued by or to the RNC. */
+  approvals: Approval[];
+}
+
+export interface Approval {
+  issuerRnc: string;
+  buyerRnc: string;
+  encf: string;
+  /** ACECF Estado: 1 approved, 2 rejected. */
+  estado: string;
+  receivedAt: number;
 }
 
 export interface DgiiStandinControl {
@@ -216,6 +227,7 @@ export async function startDgiiStandin(options: DgiiStandinOptions = {}): Promis
   const byEncf = new Map<string, Submission[]>();
   const chains = new Map<string, Promise<void>>();
   const cancellations: Cancellation[] = [];
+  const approvals: Approval[] = [];
   const directory = new Map<string, DirectoryEntry>();
   const delegations = new Map<string, Set<string>>();
   const requests: RecordedRequest[] = [];
@@ -572,6 +584,50 @@ export async function startDgiiStandin(options: DgiiStandinOptions = {}): Promis
     },
   ];
 
+  // Aprobación comercial: the buyer's copy of its ACECF on an e-CF DGII accepted (Descripción Técnica v1.6).
+  routes.push({
+    method: 'POST',
+    path: /^\/aprobacioncomercial\/api\/aprobacioncomercial$/,
+    handle: async (req) => {
+      const token = bearer(req);
+      if (!token) return unauthorized();
+      const upload = await readUpload(req);
+      const answer = (status: number, mensaje: string, detalle?: string) =>
+        json(status, {
+          mensaje: detalle ? [mensaje, detalle] : [mensaje],
+          estado: status === 200 ? 'Aceptado' : 'Rechazado',
+          codigo: status === 200 ? '1' : '2',
+        });
+      if (!upload || root(upload.xml) !== 'ACECF')
+        return answer(400, 'Tipo de archivo no válido, favor proveer un XML');
+      const xsdErrors = await schemas.get('ACECF')!(upload.xml);
+      if (xsdErrors.length)
+        return answer(
+          400,
+          'La estructura del archivo XML no es válido, favor proveer un XML con una estructura válida, verificar el XSD correspondiente',
+          xsdErrors[0],
+        );
+      const signature = verifySignature(upload.xml);
+      if (!signature.ok) return answer(400, 'La firma del XML no es válida');
+      const buyerRnc = text(upload.xml, 'RNCComprador') ?? '';
+      const issuerRnc = text(upload.xml, 'RNCEmisor') ?? '';
+      const encf = text(upload.xml, 'eNCF') ?? '';
+      if (!authorized(token.ids, buyerRnc) || !authorized(signature.ids, buyerRnc))
+        return answer(
+          400,
+          `El RNC del certificado no está delegado para realizar transacciones para el RNC: ${buyerRnc}`,
+        );
+      if (['32', '41', '43', '46', '47'].includes(encf.slice(1, 3)))
+        return answer(400, 'Aprobación Comercial no es requerida para este tipo de e-CF');
+      const accepted = (byEncf.get(`${issuerRnc}:${encf}`) ?? []).some(
+        (s) => s.kind === 'ecf' && s.outcome && s.outcome.codigo !== estados.rechazado.codigo,
+      );
+      if (!accepted) return answer(400, 'Factura no encontrada para esta Aprobación comercial.');
+      approvals.push({ issuerRnc, buyerRnc, encf, estado: text(upload.xml, 'Estado') ?? '', receivedAt: Date.now() });
+      return { ...answer(200, 'Aprobación comercial recibida.'), ids: token.ids, rnc: buyerRnc };
+    },
+  });
+
   // ConsultaRFCE: DGII's answer on a received consumer invoice summary, by issuer, e-NCF and security code.
   const rfceCodes = new Map<string, string>();
   routes.push({
@@ -674,6 +730,7 @@ export async function startDgiiStandin(options: DgiiStandinOptions = {}): Promis
         submissions: mine.map((s) => ({ ...s })),
         counts,
         cancellations: cancellations.filter((c) => !rnc || c.rnc === rnc),
+        approvals: approvals.filter((a) => !rnc || a.issuerRnc === rnc || a.buyerRnc === rnc),
         requests: requests.filter((r) => !rnc || r.tokenIds?.includes(rnc) || r.rnc === rnc),
       };
     },

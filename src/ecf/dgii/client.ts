@@ -246,6 +246,31 @@ export class DgiiClient {
     return this.#json<DgiiCancellationResult>('anulacionrangos', response);
   }
 
+  /**
+   * Aprobación comercial: a copy of the shop's signed ACECF on a received e-CF ("deberá expedir una
+   * copia a la DGII"); DGII answers `codigo` 1 taken, 2 refused, with its `mensaje`.
+   */
+  async sendCommercialApproval(
+    signedAcecf: string,
+    fileName: string,
+  ): Promise<{ codigo: string; estado: string; mensajes: string[] }> {
+    const response = await this.#authorized(
+      'aprobacioncomercial',
+      `${this.urls.ecf}${dgiiPaths.aprobacionComercial}`,
+      () => ({ method: 'POST', body: xmlUpload(signedAcecf, fileName) }),
+    );
+    const body = await this.#json<{ codigo?: unknown; estado?: unknown; mensaje?: unknown }>(
+      'aprobacioncomercial',
+      response,
+    );
+    const mensajes = Array.isArray(body.mensaje)
+      ? body.mensaje.map(String)
+      : body.mensaje
+        ? [String(body.mensaje)]
+        : [];
+    return { codigo: String(body.codigo ?? ''), estado: String(body.estado ?? ''), mensajes };
+  }
+
   /** Consulta directorio: a receiver's service URLs, or null when it is not an electronic receiver. */
   async lookupReceiver(rnc: string): Promise<DgiiReceiver | null> {
     const url = `${this.urls.ecf}${dgiiPaths.directorioPorRnc}?RNC=${encodeURIComponent(rnc)}`;

@@ -29,6 +29,7 @@ export const dgiiPaths = {
   consultaRfce: '/consultarfce/api/Consultas/Consulta',
   anulacionRangos: '/anulacionrangos/api/operaciones/anularrango',
   directorioPorRnc: '/consultadirectorio/api/consultas/obtenerdirectorioporrnc',
+  aprobacionComercial: '/aprobacioncomercial/api/aprobacioncomercial',
   verificarEstado: '/api/estatusservicios/verificarestado',
 } as const;
 
