@@ -16,7 +16,7 @@ import { ecfPrintStamp } from '../../src/services/shop/ecf-stamp';
 import type { TenantJobs } from '../../src/tenancy/jobs';
 import { api, apiJson } from '../support/worker/api';
 import { ecfShop, issued } from '../support/worker/ecf';
-import { get } from '../support/worker/helpers';
+import { countQueries, get } from '../support/worker/helpers';
 import { pdfText } from '../support/worker/pdf-text';
 
 type EcfJson = {
@@ -191,6 +191,19 @@ describe('e-CF in the API', { timeout: 90_000 }, () => {
     expect(ecfPrintStamp((await getInvoice(s.db, docs.small32.id))!)!.qrUrl).toMatch(
       /^https:\/\/fc\.dgii\.gov\.do\/testecf\/consultatimbrefc\?rncemisor=\d+&encf=E32\d+&montototal=1770\.00&codigoseguridad=/,
     );
+
+    // Reading the e-CF with the document costs no round trip: the same count as an E31 without one.
+    const bare = await issued(s, 'E31');
+    const database = `optiflow_${s.tenant.id}`;
+    for (const path of ['/api/v1/invoices/{}', '/invoices/{}', '/invoices/{}/print']) {
+      const request = (id: string) =>
+        path.startsWith('/api')
+          ? api(s.host, path.slice(7).replace('{}', id), s.bearer)
+          : get(s.host, path.replace('{}', id), { headers: { Cookie: s.cookie } });
+      await request(bare.id); // once first: a token's or session's first use is recorded once
+      const withEcf = await countQueries(database, () => request(docs.e31.id));
+      expect(withEcf, path).toBe(await countQueries(database, () => request(bare.id)));
+    }
 
     // With every stored XML gone, the print still carries the stamp: it never reads them.
     for (const file of await ctx.files.list('ecf/')) await ctx.files.delete(file.key);
