@@ -100,6 +100,12 @@ línea 2')`,
                 '2026-03-02T10:00:00Z', 'ecf/received/101850043/E310000000009/a.xml')`,
     sql`INSERT INTO receiver_seed_claims (seed_hash) VALUES ('seed-' || gen_random_uuid())`,
     sql`INSERT INTO receiver_rate_windows (sender, window_start, hits) VALUES ('sender:101850043', date_trunc('minute', now()), 3)`,
+    sql`INSERT INTO ecf_cancellations (sequence_id, doc_type, from_number, to_number, first_encf, last_encf, state, dgii_messages, requested_by)
+        SELECT id, doc_type, 900, 950, 'E320000000900', 'E320000000950', 'accepted', ${JSON.stringify(['Anuladas'])}::jsonb, 'Dueña'
+          FROM fiscal_sequences ORDER BY created_at LIMIT 1`,
+    sql`INSERT INTO ecf_fallbacks (reason, started_by, ended_at, ended_by) VALUES ('Certificado dañado', 'Dueña', now(), 'Dueña')`,
+    sql`INSERT INTO ecf_fallback_documents (invoice_id, fallback_id, ecf_type, replacement_encf, replacement_valid_until)
+        SELECT ${invoice!.id}, id, 'E31', 'E310000000002', '2027-12-31' FROM ecf_fallbacks LIMIT 1`,
   ]);
 }
 
