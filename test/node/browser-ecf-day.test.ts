@@ -353,8 +353,17 @@ async function flow(page: Page, base: string, dgiiUrl: string) {
   await expect.poll(() => ecfStateOf(page, e34Url), waitForDgii).toBe('Aceptado');
   const e34Panel = await ecfPanel(page).textContent();
   expect(e34Panel).toContain('E340000000001');
-  expect(await page.locator('main').textContent()).toContain('E310000000001');
+  const e34Page = await page.locator('main').textContent();
+  expect(e34Page).toContain('E310000000001'); // the e-NCF it modifies
+  expect(e34Page).toContain('7,670.00'); // one frame 6,500.00 + ITBIS 1,170.00, within 30 days
   await shot(page, 'e34-accepted');
+  // A credit note goes to the buyer as well: it lands in the buyer's inbox.
+  await expect
+    .poll(async () => {
+      await buyerPage.goto(`${buyerBase}/ecf/recibidos`);
+      return buyerPage.getByRole('link', { name: 'E340000000001' }).count();
+    }, waitForDgii)
+    .toBe(1);
 
   // 6. DGII rejects the next document: its message is on the document, and /ecf lists it.
   await standin(dgiiUrl, 'reject-next', { rnc: demoCompanyRnc });
