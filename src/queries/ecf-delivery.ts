@@ -20,6 +20,8 @@ export async function markEcfDeliveryDue(db: TenantDb, id: string, types: readon
         isNull(ecfDocuments.deliveryState),
         inArray(ecfDocuments.ecfType, [...types]),
         inArray(ecfDocuments.state, ['accepted', 'accepted_conditional']),
+        // The e-CF replacing a B-series receipt of a fallback goes to DGII only (the buyer has the B one).
+        sql`NOT EXISTS (SELECT 1 FROM ecf_fallback_documents f WHERE f.invoice_id = ${ecfDocuments.invoiceId})`,
       ),
     )
     .returning();

@@ -73,6 +73,10 @@ describe('B-series fallback (incapacidad técnica)', { timeout: 90_000 }, () => 
     const xml31 = await (await s.ctx.files.get(replacing31.signedXmlKey))!.text();
     expect(xml31).toContain('<NCFModificado>B0100000001</NCFModificado>');
     expect(xml31).toContain('<CodigoModificacion>4</CodigoModificacion>');
+    // DGII: the replacing e-CF goes to DGII only; the buyer already has the B01.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const [after31] = await s.db.select().from(ecfDocuments).where(eq(ecfDocuments.invoiceId, e31.id));
+    expect(after31!.deliveryState).toBeNull();
     const replacing32 = await waitForState(s, e32.id, ['accepted']);
     expect(replacing32).toMatchObject({ encf: 'E320000000001', ecfType: '32' });
     const xml32 = await (await s.ctx.files.get(replacing32.signedXmlKey))!.text();
