@@ -1,6 +1,7 @@
 import type { Bindings } from '../env';
 import { ecfJobPayload, ecfJobs, pollEcf, resendPending, submitEcf } from '../services/shop/ecf';
 import { queueEcfDelivery, resendDueDeliveries } from '../services/shop/ecf-delivery';
+import { replaceFallbackDocuments } from '../services/shop/ecf-fallbacks';
 import { resendDueApprovals } from '../services/shop/received-ecf';
 import type { TenantContext } from '../tenancy/context';
 import { TenantJobs } from '../tenancy/jobs';
@@ -20,10 +21,11 @@ export const ecfJobHandlers: Record<string, EcfJobHandler> = {
     // DGII's acceptance is what allows sending the e-CF on to its buyer.
     if (state === 'accepted' || state === 'accepted_conditional') await queueEcfDelivery(context, id);
   },
-  [ecfJobs.sweep]: async (context) => {
+  [ecfJobs.sweep]: async (context, _payload, env) => {
     await resendPending(context);
     await resendDueDeliveries(context);
     await resendDueApprovals(context);
+    await replaceFallbackDocuments({ ...context, env });
   },
 };
 

@@ -128,4 +128,15 @@ describe('B-series fallback (incapacidad técnica)', { timeout: 90_000 }, () => 
     const [row] = await s.db.select().from(ecfDocuments).where(eq(ecfDocuments.invoiceId, b01.id));
     expect(row!.encf).toBe('E310000000001');
   });
+
+  it('the ecf.sweep job (the 5-minute cron, per shop) prepares a pending replacement through the real queue', async () => {
+    const s = await ecfShop();
+    await postForm(s.host, '/ecf/fallback/start', { reason: 'Caída' }, { Cookie: s.cookie });
+    const b01 = await issueDraft(s, 'E31', s.company.id);
+    await postForm(s.host, '/ecf/fallback/end', {}, { Cookie: s.cookie });
+    await eSequence(s, 'E31');
+    await s.ctx.jobs.send('ecf.sweep', {});
+    const replaced = await waitForState(s, b01.id, ['accepted']);
+    expect(replaced.encf).toBe('E310000000001');
+  });
 });
