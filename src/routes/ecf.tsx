@@ -102,10 +102,10 @@ async function fallbackPage(
   });
 }
 
-/** Renders the page again with a refused action's message (422 / 409) instead of the error page. */
+/** Back to the page with what was done (a query the GET turns into the notice), or the page again with the refusal (422 / 409). */
 async function fallbackAction(c: Ctx, action: () => Promise<string>) {
   try {
-    return c.redirect(`/ecf/fallback?notice=${encodeURIComponent(await action())}`, 303);
+    return c.redirect(`/ecf/fallback?${await action()}`, 303);
   } catch (error) {
     if (!(error instanceof AppError) || (error.code !== 'validation' && error.code !== 'conflict')) throw error;
     const status = error.code === 'validation' ? 422 : 409;
@@ -114,8 +114,15 @@ async function fallbackAction(c: Ctx, action: () => Promise<string>) {
 }
 
 ecfRoutes.get('/ecf/fallback', requirePermission('invoices.view'), async (c) => {
-  const notice = c.req.query('notice');
-  return fallbackPage(c, { notice: notice ? notice.slice(0, 300) : null });
+  const done = c.req.query('done');
+  const count = (key: string) => String(Number.parseInt(c.req.query(key) ?? '', 10) || 0);
+  const notice =
+    done === 'started'
+      ? t('ecfFallback.started')
+      : done === 'replaced'
+        ? t('ecfFallback.ended', { replaced: count('replaced'), pending: count('pending') })
+        : null;
+  return fallbackPage(c, { notice });
 });
 
 ecfRoutes.post('/ecf/fallback/start', requirePermission('sequences.manage'), async (c) => {
@@ -123,21 +130,21 @@ ecfRoutes.post('/ecf/fallback/start', requirePermission('sequences.manage'), asy
   const reason = typeof body.reason === 'string' ? body.reason.slice(0, 500) : '';
   return fallbackAction(c, async () => {
     await startEcfFallback(shopContext(c), { reason });
-    return t('ecfFallback.started');
+    return 'done=started';
   });
 });
 
 ecfRoutes.post('/ecf/fallback/end', requirePermission('sequences.manage'), async (c) =>
   fallbackAction(c, async () => {
     const { replaced, pending } = await endEcfFallback(shopContext(c));
-    return t('ecfFallback.ended', { replaced: String(replaced), pending: String(pending) });
+    return `done=replaced&replaced=${replaced}&pending=${pending}`;
   }),
 );
 
 ecfRoutes.post('/ecf/fallback/replace', requirePermission('sequences.manage'), async (c) =>
   fallbackAction(c, async () => {
     const { replaced, pending } = await retryFallbackReplacements(shopContext(c));
-    return t('ecfFallback.ended', { replaced: String(replaced), pending: String(pending) });
+    return `done=replaced&replaced=${replaced}&pending=${pending}`;
   }),
 );
 

@@ -66,7 +66,9 @@ describe('B-series fallback (incapacidad técnica)', { timeout: 90_000 }, () => 
 
     const end = await postForm(s.host, '/ecf/fallback/end', {}, { Cookie: s.cookie });
     expect(end.status).toBe(303);
-    expect(decodeURIComponent(end.headers.get('location')!)).toContain('2 e-CF de reemplazo generados, 0 pendientes');
+    expect(end.headers.get('location')).toBe('/ecf/fallback?done=replaced&replaced=2&pending=0');
+    const ended = await (await get(s.host, end.headers.get('location')!, { headers: { Cookie: s.cookie } })).text();
+    expect(ended).toContain('2 e-CF de reemplazo generados, 0 pendientes');
 
     const replacing31 = await waitForState(s, e31.id, ['accepted']);
     expect(replacing31).toMatchObject({ encf: 'E310000000001', ecfType: '31', channel: 'ecf' });
@@ -121,10 +123,10 @@ describe('B-series fallback (incapacidad técnica)', { timeout: 90_000 }, () => 
     const b01 = await issueDraft(s, 'E31', s.company.id);
     expect(b01.ncf).toBe('B0100000001');
     const end = await postForm(s.host, '/ecf/fallback/end', {}, { Cookie: s.cookie });
-    expect(decodeURIComponent(end.headers.get('location')!)).toContain('0 e-CF de reemplazo generados, 1 pendientes');
+    expect(end.headers.get('location')).toBe('/ecf/fallback?done=replaced&replaced=0&pending=1');
     await eSequence(s, 'E31');
     const retry = await postForm(s.host, '/ecf/fallback/replace', {}, { Cookie: s.cookie });
-    expect(decodeURIComponent(retry.headers.get('location')!)).toContain('1 e-CF de reemplazo generados, 0 pendientes');
+    expect(retry.headers.get('location')).toBe('/ecf/fallback?done=replaced&replaced=1&pending=0');
     const [row] = await s.db.select().from(ecfDocuments).where(eq(ecfDocuments.invoiceId, b01.id));
     expect(row!.encf).toBe('E310000000001');
   });
