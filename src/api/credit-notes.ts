@@ -46,12 +46,13 @@ function summaryJson(note: CreditNoteSummary): z.infer<typeof creditNoteSummaryO
     modifiedNcf: note.modifiedNcf,
     originalId: note.originalId,
     createdAt: note.createdAt,
+    ecfStatus: note.ecfStatus,
   };
 }
 
 function noteJson(note: CreditNote): z.infer<typeof creditNoteOut> {
   return {
-    ...summaryJson(note),
+    ...summaryJson({ ...note, ecfStatus: note.ecf?.state ?? null }),
     lines: note.lines,
     ecf: ecfJson({
       ecf: note.ecf,

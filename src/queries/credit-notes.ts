@@ -1,6 +1,7 @@
 import type { CreatedCursor } from './keyset';
 import { sql, type SQL } from 'drizzle-orm';
 import { raisedCode } from '../db/raised';
+import type { EcfState } from '../db/tenant-schema';
 import { likeEscape } from './products';
 import type { CreditRateState, DocumentTotals, DopTotals } from '../domain/totals';
 import type { TenantDb } from '../db/client';
@@ -234,7 +235,8 @@ export async function getCreditNote(db: TenantDb, id: string, scope: BranchScope
   return result.rows[0]?.note ?? null;
 }
 
-export type CreditNoteSummary = Omit<CreditNote, 'lines' | 'ecf'>;
+/** A list row: the note without its lines, with its e-CF's state (null for a B04). */
+export type CreditNoteSummary = Omit<CreditNote, 'lines' | 'ecf'> & { ecfStatus: EcfState | null };
 
 /** Credit notes newest first, one page in one query (keyset on created_at, id - the invoices list index). */
 export async function listCreditNotes(
@@ -252,7 +254,8 @@ export async function listCreditNotes(
   if (filter.after)
     conditions.push(sql`(n.created_at, n.id) < (${filter.after.createdAt}::timestamptz, ${filter.after.id}::uuid)`);
   const result = await db.execute<{ note: CreditNoteSummary; cursor_at: string }>(sql`
-    SELECT json_build_object(${noteColumns}) AS note, n.created_at::text AS cursor_at
+    SELECT json_build_object(${noteColumns}, 'ecfStatus', (SELECT e.state FROM ecf_documents e WHERE e.invoice_id = n.id)) AS note,
+           n.created_at::text AS cursor_at
       FROM invoices n
      WHERE ${sql.join(conditions, sql` AND `)}
      ORDER BY n.created_at DESC, n.id DESC

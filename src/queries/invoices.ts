@@ -340,6 +340,8 @@ export interface InvoiceSummary {
   total: string;
   balance: string;
   createdAt: string;
+  /** The e-CF's state (null without one), joined in the list's own statement. */
+  ecfStatus: EcfState | null;
 }
 
 /** Newest first by (created_at, id). */
@@ -382,10 +384,12 @@ export async function listInvoices(
     SELECT i.id, i.status, i.ncf_type AS "ncfType", i.ncf, i.issued_on::text AS "issuedOn", i.customer_id AS "customerId",
            coalesce(i.buyer_name, c.name) AS "customerName", i.branch_id AS "branchId", i.currency_code AS "currencyCode",
            coalesce(cur.symbol, i.currency_code) AS "currencySymbol", i.total::text AS total,
-           (i.total - i.paid_total - i.credited_total)::text AS balance, ${iso('i.created_at')} AS "createdAt", i.created_at::text AS cursor
+           (i.total - i.paid_total - i.credited_total)::text AS balance, ${iso('i.created_at')} AS "createdAt", e.state AS "ecfStatus",
+           i.created_at::text AS cursor
       FROM invoices i
       LEFT JOIN contacts c ON c.id = i.customer_id
       LEFT JOIN currencies cur ON cur.code = i.currency_code
+      LEFT JOIN ecf_documents e ON e.invoice_id = i.id
      WHERE ${sql.join(conditions, sql` AND `)}
      ORDER BY i.created_at DESC, i.id DESC
      LIMIT ${filter.limit + 1}`);

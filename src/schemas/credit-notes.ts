@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { t } from '../i18n/es-DO';
+import { ecfStates } from '../db/tenant-schema';
 import { amountField } from './amount';
 import { ecfOut } from './ecf';
 
@@ -88,6 +89,7 @@ const creditNoteFields = {
   modifiedNcf: z.string(),
   originalId: z.uuid(),
   createdAt: z.string(),
+  ecfStatus: z.enum(ecfStates).nullable().openapi({ description: 'The e-CF’s status (see Ecf); null for a B04' }),
 };
 
 export const creditNoteSummaryOut = z.object(creditNoteFields).openapi('CreditNoteSummary');

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { companyIdentityOut } from './company';
 import { ecfOut } from './ecf';
-import { invoiceStatuses } from '../db/tenant-schema';
+import { ecfStates, invoiceStatuses } from '../db/tenant-schema';
 import { invoiceNcfTypes, voidReasons } from '../domain/ncf';
 import { t } from '../i18n/es-DO';
 import { optionalText } from './common';
@@ -183,5 +183,6 @@ export const invoiceSummaryOut = z
     total: money,
     balance: money,
     createdAt: z.string(),
+    ecfStatus: z.enum(ecfStates).nullable().openapi({ description: 'The e-CF’s status (see Ecf); null for B-series' }),
   })
   .openapi('InvoiceSummary');

@@ -161,6 +161,21 @@ describe('e-CF in the API', { timeout: 90_000 }, () => {
     expect(none.headers.get('content-type')).toContain('application/problem+json');
     expect(((await none.json()) as { status: number }).status).toBe(404);
     expect((await api(s.host, '/invoices/not-a-uuid/ecf.xml', s.bearer)).status).toBe(404);
+
+    // The lists carry each row's e-CF status, joined in the list's own statement.
+    const list = await apiJson<{ data: Array<{ id: string; ecfStatus: string | null }> }>(
+      s.host,
+      '/invoices',
+      s.bearer,
+    );
+    expect(list.body.data.find((row) => row.id === invoice.id)?.ecfStatus).toBe('accepted');
+    expect(list.body.data.find((row) => row.id === plain.body.id)?.ecfStatus).toBeNull();
+    const notes = await apiJson<{ data: Array<{ id: string; ecfStatus: string | null }> }>(
+      s.host,
+      '/credit-notes',
+      s.bearer,
+    );
+    expect(notes.body.data.find((row) => row.id === note.body.id)?.ecfStatus).toEqual(expect.any(String));
     expect((await api(s.host, `/invoices/${invoice.id}/ecf.xml`)).status).toBe(401);
   });
 
