@@ -1,7 +1,7 @@
 /**
  * Issue 11 item 7: an E-series invoice issued through the API is signed at once, and its print view
- * and PDF carry DGII's stamp (QR to consultatimbre, security code, signature date) read from the
- * signed XML. The expected QR URL is rebuilt here from the invoice's own values.
+ * and PDF carry DGII's stamp (QR to consultatimbre, security code, signature date), made from its
+ * e-CF row and the invoice. The expected QR URL is rebuilt here from the invoice's own values.
  */
 import { eq } from 'drizzle-orm';
 import { renderSVG } from 'uqr';
