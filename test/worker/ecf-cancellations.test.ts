@@ -50,6 +50,19 @@ async function allocate(s: Shop, sequenceId: string, type: string): Promise<stri
   return result.rows[0]!.number;
 }
 
+async function e32Draft(s: Shop): Promise<string> {
+  const created = await apiJson(s.host, '/invoices', s.bearer, {
+    method: 'POST',
+    body: JSON.stringify({
+      ncfType: 'E32',
+      customerId: s.walkIn.id,
+      lines: [{ productId: s.service.id, quantity: '1', unitPrice: '500' }],
+    }),
+  });
+  expect(created.status).toBe(201);
+  return created.body.id as string;
+}
+
 const cancel = (s: Shop, body: object) =>
   apiJson(s.host, '/ecf/cancellations', s.bearer, { method: 'POST', body: JSON.stringify(body) });
 
@@ -114,16 +127,19 @@ describe('ANECF range cancellation', { timeout: 90_000 }, () => {
   it('issues at the same moment as a cancellation never take a cancelled number', async () => {
     const s = await ecfShop();
     const sequence = await eSequence(s, 'E32', 500);
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < 2; round++) {
       const start = (await s.db.select().from(fiscalSequences).where(eq(fiscalSequences.id, sequence.id)))[0]!
         .nextNumber;
       const from = start + 3;
       const to = from + 20;
-      const [outcome, ...numbers] = await Promise.all([
+      const drafts = await Promise.all(Array.from({ length: 8 }, () => e32Draft(s)));
+      // The issues go through the API, as a till would send them, at the same moment as the cancellation.
+      const [outcome, ...issued] = await Promise.all([
         cancel(s, { sequenceId: sequence.id, from, to }),
-        ...Array.from({ length: 8 }, () => allocate(s, sequence.id, 'E32')),
+        ...drafts.map((id) => apiJson(s.host, `/invoices/${id}/issue`, s.bearer, { method: 'POST' })),
       ]);
-      const taken = numbers.map((n) => Number(n.slice(3)));
+      expect(issued.map((answer) => answer.status)).toEqual(Array(8).fill(200));
+      const taken = issued.map((answer) => Number(String(answer.body.ncf).slice(3)));
       expect(new Set(taken).size).toBe(8);
       if (outcome.status === 201) {
         expect(taken.filter((n) => n >= from && n <= to)).toEqual([]);
