@@ -185,6 +185,23 @@ describe('ANECF range cancellation', { timeout: 90_000 }, () => {
     expect(await dgiiCancellations(s.rnc)).toHaveLength(1);
   });
 
+  it("isolation: another shop neither lists nor retries a shop's cancellation", async () => {
+    const a = await ecfShop();
+    const b = await ecfShop();
+    const sequence = await eSequence(a, 'E32', 10);
+    const done = await cancel(a, { sequenceId: sequence.id, from: 9, to: 10 });
+    expect(done.status).toBe(201);
+    expect((await apiJson(b.host, '/ecf/cancellations', b.bearer)).body.data).toEqual([]);
+    const retry = await postForm(b.host, `/ecf/cancellations/${done.body.id}/retry`, {}, { Cookie: b.cookie });
+    expect(retry.status).toBe(404);
+    // Nor can it cancel numbers of A's sequence by its id.
+    const foreign = await cancel(b, { sequenceId: sequence.id, from: 1, to: 2 });
+    expect(foreign.status).toBe(422);
+    expect(await a.db.select().from(fiscalSequences).where(eq(fiscalSequences.id, sequence.id))).toMatchObject([
+      { nextNumber: 1 },
+    ]);
+  });
+
   it('UI: an owner cancels from the form; a used range comes back as 422 with the field message', async () => {
     const s = await ecfShop();
     const sequence = await eSequence(s, 'E32', 30, 11);
