@@ -74,6 +74,13 @@ type EcfPanelData = Pick<
   | 'sequenceUsed'
 > & {
   signedAt: Date | string;
+} & {
+  buyerApproval?: InvoiceEcf['buyerApproval'];
+  buyerApprovalReason?: string | null;
+  buyerApprovalAt?: Date | string | null;
+  deliveryState?: InvoiceEcf['deliveryState'];
+  deliveredAt?: Date | string | null;
+  deliveryError?: string | null;
 };
 
 /**
@@ -119,8 +126,42 @@ export function EcfStatusPanel(props: { ecf: EcfPanelData; canRetry?: boolean })
       <h3>{t('ecfSubmissions.panel.messages')}</h3>
       <DgiiMessages messages={ecf.messages} />
       {ecf.state === 'rejected' ? <RejectionNote sequenceUsed={ecf.sequenceUsed} /> : null}
+      <BuyerSide ecf={ecf} />
       {waiting && props.canRetry ? <RetryButton id={ecf.id} /> : null}
     </section>
+  );
+}
+
+/** What the buyer did with it: the e-CF sent to its receiver endpoint (ARECF) and its commercial answer (ACECF). */
+function BuyerSide(props: { ecf: EcfPanelData }) {
+  const { deliveryState, deliveredAt, deliveryError, buyerApproval, buyerApprovalReason, buyerApprovalAt } = props.ecf;
+  if (!deliveryState && !buyerApproval) return null;
+  return (
+    <>
+      <h3>{t('ecfSubmissions.panel.buyer')}</h3>
+      <dl data-ecf-buyer>
+        {deliveryState ? (
+          <>
+            <dt>{t('ecfSubmissions.panel.delivery')}</dt>
+            <dd data-delivery-state={deliveryState}>
+              {t(`ecfSubmissions.delivery.${deliveryState}` as MessageKey)}
+              {deliveredAt ? ` · ${formatDateTime(deliveredAt)}` : null}
+              {deliveryError && deliveryState !== 'delivered' ? <p class="hint">{deliveryError}</p> : null}
+            </dd>
+          </>
+        ) : null}
+        {buyerApproval ? (
+          <>
+            <dt>{t('ecfSubmissions.panel.buyerApproval')}</dt>
+            <dd data-buyer-approval={buyerApproval}>
+              {t(`ecfSubmissions.buyerApproval.${buyerApproval}` as MessageKey)}
+              {buyerApprovalAt ? ` · ${formatDateTime(buyerApprovalAt)}` : null}
+              {buyerApprovalReason ? <p class="hint">{buyerApprovalReason}</p> : null}
+            </dd>
+          </>
+        ) : null}
+      </dl>
+    </>
   );
 }
 

@@ -279,6 +279,12 @@ describe('inbox of received e-CF', { timeout: 90_000 }, () => {
     expect((await ecfRow(a.ctx, doc.id)).buyerApproval).toBe('approved');
     expect((await standinState(a.rnc)).approvals).toHaveLength(1);
     expect(prepared!.encf).toBe(doc.ncf);
+    // A's invoice page shows the buyer's side: received, then approved.
+    const page = await (await get(a.host, `/invoices/${doc.id}`, { headers: { Cookie: a.cookie } })).text();
+    expect(page).toContain('data-delivery-state="delivered"');
+    expect(page).toContain('Recibido por el cliente');
+    expect(page).toContain('data-buyer-approval="approved"');
+    expect(page).toContain('Aprobado por el cliente');
   });
 
   it('pages with the keyset cursor, newest first, and a cursor it did not write is a 422', async () => {
