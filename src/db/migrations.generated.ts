@@ -389,6 +389,24 @@ export const migrations: BundledMigrations = {
         "ALTER TABLE \"ecf_fallback_documents\" ADD COLUMN \"replacement_encf\" text;",
         "ALTER TABLE \"ecf_fallback_documents\" ADD COLUMN \"replacement_valid_until\" date;"
       ]
+    },
+    {
+      "tag": "0019_search_indexes",
+      "when": 1796481853094,
+      "hash": "b3064dd1ddb58dd24ca9cd1c27da9a7b8013c4c7a4c744627c41ce7ec3a8be3d",
+      "statements": [
+        "-- unaccent is a trusted extension (PostgreSQL 13+): the database owner may create it. search_fold is\n-- created here because the indexes below use it; its file in functions/ stays the current definition.\nCREATE EXTENSION IF NOT EXISTS unaccent;",
+        "CREATE OR REPLACE FUNCTION search_fold(p_value text)\nRETURNS text\nLANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$\n  SELECT lower(public.unaccent('public.unaccent'::regdictionary, p_value))\n$$;",
+        "DROP INDEX \"contacts_name_trgm_idx\";",
+        "CREATE INDEX \"contacts_name_search_idx\" ON \"contacts\" USING gin (search_fold(\"name\") gin_trgm_ops);",
+        "CREATE INDEX \"invoices_ncf_search_idx\" ON \"invoices\" USING gin (\"ncf\" gin_trgm_ops);",
+        "CREATE INDEX \"invoices_buyer_name_search_idx\" ON \"invoices\" USING gin (search_fold(\"buyer_name\") gin_trgm_ops);",
+        "CREATE INDEX \"invoices_buyer_id_number_idx\" ON \"invoices\" USING btree (\"buyer_id_number\");",
+        "CREATE INDEX \"payments_number_search_idx\" ON \"payments\" USING gin (lower(\"number\") gin_trgm_ops);",
+        "CREATE INDEX \"products_name_search_idx\" ON \"products\" USING gin (search_fold(\"name\") gin_trgm_ops);",
+        "CREATE INDEX \"quotations_customer_idx\" ON \"quotations\" USING btree (\"customer_id\");",
+        "CREATE INDEX \"quotations_number_search_idx\" ON \"quotations\" USING gin (lower(\"number\") gin_trgm_ops);"
+      ]
     }
   ]
 };
@@ -481,6 +499,11 @@ export const functions: BundledFunctions = {
       "name": "reserve_login_attempt",
       "hash": "fc0cdaf73a581e008667061b130a5722d99339110724f5eda25a217717743096",
       "sql": "-- Login throttling: the slot for one password (or TOTP code) check is reserved before the check,\n-- in one statement, under advisory locks on the account and on the address, so that however many\n-- requests race, at most the limit of checks run per window. The reserved row counts as a failure\n-- until the caller marks it succeeded. Returns the row id, or NULL when a limit is reached.\n-- TOTP rows (account 'totp:<admin id>') and password rows do not count against each other's address.\nCREATE OR REPLACE FUNCTION reserve_login_attempt(\n  p_account text, p_address text,\n  p_max_per_account_and_address integer, p_max_per_account integer, p_max_per_address integer,\n  p_window_minutes integer)\nRETURNS bigint\nLANGUAGE plpgsql AS $$\nDECLARE\n  v_account_lock bigint := hashtextextended('login-account:' || p_account, 0);\n  v_address_lock bigint := hashtextextended('login-address:' || p_address, 0);\n  v_pair integer;\n  v_account integer;\n  v_address integer;\n  v_id bigint;\nBEGIN\n  -- Always in the same order, so two callers never wait on each other in a cycle.\n  PERFORM pg_advisory_xact_lock(least(v_account_lock, v_address_lock));\n  PERFORM pg_advisory_xact_lock(greatest(v_account_lock, v_address_lock));\n  SELECT count(*) FILTER (WHERE a.account = p_account AND a.ip_address = p_address),\n         count(*) FILTER (WHERE a.account = p_account),\n         count(*) FILTER (WHERE a.ip_address = p_address AND (a.account LIKE 'totp:%') = (p_account LIKE 'totp:%'))\n    INTO v_pair, v_account, v_address\n    FROM login_attempts a\n   WHERE NOT a.succeeded\n     AND a.created_at > now() - make_interval(mins => p_window_minutes)\n     AND (a.account = p_account OR a.ip_address = p_address);\n  IF v_pair >= p_max_per_account_and_address OR v_account >= p_max_per_account OR v_address >= p_max_per_address THEN\n    RETURN NULL;\n  END IF;\n  INSERT INTO login_attempts (account, ip_address, succeeded) VALUES (p_account, p_address, false) RETURNING id INTO v_id;\n  RETURN v_id;\nEND $$;"
+    },
+    {
+      "name": "search_fold",
+      "hash": "e201a10fa382b15d1651ea4c1c0589cbff16c8eff0897ffc47650c1833500146",
+      "sql": "-- What searches compare: lower-case with accents removed ('María' -> 'maria'). unaccent() itself is\n-- only STABLE (its dictionary could change), so index expressions need this IMMUTABLE wrapper; the\n-- dictionary is named with its schema so the result never depends on search_path.\nCREATE OR REPLACE FUNCTION search_fold(p_value text)\nRETURNS text\nLANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$\n  SELECT lower(public.unaccent('public.unaccent'::regdictionary, p_value))\n$$;"
     },
     {
       "name": "update_payment",

@@ -247,7 +247,8 @@ export const contacts = pgTable(
   (table) => [
     uniqueIndex('contacts_id_number_key').on(table.idNumber).where(sql`${table.idNumber} is not null`),
     index('contacts_name_idx').on(sql`lower(${table.name})`, table.id),
-    index('contacts_name_trgm_idx').using('gin', sql`lower(${table.name}) gin_trgm_ops`),
+    // search_fold (drizzle/tenant/functions/search_fold.sql): lower-case, accents removed, immutable.
+    index('contacts_name_search_idx').using('gin', sql`search_fold(${table.name}) gin_trgm_ops`),
     index('contacts_phone_idx').on(table.phone),
     index('contacts_mobile_idx').on(table.mobile),
     check('contacts_kind_valid', sql`${table.kind} in ('customer', 'supplier', 'optometrist')`),
@@ -279,6 +280,7 @@ export const products = pgTable(
   (table) => [
     uniqueIndex('products_sku_key').on(sql`lower(${table.sku})`),
     index('products_name_idx').on(sql`lower(${table.name})`, table.id),
+    index('products_name_search_idx').using('gin', sql`search_fold(${table.name}) gin_trgm_ops`),
     check('products_price_positive', sql`${table.price} >= 0`),
   ],
 );
@@ -505,6 +507,8 @@ export const quotations = pgTable(
   (table) => [
     uniqueIndex('quotations_number_key').on(table.number),
     index('quotations_list_idx').on(table.createdAt, table.id),
+    index('quotations_customer_idx').on(table.customerId),
+    index('quotations_number_search_idx').using('gin', sql`lower(${table.number}) gin_trgm_ops`),
     check('quotations_status_valid', sql`${table.status} in ('draft', 'sent', 'converted', 'cancelled')`),
   ],
 );
@@ -595,6 +599,9 @@ export const invoices = pgTable(
     index('invoices_list_idx').on(table.createdAt, table.id),
     index('invoices_issued_idx').on(table.issuedOn, table.kind),
     index('invoices_customer_idx').on(table.customerId),
+    index('invoices_ncf_search_idx').using('gin', sql`${table.ncf} gin_trgm_ops`),
+    index('invoices_buyer_name_search_idx').using('gin', sql`search_fold(${table.buyerName}) gin_trgm_ops`),
+    index('invoices_buyer_id_number_idx').on(table.buyerIdNumber),
     index('invoices_reference_idx').on(table.referenceInvoiceId),
     check('invoices_kind_valid', sql`${table.kind} in ('invoice', 'credit_note')`),
     check('invoices_status_valid', sql`${table.status} in ('draft', 'issued', 'partially_paid', 'paid', 'voided')`),
@@ -660,6 +667,7 @@ export const payments = pgTable(
     uniqueIndex('payments_number_key').on(table.number),
     index('payments_invoice_idx').on(table.invoiceId, table.createdAt),
     index('payments_list_idx').on(table.createdAt, table.id),
+    index('payments_number_search_idx').using('gin', sql`lower(${table.number}) gin_trgm_ops`),
     check('payments_amount_positive', sql`${table.amount} > 0`),
     check('payments_method_valid', sql`${table.method} in ('1','2','3','4','5','6','7','8')`),
     check('payments_status_valid', sql`${table.status} in ('active', 'voided')`),
