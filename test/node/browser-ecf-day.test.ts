@@ -337,9 +337,13 @@ async function flow(page: Page, base: string, dgiiUrl: string) {
   ]);
   const invoiceJson = await fetchInPage(page, `${base}/api/v1/invoices/${e31Id}`, apiKey);
   expect(JSON.parse(invoiceJson.body.toString('utf8')).ecf.buyerApproval).toMatchObject({ status: 'approved' });
+  await page.goto(e31Url);
+  const buyerSide = ecfPanel(page).locator('[data-ecf-buyer]');
+  expect(await buyerSide.locator('[data-delivery-state]').textContent()).toContain('Recibido por el cliente');
+  expect(await buyerSide.locator('[data-buyer-approval]').textContent()).toContain('Aprobado por el cliente');
+  await shot(page, 'seller-sees-approval');
   await page.goto(`${base}/audit`);
   expect(await page.locator('main').textContent()).toContain('El comprador aprobó comercialmente un e-CF');
-  await shot(page, 'seller-sees-approval');
 
   // 5. A frame comes back: an E34 credits the E31 and DGII accepts it too.
   await page.goto(e31Url);
