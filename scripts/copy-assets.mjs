@@ -10,3 +10,11 @@ const require = createRequire(import.meta.url);
 const target = join(root, 'public', 'static');
 mkdirSync(target, { recursive: true });
 copyFileSync(require.resolve('htmx.org/dist/htmx.min.js'), join(target, 'htmx.min.js'));
+
+// Pages link these files under their content hash and browsers keep them a year: a build whose
+// manifest is stale would leave browsers on the old bytes.
+const { manifestIsCurrent } = await import('./asset-manifest.mjs');
+if (!manifestIsCurrent()) {
+  console.error('src/views/asset-hashes.ts is out of date with public/static: run npm run assets:manifest');
+  process.exit(1);
+}

@@ -3,23 +3,25 @@ import type { Child } from 'hono/jsx';
 import type { SessionUser } from '../auth/session';
 import { can, type Permission } from '../auth/permissions';
 import { t, type MessageKey } from '../i18n/es-DO';
+import { type StaticAsset, staticUrl } from './static-url';
 
 /**
  * Every screen stylesheet, linked from <head> on every page: htmx's boosted navigation swaps only
  * the <body>, so a stylesheet linked there would show the new page unstyled until it loads.
- * They are small, cached once, and none overrides another (print pages have their own documents).
+ * They are small, cached for a year under their content hash, and none overrides another (print
+ * pages have their own documents).
  */
-const stylesheets = [
-  '/static/app.css',
-  '/static/admin.css',
-  '/static/contacts.css',
-  '/static/invoices.css',
-  '/static/quotations.css',
-  '/static/payments.css',
-  '/static/prescriptions.css',
+const stylesheets: StaticAsset[] = [
+  'app.css',
+  'admin.css',
+  'contacts.css',
+  'invoices.css',
+  'quotations.css',
+  'payments.css',
+  'prescriptions.css',
 ];
 /** The platform admin panel's own screens add theirs; shop pages never name them. */
-const panelStylesheets = [...stylesheets, '/static/admin-tenants.css'];
+const panelStylesheets: StaticAsset[] = [...stylesheets, 'admin-tenants.css'];
 
 function Document(props: { title: string; panel?: boolean; children: Child }) {
   return (
@@ -35,11 +37,11 @@ function Document(props: { title: string; panel?: boolean; children: Child }) {
             name="htmx-config"
             content='{"includeIndicatorStyles":false,"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"422","swap":true},{"code":"[45]..","swap":true,"error":true}]}'
           />
-          {(props.panel ? panelStylesheets : stylesheets).map((href) => (
-            <link rel="stylesheet" href={href} />
+          {(props.panel ? panelStylesheets : stylesheets).map((name) => (
+            <link rel="stylesheet" href={staticUrl(name)} />
           ))}
-          <script src="/static/htmx.min.js" defer></script>
-          <script src="/static/app.js" defer></script>
+          <script src={staticUrl('htmx.min.js')} defer></script>
+          <script src={staticUrl('app.js')} defer></script>
         </head>
         {props.children}
       </html>

@@ -4,6 +4,7 @@ import { rxValidUntil } from '../domain/prescription';
 import { t } from '../i18n/es-DO';
 import type { Company, PrescriptionDetail } from '../queries/prescriptions';
 import { contactLensMeasures, optometristOf, patientIdentification, RxTable } from './prescriptions';
+import { staticUrl } from './static-url';
 
 /** A standalone A4 page (no app shell): shop letterhead, the content, a Print button hidden on paper. */
 function PrintDocument(props: { title: string; company: Company | null; backHref: string; children: unknown }) {
@@ -16,8 +17,8 @@ function PrintDocument(props: { title: string; company: Company | null; backHref
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title>{props.title}</title>
-          <link rel="stylesheet" href="/static/prescriptions.css" />
-          <script src="/static/app.js" defer></script>
+          <link rel="stylesheet" href={staticUrl('prescriptions.css')} />
+          <script src={staticUrl('app.js')} defer></script>
         </head>
         <body class="rx-print">
           <nav class="print-controls">

@@ -2,6 +2,7 @@ import { raw } from 'hono/html';
 import { renderSVG } from 'uqr';
 import type { PrintModel, PrintStamp } from '../documents/model';
 import { t } from '../i18n/es-DO';
+import { staticUrl } from './static-url';
 
 export type PrintFormat = 'a4' | '80mm';
 
@@ -46,8 +47,8 @@ export function PrintPage(props: PrintPageProps) {
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <meta name="robots" content="noindex" />
           <title>{`${model.title} ${model.meta[0]?.value ?? ''}`.trim()}</title>
-          <link rel="stylesheet" href="/static/print.css" />
-          <script src="/static/app.js" defer></script>
+          <link rel="stylesheet" href={staticUrl('print.css')} />
+          <script src={staticUrl('app.js')} defer></script>
         </head>
         <body class={`print print-${format}`}>
           <nav class="print-toolbar no-print" aria-label={t('documents.print')}>

@@ -38,7 +38,7 @@ describe('invoice print view', { timeout: 30_000 }, () => {
     expect(page).toContain('3,250.505');
     expect(page).toContain('Gracias por preferirnos.');
     expect(page).toContain('data-print');
-    expect(page).toContain('<script src="/static/app.js"');
+    expect(page).toContain('<script src="/static/app.js?v=');
     expect(page).not.toContain('onclick=');
     expect(page).toContain('/static/print.css');
     expect(page).toContain(`href="/invoices/${invoice.id}/pdf"`);

@@ -39,7 +39,7 @@ describe('stylesheets', () => {
         if (!(response.headers.get('content-type') ?? '').includes('text/html')) return;
         for (const link of linksInBody(html)) found.push(`${path}: ${link}`);
         if (html.includes('<head>'))
-          expect(html.slice(0, html.indexOf('<body')), path).toContain('href="/static/app.css"');
+          expect(html.slice(0, html.indexOf('<body')), path).toContain('href="/static/app.css?v=');
       }),
     );
     expect(found).toEqual([]);
