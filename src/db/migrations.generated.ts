@@ -407,6 +407,15 @@ export const migrations: BundledMigrations = {
         "CREATE INDEX \"quotations_customer_idx\" ON \"quotations\" USING btree (\"customer_id\");",
         "CREATE INDEX \"quotations_number_search_idx\" ON \"quotations\" USING gin (lower(\"number\") gin_trgm_ops);"
       ]
+    },
+    {
+      "tag": "0020_petite_spitfire",
+      "when": 1796482545672,
+      "hash": "41418ab2fe58def519d5fab337a52ed6e67d8248ffa52dc974a69aeb2365c2c6",
+      "statements": [
+        "CREATE INDEX \"invoices_sales_idx\" ON \"invoices\" USING btree (\"issued_on\",\"ncf\" COLLATE \"C\") WHERE \"invoices\".\"status\" not in ('draft', 'voided') and \"invoices\".\"ncf\" is not null;",
+        "CREATE INDEX \"invoices_voided_idx\" ON \"invoices\" USING btree (\"voided_at\") WHERE \"invoices\".\"status\" = 'voided' and \"invoices\".\"ncf\" is not null;"
+      ]
     }
   ]
 };

@@ -603,6 +603,11 @@ export const invoices = pgTable(
     index('invoices_buyer_name_search_idx').using('gin', sql`search_fold(${table.buyerName}) gin_trgm_ops`),
     index('invoices_buyer_id_number_idx').on(table.buyerIdNumber),
     index('invoices_reference_idx').on(table.referenceInvoiceId),
+    // The DGII 607 read in keyset pages in file order (date, NCF in byte order), and the 608 by void time.
+    index('invoices_sales_idx')
+      .on(table.issuedOn, sql`${table.ncf} COLLATE "C"`)
+      .where(sql`${table.status} not in ('draft', 'voided') and ${table.ncf} is not null`),
+    index('invoices_voided_idx').on(table.voidedAt).where(sql`${table.status} = 'voided' and ${table.ncf} is not null`),
     check('invoices_kind_valid', sql`${table.kind} in ('invoice', 'credit_note')`),
     check('invoices_status_valid', sql`${table.status} in ('draft', 'issued', 'partially_paid', 'paid', 'voided')`),
     check('invoices_issued_has_ncf', sql`${table.status} = 'draft' or ${table.ncf} is not null`),

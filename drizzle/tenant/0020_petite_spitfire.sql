@@ -1,0 +1,2 @@
+CREATE INDEX "invoices_sales_idx" ON "invoices" USING btree ("issued_on","ncf" COLLATE "C") WHERE "invoices"."status" not in ('draft', 'voided') and "invoices"."ncf" is not null;--> statement-breakpoint
+CREATE INDEX "invoices_voided_idx" ON "invoices" USING btree ("voided_at") WHERE "invoices"."status" = 'voided' and "invoices"."ncf" is not null;
