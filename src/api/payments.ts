@@ -16,6 +16,7 @@ import {
 } from '../schemas/payments';
 import { getPayment, listPayments, recordPayment, updatePayment, voidPayment } from '../services/shop/payments';
 import { methodName } from '../views/payments';
+import { invoiceListQuery } from '../schemas/invoices';
 import { createApiApp } from './app';
 import { jsonBody, jsonResponse, pageOf, pageQuery, problemResponses } from './openapi';
 
@@ -86,16 +87,16 @@ paymentsApi.openapi(
     summary: 'Payment receipts, newest first (cursor pagination)',
     tags,
     middleware: [requirePermission('invoices.view')] as const,
-    request: { query: pageQuery },
+    request: { query: pageQuery.extend(invoiceListQuery.pick({ q: true }).shape) },
     responses: {
       200: jsonResponse(pageOf(paymentListItemOut), 'One page of receipts'),
       ...problemResponses(401, 403, 422),
     },
   }),
   async (c) => {
-    const { limit, cursor } = c.req.valid('query');
+    const { limit, cursor, q } = c.req.valid('query');
     const after = createdCursor.decode(cursor);
-    const { rows, next } = await listPayments(shopContext(c), { after, limit });
+    const { rows, next } = await listPayments(shopContext(c), { q: q || undefined, after, limit });
     return c.json({ data: rows.map(listItemJson), nextCursor: next ? createdCursor.encode(next) : null }, 200);
   },
 );

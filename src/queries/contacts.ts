@@ -1,6 +1,7 @@
 import { and, eq, isNotNull, isNull, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { contacts, type contactKinds } from '../db/tenant-schema';
 import type { TenantDb } from '../db/client';
+import { foldedContains, searchWords } from './search';
 
 export type Contact = typeof contacts.$inferSelect;
 export type ContactValues = Omit<typeof contacts.$inferInsert, 'id' | 'archivedAt' | 'createdAt' | 'updatedAt'>;
@@ -22,28 +23,9 @@ export interface ContactPage {
   next: { name: string; id: string } | null;
 }
 
-const accentClasses: Record<string, string> = {
-  a: '[aáàâä]',
-  e: '[eéèêë]',
-  i: '[iíìîï]',
-  o: '[oóòôö]',
-  u: '[uúùûü]',
-  n: '[nñ]',
-  c: '[cç]',
-};
-
 /** Lower-case, accents removed: `José Núñez` -> `jose nunez`. */
 export function foldText(value: string): string {
   return value.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-}
-
-/**
- * A regular expression matching a word whatever its accents (`jose` -> `j[oóòôö]s[eéèêë]`). pg_trgm
- * extracts trigrams from such character classes, so `lower(name) ~ pattern` still uses the trigram
- * index on lower(name) while `José` is found by `jose` and `jose` by `José`.
- */
-export function accentInsensitivePattern(word: string): string {
-  return [...foldText(word)].map((char) => accentClasses[char] ?? char.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&')).join('');
 }
 
 export type ContactSearch =
@@ -51,25 +33,24 @@ export type ContactSearch =
   /** Digits (separators removed): identification or phone prefix. */
   | { kind: 'digits'; digits: string }
   /** Words of a name, and an identification (e.g. a passport) equal to the compacted query. */
-  | { kind: 'text'; words: string[]; patterns: string[]; idNumber: string | null };
+  | { kind: 'text'; words: string[]; idNumber: string | null };
 
 export function parseContactSearch(q: string | null | undefined): ContactSearch {
   const query = (q ?? '').trim();
   if (query === '') return { kind: 'none' };
   const digits = query.replace(/[\s().+-]/g, '');
   if (/^\d{3,}$/.test(digits)) return { kind: 'digits', digits };
-  const words = query.split(/\s+/).filter(Boolean).slice(0, 5);
+  const words = searchWords(query);
   const compact = query.replace(/[\s-]/g, '').toUpperCase();
   return {
     kind: 'text',
     words: words.map(foldText),
-    patterns: words.map(accentInsensitivePattern),
     idNumber: /^[A-Z0-9]{5,20}$/.test(compact) ? compact : null,
   };
 }
 
 /** `column` starts with `prefix` (digits only): a range, so the btree index serves it. */
-function digitPrefix(column: AnyColumn, prefix: string): SQL {
+export function digitPrefix(column: AnyColumn | SQL, prefix: string): SQL {
   // ':' is the character after '9': every string that starts with the prefix sorts below prefix + ':'.
   return sql`(${column} >= ${prefix} and ${column} < ${`${prefix}:`})`;
 }
@@ -84,8 +65,27 @@ function searchCondition(search: ContactSearch): SQL | undefined {
       digitPrefix(contacts.mobile, search.digits),
     );
   }
-  const words = and(...search.patterns.map((pattern) => sql`lower(${contacts.name}) ~ ${pattern}`));
+  const words = and(...search.words.map((word) => foldedContains(sql`${contacts.name}`, word)));
   return search.idNumber ? or(words, eq(contacts.idNumber, search.idNumber)) : words;
+}
+
+/** The customers (active) a picker's search box finds, at most `limit`, by name: one indexed query's worth. */
+export function customerPickerMatches(q: string, limit: number): SQL | null {
+  const search = parseContactSearch(q);
+  const condition = searchCondition(search);
+  if (!condition) return null;
+  return sql`SELECT ${contacts.id}, ${contacts.name}, ${contacts.idNumber} AS "idNumber" FROM ${contacts}
+              WHERE ${condition} AND ${contacts.archivedAt} IS NULL AND ${contacts.kind} = 'customer'
+              ORDER BY lower(${contacts.name}) || '', ${contacts.id} LIMIT ${limit}`;
+}
+
+/**
+ * The ids of the contacts a search finds (any kind, archived too) as an array, for documents found by
+ * their customer: `customer_id = ANY (...)` is served by the document's customer index.
+ */
+export function matchingContactIds(search: ContactSearch): SQL | null {
+  const condition = searchCondition(search);
+  return condition ? sql`ARRAY(SELECT ${contacts.id} FROM ${contacts} WHERE ${condition})` : null;
 }
 
 /** One page of contacts in (lower(name), id) order: ONE query, keyset pagination. */

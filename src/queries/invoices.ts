@@ -8,6 +8,8 @@ import type { InvoiceHeaderInput } from '../schemas/invoices';
 import { type BranchScope, inScope } from './branch-scope';
 import type { EcfRow } from './ecf';
 import { likeEscape } from './products';
+import { customerPickerMatches, digitPrefix, matchingContactIds, parseContactSearch } from './contacts';
+import { foldedContains, mayBeNumber, sortedAfterSearch } from './search';
 import { linesJson, linesRecordset, type PricedLine } from './document-lines';
 import type { DocumentTotals } from '../domain/totals';
 
@@ -348,6 +350,32 @@ export interface InvoiceSummary {
 export type InvoiceCursor = CreatedCursor;
 
 /**
+ * The invoices (table alias `alias`) a search box finds: NCF prefix, the buyer's name or
+ * identification as printed, or a customer found by name, identification or phone. Each branch of
+ * the OR has its own index (trigram on ncf and search_fold(buyer_name), btree on buyer_id_number and
+ * customer_id), so the OR is a BitmapOr of index scans rather than a scan of every invoice.
+ */
+export function invoiceSearch(alias: string, q: string): SQL {
+  const i = sql.raw(alias);
+  const search = parseContactSearch(q);
+  const ncf = q.replace(/\s/g, '').toUpperCase();
+  const branches: SQL[] = mayBeNumber(q) ? [sql`${i}.ncf LIKE ${`${likeEscape(ncf)}%`}`] : [];
+  if (search.kind === 'digits') branches.push(digitPrefix(sql`${i}.buyer_id_number`, search.digits));
+  if (search.kind === 'text') {
+    branches.push(
+      sql`(${sql.join(
+        search.words.map((word) => foldedContains(sql`${i}.buyer_name`, word)),
+        sql` AND `,
+      )})`,
+    );
+    if (search.idNumber) branches.push(sql`${i}.buyer_id_number = ${search.idNumber}`);
+  }
+  const customers = matchingContactIds(search);
+  if (customers) branches.push(sql`${i}.customer_id = ANY (${customers})`);
+  return branches.length ? sql`(${sql.join(branches, sql` OR `)})` : sql`false`;
+}
+
+/**
  * One page of invoices (newest first; keyset on created_at, id) in one query. `branchIds` null:
  * every branch. `q` matches the NCF (prefix) or the customer's / buyer's name.
  */
@@ -372,12 +400,8 @@ export async function listInvoices(
     );
   }
   if (filter.status) conditions.push(sql`i.status = ${filter.status}`);
-  if (filter.q) {
-    const pattern = likeEscape(filter.q.toLowerCase());
-    conditions.push(
-      sql`(lower(i.ncf) LIKE ${`${pattern}%`} OR lower(coalesce(i.buyer_name, c.name, '')) LIKE ${`%${pattern}%`})`,
-    );
-  }
+  const searching = Boolean(filter.q?.trim());
+  if (searching) conditions.push(invoiceSearch('i', filter.q!));
   if (filter.after)
     conditions.push(sql`(i.created_at, i.id) < (${filter.after.createdAt}::timestamptz, ${filter.after.id}::uuid)`);
   const result = await db.execute<InvoiceSummary & { cursor: string } & Record<string, unknown>>(sql`
@@ -386,13 +410,14 @@ export async function listInvoices(
            coalesce(cur.symbol, i.currency_code) AS "currencySymbol", i.total::text AS total,
            (i.total - i.paid_total - i.credited_total)::text AS balance, ${iso('i.created_at')} AS "createdAt", e.state AS "ecfStatus",
            i.created_at::text AS cursor
-      FROM invoices i
+      FROM (SELECT * FROM invoices i
+             WHERE ${sql.join(conditions, sql` AND `)}
+             ORDER BY ${sortedAfterSearch(sql`i.created_at`, searching)} DESC, i.id DESC
+             LIMIT ${filter.limit + 1}) i
       LEFT JOIN contacts c ON c.id = i.customer_id
       LEFT JOIN currencies cur ON cur.code = i.currency_code
       LEFT JOIN ecf_documents e ON e.invoice_id = i.id
-     WHERE ${sql.join(conditions, sql` AND `)}
-     ORDER BY i.created_at DESC, i.id DESC
-     LIMIT ${filter.limit + 1}`);
+     ORDER BY i.created_at DESC, i.id DESC`);
   const rows = result.rows.slice(0, filter.limit);
   const last = rows.at(-1);
   const next = result.rows.length > filter.limit && last ? { createdAt: last.cursor, id: last.id } : null;
@@ -415,12 +440,16 @@ export interface InvoiceFormOptions {
   products: Array<{ sku: string; name: string }>;
 }
 
-/** What the draft form offers (taxes, currencies, NCF sequences, customers, the customer's prescriptions, products) in one query. */
+/**
+ * What the draft form offers in one query: taxes, currencies, NCF sequences, the chosen customer and
+ * the customers its search box finds (never the whole list), the customer's prescriptions, products.
+ */
 export async function invoiceFormOptions(
   db: TenantDb,
-  options: { customerId?: string | null; ncfTypes: readonly string[] },
+  options: { customerId?: string | null; ncfTypes: readonly string[]; customerSearch?: string | null },
 ): Promise<InvoiceFormOptions> {
   const customerId = options.customerId ?? null;
+  const matches = options.customerSearch?.trim() ? customerPickerMatches(options.customerSearch, 20) : null;
   const result = await db.execute<InvoiceFormOptions & Record<string, unknown>>(sql`
     SELECT
       coalesce((SELECT json_agg(json_build_object('id', t.id, 'name', t.name, 'rate', t.rate::text, 'exempt', t.exempt) ORDER BY t.id) FROM taxes t WHERE t.active), '[]'::json) AS taxes,
@@ -429,13 +458,13 @@ export async function invoiceFormOptions(
                   'branchName', sb.name, 'isDefault', s.is_default) ORDER BY s.doc_type, s.is_default DESC, s.created_at)
                   FROM fiscal_sequences s LEFT JOIN branches sb ON sb.id = s.branch_id
                  WHERE s.active AND s.doc_type = ANY (string_to_array(${options.ncfTypes.join(',')}, ','))), '[]'::json) AS sequences,
-      coalesce((SELECT json_agg(json_build_object('id', x.id, 'name', x.name, 'idNumber', x.id_number) ORDER BY lower(x.name), x.id)
-                  FROM (SELECT id, name, id_number FROM contacts WHERE archived_at IS NULL AND kind = 'customer'
-                        ORDER BY (id = ${customerId}::uuid) DESC NULLS LAST, updated_at DESC LIMIT 300) x), '[]'::json) AS customers,
+      coalesce((SELECT json_agg(x ORDER BY x.chosen DESC, lower(x.name), x.id) FROM (
+                  SELECT id, name, id_number AS "idNumber", true AS chosen FROM contacts WHERE id = ${customerId}::uuid
+                  ${matches ? sql`UNION SELECT m.id, m.name, m."idNumber", false FROM (${matches}) m WHERE m.id IS DISTINCT FROM ${customerId}::uuid` : sql``}) x), '[]'::json) AS customers,
       coalesce((SELECT json_agg(json_build_object('id', rx.id, 'examinedOn', rx.examined_on::text) ORDER BY rx.examined_on DESC)
                   FROM prescriptions rx WHERE rx.patient_id = ${customerId}::uuid), '[]'::json) AS prescriptions,
-      coalesce((SELECT json_agg(json_build_object('sku', p.sku, 'name', p.name) ORDER BY lower(p.name))
-                  FROM (SELECT sku, name FROM products WHERE active ORDER BY updated_at DESC LIMIT 300) p), '[]'::json) AS products`);
+      coalesce((SELECT json_agg(json_build_object('sku', p.sku, 'name', p.name) ORDER BY lower(p.name), p.id)
+                  FROM (SELECT id, sku, name FROM products WHERE active ORDER BY lower(name), id LIMIT 300) p), '[]'::json) AS products`);
   return result.rows[0]!;
 }
 

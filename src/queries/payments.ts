@@ -6,6 +6,8 @@ import type { TenantDb } from '../db/client';
 import { raisedCode } from '../db/raised';
 import type { BranchInfo, CompanyInfo, Party } from './invoices';
 import { likeEscape } from './products';
+import { invoiceSearch } from './invoices';
+import { mayBeNumber, sortedAfterSearch } from './search';
 
 export type PaymentMethod = (typeof paymentMethods)[number];
 export type InvoiceStatus = (typeof invoiceStatuses)[number];
@@ -128,10 +130,11 @@ export async function listPayments(
 ): Promise<{ rows: PaymentListRow[]; next: CreatedCursor | null }> {
   const conditions: SQL[] = [inScope(sql`i.branch_id`, filter.scope)];
   if (filter.invoiceId) conditions.push(sql`p.invoice_id = ${filter.invoiceId}::uuid`);
-  if (filter.q) {
-    const pattern = likeEscape(filter.q.toLowerCase());
+  const searching = Boolean(filter.q?.trim());
+  if (searching) {
+    const pattern = likeEscape(filter.q!.trim().toLowerCase());
     conditions.push(
-      sql`(lower(p.number) LIKE ${`${pattern}%`} OR lower(coalesce(i.ncf, '')) LIKE ${`${pattern}%`} OR lower(coalesce(i.buyer_name, '')) LIKE ${`%${pattern}%`})`,
+      sql`(${mayBeNumber(pattern) ? sql`lower(p.number) LIKE ${`${pattern}%`} OR ` : sql``}p.invoice_id = ANY (ARRAY(SELECT si.id FROM invoices si WHERE ${invoiceSearch('si', filter.q!)})))`,
     );
   }
   if (filter.after)
@@ -156,7 +159,7 @@ export async function listPayments(
            to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at, p.created_at::text AS cursor_at
       FROM payments p JOIN invoices i ON i.id = p.invoice_id LEFT JOIN currencies cur ON cur.code = i.currency_code
      WHERE ${sql.join(conditions, sql` AND `)}
-     ORDER BY p.created_at DESC, p.id DESC
+     ORDER BY ${sortedAfterSearch(sql`p.created_at`, searching)} DESC, p.id DESC
      LIMIT ${filter.limit + 1}`);
   const rows = result.rows.slice(0, filter.limit);
   const last = rows.at(-1);

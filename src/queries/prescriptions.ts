@@ -5,7 +5,7 @@ import type { PrescriptionCursor } from './keyset';
 import { branches, company, contacts, prescriptions, users } from '../db/tenant-schema';
 import type { TenantDb } from '../db/client';
 import type { PrescriptionInput } from '../schemas/prescriptions';
-import { accentInsensitivePattern } from './contacts';
+import { foldedContains } from './search';
 
 export type Prescription = typeof prescriptions.$inferSelect;
 export type Company = typeof company.$inferSelect;
@@ -60,7 +60,7 @@ export async function listPrescriptions(
       and(
         inScope(filter.scope),
         filter.patientId ? eq(prescriptions.patientId, filter.patientId) : undefined,
-        ...words.map((word) => sql`lower(${contacts.name}) ~ ${accentInsensitivePattern(word)}`),
+        ...words.map((word) => foldedContains(sql`${contacts.name}`, word)),
         filter.after
           ? sql`(${prescriptions.examinedOn}, ${prescriptions.id}) < (${filter.after.examinedOn}::date, ${filter.after.id}::uuid)`
           : undefined,

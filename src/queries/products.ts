@@ -3,6 +3,9 @@ import { products, stock, taxes } from '../db/tenant-schema';
 import type { TenantDb } from '../db/client';
 import type { ProductCategory, ProductChanges, ProductInput } from '../schemas/products';
 import { activityFrom, type Actor } from './audit';
+import { foldedContains, likeEscape } from './search';
+
+export { likeEscape };
 
 export type Tax = typeof taxes.$inferSelect;
 export type ProductRow = typeof products.$inferSelect & { taxCode: string; taxRate: string; taxExempt: boolean };
@@ -28,11 +31,6 @@ export function listTaxes(db: TenantDb, forProductId?: string): Promise<Tax[]> {
     .from(taxes)
     .where(or(eq(taxes.active, true), current))
     .orderBy(taxes.id);
-}
-
-/** `%`, `_` and `\` typed by a user match themselves in LIKE. */
-export function likeEscape(value: string): string {
-  return value.replace(/[\\%_]/g, (character) => `\\${character}`);
 }
 
 /** Services never track stock (and so never go negative). */
@@ -72,7 +70,7 @@ export async function listProducts(
   if (filter.q) {
     const pattern = likeEscape(filter.q.toLowerCase());
     conditions.push(
-      sql`(lower(${products.sku}) LIKE ${`${pattern}%`} OR lower(${products.name}) LIKE ${`%${pattern}%`})`,
+      sql`(lower(${products.sku}) LIKE ${`${pattern}%`} OR ${foldedContains(sql`${products.name}`, filter.q)})`,
     );
   }
   if (filter.category) conditions.push(eq(products.category, filter.category));

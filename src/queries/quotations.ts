@@ -9,6 +9,8 @@ import { linesJson, linesRecordset, type PricedLine } from './document-lines';
 import type { QuotationStatus } from '../schemas/quotations';
 import type { BranchInfo, CompanyInfo, Party } from './invoices';
 import { likeEscape } from './products';
+import { customerPickerMatches, matchingContactIds, parseContactSearch } from './contacts';
+import { mayBeNumber, sortedAfterSearch } from './search';
 
 export interface QuotationLine {
   position: number;
@@ -88,10 +90,10 @@ const summaryColumns =
   q.itbis_total::text AS "itbisTotal", q.total::text AS "total", q.tax_breakdown AS "taxBreakdown",
   q.converted_invoice_id AS "convertedInvoiceId", ${iso('q.created_at')} AS "createdAt", ${iso('q.updated_at')} AS "updatedAt"`);
 
-const summaryJoins = sql.raw(`FROM quotations q
-  JOIN branches b ON b.id = q.branch_id
+const summaryRefs = sql.raw(`JOIN branches b ON b.id = q.branch_id
   JOIN currencies cur ON cur.code = q.currency_code
   LEFT JOIN contacts c ON c.id = q.customer_id`);
+const summaryJoins = sql`FROM quotations q ${summaryRefs}`;
 
 /** `q.branch_id` within the user's branches. */
 const branchScope = (branchIds: BranchScope) => inScope(sql`q.branch_id`, branchIds);
@@ -141,18 +143,26 @@ export async function listQuotations(
 ): Promise<{ rows: QuotationSummary[]; next: QuotationCursor | null }> {
   const conditions: SQL[] = [branchScope(filter.branchIds)];
   if (filter.status) conditions.push(sql`q.status = ${filter.status}`);
-  if (filter.q) {
-    const pattern = likeEscape(filter.q.toLowerCase());
-    conditions.push(sql`(lower(q.number) LIKE ${`%${pattern}%`} OR lower(c.name) LIKE ${`%${pattern}%`})`);
+  const searching = Boolean(filter.q?.trim());
+  if (searching) {
+    const pattern = likeEscape(filter.q!.trim().toLowerCase());
+    const customers = matchingContactIds(parseContactSearch(filter.q));
+    const branches = [
+      mayBeNumber(pattern) ? sql`lower(q.number) LIKE ${`%${pattern}%`}` : null,
+      customers ? sql`q.customer_id = ANY (${customers})` : null,
+    ].filter((branch) => branch !== null);
+    conditions.push(branches.length ? sql`(${sql.join(branches, sql` OR `)})` : sql`false`);
   }
   if (filter.after)
     conditions.push(sql`(q.created_at, q.id) < (${filter.after.createdAt}::timestamptz, ${filter.after.id}::uuid)`);
   const result = await db.execute<QuotationSummary & { cursor_at: string } & Record<string, unknown>>(sql`
     SELECT ${summaryColumns}, q.created_at::text AS cursor_at
-      ${summaryJoins}
-     WHERE ${sql.join(conditions, sql` AND `)}
-     ORDER BY q.created_at DESC, q.id DESC
-     LIMIT ${filter.limit + 1}`);
+      FROM (SELECT * FROM quotations q
+             WHERE ${sql.join(conditions, sql` AND `)}
+             ORDER BY ${sortedAfterSearch(sql`q.created_at`, searching)} DESC, q.id DESC
+             LIMIT ${filter.limit + 1}) q
+      ${summaryRefs}
+     ORDER BY q.created_at DESC, q.id DESC`);
   const rows = result.rows.slice(0, filter.limit);
   const last = rows.at(-1);
   const next = result.rows.length > filter.limit && last ? { createdAt: last.cursor_at, id: last.id } : null;
@@ -374,8 +384,7 @@ export async function quotationFormContext(
   customerId: string | null,
   search: string | null,
 ): Promise<QuotationFormContext> {
-  const pattern = search ? `%${likeEscape(search.toLowerCase())}%` : null;
-  const digits = search ? search.replace(/\D/g, '') : '';
+  const matches = search ? customerPickerMatches(search, 20) : null;
   const result = await db.execute<QuotationFormContext & Record<string, unknown>>(sql`
     SELECT
       (SELECT json_build_object('id', c.id, 'name', c.name, 'idNumber', c.id_number) FROM contacts c WHERE c.id = ${customerId}::uuid) AS customer,
@@ -383,10 +392,6 @@ export async function quotationFormContext(
                   FROM prescriptions p WHERE p.patient_id = ${customerId}::uuid), '[]'::json) AS prescriptions,
       coalesce((SELECT json_agg(json_build_object('code', code, 'name', name, 'symbol', symbol) ORDER BY is_base DESC, code) FROM currencies WHERE active), '[]'::json) AS currencies,
       coalesce((SELECT json_agg(json_build_object('id', id, 'name', name, 'rate', rate::text, 'exempt', exempt) ORDER BY rate DESC, id) FROM taxes WHERE active), '[]'::json) AS taxes,
-      coalesce((SELECT json_agg(m ORDER BY lower(m.name), m.id) FROM (
-                  SELECT c.id, c.name, c.id_number AS "idNumber" FROM contacts c
-                   WHERE ${pattern}::text IS NOT NULL AND c.archived_at IS NULL AND c.kind = 'customer'
-                     AND (lower(c.name) LIKE ${pattern} ${digits.length >= 3 ? sql`OR c.id_number LIKE ${`${digits}%`} OR c.phone LIKE ${`%${digits}%`} OR c.mobile LIKE ${`%${digits}%`}` : sql``})
-                   ORDER BY lower(c.name), c.id LIMIT 20) m), '[]'::json) AS customers`);
+      ${matches ? sql`coalesce((SELECT json_agg(m ORDER BY lower(m.name), m.id) FROM (${matches}) m), '[]'::json)` : sql`'[]'::json`} AS customers`);
   return result.rows[0]!;
 }

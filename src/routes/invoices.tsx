@@ -100,7 +100,7 @@ async function renderForm(
   const user = c.var.session;
   const customerId =
     state.values.customerId && uuid.safeParse(state.values.customerId).success ? state.values.customerId : null;
-  const options = await invoiceFormOptions(shopContext(c), customerId);
+  const options = await invoiceFormOptions(shopContext(c), customerId, state.values.customerSearch?.trim() || null);
   c.status(status);
   return c.render(<InvoiceForm {...mode} {...state} options={options} branches={user.branches} />, {
     title: mode.title,
@@ -114,6 +114,7 @@ const textOf = (body: Record<string, unknown>, name: string) =>
 function submittedValues(body: Record<string, unknown>): InvoiceFormValues {
   return {
     customerId: textOf(body, 'customerId'),
+    customerSearch: textOf(body, 'customerSearch'),
     branchId: textOf(body, 'branchId'),
     ncfType: textOf(body, 'ncfType'),
     sequenceId: textOf(body, 'sequenceId'),
@@ -149,7 +150,7 @@ async function submitDraft(
     ...prepared.errors,
   };
   const action = textOf(body, '_action');
-  const previewOnly = action === 'addLine' || action === 'preview';
+  const previewOnly = action === 'addLine' || action === 'preview' || action === 'findCustomer';
   const blankRows = blankRowCount(body, rows.length);
   const preview = prepared.priced?.lines.length
     ? {

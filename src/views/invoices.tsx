@@ -122,6 +122,7 @@ export function InvoicesPage(
 /** What the draft form shows: the submitted (or stored) header as text plus the line rows. */
 export interface InvoiceFormValues {
   customerId?: string | null;
+  customerSearch?: string | null;
   branchId?: string | null;
   ncfType?: string | null;
   sequenceId?: string | null;
@@ -152,12 +153,29 @@ export function InvoiceForm(props: {
       <ErrorSummary errors={errors} message={props.message} />
       <form method="post" action={props.action} novalidate>
         <div class="form-grid">
+          <Field
+            name="customerSearch"
+            type="search"
+            label={t('invoices.customerSearch')}
+            value={values.customerSearch}
+            attrs={{ autocomplete: 'off' }}
+          />
+          <div class="field">
+            <button type="submit" name="_action" value="findCustomer" formnovalidate style="margin-top: 1.6rem">
+              {t('invoices.findCustomer')}
+            </button>
+          </div>
           <SelectField
             name="customerId"
             label={t('invoices.field.customer')}
             value={values.customerId}
             errors={errors}
             blank={t('invoices.field.noCustomer')}
+            hint={
+              values.customerSearch?.trim() && options.customers.every((customer) => customer.id === values.customerId)
+                ? t('invoices.noCustomerMatches')
+                : undefined
+            }
             options={options.customers.map((customer) => ({
               value: customer.id,
               label: customer.idNumber ? `${customer.name} (${formatTaxId(customer.idNumber)})` : customer.name,

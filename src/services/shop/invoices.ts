@@ -68,8 +68,12 @@ export async function getInvoiceDraft(ctx: ShopContext, id: string): Promise<Inv
   return invoice;
 }
 
-export function invoiceFormOptions(ctx: ShopContext, customerId: string | null): Promise<InvoiceFormOptions> {
-  return loadFormOptions(ctx.db, { customerId, ncfTypes: invoiceNcfTypes });
+export function invoiceFormOptions(
+  ctx: ShopContext,
+  customerId: string | null,
+  customerSearch: string | null = null,
+): Promise<InvoiceFormOptions> {
+  return loadFormOptions(ctx.db, { customerId, customerSearch, ncfTypes: invoiceNcfTypes });
 }
 
 /**
