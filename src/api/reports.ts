@@ -1,3 +1,4 @@
+import type { TypedResponse } from 'hono';
 import { createRoute, z } from '@hono/zod-openapi';
 import { requirePermission } from '../http/session';
 import { shopContext } from '../http/shop';
@@ -42,10 +43,14 @@ for (const report of ['607', '608'] as const) {
     }),
     async (c) => {
       const file = await exportDgiiReport(shopContext(c), report, c.req.valid('query').period);
-      return c.text(file.text, 200, {
-        'Content-Disposition': `attachment; filename="${file.fileName}"`,
-        'Cache-Control': 'no-store',
-      });
+      // Streamed a page at a time: the typed helpers (c.text) only take a whole string.
+      return new Response(file.body, {
+        headers: {
+          'Content-Type': 'text/plain; charset=utf-8',
+          'Content-Disposition': `attachment; filename="${file.fileName}"`,
+          'Cache-Control': 'no-store',
+        },
+      }) as unknown as TypedResponse<string, 200, 'text'>;
     },
   );
 }

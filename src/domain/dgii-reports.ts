@@ -242,14 +242,15 @@ export interface Report607Stats {
   consumer: ConsumerSummary;
 }
 
-/** Builds the 607 of `period` from the documents issued in it (any order; drafts and voided ones must not be passed). */
-export function build607(period: Period, documents: readonly SalesDocument[]): Report607 {
-  const sorted = [...documents].sort((a, b) =>
-    a.issuedOn === b.issuedOn ? (a.ncf < b.ncf ? -1 : a.ncf > b.ncf ? 1 : 0) : a.issuedOn < b.issuedOn ? -1 : 1,
-  );
-  const lines: Report607Line[] = [];
+/**
+ * The 607 built document by document, in file order (by date, then NCF in byte order), so a
+ * month is read in pages and written as it is read: `add` returns the document's file line, or
+ * null when it is a consumer invoice folded into the summary; `stats` the totals so far.
+ */
+export function start607() {
   const summary = { amount: 0n, itbis: 0n, columns: zeroColumns() };
-  const stats = {
+  const counts = {
+    lineCount: 0,
     listedInvoices: 0,
     creditNotes: 0,
     summarisedInvoices: 0,
@@ -258,92 +259,118 @@ export function build607(period: Period, documents: readonly SalesDocument[]): R
     creditNoteAmount: 0n,
     creditNoteItbis: 0n,
   };
-  for (const document of sorted) {
-    const amount = cents(document.taxableTotalDop) + cents(document.exemptTotalDop);
-    const itbis = cents(document.itbisTotalDop);
-    const columns = paymentFormColumns(document);
-    if (document.kind === 'credit_note') {
-      stats.creditNotes += 1;
-      stats.creditNoteAmount += amount;
-      stats.creditNoteItbis += itbis;
-    } else {
-      stats.invoiceAmount += amount;
-      stats.invoiceItbis += itbis;
-    }
-    if (isSummarisedConsumerInvoice(document)) {
-      stats.summarisedInvoices += 1;
-      summary.amount += amount;
-      summary.itbis += itbis;
-      for (const column of paymentColumns) summary.columns[column] += columns[column];
-      continue;
-    }
-    if (document.kind === 'invoice') stats.listedInvoices += 1;
-    lines.push({
-      ...buyerIdentification(document),
-      ncf: document.ncf,
-      modifiedNcf: document.modifiedNcf ?? '',
-      date: document.issuedOn,
-      amount,
-      itbis,
-      columns,
-    });
-  }
   return {
-    period,
-    lines,
-    stats: {
-      lineCount: lines.length,
-      listedInvoices: stats.listedInvoices,
-      creditNotes: stats.creditNotes,
-      summarisedInvoices: stats.summarisedInvoices,
-      invoiceAmount: amountText(stats.invoiceAmount),
-      invoiceItbis: amountText(stats.invoiceItbis),
-      creditNoteAmount: amountText(stats.creditNoteAmount),
-      creditNoteItbis: amountText(stats.creditNoteItbis),
-      consumer: {
-        amount: amountText(summary.amount),
-        itbis: amountText(summary.itbis),
-        ...(Object.fromEntries(paymentColumns.map((column) => [column, amountText(summary.columns[column])])) as Record<
-          PaymentColumn,
-          string
-        >),
-      },
+    add(document: SalesDocument): Report607Line | null {
+      const amount = cents(document.taxableTotalDop) + cents(document.exemptTotalDop);
+      const itbis = cents(document.itbisTotalDop);
+      const columns = paymentFormColumns(document);
+      if (document.kind === 'credit_note') {
+        counts.creditNotes += 1;
+        counts.creditNoteAmount += amount;
+        counts.creditNoteItbis += itbis;
+      } else {
+        counts.invoiceAmount += amount;
+        counts.invoiceItbis += itbis;
+      }
+      if (isSummarisedConsumerInvoice(document)) {
+        counts.summarisedInvoices += 1;
+        summary.amount += amount;
+        summary.itbis += itbis;
+        for (const column of paymentColumns) summary.columns[column] += columns[column];
+        return null;
+      }
+      if (document.kind === 'invoice') counts.listedInvoices += 1;
+      counts.lineCount += 1;
+      return {
+        ...buyerIdentification(document),
+        ncf: document.ncf,
+        modifiedNcf: document.modifiedNcf ?? '',
+        date: document.issuedOn,
+        amount,
+        itbis,
+        columns,
+      };
+    },
+    stats(): Report607Stats {
+      return {
+        lineCount: counts.lineCount,
+        listedInvoices: counts.listedInvoices,
+        creditNotes: counts.creditNotes,
+        summarisedInvoices: counts.summarisedInvoices,
+        invoiceAmount: amountText(counts.invoiceAmount),
+        invoiceItbis: amountText(counts.invoiceItbis),
+        creditNoteAmount: amountText(counts.creditNoteAmount),
+        creditNoteItbis: amountText(counts.creditNoteItbis),
+        consumer: {
+          amount: amountText(summary.amount),
+          itbis: amountText(summary.itbis),
+          ...(Object.fromEntries(
+            paymentColumns.map((column) => [column, amountText(summary.columns[column])]),
+          ) as Record<PaymentColumn, string>),
+        },
+      };
     },
   };
+}
+
+/** `a` before `b` in file order: by date, then NCF in byte order (as Postgres sorts with COLLATE "C"). */
+export function compareFileOrder(a: { issuedOn: string; ncf: string }, b: { issuedOn: string; ncf: string }): number {
+  return a.issuedOn === b.issuedOn ? (a.ncf < b.ncf ? -1 : a.ncf > b.ncf ? 1 : 0) : a.issuedOn < b.issuedOn ? -1 : 1;
+}
+
+/** Builds the 607 of `period` from the documents issued in it (any order; drafts and voided ones must not be passed). */
+export function build607(period: Period, documents: readonly SalesDocument[]): Report607 {
+  const builder = start607();
+  const lines: Report607Line[] = [];
+  for (const document of [...documents].sort(compareFileOrder)) {
+    const line = builder.add(document);
+    if (line) lines.push(line);
+  }
+  return { period, lines, stats: builder.stats() };
 }
 
 /** `2025-03-07` -> `20250307`. */
 const compactDate = (date: string) => date.replace(/-/g, '');
 
-/** The DGII tools read CRLF line endings; every line, the last one included, ends with one. */
-const joinLines = (lines: readonly string[]) => lines.map((line) => `${line}\r\n`).join('');
-
+/* The DGII tools read CRLF line endings; every line, the last one included, ends with one. */
 const zero = '0.00';
+
+/** The first line of a 607 or 608 TXT: `607|RNC|YYYYMM|count`. */
+export function reportHeader(report: '607' | '608', rnc: string, period: Period, count: number): string {
+  return `${report}|${rnc}|${period}|${count}\r\n`;
+}
+
+/** One detail line of the 607 TXT (23 pipe-delimited columns, CRLF). */
+export function format607Line(line: Report607Line): string {
+  return `${[
+    line.buyerId,
+    line.idType,
+    line.ncf,
+    line.modifiedNcf,
+    '01', // income type: ingresos por operaciones (no financieros)
+    compactDate(line.date),
+    '', // withholding date: OptiFlow records no withholdings
+    amountText(line.amount),
+    amountText(line.itbis),
+    zero, // ITBIS withheld by third parties
+    zero, // ITBIS perceived
+    zero, // ISR withheld
+    zero, // ISR perceived
+    zero, // ISC
+    zero, // other taxes
+    zero, // legal tip
+    ...paymentColumns.map((column) => amountText(line.columns[column])),
+  ].join('|')}\r\n`;
+}
 
 /** The 607 TXT: header `607|RNC|YYYYMM|count`, then 23 pipe-delimited columns per line. */
 export function format607(rnc: string, report: Report607): string {
-  const body = report.lines.map((line) =>
-    [
-      line.buyerId,
-      line.idType,
-      line.ncf,
-      line.modifiedNcf,
-      '01', // income type: ingresos por operaciones (no financieros)
-      compactDate(line.date),
-      '', // withholding date: OptiFlow records no withholdings
-      amountText(line.amount),
-      amountText(line.itbis),
-      zero, // ITBIS withheld by third parties
-      zero, // ITBIS perceived
-      zero, // ISR withheld
-      zero, // ISR perceived
-      zero, // ISC
-      zero, // other taxes
-      zero, // legal tip
-      ...paymentColumns.map((column) => amountText(line.columns[column])),
-    ].join('|'),
-  );
-  return joinLines([`607|${rnc}|${report.period}|${report.lines.length}`, ...body]);
+  return reportHeader('607', rnc, report.period, report.lines.length) + report.lines.map(format607Line).join('');
+}
+
+/** One line of the 608 TXT: `NCF|YYYYMMDD|reason` (CRLF). */
+export function format608Line(document: VoidedDocument): string {
+  return `${document.ncf}|${compactDate(document.issuedOn)}|${document.reason ?? ''}\r\n`;
 }
 
 /**
@@ -351,13 +378,8 @@ export function format607(rnc: string, report: Report607): string {
  * period, the date being the voided receipt's own (its issue date), by that date and NCF.
  */
 export function format608(rnc: string, period: Period, documents: readonly VoidedDocument[]): string {
-  const sorted = [...documents].sort((a, b) =>
-    a.issuedOn === b.issuedOn ? (a.ncf < b.ncf ? -1 : 1) : a.issuedOn < b.issuedOn ? -1 : 1,
-  );
-  return joinLines([
-    `608|${rnc}|${period}|${sorted.length}`,
-    ...sorted.map((document) => `${document.ncf}|${compactDate(document.issuedOn)}|${document.reason ?? ''}`),
-  ]);
+  const sorted = [...documents].sort(compareFileOrder);
+  return reportHeader('608', rnc, period, sorted.length) + sorted.map(format608Line).join('');
 }
 
 /** File names as the DGII's own tools name them: `DGII_F_607_<RNC>_<YYYYMM>.TXT`. */

@@ -1,72 +1,25 @@
 import { sql } from 'drizzle-orm';
 import {
-  build607,
   periodRange,
-  reportRnc,
   type Period,
   type Report607Stats,
   type SalesDocument,
   type VoidedDocument,
 } from '../domain/dgii-reports';
+import { consumerIdThresholdDop } from '../domain/ncf';
 import { shopTimeZone } from '../domain/dates';
 import type { TenantDb } from '../db/client';
 
-export interface DgiiPeriodData {
-  /** The company's RNC as typed in the settings (null when not set). */
-  rnc: string | null;
-  /** Documents issued in the period (invoices and credit notes, neither draft nor voided); [] unless asked for. */
-  sales: SalesDocument[];
-  /** Documents voided in the period (America/Santo_Domingo); [] unless asked for. */
-  voided: VoidedDocument[];
-}
-
 /**
- * Everything the 607 and/or 608 of a period need, in one statement: the company RNC, the
- * documents issued in the month with their active payments summed per payment form (as text,
- * never through a JSON number), and the documents voided in the month.
+ * A month's reports are read in keyset pages of this many documents: a 607 row is about 400 bytes
+ * of JSON, so no database response passes ~1.6 MB however large the month (Neon refuses 10 MB).
  */
-export async function dgiiPeriodData(
-  db: TenantDb,
-  period: Period,
-  want: { sales?: boolean; voided?: boolean; exportedBy?: { actor: string; report: '607' | '608' } },
-): Promise<DgiiPeriodData> {
-  const { start, end } = periodRange(period);
-  const sales = want.sales
-    ? sql`(SELECT coalesce(json_agg(json_build_object(
-          'kind', i.kind, 'ncfType', i.ncf_type, 'ncf', i.ncf, 'modifiedNcf', i.modified_ncf, 'issuedOn', i.issued_on::text,
-          'buyerIdType', i.buyer_id_type, 'buyerIdNumber', i.buyer_id_number, 'exchangeRate', i.exchange_rate::text,
-          'total', i.total::text, 'creditedTotal', i.credited_total::text,
-          'taxableTotalDop', i.taxable_total_dop::text, 'exemptTotalDop', i.exempt_total_dop::text,
-          'itbisTotalDop', i.itbis_total_dop::text, 'totalDop', i.total_dop::text,
-          'payments', (SELECT coalesce(json_object_agg(p.method, p.amount), '{}'::json)
-                         FROM (SELECT method, sum(amount)::text AS amount FROM payments
-                                WHERE invoice_id = i.id AND status = 'active' GROUP BY method) p)
-        ) ORDER BY i.issued_on, i.ncf), '[]'::json)
-        FROM invoices i
-       WHERE i.status NOT IN ('draft', 'voided') AND i.ncf IS NOT NULL
-         AND i.issued_on >= ${start}::date AND i.issued_on < ${end}::date)`
-    : sql`'[]'::json`;
-  // The month's bounds as instants in the shop's time zone, so an index on voided_at could serve it.
-  const voided = want.voided
-    ? sql`(SELECT coalesce(json_agg(json_build_object(
-          'ncf', i.ncf, 'issuedOn', i.issued_on::text, 'reason', i.void_reason
-        ) ORDER BY i.issued_on, i.ncf), '[]'::json)
-        FROM invoices i
-       WHERE i.status = 'voided' AND i.ncf IS NOT NULL
-         AND i.voided_at >= (${start}::timestamp AT TIME ZONE ${shopTimeZone})
-         AND i.voided_at < (${end}::timestamp AT TIME ZONE ${shopTimeZone}))`
-    : sql`'[]'::json`;
-  // A download is written in the activity log by the same statement, and only when the file can be made (the company has an RNC).
-  const exported = want.exportedBy
-    ? sql`WITH exported AS (
-        INSERT INTO audit_log (action, actor, details)
-        SELECT 'report.exported', ${want.exportedBy.actor}, jsonb_build_object('report', ${want.exportedBy.report}::text, 'period', ${period}::text)
-          FROM company WHERE id = 1 AND regexp_replace(coalesce(rnc, ''), '[^0-9]', '', 'g') <> '')`
-    : sql``;
-  const result = await db.execute<{ rnc: string | null; sales: SalesDocument[]; voided: VoidedDocument[] }>(sql`
-    ${exported} SELECT (SELECT rnc FROM company WHERE id = 1) AS rnc, ${sales} AS sales, ${voided} AS voided`);
-  const row = result.rows[0]!;
-  return { rnc: row.rnc, sales: row.sales, voided: row.voided };
+export const reportPageSize = 4000;
+
+/** Where the next page starts: the last document of the previous one, in file order. */
+export interface ReportCursor {
+  issuedOn: string;
+  ncf: string;
 }
 
 export interface DgiiPreview {
@@ -77,13 +30,119 @@ export interface DgiiPreview {
   voidedCount: number;
 }
 
-/** Counts and totals of both reports of a period, in one query (the preview before downloading). */
-export async function dgiiPreview(db: TenantDb, period: Period): Promise<DgiiPreview> {
-  const data = await dgiiPeriodData(db, period, { sales: true, voided: true });
+export interface DgiiPeriodHead {
+  /** The company's RNC as typed in the settings (null when not set). */
+  rnc: string | null;
+  /** 607 detail lines of the period: its documents less the consumer invoices the file folds away. */
+  salesLines: number;
+  /** Documents voided in the period (608 lines). */
+  voidedCount: number;
+}
+
+// The month's bounds as instants in the shop's time zone, so invoices_voided_idx serves the 608.
+const voidedIn = (start: string, end: string) => sql`i.status = 'voided' AND i.ncf IS NOT NULL
+  AND i.voided_at >= (${start}::timestamp AT TIME ZONE ${shopTimeZone})
+  AND i.voided_at < (${end}::timestamp AT TIME ZONE ${shopTimeZone})`;
+// The predicate of invoices_sales_idx (partial index): keep them identical.
+const issuedIn = (start: string, end: string) => sql`i.status NOT IN ('draft', 'voided') AND i.ncf IS NOT NULL
+  AND i.issued_on >= ${start}::date AND i.issued_on < ${end}::date`;
+
+const after = (cursor: ReportCursor | null) =>
+  cursor ? sql`AND (i.issued_on, i.ncf COLLATE "C") > (${cursor.issuedOn}::date, ${cursor.ncf} COLLATE "C")` : sql``;
+
+export const salesPageSql = (period: Period, cursor: ReportCursor | null, limit: number) => {
+  const { start, end } = periodRange(period);
+  return sql`
+    SELECT i.kind, i.ncf_type AS "ncfType", i.ncf, i.modified_ncf AS "modifiedNcf", i.issued_on::text AS "issuedOn",
+           i.buyer_id_type AS "buyerIdType", i.buyer_id_number AS "buyerIdNumber", i.exchange_rate::text AS "exchangeRate",
+           i.total::text AS total, i.credited_total::text AS "creditedTotal",
+           i.taxable_total_dop::text AS "taxableTotalDop", i.exempt_total_dop::text AS "exemptTotalDop",
+           i.itbis_total_dop::text AS "itbisTotalDop", i.total_dop::text AS "totalDop",
+           (SELECT coalesce(json_object_agg(p.method, p.amount), '{}'::json)
+              FROM (SELECT method, sum(amount)::text AS amount FROM payments
+                     WHERE invoice_id = i.id AND status = 'active' GROUP BY method) p) AS payments
+      FROM invoices i
+     WHERE ${issuedIn(start, end)} ${after(cursor)}
+     ORDER BY i.issued_on, i.ncf COLLATE "C"
+     LIMIT ${limit}`;
+};
+
+export const voidedPageSql = (period: Period, cursor: ReportCursor | null, limit: number) => {
+  const { start, end } = periodRange(period);
+  return sql`
+    SELECT i.ncf, i.issued_on::text AS "issuedOn", i.void_reason AS reason
+      FROM invoices i
+     WHERE ${voidedIn(start, end)} ${after(cursor)}
+     ORDER BY i.issued_on, i.ncf COLLATE "C"
+     LIMIT ${limit}`;
+};
+
+/**
+ * One page of the documents issued in the period (invoices and credit notes, neither draft nor
+ * voided) in file order, with their active payments summed per payment form (as text, never
+ * through a JSON number).
+ */
+export async function dgiiSalesPage(
+  db: TenantDb,
+  period: Period,
+  cursor: ReportCursor | null,
+  limit = reportPageSize,
+): Promise<SalesDocument[]> {
+  const result = await db.execute<SalesDocument & Record<string, unknown>>(salesPageSql(period, cursor, limit));
+  return result.rows;
+}
+
+/** One page of the documents voided in the period (America/Santo_Domingo), in file order. */
+export async function dgiiVoidedPage(
+  db: TenantDb,
+  period: Period,
+  cursor: ReportCursor | null,
+  limit = reportPageSize,
+): Promise<VoidedDocument[]> {
+  const result = await db.execute<VoidedDocument & Record<string, unknown>>(voidedPageSql(period, cursor, limit));
+  return result.rows;
+}
+
+/**
+ * The company RNC, the line counts of a period's 607 and 608 (the files' headers) and the first
+ * page of the documents asked for, in one statement (a month of a few thousand documents costs one
+ * round trip); with `exportedBy`, the same statement writes `report.exported` in the activity log,
+ * and only when the file can be made (the company has an RNC). The 607's count leaves out the
+ * consumer invoices under the threshold as isSummarisedConsumerInvoice does (the streamed file
+ * checks its lines against it).
+ */
+export async function dgiiPeriodHead<K extends 'sales' | 'voided'>(
+  db: TenantDb,
+  period: Period,
+  first: K,
+  exportedBy?: { actor: string; report: '607' | '608' },
+): Promise<DgiiPeriodHead & { firstPage: K extends 'sales' ? SalesDocument[] : VoidedDocument[] }> {
+  const { start, end } = periodRange(period);
+  const exported = exportedBy
+    ? sql`WITH exported AS (
+        INSERT INTO audit_log (action, actor, details)
+        SELECT 'report.exported', ${exportedBy.actor}, jsonb_build_object('report', ${exportedBy.report}::text, 'period', ${period}::text)
+          FROM company WHERE id = 1 AND regexp_replace(coalesce(rnc, ''), '[^0-9]', '', 'g') <> '')`
+    : sql``;
+  const page =
+    first === 'sales' ? salesPageSql(period, null, reportPageSize) : voidedPageSql(period, null, reportPageSize);
+  const result = await db.execute<{
+    rnc: string | null;
+    sales_lines: string;
+    voided_count: string;
+    first_page: unknown;
+  }>(sql`
+    ${exported} SELECT (SELECT rnc FROM company WHERE id = 1) AS rnc,
+      (SELECT count(*) FROM invoices i WHERE ${issuedIn(start, end)}
+          AND NOT (i.kind = 'invoice' AND i.ncf_type IN ('B02', 'E32') AND i.total_dop < ${consumerIdThresholdDop}::numeric)
+      )::text AS sales_lines,
+      (SELECT count(*) FROM invoices i WHERE ${voidedIn(start, end)})::text AS voided_count,
+      (SELECT coalesce(json_agg(row_to_json(x) ORDER BY x."issuedOn", x.ncf COLLATE "C"), '[]'::json) FROM (${page}) x) AS first_page`);
+  const row = result.rows[0]!;
   return {
-    period,
-    rnc: reportRnc(data.rnc),
-    sales: build607(period, data.sales).stats,
-    voidedCount: data.voided.length,
+    rnc: row.rnc,
+    salesLines: Number(row.sales_lines),
+    voidedCount: Number(row.voided_count),
+    firstPage: row.first_page as K extends 'sales' ? SalesDocument[] : VoidedDocument[],
   };
 }

@@ -39,7 +39,7 @@ reportsRoutes.get('/reports/dgii', requirePermission('reports.dgii'), async (c) 
 
 async function download(c: Context<SignedInEnv>, report: '607' | '608') {
   const file = await exportDgiiReport(shopContext(c), report, c.req.query('period'));
-  return c.body(file.text, 200, {
+  return c.body(file.body, 200, {
     'Content-Type': 'text/plain; charset=utf-8',
     'Content-Disposition': `attachment; filename="${file.fileName}"`,
     'Cache-Control': 'no-store',

@@ -1,25 +1,50 @@
 import { can, type Permission } from '../../auth/permissions';
 import {
-  build607,
   checkPeriod,
-  format607,
-  format608,
+  format607Line,
+  format608Line,
   reportFileName,
+  reportHeader,
   reportRnc,
+  start607,
   type Period,
+  type SalesDocument,
+  type VoidedDocument,
 } from '../../domain/dgii-reports';
 import { shopToday } from '../../domain/dates';
 import { AppError } from '../../errors';
 import { t } from '../../i18n/es-DO';
 import { actorLabel } from '../../queries/audit';
-import { dgiiPeriodData, dgiiPreview, type DgiiPreview } from '../../queries/reports';
+import {
+  dgiiPeriodHead,
+  dgiiSalesPage,
+  dgiiVoidedPage,
+  type DgiiPreview,
+  reportPageSize,
+  type ReportCursor,
+} from '../../queries/reports';
 import type { ShopContext } from './context';
 
 export type { DgiiPreview };
 
 export interface DgiiReportFile {
   fileName: string;
-  text: string;
+  /** The TXT, written page by page as the month's documents are read (bounded memory at any size). */
+  body: ReadableStream<Uint8Array>;
+}
+
+/** Every page of a period's documents in file order, one keyset page in memory at a time. */
+async function* pages<T extends ReportCursor>(
+  first: T[],
+  read: (cursor: ReportCursor) => Promise<T[]>,
+): AsyncGenerator<T[]> {
+  let page = first;
+  for (;;) {
+    if (page.length > 0) yield page;
+    const last = page.at(-1);
+    if (!last || page.length < reportPageSize) return;
+    page = await read({ issuedOn: last.issuedOn, ncf: last.ncf });
+  }
 }
 
 function requireRight(ctx: ShopContext, permission: Permission): void {
@@ -42,15 +67,21 @@ export function requireRnc(rnc: string | null): string {
   throw new AppError('validation', message, { rnc: message });
 }
 
-/** Counts and totals of both reports of a (checked) period, before downloading. */
+/** Counts and totals of both reports of a (checked) period, before downloading: the month read page by page. */
 export async function previewDgiiReports(ctx: ShopContext, period: Period): Promise<DgiiPreview> {
   requireRight(ctx, 'reports.dgii');
-  return dgiiPreview(ctx.db, period);
+  const head = await dgiiPeriodHead(ctx.db, period, 'sales');
+  const builder = start607();
+  for await (const page of pages(head.firstPage, (cursor) => dgiiSalesPage(ctx.db, period, cursor)))
+    for (const document of page) builder.add(document);
+  return { period, rnc: reportRnc(head.rnc), sales: builder.stats(), voidedCount: head.voidedCount };
 }
 
 /**
- * The 607 or 608 TXT of a requested period, read by the query that also writes `report.exported`
- * by the actor in the activity log.
+ * The 607 or 608 TXT of a requested period. The statement that counts the lines for the header
+ * also writes `report.exported` by the actor in the activity log; the lines are then streamed a
+ * page at a time. Should the month change between the count and the last page (a document issued
+ * or voided meanwhile), the stream fails rather than hand over a file whose header lies.
  */
 export async function exportDgiiReport(
   ctx: ShopContext,
@@ -60,12 +91,50 @@ export async function exportDgiiReport(
   requireRight(ctx, 'reports.dgii');
   const period = requirePeriod(requestedPeriod);
   const exportedBy = { actor: actorLabel(ctx.actor), report };
-  const data = await dgiiPeriodData(
-    ctx.db,
-    period,
-    report === '607' ? { sales: true, exportedBy } : { voided: true, exportedBy },
-  );
-  const rnc = requireRnc(data.rnc);
-  const text = report === '607' ? format607(rnc, build607(period, data.sales)) : format608(rnc, period, data.voided);
-  return { fileName: reportFileName(report, rnc, period), text };
+  const head =
+    report === '607'
+      ? await dgiiPeriodHead(ctx.db, period, 'sales', exportedBy)
+      : await dgiiPeriodHead(ctx.db, period, 'voided', exportedBy);
+  const rnc = requireRnc(head.rnc);
+  const expected = report === '607' ? head.salesLines : head.voidedCount;
+  async function* lines(): AsyncGenerator<string> {
+    yield reportHeader(report, rnc, period, expected);
+    let written = 0;
+    if (report === '607') {
+      const builder = start607();
+      const first = head.firstPage as SalesDocument[];
+      for await (const page of pages(first, (cursor) => dgiiSalesPage(ctx.db, period, cursor))) {
+        let chunk = '';
+        for (const document of page) {
+          const line = builder.add(document);
+          if (line) {
+            chunk += format607Line(line);
+            written += 1;
+          }
+        }
+        yield chunk;
+      }
+    } else {
+      const first = head.firstPage as VoidedDocument[];
+      for await (const page of pages(first, (cursor) => dgiiVoidedPage(ctx.db, period, cursor))) {
+        written += page.length;
+        yield page.map(format608Line).join('');
+      }
+    }
+    if (written !== expected)
+      throw new Error(`${report} of ${period}: ${written} lines written, header says ${expected}`);
+  }
+  const source = lines();
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await source.next();
+      if (next.done) controller.close();
+      else controller.enqueue(encoder.encode(next.value));
+    },
+    async cancel() {
+      await source.return(undefined);
+    },
+  });
+  return { fileName: reportFileName(report, rnc, period), body };
 }
