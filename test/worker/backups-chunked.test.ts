@@ -2,9 +2,12 @@ import { neonConfig } from '@neondatabase/serverless';
 import { describe, expect, it } from 'vitest';
 import { sqlClient, type Sql } from '../../src/db/client';
 import {
+  backupKey,
   backupTenant,
   chunkRows,
+  encodeBackup,
   manifestKey,
+  readBackup,
   restoreBackup,
   type BackupManifest,
 } from '../../src/services/platform/backups';
@@ -175,5 +178,22 @@ describe('chunked backups of a large shop', { timeout: 120_000 }, () => {
     const good = newTenantId('good');
     await restoreBackup(p, { backupKey: intact, into: good });
     expect(await fingerprint(await tenantSql(good))).toEqual(await fingerprint(sql));
+  });
+
+  it('an old backup (format 1, one gzipped JSON) still restores, in chunks, row by row', async () => {
+    const p = await platform();
+    const tenant = await createTestTenant({ seed: false });
+    const sql = await tenantSql(tenant.id);
+    await sql.query(
+      `INSERT INTO contacts (name, notes) SELECT 'Cliente ' || i, 'nota ' || i FROM generate_series(1, 2500) AS i`,
+    );
+    const document = await readBackup(p, (await backupTenant(p, tenant.id)).key);
+    const { body, sha256 } = await encodeBackup({ ...document, header: { ...document.header, version: 1 } });
+    const key = backupKey(tenant.id, '20190101T000000Z');
+    await p.files.put(key, body, { customMetadata: { sha256 } });
+    const copy = newTenantId('v1');
+    const result = await restoreBackup(p, { backupKey: key, into: copy });
+    expect(result.rows).toBe(Object.values(document.header.tables).reduce((sum, n) => sum + n, 0));
+    expect(await fingerprint(await tenantSql(copy))).toEqual(await fingerprint(sql));
   });
 });
