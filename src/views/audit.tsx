@@ -49,6 +49,10 @@ function fieldLabel(value: unknown): string | null {
 /** Formatters of the detail keys the log knows; anything else (ids, nested values) stays out of the summary. */
 const detailParts: Array<(details: Record<string, unknown>) => string | null> = [
   (d) => (text(d.ncf) ? t('audit.detail.ncf', { value: text(d.ncf)! }) : null),
+  (d) => (text(d.encf) ? t('audit.detail.encf', { value: text(d.encf)! }) : null),
+  (d) => (text(d.from) && text(d.to) ? t('audit.detail.encfRange', { from: text(d.from)!, to: text(d.to)! }) : null),
+  (d) => (text(d.issuerName) ? t('audit.detail.issuer', { value: text(d.issuerName)! }) : null),
+  (d) => (text(d.issuerRnc) ? formatTaxId(text(d.issuerRnc)!) : null),
   (d) => (text(d.number) ? t('audit.detail.number', { value: text(d.number)! }) : null),
   (d) => (text(d.modifiedNcf) ? t('audit.detail.modifiedNcf', { value: text(d.modifiedNcf)! }) : null),
   (d) => (text(d.customer) ? t('audit.detail.customer', { value: text(d.customer)! }) : null),

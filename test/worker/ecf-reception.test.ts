@@ -287,6 +287,9 @@ describe('aprobación comercial', { timeout: 30_000 }, () => {
     expect(entries.map((entry) => [entry.actor, entry.details])).toEqual([
       [`ÓPTICA COMPRADORA, SRL (RNC ${buyer.rnc})`, { encf: issued.encf, reason: null }],
     ]);
+    // The activity log says which e-CF in words.
+    const log = await (await get(shop.host, '/audit', { headers: { Cookie: shop.cookie } })).text();
+    expect(log).toContain(`e-NCF ${issued.encf}`);
   });
 
   it('an approval and a rejection at the same moment: one is recorded, the other is a conflict', async () => {

@@ -15,7 +15,7 @@ export const ecfInboxMessages = {
   'ecfInbox.nav': 'e-CF recibidos',
   'ecfInbox.title': 'e-CF recibidos',
   'ecfInbox.lead':
-    'Comprobantes electrónicos que sus proveedores le enviaron. Acéptelos o recháceles comercialmente: la respuesta firmada va a la DGII y al emisor.',
+    'Comprobantes electrónicos que sus proveedores le enviaron. Acéptelos o rechácelos comercialmente: la respuesta firmada va a la DGII y al emisor.',
   'ecfInbox.search': 'Buscar por emisor, RNC o e-NCF',
   'ecfInbox.filter': 'Buscar',
   'ecfInbox.approvalFilter': 'Aprobación',
