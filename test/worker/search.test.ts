@@ -99,6 +99,25 @@ describe('searches: accents, case and prefixes', () => {
     }
   });
 
+  it('takes LIKE characters literally and answers odd input without a 500', async () => {
+    const s = await invoiceShop();
+    await seedSmall(s);
+    for (const list of lists) {
+      for (const q of ['%', '_', '\\', '%ar%']) {
+        const { api } = await found(s, list, q);
+        expect(api, `${list} ${q}`).toBe('[]');
+      }
+      for (const q of ['\u0000', 'x'.repeat(500), "'; drop table contacts; --"]) {
+        const response = await get(s.host, `/api/v1/${list}?q=${encodeURIComponent(q)}`, {
+          headers: { Authorization: s.bearer },
+        });
+        expect(response.status, `${list} ${JSON.stringify(q.slice(0, 10))}`).toBeLessThan(500);
+        const page = await get(s.host, `/${list}?q=${encodeURIComponent(q)}`, { headers: { Cookie: s.cookie } });
+        expect(page.status, `${list} page ${JSON.stringify(q.slice(0, 10))}`).toBeLessThan(500);
+      }
+    }
+  });
+
   it('the quotation and invoice forms search customers instead of listing them', async () => {
     const s = await invoiceShop();
     await seedSmall(s);
