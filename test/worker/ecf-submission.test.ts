@@ -244,7 +244,8 @@ describe('e-CF submission', { timeout: 60_000 }, () => {
       expect(html).toContain('En contingencia');
       expect(html).toContain('Reintentar ahora');
       expect(html).toMatch(/Esperando: \d+ min/);
-      expect(html).toContain('La DGII no respondió');
+      expect(html).toContain('La DGII no respondió (sin conexión con sus servicios); se reintentará automáticamente.');
+      expect(html).not.toContain('cannot reach');
       expect((await received(s.rnc)).counts).toEqual({});
 
       await control('mode', { rnc: s.rnc, down: false });

@@ -330,11 +330,11 @@ export class DgiiClient {
     try {
       response = await this.#fetch(url, { ...init, signal: AbortSignal.timeout(this.#timeoutMs) });
     } catch (error) {
-      const reason =
-        error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
-          ? `no answer within ${this.#timeoutMs} ms`
-          : `cannot reach DGII (${error instanceof Error ? error.message : String(error)})`;
-      throw new DgiiUnreachableError(service, reason);
+      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      const message = timedOut
+        ? `no answer within ${this.#timeoutMs} ms`
+        : `cannot reach DGII (${error instanceof Error ? error.message : String(error)})`;
+      throw new DgiiUnreachableError(service, message, null, null, timedOut ? 'timeout' : 'network');
     }
     if (response.status >= 500 || response.status === 408 || response.status === 429) {
       const body = await readBody(response);

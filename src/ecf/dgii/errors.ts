@@ -32,9 +32,18 @@ export class DgiiError extends Error {
 
 export class DgiiUnreachableError extends DgiiError {
   override name = 'DgiiUnreachableError';
+  /** How: no connection at all, no answer before the deadline, or an answer saying DGII is unavailable. */
+  readonly reason: 'network' | 'timeout' | 'answer';
 
-  constructor(service: string, message: string, status: number | null = null, body: unknown = null) {
+  constructor(
+    service: string,
+    message: string,
+    status: number | null = null,
+    body: unknown = null,
+    reason: 'network' | 'timeout' | 'answer' = status === null ? 'network' : 'answer',
+  ) {
     super('unreachable', service, message, status, body);
+    this.reason = reason;
   }
 }
 

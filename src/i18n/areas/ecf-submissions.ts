@@ -68,6 +68,8 @@ export const ecfSubmissionsMessages = {
   'ecfSubmissions.error.build': 'No se pudo generar el e-CF ({field}): {message}',
   'ecfSubmissions.error.noSettings':
     'La óptica no tiene certificado de facturación electrónica configurado; súbalo en Facturación electrónica.',
+  'ecfSubmissions.error.network': 'sin conexión con sus servicios',
+  'ecfSubmissions.error.timeout': 'no contestó a tiempo',
   'ecfSubmissions.error.unreachable': 'La DGII no respondió ({detail}); se reintentará automáticamente.',
   'ecfSubmissions.error.unauthorized':
     'La DGII no aceptó el certificado de la óptica ({detail}). Revise el certificado y su delegación en Facturación electrónica.',

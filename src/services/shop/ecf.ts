@@ -13,7 +13,7 @@ import { type InvoiceToEcfOptions, invoiceToEcf } from '../../ecf/from-invoice';
 import { type EcfDocument, EcfBuildError } from '../../ecf/model';
 import { createDgiiClient, type DgiiClient, type DgiiMensaje } from '../../ecf/dgii/client';
 import { type DgiiEnvironment, ecfFileName } from '../../ecf/dgii/endpoints';
-import { DgiiError } from '../../ecf/dgii/errors';
+import { DgiiError, DgiiUnreachableError } from '../../ecf/dgii/errors';
 import { seedSigner } from '../../ecf/dgii/signer';
 import { signXml } from '../../ecf/sign';
 import { securityCode } from '../../ecf/timbre';
@@ -561,6 +561,8 @@ async function storeAnswer(
 
 /** Why a step failed, in Spanish for the shop: DGII unreachable, the certificate refused, or something else. */
 function describeFailure(error: unknown): string {
+  if (error instanceof DgiiUnreachableError && error.reason !== 'answer')
+    return t('ecfSubmissions.error.unreachable', { detail: t(`ecfSubmissions.error.${error.reason}`) });
   const detail = error instanceof DgiiError && error.status ? `HTTP ${error.status}` : errorText(error);
   if (error instanceof DgiiError && error.kind === 'unreachable')
     return t('ecfSubmissions.error.unreachable', { detail });
