@@ -268,6 +268,16 @@ describe('e-CF submission', { timeout: 60_000 }, () => {
         headers: { Cookie: s.cookie, Origin: `http://${s.host}` },
       });
       expect(late.status).toBe(409);
+      expect(await late.text()).toContain('ya tiene respuesta final de la DGII');
+      // While another delivery is sending it, a retry says so rather than "final answer".
+      await s.db.update(ecfDocuments).set({ state: 'sending' }).where(eq(ecfDocuments.id, prepared!.id));
+      const busy = await get(s.host, `/ecf/${prepared!.id}/retry`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { Cookie: s.cookie, Origin: `http://${s.host}` },
+      });
+      expect(busy.status).toBe(409);
+      expect(await busy.text()).toContain('Se está enviando a la DGII en este momento');
     } finally {
       await control('mode', { rnc: s.rnc, down: false });
     }

@@ -74,6 +74,7 @@ export const ecfSubmissionsMessages = {
   'ecfSubmissions.error.unauthorized':
     'La DGII no aceptó el certificado de la óptica ({detail}). Revise el certificado y su delegación en Facturación electrónica.',
   'ecfSubmissions.error.unexpected': 'No se pudo enviar ({detail}); se reintentará automáticamente.',
+  'ecfSubmissions.error.sendingNow': 'Se está enviando a la DGII en este momento; espere su respuesta.',
   'ecfSubmissions.error.notWaiting': 'Este e-CF ya tiene respuesta final de la DGII; no hay nada que reintentar.',
   'ecfCancellations.nav': 'Anular rangos e-NCF',
   'ecfCancellations.title': 'Anulación de rangos de e-NCF',

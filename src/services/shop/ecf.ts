@@ -504,7 +504,12 @@ export async function retryEcf(ctx: ShopContext, id: string): Promise<EcfRow> {
   const row = await findEcfInScope(ctx.db, id, branchScope(ctx.actor));
   if (!row) throw new AppError('not_found');
   const due = await makeEcfDue(ctx.db, row.id);
-  if (!due) throw new AppError('conflict', t('ecfSubmissions.error.notWaiting'));
+  if (!due) {
+    // Either DGII has answered for good, or another delivery is sending it right now.
+    const now = await findEcfInScope(ctx.db, id, branchScope(ctx.actor));
+    const key = now?.state === 'sending' ? 'ecfSubmissions.error.sendingNow' : 'ecfSubmissions.error.notWaiting';
+    throw new AppError('conflict', t(key));
+  }
   await ctx.jobs.send(due.state === 'sent' ? ecfJobs.poll : ecfJobs.submit, { id: due.id });
   return due;
 }
