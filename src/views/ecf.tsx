@@ -93,7 +93,7 @@ export function EcfStatusPanel(props: { ecf: EcfPanelData; canRetry?: boolean })
   return (
     <section class="card ecf-panel" aria-labelledby={`ecf-${ecf.id}`} id="ecf-status">
       <h2 id={`ecf-${ecf.id}`}>{t('ecfSubmissions.panel.title')}</h2>
-      <dl>
+      <dl class="invoice-facts">
         <dt>{t('ecfSubmissions.panel.state')}</dt>
         <dd>
           <EcfStateBadge state={ecf.state} />{' '}
@@ -139,7 +139,7 @@ function BuyerSide(props: { ecf: EcfPanelData }) {
   return (
     <>
       <h3>{t('ecfSubmissions.panel.buyer')}</h3>
-      <dl data-ecf-buyer>
+      <dl class="invoice-facts" data-ecf-buyer>
         {deliveryState ? (
           <>
             <dt>{t('ecfSubmissions.panel.delivery')}</dt>
