@@ -158,7 +158,17 @@ export function InvoiceForm(props: {
             type="search"
             label={t('invoices.customerSearch')}
             value={values.customerSearch}
-            attrs={{ autocomplete: 'off' }}
+            attrs={{
+              autocomplete: 'off',
+              // Live search: the same POST as the button, only the customer list is swapped in.
+              'hx-post': props.action,
+              'hx-trigger': 'input changed delay:400ms, search',
+              'hx-vals': '{"_action":"findCustomer"}',
+              'hx-include': 'closest form',
+              'hx-select': '#field-customerId',
+              'hx-target': '#field-customerId',
+              'hx-swap': 'outerHTML',
+            }}
           />
           <div class="field">
             <button type="submit" name="_action" value="findCustomer" formnovalidate style="margin-top: 1.6rem">

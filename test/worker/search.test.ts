@@ -13,7 +13,7 @@ import { invoiceFormOptions, listInvoices } from '../../src/queries/invoices';
 import { listPayments } from '../../src/queries/payments';
 import { listProducts } from '../../src/queries/products';
 import { listQuotations, quotationFormContext } from '../../src/queries/quotations';
-import { get } from '../support/worker/helpers';
+import { get, postForm } from '../support/worker/helpers';
 import { invoiceShop, type InvoiceShop } from '../support/worker/invoices';
 
 const control = 'Pedro Castillo';
@@ -127,6 +127,28 @@ describe('searches: accents, case and prefixes', () => {
     );
     const invoice = await invoiceFormOptions(s.db, { ncfTypes: ['B02'], customerSearch: 'lopez' });
     expect(invoice.customers.map((row) => row.name)).toEqual(['MARÍA LÓPEZ']);
+    const blank = await (await get(s.host, '/invoices/new', { headers: { Cookie: s.cookie } })).text();
+    expect(blank).not.toContain('Maria Gómez');
+    const fields = {
+      customerSearch: 'lópez',
+      _action: 'findCustomer',
+      ncfType: 'B02',
+      currencyCode: 'DOP',
+      branchId: s.main.id,
+    };
+    const plainAndHtmx: Array<Record<string, string>> = [
+      { Cookie: s.cookie },
+      { Cookie: s.cookie, 'HX-Request': 'true' },
+    ];
+    for (const headers of plainAndHtmx) {
+      const response = await postForm(s.host, '/invoices', fields, headers);
+      expect(response.status).toBe(200);
+      const html = await response.text();
+      expect(html).toMatch(/<select[^>]*id="field-customerId"[\s\S]*MARÍA LÓPEZ/);
+      expect(html).not.toContain('Maria Gómez');
+      expect(html).toContain('name="customerSearch"');
+    }
+    expect(await s.db.execute(sql`SELECT 1 FROM invoices WHERE status = 'draft'`)).toHaveProperty('rows', []);
     const products = await listProducts(s.db, { q: 'clasica', limit: 10 });
     expect(products.rows.map((row) => row.sku)).toEqual(['MON-1']);
   });
