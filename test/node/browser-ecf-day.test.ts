@@ -465,7 +465,12 @@ async function issueInvoice(
   invoice: { customer?: string; type: string; lines: Array<[sku: string, quantity: string]>; ncf: string },
 ): Promise<string> {
   await page.goto(`${base}/invoices/new`);
-  if (invoice.customer) await page.getByLabel('Cliente').selectOption({ label: invoice.customer });
+  if (invoice.customer) {
+    // The form searches customers instead of listing them all.
+    await page.getByLabel(/^Buscar cliente/).fill(invoice.customer.replace(/ \(.*\)$/, ''));
+    await page.getByRole('button', { name: 'Buscar cliente' }).click();
+    await page.getByLabel('Cliente', { exact: true }).selectOption({ label: invoice.customer });
+  }
   await page.getByLabel(/^Tipo de comprobante/).selectOption(invoice.type);
   for (const [index, [sku, quantity]] of invoice.lines.entries()) {
     await page.getByLabel(`Línea ${index + 1}: Código (SKU)`).fill(sku);
