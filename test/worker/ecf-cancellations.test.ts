@@ -9,16 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { auditLog, company, fiscalSequences } from '../../src/db/tenant-schema';
 import { addDays, shopToday } from '../../src/domain/dates';
 import { apiJson } from '../support/worker/api';
-import { ecfShop, randomDigits } from '../support/worker/ecf';
+import { ecfShop, randomDigits, control } from '../support/worker/ecf';
 import { get, postForm, testEnv } from '../support/worker/helpers';
 
 type Shop = Awaited<ReturnType<typeof ecfShop>>;
 const standin = testEnv.DGII_BASE_URL;
-
-async function control(action: string, body: object): Promise<void> {
-  const response = await fetch(`${standin}/_control/${action}`, { method: 'POST', body: JSON.stringify(body) });
-  expect(response.status).toBe(200);
-}
 
 async function dgiiCancellations(rnc: string): Promise<Array<{ desde: string; hasta: string }>> {
   const state = (await (await fetch(`${standin}/_control/state?rnc=${rnc}`)).json()) as {

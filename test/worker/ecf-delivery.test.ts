@@ -11,41 +11,20 @@ import { seedSigner } from '../../src/ecf/dgii/signer';
 import { createPeerClient, PeerError, readAcknowledgement, serviceUrl } from '../../src/ecf/peer/client';
 import { signXml } from '../../src/ecf/sign';
 import { buildArecfXml } from '../../src/ecf/xml';
-import { type EcfContext, prepareEcf } from '../../src/services/shop/ecf';
+import { prepareEcf } from '../../src/services/shop/ecf';
 import {
   deliverEcf,
   maxDeliveryAttempts,
   queueEcfDelivery,
   resendDueDeliveries,
 } from '../../src/services/shop/ecf-delivery';
-import type { TenantJobs } from '../../src/tenancy/jobs';
 import { platformPeerFetch } from '../../src/jobs/ecf-exchange';
 import { testEnv } from '../support/worker/helpers';
-import { ecfShop, issued, randomDigits } from '../support/worker/ecf';
+import { ecfShop, issued, randomDigits, control, recordingJobs, ecfDocument as row } from '../support/worker/ecf';
 import { selfSignedCredentials } from '../support/worker/ecf-certificate';
 import { fakeReceiver } from '../support/worker/ecf-fake-receiver';
 
-const standin = testEnv.DGII_BASE_URL;
-
-async function control(action: string, body: object): Promise<void> {
-  const response = await fetch(`${standin}/_control/${action}`, { method: 'POST', body: JSON.stringify(body) });
-  expect(response.status).toBe(200);
-}
-
-function recordingJobs() {
-  const sent: Array<{ job: string; payload: { id: string }; delaySeconds?: number }> = [];
-  const jobs = {
-    send: async (job: string, payload: { id: string }, options?: QueueSendOptions) => {
-      sent.push({ job, payload, delaySeconds: options?.delaySeconds });
-    },
-  } as unknown as TenantJobs;
-  return { jobs, sent };
-}
-
-async function row(ctx: EcfContext, id: string) {
-  const [found] = await ctx.db.select().from(ecfDocuments).where(eq(ecfDocuments.id, id));
-  return found!;
-}
+const _standin = testEnv.DGII_BASE_URL;
 
 /** An issuing shop, a buyer with its own RNC and certificate, and an E-series document to that buyer that DGII accepted. */
 async function acceptedFor(type: 'E31' | 'E32' = 'E31', options: { inDirectory?: boolean } = {}) {

@@ -16,6 +16,7 @@ import { tenantContext, testEnv } from '../support/worker/helpers';
 import { shop } from '../support/worker/shop';
 import { importSigningKey } from '../../src/ecf/certificate';
 import { selfSignedCredentials } from '../support/worker/ecf-certificate';
+import { control } from '../support/worker/ecf';
 
 const standin = testEnv.DGII_BASE_URL;
 
@@ -56,11 +57,6 @@ interface StandinState {
 
 async function state(rnc: string): Promise<StandinState> {
   return (await (await fetch(`${standin}/_control/state?rnc=${rnc}`)).json()) as StandinState;
-}
-
-async function control(action: string, body: object): Promise<void> {
-  const response = await fetch(`${standin}/_control/${action}`, { method: 'POST', body: JSON.stringify(body) });
-  expect(response.status).toBe(200);
 }
 
 function ecf31(rnc: string, encf: string): string {

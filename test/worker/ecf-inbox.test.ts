@@ -12,34 +12,18 @@ import { verifySignedXml } from '../../src/ecf/verify';
 import { type EcfContext, pollEcf, prepareEcf, submitEcf } from '../../src/services/shop/ecf';
 import { deliverEcf, queueEcfDelivery } from '../../src/services/shop/ecf-delivery';
 import { decideReceivedEcfDocument, sendApprovalCopies } from '../../src/services/shop/received-ecf';
-import type { TenantJobs } from '../../src/tenancy/jobs';
 import { api, apiJson } from '../support/worker/api';
-import { ecfShop, issued } from '../support/worker/ecf';
+import { ecfShop, issued, control, recordingJobs } from '../support/worker/ecf';
 import { authenticate, paths, post, sender, signedEcf } from '../support/worker/ecf-reception';
 import { get, tenantContext, testEnv } from '../support/worker/helpers';
 
 const standin = testEnv.DGII_BASE_URL;
 const selfFetch = ((input: RequestInfo | URL, init?: RequestInit) => SELF.fetch(input, init)) as typeof fetch;
 
-async function control(action: string, body: object): Promise<void> {
-  const response = await fetch(`${standin}/_control/${action}`, { method: 'POST', body: JSON.stringify(body) });
-  expect(response.status).toBe(200);
-}
-
 async function standinState(rnc: string) {
   return (await (await fetch(`${standin}/_control/state?rnc=${rnc}`)).json()) as {
     approvals: Array<{ issuerRnc: string; buyerRnc: string; encf: string; estado: string }>;
   };
-}
-
-function recordingJobs() {
-  const sent: Array<{ job: string; payload: { id: string }; delaySeconds?: number }> = [];
-  const jobs = {
-    send: async (job: string, payload: { id: string }, options?: QueueSendOptions) => {
-      sent.push({ job, payload, delaySeconds: options?.delaySeconds });
-    },
-  } as unknown as TenantJobs;
-  return { jobs, sent };
 }
 
 type Shop = Awaited<ReturnType<typeof ecfShop>>;

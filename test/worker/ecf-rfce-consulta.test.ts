@@ -6,9 +6,9 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { ecfDocuments } from '../../src/db/tenant-schema';
-import { type EcfContext, prepareEcf, submitEcf } from '../../src/services/shop/ecf';
+import { prepareEcf, submitEcf } from '../../src/services/shop/ecf';
 import type { TenantJobs } from '../../src/tenancy/jobs';
-import { ecfShop, issued } from '../support/worker/ecf';
+import { ecfShop, issued, control, ecfDocument as row } from '../support/worker/ecf';
 import { testEnv } from '../support/worker/helpers';
 
 const standin = testEnv.DGII_BASE_URL;
@@ -22,17 +22,7 @@ async function standinState(rnc: string): Promise<StandinState> {
   return (await (await fetch(`${standin}/_control/state?rnc=${rnc}`)).json()) as StandinState;
 }
 
-async function control(action: string, body: object): Promise<void> {
-  const response = await fetch(`${standin}/_control/${action}`, { method: 'POST', body: JSON.stringify(body) });
-  expect(response.status).toBe(200);
-}
-
 const silentJobs = { send: async () => {} } as unknown as TenantJobs;
-
-async function row(ctx: EcfContext, id: string) {
-  const [found] = await ctx.db.select().from(ecfDocuments).where(eq(ecfDocuments.id, id));
-  return found!;
-}
 
 const consultas = (state: StandinState) => state.requests.filter((r) => r.path.includes('/consultarfce/')).length;
 

@@ -13,10 +13,9 @@ import { seedSigner } from '../../src/ecf/dgii/signer';
 import { securityCode } from '../../src/ecf/timbre';
 import { type EcfContext, pollEcf, prepareEcf, resendPending, submitEcf } from '../../src/services/shop/ecf';
 import { EcfStatusPanel } from '../../src/views/ecf';
-import type { TenantJobs } from '../../src/tenancy/jobs';
 import { get, tenantContext, testEnv } from '../support/worker/helpers';
 import { buildInvoices, invoiceShop } from '../support/worker/invoices';
-import { ecfShop, issued, randomDigits } from '../support/worker/ecf';
+import { ecfShop, issued, randomDigits, control, recordingJobs, ecfDocument as row } from '../support/worker/ecf';
 
 const standin = testEnv.DGII_BASE_URL;
 
@@ -27,27 +26,6 @@ interface Received {
 
 async function received(rnc: string): Promise<Received> {
   return (await (await fetch(`${standin}/_control/state?rnc=${rnc}`)).json()) as Received;
-}
-
-async function control(action: string, body: object): Promise<void> {
-  const response = await fetch(`${standin}/_control/${action}`, { method: 'POST', body: JSON.stringify(body) });
-  expect(response.status).toBe(200);
-}
-
-/** A queue producer that only records, so a test delivers each message itself. */
-function recordingJobs() {
-  const sent: Array<{ job: string; payload: { id: string }; delaySeconds?: number }> = [];
-  const jobs = {
-    send: async (job: string, payload: { id: string }, options?: QueueSendOptions) => {
-      sent.push({ job, payload, delaySeconds: options?.delaySeconds });
-    },
-  } as unknown as TenantJobs;
-  return { jobs, sent };
-}
-
-async function row(ctx: EcfContext, id: string) {
-  const [found] = await ctx.db.select().from(ecfDocuments).where(eq(ecfDocuments.id, id));
-  return found!;
 }
 
 /** Delivers ecf.poll until DGII's answer is final (the stand-in says En Proceso for 200 ms). */

@@ -1,11 +1,13 @@
 /** Shops that issue e-CF: their own RNC and certificate (sealed as the settings page seals it), and issued E-series documents. */
 import { eq } from 'drizzle-orm';
-import { company, ecfSettings } from '../../../src/db/tenant-schema';
+import { expect } from 'vitest';
+import { company, ecfDocuments, ecfSettings } from '../../../src/db/tenant-schema';
 import { addDays, shopToday } from '../../../src/domain/dates';
 import { type SigningCredentials, storeCredentials } from '../../../src/ecf/certificate';
 import type { EcfContext } from '../../../src/services/shop/ecf';
 import { credentialsAssociatedData } from '../../../src/services/shop/ecf-settings';
 import { encryptionKeyFor, encryptSecret } from '../../../src/tenancy/crypto';
+import type { TenantJobs } from '../../../src/tenancy/jobs';
 import { selfSignedCredentials } from './ecf-certificate';
 import { tenantContext, testEnv } from './helpers';
 import { buildInvoices, type InvoiceShop, invoiceShop } from './invoices';
@@ -76,4 +78,30 @@ export async function issued(s: InvoiceShop, type: 'E31' | 'E32', options: { uni
     ],
   );
   return { id: row!.id, ncf };
+}
+
+/** Tells the shared DGII stand-in what to do next (`mode`, `reject-next`, `directory`, ...). */
+export async function control(action: string, body: object): Promise<void> {
+  const response = await fetch(`${testEnv.DGII_BASE_URL}/_control/${action}`, {
+    method: 'POST',
+    body: JSON.stringify(body),
+  });
+  expect(response.status).toBe(200);
+}
+
+/** A queue producer that only records, so a test delivers each message itself. */
+export function recordingJobs() {
+  const sent: Array<{ job: string; payload: { id: string }; delaySeconds?: number }> = [];
+  const jobs = {
+    send: async (job: string, payload: { id: string }, options?: QueueSendOptions) => {
+      sent.push({ job, payload, delaySeconds: options?.delaySeconds });
+    },
+  } as unknown as TenantJobs;
+  return { jobs, sent };
+}
+
+/** An e-CF row by its own id, as it is now. */
+export async function ecfDocument(ctx: Pick<EcfContext, 'db'>, id: string) {
+  const [found] = await ctx.db.select().from(ecfDocuments).where(eq(ecfDocuments.id, id));
+  return found!;
 }
