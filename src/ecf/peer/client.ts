@@ -177,24 +177,10 @@ export class PeerClient {
 
   async #refusal(service: PeerService, response: Response): Promise<Response> {
     if (response.status === 401 || response.status === 403) {
-      const body = await response.text().catch(() => '');
-      throw new PeerError(
-        'unauthorized',
-        service,
-        `the receiver answered ${response.status}`,
-        response.status,
-        body.slice(0, 500),
-      );
+      throw await answerError('unauthorized', service, response);
     }
     if (response.status >= 400) {
-      const body = await response.text().catch(() => '');
-      throw new PeerError(
-        'refused',
-        service,
-        `the receiver answered ${response.status}`,
-        response.status,
-        body.slice(0, 500),
-      );
+      throw await answerError('refused', service, response);
     }
     return response;
   }
@@ -212,24 +198,10 @@ export class PeerClient {
       throw new PeerError('unreachable', service, reason);
     }
     if (response.status >= 500 || response.status === 408 || response.status === 429) {
-      const body = await response.text().catch(() => '');
-      throw new PeerError(
-        'unreachable',
-        service,
-        `the receiver answered ${response.status}`,
-        response.status,
-        body.slice(0, 500),
-      );
+      throw await answerError('unreachable', service, response);
     }
     if (service === 'autenticacion' && response.status >= 400) {
-      const body = await response.text().catch(() => '');
-      throw new PeerError(
-        'unauthorized',
-        service,
-        `the receiver answered ${response.status}`,
-        response.status,
-        body.slice(0, 500),
-      );
+      throw await answerError('unauthorized', service, response);
     }
     return response;
   }
@@ -293,4 +265,10 @@ export async function readAcknowledgement(
     throw bad('the ARECF is about another document');
   if (!['0', '1'].includes(value('Estado') ?? '')) throw bad('the ARECF has no valid Estado');
   return acknowledgement;
+}
+
+/** A PeerError for an HTTP answer the caller cannot use, with the start of its body. */
+async function answerError(kind: PeerErrorKind, service: PeerService, response: Response): Promise<PeerError> {
+  const body = await response.text().catch(() => '');
+  return new PeerError(kind, service, `the receiver answered ${response.status}`, response.status, body.slice(0, 500));
 }
