@@ -23,6 +23,11 @@ export interface EndpointStats {
   queries: number;
   /** Queries per database name (HTTP and WebSocket). */
   byDatabase: Record<string, number>;
+  /**
+   * Network round trips per database name: one per HTTP request (a batch transaction is one),
+   * one per query on a WebSocket connection.
+   */
+  roundTripsByDatabase: Record<string, number>;
 }
 
 export interface NeonEndpoint {
@@ -149,6 +154,7 @@ async function handleSql(req: http.IncomingMessage, res: http.ServerResponse, ct
   }
 
   ctx.stats.countQueries(target.database, request.kind === 'single' ? 1 : request.queries.length);
+  ctx.stats.countRoundTrip(target.database);
   try {
     const body =
       request.kind === 'single'
@@ -525,7 +531,10 @@ function startRelay(
 ): Relay {
   const socket = net.connect({ host: postgres.host, port: postgres.port });
   socket.setNoDelay(true);
-  const counter = new FrontendMessageCounter((database) => stats.countQueries(database, 1));
+  const counter = new FrontendMessageCounter((database) => {
+    stats.countQueries(database, 1);
+    stats.countRoundTrip(database);
+  });
   let resolveClosed: () => void;
   const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
   let open = 2;
@@ -678,6 +687,7 @@ class StatsCounter {
   private httpRequests = 0;
   private queries = 0;
   private byDatabase = new Map<string, number>();
+  private roundTripsByDatabase = new Map<string, number>();
 
   countHttpRequest(): void {
     this.httpRequests += 1;
@@ -688,14 +698,24 @@ class StatsCounter {
     this.byDatabase.set(database, (this.byDatabase.get(database) ?? 0) + count);
   }
 
+  countRoundTrip(database: string): void {
+    this.roundTripsByDatabase.set(database, (this.roundTripsByDatabase.get(database) ?? 0) + 1);
+  }
+
   snapshot(): EndpointStats {
-    return { httpRequests: this.httpRequests, queries: this.queries, byDatabase: Object.fromEntries(this.byDatabase) };
+    return {
+      httpRequests: this.httpRequests,
+      queries: this.queries,
+      byDatabase: Object.fromEntries(this.byDatabase),
+      roundTripsByDatabase: Object.fromEntries(this.roundTripsByDatabase),
+    };
   }
 
   reset(): void {
     this.httpRequests = 0;
     this.queries = 0;
     this.byDatabase = new Map();
+    this.roundTripsByDatabase = new Map();
   }
 }
 

@@ -28,6 +28,7 @@ export function get(host: string, path = '/', init?: RequestInit): Promise<Respo
 export interface EndpointStats {
   queries: number;
   byDatabase: Record<string, number>;
+  roundTripsByDatabase: Record<string, number>;
 }
 
 /** Queries the local Neon-protocol endpoint has seen, per database: the ground truth for round trips. */
@@ -40,6 +41,14 @@ export async function countQueries(database: string, work: () => Promise<unknown
   const before = (await endpointStats()).byDatabase[database] ?? 0;
   await work();
   const after = (await endpointStats()).byDatabase[database] ?? 0;
+  return after - before;
+}
+
+/** Network round trips to one database during `work` (a batch transaction counts once). */
+export async function countRoundTrips(database: string, work: () => Promise<unknown>): Promise<number> {
+  const before = (await endpointStats()).roundTripsByDatabase[database] ?? 0;
+  await work();
+  const after = (await endpointStats()).roundTripsByDatabase[database] ?? 0;
   return after - before;
 }
 
