@@ -385,13 +385,18 @@ describe('stats', () => {
     for (let i = 0; i < 5; i += 1) await sql`SELECT ${i}::int AS i`;
     await sql.transaction([sql`SELECT 1`, sql`SELECT 2`, sql`SELECT 3`]);
     await neon(url('postgres'))`SELECT 1`;
-    expect(endpoint.stats()).toEqual({ httpRequests: 7, queries: 9, byDatabase: { [DB]: 8, postgres: 1 } });
+    expect(endpoint.stats()).toEqual({
+      httpRequests: 7,
+      queries: 9,
+      byDatabase: { [DB]: 8, postgres: 1 },
+      roundTripsByDatabase: { [DB]: 6, postgres: 1 },
+    });
 
     const viaHttp = await fetch(`${endpoint.url}/_stats`);
     expect(await viaHttp.json()).toEqual(endpoint.stats());
     const reset = await fetch(`${endpoint.url}/_stats/reset`, { method: 'POST' });
     expect(reset.status).toBe(200);
-    expect(endpoint.stats()).toEqual({ httpRequests: 0, queries: 0, byDatabase: {} });
+    expect(endpoint.stats()).toEqual({ httpRequests: 0, queries: 0, byDatabase: {}, roundTripsByDatabase: {} });
   });
 
   it('counts WebSocket queries (simple and extended protocol) per database', async () => {
@@ -405,7 +410,12 @@ describe('stats', () => {
     } finally {
       client.release();
     }
-    expect(endpoint.stats()).toEqual({ httpRequests: 0, queries: 3, byDatabase: { [DB]: 3 } });
+    expect(endpoint.stats()).toEqual({
+      httpRequests: 0,
+      queries: 3,
+      byDatabase: { [DB]: 3 },
+      roundTripsByDatabase: { [DB]: 3 },
+    });
   });
 
   it('follows frontend message framing across arbitrary chunk boundaries', () => {
