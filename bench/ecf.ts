@@ -28,9 +28,7 @@ import {
   users,
 } from '../src/db/tenant-schema';
 import { computeTotals } from '../src/domain/totals';
-import { storeCredentials } from '../src/ecf/certificate';
-import { credentialsAssociatedData } from '../src/services/shop/ecf-settings';
-import { encryptionKeyFor, encryptSecret } from '../src/tenancy/crypto';
+import { sealedCertificate } from '../src/services/shop/ecf-settings';
 import { tenantConnection } from '../src/tenancy/lifecycle';
 import type { Platform } from '../src/tenancy/platform';
 import { createTenant } from '../src/tenancy/provisioning';
@@ -132,23 +130,8 @@ async function submissionRow(platform: Platform, stack: DevStack, port: number, 
   const rnc = `1${String(Date.now()).slice(-8)}`;
   await db.update(company).set({ name: 'Óptica e-CF SRL', rnc, address: 'Calle El Conde 101, Santo Domingo' });
   const credentials = await selfSignedCredentials(rnc, '00113918205');
-  const sealed = await encryptSecret(
-    await encryptionKeyFor(stack.env.ENCRYPTION_KEY!),
-    JSON.stringify(storeCredentials(credentials)),
-    credentialsAssociatedData(id),
-  );
-  const { info } = credentials;
-  await db.insert(ecfSettings).values({
-    environment: 'TesteCF',
-    sealedCredentials: sealed,
-    subject: info.subject,
-    commonName: info.commonName,
-    taxId: info.taxId!,
-    issuer: info.issuer,
-    serialNumber: info.serialNumber,
-    notBefore: new Date(info.notBefore),
-    notAfter: new Date(info.notAfter),
-  });
+  const shop = { env: { ENCRYPTION_KEY: stack.env.ENCRYPTION_KEY! }, tenant: { id } };
+  await db.insert(ecfSettings).values({ environment: 'TesteCF', ...(await sealedCertificate(shop, credentials)) });
   await db.insert(fiscalSequences).values({
     docType: 'E32',
     prefix: 'E32',

@@ -139,21 +139,9 @@ export async function saveEcfSettings(ctx: ShopContext, input: EcfSettingsInput)
   const credentials = await readCertificate(input.p12!, input.password!);
   const { info } = credentials;
   await ensureCompanyCertificate(ctx, info);
-  const sealedCredentials = await sealCredentials(ctx, credentials);
   await saveEcfCertificate(
     ctx.db,
-    {
-      environment,
-      sealedCredentials,
-      subject: info.subject,
-      commonName: info.commonName,
-      taxId: info.taxId!,
-      issuer: info.issuer,
-      serialNumber: info.serialNumber,
-      notBefore: new Date(info.notBefore),
-      notAfter: new Date(info.notAfter),
-      updatedBy: ctx.actor.id,
-    },
+    { environment, ...(await sealedCertificate(ctx, credentials)), updatedBy: ctx.actor.id },
     [
       {
         action: 'ecf.certificate.updated',
@@ -200,12 +188,27 @@ export function credentialsAssociatedData(tenantId: string): string {
   return `ecf-credentials:${tenantId}`;
 }
 
-async function sealCredentials(
-  ctx: Pick<ShopContext, 'env' | 'tenant'>,
+/** The e-CF settings columns of a certificate: the credentials sealed for this shop, and what the page shows of them. */
+export async function sealedCertificate(
+  ctx: { env: Pick<ShopContext['env'], 'ENCRYPTION_KEY'>; tenant: { id: string } },
   credentials: SigningCredentials,
-): Promise<string> {
+) {
   const key = await encryptionKeyFor(ctx.env.ENCRYPTION_KEY);
-  return encryptSecret(key, JSON.stringify(storeCredentials(credentials)), credentialsAssociatedData(ctx.tenant.id));
+  const { info } = credentials;
+  return {
+    sealedCredentials: await encryptSecret(
+      key,
+      JSON.stringify(storeCredentials(credentials)),
+      credentialsAssociatedData(ctx.tenant.id),
+    ),
+    subject: info.subject,
+    commonName: info.commonName,
+    taxId: info.taxId!,
+    issuer: info.issuer,
+    serialNumber: info.serialNumber,
+    notBefore: new Date(info.notBefore),
+    notAfter: new Date(info.notAfter),
+  };
 }
 
 /**

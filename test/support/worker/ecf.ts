@@ -3,10 +3,9 @@ import { eq } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { company, ecfDocuments, ecfSettings } from '../../../src/db/tenant-schema';
 import { addDays, shopToday } from '../../../src/domain/dates';
-import { type SigningCredentials, storeCredentials } from '../../../src/ecf/certificate';
+import type { SigningCredentials } from '../../../src/ecf/certificate';
 import type { EcfContext } from '../../../src/services/shop/ecf';
-import { credentialsAssociatedData } from '../../../src/services/shop/ecf-settings';
-import { encryptionKeyFor, encryptSecret } from '../../../src/tenancy/crypto';
+import { sealedCertificate } from '../../../src/services/shop/ecf-settings';
 import type { TenantJobs } from '../../../src/tenancy/jobs';
 import { selfSignedCredentials } from './ecf-certificate';
 import { tenantContext, testEnv } from './helpers';
@@ -24,24 +23,9 @@ export async function ecfShop(): Promise<
   const rnc = `1${randomDigits(8)}`;
   await s.db.update(company).set({ rnc, address: 'Calle El Conde 101, Santo Domingo' }).where(eq(company.id, 1));
   const credentials = await selfSignedCredentials(rnc, `001${randomDigits(8)}`);
-  const key = await encryptionKeyFor(testEnv.ENCRYPTION_KEY);
-  const sealed = await encryptSecret(
-    key,
-    JSON.stringify(storeCredentials(credentials)),
-    credentialsAssociatedData(s.tenant.id),
-  );
-  const { info } = credentials;
-  await s.db.insert(ecfSettings).values({
-    environment: 'TesteCF',
-    sealedCredentials: sealed,
-    subject: info.subject,
-    commonName: info.commonName,
-    taxId: info.taxId!,
-    issuer: info.issuer,
-    serialNumber: info.serialNumber,
-    notBefore: new Date(info.notBefore),
-    notAfter: new Date(info.notAfter),
-  });
+  await s.db
+    .insert(ecfSettings)
+    .values({ environment: 'TesteCF', ...(await sealedCertificate({ env: testEnv, tenant: s.tenant }, credentials)) });
   const context = await tenantContext(s.tenant.id);
   return { ...s, rnc, credentials, ctx: { ...context, env: testEnv } };
 }
