@@ -6,6 +6,9 @@
  *   relay to the Postgres TCP port.
  * The host in a client's connection string is ignored; user, password and database are used for
  * real authentication by Postgres.
+ * A latency knob (option `latencyMs`, env NEON_LOCAL_LATENCY_MS, `POST /_control/latency {"ms": n}`)
+ * delays every round trip by that RTT, half each way: an HTTP request once (a batch too), and every
+ * WebSocket chunk in order, so each query waits one RTT while the stream keeps its speed. Default 0.
  */
 import http from 'node:http';
 import net from 'node:net';
@@ -16,6 +19,8 @@ export interface StartNeonEndpointOptions {
   port: number;
   postgres: { host: string; port: number };
   log?: (line: string) => void;
+  /** Simulated round-trip time in ms; default NEON_LOCAL_LATENCY_MS or 0. */
+  latencyMs?: number;
 }
 
 export interface EndpointStats {
@@ -36,6 +41,8 @@ export interface NeonEndpoint {
   port: number;
   stats(): EndpointStats;
   resetStats(): void;
+  latencyMs(): number;
+  setLatency(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -49,15 +56,17 @@ const POOL_SOFT_LIMIT = 64;
 /** Postgres rejects startup packets above 10000 bytes; anything longer is not a startup packet. */
 const MAX_STARTUP_BYTES = 10_000;
 const WS_HIGH_WATER_BYTES = 1024 * 1024;
+const MAX_LATENCY_MS = 10_000;
 
 export async function startNeonEndpoint(opts: StartNeonEndpointOptions): Promise<NeonEndpoint> {
   const log = opts.log ?? ((line: string) => console.log(`[neon-endpoint] ${line}`));
   const stats = new StatsCounter();
   const pools = new PoolRegistry(opts.postgres, log);
   const relays = new Set<Relay>();
+  const latency = { ms: validLatency(opts.latencyMs ?? Number(process.env.NEON_LOCAL_LATENCY_MS ?? 0)) };
 
   const server = http.createServer((req, res) => {
-    routeHttp(req, res, { stats, pools, log }).catch((error: unknown) => {
+    routeHttp(req, res, { stats, pools, log, latency }).catch((error: unknown) => {
       log(`unhandled error on ${req.method} ${req.url}: ${errorText(error)}`);
       if (!res.headersSent) sendJson(res, 500, { message: `Internal endpoint error: ${errorText(error)}` });
       else res.destroy();
@@ -70,7 +79,7 @@ export async function startNeonEndpoint(opts: StartNeonEndpointOptions): Promise
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
   server.on('upgrade', (req, socket, head) => {
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const relay = startRelay(ws, opts.postgres, stats, log);
+      const relay = startRelay(ws, opts.postgres, stats, log, () => latency.ms);
       relays.add(relay);
       relay.closed.then(() => relays.delete(relay));
     });
@@ -86,6 +95,10 @@ export async function startNeonEndpoint(opts: StartNeonEndpointOptions): Promise
     port: opts.port,
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
+    latencyMs: () => latency.ms,
+    setLatency: (ms: number) => {
+      latency.ms = validLatency(ms);
+    },
     close: () => (closing ??= closeEndpoint(server, wss, relays, pools)),
   };
 }
@@ -97,6 +110,7 @@ interface HttpContext {
   stats: StatsCounter;
   pools: PoolRegistry;
   log: (line: string) => void;
+  latency: { ms: number };
 }
 
 async function routeHttp(req: http.IncomingMessage, res: http.ServerResponse, ctx: HttpContext): Promise<void> {
@@ -114,8 +128,27 @@ async function routeHttp(req: http.IncomingMessage, res: http.ServerResponse, ct
     ctx.stats.reset();
     return sendJson(res, 200, ctx.stats.snapshot());
   }
+  if (path === '/_control/latency') {
+    if (req.method === 'GET') return sendJson(res, 200, { ms: ctx.latency.ms });
+    if (req.method !== 'POST') return sendMethodNotAllowed(res, 'GET, POST');
+    try {
+      const body: unknown = JSON.parse(await readBody(req));
+      ctx.latency.ms = validLatency(isRecord(body) ? body.ms : undefined);
+    } catch (error) {
+      return sendJson(res, 400, { message: `Expected {"ms": 0..${MAX_LATENCY_MS}}: ${errorText(error)}` });
+    }
+    return sendJson(res, 200, { ms: ctx.latency.ms });
+  }
   sendJson(res, 404, { message: `Not found: ${path}` });
 }
+
+function validLatency(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_LATENCY_MS)
+    throw new Error(`latency must be a number of ms from 0 to ${MAX_LATENCY_MS}, not ${String(value)}`);
+  return value;
+}
+
+const sleep = (ms: number) => (ms > 0 ? new Promise<void>((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
 
 /** A request the endpoint refuses before reaching Postgres (HTTP 400 with a message). */
 class BadRequest extends Error {
@@ -155,13 +188,17 @@ async function handleSql(req: http.IncomingMessage, res: http.ServerResponse, ct
 
   ctx.stats.countQueries(target.database, request.kind === 'single' ? 1 : request.queries.length);
   ctx.stats.countRoundTrip(target.database);
+  const halfTrip = ctx.latency.ms / 2;
+  await sleep(halfTrip);
   try {
     const body =
       request.kind === 'single'
         ? await runSingle(ctx.pools, target, request.query)
         : { results: await runBatch(ctx.pools, target, request.queries, request.options) };
+    await sleep(halfTrip);
     sendJson(res, 200, body);
   } catch (error) {
+    await sleep(halfTrip);
     if (error instanceof RollbackFailed) ctx.log(`batch on ${target.database}: ${error.message}`);
     const cause = error instanceof RollbackFailed ? error.original : error;
     if (cause instanceof pg.DatabaseError) return sendJson(res, 400, postgresErrorBody(cause));
@@ -528,9 +565,13 @@ function startRelay(
   postgres: { host: string; port: number },
   stats: StatsCounter,
   log: (line: string) => void,
+  latencyMs: () => number,
 ): Relay {
   const socket = net.connect({ host: postgres.host, port: postgres.port });
   socket.setNoDelay(true);
+  const upstream = new DelayLine(() => latencyMs() / 2);
+  const downstream = new DelayLine(() => latencyMs() / 2);
+  let queuedDown = 0;
   const counter = new FrontendMessageCounter((database) => {
     stats.countQueries(database, 1);
     stats.countRoundTrip(database);
@@ -547,21 +588,29 @@ function startRelay(
     if (socket.destroyed) return;
     const chunk = toBuffer(data);
     counter.feed(chunk);
-    if (!socket.write(chunk) && !ws.isPaused) {
-      ws.pause();
-      socket.once('drain', () => ws.resume());
-    }
+    upstream.push(() => {
+      if (socket.destroyed) return;
+      if (!socket.write(chunk) && !ws.isPaused) {
+        ws.pause();
+        socket.once('drain', () => ws.resume());
+      }
+    });
   });
   socket.on('data', (chunk: Buffer) => {
-    ws.send(chunk, { binary: true }, (error) => {
-      if (error) log(`WebSocket send failed: ${error.message}`);
-      else if (socket.isPaused() && ws.bufferedAmount < WS_HIGH_WATER_BYTES) socket.resume();
+    queuedDown += chunk.length;
+    downstream.push(() => {
+      queuedDown -= chunk.length;
+      if (ws.readyState !== ws.OPEN) return;
+      ws.send(chunk, { binary: true }, (error) => {
+        if (error) log(`WebSocket send failed: ${error.message}`);
+        else if (socket.isPaused() && ws.bufferedAmount + queuedDown < WS_HIGH_WATER_BYTES) socket.resume();
+      });
     });
-    if (ws.bufferedAmount >= WS_HIGH_WATER_BYTES) socket.pause();
+    if (ws.bufferedAmount + queuedDown >= WS_HIGH_WATER_BYTES) socket.pause();
   });
 
   ws.on('close', () => {
-    socket.end();
+    upstream.push(() => socket.end());
     sideClosed();
   });
   ws.on('error', (error) => {
@@ -573,17 +622,64 @@ function startRelay(
     if (ws.readyState === ws.OPEN) ws.close(1011, 'database connection error');
   });
   socket.on('close', () => {
-    if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(1000);
+    downstream.push(() => {
+      if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(1000);
+    });
     sideClosed();
   });
 
   return {
     closed,
     destroy: () => {
+      upstream.clear();
+      downstream.clear();
       socket.destroy();
       ws.terminate();
     },
   };
+}
+
+/**
+ * Runs callbacks in the order pushed, each `delayMs()` after its push: a link's latency, not its
+ * bandwidth (a burst of chunks arrives as a burst, one delay later). With no delay and nothing
+ * waiting, a callback runs at once, so the default endpoint behaves exactly as without the line.
+ */
+export class DelayLine {
+  private queue: Array<{ at: number; run: () => void }> = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly delayMs: () => number) {}
+
+  push(run: () => void): void {
+    const ms = this.delayMs();
+    if (ms <= 0 && this.queue.length === 0) {
+      run();
+      return;
+    }
+    this.queue.push({ at: performance.now() + ms, run });
+    this.schedule();
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.queue = [];
+  }
+
+  private schedule(): void {
+    const head = this.queue[0];
+    if (this.timer || !head) return;
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        // Timers count whole milliseconds: anything due within half of one goes now.
+        const now = performance.now() + 0.5;
+        while (this.queue[0] && this.queue[0].at <= now) this.queue.shift()!.run();
+        this.schedule();
+      },
+      Math.max(0, Math.ceil(head.at - performance.now())),
+    );
+  }
 }
 
 function toBuffer(data: RawData): Buffer {

@@ -442,6 +442,69 @@ describe('stats', () => {
   });
 });
 
+describe('latency knob', () => {
+  const setLatency = async (ms: unknown) =>
+    fetch(`${endpoint.url}/_control/latency`, { method: 'POST', body: JSON.stringify({ ms }) });
+
+  /** Median extra time of `work` at 20 ms over 0 ms, runs alternating so both see the same moment. */
+  async function added(work: () => Promise<unknown>, runs = 7): Promise<number> {
+    const times: Record<number, number[]> = { 0: [], 20: [] };
+    try {
+      await work(); // warm: pooled connection, prepared driver state
+      for (let i = 0; i < runs; i += 1) {
+        for (const ms of [0, 20]) {
+          expect((await setLatency(ms)).status).toBe(200);
+          const started = performance.now();
+          await work();
+          times[ms]!.push(performance.now() - started);
+        }
+      }
+    } finally {
+      endpoint.setLatency(0);
+    }
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    return median(times[20]!) - median(times[0]!);
+  }
+
+  it('is off by default and refuses a bad value', async () => {
+    expect(endpoint.latencyMs()).toBe(0);
+    expect(await (await fetch(`${endpoint.url}/_control/latency`)).json()).toEqual({ ms: 0 });
+    for (const bad of [-1, 'veinte', null, 60_000]) expect((await setLatency(bad)).status).toBe(400);
+    expect(endpoint.latencyMs()).toBe(0);
+  });
+
+  it('adds one RTT to an HTTP query and one (not three) to a batch of three', async () => {
+    const sql = neon(url(DB));
+    const single = await added(() => sql`SELECT 1`);
+    const batch = await added(() => sql.transaction([sql`SELECT 1`, sql`SELECT 2`, sql`SELECT 3`]));
+    expect(single).toBeGreaterThan(15);
+    expect(single).toBeLessThan(32);
+    expect(batch).toBeGreaterThan(15);
+    expect(batch).toBeLessThan(32);
+  });
+
+  it('adds one RTT per query on a WebSocket, and one to a large answer streamed in many chunks', async () => {
+    const pool = newPool(url(DB));
+    const client = await pool.connect();
+    try {
+      const one = await added(() => client.query('SELECT 1'));
+      const three = await added(async () => {
+        for (let i = 0; i < 3; i += 1) await client.query('SELECT $1::int', [i]);
+      });
+      // About 4 MB: dozens of socket chunks, each delayed, none waiting for the previous one's delay.
+      const large = await added(() => client.query(`SELECT repeat('x', 1000) FROM generate_series(1, 4000)`), 5);
+      expect(one).toBeGreaterThan(15);
+      expect(one).toBeLessThan(32);
+      expect(three).toBeGreaterThan(50);
+      expect(three).toBeLessThan(85);
+      expect(large).toBeGreaterThan(15);
+      expect(large).toBeLessThan(45);
+    } finally {
+      client.release();
+    }
+  });
+});
+
 function message(type: string, body: Buffer): Buffer {
   const header = Buffer.alloc(5);
   header.write(type, 0, 'latin1');
