@@ -1,27 +1,22 @@
 /**
- * `npx tsx bench/reports.ts [invoices]`: the DGII 607/608 of a month of 30,000 invoices (default)
+ * The DGII 607/608 and the preview of a month of 30,000 invoices (bench/large-shop.ts's month)
  * over HTTP under wrangler dev, with the Worker's workerd sampled from /proc (RSS every 10 ms, CPU
  * before and after), the tenant database's statements from the endpoint's counters, and the
  * largest database response (the JSON of each statement the report runs, read through the same
  * query functions) beside the one-shot statement the reports ran before issue 12.
+ * Rows 15a-c of `npm run bench`; alone: `npx tsx bench/reports.ts [invoices in the month]`.
  */
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
-import { createSession } from '../src/auth/session';
-import { tenantDb, type TenantDb } from '../src/db/client';
-import { branches, company, fiscalSequences, users } from '../src/db/tenant-schema';
+import type { DevStack } from '../dev/stack';
+import { tenantDb } from '../src/db/client';
 import { periodRange } from '../src/domain/dgii-reports';
-import { shopTimeZone } from '../src/domain/dates';
 import { dgiiPeriodHead, dgiiSalesPage, reportPageSize, type ReportCursor } from '../src/queries/reports';
-import { tenantConnection } from '../src/tenancy/lifecycle';
-import { createTenant } from '../src/tenancy/provisioning';
 import { wranglerRuntimePids } from './cpu';
-import { withStack } from './run';
-
-const count = Number(process.argv[2] ?? 30_000);
-const period = '202503';
-const progress = (line: string) => process.stderr.write(`${line}\n`);
+import { checkLargeShopPages, createLargeShop, type SeededShop } from './large-shop';
+import { withStack, type Row } from './run';
 
 function rssBytes(pid: number): number {
   return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
@@ -30,33 +25,6 @@ function rssBytes(pid: number): number {
 function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/** The same month as test/worker/reports-paged.test.ts (see there), at bench size. */
-async function seedMonth(db: TenantDb, branchId: string, recId: string): Promise<void> {
-  await db.execute(sql`
-    INSERT INTO invoices (kind, status, ncf_type, ncf, issued_on, buyer_id_type, buyer_id_number, branch_id, currency_code,
-                          taxable_total, itbis_total, total, taxable_total_dop, itbis_total_dop, total_dop, paid_total,
-                          voided_at, void_reason)
-    SELECT 'invoice', CASE WHEN g % 50 = 0 THEN 'voided' WHEN g % 3 = 0 THEN 'paid' ELSE 'issued' END,
-           t.type, t.type || lpad(g::text, CASE WHEN t.type LIKE 'E%' THEN 10 ELSE 8 END, '0'),
-           date '2025-03-01' + (g * 7919 % 31),
-           CASE WHEN t.type IN ('B01', 'E31') OR t.amount > 250000 THEN 'rnc' END,
-           CASE WHEN t.type IN ('B01', 'E31') OR t.amount > 250000 THEN '131246796' END,
-           ${branchId}, 'DOP', t.amount, t.itbis, t.amount + t.itbis, t.amount, t.itbis, t.amount + t.itbis,
-           CASE WHEN g % 3 = 0 AND g % 50 <> 0 THEN t.amount + t.itbis ELSE 0 END,
-           CASE WHEN g % 50 = 0 THEN (timestamp '2025-03-02 10:00' + (g % 25) * interval '1 day') AT TIME ZONE ${shopTimeZone} END,
-           CASE WHEN g % 50 = 0 THEN '0' || (1 + g % 9) END
-      FROM generate_series(1, ${count}) g,
-           LATERAL (SELECT (ARRAY['B01', 'B02', 'E31', 'E32'])[1 + g % 4] AS type,
-                           ((g % 997 + 1) * 10.37 + CASE WHEN g % 40 = 1 THEN 300000 ELSE 0 END)::numeric(14, 2) AS amount) a,
-           LATERAL (SELECT a.type, a.amount, round(a.amount * 0.18, 2) AS itbis) t`);
-  await db.execute(sql`
-    INSERT INTO payments (invoice_id, number, sequence_id, branch_id, received_on, method, amount, status)
-    SELECT id, 'REC-' || id, ${recId}, branch_id, issued_on, (ARRAY['1', '2', '3'])[1 + abs(hashtext(ncf)) % 3], total, 'active'
-      FROM invoices WHERE status = 'paid'`);
-  await db.execute(sql`ANALYZE invoices`);
-  await db.execute(sql`ANALYZE payments`);
 }
 
 function download(
@@ -78,26 +46,21 @@ function download(
   });
 }
 
-await withStack(async ({ stack, platform, port }) => {
-  const id = `bench-reports-${Date.now().toString(36)}`;
-  await createTenant(platform, { id, name: 'Óptica Reportes', domains: [id] });
-  const db = tenantDb((await tenantConnection(platform, id)).connectionString);
-  await db.update(company).set({ rnc: '130123454' });
-  const [branch] = await db.select().from(branches);
-  const [rec] = await db.select().from(fiscalSequences).where(sql`doc_type = 'REC'`);
-  progress(`seeding ${count} invoices in ${period}...`);
-  await seedMonth(db, branch!.id, rec!.id);
-  const [owner] = await db
-    .insert(users)
-    .values({ email: 'bench@example.test', name: 'Bench', role: 'owner', status: 'active' })
-    .returning();
-  const cookie = `optiflow_session=${(await createSession(db, { userId: owner!.id })).token}`;
-  const host = `${id}.localhost:${port}`;
+/** Rows 15a-c: the month's 607, 608 and preview page of `shop` (seeded by bench/large-shop.ts) through wrangler dev. */
+export async function monthReportRows(
+  stack: DevStack,
+  port: number,
+  shop: SeededShop,
+  progress: (line: string) => void,
+): Promise<Row[]> {
+  const { period, monthInvoices: count, cookie } = shop;
+  const db = tenantDb(shop.connectionString);
+  const host = `${shop.tenantId}.localhost:${port}`;
   const endpoint = stack.env.NEON_LOCAL_ENDPOINT!;
-  const database = `optiflow_${id.replace(/-/g, '_')}`;
+  const database = `optiflow_${shop.tenantId.replace(/-/g, '_')}`;
   const pid = Number(wranglerRuntimePids().split(',').at(-1));
   if (!pid) throw new Error('no workerd under wrangler dev');
-
+  progress(`rows 15a-c: the 607/608 of ${period} (${count} invoices in the month)...`);
   // Largest database response: each statement the 607 runs, as JSON, beside the one-shot of before.
   const head = await dgiiPeriodHead(db, period, 'sales');
   let largest = JSON.stringify(head).length;
@@ -153,20 +116,47 @@ await withStack(async ({ stack, platform, port }) => {
     };
   };
   const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-  console.log(`| step | load | time | workerd CPU | workerd RSS growth | DB statements | answer |`);
-  console.log('| --- | --- | --- | --- | --- | --- | --- |');
-  for (const [step, path] of [
-    ['607 TXT', `/reports/dgii/607.txt?period=${period}`],
-    ['608 TXT', `/reports/dgii/608.txt?period=${period}`],
-    ['preview page', `/reports/dgii?period=${period}`],
+  const rows: Row[] = [];
+  for (const [id, step, path] of [
+    ['15a', '607 TXT', `/reports/dgii/607.txt?period=${period}`],
+    ['15b', '608 TXT', `/reports/dgii/608.txt?period=${period}`],
+    ['15c', 'preview page', `/reports/dgii?period=${period}`],
   ] as const) {
     const m = await measure(path);
-    console.log(
-      `| ${step} | ${count} invoices in the month | ${(m.seconds * 1000).toFixed(0)} ms | ${(m.cpu * 1000).toFixed(0)} ms | ${mib(m.growth)} | ${m.statements} | ${m.status}, ${(m.bytes / 1024).toFixed(0)} KiB |`,
-    );
+    rows.push({
+      id,
+      scenario: `DGII month report, ${step}, paged (wrangler dev)`,
+      load: `${count.toLocaleString('en')} invoices in the month`,
+      time: `${(m.seconds * 1000).toFixed(0)} ms`,
+      throughput: '',
+      ratio: '',
+      p50: '',
+      tail: `answer ${m.status}, ${(m.bytes / 1024).toFixed(0)} KiB`,
+      central: '',
+      tenant: String(m.statements),
+      cpuPerOp: `${(m.cpu * 1000).toFixed(0)} ms`,
+      cpu: `workerd RSS growth ${mib(m.growth)}`,
+      target: id === '15a' ? 'largest DB response < 10 MB' : '',
+      met: id === '15a' ? `${mib(largest)} (${pageCount} pages; one-shot ${mib(Number(oneShot.rows[0]!.bytes))})` : '',
+    });
   }
-  console.log(
-    `\nLargest database response of the 607: ${mib(largest)} (${pageCount} statements of at most ${reportPageSize} documents); the one-shot statement of before: ${mib(Number(oneShot.rows[0]!.bytes))}.`,
-  );
-});
-process.exit(0);
+  return rows;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const count = Number(process.argv[2] ?? 30_000);
+  const progress = (line: string) => process.stderr.write(`${line}\n`);
+  await withStack(async ({ stack, platform, port }) => {
+    progress(`seeding a shop with ${count} invoices in one month...`);
+    const shop = await createLargeShop(platform, 'bench-reports', {
+      contacts: Math.max(1_000, count),
+      invoices: count,
+      monthInvoices: count,
+    });
+    progress(
+      `seeded ${shop.totalRows} rows in ${shop.seconds.toFixed(1)} s; pages: ${(await checkLargeShopPages(port, shop)).join(', ')}`,
+    );
+    for (const row of await monthReportRows(stack, port, shop, progress)) console.log(JSON.stringify(row));
+  });
+  process.exit(0);
+}
