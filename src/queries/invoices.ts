@@ -238,17 +238,25 @@ export function ecfJson(alias: string): SQL {
  * One invoice with its lines, payments, credit notes, customer, branch and the exchange rate of
  * `rateOn` (default today in the database; callers pass the shop's date), in ONE query.
  */
-export async function getInvoice(
-  db: TenantDb,
-  id: string,
-  options: {
-    rateOn?: string;
-    branchIds?: string[] | null;
-    /** Only branches this user is assigned to (user_branches). */
-    assignedTo?: string;
-    kind?: Invoice['kind'];
-  } = {},
-): Promise<Invoice | null> {
+export async function getInvoice(db: TenantDb, id: string, options: InvoiceQueryOptions = {}): Promise<Invoice | null> {
+  return firstInvoice(await invoiceQuery(db, id, options));
+}
+
+export interface InvoiceQueryOptions {
+  rateOn?: string;
+  branchIds?: string[] | null;
+  /** Only branches this user is assigned to (user_branches). */
+  assignedTo?: string;
+  kind?: Invoice['kind'];
+}
+
+/** getInvoice's row from its query's result (a `db.batch` answers the raw result). */
+export function firstInvoice(result: { rows: unknown[] }): Invoice | null {
+  return (result.rows[0] as Invoice | undefined) ?? null;
+}
+
+/** getInvoice's statement, not yet run: to be awaited, or put in a `db.batch` beside a page's other statements. */
+export function invoiceQuery(db: TenantDb, id: string, options: InvoiceQueryOptions = {}) {
   const rateOn = options.rateOn ?? null;
   const kindFilter = options.kind ? sql`AND i.kind = ${options.kind}` : sql``;
   const assignedFilter = options.assignedTo
@@ -264,7 +272,7 @@ export async function getInvoice(
           : sql`NULL`
       })`
     : sql``;
-  const result = await db.execute<Invoice & Record<string, unknown>>(sql`
+  return db.execute<Invoice & Record<string, unknown>>(sql`
     SELECT i.id, i.kind, i.status, i.ncf_type AS "ncfType", i.sequence_id AS "sequenceId", fs.prefix AS "sequencePrefix", i.ncf,
            i.ncf_valid_until::text AS "ncfValidUntil", i.issued_on::text AS "issuedOn", i.due_on::text AS "dueOn",
            i.customer_id AS "customerId", c.name AS "customerName", c.id_type AS "customerIdType", c.id_number AS "customerIdNumber",
@@ -310,7 +318,6 @@ export async function getInvoice(
       LEFT JOIN prescriptions rx ON rx.id = i.prescription_id
       LEFT JOIN users u ON u.id = i.created_by
      WHERE i.id = ${id}::uuid ${branchFilter} ${kindFilter} ${assignedFilter}`);
-  return result.rows[0] ?? null;
 }
 
 /**
@@ -448,9 +455,27 @@ export async function invoiceFormOptions(
   db: TenantDb,
   options: { customerId?: string | null; ncfTypes: readonly string[]; customerSearch?: string | null },
 ): Promise<InvoiceFormOptions> {
-  const customerId = options.customerId ?? null;
+  return (await invoiceFormOptionsQuery(db, options)).rows[0]!;
+}
+
+/**
+ * invoiceFormOptions's statement, not yet run. `customerOfInvoice`: the customer is that draft's own,
+ * read in the same statement, so that an edit page needs no first query to learn it.
+ */
+export function invoiceFormOptionsQuery(
+  db: TenantDb,
+  options: {
+    customerId?: string | null;
+    customerOfInvoice?: string;
+    ncfTypes: readonly string[];
+    customerSearch?: string | null;
+  },
+) {
+  const customerId = options.customerOfInvoice
+    ? sql`(SELECT d.customer_id FROM invoices d WHERE d.id = ${options.customerOfInvoice}::uuid)`
+    : (options.customerId ?? null);
   const matches = options.customerSearch?.trim() ? customerPickerMatches(options.customerSearch, 20) : null;
-  const result = await db.execute<InvoiceFormOptions & Record<string, unknown>>(sql`
+  return db.execute<InvoiceFormOptions & Record<string, unknown>>(sql`
     SELECT
       coalesce((SELECT json_agg(json_build_object('id', t.id, 'name', t.name, 'rate', t.rate::text, 'exempt', t.exempt) ORDER BY t.id) FROM taxes t WHERE t.active), '[]'::json) AS taxes,
       coalesce((SELECT json_agg(json_build_object('code', cu.code, 'name', cu.name, 'symbol', cu.symbol) ORDER BY cu.is_base DESC, cu.code) FROM currencies cu WHERE cu.active), '[]'::json) AS currencies,
@@ -465,7 +490,6 @@ export async function invoiceFormOptions(
                   FROM prescriptions rx WHERE rx.patient_id = ${customerId}::uuid), '[]'::json) AS prescriptions,
       coalesce((SELECT json_agg(json_build_object('sku', p.sku, 'name', p.name) ORDER BY lower(p.name), p.id)
                   FROM (SELECT id, sku, name FROM products WHERE active ORDER BY lower(name), id LIMIT 300) p), '[]'::json) AS products`);
-  return result.rows[0]!;
 }
 
 export interface DraftValues extends InvoiceHeaderInput {

@@ -105,10 +105,25 @@ export async function getQuotation(
   branchIds: BranchScope,
   options: { assignedTo?: string } = {},
 ): Promise<Quotation | null> {
+  return firstQuotation(await quotationQuery(db, id, branchIds, options));
+}
+
+/** getQuotation's row from its query's result (a `db.batch` answers the raw result). */
+export function firstQuotation(result: { rows: unknown[] }): Quotation | null {
+  return (result.rows[0] as Quotation | undefined) ?? null;
+}
+
+/** getQuotation's statement, not yet run: to be awaited, or put in a `db.batch` beside a page's other statements. */
+export function quotationQuery(
+  db: TenantDb,
+  id: string,
+  branchIds: BranchScope,
+  options: { assignedTo?: string } = {},
+) {
   const assignedFilter = options.assignedTo
     ? sql`AND EXISTS (SELECT 1 FROM user_branches ub WHERE ub.user_id = ${options.assignedTo}::uuid AND ub.branch_id = q.branch_id)`
     : sql``;
-  const result = await db.execute<Quotation & Record<string, unknown>>(sql`
+  return db.execute<Quotation & Record<string, unknown>>(sql`
     SELECT ${summaryColumns}, c.id_type AS "customerIdType", rx.examined_on::text AS "prescriptionExaminedOn",
            json_build_object('name', c.name, 'idType', c.id_type, 'idNumber', c.id_number) AS customer,
            json_build_object('name', b.name, 'address', b.address, 'phone', b.phone) AS branch,
@@ -124,7 +139,6 @@ export async function getQuotation(
       LEFT JOIN invoices inv ON inv.id = q.converted_invoice_id
       LEFT JOIN users u ON u.id = q.created_by
      WHERE q.id = ${id}::uuid AND ${branchScope(branchIds)} ${assignedFilter}`);
-  return result.rows[0] ?? null;
 }
 
 /** Newest first by (created_at, id). */
@@ -384,8 +398,24 @@ export async function quotationFormContext(
   customerId: string | null,
   search: string | null,
 ): Promise<QuotationFormContext> {
+  return (await quotationFormContextQuery(db, customerId, search)).rows[0]!;
+}
+
+/**
+ * quotationFormContext's statement, not yet run; `{ ofQuotation }` reads that quotation's own
+ * customer in the same statement, so that an edit page needs no first query to learn it.
+ */
+export function quotationFormContextQuery(
+  db: TenantDb,
+  customer: string | null | { ofQuotation: string },
+  search: string | null,
+) {
+  const customerId =
+    customer && typeof customer === 'object'
+      ? sql`(SELECT cq.customer_id FROM quotations cq WHERE cq.id = ${customer.ofQuotation}::uuid)`
+      : customer;
   const matches = search ? customerPickerMatches(search, 20) : null;
-  const result = await db.execute<QuotationFormContext & Record<string, unknown>>(sql`
+  return db.execute<QuotationFormContext & Record<string, unknown>>(sql`
     SELECT
       (SELECT json_build_object('id', c.id, 'name', c.name, 'idNumber', c.id_number) FROM contacts c WHERE c.id = ${customerId}::uuid) AS customer,
       coalesce((SELECT json_agg(json_build_object('id', p.id, 'examinedOn', p.examined_on::text) ORDER BY p.examined_on DESC, p.id)
@@ -393,5 +423,4 @@ export async function quotationFormContext(
       coalesce((SELECT json_agg(json_build_object('code', code, 'name', name, 'symbol', symbol) ORDER BY is_base DESC, code) FROM currencies WHERE active), '[]'::json) AS currencies,
       coalesce((SELECT json_agg(json_build_object('id', id, 'name', name, 'rate', rate::text, 'exempt', exempt) ORDER BY rate DESC, id) FROM taxes WHERE active), '[]'::json) AS taxes,
       ${matches ? sql`coalesce((SELECT json_agg(m ORDER BY lower(m.name), m.id) FROM (${matches}) m), '[]'::json)` : sql`'[]'::json`} AS customers`);
-  return result.rows[0]!;
 }

@@ -12,7 +12,7 @@ import { idParam } from '../http/ids';
 import { requirePermission } from '../http/session';
 import { shopContext } from '../http/shop';
 import { t } from '../i18n/es-DO';
-import type { Invoice } from '../queries/invoices';
+import type { Invoice, InvoiceFormOptions } from '../queries/invoices';
 import { blankRowCount, parseLineForm, type LineFormRow } from '../schemas/document-lines';
 import { invoiceForm, invoiceListQuery, invoiceVoid } from '../schemas/invoices';
 import {
@@ -20,6 +20,7 @@ import {
   draftBuyerWarning,
   getInvoice,
   getInvoiceDraft,
+  invoiceDraftForm,
   invoiceFormOptions,
   issueInvoice,
   listInvoices,
@@ -96,11 +97,13 @@ async function renderForm(
   mode: { action: string; title: string; cancelHref: string },
   state: FormState,
   status: 200 | 422 = 200,
+  loaded: InvoiceFormOptions | null = null,
 ) {
   const user = c.var.session;
   const customerId =
     state.values.customerId && uuid.safeParse(state.values.customerId).success ? state.values.customerId : null;
-  const options = await invoiceFormOptions(shopContext(c), customerId, state.values.customerSearch?.trim() || null);
+  const options =
+    loaded ?? (await invoiceFormOptions(shopContext(c), customerId, state.values.customerSearch?.trim() || null));
   c.status(status);
   return c.render(<InvoiceForm {...mode} {...state} options={options} branches={user.branches} />, {
     title: mode.title,
@@ -230,13 +233,19 @@ const editMode = (id: string) => ({
 });
 
 invoicesRoutes.get('/invoices/:id/edit', requirePermission('invoices.manage'), async (c) => {
-  const invoice = await getInvoiceDraft(shopContext(c), idParam(c));
-  return renderForm(c, editMode(invoice.id), {
-    values: { ...invoice, currencyCode: invoice.currencyCode },
-    rows: rowsFromLines(invoice.lines),
-    blankRows: 1,
-    preview: invoice.lines.length ? { lines: invoice.lines, totals: invoice, symbol: invoice.currencySymbol } : null,
-  });
+  const { invoice, options } = await invoiceDraftForm(shopContext(c), idParam(c));
+  return renderForm(
+    c,
+    editMode(invoice.id),
+    {
+      values: { ...invoice, currencyCode: invoice.currencyCode },
+      rows: rowsFromLines(invoice.lines),
+      blankRows: 1,
+      preview: invoice.lines.length ? { lines: invoice.lines, totals: invoice, symbol: invoice.currencySymbol } : null,
+    },
+    200,
+    options,
+  );
 });
 
 invoicesRoutes.post('/invoices/:id/edit', requirePermission('invoices.manage'), async (c) => {

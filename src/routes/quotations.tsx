@@ -11,7 +11,7 @@ import { idParam } from '../http/ids';
 import { requirePermission } from '../http/session';
 import { shopContext } from '../http/shop';
 import { t } from '../i18n/es-DO';
-import type { Quotation } from '../queries/quotations';
+import type { Quotation, QuotationFormContext } from '../queries/quotations';
 import { blankRowCount, parseLineForm, type LineFormRow, type LineInputValues } from '../schemas/document-lines';
 import { quotationHeader, quotationListQuery } from '../schemas/quotations';
 import { priceLines } from '../services/shop/document-lines';
@@ -19,7 +19,7 @@ import {
   changeQuotationStatus,
   convertQuotation,
   createQuotation,
-  getEditableQuotation,
+  editableQuotationForm,
   getQuotation,
   listQuotations,
   quotationFormContext,
@@ -89,13 +89,14 @@ async function renderForm(
   state: FormState,
   existing: Quotation | null,
   status: 200 | 409 | 422 = 200,
+  loaded: QuotationFormContext | null = null,
 ) {
   const user = c.var.session;
   const search = state.values.customerSearch?.trim() || null;
   // A re-rendered form may carry whatever was posted: only a well-formed id reaches the query.
   const customerId = uuid.safeParse(state.values.customerId).success ? state.values.customerId! : null;
   const ctx = shopContext(c);
-  const context = await quotationFormContext(ctx, customerId, search);
+  const context = loaded ?? (await quotationFormContext(ctx, customerId, search));
   let preview = null;
   if (state.preview?.length && !Object.keys(state.errors ?? {}).length) {
     const priced = await priceLines(ctx, state.preview);
@@ -223,7 +224,7 @@ quotationsRoutes.get('/quotations/:id', requirePermission('quotations.view'), as
 });
 
 quotationsRoutes.get('/quotations/:id/edit', requirePermission('quotations.manage'), async (c) => {
-  const quotation = await getEditableQuotation(shopContext(c), idParam(c));
+  const { quotation, context } = await editableQuotationForm(shopContext(c), idParam(c));
   const values: QuotationFormValues = {
     customerId: quotation.customerId,
     branchId: quotation.branchId,
@@ -232,7 +233,7 @@ quotationsRoutes.get('/quotations/:id/edit', requirePermission('quotations.manag
     validUntil: quotation.validUntil,
     notes: quotation.notes,
   };
-  return renderForm(c, { values, rows: rowsFromLines(quotation.lines), blankRows: 1 }, quotation);
+  return renderForm(c, { values, rows: rowsFromLines(quotation.lines), blankRows: 1 }, quotation, 200, context);
 });
 
 quotationsRoutes.post('/quotations/:id', requirePermission('quotations.manage'), async (c) =>

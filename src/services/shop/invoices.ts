@@ -14,8 +14,11 @@ import {
   createDraft,
   deleteDraft,
   getInvoice as loadInvoice,
+  firstInvoice,
   invoiceEcfOf,
   invoiceFormOptions as loadFormOptions,
+  invoiceFormOptionsQuery,
+  invoiceQuery,
   issueInvoice as issueInvoiceSql,
   listInvoices as loadInvoices,
   updateDraft,
@@ -66,6 +69,25 @@ export async function getInvoiceDraft(ctx: ShopContext, id: string): Promise<Inv
   const invoice = await getInvoice(ctx, id);
   if (invoice.status !== 'draft') throw new AppError('conflict', t('invoices.error.notDraft'));
   return invoice;
+}
+
+/**
+ * The edit form of a draft: the draft (404 / 409 as getInvoiceDraft) and the form's options for its
+ * customer, in one database request.
+ */
+export async function invoiceDraftForm(
+  ctx: ShopContext,
+  id: string,
+): Promise<{ invoice: Invoice; options: InvoiceFormOptions }> {
+  ensureCan(ctx, 'invoices.manage');
+  const [invoiceResult, optionsResult] = await ctx.db.batch([
+    invoiceQuery(ctx.db, id, { branchIds: branchScope(ctx.actor) }),
+    invoiceFormOptionsQuery(ctx.db, { customerOfInvoice: id, ncfTypes: invoiceNcfTypes }),
+  ]);
+  const invoice = firstInvoice(invoiceResult);
+  if (invoice?.kind !== 'invoice') throw new AppError('not_found');
+  if (invoice.status !== 'draft') throw new AppError('conflict', t('invoices.error.notDraft'));
+  return { invoice, options: optionsResult.rows[0]! };
 }
 
 export function invoiceFormOptions(

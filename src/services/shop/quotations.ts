@@ -7,9 +7,12 @@ import {
   changeQuotationStatus as changeStatusSql,
   convertQuotation as convertQuotationSql,
   createQuotation as createQuotationSql,
+  firstQuotation,
   getQuotation as loadQuotation,
   listQuotations as loadQuotations,
   quotationFormContext as loadFormContext,
+  quotationFormContextQuery,
+  quotationQuery,
   updateQuotation as updateQuotationSql,
   type Quotation,
   type QuotationCursor,
@@ -55,6 +58,22 @@ export async function getEditableQuotation(ctx: ShopContext, id: string): Promis
   const quotation = await getQuotation(ctx, id);
   if (!editable(quotation.status)) throw new AppError('conflict', t('quotations.conflict.notEditable'));
   return quotation;
+}
+
+/** The edit form of a quotation: the quotation (404 / 409 as getEditableQuotation) and the form's context for its customer, in one database request. */
+export async function editableQuotationForm(
+  ctx: ShopContext,
+  id: string,
+): Promise<{ quotation: Quotation; context: QuotationFormContext }> {
+  ensureCan(ctx, 'quotations.manage');
+  const [quotationResult, contextResult] = await ctx.db.batch([
+    quotationQuery(ctx.db, id, branchScope(ctx.actor)),
+    quotationFormContextQuery(ctx.db, { ofQuotation: id }, null),
+  ]);
+  const quotation = firstQuotation(quotationResult);
+  if (!quotation) throw new AppError('not_found');
+  if (!editable(quotation.status)) throw new AppError('conflict', t('quotations.conflict.notEditable'));
+  return { quotation, context: contextResult.rows[0]! };
 }
 
 export function quotationFormContext(
