@@ -128,7 +128,7 @@ export async function seedLargeShop(connectionString: string, opts: LargeShopOpt
                    THEN 'Distribuidora ' || ($1::text[])[1 + i % $3] || ' & Asociados, SRL'
                    ELSE ($1::text[])[1 + i % $3] || ' ' || ($2::text[])[1 + (i / 7) % $4] || ' ' || ($2::text[])[1 + (i / 131) % $4] END,
               (ARRAY['809', '829', '849'])[1 + i % 3] || lpad(((i * 7919) % 10000000)::text, 7, '0'),
-              CASE WHEN i % 3 = 0 THEN '829' || lpad(((i * 104729) % 10000000)::text, 7, '0') END,
+              CASE WHEN i % 3 = 0 THEN '829' || lpad(((i::bigint * 104729) % 10000000)::text, 7, '0') END,
               'cliente' || i || '@correo.do',
               'Calle ' || (1 + i % 40) || ' #' || (i % 300) || ', ' || (ARRAY['Santo Domingo', 'Santiago', 'La Romana', 'Baní'])[1 + i % 4],
               'Cliente desde ' || (2015 + i % 10) || '. Prefiere monturas ligeras; revisión anual en ' ||
