@@ -6,6 +6,9 @@ import { createTenant, type CreateTenantInput } from '../../../src/tenancy/provi
 
 export const testEnv = env as unknown as Bindings;
 
+/** Round trips the session check adds to a signed-in page (it rides on the page's first request). */
+export const sessionRoundTrips = 1;
+
 export function platform(): Promise<Platform> {
   return createPlatform(testEnv);
 }
