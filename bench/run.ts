@@ -36,6 +36,7 @@ import { addCpu, cpuSince, sampleCpu, wranglerRuntimePids, type CpuSample } from
 import { benchmarkContactSearch } from './contacts';
 import { benchmarkDgiiImport } from './dgii';
 import { ecfRows } from './ecf';
+import { largeShopRows } from './backups';
 import { salesRows } from './sales';
 import { percentile, runLoad } from './load';
 
@@ -442,6 +443,7 @@ async function runBenchmarks(
   rows.push(await pageRoundTrips(stack, port, data.tenantId, data.connectionString));
   rows.push(...(await salesRows(platform, stack, port, progress)));
   rows.push(...(await ecfRows(platform, stack, port, progress)));
+  rows.push(...(await largeShopRows({ stack, platform, port }, progress)));
   return { rows, notes: [...notes] };
 }
 
