@@ -63,55 +63,79 @@ export async function createSession(
   return { token, expiresAt };
 }
 
-interface SessionRow extends Record<string, unknown> {
-  id_hash: string;
-  user_id: string;
-  branch_id: string | null;
+/**
+ * What the database says of a session (the jsonb `session_check` returns): what the claims cookie
+ * carries, signed, and what the check compares them with.
+ */
+export interface SessionState {
+  userId: string;
   email: string;
   name: string;
   role: Role;
-  shop_name: string | null;
-  logo_key: string | null;
-  impersonated_by: string | null;
-  needs_touch: boolean;
+  branchId: string | null;
+  impersonatedBy: string | null;
+  shopName: string | null;
+  logoKey: string | null;
   branches: BranchRef[];
 }
 
-/** The signed-in user for a session token, or null when it is unknown, expired, idle or disabled. */
-export async function loadSession(db: TenantDb, token: string): Promise<SessionUser | null> {
-  const idHash = await sha256Hex(token);
-  const result = await db.execute<SessionRow>(sql`
-    SELECT s.id_hash, s.user_id, s.branch_id, s.impersonated_by,
-           s.last_seen_at < now() - make_interval(mins => ${sessionPolicy.touchEveryMinutes}) AS needs_touch,
-           u.email, u.name, u.role, c.name AS shop_name, c.logo_key,
-           (SELECT coalesce(json_agg(json_build_object('id', b.id, 'name', b.name, 'code', b.code) ORDER BY b.name), '[]'::json)
-              FROM branches b
-             WHERE b.active AND (u.role IN ('owner', 'admin')
-                   OR EXISTS (SELECT 1 FROM user_branches ub WHERE ub.user_id = u.id AND ub.branch_id = b.id))) AS branches
-      FROM sessions s
-      JOIN users u ON u.id = s.user_id
-      LEFT JOIN company c ON c.id = 1
-     WHERE s.id_hash = ${idHash}
-       AND s.expires_at > now()
-       AND s.last_seen_at > now() - make_interval(mins => ${sessionPolicy.idleMinutes})
-       AND u.status = 'active'`);
-  const row = result.rows[0];
-  if (!row) return null;
-  const branches = row.branches;
-  const branch = branches.find((candidate) => candidate.id === row.branch_id) ?? branches[0] ?? null;
+const checkSql = 'SELECT session_check($1, $2::jsonb, $3, $4) AS state';
+
+/**
+ * The session check as a statement: with claims it raises (SQLSTATE `sessionRefusals`) when the
+ * session ended or the claims are stale, and touches last_seen_at when due.
+ */
+export function sessionCheckStatement(idHash: string, claims: SessionState | null) {
   return {
-    sessionHash: row.id_hash,
-    id: row.user_id,
-    email: row.email,
-    name: row.name,
-    role: row.role,
-    shopName: row.shop_name ?? '',
-    logoKey: row.logo_key,
-    branches,
-    branch,
-    impersonatedBy: row.impersonated_by,
-    needsTouch: row.needs_touch,
+    query: checkSql,
+    params: [
+      idHash,
+      claims ? JSON.stringify(claims) : null,
+      sessionPolicy.idleMinutes,
+      sessionPolicy.touchEveryMinutes,
+    ] as unknown[],
   };
+}
+
+/** The SQLSTATEs `session_check` raises when it is given claims. */
+export const sessionRefusals = { ended: 'OFS01', stale: 'OFS02' } as const;
+
+export function sessionFromState(sessionHash: string, state: SessionState): SessionUser {
+  const branches = state.branches;
+  return {
+    sessionHash,
+    id: state.userId,
+    email: state.email,
+    name: state.name,
+    role: state.role,
+    shopName: state.shopName ?? '',
+    logoKey: state.logoKey,
+    branches,
+    branch: branches.find((candidate) => candidate.id === state.branchId) ?? branches[0] ?? null,
+    impersonatedBy: state.impersonatedBy,
+    needsTouch: false,
+  };
+}
+
+/**
+ * The signed-in user for a session token (and the state its claims cookie may carry), or null when
+ * it is unknown, expired, idle or disabled. One statement, which also touches last_seen_at when due.
+ */
+export async function loadSession(
+  db: TenantDb,
+  token: string,
+): Promise<{ session: SessionUser; state: SessionState } | null> {
+  const idHash = await sha256Hex(token);
+  const result = await db.execute<{ state: SessionState | null }>(
+    sql`SELECT session_check(${idHash}, NULL, ${sessionPolicy.idleMinutes}, ${sessionPolicy.touchEveryMinutes}) AS state`,
+  );
+  const state = result.rows[0]?.state ?? null;
+  return state ? { session: sessionFromState(idHash, state), state } : null;
+}
+
+/** One trivial statement: what a pending session check rides on when the request has no query of its own. */
+export async function pingDatabase(db: TenantDb): Promise<void> {
+  await db.execute(sql`SELECT 1`);
 }
 
 export async function touchSession(db: TenantDb, sessionHash: string): Promise<void> {

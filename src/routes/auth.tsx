@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import type { AppEnv, SignedInEnv } from '../http/env';
 import { z } from 'zod';
 import {
+  clearClaimsCookie,
   clearSessionCookie,
   publicRoute,
   refuseInSupportSession,
@@ -160,6 +161,7 @@ auth.post(
   zValidator('form', z.object({ branchId: z.uuid() })),
   async (c) => {
     await switchBranch(shopContext(c), c.req.valid('form').branchId);
+    clearClaimsCookie(c);
     return c.redirect(safeNextPath(refererPath(c.req.header('referer'))), 303);
   },
 );

@@ -7,7 +7,7 @@ import { createTenant, type CreateTenantInput } from '../../../src/tenancy/provi
 export const testEnv = env as unknown as Bindings;
 
 /** Round trips the session check adds to a signed-in page (it rides on the page's first request). */
-export const sessionRoundTrips = 1;
+export const sessionRoundTrips = 0;
 
 export function platform(): Promise<Platform> {
   return createPlatform(testEnv);
@@ -84,7 +84,17 @@ export async function signedIn(tenantId: string, role: Role, values: { password?
   const { token } = await createSession(db, { userId: user!.id });
   const { createApiToken } = await import('../../../src/auth/api-tokens');
   const apiToken = await createApiToken(db, { name: 'tests', scope: 'read_write', userId: user!.id });
-  return { user: user!, email, token, cookie: `optiflow_session=${token}`, bearer: `Bearer ${apiToken.token}` };
+  const cookie = `optiflow_session=${token}; optiflow_claims=${await claimsFor(tenantId, token)}`;
+  return { user: user!, email, token, cookie, bearer: `Bearer ${apiToken.token}` };
+}
+
+/** The signed claims cookie value the Worker sets for a session as it is in the database now. */
+export async function claimsFor(tenantId: string, token: string): Promise<string> {
+  const { loadSession } = await import('../../../src/auth/session');
+  const { claimsKey, signClaims } = await import('../../../src/auth/session-claims');
+  const loaded = await loadSession((await tenantContext(tenantId)).db, token);
+  if (!loaded) throw new Error('no such session');
+  return signClaims(await claimsKey(testEnv.ENCRYPTION_KEY, tenantId), loaded.state);
 }
 
 /** A form POST as a browser on the shop's own origin sends it. */
