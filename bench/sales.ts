@@ -1,5 +1,5 @@
 /**
- * Rows 10-12: the sales day. One shop with a B02 range, a stock-tracked frame and an exempt exam;
+ * Rows 11-12: the sales day. One shop with a B02 range, a stock-tracked frame and an exempt exam;
  * drafts written straight into its database; then issuing over HTTP (the real route: session,
  * rules, `issue_invoice` with the NCF, the buyer snapshot and the sale stock movement).
  */
@@ -48,7 +48,7 @@ export async function salesRows(
   port: number,
   progress: (line: string) => void,
 ): Promise<Row[]> {
-  progress(`rows 10-12: a shop with ${plan.issued + 1} drafts, then issuing them over HTTP...`);
+  progress(`rows 11-12: a shop with ${plan.issued + 1} drafts, then issuing them over HTTP...`);
   const id = `bench-sales-${Date.now().toString(36)}`;
   await createTenant(platform, { id, name: 'Óptica Ventas', domains: [id] });
   const { connectionString } = await tenantConnection(platform, id);
@@ -134,25 +134,16 @@ export async function salesRows(
   const counted = async (work: () => Promise<number>) => {
     await fetch(`${endpoint}/_stats/reset`, { method: 'POST' });
     const status = await work();
-    const stats = (await (await fetch(`${endpoint}/_stats`)).json()) as { byDatabase: Record<string, number> };
-    return { status, queries: stats.byDatabase[database] ?? 0 };
+    const stats = (await (await fetch(`${endpoint}/_stats`)).json()) as {
+      roundTripsByDatabase: Record<string, number>;
+    };
+    return { status, queries: stats.roundTripsByDatabase[database] ?? 0 };
   };
 
-  // 10: one issue request, every DB round trip counted (the session lookup included).
+  // The first draft is issued alone (row 10, issue + landing round trips, is measured on the large shop: pages.ts).
   const [first, ...rest] = drafts.map((draft) => draft.id);
-  const single = await counted(() => send(port, host, 'POST', `/invoices/${first}/issue`, cookie));
-  const rows: Row[] = [
-    {
-      ...blank,
-      id: '10',
-      scenario: 'DB round trips to issue an invoice (POST /invoices/:id/issue)',
-      load: `1 request, HTTP ${single.status}`,
-      central: '0',
-      tenant: String(single.queries),
-      target: '<= 3',
-      met: single.status === 303 && single.queries <= 3 ? 'met' : 'not met',
-    },
-  ];
+  await send(port, host, 'POST', `/invoices/${first}/issue`, cookie);
+  const rows: Row[] = [];
 
   // 11: issue throughput on ONE sequence (every issue waits for the sequence row lock).
   const agent = new http.Agent({ keepAlive: true, maxSockets: plan.concurrency });
@@ -217,8 +208,8 @@ export async function salesRows(
     load: counts.join(', '),
     central: '0',
     tenant: `max ${worst}`,
-    target: '<= 2',
-    met: worst <= 2 ? 'met' : 'not met',
+    target: '1 per page',
+    met: worst <= 1 ? 'met' : '**not met**',
   });
   return rows;
 }
