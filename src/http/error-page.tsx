@@ -130,6 +130,8 @@ export async function onError(error: Error, c: Context): Promise<Response> {
   const requestId: string = c.get('requestId') ?? '';
   const shell = shellOf(c);
   if (error instanceof AppError) return errorResponse(error, c.req.raw, requestId, shell);
+  // A query refused before it reached the database (a session the check refused), wrapped by drizzle.
+  if (error.cause instanceof AppError) return errorResponse(error.cause, c.req.raw, requestId, shell);
   // Hono's own middleware (csrf, body limit, ...) throws these with the status to answer.
   if (error instanceof HTTPException && error.status === 403)
     return errorResponse(new AppError('forbidden', t('error.csrf')), c.req.raw, requestId, shell);
