@@ -5,6 +5,7 @@
  * back; a role or branch change by an admin counts on the user's very next request, GET or POST,
  * and a POST still does its work exactly once.
  */
+import { SELF } from 'cloudflare:test';
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { claimsKey, signClaims, verifyClaims } from '../../src/auth/session-claims';
@@ -136,6 +137,55 @@ describe('a session that ended', () => {
       expect(htmx.headers.get('HX-Redirect')).toBe('/login?next=%2Fcontacts');
     });
   }
+});
+
+/** The start of a 120x60 PNG, as much as the logo upload reads. */
+function png(): Uint8Array {
+  const bytes = new Uint8Array(33);
+  bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82]);
+  new DataView(bytes.buffer).setUint32(16, 120);
+  new DataView(bytes.buffer).setUint32(20, 60);
+  bytes.set([8, 6, 0, 0, 0], 24);
+  return bytes;
+}
+
+function uploadLogo(s: Shop, cookie: string) {
+  const form = new FormData();
+  form.append('logo', new File([png()], 'logo.png', { type: 'image/png' }));
+  return SELF.fetch(`http://${s.host}/company/logo`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { Cookie: cookie, Origin: `http://${s.host}` },
+    body: form,
+  });
+}
+
+async function storedFiles(s: Shop): Promise<string[]> {
+  return (await testEnv.FILES.list({ prefix: `tenants/${s.tenant.id}/` })).objects.map((object) => object.key);
+}
+
+describe('what leaves the request before its first query', () => {
+  it('an R2 write waits for the check: an ended session stores no logo, a stale one stores it once from the replayed form', async () => {
+    const s = await shop();
+    const ownerCookie = await cookieWithClaims(
+      s.tenant.id,
+      s.owner.token,
+      await sessionState(s.tenant.id, s.owner.token),
+    );
+    await s.db.delete(sessions).where(eq(sessions.userId, s.owner.user.id));
+    const refused = await uploadLogo(s, ownerCookie);
+    expect(refused.status).toBe(303);
+    expect(refused.headers.get('location')).toBe('/login?next=%2Fcompany%2Flogo');
+    expect(await storedFiles(s)).toEqual([]);
+
+    const admin = await signedIn(s.tenant.id, 'admin');
+    const adminCookie = await cookieWithClaims(s.tenant.id, admin.token, await sessionState(s.tenant.id, admin.token));
+    await s.db.update(users).set({ name: 'Administradora Nueva' }).where(eq(users.id, admin.user.id));
+    const stored = await uploadLogo(s, adminCookie);
+    expect(stored.status).toBe(303);
+    expect(stored.headers.get('location')).toBe('/company?logo=saved');
+    expect(await storedFiles(s)).toEqual([`tenants/${s.tenant.id}/company/logo`]);
+  });
 });
 
 describe('changes by an admin count on the very next request', () => {
