@@ -49,8 +49,16 @@ export async function findEcfCancellation(db: TenantDb, id: string): Promise<Ecf
   return row ?? null;
 }
 
-export async function listEcfCancellations(db: TenantDb, limit = 200): Promise<EcfCancellationRow[]> {
+function cancellationsQuery(db: TenantDb, limit = 200) {
   return db.select().from(ecfCancellations).orderBy(desc(ecfCancellations.createdAt)).limit(limit);
+}
+
+/** The E sequences and the cancelled ranges, in one database request. */
+export async function ecfCancellationsPageData(
+  db: TenantDb,
+): Promise<{ sequences: CancellableSequence[]; cancellations: EcfCancellationRow[] }> {
+  const [sequences, cancellations] = await db.batch([eSequencesQuery(db), cancellationsQuery(db)]);
+  return { sequences, cancellations };
 }
 
 export interface CancellableSequence {
@@ -65,7 +73,7 @@ export interface CancellableSequence {
 }
 
 /** The shop's E-series sequences, for picking a range to cancel. */
-export async function listESequences(db: TenantDb): Promise<CancellableSequence[]> {
+function eSequencesQuery(db: TenantDb) {
   return db
     .select({
       id: fiscalSequences.id,

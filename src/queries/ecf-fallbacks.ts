@@ -27,8 +27,16 @@ export async function closeEcfFallback(db: TenantDb, endedBy: string): Promise<E
   return row ?? null;
 }
 
-export async function listEcfFallbacks(db: TenantDb, limit = 50): Promise<EcfFallbackRow[]> {
-  return db.select().from(ecfFallbacks).orderBy(desc(ecfFallbacks.startedAt)).limit(limit);
+/** The latest periods and, per period, its documents issued and still waiting for their e-CF: one database request. */
+export async function ecfFallbackPageData(
+  db: TenantDb,
+  limit = 50,
+): Promise<{ periods: EcfFallbackRow[]; counts: Array<{ fallbackId: string; issued: number; pending: number }> }> {
+  const [periods, counts] = await db.batch([
+    db.select().from(ecfFallbacks).orderBy(desc(ecfFallbacks.startedAt)).limit(limit),
+    fallbackDocumentCounts(db),
+  ]);
+  return { periods, counts };
 }
 
 /**
@@ -123,10 +131,7 @@ export async function markReplaced(db: TenantDb, invoiceId: string): Promise<voi
     );
 }
 
-/** Per period: how many B-series documents it issued and how many still wait for their e-CF. */
-export async function fallbackDocumentCounts(
-  db: TenantDb,
-): Promise<Array<{ fallbackId: string; issued: number; pending: number }>> {
+function fallbackDocumentCounts(db: TenantDb) {
   return db
     .select({
       fallbackId: ecfFallbackDocuments.fallbackId,

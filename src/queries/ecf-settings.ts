@@ -37,6 +37,18 @@ export async function getEcfSettingsSummary(db: TenantDb): Promise<EcfSettingsSu
   return row ?? null;
 }
 
+/** The settings page's summary and the company's RNC, in one statement. */
+export async function getEcfSettingsAndTaxId(
+  db: TenantDb,
+): Promise<{ settings: EcfSettingsSummary | null; companyTaxId: string | null }> {
+  const [row] = await db
+    .select({ settings: summaryColumns, companyTaxId: company.rnc })
+    .from(company)
+    .leftJoin(ecfSettings, eq(ecfSettings.id, 1))
+    .where(eq(company.id, 1));
+  return { settings: row?.settings ?? null, companyTaxId: row?.companyTaxId ?? null };
+}
+
 export async function getEcfSettingsRow(db: TenantDb): Promise<EcfSettingsRow | null> {
   const [row] = await db.select().from(ecfSettings).where(eq(ecfSettings.id, 1));
   return row ?? null;

@@ -79,7 +79,12 @@ export async function getPrescription(
   id: string,
   scope: BranchScope,
 ): Promise<(PrescriptionDetail & { company: Company | null }) | null> {
-  const [row] = await db
+  const [row] = await prescriptionQuery(db, id, scope);
+  return row ?? null;
+}
+
+function prescriptionQuery(db: TenantDb, id: string, scope: BranchScope) {
+  return db
     .select({ ...detailColumns, company })
     .from(prescriptions)
     .innerJoin(contacts, eq(contacts.id, prescriptions.patientId))
@@ -88,7 +93,6 @@ export async function getPrescription(
     .leftJoin(company, eq(company.id, 1))
     .where(and(eq(prescriptions.id, id), inScope(scope)))
     .limit(1);
-  return row ?? null;
 }
 
 export interface PatientRef {
@@ -156,6 +160,26 @@ export async function prescriptionFormData(
                        FROM users u WHERE u.status = 'active'), '[]'::json) AS optometrists`);
   const row = result.rows[0]!;
   return { patient: row.patient, optometrists: row.optometrists };
+}
+
+/** A prescription to edit (as `getPrescription` reads it) and the active users, in one database request. */
+export async function prescriptionEditData(
+  db: TenantDb,
+  id: string,
+  scope: BranchScope,
+): Promise<{
+  prescription: (PrescriptionDetail & { company: Company | null }) | null;
+  optometrists: OptometristOption[];
+}> {
+  const [[row], people] = await db.batch([
+    prescriptionQuery(db, id, scope),
+    db
+      .select({ id: users.id, name: users.name, role: users.role })
+      .from(users)
+      .where(eq(users.status, 'active'))
+      .orderBy(users.name),
+  ]);
+  return { prescription: row ?? null, optometrists: people };
 }
 
 /** Stored columns written from the form, in table order. */

@@ -23,6 +23,10 @@ const productColumns = {
  * deactivated since (editing the product must not silently switch it to another tax).
  */
 export function listTaxes(db: TenantDb, forProductId?: string): Promise<Tax[]> {
+  return taxesQuery(db, forProductId);
+}
+
+function taxesQuery(db: TenantDb, forProductId?: string) {
   const current = forProductId
     ? sql`${taxes.id} IN (SELECT ${products.taxId} FROM ${products} WHERE ${products.id} = ${forProductId})`
     : sql`false`;
@@ -106,7 +110,21 @@ export async function getProduct(
   db: TenantDb,
   id: string,
 ): Promise<(ProductRow & { levels: ProductStockLevel[] }) | null> {
-  const [row] = await db
+  const [row] = await productQuery(db, id);
+  return row ?? null;
+}
+
+/** The product of `getProduct` and the taxes its form offers, in one database request. */
+export async function getProductWithFormTaxes(
+  db: TenantDb,
+  id: string,
+): Promise<{ product: (ProductRow & { levels: ProductStockLevel[] }) | null; taxes: Tax[] }> {
+  const [[row], taxRows] = await db.batch([productQuery(db, id), taxesQuery(db, id)]);
+  return { product: row ?? null, taxes: taxRows };
+}
+
+function productQuery(db: TenantDb, id: string) {
+  return db
     .select({
       ...productColumns,
       levels: sql<
@@ -118,7 +136,6 @@ export async function getProduct(
     .innerJoin(taxes, eq(taxes.id, products.taxId))
     .where(eq(products.id, id))
     .limit(1);
-  return row ?? null;
 }
 
 export type ProductWriteResult =

@@ -1,6 +1,12 @@
-import { and, asc, eq, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, or, type SQL, sql } from 'drizzle-orm';
 import type { TenantDb } from '../db/client';
-import { type ReceivedEcfApproval, type ReceivedEcfExchange, receivedEcf } from '../db/tenant-schema';
+import {
+  type EcfEnvironment,
+  ecfSettings,
+  type ReceivedEcfApproval,
+  type ReceivedEcfExchange,
+  receivedEcf,
+} from '../db/tenant-schema';
 import type { CreatedCursor } from './keyset';
 import { likeEscape } from './products';
 
@@ -76,6 +82,19 @@ export async function listReceivedEcf(
 export async function findReceivedEcf(db: TenantDb, id: string): Promise<ReceivedEcf | null> {
   const [row] = await db.select().from(receivedEcf).where(eq(receivedEcf.id, id));
   return row ?? null;
+}
+
+/** A received e-CF and the shop's e-CF environment (null without settings), in one statement. */
+export async function findReceivedEcfWithEnvironment(
+  db: TenantDb,
+  id: string,
+): Promise<{ row: ReceivedEcf; environment: EcfEnvironment | null } | null> {
+  const [found] = await db
+    .select({ row: getTableColumns(receivedEcf), environment: ecfSettings.environment })
+    .from(receivedEcf)
+    .leftJoin(ecfSettings, eq(ecfSettings.id, 1))
+    .where(eq(receivedEcf.id, id));
+  return found ?? null;
 }
 
 /**

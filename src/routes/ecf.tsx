@@ -44,26 +44,35 @@ ecfRoutes.post('/ecf/:id/retry', requirePermission('invoices.manage'), async (c)
 
 type Ctx = Context<SignedInEnv>;
 
-async function cancellationsPage(c: Ctx, extra: Partial<EcfCancellationsPageProps> = {}, status: 200 | 422 = 200) {
+async function cancellationsPage(
+  c: Ctx,
+  extra: Partial<EcfCancellationsPageProps> = {},
+  status: 200 | 422 = 200,
+  done?: string,
+) {
   const data = await ecfCancellationsPage(shopContext(c));
-  c.status(status);
-  return c.render(
-    <EcfCancellationsPage {...data} canManage={can(c.var.session.role, 'sequences.manage')} {...extra} />,
-    { title: t('ecfCancellations.title'), current: '/ecf' },
-  );
-}
-
-ecfRoutes.get('/ecf/cancellations', requirePermission('sequences.view'), async (c) => {
-  const done = c.req.query('cancelled');
-  const row = done ? (await ecfCancellationsPage(shopContext(c))).cancellations.find((r) => r.id === done) : null;
+  const row = done ? data.cancellations.find((r) => r.id === done) : null;
   const notice = row
     ? t(row.state === 'accepted' ? 'ecfCancellations.done' : 'ecfCancellations.doneUnconfirmed', {
         from: row.firstEncf,
         to: row.lastEncf,
       })
     : null;
-  return cancellationsPage(c, { notice });
-});
+  c.status(status);
+  return c.render(
+    <EcfCancellationsPage
+      {...data}
+      canManage={can(c.var.session.role, 'sequences.manage')}
+      notice={notice}
+      {...extra}
+    />,
+    { title: t('ecfCancellations.title'), current: '/ecf' },
+  );
+}
+
+ecfRoutes.get('/ecf/cancellations', requirePermission('sequences.view'), async (c) =>
+  cancellationsPage(c, {}, 200, c.req.query('cancelled')),
+);
 
 ecfRoutes.post(
   '/ecf/cancellations',

@@ -17,6 +17,7 @@ import {
   getPrescription,
   listPrescriptions,
   patientHistory,
+  prescriptionEditForm,
   prescriptionForm,
   searchPatients,
   updatePrescription,
@@ -64,11 +65,16 @@ function formErrors(error: unknown): FieldErrors {
 /** The form again with its errors (422); the patient must exist to show it at all. */
 async function renderForm(
   c: Context<SignedInEnv>,
-  options: { values: PrescriptionFormValues; errors?: FieldErrors; editingId?: string },
+  options: {
+    values: PrescriptionFormValues;
+    errors?: FieldErrors;
+    editingId?: string;
+    data?: Awaited<ReturnType<typeof prescriptionForm>>;
+  },
   status: 200 | 422 = 200,
 ) {
   const user = c.var.session;
-  const data = await prescriptionForm(shopContext(c), options.values.patientId ?? null);
+  const data = options.data ?? (await prescriptionForm(shopContext(c), options.values.patientId ?? null));
   c.status(status);
   return c.render(
     <PrescriptionFormPage
@@ -170,8 +176,8 @@ prescriptionsRoutes.get('/prescriptions/:id', requirePermission('prescriptions.v
 });
 
 prescriptionsRoutes.get('/prescriptions/:id/edit', requirePermission('prescriptions.manage'), async (c) => {
-  const prescription = await prescriptionOr404(c);
-  return renderForm(c, { values: prescriptionFormValues(prescription), editingId: prescription.id });
+  const { prescription, ...data } = await prescriptionEditForm(shopContext(c), idParam(c));
+  return renderForm(c, { values: prescriptionFormValues(prescription), editingId: prescription.id, data });
 });
 
 prescriptionsRoutes.post(

@@ -11,7 +11,13 @@ import { requirePermission } from '../http/session';
 import { shopContext } from '../http/shop';
 import { t } from '../i18n/es-DO';
 import { productForm, productListQuery } from '../schemas/products';
-import { createProduct, getProduct, listProducts, productFormTaxes, updateProduct } from '../services/shop/products';
+import {
+  createProduct,
+  getProductPage,
+  listProducts,
+  productFormTaxes,
+  updateProduct,
+} from '../services/shop/products';
 import {
   ProductDetail,
   ProductForm,
@@ -118,11 +124,7 @@ async function renderProduct(
 ) {
   const user = c.var.session;
   const canManage = can(user.role, 'products.manage');
-  const ctx = shopContext(c);
-  const [product, taxes] = await Promise.all([
-    getProduct(ctx, id),
-    canManage ? productFormTaxes(ctx, id) : Promise.resolve([]),
-  ]);
+  const { product, taxes } = await getProductPage(shopContext(c), id);
   const notice = c.req.query('created') ? t('products.created') : c.req.query('saved') ? t('products.saved') : null;
   c.status(status);
   return c.render(

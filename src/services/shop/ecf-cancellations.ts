@@ -17,10 +17,9 @@ import { actorLabel, recordActivity } from '../../queries/audit';
 import {
   type CancellableSequence,
   deleteEcfCancellation,
+  ecfCancellationsPageData,
   type EcfCancellationRow,
   findEcfCancellation,
-  listEcfCancellations as loadCancellations,
-  listESequences,
   reserveEcfCancellation,
   updateEcfCancellation,
 } from '../../queries/ecf-cancellations';
@@ -52,8 +51,7 @@ export async function ecfCancellationsPage(
   ctx: ShopContext,
 ): Promise<{ sequences: CancellableSequence[]; cancellations: EcfCancellationRow[] }> {
   if (!can(ctx.actor.role, 'sequences.view')) throw new AppError('forbidden');
-  const [sequences, cancellations] = await Promise.all([listESequences(ctx.db), loadCancellations(ctx.db)]);
-  return { sequences, cancellations };
+  return ecfCancellationsPageData(ctx.db);
 }
 
 /**

@@ -14,10 +14,9 @@ import { actorLabel, recordActivity } from '../../queries/audit';
 import {
   closeEcfFallback,
   type EcfFallbackRow,
-  fallbackDocumentCounts,
+  ecfFallbackPageData,
   insertEcfFallback,
   insertFallbackDocument,
-  listEcfFallbacks,
   markReplaced,
   openEcfFallback,
   pendingReplacements,
@@ -54,7 +53,7 @@ export interface EcfFallbackPage {
 
 export async function ecfFallbackPage(ctx: ShopContext): Promise<EcfFallbackPage> {
   if (!can(ctx.actor.role, 'invoices.view')) throw new AppError('forbidden');
-  const [periods, counts] = await Promise.all([listEcfFallbacks(ctx.db), fallbackDocumentCounts(ctx.db)]);
+  const { periods, counts } = await ecfFallbackPageData(ctx.db);
   const byId = new Map(counts.map((count) => [count.fallbackId, count]));
   return {
     open: periods.find((period) => period.endedAt === null) ?? null,

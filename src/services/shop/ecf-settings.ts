@@ -27,6 +27,7 @@ import {
   type ActivityEntry,
   type EcfSettingsSummary,
   getCompanyTaxId,
+  getEcfSettingsAndTaxId,
   getEcfSettingsRow,
   getEcfSettingsSummary,
   saveEcfCertificate,
@@ -93,7 +94,7 @@ export function certificateStatus(notAfter: Date, now: Date = new Date()): Certi
 /** What the settings page shows; owner only. */
 export async function getEcfSettings(ctx: ShopContext, now: Date = new Date()): Promise<EcfSettingsView> {
   ensureManage(ctx);
-  const [settings, companyTaxId] = await Promise.all([getEcfSettingsSummary(ctx.db), getCompanyTaxId(ctx.db)]);
+  const { settings, companyTaxId } = await getEcfSettingsAndTaxId(ctx.db);
   return { settings, status: settings ? certificateStatus(settings.notAfter, now) : null, companyTaxId };
 }
 

@@ -10,6 +10,7 @@ import {
   getPrescription as selectPrescription,
   listPrescriptions as selectPrescriptions,
   patientHistory as selectPatientHistory,
+  prescriptionEditData,
   prescriptionFormData,
   updatePrescription as changePrescription,
   type OptometristOption,
@@ -84,6 +85,23 @@ export async function prescriptionForm(
   const data = await prescriptionFormData(ctx.db, patientId);
   if (!data.patient) throw new AppError('not_found');
   return { patient: data.patient, optometrists: data.optometrists };
+}
+
+/** A prescription to edit with its form's data (its patient, the users who may have examined them): one database request. */
+export async function prescriptionEditForm(
+  ctx: ShopContext,
+  id: string,
+): Promise<{ prescription: PrescriptionWithCompany; patient: PatientRef; optometrists: OptometristOption[] }> {
+  requireRight(ctx, 'prescriptions.manage');
+  const { prescription, optometrists } = await prescriptionEditData(ctx.db, id, branchScope(ctx.actor));
+  if (!prescription) throw new AppError('not_found');
+  const patient = {
+    id: prescription.patientId,
+    name: prescription.patientName,
+    idType: prescription.patientIdType,
+    idNumber: prescription.patientIdNumber,
+  };
+  return { prescription, patient, optometrists };
 }
 
 /** Patients to pick for a new prescription (name, identification or phone). */

@@ -4,6 +4,7 @@ import { t } from '../../i18n/es-DO';
 import {
   createProduct as insertProduct,
   getProduct as selectProduct,
+  getProductWithFormTaxes,
   listProducts as selectProducts,
   listTaxes,
   updateProduct as changeProduct,
@@ -50,7 +51,24 @@ export async function listProducts(
 /** A product with its stock in the branches the actor sees (every one with branches.all). */
 export async function getProduct(ctx: ShopContext, id: string): Promise<ProductRow & { levels: ProductStockLevel[] }> {
   requireRight(ctx, 'products.view');
-  const product = await selectProduct(ctx.db, id);
+  return visibleLevels(ctx, await selectProduct(ctx.db, id));
+}
+
+/** The product page: the product as `getProduct` gives it and, for who may edit it, its form's taxes - one database request. */
+export async function getProductPage(
+  ctx: ShopContext,
+  id: string,
+): Promise<{ product: ProductRow & { levels: ProductStockLevel[] }; taxes: Tax[] }> {
+  requireRight(ctx, 'products.view');
+  if (!can(ctx.actor.role, 'products.manage')) return { product: await getProduct(ctx, id), taxes: [] };
+  const { product, taxes } = await getProductWithFormTaxes(ctx.db, id);
+  return { product: visibleLevels(ctx, product), taxes };
+}
+
+function visibleLevels(
+  ctx: ShopContext,
+  product: (ProductRow & { levels: ProductStockLevel[] }) | null,
+): ProductRow & { levels: ProductStockLevel[] } {
   if (!product) throw new AppError('not_found');
   if (can(ctx.actor.role, 'branches.all')) return product;
   const allowed = new Set(ctx.actor.branches.map((branch) => branch.id));

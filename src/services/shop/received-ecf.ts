@@ -21,7 +21,6 @@ import type { PrintModel } from '../../documents/model';
 import { formatDate } from '../../domain/dates';
 import { formatMoney } from '../../domain/money';
 import { ncfTypes } from '../../domain/ncf';
-import { getEcfSettingsRow } from '../../queries/ecf-settings';
 import { buildAcecfXml } from '../../ecf/xml';
 import { AppError } from '../../errors';
 import { t } from '../../i18n/es-DO';
@@ -32,6 +31,7 @@ import {
   decideReceivedEcf,
   dueApprovalSends,
   findReceivedEcf,
+  findReceivedEcfWithEnvironment,
   finishApprovalSends,
   listReceivedEcf,
   type ReceivedEcf,
@@ -94,9 +94,13 @@ export async function receivedEcfXml(ctx: ShopContext, id: string): Promise<{ fi
  * stamp (DGII's consultatimbre QR, security code, signature time) read from the signed XML.
  */
 export async function printableReceivedEcf(ctx: ShopContext, id: string): Promise<PrintModel> {
-  const { row, view } = await getReceivedEcfDocument(ctx, id);
+  ensure(ctx, 'ecf.inbox.view');
+  const found = await findReceivedEcfWithEnvironment(ctx.db, id);
+  if (!found) throw new AppError('not_found');
+  const { row } = found;
   const xml = await readFile(ctx, row.xmlKey);
-  const environment = (await getEcfSettingsRow(ctx.db))?.environment ?? 'eCF';
+  const view = readEcfView(xml);
+  const environment = found.environment ?? 'eCF';
   let stamp: PrintModel['stamp'] = null;
   try {
     const read = stampOfSignedEcf(xml, environment);
