@@ -29,6 +29,7 @@ import { documentsRoutes } from './routes/documents';
 import { reportsRoutes } from './routes/reports';
 import { supportRoutes } from './routes/support';
 import { auditRoutes } from './routes/audit';
+import { pickersRoutes } from './routes/pickers';
 import { auth } from './routes/auth';
 import { tenantHealth } from './routes/health';
 import { tenantHome } from './routes/tenant-home';
@@ -92,6 +93,7 @@ export function createTenantApp() {
   app.route('/', supportRoutes);
   app.route('/', auditRoutes);
   app.route('/', ecfSettingsRoutes);
+  app.route('/', pickersRoutes);
   app.route('/api/v1', api);
   return app;
 }

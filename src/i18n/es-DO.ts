@@ -26,6 +26,7 @@ import { ecfMessages } from './areas/ecf';
 import { ecfCertificateMessages } from './areas/ecfCertificate';
 import { ecfReceptionMessages } from './areas/ecf-reception';
 import { ecfInboxMessages } from './areas/ecf-inbox';
+import { pickersMessages } from './areas/pickers';
 
 /** Spanish (Dominican Republic) messages. Keys are stable; the UI never hard-codes text. */
 const coreMessages = {
@@ -151,6 +152,7 @@ export const messages = {
   ...ecfCertificateMessages,
   ...ecfReceptionMessages,
   ...ecfInboxMessages,
+  ...pickersMessages,
 } as const;
 
 export type MessageKey = keyof typeof messages;

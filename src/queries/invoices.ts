@@ -9,6 +9,7 @@ import { type BranchScope, inScope } from './branch-scope';
 import type { EcfRow } from './ecf';
 import { likeEscape } from './products';
 import { customerPickerMatches, digitPrefix, matchingContactIds, parseContactSearch } from './contacts';
+import { pickerPageSize, productPickerMatches, type PickerProduct, type ProductSearch } from './pickers';
 import { foldedContains, mayBeNumber, sortedAfterSearch } from './search';
 import { linesJson, linesRecordset, type PricedLine } from './document-lines';
 import type { DocumentTotals } from '../domain/totals';
@@ -444,16 +445,23 @@ export interface InvoiceFormOptions {
   }>;
   customers: Array<{ id: string; name: string; idNumber: string | null }>;
   prescriptions: Array<{ id: string; examinedOn: string }>;
-  products: Array<{ sku: string; name: string }>;
+  /** The products the line editor's search box finds (never the catalogue). */
+  products: PickerProduct[];
 }
 
 /**
  * What the draft form offers in one query: taxes, currencies, NCF sequences, the chosen customer and
- * the customers its search box finds (never the whole list), the customer's prescriptions, products.
+ * the customers its search box finds (never the whole list), the customer's prescriptions, the
+ * products its product search finds.
  */
 export async function invoiceFormOptions(
   db: TenantDb,
-  options: { customerId?: string | null; ncfTypes: readonly string[]; customerSearch?: string | null },
+  options: {
+    customerId?: string | null;
+    ncfTypes: readonly string[];
+    customerSearch?: string | null;
+    products?: ProductSearch;
+  },
 ): Promise<InvoiceFormOptions> {
   return (await invoiceFormOptionsQuery(db, options)).rows[0]!;
 }
@@ -469,12 +477,18 @@ export function invoiceFormOptionsQuery(
     customerOfInvoice?: string;
     ncfTypes: readonly string[];
     customerSearch?: string | null;
+    products?: ProductSearch;
   },
 ) {
   const customerId = options.customerOfInvoice
     ? sql`(SELECT d.customer_id FROM invoices d WHERE d.id = ${options.customerOfInvoice}::uuid)`
     : (options.customerId ?? null);
   const matches = options.customerSearch?.trim() ? customerPickerMatches(options.customerSearch, 20) : null;
+  const productMatches = productPickerMatches(
+    options.products?.q ?? '',
+    options.products?.branchId ?? null,
+    pickerPageSize,
+  );
   return db.execute<InvoiceFormOptions & Record<string, unknown>>(sql`
     SELECT
       coalesce((SELECT json_agg(json_build_object('id', t.id, 'name', t.name, 'rate', t.rate::text, 'exempt', t.exempt) ORDER BY t.id) FROM taxes t WHERE t.active), '[]'::json) AS taxes,
@@ -488,8 +502,7 @@ export function invoiceFormOptionsQuery(
                   ${matches ? sql`UNION SELECT m.id, m.name, m."idNumber", false FROM (${matches}) m WHERE m.id IS DISTINCT FROM ${customerId}::uuid` : sql``}) x), '[]'::json) AS customers,
       coalesce((SELECT json_agg(json_build_object('id', rx.id, 'examinedOn', rx.examined_on::text) ORDER BY rx.examined_on DESC)
                   FROM prescriptions rx WHERE rx.patient_id = ${customerId}::uuid), '[]'::json) AS prescriptions,
-      coalesce((SELECT json_agg(json_build_object('sku', p.sku, 'name', p.name) ORDER BY lower(p.name), p.id)
-                  FROM (SELECT id, sku, name FROM products WHERE active ORDER BY lower(name), id LIMIT 300) p), '[]'::json) AS products`);
+      ${productMatches ? sql`coalesce((SELECT json_agg(p) FROM (${productMatches}) p), '[]'::json)` : sql`'[]'::json`} AS products`);
 }
 
 export interface DraftValues extends InvoiceHeaderInput {
@@ -643,68 +656,40 @@ export interface IssueArgs {
   actor: string;
 }
 
-export type IssueOutcome = { ok: true; replayed: boolean; invoice: Invoice } | { ok: false; refusal: unknown };
+export type IssueOutcome =
+  | {
+      ok: true;
+      ncf: string;
+      ncfValidUntil: string | null;
+      sequenceId: string;
+      replayed: boolean;
+      issuer: IssuerSnapshot | null;
+    }
+  | { ok: false; refusal: unknown };
 
-/** What issuing needs to know besides the draft: whether the shop signs e-CF, and its open B-series fallback period. */
-export interface IssueContext {
-  ecfEnabled: boolean;
-  openFallbackId: string | null;
-}
-
-/** issueContext's statement, to be batched with the draft's own (getInvoice). */
-export function issueContextQuery(db: TenantDb) {
-  return db.execute<IssueContext & Record<string, unknown>>(sql`
-    SELECT EXISTS (SELECT 1 FROM ecf_settings) AS "ecfEnabled",
-           (SELECT f.id FROM ecf_fallbacks f WHERE f.ended_at IS NULL LIMIT 1) AS "openFallbackId"`);
-}
-
-/**
- * Issues a draft in ONE database request, a batch transaction: during a B-series fallback period the
- * draft first takes its B type (only while it is still the version checked, which keeps that
- * version for issue_invoice's own check), then issue_invoice (migration 0005: NCF, buyer snapshot,
- * DOP totals, sale stock movements), the fallback document row, and the issued invoice read back
- * as getInvoice reads it (`readBack`). A refusal rolls back all of it.
- */
-export async function issueInvoice(
-  db: TenantDb,
-  args: IssueArgs & {
-    fallback: { fallbackId: string; fromType: string; toType: string } | null;
-    readBack: InvoiceQueryOptions;
-  },
-): Promise<IssueOutcome> {
-  const { fallback } = args;
-  const switchSeries = fallback
-    ? [
-        db.execute(sql`
-          UPDATE invoices SET ncf_type = ${fallback.toType}, sequence_id = NULL
-           WHERE id = ${args.invoiceId}::uuid AND status = 'draft' AND ncf_type = ${fallback.fromType}
-             AND updated_at = ${args.version}::timestamptz`),
-      ]
-    : [];
-  const issue = db.execute<{ replayed: boolean }>(sql`
-    SELECT replayed
-      FROM issue_invoice(${args.invoiceId}::uuid, ${args.version}::timestamptz, ${args.issueKey}, ${args.issuedOn}::date, ${args.exchangeRate}::numeric,
-                         ${args.dop.taxableTotalDop}::numeric, ${args.dop.exemptTotalDop}::numeric, ${args.dop.itbisTotalDop}::numeric,
-                         ${args.dop.totalDop}::numeric, ${args.userId}::uuid, ${args.actor})`);
-  const recordFallback = fallback
-    ? [
-        db.execute(sql`
-          INSERT INTO ecf_fallback_documents (invoice_id, fallback_id, ecf_type)
-          SELECT i.id, ${fallback.fallbackId}::uuid, ${fallback.fromType} FROM invoices i
-           WHERE i.id = ${args.invoiceId}::uuid AND i.status <> 'draft' AND i.ncf_type = ${fallback.toType}
-          ON CONFLICT DO NOTHING`),
-      ]
-    : [];
+/** Calls issue_invoice (migration 0005): NCF, buyer snapshot, DOP totals and sale stock movements in one transaction. */
+export async function issueInvoice(db: TenantDb, args: IssueArgs): Promise<IssueOutcome> {
   try {
-    const results = await db.batch([
-      ...switchSeries,
-      issue,
-      ...recordFallback,
-      invoiceQuery(db, args.invoiceId, args.readBack),
-    ] as unknown as [typeof issue]);
-    const issued = results[switchSeries.length] as Awaited<typeof issue>;
-    const invoice = firstInvoice(results.at(-1) as { rows: unknown[] });
-    return { ok: true, replayed: issued.rows[0]!.replayed, invoice: invoice! };
+    const result = await db.execute<{
+      issued_ncf: string;
+      issued_valid_until: string | null;
+      issued_sequence_id: string;
+      replayed: boolean;
+      issued_issuer: IssuerSnapshot | null;
+    }>(sql`
+      SELECT issued_ncf, issued_valid_until::text AS issued_valid_until, issued_sequence_id, replayed, issued_issuer
+        FROM issue_invoice(${args.invoiceId}::uuid, ${args.version}::timestamptz, ${args.issueKey}, ${args.issuedOn}::date, ${args.exchangeRate}::numeric,
+                           ${args.dop.taxableTotalDop}::numeric, ${args.dop.exemptTotalDop}::numeric, ${args.dop.itbisTotalDop}::numeric,
+                           ${args.dop.totalDop}::numeric, ${args.userId}::uuid, ${args.actor})`);
+    const row = result.rows[0]!;
+    return {
+      ok: true,
+      ncf: row.issued_ncf,
+      ncfValidUntil: row.issued_valid_until,
+      sequenceId: row.issued_sequence_id,
+      replayed: row.replayed,
+      issuer: row.issued_issuer,
+    };
   } catch (error) {
     if (!raisedCode(error)) throw error;
     return { ok: false, refusal: error };

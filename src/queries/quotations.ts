@@ -10,6 +10,7 @@ import type { QuotationStatus } from '../schemas/quotations';
 import type { BranchInfo, CompanyInfo, Party } from './invoices';
 import { likeEscape } from './products';
 import { customerPickerMatches, matchingContactIds, parseContactSearch } from './contacts';
+import { pickerPageSize, productPickerMatches, type PickerProduct, type ProductSearch } from './pickers';
 import { mayBeNumber, sortedAfterSearch } from './search';
 
 export interface QuotationLine {
@@ -390,15 +391,18 @@ export interface QuotationFormContext {
   currencies: Array<{ code: string; name: string; symbol: string }>;
   taxes: Array<{ id: number; name: string; rate: string; exempt: boolean }>;
   customers: Array<{ id: string; name: string; idNumber: string | null }>;
+  /** The products the line editor's search box finds (never the catalogue). */
+  products: PickerProduct[];
 }
 
-/** Everything the quotation form needs (chosen customer and their prescriptions, currencies, taxes, customer matches) in one query. */
+/** Everything the quotation form needs (chosen customer and their prescriptions, currencies, taxes, customer and product matches) in one query. */
 export async function quotationFormContext(
   db: TenantDb,
   customerId: string | null,
   search: string | null,
+  products: ProductSearch = { q: null, branchId: null },
 ): Promise<QuotationFormContext> {
-  return (await quotationFormContextQuery(db, customerId, search)).rows[0]!;
+  return (await quotationFormContextQuery(db, customerId, search, products)).rows[0]!;
 }
 
 /**
@@ -409,12 +413,14 @@ export function quotationFormContextQuery(
   db: TenantDb,
   customer: string | null | { ofQuotation: string },
   search: string | null,
+  products: ProductSearch = { q: null, branchId: null },
 ) {
   const customerId =
     customer && typeof customer === 'object'
       ? sql`(SELECT cq.customer_id FROM quotations cq WHERE cq.id = ${customer.ofQuotation}::uuid)`
       : customer;
   const matches = search ? customerPickerMatches(search, 20) : null;
+  const productMatches = productPickerMatches(products.q ?? '', products.branchId, pickerPageSize);
   return db.execute<QuotationFormContext & Record<string, unknown>>(sql`
     SELECT
       (SELECT json_build_object('id', c.id, 'name', c.name, 'idNumber', c.id_number) FROM contacts c WHERE c.id = ${customerId}::uuid) AS customer,
@@ -422,5 +428,6 @@ export function quotationFormContextQuery(
                   FROM prescriptions p WHERE p.patient_id = ${customerId}::uuid), '[]'::json) AS prescriptions,
       coalesce((SELECT json_agg(json_build_object('code', code, 'name', name, 'symbol', symbol) ORDER BY is_base DESC, code) FROM currencies WHERE active), '[]'::json) AS currencies,
       coalesce((SELECT json_agg(json_build_object('id', id, 'name', name, 'rate', rate::text, 'exempt', exempt) ORDER BY rate DESC, id) FROM taxes WHERE active), '[]'::json) AS taxes,
-      ${matches ? sql`coalesce((SELECT json_agg(m ORDER BY lower(m.name), m.id) FROM (${matches}) m), '[]'::json)` : sql`'[]'::json`} AS customers`);
+      ${matches ? sql`coalesce((SELECT json_agg(m ORDER BY lower(m.name), m.id) FROM (${matches}) m), '[]'::json)` : sql`'[]'::json`} AS customers,
+      ${productMatches ? sql`coalesce((SELECT json_agg(p) FROM (${productMatches}) p), '[]'::json)` : sql`'[]'::json`} AS products`);
 }

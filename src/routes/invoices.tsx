@@ -13,7 +13,7 @@ import { requirePermission } from '../http/session';
 import { shopContext } from '../http/shop';
 import { t } from '../i18n/es-DO';
 import type { Invoice, InvoiceFormOptions } from '../queries/invoices';
-import { blankRowCount, parseLineForm, type LineFormRow } from '../schemas/document-lines';
+import { blankRowCount, parseLineForm, withPickedProduct, type LineFormRow } from '../schemas/document-lines';
 import { invoiceForm, invoiceListQuery, invoiceVoid } from '../schemas/invoices';
 import {
   deleteInvoiceDraft,
@@ -103,7 +103,14 @@ async function renderForm(
   const customerId =
     state.values.customerId && uuid.safeParse(state.values.customerId).success ? state.values.customerId : null;
   const options =
-    loaded ?? (await invoiceFormOptions(shopContext(c), customerId, state.values.customerSearch?.trim() || null));
+    loaded ??
+    (await invoiceFormOptions(
+      shopContext(c),
+      customerId,
+      state.values.customerSearch?.trim() || null,
+      state.values.productSearch?.trim() || null,
+      uuid.safeParse(state.values.branchId).success ? state.values.branchId! : null,
+    ));
   c.status(status);
   return c.render(<InvoiceForm {...mode} {...state} options={options} branches={user.branches} />, {
     title: mode.title,
@@ -118,6 +125,7 @@ function submittedValues(body: Record<string, unknown>): InvoiceFormValues {
   return {
     customerId: textOf(body, 'customerId'),
     customerSearch: textOf(body, 'customerSearch'),
+    productSearch: textOf(body, 'productSearch'),
     branchId: textOf(body, 'branchId'),
     ncfType: textOf(body, 'ncfType'),
     sequenceId: textOf(body, 'sequenceId'),
@@ -138,7 +146,7 @@ async function submitDraft(
   current: Invoice | null,
 ): Promise<Response> {
   const ctx = shopContext(c);
-  const body = await c.req.parseBody();
+  const { body, picked } = withPickedProduct(await c.req.parseBody());
   const values = submittedValues(body);
   const { rows, lines, errors: lineErrors } = parseLineForm(body);
   const header = invoiceForm.safeParse(body);
@@ -153,7 +161,8 @@ async function submitDraft(
     ...prepared.errors,
   };
   const action = textOf(body, '_action');
-  const previewOnly = action === 'addLine' || action === 'preview' || action === 'findCustomer';
+  const previewOnly =
+    picked || action === 'addLine' || action === 'preview' || action === 'findCustomer' || action === 'findProduct';
   const blankRows = blankRowCount(body, rows.length);
   const preview = prepared.priced?.lines.length
     ? {
@@ -201,6 +210,7 @@ const notices: Record<string, () => string> = {
 };
 
 invoicesRoutes.get('/invoices/:id', requirePermission('invoices.view'), async (c) => {
+  const user = c.var.session;
   const ctx = shopContext(c);
   const invoice = await getInvoice(ctx, idParam(c), { rateOn: shopToday() });
   const notice = c.req.query('notice');
@@ -210,16 +220,12 @@ invoicesRoutes.get('/invoices/:id', requirePermission('invoices.view'), async (c
       : notice
         ? (notices[notice]?.() ?? null)
         : null;
-  return renderDetail(c, invoice, text, await draftBuyerWarning(ctx, invoice));
-});
-
-function renderDetail(c: Context<SignedInEnv>, invoice: Invoice, notice: string | null, warning: string | null = null) {
-  const user = c.var.session;
+  const buyerWarning = await draftBuyerWarning(ctx, invoice);
   return c.render(
     <InvoiceDetailPage
       invoice={invoice}
-      notice={notice}
-      warning={warning}
+      notice={text}
+      warning={buyerWarning}
       canManage={can(user.role, 'invoices.manage')}
       canPay={can(user.role, 'payments.manage')}
       canCredit={can(user.role, 'creditNotes.manage')}
@@ -227,7 +233,7 @@ function renderDetail(c: Context<SignedInEnv>, invoice: Invoice, notice: string 
     />,
     { title: invoice.ncf ?? t('invoices.draftTitle'), current: '/invoices' },
   );
-}
+});
 
 const editMode = (id: string) => ({
   action: `/invoices/${id}/edit`,
@@ -266,18 +272,8 @@ invoicesRoutes.post('/invoices/:id/issue', requirePermission('invoices.manage'),
   const ctx = shopContext(c);
   const id = idParam(c);
   try {
-    const { invoice, ecfQueued } = await issueInvoice(ctx, id, { issueKey: null, ecf: 'queued' });
-    const landing = `/invoices/${invoice.id}?notice=issued`;
-    // htmx (the boosted form) gets the page it lands on in this answer, read back in the issue's own
-    // database request: no redirect, no second request. Without htmx, the classic 303.
-    if (c.req.header('HX-Request') !== 'true') return c.redirect(landing, 303);
-    c.header('HX-Push-Url', landing);
-    const ncf = invoice.ncf ?? '';
-    return renderDetail(
-      c,
-      invoice,
-      ecfQueued ? t('invoices.notice.issuedEcfQueued', { ncf }) : t('invoices.notice.issued', { ncf }),
-    );
+    const { invoice } = await issueInvoice(ctx, id, { issueKey: null });
+    return c.redirect(`/invoices/${invoice.id}?notice=issued`, 303);
   } catch (error) {
     // A refused issue shows the draft again with the reason and the link to fix it.
     if (!(error instanceof AppError) || error.code !== 'validation' || !error.publicMessage) throw error;

@@ -12,7 +12,13 @@ import { requirePermission } from '../http/session';
 import { shopContext } from '../http/shop';
 import { t } from '../i18n/es-DO';
 import type { Quotation, QuotationFormContext } from '../queries/quotations';
-import { blankRowCount, parseLineForm, type LineFormRow, type LineInputValues } from '../schemas/document-lines';
+import {
+  blankRowCount,
+  parseLineForm,
+  withPickedProduct,
+  type LineFormRow,
+  type LineInputValues,
+} from '../schemas/document-lines';
 import { quotationHeader, quotationListQuery } from '../schemas/quotations';
 import { priceLines } from '../services/shop/document-lines';
 import {
@@ -96,7 +102,15 @@ async function renderForm(
   // A re-rendered form may carry whatever was posted: only a well-formed id reaches the query.
   const customerId = uuid.safeParse(state.values.customerId).success ? state.values.customerId! : null;
   const ctx = shopContext(c);
-  const context = loaded ?? (await quotationFormContext(ctx, customerId, search));
+  const context =
+    loaded ??
+    (await quotationFormContext(
+      ctx,
+      customerId,
+      search,
+      state.values.productSearch?.trim() || null,
+      uuid.safeParse(state.values.branchId).success ? state.values.branchId! : null,
+    ));
   let preview = null;
   if (state.preview?.length && !Object.keys(state.errors ?? {}).length) {
     const priced = await priceLines(ctx, state.preview);
@@ -132,6 +146,7 @@ function submittedValues(body: Record<string, unknown>): QuotationFormValues {
   return {
     customerId: text('customerId') || null,
     customerSearch: text('customerSearch'),
+    productSearch: text('productSearch'),
     branchId: text('branchId') || null,
     prescriptionId: text('prescriptionId') || null,
     currencyCode: text('currencyCode') || null,
@@ -142,12 +157,12 @@ function submittedValues(body: Record<string, unknown>): QuotationFormValues {
 
 /** The form's submit: re-render for "find customer", "add line", "recalculate"; validate, price and save for "save". */
 async function submitForm(c: Context<SignedInEnv>, existing: Quotation | null) {
-  const body = (await c.req.parseBody()) as Record<string, unknown>;
+  const { body, picked } = withPickedProduct((await c.req.parseBody()) as Record<string, unknown>);
   const values = submittedValues(body);
   const parsedLines = parseLineForm(body);
   const action = typeof body._action === 'string' ? body._action : 'save';
   const state: FormState = { values, rows: parsedLines.rows, blankRows: blankRowCount(body, parsedLines.rows.length) };
-  if (action === 'findCustomer' || action === 'addLine' || action === 'preview') {
+  if (picked || action === 'findCustomer' || action === 'findProduct' || action === 'addLine' || action === 'preview') {
     const preview = action === 'preview' ? parsedLines.lines : null;
     return renderForm(
       c,
@@ -156,7 +171,9 @@ async function submitForm(c: Context<SignedInEnv>, existing: Quotation | null) {
     );
   }
   const present = Object.fromEntries(
-    Object.entries(values).filter(([name, value]) => value !== null && name !== 'customerSearch'),
+    Object.entries(values).filter(
+      ([name, value]) => value !== null && name !== 'customerSearch' && name !== 'productSearch',
+    ),
   );
   const header = quotationHeader.safeParse(present);
   const errors: FieldErrors = { ...(header.success ? {} : fieldErrors(header.error)), ...parsedLines.errors };

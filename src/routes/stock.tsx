@@ -10,6 +10,7 @@ import { requirePermission } from '../http/session';
 import { shopContext } from '../http/shop';
 import { t } from '../i18n/es-DO';
 import { adjustmentForm, transferForm } from '../schemas/stock';
+import { searchPickerProducts } from '../services/shop/pickers';
 import { adjustStock, listProductMovements, listStock, transferStockBetween } from '../services/shop/stock';
 import {
   AdjustmentForm,
@@ -21,6 +22,7 @@ import {
   type MovementFormValues,
 } from '../views/stock';
 import { wantsFragment } from '../http/fragments';
+import type { PickerProduct } from '../queries/pickers';
 
 /** Shop screens: stock. */
 export const stockRoutes = factory.createApp();
@@ -98,10 +100,17 @@ function formValues(form: Record<string, unknown>): MovementFormValues {
     toBranchId: text('toBranchId'),
     quantity: text('quantity'),
     reason: text('reason'),
+    productSearch: text('productSearch'),
   };
 }
 
-type FormState = { values: MovementFormValues; errors?: FieldErrors; message?: string | null; notice?: string | null };
+type FormState = {
+  values: MovementFormValues;
+  errors?: FieldErrors;
+  message?: string | null;
+  notice?: string | null;
+  products?: PickerProduct[];
+};
 
 function renderAdjust(c: Context<SignedInEnv>, state: FormState, status: 200 | 404 | 409 | 422 = 200) {
   const user = c.var.session;
@@ -121,6 +130,27 @@ function renderTransfer(c: Context<SignedInEnv>, state: FormState, status: 200 |
   });
 }
 
+/**
+ * The product search of a movement form: "find" or a picked match shows the form again (the picked
+ * SKU filled in) and moves nothing.
+ */
+function productSearchStep(form: 'stock-adjust' | 'stock-transfer', render: typeof renderAdjust) {
+  return factory.createMiddleware(async (c, next) => {
+    const body = await c.req.parseBody();
+    const picked = typeof body.pickProduct === 'string' ? body.pickProduct.trim().slice(0, 60) : '';
+    if (body._action !== 'findProduct' && !picked) return next();
+    const values = formValues(body);
+    if (picked) values.sku = picked;
+    const q = values.productSearch?.trim().slice(0, 100) ?? '';
+    const branch = values.branchId || values.fromBranchId;
+    const signedIn = c as unknown as Context<SignedInEnv>;
+    const products = q
+      ? await searchPickerProducts(shopContext(signedIn), { form, q, branchId: isUuid(branch) ? branch : null })
+      : [];
+    return render(signedIn, { values, products });
+  });
+}
+
 /** The form's field errors of a refused movement (422); anything else propagates. */
 function formErrors(error: unknown): FieldErrors {
   if (error instanceof AppError && error.code === 'validation') return error.fields ?? {};
@@ -134,6 +164,7 @@ stockRoutes.get('/stock/adjust', requirePermission('stock.adjust'), (c) =>
 stockRoutes.post(
   '/stock/adjust',
   requirePermission('stock.adjust'),
+  productSearchStep('stock-adjust', renderAdjust),
   validForm(adjustmentForm, (c, errors, submitted) => renderAdjust(c, { values: formValues(submitted), errors }, 422)),
   async (c) => {
     const input = c.req.valid('form');
@@ -159,6 +190,7 @@ stockRoutes.get('/stock/transfer', requirePermission('stock.transfer'), (c) =>
 stockRoutes.post(
   '/stock/transfer',
   requirePermission('stock.transfer'),
+  productSearchStep('stock-transfer', renderTransfer),
   validForm(transferForm, (c, errors, submitted) => renderTransfer(c, { values: formValues(submitted), errors }, 422)),
   async (c) => {
     const input = c.req.valid('form');

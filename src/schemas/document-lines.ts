@@ -138,3 +138,22 @@ export const pricedLineOut = z
 export const taxBreakdownOut = z
   .object({ rate: z.string(), taxable: z.string(), itbis: z.string() })
   .openapi('TaxBreakdown');
+
+/**
+ * A product picked in the form's product search (`pickProduct` = its SKU) becomes a new line with
+ * quantity 1 after the submitted rows; whether one was picked says the form is to be shown again.
+ */
+export function withPickedProduct(body: Record<string, unknown>): { body: Record<string, unknown>; picked: boolean } {
+  const sku = typeof body.pickProduct === 'string' ? body.pickProduct.trim() : '';
+  if (!sku) return { body, picked: false };
+  const last = Object.keys(body).reduce((max, name) => {
+    const match = rowName.exec(name);
+    return match ? Math.max(max, Number(match[1])) : max;
+  }, -1);
+  // Past the editor's own rows; parseLineForm renumbers, and a row index has at most three digits.
+  const index = Math.min(last + 1, 999);
+  return {
+    body: { ...body, [lineFieldName(index, 'sku')]: sku.slice(0, 60), [lineFieldName(index, 'quantity')]: '1' },
+    picked: true,
+  };
+}

@@ -7,7 +7,7 @@ export const assetHashes = {
   'app.js': '75bd7593816e',
   'contacts.css': 'b7e0e424dd91',
   'htmx.min.js': 'd6fdc75f204e',
-  'invoices.css': 'aff81ea6b557',
+  'invoices.css': '3c5008af5912',
   'payments.css': '3ef901116e15',
   'prescriptions.css': 'fe6d9e41b770',
   'print.css': '4cc24c435180',

@@ -9,6 +9,7 @@ import type { DocumentTotals } from '../domain/totals';
 import { t } from '../i18n/es-DO';
 import { lineFieldName, type LineFormRow } from '../schemas/document-lines';
 import type { FieldErrors } from '../errors';
+import type { Child } from 'hono/jsx';
 
 export interface TaxOption {
   id: number;
@@ -47,7 +48,6 @@ function Cell(props: {
   errors?: FieldErrors;
   inputmode?: 'decimal' | 'text';
   size?: number;
-  list?: string;
 }) {
   const name = lineFieldName(props.index, props.field);
   const error = props.errors?.[name];
@@ -60,7 +60,6 @@ function Cell(props: {
         value={props.value ?? ''}
         inputmode={props.inputmode}
         size={props.size}
-        list={props.list}
         aria-label={t('invoices.lines.cellLabel', { line: props.index + 1, field: props.label })}
         aria-invalid={error ? 'true' : undefined}
         aria-describedby={error ? `${id}-error` : undefined}
@@ -85,7 +84,8 @@ export function LineEditor(props: {
   blankRows: number;
   errors?: FieldErrors;
   taxes: TaxOption[];
-  products?: Array<{ sku: string; name: string }>;
+  /** The product search (a picker), shown above the rows. */
+  children?: Child;
 }) {
   const all = [...props.rows, ...Array.from({ length: props.blankRows }, () => ({}) as LineFormRow)];
   const errors = props.errors;
@@ -93,6 +93,7 @@ export function LineEditor(props: {
     <fieldset class="line-editor" id="line-editor">
       <legend>{t('invoices.lines.title')}</legend>
       <p class="hint">{t('invoices.lines.hint')}</p>
+      {props.children}
       {errors?.lines ? (
         <p class="error-text" role="alert">
           {errors.lines}
@@ -133,7 +134,6 @@ export function LineEditor(props: {
                     value={row.sku}
                     errors={errors}
                     size={10}
-                    list={props.products?.length ? 'line-products' : undefined}
                   />
                   <Cell
                     index={index}
@@ -216,13 +216,6 @@ export function LineEditor(props: {
           {t('invoices.lines.recalculate')}
         </button>
       </div>
-      {props.products?.length ? (
-        <datalist id="line-products">
-          {props.products.map((product) => (
-            <option value={product.sku}>{product.name}</option>
-          ))}
-        </datalist>
-      ) : null}
     </fieldset>
   );
 }

@@ -4,7 +4,7 @@ import { invoiceStatuses } from '../db/tenant-schema';
 import { formatDate } from '../domain/dates';
 import { compareDecimals, formatMoney } from '../domain/money';
 import { invoiceNcfTypes, ncfTypes, paymentForms, voidReasons, type NcfType, type PaymentForm } from '../domain/ncf';
-import { formatIdentification, formatTaxId } from '../domain/tax-id';
+import { formatIdentification } from '../domain/tax-id';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { Invoice, InvoiceFormOptions, InvoiceSummary } from '../queries/invoices';
 import type { LineFormRow } from '../schemas/document-lines';
@@ -21,6 +21,7 @@ import {
 import type { FieldErrors } from '../errors';
 import { CreditNoteStatusBadge } from './credit-notes';
 import { LineEditor, LinesTable, type DisplayLine } from './document-lines';
+import { CustomerPicker, ProductPicker } from './pickers';
 
 export const statusLabel = (status: string) => t(`invoices.status.${status}` as MessageKey);
 
@@ -123,6 +124,7 @@ export function InvoicesPage(
 export interface InvoiceFormValues {
   customerId?: string | null;
   customerSearch?: string | null;
+  productSearch?: string | null;
   branchId?: string | null;
   ncfType?: string | null;
   sequenceId?: string | null;
@@ -153,43 +155,14 @@ export function InvoiceForm(props: {
       <ErrorSummary errors={errors} message={props.message} />
       <form method="post" action={props.action} novalidate>
         <div class="form-grid">
-          <Field
-            name="customerSearch"
-            type="search"
-            label={t('invoices.customerSearch')}
-            value={values.customerSearch}
-            attrs={{
-              autocomplete: 'off',
-              // Live search: the same POST as the button, only the customer list is swapped in.
-              'hx-post': props.action,
-              'hx-trigger': 'input changed delay:400ms, search',
-              'hx-vals': '{"_action":"findCustomer"}',
-              'hx-include': 'closest form',
-              'hx-select': '#field-customerId',
-              'hx-target': '#field-customerId',
-              'hx-swap': 'outerHTML',
-            }}
-          />
-          <div class="field">
-            <button type="submit" name="_action" value="findCustomer" formnovalidate style="margin-top: 1.6rem">
-              {t('invoices.findCustomer')}
-            </button>
-          </div>
-          <SelectField
-            name="customerId"
+          <CustomerPicker
+            form="invoices"
+            search={values.customerSearch}
+            chosenId={values.customerId}
+            customers={options.customers}
             label={t('invoices.field.customer')}
-            value={values.customerId}
-            errors={errors}
             blank={t('invoices.field.noCustomer')}
-            hint={
-              values.customerSearch?.trim() && options.customers.every((customer) => customer.id === values.customerId)
-                ? t('invoices.noCustomerMatches')
-                : undefined
-            }
-            options={options.customers.map((customer) => ({
-              value: customer.id,
-              label: customer.idNumber ? `${customer.name} (${formatTaxId(customer.idNumber)})` : customer.name,
-            }))}
+            errors={errors}
           />
           <SelectField
             name="ncfType"
@@ -243,13 +216,9 @@ export function InvoiceForm(props: {
           />
         </div>
         <TextAreaField name="notes" label={t('invoices.field.notes')} value={values.notes} errors={errors} rows={2} />
-        <LineEditor
-          rows={props.rows}
-          blankRows={props.blankRows}
-          errors={errors}
-          taxes={options.taxes}
-          products={options.products}
-        />
+        <LineEditor rows={props.rows} blankRows={props.blankRows} errors={errors} taxes={options.taxes}>
+          <ProductPicker form="invoices" search={values.productSearch} products={options.products} />
+        </LineEditor>
         {props.preview ? (
           <LinesTable lines={props.preview.lines} totals={props.preview.totals} symbol={props.preview.symbol} />
         ) : null}
@@ -273,7 +242,7 @@ function Actions(props: { invoice: Invoice; canManage: boolean; canPay: boolean;
     if (!props.canManage) return null;
     return (
       <div class="actions invoice-actions">
-        <form method="post" action={`/invoices/${id}/issue`}>
+        <form method="post" action={`/invoices/${id}/issue`} hx-boost="false">
           <button type="submit" class="button-primary">
             {t('invoices.issue')}
           </button>

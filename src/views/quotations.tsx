@@ -9,7 +9,7 @@ import { quotationStatuses } from '../db/tenant-schema';
 import { LiveSearchForm, ErrorSummary, Field, Notice, ResultsTable, SelectField, TextAreaField } from './components';
 import type { FieldErrors } from '../errors';
 import { LineEditor, LinesTable, type DisplayLine } from './document-lines';
-import { formatTaxId } from '../domain/tax-id';
+import { CustomerPicker, ProductPicker } from './pickers';
 
 export const statusLabel = (status: string) => t(`quotations.status.${status}` as MessageKey);
 
@@ -101,6 +101,7 @@ export function QuotationsPage(props: QuotationListProps & { q: string; status: 
 export interface QuotationFormValues {
   customerId?: string | null;
   customerSearch?: string;
+  productSearch?: string;
   branchId?: string | null;
   prescriptionId?: string | null;
   currencyCode?: string | null;
@@ -122,39 +123,23 @@ export function QuotationForm(props: {
   cancelHref: string;
 }) {
   const { values, errors, context } = props;
-  const customerOptions = [
-    ...(context.customer ? [context.customer] : []),
-    ...context.customers.filter((match) => match.id !== context.customer?.id),
-  ];
   return (
     <form method="post" action={props.action} hx-boost="false" novalidate class="card quotation-form">
       <ErrorSummary errors={errors} message={props.message} />
       <fieldset>
         <legend>{t('quotations.field.customer')}</legend>
         <div class="form-grid">
-          <Field
-            name="customerSearch"
-            type="search"
-            label={t('quotations.customerSearch')}
-            value={values.customerSearch}
-            attrs={{ autocomplete: 'off' }}
-          />
-          <div class="field">
-            <button type="submit" name="_action" value="findCustomer" formnovalidate style="margin-top: 1.6rem">
-              {t('quotations.findCustomer')}
-            </button>
-          </div>
-          <SelectField
-            name="customerId"
+          <CustomerPicker
+            form="quotations"
+            search={values.customerSearch}
+            chosenId={values.customerId}
+            customers={[
+              ...(context.customer ? [context.customer] : []),
+              ...context.customers.filter((match) => match.id !== context.customer?.id),
+            ]}
             label={t('quotations.field.customer')}
-            value={values.customerId}
-            errors={errors}
             blank={t('quotations.noCustomer')}
-            hint={values.customerSearch && !context.customers.length ? t('quotations.noMatches') : undefined}
-            options={customerOptions.map((customer) => ({
-              value: customer.id,
-              label: customer.idNumber ? `${customer.name} (${formatTaxId(customer.idNumber)})` : customer.name,
-            }))}
+            errors={errors}
           />
           <SelectField
             name="prescriptionId"
@@ -198,7 +183,9 @@ export function QuotationForm(props: {
           hint={t('quotations.hint.validUntil')}
         />
       </div>
-      <LineEditor rows={props.rows} blankRows={props.blankRows} errors={errors} taxes={context.taxes} />
+      <LineEditor rows={props.rows} blankRows={props.blankRows} errors={errors} taxes={context.taxes}>
+        <ProductPicker form="quotations" search={values.productSearch} products={context.products} />
+      </LineEditor>
       {props.preview ? (
         <LinesTable lines={props.preview.lines} totals={props.preview.totals} symbol={props.preview.symbol} />
       ) : (

@@ -2,6 +2,8 @@ import { formatDateTime } from '../domain/dates';
 import type { BranchRef } from '../auth/session';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { StockLevel, StockMovement } from '../queries/stock';
+import type { PickerProduct } from '../queries/pickers';
+import { ProductPicker } from './pickers';
 import { LiveSearchForm, ErrorSummary, Field, Notice, ResultsTable, SelectField } from './components';
 import type { FieldErrors } from '../errors';
 
@@ -111,6 +113,7 @@ export interface MovementFormValues {
   toBranchId?: string;
   quantity?: string;
   reason?: string;
+  productSearch?: string;
 }
 
 export function AdjustmentForm(props: {
@@ -119,6 +122,7 @@ export function AdjustmentForm(props: {
   errors?: FieldErrors;
   message?: string | null;
   notice?: string | null;
+  products?: PickerProduct[];
 }) {
   const { values, errors } = props;
   return (
@@ -128,6 +132,7 @@ export function AdjustmentForm(props: {
       {props.notice ? <Notice>{props.notice}</Notice> : null}
       <ErrorSummary errors={errors} message={props.message} />
       <form method="post" action="/stock/adjust" hx-boost="false" novalidate>
+        <ProductPicker form="stock-adjust" search={values.productSearch} products={props.products ?? []} />
         <div class="form-grid">
           <Field
             name="sku"
@@ -183,6 +188,7 @@ export function TransferForm(props: {
   errors?: FieldErrors;
   message?: string | null;
   notice?: string | null;
+  products?: PickerProduct[];
 }) {
   const { values, errors } = props;
   const options = props.branches.map((b) => ({ value: b.id, label: b.name }));
@@ -193,6 +199,7 @@ export function TransferForm(props: {
       {props.notice ? <Notice>{props.notice}</Notice> : null}
       <ErrorSummary errors={errors} message={props.message} />
       <form method="post" action="/stock/transfer" hx-boost="false" novalidate>
+        <ProductPicker form="stock-transfer" search={values.productSearch} products={props.products ?? []} />
         <div class="form-grid">
           <Field
             name="sku"

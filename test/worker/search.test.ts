@@ -3,16 +3,14 @@
  * names, NCF / identification / phone prefixes, in the UI and the API; and, on a shop of realistic
  * size, every hot search query answered through indexes (EXPLAIN), timed beside the old predicate.
  */
-import { drizzle } from 'drizzle-orm/neon-http';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import * as tenantSchema from '../../src/db/tenant-schema';
-import type { TenantDb } from '../../src/db/client';
 import { listContacts } from '../../src/queries/contacts';
 import { invoiceFormOptions, listInvoices } from '../../src/queries/invoices';
 import { listPayments } from '../../src/queries/payments';
 import { listProducts } from '../../src/queries/products';
 import { listQuotations, quotationFormContext } from '../../src/queries/quotations';
+import { explain, explainLast } from '../support/worker/explain';
 import { get, postForm } from '../support/worker/helpers';
 import { invoiceShop, type InvoiceShop } from '../support/worker/invoices';
 
@@ -153,50 +151,6 @@ describe('searches: accents, case and prefixes', () => {
     expect(products.rows.map((row) => row.sku)).toEqual(['MON-1']);
   });
 });
-
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  Plans?: PlanNode[];
-}
-
-function nodes(plan: PlanNode): PlanNode[] {
-  return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
-}
-
-const bigTables = ['contacts', 'invoices', 'payments', 'quotations', 'products'];
-
-/**
- * Runs `work` against a recording copy of `db`, then EXPLAIN ANALYZEs the last statement it sent,
- * with its parameters: the plan's nodes and the execution time.
- */
-async function explainLast(db: TenantDb, work: (db: TenantDb) => Promise<unknown>) {
-  const log: Array<{ query: string; params: unknown[] }> = [];
-  const recording = drizzle({
-    client: db.$client,
-    schema: tenantSchema,
-    casing: 'snake_case',
-    logger: { logQuery: (query, params) => log.push({ query, params }) },
-  });
-  await work(recording);
-  const last = log.at(-1)!;
-  return explain(db, last.query, last.params);
-}
-
-async function explain(db: TenantDb, query: string, params: unknown[]) {
-  const rows = (await db.$client.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${query}`, params)) as Array<
-    Record<string, Array<{ Plan: PlanNode; 'Execution Time': number }>>
-  >;
-  const [result] = Object.values(rows[0]!)[0]!;
-  const all = nodes(result!.Plan);
-  return {
-    query,
-    ms: result!['Execution Time'],
-    seqScans: all.filter((node) => node['Node Type'] === 'Seq Scan' && bigTables.includes(node['Relation Name']!)),
-    indexes: all.map((node) => node['Index Name']).filter(Boolean),
-  };
-}
 
 describe('search plans at shop size', () => {
   it('answers every hot search through indexes on 20,000 contacts and 20,000 invoices', {

@@ -26,6 +26,7 @@ import type { LineInputValues } from '../../schemas/document-lines';
 import type { QuotationHeaderInput, QuotationStatus } from '../../schemas/quotations';
 import { refusalError } from '../refusals';
 import type { ShopContext } from './context';
+import { pickerBranch } from './pickers';
 import { priceLines } from './document-lines';
 import { ensureCan } from './invoices';
 
@@ -80,8 +81,10 @@ export function quotationFormContext(
   ctx: ShopContext,
   customerId: string | null,
   search: string | null,
+  productSearch: string | null = null,
+  branchId: string | null = null,
 ): Promise<QuotationFormContext> {
-  return loadFormContext(ctx.db, customerId, search);
+  return loadFormContext(ctx.db, customerId, search, { q: productSearch, branchId: pickerBranch(ctx, branchId) });
 }
 
 /**
