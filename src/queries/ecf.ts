@@ -24,6 +24,23 @@ export async function findEcfByInvoice(db: TenantDb, invoiceId: string): Promise
   return row ?? null;
 }
 
+/**
+ * Issued E-series documents (invoices and credit notes) that have no e-CF yet, issued since the
+ * shop's e-CF settings were saved and within the last 30 days (the 5-minute sweep reads this, so
+ * only a few days' documents through invoices_issued_idx), oldest first; none without settings.
+ */
+export async function unpreparedEcfDocuments(db: TenantDb, limit: number): Promise<string[]> {
+  const result = await db.execute<{ id: string }>(sql`
+    SELECT i.id FROM invoices i, ecf_settings s
+     WHERE i.ncf_type LIKE 'E%' AND i.status <> 'draft' AND i.ncf IS NOT NULL
+       AND i.updated_at >= s.updated_at AND i.issued_on >= (s.updated_at AT TIME ZONE 'America/Santo_Domingo')::date
+       AND i.issued_on >= (now() AT TIME ZONE 'America/Santo_Domingo')::date - 30
+       AND NOT EXISTS (SELECT 1 FROM ecf_documents e WHERE e.invoice_id = i.id)
+     ORDER BY i.updated_at
+     LIMIT ${limit}`);
+  return result.rows.map((row) => row.id);
+}
+
 /** The issue date of the document a credit note modifies (`FechaNCFModificado`), by its NCF. */
 export async function issuedOnOfNcf(db: TenantDb, ncf: string): Promise<string | null> {
   const [row] = await db.select({ issuedOn: invoices.issuedOn }).from(invoices).where(eq(invoices.ncf, ncf));

@@ -656,40 +656,68 @@ export interface IssueArgs {
   actor: string;
 }
 
-export type IssueOutcome =
-  | {
-      ok: true;
-      ncf: string;
-      ncfValidUntil: string | null;
-      sequenceId: string;
-      replayed: boolean;
-      issuer: IssuerSnapshot | null;
-    }
-  | { ok: false; refusal: unknown };
+export type IssueOutcome = { ok: true; replayed: boolean; invoice: Invoice } | { ok: false; refusal: unknown };
 
-/** Calls issue_invoice (migration 0005): NCF, buyer snapshot, DOP totals and sale stock movements in one transaction. */
-export async function issueInvoice(db: TenantDb, args: IssueArgs): Promise<IssueOutcome> {
+/** What issuing needs to know besides the draft: whether the shop signs e-CF, and its open B-series fallback period. */
+export interface IssueContext {
+  ecfEnabled: boolean;
+  openFallbackId: string | null;
+}
+
+/** issueContext's statement, to be batched with the draft's own (getInvoice). */
+export function issueContextQuery(db: TenantDb) {
+  return db.execute<IssueContext & Record<string, unknown>>(sql`
+    SELECT EXISTS (SELECT 1 FROM ecf_settings) AS "ecfEnabled",
+           (SELECT f.id FROM ecf_fallbacks f WHERE f.ended_at IS NULL LIMIT 1) AS "openFallbackId"`);
+}
+
+/**
+ * Issues a draft in ONE database request, a batch transaction: during a B-series fallback period the
+ * draft first takes its B type (only while it is still the version checked, which keeps that
+ * version for issue_invoice's own check), then issue_invoice (migration 0005: NCF, buyer snapshot,
+ * DOP totals, sale stock movements), the fallback document row, and the issued invoice read back
+ * as getInvoice reads it (`readBack`). A refusal rolls back all of it.
+ */
+export async function issueInvoice(
+  db: TenantDb,
+  args: IssueArgs & {
+    fallback: { fallbackId: string; fromType: string; toType: string } | null;
+    readBack: InvoiceQueryOptions;
+  },
+): Promise<IssueOutcome> {
+  const { fallback } = args;
+  const switchSeries = fallback
+    ? [
+        db.execute(sql`
+          UPDATE invoices SET ncf_type = ${fallback.toType}, sequence_id = NULL
+           WHERE id = ${args.invoiceId}::uuid AND status = 'draft' AND ncf_type = ${fallback.fromType}
+             AND updated_at = ${args.version}::timestamptz`),
+      ]
+    : [];
+  const issue = db.execute<{ replayed: boolean }>(sql`
+    SELECT replayed
+      FROM issue_invoice(${args.invoiceId}::uuid, ${args.version}::timestamptz, ${args.issueKey}, ${args.issuedOn}::date, ${args.exchangeRate}::numeric,
+                         ${args.dop.taxableTotalDop}::numeric, ${args.dop.exemptTotalDop}::numeric, ${args.dop.itbisTotalDop}::numeric,
+                         ${args.dop.totalDop}::numeric, ${args.userId}::uuid, ${args.actor})`);
+  const recordFallback = fallback
+    ? [
+        db.execute(sql`
+          INSERT INTO ecf_fallback_documents (invoice_id, fallback_id, ecf_type)
+          SELECT i.id, ${fallback.fallbackId}::uuid, ${fallback.fromType} FROM invoices i
+           WHERE i.id = ${args.invoiceId}::uuid AND i.status <> 'draft' AND i.ncf_type = ${fallback.toType}
+          ON CONFLICT DO NOTHING`),
+      ]
+    : [];
   try {
-    const result = await db.execute<{
-      issued_ncf: string;
-      issued_valid_until: string | null;
-      issued_sequence_id: string;
-      replayed: boolean;
-      issued_issuer: IssuerSnapshot | null;
-    }>(sql`
-      SELECT issued_ncf, issued_valid_until::text AS issued_valid_until, issued_sequence_id, replayed, issued_issuer
-        FROM issue_invoice(${args.invoiceId}::uuid, ${args.version}::timestamptz, ${args.issueKey}, ${args.issuedOn}::date, ${args.exchangeRate}::numeric,
-                           ${args.dop.taxableTotalDop}::numeric, ${args.dop.exemptTotalDop}::numeric, ${args.dop.itbisTotalDop}::numeric,
-                           ${args.dop.totalDop}::numeric, ${args.userId}::uuid, ${args.actor})`);
-    const row = result.rows[0]!;
-    return {
-      ok: true,
-      ncf: row.issued_ncf,
-      ncfValidUntil: row.issued_valid_until,
-      sequenceId: row.issued_sequence_id,
-      replayed: row.replayed,
-      issuer: row.issued_issuer,
-    };
+    const results = await db.batch([
+      ...switchSeries,
+      issue,
+      ...recordFallback,
+      invoiceQuery(db, args.invoiceId, args.readBack),
+    ] as unknown as [typeof issue]);
+    const issued = results[switchSeries.length] as Awaited<typeof issue>;
+    const invoice = firstInvoice(results.at(-1) as { rows: unknown[] });
+    return { ok: true, replayed: issued.rows[0]!.replayed, invoice: invoice! };
   } catch (error) {
     if (!raisedCode(error)) throw error;
     return { ok: false, refusal: error };

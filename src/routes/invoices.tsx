@@ -210,7 +210,6 @@ const notices: Record<string, () => string> = {
 };
 
 invoicesRoutes.get('/invoices/:id', requirePermission('invoices.view'), async (c) => {
-  const user = c.var.session;
   const ctx = shopContext(c);
   const invoice = await getInvoice(ctx, idParam(c), { rateOn: shopToday() });
   const notice = c.req.query('notice');
@@ -220,12 +219,16 @@ invoicesRoutes.get('/invoices/:id', requirePermission('invoices.view'), async (c
       : notice
         ? (notices[notice]?.() ?? null)
         : null;
-  const buyerWarning = await draftBuyerWarning(ctx, invoice);
+  return renderDetail(c, invoice, text, await draftBuyerWarning(ctx, invoice));
+});
+
+function renderDetail(c: Context<SignedInEnv>, invoice: Invoice, notice: string | null, warning: string | null = null) {
+  const user = c.var.session;
   return c.render(
     <InvoiceDetailPage
       invoice={invoice}
-      notice={text}
-      warning={buyerWarning}
+      notice={notice}
+      warning={warning}
       canManage={can(user.role, 'invoices.manage')}
       canPay={can(user.role, 'payments.manage')}
       canCredit={can(user.role, 'creditNotes.manage')}
@@ -233,7 +236,7 @@ invoicesRoutes.get('/invoices/:id', requirePermission('invoices.view'), async (c
     />,
     { title: invoice.ncf ?? t('invoices.draftTitle'), current: '/invoices' },
   );
-});
+}
 
 const editMode = (id: string) => ({
   action: `/invoices/${id}/edit`,
@@ -272,8 +275,18 @@ invoicesRoutes.post('/invoices/:id/issue', requirePermission('invoices.manage'),
   const ctx = shopContext(c);
   const id = idParam(c);
   try {
-    const { invoice } = await issueInvoice(ctx, id, { issueKey: null });
-    return c.redirect(`/invoices/${invoice.id}?notice=issued`, 303);
+    const { invoice, ecfQueued } = await issueInvoice(ctx, id, { issueKey: null, ecf: 'queued' });
+    const landing = `/invoices/${invoice.id}?notice=issued`;
+    // htmx (the boosted form) gets the page it lands on in this answer, read back in the issue's own
+    // database request: no redirect, no second request. Without htmx, the classic 303.
+    if (c.req.header('HX-Request') !== 'true') return c.redirect(landing, 303);
+    c.header('HX-Push-Url', landing);
+    const ncf = invoice.ncf ?? '';
+    return renderDetail(
+      c,
+      invoice,
+      ecfQueued ? t('invoices.notice.issuedEcfQueued', { ncf }) : t('invoices.notice.issued', { ncf }),
+    );
   } catch (error) {
     // A refused issue shows the draft again with the reason and the link to fix it.
     if (!(error instanceof AppError) || error.code !== 'validation' || !error.publicMessage) throw error;

@@ -242,7 +242,7 @@ function Actions(props: { invoice: Invoice; canManage: boolean; canPay: boolean;
     if (!props.canManage) return null;
     return (
       <div class="actions invoice-actions">
-        <form method="post" action={`/invoices/${id}/issue`} hx-boost="false">
+        <form method="post" action={`/invoices/${id}/issue`}>
           <button type="submit" class="button-primary">
             {t('invoices.issue')}
           </button>

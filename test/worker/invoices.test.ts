@@ -10,7 +10,7 @@ import {
   stockMovements,
 } from '../../src/db/tenant-schema';
 import { addDays, shopToday } from '../../src/domain/dates';
-import { countQueries, get, postForm } from '../support/worker/helpers';
+import { countRoundTrips, get, postForm } from '../support/worker/helpers';
 import { api } from '../support/worker/api';
 import { insertDrafts, invoiceRow, invoiceShop, sequenceRow, type InvoiceShop } from '../support/worker/invoices';
 
@@ -597,20 +597,20 @@ describe('round trips, permissions and isolation', () => {
     await insertDrafts(shop, 60);
     const database = `optiflow_${shop.tenant.id}`;
     let status = 0;
-    const issueTrips = await countQueries(database, async () => {
+    const issueTrips = await countRoundTrips(database, async () => {
       status = (await postForm(shop.host, `/invoices/${id}/issue`, {}, { Cookie: shop.cookie })).status;
     });
     expect(status).toBe(303);
     expect(issueTrips).toBeLessThanOrEqual(3);
     const [other] = await insertDrafts(shop, 1);
     await api(shop.host, '/invoices?limit=1', shop.bearer); // the token's first use also records last_used_at
-    const apiTrips = await countQueries(database, async () => {
+    const apiTrips = await countRoundTrips(database, async () => {
       status = (await issue(shop, other!)).status;
     });
     expect(status).toBe(200);
     expect(apiTrips).toBeLessThanOrEqual(3);
     let html = '';
-    const listTrips = await countQueries(database, async () => {
+    const listTrips = await countRoundTrips(database, async () => {
       const response = await get(shop.host, '/invoices', { headers: { Cookie: shop.cookie } });
       html = await response.text();
     });
@@ -619,7 +619,7 @@ describe('round trips, permissions and isolation', () => {
     const next = /href="(\/invoices\?cursor=[^"]+)"/.exec(html)![1]!.replace(/&amp;/g, '&');
     const second = await (await get(shop.host, next, { headers: { Cookie: shop.cookie } })).text();
     expect(second).toContain('Primera página');
-    const detailTrips = await countQueries(database, async () => {
+    const detailTrips = await countRoundTrips(database, async () => {
       expect((await get(shop.host, `/invoices/${id}`, { headers: { Cookie: shop.cookie } })).status).toBe(200);
     });
     expect(detailTrips).toBeLessThanOrEqual(2);

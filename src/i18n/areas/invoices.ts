@@ -121,6 +121,8 @@ export const invoicesMessages = {
   'invoices.notice.created': 'Borrador creado.',
   'invoices.notice.saved': 'Borrador guardado.',
   'invoices.notice.issued': 'Factura emitida con el NCF {ncf}.',
+  'invoices.notice.issuedEcfQueued':
+    'Factura emitida con el NCF {ncf}. Su e-CF se firma y se envía a la DGII en segundo plano; recargue la página en unos segundos para ver su estado.',
   'invoices.notice.voided': 'Factura anulada.',
   'invoices.notice.deleted': 'Borrador eliminado.',
   'invoices.validation.customer': 'El cliente no existe.',

@@ -41,6 +41,7 @@ import {
   markEcfFinal,
   markEcfSent,
   recordEcfPoll,
+  unpreparedEcfDocuments,
 } from '../../queries/ecf';
 import type { ShopContext } from './context';
 import { loadSigningCredentials } from './ecf-settings';
@@ -50,7 +51,7 @@ export type { EcfListRow, EcfRow } from '../../queries/ecf';
 /** What the e-CF work needs of a shop: the issue path passes its ShopContext, the queue consumer its tenant context plus the bindings. */
 export type EcfContext = Pick<ShopContext, 'db' | 'tenant' | 'cache' | 'files' | 'jobs' | 'env'>;
 
-export const ecfJobs = { submit: 'ecf.submit', poll: 'ecf.poll', sweep: 'ecf.sweep' } as const;
+export const ecfJobs = { prepare: 'ecf.prepare', submit: 'ecf.submit', poll: 'ecf.poll', sweep: 'ecf.sweep' } as const;
 
 export const ecfJobPayload = z.object({ id: z.string().uuid() });
 
@@ -186,6 +187,12 @@ export async function checkEcfBeforeIssue(
   options: InvoiceToEcfOptions = {},
 ): Promise<void> {
   if (!preview.ncfType.startsWith('E') || !(await getEcfSettingsSummary(ctx.db))) return;
+  checkEcfDocument(preview, options);
+}
+
+/** checkEcfBeforeIssue's check itself, for a caller that knows already that the shop signs e-CF. */
+export function checkEcfDocument(preview: InvoiceDocument, options: InvoiceToEcfOptions = {}): void {
+  if (!preview.ncfType.startsWith('E')) return;
   const issuedOn = preview.issuedOn ?? preview.createdOn;
   try {
     const ecf = invoiceToEcf(
@@ -492,6 +499,24 @@ export async function pollEcf(ctx: EcfContext, id: string): Promise<EcfState | '
  * The scheduled sweep: queues again every row whose next step is due (a send in contingency, a
  * poll, a message lost on the way). Claims and state checks make extra messages harmless.
  */
+/**
+ * The sweep's net under the browser's issue, which leaves signing to the queue (ecf.prepare): an
+ * issued E-series document without its e-CF (that message lost) is prepared now. Only documents
+ * issued since the e-CF settings were saved: one issued before the shop signed e-CF never had one.
+ * A document the builders refuse stays as it is for the person who issues it again.
+ */
+export async function prepareMissingEcf(ctx: EcfContext, limit = 200): Promise<number> {
+  let prepared = 0;
+  for (const id of await unpreparedEcfDocuments(ctx.db, limit)) {
+    try {
+      if (await prepareEcf(ctx, id)) prepared++;
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+    }
+  }
+  return prepared;
+}
+
 export async function resendPending(ctx: Pick<EcfContext, 'db' | 'jobs'>, limit = 500): Promise<number> {
   const due = await dueEcfDocuments(ctx.db, limit);
   for (const row of due) await ctx.jobs.send(row.state === 'sent' ? ecfJobs.poll : ecfJobs.submit, { id: row.id });

@@ -19,6 +19,7 @@ import {
   invoiceFormOptions as loadFormOptions,
   invoiceFormOptionsQuery,
   invoiceQuery,
+  issueContextQuery,
   issueInvoice as issueInvoiceSql,
   listInvoices as loadInvoices,
   updateDraft,
@@ -34,8 +35,8 @@ import type { LineInputValues } from '../../schemas/document-lines';
 import type { InvoiceHeaderInput, InvoiceUpdateInput } from '../../schemas/invoices';
 import type { DocumentTotals } from '../../domain/totals';
 import { refusalError } from '../refusals';
-import { checkEcfBeforeIssue, prepareEcf } from './ecf';
-import { recordFallbackDocument, switchToFallbackSeries } from './ecf-fallbacks';
+import { checkEcfDocument, ecfJobs, prepareEcf } from './ecf';
+import { fallbackSeries } from './ecf-fallbacks';
 import type { ShopContext } from './context';
 import { priceLines } from './document-lines';
 import { pickerBranch } from './pickers';
@@ -279,34 +280,49 @@ function ruleError(failure: IssueRuleFailure): AppError {
 }
 
 /**
- * Issues a draft: the rules are checked on the loaded draft (one query), then issue_invoice takes
- * the NCF and writes everything in one more. With `issueKey`, an invoice already issued with the
+ * Issues a draft in two database requests: one batch reads the draft with what the checks need
+ * (e-CF settings, an open B-series fallback period), the rules are checked here, then one batch
+ * switches to the fallback's B type if any, lets issue_invoice take the NCF and reads the issued
+ * invoice back (the page the browser lands on). With `issueKey`, an invoice already issued with the
  * same key answers as issued again (no new number); otherwise a non-draft is a 409.
- * Returns the issued invoice (built from what was loaded and written, without reloading).
+ *
+ * An E-series number is an e-CF: `ecf: 'now'` (the API) signs, stores and queues it before
+ * answering (more requests); `'queued'` (the browser) leaves that to the ecf.prepare job, which the
+ * sweep stands behind (prepareMissingEcf), and says so with `ecfQueued`.
  */
 export async function issueInvoice(
   ctx: ShopContext,
   id: string,
-  options: { issueKey: string | null },
-): Promise<{ invoice: Invoice; replayed: boolean }> {
+  options: { issueKey: string | null; ecf?: 'now' | 'queued' },
+): Promise<{ invoice: Invoice; replayed: boolean; ecfQueued: boolean }> {
   ensureCan(ctx, 'invoices.manage');
   const today = shopToday();
-  let invoice = await getInvoice(ctx, id, { rateOn: today });
-  // During DGII's incapacidad técnica an E-series draft is issued with its B-series type.
-  const fallback = await switchToFallbackSeries(ctx, invoice);
-  if (fallback) invoice = await getInvoice(ctx, id, { rateOn: today });
+  const scope = { branchIds: branchScope(ctx.actor), rateOn: today };
+  const [draftResult, contextResult] = await ctx.db.batch([invoiceQuery(ctx.db, id, scope), issueContextQuery(ctx.db)]);
+  const draft = firstInvoice(draftResult);
+  if (draft?.kind !== 'invoice') throw new AppError('not_found');
+  const { ecfEnabled, openFallbackId } = contextResult.rows[0]!;
   const { issueKey } = options;
-  if (invoice.status !== 'draft') {
-    if (issueKey && invoice.issueKey === issueKey) {
+  if (draft.status !== 'draft') {
+    if (issueKey && draft.issueKey === issueKey) {
       // A replay also finishes an e-CF a failed first attempt did not prepare (prepareEcf is idempotent).
-      if (invoice.ncfType.startsWith('E')) await prepareEcf(ctx, invoice.id);
-      return { invoice, replayed: true };
+      const ecfQueued = await finishEcf(ctx, draft, ecfEnabled, options.ecf ?? 'now');
+      return { invoice: draft, replayed: true, ecfQueued };
     }
     throw new AppError(
       'conflict',
-      issueKey && invoice.issueKey ? t('invoices.error.idempotencyMismatch') : t('invoices.error.notDraft'),
+      issueKey && draft.issueKey ? t('invoices.error.idempotencyMismatch') : t('invoices.error.notDraft'),
     );
   }
+  // During DGII's incapacidad técnica an E-series draft is issued with its B-series type.
+  const fallbackType = openFallbackId ? fallbackSeries[draft.ncfType] : undefined;
+  const fallback =
+    openFallbackId && fallbackType
+      ? { fallbackId: openFallbackId, fromType: draft.ncfType, toType: fallbackType }
+      : null;
+  const invoice: Invoice = fallback
+    ? { ...draft, ncfType: fallback.toType, sequenceId: null, sequencePrefix: null }
+    : draft;
   const rules = checkIssueRules({ ...invoice, lineCount: invoice.lines.length }, today);
   if (!rules.ok) throw ruleError(rules.failure);
   if (invoice.customerIdNumber && requiresActiveBuyer(invoice.ncfType)) {
@@ -321,7 +337,7 @@ export async function issueInvoice(
     }
   }
   // A document the e-CF format cannot carry is refused here (422), before the number is taken.
-  await checkEcfBeforeIssue(ctx, { ...invoice, issuedOn: today, exchangeRate: rules.exchangeRate, ...rules.dop });
+  if (ecfEnabled) checkEcfDocument({ ...invoice, issuedOn: today, exchangeRate: rules.exchangeRate, ...rules.dop });
   const outcome = await issueInvoiceSql(ctx.db, {
     invoiceId: invoice.id,
     version: invoice.version,
@@ -331,33 +347,31 @@ export async function issueInvoice(
     dop: rules.dop,
     userId: ctx.actor.id,
     actor: actorLabel(ctx.actor),
+    fallback,
+    readBack: scope,
   });
   if (!outcome.ok) throw refusalError(outcome.refusal, 'invoiceIssue', { type: invoice.ncfType });
-  if (fallback) await recordFallbackDocument(ctx, invoice.id, fallback);
-  const issued: Invoice = {
-    ...invoice,
-    status: 'issued',
-    ncf: outcome.ncf,
-    ncfValidUntil: outcome.ncfValidUntil,
-    sequenceId: outcome.sequenceId,
-    issuedOn: today,
-    buyerName: invoice.customerName,
-    buyerIdType: invoice.customerIdType,
-    buyerIdNumber: invoice.customerIdNumber,
-    exchangeRate: rules.exchangeRate,
-    ...rules.dop,
-    issueKey,
-    issuer: outcome.issuer,
-    // What invoice_payable / invoice_creditable answer for the 'issued' status issue_invoice wrote.
-    payable: true,
-    creditable: true,
-  };
-  // An E-series number is an e-CF: signed, stored and queued for DGII now (nothing when the shop has
-  // no e-CF settings yet). What the format cannot carry was refused above; should the build still
-  // fail, issuing again with the same key prepares it once the data is fixed.
-  const ecf = issued.ncfType.startsWith('E') ? await prepareEcf(ctx, issued.id) : null;
-  if (ecf) issued.ecf = invoiceEcfOf(ecf, issued.issuer?.rnc ?? issued.company.rnc);
-  return { invoice: issued, replayed: outcome.replayed };
+  // What the format cannot carry was refused above; should the build still fail, issuing again
+  // with the same key prepares it once the data is fixed.
+  const ecfQueued = await finishEcf(ctx, outcome.invoice, ecfEnabled, options.ecf ?? 'now');
+  return { invoice: outcome.invoice, replayed: outcome.replayed, ecfQueued };
+}
+
+/** The e-CF of an issued E-series invoice that has none yet: prepared now (`invoice.ecf` set) or queued (true). */
+async function finishEcf(
+  ctx: ShopContext,
+  invoice: Invoice,
+  ecfEnabled: boolean,
+  mode: 'now' | 'queued',
+): Promise<boolean> {
+  if (!ecfEnabled || invoice.ecf || !invoice.ncfType.startsWith('E') || invoice.status === 'draft') return false;
+  if (mode === 'queued') {
+    await ctx.jobs.send(ecfJobs.prepare, { id: invoice.id });
+    return true;
+  }
+  const ecf = await prepareEcf(ctx, invoice.id);
+  if (ecf) invoice.ecf = invoiceEcfOf(ecf, invoice.issuer?.rnc ?? invoice.company.rnc);
+  return false;
 }
 
 /** Voids an issued invoice in the actor's branches (void_invoice in SQL); refusals become 404 / 409. */
