@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { branches, company, userBranches, type Role } from '../../../src/db/tenant-schema';
-import { createTestTenant, signedIn, tenantContext } from './helpers';
+import { claimsFor, createTestTenant, signedIn, tenantContext } from './helpers';
 
 export { roles, type Role } from '../../../src/db/tenant-schema';
 
@@ -34,6 +34,7 @@ export async function shop(role: Role = 'owner', options: ShopOptions = {}) {
   const access = options.branchAccess ?? 'none';
   if (access === 'all' || (access === 'scoped' && role !== 'owner' && role !== 'admin')) {
     await db.insert(userBranches).values({ userId: user.user.id, branchId: main!.id });
+    user.cookie = await withFreshClaims(tenant.id, user.token);
   }
   return { tenant, host, db, files, main: main!, ...user };
 }
@@ -44,5 +45,10 @@ export type Shop = Awaited<ReturnType<typeof shop>>;
 export async function colleague(s: Pick<Shop, 'tenant' | 'db' | 'main'>, role: Role) {
   const user = await signedIn(s.tenant.id, role);
   await s.db.insert(userBranches).values({ userId: user.user.id, branchId: s.main.id });
-  return user;
+  return { ...user, cookie: await withFreshClaims(s.tenant.id, user.token) };
+}
+
+/** The Cookie header again once the user's branches changed: claims signed before would be stale (a re-check per request). */
+async function withFreshClaims(tenantId: string, token: string): Promise<string> {
+  return `optiflow_session=${token}; optiflow_claims=${await claimsFor(tenantId, token)}`;
 }
