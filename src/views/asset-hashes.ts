@@ -3,7 +3,7 @@
 export const assetHashes = {
   'admin-tenants.css': '8a0134df7bf6',
   'admin.css': '5cb5d0d0575d',
-  'app.css': 'bd80304529a5',
+  'app.css': 'f13a19836e11',
   'app.js': '75bd7593816e',
   'contacts.css': 'b7e0e424dd91',
   'htmx.min.js': 'd6fdc75f204e',
