@@ -247,7 +247,7 @@ function afterConfirmed<T extends object>(target: T, check: SessionCheck, method
 }
 
 /** The same request without its claims cookie (and with the body it came with), for the slow path. */
-async function withoutClaims(c: Context<AppEnv>, body: Request | null): Promise<Request> {
+async function withoutClaims(c: Context<AppEnv>, body: Pick<Body, 'arrayBuffer'> | null): Promise<Request> {
   const headers = new Headers(c.req.raw.headers);
   const names = new Set([claimsCookie, `__Host-${claimsCookie}`]);
   const cookies = (headers.get('Cookie') ?? '')
