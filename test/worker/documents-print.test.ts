@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { branches, invoices, userBranches } from '../../src/db/tenant-schema';
-import { countQueries, get, signedIn } from '../support/worker/helpers';
+import { claimsFor, countQueries, get, signedIn } from '../support/worker/helpers';
 import { documentsShop, insertInvoice, insertPayment, insertQuotation } from '../support/worker/documents';
 
 const html = async (response: Response) => {
@@ -110,8 +110,10 @@ describe('invoice print view', { timeout: 30_000 }, () => {
 
 describe('quotation and receipt print views', { timeout: 30_000 }, () => {
   it('prints a quotation with its number, validity, lines and totals (one query)', async () => {
-    const { host, cookie, db, branch, buyer, tenant, user } = await documentsShop('ventas');
+    const { host, db, branch, buyer, tenant, user, token } = await documentsShop('ventas');
     await db.insert(userBranches).values({ userId: user.id, branchId: branch.id });
+    // Claims signed before the branch was granted would be stale (the session re-checked on every request).
+    const cookie = `optiflow_session=${token}; optiflow_claims=${await claimsFor(tenant.id, token)}`;
     const quotation = await insertQuotation(db, { branchId: branch.id, customerId: buyer.id });
     let response!: Response;
     const queries = await countQueries(`optiflow_${tenant.id}`, async () => {

@@ -84,7 +84,10 @@ export async function invoiceDraftForm(
   ensureCan(ctx, 'invoices.manage');
   const [invoiceResult, optionsResult] = await ctx.db.batch([
     invoiceQuery(ctx.db, id, { branchIds: branchScope(ctx.actor) }),
-    invoiceFormOptionsQuery(ctx.db, { customerOfInvoice: id, ncfTypes: invoiceNcfTypes }),
+    invoiceFormOptionsQuery(ctx.db, {
+      customerOfInvoice: id,
+      ncfTypes: invoiceNcfTypes,
+    }),
   ]);
   const invoice = firstInvoice(invoiceResult);
   if (invoice?.kind !== 'invoice') throw new AppError('not_found');
