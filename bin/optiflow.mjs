@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // OptiFlow admin CLI (`npx optiflow --help`). The TypeScript sources run as one esbuild bundle
-// (node_modules/.cache/optiflow/cli.mjs, packages included but wrangler), rebuilt whenever a file it
+// (node_modules/.cache/optiflow/<checkout>/cli.mjs, packages included but wrangler), rebuilt whenever a file it
 // was built from changes: loading one file takes a fifth of the CPU of resolving and compiling a few
 // hundred modules (sources through tsx, packages file by file) at every start.
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -16,7 +17,14 @@ if (Number(process.versions.node.split('.')[0]) < 22) {
 }
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const cacheDir = path.join(root, 'node_modules', '.cache', 'optiflow');
+// One bundle per checkout: a copy of the project may share this node_modules through a symlink.
+const cacheDir = path.join(
+  root,
+  'node_modules',
+  '.cache',
+  'optiflow',
+  createHash('sha256').update(root).digest('hex').slice(0, 16),
+);
 const bundle = path.join(cacheDir, 'cli.mjs');
 const inputsFile = path.join(cacheDir, 'cli-inputs.json');
 
@@ -26,7 +34,7 @@ function freshBundle() {
     const built = statSync(bundle).mtimeMs;
     const inputs = JSON.parse(readFileSync(inputsFile, 'utf8'));
     // Sources and the package files bundled with them: an `npm install` that changes one rebuilds too.
-    const sources = [fileURLToPath(import.meta.url), ...inputs.map((input) => path.join(root, input))];
+    const sources = [fileURLToPath(import.meta.url), ...inputs];
     return sources.every((source) => statSync(source).mtimeMs <= built) ? bundle : null;
   } catch {
     return null; // never built, or a source is gone
@@ -35,6 +43,7 @@ function freshBundle() {
 
 async function build() {
   const { build: esbuild } = await import('esbuild');
+  const started = new Date();
   mkdirSync(cacheDir, { recursive: true });
   // Another CLI may be building at the same moment: each builds in a directory of its own, then renames.
   const temporary = path.join(cacheDir, `build-${process.pid}`, 'cli.mjs');
@@ -56,10 +65,15 @@ async function build() {
     outfile: temporary,
     logLevel: 'error',
   });
-  writeFileSync(`${inputsFile}.${process.pid}.tmp`, JSON.stringify(Object.keys(result.metafile.inputs)));
+  writeFileSync(
+    `${inputsFile}.${process.pid}.tmp`,
+    JSON.stringify(Object.keys(result.metafile.inputs).map((input) => path.resolve(root, input))),
+  );
   renameSync(`${inputsFile}.${process.pid}.tmp`, inputsFile);
   renameSync(`${temporary}.map`, `${bundle}.map`);
   renameSync(temporary, bundle);
+  // Dated from before esbuild read the sources: one edited during the build is newer, so it rebuilds.
+  utimesSync(bundle, started, started);
   rmSync(path.dirname(temporary), { recursive: true, force: true });
   return bundle;
 }
