@@ -29,7 +29,8 @@ const picker = (s: InvoiceShop, path: string, cookie = s.cookie) => get(s.host, 
 /** The SKUs a product picker answer offers (one submit button each). */
 const pickedSkus = (html: string) => [...html.matchAll(/name="pickProduct" value="([^"]*)"/g)].map((match) => match[1]);
 
-describe('pickers', () => {
+// Each test seeds its own shop; on a busy 2-core machine that alone can take the default 5 s.
+describe('pickers', { timeout: 30_000 }, () => {
   it('find "Lente Clásico" by "clasico" and by SKU or barcode prefix, and María by "maria", for every form', async () => {
     const s = await invoiceShop();
     await seedCatalogue(s);
@@ -125,6 +126,38 @@ describe('pickers', () => {
     );
   });
 
+  it("fills a stock movement's SKU without JavaScript and moves nothing while searching", async () => {
+    const s = await invoiceShop();
+    await seedCatalogue(s);
+    const fields = { branchId: s.main.id, fromBranchId: s.main.id, quantity: '2', reason: 'Conteo' };
+    for (const path of ['/stock/adjust', '/stock/transfer']) {
+      const found = await postForm(
+        s.host,
+        path,
+        { ...fields, productSearch: 'clasico', _action: 'findProduct' },
+        {
+          Cookie: s.cookie,
+        },
+      );
+      expect(found.status, path).toBe(200);
+      expect(pickedSkus(await found.text()), path).toEqual(['LEN-CL-1']);
+      const picked = await postForm(
+        s.host,
+        path,
+        { ...fields, productSearch: 'clasico', pickProduct: 'LEN-CL-1' },
+        {
+          Cookie: s.cookie,
+        },
+      );
+      expect(picked.status, path).toBe(200);
+      const form = await picked.text();
+      expect(form, path).toMatch(/name="sku"[^>]*value="LEN-CL-1"/);
+      expect(form, path).toContain('value="Conteo"');
+    }
+    // Only the frame's initial stock: neither the searches nor the picks moved anything.
+    expect(await s.db.execute(sql`SELECT kind FROM stock_movements`)).toHaveProperty('rows', [{ kind: 'initial' }]);
+  });
+
   it('is guarded like the form it serves', async () => {
     const s = await invoiceShop();
     await seedCatalogue(s);
@@ -148,7 +181,7 @@ describe('pickers', () => {
   });
 });
 
-describe('pickers.security', () => {
+describe('pickers.security', { timeout: 30_000 }, () => {
   it("never shows another shop's products or customers, even with the same names", async () => {
     const [a, b] = await Promise.all([invoiceShop(), invoiceShop()]);
     await Promise.all([seedCatalogue(a), seedCatalogue(b)]);
