@@ -65,7 +65,12 @@ export function createCentralApp() {
 /** What a shop's host serves: nothing runs before the tenant is identified and its context set. */
 export function createTenantApp() {
   const app = baseApp({ getPath: receiverPath });
-  app.use(tenancy, browserCsrf, loadUser((request, env, ctx) => app.fetch(request, env, ctx)), shopRenderer);
+  app.use(
+    tenancy,
+    browserCsrf,
+    loadUser((request, env, ctx) => app.fetch(request, env, ctx)),
+    shopRenderer,
+  );
   app.use(inputGuard({ streamedPaths: ['/company/logo', '/settings/ecf', ...fePostPaths] }));
   app.route('/', tenantHealth);
   app.route('/', feRoutes);
