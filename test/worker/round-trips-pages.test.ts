@@ -17,6 +17,7 @@ import {
 import { ecfShop, issued } from '../support/worker/ecf';
 import { authenticate, paths, post, sender, signedEcf } from '../support/worker/ecf-reception';
 import { countRoundTrips, get, sessionRoundTrips } from '../support/worker/helpers';
+import { colleague } from '../support/worker/shop';
 
 type Shop = Awaited<ReturnType<typeof ecfShop>>;
 
@@ -80,7 +81,8 @@ async function seededShop(rows: number) {
   await s.db.insert(ecfFallbacks).values({ reason: 'Caída de la DGII', startedBy: 'tests', endedAt: new Date() });
   await s.db.insert(auditLog).values({ action: 'contact.created', actor: 'tests', details: { name: 'Cliente 0' } });
   const [rx] = await s.db.select().from(prescriptions).limit(1);
-  return { ...s, received: received!, rx: rx!, cancelled: cancelled! };
+  const seller = await colleague(s, 'ventas');
+  return { ...s, received: received!, rx: rx!, cancelled: cancelled!, seller };
 }
 
 type Seeded = Awaited<ReturnType<typeof seededShop>>;
@@ -91,6 +93,8 @@ interface Page {
   own?: 0 | 1;
   /** Asked by htmx for the list fragment. */
   fragment?: boolean;
+  /** Seen by a seller allowed in the main branch only (branch-scoped reads, no manage rights), not the owner. */
+  seller?: boolean;
 }
 
 const pages: Record<string, Page> = {
@@ -146,6 +150,13 @@ const pages: Record<string, Page> = {
   'ecf settings': { path: () => '/settings/ecf' },
   audit: { path: () => '/audit' },
   'audit fragment': { path: () => '/audit?action=contact', fragment: true },
+  'home, seller': { path: () => '/', own: 0, seller: true },
+  'contacts, seller': { path: () => '/contacts', seller: true },
+  'product detail, seller': { path: (s) => `/products/${s.frame.id}`, seller: true },
+  'stock, seller': { path: () => '/stock', seller: true },
+  'prescriptions, seller': { path: () => '/prescriptions', seller: true },
+  'prescription, seller': { path: (s) => `/prescriptions/${s.rx.id}`, seller: true },
+  'contact prescriptions, seller': { path: (s) => `/contacts/${s.rx.patientId}/prescriptions`, seller: true },
 };
 
 /** Tenant round trips of one signed-in GET, with its status. */
@@ -153,7 +164,7 @@ async function visit(s: Seeded, page: Page) {
   const database = `optiflow_${s.tenant.id.replace(/-/g, '_')}`;
   let status = 0;
   const trips = await countRoundTrips(database, async () => {
-    const headers: Record<string, string> = { Cookie: s.cookie };
+    const headers: Record<string, string> = { Cookie: page.seller ? s.seller.cookie : s.cookie };
     if (page.fragment) headers['HX-Request'] = 'true';
     const response = await get(s.host, page.path(s), { headers });
     status = response.status;
