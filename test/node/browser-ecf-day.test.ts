@@ -469,6 +469,8 @@ async function issueInvoice(
     // The form searches customers instead of listing them all.
     await page.getByLabel(/^Buscar cliente/).fill(invoice.customer.replace(/ \(.*\)$/, ''));
     await page.getByRole('button', { name: 'Buscar cliente' }).click();
+    // The live search (htmx, while typing) and the button's form post both answer: choose after both.
+    await page.waitForLoadState('networkidle');
     await page.getByLabel('Cliente', { exact: true }).selectOption({ label: invoice.customer });
   }
   await page.getByLabel(/^Tipo de comprobante/).selectOption(invoice.type);
