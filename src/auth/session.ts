@@ -138,10 +138,6 @@ export async function pingDatabase(db: TenantDb): Promise<void> {
   await db.execute(sql`SELECT 1`);
 }
 
-export async function touchSession(db: TenantDb, sessionHash: string): Promise<void> {
-  await db.update(sessions).set({ lastSeenAt: sql`now()` }).where(eq(sessions.idHash, sessionHash));
-}
-
 export async function switchBranch(db: TenantDb, sessionHash: string, branchId: string): Promise<void> {
   await db.update(sessions).set({ branchId }).where(eq(sessions.idHash, sessionHash));
 }
