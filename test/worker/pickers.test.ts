@@ -158,6 +158,31 @@ describe('pickers', { timeout: 30_000 }, () => {
     expect(await s.db.execute(sql`SELECT kind FROM stock_movements`)).toHaveProperty('rows', [{ kind: 'initial' }]);
   });
 
+  it('opens a document to edit with its own customer chosen and no other customer or product listed', async () => {
+    const s = await invoiceShop();
+    await seedCatalogue(s);
+    const [quotation] = (
+      await s.db.execute<{ id: string }>(sql`
+        INSERT INTO quotations (number, sequence_id, customer_id, branch_id, currency_code, quoted_on)
+        VALUES ('COT-0001', ${s.b02.id}::uuid, ${s.walkIn.id}::uuid, ${s.main.id}::uuid, 'DOP', current_date) RETURNING id`)
+    ).rows;
+    const [draft] = (
+      await s.db.execute<{ id: string }>(sql`
+        INSERT INTO invoices (status, ncf_type, customer_id, branch_id, currency_code, total)
+        VALUES ('draft', 'B02', ${s.walkIn.id}::uuid, ${s.main.id}::uuid, 'DOP', 0) RETURNING id`)
+    ).rows;
+    for (const path of [`/quotations/${quotation!.id}/edit`, `/invoices/${draft!.id}/edit`]) {
+      const response = await picker(s, path);
+      expect(response.status, path).toBe(200);
+      const html = await response.text();
+      expect(html, path).toMatch(new RegExp(`<option value="${s.walkIn.id}" selected[^>]*>María Pérez`));
+      expect(html, path).not.toContain('MARÍA LÓPEZ');
+      expect(html, path).not.toContain('Pedro Castillo');
+      expect(html, path).not.toContain('Lente Clásico');
+      expect(pickedSkus(html), path).toEqual([]);
+    }
+  });
+
   it('is guarded like the form it serves', async () => {
     const s = await invoiceShop();
     await seedCatalogue(s);
