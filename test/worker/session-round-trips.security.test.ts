@@ -108,6 +108,21 @@ describe('a session that ended', { timeout: 30_000 }, () => {
     'user disabled': (s: Shop) => s.db.update(users).set({ status: 'disabled' }).where(eq(users.id, s.seller.user.id)),
   };
 
+  it('the login page (a public route) settles the session first: signed in it redirects, ended it shows the form', async () => {
+    const s = await shop();
+    const signedInLogin = await get(s.host, '/login?next=/contacts', {
+      headers: { Cookie: s.cookie },
+      redirect: 'manual',
+    });
+    expect(signedInLogin.status).toBe(303);
+    expect(signedInLogin.headers.get('location')).toBe('/contacts');
+    await endings.revoked(s);
+    const ended = await get(s.host, '/login?next=/contacts', { headers: { Cookie: s.cookie }, redirect: 'manual' });
+    expect(ended.status).toBe(200);
+    expect(await ended.text()).toContain('name="password"');
+    expect(ended.headers.getSetCookie().filter((cookie) => /Max-Age=0/i.test(cookie)).length).toBe(2);
+  });
+
   for (const [name, end] of Object.entries(endings)) {
     it(`${name}: a GET goes to the login page and a POST's write is rolled back`, async () => {
       const s = await shop();
