@@ -4,11 +4,6 @@ import { ecfDocuments, ecfFallbackDocuments, ecfFallbacks, invoices } from '../d
 
 export type EcfFallbackRow = typeof ecfFallbacks.$inferSelect;
 
-export async function openEcfFallback(db: TenantDb): Promise<EcfFallbackRow | null> {
-  const [row] = await db.select().from(ecfFallbacks).where(isNull(ecfFallbacks.endedAt));
-  return row ?? null;
-}
-
 /** A new open period; `open` when one is open already (the unique index decides between concurrent starts). */
 export async function insertEcfFallback(
   db: TenantDb,
@@ -37,30 +32,6 @@ export async function ecfFallbackPageData(
     fallbackDocumentCounts(db),
   ]);
   return { periods, counts };
-}
-
-/**
- * Turns an E-series draft into its B-series type for the fallback (the sequence chosen for the E type
- * no longer applies); the draft's new version, or null when it is no longer a draft of `fromType`.
- */
-export async function switchDraftSeries(
-  db: TenantDb,
-  invoiceId: string,
-  fromType: string,
-  toType: string,
-): Promise<string | null> {
-  const result = await db.execute<{ version: string }>(sql`
-    UPDATE invoices SET ncf_type = ${toType}, sequence_id = NULL, updated_at = now()
-     WHERE id = ${invoiceId}::uuid AND status = 'draft' AND ncf_type = ${fromType}
-    RETURNING updated_at::text AS version`);
-  return result.rows[0]?.version ?? null;
-}
-
-export async function insertFallbackDocument(
-  db: TenantDb,
-  values: { invoiceId: string; fallbackId: string; ecfType: string },
-): Promise<void> {
-  await db.insert(ecfFallbackDocuments).values(values).onConflictDoNothing();
 }
 
 export interface PendingReplacement {

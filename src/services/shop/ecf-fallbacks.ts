@@ -16,12 +16,9 @@ import {
   type EcfFallbackRow,
   ecfFallbackPageData,
   insertEcfFallback,
-  insertFallbackDocument,
   markReplaced,
-  openEcfFallback,
   pendingReplacements,
   replacementNumber,
-  switchDraftSeries,
 } from '../../queries/ecf-fallbacks';
 import type { ShopContext } from './context';
 import { type EcfContext, prepareReplacementEcf } from './ecf';
@@ -125,27 +122,4 @@ export async function replaceFallbackDocuments(ctx: EcfContext): Promise<{ repla
 export async function retryFallbackReplacements(ctx: ShopContext): Promise<{ replaced: number; pending: number }> {
   ensureManage(ctx);
   return replaceFallbackDocuments(ctx);
-}
-
-/**
- * Issuing during an open period: an E-series draft of a type with a B-series counterpart becomes that
- * B type before its number is taken. Returns what to record once it is issued, or null.
- */
-export async function switchToFallbackSeries(
-  ctx: ShopContext,
-  draft: { id: string; status: string; ncfType: string },
-): Promise<{ fallbackId: string; ecfType: string } | null> {
-  if (draft.status !== 'draft' || !fallbackSeries[draft.ncfType]) return null;
-  const open = await openEcfFallback(ctx.db);
-  if (!open) return null;
-  const version = await switchDraftSeries(ctx.db, draft.id, draft.ncfType, fallbackSeries[draft.ncfType]!);
-  return version ? { fallbackId: open.id, ecfType: draft.ncfType } : null;
-}
-
-export async function recordFallbackDocument(
-  ctx: ShopContext,
-  invoiceId: string,
-  fallback: { fallbackId: string; ecfType: string },
-): Promise<void> {
-  await insertFallbackDocument(ctx.db, { invoiceId, ...fallback });
 }
