@@ -73,12 +73,31 @@ interface Client {
   close(): void;
 }
 
+/** A browser-like client: keep-alive, and each shop's cookies kept as its answers set them (the claims cookie). */
 function client(port: number, wranglerPort: number): Client {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const jars = new Map<string, Map<string, string>>();
+  const jar = (shop: SeededShop) => {
+    const found =
+      jars.get(shop.tenantId) ?? new Map(shop.cookie.split('; ').map((pair) => pair.split('=', 2) as [string, string]));
+    jars.set(shop.tenantId, found);
+    return found;
+  };
+  const keep = (shop: SeededShop, setCookie: string[] | undefined) => {
+    for (const line of setCookie ?? []) {
+      const [pair = ''] = line.split(';');
+      const at = pair.indexOf('=');
+      const name = pair.slice(0, at).trim();
+      const value = pair.slice(at + 1).trim();
+      if (!value || /max-age=0\b/i.test(line)) jar(shop).delete(name);
+      else jar(shop).set(name, value);
+    }
+  };
   const send = (shop: SeededShop, method: 'GET' | 'POST', path: string) =>
     new Promise<Answer>((resolve, reject) => {
       const host = `${shop.tenantId}.localhost:${wranglerPort}`;
-      const headers: Record<string, string> = { host, cookie: shop.cookie };
+      const cookie = [...jar(shop)].map(([name, value]) => `${name}=${value}`).join('; ');
+      const headers: Record<string, string> = { host, cookie };
       if (method === 'POST')
         Object.assign(headers, {
           origin: `http://${host}`,
@@ -87,6 +106,7 @@ function client(port: number, wranglerPort: number): Client {
         });
       const started = performance.now();
       const request = http.request({ host: '127.0.0.1', port, path, method, agent, headers }, (response) => {
+        keep(shop, response.headers['set-cookie']);
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('end', () =>
