@@ -148,7 +148,12 @@ function validLatency(value: unknown): number {
   return value;
 }
 
-const sleep = (ms: number) => (ms > 0 ? new Promise<void>((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
+/** Never early: a timer counts from the event loop's cached clock, which can be milliseconds old. */
+async function sleep(ms: number): Promise<void> {
+  const until = performance.now() + ms;
+  while (performance.now() < until)
+    await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.ceil(until - performance.now()))));
+}
 
 /** A request the endpoint refuses before reaching Postgres (HTTP 400 with a message). */
 class BadRequest extends Error {
