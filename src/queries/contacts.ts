@@ -88,6 +88,15 @@ export function matchingContactIds(search: ContactSearch): SQL | null {
   return condition ? sql`ARRAY(SELECT ${contacts.id} FROM ${contacts} WHERE ${condition})` : null;
 }
 
+/** Whether the contact `customerId` points at is one a search finds, checked for that one row (its primary key). */
+export function isMatchingContact(search: ContactSearch, customerId: SQL): SQL | null {
+  const condition = searchCondition(search);
+  // A correlated scalar rather than EXISTS: the planner turns an EXISTS under OR into "hash every match".
+  return condition
+    ? sql`coalesce((SELECT true FROM ${contacts} WHERE ${contacts.id} = ${customerId} AND ${condition}), false)`
+    : null;
+}
+
 /** One page of contacts in (lower(name), id) order: ONE query, keyset pagination. */
 export async function listContacts(db: TenantDb, filter: ContactFilter = {}): Promise<ContactPage> {
   const limit = filter.limit ?? 50;

@@ -8,9 +8,15 @@ import type { InvoiceHeaderInput } from '../schemas/invoices';
 import { type BranchScope, inScope } from './branch-scope';
 import type { EcfRow } from './ecf';
 import { likeEscape } from './products';
-import { customerPickerMatches, digitPrefix, matchingContactIds, parseContactSearch } from './contacts';
+import {
+  customerPickerMatches,
+  digitPrefix,
+  isMatchingContact,
+  matchingContactIds,
+  parseContactSearch,
+} from './contacts';
 import { pickerPageSize, productPickerMatches, type PickerProduct, type ProductSearch } from './pickers';
-import { foldedContains, mayBeNumber, sortedAfterSearch } from './search';
+import { foldedContains, mayBeNumber, probeThenSearch } from './search';
 import { linesJson, linesRecordset, type PricedLine } from './document-lines';
 import type { DocumentTotals } from '../domain/totals';
 
@@ -363,7 +369,7 @@ export type InvoiceCursor = CreatedCursor;
  * the OR has its own index (trigram on ncf and search_fold(buyer_name), btree on buyer_id_number and
  * customer_id), so the OR is a BitmapOr of index scans rather than a scan of every invoice.
  */
-export function invoiceSearch(alias: string, q: string): SQL {
+export function invoiceSearch(alias: string, q: string, perRow = false): SQL {
   const i = sql.raw(alias);
   const search = parseContactSearch(q);
   const ncf = q.replace(/\s/g, '').toUpperCase();
@@ -378,8 +384,8 @@ export function invoiceSearch(alias: string, q: string): SQL {
     );
     if (search.idNumber) branches.push(sql`${i}.buyer_id_number = ${search.idNumber}`);
   }
-  const customers = matchingContactIds(search);
-  if (customers) branches.push(sql`${i}.customer_id = ANY (${customers})`);
+  const customers = perRow ? isMatchingContact(search, sql`${i}.customer_id`) : matchingContactIds(search);
+  if (customers) branches.push(perRow ? customers : sql`${i}.customer_id = ANY (${customers})`);
   return branches.length ? sql`(${sql.join(branches, sql` OR `)})` : sql`false`;
 }
 
@@ -408,20 +414,28 @@ export async function listInvoices(
     );
   }
   if (filter.status) conditions.push(sql`i.status = ${filter.status}`);
-  const searching = Boolean(filter.q?.trim());
-  if (searching) conditions.push(invoiceSearch('i', filter.q!));
   if (filter.after)
     conditions.push(sql`(i.created_at, i.id) < (${filter.after.createdAt}::timestamptz, ${filter.after.id}::uuid)`);
+  const base = sql.join(conditions, sql` AND `);
+  const page = filter.q?.trim()
+    ? probeThenSearch({
+        table: sql.raw('invoices'),
+        alias: 'i',
+        base,
+        search: invoiceSearch('i', filter.q),
+        probeSearch: invoiceSearch('i', filter.q, true),
+        order: sql`i.created_at DESC, i.id DESC`,
+        hiddenOrder: sql`(i.created_at + interval '0 s') DESC, i.id DESC`,
+        limit: filter.limit + 1,
+      })
+    : sql`SELECT * FROM invoices i WHERE ${base} ORDER BY i.created_at DESC, i.id DESC LIMIT ${filter.limit + 1}`;
   const result = await db.execute<InvoiceSummary & { cursor: string } & Record<string, unknown>>(sql`
     SELECT i.id, i.status, i.ncf_type AS "ncfType", i.ncf, i.issued_on::text AS "issuedOn", i.customer_id AS "customerId",
            coalesce(i.buyer_name, c.name) AS "customerName", i.branch_id AS "branchId", i.currency_code AS "currencyCode",
            coalesce(cur.symbol, i.currency_code) AS "currencySymbol", i.total::text AS total,
            (i.total - i.paid_total - i.credited_total)::text AS balance, ${iso('i.created_at')} AS "createdAt", e.state AS "ecfStatus",
            i.created_at::text AS cursor
-      FROM (SELECT * FROM invoices i
-             WHERE ${sql.join(conditions, sql` AND `)}
-             ORDER BY ${sortedAfterSearch(sql`i.created_at`, searching)} DESC, i.id DESC
-             LIMIT ${filter.limit + 1}) i
+      FROM (${page}) i
       LEFT JOIN contacts c ON c.id = i.customer_id
       LEFT JOIN currencies cur ON cur.code = i.currency_code
       LEFT JOIN ecf_documents e ON e.invoice_id = i.id

@@ -36,3 +36,35 @@ export function searchWords(q: string | null | undefined): string[] {
 export function sortedAfterSearch(column: SQL, searching: boolean): SQL {
   return searching ? sql`(${column} + interval '0 s')` : column;
 }
+
+/** Rows of the list, in its order, that a search's first page is looked for in before the search indexes are asked. */
+export const probeRows = 1000;
+
+/**
+ * The first `limit` rows of `table` (aliased `alias`) that match `search`, in the list's `order`, as
+ * a subquery: fast for a common term and for a rare one. The first `probeRows` rows of the list (its
+ * order's index, walked) are checked first; when `limit` of them match, those are the answer (the
+ * first matches of the list are among its first rows). Otherwise the search indexes find every match
+ * and they are sorted (`hiddenOrder`: the same order, unservable by the list's index), a step the
+ * planner only runs when the probe came up short. `probeSearch` is `search` checked row by row.
+ */
+export function probeThenSearch(o: {
+  table: SQL;
+  alias: string;
+  base: SQL;
+  search: SQL;
+  probeSearch: SQL;
+  order: SQL;
+  hiddenOrder: SQL;
+  limit: number;
+}): SQL {
+  const a = sql.raw(o.alias);
+  return sql`WITH probe AS MATERIALIZED (
+      SELECT * FROM (SELECT * FROM ${o.table} ${a} WHERE ${o.base} ORDER BY ${o.order} LIMIT ${probeRows}) ${a}
+       WHERE ${o.probeSearch} ORDER BY ${o.order} LIMIT ${o.limit})
+    SELECT * FROM probe WHERE (SELECT count(*) FROM probe) = ${o.limit}
+    UNION ALL
+    (SELECT * FROM ${o.table} ${a}
+      WHERE ${o.base} AND ${o.search} AND (SELECT count(*) FROM probe) < ${o.limit}
+      ORDER BY ${o.hiddenOrder} LIMIT ${o.limit})`;
+}
