@@ -31,3 +31,13 @@ document.addEventListener('submit', (event) => {
 const focusedEarly = document.activeElement;
 if (focusedEarly instanceof HTMLInputElement && focusedEarly.hasAttribute('data-select-on-focus'))
   focusedEarly.select();
+
+// A live customer search still on its way must not undo a customer chosen meanwhile: its answer
+// (the select re-rendered with the value sent) is dropped when the select changed since it was sent.
+document.addEventListener('htmx:beforeSwap', (event) => {
+  const detail = event.detail;
+  const select = detail.target?.querySelector?.('select[name="customerId"]');
+  if (!select || detail.target.id !== 'customer-choice') return;
+  const sent = detail.requestConfig?.parameters?.customerId ?? '';
+  if (select.value !== sent) detail.shouldSwap = false;
+});

@@ -4,7 +4,7 @@ export const assetHashes = {
   'admin-tenants.css': '8a0134df7bf6',
   'admin.css': '5cb5d0d0575d',
   'app.css': 'f13a19836e11',
-  'app.js': '75bd7593816e',
+  'app.js': '55ede0d20c1f',
   'contacts.css': 'b7e0e424dd91',
   'htmx.min.js': 'd6fdc75f204e',
   'invoices.css': '3c5008af5912',

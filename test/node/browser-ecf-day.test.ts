@@ -471,7 +471,33 @@ async function issueInvoice(
     await page.getByRole('button', { name: 'Buscar cliente' }).click();
     // The live search (htmx, while typing) and the button's form post both answer: choose after both.
     await page.waitForLoadState('networkidle');
+    // The person types once more and chooses while that live search is still on its way (held here
+    // until the choice is made): its late answer must not undo the choice.
+    let sent!: () => void;
+    const searchSent = new Promise<void>((resolve) => (sent = resolve));
+    let choose!: () => void;
+    const chosen = new Promise<void>((resolve) => (choose = resolve));
+    await page.route('**/pickers/customers?**', async (route) => {
+      sent();
+      await chosen;
+      await route.continue();
+    });
+    await page.getByLabel(/^Buscar cliente/).pressSequentially(' ');
+    await searchSent;
     await page.getByLabel('Cliente', { exact: true }).selectOption({ label: invoice.customer });
+    // htmx has handled the late answer (swapped or dropped it) once afterOnLoad fires.
+    type Waiting = { lateSearch?: Promise<void> };
+    await page.evaluate(() => {
+      (window as unknown as Waiting).lateSearch = new Promise<void>((resolve) =>
+        document.body.addEventListener('htmx:afterOnLoad', () => resolve(), { once: true }),
+      );
+    });
+    choose();
+    await page.evaluate(() => (window as unknown as Waiting).lateSearch);
+    await page.unroute('**/pickers/customers?**');
+    expect(await page.getByLabel('Cliente', { exact: true }).locator('option:checked').textContent()).toBe(
+      invoice.customer,
+    );
   }
   await page.getByLabel(/^Tipo de comprobante/).selectOption(invoice.type);
   for (const [index, [sku, quantity]] of invoice.lines.entries()) {
