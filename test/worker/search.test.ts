@@ -257,5 +257,28 @@ describe('search plans at shop size', () => {
           .map(([name, plan]) => `${name} ${plan.ms.toFixed(1)} ms`)
           .join(', '),
     );
+
+    // A common term ("ana": Ana, Santana, Dahiana, ... in the newest invoices) is answered from the
+    // newest invoices alone, a rare one ("pena ramon") by the search indexes: both must give exactly
+    // the rows and order of the whole predicate, first page and the next.
+    const reference = (word: string, offset: number) =>
+      db.execute<{ id: string }>(sql`
+        SELECT i.id FROM invoices i LEFT JOIN contacts c ON c.id = i.customer_id
+         WHERE i.kind = 'invoice'
+           AND ${sql.join(
+             word
+               .split(' ')
+               .map((w) => sql`(search_fold(i.buyer_name) LIKE ${`%${w}%`} OR search_fold(c.name) LIKE ${`%${w}%`})`),
+             sql` AND `,
+           )}
+         ORDER BY i.created_at DESC, i.id DESC LIMIT 50 OFFSET ${offset}`);
+    for (const term of ['ana', 'pena ramon', 'maria']) {
+      const first = await listInvoices(db, { ...scope, q: term });
+      expect(first.rows.map((row) => row.id)).toEqual((await reference(term, 0)).rows.map((row) => row.id));
+      const second = first.next ? (await listInvoices(db, { ...scope, q: term, after: first.next })).rows : [];
+      expect(second.map((row) => row.id)).toEqual((await reference(term, 50)).rows.map((row) => row.id));
+    }
+    expect((await reference('ana', 0)).rows).toHaveLength(50);
+    expect((await reference('pena ramon', 0)).rows.length).toBeLessThan(50);
   });
 });
