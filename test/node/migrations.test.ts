@@ -162,6 +162,7 @@ describe('function files', () => {
       'invoice_payable',
       'record_stock_movement',
       'reserve_ecf_cancellation',
+      'session_check',
     ]);
     for (const scope of ['tenant', 'central'] as const) {
       const sql = await freshDatabase();
