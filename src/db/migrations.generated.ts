@@ -416,6 +416,14 @@ export const migrations: BundledMigrations = {
         "CREATE INDEX \"invoices_sales_idx\" ON \"invoices\" USING btree (\"issued_on\",\"ncf\" COLLATE \"C\") WHERE \"invoices\".\"status\" not in ('draft', 'voided') and \"invoices\".\"ncf\" is not null;",
         "CREATE INDEX \"invoices_voided_idx\" ON \"invoices\" USING btree (\"voided_at\") WHERE \"invoices\".\"status\" = 'voided' and \"invoices\".\"ncf\" is not null;"
       ]
+    },
+    {
+      "tag": "0021_contacts_serial_scans",
+      "when": 1796495070461,
+      "hash": "3196f08c0fa16c9cece7cb3a89b4fdbfb3c09260044d6d2d7a0ef2213ac24d2a",
+      "statements": [
+        "-- A search for a common name (\"maria\": 8% of 100,000 contacts) reads and sorts thousands of rows;\n-- with parallel workers that took 100-113 ms on bench/large-shop.ts's shop, alone 31-65 ms (the\n-- workers' start and gather cost more than the split saves, on a small compute too).\nALTER TABLE \"contacts\" SET (parallel_workers = 0);"
+      ]
     }
   ]
 };
