@@ -36,26 +36,12 @@ import { selfSignedCredentials } from '../test/support/worker/ecf-certificate';
 import { cpuSince, sampleCpu } from './cpu';
 import { percentile } from './load';
 import type { Row } from './run';
+import { blankRow } from './row';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const plan = { signed: 200, submitted: 120, overThreshold: 12, concurrency: 16, drainTimeoutMs: 300_000 };
 
-const blank: Row = {
-  id: '',
-  scenario: '',
-  load: '',
-  time: '',
-  throughput: '',
-  ratio: '',
-  p50: '',
-  tail: '',
-  central: '',
-  tenant: '',
-  cpuPerOp: '',
-  cpu: '',
-  target: '',
-  met: '',
-};
+const blank = blankRow;
 
 export async function ecfRows(
   platform: Platform,

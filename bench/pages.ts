@@ -18,6 +18,7 @@ import { createLargeShop, type SeededShop } from './large-shop';
 import { startDelayProxy } from './latency';
 import { percentile } from './load';
 import type { Row } from './run';
+import { blankRow } from './row';
 
 export const pagePlan = {
   large: { contacts: 100_000, invoices: 50_000, monthInvoices: 5_000 },
@@ -33,22 +34,7 @@ export const pagePlan = {
   searchPasses: 3,
 };
 
-const blank: Row = {
-  id: '',
-  scenario: '',
-  load: '',
-  time: '',
-  throughput: '',
-  ratio: '',
-  p50: '',
-  tail: '',
-  central: '',
-  tenant: '',
-  cpuPerOp: '',
-  cpu: '',
-  target: '',
-  met: '',
-};
+const blank = blankRow;
 
 type Kind = 'list' | 'search' | 'detail' | 'form' | 'report';
 

@@ -39,6 +39,7 @@ import { largeShopRows } from './backups';
 import { pagePlan, pageRows } from './pages';
 import { salesRows } from './sales';
 import { percentile, runLoad } from './load';
+import type { Row } from './row';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const fast = process.env.OPTIFLOW_BENCH_FAST === '1';
@@ -55,22 +56,7 @@ const plan = {
   migrateRepeats: 3,
 };
 
-export interface Row {
-  id: string;
-  scenario: string;
-  load: string;
-  time: string;
-  throughput: string;
-  ratio: string;
-  p50: string;
-  tail: string;
-  central: string;
-  tenant: string;
-  cpuPerOp: string;
-  cpu: string;
-  target: string;
-  met: string;
-}
+export type { Row };
 
 interface DbCounts {
   central: number;

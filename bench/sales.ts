@@ -24,23 +24,11 @@ import type { Platform } from '../src/tenancy/platform';
 import { createTenant } from '../src/tenancy/provisioning';
 import { percentile } from './load';
 import type { Row } from './run';
+import { blankRow } from './row';
 
 const plan = { issued: 400, concurrency: 16 };
 
-const blank = {
-  load: '',
-  time: '',
-  throughput: '',
-  ratio: '',
-  p50: '',
-  tail: '',
-  central: '',
-  tenant: '',
-  cpuPerOp: '',
-  cpu: '',
-  target: '',
-  met: '',
-};
+const blank = blankRow;
 
 export async function salesRows(
   platform: Platform,
