@@ -60,7 +60,7 @@ export async function openEnvironment(globals: GlobalValues): Promise<CliEnviron
     remoteBindings: globals.remote === true,
   });
   try {
-    const env = { ...proxy.env } as Bindings & Record<string, unknown>;
+    const env = { ...proxy.env, KV: retryingKv(proxy.env.KV) } as Bindings & Record<string, unknown>;
     if (globals.remote) for (const name of secretNames) delete env[name];
     for (const name of overridableNames) {
       const value = process.env[name];
@@ -74,6 +74,31 @@ export async function openEnvironment(globals: GlobalValues): Promise<CliEnviron
     await proxy.dispose();
     throw error;
   }
+}
+
+/**
+ * KV with a retry on transient failures (an HTTP 5xx from the binding), as Cloudflare advises for
+ * KV writes: locally, two CLIs (or a CLI beside `wrangler dev`) writing the same persisted KV at
+ * once can get "KV DELETE failed: 500" from the store's lock. Other errors are thrown at once.
+ */
+export function retryingKv(kv: KVNamespace): KVNamespace {
+  const transient = (error: unknown) => error instanceof Error && /\bfailed: 5\d\d\b/.test(error.message);
+  return new Proxy(kv, {
+    get(target, property) {
+      const value = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        for (let attempt = 0; ; attempt++) {
+          try {
+            return await value.apply(target, args);
+          } catch (error) {
+            if (attempt >= 4 || !transient(error)) throw error;
+            await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+          }
+        }
+      };
+    },
+  });
 }
 
 /**
