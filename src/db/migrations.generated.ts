@@ -424,6 +424,15 @@ export const migrations: BundledMigrations = {
       "statements": [
         "-- A search for a common name (\"maria\": 8% of 100,000 contacts) reads and sorts thousands of rows;\n-- with parallel workers that took 100-113 ms on bench/large-shop.ts's shop, alone 31-65 ms (the\n-- workers' start and gather cost more than the split saves, on a small compute too).\nALTER TABLE \"contacts\" SET (parallel_workers = 0);"
       ]
+    },
+    {
+      "tag": "0022_contacts_name_fold",
+      "when": 1796500868916,
+      "hash": "f32c1cd570d9e20af914c73de6b5f39572aaa06081eef77bcc37eaa01680baa9",
+      "statements": [
+        "ALTER TABLE \"contacts\" ADD COLUMN \"name_fold\" text GENERATED ALWAYS AS (search_fold(name)) STORED NOT NULL;",
+        "CREATE INDEX \"contacts_name_fold_idx\" ON \"contacts\" USING gin (\"name_fold\" gin_trgm_ops);"
+      ]
     }
   ]
 };
