@@ -35,6 +35,8 @@ export const permissionMatrix = {
   'invoices.void': ['owner', 'admin'],
   'payments.manage': ['owner', 'admin', 'ventas', 'caja'],
   'payments.void': ['owner', 'admin'],
+  /** Receivables, customer statements and credit balances (saldo a favor); refund/apply need payments.manage. */
+  'receivables.view': ['owner', 'admin', 'ventas', 'caja'],
   'creditNotes.manage': ['owner', 'admin'],
   'reports.dgii': ['owner', 'admin'],
   /** The shop's own audit log, including OptiFlow support sessions. */

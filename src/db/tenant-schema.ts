@@ -243,21 +243,12 @@ export const contacts = pgTable(
     notes: text(),
     archivedAt: timestamp({ withTimezone: true }),
     ...timestamps,
-    /**
-     * search_fold(name) (drizzle/tenant/functions/search_fold.sql: lower-case, accents removed), kept by
-     * the database: a search's recheck reads it instead of running unaccent on every candidate row.
-     * Internal: never selected into a Contact.
-     */
-    nameFold: text().notNull().generatedAlwaysAs(sql`search_fold(name)`),
   },
   (table) => [
     uniqueIndex('contacts_id_number_key').on(table.idNumber).where(sql`${table.idNumber} is not null`),
     index('contacts_name_idx').on(sql`lower(${table.name})`, table.id),
-    // search_fold (drizzle/tenant/functions/search_fold.sql) for the searches that gather every match
-    // (documents by customer, pickers): the planner prices the stored column's LIKE too cheap and
-    // scans the table for them; name_fold's index serves the contacts list.
+    // search_fold (drizzle/tenant/functions/search_fold.sql): lower-case, accents removed, immutable.
     index('contacts_name_search_idx').using('gin', sql`search_fold(${table.name}) gin_trgm_ops`),
-    index('contacts_name_fold_idx').using('gin', sql`${table.nameFold} gin_trgm_ops`),
     index('contacts_phone_idx').on(table.phone),
     index('contacts_mobile_idx').on(table.mobile),
     check('contacts_kind_valid', sql`${table.kind} in ('customer', 'supplier', 'optometrist')`),
@@ -617,6 +608,12 @@ export const invoices = pgTable(
       .on(table.issuedOn, sql`${table.ncf} COLLATE "C"`)
       .where(sql`${table.status} not in ('draft', 'voided') and ${table.ncf} is not null`),
     index('invoices_voided_idx').on(table.voidedAt).where(sql`${table.status} = 'voided' and ${table.ncf} is not null`),
+    // Receivables and credit balances: the few issued invoices not exactly settled, by customer.
+    index('invoices_unsettled_idx')
+      .on(table.customerId)
+      .where(
+        sql`${table.kind} = 'invoice' and ${table.status} in ('issued', 'partially_paid', 'paid') and ${table.paidTotal} + ${table.creditedTotal} <> ${table.total}`,
+      ),
     check('invoices_kind_valid', sql`${table.kind} in ('invoice', 'credit_note')`),
     check('invoices_status_valid', sql`${table.status} in ('draft', 'issued', 'partially_paid', 'paid', 'voided')`),
     check('invoices_issued_has_ncf', sql`${table.status} = 'draft' or ${table.ncf} is not null`),
@@ -1004,3 +1001,91 @@ export const ecfFallbackDocuments = pgTable('ecf_fallback_documents', {
   replacedAt: timestamp({ withTimezone: true }),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Money paid back to a customer out of a credit balance (saldo a favor): the credit left on an
+ * invoice whose payments and credit notes exceed its total. Taken under the invoice's row lock by
+ * `refund_credit`; a voided refund returns the credit. Cash closes count active refunds as money out.
+ */
+export const refunds = pgTable(
+  'refunds',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    /** The invoice's customer; null for a sale to an unnamed consumer. */
+    contactId: uuid().references(() => contacts.id),
+    /** The invoice whose credit is refunded. */
+    invoiceId: uuid()
+      .notNull()
+      .references(() => invoices.id),
+    branchId: uuid()
+      .notNull()
+      .references(() => branches.id),
+    method: text().$type<(typeof paymentMethods)[number]>().notNull(),
+    /** In the invoice's currency. */
+    amount: numeric({ precision: 14, scale: 2 }).notNull(),
+    currencyCode: text()
+      .notNull()
+      .references(() => currencies.code),
+    refundedOn: date().notNull(),
+    reference: text(),
+    notes: text(),
+    status: text().$type<'active' | 'voided'>().notNull().default('active'),
+    voidedAt: timestamp({ withTimezone: true }),
+    voidReason: text(),
+    /** The cash close that counted this refund (no FK here: cash closes own that link). */
+    cashCloseId: uuid(),
+    createdBy: uuid()
+      .notNull()
+      .references(() => users.id),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    index('refunds_invoice_idx').on(table.invoiceId),
+    index('refunds_contact_idx').on(table.contactId, table.refundedOn),
+    index('refunds_branch_idx').on(table.branchId, table.refundedOn),
+    check('refunds_amount_positive', sql`${table.amount} > 0`),
+    check('refunds_method_valid', sql`${table.method} in ('1','2','3','4','5','6','7','8')`),
+    check('refunds_status_valid', sql`${table.status} in ('active', 'voided')`),
+  ],
+);
+
+/**
+ * Credit balance of one invoice (source) applied to another open invoice of the same customer and
+ * currency (target). The application is a receipt on the target (method '7', nota de crédito,
+ * referencing the source's NCF), so the target's paid_total, status and receipt stay the usual ones;
+ * the application counts against the source's credit while that receipt is active.
+ */
+export const creditApplications = pgTable(
+  'credit_applications',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    contactId: uuid()
+      .notNull()
+      .references(() => contacts.id),
+    sourceInvoiceId: uuid()
+      .notNull()
+      .references(() => invoices.id),
+    targetInvoiceId: uuid()
+      .notNull()
+      .references(() => invoices.id),
+    paymentId: uuid()
+      .notNull()
+      .references(() => payments.id),
+    amount: numeric({ precision: 14, scale: 2 }).notNull(),
+    currencyCode: text()
+      .notNull()
+      .references(() => currencies.code),
+    appliedOn: date().notNull(),
+    createdBy: uuid()
+      .notNull()
+      .references(() => users.id),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    index('credit_applications_source_idx').on(table.sourceInvoiceId),
+    index('credit_applications_target_idx').on(table.targetInvoiceId),
+    uniqueIndex('credit_applications_payment_key').on(table.paymentId),
+    check('credit_applications_amount_positive', sql`${table.amount} > 0`),
+    check('credit_applications_distinct', sql`${table.sourceInvoiceId} <> ${table.targetInvoiceId}`),
+  ],
+);

@@ -98,6 +98,17 @@ export const refusals = {
   credit_quantity_exceeded: invalid('creditNotes.error.quantityExceeded', 'lines'),
   credit_exceeds_creditable: invalid('creditNotes.error.exceedsCreditableShort', 'lines'),
   credit_return_fraction: invalid('creditNotes.error.returnFraction', 'lines'),
+  // refund_credit, apply_credit, void_refund (and update_payment, void_payment)
+  credit_over_available: invalid('receivables.error.overAvailable', 'amount'),
+  credit_target_invalid: invalid('receivables.error.targetInvalid', 'targetInvoiceId'),
+  credit_source_invalid: invalid('receivables.error.sourceInvalid', '_form'),
+  credit_currency_mismatch: invalid('receivables.error.currencyMismatch', 'targetInvoiceId'),
+  refund_before_invoice: invalid('receivables.error.beforeInvoice', 'refundedOn'),
+  refund_branch_forbidden: invalid('receivables.error.branch', 'branchId'),
+  refund_not_found: notFound,
+  refund_voided: conflict('receivables.error.refundVoided'),
+  refund_closed: conflict('receivables.error.refundClosed'),
+  payment_credit_used: conflict('receivables.error.creditUsed'),
 } as const satisfies Record<string, RefusalEntry>;
 
 export type RefusalCode = keyof typeof refusals;

@@ -27,6 +27,7 @@ import { ecfCertificateMessages } from './areas/ecfCertificate';
 import { ecfReceptionMessages } from './areas/ecf-reception';
 import { ecfInboxMessages } from './areas/ecf-inbox';
 import { pickersMessages } from './areas/pickers';
+import { receivablesMessages } from './areas/receivables';
 
 /** Spanish (Dominican Republic) messages. Keys are stable; the UI never hard-codes text. */
 const coreMessages = {
@@ -153,6 +154,7 @@ export const messages = {
   ...ecfReceptionMessages,
   ...ecfInboxMessages,
   ...pickersMessages,
+  ...receivablesMessages,
 } as const;
 
 export type MessageKey = keyof typeof messages;

@@ -1,18 +1,10 @@
-import { and, eq, getTableColumns, isNotNull, isNull, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { contacts, type contactKinds } from '../db/tenant-schema';
 import type { TenantDb } from '../db/client';
-import { foldedColumnContains, foldedContains, searchWords } from './search';
+import { foldedContains, searchWords } from './search';
 
-const { nameFold: _nameFold, ...contactColumns } = getTableColumns(contacts);
-
-/** A contact's columns without name_fold (the database's search copy of the name). */
-export { contactColumns };
-
-export type Contact = Omit<typeof contacts.$inferSelect, 'nameFold'>;
-export type ContactValues = Omit<
-  typeof contacts.$inferInsert,
-  'id' | 'archivedAt' | 'createdAt' | 'updatedAt' | 'nameFold'
->;
+export type Contact = typeof contacts.$inferSelect;
+export type ContactValues = Omit<typeof contacts.$inferInsert, 'id' | 'archivedAt' | 'createdAt' | 'updatedAt'>;
 export type ContactKind = (typeof contactKinds)[number];
 
 export interface ContactFilter {
@@ -63,12 +55,7 @@ export function digitPrefix(column: AnyColumn | SQL, prefix: string): SQL {
   return sql`(${column} >= ${prefix} and ${column} < ${`${prefix}:`})`;
 }
 
-/**
- * `name`: which folded name the words are matched on. 'stored' (name_fold, for the contacts list: a
- * page of matches, sorted) rechecks a stored value; 'expression' (search_fold(name)) is what the
- * searches gathering every match use, whose plans the stored column's cheap LIKE turns into scans.
- */
-function searchCondition(search: ContactSearch, name: 'stored' | 'expression' = 'expression'): SQL | undefined {
+function searchCondition(search: ContactSearch): SQL | undefined {
   if (search.kind === 'none') return undefined;
   if (search.kind === 'digits') {
     return or(
@@ -78,11 +65,7 @@ function searchCondition(search: ContactSearch, name: 'stored' | 'expression' = 
       digitPrefix(contacts.mobile, search.digits),
     );
   }
-  const words = and(
-    ...search.words.map((word) =>
-      name === 'stored' ? foldedColumnContains(contacts.nameFold, word) : foldedContains(sql`${contacts.name}`, word),
-    ),
-  );
+  const words = and(...search.words.map((word) => foldedContains(sql`${contacts.name}`, word)));
   return search.idNumber ? or(words, eq(contacts.idNumber, search.idNumber)) : words;
 }
 
@@ -126,7 +109,7 @@ export async function listContacts(db: TenantDb, filter: ContactFilter = {}): Pr
         ? isNotNull(contacts.archivedAt)
         : undefined,
     filter.kind ? eq(contacts.kind, filter.kind) : undefined,
-    searchCondition(search, 'stored'),
+    searchCondition(search),
     filter.after
       ? sql`(lower(${contacts.name}), ${contacts.id}) > (${filter.after.name}, ${filter.after.id}::uuid)`
       : undefined,
@@ -141,7 +124,7 @@ export async function listContacts(db: TenantDb, filter: ContactFilter = {}): Pr
     (search.kind === 'text' && search.words.every((word) => word.length >= 3));
   const nameKey = findThenSort ? sql`lower(${contacts.name}) || ''` : sql`lower(${contacts.name})`;
   const rows = await db
-    .select(contactColumns)
+    .select()
     .from(contacts)
     .where(and(...conditions))
     .orderBy(nameKey, contacts.id)
@@ -152,7 +135,7 @@ export async function listContacts(db: TenantDb, filter: ContactFilter = {}): Pr
 }
 
 export async function getContact(db: TenantDb, id: string): Promise<Contact | null> {
-  const [row] = await db.select(contactColumns).from(contacts).where(eq(contacts.id, id)).limit(1);
+  const [row] = await db.select().from(contacts).where(eq(contacts.id, id)).limit(1);
   return row ?? null;
 }
 
@@ -191,7 +174,7 @@ export type ContactWrite = { ok: true; contact: Contact } | { ok: false; duplica
  */
 export async function createContact(db: TenantDb, values: ContactValues): Promise<ContactWrite> {
   try {
-    const [contact] = await db.insert(contacts).values(values).returning(contactColumns);
+    const [contact] = await db.insert(contacts).values(values).returning();
     return { ok: true, contact: contact! };
   } catch (error) {
     return duplicateOrThrow(db, values.idNumber, error);
@@ -216,7 +199,7 @@ export async function updateContact(
         updatedAt: sql`now()`,
       })
       .where(eq(contacts.id, id))
-      .returning(contactColumns);
+      .returning();
     return contact ? { ok: true, contact } : null;
   } catch (error) {
     return duplicateOrThrow(db, values.idNumber, error);

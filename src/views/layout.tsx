@@ -70,6 +70,7 @@ const navigation: Array<{ href: string; label: MessageKey; permission: Permissio
   { href: '/quotations', label: 'nav.quotations', permission: 'quotations.view' },
   { href: '/invoices', label: 'nav.invoices', permission: 'invoices.view' },
   { href: '/payments', label: 'nav.payments', permission: 'invoices.view' },
+  { href: '/receivables', label: 'nav.receivables', permission: 'receivables.view' },
   { href: '/credit-notes', label: 'nav.creditNotes', permission: 'invoices.view' },
   { href: '/ecf', label: 'ecfSubmissions.nav', permission: 'invoices.view' },
   { href: '/ecf/recibidos', label: 'ecfInbox.nav', permission: 'ecf.inbox.view' },

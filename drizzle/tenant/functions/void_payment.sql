@@ -26,6 +26,10 @@ BEGIN
          status = payments_settlement_status(i.status, i.total, new_paid, i.credited_total),
          updated_at = now()
    WHERE i.id = inv.id;
+  -- A credit balance already refunded or applied cannot be taken back by lowering the payments.
+  IF invoice_credit_available(inv.id) < 0 THEN
+    RAISE EXCEPTION 'optiflow:payment_credit_used';
+  END IF;
   INSERT INTO audit_log (action, actor, details)
   VALUES ('payment.voided', p_actor, jsonb_build_object('paymentId', pay.id, 'number', pay.number, 'invoiceId', inv.id, 'ncf', inv.ncf,
           'amount', pay.amount::text, 'currencySymbol', coalesce((SELECT cu.symbol FROM currencies cu WHERE cu.code = inv.currency_code), inv.currency_code), 'reason', p_reason));
