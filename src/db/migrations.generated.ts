@@ -426,6 +426,15 @@ export const migrations: BundledMigrations = {
       ]
     },
     {
+      "tag": "0022_contacts_name_fold",
+      "when": 1796500868916,
+      "hash": "f32c1cd570d9e20af914c73de6b5f39572aaa06081eef77bcc37eaa01680baa9",
+      "statements": [
+        "ALTER TABLE \"contacts\" ADD COLUMN \"name_fold\" text GENERATED ALWAYS AS (search_fold(name)) STORED NOT NULL;",
+        "CREATE INDEX \"contacts_name_fold_idx\" ON \"contacts\" USING gin (\"name_fold\" gin_trgm_ops);"
+      ]
+    },
+    {
       "tag": "0023_refunds_credit_applications",
       "when": 1796500878236,
       "hash": "edd6fad35885eb9e4ca2e6db66b7231bf621c03080c08375845109c2ea404f88",

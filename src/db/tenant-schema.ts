@@ -243,12 +243,21 @@ export const contacts = pgTable(
     notes: text(),
     archivedAt: timestamp({ withTimezone: true }),
     ...timestamps,
+    /**
+     * search_fold(name) (drizzle/tenant/functions/search_fold.sql: lower-case, accents removed), kept by
+     * the database: a search's recheck reads it instead of running unaccent on every candidate row.
+     * Internal: never selected into a Contact.
+     */
+    nameFold: text().notNull().generatedAlwaysAs(sql`search_fold(name)`),
   },
   (table) => [
     uniqueIndex('contacts_id_number_key').on(table.idNumber).where(sql`${table.idNumber} is not null`),
     index('contacts_name_idx').on(sql`lower(${table.name})`, table.id),
-    // search_fold (drizzle/tenant/functions/search_fold.sql): lower-case, accents removed, immutable.
+    // search_fold (drizzle/tenant/functions/search_fold.sql) for the searches that gather every match
+    // (documents by customer, pickers): the planner prices the stored column's LIKE too cheap and
+    // scans the table for them; name_fold's index serves the contacts list.
     index('contacts_name_search_idx').using('gin', sql`search_fold(${table.name}) gin_trgm_ops`),
+    index('contacts_name_fold_idx').using('gin', sql`${table.nameFold} gin_trgm_ops`),
     index('contacts_phone_idx').on(table.phone),
     index('contacts_mobile_idx').on(table.mobile),
     check('contacts_kind_valid', sql`${table.kind} in ('customer', 'supplier', 'optometrist')`),

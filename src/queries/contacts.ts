@@ -1,10 +1,18 @@
-import { and, eq, isNotNull, isNull, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, isNotNull, isNull, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { contacts, type contactKinds } from '../db/tenant-schema';
 import type { TenantDb } from '../db/client';
-import { foldedContains, searchWords } from './search';
+import { foldedColumnContains, foldedContains, searchWords } from './search';
 
-export type Contact = typeof contacts.$inferSelect;
-export type ContactValues = Omit<typeof contacts.$inferInsert, 'id' | 'archivedAt' | 'createdAt' | 'updatedAt'>;
+const { nameFold: _nameFold, ...contactColumns } = getTableColumns(contacts);
+
+/** A contact's columns without name_fold (the database's search copy of the name). */
+export { contactColumns };
+
+export type Contact = Omit<typeof contacts.$inferSelect, 'nameFold'>;
+export type ContactValues = Omit<
+  typeof contacts.$inferInsert,
+  'id' | 'archivedAt' | 'createdAt' | 'updatedAt' | 'nameFold'
+>;
 export type ContactKind = (typeof contactKinds)[number];
 
 export interface ContactFilter {
@@ -55,7 +63,12 @@ export function digitPrefix(column: AnyColumn | SQL, prefix: string): SQL {
   return sql`(${column} >= ${prefix} and ${column} < ${`${prefix}:`})`;
 }
 
-function searchCondition(search: ContactSearch): SQL | undefined {
+/**
+ * `name`: which folded name the words are matched on. 'stored' (name_fold, for the contacts list: a
+ * page of matches, sorted) rechecks a stored value; 'expression' (search_fold(name)) is what the
+ * searches gathering every match use, whose plans the stored column's cheap LIKE turns into scans.
+ */
+function searchCondition(search: ContactSearch, name: 'stored' | 'expression' = 'expression'): SQL | undefined {
   if (search.kind === 'none') return undefined;
   if (search.kind === 'digits') {
     return or(
@@ -65,7 +78,11 @@ function searchCondition(search: ContactSearch): SQL | undefined {
       digitPrefix(contacts.mobile, search.digits),
     );
   }
-  const words = and(...search.words.map((word) => foldedContains(sql`${contacts.name}`, word)));
+  const words = and(
+    ...search.words.map((word) =>
+      name === 'stored' ? foldedColumnContains(contacts.nameFold, word) : foldedContains(sql`${contacts.name}`, word),
+    ),
+  );
   return search.idNumber ? or(words, eq(contacts.idNumber, search.idNumber)) : words;
 }
 
@@ -109,7 +126,7 @@ export async function listContacts(db: TenantDb, filter: ContactFilter = {}): Pr
         ? isNotNull(contacts.archivedAt)
         : undefined,
     filter.kind ? eq(contacts.kind, filter.kind) : undefined,
-    searchCondition(search),
+    searchCondition(search, 'stored'),
     filter.after
       ? sql`(lower(${contacts.name}), ${contacts.id}) > (${filter.after.name}, ${filter.after.id}::uuid)`
       : undefined,
@@ -124,7 +141,7 @@ export async function listContacts(db: TenantDb, filter: ContactFilter = {}): Pr
     (search.kind === 'text' && search.words.every((word) => word.length >= 3));
   const nameKey = findThenSort ? sql`lower(${contacts.name}) || ''` : sql`lower(${contacts.name})`;
   const rows = await db
-    .select()
+    .select(contactColumns)
     .from(contacts)
     .where(and(...conditions))
     .orderBy(nameKey, contacts.id)
@@ -135,7 +152,7 @@ export async function listContacts(db: TenantDb, filter: ContactFilter = {}): Pr
 }
 
 export async function getContact(db: TenantDb, id: string): Promise<Contact | null> {
-  const [row] = await db.select().from(contacts).where(eq(contacts.id, id)).limit(1);
+  const [row] = await db.select(contactColumns).from(contacts).where(eq(contacts.id, id)).limit(1);
   return row ?? null;
 }
 
@@ -174,7 +191,7 @@ export type ContactWrite = { ok: true; contact: Contact } | { ok: false; duplica
  */
 export async function createContact(db: TenantDb, values: ContactValues): Promise<ContactWrite> {
   try {
-    const [contact] = await db.insert(contacts).values(values).returning();
+    const [contact] = await db.insert(contacts).values(values).returning(contactColumns);
     return { ok: true, contact: contact! };
   } catch (error) {
     return duplicateOrThrow(db, values.idNumber, error);
@@ -199,7 +216,7 @@ export async function updateContact(
         updatedAt: sql`now()`,
       })
       .where(eq(contacts.id, id))
-      .returning();
+      .returning(contactColumns);
     return contact ? { ok: true, contact } : null;
   } catch (error) {
     return duplicateOrThrow(db, values.idNumber, error);

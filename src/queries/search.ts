@@ -1,4 +1,4 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
 
 /** `%`, `_` and `\` typed by a user match themselves in LIKE. */
 export function likeEscape(value: string): string {
@@ -12,6 +12,14 @@ export function likeEscape(value: string): string {
  */
 export function foldedContains(value: SQL, word: string): SQL {
   return sql`search_fold(${value}) LIKE '%' || search_fold(${likeEscape(word)}) || '%'`;
+}
+
+/**
+ * `folded` (a column already holding search_fold of its text, like contacts.name_fold) contains
+ * `word`: only the word is folded, so a recheck of the trigram index's candidates costs a LIKE per row.
+ */
+export function foldedColumnContains(folded: SQL | AnyColumn, word: string): SQL {
+  return sql`${folded} LIKE '%' || search_fold(${likeEscape(word)}) || '%'`;
 }
 
 /**

@@ -1,0 +1,2 @@
+ALTER TABLE "contacts" ADD COLUMN "name_fold" text GENERATED ALWAYS AS (search_fold(name)) STORED NOT NULL;--> statement-breakpoint
+CREATE INDEX "contacts_name_fold_idx" ON "contacts" USING gin ("name_fold" gin_trgm_ops);
