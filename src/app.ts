@@ -31,6 +31,7 @@ import { reportsRoutes } from './routes/reports';
 import { supportRoutes } from './routes/support';
 import { auditRoutes } from './routes/audit';
 import { pickersRoutes } from './routes/pickers';
+import { salesEditorRoutes } from './routes/sales-editor';
 import { auth } from './routes/auth';
 import { tenantHealth } from './routes/health';
 import { tenantHome } from './routes/tenant-home';
@@ -101,6 +102,7 @@ export function createTenantApp() {
   app.route('/', auditRoutes);
   app.route('/', ecfSettingsRoutes);
   app.route('/', pickersRoutes);
+  app.route('/', salesEditorRoutes);
   app.route('/api/v1', api);
   return app;
 }

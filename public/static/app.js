@@ -41,3 +41,96 @@ document.addEventListener('htmx:beforeSwap', (event) => {
   const sent = detail.requestConfig?.parameters?.customerId ?? '';
   if (select.value !== sent) detail.shouldSwap = false;
 });
+
+// Sales editor (src/views/sales-editor.tsx): the product search is a combobox over a listbox of
+// "add" buttons. Arrows move the active option, Enter adds it, Escape clears; the barcode field adds
+// on Enter. Focus then goes where the server put `autofocus` (the quantity of the line added).
+const productOptions = () => [...document.querySelectorAll('#product-listbox [role="option"]')];
+
+function activateOption(search, options, index) {
+  options.forEach((option, at) => {
+    option.setAttribute('aria-selected', String(at === index));
+    option.classList.toggle('is-active', at === index);
+  });
+  const active = options[index];
+  if (active) {
+    search.setAttribute('aria-activedescendant', active.id);
+    active.scrollIntoView({ block: 'nearest' });
+  } else search.removeAttribute('aria-activedescendant');
+}
+
+document.addEventListener('keydown', (event) => {
+  const field = event.target;
+  if (!(field instanceof HTMLInputElement)) return;
+  if (field.hasAttribute('data-product-search')) {
+    const options = productOptions();
+    const current = options.findIndex((option) => option.getAttribute('aria-selected') === 'true');
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      if (!options.length) return;
+      event.preventDefault();
+      const step = event.key === 'ArrowDown' ? 1 : -1;
+      activateOption(field, options, (current + step + options.length) % options.length);
+    } else if (event.key === 'Enter') {
+      event.preventDefault();
+      const chosen = options[current] ?? (options.length === 1 ? options[0] : null);
+      if (chosen) chosen.click();
+      else window.htmx?.trigger(field, 'search');
+    } else if (event.key === 'Escape') {
+      event.preventDefault();
+      field.value = '';
+      const matches = document.getElementById('product-matches');
+      for (const child of matches?.children ?? []) child.replaceChildren();
+      field.removeAttribute('aria-activedescendant');
+      field.setAttribute('aria-expanded', 'false');
+    }
+  } else if (event.key === 'Enter' && field.closest('.sales-rows')) {
+    // Enter on a line: the totals now, and back to the search for the next product.
+    event.preventDefault();
+    window.htmx?.trigger(field.closest('.sales-rows'), 'input');
+    document.querySelector('[data-product-search]')?.focus();
+  } else if (field.hasAttribute('data-scan') && event.key === 'Enter') {
+    event.preventDefault();
+    if (field.value.trim()) field.form?.querySelector('[data-scan-submit]')?.click();
+  }
+});
+
+// A product picked: the search starts again empty. A code scanned: the field is cleared for the next one.
+document.addEventListener('click', (event) => {
+  const target = event.target instanceof Element ? event.target : null;
+  if (target?.closest('[data-product-option]')) {
+    const search = document.querySelector('[data-product-search]');
+    if (search instanceof HTMLInputElement) {
+      search.value = '';
+      search.removeAttribute('aria-activedescendant');
+      search.setAttribute('aria-expanded', 'false');
+    }
+  }
+});
+
+document.addEventListener('htmx:afterSettle', (event) => {
+  const lines = document.getElementById('sales-lines');
+  if (!lines || !event.detail?.elt || !(event.detail.requestConfig?.path ?? '').startsWith('/sales-editor/')) return;
+  const scan = document.querySelector('[data-scan]');
+  const fromScan = event.detail.requestConfig?.elt?.hasAttribute?.('data-scan-submit');
+  if (fromScan && scan instanceof HTMLInputElement) {
+    scan.value = '';
+    scan.focus();
+    return;
+  }
+  const focus = lines.querySelector('[autofocus]');
+  if (
+    focus instanceof HTMLElement &&
+    event.detail.requestConfig?.verb === 'post' &&
+    event.detail.target?.id !== 'sales-totals'
+  ) {
+    focus.focus();
+    if (focus instanceof HTMLInputElement) focus.select();
+  }
+});
+
+document.addEventListener('htmx:afterSwap', (event) => {
+  if (event.detail?.target?.id !== 'product-matches') return;
+  const search = document.querySelector('[data-product-search]');
+  if (search instanceof HTMLInputElement)
+    search.setAttribute('aria-expanded', productOptions().length ? 'true' : 'false');
+});

@@ -27,6 +27,7 @@ import { ecfCertificateMessages } from './areas/ecfCertificate';
 import { ecfReceptionMessages } from './areas/ecf-reception';
 import { ecfInboxMessages } from './areas/ecf-inbox';
 import { pickersMessages } from './areas/pickers';
+import { salesEditorMessages } from './areas/sales-editor';
 import { receivablesMessages } from './areas/receivables';
 
 /** Spanish (Dominican Republic) messages. Keys are stable; the UI never hard-codes text. */
@@ -154,6 +155,7 @@ export const messages = {
   ...ecfReceptionMessages,
   ...ecfInboxMessages,
   ...pickersMessages,
+  ...salesEditorMessages,
   ...receivablesMessages,
 } as const;
 

@@ -45,20 +45,32 @@ export async function lineReferences(
   db: TenantDb,
   lines: ReadonlyArray<{ productId?: string | null; sku?: string | null; taxId?: number | null }>,
 ): Promise<Map<number, LineReference>> {
+  return lineReferenceMap(await lineReferencesQuery(db, lines));
+}
+
+/** lineReferences's rows keyed by the line's index. */
+export function lineReferenceMap(result: { rows: LineReference[] }): Map<number, LineReference> {
+  return new Map(result.rows.map((row) => [Number(row.idx), row]));
+}
+
+/** lineReferences's statement, not yet run (for a page's batch). */
+export function lineReferencesQuery(
+  db: TenantDb,
+  lines: ReadonlyArray<{ productId?: string | null; sku?: string | null; taxId?: number | null }>,
+) {
   const wanted = lines.map((line, idx) => ({
     idx,
     product_id: line.productId ?? null,
     sku: line.productId ? null : (line.sku ?? null),
     tax_id: line.taxId ?? null,
   }));
-  const result = await db.execute<LineReference>(sql`
+  return db.execute<LineReference>(sql`
     SELECT w.idx, p.id AS product_id, p.sku, p.name, p.price::text AS price, p.active AS product_active, p.track_stock,
            t.id AS tax_id, t.rate::text AS rate, t.exempt, t.active AS tax_active
       FROM json_to_recordset(${JSON.stringify(wanted)}::json) AS w(idx int, product_id uuid, sku text, tax_id int)
       LEFT JOIN products p ON (w.product_id IS NOT NULL AND p.id = w.product_id) OR (w.product_id IS NULL AND w.sku IS NOT NULL AND lower(p.sku) = lower(w.sku))
       LEFT JOIN taxes t ON t.id = coalesce(p.tax_id, w.tax_id)
      ORDER BY w.idx`);
-  return new Map(result.rows.map((row) => [Number(row.idx), row]));
 }
 
 /** `[{...line}]` as JSON for `json_to_recordset` in an INSERT of quotation_lines / invoice_lines. */

@@ -17,6 +17,7 @@ export interface PickerProduct {
   sku: string;
   name: string;
   price: string;
+  brand: string | null;
   trackStock: boolean;
   /** On hand in the branch asked for (null: no stock row there, or no branch asked). */
   onHand: number | null;
@@ -34,7 +35,7 @@ export function productPickerMatches(q: string, branchId: string | null, limit: 
     words.map((word) => foldedContains(sql`p.name`, word)),
     sql` AND `,
   );
-  return sql`SELECT p.id, p.sku, p.name, p.price::text AS price, p.track_stock AS "trackStock",
+  return sql`SELECT p.id, p.sku, p.name, p.price::text AS price, p.brand, p.track_stock AS "trackStock",
                     (SELECT s.quantity FROM stock s WHERE s.product_id = p.id AND s.branch_id = ${branchId}::uuid) AS "onHand"
                FROM products p
               WHERE p.active AND (lower(p.sku) LIKE ${skuPrefix} OR (${names}))

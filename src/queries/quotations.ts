@@ -411,13 +411,15 @@ export async function quotationFormContext(
  */
 export function quotationFormContextQuery(
   db: TenantDb,
-  customer: string | null | { ofQuotation: string },
+  customer: string | null | { ofQuotation: string } | { ofPrescription: string },
   search: string | null,
   products: ProductSearch = { q: null, branchId: null },
 ) {
   const customerId =
     customer && typeof customer === 'object'
-      ? sql`(SELECT cq.customer_id FROM quotations cq WHERE cq.id = ${customer.ofQuotation}::uuid)`
+      ? 'ofQuotation' in customer
+        ? sql`(SELECT cq.customer_id FROM quotations cq WHERE cq.id = ${customer.ofQuotation}::uuid)`
+        : sql`(SELECT crx.patient_id FROM prescriptions crx WHERE crx.id = ${customer.ofPrescription}::uuid)`
       : customer;
   const matches = search ? customerPickerMatches(search, 20) : null;
   const productMatches = productPickerMatches(products.q ?? '', products.branchId, pickerPageSize);

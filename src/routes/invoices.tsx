@@ -13,7 +13,7 @@ import { requirePermission } from '../http/session';
 import { shopContext } from '../http/shop';
 import { t } from '../i18n/es-DO';
 import type { Invoice, InvoiceFormOptions } from '../queries/invoices';
-import { blankRowCount, parseLineForm, withPickedProduct, type LineFormRow } from '../schemas/document-lines';
+import { parseLineRows, salesEditorInput, type LineFormRow } from '../schemas/document-lines';
 import { invoiceForm, invoiceListQuery, invoiceVoid } from '../schemas/invoices';
 import {
   deleteInvoiceDraft,
@@ -28,12 +28,14 @@ import {
   saveInvoiceDraft,
   voidInvoice,
 } from '../services/shop/invoices';
+import { editSalesLines } from '../services/shop/sales-editor';
 import { rowsFromLines } from '../views/document-lines';
 import {
   InvoiceDetailPage,
   InvoiceForm,
   InvoiceResults,
   InvoicesPage,
+  IssueConfirmPage,
   type InvoiceFormValues,
 } from '../views/invoices';
 import { ErrorAlert } from '../views/pages';
@@ -83,14 +85,23 @@ invoicesRoutes.get('/invoices', requirePermission('invoices.view'), async (c) =>
   );
 });
 
+type EditorView = Parameters<typeof InvoiceForm>[0]['editor'];
+
 interface FormState {
   values: InvoiceFormValues;
-  rows: LineFormRow[];
-  blankRows: number;
+  editor: EditorView;
   errors?: FieldErrors;
   message?: string | null;
-  preview?: Parameters<typeof InvoiceForm>[0]['preview'];
 }
+
+/** The editor showing `rows` as they are (priced when `priced` is given). */
+const editorOf = (rows: LineFormRow[], priced: EditorView['priced'] = null, errors: FieldErrors = {}): EditorView => ({
+  rows,
+  priced,
+  errors,
+  notice: null,
+  focusRow: null,
+});
 
 async function renderForm(
   c: Context<SignedInEnv>,
@@ -137,8 +148,8 @@ function submittedValues(body: Record<string, unknown>): InvoiceFormValues {
 }
 
 /**
- * The shared handling of the draft form (create and edit): "add line" and "recalculate" render the
- * form again (with a totals preview), "save" validates everything and writes.
+ * The shared handling of the draft form (create and edit): a change of the lines (add a product or
+ * a code, remove, add a free line) and "find" render the form again, "save" validates and writes.
  */
 async function submitDraft(
   c: Context<SignedInEnv>,
@@ -146,9 +157,23 @@ async function submitDraft(
   current: Invoice | null,
 ): Promise<Response> {
   const ctx = shopContext(c);
-  const { body, picked } = withPickedProduct(await c.req.parseBody());
+  const body = await c.req.parseBody();
   const values = submittedValues(body);
-  const { rows, lines, errors: lineErrors } = parseLineForm(body);
+  const edit = salesEditorInput(body);
+  const action = textOf(body, '_action');
+  if (edit.edits) {
+    const state = await editSalesLines(ctx, {
+      form: 'invoices',
+      rows: edit.rows,
+      add: edit.add,
+      addBlank: edit.addBlank,
+      currencyCode: values.currencyCode || null,
+    });
+    return renderForm(c, mode, { values, editor: { ...state, focusRow: edit.scanned ? null : state.focusRow } });
+  }
+  if (action === 'findCustomer' || action === 'findProduct' || action === 'attachRx')
+    return renderForm(c, mode, { values, editor: editorOf(edit.rows) });
+  const { lines, errors: lineErrors } = parseLineRows(edit.rows);
   const header = invoiceForm.safeParse(body);
   const prepared = await prepareInvoiceDraft(ctx, {
     header: header.success ? header.data : null,
@@ -160,27 +185,16 @@ async function submitDraft(
     ...(header.success ? {} : fieldErrors(header.error)),
     ...prepared.errors,
   };
-  const action = textOf(body, '_action');
-  const previewOnly =
-    picked || action === 'addLine' || action === 'preview' || action === 'findCustomer' || action === 'findProduct';
-  const blankRows = blankRowCount(body, rows.length);
-  const preview = prepared.priced?.lines.length
-    ? {
-        lines: prepared.priced.lines,
-        totals: prepared.priced.totals,
-        symbol: values.currencyCode === 'DOP' || !values.currencyCode ? 'RD$' : values.currencyCode,
-      }
-    : null;
-  if (previewOnly)
-    return renderForm(c, mode, { values, rows, blankRows, errors: action === 'preview' ? errors : undefined, preview });
+  const priced = prepared.priced?.lines.length ? prepared.priced : null;
   if (Object.keys(errors).length || !prepared.draft)
-    return renderForm(c, mode, { values, rows, blankRows, errors, preview }, 422);
+    return renderForm(c, mode, { values, editor: editorOf(edit.rows, priced, errors), errors }, 422);
   try {
     const id = await saveInvoiceDraft(ctx, current?.id ?? null, prepared.draft);
     return c.redirect(`/invoices/${id}?notice=saved`, 303);
   } catch (error) {
     if (!(error instanceof AppError) || error.code !== 'validation') throw error;
-    return renderForm(c, mode, { values, rows, blankRows, errors: error.fields ?? {}, preview }, 422);
+    const fields = error.fields ?? {};
+    return renderForm(c, mode, { values, editor: editorOf(edit.rows, priced, fields), errors: fields }, 422);
   }
 }
 
@@ -197,8 +211,7 @@ invoicesRoutes.get('/invoices/new', requirePermission('invoices.manage'), async 
       currencyCode: 'DOP',
       prescriptionId: c.req.query('prescriptionId') ?? '',
     },
-    rows: [],
-    blankRows: 3,
+    editor: editorOf([]),
   });
 });
 
@@ -251,9 +264,10 @@ invoicesRoutes.get('/invoices/:id/edit', requirePermission('invoices.manage'), a
     editMode(invoice.id),
     {
       values: { ...invoice, currencyCode: invoice.currencyCode },
-      rows: rowsFromLines(invoice.lines),
-      blankRows: 1,
-      preview: invoice.lines.length ? { lines: invoice.lines, totals: invoice, symbol: invoice.currencySymbol } : null,
+      editor: editorOf(
+        rowsFromLines(invoice.lines),
+        invoice.lines.length ? { lines: invoice.lines, totals: invoice } : null,
+      ),
     },
     200,
     options,
@@ -270,12 +284,25 @@ invoicesRoutes.post('/invoices/:id/delete', requirePermission('invoices.manage')
   return c.redirect('/invoices?notice=deleted', 303);
 });
 
+// The confirmation before the NCF is taken: one page view, nothing allocated.
+invoicesRoutes.get('/invoices/:id/issue', requirePermission('invoices.manage'), async (c) => {
+  const invoice = await getInvoice(shopContext(c), idParam(c), { rateOn: shopToday() });
+  if (invoice.status !== 'draft') return c.redirect(`/invoices/${invoice.id}`, 303);
+  return c.render(<IssueConfirmPage invoice={invoice} issueKey={crypto.randomUUID()} />, {
+    title: t('salesEditor.confirm.title'),
+    current: '/invoices',
+  });
+});
+
 invoicesRoutes.post('/invoices/:id/issue', requirePermission('invoices.manage'), async (c) => {
   const user = c.var.session;
   const ctx = shopContext(c);
   const id = idParam(c);
+  const body = await c.req.parseBody();
+  // The confirmation page's key: its second submit (a double click) lands on the issued invoice.
+  const issueKey = uuid.safeParse(body.issueKey).success ? (body.issueKey as string) : null;
   try {
-    const { invoice, ecfQueued } = await issueInvoice(ctx, id, { issueKey: null, ecf: 'queued' });
+    const { invoice, ecfQueued } = await issueInvoice(ctx, id, { issueKey, ecf: 'queued' });
     const landing = `/invoices/${invoice.id}?notice=issued`;
     // htmx (the boosted form) gets the page it lands on in this answer, read back in the issue's own
     // database request: no redirect, no second request. Without htmx, the classic 303.

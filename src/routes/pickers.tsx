@@ -6,6 +6,7 @@ import { shopContext } from '../http/shop';
 import { t } from '../i18n/es-DO';
 import { isPickerForm, searchPickerCustomers, searchPickerProducts } from '../services/shop/pickers';
 import { CustomerChoice, ProductMatches } from '../views/pickers';
+import { ProductOptions } from '../views/sales-editor';
 
 /** The pickers' live searches (htmx): a small page of matches for the form named by `for`. */
 export const pickersRoutes = factory.createApp();
@@ -32,5 +33,7 @@ pickersRoutes.get('/pickers/products', requirePermission('products.view'), async
   const q = searchText(c.req.query('productSearch') ?? c.req.query('q'));
   const branch = c.req.query('branchId') || c.req.query('fromBranchId');
   const products = await searchPickerProducts(shopContext(c), { form, q, branchId: isUuid(branch) ? branch : null });
+  if (form === 'invoices' || form === 'quotations')
+    return c.html(<ProductOptions form={form} q={q} products={products} />);
   return c.html(<ProductMatches form={form} q={q} products={products} />);
 });

@@ -12,15 +12,8 @@ import { requirePermission } from '../http/session';
 import { shopContext } from '../http/shop';
 import { t } from '../i18n/es-DO';
 import type { Quotation, QuotationFormContext } from '../queries/quotations';
-import {
-  blankRowCount,
-  parseLineForm,
-  withPickedProduct,
-  type LineFormRow,
-  type LineInputValues,
-} from '../schemas/document-lines';
+import { parseLineRows, salesEditorInput, type LineFormRow } from '../schemas/document-lines';
 import { quotationHeader, quotationListQuery } from '../schemas/quotations';
-import { priceLines } from '../services/shop/document-lines';
 import {
   changeQuotationStatus,
   convertQuotation,
@@ -31,6 +24,7 @@ import {
   quotationFormContext,
   updateQuotation,
 } from '../services/shop/quotations';
+import { editSalesLines, quotationFromPrescription } from '../services/shop/sales-editor';
 import { rowsFromLines } from '../views/document-lines';
 import {
   QuotationFormPage,
@@ -80,15 +74,22 @@ quotationsRoutes.get('/quotations', requirePermission('quotations.view'), async 
   );
 });
 
+type EditorView = Parameters<typeof QuotationFormPage>[0]['editor'];
+
 interface FormState {
   values: QuotationFormValues;
-  rows: LineFormRow[];
-  blankRows: number;
+  editor: EditorView;
   errors?: FieldErrors;
   message?: string | null;
-  /** "Recalculate": the parsed lines to price and show with their totals. */
-  preview?: LineInputValues[] | null;
 }
+
+const editorOf = (rows: LineFormRow[], priced: EditorView['priced'] = null, errors: FieldErrors = {}): EditorView => ({
+  rows,
+  priced,
+  errors,
+  notice: null,
+  focusRow: null,
+});
 
 async function renderForm(
   c: Context<SignedInEnv>,
@@ -111,15 +112,6 @@ async function renderForm(
       state.values.productSearch?.trim() || null,
       uuid.safeParse(state.values.branchId).success ? state.values.branchId! : null,
     ));
-  let preview = null;
-  if (state.preview?.length && !Object.keys(state.errors ?? {}).length) {
-    const priced = await priceLines(ctx, state.preview);
-    if (priced.ok) {
-      const symbol =
-        context.currencies.find((currency) => currency.code === (state.values.currencyCode ?? 'DOP'))?.symbol ?? 'RD$';
-      preview = { lines: priced.lines, totals: priced.totals, symbol };
-    } else state.errors = priced.errors;
-  }
   const title = existing ? t('quotations.editTitle', { number: existing.number }) : t('quotations.newTitle');
   c.status(status);
   return c.render(
@@ -127,13 +119,11 @@ async function renderForm(
       title={title}
       action={existing ? `/quotations/${existing.id}` : '/quotations'}
       values={state.values}
-      rows={state.rows}
-      blankRows={state.blankRows}
+      editor={state.editor}
       context={context}
       branches={user.branches}
       errors={state.errors}
       message={state.message}
-      preview={preview}
       submitLabel={existing ? t('quotations.save') : t('quotations.create')}
       cancelHref={existing ? `/quotations/${existing.id}` : '/quotations'}
     />,
@@ -155,21 +145,26 @@ function submittedValues(body: Record<string, unknown>): QuotationFormValues {
   };
 }
 
-/** The form's submit: re-render for "find customer", "add line", "recalculate"; validate, price and save for "save". */
+/** The form's submit: a change of the lines and "find" render the form again; "save" validates, prices and saves. */
 async function submitForm(c: Context<SignedInEnv>, existing: Quotation | null) {
-  const { body, picked } = withPickedProduct((await c.req.parseBody()) as Record<string, unknown>);
+  const body = (await c.req.parseBody()) as Record<string, unknown>;
   const values = submittedValues(body);
-  const parsedLines = parseLineForm(body);
+  const edit = salesEditorInput(body);
   const action = typeof body._action === 'string' ? body._action : 'save';
-  const state: FormState = { values, rows: parsedLines.rows, blankRows: blankRowCount(body, parsedLines.rows.length) };
-  if (picked || action === 'findCustomer' || action === 'findProduct' || action === 'addLine' || action === 'preview') {
-    const preview = action === 'preview' ? parsedLines.lines : null;
-    return renderForm(
-      c,
-      { ...state, preview, errors: action === 'preview' ? parsedLines.errors : undefined },
-      existing,
-    );
+  if (edit.edits) {
+    const state = await editSalesLines(shopContext(c), {
+      form: 'quotations',
+      rows: edit.rows,
+      add: edit.add,
+      addBlank: edit.addBlank,
+      currencyCode: values.currencyCode || null,
+    });
+    return renderForm(c, { values, editor: { ...state, focusRow: edit.scanned ? null : state.focusRow } }, existing);
   }
+  if (action === 'findCustomer' || action === 'findProduct' || action === 'attachRx')
+    return renderForm(c, { values, editor: editorOf(edit.rows) }, existing);
+  const parsedLines = { rows: edit.rows, ...parseLineRows(edit.rows) };
+  const state: FormState = { values, editor: editorOf(edit.rows) };
   const present = Object.fromEntries(
     Object.entries(values).filter(
       ([name, value]) => value !== null && name !== 'customerSearch' && name !== 'productSearch',
@@ -178,7 +173,7 @@ async function submitForm(c: Context<SignedInEnv>, existing: Quotation | null) {
   const header = quotationHeader.safeParse(present);
   const errors: FieldErrors = { ...(header.success ? {} : fieldErrors(header.error)), ...parsedLines.errors };
   if (!header.success || Object.keys(parsedLines.errors).length)
-    return renderForm(c, { ...state, errors }, existing, 422);
+    return renderForm(c, { ...state, editor: editorOf(edit.rows, null, errors), errors }, existing, 422);
   // The form sends every field: one left blank clears it (null), it does not keep the stored value.
   const input = {
     customerId: header.data.customerId ?? null,
@@ -199,21 +194,36 @@ async function submitForm(c: Context<SignedInEnv>, existing: Quotation | null) {
     return c.redirect(`/quotations/${id}?notice=created`, 303);
   } catch (error) {
     if (error instanceof AppError && error.code === 'validation')
-      return renderForm(c, { ...state, errors: error.fields ?? {} }, existing, 422);
+      return renderForm(
+        c,
+        { ...state, editor: editorOf(edit.rows, null, error.fields ?? {}), errors: error.fields ?? {} },
+        existing,
+        422,
+      );
     if (error instanceof AppError && error.code === 'conflict')
       return renderForm(c, { ...state, message: error.publicMessage }, existing, 409);
     throw error;
   }
 }
 
-quotationsRoutes.get('/quotations/new', requirePermission('quotations.manage'), (c) => {
+quotationsRoutes.get('/quotations/new', requirePermission('quotations.manage'), async (c) => {
   const user = c.var.session;
+  const branchId = user.branch?.id ?? null;
+  const prescription = c.req.query('prescription');
+  if (prescription !== undefined) {
+    // "Quote from this prescription": the patient and a lens line per eye with the Rx values.
+    if (!uuid.safeParse(prescription).success) throw new AppError('not_found');
+    const quote = await quotationFromPrescription(shopContext(c), prescription, branchId);
+    const values = {
+      customerId: quote.prescription.patientId,
+      prescriptionId: quote.prescription.id,
+      branchId,
+      currencyCode: 'DOP',
+    };
+    return renderForm(c, { values, editor: editorOf(quote.rows) }, null, 200, quote.context);
+  }
   const customerId = uuid.safeParse(c.req.query('customerId')).success ? c.req.query('customerId')! : null;
-  return renderForm(
-    c,
-    { values: { customerId, branchId: user.branch?.id ?? null, currencyCode: 'DOP' }, rows: [], blankRows: 3 },
-    null,
-  );
+  return renderForm(c, { values: { customerId, branchId, currencyCode: 'DOP' }, editor: editorOf([]) }, null);
 });
 
 quotationsRoutes.post('/quotations', requirePermission('quotations.manage'), (c) => submitForm(c, null));
@@ -250,7 +260,19 @@ quotationsRoutes.get('/quotations/:id/edit', requirePermission('quotations.manag
     validUntil: quotation.validUntil,
     notes: quotation.notes,
   };
-  return renderForm(c, { values, rows: rowsFromLines(quotation.lines), blankRows: 1 }, quotation, 200, context);
+  return renderForm(
+    c,
+    {
+      values,
+      editor: editorOf(
+        rowsFromLines(quotation.lines),
+        quotation.lines.length ? { lines: quotation.lines, totals: quotation } : null,
+      ),
+    },
+    quotation,
+    200,
+    context,
+  );
 });
 
 quotationsRoutes.post('/quotations/:id', requirePermission('quotations.manage'), async (c) =>

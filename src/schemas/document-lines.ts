@@ -94,6 +94,11 @@ export function parseLineForm(body: Record<string, unknown>): {
     .map(([, row]) => row)
     .filter((row) => !row.remove && rowFields.some((field) => field !== 'taxId' && (row[field] ?? '').trim() !== ''))
     .map((row) => Object.fromEntries(rowFields.map((field) => [field, row[field] ?? ''])) as LineFormRow);
+  return { rows, ...parseLineRows(rows) };
+}
+
+/** The kept rows of an editor validated as lines; errors are keyed `lines.<i>.<field>`. */
+export function parseLineRows(rows: readonly LineFormRow[]): { lines: LineInputValues[]; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const lines: LineInputValues[] = [];
   if (rows.length > maxLines) errors.lines = t('invoices.lines.validation.tooMany', { max: maxLines });
@@ -108,14 +113,7 @@ export function parseLineForm(body: Record<string, unknown>): {
       errors[key] ??= issue.message;
     }
   });
-  return { rows, lines, errors };
-}
-
-/** How many blank rows the editor shows after the filled ones (the "add line" button asks for more). */
-export function blankRowCount(body: Record<string, unknown> | undefined, filled: number): number {
-  const requested = Number(typeof body?.blankRows === 'string' ? body.blankRows : NaN);
-  const blanks = Number.isInteger(requested) && requested >= 1 && requested <= 20 ? requested : filled ? 1 : 3;
-  return body?._action === 'addLine' ? Math.min(blanks + 1, 20) : blanks;
+  return { lines, errors };
 }
 
 /** A priced line as stored (quotation_lines / invoice_lines) and shown. */
@@ -139,21 +137,36 @@ export const taxBreakdownOut = z
   .object({ rate: z.string(), taxable: z.string(), itbis: z.string() })
   .openapi('TaxBreakdown');
 
-/**
- * A product picked in the form's product search (`pickProduct` = its SKU) becomes a new line with
- * quantity 1 after the submitted rows; whether one was picked says the form is to be shown again.
- */
-export function withPickedProduct(body: Record<string, unknown>): { body: Record<string, unknown>; picked: boolean } {
-  const sku = typeof body.pickProduct === 'string' ? body.pickProduct.trim() : '';
-  if (!sku) return { body, picked: false };
-  const last = Object.keys(body).reduce((max, name) => {
-    const match = rowName.exec(name);
-    return match ? Math.max(max, Number(match[1])) : max;
-  }, -1);
-  // Past the editor's own rows; parseLineForm renumbers, and a row index has at most three digits.
-  const index = Math.min(last + 1, 999);
+/** What one submit of the sales editor asks for (a plain form post or its htmx request alike). */
+export interface SalesEditorInput {
+  /** The kept rows: blank ones and the one removed ("Quitar", or a ticked `lines.<i>.remove`) dropped. */
+  rows: LineFormRow[];
+  /** A code to add: the product picked in the search (`pickProduct`) or typed/scanned (`scanCode`). */
+  add: string | null;
+  /** Whether the add came from the barcode field (the focus then stays there for the next scan). */
+  scanned: boolean;
+  /** "Agregar línea libre": one empty row after the others. */
+  addBlank: boolean;
+  /** Whether this submit only edits the lines (the form is shown again) instead of saving. */
+  edits: boolean;
+}
+
+const textField = (body: Record<string, unknown>, name: string) =>
+  typeof body[name] === 'string' ? (body[name] as string).trim() : '';
+
+export function salesEditorInput(body: Record<string, unknown>): SalesEditorInput {
+  const removed = textField(body, 'removeLine');
+  const kept = /^\d{1,3}$/.test(removed) ? { ...body, [lineFieldName(Number(removed), 'remove')]: '1' } : body;
+  const { rows } = parseLineForm(kept);
+  const action = textField(body, '_action');
+  const picked = textField(body, 'pickProduct');
+  const scan = action === 'scan' ? textField(body, 'scanCode') : '';
+  const add = (picked || scan).slice(0, 60) || null;
   return {
-    body: { ...body, [lineFieldName(index, 'sku')]: sku.slice(0, 60), [lineFieldName(index, 'quantity')]: '1' },
-    picked: true,
+    rows,
+    add,
+    scanned: !picked && Boolean(scan),
+    addBlank: action === 'addLine',
+    edits: Boolean(picked) || Boolean(removed) || ['addLine', 'scan', 'preview'].includes(action),
   };
 }

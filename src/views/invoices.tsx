@@ -3,11 +3,18 @@ import type { BranchRef } from '../auth/session';
 import { invoiceStatuses } from '../db/tenant-schema';
 import { formatDate } from '../domain/dates';
 import { compareDecimals, formatMoney } from '../domain/money';
-import { invoiceNcfTypes, ncfTypes, paymentForms, voidReasons, type NcfType, type PaymentForm } from '../domain/ncf';
+import {
+  invoiceNcfTypes,
+  isElectronic,
+  ncfTypes,
+  paymentForms,
+  voidReasons,
+  type NcfType,
+  type PaymentForm,
+} from '../domain/ncf';
 import { formatIdentification } from '../domain/tax-id';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { Invoice, InvoiceFormOptions, InvoiceSummary } from '../queries/invoices';
-import type { LineFormRow } from '../schemas/document-lines';
 import {
   LiveSearchForm,
   ErrorSummary,
@@ -20,8 +27,10 @@ import {
 } from './components';
 import type { FieldErrors } from '../errors';
 import { CreditNoteStatusBadge } from './credit-notes';
-import { LineEditor, LinesTable, type DisplayLine } from './document-lines';
-import { CustomerPicker, ProductPicker } from './pickers';
+import { LinesTable } from './document-lines';
+import { CustomerPicker } from './pickers';
+import { SalesEditor } from './sales-editor';
+import type { SalesEditorState } from '../services/shop/sales-editor';
 
 export const statusLabel = (status: string) => t(`invoices.status.${status}` as MessageKey);
 
@@ -138,13 +147,12 @@ export function InvoiceForm(props: {
   action: string;
   title: string;
   values: InvoiceFormValues;
-  rows: LineFormRow[];
-  blankRows: number;
+  /** The lines part: rows, their prices and totals (the taxes offered come from `options`). */
+  editor: Omit<SalesEditorState, 'taxes' | 'symbol'>;
   errors?: FieldErrors;
   message?: string | null;
   options: InvoiceFormOptions;
   branches: BranchRef[];
-  preview?: { lines: DisplayLine[]; totals: Parameters<typeof LinesTable>[0]['totals']; symbol: string } | null;
   cancelHref: string;
 }) {
   const { values, errors, options } = props;
@@ -216,12 +224,17 @@ export function InvoiceForm(props: {
           />
         </div>
         <TextAreaField name="notes" label={t('invoices.field.notes')} value={values.notes} errors={errors} rows={2} />
-        <LineEditor rows={props.rows} blankRows={props.blankRows} errors={errors} taxes={options.taxes}>
-          <ProductPicker form="invoices" search={values.productSearch} products={options.products} />
-        </LineEditor>
-        {props.preview ? (
-          <LinesTable lines={props.preview.lines} totals={props.preview.totals} symbol={props.preview.symbol} />
-        ) : null}
+        <SalesEditor
+          form="invoices"
+          search={values.productSearch}
+          products={options.products}
+          state={{
+            ...props.editor,
+            taxes: options.taxes,
+            symbol:
+              options.currencies.find((currency) => currency.code === (values.currencyCode || 'DOP'))?.symbol ?? 'RD$',
+          }}
+        />
         <div class="actions">
           <button type="submit" name="_action" value="save" class="button-primary">
             {t('invoices.save')}
@@ -242,7 +255,7 @@ function Actions(props: { invoice: Invoice; canManage: boolean; canPay: boolean;
     if (!props.canManage) return null;
     return (
       <div class="actions invoice-actions">
-        <form method="post" action={`/invoices/${id}/issue`}>
+        <form method="get" action={`/invoices/${id}/issue`}>
           <button type="submit" class="button-primary">
             {t('invoices.issue')}
           </button>
@@ -524,5 +537,50 @@ export function InvoiceDetailPage(props: {
         </section>
       ) : null}
     </>
+  );
+}
+
+/**
+ * The last look before a draft takes its NCF: type, customer and their id, total. Its form posts to
+ * the issue action with a key made for this page, so a double click issues once.
+ */
+export function IssueConfirmPage(props: { invoice: Invoice; issueKey: string }) {
+  const { invoice } = props;
+  const type = ncfTypes[invoice.ncfType as NcfType]?.name ?? '';
+  const buyerId = formatIdentification(invoice.customerIdType, invoice.customerIdNumber);
+  return (
+    <section class="card issue-confirm" aria-labelledby="issue-confirm-title">
+      <h1 id="issue-confirm-title">{t('salesEditor.confirm.title')}</h1>
+      <p>{t('salesEditor.confirm.intro')}</p>
+      <dl class="invoice-facts">
+        <dt>{t('salesEditor.confirm.type')}</dt>
+        <dd>
+          <strong>{invoice.ncfType}</strong> · {type}
+          {isElectronic(invoice.ncfType) ? ` · ${t('salesEditor.confirm.electronic')}` : ''}
+        </dd>
+        <dt>{t('salesEditor.confirm.customer')}</dt>
+        <dd>{invoice.customerName ?? t('invoices.field.noCustomer')}</dd>
+        <dt>{t('salesEditor.confirm.buyerId')}</dt>
+        <dd>{buyerId || '—'}</dd>
+        <dt>{t('salesEditor.confirm.total')}</dt>
+        <dd>
+          <strong class="issue-confirm-total">
+            {formatMoney(invoice.total, invoice.currencySymbol)} {invoice.currencyCode}
+          </strong>{' '}
+          ({t('salesEditor.confirm.lines', { count: invoice.lines.length })})
+        </dd>
+      </dl>
+      <form method="post" action={`/invoices/${invoice.id}/issue`}>
+        <input type="hidden" name="issueKey" value={props.issueKey} />
+        <div class="actions">
+          <button type="submit" class="button-primary" autofocus>
+            {t('salesEditor.confirm.submit')}
+          </button>
+          <a class="button" href={`/invoices/${invoice.id}`}>
+            {t('salesEditor.confirm.back')}
+          </a>
+        </div>
+      </form>
+    </section>
   );
 }

@@ -1,15 +1,15 @@
 import type { BranchRef } from '../auth/session';
 import { formatDate } from '../domain/dates';
 import { formatMoney } from '../domain/money';
-import type { DocumentTotals } from '../domain/totals';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { Quotation, QuotationFormContext, QuotationSummary } from '../queries/quotations';
-import type { LineFormRow } from '../schemas/document-lines';
 import { quotationStatuses } from '../db/tenant-schema';
 import { LiveSearchForm, ErrorSummary, Field, Notice, ResultsTable, SelectField, TextAreaField } from './components';
 import type { FieldErrors } from '../errors';
-import { LineEditor, LinesTable, type DisplayLine } from './document-lines';
-import { CustomerPicker, ProductPicker } from './pickers';
+import { LinesTable } from './document-lines';
+import { SalesEditor } from './sales-editor';
+import type { SalesEditorState } from '../services/shop/sales-editor';
+import { CustomerPicker } from './pickers';
 
 export const statusLabel = (status: string) => t(`quotations.status.${status}` as MessageKey);
 
@@ -112,13 +112,12 @@ export interface QuotationFormValues {
 export function QuotationForm(props: {
   action: string;
   values: QuotationFormValues;
-  rows: LineFormRow[];
-  blankRows: number;
+  /** The lines part: rows, their prices and totals (the taxes offered come from `context`). */
+  editor: Omit<SalesEditorState, 'taxes' | 'symbol'>;
   context: QuotationFormContext;
   branches: BranchRef[];
   errors?: FieldErrors;
   message?: string | null;
-  preview?: { lines: DisplayLine[]; totals: DocumentTotals; symbol: string } | null;
   submitLabel: string;
   cancelHref: string;
 }) {
@@ -183,14 +182,17 @@ export function QuotationForm(props: {
           hint={t('quotations.hint.validUntil')}
         />
       </div>
-      <LineEditor rows={props.rows} blankRows={props.blankRows} errors={errors} taxes={context.taxes}>
-        <ProductPicker form="quotations" search={values.productSearch} products={context.products} />
-      </LineEditor>
-      {props.preview ? (
-        <LinesTable lines={props.preview.lines} totals={props.preview.totals} symbol={props.preview.symbol} />
-      ) : (
-        <p class="hint">{t('quotations.hint.totals')}</p>
-      )}
+      <SalesEditor
+        form="quotations"
+        search={values.productSearch}
+        products={context.products}
+        state={{
+          ...props.editor,
+          taxes: context.taxes,
+          symbol:
+            context.currencies.find((currency) => currency.code === (values.currencyCode || 'DOP'))?.symbol ?? 'RD$',
+        }}
+      />
       <TextAreaField name="notes" label={t('quotations.field.notes')} value={values.notes} errors={errors} rows={2} />
       <div class="actions">
         <button type="submit" name="_action" value="save" class="button-primary">

@@ -114,18 +114,20 @@ describe('invoice drafts through the UI', () => {
     expect(detail).toContain(`/invoices/${id}/print?format=80mm`);
   });
 
-  it('re-renders the form with an extra line row on "agregar línea" and with field errors (422) on bad lines, writing nothing', async () => {
+  it('re-renders the form with one free line row on "agregar línea libre" and with field errors (422) on bad lines, writing nothing', async () => {
     const shop = await invoiceShop();
+    const fresh = await (await get(shop.host, '/invoices/new', { headers: { Cookie: shop.cookie } })).text();
+    expect(fresh).not.toContain('name="lines.0.quantity"');
     const more = await postForm(
       shop.host,
       '/invoices',
-      { ncfType: 'B02', branchId: shop.main.id, currencyCode: 'DOP', blankRows: '3', _action: 'addLine' },
+      { ncfType: 'B02', branchId: shop.main.id, currencyCode: 'DOP', _action: 'addLine' },
       { Cookie: shop.cookie },
     );
     expect(more.status).toBe(200);
     const html = await more.text();
-    expect(html).toContain('name="lines.3.quantity"');
-    expect(html).not.toContain('name="lines.4.quantity"');
+    expect(html).toContain('name="lines.0.quantity"');
+    expect(html).not.toContain('name="lines.1.quantity"');
     const bad = await postForm(
       shop.host,
       '/invoices',

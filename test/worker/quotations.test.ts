@@ -124,17 +124,19 @@ describe('quotations', { timeout: 60_000 }, () => {
     expect(ok.body.number).toBe('COT-00000001');
   });
 
-  it('"add line" re-renders the editor with one more blank row without saving', async () => {
+  it('"add line" re-renders the editor with one blank row after the filled ones without saving', async () => {
     const s = await shop('owner');
     const response = await postForm(
       s.host,
       '/quotations',
-      { branchId: s.branch.id, 'lines.0.sku': 'MON-1', 'lines.0.quantity': '1', blankRows: '1', _action: 'addLine' },
+      { branchId: s.branch.id, 'lines.0.sku': 'MON-1', 'lines.0.quantity': '1', _action: 'addLine' },
       { Cookie: s.cookie },
     );
     expect(response.status).toBe(200);
     const html = await response.text();
-    expect(html).toContain('name="lines.2.sku"');
+    expect(html).toContain('name="lines.1.sku"');
+    expect(html).not.toContain('name="lines.2.sku"');
+    expect(html).toContain('value="MON-1"');
     expect(await s.db.select().from(quotations)).toHaveLength(0);
   });
 

@@ -2,7 +2,7 @@ import { normalizeDecimal } from '../../domain/money';
 import { computeTotals, TotalsError, type DocumentTotals } from '../../domain/totals';
 import type { FieldErrors } from '../../errors';
 import { t } from '../../i18n/es-DO';
-import { lineReferences, type PricedLine } from '../../queries/document-lines';
+import { lineReferences, type LineReference, type PricedLine } from '../../queries/document-lines';
 import { lineFieldName, type LineInputValues } from '../../schemas/document-lines';
 import type { ShopContext } from './context';
 
@@ -22,7 +22,15 @@ export async function priceLines(
   options: { chargeItbis?: boolean } = {},
 ): Promise<PriceResult> {
   if (!lines.length) return { ok: true, lines: [], totals: computeTotals([], options) };
-  const found = await lineReferences(ctx.db, lines);
+  return priceWithReferences(lines, await lineReferences(ctx.db, lines), options);
+}
+
+/** priceLines with the lines' references already read (lineReferencesQuery in someone's batch). */
+export function priceWithReferences(
+  lines: readonly LineInputValues[],
+  found: ReadonlyMap<number, LineReference>,
+  options: { chargeItbis?: boolean } = {},
+): PriceResult {
   const errors: FieldErrors = {};
   const priced: Omit<PricedLine, 'amount'>[] = [];
   for (const [index, line] of lines.entries()) {
