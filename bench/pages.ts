@@ -158,11 +158,11 @@ const pages: Page[] = [
     path: (shop) => `/reports/dgii/607.txt?period=${shop.period}`,
     check: check607,
   },
+  { label: '/ (dashboard, every branch)', kind: 'report', path: () => '/?branch=all' },
 ];
 
 /** Row 9 adds these to the timed pages: every other signed-in page a shop opens. */
 const countedOnly = [
-  '/',
   '/contacts/new',
   '/products/new',
   '/stock',

@@ -6,6 +6,13 @@ import type { Role } from '../db/tenant-schema';
  */
 export const permissionMatrix = {
   'dashboard.view': ['owner', 'admin', 'ventas', 'optometrista', 'caja'],
+  /** Home page money figures: sales, collections, refunds, open quotations, drafts (a cashier's cash, not margins). */
+  'dashboard.sales': ['owner', 'admin', 'ventas', 'caja'],
+  'dashboard.receivables': ['owner', 'admin', 'ventas', 'caja'],
+  'dashboard.margins': ['owner', 'admin'],
+  /** The new shop's setup checklist; only the owner may hide it before it is done. */
+  'dashboard.setup': ['owner', 'admin'],
+  'dashboard.setup.dismiss': ['owner'],
   'account.manage': ['owner', 'admin', 'ventas', 'optometrista', 'caja'],
   'company.view': ['owner', 'admin', 'ventas', 'optometrista', 'caja'],
   'company.manage': ['owner', 'admin'],

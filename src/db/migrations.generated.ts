@@ -460,6 +460,14 @@ export const migrations: BundledMigrations = {
         "CREATE INDEX \"refunds_branch_idx\" ON \"refunds\" USING btree (\"branch_id\",\"refunded_on\");",
         "CREATE INDEX \"invoices_unsettled_idx\" ON \"invoices\" USING btree (\"customer_id\") WHERE \"invoices\".\"kind\" = 'invoice' and \"invoices\".\"status\" in ('issued', 'partially_paid', 'paid') and \"invoices\".\"paid_total\" + \"invoices\".\"credited_total\" <> \"invoices\".\"total\";"
       ]
+    },
+    {
+      "tag": "0024_company_setup_dismissed",
+      "when": 1796500920977,
+      "hash": "5491cf0cfbe6c41defebf1e37987a7cbef301496f9c0eb3234c8386b094dda61",
+      "statements": [
+        "ALTER TABLE \"company\" ADD COLUMN \"setup_dismissed_at\" timestamp with time zone;"
+      ]
     }
   ]
 };

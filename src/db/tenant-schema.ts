@@ -37,6 +37,8 @@ export const company = pgTable(
     logoKey: text(),
     invoiceFooter: text(),
     defaultCurrency: text().notNull().default('DOP'),
+    /** When the owner hid the home page's setup checklist before finishing it. */
+    setupDismissedAt: timestamp({ withTimezone: true }),
     ...timestamps,
   },
   (table) => [check('company_single_row', sql`${table.id} = 1`)],

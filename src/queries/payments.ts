@@ -123,13 +123,30 @@ export async function getPayment(
   return result.rows[0]?.payment ?? null;
 }
 
+/** The home page's links into the list: receipts of a period (`YYYY-MM-DD`, inclusive) and an active payment method. */
+export interface PaymentPeriod {
+  from?: string;
+  to?: string;
+  method?: PaymentMethod;
+}
+
 /** Receipts newest first, one page in one query (keyset on created_at, id). */
 export async function listPayments(
   db: TenantDb,
-  filter: { scope: BranchScope; invoiceId?: string; q?: string; after?: CreatedCursor | null; limit: number },
+  filter: {
+    scope: BranchScope;
+    invoiceId?: string;
+    q?: string;
+    after?: CreatedCursor | null;
+    limit: number;
+  } & PaymentPeriod,
 ): Promise<{ rows: PaymentListRow[]; next: CreatedCursor | null }> {
   const conditions: SQL[] = [inScope(sql`i.branch_id`, filter.scope)];
   if (filter.invoiceId) conditions.push(sql`p.invoice_id = ${filter.invoiceId}::uuid`);
+  if (filter.from) conditions.push(sql`p.received_on >= ${filter.from}::date`);
+  if (filter.to) conditions.push(sql`p.received_on <= ${filter.to}::date`);
+  if (filter.method) conditions.push(sql`p.method = ${filter.method}`);
+  if (filter.from || filter.to || filter.method) conditions.push(sql`p.status = 'active'`);
   const searching = Boolean(filter.q?.trim());
   if (searching) {
     const pattern = likeEscape(filter.q!.trim().toLowerCase());

@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { stockMovementKinds } from '../db/tenant-schema';
 import type { TenantDb } from '../db/client';
+import { lowStockThreshold } from './dashboard';
 import { likeEscape } from './products';
 
 export type StockMovementKind = (typeof stockMovementKinds)[number];
@@ -110,7 +111,7 @@ export interface StockCursor {
  */
 export async function listStockLevels(
   db: TenantDb,
-  filter: { branchIds: string[]; q?: string; after?: StockCursor | null; limit: number },
+  filter: { branchIds: string[]; q?: string; low?: boolean; after?: StockCursor | null; limit: number },
 ): Promise<{ rows: StockLevel[]; next: StockCursor | null }> {
   if (!filter.branchIds.length) return { rows: [], next: null };
   const conditions: SQL[] = [
@@ -124,6 +125,8 @@ export async function listStockLevels(
     const pattern = likeEscape(filter.q.toLowerCase());
     conditions.push(sql`(lower(p.sku) LIKE ${`${pattern}%`} OR lower(p.name) LIKE ${`%${pattern}%`})`);
   }
+  // The home page's low-stock figure: stocked in the branch, at or below the threshold, still sold.
+  if (filter.low) conditions.push(sql`s.quantity <= ${lowStockThreshold} AND p.active`);
   if (filter.after)
     conditions.push(
       sql`(lower(p.name), p.id, b.id) > (${filter.after.name}, ${filter.after.productId}::uuid, ${filter.after.branchId}::uuid)`,

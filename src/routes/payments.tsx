@@ -13,7 +13,7 @@ import { requirePermission } from '../http/session';
 import { shopContext } from '../http/shop';
 import { t } from '../i18n/es-DO';
 import type { Payment } from '../queries/payments';
-import { paymentForm, voidForm } from '../schemas/payments';
+import { paymentForm, paymentPeriod, voidForm } from '../schemas/payments';
 import {
   getPayment,
   listPayments,
@@ -72,14 +72,18 @@ function formFailure(
 paymentsRoutes.get('/payments', requirePermission('invoices.view'), async (c) => {
   const q = (c.req.query('q') ?? '').trim().slice(0, 100);
   const after = createdCursor.decode(c.req.query('cursor'));
-  const { rows, next } = await listPayments(shopContext(c), { q: q || undefined, after, limit: pageSize });
+  const period = paymentPeriod.parse(c.req.query());
+  const { rows, next } = await listPayments(shopContext(c), { q: q || undefined, after, limit: pageSize, ...period });
   const list = {
     rows,
-    nextHref: next ? listHref('/payments', { q, cursor: createdCursor.encode(next) }) : null,
-    firstHref: after ? listHref('/payments', { q }) : null,
+    nextHref: next ? listHref('/payments', { q, ...period, cursor: createdCursor.encode(next) }) : null,
+    firstHref: after ? listHref('/payments', { q, ...period }) : null,
   };
   if (wantsFragment(c.req.raw)) return c.html(<PaymentResults {...list} />);
-  return c.render(<PaymentsPage {...list} q={q} />, { title: t('payments.title'), current: '/payments' });
+  return c.render(<PaymentsPage {...list} q={q} period={period} />, {
+    title: t('payments.title'),
+    current: '/payments',
+  });
 });
 
 async function renderNew(

@@ -44,14 +44,16 @@ stockRoutes.get('/stock', requirePermission('stock.view'), async (c) => {
   const requested = c.req.query('branch');
   const branch = requested === undefined ? (user.branch?.id ?? '') : requested;
   const after = stockCursor.decode(c.req.query('cursor'));
+  const low = ['1', 'on'].includes(c.req.query('low') ?? '');
   const { rows, next } = await listStock(shopContext(c), {
     scope: 'current',
     branchId: branch,
     q,
+    low,
     after,
     limit: pageSize,
   });
-  const filter = { q: q || undefined, branch: allBranches ? branch : undefined };
+  const filter = { q: q || undefined, branch: allBranches ? branch : undefined, low: low ? '1' : undefined };
   const list = {
     rows,
     nextHref: next ? href('/stock', { ...filter, cursor: stockCursor.encode(next) }) : null,
@@ -62,6 +64,7 @@ stockRoutes.get('/stock', requirePermission('stock.view'), async (c) => {
     <StockPage
       {...list}
       q={q}
+      low={low}
       branch={branch}
       branches={allBranches ? user.branches : null}
       currentBranch={user.branch?.name ?? null}

@@ -129,3 +129,11 @@ export const paymentListItemOut = z
     createdAt: z.string(),
   })
   .openapi('PaymentListItem');
+
+/** The list's period and method filters (the home page links to them); a value that does not parse is ignored. */
+const listDay = z.iso.date().optional().catch(undefined);
+export const paymentPeriod = z.object({
+  from: listDay,
+  to: listDay,
+  method: z.enum(paymentMethods).optional().catch(undefined),
+});

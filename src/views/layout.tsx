@@ -19,6 +19,7 @@ const stylesheets: StaticAsset[] = [
   'quotations.css',
   'payments.css',
   'prescriptions.css',
+  'dashboard.css',
 ];
 /** The platform admin panel's own screens add theirs; shop pages never name them. */
 const panelStylesheets: StaticAsset[] = [...stylesheets, 'admin-tenants.css'];

@@ -79,14 +79,33 @@ export function PaymentResults(props: PaymentsListProps) {
   );
 }
 
-export function PaymentsPage(props: PaymentsListProps & { q?: string }) {
+export function PaymentsPage(
+  props: PaymentsListProps & { q?: string; period?: { from?: string; to?: string; method?: string } },
+) {
+  const period = props.period ?? {};
+  const filtered = Boolean(period.from || period.to || period.method);
   return (
     <>
       <div class="page-head">
         <h1>{t('payments.title')}</h1>
       </div>
       <p class="lead">{t('payments.lead')}</p>
+      {filtered ? (
+        <p class="lead" data-filter="period">
+          {t('payments.filter.period', {
+            from: formatDate(period.from),
+            to: formatDate(period.to),
+            method: period.method ? methodName(period.method) : t('payments.filter.anyMethod'),
+          })}{' '}
+          <a href="/payments">{t('payments.filter.clear')}</a>
+        </p>
+      ) : null}
       <LiveSearchForm action="/payments" target="#payment-results">
+        {filtered
+          ? (['from', 'to', 'method'] as const).map((name) =>
+              period[name] ? <input type="hidden" name={name} value={period[name]} /> : null,
+            )
+          : null}
         <Field
           name="q"
           type="search"

@@ -4,7 +4,7 @@ import { t, type MessageKey } from '../i18n/es-DO';
 import type { StockLevel, StockMovement } from '../queries/stock';
 import type { PickerProduct } from '../queries/pickers';
 import { ProductPicker } from './pickers';
-import { LiveSearchForm, ErrorSummary, Field, Notice, ResultsTable, SelectField } from './components';
+import { CheckboxField, LiveSearchForm, ErrorSummary, Field, Notice, ResultsTable, SelectField } from './components';
 import type { FieldErrors } from '../errors';
 
 export const kindLabel = (kind: string) => t(`stock.kind.${kind}` as MessageKey);
@@ -56,6 +56,7 @@ export function StockResults(props: StockListProps) {
 export function StockPage(
   props: StockListProps & {
     q: string;
+    low?: boolean;
     branch: string;
     branches: BranchRef[] | null;
     canAdjust: boolean;
@@ -81,7 +82,7 @@ export function StockPage(
         </div>
       </div>
       {props.branches === null && props.currentBranch ? <p class="lead">{props.currentBranch}</p> : null}
-      <LiveSearchForm action="/stock" target="#stock-results" filters={['branch']}>
+      <LiveSearchForm action="/stock" target="#stock-results" filters={['branch', 'low']}>
         <Field
           name="q"
           type="search"
@@ -99,6 +100,7 @@ export function StockPage(
             options={props.branches.map((branch) => ({ value: branch.id, label: branch.name }))}
           />
         ) : null}
+        <CheckboxField name="low" label={t('stock.lowOnly')} checked={props.low} />
         <button type="submit">{t('stock.filter')}</button>
       </LiveSearchForm>
       <StockResults {...props} />

@@ -98,7 +98,8 @@ interface Page {
 }
 
 const pages: Record<string, Page> = {
-  home: { path: () => '/', own: 0 },
+  home: { path: () => '/' },
+  'home, every branch': { path: () => '/?branch=all' },
   contacts: { path: () => '/contacts' },
   'contacts search': { path: () => '/contacts?q=cliente' },
   'contacts fragment': { path: () => '/contacts?q=cli', fragment: true },
@@ -150,7 +151,7 @@ const pages: Record<string, Page> = {
   'ecf settings': { path: () => '/settings/ecf' },
   audit: { path: () => '/audit' },
   'audit fragment': { path: () => '/audit?action=contact', fragment: true },
-  'home, seller': { path: () => '/', own: 0, seller: true },
+  'home, seller': { path: () => '/', seller: true },
   'contacts, seller': { path: () => '/contacts', seller: true },
   'product detail, seller': { path: (s) => `/products/${s.frame.id}`, seller: true },
   'stock, seller': { path: () => '/stock', seller: true },

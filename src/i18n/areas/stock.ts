@@ -6,6 +6,7 @@ export const stockMessages = {
   'stock.allBranches': 'Todas las sucursales',
   'stock.search': 'Buscar por SKU o nombre',
   'stock.filter': 'Filtrar',
+  'stock.lowOnly': 'Solo existencias bajas (2 o menos)',
   'stock.empty': 'No hay productos con inventario que coincidan.',
   'stock.next': 'Siguiente página',
   'stock.first': 'Primera página',

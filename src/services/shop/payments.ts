@@ -12,6 +12,7 @@ import {
   type PayableInvoice,
   type Payment,
   type PaymentListRow,
+  type PaymentPeriod,
   type PaymentOutcome,
   type PaymentWrite,
 } from '../../queries/payments';
@@ -31,7 +32,7 @@ function settled<T>(outcome: PaymentOutcome<T>): T {
 
 export async function listPayments(
   ctx: ShopContext,
-  filter: { invoiceId?: string; q?: string; after?: CreatedCursor | null; limit: number },
+  filter: { invoiceId?: string; q?: string; after?: CreatedCursor | null; limit: number } & PaymentPeriod,
 ): Promise<{ rows: PaymentListRow[]; next: CreatedCursor | null }> {
   ensureCan(ctx, 'invoices.view');
   const scope = branchScope(ctx.actor);

@@ -175,6 +175,7 @@ export async function listStock(
     scope: 'current' | 'allowed';
     branchId?: string | null;
     q?: string;
+    low?: boolean;
     after: StockCursor | null;
     limit: number;
   },
@@ -194,7 +195,13 @@ export async function listStock(
   } else {
     branchIds = user.branch ? [user.branch.id] : [];
   }
-  return selectStockLevels(ctx.db, { branchIds, q: filter.q || undefined, after: filter.after, limit: filter.limit });
+  return selectStockLevels(ctx.db, {
+    branchIds,
+    q: filter.q || undefined,
+    low: filter.low,
+    after: filter.after,
+    limit: filter.limit,
+  });
 }
 
 /** A product and one page of its movements (newest first) in the actor's branches; 404 for no such product. */
