@@ -277,6 +277,11 @@ describe('credit balances (saldo a favor)', { timeout: 120_000 }, () => {
     expect(voided.status).toBe(200);
     expect(voided.body.status).toBe('voided');
     expect(await available(s, a.id)).toBe('500.00');
+    // Voiding the application's receipt on B gives B its balance back and A its credit.
+    const undone = await api(s.host, `/payments/${application!.paymentId}/void`, s.bearer, post({ reason: 'Error' }));
+    expect(undone.status).toBe(200);
+    expect(await available(s, a.id)).toBe('1000.00');
+    expect(await invoiceRow(s.db, b.id)).toMatchObject({ paidTotal: '0.00', status: 'issued' });
   });
 
   it('takes exactly 10 of 20 simultaneous 100.00 refunds and applications of a 1,000.00 credit', async () => {

@@ -1,0 +1,96 @@
+/**
+ * Every GET page of a shop's UI (the signed-in shell: lists, details, new and edit forms, settings,
+ * reports), with its ids filled from rows a test seeded. test/node/browser-layout.test.ts opens each
+ * at phone and desk width. A new page adds its line here. Left out on purpose: print documents
+ * (A4 / 80 mm sheets, not screens), downloads (PDF, TXT, XML) and htmx fragments (pickers, registry).
+ */
+export interface SeededIds {
+  contactId: string;
+  productId: string;
+  branchId: string;
+  userId: string;
+  sequenceId: string;
+  taxId: string;
+  prescriptionId: string;
+  quotationId: string;
+  draftInvoiceId: string;
+  invoiceId: string;
+  paymentId: string;
+  creditNoteId: string;
+  receivedEcfId: string;
+}
+
+export interface PageRoute {
+  /** A short name for messages and screenshots. */
+  name: string;
+  path: string;
+}
+
+export function pageRoutes(ids: SeededIds): PageRoute[] {
+  return [
+    { name: 'home', path: '/' },
+    // Ventas
+    { name: 'quotations', path: '/quotations' },
+    { name: 'quotation-new', path: '/quotations/new' },
+    { name: 'quotation', path: `/quotations/${ids.quotationId}` },
+    { name: 'quotation-edit', path: `/quotations/${ids.quotationId}/edit` },
+    { name: 'invoices', path: '/invoices' },
+    { name: 'invoice-new', path: '/invoices/new' },
+    { name: 'invoice', path: `/invoices/${ids.invoiceId}` },
+    { name: 'invoice-draft', path: `/invoices/${ids.draftInvoiceId}` },
+    { name: 'invoice-edit', path: `/invoices/${ids.draftInvoiceId}/edit` },
+    { name: 'invoice-share', path: `/invoices/${ids.invoiceId}/share-links` },
+    { name: 'payment-new', path: `/invoices/${ids.invoiceId}/payments/new` },
+    { name: 'payments', path: '/payments' },
+    { name: 'payment', path: `/payments/${ids.paymentId}` },
+    { name: 'receivables', path: '/receivables' },
+    { name: 'statement', path: `/contacts/${ids.contactId}/statement` },
+    { name: 'credit', path: `/contacts/${ids.contactId}/credit` },
+    { name: 'credit-note-new', path: `/invoices/${ids.invoiceId}/credit-notes/new` },
+    { name: 'credit-notes', path: '/credit-notes' },
+    { name: 'credit-note', path: `/credit-notes/${ids.creditNoteId}` },
+    { name: 'ecf', path: '/ecf' },
+    { name: 'ecf-received', path: '/ecf/recibidos' },
+    { name: 'ecf-received-detail', path: `/ecf/recibidos/${ids.receivedEcfId}` },
+    { name: 'ecf-cancellations', path: '/ecf/cancellations' },
+    { name: 'ecf-fallback', path: '/ecf/fallback' },
+    // Pacientes
+    { name: 'contacts', path: '/contacts' },
+    { name: 'contact-new', path: '/contacts/new' },
+    { name: 'contact', path: `/contacts/${ids.contactId}` },
+    { name: 'contact-prescriptions', path: `/contacts/${ids.contactId}/prescriptions` },
+    { name: 'prescriptions', path: '/prescriptions' },
+    { name: 'prescription-new', path: '/prescriptions/new' },
+    { name: 'prescription', path: `/prescriptions/${ids.prescriptionId}` },
+    { name: 'prescription-edit', path: `/prescriptions/${ids.prescriptionId}/edit` },
+    // Inventario
+    { name: 'products', path: '/products' },
+    { name: 'product-new', path: '/products/new' },
+    { name: 'product', path: `/products/${ids.productId}` },
+    { name: 'stock', path: '/stock' },
+    { name: 'stock-movements', path: `/stock/movements?productId=${ids.productId}` },
+    { name: 'stock-adjust', path: '/stock/adjust' },
+    { name: 'stock-transfer', path: '/stock/transfer' },
+    // Reportes
+    { name: 'dgii', path: '/reports/dgii' },
+    // Configuración
+    { name: 'company', path: '/company' },
+    { name: 'branches', path: '/branches' },
+    { name: 'branch-new', path: '/branches/new' },
+    { name: 'branch', path: `/branches/${ids.branchId}` },
+    { name: 'users', path: '/users' },
+    { name: 'user-new', path: '/users/new' },
+    { name: 'user', path: `/users/${ids.userId}` },
+    { name: 'sequences', path: '/sequences' },
+    { name: 'sequence-new', path: '/sequences/new' },
+    { name: 'sequence', path: `/sequences/${ids.sequenceId}` },
+    { name: 'currencies', path: '/currencies' },
+    { name: 'currency', path: '/currencies/USD' },
+    { name: 'taxes', path: '/taxes' },
+    { name: 'tax', path: `/taxes/${ids.taxId}` },
+    { name: 'ecf-settings', path: '/settings/ecf' },
+    { name: 'api-tokens', path: '/api-tokens' },
+    { name: 'audit', path: '/audit' },
+    { name: 'account-password', path: '/account/password' },
+  ];
+}
