@@ -123,9 +123,10 @@ async function ridingRequest(
   setQueryGate(c.var.db, check);
   c.set('session', sessionFromState(idHash, claims));
   // Nothing leaves the request for R2, the queue or KV before the session is confirmed.
-  c.set('files', afterConfirmed(c.var.files, check, ['put', 'delete']));
-  c.set('jobs', afterConfirmed(c.var.jobs, check, ['send']));
-  c.set('cache', afterConfirmed(c.var.cache, check, ['put', 'delete', 'clear']));
+  const confirm = () => check.confirm();
+  c.set('files', afterConfirmed(c.var.files, confirm, ['get', 'head', 'list']));
+  c.set('jobs', afterConfirmed(c.var.jobs, confirm, []));
+  c.set('cache', afterConfirmed(c.var.cache, confirm, ['get', 'list']));
   const body = c.req.method === 'GET' || c.req.method === 'HEAD' ? null : c.req.raw.clone();
   await next();
   const outcome = await check.confirm();
@@ -182,7 +183,7 @@ async function settleHere(c: Context<AppEnv>, check: SessionCheck): Promise<void
 }
 
 /** `released`: a refusal the route already dealt with (a public route, which goes on signed out). */
-type CheckOutcome = 'pending' | 'confirmed' | 'ended' | 'stale' | 'released';
+export type CheckOutcome = 'pending' | 'confirmed' | 'ended' | 'stale' | 'released';
 
 /** The database's word on a session taken from its claims, given by the first request that carries it. */
 class SessionCheck implements QueryGate {
@@ -231,15 +232,22 @@ class SessionCheck implements QueryGate {
   }
 }
 
-/** `target` with the named methods waiting for the session check first, and refused if it refuses. */
-function afterConfirmed<T extends object>(target: T, check: SessionCheck, methods: string[]): T {
+/**
+ * `target` with every method but the named `reads` waiting for the session check first, and refused
+ * if it refuses: a write method added to files, jobs or cache later is guarded without a list to update.
+ */
+export function afterConfirmed<T extends object>(
+  target: T,
+  confirm: () => Promise<CheckOutcome>,
+  reads: readonly string[],
+): T {
   return new Proxy(target, {
     get(object, property) {
       const value = Reflect.get(object, property, object);
       if (typeof value !== 'function') return value;
-      if (typeof property !== 'string' || !methods.includes(property)) return value.bind(object);
+      if (typeof property === 'string' && reads.includes(property)) return value.bind(object);
       return async (...args: unknown[]) => {
-        if ((await check.confirm()) !== 'confirmed') throw new AppError('unauthorized');
+        if ((await confirm()) !== 'confirmed') throw new AppError('unauthorized');
         return value.apply(object, args);
       };
     },

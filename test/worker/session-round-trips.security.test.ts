@@ -9,6 +9,10 @@ import { SELF } from 'cloudflare:test';
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { claimsKey, signClaims, verifyClaims } from '../../src/auth/session-claims';
+import { afterConfirmed, type CheckOutcome } from '../../src/http/session';
+import { TenantCache } from '../../src/tenancy/cache';
+import { TenantFiles } from '../../src/tenancy/files';
+import { TenantJobs } from '../../src/tenancy/jobs';
 import { branches, contacts, sessions, userBranches, users } from '../../src/db/tenant-schema';
 import { countRoundTrips, get, postForm, signedIn, testEnv } from '../support/worker/helpers';
 import { cookieWithClaims, sessionState, shopWithSeller } from '../support/worker/session';
@@ -198,6 +202,61 @@ describe('what leaves the request before its first query', { timeout: 30_000 }, 
     expect(stored.status).toBe(303);
     expect(stored.headers.get('location')).toBe('/company?logo=saved');
     expect(await storedFiles(s)).toEqual([`tenants/${s.tenant.id}/company/logo`]);
+  });
+});
+
+describe('files, jobs and cache before the session is confirmed', () => {
+  /** The three as a request with claims gets them, over a check that answers `outcome`. */
+  function guarded(tenantId: string, outcome: CheckOutcome, sent: unknown[]) {
+    const confirm = async () => outcome;
+    const queue = { send: async (message: unknown) => void sent.push(message) } as unknown as Queue;
+    return {
+      files: afterConfirmed(new TenantFiles(testEnv.FILES, tenantId), confirm, ['get', 'head', 'list']),
+      jobs: afterConfirmed(new TenantJobs(queue, tenantId), confirm, []),
+      cache: afterConfirmed(new TenantCache(testEnv.KV, tenantId), confirm, ['get', 'list']),
+    };
+  }
+
+  it('performs no write through any of the three for an ended or stale session, and every one once confirmed', async () => {
+    const tenantId = crypto.randomUUID();
+    const raw = { files: new TenantFiles(testEnv.FILES, tenantId), cache: new TenantCache(testEnv.KV, tenantId) };
+    await raw.files.put('kept.txt', 'antes');
+    await raw.cache.put('kept', 'antes');
+    for (const outcome of ['ended', 'stale'] as const) {
+      const sent: unknown[] = [];
+      const { files, jobs, cache } = guarded(tenantId, outcome, sent);
+      const writes = [
+        files.put('nuevo.txt', 'x'),
+        files.delete('kept.txt'),
+        jobs.send('ecf.send', { id: 1 }),
+        cache.put('nuevo', 1),
+        cache.delete('kept'),
+        cache.clear(),
+      ];
+      const results = await Promise.allSettled(writes);
+      expect(results.map((result) => result.status)).toEqual(Array(writes.length).fill('rejected'));
+      // Reads are not held back: they answer what is stored.
+      expect(await (await files.get('kept.txt'))?.text()).toBe('antes');
+      expect(await cache.get('kept')).toBe('antes');
+      expect((await files.list()).map((file) => file.key)).toEqual(['kept.txt']);
+      expect(await cache.list()).toEqual(['kept']);
+      expect(sent).toEqual([]);
+    }
+    const sent: unknown[] = [];
+    const { files, jobs, cache } = guarded(tenantId, 'confirmed', sent);
+    await Promise.all([files.put('nuevo.txt', 'x'), jobs.send('ecf.send', { id: 1 }), cache.put('nuevo', 1)]);
+    expect((await raw.files.list()).map((file) => file.key).sort()).toEqual(['kept.txt', 'nuevo.txt']);
+    expect(await raw.cache.get('nuevo')).toBe(1);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('guards a method the list of reads does not name, such as one added later', async () => {
+    let calls = 0;
+    const target = { read: async () => 'leído', write: async () => void calls++ };
+    const wrapped = afterConfirmed(target, async () => 'ended', ['read']);
+    await expect(wrapped.write()).rejects.toThrow();
+    expect(calls).toBe(0);
+    expect(await wrapped.read()).toBe('leído');
   });
 });
 
