@@ -6,7 +6,7 @@ export const assetHashes = {
   'app.css': 'f13a19836e11',
   'app.js': '31cb16c9d356',
   'contacts.css': 'b7e0e424dd91',
-  'dashboard.css': '7d8d2f18f14e',
+  'dashboard.css': '41e5e6de7bf5',
   'htmx.min.js': 'd6fdc75f204e',
   'invoices.css': 'c75f5afb1730',
   'payments.css': '3ef901116e15',
