@@ -403,6 +403,12 @@ describe('credit balances (saldo a favor)', { timeout: 120_000 }, () => {
     const list = await apiJson(two.host, '/receivables', two.bearer);
     expect(list.body.data).toEqual([]);
     expect(list.body.ageing.total).toBe('0.00');
+    // A branch of the other shop is no branch of this user's: 422 with the field, on the API and the page.
+    const foreignBranch = await apiJson(two.host, `/receivables?branchId=${one.main.id}`, two.bearer);
+    expect(foreignBranch.status).toBe(422);
+    const page = await get(two.host, `/receivables?branchId=${one.main.id}`, { headers: { Cookie: two.cookie } });
+    expect(page.status).toBe(422);
+    expect(await page.text()).not.toContain(one.customer.id);
     expect(await available(one, source.id)).toBe('900.00');
   });
 });
