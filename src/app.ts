@@ -21,6 +21,7 @@ import { sequencesRoutes } from './routes/sequences';
 import { quotationsRoutes } from './routes/quotations';
 import { invoicesRoutes } from './routes/invoices';
 import { paymentsRoutes } from './routes/payments';
+import { cashClosesRoutes } from './routes/cash-closes';
 import { receivablesRoutes } from './routes/receivables';
 import { creditNotesRoutes } from './routes/credit-notes';
 import { ecfRoutes } from './routes/ecf';
@@ -92,6 +93,7 @@ export function createTenantApp() {
   app.route('/', quotationsRoutes);
   app.route('/', invoicesRoutes);
   app.route('/', paymentsRoutes);
+  app.route('/', cashClosesRoutes);
   app.route('/', receivablesRoutes);
   app.route('/', creditNotesRoutes);
   app.route('/', ecfInboxRoutes);

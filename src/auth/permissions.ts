@@ -42,6 +42,10 @@ export const permissionMatrix = {
   'invoices.void': ['owner', 'admin'],
   'payments.manage': ['owner', 'admin', 'ventas', 'caja'],
   'payments.void': ['owner', 'admin'],
+  /** Close one's own cash (cuadre de caja) and see one's own closes. */
+  'cashCloses.close': ['owner', 'admin', 'ventas', 'caja'],
+  /** Every cashier's closes, and the branch's close of a day. */
+  'cashCloses.viewAll': ['owner', 'admin'],
   /** Receivables, customer statements and credit balances (saldo a favor); refund/apply need payments.manage. */
   'receivables.view': ['owner', 'admin', 'ventas', 'caja'],
   'creditNotes.manage': ['owner', 'admin'],

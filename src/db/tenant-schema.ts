@@ -16,6 +16,7 @@ import {
   timestamp,
   uniqueIndex,
   uuid,
+  type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
 
 const timestamps = {
@@ -683,10 +684,20 @@ export const payments = pgTable(
     voidedAt: timestamp({ withTimezone: true }),
     voidReason: text(),
     createdBy: uuid().references(() => users.id),
+    /** The cash close that counted this receipt (set once, by close_cash). */
+    cashCloseId: uuid().references((): AnyPgColumn => cashCloses.id),
+    /** The cash close that counted this receipt's void (a receipt voided after its close). */
+    voidCashCloseId: uuid().references((): AnyPgColumn => cashCloses.id),
     ...timestamps,
   },
   (table) => [
     uniqueIndex('payments_number_key').on(table.number),
+    index('payments_unclosed_idx')
+      .on(table.branchId, table.createdBy)
+      .where(sql`${table.cashCloseId} is null and ${table.status} = 'active'`),
+    index('payments_unclosed_void_idx')
+      .on(table.branchId, table.createdBy)
+      .where(sql`${table.cashCloseId} is not null and ${table.voidCashCloseId} is null and ${table.status} = 'voided'`),
     index('payments_invoice_idx').on(table.invoiceId, table.createdAt),
     index('payments_list_idx').on(table.createdAt, table.id),
     index('payments_number_search_idx').using('gin', sql`lower(${table.number}) gin_trgm_ops`),
@@ -1099,4 +1110,87 @@ export const creditApplications = pgTable(
     check('credit_applications_amount_positive', sql`${table.amount} > 0`),
     check('credit_applications_distinct', sql`${table.sourceInvoiceId} <> ${table.targetInvoiceId}`),
   ],
+);
+
+export const cashCloseKinds = ['cashier', 'branch'] as const;
+
+/**
+ * A cash close (cuadre de caja): a cashier's count of the money taken in a branch since their last
+ * close, or a branch's day summing its cashier closes. Written once by close_cash / close_cash_branch
+ * and never changed (a trigger refuses updates and deletes); numbered CC-000001 by cash_close_number.
+ */
+export const cashCloses = pgTable(
+  'cash_closes',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    number: text().notNull(),
+    branchId: uuid()
+      .notNull()
+      .references(() => branches.id),
+    kind: text().$type<(typeof cashCloseKinds)[number]>().notNull(),
+    /** The cashier whose movements were counted; null for a branch close. */
+    cashierId: uuid().references(() => users.id),
+    /** The shop's day (America/Santo_Domingo) the close belongs to. */
+    businessDate: date().notNull(),
+    closedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    closedBy: uuid()
+      .notNull()
+      .references(() => users.id),
+    note: text(),
+  },
+  (table) => [
+    uniqueIndex('cash_closes_number_key').on(table.number),
+    index('cash_closes_list_idx').on(table.closedAt, table.id),
+    index('cash_closes_branch_day_idx').on(table.branchId, table.businessDate),
+    index('cash_closes_cashier_idx').on(table.cashierId, table.closedAt),
+    check('cash_closes_kind_valid', sql`${table.kind} in ('cashier', 'branch')`),
+    check('cash_closes_cashier_kind', sql`(${table.kind} = 'cashier') = (${table.cashierId} is not null)`),
+  ],
+);
+
+/** One method and currency of a close: what the movements say, what was counted, counted - expected. */
+export const cashCloseLines = pgTable(
+  'cash_close_lines',
+  {
+    closeId: uuid()
+      .notNull()
+      .references(() => cashCloses.id),
+    method: text().$type<(typeof paymentMethods)[number]>().notNull(),
+    currencyCode: text()
+      .notNull()
+      .references(() => currencies.code),
+    expected: numeric({ precision: 14, scale: 2 }).notNull(),
+    counted: numeric({ precision: 14, scale: 2 }).notNull(),
+    difference: numeric({ precision: 14, scale: 2 }).notNull(),
+    /** Receipts, voids and refunds counted in this line. */
+    movements: integer().notNull().default(0),
+  },
+  (table) => [
+    primaryKey({ columns: [table.closeId, table.method, table.currencyCode] }),
+    check('cash_close_lines_difference', sql`${table.difference} = ${table.counted} - ${table.expected}`),
+  ],
+);
+
+/** The cashier closes a branch close summed (each one summed once). */
+export const cashCloseMembers = pgTable(
+  'cash_close_members',
+  {
+    cashierCloseId: uuid()
+      .primaryKey()
+      .references(() => cashCloses.id),
+    branchCloseId: uuid()
+      .notNull()
+      .references(() => cashCloses.id),
+  },
+  (table) => [index('cash_close_members_branch_idx').on(table.branchCloseId)],
+);
+
+/** The last cash close number taken (one row; cash_close_number locks it). */
+export const cashCloseCounter = pgTable(
+  'cash_close_counter',
+  {
+    id: integer().primaryKey().default(1),
+    lastNumber: bigint({ mode: 'number' }).notNull(),
+  },
+  (table) => [check('cash_close_counter_single_row', sql`${table.id} = 1`)],
 );

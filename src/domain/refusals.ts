@@ -8,7 +8,14 @@
  */
 
 /** The operation whose SQL function refused. */
-export type RefusalSource = 'invoiceIssue' | 'invoiceVoid' | 'payment' | 'creditNote' | 'quotation' | 'stock';
+export type RefusalSource =
+  | 'invoiceIssue'
+  | 'invoiceVoid'
+  | 'payment'
+  | 'creditNote'
+  | 'quotation'
+  | 'stock'
+  | 'cashClose';
 
 export interface Refusal {
   error: 'not_found' | 'conflict' | 'validation';
@@ -98,6 +105,11 @@ export const refusals = {
   credit_quantity_exceeded: invalid('creditNotes.error.quantityExceeded', 'lines'),
   credit_exceeds_creditable: invalid('creditNotes.error.exceedsCreditableShort', 'lines'),
   credit_return_fraction: invalid('creditNotes.error.returnFraction', 'lines'),
+  // close_cash, close_cash_branch, cash_closes_immutable
+  cash_close_empty: conflict('cashCloses.error.empty'),
+  cash_close_note_required: invalid('cashCloses.error.noteRequired', 'note'),
+  cash_close_open_receipts: conflict('cashCloses.error.openReceipts'),
+  cash_close_immutable: conflict('cashCloses.error.immutable'),
   // refund_credit, apply_credit, void_refund (and update_payment, void_payment)
   credit_over_available: invalid('receivables.error.overAvailable', 'amount'),
   credit_target_invalid: invalid('receivables.error.targetInvalid', 'targetInvoiceId'),

@@ -27,6 +27,7 @@ import { ecfCertificateMessages } from './areas/ecfCertificate';
 import { ecfReceptionMessages } from './areas/ecf-reception';
 import { ecfInboxMessages } from './areas/ecf-inbox';
 import { pickersMessages } from './areas/pickers';
+import { cashClosesMessages } from './areas/cashCloses';
 import { dashboardMessages } from './areas/dashboard';
 import { salesEditorMessages } from './areas/sales-editor';
 import { receivablesMessages } from './areas/receivables';
@@ -156,6 +157,7 @@ export const messages = {
   ...ecfReceptionMessages,
   ...ecfInboxMessages,
   ...pickersMessages,
+  ...cashClosesMessages,
   ...dashboardMessages,
   ...salesEditorMessages,
   ...receivablesMessages,

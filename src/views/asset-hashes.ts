@@ -5,6 +5,7 @@ export const assetHashes = {
   'admin.css': '5cb5d0d0575d',
   'app.css': 'f13a19836e11',
   'app.js': '31cb16c9d356',
+  'cash-closes.css': 'bf5f38f3c56b',
   'contacts.css': 'b7e0e424dd91',
   'dashboard.css': '41e5e6de7bf5',
   'htmx.min.js': 'd6fdc75f204e',

@@ -18,6 +18,7 @@ const stylesheets: StaticAsset[] = [
   'invoices.css',
   'quotations.css',
   'payments.css',
+  'cash-closes.css',
   'prescriptions.css',
   'dashboard.css',
 ];
@@ -71,6 +72,7 @@ const navigation: Array<{ href: string; label: MessageKey; permission: Permissio
   { href: '/quotations', label: 'nav.quotations', permission: 'quotations.view' },
   { href: '/invoices', label: 'nav.invoices', permission: 'invoices.view' },
   { href: '/payments', label: 'nav.payments', permission: 'invoices.view' },
+  { href: '/cash-closes', label: 'nav.cashCloses', permission: 'cashCloses.close' },
   { href: '/receivables', label: 'nav.receivables', permission: 'receivables.view' },
   { href: '/credit-notes', label: 'nav.creditNotes', permission: 'invoices.view' },
   { href: '/ecf', label: 'ecfSubmissions.nav', permission: 'invoices.view' },
