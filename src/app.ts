@@ -11,6 +11,7 @@ import { branchesRoutes } from './routes/branches';
 import { usersRoutes } from './routes/users';
 import { apiTokensRoutes } from './routes/api-tokens';
 import { contactsRoutes } from './routes/contacts';
+import { patientsRoutes } from './routes/patients';
 import { ecfSettingsRoutes } from './routes/ecf-settings';
 import { productsRoutes } from './routes/products';
 import { stockRoutes } from './routes/stock';
@@ -84,6 +85,7 @@ export function createTenantApp() {
   app.route('/', usersRoutes);
   app.route('/', apiTokensRoutes);
   app.route('/', contactsRoutes);
+  app.route('/', patientsRoutes);
   app.route('/', productsRoutes);
   app.route('/', stockRoutes);
   app.route('/', currenciesRoutes);

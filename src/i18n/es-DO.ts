@@ -31,6 +31,7 @@ import { cashClosesMessages } from './areas/cashCloses';
 import { dashboardMessages } from './areas/dashboard';
 import { salesEditorMessages } from './areas/sales-editor';
 import { receivablesMessages } from './areas/receivables';
+import { patientsMessages } from './areas/patients';
 
 /** Spanish (Dominican Republic) messages. Keys are stable; the UI never hard-codes text. */
 const coreMessages = {
@@ -161,6 +162,7 @@ export const messages = {
   ...dashboardMessages,
   ...salesEditorMessages,
   ...receivablesMessages,
+  ...patientsMessages,
 } as const;
 
 export type MessageKey = keyof typeof messages;
