@@ -110,6 +110,8 @@ export const refusals = {
   cash_close_note_required: invalid('cashCloses.error.noteRequired', 'note'),
   cash_close_open_receipts: conflict('cashCloses.error.openReceipts'),
   cash_close_immutable: conflict('cashCloses.error.immutable'),
+  // update_payment
+  payment_closed: conflict('cashCloses.error.paymentClosed'),
   // refund_credit, apply_credit, void_refund (and update_payment, void_payment)
   credit_over_available: invalid('receivables.error.overAvailable', 'amount'),
   credit_target_invalid: invalid('receivables.error.targetInvalid', 'targetInvoiceId'),

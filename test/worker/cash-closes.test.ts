@@ -78,7 +78,7 @@ describe('cash closes', { timeout: 120_000 }, () => {
     const { s, norte, a, b, invoice1, invoice2, northInvoice, dollars } = await day();
     // Cashier A, main branch: cash 300.00, card 250.50, transfer 400.00, cash 99.99 voided before the close, cash US$ 20.00.
     const cash300 = await pay(s, a, invoice1.id, '1', '300.00');
-    await pay(s, a, invoice1.id, '3', '250.50');
+    const card = await pay(s, a, invoice1.id, '3', '250.50');
     await pay(s, a, invoice2.id, '2', '400.00');
     await voidPayment(s, await pay(s, a, invoice2.id, '1', '99.99'));
     await pay(s, a, dollars.id, '1', '20.00');
@@ -120,6 +120,13 @@ describe('cash closes', { timeout: 120_000 }, () => {
     );
     expect(closed.body.note).toBe('Faltan RD$ 10: cambio mal dado');
 
+    // A counted receipt keeps its amount and method (the close would silently disagree); its notes may change.
+    const patch = (body: Record<string, unknown>) =>
+      apiJson(s.host, `/payments/${card}`, s.bearer, { method: 'PATCH', body: JSON.stringify(body) });
+    const lowered = await patch({ amount: '200.00' });
+    expect([lowered.status, lowered.body.detail]).toEqual([409, expect.stringContaining('cuadre de caja')]);
+    expect((await patch({ method: '1' })).status).toBe(409);
+    expect((await patch({ notes: 'Voucher archivado' })).status).toBe(200);
     // A receipt after the close and a void of a receipt the close counted both go to the next close.
     await pay(s, a, invoice1.id, '1', '50.00');
     await voidPayment(s, cash300);

@@ -1,6 +1,6 @@
 -- Changes an active payment: the payment's invoice is locked first (the same order as
 -- record_payment), then the payment; writes a 'payment.updated' row in audit_log (with the amount
--- before the change).
+-- before the change). Refuses 'payment_closed' for a new amount or method once a cash close counted it.
 CREATE OR REPLACE FUNCTION update_payment(
   p_payment_id uuid, p_received_on date, p_method text, p_amount numeric, p_reference text, p_notes text, p_branch_ids uuid[], p_actor text
 )
@@ -18,6 +18,10 @@ BEGIN
   SELECT * INTO pay FROM payments p WHERE p.id = p_payment_id FOR UPDATE;
   IF pay.status = 'voided' THEN
     RAISE EXCEPTION 'optiflow:payment_voided';
+  END IF;
+  -- A cash close counted this receipt and never changes: its amount and method stay (void it instead).
+  IF pay.cash_close_id IS NOT NULL AND (p_amount <> pay.amount OR p_method <> pay.method) THEN
+    RAISE EXCEPTION 'optiflow:payment_closed';
   END IF;
   IF inv.status = 'voided' THEN
     RAISE EXCEPTION 'optiflow:invoice_voided';

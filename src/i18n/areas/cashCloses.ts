@@ -62,5 +62,7 @@ export const cashClosesMessages = {
   'cashCloses.error.openReceipts':
     'Hay cajeros con cobros sin cuadrar en esta sucursal: deben cuadrar su caja primero.',
   'cashCloses.error.immutable': 'Un cuadre cerrado no se puede cambiar.',
+  'cashCloses.error.paymentClosed':
+    'Este cobro ya se contó en un cuadre de caja: no se puede cambiar su monto ni su forma de pago. Anúlelo y regístrelo de nuevo.',
   'audit.action.cashClose.closed': 'Cerró un cuadre de caja',
 } as const;
