@@ -43,6 +43,8 @@ export function pageRoutes(ids: SeededIds): PageRoute[] {
     { name: 'payment-new', path: `/invoices/${ids.invoiceId}/payments/new` },
     { name: 'payments', path: '/payments' },
     { name: 'payment', path: `/payments/${ids.paymentId}` },
+    { name: 'cash-closes', path: '/cash-closes' },
+    { name: 'cash-close-new', path: '/cash-closes/new' },
     { name: 'receivables', path: '/receivables' },
     { name: 'statement', path: `/contacts/${ids.contactId}/statement` },
     { name: 'credit', path: `/contacts/${ids.contactId}/credit` },
