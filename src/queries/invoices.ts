@@ -4,6 +4,7 @@ import type { EcfDeliveryState, EcfState, invoiceStatuses } from '../db/tenant-s
 import { raisedCode } from '../db/raised';
 import type { TaxBreakdownEntry } from '../domain/totals';
 import type { TenantDb } from '../db/client';
+import { latestLensPrescriptionJson, type LensPrescription } from './sales-editor';
 import type { InvoiceHeaderInput } from '../schemas/invoices';
 import { type BranchScope, inScope } from './branch-scope';
 import type { EcfRow } from './ecf';
@@ -459,6 +460,8 @@ export interface InvoiceFormOptions {
   }>;
   customers: Array<{ id: string; name: string; idNumber: string | null }>;
   prescriptions: Array<{ id: string; examinedOn: string }>;
+  /** The customer's latest prescription with its lens values (the sales editor offers it). */
+  latestRx: LensPrescription | null;
   /** The products the line editor's search box finds (never the catalogue). */
   products: PickerProduct[];
 }
@@ -516,6 +519,7 @@ export function invoiceFormOptionsQuery(
                   ${matches ? sql`UNION SELECT m.id, m.name, m."idNumber", false FROM (${matches}) m WHERE m.id IS DISTINCT FROM ${customerId}::uuid` : sql``}) x), '[]'::json) AS customers,
       coalesce((SELECT json_agg(json_build_object('id', rx.id, 'examinedOn', rx.examined_on::text) ORDER BY rx.examined_on DESC)
                   FROM prescriptions rx WHERE rx.patient_id = ${customerId}::uuid), '[]'::json) AS prescriptions,
+      ${latestLensPrescriptionJson(customerId)} AS "latestRx",
       ${productMatches ? sql`coalesce((SELECT json_agg(p) FROM (${productMatches}) p), '[]'::json)` : sql`'[]'::json`} AS products`);
 }
 

@@ -12,6 +12,7 @@ import { likeEscape } from './products';
 import { customerPickerMatches, matchingContactIds, parseContactSearch } from './contacts';
 import { pickerPageSize, productPickerMatches, type PickerProduct, type ProductSearch } from './pickers';
 import { mayBeNumber, sortedAfterSearch } from './search';
+import { latestLensPrescriptionJson, type LensPrescription } from './sales-editor';
 
 export interface QuotationLine {
   position: number;
@@ -388,6 +389,8 @@ export async function convertQuotation(
 export interface QuotationFormContext {
   customer: { id: string; name: string; idNumber: string | null } | null;
   prescriptions: Array<{ id: string; examinedOn: string }>;
+  /** The customer's latest prescription with its lens values (the sales editor offers it). */
+  latestRx: LensPrescription | null;
   currencies: Array<{ code: string; name: string; symbol: string }>;
   taxes: Array<{ id: number; name: string; rate: string; exempt: boolean }>;
   customers: Array<{ id: string; name: string; idNumber: string | null }>;
@@ -428,6 +431,7 @@ export function quotationFormContextQuery(
       (SELECT json_build_object('id', c.id, 'name', c.name, 'idNumber', c.id_number) FROM contacts c WHERE c.id = ${customerId}::uuid) AS customer,
       coalesce((SELECT json_agg(json_build_object('id', p.id, 'examinedOn', p.examined_on::text) ORDER BY p.examined_on DESC, p.id)
                   FROM prescriptions p WHERE p.patient_id = ${customerId}::uuid), '[]'::json) AS prescriptions,
+      ${latestLensPrescriptionJson(customerId)} AS "latestRx",
       coalesce((SELECT json_agg(json_build_object('code', code, 'name', name, 'symbol', symbol) ORDER BY is_base DESC, code) FROM currencies WHERE active), '[]'::json) AS currencies,
       coalesce((SELECT json_agg(json_build_object('id', id, 'name', name, 'rate', rate::text, 'exempt', exempt) ORDER BY rate DESC, id) FROM taxes WHERE active), '[]'::json) AS taxes,
       ${matches ? sql`coalesce((SELECT json_agg(m ORDER BY lower(m.name), m.id) FROM (${matches}) m), '[]'::json)` : sql`'[]'::json`} AS customers,

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { TenantDb } from '../db/client';
 
 /** The lens values of one eye as stored (numeric text, null when not measured). */
@@ -42,4 +42,11 @@ export function lensPrescriptionQuery(db: TenantDb, by: { id: string } | { patie
     SELECT rx.id, rx.patient_id AS "patientId", rx.examined_on::text AS "examinedOn", ${eye('od')} AS od, ${eye('oi')} AS oi
       FROM prescriptions rx WHERE ${where}
      ORDER BY rx.examined_on DESC, rx.id DESC LIMIT 1`);
+}
+
+/** The latest prescription of a patient as one JSON value (LensPrescription or null), for a form's statement. */
+export function latestLensPrescriptionJson(patientId: SQL | string | null): SQL {
+  return sql`(SELECT json_build_object('id', rx.id, 'patientId', rx.patient_id, 'examinedOn', rx.examined_on::text, 'od', ${eye('od')}, 'oi', ${eye('oi')})
+                FROM prescriptions rx WHERE rx.patient_id = ${patientId}::uuid
+               ORDER BY rx.examined_on DESC, rx.id DESC LIMIT 1)`;
 }

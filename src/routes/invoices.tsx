@@ -171,7 +171,9 @@ async function submitDraft(
     });
     return renderForm(c, mode, { values, editor: { ...state, focusRow: edit.scanned ? null : state.focusRow } });
   }
-  if (action === 'findCustomer' || action === 'findProduct' || action === 'attachRx')
+  const attach = typeof body.attachPrescription === 'string' ? body.attachPrescription : '';
+  if (uuid.safeParse(attach).success) values.prescriptionId = attach;
+  if (action === 'findCustomer' || action === 'findProduct' || attach)
     return renderForm(c, mode, { values, editor: editorOf(edit.rows) });
   const { lines, errors: lineErrors } = parseLineRows(edit.rows);
   const header = invoiceForm.safeParse(body);

@@ -161,7 +161,9 @@ async function submitForm(c: Context<SignedInEnv>, existing: Quotation | null) {
     });
     return renderForm(c, { values, editor: { ...state, focusRow: edit.scanned ? null : state.focusRow } }, existing);
   }
-  if (action === 'findCustomer' || action === 'findProduct' || action === 'attachRx')
+  const attach = typeof body.attachPrescription === 'string' ? body.attachPrescription : '';
+  if (uuid.safeParse(attach).success) values.prescriptionId = attach;
+  if (action === 'findCustomer' || action === 'findProduct' || attach)
     return renderForm(c, { values, editor: editorOf(edit.rows) }, existing);
   const parsedLines = { rows: edit.rows, ...parseLineRows(edit.rows) };
   const state: FormState = { values, editor: editorOf(edit.rows) };

@@ -9,7 +9,7 @@ export const assetHashes = {
   'contacts.css': 'b7e0e424dd91',
   'dashboard.css': '41e5e6de7bf5',
   'htmx.min.js': 'd6fdc75f204e',
-  'invoices.css': 'c75f5afb1730',
+  'invoices.css': '52f4244aea97',
   'payments.css': '3ef901116e15',
   'prescriptions.css': 'fe6d9e41b770',
   'print.css': '4cc24c435180',

@@ -29,7 +29,7 @@ import type { FieldErrors } from '../errors';
 import { CreditNoteStatusBadge } from './credit-notes';
 import { LinesTable } from './document-lines';
 import { CustomerPicker } from './pickers';
-import { SalesEditor } from './sales-editor';
+import { PrescriptionOffer, SalesEditor } from './sales-editor';
 import type { SalesEditorState } from '../services/shop/sales-editor';
 
 export const statusLabel = (status: string) => t(`invoices.status.${status}` as MessageKey);
@@ -223,6 +223,7 @@ export function InvoiceForm(props: {
             options={options.prescriptions.map((rx) => ({ value: rx.id, label: formatDate(rx.examinedOn) }))}
           />
         </div>
+        <PrescriptionOffer rx={options.latestRx} attachedId={values.prescriptionId} quoteLink />
         <TextAreaField name="notes" label={t('invoices.field.notes')} value={values.notes} errors={errors} rows={2} />
         <SalesEditor
           form="invoices"

@@ -7,7 +7,7 @@ import { quotationStatuses } from '../db/tenant-schema';
 import { LiveSearchForm, ErrorSummary, Field, Notice, ResultsTable, SelectField, TextAreaField } from './components';
 import type { FieldErrors } from '../errors';
 import { LinesTable } from './document-lines';
-import { SalesEditor } from './sales-editor';
+import { PrescriptionOffer, SalesEditor } from './sales-editor';
 import type { SalesEditorState } from '../services/shop/sales-editor';
 import { CustomerPicker } from './pickers';
 
@@ -152,6 +152,7 @@ export function QuotationForm(props: {
             }))}
           />
         </div>
+        <PrescriptionOffer rx={context.latestRx} attachedId={values.prescriptionId} quoteLink={false} />
       </fieldset>
       <div class="form-grid">
         <SelectField

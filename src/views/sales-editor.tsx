@@ -5,12 +5,14 @@
  * same buttons post the form to /sales-editor/lines, which answers the lines and totals (#sales-lines).
  * Totals are never computed in the browser. Keyboard behaviour: public/static/app.js.
  */
+import { formatDate } from '../domain/dates';
 import { formatDecimal, formatMoney } from '../domain/money';
 import type { FieldErrors } from '../errors';
 import { t } from '../i18n/es-DO';
 import type { PickerProduct } from '../queries/pickers';
 import { lineFieldName, type LineFormRow } from '../schemas/document-lines';
-import type { SalesEditorForm, SalesEditorState } from '../services/shop/sales-editor';
+import type { LensPrescription } from '../queries/sales-editor';
+import { prescriptionOffer, type SalesEditorForm, type SalesEditorState } from '../services/shop/sales-editor';
 import { TotalsTable, type TaxOption } from './document-lines';
 
 /** Where the editor's htmx requests go. */
@@ -383,5 +385,38 @@ export function SalesEditor(props: {
       <SalesSearch form={props.form} search={props.search} products={props.products} />
       <SalesLines form={props.form} state={props.state} />
     </fieldset>
+  );
+}
+
+/**
+ * The customer's latest prescription, offered: "Receta del dd/mm/aaaa: OD …, OI …" with a button that
+ * attaches it to the document (a submit of the form: the form comes back with it chosen) and, for a
+ * quotation, the link that quotes its lenses.
+ */
+export function PrescriptionOffer(props: {
+  rx: LensPrescription | null;
+  attachedId?: string | null;
+  quoteLink: boolean;
+}) {
+  const { rx } = props;
+  if (!rx) return null;
+  return (
+    <div class="rx-offer">
+      <p>{prescriptionOffer(rx)}</p>
+      <div class="actions">
+        {props.attachedId === rx.id ? (
+          <span class="hint">{t('salesEditor.rx.attached', { date: formatDate(rx.examinedOn) })}</span>
+        ) : (
+          <button type="submit" name="attachPrescription" value={rx.id} formnovalidate class="button-small">
+            {t('salesEditor.rx.attach')}
+          </button>
+        )}
+        {props.quoteLink ? (
+          <a class="button button-small" href={`/quotations/new?prescription=${rx.id}`}>
+            {t('salesEditor.rx.quote')}
+          </a>
+        ) : null}
+      </div>
+    </div>
   );
 }

@@ -500,13 +500,18 @@ async function issueInvoice(
     );
   }
   await page.getByLabel(/^Tipo de comprobante/).selectOption(invoice.type);
+  // Each line from the barcode field (a code and Enter), then its quantity.
   for (const [index, [sku, quantity]] of invoice.lines.entries()) {
-    await page.getByLabel(`Línea ${index + 1}: Código (SKU)`).fill(sku);
+    const scan = page.getByLabel('Código de barras o SKU');
+    await scan.fill(sku);
+    await scan.press('Enter');
+    await expect.poll(() => page.getByLabel(`Línea ${index + 1}: Código (SKU)`).inputValue()).toBe(sku);
     await page.getByLabel(`Línea ${index + 1}: Cantidad`).fill(quantity);
   }
   await page.getByRole('button', { name: 'Guardar borrador' }).click();
   await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Borrador guardado.');
   await page.getByRole('button', { name: 'Emitir factura (asignar NCF)' }).click();
+  await page.getByRole('button', { name: 'Confirmar emisión' }).click();
   await expect
     .poll(() => page.getByRole('status').first().textContent())
     .toContain(`Factura emitida con el NCF ${invoice.ncf}.`);

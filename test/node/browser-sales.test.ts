@@ -60,11 +60,17 @@ async function flow(page: Page, base: string) {
   await page.goto(`${base}/contacts?q=importadora`);
   await page.getByRole('link', { name: 'Importadora Caribe SRL' }).first().click();
   await page.getByRole('link', { name: 'Nueva cotización' }).click();
-  await page.getByLabel('Línea 1: Código (SKU)').fill('MON-RB-5154');
+  // Lines come from the barcode field (a code and Enter), then the quantities are typed in them.
+  const scan = page.getByLabel('Código de barras o SKU');
+  await scan.fill('MON-RB-5154');
+  await scan.press('Enter');
+  await expect.poll(() => page.getByLabel('Línea 1: Código (SKU)').inputValue()).toBe('MON-RB-5154');
   await page.getByLabel('Línea 1: Cantidad').fill('2');
   await page.getByLabel('Línea 1: Descuento').fill('500');
-  await page.getByLabel('Línea 2: Código (SKU)').fill('SRV-EXAMEN');
-  await page.getByLabel('Línea 2: Cantidad').fill('1');
+  await scan.fill('SRV-EXAMEN');
+  await scan.press('Enter');
+  await expect.poll(() => page.getByLabel('Línea 2: Código (SKU)').inputValue()).toBe('SRV-EXAMEN');
+  await expect.poll(() => page.getByLabel('Línea 1: Cantidad').inputValue()).toBe('2');
   await page.getByRole('button', { name: 'Crear cotización' }).click();
   await expect.poll(status).toContain('Cotización COT-00000001 creada.');
   // 2 x 6,500.00 - 500.00 = 12,500.00 at 18% (ITBIS 2,250.00) + exam 1,500.00 exempt = 16,250.00
@@ -81,6 +87,7 @@ async function flow(page: Page, base: string) {
 
   // Issue: the NCF is taken now.
   await page.getByRole('button', { name: 'Emitir factura (asignar NCF)' }).click();
+  await page.getByRole('button', { name: 'Confirmar emisión' }).click();
   await expect.poll(status).toContain('Factura emitida con el NCF B0100000001.');
   await shot(page, 'invoice-issued');
 

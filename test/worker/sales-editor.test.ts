@@ -271,7 +271,11 @@ describe('sales editor: live lines and totals', () => {
       taxId: b.tax('ITBIS18').id,
     });
     await b.db.update(products).set({ price: '999.0000' }).where(eq(products.id, b.frame.id));
-    for (const body of [{ _action: 'scan', scanCode: 'B-ONLY' }, { pickProduct: 'B-ONLY' }]) {
+    const attempts: Array<Record<string, string>> = [
+      { _action: 'scan', scanCode: 'B-ONLY' },
+      { pickProduct: 'B-ONLY' },
+    ];
+    for (const body of attempts) {
       const html = await (await lines('invoices', a, body)).text();
       expect(html).toContain('No hay un producto activo con el código «B-ONLY»');
       expect(rowValue(html, 0, 'sku')).toBeNull();
@@ -325,6 +329,22 @@ describe('quote from a prescription', () => {
     expect(rowValue(html, 0, 'quantity')).toBe('1');
     expect(rowValue(html, 0, 'taxId')).toBeNull(); // a select, not an input
     expect(html).toMatch(new RegExp(`<option value="${s.tax('ITBIS18').id}" selected`));
+    // The form offers the customer's latest prescription, and attaches it on request.
+    const form = await (
+      await get(s.host, `/invoices/new?customerId=${s.walkIn.id}`, { headers: { Cookie: s.cookie } })
+    ).text();
+    expect(form).toContain('Receta del 20/11/2026: OD Esf -2.00 Cil -0.75 Eje 180° Add +2.00, OI Esf -1.75 Add +2.00');
+    expect(form).toContain(`href="/quotations/new?prescription=${rx!.id}"`);
+    const attached = await postForm(
+      s.host,
+      '/invoices',
+      { customerId: s.walkIn.id, branchId: s.main.id, ncfType: 'B02', currencyCode: 'DOP', attachPrescription: rx!.id },
+      { Cookie: s.cookie },
+    );
+    expect(attached.status).toBe(200);
+    const attachedHtml = await attached.text();
+    expect(attachedHtml).toMatch(new RegExp(`<option value="${rx!.id}" selected`));
+    expect(attachedHtml).toContain('Receta del 20/11/2026 adjunta.');
     for (const bad of ['not-a-uuid', crypto.randomUUID()]) {
       const missing = await get(s.host, `/quotations/new?prescription=${bad}`, { headers: { Cookie: s.cookie } });
       expect(missing.status).toBe(404);
