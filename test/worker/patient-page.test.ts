@@ -81,7 +81,7 @@ describe('the patient page', { timeout: 60_000 }, () => {
     expect(html).toContain(`data-invoice-balance="${patient.inv1}">RD$ 6,000.00<`);
     expect(html).toContain(`data-invoice-balance="${patient.inv2}">-RD$ 500.00<`);
     // The comparison: only OD sphere changed, and only that cell is marked.
-    expect(body).toContain('1 valores cambiaron respecto a la receta anterior');
+    expect(body).toContain('Valores que cambiaron respecto a la receta anterior: 1');
     expect(html.match(/rx-changed/g)).toHaveLength(1);
     expect(html).toMatch(/class="number rx-changed">-1\.75/);
     expect(body).toContain('Última: 10/06/2025');

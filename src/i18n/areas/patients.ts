@@ -20,7 +20,7 @@ export const patientsMessages = {
   'patients.noBalance': 'Sin saldo pendiente ni saldo a favor.',
   'patients.latestRx': 'Última receta comparada con la anterior',
   'patients.latestRxOnly': 'Última receta',
-  'patients.rxChanged': '{count} valores cambiaron respecto a la receta anterior (marcados).',
+  'patients.rxChanged': 'Valores que cambiaron respecto a la receta anterior: {count} (marcados).',
   'patients.rxSame': 'Sin cambios respecto a la receta anterior.',
   'patients.previous': 'Anterior: {date}',
   'patients.latest': 'Última: {date}',
