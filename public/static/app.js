@@ -42,6 +42,56 @@ document.addEventListener('htmx:beforeSwap', (event) => {
   if (select.value !== sent) detail.shouldSwap = false;
 });
 
+// The menu (a <details>): always open at desk width, where it is the sidebar; on a phone it opens from
+// its "Menú" button and Escape closes it. htmx's boosted navigation swaps in a closed one on every page.
+const deskWidth = window.matchMedia('(min-width: 800.02px)');
+function openMenuAtDeskWidth() {
+  if (!deskWidth.matches) return;
+  for (const menu of document.querySelectorAll('details[data-app-menu]')) menu.open = true;
+}
+openMenuAtDeskWidth();
+document.addEventListener('htmx:afterSwap', openMenuAtDeskWidth);
+deskWidth.addEventListener('change', () => {
+  for (const menu of document.querySelectorAll('details[data-app-menu]')) menu.open = deskWidth.matches;
+});
+document.addEventListener('keydown', (event) => {
+  if (event.key !== 'Escape' || deskWidth.matches) return;
+  const menu = document.querySelector('details[data-app-menu][open]');
+  if (!menu) return;
+  menu.open = false;
+  menu.querySelector('summary')?.focus();
+});
+
+// A select[data-submit-on-change] (the branch switch) submits when a pointer picks an option. Arrow keys
+// on a closed select change it at once, option by option: a keyboard choice submits on Enter or when
+// the field is left instead, so arrowing past a branch never switches to it.
+const keyedSelects = new WeakSet();
+document.addEventListener('keydown', (event) => {
+  const select = event.target;
+  if (!(select instanceof HTMLSelectElement) || !select.hasAttribute('data-submit-on-change')) return;
+  if (event.key === 'Enter' && keyedSelects.has(select)) {
+    event.preventDefault();
+    submitChangedSelect(select);
+  } else if (event.key !== 'Tab' && event.key !== 'Shift') keyedSelects.add(select);
+});
+document.addEventListener('pointerdown', (event) => {
+  if (event.target instanceof HTMLSelectElement) keyedSelects.delete(event.target);
+});
+document.addEventListener('change', (event) => {
+  const select = event.target;
+  if (select instanceof HTMLSelectElement && select.hasAttribute('data-submit-on-change') && !keyedSelects.has(select))
+    select.form?.requestSubmit();
+});
+document.addEventListener('focusout', (event) => {
+  const select = event.target;
+  if (select instanceof HTMLSelectElement && keyedSelects.has(select)) submitChangedSelect(select);
+});
+function submitChangedSelect(select) {
+  keyedSelects.delete(select);
+  const chosen = [...select.options].find((option) => option.selected);
+  if (chosen && !chosen.defaultSelected) select.form?.requestSubmit();
+}
+
 // Sales editor (src/views/sales-editor.tsx): the product search is a combobox over a listbox of
 // "add" buttons. Arrows move the active option, Enter adds it, Escape clears; the barcode field adds
 // on Enter. Focus then goes where the server put `autofocus` (the quantity of the line added).
@@ -134,3 +184,14 @@ document.addEventListener('htmx:afterSwap', (event) => {
   if (search instanceof HTMLInputElement)
     search.setAttribute('aria-expanded', productOptions().length ? 'true' : 'false');
 });
+
+// A table wider than the screen scrolls inside its own box (app.css): one that holds no link or field
+// must take the focus itself, or a keyboard could not scroll it.
+function focusableScrollers() {
+  for (const box of document.querySelectorAll('main table, main .table-scroll, main .rx-scroll')) {
+    if (box.scrollWidth > box.clientWidth && !box.hasAttribute('tabindex')) box.tabIndex = 0;
+  }
+}
+focusableScrollers();
+document.addEventListener('htmx:afterSettle', focusableScrollers);
+window.addEventListener('resize', focusableScrollers);

@@ -27,6 +27,7 @@ import { ecfCertificateMessages } from './areas/ecfCertificate';
 import { ecfReceptionMessages } from './areas/ecf-reception';
 import { ecfInboxMessages } from './areas/ecf-inbox';
 import { pickersMessages } from './areas/pickers';
+import { navigationMessages } from './areas/navigation';
 import { cashClosesMessages } from './areas/cashCloses';
 import { dashboardMessages } from './areas/dashboard';
 import { salesEditorMessages } from './areas/sales-editor';
@@ -158,6 +159,7 @@ export const messages = {
   ...ecfReceptionMessages,
   ...ecfInboxMessages,
   ...pickersMessages,
+  ...navigationMessages,
   ...cashClosesMessages,
   ...dashboardMessages,
   ...salesEditorMessages,

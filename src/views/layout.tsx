@@ -34,6 +34,8 @@ function Document(props: { title: string; panel?: boolean; children: Child }) {
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title>{props.title}</title>
+          <link rel="icon" href={staticUrl('favicon.svg')} type="image/svg+xml" />
+          <link rel="icon" href="/favicon.ico" sizes="32x32" />
           {/* htmx 2 ignores 4xx/5xx responses by default: swap them (a form with its field errors, an error page with its way back). */}
           <meta
             name="htmx-config"
@@ -65,35 +67,101 @@ export function Layout(props: { title: string; children: Child }) {
   );
 }
 
-const navigation: Array<{ href: string; label: MessageKey; permission: Permission }> = [
-  { href: '/', label: 'nav.home', permission: 'dashboard.view' },
-  { href: '/contacts', label: 'nav.contacts', permission: 'contacts.view' },
-  { href: '/prescriptions', label: 'nav.prescriptions', permission: 'prescriptions.view' },
-  { href: '/quotations', label: 'nav.quotations', permission: 'quotations.view' },
-  { href: '/invoices', label: 'nav.invoices', permission: 'invoices.view' },
-  { href: '/payments', label: 'nav.payments', permission: 'invoices.view' },
-  { href: '/cash-closes', label: 'nav.cashCloses', permission: 'cashCloses.close' },
-  { href: '/receivables', label: 'nav.receivables', permission: 'receivables.view' },
-  { href: '/credit-notes', label: 'nav.creditNotes', permission: 'invoices.view' },
-  { href: '/ecf', label: 'ecfSubmissions.nav', permission: 'invoices.view' },
-  { href: '/ecf/recibidos', label: 'ecfInbox.nav', permission: 'ecf.inbox.view' },
-  { href: '/products', label: 'nav.products', permission: 'products.view' },
-  { href: '/stock', label: 'nav.stock', permission: 'stock.view' },
-  { href: '/taxes', label: 'nav.taxes', permission: 'products.view' },
-  { href: '/currencies', label: 'nav.currencies', permission: 'currencies.view' },
-  { href: '/sequences', label: 'nav.sequences', permission: 'sequences.view' },
-  { href: '/reports/dgii', label: 'nav.reports', permission: 'reports.dgii' },
-  { href: '/branches', label: 'nav.branches', permission: 'branches.view' },
-  { href: '/users', label: 'nav.users', permission: 'users.manage' },
-  { href: '/company', label: 'nav.company', permission: 'company.view' },
-  { href: '/settings/ecf', label: 'ecf.nav', permission: 'ecf.manage' },
-  { href: '/api-tokens', label: 'nav.apiTokens', permission: 'apiTokens.manage' },
-  { href: '/audit', label: 'nav.audit', permission: 'audit.view' },
+type NavigationGroup = 'sales' | 'patients' | 'inventory' | 'reports' | 'settings';
+
+const navigationGroups: Array<{ id: NavigationGroup; label: MessageKey }> = [
+  { id: 'sales', label: 'navigation.group.sales' },
+  { id: 'patients', label: 'navigation.group.patients' },
+  { id: 'inventory', label: 'navigation.group.inventory' },
+  { id: 'reports', label: 'navigation.group.reports' },
+  { id: 'settings', label: 'navigation.group.settings' },
 ];
+
+interface NavigationItem {
+  href: string;
+  label: MessageKey;
+  permission: Permission;
+  /** The menu's group; none for Inicio, which stays first on its own. */
+  group?: NavigationGroup;
+}
+
+/** The shop's menu. A new page adds one line in its group; a group the user may see nothing of is not shown. */
+const navigation: NavigationItem[] = [
+  { href: '/', label: 'nav.home', permission: 'dashboard.view' },
+  { href: '/quotations', label: 'nav.quotations', permission: 'quotations.view', group: 'sales' },
+  { href: '/invoices', label: 'nav.invoices', permission: 'invoices.view', group: 'sales' },
+  { href: '/payments', label: 'nav.payments', permission: 'invoices.view', group: 'sales' },
+  { href: '/receivables', label: 'nav.receivables', permission: 'receivables.view', group: 'sales' },
+  { href: '/cash-closes', label: 'nav.cashCloses', permission: 'cashCloses.close', group: 'sales' },
+  { href: '/credit-notes', label: 'nav.creditNotes', permission: 'invoices.view', group: 'sales' },
+  { href: '/ecf', label: 'ecfSubmissions.nav', permission: 'invoices.view', group: 'sales' },
+  { href: '/ecf/recibidos', label: 'ecfInbox.nav', permission: 'ecf.inbox.view', group: 'sales' },
+  { href: '/contacts', label: 'navigation.contacts', permission: 'contacts.view', group: 'patients' },
+  { href: '/prescriptions', label: 'nav.prescriptions', permission: 'prescriptions.view', group: 'patients' },
+  { href: '/products', label: 'nav.products', permission: 'products.view', group: 'inventory' },
+  { href: '/stock', label: 'navigation.stock', permission: 'stock.view', group: 'inventory' },
+  { href: '/reports/dgii', label: 'nav.reports', permission: 'reports.dgii', group: 'reports' },
+  { href: '/company', label: 'nav.company', permission: 'company.view', group: 'settings' },
+  { href: '/branches', label: 'nav.branches', permission: 'branches.view', group: 'settings' },
+  { href: '/users', label: 'nav.users', permission: 'users.manage', group: 'settings' },
+  { href: '/sequences', label: 'nav.sequences', permission: 'sequences.view', group: 'settings' },
+  { href: '/currencies', label: 'nav.currencies', permission: 'currencies.view', group: 'settings' },
+  { href: '/taxes', label: 'nav.taxes', permission: 'products.view', group: 'settings' },
+  { href: '/settings/ecf', label: 'ecf.nav', permission: 'ecf.manage', group: 'settings' },
+  { href: '/api-tokens', label: 'nav.apiTokens', permission: 'apiTokens.manage', group: 'settings' },
+  { href: '/audit', label: 'nav.audit', permission: 'audit.view', group: 'settings' },
+];
+
+type MenuLink = { href: string; label: MessageKey };
+
+function MenuLinks(props: { links: MenuLink[]; current: string; labelledBy?: string }) {
+  return (
+    <ul aria-labelledby={props.labelledBy}>
+      {props.links.map((link) => (
+        <li>
+          <a href={link.href} aria-current={props.current === link.href ? 'page' : undefined}>
+            {t(link.label)}
+          </a>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/**
+ * The menu: a sidebar at desk width; on a phone, collapsed behind the "Menú" button. A <details>
+ * opens and closes without JavaScript and tells assistive technology whether it is expanded;
+ * app.js keeps it open at desk width and lets Escape close it on a phone.
+ */
+function Menu(props: {
+  ungrouped: MenuLink[];
+  groups: Array<{ id: string; label: MessageKey; links: MenuLink[] }>;
+  current: string;
+}) {
+  return (
+    <details class="app-menu" data-app-menu>
+      <summary class="menu-button">{t('navigation.menu')}</summary>
+      <nav class="app-nav" aria-label={t('nav.main')}>
+        {props.ungrouped.length > 0 ? <MenuLinks links={props.ungrouped} current={props.current} /> : null}
+        {props.groups
+          .filter((group) => group.links.length > 0)
+          .map((group) => (
+            <div class="nav-group">
+              <span class="nav-group-title" id={`nav-group-${group.id}`}>
+                {t(group.label)}
+              </span>
+              <MenuLinks links={group.links} current={props.current} labelledBy={`nav-group-${group.id}`} />
+            </div>
+          ))}
+      </nav>
+    </details>
+  );
+}
 
 /** The shop's workspace: navigation for the user's role, shop name and logo, branch, account. */
 export function AppShell(props: { title: string; user: SessionUser; current: string; children: Child }) {
   const { user } = props;
+  const allowed = navigation.filter((item) => can(user.role, item.permission));
   return (
     <Document title={`${props.title} · ${user.shopName}`}>
       <body hx-boost="true">
@@ -116,18 +184,21 @@ export function AppShell(props: { title: string; user: SessionUser; current: str
             {user.logoKey ? <img src="/company/logo" alt="" class="shop-logo" /> : null}
             <span class="shop-name">{user.shopName}</span>
           </a>
+          {/* app.js submits on a pointer's choice, or on Enter / leaving the field after arrowing: arrows alone never switch. */}
           <form class="branch-switch" method="post" action="/session/branch">
             <label for="branch-select">{t('nav.branch')}</label>
-            <select id="branch-select" name="branchId">
+            <select id="branch-select" name="branchId" data-submit-on-change>
               {user.branches.map((branch) => (
                 <option value={branch.id} selected={branch.id === user.branch?.id}>
                   {branch.name}
                 </option>
               ))}
             </select>
-            <button type="submit" class="button-small">
-              {t('nav.switchBranch')}
-            </button>
+            <noscript>
+              <button type="submit" class="button-small">
+                {t('nav.switchBranch')}
+              </button>
+            </noscript>
           </form>
           <div class="account">
             <a href="/account/password">{user.name}</a>
@@ -139,19 +210,14 @@ export function AppShell(props: { title: string; user: SessionUser; current: str
           </div>
         </header>
         <div class="app-body">
-          <nav class="app-nav" aria-label={t('nav.main')}>
-            <ul>
-              {navigation
-                .filter((item) => can(user.role, item.permission))
-                .map((item) => (
-                  <li>
-                    <a href={item.href} aria-current={props.current === item.href ? 'page' : undefined}>
-                      {t(item.label)}
-                    </a>
-                  </li>
-                ))}
-            </ul>
-          </nav>
+          <Menu
+            ungrouped={allowed.filter((item) => !item.group)}
+            groups={navigationGroups.map((group) => ({
+              ...group,
+              links: allowed.filter((item) => item.group === group.id),
+            }))}
+            current={props.current}
+          />
           <main id="main" tabindex={-1}>
             {props.children}
           </main>
@@ -161,7 +227,7 @@ export function AppShell(props: { title: string; user: SessionUser; current: str
   );
 }
 
-const adminNavigation: Array<{ href: string; label: MessageKey }> = [
+const adminNavigation: MenuLink[] = [
   { href: '/admin', label: 'admin.nav.home' },
   { href: '/admin/tenants', label: 'admin.nav.tenants' },
   { href: '/admin/clients', label: 'admin.nav.clients' },
@@ -196,17 +262,7 @@ export function AdminShell(props: {
           </div>
         </header>
         <div class="app-body">
-          <nav class="app-nav" aria-label={t('nav.main')}>
-            <ul>
-              {adminNavigation.map((item) => (
-                <li>
-                  <a href={item.href} aria-current={props.current === item.href ? 'page' : undefined}>
-                    {t(item.label)}
-                  </a>
-                </li>
-              ))}
-            </ul>
-          </nav>
+          <Menu ungrouped={adminNavigation} groups={[]} current={props.current} />
           <main id="main" tabindex={-1}>
             {props.children}
           </main>

@@ -117,9 +117,8 @@ async function flow(page: Page) {
     await shot(page, 'transfer');
 
     // The product list shows the current branch's on-hand; the live search narrows it without a reload.
-    await page.locator('#branch-select').selectOption({ label: 'Sucursal principal' });
     const switched = page.waitForResponse((response) => response.url().endsWith('/session/branch'));
-    await page.getByRole('button', { name: 'Cambiar' }).click();
+    await page.locator('#branch-select').selectOption({ label: 'Sucursal principal' });
     await switched;
     await page.goto(`${stack.demoUrl}/products`);
     expect(await page.locator('th.number').last().textContent()).toBe('Existencia en Sucursal principal');
