@@ -442,6 +442,7 @@ export function ContactPage(props: {
       ) : null}
       {contact.archivedAt ? <Notice>{t('contacts.archivedNotice')}</Notice> : null}
       <nav class="toolbar contact-links" aria-label={t('contacts.links')}>
+        {contact.kind === 'customer' ? <a href={`/patients/${contact.id}`}>{t('patients.open')}</a> : null}
         {can(user.role, 'prescriptions.view') ? (
           <a href={`/contacts/${contact.id}/prescriptions`}>{t('contacts.links.prescriptions')}</a>
         ) : null}

@@ -61,6 +61,7 @@ export function pageRoutes(ids: SeededIds): PageRoute[] {
     { name: 'contact-new', path: '/contacts/new' },
     { name: 'contact', path: `/contacts/${ids.contactId}` },
     { name: 'contact-prescriptions', path: `/contacts/${ids.contactId}/prescriptions` },
+    { name: 'patient', path: `/patients/${ids.contactId}` },
     { name: 'prescriptions', path: '/prescriptions' },
     { name: 'prescription-new', path: '/prescriptions/new' },
     { name: 'prescription', path: `/prescriptions/${ids.prescriptionId}` },

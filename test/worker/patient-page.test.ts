@@ -96,6 +96,9 @@ describe('the patient page', { timeout: 60_000 }, () => {
     expect(html).toContain(`href="/invoices/${patient.inv1}/payments/new"`);
     expect(html).not.toContain(`href="/invoices/${patient.inv2}/payments/new"`);
     expect(html).not.toContain('Ver todas');
+    // The contact's own page links here.
+    const contact = await get(s.host, `/contacts/${patient.id}`, { headers: { Cookie: s.cookie } });
+    expect(await contact.text()).toContain(`href="/patients/${patient.id}"`);
   });
 
   it('bounds each list to 20 with a link to the whole list', async () => {

@@ -1,5 +1,6 @@
 /** Spanish (es-DO) messages of the patient's page; merged into the catalogue in src/i18n/es-DO.ts. */
 export const patientsMessages = {
+  'patients.open': 'Ficha del paciente',
   'patients.back': 'Contactos',
   'patients.edit': 'Editar datos',
   'patients.identity': 'Datos del paciente',
