@@ -159,6 +159,8 @@ const pages: Page[] = [
     check: check607,
   },
   { label: '/ (dashboard, every branch)', kind: 'report', path: () => '/?branch=all' },
+  { label: '/receivables (ageing, every branch)', kind: 'report', path: () => '/receivables' },
+  { label: '/contacts/:id/statement', kind: 'report', path: (shop) => `/contacts/${shop.contactId}/statement` },
 ];
 
 /** Row 9 adds these to the timed pages: every other signed-in page a shop opens. */

@@ -110,8 +110,8 @@ export function receivablesListQuery(db: TenantDb, filter: ReceivablesFilter) {
   const customers = filter.customers ? sql`${invoices.customerId} = ANY (${filter.customers})` : sql`true`;
   const order =
     filter.sort === 'oldest'
-      ? sql`oldest ASC NULLS LAST, total DESC, customer_id`
-      : sql`total DESC, credit DESC, customer_id`;
+      ? sql`p.oldest ASC NULLS LAST, p.total DESC, p.customer_id`
+      : sql`p.total DESC NULLS LAST, p.credit DESC, p.customer_id`;
   return db.execute<ReceivablesRow & Record<string, unknown>>(sql`
     WITH per_invoice AS (
       SELECT ${invoices.customerId} AS customer_id,

@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { branches, contacts, creditApplications, invoices, payments, refunds } from '../../src/db/tenant-schema';
 import { addDays, shopToday } from '../../src/domain/dates';
-import { receivablesAgeingQuery } from '../../src/queries/receivables';
+import { receivablesAgeingQuery, receivablesListQuery } from '../../src/queries/receivables';
 import { api, apiJson } from '../support/worker/api';
 import { countRoundTrips, get, postForm } from '../support/worker/helpers';
 import { colleague, invoiceRow, issuedInvoice, ncfSequence, paymentShop as shop } from '../support/worker/payments';
@@ -109,6 +109,19 @@ describe('receivables ageing', { timeout: 60_000 }, () => {
       total: '50.55',
       customers: 1,
     });
+    // Largest balance first by amount (as text "3903.08" would sort before "26300.55").
+    const byTotal = await receivablesListQuery(s.db, {
+      asOf,
+      branchIds: null,
+      customers: null,
+      sort: 'total',
+      limit: 50,
+      offset: 0,
+    });
+    expect(byTotal.rows.map((row) => [row.customerId, row.total])).toEqual([
+      [s.customer.id, '26300.55'],
+      [tourist!.id, '3903.08'],
+    ]);
     const [none] = await receivablesAgeingQuery(s.db, { asOf, branchIds: [] });
     expect(none).toMatchObject({ total: '0.00', customers: 0 });
   });
