@@ -13,7 +13,6 @@ export const salesEditorMessages = {
   'salesEditor.lines.remove': 'Quitar',
   'salesEditor.lines.removeLabel': 'Quitar la línea {line}',
   'salesEditor.lines.line': 'Línea {line}',
-  'salesEditor.totals.title': 'Totales en vivo',
   'salesEditor.totals.pending': 'Revise la línea marcada para ver los totales.',
   'salesEditor.totals.checkLine': 'Línea {line}: {message}',
   'salesEditor.rx.offer': 'Receta del {date}: {summary}',
@@ -23,7 +22,6 @@ export const salesEditorMessages = {
   'salesEditor.rx.lensLine': 'Lente {eye}: {values}',
   'salesEditor.rx.eye.od': 'OD (ojo derecho)',
   'salesEditor.rx.eye.oi': 'OI (ojo izquierdo)',
-  'salesEditor.rx.notFound': 'La receta no existe.',
   'salesEditor.confirm.title': 'Confirmar emisión',
   'salesEditor.confirm.intro':
     'Al confirmar se toma el próximo número del comprobante y la factura ya no se puede cambiar. Revise:',
