@@ -8,7 +8,7 @@ export const assetHashes = {
   'cash-closes.css': 'bf5f38f3c56b',
   'contacts.css': 'b7e0e424dd91',
   'dashboard.css': '41e5e6de7bf5',
-  'favicon.svg': 'b3166ab1eecf',
+  'favicon.svg': '9800b8791814',
   'htmx.min.js': 'd6fdc75f204e',
   'invoices.css': '52f4244aea97',
   'payments.css': '3ef901116e15',

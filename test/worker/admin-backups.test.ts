@@ -58,6 +58,8 @@ async function counts(sql: Sql): Promise<Record<string, number>> {
 async function filledShop() {
   const shop = await documentsShop('owner');
   const invoice = await insertInvoice(shop.db, { branchId: shop.branch.id, customerId: shop.buyer.id });
+  // A second invoice: a credit application moves credit from one invoice to another.
+  await insertInvoice(shop.db, { branchId: shop.branch.id, customerId: shop.buyer.id });
   await insertQuotation(shop.db, { branchId: shop.branch.id, customerId: shop.buyer.id });
   await insertPayment(shop.db, {
     invoiceId: invoice.id,
@@ -103,6 +105,20 @@ línea 2')`,
     sql`INSERT INTO ecf_cancellations (sequence_id, doc_type, from_number, to_number, first_encf, last_encf, state, dgii_messages, requested_by)
         SELECT id, doc_type, 900, 950, 'E320000000900', 'E320000000950', 'accepted', ${JSON.stringify(['Anuladas'])}::jsonb, 'Dueña'
           FROM fiscal_sequences ORDER BY created_at LIMIT 1`,
+    sql`INSERT INTO refunds (contact_id, invoice_id, branch_id, method, amount, currency_code, refunded_on, created_by)
+        VALUES (${shop.buyer.id}, ${invoice!.id}, ${branch}, '1', '25.50', 'DOP', '2026-03-02', ${user!.id})`,
+    sql`INSERT INTO credit_applications (contact_id, source_invoice_id, target_invoice_id, payment_id, amount, currency_code, applied_on, created_by)
+        SELECT ${shop.buyer.id}, ${invoice!.id}, (SELECT id FROM invoices WHERE id <> ${invoice!.id} LIMIT 1), p.id, '10.00', 'DOP', '2026-03-02', ${user!.id}
+          FROM payments p LIMIT 1`,
+    sql`INSERT INTO cash_close_counter (id, last_number) VALUES (1, 2)`,
+    sql`INSERT INTO cash_closes (id, number, branch_id, kind, cashier_id, business_date, closed_by, note)
+        VALUES ('7b0d6c1e-0000-4000-8000-000000000001', 'CC-000001', ${branch}, 'cashier', ${user!.id}, '2026-03-02', ${user!.id}, 'Faltan RD$ 5'),
+               ('7b0d6c1e-0000-4000-8000-000000000002', 'CC-000002', ${branch}, 'branch', NULL, '2026-03-02', ${user!.id}, NULL)`,
+    sql`INSERT INTO cash_close_lines (close_id, method, currency_code, expected, counted, difference, movements)
+        VALUES ('7b0d6c1e-0000-4000-8000-000000000001', '1', 'DOP', '100.00', '95.00', '-5.00', 1)`,
+    sql`INSERT INTO cash_close_members (cashier_close_id, branch_close_id)
+        VALUES ('7b0d6c1e-0000-4000-8000-000000000001', '7b0d6c1e-0000-4000-8000-000000000002')`,
+    sql`UPDATE payments SET cash_close_id = '7b0d6c1e-0000-4000-8000-000000000001'`,
     sql`INSERT INTO ecf_fallbacks (reason, started_by, ended_at, ended_by) VALUES ('Certificado dañado', 'Dueña', now(), 'Dueña')`,
     sql`INSERT INTO ecf_fallback_documents (invoice_id, fallback_id, ecf_type, replacement_encf, replacement_valid_until)
         SELECT ${invoice!.id}, id, 'E31', 'E310000000002', '2027-12-31' FROM ecf_fallbacks LIMIT 1`,
