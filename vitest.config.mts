@@ -5,6 +5,9 @@ import type { TestStack } from './test/support/global-setup';
 export default defineConfig({
   test: {
     globalSetup: ['./test/support/global-setup.ts'],
+    // Two files at a time: most of a file's time is spent waiting on Postgres, workerd and Chromium
+    // (other processes), so two share the machine's cores well; vitest's default on 2 cores is 1.
+    maxWorkers: 2,
     reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       {
@@ -26,7 +29,8 @@ export default defineConfig({
             };
           }),
         ],
-        test: { name: 'worker', include: ['test/worker/**/*.test.{ts,tsx}'] },
+        // Requests go through workerd to Postgres: a test that takes 1 s alone can take 5 s beside another file.
+        test: { name: 'worker', include: ['test/worker/**/*.test.{ts,tsx}'], testTimeout: 30_000, hookTimeout: 60_000 },
       },
       {
         extends: true,
