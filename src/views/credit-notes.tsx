@@ -261,10 +261,10 @@ export function CreditNotePage(props: { note: CreditNote; notice: boolean; canRe
           {t('creditNotes.detail.title', { ncf: note.ncf })} <CreditNoteStatusBadge status={note.status} />
         </h1>
         <div class="actions">
-          <a class="button" href={`/credit-notes/${note.id}/print?format=a4`}>
+          <a class="button" href={`/credit-notes/${note.id}/print?format=a4`} hx-boost="false">
             {t('creditNotes.print.a4')}
           </a>
-          <a class="button" href={`/credit-notes/${note.id}/print?format=80mm`}>
+          <a class="button" href={`/credit-notes/${note.id}/print?format=80mm`} hx-boost="false">
             {t('creditNotes.print.80mm')}
           </a>
         </div>

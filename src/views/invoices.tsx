@@ -285,13 +285,13 @@ function Actions(props: { invoice: Invoice; canManage: boolean; canPay: boolean;
           {t('invoices.creditNote')}
         </a>
       ) : null}
-      <a class="button" href={`/invoices/${id}/print?format=a4`}>
+      <a class="button" href={`/invoices/${id}/print?format=a4`} hx-boost="false">
         {t('invoices.printA4')}
       </a>
-      <a class="button" href={`/invoices/${id}/print?format=80mm`}>
+      <a class="button" href={`/invoices/${id}/print?format=80mm`} hx-boost="false">
         {t('invoices.print80')}
       </a>
-      <a class="button" href={`/invoices/${id}/pdf`}>
+      <a class="button" href={`/invoices/${id}/pdf`} hx-boost="false">
         {t('invoices.pdf')}
       </a>
       {props.canManage && invoice.status !== 'voided' ? (

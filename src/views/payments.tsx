@@ -279,10 +279,10 @@ export function PaymentPage(props: {
       <div class="page-head">
         <h1>{t('payments.detail.title', { number: payment.number })}</h1>
         <div class="actions">
-          <a class="button" href={`/payments/${payment.id}/print?format=80mm`}>
+          <a class="button" href={`/payments/${payment.id}/print?format=80mm`} hx-boost="false">
             {t('payments.print.80mm')}
           </a>
-          <a class="button" href={`/payments/${payment.id}/print?format=a4`}>
+          <a class="button" href={`/payments/${payment.id}/print?format=a4`} hx-boost="false">
             {t('payments.print.a4')}
           </a>
         </div>

@@ -289,10 +289,10 @@ export function StatementPage(props: {
         <button type="submit">{t('statement.show')}</button>
       </form>
       <p class="actions">
-        <a class="button" href={`/contacts/${contact.id}/statement/print?${query}`}>
+        <a class="button" href={`/contacts/${contact.id}/statement/print?${query}`} hx-boost="false">
           {t('statement.print')}
         </a>
-        <a class="button" href={`/contacts/${contact.id}/statement.pdf?${query}`}>
+        <a class="button" href={`/contacts/${contact.id}/statement.pdf?${query}`} hx-boost="false">
           {t('statement.pdf')}
         </a>
         <a class="button" href={`/contacts/${contact.id}/credit`}>

@@ -32,6 +32,7 @@ export function pageRoutes(ids: SeededIds): PageRoute[] {
     // Ventas
     { name: 'quotations', path: '/quotations' },
     { name: 'quotation-new', path: '/quotations/new' },
+    { name: 'quotation-from-rx', path: `/quotations/new?prescription=${ids.prescriptionId}` },
     { name: 'quotation', path: `/quotations/${ids.quotationId}` },
     { name: 'quotation-edit', path: `/quotations/${ids.quotationId}/edit` },
     { name: 'invoices', path: '/invoices' },
@@ -39,6 +40,7 @@ export function pageRoutes(ids: SeededIds): PageRoute[] {
     { name: 'invoice', path: `/invoices/${ids.invoiceId}` },
     { name: 'invoice-draft', path: `/invoices/${ids.draftInvoiceId}` },
     { name: 'invoice-edit', path: `/invoices/${ids.draftInvoiceId}/edit` },
+    { name: 'invoice-issue-confirm', path: `/invoices/${ids.draftInvoiceId}/issue` },
     { name: 'invoice-share', path: `/invoices/${ids.invoiceId}/share-links` },
     { name: 'payment-new', path: `/invoices/${ids.invoiceId}/payments/new` },
     { name: 'payments', path: '/payments' },

@@ -108,6 +108,28 @@ describe('invoice print view', { timeout: 30_000 }, () => {
   });
 });
 
+describe('links to a print sheet or a PDF from the app', { timeout: 30_000 }, () => {
+  // The app's <body> is hx-boost'ed: a boosted link swaps only the body, so a print sheet would lose
+  // its own stylesheet (print.css, the 80 mm width) and a PDF would be swapped in as text.
+  it('opt out of htmx boosting on the invoice, receipt and statement pages', async () => {
+    const { host, cookie, db, branch, buyer } = await documentsShop();
+    const invoice = await insertInvoice(db, { branchId: branch.id, customerId: buyer.id });
+    const payment = await insertPayment(db, {
+      invoiceId: invoice.id,
+      branchId: branch.id,
+      amount: '100.00',
+      number: 'REC-00000001',
+    });
+    for (const path of [`/invoices/${invoice.id}`, `/payments/${payment.id}`, `/contacts/${buyer.id}/statement`]) {
+      const page = await html(await get(host, path, { headers: { Cookie: cookie } }));
+      expect(page, path).toContain('<body hx-boost="true"');
+      const links = [...page.matchAll(/<a\b[^>]*href="[^"]*(?:\/print|\/pdf|\.pdf)[^"]*"[^>]*>/g)].map((m) => m[0]);
+      expect(links.length, path).toBeGreaterThan(0);
+      for (const link of links) expect(link, path).toContain('hx-boost="false"');
+    }
+  });
+});
+
 describe('quotation and receipt print views', { timeout: 30_000 }, () => {
   it('prints a quotation with its number, validity, lines and totals (one query)', async () => {
     const { host, db, branch, buyer, tenant, user, token } = await documentsShop('ventas');
