@@ -503,6 +503,14 @@ export const migrations: BundledMigrations = {
         "CREATE TRIGGER cash_close_lines_immutable BEFORE UPDATE OR DELETE ON \"cash_close_lines\" FOR EACH ROW EXECUTE FUNCTION cash_closes_immutable();",
         "CREATE TRIGGER cash_close_members_immutable BEFORE UPDATE OR DELETE ON \"cash_close_members\" FOR EACH ROW EXECUTE FUNCTION cash_closes_immutable();"
       ]
+    },
+    {
+      "tag": "0026_products_brand_search",
+      "when": 1796505933763,
+      "hash": "b2f80c81e9b43e228c2a70186601b111d1c410328d4c5f161ec650c1b83255a7",
+      "statements": [
+        "CREATE INDEX \"products_brand_search_idx\" ON \"products\" USING gin (search_fold(\"brand\") gin_trgm_ops);"
+      ]
     }
   ]
 };

@@ -293,6 +293,7 @@ export const products = pgTable(
     uniqueIndex('products_sku_key').on(sql`lower(${table.sku})`),
     index('products_name_idx').on(sql`lower(${table.name})`, table.id),
     index('products_name_search_idx').using('gin', sql`search_fold(${table.name}) gin_trgm_ops`),
+    index('products_brand_search_idx').using('gin', sql`search_fold(${table.brand}) gin_trgm_ops`),
     check('products_price_positive', sql`${table.price} >= 0`),
   ],
 );

@@ -32,7 +32,8 @@ export function productPickerMatches(q: string, branchId: string | null, limit: 
   if (!words.length) return null;
   const skuPrefix = `${likeEscape(q.trim().toLowerCase())}%`;
   const names = sql.join(
-    words.map((word) => foldedContains(sql`p.name`, word)),
+    // Each word in the name or the brand ("rayban aviador"), each through its trigram index.
+    words.map((word) => sql`(${foldedContains(sql`p.name`, word)} OR ${foldedContains(sql`p.brand`, word)})`),
     sql` AND `,
   );
   return sql`SELECT p.id, p.sku, p.name, p.price::text AS price, p.brand, p.track_stock AS "trackStock",

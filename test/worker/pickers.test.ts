@@ -234,14 +234,26 @@ describe('product picker plan', () => {
   it('answers name and SKU searches through indexes on 5,000 products', { timeout: 60_000 }, async () => {
     const s = await invoiceShop();
     await s.db.execute(sql`
-      INSERT INTO products (sku, name, category, price, tax_id)
+      INSERT INTO products (sku, name, brand, category, price, tax_id)
       SELECT 'P-' || n, (ARRAY['Montura','Lente','Estuche','Líquido','Cordón'])[1 + n % 5] || ' ' ||
-             (ARRAY['clásico','progresivo','deportivo','infantil'])[1 + n % 4] || ' ' || n, 'lentes', 100, ${s.tax('ITBIS18').id}
+             (ARRAY['clásico','progresivo','deportivo','infantil'])[1 + n % 4] || ' ' || n,
+             (ARRAY['Ray-Ban','Oakley','Vogue','Essilor','Hoya','Zeiss','Silhouette'])[1 + n % 7],
+             'lentes', 100, ${s.tax('ITBIS18').id}
         FROM generate_series(1, 5000) n`);
     await s.db.execute(sql`ANALYZE products`);
     const byName = await explainLast(s.db, (db) => pickProducts(db, 'liquido clasico 12', s.main.id));
     const bySku = await explainLast(s.db, (db) => pickProducts(db, 'p-123', s.main.id));
-    for (const plan of [byName, bySku]) expect(plan.seqScans.map((node) => node['Relation Name'])).toEqual([]);
+    // A brand and a word of the name: P-20 is a "Montura ..." (20 % 5 = 0) by Silhouette (20 % 7 = 6).
+    const byBrand = await explainLast(s.db, (db) => pickProducts(db, 'silhouette montura', s.main.id));
+    const found = await pickProducts(s.db, 'silhouette montura', s.main.id);
+    expect(found.length).toBeGreaterThan(0);
+    for (const product of found) {
+      expect(product.brand).toBe('Silhouette');
+      expect(product.name).toMatch(/^Montura /);
+    }
+    expect(found.map((product) => product.sku)).toContain('P-20');
+    expect(byBrand.indexes).toContain('products_brand_search_idx');
+    for (const plan of [byName, bySku, byBrand]) expect(plan.seqScans.map((node) => node['Relation Name'])).toEqual([]);
     expect(byName.indexes).toContain('products_name_search_idx');
     expect(bySku.indexes).toEqual(expect.arrayContaining(['products_sku_key', 'products_name_search_idx']));
     console.log(

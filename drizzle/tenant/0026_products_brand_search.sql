@@ -1,0 +1,1 @@
+CREATE INDEX "products_brand_search_idx" ON "products" USING gin (search_fold("brand") gin_trgm_ops);
