@@ -153,16 +153,26 @@ describe('function files', () => {
       'invoice_stock_movements',
       'issue_credit_note',
       'record_payment',
+      'update_payment',
+      'void_payment',
     ]);
     const newInFilesOnly = new Set<string>([
+      'apply_credit',
+      'cash_close_number',
+      'cash_close_pending',
+      'close_cash',
+      'close_cash_branch',
       'credit_note_type',
       'credit_refunds_itbis',
       'document_number',
       'invoice_creditable',
+      'invoice_credit_available',
       'invoice_payable',
       'record_stock_movement',
+      'refund_credit',
       'reserve_ecf_cancellation',
       'session_check',
+      'void_refund',
     ]);
     for (const scope of ['tenant', 'central'] as const) {
       const sql = await freshDatabase();
