@@ -4,18 +4,10 @@
  * server as the amount is typed, be asked for a note, close, and print the close on 80 mm.
  * Screenshots at 1366x800 and 390x844: test-results/screenshots/cash-close-*.png.
  */
-import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getPlatformProxy } from 'wrangler';
-import { demoTenant } from '../../dev/stack';
 import { hashPassword } from '../../src/auth/password';
-import { persistPath } from '../../src/cli/environment';
-import { tenantDb } from '../../src/db/client';
-import type { Bindings } from '../../src/env';
-import { tenantConnection } from '../../src/tenancy/lifecycle';
-import { createPlatform } from '../../src/tenancy/platform';
 import {
   hasChromium,
   launchChromium,
@@ -23,6 +15,7 @@ import {
   newShopPage,
   screenshot,
   startTestStack,
+  withDemoShop,
   type TestStack,
 } from '../support/browser-stack';
 
@@ -42,15 +35,8 @@ afterAll(async () => {
 }, 60_000);
 
 /** A cashier of the main branch and two issued invoices (RD$ 1,500.00 and RD$ 2,000.00), written straight to the demo shop's database. */
-async function seedCashierDay(stack: TestStack): Promise<string[]> {
-  const configPath = path.resolve(import.meta.dirname, '../../wrangler.toml');
-  const proxy = await getPlatformProxy<Bindings>({
-    configPath,
-    persist: { path: persistPath(configPath, stack.persistDir) },
-  });
-  try {
-    const platform = await createPlatform({ ...proxy.env, ...stack.stack.env } as Bindings);
-    const db = tenantDb((await tenantConnection(platform, demoTenant.id)).connectionString);
+function seedCashierDay(stack: TestStack): Promise<string[]> {
+  return withDemoShop(stack, async ({ db }) => {
     const [branch] = (await db.execute<{ id: string }>(sql`SELECT id FROM branches ORDER BY created_at LIMIT 1`)).rows;
     const passwordHash = await hashPassword(cashier.password);
     await db.execute(sql`
@@ -66,9 +52,7 @@ async function seedCashierDay(stack: TestStack): Promise<string[]> {
         FROM (VALUES (1, 1500.00), (2, 2000.00)) AS v(n, amount)
       RETURNING id`);
     return invoices.rows.map((row) => row.id);
-  } finally {
-    await proxy.dispose();
-  }
+  });
 }
 
 const shot = (page: Page, name: string) => screenshot(page, `cash-close-${name}`);

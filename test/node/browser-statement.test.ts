@@ -4,18 +4,10 @@
  * (390x844) width. The customer's invoices are written to the demo shop's database first; the
  * payment goes through record_payment. Screenshots: test-results/screenshots/statement-*.png.
  */
-import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getPlatformProxy } from 'wrangler';
-import { demoTenant } from '../../dev/stack';
-import { persistPath } from '../../src/cli/environment';
-import { tenantDb } from '../../src/db/client';
 import { addDays, formatDate, shopToday } from '../../src/domain/dates';
-import type { Bindings } from '../../src/env';
-import { tenantConnection } from '../../src/tenancy/lifecycle';
-import { createPlatform } from '../../src/tenancy/platform';
 import {
   hasChromium,
   launchChromium,
@@ -23,6 +15,7 @@ import {
   newShopPage,
   screenshot,
   startTestStack,
+  withDemoShop,
   type TestStack,
 } from '../support/browser-stack';
 import { hasPdftotext, pdfText } from '../support/pdf-text';
@@ -47,15 +40,8 @@ afterAll(async () => {
  * A customer with two DOP invoices: 2,500.00 issued 45 days ago (31-60 days) and 1,000.00 issued 5
  * days ago with 400.00 paid. Open: 2,500.00 + 600.00 = 3,100.00.
  */
-async function seedCustomer(stack: TestStack): Promise<string> {
-  const configPath = path.resolve(import.meta.dirname, '../../wrangler.toml');
-  const proxy = await getPlatformProxy<Bindings>({
-    configPath,
-    persist: { path: persistPath(configPath, stack.persistDir) },
-  });
-  try {
-    const env = { ...proxy.env, ...stack.stack.env } as Bindings;
-    const db = tenantDb((await tenantConnection(await createPlatform(env), demoTenant.id)).connectionString);
+function seedCustomer(stack: TestStack): Promise<string> {
+  return withDemoShop(stack, async ({ db }) => {
     const [contact] = (
       await db.execute<{ id: string }>(
         sql`INSERT INTO contacts (kind, name) VALUES ('customer', 'Ramona Estado Núñez') RETURNING id`,
@@ -74,9 +60,7 @@ async function seedCustomer(stack: TestStack): Promise<string> {
       sql`SELECT record_payment(${invoices[1]!.id}::uuid, ${today}::date, '1', 400, NULL, NULL, NULL, NULL::uuid[], 'test')`,
     );
     return contact!.id;
-  } finally {
-    await proxy.dispose();
-  }
+  });
 }
 
 const shot = (page: Page, name: string) => screenshot(page, `statement-${name}`);

@@ -8,8 +8,14 @@ import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { getPlatformProxy } from 'wrangler';
 import { generateEncryptionKey } from '../../dev/bootstrap';
-import { demoUserEmail, startDevStack, type DevStack } from '../../dev/stack';
+import { demoTenant, demoUserEmail, startDevStack, type DevStack } from '../../dev/stack';
+import { persistPath } from '../../src/cli/environment';
+import { type TenantDb, tenantDb } from '../../src/db/client';
+import type { Bindings } from '../../src/env';
+import { tenantConnection } from '../../src/tenancy/lifecycle';
+import { createPlatform } from '../../src/tenancy/platform';
 import { freePort } from './global-setup';
 
 export const chromiumPath = '/usr/bin/chromium';
@@ -85,4 +91,26 @@ export async function logIn(
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(shotsDir, `${name}.png`), fullPage: true });
+}
+
+/**
+ * Runs `work` with the demo shop's database and the stack's bindings (R2, KV) through wrangler's
+ * platform proxy on the stack's persisted state: how a browser test seeds rows the UI then shows.
+ */
+export async function withDemoShop<T>(
+  local: TestStack,
+  work: (shop: { db: TenantDb; env: Bindings }) => Promise<T>,
+): Promise<T> {
+  const configPath = path.resolve(import.meta.dirname, '../../wrangler.toml');
+  const proxy = await getPlatformProxy<Bindings>({
+    configPath,
+    persist: { path: persistPath(configPath, local.persistDir) },
+  });
+  try {
+    const env = { ...proxy.env, ...local.stack.env } as Bindings;
+    const { connectionString } = await tenantConnection(await createPlatform(env), demoTenant.id);
+    return await work({ db: tenantDb(connectionString), env });
+  } finally {
+    await proxy.dispose();
+  }
 }
