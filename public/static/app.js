@@ -140,8 +140,35 @@ document.addEventListener('keydown', (event) => {
     document.querySelector('[data-product-search]')?.focus();
   } else if (field.hasAttribute('data-scan') && event.key === 'Enter') {
     event.preventDefault();
-    if (field.value.trim()) field.form?.querySelector('[data-scan-submit]')?.click();
+    if (field.value.trim()) sendScan(field);
   }
+});
+
+// A scanner types the next code while the last one's request is in flight. The lines live in the
+// form, so a request sent then would miss the first code's line: the code waits in the field until
+// the first answer is swapped in. htmx reads the form when the click is handled, so the field can be
+// emptied at once for the next code.
+let salesRequests = 0;
+function sendScan(field) {
+  if (salesRequests > 0) {
+    field.dataset.pending = 'true';
+    return;
+  }
+  delete field.dataset.pending;
+  field.form?.querySelector('[data-scan-submit]')?.click();
+  field.value = '';
+}
+const salesEditorRequest = (event) => (event.detail?.requestConfig?.path ?? '').startsWith('/sales-editor/');
+document.addEventListener('htmx:beforeRequest', (event) => {
+  if (salesEditorRequest(event)) salesRequests += 1;
+});
+// The answer is swapped in before htmx:afterRequest (only the settling comes later): a waiting code goes now.
+document.addEventListener('htmx:afterRequest', (event) => {
+  if (!salesEditorRequest(event)) return;
+  salesRequests = Math.max(0, salesRequests - 1);
+  const scan = document.querySelector('[data-scan]');
+  if (salesRequests === 0 && scan instanceof HTMLInputElement && scan.dataset.pending && scan.value.trim())
+    sendScan(scan);
 });
 
 // A product picked: the search starts again empty. A code scanned: the field is cleared for the next one.
@@ -163,7 +190,6 @@ document.addEventListener('htmx:afterSettle', (event) => {
   const scan = document.querySelector('[data-scan]');
   const fromScan = event.detail.requestConfig?.elt?.hasAttribute?.('data-scan-submit');
   if (fromScan && scan instanceof HTMLInputElement) {
-    scan.value = '';
     scan.focus();
     return;
   }
