@@ -5,9 +5,6 @@ import type { TestStack } from './test/support/global-setup';
 export default defineConfig({
   test: {
     globalSetup: ['./test/support/global-setup.ts'],
-    // Two files at a time: most of a file's time is spent waiting on Postgres, workerd and Chromium
-    // (other processes), so two share the machine's cores well; vitest's default on 2 cores is 1.
-    maxWorkers: 2,
     reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       {
