@@ -103,12 +103,12 @@ export function patientPageQueries(db: TenantDb, id: string, scope: BranchScope,
       .orderBy(desc(invoices.createdAt), desc(invoices.id))
       .limit(limit),
     // Issued invoices (all of them, not only the listed ones), per currency: what is owed and what the
-    // shop owes back (total - paid - credited below zero: a credit balance, "saldo a favor").
+    // shop still owes back (a credit balance, "saldo a favor", less what was refunded or applied).
     db
       .select({
         currencyCode: invoices.currencyCode,
         owed: sql<string>`coalesce(sum(greatest(${invoices.total} - ${invoices.paidTotal} - ${invoices.creditedTotal}, 0)), 0)::text`,
-        credit: sql<string>`coalesce(sum(greatest(${invoices.paidTotal} + ${invoices.creditedTotal} - ${invoices.total}, 0)), 0)::text`,
+        credit: sql<string>`coalesce(sum(invoice_credit_available(${invoices.id})) FILTER (WHERE ${invoices.paidTotal} + ${invoices.creditedTotal} > ${invoices.total}), 0)::text`,
         openInvoices: sql<number>`count(*) FILTER (WHERE ${invoices.total} - ${invoices.paidTotal} - ${invoices.creditedTotal} > 0)::int`,
       })
       .from(invoices)

@@ -80,6 +80,11 @@ describe('the patient page', { timeout: 60_000 }, () => {
     expect(html).toMatch(/data-balance="credit">RD\$ 500\.00</);
     expect(html).toContain(`data-invoice-balance="${patient.inv1}">RD$ 6,000.00<`);
     expect(html).toContain(`data-invoice-balance="${patient.inv2}">-RD$ 500.00<`);
+    // 200.00 of that credit refunded: 300.00 left in her favour.
+    await s.db.execute(sql`
+      INSERT INTO refunds (contact_id, invoice_id, branch_id, method, amount, currency_code, refunded_on, created_by)
+      SELECT ${patient.id}::uuid, ${patient.inv2}::uuid, ${s.main.id}::uuid, '1', 200, 'DOP', '2025-06-13', id FROM users LIMIT 1`);
+    expect((await page(s, s.cookie, patient.id)).html).toMatch(/data-balance="credit">RD\$ 300\.00</);
     // The comparison: only OD sphere changed, and only that cell is marked.
     expect(body).toContain('Valores que cambiaron respecto a la receta anterior: 1');
     expect(html.match(/rx-changed/g)).toHaveLength(1);
