@@ -497,8 +497,10 @@ describe('latency knob', () => {
       expect(one).toBeLessThan(36);
       expect(three).toBeGreaterThan(50);
       expect(three).toBeLessThan(90);
+      // One RTT, not one per chunk: dozens of chunks each waiting 20 ms would add hundreds of ms. The
+      // bound leaves room for the timer per chunk on a busy 2-core machine (55 ms was measured there).
       expect(large).toBeGreaterThan(15);
-      expect(large).toBeLessThan(45);
+      expect(large).toBeLessThan(100);
     } finally {
       client.release();
     }
