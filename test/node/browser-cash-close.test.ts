@@ -12,7 +12,7 @@ import {
   hasChromium,
   launchChromium,
   logIn,
-  newShopPage,
+  runFlow,
   screenshot,
   startTestStack,
   withDemoShop,
@@ -60,13 +60,7 @@ const shot = (page: Page, name: string) => screenshot(page, `cash-close-${name}`
 describe.skipIf(!hasChromium)('a cashier closes the drawer in the browser', () => {
   it('takes two payments, counts short, explains it in a note, closes and prints on 80 mm', async () => {
     browser = await launchChromium();
-    const page = await newShopPage(browser, { width: 1366, height: 800 });
-    try {
-      await flow(page, local.stack.demoUrl);
-    } catch (error) {
-      await shot(page, 'failure');
-      throw error;
-    }
+    await runFlow(browser, 'cash-close', (page) => flow(page, local.stack.demoUrl));
   }, 120_000);
 });
 

@@ -10,7 +10,7 @@ import {
   hasChromium,
   launchChromium,
   logIn,
-  newShopPage,
+  runFlow,
   screenshot,
   startTestStack,
   type TestStack,
@@ -33,13 +33,7 @@ const shot = (page: Page, name: string) => screenshot(page, `patient-${name}`);
 describe.skipIf(!hasChromium)("a patient's page in the browser", () => {
   it('shows the Rx comparison, the WhatsApp link and starts a quote from the latest Rx', async () => {
     browser = await launchChromium();
-    const page = await newShopPage(browser, { width: 1366, height: 800 });
-    try {
-      await flow(page, local.stack.demoUrl);
-    } catch (error) {
-      await shot(page, 'failure');
-      throw error;
-    }
+    await runFlow(browser, 'patient', (page) => flow(page, local.stack.demoUrl));
   }, 120_000);
 });
 

@@ -11,7 +11,7 @@ import {
   hasChromium,
   launchChromium,
   logIn,
-  newShopPage,
+  runFlow,
   screenshot,
   startTestStack,
   type TestStack,
@@ -55,13 +55,7 @@ const totals = (page: Page) => page.locator('#sales-totals').textContent();
 describe.skipIf(!hasChromium)('the sales editor with the keyboard only', () => {
   it('sells three products by search and barcode, confirms and issues an NCF', async () => {
     browser = await launchChromium();
-    const page = await newShopPage(browser, { width: 1366, height: 800 });
-    try {
-      await flow(page, local.stack.demoUrl);
-    } catch (error) {
-      await shot(page, 'failure');
-      throw error;
-    }
+    await runFlow(browser, 'sales-editor', (page) => flow(page, local.stack.demoUrl));
   }, 120_000);
 });
 

@@ -12,7 +12,7 @@ import {
   hasChromium,
   launchChromium,
   logIn,
-  newShopPage,
+  runFlow,
   screenshot,
   startTestStack,
   withDemoShop,
@@ -75,13 +75,7 @@ async function fitsWidth(page: Page) {
 describe.skipIf(!hasChromium || !hasPdftotext)('receivables and a statement in the browser', () => {
   it('lists the balance, opens the statement, prints it and downloads its PDF, at desk and phone width', async () => {
     browser = await launchChromium();
-    const page = await newShopPage(browser, { width: 1366, height: 800 });
-    try {
-      await flow(page, local.stack.demoUrl);
-    } catch (error) {
-      await shot(page, 'failure');
-      throw error;
-    }
+    await runFlow(browser, 'statement', (page) => flow(page, local.stack.demoUrl));
   }, 120_000);
 });
 

@@ -114,3 +114,17 @@ export async function withDemoShop<T>(
     await proxy.dispose();
   }
 }
+
+/**
+ * Runs a whole browser flow on a desk-sized page (1366x800); if it fails, the page as it was is
+ * saved as `<name>-failure.png` beside the flow's own screenshots.
+ */
+export async function runFlow(browser: Browser, name: string, flow: (page: Page) => Promise<void>): Promise<void> {
+  const page = await newShopPage(browser, { width: 1366, height: 800 });
+  try {
+    await flow(page);
+  } catch (error) {
+    await screenshot(page, `${name}-failure`);
+    throw error;
+  }
+}
