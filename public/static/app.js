@@ -162,13 +162,17 @@ const salesEditorRequest = (event) => (event.detail?.requestConfig?.path ?? '').
 document.addEventListener('htmx:beforeRequest', (event) => {
   if (salesEditorRequest(event)) salesRequests += 1;
 });
-// The answer is swapped in before htmx:afterRequest (only the settling comes later): a waiting code goes now.
+// The answer is swapped in before htmx:afterRequest (only the settling comes later), but htmx frees the
+// button for its next request only after that event: a click now would be queued and read the form
+// later, when the field has been emptied. So a waiting code goes in the next task, once the button is free.
 document.addEventListener('htmx:afterRequest', (event) => {
   if (!salesEditorRequest(event)) return;
   salesRequests = Math.max(0, salesRequests - 1);
-  const scan = document.querySelector('[data-scan]');
-  if (salesRequests === 0 && scan instanceof HTMLInputElement && scan.dataset.pending && scan.value.trim())
-    sendScan(scan);
+  setTimeout(() => {
+    const scan = document.querySelector('[data-scan]');
+    if (salesRequests === 0 && scan instanceof HTMLInputElement && scan.dataset.pending && scan.value.trim())
+      sendScan(scan);
+  }, 0);
 });
 
 // A product picked: the search starts again empty. A code scanned: the field is cleared for the next one.

@@ -4,7 +4,7 @@ export const assetHashes = {
   'admin-tenants.css': '8a0134df7bf6',
   'admin.css': '5cb5d0d0575d',
   'app.css': '74eb43c28f86',
-  'app.js': 'e394de15ab62',
+  'app.js': 'ea8a416f791e',
   'cash-closes.css': 'bf5f38f3c56b',
   'contacts.css': 'b7e0e424dd91',
   'dashboard.css': '41e5e6de7bf5',

@@ -91,15 +91,30 @@ async function flow(page: Page, base: string) {
   await search.focus();
   for (let step = 0; step < 10 && (await focused(page)).name !== 'scanCode'; step++) await page.keyboard.press('Tab');
   expect((await focused(page)).name).toBe('scanCode');
-  // As a scanner does: the second code comes at once, while the first one's request is in flight.
+  // As a scanner does: the second code comes at once, while the first one's request is in flight. The
+  // first request is held until the second code is in the field, so the code must wait for the first
+  // answer (and then go with its line), every time rather than only when the server is slow.
+  let releaseFirst = () => {};
+  const firstHeld = new Promise<void>((resolve) => {
+    releaseFirst = resolve;
+  });
+  let held = 0;
+  await page.route('**/sales-editor/**', async (route) => {
+    if (held++ === 0) await firstHeld;
+    await route.continue();
+  });
   await page.keyboard.type('SRV-EXAMEN');
   await page.keyboard.press('Enter');
   await page.keyboard.type('srv-examen');
   await page.keyboard.press('Enter');
+  expect(held).toBe(1); // the second code waits in the field, no second request yet
+  releaseFirst();
   await expect.poll(() => page.locator('[name="lines.2.sku"]').inputValue()).toBe('SRV-EXAMEN');
   await expect.poll(() => page.locator('[name="lines.2.quantity"]').inputValue()).toBe('2');
   await expect.poll(async () => (await focused(page)).name).toBe('scanCode');
   expect(await page.locator('[name="scanCode"]').inputValue()).toBe('');
+  expect(held).toBe(2);
+  await page.unroute('**/sales-editor/**');
   await page.keyboard.type('7501234567890');
   await page.keyboard.press('Enter');
   await expect.poll(() => page.locator('.sales-notice').textContent()).toContain('«7501234567890»');
