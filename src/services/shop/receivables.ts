@@ -13,7 +13,6 @@ import {
   type CreditOutcome,
   type CreditSource,
   type CurrencyAgeing,
-  customerAgeingQuery,
   customerCreditQuery,
   customerOpenInvoicesQuery,
   customerRefundsQuery,
@@ -34,6 +33,7 @@ import {
   statementMovementsQuery,
   voidRefund as voidRefundSql,
 } from '../../queries/receivables';
+import { statementAgeingQuery, statementCreditQuery } from '../../queries/statements';
 import { refusalError } from '../refusals';
 import type { ShopContext } from './context';
 import { ensureCan } from './invoices';
@@ -156,8 +156,8 @@ export function statementPeriod(from: string | undefined, to: string | undefined
 
 /**
  * A customer's statement (estado de cuenta) for a period: per currency the opening balance, every
- * movement in date order with its running balance, the closing balance; the ageing of what is open
- * and the credit available. One database round trip.
+ * movement in date order with its running balance, the closing balance; the ageing of what was open
+ * and the credit available, both as they stood at the period's end. One database round trip.
  */
 export async function customerStatement(
   ctx: ShopContext,
@@ -166,14 +166,15 @@ export async function customerStatement(
 ): Promise<CustomerStatement> {
   ensureCan(ctx, 'receivables.view');
   const branchIds = branchScope(ctx.actor);
-  const asOf = shopToday();
+  const asOf = period.to;
   const scope = { contactId, from: period.from, to: period.to, branchIds };
+  const day = { contactId, asOf, branchIds };
   const [contact, currencies, lines, ageing, credit, shop] = await ctx.db.batch([
     contactById(ctx.db, contactId),
     statementCurrenciesQuery(ctx.db, scope),
     statementMovementsQuery(ctx.db, scope, statementLineLimit),
-    customerAgeingQuery(ctx.db, contactId, asOf, branchIds),
-    customerCreditQuery(ctx.db, contactId, branchIds),
+    statementAgeingQuery(ctx.db, day),
+    statementCreditQuery(ctx.db, day),
     statementCompanyQuery(ctx.db),
   ]);
   if (!contact[0]) throw new AppError('not_found');
@@ -185,8 +186,8 @@ export async function customerStatement(
     currencies: currencies.rows as StatementCurrency[],
     lines: movements.slice(0, statementLineLimit),
     truncated: movements.length > statementLineLimit,
-    ageing,
-    credit,
+    ageing: ageing.rows as CurrencyAgeing[],
+    credit: credit.rows as CreditSource[],
     company: shop[0]!,
   };
 }
