@@ -126,5 +126,7 @@ export async function runFlow(browser: Browser, name: string, flow: (page: Page)
   } catch (error) {
     await screenshot(page, `${name}-failure`);
     throw error;
+  } finally {
+    await page.close();
   }
 }
