@@ -65,7 +65,7 @@ invoicesApi.openapi(
     method: 'get',
     path: '/invoices',
     operationId: 'listInvoices',
-    summary: 'Invoices, newest first (the branches the user may see)',
+    summary: 'Invoices, newest first (the branches the user may see); filter by status and issue dates',
     tags: ['Invoices'],
     middleware: [requirePermission('invoices.view')] as const,
     request: { query: pageQuery.extend(invoiceListQuery.shape) },
@@ -75,10 +75,12 @@ invoicesApi.openapi(
     },
   }),
   async (c) => {
-    const { limit, cursor, status, q } = c.req.valid('query');
+    const { limit, cursor, status, from, to, q } = c.req.valid('query');
     const after = createdCursor.decode(cursor);
     const { rows, next } = await listInvoices(shopContext(c), {
       status,
+      from,
+      to,
       q: q || undefined,
       after,
       limit,

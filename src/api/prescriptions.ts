@@ -74,7 +74,7 @@ prescriptionsApi.openapi(
     method: 'get',
     path: '/prescriptions',
     operationId: 'listPrescriptions',
-    summary: 'List prescriptions, newest exam first (cursor pagination); filter by patient',
+    summary: 'List prescriptions, newest exam first (cursor pagination); filter by patient or due this week',
     tags,
     middleware: [requirePermission('prescriptions.view')] as const,
     request: { query: pageQuery.extend(prescriptionListQuery.shape) },
@@ -91,6 +91,7 @@ prescriptionsApi.openapi(
     const page = await listPrescriptions(shopContext(c), {
       patientId: query.patientId ?? null,
       q: query.q,
+      due: query.due ?? null,
       after,
       limit: query.limit,
     });

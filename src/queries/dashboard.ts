@@ -1,6 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { TenantDb } from '../db/client';
 import { inScope, type BranchScope } from './branch-scope';
+import { dueVisitCondition } from './prescriptions';
+import { openQuotation } from './quotations';
 
 /** The shop's calendar as the dashboard reads it (all `YYYY-MM-DD` in America/Santo_Domingo). */
 export interface DashboardDates {
@@ -134,17 +136,10 @@ export function dashboardQuery(
   const money = parts.sales;
   return db.execute<DashboardRow & Record<string, unknown>>(sql`
     WITH ${money ? salesParts(scope, dates) : sql``}
-    latest_rx AS (
-      SELECT DISTINCT ON (rx.patient_id) rx.patient_id, rx.next_visit_on
-        FROM prescriptions rx
-       WHERE rx.patient_id IN (SELECT d.patient_id FROM prescriptions d
-                                WHERE d.next_visit_on BETWEEN ${dates.weekStart}::date AND ${dates.weekEnd}::date
-                                  AND ${inScope(sql`d.branch_id`, scope)})
-       ORDER BY rx.patient_id, rx.examined_on DESC, rx.created_at DESC),
     due AS (
-      SELECT c.id AS "patientId", c.name, l.next_visit_on::text AS "nextVisitOn", coalesce(c.mobile, c.phone) AS phone
-        FROM latest_rx l JOIN contacts c ON c.id = l.patient_id
-       WHERE l.next_visit_on BETWEEN ${dates.weekStart}::date AND ${dates.weekEnd}::date AND c.archived_at IS NULL),
+      SELECT c.id AS "patientId", c.name, rx.next_visit_on::text AS "nextVisitOn", coalesce(c.mobile, c.phone) AS phone
+        FROM prescriptions rx JOIN contacts c ON c.id = rx.patient_id
+       WHERE ${dueVisitCondition(sql`rx`, { from: dates.weekStart, to: dates.weekEnd })} AND ${inScope(sql`rx.branch_id`, scope)}),
     low AS (
       SELECT p.id AS "productId", p.sku, p.name, b.name AS "branchName", s.quantity
         FROM stock s JOIN products p ON p.id = s.product_id JOIN branches b ON b.id = s.branch_id
@@ -177,7 +172,7 @@ export function dashboardQuery(
       } AS "marginMonth",
       ${
         money
-          ? sql`(SELECT count(*)::int FROM quotations q WHERE q.status IN ('draft', 'sent') AND ${inScope(sql`q.branch_id`, scope)})`
+          ? sql`(SELECT count(*)::int FROM quotations q WHERE ${openQuotation(sql`q`)} AND ${inScope(sql`q.branch_id`, scope)})`
           : nothing
       } AS "openQuotations",
       ${
@@ -186,7 +181,7 @@ export function dashboardQuery(
                    FROM quotations q
                    LEFT JOIN LATERAL (SELECT x.rate FROM exchange_rates x WHERE x.currency_code = q.currency_code AND x.valid_on <= ${dates.today}::date
                                        ORDER BY x.valid_on DESC LIMIT 1) r ON true
-                  WHERE q.status IN ('draft', 'sent') AND ${inScope(sql`q.branch_id`, scope)})`
+                  WHERE ${openQuotation(sql`q`)} AND ${inScope(sql`q.branch_id`, scope)})`
           : nothing
       } AS "openQuotationsTotal",
       ${

@@ -399,6 +399,9 @@ export async function listInvoices(
   filter: {
     branchIds: string[] | null;
     status?: InvoiceStatus;
+    /** Issued from / to (inclusive, YYYY-MM-DD); drafts have no issue date and drop out. */
+    from?: string | null;
+    to?: string | null;
     q?: string;
     after?: InvoiceCursor | null;
     limit: number;
@@ -415,6 +418,8 @@ export async function listInvoices(
     );
   }
   if (filter.status) conditions.push(sql`i.status = ${filter.status}`);
+  if (filter.from) conditions.push(sql`i.issued_on >= ${filter.from}::date`);
+  if (filter.to) conditions.push(sql`i.issued_on <= ${filter.to}::date`);
   if (filter.after)
     conditions.push(sql`(i.created_at, i.id) < (${filter.after.createdAt}::timestamptz, ${filter.after.id}::uuid)`);
   const base = sql.join(conditions, sql` AND `);

@@ -37,6 +37,19 @@ function inScope(scope: BranchScope): SQL | undefined {
   return scope.length ? inArray(prescriptions.branchId, scope) : sql`false`;
 }
 
+/**
+ * The prescription that makes its patient due for a visit in [from, to] (the home page's "patients
+ * due this week" and `/prescriptions?due=week`): the patient's latest prescription (exam date, then
+ * creation, then id) has its next visit in the range, and the patient is not archived. `rx` is the
+ * prescriptions table's name or alias in the surrounding query.
+ */
+export function dueVisitCondition(rx: SQL, range: { from: string; to: string }): SQL {
+  return sql`${rx}.next_visit_on BETWEEN ${range.from}::date AND ${range.to}::date
+    AND NOT EXISTS (SELECT 1 FROM prescriptions later WHERE later.patient_id = ${rx}.patient_id
+                       AND (later.examined_on, later.created_at, later.id) > (${rx}.examined_on, ${rx}.created_at, ${rx}.id))
+    AND EXISTS (SELECT 1 FROM contacts patient WHERE patient.id = ${rx}.patient_id AND patient.archived_at IS NULL)`;
+}
+
 /** Newest first (exam date, then id), keyset pagination; one query. */
 export async function listPrescriptions(
   db: TenantDb,
@@ -44,6 +57,8 @@ export async function listPrescriptions(
     scope: BranchScope;
     q?: string | null;
     patientId?: string | null;
+    /** Only the prescriptions that make their patient due in this range (see dueVisitCondition). */
+    due?: { from: string; to: string } | null;
     after?: PrescriptionCursor | null;
     limit?: number;
   },
@@ -60,6 +75,7 @@ export async function listPrescriptions(
       and(
         inScope(filter.scope),
         filter.patientId ? eq(prescriptions.patientId, filter.patientId) : undefined,
+        filter.due ? dueVisitCondition(sql.raw('prescriptions'), filter.due) : undefined,
         ...words.map((word) => foldedContains(sql`${contacts.name}`, word)),
         filter.after
           ? sql`(${prescriptions.examinedOn}, ${prescriptions.id}) < (${filter.after.examinedOn}::date, ${filter.after.id}::uuid)`

@@ -6,7 +6,7 @@ import type { DocumentTotals } from '../domain/totals';
 import type { TenantDb } from '../db/client';
 import { raisedCode } from '../db/raised';
 import { linesJson, linesRecordset, type PricedLine } from './document-lines';
-import type { QuotationStatus } from '../schemas/quotations';
+import type { QuotationListStatus, QuotationStatus } from '../schemas/quotations';
 import type { BranchInfo, CompanyInfo, Party } from './invoices';
 import { likeEscape } from './products';
 import { customerPickerMatches, matchingContactIds, parseContactSearch } from './contacts';
@@ -143,6 +143,11 @@ export function quotationQuery(
      WHERE q.id = ${id}::uuid AND ${branchScope(branchIds)} ${assignedFilter}`);
 }
 
+/** A quotation still open (draft or sent): the home page's figure and the list's `status=open` filter. */
+export function openQuotation(q: SQL): SQL {
+  return sql`${q}.status IN ('draft', 'sent')`;
+}
+
 /** Newest first by (created_at, id). */
 export type QuotationCursor = CreatedCursor;
 
@@ -151,14 +156,15 @@ export async function listQuotations(
   db: TenantDb,
   filter: {
     branchIds: BranchScope;
-    status?: QuotationStatus | null;
+    status?: QuotationListStatus | null;
     q?: string | null;
     after?: QuotationCursor | null;
     limit: number;
   },
 ): Promise<{ rows: QuotationSummary[]; next: QuotationCursor | null }> {
   const conditions: SQL[] = [branchScope(filter.branchIds)];
-  if (filter.status) conditions.push(sql`q.status = ${filter.status}`);
+  if (filter.status === 'open') conditions.push(openQuotation(sql`q`));
+  else if (filter.status) conditions.push(sql`q.status = ${filter.status}`);
   const searching = Boolean(filter.q?.trim());
   if (searching) {
     const pattern = likeEscape(filter.q!.trim().toLowerCase());

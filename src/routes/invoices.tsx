@@ -14,7 +14,7 @@ import { shopContext } from '../http/shop';
 import { t } from '../i18n/es-DO';
 import type { Invoice, InvoiceFormOptions } from '../queries/invoices';
 import { parseLineRows, salesEditorInput, type LineFormRow } from '../schemas/document-lines';
-import { invoiceForm, invoiceListQuery, invoiceVoid } from '../schemas/invoices';
+import { invoiceForm, invoiceListQuery, invoicePeriod, invoiceVoid } from '../schemas/invoices';
 import {
   deleteInvoiceDraft,
   draftBuyerWarning,
@@ -33,6 +33,7 @@ import { rowsFromLines } from '../views/document-lines';
 import {
   InvoiceDetailPage,
   InvoiceForm,
+  type InvoiceListProps,
   InvoiceResults,
   InvoicesPage,
   IssueConfirmPage,
@@ -58,26 +59,43 @@ invoicesRoutes.get('/invoices', requirePermission('invoices.view'), async (c) =>
   const q = (c.req.query('q') ?? '').trim().slice(0, 100);
   // An unknown status shows every status (the list is a page to browse, not an API).
   const status = invoiceListQuery.shape.status.safeParse(c.req.query('status') || undefined).data;
+  const period = { from: c.req.query('from') || undefined, to: c.req.query('to') || undefined };
   const after = createdCursor.decode(c.req.query('cursor'));
-  const { rows, next } = await listInvoices(shopContext(c), {
-    status,
-    q: q || undefined,
-    after,
-    limit: pageSize,
-  });
-  const filter = { q: q || undefined, status };
-  const list = {
-    rows,
-    nextHref: next ? href('/invoices', { ...filter, cursor: createdCursor.encode(next) }) : null,
-    firstHref: after ? href('/invoices', filter) : null,
-  };
-  if (wantsFragment(c.req.raw)) return c.html(<InvoiceResults {...list} />);
+  const filter = { q: q || undefined, status, ...period };
+  let list: InvoiceListProps = { rows: [], nextHref: null, firstHref: null };
+  const parsed = invoicePeriod.safeParse(period);
+  let errors: FieldErrors | undefined = parsed.success ? undefined : fieldErrors(parsed.error);
+  if (parsed.success) {
+    try {
+      const { rows, next } = await listInvoices(shopContext(c), {
+        status,
+        ...parsed.data,
+        q: q || undefined,
+        after,
+        limit: pageSize,
+      });
+      list = {
+        rows,
+        nextHref: next ? href('/invoices', { ...filter, cursor: createdCursor.encode(next) }) : null,
+        firstHref: after ? href('/invoices', filter) : null,
+      };
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'validation') throw error;
+      errors = error.fields ?? {};
+    }
+  }
+  if (errors) c.status(422);
+  const problem = errors ? Object.values(errors).join(' ') : null;
+  if (wantsFragment(c.req.raw)) return c.html(<InvoiceResults {...list} problem={problem} />);
   const notice = c.req.query('notice') === 'deleted' ? t('invoices.notice.deleted') : null;
   return c.render(
     <InvoicesPage
       {...list}
+      problem={problem}
       q={q}
       status={status ?? ''}
+      period={period}
+      errors={errors}
       canManage={can(user.role, 'invoices.manage')}
       notice={notice}
     />,

@@ -93,13 +93,16 @@ async function renderForm(
 
 prescriptionsRoutes.get('/prescriptions', requirePermission('prescriptions.view'), async (c) => {
   const q = (c.req.query('q') ?? '').trim().slice(0, 100);
+  // Only `week` filters; anything else lists every prescription (a page to browse, not an API).
+  const due = c.req.query('due') === 'week' ? 'week' : undefined;
   const after = prescriptionCursor.decode(c.req.query('cursor'));
-  const page = await listPrescriptions(shopContext(c), { q, after });
+  const page = await listPrescriptions(shopContext(c), { q, due, after });
   const props = {
     q,
+    due: due ?? '',
     rows: page.rows,
-    nextHref: page.next ? href('/prescriptions', { q, cursor: prescriptionCursor.encode(page.next) }) : null,
-    firstHref: after ? href('/prescriptions', { q }) : null,
+    nextHref: page.next ? href('/prescriptions', { q, due, cursor: prescriptionCursor.encode(page.next) }) : null,
+    firstHref: after ? href('/prescriptions', { q, due }) : null,
   };
   if (wantsFragment(c.req.raw)) return c.html(<PrescriptionResults {...props} />);
   return c.render(<PrescriptionsPage user={c.var.session} {...props} />, {

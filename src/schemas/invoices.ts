@@ -84,8 +84,15 @@ export const invoiceVoid = z
   })
   .openapi('InvoiceVoid');
 
+/** The list's issue-date range (UI: a bad date is a 422 field message, never ignored). */
+export const invoicePeriod = z.object({
+  from: isoDate.optional().openapi({ description: 'Issued on or after (YYYY-MM-DD)', example: '2026-03-01' }),
+  to: isoDate.optional().openapi({ description: 'Issued on or before (YYYY-MM-DD)', example: '2026-03-31' }),
+});
+
 export const invoiceListQuery = z.object({
   status: z.enum(invoiceStatuses).optional(),
+  ...invoicePeriod.shape,
   q: z.string().trim().max(100).optional(),
 });
 

@@ -206,6 +206,10 @@ export const prescriptionOut = z
 export const prescriptionListQuery = z.object({
   patientId: z.string().max(60).optional().openapi({ description: 'Only this patient’s prescriptions' }),
   q: z.string().trim().max(100).optional().openapi({ description: 'Patient name' }),
+  due: z
+    .enum(['week'])
+    .optional()
+    .openapi({ description: '`week`: the patients due for their next visit this week (their latest prescription)' }),
 });
 
 export const prescriptionIdParam = z.object({

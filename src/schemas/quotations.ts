@@ -101,8 +101,15 @@ export const quotationOut = z
 
 export const quotationSummaryOut = quotationOut.omit({ lines: true, taxBreakdown: true }).openapi('QuotationSummary');
 
+/** The list's status filter: one status, or `open` (draft or sent: what the home page counts as open). */
+export const quotationListStatuses = ['open', ...quotationStatuses] as const;
+export type QuotationListStatus = (typeof quotationListStatuses)[number];
+
 export const quotationListQuery = z.object({
-  status: z.enum(quotationStatuses).optional(),
+  status: z
+    .enum(quotationListStatuses)
+    .optional()
+    .openapi({ description: '`open`: draft or sent (not yet converted or cancelled)' }),
   q: z.string().trim().max(100).optional().openapi({ description: 'Number (COT-…) or customer name' }),
 });
 

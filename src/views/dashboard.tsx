@@ -215,13 +215,13 @@ function SalesCard(props: { dashboard: Dashboard }) {
           id="sales-today"
           label={t('dashboard.sales.today')}
           value={formatMoney(figures.salesToday)}
-          href="/invoices"
+          href={href('/invoices', { from: dates.today, to: dates.today })}
         />
         <Figure
           id="sales-month"
           label={t('dashboard.sales.month')}
           value={formatMoney(figures.salesMonth)}
-          href="/invoices"
+          href={href('/invoices', { from: dates.monthStart, to: dates.today })}
         />
       </dl>
       <p class="dash-note">{t('dashboard.sales.note')}</p>
@@ -353,13 +353,13 @@ function QuotationsCard(props: { dashboard: Dashboard }) {
           id="quotations-open"
           label={t('dashboard.quotations.open')}
           value={String(figures.openQuotations ?? 0)}
-          href="/quotations"
+          href={href('/quotations', { status: 'open' })}
         />
         <Figure
           id="quotations-open-total"
           label={t('dashboard.quotations.openTotal')}
           value={formatMoney(figures.openQuotationsTotal)}
-          href="/quotations"
+          href={href('/quotations', { status: 'open' })}
         />
         <Figure
           id="drafts"
@@ -453,7 +453,7 @@ function PatientsCard(props: { dashboard: Dashboard }) {
       {figures.dueCount ? (
         <>
           <p>
-            <a href="/prescriptions" data-figure="patients-due">
+            <a href={href('/prescriptions', { due: 'week' })} data-figure="patients-due">
               {t('dashboard.patients.lead', {
                 count: String(figures.dueCount),
                 from: formatDate(dates.weekStart),

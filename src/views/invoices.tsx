@@ -50,13 +50,16 @@ export interface InvoiceListProps {
   rows: InvoiceSummary[];
   nextHref: string | null;
   firstHref: string | null;
+  /** Why the filter could not be applied (a bad date): shown in place of the results. */
+  problem?: string | null;
 }
 
 export function InvoiceResults(props: InvoiceListProps) {
   return (
     <ResultsTable
       id="invoice-results"
-      empty={t('invoices.empty')}
+      empty={props.problem ?? t('invoices.empty')}
+      emptyClass={props.problem ? 'alert alert-error' : undefined}
       columns={[
         { label: t('invoices.field.number') },
         { label: t('invoices.field.date') },
@@ -93,7 +96,14 @@ export function InvoiceResults(props: InvoiceListProps) {
 }
 
 export function InvoicesPage(
-  props: InvoiceListProps & { q: string; status: string; canManage: boolean; notice?: string | null },
+  props: InvoiceListProps & {
+    q: string;
+    status: string;
+    period: { from?: string; to?: string };
+    errors?: FieldErrors;
+    canManage: boolean;
+    notice?: string | null;
+  },
 ) {
   return (
     <>
@@ -106,7 +116,8 @@ export function InvoicesPage(
         ) : null}
       </div>
       {props.notice ? <Notice>{props.notice}</Notice> : null}
-      <LiveSearchForm action="/invoices" target="#invoice-results" filters={['status']}>
+      <ErrorSummary errors={props.errors} />
+      <LiveSearchForm action="/invoices" target="#invoice-results" filters={['status', 'from', 'to']}>
         <Field
           name="q"
           type="search"
@@ -122,6 +133,14 @@ export function InvoicesPage(
           blank={t('invoices.allStatuses')}
           options={invoiceStatuses.map((status) => ({ value: status, label: statusLabel(status) }))}
         />
+        <Field
+          name="from"
+          type="date"
+          label={t('invoices.issuedFrom')}
+          value={props.period.from}
+          errors={props.errors}
+        />
+        <Field name="to" type="date" label={t('invoices.issuedTo')} value={props.period.to} errors={props.errors} />
         <button type="submit">{t('invoices.filter')}</button>
       </LiveSearchForm>
       <InvoiceResults {...props} />

@@ -138,6 +138,8 @@ export function RxTable(props: {
 
 export interface PrescriptionListProps {
   q: string;
+  /** `week`: only the patients due for their next visit this week. */
+  due?: string;
   rows: PrescriptionDetail[];
   nextHref: string | null;
   firstHref: string | null;
@@ -157,13 +159,20 @@ export function PrescriptionsPage(props: PrescriptionListProps & { user: Session
           </a>
         ) : null}
       </div>
-      <LiveSearchForm action="/prescriptions" target="#prescriptions-results">
+      <LiveSearchForm action="/prescriptions" target="#prescriptions-results" filters={['due']}>
         <Field
           name="q"
           type="search"
           label={t('prescriptions.search')}
           value={props.q}
           attrs={{ autocomplete: 'off', 'aria-controls': 'prescriptions-results' }}
+        />
+        <SelectField
+          name="due"
+          label={t('prescriptions.dueFilter')}
+          value={props.due ?? ''}
+          blank={t('prescriptions.dueAny')}
+          options={[{ value: 'week', label: t('prescriptions.dueWeek') }]}
         />
         <button type="submit">{t('prescriptions.search.submit')}</button>
       </LiveSearchForm>
@@ -177,7 +186,7 @@ export function PrescriptionResults(props: PrescriptionListProps) {
     <PrescriptionTable
       id="prescriptions-results"
       label={t('prescriptions.title')}
-      empty={props.q ? t('prescriptions.noResults') : t('prescriptions.empty')}
+      empty={props.q || props.due ? t('prescriptions.noResults') : t('prescriptions.empty')}
       rows={props.rows}
       showPatient
       pager={{

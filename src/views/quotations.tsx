@@ -88,7 +88,10 @@ export function QuotationsPage(props: QuotationListProps & { q: string; status: 
           label={t('quotations.statusFilter')}
           value={props.status}
           blank={t('quotations.allStatuses')}
-          options={quotationStatuses.map((status) => ({ value: status, label: statusLabel(status) }))}
+          options={[
+            { value: 'open', label: t('quotations.openFilter') },
+            ...quotationStatuses.map((status) => ({ value: status, label: statusLabel(status) })),
+          ]}
         />
         <button type="submit">{t('quotations.filter')}</button>
       </LiveSearchForm>

@@ -51,6 +51,8 @@ export const invoicesMessages = {
   'invoices.statusFilter': 'Estado',
   'invoices.allStatuses': 'Todos los estados',
   'invoices.filter': 'Filtrar',
+  'invoices.issuedFrom': 'Emitidas desde',
+  'invoices.issuedTo': 'Emitidas hasta',
   'invoices.empty': 'No hay facturas que coincidan.',
   'invoices.next': 'Siguiente página',
   'invoices.first': 'Primera página',
@@ -129,6 +131,7 @@ export const invoicesMessages = {
   'invoices.validation.currency': 'La moneda no existe o está inactiva.',
   'invoices.validation.prescription': 'La receta no existe.',
   'invoices.validation.date': 'Indique una fecha válida (aaaa-mm-dd).',
+  'invoices.validation.period': 'La fecha final no puede ser anterior a la inicial.',
   'invoices.validation.voidReason': 'Elija el motivo de anulación (códigos 01 a 10 del 608).',
   'invoices.error.noLines': 'La factura no tiene líneas: agregue al menos una antes de emitirla.',
   'invoices.error.buyerIdRequired':

@@ -9,6 +9,7 @@ export const quotationsMessages = {
   'quotations.search': 'Buscar por número o cliente',
   'quotations.statusFilter': 'Estado',
   'quotations.allStatuses': 'Todos los estados',
+  'quotations.openFilter': 'Abiertas (borrador o enviada)',
   'quotations.filter': 'Filtrar',
   'quotations.next': 'Siguiente página',
   'quotations.first': 'Primera página',

@@ -51,9 +51,20 @@ const validation = (errors: FieldErrors) =>
 
 export async function listInvoices(
   ctx: ShopContext,
-  filter: { status?: InvoiceStatus; q?: string; after?: InvoiceCursor | null; limit: number },
+  filter: {
+    status?: InvoiceStatus;
+    from?: string | null;
+    to?: string | null;
+    q?: string;
+    after?: InvoiceCursor | null;
+    limit: number;
+  },
 ): Promise<{ rows: InvoiceSummary[]; next: InvoiceCursor | null }> {
   ensureCan(ctx, 'invoices.view');
+  if (filter.from && filter.to && filter.from > filter.to) {
+    const message = t('invoices.validation.period');
+    throw new AppError('validation', message, { to: message });
+  }
   return loadInvoices(ctx.db, { ...filter, branchIds: branchScope(ctx.actor) });
 }
 

@@ -20,6 +20,7 @@ import {
 } from '../../queries/prescriptions';
 import { prescriptionFields, type PrescriptionInput } from '../../schemas/prescriptions';
 import type { ShopContext } from './context';
+import { dashboardDates } from './dashboard';
 
 export type { OptometristOption, PatientRef, PrescriptionCursor, PrescriptionDetail };
 
@@ -49,10 +50,24 @@ function written(result: PrescriptionWrite): string {
 /** Newest first, in the branches the actor sees. */
 export async function listPrescriptions(
   ctx: ShopContext,
-  filter: { q?: string | null; patientId?: string | null; after: PrescriptionCursor | null; limit?: number },
+  filter: {
+    q?: string | null;
+    patientId?: string | null;
+    /** `week`: the patients due for their next visit this week, as the home page counts them. */
+    due?: 'week' | null;
+    after: PrescriptionCursor | null;
+    limit?: number;
+  },
+  now: Date = new Date(),
 ): Promise<{ rows: PrescriptionDetail[]; next: PrescriptionCursor | null }> {
   requireRight(ctx, 'prescriptions.view');
-  return selectPrescriptions(ctx.db, { ...filter, scope: branchScope(ctx.actor) });
+  const { due, ...rest } = filter;
+  const dates = due === 'week' ? dashboardDates(now) : null;
+  return selectPrescriptions(ctx.db, {
+    ...rest,
+    due: dates ? { from: dates.weekStart, to: dates.weekEnd } : null,
+    scope: branchScope(ctx.actor),
+  });
 }
 
 /** A prescription with the company it is printed for. */

@@ -23,7 +23,7 @@ import {
   type QuotationWriteResult,
 } from '../../queries/quotations';
 import type { LineInputValues } from '../../schemas/document-lines';
-import type { QuotationHeaderInput, QuotationStatus } from '../../schemas/quotations';
+import type { QuotationHeaderInput, QuotationListStatus, QuotationStatus } from '../../schemas/quotations';
 import { refusalError } from '../refusals';
 import type { ShopContext } from './context';
 import { pickerBranch } from './pickers';
@@ -39,7 +39,7 @@ const editable = (status: QuotationStatus) => status === 'draft' || status === '
 
 export async function listQuotations(
   ctx: ShopContext,
-  filter: { status?: QuotationStatus | null; q?: string | null; after?: QuotationCursor | null; limit: number },
+  filter: { status?: QuotationListStatus | null; q?: string | null; after?: QuotationCursor | null; limit: number },
 ): Promise<{ rows: QuotationSummary[]; next: QuotationCursor | null }> {
   ensureCan(ctx, 'quotations.view');
   return loadQuotations(ctx.db, { ...filter, branchIds: branchScope(ctx.actor) });
