@@ -129,6 +129,7 @@ const pages: Record<string, Page> = {
   company: { path: () => '/company' },
   prescriptions: { path: () => '/prescriptions' },
   'prescriptions fragment': { path: () => '/prescriptions?q=cliente', fragment: true },
+  'prescriptions due this week': { path: () => '/prescriptions?due=week' },
   'prescription patient search': { path: () => '/prescriptions/patients?q=cliente', fragment: true },
   'prescription new': { path: () => '/prescriptions/new', own: 0 },
   'prescription new for a patient': { path: (s) => `/prescriptions/new?patientId=${s.rx.patientId}` },
@@ -156,6 +157,7 @@ const pages: Record<string, Page> = {
   'product detail, seller': { path: (s) => `/products/${s.frame.id}`, seller: true },
   'stock, seller': { path: () => '/stock', seller: true },
   'prescriptions, seller': { path: () => '/prescriptions', seller: true },
+  'prescriptions due this week, seller': { path: () => '/prescriptions?due=week', seller: true },
   'prescription, seller': { path: (s) => `/prescriptions/${s.rx.id}`, seller: true },
   'contact prescriptions, seller': { path: (s) => `/contacts/${s.rx.patientId}/prescriptions`, seller: true },
 };
