@@ -1,8 +1,9 @@
-import { and, desc, eq, getTableColumns, ne, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { TenantDb } from '../db/client';
 import { contacts, invoices, payments, prescriptions, quotations } from '../db/tenant-schema';
 import { inScope, type BranchScope } from './branch-scope';
 import { contactColumns } from './contacts';
+import { invoiceBalance, unsettledInvoice } from './receivables';
 
 /** Rows of each list the patient's page shows; one more is read to know whether to link to the whole list. */
 export const patientListLimit = 20;
@@ -65,7 +66,7 @@ export function patientPageQueries(db: TenantDb, id: string, scope: BranchScope,
         total: invoices.total,
         paidTotal: invoices.paidTotal,
         creditedTotal: invoices.creditedTotal,
-        balance: sql<string>`(${invoices.total} - ${invoices.paidTotal} - ${invoices.creditedTotal})::text`,
+        balance: sql<string>`${invoiceBalance}::text`,
       })
       .from(invoices)
       .where(and(ownInvoice('invoice'), allowed(rights.invoices)))
@@ -102,24 +103,17 @@ export function patientPageQueries(db: TenantDb, id: string, scope: BranchScope,
       .where(and(ownInvoice('credit_note'), allowed(rights.invoices)))
       .orderBy(desc(invoices.createdAt), desc(invoices.id))
       .limit(limit),
-    // Issued invoices (all of them, not only the listed ones), per currency: what is owed and what the
-    // shop still owes back (a credit balance, "saldo a favor", less what was refunded or applied).
+    // Per currency, by the receivables list's rules (its invoiceBalance over the invoices not exactly
+    // settled): what is owed and what the shop still owes back (a credit balance, "saldo a favor",
+    // less what was refunded or applied).
     db
       .select({
         currencyCode: invoices.currencyCode,
-        owed: sql<string>`coalesce(sum(greatest(${invoices.total} - ${invoices.paidTotal} - ${invoices.creditedTotal}, 0)), 0)::text`,
-        credit: sql<string>`coalesce(sum(invoice_credit_available(${invoices.id})) FILTER (WHERE ${invoices.paidTotal} + ${invoices.creditedTotal} > ${invoices.total}), 0)::text`,
-        openInvoices: sql<number>`count(*) FILTER (WHERE ${invoices.total} - ${invoices.paidTotal} - ${invoices.creditedTotal} > 0)::int`,
+        owed: sql<string>`coalesce(sum(${invoiceBalance}) FILTER (WHERE ${invoiceBalance} > 0), 0)::numeric(14,2)::text`,
+        credit: sql<string>`coalesce(sum(invoice_credit_available(${invoices.id})) FILTER (WHERE ${invoiceBalance} < 0), 0)::numeric(14,2)::text`,
       })
       .from(invoices)
-      .where(
-        and(
-          ownInvoice('invoice'),
-          ne(invoices.status, 'draft'),
-          ne(invoices.status, 'voided'),
-          allowed(rights.invoices),
-        ),
-      )
+      .where(and(ownInvoice('invoice'), unsettledInvoice, allowed(rights.invoices)))
       .groupBy(invoices.currencyCode)
       .orderBy(invoices.currencyCode),
   ] as const;

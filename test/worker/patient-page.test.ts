@@ -5,7 +5,9 @@
  */
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { shopToday } from '../../src/domain/dates';
 import { whatsappLink } from '../../src/domain/whatsapp';
+import { customerCreditQuery, receivablesAgeingQuery } from '../../src/queries/receivables';
 import { countRoundTrips, get } from '../support/worker/helpers';
 import { invoiceShop, type InvoiceShop } from '../support/worker/invoices';
 import { colleague } from '../support/worker/shop';
@@ -85,6 +87,10 @@ describe('the patient page', { timeout: 60_000 }, () => {
       INSERT INTO refunds (contact_id, invoice_id, branch_id, method, amount, currency_code, refunded_on, created_by)
       SELECT ${patient.id}::uuid, ${patient.inv2}::uuid, ${s.main.id}::uuid, '1', 200, 'DOP', '2025-06-13', id FROM users LIMIT 1`);
     expect((await page(s, s.cookie, patient.id)).html).toMatch(/data-balance="credit">RD\$ 300\.00</);
+    // The receivables list's figures for the same shop, by the same rule: 6,000.00 open, 300.00 of credit.
+    const [ageing] = await receivablesAgeingQuery(s.db, { asOf: shopToday(), branchIds: null });
+    expect(ageing!.total).toBe('6000.00');
+    expect((await customerCreditQuery(s.db, patient.id)).map((row) => row.available)).toEqual(['300.00']);
     // The comparison: only OD sphere changed, and only that cell is marked.
     expect(body).toContain('Valores que cambiaron respecto a la receta anterior: 1');
     expect(html.match(/rx-changed/g)).toHaveLength(1);
