@@ -14,6 +14,7 @@ import {
   serial,
   text,
   timestamp,
+  unique,
   uniqueIndex,
   uuid,
   type AnyPgColumn,
@@ -627,6 +628,12 @@ export const invoices = pgTable(
       .where(
         sql`${table.kind} = 'invoice' and ${table.status} in ('issued', 'partially_paid', 'paid') and ${table.paidTotal} + ${table.creditedTotal} <> ${table.total}`,
       ),
+    // receivables_refresh_day: the same invoices by branch and due (or issue) day.
+    index('invoices_open_due_idx')
+      .on(table.branchId, sql`coalesce(${table.dueOn}, ${table.issuedOn})`)
+      .where(
+        sql`${table.kind} = 'invoice' and ${table.status} in ('issued', 'partially_paid', 'paid') and ${table.paidTotal} + ${table.creditedTotal} <> ${table.total}`,
+      ),
     check('invoices_kind_valid', sql`${table.kind} in ('invoice', 'credit_note')`),
     check('invoices_status_valid', sql`${table.status} in ('draft', 'issued', 'partially_paid', 'paid', 'voided')`),
     check('invoices_issued_has_ncf', sql`${table.status} = 'draft' or ${table.ncf} is not null`),
@@ -1194,4 +1201,55 @@ export const cashCloseCounter = pgTable(
     lastNumber: bigint({ mode: 'number' }).notNull(),
   },
   (table) => [check('cash_close_counter_single_row', sql`${table.id} = 1`)],
+);
+
+/**
+ * Open balance and credit balance (saldo a favor) per customer, in DOP, kept by the triggers of
+ * drizzle/tenant/functions/receivables_refresh.sql (recomputed from the customer's invoices at commit),
+ * so /receivables pages through it instead of aggregating every open invoice. One row per customer
+ * (null: invoices without one) and branch, plus one under the nil uuid for every branch together;
+ * only customers owing something or owed credit have rows.
+ */
+export const receivableBalances = pgTable(
+  'receivable_balances',
+  {
+    /** A branch id, or the nil uuid for every branch. */
+    branchKey: uuid().notNull(),
+    customerId: uuid(),
+    openDop: numeric({ precision: 14, scale: 2 }).notNull(),
+    creditDop: numeric({ precision: 14, scale: 2 }).notNull(),
+    /** Earliest due (or issue) date of the open invoices. */
+    oldestDue: date(),
+    openInvoices: integer().notNull(),
+  },
+  (table) => [
+    // Also the refresh's lookup by customer.
+    unique('receivable_balances_key').on(table.customerId, table.branchKey).nullsNotDistinct(),
+    index('receivable_balances_total_idx').on(
+      table.branchKey,
+      table.openDop.desc(),
+      table.creditDop.desc(),
+      table.customerId,
+    ),
+    index('receivable_balances_oldest_idx').on(
+      table.branchKey,
+      table.oldestDue.asc().nullsLast(),
+      table.openDop.desc(),
+      table.customerId,
+    ),
+  ],
+);
+
+/**
+ * Open balances in DOP per branch and due (or issue) date, kept by the invoices' trigger from each
+ * change's old and new row: the ageing totals read a few hundred rows whatever the shop's size.
+ */
+export const receivableDays = pgTable(
+  'receivable_days',
+  {
+    branchId: uuid().notNull(),
+    dueOn: date().notNull(),
+    openDop: numeric({ precision: 14, scale: 2 }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.branchId, table.dueOn] })],
 );

@@ -1,6 +1,6 @@
 import { and, inArray, type SQL, sql } from 'drizzle-orm';
 import type { TenantDb } from '../db/client';
-import { company, contacts, invoices, refunds } from '../db/tenant-schema';
+import { company, contacts, invoices, receivableBalances, receivableDays, refunds } from '../db/tenant-schema';
 import { raisedCode } from '../db/raised';
 import { inScope, scopeArray } from './branch-scope';
 
@@ -24,9 +24,6 @@ export interface AgeingScope {
 /** Balance still due on an invoice, in its own currency (negative: credit owed back to the buyer). */
 export const invoiceBalance = sql`(${invoices.total} - ${invoices.paidTotal} - ${invoices.creditedTotal})`;
 
-/** An open invoice's balance in DOP at the invoice's own rate, half-up to cents. */
-const balanceDop = sql`round(${invoiceBalance} * ${invoices.exchangeRate}, 2)`;
-
 /** Issued invoices not exactly settled: the predicate of the partial index invoices_unsettled_idx, word for word. */
 export const unsettledInvoice = sql`${invoices.kind} = 'invoice' and ${invoices.status} in ('issued', 'partially_paid', 'paid') and ${invoices.paidTotal} + ${invoices.creditedTotal} <> ${invoices.total}`;
 
@@ -48,27 +45,37 @@ function bucket(expression: SQL, filter: SQL | null) {
   return sql<string>`coalesce(${sum}, 0)::numeric(14,2)::text`;
 }
 
-/** The ageing columns over the open invoices of a query that selects from `invoices`. */
-function ageingColumns(asOf: string) {
-  const age = ageDays(asOf);
-  return {
-    current: bucket(balanceDop, sql`${age} <= 30`),
-    days31to60: bucket(balanceDop, sql`${age} between 31 and 60`),
-    days61to90: bucket(balanceDop, sql`${age} between 61 and 90`),
-    over90: bucket(balanceDop, sql`${age} > 90`),
-    total: bucket(balanceDop, null),
-  };
-}
+/** receivable_balances' branch key for every branch together. */
+const everyBranch = '00000000-0000-0000-0000-000000000000';
 
 /**
  * Open balances aged to `asOf` (0-30 days past due or not yet due, 31-60, 61-90, over 90), in DOP:
- * an unexecuted query (for a page's `db.batch`) that yields exactly one row.
+ * an unexecuted query (for a page's `db.batch`) that yields exactly one row. It reads the maintained
+ * summaries (receivable_days per branch and due day, receivable_balances per customer), so its cost
+ * does not grow with the number of open invoices.
  */
 export function receivablesAgeingQuery(db: TenantDb, scope: AgeingScope) {
+  const age = sql`(${scope.asOf}::date - ${receivableDays.dueOn})`;
+  const open = (expression: SQL | null) =>
+    sql<string>`coalesce(${expression ? sql`sum(${receivableDays.openDop}) filter (where ${expression})` : sql`sum(${receivableDays.openDop})`}, 0)::numeric(14,2)::text`;
+  const branches = scope.branchIds;
+  const owing = sql`${receivableBalances.openDop} > 0 and ${receivableBalances.customerId} is not null`;
+  const customers =
+    branches === null || branches.length === 1
+      ? sql<number>`(select count(*)::int from ${receivableBalances} where ${receivableBalances.branchKey} = ${branches?.[0] ?? everyBranch}::uuid and ${owing})`
+      : sql<number>`(select count(distinct ${receivableBalances.customerId})::int from ${receivableBalances}
+                     where ${receivableBalances.branchKey} = any(${scopeArray(branches)}::uuid[]) and ${owing})`;
   return db
-    .select({ ...ageingColumns(scope.asOf), customers: sql<number>`count(distinct ${invoices.customerId})::int` })
-    .from(invoices)
-    .where(openInvoiceConditions(scope.branchIds));
+    .select({
+      current: open(sql`${age} <= 30`),
+      days31to60: open(sql`${age} between 31 and 60`),
+      days61to90: open(sql`${age} between 61 and 90`),
+      over90: open(sql`${age} > 90`),
+      total: open(null),
+      customers,
+    })
+    .from(receivableDays)
+    .where(branches ? inArray(receivableDays.branchId, branches) : undefined);
 }
 
 export type ReceivablesSort = 'total' | 'oldest';
@@ -102,46 +109,52 @@ const dop = (expression: SQL) => sql`coalesce(${expression}, 0)::numeric(14,2)::
 /**
  * The receivables list: one row per customer (the invoices without a customer together) with open
  * balances aged to `asOf` and the credit balance, in DOP at each invoice's rate; an unexecuted
- * statement (`limit` + 1 rows tell whether there is a next page).
+ * statement (`limit` + 1 rows tell whether there is a next page). The page is taken from
+ * receivable_balances in index order; only its customers' open invoices are aged.
  */
 export function receivablesListQuery(db: TenantDb, filter: ReceivablesFilter) {
-  const age = ageDays(filter.asOf);
-  const scope = filter.branchIds ? inArray(invoices.branchId, filter.branchIds) : sql`true`;
-  const customers = filter.customers ? sql`${invoices.customerId} = ANY (${filter.customers})` : sql`true`;
-  const order =
+  const branches = filter.branchIds;
+  const customers = filter.customers ? sql`b.customer_id = ANY (${filter.customers})` : sql`true`;
+  const balances =
+    branches === null || branches.length === 1
+      ? sql`SELECT b.customer_id, b.open_dop, b.credit_dop, b.oldest_due, b.open_invoices
+              FROM receivable_balances b
+             WHERE b.branch_key = ${branches?.[0] ?? everyBranch}::uuid AND ${customers}`
+      : sql`SELECT b.customer_id, sum(b.open_dop) AS open_dop, sum(b.credit_dop) AS credit_dop, min(b.oldest_due) AS oldest_due,
+                   sum(b.open_invoices)::int AS open_invoices
+              FROM receivable_balances b
+             WHERE b.branch_key = ANY (${scopeArray(branches)}::uuid[]) AND ${customers}
+             GROUP BY b.customer_id`;
+  // NULLS LAST throughout, as receivable_balances' indexes are built (the columns are never null but oldest_due).
+  const order = (p: SQL) =>
     filter.sort === 'oldest'
-      ? sql`p.oldest ASC NULLS LAST, p.total DESC, p.customer_id`
-      : sql`p.total DESC NULLS LAST, p.credit DESC, p.customer_id`;
+      ? sql`${p}.oldest_due ASC NULLS LAST, ${p}.open_dop DESC NULLS LAST, ${p}.customer_id`
+      : sql`${p}.open_dop DESC NULLS LAST, ${p}.credit_dop DESC NULLS LAST, ${p}.customer_id`;
+  const scope = branches ? sql`i.branch_id = ANY (${scopeArray(branches)}::uuid[])` : sql`true`;
+  const owed = sql`i.kind = 'invoice' AND i.status IN ('issued', 'partially_paid', 'paid') AND i.paid_total + i.credited_total <> i.total
+                   AND i.total - i.paid_total - i.credited_total > 0 AND ${scope}`;
+  const aged = sql`round((i.total - i.paid_total - i.credited_total) * i.exchange_rate, 2) AS open_dop,
+                   (${filter.asOf}::date - coalesce(i.due_on, i.issued_on)) AS age`;
   return db.execute<ReceivablesRow & Record<string, unknown>>(sql`
-    WITH per_invoice AS (
-      SELECT ${invoices.customerId} AS customer_id,
-             CASE WHEN ${invoiceBalance} > 0 THEN ${balanceDop} ELSE 0 END AS open_dop,
-             CASE WHEN ${invoiceBalance} > 0 THEN ${age} END AS age,
-             CASE WHEN ${invoiceBalance} > 0 THEN coalesce(${invoices.dueOn}, ${invoices.issuedOn}) END AS since,
-             CASE WHEN ${invoiceBalance} < 0 THEN round(invoice_credit_available(${invoices.id}) * ${invoices.exchangeRate}, 2) ELSE 0 END AS credit_dop
-        FROM ${invoices}
-       WHERE ${unsettledInvoice} AND ${scope} AND ${customers}
-    ), per_customer AS (
-      SELECT customer_id,
-             sum(open_dop) FILTER (WHERE age <= 30) AS current,
-             sum(open_dop) FILTER (WHERE age BETWEEN 31 AND 60) AS d60,
-             sum(open_dop) FILTER (WHERE age BETWEEN 61 AND 90) AS d90,
-             sum(open_dop) FILTER (WHERE age > 90) AS over,
-             sum(open_dop) AS total,
-             sum(credit_dop) AS credit,
-             min(since) AS oldest,
-             count(*) FILTER (WHERE age IS NOT NULL)::int AS invoices
-        FROM per_invoice
-       GROUP BY customer_id
-      HAVING sum(open_dop) > 0 OR sum(credit_dop) > 0
+    WITH page AS (
+      SELECT p.* FROM (${balances}) p ORDER BY ${order(sql`p`)} LIMIT ${filter.limit + 1} OFFSET ${filter.offset}
     )
     SELECT p.customer_id AS "customerId", c.name,
-           ${dop(sql`p.current`)} AS current, ${dop(sql`p.d60`)} AS "days31to60", ${dop(sql`p.d90`)} AS "days61to90",
-           ${dop(sql`p.over`)} AS "over90", ${dop(sql`p.total`)} AS total, ${dop(sql`p.credit`)} AS credit,
-           p.oldest::text AS oldest, p.invoices
-      FROM per_customer p LEFT JOIN contacts c ON c.id = p.customer_id
-     ORDER BY ${order}
-     LIMIT ${filter.limit + 1} OFFSET ${filter.offset}`);
+           ${dop(sql`a.current`)} AS current, ${dop(sql`a.d60`)} AS "days31to60", ${dop(sql`a.d90`)} AS "days61to90",
+           ${dop(sql`a.over`)} AS "over90", ${dop(sql`p.open_dop`)} AS total, ${dop(sql`p.credit_dop`)} AS credit,
+           p.oldest_due::text AS oldest, p.open_invoices AS invoices
+      FROM page p
+      LEFT JOIN LATERAL (
+        SELECT sum(x.open_dop) FILTER (WHERE x.age <= 30) AS current,
+               sum(x.open_dop) FILTER (WHERE x.age BETWEEN 31 AND 60) AS d60,
+               sum(x.open_dop) FILTER (WHERE x.age BETWEEN 61 AND 90) AS d90,
+               sum(x.open_dop) FILTER (WHERE x.age > 90) AS over
+          FROM (SELECT ${aged} FROM invoices i WHERE i.customer_id = p.customer_id AND ${owed}
+                UNION ALL
+                SELECT ${aged} FROM invoices i WHERE p.customer_id IS NULL AND i.customer_id IS NULL AND ${owed}) x
+      ) a ON true
+      LEFT JOIN contacts c ON c.id = p.customer_id
+     ORDER BY ${order(sql`p`)}`);
 }
 
 /** One invoice's credit balance (saldo a favor) still available, in its currency. */
