@@ -18,6 +18,20 @@ CREATE TABLE "receivable_days" (
 CREATE INDEX "receivable_balances_total_idx" ON "receivable_balances" USING btree ("branch_key","open_dop" DESC NULLS LAST,"credit_dop" DESC NULLS LAST,"customer_id");--> statement-breakpoint
 CREATE INDEX "receivable_balances_oldest_idx" ON "receivable_balances" USING btree ("branch_key","oldest_due","open_dop" DESC NULLS LAST,"customer_id");--> statement-breakpoint
 CREATE INDEX "invoices_open_due_idx" ON "invoices" USING btree ("branch_id",coalesce("due_on", "issued_on")) WHERE "invoices"."kind" = 'invoice' and "invoices"."status" in ('issued', 'partially_paid', 'paid') and "invoices"."paid_total" + "invoices"."credited_total" <> "invoices"."total";--> statement-breakpoint
+-- Credit balance (saldo a favor) left on an invoice, in its currency: what its payments and credit
+-- notes exceed its total by, less its active refunds and the applications whose receipt on the other
+-- invoice is still active. Callers that consume it lock the invoice first.
+CREATE OR REPLACE FUNCTION invoice_credit_available(p_invoice_id uuid)
+RETURNS numeric
+LANGUAGE sql STABLE AS $$
+  SELECT greatest(i.paid_total + i.credited_total - i.total, 0)
+         - coalesce((SELECT sum(r.amount) FROM refunds r WHERE r.invoice_id = i.id AND r.status = 'active'), 0)
+         - coalesce((SELECT sum(a.amount) FROM credit_applications a JOIN payments p ON p.id = a.payment_id
+                      WHERE a.source_invoice_id = i.id AND p.status = 'active'), 0)
+    FROM invoices i
+   WHERE i.id = p_invoice_id AND i.kind = 'invoice' AND i.status NOT IN ('draft', 'voided')
+$$;
+--> statement-breakpoint
 -- A customer's rows of receivable_balances (null: the invoices without a customer), recomputed from
 -- their issued, not settled invoices: per branch and for every branch together (the nil uuid), open
 -- balance in DOP at each invoice's rate and credit balance (invoice_credit_available). Called by

@@ -166,7 +166,6 @@ describe('function files', () => {
       'credit_refunds_itbis',
       'document_number',
       'invoice_creditable',
-      'invoice_credit_available',
       'invoice_payable',
       'record_stock_movement',
       'refund_credit',
