@@ -805,10 +805,20 @@ export async function startDgiiStandin(options: DgiiStandinOptions = {}): Promis
     return json(200, { ok: true });
   }
 
-  /** The RNC a request is about, before it is handled, so a mode scoped to an RNC applies to it. */
-  function requestIds(req: IncomingMessage): string[] {
+  /**
+   * Whom a request is about, before it is handled, so a mode scoped to an RNC applies to it: the
+   * bearer token's holder, or for ValidarSemilla the signer of the seed (an RNC that is down cannot
+   * authenticate either, while another RNC does). The seed request and the status service carry no
+   * identity: only a mode for everyone reaches them.
+   */
+  async function requestIds(req: IncomingMessage, url: URL): Promise<string[]> {
     const match = /^bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-    return (match ? tokens.get(match[1]!)?.ids : undefined) ?? [];
+    const held = match ? tokens.get(match[1]!)?.ids : undefined;
+    if (held) return held;
+    if (req.method !== 'POST' || !/\/autenticacion\/api\/autenticacion\/validarsemilla\/?$/i.test(url.pathname))
+      return [];
+    const upload = await readUpload(req);
+    return upload ? signerIds(upload.xml) : [];
   }
 
   const sockets = new Set<Socket>();
@@ -855,7 +865,7 @@ export async function startDgiiStandin(options: DgiiStandinOptions = {}): Promis
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://standin');
     if (url.pathname.startsWith('/_control/')) return send(res, await controlRoute(req, url));
-    const ids = requestIds(req);
+    const ids = await requestIds(req, url);
     const mode = Object.assign({}, modes.global, ...ids.map((id) => modes.byRnc.get(id))) as Mode;
     if (mode.delayMs) await new Promise((resolve) => setTimeout(resolve, mode.delayMs));
     if (mode.down === 'reset') {
@@ -956,7 +966,12 @@ function param(url: URL, name: string): string | undefined {
   return undefined;
 }
 
+/** Bodies already read (to find whom a request is about), so its route reads the same bytes again. */
+const readBodies = new WeakMap<IncomingMessage, Buffer>();
+
 async function readBody(req: IncomingMessage, limit = 10 * 1024 * 1024): Promise<Buffer> {
+  const read = readBodies.get(req);
+  if (read) return read;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -964,7 +979,9 @@ async function readBody(req: IncomingMessage, limit = 10 * 1024 * 1024): Promise
     if (size > limit) throw new Error('request body too large');
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks);
+  const body = Buffer.concat(chunks);
+  readBodies.set(req, body);
+  return body;
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
@@ -1059,6 +1076,16 @@ export function verifySignature(xml: string): { ok: boolean; ids: string[]; reas
     return verifier.checkSignature(xml) ? { ok: true, ids } : refused('Firma inválida', ids);
   } catch (error) {
     return refused(error instanceof Error ? error.message : 'Firma inválida', ids);
+  }
+}
+
+/** Whom the certificate in a signed document's KeyInfo speaks for (nothing if there is none). */
+function signerIds(xml: string): string[] {
+  const certificateText = /<(?:\w+:)?X509Certificate>([^<]+)</.exec(xml)?.[1] ?? '';
+  try {
+    return certificateIds(new X509Certificate(Buffer.from(certificateText.replace(/\s+/g, ''), 'base64')));
+  } catch {
+    return [];
   }
 }
 

@@ -401,6 +401,27 @@ describe('modes', () => {
     expect((await lookup(bearer)).status).toBe(200);
   });
 
+  it('down for one RNC refuses that RNC its token too, while another RNC authenticates at the same moment', async () => {
+    const rnc = newRnc();
+    const bystander = newRnc();
+    const signer = shopIdentity(rnc);
+    try {
+      await standin.control.setMode({ rnc, down: '503' });
+      const [own, other] = await Promise.all([
+        validateSeed(sign(await seed(), signer)),
+        validateSeed(sign(await seed(), shopIdentity(bystander))),
+      ]);
+      expect(own.status).toBe(503);
+      expect(other.status).toBe(200);
+      expect(standin.control.state({ rnc }).seedValidations).toBe(0);
+      await standin.control.setMode({ rnc, down: false });
+      expect((await validateSeed(sign(await seed(), signer))).status).toBe(200);
+      expect(standin.control.state({ rnc }).authentications).toBe(1);
+    } finally {
+      await standin.control.setMode({ rnc, down: false });
+    }
+  });
+
   it('refuses connections while down for everyone, and listens again on the same port', async () => {
     const semilla = () => fetch(`${base}/autenticacion/api/autenticacion/semilla`);
     // A pooled keep-alive connection may fail first ("other side closed"); the next one is refused.
