@@ -533,6 +533,14 @@ export const migrations: BundledMigrations = {
         "SELECT receivables_refresh_customer(c.customer_id)\n  FROM (SELECT DISTINCT customer_id FROM invoices\n         WHERE kind = 'invoice' AND status IN ('issued', 'partially_paid', 'paid') AND paid_total + credited_total <> total) c;",
         "SELECT receivables_refresh_day(d.branch_id, d.due_on)\n  FROM (SELECT DISTINCT branch_id, coalesce(due_on, issued_on) AS due_on FROM invoices\n         WHERE kind = 'invoice' AND status IN ('issued', 'partially_paid', 'paid') AND paid_total + credited_total < total) d;"
       ]
+    },
+    {
+      "tag": "0028_payments_received_index",
+      "when": 1796514937439,
+      "hash": "45a9d2c57255862b5711ce904550aae80a82ce7ab50dfd1af3e8b9c2f26804fc",
+      "statements": [
+        "CREATE INDEX \"payments_received_idx\" ON \"payments\" USING btree (\"received_on\");"
+      ]
     }
   ]
 };

@@ -707,6 +707,8 @@ export const payments = pgTable(
       .on(table.branchId, table.createdBy)
       .where(sql`${table.cashCloseId} is not null and ${table.voidCashCloseId} is null and ${table.status} = 'voided'`),
     index('payments_invoice_idx').on(table.invoiceId, table.createdAt),
+    // The dashboard's collections of the month (and any receipt-date range) without scanning every payment.
+    index('payments_received_idx').on(table.receivedOn),
     index('payments_list_idx').on(table.createdAt, table.id),
     index('payments_number_search_idx').using('gin', sql`lower(${table.number}) gin_trgm_ops`),
     check('payments_amount_positive', sql`${table.amount} > 0`),
