@@ -1,3 +1,4 @@
+import type { Child } from 'hono/jsx';
 import { formatDate, formatDateTime } from '../domain/dates';
 import { formatMoney } from '../domain/money';
 import type { PrintModel } from '../documents/model';
@@ -83,52 +84,39 @@ export function NewCashClosePage(props: {
         <input type="hidden" name="through" value={form.through} />
         <input type="hidden" name="branchId" value={form.branch.id} />
         <p class="hint">{t('cashCloses.new.through', { time: formatDateTime(form.through) })}</p>
-        <div class="cash-scroll" role="region" aria-label={t('cashCloses.field.totals')} tabindex={0}>
-          <table class="cash-lines">
-            <thead>
-              <tr>
-                <th scope="col">{t('cashCloses.field.method')}</th>
-                <th scope="col" class="number">
-                  {t('cashCloses.field.expected')}
-                </th>
-                <th scope="col">{t('cashCloses.field.counted')}</th>
-                <th scope="col" class="number">
-                  {t('cashCloses.field.difference')}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {form.lines.map((line) => (
-                <tr>
-                  <th scope="row">
-                    {methodName(line.method)} <span class="muted">({line.currencyCode})</span>
-                    <input type="hidden" name="lines" value={`${line.method}:${line.currencyCode}`} />
-                  </th>
-                  <td class="number" data-label={t('cashCloses.field.expected')}>
-                    {formatMoney(line.expected, line.currencySymbol)}
-                  </td>
-                  <td data-label={t('cashCloses.field.counted')}>
-                    <Field
-                      name={line.key}
-                      label={t('cashCloses.field.countedIn', {
-                        method: methodName(line.method),
-                        currency: line.currencyCode,
-                      })}
-                      value={line.counted}
-                      inputmode="decimal"
-                      errors={errors}
-                      required
-                      attrs={{ autocomplete: 'off', class: 'count-input' }}
-                    />
-                  </td>
-                  <td class="number" data-label={t('cashCloses.field.difference')}>
-                    <CountDifferences lines={[line]} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <CashLinesTable
+          lines={form.lines}
+          rowHead={(line) => <input type="hidden" name="lines" value={`${line.method}:${line.currencyCode}`} />}
+          columns={[
+            {
+              label: 'cashCloses.field.expected',
+              numeric: true,
+              cell: (line) => formatMoney(line.expected, line.currencySymbol),
+            },
+            {
+              label: 'cashCloses.field.counted',
+              cell: (line) => (
+                <Field
+                  name={line.key}
+                  label={t('cashCloses.field.countedIn', {
+                    method: methodName(line.method),
+                    currency: line.currencyCode,
+                  })}
+                  value={line.counted}
+                  inputmode="decimal"
+                  errors={errors}
+                  required
+                  attrs={{ autocomplete: 'off', class: 'count-input' }}
+                />
+              ),
+            },
+            {
+              label: 'cashCloses.field.difference',
+              numeric: true,
+              cell: (line) => <CountDifferences lines={[line]} />,
+            },
+          ]}
+        />
         <CountStatus form={form} />
         <TextAreaField
           name="note"
@@ -179,23 +167,19 @@ export function CashCloseResults(props: CashClosesListProps) {
           <td>{kindLabel(row.kind)}</td>
           <td>{row.branchName}</td>
           <td>{row.cashierName ?? '—'}</td>
-          <td class="number">
-            {row.totals.map((total) => (
-              <div>{formatMoney(total.expected, total.currencySymbol)}</div>
-            ))}
-          </td>
-          <td class="number">
-            {row.totals.map((total) => (
-              <div>{formatMoney(total.counted, total.currencySymbol)}</div>
-            ))}
-          </td>
-          <td class="number">
-            {row.totals.map((total) => (
-              <div>
-                <Difference value={total.difference} symbol={total.currencySymbol} />
-              </div>
-            ))}
-          </td>
+          {(['expected', 'counted', 'difference'] as const).map((field) => (
+            <td class="number">
+              {row.totals.map((total) => (
+                <div>
+                  {field === 'difference' ? (
+                    <Difference value={total.difference} symbol={total.currencySymbol} />
+                  ) : (
+                    formatMoney(total[field], total.currencySymbol)
+                  )}
+                </div>
+              ))}
+            </td>
+          ))}
         </tr>
       )}
       pager={{
@@ -276,52 +260,90 @@ export function CashClosesPage(
   );
 }
 
-/** The figures of a close, screen and print alike. */
-function CloseLines(props: { close: CashClose }) {
+/** A column of a lines table after the method: its heading (also each cell's label on a phone) and its cell. */
+interface LineColumn<L> {
+  label: MessageKey;
+  numeric?: boolean;
+  cell: (line: L) => Child;
+}
+
+/** One row per method and currency: the count form's lines and a close's alike. */
+function CashLinesTable<L extends { method: string; currencyCode: string }>(props: {
+  lines: L[];
+  columns: Array<LineColumn<L>>;
+  rowHead?: (line: L) => Child;
+}) {
   return (
     <div class="cash-scroll" role="region" aria-label={t('cashCloses.field.totals')} tabindex={0}>
       <table class="cash-lines">
         <thead>
           <tr>
             <th scope="col">{t('cashCloses.field.method')}</th>
-            <th scope="col" class="number">
-              {t('cashCloses.field.movements')}
-            </th>
-            <th scope="col" class="number">
-              {t('cashCloses.field.expected')}
-            </th>
-            <th scope="col" class="number">
-              {t('cashCloses.field.counted')}
-            </th>
-            <th scope="col" class="number">
-              {t('cashCloses.field.difference')}
-            </th>
+            {props.columns.map((column) => (
+              <th scope="col" class={column.numeric ? 'number' : undefined}>
+                {t(column.label)}
+              </th>
+            ))}
           </tr>
         </thead>
         <tbody>
-          {props.close.lines.map((line) => (
+          {props.lines.map((line) => (
             <tr>
               <th scope="row">
                 {methodName(line.method)} <span class="muted">({line.currencyCode})</span>
+                {props.rowHead?.(line)}
               </th>
-              <td class="number" data-label={t('cashCloses.field.movements')}>
-                {line.movements}
-              </td>
-              <td class="number" data-label={t('cashCloses.field.expected')}>
-                {formatMoney(line.expected, line.currencySymbol)}
-              </td>
-              <td class="number" data-label={t('cashCloses.field.counted')}>
-                {formatMoney(line.counted, line.currencySymbol)}
-              </td>
-              <td class="number" data-label={t('cashCloses.field.difference')}>
-                <Difference value={line.difference} symbol={line.currencySymbol} />
-              </td>
+              {props.columns.map((column) => (
+                <td class={column.numeric ? 'number' : undefined} data-label={t(column.label)}>
+                  {column.cell(line)}
+                </td>
+              ))}
             </tr>
           ))}
         </tbody>
       </table>
     </div>
   );
+}
+
+type CloseLine = CashClose['lines'][number];
+
+/** The figures of a closed close. */
+const closeColumns: Array<LineColumn<CloseLine>> = [
+  { label: 'cashCloses.field.movements', numeric: true, cell: (line) => line.movements },
+  {
+    label: 'cashCloses.field.expected',
+    numeric: true,
+    cell: (line) => formatMoney(line.expected, line.currencySymbol),
+  },
+  { label: 'cashCloses.field.counted', numeric: true, cell: (line) => formatMoney(line.counted, line.currencySymbol) },
+  {
+    label: 'cashCloses.field.difference',
+    numeric: true,
+    cell: (line) => <Difference value={line.difference} symbol={line.currencySymbol} />,
+  },
+];
+
+/** What the close page lists about a close, in order; the absent ones left out. */
+function closeDetails(close: CashClose): Array<[MessageKey, Child]> {
+  const details: Array<[MessageKey, Child] | null> = [
+    ['cashCloses.field.kind', kindLabel(close.kind)],
+    ['cashCloses.field.branch', close.branchName],
+    close.cashierName ? ['cashCloses.field.cashier', close.cashierName] : null,
+    ['cashCloses.field.businessDate', formatDate(close.businessDate)],
+    ['cashCloses.field.closedAt', formatDateTime(close.closedAt)],
+    ['cashCloses.field.closedBy', close.closedByName],
+    close.note ? ['cashCloses.field.note', close.note] : null,
+    close.branchClose
+      ? [
+          'cashCloses.kind.branch',
+          <a href={`/cash-closes/${close.branchClose.id}`}>
+            {t('cashCloses.detail.branchClose', { number: close.branchClose.number })}
+          </a>,
+        ]
+      : null,
+  ];
+  return details.filter((detail) => detail !== null);
 }
 
 export function CashClosePage(props: { close: CashClose; notice: boolean }) {
@@ -341,50 +363,14 @@ export function CashClosePage(props: { close: CashClose; notice: boolean }) {
       </div>
       {props.notice ? <Notice>{t('cashCloses.detail.closed')}</Notice> : null}
       <dl class="cash-details card">
-        <div>
-          <dt>{t('cashCloses.field.kind')}</dt>
-          <dd>{kindLabel(close.kind)}</dd>
-        </div>
-        <div>
-          <dt>{t('cashCloses.field.branch')}</dt>
-          <dd>{close.branchName}</dd>
-        </div>
-        {close.cashierName ? (
+        {closeDetails(close).map(([label, value]) => (
           <div>
-            <dt>{t('cashCloses.field.cashier')}</dt>
-            <dd>{close.cashierName}</dd>
+            <dt>{t(label)}</dt>
+            <dd>{value}</dd>
           </div>
-        ) : null}
-        <div>
-          <dt>{t('cashCloses.field.businessDate')}</dt>
-          <dd>{formatDate(close.businessDate)}</dd>
-        </div>
-        <div>
-          <dt>{t('cashCloses.field.closedAt')}</dt>
-          <dd>{formatDateTime(close.closedAt)}</dd>
-        </div>
-        <div>
-          <dt>{t('cashCloses.field.closedBy')}</dt>
-          <dd>{close.closedByName}</dd>
-        </div>
-        {close.note ? (
-          <div>
-            <dt>{t('cashCloses.field.note')}</dt>
-            <dd>{close.note}</dd>
-          </div>
-        ) : null}
-        {close.branchClose ? (
-          <div>
-            <dt>{t('cashCloses.kind.branch')}</dt>
-            <dd>
-              <a href={`/cash-closes/${close.branchClose.id}`}>
-                {t('cashCloses.detail.branchClose', { number: close.branchClose.number })}
-              </a>
-            </dd>
-          </div>
-        ) : null}
+        ))}
       </dl>
-      <CloseLines close={close} />
+      <CashLinesTable lines={close.lines} columns={closeColumns} />
       {close.members.length ? (
         <section aria-labelledby="members-title">
           <h2 id="members-title">{t('cashCloses.detail.members')}</h2>
@@ -406,19 +392,13 @@ export function cashClosePrintModel(close: CashClose): PrintModel {
   const totals: PrintModel['totals'] = [];
   for (const line of close.lines) {
     const name = t('cashCloses.print.line', { method: methodName(line.method), currency: line.currencyCode });
-    totals.push({
-      label: `${name} · ${t('cashCloses.field.expected')}`,
-      value: formatMoney(line.expected, line.currencySymbol),
-    });
-    totals.push({
-      label: `${name} · ${t('cashCloses.field.counted')}`,
-      value: formatMoney(line.counted, line.currencySymbol),
-    });
-    totals.push({
-      label: `${name} · ${t('cashCloses.field.difference')}`,
-      value: formatMoney(line.difference, line.currencySymbol),
-      strong: true,
-    });
+    for (const field of ['expected', 'counted', 'difference'] as const) {
+      totals.push({
+        label: `${name} · ${t(`cashCloses.field.${field}`)}`,
+        value: formatMoney(line[field], line.currencySymbol),
+        ...(field === 'difference' ? { strong: true } : {}),
+      });
+    }
   }
   const meta: PrintModel['meta'] = [
     { label: t('cashCloses.field.number'), value: close.number },

@@ -1,3 +1,4 @@
+import type { Child } from 'hono/jsx';
 import type { BranchRef } from '../auth/session';
 import { formatDate } from '../domain/dates';
 import { formatMoney } from '../domain/money';
@@ -36,6 +37,15 @@ export interface ReceivablesListProps {
   firstHref: string | null;
 }
 
+/** The ageing buckets, in the order the list's columns, its totals and a statement show them. */
+const ageingKeys = ['current', 'days31to60', 'days61to90', 'over90', 'total'] as const;
+type AgeingAmounts = Record<(typeof ageingKeys)[number], string>;
+
+/** One bucket's amount; the total in bold. */
+function ageingAmount(ageing: AgeingAmounts, key: (typeof ageingKeys)[number], money: (value: string) => string) {
+  return key === 'total' ? <strong>{money(ageing.total)}</strong> : money(ageing[key]);
+}
+
 export function ReceivablesResults(props: ReceivablesListProps) {
   return (
     <ResultsTable
@@ -44,11 +54,7 @@ export function ReceivablesResults(props: ReceivablesListProps) {
       caption={t('receivables.title')}
       columns={[
         { label: t('receivables.customer') },
-        { label: t('receivables.current'), numeric: true },
-        { label: t('receivables.days31to60'), numeric: true },
-        { label: t('receivables.days61to90'), numeric: true },
-        { label: t('receivables.over90'), numeric: true },
-        { label: t('receivables.total'), numeric: true },
+        ...ageingKeys.map((key) => ({ label: t(`receivables.${key}`), numeric: true })),
         { label: t('receivables.credit'), numeric: true },
         { label: t('receivables.oldest') },
       ]}
@@ -62,13 +68,9 @@ export function ReceivablesResults(props: ReceivablesListProps) {
               t('receivables.noCustomer')
             )}
           </th>
-          <td class="number">{rd(row.current)}</td>
-          <td class="number">{rd(row.days31to60)}</td>
-          <td class="number">{rd(row.days61to90)}</td>
-          <td class="number">{rd(row.over90)}</td>
-          <td class="number">
-            <strong>{rd(row.total)}</strong>
-          </td>
+          {ageingKeys.map((key) => (
+            <td class="number">{ageingAmount(row, key, rd)}</td>
+          ))}
           <td class="number">{row.credit === '0.00' ? '—' : rd(`-${row.credit}`)}</td>
           <td>{formatDate(row.oldest)}</td>
         </tr>
@@ -83,21 +85,13 @@ export function ReceivablesResults(props: ReceivablesListProps) {
   );
 }
 
-function AgeingFigures(props: { ageing: Omit<ReceivablesAgeing, 'customers'>; money: (value: string) => string }) {
-  const { ageing, money } = props;
-  const cells: Array<[MessageKey, string]> = [
-    ['receivables.current', ageing.current],
-    ['receivables.days31to60', ageing.days31to60],
-    ['receivables.days61to90', ageing.days61to90],
-    ['receivables.over90', ageing.over90],
-    ['receivables.total', ageing.total],
-  ];
+function AgeingFigures(props: { ageing: AgeingAmounts; money: (value: string) => string }) {
   return (
     <dl class="payments-figures receivables-ageing">
-      {cells.map(([label, value]) => (
+      {ageingKeys.map((key) => (
         <div>
-          <dt>{t(label)}</dt>
-          <dd>{label === 'receivables.total' ? <strong>{money(value)}</strong> : money(value)}</dd>
+          <dt>{t(`receivables.${key}`)}</dt>
+          <dd>{ageingAmount(props.ageing, key, props.money)}</dd>
         </div>
       ))}
     </dl>
@@ -179,6 +173,20 @@ export interface StatementData {
   credit: CreditSource[];
 }
 
+/** A statement's opening or closing balance line. */
+function BalanceRow(props: { kind: 'opening' | 'closing'; on: string; amount: Child }) {
+  return (
+    <tr class={`statement-${props.kind}`}>
+      <td>{formatDate(props.on)}</td>
+      <td />
+      <th scope="row">{t(`statement.${props.kind}`)}</th>
+      <td class="number num" />
+      <td class="number num" />
+      <td class="number num">{props.amount}</td>
+    </tr>
+  );
+}
+
 /** The statement itself, one section per currency: shared by the page and the print view. */
 export function StatementBody(props: { statement: StatementData; limit: number }) {
   const { statement } = props;
@@ -214,14 +222,7 @@ export function StatementBody(props: { statement: StatementData; limit: number }
                 </tr>
               </thead>
               <tbody>
-                <tr class="statement-opening">
-                  <td>{formatDate(statement.from)}</td>
-                  <td />
-                  <th scope="row">{t('statement.opening')}</th>
-                  <td class="number num" />
-                  <td class="number num" />
-                  <td class="number num">{money(currency.opening)}</td>
-                </tr>
+                <BalanceRow kind="opening" on={statement.from} amount={money(currency.opening)} />
                 {lines.map((line) => (
                   <tr>
                     <td>{formatDate(line.on)}</td>
@@ -232,16 +233,7 @@ export function StatementBody(props: { statement: StatementData; limit: number }
                     <td class="number num">{money(line.balance)}</td>
                   </tr>
                 ))}
-                <tr class="statement-closing">
-                  <td>{formatDate(statement.to)}</td>
-                  <td />
-                  <th scope="row">{t('statement.closing')}</th>
-                  <td class="number num" />
-                  <td class="number num" />
-                  <td class="number num">
-                    <strong>{money(currency.closing)}</strong>
-                  </td>
-                </tr>
+                <BalanceRow kind="closing" on={statement.to} amount={<strong>{money(currency.closing)}</strong>} />
               </tbody>
             </table>
             {ageing ? (

@@ -74,14 +74,20 @@ function expectCountedOnce(book: Awaited<ReturnType<typeof ledger>>) {
   for (const member of book.members) expect(kind.get(member.branch)).toBe('branch');
 }
 
+/** An owner, two cashiers of the main branch and one invoice of `amount` they both take receipts on. */
+async function drawers(amount: string) {
+  const s = await paymentShop('owner');
+  const a = await colleague(s, 'caja');
+  const b = await colleague(s, 'ventas');
+  const invoice = await issuedInvoice(s, {
+    lines: [{ description: 'Lentes', quantity: '1', unitPrice: amount, taxRate: '0', exempt: true }],
+  });
+  return { s, a, b, invoice };
+}
+
 describe('branch cash close under simultaneous requests', { timeout: 180_000 }, () => {
   it('lets exactly one of ten simultaneous branch closes of a day sum its cashier closes', async () => {
-    const s = await paymentShop('owner');
-    const a = await colleague(s, 'caja');
-    const b = await colleague(s, 'ventas');
-    const invoice = await issuedInvoice(s, {
-      lines: [{ description: 'Lentes', quantity: '1', unitPrice: '5000', taxRate: '0', exempt: true }],
-    });
+    const { s, a, b, invoice } = await drawers('5000');
     await pay(s, a, invoice.id, '1', '200.00');
     await pay(s, a, invoice.id, '3', '100.00');
     await pay(s, b, invoice.id, '1', '80.00');
@@ -114,12 +120,7 @@ describe('branch cash close under simultaneous requests', { timeout: 180_000 }, 
   });
 
   it('never lets a branch close pass a cashier close racing it: the cashier’s receipts are counted once, in the day', async () => {
-    const s = await paymentShop('owner');
-    const a = await colleague(s, 'caja');
-    const b = await colleague(s, 'ventas');
-    const invoice = await issuedInvoice(s, {
-      lines: [{ description: 'Lentes', quantity: '1', unitPrice: '50000', taxRate: '0', exempt: true }],
-    });
+    const { s, a, b, invoice } = await drawers('50000');
     let date = '';
     let branchCloses = 0;
     // Three rounds in one day: A has closed, B's close and six branch closes go at once.
