@@ -12,6 +12,21 @@ export default class SummaryReporter implements Reporter {
         else counts.skipped++;
       }
     }
+    // The suite's time budget is watched from CI logs, which keep only part of the output: the slowest
+    // files (setup, collection and tests, as one file's worker spends them) are named in one place.
+    const slowest = testModules
+      .map((module) => {
+        const d = module.diagnostic();
+        return {
+          file: module.relativeModuleId,
+          ms: d.environmentSetupDuration + d.setupDuration + d.collectDuration + d.duration,
+        };
+      })
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 15);
+    process.stdout.write(
+      `\nSlowest files: ${slowest.map((m) => `${m.file} ${(m.ms / 1000).toFixed(1)} s`).join(', ')}\n`,
+    );
     process.stdout.write(`\n${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
   }
 }
