@@ -1,11 +1,13 @@
 import { sql } from 'drizzle-orm';
 import {
   periodRange,
+  reportRnc,
   type Period,
   type Report607Stats,
   type SalesDocument,
   type VoidedDocument,
 } from '../domain/dgii-reports';
+import { normalizeDecimal } from '../domain/money';
 import { consumerIdThresholdDop } from '../domain/ncf';
 import { shopTimeZone } from '../domain/dates';
 import type { TenantDb } from '../db/client';
@@ -145,5 +147,130 @@ export async function dgiiPeriodHead<K extends 'sales' | 'voided'>(
     salesLines: Number(row.sales_lines),
     voidedCount: Number(row.voided_count),
     firstPage: row.first_page as K extends 'sales' ? SalesDocument[] : VoidedDocument[],
+  };
+}
+
+const figure = (value: string) => normalizeDecimal(value, 2);
+
+/**
+ * The preview of a period's 607 and 608 as aggregates computed in Postgres: one row whatever the
+ * month's size (the month is read through invoices_sales_idx and invoices_voided_idx, each
+ * document's payments through payments_invoice_idx). The figures are those start607 computes from
+ * the same documents (test/worker/reports-preview.test.ts compares them figure by figure): amounts
+ * are sums of the stored per-document DOP totals, and the consumer summary's payment-form columns
+ * are paymentFormColumns (src/domain/dgii-reports.ts) written in SQL - each document's columns
+ * converted at its own rate and rounded half-up (round(numeric, 2) rounds half away from zero, as
+ * the builder does), "credit" the rest, an overshoot taken from the first largest column - and only
+ * then summed, so no figure rounds a sum.
+ */
+export const previewSql = (period: Period) => {
+  const { start, end } = periodRange(period);
+  return sql`
+    WITH documents AS (
+      SELECT i.kind, i.taxable_total_dop + i.exempt_total_dop AS amount, i.itbis_total_dop AS itbis,
+             (i.kind = 'invoice' AND i.ncf_type IN ('B02', 'E32') AND i.total_dop < ${consumerIdThresholdDop}::numeric) AS summarised,
+             i.id, i.exchange_rate, i.total, i.credited_total, i.total_dop
+        FROM invoices i
+       WHERE ${issuedIn(start, end)}),
+    consumer AS (
+      SELECT d.amount, d.itbis, c.*, r.rest,
+             CASE WHEN c.cash = r.top THEN 'cash' WHEN c.transfer = r.top THEN 'transfer' WHEN c.card = r.top THEN 'card'
+                  WHEN r.top = 0 THEN 'credit' WHEN c.gift = r.top THEN 'gift' WHEN c.barter = r.top THEN 'barter'
+                  ELSE 'other' END AS largest
+        FROM documents d
+        CROSS JOIN LATERAL (
+          SELECT coalesce(sum(p.amount), 0) AS paid,
+                 coalesce(sum(p.amount) FILTER (WHERE p.method = '1'), 0) AS cash,
+                 coalesce(sum(p.amount) FILTER (WHERE p.method = '2'), 0) AS transfer,
+                 coalesce(sum(p.amount) FILTER (WHERE p.method = '3'), 0) AS card,
+                 coalesce(sum(p.amount) FILTER (WHERE p.method = '5'), 0) AS gift,
+                 coalesce(sum(p.amount) FILTER (WHERE p.method = '6'), 0) AS barter,
+                 coalesce(sum(p.amount) FILTER (WHERE p.method IN ('7', '8')), 0) AS other
+            FROM payments p WHERE p.invoice_id = d.id AND p.status = 'active') paid
+        CROSS JOIN LATERAL (SELECT d.total - paid.paid AS open) o
+        CROSS JOIN LATERAL (
+          SELECT round(paid.cash * d.exchange_rate, 2) AS cash, round(paid.transfer * d.exchange_rate, 2) AS transfer,
+                 round(paid.card * d.exchange_rate, 2) AS card, round(paid.gift * d.exchange_rate, 2) AS gift,
+                 round(paid.barter * d.exchange_rate, 2) AS barter,
+                 round((paid.other + CASE WHEN d.credited_total < o.open THEN d.credited_total
+                                          WHEN o.open > 0 THEN o.open ELSE 0 END) * d.exchange_rate, 2) AS other) c
+        CROSS JOIN LATERAL (
+          SELECT d.total_dop - (c.cash + c.transfer + c.card + c.gift + c.barter + c.other) AS rest,
+                 greatest(c.cash, c.transfer, c.card, 0, c.gift, c.barter, c.other) AS top) r
+       WHERE d.summarised),
+    sales AS (
+      SELECT count(*) FILTER (WHERE NOT summarised)::int AS line_count,
+             count(*) FILTER (WHERE kind = 'invoice' AND NOT summarised)::int AS listed_invoices,
+             count(*) FILTER (WHERE kind = 'credit_note')::int AS credit_notes,
+             count(*) FILTER (WHERE summarised)::int AS summarised_invoices,
+             coalesce(sum(amount) FILTER (WHERE kind <> 'credit_note'), 0)::text AS invoice_amount,
+             coalesce(sum(itbis) FILTER (WHERE kind <> 'credit_note'), 0)::text AS invoice_itbis,
+             coalesce(sum(amount) FILTER (WHERE kind = 'credit_note'), 0)::text AS credit_note_amount,
+             coalesce(sum(itbis) FILTER (WHERE kind = 'credit_note'), 0)::text AS credit_note_itbis
+        FROM documents),
+    summary AS (
+      SELECT coalesce(sum(amount), 0)::text AS consumer_amount, coalesce(sum(itbis), 0)::text AS consumer_itbis,
+             coalesce(sum(cash + CASE WHEN rest < 0 AND largest = 'cash' THEN rest ELSE 0 END), 0)::text AS cash,
+             coalesce(sum(transfer + CASE WHEN rest < 0 AND largest = 'transfer' THEN rest ELSE 0 END), 0)::text AS transfer,
+             coalesce(sum(card + CASE WHEN rest < 0 AND largest = 'card' THEN rest ELSE 0 END), 0)::text AS card,
+             coalesce(sum(greatest(rest, 0)), 0)::text AS credit,
+             coalesce(sum(gift + CASE WHEN rest < 0 AND largest = 'gift' THEN rest ELSE 0 END), 0)::text AS gift,
+             coalesce(sum(barter + CASE WHEN rest < 0 AND largest = 'barter' THEN rest ELSE 0 END), 0)::text AS barter,
+             coalesce(sum(other + CASE WHEN rest < 0 AND largest = 'other' THEN rest ELSE 0 END), 0)::text AS other
+        FROM consumer)
+    SELECT (SELECT rnc FROM company WHERE id = 1) AS rnc, sales.*, summary.*,
+           (SELECT count(*) FROM invoices i WHERE ${voidedIn(start, end)})::int AS voided_count
+      FROM sales, summary`;
+};
+
+/** The preview of a period (previewSql): one statement answering one row, with the company RNC. */
+export async function dgiiPreview(db: TenantDb, period: Period): Promise<DgiiPreview> {
+  const result = await db.execute<{
+    rnc: string | null;
+    line_count: number;
+    listed_invoices: number;
+    credit_notes: number;
+    summarised_invoices: number;
+    invoice_amount: string;
+    invoice_itbis: string;
+    credit_note_amount: string;
+    credit_note_itbis: string;
+    consumer_amount: string;
+    consumer_itbis: string;
+    cash: string;
+    transfer: string;
+    card: string;
+    credit: string;
+    gift: string;
+    barter: string;
+    other: string;
+    voided_count: number;
+  }>(previewSql(period));
+  const row = result.rows[0]!;
+  return {
+    period,
+    rnc: reportRnc(row.rnc),
+    sales: {
+      lineCount: row.line_count,
+      listedInvoices: row.listed_invoices,
+      creditNotes: row.credit_notes,
+      summarisedInvoices: row.summarised_invoices,
+      invoiceAmount: figure(row.invoice_amount),
+      invoiceItbis: figure(row.invoice_itbis),
+      creditNoteAmount: figure(row.credit_note_amount),
+      creditNoteItbis: figure(row.credit_note_itbis),
+      consumer: {
+        amount: figure(row.consumer_amount),
+        itbis: figure(row.consumer_itbis),
+        cash: figure(row.cash),
+        transfer: figure(row.transfer),
+        card: figure(row.card),
+        credit: figure(row.credit),
+        gift: figure(row.gift),
+        barter: figure(row.barter),
+        other: figure(row.other),
+      },
+    },
+    voidedCount: row.voided_count,
   };
 }

@@ -17,6 +17,7 @@ import { t } from '../../i18n/es-DO';
 import { actorLabel } from '../../queries/audit';
 import {
   dgiiPeriodHead,
+  dgiiPreview,
   dgiiSalesPage,
   dgiiVoidedPage,
   type DgiiPreview,
@@ -67,14 +68,14 @@ export function requireRnc(rnc: string | null): string {
   throw new AppError('validation', message, { rnc: message });
 }
 
-/** Counts and totals of both reports of a (checked) period, before downloading: the month read page by page. */
+/**
+ * Counts and totals of both reports of a (checked) period, before downloading: aggregates computed
+ * in Postgres (one row, one statement, whatever the month's size), equal to what start607 computes
+ * while writing the file.
+ */
 export async function previewDgiiReports(ctx: ShopContext, period: Period): Promise<DgiiPreview> {
   requireRight(ctx, 'reports.dgii');
-  const head = await dgiiPeriodHead(ctx.db, period, 'sales');
-  const builder = start607();
-  for await (const page of pages(head.firstPage, (cursor) => dgiiSalesPage(ctx.db, period, cursor)))
-    for (const document of page) builder.add(document);
-  return { period, rnc: reportRnc(head.rnc), sales: builder.stats(), voidedCount: head.voidedCount };
+  return dgiiPreview(ctx.db, period);
 }
 
 /**
