@@ -6,8 +6,10 @@ import type { CreditSource, CurrencyAgeing } from './receivables';
 /** A customer's account as it stood at the end of one day. */
 export interface StatementDay {
   contactId: string;
-  /** YYYY-MM-DD: the statement's period end; later movements do not count and ages are counted to it. */
+  /** YYYY-MM-DD: the statement's period end; later movements do not count. */
   asOf: string;
+  /** YYYY-MM-DD: the day ages are counted to (the period end, or today when the period ends later). */
+  agedTo: string;
   branchIds: string[] | null;
 }
 
@@ -22,7 +24,7 @@ function balancesAt(day: StatementDay): SQL {
   const asOf = sql`${day.asOf}::date`;
   return sql`bal AS (
       SELECT i.id, i.ncf, i.issued_on, i.branch_id, i.currency_code, i.exchange_rate,
-             ${asOf} - coalesce(i.due_on, i.issued_on) AS age,
+             ${day.agedTo}::date - coalesce(i.due_on, i.issued_on) AS age,
              i.total
              - coalesce((SELECT sum(p.amount) FROM payments p
                           WHERE p.invoice_id = i.id AND p.status = 'active' AND p.received_on <= ${asOf}), 0)
@@ -42,7 +44,7 @@ function balancesAt(day: StatementDay): SQL {
 const bucket = (filter: SQL) => sql`coalesce(sum(balance) FILTER (WHERE ${filter}), 0)::numeric(14,2)::text`;
 
 /**
- * The customer's open balances at the end of `asOf`, aged to that day (0-30 days past due or not yet
+ * The customer's open balances at the end of `asOf`, aged to `agedTo` (0-30 days past due or not yet
  * due, 31-60, 61-90, over 90), per currency in that currency: an unexecuted statement.
  */
 export function statementAgeingQuery(db: TenantDb, day: StatementDay) {

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { invoices } from '../../src/db/tenant-schema';
-import { addDays } from '../../src/domain/dates';
+import { addDays, formatDate, shopToday } from '../../src/domain/dates';
 import { api, apiJson } from '../support/worker/api';
 import { get } from '../support/worker/helpers';
 import { issuedInvoice, ncfSequence, paymentShop as shop } from '../support/worker/payments';
@@ -147,5 +147,28 @@ describe('customer statement as of its period end', { timeout: 120_000 }, () => 
     expect(tenDaysOn.body.credit).toEqual([
       { invoiceId: credited.id, ncf: credited.ncf, currencyCode: 'DOP', available: '150.00' },
     ]);
+  });
+
+  it('ages a period that ends after today to today: nothing is overdue before its time', async () => {
+    const s = await shop('owner');
+    const today = shopToday();
+    await sale(s, '100', addDays(today, -31)); // 31 days today, 51 at the period end
+    await sale(s, '200', addDays(today, -25)); // 25 today, 45 at the period end
+    const to = addDays(today, 20);
+    const statement = await apiJson(s.host, `/contacts/${s.customer.id}/statement?from=${today}&to=${to}`, s.bearer);
+    expect(statement.status).toBe(200);
+    expect(statement.body.currencies[0].ageing).toEqual({
+      current: '200.00',
+      days31to60: '100.00',
+      days61to90: '0.00',
+      over90: '0.00',
+      total: '300.00',
+    });
+    const html = await (
+      await get(s.host, `/contacts/${s.customer.id}/statement?from=${today}&to=${to}`, {
+        headers: { Cookie: s.cookie },
+      })
+    ).text();
+    expect(html).toContain(`(${formatDate(today)})`);
   });
 });

@@ -166,9 +166,10 @@ export async function customerStatement(
 ): Promise<CustomerStatement> {
   ensureCan(ctx, 'receivables.view');
   const branchIds = branchScope(ctx.actor);
-  const asOf = period.to;
+  // A period that ends later than today is aged to today: nothing is overdue before its time.
+  const asOf = daysBetween(shopToday(), period.to) > 0 ? shopToday() : period.to;
   const scope = { contactId, from: period.from, to: period.to, branchIds };
-  const day = { contactId, asOf, branchIds };
+  const day = { contactId, asOf: period.to, agedTo: asOf, branchIds };
   const [contact, currencies, lines, ageing, credit, shop] = await ctx.db.batch([
     contactById(ctx.db, contactId),
     statementCurrenciesQuery(ctx.db, scope),
