@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { TenantDb } from '../db/client';
 import { customerPickerMatches } from './contacts';
+import { latestLensPrescriptionJson, type LensPrescription } from './sales-editor';
 import { foldedContains, likeEscape, searchWords } from './search';
 
 /** Most matches one picker search shows. */
@@ -65,4 +66,19 @@ export async function pickCustomers(db: TenantDb, q: string, chosenId: string | 
 export interface ProductSearch {
   q: string | null;
   branchId: string | null;
+}
+
+/** A customer's prescriptions (newest first) and latest lens values: what picking them refreshes on a sales form. */
+export interface CustomerRx {
+  prescriptions: Array<{ id: string; examinedOn: string }>;
+  latestRx: LensPrescription | null;
+}
+
+/** The prescriptions and latest lens values of a customer (none for null): one statement. */
+export async function customerRx(db: TenantDb, customerId: string | null): Promise<CustomerRx> {
+  const result = await db.execute<CustomerRx & Record<string, unknown>>(sql`
+    SELECT coalesce((SELECT json_agg(json_build_object('id', p.id, 'examinedOn', p.examined_on::text) ORDER BY p.examined_on DESC, p.id)
+                       FROM prescriptions p WHERE p.patient_id = ${customerId}::uuid), '[]'::json) AS prescriptions,
+           ${latestLensPrescriptionJson(customerId)} AS "latestRx"`);
+  return result.rows[0] ?? { prescriptions: [], latestRx: null };
 }

@@ -18,6 +18,7 @@ const pickerMax = 20;
 
 /** The customer select with the chosen customer and the matches: what the live search swaps. */
 export function CustomerChoice(props: {
+  form: PickerFormName;
   customers: PickerCustomer[];
   chosenId?: string | null;
   searched: boolean;
@@ -43,6 +44,13 @@ export function CustomerChoice(props: {
           value: customer.id,
           label: customer.idNumber ? `${customer.name} (${formatTaxId(customer.idNumber)})` : customer.name,
         }))}
+        attrs={{
+          // The pick's answer replaces the prescription select and the Rx offer (out of band), never this select.
+          'hx-get': `/pickers/customers?for=${props.form}&pick=1`,
+          'hx-trigger': 'change',
+          'hx-swap': 'none',
+          'hx-sync': 'this:replace',
+        }}
       />
     </div>
   );
@@ -82,6 +90,7 @@ export function CustomerPicker(props: {
         </button>
       </div>
       <CustomerChoice
+        form={props.form}
         customers={props.customers}
         chosenId={props.chosenId}
         searched={Boolean(props.search?.trim())}

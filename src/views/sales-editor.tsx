@@ -9,7 +9,7 @@ import { formatDate } from '../domain/dates';
 import { formatDecimal, formatMoney } from '../domain/money';
 import type { FieldErrors } from '../errors';
 import { t } from '../i18n/es-DO';
-import type { PickerProduct } from '../queries/pickers';
+import type { CustomerRx, PickerProduct } from '../queries/pickers';
 import { lineFieldName, type LineFormRow } from '../schemas/document-lines';
 import type { LensPrescription } from '../queries/sales-editor';
 import { prescriptionOffer, type SalesEditorForm, type SalesEditorState } from '../services/shop/sales-editor';
@@ -397,26 +397,52 @@ export function PrescriptionOffer(props: {
   rx: LensPrescription | null;
   attachedId?: string | null;
   quoteLink: boolean;
+  /** Swapped in out of band by a customer pick's answer (the region is always there to be replaced). */
+  oob?: boolean;
 }) {
   const { rx } = props;
-  if (!rx) return null;
   return (
-    <div class="rx-offer">
-      <p>{prescriptionOffer(rx)}</p>
-      <div class="actions">
-        {props.attachedId === rx.id ? (
-          <span class="hint">{t('salesEditor.rx.attached', { date: formatDate(rx.examinedOn) })}</span>
-        ) : (
-          <button type="submit" name="attachPrescription" value={rx.id} formnovalidate class="button-small">
-            {t('salesEditor.rx.attach')}
-          </button>
-        )}
-        {props.quoteLink ? (
-          <a class="button button-small" href={`/quotations/new?prescription=${rx.id}`}>
-            {t('salesEditor.rx.quote')}
-          </a>
-        ) : null}
-      </div>
+    <div id="rx-offer" aria-live="polite" hx-swap-oob={props.oob ? 'true' : undefined}>
+      {rx ? (
+        <div class="rx-offer">
+          <p>{prescriptionOffer(rx)}</p>
+          <div class="actions">
+            {props.attachedId === rx.id ? (
+              <span class="hint">{t('salesEditor.rx.attached', { date: formatDate(rx.examinedOn) })}</span>
+            ) : (
+              <button type="submit" name="attachPrescription" value={rx.id} formnovalidate class="button-small">
+                {t('salesEditor.rx.attach')}
+              </button>
+            )}
+            {props.quoteLink ? (
+              <a class="button button-small" href={`/quotations/new?prescription=${rx.id}`}>
+                {t('salesEditor.rx.quote')}
+              </a>
+            ) : null}
+          </div>
+        </div>
+      ) : null}
     </div>
+  );
+}
+
+/**
+ * What a live customer pick refreshes besides the customer select: the prescription select's options
+ * (the new customer's, none attached) and the latest-prescription offer, both out of band.
+ */
+export function CustomerRxRefresh(props: { form: SalesEditorForm; rx: CustomerRx }) {
+  const invoice = props.form === 'invoices';
+  return (
+    <>
+      <select hidden hx-swap-oob="innerHTML:#field-prescriptionId">
+        <option value="">{invoice ? t('invoices.field.noPrescription') : t('quotations.noPrescription')}</option>
+        {props.rx.prescriptions.map((rx) => (
+          <option value={rx.id}>
+            {invoice ? formatDate(rx.examinedOn) : t('quotations.prescriptionOf', { date: formatDate(rx.examinedOn) })}
+          </option>
+        ))}
+      </select>
+      <PrescriptionOffer rx={props.rx.latestRx} quoteLink={invoice} oob />
+    </>
   );
 }

@@ -1,6 +1,13 @@
 import { can, type Permission } from '../../auth/permissions';
 import { AppError } from '../../errors';
-import { pickCustomers, pickProducts, type PickerCustomer, type PickerProduct } from '../../queries/pickers';
+import {
+  type CustomerRx,
+  customerRx,
+  pickCustomers,
+  pickProducts,
+  type PickerCustomer,
+  type PickerProduct,
+} from '../../queries/pickers';
 import type { ShopContext } from './context';
 
 /** The forms a picker serves, each with the permission its form needs. */
@@ -38,6 +45,16 @@ export function searchPickerCustomers(
   if (!(customerPickerForms as readonly string[]).includes(input.form)) throw new AppError('not_found');
   ensureForm(ctx, input.form);
   return pickCustomers(ctx.db, input.q, input.chosenId);
+}
+
+/** The customer just picked on a sales form: their prescriptions and latest one (the form's Rx offer). */
+export function pickedCustomerRx(
+  ctx: ShopContext,
+  input: { form: PickerForm; customerId: string | null },
+): Promise<CustomerRx> {
+  if (!(customerPickerForms as readonly string[]).includes(input.form)) throw new AppError('not_found');
+  ensureForm(ctx, input.form);
+  return customerRx(ctx.db, input.customerId);
 }
 
 /** Products a form's search box finds (at most a page), with the on-hand quantity of the actor's branch. */
