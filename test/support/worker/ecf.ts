@@ -64,8 +64,19 @@ export async function issued(s: InvoiceShop, type: 'E31' | 'E32', options: { uni
   return { id: row!.id, ncf };
 }
 
-/** Tells the shared DGII stand-in what to do next (`mode`, `reject-next`, `directory`, ...). */
-export async function control(action: string, body: object): Promise<void> {
+/**
+ * Tells the shared DGII stand-in what to do next. A switch (`mode`, `reject-next`, `configure`, ...)
+ * always names the test shop's RNC: e-CF test files run side by side against one stand-in, and a
+ * switch for everyone would reach the other file's shops.
+ */
+export async function control(action: 'directory' | 'delegate', body: object): Promise<void>;
+export async function control(
+  action: 'mode' | 'configure' | 'reject-next' | 'accept-conditionally-next' | 'expire-tokens' | 'reset',
+  body: { rnc: string; [setting: string]: unknown },
+): Promise<void>;
+export async function control(action: string, body: { rnc?: string }): Promise<void> {
+  if (action !== 'directory' && action !== 'delegate' && !body.rnc)
+    throw new Error(`stand-in switch '${action}' without an RNC would reach every test file's shops`);
   const response = await fetch(`${testEnv.DGII_BASE_URL}/_control/${action}`, {
     method: 'POST',
     body: JSON.stringify(body),
