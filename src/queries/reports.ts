@@ -7,7 +7,7 @@ import {
   type SalesDocument,
   type VoidedDocument,
 } from '../domain/dgii-reports';
-import { normalizeDecimal } from '../domain/money';
+import { fromUnits, normalizeDecimal } from '../domain/money';
 import { consumerIdThresholdDop } from '../domain/ncf';
 import { shopTimeZone } from '../domain/dates';
 import type { TenantDb } from '../db/client';
@@ -151,6 +151,7 @@ export async function dgiiPeriodHead<K extends 'sales' | 'voided'>(
 }
 
 const figure = (value: string) => normalizeDecimal(value, 2);
+const centsFigure = (value: string) => fromUnits(BigInt(value), 2);
 
 /**
  * The preview of a period's 607 and 608 as aggregates computed in Postgres: one row whatever the
@@ -159,68 +160,64 @@ const figure = (value: string) => normalizeDecimal(value, 2);
  * the same documents (test/worker/reports-preview.test.ts compares them figure by figure): amounts
  * are sums of the stored per-document DOP totals, and the consumer summary's payment-form columns
  * are paymentFormColumns (src/domain/dgii-reports.ts) written in SQL - each document's columns
- * converted at its own rate and rounded half-up (round(numeric, 2) rounds half away from zero, as
- * the builder does), "credit" the rest, an overshoot taken from the first largest column - and only
- * then summed, so no figure rounds a sum.
+ * converted at its own rate and rounded half-up (Postgres' round(numeric) rounds half away from
+ * zero, as the builder does), "credit" the rest, an overshoot taken from the first largest column -
+ * and only then summed, so no figure rounds a sum.
  */
 export const previewSql = (period: Period) => {
   const { start, end } = periodRange(period);
+  // Payment-form columns in cents as bigint; a foreign-currency column converts through numeric:
+  // round(cents * rate) is the builder's half-up convert() exactly. OFFSET 0 keeps each lateral step
+  // a node of its own: flattened, every sum would recompute the conversions that `rest` is made of.
+  const convert = (cents: ReturnType<typeof sql>) =>
+    sql`CASE WHEN i.exchange_rate = 1 THEN ${cents} ELSE round(${cents} * i.exchange_rate)::bigint END`;
+  const adjusted = (column: string, position: number) =>
+    sql`coalesce(sum(c.${sql.raw(column)} + CASE WHEN c.largest = ${sql.raw(String(position))} THEN c.rest ELSE 0 END) FILTER (WHERE s.summarised), 0)::text`;
   return sql`
-    WITH documents AS (
-      SELECT i.kind, i.taxable_total_dop + i.exempt_total_dop AS amount, i.itbis_total_dop AS itbis,
-             (i.kind = 'invoice' AND i.ncf_type IN ('B02', 'E32') AND i.total_dop < ${consumerIdThresholdDop}::numeric) AS summarised,
-             i.id, i.exchange_rate, i.total, i.credited_total, i.total_dop
-        FROM invoices i
-       WHERE ${issuedIn(start, end)}),
-    consumer AS (
-      SELECT d.amount, d.itbis, c.*, r.rest,
-             CASE WHEN c.cash = r.top THEN 'cash' WHEN c.transfer = r.top THEN 'transfer' WHEN c.card = r.top THEN 'card'
-                  WHEN r.top = 0 THEN 'credit' WHEN c.gift = r.top THEN 'gift' WHEN c.barter = r.top THEN 'barter'
-                  ELSE 'other' END AS largest
-        FROM documents d
-        CROSS JOIN LATERAL (
-          SELECT coalesce(sum(p.amount), 0) AS paid,
-                 coalesce(sum(p.amount) FILTER (WHERE p.method = '1'), 0) AS cash,
-                 coalesce(sum(p.amount) FILTER (WHERE p.method = '2'), 0) AS transfer,
-                 coalesce(sum(p.amount) FILTER (WHERE p.method = '3'), 0) AS card,
-                 coalesce(sum(p.amount) FILTER (WHERE p.method = '5'), 0) AS gift,
-                 coalesce(sum(p.amount) FILTER (WHERE p.method = '6'), 0) AS barter,
-                 coalesce(sum(p.amount) FILTER (WHERE p.method IN ('7', '8')), 0) AS other
-            FROM payments p WHERE p.invoice_id = d.id AND p.status = 'active') paid
-        CROSS JOIN LATERAL (SELECT d.total - paid.paid AS open) o
-        CROSS JOIN LATERAL (
-          SELECT round(paid.cash * d.exchange_rate, 2) AS cash, round(paid.transfer * d.exchange_rate, 2) AS transfer,
-                 round(paid.card * d.exchange_rate, 2) AS card, round(paid.gift * d.exchange_rate, 2) AS gift,
-                 round(paid.barter * d.exchange_rate, 2) AS barter,
-                 round((paid.other + CASE WHEN d.credited_total < o.open THEN d.credited_total
-                                          WHEN o.open > 0 THEN o.open ELSE 0 END) * d.exchange_rate, 2) AS other) c
-        CROSS JOIN LATERAL (
-          SELECT d.total_dop - (c.cash + c.transfer + c.card + c.gift + c.barter + c.other) AS rest,
-                 greatest(c.cash, c.transfer, c.card, 0, c.gift, c.barter, c.other) AS top) r
-       WHERE d.summarised),
-    sales AS (
-      SELECT count(*) FILTER (WHERE NOT summarised)::int AS line_count,
-             count(*) FILTER (WHERE kind = 'invoice' AND NOT summarised)::int AS listed_invoices,
-             count(*) FILTER (WHERE kind = 'credit_note')::int AS credit_notes,
-             count(*) FILTER (WHERE summarised)::int AS summarised_invoices,
-             coalesce(sum(amount) FILTER (WHERE kind <> 'credit_note'), 0)::text AS invoice_amount,
-             coalesce(sum(itbis) FILTER (WHERE kind <> 'credit_note'), 0)::text AS invoice_itbis,
-             coalesce(sum(amount) FILTER (WHERE kind = 'credit_note'), 0)::text AS credit_note_amount,
-             coalesce(sum(itbis) FILTER (WHERE kind = 'credit_note'), 0)::text AS credit_note_itbis
-        FROM documents),
-    summary AS (
-      SELECT coalesce(sum(amount), 0)::text AS consumer_amount, coalesce(sum(itbis), 0)::text AS consumer_itbis,
-             coalesce(sum(cash + CASE WHEN rest < 0 AND largest = 'cash' THEN rest ELSE 0 END), 0)::text AS cash,
-             coalesce(sum(transfer + CASE WHEN rest < 0 AND largest = 'transfer' THEN rest ELSE 0 END), 0)::text AS transfer,
-             coalesce(sum(card + CASE WHEN rest < 0 AND largest = 'card' THEN rest ELSE 0 END), 0)::text AS card,
-             coalesce(sum(greatest(rest, 0)), 0)::text AS credit,
-             coalesce(sum(gift + CASE WHEN rest < 0 AND largest = 'gift' THEN rest ELSE 0 END), 0)::text AS gift,
-             coalesce(sum(barter + CASE WHEN rest < 0 AND largest = 'barter' THEN rest ELSE 0 END), 0)::text AS barter,
-             coalesce(sum(other + CASE WHEN rest < 0 AND largest = 'other' THEN rest ELSE 0 END), 0)::text AS other
-        FROM consumer)
-    SELECT (SELECT rnc FROM company WHERE id = 1) AS rnc, sales.*, summary.*,
+    SELECT (SELECT rnc FROM company WHERE id = 1) AS rnc,
+           count(*) FILTER (WHERE NOT s.summarised)::int AS line_count,
+           count(*) FILTER (WHERE i.kind = 'invoice' AND NOT s.summarised)::int AS listed_invoices,
+           count(*) FILTER (WHERE i.kind = 'credit_note')::int AS credit_notes,
+           count(*) FILTER (WHERE s.summarised)::int AS summarised_invoices,
+           coalesce(sum(s.amount) FILTER (WHERE i.kind <> 'credit_note'), 0)::text AS invoice_amount,
+           coalesce(sum(i.itbis_total_dop) FILTER (WHERE i.kind <> 'credit_note'), 0)::text AS invoice_itbis,
+           coalesce(sum(s.amount) FILTER (WHERE i.kind = 'credit_note'), 0)::text AS credit_note_amount,
+           coalesce(sum(i.itbis_total_dop) FILTER (WHERE i.kind = 'credit_note'), 0)::text AS credit_note_itbis,
+           coalesce(sum(s.amount) FILTER (WHERE s.summarised), 0)::text AS consumer_amount,
+           coalesce(sum(i.itbis_total_dop) FILTER (WHERE s.summarised), 0)::text AS consumer_itbis,
+           ${adjusted('cash', 1)} AS cash, ${adjusted('transfer', 2)} AS transfer, ${adjusted('card', 3)} AS card,
+           coalesce(sum(greatest(c.rest, 0)) FILTER (WHERE s.summarised), 0)::text AS credit,
+           ${adjusted('gift', 5)} AS gift, ${adjusted('barter', 6)} AS barter, ${adjusted('other', 7)} AS other,
            (SELECT count(*) FROM invoices i WHERE ${voidedIn(start, end)})::int AS voided_count
-      FROM sales, summary`;
+      FROM invoices i
+     CROSS JOIN LATERAL (
+       SELECT i.taxable_total_dop + i.exempt_total_dop AS amount,
+              (i.kind = 'invoice' AND i.ncf_type IN ('B02', 'E32') AND i.total_dop < ${consumerIdThresholdDop}::numeric) AS summarised) s
+     CROSS JOIN LATERAL (
+       SELECT (coalesce(sum(p.amount), 0) * 100)::bigint AS paid,
+              (coalesce(sum(p.amount) FILTER (WHERE p.method = '1'), 0) * 100)::bigint AS cash,
+              (coalesce(sum(p.amount) FILTER (WHERE p.method = '2'), 0) * 100)::bigint AS transfer,
+              (coalesce(sum(p.amount) FILTER (WHERE p.method = '3'), 0) * 100)::bigint AS card,
+              (coalesce(sum(p.amount) FILTER (WHERE p.method = '5'), 0) * 100)::bigint AS gift,
+              (coalesce(sum(p.amount) FILTER (WHERE p.method = '6'), 0) * 100)::bigint AS barter,
+              (coalesce(sum(p.amount) FILTER (WHERE p.method IN ('7', '8')), 0) * 100)::bigint AS other
+         FROM payments p WHERE s.summarised AND p.invoice_id = i.id AND p.status = 'active') paid
+     CROSS JOIN LATERAL (
+       SELECT (i.total * 100)::bigint - paid.paid AS open, (i.credited_total * 100)::bigint AS credited OFFSET 0) o
+     CROSS JOIN LATERAL (
+       SELECT ${convert(sql`paid.cash`)} AS cash, ${convert(sql`paid.transfer`)} AS transfer, ${convert(sql`paid.card`)} AS card,
+              ${convert(sql`paid.gift`)} AS gift, ${convert(sql`paid.barter`)} AS barter,
+              ${convert(sql`(paid.other + CASE WHEN o.credited < o.open THEN o.credited WHEN o.open > 0 THEN o.open ELSE 0 END)`)} AS other OFFSET 0) v
+     CROSS JOIN LATERAL (
+       SELECT (i.total_dop * 100)::bigint - (v.cash + v.transfer + v.card + v.gift + v.barter + v.other) AS rest OFFSET 0) r
+     CROSS JOIN LATERAL (
+       SELECT v.*, r.rest,
+              CASE WHEN r.rest >= 0 THEN 0
+                   ELSE (SELECT CASE WHEN v.cash = top THEN 1 WHEN v.transfer = top THEN 2 WHEN v.card = top THEN 3
+                                     WHEN top = 0 THEN 4 WHEN v.gift = top THEN 5 WHEN v.barter = top THEN 6 ELSE 7 END
+                           FROM (SELECT greatest(v.cash, v.transfer, v.card, 0, v.gift, v.barter, v.other) AS top) t) END AS largest
+        OFFSET 0) c
+     WHERE ${issuedIn(start, end)}`;
 };
 
 /** The preview of a period (previewSql): one statement answering one row, with the company RNC. */
@@ -262,13 +259,13 @@ export async function dgiiPreview(db: TenantDb, period: Period): Promise<DgiiPre
       consumer: {
         amount: figure(row.consumer_amount),
         itbis: figure(row.consumer_itbis),
-        cash: figure(row.cash),
-        transfer: figure(row.transfer),
-        card: figure(row.card),
-        credit: figure(row.credit),
-        gift: figure(row.gift),
-        barter: figure(row.barter),
-        other: figure(row.other),
+        cash: centsFigure(row.cash),
+        transfer: centsFigure(row.transfer),
+        card: centsFigure(row.card),
+        credit: centsFigure(row.credit),
+        gift: centsFigure(row.gift),
+        barter: centsFigure(row.barter),
+        other: centsFigure(row.other),
       },
     },
     voidedCount: row.voided_count,
