@@ -541,6 +541,15 @@ export const migrations: BundledMigrations = {
       "statements": [
         "CREATE INDEX \"payments_received_idx\" ON \"payments\" USING btree (\"received_on\");"
       ]
+    },
+    {
+      "tag": "0029_invoices_open_due_positive",
+      "when": 1796516213622,
+      "hash": "d558f703d38fb2688d76cb5f2a48d72b5acceb5508928ba2e1283df0f3db8d6b",
+      "statements": [
+        "DROP INDEX \"invoices_open_due_idx\";",
+        "CREATE INDEX \"invoices_open_due_idx\" ON \"invoices\" USING btree (\"branch_id\",coalesce(\"due_on\", \"issued_on\")) WHERE \"invoices\".\"kind\" = 'invoice' and \"invoices\".\"status\" in ('issued', 'partially_paid', 'paid') and \"invoices\".\"paid_total\" + \"invoices\".\"credited_total\" <> \"invoices\".\"total\" and \"invoices\".\"total\" - \"invoices\".\"paid_total\" - \"invoices\".\"credited_total\" > 0;"
+      ]
     }
   ]
 };

@@ -1,0 +1,2 @@
+DROP INDEX "invoices_open_due_idx";--> statement-breakpoint
+CREATE INDEX "invoices_open_due_idx" ON "invoices" USING btree ("branch_id",coalesce("due_on", "issued_on")) WHERE "invoices"."kind" = 'invoice' and "invoices"."status" in ('issued', 'partially_paid', 'paid') and "invoices"."paid_total" + "invoices"."credited_total" <> "invoices"."total" and "invoices"."total" - "invoices"."paid_total" - "invoices"."credited_total" > 0;
