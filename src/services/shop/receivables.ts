@@ -33,7 +33,7 @@ import {
   statementMovementsQuery,
   voidRefund as voidRefundSql,
 } from '../../queries/receivables';
-import { statementAgeingQuery, statementCreditQuery } from '../../queries/statements';
+import { statementBalancesQuery } from '../../queries/statements';
 import { refusalError } from '../refusals';
 import type { ShopContext } from './context';
 import { ensureCan } from './invoices';
@@ -170,12 +170,11 @@ export async function customerStatement(
   const asOf = daysBetween(shopToday(), period.to) > 0 ? shopToday() : period.to;
   const scope = { contactId, from: period.from, to: period.to, branchIds };
   const day = { contactId, asOf: period.to, agedTo: asOf, branchIds };
-  const [contact, currencies, lines, ageing, credit, shop] = await ctx.db.batch([
+  const [contact, currencies, lines, balances, shop] = await ctx.db.batch([
     contactById(ctx.db, contactId),
     statementCurrenciesQuery(ctx.db, scope),
     statementMovementsQuery(ctx.db, scope, statementLineLimit),
-    statementAgeingQuery(ctx.db, day),
-    statementCreditQuery(ctx.db, day),
+    statementBalancesQuery(ctx.db, day),
     statementCompanyQuery(ctx.db),
   ]);
   if (!contact[0]) throw new AppError('not_found');
@@ -187,8 +186,8 @@ export async function customerStatement(
     currencies: currencies.rows as StatementCurrency[],
     lines: movements.slice(0, statementLineLimit),
     truncated: movements.length > statementLineLimit,
-    ageing: ageing.rows as CurrencyAgeing[],
-    credit: credit.rows as CreditSource[],
+    ageing: balances.rows[0]!.ageing,
+    credit: balances.rows[0]!.credit,
     company: shop[0]!,
   };
 }
