@@ -3,7 +3,7 @@
 export const assetHashes = {
   'admin-tenants.css': '8a0134df7bf6',
   'admin.css': '5cb5d0d0575d',
-  'app.css': '641853d8e593',
+  'app.css': '2b0c3d857bf8',
   'app.js': 'ea8a416f791e',
   'cash-closes.css': 'bf5f38f3c56b',
   'contacts.css': 'b7e0e424dd91',
