@@ -25,7 +25,9 @@ export async function selfSignedCredentials(rnc: string, cedula: string): Promis
   );
   const now = Date.now();
   const serial = crypto.getRandomValues(new Uint8Array(12));
-  serial[0] = serial[0]! & 0x7f;
+  // Positive and minimal DER: a 0x00 first byte before one under 0x80 (1 in 256 random serials) makes
+  // a certificate that Node's X509Certificate, and so the DGII stand-in, refuses as unreadable.
+  serial[0] = 0x40 | (serial[0]! & 0x3f);
   const tbs = seq(
     der(0xa0, der(0x02, new Uint8Array([2]))),
     der(0x02, serial),
