@@ -434,8 +434,10 @@ export function CustomerRxRefresh(props: { form: SalesEditorForm; rx: CustomerRx
   const invoice = props.form === 'invoices';
   return (
     <>
-      <select hidden hx-swap-oob="innerHTML:#field-prescriptionId">
-        <option value="">{invoice ? t('invoices.field.noPrescription') : t('quotations.noPrescription')}</option>
+      <select id="field-prescriptionId" name="prescriptionId" hx-swap-oob="true">
+        <option value="" selected>
+          {invoice ? t('invoices.field.noPrescription') : t('quotations.noPrescription')}
+        </option>
         {props.rx.prescriptions.map((rx) => (
           <option value={rx.id}>
             {invoice ? formatDate(rx.examinedOn) : t('quotations.prescriptionOf', { date: formatDate(rx.examinedOn) })}

@@ -31,9 +31,16 @@ const pick = (s: { host: string; cookie: string }, query: string, cookie = s.coo
 
 /** The options the out-of-band prescription select carries, as [value, text]. */
 function rxOptions(html: string): string[][] {
-  const select = /<select hidden="" hx-swap-oob="innerHTML:#field-prescriptionId">(.*?)<\/select>/s.exec(html);
+  const select = /<select id="field-prescriptionId" name="prescriptionId" hx-swap-oob="true">(.*?)<\/select>/s.exec(
+    html,
+  );
   expect(select).not.toBeNull();
-  return [...select![1]!.matchAll(/<option value="([^"]*)">([^<]*)<\/option>/g)].map((m) => [m[1]!, m[2]!]);
+  // The blank option is the one selected: a new customer starts with no prescription attached.
+  expect(select![1]).toMatch(/^<option value="" selected="">/);
+  return [...select![1]!.matchAll(/<option value="([^"]*)"(?: selected="")?>([^<]*)<\/option>/g)].map((m) => [
+    m[1]!,
+    m[2]!,
+  ]);
 }
 
 describe('a live customer pick refreshes the Rx offer', { timeout: 30_000 }, () => {
