@@ -37,6 +37,9 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 180_000,
           hookTimeout: 180_000,
+          // A browser flow polls for what a request brings (a POST through the whole local stack): 1 s,
+          // vitest's default, is missed when the machine is busy; a poll still ends as soon as it holds.
+          expect: { poll: { timeout: 10_000 } },
         },
       },
     ],

@@ -251,7 +251,12 @@ async function salesEditorFlow(page: Page, base: string) {
 
 const cashCloseShot = (page: Page, name: string) => screenshot(page, `cash-close-${name}`);
 
-/** A cashier of the main branch and two issued invoices (RD$ 1,500.00 and RD$ 2,000.00), written straight to the demo shop's database. */
+/**
+ * A cashier of the main branch and two invoices issued today (RD$ 1,500.00 and RD$ 2,000.00), written
+ * straight to the demo shop's database. Today is the shop's (Santo Domingo), as the payment form's
+ * date is: Postgres' current_date is UTC's, a day ahead from 20:00, and a payment before its invoice
+ * is refused.
+ */
 function seedCashierDay(stack: TestStack): Promise<string[]> {
   return withDemoShop(stack, async ({ db }) => {
     const [branch] = (await db.execute<{ id: string }>(sql`SELECT id FROM branches ORDER BY created_at LIMIT 1`)).rows;
@@ -264,7 +269,7 @@ function seedCashierDay(stack: TestStack): Promise<string[]> {
       INSERT INTO user_branches (user_id, branch_id) SELECT u.id, ${branch!.id}::uuid FROM u`);
     const invoices = await db.execute<{ id: string }>(sql`
       INSERT INTO invoices (status, ncf_type, ncf, ncf_valid_until, issued_on, buyer_name, branch_id, currency_code, total, exempt_total, total_dop, exempt_total_dop)
-      SELECT 'issued', 'B02', 'B02' || lpad((800 + n)::text, 8, '0'), current_date + 365, current_date, 'Cliente de contado',
+      SELECT 'issued', 'B02', 'B02' || lpad((800 + n)::text, 8, '0'), ${today}::date + 365, ${today}::date, 'Cliente de contado',
              ${branch!.id}::uuid, 'DOP', amount, amount, amount, amount
         FROM (VALUES (1, 1500.00), (2, 2000.00)) AS v(n, amount)
       RETURNING id`);
