@@ -152,6 +152,7 @@ describe('function files', () => {
       'allocate_document_number',
       'invoice_stock_movements',
       'issue_credit_note',
+      'receivables_track',
       'record_payment',
       'update_payment',
       'void_payment',

@@ -311,6 +311,41 @@ describe('receivables summary (receivable_balances, receivable_days)', { timeout
     expect(new Set(rows.map((row) => row.branch)).size).toBe(3);
   });
 
+  it('is exact after one transaction that writes hundreds of invoices of a few customers and days (each refreshed once at commit)', async () => {
+    const s = await shop('owner');
+    const today = shopToday();
+    const template = await issuedInvoice(s, { issuedOn: today });
+    const [other] = await s.db.insert(contacts).values({ kind: 'customer', name: 'Ana Peña' }).returning();
+    // One transaction: 300 copies over three customers (one of them none) and five days, then a third
+    // paid in full, another third half paid with its due date and customer moved, and a few voided. The
+    // deferred triggers fire at commit over rows touched twice, keys old and new: a refresh skipped
+    // wrongly shows as drift.
+    await s.db.batch([
+      s.db.execute(sql`
+        INSERT INTO invoices
+        SELECT (jsonb_populate_record(t, jsonb_build_object(
+                  'id', gen_random_uuid(), 'ncf', 'B01' || lpad((5000000 + g)::text, 8, '0'),
+                  'customer_id', (ARRAY[${s.customer.id}::uuid, ${other!.id}::uuid, NULL])[1 + g % 3],
+                  'issued_on', (${today}::date - (g % 5))::text, 'due_on', NULL, 'paid_total', 0, 'status', 'issued'))).*
+          FROM invoices t CROSS JOIN generate_series(1, 300) g
+         WHERE t.id = ${template.id}::uuid`),
+      s.db.execute(sql`
+        UPDATE invoices SET paid_total = total, status = 'paid'
+         WHERE ncf LIKE 'B015%' AND substr(ncf, 4)::int % 3 = 0`),
+      s.db.execute(sql`
+        UPDATE invoices SET paid_total = round(total / 2, 2), status = 'partially_paid', due_on = ${today}::date + 10,
+                            customer_id = CASE WHEN customer_id IS NULL THEN ${other!.id}::uuid ELSE NULL END
+         WHERE ncf LIKE 'B015%' AND substr(ncf, 4)::int % 3 = 1`),
+      s.db.execute(sql`
+        UPDATE invoices SET status = 'voided', voided_at = now(), void_reason = '04'
+         WHERE ncf LIKE 'B015%' AND substr(ncf, 4)::int % 17 = 2`),
+    ]);
+    await expectExact(s, 'after the bulk transaction');
+    const open = await s.db.execute<{ n: string }>(sql`
+      SELECT count(*)::text AS n FROM receivable_balances WHERE branch_key = ${nil}::uuid AND open_dop > 0`);
+    expect(Number(open.rows[0]!.n)).toBe(3); // both customers and the invoices without one still owe
+  });
+
   it('is exact after simultaneous payments, refunds and applications on one customer, in two shops at once', async () => {
     const [one, two] = await Promise.all([shop('owner'), shop('owner')]);
     for (const s of [one, two]) {
