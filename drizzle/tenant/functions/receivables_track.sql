@@ -3,9 +3,11 @@
 -- rows of the old and new (branch, due day). One shop-wide lock serialises this work between
 -- commits: no two refreshes of the same rows interleave, each reads what the previous commit wrote,
 -- and no lock is taken after it, so it cannot deadlock. Deferred triggers fire at commit, after every
--- write of the transaction, so a customer or day refreshed once is final: the keys refreshed are kept
--- in a transaction-local setting and later rows skip them (a bulk load of thousands of invoices of a
--- few customers and days pays a few refreshes, not one per row over the same invoices).
+-- write of the transaction, so a day (or the customer-less invoices) refreshed once is final: those
+-- keys are kept in a transaction-local setting and later rows skip them (a bulk load of thousands of
+-- invoices on a few days pays a few refreshes of those days, not one per row over the same invoices).
+-- A named customer is refreshed each time (a few of its own rows): the setting stays as small as
+-- the number of days a transaction touches, however many customers it writes.
 CREATE OR REPLACE FUNCTION receivables_track()
 RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -32,10 +34,11 @@ BEGIN
   PERFORM pg_advisory_xact_lock(hashtext('optiflow:receivables'));
   IF TG_TABLE_NAME = 'invoices' THEN
     IF v_old THEN
-      v_key := '|c' || coalesce(OLD.customer_id::text, '-') || '|';
-      IF position(v_key IN v_done) = 0 THEN
+      IF OLD.customer_id IS NOT NULL THEN
         PERFORM receivables_refresh_customer(OLD.customer_id);
-        v_done := v_done || v_key;
+      ELSIF position('|c-|' IN v_done) = 0 THEN
+        PERFORM receivables_refresh_customer(NULL);
+        v_done := v_done || '|c-|';
       END IF;
       IF OLD.paid_total + OLD.credited_total < OLD.total THEN
         v_key := '|d' || OLD.branch_id::text || coalesce(OLD.due_on, OLD.issued_on)::text || '|';
@@ -46,10 +49,13 @@ BEGIN
       END IF;
     END IF;
     IF v_new THEN
-      v_key := '|c' || coalesce(NEW.customer_id::text, '-') || '|';
-      IF position(v_key IN v_done) = 0 THEN
-        PERFORM receivables_refresh_customer(NEW.customer_id);
-        v_done := v_done || v_key;
+      IF NEW.customer_id IS NOT NULL THEN
+        IF NOT v_old OR OLD.customer_id IS DISTINCT FROM NEW.customer_id THEN
+          PERFORM receivables_refresh_customer(NEW.customer_id);
+        END IF;
+      ELSIF position('|c-|' IN v_done) = 0 THEN
+        PERFORM receivables_refresh_customer(NULL);
+        v_done := v_done || '|c-|';
       END IF;
       IF NEW.paid_total + NEW.credited_total < NEW.total THEN
         v_key := '|d' || NEW.branch_id::text || coalesce(NEW.due_on, NEW.issued_on)::text || '|';
@@ -73,12 +79,11 @@ BEGIN
     v_invoice := NEW.source_invoice_id;
   END IF;
   SELECT i.customer_id INTO v_customer FROM invoices i WHERE i.id = v_invoice;
-  IF FOUND THEN
-    v_key := '|c' || coalesce(v_customer::text, '-') || '|';
-    IF position(v_key IN v_done) = 0 THEN
-      PERFORM receivables_refresh_customer(v_customer);
-      PERFORM set_config('optiflow.receivables_done', v_done || v_key, true);
-    END IF;
+  IF FOUND AND v_customer IS NOT NULL THEN
+    PERFORM receivables_refresh_customer(v_customer);
+  ELSIF FOUND AND position('|c-|' IN v_done) = 0 THEN
+    PERFORM receivables_refresh_customer(NULL);
+    PERFORM set_config('optiflow.receivables_done', v_done || '|c-|', true);
   END IF;
   RETURN NULL;
 END
