@@ -27,7 +27,15 @@ export default defineConfig({
           }),
         ],
         // Requests go through workerd to Postgres: a test that takes 1 s alone can take 5 s beside another file.
-        test: { name: 'worker', include: ['test/worker/**/*.test.{ts,tsx}'], testTimeout: 30_000, hookTimeout: 60_000 },
+        // Two worker files at a time (they wait on workerd and Postgres); the e-CF ones scope every stand-in switch to their RNC.
+        test: {
+          name: 'worker',
+          include: ['test/worker/**/*.test.{ts,tsx}'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 },
+        },
       },
       {
         extends: true,
@@ -35,6 +43,10 @@ export default defineConfig({
           name: 'node',
           include: ['test/node/**/*.test.ts'],
           environment: 'node',
+          // Each node file starts its own stack, Chromium or CLI processes, and some hold millisecond
+          // bounds (neon-endpoint's latency knob): one at a time, after the worker files.
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
           testTimeout: 180_000,
           hookTimeout: 180_000,
           // A browser flow polls for what a request brings (a POST through the whole local stack): 1 s,
