@@ -22,3 +22,9 @@ export function serialParam(c: Context, name = 'id'): number {
   if (id < 1 || id > 2147483647) throw new AppError('not_found');
   return id;
 }
+
+/** A list's `?branch=` filter when it is a branch id (anything else: no filter; the service checks it is the user's). */
+export function branchQuery(c: Context): string | undefined {
+  const value = c.req.query('branch');
+  return isUuid(value) ? value : undefined;
+}

@@ -13,6 +13,23 @@ export function branchScope(user: Pick<SessionUser, 'role' | 'branches'>): Branc
   return can(user.role, 'branches.all') ? null : user.branches.map((branch) => branch.id);
 }
 
+const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A list's scope narrowed to one branch (`?branch=<id>`, as the home page's figures link): the
+ * branch when the user may see it, else - none, "all", anything unknown or outside the user's
+ * branches - the user's whole scope. A filter only ever narrows what the user sees.
+ */
+export function listScope(
+  user: Pick<SessionUser, 'role' | 'branches'>,
+  branch: string | null | undefined,
+): BranchScope {
+  const scope = branchScope(user);
+  if (!branch || !uuidShape.test(branch)) return scope;
+  if (scope === null || scope.includes(branch)) return [branch];
+  return scope;
+}
+
 /** `<column> IN (scope)` as a SQL condition (`true` for every branch, `false` for none). */
 export function inScope(column: SQL, scope: BranchScope): SQL {
   if (scope === null) return sql`true`;

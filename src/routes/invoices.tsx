@@ -8,7 +8,7 @@ import type { SignedInEnv } from '../http/env';
 import { factory } from '../http/factory';
 import { fieldErrors } from '../http/forms';
 import { wantsFragment } from '../http/fragments';
-import { idParam } from '../http/ids';
+import { branchQuery, idParam } from '../http/ids';
 import { requirePermission } from '../http/session';
 import { shopContext } from '../http/shop';
 import { t } from '../i18n/es-DO';
@@ -61,7 +61,8 @@ invoicesRoutes.get('/invoices', requirePermission('invoices.view'), async (c) =>
   const status = invoiceListQuery.shape.status.safeParse(c.req.query('status') || undefined).data;
   const period = { from: c.req.query('from') || undefined, to: c.req.query('to') || undefined };
   const after = createdCursor.decode(c.req.query('cursor'));
-  const filter = { q: q || undefined, status, ...period };
+  const branch = branchQuery(c);
+  const filter = { q: q || undefined, status, ...period, branch };
   let list: InvoiceListProps = { rows: [], nextHref: null, firstHref: null };
   const parsed = invoicePeriod.safeParse(period);
   let errors: FieldErrors | undefined = parsed.success ? undefined : fieldErrors(parsed.error);
@@ -71,6 +72,7 @@ invoicesRoutes.get('/invoices', requirePermission('invoices.view'), async (c) =>
         status,
         ...parsed.data,
         q: q || undefined,
+        branch,
         after,
         limit: pageSize,
       });
@@ -95,6 +97,8 @@ invoicesRoutes.get('/invoices', requirePermission('invoices.view'), async (c) =>
       q={q}
       status={status ?? ''}
       period={period}
+      branches={user.branches}
+      branch={branch ?? ''}
       errors={errors}
       canManage={can(user.role, 'invoices.manage')}
       notice={notice}

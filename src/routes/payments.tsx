@@ -8,7 +8,7 @@ import type { SignedInEnv } from '../http/env';
 import { factory } from '../http/factory';
 import { fieldErrors } from '../http/forms';
 import { wantsFragment } from '../http/fragments';
-import { idParam } from '../http/ids';
+import { branchQuery, idParam } from '../http/ids';
 import { requirePermission } from '../http/session';
 import { shopContext } from '../http/shop';
 import { t } from '../i18n/es-DO';
@@ -73,17 +73,27 @@ paymentsRoutes.get('/payments', requirePermission('invoices.view'), async (c) =>
   const q = (c.req.query('q') ?? '').trim().slice(0, 100);
   const after = createdCursor.decode(c.req.query('cursor'));
   const period = paymentPeriod.parse(c.req.query());
-  const { rows, next } = await listPayments(shopContext(c), { q: q || undefined, after, limit: pageSize, ...period });
+  const branch = branchQuery(c);
+  const { rows, next } = await listPayments(shopContext(c), {
+    q: q || undefined,
+    branch,
+    after,
+    limit: pageSize,
+    ...period,
+  });
   const list = {
     rows,
-    nextHref: next ? listHref('/payments', { q, ...period, cursor: createdCursor.encode(next) }) : null,
-    firstHref: after ? listHref('/payments', { q, ...period }) : null,
+    nextHref: next ? listHref('/payments', { q, ...period, branch, cursor: createdCursor.encode(next) }) : null,
+    firstHref: after ? listHref('/payments', { q, ...period, branch }) : null,
   };
   if (wantsFragment(c.req.raw)) return c.html(<PaymentResults {...list} />);
-  return c.render(<PaymentsPage {...list} q={q} period={period} />, {
-    title: t('payments.title'),
-    current: '/payments',
-  });
+  return c.render(
+    <PaymentsPage {...list} q={q} period={period} branches={c.var.session.branches} branch={branch ?? ''} />,
+    {
+      title: t('payments.title'),
+      current: '/payments',
+    },
+  );
 });
 
 async function renderNew(

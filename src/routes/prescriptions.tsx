@@ -7,7 +7,7 @@ import type { SignedInEnv } from '../http/env';
 import { factory } from '../http/factory';
 import { validForm } from '../http/forms';
 import { wantsFragment } from '../http/fragments';
-import { idParam, isUuid } from '../http/ids';
+import { branchQuery, idParam, isUuid } from '../http/ids';
 import { requirePermission } from '../http/session';
 import { shopContext } from '../http/shop';
 import { t } from '../i18n/es-DO';
@@ -96,13 +96,17 @@ prescriptionsRoutes.get('/prescriptions', requirePermission('prescriptions.view'
   // Only `week` filters; anything else lists every prescription (a page to browse, not an API).
   const due = c.req.query('due') === 'week' ? 'week' : undefined;
   const after = prescriptionCursor.decode(c.req.query('cursor'));
-  const page = await listPrescriptions(shopContext(c), { q, due, after });
+  const branch = branchQuery(c);
+  const page = await listPrescriptions(shopContext(c), { q, due, branch, after });
   const props = {
     q,
     due: due ?? '',
+    branch: branch ?? '',
     rows: page.rows,
-    nextHref: page.next ? href('/prescriptions', { q, due, cursor: prescriptionCursor.encode(page.next) }) : null,
-    firstHref: after ? href('/prescriptions', { q, due }) : null,
+    nextHref: page.next
+      ? href('/prescriptions', { q, due, branch, cursor: prescriptionCursor.encode(page.next) })
+      : null,
+    firstHref: after ? href('/prescriptions', { q, due, branch }) : null,
   };
   if (wantsFragment(c.req.raw)) return c.html(<PrescriptionResults {...props} />);
   return c.render(<PrescriptionsPage user={c.var.session} {...props} />, {

@@ -7,7 +7,7 @@ import type { SignedInEnv } from '../http/env';
 import { factory } from '../http/factory';
 import { fieldErrors } from '../http/forms';
 import { wantsFragment } from '../http/fragments';
-import { idParam } from '../http/ids';
+import { branchQuery, idParam } from '../http/ids';
 import { requirePermission } from '../http/session';
 import { shopContext } from '../http/shop';
 import { t } from '../i18n/es-DO';
@@ -55,13 +55,15 @@ quotationsRoutes.get('/quotations', requirePermission('quotations.view'), async 
   // An unknown status shows every status (the list is a page to browse, not an API).
   const status = quotationListQuery.shape.status.safeParse(c.req.query('status') || undefined).data ?? null;
   const after = createdCursor.decode(c.req.query('cursor'));
+  const branch = branchQuery(c);
   const page = await listQuotations(shopContext(c), {
     status,
     q: q || null,
+    branch,
     after,
     limit: pageSize,
   });
-  const filter = { q: q || undefined, status: status ?? undefined };
+  const filter = { q: q || undefined, status: status ?? undefined, branch };
   const list = {
     rows: page.rows,
     nextHref: page.next ? href('/quotations', { ...filter, cursor: createdCursor.encode(page.next) }) : null,
@@ -69,7 +71,14 @@ quotationsRoutes.get('/quotations', requirePermission('quotations.view'), async 
   };
   if (wantsFragment(c.req.raw)) return c.html(<QuotationResults {...list} />);
   return c.render(
-    <QuotationsPage {...list} q={q} status={status ?? ''} canManage={can(user.role, 'quotations.manage')} />,
+    <QuotationsPage
+      {...list}
+      q={q}
+      status={status ?? ''}
+      branches={user.branches}
+      branch={branch ?? ''}
+      canManage={can(user.role, 'quotations.manage')}
+    />,
     { title: t('quotations.title'), current: '/quotations' },
   );
 });

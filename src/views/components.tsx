@@ -1,3 +1,4 @@
+import type { BranchRef } from '../auth/session';
 import type { FieldErrors } from '../errors';
 import type { Child } from 'hono/jsx';
 import { t } from '../i18n/es-DO';
@@ -69,6 +70,20 @@ export function Field(props: {
           {...props.attrs}
         />
       )}
+    />
+  );
+}
+
+/** A list's branch filter (`branch`), shown only to a user with more than one branch. */
+export function BranchFilter(props: { branches: BranchRef[]; value: string | null | undefined }) {
+  if (props.branches.length < 2) return null;
+  return (
+    <SelectField
+      name="branch"
+      label={t('branches.filter.label')}
+      value={props.value ?? ''}
+      blank={t('branches.filter.all')}
+      options={props.branches.map((branch) => ({ value: branch.id, label: branch.name }))}
     />
   );
 }

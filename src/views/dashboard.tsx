@@ -25,6 +25,13 @@ function href(path: string, query: Record<string, string | undefined>): string {
   return text ? `${path}?${text}` : path;
 }
 
+/**
+ * The branch a figure's list is narrowed to: the dashboard's own; none for every branch, or when the
+ * user has one branch (the list shows only it anyway).
+ */
+const listBranch = (dashboard: Dashboard): string | undefined =>
+  dashboard.branch === 'all' || dashboard.branches.length < 2 ? undefined : dashboard.branch;
+
 /** A figure that links to the list behind it. */
 function Figure(props: { label: string; value: string; href: string; id?: string }) {
   return (
@@ -215,13 +222,13 @@ function SalesCard(props: { dashboard: Dashboard }) {
           id="sales-today"
           label={t('dashboard.sales.today')}
           value={formatMoney(figures.salesToday)}
-          href={href('/invoices', { from: dates.today, to: dates.today })}
+          href={href('/invoices', { from: dates.today, to: dates.today, branch: listBranch(props.dashboard) })}
         />
         <Figure
           id="sales-month"
           label={t('dashboard.sales.month')}
           value={formatMoney(figures.salesMonth)}
-          href={href('/invoices', { from: dates.monthStart, to: dates.today })}
+          href={href('/invoices', { from: dates.monthStart, to: dates.today, branch: listBranch(props.dashboard) })}
         />
       </dl>
       <p class="dash-note">{t('dashboard.sales.note')}</p>
@@ -252,7 +259,8 @@ function CollectionsCard(props: { dashboard: Dashboard }) {
     2,
   );
   const todayTotal = sumDecimals([...today.values()], 2);
-  const link = (method: string | undefined, from: string) => href('/payments', { from, to: dates.today, method });
+  const link = (method: string | undefined, from: string) =>
+    href('/payments', { from, to: dates.today, method, branch: listBranch(props.dashboard) });
   return (
     <Card id="collections" title={t('dashboard.collections.title')} wide>
       {month.length ? (
@@ -320,7 +328,7 @@ function CollectionsCard(props: { dashboard: Dashboard }) {
 function ReceivablesCard(props: { dashboard: Dashboard }) {
   const ageing = props.dashboard.receivables;
   if (!ageing) return null;
-  const link = (bucket?: string) => href('/receivables', { age: bucket });
+  const link = (bucket?: string) => href('/receivables', { age: bucket, branchId: listBranch(props.dashboard) });
   return (
     <Card id="receivables" title={t('dashboard.receivables.title')}>
       <dl class="dash-figures">
@@ -353,19 +361,19 @@ function QuotationsCard(props: { dashboard: Dashboard }) {
           id="quotations-open"
           label={t('dashboard.quotations.open')}
           value={String(figures.openQuotations ?? 0)}
-          href={href('/quotations', { status: 'open' })}
+          href={href('/quotations', { status: 'open', branch: listBranch(props.dashboard) })}
         />
         <Figure
           id="quotations-open-total"
           label={t('dashboard.quotations.openTotal')}
           value={formatMoney(figures.openQuotationsTotal)}
-          href={href('/quotations', { status: 'open' })}
+          href={href('/quotations', { status: 'open', branch: listBranch(props.dashboard) })}
         />
         <Figure
           id="drafts"
           label={t('dashboard.quotations.drafts')}
           value={String(figures.drafts ?? 0)}
-          href={href('/invoices', { status: 'draft' })}
+          href={href('/invoices', { status: 'draft', branch: listBranch(props.dashboard) })}
         />
       </dl>
     </Card>
@@ -453,7 +461,10 @@ function PatientsCard(props: { dashboard: Dashboard }) {
       {figures.dueCount ? (
         <>
           <p>
-            <a href={href('/prescriptions', { due: 'week' })} data-figure="patients-due">
+            <a
+              href={href('/prescriptions', { due: 'week', branch: listBranch(props.dashboard) })}
+              data-figure="patients-due"
+            >
               {t('dashboard.patients.lead', {
                 count: String(figures.dueCount),
                 from: formatDate(dates.weekStart),

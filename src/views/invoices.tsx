@@ -16,6 +16,7 @@ import { formatIdentification } from '../domain/tax-id';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { Invoice, InvoiceFormOptions, InvoiceSummary } from '../queries/invoices';
 import {
+  BranchFilter,
   LiveSearchForm,
   ErrorSummary,
   Field,
@@ -100,6 +101,8 @@ export function InvoicesPage(
     q: string;
     status: string;
     period: { from?: string; to?: string };
+    branches: BranchRef[];
+    branch: string;
     errors?: FieldErrors;
     canManage: boolean;
     notice?: string | null;
@@ -117,7 +120,7 @@ export function InvoicesPage(
       </div>
       {props.notice ? <Notice>{props.notice}</Notice> : null}
       <ErrorSummary errors={props.errors} />
-      <LiveSearchForm action="/invoices" target="#invoice-results" filters={['status', 'from', 'to']}>
+      <LiveSearchForm action="/invoices" target="#invoice-results" filters={['status', 'from', 'to', 'branch']}>
         <Field
           name="q"
           type="search"
@@ -141,6 +144,7 @@ export function InvoicesPage(
           errors={props.errors}
         />
         <Field name="to" type="date" label={t('invoices.issuedTo')} value={props.period.to} errors={props.errors} />
+        <BranchFilter branches={props.branches} value={props.branch} />
         <button type="submit">{t('invoices.filter')}</button>
       </LiveSearchForm>
       <InvoiceResults {...props} />

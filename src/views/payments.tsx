@@ -3,7 +3,17 @@ import { formatMoney } from '../domain/money';
 import { paymentForms } from '../domain/ncf';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { PayableInvoice, Payment, PaymentListRow } from '../queries/payments';
-import { ErrorSummary, Field, LiveSearchForm, Notice, ResultsTable, SelectField, TextAreaField } from './components';
+import type { BranchRef } from '../auth/session';
+import {
+  BranchFilter,
+  ErrorSummary,
+  Field,
+  LiveSearchForm,
+  Notice,
+  ResultsTable,
+  SelectField,
+  TextAreaField,
+} from './components';
 import type { FieldErrors } from '../errors';
 import { statusLabel as invoiceStatusLabel } from './invoices';
 import { FixLink } from './pages';
@@ -80,7 +90,12 @@ export function PaymentResults(props: PaymentsListProps) {
 }
 
 export function PaymentsPage(
-  props: PaymentsListProps & { q?: string; period?: { from?: string; to?: string; method?: string } },
+  props: PaymentsListProps & {
+    q?: string;
+    period?: { from?: string; to?: string; method?: string };
+    branches?: BranchRef[];
+    branch?: string;
+  },
 ) {
   const period = props.period ?? {};
   const filtered = Boolean(period.from || period.to || period.method);
@@ -100,7 +115,7 @@ export function PaymentsPage(
           <a href="/payments">{t('payments.filter.clear')}</a>
         </p>
       ) : null}
-      <LiveSearchForm action="/payments" target="#payment-results">
+      <LiveSearchForm action="/payments" target="#payment-results" filters={['branch']}>
         {filtered
           ? (['from', 'to', 'method'] as const).map((name) =>
               period[name] ? <input type="hidden" name={name} value={period[name]} /> : null,
@@ -114,6 +129,7 @@ export function PaymentsPage(
           inputmode="search"
           attrs={{ autocomplete: 'off' }}
         />
+        <BranchFilter branches={props.branches ?? []} value={props.branch} />
         <button type="submit">{t('payments.filter')}</button>
       </LiveSearchForm>
       <PaymentResults {...props} />

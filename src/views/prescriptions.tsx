@@ -18,6 +18,7 @@ import type { Contact } from '../queries/contacts';
 import {
   ErrorSummary,
   Field,
+  BranchFilter,
   LiveSearchForm,
   Notice,
   ResultsTable,
@@ -140,6 +141,8 @@ export interface PrescriptionListProps {
   q: string;
   /** `week`: only the patients due for their next visit this week. */
   due?: string;
+  /** The branch filter's value ('' for every branch the user sees). */
+  branch?: string;
   rows: PrescriptionDetail[];
   nextHref: string | null;
   firstHref: string | null;
@@ -159,7 +162,7 @@ export function PrescriptionsPage(props: PrescriptionListProps & { user: Session
           </a>
         ) : null}
       </div>
-      <LiveSearchForm action="/prescriptions" target="#prescriptions-results" filters={['due']}>
+      <LiveSearchForm action="/prescriptions" target="#prescriptions-results" filters={['due', 'branch']}>
         <Field
           name="q"
           type="search"
@@ -174,6 +177,7 @@ export function PrescriptionsPage(props: PrescriptionListProps & { user: Session
           blank={t('prescriptions.dueAny')}
           options={[{ value: 'week', label: t('prescriptions.dueWeek') }]}
         />
+        <BranchFilter branches={props.user.branches} value={props.branch} />
         <button type="submit">{t('prescriptions.search.submit')}</button>
       </LiveSearchForm>
       <PrescriptionResults {...props} />

@@ -4,7 +4,16 @@ import { formatMoney } from '../domain/money';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { Quotation, QuotationFormContext, QuotationSummary } from '../queries/quotations';
 import { quotationStatuses } from '../db/tenant-schema';
-import { LiveSearchForm, ErrorSummary, Field, Notice, ResultsTable, SelectField, TextAreaField } from './components';
+import {
+  BranchFilter,
+  ErrorSummary,
+  Field,
+  LiveSearchForm,
+  Notice,
+  ResultsTable,
+  SelectField,
+  TextAreaField,
+} from './components';
 import type { FieldErrors } from '../errors';
 import { LinesTable } from './document-lines';
 import { PrescriptionOffer, SalesEditor } from './sales-editor';
@@ -61,7 +70,9 @@ export function QuotationResults(props: QuotationListProps) {
   );
 }
 
-export function QuotationsPage(props: QuotationListProps & { q: string; status: string; canManage: boolean }) {
+export function QuotationsPage(
+  props: QuotationListProps & { q: string; status: string; branches: BranchRef[]; branch: string; canManage: boolean },
+) {
   return (
     <>
       <div class="page-head">
@@ -74,7 +85,7 @@ export function QuotationsPage(props: QuotationListProps & { q: string; status: 
           </div>
         ) : null}
       </div>
-      <LiveSearchForm action="/quotations" target="#quotation-results" filters={['status']}>
+      <LiveSearchForm action="/quotations" target="#quotation-results" filters={['status', 'branch']}>
         <Field
           name="q"
           type="search"
@@ -93,6 +104,7 @@ export function QuotationsPage(props: QuotationListProps & { q: string; status: 
             ...quotationStatuses.map((status) => ({ value: status, label: statusLabel(status) })),
           ]}
         />
+        <BranchFilter branches={props.branches} value={props.branch} />
         <button type="submit">{t('quotations.filter')}</button>
       </LiveSearchForm>
       <QuotationResults {...props} />

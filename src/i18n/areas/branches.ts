@@ -1,6 +1,8 @@
 /** Spanish (es-DO) messages of the branches screens; merged into the catalogue in src/i18n/es-DO.ts. */
 export const branchesMessages = {
   'branches.title': 'Sucursales',
+  'branches.filter.label': 'Sucursal',
+  'branches.filter.all': 'Todas mis sucursales',
   'branches.lead': 'Cada sucursal tiene su inventario y sus documentos. Una sucursal no se borra: se desactiva.',
   'branches.new': 'Nueva sucursal',
   'branches.edit': 'Editar sucursal',

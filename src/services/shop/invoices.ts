@@ -8,7 +8,7 @@ import { registryStatusOf } from '../../dgii/lookup';
 import { AppError, type FieldErrors } from '../../errors';
 import { t } from '../../i18n/es-DO';
 import { actorLabel } from '../../queries/audit';
-import { branchScope } from '../../queries/branch-scope';
+import { branchScope, listScope } from '../../queries/branch-scope';
 import type { PricedLine } from '../../queries/document-lines';
 import {
   createDraft,
@@ -56,6 +56,8 @@ export async function listInvoices(
     from?: string | null;
     to?: string | null;
     q?: string;
+    /** One of the actor's branches (else every branch they see). */
+    branch?: string | null;
     after?: InvoiceCursor | null;
     limit: number;
   },
@@ -65,7 +67,8 @@ export async function listInvoices(
     const message = t('invoices.validation.period');
     throw new AppError('validation', message, { to: message });
   }
-  return loadInvoices(ctx.db, { ...filter, branchIds: branchScope(ctx.actor) });
+  const { branch, ...rest } = filter;
+  return loadInvoices(ctx.db, { ...rest, branchIds: listScope(ctx.actor, branch) });
 }
 
 /** An invoice (not a credit note) in the actor's branches, with the exchange rate of `rateOn`; else 404. */

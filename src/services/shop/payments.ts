@@ -1,6 +1,6 @@
 import { AppError } from '../../errors';
 import { actorLabel } from '../../queries/audit';
-import { branchScope } from '../../queries/branch-scope';
+import { branchScope, listScope } from '../../queries/branch-scope';
 import type { CreatedCursor } from '../../queries/keyset';
 import {
   getPayment as loadPayment,
@@ -32,12 +32,19 @@ function settled<T>(outcome: PaymentOutcome<T>): T {
 
 export async function listPayments(
   ctx: ShopContext,
-  filter: { invoiceId?: string; q?: string; after?: CreatedCursor | null; limit: number } & PaymentPeriod,
+  filter: {
+    invoiceId?: string;
+    q?: string;
+    branch?: string | null;
+    after?: CreatedCursor | null;
+    limit: number;
+  } & PaymentPeriod,
 ): Promise<{ rows: PaymentListRow[]; next: CreatedCursor | null }> {
   ensureCan(ctx, 'invoices.view');
+  const { branch, ...rest } = filter;
   const scope = branchScope(ctx.actor);
-  if (filter.invoiceId && !(await loadPayableInvoice(ctx.db, filter.invoiceId, scope))) throw new AppError('not_found');
-  return loadPayments(ctx.db, { ...filter, scope });
+  if (rest.invoiceId && !(await loadPayableInvoice(ctx.db, rest.invoiceId, scope))) throw new AppError('not_found');
+  return loadPayments(ctx.db, { ...rest, scope: listScope(ctx.actor, branch) });
 }
 
 /** The invoice a payment would be recorded against (404 when unknown or outside the actor's branches). */

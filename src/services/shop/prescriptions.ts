@@ -2,7 +2,7 @@ import { can, type Permission } from '../../auth/permissions';
 import { eyeMeasures } from '../../domain/prescription';
 import { AppError } from '../../errors';
 import { t } from '../../i18n/es-DO';
-import { branchScope } from '../../queries/branch-scope';
+import { branchScope, listScope } from '../../queries/branch-scope';
 import { listContacts, type Contact } from '../../queries/contacts';
 import type { PrescriptionCursor } from '../../queries/keyset';
 import {
@@ -55,18 +55,20 @@ export async function listPrescriptions(
     patientId?: string | null;
     /** `week`: the patients due for their next visit this week, as the home page counts them. */
     due?: 'week' | null;
+    /** One of the actor's branches (else every branch they see). */
+    branch?: string | null;
     after: PrescriptionCursor | null;
     limit?: number;
   },
   now: Date = new Date(),
 ): Promise<{ rows: PrescriptionDetail[]; next: PrescriptionCursor | null }> {
   requireRight(ctx, 'prescriptions.view');
-  const { due, ...rest } = filter;
+  const { due, branch, ...rest } = filter;
   const dates = due === 'week' ? dashboardDates(now) : null;
   return selectPrescriptions(ctx.db, {
     ...rest,
     due: dates ? { from: dates.weekStart, to: dates.weekEnd } : null,
-    scope: branchScope(ctx.actor),
+    scope: listScope(ctx.actor, branch),
   });
 }
 

@@ -2,7 +2,7 @@ import { can } from '../../auth/permissions';
 import { addDays, shopToday } from '../../domain/dates';
 import { AppError, type FieldErrors } from '../../errors';
 import { t } from '../../i18n/es-DO';
-import { branchScope } from '../../queries/branch-scope';
+import { branchScope, listScope } from '../../queries/branch-scope';
 import {
   changeQuotationStatus as changeStatusSql,
   convertQuotation as convertQuotationSql,
@@ -39,10 +39,18 @@ const editable = (status: QuotationStatus) => status === 'draft' || status === '
 
 export async function listQuotations(
   ctx: ShopContext,
-  filter: { status?: QuotationListStatus | null; q?: string | null; after?: QuotationCursor | null; limit: number },
+  filter: {
+    status?: QuotationListStatus | null;
+    q?: string | null;
+    /** One of the actor's branches (else every branch they see). */
+    branch?: string | null;
+    after?: QuotationCursor | null;
+    limit: number;
+  },
 ): Promise<{ rows: QuotationSummary[]; next: QuotationCursor | null }> {
   ensureCan(ctx, 'quotations.view');
-  return loadQuotations(ctx.db, { ...filter, branchIds: branchScope(ctx.actor) });
+  const { branch, ...rest } = filter;
+  return loadQuotations(ctx.db, { ...rest, branchIds: listScope(ctx.actor, branch) });
 }
 
 /** A quotation in the actor's branches, else 404. */
