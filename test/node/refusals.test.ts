@@ -18,7 +18,8 @@ async function raisedInSql(): Promise<Map<string, string[]>> {
   const codes = new Map<string, string[]>();
   for (const file of files) {
     const text = await readFile(new URL(file, drizzleDir), 'utf8');
-    for (const [, code] of text.matchAll(/'optiflow:([a-z0-9_]+)'/g))
+    // An advisory lock's key (`hashtext('optiflow:receivables')`) is a name, not a raised code.
+    for (const [, code] of text.matchAll(/(?<!hashtext\()'optiflow:([a-z0-9_]+)'/g))
       codes.set(code!, [...(codes.get(code!) ?? []), file]);
   }
   return codes;
