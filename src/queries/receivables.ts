@@ -34,17 +34,6 @@ export function openInvoiceConditions(branchIds: string[] | null): SQL {
   return and(...conditions) as SQL;
 }
 
-/** Days from the invoice's due date (its issue date when it has none) to `asOf`; negative when not yet due. */
-function ageDays(asOf: string) {
-  return sql`(${asOf}::date - coalesce(${invoices.dueOn}, ${invoices.issuedOn}))`;
-}
-
-/** `sum(expr) filter (where age in range)` as a DOP string with 2 decimals. */
-function bucket(expression: SQL, filter: SQL | null) {
-  const sum = filter ? sql`sum(${expression}) filter (where ${filter})` : sql`sum(${expression})`;
-  return sql<string>`coalesce(${sum}, 0)::numeric(14,2)::text`;
-}
-
 /** receivable_balances' branch key for every branch together. */
 const everyBranch = '00000000-0000-0000-0000-000000000000';
 
@@ -327,23 +316,6 @@ export function statementMovementsQuery(db: TenantDb, period: StatementPeriod, l
 /** The customer's open balances aged to `asOf`, per currency, in that currency (not converted). */
 export interface CurrencyAgeing extends Omit<ReceivablesAgeing, 'customers'> {
   currencyCode: string;
-}
-
-export function customerAgeingQuery(db: TenantDb, contactId: string, asOf: string, branchIds: string[] | null) {
-  const age = ageDays(asOf);
-  return db
-    .select({
-      currencyCode: invoices.currencyCode,
-      current: bucket(invoiceBalance, sql`${age} <= 30`),
-      days31to60: bucket(invoiceBalance, sql`${age} between 31 and 60`),
-      days61to90: bucket(invoiceBalance, sql`${age} between 61 and 90`),
-      over90: bucket(invoiceBalance, sql`${age} > 90`),
-      total: bucket(invoiceBalance, null),
-    })
-    .from(invoices)
-    .where(and(sql`${invoices.customerId} = ${contactId}::uuid`, openInvoiceConditions(branchIds)))
-    .groupBy(invoices.currencyCode)
-    .orderBy(sql`${invoices.currencyCode} = 'DOP' DESC`, invoices.currencyCode);
 }
 
 /** A call to one of the credit functions: its refusal (the raised error) comes back as a value. */
