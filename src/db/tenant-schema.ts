@@ -13,6 +13,7 @@ import {
   primaryKey,
   serial,
   text,
+  time,
   timestamp,
   unique,
   uniqueIndex,
@@ -41,6 +42,9 @@ export const company = pgTable(
     defaultCurrency: text().notNull().default('DOP'),
     /** When the owner hid the home page's setup checklist before finishing it. */
     setupDismissedAt: timestamp({ withTimezone: true }),
+    /** Messages to customers wait outside these shop-local hours (both null: no quiet hours). */
+    quietHoursStart: time(),
+    quietHoursEnd: time(),
     ...timestamps,
   },
   (table) => [check('company_single_row', sql`${table.id} = 1`)],
@@ -245,6 +249,10 @@ export const contacts = pgTable(
     birthDate: date(),
     gender: text().$type<'F' | 'M' | 'X'>(),
     notes: text(),
+    /** The customer agreed to be written to on each channel; an opt-out stops every automated message. */
+    whatsappConsent: boolean().notNull().default(false),
+    emailConsent: boolean().notNull().default(false),
+    optedOutAt: timestamp({ withTimezone: true }),
     archivedAt: timestamp({ withTimezone: true }),
     ...timestamps,
     /**
@@ -1255,4 +1263,339 @@ export const receivableDays = pgTable(
     openDop: numeric({ precision: 14, scale: 2 }).notNull(),
   },
   (table) => [primaryKey({ columns: [table.branchId, table.dueOn] })],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Lab orders: stages per shop, orders with the Rx copied at creation, and their timeline
+// ---------------------------------------------------------------------------------------------
+
+/** What reaching a final stage means: the glasses were delivered, or the order was cancelled. */
+export const labStageOutcomes = ['delivered', 'cancelled'] as const;
+export type LabStageOutcome = (typeof labStageOutcomes)[number];
+
+/** A column of the shop's lab board. Exactly one active stage is initial; final stages carry an outcome. */
+export const labStages = pgTable(
+  'lab_stages',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    name: text().notNull(),
+    position: integer().notNull(),
+    isInitial: boolean().notNull().default(false),
+    isFinal: boolean().notNull().default(false),
+    outcome: text().$type<LabStageOutcome>(),
+    /** One of the board's named colours (CSS class), never free CSS. */
+    color: text().notNull().default('gray'),
+    archivedAt: timestamp({ withTimezone: true }),
+    ...timestamps,
+  },
+  (table) => [
+    uniqueIndex('lab_stages_initial_key')
+      .on(table.isInitial)
+      .where(sql`${table.isInitial} and ${table.archivedAt} is null`),
+    uniqueIndex('lab_stages_name_key').on(sql`lower(${table.name})`).where(sql`${table.archivedAt} is null`),
+    check(
+      'lab_stages_outcome_valid',
+      sql`(${table.isFinal} and ${table.outcome} in ('delivered', 'cancelled')) or (not ${table.isFinal} and ${table.outcome} is null)`,
+    ),
+    check('lab_stages_initial_not_final', sql`not (${table.isInitial} and ${table.isFinal})`),
+  ],
+);
+
+export const labPriorities = ['normal', 'high', 'urgent'] as const;
+export type LabPriority = (typeof labPriorities)[number];
+
+/**
+ * A job for the lab. The Rx values are copied from the prescription when the order is made, so a
+ * later prescription never changes an order in progress. `version` grows with every change: a stage
+ * move names the stage it saw, and only one of two simultaneous moves can match it.
+ */
+export const labOrders = pgTable(
+  'lab_orders',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    /** Shown as LAB-000123; a shop-wide counter, not a fiscal number (gaps are harmless). */
+    number: integer().notNull().generatedByDefaultAsIdentity(),
+    branchId: uuid()
+      .notNull()
+      .references(() => branches.id),
+    customerId: uuid()
+      .notNull()
+      .references(() => contacts.id),
+    /** The lab: a supplier contact; null when the shop mounts the lenses itself. */
+    labId: uuid().references(() => contacts.id),
+    invoiceId: uuid().references(() => invoices.id),
+    quotationId: uuid().references(() => quotations.id),
+    prescriptionId: uuid().references(() => prescriptions.id),
+    stageId: uuid()
+      .notNull()
+      .references(() => labStages.id),
+    stageEnteredAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    version: integer().notNull().default(1),
+    priority: text().$type<LabPriority>().notNull().default('normal'),
+    promisedOn: date(),
+    ...eyeColumns('od'),
+    ...eyeColumns('oi'),
+    pd: numeric({ precision: 4, scale: 1 }),
+    frameProductId: uuid().references(() => products.id),
+    /** The customer brought the frame. */
+    frameOwn: boolean().notNull().default(false),
+    frameDescription: text(),
+    /** Boxing measurements (A, B, DBL), mm. */
+    frameA: numeric({ precision: 4, scale: 1 }),
+    frameB: numeric({ precision: 4, scale: 1 }),
+    frameDbl: numeric({ precision: 4, scale: 1 }),
+    lensType: text(),
+    lensMaterial: text(),
+    lensIndex: numeric({ precision: 3, scale: 2 }),
+    treatments: text().array().notNull().default(sql`'{}'::text[]`),
+    tint: text(),
+    /** The lab's own job number. */
+    labReference: text(),
+    notes: text(),
+    /** Set when the order enters a final stage, cleared if it leaves it: open orders have none. */
+    closedAt: timestamp({ withTimezone: true }),
+    /** Delivered with a balance still open: who allowed it and why. */
+    deliveryOverrideReason: text(),
+    createdBy: uuid().references(() => users.id),
+    ...timestamps,
+  },
+  (table) => [
+    uniqueIndex('lab_orders_number_key').on(table.number),
+    index('lab_orders_stage_idx').on(table.stageId, table.promisedOn, table.id),
+    index('lab_orders_open_promised_idx').on(table.promisedOn, table.id).where(sql`${table.closedAt} is null`),
+    index('lab_orders_customer_idx').on(table.customerId, table.createdAt),
+    index('lab_orders_invoice_idx').on(table.invoiceId),
+    index('lab_orders_branch_idx').on(table.branchId, table.createdAt),
+    check('lab_orders_priority_valid', sql`${table.priority} in ('normal', 'high', 'urgent')`),
+  ],
+);
+
+export const labOrderEventKinds = ['created', 'moved', 'note', 'photo', 'edited'] as const;
+export type LabOrderEventKind = (typeof labOrderEventKinds)[number];
+
+/** The order's timeline: who did what and when. A photo's bytes are in R2 under the tenant prefix. */
+export const labOrderEvents = pgTable(
+  'lab_order_events',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    labOrderId: uuid()
+      .notNull()
+      .references(() => labOrders.id),
+    kind: text().$type<LabOrderEventKind>().notNull(),
+    fromStageId: uuid().references(() => labStages.id),
+    toStageId: uuid().references(() => labStages.id),
+    note: text(),
+    photoKey: text(),
+    photoType: text(),
+    userId: uuid().references(() => users.id),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('lab_order_events_order_idx').on(table.labOrderId, table.createdAt)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Events and messages: an outbox of what happened, channels, templates, automations, deliveries
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * What happened in the shop that automations and webhooks may act on, written in the same
+ * transaction as the change (an outbox). `key` names the event once (e.g. `invoice.issued:<id>`):
+ * writing it twice is a no-op, and everything sent because of it is keyed by it.
+ */
+export const shopEvents = pgTable(
+  'shop_events',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    type: text().notNull(),
+    key: text().notNull(),
+    subjectId: uuid(),
+    payload: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    occurredAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** When the dispatcher handled it (automations matched, webhooks queued). */
+    dispatchedAt: timestamp({ withTimezone: true }),
+  },
+  (table) => [
+    uniqueIndex('shop_events_key').on(table.key),
+    index('shop_events_pending_idx').on(table.occurredAt).where(sql`${table.dispatchedAt} is null`),
+  ],
+);
+
+export const messageChannelKinds = ['whatsapp', 'email'] as const;
+export type MessageChannelKind = (typeof messageChannelKinds)[number];
+
+/**
+ * A shop's way to reach customers. Credentials (WhatsApp phone number id and token, the e-mail
+ * provider's API key) are sealed with the platform key bound to the tenant; `display` is what the
+ * settings page may show of them (never the secret).
+ */
+export const messageChannels = pgTable(
+  'message_channels',
+  {
+    kind: text().$type<MessageChannelKind>().primaryKey(),
+    enabled: boolean().notNull().default(false),
+    sealedCredentials: text().notNull(),
+    display: text().notNull(),
+    /** Non-secret settings: sender address and name, reply-to, WhatsApp template language. */
+    settings: jsonb().$type<Record<string, string>>().notNull().default({}),
+    updatedBy: uuid().references(() => users.id),
+    ...timestamps,
+  },
+  (table) => [check('message_channels_kind_valid', sql`${table.kind} in ('whatsapp', 'email')`)],
+);
+
+/** The text sent for an event on a channel, with {{variables}}; WhatsApp outside the 24 h window needs an approved template. */
+export const messageTemplates = pgTable(
+  'message_templates',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    event: text().notNull(),
+    channel: text().$type<MessageChannelKind>().notNull(),
+    name: text().notNull(),
+    subject: text(),
+    body: text().notNull(),
+    /** The approved WhatsApp template's name and language, and which variables fill its parameters, in order. */
+    whatsappTemplate: text(),
+    whatsappLanguage: text().notNull().default('es'),
+    whatsappParameters: text().array().notNull().default(sql`'{}'::text[]`),
+    archivedAt: timestamp({ withTimezone: true }),
+    ...timestamps,
+  },
+  (table) => [
+    uniqueIndex('message_templates_name_key')
+      .on(table.channel, sql`lower(${table.name})`)
+      .where(sql`${table.archivedAt} is null`),
+    check('message_templates_channel_valid', sql`${table.channel} in ('whatsapp', 'email')`),
+  ],
+);
+
+/** "When <event> [and <condition>] send <template> by <channel>". */
+export const automations = pgTable(
+  'automations',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    name: text().notNull(),
+    event: text().notNull(),
+    /** e.g. { stageId } for lab moves, { branchId }, { daysBefore } for recalls. */
+    condition: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    templateId: uuid()
+      .notNull()
+      .references(() => messageTemplates.id),
+    channel: text().$type<MessageChannelKind>().notNull(),
+    enabled: boolean().notNull().default(true),
+    createdBy: uuid().references(() => users.id),
+    ...timestamps,
+  },
+  (table) => [
+    index('automations_event_idx').on(table.event).where(sql`${table.enabled}`),
+    check('automations_channel_valid', sql`${table.channel} in ('whatsapp', 'email')`),
+  ],
+);
+
+export const outboundMessageStatuses = ['queued', 'sending', 'sent', 'delivered', 'read', 'failed', 'skipped'] as const;
+export type OutboundMessageStatus = (typeof outboundMessageStatuses)[number];
+
+/**
+ * Every message the shop sends or decided not to send (opt-out, no consent, no address), with its
+ * delivery status. `idempotencyKey` is (event key, recipient, channel): a repeated queue delivery
+ * finds the row and sends nothing. A sender claims the row (queued -> sending in one UPDATE).
+ */
+export const outboundMessages = pgTable(
+  'outbound_messages',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    idempotencyKey: text().notNull(),
+    eventKey: text(),
+    event: text().notNull(),
+    automationId: uuid().references(() => automations.id),
+    templateId: uuid().references(() => messageTemplates.id),
+    channel: text().$type<MessageChannelKind>().notNull(),
+    contactId: uuid().references(() => contacts.id),
+    recipient: text().notNull(),
+    subject: text(),
+    body: text().notNull(),
+    status: text().$type<OutboundMessageStatus>().notNull().default('queued'),
+    /** Why it was skipped or failed, in words for the log. */
+    reason: text(),
+    /** Quiet hours: not sent before this moment. */
+    notBefore: timestamp({ withTimezone: true }),
+    attempts: integer().notNull().default(0),
+    providerMessageId: text(),
+    isTest: boolean().notNull().default(false),
+    createdBy: uuid().references(() => users.id),
+    sentAt: timestamp({ withTimezone: true }),
+    deliveredAt: timestamp({ withTimezone: true }),
+    readAt: timestamp({ withTimezone: true }),
+    failedAt: timestamp({ withTimezone: true }),
+    ...timestamps,
+  },
+  (table) => [
+    uniqueIndex('outbound_messages_key').on(table.idempotencyKey),
+    index('outbound_messages_created_idx').on(table.createdAt, table.id),
+    index('outbound_messages_contact_idx').on(table.contactId, table.createdAt),
+    index('outbound_messages_provider_idx').on(table.providerMessageId),
+    index('outbound_messages_due_idx').on(table.notBefore).where(sql`${table.status} = 'queued'`),
+    check(
+      'outbound_messages_status_valid',
+      sql`${table.status} in ('queued', 'sending', 'sent', 'delivered', 'read', 'failed', 'skipped')`,
+    ),
+  ],
+);
+
+/** Outbound webhooks: a URL that receives the shop's events as JSON, signed with its own secret. */
+export const webhookEndpoints = pgTable('webhook_endpoints', {
+  id: uuid().primaryKey().defaultRandom(),
+  url: text().notNull(),
+  description: text(),
+  /** Event types it receives; empty: every event. */
+  events: text().array().notNull().default(sql`'{}'::text[]`),
+  /** The signing secret, sealed with the platform key bound to the tenant. */
+  sealedSecret: text().notNull(),
+  enabled: boolean().notNull().default(true),
+  createdBy: uuid().references(() => users.id),
+  ...timestamps,
+});
+
+export const webhookDeliveryStatuses = ['pending', 'delivering', 'delivered', 'failed'] as const;
+export type WebhookDeliveryStatus = (typeof webhookDeliveryStatuses)[number];
+
+/** One event for one endpoint: retried with backoff until delivered or out of attempts. */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    endpointId: uuid()
+      .notNull()
+      .references(() => webhookEndpoints.id),
+    eventKey: text().notNull(),
+    event: text().notNull(),
+    payload: jsonb().$type<Record<string, unknown>>().notNull(),
+    status: text().$type<WebhookDeliveryStatus>().notNull().default('pending'),
+    attempts: integer().notNull().default(0),
+    nextAttemptAt: timestamp({ withTimezone: true }),
+    responseStatus: integer(),
+    /** The start of the receiver's answer or the network error, for the log. */
+    responseExcerpt: text(),
+    deliveredAt: timestamp({ withTimezone: true }),
+    ...timestamps,
+  },
+  (table) => [
+    unique('webhook_deliveries_key').on(table.endpointId, table.eventKey),
+    index('webhook_deliveries_endpoint_idx').on(table.endpointId, table.createdAt),
+    index('webhook_deliveries_due_idx').on(table.nextAttemptAt).where(sql`${table.status} = 'pending'`),
+    check('webhook_deliveries_status_valid', sql`${table.status} in ('pending', 'delivering', 'delivered', 'failed')`),
+  ],
+);
+
+/** A per-shop scheduled job's run for one period (e.g. recalls for 2026-12-06): repeated deliveries find it and stop. */
+export const scheduledRuns = pgTable(
+  'scheduled_runs',
+  {
+    job: text().notNull(),
+    period: text().notNull(),
+    status: text().$type<'running' | 'done' | 'failed'>().notNull().default('running'),
+    detail: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    startedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp({ withTimezone: true }),
+  },
+  (table) => [primaryKey({ columns: [table.job, table.period] })],
 );

@@ -122,6 +122,30 @@ línea 2')`,
     sql`INSERT INTO ecf_fallbacks (reason, started_by, ended_at, ended_by) VALUES ('Certificado dañado', 'Dueña', now(), 'Dueña')`,
     sql`INSERT INTO ecf_fallback_documents (invoice_id, fallback_id, ecf_type, replacement_encf, replacement_valid_until)
         SELECT ${invoice!.id}, id, 'E31', 'E310000000002', '2027-12-31' FROM ecf_fallbacks LIMIT 1`,
+    sql`INSERT INTO lab_orders (id, branch_id, customer_id, invoice_id, stage_id, promised_on, od_sphere, oi_sphere, treatments, notes, created_by)
+        SELECT '7b0d6c1e-0000-4000-8000-0000000000a1', ${branch}, ${shop.buyer.id}, ${invoice!.id}, id, '2026-03-09', '-1.25', '-1.50',
+               '{antirreflejo,"filtro azul"}', 'Montura "propia"', ${user!.id}
+          FROM lab_stages WHERE is_initial`,
+    sql`INSERT INTO lab_order_events (lab_order_id, kind, to_stage_id, note, photo_key, photo_type, user_id)
+        SELECT '7b0d6c1e-0000-4000-8000-0000000000a1', 'photo', id, 'Montura recibida', 'lab-orders/a1/foto.jpg', 'image/jpeg', ${user!.id}
+          FROM lab_stages WHERE is_initial`,
+    sql`INSERT INTO shop_events (type, key, subject_id, payload)
+        VALUES ('invoice.issued', 'invoice.issued:' || ${invoice!.id}, ${invoice!.id}, ${JSON.stringify({ ncf: 'B0100000001' })}::jsonb)`,
+    sql`INSERT INTO message_channels (kind, enabled, sealed_credentials, display, settings)
+        VALUES ('whatsapp', true, 'sealed-bytes', '+1 809 555 0101', ${JSON.stringify({ language: 'es' })}::jsonb)`,
+    sql`INSERT INTO message_templates (id, event, channel, name, body, whatsapp_template, whatsapp_parameters)
+        VALUES ('7b0d6c1e-0000-4000-8000-0000000000b1', 'lab_order.stage_entered', 'whatsapp', 'Listos', 'Hola {{cliente.nombre}}, sus lentes están listos.',
+                'lentes_listos', '{cliente.nombre}')`,
+    sql`INSERT INTO automations (id, name, event, condition, template_id, channel)
+        VALUES ('7b0d6c1e-0000-4000-8000-0000000000c1', 'Lentes listos', 'lab_order.stage_entered', '{}'::jsonb, '7b0d6c1e-0000-4000-8000-0000000000b1', 'whatsapp')`,
+    sql`INSERT INTO outbound_messages (idempotency_key, event_key, event, automation_id, template_id, channel, contact_id, recipient, body, status, sent_at)
+        VALUES ('k-' || gen_random_uuid(), 'lab:1', 'lab_order.stage_entered', '7b0d6c1e-0000-4000-8000-0000000000c1', '7b0d6c1e-0000-4000-8000-0000000000b1',
+                'whatsapp', ${shop.buyer.id}, '18095550101', 'Hola, sus lentes están listos.', 'sent', now())`,
+    sql`INSERT INTO webhook_endpoints (id, url, events, sealed_secret)
+        VALUES ('7b0d6c1e-0000-4000-8000-0000000000d1', 'https://erp.example.test/hooks', '{invoice.issued}', 'sealed-secret')`,
+    sql`INSERT INTO webhook_deliveries (endpoint_id, event_key, event, payload, status, attempts, response_status)
+        VALUES ('7b0d6c1e-0000-4000-8000-0000000000d1', 'invoice.issued:1', 'invoice.issued', '{"id": 1}'::jsonb, 'delivered', 1, 200)`,
+    sql`INSERT INTO scheduled_runs (job, period, status, finished_at) VALUES ('recalls', '2026-03-02', 'done', now())`,
   ]);
 }
 
