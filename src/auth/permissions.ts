@@ -58,6 +58,10 @@ export const permissionMatrix = {
   'ecf.inbox.view': ['owner', 'admin', 'caja'],
   /** Accept or reject a received e-CF commercially (a signed ACECF to DGII and the issuer). */
   'ecf.inbox.approve': ['owner', 'admin'],
+  /** The lab board and the lab orders list. */
+  'labOrders.view': ['owner', 'admin', 'ventas', 'optometrista', 'caja'],
+  /** The lab board's stages: add, rename, reorder, archive. */
+  'labStages.manage': ['owner', 'admin'],
   /** Lists and documents of every branch, not only the current one. */
   'branches.all': ['owner', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
