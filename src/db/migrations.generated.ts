@@ -616,6 +616,27 @@ export const migrations: BundledMigrations = {
         "CREATE INDEX \"webhook_deliveries_due_idx\" ON \"webhook_deliveries\" USING btree (\"next_attempt_at\") WHERE \"webhook_deliveries\".\"status\" = 'pending';",
         "INSERT INTO \"lab_stages\" (\"name\", \"position\", \"is_initial\", \"is_final\", \"outcome\", \"color\") VALUES\n  ('Pendiente', 1, true, false, NULL, 'gray'),\n  ('Enviado al laboratorio', 2, false, false, NULL, 'blue'),\n  ('En proceso', 3, false, false, NULL, 'amber'),\n  ('Recibido', 4, false, false, NULL, 'violet'),\n  ('Listo para entregar', 5, false, false, NULL, 'green'),\n  ('Entregado', 6, false, true, 'delivered', 'teal'),\n  ('Cancelado', 7, false, true, 'cancelled', 'red');"
       ]
+    },
+    {
+      "tag": "0031_share_links_any_document",
+      "when": 1796525070191,
+      "hash": "dd43133d7f3722b37fa2daf3f5d7112d19157d2b1d52e80c61056ebe6fe8a329",
+      "statements": [
+        "ALTER TABLE \"share_links\" ALTER COLUMN \"invoice_id\" DROP NOT NULL;",
+        "ALTER TABLE \"share_links\" ADD COLUMN \"quotation_id\" uuid;",
+        "ALTER TABLE \"share_links\" ADD COLUMN \"prescription_id\" uuid;",
+        "ALTER TABLE \"share_links\" ADD COLUMN \"payment_id\" uuid;",
+        "ALTER TABLE \"share_links\" ADD COLUMN \"lab_order_id\" uuid;",
+        "ALTER TABLE \"share_links\" ADD CONSTRAINT \"share_links_quotation_id_quotations_id_fk\" FOREIGN KEY (\"quotation_id\") REFERENCES \"public\".\"quotations\"(\"id\") ON DELETE no action ON UPDATE no action;",
+        "ALTER TABLE \"share_links\" ADD CONSTRAINT \"share_links_prescription_id_prescriptions_id_fk\" FOREIGN KEY (\"prescription_id\") REFERENCES \"public\".\"prescriptions\"(\"id\") ON DELETE no action ON UPDATE no action;",
+        "ALTER TABLE \"share_links\" ADD CONSTRAINT \"share_links_payment_id_payments_id_fk\" FOREIGN KEY (\"payment_id\") REFERENCES \"public\".\"payments\"(\"id\") ON DELETE no action ON UPDATE no action;",
+        "ALTER TABLE \"share_links\" ADD CONSTRAINT \"share_links_lab_order_id_lab_orders_id_fk\" FOREIGN KEY (\"lab_order_id\") REFERENCES \"public\".\"lab_orders\"(\"id\") ON DELETE no action ON UPDATE no action;",
+        "CREATE INDEX \"share_links_quotation_idx\" ON \"share_links\" USING btree (\"quotation_id\");",
+        "CREATE INDEX \"share_links_prescription_idx\" ON \"share_links\" USING btree (\"prescription_id\");",
+        "CREATE INDEX \"share_links_payment_idx\" ON \"share_links\" USING btree (\"payment_id\");",
+        "CREATE INDEX \"share_links_lab_order_idx\" ON \"share_links\" USING btree (\"lab_order_id\");",
+        "ALTER TABLE \"share_links\" ADD CONSTRAINT \"share_links_one_subject\" CHECK (num_nonnulls(\"share_links\".\"invoice_id\", \"share_links\".\"quotation_id\", \"share_links\".\"prescription_id\", \"share_links\".\"payment_id\", \"share_links\".\"lab_order_id\") = 1);"
+      ]
     }
   ]
 };

@@ -726,14 +726,19 @@ export const payments = pgTable(
   ],
 );
 
-/** Signed, expiring, revocable links that open an invoice's PDF without an account. Only hashes are stored. */
+/**
+ * Signed, expiring, revocable links that open one document without an account: an invoice's PDF, a
+ * quotation, a prescription, a payment receipt or a lab order's status page. Only hashes are stored.
+ */
 export const shareLinks = pgTable(
   'share_links',
   {
     id: uuid().primaryKey().defaultRandom(),
-    invoiceId: uuid()
-      .notNull()
-      .references(() => invoices.id),
+    invoiceId: uuid().references(() => invoices.id),
+    quotationId: uuid().references(() => quotations.id),
+    prescriptionId: uuid().references(() => prescriptions.id),
+    paymentId: uuid().references(() => payments.id),
+    labOrderId: uuid().references((): AnyPgColumn => labOrders.id),
     tokenHash: text().notNull(),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
     revokedAt: timestamp({ withTimezone: true }),
@@ -744,6 +749,14 @@ export const shareLinks = pgTable(
   (table) => [
     uniqueIndex('share_links_hash_key').on(table.tokenHash),
     index('share_links_invoice_idx').on(table.invoiceId),
+    index('share_links_quotation_idx').on(table.quotationId),
+    index('share_links_prescription_idx').on(table.prescriptionId),
+    index('share_links_payment_idx').on(table.paymentId),
+    index('share_links_lab_order_idx').on(table.labOrderId),
+    check(
+      'share_links_one_subject',
+      sql`num_nonnulls(${table.invoiceId}, ${table.quotationId}, ${table.prescriptionId}, ${table.paymentId}, ${table.labOrderId}) = 1`,
+    ),
   ],
 );
 
