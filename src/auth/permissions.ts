@@ -30,6 +30,7 @@ export const permissionMatrix = {
   'currencies.view': ['owner', 'admin', 'ventas', 'optometrista', 'caja'],
   'currencies.manage': ['owner', 'admin', 'caja'],
   'apiTokens.manage': ['owner', 'admin'],
+  'webhooks.manage': ['owner', 'admin'],
   'prescriptions.view': ['owner', 'admin', 'ventas', 'optometrista', 'caja'],
   'prescriptions.manage': ['owner', 'admin', 'optometrista'],
   'sequences.view': ['owner', 'admin', 'ventas', 'caja'],
@@ -60,6 +61,8 @@ export const permissionMatrix = {
   'ecf.inbox.approve': ['owner', 'admin'],
   /** The lab board and the lab orders list. */
   'labOrders.view': ['owner', 'admin', 'ventas', 'optometrista', 'caja'],
+  /** Create, edit and move lab orders, add notes and photos (any staff, in their own branches). */
+  'labOrders.manage': ['owner', 'admin', 'ventas', 'optometrista', 'caja'],
   /** The lab board's stages: add, rename, reorder, archive. */
   'labStages.manage': ['owner', 'admin'],
   /** Lists and documents of every branch, not only the current one. */
