@@ -637,6 +637,14 @@ export const migrations: BundledMigrations = {
         "CREATE INDEX \"share_links_lab_order_idx\" ON \"share_links\" USING btree (\"lab_order_id\");",
         "ALTER TABLE \"share_links\" ADD CONSTRAINT \"share_links_one_subject\" CHECK (num_nonnulls(\"share_links\".\"invoice_id\", \"share_links\".\"quotation_id\", \"share_links\".\"prescription_id\", \"share_links\".\"payment_id\", \"share_links\".\"lab_order_id\") = 1);"
       ]
+    },
+    {
+      "tag": "0032_outbound_whatsapp_template",
+      "when": 1796525160475,
+      "hash": "7a1d8f5acefd2f57f84eb4c8699e676aa8143f4ccf79e4b1703d1718eefdbca1",
+      "statements": [
+        "ALTER TABLE \"outbound_messages\" ADD COLUMN \"whatsapp_template\" jsonb;"
+      ]
     }
   ]
 };

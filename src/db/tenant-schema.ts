@@ -1534,6 +1534,8 @@ export const outboundMessages = pgTable(
     attempts: integer().notNull().default(0),
     providerMessageId: text(),
     isTest: boolean().notNull().default(false),
+    /** WhatsApp outside the 24-hour window: the approved template and its parameters, rendered when the message was written. */
+    whatsappTemplate: jsonb().$type<{ name: string; language: string; parameters: string[] }>(),
     createdBy: uuid().references(() => users.id),
     sentAt: timestamp({ withTimezone: true }),
     deliveredAt: timestamp({ withTimezone: true }),
