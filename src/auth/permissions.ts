@@ -16,6 +16,8 @@ export const permissionMatrix = {
   'account.manage': ['owner', 'admin', 'ventas', 'optometrista', 'caja'],
   'company.view': ['owner', 'admin', 'ventas', 'optometrista', 'caja'],
   'company.manage': ['owner', 'admin'],
+  /** Messaging channels (sealed credentials), templates, automations, test sends and the message log. */
+  'messaging.manage': ['owner', 'admin'],
   'branches.view': ['owner', 'admin', 'ventas', 'optometrista', 'caja'],
   'branches.manage': ['owner', 'admin'],
   'users.manage': ['owner', 'admin'],
