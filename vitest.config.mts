@@ -21,6 +21,8 @@ export default defineConfig({
                   ENCRYPTION_KEY: stack.encryptionKey,
                   NEON_LOCAL_ENDPOINT: stack.endpointUrl,
                   DGII_BASE_URL: stack.dgiiUrl,
+                  WHATSAPP_API_URL: stack.whatsappApiUrl,
+                  EMAIL_API_URL: stack.emailApiUrl,
                 },
               },
             };

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { ensureCentralDatabase, generateEncryptionKey } from '../../dev/bootstrap';
 import { startDgiiStandin } from '../../dev/dgii-standin';
+import { graphVersion, startMessagingStandin } from '../../dev/messaging-standin';
 import { startNeonEndpoint } from '../../dev/neon-endpoint';
 import { startPostgres } from '../../dev/postgres';
 import { provideEcfTestCertificate } from './ecf-certs';
@@ -17,6 +18,9 @@ export interface TestStack {
   encryptionKey: string;
   /** The DGII stand-in (dev/dgii-standin.ts), the Worker's DGII_BASE_URL. */
   dgiiUrl: string;
+  /** The WhatsApp Cloud API + Resend stand-in (dev/messaging-standin.ts): WHATSAPP_API_URL and EMAIL_API_URL. */
+  whatsappApiUrl: string;
+  emailApiUrl: string;
 }
 
 declare module 'vitest' {
@@ -36,6 +40,7 @@ export default async function setup(project: TestProject) {
     log: () => {},
   });
   const dgii = await startDgiiStandin({ port: await freePort() });
+  const messaging = await startMessagingStandin({ port: await freePort() });
   const { centralUrl } = await ensureCentralDatabase({
     endpointUrl: endpoint.url,
     adminUrl: (db) => postgres.adminUrl(db),
@@ -47,11 +52,14 @@ export default async function setup(project: TestProject) {
     centralUrl,
     encryptionKey: generateEncryptionKey(),
     dgiiUrl: dgii.url,
+    whatsappApiUrl: `${messaging.url}/graph/${graphVersion}`,
+    emailApiUrl: `${messaging.url}/resend`,
   };
   project.provide('stack', stack);
   provideEcfTestCertificate(project);
   return async () => {
     await dgii.close();
+    await messaging.close();
     await endpoint.close();
     await postgres.stop();
     await rm(dataDir, { recursive: true, force: true });
@@ -59,7 +67,7 @@ export default async function setup(project: TestProject) {
 }
 
 /** The ports `npm run dev` uses by default: test/node/dev-stack.test.ts needs them free while other files run. */
-const devPorts = new Set([8787, 54320, 54321, 54322]);
+const devPorts = new Set([8787, 54320, 54321, 54322, 54323]);
 
 /** A free port the OS picks (never one of `npm run dev`'s defaults, which sit in the ephemeral range). */
 export async function freePort(): Promise<number> {
