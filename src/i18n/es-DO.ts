@@ -33,6 +33,7 @@ import { dashboardMessages } from './areas/dashboard';
 import { salesEditorMessages } from './areas/sales-editor';
 import { receivablesMessages } from './areas/receivables';
 import { patientsMessages } from './areas/patients';
+import { webhooksMessages } from './areas/webhooks';
 
 /** Spanish (Dominican Republic) messages. Keys are stable; the UI never hard-codes text. */
 const coreMessages = {
@@ -138,6 +139,7 @@ export const messages = {
   ...companyMessages,
   ...currenciesMessages,
   ...apiTokensMessages,
+  ...webhooksMessages,
   ...dgiiMessages,
   ...taxesMessages,
   ...backupsMessages,
