@@ -13,7 +13,10 @@ export const manifestPath = join(root, 'src', 'views', 'asset-hashes.ts');
 const staticDir = join(root, 'public', 'static');
 // Copied from npm by scripts/copy-assets.mjs and git-ignored: hashed from its source, so a fresh
 // clone (before any build) computes the same manifest.
-const fromPackages = { 'htmx.min.js': () => require.resolve('htmx.org/dist/htmx.min.js') };
+const fromPackages = {
+  'htmx.min.js': () => require.resolve('htmx.org/dist/htmx.min.js'),
+  'Sortable.min.js': () => require.resolve('sortablejs/Sortable.min.js'),
+};
 
 export function hashOf(bytes) {
   return createHash('sha256').update(bytes).digest('hex').slice(0, 12);

@@ -10,6 +10,7 @@ const require = createRequire(import.meta.url);
 const target = join(root, 'public', 'static');
 mkdirSync(target, { recursive: true });
 copyFileSync(require.resolve('htmx.org/dist/htmx.min.js'), join(target, 'htmx.min.js'));
+copyFileSync(require.resolve('sortablejs/Sortable.min.js'), join(target, 'Sortable.min.js'));
 
 // Pages link these files under their content hash and browsers keep them a year: a build whose
 // manifest is stale would leave browsers on the old bytes.
