@@ -29,6 +29,7 @@ import { ecfRoutes } from './routes/ecf';
 import { ecfInboxRoutes } from './routes/ecf-inbox';
 import { fePostPaths, feRoutes, receiverPath } from './routes/fe';
 import { documentsRoutes } from './routes/documents';
+import { shareLinksRoutes } from './routes/share-links';
 import { reportsRoutes } from './routes/reports';
 import { supportRoutes } from './routes/support';
 import { auditRoutes } from './routes/audit';
@@ -101,6 +102,7 @@ export function createTenantApp() {
   app.route('/', ecfInboxRoutes);
   app.route('/', ecfRoutes);
   app.route('/', documentsRoutes);
+  app.route('/', shareLinksRoutes);
   app.route('/', reportsRoutes);
   app.route('/', supportRoutes);
   app.route('/', auditRoutes);

@@ -34,6 +34,7 @@ import { salesEditorMessages } from './areas/sales-editor';
 import { receivablesMessages } from './areas/receivables';
 import { patientsMessages } from './areas/patients';
 import { webhooksMessages } from './areas/webhooks';
+import { shareMessages } from './areas/share';
 
 /** Spanish (Dominican Republic) messages. Keys are stable; the UI never hard-codes text. */
 const coreMessages = {
@@ -167,6 +168,7 @@ export const messages = {
   ...salesEditorMessages,
   ...receivablesMessages,
   ...patientsMessages,
+  ...shareMessages,
 } as const;
 
 export type MessageKey = keyof typeof messages;

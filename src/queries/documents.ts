@@ -100,7 +100,7 @@ export interface Viewer {
 /** A viewer that sees every branch: the public share link, already authorised by its token. */
 export const anyBranch: Viewer = { userId: '00000000-0000-0000-0000-000000000000', allBranches: true };
 
-function branchAllowed(viewer: Viewer, branchColumn: SQL): SQL {
+export function branchAllowed(viewer: Viewer, branchColumn: SQL): SQL {
   if (viewer.allBranches) return sql`true`;
   return sql`EXISTS (SELECT 1 FROM user_branches ub WHERE ub.user_id = ${viewer.userId}::uuid AND ub.branch_id = ${branchColumn})`;
 }
@@ -235,22 +235,5 @@ export async function revokeShareLink(
       UPDATE share_links SET revoked_at = coalesce(revoked_at, now()) WHERE id IN (SELECT id FROM target) RETURNING *
     )
     SELECT s.invoice_id AS "invoiceId", ${shareLinkJson} AS link FROM s`);
-  return result.rows[0] ?? null;
-}
-
-/**
- * The invoice a valid share token opens (not expired, not revoked, invoice not a draft), marking
- * the link opened in the same statement. Null for anything else.
- */
-export async function openShareLink(
-  db: TenantDb,
-  tokenHash: string,
-): Promise<{ invoiceId: string; pdfKey: string | null; ncf: string | null } | null> {
-  const result = await db.execute<{ invoiceId: string; pdfKey: string | null; ncf: string | null }>(sql`
-    UPDATE share_links s SET last_opened_at = now()
-      FROM invoices i
-     WHERE s.token_hash = ${tokenHash} AND s.revoked_at IS NULL AND s.expires_at > now()
-       AND i.id = s.invoice_id AND i.status <> 'draft'
-    RETURNING s.invoice_id AS "invoiceId", i.pdf_key AS "pdfKey", i.ncf`);
   return result.rows[0] ?? null;
 }

@@ -3,13 +3,12 @@ import { can } from '../auth/permissions';
 import { pdfResponse } from '../documents/archive';
 import { invoiceModel, paymentModel, quotationModel } from '../documents/model';
 import { shareLinkForm, shareLinkPolicy, shareUrl } from '../documents/share';
-import { AppError, type FieldErrors } from '../errors';
+import type { FieldErrors } from '../errors';
 import type { SignedInEnv } from '../http/env';
-import { errorResponse } from '../http/error-page';
 import { factory } from '../http/factory';
 import { validForm } from '../http/forms';
 import { wantsFragment } from '../http/fragments';
-import { publicRoute, requirePermission } from '../http/session';
+import { requirePermission } from '../http/session';
 import { shopContext } from '../http/shop';
 import { t } from '../i18n/es-DO';
 import {
@@ -20,12 +19,11 @@ import {
   printPayment,
   printQuotation,
   revokeShareLink,
-  sharedInvoicePdf,
 } from '../services/shop/documents';
 import { PrintPage, printFormat } from '../views/print';
 import { SharePage, type SharePageProps } from '../views/print-share';
 
-/** Shop screens: print views, the archived PDF and share links (plus the public share route). */
+/** Shop screens: print views, the archived PDF and an invoice's share links (the public route: share-links.tsx). */
 export const documentsRoutes = factory.createApp();
 
 function printHtml(c: Context<SignedInEnv>, page: Parameters<typeof PrintPage>[0]) {
@@ -125,23 +123,4 @@ documentsRoutes.post(
 documentsRoutes.post('/share-links/:id/revoke', requirePermission('invoices.manage'), async (c) => {
   const revoked = await revokeShareLink(shopContext(c), c.req.param('id'));
   return c.redirect(`/invoices/${revoked.invoiceId}/share-links?revoked=1`, 303);
-});
-
-/**
- * The patient's link: no account, the token is the only credential. Anything but a valid,
- * unexpired, unrevoked token answers the same neutral 404.
- */
-documentsRoutes.get('/share/:token', publicRoute, async (c) => {
-  c.header('Referrer-Policy', 'no-referrer');
-  const notFound = async () => {
-    const response = await errorResponse(new AppError('not_found'), c.req.raw, c.var.requestId);
-    response.headers.set('X-Robots-Tag', 'noindex');
-    return response;
-  };
-  const shared = await sharedInvoicePdf(c.var, c.req.param('token'));
-  if (!shared) return notFound();
-  const response = pdfResponse(shared.bytes, shared.doc);
-  response.headers.set('X-Robots-Tag', 'noindex');
-  response.headers.set('Referrer-Policy', 'no-referrer');
-  return response;
 });

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { CentralDb } from '../db/client';
 import { domains, tenants } from '../db/central-schema';
 import type { TenantRecord } from './record';
@@ -10,6 +10,9 @@ const recordColumns = {
   schemaVersion: tenants.schemaVersion,
   connectionSecret: tenants.connectionSecret,
   suspendedMessage: tenants.suspendedMessage,
+  primaryDomain: sql<
+    string | null
+  >`(SELECT d.hostname FROM domains d WHERE d.tenant_id = ${tenants.id} ORDER BY d.created_at, d.hostname LIMIT 1)`,
 };
 
 /** One query: the tenant that owns a subdomain label or custom host name. */

@@ -11,6 +11,8 @@ export interface TenantRecord {
   /** AES-GCM sealed connection string of the tenant's own database role. */
   connectionSecret: string | null;
   suspendedMessage: string | null;
+  /** The tenant's first domain (a label or a custom host) for links made without a request; absent in older cache entries. */
+  primaryDomain?: string | null;
 }
 
 export const cacheKeys = {

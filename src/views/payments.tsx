@@ -18,6 +18,7 @@ import type { FieldErrors } from '../errors';
 import { statusLabel as invoiceStatusLabel } from './invoices';
 import { FixLink } from './pages';
 import type { ErrorLink } from '../errors';
+import { ShareButton } from './share-links';
 
 export const methodName = (method: string) => paymentForms[method as keyof typeof paymentForms] ?? method;
 const paymentStatusLabel = (status: string) => t(`payments.status.${status}` as MessageKey);
@@ -301,6 +302,7 @@ export function PaymentPage(props: {
           <a class="button" href={`/payments/${payment.id}/print?format=a4`} hx-boost="false">
             {t('payments.print.a4')}
           </a>
+          {payment.status === 'active' ? <ShareButton kind="payment" id={payment.id} /> : null}
         </div>
       </div>
       {props.notice ? <Notice>{t(`payments.notice.${props.notice}` as MessageKey)}</Notice> : null}

@@ -7,7 +7,7 @@ import { contactLensMeasures, optometristOf, patientIdentification, RxTable } fr
 import { staticUrl } from './static-url';
 
 /** A standalone A4 page (no app shell): shop letterhead, the content, a Print button hidden on paper. */
-function PrintDocument(props: { title: string; company: Company | null; backHref: string; children: unknown }) {
+function PrintDocument(props: { title: string; company: Company | null; backHref: string | null; children: unknown }) {
   const { company } = props;
   return (
     <>
@@ -25,7 +25,7 @@ function PrintDocument(props: { title: string; company: Company | null; backHref
             <button type="button" class="print-button" data-print>
               {t('prescriptions.print.button')}
             </button>
-            <a href={props.backHref}>{t('prescriptions.print.back')}</a>
+            {props.backHref ? <a href={props.backHref}>{t('prescriptions.print.back')}</a> : null}
           </nav>
           <main class="print-page">
             <header class="letterhead">
@@ -102,13 +102,18 @@ const hasContactLens = (p: PrescriptionDetail) =>
     contactLensMeasures.some((measure) => (p as unknown as Record<string, unknown>)[`${eye}${measure}`] !== null),
   );
 
-export function PrescriptionPrintPage(props: { prescription: PrescriptionDetail; company: Company | null }) {
+export function PrescriptionPrintPage(props: {
+  prescription: PrescriptionDetail;
+  company: Company | null;
+  /** null on the patient's shared copy (no way back into the shop). */
+  backHref?: string | null;
+}) {
   const p = props.prescription;
   return (
     <PrintDocument
       title={`${t('prescriptions.print.title')} · ${p.patientName}`}
       company={props.company}
-      backHref={`/prescriptions/${p.id}`}
+      backHref={props.backHref === undefined ? `/prescriptions/${p.id}` : props.backHref}
     >
       <h1>{t('prescriptions.print.title')}</h1>
       <PatientLine p={p} />

@@ -27,6 +27,7 @@ import {
   type PagerLinks,
 } from './components';
 import type { FieldErrors } from '../errors';
+import { ShareButton } from './share-links';
 
 export type PrescriptionFormValues = Partial<Record<string, string>>;
 
@@ -657,6 +658,7 @@ export function PrescriptionPage(props: {
         <a class="button" href={`/prescriptions/${p.id}/certificate`} hx-boost="false">
           {t('prescriptions.certificate')}
         </a>
+        <ShareButton kind="prescription" id={p.id} />
         <a class="button" href={`/contacts/${p.patientId}/prescriptions`}>
           {t('prescriptions.history')}
         </a>

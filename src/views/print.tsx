@@ -16,8 +16,8 @@ interface PrintPageProps {
   format: PrintFormat;
   /** The page itself, without `?format=`; the format switch links to it. */
   path: string;
-  /** Back to the document's screen. */
-  backHref: string;
+  /** Back to the document's screen; none on a customer's shared copy. */
+  backHref?: string;
   pdfHref?: string | null;
 }
 
@@ -52,7 +52,7 @@ export function PrintPage(props: PrintPageProps) {
         </head>
         <body class={`print print-${format}`}>
           <nav class="print-toolbar no-print" aria-label={t('documents.print')}>
-            <a href={props.backHref}>← {t('documents.back')}</a>
+            {props.backHref ? <a href={props.backHref}>← {t('documents.back')}</a> : null}
             <a href={`${props.path}?format=a4`} aria-current={format === 'a4' ? 'page' : undefined}>
               {t('documents.formatA4')}
             </a>

@@ -19,6 +19,7 @@ import { LinesTable } from './document-lines';
 import { PrescriptionOffer, SalesEditor } from './sales-editor';
 import type { SalesEditorState } from '../services/shop/sales-editor';
 import { CustomerPicker } from './pickers';
+import { ShareButton } from './share-links';
 
 export const statusLabel = (status: string) => t(`quotations.status.${status}` as MessageKey);
 
@@ -252,6 +253,7 @@ export function QuotationPage(props: {
           <a class="button" href={`/quotations/${quotation.id}/print?format=80mm`} hx-boost="false">
             {t('quotations.print80')}
           </a>
+          {quotation.status !== 'cancelled' ? <ShareButton kind="quotation" id={quotation.id} /> : null}
         </div>
       </div>
       {props.notice ? <Notice>{props.notice}</Notice> : null}

@@ -1,16 +1,14 @@
 import type { PrintableInvoice } from '../../documents/model';
 import { ecfPrintStamp } from './ecf-stamp';
 import { can } from '../../auth/permissions';
-import { sha256Hex } from '../../auth/crypto';
 import { archivedInvoicePdf, readArchivedPdf } from '../../documents/archive';
-import { isShareToken, newShareToken } from '../../documents/share';
+import { newShareToken } from '../../documents/share';
 import { AppError } from '../../errors';
 import { t } from '../../i18n/es-DO';
 import {
   anyBranch,
   createShareLink as createShareLinkSql,
   invoiceShareLinks as loadShareLinks,
-  openShareLink,
   printableInvoice,
   printablePayment,
   printableQuotation,
@@ -68,17 +66,11 @@ export async function invoicePdf(ctx: ShopContext, id: string): Promise<{ doc: P
   return { doc, bytes: await archivedInvoicePdf(ctx, doc) };
 }
 
-/**
- * The PDF a share token opens: no account, the token is the only credential. Null for anything
- * but a valid, unexpired, unrevoked token of an issued invoice.
- */
-export async function sharedInvoicePdf(
+/** The PDF of an invoice whose share link was just opened: the archived copy, made and stored if missing. */
+export async function invoicePdfOfLink(
   ctx: Pick<ShopContext, 'db' | 'files'>,
-  token: string,
+  opened: { invoiceId: string; pdfKey: string | null; ncf: string | null },
 ): Promise<{ bytes: Uint8Array; doc: { id: string; ncf: string | null } } | null> {
-  if (!isShareToken(token)) return null;
-  const opened = await openShareLink(ctx.db, await sha256Hex(token));
-  if (!opened) return null;
   let bytes = opened.pdfKey ? await readArchivedPdf(ctx.files, opened.pdfKey) : null;
   if (!bytes) {
     const doc = await printableInvoice(ctx.db, opened.invoiceId, anyBranch);

@@ -1,0 +1,327 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { sha256Hex } from '../../src/auth/crypto';
+import {
+  contacts,
+  labOrders,
+  labStages,
+  prescriptions,
+  quotations,
+  shareLinks,
+  shopEvents,
+} from '../../src/db/tenant-schema';
+import { issueShareLink, shareLinkForEvent } from '../../src/services/shop/share-links';
+import { type Db, documentsShop, insertInvoice, insertPayment, insertQuotation } from '../support/worker/documents';
+import { get, postForm, tenantContext, testEnv } from '../support/worker/helpers';
+
+type DocShop = Awaited<ReturnType<typeof documentsShop>>;
+
+/** The token of the URL a share page shows once, on the shop's own host (SHOP_ORIGIN: http://{host}:8787). */
+function tokenFrom(page: string, host: string): string {
+  const match = new RegExp(`value="http://${host.replace(/\./g, '\\.')}:8787/share/([A-Za-z0-9_-]{43})"`).exec(page);
+  expect(match, 'share URL on the page').not.toBeNull();
+  return match![1]!;
+}
+
+async function createLink(s: DocShop, base: string, days = '7') {
+  const response = await postForm(s.host, `${base}/share-links`, { days }, { Cookie: s.cookie });
+  expect(response.status).toBe(200);
+  const page = await response.text();
+  return { token: tokenFrom(page, s.host), page };
+}
+
+async function customer(db: Db, values: Partial<typeof contacts.$inferInsert> = {}) {
+  const [row] = await db
+    .insert(contacts)
+    .values({ name: 'María Fernanda Pérez Almonte', phone: '809-555-1234', email: 'maria@example.com', ...values })
+    .returning();
+  return row!;
+}
+
+async function stageNamed(db: Db, name: string) {
+  const [stage] = await db.select().from(labStages).where(eq(labStages.name, name));
+  return stage!;
+}
+
+async function insertLabOrder(s: DocShop, customerId: string) {
+  const initial = await stageNamed(s.db, 'Pendiente');
+  const [order] = await s.db
+    .insert(labOrders)
+    .values({
+      branchId: s.branch.id,
+      customerId,
+      stageId: initial.id,
+      promisedOn: '2026-12-18',
+      odSphere: '-2.25',
+      oiSphere: '-1.75',
+      odCylinder: '-0.50',
+      odAxis: 90,
+      lensType: 'Progresivo',
+      notes: 'Cliente exigente, revisar montura',
+    })
+    .returning();
+  return order!;
+}
+
+async function insertPrescription(s: DocShop, patientId: string) {
+  const [rx] = await s.db
+    .insert(prescriptions)
+    .values({
+      patientId,
+      branchId: s.branch.id,
+      examinedOn: '2026-11-20',
+      odSphere: '-3.25',
+      oiSphere: '-2.75',
+      diagnosis: 'Miopía',
+      notes: 'Nota interna del optometrista',
+      biomicroscopy: 'Hallazgo interno',
+    })
+    .returning();
+  return rx!;
+}
+
+function expectPrivate(response: Response) {
+  expect(response.headers.get('x-robots-tag')).toContain('noindex');
+  expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+  expect(response.headers.get('cache-control')).toContain('no-store');
+}
+
+describe('share links for every document', { timeout: 60_000 }, () => {
+  it('shares a quotation: only the hash stored, quotation.shared emitted with the link, the print view opens without a cookie', async () => {
+    const s = await documentsShop();
+    const maria = await customer(s.db);
+    const quotation = await insertQuotation(s.db, { branchId: s.branch.id, customerId: maria.id });
+    const { token, page } = await createLink(s, `/quotations/${quotation.id}`, '5');
+    // The WhatsApp button carries the customer's first name, the quotation and the URL.
+    const wa = /href="(https:\/\/wa\.me\/18095551234\?text=[^"]+)"/.exec(page);
+    expect(wa, 'wa.me link').not.toBeNull();
+    const text = decodeURIComponent(new URL(wa![1]!.replace(/&amp;/g, '&')).searchParams.get('text')!);
+    expect(text).toContain('Hola María,');
+    expect(text).toContain(quotation.number);
+    expect(text).toContain(`/share/${token}`);
+
+    const [link] = await s.db.select().from(shareLinks).where(eq(shareLinks.quotationId, quotation.id));
+    expect(link!.tokenHash).toBe(await sha256Hex(token));
+    expect(link!.invoiceId).toBeNull();
+    expect((link!.expiresAt.getTime() - link!.createdAt.getTime()) / 86_400_000).toBeCloseTo(5, 3);
+    const events = await s.db.select().from(shopEvents).where(eq(shopEvents.type, 'quotation.shared'));
+    expect(events.map((e) => [e.key, e.subjectId])).toEqual([[`quotation.shared:${link!.id}`, quotation.id]]);
+
+    const opened = await get(s.host, `/share/${token}`);
+    expect(opened.status).toBe(200);
+    expectPrivate(opened);
+    const body = await opened.text();
+    expect(body).toContain(quotation.number);
+    expect(body).toContain('Examen visual');
+    expect(body).not.toContain('/company/logo');
+    expect(body).not.toContain(`href="/quotations/${quotation.id}"`);
+    const [after] = await s.db.select().from(shareLinks).where(eq(shareLinks.id, link!.id));
+    expect(after!.lastOpenedAt).not.toBeNull();
+    // The 80 mm format switch works on the public copy too.
+    expect(await (await get(s.host, `/share/${token}?format=80mm`)).text()).toContain('print-80mm');
+  });
+
+  it('shares a prescription as the patient may see it: the Rx, no internal notes', async () => {
+    const s = await documentsShop();
+    const maria = await customer(s.db);
+    const rx = await insertPrescription(s, maria.id);
+    const { token } = await createLink(s, `/prescriptions/${rx.id}`);
+    const [link] = await s.db.select().from(shareLinks).where(eq(shareLinks.prescriptionId, rx.id));
+    expect(link).toBeDefined();
+    const opened = await get(s.host, `/share/${token}`);
+    expect(opened.status).toBe(200);
+    expectPrivate(opened);
+    const body = await opened.text();
+    expect(body).toContain('María Fernanda Pérez Almonte');
+    expect(body).toContain('-3.25');
+    expect(body).toContain('Miopía');
+    expect(body).not.toContain('Nota interna del optometrista');
+    expect(body).not.toContain('Hallazgo interno');
+    expect(body).not.toContain(`href="/prescriptions/${rx.id}"`);
+  });
+
+  it('shares a payment receipt; a voided payment can no longer be shared or opened', async () => {
+    const s = await documentsShop();
+    const maria = await customer(s.db);
+    const invoice = await insertInvoice(s.db, { branchId: s.branch.id, customerId: maria.id });
+    const payment = await insertPayment(s.db, {
+      invoiceId: invoice.id,
+      branchId: s.branch.id,
+      amount: '500.00',
+      number: `REC-${Math.floor(Math.random() * 1e8)}`,
+    });
+    const { token } = await createLink(s, `/payments/${payment.id}`);
+    const opened = await get(s.host, `/share/${token}`);
+    expect(opened.status).toBe(200);
+    const body = await opened.text();
+    expect(body).toContain(payment.number);
+    expect(body).toContain('500.00');
+
+    await s.db.execute(sql`UPDATE payments SET status = 'voided' WHERE id = ${payment.id}::uuid`);
+    expect((await get(s.host, `/share/${token}`)).status).toBe(404);
+    const refused = await postForm(s.host, `/payments/${payment.id}/share-links`, { days: '7' }, { Cookie: s.cookie });
+    expect(refused.status).toBe(409);
+    expect(await s.db.select().from(shareLinks).where(eq(shareLinks.paymentId, payment.id))).toHaveLength(1);
+  });
+
+  it('issues a lab order link from a job (no request, no actor) on the shop host; the status page follows the stage and shows no price, Rx or notes', async () => {
+    const s = await documentsShop();
+    const maria = await customer(s.db);
+    const order = await insertLabOrder(s, maria.id);
+    const job = await tenantContext(s.tenant.id);
+    const issued = await issueShareLink(
+      { db: job.db, tenant: job.tenant, env: testEnv },
+      { kind: 'lab_order', id: order.id },
+    );
+    const url = new URL(issued.url);
+    expect(url.origin).toBe(`http://${s.host}:8787`);
+    const [link] = await s.db.select().from(shareLinks).where(eq(shareLinks.id, issued.id));
+    expect(link!.labOrderId).toBe(order.id);
+    expect(link!.createdBy).toBeNull();
+    expect(link!.expiresAt.toISOString()).toBe(new Date(issued.expiresAt).toISOString());
+
+    const statusPage = async () => {
+      const response = await get(s.host, url.pathname);
+      expect(response.status).toBe(200);
+      expectPrivate(response);
+      return response.text();
+    };
+    const first = await statusPage();
+    expect(first).toContain('¿Ya están listos mis lentes?');
+    expect(first).toContain('Hola, María.');
+    expect(first).not.toContain('Pérez');
+    expect(first).toContain(`LAB-${String(order.number).padStart(6, '0')}`);
+    expect(first).toContain('Recibimos su orden');
+    expect(first).toContain('18/12/2026');
+    expect(first).toContain('Óptica Visión Clara');
+    expect(first).toContain('Av. Churchill 12');
+    expect(first).toContain('https://wa.me/18095550101');
+    for (const secret of ['-2.25', '-1.75', '-0.50', 'Progresivo', 'Cliente exigente', 'RD$', '0.00']) {
+      expect(first, secret).not.toContain(secret);
+    }
+
+    // Each stage in the customer's words: moved as the board moves it (stage, version, entered).
+    const expectations: Array<[string, string]> = [
+      ['Enviado al laboratorio', 'En el laboratorio'],
+      ['Recibido', 'En el laboratorio'],
+      ['Listo para entregar', 'Listo para recoger'],
+      ['Entregado', 'Entregado'],
+      ['Cancelado', 'Cancelado'],
+    ];
+    for (const [stage, words] of expectations) {
+      const target = await stageNamed(s.db, stage);
+      await s.db
+        .update(labOrders)
+        .set({ stageId: target.id, stageEnteredAt: sql`now()`, version: sql`${labOrders.version} + 1` })
+        .where(eq(labOrders.id, order.id));
+      const page = await statusPage();
+      expect(page, stage).toContain(`<strong>${words}</strong>`);
+    }
+  });
+
+  it('answers expired, revoked, forged and malformed tokens of any kind with one neutral 404', async () => {
+    const s = await documentsShop();
+    const maria = await customer(s.db);
+    const order = await insertLabOrder(s, maria.id);
+    const quotation = await insertQuotation(s.db, { branchId: s.branch.id, customerId: maria.id });
+    const lab = await createLink(s, `/lab-orders/${order.id}`);
+    const quote = await createLink(s, `/quotations/${quotation.id}`);
+    await s.db
+      .update(shareLinks)
+      .set({ expiresAt: sql`now() - interval '1 second'` })
+      .where(eq(shareLinks.labOrderId, order.id));
+    const [quoteLink] = await s.db.select().from(shareLinks).where(eq(shareLinks.quotationId, quotation.id));
+    const revoke = await postForm(
+      s.host,
+      `/quotations/${quotation.id}/share-links/${quoteLink!.id}/revoke`,
+      {},
+      { Cookie: s.cookie },
+    );
+    expect(revoke.status).toBe(303);
+    expect(revoke.headers.get('location')).toBe(`/quotations/${quotation.id}/share-links?revoked=1`);
+    const listed = await (
+      await get(s.host, `/quotations/${quotation.id}/share-links?revoked=1`, { headers: { Cookie: s.cookie } })
+    ).text();
+    expect(listed).toContain('Enlace revocado.');
+    expect(listed).toContain('Revocado');
+
+    const responses = await Promise.all([
+      get(s.host, `/share/${lab.token}`),
+      get(s.host, `/share/${quote.token}`),
+      get(s.host, `/share/${lab.token.slice(0, -2)}AA`),
+      get(s.host, '/share/abc'),
+    ]);
+    const bodies: string[] = [];
+    for (const response of responses) {
+      expect(response.status).toBe(404);
+      expectPrivate(response);
+      bodies.push(await response.text());
+    }
+    expect(new Set(bodies).size).toBe(1);
+    expect(bodies[0]).not.toContain(quotation.number);
+    expect(bodies[0]).not.toContain('María');
+  });
+
+  it('validates the days (422, nothing written) and refuses a cancelled quotation (409)', async () => {
+    const s = await documentsShop();
+    const quotation = await insertQuotation(s.db, { branchId: s.branch.id });
+    for (const days of ['0', '31', 'abc', '']) {
+      const response = await postForm(
+        s.host,
+        `/quotations/${quotation.id}/share-links`,
+        { days },
+        { Cookie: s.cookie },
+      );
+      expect(response.status, days).toBe(422);
+      const page = await response.text();
+      expect(page).toContain('Indique un número entero de días entre 1 y 30.');
+      expect(page).toContain('aria-invalid="true"');
+    }
+    await s.db.update(quotations).set({ status: 'cancelled' }).where(eq(quotations.id, quotation.id));
+    expect(
+      (await postForm(s.host, `/quotations/${quotation.id}/share-links`, { days: '7' }, { Cookie: s.cookie })).status,
+    ).toBe(409);
+    expect(await s.db.select().from(shareLinks)).toEqual([]);
+    expect(await s.db.select().from(shopEvents).where(eq(shopEvents.type, 'quotation.shared'))).toEqual([]);
+  });
+
+  it('refuses (CHECK) a link with two subjects or none', async () => {
+    const s = await documentsShop();
+    const invoice = await insertInvoice(s.db, { branchId: s.branch.id });
+    const quotation = await insertQuotation(s.db, { branchId: s.branch.id });
+    const insert = (values: Partial<typeof shareLinks.$inferInsert>) =>
+      s.db
+        .insert(shareLinks)
+        .values({ tokenHash: crypto.randomUUID(), expiresAt: new Date(Date.now() + 86_400_000), ...values })
+        .then(
+          () => 'inserted',
+          (error: { cause?: { constraint?: string }; constraint?: string }) =>
+            error.cause?.constraint ?? error.constraint ?? String(error),
+        );
+    expect(await insert({ invoiceId: invoice.id, quotationId: quotation.id })).toBe('share_links_one_subject');
+    expect(await insert({})).toBe('share_links_one_subject');
+    expect(await insert({ quotationId: quotation.id })).toBe('inserted');
+  });
+
+  it('links an event to its subject for {{enlace}}; an event without a shareable subject gets none', async () => {
+    const s = await documentsShop();
+    const maria = await customer(s.db);
+    const order = await insertLabOrder(s, maria.id);
+    const job = await tenantContext(s.tenant.id);
+    const ctx = { db: job.db, tenant: job.tenant, env: testEnv };
+    const url = await shareLinkForEvent(ctx, { type: 'lab_order.stage_entered', subjectId: order.id });
+    expect(url).toMatch(/\/share\/[A-Za-z0-9_-]{43}$/);
+    expect((await get(s.host, new URL(url!).pathname)).status).toBe(200);
+    expect(await shareLinkForEvent(ctx, { type: 'fiscal.range_low', subjectId: order.id })).toBeNull();
+    expect(await shareLinkForEvent(ctx, { type: 'invoice.issued', subjectId: crypto.randomUUID() })).toBeNull();
+    // A quotation linked by a job emits no quotation.shared (its message would share it again, forever).
+    const quotation = await insertQuotation(s.db, { branchId: s.branch.id, customerId: maria.id });
+    expect(await shareLinkForEvent(ctx, { type: 'quotation.shared', subjectId: quotation.id })).not.toBeNull();
+    expect(
+      await s.db
+        .select()
+        .from(shopEvents)
+        .where(and(eq(shopEvents.type, 'quotation.shared'), eq(shopEvents.subjectId, quotation.id))),
+    ).toEqual([]);
+  });
+});
