@@ -4,6 +4,7 @@ import type { Bindings } from '../env';
 import type { TenantContext } from '../tenancy/context';
 import { ecfJobHandlers } from './ecf';
 import { ecfExchangeJobHandlers } from './ecf-exchange';
+import { messagingJobHandlers } from './messaging';
 import { webhookJobHandlers } from './webhooks';
 
 export type JobHandler = (context: TenantContext, payload: unknown, env: Bindings) => Promise<void>;
@@ -22,5 +23,6 @@ export const jobHandlers: Record<string, JobHandler> = {
   },
   ...ecfJobHandlers,
   ...ecfExchangeJobHandlers,
+  ...messagingJobHandlers,
   ...webhookJobHandlers,
 };

@@ -20,6 +20,7 @@ import { pickerPageSize, productPickerMatches, type PickerProduct, type ProductS
 import { foldedContains, mayBeNumber, probeThenSearch } from './search';
 import { linesJson, linesRecordset, type PricedLine } from './document-lines';
 import type { DocumentTotals } from '../domain/totals';
+import { shopEventInsertFrom } from './messaging';
 
 export type InvoiceStatus = (typeof invoiceStatuses)[number];
 
@@ -731,11 +732,21 @@ export async function issueInvoice(
           ON CONFLICT DO NOTHING`),
       ]
     : [];
+  // The invoice.issued event commits with the issue (an outbox row); a replay finds its key and adds none.
+  const event = db.execute(
+    shopEventInsertFrom(
+      'invoice.issued',
+      sql`'invoice.issued:' || i.id`,
+      sql`i.id`,
+      sql`FROM invoices i WHERE i.id = ${args.invoiceId}::uuid AND i.status <> 'draft'`,
+    ),
+  );
   try {
     const results = await db.batch([
       ...switchSeries,
       issue,
       ...recordFallback,
+      event,
       invoiceQuery(db, args.invoiceId, args.readBack),
     ] as unknown as [typeof issue]);
     const issued = results[switchSeries.length] as Awaited<typeof issue>;

@@ -8,6 +8,7 @@ import type { BranchInfo, CompanyInfo, Party } from './invoices';
 import { likeEscape } from './products';
 import { invoiceSearch } from './invoices';
 import { mayBeNumber, sortedAfterSearch } from './search';
+import { shopEventInsertFrom } from './messaging';
 
 export type PaymentMethod = (typeof paymentMethods)[number];
 export type InvoiceStatus = (typeof invoiceStatuses)[number];
@@ -231,9 +232,13 @@ export function recordPayment(
   options: { userId: string | null; actor: string; scope: BranchScope },
 ): Promise<PaymentOutcome<string>> {
   return refusable(async () => {
+    // The payment.received event is written by the same statement (an outbox row): both or neither.
     const result = await db.execute<{ id: string }>(sql`
-      SELECT record_payment(${invoiceId}::uuid, ${input.receivedOn}::date, ${input.method}, ${input.amount}::numeric, ${input.reference ?? null}, ${input.notes ?? null},
-                            ${options.userId}::uuid, ${scopeArray(options.scope)}, ${options.actor}) AS id`);
+      WITH recorded AS (
+        SELECT record_payment(${invoiceId}::uuid, ${input.receivedOn}::date, ${input.method}, ${input.amount}::numeric, ${input.reference ?? null}, ${input.notes ?? null},
+                              ${options.userId}::uuid, ${scopeArray(options.scope)}, ${options.actor}) AS id),
+      event AS (${shopEventInsertFrom('payment.received', sql`'payment.received:' || r.id`, sql`r.id`, sql`FROM recorded r`)})
+      SELECT id FROM recorded`);
     return result.rows[0]!.id;
   });
 }

@@ -40,6 +40,7 @@ import { fallbackSeries } from './ecf-fallbacks';
 import type { ShopContext } from './context';
 import { priceLines } from './document-lines';
 import { pickerBranch } from './pickers';
+import { queueEventDispatch } from './events';
 
 /** Permission in depth: the route checked it already; a service called from elsewhere checks again. */
 export function ensureCan(ctx: Pick<ShopContext, 'actor'>, permission: Permission): void {
@@ -368,6 +369,7 @@ export async function issueInvoice(
     readBack: scope,
   });
   if (!outcome.ok) throw refusalError(outcome.refusal, 'invoiceIssue', { type: invoice.ncfType });
+  if (!outcome.replayed) await queueEventDispatch(ctx);
   // What the format cannot carry was refused above; should the build still fail, issuing again
   // with the same key prepares it once the data is fixed.
   const ecfQueued = await finishEcf(ctx, outcome.invoice, ecfEnabled, options.ecf ?? 'now');

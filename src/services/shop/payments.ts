@@ -19,6 +19,7 @@ import {
 import { refusalError } from '../refusals';
 import type { ShopContext } from './context';
 import { ensureCan } from './invoices';
+import { queueEventDispatch } from './events';
 
 /** Our SQL functions' refusals as AppErrors (src/domain/refusals.ts); anything else propagates. */
 export function paymentError(error: unknown): never {
@@ -72,6 +73,7 @@ export async function recordPayment(ctx: ShopContext, invoiceId: string, input: 
       scope: branchScope(ctx.actor),
     }),
   );
+  await queueEventDispatch(ctx);
   return getPayment(ctx, id);
 }
 
