@@ -645,6 +645,14 @@ export const migrations: BundledMigrations = {
       "statements": [
         "ALTER TABLE \"outbound_messages\" ADD COLUMN \"whatsapp_template\" jsonb;"
       ]
+    },
+    {
+      "tag": "0033_lab_orders_closed_index",
+      "when": 1796526182864,
+      "hash": "2fab331f3cdbf9ba90d5afb13176351fa78724ffcdb9f121e49f6279c2bdd27a",
+      "statements": [
+        "CREATE INDEX \"lab_orders_closed_idx\" ON \"lab_orders\" USING btree (\"closed_at\") WHERE \"lab_orders\".\"closed_at\" is not null;"
+      ]
     }
   ]
 };

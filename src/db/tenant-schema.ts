@@ -1376,6 +1376,8 @@ export const labOrders = pgTable(
     uniqueIndex('lab_orders_number_key').on(table.number),
     index('lab_orders_stage_idx').on(table.stageId, table.promisedOn, table.id),
     index('lab_orders_open_promised_idx').on(table.promisedOn, table.id).where(sql`${table.closedAt} is null`),
+    /** The board's final columns: orders closed in the last days, beside the open ones (a BitmapOr of the two). */
+    index('lab_orders_closed_idx').on(table.closedAt).where(sql`${table.closedAt} is not null`),
     index('lab_orders_customer_idx').on(table.customerId, table.createdAt),
     index('lab_orders_invoice_idx').on(table.invoiceId),
     index('lab_orders_branch_idx').on(table.branchId, table.createdAt),

@@ -1,0 +1,1 @@
+CREATE INDEX "lab_orders_closed_idx" ON "lab_orders" USING btree ("closed_at") WHERE "lab_orders"."closed_at" is not null;
