@@ -10,6 +10,7 @@ import { companyRoutes } from './routes/company';
 import { branchesRoutes } from './routes/branches';
 import { usersRoutes } from './routes/users';
 import { apiTokensRoutes } from './routes/api-tokens';
+import { webhooksRoutes } from './routes/webhooks';
 import { contactsRoutes } from './routes/contacts';
 import { patientsRoutes } from './routes/patients';
 import { ecfSettingsRoutes } from './routes/ecf-settings';
@@ -85,6 +86,7 @@ export function createTenantApp() {
   app.route('/', branchesRoutes);
   app.route('/', usersRoutes);
   app.route('/', apiTokensRoutes);
+  app.route('/', webhooksRoutes);
   app.route('/', contactsRoutes);
   app.route('/', patientsRoutes);
   app.route('/', productsRoutes);

@@ -109,6 +109,7 @@ const navigation: NavigationItem[] = [
   { href: '/taxes', label: 'nav.taxes', permission: 'products.view', group: 'settings' },
   { href: '/settings/ecf', label: 'ecf.nav', permission: 'ecf.manage', group: 'settings' },
   { href: '/api-tokens', label: 'nav.apiTokens', permission: 'apiTokens.manage', group: 'settings' },
+  { href: '/settings/webhooks', label: 'webhooks.title', permission: 'webhooks.manage', group: 'settings' },
   { href: '/audit', label: 'nav.audit', permission: 'audit.view', group: 'settings' },
 ];
 

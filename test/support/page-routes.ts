@@ -101,6 +101,7 @@ export function pageRoutes(ids: SeededIds): PageRoute[] {
     { name: 'tax', path: `/taxes/${ids.taxId}` },
     { name: 'ecf-settings', path: '/settings/ecf' },
     { name: 'api-tokens', path: '/api-tokens' },
+    { name: 'webhooks', path: '/settings/webhooks' },
     { name: 'audit', path: '/audit' },
     { name: 'account-password', path: '/account/password' },
   ];

@@ -6,6 +6,7 @@
  * queued jobs itself (recordingJobs) through an injected fetch to its own receiver.
  */
 import { eq } from 'drizzle-orm';
+import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { webhookDeliveries, webhookEndpoints } from '../../src/db/tenant-schema';
 import { AppError } from '../../src/errors';
@@ -24,6 +25,8 @@ import {
   verifyWebhookSignature,
   webhookBackoffSeconds,
 } from '../../src/services/shop/webhooks';
+import { countRoundTrips, get, postForm } from '../support/worker/helpers';
+import { shop } from '../support/worker/shop';
 import { receiver, webhookShop } from '../support/worker/webhooks';
 
 const event = (type = 'invoice.issued') => {
@@ -270,5 +273,74 @@ describe('webhook deliveries', () => {
     expect(target.received).toHaveLength(0);
     const error = refusal(await sendTestWebhook(ctx, endpoint.id).catch((e) => e));
     expect(error.code).toBe('conflict');
+  });
+});
+
+describe('webhooks pages', () => {
+  it('creates an endpoint by a plain form post, shows the secret once, and the detail page is one round trip', async () => {
+    const s = await shop('owner');
+    const refused = await postForm(
+      s.host,
+      '/settings/webhooks',
+      { url: 'http://hooks.example.com/x', events: 'invoice.issued' },
+      { Cookie: s.cookie },
+    );
+    expect(refused.status).toBe(422);
+    const refusedHtml = await refused.text();
+    expect(refusedHtml).toContain('La dirección debe usar https://.');
+    expect(refusedHtml).toContain('value="http://hooks.example.com/x"');
+
+    const body = new URLSearchParams([
+      ['url', 'https://hooks.example.com/erp'],
+      ['description', 'ERP central'],
+      ['events', 'invoice.issued'],
+      ['events', 'payment.received'],
+    ]);
+    const created = await SELF.fetch(`http://${s.host}/settings/webhooks`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: `http://${s.host}`, Cookie: s.cookie },
+      body: body.toString(),
+    });
+    expect(created.status).toBe(201);
+    expect(created.headers.get('cache-control')).toBe('no-store');
+    const html = await created.text();
+    const secret = /value="(whsec_[A-Za-z0-9_-]+)"/.exec(html)![1]!;
+    const id = /\/settings\/webhooks\/([0-9a-f-]{36})\//.exec(html)![1]!;
+    const [row] = await s.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, id));
+    expect(row).toMatchObject({
+      url: 'https://hooks.example.com/erp',
+      description: 'ERP central',
+      events: ['invoice.issued', 'payment.received'],
+    });
+
+    const database = `optiflow_${s.tenant.id.replace(/-/g, '_')}`;
+    let page = '';
+    const trips = await countRoundTrips(database, async () => {
+      const response = await get(s.host, `/settings/webhooks/${id}`, { headers: { Cookie: s.cookie } });
+      expect(response.status).toBe(200);
+      page = await response.text();
+    });
+    expect(trips).toBe(1);
+    expect(page).not.toContain(secret);
+    expect(page).toContain('Factura emitida, Pago recibido');
+
+    const list = await (await get(s.host, '/settings/webhooks', { headers: { Cookie: s.cookie } })).text();
+    expect(list).toContain('https://hooks.example.com/erp');
+    expect(list).not.toContain(secret);
+
+    const rotated = await postForm(s.host, `/settings/webhooks/${id}/rotate`, {}, { Cookie: s.cookie });
+    expect(rotated.status).toBe(200);
+    const fresh = /value="(whsec_[A-Za-z0-9_-]+)"/.exec(await rotated.text())![1]!;
+    expect(fresh).not.toBe(secret);
+
+    const disabled = await postForm(s.host, `/settings/webhooks/${id}/enabled`, { enabled: '0' }, { Cookie: s.cookie });
+    expect(disabled.status).toBe(303);
+    expect(disabled.headers.get('location')).toBe(`/settings/webhooks/${id}`);
+    const [off] = await s.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, id));
+    expect(off!.enabled).toBe(false);
+    expect(
+      (await postForm(s.host, `/settings/webhooks/${id}/enabled`, { enabled: 'yes' }, { Cookie: s.cookie })).status,
+    ).toBe(422);
   });
 });

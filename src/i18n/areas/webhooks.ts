@@ -53,6 +53,7 @@ export const webhooksMessages = {
   'webhooks.delivery.status.failed': 'Fallido',
   'webhooks.delivery.disabled': 'El webhook estaba desactivado.',
   'webhooks.redeliver': 'Reenviar',
+  'webhooks.actions': 'Acciones',
   'webhooks.redelivered': 'Entrega en camino otra vez.',
   'webhooks.back': 'Volver a webhooks',
   'audit.action.webhook.created': 'Creó un webhook',

@@ -3,10 +3,12 @@ import type { ShopContext } from '../../../src/services/shop/context';
 import { recordingJobs } from './ecf';
 import { createTestTenant, signedIn, tenantContext, testEnv } from './helpers';
 
-/** A fresh shop, a signed-in user of the role as the service context's actor, and a recording queue. */
-export async function webhookShop(role: 'owner' | 'ventas' = 'owner') {
-  const tenant = await createTestTenant();
-  const { user } = await signedIn(tenant.id, role);
+/** A service context for a shop's user (the actor), with a queue producer that only records. */
+export async function serviceContext(
+  tenant: { id: string; name: string },
+  user: { id: string; email: string; name: string },
+  role: 'owner' | 'ventas',
+) {
   const context = await tenantContext(tenant.id);
   const { jobs, sent } = recordingJobs();
   const actor = {
@@ -23,7 +25,14 @@ export async function webhookShop(role: 'owner' | 'ventas' = 'owner') {
     needsTouch: false,
   } satisfies SessionUser;
   const ctx: ShopContext = { ...context, jobs, env: testEnv, requestId: 'test', actor };
-  return { tenant, ctx, sent };
+  return { ctx, sent };
+}
+
+/** A fresh shop, a signed-in user of the role as the service context's actor, and a recording queue. */
+export async function webhookShop(role: 'owner' | 'ventas' = 'owner') {
+  const tenant = await createTestTenant();
+  const { user } = await signedIn(tenant.id, role);
+  return { tenant, ...(await serviceContext(tenant, user, role)) };
 }
 
 interface Received {
