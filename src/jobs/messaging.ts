@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dispatchEvents, eventJobs } from '../services/shop/events';
+import { dispatchEvents, eventJobs } from '../services/shop/event-dispatch';
 import { messageJobs, sendDueMessages, sendMessage } from '../services/shop/messaging';
 import type { Bindings } from '../env';
 import type { TenantContext } from '../tenancy/context';

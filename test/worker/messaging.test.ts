@@ -237,6 +237,13 @@ describe('messaging: events outbox, automations, exactly-once sending', () => {
     };
     expect(rows).toHaveLength(8);
     expect(outcome(fine.id, 'whatsapp')).toEqual(['queued', null]);
+    // {{enlace}}: a share link of the invoice on the shop's own host.
+    const fineBody = rows.find((row) => row.contactId === fine.id && row.channel === 'whatsapp')!.body;
+    expect(fineBody).toMatch(
+      new RegExp(
+        `^Hola Bien, gracias por su compra\\. Su factura B01\\d+ por RD\\$ 1,000\\.00 está disponible aquí: https?://${s.tenant.id}[^ ]*/share/[A-Za-z0-9_-]{43}$`,
+      ),
+    );
     expect(outcome(fine.id, 'email')).toEqual([
       'skipped',
       'El canal Correo electrónico no está configurado o está desactivado',

@@ -42,6 +42,7 @@ import { ChannelError } from './channels/channel-error';
 import { sendEmail } from './channels/resend-email';
 import { sendWhatsapp } from './channels/whatsapp-cloud';
 import type { ShopContext } from './context';
+import { shareLinkForEvent } from './share-links';
 
 /** What messaging runs with: a request's context or a queue job's (no actor). */
 export type MessagingContext = Pick<ShopContext, 'db' | 'tenant' | 'env' | 'jobs'>;
@@ -168,16 +169,6 @@ function conditionHolds(condition: Record<string, unknown>, event: ShopEvent, su
   return true;
 }
 
-/** A link function for `{{enlace}}` (share links); null when the event's subject has none. */
-export type LinkResolver = (event: ShopEvent) => Promise<string | null>;
-
-let linkResolver: LinkResolver = async () => null;
-
-/** Installs the `{{enlace}}` resolver (share links), set once at start-up by the share-link module. */
-export function setLinkResolver(resolver: LinkResolver): void {
-  linkResolver = resolver;
-}
-
 function usesVariable(template: MessageTemplate, name: string): boolean {
   return (
     templateVariables(`${template.subject ?? ''} ${template.body}`).includes(name) ||
@@ -230,7 +221,8 @@ export async function plannedMessages(
     if (!conditionHolds(automation.condition, event, subject)) continue;
     const channel = automation.channel;
     const channelOn = (channel === 'whatsapp' ? whatsapp : email)?.enabled === true;
-    if (usesVariable(template, 'enlace') && values.enlace === undefined) values.enlace = await linkResolver(event);
+    if (usesVariable(template, 'enlace') && values.enlace === undefined)
+      values.enlace = await shareLinkForEvent(ctx, event);
     const rendered = renderMessage(template, values);
     const targets: Array<{ contactId: string | null; recipient: string | null; reason: string | null }> = toOwner
       ? owners.map((owner) => {

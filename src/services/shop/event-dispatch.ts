@@ -1,0 +1,35 @@
+import { claimEventWithMessages, pendingEvents } from '../../queries/messaging';
+import { eventJobs, queueEventDispatch } from './events';
+import { type MessagingContext, plannedMessages, queueMessageSend } from './messaging';
+import { queueWebhookDeliveries } from './webhooks';
+
+export { eventJobs };
+
+/** Events handled per dispatch job; a full batch queues the next job. */
+const dispatchBatch = 50;
+
+/**
+ * The 'events.dispatch' job: for each undispatched event, queues its webhook deliveries (keyed by
+ * endpoint and event: a repeat adds none), then marks it dispatched and writes its messages in one
+ * statement (claimEventWithMessages): a second delivery of this job, or one running at the same
+ * time, claims nothing and writes nothing. Only the messages this run wrote are queued for sending.
+ */
+export async function dispatchEvents(ctx: MessagingContext): Promise<{ events: number; messages: number }> {
+  const events = await pendingEvents(ctx.db, dispatchBatch);
+  let handled = 0;
+  let messages = 0;
+  for (const event of events) {
+    await queueWebhookDeliveries(ctx, event);
+    const rows = await plannedMessages(ctx, event);
+    const { claimed, inserted } = await claimEventWithMessages(ctx.db, event.id, rows);
+    if (!claimed) continue;
+    handled += 1;
+    for (const message of inserted) {
+      if (message.status !== 'queued') continue;
+      messages += 1;
+      await queueMessageSend(ctx, message.id, message.notBefore);
+    }
+  }
+  if (events.length === dispatchBatch) await queueEventDispatch(ctx);
+  return { events: handled, messages };
+}
