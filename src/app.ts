@@ -19,7 +19,6 @@ import { stockRoutes } from './routes/stock';
 import { currenciesRoutes } from './routes/currencies';
 import { taxesRoutes } from './routes/taxes';
 import { prescriptionsRoutes } from './routes/prescriptions';
-import { labOrdersRoutes } from './routes/lab-orders';
 import { sequencesRoutes } from './routes/sequences';
 import { quotationsRoutes } from './routes/quotations';
 import { invoicesRoutes } from './routes/invoices';
@@ -30,6 +29,7 @@ import { creditNotesRoutes } from './routes/credit-notes';
 import { ecfRoutes } from './routes/ecf';
 import { ecfInboxRoutes } from './routes/ecf-inbox';
 import { fePostPaths, feRoutes, receiverPath } from './routes/fe';
+import { whatsappHooksPath, whatsappHooksRoutes } from './routes/whatsapp-hooks';
 import { documentsRoutes } from './routes/documents';
 import { shareLinksRoutes } from './routes/share-links';
 import { reportsRoutes } from './routes/reports';
@@ -58,7 +58,9 @@ function baseApp(options?: Parameters<typeof factory.createApp>[0]) {
  */
 const checkOrigin = csrf();
 const browserCsrf = factory.createMiddleware((c, next) =>
-  c.req.path.startsWith('/api/') || c.req.path.startsWith('/fe/') ? next() : checkOrigin(c, next),
+  c.req.path.startsWith('/api/') || c.req.path.startsWith('/fe/') || c.req.path === whatsappHooksPath
+    ? next()
+    : checkOrigin(c, next),
 );
 
 /** What the central domains serve. */
@@ -78,6 +80,8 @@ export function createTenantApp() {
     loadUser((request, env, ctx) => app.fetch(request, env, ctx)),
     shopRenderer,
   );
+  // Before the input guard: the signature is over the raw body, which the guard would read as JSON.
+  app.route('/', whatsappHooksRoutes);
   app.use(inputGuard({ streamedPaths: ['/company/logo', '/settings/ecf', ...fePostPaths] }));
   app.route('/', tenantHealth);
   app.route('/', feRoutes);
@@ -95,7 +99,6 @@ export function createTenantApp() {
   app.route('/', currenciesRoutes);
   app.route('/', taxesRoutes);
   app.route('/', prescriptionsRoutes);
-  app.route('/', labOrdersRoutes);
   app.route('/', sequencesRoutes);
   app.route('/', quotationsRoutes);
   app.route('/', invoicesRoutes);

@@ -33,9 +33,9 @@ import { dashboardMessages } from './areas/dashboard';
 import { salesEditorMessages } from './areas/sales-editor';
 import { receivablesMessages } from './areas/receivables';
 import { patientsMessages } from './areas/patients';
-import { labMessages } from './areas/lab';
 import { messagingMessages } from './areas/messaging';
 import { webhooksMessages } from './areas/webhooks';
+import { whatsappHooksMessages } from './areas/whatsapp-hooks';
 import { shareMessages } from './areas/share';
 
 /** Spanish (Dominican Republic) messages. Keys are stable; the UI never hard-codes text. */
@@ -143,6 +143,7 @@ export const messages = {
   ...currenciesMessages,
   ...apiTokensMessages,
   ...webhooksMessages,
+  ...whatsappHooksMessages,
   ...dgiiMessages,
   ...taxesMessages,
   ...backupsMessages,
@@ -170,7 +171,6 @@ export const messages = {
   ...salesEditorMessages,
   ...receivablesMessages,
   ...patientsMessages,
-  ...labMessages,
   ...messagingMessages,
   ...shareMessages,
 } as const;
