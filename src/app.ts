@@ -19,6 +19,7 @@ import { stockRoutes } from './routes/stock';
 import { currenciesRoutes } from './routes/currencies';
 import { taxesRoutes } from './routes/taxes';
 import { prescriptionsRoutes } from './routes/prescriptions';
+import { labOrdersRoutes } from './routes/lab-orders';
 import { sequencesRoutes } from './routes/sequences';
 import { quotationsRoutes } from './routes/quotations';
 import { invoicesRoutes } from './routes/invoices';
@@ -99,6 +100,7 @@ export function createTenantApp() {
   app.route('/', currenciesRoutes);
   app.route('/', taxesRoutes);
   app.route('/', prescriptionsRoutes);
+  app.route('/', labOrdersRoutes);
   app.route('/', sequencesRoutes);
   app.route('/', quotationsRoutes);
   app.route('/', invoicesRoutes);

@@ -33,6 +33,7 @@ import { dashboardMessages } from './areas/dashboard';
 import { salesEditorMessages } from './areas/sales-editor';
 import { receivablesMessages } from './areas/receivables';
 import { patientsMessages } from './areas/patients';
+import { labMessages } from './areas/lab';
 import { messagingMessages } from './areas/messaging';
 import { webhooksMessages } from './areas/webhooks';
 import { whatsappHooksMessages } from './areas/whatsapp-hooks';
@@ -171,6 +172,7 @@ export const messages = {
   ...salesEditorMessages,
   ...receivablesMessages,
   ...patientsMessages,
+  ...labMessages,
   ...messagingMessages,
   ...shareMessages,
 } as const;
