@@ -5,6 +5,7 @@ import type { TenantContext } from '../tenancy/context';
 import { ecfJobHandlers } from './ecf';
 import { ecfExchangeJobHandlers } from './ecf-exchange';
 import { messagingJobHandlers } from './messaging';
+import { shopScheduleJobHandlers } from './shop-schedule';
 import { webhookJobHandlers } from './webhooks';
 
 export type JobHandler = (context: TenantContext, payload: unknown, env: Bindings) => Promise<void>;
@@ -25,4 +26,5 @@ export const jobHandlers: Record<string, JobHandler> = {
   ...ecfExchangeJobHandlers,
   ...messagingJobHandlers,
   ...webhookJobHandlers,
+  ...shopScheduleJobHandlers,
 };

@@ -79,7 +79,7 @@ export function WebhooksPage(props: {
             {props.endpoints.map((endpoint) => (
               <tr>
                 <td>
-                  <a href={`/settings/webhooks/${endpoint.id}`} class="monospace">
+                  <a href={`/settings/webhooks/${endpoint.id}`} class="monospace" style="word-break: break-all">
                     {endpoint.url}
                   </a>
                   {endpoint.description ? <div class="muted">{endpoint.description}</div> : null}
