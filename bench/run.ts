@@ -8,7 +8,8 @@
  *   8-10, 16 signed-in pages over HTTP on a 50,000-invoice shop beside a small one, at RTT 0 and with
  *        the network priced in (pages.ts): search, round trips per page, issue + landing, page times;
  *   11-12 the sales day (sales.ts);
- *   13-14 e-CF: CPU to build and sign one in workerd, submissions per second through the queue (ecf.ts).
+ *   13-14 e-CF: CPU to build and sign one in workerd, submissions per second through the queue (ecf.ts);
+ *   21   messages per second through the queue to the WhatsApp + e-mail stand-in (messaging.ts).
  * DB figures come from the endpoint's own counters (`/_stats`), CPU figures from /proc.
  * wrangler dev is a dev server: compare ratios within one run, not absolute numbers across machines.
  * OPTIFLOW_BENCH_FAST=1 runs Postgres without fsync (as the tests do) instead of as `npm run dev` does.
@@ -35,6 +36,7 @@ import { createTenant } from '../src/tenancy/provisioning';
 import { addCpu, cpuSince, sampleCpu, wranglerRuntimePids, type CpuSample } from './cpu';
 import { benchmarkDgiiImport } from './dgii';
 import { ecfRows } from './ecf';
+import { messagingRows } from './messaging';
 import { largeShopRows } from './backups';
 import { pagePlan, pageRows } from './pages';
 import { salesRows } from './sales';
@@ -474,6 +476,7 @@ async function runBenchmarks(
   for (const note of pages.notes) notes.add(note);
   rows.push(...(await salesRows(platform, stack, port, progress)));
   rows.push(...(await ecfRows(platform, stack, port, progress)));
+  rows.push(...(await messagingRows(platform, stack, port, progress)));
   rows.push(...(await largeShopRows({ stack, platform, port }, progress)));
   // Rows come from several files; the table lists them by number (8-10 and 16 come from pages.ts).
   rows.sort((a, b) => Number.parseInt(a.id, 10) - Number.parseInt(b.id, 10));
@@ -643,9 +646,11 @@ async function main(): Promise<void> {
     const { rows, notes } =
       only === 'ecf'
         ? { rows: await ecfRows(platform, stack, port, progress), notes: [] }
-        : only === 'pages'
-          ? await pageRows(platform, stack, port, progress)
-          : await runBenchmarks(platform, stack, port);
+        : only === 'messaging'
+          ? { rows: await messagingRows(platform, stack, port, progress), notes: [] }
+          : only === 'pages'
+            ? await pageRows(platform, stack, port, progress)
+            : await runBenchmarks(platform, stack, port);
     console.log(await header(stack));
     console.log(table(rows));
     console.log('');

@@ -78,6 +78,12 @@ export interface MessagingStandinControl {
   requests(scope: string): Array<{ status: number; at: number }>;
   reset(scope?: string): void;
   /**
+   * After each accepted WhatsApp message of this phone number id, POST its status webhooks (by
+   * default 'sent' then 'delivered') to the shop's callback, as Meta does: `npm run dev` points the
+   * demo shop's number at the demo host's /hooks/whatsapp.
+   */
+  statusCallback(phoneNumberId: string, callback: StatusCallback | null): void;
+  /**
    * A status webhook for a message, signed with the app secret: returned (a worker test delivers it
    * itself), and POSTed to `callbackUrl` when one is given.
    */
@@ -94,6 +100,14 @@ export interface StatusWebhookOptions {
   callbackUrl?: string;
   /** The Host header of the callback (a shop host on 127.0.0.1 under `wrangler dev`). */
   callbackHost?: string;
+}
+
+export interface StatusCallback {
+  url: string;
+  host?: string;
+  appSecret: string;
+  statuses?: Array<'sent' | 'delivered' | 'read'>;
+  delayMs?: number;
 }
 
 export interface MessagingStandin {
@@ -128,6 +142,7 @@ export async function startMessagingStandin(
   const requestLog = new Map<string, Array<{ status: number; at: number }>>();
   /** Resend idempotency: `${apiKey}\n${key}` -> the payload's hash and the answer (or in flight). */
   const idempotency = new Map<string, { hash: string; at: number; answer?: Answer }>();
+  const callbacks = new Map<string, StatusCallback>();
 
   const control: MessagingStandinControl = {
     messages(filter = {}) {
@@ -154,12 +169,18 @@ export async function startMessagingStandin(
         faults.clear();
         requestLog.clear();
         idempotency.clear();
+        callbacks.clear();
         return;
       }
       received.splice(0, received.length, ...received.filter((m) => m.scope !== scope));
       faults.delete(scope);
       requestLog.delete(scope);
       for (const key of idempotency.keys()) if (key.startsWith(`${scope}\n`)) idempotency.delete(key);
+      callbacks.delete(scope);
+    },
+    statusCallback(phoneNumberId, callback) {
+      if (callback) callbacks.set(phoneNumberId, callback);
+      else callbacks.delete(phoneNumberId);
     },
     async statusWebhook(options) {
       const message = received.find((m) => m.id === options.messageId);
@@ -201,6 +222,23 @@ export async function startMessagingStandin(
       return { body, signature, delivered };
     },
   };
+
+  async function reportStatuses(message: ReceivedMessage, callback: StatusCallback) {
+    for (const status of callback.statuses ?? ['sent', 'delivered']) {
+      await new Promise((resolve) => setTimeout(resolve, callback.delayMs ?? 500));
+      try {
+        await control.statusWebhook({
+          messageId: message.id,
+          status,
+          appSecret: callback.appSecret,
+          callbackUrl: callback.url,
+          callbackHost: callback.host,
+        });
+      } catch (error) {
+        log(`status webhook to ${callback.url} failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
 
   function takeFault(scope: string): Fault | undefined {
     const list = faults.get(scope);
@@ -277,6 +315,8 @@ export async function startMessagingStandin(
       return graphError(100, `(#100) Unsupported message type: ${String(body.type)}`);
     }
     keep(message);
+    const callback = callbacks.get(phoneNumberId);
+    if (callback) void reportStatuses(message, callback);
     return json(200, {
       messaging_product: 'whatsapp',
       contacts: [{ input: String(body.to), wa_id: to }],
@@ -414,6 +454,10 @@ export async function startMessagingStandin(
       }
       case 'reset':
         control.reset(typeof body.scope === 'string' ? body.scope : undefined);
+        return json(200, { ok: true });
+      case 'status-callback':
+        if (typeof body.phoneNumberId !== 'string') return json(400, { error: 'phoneNumberId is required' });
+        control.statusCallback(body.phoneNumberId, (body.callback as StatusCallback | null) ?? null);
         return json(200, { ok: true });
       case 'status-webhook':
         return json(200, await control.statusWebhook(body as unknown as StatusWebhookOptions));

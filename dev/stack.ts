@@ -22,8 +22,10 @@ import { hashPassword } from '../src/auth/password';
 import { ensureCentralDatabase, generateEncryptionKey } from './bootstrap';
 import { demoCompanyRnc, ensureDemoData } from './demo-data';
 import { ensureDemoEcf } from './demo-ecf';
+import { demoPhoneNumberId, demoWhatsappAppSecret, ensureDemoChannels } from './demo-messaging';
 import { ensurePeerShop, localDirectoryEntry, peerCompanyRnc, peerTenant } from './ecf-peers';
 import { startDgiiStandin } from './dgii-standin';
+import { graphVersion, startMessagingStandin } from './messaging-standin';
 import { startNeonEndpoint } from './neon-endpoint';
 import { assertPortFree, startPostgres } from './postgres';
 
@@ -38,8 +40,8 @@ export interface DevStackOptions {
    * `npx optiflow` and a plain `npx wrangler dev` use without flags.
    */
   persistDir?: string;
-  /** `dgii`: the DGII stand-in's port (absent: any free port). */
-  ports: { postgres: number; endpoint: number; http: number; dgii?: number };
+  /** `dgii`, `messaging`: the DGII and messaging stand-ins' ports (absent: any free port). */
+  ports: { postgres: number; endpoint: number; http: number; dgii?: number; messaging?: number };
   password: string;
   encryptionKey: string;
   /** Development only: the demo tenant's owner signs in with this password (random if not given). */
@@ -55,6 +57,8 @@ export interface DevStack {
   demoUrl: string;
   /** The DGII stand-in the local Worker talks to instead of DGII (DGII_BASE_URL). */
   dgiiUrl: string;
+  /** The WhatsApp Cloud API + Resend stand-in; its page lists what the shops sent, its /_control/messages the same as JSON. */
+  messagingUrl: string;
   env: Record<string, string>;
   stop(): Promise<void>;
 }
@@ -70,6 +74,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
   await assertPortFree(ports.endpoint, 'Neon endpoint');
   await assertPortFree(ports.http, 'wrangler dev');
   if (ports.dgii) await assertPortFree(ports.dgii, 'DGII stand-in');
+  if (ports.messaging) await assertPortFree(ports.messaging, 'messaging stand-in');
 
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {
@@ -89,6 +94,8 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     stops.push(() => endpoint.close());
     const dgii = await startDgiiStandin({ port: ports.dgii ?? 0 });
     stops.push(() => dgii.close());
+    const messaging = await startMessagingStandin({ port: ports.messaging ?? 0 });
+    stops.push(() => messaging.close());
     const { centralUrl, migration } = await ensureCentralDatabase({
       endpointUrl: endpoint.url,
       adminUrl: (db) => postgres.adminUrl(db),
@@ -101,6 +108,8 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
       ENCRYPTION_KEY: options.encryptionKey,
       NEON_LOCAL_ENDPOINT: endpoint.url,
       DGII_BASE_URL: dgii.url,
+      WHATSAPP_API_URL: `${messaging.url}/graph/${graphVersion}`,
+      EMAIL_API_URL: `${messaging.url}/resend`,
     };
     await ensureDemoTenant(env, options.persistDir, options.demoPassword ?? randomBytes(12).toString('base64url'), log);
 
@@ -118,10 +127,17 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
       urlOpcional: demoUrl,
     });
     dgii.control.addDirectoryEntry(localDirectoryEntry(peerTenant, peerCompanyRnc, ports.http));
+    // Meta calls the shop's webhook with each message's status; the stand-in does it for the demo's number.
+    messaging.control.statusCallback(demoPhoneNumberId, {
+      url: `http://127.0.0.1:${ports.http}/hooks/whatsapp`,
+      host: `${demoTenant.id}.localhost:${ports.http}`,
+      appSecret: demoWhatsappAppSecret,
+    });
     return {
       centralUrl: centralHttp,
       demoUrl,
       dgiiUrl: dgii.url,
+      messagingUrl: messaging.url,
       env,
       stop,
     };
@@ -153,6 +169,10 @@ async function ensureDemoTenant(
     const db = tenantDb(connectionString);
     await ensureDemoOwner(db, demoPassword);
     await ensureDemoData(db);
+    if (
+      (await ensureDemoChannels(db, { tenantId: demoTenant.id, env: { ENCRYPTION_KEY: env.ENCRYPTION_KEY! } })).length
+    )
+      log('demo shop: WhatsApp and e-mail channels to the local messaging stand-in');
     if (
       await ensureDemoEcf(db, {
         tenantId: demoTenant.id,
@@ -212,6 +232,8 @@ function startWrangler(env: Record<string, string>, options: DevStackOptions): C
       '--show-interactive-dev-session=false',
       '--inspector-port',
       '0',
+      // GET /__scheduled?cron=... runs a Cron Trigger now (the per-shop sweeps; bench row 21 uses it).
+      '--test-scheduled',
       ...vars,
     ],
     {
@@ -324,10 +346,10 @@ async function main(): Promise<void> {
     console.log(
       `note: ${path.relative(root, strayState)} holds state of an older \`npm run dev\` that nothing reads any more; it can be deleted`,
     );
-  console.log('Starting OptiFlow: PostgreSQL, Neon endpoint, DGII stand-in, wrangler dev...');
+  console.log('Starting OptiFlow: PostgreSQL, Neon endpoint, DGII and messaging stand-ins, wrangler dev...');
   const stack = await startDevStack({
     dataDir: path.join(root, '.data', 'postgres'),
-    ports: { postgres: 54320, endpoint: 54321, http: 8787, dgii: 54322 },
+    ports: { postgres: 54320, endpoint: 54321, http: 8787, dgii: 54322, messaging: 54323 },
     password,
     encryptionKey,
     demoPassword,
@@ -340,6 +362,7 @@ async function main(): Promise<void> {
   console.log(`  Receiver:     ${receiverUrl}   (the demo's e-CF buyer, same user)`);
   console.log(`  Demo user:    ${demoUserEmail} / ${demoPassword}   (development only)`);
   console.log(`  DGII:         ${stack.dgiiUrl}   (stand-in; what it received: ${stack.dgiiUrl}/_control/state)`);
+  console.log(`  Messages:     ${stack.messagingUrl}   (WhatsApp + e-mail stand-in: what the shops sent)`);
   console.log('');
   console.log('  New shop:     npx optiflow tenants:create acme --name "Óptica Acme" --domain acme');
   console.log('  Its owner:    npx optiflow tenants:invite-owner acme ana@example.com --name "Ana Pérez"');
