@@ -23,6 +23,7 @@ import {
   sharePermissions,
   subjectShareLinks,
 } from '../services/shop/share-links';
+import { emailShareLink } from '../services/shop/share-messages';
 import { PrescriptionPrintPage } from '../views/prescriptions-print';
 import { PrintPage, printFormat } from '../views/print';
 import {
@@ -87,6 +88,28 @@ for (const kind of ['quotation', 'prescription', 'payment', 'lab_order'] as cons
       });
       return renderShare(c, kind, {
         created: { url: issued.url, message },
+        values: { days: String(shareLinkPolicy.defaultDays) },
+      });
+    },
+  );
+
+  shareLinksRoutes.post(
+    `${base}/email`,
+    requirePermission(share),
+    validForm(shareLinkForm, (c, errors: FieldErrors, submitted) =>
+      renderShare(c, kind, { errors, values: { days: typeof submitted.days === 'string' ? submitted.days : '' } }, 422),
+    ),
+    async (c) => {
+      const { days } = c.req.valid('form');
+      let sent: Awaited<ReturnType<typeof emailShareLink>>;
+      try {
+        sent = await emailShareLink(shopContext(c), { kind, id: idParam(c) }, days);
+      } catch (error) {
+        if (!(error instanceof AppError) || error.code !== 'validation') throw error;
+        return renderShare(c, kind, { errors: error.fields ?? {}, values: { days: String(days) } }, 422);
+      }
+      return renderShare(c, kind, {
+        notice: sent.reason ?? t('share.emailQueued', { email: sent.email }),
         values: { days: String(shareLinkPolicy.defaultDays) },
       });
     },

@@ -112,48 +112,60 @@ export function ShareLinksPage(props: ShareLinksPageProps) {
             <button type="submit" class="button-primary">
               {t('documents.share.create')}
             </button>
+            {recipient?.email && !recipient.optedOut ? (
+              <button
+                type="submit"
+                class="button"
+                formaction={`${base}/share-links/email`}
+                hx-post={`${base}/share-links/email`}
+                hx-target="#share-links"
+                hx-swap="outerHTML"
+              >
+                {t('share.email', { email: recipient.email })}
+              </button>
+            ) : null}
           </div>
+          {recipient?.email ? null : <p class="hint">{t('share.noEmail')}</p>}
+          {recipient?.optedOut ? <p class="hint">{t('share.optedOut')}</p> : null}
         </form>
       ) : null}
       {subject.shareable ? null : <p>{t('share.notShareable')}</p>}
-      <h2>{t('documents.share.links')}</h2>
+      <h2>{t('share.links')}</h2>
       {subject.links.length === 0 ? (
         <p>{t('documents.share.none')}</p>
       ) : (
-        <div class="table-scroll">
-          <table>
-            <thead>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('documents.share.createdAt')}</th>
+              <th scope="col">{t('documents.share.expiresAt')}</th>
+              <th scope="col">{t('documents.share.lastOpened')}</th>
+              <th scope="col">{t('documents.share.status')}</th>
+              {props.canManage ? <th scope="col">{t('documents.share.revoke')}</th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {subject.links.map((link) => (
               <tr>
-                <th scope="col">{t('documents.share.createdAt')}</th>
-                <th scope="col">{t('documents.share.expiresAt')}</th>
-                <th scope="col">{t('documents.share.lastOpened')}</th>
-                <th scope="col">{t('documents.share.status')}</th>
-                {props.canManage ? <th scope="col">{t('documents.share.revoke')}</th> : null}
+                <td>{dateTimeOrNever(link.createdAt)}</td>
+                <td>{dateTimeOrNever(link.expiresAt)}</td>
+                <td>{dateTimeOrNever(link.lastOpenedAt)}</td>
+                <td>{linkStatus(link)}</td>
+                {props.canManage ? (
+                  <td>
+                    {link.active ? (
+                      <form method="post" action={`${base}/share-links/${link.id}/revoke`}>
+                        <button type="submit" class="button button-small button-danger">
+                          {t('documents.share.revoke')}
+                        </button>
+                      </form>
+                    ) : null}
+                  </td>
+                ) : null}
               </tr>
-            </thead>
-            <tbody>
-              {subject.links.map((link) => (
-                <tr>
-                  <td>{dateTimeOrNever(link.createdAt)}</td>
-                  <td>{dateTimeOrNever(link.expiresAt)}</td>
-                  <td>{dateTimeOrNever(link.lastOpenedAt)}</td>
-                  <td>{linkStatus(link)}</td>
-                  {props.canManage ? (
-                    <td>
-                      {link.active ? (
-                        <form method="post" action={`${base}/share-links/${link.id}/revoke`}>
-                          <button type="submit" class="button button-small button-danger">
-                            {t('documents.share.revoke')}
-                          </button>
-                        </form>
-                      ) : null}
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </tbody>
+        </table>
       )}
     </section>
   );

@@ -9,6 +9,7 @@ export const shareMessages = {
   'share.lead':
     'Un enlace abre el documento sin cuenta. Caduca en los días que indique (1 a 30) y puede revocarlo cuando quiera.',
   'share.button': 'Compartir',
+  'share.links': 'Enlaces creados',
   'share.back': 'Volver',
   'share.notShareable': 'Este documento no se puede compartir en su estado actual.',
   'share.whatsapp': 'Abrir WhatsApp',

@@ -8,7 +8,6 @@ import { can, type Permission } from '../../auth/permissions';
 import { sha256Hex } from '../../auth/crypto';
 import { readConfig } from '../../config';
 import { centralDb } from '../../db/client';
-import { shopEvents } from '../../db/tenant-schema';
 import { isShareToken, newShareToken, shareLinkPolicy, shareUrl } from '../../documents/share';
 import { AppError } from '../../errors';
 import { t } from '../../i18n/es-DO';
@@ -19,6 +18,7 @@ import {
   type ShareLinkRow,
   type Viewer,
 } from '../../queries/documents';
+import { shopEventInsert } from '../../queries/messaging';
 import { getPrescription } from '../../queries/prescriptions';
 import {
   checkShareSubject,
@@ -116,18 +116,16 @@ export async function issueShareLink(
   const [inserted] = emits
     ? await ctx.db.batch([
         insert,
-        ctx.db
-          .insert(shopEvents)
-          .values({
-            type: 'quotation.shared',
-            key: `quotation.shared:${id}`,
-            subjectId: subject.id,
-            payload: { shareLinkId: id },
-          })
-          .onConflictDoNothing({ target: shopEvents.key }),
+        shopEventInsert(ctx.db, {
+          type: 'quotation.shared',
+          key: `quotation.shared:${id}`,
+          subjectId: subject.id,
+          payload: { shareLinkId: id },
+        }),
       ])
     : [await insert];
   const link = inserted.rows[0]!.link;
+  // events.ts' eventJobs.dispatch, not imported: events.ts imports messaging.ts, which may use share links.
   if (emits && ctx.jobs) await ctx.jobs.send('events.dispatch', {});
   return { id, url: shareUrl(await shopOrigin(ctx), token), expiresAt: link.expiresAt, link };
 }
