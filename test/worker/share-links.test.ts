@@ -12,7 +12,7 @@ import {
 } from '../../src/db/tenant-schema';
 import { issueShareLink, shareLinkForEvent } from '../../src/services/shop/share-links';
 import { type Db, documentsShop, insertInvoice, insertPayment, insertQuotation } from '../support/worker/documents';
-import { get, postForm, tenantContext, testEnv } from '../support/worker/helpers';
+import { countRoundTrips, get, postForm, tenantContext, testEnv } from '../support/worker/helpers';
 
 type DocShop = Awaited<ReturnType<typeof documentsShop>>;
 
@@ -117,6 +117,11 @@ describe('share links for every document', { timeout: 60_000 }, () => {
     expect(body).not.toContain(`href="/quotations/${quotation.id}"`);
     const [after] = await s.db.select().from(shareLinks).where(eq(shareLinks.id, link!.id));
     expect(after!.lastOpenedAt).not.toBeNull();
+    // The share page (links, customer, label) is one round trip, the session check included.
+    const database = `optiflow_${s.tenant.id}`;
+    const sharePage = () =>
+      get(s.host, `/quotations/${quotation.id}/share-links`, { headers: { Cookie: s.cookie } }).then((r) => r.text());
+    expect(await countRoundTrips(database, sharePage)).toBe(1);
     // The 80 mm format switch works on the public copy too.
     expect(await (await get(s.host, `/share/${token}?format=80mm`)).text()).toContain('print-80mm');
   });

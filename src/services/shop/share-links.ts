@@ -18,7 +18,6 @@ import {
   type ShareLinkRow,
   type Viewer,
 } from '../../queries/documents';
-import { shopEventInsert } from '../../queries/messaging';
 import { getPrescription } from '../../queries/prescriptions';
 import {
   checkShareSubject,
@@ -33,6 +32,7 @@ import {
 } from '../../queries/share-links';
 import { findTenantById } from '../../tenancy/central-queries';
 import type { ShopContext } from './context';
+import { eventInsert, queueEventDispatch } from './events';
 import { invoicePdfOfLink } from './documents';
 
 export type { LabOrderStatus, ShareKind, SubjectShareLinks };
@@ -116,7 +116,7 @@ export async function issueShareLink(
   const [inserted] = emits
     ? await ctx.db.batch([
         insert,
-        shopEventInsert(ctx.db, {
+        eventInsert(ctx.db, {
           type: 'quotation.shared',
           key: `quotation.shared:${id}`,
           subjectId: subject.id,
@@ -125,8 +125,7 @@ export async function issueShareLink(
       ])
     : [await insert];
   const link = inserted.rows[0]!.link;
-  // events.ts' eventJobs.dispatch, not imported: events.ts imports messaging.ts, which may use share links.
-  if (emits && ctx.jobs) await ctx.jobs.send('events.dispatch', {});
+  if (emits && ctx.jobs) await queueEventDispatch({ jobs: ctx.jobs });
   return { id, url: shareUrl(await shopOrigin(ctx), token), expiresAt: link.expiresAt, link };
 }
 
