@@ -634,6 +634,11 @@ function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/** Escaped text with its http(s) links clickable: the developer opens a share link from the page. */
+function textWithLinks(value: string): string {
+  return escapeHtml(value).replace(/https?:\/\/[^\s<]+/g, (url) => `<a href="${url}">${url}</a>`);
+}
+
 /** The developer's page: what the shops sent, newest first, optionally one phone number id's. */
 function page(all: ReceivedMessage[], scope: string): Answer {
   const shown = all
@@ -644,8 +649,8 @@ function page(all: ReceivedMessage[], scope: string): Answer {
   const rows = shown
     .map((m) => {
       const content = m.template
-        ? `Plantilla <b>${escapeHtml(m.template.name)}</b> (${escapeHtml(m.template.language)}): ${m.template.parameters.map((p) => `<q>${escapeHtml(p)}</q>`).join(', ')}`
-        : `${m.subject ? `<b>${escapeHtml(m.subject)}</b><br>` : ''}${escapeHtml(m.text ?? m.html ?? '').replace(/\n/g, '<br>')}`;
+        ? `Plantilla <b>${escapeHtml(m.template.name)}</b> (${escapeHtml(m.template.language)}): ${m.template.parameters.map((p) => `<q>${textWithLinks(p)}</q>`).join(', ')}`
+        : `${m.subject ? `<b>${escapeHtml(m.subject)}</b><br>` : ''}${textWithLinks(m.text ?? m.html ?? '').replace(/\n/g, '<br>')}`;
       const via =
         m.channel === 'whatsapp' ? `WhatsApp · ${escapeHtml(m.scope)}` : `E-mail · ${escapeHtml(m.from ?? '')}`;
       return `<tr><td><time datetime="${m.receivedAt}">${escapeHtml(m.receivedAt.replace('T', ' ').slice(0, 19))} UTC</time></td><td>${via}</td><td>${escapeHtml(m.to.join(', '))}</td><td>${content}</td></tr>`;
