@@ -21,13 +21,20 @@ import {
 import { addDays } from '../../src/domain/dates';
 import { dueRecalls } from '../../src/domain/recalls';
 import type { Bindings } from '../../src/env';
-import { queueDailyRuns, shopScheduleJobHandlers } from '../../src/jobs/shop-schedule';
+import { queueDailyRuns, queueShopSweeps, shopScheduleJobHandlers } from '../../src/jobs/shop-schedule';
 import { jobHandlers } from '../../src/jobs';
+import {
+  createWebhookEndpoint,
+  deliverWebhook,
+  queueWebhookDeliveries,
+  verifyWebhookSignature,
+} from '../../src/services/shop/webhooks';
 import type { JobMessage } from '../../src/tenancy/jobs';
 import { consumeJobs } from '../../src/tenancy/queue';
 import { recordingJobs } from '../support/worker/ecf';
 import { tenantContext, testEnv } from '../support/worker/helpers';
 import { shop } from '../support/worker/shop';
+import { receiver, serviceContext } from '../support/worker/webhooks';
 
 const period = '2026-12-06';
 
@@ -340,5 +347,54 @@ describe('fan-out', () => {
     const s = await scheduleShop();
     await expect(shopScheduleJobHandlers['shop.daily']!(s.ctx, { period: '06/12/2026' }, testEnv)).rejects.toThrow();
     expect(await s.db.select().from(scheduledRuns)).toHaveLength(0);
+  });
+});
+
+describe('from the schedule to the webhooks', () => {
+  it("a scheduled event is dispatched to the shop's webhook endpoint, signed, once", async () => {
+    const s = await scheduleShop();
+    const eva = await patient(s, 'Eva');
+    const row = await rx(s, eva, '2025-12-06', '2026-12-13');
+    const { ctx } = await serviceContext(s.tenant, s.user, 'owner');
+    const { secret } = await createWebhookEndpoint(ctx, {
+      url: 'https://hooks.example.com/recalls',
+      events: ['recall.due'],
+    });
+    await daily(s);
+    const { dispatchEvents } = await import('../../src/services/shop/event-dispatch');
+    const dispatchCtx = { ...s.ctx, env: testEnv };
+    await Promise.all([1, 2, 3].map(() => dispatchEvents(dispatchCtx)));
+    const deliveries = s.sent.filter((message) => message.job === 'webhooks.deliver');
+    expect(deliveries).toHaveLength(1);
+    const target = receiver();
+    await deliverWebhook(dispatchCtx, deliveries[0]!.payload.id, { fetch: target.fetch });
+    expect(target.received).toHaveLength(1);
+    const post = target.received[0]!;
+    expect(post.headers.get('optiflow-event')).toBe('recall.due');
+    expect(JSON.parse(post.body).data).toEqual({
+      subjectId: row.id,
+      daysBefore: 7,
+      nextVisitOn: '2026-12-13',
+      patientId: eva,
+    });
+    expect(await verifyWebhookSignature(secret, post.headers.get('optiflow-signature'), post.body)).toBe(true);
+  });
+
+  it('the 5-minute fan-out queues each active shop its message and webhook sweeps; the webhook sweep requeues what is due', async () => {
+    const s = await scheduleShop();
+    const sent: JobMessage[] = [];
+    const env = { ...testEnv, JOBS: { send: async (body: JobMessage) => void sent.push(body) } } as unknown as Bindings;
+    const count = await queueShopSweeps(env);
+    expect(sent).toHaveLength(count * 2);
+    expect(sent.filter((body) => body.tenantId === s.tenant.id).map((body) => body.job)).toEqual([
+      'messages.sweep',
+      'webhooks.sweep',
+    ]);
+    const { ctx } = await serviceContext(s.tenant, s.user, 'owner');
+    await createWebhookEndpoint(ctx, { url: 'https://hooks.example.com/sweep' });
+    const key = `invoice.issued:${crypto.randomUUID()}`;
+    const [id] = await queueWebhookDeliveries(ctx, { id: crypto.randomUUID(), type: 'invoice.issued', key });
+    await shopScheduleJobHandlers['webhooks.sweep']!(s.ctx, {}, testEnv);
+    expect(s.sent).toEqual([{ job: 'webhooks.deliver', payload: { id }, delaySeconds: undefined }]);
   });
 });
