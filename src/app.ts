@@ -38,6 +38,7 @@ import { supportRoutes } from './routes/support';
 import { auditRoutes } from './routes/audit';
 import { pickersRoutes } from './routes/pickers';
 import { salesEditorRoutes } from './routes/sales-editor';
+import { labBoardRoutes } from './routes/lab-board';
 import { auth } from './routes/auth';
 import { tenantHealth } from './routes/health';
 import { tenantHome } from './routes/tenant-home';
@@ -118,6 +119,7 @@ export function createTenantApp() {
   app.route('/', ecfSettingsRoutes);
   app.route('/', pickersRoutes);
   app.route('/', salesEditorRoutes);
+  app.route('/', labBoardRoutes);
   app.route('/api/v1', api);
   return app;
 }

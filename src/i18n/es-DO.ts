@@ -33,6 +33,7 @@ import { dashboardMessages } from './areas/dashboard';
 import { salesEditorMessages } from './areas/sales-editor';
 import { receivablesMessages } from './areas/receivables';
 import { patientsMessages } from './areas/patients';
+import { labBoardMessages } from './areas/lab-board';
 import { labMessages } from './areas/lab';
 import { messagingMessages } from './areas/messaging';
 import { webhooksMessages } from './areas/webhooks';
@@ -172,6 +173,7 @@ export const messages = {
   ...salesEditorMessages,
   ...receivablesMessages,
   ...patientsMessages,
+  ...labBoardMessages,
   ...labMessages,
   ...messagingMessages,
   ...shareMessages,

@@ -21,6 +21,7 @@ const stylesheets: StaticAsset[] = [
   'cash-closes.css',
   'prescriptions.css',
   'dashboard.css',
+  'lab-board.css',
 ];
 /** The platform admin panel's own screens add theirs; shop pages never name them. */
 const panelStylesheets: StaticAsset[] = [...stylesheets, 'admin-tenants.css'];
@@ -98,6 +99,7 @@ const navigation: NavigationItem[] = [
   { href: '/ecf/recibidos', label: 'ecfInbox.nav', permission: 'ecf.inbox.view', group: 'sales' },
   { href: '/contacts', label: 'navigation.contacts', permission: 'contacts.view', group: 'patients' },
   { href: '/prescriptions', label: 'nav.prescriptions', permission: 'prescriptions.view', group: 'patients' },
+  { href: '/lab', label: 'labBoard.title', permission: 'labOrders.view', group: 'patients' },
   { href: '/products', label: 'nav.products', permission: 'products.view', group: 'inventory' },
   { href: '/stock', label: 'navigation.stock', permission: 'stock.view', group: 'inventory' },
   { href: '/reports/dgii', label: 'nav.reports', permission: 'reports.dgii', group: 'reports' },
@@ -107,6 +109,7 @@ const navigation: NavigationItem[] = [
   { href: '/sequences', label: 'nav.sequences', permission: 'sequences.view', group: 'settings' },
   { href: '/currencies', label: 'nav.currencies', permission: 'currencies.view', group: 'settings' },
   { href: '/taxes', label: 'nav.taxes', permission: 'products.view', group: 'settings' },
+  { href: '/settings/lab-stages', label: 'labStages.title', permission: 'labStages.manage', group: 'settings' },
   { href: '/settings/ecf', label: 'ecf.nav', permission: 'ecf.manage', group: 'settings' },
   { href: '/api-tokens', label: 'nav.apiTokens', permission: 'apiTokens.manage', group: 'settings' },
   { href: '/settings/webhooks', label: 'webhooks.title', permission: 'webhooks.manage', group: 'settings' },

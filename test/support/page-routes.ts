@@ -74,6 +74,8 @@ export function pageRoutes(ids: SeededIds): PageRoute[] {
     { name: 'prescription-new', path: '/prescriptions/new' },
     { name: 'prescription', path: `/prescriptions/${ids.prescriptionId}` },
     { name: 'prescription-edit', path: `/prescriptions/${ids.prescriptionId}/edit` },
+    { name: 'lab-board', path: '/lab' },
+    { name: 'lab-orders', path: '/lab-orders' },
     // Inventario
     { name: 'products', path: '/products' },
     { name: 'product-new', path: '/products/new' },
@@ -99,6 +101,7 @@ export function pageRoutes(ids: SeededIds): PageRoute[] {
     { name: 'currency', path: '/currencies/USD' },
     { name: 'taxes', path: '/taxes' },
     { name: 'tax', path: `/taxes/${ids.taxId}` },
+    { name: 'lab-stages', path: '/settings/lab-stages' },
     { name: 'ecf-settings', path: '/settings/ecf' },
     { name: 'api-tokens', path: '/api-tokens' },
     { name: 'webhooks', path: '/settings/webhooks' },
