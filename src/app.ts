@@ -11,6 +11,7 @@ import { branchesRoutes } from './routes/branches';
 import { usersRoutes } from './routes/users';
 import { apiTokensRoutes } from './routes/api-tokens';
 import { webhooksRoutes } from './routes/webhooks';
+import { messagingRoutes } from './routes/messaging';
 import { contactsRoutes } from './routes/contacts';
 import { patientsRoutes } from './routes/patients';
 import { ecfSettingsRoutes } from './routes/ecf-settings';
@@ -94,6 +95,7 @@ export function createTenantApp() {
   app.route('/', usersRoutes);
   app.route('/', apiTokensRoutes);
   app.route('/', webhooksRoutes);
+  app.route('/', messagingRoutes);
   app.route('/', contactsRoutes);
   app.route('/', patientsRoutes);
   app.route('/', productsRoutes);

@@ -113,6 +113,7 @@ const navigation: NavigationItem[] = [
   { href: '/settings/ecf', label: 'ecf.nav', permission: 'ecf.manage', group: 'settings' },
   { href: '/api-tokens', label: 'nav.apiTokens', permission: 'apiTokens.manage', group: 'settings' },
   { href: '/settings/webhooks', label: 'webhooks.title', permission: 'webhooks.manage', group: 'settings' },
+  { href: '/settings/messages', label: 'messaging.settings.title', permission: 'messaging.manage', group: 'settings' },
   { href: '/audit', label: 'nav.audit', permission: 'audit.view', group: 'settings' },
 ];
 

@@ -105,6 +105,10 @@ export function pageRoutes(ids: SeededIds): PageRoute[] {
     { name: 'ecf-settings', path: '/settings/ecf' },
     { name: 'api-tokens', path: '/api-tokens' },
     { name: 'webhooks', path: '/settings/webhooks' },
+    { name: 'messaging-settings', path: '/settings/messages' },
+    { name: 'messaging-channel', path: '/settings/messages/channels/whatsapp' },
+    { name: 'messaging-template-new', path: '/settings/messages/templates/new' },
+    { name: 'messages', path: '/messages' },
     { name: 'audit', path: '/audit' },
     { name: 'account-password', path: '/account/password' },
   ];
