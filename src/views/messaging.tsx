@@ -576,9 +576,7 @@ export function MessageLogPage(props: {
                     {row.notBefore && row.status === 'queued' ? (
                       <>
                         <br />
-                        <span class="muted">
-                          {t('messaging.log.notBefore', { date: when(row.notBefore) })}
-                        </span>
+                        <span class="muted">{t('messaging.log.notBefore', { date: when(row.notBefore) })}</span>
                       </>
                     ) : null}
                   </td>
