@@ -263,6 +263,25 @@ describe('webhook deliveries', () => {
     expect(sent).toEqual([{ job: 'webhooks.deliver', payload: { id: lost }, delaySeconds: undefined }]);
   });
 
+  it('a receiver that does not answer in time counts as a failed attempt (timeout), retried later; redirects are not followed', async () => {
+    const { ctx } = await webhookShop();
+    await createWebhookEndpoint(ctx, { url: 'https://hooks.example.com/slow' });
+    const [id] = await queueWebhookDeliveries(ctx, event());
+    const silent = ((_input: RequestInfo | URL, init?: RequestInit) =>
+      new Promise((_resolve, reject) => {
+        init?.signal?.addEventListener('abort', () => reject(init.signal?.reason));
+      })) as typeof fetch;
+    expect(await deliverWebhook(ctx, id!, { fetch: silent, timeoutMs: 50 })).toBe('pending');
+    const row = await deliveryRow(ctx, id!);
+    expect(row).toMatchObject({ status: 'pending', attempts: 1, responseStatus: null });
+    expect(row.responseExcerpt).toMatch(/TimeoutError|timed? ?out|abort/i);
+
+    await makeDue(ctx, id!);
+    const moved = receiver([301], '');
+    expect(await deliverWebhook(ctx, id!, { fetch: moved.fetch })).toBe('pending');
+    expect(await deliveryRow(ctx, id!)).toMatchObject({ status: 'pending', attempts: 2, responseStatus: 301 });
+  });
+
   it('a disabled endpoint is not sent to, even for a delivery queued before', async () => {
     const { ctx } = await webhookShop();
     const { endpoint } = await createWebhookEndpoint(ctx, { url: 'https://hooks.example.com/off' });

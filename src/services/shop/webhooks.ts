@@ -78,6 +78,8 @@ type JobContext = Pick<ShopContext, 'db' | 'tenant' | 'jobs' | 'env'>;
 export interface WebhookDeliveryOptions {
   /** How the receiver is reached; tests pass a receiver of their own. */
   fetch?: typeof fetch;
+  /** How long the receiver gets (default `webhookTimeoutMs`). */
+  timeoutMs?: number;
 }
 
 function requireRight(ctx: ShopContext): void {
@@ -289,7 +291,7 @@ export async function deliverWebhook(
     const response = await (options.fetch ?? fetch)(endpoint.url, {
       method: 'POST',
       redirect: 'manual',
-      signal: AbortSignal.timeout(webhookTimeoutMs),
+      signal: AbortSignal.timeout(options.timeoutMs ?? webhookTimeoutMs),
       headers: {
         'Content-Type': 'application/json',
         'User-Agent': 'OptiFlow-Webhooks/1',
