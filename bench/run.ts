@@ -9,6 +9,7 @@
  *        the network priced in (pages.ts): search, round trips per page, issue + landing, page times;
  *   11-12 the sales day (sales.ts);
  *   13-14 e-CF: CPU to build and sign one in workerd, submissions per second through the queue (ecf.ts);
+ *   20   the lab board with 2,000 open lab orders vs a small shop: round trips and p50 (lab-board.ts);
  *   21   messages per second through the queue to the WhatsApp + e-mail stand-in (messaging.ts).
  * DB figures come from the endpoint's own counters (`/_stats`), CPU figures from /proc.
  * wrangler dev is a dev server: compare ratios within one run, not absolute numbers across machines.
@@ -37,6 +38,7 @@ import { addCpu, cpuSince, sampleCpu, wranglerRuntimePids, type CpuSample } from
 import { benchmarkDgiiImport } from './dgii';
 import { ecfRows } from './ecf';
 import { messagingRows } from './messaging';
+import { labBoardRows } from './lab-board';
 import { largeShopRows } from './backups';
 import { pagePlan, pageRows } from './pages';
 import { salesRows } from './sales';
@@ -476,6 +478,7 @@ async function runBenchmarks(
   for (const note of pages.notes) notes.add(note);
   rows.push(...(await salesRows(platform, stack, port, progress)));
   rows.push(...(await ecfRows(platform, stack, port, progress)));
+  rows.push(...(await labBoardRows(platform, stack, port, progress)));
   rows.push(...(await messagingRows(platform, stack, port, progress)));
   rows.push(...(await largeShopRows({ stack, platform, port }, progress)));
   // Rows come from several files; the table lists them by number (8-10 and 16 come from pages.ts).
@@ -646,11 +649,13 @@ async function main(): Promise<void> {
     const { rows, notes } =
       only === 'ecf'
         ? { rows: await ecfRows(platform, stack, port, progress), notes: [] }
-        : only === 'messaging'
-          ? { rows: await messagingRows(platform, stack, port, progress), notes: [] }
-          : only === 'pages'
-            ? await pageRows(platform, stack, port, progress)
-            : await runBenchmarks(platform, stack, port);
+        : only === 'lab'
+          ? { rows: await labBoardRows(platform, stack, port, progress), notes: [] }
+          : only === 'messaging'
+            ? { rows: await messagingRows(platform, stack, port, progress), notes: [] }
+            : only === 'pages'
+              ? await pageRows(platform, stack, port, progress)
+              : await runBenchmarks(platform, stack, port);
     console.log(await header(stack));
     console.log(table(rows));
     console.log('');
