@@ -214,7 +214,12 @@ export function LabStatusPage(props: { status: LabOrderStatus; customerFirstName
                       class={index <= reached ? 'done' : undefined}
                       aria-current={index === reached ? 'step' : undefined}
                     >
-                      {t(`status.phase.${phase}` as MessageKey)}
+                      {index < reached ? <span aria-hidden="true">✓ </span> : null}
+                      {index === reached ? (
+                        <strong>{t(`status.phase.${phase}` as MessageKey)}</strong>
+                      ) : (
+                        t(`status.phase.${phase}` as MessageKey)
+                      )}
                     </li>
                   ))}
                 </ol>

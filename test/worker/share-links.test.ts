@@ -10,6 +10,8 @@ import {
   shareLinks,
   shopEvents,
 } from '../../src/db/tenant-schema';
+import type { SessionUser } from '../../src/auth/session';
+import { moveLabOrder } from '../../src/services/shop/lab-orders';
 import { issueShareLink, shareLinkForEvent } from '../../src/services/shop/share-links';
 import { type Db, documentsShop, insertInvoice, insertPayment, insertQuotation } from '../support/worker/documents';
 import { countRoundTrips, get, postForm, tenantContext, testEnv } from '../support/worker/helpers';
@@ -78,6 +80,23 @@ async function insertPrescription(s: DocShop, patientId: string) {
     })
     .returning();
   return rx!;
+}
+
+/** The signed-in owner as a service sees them (what shopContext(c) builds from the session). */
+function actorOf(s: DocShop): SessionUser {
+  return {
+    sessionHash: 'test',
+    id: s.user.id,
+    email: 'owner@example.com',
+    name: 'Dueña',
+    role: 'owner',
+    shopName: 'Óptica Visión Clara',
+    logoKey: null,
+    branches: [{ id: s.branch.id, name: s.branch.name }],
+    branch: null,
+    impersonatedBy: null,
+    needsTouch: false,
+  } as SessionUser;
 }
 
 function expectPrivate(response: Response) {
@@ -205,22 +224,23 @@ describe('share links for every document', { timeout: 60_000 }, () => {
       expect(first, secret).not.toContain(secret);
     }
 
-    // Each stage in the customer's words: moved as the board moves it (stage, version, entered).
-    const expectations: Array<[string, string]> = [
-      ['Enviado al laboratorio', 'En el laboratorio'],
-      ['Recibido', 'En el laboratorio'],
-      ['Listo para entregar', 'Listo para recoger'],
-      ['Entregado', 'Entregado'],
-      ['Cancelado', 'Cancelado'],
+    // Each stage in the customer's words, after the board's own move (moveLabOrder).
+    expect(first).toContain('class="status-phase status-initial"><strong>Recibimos su orden</strong>');
+    const expectations: Array<[string, string, string]> = [
+      ['Enviado al laboratorio', 'lab', 'En el laboratorio'],
+      ['Recibido', 'lab', 'En el laboratorio'],
+      ['Listo para entregar', 'ready', 'Listo para recoger'],
+      ['Entregado', 'delivered', 'Entregado'],
+      ['Cancelado', 'cancelled', 'Cancelado'],
     ];
-    for (const [stage, words] of expectations) {
+    const owner = { ...job, env: testEnv, requestId: 'test', actor: actorOf(s) };
+    let current = order.stageId;
+    for (const [stage, phase, words] of expectations) {
       const target = await stageNamed(s.db, stage);
-      await s.db
-        .update(labOrders)
-        .set({ stageId: target.id, stageEnteredAt: sql`now()`, version: sql`${labOrders.version} + 1` })
-        .where(eq(labOrders.id, order.id));
+      await moveLabOrder(owner, order.id, { toStageId: target.id, expectedStageId: current });
+      current = target.id;
       const page = await statusPage();
-      expect(page, stage).toContain(`<strong>${words}</strong>`);
+      expect(page, stage).toContain(`class="status-phase status-${phase}"><strong>${words}</strong>`);
     }
   });
 
@@ -288,6 +308,29 @@ describe('share links for every document', { timeout: 60_000 }, () => {
     ).toBe(409);
     expect(await s.db.select().from(shareLinks)).toEqual([]);
     expect(await s.db.select().from(shopEvents).where(eq(shopEvents.type, 'quotation.shared'))).toEqual([]);
+  });
+
+  it('makes one link and one quotation.shared event per request when five share at once', async () => {
+    const s = await documentsShop();
+    const quotation = await insertQuotation(s.db, { branchId: s.branch.id });
+    const responses = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        postForm(s.host, `/quotations/${quotation.id}/share-links`, { days: '7' }, { Cookie: s.cookie }),
+      ),
+    );
+    const tokens = await Promise.all(
+      responses.map(async (response) => {
+        expect(response.status).toBe(200);
+        return tokenFrom(await response.text(), s.host);
+      }),
+    );
+    expect(new Set(tokens).size).toBe(5);
+    const links = await s.db.select().from(shareLinks).where(eq(shareLinks.quotationId, quotation.id));
+    expect(links).toHaveLength(5);
+    const events = await s.db.select().from(shopEvents).where(eq(shopEvents.subjectId, quotation.id));
+    expect(events.map((event) => event.key).sort()).toEqual(links.map((link) => `quotation.shared:${link.id}`).sort());
+    const opened = await Promise.all(tokens.map((token) => get(s.host, `/share/${token}`)));
+    expect(opened.map((response) => response.status)).toEqual([200, 200, 200, 200, 200]);
   });
 
   it('refuses (CHECK) a link with two subjects or none', async () => {
