@@ -88,10 +88,14 @@ async function renderChannel(
   const kind = channelKind(c);
   const { channels } = await messagingSettings(shopContext(c));
   c.status(status);
-  return c.render(<ChannelPage channel={channels.find((channel) => channel.kind === kind)!} {...options} />, {
-    title: t(kind === 'whatsapp' ? 'messaging.channel.whatsapp' : 'messaging.channel.email'),
-    current: '/settings/messages',
-  });
+  const webhookUrl = `${new URL(c.req.url).origin}/hooks/whatsapp`;
+  return c.render(
+    <ChannelPage channel={channels.find((channel) => channel.kind === kind)!} webhookUrl={webhookUrl} {...options} />,
+    {
+      title: t(kind === 'whatsapp' ? 'messaging.channel.whatsapp' : 'messaging.channel.email'),
+      current: '/settings/messages',
+    },
+  );
 }
 
 messagingRoutes.get('/settings/messages/channels/:kind', manage, (c) => renderChannel(c));
@@ -100,7 +104,7 @@ messagingRoutes.post('/settings/messages/channels/:kind', manage, refuseInSuppor
   const kind = channelKind(c);
   const body = (await c.req.parseBody()) as Record<string, string>;
   // Secrets typed into a refused form are never sent back to the page.
-  const { token: _token, appSecret: _appSecret, apiKey: _apiKey, ...values } = body;
+  const { token: _token, appSecret: _appSecret, verifyToken: _verifyToken, apiKey: _apiKey, ...values } = body;
   const parsed = (kind === 'whatsapp' ? whatsappChannelForm : emailChannelForm).safeParse(body);
   if (!parsed.success) {
     const errors = Object.fromEntries(parsed.error.issues.map((issue) => [String(issue.path[0]), issue.message]));

@@ -17,6 +17,7 @@ export const whatsappChannelForm = z.object({
     .regex(/^\d{5,30}$/, t('validation.required')),
   token: optionalText(1000),
   appSecret: optionalText(200),
+  verifyToken: optionalText(200),
   language: z
     .string()
     .trim()

@@ -217,6 +217,7 @@ export function MessagingSettingsPage(props: {
 }
 
 export function ChannelPage(props: {
+  webhookUrl?: string;
   channel: ChannelSummary;
   values?: Values;
   errors?: FieldErrors;
@@ -273,6 +274,21 @@ export function ChannelPage(props: {
                   label={t('messaging.channel.appSecret')}
                   errors={props.errors}
                   hint={channel.configured ? t('messaging.channel.keepHint') : undefined}
+                  autocomplete="new-password"
+                />
+                <Field
+                  name="verifyToken"
+                  type="password"
+                  label={t('messaging.channel.verifyToken')}
+                  errors={props.errors}
+                  hint={
+                    [
+                      channel.configured ? t('messaging.channel.keepHint') : '',
+                      props.webhookUrl ? t('messaging.channel.webhookUrl', { url: props.webhookUrl }) : '',
+                    ]
+                      .filter(Boolean)
+                      .join(' ') || undefined
+                  }
                   autocomplete="new-password"
                 />
                 <Field

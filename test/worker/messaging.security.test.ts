@@ -30,6 +30,7 @@ async function configured() {
           phoneNumberId: whatsapp.phoneNumberId,
           token: whatsapp.token,
           appSecret: whatsapp.appSecret,
+          verifyToken: whatsapp.verifyToken,
           language: 'es',
           enabled: 'on',
         },
@@ -85,7 +86,7 @@ describe('messaging: sealed credentials and isolation', () => {
     ]) {
       const { status, body } = await page(s, path);
       expect(status).toBe(200);
-      for (const secret of [whatsapp.token, whatsapp.appSecret, email.apiKey]) expect(body).not.toContain(secret);
+      for (const secret of [whatsapp.token, whatsapp.appSecret, whatsapp.verifyToken, email.apiKey]) expect(body).not.toContain(secret);
     }
     const settingsPage = (await page(s, '/settings/messages')).body;
     expect(settingsPage).toContain(`••••${whatsapp.token.slice(-4)}`);
@@ -113,6 +114,7 @@ describe('messaging: sealed credentials and isolation', () => {
     expect((await channelCredentials(ctx, 'whatsapp'))!.credentials).toEqual({
       token: whatsapp.token,
       appSecret: whatsapp.appSecret,
+      verifyToken: whatsapp.verifyToken,
     });
 
     const rows = await s.db.select().from(messageChannels);

@@ -83,6 +83,8 @@ export const messagingMessages = {
   'messaging.channel.phoneNumberId': 'ID del número de teléfono',
   'messaging.channel.token': 'Token de acceso',
   'messaging.channel.appSecret': 'Secreto de la app (opcional, para los avisos de estado)',
+  'messaging.channel.verifyToken': 'Token de verificación del webhook (opcional)',
+  'messaging.channel.webhookUrl': 'URL del webhook para los avisos de estado en Meta: {url}',
   'messaging.channel.language': 'Idioma de las plantillas aprobadas',
   'messaging.channel.apiKey': 'Clave de API',
   'messaging.channel.from': 'Correo remitente',

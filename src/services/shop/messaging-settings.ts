@@ -35,7 +35,7 @@ import {
 import type { AutomationInput, EmailChannelInput, TemplateInput, WhatsappChannelInput } from '../../schemas/messaging';
 import { decryptSecret, encryptionKeyFor, encryptSecret } from '../../tenancy/crypto';
 import type { ShopContext } from './context';
-import { channelAssociatedData, previewValues, sendTestMessage } from './messaging';
+import { channelAssociatedData, previewValues, sendTestMessage, type WhatsappCredentials } from './messaging';
 
 export type { MessageLogRow, MessageTemplate, Automation };
 
@@ -99,19 +99,20 @@ async function storedCredentials<T>(ctx: ShopContext, kind: MessageChannelKind):
 /** Saves the WhatsApp channel; a blank token or app secret keeps the stored one (the page never shows them). */
 export async function saveWhatsappChannel(ctx: ShopContext, input: WhatsappChannelInput): Promise<ChannelView> {
   ensureManage(ctx);
-  const stored = await storedCredentials<{ token: string; appSecret?: string | null }>(ctx, 'whatsapp');
+  const stored = await storedCredentials<WhatsappCredentials>(ctx, 'whatsapp');
   const token = input.token ?? stored?.token;
   if (!token) {
     const message = t('messaging.error.tokenRequired');
     throw new AppError('validation', message, { token: message });
   }
   const appSecret = input.appSecret ?? stored?.appSecret ?? null;
+  const verifyToken = input.verifyToken ?? stored?.verifyToken ?? null;
   const display = `${input.phoneNumberId} · ${maskSecret(token)}`;
   const settings = { phoneNumberId: input.phoneNumberId, language: input.language };
   await upsertChannel(ctx.db, {
     kind: 'whatsapp',
     enabled: input.enabled,
-    sealedCredentials: await sealChannel(ctx, 'whatsapp', { token, appSecret }),
+    sealedCredentials: await sealChannel(ctx, 'whatsapp', { token, appSecret, verifyToken }),
     display,
     settings,
     updatedBy: ctx.actor.id,

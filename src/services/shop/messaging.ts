@@ -64,7 +64,10 @@ export function channelAssociatedData(tenantId: string, kind: MessageChannelKind
 
 export interface WhatsappCredentials {
   token: string;
+  /** Meta signs status webhooks with it (X-Hub-Signature-256). */
   appSecret?: string | null;
+  /** What Meta echoes when the webhook is subscribed (hub.verify_token). */
+  verifyToken?: string | null;
 }
 export interface EmailCredentials {
   apiKey: string;
@@ -147,10 +150,10 @@ function eventValues(
     'tienda.nombre': profile.name,
     'tienda.telefono': profile.phones,
     'cita.fecha': text(payload.nextVisitOn),
-    dias: text(payload.daysBefore ?? payload.daysThreshold ?? payload.days),
-    'secuencia.tipo': text(payload.ncfType ?? payload.type),
-    'secuencia.restantes': text(payload.remaining ?? payload.remainingThreshold),
-    'certificado.vence': text(payload.notAfter ?? payload.expiresOn),
+    dias: text(payload.daysBefore ?? payload.daysLeft),
+    'secuencia.tipo': text(payload.docType),
+    'secuencia.restantes': text(payload.remaining),
+    'certificado.vence': text(payload.notAfter)?.slice(0, 10) ?? null,
   };
 }
 
