@@ -10,9 +10,13 @@ import { factory } from '../http/factory';
 import { readLimitedBody } from '../http/limited-body';
 import { publicRoute } from '../http/session';
 import { t } from '../i18n/es-DO';
-import { receiveWhatsappStatuses, verifyWhatsappSubscription } from '../services/shop/channels/whatsapp-status';
+import {
+  receiveWhatsappStatuses,
+  verifyWhatsappSubscription,
+  whatsappHooksPath,
+} from '../services/shop/channels/whatsapp-status';
 
-export const whatsappHooksPath = '/hooks/whatsapp';
+export { whatsappHooksPath };
 
 /** Meta's status payloads are a few kilobytes; a batch of 100 statuses stays well under this. */
 const maxBodyBytes = 256 * 1024;

@@ -8,6 +8,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { messageChannels, outboundMessages } from '../../src/db/tenant-schema';
 import { sendWhatsapp } from '../../src/services/shop/channels/whatsapp-cloud';
+import { whatsappVerifyToken } from '../../src/services/shop/channels/whatsapp-status';
 import { channelAssociatedData } from '../../src/services/shop/messaging';
 import { encryptionKeyFor, encryptSecret } from '../../src/tenancy/crypto';
 import { get, testEnv } from '../support/worker/helpers';
@@ -15,7 +16,7 @@ import { statusWebhook, whatsappCredentials } from '../support/worker/messaging'
 import { shop } from '../support/worker/shop';
 
 /** A shop with its WhatsApp channel set up (credentials sealed as the channel settings seal them) and one sent message. */
-async function whatsappShop() {
+async function whatsappShop(options: { sealVerifyToken?: boolean } = {}) {
   const s = await shop('owner');
   const credentials = whatsappCredentials();
   const key = await encryptionKeyFor(testEnv.ENCRYPTION_KEY);
@@ -24,7 +25,7 @@ async function whatsappShop() {
     JSON.stringify({
       token: credentials.token,
       appSecret: credentials.appSecret,
-      verifyToken: credentials.verifyToken,
+      ...(options.sealVerifyToken === false ? {} : { verifyToken: credentials.verifyToken }),
     }),
     channelAssociatedData(s.tenant.id, 'whatsapp'),
   );
@@ -111,6 +112,26 @@ describe('GET /hooks/whatsapp (subscription)', () => {
     // A shop without a WhatsApp channel has no token to match.
     const none = await shop('owner');
     expect((await handshake(none.host, '')).status).toBe(403);
+  });
+});
+
+describe('the verify token without one sealed', () => {
+  it("is derived per shop: the shop's own works, another shop's does not", async () => {
+    const a = await whatsappShop({ sealVerifyToken: false });
+    const b = await whatsappShop({ sealVerifyToken: false });
+    const tokenA = await whatsappVerifyToken({ db: a.db, tenant: a.tenant, env: testEnv });
+    const tokenB = await whatsappVerifyToken({ db: b.db, tenant: b.tenant, env: testEnv });
+    expect(tokenA).toMatch(/^[0-9a-f]{32}$/);
+    expect(tokenB).not.toBe(tokenA);
+    const handshake = (host: string, token: string) =>
+      get(host, `/hooks/whatsapp?hub.mode=subscribe&hub.verify_token=${token}&hub.challenge=42`);
+    expect((await handshake(a.host, tokenA!)).status).toBe(200);
+    expect((await handshake(a.host, tokenB!)).status).toBe(403);
+    // A sealed token wins over the derived one.
+    const sealed = await whatsappShop();
+    expect(await whatsappVerifyToken({ db: sealed.db, tenant: sealed.tenant, env: testEnv })).toBe(
+      sealed.credentials.verifyToken,
+    );
   });
 });
 

@@ -11,14 +11,36 @@ import { channelCredentials } from '../messaging';
 
 type HookContext = Pick<ShopContext, 'db' | 'tenant' | 'env'>;
 
+export const whatsappHooksPath = '/hooks/whatsapp';
+
+/**
+ * The verify token to paste in Meta's webhook settings beside `https://<shop host>/hooks/whatsapp`:
+ * the one sealed with the channel's credentials, or else one derived from the platform key and the
+ * shop's id (a shop never needs to make one up; it changes if ENCRYPTION_KEY is rotated). Null
+ * when the shop has no WhatsApp channel.
+ */
+export async function whatsappVerifyToken(ctx: HookContext): Promise<string | null> {
+  const channel = await channelCredentials(ctx, 'whatsapp');
+  if (!channel) return null;
+  const sealed = (channel.credentials as { verifyToken?: string | null }).verifyToken;
+  if (sealed) return sealed;
+  const key = await crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(ctx.env.ENCRYPTION_KEY),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
+  const mac = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`whatsapp-verify-token:${ctx.tenant.id}`));
+  return [...new Uint8Array(mac).slice(0, 16)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
 /** The subscription handshake: the challenge when the token is the shop's, else 403. */
 export async function verifyWhatsappSubscription(
   ctx: HookContext,
   query: { mode?: string; verifyToken?: string; challenge?: string },
 ): Promise<string> {
-  const channel = await channelCredentials(ctx, 'whatsapp');
-  // verifyToken joined the sealed credentials after the token and the app secret: older rows lack it.
-  const expected = (channel?.credentials as { verifyToken?: string | null } | undefined)?.verifyToken;
+  const expected = await whatsappVerifyToken(ctx);
   const challenge = query.challenge ?? '';
   if (
     query.mode !== 'subscribe' ||
