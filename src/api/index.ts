@@ -9,6 +9,7 @@ import { currenciesApi } from './currencies';
 import { taxesApi } from './taxes';
 
 import { prescriptionsApi } from './prescriptions';
+import { webhooksApi } from './webhooks';
 import { sequencesApi } from './sequences';
 import { quotationsApi } from './quotations';
 import { invoicesApi } from './invoices';
@@ -39,6 +40,7 @@ api.route('/', stockApi);
 api.route('/', currenciesApi);
 api.route('/', taxesApi);
 api.route('/', prescriptionsApi);
+api.route('/', webhooksApi);
 api.route('/', sequencesApi);
 api.route('/', quotationsApi);
 api.route('/', invoicesApi);

@@ -4,6 +4,7 @@
  * receives this shop's events, and a sealed secret copied into another shop does not open there.
  */
 import { eq } from 'drizzle-orm';
+import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { webhookDeliveries, webhookEndpoints } from '../../src/db/tenant-schema';
 import {
@@ -100,6 +101,29 @@ describe('webhook isolation', () => {
     expect(target.received).toEqual([]);
     const [delivery] = await b.ctx.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id!));
     expect(delivery!.responseExcerpt).toMatch(/OperationError|decrypt/i);
+  });
+
+  it("another shop's API token gets 404 for every endpoint action by id", async () => {
+    const a = await shop('owner');
+    const b = await shop('owner');
+    const { ctx } = await serviceContext(a.tenant, a.user, 'owner');
+    const { endpoint } = await createWebhookEndpoint(ctx, { url: 'https://hooks.example.com/a' });
+    const [deliveryId] = await queueWebhookDeliveries(ctx, event());
+    const asB = (path: string, method = 'GET', body?: unknown) =>
+      SELF.fetch(`http://${b.host}/api/v1${path}`, {
+        method,
+        headers: { Authorization: b.bearer, 'Content-Type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    expect((await asB(`/webhooks/${endpoint.id}`)).status).toBe(404);
+    expect((await asB(`/webhooks/${endpoint.id}`, 'PATCH', { enabled: false })).status).toBe(404);
+    expect((await asB(`/webhooks/${endpoint.id}/rotate`, 'POST')).status).toBe(404);
+    expect((await asB(`/webhooks/${endpoint.id}/deliveries/${deliveryId}/redeliver`, 'POST')).status).toBe(404);
+    expect(((await (await asB('/webhooks')).json()) as { data: unknown[] }).data).toEqual([]);
+    // A's token reaching B's host is not a session there either.
+    expect(
+      (await SELF.fetch(`http://${b.host}/api/v1/webhooks`, { headers: { Authorization: a.bearer } })).status,
+    ).toBe(401);
   });
 
   it('only owners and admins reach the webhooks pages', async () => {

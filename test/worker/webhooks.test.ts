@@ -363,3 +363,55 @@ describe('webhooks pages', () => {
     ).toBe(422);
   });
 });
+
+describe('webhooks API', () => {
+  it('creates, lists, reads, disables and rotates with a token; bad input is a 422 problem', async () => {
+    const s = await shop('owner');
+    const api = (path: string, init: RequestInit = {}) =>
+      SELF.fetch(`http://${s.host}/api/v1${path}`, {
+        ...init,
+        headers: { Authorization: s.bearer, 'Content-Type': 'application/json', ...(init.headers ?? {}) },
+      });
+    const refused = await api('/webhooks', { method: 'POST', body: JSON.stringify({ url: 'https://10.0.0.8/x' }) });
+    expect(refused.status).toBe(422);
+    expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    expect((await refused.json()) as object).toMatchObject({
+      errors: [{ field: 'url', message: 'La dirección no puede ser una red privada ni local.' }],
+    });
+    expect((await api('/webhooks', { method: 'POST', body: JSON.stringify({ url: 42 }) })).status).toBe(422);
+
+    const created = await api('/webhooks', {
+      method: 'POST',
+      body: JSON.stringify({ url: 'https://hooks.example.com/api', events: ['lab_order.overdue'] }),
+    });
+    expect(created.status).toBe(201);
+    expect(created.headers.get('cache-control')).toBe('no-store');
+    const { endpoint, secret } = (await created.json()) as { endpoint: { id: string }; secret: string };
+    expect(secret).toMatch(/^whsec_/);
+
+    const list = (await (await api('/webhooks')).json()) as { data: Array<{ id: string; events: string[] }> };
+    expect(list.data).toEqual([
+      expect.objectContaining({ id: endpoint.id, events: ['lab_order.overdue'], enabled: true }),
+    ]);
+    expect(JSON.stringify(list)).not.toContain(secret);
+
+    const patched = await api(`/webhooks/${endpoint.id}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ enabled: false }),
+    });
+    expect(((await patched.json()) as { enabled: boolean }).enabled).toBe(false);
+    const detail = (await (await api(`/webhooks/${endpoint.id}`)).json()) as {
+      endpoint: { enabled: boolean };
+      deliveries: [];
+    };
+    expect(detail).toMatchObject({ endpoint: { enabled: false }, deliveries: [] });
+
+    const rotated = (await (await api(`/webhooks/${endpoint.id}/rotate`, { method: 'POST' })).json()) as {
+      secret: string;
+    };
+    expect(rotated.secret).toMatch(/^whsec_/);
+    expect(rotated.secret).not.toBe(secret);
+    expect((await api(`/webhooks/${crypto.randomUUID()}`)).status).toBe(404);
+    expect((await api('/webhooks/not-a-uuid')).status).toBe(404);
+  });
+});
