@@ -146,29 +146,21 @@ export async function getLabOrder(db: TenantDb, id: string, scope: BranchScope):
   return (row as LabOrderDetail | undefined) ?? null;
 }
 
-/** Newest first, keyset on (created_at, id). */
+/** Newest first: keyset on the order number (a shop-wide identity, so it follows creation). */
 export async function listLabOrders(
   db: TenantDb,
-  filter: { scope: BranchScope; after?: { createdAt: string; id: string } | null; limit?: number },
-): Promise<{ rows: LabOrderDetail[]; next: { createdAt: string; id: string } | null }> {
+  filter: { scope: BranchScope; after?: { number: number } | null; limit?: number },
+): Promise<{ rows: LabOrderDetail[]; next: { number: number } | null }> {
   const limit = filter.limit ?? 50;
   const rows = (await detailQuery(
     db,
-    and(
-      orderScope(filter.scope),
-      filter.after
-        ? sql`(${labOrders.createdAt}, ${labOrders.id}) < (${filter.after.createdAt}::timestamptz, ${filter.after.id}::uuid)`
-        : undefined,
-    ),
+    and(orderScope(filter.scope), filter.after ? sql`${labOrders.number} < ${filter.after.number}` : undefined),
   )
-    .orderBy(desc(labOrders.createdAt), desc(labOrders.id))
+    .orderBy(desc(labOrders.number))
     .limit(limit + 1)) as LabOrderDetail[];
   const page = rows.slice(0, limit);
   const last = page.at(-1);
-  return {
-    rows: page,
-    next: rows.length > limit && last ? { createdAt: last.createdAt.toISOString(), id: last.id } : null,
-  };
+  return { rows: page, next: rows.length > limit && last ? { number: last.number } : null };
 }
 
 export interface LabOrderRefs {

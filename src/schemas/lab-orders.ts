@@ -152,3 +152,94 @@ export const labNoteFields = z.object({
     .min(1, t('validation.required'))
     .max(2000),
 });
+
+/** API bodies (the same fields as the form; the service validates the whole). */
+export const labOrderCreate = labOrderObject.openapi('LabOrderCreate');
+export const labMoveBody = labMoveFields.openapi('LabOrderMove');
+export const labNoteBody = labNoteFields.openapi('LabOrderNote');
+
+export const labOrderIdParam = z.object({
+  id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: '00000000-0000-4000-8000-000000000000' }),
+});
+
+const decimalOut = z.string().nullable();
+const eyeOut = z.object({
+  sphere: decimalOut,
+  cylinder: decimalOut,
+  axis: z.number().int().nullable(),
+  add: decimalOut,
+  prism: decimalOut,
+  prismBase: z.string().nullable(),
+  pd: decimalOut,
+  height: decimalOut,
+});
+const ref = z.object({ id: z.string(), name: z.string() });
+
+export const labOrderOut = z
+  .object({
+    id: z.string(),
+    number: z.number().int(),
+    code: z.string().openapi({ example: 'LAB-000123' }),
+    customer: ref.extend({ phone: z.string().nullable() }),
+    branch: ref,
+    lab: ref.nullable(),
+    stage: ref.extend({ isFinal: z.boolean(), outcome: z.string().nullable(), enteredAt: z.string() }),
+    version: z.number().int(),
+    priority: z.enum(labPriorityValues),
+    promisedOn: z.string().nullable(),
+    invoiceId: z.string().nullable(),
+    invoiceBalance: decimalOut,
+    quotationId: z.string().nullable(),
+    prescriptionId: z.string().nullable(),
+    od: eyeOut,
+    oi: eyeOut,
+    pd: decimalOut,
+    frame: z.object({
+      productId: z.string().nullable(),
+      productName: z.string().nullable(),
+      own: z.boolean(),
+      description: z.string().nullable(),
+      a: decimalOut,
+      b: decimalOut,
+      dbl: decimalOut,
+    }),
+    lens: z.object({
+      type: z.string().nullable(),
+      material: z.string().nullable(),
+      index: decimalOut,
+      treatments: z.array(z.string()),
+      tint: z.string().nullable(),
+    }),
+    labReference: z.string().nullable(),
+    notes: z.string().nullable(),
+    closedAt: z.string().nullable(),
+    deliveryOverrideReason: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('LabOrder');
+
+export const labOrderEventOut = z
+  .object({
+    id: z.string(),
+    kind: z.string(),
+    fromStage: ref.nullable(),
+    toStage: ref.nullable(),
+    note: z.string().nullable(),
+    hasPhoto: z.boolean(),
+    user: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi('LabOrderEvent');
+
+export const labMoveConflictOut = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.string(),
+    currentStage: ref.nullable(),
+    balance: z.string().nullable(),
+  })
+  .openapi('LabOrderMoveConflict');

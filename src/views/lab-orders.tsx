@@ -15,6 +15,7 @@ import {
 } from '../schemas/lab-orders';
 import { CheckboxField, ErrorSummary, Field, Notice, SelectField, TextAreaField, Warning } from './components';
 import { RxTable } from './prescriptions';
+import { ShareButton } from './share-links';
 
 export type LabFormValues = Partial<Record<string, string | string[]>>;
 
@@ -399,6 +400,7 @@ export function LabOrderPage(props: {
         <a class="button" href={`/lab-orders/${order.id}/print?format=80mm`} hx-boost="false">
           {t('lab.print80')}
         </a>
+        <ShareButton kind="lab_order" id={order.id} />
       </div>
       <MovePanel order={order} stages={props.stages} canMove={canManage} error={props.moveError} />
       <section class="card">

@@ -6,6 +6,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { invoices, labOrderEvents, labOrders, prescriptions, shopEvents } from '../../src/db/tenant-schema';
 import { shopToday } from '../../src/domain/dates';
+import { api, apiJson } from '../support/worker/api';
 import { countRoundTrips, get, postForm } from '../support/worker/helpers';
 import {
   createOrder,
@@ -296,5 +297,64 @@ describe('lab orders', { timeout: 60_000 }, () => {
     expect(
       (await get(s.host, `/lab-orders/new?invoiceId=${crypto.randomUUID()}`, { headers: { Cookie: s.cookie } })).status,
     ).toBe(404);
+  });
+});
+
+describe('lab orders API', { timeout: 60_000 }, () => {
+  it('creates, lists with a cursor, moves (409 with the current stage for a stale move) and adds notes', async () => {
+    const s = await labShop('owner');
+    await insertRx(s, { examinedOn: '2024-06-01', odSphere: '-1.75' });
+    const bad = await api(s.host, '/lab-orders', s.bearer, {
+      method: 'POST',
+      body: JSON.stringify({ customerId: s.customer.id, lensIndex: '2.00', promisedOn: '2001-01-01' }),
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.headers.get('content-type')).toContain('application/problem+json');
+    const problem = (await bad.json()) as { errors: Array<{ field: string }> };
+    expect(problem.errors.map((error) => error.field).sort()).toEqual(['lensIndex', 'promisedOn']);
+
+    const ids: string[] = [];
+    for (const lensType of ['monofocal', 'bifocal', 'progresivo']) {
+      const created = await apiJson(s.host, '/lab-orders', s.bearer, {
+        method: 'POST',
+        body: JSON.stringify({
+          customerId: s.customer.id,
+          lensType,
+          treatments: ['uv', 'antirreflejo'],
+          labId: s.lab.id,
+        }),
+      });
+      expect(created.status).toBe(201);
+      expect(created.body.od.sphere).toBe('-1.75');
+      expect(created.body.stage.name).toBe('Pendiente');
+      expect(created.body.lab.name).toBe('Laboratorio Óptico Caribe');
+      ids.push(created.body.id);
+    }
+    const first = await apiJson(s.host, '/lab-orders?limit=2', s.bearer);
+    expect(first.body.data.map((row: { id: string }) => row.id)).toEqual([ids[2], ids[1]]);
+    const second = await apiJson(s.host, `/lab-orders?limit=2&cursor=${first.body.nextCursor}`, s.bearer);
+    expect(second.body.data.map((row: { id: string }) => row.id)).toEqual([ids[0]]);
+    expect(second.body.nextCursor).toBeNull();
+
+    const body = (to: string) =>
+      JSON.stringify({ expectedStageId: s.stage('Pendiente').id, toStageId: s.stage(to).id });
+    const moved = await apiJson(s.host, `/lab-orders/${ids[0]}/move`, s.bearer, {
+      method: 'POST',
+      body: body('En proceso'),
+    });
+    expect(moved.status).toBe(200);
+    expect([moved.body.stage.name, moved.body.version]).toEqual(['En proceso', 2]);
+    const stale = await api(s.host, `/lab-orders/${ids[0]}/move`, s.bearer, { method: 'POST', body: body('Recibido') });
+    expect(stale.status).toBe(409);
+    expect(stale.headers.get('content-type')).toContain('application/problem+json');
+    expect(((await stale.json()) as { currentStage: { name: string } }).currentStage.name).toBe('En proceso');
+
+    const note = await api(s.host, `/lab-orders/${ids[0]}/notes`, s.bearer, {
+      method: 'POST',
+      body: JSON.stringify({ note: 'Llamar al cliente' }),
+    });
+    expect(note.status).toBe(204);
+    const events = await apiJson(s.host, `/lab-orders/${ids[0]}/events`, s.bearer);
+    expect(events.body.data.map((row: { kind: string }) => row.kind)).toEqual(['note', 'moved', 'created']);
   });
 });

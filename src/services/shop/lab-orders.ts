@@ -25,6 +25,7 @@ import {
 } from '../../queries/lab-orders';
 import { labMoveFields, labNoteFields, labOrderFields, type LabOrderInput } from '../../schemas/lab-orders';
 import type { ShopContext } from './context';
+import { queueEventDispatch } from './events';
 
 export type { LabFormData, LabOrderDetail, LabStage, LabTimelineEntry };
 
@@ -130,10 +131,7 @@ export async function labOrderPage(ctx: ShopContext, id: string) {
   return { ...page, order: page.order };
 }
 
-export async function listLabOrders(
-  ctx: ShopContext,
-  filter: { after: { createdAt: string; id: string } | null; limit?: number },
-) {
+export async function listLabOrders(ctx: ShopContext, filter: { after: { number: number } | null; limit?: number }) {
   requireRight(ctx, 'labOrders.view');
   return selectLabOrders(ctx.db, { ...filter, scope: branchScope(ctx.actor) });
 }
@@ -257,8 +255,13 @@ export async function searchLabs(ctx: ShopContext, q: string) {
   return selectLabs(ctx.db, q.slice(0, 100));
 }
 
-/** Hands the new outbox event to the dispatcher (issue 14, H3's events.ts), once it exists. */
-async function afterEvent(_ctx: ShopContext): Promise<void> {}
+/**
+ * After the commit, hands the new outbox event to the dispatcher. The event row itself is written
+ * in the order's own statement (a CTE), so it commits or rolls back with the move.
+ */
+async function afterEvent(ctx: ShopContext): Promise<void> {
+  await queueEventDispatch(ctx);
+}
 
 /** The customer a form is for (404 when there is none), their prescriptions and the labs. */
 export async function labOrderForm(ctx: ShopContext, customerId: string): Promise<LabFormData> {
