@@ -32,6 +32,7 @@ import {
   saveTemplate,
   saveWhatsappChannel,
   setAutomationEnabled,
+  setContactConsent,
   testTemplate,
 } from '../services/shop/messaging-settings';
 import { ChannelPage, MessageLogPage, MessagingSettingsPage, TemplatePage, TemplatePreview } from '../views/messaging';
@@ -274,3 +275,26 @@ messagingRoutes.get('/messages', manage, async (c) => {
   if (wantsFragment(c.req.raw)) return c.html(page);
   return c.render(page, { title: t('messaging.log.title'), current: '/messages' });
 });
+
+const contactsManage = requirePermission('contacts.manage');
+
+messagingRoutes.post('/contacts/:id/messaging', contactsManage, refuseInSupportSession, async (c) => {
+  const id = idParam(c);
+  const body = await c.req.parseBody();
+  await setContactConsent(shopContext(c), id, {
+    whatsappConsent: body.whatsappConsent === 'on',
+    emailConsent: body.emailConsent === 'on',
+  });
+  return c.redirect(`/contacts/${id}`, 303);
+});
+
+messagingRoutes.post(
+  '/contacts/:id/messaging/:action{opt-out|opt-in}',
+  contactsManage,
+  refuseInSupportSession,
+  async (c) => {
+    const id = idParam(c);
+    await setContactConsent(shopContext(c), id, { optedOut: c.req.param('action') === 'opt-out' });
+    return c.redirect(`/contacts/${id}`, 303);
+  },
+);

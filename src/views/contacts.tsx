@@ -471,6 +471,7 @@ export function ContactPage(props: {
         )}
         <p class="hint">{t('contacts.updatedAt', { date: formatDate(contact.updatedAt.toISOString()) })}</p>
       </section>
+      {canManage ? <ContactMessaging contact={contact} canSeeLog={can(user.role, 'messaging.manage')} /> : null}
       {canArchive ? (
         <section class="actions contact-actions">
           <form method="post" action={`/contacts/${contact.id}/${contact.archivedAt ? 'unarchive' : 'archive'}`}>

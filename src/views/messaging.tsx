@@ -633,3 +633,42 @@ export function MessageLogPage(props: {
     </>
   );
 }
+
+/** The contact page's messaging card: consent per channel, the opt-out and the contact's messages. */
+export function ContactMessaging(props: {
+  contact: { id: string; whatsappConsent: boolean; emailConsent: boolean; optedOutAt: Date | null };
+  canSeeLog: boolean;
+}) {
+  const { contact } = props;
+  return (
+    <section class="card" aria-labelledby="contact-messaging" style="margin-top: 1.25rem">
+      <h2 id="contact-messaging">{t('messaging.contact.title')}</h2>
+      {contact.optedOutAt ? (
+        <Notice>{t('messaging.contact.optedOut', { date: formatDateTime(contact.optedOutAt) })}</Notice>
+      ) : null}
+      <form method="post" action={`/contacts/${contact.id}/messaging`} hx-boost="false">
+        <CheckboxField
+          name="whatsappConsent"
+          label={t('messaging.contact.whatsappConsent')}
+          checked={contact.whatsappConsent}
+        />
+        <CheckboxField name="emailConsent" label={t('messaging.contact.emailConsent')} checked={contact.emailConsent} />
+        <div class="actions">
+          <button type="submit">{t('messaging.contact.save')}</button>
+        </div>
+      </form>
+      <form
+        method="post"
+        action={`/contacts/${contact.id}/messaging/${contact.optedOutAt ? 'opt-in' : 'opt-out'}`}
+        hx-boost="false"
+      >
+        <div class="actions">
+          <button type="submit" class={contact.optedOutAt ? undefined : 'button-danger'}>
+            {contact.optedOutAt ? t('messaging.contact.optIn') : t('messaging.contact.optOut')}
+          </button>
+          {props.canSeeLog ? <a href={`/messages?contactId=${contact.id}`}>{t('messaging.contact.log')}</a> : null}
+        </div>
+      </form>
+    </section>
+  );
+}

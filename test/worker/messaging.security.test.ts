@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { messageChannels, outboundMessages } from '../../src/db/tenant-schema';
+import { eq } from 'drizzle-orm';
+import { auditLog, contacts, messageChannels, outboundMessages } from '../../src/db/tenant-schema';
 import { channelAssociatedData, channelCredentials } from '../../src/services/shop/messaging';
 import { decryptSecret, encryptionKeyFor } from '../../src/tenancy/crypto';
 import { countRoundTrips, get, postForm, testEnv } from '../support/worker/helpers';
@@ -86,7 +87,8 @@ describe('messaging: sealed credentials and isolation', () => {
     ]) {
       const { status, body } = await page(s, path);
       expect(status).toBe(200);
-      for (const secret of [whatsapp.token, whatsapp.appSecret, whatsapp.verifyToken, email.apiKey]) expect(body).not.toContain(secret);
+      for (const secret of [whatsapp.token, whatsapp.appSecret, whatsapp.verifyToken, email.apiKey])
+        expect(body).not.toContain(secret);
     }
     const settingsPage = (await page(s, '/settings/messages')).body;
     expect(settingsPage).toContain(`••••${whatsapp.token.slice(-4)}`);
@@ -183,6 +185,33 @@ describe('messaging: sealed credentials and isolation', () => {
         )
       ).status,
     ).toBe(403);
+  });
+
+  it('consent and opt-out from the contact page, recorded with who did it; another shop cannot touch them', async () => {
+    const s = await shop('owner');
+    const other = await shop('owner');
+    const [person] = await s.db.insert(contacts).values({ name: 'Carla', mobile: '8095550123' }).returning();
+    const path = `/contacts/${person!.id}`;
+    const read = async () => (await s.db.select().from(contacts).where(eq(contacts.id, person!.id)))[0]!;
+    expect((await postForm(s.host, `${path}/messaging`, { whatsappConsent: 'on' }, { Cookie: s.cookie })).status).toBe(
+      303,
+    );
+    expect([(await read()).whatsappConsent, (await read()).emailConsent]).toEqual([true, false]);
+    expect((await postForm(s.host, `${path}/messaging`, { emailConsent: 'on' }, { Cookie: s.cookie })).status).toBe(
+      303,
+    );
+    expect([(await read()).whatsappConsent, (await read()).emailConsent]).toEqual([false, true]);
+    expect((await postForm(other.host, `${path}/messaging/opt-out`, {}, { Cookie: other.cookie })).status).toBe(404);
+    expect((await read()).optedOutAt).toBeNull();
+    expect((await postForm(s.host, `${path}/messaging/opt-out`, {}, { Cookie: s.cookie })).status).toBe(303);
+    expect((await read()).optedOutAt).not.toBeNull();
+    expect((await page(s, path)).body).toContain('Pidió no recibir mensajes desde');
+    const entries = await s.db.select().from(auditLog).where(eq(auditLog.action, 'contact.optedOut'));
+    expect(entries.map((entry) => [entry.actor, entry.details])).toEqual([
+      [`${s.user.name} (${s.email})`, { contactId: person!.id, optedOut: true }],
+    ]);
+    expect((await postForm(s.host, `${path}/messaging/opt-in`, {}, { Cookie: s.cookie })).status).toBe(303);
+    expect((await read()).optedOutAt).toBeNull();
   });
 
   it('unknown variables are a 422 naming them; the no-JS preview renders sample data; pages take one round trip', async () => {
