@@ -7,6 +7,7 @@ import { t, type MessageKey } from '../i18n/es-DO';
 import type { Contact } from '../queries/contacts';
 import { Field, LiveSearchForm, Notice, ResultsTable, SelectField, TextAreaField } from './components';
 import type { FieldErrors } from '../errors';
+import { ContactMessaging } from './messaging';
 
 export type ContactFormValues = Partial<Record<string, string>>;
 
