@@ -53,6 +53,18 @@ async function boardShop(platform: Platform, prefix: string, open: number, close
   return { tenantId, cookie: `optiflow_session=${token}` };
 }
 
+/** The session's claims cookie arrives with the first answer; sent back, the session check rides on the page's query. */
+function keepCookies(shop: BoardShop, setCookie: string[] | undefined) {
+  const jar = new Map(shop.cookie.split('; ').map((pair) => pair.split('=', 2) as [string, string]));
+  for (const line of setCookie ?? []) {
+    const [pair = ''] = line.split(';');
+    const at = pair.indexOf('=');
+    const value = pair.slice(at + 1).trim();
+    if (value && !/max-age=0\b/i.test(line)) jar.set(pair.slice(0, at).trim(), value);
+  }
+  shop.cookie = [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
+}
+
 function getBoard(agent: http.Agent, port: number, shop: BoardShop) {
   return new Promise<{ status: number; ms: number }>((resolve, reject) => {
     const started = performance.now();
@@ -65,6 +77,7 @@ function getBoard(agent: http.Agent, port: number, shop: BoardShop) {
         headers: { host: `${shop.tenantId}.localhost:${port}`, cookie: shop.cookie },
       },
       (response) => {
+        keepCookies(shop, response.headers['set-cookie']);
         response.resume();
         response.on('end', () => resolve({ status: response.statusCode ?? 0, ms: performance.now() - started }));
       },

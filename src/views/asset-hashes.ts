@@ -12,7 +12,7 @@ export const assetHashes = {
   'favicon.svg': '9800b8791814',
   'htmx.min.js': 'd6fdc75f204e',
   'invoices.css': '3fdaa99df85c',
-  'lab-board.css': '2dfc84097e25',
+  'lab-board.css': 'b2d16f01c5ca',
   'lab-board.js': '77d07b0007a2',
   'payments.css': '3ef901116e15',
   'prescriptions.css': 'fe6d9e41b770',

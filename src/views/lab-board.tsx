@@ -138,9 +138,13 @@ function ColumnView(props: { column: BoardColumn; stages: LabStage[]; back: stri
         ))}
       </ul>
       {cards.length === 0 ? <p class="lab-empty">{t('labBoard.column.empty')}</p> : null}
-      {total > cards.length || stage.isFinal ? (
+      {total > cards.length ? (
         <p class="lab-more">
           <a href={more}>{t('labBoard.column.more', { shown: cards.length, count: total })}</a>
+        </p>
+      ) : stage.isFinal ? (
+        <p class="lab-more">
+          <a href={more}>{t('labBoard.column.all')}</a>
         </p>
       ) : null}
     </section>
@@ -233,6 +237,11 @@ export function LabBoardPage(props: {
       <div class="page-head">
         <h1>{t('labBoard.title')}</h1>
         <p class="actions">
+          {props.canMove ? (
+            <a class="button button-primary" href="/lab-orders/new">
+              {t('labBoard.new')}
+            </a>
+          ) : null}
           <a class="button" href="/lab-orders">
             {t('labBoard.list')}
           </a>
@@ -322,7 +331,7 @@ export function LabOrderResults(props: {
       rows={props.rows}
       row={(row) => (
         <tr class={row.overdue ? 'lab-row-overdue' : undefined}>
-          <td>
+          <td class="lab-number">
             <a href={`/lab-orders/${row.id}`}>{labNumber(row.number)}</a>
           </td>
           <td>{row.customerName}</td>

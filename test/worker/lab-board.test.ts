@@ -8,11 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { branches, contacts, labOrders, labStages, userBranches } from '../../src/db/tenant-schema';
 import { addDays, shopToday } from '../../src/domain/dates';
 import { countRoundTrips, get, postForm } from '../support/worker/helpers';
+import { issuedInvoice, paymentShop } from '../support/worker/payments';
 import { colleague, shop, type Shop } from '../support/worker/shop';
 
 const database = (s: Shop) => `optiflow_${s.tenant.id.replace(/-/g, '_')}`;
 
-async function stagesOf(s: Shop) {
+async function stagesOf(s: Pick<Shop, 'db'>) {
   const rows = await s.db.select().from(labStages);
   const byName = (name: string) => rows.find((stage) => stage.name === name)!;
   return {
@@ -236,6 +237,56 @@ describe('moving from the board', () => {
     );
     expect(plain.status).toBe(303);
     expect(plain.headers.get('Location')).toBe('/lab');
+  });
+
+  it('a drag to "Entregado" with an open balance shows the balance, the payment link and a deliver-anyway form', {
+    timeout: 60_000,
+  }, async () => {
+    const s = await paymentShop('owner');
+    const stage = await stagesOf(s);
+    const invoice = await issuedInvoice(s);
+    const [order] = await s.db
+      .insert(labOrders)
+      .values({ branchId: s.main.id, customerId: s.customer.id, stageId: stage.ready.id, invoiceId: invoice.id })
+      .returning();
+    const drag = await postForm(
+      s.host,
+      '/lab/move',
+      { orderId: order!.id, toStageId: stage.delivered.id, expectedStageId: stage.ready.id, back: '/lab' },
+      { Cookie: s.cookie, 'HX-Request': 'true' },
+    );
+    const html = await drag.text();
+    expect(drag.status, html).toBe(409);
+    // The balance in words (RD$ 1,000.00 of the exempt line), the card back in "Listo para entregar".
+    expect(html).toMatch(/saldo pendiente de RD\$\s?1,000\.00/);
+    expect(html).toContain(`data-order-id="${order!.id}" data-stage-id="${stage.ready.id}"`);
+    expect(html).toContain(`href="/invoices/${invoice.id}/payments/new"`);
+    expect(html).toContain(`action="/lab-orders/${order!.id}/move"`);
+    expect(html).toContain(`name="toStageId" value="${stage.delivered.id}"`);
+    expect(html).toContain('name="overrideReason"');
+    const [unmoved] = await s.db.select().from(labOrders).where(eq(labOrders.id, order!.id));
+    expect(unmoved!.stageId).toBe(stage.ready.id);
+
+    // The override form (the order's own move endpoint) delivers it with the reason and comes back to the board.
+    const override = await postForm(
+      s.host,
+      `/lab-orders/${order!.id}/move`,
+      {
+        toStageId: stage.delivered.id,
+        expectedStageId: stage.ready.id,
+        overrideReason: 'Paga el viernes, cliente frecuente',
+        next: '/lab',
+      },
+      { Cookie: s.cookie },
+    );
+    expect(override.status).toBe(303);
+    expect(override.headers.get('Location')).toBe('/lab');
+    const [delivered] = await s.db.select().from(labOrders).where(eq(labOrders.id, order!.id));
+    expect(delivered).toMatchObject({
+      stageId: stage.delivered.id,
+      deliveryOverrideReason: 'Paga el viernes, cliente frecuente',
+    });
+    expect(delivered!.closedAt).not.toBeNull();
   });
 
   it('another shop’s order cannot be moved by id (404) nor seen on the board', { timeout: 60_000 }, async () => {

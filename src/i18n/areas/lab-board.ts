@@ -14,6 +14,7 @@ export const labBoardMessages = {
   'labBoard.column.count': '{count} órdenes',
   'labBoard.column.one': '1 orden',
   'labBoard.column.more': 'Se muestran {shown} de {count}: ver todas',
+  'labBoard.column.all': 'Ver todas en la lista',
   'labBoard.column.recent': 'Últimos {days} días: {count}',
   'labBoard.column.empty': 'Sin órdenes',
   'labBoard.card.customer': 'Cliente',
