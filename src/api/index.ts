@@ -9,7 +9,6 @@ import { currenciesApi } from './currencies';
 import { taxesApi } from './taxes';
 
 import { prescriptionsApi } from './prescriptions';
-import { labOrdersApi } from './lab-orders';
 import { webhooksApi } from './webhooks';
 import { sequencesApi } from './sequences';
 import { quotationsApi } from './quotations';
@@ -20,6 +19,7 @@ import { receivablesApi } from './receivables';
 import { creditNotesApi } from './credit-notes';
 import { ecfCancellationsApi } from './ecf-cancellations';
 import { documentsApi } from './documents';
+import { shareLinksApi } from './share-links';
 import { reportsApi } from './reports';
 import { receivedEcfApi } from './received-ecf';
 
@@ -41,7 +41,6 @@ api.route('/', stockApi);
 api.route('/', currenciesApi);
 api.route('/', taxesApi);
 api.route('/', prescriptionsApi);
-api.route('/', labOrdersApi);
 api.route('/', webhooksApi);
 api.route('/', sequencesApi);
 api.route('/', quotationsApi);
@@ -52,6 +51,7 @@ api.route('/', receivablesApi);
 api.route('/', creditNotesApi);
 api.route('/', ecfCancellationsApi);
 api.route('/', documentsApi);
+api.route('/', shareLinksApi);
 api.route('/', reportsApi);
 api.route('/', receivedEcfApi);
 

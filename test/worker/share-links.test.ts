@@ -14,7 +14,8 @@ import type { SessionUser } from '../../src/auth/session';
 import { moveLabOrder } from '../../src/services/shop/lab-orders';
 import { issueShareLink, shareLinkForEvent } from '../../src/services/shop/share-links';
 import { type Db, documentsShop, insertInvoice, insertPayment, insertQuotation } from '../support/worker/documents';
-import { countRoundTrips, get, postForm, tenantContext, testEnv } from '../support/worker/helpers';
+import { api } from '../support/worker/api';
+import { countRoundTrips, get, postForm, signedIn, tenantContext, testEnv } from '../support/worker/helpers';
 
 type DocShop = Awaited<ReturnType<typeof documentsShop>>;
 
@@ -331,6 +332,43 @@ describe('share links for every document', { timeout: 60_000 }, () => {
     expect(events.map((event) => event.key).sort()).toEqual(links.map((link) => `quotation.shared:${link.id}`).sort());
     const opened = await Promise.all(tokens.map((token) => get(s.host, `/share/${token}`)));
     expect(opened.map((response) => response.status)).toEqual([200, 200, 200, 200, 200]);
+  });
+
+  it('works through the API with the same service: create (url on the shop host), list, revoke, 422 and 403', async () => {
+    const s = await documentsShop('admin');
+    const maria = await customer(s.db);
+    const order = await insertLabOrder(s, maria.id);
+    const created = await api(s.host, `/lab-orders/${order.id}/share-links`, s.bearer, {
+      method: 'POST',
+      body: JSON.stringify({ expiresInDays: 2 }),
+    });
+    expect(created.status).toBe(201);
+    const link = (await created.json()) as { id: string; url: string; expiresAt: string; active: boolean };
+    expect(link.url).toMatch(new RegExp(`^http://${s.host.replace(/\./g, '\\.')}:8787/share/[A-Za-z0-9_-]{43}$`));
+    expect(link.active).toBe(true);
+    expect((await get(s.host, new URL(link.url).pathname)).status).toBe(200);
+    const listed = (await (await api(s.host, `/lab-orders/${order.id}/share-links`, s.bearer)).json()) as {
+      data: Array<{ id: string }>;
+    };
+    expect(listed.data.map((row) => row.id)).toEqual([link.id]);
+    const revoked = await api(s.host, `/lab-orders/${order.id}/share-links/${link.id}/revoke`, s.bearer, {
+      method: 'POST',
+    });
+    expect(revoked.status).toBe(200);
+    expect(((await revoked.json()) as { active: boolean }).active).toBe(false);
+    expect((await get(s.host, new URL(link.url).pathname)).status).toBe(404);
+    const invalid = await api(s.host, `/lab-orders/${order.id}/share-links`, s.bearer, {
+      method: 'POST',
+      body: JSON.stringify({ expiresInDays: 31 }),
+    });
+    expect(invalid.status).toBe(422);
+    expect(invalid.headers.get('content-type')).toContain('application/problem+json');
+    const optometrist = await signedIn(s.tenant.id, 'optometrista');
+    const quotation = await insertQuotation(s.db, { branchId: s.branch.id });
+    expect(
+      (await api(s.host, `/quotations/${quotation.id}/share-links`, optometrist.bearer, { method: 'POST', body: '{}' }))
+        .status,
+    ).toBe(403);
   });
 
   it('refuses (CHECK) a link with two subjects or none', async () => {
