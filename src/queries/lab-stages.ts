@@ -145,7 +145,11 @@ export function moveLabStage(
   );
 }
 
-/** Archives a stage that holds no open order and is not the initial one. */
+/**
+ * Archives a stage that holds no open order and is not the initial one. The stage row is locked
+ * first (FOR UPDATE waits for the foreign-key lock of a move into it), so the count of its open
+ * orders is read after such a move committed.
+ */
 export function archiveLabStage(db: TenantDb, id: string, log: ActivityLog): Promise<StageWrite> {
   return locked(
     db,
@@ -156,5 +160,6 @@ export function archiveLabStage(db: TenantDb, id: string, log: ActivityLog): Pro
       RETURNING s.id, s.name
     ), logged AS (${activityInsert(log, 'changed', stageDetails)})
     SELECT id FROM changed`,
+    sql`SELECT id FROM lab_stages WHERE id = ${id}::uuid FOR UPDATE`,
   );
 }

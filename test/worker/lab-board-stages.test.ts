@@ -165,6 +165,42 @@ describe('lab stage settings', () => {
     expect(stillInitial).toHaveLength(1);
   });
 
+  it('an archive racing a move into the stage never leaves an open order in an archived stage', {
+    timeout: 60_000,
+  }, async () => {
+    const s = await shop('owner', { branchAccess: 'all' });
+    const [ana] = await s.db.insert(contacts).values({ name: 'Ana Pérez' }).returning();
+    const pending = await named(s, 'Pendiente');
+    for (const name of ['Enviado al laboratorio', 'En proceso', 'Recibido', 'Listo para entregar']) {
+      const target = await named(s, name);
+      const [order] = await s.db
+        .insert(labOrders)
+        .values({ branchId: s.main.id, customerId: ana!.id, stageId: pending.id })
+        .returning();
+      const [archive, move] = await Promise.all([
+        post(s, `/settings/lab-stages/${target.id}/archive`),
+        postForm(
+          s.host,
+          '/lab/move',
+          { orderId: order!.id, toStageId: target.id, expectedStageId: pending.id },
+          { Cookie: s.cookie, 'HX-Request': 'true' },
+        ),
+      ]);
+      const [stage] = await s.db.select().from(labStages).where(eq(labStages.id, target.id));
+      const [row] = await s.db.select().from(labOrders).where(eq(labOrders.id, order!.id));
+      // One of the two wins: archived with the order still waiting, or the order moved and the stage kept.
+      if (stage!.archivedAt) {
+        expect(row!.stageId, name).toBe(pending.id);
+        expect(archive.status).toBe(303);
+        expect(move.status).toBe(422);
+      } else {
+        expect(row!.stageId, name).toBe(target.id);
+        expect(archive.status).toBe(409);
+        expect(move.status).toBe(200);
+      }
+    }
+  });
+
   it('is for owners and admins only', { timeout: 60_000 }, async () => {
     const s = await shop('owner');
     const seller = { host: s.host, cookie: (await colleague(s, 'ventas')).cookie };
