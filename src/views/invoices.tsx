@@ -317,6 +317,11 @@ function Actions(props: { invoice: Invoice; canManage: boolean; canPay: boolean;
       <a class="button" href={`/invoices/${id}/pdf`} hx-boost="false">
         {t('invoices.pdf')}
       </a>
+      {invoice.status !== 'voided' ? (
+        <a class="button" href={`/lab-orders/new?invoiceId=${id}`}>
+          {t('lab.fromInvoice')}
+        </a>
+      ) : null}
       {props.canManage && invoice.status !== 'voided' ? (
         <form method="post" action={`/invoices/${id}/share-links`} hx-boost="false">
           <button type="submit">{t('invoices.share')}</button>

@@ -659,6 +659,9 @@ export function PrescriptionPage(props: {
           {t('prescriptions.certificate')}
         </a>
         <ShareButton kind="prescription" id={p.id} />
+        <a class="button" href={`/lab-orders/new?prescriptionId=${p.id}`}>
+          {t('lab.fromInvoice')}
+        </a>
         <a class="button" href={`/contacts/${p.patientId}/prescriptions`}>
           {t('prescriptions.history')}
         </a>

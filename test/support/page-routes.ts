@@ -18,6 +18,7 @@ export interface SeededIds {
   paymentId: string;
   creditNoteId: string;
   receivedEcfId: string;
+  labOrderId: string;
 }
 
 export interface PageRoute {
@@ -76,6 +77,10 @@ export function pageRoutes(ids: SeededIds): PageRoute[] {
     { name: 'prescription-edit', path: `/prescriptions/${ids.prescriptionId}/edit` },
     { name: 'lab-board', path: '/lab' },
     { name: 'lab-orders', path: '/lab-orders' },
+    { name: 'lab-order-new', path: '/lab-orders/new?q=mar' },
+    { name: 'lab-order-new-invoice', path: `/lab-orders/new?invoiceId=${ids.invoiceId}` },
+    { name: 'lab-order', path: `/lab-orders/${ids.labOrderId}` },
+    { name: 'lab-order-edit', path: `/lab-orders/${ids.labOrderId}/edit` },
     // Inventario
     { name: 'products', path: '/products' },
     { name: 'product-new', path: '/products/new' },

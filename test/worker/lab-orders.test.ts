@@ -358,3 +358,50 @@ describe('lab orders API', { timeout: 60_000 }, () => {
     expect(events.body.data.map((row: { kind: string }) => row.kind)).toEqual(['note', 'moved', 'created']);
   });
 });
+
+describe('lab orders edit and entry points', { timeout: 60_000 }, () => {
+  it('edits the order’s own fields (never its Rx), writes an edited row, and is linked from the invoice and the prescription', async () => {
+    const s = await labShop('owner');
+    const rx = await insertRx(s, { examinedOn: '2024-06-01', odSphere: '-1.25' });
+    const invoice = await issuedInvoice(s, '1000.00');
+    const order = await createOrder(s, { invoiceId: invoice.id });
+    const form = await get(s.host, `/lab-orders/${order.id}/edit`, { headers: { Cookie: s.cookie } });
+    expect(form.status).toBe(200);
+    const refused = await postForm(
+      s.host,
+      `/lab-orders/${order.id}/edit`,
+      { lensMaterial: 'vidrio' },
+      { Cookie: s.cookie },
+    );
+    expect(refused.status).toBe(422);
+    const saved = await postForm(
+      s.host,
+      `/lab-orders/${order.id}/edit`,
+      { lensType: 'bifocal', tint: 'Marrón', odSphere: '+9.00', customerId: crypto.randomUUID() },
+      { Cookie: s.cookie },
+    );
+    expect(saved.status).toBe(303);
+    const [after] = await s.db.select().from(labOrders).where(eq(labOrders.id, order.id));
+    expect([after!.lensType, after!.tint, after!.odSphere, after!.customerId, after!.version]).toEqual([
+      'bifocal',
+      'Marrón',
+      '-1.25',
+      s.customer.id,
+      order.version + 1,
+    ]);
+    const kinds = (await s.db.select().from(labOrderEvents).where(eq(labOrderEvents.labOrderId, order.id))).map(
+      (row) => row.kind,
+    );
+    expect(kinds.sort()).toEqual(['created', 'edited']);
+
+    const invoicePage = await (await get(s.host, `/invoices/${invoice.id}`, { headers: { Cookie: s.cookie } })).text();
+    expect(invoicePage).toContain(`/lab-orders/new?invoiceId=${invoice.id}`);
+    const rxPage = await (await get(s.host, `/prescriptions/${rx.id}`, { headers: { Cookie: s.cookie } })).text();
+    expect(rxPage).toContain(`/lab-orders/new?prescriptionId=${rx.id}`);
+    const fromRx = await (
+      await get(s.host, `/lab-orders/new?prescriptionId=${rx.id}`, { headers: { Cookie: s.cookie } })
+    ).text();
+    expect(fromRx).toContain('Ana Lucía Reyes');
+    expect(fromRx).toMatch(new RegExp(`<option value="${rx.id}" selected`));
+  });
+});
