@@ -15,7 +15,9 @@ import {
   setContactConsent,
 } from '../../src/services/shop/messaging-settings';
 import { recordPayment } from '../../src/services/shop/payments';
+import { api } from '../support/worker/api';
 import { recordingJobs } from '../support/worker/ecf';
+import { insertDrafts, invoiceShop } from '../support/worker/invoices';
 import { tenantContext, testEnv } from '../support/worker/helpers';
 import { emailCredentials, failNext, receivedMessages, whatsappCredentials } from '../support/worker/messaging';
 import { issuedInvoice, paymentShop, type Shop } from '../support/worker/payments';
@@ -329,6 +331,26 @@ describe('messaging: events outbox, automations, exactly-once sending', () => {
     expect([failed.status, failed.attempts]).toEqual(['failed', 1]);
     expect(failed.reason).toContain('131026');
     expect(jobsNamed(m.sent, 'messages.send')).toHaveLength(0);
+  });
+
+  it('issuing an invoice writes its invoice.issued event with the issue, once, also when the issue is replayed at once', async () => {
+    const shop = await invoiceShop();
+    const [id] = await insertDrafts(shop, 1);
+    const issue = () =>
+      api(shop.host, `/invoices/${id}/issue`, shop.bearer, { method: 'POST', headers: { 'Idempotency-Key': 'k-1' } });
+    const answers = await Promise.all([issue(), issue(), issue()]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 200, 200]);
+    const events = await shop.db.select().from(shopEvents);
+    expect(events.map((event) => [event.type, event.key, event.subjectId])).toEqual([
+      ['invoice.issued', `invoice.issued:${id}`, id],
+    ]);
+    // A refused issue (already issued, another key) adds none.
+    const refused = await api(shop.host, `/invoices/${id}/issue`, shop.bearer, {
+      method: 'POST',
+      headers: { 'Idempotency-Key': 'k-2' },
+    });
+    expect(refused.status).toBe(409);
+    expect(await shop.db.select().from(shopEvents)).toHaveLength(1);
   });
 
   it('templates refuse unknown variables with a 422 naming them', async () => {
