@@ -296,7 +296,8 @@ export async function moveLabOrder(
                                  WHERE i.id = o.invoice_id AND i.status NOT IN ('draft', 'voided')), 0)`;
   const result = await db.execute<{ version: number }>(sql`
     WITH target AS (
-      SELECT id, is_final, outcome FROM lab_stages WHERE id = ${move.toStageId}::uuid AND archived_at IS NULL
+      -- FOR SHARE: a stage archived meanwhile is re-read and refused, never left holding an open order.
+      SELECT id, is_final, outcome FROM lab_stages WHERE id = ${move.toStageId}::uuid AND archived_at IS NULL FOR SHARE
     ), moved AS (
       UPDATE lab_orders o
          SET stage_id = target.id, stage_entered_at = now(), version = o.version + 1, updated_at = now(),
