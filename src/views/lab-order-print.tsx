@@ -17,6 +17,18 @@ const rxColumns = [
   ['Height', 'lab.rx.height'],
 ] as const;
 
+/** One eye on one line for the 80 mm ticket: `Esf -2.25 · Cil -0.75 · Eje 180° · …`. */
+function eyeLine(rx: Record<string, unknown>, eye: 'od' | 'oi'): string {
+  return rxColumns
+    .map(([measure, label]) => {
+      const value = displayMeasure(rx, eye, measure);
+      const base = measure === 'Prism' && rx[`${eye}PrismBase`] ? ` ${displayMeasure(rx, eye, 'PrismBase')}` : '';
+      return value ? `${t(label)} ${value}${base}` : '';
+    })
+    .filter(Boolean)
+    .join(' · ');
+}
+
 function Row(props: { label: string; value: string | null | undefined }) {
   if (!props.value) return null;
   return (
@@ -89,32 +101,42 @@ export function LabOrderPrintPage(props: {
               <Row label={t('lab.lab')} value={order.labName} />
               <Row label={t('lab.labReference')} value={order.labReference} />
             </dl>
-            <table class="doc-lines lab-rx">
-              <caption>{t('lab.rx')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('lab.rx.eye')}</th>
-                  {rxColumns.map(([, label]) => (
-                    <th scope="col" class="num">
-                      {t(label)}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
+            {format === '80mm' ? (
+              <dl class="doc-party">
                 {(['od', 'oi'] as const).map((eye) => (
+                  <Row label={t(eye === 'od' ? 'lab.rx.od' : 'lab.rx.oi')} value={eyeLine(rx, eye)} />
+                ))}
+              </dl>
+            ) : (
+              <table class="doc-lines lab-rx">
+                <caption>{t('lab.rx')}</caption>
+                <thead>
                   <tr>
-                    <th scope="row">{t(eye === 'od' ? 'lab.rx.od' : 'lab.rx.oi')}</th>
-                    {rxColumns.map(([measure]) => (
-                      <td class="num">
-                        {displayMeasure(rx, eye, measure)}
-                        {measure === 'Prism' && rx[`${eye}PrismBase`] ? ` ${displayMeasure(rx, eye, 'PrismBase')}` : ''}
-                      </td>
+                    <th scope="col">{t('lab.rx.eye')}</th>
+                    {rxColumns.map(([, label]) => (
+                      <th scope="col" class="num">
+                        {t(label)}
+                      </th>
                     ))}
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {(['od', 'oi'] as const).map((eye) => (
+                    <tr>
+                      <th scope="row">{t(eye === 'od' ? 'lab.rx.od' : 'lab.rx.oi')}</th>
+                      {rxColumns.map(([measure]) => (
+                        <td class="num">
+                          {displayMeasure(rx, eye, measure)}
+                          {measure === 'Prism' && rx[`${eye}PrismBase`]
+                            ? ` ${displayMeasure(rx, eye, 'PrismBase')}`
+                            : ''}
+                        </td>
+                      ))}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
             <dl class="doc-party">
               <Row label={t('lab.rx.pdTotal')} value={order.pd} />
               <Row

@@ -339,6 +339,8 @@ export function MovePanel(props: {
             name="toStageId"
             label={t('lab.move')}
             value=""
+            blank={t('lab.choose')}
+            required
             errors={props.errors}
             options={props.stages
               .filter((stage) => stage.id !== order.stageId)
