@@ -244,6 +244,32 @@ describe('messaging: sealed credentials and isolation', () => {
     expect(preview.status).toBe(200);
     expect(await preview.text()).toContain('Hola María Pérez, orden LAB-000123');
     expect(await s.db.query.messageTemplates.findMany()).toHaveLength(16);
+    // A test send: the e-mail template to the user's own address, sample data, marked as a test, no consent asked.
+    const emailTemplate = (await s.db.query.messageTemplates.findMany()).find(
+      (row) => row.event === 'payment.received' && row.channel === 'email',
+    )!;
+    const tested = await postForm(
+      s.host,
+      `/settings/messages/templates/${emailTemplate.id}/test`,
+      {},
+      { Cookie: s.cookie },
+    );
+    expect(tested.status).toBe(303);
+    const [testMessage] = await s.db.query.outboundMessages.findMany({ where: (row, { eq }) => eq(row.isTest, true) });
+    // (the queue may already have sent it: status is not asserted)
+    expect([testMessage!.recipient, testMessage!.subject, testMessage!.contactId]).toEqual([
+      s.email,
+      'Recibo REC-000045 de Óptica Demo',
+      null,
+    ]);
+    // WhatsApp needs the user's number: none typed is a 422 on the form.
+    const noPhone = await postForm(
+      s.host,
+      `/settings/messages/templates/${template.id}/test`,
+      { phone: '' },
+      { Cookie: s.cookie },
+    );
+    expect(noPhone.status).toBe(422);
     for (const path of [
       '/settings/messages',
       `/settings/messages/templates/${template.id}`,

@@ -18,11 +18,17 @@ export async function dispatchEvents(ctx: MessagingContext): Promise<{ events: n
   const events = await pendingEvents(ctx.db, dispatchBatch);
   let handled = 0;
   let messages = 0;
-  for (const event of events) {
+  for (const [index, event] of events.entries()) {
     await queueWebhookDeliveries(ctx, event);
     const rows = await plannedMessages(ctx, event);
     const { claimed, inserted } = await claimEventWithMessages(ctx.db, event.id, rows);
-    if (!claimed) continue;
+    // Another dispatcher has this event (every write queues a dispatch, so a burst of writes runs
+    // many at once over the same list): leave the rest to it, and look again a little later in
+    // case it read a shorter list than this one.
+    if (!claimed) {
+      if (index < events.length - 1) await ctx.jobs.send(eventJobs.dispatch, {}, { delaySeconds: 5 });
+      break;
+    }
     handled += 1;
     for (const message of inserted) {
       if (message.status !== 'queued') continue;
