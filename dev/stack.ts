@@ -110,6 +110,8 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
       DGII_BASE_URL: dgii.url,
       WHATSAPP_API_URL: `${messaging.url}/graph/${graphVersion}`,
       EMAIL_API_URL: `${messaging.url}/resend`,
+      // Links in messages (share links built by queue jobs) name the port wrangler dev really listens on.
+      SHOP_ORIGIN: `http://{host}:${ports.http}`,
     };
     await ensureDemoTenant(env, options.persistDir, options.demoPassword ?? randomBytes(12).toString('base64url'), log);
 

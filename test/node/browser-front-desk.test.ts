@@ -31,6 +31,7 @@ import {
   type TestStack,
 } from '../support/browser-stack';
 import { hasPdftotext, pdfText } from '../support/pdf-text';
+import { demoPhoneNumberId } from '../../dev/demo-messaging';
 
 let local: TestStack;
 let browser: Browser;
@@ -71,6 +72,11 @@ describe.skipIf(!hasChromium)('the front desk in the browser', () => {
     },
     120_000,
   );
+
+  it('a lab order made from an invoice crosses the board, WhatsApp tells the customer with a status link, and it is delivered once paid', async () => {
+    const seeded = await seedLabCustomer(local);
+    await runFlow(browser, 'lab-day', (page) => labDayFlow(page, local.stack, seeded));
+  }, 180_000);
 });
 
 // The patient's page.
@@ -439,4 +445,136 @@ async function fetchInPage(page: Page, url: string) {
     };
   }, url);
   return { status: result.status, contentType: result.contentType, body: Buffer.from(result.bytes) };
+}
+
+// The lab's day: an order from an invoice, the board, the customer's WhatsApp and status page, delivery.
+
+const labCustomer = { name: 'Rosa Amelia Peña Lab', mobile: '809-555-0142', wa: '18095550142' };
+
+function seedLabCustomer(stack: TestStack): Promise<{ contactId: string; invoiceId: string }> {
+  return withDemoShop(stack, async ({ db }) => {
+    const [contact] = (
+      await db.execute<{ id: string }>(
+        sql`INSERT INTO contacts (kind, name, mobile) VALUES ('customer', ${labCustomer.name}, ${labCustomer.mobile}) RETURNING id`,
+      )
+    ).rows;
+    await db.execute(sql`
+      INSERT INTO prescriptions (patient_id, branch_id, examined_on, od_sphere, od_cylinder, od_axis, oi_sphere, od_add, oi_add, pd)
+      VALUES (${contact!.id}, (SELECT id FROM branches ORDER BY created_at LIMIT 1), ${today}::date - 3,
+              '-2.25', '-0.75', 180, '-2.00', '2.00', '2.00', '63.0')`);
+    const [invoice] = (
+      await db.execute<{ id: string }>(sql`
+        INSERT INTO invoices (kind, status, ncf_type, ncf, ncf_valid_until, issued_on, customer_id, buyer_name, branch_id,
+                              currency_code, exchange_rate, gross_total, exempt_total, total, exempt_total_dop, total_dop)
+        VALUES ('invoice', 'issued', 'B02', 'B0298000001', '2099-12-31', ${today}::date, ${contact!.id}::uuid, ${labCustomer.name},
+                (SELECT id FROM branches ORDER BY created_at LIMIT 1), 'DOP', 1, 4500, 4500, 4500, 4500, 4500)
+        RETURNING id`)
+    ).rows;
+    return { contactId: contact!.id, invoiceId: invoice!.id };
+  });
+}
+
+/** What the messaging stand-in received for the demo shop's WhatsApp number, to one recipient. */
+async function whatsappTo(stack: TestStack['stack'], to: string): Promise<Array<Record<string, unknown>>> {
+  const response = await fetch(`${stack.messagingUrl}/_control/messages?scope=${demoPhoneNumberId}&to=${to}`);
+  return ((await response.json()) as { messages: Array<Record<string, unknown>> }).messages;
+}
+
+async function labDayFlow(page: Page, stack: TestStack['stack'], seeded: { contactId: string; invoiceId: string }) {
+  const base = stack.demoUrl;
+  const status = () => page.getByRole('status').first().textContent();
+  await logIn(page, base);
+
+  // The customer agrees to WhatsApp messages on her contact page.
+  await page.goto(`${base}/contacts/${seeded.contactId}`);
+  await page.getByLabel('Acepta mensajes por WhatsApp').check();
+  await page.getByRole('button', { name: 'Guardar preferencias' }).click();
+  await expect.poll(() => page.getByLabel('Acepta mensajes por WhatsApp').isChecked()).toBe(true);
+
+  // The owner turns on "glasses ready" by WhatsApp: the Spanish defaults, then one automation.
+  await page.goto(`${base}/settings/messages`);
+  await page.getByRole('button', { name: 'Crear las plantillas predeterminadas que falten' }).click();
+  await expect.poll(status).toContain('Plantillas predeterminadas creadas');
+  await page.getByLabel(/^Nombre/).fill('Lentes listos');
+  await page.getByLabel('Cuando ocurra').selectOption({ label: 'Orden de laboratorio cambió de etapa' });
+  const template = page.getByLabel('Enviar la plantilla');
+  const templateValue = await template
+    .locator('option', { hasText: 'Orden de laboratorio cambió de etapa (WhatsApp)' })
+    .first()
+    .getAttribute('value');
+  await template.selectOption(templateValue!);
+  await page.getByLabel('Por el canal').selectOption({ label: 'WhatsApp' });
+  await page
+    .getByLabel('Solo al entrar en la etapa (órdenes de laboratorio)')
+    .selectOption({ label: 'Listo para entregar' });
+  await page.getByRole('button', { name: 'Crear automatización' }).click();
+  await expect.poll(status).toContain('Automatización guardada.');
+
+  // From the invoice: a lab order with the customer's latest Rx copied.
+  await page.goto(`${base}/invoices/${seeded.invoiceId}`);
+  await page.getByRole('link', { name: 'Orden de laboratorio' }).click();
+  await page.getByLabel('Tipo de lente').selectOption({ label: 'Progresivo' });
+  await page.getByLabel('Material').selectOption({ label: 'Policarbonato' });
+  await page.getByLabel('Fecha prometida').fill(addDays(today, 3));
+  await page.getByRole('button', { name: 'Crear orden' }).click();
+  await page.waitForURL(/\/lab-orders\/[0-9a-f-]{36}\?notice=created$/);
+  const orderId = /\/lab-orders\/([0-9a-f-]{36})/.exec(page.url())![1]!;
+  expect(await page.locator('main').textContent()).toContain('-2.25');
+
+  // The board: a drag from "Pendiente" to "Enviado al laboratorio", then the keyboard's move menu.
+  await page.goto(`${base}/lab`);
+  const card = () => page.locator(`li[data-order-id="${orderId}"]`);
+  const column = (name: string) => page.getByRole('region', { name: new RegExp(`^${name}\\s`) });
+  await expect.poll(() => column('Pendiente').locator(`li[data-order-id="${orderId}"]`).count()).toBe(1);
+  const target = column('Enviado al laboratorio').locator('ul.lab-cards');
+  await card().dragTo(target);
+  await expect.poll(() => column('Enviado al laboratorio').locator(`li[data-order-id="${orderId}"]`).count()).toBe(1);
+  await expect.poll(() => page.locator('#lab-move-outcome').textContent()).toContain('pasó a «Enviado al laboratorio»');
+  await page.reload();
+  expect(await column('Enviado al laboratorio').locator(`li[data-order-id="${orderId}"]`).count()).toBe(1);
+  for (const stage of ['En proceso', 'Recibido', 'Listo para entregar']) {
+    await card().getByLabel('Mover a').selectOption({ label: stage });
+    await card().getByRole('button', { name: 'Mover', exact: true }).press('Enter');
+    await expect.poll(() => column(stage).locator(`li[data-order-id="${orderId}"]`).count()).toBe(1);
+  }
+  await screenshot(page, 'lab-board-desktop');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await screenshot(page, 'lab-board-phone');
+  await page.setViewportSize({ width: 1366, height: 800 });
+
+  // The customer's WhatsApp, once, with her name and the status link; the link opens without a session.
+  await expect.poll(async () => (await whatsappTo(stack, labCustomer.wa)).length, { timeout: 30_000 }).toBe(1);
+  const [message] = await whatsappTo(stack, labCustomer.wa);
+  const text = JSON.stringify(message);
+  expect(text).toContain('Rosa');
+  const link = /https?:\/\/[^\s"\\]+\/share\/[A-Za-z0-9_-]{43}/.exec(text)?.[0];
+  expect(link).toBeTruthy();
+  const customer = await page.context().browser()!.newContext({ locale: 'es-DO' });
+  const statusPage = await customer.newPage();
+  await statusPage.goto(link!);
+  expect(await statusPage.getByRole('heading', { level: 1 }).textContent()).toContain('¿Ya están listos mis lentes?');
+  expect(await statusPage.locator('main').textContent()).toContain('Listo para recoger');
+  expect(await statusPage.locator('main').textContent()).not.toContain('4,500');
+
+  // Delivery: the open balance stops it; the payment is registered; then it is delivered.
+  await page.goto(`${base}/lab-orders/${orderId}`);
+  await page.getByLabel('Mover a').selectOption({ label: 'Entregado' });
+  await page.getByRole('button', { name: 'Mover', exact: true }).click();
+  await expect.poll(() => page.locator('main').textContent()).toContain('RD$ 4,500.00');
+  await page.getByRole('link', { name: 'Registrar el pago' }).first().click();
+  await page.getByLabel('Monto').fill('4500');
+  await page.getByLabel('Forma de pago').selectOption({ label: '1 · Efectivo' });
+  await page.getByRole('button', { name: 'Registrar cobro' }).click();
+  await expect.poll(status).toContain('Cobro registrado.');
+  await page.goto(`${base}/lab-orders/${orderId}`);
+  await page.getByLabel('Mover a').selectOption({ label: 'Entregado' });
+  await page.getByRole('button', { name: 'Mover', exact: true }).click();
+  await expect.poll(() => page.getByRole('heading', { name: 'Etapa: Entregado' }).count()).toBe(1);
+  await page.reload();
+  expect(await page.locator('main').textContent()).toContain('a «Entregado»');
+  await statusPage.reload();
+  expect(await statusPage.locator('main').textContent()).toContain('Entregado');
+  await customer.close();
+  // Still one message: "Entregado" has no automation, and the repeated queue deliveries sent nothing twice.
+  expect(await whatsappTo(stack, labCustomer.wa)).toHaveLength(1);
 }
