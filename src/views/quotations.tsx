@@ -254,6 +254,11 @@ export function QuotationPage(props: {
             {t('quotations.print80')}
           </a>
           {quotation.status !== 'cancelled' ? <ShareButton kind="quotation" id={quotation.id} /> : null}
+          {quotation.status !== 'cancelled' ? (
+            <a class="button" href={`/lab-orders/new?quotationId=${quotation.id}`}>
+              {t('lab.fromInvoice')}
+            </a>
+          ) : null}
         </div>
       </div>
       {props.notice ? <Notice>{props.notice}</Notice> : null}

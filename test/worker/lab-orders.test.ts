@@ -4,7 +4,15 @@
  */
 import { and, asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { invoices, labOrderEvents, labOrders, prescriptions, shopEvents } from '../../src/db/tenant-schema';
+import {
+  fiscalSequences,
+  invoices,
+  labOrderEvents,
+  labOrders,
+  prescriptions,
+  quotations,
+  shopEvents,
+} from '../../src/db/tenant-schema';
 import { shopToday } from '../../src/domain/dates';
 import { api, apiJson } from '../support/worker/api';
 import { countRoundTrips, get, postForm } from '../support/worker/helpers';
@@ -403,5 +411,26 @@ describe('lab orders edit and entry points', { timeout: 60_000 }, () => {
     ).text();
     expect(fromRx).toContain('Ana Lucía Reyes');
     expect(fromRx).toMatch(new RegExp(`<option value="${rx.id}" selected`));
+
+    const [sequence] = await s.db.select().from(fiscalSequences).limit(1);
+    const [quotation] = await s.db
+      .insert(quotations)
+      .values({
+        number: 'COT-LAB-1',
+        sequenceId: sequence!.id,
+        customerId: s.customer.id,
+        branchId: s.main.id,
+        currencyCode: 'DOP',
+        status: 'sent',
+        quotedOn: shopToday(),
+        validUntil: '2099-01-01',
+      })
+      .returning();
+    const quotationPage = await (
+      await get(s.host, `/quotations/${quotation!.id}`, { headers: { Cookie: s.cookie } })
+    ).text();
+    expect(quotationPage).toContain(`/lab-orders/new?quotationId=${quotation!.id}`);
+    const fromQuotation = await createOrder(s, { quotationId: quotation!.id });
+    expect(fromQuotation.quotationId).toBe(quotation!.id);
   });
 });
