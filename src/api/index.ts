@@ -9,6 +9,7 @@ import { currenciesApi } from './currencies';
 import { taxesApi } from './taxes';
 
 import { prescriptionsApi } from './prescriptions';
+import { labOrdersApi } from './lab-orders';
 import { webhooksApi } from './webhooks';
 import { sequencesApi } from './sequences';
 import { quotationsApi } from './quotations';
@@ -41,6 +42,7 @@ api.route('/', stockApi);
 api.route('/', currenciesApi);
 api.route('/', taxesApi);
 api.route('/', prescriptionsApi);
+api.route('/', labOrdersApi);
 api.route('/', webhooksApi);
 api.route('/', sequencesApi);
 api.route('/', quotationsApi);
