@@ -3,6 +3,7 @@ import type { TenantDb } from '../db/client';
 import { sqlState } from '../db/raised';
 import {
   automations,
+  company,
   contacts,
   type MessageChannelKind,
   messageChannels,
@@ -129,6 +130,25 @@ export async function ownerRecipients(db: TenantDb) {
     sql`SELECT id, name, email FROM users WHERE role = 'owner' AND status = 'active' ORDER BY created_at, id`,
   );
   return result.rows;
+}
+
+/** The quiet hours as the settings page shows them (HH:MM, shop time), unexecuted for a batch. */
+export function quietHoursQuery(db: TenantDb) {
+  return db
+    .select({
+      start: sql<string | null>`to_char(${company.quietHoursStart}, 'HH24:MI')`,
+      end: sql<string | null>`to_char(${company.quietHoursEnd}, 'HH24:MI')`,
+    })
+    .from(company)
+    .where(eq(company.id, 1));
+}
+
+/** Sets both ends of the quiet hours, or clears them (both null). */
+export async function setQuietHours(db: TenantDb, start: string | null, end: string | null): Promise<void> {
+  await db
+    .update(company)
+    .set({ quietHoursStart: start, quietHoursEnd: end, updatedAt: sql`now()` })
+    .where(eq(company.id, 1));
 }
 
 /** The shop's name, phones and quiet hours. */

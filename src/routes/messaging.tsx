@@ -14,6 +14,7 @@ import {
   automationForm,
   emailChannelForm,
   messageLogFilter,
+  quietHoursForm,
   type TemplateInput,
   templateForm,
   testSendForm,
@@ -29,6 +30,7 @@ import {
   messagingSettings,
   previewTemplate,
   saveEmailChannel,
+  saveQuietHours,
   saveTemplate,
   saveWhatsappChannel,
   setAutomationEnabled,
@@ -45,7 +47,13 @@ type Values = Record<string, string | undefined | null>;
 
 async function renderSettings(
   c: Context<SignedInEnv>,
-  options: { notice?: string | null; values?: Values; errors?: FieldErrors } = {},
+  options: {
+    notice?: string | null;
+    values?: Values;
+    errors?: FieldErrors;
+    quietValues?: Values;
+    quietErrors?: FieldErrors;
+  } = {},
   status: 200 | 422 = 200,
 ) {
   const settings = await messagingSettings(shopContext(c));
@@ -60,6 +68,7 @@ const notices: Record<string, Parameters<typeof t>[0]> = {
   channel: 'messaging.channel.saved',
   template: 'messaging.template.saved',
   automation: 'messaging.automation.saved',
+  quiet: 'messaging.quiet.saved',
 };
 
 messagingRoutes.get('/settings/messages', manage, (c) => {
@@ -73,6 +82,17 @@ messagingRoutes.get('/settings/messages', manage, (c) => {
         ? t('messaging.test.queued', { recipient: c.req.query('test')! })
         : null;
   return renderSettings(c, { notice });
+});
+
+messagingRoutes.post('/settings/messages/quiet-hours', manage, refuseInSupportSession, async (c) => {
+  const body = (await c.req.parseBody()) as Record<string, string>;
+  const parsed = quietHoursForm.safeParse(body);
+  if (!parsed.success) {
+    const quietErrors = Object.fromEntries(parsed.error.issues.map((issue) => [String(issue.path[0]), issue.message]));
+    return renderSettings(c, { quietValues: body, quietErrors }, 422);
+  }
+  await saveQuietHours(shopContext(c), parsed.data);
+  return c.redirect('/settings/messages?saved=quiet', 303);
 });
 
 function channelKind(c: Context<SignedInEnv>): MessageChannelKind {

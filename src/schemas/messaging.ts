@@ -96,6 +96,29 @@ export const automationForm = z.object({
 });
 export type AutomationInput = z.infer<typeof automationForm>;
 
+const clock = z
+  .string()
+  .trim()
+  .refine((value) => value === '' || /^([01]\d|2[0-3]):[0-5]\d$/.test(value), t('messaging.quiet.invalid'));
+
+/** Quiet hours: both ends (HH:MM, shop time, different), or both blank for none. */
+export const quietHoursForm = z
+  .object({ quietHoursStart: clock.default(''), quietHoursEnd: clock.default('') })
+  .superRefine((value, ctx) => {
+    const start = value.quietHoursStart;
+    const end = value.quietHoursEnd;
+    if ((start === '') !== (end === ''))
+      ctx.addIssue({
+        code: 'custom',
+        path: [start ? 'quietHoursEnd' : 'quietHoursStart'],
+        message: t('messaging.quiet.both'),
+      });
+    else if (start && start === end)
+      ctx.addIssue({ code: 'custom', path: ['quietHoursEnd'], message: t('messaging.quiet.same') });
+  })
+  .transform((value) => ({ start: value.quietHoursStart || null, end: value.quietHoursEnd || null }));
+export type QuietHoursInput = z.infer<typeof quietHoursForm>;
+
 export const testSendForm = z.object({ phone: optionalText(30) });
 
 export const messageLogFilter = z.object({

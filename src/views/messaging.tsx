@@ -36,11 +36,18 @@ export function MessagingSettingsPage(props: {
   automations: Array<{ automation: Automation; templateName: string }>;
   stages: Array<{ id: string; name: string }>;
   branches: Array<{ id: string; name: string }>;
+  quietHours: { start: string | null; end: string | null };
   notice?: string | null;
   values?: Values;
   errors?: FieldErrors;
+  quietValues?: Values;
+  quietErrors?: FieldErrors;
 }) {
   const values = props.values ?? {};
+  const quiet = props.quietValues ?? {
+    quietHoursStart: props.quietHours.start,
+    quietHoursEnd: props.quietHours.end,
+  };
   const stageName = (id: unknown) => props.stages.find((stage) => stage.id === id)?.name;
   const branchName = (id: unknown) => props.branches.find((branch) => branch.id === id)?.name;
   return (
@@ -67,6 +74,39 @@ export function MessagingSettingsPage(props: {
             </li>
           ))}
         </ul>
+      </section>
+      <section class="card" aria-labelledby="quiet-title" style="margin-bottom: 1.25rem">
+        <h2 id="quiet-title">{t('messaging.quiet.title')}</h2>
+        <p>
+          {props.quietHours.start && props.quietHours.end
+            ? t('messaging.quiet.current', { start: props.quietHours.start, end: props.quietHours.end })
+            : t('messaging.quiet.none')}
+        </p>
+        <p class="hint">{t('messaging.quiet.lead')}</p>
+        <ErrorSummary errors={props.quietErrors} />
+        <form method="post" action="/settings/messages/quiet-hours" hx-boost="false" novalidate>
+          <div class="form-grid">
+            <Field
+              name="quietHoursStart"
+              type="time"
+              label={t('messaging.quiet.start')}
+              value={quiet.quietHoursStart}
+              errors={props.quietErrors}
+            />
+            <Field
+              name="quietHoursEnd"
+              type="time"
+              label={t('messaging.quiet.end')}
+              value={quiet.quietHoursEnd}
+              errors={props.quietErrors}
+            />
+          </div>
+          <div class="actions">
+            <button type="submit" class="button">
+              {t('messaging.quiet.save')}
+            </button>
+          </div>
+        </form>
       </section>
       <section class="card" aria-labelledby="templates-title" style="margin-bottom: 1.25rem">
         <h2 id="templates-title">{t('messaging.settings.templates')}</h2>

@@ -25,14 +25,22 @@ import {
   type MessageTemplate,
   messageLogQuery,
   type OutboundMessage,
+  quietHoursQuery,
   saveTemplateRow,
   setAutomationEnabledRow,
   setContactMessaging,
+  setQuietHours,
   templateById,
   templatesQuery,
   upsertChannel,
 } from '../../queries/messaging';
-import type { AutomationInput, EmailChannelInput, TemplateInput, WhatsappChannelInput } from '../../schemas/messaging';
+import type {
+  AutomationInput,
+  EmailChannelInput,
+  QuietHoursInput,
+  TemplateInput,
+  WhatsappChannelInput,
+} from '../../schemas/messaging';
 import { decryptSecret, encryptionKeyFor, encryptSecret } from '../../tenancy/crypto';
 import type { ShopContext } from './context';
 import { channelAssociatedData, previewValues, sendTestMessage, type WhatsappCredentials } from './messaging';
@@ -60,7 +68,7 @@ export function maskSecret(secret: string): string {
 /** The messaging settings page: channels, templates, automations, lab stages and branches, in one round trip. */
 export async function messagingSettings(ctx: ShopContext) {
   ensureManage(ctx);
-  const [channelRows, templates, automationRows, stages, branchRows] = await ctx.db.batch([
+  const [channelRows, templates, automationRows, stages, branchRows, quiet] = await ctx.db.batch([
     channelsQuery(ctx.db),
     templatesQuery(ctx.db),
     automationsQuery(ctx.db),
@@ -70,6 +78,7 @@ export async function messagingSettings(ctx: ShopContext) {
       .where(isNull(labStages.archivedAt))
       .orderBy(asc(labStages.position)),
     ctx.db.select({ id: branches.id, name: branches.name }).from(branches).orderBy(asc(branches.name)),
+    quietHoursQuery(ctx.db),
   ]);
   const channels = (['whatsapp', 'email'] as const).map((kind): ChannelView => {
     const row = channelRows.find((candidate) => candidate.kind === kind);
@@ -81,7 +90,18 @@ export async function messagingSettings(ctx: ShopContext) {
       settings: row?.settings ?? {},
     };
   });
-  return { channels, templates, automations: automationRows, stages, branches: branchRows };
+  const quietHours = { start: quiet[0]?.start ?? null, end: quiet[0]?.end ?? null };
+  return { channels, templates, automations: automationRows, stages, branches: branchRows, quietHours };
+}
+
+/** The shop's quiet hours (shop time); both null: messages leave at any hour. */
+export async function saveQuietHours(ctx: ShopContext, input: QuietHoursInput): Promise<void> {
+  ensureManage(ctx);
+  await setQuietHours(ctx.db, input.start, input.end);
+  await recordActivity(ctx.db, actorLabel(ctx.actor), 'messaging.quietHoursSaved', {
+    start: input.start,
+    end: input.end,
+  });
 }
 
 async function sealChannel(ctx: ShopContext, kind: MessageChannelKind, credentials: object): Promise<string> {
