@@ -308,13 +308,13 @@ messagingRoutes.post('/contacts/:id/messaging', contactsManage, refuseInSupportS
   return c.redirect(`/contacts/${id}`, 303);
 });
 
-messagingRoutes.post(
-  '/contacts/:id/messaging/:action{opt-out|opt-in}',
-  contactsManage,
-  refuseInSupportSession,
-  async (c) => {
+for (const [action, optedOut] of [
+  ['opt-out', true],
+  ['opt-in', false],
+] as const) {
+  messagingRoutes.post(`/contacts/:id/messaging/${action}`, contactsManage, refuseInSupportSession, async (c) => {
     const id = idParam(c);
-    await setContactConsent(shopContext(c), id, { optedOut: c.req.param('action') === 'opt-out' });
+    await setContactConsent(shopContext(c), id, { optedOut });
     return c.redirect(`/contacts/${id}`, 303);
-  },
-);
+  });
+}
