@@ -29,6 +29,7 @@ import {
 } from '../../queries/webhooks';
 import { bytesToBase64, decryptSecret, encryptionKeyFor, encryptSecret } from '../../tenancy/crypto';
 import type { ShopContext } from './context';
+import { messageEvents } from '../../domain/message-template';
 
 export type { WebhookDeliveryRow, WebhookEndpoint } from '../../queries/webhooks';
 export { verifyWebhookSignature } from '../../domain/webhook-signature';
@@ -49,17 +50,8 @@ export function webhookBackoffSeconds(attempts: number): number {
 /** How long the receiver gets to answer one POST. */
 export const webhookTimeoutMs = 10_000;
 
-/** The event types a shop may subscribe to (H3's outbox types and the scheduler's). */
-export const webhookEventTypes = [
-  'invoice.issued',
-  'payment.received',
-  'quotation.shared',
-  'lab_order.stage_entered',
-  'lab_order.overdue',
-  'recall.due',
-  'fiscal.range_low',
-  'ecf.certificate_expiring',
-] as const;
+/** The event types a shop may subscribe to: every event of the outbox, the same list messages use. */
+export const webhookEventTypes = messageEvents;
 
 export const webhookTestEvent = 'webhook.test';
 
