@@ -30,6 +30,7 @@ import {
   LabOrderFormPage,
   labOrderNumber,
   LabOrderPage,
+  LabTimeline,
   MovePanel,
   type LabFormValues,
   type LabNotice,
@@ -202,7 +203,12 @@ labOrdersRoutes.post('/lab-orders/:id/move', manage, async (c) => {
   if (!refusal) {
     if (wantsFragment(c.req.raw)) {
       const page = await labOrderPage(ctx, id);
-      return c.html(<MovePanel order={page.order} stages={page.stages} canMove={true} />);
+      return c.html(
+        <>
+          <MovePanel order={page.order} stages={page.stages} canMove={true} />
+          <LabTimeline order={page.order} timeline={page.timeline} oob />
+        </>,
+      );
     }
     const next = field('next');
     return c.redirect(next ? safeNextPath(next) : `/lab-orders/${id}?notice=moved`, 303);

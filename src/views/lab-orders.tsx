@@ -472,34 +472,47 @@ export function LabOrderPage(props: {
           </form>
         </section>
       ) : null}
-      <section class="card" aria-labelledby="lab-timeline">
-        <h2 id="lab-timeline">{t('lab.timeline')}</h2>
-        <ol class="timeline">
-          {props.timeline.map((entry) => (
-            <li>
-              <p>
-                <strong>{timelineText(entry)}</strong>
-                {' — '}
-                <span class="hint">
-                  {t('lab.by', { user: entry.userName ?? '—', when: formatDateTime(entry.createdAt) })}
-                </span>
-              </p>
-              {entry.kind === 'moved' && entry.note ? <p>{t('lab.overrideNote', { reason: entry.note })}</p> : null}
-              {entry.kind === 'note' ? <p>{entry.note}</p> : null}
-              {entry.kind === 'photo' ? (
-                <a href={`/lab-orders/${order.id}/photos/${entry.id}`}>
-                  <img
-                    src={`/lab-orders/${order.id}/photos/${entry.id}`}
-                    alt={t('lab.photoAlt', { number: labOrderNumber(order.number) })}
-                    style="max-width: 100%; max-height: 240px"
-                    loading="lazy"
-                  />
-                </a>
-              ) : null}
-            </li>
-          ))}
-        </ol>
-      </section>
+      <LabTimeline order={order} timeline={props.timeline} />
     </>
+  );
+}
+
+/** The order's timeline, newest first; `oob` when an htmx move sends it beside the stage panel. */
+export function LabTimeline(props: { order: LabOrderDetail; timeline: LabTimelineEntry[]; oob?: boolean }) {
+  const { order } = props;
+  return (
+    <section
+      class="card"
+      id="lab-timeline-card"
+      aria-labelledby="lab-timeline"
+      hx-swap-oob={props.oob ? 'true' : undefined}
+    >
+      <h2 id="lab-timeline">{t('lab.timeline')}</h2>
+      <ol class="timeline">
+        {props.timeline.map((entry) => (
+          <li>
+            <p>
+              <strong>{timelineText(entry)}</strong>
+              {' — '}
+              <span class="hint">
+                {t('lab.by', { user: entry.userName ?? '—', when: formatDateTime(entry.createdAt) })}
+              </span>
+            </p>
+            {entry.kind === 'moved' && entry.note ? <p>{t('lab.overrideNote', { reason: entry.note })}</p> : null}
+            {entry.kind === 'note' ? <p>{entry.note}</p> : null}
+            {entry.kind === 'photo' ? (
+              <a href={`/lab-orders/${order.id}/photos/${entry.id}`}>
+                <img
+                  src={`/lab-orders/${order.id}/photos/${entry.id}`}
+                  alt={t('lab.photoAlt', { number: labOrderNumber(order.number) })}
+                  style="max-width: 100%; max-height: 240px"
+                  loading="lazy"
+                />
+              </a>
+            ) : null}
+          </li>
+        ))}
+      </ol>
+    </section>
   );
 }
