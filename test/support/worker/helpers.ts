@@ -47,6 +47,27 @@ export async function countQueries(database: string, work: () => Promise<unknown
   return after - before;
 }
 
+/**
+ * Waits until nothing has reached the shop's database for `quietMs`: a write that emits an event
+ * (an issue, a payment) queues the event dispatch, which the local queue runs about a second later
+ * against the same database. A count of a page's round trips starts after that, so it measures the
+ * page alone. The wait is longer than the queue's batch window (max_batch_timeout = 1 s).
+ */
+export async function untilQuiet(database: string, quietMs = 1_500, timeoutMs = 20_000): Promise<void> {
+  const started = Date.now();
+  let last = -1;
+  let since = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    const now = (await endpointStats()).roundTripsByDatabase[database] ?? 0;
+    if (now !== last) {
+      last = now;
+      since = Date.now();
+    } else if (Date.now() - since >= quietMs) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${database} never went quiet for ${quietMs} ms`);
+}
+
 /** Network round trips to one database during `work` (a batch transaction counts once). */
 export async function countRoundTrips(database: string, work: () => Promise<unknown>): Promise<number> {
   const before = (await endpointStats()).roundTripsByDatabase[database] ?? 0;
