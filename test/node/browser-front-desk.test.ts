@@ -570,8 +570,8 @@ async function labDayFlow(page: Page, stack: TestStack['stack'], seeded: { conta
   await page.getByLabel('Mover a').selectOption({ label: 'Entregado' });
   await page.getByRole('button', { name: 'Mover', exact: true }).click();
   await expect.poll(() => page.getByRole('heading', { name: 'Etapa: Entregado' }).count()).toBe(1);
-  await page.reload();
-  expect(await page.locator('main').textContent()).toContain('a «Entregado»');
+  // The timeline came with the stage panel (no reload).
+  await expect.poll(() => page.locator('#lab-timeline-card li').first().textContent()).toContain('a «Entregado»');
   await statusPage.reload();
   expect(await statusPage.locator('main').textContent()).toContain('Entregado');
   await customer.close();
