@@ -1,6 +1,6 @@
 import type { SessionUser } from '../auth/session';
 import { can } from '../auth/permissions';
-import { formatDate, formatDateTime } from '../domain/dates';
+import { formatDate, formatDateTime, shopToday } from '../domain/dates';
 import { formatMoney } from '../domain/money';
 import type { FieldErrors } from '../errors';
 import { t, type MessageKey } from '../i18n/es-DO';
@@ -294,7 +294,7 @@ export function MovePanel(props: {
   errors?: FieldErrors;
 }) {
   const { order } = props;
-  const today = new Date().toLocaleDateString('en-CA', { timeZone: 'America/Santo_Domingo' });
+  const today = shopToday();
   const balance = order.invoiceBalance && Number(order.invoiceBalance) > 0 ? order.invoiceBalance : null;
   return (
     <section class="card" id="lab-stage" aria-labelledby="lab-stage-title">
