@@ -69,6 +69,24 @@ export const permissionMatrix = {
   'labStages.manage': ['owner', 'admin'],
   /** Lists and documents of every branch, not only the current one. */
   'branches.all': ['owner', 'admin'],
+  /** Expenses and purchases (gastos y compras): list, view and download their attachments. */
+  'expenses.view': ['owner', 'admin'],
+  /** Record, edit, pay and void expenses; turn a received e-CF into one. */
+  'expenses.manage': ['owner', 'admin'],
+  /** The business reports (sales, receivables, stock, prescriptions, quotations, expenses) and their exports. */
+  'reports.view': ['owner', 'admin'],
+  /** The commission report and its rules; closing a period. */
+  'commissions.manage': ['owner', 'admin'],
+  /** Record someone else as the seller of a quotation or an invoice (everyone else sells as themselves). */
+  'sellers.change': ['owner', 'admin'],
+  /** Imports from the shop's old system (contacts, products with stock, prescriptions, open invoices). */
+  'imports.manage': ['owner', 'admin'],
+  /** The shop's optical lists (lens types, materials, indices, treatments, colours, frame shapes, reasons for visit). */
+  'catalog.manage': ['owner', 'admin'],
+  /** Bulk price updates by filter (preview, then apply). */
+  'products.prices': ['owner', 'admin'],
+  /** Custom roles built from these permissions, and giving them to users. */
+  'roles.manage': ['owner'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissionMatrix;

@@ -69,6 +69,8 @@ export const users = pgTable(
     email: text().notNull(),
     name: text().notNull(),
     role: text().$type<Role>().notNull(),
+    /** A shop-built role: when set, its permissions replace those of \`role\` (which stays one of the five defaults). */
+    customRoleId: uuid().references((): AnyPgColumn => customRoles.id),
     /** PBKDF2 hash (see src/auth/password.ts); null until the user sets a password. */
     passwordHash: text(),
     /** invited: has not set a password yet; disabled: cannot sign in, sessions revoked. */
@@ -254,6 +256,8 @@ export const contacts = pgTable(
     emailConsent: boolean().notNull().default(false),
     optedOutAt: timestamp({ withTimezone: true }),
     archivedAt: timestamp({ withTimezone: true }),
+    /** The contact's key in the shop's old system, set by an import: a re-run finds it and adds nothing. */
+    importKey: text(),
     ...timestamps,
     /**
      * search_fold(name) (drizzle/tenant/functions/search_fold.sql: lower-case, accents removed), kept by
@@ -264,6 +268,7 @@ export const contacts = pgTable(
   },
   (table) => [
     uniqueIndex('contacts_id_number_key').on(table.idNumber).where(sql`${table.idNumber} is not null`),
+    uniqueIndex('contacts_import_key').on(table.importKey).where(sql`${table.importKey} is not null`),
     index('contacts_name_idx').on(sql`lower(${table.name})`, table.id),
     // search_fold (drizzle/tenant/functions/search_fold.sql) for the searches that gather every match
     // (documents by customer, pickers): the planner prices the stored column's LIKE too cheap and
@@ -287,6 +292,23 @@ export const products = pgTable(
     name: text().notNull(),
     category: text().$type<(typeof productCategories)[number]>().notNull(),
     brand: text(),
+    /** Variants (a frame in each colour and size) are products of their own under one parent model. */
+    parentId: uuid().references((): AnyPgColumn => products.id),
+    variantColour: text(),
+    variantSize: text(),
+    /** Values from the shop's catalogue lists (catalog_values), copied as text. */
+    frameShape: text(),
+    lensType: text(),
+    lensMaterial: text(),
+    lensIndex: text(),
+    lensTreatments: jsonb().$type<string[]>().notNull().default([]),
+    /** Lens products: the powers they are made in (diopters, 0.25 steps). */
+    sphereMin: numeric({ precision: 5, scale: 2 }),
+    sphereMax: numeric({ precision: 5, scale: 2 }),
+    cylinderMin: numeric({ precision: 5, scale: 2 }),
+    cylinderMax: numeric({ precision: 5, scale: 2 }),
+    addMin: numeric({ precision: 5, scale: 2 }),
+    addMax: numeric({ precision: 5, scale: 2 }),
     /** Unit price with 4 decimals, in the company's default currency. */
     price: numeric({ precision: 14, scale: 4 }).notNull(),
     cost: numeric({ precision: 14, scale: 4 }),
@@ -304,6 +326,7 @@ export const products = pgTable(
     index('products_name_search_idx').using('gin', sql`search_fold(${table.name}) gin_trgm_ops`),
     index('products_brand_search_idx').using('gin', sql`search_fold(${table.brand}) gin_trgm_ops`),
     check('products_price_positive', sql`${table.price} >= 0`),
+    index('products_parent_idx').on(table.parentId).where(sql`${table.parentId} is not null`),
   ],
 );
 
@@ -417,10 +440,16 @@ export const prescriptions = pgTable(
     recommendations: text(),
     nextVisitOn: date(),
     notes: text(),
+    /** The prescription's key in the shop's old system, set by an import. */
+    importKey: text(),
     createdBy: uuid().references(() => users.id),
     ...timestamps,
   },
-  (table) => [index('prescriptions_patient_idx').on(table.patientId, table.examinedOn, table.id)],
+  (table) => [
+    index('prescriptions_patient_idx').on(table.patientId, table.examinedOn, table.id),
+    uniqueIndex('prescriptions_import_key').on(table.importKey).where(sql`${table.importKey} is not null`),
+    index('prescriptions_optometrist_idx').on(table.optometristId, table.examinedOn),
+  ],
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -523,6 +552,8 @@ export const quotations = pgTable(
     notes: text(),
     ...documentTotals,
     convertedInvoiceId: uuid(),
+    /** Who sold: the user who created it unless someone with sellers.change picks another. */
+    sellerId: uuid().references(() => users.id),
     createdBy: uuid().references(() => users.id),
     ...timestamps,
   },
@@ -612,6 +643,10 @@ export const invoices = pgTable(
      */
     issuer: jsonb().$type<Record<string, unknown>>(),
     notes: text(),
+    /** Who sold: the user who created it unless someone with sellers.change picks another. */
+    sellerId: uuid().references(() => users.id),
+    /** Set on invoices brought from the shop's old system (history with their NCF and balance, never issued here). */
+    importedAt: timestamp({ withTimezone: true }),
     createdBy: uuid().references(() => users.id),
     issuedBy: uuid().references(() => users.id),
     ...timestamps,
@@ -625,6 +660,7 @@ export const invoices = pgTable(
     index('invoices_buyer_name_search_idx').using('gin', sql`search_fold(${table.buyerName}) gin_trgm_ops`),
     index('invoices_buyer_id_number_idx').on(table.buyerIdNumber),
     index('invoices_reference_idx').on(table.referenceInvoiceId),
+    index('invoices_seller_idx').on(table.sellerId, table.issuedOn),
     // The DGII 607 read in keyset pages in file order (date, NCF in byte order), and the 608 by void time.
     index('invoices_sales_idx')
       .on(table.issuedOn, sql`${table.ncf} COLLATE "C"`)
@@ -1615,4 +1651,321 @@ export const scheduledRuns = pgTable(
     finishedAt: timestamp({ withTimezone: true }),
   },
   (table) => [primaryKey({ columns: [table.job, table.period] })],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Back office (issue 15): expenses and the 606, report exports, sellers and commissions, imports,
+// the optical catalogue, custom roles
+// ---------------------------------------------------------------------------------------------
+
+/** DGII 606 "tipo de bienes y servicios comprados" 01-11: the expense's category. */
+export const expenseTypes606 = ['01', '02', '03', '04', '05', '06', '07', '08', '09', '10', '11'] as const;
+/** DGII 606 "forma de pago" 01-07 (efectivo, cheque/transferencia, tarjeta, crédito, permuta, nota de crédito, mixto). */
+export const expensePaymentForms = ['01', '02', '03', '04', '05', '06', '07'] as const;
+/** DGII 606 "tipo de retención en ISR" 01-08. */
+export const isrWithholdingTypes = ['01', '02', '03', '04', '05', '06', '07', '08'] as const;
+
+/**
+ * A supplier's invoice (gasto o compra) as the 606 reports it: the supplier as identified on the
+ * NCF, the NCF, the amounts split into services and goods, and the taxes paid, withheld and perceived.
+ */
+export const expenses = pgTable(
+  'expenses',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    supplierId: uuid().references(() => contacts.id),
+    /** The supplier as on the NCF, copied from the contact or the DGII registry. */
+    supplierIdType: text().$type<'rnc' | 'cedula'>().notNull(),
+    supplierIdNumber: text().notNull(),
+    supplierName: text().notNull(),
+    ncf: text().notNull(),
+    /** 606 field 5: the NCF a supplier's credit or debit note modifies. */
+    modifiedNcf: text(),
+    expenseType: text().$type<(typeof expenseTypes606)[number]>().notNull(),
+    branchId: uuid()
+      .notNull()
+      .references(() => branches.id),
+    issuedOn: date().notNull(),
+    /** 606 field 7; null until paid. */
+    paidOn: date(),
+    servicesAmount: numeric({ precision: 14, scale: 2 }).notNull().default('0'),
+    goodsAmount: numeric({ precision: 14, scale: 2 }).notNull().default('0'),
+    /** services + goods (606 field 10). */
+    total: numeric({ precision: 14, scale: 2 }).notNull().default('0'),
+    itbisBilled: numeric({ precision: 14, scale: 2 }).notNull().default('0'),
+    itbisWithheld: numeric({ precision: 14, scale: 2 }).notNull().default('0'),
+    itbisProportional: numeric({ precision: 14, scale: 2 }).notNull().default('0'),
+    itbisToCost: numeric({ precision: 14, scale: 2 }).notNull().default('0'),
+    /** ITBIS por adelantar: billed - proportional - to cost (computed by the server). */
+    itbisAdvance: numeric({ precision: 14, scale: 2 }).notNull().default('0'),
+    itbisPerceived: numeric({ precision: 14, scale: 2 }).notNull().default('0'),
+    isrWithholdingType: text().$type<(typeof isrWithholdingTypes)[number]>(),
+    isrWithheld: numeric({ precision: 14, scale: 2 }).notNull().default('0'),
+    isrPerceived: numeric({ precision: 14, scale: 2 }).notNull().default('0'),
+    iscAmount: numeric({ precision: 14, scale: 2 }).notNull().default('0'),
+    otherTaxes: numeric({ precision: 14, scale: 2 }).notNull().default('0'),
+    legalTip: numeric({ precision: 14, scale: 2 }).notNull().default('0'),
+    paymentForm: text().$type<(typeof expensePaymentForms)[number]>().notNull(),
+    paymentStatus: text().$type<'pending' | 'paid'>().notNull().default('pending'),
+    /** The e-CF from the inbox this expense was made from (one expense per received e-CF). */
+    receivedEcfId: uuid().references(() => receivedEcf.id),
+    notes: text(),
+    voidedAt: timestamp({ withTimezone: true }),
+    createdBy: uuid().references(() => users.id),
+    ...timestamps,
+  },
+  (table) => [
+    uniqueIndex('expenses_supplier_ncf_key')
+      .on(table.supplierIdNumber, table.ncf)
+      .where(sql`${table.voidedAt} is null`),
+    uniqueIndex('expenses_received_ecf_key').on(table.receivedEcfId).where(sql`${table.receivedEcfId} is not null`),
+    index('expenses_issued_idx').on(table.issuedOn, table.id),
+    index('expenses_list_idx').on(table.createdAt, table.id),
+    index('expenses_supplier_idx').on(table.supplierId),
+    check('expenses_id_type_valid', sql`${table.supplierIdType} in ('rnc', 'cedula')`),
+    check('expenses_type_valid', sql`${table.expenseType} in ('01','02','03','04','05','06','07','08','09','10','11')`),
+    check('expenses_payment_form_valid', sql`${table.paymentForm} in ('01','02','03','04','05','06','07')`),
+    check('expenses_payment_status_valid', sql`${table.paymentStatus} in ('pending', 'paid')`),
+    check('expenses_total_is_sum', sql`${table.total} = ${table.servicesAmount} + ${table.goodsAmount}`),
+    check('expenses_paid_has_date', sql`${table.paymentStatus} = 'pending' or ${table.paidOn} is not null`),
+  ],
+);
+
+/** Files attached to an expense (the supplier's invoice scanned or its PDF), in R2 under the shop's prefix. */
+export const expenseAttachments = pgTable(
+  'expense_attachments',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    expenseId: uuid()
+      .notNull()
+      .references(() => expenses.id, { onDelete: 'cascade' }),
+    fileKey: text().notNull(),
+    fileName: text().notNull(),
+    contentType: text().notNull(),
+    byteSize: integer().notNull(),
+    createdBy: uuid().references(() => users.id),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('expense_attachments_expense_idx').on(table.expenseId)],
+);
+
+export const reportExportStatuses = ['queued', 'running', 'done', 'failed'] as const;
+
+/** A report export run in the background: progress while it runs, the file in R2 once done. */
+export const reportExports = pgTable(
+  'report_exports',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    report: text().notNull(),
+    format: text().$type<'xlsx' | 'csv'>().notNull(),
+    /** The filters as the report's schema parsed them. */
+    filters: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    status: text().$type<(typeof reportExportStatuses)[number]>().notNull().default('queued'),
+    rowsDone: integer().notNull().default(0),
+    rowsTotal: integer(),
+    fileKey: text(),
+    fileName: text(),
+    byteSize: bigint({ mode: 'number' }),
+    error: text(),
+    requestedBy: uuid().references(() => users.id),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp({ withTimezone: true }),
+    finishedAt: timestamp({ withTimezone: true }),
+  },
+  (table) => [
+    index('report_exports_list_idx').on(table.createdAt, table.id),
+    check('report_exports_format_valid', sql`${table.format} in ('xlsx', 'csv')`),
+    check('report_exports_status_valid', sql`${table.status} in ('queued', 'running', 'done', 'failed')`),
+  ],
+);
+
+/**
+ * A commission rule: a percentage of net sales for a seller, a product category, or both (the most
+ * specific active rule wins: seller and category, then seller, then category).
+ */
+export const commissionRules = pgTable(
+  'commission_rules',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    sellerId: uuid().references(() => users.id),
+    category: text(),
+    rate: numeric({ precision: 5, scale: 2 }).notNull(),
+    active: boolean().notNull().default(true),
+    createdBy: uuid().references(() => users.id),
+    ...timestamps,
+  },
+  (table) => [
+    uniqueIndex('commission_rules_scope_key')
+      .on(sql`coalesce(${table.sellerId}::text, '')`, sql`coalesce(${table.category}, '')`)
+      .where(sql`${table.active}`),
+    check('commission_rules_scoped', sql`${table.sellerId} is not null or ${table.category} is not null`),
+    check('commission_rules_rate_range', sql`${table.rate} >= 0 and ${table.rate} <= 100`),
+  ],
+);
+
+/** A closed commission period (YYYY-MM): its entries are frozen and no document counts twice. */
+export const commissionCloses = pgTable(
+  'commission_closes',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    period: text().notNull(),
+    closedBy: uuid().references(() => users.id),
+    closedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [uniqueIndex('commission_closes_period_key').on(table.period)],
+);
+
+/** One document's commission in a closed period: a paid invoice (positive) or a credit note (negative). */
+export const commissionEntries = pgTable(
+  'commission_entries',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    closeId: uuid()
+      .notNull()
+      .references(() => commissionCloses.id, { onDelete: 'cascade' }),
+    sellerId: uuid()
+      .notNull()
+      .references(() => users.id),
+    documentId: uuid()
+      .notNull()
+      .references(() => invoices.id),
+    /** Net sales of the document (before ITBIS, in DOP), negative for a credit note. */
+    base: numeric({ precision: 14, scale: 2 }).notNull(),
+    amount: numeric({ precision: 14, scale: 2 }).notNull(),
+  },
+  (table) => [
+    uniqueIndex('commission_entries_document_key').on(table.documentId),
+    index('commission_entries_close_idx').on(table.closeId, table.sellerId),
+  ],
+);
+
+export const importEntities = ['contacts', 'products', 'prescriptions', 'invoices'] as const;
+export type ImportEntity = (typeof importEntities)[number];
+export const importRunStatuses = ['uploaded', 'validated', 'queued', 'running', 'done', 'failed'] as const;
+
+/** The column mapping a shop last used for an entity's import, offered again next time. */
+export const importMappings = pgTable('import_mappings', {
+  entity: text().$type<ImportEntity>().primaryKey(),
+  /** field -> the file's column header */
+  mapping: jsonb().$type<Record<string, string>>().notNull(),
+  updatedBy: uuid().references(() => users.id),
+  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
+
+/** One file imported from the shop's old system: upload, mapping, validation, then one all-or-nothing write. */
+export const importRuns = pgTable(
+  'import_runs',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    entity: text().$type<ImportEntity>().notNull(),
+    fileKey: text().notNull(),
+    fileName: text().notNull(),
+    status: text().$type<(typeof importRunStatuses)[number]>().notNull().default('uploaded'),
+    mapping: jsonb().$type<Record<string, string>>(),
+    totalRows: integer(),
+    errorRows: integer(),
+    processedRows: integer().notNull().default(0),
+    inserted: integer().notNull().default(0),
+    /** Rows whose natural key already existed: left as they are, so a re-run adds nothing. */
+    skipped: integer().notNull().default(0),
+    errorReportKey: text(),
+    error: text(),
+    createdBy: uuid().references(() => users.id),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp({ withTimezone: true }),
+    finishedAt: timestamp({ withTimezone: true }),
+  },
+  (table) => [
+    index('import_runs_list_idx').on(table.createdAt, table.id),
+    check('import_runs_entity_valid', sql`${table.entity} in ('contacts', 'products', 'prescriptions', 'invoices')`),
+    check(
+      'import_runs_status_valid',
+      sql`${table.status} in ('uploaded', 'validated', 'queued', 'running', 'done', 'failed')`,
+    ),
+  ],
+);
+
+export const catalogListKinds = [
+  'lens_types',
+  'materials',
+  'indices',
+  'treatments',
+  'colours',
+  'frame_shapes',
+  'visit_reasons',
+] as const;
+export type CatalogListKind = (typeof catalogListKinds)[number];
+
+/** The shop's own values for the optical lists (lens types, materials, ...): ordered, archivable. */
+export const catalogValues = pgTable(
+  'catalog_values',
+  {
+    id: serial().primaryKey(),
+    list: text().$type<CatalogListKind>().notNull(),
+    value: text().notNull(),
+    position: integer().notNull().default(0),
+    active: boolean().notNull().default(true),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex('catalog_values_list_value_key').on(table.list, sql`lower(${table.value})`),
+    index('catalog_values_list_idx').on(table.list, table.position),
+    check(
+      'catalog_values_list_valid',
+      sql`${table.list} in ('lens_types','materials','indices','treatments','colours','frame_shapes','visit_reasons')`,
+    ),
+  ],
+);
+
+/** Barcodes (EAN-13, UPC, the shop's own Code 128): one product each, found by a scan wherever a product is picked. */
+export const productBarcodes = pgTable(
+  'product_barcodes',
+  {
+    code: text().primaryKey(),
+    productId: uuid()
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('product_barcodes_product_idx').on(table.productId)],
+);
+
+/** A bulk price change, applied once: the filter, the rule, and every product's old and new price. */
+export const priceUpdates = pgTable('price_updates', {
+  id: uuid().primaryKey().defaultRandom(),
+  filter: jsonb().$type<Record<string, unknown>>().notNull(),
+  mode: text().$type<'percent' | 'amount'>().notNull(),
+  value: numeric({ precision: 14, scale: 4 }).notNull(),
+  productCount: integer().notNull(),
+  appliedBy: uuid().references(() => users.id),
+  appliedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
+
+export const priceUpdateLines = pgTable(
+  'price_update_lines',
+  {
+    updateId: uuid()
+      .notNull()
+      .references(() => priceUpdates.id, { onDelete: 'cascade' }),
+    productId: uuid()
+      .notNull()
+      .references(() => products.id),
+    oldPrice: numeric({ precision: 14, scale: 4 }).notNull(),
+    newPrice: numeric({ precision: 14, scale: 4 }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.updateId, table.productId] })],
+);
+
+/** A role the shop builds from the existing permissions; the five default roles stay as they are. */
+export const customRoles = pgTable(
+  'custom_roles',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    name: text().notNull(),
+    /** Permission names from src/auth/permissions.ts. */
+    permissions: jsonb().$type<string[]>().notNull().default([]),
+    createdBy: uuid().references(() => users.id),
+    ...timestamps,
+  },
+  (table) => [uniqueIndex('custom_roles_name_key').on(sql`lower(${table.name})`)],
 );
