@@ -1,0 +1,25 @@
+/**
+ * The back office in a real browser against `npm run dev`'s stack, one stack for the whole file: an
+ * expense from a supplier's NCF and the 606, a sales report exported and read back, an import with
+ * its preview, a bulk price update. Each area's flow lives in test/node/back-office/<area>.flow.ts.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { hasChromium, launchChromium, startTestStack, type TestStack } from '../support/browser-stack';
+
+let local: TestStack;
+let browser: Browser;
+
+beforeAll(async () => {
+  local = await startTestStack('back-office');
+  if (hasChromium) browser = await launchChromium();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await local?.stop();
+}, 60_000);
+
+describe.skipIf(!hasChromium)('the back office in the browser', () => {
+  // Each area adds one `it` below that calls its flow with (browser, local), through runFlow.
+});
