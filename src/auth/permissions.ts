@@ -91,6 +91,14 @@ export const permissionMatrix = {
 
 export type Permission = keyof typeof permissionMatrix;
 
-export function can(role: Role, permission: Permission): boolean {
-  return (permissionMatrix[permission] as readonly Role[]).includes(role);
+/**
+ * Who a permission is asked for: one of the five default roles, or a signed-in principal whose
+ * `permissions` (a custom role's list, when the user has one) replace its role's column of the matrix.
+ */
+export type PermissionHolder = Role | { role: Role; permissions?: readonly Permission[] | null };
+
+export function can(holder: PermissionHolder, permission: Permission): boolean {
+  if (typeof holder === 'string') return (permissionMatrix[permission] as readonly Role[]).includes(holder);
+  if (holder.permissions) return holder.permissions.includes(permission);
+  return (permissionMatrix[permission] as readonly Role[]).includes(holder.role);
 }
