@@ -68,6 +68,7 @@ interface TokenRow extends Record<string, unknown> {
   email: string;
   name: string;
   role: SessionUser['role'];
+  permissions: SessionUser['permissions'];
   shop_name: string | null;
   branches: BranchRef[];
 }
@@ -83,13 +84,14 @@ export async function authenticateApiToken(
   if (!token.startsWith(tokenPrefix)) return null;
   const result = await db.execute<TokenRow>(sql`
     SELECT t.id AS token_id, t.scope, coalesce(t.last_used_at < now() - interval '1 minute', true) AS stale,
-           u.id AS user_id, u.email, u.name, u.role, c.name AS shop_name,
+           u.id AS user_id, u.email, u.name, u.role, cr.permissions, c.name AS shop_name,
            (SELECT coalesce(json_agg(json_build_object('id', b.id, 'name', b.name, 'code', b.code) ORDER BY b.name), '[]'::json)
               FROM branches b
              WHERE b.active AND (u.role IN ('owner', 'admin')
                    OR EXISTS (SELECT 1 FROM user_branches ub WHERE ub.user_id = u.id AND ub.branch_id = b.id))) AS branches
       FROM api_tokens t
       JOIN users u ON u.id = t.user_id
+      LEFT JOIN custom_roles cr ON cr.id = u.custom_role_id
       LEFT JOIN company c ON c.id = 1
      WHERE t.token_hash = ${await sha256Hex(token)} AND t.revoked_at IS NULL AND u.status = 'active'`);
   const row = result.rows[0];
@@ -102,6 +104,7 @@ export async function authenticateApiToken(
     email: row.email,
     name: row.name,
     role: row.role,
+    permissions: row.permissions ?? null,
     shopName: row.shop_name ?? '',
     logoKey: null,
     branches: row.branches,

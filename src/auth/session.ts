@@ -1,5 +1,6 @@
 import { and, eq, lt, or, sql } from 'drizzle-orm';
 import type { Role } from '../db/tenant-schema';
+import type { Permission } from './permissions';
 import { loginAttempts, sessions, users } from '../db/tenant-schema';
 import type { TenantDb } from '../db/client';
 import { randomToken, sha256Hex } from './crypto';
@@ -26,6 +27,8 @@ export interface SessionUser {
   email: string;
   name: string;
   role: Role;
+  /** A custom role's permission list (it replaces the base role's column of the matrix); null without one. */
+  permissions?: readonly Permission[] | null;
   shopName: string;
   logoKey: string | null;
   /** Branches this user may work in (all active ones for owners and admins). */
@@ -72,6 +75,8 @@ export interface SessionState {
   email: string;
   name: string;
   role: Role;
+  /** The custom role's permissions, read in the same query: editing the role makes the claims stale. */
+  permissions: Permission[] | null;
   branchId: string | null;
   impersonatedBy: string | null;
   shopName: string | null;
@@ -108,6 +113,7 @@ export function sessionFromState(sessionHash: string, state: SessionState): Sess
     email: state.email,
     name: state.name,
     role: state.role,
+    permissions: state.permissions ?? null,
     shopName: state.shopName ?? '',
     logoKey: state.logoKey,
     branches,

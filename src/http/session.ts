@@ -297,7 +297,7 @@ export function requirePermission(permission: Permission): SignedInMiddleware {
   const middleware = factory.createMiddleware(async (c, next) => {
     const session = c.var.session;
     if (!session) return unauthenticated(c);
-    if (!can(session.role, permission)) throw new AppError('forbidden');
+    if (!can(session, permission)) throw new AppError('forbidden');
     if (session.apiScope === 'read' && c.req.method !== 'GET' && c.req.method !== 'HEAD')
       throw new AppError('forbidden', 'This token is read-only');
     await next();

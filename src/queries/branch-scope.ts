@@ -10,7 +10,7 @@ import type { SessionUser } from '../auth/session';
 export type BranchScope = string[] | null;
 
 export function branchScope(user: Pick<SessionUser, 'role' | 'branches'>): BranchScope {
-  return can(user.role, 'branches.all') ? null : user.branches.map((branch) => branch.id);
+  return can(user, 'branches.all') ? null : user.branches.map((branch) => branch.id);
 }
 
 const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

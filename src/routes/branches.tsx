@@ -43,7 +43,7 @@ branchesRoutes.get('/branches', requirePermission('branches.view'), async (c) =>
   return c.render(
     <BranchList
       branches={await listBranches(shopContext(c))}
-      canManage={can(user.role, 'branches.manage')}
+      canManage={can(user, 'branches.manage')}
       notice={created ? t('branches.created', { name: created }) : null}
     />,
     { title: t('branches.title'), current: '/branches' },

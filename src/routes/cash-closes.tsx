@@ -101,7 +101,7 @@ cashClosesRoutes.get('/cash-closes', requirePermission('cashCloses.close'), asyn
       branches={user.branches}
       cashiers={cashiers}
       branchClose={
-        can(user.role, 'cashCloses.viewAll') ? { branchId: user.branch?.id ?? null, today: shopToday() } : null
+        can(user, 'cashCloses.viewAll') ? { branchId: user.branch?.id ?? null, today: shopToday() } : null
       }
     />,
     { title: t('cashCloses.title'), current: '/cash-closes' },

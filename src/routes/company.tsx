@@ -34,7 +34,7 @@ async function renderCompany(
 ) {
   const settings = await getCompanySettings(shopContext(c));
   const user = c.var.session;
-  const canManage = can(user.role, 'company.manage');
+  const canManage = can(user, 'company.manage');
   c.status(status);
   return c.render(
     <CompanyPage

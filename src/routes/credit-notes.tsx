@@ -129,7 +129,7 @@ creditNotesRoutes.get('/credit-notes/:id', requirePermission('invoices.view'), a
     <CreditNotePage
       note={note}
       notice={c.req.query('notice') === 'created'}
-      canRetry={can(c.var.session.role, 'invoices.manage')}
+      canRetry={can(c.var.session, 'invoices.manage')}
     />
   );
   return c.render(page, {

@@ -23,7 +23,7 @@ async function renderCurrencies(
 ) {
   const user = c.var.session;
   const currencies = await listCurrencies(shopContext(c));
-  const canManage = can(user.role, 'currencies.manage');
+  const canManage = can(user, 'currencies.manage');
   c.status(status);
   return c.render(
     <CurrenciesPage

@@ -86,7 +86,7 @@ async function renderShare(
   const page = (
     <SharePage
       invoice={invoice}
-      canManage={can(user.role, 'invoices.manage') && invoice.status !== 'draft'}
+      canManage={can(user, 'invoices.manage') && invoice.status !== 'draft'}
       {...options}
     />
   );

@@ -72,7 +72,7 @@ async function renderDocument(
   return c.render(
     <InboxDocumentPage
       document={document}
-      canApprove={can(c.var.session.role, 'ecf.inbox.approve')}
+      canApprove={can(c.var.session, 'ecf.inbox.approve')}
       approvable={approvableEcfTypes.includes(document.row.ecfType) && !!document.row.buyerRnc}
       {...state}
     />,

@@ -30,7 +30,7 @@ ecfRoutes.get('/ecf', requirePermission('invoices.view'), async (c) => {
   return c.render(
     <EcfPendingPage
       rows={rows}
-      canRetry={can(c.var.session.role, 'invoices.manage')}
+      canRetry={can(c.var.session, 'invoices.manage')}
       notice={retried ? t('ecfSubmissions.retried', { encf: retried }) : null}
     />,
     { title: t('ecfSubmissions.title'), current: '/ecf' },
@@ -62,7 +62,7 @@ async function cancellationsPage(
   return c.render(
     <EcfCancellationsPage
       {...data}
-      canManage={can(c.var.session.role, 'sequences.manage')}
+      canManage={can(c.var.session, 'sequences.manage')}
       notice={notice}
       {...extra}
     />,
@@ -105,7 +105,7 @@ async function fallbackPage(
 ) {
   const data = await ecfFallbackPage(shopContext(c));
   c.status(status);
-  return c.render(<EcfFallbackView {...data} canManage={can(c.var.session.role, 'sequences.manage')} {...extra} />, {
+  return c.render(<EcfFallbackView {...data} canManage={can(c.var.session, 'sequences.manage')} {...extra} />, {
     title: t('ecfFallback.title'),
     current: '/ecf',
   });

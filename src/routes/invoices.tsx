@@ -100,7 +100,7 @@ invoicesRoutes.get('/invoices', requirePermission('invoices.view'), async (c) =>
       branches={user.branches}
       branch={branch ?? ''}
       errors={errors}
-      canManage={can(user.role, 'invoices.manage')}
+      canManage={can(user, 'invoices.manage')}
       notice={notice}
     />,
     { title: t('invoices.title'), current: '/invoices' },
@@ -266,10 +266,10 @@ function renderDetail(c: Context<SignedInEnv>, invoice: Invoice, notice: string 
       invoice={invoice}
       notice={notice}
       warning={warning}
-      canManage={can(user.role, 'invoices.manage')}
-      canPay={can(user.role, 'payments.manage')}
-      canCredit={can(user.role, 'creditNotes.manage')}
-      canVoid={can(user.role, 'invoices.void')}
+      canManage={can(user, 'invoices.manage')}
+      canPay={can(user, 'payments.manage')}
+      canCredit={can(user, 'creditNotes.manage')}
+      canVoid={can(user, 'invoices.void')}
     />,
     { title: invoice.ncf ?? t('invoices.draftTitle'), current: '/invoices' },
   );
@@ -348,10 +348,10 @@ invoicesRoutes.post('/invoices/:id/issue', requirePermission('invoices.manage'),
         <ErrorAlert message={error.publicMessage} fix={error.fix} />
         <InvoiceDetailPage
           invoice={draft}
-          canManage={can(user.role, 'invoices.manage')}
-          canPay={can(user.role, 'payments.manage')}
-          canCredit={can(user.role, 'creditNotes.manage')}
-          canVoid={can(user.role, 'invoices.void')}
+          canManage={can(user, 'invoices.manage')}
+          canPay={can(user, 'payments.manage')}
+          canCredit={can(user, 'creditNotes.manage')}
+          canVoid={can(user, 'invoices.void')}
         />
       </>,
       { title: t('invoices.draftTitle'), current: '/invoices' },
@@ -371,9 +371,9 @@ invoicesRoutes.post('/invoices/:id/void', requirePermission('invoices.void'), as
     return c.render(
       <InvoiceDetailPage
         invoice={invoice}
-        canManage={can(user.role, 'invoices.manage')}
-        canPay={can(user.role, 'payments.manage')}
-        canCredit={can(user.role, 'creditNotes.manage')}
+        canManage={can(user, 'invoices.manage')}
+        canPay={can(user, 'payments.manage')}
+        canCredit={can(user, 'creditNotes.manage')}
         canVoid
         voidErrors={fieldErrors(parsed.error)}
         voidValues={{ reason: textOf(body, 'reason'), note: textOf(body, 'note') }}

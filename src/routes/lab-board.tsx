@@ -86,8 +86,8 @@ async function renderBoard(
       user={c.var.session}
       board={board}
       query={query}
-      canMove={can(c.var.session.role, 'labOrders.manage')}
-      canConfigure={can(c.var.session.role, 'labStages.manage')}
+      canMove={can(c.var.session, 'labOrders.manage')}
+      canConfigure={can(c.var.session, 'labStages.manage')}
       notice={outcome.notice}
       refusal={outcome.refusal}
     />,

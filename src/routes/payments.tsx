@@ -161,8 +161,8 @@ function renderPayment(
     <PaymentPage
       payment={payment}
       notice={null}
-      canEdit={can(user.role, 'payments.manage')}
-      canVoid={can(user.role, 'payments.void')}
+      canEdit={can(user, 'payments.manage')}
+      canVoid={can(user, 'payments.void')}
       today={shopToday()}
       {...state}
     />,

@@ -68,7 +68,7 @@ productsRoutes.get('/products', requirePermission('products.view'), async (c) =>
       {...list}
       q={filter.q ?? ''}
       category={filter.category ?? ''}
-      canManage={can(user.role, 'products.manage')}
+      canManage={can(user, 'products.manage')}
     />,
     { title: t('products.title'), current: '/products' },
   );
@@ -123,7 +123,7 @@ async function renderProduct(
   status: 200 | 422 = 200,
 ) {
   const user = c.var.session;
-  const canManage = can(user.role, 'products.manage');
+  const canManage = can(user, 'products.manage');
   const { product, taxes } = await getProductPage(shopContext(c), id);
   const notice = c.req.query('created') ? t('products.created') : c.req.query('saved') ? t('products.saved') : null;
   c.status(status);
@@ -134,8 +134,8 @@ async function renderProduct(
       taxes={taxes}
       notice={status === 200 ? notice : null}
       form={canManage ? { values: form.values ?? productFormValues(product), errors: form.errors } : null}
-      canAdjust={can(user.role, 'stock.adjust')}
-      canTransfer={can(user.role, 'stock.transfer')}
+      canAdjust={can(user, 'stock.adjust')}
+      canTransfer={can(user, 'stock.transfer')}
     />,
     { title: product.name, current: '/products' },
   );

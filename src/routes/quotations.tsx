@@ -77,7 +77,7 @@ quotationsRoutes.get('/quotations', requirePermission('quotations.view'), async 
       status={status ?? ''}
       branches={user.branches}
       branch={branch ?? ''}
-      canManage={can(user.role, 'quotations.manage')}
+      canManage={can(user, 'quotations.manage')}
     />,
     { title: t('quotations.title'), current: '/quotations' },
   );
@@ -253,8 +253,8 @@ quotationsRoutes.get('/quotations/:id', requirePermission('quotations.view'), as
   return c.render(
     <QuotationPage
       quotation={quotation}
-      canManage={can(user.role, 'quotations.manage')}
-      canConvert={can(user.role, 'invoices.manage')}
+      canManage={can(user, 'quotations.manage')}
+      canConvert={can(user, 'invoices.manage')}
       notice={notice}
     />,
     { title: t('quotations.detailTitle', { number: quotation.number }), current: '/quotations' },

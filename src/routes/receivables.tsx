@@ -105,7 +105,7 @@ receivablesRoutes.get('/contacts/:id/statement', requirePermission('receivables.
       statement={statement}
       limit={statementLineLimit}
       errors={errors}
-      canManage={can(c.var.session.role, 'payments.manage')}
+      canManage={can(c.var.session, 'payments.manage')}
     />,
     { title: t('statement.title'), current: '/receivables' },
   );
@@ -154,8 +154,8 @@ async function renderCredit(c: Context<SignedInEnv>, contactId: string, state: C
     <CreditPage
       {...data}
       defaultBranchId={c.var.session.branch?.id ?? null}
-      canManage={can(c.var.session.role, 'payments.manage')}
-      canVoid={can(c.var.session.role, 'payments.void')}
+      canManage={can(c.var.session, 'payments.manage')}
+      canVoid={can(c.var.session, 'payments.void')}
       {...state}
     />,
     { title: t('credit.title'), current: '/receivables' },

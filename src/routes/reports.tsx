@@ -25,7 +25,7 @@ reportsRoutes.get('/reports/dgii', requirePermission('reports.dgii'), async (c) 
   const today = shopToday();
   const latest = today.slice(0, 7).replace('-', '');
   const requested = c.req.query('period');
-  const base = { latest, canConfigureCompany: can(c.var.session.role, 'company.manage') };
+  const base = { latest, canConfigureCompany: can(c.var.session, 'company.manage') };
   const checked = checkPeriod(requested ?? previousPeriod(today), today);
   if (!checked.ok) {
     const message = t(checked.error === 'future' ? 'reports.validation.future' : 'reports.validation.period');

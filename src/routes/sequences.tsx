@@ -53,7 +53,7 @@ function renderDetail(
   return c.render(
     <SequencePage
       sequence={shown}
-      canManage={can(user.role, 'sequences.manage')}
+      canManage={can(user, 'sequences.manage')}
       branches={user.branches}
       {...state}
     />,
@@ -74,7 +74,7 @@ sequencesRoutes.get('/sequences', requirePermission('sequences.view'), async (c)
   const user = c.var.session;
   const today = shopToday();
   const sequences = (await listSequences(shopContext(c))).map((sequence) => withWarnings(sequence, today));
-  return c.render(<SequencesPage sequences={sequences} canManage={can(user.role, 'sequences.manage')} />, {
+  return c.render(<SequencesPage sequences={sequences} canManage={can(user, 'sequences.manage')} />, {
     title: t('sequences.title'),
     current: '/sequences',
   });

@@ -38,7 +38,7 @@ function href(path: string, params: Record<string, string | undefined>): string 
 
 stockRoutes.get('/stock', requirePermission('stock.view'), async (c) => {
   const user = c.var.session;
-  const allBranches = can(user.role, 'branches.all');
+  const allBranches = can(user, 'branches.all');
   const q = (c.req.query('q') ?? '').trim().slice(0, 100);
   // With branches.all the default is the current branch; an empty choice means every branch.
   const requested = c.req.query('branch');
@@ -68,8 +68,8 @@ stockRoutes.get('/stock', requirePermission('stock.view'), async (c) => {
       branch={branch}
       branches={allBranches ? user.branches : null}
       currentBranch={user.branch?.name ?? null}
-      canAdjust={can(user.role, 'stock.adjust')}
-      canTransfer={can(user.role, 'stock.transfer')}
+      canAdjust={can(user, 'stock.adjust')}
+      canTransfer={can(user, 'stock.transfer')}
     />,
     { title: t('stock.title'), current: '/stock' },
   );

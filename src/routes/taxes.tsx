@@ -35,7 +35,7 @@ async function renderTaxes(
 ) {
   const user = c.var.session;
   const taxes = await listTaxes(shopContext(c));
-  const canManage = can(user.role, 'products.manage');
+  const canManage = can(user, 'products.manage');
   const noticeKey = notices[c.req.query('notice') ?? ''];
   c.status(status);
   return c.render(

@@ -69,7 +69,7 @@ export function ContactsPage(props: {
           <h1>{t('contacts.title')}</h1>
           <p class="lead">{t('contacts.lead')}</p>
         </div>
-        {can(props.user.role, 'contacts.manage') ? (
+        {can(props.user, 'contacts.manage') ? (
           <a class="button button-primary" href="/contacts/new">
             {t('contacts.new')}
           </a>
@@ -416,8 +416,8 @@ export function ContactPage(props: {
   message?: string | null;
 }) {
   const { contact, user } = props;
-  const canManage = can(user.role, 'contacts.manage');
-  const canArchive = can(user.role, 'contacts.archive');
+  const canManage = can(user, 'contacts.manage');
+  const canArchive = can(user, 'contacts.archive');
   return (
     <>
       <p>
@@ -444,16 +444,16 @@ export function ContactPage(props: {
       {contact.archivedAt ? <Notice>{t('contacts.archivedNotice')}</Notice> : null}
       <nav class="toolbar contact-links" aria-label={t('contacts.links')}>
         {contact.kind === 'customer' ? <a href={`/patients/${contact.id}`}>{t('patients.open')}</a> : null}
-        {can(user.role, 'prescriptions.view') ? (
+        {can(user, 'prescriptions.view') ? (
           <a href={`/contacts/${contact.id}/prescriptions`}>{t('contacts.links.prescriptions')}</a>
         ) : null}
-        {can(user.role, 'prescriptions.manage') && !contact.archivedAt ? (
+        {can(user, 'prescriptions.manage') && !contact.archivedAt ? (
           <a href={`/prescriptions/new?patientId=${contact.id}`}>{t('contacts.links.newPrescription')}</a>
         ) : null}
-        {can(user.role, 'quotations.manage') && !contact.archivedAt ? (
+        {can(user, 'quotations.manage') && !contact.archivedAt ? (
           <a href={`/quotations/new?customerId=${contact.id}`}>{t('contacts.links.newQuotation')}</a>
         ) : null}
-        {can(user.role, 'invoices.manage') && !contact.archivedAt ? (
+        {can(user, 'invoices.manage') && !contact.archivedAt ? (
           <a href={`/invoices/new?customerId=${contact.id}`}>{t('contacts.links.newInvoice')}</a>
         ) : null}
       </nav>
@@ -472,7 +472,7 @@ export function ContactPage(props: {
         )}
         <p class="hint">{t('contacts.updatedAt', { date: formatDate(contact.updatedAt.toISOString()) })}</p>
       </section>
-      {canManage ? <ContactMessaging contact={contact} canSeeLog={can(user.role, 'messaging.manage')} /> : null}
+      {canManage ? <ContactMessaging contact={contact} canSeeLog={can(user, 'messaging.manage')} /> : null}
       {canArchive ? (
         <section class="actions contact-actions">
           <form method="post" action={`/contacts/${contact.id}/${contact.archivedAt ? 'unarchive' : 'archive'}`}>

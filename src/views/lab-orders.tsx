@@ -371,7 +371,7 @@ export function LabOrderPage(props: {
   errors?: FieldErrors;
 }) {
   const { order, user } = props;
-  const canManage = can(user.role, 'labOrders.manage');
+  const canManage = can(user, 'labOrders.manage');
   return (
     <>
       <p>

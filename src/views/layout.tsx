@@ -166,7 +166,7 @@ function Menu(props: {
 /** The shop's workspace: navigation for the user's role, shop name and logo, branch, account. */
 export function AppShell(props: { title: string; user: SessionUser; current: string; children: Child }) {
   const { user } = props;
-  const allowed = navigation.filter((item) => can(user.role, item.permission));
+  const allowed = navigation.filter((item) => can(user, item.permission));
   return (
     <Document title={`${props.title} · ${user.shopName}`}>
       <body hx-boost="true">

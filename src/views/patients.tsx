@@ -53,7 +53,7 @@ export function PatientPage(props: { user: SessionUser; page: PatientPageData })
   const { patient } = page;
   const wa = whatsappLink(patient.mobile) ?? whatsappLink(patient.phone);
   const [latest, previous] = page.prescriptions.rows;
-  const canPay = can(user.role, 'payments.manage');
+  const canPay = can(user, 'payments.manage');
   return (
     <>
       <p>
@@ -94,12 +94,12 @@ export function PatientPage(props: { user: SessionUser; page: PatientPageData })
       <section class="card" aria-labelledby="patient-actions">
         <h2 id="patient-actions">{t('patients.actions')}</h2>
         <p class="patient-actions">
-          {can(user.role, 'prescriptions.manage') ? (
+          {can(user, 'prescriptions.manage') ? (
             <a class="button button-primary" href={`/prescriptions/new?patientId=${patient.id}`}>
               {t('patients.newRx')}
             </a>
           ) : null}
-          {latest && can(user.role, 'quotations.manage') ? (
+          {latest && can(user, 'quotations.manage') ? (
             <a class="button" href={`/quotations/new?prescription=${latest.id}`}>
               {t('patients.quoteFromRx')}
             </a>

@@ -157,7 +157,7 @@ export function PrescriptionsPage(props: PrescriptionListProps & { user: Session
           <h1>{t('prescriptions.title')}</h1>
           <p class="lead">{t('prescriptions.lead')}</p>
         </div>
-        {can(props.user.role, 'prescriptions.manage') ? (
+        {can(props.user, 'prescriptions.manage') ? (
           <a class="button button-primary" href="/prescriptions/new">
             {t('prescriptions.new')}
           </a>
@@ -647,7 +647,7 @@ export function PrescriptionPage(props: {
         </div>
       </div>
       <div class="actions rx-actions">
-        {can(user.role, 'prescriptions.manage') ? (
+        {can(user, 'prescriptions.manage') ? (
           <a class="button button-primary" href={`/prescriptions/${p.id}/edit`}>
             {t('prescriptions.edit')}
           </a>
@@ -703,7 +703,7 @@ export function PatientHistoryPage(props: {
       </p>
       <div class="page-head">
         <h1>{title}</h1>
-        {can(user.role, 'prescriptions.manage') ? (
+        {can(user, 'prescriptions.manage') ? (
           <a class="button button-primary" href={`/prescriptions/new?patientId=${patient.id}`}>
             {t('prescriptions.new')}
           </a>

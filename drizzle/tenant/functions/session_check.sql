@@ -4,7 +4,8 @@
 -- With p_claims NULL (the slow path: no or unusable claims) it returns NULL for a session that is
 -- unknown, expired, idle or whose user is disabled. With p_claims it raises instead, so the whole
 -- transaction, writes included, is rolled back: SQLSTATE OFS01 for no session, OFS02 when the
--- claims no longer match the database (role, branches, branch, names, shop name, logo).
+-- claims no longer match the database (role, custom role's permissions, branches, branch, names,
+-- shop name, logo): editing a custom role takes effect on its users' next request.
 CREATE OR REPLACE FUNCTION session_check(
   p_id_hash text, p_claims jsonb, p_idle_minutes integer, p_touch_minutes integer)
 RETURNS jsonb
@@ -15,6 +16,7 @@ DECLARE
 BEGIN
   SELECT jsonb_build_object(
            'userId', u.id, 'email', u.email, 'name', u.name, 'role', u.role,
+           'permissions', cr.permissions,
            'branchId', s.branch_id, 'impersonatedBy', s.impersonated_by,
            'shopName', c.name, 'logoKey', c.logo_key,
            'branches', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', b.id, 'name', b.name, 'code', b.code)
@@ -26,6 +28,7 @@ BEGIN
     INTO v_state, v_touch
     FROM sessions s
     JOIN users u ON u.id = s.user_id
+    LEFT JOIN custom_roles cr ON cr.id = u.custom_role_id
     LEFT JOIN company c ON c.id = 1
    WHERE s.id_hash = p_id_hash
      AND s.expires_at > now()

@@ -14,7 +14,7 @@ function tokenScope(ctx: ShopContext): { userId?: string } {
 }
 
 function requireRight(ctx: ShopContext): void {
-  if (!can(ctx.actor.role, 'apiTokens.manage')) throw new AppError('forbidden');
+  if (!can(ctx.actor, 'apiTokens.manage')) throw new AppError('forbidden');
 }
 
 export async function listTokens(ctx: ShopContext): Promise<ApiTokenRow[]> {

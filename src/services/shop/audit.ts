@@ -10,6 +10,6 @@ export async function listActivity(
   ctx: ShopContext,
   options: { before: number | null; limit: number; kinds?: readonly string[] },
 ): Promise<{ rows: AuditEntry[]; next: number | null }> {
-  if (!can(ctx.actor.role, 'audit.view')) throw new AppError('forbidden');
+  if (!can(ctx.actor, 'audit.view')) throw new AppError('forbidden');
   return listAuditLog(ctx.db, options);
 }

@@ -17,7 +17,7 @@ import type { ShopContext } from './context';
 export type { Branch, BranchValues };
 
 function requireRight(ctx: ShopContext, permission: Permission): void {
-  if (!can(ctx.actor.role, permission)) throw new AppError('forbidden');
+  if (!can(ctx.actor, permission)) throw new AppError('forbidden');
 }
 
 /** A taken code (409, on `code`), the last active branch (409, on `active`), or no such branch. */

@@ -69,7 +69,7 @@ function currentBranch(ctx: ShopContext, branchId?: string | null): { id: string
 
 function ownerFilter(ctx: ShopContext): Pick<CashCloseFilter, 'scope' | 'ownerId'> {
   const scope = branchScope(ctx.actor);
-  return can(ctx.actor.role, 'cashCloses.viewAll') ? { scope } : { scope, ownerId: ctx.actor.id };
+  return can(ctx.actor, 'cashCloses.viewAll') ? { scope } : { scope, ownerId: ctx.actor.id };
 }
 
 function settled(outcome: CashCloseOutcome): string {
@@ -223,7 +223,7 @@ export async function listCashCloses(
 ): Promise<{ rows: CashCloseListRow[]; next: CreatedCursor | null; cashiers: Array<{ id: string; name: string }> }> {
   ensureCan(ctx, 'cashCloses.close');
   const query = listCashClosesQuery(ctx.db, { ...filter, ...ownerFilter(ctx) });
-  if (!can(ctx.actor.role, 'cashCloses.viewAll')) {
+  if (!can(ctx.actor, 'cashCloses.viewAll')) {
     const result = await query;
     return { ...cashClosePage(result.rows, filter.limit), cashiers: [] };
   }

@@ -23,7 +23,7 @@ export type { Company, CompanyChanges, CurrencyOption };
 const logoKey = 'company/logo';
 
 function requireRight(ctx: ShopContext, permission: Permission): void {
-  if (!can(ctx.actor.role, permission)) throw new AppError('forbidden');
+  if (!can(ctx.actor, permission)) throw new AppError('forbidden');
 }
 
 export async function getCompany(ctx: ShopContext): Promise<Company> {

@@ -37,7 +37,7 @@ export class DuplicateContactError extends AppError {
 export type TaxpayerLookup = (taxId: string) => Promise<Taxpayer | null>;
 
 function requireRight(ctx: ShopContext, permission: Permission): void {
-  if (!can(ctx.actor.role, permission)) throw new AppError('forbidden');
+  if (!can(ctx.actor, permission)) throw new AppError('forbidden');
 }
 
 const registryLookup =

@@ -14,7 +14,7 @@ import type { ShopContext } from './context';
 export type { CurrencyWithRate, ExchangeRate };
 
 function requireRight(ctx: ShopContext, permission: Permission): void {
-  if (!can(ctx.actor.role, permission)) throw new AppError('forbidden');
+  if (!can(ctx.actor, permission)) throw new AppError('forbidden');
 }
 
 export async function listCurrencies(ctx: ShopContext): Promise<CurrencyWithRate[]> {

@@ -68,21 +68,20 @@ export async function getDashboard(
   requestedBranch?: string,
   now: Date = new Date(),
 ): Promise<Dashboard> {
-  const role = ctx.actor.role;
-  if (!can(role, 'dashboard.view')) throw new AppError('forbidden');
+  if (!can(ctx.actor, 'dashboard.view')) throw new AppError('forbidden');
   const dates = dashboardDates(now);
   const { branch, scope } = chosenScope(ctx.actor, requestedBranch);
   const show = {
-    sales: can(role, 'dashboard.sales'),
-    margins: can(role, 'dashboard.margins'),
-    sequences: can(role, 'sequences.view'),
-    receivables: can(role, 'dashboard.receivables'),
+    sales: can(ctx.actor, 'dashboard.sales'),
+    margins: can(ctx.actor, 'dashboard.margins'),
+    sequences: can(ctx.actor, 'sequences.view'),
+    receivables: can(ctx.actor, 'dashboard.receivables'),
   };
   const parts = {
     sales: show.sales,
     margins: show.margins,
     sequences: show.sequences,
-    setup: can(role, 'dashboard.setup'),
+    setup: can(ctx.actor, 'dashboard.setup'),
   };
   const figuresQuery = dashboardQuery(ctx.db, { scope, dates, parts });
   let figures: DashboardRow;
@@ -101,13 +100,13 @@ export async function getDashboard(
   const items = state ? setupItems.map((item) => ({ item, done: state[item] })) : [];
   const setup =
     state && !state.dismissed && items.some((entry) => !entry.done)
-      ? { items, canDismiss: can(role, 'dashboard.setup.dismiss') }
+      ? { items, canDismiss: can(ctx.actor, 'dashboard.setup.dismiss') }
       : null;
   return { dates, branch, branches: ctx.actor.branches, figures, receivables, setup, show };
 }
 
 /** The owner hides the setup checklist before finishing it. */
 export async function dismissSetup(ctx: ShopContext): Promise<void> {
-  if (!can(ctx.actor.role, 'dashboard.setup.dismiss')) throw new AppError('forbidden');
+  if (!can(ctx.actor, 'dashboard.setup.dismiss')) throw new AppError('forbidden');
   await ctx.db.batch([dismissSetupQuery(ctx.db), activityEntry(ctx.db, ctx.actor, 'setup.dismissed')]);
 }

@@ -25,7 +25,7 @@ import { ensureCan } from './invoices';
 
 /** Who is looking: branch-bound users see their branches' documents only. */
 function viewerOf(ctx: ShopContext): Viewer {
-  return { userId: ctx.actor.id, allBranches: can(ctx.actor.role, 'branches.all') };
+  return { userId: ctx.actor.id, allBranches: can(ctx.actor, 'branches.all') };
 }
 
 /** An invoice or credit note as printed (kind: only that kind); 404 outside the actor's branches. */

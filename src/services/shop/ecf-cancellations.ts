@@ -37,7 +37,7 @@ export interface EcfRangeInput {
 }
 
 function ensureManage(ctx: ShopContext): void {
-  if (!can(ctx.actor.role, 'sequences.manage')) throw new AppError('forbidden');
+  if (!can(ctx.actor, 'sequences.manage')) throw new AppError('forbidden');
 }
 
 function invalid(field: string, message: string): AppError {
@@ -50,7 +50,7 @@ const refusalField = { not_found: 'sequenceId', outside: 'to', used: 'from', can
 export async function ecfCancellationsPage(
   ctx: ShopContext,
 ): Promise<{ sequences: CancellableSequence[]; cancellations: EcfCancellationRow[] }> {
-  if (!can(ctx.actor.role, 'sequences.view')) throw new AppError('forbidden');
+  if (!can(ctx.actor, 'sequences.view')) throw new AppError('forbidden');
   return ecfCancellationsPageData(ctx.db);
 }
 

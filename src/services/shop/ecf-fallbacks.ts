@@ -40,7 +40,7 @@ export const fallbackSeries: Readonly<Record<string, string>> = {
 };
 
 function ensureManage(ctx: ShopContext): void {
-  if (!can(ctx.actor.role, 'sequences.manage')) throw new AppError('forbidden');
+  if (!can(ctx.actor, 'sequences.manage')) throw new AppError('forbidden');
 }
 
 export interface EcfFallbackPage {
@@ -49,7 +49,7 @@ export interface EcfFallbackPage {
 }
 
 export async function ecfFallbackPage(ctx: ShopContext): Promise<EcfFallbackPage> {
-  if (!can(ctx.actor.role, 'invoices.view')) throw new AppError('forbidden');
+  if (!can(ctx.actor, 'invoices.view')) throw new AppError('forbidden');
   const { periods, counts } = await ecfFallbackPageData(ctx.db);
   const byId = new Map(counts.map((count) => [count.fallbackId, count]));
   return {

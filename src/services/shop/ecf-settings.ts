@@ -72,7 +72,7 @@ export type EcfConnectionResult =
 const dayMs = 86_400_000;
 
 function ensureManage(ctx: Pick<ShopContext, 'actor'>): void {
-  if (!can(ctx.actor.role, 'ecf.manage')) throw new AppError('forbidden');
+  if (!can(ctx.actor, 'ecf.manage')) throw new AppError('forbidden');
 }
 
 function validation(errors: Record<string, string>): AppError {

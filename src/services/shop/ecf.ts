@@ -525,7 +525,7 @@ export async function resendPending(ctx: Pick<EcfContext, 'db' | 'jobs'>, limit 
 
 /** "Reintentar ahora": a waiting e-CF (pending, contingency, or waiting for DGII's result) is tried at once. */
 export async function retryEcf(ctx: ShopContext, id: string): Promise<EcfRow> {
-  if (!can(ctx.actor.role, 'invoices.manage')) throw new AppError('forbidden');
+  if (!can(ctx.actor, 'invoices.manage')) throw new AppError('forbidden');
   const row = await findEcfInScope(ctx.db, id, branchScope(ctx.actor));
   if (!row) throw new AppError('not_found');
   const due = await makeEcfDue(ctx.db, row.id);
@@ -541,7 +541,7 @@ export async function retryEcf(ctx: ShopContext, id: string): Promise<EcfRow> {
 
 /** The /ecf page: what the shop still waits on and what DGII rejected, in the actor's branches. */
 export async function listUnfinishedEcfDocuments(ctx: ShopContext): Promise<EcfListRow[]> {
-  if (!can(ctx.actor.role, 'invoices.view')) throw new AppError('forbidden');
+  if (!can(ctx.actor, 'invoices.view')) throw new AppError('forbidden');
   return listUnfinishedEcf(ctx.db, branchScope(ctx.actor));
 }
 

@@ -44,7 +44,7 @@ import { queueEventDispatch } from './events';
 
 /** Permission in depth: the route checked it already; a service called from elsewhere checks again. */
 export function ensureCan(ctx: Pick<ShopContext, 'actor'>, permission: Permission): void {
-  if (!can(ctx.actor.role, permission)) throw new AppError('forbidden');
+  if (!can(ctx.actor, permission)) throw new AppError('forbidden');
 }
 
 const validation = (errors: FieldErrors) =>

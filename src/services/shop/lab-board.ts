@@ -26,7 +26,7 @@ export const boardClosedDays = 7;
 export const boardClosedCap = 20;
 
 function requireRight(ctx: ShopContext, permission: Permission): void {
-  if (!can(ctx.actor.role, permission)) throw new AppError('forbidden');
+  if (!can(ctx.actor, permission)) throw new AppError('forbidden');
 }
 
 export interface BoardFilter {

@@ -30,7 +30,7 @@ import { queueEventDispatch } from './events';
 export type { LabFormData, LabOrderDetail, LabStage, LabTimelineEntry };
 
 function requireRight(ctx: ShopContext, permission: Permission): void {
-  if (!can(ctx.actor.role, permission)) throw new AppError('forbidden');
+  if (!can(ctx.actor, permission)) throw new AppError('forbidden');
 }
 
 function invalid(fields: Record<string, string>): never {

@@ -20,7 +20,7 @@ export type { LabStageRow, LabStageValues };
 export { labStageColors } from '../../schemas/lab-stages';
 
 function requireManager(ctx: ShopContext): void {
-  if (!can(ctx.actor.role, 'labStages.manage')) throw new AppError('forbidden');
+  if (!can(ctx.actor, 'labStages.manage')) throw new AppError('forbidden');
 }
 
 const log = (ctx: ShopContext, action: string) => ({ actor: ctx.actor, action });

@@ -48,7 +48,7 @@ import { channelAssociatedData, previewValues, sendTestMessage, type WhatsappCre
 export type { MessageLogRow, MessageTemplate, Automation };
 
 function ensureManage(ctx: ShopContext) {
-  if (!can(ctx.actor.role, 'messaging.manage')) throw new AppError('forbidden');
+  if (!can(ctx.actor, 'messaging.manage')) throw new AppError('forbidden');
 }
 
 /** What the settings page may show of a channel: never a secret, only its `display`. */
@@ -344,7 +344,7 @@ export async function setContactConsent(
   contactId: string,
   values: { whatsappConsent?: boolean; emailConsent?: boolean; optedOut?: boolean },
 ) {
-  if (!can(ctx.actor.role, 'contacts.manage')) throw new AppError('forbidden');
+  if (!can(ctx.actor, 'contacts.manage')) throw new AppError('forbidden');
   const row = await setContactMessaging(ctx.db, contactId, values);
   if (!row) throw new AppError('not_found');
   const action =

@@ -443,7 +443,7 @@ export async function sendTestMessage(
   template: MessageTemplate,
   input: { phone?: string | null },
 ): Promise<OutboundMessage> {
-  if (!can(ctx.actor.role, 'messaging.manage')) throw new AppError('forbidden');
+  if (!can(ctx.actor, 'messaging.manage')) throw new AppError('forbidden');
   const recipient =
     template.channel === 'email' ? ctx.actor.email.toLowerCase() : whatsappNumber(input.phone ?? null, null);
   if (!recipient) {

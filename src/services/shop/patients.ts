@@ -34,11 +34,11 @@ const bounded = <T>(rows: T[]): PatientList<T> => ({
 
 /** A customer's page: identity, prescriptions, documents and balances, in ONE round trip; 404 for anyone else. */
 export async function getPatientPage(ctx: ShopContext, id: string): Promise<PatientPage> {
-  if (!can(ctx.actor.role, 'contacts.view')) throw new AppError('forbidden');
+  if (!can(ctx.actor, 'contacts.view')) throw new AppError('forbidden');
   const rights = {
-    prescriptions: can(ctx.actor.role, 'prescriptions.view'),
-    quotations: can(ctx.actor.role, 'quotations.view'),
-    invoices: can(ctx.actor.role, 'invoices.view'),
+    prescriptions: can(ctx.actor, 'prescriptions.view'),
+    quotations: can(ctx.actor, 'quotations.view'),
+    invoices: can(ctx.actor, 'invoices.view'),
   };
   const [patients, rx, quotations, invoices, payments, creditNotes, balances] = await patientPageRows(
     ctx.db,

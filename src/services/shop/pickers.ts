@@ -27,7 +27,7 @@ export function isPickerForm(value: string | undefined): value is PickerForm {
 }
 
 function ensureForm(ctx: ShopContext, form: PickerForm): void {
-  if (!can(ctx.actor.role, pickerForms[form])) throw new AppError('forbidden');
+  if (!can(ctx.actor, pickerForms[form])) throw new AppError('forbidden');
 }
 
 /** One of the actor's branches: the one asked for, else their current one (stock is shown for it). */

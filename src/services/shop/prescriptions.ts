@@ -25,7 +25,7 @@ import { dashboardDates } from './dashboard';
 export type { OptometristOption, PatientRef, PrescriptionCursor, PrescriptionDetail };
 
 function requireRight(ctx: ShopContext, permission: Permission): void {
-  if (!can(ctx.actor.role, permission)) throw new AppError('forbidden');
+  if (!can(ctx.actor, permission)) throw new AppError('forbidden');
 }
 
 /** The branch a write goes to: the chosen one if the actor may work there, else their current branch; 422 otherwise. */

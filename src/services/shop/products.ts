@@ -21,7 +21,7 @@ import type { ShopContext } from './context';
 export type { ProductListRow, ProductRow, ProductStockLevel, Tax };
 
 function requireRight(ctx: ShopContext, permission: Permission): void {
-  if (!can(ctx.actor.role, permission)) throw new AppError('forbidden');
+  if (!can(ctx.actor, permission)) throw new AppError('forbidden');
 }
 
 /** A taken SKU is a 409 (the form shows it on its field), an unknown or inactive tax a 422, a vanished product a 404. */
@@ -60,7 +60,7 @@ export async function getProductPage(
   id: string,
 ): Promise<{ product: ProductRow & { levels: ProductStockLevel[] }; taxes: Tax[] }> {
   requireRight(ctx, 'products.view');
-  if (!can(ctx.actor.role, 'products.manage')) return { product: await getProduct(ctx, id), taxes: [] };
+  if (!can(ctx.actor, 'products.manage')) return { product: await getProduct(ctx, id), taxes: [] };
   const { product, taxes } = await getProductWithFormTaxes(ctx.db, id);
   return { product: visibleLevels(ctx, product), taxes };
 }
@@ -70,7 +70,7 @@ function visibleLevels(
   product: (ProductRow & { levels: ProductStockLevel[] }) | null,
 ): ProductRow & { levels: ProductStockLevel[] } {
   if (!product) throw new AppError('not_found');
-  if (can(ctx.actor.role, 'branches.all')) return product;
+  if (can(ctx.actor, 'branches.all')) return product;
   const allowed = new Set(ctx.actor.branches.map((branch) => branch.id));
   return { ...product, levels: product.levels.filter((level) => allowed.has(level.branchId)) };
 }

@@ -232,7 +232,7 @@ export async function convertQuotation(
   id: string,
 ): Promise<{ invoiceId: string; created: boolean; quotation: Quotation }> {
   ensureCan(ctx, 'quotations.manage');
-  if (!can(ctx.actor.role, 'invoices.manage')) throw new AppError('forbidden', t('quotations.forbiddenConvert'));
+  if (!can(ctx.actor, 'invoices.manage')) throw new AppError('forbidden', t('quotations.forbiddenConvert'));
   const result = await convertQuotationSql(ctx.db, id, branchScope(ctx.actor), ctx.actor.id);
   if (!result.ok && result.reason === 'not_found') throw new AppError('not_found');
   if (!result.ok) throw new AppError('conflict', t('quotations.conflict.converted'));

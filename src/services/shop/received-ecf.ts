@@ -62,7 +62,7 @@ export interface ReceivedEcfDocument {
 }
 
 function ensure(ctx: ShopContext, permission: 'ecf.inbox.view' | 'ecf.inbox.approve') {
-  if (!can(ctx.actor.role, permission)) throw new AppError('forbidden');
+  if (!can(ctx.actor, permission)) throw new AppError('forbidden');
 }
 
 export async function listReceivedEcfDocuments(

@@ -49,7 +49,7 @@ async function* pages<T extends ReportCursor>(
 }
 
 function requireRight(ctx: ShopContext, permission: Permission): void {
-  if (!can(ctx.actor.role, permission)) throw new AppError('forbidden');
+  if (!can(ctx.actor, permission)) throw new AppError('forbidden');
 }
 
 /** The period of a request, or a 422 on `period` (malformed, or a month after the current one). */

@@ -23,7 +23,7 @@ export type { Sequence, SequenceWithWarnings };
 export { withWarnings };
 
 function requireRight(ctx: ShopContext, permission: Permission): void {
-  if (!can(ctx.actor.role, permission)) throw new AppError('forbidden');
+  if (!can(ctx.actor, permission)) throw new AppError('forbidden');
 }
 
 const describeSequence = (other: SequenceRange) => `${other.prefix} ${other.rangeStart}-${other.rangeEnd}`;

@@ -47,15 +47,15 @@ export const sharePermissions: Record<ShareKind, { view: Permission; share: Perm
 };
 
 function ensureCan(actor: SessionUser, permission: Permission): void {
-  if (!can(actor.role, permission)) throw new AppError('forbidden');
+  if (!can(actor, permission)) throw new AppError('forbidden');
 }
 
 function viewerOf(actor: SessionUser): Viewer {
-  return { userId: actor.id, allBranches: can(actor.role, 'branches.all') };
+  return { userId: actor.id, allBranches: can(actor, 'branches.all') };
 }
 
 export function canShare(actor: SessionUser, kind: ShareKind): boolean {
-  return can(actor.role, sharePermissions[kind].share);
+  return can(actor, sharePermissions[kind].share);
 }
 
 /**

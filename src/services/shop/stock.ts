@@ -111,7 +111,7 @@ function notAllowed(fields: string[]): AppError {
 }
 
 function requireRight(ctx: ShopContext, permission: 'stock.view' | 'stock.adjust' | 'stock.transfer'): void {
-  if (!can(ctx.actor.role, permission)) throw new AppError('forbidden');
+  if (!can(ctx.actor, permission)) throw new AppError('forbidden');
 }
 
 /** Adds or removes units of a product in one of the actor's branches. */
@@ -189,7 +189,7 @@ export async function listStock(
       if (!branchIds.includes(filter.branchId)) throw new AppError('not_found');
       branchIds = [filter.branchId];
     }
-  } else if (can(user.role, 'branches.all')) {
+  } else if (can(user, 'branches.all')) {
     branchIds = user.branches.map((branch) => branch.id);
     if (filter.branchId) branchIds = branchIds.filter((id) => id === filter.branchId);
   } else {

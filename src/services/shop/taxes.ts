@@ -15,7 +15,7 @@ import type { ShopContext } from './context';
 export type { TaxWithUsage };
 
 function requireRight(ctx: ShopContext, permission: Permission): void {
-  if (!can(ctx.actor.role, permission)) throw new AppError('forbidden');
+  if (!can(ctx.actor, permission)) throw new AppError('forbidden');
 }
 
 /** A refused write: 404, or a 422 on the field at fault (a locked rate also for the whole form). */

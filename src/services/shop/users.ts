@@ -25,7 +25,7 @@ export interface PasswordLink {
 }
 
 function requireRight(ctx: ShopContext, permission: Permission): void {
-  if (!can(ctx.actor.role, permission)) throw new AppError('forbidden');
+  if (!can(ctx.actor, permission)) throw new AppError('forbidden');
 }
 
 /** Only an owner may change, disable, re-enable or re-invite an owner. */

@@ -75,7 +75,7 @@ export interface WebhookDeliveryOptions {
 }
 
 function requireRight(ctx: ShopContext): void {
-  if (!can(ctx.actor.role, 'webhooks.manage')) throw new AppError('forbidden');
+  if (!can(ctx.actor, 'webhooks.manage')) throw new AppError('forbidden');
 }
 
 function secretAssociatedData(tenantId: string, endpointId: string): string {
