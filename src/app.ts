@@ -35,6 +35,7 @@ import { whatsappHooksPath, whatsappHooksRoutes } from './routes/whatsapp-hooks'
 import { documentsRoutes } from './routes/documents';
 import { shareLinksRoutes } from './routes/share-links';
 import { reportsRoutes } from './routes/reports';
+import { importsRoutes, importUploadPath } from './routes/imports';
 import { supportRoutes } from './routes/support';
 import { auditRoutes } from './routes/audit';
 import { pickersRoutes } from './routes/pickers';
@@ -85,7 +86,7 @@ export function createTenantApp() {
   );
   // Before the input guard: the signature is over the raw body, which the guard would read as JSON.
   app.route('/', whatsappHooksRoutes);
-  app.use(inputGuard({ streamedPaths: ['/company/logo', '/settings/ecf', ...fePostPaths] }));
+  app.use(inputGuard({ streamedPaths: ['/company/logo', '/settings/ecf', importUploadPath, ...fePostPaths] }));
   app.route('/', tenantHealth);
   app.route('/', feRoutes);
   app.route('/', auth);
@@ -116,6 +117,7 @@ export function createTenantApp() {
   app.route('/', documentsRoutes);
   app.route('/', shareLinksRoutes);
   app.route('/', reportsRoutes);
+  app.route('/', importsRoutes);
   app.route('/', supportRoutes);
   app.route('/', auditRoutes);
   app.route('/', ecfSettingsRoutes);

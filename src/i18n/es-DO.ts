@@ -1,4 +1,5 @@
 import { contactsMessages } from './areas/contacts';
+import { importsMessages } from './areas/imports';
 import { productsMessages } from './areas/products';
 import { stockMessages } from './areas/stock';
 import { usersMessages } from './areas/users';
@@ -177,6 +178,7 @@ export const messages = {
   ...labMessages,
   ...messagingMessages,
   ...shareMessages,
+  ...importsMessages,
 } as const;
 
 export type MessageKey = keyof typeof messages;

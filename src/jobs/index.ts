@@ -4,6 +4,7 @@ import type { Bindings } from '../env';
 import type { TenantContext } from '../tenancy/context';
 import { ecfJobHandlers } from './ecf';
 import { ecfExchangeJobHandlers } from './ecf-exchange';
+import { importJobHandlers } from './imports';
 import { messagingJobHandlers } from './messaging';
 import { shopScheduleJobHandlers } from './shop-schedule';
 import { webhookJobHandlers } from './webhooks';
@@ -27,4 +28,5 @@ export const jobHandlers: Record<string, JobHandler> = {
   ...messagingJobHandlers,
   ...webhookJobHandlers,
   ...shopScheduleJobHandlers,
+  ...importJobHandlers,
 };

@@ -109,6 +109,7 @@ const navigation: NavigationItem[] = [
   { href: '/sequences', label: 'nav.sequences', permission: 'sequences.view', group: 'settings' },
   { href: '/currencies', label: 'nav.currencies', permission: 'currencies.view', group: 'settings' },
   { href: '/taxes', label: 'nav.taxes', permission: 'products.view', group: 'settings' },
+  { href: '/imports', label: 'imports.title', permission: 'imports.manage', group: 'settings' },
   { href: '/settings/lab-stages', label: 'labStages.title', permission: 'labStages.manage', group: 'settings' },
   { href: '/settings/ecf', label: 'ecf.nav', permission: 'ecf.manage', group: 'settings' },
   { href: '/api-tokens', label: 'nav.apiTokens', permission: 'apiTokens.manage', group: 'settings' },
