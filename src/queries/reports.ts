@@ -43,12 +43,13 @@ export interface DgiiPeriodHead {
 }
 
 // The month's bounds as instants in the shop's time zone, so invoices_voided_idx serves the 608.
-const voidedIn = (start: string, end: string) => sql`i.status = 'voided' AND i.ncf IS NOT NULL
+// Invoices imported from the shop's old system (imported_at set) were reported by that system: never here.
+const voidedIn = (start: string, end: string) => sql`i.status = 'voided' AND i.ncf IS NOT NULL AND i.imported_at IS NULL
   AND i.voided_at >= (${start}::timestamp AT TIME ZONE ${shopTimeZone})
   AND i.voided_at < (${end}::timestamp AT TIME ZONE ${shopTimeZone})`;
 // The predicate of invoices_sales_idx (partial index): keep them identical.
 const issuedIn = (start: string, end: string) => sql`i.status NOT IN ('draft', 'voided') AND i.ncf IS NOT NULL
-  AND i.issued_on >= ${start}::date AND i.issued_on < ${end}::date`;
+  AND i.issued_on >= ${start}::date AND i.issued_on < ${end}::date AND i.imported_at IS NULL`;
 
 const after = (cursor: ReportCursor | null) =>
   cursor ? sql`AND (i.issued_on, i.ncf COLLATE "C") > (${cursor.issuedOn}::date, ${cursor.ncf} COLLATE "C")` : sql``;
