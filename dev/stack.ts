@@ -113,10 +113,11 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
       // Links in messages (share links built by queue jobs) name the port wrangler dev really listens on.
       SHOP_ORIGIN: `http://{host}:${ports.http}`,
     };
-    await ensureDemoTenant(env, options.persistDir, options.demoPassword ?? randomBytes(12).toString('base64url'), log);
-
+    // wrangler dev takes seconds to bundle and start workerd: it starts while the demo shops are provisioned
+    // (through the platform proxy on the same local state, as the admin CLI does beside a running server).
     const wrangler = startWrangler(env, options);
     stops.push(() => stopChild(wrangler));
+    await ensureDemoTenant(env, options.persistDir, options.demoPassword ?? randomBytes(12).toString('base64url'), log);
     const centralHttp = `http://localhost:${ports.http}`;
     await waitForHttp(`${centralHttp}/healthz`, wrangler);
     const demoUrl = `http://${demoTenant.id}.localhost:${ports.http}`;
