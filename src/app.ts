@@ -16,6 +16,8 @@ import { contactsRoutes } from './routes/contacts';
 import { patientsRoutes } from './routes/patients';
 import { ecfSettingsRoutes } from './routes/ecf-settings';
 import { productsRoutes } from './routes/products';
+import { priceUpdatesRoutes } from './routes/price-updates';
+import { catalogRoutes } from './routes/catalog';
 import { stockRoutes } from './routes/stock';
 import { currenciesRoutes } from './routes/currencies';
 import { taxesRoutes } from './routes/taxes';
@@ -99,6 +101,9 @@ export function createTenantApp() {
   app.route('/', messagingRoutes);
   app.route('/', contactsRoutes);
   app.route('/', patientsRoutes);
+  // Before productsRoutes: /products/prices is not a product id.
+  app.route('/', priceUpdatesRoutes);
+  app.route('/', catalogRoutes);
   app.route('/', productsRoutes);
   app.route('/', stockRoutes);
   app.route('/', currenciesRoutes);

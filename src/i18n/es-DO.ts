@@ -1,6 +1,7 @@
 import { contactsMessages } from './areas/contacts';
 import { importsMessages } from './areas/imports';
 import { productsMessages } from './areas/products';
+import { catalogMessages } from './areas/catalog';
 import { stockMessages } from './areas/stock';
 import { usersMessages } from './areas/users';
 import { branchesMessages } from './areas/branches';
@@ -139,6 +140,7 @@ export const messages = {
   ...coreMessages,
   ...contactsMessages,
   ...productsMessages,
+  ...catalogMessages,
   ...stockMessages,
   ...usersMessages,
   ...branchesMessages,
