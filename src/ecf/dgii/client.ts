@@ -387,12 +387,15 @@ export function createDgiiClient(options: DgiiClientOptions): DgiiClient {
   return new DgiiClient(options);
 }
 
-/** Good until a minute before DGII's expiry (a tenth of the lifetime for short test tokens). */
+/**
+ * Good until a minute before DGII's expiry. A short-lived token (the stand-in's, in tests) is renewed
+ * at half its life at the latest, so a request that is slow to reach DGII still arrives before expiry.
+ */
 function usable(token: DgiiToken): boolean {
   const expires = Date.parse(token.expira);
   const issued = Date.parse(token.expedido);
   const lifetime = Number.isNaN(issued) ? 3_600_000 : expires - issued;
-  return expires - Date.now() > Math.min(60_000, lifetime / 10);
+  return expires - Date.now() > Math.min(60_000, Math.max(lifetime / 10, Math.min(5_000, lifetime / 2)));
 }
 
 /** DGII's upload shape, which receivers between taxpayers take too: the XML as multipart field `xml`. */
