@@ -37,6 +37,7 @@ import { whatsappHooksPath, whatsappHooksRoutes } from './routes/whatsapp-hooks'
 import { documentsRoutes } from './routes/documents';
 import { shareLinksRoutes } from './routes/share-links';
 import { reportsRoutes } from './routes/reports';
+import { businessReportsRoutes } from './routes/business-reports';
 import { importsRoutes, importUploadPath } from './routes/imports';
 import { supportRoutes } from './routes/support';
 import { auditRoutes } from './routes/audit';
@@ -122,6 +123,8 @@ export function createTenantApp() {
   app.route('/', documentsRoutes);
   app.route('/', shareLinksRoutes);
   app.route('/', reportsRoutes);
+  // After reportsRoutes: /reports/dgii is the DGII page, not a business report.
+  app.route('/', businessReportsRoutes);
   app.route('/', importsRoutes);
   app.route('/', supportRoutes);
   app.route('/', auditRoutes);

@@ -41,6 +41,7 @@ import { messagingMessages } from './areas/messaging';
 import { webhooksMessages } from './areas/webhooks';
 import { whatsappHooksMessages } from './areas/whatsapp-hooks';
 import { shareMessages } from './areas/share';
+import { businessReportsMessages } from './areas/business-reports';
 
 /** Spanish (Dominican Republic) messages. Keys are stable; the UI never hard-codes text. */
 const coreMessages = {
@@ -180,6 +181,7 @@ export const messages = {
   ...labMessages,
   ...messagingMessages,
   ...shareMessages,
+  ...businessReportsMessages,
   ...importsMessages,
 } as const;
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { auditLog } from '../db/tenant-schema';
 import type { Bindings } from '../env';
 import type { TenantContext } from '../tenancy/context';
+import { businessReportJobHandlers } from './business-reports';
 import { ecfJobHandlers } from './ecf';
 import { ecfExchangeJobHandlers } from './ecf-exchange';
 import { importJobHandlers } from './imports';
@@ -28,5 +29,6 @@ export const jobHandlers: Record<string, JobHandler> = {
   ...messagingJobHandlers,
   ...webhookJobHandlers,
   ...shopScheduleJobHandlers,
+  ...businessReportJobHandlers,
   ...importJobHandlers,
 };

@@ -23,6 +23,11 @@ export class TenantFiles {
     return this.#bucket.head(this.prefix + normalizeFileKey(key));
   }
 
+  /** A multipart upload under the prefix (for files of unknown length, written part by part). */
+  createMultipartUpload(key: string, options?: R2MultipartOptions): Promise<R2MultipartUpload> {
+    return this.#bucket.createMultipartUpload(this.prefix + normalizeFileKey(key), options);
+  }
+
   delete(key: string): Promise<void> {
     return this.#bucket.delete(this.prefix + normalizeFileKey(key));
   }

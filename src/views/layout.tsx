@@ -22,6 +22,7 @@ const stylesheets: StaticAsset[] = [
   'prescriptions.css',
   'dashboard.css',
   'lab-board.css',
+  'reports.css',
 ];
 /** The platform admin panel's own screens add theirs; shop pages never name them. */
 const panelStylesheets: StaticAsset[] = [...stylesheets, 'admin-tenants.css'];
@@ -103,6 +104,7 @@ const navigation: NavigationItem[] = [
   { href: '/products', label: 'nav.products', permission: 'products.view', group: 'inventory' },
   { href: '/stock', label: 'navigation.stock', permission: 'stock.view', group: 'inventory' },
   { href: '/products/prices', label: 'catalog.prices.title', permission: 'products.prices', group: 'inventory' },
+  { href: '/reports', label: 'businessReports.nav', permission: 'reports.view', group: 'reports' },
   { href: '/reports/dgii', label: 'nav.reports', permission: 'reports.dgii', group: 'reports' },
   { href: '/company', label: 'nav.company', permission: 'company.view', group: 'settings' },
   { href: '/branches', label: 'nav.branches', permission: 'branches.view', group: 'settings' },
