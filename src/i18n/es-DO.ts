@@ -41,6 +41,7 @@ import { messagingMessages } from './areas/messaging';
 import { webhooksMessages } from './areas/webhooks';
 import { whatsappHooksMessages } from './areas/whatsapp-hooks';
 import { shareMessages } from './areas/share';
+import { commissionsMessages } from './areas/commissions';
 import { businessReportsMessages } from './areas/business-reports';
 
 /** Spanish (Dominican Republic) messages. Keys are stable; the UI never hard-codes text. */
@@ -181,6 +182,7 @@ export const messages = {
   ...labMessages,
   ...messagingMessages,
   ...shareMessages,
+  ...commissionsMessages,
   ...businessReportsMessages,
   ...importsMessages,
 } as const;

@@ -21,6 +21,7 @@ import { foldedContains, mayBeNumber, probeThenSearch } from './search';
 import { linesJson, linesRecordset, type PricedLine } from './document-lines';
 import type { DocumentTotals } from '../domain/totals';
 import { shopEventInsertFrom } from './messaging';
+import { sellerOptionsJson } from './sellers';
 
 export type InvoiceStatus = (typeof invoiceStatuses)[number];
 
@@ -135,6 +136,9 @@ export interface Invoice {
   voidNote: string | null;
   notes: string | null;
   createdByName: string | null;
+  /** Who sold it (a credit note: its invoice's seller). */
+  sellerId: string | null;
+  sellerName: string | null;
   createdAt: string;
   updatedAt: string;
   /** updated_at exactly as Postgres prints it, passed back to issue_invoice as the draft's version. */
@@ -303,7 +307,8 @@ export function invoiceQuery(db: TenantDb, id: string, options: InvoiceQueryOpti
            (i.total - i.paid_total - i.credited_total)::text AS balance, i.issue_key AS "issueKey",
            invoice_payable(i.kind, i.status) AS payable, invoice_creditable(i.kind, i.status) AS creditable,
            ${iso('i.voided_at')} AS "voidedAt", i.void_reason AS "voidReason", i.void_note AS "voidNote", i.notes,
-           u.name AS "createdByName", ${iso('i.created_at')} AS "createdAt", ${iso('i.updated_at')} AS "updatedAt", i.updated_at::text AS version,
+           u.name AS "createdByName", i.seller_id AS "sellerId", (SELECT su.name FROM users su WHERE su.id = i.seller_id) AS "sellerName",
+           ${iso('i.created_at')} AS "createdAt", ${iso('i.updated_at')} AS "updatedAt", i.updated_at::text AS version,
            CASE WHEN cur.is_base OR i.currency_code = 'DOP' THEN '1.0000'
                 ELSE (SELECT r.rate::text FROM exchange_rates r WHERE r.currency_code = i.currency_code AND r.valid_on <= coalesce(${rateOn}::date, current_date)
                        ORDER BY r.valid_on DESC LIMIT 1) END AS "rateOnDate",
@@ -470,6 +475,8 @@ export interface InvoiceFormOptions {
   latestRx: LensPrescription | null;
   /** The products the line editor's search box finds (never the catalogue). */
   products: PickerProduct[];
+  /** Active users for the seller select; empty when the user may not change the seller (no select). */
+  sellers: Array<{ id: string; name: string }>;
 }
 
 /**
@@ -484,6 +491,7 @@ export async function invoiceFormOptions(
     ncfTypes: readonly string[];
     customerSearch?: string | null;
     products?: ProductSearch;
+    sellers?: boolean;
   },
 ): Promise<InvoiceFormOptions> {
   return (await invoiceFormOptionsQuery(db, options)).rows[0]!;
@@ -501,6 +509,8 @@ export function invoiceFormOptionsQuery(
     ncfTypes: readonly string[];
     customerSearch?: string | null;
     products?: ProductSearch;
+    /** Offer the active users as sellers (only to those with sellers.change). */
+    sellers?: boolean;
   },
 ) {
   const customerId = options.customerOfInvoice
@@ -526,7 +536,8 @@ export function invoiceFormOptionsQuery(
       coalesce((SELECT json_agg(json_build_object('id', rx.id, 'examinedOn', rx.examined_on::text) ORDER BY rx.examined_on DESC)
                   FROM prescriptions rx WHERE rx.patient_id = ${customerId}::uuid), '[]'::json) AS prescriptions,
       ${latestLensPrescriptionJson(customerId)} AS "latestRx",
-      ${productMatches ? sql`coalesce((SELECT json_agg(p) FROM (${productMatches}) p), '[]'::json)` : sql`'[]'::json`} AS products`);
+      ${productMatches ? sql`coalesce((SELECT json_agg(p) FROM (${productMatches}) p), '[]'::json)` : sql`'[]'::json`} AS products,
+      ${sellerOptionsJson(options.sellers)} AS sellers`);
 }
 
 export interface DraftValues extends InvoiceHeaderInput {
@@ -539,30 +550,35 @@ interface DraftWriteRow extends Record<string, unknown> {
   sequence_ok: boolean;
   currency_ok: boolean;
   prescription_ok: boolean;
+  seller_ok: boolean;
   draft_found: boolean | null;
 }
 
 export type DraftWriteResult =
   | { ok: true; id: string }
-  | { ok: false; fields: Partial<Record<'customerId' | 'sequenceId' | 'currencyCode' | 'prescriptionId', true>> }
+  | { ok: false; fields: Partial<Record<DraftReference, true>> }
   | { ok: false; notDraft: true };
+
+export type DraftReference = 'customerId' | 'sequenceId' | 'currencyCode' | 'prescriptionId' | 'sellerId';
 
 function draftChecks(values: DraftValues): SQL {
   return sql`SELECT
       (${values.customerId ?? null}::uuid IS NULL OR EXISTS (SELECT 1 FROM contacts WHERE id = ${values.customerId ?? null}::uuid AND archived_at IS NULL)) AS customer_ok,
       (${values.sequenceId ?? null}::uuid IS NULL OR EXISTS (SELECT 1 FROM fiscal_sequences WHERE id = ${values.sequenceId ?? null}::uuid AND doc_type = ${values.ncfType})) AS sequence_ok,
       EXISTS (SELECT 1 FROM currencies WHERE code = ${values.currencyCode} AND active) AS currency_ok,
-      (${values.prescriptionId ?? null}::uuid IS NULL OR EXISTS (SELECT 1 FROM prescriptions WHERE id = ${values.prescriptionId ?? null}::uuid)) AS prescription_ok`;
+      (${values.prescriptionId ?? null}::uuid IS NULL OR EXISTS (SELECT 1 FROM prescriptions WHERE id = ${values.prescriptionId ?? null}::uuid)) AS prescription_ok,
+      (${values.sellerId ?? null}::uuid IS NULL OR EXISTS (SELECT 1 FROM users WHERE id = ${values.sellerId ?? null}::uuid AND status = 'active')) AS seller_ok`;
 }
 
 function writeResult(row: DraftWriteRow): DraftWriteResult {
   if (row.id) return { ok: true, id: row.id };
   if (row.draft_found === false) return { ok: false, notDraft: true };
-  const fields: Partial<Record<'customerId' | 'sequenceId' | 'currencyCode' | 'prescriptionId', true>> = {};
+  const fields: Partial<Record<DraftReference, true>> = {};
   if (!row.customer_ok) fields.customerId = true;
   if (!row.sequence_ok) fields.sequenceId = true;
   if (!row.currency_ok) fields.currencyCode = true;
   if (!row.prescription_ok) fields.prescriptionId = true;
+  if (!row.seller_ok) fields.sellerId = true;
   return { ok: false, fields };
 }
 
@@ -590,12 +606,12 @@ export async function createDraft(
     WITH checks AS (${draftChecks(values)}),
     created AS (
       INSERT INTO invoices (kind, status, ncf_type, sequence_id, due_on, customer_id, branch_id, prescription_id, quotation_id, currency_code,
-                            gross_total, discount_total, taxable_total, exempt_total, itbis_total, total, tax_breakdown, notes, created_by)
+                            gross_total, discount_total, taxable_total, exempt_total, itbis_total, total, tax_breakdown, notes, created_by, seller_id)
       SELECT 'invoice', 'draft', ${values.ncfType}, ${values.sequenceId ?? null}::uuid, ${values.dueOn ?? null}::date, ${values.customerId ?? null}::uuid,
              ${values.branchId}::uuid, ${values.prescriptionId ?? null}::uuid, ${quotationId}::uuid, ${values.currencyCode},
              ${money.gross}::numeric, ${money.discount}::numeric, ${money.taxable}::numeric, ${money.exempt}::numeric, ${money.itbis}::numeric,
-             ${money.total}::numeric, ${money.breakdown}::jsonb, ${values.notes ?? null}, ${userId}::uuid
-        FROM checks WHERE customer_ok AND sequence_ok AND currency_ok AND prescription_ok
+             ${money.total}::numeric, ${money.breakdown}::jsonb, ${values.notes ?? null}, ${userId}::uuid, ${values.sellerId ?? userId}::uuid
+        FROM checks WHERE customer_ok AND sequence_ok AND currency_ok AND prescription_ok AND seller_ok
       RETURNING id
     ),
     inserted AS (
@@ -625,9 +641,10 @@ export async function updateDraft(
              customer_id = ${values.customerId ?? null}::uuid, branch_id = ${values.branchId}::uuid, prescription_id = ${values.prescriptionId ?? null}::uuid,
              currency_code = ${values.currencyCode}, gross_total = ${money.gross}::numeric, discount_total = ${money.discount}::numeric,
              taxable_total = ${money.taxable}::numeric, exempt_total = ${money.exempt}::numeric, itbis_total = ${money.itbis}::numeric,
-             total = ${money.total}::numeric, tax_breakdown = ${money.breakdown}::jsonb, notes = ${values.notes ?? null}, updated_at = now()
+             total = ${money.total}::numeric, tax_breakdown = ${money.breakdown}::jsonb, notes = ${values.notes ?? null},
+             seller_id = coalesce(${values.sellerId ?? null}::uuid, i.seller_id), updated_at = now()
         FROM checks
-       WHERE i.id = ${id}::uuid AND i.kind = 'invoice' AND i.status = 'draft' AND customer_ok AND sequence_ok AND currency_ok AND prescription_ok
+       WHERE i.id = ${id}::uuid AND i.kind = 'invoice' AND i.status = 'draft' AND customer_ok AND sequence_ok AND currency_ok AND prescription_ok AND seller_ok
       RETURNING i.id
     ),
     removed AS (DELETE FROM invoice_lines WHERE invoice_id IN (SELECT id FROM updated) RETURNING 1),

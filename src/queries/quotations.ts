@@ -13,6 +13,7 @@ import { customerPickerMatches, matchingContactIds, parseContactSearch } from '.
 import { pickerPageSize, productPickerMatches, type PickerProduct, type ProductSearch } from './pickers';
 import { mayBeNumber, sortedAfterSearch } from './search';
 import { latestLensPrescriptionJson, type LensPrescription } from './sales-editor';
+import { sellerOptionsJson } from './sellers';
 
 export interface QuotationLine {
   position: number;
@@ -50,6 +51,8 @@ export interface QuotationSummary {
   total: string;
   taxBreakdown: DocumentTotals['taxBreakdown'];
   convertedInvoiceId: string | null;
+  sellerId: string | null;
+  sellerName: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -78,6 +81,8 @@ export interface QuotationWrite {
   currencyCode: string;
   validUntil: string | null;
   notes: string | null;
+  /** null: the creator (a new quotation) or the stored seller (an edit). */
+  sellerId: string | null;
   lines: PricedLine[];
   totals: DocumentTotals;
 }
@@ -90,11 +95,12 @@ const summaryColumns =
   q.quoted_on::text AS "quotedOn", q.valid_until::text AS "validUntil", q.notes, q.gross_total::text AS "grossTotal",
   q.discount_total::text AS "discountTotal", q.taxable_total::text AS "taxableTotal", q.exempt_total::text AS "exemptTotal",
   q.itbis_total::text AS "itbisTotal", q.total::text AS "total", q.tax_breakdown AS "taxBreakdown",
-  q.converted_invoice_id AS "convertedInvoiceId", ${iso('q.created_at')} AS "createdAt", ${iso('q.updated_at')} AS "updatedAt"`);
+  q.converted_invoice_id AS "convertedInvoiceId", q.seller_id AS "sellerId", sel.name AS "sellerName", ${iso('q.created_at')} AS "createdAt", ${iso('q.updated_at')} AS "updatedAt"`);
 
 const summaryRefs = sql.raw(`JOIN branches b ON b.id = q.branch_id
   JOIN currencies cur ON cur.code = q.currency_code
-  LEFT JOIN contacts c ON c.id = q.customer_id`);
+  LEFT JOIN contacts c ON c.id = q.customer_id
+  LEFT JOIN users sel ON sel.id = q.seller_id`);
 const summaryJoins = sql`FROM quotations q ${summaryRefs}`;
 
 /** `q.branch_id` within the user's branches. */
@@ -197,6 +203,7 @@ interface RefsRow extends Record<string, unknown> {
   prescription_ok: boolean;
   currency_ok: boolean;
   branch_ok: boolean;
+  seller_ok: boolean;
   status: QuotationStatus | null;
   found: boolean;
 }
@@ -210,10 +217,11 @@ function refsCheck(values: QuotationWrite): SQL {
       (${values.customerId}::uuid IS NULL OR EXISTS (SELECT 1 FROM contacts WHERE id = ${values.customerId}::uuid AND archived_at IS NULL)) AS customer_ok,
       (${values.prescriptionId}::uuid IS NULL OR EXISTS (SELECT 1 FROM prescriptions WHERE id = ${values.prescriptionId}::uuid AND patient_id = ${values.customerId}::uuid)) AS prescription_ok,
       EXISTS (SELECT 1 FROM currencies WHERE code = ${values.currencyCode} AND active) AS currency_ok,
-      EXISTS (SELECT 1 FROM branches WHERE id = ${values.branchId}::uuid AND active) AS branch_ok`;
+      EXISTS (SELECT 1 FROM branches WHERE id = ${values.branchId}::uuid AND active) AS branch_ok,
+      (${values.sellerId}::uuid IS NULL OR EXISTS (SELECT 1 FROM users WHERE id = ${values.sellerId}::uuid AND status = 'active')) AS seller_ok`;
 }
 
-export type QuotationReference = 'customerId' | 'prescriptionId' | 'currencyCode' | 'branchId';
+export type QuotationReference = 'customerId' | 'prescriptionId' | 'currencyCode' | 'branchId' | 'sellerId';
 
 /** The references a write refused (unknown or inactive), in the order a form shows them. */
 function refusedRefs(row: RefsRow): QuotationReference[] {
@@ -222,6 +230,7 @@ function refusedRefs(row: RefsRow): QuotationReference[] {
   if (!row.prescription_ok) refused.push('prescriptionId');
   if (!row.currency_ok) refused.push('currencyCode');
   if (!row.branch_ok) refused.push('branchId');
+  if (!row.seller_ok) refused.push('sellerId');
   return refused;
 }
 
@@ -249,13 +258,14 @@ export async function createQuotation(
   try {
     result = await db.execute<RefsRow>(sql`
       WITH refs AS (${refsCheck(values)}),
-      allowed AS (SELECT 1 FROM refs WHERE customer_ok AND prescription_ok AND currency_ok AND branch_ok),
+      allowed AS (SELECT 1 FROM refs WHERE customer_ok AND prescription_ok AND currency_ok AND branch_ok AND seller_ok),
       num AS (SELECT a.* FROM allowed CROSS JOIN LATERAL allocate_document_number(NULL, 'COT', ${values.branchId}::uuid, ${values.quotedOn}::date) a),
       inserted AS (
         INSERT INTO quotations (id, number, sequence_id, customer_id, branch_id, prescription_id, currency_code, quoted_on, valid_until, notes,
-                                gross_total, discount_total, taxable_total, exempt_total, itbis_total, total, tax_breakdown, created_by)
+                                gross_total, discount_total, taxable_total, exempt_total, itbis_total, total, tax_breakdown, created_by, seller_id)
         SELECT ${id}::uuid, num.number, num.sequence_id, ${values.customerId}::uuid, ${values.branchId}::uuid, ${values.prescriptionId}::uuid,
-               ${values.currencyCode}, ${values.quotedOn}::date, ${values.validUntil}::date, ${values.notes}, ${totalsValues(values.totals)}, ${values.createdBy}::uuid
+               ${values.currencyCode}, ${values.quotedOn}::date, ${values.validUntil}::date, ${values.notes}, ${totalsValues(values.totals)}, ${values.createdBy}::uuid,
+               coalesce(${values.sellerId}::uuid, ${values.createdBy}::uuid)
           FROM num
         RETURNING id
       ),
@@ -292,10 +302,10 @@ export async function updateQuotation(
          SET customer_id = ${values.customerId}::uuid, branch_id = ${values.branchId}::uuid, prescription_id = ${values.prescriptionId}::uuid,
              currency_code = ${values.currencyCode}, valid_until = ${values.validUntil}::date, notes = ${values.notes},
              (gross_total, discount_total, taxable_total, exempt_total, itbis_total, total, tax_breakdown) = (${totalsValues(values.totals)}),
-             updated_at = now()
+             seller_id = coalesce(${values.sellerId}::uuid, q.seller_id), updated_at = now()
         FROM refs, current
        WHERE q.id = current.id AND q.status IN ('draft', 'sent')
-         AND refs.customer_ok AND refs.prescription_ok AND refs.currency_ok AND refs.branch_ok
+         AND refs.customer_ok AND refs.prescription_ok AND refs.currency_ok AND refs.branch_ok AND refs.seller_ok
       RETURNING q.id
     ),
     removed AS (DELETE FROM quotation_lines l USING updated WHERE l.quotation_id = updated.id RETURNING 1),
@@ -362,14 +372,14 @@ export async function convertQuotation(
     invoice AS (
       INSERT INTO invoices (id, kind, status, ncf_type, customer_id, branch_id, prescription_id, quotation_id, currency_code,
                             gross_total, discount_total, taxable_total, exempt_total, itbis_total, total, tax_breakdown,
-                            taxable_total_dop, exempt_total_dop, itbis_total_dop, total_dop, notes, created_by)
+                            taxable_total_dop, exempt_total_dop, itbis_total_dop, total_dop, notes, created_by, seller_id)
       SELECT ${invoiceId}::uuid, 'invoice', 'draft', CASE WHEN c.id_type = 'rnc' THEN 'B01' ELSE 'B02' END,
              v.customer_id, v.branch_id, v.prescription_id, v.id, v.currency_code,
              v.gross_total, v.discount_total, v.taxable_total, v.exempt_total, v.itbis_total, v.total, v.tax_breakdown,
              -- DOP figures of a DOP document are the figures themselves; other currencies get theirs at issue (rate of the issue date)
              CASE WHEN cur.is_base THEN v.taxable_total ELSE 0 END, CASE WHEN cur.is_base THEN v.exempt_total ELSE 0 END,
              CASE WHEN cur.is_base THEN v.itbis_total ELSE 0 END, CASE WHEN cur.is_base THEN v.total ELSE 0 END,
-             v.notes, ${createdBy}::uuid
+             v.notes, ${createdBy}::uuid, coalesce(v.seller_id, ${createdBy}::uuid)
         FROM converted v
         JOIN currencies cur ON cur.code = v.currency_code
         LEFT JOIN contacts c ON c.id = v.customer_id
@@ -402,6 +412,8 @@ export interface QuotationFormContext {
   customers: Array<{ id: string; name: string; idNumber: string | null }>;
   /** The products the line editor's search box finds (never the catalogue). */
   products: PickerProduct[];
+  /** Active users for the seller select; empty when the user may not change the seller (no select). */
+  sellers: Array<{ id: string; name: string }>;
 }
 
 /** Everything the quotation form needs (chosen customer and their prescriptions, currencies, taxes, customer and product matches) in one query. */
@@ -410,8 +422,9 @@ export async function quotationFormContext(
   customerId: string | null,
   search: string | null,
   products: ProductSearch = { q: null, branchId: null },
+  sellers = false,
 ): Promise<QuotationFormContext> {
-  return (await quotationFormContextQuery(db, customerId, search, products)).rows[0]!;
+  return (await quotationFormContextQuery(db, customerId, search, products, sellers)).rows[0]!;
 }
 
 /**
@@ -423,6 +436,8 @@ export function quotationFormContextQuery(
   customer: string | null | { ofQuotation: string } | { ofPrescription: string },
   search: string | null,
   products: ProductSearch = { q: null, branchId: null },
+  /** Offer the active users as sellers (only to those with sellers.change). */
+  sellers = false,
 ) {
   const customerId =
     customer && typeof customer === 'object'
@@ -441,5 +456,6 @@ export function quotationFormContextQuery(
       coalesce((SELECT json_agg(json_build_object('code', code, 'name', name, 'symbol', symbol) ORDER BY is_base DESC, code) FROM currencies WHERE active), '[]'::json) AS currencies,
       coalesce((SELECT json_agg(json_build_object('id', id, 'name', name, 'rate', rate::text, 'exempt', exempt) ORDER BY rate DESC, id) FROM taxes WHERE active), '[]'::json) AS taxes,
       ${matches ? sql`coalesce((SELECT json_agg(m ORDER BY lower(m.name), m.id) FROM (${matches}) m), '[]'::json)` : sql`'[]'::json`} AS customers,
-      ${productMatches ? sql`coalesce((SELECT json_agg(p) FROM (${productMatches}) p), '[]'::json)` : sql`'[]'::json`} AS products`);
+      ${productMatches ? sql`coalesce((SELECT json_agg(p) FROM (${productMatches}) p), '[]'::json)` : sql`'[]'::json`} AS products,
+      ${sellerOptionsJson(sellers)} AS sellers`);
 }

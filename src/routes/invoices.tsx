@@ -166,6 +166,7 @@ function submittedValues(body: Record<string, unknown>): InvoiceFormValues {
     dueOn: textOf(body, 'dueOn'),
     prescriptionId: textOf(body, 'prescriptionId'),
     notes: textOf(body, 'notes'),
+    sellerId: textOf(body, 'sellerId'),
   };
 }
 
@@ -234,6 +235,7 @@ invoicesRoutes.get('/invoices/new', requirePermission('invoices.manage'), async 
       ncfType: 'B02',
       currencyCode: 'DOP',
       prescriptionId: c.req.query('prescriptionId') ?? '',
+      sellerId: user.id,
     },
     editor: editorOf([]),
   });

@@ -151,6 +151,7 @@ function submittedValues(body: Record<string, unknown>): QuotationFormValues {
     currencyCode: text('currencyCode') || null,
     validUntil: text('validUntil') || null,
     notes: text('notes'),
+    sellerId: text('sellerId') || null,
   };
 }
 
@@ -193,6 +194,7 @@ async function submitForm(c: Context<SignedInEnv>, existing: Quotation | null) {
     currencyCode: header.data.currencyCode ?? null,
     validUntil: header.data.validUntil ?? null,
     notes: header.data.notes ?? null,
+    sellerId: header.data.sellerId ?? null,
     lines: parsedLines.lines,
   };
   try {
@@ -230,11 +232,16 @@ quotationsRoutes.get('/quotations/new', requirePermission('quotations.manage'), 
       prescriptionId: quote.prescription.id,
       branchId,
       currencyCode: 'DOP',
+      sellerId: c.var.session.id,
     };
     return renderForm(c, { values, editor: editorOf(quote.rows) }, null, 200, quote.context);
   }
   const customerId = uuid.safeParse(c.req.query('customerId')).success ? c.req.query('customerId')! : null;
-  return renderForm(c, { values: { customerId, branchId, currencyCode: 'DOP' }, editor: editorOf([]) }, null);
+  return renderForm(
+    c,
+    { values: { customerId, branchId, currencyCode: 'DOP', sellerId: c.var.session.id }, editor: editorOf([]) },
+    null,
+  );
 });
 
 quotationsRoutes.post('/quotations', requirePermission('quotations.manage'), (c) => submitForm(c, null));
@@ -270,6 +277,7 @@ quotationsRoutes.get('/quotations/:id/edit', requirePermission('quotations.manag
     currencyCode: quotation.currencyCode,
     validUntil: quotation.validUntil,
     notes: quotation.notes,
+    sellerId: quotation.sellerId,
   };
   return renderForm(
     c,

@@ -42,6 +42,8 @@ export const invoiceHeaderFields = {
   dueOn: isoDate.optional(),
   prescriptionId: optionalUuid(t('invoices.validation.prescription')),
   notes: optionalText(1000),
+  /** Who sold it (an active user); absent: the user who creates it, or the stored one. Needs sellers.change. */
+  sellerId: optionalUuid(t('sellers.validation.seller')),
 };
 
 /** The UI form's header (its lines are parsed by parseLineForm). */
@@ -68,6 +70,7 @@ export const invoiceUpdate = z
     dueOn: invoiceHeaderFields.dueOn,
     prescriptionId: invoiceHeaderFields.prescriptionId,
     notes: invoiceHeaderFields.notes,
+    sellerId: invoiceHeaderFields.sellerId,
     lines: lineInputs.optional(),
   })
   .openapi('InvoiceDraftUpdate');
@@ -163,6 +166,8 @@ export const invoiceOut = z
     voidReason: z.string().nullable(),
     voidNote: z.string().nullable(),
     notes: z.string().nullable(),
+    sellerId: z.uuid().nullable().openapi({ description: 'Who sold it (a credit note: its invoice’s seller)' }),
+    sellerName: z.string().nullable(),
     issuer: issuerOut.nullable().openapi({
       description:
         'The issuer (company and branch) as printed, snapshotted when the number was assigned; null on drafts',

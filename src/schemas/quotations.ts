@@ -53,6 +53,10 @@ export const quotationHeader = z.object({
     .openapi({ example: 'DOP', description: 'An active currency; defaults to DOP' }),
   validUntil: dateField.openapi({ description: 'Defaults to the quotation date + 15 days' }),
   notes: optionalText(2000),
+  sellerId: optionalUuid(t('sellers.validation.seller')).openapi({
+    description:
+      'Who sells it (an active user). Defaults to the user who creates it; naming someone else needs sellers.change',
+  }),
 });
 
 export type QuotationHeaderInput = z.output<typeof quotationHeader>;
@@ -93,6 +97,8 @@ export const quotationOut = z
     total: z.string(),
     taxBreakdown: z.array(taxBreakdownOut),
     convertedInvoiceId: z.uuid().nullable(),
+    sellerId: z.uuid().nullable().openapi({ description: 'Who sold it' }),
+    sellerName: z.string().nullable(),
     lines: z.array(pricedLineOut),
     createdAt: z.string(),
     updatedAt: z.string(),

@@ -164,6 +164,7 @@ export interface InvoiceFormValues {
   dueOn?: string | null;
   prescriptionId?: string | null;
   notes?: string | null;
+  sellerId?: string | null;
 }
 
 export function InvoiceForm(props: {
@@ -245,6 +246,16 @@ export function InvoiceForm(props: {
             blank={t('invoices.field.noPrescription')}
             options={options.prescriptions.map((rx) => ({ value: rx.id, label: formatDate(rx.examinedOn) }))}
           />
+          {options.sellers.length ? (
+            <SelectField
+              name="sellerId"
+              label={t('sellers.field')}
+              value={values.sellerId}
+              errors={errors}
+              required
+              options={options.sellers.map((seller) => ({ value: seller.id, label: seller.name }))}
+            />
+          ) : null}
         </div>
         <PrescriptionOffer rx={options.latestRx} attachedId={values.prescriptionId} quoteLink />
         <TextAreaField name="notes" label={t('invoices.field.notes')} value={values.notes} errors={errors} rows={2} />
@@ -436,6 +447,12 @@ export function InvoiceDetailPage(props: {
               <dd>
                 <strong>{money(invoice.balance)}</strong>
               </dd>
+            </>
+          ) : null}
+          {invoice.sellerName ? (
+            <>
+              <dt>{t('sellers.field')}</dt>
+              <dd>{invoice.sellerName}</dd>
             </>
           ) : null}
           {invoice.voidReason ? (

@@ -123,6 +123,7 @@ export interface QuotationFormValues {
   currencyCode?: string | null;
   validUntil?: string | null;
   notes?: string | null;
+  sellerId?: string | null;
 }
 
 export function QuotationForm(props: {
@@ -198,6 +199,16 @@ export function QuotationForm(props: {
           errors={errors}
           hint={t('quotations.hint.validUntil')}
         />
+        {context.sellers.length ? (
+          <SelectField
+            name="sellerId"
+            label={t('sellers.field')}
+            value={values.sellerId}
+            errors={errors}
+            required
+            options={context.sellers.map((seller) => ({ value: seller.id, label: seller.name }))}
+          />
+        ) : null}
       </div>
       <SalesEditor
         form="quotations"
@@ -295,6 +306,12 @@ export function QuotationPage(props: {
                 {t('quotations.prescriptionOf', { date: formatDate(quotation.prescriptionExaminedOn) })}
               </a>
             </dd>
+          </>
+        ) : null}
+        {quotation.sellerName ? (
+          <>
+            <dt>{t('sellers.field')}</dt>
+            <dd>{quotation.sellerName}</dd>
           </>
         ) : null}
         {quotation.createdByName ? (

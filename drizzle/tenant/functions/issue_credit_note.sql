@@ -4,8 +4,9 @@
 -- and the total against what remains creditable. p_credited_before is the credited_total the app
 -- computed the note from: another note in between refuses 'credit_changed' instead of writing cents
 -- computed on a stale rest. Then the issuer snapshot (refusing 'company_rnc_missing' before the
--- number is taken), the B04/E34 number, the note and its lines, the original's credited_total and
--- status, returned goods back in stock and a 'credit_note.issued' row in audit_log - all or nothing.
+-- number is taken), the B04/E34 number, the note (its seller is the original's, so commissions
+-- deduct it there) and its lines, the original's credited_total and status, returned goods back in
+-- stock and a 'credit_note.issued' row in audit_log - all or nothing.
 CREATE OR REPLACE FUNCTION issue_credit_note(
   p_invoice_id uuid, p_reason text, p_refunds_itbis boolean, p_lines jsonb, p_totals jsonb, p_today date,
   p_user_id uuid, p_branch_ids uuid[], p_credited_before numeric, p_actor text
@@ -70,14 +71,14 @@ BEGIN
     branch_id, prescription_id, currency_code, exchange_rate,
     gross_total, discount_total, taxable_total, exempt_total, itbis_total, total, tax_breakdown,
     taxable_total_dop, exempt_total_dop, itbis_total_dop, total_dop,
-    reference_invoice_id, modified_ncf, refunds_itbis, credit_reason, created_by, issued_by, issuer
+    reference_invoice_id, modified_ncf, refunds_itbis, credit_reason, created_by, issued_by, issuer, seller_id
   ) VALUES (
     'credit_note', 'issued', note_type, num.sequence_id, num.number, num.valid_until, p_today, inv.customer_id, inv.buyer_name, inv.buyer_id_type, inv.buyer_id_number,
     inv.branch_id, inv.prescription_id, inv.currency_code, inv.exchange_rate,
     (p_totals->>'grossTotal')::numeric, (p_totals->>'discountTotal')::numeric, (p_totals->>'taxableTotal')::numeric,
     (p_totals->>'exemptTotal')::numeric, (p_totals->>'itbisTotal')::numeric, (p_totals->>'total')::numeric, p_totals->'taxBreakdown',
     (p_totals->>'taxableTotalDop')::numeric, (p_totals->>'exemptTotalDop')::numeric, (p_totals->>'itbisTotalDop')::numeric, (p_totals->>'totalDop')::numeric,
-    inv.id, inv.ncf, p_refunds_itbis, p_reason, p_user_id, p_user_id, v_issuer
+    inv.id, inv.ncf, p_refunds_itbis, p_reason, p_user_id, p_user_id, v_issuer, inv.seller_id
   ) RETURNING id INTO new_id;
   INSERT INTO invoice_lines (invoice_id, position, product_id, description, quantity, unit_price, discount, tax_id, tax_rate, exempt, amount, source_line_id, return_to_stock)
   SELECT new_id, r.position, s.product_id, s.description, r.quantity, s.unit_price, r.discount, s.tax_id, s.tax_rate, s.exempt, r.amount, s.id,

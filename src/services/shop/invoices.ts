@@ -41,6 +41,7 @@ import type { ShopContext } from './context';
 import { priceLines } from './document-lines';
 import { pickerBranch } from './pickers';
 import { queueEventDispatch } from './events';
+import { ensureMaySetSeller } from './sellers';
 
 /** Permission in depth: the route checked it already; a service called from elsewhere checks again. */
 export function ensureCan(ctx: Pick<ShopContext, 'actor'>, permission: Permission): void {
@@ -102,6 +103,7 @@ export async function invoiceDraftForm(
     invoiceFormOptionsQuery(ctx.db, {
       customerOfInvoice: id,
       ncfTypes: invoiceNcfTypes,
+      sellers: can(ctx.actor, 'sellers.change'),
     }),
   ]);
   const invoice = firstInvoice(invoiceResult);
@@ -118,7 +120,13 @@ export function invoiceFormOptions(
   branchId: string | null = null,
 ): Promise<InvoiceFormOptions> {
   const products = { q: productSearch, branchId: pickerBranch(ctx, branchId) };
-  return loadFormOptions(ctx.db, { customerId, customerSearch, ncfTypes: invoiceNcfTypes, products });
+  return loadFormOptions(ctx.db, {
+    customerId,
+    customerSearch,
+    ncfTypes: invoiceNcfTypes,
+    products,
+    sellers: can(ctx.actor, 'sellers.change'),
+  });
 }
 
 /**
@@ -158,6 +166,7 @@ export async function prepareInvoiceDraft(
   draft: PreparedDraft | null;
 }> {
   const errors: FieldErrors = {};
+  if (input.header) ensureMaySetSeller(ctx, input.header.sellerId);
   const branchId = input.header ? draftBranch(ctx.actor, input.header.branchId, input.currentBranchId ?? null) : null;
   if (input.header && !branchId) errors.branchId = t('invoices.validation.branch');
   let priced: { lines: PricedLine[]; totals: DocumentTotals } | null = null;
@@ -178,6 +187,7 @@ const referenceMessages = {
   sequenceId: 'invoices.validation.sequence',
   currencyCode: 'invoices.validation.currency',
   prescriptionId: 'invoices.validation.prescription',
+  sellerId: 'sellers.validation.seller',
 } as const;
 
 /** Field errors of a refused draft write (unknown customer, sequence, currency or prescription). */
@@ -234,6 +244,7 @@ export async function updateInvoiceDraft(ctx: ShopContext, id: string, input: In
     dueOn: pick('dueOn', current.dueOn),
     prescriptionId: pick('prescriptionId', current.prescriptionId),
     notes: pick('notes', current.notes),
+    sellerId: input.sellerId ?? null,
   } as DraftHeader;
   const prepared = await prepareInvoiceDraft(ctx, {
     header,

@@ -29,6 +29,7 @@ import type { ShopContext } from './context';
 import { pickerBranch } from './pickers';
 import { priceLines } from './document-lines';
 import { ensureCan } from './invoices';
+import { ensureMaySetSeller } from './sellers';
 
 /** A quotation's header (null or absent: the default) and lines. */
 export type QuotationInput = { [K in keyof QuotationHeaderInput]?: QuotationHeaderInput[K] | null } & {
@@ -77,7 +78,7 @@ export async function editableQuotationForm(
   ensureCan(ctx, 'quotations.manage');
   const [quotationResult, contextResult] = await ctx.db.batch([
     quotationQuery(ctx.db, id, branchScope(ctx.actor)),
-    quotationFormContextQuery(ctx.db, { ofQuotation: id }, null),
+    quotationFormContextQuery(ctx.db, { ofQuotation: id }, null, undefined, can(ctx.actor, 'sellers.change')),
   ]);
   const quotation = firstQuotation(quotationResult);
   if (!quotation) throw new AppError('not_found');
@@ -92,7 +93,13 @@ export function quotationFormContext(
   productSearch: string | null = null,
   branchId: string | null = null,
 ): Promise<QuotationFormContext> {
-  return loadFormContext(ctx.db, customerId, search, { q: productSearch, branchId: pickerBranch(ctx, branchId) });
+  return loadFormContext(
+    ctx.db,
+    customerId,
+    search,
+    { q: productSearch, branchId: pickerBranch(ctx, branchId) },
+    can(ctx.actor, 'sellers.change'),
+  );
 }
 
 /**
@@ -103,6 +110,7 @@ export function quotationFormContext(
 async function prepareQuotation(ctx: ShopContext, input: QuotationInput, quotedOn: string): Promise<QuotationWrite> {
   const errors: Record<string, string> = {};
   const user = ctx.actor;
+  ensureMaySetSeller(ctx, input.sellerId);
   const branchId = input.branchId ?? user.branch?.id ?? null;
   if (!branchId || !user.branches.some((branch) => branch.id === branchId))
     errors.branchId = t('quotations.validation.branch');
@@ -121,6 +129,7 @@ async function prepareQuotation(ctx: ShopContext, input: QuotationInput, quotedO
     currencyCode: input.currencyCode ?? 'DOP',
     validUntil,
     notes: input.notes ?? null,
+    sellerId: input.sellerId ?? null,
     lines: priced.lines,
     totals: priced.totals,
   };
@@ -131,6 +140,7 @@ const referenceMessages = {
   prescriptionId: 'quotations.validation.prescription',
   currencyCode: 'quotations.validation.currency',
   branchId: 'quotations.validation.branch',
+  sellerId: 'sellers.validation.seller',
 } as const satisfies Record<QuotationReference, string>;
 
 function written(result: QuotationWriteResult): string {

@@ -1,3 +1,4 @@
+import { can } from '../../auth/permissions';
 import type { Permission } from '../../auth/permissions';
 import { formatDate } from '../../domain/dates';
 import { fromUnits, toUnits } from '../../domain/money';
@@ -179,10 +180,13 @@ export async function quotationFromPrescription(
   ensureCan(ctx, 'quotations.manage');
   const [rxResult, contextResult] = await ctx.db.batch([
     lensPrescriptionQuery(ctx.db, { id: prescriptionId }),
-    quotationFormContextQuery(ctx.db, { ofPrescription: prescriptionId }, null, {
-      q: null,
-      branchId: pickerBranch(ctx, branchId),
-    }),
+    quotationFormContextQuery(
+      ctx.db,
+      { ofPrescription: prescriptionId },
+      null,
+      { q: null, branchId: pickerBranch(ctx, branchId) },
+      can(ctx.actor, 'sellers.change'),
+    ),
   ]);
   const prescription = rxResult.rows[0];
   if (!prescription) throw new AppError('not_found');
