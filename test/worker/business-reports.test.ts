@@ -23,6 +23,7 @@ import { shopToday } from '../../src/domain/dates';
 import { jobHandlers } from '../../src/jobs';
 import type { ShopContext } from '../../src/services/shop/context';
 import { showReport } from '../../src/services/shop/business-reports';
+import { uploadPartSize, uploadStream } from '../../src/services/shop/report-files';
 import { countRoundTrips, get, postForm, signedIn, tenantContext, testEnv } from '../support/worker/helpers';
 import { buildInvoices } from '../support/worker/invoices';
 import { tenantDatabase } from '../support/worker/session';
@@ -326,23 +327,21 @@ async function buildMonth() {
     paymentForm: '01' as const,
     ...values,
   });
-  await db
-    .insert(expenses)
-    .values([
-      expense('B0100000101', '02', { servicesAmount: '10000.00', total: '10000.00', itbisBilled: '1800.00' }),
-      expense('B0100000102', '02', {
-        goodsAmount: '5000.00',
-        total: '5000.00',
-        itbisBilled: '900.00',
-        otherTaxes: '100.00',
-      }),
-      expense('B0100000103', '09', { goodsAmount: '20000.00', total: '20000.00', itbisBilled: '3600.00' }),
-      expense('B0100000104', '09', {
-        goodsAmount: '999.00',
-        total: '999.00',
-        voidedAt: new Date('2025-03-09T12:00:00Z'),
-      }),
-    ]);
+  await db.insert(expenses).values([
+    expense('B0100000101', '02', { servicesAmount: '10000.00', total: '10000.00', itbisBilled: '1800.00' }),
+    expense('B0100000102', '02', {
+      goodsAmount: '5000.00',
+      total: '5000.00',
+      itbisBilled: '900.00',
+      otherTaxes: '100.00',
+    }),
+    expense('B0100000103', '09', { goodsAmount: '20000.00', total: '20000.00', itbisBilled: '3600.00' }),
+    expense('B0100000104', '09', {
+      goodsAmount: '999.00',
+      total: '999.00',
+      voidedAt: new Date('2025-03-09T12:00:00Z'),
+    }),
+  ]);
 
   const owner = await signedIn(s.tenant.id, 'owner');
   const context = await tenantContext(s.tenant.id);
@@ -728,5 +727,25 @@ describe('business reports', () => {
       `${location}/download`,
     ])
       expect((await get(f.host, path, { headers: { Cookie: seller.cookie }, redirect: 'manual' })).status).toBe(403);
+  });
+  it('a file of unknown length goes to R2 in 5 MiB multipart parts under the shop prefix, byte for byte', async () => {
+    const size = 2 * uploadPartSize + 123_457;
+    let sent = 0;
+    // Chunks of odd sizes, as a compressor emits them; byte i is i mod 251.
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= size) return controller.close();
+        const length = Math.min(size - sent, 700_001);
+        controller.enqueue(Uint8Array.from({ length }, (_, index) => (sent + index) % 251));
+        sent += length;
+      },
+    });
+    const bytes = await uploadStream(f.ctx.files, 'reports/multipart-check/big.csv', body, 'text/csv; charset=utf-8');
+    expect(bytes).toBe(size);
+    const stored = await testEnv.FILES.get(`tenants/${f.s.tenant.id}/reports/multipart-check/big.csv`);
+    const read = new Uint8Array(await stored!.arrayBuffer());
+    expect(read.byteLength).toBe(size);
+    expect([read[0], read[uploadPartSize], read[size - 1]]).toEqual([0, uploadPartSize % 251, (size - 1) % 251]);
+    expect(stored!.httpMetadata?.contentType).toBe('text/csv; charset=utf-8');
   });
 });
