@@ -43,6 +43,7 @@ import { supportRoutes } from './routes/support';
 import { auditRoutes } from './routes/audit';
 import { pickersRoutes } from './routes/pickers';
 import { salesEditorRoutes } from './routes/sales-editor';
+import { commissionsRoutes } from './routes/commissions';
 import { labBoardRoutes } from './routes/lab-board';
 import { auth } from './routes/auth';
 import { tenantHealth } from './routes/health';
@@ -131,6 +132,7 @@ export function createTenantApp() {
   app.route('/', ecfSettingsRoutes);
   app.route('/', pickersRoutes);
   app.route('/', salesEditorRoutes);
+  app.route('/', commissionsRoutes);
   app.route('/', labBoardRoutes);
   app.route('/api/v1', api);
   return app;

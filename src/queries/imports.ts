@@ -18,6 +18,16 @@ import type { ImportEntity } from '../domain/imports';
 
 export type ImportRun = typeof importRuns.$inferSelect;
 
+/**
+ * A Postgres array literal (`{"a","b"}`) sent as ONE parameter: drizzle would spread a JS array into
+ * one parameter per element (a 50,000-row file would pass the protocol's 65,535 limit).
+ */
+export function arrayLiteral(values: readonly (string | number)[]): string {
+  return `{${values.map((value) => `"${String(value).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
+}
+
+const textArray = (values: readonly string[]) => sql`${arrayLiteral(values)}::text[]`;
+
 export async function insertImportRun(db: TenantDb, values: typeof importRuns.$inferInsert): Promise<ImportRun> {
   const [row] = await db.insert(importRuns).values(values).returning();
   return row!;
@@ -59,7 +69,7 @@ export async function updateImportRun(
   const [row] = await db
     .update(importRuns)
     .set(values)
-    .where(and(eq(importRuns.id, id), sql`${importRuns.status} = any(${from as string[]}::text[])`))
+    .where(and(eq(importRuns.id, id), sql`${importRuns.status} = any(${textArray(from)})`))
     .returning();
   return row ?? null;
 }
@@ -90,8 +100,6 @@ export async function saveImportMapping(
       set: { mapping, updatedBy: userId, updatedAt: sql`now()` },
     });
 }
-
-const textArray = (values: readonly string[]) => sql`${[...values]}::text[]`;
 
 export interface ImportLookups {
   branches: Array<{ id: string; code: string }>;
@@ -231,7 +239,7 @@ export async function insertProductRows(tx: ImportTx, rows: ProductRow[], userId
   if (productIds.length > 0)
     await tx.execute(sql`
       SELECT count(record_stock_movement(m.product_id, m.branch_id, 'initial', m.quantity, 'Importación', NULL, ${userId}::uuid))
-      FROM unnest(${productIds}::uuid[], ${branchIds}::uuid[], ${quantities}::int[]) WITH ORDINALITY AS m(product_id, branch_id, quantity, n)`);
+      FROM unnest(${arrayLiteral(productIds)}::uuid[], ${arrayLiteral(branchIds)}::uuid[], ${arrayLiteral(quantities)}::int[]) WITH ORDINALITY AS m(product_id, branch_id, quantity, n)`);
   return inserted.length;
 }
 

@@ -106,6 +106,7 @@ const navigation: NavigationItem[] = [
   { href: '/products/prices', label: 'catalog.prices.title', permission: 'products.prices', group: 'inventory' },
   { href: '/reports', label: 'businessReports.nav', permission: 'reports.view', group: 'reports' },
   { href: '/reports/dgii', label: 'nav.reports', permission: 'reports.dgii', group: 'reports' },
+  { href: '/commissions', label: 'commissions.title', permission: 'commissions.manage', group: 'reports' },
   { href: '/company', label: 'nav.company', permission: 'company.view', group: 'settings' },
   { href: '/branches', label: 'nav.branches', permission: 'branches.view', group: 'settings' },
   { href: '/users', label: 'nav.users', permission: 'users.manage', group: 'settings' },

@@ -244,6 +244,7 @@ async function checkContacts(
   labels: Record<string, string>,
 ): Promise<Checked<ContactRow & { row: number }>> {
   const out = new RowCollector(mapping, labels);
+  const seenKeys = new Map<string, number>();
   const parsed = table.rows.map((cells, index) => {
     const row = index + 2;
     const raw = mappedRow(table.headers, cells, mapping);
@@ -263,6 +264,7 @@ async function checkContacts(
     };
     const result = contactFields.safeParse(input);
     if (!result.success) out.zod(row, raw, result.error);
+    out.unique(row, 'importKey', raw.importKey || null, seenKeys);
     return { row, raw, input: result.success ? result.data : null };
   });
 
@@ -277,7 +279,6 @@ async function checkContacts(
     : new Map();
 
   const candidates: Array<ContactRow & { row: number }> = [];
-  const seenKeys = new Map<string, number>();
   const seenIds = new Map<string, number>();
   for (const { row, raw, input } of parsed) {
     if (!input) continue;
@@ -294,7 +295,6 @@ async function checkContacts(
       out.fail(row, mapping.importKey ? 'importKey' : 'idNumber', '', t('imports.error.contactKey'));
       continue;
     }
-    out.unique(row, 'importKey', importKey, seenKeys);
     out.unique(row, 'idNumber', values.idNumber ?? null, seenIds);
     if (out.bad.has(row)) continue;
     candidates.push({ ...values, importKey, row });
