@@ -5,7 +5,8 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { hasChromium, launchChromium, startTestStack, type TestStack } from '../support/browser-stack';
+import { hasChromium, launchChromium, runFlow, startTestStack, type TestStack } from '../support/browser-stack';
+import { reportsFlow } from './back-office/reports.flow';
 
 let local: TestStack;
 let browser: Browser;
@@ -22,4 +23,7 @@ afterAll(async () => {
 
 describe.skipIf(!hasChromium)('the back office in the browser', () => {
   // Each area adds one `it` below that calls its flow with (browser, local), through runFlow.
+  it('a sales report filtered to a month, its table on screen, exported to .xlsx and read back equal to it', async () => {
+    await runFlow(browser, 'reports', (page) => reportsFlow(page, local));
+  }, 120_000);
 });
