@@ -38,7 +38,7 @@ export interface LineReference extends Record<string, unknown> {
 }
 
 /**
- * The products (by id, else by SKU) and taxes ALL lines refer to, in one query, keyed by the line's
+ * The products (by id, else by SKU, else by barcode: a scan) and taxes ALL lines refer to, in one query, keyed by the line's
  * index. Pricing and its refusals are src/services/shop/document-lines.ts.
  */
 export async function lineReferences(
@@ -68,7 +68,10 @@ export function lineReferencesQuery(
     SELECT w.idx, p.id AS product_id, p.sku, p.name, p.price::text AS price, p.active AS product_active, p.track_stock,
            t.id AS tax_id, t.rate::text AS rate, t.exempt, t.active AS tax_active
       FROM json_to_recordset(${JSON.stringify(wanted)}::json) AS w(idx int, product_id uuid, sku text, tax_id int)
-      LEFT JOIN products p ON (w.product_id IS NOT NULL AND p.id = w.product_id) OR (w.product_id IS NULL AND w.sku IS NOT NULL AND lower(p.sku) = lower(w.sku))
+      LEFT JOIN products p ON p.id = coalesce(
+             w.product_id,
+             (SELECT s.id FROM products s WHERE w.sku IS NOT NULL AND lower(s.sku) = lower(w.sku)),
+             (SELECT b.product_id FROM product_barcodes b WHERE b.code = upper(regexp_replace(w.sku, '[[:space:]]', '', 'g'))))
       LEFT JOIN taxes t ON t.id = coalesce(p.tax_id, w.tax_id)
      ORDER BY w.idx`);
 }

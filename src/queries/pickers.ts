@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { TenantDb } from '../db/client';
+import { normaliseBarcode } from '../domain/barcodes';
 import { customerPickerMatches } from './contacts';
 import { latestLensPrescriptionJson, type LensPrescription } from './sales-editor';
 import { foldedContains, likeEscape, searchWords } from './search';
@@ -25,13 +26,18 @@ export interface PickerProduct {
 }
 
 /**
- * The active products a picker's search box finds, at most `limit`: SKU prefix (a scanned code) or
- * every word in the accent-folded name, each served by its index; with the branch's on-hand quantity.
+ * The active products a picker's search box finds, at most `limit`: a barcode or SKU typed exactly (a
+ * scan; it comes first), a SKU prefix, or every word in the accent-folded name, each served by its
+ * index; with the branch's on-hand quantity.
  */
 export function productPickerMatches(q: string, branchId: string | null, limit: number): SQL | null {
   const words = searchWords(q);
   if (!words.length) return null;
   const skuPrefix = `${likeEscape(q.trim().toLowerCase())}%`;
+  // What a scanner types: one of the product's barcodes, or its SKU, exactly. Such a match comes first.
+  const code = normaliseBarcode(q);
+  const scanned = sql`p.id = (SELECT b.product_id FROM product_barcodes b WHERE b.code = ${code})`;
+  const exact = sql`(${scanned} OR lower(p.sku) = ${q.trim().toLowerCase()})`;
   const names = sql.join(
     // Each word in the name or the brand ("rayban aviador"), each through its trigram index.
     words.map((word) => sql`(${foldedContains(sql`p.name`, word)} OR ${foldedContains(sql`p.brand`, word)})`),
@@ -40,8 +46,8 @@ export function productPickerMatches(q: string, branchId: string | null, limit: 
   return sql`SELECT p.id, p.sku, p.name, p.price::text AS price, p.brand, p.track_stock AS "trackStock",
                     (SELECT s.quantity FROM stock s WHERE s.product_id = p.id AND s.branch_id = ${branchId}::uuid) AS "onHand"
                FROM products p
-              WHERE p.active AND (lower(p.sku) LIKE ${skuPrefix} OR (${names}))
-              ORDER BY lower(p.name) || '', p.id LIMIT ${limit}`;
+              WHERE p.active AND (lower(p.sku) LIKE ${skuPrefix} OR (${names}) OR ${scanned})
+              ORDER BY ${exact} DESC, lower(p.name) || '', p.id LIMIT ${limit}`;
 }
 
 /** A picker's product matches: one statement. */

@@ -1,6 +1,7 @@
 import { and, or, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import { products, stock, taxes } from '../db/tenant-schema';
 import type { TenantDb } from '../db/client';
+import { normaliseBarcode } from '../domain/barcodes';
 import type { ProductCategory, ProductChanges, ProductInput } from '../schemas/products';
 import { activityFrom, type Actor } from './audit';
 import { foldedContains, likeEscape } from './search';
@@ -74,7 +75,8 @@ export async function listProducts(
   if (filter.q) {
     const pattern = likeEscape(filter.q.toLowerCase());
     conditions.push(
-      sql`(lower(${products.sku}) LIKE ${`${pattern}%`} OR ${foldedContains(sql`${products.name}`, filter.q)})`,
+      sql`(lower(${products.sku}) LIKE ${`${pattern}%`} OR ${foldedContains(sql`${products.name}`, filter.q)}
+        OR ${products.id} = (SELECT b.product_id FROM product_barcodes b WHERE b.code = ${normaliseBarcode(filter.q)}))`,
     );
   }
   if (filter.category) conditions.push(eq(products.category, filter.category));
@@ -99,6 +101,25 @@ export async function listProducts(
   };
 }
 
+/** A variant of a model (colour and size), as the model's page lists it, with its stock in every branch. */
+export interface ProductVariant {
+  id: string;
+  sku: string;
+  colour: string | null;
+  size: string | null;
+  price: string;
+  active: boolean;
+  onHand: number;
+}
+
+/** What a product's page shows besides the product: its stock rows, barcodes, variants and model. */
+export interface ProductExtras {
+  levels: ProductStockLevel[];
+  barcodes: string[];
+  variants: ProductVariant[];
+  parent: { id: string; sku: string; name: string } | null;
+}
+
 export interface ProductStockLevel {
   branchId: string;
   branchName: string;
@@ -106,10 +127,7 @@ export interface ProductStockLevel {
 }
 
 /** A product with its tax and its on-hand quantity in every branch that has a stock row, in one query. */
-export async function getProduct(
-  db: TenantDb,
-  id: string,
-): Promise<(ProductRow & { levels: ProductStockLevel[] }) | null> {
+export async function getProduct(db: TenantDb, id: string): Promise<(ProductRow & ProductExtras) | null> {
   const [row] = await productQuery(db, id);
   return row ?? null;
 }
@@ -118,7 +136,7 @@ export async function getProduct(
 export async function getProductWithFormTaxes(
   db: TenantDb,
   id: string,
-): Promise<{ product: (ProductRow & { levels: ProductStockLevel[] }) | null; taxes: Tax[] }> {
+): Promise<{ product: (ProductRow & ProductExtras) | null; taxes: Tax[] }> {
   const [[row], taxRows] = await db.batch([productQuery(db, id), taxesQuery(db, id)]);
   return { product: row ?? null, taxes: taxRows };
 }
@@ -131,6 +149,21 @@ function productQuery(db: TenantDb, id: string) {
         ProductStockLevel[]
       >`coalesce((SELECT json_agg(json_build_object('branchId', b.id, 'branchName', b.name, 'quantity', s.quantity) ORDER BY b.name)
         FROM stock s JOIN branches b ON b.id = s.branch_id WHERE s.product_id = ${products.id}), '[]'::json)`,
+      barcodes: sql<string[]>`coalesce((SELECT json_agg(b.code ORDER BY b.created_at, b.code)
+        FROM product_barcodes b WHERE b.product_id = ${products.id}), '[]'::json)`,
+      variants: sql<
+        ProductVariant[]
+      >`coalesce((SELECT json_agg(json_build_object('id', v.id, 'sku', v.sku, 'colour', v.variant_colour,
+          'size', v.variant_size, 'price', v.price::text, 'active', v.active,
+          'onHand', (SELECT coalesce(sum(s.quantity), 0) FROM stock s WHERE s.product_id = v.id))
+          ORDER BY v.variant_colour, v.variant_size, v.sku)
+        FROM products v WHERE v.parent_id = ${products.id}), '[]'::json)`,
+      parent: sql<{
+        id: string;
+        sku: string;
+        name: string;
+      } | null>`(SELECT json_build_object('id', m.id, 'sku', m.sku, 'name', m.name)
+        FROM products m WHERE m.id = ${products.parentId})`,
     })
     .from(products)
     .innerJoin(taxes, eq(taxes.id, products.taxId))
@@ -241,7 +274,7 @@ function foreignKeyViolation(error: unknown): boolean {
   return false;
 }
 
-/** A product by SKU, case-insensitive (the forms of the stock screens name products by SKU). */
+/** A product by SKU (case-insensitive) or, failing that, by one of its barcodes (the stock forms take a scan). */
 export async function productBySku(
   db: TenantDb,
   sku: string,
@@ -249,7 +282,10 @@ export async function productBySku(
   const [row] = await db
     .select({ id: products.id, sku: products.sku, name: products.name, trackStock: products.trackStock })
     .from(products)
-    .where(sql`lower(${products.sku}) = lower(${sku})`)
+    .where(
+      sql`lower(${products.sku}) = lower(${sku}) OR ${products.id} = (SELECT b.product_id FROM product_barcodes b WHERE b.code = ${normaliseBarcode(sku)})`,
+    )
+    .orderBy(sql`lower(${products.sku}) = lower(${sku}) DESC`)
     .limit(1);
   return row ?? null;
 }

@@ -11,6 +11,7 @@ import { requirePermission } from '../http/session';
 import { shopContext } from '../http/shop';
 import { t } from '../i18n/es-DO';
 import { productForm, productListQuery } from '../schemas/products';
+import { addProductBarcode, generateProductBarcode, removeProductBarcode } from '../services/shop/barcodes';
 import {
   createProduct,
   getProductPage,
@@ -119,17 +120,26 @@ function formErrors(error: unknown): FieldErrors {
 async function renderProduct(
   c: Context<SignedInEnv>,
   id: string,
-  form: { values?: ProductFormValues; errors?: FieldErrors } = {},
+  form: { values?: ProductFormValues; errors?: FieldErrors; barcodeError?: { code: string; message: string } } = {},
   status: 200 | 422 = 200,
 ) {
   const user = c.var.session;
   const canManage = can(user, 'products.manage');
   const { product, taxes } = await getProductPage(shopContext(c), id);
-  const notice = c.req.query('created') ? t('products.created') : c.req.query('saved') ? t('products.saved') : null;
+  const notice = c.req.query('created')
+    ? t('products.created')
+    : c.req.query('saved')
+      ? t('products.saved')
+      : c.req.query('barcode') === 'added'
+        ? t('catalog.barcodes.added')
+        : c.req.query('barcode') === 'removed'
+          ? t('catalog.barcodes.removed')
+          : null;
   c.status(status);
   return c.render(
     <ProductDetail
       product={product}
+      barcodeError={form.barcodeError}
       levels={product.levels}
       taxes={taxes}
       notice={status === 200 ? notice : null}
@@ -170,3 +180,24 @@ productsRoutes.post(
     }
   },
 );
+
+productsRoutes.post('/products/:id/barcodes', requirePermission('products.manage'), async (c) => {
+  const id = idParam(c);
+  const body = await c.req.parseBody();
+  const typed = typeof body.code === 'string' ? body.code : '';
+  try {
+    if (body._action === 'generate') await generateProductBarcode(shopContext(c), id);
+    else await addProductBarcode(shopContext(c), id, typed);
+  } catch (error) {
+    if (!(error instanceof AppError && error.code === 'validation' && error.fields?.code)) throw error;
+    return renderProduct(c, id, { barcodeError: { code: typed, message: error.fields.code } }, 422);
+  }
+  return c.redirect(`/products/${id}?barcode=added#barcodes`, 303);
+});
+
+productsRoutes.post('/products/:id/barcodes/remove', requirePermission('products.manage'), async (c) => {
+  const id = idParam(c);
+  const body = await c.req.parseBody();
+  await removeProductBarcode(shopContext(c), id, typeof body.code === 'string' ? body.code : '');
+  return c.redirect(`/products/${id}?barcode=removed#barcodes`, 303);
+});

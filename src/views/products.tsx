@@ -2,6 +2,7 @@ import { productCategories } from '../db/tenant-schema';
 import { formatMoney } from '../domain/money';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { ProductListRow, ProductRow, ProductStockLevel, Tax } from '../queries/products';
+import type { ProductPage } from '../services/shop/products';
 import { CheckboxField, LiveSearchForm, ErrorSummary, Field, Notice, ResultsTable, SelectField } from './components';
 import type { FieldErrors } from '../errors';
 
@@ -229,8 +230,124 @@ export function ProductsPage(props: ProductListProps & { q: string; category: st
   );
 }
 
+function MarginText(props: { product: ProductPage }) {
+  const { margin } = props.product;
+  if (!margin) return <span class="hint">{t('catalog.margin.none')}</span>;
+  return (
+    <span id="product-margin">
+      {t('catalog.margin.value', { amount: formatMoney(margin.amount), percent: margin.percent ?? '—' })}
+    </span>
+  );
+}
+
+function VariantsTable(props: { product: ProductPage }) {
+  return (
+    <section class="card" aria-labelledby="variants-title" id="variants">
+      <h2 id="variants-title" style="margin-top: 0">
+        {t('catalog.variants.title', { count: props.product.variants.length })}
+      </h2>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{t('products.field.sku')}</th>
+            <th scope="col">{t('catalog.variants.colour')}</th>
+            <th scope="col">{t('catalog.variants.size')}</th>
+            <th scope="col" class="number">
+              {t('products.field.price')}
+            </th>
+            <th scope="col" class="number">
+              {t('catalog.variants.onHand')}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.product.variants.map((variant) => (
+            <tr>
+              <td>
+                <a href={`/products/${variant.id}`}>{variant.sku}</a>
+                {variant.active ? null : (
+                  <>
+                    {' '}
+                    <span class="badge badge-warn">{t('products.inactive')}</span>
+                  </>
+                )}
+              </td>
+              <td>{variant.colour ?? '—'}</td>
+              <td>{variant.size ?? '—'}</td>
+              <td class="number">{formatMoney(variant.price)}</td>
+              <td class="number">{String(variant.onHand)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+/** The product's barcodes; who may edit adds one (typed or scanned), generates an internal one, or removes one. */
+function BarcodesCard(props: {
+  product: ProductPage;
+  canManage: boolean;
+  error?: { code: string; message: string } | null;
+}) {
+  const { product, error } = props;
+  return (
+    <section class="card" aria-labelledby="barcodes-title" id="barcodes">
+      <h2 id="barcodes-title" style="margin-top: 0">
+        {t('catalog.barcodes.title')}
+      </h2>
+      {product.barcodes.length === 0 ? (
+        <p class="hint">{t('catalog.barcodes.none')}</p>
+      ) : (
+        <ul style="list-style: none; padding: 0; margin: 0 0 0.75rem">
+          {product.barcodes.map((code) => (
+            <li style="display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; padding: 0.25rem 0">
+              <code class="barcode-code">{code}</code>
+              {props.canManage ? (
+                <form method="post" action={`/products/${product.id}/barcodes/remove`} hx-boost="false">
+                  <input type="hidden" name="code" value={code} />
+                  <button type="submit" aria-label={`${t('catalog.barcodes.remove')} ${code}`}>
+                    {t('catalog.barcodes.remove')}
+                  </button>
+                </form>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      )}
+      {props.canManage ? (
+        <form
+          method="post"
+          action={`/products/${product.id}/barcodes`}
+          hx-boost="false"
+          novalidate
+          style="display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: flex-end"
+        >
+          <Field
+            name="code"
+            label={t('catalog.barcodes.code')}
+            value={error?.code}
+            errors={error ? { code: error.message } : undefined}
+            attrs={{ autocomplete: 'off', maxlength: '48' }}
+          />
+          <div class="field">
+            <button type="submit">{t('catalog.barcodes.add')}</button>
+          </div>
+          <div class="field">
+            <button type="submit" name="_action" value="generate" formnovalidate>
+              {t('catalog.barcodes.generate')}
+            </button>
+          </div>
+        </form>
+      ) : null}
+      <p class="hint">{t('catalog.barcodes.generate.hint')}</p>
+    </section>
+  );
+}
+
 export function ProductDetail(props: {
-  product: ProductRow;
+  product: ProductPage;
+  barcodeError?: { code: string; message: string } | null;
   levels: ProductStockLevel[];
   taxes: Tax[];
   form: { values: ProductFormValues; errors?: FieldErrors } | null;
@@ -266,6 +383,13 @@ export function ProductDetail(props: {
       <p class="lead">
         {categoryLabel(product.category)}
         {product.brand ? ` · ${product.brand}` : ''} · {formatMoney(product.price)} · {product.taxCode}
+        {product.cost !== null ? (
+          <>
+            {' '}
+            · {t('products.field.cost')}: {formatMoney(product.cost)}
+          </>
+        ) : null}{' '}
+        · {t('catalog.margin')}: <MarginText product={product} />
         {product.active ? null : (
           <>
             {' '}
@@ -273,7 +397,17 @@ export function ProductDetail(props: {
           </>
         )}
       </p>
+      {product.parent ? (
+        <p>
+          {t('catalog.variants.of')} <a href={`/products/${product.parent.id}`}>{product.parent.name}</a> (
+          {product.parent.sku})
+          {product.variantColour || product.variantSize
+            ? ` · ${[product.variantColour, product.variantSize].filter(Boolean).join(' / ')}`
+            : ''}
+        </p>
+      ) : null}
       {props.notice ? <Notice>{props.notice}</Notice> : null}
+      {product.variants.length ? <VariantsTable product={product} /> : null}
       <section class="card" aria-labelledby="levels-title">
         <h2 id="levels-title" style="margin-top: 0">
           {t('products.stockByBranch')}
@@ -303,6 +437,7 @@ export function ProductDetail(props: {
           </table>
         )}
       </section>
+      <BarcodesCard product={product} canManage={props.form !== null} error={props.barcodeError} />
       {props.form ? (
         <>
           <h2>{t('products.edit')}</h2>

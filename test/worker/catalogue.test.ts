@@ -261,3 +261,107 @@ describe('catalogue lists', () => {
     ).toBe(403);
   });
 });
+
+describe('barcodes, the scan in every picker, margins', () => {
+  it('adds checked, unique barcodes, generates internal ones, and a scan finds the product everywhere', async () => {
+    const s = await shop('owner', { branchAccess: 'all' });
+    const ids = await seedProducts(s, [
+      { sku: 'BC-FRAME', name: 'Montura Lúa', price: '8500.5000', cost: '4200.0000' },
+      // its SKU starts like the other's barcode: the barcode's product still comes first
+      { sku: '4006381333931-X', name: 'Aaa estuche', price: '100.0000', category: 'accesorios' },
+      { sku: 'BC-NOCOST', name: 'Sin costo', price: '10' },
+    ]);
+    const frame = ids['BC-FRAME']!;
+    const add = (code: string, id = frame, extra: Record<string, string> = {}) =>
+      postForm(s.host, `/products/${id}/barcodes`, { code, ...extra }, { Cookie: s.cookie });
+    expect((await add(' 4006381333931 ')).status).toBe(303);
+    const badDigit = await add('4006381333932');
+    expect(badDigit.status).toBe(422);
+    expect(await badDigit.text()).toContain('El dígito verificador no coincide');
+    expect((await add('036000291453')).status).toBe(422); // UPC-A with a wrong check digit
+    const taken = await add('4006381333931', ids['BC-NOCOST']!);
+    expect(taken.status).toBe(422);
+    expect(await taken.text()).toContain('Ese código ya es del producto BC-FRAME (Montura Lúa).');
+    expect((await add('mon-lua-ng')).status).toBe(303); // the shop's own Code 128 text, stored upper-case
+    expect((await add('', frame, { _action: 'generate' })).status).toBe(303);
+    const codes = (
+      await s.db.execute<{ code: string }>(
+        sql`SELECT code FROM product_barcodes WHERE product_id = ${frame}::uuid ORDER BY created_at`,
+      )
+    ).rows.map((row) => row.code);
+    expect(codes.slice(0, 2)).toEqual(['4006381333931', 'MON-LUA-NG']);
+    expect(codes[2]).toMatch(/^20\d{11}$/);
+
+    const page = await (await get(s.host, `/products/${frame}`, { headers: { Cookie: s.cookie } })).text();
+    expect(page).toContain('4006381333931');
+    // margin: 8500.50 - 4200.00 = 4300.50; 4300.50 / 8500.50 = 50.591...%
+    expect(page).toContain('RD$ 4,300.50 (50.59 % del precio)');
+    const noCost = await (await get(s.host, `/products/${ids['BC-NOCOST']}`, { headers: { Cookie: s.cookie } })).text();
+    expect(noCost).toContain('Sin costo registrado');
+
+    // The pickers of every form: the scanned barcode's product first.
+    const pickedSkus = (html: string) => [...html.matchAll(/name="pickProduct" value="([^"]*)"/g)].map((m) => m[1]);
+    for (const form of ['invoices', 'quotations', 'stock-adjust', 'stock-transfer']) {
+      const html = await (
+        await get(s.host, `/pickers/products?for=${form}&q=4006381333931`, { headers: { Cookie: s.cookie } })
+      ).text();
+      expect(pickedSkus(html)[0], form).toBe('BC-FRAME');
+      expect(pickedSkus(html), form).toContain('4006381333931-X');
+    }
+    // The sales editor's scan field adds the product by its barcode (a second scan is one more unit).
+    const scan = await postForm(
+      s.host,
+      '/sales-editor/invoices/lines',
+      {
+        _action: 'scan',
+        scanCode: 'mon-lua-ng',
+        currencyCode: 'DOP',
+        'lines.0.sku': 'BC-FRAME',
+        'lines.0.quantity': '1',
+      },
+      { Cookie: s.cookie, 'HX-Request': 'true' },
+    );
+    const scanned = await scan.text();
+    expect(scanned).toMatch(/name="lines\.0\.quantity" value="2"/);
+    // The stock forms take a scanned code in their SKU field; the products list finds it.
+    const adjust = await postForm(
+      s.host,
+      '/stock/adjust',
+      { sku: '4006381333931', branchId: s.main.id, quantity: '3', reason: 'Conteo' },
+      { Cookie: s.cookie },
+    );
+    expect(adjust.status).toBe(200);
+    expect(await adjust.text()).toContain('BC-FRAME');
+    const [level] = (
+      await s.db.execute<{ quantity: number }>(sql`SELECT quantity FROM stock WHERE product_id = ${frame}::uuid`)
+    ).rows;
+    expect(level?.quantity).toBe(3);
+    const list = await (
+      await get(s.host, '/products?q=4006381333931', { headers: { Cookie: s.cookie, 'HX-Request': 'true' } })
+    ).text();
+    expect(list).toContain('BC-FRAME');
+
+    // Removing; another shop cannot touch this product's codes.
+    const other = await shop('owner');
+    expect(
+      (await postForm(other.host, `/products/${frame}/barcodes`, { code: '96385074' }, { Cookie: other.cookie }))
+        .status,
+    ).toBe(404);
+    const otherPick = await (
+      await get(other.host, '/pickers/products?for=invoices&q=4006381333931', { headers: { Cookie: other.cookie } })
+    ).text();
+    expect(pickedSkus(otherPick)).toEqual([]);
+    expect(
+      (await postForm(s.host, `/products/${frame}/barcodes/remove`, { code: 'MON-LUA-NG' }, { Cookie: s.cookie }))
+        .status,
+    ).toBe(303);
+    expect(
+      (await postForm(s.host, `/products/${frame}/barcodes/remove`, { code: 'MON-LUA-NG' }, { Cookie: s.cookie }))
+        .status,
+    ).toBe(404);
+    const seller = await colleague(s, 'ventas');
+    expect(
+      (await postForm(s.host, `/products/${frame}/barcodes`, { code: '96385074' }, { Cookie: seller.cookie })).status,
+    ).toBe(403);
+  });
+});

@@ -10,15 +10,20 @@ import {
   updateProduct as changeProduct,
   type ProductFilter,
   type ProductListRow,
+  type ProductExtras,
   type ProductRow,
   type ProductStockLevel,
   type ProductWriteResult,
   type Tax,
 } from '../../queries/products';
 import type { ProductChanges, ProductInput } from '../../schemas/products';
+import { margin, type Margin } from '../../domain/prices';
 import type { ShopContext } from './context';
 
-export type { ProductListRow, ProductRow, ProductStockLevel, Tax };
+export type { ProductExtras, ProductListRow, ProductRow, ProductStockLevel, Tax };
+
+/** A product as its page shows it: with its stock, barcodes, variants, model and margin. */
+export type ProductPage = ProductRow & ProductExtras & { margin: Margin | null };
 
 function requireRight(ctx: ShopContext, permission: Permission): void {
   if (!can(ctx.actor, permission)) throw new AppError('forbidden');
@@ -48,31 +53,26 @@ export async function listProducts(
   });
 }
 
-/** A product with its stock in the branches the actor sees (every one with branches.all). */
-export async function getProduct(ctx: ShopContext, id: string): Promise<ProductRow & { levels: ProductStockLevel[] }> {
+/** A product with its stock in the branches the actor sees (every one with branches.all), barcodes, variants and margin. */
+export async function getProduct(ctx: ShopContext, id: string): Promise<ProductPage> {
   requireRight(ctx, 'products.view');
   return visibleLevels(ctx, await selectProduct(ctx.db, id));
 }
 
 /** The product page: the product as `getProduct` gives it and, for who may edit it, its form's taxes - one database request. */
-export async function getProductPage(
-  ctx: ShopContext,
-  id: string,
-): Promise<{ product: ProductRow & { levels: ProductStockLevel[] }; taxes: Tax[] }> {
+export async function getProductPage(ctx: ShopContext, id: string): Promise<{ product: ProductPage; taxes: Tax[] }> {
   requireRight(ctx, 'products.view');
   if (!can(ctx.actor, 'products.manage')) return { product: await getProduct(ctx, id), taxes: [] };
   const { product, taxes } = await getProductWithFormTaxes(ctx.db, id);
   return { product: visibleLevels(ctx, product), taxes };
 }
 
-function visibleLevels(
-  ctx: ShopContext,
-  product: (ProductRow & { levels: ProductStockLevel[] }) | null,
-): ProductRow & { levels: ProductStockLevel[] } {
+function visibleLevels(ctx: ShopContext, product: (ProductRow & ProductExtras) | null): ProductPage {
   if (!product) throw new AppError('not_found');
-  if (can(ctx.actor, 'branches.all')) return product;
+  const withMargin = { ...product, margin: margin(product.price, product.cost) };
+  if (can(ctx.actor, 'branches.all')) return withMargin;
   const allowed = new Set(ctx.actor.branches.map((branch) => branch.id));
-  return { ...product, levels: product.levels.filter((level) => allowed.has(level.branchId)) };
+  return { ...withMargin, levels: product.levels.filter((level) => allowed.has(level.branchId)) };
 }
 
 /** The taxes a product form offers (the active ones, plus the product's own). */
