@@ -18,5 +18,5 @@ export const assetHashes = {
   'prescriptions.css': 'fe6d9e41b770',
   'print.css': '4cc24c435180',
   'quotations.css': '44dfda156101',
-  'reports.css': 'e2f68342c830',
+  'reports.css': '28878d8978d8',
 } as const;

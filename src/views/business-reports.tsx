@@ -1,6 +1,6 @@
 import { raw } from 'hono/html';
 import type { BranchRef } from '../auth/session';
-import type { ColumnKind, ReportRow } from '../domain/business-reports';
+import { backgroundExportRows, type ColumnKind, type ReportRow } from '../domain/business-reports';
 import { formatDate, formatDateTime } from '../domain/dates';
 import { formatDecimal, formatMoney, fromUnits, roundHalfUp, toUnits } from '../domain/money';
 import { productCategories } from '../db/tenant-schema';
@@ -258,6 +258,23 @@ function subtitle(view: ReportView, today: string): string {
   return t('businessReports.asOfToday', { today: formatDate(today) });
 }
 
+/** A report too large for the response: one POST per format queues its background export. */
+function BackgroundExportButtons(props: { report: BusinessReport; filters: Record<string, string | null> }) {
+  return (
+    <form method="post" action={`/reports/${props.report.key}/exports`} class="report-export-form">
+      {Object.entries(props.filters).map(([name, value]) =>
+        value ? <input type="hidden" name={name} value={value} /> : null,
+      )}
+      <button type="submit" class="button" name="format" value="xlsx">
+        {t('businessReports.exportXlsxBackground')}
+      </button>
+      <button type="submit" class="button" name="format" value="csv">
+        {t('businessReports.exportCsvBackground')}
+      </button>
+    </form>
+  );
+}
+
 /** The filters, the actions and the table: the page body and the htmx fragment. */
 export function BusinessReportBody(props: ReportPageState) {
   const { view, report } = props;
@@ -283,12 +300,18 @@ export function BusinessReportBody(props: ReportPageState) {
             <a class="button" href={reportHref(report, filters, '/print')} target="_blank" rel="noopener">
               {t('businessReports.print')}
             </a>
-            <a class="button" href={reportHref(report, filters, '.xlsx')} hx-boost="false" download>
-              {t('businessReports.exportXlsx')}
-            </a>
-            <a class="button" href={reportHref(report, filters, '.csv')} hx-boost="false" download>
-              {t('businessReports.exportCsv')}
-            </a>
+            {view.rowCount > backgroundExportRows ? (
+              <BackgroundExportButtons report={report} filters={filters} />
+            ) : (
+              <>
+                <a class="button" href={reportHref(report, filters, '.xlsx')} hx-boost="false" download>
+                  {t('businessReports.exportXlsx')}
+                </a>
+                <a class="button" href={reportHref(report, filters, '.csv')} hx-boost="false" download>
+                  {t('businessReports.exportCsv')}
+                </a>
+              </>
+            )}
           </div>
           {view.rowCount > view.rows.length ? (
             <p class="notice" role="status">

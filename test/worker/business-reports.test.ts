@@ -673,6 +673,12 @@ describe('business reports', () => {
     const offer = await get(f.host, `/reports/stock-levels.xlsx?${query}`, { headers: { Cookie: f.cookie } });
     expect(offer.status).toBe(200);
     expect(await offer.text()).toContain('5400 filas');
+    const screen = await (
+      await get(f.host, `/reports/stock-levels?${query}`, { headers: { Cookie: f.cookie } })
+    ).text();
+    expect(screen).toContain('Se muestran las primeras 200 de 5400 filas');
+    expect(screen).toContain('action="/reports/stock-levels/exports"');
+    expect(screen).toContain('Generar Excel (.xlsx) en segundo plano');
     const queued = await postForm(
       f.host,
       '/reports/stock-levels/exports',

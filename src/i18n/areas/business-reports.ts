@@ -142,6 +142,8 @@ export const businessReportsMessages = {
   'businessReports.print': 'Imprimir',
   'businessReports.exportXlsx': 'Exportar a Excel (.xlsx)',
   'businessReports.exportCsv': 'Exportar CSV',
+  'businessReports.exportXlsxBackground': 'Generar Excel (.xlsx) en segundo plano',
+  'businessReports.exportCsvBackground': 'Generar CSV en segundo plano',
   'businessReports.period': 'Del {from} al {to}',
   'businessReports.asOfToday': 'Saldos al {today}',
   'businessReports.printedOn': 'Impreso el {date}',
