@@ -45,6 +45,7 @@ import { pickersRoutes } from './routes/pickers';
 import { salesEditorRoutes } from './routes/sales-editor';
 import { commissionsRoutes } from './routes/commissions';
 import { labBoardRoutes } from './routes/lab-board';
+import { expensesRoutes } from './routes/expenses';
 import { auth } from './routes/auth';
 import { tenantHealth } from './routes/health';
 import { tenantHome } from './routes/tenant-home';
@@ -118,6 +119,7 @@ export function createTenantApp() {
   app.route('/', paymentsRoutes);
   app.route('/', cashClosesRoutes);
   app.route('/', receivablesRoutes);
+  app.route('/', expensesRoutes);
   app.route('/', creditNotesRoutes);
   app.route('/', ecfInboxRoutes);
   app.route('/', ecfRoutes);

@@ -23,6 +23,7 @@ import { documentsApi } from './documents';
 import { shareLinksApi } from './share-links';
 import { reportsApi } from './reports';
 import { receivedEcfApi } from './received-ecf';
+import { expensesApi } from './expenses';
 
 /** `/api/v1` on the shop's host: integrations, with bearer tokens created by a user in the UI. */
 export const api = createApiApp();
@@ -56,6 +57,7 @@ api.route('/', documentsApi);
 api.route('/', shareLinksApi);
 api.route('/', reportsApi);
 api.route('/', receivedEcfApi);
+api.route('/', expensesApi);
 
 /** The OpenAPI 3.1 document of the API (served below; `npm run lint:openapi` lints it). */
 export function openApiDocument() {

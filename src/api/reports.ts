@@ -2,6 +2,7 @@ import type { TypedResponse } from 'hono';
 import { createRoute, z } from '@hono/zod-openapi';
 import { requirePermission } from '../http/session';
 import { shopContext } from '../http/shop';
+import { export606 } from '../services/shop/expenses';
 import { exportDgiiReport } from '../services/shop/reports';
 import { createApiApp } from './app';
 import { problemResponses } from './openapi';
@@ -54,3 +55,30 @@ for (const report of ['607', '608'] as const) {
     },
   );
 }
+
+reportsApi.openapi(
+  createRoute({
+    method: 'get',
+    path: '/reports/dgii/606',
+    operationId: 'getDgii606Report',
+    summary:
+      'DGII 606 (purchases and expenses) TXT of a month: every expense whose supplier document is dated in it, not voided; 23 fields per line',
+    tags: ['Reports'],
+    middleware: [requirePermission('reports.dgii')] as const,
+    request: { query: periodQuery },
+    responses: {
+      200: textFile('The 606 file (DGII_F_606_<RNC>_<YYYYMM>.TXT)'),
+      ...problemResponses(401, 403, 422),
+    },
+  }),
+  async (c) => {
+    const file = await export606(shopContext(c), c.req.valid('query').period);
+    return new Response(file.body, {
+      headers: {
+        'Content-Type': 'text/plain; charset=utf-8',
+        'Content-Disposition': `attachment; filename="${file.fileName}"`,
+        'Cache-Control': 'no-store',
+      },
+    }) as unknown as TypedResponse<string, 200, 'text'>;
+  },
+);

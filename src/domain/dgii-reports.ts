@@ -330,13 +330,16 @@ export function build607(period: Period, documents: readonly SalesDocument[]): R
 }
 
 /** `2025-03-07` -> `20250307`. */
-const compactDate = (date: string) => date.replace(/-/g, '');
+export const compactDate = (date: string) => date.replace(/-/g, '');
 
 /* The DGII tools read CRLF line endings; every line, the last one included, ends with one. */
 const zero = '0.00';
 
-/** The first line of a 607 or 608 TXT: `607|RNC|YYYYMM|count`. */
-export function reportHeader(report: '607' | '608', rnc: string, period: Period, count: number): string {
+/** The DGII monthly reports OptiFlow writes. */
+export type DgiiReportKind = '606' | '607' | '608';
+
+/** The first line of a 606, 607 or 608 TXT: `607|RNC|YYYYMM|count`. */
+export function reportHeader(report: DgiiReportKind, rnc: string, period: Period, count: number): string {
   return `${report}|${rnc}|${period}|${count}\r\n`;
 }
 
@@ -383,6 +386,6 @@ export function format608(rnc: string, period: Period, documents: readonly Voide
 }
 
 /** File names as the DGII's own tools name them: `DGII_F_607_<RNC>_<YYYYMM>.TXT`. */
-export function reportFileName(report: '607' | '608', rnc: string, period: Period): string {
+export function reportFileName(report: DgiiReportKind, rnc: string, period: Period): string {
   return `DGII_F_${report}_${rnc}_${period}.TXT`;
 }

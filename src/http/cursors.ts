@@ -99,3 +99,9 @@ export const rateCursor: KeysetCursor<{ validOn: 'date' }> = keysetCursor({ vali
 
 /** Branches by (name, id). */
 export const branchCursor: KeysetCursor<{ name: 'text'; id: 'uuid' }> = keysetCursor({ name: 'text', id: 'uuid' });
+
+/** Expenses, newest document first. */
+export const expenseCursor: KeysetCursor<{ issuedOn: 'date'; id: 'uuid' }> = keysetCursor({
+  issuedOn: 'date',
+  id: 'uuid',
+});

@@ -41,8 +41,9 @@ import { messagingMessages } from './areas/messaging';
 import { webhooksMessages } from './areas/webhooks';
 import { whatsappHooksMessages } from './areas/whatsapp-hooks';
 import { shareMessages } from './areas/share';
-import { commissionsMessages } from './areas/commissions';
 import { businessReportsMessages } from './areas/business-reports';
+import { commissionsMessages } from './areas/commissions';
+import { expensesMessages } from './areas/expenses';
 
 /** Spanish (Dominican Republic) messages. Keys are stable; the UI never hard-codes text. */
 const coreMessages = {
@@ -182,8 +183,9 @@ export const messages = {
   ...labMessages,
   ...messagingMessages,
   ...shareMessages,
-  ...commissionsMessages,
   ...businessReportsMessages,
+  ...commissionsMessages,
+  ...expensesMessages,
   ...importsMessages,
 } as const;
 

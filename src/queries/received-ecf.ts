@@ -79,6 +79,21 @@ export async function listReceivedEcf(
   };
 }
 
+/** A received e-CF and the expense recorded from it (null when none), in one statement: the inbox page's read. */
+export async function findReceivedEcfWithExpense(
+  db: TenantDb,
+  id: string,
+): Promise<{ row: ReceivedEcf; expenseId: string | null } | null> {
+  const [found] = await db
+    .select({
+      row: getTableColumns(receivedEcf),
+      expenseId: sql<string | null>`(SELECT e.id FROM expenses e WHERE e.received_ecf_id = ${receivedEcf.id})`,
+    })
+    .from(receivedEcf)
+    .where(eq(receivedEcf.id, id));
+  return found ?? null;
+}
+
 export async function findReceivedEcf(db: TenantDb, id: string): Promise<ReceivedEcf | null> {
   const [row] = await db.select().from(receivedEcf).where(eq(receivedEcf.id, id));
   return row ?? null;

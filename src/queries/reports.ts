@@ -11,6 +11,7 @@ import { fromUnits, normalizeDecimal } from '../domain/money';
 import { consumerIdThresholdDop } from '../domain/ncf';
 import { shopTimeZone } from '../domain/dates';
 import type { TenantDb } from '../db/client';
+import { purchasesStatsSql, type Report606Stats } from './expenses';
 
 /**
  * A month's reports are read in keyset pages of this many documents: a 607 row is about 400 bytes
@@ -31,6 +32,8 @@ export interface DgiiPreview {
   rnc: string | null;
   sales: Report607Stats;
   voidedCount: number;
+  /** The 606's totals (supplier credit notes subtracted), for its section and the net ITBIS. */
+  purchases: Report606Stats;
 }
 
 export interface DgiiPeriodHead {
@@ -189,7 +192,8 @@ export const previewSql = (period: Period) => {
            ${adjusted('cash', 1)} AS cash, ${adjusted('transfer', 2)} AS transfer, ${adjusted('card', 3)} AS card,
            coalesce(sum(greatest(c.rest, 0)) FILTER (WHERE s.summarised), 0)::text AS credit,
            ${adjusted('gift', 5)} AS gift, ${adjusted('barter', 6)} AS barter, ${adjusted('other', 7)} AS other,
-           (SELECT count(*) FROM invoices i WHERE ${voidedIn(start, end)})::int AS voided_count
+           (SELECT count(*) FROM invoices i WHERE ${voidedIn(start, end)})::int AS voided_count,
+           ${purchasesStatsSql(period)} AS purchases
       FROM invoices i
      CROSS JOIN LATERAL (
        SELECT i.taxable_total_dop + i.exempt_total_dop AS amount,
@@ -243,6 +247,7 @@ export async function dgiiPreview(db: TenantDb, period: Period): Promise<DgiiPre
     barter: string;
     other: string;
     voided_count: number;
+    purchases: Report606Stats;
   }>(previewSql(period));
   const row = result.rows[0]!;
   return {
@@ -270,5 +275,6 @@ export async function dgiiPreview(db: TenantDb, period: Period): Promise<DgiiPre
       },
     },
     voidedCount: row.voided_count,
+    purchases: row.purchases,
   };
 }

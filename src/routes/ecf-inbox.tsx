@@ -73,6 +73,7 @@ async function renderDocument(
     <InboxDocumentPage
       document={document}
       canApprove={can(c.var.session, 'ecf.inbox.approve')}
+      canRecordExpense={can(c.var.session, 'expenses.manage')}
       approvable={approvableEcfTypes.includes(document.row.ecfType) && !!document.row.buyerRnc}
       {...state}
     />,

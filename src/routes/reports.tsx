@@ -7,7 +7,8 @@ import type { SignedInEnv } from '../http/env';
 import { factory } from '../http/factory';
 import { t } from '../i18n/es-DO';
 import { shopContext } from '../http/shop';
-import { exportDgiiReport, previewDgiiReports } from '../services/shop/reports';
+import { export606 } from '../services/shop/expenses';
+import { exportDgiiReport, previewDgiiReports, type DgiiReportFile } from '../services/shop/reports';
 import { DgiiReport, DgiiReportPage, type DgiiReportState } from '../views/reports';
 import { wantsFragment } from '../http/fragments';
 
@@ -17,7 +18,7 @@ export const reportsRoutes = factory.createApp();
 function renderDgii(c: Context<SignedInEnv>, state: DgiiReportState, status: 200 | 422) {
   if (wantsFragment(c.req.raw)) return c.html(<DgiiReport {...state} />, status);
   c.status(status);
-  return c.render(<DgiiReportPage {...state} />, { title: t('reports.dgii.title'), current: '/reports/dgii' });
+  return c.render(<DgiiReportPage {...state} />, { title: t('expenses.dgii.title'), current: '/reports/dgii' });
 }
 
 /** Month chooser and preview; the period defaults to the previous month. One query for both reports. */
@@ -37,8 +38,11 @@ reportsRoutes.get('/reports/dgii', requirePermission('reports.dgii'), async (c) 
   return renderDgii(c, { ...base, period: checked.period, preview }, 200);
 });
 
-async function download(c: Context<SignedInEnv>, report: '607' | '608') {
-  const file = await exportDgiiReport(shopContext(c), report, c.req.query('period'));
+async function download(c: Context<SignedInEnv>, report: '606' | '607' | '608') {
+  const file: DgiiReportFile =
+    report === '606'
+      ? await export606(shopContext(c), c.req.query('period'))
+      : await exportDgiiReport(shopContext(c), report, c.req.query('period'));
   return c.body(file.body, 200, {
     'Content-Type': 'text/plain; charset=utf-8',
     'Content-Disposition': `attachment; filename="${file.fileName}"`,
@@ -46,5 +50,6 @@ async function download(c: Context<SignedInEnv>, report: '607' | '608') {
   });
 }
 
+reportsRoutes.get('/reports/dgii/606.txt', requirePermission('reports.dgii'), (c) => download(c, '606'));
 reportsRoutes.get('/reports/dgii/607.txt', requirePermission('reports.dgii'), (c) => download(c, '607'));
 reportsRoutes.get('/reports/dgii/608.txt', requirePermission('reports.dgii'), (c) => download(c, '608'));

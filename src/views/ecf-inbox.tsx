@@ -98,6 +98,8 @@ export interface InboxDocumentProps {
   document: ReceivedEcfDocument;
   canApprove: boolean;
   approvable: boolean;
+  /** May record the e-CF as an expense (expenses.manage). */
+  canRecordExpense?: boolean;
   notice?: string | null;
   values?: { decision?: string; reason?: string };
   errors?: FieldErrors;
@@ -119,8 +121,19 @@ export function InboxDocumentPage(props: InboxDocumentProps) {
           <a class="button" href={`${base}/print`} hx-boost="false">
             {t('ecfInbox.print')}
           </a>
+          {!props.document.expenseId && props.canRecordExpense ? (
+            <a class="button button-primary" href={`/expenses/new?receivedEcfId=${row.id}`}>
+              {t('expenses.ecf.register')}
+            </a>
+          ) : null}
         </div>
       </div>
+      {props.document.expenseId ? (
+        <p>
+          <span class="badge">{t('expenses.ecf.registered')}</span>{' '}
+          <a href={`/expenses/${props.document.expenseId}`}>{t('expenses.ecf.open')}</a>
+        </p>
+      ) : null}
       {props.notice ? <Notice>{props.notice}</Notice> : null}
       <dl class="invoice-facts">
         <dt>{t('ecfInbox.detail.issuer')}</dt>

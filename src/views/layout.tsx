@@ -107,6 +107,7 @@ const navigation: NavigationItem[] = [
   { href: '/reports', label: 'businessReports.nav', permission: 'reports.view', group: 'reports' },
   { href: '/reports/dgii', label: 'nav.reports', permission: 'reports.dgii', group: 'reports' },
   { href: '/commissions', label: 'commissions.title', permission: 'commissions.manage', group: 'reports' },
+  { href: '/expenses', label: 'expenses.nav', permission: 'expenses.view', group: 'reports' },
   { href: '/company', label: 'nav.company', permission: 'company.view', group: 'settings' },
   { href: '/branches', label: 'nav.branches', permission: 'branches.view', group: 'settings' },
   { href: '/users', label: 'nav.users', permission: 'users.manage', group: 'settings' },

@@ -1,4 +1,5 @@
 import { recentPeriods, reportFileName, type Period } from '../domain/dgii-reports';
+import { netItbis } from '../domain/expenses';
 import { formatMoney } from '../domain/money';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { DgiiPreview } from '../queries/reports';
@@ -78,7 +79,7 @@ function StatRow(props: { label: string; value: string | number }) {
 
 function DgiiPreviewPanel(props: { preview: DgiiPreview }) {
   const { preview } = props;
-  const { sales } = preview;
+  const { sales, purchases } = preview;
   const query = `?period=${preview.period}`;
   return (
     <div class="dgii-preview" aria-live="polite">
@@ -126,7 +127,24 @@ function DgiiPreviewPanel(props: { preview: DgiiPreview }) {
         <tbody>
           <StatRow label={t('reports.dgii.voidedCount')} value={preview.voidedCount} />
         </tbody>
+        <thead>
+          <tr>
+            <th scope="col">{t('expenses.606.section')}</th>
+            <th scope="col" class="number"></th>
+          </tr>
+        </thead>
+        <tbody>
+          <StatRow label={t('expenses.606.lineCount')} value={purchases.lineCount} />
+          <StatRow label={t('expenses.606.creditNotes')} value={purchases.creditNotes} />
+          <StatRow label={t('expenses.606.total')} value={formatMoney(purchases.total)} />
+          <StatRow label={t('expenses.606.itbisBilled')} value={formatMoney(purchases.itbisBilled)} />
+          <StatRow label={t('expenses.606.itbisWithheld')} value={formatMoney(purchases.itbisWithheld)} />
+          <StatRow label={t('expenses.606.itbisAdvance')} value={formatMoney(purchases.itbisAdvance)} />
+          <StatRow label={t('expenses.606.isrWithheld')} value={formatMoney(purchases.isrWithheld)} />
+        </tbody>
       </table>
+      <p class="hint">{t('expenses.606.note')}</p>
+      <NetItbisPanel preview={preview} />
       <p class="hint">{t('reports.dgii.summaryNote')}</p>
       <p class="hint">{t('reports.dgii.amountsNote')}</p>
       {preview.rnc ? (
@@ -142,6 +160,14 @@ function DgiiPreviewPanel(props: { preview: DgiiPreview }) {
           </a>
           <a
             class="button"
+            href={`/reports/dgii/606.txt${query}`}
+            download={reportFileName('606', preview.rnc, preview.period)}
+            hx-boost="false"
+          >
+            {t('expenses.606.download', { file: reportFileName('606', preview.rnc, preview.period) })}
+          </a>
+          <a
+            class="button"
             href={`/reports/dgii/608.txt${query}`}
             download={reportFileName('608', preview.rnc, preview.period)}
             hx-boost="false"
@@ -154,14 +180,61 @@ function DgiiPreviewPanel(props: { preview: DgiiPreview }) {
   );
 }
 
+/**
+ * The month's net ITBIS for the IT-1, each figure named with the report and field it comes from:
+ * ITBIS charged in the 607 (invoices less credit notes) minus the 606's ITBIS por adelantar minus
+ * what customers withheld (OptiFlow's 607 records none).
+ */
+function NetItbisPanel(props: { preview: DgiiPreview }) {
+  const { sales, purchases } = props.preview;
+  const withheldByCustomers = '0.00';
+  const net = netItbis({
+    salesItbis: sales.invoiceItbis,
+    creditNoteItbis: sales.creditNoteItbis,
+    purchasesAdvance: purchases.itbisAdvance,
+    withheldByCustomers,
+  });
+  const minus = (value: string) => formatMoney(value === '0.00' ? value : `-${value}`.replace('--', ''));
+  return (
+    <section class="net-itbis" aria-labelledby="net-itbis-title">
+      <h2 id="net-itbis-title">{t('expenses.net.title')}</h2>
+      <table>
+        <tbody>
+          <StatRow label={t('expenses.net.charged')} value={formatMoney(sales.invoiceItbis)} />
+          <StatRow label={t('expenses.net.creditNotes')} value={minus(sales.creditNoteItbis)} />
+          <StatRow label={t('expenses.net.chargedNet')} value={formatMoney(net.charged)} />
+          <StatRow label={t('expenses.net.advance')} value={minus(purchases.itbisAdvance)} />
+          <StatRow label={t('expenses.net.withheld')} value={minus(withheldByCustomers)} />
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row">
+              <strong>
+                {t(
+                  `expenses.net.${net.outcome === 'payable' ? 'payable' : net.outcome === 'credit' ? 'credit' : 'zero'}`,
+                )}
+              </strong>
+            </th>
+            <td class="number">
+              <strong data-net-itbis={net.net}>{formatMoney(net.amount)}</strong>
+            </td>
+          </tr>
+        </tfoot>
+      </table>
+      <p class="hint">{t('expenses.net.withheldSuppliers', { amount: formatMoney(purchases.itbisWithheld) })}</p>
+      <p class="hint">{t('expenses.net.note')}</p>
+    </section>
+  );
+}
+
 /** The whole page content: title, lead and the report section. */
 export function DgiiReportPage(props: DgiiReportState) {
   return (
     <>
       <div class="page-head">
-        <h1>{t('reports.dgii.title')}</h1>
+        <h1>{t('expenses.dgii.title')}</h1>
       </div>
-      <p class="lead">{t('reports.dgii.lead')}</p>
+      <p class="lead">{t('expenses.dgii.lead')}</p>
       <DgiiReport {...props} />
     </>
   );

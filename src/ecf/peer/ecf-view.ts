@@ -15,6 +15,8 @@ export interface EcfViewLine {
   amount: string;
   /** IndicadorFacturacion: 1 ITBIS 18%, 2 ITBIS 16%, 3 ITBIS 0%, 4 exempt. */
   billing: string | null;
+  /** IndicadorBienoServicio: 1 bien, 2 servicio (the 606's goods/services split). */
+  goodsOrService: string | null;
 }
 
 export interface EcfView {
@@ -60,6 +62,7 @@ export function readEcfView(xml: string): EcfView {
       discount: text(item, 'DescuentoMonto'),
       amount: text(item, 'MontoItem') ?? '',
       billing: text(item, 'IndicadorFacturacion'),
+      goodsOrService: text(item, 'IndicadorBienoServicio'),
     })),
     totals: {
       taxable: text(totals, 'MontoGravadoTotal'),

@@ -31,6 +31,7 @@ import {
   decideReceivedEcf,
   dueApprovalSends,
   findReceivedEcf,
+  findReceivedEcfWithExpense,
   findReceivedEcfWithEnvironment,
   finishApprovalSends,
   listReceivedEcf,
@@ -59,6 +60,8 @@ export function approvalBackoffSeconds(attempts: number): number {
 export interface ReceivedEcfDocument {
   row: ReceivedEcf;
   view: EcfView;
+  /** The expense recorded from this e-CF ("Registrar como gasto"), if any. */
+  expenseId: string | null;
 }
 
 function ensure(ctx: ShopContext, permission: 'ecf.inbox.view' | 'ecf.inbox.approve') {
@@ -76,9 +79,9 @@ export async function listReceivedEcfDocuments(
 /** One received e-CF with what its XML says (parties, lines, totals). */
 export async function getReceivedEcfDocument(ctx: ShopContext, id: string): Promise<ReceivedEcfDocument> {
   ensure(ctx, 'ecf.inbox.view');
-  const row = await findReceivedEcf(ctx.db, id);
-  if (!row) throw new AppError('not_found');
-  return { row, view: readEcfView(await readFile(ctx, row.xmlKey)) };
+  const found = await findReceivedEcfWithExpense(ctx.db, id);
+  if (!found) throw new AppError('not_found');
+  return { row: found.row, expenseId: found.expenseId, view: readEcfView(await readFile(ctx, found.row.xmlKey)) };
 }
 
 /** The signed XML as the issuer sent it, with DGII's file name (RNCEmisor + e-NCF). */
