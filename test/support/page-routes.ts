@@ -90,6 +90,9 @@ export function pageRoutes(ids: SeededIds): PageRoute[] {
     { name: 'stock-adjust', path: '/stock/adjust' },
     { name: 'stock-transfer', path: '/stock/transfer' },
     // Reportes
+    { name: 'reports', path: '/reports' },
+    { name: 'report-sales-by-day', path: '/reports/sales-by-day' },
+    { name: 'report-receivables-ageing', path: '/reports/receivables-ageing' },
     { name: 'dgii', path: '/reports/dgii' },
     // Configuración
     { name: 'company', path: '/company' },
