@@ -44,6 +44,7 @@ import { auditRoutes } from './routes/audit';
 import { pickersRoutes } from './routes/pickers';
 import { salesEditorRoutes } from './routes/sales-editor';
 import { commissionsRoutes } from './routes/commissions';
+import { rolesRoutes } from './routes/roles';
 import { labBoardRoutes } from './routes/lab-board';
 import { expensesRoutes } from './routes/expenses';
 import { auth } from './routes/auth';
@@ -135,6 +136,7 @@ export function createTenantApp() {
   app.route('/', pickersRoutes);
   app.route('/', salesEditorRoutes);
   app.route('/', commissionsRoutes);
+  app.route('/', rolesRoutes);
   app.route('/', labBoardRoutes);
   app.route('/api/v1', api);
   return app;

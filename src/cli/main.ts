@@ -18,6 +18,7 @@ import {
 } from './command';
 import { syncDgiiCommand } from './dgii';
 import { addDomainCommand, removeDomainCommand } from './domains';
+import { importCommand } from './imports';
 import { openEnvironment } from './environment';
 import { print } from './output';
 import {
@@ -37,6 +38,7 @@ export const commands: readonly Command[] = [
   migrateCommand,
   seedCommand,
   runCommand,
+  importCommand,
   suspendCommand,
   resumeCommand,
   deleteCommand,

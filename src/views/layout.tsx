@@ -111,6 +111,7 @@ const navigation: NavigationItem[] = [
   { href: '/company', label: 'nav.company', permission: 'company.view', group: 'settings' },
   { href: '/branches', label: 'nav.branches', permission: 'branches.view', group: 'settings' },
   { href: '/users', label: 'nav.users', permission: 'users.manage', group: 'settings' },
+  { href: '/roles', label: 'roles.title', permission: 'roles.manage', group: 'settings' },
   { href: '/sequences', label: 'nav.sequences', permission: 'sequences.view', group: 'settings' },
   { href: '/currencies', label: 'nav.currencies', permission: 'currencies.view', group: 'settings' },
   { href: '/taxes', label: 'nav.taxes', permission: 'products.view', group: 'settings' },
