@@ -16,10 +16,6 @@ export function activeSellersQuery(db: TenantDb) {
     .orderBy(asc(users.name), asc(users.id));
 }
 
-export function activeSellers(db: TenantDb): Promise<SellerOption[]> {
-  return activeSellersQuery(db);
-}
-
 /** The seller select's options as one JSON column (`[]` when not offered), for a form's one statement. */
 export function sellerOptionsJson(offered: boolean | undefined): SQL {
   return offered

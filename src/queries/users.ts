@@ -12,6 +12,9 @@ export interface UserRow {
   role: Role;
   status: UserStatus;
   lastLoginAt: Date | null;
+  /** A custom role (its permissions replace the base role's); the base role is then 'ventas'. */
+  customRoleId: string | null;
+  customRoleName: string | null;
   /** The branches assigned to the user (owners and admins work in all of them anyway). */
   branches: Array<{ id: string; name: string; code: string }>;
 }
@@ -23,6 +26,8 @@ interface RawUserRow extends Record<string, unknown> {
   role: Role;
   status: UserStatus;
   last_login_at: string | Date | null;
+  custom_role_id: string | null;
+  custom_role_name: string | null;
   branches: UserRow['branches'];
 }
 
@@ -34,11 +39,14 @@ function toUser(row: RawUserRow): UserRow {
     role: row.role,
     status: row.status,
     lastLoginAt: row.last_login_at === null ? null : new Date(row.last_login_at),
+    customRoleId: row.custom_role_id,
+    customRoleName: row.custom_role_name,
     branches: row.branches,
   };
 }
 
-const userColumns = sql`u.id, u.email, u.name, u.role, u.status, u.last_login_at,
+const userColumns = sql`u.id, u.email, u.name, u.role, u.status, u.last_login_at, u.custom_role_id,
+  (SELECT cr.name FROM custom_roles cr WHERE cr.id = u.custom_role_id) AS custom_role_name,
   (SELECT coalesce(json_agg(json_build_object('id', b.id, 'name', b.name, 'code', b.code) ORDER BY b.name), '[]'::json)
      FROM user_branches ub JOIN branches b ON b.id = ub.branch_id
     WHERE ub.user_id = u.id) AS branches`;
@@ -93,7 +101,7 @@ const lockedOwners = sql`owners AS (SELECT id FROM users WHERE role = 'owner' AN
 export async function changeUser(
   db: TenantDb,
   id: string,
-  values: { role: Role; branchIds: string[] },
+  values: { role: Role; customRoleId?: string | null; branchIds: string[] },
   log?: ActivityLog,
 ): Promise<{ found: boolean; updated: boolean }> {
   const branchIds = `{${values.branchIds.join(',')}}`;
@@ -101,7 +109,7 @@ export async function changeUser(
     WITH ${lockedOwners},
     target AS (SELECT id, role FROM users WHERE id = ${id} FOR UPDATE),
     changed AS (
-      UPDATE users u SET role = ${values.role}, updated_at = now()
+      UPDATE users u SET role = ${values.role}, custom_role_id = ${values.customRoleId ?? null}::uuid, updated_at = now()
         FROM target
        WHERE u.id = target.id
          AND (${values.role} = 'owner' OR target.role <> 'owner' OR EXISTS (SELECT 1 FROM owners WHERE owners.id <> target.id))

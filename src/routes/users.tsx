@@ -19,6 +19,7 @@ import {
   resendInvitation,
   type UserRow,
 } from '../services/shop/users';
+import { assignableCustomRoles } from '../services/shop/roles';
 import { InviteForm, LinkShownOnce, UserDetail, UserList, type InviteValues } from '../views/users';
 
 /** Shop screens: users. */
@@ -53,7 +54,7 @@ function renderInvite(
   );
 }
 
-function renderUser(
+async function renderUser(
   c: Context<SignedInEnv>,
   user: UserRow,
   options: {
@@ -65,11 +66,13 @@ function renderUser(
   } = {},
 ) {
   const session = c.var.session;
+  const customRoles = await assignableCustomRoles(shopContext(c));
   return shell(
     c,
     t('users.editTitle', { name: user.name }),
     <UserDetail
       user={user}
+      customRoles={customRoles}
       actor={session}
       branches={session.branches}
       values={options.values}
@@ -162,10 +165,11 @@ usersRoutes.post(
   async (c) => {
     const user = await targetUser(c);
     const form = c.req.valid('form');
+    const choice = form.role.customRoleId ? `custom:${form.role.customRoleId}` : form.role.role;
     try {
-      await changeUserAccess(shopContext(c), user.id, form);
+      await changeUserAccess(shopContext(c), user.id, { ...form.role, branchIds: form.branchIds });
     } catch (error) {
-      return renderUser(c, user, { ...refusal(error), values: form });
+      return renderUser(c, user, { ...refusal(error), values: { role: choice, branchIds: form.branchIds } });
     }
     return c.redirect(`/users/${user.id}?done=saved`, 303);
   },

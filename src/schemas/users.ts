@@ -19,8 +19,18 @@ export const inviteForm = z.object({
   branchIds: idList,
 });
 
+/** A default role, or `custom:<id>` for a custom role (its users keep 'ventas' as their base role). */
+export const roleChoiceField = z.string({ error: t('users.roleInvalid') }).transform((value, context) => {
+  const custom = /^custom:([0-9a-f-]{36})$/i.exec(value);
+  if (custom && z.uuid().safeParse(custom[1]).success) return { role: 'ventas' as const, customRoleId: custom[1]! };
+  const role = roleField.safeParse(value);
+  if (role.success) return { role: role.data, customRoleId: null };
+  context.addIssue({ code: 'custom', message: t('users.roleInvalid') });
+  return z.NEVER;
+});
+
 export const userChangeForm = z.object({
-  role: roleField,
+  role: roleChoiceField,
   branchIds: idList,
 });
 

@@ -67,7 +67,7 @@ export function UserList(props: { users: UserRow[]; currentUserId: string }) {
                   {user.name} {user.id === props.currentUserId ? <span class="hint">{t('users.you')}</span> : null}
                 </td>
                 <td>{user.email}</td>
-                <td>{roleName(user.role)}</td>
+                <td>{user.customRoleName ?? roleName(user.role)}</td>
                 <td>
                   <span class={user.status === 'active' ? 'badge' : 'badge badge-warn'}>{statusName(user.status)}</span>
                 </td>
@@ -96,6 +96,8 @@ export function UserList(props: { users: UserRow[]; currentUserId: string }) {
 function RoleSelect(props: {
   value?: string | null;
   assignable: readonly Role[];
+  /** Custom roles offered as `custom:<id>` (to who manages roles). */
+  custom?: ReadonlyArray<{ id: string; name: string }>;
   errors?: FieldErrors;
   disabled?: boolean;
 }) {
@@ -115,6 +117,15 @@ function RoleSelect(props: {
             {roleName(role)}
           </option>
         ))}
+        {props.custom?.length ? (
+          <optgroup label={t('roles.custom')}>
+            {props.custom.map((role) => (
+              <option value={`custom:${role.id}`} selected={`custom:${role.id}` === props.value}>
+                {role.name}
+              </option>
+            ))}
+          </optgroup>
+        ) : null}
       </select>
       {error ? (
         <p class="error-text" id="field-role-error">
@@ -228,6 +239,7 @@ export function LinkShownOnce(props: { email: string; name: string; url: string;
 
 export function UserDetail(props: {
   user: UserRow;
+  customRoles: ReadonlyArray<{ id: string; name: string }>;
   actor: { id: string; role: Role };
   branches: BranchRef[];
   values?: { role?: string; branchIds?: string[] };
@@ -238,7 +250,8 @@ export function UserDetail(props: {
   const { user, actor } = props;
   const self = user.id === actor.id;
   const ownerLocked = user.role === 'owner' && actor.role !== 'owner';
-  const role = props.values?.role ?? user.role;
+  const role = props.values?.role ?? (user.customRoleId ? `custom:${user.customRoleId}` : user.role);
+  const current = user.customRoleId ? [{ id: user.customRoleId, name: user.customRoleName ?? '' }] : [];
   const selected = props.values?.branchIds ?? user.branches.map((branch) => branch.id);
   return (
     <>
@@ -261,7 +274,10 @@ export function UserDetail(props: {
         <form method="post" action={`/users/${user.id}`} hx-boost="false" novalidate>
           <RoleSelect
             value={role}
-            assignable={ownerLocked ? ['owner'] : self ? [user.role] : assignableRoles(actor.role)}
+            assignable={
+              ownerLocked ? ['owner'] : self ? (user.customRoleId ? [] : [user.role]) : assignableRoles(actor.role)
+            }
+            custom={self ? current : props.customRoles.length ? props.customRoles : current}
             errors={props.errors}
             disabled={ownerLocked}
           />

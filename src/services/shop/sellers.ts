@@ -1,7 +1,6 @@
 import { can } from '../../auth/permissions';
 import { AppError } from '../../errors';
 import { t } from '../../i18n/es-DO';
-import { activeSellers, type SellerOption } from '../../queries/sellers';
 import type { ShopContext } from './context';
 
 /**
@@ -11,9 +10,4 @@ import type { ShopContext } from './context';
 export function ensureMaySetSeller(ctx: ShopContext, sellerId: string | null | undefined): void {
   if (sellerId && sellerId !== ctx.actor.id && !can(ctx.actor, 'sellers.change'))
     throw new AppError('forbidden', t('sellers.forbidden'));
-}
-
-/** The active users a document's seller select offers; empty for those who cannot change it (no select). */
-export async function sellerChoices(ctx: ShopContext): Promise<SellerOption[]> {
-  return can(ctx.actor, 'sellers.change') ? activeSellers(ctx.db) : [];
 }

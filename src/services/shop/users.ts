@@ -14,6 +14,7 @@ import {
   listUsers as selectUsers,
   type UserRow,
 } from '../../queries/users';
+import { customRole } from '../../queries/roles';
 import type { ShopContext } from './context';
 
 export type { UserRow };
@@ -87,23 +88,30 @@ export async function inviteUser(
 export async function changeUserAccess(
   ctx: ShopContext,
   id: string,
-  input: { role: Role; branchIds: string[] },
+  input: { role: Role; customRoleId?: string | null; branchIds: string[] },
 ): Promise<void> {
   requireRight(ctx, 'users.manage');
+  const customRoleId = input.customRoleId ?? null;
+  // Only who manages roles hands them out (the owner); a user keeps a custom role others cannot give.
   const user = await getUser(ctx, id);
+  if (customRoleId !== user.customRoleId && (customRoleId || user.customRoleId) && !can(ctx.actor, 'roles.manage'))
+    throw new AppError('forbidden');
+  if (customRoleId && customRoleId !== user.customRoleId && !(await customRole(ctx.db, customRoleId)))
+    throw new AppError('validation', t('roles.validation.unknown'), { role: t('roles.validation.unknown') });
   ownerGuard(ctx, user);
   if (input.role === 'owner' && ctx.actor.role !== 'owner') throw new AppError('forbidden', t('users.ownerOnly'));
-  if (user.id === ctx.actor.id && input.role !== user.role) throw new AppError('forbidden', t('users.notSelf'));
+  if (user.id === ctx.actor.id && (input.role !== user.role || customRoleId !== user.customRoleId))
+    throw new AppError('forbidden', t('users.notSelf'));
   checkBranches(ctx, input.branchIds);
   const branches = ctx.actor.branches
     .filter((branch) => input.branchIds.includes(branch.id))
     .map((branch) => branch.name);
-  const details = { userId: user.id, email: user.email, name: user.name, role: input.role, branches };
+  const details = { userId: user.id, email: user.email, name: user.name, role: input.role, customRoleId, branches };
   const log =
-    input.role !== user.role
+    input.role !== user.role || customRoleId !== user.customRoleId
       ? { actor: ctx.actor, action: 'user.role.changed', extra: { ...details, previousRole: user.role } }
       : { actor: ctx.actor, action: 'user.branches.changed', extra: details };
-  const result = await changeUser(ctx.db, user.id, input, log);
+  const result = await changeUser(ctx.db, user.id, { ...input, customRoleId }, log);
   if (!result.found) throw new AppError('not_found');
   if (!result.updated) throw new AppError('conflict', t('users.lastOwner'));
 }
