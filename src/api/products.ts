@@ -11,7 +11,7 @@ import { jsonBody, jsonResponse, pageOf, pageQuery, problemResponses } from './o
 /** `/api/v1` resources: products. */
 export const productsApi = createApiApp();
 
-export function productJson(product: ProductRow) {
+export function productJson(product: ProductRow & { barcodes?: string[] }) {
   return {
     id: product.id,
     sku: product.sku,
@@ -22,6 +22,21 @@ export function productJson(product: ProductRow) {
     cost: product.cost,
     taxCode: product.taxCode,
     taxRate: product.taxRate,
+    parentId: product.parentId,
+    variantColour: product.variantColour,
+    variantSize: product.variantSize,
+    frameShape: product.frameShape,
+    lensType: product.lensType,
+    lensMaterial: product.lensMaterial,
+    lensIndex: product.lensIndex,
+    lensTreatments: product.lensTreatments,
+    sphereMin: product.sphereMin,
+    sphereMax: product.sphereMax,
+    cylinderMin: product.cylinderMin,
+    cylinderMax: product.cylinderMax,
+    addMin: product.addMin,
+    addMax: product.addMax,
+    ...(product.barcodes ? { barcodes: product.barcodes } : {}),
     trackStock: product.trackStock,
     allowNegativeStock: product.allowNegativeStock,
     active: product.active,

@@ -99,6 +99,9 @@ const rules = {
   Iop: { code: 'iop', scale: 1, min: 50, max: 600, step: 1 },
 } as const satisfies Partial<Record<EyeMeasure, DecimalRule>>;
 
+/** The powers a lens product may be made in: the Rx ranges and steps of sphere, cylinder and add. */
+export const lensPowerRules = { sphere: rules.Sphere, cylinder: rules.Cylinder, add: rules.Add } as const;
+
 const binocularPd: DecimalRule = { code: 'pd', scale: 1, min: 400, max: 800, step: 1 };
 
 /**

@@ -2,6 +2,7 @@ import { and, or, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import { products, stock, taxes } from '../db/tenant-schema';
 import type { TenantDb } from '../db/client';
 import { normaliseBarcode } from '../domain/barcodes';
+import { catalogValuesQuery, type CatalogValueRow } from './catalog';
 import type { ProductCategory, ProductChanges, ProductInput } from '../schemas/products';
 import { activityFrom, type Actor } from './audit';
 import { foldedContains, likeEscape } from './search';
@@ -136,10 +137,41 @@ export async function getProduct(db: TenantDb, id: string): Promise<(ProductRow 
 export async function getProductWithFormTaxes(
   db: TenantDb,
   id: string,
-): Promise<{ product: (ProductRow & ProductExtras) | null; taxes: Tax[] }> {
-  const [[row], taxRows] = await db.batch([productQuery(db, id), taxesQuery(db, id)]);
-  return { product: row ?? null, taxes: taxRows };
+): Promise<{ product: (ProductRow & ProductExtras) | null; taxes: Tax[]; listValues: CatalogValueRow[] }> {
+  const [[row], taxRows, values] = await db.batch([productQuery(db, id), taxesQuery(db, id), catalogValuesQuery(db)]);
+  return { product: row ?? null, taxes: taxRows, listValues: values.rows };
 }
+
+/** What a new product's form offers: the active taxes and the catalogue lists, in one database request. */
+export async function productFormOptions(db: TenantDb): Promise<{ taxes: Tax[]; listValues: CatalogValueRow[] }> {
+  const [taxRows, values] = await db.batch([taxesQuery(db), catalogValuesQuery(db)]);
+  return { taxes: taxRows, listValues: values.rows };
+}
+
+/** The list values a product carries now (an archived value it has stays allowed on it). */
+export async function productListValues(
+  db: TenantDb,
+  id: string | null,
+): Promise<{ listValues: CatalogValueRow[]; current: Pick<ProductRow, ProductListField | 'lensTreatments'> | null }> {
+  const [values, current] = await db.batch([
+    catalogValuesQuery(db),
+    db
+      .select({
+        frameShape: products.frameShape,
+        variantColour: products.variantColour,
+        lensType: products.lensType,
+        lensMaterial: products.lensMaterial,
+        lensIndex: products.lensIndex,
+        lensTreatments: products.lensTreatments,
+      })
+      .from(products)
+      .where(id ? eq(products.id, id) : sql`false`),
+  ]);
+  return { listValues: values.rows, current: current[0] ?? null };
+}
+
+/** The product fields whose values come from the catalogue lists (one value each). */
+export type ProductListField = 'frameShape' | 'variantColour' | 'lensType' | 'lensMaterial' | 'lensIndex';
 
 function productQuery(db: TenantDb, id: string) {
   return db
@@ -224,6 +256,19 @@ export async function createProduct(db: TenantDb, input: ProductInput, actor: Ac
         price: input.price,
         cost: input.cost ?? null,
         taxId: tax.id,
+        frameShape: input.frameShape ?? null,
+        variantColour: input.variantColour ?? null,
+        variantSize: input.variantSize ?? null,
+        lensType: input.lensType ?? null,
+        lensMaterial: input.lensMaterial ?? null,
+        lensIndex: input.lensIndex ?? null,
+        lensTreatments: input.lensTreatments ?? [],
+        sphereMin: input.sphereMin ?? null,
+        sphereMax: input.sphereMax ?? null,
+        cylinderMin: input.cylinderMin ?? null,
+        cylinderMax: input.cylinderMax ?? null,
+        addMin: input.addMin ?? null,
+        addMax: input.addMax ?? null,
         active: input.active,
         ...stockFlags(input.category, input.trackStock, input.allowNegativeStock),
       })

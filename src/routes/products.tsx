@@ -16,7 +16,7 @@ import {
   createProduct,
   getProductPage,
   listProducts,
-  productFormTaxes,
+  productFormOptions,
   updateProduct,
 } from '../services/shop/products';
 import {
@@ -81,14 +81,21 @@ async function renderNew(
   errors: FieldErrors | undefined,
   status: 200 | 422,
 ) {
-  const taxes = await productFormTaxes(shopContext(c));
+  const { taxes, lists } = await productFormOptions(shopContext(c));
   c.status(status);
   return c.render(
     <>
       <div class="page-head">
         <h1>{t('products.new')}</h1>
       </div>
-      <ProductForm action="/products" values={values} taxes={taxes} errors={errors} submitLabel={t('products.save')} />
+      <ProductForm
+        action="/products"
+        values={values}
+        taxes={taxes}
+        lists={lists}
+        errors={errors}
+        submitLabel={t('products.save')}
+      />
     </>,
     { title: t('products.new'), current: '/products' },
   );
@@ -105,7 +112,7 @@ productsRoutes.post(
       const product = await createProduct(shopContext(c), c.req.valid('form'));
       return c.redirect(`/products/${product.id}?created=1`, 303);
     } catch (error) {
-      return renderNew(c, submittedProduct(await c.req.parseBody()), formErrors(error), 422);
+      return renderNew(c, submittedProduct(await c.req.parseBody({ all: true })), formErrors(error), 422);
     }
   },
 );
@@ -125,7 +132,7 @@ async function renderProduct(
 ) {
   const user = c.var.session;
   const canManage = can(user, 'products.manage');
-  const { product, taxes } = await getProductPage(shopContext(c), id);
+  const { product, taxes, lists } = await getProductPage(shopContext(c), id);
   const notice = c.req.query('created')
     ? t('products.created')
     : c.req.query('saved')
@@ -142,6 +149,7 @@ async function renderProduct(
       barcodeError={form.barcodeError}
       levels={product.levels}
       taxes={taxes}
+      lists={lists}
       notice={status === 200 ? notice : null}
       form={canManage ? { values: form.values ?? productFormValues(product), errors: form.errors } : null}
       canAdjust={can(user, 'stock.adjust')}
@@ -174,7 +182,7 @@ productsRoutes.post(
       return renderProduct(
         c,
         id,
-        { values: submittedProduct(await c.req.parseBody()), errors: formErrors(error) },
+        { values: submittedProduct(await c.req.parseBody({ all: true })), errors: formErrors(error) },
         422,
       );
     }

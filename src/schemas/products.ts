@@ -5,6 +5,7 @@ import { productCategories } from '../db/tenant-schema';
 export { productCategories };
 import { t } from '../i18n/es-DO';
 import { amountField } from './amount';
+import { checkPowerRanges, powerRangeFields, type PowerRangeField } from '../domain/lens-products';
 import { optionalText, requiredName } from './common';
 
 export type ProductCategory = (typeof productCategories)[number];
@@ -38,6 +39,21 @@ const taxCodeField = z
   .min(1, t('products.validation.tax'))
   .max(20, t('products.validation.tax'));
 
+/** A power as typed (`-2`, `+1.25`, `1,25`): checked with the other ends by `powerRangesRefine`. */
+const powerText = z
+  .string()
+  .trim()
+  .max(8)
+  .transform((value) => (value === '' ? null : value))
+  .nullable()
+  .optional();
+
+/** The treatments: repeated checkboxes in a form (one value or several), a list in the API. */
+const treatmentsField = z.preprocess(
+  (value) => (value === undefined || value === null || value === '' ? [] : Array.isArray(value) ? value : [value]),
+  z.array(z.string().trim().min(1).max(60)).max(20),
+);
+
 const productBase = {
   sku: skuField,
   name: requiredName(200),
@@ -46,7 +62,44 @@ const productBase = {
   price: decimalText(),
   cost: optionalDecimalText,
   taxCode: taxCodeField,
+  frameShape: optionalText(60),
+  variantColour: optionalText(60),
+  variantSize: optionalText(20),
+  lensType: optionalText(60),
+  lensMaterial: optionalText(60),
+  lensIndex: optionalText(60),
+  lensTreatments: treatmentsField.optional(),
+  sphereMin: powerText,
+  sphereMax: powerText,
+  cylinderMin: powerText,
+  cylinderMax: powerText,
+  addMin: powerText,
+  addMax: powerText,
 };
+
+const rangeMessages = {
+  power: 'products.validation.power',
+  bothEnds: 'products.validation.bothEnds',
+  order: 'products.validation.rangeOrder',
+} as const;
+
+/**
+ * The lens power ranges (checkPowerRanges): each end a power in the Rx range and 0.25 step, both
+ * ends or neither, min <= max; the ends come out normalised (`-2.00`). Ends not sent stay unsent.
+ */
+function powerRangesRefine<T extends Partial<Record<PowerRangeField, string | null | undefined>>>(
+  value: T,
+  context: z.RefinementCtx,
+): T {
+  const sent = powerRangeFields.filter((field) => value[field] !== undefined);
+  if (!sent.length) return value;
+  const { values, issues } = checkPowerRanges(value);
+  for (const [field, issue] of Object.entries(issues))
+    context.addIssue({ code: 'custom', path: [field], message: t(rangeMessages[issue]) });
+  const normalised = { ...value };
+  for (const field of sent) (normalised as Record<string, unknown>)[field] = values[field];
+  return normalised;
+}
 
 /** An HTML checkbox: present (`on`) is true, absent is false. */
 const checkbox = z.preprocess(
@@ -54,12 +107,14 @@ const checkbox = z.preprocess(
   z.boolean(),
 );
 
-export const productForm = z.object({
-  ...productBase,
-  trackStock: checkbox,
-  allowNegativeStock: checkbox,
-  active: checkbox,
-});
+export const productForm = z
+  .object({
+    ...productBase,
+    trackStock: checkbox,
+    allowNegativeStock: checkbox,
+    active: checkbox,
+  })
+  .transform(powerRangesRefine);
 
 export const productCreate = z
   .object({
@@ -68,8 +123,10 @@ export const productCreate = z
     allowNegativeStock: z.boolean().default(false),
     active: z.boolean().default(true),
   })
-  .openapi('ProductCreate');
+  .openapi('ProductCreate')
+  .transform(powerRangesRefine);
 
+/** A change: only the fields sent; a power range is sent with both its ends. */
 export const productPatch = z
   .object({
     ...productBase,
@@ -78,7 +135,8 @@ export const productPatch = z
     active: z.boolean(),
   })
   .partial()
-  .openapi('ProductPatch');
+  .openapi('ProductPatch')
+  .transform(powerRangesRefine);
 
 export type ProductInput = z.output<typeof productForm>;
 export type ProductChanges = z.output<typeof productPatch>;
@@ -102,6 +160,21 @@ export const productOut = z
     cost: z.string().nullable(),
     taxCode: z.string(),
     taxRate: z.string().openapi({ example: '18.00' }),
+    parentId: z.uuid().nullable().openapi({ description: 'The model this product is a variant of' }),
+    variantColour: z.string().nullable(),
+    variantSize: z.string().nullable(),
+    frameShape: z.string().nullable(),
+    lensType: z.string().nullable(),
+    lensMaterial: z.string().nullable(),
+    lensIndex: z.string().nullable(),
+    lensTreatments: z.array(z.string()),
+    sphereMin: z.string().nullable().openapi({ example: '-6.00', description: 'Diopters, 0.25 steps' }),
+    sphereMax: z.string().nullable().openapi({ example: '4.00' }),
+    cylinderMin: z.string().nullable(),
+    cylinderMax: z.string().nullable(),
+    addMin: z.string().nullable(),
+    addMax: z.string().nullable(),
+    barcodes: z.array(z.string()).optional().openapi({ description: 'On the single product' }),
     trackStock: z.boolean(),
     allowNegativeStock: z.boolean(),
     active: z.boolean(),

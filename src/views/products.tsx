@@ -3,6 +3,8 @@ import { formatMoney } from '../domain/money';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { ProductListRow, ProductRow, ProductStockLevel, Tax } from '../queries/products';
 import type { ProductPage } from '../services/shop/products';
+import type { CatalogLists, CatalogValueRow } from '../services/shop/catalog';
+import { powerCoverage } from '../domain/lens-products';
 import { CheckboxField, LiveSearchForm, ErrorSummary, Field, Notice, ResultsTable, SelectField } from './components';
 import type { FieldErrors } from '../errors';
 
@@ -20,6 +22,19 @@ export interface ProductFormValues {
   trackStock?: boolean;
   allowNegativeStock?: boolean;
   active?: boolean;
+  frameShape?: string | null;
+  variantColour?: string | null;
+  variantSize?: string | null;
+  lensType?: string | null;
+  lensMaterial?: string | null;
+  lensIndex?: string | null;
+  lensTreatments?: string[];
+  sphereMin?: string | null;
+  sphereMax?: string | null;
+  cylinderMin?: string | null;
+  cylinderMax?: string | null;
+  addMin?: string | null;
+  addMax?: string | null;
 }
 
 export function productFormValues(product: ProductRow): ProductFormValues {
@@ -48,13 +63,140 @@ export function submittedProduct(form: Record<string, unknown>): ProductFormValu
     trackStock: checked('trackStock'),
     allowNegativeStock: checked('allowNegativeStock'),
     active: checked('active'),
+    frameShape: text('frameShape'),
+    variantColour: text('variantColour'),
+    variantSize: text('variantSize'),
+    lensType: text('lensType'),
+    lensMaterial: text('lensMaterial'),
+    lensIndex: text('lensIndex'),
+    lensTreatments: (Array.isArray(form.lensTreatments) ? form.lensTreatments : [form.lensTreatments]).filter(
+      (value): value is string => typeof value === 'string' && value !== '',
+    ),
+    sphereMin: text('sphereMin'),
+    sphereMax: text('sphereMax'),
+    cylinderMin: text('cylinderMin'),
+    cylinderMax: text('cylinderMax'),
+    addMin: text('addMin'),
+    addMax: text('addMax'),
   };
+}
+
+/** A list's values a form offers: the active ones, plus the value the product carries if it was archived since. */
+function listOptions(rows: CatalogValueRow[] | undefined, chosen: string | null | undefined) {
+  return (rows ?? [])
+    .filter((row) => row.active || row.value === chosen)
+    .map((row) => ({ value: row.value, label: row.value }));
+}
+
+/** Frame shape and variant; lens type, material, index, treatments and the power ranges. */
+function OpticalFields(props: { values: ProductFormValues; lists: CatalogLists; errors?: FieldErrors }) {
+  const { values, lists, errors } = props;
+  const treatments = (lists.treatments ?? []).filter((row) => row.active || values.lensTreatments?.includes(row.value));
+  const power = (name: keyof ProductFormValues & string, label: string) => (
+    <Field
+      name={name}
+      label={label}
+      value={values[name] as string | null | undefined}
+      errors={errors}
+      inputmode="decimal"
+      attrs={{ maxlength: '8' }}
+    />
+  );
+  return (
+    <>
+      <fieldset>
+        <legend>{t('catalog.form.frame')}</legend>
+        <div class="form-grid">
+          <SelectField
+            name="frameShape"
+            label={t('catalog.field.frameShape')}
+            value={values.frameShape}
+            errors={errors}
+            blank=""
+            options={listOptions(lists.frame_shapes, values.frameShape)}
+          />
+          <SelectField
+            name="variantColour"
+            label={t('catalog.variants.colour')}
+            value={values.variantColour}
+            errors={errors}
+            blank=""
+            options={listOptions(lists.colours, values.variantColour)}
+          />
+          <Field
+            name="variantSize"
+            label={t('catalog.variants.size')}
+            value={values.variantSize}
+            errors={errors}
+            attrs={{ maxlength: '20' }}
+            hint={t('catalog.form.size.hint')}
+          />
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend>{t('catalog.form.lens')}</legend>
+        <div class="form-grid">
+          <SelectField
+            name="lensType"
+            label={t('catalog.field.lensType')}
+            value={values.lensType}
+            errors={errors}
+            blank=""
+            options={listOptions(lists.lens_types, values.lensType)}
+          />
+          <SelectField
+            name="lensMaterial"
+            label={t('catalog.field.lensMaterial')}
+            value={values.lensMaterial}
+            errors={errors}
+            blank=""
+            options={listOptions(lists.materials, values.lensMaterial)}
+          />
+          <SelectField
+            name="lensIndex"
+            label={t('catalog.field.lensIndex')}
+            value={values.lensIndex}
+            errors={errors}
+            blank=""
+            options={listOptions(lists.indices, values.lensIndex)}
+          />
+        </div>
+        <fieldset class={errors?.lensTreatments ? 'field-invalid' : undefined}>
+          <legend>{t('catalog.field.lensTreatments')}</legend>
+          <div style="display: flex; flex-wrap: wrap; gap: 0.25rem 1rem">
+            {treatments.map((row) => (
+              <label style="display: flex; align-items: center; gap: 0.4rem; min-height: 2.75rem">
+                <input
+                  type="checkbox"
+                  name="lensTreatments"
+                  value={row.value}
+                  checked={values.lensTreatments?.includes(row.value)}
+                />
+                {row.value}
+              </label>
+            ))}
+          </div>
+          {errors?.lensTreatments ? <p class="error-text">{errors.lensTreatments}</p> : null}
+        </fieldset>
+        <p class="hint">{t('catalog.form.powers.hint')}</p>
+        <div class="form-grid">
+          {power('sphereMin', t('catalog.form.sphereMin'))}
+          {power('sphereMax', t('catalog.form.sphereMax'))}
+          {power('cylinderMin', t('catalog.form.cylinderMin'))}
+          {power('cylinderMax', t('catalog.form.cylinderMax'))}
+          {power('addMin', t('catalog.form.addMin'))}
+          {power('addMax', t('catalog.form.addMax'))}
+        </div>
+      </fieldset>
+    </>
+  );
 }
 
 export function ProductForm(props: {
   action: string;
   values: ProductFormValues;
   taxes: Tax[];
+  lists: CatalogLists | null;
   errors?: FieldErrors;
   submitLabel: string;
 }) {
@@ -114,6 +256,7 @@ export function ProductForm(props: {
           options={props.taxes.map((tax) => ({ value: tax.code, label: tax.name }))}
         />
       </div>
+      {props.lists ? <OpticalFields values={values} lists={props.lists} errors={errors} /> : null}
       <CheckboxField
         name="trackStock"
         label={t('products.field.trackStock')}
@@ -227,6 +370,35 @@ export function ProductsPage(props: ProductListProps & { q: string; category: st
       </LiveSearchForm>
       <ProductResults {...props} />
     </>
+  );
+}
+
+/** What a frame or lens product is: shape, lens type, material, index, treatments and the powers it covers. */
+function OpticalFacts(props: { product: ProductPage }) {
+  const { product } = props;
+  const coverage = powerCoverage(
+    product,
+    { sphere: t('catalog.powers.sphere'), cylinder: t('catalog.powers.cylinder'), add: t('catalog.powers.add') },
+    t('catalog.powers.to'),
+  );
+  const facts = [
+    product.frameShape ? [t('catalog.field.frameShape'), product.frameShape] : null,
+    product.lensType ? [t('catalog.field.lensType'), product.lensType] : null,
+    product.lensMaterial ? [t('catalog.field.lensMaterial'), product.lensMaterial] : null,
+    product.lensIndex ? [t('catalog.field.lensIndex'), product.lensIndex] : null,
+    product.lensTreatments.length ? [t('catalog.field.lensTreatments'), product.lensTreatments.join(', ')] : null,
+    coverage ? [t('catalog.powers.covers'), coverage] : null,
+  ].filter((fact): fact is [string, string] => fact !== null);
+  if (!facts.length) return null;
+  return (
+    <dl class="facts" id="optical-facts">
+      {facts.map(([label, value]) => (
+        <>
+          <dt>{label}</dt>
+          <dd>{value}</dd>
+        </>
+      ))}
+    </dl>
   );
 }
 
@@ -347,6 +519,7 @@ function BarcodesCard(props: {
 
 export function ProductDetail(props: {
   product: ProductPage;
+  lists: CatalogLists | null;
   barcodeError?: { code: string; message: string } | null;
   levels: ProductStockLevel[];
   taxes: Tax[];
@@ -406,6 +579,7 @@ export function ProductDetail(props: {
             : ''}
         </p>
       ) : null}
+      <OpticalFacts product={product} />
       {props.notice ? <Notice>{props.notice}</Notice> : null}
       {product.variants.length ? <VariantsTable product={product} /> : null}
       <section class="card" aria-labelledby="levels-title">
@@ -445,6 +619,7 @@ export function ProductDetail(props: {
             action={`/products/${product.id}`}
             values={props.form.values}
             taxes={props.taxes}
+            lists={props.lists}
             errors={props.form.errors}
             submitLabel={t('products.save')}
           />

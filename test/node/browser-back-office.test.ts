@@ -7,6 +7,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { hasChromium, launchChromium, runFlow, startTestStack, type TestStack } from '../support/browser-stack';
 import { reportsFlow } from './back-office/reports.flow';
+import { catalogueFlow } from './back-office/catalogue.flow';
 
 let local: TestStack;
 let browser: Browser;
@@ -26,4 +27,7 @@ describe.skipIf(!hasChromium)('the back office in the browser', () => {
   it('a sales report filtered to a month, its table on screen, exported to .xlsx and read back equal to it', async () => {
     await runFlow(browser, 'reports', (page) => reportsFlow(page, local));
   }, 120_000);
+  it('a bulk price update: filter by brand, +10 % to the nearest RD$5, the hand-computed preview, apply, the list shows the new prices', async () => {
+    await runFlow(browser, 'catalogue', (page) => catalogueFlow(page, local));
+  }, 90_000);
 });

@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { catalogValues, priceUpdateLines, priceUpdates, products, taxes } from '../../src/db/tenant-schema';
+import { api } from '../support/worker/api';
 import { countRoundTrips, get, postForm } from '../support/worker/helpers';
 import { colleague, shop, type Shop } from '../support/worker/shop';
 
@@ -363,5 +364,96 @@ describe('barcodes, the scan in every picker, margins', () => {
     expect(
       (await postForm(s.host, `/products/${frame}/barcodes`, { code: '96385074' }, { Cookie: seller.cookie })).status,
     ).toBe(403);
+  });
+});
+
+describe('lens and frame products', () => {
+  it('takes list values and power ranges (0.25 steps, Rx ranges, min <= max, both ends), says what powers it covers', async () => {
+    const s = await shop('owner');
+    const lens = {
+      sku: 'LEN-PROG-167',
+      name: 'Progresivo 1.67 AR',
+      category: 'lentes',
+      price: '9500',
+      cost: '3800',
+      taxCode: 'ITBIS18',
+      trackStock: 'on',
+      active: 'on',
+      lensType: 'Progresivo',
+      lensMaterial: 'Alto índice',
+      lensIndex: '1.67',
+      lensTreatments: 'Antirreflejo',
+      sphereMin: '-8',
+      sphereMax: '+6.00',
+      cylinderMin: '-4.00',
+      cylinderMax: '0',
+      addMin: '0.75',
+      addMax: '3.50',
+    };
+    for (const [bad, field, message] of [
+      [{ sphereMin: '-8.10' }, 'sphereMin', 'pasos de 0.25'],
+      [{ sphereMax: '+21.00' }, 'sphereMax', 'pasos de 0.25'],
+      [{ cylinderMax: '+1.00' }, 'cylinderMax', 'pasos de 0.25'], // minus cylinder only
+      [{ addMin: '4.00', addMax: '' }, 'addMin', 'pasos de 0.25'],
+      [{ addMax: '' }, 'addMax', 'los dos extremos'],
+      [{ sphereMin: '+7.00' }, 'sphereMax', 'mayor o igual que el mínimo'],
+      [{ lensType: 'Trifocal' }, 'lensType', 'valor de la lista'],
+      [{ lensTreatments: 'Dorado' }, 'lensTreatments', 'valor de la lista'],
+    ] as const) {
+      const response = await postForm(s.host, '/products', { ...lens, ...bad }, { Cookie: s.cookie });
+      expect(response.status, field).toBe(422);
+      const html = await response.text();
+      expect(html, field).toContain(message);
+      if (field !== 'lensTreatments')
+        expect(html, field).toMatch(new RegExp(`id="field-${field}"[^>]*aria-invalid="true"`));
+    }
+    expect(await s.db.select().from(products)).toEqual([]);
+
+    const created = await postForm(s.host, '/products', lens, { Cookie: s.cookie });
+    expect(created.status).toBe(303);
+    const [row] = await s.db.select().from(products);
+    expect(row).toMatchObject({
+      lensType: 'Progresivo',
+      lensIndex: '1.67',
+      lensTreatments: ['Antirreflejo'],
+      sphereMin: '-8.00',
+      sphereMax: '6.00',
+      cylinderMin: '-4.00',
+      cylinderMax: '0.00',
+      addMin: '0.75',
+      addMax: '3.50',
+    });
+    const page = await (await get(s.host, `/products/${row!.id}`, { headers: { Cookie: s.cookie } })).text();
+    expect(page).toContain('Esfera -8.00 a +6.00 · Cilindro -4.00 a 0.00 · Adición +0.75 a +3.50');
+    // 9500 - 3800 = 5700 = 60 % of the price
+    expect(page).toContain('RD$ 5,700.00 (60.00 % del precio)');
+
+    // An archived value stays on the product that has it (its form still offers it) but is refused for a new one.
+    await s.db.update(catalogValues).set({ active: false }).where(eq(catalogValues.value, 'Progresivo'));
+    const kept = await postForm(
+      s.host,
+      `/products/${row!.id}`,
+      { ...lens, name: 'Progresivo 1.67' },
+      { Cookie: s.cookie },
+    );
+    expect(kept.status).toBe(303);
+    const refused = await postForm(s.host, '/products', { ...lens, sku: 'LEN-2' }, { Cookie: s.cookie });
+    expect(refused.status).toBe(422);
+
+    // The API carries the fields (and refuses a bad range with problem+json).
+    const { bearer } = s;
+    const got = await (await api(s.host, `/products/${row!.id}`, bearer)).json();
+    expect(got).toMatchObject({
+      lensType: 'Progresivo',
+      sphereMin: '-8.00',
+      addMax: '3.50',
+      lensTreatments: ['Antirreflejo'],
+    });
+    const badApi = await api(s.host, `/products/${row!.id}`, bearer, {
+      method: 'PATCH',
+      body: JSON.stringify({ cylinderMin: '-1.00', cylinderMax: '-2.00' }),
+    });
+    expect(badApi.status).toBe(422);
+    expect(((await badApi.json()) as { errors: unknown[] }).errors).toEqual([expect.objectContaining({ field: 'cylinderMax' })]);
   });
 });

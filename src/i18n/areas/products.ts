@@ -44,4 +44,9 @@ export const productsMessages = {
   'products.validation.skuTaken': 'Ya existe un producto con este SKU.',
   'products.validation.category': 'Elija una categoría.',
   'products.validation.tax': 'Elija un impuesto de la lista.',
+  'products.validation.power':
+    'Escriba una potencia en pasos de 0.25 dentro del rango de la receta (esfera -20.00 a +19.75, cilindro -10.00 a 0.00, adición +0.75 a +3.50).',
+  'products.validation.bothEnds': 'Escriba los dos extremos del rango, o ninguno.',
+  'products.validation.rangeOrder': 'El máximo debe ser mayor o igual que el mínimo.',
+  'products.validation.listValue': 'Elija un valor de la lista del catálogo.',
 } as const;

@@ -5,6 +5,9 @@ import {
   createProduct as insertProduct,
   getProduct as selectProduct,
   getProductWithFormTaxes,
+  productFormOptions as selectFormOptions,
+  productListValues,
+  type ProductListField,
   listProducts as selectProducts,
   listTaxes,
   updateProduct as changeProduct,
@@ -18,6 +21,8 @@ import {
 } from '../../queries/products';
 import type { ProductChanges, ProductInput } from '../../schemas/products';
 import { margin, type Margin } from '../../domain/prices';
+import type { CatalogListKind } from '../../db/tenant-schema';
+import { groupCatalogValues, type CatalogLists } from './catalog';
 import type { ShopContext } from './context';
 
 export type { ProductExtras, ProductListRow, ProductRow, ProductStockLevel, Tax };
@@ -60,11 +65,53 @@ export async function getProduct(ctx: ShopContext, id: string): Promise<ProductP
 }
 
 /** The product page: the product as `getProduct` gives it and, for who may edit it, its form's taxes - one database request. */
-export async function getProductPage(ctx: ShopContext, id: string): Promise<{ product: ProductPage; taxes: Tax[] }> {
+export async function getProductPage(
+  ctx: ShopContext,
+  id: string,
+): Promise<{ product: ProductPage; taxes: Tax[]; lists: CatalogLists | null }> {
   requireRight(ctx, 'products.view');
-  if (!can(ctx.actor, 'products.manage')) return { product: await getProduct(ctx, id), taxes: [] };
-  const { product, taxes } = await getProductWithFormTaxes(ctx.db, id);
-  return { product: visibleLevels(ctx, product), taxes };
+  if (!can(ctx.actor, 'products.manage')) return { product: await getProduct(ctx, id), taxes: [], lists: null };
+  const { product, taxes, listValues } = await getProductWithFormTaxes(ctx.db, id);
+  return { product: visibleLevels(ctx, product), taxes, lists: groupCatalogValues(listValues) };
+}
+
+/** What the new product form offers: the active taxes and the catalogue lists (one database request). */
+export async function productFormOptions(ctx: ShopContext): Promise<{ taxes: Tax[]; lists: CatalogLists }> {
+  requireRight(ctx, 'products.manage');
+  const { taxes, listValues } = await selectFormOptions(ctx.db);
+  return { taxes, lists: groupCatalogValues(listValues) };
+}
+
+const listOfField: Record<ProductListField, CatalogListKind> = {
+  frameShape: 'frame_shapes',
+  variantColour: 'colours',
+  lensType: 'lens_types',
+  lensMaterial: 'materials',
+  lensIndex: 'indices',
+};
+
+/**
+ * The catalogue values a product write names must be active values of their lists, or the value the
+ * product already carries (an archived value stays on the products that have it): 422 per field.
+ */
+async function checkListValues(ctx: ShopContext, id: string | null, input: ProductChanges): Promise<void> {
+  const named = (Object.keys(listOfField) as ProductListField[]).filter((field) => input[field]);
+  if (!named.length && !input.lensTreatments?.length) return;
+  const { listValues, current } = await productListValues(ctx.db, id);
+  const lists = groupCatalogValues(listValues);
+  const offered = (list: CatalogListKind, value: string) =>
+    lists[list].some((row) => row.active && row.value.toLowerCase() === value.toLowerCase());
+  const errors: Record<string, string> = {};
+  for (const field of named) {
+    const value = input[field]!;
+    if (!offered(listOfField[field], value) && current?.[field] !== value)
+      errors[field] = t('products.validation.listValue');
+  }
+  for (const treatment of input.lensTreatments ?? []) {
+    if (!offered('treatments', treatment) && !current?.lensTreatments.includes(treatment))
+      errors.lensTreatments = t('products.validation.listValue');
+  }
+  if (Object.keys(errors).length) throw new AppError('validation', t('validation.summary'), errors);
 }
 
 function visibleLevels(ctx: ShopContext, product: (ProductRow & ProductExtras) | null): ProductPage {
@@ -83,10 +130,12 @@ export async function productFormTaxes(ctx: ShopContext, productId?: string): Pr
 
 export async function createProduct(ctx: ShopContext, input: ProductInput): Promise<ProductRow> {
   requireRight(ctx, 'products.manage');
+  await checkListValues(ctx, null, input);
   return written(await insertProduct(ctx.db, input, ctx.actor));
 }
 
 export async function updateProduct(ctx: ShopContext, id: string, changes: ProductChanges): Promise<ProductRow> {
   requireRight(ctx, 'products.manage');
+  await checkListValues(ctx, id, changes);
   return written(await changeProduct(ctx.db, id, changes, ctx.actor));
 }
