@@ -27,7 +27,6 @@ import { jsonBody, jsonResponse, pageOf, problemResponses } from './openapi';
 export const expensesApi = createApiApp();
 
 const tags = ['Expenses'];
-const iso = (value: string) => new Date(value.replace(' ', 'T')).toISOString();
 
 function toJson(e: ExpenseRow & { attachments?: ExpenseDetail['attachments'] }): z.infer<typeof expenseOut> {
   const amounts = Object.fromEntries(
@@ -54,7 +53,7 @@ function toJson(e: ExpenseRow & { attachments?: ExpenseDetail['attachments'] }):
       contentType: file.contentType,
       byteSize: file.byteSize,
     })),
-    createdAt: iso(e.createdAt),
+    createdAt: e.createdAt,
   };
 }
 

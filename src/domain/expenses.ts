@@ -113,6 +113,21 @@ export interface ExpenseAmounts {
   legalTip: string;
 }
 
+const amountKeys = [
+  'servicesAmount',
+  'goodsAmount',
+  'itbisBilled',
+  'itbisWithheld',
+  'itbisProportional',
+  'itbisToCost',
+  'itbisPerceived',
+  'isrWithheld',
+  'isrPerceived',
+  'iscAmount',
+  'otherTaxes',
+  'legalTip',
+] as const satisfies ReadonlyArray<keyof ExpenseAmounts>;
+
 export type AmountIssue = 'itbisSplit' | 'itbisWithheld' | 'isrWithholdingType' | 'isrWithholdingTypeUnused' | 'empty';
 
 export interface ExpenseFigures {
@@ -141,7 +156,7 @@ export function expenseFigures(
 ):
   | { ok: true; figures: ExpenseFigures }
   | { ok: false; issues: Partial<Record<keyof ExpenseAmounts | 'isrWithholdingType', AmountIssue>> } {
-  const v = Object.fromEntries(Object.entries(amounts).map(([key, value]) => [key, cents(value)])) as Record<
+  const v = Object.fromEntries(amountKeys.map((key) => [key, cents(amounts[key])])) as Record<
     keyof ExpenseAmounts,
     bigint
   >;

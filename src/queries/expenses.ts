@@ -89,7 +89,7 @@ const rowSelect = sql`e.id, e.supplier_id AS "supplierId", e.supplier_id_type AS
   e.payment_status AS "paymentStatus", e.voided_at::text AS "voidedAt", ${amountSelect},
   e.isr_withholding_type AS "isrWithholdingType", e.received_ecf_id AS "receivedEcfId",
   (SELECT r.encf FROM received_ecf r WHERE r.id = e.received_ecf_id) AS "receivedEcfEncf",
-  e.notes, e.created_at::text AS "createdAt",
+  e.notes, to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt",
   (SELECT u.name FROM users u WHERE u.id = e.created_by) AS "createdByName"`;
 
 /** The values of a write in column order, for INSERT and UPDATE alike. */
@@ -443,3 +443,11 @@ export const purchasesStatsSql = (period: Period) => {
 };
 
 export type { Report606Stats };
+
+/** The name of the shop's contact with this RNC/cédula (digits), or null. */
+export async function contactNameByIdNumber(db: TenantDb, idNumber: string): Promise<string | null> {
+  const result = await db.execute<{ name: string }>(
+    sql`SELECT name FROM contacts WHERE id_number = ${idNumber} LIMIT 1`,
+  );
+  return result.rows[0]?.name ?? null;
+}

@@ -87,7 +87,7 @@ export async function findReceivedEcfWithExpense(
   const [found] = await db
     .select({
       row: getTableColumns(receivedEcf),
-      expenseId: sql<string | null>`(SELECT e.id FROM expenses e WHERE e.received_ecf_id = ${receivedEcf.id})`,
+      expenseId: sql<string | null>`(SELECT e.id FROM expenses e WHERE e.received_ecf_id = "received_ecf"."id")`,
     })
     .from(receivedEcf)
     .where(eq(receivedEcf.id, id));

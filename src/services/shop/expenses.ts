@@ -22,6 +22,7 @@ import { t, type MessageKey } from '../../i18n/es-DO';
 import { actorLabel } from '../../queries/audit';
 import { branchScope, listScope } from '../../queries/branch-scope';
 import {
+  contactNameByIdNumber,
   getAttachment,
   getExpense as selectExpense,
   insertAttachment,
@@ -131,7 +132,9 @@ async function prepareExpense(
   if (idIssue) errors.supplierIdNumber = idIssue;
   else if (taxpayer && inactiveSupplierRefused(input.ncf.slice(0, 3), taxpayer.status))
     errors.supplierIdNumber = t('expenses.error.inactiveSupplier', { status: taxpayer.status ?? '' });
-  const supplierName = input.supplierName ?? taxpayer?.name ?? null;
+  // Blank name: the registry's, else the shop's own contact with that number.
+  const supplierName =
+    input.supplierName ?? taxpayer?.name ?? (idIssue ? null : await contactNameByIdNumber(ctx.db, digits));
   if (!supplierName && !errors.supplierIdNumber) errors.supplierName = t('expenses.error.supplierName');
   const today = shopToday();
   const issuedOn = input.issuedOn!;
