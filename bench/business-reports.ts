@@ -15,8 +15,9 @@ import { blankRow, type Row } from './row';
 
 const plan = { contacts: 20_000, invoices: 50_000, monthInvoices: 5_000, requests: 7 };
 
-/** A range that takes every seeded invoice. */
-const everything = 'from=2015-01-01&to=2030-12-31';
+/** A range that takes every seeded invoice (13 months), and the month with 5,000 of them. */
+const everything = 'from=2020-01-01&to=2029-12-31';
+const month = 'from=2025-03-01&to=2025-03-31';
 
 interface Answer {
   status: number;
@@ -78,33 +79,45 @@ export async function businessReportRows(
   };
   const rows: Row[] = [];
   try {
-    const results: Array<{ key: string; trips: number; p50: number; bytes: number }> = [];
-    const failures: string[] = [];
-    for (const report of businessReports) {
-      const path = `/reports/${report.key}?${everything}`;
+    const measure = async (path: string) => {
       await client.get(path);
       const { answer, trips } = await tripsOf(path);
-      if (answer.status !== 200) failures.push(`${report.key}: HTTP ${answer.status}`);
-      if (trips > 1) failures.push(`${report.key}: ${trips} round trips`);
       const times: number[] = [];
       for (let i = 0; i < plan.requests; i++) times.push((await client.get(path)).ms);
       times.sort((a, b) => a - b);
-      results.push({ key: report.key, trips, p50: percentile(times, 0.5), bytes: answer.bytes });
-      progress(`row 22: ${report.key}: ${trips} round trip(s), p50 ${ms(percentile(times, 0.5))} ms`);
+      return { status: answer.status, trips, p50: percentile(times, 0.5) };
+    };
+    const results: Array<{ key: string; trips: number; all: number; month: number }> = [];
+    const failures: string[] = [];
+    for (const report of businessReports) {
+      const all = await measure(`/reports/${report.key}?${everything}`);
+      const inMonth = await measure(`/reports/${report.key}?${month}`);
+      for (const [label, run] of [
+        ['all', all],
+        ['month', inMonth],
+      ] as const) {
+        if (run.status !== 200) failures.push(`${report.key} (${label}): HTTP ${run.status}`);
+        if (run.trips > 1) failures.push(`${report.key} (${label}): ${run.trips} round trips`);
+      }
+      results.push({ key: report.key, trips: Math.max(all.trips, inMonth.trips), all: all.p50, month: inMonth.p50 });
+      progress(
+        `row 22: ${report.key}: ${all.trips} round trip(s), p50 ${ms(all.p50)} ms all, ${ms(inMonth.p50)} ms month`,
+      );
     }
-    const slowest = results.reduce((a, b) => (b.p50 > a.p50 ? b : a));
+    const slowest = results.reduce((a, b) => (b.all > a.all ? b : a));
+    const slowestMonth = results.reduce((a, b) => (b.month > a.month ? b : a));
     rows.push({
       ...blankRow,
       id: '22a',
-      scenario: `business report pages (/reports/<key>), range = all ${plan.invoices.toLocaleString('en')} invoices, signed in`,
-      load: results.map((r) => `${r.key} ${ms(r.p50)} ms`).join('; '),
-      p50: `max ${ms(slowest.p50)} ms (${slowest.key})`,
+      scenario: `business report pages (/reports/<key>) on a shop with ${plan.invoices.toLocaleString('en')} invoices: p50 over all of them / over the month of ${plan.monthInvoices.toLocaleString('en')}`,
+      load: results.map((r) => `${r.key} ${ms(r.all)} / ${ms(r.month)} ms`).join('; '),
+      p50: `max ${ms(slowest.all)} ms all (${slowest.key}), ${ms(slowestMonth.month)} ms month (${slowestMonth.key})`,
       tenant: `max ${Math.max(...results.map((r) => r.trips))}`,
       target: '1 round trip per page',
       met: failures.length ? `**not met** (${failures.join('; ')})` : 'met',
     });
 
-    // A streamed export: sales by customer (one row per customer with invoices), CSV, in the response.
+    // A streamed export: sales by product over all invoices, CSV, in the response.
     const exportPath = `/reports/sales-by-product.csv?${everything}`;
     const exportTimes: number[] = [];
     let exportAnswer: Answer | null = null;

@@ -247,6 +247,27 @@ export function reportTotalsQuery(db: TenantDb, statement: SQL, totals: Array<{ 
   );
 }
 
+/**
+ * A report's first rows (in key order) and its totals in one statement: the report's rows are
+ * computed once (a materialised CTE) for both, so a page over 50,000 invoices aggregates them once.
+ */
+export function reportHeadQuery(
+  db: TenantDb,
+  statement: SQL,
+  limit: number,
+  totals: Array<{ key: string; total: ColumnTotal }>,
+) {
+  const figures = totals.map(({ key, total }) => {
+    const expression = total === 'sum' ? sql`sum((r.${sql.identifier(key)})::numeric)` : total(sql`r`);
+    return sql`, (${expression})::text AS ${sql.identifier(key)}`;
+  });
+  return db.execute<{ rows: Array<ReportRow & { _k: string }>; totals: ReportRow & { _rows: number } }>(sql`
+    WITH r AS MATERIALIZED (${statement})
+    SELECT (SELECT coalesce(json_agg(p ORDER BY p._k COLLATE "C"), '[]'::json)
+              FROM (SELECT * FROM r ORDER BY r._k COLLATE "C" LIMIT ${limit}) p) AS rows,
+           (SELECT row_to_json(t) FROM (SELECT count(*)::int AS _rows ${sql.join(figures, sql``)} FROM r) t) AS totals`);
+}
+
 /** Every row of a report, a chunk per query, in key order: the exports' source. */
 export async function* reportChunks(db: TenantDb, statement: SQL, chunkSize: number): AsyncGenerator<ReportRow[]> {
   let after: string | null = null;

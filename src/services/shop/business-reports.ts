@@ -20,8 +20,8 @@ import {
   type ColumnTotal,
   type ReportScope,
   type ReportStatement,
-  reportChunkQuery,
   reportChunks,
+  reportHeadQuery,
   reportTotalsQuery,
 } from '../../queries/business-reports';
 import {
@@ -425,13 +425,12 @@ export async function showReport(
   const today = shopToday();
   const filters = resolveFilters(report, query, today);
   const statement = report.statement(scopeOf(filters, listScope(ctx.actor, filters.branch), today));
-  const [chunk, totals, sellers] = await ctx.db.batch([
-    reportChunkQuery(ctx.db, statement, null, limit),
-    reportTotalsQuery(ctx.db, statement, totalsSpec(report)),
+  const [head, sellers] = await ctx.db.batch([
+    reportHeadQuery(ctx.db, statement, limit, totalsSpec(report)),
     sellerOptionsQuery(ctx.db),
   ]);
-  const head = (totals.rows[0] ?? { _rows: 0 }) as ReportRow;
-  return { report, filters, rows: chunk.rows, totals: head, rowCount: Number(head._rows), sellers };
+  const { rows, totals } = head.rows[0]!;
+  return { report, filters, rows, totals, rowCount: Number(totals._rows), sellers };
 }
 
 export type ReportExportOutcome =
