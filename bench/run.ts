@@ -36,6 +36,7 @@ import { createPlatform, type Platform } from '../src/tenancy/platform';
 import { createTenant } from '../src/tenancy/provisioning';
 import { addCpu, cpuSince, sampleCpu, wranglerRuntimePids, type CpuSample } from './cpu';
 import { businessReportRows } from './business-reports';
+import { importRows } from './imports';
 import { benchmarkDgiiImport } from './dgii';
 import { ecfRows } from './ecf';
 import { messagingRows } from './messaging';
@@ -482,6 +483,7 @@ async function runBenchmarks(
   rows.push(...(await labBoardRows(platform, stack, port, progress)));
   rows.push(...(await messagingRows(platform, stack, port, progress)));
   rows.push(...(await businessReportRows(platform, stack, port, progress)));
+  rows.push(...(await importRows(platform, stack, port, progress)));
   rows.push(...(await largeShopRows({ stack, platform, port }, progress)));
   // Rows come from several files; the table lists them by number (8-10 and 16 come from pages.ts).
   rows.sort((a, b) => Number.parseInt(a.id, 10) - Number.parseInt(b.id, 10));
@@ -657,9 +659,11 @@ async function main(): Promise<void> {
             ? { rows: await messagingRows(platform, stack, port, progress), notes: [] }
             : only === 'reports'
               ? { rows: await businessReportRows(platform, stack, port, progress), notes: [] }
-              : only === 'pages'
-                ? await pageRows(platform, stack, port, progress)
-                : await runBenchmarks(platform, stack, port);
+              : only === 'imports'
+                ? { rows: await importRows(platform, stack, port, progress), notes: [] }
+                : only === 'pages'
+                  ? await pageRows(platform, stack, port, progress)
+                  : await runBenchmarks(platform, stack, port);
     console.log(await header(stack));
     console.log(table(rows));
     console.log('');

@@ -53,7 +53,7 @@ export function ImportUploadForm(props: {
             </li>
           ))}
         </ul>
-        <button type="submit" class="button primary">
+        <button type="submit" class="button-primary">
           {t('imports.upload')}
         </button>
       </form>
@@ -143,7 +143,6 @@ function PreviewTable(props: { runId: string; preview: ImportPreview; page: numb
         columns={[
           { label: t('imports.preview.row'), numeric: true },
           { label: t('imports.preview.column') },
-          { label: t('imports.preview.value') },
           { label: t('imports.preview.message') },
         ]}
         rows={shown}
@@ -152,9 +151,16 @@ function PreviewTable(props: { runId: string; preview: ImportPreview; page: numb
             <td class="number">{String(line.row)}</td>
             <td>{line.column}</td>
             <td>
-              <code>{line.value}</code>
+              {line.message}
+              {line.value ? (
+                <>
+                  <br />
+                  <span class="hint">
+                    {t('imports.preview.value')}: <code>{line.value}</code>
+                  </span>
+                </>
+              ) : null}
             </td>
-            <td>{line.message}</td>
           </tr>
         )}
       />
@@ -205,7 +211,7 @@ export function ImportMappingPage(props: {
             {props.fields.map((target) => (
               <SelectField
                 name={`map.${target.name}`}
-                label={`${props.fieldLabel(target.name)}${target.required ? ` ${t('imports.mapping.requiredMark')}` : ''}`}
+                label={props.fieldLabel(target.name)}
                 value={props.mapping[target.name] ?? ''}
                 blank={t('imports.mapping.none')}
                 options={options}
@@ -214,7 +220,7 @@ export function ImportMappingPage(props: {
               />
             ))}
           </div>
-          <button type="submit" class="button primary">
+          <button type="submit" class="button-primary">
             {t('imports.mapping.submit')}
           </button>
         </form>
@@ -243,7 +249,7 @@ export function ImportMappingPage(props: {
           <PreviewTable runId={run.id} preview={preview} page={props.page} />
           {preview.errorRows === 0 ? (
             <form method="post" action={`/imports/${run.id}/run`} hx-boost="false">
-              <button type="submit" class="button primary">
+              <button type="submit" class="button-primary">
                 {t('imports.run', { count: preview.ready })}
               </button>
             </form>
@@ -265,6 +271,14 @@ function prefixed(errors: FieldErrors): FieldErrors {
   return Object.fromEntries(Object.entries(errors).map(([field, message]) => [`map.${field}`, message]));
 }
 
+/** Where the imported rows are seen once the import is done. */
+const resultHref: Record<ImportEntity, string> = {
+  contacts: '/contacts',
+  products: '/products',
+  prescriptions: '/prescriptions',
+  invoices: '/receivables',
+};
+
 /** Progress of a queued or running import; htmx polls it every second until it ends (the link reloads without JS). */
 export function ImportProgress(props: { run: ImportRun }) {
   const { run } = props;
@@ -283,7 +297,7 @@ export function ImportProgress(props: { run: ImportRun }) {
         </span>{' '}
         {t('imports.progress', { done, total })}
       </p>
-      <progress max={String(Math.max(total, 1))} value={String(done)}>
+      <progress max={String(Math.max(total, 1))} value={String(done)} style="width: 100%">
         {t('imports.progress', { done, total })}
       </progress>
       {active ? (
@@ -292,7 +306,14 @@ export function ImportProgress(props: { run: ImportRun }) {
         </p>
       ) : null}
       {run.status === 'done' ? (
-        <Notice>{t('imports.done', { inserted: run.inserted, skipped: run.skipped })}</Notice>
+        <>
+          <Notice>{t('imports.done', { inserted: run.inserted, skipped: run.skipped })}</Notice>
+          <p>
+            <a class="button" href={resultHref[run.entity]}>
+              {t(`imports.viewResult.${run.entity}` as MessageKey)}
+            </a>
+          </p>
+        </>
       ) : null}
       {run.status === 'failed' ? (
         <Warning>

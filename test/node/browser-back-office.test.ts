@@ -7,6 +7,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { hasChromium, launchChromium, runFlow, startTestStack, type TestStack } from '../support/browser-stack';
 import { reportsFlow } from './back-office/reports.flow';
+import { importsFlow } from './back-office/imports.flow';
 import { catalogueFlow } from './back-office/catalogue.flow';
 
 let local: TestStack;
@@ -24,6 +25,9 @@ afterAll(async () => {
 
 describe.skipIf(!hasChromium)('the back office in the browser', () => {
   // Each area adds one `it` below that calls its flow with (browser, local), through runFlow.
+  it('an import of contacts: a CSV mapped, a preview with exactly two bad rows, the fixed file imported in the background, the contacts there', async () => {
+    await runFlow(browser, 'imports', (page) => importsFlow(page, local));
+  }, 90_000);
   it('a sales report filtered to a month, its table on screen, exported to .xlsx and read back equal to it', async () => {
     await runFlow(browser, 'reports', (page) => reportsFlow(page, local));
   }, 120_000);

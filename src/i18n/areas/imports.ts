@@ -33,7 +33,6 @@ export const importsMessages = {
   'imports.mapping.none': '— No importar —',
   'imports.mapping.required': 'Elija la columna de este dato.',
   'imports.mapping.unknownColumn': 'El archivo no tiene la columna «{column}».',
-  'imports.mapping.requiredMark': '(obligatorio)',
   'imports.mapping.submit': 'Revisar filas',
   'imports.preview.title': 'Vista previa',
   'imports.preview.summary':
@@ -61,6 +60,10 @@ export const importsMessages = {
   'imports.status.failed': 'Falló',
   'imports.progress': '{done} de {total} filas',
   'imports.progress.refresh': 'Actualizar',
+  'imports.viewResult.contacts': 'Ver contactos',
+  'imports.viewResult.products': 'Ver productos',
+  'imports.viewResult.prescriptions': 'Ver recetas',
+  'imports.viewResult.invoices': 'Ver cuentas por cobrar',
   'imports.done': 'Importación terminada: {inserted} filas nuevas, {skipped} ya existían.',
   'imports.failedRun': 'La importación no se completó y no se guardó nada: {error}',
   'imports.list.empty': 'Todavía no ha importado archivos.',
