@@ -75,13 +75,14 @@ invoicesApi.openapi(
     },
   }),
   async (c) => {
-    const { limit, cursor, status, from, to, q } = c.req.valid('query');
+    const { limit, cursor, status, from, to, q, seller } = c.req.valid('query');
     const after = createdCursor.decode(cursor);
     const { rows, next } = await listInvoices(shopContext(c), {
       status,
       from,
       to,
       q: q || undefined,
+      sellerId: seller ?? null,
       after,
       limit,
     });

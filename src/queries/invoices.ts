@@ -21,7 +21,7 @@ import { foldedContains, mayBeNumber, probeThenSearch } from './search';
 import { linesJson, linesRecordset, type PricedLine } from './document-lines';
 import type { DocumentTotals } from '../domain/totals';
 import { shopEventInsertFrom } from './messaging';
-import { sellerOptionsJson } from './sellers';
+import { activeSellersQuery, type SellerOption, sellerOptionsJson } from './sellers';
 
 export type InvoiceStatus = (typeof invoiceStatuses)[number];
 
@@ -365,6 +365,8 @@ export interface InvoiceSummary {
   createdAt: string;
   /** The e-CF's state (null without one), joined in the list's own statement. */
   ecfStatus: EcfState | null;
+  sellerId: string | null;
+  sellerName: string | null;
 }
 
 /** Newest first by (created_at, id). */
@@ -409,13 +411,17 @@ export async function listInvoices(
     from?: string | null;
     to?: string | null;
     q?: string;
+    /** Only this seller's invoices. */
+    sellerId?: string | null;
     after?: InvoiceCursor | null;
     limit: number;
+    /** Also read the active users (the seller filter's options) in the same round trip. */
+    withSellers?: boolean;
   },
-): Promise<{ rows: InvoiceSummary[]; next: InvoiceCursor | null }> {
+): Promise<{ rows: InvoiceSummary[]; next: InvoiceCursor | null; sellers: SellerOption[] }> {
   const conditions: SQL[] = [sql`i.kind = 'invoice'`];
   if (filter.branchIds) {
-    if (!filter.branchIds.length) return { rows: [], next: null };
+    if (!filter.branchIds.length) return { rows: [], next: null, sellers: [] };
     conditions.push(
       sql`i.branch_id IN (${sql.join(
         filter.branchIds.map((id) => sql`${id}::uuid`),
@@ -424,6 +430,7 @@ export async function listInvoices(
     );
   }
   if (filter.status) conditions.push(sql`i.status = ${filter.status}`);
+  if (filter.sellerId) conditions.push(sql`i.seller_id = ${filter.sellerId}::uuid`);
   if (filter.from) conditions.push(sql`i.issued_on >= ${filter.from}::date`);
   if (filter.to) conditions.push(sql`i.issued_on <= ${filter.to}::date`);
   if (filter.after)
@@ -441,21 +448,25 @@ export async function listInvoices(
         limit: filter.limit + 1,
       })
     : sql`SELECT * FROM invoices i WHERE ${base} ORDER BY i.created_at DESC, i.id DESC LIMIT ${filter.limit + 1}`;
-  const result = await db.execute<InvoiceSummary & { cursor: string } & Record<string, unknown>>(sql`
+  const statement = db.execute<InvoiceSummary & { cursor: string } & Record<string, unknown>>(sql`
     SELECT i.id, i.status, i.ncf_type AS "ncfType", i.ncf, i.issued_on::text AS "issuedOn", i.customer_id AS "customerId",
            coalesce(i.buyer_name, c.name) AS "customerName", i.branch_id AS "branchId", i.currency_code AS "currencyCode",
            coalesce(cur.symbol, i.currency_code) AS "currencySymbol", i.total::text AS total,
            (i.total - i.paid_total - i.credited_total)::text AS balance, ${iso('i.created_at')} AS "createdAt", e.state AS "ecfStatus",
-           i.created_at::text AS cursor
+           i.created_at::text AS cursor, i.seller_id AS "sellerId", sel.name AS "sellerName"
       FROM (${page}) i
+      LEFT JOIN users sel ON sel.id = i.seller_id
       LEFT JOIN contacts c ON c.id = i.customer_id
       LEFT JOIN currencies cur ON cur.code = i.currency_code
       LEFT JOIN ecf_documents e ON e.invoice_id = i.id
      ORDER BY i.created_at DESC, i.id DESC`);
+  const [result, sellers] = filter.withSellers
+    ? await db.batch([statement, activeSellersQuery(db)])
+    : [await statement, [] as SellerOption[]];
   const rows = result.rows.slice(0, filter.limit);
   const last = rows.at(-1);
   const next = result.rows.length > filter.limit && last ? { createdAt: last.cursor, id: last.id } : null;
-  return { rows: rows.map(({ cursor: _cursor, ...row }) => row), next };
+  return { rows: rows.map(({ cursor: _cursor, ...row }) => row), next, sellers };
 }
 
 export interface InvoiceFormOptions {

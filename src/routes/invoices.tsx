@@ -62,20 +62,27 @@ invoicesRoutes.get('/invoices', requirePermission('invoices.view'), async (c) =>
   const period = { from: c.req.query('from') || undefined, to: c.req.query('to') || undefined };
   const after = createdCursor.decode(c.req.query('cursor'));
   const branch = branchQuery(c);
-  const filter = { q: q || undefined, status, ...period, branch };
+  const seller = uuid.safeParse(c.req.query('seller')).success ? c.req.query('seller')! : undefined;
+  const filter = { q: q || undefined, status, ...period, branch, seller };
+  const fragment = wantsFragment(c.req.raw);
+  let sellers: Array<{ id: string; name: string }> = [];
   let list: InvoiceListProps = { rows: [], nextHref: null, firstHref: null };
   const parsed = invoicePeriod.safeParse(period);
   let errors: FieldErrors | undefined = parsed.success ? undefined : fieldErrors(parsed.error);
   if (parsed.success) {
     try {
-      const { rows, next } = await listInvoices(shopContext(c), {
+      const result = await listInvoices(shopContext(c), {
         status,
         ...parsed.data,
         q: q || undefined,
         branch,
+        sellerId: seller ?? null,
         after,
         limit: pageSize,
+        withSellers: !fragment,
       });
+      const { rows, next } = result;
+      sellers = result.sellers;
       list = {
         rows,
         nextHref: next ? href('/invoices', { ...filter, cursor: createdCursor.encode(next) }) : null,
@@ -88,7 +95,7 @@ invoicesRoutes.get('/invoices', requirePermission('invoices.view'), async (c) =>
   }
   if (errors) c.status(422);
   const problem = errors ? Object.values(errors).join(' ') : null;
-  if (wantsFragment(c.req.raw)) return c.html(<InvoiceResults {...list} problem={problem} />);
+  if (fragment) return c.html(<InvoiceResults {...list} problem={problem} />);
   const notice = c.req.query('notice') === 'deleted' ? t('invoices.notice.deleted') : null;
   return c.render(
     <InvoicesPage
@@ -99,6 +106,8 @@ invoicesRoutes.get('/invoices', requirePermission('invoices.view'), async (c) =>
       period={period}
       branches={user.branches}
       branch={branch ?? ''}
+      sellers={sellers}
+      seller={seller ?? ''}
       errors={errors}
       canManage={can(user, 'invoices.manage')}
       notice={notice}

@@ -97,6 +97,7 @@ export const invoiceListQuery = z.object({
   status: z.enum(invoiceStatuses).optional(),
   ...invoicePeriod.shape,
   q: z.string().trim().max(100).optional(),
+  seller: optionalUuid(t('sellers.validation.seller')).openapi({ description: 'Only this seller’s invoices' }),
 });
 
 const money = z.string().openapi({ example: '1180.00' });
@@ -196,5 +197,7 @@ export const invoiceSummaryOut = z
     balance: money,
     createdAt: z.string(),
     ecfStatus: z.enum(ecfStates).nullable().openapi({ description: 'The e-CF’s status (see Ecf); null for B-series' }),
+    sellerId: z.uuid().nullable(),
+    sellerName: z.string().nullable(),
   })
   .openapi('InvoiceSummary');

@@ -65,6 +65,7 @@ export function InvoiceResults(props: InvoiceListProps) {
         { label: t('invoices.field.number') },
         { label: t('invoices.field.date') },
         { label: t('invoices.field.customer') },
+        { label: t('sellers.field') },
         { label: t('invoices.field.total'), numeric: true },
         { label: t('invoices.field.balance'), numeric: true },
         { label: t('invoices.field.status') },
@@ -77,6 +78,7 @@ export function InvoiceResults(props: InvoiceListProps) {
           </td>
           <td style="white-space: nowrap">{row.issuedOn ? formatDate(row.issuedOn) : formatDate(row.createdAt)}</td>
           <td>{row.customerName ?? t('invoices.field.noCustomer')}</td>
+          <td>{row.sellerName ?? '—'}</td>
           <td class="number">{formatMoney(row.total, row.currencySymbol)}</td>
           <td class="number">
             {row.status === 'draft' || row.status === 'voided' ? '' : formatMoney(row.balance, row.currencySymbol)}
@@ -103,6 +105,8 @@ export function InvoicesPage(
     period: { from?: string; to?: string };
     branches: BranchRef[];
     branch: string;
+    sellers: Array<{ id: string; name: string }>;
+    seller: string;
     errors?: FieldErrors;
     canManage: boolean;
     notice?: string | null;
@@ -120,7 +124,11 @@ export function InvoicesPage(
       </div>
       {props.notice ? <Notice>{props.notice}</Notice> : null}
       <ErrorSummary errors={props.errors} />
-      <LiveSearchForm action="/invoices" target="#invoice-results" filters={['status', 'from', 'to', 'branch']}>
+      <LiveSearchForm
+        action="/invoices"
+        target="#invoice-results"
+        filters={['status', 'from', 'to', 'branch', 'seller']}
+      >
         <Field
           name="q"
           type="search"
@@ -145,6 +153,15 @@ export function InvoicesPage(
         />
         <Field name="to" type="date" label={t('invoices.issuedTo')} value={props.period.to} errors={props.errors} />
         <BranchFilter branches={props.branches} value={props.branch} />
+        {props.sellers.length ? (
+          <SelectField
+            name="seller"
+            label={t('sellers.field')}
+            value={props.seller}
+            blank={t('sellers.all')}
+            options={props.sellers.map((seller) => ({ value: seller.id, label: seller.name }))}
+          />
+        ) : null}
         <button type="submit">{t('invoices.filter')}</button>
       </LiveSearchForm>
       <InvoiceResults {...props} />

@@ -318,12 +318,7 @@ describe('sellers and commissions', { timeout: 120_000 }, () => {
     expect(((await patched.json()) as { sellerId: string }).sellerId).toBe(bea.user.id);
 
     // A quotation by the owner for Bea, converted: the invoice keeps Bea.
-    const quotation = await api(
-      s.host,
-      '/quotations',
-      s.bearer,
-      json({ sellerId: bea.user.id, lines: [line] }),
-    );
+    const quotation = await api(s.host, '/quotations', s.bearer, json({ sellerId: bea.user.id, lines: [line] }));
     await expectStatus(quotation, 201);
     const quoted = (await quotation.json()) as { id: string; sellerId: string };
     expect(quoted.sellerId).toBe(bea.user.id);
@@ -335,6 +330,19 @@ describe('sellers and commissions', { timeout: 120_000 }, () => {
       .from(invoices)
       .where(eq(invoices.id, invoiceId));
     expect(invoice!.sellerId).toBe(bea.user.id);
+
+    // The invoices list filters by seller (API and page) and names the seller in a column.
+    const listed = (await (await api(s.host, `/invoices?seller=${bea.user.id}&limit=100`, s.bearer)).json()) as {
+      data: Array<{ id: string; sellerId: string }>;
+    };
+    expect(listed.data.length).toBeGreaterThanOrEqual(4);
+    expect(listed.data.every((row) => row.sellerId === bea.user.id)).toBe(true);
+    const listPage = await (
+      await get(s.host, `/invoices?seller=${s.user.id}`, { headers: { Cookie: s.cookie } })
+    ).text();
+    expect(listPage).toContain('name="seller"');
+    expect(listPage).toContain('<th scope="col">Vendedor</th>');
+    expect(listPage).not.toContain(`href="/invoices/${ownerDraft.id}"`); // Bea's, not the owner's
 
     // The form shows the select only to who may change the seller.
     const ownerForm = await (await get(s.host, '/invoices/new', { headers: { Cookie: s.cookie } })).text();

@@ -60,10 +60,13 @@ export async function listInvoices(
     q?: string;
     /** One of the actor's branches (else every branch they see). */
     branch?: string | null;
+    sellerId?: string | null;
     after?: InvoiceCursor | null;
     limit: number;
+    /** The page (not its fragment or the API): the seller filter's options, in the same round trip. */
+    withSellers?: boolean;
   },
-): Promise<{ rows: InvoiceSummary[]; next: InvoiceCursor | null }> {
+): Promise<{ rows: InvoiceSummary[]; next: InvoiceCursor | null; sellers: Array<{ id: string; name: string }> }> {
   ensureCan(ctx, 'invoices.view');
   if (filter.from && filter.to && filter.from > filter.to) {
     const message = t('invoices.validation.period');
