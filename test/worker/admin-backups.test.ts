@@ -146,6 +146,11 @@ línea 2')`,
     sql`INSERT INTO webhook_deliveries (endpoint_id, event_key, event, payload, status, attempts, response_status)
         VALUES ('7b0d6c1e-0000-4000-8000-0000000000d1', 'invoice.issued:1', 'invoice.issued', '{"id": 1}'::jsonb, 'delivered', 1, 200)`,
     sql`INSERT INTO scheduled_runs (job, period, status, finished_at) VALUES ('recalls', '2026-03-02', 'done', now())`,
+    sql`INSERT INTO custom_roles (name, permissions, created_by) VALUES ('Caja sin reportes', ${JSON.stringify(['cashCloses.close', 'dashboard.view'])}::jsonb, ${user!.id})`,
+    sql`INSERT INTO commission_rules (seller_id, category, rate, created_by) VALUES (${user!.id}, 'monturas', '12.50', ${user!.id})`,
+    sql`INSERT INTO commission_closes (id, period, closed_by) VALUES ('7b0d6c1e-0000-4000-8000-0000000000e1', '2026-02', ${user!.id})`,
+    sql`INSERT INTO commission_entries (close_id, seller_id, document_id, base, amount)
+        VALUES ('7b0d6c1e-0000-4000-8000-0000000000e1', ${user!.id}, ${invoice!.id}, '1000.00', '125.00')`,
   ]);
 }
 
