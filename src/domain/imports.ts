@@ -7,9 +7,9 @@
 import { parseCsv } from 'hucre/csv';
 import { readXlsx } from 'hucre/xlsx';
 
-import { importEntities, type ImportEntity } from '../db/tenant-schema';
-
-export { importEntities, type ImportEntity };
+/** What can be imported; the same list as the CHECK on import_runs.entity (src/db/tenant-schema.ts). */
+export const importEntities = ['contacts', 'products', 'prescriptions', 'invoices'] as const;
+export type ImportEntity = (typeof importEntities)[number];
 
 export function isImportEntity(value: unknown): value is ImportEntity {
   return typeof value === 'string' && (importEntities as readonly string[]).includes(value);
