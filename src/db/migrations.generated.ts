@@ -741,6 +741,14 @@ export const migrations: BundledMigrations = {
         "UPDATE \"quotations\" SET \"seller_id\" = \"created_by\" WHERE \"seller_id\" IS NULL AND \"created_by\" IS NOT NULL;",
         "INSERT INTO \"catalog_values\" (\"list\", \"value\", \"position\") VALUES\n  ('lens_types', 'Monofocal', 1), ('lens_types', 'Bifocal', 2), ('lens_types', 'Progresivo', 3), ('lens_types', 'Ocupacional', 4),\n  ('materials', 'CR-39', 1), ('materials', 'Policarbonato', 2), ('materials', 'Trivex', 3), ('materials', 'Alto índice', 4), ('materials', 'Vidrio', 5),\n  ('indices', '1.50', 1), ('indices', '1.53', 2), ('indices', '1.56', 3), ('indices', '1.59', 4), ('indices', '1.60', 5), ('indices', '1.67', 6), ('indices', '1.74', 7),\n  ('treatments', 'Antirreflejo', 1), ('treatments', 'Filtro de luz azul', 2), ('treatments', 'Fotocromático', 3), ('treatments', 'Polarizado', 4), ('treatments', 'Endurecido', 5), ('treatments', 'Tinte', 6),\n  ('colours', 'Negro', 1), ('colours', 'Carey', 2), ('colours', 'Dorado', 3), ('colours', 'Plateado', 4), ('colours', 'Azul', 5), ('colours', 'Rojo', 6), ('colours', 'Transparente', 7),\n  ('frame_shapes', 'Rectangular', 1), ('frame_shapes', 'Redonda', 2), ('frame_shapes', 'Cuadrada', 3), ('frame_shapes', 'Ovalada', 4), ('frame_shapes', 'Aviador', 5), ('frame_shapes', 'Cat-eye', 6), ('frame_shapes', 'Al aire', 7),\n  ('visit_reasons', 'Examen de rutina', 1), ('visit_reasons', 'Visión borrosa', 2), ('visit_reasons', 'Dolor de cabeza', 3), ('visit_reasons', 'Control', 4), ('visit_reasons', 'Lentes de contacto', 5), ('visit_reasons', 'Urgencia', 6);"
       ]
+    },
+    {
+      "tag": "0035_custom_roles_no_cycle",
+      "when": 1796540685409,
+      "hash": "48c9aec9830360f7e2cc6485dc82bf2093abb84a5cda3980f4ab72aa17aa2f75",
+      "statements": [
+        "ALTER TABLE \"custom_roles\" DROP CONSTRAINT \"custom_roles_created_by_users_id_fk\";"
+      ]
     }
   ]
 };

@@ -1964,7 +1964,8 @@ export const customRoles = pgTable(
     name: text().notNull(),
     /** Permission names from src/auth/permissions.ts. */
     permissions: jsonb().$type<string[]>().notNull().default([]),
-    createdBy: uuid().references(() => users.id),
+    /** No foreign key: users reference custom_roles, and backups restore tables in foreign-key order (no cycles). */
+    createdBy: uuid(),
     ...timestamps,
   },
   (table) => [uniqueIndex('custom_roles_name_key').on(sql`lower(${table.name})`)],
