@@ -110,22 +110,18 @@ export function ExpenseResults(props: ExpenseListState) {
       }}
     >
       {props.rows.length > 0 ? (
-        <table class="totals-table" aria-label={t('expenses.totals', { count: props.totals.count })}>
-          <tbody>
-            <tr>
-              <th scope="row">{t('expenses.totals', { count: props.totals.count })}</th>
-              <td class="number">
-                {t('expenses.col.total')}: {formatMoney(props.totals.total)}
-              </td>
-              <td class="number">
-                {t('expenses.col.itbis')}: {formatMoney(props.totals.itbisBilled)}
-              </td>
-              <td class="number">
-                {t('expenses.col.advance')}: {formatMoney(props.totals.itbisAdvance)}
-              </td>
-            </tr>
-          </tbody>
-        </table>
+        <dl class="invoice-facts card expense-totals">
+          <dt>
+            {props.totals.count === 1 ? t('expenses.totals.one') : t('expenses.totals', { count: props.totals.count })}
+          </dt>
+          <dd></dd>
+          <dt>{t('expenses.col.total')}</dt>
+          <dd>{formatMoney(props.totals.total)}</dd>
+          <dt>{t('expenses.col.itbis')}</dt>
+          <dd>{formatMoney(props.totals.itbisBilled)}</dd>
+          <dt>{t('expenses.col.advance')}</dt>
+          <dd>{formatMoney(props.totals.itbisAdvance)}</dd>
+        </dl>
       ) : null}
     </ResultsTable>
   );
@@ -135,6 +131,8 @@ export function ExpensesPage(
   props: ExpenseListState & { latest: string; branches: BranchRef[]; canManage: boolean; errors?: FieldErrors },
 ) {
   const periods = recentPeriods(props.latest, 24);
+  // An older month in the address is offered too, so the filter shows what is listed.
+  if (props.filter.period && !periods.includes(props.filter.period)) periods.push(props.filter.period);
   return (
     <>
       <div class="page-head">
@@ -163,6 +161,7 @@ export function ExpensesPage(
           value={props.filter.type ?? ''}
           blank={t('expenses.filter.allTypes')}
           options={expenseTypeCodes.map((code) => ({ value: code, label: typeLabel(code) }))}
+          attrs={{ style: 'max-width: 100%' }}
         />
         <SelectField
           name="status"
@@ -329,6 +328,7 @@ export function ExpenseFormPage(props: ExpenseFormProps) {
               required
               blank={v.expenseType ? undefined : t('expenses.choose')}
               options={expenseTypeCodes.map((code) => ({ value: code, label: typeLabel(code) }))}
+              attrs={{ style: 'max-width: 100%' }}
             />
             <Field
               name="issuedOn"

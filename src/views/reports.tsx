@@ -144,9 +144,9 @@ function DgiiPreviewPanel(props: { preview: DgiiPreview }) {
         </tbody>
       </table>
       <p class="hint">{t('expenses.606.note')}</p>
-      <NetItbisPanel preview={preview} />
       <p class="hint">{t('reports.dgii.summaryNote')}</p>
       <p class="hint">{t('reports.dgii.amountsNote')}</p>
+      <NetItbisPanel preview={preview} />
       {preview.rnc ? (
         <div class="actions">
           {/* Plain downloads: hx-boost would try to swap a text file into the page. */}

@@ -9,6 +9,7 @@ import { hasChromium, launchChromium, runFlow, startTestStack, type TestStack } 
 import { reportsFlow } from './back-office/reports.flow';
 import { importsFlow } from './back-office/imports.flow';
 import { catalogueFlow } from './back-office/catalogue.flow';
+import { expensesFlow } from './back-office/expenses.flow';
 
 let local: TestStack;
 let browser: Browser;
@@ -25,6 +26,9 @@ afterAll(async () => {
 
 describe.skipIf(!hasChromium)('the back office in the browser', () => {
   // Each area adds one `it` below that calls its flow with (browser, local), through runFlow.
+  it('an expense typed from a supplier NCF: the RNC fills the name from the DGII registry, saved, marked paid, the 606 of its month downloaded and read line by line', async () => {
+    await runFlow(browser, 'expenses', (page) => expensesFlow(page, local));
+  }, 90_000);
   it('an import of contacts: a CSV mapped, a preview with exactly two bad rows, the fixed file imported in the background, the contacts there', async () => {
     await runFlow(browser, 'imports', (page) => importsFlow(page, local));
   }, 90_000);

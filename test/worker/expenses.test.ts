@@ -392,7 +392,7 @@ describe('expenses', () => {
     });
     const list = await (await page('/expenses?period=202504&type=03')).text();
     expect(list).toContain('Alquileres del Este');
-    expect(list).toContain('Totales (1 gastos)');
+    expect(list).toContain('Total (1 gasto)');
     expect(list).toContain('RD$ 25,000.00');
     const fragment = await (await page('/expenses?period=202504&status=paid', s, { 'HX-Request': 'true' })).text();
     expect(fragment).not.toContain('Alquileres del Este');

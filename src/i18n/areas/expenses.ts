@@ -30,6 +30,7 @@ export const expensesMessages = {
   'expenses.col.advance': 'ITBIS por adelantar',
   'expenses.col.status': 'Estado',
   'expenses.totals': 'Totales ({count} gastos)',
+  'expenses.totals.one': 'Total (1 gasto)',
   'expenses.next': 'Siguientes',
   'expenses.first': 'Primeros',
   'expenses.section.supplier': 'Proveedor y comprobante',
