@@ -749,6 +749,14 @@ export const migrations: BundledMigrations = {
       "statements": [
         "ALTER TABLE \"custom_roles\" DROP CONSTRAINT \"custom_roles_created_by_users_id_fk\";"
       ]
+    },
+    {
+      "tag": "0036_products_parent_no_fk",
+      "when": 1796540713748,
+      "hash": "4e5f995f05958093615d9355b0035aeb2eab4839ffb81c0e740647e3c8eaa73b",
+      "statements": [
+        "ALTER TABLE \"products\" DROP CONSTRAINT \"products_parent_id_products_id_fk\";"
+      ]
     }
   ]
 };

@@ -293,7 +293,8 @@ export const products = pgTable(
     category: text().$type<(typeof productCategories)[number]>().notNull(),
     brand: text(),
     /** Variants (a frame in each colour and size) are products of their own under one parent model. */
-    parentId: uuid().references((): AnyPgColumn => products.id),
+    /** No foreign key: backups restore a table in key order, so a variant may come before its model. */
+    parentId: uuid(),
     variantColour: text(),
     variantSize: text(),
     /** Values from the shop's catalogue lists (catalog_values), copied as text. */
