@@ -4,7 +4,7 @@ import { AppError, type FieldErrors } from '../errors';
 import { productCursor } from '../http/cursors';
 import type { SignedInEnv } from '../http/env';
 import { factory } from '../http/factory';
-import { validForm } from '../http/forms';
+import { fieldErrors, validForm } from '../http/forms';
 import { wantsFragment } from '../http/fragments';
 import { idParam } from '../http/ids';
 import { requirePermission } from '../http/session';
@@ -12,6 +12,8 @@ import { shopContext } from '../http/shop';
 import { t } from '../i18n/es-DO';
 import { productForm, productListQuery } from '../schemas/products';
 import { addProductBarcode, generateProductBarcode, removeProductBarcode } from '../services/shop/barcodes';
+import { generateVariants } from '../services/shop/variants';
+import { variantsForm } from '../schemas/variants';
 import {
   createProduct,
   getProductPage,
@@ -127,7 +129,12 @@ function formErrors(error: unknown): FieldErrors {
 async function renderProduct(
   c: Context<SignedInEnv>,
   id: string,
-  form: { values?: ProductFormValues; errors?: FieldErrors; barcodeError?: { code: string; message: string } } = {},
+  form: {
+    values?: ProductFormValues;
+    errors?: FieldErrors;
+    barcodeError?: { code: string; message: string };
+    variantsError?: { message: string; colours: string[]; sizes: string };
+  } = {},
   status: 200 | 422 = 200,
 ) {
   const user = c.var.session;
@@ -141,12 +148,18 @@ async function renderProduct(
         ? t('catalog.barcodes.added')
         : c.req.query('barcode') === 'removed'
           ? t('catalog.barcodes.removed')
-          : null;
+          : c.req.query('variants')
+            ? t('catalog.variants.created', {
+                created: Number(c.req.query('variants')) || 0,
+                existing: Number(c.req.query('existing')) || 0,
+              })
+            : null;
   c.status(status);
   return c.render(
     <ProductDetail
       product={product}
       barcodeError={form.barcodeError}
+      variantsError={form.variantsError}
       levels={product.levels}
       taxes={taxes}
       lists={lists}
@@ -208,4 +221,34 @@ productsRoutes.post('/products/:id/barcodes/remove', requirePermission('products
   const body = await c.req.parseBody();
   await removeProductBarcode(shopContext(c), id, typeof body.code === 'string' ? body.code : '');
   return c.redirect(`/products/${id}?barcode=removed#barcodes`, 303);
+});
+
+productsRoutes.post('/products/:id/variants', requirePermission('products.manage'), async (c) => {
+  const id = idParam(c);
+  const body = await c.req.parseBody({ all: true });
+  const typed = {
+    colours: (Array.isArray(body.colours) ? body.colours : [body.colours]).filter(
+      (value): value is string => typeof value === 'string',
+    ),
+    sizes: typeof body.sizes === 'string' ? body.sizes : '',
+  };
+  const form = variantsForm.safeParse(body);
+  try {
+    if (!form.success)
+      throw new AppError(
+        'validation',
+        Object.values(fieldErrors(form.error))[0] ?? null,
+        fieldErrors(form.error) as Record<string, string>,
+      );
+    const { created, existing } = await generateVariants(shopContext(c), id, form.data);
+    return c.redirect(`/products/${id}?variants=${created}&existing=${existing}#variants`, 303);
+  } catch (error) {
+    if (!(error instanceof AppError && error.code === 'validation')) throw error;
+    return renderProduct(
+      c,
+      id,
+      { variantsError: { message: error.publicMessage ?? t('validation.summary'), ...typed } },
+      422,
+    );
+  }
 });

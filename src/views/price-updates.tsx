@@ -203,8 +203,7 @@ function PreviewTable(props: { preview: PriceUpdatePreview }) {
     <table id="price-preview-table">
       <thead>
         <tr>
-          <th scope="col">{t('products.field.sku')}</th>
-          <th scope="col">{t('products.field.name')}</th>
+          <th scope="col">{t('catalog.prices.product')}</th>
           <th scope="col" class="number">
             {t('catalog.prices.oldPrice')}
           </th>
@@ -215,11 +214,10 @@ function PreviewTable(props: { preview: PriceUpdatePreview }) {
       </thead>
       <tbody>
         {props.preview.rows.map((row) => (
-          <tr class={row.negative ? 'row-refused' : undefined} data-product-id={row.id}>
-            <td style="white-space: nowrap">
-              <a href={`/products/${row.id}`}>{row.sku}</a>
-            </td>
+          <tr data-product-id={row.id}>
             <td>
+              <a href={`/products/${row.id}`}>{row.sku}</a>
+              <br />
               {row.name}
               {row.variantColour || row.variantSize ? (
                 <span class="hint"> · {[row.variantColour, row.variantSize].filter(Boolean).join(' / ')}</span>
@@ -232,7 +230,7 @@ function PreviewTable(props: { preview: PriceUpdatePreview }) {
               <strong>{formatMoney(row.newPrice)}</strong>
               {row.negative ? (
                 <>
-                  {' '}
+                  <br />
                   <span class="badge badge-warn">{t('catalog.prices.belowZero')}</span>
                 </>
               ) : null}

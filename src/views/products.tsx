@@ -456,6 +456,54 @@ function VariantsTable(props: { product: ProductPage }) {
   );
 }
 
+/** The model's variant generator: colours from the shop's list x sizes typed. */
+function VariantsGenerator(props: {
+  product: ProductPage;
+  lists: CatalogLists;
+  error?: { message: string; colours: string[]; sizes: string } | null;
+}) {
+  const colours = props.lists.colours.filter((row) => row.active);
+  return (
+    <section class="card" aria-labelledby="generate-title" id="generate-variants">
+      <h2 id="generate-title" style="margin-top: 0">
+        {t('catalog.variants.generate')}
+      </h2>
+      <p class="hint">{t('catalog.variants.generate.lead')}</p>
+      <form method="post" action={`/products/${props.product.id}/variants`} hx-boost="false" novalidate>
+        {props.error ? (
+          <p class="error-text" role="alert" id="variants-error">
+            {props.error.message}
+          </p>
+        ) : null}
+        <fieldset>
+          <legend>{t('catalog.variants.colours')}</legend>
+          <div style="display: flex; flex-wrap: wrap; gap: 0.25rem 1rem">
+            {colours.map((row) => (
+              <label style="display: flex; align-items: center; gap: 0.4rem; min-height: 2.75rem">
+                <input
+                  type="checkbox"
+                  name="colours"
+                  value={row.value}
+                  checked={props.error?.colours.includes(row.value)}
+                />
+                {row.value}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <Field
+          name="sizes"
+          label={t('catalog.variants.sizes')}
+          value={props.error?.sizes}
+          hint={t('catalog.variants.sizes.hint')}
+          attrs={{ maxlength: '200', autocomplete: 'off' }}
+        />
+        <button type="submit">{t('catalog.variants.generate')}</button>
+      </form>
+    </section>
+  );
+}
+
 /** The product's barcodes; who may edit adds one (typed or scanned), generates an internal one, or removes one. */
 function BarcodesCard(props: {
   product: ProductPage;
@@ -521,6 +569,7 @@ export function ProductDetail(props: {
   product: ProductPage;
   lists: CatalogLists | null;
   barcodeError?: { code: string; message: string } | null;
+  variantsError?: { message: string; colours: string[]; sizes: string } | null;
   levels: ProductStockLevel[];
   taxes: Tax[];
   form: { values: ProductFormValues; errors?: FieldErrors } | null;
@@ -612,6 +661,9 @@ export function ProductDetail(props: {
         )}
       </section>
       <BarcodesCard product={product} canManage={props.form !== null} error={props.barcodeError} />
+      {props.form && props.lists && !product.parentId ? (
+        <VariantsGenerator product={product} lists={props.lists} error={props.variantsError} />
+      ) : null}
       {props.form ? (
         <>
           <h2>{t('products.edit')}</h2>

@@ -454,6 +454,79 @@ describe('lens and frame products', () => {
       body: JSON.stringify({ cylinderMin: '-1.00', cylinderMax: '-2.00' }),
     });
     expect(badApi.status).toBe(422);
-    expect(((await badApi.json()) as { errors: unknown[] }).errors).toEqual([expect.objectContaining({ field: 'cylinderMax' })]);
+    expect(((await badApi.json()) as { errors: unknown[] }).errors).toEqual([
+      expect.objectContaining({ field: 'cylinderMax' }),
+    ]);
+  });
+});
+
+describe('frame variants', () => {
+  it('generates colour x size variants under a model, each its own product; the model lists them with stock', async () => {
+    const s = await shop('owner');
+    const ids = await seedProducts(s, [
+      { sku: 'RB3025', name: 'Ray-Ban Aviator', brand: 'Ray-Ban', price: '8500', cost: '4000', frameShape: 'Aviador' },
+      { sku: 'RB3025-DOR-58', name: 'Otro producto', price: '1' },
+    ]);
+    const model = ids.RB3025!;
+    const generate = (body: Record<string, string | string[]>) =>
+      postForm(s.host, `/products/${model}/variants`, body as Record<string, string>, { Cookie: s.cookie });
+    // RB3025-DOR-58 is taken by another product: nothing is created.
+    const taken = await generate({ colours: 'Dorado', sizes: '55, 58' });
+    expect(taken.status).toBe(422);
+    expect(await taken.text()).toContain('Estos SKU ya existen en otros productos: RB3025-DOR-58');
+    await s.db.delete(products).where(eq(products.id, ids['RB3025-DOR-58']!));
+    expect((await generate({ colours: 'Morado', sizes: '55' })).status).toBe(422); // not in the colour list
+    expect((await generate({ sizes: ' ' })).status).toBe(422); // nothing chosen
+
+    const body = new URLSearchParams([
+      ['colours', 'Negro'],
+      ['colours', 'Dorado'],
+      ['sizes', '55, 58'],
+    ]);
+    const response = await get(s.host, `/products/${model}/variants`, {
+      method: 'POST',
+      redirect: 'manual',
+      body,
+      headers: { Cookie: s.cookie, 'Content-Type': 'application/x-www-form-urlencoded', Origin: `http://${s.host}` },
+    });
+    expect(response.status).toBe(303);
+    const variants = await s.db.select().from(products).where(eq(products.parentId, model)).orderBy(products.sku);
+    expect(
+      variants.map((v) => [v.sku, v.variantColour, v.variantSize, v.price, v.cost, v.frameShape, v.brand]),
+    ).toEqual([
+      ['RB3025-DOR-55', 'Dorado', '55', '8500.0000', '4000.0000', 'Aviador', 'Ray-Ban'],
+      ['RB3025-DOR-58', 'Dorado', '58', '8500.0000', '4000.0000', 'Aviador', 'Ray-Ban'],
+      ['RB3025-NEG-55', 'Negro', '55', '8500.0000', '4000.0000', 'Aviador', 'Ray-Ban'],
+      ['RB3025-NEG-58', 'Negro', '58', '8500.0000', '4000.0000', 'Aviador', 'Ray-Ban'],
+    ]);
+    // Again with one more size: the four that exist stay, two are added.
+    const again = await get(s.host, `/products/${model}/variants`, {
+      method: 'POST',
+      redirect: 'manual',
+      body: new URLSearchParams([
+        ['colours', 'Negro'],
+        ['colours', 'Dorado'],
+        ['sizes', '55, 58, 61'],
+      ]),
+      headers: { Cookie: s.cookie, 'Content-Type': 'application/x-www-form-urlencoded', Origin: `http://${s.host}` },
+    });
+    expect(again.headers.get('location')).toContain('variants=2&existing=4');
+    await s.db.execute(
+      sql`INSERT INTO stock (product_id, branch_id, quantity) SELECT id, ${s.main.id}::uuid, 3 FROM products WHERE sku = 'RB3025-NEG-58'`,
+    );
+    const page = await (await get(s.host, `/products/${model}`, { headers: { Cookie: s.cookie } })).text();
+    expect(page).toContain('Variantes (6)');
+    expect(page).toMatch(/RB3025-NEG-58[\s\S]*?Negro[\s\S]*?58[\s\S]*?RD\$ 8,500\.00[\s\S]*?>3</);
+    const variantPage = await (
+      await get(s.host, `/products/${variants[0]!.id}`, { headers: { Cookie: s.cookie } })
+    ).text();
+    expect(variantPage).toContain('Variante del modelo');
+    expect(variantPage).not.toContain('Generar variantes');
+    // Another shop: 404.
+    const other = await shop('owner');
+    expect(
+      (await postForm(other.host, `/products/${model}/variants`, { colours: 'Negro' }, { Cookie: other.cookie }))
+        .status,
+    ).toBe(404);
   });
 });

@@ -58,7 +58,7 @@ export async function catalogueFlow(page: Page, local: TestStack): Promise<void>
     .toBe('3 productos; 3 cambian de precio.');
   for (const frame of frames) {
     const row = preview.locator('tr', { hasText: frame.sku });
-    expect(await row.locator('td').nth(3).textContent()).toContain(frame.expected);
+    expect(await row.locator('td').nth(2).textContent()).toContain(frame.expected);
   }
   await screenshot(page, 'back-office-catalogue-preview');
   await page.setViewportSize({ width: 390, height: 844 });

@@ -1,14 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import { applyPriceRule, margin, previewFingerprint, previewPrices, type PriceRule } from '../../../src/domain/prices';
 import {
-  applyPriceRule,
-  margin,
-  previewFingerprint,
-  previewPrices,
-  type PriceRule,
-} from '../../../src/domain/prices';
-import { barcodeIssue, barcodeSymbology, gs1CheckDigit, internalBarcode, normaliseBarcode } from '../../../src/domain/barcodes';
+  barcodeIssue,
+  barcodeSymbology,
+  gs1CheckDigit,
+  internalBarcode,
+  normaliseBarcode,
+} from '../../../src/domain/barcodes';
 
-const rule = (mode: PriceRule['mode'], direction: PriceRule['direction'], value: string, rounding: PriceRule['rounding'] = 'cents'): PriceRule => ({
+const rule = (
+  mode: PriceRule['mode'],
+  direction: PriceRule['direction'],
+  value: string,
+  rounding: PriceRule['rounding'] = 'cents',
+): PriceRule => ({
   mode,
   direction,
   value,
@@ -75,11 +80,41 @@ describe('the bulk price rule', () => {
 
   it('fingerprints the rule and the products by id, whatever their order or trailing zeros', () => {
     const r = rule('percent', 'up', '10');
-    const one = previewFingerprint([{ id: 'b', price: '2.5' }, { id: 'a', price: '1' }], r);
+    const one = previewFingerprint(
+      [
+        { id: 'b', price: '2.5' },
+        { id: 'a', price: '1' },
+      ],
+      r,
+    );
     expect(one).toBe('percent|up|10|cents\na:1.0000\nb:2.5000');
-    expect(previewFingerprint([{ id: 'a', price: '1.00' }, { id: 'b', price: '2.50' }], r)).toBe(one);
-    expect(previewFingerprint([{ id: 'a', price: '1.01' }, { id: 'b', price: '2.50' }], r)).not.toBe(one);
-    expect(previewFingerprint([{ id: 'a', price: '1' }, { id: 'b', price: '2.5' }], rule('percent', 'up', '11'))).not.toBe(one);
+    expect(
+      previewFingerprint(
+        [
+          { id: 'a', price: '1.00' },
+          { id: 'b', price: '2.50' },
+        ],
+        r,
+      ),
+    ).toBe(one);
+    expect(
+      previewFingerprint(
+        [
+          { id: 'a', price: '1.01' },
+          { id: 'b', price: '2.50' },
+        ],
+        r,
+      ),
+    ).not.toBe(one);
+    expect(
+      previewFingerprint(
+        [
+          { id: 'a', price: '1' },
+          { id: 'b', price: '2.5' },
+        ],
+        rule('percent', 'up', '11'),
+      ),
+    ).not.toBe(one);
   });
 });
 
@@ -112,5 +147,22 @@ describe('barcodes', () => {
     const random = internalBarcode();
     expect(random).toMatch(/^20\d{11}$/);
     expect(barcodeIssue(random)).toBeNull();
+  });
+});
+
+describe('frame variants', () => {
+  it('plans colour x size variants with their SKUs', async () => {
+    const { planVariants, parseSizes, colourCode } = await import('../../../src/domain/variants');
+    expect(colourCode('Dorado')).toBe('DOR');
+    expect(colourCode('Azul índigo')).toBe('AZU');
+    expect(colourCode('Ónix')).toBe('ONI');
+    expect(parseSizes(' 52, 54;54\n56 ')).toEqual(['52', '54', '56']);
+    expect(planVariants('RB3025', ['Negro', 'Dorado'], ['55', '58'])).toEqual([
+      { colour: 'Negro', size: '55', sku: 'RB3025-NEG-55' },
+      { colour: 'Negro', size: '58', sku: 'RB3025-NEG-58' },
+      { colour: 'Dorado', size: '55', sku: 'RB3025-DOR-55' },
+      { colour: 'Dorado', size: '58', sku: 'RB3025-DOR-58' },
+    ]);
+    expect(planVariants('M1', ['Carey'], [])).toEqual([{ colour: 'Carey', size: null, sku: 'M1-CAR' }]);
   });
 });
