@@ -151,6 +151,11 @@ línea 2')`,
     sql`INSERT INTO commission_closes (id, period, closed_by) VALUES ('7b0d6c1e-0000-4000-8000-0000000000e1', '2026-02', ${user!.id})`,
     sql`INSERT INTO commission_entries (close_id, seller_id, document_id, base, amount)
         VALUES ('7b0d6c1e-0000-4000-8000-0000000000e1', ${user!.id}, ${invoice!.id}, '1000.00', '125.00')`,
+    sql`INSERT INTO import_runs (entity, file_key, file_name, status, mapping, total_rows, error_rows, processed_rows, inserted, created_by)
+        VALUES ('contacts', 'imports/r1/source', 'clientes "viejos".csv', 'done', ${JSON.stringify({ name: 'Nombre', idNumber: 'Cédula' })}::jsonb,
+                3, 0, 3, 3, ${user!.id})`,
+    sql`INSERT INTO import_mappings (entity, mapping, updated_by)
+        VALUES ('contacts', ${JSON.stringify({ name: 'Nombre', idNumber: 'Cédula' })}::jsonb, ${user!.id})`,
   ]);
 }
 
