@@ -118,11 +118,20 @@ export function RoleForm(props: {
           </p>
         ) : null}
         {permissionsByArea(grantablePermissions).map((group) => (
-          <fieldset class="permission-group">
-            <legend>{areaLabel(group.area)}</legend>
+          <fieldset
+            class="permission-group"
+            style="display: grid; grid-template-columns: repeat(auto-fill, minmax(15rem, 1fr)); gap: 0 1.25rem; margin: 0 0 1rem; border: 1px solid var(--line); border-radius: 0.5rem; padding: 0.5rem 1rem"
+          >
+            <legend style="font-weight: 600; padding: 0 0.4rem">{areaLabel(group.area)}</legend>
             {group.permissions.map((permission) => (
-              <label class="checkbox">
-                <input type="checkbox" name="permissions" value={permission} checked={chosen.has(permission)} />{' '}
+              <label style="display: flex; align-items: center; gap: 0.6rem; min-height: 2.75rem; cursor: pointer">
+                <input
+                  type="checkbox"
+                  name="permissions"
+                  value={permission}
+                  checked={chosen.has(permission)}
+                  style="width: 1.4rem; height: 1.4rem; min-height: 0; padding: 0; margin: 0; flex: none; accent-color: var(--accent)"
+                />
                 {permissionLabel(permission)}
               </label>
             ))}

@@ -22,19 +22,12 @@ function monthBefore(period: string): string {
   return month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, '0')}`;
 }
 
-interface ReportDocument {
-  ncf: string;
-  kind: string;
-  base: string;
-  amount: string;
-}
-
 /** Asserts a status, showing the body when it differs. */
 async function expectStatus(response: Response, status: number) {
   expect(response.status, response.status === status ? '' : await response.clone().text()).toBe(status);
 }
 
-/** The figures the page shows, read from its tables: per seller, its total and documents. */
+/** The report page of a month (200) as HTML. */
 async function reportOf(s: Shop, period: string) {
   const response = await get(s.host, `/commissions?period=${period}`, { headers: { Cookie: s.cookie } });
   expect(response.status).toBe(200);

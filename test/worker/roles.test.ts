@@ -5,7 +5,7 @@ import { allPermissions, grantablePermissions, permissionArea } from '../../src/
 import { customRoles, users } from '../../src/db/tenant-schema';
 import { messages } from '../../src/i18n/es-DO';
 import { api } from '../support/worker/api';
-import { get, postForm } from '../support/worker/helpers';
+import { get } from '../support/worker/helpers';
 import { colleague, shop, type Shop } from '../support/worker/shop';
 
 /** A form body with repeated `permissions` fields. */
