@@ -250,7 +250,7 @@ describe('DGII 607 and 608 files', () => {
     }) as unknown as {
       paths: Record<string, { get: { responses: Record<string, { content: Record<string, unknown> }> } }>;
     };
-    expect(Object.keys(spec.paths).sort()).toEqual(['/reports/dgii/607', '/reports/dgii/608']);
+    expect(Object.keys(spec.paths).sort()).toEqual(['/reports/dgii/606', '/reports/dgii/607', '/reports/dgii/608']);
     for (const path of Object.values(spec.paths)) {
       expect(Object.keys(path.get.responses['200']!.content)).toEqual(['text/plain']);
       expect(Object.keys(path.get.responses['422']!.content)).toEqual(['application/problem+json']);
