@@ -74,6 +74,24 @@ export async function updateImportRun(
   return row ?? null;
 }
 
+/**
+ * Claims a run for the job in one UPDATE: a queued run, or one left running for 15 minutes (its
+ * worker died; its transaction rolled back with the connection). A repeated message claims nothing.
+ */
+export async function claimImportRun(db: TenantDb, id: string): Promise<ImportRun | null> {
+  const [row] = await db
+    .update(importRuns)
+    .set({ status: 'running', startedAt: sql`now()`, processedRows: 0 })
+    .where(
+      and(
+        eq(importRuns.id, id),
+        sql`(${importRuns.status} = 'queued' or (${importRuns.status} = 'running' and ${importRuns.startedAt} < now() - interval '15 minutes'))`,
+      ),
+    )
+    .returning();
+  return row ?? null;
+}
+
 export async function setImportProgress(db: TenantDb, id: string, processedRows: number): Promise<void> {
   await db.update(importRuns).set({ processedRows }).where(eq(importRuns.id, id));
 }

@@ -28,6 +28,7 @@ import { compactTaxId } from '../../domain/tax-id';
 import { AppError } from '../../errors';
 import { t, type MessageKey } from '../../i18n/es-DO';
 import {
+  claimImportRun,
   existingContacts,
   existingNcfs,
   existingPrescriptionKeys,
@@ -847,15 +848,11 @@ async function writeImport(
 
 /**
  * The `imports.run` job: claims the queued run (a repeated message finds it claimed and does
- * nothing), checks the file again (the shop may have changed since the preview) and writes it all
+ * nothing; a run whose worker died is taken again after 15 minutes), checks the file again (the shop may have changed since the preview) and writes it all
  * or nothing. A file that now has errors fails with its error report; nothing is written.
  */
 export async function runImport(jobCtx: ImportContext, id: string): Promise<ImportRun | null> {
-  const run = await updateImportRun(jobCtx.db, id, ['queued'], {
-    status: 'running',
-    startedAt: new Date(),
-    processedRows: 0,
-  });
+  const run = await claimImportRun(jobCtx.db, id);
   if (!run) return null;
   // The rows are written in the name of whoever uploaded the file.
   const ctx = { ...jobCtx, userId: jobCtx.userId ?? run.createdBy };
