@@ -223,9 +223,7 @@ function PreviewTable(props: { preview: PriceUpdatePreview }) {
                 <span class="hint"> · {[row.variantColour, row.variantSize].filter(Boolean).join(' / ')}</span>
               ) : null}
             </td>
-            <td class="number" style="white-space: nowrap">
-              {formatMoney(row.oldPrice)}
-            </td>
+            <td class="number">{formatMoney(row.oldPrice)}</td>
             <td class="number" style="white-space: nowrap">
               <strong>{formatMoney(row.newPrice)}</strong>
               {row.negative ? (
