@@ -2,6 +2,20 @@ import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import type { TestStack } from './test/support/global-setup';
 
+/**
+ * Node files that run alone, after the others: dev-stack runs the README's commands as written, on the
+ * default ports and wrangler's default local state; neon-endpoint holds millisecond latency bounds.
+ */
+const serialNodeFiles = ['test/node/dev-stack.test.ts', 'test/node/neon-endpoint.test.ts'];
+
+const nodeTimeouts = {
+  testTimeout: 180_000,
+  hookTimeout: 180_000,
+  // A browser flow polls for what a request brings (a POST through the whole local stack): 1 s,
+  // vitest's default, is missed when the machine is busy; a poll still ends as soon as it holds.
+  expect: { poll: { timeout: 10_000 } },
+};
+
 export default defineConfig({
   test: {
     globalSetup: ['./test/support/global-setup.ts'],
@@ -44,16 +58,25 @@ export default defineConfig({
         test: {
           name: 'node',
           include: ['test/node/**/*.test.ts'],
+          exclude: serialNodeFiles,
           environment: 'node',
-          // Each node file starts its own stack, Chromium or CLI processes, and some hold millisecond
-          // bounds (neon-endpoint's latency knob): one at a time, after the worker files.
-          fileParallelism: false,
+          // Each node file starts its own stack (on free ports, in its own temp folder), Chromium or CLI
+          // processes, after the worker files. Two at a time: a browser flow mostly waits on its stack, and
+          // one file alone left the second core idle.
+          maxWorkers: 2,
           sequence: { groupOrder: 1 },
-          testTimeout: 180_000,
-          hookTimeout: 180_000,
-          // A browser flow polls for what a request brings (a POST through the whole local stack): 1 s,
-          // vitest's default, is missed when the machine is busy; a poll still ends as soon as it holds.
-          expect: { poll: { timeout: 10_000 } },
+          ...nodeTimeouts,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'node-serial',
+          include: serialNodeFiles,
+          environment: 'node',
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
+          ...nodeTimeouts,
         },
       },
     ],
