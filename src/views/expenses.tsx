@@ -161,7 +161,7 @@ export function ExpensesPage(
           value={props.filter.type ?? ''}
           blank={t('expenses.filter.allTypes')}
           options={expenseTypeCodes.map((code) => ({ value: code, label: typeLabel(code) }))}
-          attrs={{ style: 'max-width: 100%' }}
+          attrs={{ style: 'width: 100%; max-width: 100%; box-sizing: border-box' }}
         />
         <SelectField
           name="status"
@@ -328,7 +328,7 @@ export function ExpenseFormPage(props: ExpenseFormProps) {
               required
               blank={v.expenseType ? undefined : t('expenses.choose')}
               options={expenseTypeCodes.map((code) => ({ value: code, label: typeLabel(code) }))}
-              attrs={{ style: 'max-width: 100%' }}
+              attrs={{ style: 'width: 100%; max-width: 100%; box-sizing: border-box' }}
             />
             <Field
               name="issuedOn"
