@@ -156,6 +156,9 @@ línea 2')`,
                 3, 0, 3, 3, ${user!.id})`,
     sql`INSERT INTO import_mappings (entity, mapping, updated_by)
         VALUES ('contacts', ${JSON.stringify({ name: 'Nombre', idNumber: 'Cédula' })}::jsonb, ${user!.id})`,
+    sql`INSERT INTO report_exports (report, format, filters, status, rows_done, rows_total, file_key, file_name, byte_size, requested_by, started_at, finished_at)
+        VALUES ('sales-by-day', 'xlsx', ${JSON.stringify({ from: '2026-02-01', to: '2026-02-28', branchIds: null })}::jsonb, 'done', 5400, 5400,
+                'reports/r1/ventas-por-dia_2026-02-01_2026-02-28.xlsx', 'ventas-por-dia_2026-02-01_2026-02-28.xlsx', 123456, ${user!.id}, now(), now())`,
   ]);
 }
 
