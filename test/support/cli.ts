@@ -49,7 +49,7 @@ export async function runCli(persistDir: string, args: readonly string[]): Promi
       execFile(
         nodeBin,
         [cliBin, ...args, '--persist-to', persistDir],
-        { cwd: root, env: { ...process.env, ...stackEnv() }, timeout: 60_000 },
+        { cwd: root, env: { ...process.env, ...stackEnv() }, timeout: 120_000 },
         (error, stdout, stderr) =>
           resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
       );
