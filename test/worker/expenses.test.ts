@@ -390,7 +390,16 @@ describe('expenses', () => {
       servicesAmount: '25000.00',
       itbisBilled: '4500.00',
     });
-    const list = await (await page('/expenses?period=202504&type=03')).text();
+    let list = '';
+    const database = `optiflow_${s.tenant.id}`;
+    // The list (page + totals) and an expense's page (with its attachments) are one round trip each.
+    const listTrips = await countRoundTrips(database, async () => {
+      list = await (await page('/expenses?period=202504&type=03')).text();
+    });
+    const detailTrips = await countRoundTrips(database, async () => {
+      await (await page(`/expenses/${created.id}`)).text();
+    });
+    expect({ listTrips, detailTrips }).toEqual({ listTrips: 1, detailTrips: 1 });
     expect(list).toContain('Alquileres del Este');
     expect(list).toContain('Total (1 gasto)');
     expect(list).toContain('RD$ 25,000.00');
