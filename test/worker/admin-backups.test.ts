@@ -159,6 +159,12 @@ línea 2')`,
     sql`INSERT INTO report_exports (report, format, filters, status, rows_done, rows_total, file_key, file_name, byte_size, requested_by, started_at, finished_at)
         VALUES ('sales-by-day', 'xlsx', ${JSON.stringify({ from: '2026-02-01', to: '2026-02-28', branchIds: null })}::jsonb, 'done', 5400, 5400,
                 'reports/r1/ventas-por-dia_2026-02-01_2026-02-28.xlsx', 'ventas-por-dia_2026-02-01_2026-02-28.xlsx', 123456, ${user!.id}, now(), now())`,
+    sql`INSERT INTO expenses (supplier_id_type, supplier_id_number, supplier_name, ncf, expense_type, branch_id, issued_on, paid_on,
+                              services_amount, total, itbis_billed, itbis_advance, isr_withholding_type, isr_withheld, payment_form, payment_status, created_by)
+        VALUES ('rnc', '101850043', 'Suplidora Peña SRL', 'B0100000123', '02', ${branch}, '2026-02-05', '2026-02-10',
+                '10000.00', '10000.00', '1800.00', '1800.00', '02', '1000.00', '02', 'paid', ${user!.id})`,
+    sql`INSERT INTO expense_attachments (expense_id, file_key, file_name, content_type, byte_size, created_by)
+        SELECT id, 'expenses/e1/factura.pdf', 'factura ñ.pdf', 'application/pdf', 2048, ${user!.id} FROM expenses WHERE ncf = 'B0100000123'`,
   ]);
 }
 
