@@ -17,6 +17,7 @@ import { patientsRoutes } from './routes/patients';
 import { ecfSettingsRoutes } from './routes/ecf-settings';
 import { productsRoutes } from './routes/products';
 import { priceUpdatesRoutes } from './routes/price-updates';
+import { productLabelsRoutes } from './routes/product-labels';
 import { catalogRoutes } from './routes/catalog';
 import { stockRoutes } from './routes/stock';
 import { currenciesRoutes } from './routes/currencies';
@@ -107,6 +108,7 @@ export function createTenantApp() {
   app.route('/', patientsRoutes);
   // Before productsRoutes: /products/prices is not a product id.
   app.route('/', priceUpdatesRoutes);
+  app.route('/', productLabelsRoutes);
   app.route('/', catalogRoutes);
   app.route('/', productsRoutes);
   app.route('/', stockRoutes);

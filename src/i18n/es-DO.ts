@@ -2,6 +2,7 @@ import { contactsMessages } from './areas/contacts';
 import { importsMessages } from './areas/imports';
 import { productsMessages } from './areas/products';
 import { catalogMessages } from './areas/catalog';
+import { labelsMessages } from './areas/labels';
 import { stockMessages } from './areas/stock';
 import { usersMessages } from './areas/users';
 import { branchesMessages } from './areas/branches';
@@ -144,6 +145,7 @@ export const messages = {
   ...contactsMessages,
   ...productsMessages,
   ...catalogMessages,
+  ...labelsMessages,
   ...stockMessages,
   ...usersMessages,
   ...branchesMessages,

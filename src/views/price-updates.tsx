@@ -1,4 +1,5 @@
 /** The bulk price update: the filter and rule form, the preview of every product, the applied update. */
+import { labelLimits } from '../schemas/product-labels';
 import { productCategories } from '../db/tenant-schema';
 import { priceRoundings } from '../domain/prices';
 import { formatMoney } from '../domain/money';
@@ -316,9 +317,19 @@ export function PriceUpdateDetail(props: { update: PriceUpdateRecord; applied: b
     <>
       <div class="page-head">
         <h1>{t('catalog.prices.record')}</h1>
-        <a class="button" href="/products/prices">
-          {t('catalog.prices.title')}
-        </a>
+        <div class="actions">
+          {update.lines.length > 0 && update.lines.length <= labelLimits.products ? (
+            <a
+              class="button"
+              href={`/products/labels?${update.lines.map((line) => `product=${line.productId}`).join('&')}`}
+            >
+              {t('labels.printLabels')}
+            </a>
+          ) : null}
+          <a class="button" href="/products/prices">
+            {t('catalog.prices.title')}
+          </a>
+        </div>
       </div>
       {props.applied ? <Notice>{t('catalog.prices.applied', { count: update.productCount })}</Notice> : null}
       <p class="lead">

@@ -600,6 +600,9 @@ export function ProductDetail(props: {
               {t('products.transfer')}
             </a>
           ) : null}
+          <a class="button" href={`/products/labels?product=${product.id}`}>
+            {t('labels.printLabels')}
+          </a>
         </div>
       </div>
       <p class="lead">

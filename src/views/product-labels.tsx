@@ -1,0 +1,106 @@
+import { toSVG } from 'bwip-js/generic';
+import { raw } from 'hono/html';
+import { barcodeSymbology } from '../domain/barcodes';
+import { formatMoney } from '../domain/money';
+import { t } from '../i18n/es-DO';
+import type { LabelSheet } from '../services/shop/product-labels';
+import { staticUrl } from './static-url';
+
+/** Code 128 carries printable ASCII only: a code outside it (an accented SKU) gets no bars. */
+const code128Text = /^[\x20-\x7e]{1,48}$/;
+
+/**
+ * The label's barcode as an SVG data URI: EAN-13 for a valid 13-digit code, Code 128 for any other
+ * barcode or, without one, the SKU. Null when the code cannot be drawn.
+ */
+export function labelBarcode(code: string): { uri: string; symbology: 'ean13' | 'code128' } | null {
+  const symbology = barcodeSymbology(code);
+  if (symbology === 'code128' && !code128Text.test(code)) return null;
+  const svg = toSVG({ bcid: symbology, text: code, includetext: true, textxalign: 'center', height: 8 });
+  return { uri: `data:image/svg+xml;base64,${btoa(svg)}`, symbology };
+}
+
+function Label(props: { product: LabelSheet['products'][number] }) {
+  const { product } = props;
+  const code = product.barcode ?? product.sku;
+  const barcode = labelBarcode(code);
+  const variant = [product.variantColour, product.variantSize].filter(Boolean).join(' · ');
+  return (
+    <article class="label">
+      <p class="label-name">{product.name}</p>
+      {variant ? <p class="label-variant">{variant}</p> : null}
+      <p class="label-price">{formatMoney(product.price)}</p>
+      {barcode ? (
+        <img
+          class="label-barcode"
+          src={barcode.uri}
+          alt={t('labels.barcodeAlt', { code })}
+          data-symbology={barcode.symbology}
+        />
+      ) : (
+        <p class="label-nobarcode">{t('labels.noBarcode')}</p>
+      )}
+      <p class="label-sku">{product.sku}</p>
+    </article>
+  );
+}
+
+/** A sheet of price labels: A4 (3 x 8) or a label printer's 50 x 25 mm roll, each product `copies` times. */
+export function ProductLabelsPage(props: { sheet: LabelSheet }) {
+  const { sheet } = props;
+  const ids = sheet.products.map((product) => `product=${product.id}`).join('&');
+  const labels = sheet.products.flatMap((product) => Array.from({ length: sheet.copies }, () => product));
+  return (
+    <>
+      {raw('<!doctype html>')}
+      <html lang="es-DO">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <meta name="robots" content="noindex" />
+          <title>{t('labels.title')}</title>
+          <link rel="stylesheet" href={staticUrl('print.css')} />
+          <link rel="stylesheet" href={staticUrl('labels.css')} />
+          <script src={staticUrl('app.js')} defer></script>
+        </head>
+        <body class={`print labels-${sheet.layout}`}>
+          <nav class="print-toolbar no-print" aria-label={t('labels.title')}>
+            <a href="/products">← {t('labels.back')}</a>
+            <a
+              href={`/products/labels?${ids}&copies=${sheet.copies}&layout=a4`}
+              aria-current={sheet.layout === 'a4' ? 'page' : undefined}
+            >
+              {t('labels.layoutA4')}
+            </a>
+            <a
+              href={`/products/labels?${ids}&copies=${sheet.copies}&layout=roll`}
+              aria-current={sheet.layout === 'roll' ? 'page' : undefined}
+            >
+              {t('labels.layoutRoll')}
+            </a>
+            <form method="get" action="/products/labels" class="labels-copies">
+              {sheet.products.map((product) => (
+                <input type="hidden" name="product" value={product.id} />
+              ))}
+              <input type="hidden" name="layout" value={sheet.layout} />
+              <label>
+                {t('labels.copies')}{' '}
+                <input type="number" name="copies" min="1" max="50" value={String(sheet.copies)} inputmode="numeric" />
+              </label>
+              <button type="submit">{t('labels.apply')}</button>
+            </form>
+            <span>{t('labels.count', { labels: labels.length, products: sheet.products.length })}</span>
+            <button type="button" class="print-button" data-print>
+              {t('labels.print')}
+            </button>
+          </nav>
+          <main class="labels">
+            {labels.map((product) => (
+              <Label product={product} />
+            ))}
+          </main>
+        </body>
+      </html>
+    </>
+  );
+}
