@@ -165,6 +165,17 @@ línea 2')`,
                 '10000.00', '10000.00', '1800.00', '1800.00', '02', '1000.00', '02', 'paid', ${user!.id})`,
     sql`INSERT INTO expense_attachments (expense_id, file_key, file_name, content_type, byte_size, created_by)
         SELECT id, 'expenses/e1/factura.pdf', 'factura ñ.pdf', 'application/pdf', 2048, ${user!.id} FROM expenses WHERE ncf = 'B0100000123'`,
+    // A frame model and its variant, the variant's key sorting first: a restore inserts it before its model.
+    sql`INSERT INTO products (id, sku, name, category, price, tax_id, frame_shape) VALUES
+        ('ffffffff-0000-4000-8000-0000000000b1', 'RB3025', 'Aviador', 'monturas', '8500', ${tax!.id}, 'Aviador')`,
+    sql`INSERT INTO products (id, sku, name, category, price, tax_id, parent_id, variant_colour, variant_size, lens_treatments) VALUES
+        ('00000000-0000-4000-8000-0000000000b2', 'RB3025-NEG-58', 'Aviador Negro 58', 'monturas', '8500', ${tax!.id},
+         'ffffffff-0000-4000-8000-0000000000b1', 'Negro', '58', '["Antirreflejo"]'::jsonb)`,
+    sql`INSERT INTO product_barcodes (code, product_id) VALUES ('2000000000015', '00000000-0000-4000-8000-0000000000b2')`,
+    sql`INSERT INTO price_updates (id, filter, mode, value, product_count, applied_by)
+        VALUES ('7b0d6c1e-0000-4000-8000-0000000000f1', ${JSON.stringify({ brand: 'Ray-Ban', rounding: 'five' })}::jsonb, 'percent', '10', 1, ${user!.id})`,
+    sql`INSERT INTO price_update_lines (update_id, product_id, old_price, new_price)
+        VALUES ('7b0d6c1e-0000-4000-8000-0000000000f1', '00000000-0000-4000-8000-0000000000b2', '7727.2700', '8500.0000')`,
   ]);
 }
 
