@@ -1,3 +1,5 @@
+import { EAN13 } from 'jsbarcode/bin/barcodes/EAN_UPC/index.js';
+import { CODE128 } from 'jsbarcode/bin/barcodes/CODE128/index.js';
 /**
  * Product barcodes: what a scanner types (EAN-13, UPC-A, EAN-8 or the shop's own Code 128 text),
  * the GS1 check digit of the numeric ones, and the shop's internal codes (EAN-13 in the in-store
@@ -38,6 +40,32 @@ export function barcodeIssue(code: string): BarcodeIssue | null {
 /** The symbology a label prints a code in: EAN-13 for a valid 13-digit code, Code 128 for the rest. */
 export function barcodeSymbology(code: string): 'ean13' | 'code128' {
   return /^\d{13}$/.test(code) && barcodeIssue(code) === null ? 'ean13' : 'code128';
+}
+
+/** Code 128 carries printable ASCII only: a code outside it (an accented SKU) gets no bars. */
+const code128Text = /^[\x20-\x7e]{1,48}$/;
+
+/**
+ * A label's barcode as modules (`1` a dark module, `0` a light one), encoded by JsBarcode: EAN-13 for
+ * a valid 13-digit code, Code 128 for any other code. Null when the code cannot be drawn.
+ */
+export function barcodeModules(code: string): { symbology: 'ean13' | 'code128'; modules: string } | null {
+  const symbology = barcodeSymbology(code);
+  if (symbology === 'ean13') {
+    const encoder = new EAN13(code, {});
+    return encoder.valid()
+      ? {
+          symbology,
+          modules: encoder
+            .encode()
+            .map((part) => part.data)
+            .join(''),
+        }
+      : null;
+  }
+  if (!code128Text.test(code)) return null;
+  const encoder = new CODE128(code, {});
+  return encoder.valid() ? { symbology, modules: encoder.encode().data } : null;
 }
 
 /** An internal EAN-13: `20` + ten digits + check digit; `random` gives the ten digits (tests pass their own). */

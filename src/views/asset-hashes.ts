@@ -14,7 +14,7 @@ export const assetHashes = {
   'invoices.css': '3fdaa99df85c',
   'lab-board.css': 'b2d16f01c5ca',
   'lab-board.js': '77d07b0007a2',
-  'labels.css': 'b87342a98374',
+  'labels.css': 'f656c320db18',
   'payments.css': '3ef901116e15',
   'prescriptions.css': 'fe6d9e41b770',
   'print.css': '4cc24c435180',

@@ -1,23 +1,35 @@
-import { toSVG } from 'bwip-js/generic';
 import { raw } from 'hono/html';
-import { barcodeSymbology } from '../domain/barcodes';
+import { barcodeModules } from '../domain/barcodes';
 import { formatMoney } from '../domain/money';
 import { t } from '../i18n/es-DO';
 import type { LabelSheet } from '../services/shop/product-labels';
 import { staticUrl } from './static-url';
 
-/** Code 128 carries printable ASCII only: a code outside it (an accented SKU) gets no bars. */
-const code128Text = /^[\x20-\x7e]{1,48}$/;
+/** Quiet zone on each side of the bars, in modules (EAN-13 asks for 11 and 7; Code 128 for 10). */
+const quietZone = 11;
 
 /**
- * The label's barcode as an SVG data URI: EAN-13 for a valid 13-digit code, Code 128 for any other
- * barcode or, without one, the SKU. Null when the code cannot be drawn.
+ * The label's barcode as an SVG data URI, one rect per bar (x and width in modules), for an <img>:
+ * EAN-13 for a valid 13-digit code, Code 128 for any other barcode or, without one, the SKU.
  */
 export function labelBarcode(code: string): { uri: string; symbology: 'ean13' | 'code128' } | null {
-  const symbology = barcodeSymbology(code);
-  if (symbology === 'code128' && !code128Text.test(code)) return null;
-  const svg = toSVG({ bcid: symbology, text: code, includetext: true, textxalign: 'center', height: 8 });
-  return { uri: `data:image/svg+xml;base64,${btoa(svg)}`, symbology };
+  const encoded = barcodeModules(code);
+  if (!encoded) return null;
+  const { modules } = encoded;
+  const bars: string[] = [];
+  for (let start = 0; start < modules.length; ) {
+    if (modules[start] !== '1') {
+      start += 1;
+      continue;
+    }
+    let end = start;
+    while (modules[end] === '1') end += 1;
+    bars.push(`<rect x="${start + quietZone}" y="0" width="${end - start}" height="40"/>`);
+    start = end;
+  }
+  const width = modules.length + 2 * quietZone;
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} 40" shape-rendering="crispEdges"><rect width="${width}" height="40" fill="#fff"/><g fill="#000">${bars.join('')}</g></svg>`;
+  return { uri: `data:image/svg+xml;base64,${btoa(svg)}`, symbology: encoded.symbology };
 }
 
 function Label(props: { product: LabelSheet['products'][number] }) {
@@ -40,7 +52,7 @@ function Label(props: { product: LabelSheet['products'][number] }) {
       ) : (
         <p class="label-nobarcode">{t('labels.noBarcode')}</p>
       )}
-      <p class="label-sku">{product.sku}</p>
+      <p class="label-sku">{product.barcode ? `${product.barcode} · ${product.sku}` : product.sku}</p>
     </article>
   );
 }
