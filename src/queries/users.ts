@@ -65,6 +65,25 @@ export async function getUser(db: TenantDb, id: string): Promise<UserRow | null>
   return result.rows[0] ? toUser(result.rows[0]) : null;
 }
 
+/**
+ * A user and, when `withRoles`, the shop's custom roles to offer (id and name, by name): the user's page
+ * in one statement.
+ */
+export async function getUserWithRoles(
+  db: TenantDb,
+  id: string,
+  withRoles: boolean,
+): Promise<{ user: UserRow; customRoles: Array<{ id: string; name: string }> } | null> {
+  const roles = withRoles
+    ? sql`(SELECT coalesce(json_agg(json_build_object('id', r.id, 'name', r.name) ORDER BY lower(r.name), r.id), '[]'::json)
+             FROM custom_roles r)`
+    : sql`'[]'::json`;
+  const result = await db.execute<RawUserRow & { custom_roles: Array<{ id: string; name: string }> }>(sql`
+    SELECT ${userColumns}, ${roles} AS custom_roles FROM users u WHERE u.id = ${id}`);
+  const row = result.rows[0];
+  return row ? { user: toUser(row), customRoles: row.custom_roles } : null;
+}
+
 /** Creates an invited user (no password yet); null when the email is already taken. */
 export async function createInvitedUser(
   db: TenantDb,

@@ -14,6 +14,7 @@ import {
   disableUser,
   enableUser,
   getUser,
+  getUserPage,
   inviteUser,
   listUsers,
   resendInvitation,
@@ -63,10 +64,12 @@ async function renderUser(
     errors?: FieldErrors;
     message?: string;
     notice?: string | null;
+    /** The roles to offer, when the caller already read them with the user. */
+    customRoles?: Array<{ id: string; name: string }>;
   } = {},
 ) {
   const session = c.var.session;
-  const customRoles = await assignableCustomRoles(shopContext(c));
+  const customRoles = options.customRoles ?? (await assignableCustomRoles(shopContext(c)));
   return shell(
     c,
     t('users.editTitle', { name: user.name }),
@@ -143,7 +146,7 @@ usersRoutes.post(
 );
 
 usersRoutes.get('/users/:id', requirePermission('users.manage'), async (c) => {
-  const user = await targetUser(c);
+  const { user, customRoles } = await getUserPage(shopContext(c), idParam(c));
   const done = c.req.query('done');
   const notice =
     done === 'saved'
@@ -153,7 +156,7 @@ usersRoutes.get('/users/:id', requirePermission('users.manage'), async (c) => {
         : done === 'enabled'
           ? t('users.enabled')
           : null;
-  return renderUser(c, user, { notice });
+  return renderUser(c, user, { notice, customRoles });
 });
 
 usersRoutes.post(

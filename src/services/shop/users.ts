@@ -11,6 +11,7 @@ import {
   enableUser as enableUserRow,
   expireUserLinks,
   getUser as selectUser,
+  getUserWithRoles as selectUserWithRoles,
   listUsers as selectUsers,
   type UserRow,
 } from '../../queries/users';
@@ -51,6 +52,17 @@ export async function getUser(ctx: ShopContext, id: string): Promise<UserRow> {
   const user = await selectUser(ctx.db, id);
   if (!user) throw new AppError('not_found');
   return user;
+}
+
+/** A user's page: the user and the custom roles the actor may give (all to who manages roles), in one statement. */
+export async function getUserPage(
+  ctx: ShopContext,
+  id: string,
+): Promise<{ user: UserRow; customRoles: Array<{ id: string; name: string }> }> {
+  requireRight(ctx, 'users.manage');
+  const page = await selectUserWithRoles(ctx.db, id, can(ctx.actor, 'roles.manage'));
+  if (!page) throw new AppError('not_found');
+  return page;
 }
 
 /** Invites a user: the account without a password, its one-time link, and the activity entry. */
