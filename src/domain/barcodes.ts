@@ -1,3 +1,4 @@
+/// <reference path="./jsbarcode.d.ts" />
 import { EAN13 } from 'jsbarcode/bin/barcodes/EAN_UPC/index.js';
 import { CODE128 } from 'jsbarcode/bin/barcodes/CODE128/index.js';
 /**
