@@ -100,9 +100,7 @@ cashClosesRoutes.get('/cash-closes', requirePermission('cashCloses.close'), asyn
       filter={filter}
       branches={user.branches}
       cashiers={cashiers}
-      branchClose={
-        can(user, 'cashCloses.viewAll') ? { branchId: user.branch?.id ?? null, today: shopToday() } : null
-      }
+      branchClose={can(user, 'cashCloses.viewAll') ? { branchId: user.branch?.id ?? null, today: shopToday() } : null}
     />,
     { title: t('cashCloses.title'), current: '/cash-closes' },
   );

@@ -84,11 +84,7 @@ async function renderShare(
   const invoice = await invoiceShareLinks(shopContext(c), invoiceId);
   const user = c.var.session;
   const page = (
-    <SharePage
-      invoice={invoice}
-      canManage={can(user, 'invoices.manage') && invoice.status !== 'draft'}
-      {...options}
-    />
+    <SharePage invoice={invoice} canManage={can(user, 'invoices.manage') && invoice.status !== 'draft'} {...options} />
   );
   if (wantsFragment(c.req.raw)) return c.html(page, status);
   c.status(status);

@@ -60,12 +60,7 @@ async function cancellationsPage(
     : null;
   c.status(status);
   return c.render(
-    <EcfCancellationsPage
-      {...data}
-      canManage={can(c.var.session, 'sequences.manage')}
-      notice={notice}
-      {...extra}
-    />,
+    <EcfCancellationsPage {...data} canManage={can(c.var.session, 'sequences.manage')} notice={notice} {...extra} />,
     { title: t('ecfCancellations.title'), current: '/ecf' },
   );
 }

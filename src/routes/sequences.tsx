@@ -51,12 +51,7 @@ function renderDetail(
   const shown = withWarnings(sequence, shopToday());
   c.status(status);
   return c.render(
-    <SequencePage
-      sequence={shown}
-      canManage={can(user, 'sequences.manage')}
-      branches={user.branches}
-      {...state}
-    />,
+    <SequencePage sequence={shown} canManage={can(user, 'sequences.manage')} branches={user.branches} {...state} />,
     { title: t('sequences.editTitle', { name: sequence.prefix }), current: '/sequences' },
   );
 }
