@@ -192,7 +192,18 @@ async function seedRows(stack: TestStack): Promise<SeededIds> {
       )
       INSERT INTO lab_order_events (lab_order_id, kind, to_stage_id, user_id) SELECT id, 'created', stage_id, ${userId}::uuid FROM o
       RETURNING lab_order_id AS id`);
+    const expenseId = await one(sql`
+      INSERT INTO expenses (supplier_id_type, supplier_id_number, supplier_name, ncf, expense_type, branch_id, issued_on,
+                            services_amount, goods_amount, total, itbis_billed, itbis_advance, payment_form, created_by)
+      VALUES ('rnc', '101850043', 'Laboratorio Óptico Nacional de Lentes Progresivos y Monofocales SRL', 'B0100004567', '09', ${branchId},
+              current_date, 0, 24350.00, 24350.00, 4383.00, 4383.00, '04', ${userId})
+      RETURNING id`);
+    const roleId = await one(sql`
+      INSERT INTO custom_roles (name, permissions) VALUES ('Cajera sin reportes', '["dashboard.view", "cashCloses.close"]'::jsonb)
+      RETURNING id`);
     return {
+      expenseId,
+      roleId,
       labOrderId,
       contactId,
       productId,

@@ -19,6 +19,8 @@ export interface SeededIds {
   creditNoteId: string;
   receivedEcfId: string;
   labOrderId: string;
+  expenseId: string;
+  roleId: string;
 }
 
 export interface PageRoute {
@@ -89,11 +91,18 @@ export function pageRoutes(ids: SeededIds): PageRoute[] {
     { name: 'stock-movements', path: `/stock/movements?productId=${ids.productId}` },
     { name: 'stock-adjust', path: '/stock/adjust' },
     { name: 'stock-transfer', path: '/stock/transfer' },
+    { name: 'price-updates', path: '/products/prices' },
     // Reportes
     { name: 'reports', path: '/reports' },
     { name: 'report-sales-by-day', path: '/reports/sales-by-day' },
     { name: 'report-receivables-ageing', path: '/reports/receivables-ageing' },
     { name: 'dgii', path: '/reports/dgii' },
+    { name: 'expenses', path: '/expenses' },
+    { name: 'expense-new', path: '/expenses/new' },
+    { name: 'expense', path: `/expenses/${ids.expenseId}` },
+    { name: 'expense-edit', path: `/expenses/${ids.expenseId}/edit` },
+    { name: 'commissions', path: '/commissions' },
+    { name: 'commission-rules', path: '/commissions/rules' },
     // Configuración
     { name: 'company', path: '/company' },
     { name: 'branches', path: '/branches' },
@@ -118,6 +127,12 @@ export function pageRoutes(ids: SeededIds): PageRoute[] {
     { name: 'messaging-template-new', path: '/settings/messages/templates/new' },
     { name: 'messages', path: '/messages' },
     { name: 'audit', path: '/audit' },
+    { name: 'roles', path: '/roles' },
+    { name: 'role-new', path: '/roles/new' },
+    { name: 'role', path: `/roles/${ids.roleId}` },
+    { name: 'catalog', path: '/catalog' },
+    { name: 'imports', path: '/imports' },
+    { name: 'import-new', path: '/imports/new?entity=contacts' },
     { name: 'account-password', path: '/account/password' },
   ];
 }
