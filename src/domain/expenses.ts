@@ -113,7 +113,8 @@ export interface ExpenseAmounts {
   legalTip: string;
 }
 
-const amountKeys = [
+/** The amounts an expense is typed with (the server computes its total and ITBIS por adelantar). */
+export const expenseAmountKeys = [
   'servicesAmount',
   'goodsAmount',
   'itbisBilled',
@@ -156,7 +157,7 @@ export function expenseFigures(
 ):
   | { ok: true; figures: ExpenseFigures }
   | { ok: false; issues: Partial<Record<keyof ExpenseAmounts | 'isrWithholdingType', AmountIssue>> } {
-  const v = Object.fromEntries(amountKeys.map((key) => [key, cents(amounts[key])])) as Record<
+  const v = Object.fromEntries(expenseAmountKeys.map((key) => [key, cents(amounts[key])])) as Record<
     keyof ExpenseAmounts,
     bigint
   >;

@@ -1,10 +1,10 @@
 import { z } from '@hono/zod-openapi';
 import {
+  expenseAmountKeys,
   expensePaymentFormCodes,
   expenseTypeCodes,
   isrWithholdingCodes,
   normalizeNcf,
-  type ExpenseAmounts,
 } from '../domain/expenses';
 import { t } from '../i18n/es-DO';
 import { amountField } from './amount';
@@ -72,20 +72,7 @@ const money = z
   .pipe(amountField({ scale: 2, maxIntegerDigits: 12, acceptNumbers: true, message: t('expenses.error.amount') }))
   .openapi({ type: 'string', example: '1000.00' });
 
-export const expenseAmountKeys = [
-  'servicesAmount',
-  'goodsAmount',
-  'itbisBilled',
-  'itbisWithheld',
-  'itbisProportional',
-  'itbisToCost',
-  'itbisPerceived',
-  'isrWithheld',
-  'isrPerceived',
-  'iscAmount',
-  'otherTaxes',
-  'legalTip',
-] as const satisfies ReadonlyArray<keyof ExpenseAmounts>;
+export { expenseAmountKeys };
 
 /** The fields of an expense as typed in the form or sent to the API (the server computes the rest). */
 export const expenseFields = z.object({

@@ -44,7 +44,7 @@ import {
 import { taxIdIssue } from '../../schemas/common';
 import { expenseFields, expenseFilterFields, expensePaymentFields, type ExpenseInput } from '../../schemas/expenses';
 import type { ShopContext } from './context';
-import { requirePeriod, requireRnc, type DgiiReportFile } from './reports';
+import { requirePeriod, requireRnc, textStream, type DgiiReportFile } from './reports';
 
 export type { ExpenseDetail, ExpenseRow, ExpenseTotals, ReceivedEcfSource };
 
@@ -428,17 +428,5 @@ export async function export606(ctx: ShopContext, requestedPeriod: string | unde
     if (written !== head.count)
       throw new Error(`606 of ${period}: ${written} lines written, header says ${head.count}`);
   }
-  const source = lines();
-  const encoder = new TextEncoder();
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const next = await source.next();
-      if (next.done) controller.close();
-      else controller.enqueue(encoder.encode(next.value));
-    },
-    async cancel() {
-      await source.return(undefined);
-    },
-  });
-  return { fileName: reportFileName('606', rnc, period), body };
+  return { fileName: reportFileName('606', rnc, period), body: textStream(lines()) };
 }

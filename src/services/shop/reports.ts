@@ -53,6 +53,24 @@ function requireRight(ctx: ShopContext, permission: Permission): void {
 }
 
 /** The period of a request, or a 422 on `period` (malformed, or a month after the current one). */
+/**
+ * A DGII file's body: the generator's text, UTF-8, pulled one piece at a time as the client reads
+ * (so a month's lines are never all in memory); a cancelled download stops the generator.
+ */
+export function textStream(source: AsyncGenerator<string>): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await source.next();
+      if (next.done) controller.close();
+      else controller.enqueue(encoder.encode(next.value));
+    },
+    async cancel() {
+      await source.return(undefined);
+    },
+  });
+}
+
 export function requirePeriod(value: string | undefined | null, today = shopToday()): Period {
   const checked = checkPeriod(value, today);
   if (checked.ok) return checked.period;
@@ -125,17 +143,5 @@ export async function exportDgiiReport(
     if (written !== expected)
       throw new Error(`${report} of ${period}: ${written} lines written, header says ${expected}`);
   }
-  const source = lines();
-  const encoder = new TextEncoder();
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const next = await source.next();
-      if (next.done) controller.close();
-      else controller.enqueue(encoder.encode(next.value));
-    },
-    async cancel() {
-      await source.return(undefined);
-    },
-  });
-  return { fileName: reportFileName(report, rnc, period), body };
+  return { fileName: reportFileName(report, rnc, period), body: textStream(lines()) };
 }
