@@ -1,4 +1,4 @@
-import { raw } from 'hono/html';
+import { PrintDocument } from './print-document';
 import type { BranchRef } from '../auth/session';
 import { backgroundExportRows, type ColumnKind, type ReportRow } from '../domain/business-reports';
 import { formatDate, formatDateTime } from '../domain/dates';
@@ -10,7 +10,6 @@ import type { ReportExport } from '../queries/report-exports';
 import { displayValue } from '../services/shop/report-files';
 import type { BusinessReport, ReportColumn, ReportGroup, ReportView } from '../services/shop/business-reports';
 import { ErrorSummary, Field, SelectField } from './components';
-import { staticUrl } from './static-url';
 
 /** A value of `kind` as people read it: RD$ amounts, dd/mm/aaaa dates, percentages with one decimal. */
 export function formatCell(kind: ColumnKind, value: string | number | null): string {
@@ -352,40 +351,30 @@ export function BusinessReportPrintPage(props: { view: ReportView; shopName: str
     category: view.filters.category,
   };
   return (
-    <>
-      {raw('<!doctype html>')}
-      <html lang="es-DO">
-        <head>
-          <meta charset="utf-8" />
-          <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <meta name="robots" content="noindex" />
-          <title>{`${t(view.report.title)} · ${props.shopName}`}</title>
-          <link rel="stylesheet" href={staticUrl('print.css')} />
-          <link rel="stylesheet" href={staticUrl('reports.css')} />
-          <script src={staticUrl('app.js')} defer></script>
-        </head>
-        <body class="print print-a4 print-report">
-          <nav class="print-toolbar no-print" aria-label={t('documents.print')}>
-            <a href={reportHref(view.report, filters)}>← {t('documents.back')}</a>
-            <button type="button" class="print-button" data-print>
-              {t('documents.print')}
-            </button>
-          </nav>
-          <main class="sheet">
-            <header class="report-print-header">
-              <p class="company-name">{props.shopName}</p>
-              <h1>{t(view.report.title)}</h1>
-              <p>{subtitle(view, props.today)}</p>
-              <p class="muted">{t('businessReports.printedOn', { date: formatDateTime(props.printedAt) })}</p>
-            </header>
-            {view.rowCount > view.rows.length ? (
-              <p class="notice">{t('businessReports.truncated', { shown: view.rows.length, count: view.rowCount })}</p>
-            ) : null}
-            {view.rowCount === 0 ? <p>{t('businessReports.empty')}</p> : <ReportTable view={view} />}
-          </main>
-        </body>
-      </html>
-    </>
+    <PrintDocument
+      title={`${t(view.report.title)} · ${props.shopName}`}
+      stylesheets={['reports.css']}
+      bodyClass="print print-a4 print-report"
+    >
+      <nav class="print-toolbar no-print" aria-label={t('documents.print')}>
+        <a href={reportHref(view.report, filters)}>← {t('documents.back')}</a>
+        <button type="button" class="print-button" data-print>
+          {t('documents.print')}
+        </button>
+      </nav>
+      <main class="sheet">
+        <header class="report-print-header">
+          <p class="company-name">{props.shopName}</p>
+          <h1>{t(view.report.title)}</h1>
+          <p>{subtitle(view, props.today)}</p>
+          <p class="muted">{t('businessReports.printedOn', { date: formatDateTime(props.printedAt) })}</p>
+        </header>
+        {view.rowCount > view.rows.length ? (
+          <p class="notice">{t('businessReports.truncated', { shown: view.rows.length, count: view.rowCount })}</p>
+        ) : null}
+        {view.rowCount === 0 ? <p>{t('businessReports.empty')}</p> : <ReportTable view={view} />}
+      </main>
+    </PrintDocument>
   );
 }
 

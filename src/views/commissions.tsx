@@ -1,4 +1,4 @@
-import { raw } from 'hono/html';
+import { PrintDocument } from './print-document';
 import { formatDate, formatDateTime } from '../domain/dates';
 import { formatMoney } from '../domain/money';
 import { productCategories } from '../db/tenant-schema';
@@ -7,7 +7,6 @@ import { t, type MessageKey } from '../i18n/es-DO';
 import type { CommissionRuleRow } from '../queries/commissions';
 import type { CommissionReport, CommissionSeller } from '../services/shop/commissions';
 import { ErrorSummary, Field, Notice, SelectField, Warning } from './components';
-import { staticUrl } from './static-url';
 
 const money = (value: string) => formatMoney(value);
 const categoryLabel = (category: string | null) =>
@@ -188,51 +187,38 @@ export function CommissionsPage(props: { report: CommissionReport; notice?: stri
 export function CommissionsPrintPage(props: { report: CommissionReport; shopName: string }) {
   const { report } = props;
   return (
-    <>
-      {raw('<!doctype html>')}
-      <html lang="es-DO">
-        <head>
-          <meta charset="utf-8" />
-          <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <meta name="robots" content="noindex" />
-          <title>{`${t('commissions.title')} ${report.period}`}</title>
-          <link rel="stylesheet" href={staticUrl('print.css')} />
-          <script src={staticUrl('app.js')} defer></script>
-        </head>
-        <body class="print print-a4">
-          <nav class="print-toolbar no-print" aria-label={t('documents.print')}>
-            <a href={`/commissions?period=${encodeURIComponent(report.period)}`}>← {t('documents.back')}</a>
-            <button type="button" class="print-button" data-print>
-              {t('documents.print')}
-            </button>
-          </nav>
-          <main class="sheet">
-            <p class="company-name">{props.shopName}</p>
-            <h1>
-              {t('commissions.title')} · {report.period}
-            </h1>
-            <p>
-              {report.close
-                ? t('commissions.closedOn', {
-                    date: formatDateTime(report.close.closedAt),
-                    name: report.close.closedByName ?? '—',
-                  })
-                : t('commissions.open')}
-            </p>
-            {report.sellers.length ? (
-              <>
-                <SellerTable sellers={report.sellers} report={report} linked={false} />
-                {report.sellers.map((seller) => (
-                  <SellerDetail seller={seller} links={false} />
-                ))}
-              </>
-            ) : (
-              <p>{t('commissions.empty')}</p>
-            )}
-          </main>
-        </body>
-      </html>
-    </>
+    <PrintDocument title={`${t('commissions.title')} ${report.period}`} bodyClass="print print-a4">
+      <nav class="print-toolbar no-print" aria-label={t('documents.print')}>
+        <a href={`/commissions?period=${encodeURIComponent(report.period)}`}>← {t('documents.back')}</a>
+        <button type="button" class="print-button" data-print>
+          {t('documents.print')}
+        </button>
+      </nav>
+      <main class="sheet">
+        <p class="company-name">{props.shopName}</p>
+        <h1>
+          {t('commissions.title')} · {report.period}
+        </h1>
+        <p>
+          {report.close
+            ? t('commissions.closedOn', {
+                date: formatDateTime(report.close.closedAt),
+                name: report.close.closedByName ?? '—',
+              })
+            : t('commissions.open')}
+        </p>
+        {report.sellers.length ? (
+          <>
+            <SellerTable sellers={report.sellers} report={report} linked={false} />
+            {report.sellers.map((seller) => (
+              <SellerDetail seller={seller} links={false} />
+            ))}
+          </>
+        ) : (
+          <p>{t('commissions.empty')}</p>
+        )}
+      </main>
+    </PrintDocument>
   );
 }
 

@@ -1,11 +1,10 @@
-import { raw } from 'hono/html';
+import { PrintDocument } from './print-document';
 import { formatDate, formatDateTime } from '../domain/dates';
 import { formatMoney } from '../domain/money';
 import { t } from '../i18n/es-DO';
 import type { LabOrderDetail } from '../queries/lab-orders';
 import { labOrderNumber, lensMaterialLabel, lensTypeLabel, priorityLabel, treatmentLabel } from './lab-orders';
 import { displayMeasure } from './prescriptions';
-import { staticUrl } from './static-url';
 
 const rxColumns = [
   ['Sphere', 'lab.rx.sphere'],
@@ -52,145 +51,130 @@ export function LabOrderPrintPage(props: {
   const rx = order as unknown as Record<string, unknown>;
   const path = `/lab-orders/${order.id}/print`;
   return (
-    <>
-      {raw('<!doctype html>')}
-      <html lang="es-DO">
-        <head>
-          <meta charset="utf-8" />
-          <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <meta name="robots" content="noindex" />
-          <title>{`${t('lab.order')} ${number}`}</title>
-          <link rel="stylesheet" href={staticUrl('print.css')} />
-          <script src={staticUrl('app.js')} defer></script>
-        </head>
-        <body class={`print print-${format}`}>
-          <nav class="print-toolbar no-print" aria-label={t('lab.print')}>
-            <a href={`/lab-orders/${order.id}`}>← {t('lab.order')}</a>
-            <a href={`${path}?format=a4`} aria-current={format === 'a4' ? 'page' : undefined}>
-              {t('lab.printA4')}
-            </a>
-            <a href={`${path}?format=80mm`} aria-current={format === '80mm' ? 'page' : undefined}>
-              {t('lab.print80')}
-            </a>
-            {order.invoiceId ? <a href={`${path}?format=${format}&prices=1`}>{t('lab.printPrices')}</a> : null}
-            <button type="button" class="print-button" data-print>
-              {t('lab.print')}
-            </button>
-          </nav>
-          <main class="sheet">
-            <header class="doc-header">
-              <div class="doc-company">
-                <div>
-                  <p class="company-name">{props.company?.name}</p>
-                  {props.company?.phones ? <p>{props.company.phones}</p> : null}
-                </div>
-              </div>
-              <div class="doc-title">
-                <h1>{t('lab.order')}</h1>
-                <dl class="doc-meta">
-                  <Row label="No." value={number} />
-                  <Row label={t('lab.createdOn')} value={formatDateTime(order.createdAt)} />
-                  <Row label={t('lab.promisedOn')} value={order.promisedOn ? formatDate(order.promisedOn) : null} />
-                  <Row label={t('lab.priority')} value={priorityLabel(order.priority)} />
-                </dl>
-              </div>
-            </header>
-            <dl class="doc-party">
-              <Row label={t('lab.customer')} value={order.customerName} />
-              <Row label={t('lab.phone')} value={order.customerPhone} />
-              <Row label={t('lab.lab')} value={order.labName} />
-              <Row label={t('lab.labReference')} value={order.labReference} />
+    <PrintDocument title={`${t('lab.order')} ${number}`} bodyClass={`print print-${format}`}>
+      <nav class="print-toolbar no-print" aria-label={t('lab.print')}>
+        <a href={`/lab-orders/${order.id}`}>← {t('lab.order')}</a>
+        <a href={`${path}?format=a4`} aria-current={format === 'a4' ? 'page' : undefined}>
+          {t('lab.printA4')}
+        </a>
+        <a href={`${path}?format=80mm`} aria-current={format === '80mm' ? 'page' : undefined}>
+          {t('lab.print80')}
+        </a>
+        {order.invoiceId ? <a href={`${path}?format=${format}&prices=1`}>{t('lab.printPrices')}</a> : null}
+        <button type="button" class="print-button" data-print>
+          {t('lab.print')}
+        </button>
+      </nav>
+      <main class="sheet">
+        <header class="doc-header">
+          <div class="doc-company">
+            <div>
+              <p class="company-name">{props.company?.name}</p>
+              {props.company?.phones ? <p>{props.company.phones}</p> : null}
+            </div>
+          </div>
+          <div class="doc-title">
+            <h1>{t('lab.order')}</h1>
+            <dl class="doc-meta">
+              <Row label="No." value={number} />
+              <Row label={t('lab.createdOn')} value={formatDateTime(order.createdAt)} />
+              <Row label={t('lab.promisedOn')} value={order.promisedOn ? formatDate(order.promisedOn) : null} />
+              <Row label={t('lab.priority')} value={priorityLabel(order.priority)} />
             </dl>
-            {format === '80mm' ? (
-              <dl class="doc-party">
-                {(['od', 'oi'] as const).map((eye) => (
-                  <Row label={t(eye === 'od' ? 'lab.rx.od' : 'lab.rx.oi')} value={eyeLine(rx, eye)} />
+          </div>
+        </header>
+        <dl class="doc-party">
+          <Row label={t('lab.customer')} value={order.customerName} />
+          <Row label={t('lab.phone')} value={order.customerPhone} />
+          <Row label={t('lab.lab')} value={order.labName} />
+          <Row label={t('lab.labReference')} value={order.labReference} />
+        </dl>
+        {format === '80mm' ? (
+          <dl class="doc-party">
+            {(['od', 'oi'] as const).map((eye) => (
+              <Row label={t(eye === 'od' ? 'lab.rx.od' : 'lab.rx.oi')} value={eyeLine(rx, eye)} />
+            ))}
+          </dl>
+        ) : (
+          <table class="doc-lines lab-rx">
+            <caption>{t('lab.rx')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('lab.rx.eye')}</th>
+                {rxColumns.map(([, label]) => (
+                  <th scope="col" class="num">
+                    {t(label)}
+                  </th>
                 ))}
-              </dl>
-            ) : (
-              <table class="doc-lines lab-rx">
-                <caption>{t('lab.rx')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('lab.rx.eye')}</th>
-                    {rxColumns.map(([, label]) => (
-                      <th scope="col" class="num">
-                        {t(label)}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {(['od', 'oi'] as const).map((eye) => (
-                    <tr>
-                      <th scope="row">{t(eye === 'od' ? 'lab.rx.od' : 'lab.rx.oi')}</th>
-                      {rxColumns.map(([measure]) => (
-                        <td class="num">
-                          {displayMeasure(rx, eye, measure)}
-                          {measure === 'Prism' && rx[`${eye}PrismBase`]
-                            ? ` ${displayMeasure(rx, eye, 'PrismBase')}`
-                            : ''}
-                        </td>
-                      ))}
-                    </tr>
+              </tr>
+            </thead>
+            <tbody>
+              {(['od', 'oi'] as const).map((eye) => (
+                <tr>
+                  <th scope="row">{t(eye === 'od' ? 'lab.rx.od' : 'lab.rx.oi')}</th>
+                  {rxColumns.map(([measure]) => (
+                    <td class="num">
+                      {displayMeasure(rx, eye, measure)}
+                      {measure === 'Prism' && rx[`${eye}PrismBase`] ? ` ${displayMeasure(rx, eye, 'PrismBase')}` : ''}
+                    </td>
                   ))}
-                </tbody>
-              </table>
-            )}
-            <dl class="doc-party">
-              <Row label={t('lab.rx.pdTotal')} value={order.pd} />
-              <Row
-                label={t('lab.frame')}
-                value={[order.frameProductName, order.frameDescription, order.frameOwn ? t('lab.frameOwn') : null]
-                  .filter(Boolean)
-                  .join(' · ')}
-              />
-              <Row
-                label="A / B / DBL"
-                value={
-                  order.frameA || order.frameB || order.frameDbl
-                    ? [order.frameA, order.frameB, order.frameDbl].map((v) => v ?? '—').join(' / ')
-                    : null
-                }
-              />
-              <Row
-                label={t('lab.lens')}
-                value={[lensTypeLabel(order.lensType), lensMaterialLabel(order.lensMaterial), order.lensIndex]
-                  .filter(Boolean)
-                  .join(' · ')}
-              />
-              <Row label={t('lab.treatments')} value={order.treatments.map(treatmentLabel).join(', ')} />
-              <Row label={t('lab.tint')} value={order.tint} />
-              <Row label={t('lab.notes')} value={order.notes} />
-            </dl>
-            {props.lines ? (
-              <table class="doc-lines">
-                <caption>{t('lab.prices')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col" class="num">
-                      {t('lab.lineQuantity')}
-                    </th>
-                    <th scope="col">{t('lab.lineDescription')}</th>
-                    <th scope="col" class="num">
-                      {t('lab.lineTotal')}
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {props.lines.map((line) => (
-                    <tr>
-                      <td class="num">{line.quantity}</td>
-                      <td class="description">{line.description}</td>
-                      <td class="num">{formatMoney(line.amount)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            ) : null}
-          </main>
-        </body>
-      </html>
-    </>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        <dl class="doc-party">
+          <Row label={t('lab.rx.pdTotal')} value={order.pd} />
+          <Row
+            label={t('lab.frame')}
+            value={[order.frameProductName, order.frameDescription, order.frameOwn ? t('lab.frameOwn') : null]
+              .filter(Boolean)
+              .join(' · ')}
+          />
+          <Row
+            label="A / B / DBL"
+            value={
+              order.frameA || order.frameB || order.frameDbl
+                ? [order.frameA, order.frameB, order.frameDbl].map((v) => v ?? '—').join(' / ')
+                : null
+            }
+          />
+          <Row
+            label={t('lab.lens')}
+            value={[lensTypeLabel(order.lensType), lensMaterialLabel(order.lensMaterial), order.lensIndex]
+              .filter(Boolean)
+              .join(' · ')}
+          />
+          <Row label={t('lab.treatments')} value={order.treatments.map(treatmentLabel).join(', ')} />
+          <Row label={t('lab.tint')} value={order.tint} />
+          <Row label={t('lab.notes')} value={order.notes} />
+        </dl>
+        {props.lines ? (
+          <table class="doc-lines">
+            <caption>{t('lab.prices')}</caption>
+            <thead>
+              <tr>
+                <th scope="col" class="num">
+                  {t('lab.lineQuantity')}
+                </th>
+                <th scope="col">{t('lab.lineDescription')}</th>
+                <th scope="col" class="num">
+                  {t('lab.lineTotal')}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.lines.map((line) => (
+                <tr>
+                  <td class="num">{line.quantity}</td>
+                  <td class="description">{line.description}</td>
+                  <td class="num">{formatMoney(line.amount)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+      </main>
+    </PrintDocument>
   );
 }

@@ -1,8 +1,7 @@
-import { raw } from 'hono/html';
+import { PrintDocument } from './print-document';
 import { renderSVG } from 'uqr';
 import type { PrintModel, PrintStamp } from '../documents/model';
 import { t } from '../i18n/es-DO';
-import { staticUrl } from './static-url';
 
 export type PrintFormat = 'a4' | '80mm';
 
@@ -39,112 +38,99 @@ export function PrintPage(props: PrintPageProps) {
   const { model, format } = props;
   const company = model.company;
   return (
-    <>
-      {raw('<!doctype html>')}
-      <html lang="es-DO">
-        <head>
-          <meta charset="utf-8" />
-          <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <meta name="robots" content="noindex" />
-          <title>{`${model.title} ${model.meta[0]?.value ?? ''}`.trim()}</title>
-          <link rel="stylesheet" href={staticUrl('print.css')} />
-          <script src={staticUrl('app.js')} defer></script>
-        </head>
-        <body class={`print print-${format}`}>
-          <nav class="print-toolbar no-print" aria-label={t('documents.print')}>
-            {props.backHref ? <a href={props.backHref}>← {t('documents.back')}</a> : null}
-            <a href={`${props.path}?format=a4`} aria-current={format === 'a4' ? 'page' : undefined}>
-              {t('documents.formatA4')}
-            </a>
-            <a href={`${props.path}?format=80mm`} aria-current={format === '80mm' ? 'page' : undefined}>
-              {t('documents.format80')}
-            </a>
-            {props.pdfHref ? <a href={props.pdfHref}>{t('documents.downloadPdf')}</a> : null}
-            <button type="button" class="print-button" data-print>
-              {t('documents.print')}
-            </button>
-          </nav>
-          <main class="sheet">
-            {model.mark ? (
-              <p class="print-mark" role="note">
-                {model.mark}
-              </p>
-            ) : null}
-            <header class="doc-header">
-              <div class="doc-company">
-                {company.logoKey ? <img class="doc-logo" src="/company/logo" alt={company.name} /> : null}
-                <div>
-                  <p class="company-name">{company.name}</p>
-                  {company.rnc ? (
-                    <p>
-                      {t('documents.rnc')}: {company.rnc}
-                    </p>
-                  ) : null}
-                  {company.address ? <p>{company.address}</p> : null}
-                  {company.phones ? (
-                    <p>
-                      {t('documents.phones')}: {company.phones}
-                    </p>
-                  ) : null}
-                  {company.email ? <p>{company.email}</p> : null}
-                </div>
-              </div>
-              <div class="doc-title">
-                <h1>{model.title}</h1>
-                <Rows rows={model.meta} class="doc-meta" />
-              </div>
-            </header>
-            <Rows rows={model.party} class="doc-party" />
-            {model.lines ? (
-              <table class="doc-lines">
-                <thead>
-                  <tr>
-                    <th scope="col" class="num">
-                      {t('documents.quantity')}
-                    </th>
-                    <th scope="col">{t('documents.description')}</th>
-                    <th scope="col" class="num">
-                      {t('documents.unitPrice')}
-                    </th>
-                    <th scope="col" class="num">
-                      {t('documents.discount')}
-                    </th>
-                    <th scope="col" class="num">
-                      {t('documents.amount')}
-                    </th>
-                    <th scope="col" class="exempt">
-                      <span class="visually-hidden">{t('documents.exemptLegend')}</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {model.lines.map((line) => (
-                    <tr>
-                      <td class="num">{line.quantity}</td>
-                      <td class="description">{line.description}</td>
-                      <td class="num">{line.unitPrice}</td>
-                      <td class="num">{line.discount}</td>
-                      <td class="num">{line.amount}</td>
-                      <td class="exempt">{line.exempt ? t('documents.exemptMark') : ''}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            ) : null}
-            <Rows rows={model.totals} class="doc-totals" />
-            {model.stamp ? <EcfStamp stamp={model.stamp} /> : null}
-            {model.notes.length ? (
-              <section class="doc-notes">
-                {model.notes.map((note) => (
-                  <p>{note}</p>
-                ))}
-              </section>
-            ) : null}
-            {model.footer ? <footer class="doc-footer">{model.footer}</footer> : null}
-          </main>
-        </body>
-      </html>
-    </>
+    <PrintDocument title={`${model.title} ${model.meta[0]?.value ?? ''}`.trim()} bodyClass={`print print-${format}`}>
+      <nav class="print-toolbar no-print" aria-label={t('documents.print')}>
+        {props.backHref ? <a href={props.backHref}>← {t('documents.back')}</a> : null}
+        <a href={`${props.path}?format=a4`} aria-current={format === 'a4' ? 'page' : undefined}>
+          {t('documents.formatA4')}
+        </a>
+        <a href={`${props.path}?format=80mm`} aria-current={format === '80mm' ? 'page' : undefined}>
+          {t('documents.format80')}
+        </a>
+        {props.pdfHref ? <a href={props.pdfHref}>{t('documents.downloadPdf')}</a> : null}
+        <button type="button" class="print-button" data-print>
+          {t('documents.print')}
+        </button>
+      </nav>
+      <main class="sheet">
+        {model.mark ? (
+          <p class="print-mark" role="note">
+            {model.mark}
+          </p>
+        ) : null}
+        <header class="doc-header">
+          <div class="doc-company">
+            {company.logoKey ? <img class="doc-logo" src="/company/logo" alt={company.name} /> : null}
+            <div>
+              <p class="company-name">{company.name}</p>
+              {company.rnc ? (
+                <p>
+                  {t('documents.rnc')}: {company.rnc}
+                </p>
+              ) : null}
+              {company.address ? <p>{company.address}</p> : null}
+              {company.phones ? (
+                <p>
+                  {t('documents.phones')}: {company.phones}
+                </p>
+              ) : null}
+              {company.email ? <p>{company.email}</p> : null}
+            </div>
+          </div>
+          <div class="doc-title">
+            <h1>{model.title}</h1>
+            <Rows rows={model.meta} class="doc-meta" />
+          </div>
+        </header>
+        <Rows rows={model.party} class="doc-party" />
+        {model.lines ? (
+          <table class="doc-lines">
+            <thead>
+              <tr>
+                <th scope="col" class="num">
+                  {t('documents.quantity')}
+                </th>
+                <th scope="col">{t('documents.description')}</th>
+                <th scope="col" class="num">
+                  {t('documents.unitPrice')}
+                </th>
+                <th scope="col" class="num">
+                  {t('documents.discount')}
+                </th>
+                <th scope="col" class="num">
+                  {t('documents.amount')}
+                </th>
+                <th scope="col" class="exempt">
+                  <span class="visually-hidden">{t('documents.exemptLegend')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {model.lines.map((line) => (
+                <tr>
+                  <td class="num">{line.quantity}</td>
+                  <td class="description">{line.description}</td>
+                  <td class="num">{line.unitPrice}</td>
+                  <td class="num">{line.discount}</td>
+                  <td class="num">{line.amount}</td>
+                  <td class="exempt">{line.exempt ? t('documents.exemptMark') : ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+        <Rows rows={model.totals} class="doc-totals" />
+        {model.stamp ? <EcfStamp stamp={model.stamp} /> : null}
+        {model.notes.length ? (
+          <section class="doc-notes">
+            {model.notes.map((note) => (
+              <p>{note}</p>
+            ))}
+          </section>
+        ) : null}
+        {model.footer ? <footer class="doc-footer">{model.footer}</footer> : null}
+      </main>
+    </PrintDocument>
   );
 }
 

@@ -1,9 +1,8 @@
-import { raw } from 'hono/html';
+import { PrintDocument } from './print-document';
 import { barcodeModules } from '../domain/barcodes';
 import { formatMoney } from '../domain/money';
 import { t } from '../i18n/es-DO';
 import type { LabelSheet } from '../services/shop/product-labels';
-import { staticUrl } from './static-url';
 
 /** Quiet zone on each side of the bars, in modules (EAN-13 asks for 11 and 7; Code 128 for 10). */
 const quietZone = 11;
@@ -63,56 +62,42 @@ export function ProductLabelsPage(props: { sheet: LabelSheet }) {
   const ids = sheet.products.map((product) => `product=${product.id}`).join('&');
   const labels = sheet.products.flatMap((product) => Array.from({ length: sheet.copies }, () => product));
   return (
-    <>
-      {raw('<!doctype html>')}
-      <html lang="es-DO">
-        <head>
-          <meta charset="utf-8" />
-          <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <meta name="robots" content="noindex" />
-          <title>{t('labels.title')}</title>
-          <link rel="stylesheet" href={staticUrl('print.css')} />
-          <link rel="stylesheet" href={staticUrl('labels.css')} />
-          <script src={staticUrl('app.js')} defer></script>
-        </head>
-        <body class={`print labels-${sheet.layout}`}>
-          <nav class="print-toolbar no-print" aria-label={t('labels.title')}>
-            <a href="/products">← {t('labels.back')}</a>
-            <a
-              href={`/products/labels?${ids}&copies=${sheet.copies}&layout=a4`}
-              aria-current={sheet.layout === 'a4' ? 'page' : undefined}
-            >
-              {t('labels.layoutA4')}
-            </a>
-            <a
-              href={`/products/labels?${ids}&copies=${sheet.copies}&layout=roll`}
-              aria-current={sheet.layout === 'roll' ? 'page' : undefined}
-            >
-              {t('labels.layoutRoll')}
-            </a>
-            <form method="get" action="/products/labels" class="labels-copies">
-              {sheet.products.map((product) => (
-                <input type="hidden" name="product" value={product.id} />
-              ))}
-              <input type="hidden" name="layout" value={sheet.layout} />
-              <label>
-                {t('labels.copies')}{' '}
-                <input type="number" name="copies" min="1" max="50" value={String(sheet.copies)} inputmode="numeric" />
-              </label>
-              <button type="submit">{t('labels.apply')}</button>
-            </form>
-            <span>{t('labels.count', { labels: labels.length, products: sheet.products.length })}</span>
-            <button type="button" class="print-button" data-print>
-              {t('labels.print')}
-            </button>
-          </nav>
-          <main class="labels">
-            {labels.map((product) => (
-              <Label product={product} />
-            ))}
-          </main>
-        </body>
-      </html>
-    </>
+    <PrintDocument title={t('labels.title')} stylesheets={['labels.css']} bodyClass={`print labels-${sheet.layout}`}>
+      <nav class="print-toolbar no-print" aria-label={t('labels.title')}>
+        <a href="/products">← {t('labels.back')}</a>
+        <a
+          href={`/products/labels?${ids}&copies=${sheet.copies}&layout=a4`}
+          aria-current={sheet.layout === 'a4' ? 'page' : undefined}
+        >
+          {t('labels.layoutA4')}
+        </a>
+        <a
+          href={`/products/labels?${ids}&copies=${sheet.copies}&layout=roll`}
+          aria-current={sheet.layout === 'roll' ? 'page' : undefined}
+        >
+          {t('labels.layoutRoll')}
+        </a>
+        <form method="get" action="/products/labels" class="labels-copies">
+          {sheet.products.map((product) => (
+            <input type="hidden" name="product" value={product.id} />
+          ))}
+          <input type="hidden" name="layout" value={sheet.layout} />
+          <label>
+            {t('labels.copies')}{' '}
+            <input type="number" name="copies" min="1" max="50" value={String(sheet.copies)} inputmode="numeric" />
+          </label>
+          <button type="submit">{t('labels.apply')}</button>
+        </form>
+        <span>{t('labels.count', { labels: labels.length, products: sheet.products.length })}</span>
+        <button type="button" class="print-button" data-print>
+          {t('labels.print')}
+        </button>
+      </nav>
+      <main class="labels">
+        {labels.map((product) => (
+          <Label product={product} />
+        ))}
+      </main>
+    </PrintDocument>
   );
 }

@@ -1,10 +1,9 @@
-import { raw } from 'hono/html';
+import { PrintDocument } from './print-document';
 import { formatDate } from '../domain/dates';
 import { formatIdentification } from '../domain/tax-id';
 import { t } from '../i18n/es-DO';
 import type { CompanyInfo } from '../queries/invoices';
 import { StatementBody, type StatementData } from './receivables';
-import { staticUrl } from './static-url';
 
 /** A customer statement as a standalone A4 sheet, with the print shell's stylesheet and toolbar. */
 export function StatementPrintPage(props: {
@@ -16,62 +15,49 @@ export function StatementPrintPage(props: {
   const { company, contact, statement } = props;
   const query = `from=${statement.from}&to=${statement.to}`;
   return (
-    <>
-      {raw('<!doctype html>')}
-      <html lang="es-DO">
-        <head>
-          <meta charset="utf-8" />
-          <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <meta name="robots" content="noindex" />
-          <title>{`${t('statement.title')} ${contact.name}`}</title>
-          <link rel="stylesheet" href={staticUrl('print.css')} />
-          <script src={staticUrl('app.js')} defer></script>
-        </head>
-        <body class="print print-a4">
-          <nav class="print-toolbar no-print" aria-label={t('documents.print')}>
-            <a href={`/contacts/${contact.id}/statement?${query}`}>← {t('documents.back')}</a>
-            <a href={`/contacts/${contact.id}/statement.pdf?${query}`}>{t('documents.downloadPdf')}</a>
-            <button type="button" class="print-button" data-print>
-              {t('documents.print')}
-            </button>
-          </nav>
-          <main class="sheet">
-            <header class="doc-header">
-              <div class="doc-company">
-                <div>
-                  <p class="company-name">{company.name}</p>
-                  {company.rnc ? <p>{`${t('documents.rnc')}: ${company.rnc}`}</p> : null}
-                  {company.address ? <p>{company.address}</p> : null}
-                  {company.phones ? <p>{`${t('documents.phones')}: ${company.phones}`}</p> : null}
-                </div>
-              </div>
-              <div class="doc-title">
-                <h1>{t('statement.title')}</h1>
-                <p>{t('statement.period', { from: formatDate(statement.from), to: formatDate(statement.to) })}</p>
-              </div>
-            </header>
-            <dl class="doc-party">
-              <div>
-                <dt>{t('receivables.customer')}</dt>
-                <dd>{contact.name}</dd>
-              </div>
-              {contact.idNumber ? (
-                <div>
-                  <dt>{t('documents.buyerId')}</dt>
-                  <dd>{formatIdentification(contact.idType, contact.idNumber)}</dd>
-                </div>
-              ) : null}
-              {contact.address ? (
-                <div>
-                  <dt>{t('statement.address')}</dt>
-                  <dd>{contact.address}</dd>
-                </div>
-              ) : null}
-            </dl>
-            <StatementBody statement={statement} limit={props.limit} />
-          </main>
-        </body>
-      </html>
-    </>
+    <PrintDocument title={`${t('statement.title')} ${contact.name}`} bodyClass="print print-a4">
+      <nav class="print-toolbar no-print" aria-label={t('documents.print')}>
+        <a href={`/contacts/${contact.id}/statement?${query}`}>← {t('documents.back')}</a>
+        <a href={`/contacts/${contact.id}/statement.pdf?${query}`}>{t('documents.downloadPdf')}</a>
+        <button type="button" class="print-button" data-print>
+          {t('documents.print')}
+        </button>
+      </nav>
+      <main class="sheet">
+        <header class="doc-header">
+          <div class="doc-company">
+            <div>
+              <p class="company-name">{company.name}</p>
+              {company.rnc ? <p>{`${t('documents.rnc')}: ${company.rnc}`}</p> : null}
+              {company.address ? <p>{company.address}</p> : null}
+              {company.phones ? <p>{`${t('documents.phones')}: ${company.phones}`}</p> : null}
+            </div>
+          </div>
+          <div class="doc-title">
+            <h1>{t('statement.title')}</h1>
+            <p>{t('statement.period', { from: formatDate(statement.from), to: formatDate(statement.to) })}</p>
+          </div>
+        </header>
+        <dl class="doc-party">
+          <div>
+            <dt>{t('receivables.customer')}</dt>
+            <dd>{contact.name}</dd>
+          </div>
+          {contact.idNumber ? (
+            <div>
+              <dt>{t('documents.buyerId')}</dt>
+              <dd>{formatIdentification(contact.idType, contact.idNumber)}</dd>
+            </div>
+          ) : null}
+          {contact.address ? (
+            <div>
+              <dt>{t('statement.address')}</dt>
+              <dd>{contact.address}</dd>
+            </div>
+          ) : null}
+        </dl>
+        <StatementBody statement={statement} limit={props.limit} />
+      </main>
+    </PrintDocument>
   );
 }
