@@ -89,6 +89,8 @@ function listOptions(rows: CatalogValueRow[] | undefined, chosen: string | null 
 }
 
 /** Frame shape and variant; lens type, material, index, treatments and the power ranges. */
+type ListFieldName = 'frameShape' | 'variantColour' | 'lensType' | 'lensMaterial' | 'lensIndex';
+
 function OpticalFields(props: { values: ProductFormValues; lists: CatalogLists; errors?: FieldErrors }) {
   const { values, lists, errors } = props;
   const treatments = (lists.treatments ?? []).filter((row) => row.active || values.lensTreatments?.includes(row.value));
@@ -102,27 +104,24 @@ function OpticalFields(props: { values: ProductFormValues; lists: CatalogLists; 
       attrs={{ maxlength: '8' }}
     />
   );
+  /** A select of one of the shop's lists: its active values, and the product's own even if archived. */
+  const listSelect = (name: ListFieldName, label: MessageKey, list: keyof typeof lists) => (
+    <SelectField
+      name={name}
+      label={t(label)}
+      value={values[name]}
+      errors={errors}
+      blank=""
+      options={listOptions(lists[list], values[name])}
+    />
+  );
   return (
     <>
       <fieldset>
         <legend>{t('catalog.form.frame')}</legend>
         <div class="form-grid">
-          <SelectField
-            name="frameShape"
-            label={t('catalog.field.frameShape')}
-            value={values.frameShape}
-            errors={errors}
-            blank=""
-            options={listOptions(lists.frame_shapes, values.frameShape)}
-          />
-          <SelectField
-            name="variantColour"
-            label={t('catalog.variants.colour')}
-            value={values.variantColour}
-            errors={errors}
-            blank=""
-            options={listOptions(lists.colours, values.variantColour)}
-          />
+          {listSelect('frameShape', 'catalog.field.frameShape', 'frame_shapes')}
+          {listSelect('variantColour', 'catalog.variants.colour', 'colours')}
           <Field
             name="variantSize"
             label={t('catalog.variants.size')}
@@ -136,30 +135,9 @@ function OpticalFields(props: { values: ProductFormValues; lists: CatalogLists; 
       <fieldset>
         <legend>{t('catalog.form.lens')}</legend>
         <div class="form-grid">
-          <SelectField
-            name="lensType"
-            label={t('catalog.field.lensType')}
-            value={values.lensType}
-            errors={errors}
-            blank=""
-            options={listOptions(lists.lens_types, values.lensType)}
-          />
-          <SelectField
-            name="lensMaterial"
-            label={t('catalog.field.lensMaterial')}
-            value={values.lensMaterial}
-            errors={errors}
-            blank=""
-            options={listOptions(lists.materials, values.lensMaterial)}
-          />
-          <SelectField
-            name="lensIndex"
-            label={t('catalog.field.lensIndex')}
-            value={values.lensIndex}
-            errors={errors}
-            blank=""
-            options={listOptions(lists.indices, values.lensIndex)}
-          />
+          {listSelect('lensType', 'catalog.field.lensType', 'lens_types')}
+          {listSelect('lensMaterial', 'catalog.field.lensMaterial', 'materials')}
+          {listSelect('lensIndex', 'catalog.field.lensIndex', 'indices')}
         </div>
         <fieldset class={errors?.lensTreatments ? 'field-invalid' : undefined}>
           <legend>{t('catalog.field.lensTreatments')}</legend>
