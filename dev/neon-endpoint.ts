@@ -14,6 +14,7 @@ import http from 'node:http';
 import net from 'node:net';
 import pg from 'pg';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { JOB_APPLICATION_NAME } from '../src/db/client';
 
 export interface StartNeonEndpointOptions {
   port: number;
@@ -33,6 +34,13 @@ export interface EndpointStats {
    * one per query on a WebSocket connection.
    */
   roundTripsByDatabase: Record<string, number>;
+  /**
+   * The part of the two above that background jobs made (their connection string names the
+   * application `optiflow-job`): a count of what a request costs leaves them out, however long
+   * the request takes beside a job the queue runs against the same database.
+   */
+  jobQueriesByDatabase: Record<string, number>;
+  jobRoundTripsByDatabase: Record<string, number>;
 }
 
 export interface NeonEndpoint {
@@ -191,8 +199,12 @@ async function handleSql(req: http.IncomingMessage, res: http.ServerResponse, ct
     return sendJson(res, error.status, { message: error.message });
   }
 
-  ctx.stats.countQueries(target.database, request.kind === 'single' ? 1 : request.queries.length);
-  ctx.stats.countRoundTrip(target.database);
+  ctx.stats.countQueries(
+    target.database,
+    request.kind === 'single' ? 1 : request.queries.length,
+    target.applicationName,
+  );
+  ctx.stats.countRoundTrip(target.database, target.applicationName);
   const halfTrip = ctx.latency.ms / 2;
   await sleep(halfTrip);
   try {
@@ -789,18 +801,22 @@ class StatsCounter {
   private queries = 0;
   private byDatabase = new Map<string, number>();
   private roundTripsByDatabase = new Map<string, number>();
+  private jobQueriesByDatabase = new Map<string, number>();
+  private jobRoundTripsByDatabase = new Map<string, number>();
 
   countHttpRequest(): void {
     this.httpRequests += 1;
   }
 
-  countQueries(database: string, count: number): void {
+  countQueries(database: string, count: number, applicationName?: string): void {
     this.queries += count;
-    this.byDatabase.set(database, (this.byDatabase.get(database) ?? 0) + count);
+    add(this.byDatabase, database, count);
+    if (applicationName === JOB_APPLICATION_NAME) add(this.jobQueriesByDatabase, database, count);
   }
 
-  countRoundTrip(database: string): void {
-    this.roundTripsByDatabase.set(database, (this.roundTripsByDatabase.get(database) ?? 0) + 1);
+  countRoundTrip(database: string, applicationName?: string): void {
+    add(this.roundTripsByDatabase, database, 1);
+    if (applicationName === JOB_APPLICATION_NAME) add(this.jobRoundTripsByDatabase, database, 1);
   }
 
   snapshot(): EndpointStats {
@@ -809,6 +825,8 @@ class StatsCounter {
       queries: this.queries,
       byDatabase: Object.fromEntries(this.byDatabase),
       roundTripsByDatabase: Object.fromEntries(this.roundTripsByDatabase),
+      jobQueriesByDatabase: Object.fromEntries(this.jobQueriesByDatabase),
+      jobRoundTripsByDatabase: Object.fromEntries(this.jobRoundTripsByDatabase),
     };
   }
 
@@ -817,7 +835,13 @@ class StatsCounter {
     this.queries = 0;
     this.byDatabase = new Map();
     this.roundTripsByDatabase = new Map();
+    this.jobQueriesByDatabase = new Map();
+    this.jobRoundTripsByDatabase = new Map();
   }
+}
+
+function add(counts: Map<string, number>, key: string, count: number): void {
+  counts.set(key, (counts.get(key) ?? 0) + count);
 }
 
 async function listen(server: http.Server, port: number): Promise<void> {

@@ -37,8 +37,22 @@ export function centralDb(connectionString: string) {
   return drizzle({ client: neon(connectionString), schema: centralSchema, casing: 'snake_case' });
 }
 
-export function tenantDb(connectionString: string) {
-  return drizzle({ client: gatedClient(neon(connectionString)), schema: tenantSchema, casing: 'snake_case' });
+/** The application name background jobs connect with (Postgres shows it in pg_stat_activity). */
+export const JOB_APPLICATION_NAME = 'optiflow-job';
+
+/**
+ * A tenant database client. `applicationName` names who connects (e.g. the queue's jobs), so the
+ * database's own views and the local endpoint's counts can tell a job from a request.
+ */
+export function tenantDb(connectionString: string, applicationName?: string) {
+  const url = applicationName ? withApplicationName(connectionString, applicationName) : connectionString;
+  return drizzle({ client: gatedClient(neon(url)), schema: tenantSchema, casing: 'snake_case' });
+}
+
+function withApplicationName(connectionString: string, applicationName: string): string {
+  const url = new URL(connectionString);
+  url.searchParams.set('application_name', applicationName);
+  return url.toString();
 }
 
 /**

@@ -22,10 +22,12 @@ export async function openTenantContext(
   env: Bindings,
   tenant: TenantRecord,
   requestId?: string,
+  /** Who connects, when not a request: the queue's jobs pass JOB_APPLICATION_NAME. */
+  applicationName?: string,
 ): Promise<TenantContext> {
   return {
     tenant,
-    db: tenantDb(await tenantConnectionString(env, tenant)),
+    db: tenantDb(await tenantConnectionString(env, tenant), applicationName),
     cache: new TenantCache(env.KV, tenant.id),
     files: new TenantFiles(env.FILES, tenant.id),
     jobs: new TenantJobs(env.JOBS, tenant.id, requestId),

@@ -1,4 +1,5 @@
 import type { Bindings } from '../env';
+import { JOB_APPLICATION_NAME } from '../db/client';
 import { lookupDeps, openTenantContext, type TenantContext } from './context';
 import type { JobMessage } from './jobs';
 import { resolveTenantById } from './lookup';
@@ -41,7 +42,7 @@ async function consumeJob(
     }
     const handler = handlers[job];
     if (!handler) throw new Error(`Unknown job "${job}"`);
-    await handler(await openTenantContext(env, tenant, requestId), payload, env);
+    await handler(await openTenantContext(env, tenant, requestId, JOB_APPLICATION_NAME), payload, env);
     message.ack();
   } catch (error) {
     log('error', 'job failed', { tenantId, job, id: message.id, attempts: message.attempts, error: String(error) });

@@ -10,6 +10,7 @@ import { NeonDbError, Pool, neon, neonConfig } from '@neondatabase/serverless';
 import ws from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FrontendMessageCounter, droppedDatabase, startNeonEndpoint, type NeonEndpoint } from '../../dev/neon-endpoint';
+import { JOB_APPLICATION_NAME } from '../../src/db/client';
 import { startPostgres, type LocalPostgres } from '../../dev/postgres';
 
 /** Looks like a Neon host on purpose: the endpoint must ignore it and use the local Postgres. */
@@ -385,18 +386,31 @@ describe('stats', () => {
     for (let i = 0; i < 5; i += 1) await sql`SELECT ${i}::int AS i`;
     await sql.transaction([sql`SELECT 1`, sql`SELECT 2`, sql`SELECT 3`]);
     await neon(url('postgres'))`SELECT 1`;
+    // A job's connection names itself: counted in the totals and, apart, as the job's.
+    const job = new URL(url(DB));
+    job.searchParams.set('application_name', JOB_APPLICATION_NAME);
+    await neon(job.toString()).transaction((q) => [q`SELECT 1`, q`SELECT 2`]);
     expect(endpoint.stats()).toEqual({
-      httpRequests: 7,
-      queries: 9,
-      byDatabase: { [DB]: 8, postgres: 1 },
-      roundTripsByDatabase: { [DB]: 6, postgres: 1 },
+      httpRequests: 8,
+      queries: 11,
+      byDatabase: { [DB]: 10, postgres: 1 },
+      roundTripsByDatabase: { [DB]: 7, postgres: 1 },
+      jobQueriesByDatabase: { [DB]: 2 },
+      jobRoundTripsByDatabase: { [DB]: 1 },
     });
 
     const viaHttp = await fetch(`${endpoint.url}/_stats`);
     expect(await viaHttp.json()).toEqual(endpoint.stats());
     const reset = await fetch(`${endpoint.url}/_stats/reset`, { method: 'POST' });
     expect(reset.status).toBe(200);
-    expect(endpoint.stats()).toEqual({ httpRequests: 0, queries: 0, byDatabase: {}, roundTripsByDatabase: {} });
+    expect(endpoint.stats()).toEqual({
+      httpRequests: 0,
+      queries: 0,
+      byDatabase: {},
+      roundTripsByDatabase: {},
+      jobQueriesByDatabase: {},
+      jobRoundTripsByDatabase: {},
+    });
   });
 
   it('counts WebSocket queries (simple and extended protocol) per database', async () => {
@@ -415,6 +429,8 @@ describe('stats', () => {
       queries: 3,
       byDatabase: { [DB]: 3 },
       roundTripsByDatabase: { [DB]: 3 },
+      jobQueriesByDatabase: {},
+      jobRoundTripsByDatabase: {},
     });
   });
 

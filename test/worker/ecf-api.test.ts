@@ -16,7 +16,7 @@ import { ecfPrintStamp } from '../../src/services/shop/ecf-stamp';
 import type { TenantJobs } from '../../src/tenancy/jobs';
 import { api, apiJson } from '../support/worker/api';
 import { ecfShop, issued } from '../support/worker/ecf';
-import { countQueries, get, untilQuiet } from '../support/worker/helpers';
+import { countQueries, get } from '../support/worker/helpers';
 import { pdfText } from '../support/worker/pdf-text';
 
 type EcfJson = {
@@ -210,7 +210,6 @@ describe('e-CF in the API', { timeout: 90_000 }, () => {
     // Reading the e-CF with the document costs no round trip: the same count as an E31 without one.
     const bare = await issued(s, 'E31');
     const database = `optiflow_${s.tenant.id}`;
-    await untilQuiet(database); // the issues' event dispatch jobs run first
     for (const path of ['/api/v1/invoices/{}', '/invoices/{}', '/invoices/{}/print']) {
       const request = (id: string) =>
         path.startsWith('/api')

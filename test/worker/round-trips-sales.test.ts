@@ -16,7 +16,7 @@ import { addDays, shopToday } from '../../src/domain/dates';
 import { documentsShop, insertInvoice, insertPayment, insertQuotation } from '../support/worker/documents';
 import { ecfShop, issued as issuedDocument, recordingJobs } from '../support/worker/ecf';
 import { prepareMissingEcf } from '../../src/services/shop/ecf';
-import { countRoundTrips, get, postForm, sessionRoundTrips } from '../support/worker/helpers';
+import { countRoundTrips, endpointStats, get, postForm, sessionRoundTrips } from '../support/worker/helpers';
 import { insertDrafts } from '../support/worker/invoices';
 
 type Shop = Awaited<ReturnType<typeof documentsShop>>;
@@ -162,8 +162,10 @@ describe('round trips of issuing an invoice', { timeout: 60_000 }, () => {
     expect(issued.pushUrl).toBe(`/invoices/${e31}?notice=issued`);
     expect(issued.html).toContain('Factura emitida con el NCF E310000000001.');
     expect(issued.html).toContain('segundo plano');
-    // The queue signs it: the e-CF appears without anyone asking again, for the number issued.
+    // The queue signs it: the e-CF appears without anyone asking again, for the number issued. The
+    // job's statements reach the same database, named as a job's: the counts above leave them out.
     expect(await eventuallyEcf(s, e31!)).toMatchObject({ encf: 'E310000000001' });
+    expect((await endpointStats()).jobRoundTripsByDatabase[tenantDatabase(s.tenant.id)]).toBeGreaterThan(0);
 
     const plain = await issueWithHtmx(s, b02!);
     expect(plain.status).toBe(200);

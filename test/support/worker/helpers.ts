@@ -32,6 +32,8 @@ export interface EndpointStats {
   queries: number;
   byDatabase: Record<string, number>;
   roundTripsByDatabase: Record<string, number>;
+  jobQueriesByDatabase: Record<string, number>;
+  jobRoundTripsByDatabase: Record<string, number>;
 }
 
 /** Queries the local Neon-protocol endpoint has seen, per database: the ground truth for round trips. */
@@ -40,40 +42,30 @@ export async function endpointStats(): Promise<EndpointStats> {
   return response.json();
 }
 
-export async function countQueries(database: string, work: () => Promise<unknown>): Promise<number> {
-  const before = (await endpointStats()).byDatabase[database] ?? 0;
-  await work();
-  const after = (await endpointStats()).byDatabase[database] ?? 0;
-  return after - before;
+/** Queries and round trips to one database so far, leaving out those of background jobs. */
+async function ownCounts(database: string): Promise<{ queries: number; roundTrips: number }> {
+  const stats = await endpointStats();
+  return {
+    queries: (stats.byDatabase[database] ?? 0) - (stats.jobQueriesByDatabase[database] ?? 0),
+    roundTrips: (stats.roundTripsByDatabase[database] ?? 0) - (stats.jobRoundTripsByDatabase[database] ?? 0),
+  };
 }
 
 /**
- * Waits until nothing has reached the shop's database for `quietMs`: a write that emits an event
- * (an issue, a payment) queues the event dispatch, which the local queue runs about a second later
- * against the same database. A count of a page's round trips starts after that, so it measures the
- * page alone. The wait is longer than the queue's batch window (max_batch_timeout = 1 s).
+ * Queries to one database during `work`. A job the queue runs meanwhile against the same database
+ * (the event dispatch an issue or a payment queues) is not counted: its connection names itself.
  */
-export async function untilQuiet(database: string, quietMs = 1_500, timeoutMs = 20_000): Promise<void> {
-  const started = Date.now();
-  let last = -1;
-  let since = Date.now();
-  while (Date.now() - started < timeoutMs) {
-    const now = (await endpointStats()).roundTripsByDatabase[database] ?? 0;
-    if (now !== last) {
-      last = now;
-      since = Date.now();
-    } else if (Date.now() - since >= quietMs) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${database} never went quiet for ${quietMs} ms`);
+export async function countQueries(database: string, work: () => Promise<unknown>): Promise<number> {
+  const before = (await ownCounts(database)).queries;
+  await work();
+  return (await ownCounts(database)).queries - before;
 }
 
-/** Network round trips to one database during `work` (a batch transaction counts once). */
+/** Network round trips to one database during `work` (a batch transaction counts once), jobs left out. */
 export async function countRoundTrips(database: string, work: () => Promise<unknown>): Promise<number> {
-  const before = (await endpointStats()).roundTripsByDatabase[database] ?? 0;
+  const before = (await ownCounts(database)).roundTrips;
   await work();
-  const after = (await endpointStats()).roundTripsByDatabase[database] ?? 0;
-  return after - before;
+  return (await ownCounts(database)).roundTrips - before;
 }
 
 /** The tenant's context objects, as the request path builds them. */
