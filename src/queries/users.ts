@@ -87,7 +87,7 @@ export async function getUserWithRoles(
 /** Creates an invited user (no password yet); null when the email is already taken. */
 export async function createInvitedUser(
   db: TenantDb,
-  values: { email: string; name: string; role: Role },
+  values: { email: string; name: string; role: Role; customRoleId: string | null },
 ): Promise<string | null> {
   const [row] = await db
     .insert(users)

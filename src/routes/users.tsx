@@ -33,7 +33,7 @@ function shell(c: Context<SignedInEnv>, title: string, content: JSX.Element, sta
   return c.render(content, { title: title, current: '/users' });
 }
 
-function renderInvite(
+async function renderInvite(
   c: Context<SignedInEnv>,
   values: InviteValues,
   status: RefusalStatus,
@@ -48,6 +48,7 @@ function renderInvite(
       values={values}
       branches={session.branches}
       actorRole={session.role}
+      customRoles={await assignableCustomRoles(shopContext(c))}
       errors={errors}
       message={message}
     />,
@@ -135,12 +136,13 @@ usersRoutes.post(
   validForm(inviteForm, (c, errors, submitted) => renderInvite(c, submitted as InviteValues, 422, errors)),
   async (c) => {
     const form = c.req.valid('form');
+    const values = { ...form, role: form.role.customRoleId ? `custom:${form.role.customRoleId}` : form.role.role };
     try {
-      const { link } = await inviteUser(shopContext(c), form);
+      const { link } = await inviteUser(shopContext(c), { ...form, ...form.role });
       return renderLink(c, form, link, 201);
     } catch (error) {
       const refused = refusal(error);
-      return renderInvite(c, form, refused.status, refused.errors, refused.errors ? undefined : refused.message);
+      return renderInvite(c, values, refused.status, refused.errors, refused.errors ? undefined : refused.message);
     }
   },
 );

@@ -12,13 +12,6 @@ const idList = z.preprocess(
 
 export const roleField = z.enum(roles, { error: t('users.roleInvalid') });
 
-export const inviteForm = z.object({
-  email: emailField,
-  name: requiredName(120),
-  role: roleField,
-  branchIds: idList,
-});
-
 /** A default role, or `custom:<id>` for a custom role (its users keep 'ventas' as their base role). */
 export const roleChoiceField = z.string({ error: t('users.roleInvalid') }).transform((value, context) => {
   const custom = /^custom:([0-9a-f-]{36})$/i.exec(value);
@@ -27,6 +20,13 @@ export const roleChoiceField = z.string({ error: t('users.roleInvalid') }).trans
   if (role.success) return { role: role.data, customRoleId: null };
   context.addIssue({ code: 'custom', message: t('users.roleInvalid') });
   return z.NEVER;
+});
+
+export const inviteForm = z.object({
+  email: emailField,
+  name: requiredName(120),
+  role: roleChoiceField,
+  branchIds: idList,
 });
 
 export const userChangeForm = z.object({

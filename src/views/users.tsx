@@ -178,6 +178,8 @@ export function InviteForm(props: {
   values: InviteValues;
   branches: BranchRef[];
   actorRole: Role;
+  /** Custom roles the actor may give (only who manages roles gets any). */
+  customRoles: ReadonlyArray<{ id: string; name: string }>;
   errors?: FieldErrors;
   message?: string | null;
 }) {
@@ -200,7 +202,12 @@ export function InviteForm(props: {
             inputmode="email"
             autocomplete="off"
           />
-          <RoleSelect value={values.role ?? 'ventas'} assignable={assignableRoles(props.actorRole)} errors={errors} />
+          <RoleSelect
+            value={values.role ?? 'ventas'}
+            assignable={assignableRoles(props.actorRole)}
+            custom={props.customRoles}
+            errors={errors}
+          />
         </div>
         <BranchChoices branches={props.branches} selected={values.branchIds ?? []} errors={errors} />
         <div class="actions">

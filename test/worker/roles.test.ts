@@ -89,12 +89,48 @@ describe('custom roles', { timeout: 120_000 }, () => {
     expect((await as('/reports/dgii')).status).toBe(200);
     expect((await api(s.host, '/reports/dgii/607?period=202601', seller.bearer)).status).toBe(200);
 
+    // A new user can be invited straight into it (the invitation form offers it); an admin, who does
+    // not manage roles, cannot invite into one; an unknown role is a field error; nothing is created.
+    expect(await (await get(s.host, '/users/new', { headers: { Cookie: s.cookie } })).text()).toContain(
+      `value="custom:${role!.id}"`,
+    );
+    const invite = (fields: Record<string, string>, cookie = s.cookie) =>
+      postRaw(
+        s,
+        '/users',
+        new URLSearchParams({ name: 'Cajera Nueva', branchIds: s.main.id, ...fields }).toString(),
+        cookie,
+      );
+    const invited = await invite({ email: 'cajera.nueva@example.test', role: `custom:${role!.id}` });
+    expect(invited.status).toBe(201);
+    expect(await invited.text()).toContain('/set-password/');
+    const [newcomer] = await s.db.select().from(users).where(eq(users.email, 'cajera.nueva@example.test'));
+    expect(newcomer).toMatchObject({ status: 'invited', role: 'ventas', customRoleId: role!.id });
+    const unknown = await invite({ email: 'otro@example.test', role: `custom:${crypto.randomUUID()}` });
+    expect(unknown.status).toBe(422);
+    expect(await unknown.text()).toContain('Ese rol no existe.');
+    const admin = await colleague(s, 'admin');
+    expect((await invite({ email: 'por-admin@example.test', role: `custom:${role!.id}` }, admin.cookie)).status).toBe(
+      403,
+    );
+    expect(await (await get(s.host, '/users/new', { headers: { Cookie: admin.cookie } })).text()).not.toContain(
+      'custom:',
+    );
+    for (const email of ['otro@example.test', 'por-admin@example.test'])
+      expect(await s.db.select().from(users).where(eq(users.email, email))).toEqual([]);
+    // Moved back to a default role, so the role's only user below is the seller.
+    const moved = await postRaw(
+      s,
+      `/users/${newcomer!.id}`,
+      new URLSearchParams({ role: 'caja', branchIds: s.main.id }).toString(),
+    );
+    expect(moved.status).toBe(303);
+
     // In use: not deleted (409), named in the list with its user count.
     const inUse = await postRaw(s, `/roles/${role!.id}/delete`, '');
     expect(inUse.status).toBe(409);
     expect(await inUse.text()).toContain('Este rol tiene usuarios asignados');
     // Only the owner manages roles: an admin cannot open them nor hand them out.
-    const admin = await colleague(s, 'admin');
     expect((await get(s.host, '/roles', { headers: { Cookie: admin.cookie } })).status).toBe(403);
     const byAdmin = await postRaw(
       s,

@@ -68,13 +68,23 @@ export async function getUserPage(
 /** Invites a user: the account without a password, its one-time link, and the activity entry. */
 export async function inviteUser(
   ctx: ShopContext,
-  input: { email: string; name: string; role: Role; branchIds: string[] },
+  input: { email: string; name: string; role: Role; customRoleId?: string | null; branchIds: string[] },
 ): Promise<{ userId: string; link: PasswordLink }> {
   requireRight(ctx, 'users.manage');
   if (input.role === 'owner' && ctx.actor.role !== 'owner')
     throw new AppError('forbidden', t('users.ownerOnly'), { role: t('users.ownerOnly') });
+  const customRoleId = input.customRoleId ?? null;
+  // As for a change: only who manages roles hands one out, and only one of this shop's.
+  if (customRoleId && !can(ctx.actor, 'roles.manage')) throw new AppError('forbidden');
+  if (customRoleId && !(await customRole(ctx.db, customRoleId)))
+    throw new AppError('validation', t('roles.validation.unknown'), { role: t('roles.validation.unknown') });
   checkBranches(ctx, input.branchIds);
-  const userId = await createInvitedUser(ctx.db, { email: input.email, name: input.name, role: input.role });
+  const userId = await createInvitedUser(ctx.db, {
+    email: input.email,
+    name: input.name,
+    role: input.role,
+    customRoleId,
+  });
   if (!userId) throw new AppError('validation', t('users.emailTaken'), { email: t('users.emailTaken') });
   const link = await issuePasswordLink(ctx.db, {
     email: input.email,
@@ -89,6 +99,7 @@ export async function inviteUser(
     email: input.email,
     name: input.name,
     role: input.role,
+    customRoleId,
   });
   return { userId, link };
 }
