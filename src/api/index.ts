@@ -24,6 +24,7 @@ import { shareLinksApi } from './share-links';
 import { reportsApi } from './reports';
 import { receivedEcfApi } from './received-ecf';
 import { expensesApi } from './expenses';
+import { businessReportsApi } from './business-reports';
 
 /** `/api/v1` on the shop's host: integrations, with bearer tokens created by a user in the UI. */
 export const api = createApiApp();
@@ -58,6 +59,7 @@ api.route('/', shareLinksApi);
 api.route('/', reportsApi);
 api.route('/', receivedEcfApi);
 api.route('/', expensesApi);
+api.route('/', businessReportsApi);
 
 /** The OpenAPI 3.1 document of the API (served below; `npm run lint:openapi` lints it). */
 export function openApiDocument() {

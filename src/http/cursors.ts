@@ -100,6 +100,9 @@ export const rateCursor: KeysetCursor<{ validOn: 'date' }> = keysetCursor({ vali
 /** Branches by (name, id). */
 export const branchCursor: KeysetCursor<{ name: 'text'; id: 'uuid' }> = keysetCursor({ name: 'text', id: 'uuid' });
 
+/** A business report's rows, by their report key (`_k`). */
+export const reportRowCursor: KeysetCursor<{ key: 'text' }> = keysetCursor({ key: 'text' });
+
 /** Expenses, newest document first. */
 export const expenseCursor: KeysetCursor<{ issuedOn: 'date'; id: 'uuid' }> = keysetCursor({
   issuedOn: 'date',

@@ -24,6 +24,7 @@ import { jobHandlers } from '../../src/jobs';
 import type { ShopContext } from '../../src/services/shop/context';
 import { showReport } from '../../src/services/shop/business-reports';
 import { uploadPartSize, uploadStream } from '../../src/services/shop/report-files';
+import { api, apiJson } from '../support/worker/api';
 import { countRoundTrips, get, postForm, signedIn, tenantContext, testEnv } from '../support/worker/helpers';
 import { buildInvoices } from '../support/worker/invoices';
 import { tenantDatabase } from '../support/worker/session';
@@ -364,6 +365,7 @@ async function buildMonth() {
     s,
     ctx,
     cookie: owner.cookie,
+    bearer: owner.bearer,
     host: s.host,
     main,
     sti: sti!,
@@ -636,6 +638,62 @@ describe('business reports', () => {
     expect((await get(f.host, '/reports/no-such-report', { headers: { Cookie: f.cookie } })).status).toBe(404);
     // The DGII page is still its own.
     expect((await get(f.host, '/reports/dgii', { headers: { Cookie: f.cookie } })).status).toBe(200);
+  });
+
+  it('the JSON API lists the reports and pages one with the same rows and totals, in one round trip', async () => {
+    const list = await apiJson(f.host, '/business-reports', f.bearer);
+    expect(list.status).toBe(200);
+    const salesByDay = list.body.data.find((report: { key: string }) => report.key === 'sales-by-day');
+    expect(salesByDay).toMatchObject({ group: 'sales', filters: ['range', 'branch', 'seller'] });
+    expect(salesByDay.columns.map((column: { key: string }) => column.key)).toEqual([
+      'day',
+      'invoices',
+      'credit_notes',
+      'net',
+      'itbis',
+      'total',
+    ]);
+
+    const path = (extra = '') => `/business-reports/sales-by-day?from=2025-03-01&to=2025-03-31&limit=3${extra}`;
+    const database = tenantDatabase(f.s.tenant.id);
+    let first: { status: number; body: Record<string, any> } | undefined;
+    expect(await countRoundTrips(database, async () => (first = await apiJson(f.host, path(), f.bearer)))).toBe(1);
+    expect(first!.status).toBe(200);
+    const values = (rows: Array<Record<string, unknown>>) =>
+      rows.map((row) => [row.day, row.invoices, row.credit_notes, row.net, row.itbis, row.total]);
+    expect(values(first!.body.data)).toEqual([
+      ['2025-03-03', 2, 0, '8000.00', '1440.00', '9440.00'],
+      ['2025-03-10', 1, 0, '1000.00', '0.00', '1000.00'],
+      ['2025-03-15', 1, 0, '6000.00', '1080.00', '7080.00'],
+    ]);
+    expect(first!.body).toMatchObject({
+      rowCount: 4,
+      totals: { invoices: '4', credit_notes: '1', net: '13500.00', itbis: '2250.00', total: '15750.00' },
+      filters: { from: '2025-03-01', to: '2025-03-31', branch: null, seller: null },
+    });
+    const second = await apiJson(f.host, path(`&cursor=${first!.body.nextCursor}`), f.bearer);
+    expect(values(second.body.data)).toEqual([['2025-03-20', 0, 1, '-1500.00', '-270.00', '-1770.00']]);
+    expect(second.body.nextCursor).toBeNull();
+    const bySeller = await apiJson(f.host, `${path()}&seller=${f.ana.id}`, f.bearer);
+    expect(values(bySeller.body.data)).toEqual([
+      ['2025-03-03', 1, 0, '5000.00', '900.00', '5900.00'],
+      ['2025-03-10', 1, 0, '1000.00', '0.00', '1000.00'],
+    ]);
+
+    // Refusals: problem+json, with the field; an unknown report is a 404.
+    const backwards = await api(f.host, '/business-reports/sales-by-day?from=2025-03-31&to=2025-03-01', f.bearer);
+    expect(backwards.status).toBe(422);
+    expect(backwards.headers.get('content-type')).toContain('application/problem+json');
+    expect(JSON.stringify(await backwards.json())).toContain('La fecha final no puede ser anterior a la inicial.');
+    expect((await api(f.host, `${path()}&cursor=nope`, f.bearer)).status).toBe(422);
+    expect((await api(f.host, '/business-reports/no-such-report', f.bearer)).status).toBe(404);
+    // A role without reports, and another shop (whose month is empty), see nothing of this one.
+    const seller = await signedIn(f.s.tenant.id, 'ventas');
+    expect((await api(f.host, path(), seller.bearer)).status).toBe(403);
+    const other = await shop('owner');
+    const theirs = await apiJson(other.host, path(), other.bearer);
+    expect(theirs.body).toMatchObject({ data: [], rowCount: 0, nextCursor: null });
+    expect((await api(f.host, path(), other.bearer)).status).toBe(401);
   });
 
   it('a report page costs the same round trips with 1 row or 30', async () => {

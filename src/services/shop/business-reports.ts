@@ -20,6 +20,7 @@ import {
   type ColumnTotal,
   type ReportScope,
   type ReportStatement,
+  reportChunkQuery,
   reportChunks,
   reportHeadQuery,
   reportTotalsQuery,
@@ -431,6 +432,49 @@ export async function showReport(
   ]);
   const { rows, totals } = head.rows[0]!;
   return { report, filters, rows, totals, rowCount: Number(totals._rows), sellers };
+}
+
+export interface ReportPage {
+  report: BusinessReport;
+  filters: ResolvedFilters;
+  /** Up to `limit` rows after `after`, in report order, each with its key (`_k`). */
+  rows: Array<ReportRow & { _k: string }>;
+  /** The key of the last row when more rows follow. */
+  nextAfter: string | null;
+  totals: ReportRow;
+  rowCount: number;
+}
+
+/**
+ * A page of a report for the API: the rows after a key, with the whole report's totals and row
+ * count, in one round trip (the same statement as the screen and the files).
+ */
+export async function reportPage(
+  ctx: ShopContext,
+  key: string,
+  query: Record<string, string | undefined>,
+  after: string | null,
+  limit: number,
+): Promise<ReportPage> {
+  requireReports(ctx);
+  const report = reportByKey(key);
+  const today = shopToday();
+  const filters = resolveFilters(report, query, today);
+  const statement = report.statement(scopeOf(filters, listScope(ctx.actor, filters.branch), today));
+  const [page, totals] = await ctx.db.batch([
+    reportChunkQuery(ctx.db, statement, after, limit + 1),
+    reportTotalsQuery(ctx.db, statement, totalsSpec(report)),
+  ]);
+  const rows = page.rows.slice(0, limit);
+  const totalsRow = totals.rows[0] as ReportRow;
+  return {
+    report,
+    filters,
+    rows,
+    nextAfter: page.rows.length > limit ? rows.at(-1)!._k : null,
+    totals: totalsRow,
+    rowCount: Number(totalsRow._rows),
+  };
 }
 
 export type ReportExportOutcome =
