@@ -63,6 +63,7 @@ quotationsApi.openapi(
     const page = await listQuotations(shopContext(c), {
       status: query.status ?? null,
       q: query.q || null,
+      sellerId: query.seller ?? null,
       after,
       limit: query.limit,
     });

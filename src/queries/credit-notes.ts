@@ -204,6 +204,8 @@ export interface CreditNote {
   modifiedNcf: string;
   originalId: string;
   createdByName: string | null;
+  /** Who sold the credited invoice (the note's own seller when it has one). */
+  sellerName: string | null;
   createdAt: string;
   lines: CreditNoteLine[];
   /** The note's e-CF (E34), read in the same statement; null for a B04. */
@@ -219,6 +221,7 @@ const noteColumns =
   'itbisTotal', n.itbis_total::text, 'total', n.total::text, 'totalDop', n.total_dop::text, 'taxBreakdown', n.tax_breakdown,
   'refundsItbis', n.refunds_itbis, 'creditReason', n.credit_reason, 'modifiedNcf', n.modified_ncf, 'originalId', n.reference_invoice_id,
   'createdByName', (SELECT name FROM users WHERE id = n.created_by),
+  'sellerName', (SELECT name FROM users WHERE id = coalesce(n.seller_id, (SELECT o.seller_id FROM invoices o WHERE o.id = n.reference_invoice_id))),
   'createdAt', to_char(n.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 
 /** One credit note with its lines, in one query. */

@@ -13,7 +13,7 @@ import { customerPickerMatches, matchingContactIds, parseContactSearch } from '.
 import { pickerPageSize, productPickerMatches, type PickerProduct, type ProductSearch } from './pickers';
 import { mayBeNumber, sortedAfterSearch } from './search';
 import { latestLensPrescriptionJson, type LensPrescription } from './sales-editor';
-import { sellerOptionsJson } from './sellers';
+import { activeSellersQuery, type SellerOption, sellerOptionsJson } from './sellers';
 
 export interface QuotationLine {
   position: number;
@@ -164,13 +164,18 @@ export async function listQuotations(
     branchIds: BranchScope;
     status?: QuotationListStatus | null;
     q?: string | null;
+    /** Only this seller's quotations. */
+    sellerId?: string | null;
     after?: QuotationCursor | null;
     limit: number;
+    /** Also read the active users (the seller filter's options) in the same round trip. */
+    withSellers?: boolean;
   },
-): Promise<{ rows: QuotationSummary[]; next: QuotationCursor | null }> {
+): Promise<{ rows: QuotationSummary[]; next: QuotationCursor | null; sellers: SellerOption[] }> {
   const conditions: SQL[] = [branchScope(filter.branchIds)];
   if (filter.status === 'open') conditions.push(openQuotation(sql`q`));
   else if (filter.status) conditions.push(sql`q.status = ${filter.status}`);
+  if (filter.sellerId) conditions.push(sql`q.seller_id = ${filter.sellerId}::uuid`);
   const searching = Boolean(filter.q?.trim());
   if (searching) {
     const pattern = likeEscape(filter.q!.trim().toLowerCase());
@@ -183,7 +188,7 @@ export async function listQuotations(
   }
   if (filter.after)
     conditions.push(sql`(q.created_at, q.id) < (${filter.after.createdAt}::timestamptz, ${filter.after.id}::uuid)`);
-  const result = await db.execute<QuotationSummary & { cursor_at: string } & Record<string, unknown>>(sql`
+  const statement = db.execute<QuotationSummary & { cursor_at: string } & Record<string, unknown>>(sql`
     SELECT ${summaryColumns}, q.created_at::text AS cursor_at
       FROM (SELECT * FROM quotations q
              WHERE ${sql.join(conditions, sql` AND `)}
@@ -191,10 +196,13 @@ export async function listQuotations(
              LIMIT ${filter.limit + 1}) q
       ${summaryRefs}
      ORDER BY q.created_at DESC, q.id DESC`);
+  const [result, sellers] = filter.withSellers
+    ? await db.batch([statement, activeSellersQuery(db)])
+    : [await statement, [] as SellerOption[]];
   const rows = result.rows.slice(0, filter.limit);
   const last = rows.at(-1);
   const next = result.rows.length > filter.limit && last ? { createdAt: last.cursor_at, id: last.id } : null;
-  return { rows: rows.map(({ cursor_at: _cursor, ...row }) => row as QuotationSummary), next };
+  return { rows: rows.map(({ cursor_at: _cursor, ...row }) => row as QuotationSummary), next, sellers };
 }
 
 interface RefsRow extends Record<string, unknown> {

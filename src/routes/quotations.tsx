@@ -56,20 +56,24 @@ quotationsRoutes.get('/quotations', requirePermission('quotations.view'), async 
   const status = quotationListQuery.shape.status.safeParse(c.req.query('status') || undefined).data ?? null;
   const after = createdCursor.decode(c.req.query('cursor'));
   const branch = branchQuery(c);
+  const seller = uuid.safeParse(c.req.query('seller')).success ? c.req.query('seller')! : undefined;
+  const fragment = wantsFragment(c.req.raw);
   const page = await listQuotations(shopContext(c), {
     status,
     q: q || null,
     branch,
+    sellerId: seller ?? null,
     after,
     limit: pageSize,
+    withSellers: !fragment,
   });
-  const filter = { q: q || undefined, status: status ?? undefined, branch };
+  const filter = { q: q || undefined, status: status ?? undefined, branch, seller };
   const list = {
     rows: page.rows,
     nextHref: page.next ? href('/quotations', { ...filter, cursor: createdCursor.encode(page.next) }) : null,
     firstHref: after ? href('/quotations', filter) : null,
   };
-  if (wantsFragment(c.req.raw)) return c.html(<QuotationResults {...list} />);
+  if (fragment) return c.html(<QuotationResults {...list} />);
   return c.render(
     <QuotationsPage
       {...list}
@@ -77,6 +81,8 @@ quotationsRoutes.get('/quotations', requirePermission('quotations.view'), async 
       status={status ?? ''}
       branches={user.branches}
       branch={branch ?? ''}
+      sellers={page.sellers}
+      seller={seller ?? ''}
       canManage={can(user, 'quotations.manage')}
     />,
     { title: t('quotations.title'), current: '/quotations' },

@@ -117,6 +117,7 @@ export const quotationListQuery = z.object({
     .optional()
     .openapi({ description: '`open`: draft or sent (not yet converted or cancelled)' }),
   q: z.string().trim().max(100).optional().openapi({ description: 'Number (COT-…) or customer name' }),
+  seller: optionalUuid(t('sellers.validation.seller')).openapi({ description: 'Only this seller’s quotations' }),
 });
 
 export const quotationIdParam = z.object({

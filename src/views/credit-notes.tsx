@@ -307,6 +307,12 @@ export function CreditNotePage(props: { note: CreditNote; notice: boolean; canRe
             <dt>{t('creditNotes.field.branch')}</dt>
             <dd>{note.branchName}</dd>
           </div>
+          {note.sellerName ? (
+            <div>
+              <dt>{t('sellers.field')}</dt>
+              <dd>{note.sellerName}</dd>
+            </div>
+          ) : null}
           <div>
             <dt>{t('creditNotes.field.refundsItbis')}</dt>
             <dd>{note.refundsItbis ? t('creditNotes.yes') : t('creditNotes.no')}</dd>

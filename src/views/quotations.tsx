@@ -43,6 +43,7 @@ export function QuotationResults(props: QuotationListProps) {
         { label: t('quotations.field.quotedOn') },
         { label: t('quotations.field.customer') },
         { label: t('quotations.field.branch') },
+        { label: t('sellers.field') },
         { label: t('quotations.field.status') },
         { label: t('quotations.field.total'), numeric: true },
       ]}
@@ -55,6 +56,7 @@ export function QuotationResults(props: QuotationListProps) {
           <td>{formatDate(row.quotedOn)}</td>
           <td>{row.customerName ?? '—'}</td>
           <td>{row.branchName}</td>
+          <td>{row.sellerName ?? '—'}</td>
           <td>
             <StatusBadge status={row.status} />
           </td>
@@ -72,7 +74,15 @@ export function QuotationResults(props: QuotationListProps) {
 }
 
 export function QuotationsPage(
-  props: QuotationListProps & { q: string; status: string; branches: BranchRef[]; branch: string; canManage: boolean },
+  props: QuotationListProps & {
+    q: string;
+    status: string;
+    branches: BranchRef[];
+    branch: string;
+    sellers: Array<{ id: string; name: string }>;
+    seller: string;
+    canManage: boolean;
+  },
 ) {
   return (
     <>
@@ -86,7 +96,7 @@ export function QuotationsPage(
           </div>
         ) : null}
       </div>
-      <LiveSearchForm action="/quotations" target="#quotation-results" filters={['status', 'branch']}>
+      <LiveSearchForm action="/quotations" target="#quotation-results" filters={['status', 'branch', 'seller']}>
         <Field
           name="q"
           type="search"
@@ -106,6 +116,15 @@ export function QuotationsPage(
           ]}
         />
         <BranchFilter branches={props.branches} value={props.branch} />
+        {props.sellers.length ? (
+          <SelectField
+            name="seller"
+            label={t('sellers.field')}
+            value={props.seller}
+            blank={t('sellers.all')}
+            options={props.sellers.map((seller) => ({ value: seller.id, label: seller.name }))}
+          />
+        ) : null}
         <button type="submit">{t('quotations.filter')}</button>
       </LiveSearchForm>
       <QuotationResults {...props} />

@@ -337,6 +337,23 @@ describe('sellers and commissions', { timeout: 120_000 }, () => {
     expect(listPage).toContain('<th scope="col">Vendedor</th>');
     expect(listPage).not.toContain(`href="/invoices/${ownerDraft.id}"`); // Bea's, not the owner's
 
+    // So does the quotations list (API and page).
+    const ownQuotation = await api(s.host, '/quotations', s.bearer, json({ lines: [line] }));
+    await expectStatus(ownQuotation, 201);
+    const ownQuotationId = ((await ownQuotation.json()) as { id: string }).id;
+    const quotedByBea = (await (await api(s.host, `/quotations?seller=${bea.user.id}&limit=100`, s.bearer)).json()) as {
+      data: Array<{ id: string; sellerId: string }>;
+    };
+    expect(quotedByBea.data.map((row) => row.id)).toEqual([quoted.id]);
+    const quotationsPage = await (
+      await get(s.host, `/quotations?seller=${bea.user.id}`, { headers: { Cookie: s.cookie } })
+    ).text();
+    expect(quotationsPage).toContain('name="seller"');
+    expect(quotationsPage).toContain('<th scope="col">Vendedor</th>');
+    expect(quotationsPage).toContain(`href="/quotations/${quoted.id}"`);
+    expect(quotationsPage).not.toContain(`href="/quotations/${ownQuotationId}"`);
+    expect((await api(s.host, '/quotations?seller=nadie', s.bearer)).status).toBe(422);
+
     // The form shows the select only to who may change the seller.
     const ownerForm = await (await get(s.host, '/invoices/new', { headers: { Cookie: s.cookie } })).text();
     expect(ownerForm).toContain('name="sellerId"');

@@ -151,6 +151,10 @@ describe('credit notes', { timeout: 60_000 }, () => {
     expect(detail).toContain(`/invoices/${invoice.id}`);
     expect(detail).toContain(`/credit-notes/${noteId}/print?format=a4`);
     expect(detail).toContain('RD$ 1,593.00');
+    // The note names the seller of the invoice it credits.
+    await s.db.update(invoices).set({ sellerId: s.user.id }).where(eq(invoices.id, invoice.id));
+    const withSeller = await (await get(s.host, `/credit-notes/${noteId}`, { headers: { Cookie: s.cookie } })).text();
+    expect(withSeller).toContain(`<dt>Vendedor</dt><dd>${s.user.name}</dd>`);
   });
 
   it('refunds the price but not the ITBIS after 30 days, and a full credit of the rest settles the invoice exactly', async () => {

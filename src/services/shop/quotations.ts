@@ -45,10 +45,13 @@ export async function listQuotations(
     q?: string | null;
     /** One of the actor's branches (else every branch they see). */
     branch?: string | null;
+    sellerId?: string | null;
     after?: QuotationCursor | null;
     limit: number;
+    /** The page (not its fragment or the API): the seller filter's options, in the same round trip. */
+    withSellers?: boolean;
   },
-): Promise<{ rows: QuotationSummary[]; next: QuotationCursor | null }> {
+): Promise<{ rows: QuotationSummary[]; next: QuotationCursor | null; sellers: Array<{ id: string; name: string }> }> {
   ensureCan(ctx, 'quotations.view');
   const { branch, ...rest } = filter;
   return loadQuotations(ctx.db, { ...rest, branchIds: listScope(ctx.actor, branch) });
