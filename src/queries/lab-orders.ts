@@ -170,6 +170,7 @@ export interface LabOrderRefs {
   invoice: { id: string; customerId: string | null; branchId: string } | null;
   quotation: { id: string; customerId: string | null } | null;
   frame: { id: string } | null;
+  lists: LabLists;
 }
 
 /** The records a new order names, each null when it does not exist: one round trip. */
@@ -185,7 +186,8 @@ export async function labOrderRefs(
       'prescription', (SELECT json_build_object('id', id, 'patientId', patient_id) FROM prescriptions WHERE id = ${ids.prescriptionId ?? none}::uuid),
       'invoice', (SELECT json_build_object('id', id, 'customerId', customer_id, 'branchId', branch_id) FROM invoices WHERE id = ${ids.invoiceId ?? none}::uuid AND kind = 'invoice'),
       'quotation', (SELECT json_build_object('id', id, 'customerId', customer_id) FROM quotations WHERE id = ${ids.quotationId ?? none}::uuid),
-      'frame', (SELECT json_build_object('id', id) FROM products WHERE id = ${ids.frameProductId ?? none}::uuid)
+      'frame', (SELECT json_build_object('id', id) FROM products WHERE id = ${ids.frameProductId ?? none}::uuid),
+      'lists', ${labListsJson}
     ) AS refs`);
   return result.rows[0]!.refs;
 }
@@ -430,7 +432,15 @@ export interface LabFormData {
   customer: { id: string; name: string; phone: string | null } | null;
   prescriptions: Array<{ id: string; examinedOn: string }>;
   labs: Array<{ id: string; name: string }>;
+  lists: LabLists;
 }
+
+/** The catalogue lists a lab order's lens is described with: each list's active values, in order. */
+export type LabLists = Partial<Record<'lens_types' | 'materials' | 'indices' | 'treatments', string[]>>;
+
+const labListsJson = sql`coalesce((SELECT json_object_agg(x.list, x.values) FROM (
+    SELECT list, json_agg(value ORDER BY position, id) AS values FROM catalog_values
+     WHERE active AND list IN ('lens_types', 'materials', 'indices', 'treatments') GROUP BY list) x), '{}'::json)`;
 
 /** What the order form shows for a customer: the customer, their prescriptions (newest first) and the labs: one round trip. */
 export async function labOrderFormData(db: TenantDb, customerId: string): Promise<LabFormData> {
@@ -440,7 +450,8 @@ export async function labOrderFormData(db: TenantDb, customerId: string): Promis
       'prescriptions', coalesce((SELECT json_agg(json_build_object('id', p.id, 'examinedOn', p.examined_on) ORDER BY p.examined_on DESC, p.created_at DESC, p.id DESC)
                                    FROM prescriptions p WHERE p.patient_id = ${customerId}::uuid), '[]'::json),
       'labs', coalesce((SELECT json_agg(json_build_object('id', l.id, 'name', l.name) ORDER BY l.name)
-                          FROM (SELECT id, name FROM contacts WHERE kind = 'supplier' AND archived_at IS NULL ORDER BY name LIMIT 200) l), '[]'::json)
+                          FROM (SELECT id, name FROM contacts WHERE kind = 'supplier' AND archived_at IS NULL ORDER BY name LIMIT 200) l), '[]'::json),
+      'lists', ${labListsJson}
     ) AS data`);
   return result.rows[0]!.data;
 }

@@ -4,18 +4,6 @@ import { t } from '../i18n/es-DO';
 import { optionalText } from './common';
 import { parseDate } from './contacts';
 
-export const labLensTypes = ['monofocal', 'bifocal', 'progresivo', 'ocupacional'] as const;
-export const labLensMaterials = ['cr39', 'policarbonato', 'trivex', 'alto_indice', 'mineral'] as const;
-export const labLensIndexes = ['1.50', '1.56', '1.59', '1.60', '1.67', '1.74'] as const;
-export const labTreatments = [
-  'antirreflejo',
-  'filtro_azul',
-  'fotocromatico',
-  'endurecido',
-  'hidrofobico',
-  'uv',
-  'polarizado',
-] as const;
 export const labPriorityValues = ['normal', 'high', 'urgent'] as const;
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -40,6 +28,18 @@ const optionalChoice = <T extends readonly [string, ...string[]]>(values: T) =>
     .optional()
     .refine((value) => value == null || (values as readonly string[]).includes(value), t('lab.error.choice'))
     .openapi({ type: 'string', enum: [...values] });
+
+/** A value of one of the shop's catalogue lists (checked against the list by the service); blank means none. */
+const listValue = (list: string) =>
+  z
+    .union([z.string().trim().max(60), z.number()])
+    .transform((value) => (String(value) === '' ? null : String(value)))
+    .nullable()
+    .optional()
+    .openapi({
+      type: 'string',
+      description: `A value of the shop's catalogue list "${list}" (kept on its Catálogo screen)`,
+    });
 
 /** A boxing measurement in mm (10-90), typed with a comma or a dot; blank means none. */
 const millimetres = z
@@ -79,18 +79,17 @@ const labOrderObject = z.object({
   frameA: millimetres,
   frameB: millimetres,
   frameDbl: millimetres,
-  lensType: optionalChoice(labLensTypes),
-  lensMaterial: optionalChoice(labLensMaterials),
-  lensIndex: optionalChoice(labLensIndexes),
+  lensType: listValue('lens_types'),
+  lensMaterial: listValue('materials'),
+  lensIndex: listValue('indices'),
   treatments: z
-    .union([z.string().max(40), z.array(z.string().max(40)).max(labTreatments.length)])
+    .union([z.string().max(60), z.array(z.string().max(60)).max(20)])
     .nullable()
     .optional()
-    .transform((value) => [...new Set(value == null ? [] : Array.isArray(value) ? value : value ? [value] : [])])
-    .refine((values) => values.every((value) => (labTreatments as readonly string[]).includes(value)), {
-      message: t('lab.error.choice'),
-    })
-    .openapi({ type: 'array', items: { type: 'string', enum: [...labTreatments] } }),
+    .transform((value) => [
+      ...new Set((value == null ? [] : Array.isArray(value) ? value : [value]).map((v) => v.trim()).filter(Boolean)),
+    ])
+    .openapi({ type: 'array', items: { type: 'string', description: 'A value of the catalogue list "treatments"' } }),
   tint: optionalText(120),
   labReference: optionalText(60),
   promisedOn: z

@@ -3,7 +3,7 @@ import { formatDate, formatDateTime } from '../domain/dates';
 import { formatMoney } from '../domain/money';
 import { t } from '../i18n/es-DO';
 import type { LabOrderDetail } from '../queries/lab-orders';
-import { labOrderNumber, lensMaterialLabel, lensTypeLabel, priorityLabel, treatmentLabel } from './lab-orders';
+import { labOrderNumber, priorityLabel } from './lab-orders';
 import { displayMeasure } from './prescriptions';
 
 const rxColumns = [
@@ -141,11 +141,9 @@ export function LabOrderPrintPage(props: {
           />
           <Row
             label={t('lab.lens')}
-            value={[lensTypeLabel(order.lensType), lensMaterialLabel(order.lensMaterial), order.lensIndex]
-              .filter(Boolean)
-              .join(' · ')}
+            value={[order.lensType, order.lensMaterial, order.lensIndex].filter(Boolean).join(' · ')}
           />
-          <Row label={t('lab.treatments')} value={order.treatments.map(treatmentLabel).join(', ')} />
+          <Row label={t('lab.treatments')} value={order.treatments.join(', ')} />
           <Row label={t('lab.tint')} value={order.tint} />
           <Row label={t('lab.notes')} value={order.notes} />
         </dl>

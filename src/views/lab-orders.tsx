@@ -6,13 +6,7 @@ import type { FieldErrors } from '../errors';
 import { t, type MessageKey } from '../i18n/es-DO';
 import type { Contact } from '../queries/contacts';
 import type { LabFormData, LabOrderDetail, LabStage, LabTimelineEntry } from '../queries/lab-orders';
-import {
-  labLensIndexes,
-  labLensMaterials,
-  labLensTypes,
-  labPriorityValues,
-  labTreatments,
-} from '../schemas/lab-orders';
+import { labPriorityValues } from '../schemas/lab-orders';
 import { CheckboxField, ErrorSummary, Field, Notice, SelectField, TextAreaField, Warning } from './components';
 import { RxTable } from './prescriptions';
 import { ShareButton } from './share-links';
@@ -24,9 +18,6 @@ export function labOrderNumber(number: number): string {
   return `LAB-${String(number).padStart(6, '0')}`;
 }
 
-export const lensTypeLabel = (value: string | null) => (value ? t(`lab.lensType.${value}` as MessageKey) : '');
-export const lensMaterialLabel = (value: string | null) => (value ? t(`lab.lensMaterial.${value}` as MessageKey) : '');
-export const treatmentLabel = (value: string) => t(`lab.treatment.${value}` as MessageKey);
 export const priorityLabel = (value: string) => t(`lab.priority.${value}` as MessageKey);
 
 /** "3 d 4 h" / "5 h" / "12 min" since a moment. */
@@ -116,10 +107,20 @@ export interface LabFormProps {
   cancelHref: string;
 }
 
+/** A list's active values, then the value shown if it is not among them (archived since the order got it). */
+function listOptions(values: readonly string[] | undefined, current: string | readonly string[] | undefined) {
+  const kept = (typeof current === 'string' ? [current] : (current ?? [])).filter((value) => value !== '');
+  const options = [...(values ?? [])];
+  for (const value of kept) if (!options.includes(value)) options.push(value);
+  return options;
+}
+
 export function LabOrderFormPage(props: LabFormProps) {
   const v = props.values;
   const errors = props.errors;
+  const lists = props.data.lists;
   const treatments = new Set(Array.isArray(v.treatments) ? v.treatments : v.treatments ? [v.treatments] : []);
+  const asOptions = (values: string[]) => values.map((value) => ({ value, label: value }));
   return (
     <>
       <p>
@@ -205,7 +206,7 @@ export function LabOrderFormPage(props: LabFormProps) {
             value={str(v.lensType)}
             errors={errors}
             blank={t('lab.choose')}
-            options={labLensTypes.map((value) => ({ value, label: lensTypeLabel(value) }))}
+            options={asOptions(listOptions(lists.lens_types, v.lensType))}
           />
           <SelectField
             name="lensMaterial"
@@ -213,7 +214,7 @@ export function LabOrderFormPage(props: LabFormProps) {
             value={str(v.lensMaterial)}
             errors={errors}
             blank={t('lab.choose')}
-            options={labLensMaterials.map((value) => ({ value, label: lensMaterialLabel(value) }))}
+            options={asOptions(listOptions(lists.materials, v.lensMaterial))}
           />
           <SelectField
             name="lensIndex"
@@ -221,14 +222,14 @@ export function LabOrderFormPage(props: LabFormProps) {
             value={str(v.lensIndex)}
             errors={errors}
             blank={t('lab.choose')}
-            options={labLensIndexes.map((value) => ({ value, label: value }))}
+            options={asOptions(listOptions(lists.indices, v.lensIndex))}
           />
           <fieldset>
             <legend>{t('lab.treatments')}</legend>
-            {labTreatments.map((value) => (
+            {listOptions(lists.treatments, [...treatments]).map((value) => (
               <label class="field-check" style="display: flex; align-items: center; gap: 0.6rem; min-height: 2.75rem">
                 <input type="checkbox" name="treatments" value={value} checked={treatments.has(value)} />
-                {treatmentLabel(value)}
+                {value}
               </label>
             ))}
             {errors?.treatments ? <p class="field-error">{errors.treatments}</p> : null}
@@ -439,10 +440,10 @@ export function LabOrderPage(props: {
                 : null
             }
           />
-          <Fact label={t('lab.lensType')} value={lensTypeLabel(order.lensType)} />
-          <Fact label={t('lab.lensMaterial')} value={lensMaterialLabel(order.lensMaterial)} />
+          <Fact label={t('lab.lensType')} value={order.lensType ?? ''} />
+          <Fact label={t('lab.lensMaterial')} value={order.lensMaterial} />
           <Fact label={t('lab.lensIndex')} value={order.lensIndex} />
-          <Fact label={t('lab.treatments')} value={order.treatments.map(treatmentLabel).join(', ')} />
+          <Fact label={t('lab.treatments')} value={order.treatments.join(', ')} />
           <Fact label={t('lab.tint')} value={order.tint} />
           <Fact label={t('lab.promisedOn')} value={order.promisedOn ? formatDate(order.promisedOn) : null} />
           <Fact label={t('lab.invoice')} value={order.invoiceId ? (order.invoiceNcf ?? '✓') : null} />

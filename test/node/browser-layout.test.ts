@@ -186,8 +186,8 @@ async function seedRows(stack: TestStack): Promise<SeededIds> {
         INSERT INTO lab_orders (branch_id, customer_id, invoice_id, prescription_id, stage_id, priority, promised_on, od_sphere, od_cylinder, od_axis,
                                 od_add, oi_sphere, pd, frame_description, frame_a, frame_b, frame_dbl, lens_type, lens_material, lens_index, treatments, notes, created_by)
         SELECT ${branchId}::uuid, ${contactId}::uuid, ${invoiceId}::uuid, ${prescriptionId}::uuid, s.id, 'urgent', current_date - 1, -2.25, -0.75, 180,
-               2.00, -2.00, 63.0, 'Montura Ray-Ban RB5154 Clubmaster Optics negro mate 51 mm', 51, 40.5, 21, 'progresivo', 'policarbonato', 1.67,
-               ARRAY['antirreflejo', 'filtro_azul', 'fotocromatico'], 'Revisar la altura de montaje antes de biselar', ${userId}::uuid
+               2.00, -2.00, 63.0, 'Montura Ray-Ban RB5154 Clubmaster Optics negro mate 51 mm', 51, 40.5, 21, 'Progresivo', 'Policarbonato', 1.67,
+               ARRAY['Antirreflejo', 'Filtro de luz azul', 'Fotocromático'], 'Revisar la altura de montaje antes de biselar', ${userId}::uuid
           FROM lab_stages s WHERE s.is_initial RETURNING id, stage_id
       )
       INSERT INTO lab_order_events (lab_order_id, kind, to_stage_id, user_id) SELECT id, 'created', stage_id, ${userId}::uuid FROM o

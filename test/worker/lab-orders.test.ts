@@ -5,6 +5,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import {
+  catalogValues,
   fiscalSequences,
   invoices,
   labOrderEvents,
@@ -51,9 +52,9 @@ describe('lab orders', { timeout: 60_000 }, () => {
 
     const order = await createOrder(s, {
       labId: s.lab.id,
-      lensMaterial: 'policarbonato',
+      lensMaterial: 'Policarbonato',
       lensIndex: '1.67',
-      treatments: 'antirreflejo',
+      treatments: 'Antirreflejo',
       frameDescription: 'Ray-Ban RB5154 negra',
       frameA: '51',
       frameB: '40,5',
@@ -74,7 +75,7 @@ describe('lab orders', { timeout: 60_000 }, () => {
     expect([order.frameB, order.lensIndex, order.treatments, order.priority]).toEqual([
       '40.5',
       '1.67',
-      ['antirreflejo'],
+      ['Antirreflejo'],
       'urgent',
     ]);
     expect(order.stageId).toBe(s.stage('Pendiente').id);
@@ -126,6 +127,60 @@ describe('lab orders', { timeout: 60_000 }, () => {
     );
     expect(labOnly.status).toBe(422);
     expect(await labOnly.text()).toContain('El laboratorio debe ser un contacto proveedor.');
+  });
+
+  it('describes the lens with the shop’s catalogue lists: a value added there is offered and taken, an archived one stays where it is', async () => {
+    const s = await labShop('owner');
+    // The shop adds its own treatment on the catalogue screen; the order form offers it.
+    expect(
+      (await postForm(s.host, '/catalog', { list: 'treatments', value: 'Espejado' }, { Cookie: s.cookie })).status,
+    ).toBe(303);
+    const form = await (
+      await get(s.host, `/lab-orders/new?customerId=${s.customer.id}`, { headers: { Cookie: s.cookie } })
+    ).text();
+    for (const offered of ['value="Progresivo"', 'value="Alto índice"', 'value="1.74"', 'value="Espejado"'])
+      expect(form).toContain(offered);
+    const created = await apiJson(s.host, '/lab-orders', s.bearer, {
+      method: 'POST',
+      body: JSON.stringify({
+        customerId: s.customer.id,
+        lensType: 'Ocupacional',
+        lensMaterial: 'Trivex',
+        treatments: ['Espejado', 'Antirreflejo'],
+      }),
+    });
+    expect(created.status).toBe(201);
+    const [order] = await s.db.select().from(labOrders).where(eq(labOrders.id, created.body.id));
+    expect([order!.lensType, order!.lensMaterial, order!.treatments]).toEqual([
+      'Ocupacional',
+      'Trivex',
+      ['Espejado', 'Antirreflejo'],
+    ]);
+    // Archived: the order keeps it (its edit form still shows it and saves it), a new order cannot take it.
+    await s.db.update(catalogValues).set({ active: false }).where(eq(catalogValues.value, 'Espejado'));
+    const edit = await (await get(s.host, `/lab-orders/${order!.id}/edit`, { headers: { Cookie: s.cookie } })).text();
+    expect(edit).toContain('value="Espejado"');
+    const kept = await postForm(
+      s.host,
+      `/lab-orders/${order!.id}/edit`,
+      { lensType: 'Ocupacional', lensMaterial: 'Trivex', treatments: 'Espejado', tint: 'Gris' },
+      { Cookie: s.cookie },
+    );
+    expect(kept.status).toBe(303);
+    const [after] = await s.db.select().from(labOrders).where(eq(labOrders.id, order!.id));
+    expect([after!.treatments, after!.tint]).toEqual([['Espejado'], 'Gris']);
+    const refused = await postForm(
+      s.host,
+      '/lab-orders',
+      { customerId: s.customer.id, treatments: 'Espejado' },
+      { Cookie: s.cookie },
+    );
+    expect(refused.status).toBe(422);
+    expect(await refused.text()).toContain('Elige una opción de la lista.');
+    expect(await s.db.select().from(labOrders)).toHaveLength(1);
+    // The print shows the values as the lists name them.
+    const print = await (await get(s.host, `/lab-orders/${order!.id}/print`, { headers: { Cookie: s.cookie } })).text();
+    expect(print).toContain('Ocupacional · Trivex');
   });
 
   it('of 20 simultaneous moves of one order from the same stage exactly one wins; the rest get 409 with the current stage', async () => {
@@ -322,13 +377,13 @@ describe('lab orders API', { timeout: 60_000 }, () => {
     expect(problem.errors.map((error) => error.field).sort()).toEqual(['lensIndex', 'promisedOn']);
 
     const ids: string[] = [];
-    for (const lensType of ['monofocal', 'bifocal', 'progresivo']) {
+    for (const lensType of ['Monofocal', 'Bifocal', 'Progresivo']) {
       const created = await apiJson(s.host, '/lab-orders', s.bearer, {
         method: 'POST',
         body: JSON.stringify({
           customerId: s.customer.id,
           lensType,
-          treatments: ['uv', 'antirreflejo'],
+          treatments: ['Polarizado', 'Antirreflejo'],
           labId: s.lab.id,
         }),
       });
@@ -385,13 +440,13 @@ describe('lab orders edit and entry points', { timeout: 60_000 }, () => {
     const saved = await postForm(
       s.host,
       `/lab-orders/${order.id}/edit`,
-      { lensType: 'bifocal', tint: 'Marrón', odSphere: '+9.00', customerId: crypto.randomUUID() },
+      { lensType: 'Bifocal', tint: 'Marrón', odSphere: '+9.00', customerId: crypto.randomUUID() },
       { Cookie: s.cookie },
     );
     expect(saved.status).toBe(303);
     const [after] = await s.db.select().from(labOrders).where(eq(labOrders.id, order.id));
     expect([after!.lensType, after!.tint, after!.odSphere, after!.customerId, after!.version]).toEqual([
-      'bifocal',
+      'Bifocal',
       'Marrón',
       '-1.25',
       s.customer.id,

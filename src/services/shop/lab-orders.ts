@@ -13,6 +13,7 @@ import {
   labOrderFormData as selectLabOrderFormData,
   labOrderRefs,
   type LabFormData,
+  type LabLists,
   labOrderSource as selectLabOrderSource,
   labStagesQuery,
   listLabOrders as selectLabOrders,
@@ -76,12 +77,38 @@ function writeBranch(ctx: ShopContext, branchId: string | null | undefined): str
   return chosen;
 }
 
+/**
+ * The lens fields' errors: each value must be one of its catalogue list's active values, or the
+ * value the order already has (a value archived since stays on the orders that carry it).
+ */
+function listErrors(
+  input: Pick<LabOrderInput, 'lensType' | 'lensMaterial' | 'lensIndex' | 'treatments'>,
+  lists: LabLists,
+  current: Pick<LabOrderDetail, 'lensType' | 'lensMaterial' | 'lensIndex' | 'treatments'> | null,
+): Record<string, string> {
+  const fields: Record<string, string> = {};
+  const allowed = (list: keyof LabLists, value: string, kept: readonly (string | null)[]) =>
+    (lists[list] ?? []).includes(value) || kept.includes(value);
+  const single = [
+    ['lensType', 'lens_types'],
+    ['lensMaterial', 'materials'],
+    ['lensIndex', 'indices'],
+  ] as const;
+  for (const [field, list] of single) {
+    const value = input[field];
+    if (value && !allowed(list, value, [current?.[field] ?? null])) fields[field] = t('lab.error.choice');
+  }
+  if (input.treatments.some((value) => !allowed('treatments', value, current?.treatments ?? [])))
+    fields.treatments = t('lab.error.choice');
+  return fields;
+}
+
 export async function createLabOrder(ctx: ShopContext, body: unknown): Promise<LabOrderDetail> {
   requireRight(ctx, 'labOrders.manage');
   const input = validLabOrder(body);
   const branchId = writeBranch(ctx, input.branchId);
   const refs = await labOrderRefs(ctx.db, input);
-  const fields: Record<string, string> = {};
+  const fields: Record<string, string> = listErrors(input, refs.lists, null);
   if (!refs.customer) fields.customerId = t('lab.error.customer');
   if (input.labId && refs.lab?.kind !== 'supplier') fields.labId = t('lab.error.lab');
   if (input.prescriptionId && refs.prescription?.patientId !== input.customerId)
@@ -107,7 +134,7 @@ export async function updateLabOrder(ctx: ShopContext, id: string, body: unknown
   const current = await getLabOrder(ctx, id);
   const input = validLabOrder({ ...(body as Record<string, unknown>), customerId: current.customerId });
   const refs = await labOrderRefs(ctx.db, { ...input, prescriptionId: null, invoiceId: null, quotationId: null });
-  const fields: Record<string, string> = {};
+  const fields: Record<string, string> = listErrors(input, refs.lists, current);
   if (input.labId && refs.lab?.kind !== 'supplier') fields.labId = t('lab.error.lab');
   if (input.frameProductId && !refs.frame) fields.frameProductId = t('lab.error.frame');
   if (Object.keys(fields).length) invalid(fields);

@@ -42,7 +42,7 @@ export async function createOrder(s: LabShop, fields: Record<string, string> = {
   const response = await postForm(
     s.host,
     '/lab-orders',
-    { customerId: s.customer.id, lensType: 'progresivo', ...fields },
+    { customerId: s.customer.id, lensType: 'Progresivo', ...fields },
     { Cookie: s.cookie },
   );
   expect(response.status).toBe(303);
