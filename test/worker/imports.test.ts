@@ -20,6 +20,7 @@ import {
 } from '../../src/db/tenant-schema';
 import { jobHandlers } from '../../src/jobs';
 import { salesPageSql } from '../../src/queries/reports';
+import { api } from '../support/worker/api';
 import { get, postForm, tenantContext, testEnv } from '../support/worker/helpers';
 import { postMultipart } from '../support/worker/lab-orders';
 import { colleague, shop, type Shop } from '../support/worker/shop';
@@ -362,6 +363,28 @@ describe('imports', { timeout: 120_000 }, () => {
     expect(balances.map((row) => row.openDop)).toEqual(['5000.00']);
     const sales = await s.db.execute(salesPageSql('202401', null, 100));
     expect(sales.rows).toEqual([]);
+    // An imported invoice is paid like any other: a receipt within the balance, then the rest; a
+    // payment over the balance is refused; the customer's open balance follows.
+    const pay = (amount: string) =>
+      api(s.host, `/invoices/${imported[0]!.id}/payments`, s.bearer, {
+        method: 'POST',
+        body: JSON.stringify({ method: '1', amount }),
+      });
+    expect((await pay('5000.01')).status).toBe(422);
+    expect((await pay('2000.00')).status).toBe(201);
+    expect((await pay('3000.00')).status).toBe(201);
+    const [settled] = await s.db.select().from(invoices).where(eq(invoices.id, imported[0]!.id));
+    expect([settled!.status, settled!.paidTotal]).toEqual(['paid', '11800.00']);
+    const [c2Balance] = await s.db
+      .select()
+      .from(receivableBalances)
+      .where(
+        and(
+          eq(receivableBalances.customerId, c2!.id),
+          eq(receivableBalances.branchKey, '00000000-0000-0000-0000-000000000000'),
+        ),
+      );
+    expect(c2Balance?.openDop ?? '0.00').toBe('0.00');
     // Re-run: the NCFs exist, nothing added.
     const rerun = await uploaded(
       'invoices',
