@@ -316,6 +316,28 @@ export async function insertAttachment(
   return result.rows.length > 0;
 }
 
+/** Deletes an attachment of an expense the actor sees, with its audit line; its file key, or null when there was none. */
+export async function deleteAttachment(
+  db: TenantDb,
+  expenseId: string,
+  attachmentId: string,
+  scope: BranchScope,
+  actor: { label: string },
+): Promise<string | null> {
+  const result = await db.execute<{ fileKey: string }>(sql`
+    WITH removed AS (
+      DELETE FROM expense_attachments a USING expenses e
+       WHERE a.id = ${attachmentId}::uuid AND a.expense_id = ${expenseId}::uuid AND e.id = a.expense_id
+         AND ${inScope(sql`e.branch_id`, scope)}
+      RETURNING a.file_key, a.file_name, a.expense_id),
+    logged AS (
+      INSERT INTO audit_log (action, actor, details)
+      SELECT 'expense.attachment_removed', ${actor.label},
+             jsonb_build_object('expenseId', expense_id, 'fileName', file_name) FROM removed)
+    SELECT file_key AS "fileKey" FROM removed`);
+  return result.rows[0]?.fileKey ?? null;
+}
+
 /** An attachment of an expense the actor sees (its key comes from this shop's own row), or null. */
 export async function getAttachment(
   db: TenantDb,

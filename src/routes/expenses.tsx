@@ -18,6 +18,7 @@ import {
   checkSupplier,
   createExpense,
   expenseAttachment,
+  removeExpenseAttachment,
   expenseFromReceivedEcf,
   getExpense,
   listExpenses,
@@ -158,7 +159,7 @@ expensesRoutes.post('/expenses', manage, async (c) => {
   }
 });
 
-const notices = new Set<ExpenseNotice>(['created', 'saved', 'paid', 'voided', 'attached']);
+const notices = new Set<ExpenseNotice>(['created', 'saved', 'paid', 'voided', 'attached', 'detached']);
 
 async function renderDetail(
   c: Context<SignedInEnv>,
@@ -239,6 +240,10 @@ expensesRoutes.post('/expenses/:id/attachments', manage, async (c) => {
   const form = type.startsWith('multipart/form-data') ? await c.req.formData().catch(() => null) : null;
   return action(c, () => addExpenseAttachment(shopContext(c), idParam(c), form?.get('attachment') ?? null), 'attached');
 });
+
+expensesRoutes.post('/expenses/:id/attachments/:attachmentId/delete', manage, (c) =>
+  action(c, () => removeExpenseAttachment(shopContext(c), idParam(c), idParam(c, 'attachmentId')), 'detached'),
+);
 
 /** Served only to users of this shop who see the expense; the key comes from the shop's own row. */
 expensesRoutes.get('/expenses/:id/attachments/:attachmentId', view, async (c) => {

@@ -27,7 +27,7 @@ import {
 import { periodLabel } from './reports';
 
 export type ExpenseFormValues = Record<string, string | undefined>;
-export type ExpenseNotice = 'created' | 'saved' | 'paid' | 'voided' | 'attached';
+export type ExpenseNotice = 'created' | 'saved' | 'paid' | 'voided' | 'attached' | 'detached';
 
 export const typeLabel = (code: string) => t(`expenses.type.${code}` as MessageKey);
 export const formLabel = (code: string) => t(`expenses.form.${code}` as MessageKey);
@@ -513,13 +513,29 @@ export function ExpensePage(props: {
         {e.attachments.length === 0 ? (
           <p class="hint">{t('expenses.attachments.empty')}</p>
         ) : (
-          <ul>
+          <ul class="attachment-list">
             {e.attachments.map((file) => (
               <li>
                 <a href={`/expenses/${e.id}/attachments/${file.id}`} hx-boost="false">
                   {file.fileName}
                 </a>{' '}
                 <span class="hint">({Math.max(1, Math.round(file.byteSize / 1024))} KB)</span>
+                {props.canManage && status !== 'voided' ? (
+                  <form
+                    method="post"
+                    action={`/expenses/${e.id}/attachments/${file.id}/delete`}
+                    hx-boost="false"
+                    data-confirm={t('expenses.attachments.deleteConfirm', { name: file.fileName })}
+                  >
+                    <button
+                      type="submit"
+                      class="link-button"
+                      aria-label={t('expenses.attachments.deleteLabel', { name: file.fileName })}
+                    >
+                      {t('expenses.attachments.delete')}
+                    </button>
+                  </form>
+                ) : null}
               </li>
             ))}
           </ul>

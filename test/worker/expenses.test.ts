@@ -489,6 +489,24 @@ describe('expenses', () => {
     expect((await s.files.get(file!.fileKey))?.size).toBe(pdf.byteLength);
     expect(await other.files.get(file!.fileKey)).toBeNull();
     expect((await apiJson(s.host, `/expenses/${created.id}`, s.bearer)).body.attachments).toHaveLength(1);
+    const detail = await (await page(`/expenses/${created.id}`)).text();
+    expect(detail).toContain(`action="/expenses/${created.id}/attachments/${file!.id}/delete"`);
+
+    // Removing it: another shop's user finds nothing; of four simultaneous removals one wins, and the
+    // file leaves the shop's files with its row.
+    const removal = `/expenses/${created.id}/attachments/${file!.id}/delete`;
+    expect((await submit(removal, {}, other)).status).toBe(404);
+    const removals = await Promise.all([0, 1, 2, 3].map(() => submit(removal, {})));
+    expect(removals.map((r) => r.status).sort()).toEqual([303, 404, 404, 404]);
+    expect(removals.find((r) => r.status === 303)!.headers.get('location')).toBe(
+      `/expenses/${created.id}?notice=detached`,
+    );
+    expect(await s.db.select().from(expenseAttachments).where(eq(expenseAttachments.expenseId, created.id))).toEqual(
+      [],
+    );
+    expect(await s.files.get(file!.fileKey)).toBeNull();
+    expect((await page(`/expenses/${created.id}/attachments/${file!.id}`)).status).toBe(404);
+    expect(await (await page(`/expenses/${created.id}?notice=detached`)).text()).toContain('Archivo eliminado.');
   });
 
   it('turns a received e-CF into one expense (prefilled, double click -> one), linked both ways', async () => {

@@ -138,6 +138,7 @@ export const expensesMessages = {
   'expenses.notice.paid': 'Gasto marcado como pagado.',
   'expenses.notice.voided': 'Gasto anulado: ya no se reporta en el 606.',
   'expenses.notice.attached': 'Archivo adjuntado.',
+  'expenses.notice.detached': 'Archivo eliminado.',
   'expenses.pay.title': 'Marcar como pagado',
   'expenses.pay.submit': 'Marcar pagado',
   'expenses.void.title': 'Anular gasto',
@@ -146,6 +147,9 @@ export const expensesMessages = {
   'expenses.attachments': 'Archivos adjuntos',
   'expenses.attachments.empty': 'Sin archivos.',
   'expenses.attachments.upload': 'Adjuntar',
+  'expenses.attachments.delete': 'Eliminar',
+  'expenses.attachments.deleteLabel': 'Eliminar {name}',
+  'expenses.attachments.deleteConfirm': '¿Eliminar el archivo {name}? No se puede deshacer.',
   'expenses.fromEcf': 'Registrado desde el e-CF recibido {encf}',
   'expenses.fromEcf.prefilled':
     'Datos tomados del e-CF recibido {encf}. Revise el tipo de gasto y la forma de pago antes de guardar.',

@@ -23,6 +23,7 @@ import { actorLabel } from '../../queries/audit';
 import { branchScope, listScope } from '../../queries/branch-scope';
 import {
   contactNameByIdNumber,
+  deleteAttachment,
   getAttachment,
   getExpense as selectExpense,
   insertAttachment,
@@ -317,6 +318,25 @@ export async function addExpenseAttachment(ctx: ShopContext, id: string, file: u
     await ctx.files.delete(key);
     throw new AppError('not_found');
   }
+}
+
+/**
+ * Removes a file of an expense the actor sees (not of a voided one): the row goes first, in one
+ * statement with its audit line, then the object; of two simultaneous removals one finds the row.
+ */
+export async function removeExpenseAttachment(
+  ctx: ShopContext,
+  expenseId: string,
+  attachmentId: string,
+): Promise<void> {
+  requireRight(ctx, 'expenses.manage');
+  const expense = await getExpense(ctx, expenseId);
+  if (expense.voidedAt) throw new AppError('conflict', t('expenses.error.voided'));
+  const key = await deleteAttachment(ctx.db, expense.id, attachmentId, branchScope(ctx.actor), {
+    label: actorLabel(ctx.actor),
+  });
+  if (!key) throw new AppError('not_found');
+  await ctx.files.delete(key);
 }
 
 /** A file of an expense the actor sees, read from this shop's own files only. */
