@@ -4,7 +4,7 @@ export const assetHashes = {
   'Sortable.min.js': 'bf4241bc73fe',
   'admin-tenants.css': '8a0134df7bf6',
   'admin.css': '5cb5d0d0575d',
-  'app.css': '2b0c3d857bf8',
+  'app.css': 'a885a89257ff',
   'app.js': 'ea8a416f791e',
   'cash-closes.css': 'bf5f38f3c56b',
   'contacts.css': 'b7e0e424dd91',
