@@ -5,7 +5,7 @@
  * src/services/shop/imports.ts with the lookups it loads in one batch.
  */
 import { parseCsv } from 'hucre/csv';
-import { readXlsx } from 'hucre/xlsx';
+import { streamXlsxRows } from 'hucre/xlsx';
 
 /** What can be imported; the same list as the CHECK on import_runs.entity (src/db/tenant-schema.ts). */
 export const importEntities = ['contacts', 'products', 'prescriptions', 'invoices'] as const;
@@ -81,6 +81,25 @@ function cellText(value: unknown): string {
   return String(value).trim();
 }
 
+/**
+ * The first sheet's rows, parsed row by row (no workbook model: no styles, merges or other sheets
+ * held); reading stops once the file has more rows than an import takes.
+ */
+async function readFirstSheet(bytes: Uint8Array): Promise<unknown[][]> {
+  const rows: unknown[][] = [];
+  try {
+    for await (const row of streamXlsxRows(bytes, { sheet: 0 })) {
+      if (!row.values.some((value) => value !== null && value !== undefined && value !== '')) continue;
+      rows.push(row.values);
+      // The header row plus the most data rows an import takes: beyond that the answer is already known.
+      if (rows.length > importMaxRows + 1) break;
+    }
+  } catch {
+    throw new ImportFileError('unreadable');
+  }
+  return rows;
+}
+
 /** Reads an uploaded file into text rows; blank rows are dropped, short rows padded to the headers. */
 export async function readImportTable(kind: ImportFileKind, bytes: Uint8Array): Promise<ImportTable> {
   if (bytes.byteLength === 0) throw new ImportFileError('empty');
@@ -89,12 +108,7 @@ export async function readImportTable(kind: ImportFileKind, bytes: Uint8Array): 
     const text = decodeText(bytes).replace(/^\uFEFF/, '');
     raw = parseCsv(text, { delimiter: detectCsvDelimiter(text), typeInference: false });
   } else {
-    try {
-      const workbook = await readXlsx(bytes);
-      raw = workbook.sheets[0]?.rows ?? [];
-    } catch {
-      throw new ImportFileError('unreadable');
-    }
+    raw = await readFirstSheet(bytes);
   }
   const rows = raw.map((row) => row.map(cellText));
   const headerIndex = rows.findIndex((row) => row.some((cell) => cell !== ''));

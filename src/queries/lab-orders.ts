@@ -438,6 +438,12 @@ export interface LabFormData {
 /** The catalogue lists a lab order's lens is described with: each list's active values, in order. */
 export type LabLists = Partial<Record<'lens_types' | 'materials' | 'indices' | 'treatments', string[]>>;
 
+/** The lens lists alone (a refused form's check). */
+export async function labLists(db: TenantDb): Promise<LabLists> {
+  const result = await db.execute<{ lists: LabLists }>(sql`SELECT ${labListsJson} AS lists`);
+  return result.rows[0]!.lists;
+}
+
 const labListsJson = sql`coalesce((SELECT json_object_agg(x.list, x.values) FROM (
     SELECT list, json_agg(value ORDER BY position, id) AS values FROM catalog_values
      WHERE active AND list IN ('lens_types', 'materials', 'indices', 'treatments') GROUP BY list) x), '{}'::json)`;

@@ -367,14 +367,20 @@ describe('lab orders API', { timeout: 60_000 }, () => {
   it('creates, lists with a cursor, moves (409 with the current stage for a stale move) and adds notes', async () => {
     const s = await labShop('owner');
     await insertRx(s, { examinedOn: '2024-06-01', odSphere: '-1.75' });
-    const bad = await api(s.host, '/lab-orders', s.bearer, {
-      method: 'POST',
-      body: JSON.stringify({ customerId: s.customer.id, lensIndex: '2.00', promisedOn: '2001-01-01' }),
-    });
-    expect(bad.status).toBe(422);
-    expect(bad.headers.get('content-type')).toContain('application/problem+json');
-    const problem = (await bad.json()) as { errors: Array<{ field: string }> };
-    expect(problem.errors.map((error) => error.field).sort()).toEqual(['lensIndex', 'promisedOn']);
+    // The body's shape first (a date in the past), then the shop's lists (an index the list lacks).
+    for (const [body, field] of [
+      [{ promisedOn: '2001-01-01', frameA: '5' }, ['frameA', 'promisedOn']],
+      [{ lensIndex: '2.00', treatments: ['Antirreflejo', 'Dorado'] }, ['lensIndex', 'treatments']],
+    ] as const) {
+      const bad = await api(s.host, '/lab-orders', s.bearer, {
+        method: 'POST',
+        body: JSON.stringify({ customerId: s.customer.id, ...body }),
+      });
+      expect(bad.status).toBe(422);
+      expect(bad.headers.get('content-type')).toContain('application/problem+json');
+      const problem = (await bad.json()) as { errors: Array<{ field: string }> };
+      expect(problem.errors.map((error) => error.field).sort()).toEqual(field);
+    }
 
     const ids: string[] = [];
     for (const lensType of ['Monofocal', 'Bifocal', 'Progresivo']) {

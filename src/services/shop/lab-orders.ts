@@ -14,6 +14,7 @@ import {
   labOrderRefs,
   type LabFormData,
   type LabLists,
+  labLists,
   labOrderSource as selectLabOrderSource,
   labStagesQuery,
   listLabOrders as selectLabOrders,
@@ -57,6 +58,35 @@ function parsed<T>(
 }
 
 export const validLabOrder = (body: unknown): LabOrderInput => parsed(labOrderFields, body);
+
+/**
+ * A body's fields checked, the lens fields against the shop's lists included: when the schema
+ * refuses other fields, the lens fields are checked too (one more read, on the refusal only), so
+ * the form marks every wrong field at once.
+ */
+async function validOrder(
+  ctx: ShopContext,
+  body: unknown,
+  current: Pick<LabOrderDetail, 'lensType' | 'lensMaterial' | 'lensIndex' | 'treatments'> | null,
+): Promise<LabOrderInput> {
+  try {
+    return validLabOrder(body);
+  } catch (error) {
+    if (!(error instanceof AppError) || error.code !== 'validation' || !error.fields) throw error;
+    const raw = (body ?? {}) as Record<string, unknown>;
+    const text = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : null);
+    const treatments = (Array.isArray(raw.treatments) ? raw.treatments : [raw.treatments]).flatMap((value) =>
+      text(value) ? [text(value)!] : [],
+    );
+    const lens = {
+      lensType: text(raw.lensType),
+      lensMaterial: text(raw.lensMaterial),
+      lensIndex: text(raw.lensIndex),
+      treatments,
+    };
+    invalid({ ...listErrors(lens, await labLists(ctx.db), current), ...error.fields });
+  }
+}
 
 /** A move that lost or was refused: 409 with the order's current stage (and the open balance for a delivery). */
 export class LabMoveConflict extends AppError {
@@ -105,7 +135,7 @@ function listErrors(
 
 export async function createLabOrder(ctx: ShopContext, body: unknown): Promise<LabOrderDetail> {
   requireRight(ctx, 'labOrders.manage');
-  const input = validLabOrder(body);
+  const input = await validOrder(ctx, body, null);
   const branchId = writeBranch(ctx, input.branchId);
   const refs = await labOrderRefs(ctx.db, input);
   const fields: Record<string, string> = listErrors(input, refs.lists, null);
@@ -132,7 +162,11 @@ export async function createLabOrder(ctx: ShopContext, body: unknown): Promise<L
 export async function updateLabOrder(ctx: ShopContext, id: string, body: unknown): Promise<LabOrderDetail> {
   requireRight(ctx, 'labOrders.manage');
   const current = await getLabOrder(ctx, id);
-  const input = validLabOrder({ ...(body as Record<string, unknown>), customerId: current.customerId });
+  const input = await validOrder(
+    ctx,
+    { ...(body as Record<string, unknown>), customerId: current.customerId },
+    current,
+  );
   const refs = await labOrderRefs(ctx.db, { ...input, prescriptionId: null, invoiceId: null, quotationId: null });
   const fields: Record<string, string> = listErrors(input, refs.lists, current);
   if (input.labId && refs.lab?.kind !== 'supplier') fields.labId = t('lab.error.lab');
