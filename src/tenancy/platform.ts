@@ -5,6 +5,9 @@ import { encryptionKeyFor } from './crypto';
 import { NeonApiClient } from './placement/neon-api';
 import { createNeonBranchPlacement, createNeonProjectPlacement } from './placement/neon';
 import { createPostgresPlacement } from './placement/postgres';
+import type { TenantTemplateSource } from './placement/postgres-template';
+import { functions, migrations } from '../db/migrations.generated';
+import { migrate } from '../db/migrate';
 import type { DatabaseNames, Placement } from './placement/types';
 import type { PlacementKind } from '../config';
 import { AppError } from '../errors';
@@ -75,11 +78,39 @@ export async function createPlatform(
   };
 }
 
+/**
+ * The tenant schema a template database is built with: its version names every migration and
+ * function file (their hashes), so a deploy with a new one builds a new template.
+ */
+export const tenantTemplateSource: TenantTemplateSource = {
+  version: schemaVersionOf([...migrations.tenant.map((m) => m.hash), ...functions.tenant.map((f) => f.hash)]),
+  async migrate(connectionString) {
+    await migrate(sqlClient(connectionString), migrations.tenant, functions.tenant);
+  },
+};
+
+/** A short, stable name for a list of hashes (FNV-1a, 64 bits as two 32-bit halves). */
+function schemaVersionOf(hashes: readonly string[]): string {
+  let low = 0x811c9dc5;
+  let high = 0x050c5d1f;
+  for (const char of hashes.join('|')) {
+    const code = char.charCodeAt(0);
+    low = Math.imul(low ^ code, 0x01000193) >>> 0;
+    high = Math.imul(high ^ code ^ (low >>> 13), 0x01000193) >>> 0;
+  }
+  return `${hashes.length}_${high.toString(16).padStart(8, '0')}${low.toString(16).padStart(8, '0')}`;
+}
+
 export function defaultPlacements(kind: PlacementKind, env: PlatformEnv, config: AppConfig): Placement {
   switch (kind) {
     case 'postgres': {
       if (!env.POSTGRES_ADMIN_URL) throw new AppError('validation', 'The postgres placement needs POSTGRES_ADMIN_URL');
-      return createPostgresPlacement({ admin: sqlClient(env.POSTGRES_ADMIN_URL), adminUrl: env.POSTGRES_ADMIN_URL });
+      return createPostgresPlacement({
+        admin: sqlClient(env.POSTGRES_ADMIN_URL),
+        adminUrl: env.POSTGRES_ADMIN_URL,
+        template: tenantTemplateSource,
+        connect: sqlClient,
+      });
     }
     case 'neon-project':
       return createNeonProjectPlacement({ client: neonClient(env, config) });

@@ -41,6 +41,8 @@ export interface CreateTenantInput {
   clientId?: string | null;
   placement?: string | null;
   seed?: boolean;
+  /** An empty database, never a template's copy (a restore migrates it only up to its backup's version). */
+  emptyDatabase?: boolean;
 }
 
 export interface PipelineHooks {
@@ -92,7 +94,15 @@ async function parseCreateInput(platform: Platform, input: CreateTenantInput) {
       .where(eq(clients.id, input.clientId));
     if (!client) throw new AppError('validation', `Client "${input.clientId}" does not exist`);
   }
-  return { id, name, placement, hostnames, clientId: input.clientId ?? null, seed: input.seed ?? true };
+  return {
+    id,
+    name,
+    placement,
+    hostnames,
+    clientId: input.clientId ?? null,
+    seed: input.seed ?? true,
+    emptyDatabase: input.emptyDatabase ?? false,
+  };
 }
 
 export function parseDomain(platform: Platform, domain: string): string {
@@ -121,14 +131,14 @@ export async function createTenant(
     row = await insertTenantRecord(platform, parsed);
     await hooks.afterStep?.('record');
   }
-  return runProvisioning(platform, row, { seed: parsed.seed }, hooks);
+  return runProvisioning(platform, row, { seed: parsed.seed, emptyDatabase: parsed.emptyDatabase }, hooks);
 }
 
 /** Resumes provisioning of an existing tenant from the step after the last completed one. */
 export async function runProvisioning(
   platform: Platform,
   initial: TenantRow,
-  options: { seed: boolean },
+  options: { seed: boolean; emptyDatabase?: boolean },
   hooks: PipelineHooks = {},
 ): Promise<TenantRow> {
   let row = initial;
@@ -142,7 +152,9 @@ export async function runProvisioning(
 
   if (!done('database')) {
     row = await runStep(platform, row.id, 'provision', 'database', async () => {
-      const database = await placement.ensureDatabase(row.id, names, row.placementRef ?? null);
+      const database = await placement.ensureDatabase(row.id, names, row.placementRef ?? null, {
+        empty: options.emptyDatabase ?? false,
+      });
       const connectionSecret = await encryptSecret(platform.encryptionKey, database.connectionString, row.id);
       return updateTenant(platform, row.id, {
         placementRef: database.ref,

@@ -876,6 +876,7 @@ export async function restoreBackup(platform: Platform, options: RestoreOptions)
       name: (options.name ?? header.tenantName ?? target).slice(0, 200),
       domains: [target],
       seed: false,
+      emptyDatabase: true,
     };
     try {
       await createTenant(platform, input, {

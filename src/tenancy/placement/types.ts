@@ -31,7 +31,13 @@ export interface Placement {
    * made them (the role's password is then reset, since it was never stored). Never creates a
    * second database for the same tenant. `previous` is what an earlier run recorded, if anything.
    */
-  ensureDatabase(tenantId: string, names: DatabaseNames, previous: PlacementRef | null): Promise<ProvisionedDatabase>;
+  ensureDatabase(
+    tenantId: string,
+    names: DatabaseNames,
+    previous: PlacementRef | null,
+    /** `empty`: never a copy of a template (see the postgres placement). */
+    options?: { empty?: boolean },
+  ): Promise<ProvisionedDatabase>;
   /** Drops the tenant's database and role. Idempotent: succeeds if they are already gone. */
   dropDatabase(tenantId: string, names: DatabaseNames, previous: PlacementRef | null): Promise<void>;
 }
