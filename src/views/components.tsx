@@ -88,6 +88,20 @@ export function BranchFilter(props: { branches: BranchRef[]; value: string | nul
   );
 }
 
+/** A list's seller filter (`seller`), when there are sellers to offer. */
+export function SellerFilter(props: { sellers: ReadonlyArray<{ id: string; name: string }>; value: string }) {
+  if (!props.sellers.length) return null;
+  return (
+    <SelectField
+      name="seller"
+      label={t('sellers.field')}
+      value={props.value}
+      blank={t('sellers.all')}
+      options={props.sellers.map((seller) => ({ value: seller.id, label: seller.name }))}
+    />
+  );
+}
+
 export function SelectField(props: {
   name: string;
   label: string;

@@ -17,6 +17,7 @@ import { t, type MessageKey } from '../i18n/es-DO';
 import type { Invoice, InvoiceFormOptions, InvoiceSummary } from '../queries/invoices';
 import {
   BranchFilter,
+  SellerFilter,
   LiveSearchForm,
   ErrorSummary,
   Field,
@@ -153,15 +154,7 @@ export function InvoicesPage(
         />
         <Field name="to" type="date" label={t('invoices.issuedTo')} value={props.period.to} errors={props.errors} />
         <BranchFilter branches={props.branches} value={props.branch} />
-        {props.sellers.length ? (
-          <SelectField
-            name="seller"
-            label={t('sellers.field')}
-            value={props.seller}
-            blank={t('sellers.all')}
-            options={props.sellers.map((seller) => ({ value: seller.id, label: seller.name }))}
-          />
-        ) : null}
+        <SellerFilter sellers={props.sellers} value={props.seller} />
         <button type="submit">{t('invoices.filter')}</button>
       </LiveSearchForm>
       <InvoiceResults {...props} />

@@ -6,6 +6,7 @@ import type { Quotation, QuotationFormContext, QuotationSummary } from '../queri
 import { quotationStatuses } from '../db/tenant-schema';
 import {
   BranchFilter,
+  SellerFilter,
   ErrorSummary,
   Field,
   LiveSearchForm,
@@ -116,15 +117,7 @@ export function QuotationsPage(
           ]}
         />
         <BranchFilter branches={props.branches} value={props.branch} />
-        {props.sellers.length ? (
-          <SelectField
-            name="seller"
-            label={t('sellers.field')}
-            value={props.seller}
-            blank={t('sellers.all')}
-            options={props.sellers.map((seller) => ({ value: seller.id, label: seller.name }))}
-          />
-        ) : null}
+        <SellerFilter sellers={props.sellers} value={props.seller} />
         <button type="submit">{t('quotations.filter')}</button>
       </LiveSearchForm>
       <QuotationResults {...props} />

@@ -421,11 +421,7 @@ export async function showReport(
   query: Record<string, string | undefined>,
   limit = reportScreenRows,
 ): Promise<ReportView> {
-  requireReports(ctx);
-  const report = reportByKey(key);
-  const today = shopToday();
-  const filters = resolveFilters(report, query, today);
-  const statement = report.statement(scopeOf(filters, listScope(ctx.actor, filters.branch), today));
+  const { report, filters, statement } = prepare(ctx, key, query);
   const [head, sellers] = await ctx.db.batch([
     reportHeadQuery(ctx.db, statement, limit, totalsSpec(report)),
     sellerOptionsQuery(ctx.db),
@@ -456,11 +452,7 @@ export async function reportPage(
   after: string | null,
   limit: number,
 ): Promise<ReportPage> {
-  requireReports(ctx);
-  const report = reportByKey(key);
-  const today = shopToday();
-  const filters = resolveFilters(report, query, today);
-  const statement = report.statement(scopeOf(filters, listScope(ctx.actor, filters.branch), today));
+  const { report, filters, statement } = prepare(ctx, key, query);
   const [page, totals] = await ctx.db.batch([
     reportChunkQuery(ctx.db, statement, after, limit + 1),
     reportTotalsQuery(ctx.db, statement, totalsSpec(report)),
@@ -503,8 +495,8 @@ function reportFile(
   });
 }
 
-/** A request's report, filters and statement, checked. */
-function prepareExport(ctx: ShopContext, key: string, query: Record<string, string | undefined>) {
+/** A request's report, filters and statement, checked (screen, API page and files alike). */
+function prepare(ctx: ShopContext, key: string, query: Record<string, string | undefined>) {
   requireReports(ctx);
   const report = reportByKey(key);
   const today = shopToday();
@@ -527,7 +519,7 @@ export async function exportReport(
   format: ReportFormat,
   query: Record<string, string | undefined>,
 ): Promise<ReportExportOutcome> {
-  const { report, filters, statement, fileName } = prepareExport(ctx, key, query);
+  const { report, filters, statement, fileName } = prepare(ctx, key, query);
   const totals = (await reportTotalsQuery(ctx.db, statement, totalsSpec(report))).rows[0] as ReportRow;
   const rowCount = Number(totals._rows);
   if (rowCount > backgroundExportRows) return { kind: 'large', report, filters, rowCount };
@@ -545,7 +537,7 @@ export async function queueReportExport(
   format: ReportFormat,
   query: Record<string, string | undefined>,
 ): Promise<string> {
-  const { report, filters, branchIds, today, statement, fileName } = prepareExport(ctx, key, query);
+  const { report, filters, branchIds, today, statement, fileName } = prepare(ctx, key, query);
   const totals = (await reportTotalsQuery(ctx.db, statement, totalsSpec(report))).rows[0] as ReportRow;
   const stored: StoredFilters = { ...filters, branchIds, today };
   const row = await insertReportExport(ctx.db, {
