@@ -1,7 +1,6 @@
 import { createApiToken, listApiTokens, revokeApiToken, type ApiTokenRow } from '../../auth/api-tokens';
-import { can } from '../../auth/permissions';
 import { AppError } from '../../errors';
-import type { ShopContext } from './context';
+import { requireRight, type ShopContext } from './context';
 
 export type { ApiTokenRow };
 
@@ -13,12 +12,8 @@ function tokenScope(ctx: ShopContext): { userId?: string } {
   return ctx.actor.role === 'owner' ? {} : { userId: ctx.actor.id };
 }
 
-function requireRight(ctx: ShopContext): void {
-  if (!can(ctx.actor, 'apiTokens.manage')) throw new AppError('forbidden');
-}
-
 export async function listTokens(ctx: ShopContext): Promise<ApiTokenRow[]> {
-  requireRight(ctx);
+  requireRight(ctx, 'apiTokens.manage');
   return listApiTokens(ctx.db, tokenScope(ctx));
 }
 
@@ -27,7 +22,7 @@ export async function createToken(
   ctx: ShopContext,
   input: { name: string; scope: 'read' | 'read_write' },
 ): Promise<{ token: string }> {
-  requireRight(ctx);
+  requireRight(ctx, 'apiTokens.manage');
   const created = await createApiToken(
     ctx.db,
     { name: input.name, scope: input.scope, userId: ctx.actor.id },
@@ -38,7 +33,7 @@ export async function createToken(
 
 /** Revokes a live token in the actor's scope; 404 otherwise. */
 export async function revokeToken(ctx: ShopContext, id: string): Promise<void> {
-  requireRight(ctx);
+  requireRight(ctx, 'apiTokens.manage');
   const revoked = await revokeApiToken(ctx.db, id, tokenScope(ctx), {
     actor: ctx.actor,
     action: 'api_token.revoked',

@@ -1,13 +1,8 @@
-import { can } from '../../auth/permissions';
 import { barcodeIssue, internalBarcode, normaliseBarcode, type BarcodeIssue } from '../../domain/barcodes';
 import { AppError } from '../../errors';
 import { t, type MessageKey } from '../../i18n/es-DO';
 import { addBarcode, removeBarcode } from '../../queries/barcodes';
-import type { ShopContext } from './context';
-
-function requireManager(ctx: ShopContext): void {
-  if (!can(ctx.actor, 'products.manage')) throw new AppError('forbidden');
-}
+import { requireRight, type ShopContext } from './context';
 
 const issueMessages: Record<BarcodeIssue, MessageKey> = {
   empty: 'catalog.barcodes.empty',
@@ -21,7 +16,7 @@ const issueMessages: Record<BarcodeIssue, MessageKey> = {
  * digit), unique in the shop. Returns the stored code.
  */
 export async function addProductBarcode(ctx: ShopContext, productId: string, raw: string): Promise<string> {
-  requireManager(ctx);
+  requireRight(ctx, 'products.manage');
   const code = normaliseBarcode(raw);
   const issue = barcodeIssue(code);
   if (issue) throw new AppError('validation', t(issueMessages[issue]), { code: t(issueMessages[issue]) });
@@ -36,7 +31,7 @@ export async function addProductBarcode(ctx: ShopContext, productId: string, raw
 
 /** Gives a product a new internal EAN-13 (prefix 20); a clash with an existing code draws again. */
 export async function generateProductBarcode(ctx: ShopContext, productId: string): Promise<string> {
-  requireManager(ctx);
+  requireRight(ctx, 'products.manage');
   for (let attempt = 0; attempt < 5; attempt += 1) {
     const code = internalBarcode();
     const result = await addBarcode(ctx.db, productId, code, { actor: ctx.actor, action: 'product.barcodeAdded' });
@@ -47,7 +42,7 @@ export async function generateProductBarcode(ctx: ShopContext, productId: string
 }
 
 export async function removeProductBarcode(ctx: ShopContext, productId: string, raw: string): Promise<void> {
-  requireManager(ctx);
+  requireRight(ctx, 'products.manage');
   const removed = await removeBarcode(ctx.db, productId, normaliseBarcode(raw), {
     actor: ctx.actor,
     action: 'product.barcodeRemoved',

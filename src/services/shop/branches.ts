@@ -1,4 +1,3 @@
-import { can, type Permission } from '../../auth/permissions';
 import { AppError } from '../../errors';
 import { t } from '../../i18n/es-DO';
 import { changedFields } from '../../queries/audit';
@@ -12,13 +11,9 @@ import {
   type BranchValues,
   type BranchWrite,
 } from '../../queries/branches';
-import type { ShopContext } from './context';
+import { requireRight, type ShopContext } from './context';
 
 export type { Branch, BranchValues };
-
-function requireRight(ctx: ShopContext, permission: Permission): void {
-  if (!can(ctx.actor, permission)) throw new AppError('forbidden');
-}
 
 /** A taken code (409, on `code`), the last active branch (409, on `active`), or no such branch. */
 function written(result: BranchWrite): Branch {

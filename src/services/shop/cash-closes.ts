@@ -23,8 +23,7 @@ import {
 } from '../../queries/cash-closes';
 import type { CreatedCursor } from '../../queries/keyset';
 import { refusalError } from '../refusals';
-import type { ShopContext } from './context';
-import { ensureCan } from './invoices';
+import { requireRight, type ShopContext } from './context';
 
 /** One count as typed: a method and currency and the amount counted (blank: not counted yet). */
 export interface CountInput {
@@ -124,7 +123,7 @@ export async function cashCloseForm(
   ctx: ShopContext,
   input: { branchId?: string | null; counts?: readonly CountInput[] } = {},
 ): Promise<CashCloseForm> {
-  ensureCan(ctx, 'cashCloses.close');
+  requireRight(ctx, 'cashCloses.close');
   const branch = currentBranch(ctx, input.branchId);
   const result = await pendingCashCloseQuery(ctx.db, branch.id, ctx.actor.id);
   const pending: PendingCashClose = result.rows[0]!.pending;
@@ -160,7 +159,7 @@ export async function closeCashRegister(
   ctx: ShopContext,
   input: { branchId?: string | null; counts: readonly CountInput[]; note?: string | null; through?: string | null },
 ): Promise<CashClose> {
-  ensureCan(ctx, 'cashCloses.close');
+  requireRight(ctx, 'cashCloses.close');
   const branch = currentBranch(ctx, input.branchId);
   const { values, errors } = readCounts(input.counts);
   if (Object.keys(errors).length)
@@ -186,8 +185,8 @@ export async function closeBranchDay(
   ctx: ShopContext,
   input: { branchId?: string | null; businessDate?: string | null; note?: string | null },
 ): Promise<CashClose> {
-  ensureCan(ctx, 'cashCloses.close');
-  ensureCan(ctx, 'cashCloses.viewAll');
+  requireRight(ctx, 'cashCloses.close');
+  requireRight(ctx, 'cashCloses.viewAll');
   const branch = currentBranch(ctx, input.branchId);
   const note = checkNote(input.note);
   const id = settled(
@@ -203,7 +202,7 @@ export async function closeBranchDay(
 }
 
 export async function getCashClose(ctx: ShopContext, id: string): Promise<CashClose> {
-  ensureCan(ctx, 'cashCloses.close');
+  requireRight(ctx, 'cashCloses.close');
   const close = await loadCashClose(ctx.db, id, ownerFilter(ctx));
   if (!close) throw new AppError('not_found');
   return close;
@@ -221,7 +220,7 @@ export async function listCashCloses(
     limit: number;
   },
 ): Promise<{ rows: CashCloseListRow[]; next: CreatedCursor | null; cashiers: Array<{ id: string; name: string }> }> {
-  ensureCan(ctx, 'cashCloses.close');
+  requireRight(ctx, 'cashCloses.close');
   const query = listCashClosesQuery(ctx.db, { ...filter, ...ownerFilter(ctx) });
   if (!can(ctx.actor, 'cashCloses.viewAll')) {
     const result = await query;

@@ -1,4 +1,3 @@
-import { can } from '../../auth/permissions';
 import { catalogListKinds, type CatalogListKind } from '../../db/tenant-schema';
 import { AppError } from '../../errors';
 import { t } from '../../i18n/es-DO';
@@ -12,7 +11,7 @@ import {
   type CatalogValueRow,
   type CatalogWrite,
 } from '../../queries/catalog';
-import type { ShopContext } from './context';
+import { requireRight, type ShopContext } from './context';
 
 export type { CatalogValueRow };
 
@@ -25,14 +24,10 @@ export function groupCatalogValues(rows: readonly CatalogValueRow[]): CatalogLis
   return lists;
 }
 
-function requireManager(ctx: ShopContext): void {
-  if (!can(ctx.actor, 'catalog.manage')) throw new AppError('forbidden');
-}
-
 const log = (ctx: ShopContext, action: string) => ({ actor: ctx.actor, action });
 
 export async function catalogLists(ctx: ShopContext): Promise<CatalogLists> {
-  requireManager(ctx);
+  requireRight(ctx, 'catalog.manage');
   return groupCatalogValues(await listCatalogValues(ctx.db));
 }
 
@@ -44,17 +39,17 @@ function written(result: CatalogWrite): void {
 }
 
 export async function addListValue(ctx: ShopContext, list: CatalogListKind, value: string): Promise<void> {
-  requireManager(ctx);
+  requireRight(ctx, 'catalog.manage');
   written(await addCatalogValue(ctx.db, list, value, log(ctx, 'catalog.valueAdded')));
 }
 
 export async function renameListValue(ctx: ShopContext, id: number, value: string): Promise<void> {
-  requireManager(ctx);
+  requireRight(ctx, 'catalog.manage');
   written(await renameCatalogValue(ctx.db, id, value, log(ctx, 'catalog.valueRenamed')));
 }
 
 export async function moveListValue(ctx: ShopContext, id: number, direction: 'up' | 'down'): Promise<void> {
-  requireManager(ctx);
+  requireRight(ctx, 'catalog.manage');
   const result = await moveCatalogValue(ctx.db, id, direction, log(ctx, 'catalog.valueMoved'));
   // First (or last) already: nothing to swap with; an archived or unknown value is a 404.
   if (!result.ok && result.reason === 'not_found' && (await getCatalogValue(ctx.db, id))?.active) return;
@@ -62,7 +57,7 @@ export async function moveListValue(ctx: ShopContext, id: number, direction: 'up
 }
 
 export async function archiveListValue(ctx: ShopContext, id: number, active: boolean): Promise<void> {
-  requireManager(ctx);
+  requireRight(ctx, 'catalog.manage');
   written(
     await setCatalogValueActive(
       ctx.db,

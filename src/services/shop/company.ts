@@ -1,4 +1,3 @@
-import { can, type Permission } from '../../auth/permissions';
 import { findTaxpayer } from '../../dgii/lookup';
 import { registrySql } from '../../dgii/registry';
 import { AppError } from '../../errors';
@@ -15,16 +14,12 @@ import {
 } from '../../queries/company';
 import { taxIdIssue } from '../../schemas/common';
 import { imageDimensions, logoDimensionsAllowed, logoPolicy, sniffImageType } from '../../schemas/company';
-import type { ShopContext } from './context';
+import { requireRight, type ShopContext } from './context';
 
 export type { Company, CompanyChanges, CurrencyOption };
 
 /** Where the logo lives, under the shop's own R2 prefix (`tenants/<id>/company/logo`). */
 const logoKey = 'company/logo';
-
-function requireRight(ctx: ShopContext, permission: Permission): void {
-  if (!can(ctx.actor, permission)) throw new AppError('forbidden');
-}
 
 export async function getCompany(ctx: ShopContext): Promise<Company> {
   requireRight(ctx, 'company.view');

@@ -1,4 +1,3 @@
-import { can, type Permission } from '../../auth/permissions';
 import { findTaxpayer, type Taxpayer } from '../../dgii/lookup';
 import { registrySql } from '../../dgii/registry';
 import { compactTaxId } from '../../domain/tax-id';
@@ -18,7 +17,7 @@ import {
 } from '../../queries/contacts';
 import { taxIdIssue } from '../../schemas/common';
 import type { ContactInput } from '../../schemas/contacts';
-import type { ShopContext } from './context';
+import { requireRight, type ShopContext } from './context';
 
 export type { Contact, ContactFilter, ContactPage };
 
@@ -35,10 +34,6 @@ export class DuplicateContactError extends AppError {
 }
 
 export type TaxpayerLookup = (taxId: string) => Promise<Taxpayer | null>;
-
-function requireRight(ctx: ShopContext, permission: Permission): void {
-  if (!can(ctx.actor, permission)) throw new AppError('forbidden');
-}
 
 const registryLookup =
   (ctx: ShopContext): TaxpayerLookup =>

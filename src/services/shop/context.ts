@@ -1,4 +1,6 @@
+import { can, type Permission } from '../../auth/permissions';
 import type { SessionUser } from '../../auth/session';
+import { AppError } from '../../errors';
 import type { TenantDb } from '../../db/client';
 import type { Bindings } from '../../env';
 import type { TenantCache } from '../../tenancy/cache';
@@ -20,4 +22,9 @@ export interface ShopContext {
   env: Bindings;
   requestId: string;
   actor: SessionUser;
+}
+
+/** 403 unless the actor holds `permission`: the check a service runs before anything else. */
+export function requireRight(ctx: Pick<ShopContext, 'actor'>, permission: Permission): void {
+  if (!can(ctx.actor, permission)) throw new AppError('forbidden');
 }

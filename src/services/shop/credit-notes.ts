@@ -19,8 +19,7 @@ import {
 import type { CreatedCursor } from '../../queries/keyset';
 import { refusalError } from '../refusals';
 import { checkCreditNoteEcfBeforeIssue, prepareEcf } from './ecf';
-import type { ShopContext } from './context';
-import { ensureCan } from './invoices';
+import { requireRight, type ShopContext } from './context';
 
 export interface CreditNoteRequest {
   reason: string;
@@ -142,7 +141,7 @@ export async function listCreditNotes(
   ctx: ShopContext,
   filter: { invoiceId?: string; q?: string; after?: CreatedCursor | null; limit: number },
 ): Promise<{ rows: CreditNoteSummary[]; next: CreatedCursor | null }> {
-  ensureCan(ctx, 'invoices.view');
+  requireRight(ctx, 'invoices.view');
   const scope = branchScope(ctx.actor);
   if (filter.invoiceId && !(await creditableInvoice(ctx.db, filter.invoiceId, scope, shopToday())))
     throw new AppError('not_found');
@@ -150,7 +149,7 @@ export async function listCreditNotes(
 }
 
 export async function getCreditNote(ctx: ShopContext, id: string): Promise<CreditNote> {
-  ensureCan(ctx, 'invoices.view');
+  requireRight(ctx, 'invoices.view');
   const note = await loadCreditNote(ctx.db, id, branchScope(ctx.actor));
   if (!note) throw new AppError('not_found');
   return note;
@@ -161,7 +160,7 @@ export async function creditNoteForm(
   ctx: ShopContext,
   invoiceId: string,
 ): Promise<{ invoice: CreditableInvoice; refundsItbis: boolean }> {
-  ensureCan(ctx, 'creditNotes.manage');
+  requireRight(ctx, 'creditNotes.manage');
   const invoice = await creditableInvoice(ctx.db, invoiceId, branchScope(ctx.actor), shopToday());
   if (!invoice) throw new AppError('not_found');
   if (!invoice.creditAllowed || !invoice.issuedOn) throw new AppError('conflict', t('creditNotes.error.notCreditable'));
@@ -187,7 +186,7 @@ export async function issueCreditNote(
   input: CreditNoteInput,
   loaded?: CreditableInvoice,
 ): Promise<string> {
-  ensureCan(ctx, 'creditNotes.manage');
+  requireRight(ctx, 'creditNotes.manage');
   const scope = branchScope(ctx.actor);
   const today = shopToday();
   const invoice = loaded ?? (await creditableInvoice(ctx.db, invoiceId, scope, today));

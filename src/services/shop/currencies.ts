@@ -1,4 +1,3 @@
-import { can, type Permission } from '../../auth/permissions';
 import { AppError } from '../../errors';
 import { t } from '../../i18n/es-DO';
 import {
@@ -9,13 +8,9 @@ import {
   type CurrencyWithRate,
   type ExchangeRate,
 } from '../../queries/currencies';
-import type { ShopContext } from './context';
+import { requireRight, type ShopContext } from './context';
 
 export type { CurrencyWithRate, ExchangeRate };
-
-function requireRight(ctx: ShopContext, permission: Permission): void {
-  if (!can(ctx.actor, permission)) throw new AppError('forbidden');
-}
 
 export async function listCurrencies(ctx: ShopContext): Promise<CurrencyWithRate[]> {
   requireRight(ctx, 'currencies.view');

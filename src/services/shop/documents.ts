@@ -20,8 +20,7 @@ import {
   type Viewer,
 } from '../../queries/documents';
 import type { Invoice } from '../../queries/invoices';
-import type { ShopContext } from './context';
-import { ensureCan } from './invoices';
+import { requireRight, type ShopContext } from './context';
 
 /** Who is looking: branch-bound users see their branches' documents only. */
 function viewerOf(ctx: ShopContext): Viewer {
@@ -34,7 +33,7 @@ export async function printInvoice(
   id: string,
   kind?: 'invoice' | 'credit_note',
 ): Promise<PrintableInvoice> {
-  ensureCan(ctx, 'invoices.view');
+  requireRight(ctx, 'invoices.view');
   const doc = await printableInvoice(ctx.db, id, viewerOf(ctx), kind);
   if (!doc) throw new AppError('not_found');
   return withStamp(doc);
@@ -47,14 +46,14 @@ function withStamp(doc: Invoice): PrintableInvoice {
 }
 
 export async function printQuotation(ctx: ShopContext, id: string): Promise<QuotationDocument> {
-  ensureCan(ctx, 'quotations.view');
+  requireRight(ctx, 'quotations.view');
   const doc = await printableQuotation(ctx.db, id, viewerOf(ctx));
   if (!doc) throw new AppError('not_found');
   return doc;
 }
 
 export async function printPayment(ctx: ShopContext, id: string): Promise<PaymentDocument> {
-  ensureCan(ctx, 'invoices.view');
+  requireRight(ctx, 'invoices.view');
   const doc = await printablePayment(ctx.db, id, viewerOf(ctx));
   if (!doc) throw new AppError('not_found');
   return doc;
@@ -81,7 +80,7 @@ export async function invoicePdfOfLink(
 }
 
 export async function invoiceShareLinks(ctx: ShopContext, invoiceId: string): Promise<InvoiceShareLinks> {
-  ensureCan(ctx, 'invoices.view');
+  requireRight(ctx, 'invoices.view');
   const invoice = await loadShareLinks(ctx.db, invoiceId, viewerOf(ctx));
   if (!invoice) throw new AppError('not_found');
   return invoice;
@@ -93,7 +92,7 @@ export async function createShareLink(
   invoiceId: string,
   days: number,
 ): Promise<{ link: ShareLinkRow; token: string }> {
-  ensureCan(ctx, 'invoices.manage');
+  requireRight(ctx, 'invoices.manage');
   const { token, hash } = await newShareToken();
   const result = await createShareLinkSql(ctx.db, {
     invoiceId,
@@ -113,7 +112,7 @@ export async function revokeShareLink(
   ctx: ShopContext,
   linkId: string,
 ): Promise<{ invoiceId: string; link: ShareLinkRow }> {
-  ensureCan(ctx, 'invoices.manage');
+  requireRight(ctx, 'invoices.manage');
   const revoked = await revokeShareLinkSql(ctx.db, linkId, viewerOf(ctx));
   if (!revoked) throw new AppError('not_found');
   return revoked;

@@ -1,8 +1,7 @@
 import { AppError } from '../../errors';
 import { branchScope } from '../../queries/branch-scope';
 import { signedEcfKey } from '../../queries/invoices';
-import type { ShopContext } from './context';
-import { ensureCan } from './invoices';
+import { requireRight, type ShopContext } from './context';
 
 /**
  * The signed e-CF XML of an invoice or credit note, as stored when it was signed and sent to DGII.
@@ -14,7 +13,7 @@ export async function signedEcfXml(
   id: string,
   kind: 'invoice' | 'credit_note',
 ): Promise<{ encf: string; xml: string }> {
-  ensureCan(ctx, 'invoices.view');
+  requireRight(ctx, 'invoices.view');
   const found = await signedEcfKey(ctx.db, id, { kind, scope: branchScope(ctx.actor) });
   if (!found) throw new AppError('not_found');
   const object = await ctx.files.get(found.key);

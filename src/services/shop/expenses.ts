@@ -1,4 +1,3 @@
-import { can, type Permission } from '../../auth/permissions';
 import { findTaxpayer, type Taxpayer } from '../../dgii/lookup';
 import { readEcfView } from '../../ecf/peer/ecf-view';
 import { registrySql } from '../../dgii/registry';
@@ -44,14 +43,10 @@ import {
 } from '../../queries/expenses';
 import { taxIdIssue } from '../../schemas/common';
 import { expenseFields, expenseFilterFields, expensePaymentFields, type ExpenseInput } from '../../schemas/expenses';
-import type { ShopContext } from './context';
+import { requireRight, type ShopContext } from './context';
 import { requirePeriod, requireRnc, textStream, type DgiiReportFile } from './reports';
 
 export type { ExpenseDetail, ExpenseRow, ExpenseTotals, ReceivedEcfSource };
-
-function requireRight(ctx: ShopContext, permission: Permission): void {
-  if (!can(ctx.actor, permission)) throw new AppError('forbidden');
-}
 
 function invalid(fields: FieldErrors): never {
   throw new AppError('validation', t('validation.summary'), fields as Record<string, string>);

@@ -1,4 +1,4 @@
-import { can, type Permission } from '../../auth/permissions';
+import { can } from '../../auth/permissions';
 import type { SessionUser } from '../../auth/session';
 import { shopToday } from '../../domain/dates';
 import { checkIssueRules, inactiveBuyerRule, requiresActiveBuyer, type IssueRuleFailure } from '../../domain/invoices';
@@ -37,16 +37,13 @@ import type { DocumentTotals } from '../../domain/totals';
 import { refusalError } from '../refusals';
 import { checkEcfDocument, ecfJobs, prepareEcf } from './ecf';
 import { fallbackSeries } from './ecf-fallbacks';
-import type { ShopContext } from './context';
+import { requireRight, type ShopContext } from './context';
 import { priceLines } from './document-lines';
 import { pickerBranch } from './pickers';
 import { queueEventDispatch } from './events';
 import { ensureMaySetSeller } from './sellers';
 
 /** Permission in depth: the route checked it already; a service called from elsewhere checks again. */
-export function ensureCan(ctx: Pick<ShopContext, 'actor'>, permission: Permission): void {
-  if (!can(ctx.actor, permission)) throw new AppError('forbidden');
-}
 
 const validation = (errors: FieldErrors) =>
   new AppError('validation', Object.values(errors)[0] ?? t('error.validation.title'), errors as Record<string, string>);
@@ -67,7 +64,7 @@ export async function listInvoices(
     withSellers?: boolean;
   },
 ): Promise<{ rows: InvoiceSummary[]; next: InvoiceCursor | null; sellers: Array<{ id: string; name: string }> }> {
-  ensureCan(ctx, 'invoices.view');
+  requireRight(ctx, 'invoices.view');
   if (filter.from && filter.to && filter.from > filter.to) {
     const message = t('invoices.validation.period');
     throw new AppError('validation', message, { to: message });
@@ -78,7 +75,7 @@ export async function listInvoices(
 
 /** An invoice (not a credit note) in the actor's branches, with the exchange rate of `rateOn`; else 404. */
 export async function getInvoice(ctx: ShopContext, id: string, options: { rateOn?: string } = {}): Promise<Invoice> {
-  ensureCan(ctx, 'invoices.view');
+  requireRight(ctx, 'invoices.view');
   const invoice = await loadInvoice(ctx.db, id, { branchIds: branchScope(ctx.actor), rateOn: options.rateOn });
   if (invoice?.kind !== 'invoice') throw new AppError('not_found');
   return invoice;
@@ -86,7 +83,7 @@ export async function getInvoice(ctx: ShopContext, id: string, options: { rateOn
 
 /** A draft the actor may change: 404 when unknown or outside their branches, 409 once issued. */
 export async function getInvoiceDraft(ctx: ShopContext, id: string): Promise<Invoice> {
-  ensureCan(ctx, 'invoices.manage');
+  requireRight(ctx, 'invoices.manage');
   const invoice = await getInvoice(ctx, id);
   if (invoice.status !== 'draft') throw new AppError('conflict', t('invoices.error.notDraft'));
   return invoice;
@@ -100,7 +97,7 @@ export async function invoiceDraftForm(
   ctx: ShopContext,
   id: string,
 ): Promise<{ invoice: Invoice; options: InvoiceFormOptions }> {
-  ensureCan(ctx, 'invoices.manage');
+  requireRight(ctx, 'invoices.manage');
   const [invoiceResult, optionsResult] = await ctx.db.batch([
     invoiceQuery(ctx.db, id, { branchIds: branchScope(ctx.actor) }),
     invoiceFormOptionsQuery(ctx.db, {
@@ -203,7 +200,7 @@ export function draftWriteErrors(result: DraftWriteResult): FieldErrors {
 
 /** Writes a prepared draft (new when `id` is null); the new or same id. 422 for unknown references, 409 once issued. */
 export async function saveInvoiceDraft(ctx: ShopContext, id: string | null, draft: PreparedDraft): Promise<string> {
-  ensureCan(ctx, 'invoices.manage');
+  requireRight(ctx, 'invoices.manage');
   const result = id
     ? await updateDraft(ctx.db, id, draft.header, draft.lines, draft.totals)
     : await createDraft(ctx.db, draft.header, draft.lines, draft.totals, ctx.actor.id);
@@ -217,7 +214,7 @@ export async function createInvoiceDraft(
   ctx: ShopContext,
   input: DraftHeader & { lines: LineInputValues[] },
 ): Promise<Invoice> {
-  ensureCan(ctx, 'invoices.manage');
+  requireRight(ctx, 'invoices.manage');
   const { lines, ...header } = input;
   const prepared = await prepareInvoiceDraft(ctx, { header, lines });
   if (!prepared.draft) throw validation(prepared.errors);
@@ -261,7 +258,7 @@ export async function updateInvoiceDraft(ctx: ShopContext, id: string, input: In
 
 /** Deletes a draft (never an issued invoice). */
 export async function deleteInvoiceDraft(ctx: ShopContext, id: string): Promise<void> {
-  ensureCan(ctx, 'invoices.manage');
+  requireRight(ctx, 'invoices.manage');
   const outcome = await deleteDraft(ctx.db, id, branchScope(ctx.actor));
   if (outcome === 'not_found') throw new AppError('not_found');
   if (outcome === 'not_draft') throw new AppError('conflict', t('invoices.error.notDraft'));
@@ -327,7 +324,7 @@ export async function issueInvoice(
   id: string,
   options: { issueKey: string | null; ecf?: 'now' | 'queued' },
 ): Promise<{ invoice: Invoice; replayed: boolean; ecfQueued: boolean }> {
-  ensureCan(ctx, 'invoices.manage');
+  requireRight(ctx, 'invoices.manage');
   const today = shopToday();
   const scope = { branchIds: branchScope(ctx.actor), rateOn: today };
   const [draftResult, contextResult] = await ctx.db.batch([invoiceQuery(ctx.db, id, scope), issueContextQuery(ctx.db)]);
@@ -413,7 +410,7 @@ export async function voidInvoice(
   id: string,
   input: { reason: string; note?: string | null },
 ): Promise<Invoice> {
-  ensureCan(ctx, 'invoices.void');
+  requireRight(ctx, 'invoices.void');
   await getInvoice(ctx, id);
   const outcome = await voidInvoiceSql(ctx.db, {
     invoiceId: id,

@@ -1,4 +1,3 @@
-import { can, type Permission } from '../../auth/permissions';
 import { shopToday } from '../../domain/dates';
 import { AppError } from '../../errors';
 import { t } from '../../i18n/es-DO';
@@ -13,7 +12,7 @@ import {
   type LabOrderCursor,
   type LabStage,
 } from '../../queries/lab-board';
-import type { ShopContext } from './context';
+import { requireRight, type ShopContext } from './context';
 import { dashboardDates } from './dashboard';
 import { moveLabOrder } from './lab-orders';
 
@@ -24,10 +23,6 @@ export const boardOpenCap = 50;
 /** Final columns (delivered, cancelled) show what closed in the last days, never the whole history. */
 export const boardClosedDays = 7;
 export const boardClosedCap = 20;
-
-function requireRight(ctx: ShopContext, permission: Permission): void {
-  if (!can(ctx.actor, permission)) throw new AppError('forbidden');
-}
 
 export interface BoardFilter {
   branch?: string | null;

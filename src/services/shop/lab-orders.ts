@@ -1,4 +1,3 @@
-import { can, type Permission } from '../../auth/permissions';
 import { formatMoney } from '../../domain/money';
 import { AppError } from '../../errors';
 import { t } from '../../i18n/es-DO';
@@ -26,14 +25,10 @@ import {
   type LabTimelineEntry,
 } from '../../queries/lab-orders';
 import { labMoveFields, labNoteFields, labOrderFields, type LabOrderInput } from '../../schemas/lab-orders';
-import type { ShopContext } from './context';
+import { requireRight, type ShopContext } from './context';
 import { queueEventDispatch } from './events';
 
 export type { LabFormData, LabOrderDetail, LabStage, LabTimelineEntry };
-
-function requireRight(ctx: ShopContext, permission: Permission): void {
-  if (!can(ctx.actor, permission)) throw new AppError('forbidden');
-}
 
 function invalid(fields: Record<string, string>): never {
   throw new AppError('validation', 'The request has invalid fields', fields);

@@ -1,4 +1,3 @@
-import { can } from '../../auth/permissions';
 import { AppError } from '../../errors';
 import { t } from '../../i18n/es-DO';
 import {
@@ -13,20 +12,16 @@ import {
   type LabStageValues,
   type StageWrite,
 } from '../../queries/lab-stages';
-import type { ShopContext } from './context';
+import { requireRight, type ShopContext } from './context';
 
 export type { LabStageRow, LabStageValues };
 
 export { labStageColors } from '../../schemas/lab-stages';
 
-function requireManager(ctx: ShopContext): void {
-  if (!can(ctx.actor, 'labStages.manage')) throw new AppError('forbidden');
-}
-
 const log = (ctx: ShopContext, action: string) => ({ actor: ctx.actor, action });
 
 export async function listLabStages(ctx: ShopContext): Promise<LabStageRow[]> {
-  requireManager(ctx);
+  requireRight(ctx, 'labStages.manage');
   return selectStages(ctx.db);
 }
 
@@ -43,13 +38,13 @@ async function written(ctx: ShopContext, id: string | null, result: StageWrite, 
 }
 
 export async function createLabStage(ctx: ShopContext, values: LabStageValues): Promise<void> {
-  requireManager(ctx);
+  requireRight(ctx, 'labStages.manage');
   const result = await insertStage(ctx.db, values, log(ctx, 'labStage.created'));
   await written(ctx, null, result, () => new AppError('conflict'));
 }
 
 export async function updateLabStage(ctx: ShopContext, id: string, values: LabStageValues): Promise<void> {
-  requireManager(ctx);
+  requireRight(ctx, 'labStages.manage');
   const result = await changeStage(ctx.db, id, values, log(ctx, 'labStage.updated'));
   await written(ctx, id, result, (stage) => {
     const message = stage.isInitial ? t('labStages.validation.initialFinal') : t('labStages.validation.finalInUse');
@@ -58,13 +53,13 @@ export async function updateLabStage(ctx: ShopContext, id: string, values: LabSt
 }
 
 export async function markInitialStage(ctx: ShopContext, id: string): Promise<void> {
-  requireManager(ctx);
+  requireRight(ctx, 'labStages.manage');
   const result = await markInitialLabStage(ctx.db, id, log(ctx, 'labStage.initial'));
   await written(ctx, id, result, () => new AppError('conflict', t('labStages.validation.initialFinal')));
 }
 
 export async function reorderLabStage(ctx: ShopContext, id: string, direction: 'up' | 'down'): Promise<void> {
-  requireManager(ctx);
+  requireRight(ctx, 'labStages.manage');
   const result = await moveLabStage(ctx.db, id, direction, log(ctx, 'labStage.moved'));
   // Already first (or last): nothing to swap with, nothing to refuse.
   if (!result.ok && result.reason === 'refused' && (await getLabStage(ctx.db, id))) return;
@@ -72,7 +67,7 @@ export async function reorderLabStage(ctx: ShopContext, id: string, direction: '
 }
 
 export async function archiveLabStage(ctx: ShopContext, id: string): Promise<void> {
-  requireManager(ctx);
+  requireRight(ctx, 'labStages.manage');
   const result = await archiveStage(ctx.db, id, log(ctx, 'labStage.archived'));
   await written(ctx, id, result, (stage) =>
     stage.isInitial

@@ -17,8 +17,7 @@ import {
   type PaymentWrite,
 } from '../../queries/payments';
 import { refusalError } from '../refusals';
-import type { ShopContext } from './context';
-import { ensureCan } from './invoices';
+import { requireRight, type ShopContext } from './context';
 import { queueEventDispatch } from './events';
 
 /** Our SQL functions' refusals as AppErrors (src/domain/refusals.ts); anything else propagates. */
@@ -41,7 +40,7 @@ export async function listPayments(
     limit: number;
   } & PaymentPeriod,
 ): Promise<{ rows: PaymentListRow[]; next: CreatedCursor | null }> {
-  ensureCan(ctx, 'invoices.view');
+  requireRight(ctx, 'invoices.view');
   const { branch, ...rest } = filter;
   const scope = branchScope(ctx.actor);
   if (rest.invoiceId && !(await loadPayableInvoice(ctx.db, rest.invoiceId, scope))) throw new AppError('not_found');
@@ -50,14 +49,14 @@ export async function listPayments(
 
 /** The invoice a payment would be recorded against (404 when unknown or outside the actor's branches). */
 export async function payableInvoice(ctx: ShopContext, invoiceId: string): Promise<PayableInvoice> {
-  ensureCan(ctx, 'invoices.view');
+  requireRight(ctx, 'invoices.view');
   const invoice = await loadPayableInvoice(ctx.db, invoiceId, branchScope(ctx.actor));
   if (!invoice) throw new AppError('not_found');
   return invoice;
 }
 
 export async function getPayment(ctx: ShopContext, id: string): Promise<Payment> {
-  ensureCan(ctx, 'invoices.view');
+  requireRight(ctx, 'invoices.view');
   const payment = await loadPayment(ctx.db, id, branchScope(ctx.actor));
   if (!payment) throw new AppError('not_found');
   return payment;
@@ -65,7 +64,7 @@ export async function getPayment(ctx: ShopContext, id: string): Promise<Payment>
 
 /** Records a payment against an issued invoice; the new receipt. */
 export async function recordPayment(ctx: ShopContext, invoiceId: string, input: PaymentWrite): Promise<Payment> {
-  ensureCan(ctx, 'payments.manage');
+  requireRight(ctx, 'payments.manage');
   const id = settled(
     await recordPaymentSql(ctx.db, invoiceId, input, {
       userId: ctx.actor.id,
@@ -84,7 +83,7 @@ export async function updatePayment(
   input: Partial<PaymentWrite>,
   loaded?: Payment,
 ): Promise<Payment> {
-  ensureCan(ctx, 'payments.manage');
+  requireRight(ctx, 'payments.manage');
   const current = loaded ?? (await getPayment(ctx, id));
   const write: PaymentWrite = {
     receivedOn: input.receivedOn ?? current.receivedOn,
@@ -98,7 +97,7 @@ export async function updatePayment(
 }
 
 export async function voidPayment(ctx: ShopContext, id: string, reason: string): Promise<Payment> {
-  ensureCan(ctx, 'payments.void');
+  requireRight(ctx, 'payments.void');
   settled(await voidPaymentSql(ctx.db, id, reason, branchScope(ctx.actor), actorLabel(ctx.actor)));
   return getPayment(ctx, id);
 }

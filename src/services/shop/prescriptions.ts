@@ -1,4 +1,3 @@
-import { can, type Permission } from '../../auth/permissions';
 import { eyeMeasures } from '../../domain/prescription';
 import { AppError } from '../../errors';
 import { t } from '../../i18n/es-DO';
@@ -19,14 +18,10 @@ import {
   type PrescriptionWrite,
 } from '../../queries/prescriptions';
 import { prescriptionFields, type PrescriptionInput } from '../../schemas/prescriptions';
-import type { ShopContext } from './context';
+import { requireRight, type ShopContext } from './context';
 import { dashboardDates } from './dashboard';
 
 export type { OptometristOption, PatientRef, PrescriptionCursor, PrescriptionDetail };
-
-function requireRight(ctx: ShopContext, permission: Permission): void {
-  if (!can(ctx.actor, permission)) throw new AppError('forbidden');
-}
 
 /** The branch a write goes to: the chosen one if the actor may work there, else their current branch; 422 otherwise. */
 function writeBranch(ctx: ShopContext, branchId: string | null): string {

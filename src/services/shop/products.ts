@@ -1,4 +1,4 @@
-import { can, type Permission } from '../../auth/permissions';
+import { can } from '../../auth/permissions';
 import { AppError } from '../../errors';
 import { t } from '../../i18n/es-DO';
 import {
@@ -23,16 +23,12 @@ import type { ProductChanges, ProductInput } from '../../schemas/products';
 import { margin, type Margin } from '../../domain/prices';
 import type { CatalogListKind } from '../../db/tenant-schema';
 import { groupCatalogValues, type CatalogLists } from './catalog';
-import type { ShopContext } from './context';
+import { requireRight, type ShopContext } from './context';
 
 export type { ProductExtras, ProductListRow, ProductRow, ProductStockLevel, Tax };
 
 /** A product as its page shows it: with its stock, barcodes, variants, model and margin. */
 export type ProductPage = ProductRow & ProductExtras & { margin: Margin | null };
-
-function requireRight(ctx: ShopContext, permission: Permission): void {
-  if (!can(ctx.actor, permission)) throw new AppError('forbidden');
-}
 
 /** A taken SKU is a 409 (the form shows it on its field), an unknown or inactive tax a 422, a vanished product a 404. */
 function written(result: ProductWriteResult): ProductRow {

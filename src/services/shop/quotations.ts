@@ -25,10 +25,9 @@ import {
 import type { LineInputValues } from '../../schemas/document-lines';
 import type { QuotationHeaderInput, QuotationListStatus, QuotationStatus } from '../../schemas/quotations';
 import { refusalError } from '../refusals';
-import type { ShopContext } from './context';
+import { requireRight, type ShopContext } from './context';
 import { pickerBranch } from './pickers';
 import { priceLines } from './document-lines';
-import { ensureCan } from './invoices';
 import { ensureMaySetSeller } from './sellers';
 
 /** A quotation's header (null or absent: the default) and lines. */
@@ -52,14 +51,14 @@ export async function listQuotations(
     withSellers?: boolean;
   },
 ): Promise<{ rows: QuotationSummary[]; next: QuotationCursor | null; sellers: Array<{ id: string; name: string }> }> {
-  ensureCan(ctx, 'quotations.view');
+  requireRight(ctx, 'quotations.view');
   const { branch, ...rest } = filter;
   return loadQuotations(ctx.db, { ...rest, branchIds: listScope(ctx.actor, branch) });
 }
 
 /** A quotation in the actor's branches, else 404. */
 export async function getQuotation(ctx: ShopContext, id: string): Promise<Quotation> {
-  ensureCan(ctx, 'quotations.view');
+  requireRight(ctx, 'quotations.view');
   const quotation = await loadQuotation(ctx.db, id, branchScope(ctx.actor));
   if (!quotation) throw new AppError('not_found');
   return quotation;
@@ -67,7 +66,7 @@ export async function getQuotation(ctx: ShopContext, id: string): Promise<Quotat
 
 /** A quotation that may still change (draft or sent), else 409. */
 export async function getEditableQuotation(ctx: ShopContext, id: string): Promise<Quotation> {
-  ensureCan(ctx, 'quotations.manage');
+  requireRight(ctx, 'quotations.manage');
   const quotation = await getQuotation(ctx, id);
   if (!editable(quotation.status)) throw new AppError('conflict', t('quotations.conflict.notEditable'));
   return quotation;
@@ -78,7 +77,7 @@ export async function editableQuotationForm(
   ctx: ShopContext,
   id: string,
 ): Promise<{ quotation: Quotation; context: QuotationFormContext }> {
-  ensureCan(ctx, 'quotations.manage');
+  requireRight(ctx, 'quotations.manage');
   const [quotationResult, contextResult] = await ctx.db.batch([
     quotationQuery(ctx.db, id, branchScope(ctx.actor)),
     quotationFormContextQuery(ctx.db, { ofQuotation: id }, null, undefined, can(ctx.actor, 'sellers.change')),
@@ -171,7 +170,7 @@ function written(result: QuotationWriteResult): string {
  * client's); a failure (bad reference, exhausted series) consumes no number.
  */
 export async function createQuotation(ctx: ShopContext, input: QuotationInput): Promise<Quotation> {
-  ensureCan(ctx, 'quotations.manage');
+  requireRight(ctx, 'quotations.manage');
   const quotedOn = shopToday();
   const write = await prepareQuotation(ctx, input, quotedOn);
   const id = written(await createQuotationSql(ctx.db, { ...write, quotedOn, createdBy: ctx.actor.id }));
@@ -189,7 +188,7 @@ export async function updateQuotation(
   loaded?: Quotation,
 ): Promise<Quotation> {
   const current = loaded ?? (await getEditableQuotation(ctx, id));
-  ensureCan(ctx, 'quotations.manage');
+  requireRight(ctx, 'quotations.manage');
   if (!editable(current.status)) throw new AppError('conflict', t('quotations.conflict.notEditable'));
   const { lines, ...header } = changes;
   const present = Object.fromEntries(Object.entries(header).filter(([, value]) => value !== undefined));
@@ -228,7 +227,7 @@ export async function changeQuotationStatus(
   id: string,
   action: keyof typeof transitions,
 ): Promise<Quotation> {
-  ensureCan(ctx, 'quotations.manage');
+  requireRight(ctx, 'quotations.manage');
   const { from, to } = transitions[action];
   const outcome = await changeStatusSql(ctx.db, id, branchScope(ctx.actor), from, to);
   if (outcome === 'not_found') throw new AppError('not_found');
@@ -244,7 +243,7 @@ export async function convertQuotation(
   ctx: ShopContext,
   id: string,
 ): Promise<{ invoiceId: string; created: boolean; quotation: Quotation }> {
-  ensureCan(ctx, 'quotations.manage');
+  requireRight(ctx, 'quotations.manage');
   if (!can(ctx.actor, 'invoices.manage')) throw new AppError('forbidden', t('quotations.forbiddenConvert'));
   const result = await convertQuotationSql(ctx.db, id, branchScope(ctx.actor), ctx.actor.id);
   if (!result.ok && result.reason === 'not_found') throw new AppError('not_found');

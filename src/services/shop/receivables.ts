@@ -35,8 +35,7 @@ import {
 } from '../../queries/receivables';
 import { statementBalancesQuery } from '../../queries/statements';
 import { refusalError } from '../refusals';
-import type { ShopContext } from './context';
-import { ensureCan } from './invoices';
+import { requireRight, type ShopContext } from './context';
 
 export const receivablesPageSize = 50;
 /** Lines of one statement (all currencies): what a page, a print and a PDF made inside the Worker's limits hold. */
@@ -77,7 +76,7 @@ export async function listReceivables(
   ctx: ShopContext,
   filter: { q?: string; branchId?: string | null; sort?: ReceivablesSort; page?: number },
 ): Promise<ReceivablesPage> {
-  ensureCan(ctx, 'receivables.view');
+  requireRight(ctx, 'receivables.view');
   const asOf = shopToday();
   const { branches, branchIds } = branchFilter(ctx, filter.branchId ?? null);
   const page = Math.max(1, Math.min(filter.page ?? 1, 1000));
@@ -164,7 +163,7 @@ export async function customerStatement(
   contactId: string,
   period: { from: string; to: string },
 ): Promise<CustomerStatement> {
-  ensureCan(ctx, 'receivables.view');
+  requireRight(ctx, 'receivables.view');
   const branchIds = branchScope(ctx.actor);
   // A period that ends later than today is aged to today: nothing is overdue before its time.
   const asOf = daysBetween(shopToday(), period.to) > 0 ? shopToday() : period.to;
@@ -203,7 +202,7 @@ export interface CustomerCredit {
 
 /** What the credit balance page shows: the credit per source invoice, the open invoices it can pay, the refunds. */
 export async function customerCredit(ctx: ShopContext, contactId: string): Promise<CustomerCredit> {
-  ensureCan(ctx, 'receivables.view');
+  requireRight(ctx, 'receivables.view');
   const branchIds = branchScope(ctx.actor);
   const [contact, sources, targets, refunds] = await ctx.db.batch([
     contactById(ctx.db, contactId),
@@ -225,7 +224,7 @@ export async function customerCredit(ctx: ShopContext, contactId: string): Promi
 
 /** Pays back part of a credit balance; the refund. The cash close counts it as money out of `branchId`. */
 export async function refundCredit(ctx: ShopContext, input: RefundWrite): Promise<Refund> {
-  ensureCan(ctx, 'payments.manage');
+  requireRight(ctx, 'payments.manage');
   const scope = branchScope(ctx.actor);
   const id = settled(
     await refundCreditSql(ctx.db, input, { userId: ctx.actor.id, actor: actorLabel(ctx.actor), scope }),
@@ -235,7 +234,7 @@ export async function refundCredit(ctx: ShopContext, input: RefundWrite): Promis
 
 /** Applies part of a credit balance to another open invoice of the same customer; the receipt's id on the target. */
 export async function applyCredit(ctx: ShopContext, input: ApplicationWrite): Promise<{ applicationId: string }> {
-  ensureCan(ctx, 'payments.manage');
+  requireRight(ctx, 'payments.manage');
   const scope = branchScope(ctx.actor);
   const applicationId = settled(
     await applyCreditSql(ctx.db, input, { userId: ctx.actor.id, actor: actorLabel(ctx.actor), scope }),
@@ -245,13 +244,13 @@ export async function applyCredit(ctx: ShopContext, input: ApplicationWrite): Pr
 
 /** Voids a refund (owner and admin): its amount is credit again. */
 export async function voidRefund(ctx: ShopContext, id: string, reason: string): Promise<Refund> {
-  ensureCan(ctx, 'payments.void');
+  requireRight(ctx, 'payments.void');
   settled(await voidRefundSql(ctx.db, id, reason, { actor: actorLabel(ctx.actor), scope: branchScope(ctx.actor) }));
   return loadRefund(ctx, id);
 }
 
 export async function loadRefund(ctx: ShopContext, id: string): Promise<Refund> {
-  ensureCan(ctx, 'receivables.view');
+  requireRight(ctx, 'receivables.view');
   const [refund] = await getRefund(ctx.db, id);
   const scope = branchScope(ctx.actor);
   if (!refund || (scope !== null && !scope.includes(refund.branchId))) throw new AppError('not_found');

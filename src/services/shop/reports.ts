@@ -1,4 +1,3 @@
-import { can, type Permission } from '../../auth/permissions';
 import {
   checkPeriod,
   format607Line,
@@ -24,7 +23,7 @@ import {
   reportPageSize,
   type ReportCursor,
 } from '../../queries/reports';
-import type { ShopContext } from './context';
+import { requireRight, type ShopContext } from './context';
 
 export type { DgiiPreview };
 
@@ -46,10 +45,6 @@ async function* pages<T extends ReportCursor>(
     if (!last || page.length < reportPageSize) return;
     page = await read({ issuedOn: last.issuedOn, ncf: last.ncf });
   }
-}
-
-function requireRight(ctx: ShopContext, permission: Permission): void {
-  if (!can(ctx.actor, permission)) throw new AppError('forbidden');
 }
 
 /** The period of a request, or a 422 on `period` (malformed, or a month after the current one). */

@@ -15,9 +15,8 @@ import {
   type LensPrescription,
 } from '../../queries/sales-editor';
 import { parseLineRows, type LineFormRow } from '../../schemas/document-lines';
-import type { ShopContext } from './context';
+import { requireRight, type ShopContext } from './context';
 import { priceWithReferences } from './document-lines';
-import { ensureCan } from './invoices';
 import { pickerBranch } from './pickers';
 
 /** The document forms the sales editor serves, with the permission each needs. */
@@ -74,7 +73,7 @@ export async function editSalesLines(
     currencyCode: string | null;
   },
 ): Promise<SalesEditorState> {
-  ensureCan(ctx, salesEditorForms[input.form]);
+  requireRight(ctx, salesEditorForms[input.form]);
   const add = input.add?.trim().slice(0, 60) || null;
   let rows = add ? [...input.rows, { sku: add, quantity: '1' }] : [...input.rows];
   const [referencesResult, contextResult] = await ctx.db.batch([
@@ -177,7 +176,7 @@ export async function quotationFromPrescription(
   prescriptionId: string,
   branchId: string | null,
 ): Promise<{ context: QuotationFormContext; prescription: LensPrescription; rows: LineFormRow[] }> {
-  ensureCan(ctx, 'quotations.manage');
+  requireRight(ctx, 'quotations.manage');
   const [rxResult, contextResult] = await ctx.db.batch([
     lensPrescriptionQuery(ctx.db, { id: prescriptionId }),
     quotationFormContextQuery(

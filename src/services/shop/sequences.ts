@@ -1,4 +1,3 @@
-import { can, type Permission } from '../../auth/permissions';
 import { shopToday } from '../../domain/dates';
 import { AppError } from '../../errors';
 import { t } from '../../i18n/es-DO';
@@ -17,14 +16,10 @@ import {
   type SequenceWrite,
 } from '../../queries/sequences';
 import { checkSequence, type SequenceValues } from '../../schemas/sequences';
-import type { ShopContext } from './context';
+import { requireRight, type ShopContext } from './context';
 
 export type { Sequence, SequenceWithWarnings };
 export { withWarnings };
-
-function requireRight(ctx: ShopContext, permission: Permission): void {
-  if (!can(ctx.actor, permission)) throw new AppError('forbidden');
-}
 
 const describeSequence = (other: SequenceRange) => `${other.prefix} ${other.rangeStart}-${other.rangeEnd}`;
 

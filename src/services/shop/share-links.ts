@@ -31,7 +31,7 @@ import {
   type SubjectShareLinks,
 } from '../../queries/share-links';
 import { findTenantById } from '../../tenancy/central-queries';
-import type { ShopContext } from './context';
+import { requireRight, type ShopContext } from './context';
 import { eventInsert, queueEventDispatch } from './events';
 import { invoicePdfOfLink } from './documents';
 
@@ -45,10 +45,6 @@ export const sharePermissions: Record<ShareKind, { view: Permission; share: Perm
   payment: { view: 'invoices.view', share: 'payments.manage' },
   lab_order: { view: 'labOrders.view', share: 'labOrders.view' },
 };
-
-function ensureCan(actor: SessionUser, permission: Permission): void {
-  if (!can(actor, permission)) throw new AppError('forbidden');
-}
 
 function viewerOf(actor: SessionUser): Viewer {
   return { userId: actor.id, allBranches: can(actor, 'branches.all') };
@@ -91,7 +87,7 @@ export async function issueShareLink(
   options: { days?: number; createdBy?: string | null } = {},
 ): Promise<IssuedShareLink> {
   const { actor } = ctx;
-  if (actor) ensureCan(actor, sharePermissions[subject.kind].share);
+  if (actor) requireRight({ actor: actor }, sharePermissions[subject.kind].share);
   const days = options.days ?? shareLinkPolicy.defaultDays;
   if (!Number.isInteger(days) || days < shareLinkPolicy.minDays || days > shareLinkPolicy.maxDays) {
     throw new AppError('validation', t('documents.share.daysInvalid'), { days: t('documents.share.daysInvalid') });
@@ -131,7 +127,7 @@ export async function issueShareLink(
 
 /** A document's links, newest first, with its customer (for the WhatsApp and e-mail buttons). */
 export async function subjectShareLinks(ctx: ShopContext, kind: ShareKind, id: string): Promise<SubjectShareLinks> {
-  ensureCan(ctx.actor, sharePermissions[kind].view);
+  requireRight({ actor: ctx.actor }, sharePermissions[kind].view);
   const links = await loadSubjectShareLinks(ctx.db, kind, id, viewerOf(ctx.actor));
   if (!links) throw new AppError('not_found');
   return links;
@@ -144,7 +140,7 @@ export async function revokeSubjectShareLink(
   subjectId: string,
   linkId: string,
 ): Promise<ShareLinkRow> {
-  ensureCan(ctx.actor, sharePermissions[kind].share);
+  requireRight({ actor: ctx.actor }, sharePermissions[kind].share);
   const link = await revokeSubjectShareLinkSql(ctx.db, kind, subjectId, linkId, viewerOf(ctx.actor));
   if (!link) throw new AppError('not_found');
   return link;

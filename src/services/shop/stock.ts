@@ -17,7 +17,7 @@ import {
   type StockTransferInput,
 } from '../../queries/stock';
 import { refusalError } from '../refusals';
-import type { ShopContext } from './context';
+import { requireRight, type ShopContext } from './context';
 
 export type { StockCursor, StockLevel, StockMovement, StockMovementInput, StockTransferInput };
 
@@ -108,10 +108,6 @@ function onProductField(error: unknown, ref: ProductRef): unknown {
 function notAllowed(fields: string[]): AppError {
   const message = t('stock.validation.branchNotAllowed');
   return new AppError('validation', message, Object.fromEntries(fields.map((field) => [field, message])));
-}
-
-function requireRight(ctx: ShopContext, permission: 'stock.view' | 'stock.adjust' | 'stock.transfer'): void {
-  if (!can(ctx.actor, permission)) throw new AppError('forbidden');
 }
 
 /** Adds or removes units of a product in one of the actor's branches. */

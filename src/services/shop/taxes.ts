@@ -1,4 +1,3 @@
-import { can, type Permission } from '../../auth/permissions';
 import { AppError } from '../../errors';
 import { t } from '../../i18n/es-DO';
 import {
@@ -10,13 +9,9 @@ import {
   type TaxWriteResult,
 } from '../../queries/taxes';
 import type { TaxChanges, TaxCreateInput } from '../../schemas/taxes';
-import type { ShopContext } from './context';
+import { requireRight, type ShopContext } from './context';
 
 export type { TaxWithUsage };
-
-function requireRight(ctx: ShopContext, permission: Permission): void {
-  if (!can(ctx.actor, permission)) throw new AppError('forbidden');
-}
 
 /** A refused write: 404, or a 422 on the field at fault (a locked rate also for the whole form). */
 function written(result: TaxWriteResult): TaxWithUsage {

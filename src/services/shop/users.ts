@@ -1,4 +1,4 @@
-import { can, type Permission } from '../../auth/permissions';
+import { can } from '../../auth/permissions';
 import { issuePasswordLink } from '../../auth/users';
 import type { Role } from '../../db/tenant-schema';
 import { AppError } from '../../errors';
@@ -16,7 +16,7 @@ import {
   type UserRow,
 } from '../../queries/users';
 import { customRole } from '../../queries/roles';
-import type { ShopContext } from './context';
+import { requireRight, type ShopContext } from './context';
 
 export type { UserRow };
 
@@ -24,10 +24,6 @@ export type { UserRow };
 export interface PasswordLink {
   token: string;
   expiresAt: Date;
-}
-
-function requireRight(ctx: ShopContext, permission: Permission): void {
-  if (!can(ctx.actor, permission)) throw new AppError('forbidden');
 }
 
 /** Only an owner may change, disable, re-enable or re-invite an owner. */

@@ -6,7 +6,6 @@
  * repeated queue message sends nothing twice. Failures retry with backoff up to `maxWebhookAttempts`.
  */
 import { z } from 'zod';
-import { can } from '../../auth/permissions';
 import { signatureHeader, signWebhookPayload } from '../../domain/webhook-signature';
 import { webhookUrlProblem } from '../../domain/webhook-url';
 import { AppError } from '../../errors';
@@ -28,7 +27,7 @@ import {
   webhookEndpointsQuery,
 } from '../../queries/webhooks';
 import { bytesToBase64, decryptSecret, encryptionKeyFor, encryptSecret } from '../../tenancy/crypto';
-import type { ShopContext } from './context';
+import { requireRight, type ShopContext } from './context';
 import { messageEvents } from '../../domain/message-template';
 
 export type { WebhookDeliveryRow, WebhookEndpoint } from '../../queries/webhooks';
@@ -74,10 +73,6 @@ export interface WebhookDeliveryOptions {
   timeoutMs?: number;
 }
 
-function requireRight(ctx: ShopContext): void {
-  if (!can(ctx.actor, 'webhooks.manage')) throw new AppError('forbidden');
-}
-
 function secretAssociatedData(tenantId: string, endpointId: string): string {
   return `webhook-secret:${tenantId}:${endpointId}`;
 }
@@ -114,7 +109,7 @@ function checkInput(ctx: Pick<ShopContext, 'env'>, input: WebhookEndpointInput) 
 }
 
 export async function listWebhookEndpoints(ctx: ShopContext): Promise<WebhookEndpoint[]> {
-  requireRight(ctx);
+  requireRight(ctx, 'webhooks.manage');
   return webhookEndpointsQuery(ctx.db);
 }
 
@@ -123,7 +118,7 @@ export async function getWebhookEndpoint(
   ctx: ShopContext,
   id: string,
 ): Promise<{ endpoint: WebhookEndpoint; deliveries: WebhookDeliveryRow[] }> {
-  requireRight(ctx);
+  requireRight(ctx, 'webhooks.manage');
   const [endpoints, deliveries] = await ctx.db.batch([
     webhookEndpointQuery(ctx.db, id),
     webhookDeliveriesQuery(ctx.db, id),
@@ -137,7 +132,7 @@ export async function createWebhookEndpoint(
   ctx: ShopContext,
   input: WebhookEndpointInput,
 ): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
-  requireRight(ctx);
+  requireRight(ctx, 'webhooks.manage');
   const values = checkInput(ctx, input);
   const id = crypto.randomUUID();
   const secret = newSecret();
@@ -154,7 +149,7 @@ export async function setWebhookEndpointEnabled(
   id: string,
   enabled: boolean,
 ): Promise<WebhookEndpoint> {
-  requireRight(ctx);
+  requireRight(ctx, 'webhooks.manage');
   const [rows] = await ctx.db.batch([
     updateWebhookEndpoint(ctx.db, id, { enabled }),
     activityEntry(ctx.db, ctx.actor, enabled ? 'webhook.enabled' : 'webhook.disabled', { id }),
@@ -168,7 +163,7 @@ export async function rotateWebhookSecret(
   ctx: ShopContext,
   id: string,
 ): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
-  requireRight(ctx);
+  requireRight(ctx, 'webhooks.manage');
   const secret = newSecret();
   const sealedSecret = await sealSecret(ctx, id, secret);
   const [rows] = await ctx.db.batch([
@@ -205,7 +200,7 @@ export async function queueWebhookDeliveries(
 
 /** "Enviar evento de prueba": a `webhook.test` event to this endpoint alone, queued like any other. */
 export async function sendTestWebhook(ctx: ShopContext, id: string): Promise<string> {
-  requireRight(ctx);
+  requireRight(ctx, 'webhooks.manage');
   const endpoint = await getWebhookEndpointRow(ctx.db, id);
   if (!endpoint) throw new AppError('not_found');
   if (!endpoint.enabled) throw new AppError('conflict', t('webhooks.test.disabled'));
@@ -231,7 +226,7 @@ export async function sendTestWebhook(ctx: ShopContext, id: string): Promise<str
 
 /** "Reenviar": a delivered or failed delivery of this endpoint is sent again (same body, same delivery id). */
 export async function redeliverWebhook(ctx: ShopContext, endpointId: string, deliveryId: string): Promise<void> {
-  requireRight(ctx);
+  requireRight(ctx, 'webhooks.manage');
   const [rows] = await ctx.db.batch([
     resetWebhookDelivery(ctx.db, endpointId, deliveryId),
     activityEntry(ctx.db, ctx.actor, 'webhook.redelivered', { id: deliveryId }),
