@@ -9,11 +9,10 @@ import type { JobMessage } from './tenancy/jobs';
 import { consumeJobs } from './tenancy/queue';
 import { platformJobHandlers } from './services/platform/jobs';
 import { consumePlatformJobs, isPlatformJobMessage, type PlatformJobMessage } from './services/platform/jobs/runner';
-import { queueEcfSweeps } from './jobs/ecf';
 import { queueDailyRuns, queueShopSweeps } from './jobs/shop-schedule';
 import { runScheduledBackups } from './scheduled';
 
-/** wrangler.toml's second cron: one e-CF sweep job per active shop. */
+/** wrangler.toml's second cron: one sweep job per active shop (e-CF, messages, webhooks). */
 const ecfSweepCron = '*/5 * * * *';
 /** wrangler.toml's third cron, 07:00 in Santo Domingo: one shop.daily run per active shop. */
 const shopDailyCron = '0 11 * * *';
@@ -48,7 +47,6 @@ export default {
   /** Cron Triggers (wrangler.toml): the daily backup of every active shop, per-shop sweeps, per-shop daily work. */
   async scheduled(controller, env, ctx) {
     if (controller.cron === ecfSweepCron) {
-      ctx.waitUntil(queueEcfSweeps(env));
       ctx.waitUntil(queueShopSweeps(env));
     } else if (controller.cron === shopDailyCron) ctx.waitUntil(queueDailyRuns(env, controller.scheduledTime));
     else ctx.waitUntil(runScheduledBackups(env, controller.scheduledTime));

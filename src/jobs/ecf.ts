@@ -12,9 +12,6 @@ import { queueEcfDelivery, resendDueDeliveries } from '../services/shop/ecf-deli
 import { replaceFallbackDocuments } from '../services/shop/ecf-fallbacks';
 import { resendDueApprovals } from '../services/shop/received-ecf';
 import type { TenantContext } from '../tenancy/context';
-import { TenantJobs } from '../tenancy/jobs';
-import { listTenants } from '../tenancy/lifecycle';
-import { createPlatform } from '../tenancy/platform';
 
 type EcfJobHandler = (context: TenantContext, payload: unknown, env: Bindings) => Promise<void>;
 
@@ -41,14 +38,3 @@ export const ecfJobHandlers: Record<string, EcfJobHandler> = {
     await replaceFallbackDocuments({ ...context, env });
   },
 };
-
-/**
- * For a Cron Trigger: one ecf.sweep message per active shop, so each shop's own consumer queues
- * again whatever of its e-CF is due (sends in contingency, polls, lost messages). Returns how many.
- */
-export async function queueEcfSweeps(env: Bindings): Promise<number> {
-  const platform = await createPlatform(env);
-  const active = (await listTenants(platform)).filter((tenant) => tenant.status === 'active');
-  for (const tenant of active) await new TenantJobs(env.JOBS, tenant.id).send(ecfJobs.sweep, {});
-  return active.length;
-}

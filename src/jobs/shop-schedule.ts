@@ -3,14 +3,19 @@ import type { Bindings } from '../env';
 import { dailyRunPayload, runDailySchedule, scheduleJobs } from '../services/shop/schedule';
 import { queueDueWebhookDeliveries } from '../services/shop/webhooks';
 import type { TenantContext } from '../tenancy/context';
-import { TenantJobs } from '../tenancy/jobs';
+import { sendToShops } from '../tenancy/jobs';
 import { listTenants } from '../tenancy/lifecycle';
 import { createPlatform } from '../tenancy/platform';
 
 type ScheduleJobHandler = (context: TenantContext, payload: unknown, env: Bindings) => Promise<void>;
 
-/** The 5-minute sweep's jobs per shop: messages due (H3's handler) and webhook retries due. */
-export const shopSweepJobs = ['messages.sweep', 'webhooks.sweep'] as const;
+/**
+ * What the 5-minute sweep runs in each shop, in this order: its e-CF due (sends in contingency,
+ * polls, lost messages), its events and messages due, its webhook retries due. One `shop.sweep`
+ * message per shop runs them all (src/jobs/index.ts); each is also a job of its own.
+ */
+export const shopSweepJobs = ['ecf.sweep', 'messages.sweep', 'webhooks.sweep'] as const;
+export const shopSweepJob = 'shop.sweep';
 
 /** Scheduled per-shop work; a repeated message finds its run claimed (daily) or nothing due (sweep). */
 export const shopScheduleJobHandlers: Record<string, ScheduleJobHandler> = {
@@ -34,13 +39,13 @@ async function activeShopIds(env: Bindings): Promise<string[]> {
 export async function queueDailyRuns(env: Bindings, scheduledTime: number): Promise<string[]> {
   const period = shopToday(new Date(scheduledTime));
   const shops = await activeShopIds(env);
-  for (const id of shops) await new TenantJobs(env.JOBS, id).send(scheduleJobs.daily, { period });
+  await sendToShops(env.JOBS, shops, scheduleJobs.daily, { period });
   return shops;
 }
 
-/** The 5-minute Cron Trigger's share: each active shop's message and webhook sweeps. */
+/** The 5-minute Cron Trigger: one `shop.sweep` message per active shop, sent in batches. Returns how many. */
 export async function queueShopSweeps(env: Bindings): Promise<number> {
   const shops = await activeShopIds(env);
-  for (const id of shops) for (const job of shopSweepJobs) await new TenantJobs(env.JOBS, id).send(job, {});
+  await sendToShops(env.JOBS, shops, shopSweepJob, {});
   return shops.length;
 }

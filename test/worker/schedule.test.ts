@@ -21,8 +21,8 @@ import {
 import { addDays } from '../../src/domain/dates';
 import { dueRecalls } from '../../src/domain/recalls';
 import type { Bindings } from '../../src/env';
-import { queueDailyRuns, queueShopSweeps, shopScheduleJobHandlers } from '../../src/jobs/shop-schedule';
 import { jobHandlers } from '../../src/jobs';
+import { queueDailyRuns, queueShopSweeps, shopScheduleJobHandlers } from '../../src/jobs/shop-schedule';
 import {
   createWebhookEndpoint,
   deliverWebhook,
@@ -296,18 +296,37 @@ function message(tenantId: string, payload: unknown): FakeMessage {
   };
 }
 
+/** A Queue producer that records what a Cron Trigger's fan-out sends, batch by batch. */
+function recordingQueue() {
+  const sent: JobMessage[] = [];
+  const batches: number[] = [];
+  const JOBS = {
+    sendBatch: async (messages: Array<{ body: JobMessage }>) => {
+      batches.push(messages.length);
+      for (const message of messages) sent.push(message.body);
+    },
+  };
+  return { sent, batches, env: { ...testEnv, JOBS } as unknown as Bindings };
+}
+
+/** Full batches of 100 (Queues' limit), then the rest. */
+const batchSizes = (count: number) => [
+  ...Array(Math.floor(count / 100)).fill(100),
+  ...(count % 100 ? [count % 100] : []),
+];
+
 describe('fan-out', () => {
   it('queues one shop.daily per active shop for the Santo Domingo date of the trigger', async () => {
     const a = await scheduleShop();
     const b = await scheduleShop();
-    const sent: JobMessage[] = [];
-    const env = { ...testEnv, JOBS: { send: async (body: JobMessage) => void sent.push(body) } } as unknown as Bindings;
+    const { sent, batches, env } = recordingQueue();
     // 11:00 UTC is 07:00 in Santo Domingo; 02:00 UTC is still the day before there.
     const shops = await queueDailyRuns(env, Date.parse('2026-12-06T11:00:00Z'));
     expect(shops).toEqual(expect.arrayContaining([a.tenant.id, b.tenant.id]));
     expect(sent).toHaveLength(shops.length);
+    expect(batches).toEqual(batchSizes(shops.length));
     expect(sent.filter((body) => body.tenantId === a.tenant.id)).toEqual([
-      { tenantId: a.tenant.id, job: 'shop.daily', payload: { period: '2026-12-06' }, requestId: undefined },
+      { tenantId: a.tenant.id, job: 'shop.daily', payload: { period: '2026-12-06' } },
     ]);
     sent.length = 0;
     await queueDailyRuns(env, Date.parse('2026-12-07T02:00:00Z'));
@@ -380,21 +399,29 @@ describe('from the schedule to the webhooks', () => {
     expect(await verifyWebhookSignature(secret, post.headers.get('optiflow-signature'), post.body)).toBe(true);
   });
 
-  it('the 5-minute fan-out queues each active shop its message and webhook sweeps; the webhook sweep requeues what is due', async () => {
+  it('the 5-minute fan-out queues one sweep per active shop in batches; the sweep runs e-CF, messages and webhooks, one failing not stopping the others', async () => {
     const s = await scheduleShop();
-    const sent: JobMessage[] = [];
-    const env = { ...testEnv, JOBS: { send: async (body: JobMessage) => void sent.push(body) } } as unknown as Bindings;
+    const { sent, batches, env } = recordingQueue();
     const count = await queueShopSweeps(env);
-    expect(sent).toHaveLength(count * 2);
-    expect(sent.filter((body) => body.tenantId === s.tenant.id).map((body) => body.job)).toEqual([
-      'messages.sweep',
-      'webhooks.sweep',
+    expect(sent).toHaveLength(count);
+    expect(batches).toEqual(batchSizes(count));
+    expect(sent.filter((body) => body.tenantId === s.tenant.id)).toEqual([
+      { tenantId: s.tenant.id, job: 'shop.sweep', payload: {} },
     ]);
     const { ctx } = await serviceContext(s.tenant, s.user, 'owner');
     await createWebhookEndpoint(ctx, { url: 'https://hooks.example.com/sweep' });
     const key = `invoice.issued:${crypto.randomUUID()}`;
     const [id] = await queueWebhookDeliveries(ctx, { id: crypto.randomUUID(), type: 'invoice.issued', key });
-    await shopScheduleJobHandlers['webhooks.sweep']!(s.ctx, {}, testEnv);
+    // The messages' sweep fails this time: the webhooks' still runs, and the message is retried.
+    const messagesSweep = jobHandlers['messages.sweep']!;
+    jobHandlers['messages.sweep'] = async () => {
+      throw new Error('messages sweep down');
+    };
+    try {
+      await expect(jobHandlers['shop.sweep']!(s.ctx, {}, testEnv)).rejects.toThrow(/1 of the shop's sweeps failed/);
+    } finally {
+      jobHandlers['messages.sweep'] = messagesSweep;
+    }
     expect(s.sent).toEqual([{ job: 'webhooks.deliver', payload: { id }, delaySeconds: undefined }]);
   });
 });
