@@ -106,6 +106,15 @@ describe('tenant databases from a template', { timeout: 180_000 }, () => {
          WHERE db.datname = current_database() AND left(a.rolname, ${templateMarker.length}) = ${templateMarker}`;
       expect(held[0]!.n).toBe(0);
     }
+    // Every copy drew its own ids for the rows the migrations seed (the lab stages).
+    const stageIds = await Promise.all(
+      [...ids, later].map(async (id) => {
+        const sql = sqlClient((await tenantConnection(platform, id)).connectionString);
+        return (await sql`SELECT id FROM lab_stages ORDER BY position`).map((row) => String(row.id));
+      }),
+    );
+    expect(stageIds[0]).toHaveLength(7);
+    expect(new Set(stageIds.flat()).size).toBe(7 * stageIds.length);
     // A shop's role reaches neither the template nor another shop.
     const { connectionString } = await tenantConnection(platform, ids[0]!);
     const onTemplate = new URL(connectionString);

@@ -166,7 +166,8 @@ export function createTenantTemplates(deps: TemplateDeps) {
 
   /**
    * Hands every object a template role owns in `database` to `role`, drops the template roles'
-   * grants there, and fails if anything is left to a template role. Idempotent (nothing to hand
+   * grants there, gives the rows the migrations seeded new random ids, and fails if anything is left
+   * to a template role (one transaction). Idempotent (nothing to hand
    * over the second time); run on every provisioning of a database that may be a copy.
    */
   async function adopt(database: string, role: string): Promise<void> {
@@ -179,6 +180,7 @@ export function createTenantTemplates(deps: TemplateDeps) {
       DECLARE
         owner_role text;
         template_roles text[];
+        seeded text;
       BEGIN
         SELECT coalesce(array_agg(DISTINCT a.rolname), '{}') INTO template_roles
           FROM pg_shdepend d JOIN pg_roles a ON a.oid = d.refobjid
@@ -188,6 +190,19 @@ export function createTenantTemplates(deps: TemplateDeps) {
           EXECUTE format('REASSIGN OWNED BY %I TO %I', owner_role, ${escapeLiteral(role)});
           EXECUTE format('DROP OWNED BY %I', owner_role);
         END LOOP;
+        -- Rows the migrations seed (the lab stages) came with the template's random ids: every copy
+        -- draws its own, so no two shops share an id. Run as the shop's role, on its own tables.
+        EXECUTE format('SET LOCAL ROLE %I', ${escapeLiteral(role)});
+        FOR seeded IN
+          SELECT c.relname FROM pg_attribute a
+            JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
+           WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attname = 'id'
+             AND pg_get_expr(d.adbin, d.adrelid) = 'gen_random_uuid()'
+        LOOP
+          EXECUTE format('UPDATE public.%I SET id = gen_random_uuid()', seeded);
+        END LOOP;
+        RESET ROLE;
         IF EXISTS (SELECT 1 FROM pg_shdepend d JOIN pg_roles a ON a.oid = d.refobjid
                     WHERE d.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
                       AND left(a.rolname, ${templateMarker.length}) = ${escapeLiteral(templateMarker)}) THEN
