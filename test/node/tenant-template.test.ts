@@ -31,7 +31,11 @@ afterAll(async () => {
  * A platform whose postgres placement builds templates of its own version: one or two files, fewer
  * than the real schema's, so the suite's own template (built by the other files) is never dropped here.
  */
-async function platformWithTemplate(version: string, builds: { count: number }): Promise<Platform> {
+async function platformWithTemplate(
+  version: string,
+  builds: { count: number },
+  connect: (connectionString: string) => Sql = sqlClient,
+): Promise<Platform> {
   const env = stackEnv();
   const source: TenantTemplateSource = {
     version,
@@ -45,7 +49,7 @@ async function platformWithTemplate(version: string, builds: { count: number }):
       admin: sqlClient(env.POSTGRES_ADMIN_URL!),
       adminUrl: env.POSTGRES_ADMIN_URL!,
       template: source,
-      connect: sqlClient,
+      connect,
     }),
   );
 }
@@ -145,6 +149,23 @@ describe('tenant databases from a template', { timeout: 180_000 }, () => {
     expect(await templates(version)).toEqual([]);
     expect((await templates(next))[0]).toMatchObject({ datistemplate: true });
     expect(await foreignOwners(nextPlatform, other)).toEqual([]);
+  });
+
+  it('a copy the admin cannot hand over (REASSIGN refused) is dropped, and the shop made empty and migrated', async () => {
+    const version = `1_r${Date.now().toString(36)}`;
+    const builds = { count: 0 };
+    // The admin may work on the template but not on the shop's copy: its hand-over statement fails.
+    const refused = (connectionString: string) =>
+      decodeURIComponent(new URL(connectionString).pathname).includes(templateMarker)
+        ? sqlClient(connectionString)
+        : sqlClient(connectionString.replace(/\/\/[^@]*@/, '//nobody:wrong@'));
+    const platform = await platformWithTemplate(version, builds, refused);
+    const id = newId();
+    await createTenant(platform, { id, name: 'Óptica', domains: [id] });
+    expect(builds.count).toBe(1);
+    expect(await foreignOwners(platform, id)).toEqual([]);
+    const sql = sqlClient((await tenantConnection(platform, id)).connectionString);
+    expect((await sql`SELECT count(*)::int AS n FROM lab_stages`)[0]!.n).toBe(7);
   });
 
   it('a build under way elsewhere is not waited for: the shop is made without it', async () => {

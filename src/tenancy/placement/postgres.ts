@@ -53,12 +53,27 @@ export function createPostgresPlacement(options: {
     );
     const copied = !existing?.database && !ensure.empty && (await templates?.copy(names.databaseName, names.roleName));
     if (!existing?.database && !copied) await createDatabase(database, role);
-    await admin.query(`REVOKE ALL ON DATABASE ${database} FROM PUBLIC`);
-    await admin.query(`GRANT CONNECT, TEMPORARY ON DATABASE ${database} TO ${role}`);
+    await closeToOthers(database, role);
     // A copy's objects become the tenant's (also after a run interrupted between the copy and this).
-    await templates?.adopt(names.databaseName, names.roleName);
+    // When that cannot be done (an admin without the rights REASSIGN OWNED needs), the copy is dropped
+    // and the database made empty: this is still the database step, before any of the shop's data.
+    try {
+      await templates?.adopt(names.databaseName, names.roleName);
+    } catch (error) {
+      console.warn(
+        JSON.stringify({ level: 'warn', message: 'tenant template copy not adopted', error: String(error) }),
+      );
+      await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      await createDatabase(database, role);
+      await closeToOthers(database, role);
+    }
     const ref: PlacementRef = { kind: 'postgres', databaseName: names.databaseName, roleName: names.roleName, ids: {} };
     return { ref, connectionString: connectionStringFor(options.adminUrl, names, password) };
+  }
+
+  async function closeToOthers(database: string, role: string): Promise<void> {
+    await admin.query(`REVOKE ALL ON DATABASE ${database} FROM PUBLIC`);
+    await admin.query(`GRANT CONNECT, TEMPORARY ON DATABASE ${database} TO ${role}`);
   }
 
   /** An empty database (no template, or none ready): the migrate step gives it the schema. */
