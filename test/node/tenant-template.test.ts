@@ -4,7 +4,7 @@
  * over to the tenant's own role with nothing left to the template's, an interrupted build rebuilt,
  * and an older version's template dropped when a new one is built.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sqlClient, type Sql } from '../../src/db/client';
 import { migrate } from '../../src/db/migrate';
 import { functions, migrations } from '../../src/db/migrations.generated';
@@ -86,14 +86,28 @@ describe('tenant databases from a template', { timeout: 180_000 }, () => {
     const builds = { count: 0 };
     const platform = await platformWithTemplate(version, builds);
     const ids = Array.from({ length: 6 }, newId);
-    await Promise.all(ids.map((id) => createTenant(platform, { id, name: `Óptica ${id}`, domains: [id] })));
+    const warnings = vi.spyOn(console, 'warn');
+    try {
+      await Promise.all(ids.map((id) => createTenant(platform, { id, name: `Óptica ${id}`, domains: [id] })));
+      // Copies made side by side are each handed over (none fell back to an empty database).
+      expect(warnings.mock.calls.flat().join('\n')).not.toContain('copy not adopted');
+    } finally {
+      warnings.mockRestore();
+    }
     expect(builds.count).toBe(1);
     expect(await templates(version)).toEqual([
       { datname: templateMarker + version, datistemplate: true, datallowconn: false },
     ]);
-    // Later shops are copies: no second build.
-    const later = newId();
-    await createTenant(platform, { id: later, name: 'Óptica copia', domains: [later] });
+    // Later shops are copies, six at once: no second build, each handed over.
+    const laterIds = Array.from({ length: 6 }, newId);
+    const laterWarnings = vi.spyOn(console, 'warn');
+    try {
+      await Promise.all(laterIds.map((id) => createTenant(platform, { id, name: 'Óptica copia', domains: [id] })));
+      expect(laterWarnings.mock.calls.flat().join('\n')).not.toContain('copy not adopted');
+    } finally {
+      laterWarnings.mockRestore();
+    }
+    const later = laterIds[0]!;
     expect(builds.count).toBe(1);
 
     for (const id of [...ids, later]) {

@@ -85,8 +85,11 @@ export function createTenantTemplates(deps: TemplateDeps) {
       await deps.admin.query(`GRANT CONNECT, CREATE, TEMPORARY ON DATABASE ${database} TO ${database}`);
       await deps.adminOn(name).query(`GRANT USAGE, CREATE ON SCHEMA public TO ${database}`);
       await deps.source.migrate(deps.connectionString(name, name, password));
-      // No session may stay on a template; none may open one again.
+      // No session may stay on a template; none may open one again. The role keeps no right on the
+      // template database itself (a shared object): each copy's DROP OWNED then touches its own
+      // database only, and simultaneous copies do not update the same catalogue row.
       await deps.admin.query(`ALTER ROLE ${database} WITH NOLOGIN`);
+      await deps.admin.query(`REVOKE ALL ON DATABASE ${database} FROM ${database}`);
       await deps.admin.query(`ALTER DATABASE ${database} WITH ALLOW_CONNECTIONS false IS_TEMPLATE true`);
       await closeSessions(name);
       await deps.admin.query(
