@@ -1,4 +1,4 @@
-import { PrintDocument } from './print-document';
+import { PrintDocument, PrintToolbar } from './print-document';
 import type { BranchRef } from '../auth/session';
 import { backgroundExportRows, type ColumnKind, type ReportRow } from '../domain/business-reports';
 import { formatDate, formatDateTime } from '../domain/dates';
@@ -356,12 +356,9 @@ export function BusinessReportPrintPage(props: { view: ReportView; shopName: str
       stylesheets={['reports.css']}
       bodyClass="print print-a4 print-report"
     >
-      <nav class="print-toolbar no-print" aria-label={t('documents.print')}>
+      <PrintToolbar label={t('documents.print')}>
         <a href={reportHref(view.report, filters)}>← {t('documents.back')}</a>
-        <button type="button" class="print-button" data-print>
-          {t('documents.print')}
-        </button>
-      </nav>
+      </PrintToolbar>
       <main class="sheet">
         <header class="report-print-header">
           <p class="company-name">{props.shopName}</p>

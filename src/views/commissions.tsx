@@ -1,4 +1,4 @@
-import { PrintDocument } from './print-document';
+import { PrintDocument, PrintToolbar } from './print-document';
 import { formatDate, formatDateTime } from '../domain/dates';
 import { formatMoney } from '../domain/money';
 import { productCategories } from '../db/tenant-schema';
@@ -112,6 +112,16 @@ function SellerDetail(props: { seller: CommissionSeller; links: boolean }) {
   );
 }
 
+/** Whether the month is closed (when, by whom) or still open, as the screen and the print say it. */
+function closeStatus(report: { close: { closedAt: string | Date; closedByName: string | null } | null }): string {
+  return report.close
+    ? t('commissions.closedOn', {
+        date: formatDateTime(report.close.closedAt),
+        name: report.close.closedByName ?? '—',
+      })
+    : t('commissions.open');
+}
+
 export function CommissionsPage(props: { report: CommissionReport; notice?: string | null; error?: string | null }) {
   const { report } = props;
   const query = `period=${encodeURIComponent(report.period)}`;
@@ -138,14 +148,7 @@ export function CommissionsPage(props: { report: CommissionReport; notice?: stri
         <button type="submit">{t('commissions.show')}</button>
       </form>
       <section class="card" aria-labelledby="commissions-status">
-        <p id="commissions-status">
-          {report.close
-            ? t('commissions.closedOn', {
-                date: formatDateTime(report.close.closedAt),
-                name: report.close.closedByName ?? '—',
-              })
-            : t('commissions.open')}
-        </p>
+        <p id="commissions-status">{closeStatus(report)}</p>
         <div class="actions">
           <a class="button" href={`/commissions/print?${query}`}>
             {t('commissions.print')}
@@ -188,25 +191,15 @@ export function CommissionsPrintPage(props: { report: CommissionReport; shopName
   const { report } = props;
   return (
     <PrintDocument title={`${t('commissions.title')} ${report.period}`} bodyClass="print print-a4">
-      <nav class="print-toolbar no-print" aria-label={t('documents.print')}>
+      <PrintToolbar label={t('documents.print')}>
         <a href={`/commissions?period=${encodeURIComponent(report.period)}`}>← {t('documents.back')}</a>
-        <button type="button" class="print-button" data-print>
-          {t('documents.print')}
-        </button>
-      </nav>
+      </PrintToolbar>
       <main class="sheet">
         <p class="company-name">{props.shopName}</p>
         <h1>
           {t('commissions.title')} · {report.period}
         </h1>
-        <p>
-          {report.close
-            ? t('commissions.closedOn', {
-                date: formatDateTime(report.close.closedAt),
-                name: report.close.closedByName ?? '—',
-              })
-            : t('commissions.open')}
-        </p>
+        <p>{closeStatus(report)}</p>
         {report.sellers.length ? (
           <>
             <SellerTable sellers={report.sellers} report={report} linked={false} />

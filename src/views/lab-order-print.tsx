@@ -1,4 +1,4 @@
-import { PrintDocument } from './print-document';
+import { PrintDocument, PrintToolbar } from './print-document';
 import { formatDate, formatDateTime } from '../domain/dates';
 import { formatMoney } from '../domain/money';
 import { t } from '../i18n/es-DO';
@@ -52,7 +52,7 @@ export function LabOrderPrintPage(props: {
   const path = `/lab-orders/${order.id}/print`;
   return (
     <PrintDocument title={`${t('lab.order')} ${number}`} bodyClass={`print print-${format}`}>
-      <nav class="print-toolbar no-print" aria-label={t('lab.print')}>
+      <PrintToolbar label={t('lab.print')}>
         <a href={`/lab-orders/${order.id}`}>← {t('lab.order')}</a>
         <a href={`${path}?format=a4`} aria-current={format === 'a4' ? 'page' : undefined}>
           {t('lab.printA4')}
@@ -61,10 +61,7 @@ export function LabOrderPrintPage(props: {
           {t('lab.print80')}
         </a>
         {order.invoiceId ? <a href={`${path}?format=${format}&prices=1`}>{t('lab.printPrices')}</a> : null}
-        <button type="button" class="print-button" data-print>
-          {t('lab.print')}
-        </button>
-      </nav>
+      </PrintToolbar>
       <main class="sheet">
         <header class="doc-header">
           <div class="doc-company">

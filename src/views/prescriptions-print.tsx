@@ -1,47 +1,35 @@
-import { raw } from 'hono/html';
+import type { Child } from 'hono/jsx';
 import { formatDate } from '../domain/dates';
 import { rxValidUntil } from '../domain/prescription';
 import { t } from '../i18n/es-DO';
 import type { Company, PrescriptionDetail } from '../queries/prescriptions';
 import { contactLensMeasures, optometristOf, patientIdentification, RxTable } from './prescriptions';
-import { staticUrl } from './static-url';
+import { PrintDocument } from './print-document';
 
 /** A standalone A4 page (no app shell): shop letterhead, the content, a Print button hidden on paper. */
-function PrintDocument(props: { title: string; company: Company | null; backHref: string | null; children: unknown }) {
+function RxPrintPage(props: { title: string; company: Company | null; backHref: string | null; children: Child }) {
   const { company } = props;
   return (
-    <>
-      {raw('<!doctype html>')}
-      <html lang="es-DO">
-        <head>
-          <meta charset="utf-8" />
-          <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <title>{props.title}</title>
-          <link rel="stylesheet" href={staticUrl('prescriptions.css')} />
-          <script src={staticUrl('app.js')} defer></script>
-        </head>
-        <body class="rx-print">
-          <nav class="print-controls">
-            <button type="button" class="print-button" data-print>
-              {t('prescriptions.print.button')}
-            </button>
-            {props.backHref ? <a href={props.backHref}>{t('prescriptions.print.back')}</a> : null}
-          </nav>
-          <main class="print-page">
-            <header class="letterhead">
-              {company?.logoKey ? <img src="/company/logo" alt="" class="letterhead-logo" /> : null}
-              <div>
-                <p class="letterhead-name">{company?.name ?? ''}</p>
-                {company?.rnc ? <p>{t('prescriptions.print.rnc', { rnc: company.rnc })}</p> : null}
-                {company?.address ? <p>{company.address}</p> : null}
-                {company?.phones ? <p>{company.phones}</p> : null}
-              </div>
-            </header>
-            {props.children}
-          </main>
-        </body>
-      </html>
-    </>
+    <PrintDocument title={props.title} stylesheets={['prescriptions.css']} printCss={false} bodyClass="rx-print">
+      <nav class="print-controls">
+        <button type="button" class="print-button" data-print>
+          {t('prescriptions.print.button')}
+        </button>
+        {props.backHref ? <a href={props.backHref}>{t('prescriptions.print.back')}</a> : null}
+      </nav>
+      <main class="print-page">
+        <header class="letterhead">
+          {company?.logoKey ? <img src="/company/logo" alt="" class="letterhead-logo" /> : null}
+          <div>
+            <p class="letterhead-name">{company?.name ?? ''}</p>
+            {company?.rnc ? <p>{t('prescriptions.print.rnc', { rnc: company.rnc })}</p> : null}
+            {company?.address ? <p>{company.address}</p> : null}
+            {company?.phones ? <p>{company.phones}</p> : null}
+          </div>
+        </header>
+        {props.children}
+      </main>
+    </PrintDocument>
   );
 }
 
@@ -110,7 +98,7 @@ export function PrescriptionPrintPage(props: {
 }) {
   const p = props.prescription;
   return (
-    <PrintDocument
+    <RxPrintPage
       title={`${t('prescriptions.print.title')} · ${p.patientName}`}
       company={props.company}
       backHref={props.backHref === undefined ? `/prescriptions/${p.id}` : props.backHref}
@@ -123,7 +111,7 @@ export function PrescriptionPrintPage(props: {
       ) : null}
       <ExamText p={p} />
       <Signature p={p} />
-    </PrintDocument>
+    </RxPrintPage>
   );
 }
 
@@ -131,7 +119,7 @@ export function CertificatePage(props: { prescription: PrescriptionDetail; compa
   const p = props.prescription;
   const identification = patientIdentification({ idType: p.patientIdType, idNumber: p.patientIdNumber });
   return (
-    <PrintDocument
+    <RxPrintPage
       title={`${t('prescriptions.certificate.title')} · ${p.patientName}`}
       company={props.company}
       backHref={`/prescriptions/${p.id}`}
@@ -150,6 +138,6 @@ export function CertificatePage(props: { prescription: PrescriptionDetail; compa
       ) : null}
       <ExamText p={p} />
       <Signature p={p} />
-    </PrintDocument>
+    </RxPrintPage>
   );
 }

@@ -1,4 +1,4 @@
-import { PrintDocument } from './print-document';
+import { PrintDocument, PrintToolbar } from './print-document';
 import { renderSVG } from 'uqr';
 import type { PrintModel, PrintStamp } from '../documents/model';
 import { t } from '../i18n/es-DO';
@@ -39,7 +39,7 @@ export function PrintPage(props: PrintPageProps) {
   const company = model.company;
   return (
     <PrintDocument title={`${model.title} ${model.meta[0]?.value ?? ''}`.trim()} bodyClass={`print print-${format}`}>
-      <nav class="print-toolbar no-print" aria-label={t('documents.print')}>
+      <PrintToolbar label={t('documents.print')}>
         {props.backHref ? <a href={props.backHref}>← {t('documents.back')}</a> : null}
         <a href={`${props.path}?format=a4`} aria-current={format === 'a4' ? 'page' : undefined}>
           {t('documents.formatA4')}
@@ -48,10 +48,7 @@ export function PrintPage(props: PrintPageProps) {
           {t('documents.format80')}
         </a>
         {props.pdfHref ? <a href={props.pdfHref}>{t('documents.downloadPdf')}</a> : null}
-        <button type="button" class="print-button" data-print>
-          {t('documents.print')}
-        </button>
-      </nav>
+      </PrintToolbar>
       <main class="sheet">
         {model.mark ? (
           <p class="print-mark" role="note">

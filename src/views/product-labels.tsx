@@ -1,4 +1,4 @@
-import { PrintDocument } from './print-document';
+import { PrintDocument, PrintToolbar } from './print-document';
 import { barcodeModules } from '../domain/barcodes';
 import { formatMoney } from '../domain/money';
 import { t } from '../i18n/es-DO';
@@ -63,7 +63,7 @@ export function ProductLabelsPage(props: { sheet: LabelSheet }) {
   const labels = sheet.products.flatMap((product) => Array.from({ length: sheet.copies }, () => product));
   return (
     <PrintDocument title={t('labels.title')} stylesheets={['labels.css']} bodyClass={`print labels-${sheet.layout}`}>
-      <nav class="print-toolbar no-print" aria-label={t('labels.title')}>
+      <PrintToolbar label={t('labels.title')} printLabel={t('labels.print')}>
         <a href="/products">← {t('labels.back')}</a>
         <a
           href={`/products/labels?${ids}&copies=${sheet.copies}&layout=a4`}
@@ -89,10 +89,7 @@ export function ProductLabelsPage(props: { sheet: LabelSheet }) {
           <button type="submit">{t('labels.apply')}</button>
         </form>
         <span>{t('labels.count', { labels: labels.length, products: sheet.products.length })}</span>
-        <button type="button" class="print-button" data-print>
-          {t('labels.print')}
-        </button>
-      </nav>
+      </PrintToolbar>
       <main class="labels">
         {labels.map((product) => (
           <Label product={product} />

@@ -1,4 +1,4 @@
-import { PrintDocument } from './print-document';
+import { PrintDocument, PrintToolbar } from './print-document';
 import { formatDate } from '../domain/dates';
 import { formatIdentification } from '../domain/tax-id';
 import { t } from '../i18n/es-DO';
@@ -16,13 +16,10 @@ export function StatementPrintPage(props: {
   const query = `from=${statement.from}&to=${statement.to}`;
   return (
     <PrintDocument title={`${t('statement.title')} ${contact.name}`} bodyClass="print print-a4">
-      <nav class="print-toolbar no-print" aria-label={t('documents.print')}>
+      <PrintToolbar label={t('documents.print')}>
         <a href={`/contacts/${contact.id}/statement?${query}`}>← {t('documents.back')}</a>
         <a href={`/contacts/${contact.id}/statement.pdf?${query}`}>{t('documents.downloadPdf')}</a>
-        <button type="button" class="print-button" data-print>
-          {t('documents.print')}
-        </button>
-      </nav>
+      </PrintToolbar>
       <main class="sheet">
         <header class="doc-header">
           <div class="doc-company">
