@@ -25,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { DOMParser, type Element as XmlElement } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
 import { validateXML } from 'xmllint-wasm';
+import { devPorts } from './ports';
 
 const xsdDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'data', 'dgii', 'xsd');
 const dsigNs = 'http://www.w3.org/2000/09/xmldsig#';
@@ -1198,7 +1199,7 @@ function dgiiDate(ms: number) {
 }
 
 async function main() {
-  const port = Number(process.argv[2] ?? 54322);
+  const port = Number(process.argv[2] ?? devPorts.dgii);
   const standin = await startDgiiStandin({ port, log: (line) => console.log(line) });
   console.log(`DGII stand-in: ${standin.url}  (control: ${standin.url}/_control/state)`);
   const stop = () => void standin.close().then(() => process.exit(0));

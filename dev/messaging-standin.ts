@@ -40,6 +40,7 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, request as httpRequest, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { devPorts } from './ports';
 
 export const graphVersion = 'v24.0';
 
@@ -669,7 +670,7 @@ function page(all: ReceivedMessage[], scope: string): Answer {
 }
 
 async function main() {
-  const port = Number(process.argv[2] ?? 54323);
+  const port = Number(process.argv[2] ?? devPorts.messaging);
   const standin = await startMessagingStandin({ port, log: (line) => console.log(line) });
   console.log(
     `Messaging stand-in: ${standin.url}  (WhatsApp ${standin.url}/graph/${graphVersion}, Resend ${standin.url}/resend)`,

@@ -27,6 +27,7 @@ import { ensurePeerShop, localDirectoryEntry, peerCompanyRnc, peerTenant } from 
 import { startDgiiStandin } from './dgii-standin';
 import { graphVersion, startMessagingStandin } from './messaging-standin';
 import { startNeonEndpoint } from './neon-endpoint';
+import { devPorts } from './ports';
 import { assertPortFree, startPostgres } from './postgres';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -310,7 +311,7 @@ async function localSecrets(): Promise<{ password: string; encryptionKey: string
   const demoPassword = await keptSecret(path.join(dataRoot, 'demo.password'), () =>
     randomBytes(9).toString('base64url'),
   );
-  const pg = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:54320`;
+  const pg = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${devPorts.postgres}`;
   const entries = {
     ...devVars,
     CENTRAL_DATABASE_URL: `${pg}/optiflow_central`,
@@ -352,7 +353,7 @@ async function main(): Promise<void> {
   console.log('Starting OptiFlow: PostgreSQL, Neon endpoint, DGII and messaging stand-ins, wrangler dev...');
   const stack = await startDevStack({
     dataDir: path.join(root, '.data', 'postgres'),
-    ports: { postgres: 54320, endpoint: 54321, http: 8787, dgii: 54322, messaging: 54323 },
+    ports: devPorts,
     password,
     encryptionKey,
     demoPassword,

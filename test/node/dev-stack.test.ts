@@ -1,6 +1,6 @@
 /**
- * The README's "Run it", exactly as written: `npm run dev` with its defaults (ports 8787, 54320 and
- * 54321, state in .data/ and .wrangler/ next to wrangler.toml), then, from a second process, the
+ * The README's "Run it", exactly as written: `npm run dev` with its defaults (the ports of dev/ports.ts,
+ * state in .data/ and .wrangler/ next to wrangler.toml), then, from a second process, the
  * `npx optiflow` lines of the README's second-terminal block, then suspend, resume and domains:remove
  * as the Admin CLI table names them: each must show in the running shop at once.
  *
@@ -17,17 +17,20 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { devPorts } from '../../dev/ports';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
 const chromiumPath = '/usr/bin/chromium';
-/** The ports `npm run dev` uses, as the README lists them. */
+/** The ports `npm run dev` uses, as the README lists them (test/node/dev-ports.test.ts holds them together). */
 const defaultPorts = [
-  { port: 8787, what: 'wrangler dev' },
-  { port: 54320, what: 'PostgreSQL' },
-  { port: 54321, what: 'Neon endpoint' },
+  { port: devPorts.http, what: 'wrangler dev' },
+  { port: devPorts.postgres, what: 'PostgreSQL' },
+  { port: devPorts.endpoint, what: 'Neon endpoint' },
+  { port: devPorts.dgii, what: 'DGII stand-in' },
+  { port: devPorts.messaging, what: 'messaging stand-in' },
 ];
-const httpPort = 8787;
+const httpPort = devPorts.http;
 
 let copy: string;
 let dev: ChildProcess | undefined;
@@ -129,9 +132,7 @@ async function stopNpmRunDev(): Promise<void> {
 
 beforeAll(async () => {
   for (const { port, what } of defaultPorts) {
-    // Other test files start servers on OS-picked ports, which can land on a default one for a while.
-    const deadline = Date.now() + 90_000;
-    while ((await portTaken(port)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1000));
+    // Never an OS-picked port of another test file (dev/ports.ts keeps them out of the ephemeral range).
     if (await portTaken(port)) {
       throw new Error(
         `port ${port} (${what}) is taken: this test runs \`npm run dev\` with its default ports as the README does; stop whatever listens there (another \`npm run dev\`?) and run it again`,

@@ -66,20 +66,14 @@ export default async function setup(project: TestProject) {
   };
 }
 
-/** The ports `npm run dev` uses by default: test/node/dev-stack.test.ts needs them free while other files run. */
-const devPorts = new Set([8787, 54320, 54321, 54322, 54323]);
-
-/** A free port the OS picks (never one of `npm run dev`'s defaults, which sit in the ephemeral range). */
-export async function freePort(): Promise<number> {
-  for (;;) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const server = net.createServer();
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        const { port } = server.address() as net.AddressInfo;
-        server.close(() => resolve(port));
-      });
+/** A free port the OS picks: in its ephemeral range, so never one of `npm run dev`'s (dev/ports.ts). */
+export function freePort(): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
     });
-    if (!devPorts.has(port)) return port;
-  }
+  });
 }
