@@ -41,14 +41,47 @@ export function shopEventInsertFrom(type: string, key: SQL, subjectId: SQL, from
     ON CONFLICT (key) DO NOTHING`;
 }
 
-/** Events not dispatched yet, oldest first. */
-export function pendingEvents(db: TenantDb, limit: number) {
-  return db
-    .select()
-    .from(shopEvents)
-    .where(isNull(shopEvents.dispatchedAt))
-    .orderBy(shopEvents.occurredAt, shopEvents.id)
-    .limit(limit);
+/**
+ * The next `limit` events not dispatched yet, oldest first, in one statement that also marks those
+ * nothing listens to as dispatched (no enabled automation of their type, no enabled webhook endpoint
+ * that takes them): a shop without automations or webhooks pays one statement per dispatch job, not
+ * three per event. `events` are the rest, each for dispatchEvents to claim; `taken` counts the whole
+ * page, so a full page means more may wait. Marking twice is harmless: only pending rows change.
+ */
+export async function takePendingEvents(db: TenantDb, limit: number): Promise<{ events: ShopEvent[]; taken: number }> {
+  const result = await db.execute<{
+    id: string;
+    type: string;
+    key: string;
+    subjectId: string | null;
+    payload: Record<string, unknown>;
+    occurredAt: string;
+    dispatchedAt: string | null;
+    heard: boolean;
+  }>(sql`
+    WITH page AS (
+      SELECT e.*,
+             EXISTS (SELECT 1 FROM automations a WHERE a.enabled AND a.event = e.type)
+             OR EXISTS (SELECT 1 FROM webhook_endpoints w
+                         WHERE w.enabled AND (cardinality(w.events) = 0 OR e.type = ANY (w.events))) AS heard
+        FROM shop_events e
+       WHERE e.dispatched_at IS NULL
+       ORDER BY e.occurred_at, e.id
+       LIMIT ${limit}),
+    unheard AS (
+      UPDATE shop_events s SET dispatched_at = now()
+       WHERE s.id IN (SELECT id FROM page WHERE NOT heard) AND s.dispatched_at IS NULL)
+    SELECT id, type, key, subject_id AS "subjectId", payload, occurred_at AS "occurredAt",
+           dispatched_at AS "dispatchedAt", heard
+      FROM page ORDER BY occurred_at, id`);
+  const events = result.rows
+    .filter((row) => row.heard)
+    .map(({ heard: _, occurredAt, dispatchedAt, ...row }) => ({
+      ...row,
+      occurredAt: new Date(occurredAt),
+      dispatchedAt: dispatchedAt ? new Date(dispatchedAt) : null,
+    }));
+  return { events, taken: result.rows.length };
 }
 
 /** Enabled automations of an event with their template. */

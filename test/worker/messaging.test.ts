@@ -1,7 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { eq, isNull } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { SessionUser } from '../../src/auth/session';
-import { company, contacts, outboundMessages, shopEvents } from '../../src/db/tenant-schema';
+import { company, contacts, outboundMessages, shopEvents, webhookDeliveries } from '../../src/db/tenant-schema';
 import { jobHandlers } from '../../src/jobs';
 import type { ShopContext } from '../../src/services/shop/context';
 import { eventInsert } from '../../src/services/shop/events';
@@ -15,10 +15,11 @@ import {
   setContactConsent,
 } from '../../src/services/shop/messaging-settings';
 import { recordPayment } from '../../src/services/shop/payments';
+import { createWebhookEndpoint } from '../../src/services/shop/webhooks';
 import { api } from '../support/worker/api';
 import { recordingJobs } from '../support/worker/ecf';
 import { insertDrafts, invoiceShop } from '../support/worker/invoices';
-import { tenantContext, testEnv } from '../support/worker/helpers';
+import { countQueries, tenantContext, testEnv } from '../support/worker/helpers';
 import { emailCredentials, failNext, receivedMessages, whatsappCredentials } from '../support/worker/messaging';
 import { issuedInvoice, paymentShop, type Shop } from '../support/worker/payments';
 
@@ -165,6 +166,64 @@ describe('messaging: events outbox, automations, exactly-once sending', () => {
     await deliver(m, 'events.dispatch', 2);
     expect(await messagesOf(m)).toHaveLength(2);
     expect(jobsNamed(m.sent, 'messages.send')).toHaveLength(0);
+  });
+
+  it('events nothing listens to are marked dispatched in one statement, also by three jobs at once; a webhook endpoint or an automation brings its events back to the full path', async () => {
+    const m = await messagingShop();
+    const { s, ctx } = m;
+    const database = `optiflow_${s.tenant.id}`;
+    const dispatch = async () => {
+      const context = { ...(await tenantContext(s.tenant.id)), jobs: ctx.jobs };
+      return countQueries(database, () => jobHandlers['events.dispatch']!(context, {}, testEnv));
+    };
+    const addEvents = (types: string[]) =>
+      s.db
+        .insert(shopEvents)
+        .values(types.map((type) => ({ type, key: `${type}:${crypto.randomUUID()}` })))
+        .returning();
+    const pendingCount = async () =>
+      (await s.db.select().from(shopEvents).where(isNull(shopEvents.dispatchedAt))).length;
+
+    // Channels and templates, but no automation and no webhook endpoint: nothing listens.
+    await addEvents(['invoice.issued', 'payment.received', 'quotation.sent']);
+    expect(await dispatch()).toBe(1);
+    expect(await pendingCount()).toBe(0);
+    await addEvents(['invoice.issued', 'payment.received', 'invoice.issued', 'payment.received', 'invoice.issued']);
+    const context = { ...(await tenantContext(s.tenant.id)), jobs: ctx.jobs };
+    await Promise.all([1, 2, 3].map(() => jobHandlers['events.dispatch']!(context, {}, testEnv)));
+    expect(await pendingCount()).toBe(0);
+    expect(await s.db.select().from(webhookDeliveries)).toHaveLength(0);
+    expect(await messagesOf(m)).toHaveLength(0);
+
+    // An endpoint that takes payments only: the payment gets its delivery, the invoice is only marked.
+    await createWebhookEndpoint(ctx, { url: 'https://hooks.example.com/pagos', events: ['payment.received'] });
+    const [invoiceEvent, paymentEvent] = await addEvents(['invoice.issued', 'payment.received']);
+    expect(await dispatch()).toBeGreaterThan(1);
+    expect(await pendingCount()).toBe(0);
+    const deliveries = await s.db.select().from(webhookDeliveries);
+    expect(deliveries.map((row) => [row.event, row.eventKey])).toEqual([['payment.received', paymentEvent!.key]]);
+    expect(deliveries.map((row) => row.eventKey)).not.toContain(invoiceEvent!.key);
+
+    // An automation of the invoice's event: its next event is planned again (a message row).
+    const ana = await customer(s, { name: 'Ana Pérez', mobile: '809-555-1234', whatsappConsent: true });
+    await createAutomation(ctx, {
+      name: 'Factura por WhatsApp',
+      event: 'invoice.issued',
+      templateId: m.template('invoice.issued', 'whatsapp').id,
+      channel: 'whatsapp',
+      stageId: null,
+      branchId: null,
+      daysBefore: null,
+    });
+    const invoice = await issuedInvoice({ ...s, customer: ana });
+    await s.db
+      .insert(shopEvents)
+      .values({ type: 'invoice.issued', key: `invoice.issued:${invoice.id}`, subjectId: invoice.id });
+    await dispatch();
+    expect(await pendingCount()).toBe(0);
+    expect((await messagesOf(m)).map((row) => [row.event, row.channel, row.recipient])).toEqual([
+      ['invoice.issued', 'whatsapp', '18095551234'],
+    ]);
   });
 
   it('opt-out, missing consent, a missing number and a channel switched off are skipped rows with the reason', async () => {

@@ -1,4 +1,4 @@
-import { claimEventWithMessages, pendingEvents } from '../../queries/messaging';
+import { claimEventWithMessages, takePendingEvents } from '../../queries/messaging';
 import { eventJobs, queueEventDispatch } from './events';
 import { type MessagingContext, plannedMessages, queueMessageSend } from './messaging';
 import { queueWebhookDeliveries } from './webhooks';
@@ -9,13 +9,14 @@ export { eventJobs };
 const dispatchBatch = 50;
 
 /**
- * The 'events.dispatch' job: for each undispatched event, queues its webhook deliveries (keyed by
+ * The 'events.dispatch' job: events nothing listens to are marked dispatched as they are read
+ * (takePendingEvents, one statement). For each of the others it queues its webhook deliveries (keyed by
  * endpoint and event: a repeat adds none), then marks it dispatched and writes its messages in one
  * statement (claimEventWithMessages): a second delivery of this job, or one running at the same
  * time, claims nothing and writes nothing. Only the messages this run wrote are queued for sending.
  */
 export async function dispatchEvents(ctx: MessagingContext): Promise<{ events: number; messages: number }> {
-  const events = await pendingEvents(ctx.db, dispatchBatch);
+  const { events, taken } = await takePendingEvents(ctx.db, dispatchBatch);
   let handled = 0;
   let messages = 0;
   for (const [index, event] of events.entries()) {
@@ -36,6 +37,6 @@ export async function dispatchEvents(ctx: MessagingContext): Promise<{ events: n
       await queueMessageSend(ctx, message.id, message.notBefore);
     }
   }
-  if (events.length === dispatchBatch) await queueEventDispatch(ctx);
+  if (taken === dispatchBatch) await queueEventDispatch(ctx);
   return { events: handled, messages };
 }
