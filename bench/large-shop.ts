@@ -4,7 +4,8 @@
  * RNC, the B01/B02/E31/E32 series with their credit-note series, and issued invoices of 1-3 lines
  * whose NCFs count up with their dates (the sequences' next numbers just past them), payments, a
  * few credit notes and voided invoices. `month` (YYYYMM) gets `monthInvoices` of the invoices, the
- * rest fall over the twelve months before, so the DGII 606/607/608 of that month have a real load.
+ * month after it the last `quietInvoices`, the rest fall over the twelve months before: the DGII
+ * 606/607/608 of `month` have a real load, and those of the quiet month compare with a small shop's.
  * The tenant must be freshly created (createTenant with its seed): the seed's taxes, branch and REC
  * series are used, and contact/product numbering starts at 1.
  */
@@ -24,11 +25,18 @@ export interface LargeShopOptions {
   month?: string;
   /** How many of the invoices fall in `month`; default min(30,000, invoices). */
   monthInvoices?: number;
+  /** How many of the last invoices fall in the month after `month` (a month the size of a small shop's); default 0. */
+  quietInvoices?: number;
 }
 
 export interface LargeShop {
   period: string;
   monthInvoices: number;
+  /**
+   * A month as busy as a small shop's, for a month report that grows with its documents: the month
+   * after `period` when `quietInvoices` was asked for, else `period` itself.
+   */
+  quietMonth: { period: string; invoices: number };
   /** A customer named María ... Peña with invoices of her own. */
   contactId: string;
   /** An issued invoice in the month, with lines and a payment. */
@@ -98,8 +106,16 @@ export async function seedLargeShop(connectionString: string, opts: LargeShopOpt
   const period = opts.month ?? '202503';
   if (!/^\d{6}$/.test(period)) throw new Error(`month: YYYYMM, not ${period}`);
   if (opts.contacts < 50) throw new Error('contacts: at least 50 (every 50th is a company)');
-  const monthInvoices = Math.min(opts.monthInvoices ?? 30_000, opts.invoices);
-  const before = opts.invoices - monthInvoices;
+  const quietInvoices = opts.quietInvoices ?? 0;
+  const monthInvoices = Math.min(opts.monthInvoices ?? 30_000, opts.invoices - quietInvoices);
+  const before = opts.invoices - monthInvoices - quietInvoices;
+  const nextMonth = new Date(Date.UTC(Number(period.slice(0, 4)), Number(period.slice(4)), 1));
+  const quietMonth = quietInvoices
+    ? {
+        period: `${nextMonth.getUTCFullYear()}${String(nextMonth.getUTCMonth() + 1).padStart(2, '0')}`,
+        invoices: quietInvoices,
+      }
+    : { period, invoices: monthInvoices };
   const companies = Math.floor(opts.contacts / 50);
 
   await sql`UPDATE company SET rnc = '130123454', address = 'Av. Abraham Lincoln 1003, Santo Domingo', phones = '809-555-0100'`;
@@ -146,12 +162,14 @@ export async function seedLargeShop(connectionString: string, opts: LargeShopOpt
 
   // Invoices g = 0..invoices-1: type g % 4, number g / 4 + 1 within the type, dates rising with g.
   const source = `
-    WITH params AS (SELECT to_date($1, 'YYYYMM') AS month_start, $2::int AS before, $3::int AS in_month),
+    WITH params AS (SELECT to_date($1, 'YYYYMM') AS month_start, $2::int AS before, $3::int AS in_month, $6::int AS quiet),
     src AS (
       SELECT g, (ARRAY['B01', 'B02', 'E31', 'E32'])[1 + g % 4] AS type, g / 4 + 1 AS number,
              CASE WHEN g < p.before
                   THEN (p.month_start - interval '12 months')::date + (g * ((p.month_start - (p.month_start - interval '12 months')::date))::bigint / greatest(p.before, 1))::int
-                  ELSE p.month_start + ((g - p.before) * ((p.month_start + interval '1 month')::date - p.month_start)::bigint / p.in_month)::int END AS issued_on
+                  WHEN g < p.before + p.in_month
+                  THEN p.month_start + ((g - p.before) * ((p.month_start + interval '1 month')::date - p.month_start)::bigint / p.in_month)::int
+                  ELSE (p.month_start + interval '1 month')::date + ((g - p.before - p.in_month) * 28::bigint / greatest(p.quiet, 1))::int END AS issued_on
         FROM generate_series($4::int, $5::int) g, params p),
     cust AS (SELECT id, name, id_type, id_number, substr(split_part(email, '@', 1), 8)::int AS i FROM contacts WHERE email LIKE 'cliente%@correo.do'),
     branch AS (SELECT id, document_issuer(id) AS issuer FROM branches ORDER BY created_at LIMIT 1)`;
@@ -188,7 +206,7 @@ export async function seedLargeShop(connectionString: string, opts: LargeShopOpt
                                    CASE WHEN g % 50 = 7 THEN 0 WHEN g % 3 = 0 THEN tt.total WHEN g % 3 = 1 THEN round(tt.total / 2, 2) ELSE 0 END AS paid,
                                    CASE WHEN g % 1500 = 11 THEN tt.total ELSE 0 END AS credited) a
         CROSS JOIN LATERAL (SELECT (src.issued_on + time '09:00' + (g % 30000) * interval '1 second') AT TIME ZONE '${shopTimeZone}' AS at) created`,
-      [period, before, Math.max(monthInvoices, 1), from, to],
+      [period, before, Math.max(monthInvoices, 1), from, to, quietInvoices],
     );
   }
   await sql.query(`
@@ -252,6 +270,7 @@ export async function seedLargeShop(connectionString: string, opts: LargeShopOpt
   return {
     period,
     monthInvoices,
+    quietMonth,
     contactId: picked!.contact as string,
     invoiceId: picked!.invoice as string,
     creditNoteId: picked!.credit_note as string,
