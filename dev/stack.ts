@@ -116,11 +116,25 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     };
     // wrangler dev takes seconds to bundle and start workerd: it starts while the demo shops are provisioned
     // (through the platform proxy on the same local state, as the admin CLI does beside a running server).
-    const wrangler = startWrangler(env, options);
+    const output = new OutputTail(40);
+    let wrangler = startWrangler(env, options, output);
     stops.push(() => stopChild(wrangler));
     await ensureDemoTenant(env, options.persistDir, options.demoPassword ?? randomBytes(12).toString('base64url'), log);
     const centralHttp = `http://localhost:${ports.http}`;
-    await waitForHttp(`${centralHttp}/healthz`, wrangler);
+    try {
+      await waitForHttp(`${centralHttp}/healthz`, wrangler, 60_000);
+    } catch (error) {
+      // Once in a while (a busy machine, two workerd processes opening the same local state at once)
+      // wrangler dev stops at "Starting local server..." and never listens; a second start, alone, does.
+      if (wrangler.exitCode !== null) throw new Error(`${(error as Error).message}\n${output.text()}`);
+      log(`wrangler dev did not answer within 60 s (its last lines: ${output.lastLine()}); starting it again`);
+      await stopChild(wrangler);
+      output.clear();
+      wrangler = startWrangler(env, options, output);
+      await waitForHttp(`${centralHttp}/healthz`, wrangler, 120_000).catch((again: Error) => {
+        throw new Error(`${again.message}; wrangler dev said:\n${output.text()}`);
+      });
+    }
     const demoUrl = `http://${demoTenant.id}.localhost:${ports.http}`;
     // DGII's directory of electronic receivers: the demo shop answers its /fe/ endpoints on its own host.
     dgii.control.addDirectoryEntry({
@@ -206,7 +220,7 @@ async function ensureDemoOwner(db: ReturnType<typeof tenantDb>, password: string
     .onConflictDoUpdate({ target: users.email, set: { passwordHash, status: 'active', role: 'owner' } });
 }
 
-function startWrangler(env: Record<string, string>, options: DevStackOptions): ChildProcess {
+function startWrangler(env: Record<string, string>, options: DevStackOptions, output: OutputTail): ChildProcess {
   const require = createRequire(import.meta.url);
   const wranglerBin = path.join(path.dirname(require.resolve('wrangler/package.json')), 'bin', 'wrangler.js');
   // Secrets go through a private env file, not argv, which any local user can read with `ps`.
@@ -260,14 +274,37 @@ function startWrangler(env: Record<string, string>, options: DevStackOptions): C
   process.once('exit', killGroup);
   child.once('exit', () => process.removeListener('exit', killGroup));
   const forward = (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n')) if (line.trim()) options.wranglerLog?.(line);
+    for (const line of chunk.toString().split('\n'))
+      if (line.trim()) {
+        output.push(line);
+        options.wranglerLog?.(line);
+      }
   };
   child.stdout?.on('data', forward);
   child.stderr?.on('data', forward);
   return child;
 }
 
-async function waitForHttp(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+/** The last lines a child printed, to say what it was doing when it failed. */
+class OutputTail {
+  private lines: string[] = [];
+  constructor(private readonly size: number) {}
+  push(line: string): void {
+    this.lines.push(line);
+    if (this.lines.length > this.size) this.lines.shift();
+  }
+  clear(): void {
+    this.lines = [];
+  }
+  lastLine(): string {
+    return this.lines.at(-1)?.trim() ?? 'nothing';
+  }
+  text(): string {
+    return this.lines.length ? this.lines.join('\n') : '(nothing)';
+  }
+}
+
+async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`wrangler dev exited with code ${child.exitCode}`);
