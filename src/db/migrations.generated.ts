@@ -766,6 +766,15 @@ export const migrations: BundledMigrations = {
         "-- Lab orders take their lens type, material, index and treatments from the shop's own catalogue\n-- lists (catalog_values): the fixed codes of earlier orders become the lists' values. A treatment\n-- the default list lacks (hidrofóbico, UV) joins the list when an order used it.\nINSERT INTO \"catalog_values\" (\"list\", \"value\", \"position\")\nSELECT 'treatments', v.value, (SELECT coalesce(max(position), 0) FROM catalog_values WHERE list = 'treatments') + v.n\n  FROM (VALUES ('hidrofobico', 'Hidrofóbico', 1), ('uv', 'UV', 2)) AS v(code, value, n)\n WHERE EXISTS (SELECT 1 FROM lab_orders o WHERE v.code = ANY (o.treatments))\n   AND NOT EXISTS (SELECT 1 FROM catalog_values c WHERE c.list = 'treatments' AND lower(c.value) = lower(v.value));",
         "UPDATE \"lab_orders\" SET\n  \"lens_type\" = CASE \"lens_type\" WHEN 'monofocal' THEN 'Monofocal' WHEN 'bifocal' THEN 'Bifocal'\n    WHEN 'progresivo' THEN 'Progresivo' WHEN 'ocupacional' THEN 'Ocupacional' ELSE \"lens_type\" END,\n  \"lens_material\" = CASE \"lens_material\" WHEN 'cr39' THEN 'CR-39' WHEN 'policarbonato' THEN 'Policarbonato'\n    WHEN 'trivex' THEN 'Trivex' WHEN 'alto_indice' THEN 'Alto índice' WHEN 'mineral' THEN 'Vidrio' ELSE \"lens_material\" END,\n  \"treatments\" = ARRAY(SELECT CASE t WHEN 'antirreflejo' THEN 'Antirreflejo' WHEN 'filtro_azul' THEN 'Filtro de luz azul'\n    WHEN 'fotocromatico' THEN 'Fotocromático' WHEN 'endurecido' THEN 'Endurecido' WHEN 'hidrofobico' THEN 'Hidrofóbico'\n    WHEN 'uv' THEN 'UV' WHEN 'polarizado' THEN 'Polarizado' ELSE t END FROM unnest(\"treatments\") WITH ORDINALITY AS x(t, i) ORDER BY i)\n WHERE \"lens_type\" IS NOT NULL OR \"lens_material\" IS NOT NULL OR cardinality(\"treatments\") > 0;"
       ]
+    },
+    {
+      "tag": "0038_contacts_order_by_folded_name",
+      "when": 1796563965702,
+      "hash": "3aa427a2d61ce0b2785a3fdfba703dcb0820bd7f280db06d917377f76c62ce32",
+      "statements": [
+        "DROP INDEX \"contacts_name_idx\";",
+        "CREATE INDEX \"contacts_name_fold_order_idx\" ON \"contacts\" USING btree (\"name_fold\",\"id\");"
+      ]
     }
   ]
 };

@@ -20,10 +20,7 @@ async function seed(db: TestDb) {
     .returning();
 }
 
-/**
- * Names found, sorted here: the list's order is lower(name) in the database collation (code points
- * under C.UTF-8, so 'josé' sorts after 'josefina'); these tests check what is found, not that order.
- */
+/** Names found, sorted here: these tests check what is found; the list's own order has its test below. */
 const names = (page: { rows: Array<{ name: string }> }) => page.rows.map((row) => row.name).sort();
 
 describe('contact search', () => {
@@ -57,6 +54,37 @@ describe('contact search', () => {
     expect(names(await listContacts(db, { q: '(809) 555' }))).toEqual(['José Núñez Peña', 'Ángela Gómez']);
     expect(names(await listContacts(db, { q: '829-555' }))).toEqual(['JOSEFINA ARIAS']); // mobile numbers too (indexed)
     expect(names(await listContacts(db, { q: '809 555 1234' }))).toEqual(['José Núñez Peña']);
+  });
+
+  it('lists names in the order of their letters, accents and case aside (Ángel under A), searched or not, page after page', async () => {
+    const { db } = await shop('ventas');
+    const order = [
+      'Ana Pérez',
+      'ANDRÉS MEJÍA',
+      'Ángel Núñez',
+      'ángela rosa',
+      'Angélica Santos',
+      'Ñoño Ruiz',
+      'Óscar Díaz',
+      'Zoila Peña',
+    ];
+    await db.insert(contacts).values([...order].reverse().map((name) => ({ name })));
+    const walk = async (filter: { q?: string }) => {
+      const seen: string[] = [];
+      let after: { name: string; id: string } | null = null;
+      do {
+        const page = await listContacts(db, { ...filter, limit: 3, after });
+        seen.push(...page.rows.map((row) => row.name));
+        after = page.next;
+      } while (after);
+      return seen;
+    };
+    // Under lower(name) 'Ángel', 'ángela' and 'Óscar' sorted after 'Zoila' (code points).
+    expect(await walk({})).toEqual(order);
+    // A search of three letters or more finds its matches and sorts them: the same order.
+    expect(await walk({ q: 'ang' })).toEqual(['Ángel Núñez', 'ángela rosa', 'Angélica Santos']);
+    // A shorter search walks the order and filters it: the same order.
+    expect(await walk({ q: 'pe' })).toEqual(['Ana Pérez', 'Zoila Peña']);
   });
 
   it('classifies queries', () => {
