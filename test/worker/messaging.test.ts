@@ -69,6 +69,24 @@ async function messagingShop() {
 
 type MessagingShop = Awaited<ReturnType<typeof messagingShop>>;
 
+/** An automation of `event` by `channel`, with that event's default template, for every stage, branch and day. */
+function automation(
+  m: MessagingShop,
+  name: string,
+  event: Parameters<typeof createAutomation>[1]['event'],
+  channel: 'whatsapp' | 'email',
+) {
+  return createAutomation(m.ctx, {
+    name,
+    event,
+    templateId: m.template(event, channel).id,
+    channel,
+    stageId: null,
+    branchId: null,
+    daysBefore: null,
+  });
+}
+
 async function customer(s: Shop, values: Partial<typeof contacts.$inferInsert>) {
   const [row] = await s.db
     .insert(contacts)
@@ -108,15 +126,7 @@ describe('messaging: events outbox, automations, exactly-once sending', () => {
       emailConsent: true,
     });
     for (const channel of ['whatsapp', 'email'] as const)
-      await createAutomation(ctx, {
-        name: `Pago por ${channel}`,
-        event: 'payment.received',
-        templateId: m.template('payment.received', channel).id,
-        channel,
-        stageId: null,
-        branchId: null,
-        daysBefore: null,
-      });
+      await automation(m, `Pago por ${channel}`, 'payment.received', channel);
     const invoice = await issuedInvoice({ ...s, customer: ana });
     const payment = await recordPayment(ctx, invoice.id, { receivedOn: invoice.issuedOn!, method: '1', amount: '400' });
 
@@ -206,15 +216,7 @@ describe('messaging: events outbox, automations, exactly-once sending', () => {
 
     // An automation of the invoice's event: its next event is planned again (a message row).
     const ana = await customer(s, { name: 'Ana Pérez', mobile: '809-555-1234', whatsappConsent: true });
-    await createAutomation(ctx, {
-      name: 'Factura por WhatsApp',
-      event: 'invoice.issued',
-      templateId: m.template('invoice.issued', 'whatsapp').id,
-      channel: 'whatsapp',
-      stageId: null,
-      branchId: null,
-      daysBefore: null,
-    });
+    await automation(m, 'Factura por WhatsApp', 'invoice.issued', 'whatsapp');
     const invoice = await issuedInvoice({ ...s, customer: ana });
     await s.db
       .insert(shopEvents)
@@ -229,24 +231,8 @@ describe('messaging: events outbox, automations, exactly-once sending', () => {
   it('opt-out, missing consent, a missing number and a channel switched off are skipped rows with the reason', async () => {
     const m = await messagingShop();
     const { s, ctx } = m;
-    await createAutomation(ctx, {
-      name: 'Factura por WhatsApp',
-      event: 'invoice.issued',
-      templateId: m.template('invoice.issued', 'whatsapp').id,
-      channel: 'whatsapp',
-      stageId: null,
-      branchId: null,
-      daysBefore: null,
-    });
-    await createAutomation(ctx, {
-      name: 'Factura por correo',
-      event: 'invoice.issued',
-      templateId: m.template('invoice.issued', 'email').id,
-      channel: 'email',
-      stageId: null,
-      branchId: null,
-      daysBefore: null,
-    });
+    await automation(m, 'Factura por WhatsApp', 'invoice.issued', 'whatsapp');
+    await automation(m, 'Factura por correo', 'invoice.issued', 'email');
     const fine = await customer(s, {
       name: 'Bien',
       mobile: '8295550001',
@@ -337,15 +323,7 @@ describe('messaging: events outbox, automations, exactly-once sending', () => {
       .update(company)
       .set({ quietHoursStart: clock(localMinutes - 60), quietHoursEnd: clock(localMinutes + 60) })
       .where(eq(company.id, 1));
-    await createAutomation(ctx, {
-      name: 'Pago',
-      event: 'payment.received',
-      templateId: m.template('payment.received', 'whatsapp').id,
-      channel: 'whatsapp',
-      stageId: null,
-      branchId: null,
-      daysBefore: null,
-    });
+    await automation(m, 'Pago', 'payment.received', 'whatsapp');
     const bea = await customer(s, { name: 'Bea', mobile: '8495550100', whatsappConsent: true });
     const invoice = await issuedInvoice({ ...s, customer: bea });
     await recordPayment(ctx, invoice.id, { receivedOn: invoice.issuedOn!, method: '1', amount: '100' });
