@@ -40,3 +40,37 @@ describe('the ports of npm run dev', () => {
     for (const port of ports) expect(port).toBeLessThan(32768);
   });
 });
+
+describe("the tests' ports", () => {
+  it('start again on new ports when another process took one first, and only then', async () => {
+    const { onFreePorts } = await import('../support/global-setup');
+    const tried: number[] = [];
+    const started = await onFreePorts(async (port) => {
+      tried.push(await port());
+      if (tried.length === 1) throw new Error(`Port ${tried[0]} (PostgreSQL) is already in use`);
+      return 'started';
+    });
+    expect(started).toBe('started');
+    expect(tried).toHaveLength(2);
+
+    let calls = 0;
+    await expect(
+      onFreePorts(async () => {
+        calls += 1;
+        throw new Error('initdb: permission denied');
+      }),
+    ).rejects.toThrow('permission denied');
+    expect(calls).toBe(1);
+
+    calls = 0;
+    await expect(
+      onFreePorts(async () => {
+        calls += 1;
+        throw Object.assign(new Error('listen EADDRINUSE: address already in use 127.0.0.1:4000'), {
+          code: 'EADDRINUSE',
+        });
+      }),
+    ).rejects.toThrow('EADDRINUSE');
+    expect(calls).toBe(3);
+  });
+});

@@ -16,7 +16,7 @@ import { type TenantDb, tenantDb } from '../../src/db/client';
 import type { Bindings } from '../../src/env';
 import { tenantConnection } from '../../src/tenancy/lifecycle';
 import { createPlatform } from '../../src/tenancy/platform';
-import { freePort } from './global-setup';
+import { onFreePorts } from './global-setup';
 
 export const chromiumPath = '/usr/bin/chromium';
 export const hasChromium = existsSync(chromiumPath);
@@ -34,16 +34,22 @@ export interface TestStack {
 export async function startTestStack(name: string): Promise<TestStack> {
   const dir = await mkdtemp(path.join(tmpdir(), `optiflow-${name}-`));
   await chmod(dir, 0o755); // as root, PostgreSQL runs as its own user and must traverse this folder
-  const persistDir = path.join(dir, 'state');
-  const stack = await startDevStack({
-    dataDir: path.join(dir, 'postgres'),
-    persistDir,
-    ports: { postgres: await freePort(), endpoint: await freePort(), http: await freePort(), dgii: await freePort() },
-    password: `${name}-test`,
-    demoPassword,
-    encryptionKey: generateEncryptionKey(),
-    fast: true,
-    log: () => {},
+  let attempt = 0;
+  let persistDir = '';
+  const stack = await onFreePorts(async (port) => {
+    // Each attempt in folders of its own: a failed one may have initialised its database.
+    attempt += 1;
+    persistDir = path.join(dir, `state-${attempt}`);
+    return startDevStack({
+      dataDir: path.join(dir, `postgres-${attempt}`),
+      persistDir,
+      ports: { postgres: await port(), endpoint: await port(), http: await port(), dgii: await port() },
+      password: `${name}-test`,
+      demoPassword,
+      encryptionKey: generateEncryptionKey(),
+      fast: true,
+      log: () => {},
+    });
   });
   await mkdir(shotsDir, { recursive: true });
   return {

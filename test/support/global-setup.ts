@@ -33,14 +33,14 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'optiflow-test-pg-'));
   const password = `test-${Math.random().toString(36).slice(2)}`;
-  const postgres = await startPostgres({ dataDir, port: await freePort(), password, fast: true, log: () => {} });
-  const endpoint = await startNeonEndpoint({
-    port: await freePort(),
-    postgres: { host: postgres.host, port: postgres.port },
-    log: () => {},
-  });
-  const dgii = await startDgiiStandin({ port: await freePort() });
-  const messaging = await startMessagingStandin({ port: await freePort() });
+  const postgres = await onFreePorts(async (port) =>
+    startPostgres({ dataDir, port: await port(), password, fast: true, log: () => {} }),
+  );
+  const endpoint = await onFreePorts(async (port) =>
+    startNeonEndpoint({ port: await port(), postgres: { host: postgres.host, port: postgres.port }, log: () => {} }),
+  );
+  const dgii = await onFreePorts(async (port) => startDgiiStandin({ port: await port() }));
+  const messaging = await onFreePorts(async (port) => startMessagingStandin({ port: await port() }));
   const { centralUrl } = await ensureCentralDatabase({
     endpointUrl: endpoint.url,
     adminUrl: (db) => postgres.adminUrl(db),
@@ -76,4 +76,24 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * Runs `start` on ports the OS hands out (freePort). Such a port is free when picked, but another
+ * process can take it before `start` binds it (PostgreSQL binds seconds later, after initdb, and the
+ * suite opens thousands of connections): then `start`, which has cleaned up after itself, runs again on
+ * new ports. CI saw a browser file's PostgreSQL lose its port this way.
+ */
+export async function onFreePorts<T>(start: (port: () => Promise<number>) => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start(freePort);
+    } catch (error) {
+      if (attempt >= attempts || !isPortTaken(error)) throw error;
+    }
+  }
+}
+
+function isPortTaken(error: unknown): boolean {
+  return /already in use|EADDRINUSE/i.test(error instanceof Error ? error.message : String(error));
 }
