@@ -499,7 +499,7 @@ export async function pageRows(
       const failures: string[] = [];
       if (trip.large + trip.central > 1 || trip.small > 1) failures.push(`${trip.large + trip.central} round trips`);
       const checkedOn = (which: string) => checked.get(`${page.label}|${which}`);
-      // A file: what the large shop's answer takes beyond the small one's, per line it adds.
+      // A month report: what the large shop's answer takes beyond the small one's, per document it adds.
       const perDocument =
         page.kind === 'month'
           ? (median(cell(key('large', zero.name)).all) - median(cell(key('small', zero.name)).all)) /

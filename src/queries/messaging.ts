@@ -1,6 +1,7 @@
 import { and, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { TenantDb } from '../db/client';
 import { sqlState } from '../db/raised';
+import { endpointTakes } from './webhooks';
 import {
   automations,
   company,
@@ -62,8 +63,7 @@ export async function takePendingEvents(db: TenantDb, limit: number): Promise<{ 
     WITH page AS (
       SELECT e.*,
              EXISTS (SELECT 1 FROM automations a WHERE a.enabled AND a.event = e.type)
-             OR EXISTS (SELECT 1 FROM webhook_endpoints w
-                         WHERE w.enabled AND (cardinality(w.events) = 0 OR e.type = ANY (w.events))) AS heard
+             OR EXISTS (SELECT 1 FROM webhook_endpoints w WHERE ${endpointTakes(sql`w`, sql`e.type`)}) AS heard
         FROM shop_events e
        WHERE e.dispatched_at IS NULL
        ORDER BY e.occurred_at, e.id

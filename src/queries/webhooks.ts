@@ -1,4 +1,4 @@
-import { and, desc, eq, lte, or, sql } from 'drizzle-orm';
+import { and, desc, eq, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { TenantDb } from '../db/client';
 import { webhookDeliveries, webhookEndpoints } from '../db/tenant-schema';
 
@@ -72,6 +72,15 @@ export interface WebhookEventInput {
 }
 
 /**
+ * Whether the webhook endpoint row `endpoint` (a table alias) takes events of type `eventType`: it
+ * is enabled and lists the type, or lists none (every event). The one definition of a listening
+ * endpoint, for the deliveries written and for the dispatcher's "does anything listen".
+ */
+export function endpointTakes(endpoint: SQL, eventType: SQL): SQL {
+  return sql`${endpoint}.enabled AND (cardinality(${endpoint}.events) = 0 OR ${eventType} = ANY (${endpoint}.events))`;
+}
+
+/**
  * One pending delivery per enabled endpoint that takes the event (its list is empty or names the
  * type), once: a delivery already made for (endpoint, event key) is left alone. Returns the new ids.
  */
@@ -84,8 +93,7 @@ export async function insertWebhookDeliveries(
     INSERT INTO webhook_deliveries (endpoint_id, event_key, event, payload, next_attempt_at)
     SELECT e.id, ${event.key}, ${event.type}, ${JSON.stringify(event.payload)}::jsonb, now()
     FROM webhook_endpoints e
-    WHERE e.enabled
-      AND (cardinality(e.events) = 0 OR ${event.type} = ANY(e.events))
+    WHERE ${endpointTakes(sql`e`, sql`${event.type}`)}
       ${onlyEndpointId ? sql`AND e.id = ${onlyEndpointId}` : sql``}
     ON CONFLICT (endpoint_id, event_key) DO NOTHING
     RETURNING id`);

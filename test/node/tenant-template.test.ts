@@ -80,33 +80,34 @@ async function foreignOwners(platform: Platform, id: string): Promise<string[]> 
   return rows.map((row) => String(row.object));
 }
 
+/**
+ * Creates the shops side by side and checks each copy was handed over to its own role (none fell
+ * back to an empty database, which the placement reports as "copy not adopted").
+ */
+async function createAllHandedOver(platform: Parameters<typeof createTenant>[0], ids: string[]) {
+  const warnings = vi.spyOn(console, 'warn');
+  try {
+    await Promise.all(ids.map((id) => createTenant(platform, { id, name: `Óptica ${id}`, domains: [id] })));
+    expect(warnings.mock.calls.flat().join('\n')).not.toContain('copy not adopted');
+  } finally {
+    warnings.mockRestore();
+  }
+}
+
 describe('tenant databases from a template', { timeout: 180_000 }, () => {
   it('builds one template for six simultaneous shops; every copy is its own role’s, complete and closed to the others', async () => {
     const version = `1_t${Date.now().toString(36)}`;
     const builds = { count: 0 };
     const platform = await platformWithTemplate(version, builds);
     const ids = Array.from({ length: 6 }, newId);
-    const warnings = vi.spyOn(console, 'warn');
-    try {
-      await Promise.all(ids.map((id) => createTenant(platform, { id, name: `Óptica ${id}`, domains: [id] })));
-      // Copies made side by side are each handed over (none fell back to an empty database).
-      expect(warnings.mock.calls.flat().join('\n')).not.toContain('copy not adopted');
-    } finally {
-      warnings.mockRestore();
-    }
+    await createAllHandedOver(platform, ids);
     expect(builds.count).toBe(1);
     expect(await templates(version)).toEqual([
       { datname: templateMarker + version, datistemplate: true, datallowconn: false },
     ]);
     // Later shops are copies, six at once: no second build, each handed over.
     const laterIds = Array.from({ length: 6 }, newId);
-    const laterWarnings = vi.spyOn(console, 'warn');
-    try {
-      await Promise.all(laterIds.map((id) => createTenant(platform, { id, name: 'Óptica copia', domains: [id] })));
-      expect(laterWarnings.mock.calls.flat().join('\n')).not.toContain('copy not adopted');
-    } finally {
-      laterWarnings.mockRestore();
-    }
+    await createAllHandedOver(platform, laterIds);
     const later = laterIds[0]!;
     expect(builds.count).toBe(1);
 
